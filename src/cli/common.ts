@@ -1,0 +1,47 @@
+// Options and helpers several commands share.
+import type { Command } from 'commander';
+import { formatDiagnostic, userError } from '../diagnostics.js';
+import { choosePricing } from '../pricing/load.js';
+import type { PriceBook } from '../pricing/pricebook.js';
+import type { App } from './app.js';
+import { type Format, parseFormat } from './io.js';
+
+export function addPricingOptions(cmd: Command): Command {
+  return cmd
+    .option('--pricing <file|version>', 'pricing table file, or the version of a bundled table (default: the table in force)')
+    .option('--as-of <date>', 'use the bundled table in force on this date (YYYY-MM-DD)');
+}
+
+export function addOutputOptions(cmd: Command, formats: readonly Format[], dflt: Format = 'table'): Command {
+  return cmd.option('-f, --format <format>', `output format: ${formats.join('|')}`, dflt).option('-o, --out <file>', 'write the output to a file (atomically) instead of stdout');
+}
+
+export function loadBook(app: App, opts: { pricing?: string; asOf?: string }): PriceBook {
+  const { book, warnings } = choosePricing({ ...(opts.pricing ? { pricing: opts.pricing } : {}), ...(opts.asOf ? { asOf: opts.asOf } : {}), cwd: app.io.cwd });
+  for (const w of warnings) app.io.stderr.write(`${formatDiagnostic(w)}\n`);
+  return book;
+}
+
+export function formatOpt(value: string, allowed: readonly Format[]): Format {
+  return parseFormat(value, allowed);
+}
+
+/** A whole number flag, >= min. */
+export function intFlag(value: string, flag: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const v = value.trim().replace(/_/g, '');
+  const n = /^-?\d+$/.test(v) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw userError('USAGE', `${flag} '${value}' is not a whole number${min > 0 ? ` >= ${min}` : ' >= 0'}${max < Number.MAX_SAFE_INTEGER ? ` and <= ${max}` : ''}`, { where: flag, hint: `e.g. ${flag} ${Math.max(min, 1000)}` });
+  }
+  return n;
+}
+
+/** A comma-separated list of whole numbers (e.g. 1000,10000,100000; 10k and 1.5M accepted). */
+export function intListFlag(value: string, flag: string, min = 1): number[] {
+  return value.split(',').map((part) => {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$/.exec(part.replace(/_/g, ''));
+    if (!m) return intFlag(part, flag, min);
+    const n = Number(m[1]) * (m[2]!.toLowerCase() === 'k' ? 1e3 : m[2]!.toLowerCase() === 'm' ? 1e6 : 1);
+    return intFlag(String(Math.round(n)), flag, min);
+  });
+}

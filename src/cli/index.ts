@@ -1,0 +1,76 @@
+// Entry point: wires commands, maps outcomes to exit codes (0 ok, 1 check failed, 2 bad input).
+// User errors print a located message and a hint, never a stack; internal bugs print the stack.
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { UserError, formatDiagnostic } from '../diagnostics.js';
+import { makeApp, type Register } from './app.js';
+import type { Io } from './io.js';
+import { registerEstimate } from './estimate.js';
+import { registerPricing } from './pricing.js';
+
+const COMMANDS: Register[] = [registerEstimate, registerPricing];
+
+export function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export function buildProgram(io: Io): { program: Command; app: ReturnType<typeof makeApp> } {
+  const app = makeApp(io, packageVersion());
+  const program = new Command();
+  program
+    .name('llmcost')
+    .description('What your LLM API traffic costs, and what each cost-saving strategy would really save. Offline.')
+    .version(app.version, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s), outputError: (s, write) => write(s) })
+    .exitOverride();
+  for (const r of COMMANDS) r(program, app);
+  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }).showHelpAfterError('(run with --help for usage)');
+  return { program, app };
+}
+
+/** Run the CLI with `argv` (without node and script). Returns the exit code. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  const { program, app } = buildProgram(io);
+  if (argv.length === 0) {
+    program.outputHelp();
+    return 0;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return app.exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof UserError) {
+      for (const d of e.diagnostics) io.stderr.write(`${formatDiagnostic(d)}\n`);
+      return 2;
+    }
+    io.stderr.write(`internal error: this is a bug in llmcost, please report it with the command you ran.\n${(e as Error)?.stack ?? String(e)}\n`);
+    return 3;
+  }
+}
+
+/** bin/llmcost.js calls this with the real process. */
+export function run(proc: NodeJS.Process): void {
+  const io: Io = { stdout: proc.stdout, stderr: proc.stderr, stdin: proc.stdin, cwd: proc.cwd(), env: proc.env };
+  // A closed pipe (e.g. `| head`) is not an error.
+  proc.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') proc.exit(0);
+  });
+  main(proc.argv.slice(2), io).then(
+    (code) => {
+      proc.exitCode = code;
+    },
+    (e) => {
+      proc.stderr.write(`internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+      proc.exitCode = 3;
+    },
+  );
+}

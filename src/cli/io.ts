@@ -1,0 +1,61 @@
+// What a command may touch of the outside world. bin/ passes the real process; tests pass fakes.
+import { mkdirSync, renameSync, writeFileSync, unlinkSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { userError } from '../diagnostics.js';
+
+export interface Stream {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface Io {
+  stdout: Stream;
+  stderr: Stream;
+  stdin?: NodeJS.ReadableStream;
+  cwd: string;
+  env: Record<string, string | undefined>;
+}
+
+export function colorEnabled(io: Io, stream: Stream = io.stdout): boolean {
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
+  if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0') return true;
+  return stream.isTTY === true;
+}
+
+export function resolvePath(io: Io, p: string): string {
+  return p === '-' ? p : resolve(io.cwd, p);
+}
+
+/** Write `text` to --out atomically (temp file + rename: never half-written), or to stdout. */
+export function emit(io: Io, text: string, out?: string): void {
+  if (!out || out === '-') {
+    io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    return;
+  }
+  const file = resolvePath(io, out);
+  const tmp = `${file}.tmp-${process.pid}`;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(tmp, text.endsWith('\n') ? text : `${text}\n`);
+    renameSync(tmp, file);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* nothing to clean */
+    }
+    throw userError('WRITE', `cannot write ${out}: ${(e as Error).message}`, { where: '--out', hint: 'check that the directory exists and is writable' });
+  }
+}
+
+export const FORMATS = ['table', 'json', 'md', 'csv', 'html'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export function parseFormat(value: string, allowed: readonly Format[] = FORMATS): Format {
+  const v = value === 'markdown' ? 'md' : value;
+  if (!(allowed as readonly string[]).includes(v)) {
+    throw userError('USAGE', `unknown format '${value}'`, { where: '--format', hint: `use one of: ${allowed.join(', ')}` });
+  }
+  return v as Format;
+}

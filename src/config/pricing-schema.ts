@@ -1,0 +1,85 @@
+// Schema of a pricing table file (pricing/YYYY-MM-DD.yaml). Strict: unknown keys are errors.
+import { z } from 'zod';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+export const decimalUsd = z
+  .union([z.string(), z.number()])
+  .refine((v) => /^\d+(\.\d{1,12})?$/.test(String(v).trim()) || (typeof v === 'number' && Number.isFinite(v) && v >= 0), {
+    message: 'expected a non-negative decimal price such as "3.00" (USD per 1M tokens)',
+  })
+  .transform((v) => String(v).trim());
+const date = z.union([z.string(), z.date()]).transform((v, ctx) => {
+  const s = v instanceof Date ? v.toISOString().slice(0, 10) : v;
+  if (!DATE.test(s) || Number.isNaN(Date.parse(s))) {
+    ctx.addIssue({ code: 'custom', message: `expected a date YYYY-MM-DD, got '${s}'` });
+    return z.NEVER;
+  }
+  return s;
+});
+const positiveInt = z.number().int().positive();
+
+const cacheBand = z.strictObject({
+  read: decimalUsd.optional(),
+  write_5m: decimalUsd.optional(),
+  write_1h: decimalUsd.optional(),
+});
+
+const tierPrices = z
+  .strictObject({
+    discount: decimalUsd.optional(),
+    input: decimalUsd.optional(),
+    output: decimalUsd.optional(),
+    cache_read: decimalUsd.optional(),
+    cache_write_5m: decimalUsd.optional(),
+    cache_write_1h: decimalUsd.optional(),
+  })
+  .refine((t) => (t.discount !== undefined) !== (t.input !== undefined || t.output !== undefined), {
+    message: 'give either `discount` (a multiplier such as "0.5") or explicit `input` and `output` prices, not both',
+  })
+  .refine((t) => t.discount !== undefined || (t.input !== undefined && t.output !== undefined), {
+    message: 'explicit tier prices need both `input` and `output`',
+  });
+
+export const modelSchema = z.strictObject({
+  provider: z.string().min(1),
+  source: z.url({ message: 'source must be the URL of the provider price page' }),
+  checked: date,
+  input: decimalUsd,
+  output: decimalUsd,
+  context_window: positiveInt.optional(),
+  aliases: z.array(z.string().min(1)).optional(),
+  cache: z
+    .strictObject({
+      style: z.enum(['explicit', 'automatic']),
+      read: decimalUsd,
+      write_5m: decimalUsd.optional(),
+      write_1h: decimalUsd.optional(),
+      storage_per_hour: decimalUsd.optional(),
+      min_tokens: positiveInt,
+      increment: positiveInt.optional(),
+    })
+    .optional(),
+  batch: tierPrices.optional(),
+  flex: tierPrices.optional(),
+  priority: tierPrices.optional(),
+  long_context: z
+    .strictObject({
+      threshold: positiveInt,
+      input: decimalUsd,
+      output: decimalUsd,
+      cache: cacheBand.optional(),
+    })
+    .optional(),
+  notes: z.string().optional(),
+});
+
+export const pricingTableSchema = z.strictObject({
+  version: z.string().min(1),
+  effective: date,
+  currency: z.literal('USD'),
+  notes: z.string().optional(),
+  models: z.record(z.string().min(1), modelSchema).refine((m) => Object.keys(m).length > 0, { message: 'a pricing table needs at least one model' }),
+});
+
+export type PricingTableFile = z.infer<typeof pricingTableSchema>;
+export type ModelFile = z.infer<typeof modelSchema>;

@@ -1,0 +1,156 @@
+// Parse YAML text against a zod schema and report every problem with file:line:column.
+// Returns {value, errors, warnings} so the user sees all problems at once (changesets style).
+import { LineCounter, parseDocument, isMap, isPair, isScalar, type Node } from 'yaml';
+import type { z } from 'zod';
+import { type Diagnostic, location, suggestionHint } from '../diagnostics.js';
+
+export interface Loaded<T> {
+  value?: T;
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+}
+
+type AnySchema = z.ZodType;
+
+/** Keys an object schema accepts at `path` (for did-you-mean on unknown keys). */
+export function knownKeysAt(schema: AnySchema, path: readonly PropertyKey[]): string[] {
+  let s: AnySchema | undefined = schema;
+  const unwrap = (x: AnySchema): AnySchema => {
+    for (let i = 0; i < 10; i++) {
+      const def = (x as unknown as { def: Record<string, unknown> & { type: string } }).def;
+      if (def.type === 'optional' || def.type === 'default' || def.type === 'nullable' || def.type === 'catch' || def.type === 'readonly') x = def.innerType as AnySchema;
+      else if (def.type === 'pipe') x = def.in as AnySchema;
+      else if (def.type === 'lazy') x = (def.getter as () => AnySchema)();
+      else break;
+    }
+    return x;
+  };
+  for (const seg of path) {
+    if (!s) return [];
+    s = unwrap(s);
+    const def = (s as unknown as { def: Record<string, unknown> & { type: string } }).def;
+    if (def.type === 'object') s = (def.shape as Record<string, AnySchema>)[String(seg)];
+    else if (def.type === 'array') s = def.element as AnySchema;
+    else if (def.type === 'record') s = def.valueType as AnySchema;
+    else return [];
+  }
+  if (!s) return [];
+  s = unwrap(s);
+  const def = (s as unknown as { def: Record<string, unknown> & { type: string } }).def;
+  if (def.type === 'object') return Object.keys(def.shape as object);
+  if (def.type === 'union') {
+    const keys = new Set<string>();
+    for (const o of def.options as AnySchema[]) for (const k of knownKeysAt(o, [])) keys.add(k);
+    return [...keys];
+  }
+  return [];
+}
+
+function nodeAt(root: Node | null | undefined, path: readonly PropertyKey[], wantKey?: string): { node?: Node; keyNode?: Node } {
+  let node: unknown = root;
+  for (const seg of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      if (!pair) return { node: node as Node };
+      node = pair.value;
+    } else if (node && typeof node === 'object' && 'items' in node && Array.isArray((node as { items: unknown[] }).items)) {
+      const next = (node as { items: unknown[] }).items[Number(seg)];
+      if (next === undefined) return { node: node as Node };
+      node = next;
+    } else break;
+  }
+  if (wantKey !== undefined && isMap(node)) {
+    const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === wantKey);
+    if (pair && isScalar(pair.key)) return { node: node as Node, keyNode: pair.key as Node };
+  }
+  return { node: node as Node };
+}
+
+function where(file: string, lc: LineCounter, node: Node | undefined): string {
+  const offset = node?.range?.[0];
+  if (offset === undefined) return file;
+  const p = lc.linePos(offset);
+  return location(file, p.line, p.col);
+}
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(top level)';
+}
+
+/** Parse `text` (from `file`) and validate it. `hintFor` may add a domain hint for a path. */
+export function parseYaml<T>(text: string, file: string, schema: z.ZodType<T>): Loaded<T> {
+  const errors: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [];
+  const lc = new LineCounter();
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.includes('\u0000')) {
+    return { errors: [{ code: 'FILE_READ', severity: 'error', message: 'file contains NUL bytes: this is not a YAML text file', where: file, hint: 'pass the YAML file itself, not a binary or compressed file' }], warnings };
+  }
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  for (const e of doc.errors) {
+    const pos = e.linePos?.[0];
+    errors.push({ code: 'YAML_SYNTAX', severity: 'error', message: e.message.split('\n')[0]!, where: pos ? location(file, pos.line, pos.col) : file, hint: 'fix the YAML syntax at that place (indentation, quotes, colons)' });
+  }
+  for (const w of doc.warnings) {
+    const pos = w.linePos?.[0];
+    warnings.push({ code: 'YAML_SYNTAX', severity: 'warning', message: w.message.split('\n')[0]!, where: pos ? location(file, pos.line, pos.col) : file });
+  }
+  if (errors.length) return { errors, warnings };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    return { errors: [{ code: 'YAML_SYNTAX', severity: 'error', message: (e as Error).message, where: file, hint: 'remove the excessive aliases (&anchor/*alias); llmcost expands at most 100' }], warnings };
+  }
+  if (data === null || data === undefined) {
+    return { errors: [{ code: 'SCHEMA', severity: 'error', message: 'file is empty', where: file, hint: 'see `llmcost init` for an example' }], warnings };
+  }
+  const result = schema.safeParse(data);
+  if (result.success) return { value: result.data, errors, warnings };
+  for (const issue of result.error.issues) {
+    const path = issue.path;
+    if (issue.code === 'unrecognized_keys') {
+      const known = knownKeysAt(schema, path);
+      for (const key of (issue as { keys: string[] }).keys) {
+        const { keyNode, node } = nodeAt(doc.contents as Node, path, key);
+        errors.push({
+          code: 'UNKNOWN_KEY',
+          severity: 'error',
+          message: `unknown key '${key}' in ${formatPath(path)}`,
+          where: where(file, lc, keyNode ?? node),
+          hint: suggestionHint(key, known, known.length ? `allowed keys: ${known.join(', ')}` : 'remove it'),
+        });
+      }
+      continue;
+    }
+    const { node } = nodeAt(doc.contents as Node, path);
+    const input = (issue as { input?: unknown }).input;
+    if (issue.code === 'invalid_type' && input === undefined && path.length > 0) {
+      const parent = nodeAt(doc.contents as Node, path.slice(0, -1)).node;
+      errors.push({
+        code: 'SCHEMA',
+        severity: 'error',
+        message: `missing required key '${String(path[path.length - 1])}' in ${formatPath(path.slice(0, -1))}`,
+        where: where(file, lc, parent),
+        hint: `add '${String(path[path.length - 1])}' (${issue.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '')})`,
+      });
+      continue;
+    }
+    errors.push({
+      code: 'SCHEMA',
+      severity: 'error',
+      message: `${formatPath(path)}: ${issue.message}`,
+      where: where(file, lc, node),
+      hint: 'fix the value at that place; `llmcost schema` prints the full schema',
+    });
+  }
+  return { errors, warnings };
+}
+
+/** Line:column of a path in a YAML text, for cross-field rules checked after the schema. */
+export function locate(text: string, file: string, path: readonly PropertyKey[]): string {
+  const lc = new LineCounter();
+  const doc = parseDocument(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, { lineCounter: lc });
+  const { node } = nodeAt(doc.contents as Node, path);
+  return where(file, lc, node);
+}

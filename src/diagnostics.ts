@@ -1,0 +1,100 @@
+// Every user-facing error and warning: a stable code, a message, where it happened and a hint.
+// User mistakes become a UserError (exit 2, no stack); anything else is an internal bug (stack).
+
+export type Severity = 'error' | 'warning';
+
+/** Stable codes. Add here, never inline a new code string elsewhere. */
+export const CODES = {
+  USAGE: 'Bad command-line usage',
+  FILE_NOT_FOUND: 'File not found',
+  FILE_READ: 'File could not be read',
+  YAML_SYNTAX: 'YAML syntax error',
+  SCHEMA: 'Value does not match the schema',
+  UNKNOWN_KEY: 'Unknown key',
+  PRICING_INCONSISTENT: 'Pricing table is inconsistent',
+  PRICING_NONE: 'No pricing table applies',
+  PRICING_STALE: 'Pricing table may be stale',
+  UNKNOWN_MODEL: 'Unknown model',
+  UNKNOWN_STRATEGY: 'Unknown strategy',
+  UNKNOWN_PRESET: 'Unknown log preset',
+  LOG_HEADER: 'Log header is missing required columns',
+  LOG_ROW: 'Log row rejected',
+  LOG_FORMAT: 'Log file cannot be read',
+  LOG_UNSORTED: 'Log timestamps are not sorted',
+  REPORT_INPUT: 'Saved report cannot be read',
+  CHECK_FAILED: 'A check failed',
+  WRITE: 'Output could not be written',
+} as const;
+export type Code = keyof typeof CODES;
+
+export interface Diagnostic {
+  code: Code;
+  severity: Severity;
+  message: string;
+  /** file:line:column, a flag such as --requests, or a model name */
+  where?: string;
+  hint?: string;
+}
+
+export class UserError extends Error {
+  readonly diagnostics: Diagnostic[];
+  constructor(diagnostics: Diagnostic | Diagnostic[]) {
+    const list = Array.isArray(diagnostics) ? diagnostics : [diagnostics];
+    super(list.map(formatDiagnostic).join('\n'));
+    this.name = 'UserError';
+    this.diagnostics = list;
+  }
+}
+
+export function userError(code: Code, message: string, opts: { where?: string; hint?: string } = {}): UserError {
+  return new UserError({ code, severity: 'error', message, ...opts });
+}
+
+export function warning(code: Code, message: string, opts: { where?: string; hint?: string } = {}): Diagnostic {
+  return { code, severity: 'warning', message, ...opts };
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  const head = `${d.severity}[${d.code}]${d.where ? ` ${d.where}` : ''}: ${d.message}`;
+  return d.hint ? `${head}\n  hint: ${d.hint}` : head;
+}
+
+export function location(file: string, line?: number, column?: number): string {
+  if (line === undefined) return file;
+  return column === undefined ? `${file}:${line}` : `${file}:${line}:${column}`;
+}
+
+/** Levenshtein distance, small inputs only (names of keys, models, strategies). */
+export function editDistance(a: string, b: string): number {
+  const m = a.length;
+  const n = b.length;
+  let prev = Array.from({ length: n + 1 }, (_, j) => j);
+  for (let i = 1; i <= m; i++) {
+    const cur = [i];
+    for (let j = 1; j <= n; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+    }
+    prev = cur;
+  }
+  return prev[n]!;
+}
+
+/** Up to `max` candidates close to `name` (distance <= 1/3 of the length, or a substring match). */
+export function didYouMean(name: string, candidates: Iterable<string>, max = 3): string[] {
+  const lower = name.toLowerCase();
+  const scored: { c: string; d: number }[] = [];
+  for (const c of candidates) {
+    const cl = c.toLowerCase();
+    const d = editDistance(lower, cl);
+    const limit = Math.max(2, Math.floor(Math.max(lower.length, cl.length) / 3));
+    if (d <= limit || (lower.length >= 3 && (cl.includes(lower) || lower.includes(cl)))) scored.push({ c, d });
+  }
+  scored.sort((x, y) => x.d - y.d || (x.c < y.c ? -1 : 1));
+  return scored.slice(0, max).map((s) => s.c);
+}
+
+export function suggestionHint(name: string, candidates: Iterable<string>, fallback: string): string {
+  const near = didYouMean(name, candidates);
+  return near.length ? `did you mean ${near.map((n) => `'${n}'`).join(' or ')}? ${fallback}` : fallback;
+}

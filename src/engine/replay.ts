@@ -1,0 +1,158 @@
+// One pass over the request stream. The baseline is tapped into ledger 0; after strategy k the
+// stream is tapped into ledger k, so the waterfall is cumulative in scenario order at O(K) per
+// request. --standalone adds, per strategy, a chain of that strategy alone on the baseline.
+import type { PriceBook } from '../pricing/pricebook.js';
+import type { Strategy, StrategyContext, StrategyRun, ModelView } from '../strategies/types.js';
+import { Ledger } from './ledger.js';
+import type { SimRequest } from './request.js';
+import { createRng } from './rng.js';
+
+export interface StageSpec {
+  strategy: Strategy;
+  options: unknown;
+  /** label shown in the report (defaults to the strategy name) */
+  label: string;
+}
+
+export interface RunInput {
+  /** batches of requests; consumed once */
+  source: AsyncIterable<SimRequest[]> | Iterable<SimRequest[]>;
+  stages: StageSpec[];
+  book: PriceBook;
+  seed: number;
+  by?: string[];
+  standalone?: boolean;
+  /** long-context thresholds to bucket by (default: the book's); drift passes the union of two books */
+  thresholds?: number[];
+  onProgress?: (requests: number) => void;
+  warn?: (message: string) => void;
+}
+
+export interface RunResult {
+  /** taps[0] = baseline, taps[k] = after stage k */
+  taps: Ledger[];
+  /** standalone[k-1] = stage k alone on the baseline (when asked) */
+  standalone?: Ledger[];
+  thresholds: number[];
+  /** requests read from the source (baseline count) */
+  requests: number;
+}
+
+export function modelView(book: PriceBook): ModelView {
+  return {
+    resolve: (name) => book.resolve(name),
+    has: (name) => book.tryResolve(name) !== undefined,
+  };
+}
+
+function validRequest(r: SimRequest): string | undefined {
+  const ints: [string, number][] = [
+    ['inputTokens', r.inputTokens],
+    ['outputTokens', r.outputTokens],
+    ['historyTokens', r.historyTokens],
+  ];
+  for (const [k, v] of ints) if (!Number.isInteger(v) || v < 0) return `${k} ${v} is not a non-negative integer`;
+  if (r.cached) {
+    const c = r.cached;
+    for (const v of [c.read, c.write5m, c.write1h]) if (!Number.isInteger(v) || v < 0) return `cached token count ${v} is not a non-negative integer`;
+    if (c.read + c.write5m + c.write1h > r.inputTokens) return `cached tokens (${c.read + c.write5m + c.write1h}) exceed inputTokens (${r.inputTokens})`;
+  }
+  return undefined;
+}
+
+export async function runSimulation(input: RunInput): Promise<RunResult> {
+  const { stages, book, seed } = input;
+  const by = input.by ?? [];
+  const thresholds = input.thresholds ?? book.thresholds();
+  const warn = input.warn ?? (() => {});
+  const view = modelView(book);
+  const taps = Array.from({ length: stages.length + 1 }, (_, k) => new Ledger(thresholds, k === 0 || k === stages.length ? by : []));
+  const start = (s: StageSpec, position: number): StrategyRun => {
+    const ctx: StrategyContext = { seed, position, rng: createRng(seed).fork(`strategy:${position}:${s.strategy.name}`), models: view, warn };
+    return s.strategy.start(s.options, ctx);
+  };
+  const runs = stages.map((s, i) => start(s, i + 1));
+  const standalone = input.standalone ? stages.map(() => new Ledger(thresholds)) : undefined;
+  const soloRuns = input.standalone ? stages.map((s, i) => start(s, i + 1)) : undefined;
+
+  // Every model name is checked once against the table: an unknown model is an error, never $0.
+  const known = new Set<string>();
+  const check = (r: SimRequest, stage: string): void => {
+    if (!known.has(r.model)) {
+      book.resolve(r.model, r.line !== undefined ? `line ${r.line}` : stage);
+      known.add(r.model);
+    }
+    const bad = validRequest(r);
+    if (bad) throw new Error(`internal: ${stage} produced an invalid request ${r.id}: ${bad}`);
+  };
+
+  let requests = 0;
+  for await (const batch of input.source as AsyncIterable<SimRequest[]>) {
+    for (const r of batch) {
+      check(r, 'baseline');
+      taps[0]!.add(r);
+    }
+    requests += batch.length;
+    if (runs.length) flowBatch(batch);
+    if (soloRuns) {
+      for (let k = 0; k < soloRuns.length; k++) flowSolo(batch, k);
+    }
+    input.onProgress?.(requests);
+  }
+  // Flush held-back requests in order: what stage k releases still passes through k+1..K.
+  for (let k = 0; k < runs.length; k++) {
+    const out = runs[k]!.flush();
+    for (const o of out) check(o, stages[k]!.label);
+    for (const o of out) taps[k + 1]!.add(o);
+    if (out.length) flowFrom(out, k + 1);
+  }
+  if (soloRuns && standalone) {
+    for (let k = 0; k < soloRuns.length; k++) {
+      const out = soloRuns[k]!.flush();
+      for (const o of out) {
+        check(o, stages[k]!.label);
+        standalone[k]!.add(o);
+      }
+    }
+  }
+  // dropped counts are per stage; make them cumulative down the chain
+  for (let k = 1; k < taps.length; k++) taps[k]!.dropped += taps[k - 1]!.dropped;
+  return { taps, ...(standalone ? { standalone } : {}), thresholds, requests };
+
+  function flowBatch(batch: SimRequest[]): void {
+    flowFrom(batch, 0);
+  }
+  function flowFrom(reqs: SimRequest[], from: number): void {
+    let cur = reqs;
+    for (let k = from; k < runs.length; k++) {
+      const next: SimRequest[] = [];
+      const ledger = taps[k + 1]!;
+      for (const q of cur) {
+        const out = runs[k]!.step(q);
+        let answeringOut = 0;
+        for (const o of out) {
+          check(o, stages[k]!.label);
+          if (o.answers !== false) answeringOut++;
+          ledger.add(o);
+          next.push(o);
+        }
+        if (q.answers !== false && answeringOut === 0) ledger.dropped += 1;
+      }
+      cur = next;
+      if (!cur.length) break;
+    }
+  }
+  function flowSolo(batch: SimRequest[], k: number): void {
+    const ledger = standalone![k]!;
+    for (const q of batch) {
+      const out = soloRuns![k]!.step(q);
+      let answeringOut = 0;
+      for (const o of out) {
+        check(o, stages[k]!.label);
+        if (o.answers !== false) answeringOut++;
+        ledger.add(o);
+      }
+      if (q.answers !== false && answeringOut === 0) ledger.dropped += 1;
+    }
+  }
+}

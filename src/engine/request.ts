@@ -1,0 +1,47 @@
+// The unit every source produces and every strategy transforms. Units are in the names.
+import type { Tier } from '../pricing/pricebook.js';
+
+export interface PrefixBlock {
+  /** cumulative identity of this block: equal keys at equal positions = the same prefix so far */
+  key: string;
+  tokens: number;
+}
+
+export interface CachedTokens {
+  read: number;
+  write5m: number;
+  write1h: number;
+}
+
+export interface SimRequest {
+  id: string;
+  /** timestamps from the log or the generator: the only clock */
+  atMs: number;
+  model: string;
+  serviceTier: Tier;
+  /** everything sent, including history and prefix */
+  inputTokens: number;
+  outputTokens: number;
+  /** part of inputTokens that is earlier conversation */
+  historyTokens: number;
+  /** ordered cacheable blocks at the start of the input */
+  prefix: PrefixBlock[];
+  /** set by prompt-cache or by the log; the rest of inputTokens is billed as plain input */
+  cached?: CachedTokens;
+  batchable: boolean;
+  status: 'ok' | 'error';
+  retryOf?: string;
+  conversationId?: string;
+  /** tenant, feature, route, promptVersion, intent, ... */
+  tags: Record<string, string>;
+  /** probability the answer is acceptable (quality), default 1 */
+  quality?: number;
+  /** false for a call whose answer was not used (the cheap call of an escalated cascade) */
+  answers?: boolean;
+  /** 1-based line (or record number) in the source log, for messages */
+  line?: number;
+}
+
+export function totalCached(c: CachedTokens | undefined): number {
+  return c ? c.read + c.write5m + c.write1h : 0;
+}

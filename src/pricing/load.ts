@@ -1,0 +1,87 @@
+// The one place pricing tables are read from disk. Everything else gets a PriceBook.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pricingTableSchema } from '../config/pricing-schema.js';
+import { locate, parseYaml } from '../config/yaml.js';
+import { type Diagnostic, UserError, userError } from '../diagnostics.js';
+import { PriceBook } from './pricebook.js';
+
+/** pricing/ shipped with the package (dist/pricing/load.js -> ../../pricing). */
+export const BUNDLED_PRICING_DIR = fileURLToPath(new URL('../../pricing/', import.meta.url));
+
+export interface LoadedBook {
+  book?: PriceBook;
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+}
+
+export function parsePricingText(text: string, file: string): LoadedBook {
+  const { value, errors, warnings } = parseYaml(text, file, pricingTableSchema);
+  if (!value) return { errors, warnings };
+  const { book, problems } = PriceBook.fromTable(value, file);
+  for (const p of problems) errors.push({ code: 'PRICING_INCONSISTENT', severity: 'error', message: p.message, where: locate(text, file, p.path), hint: p.hint });
+  const base = basename(file).replace(/\.ya?ml$/, '');
+  if (/^\d{4}-\d{2}-\d{2}$/.test(base) && base !== value.version) {
+    warnings.push({ code: 'PRICING_INCONSISTENT', severity: 'warning', message: `file name ${basename(file)} does not match version '${value.version}'`, where: locate(text, file, ['version']), hint: 'name table files after their version' });
+  }
+  return errors.length ? { errors, warnings } : { book, errors, warnings };
+}
+
+export function readText(file: string, what = 'file'): string {
+  if (!existsSync(file)) throw userError('FILE_NOT_FOUND', `${what} '${file}' does not exist`, { where: file, hint: 'check the path (relative paths are resolved from the current directory)' });
+  if (statSync(file).isDirectory()) throw userError('FILE_READ', `${what} '${file}' is a directory`, { where: file, hint: 'pass a file' });
+  return readFileSync(file, 'utf8');
+}
+
+/** Load one table or throw a UserError listing every problem. */
+export function loadPricingFile(file: string): { book: PriceBook; warnings: Diagnostic[] } {
+  const r = parsePricingText(readText(file, 'pricing table'), file);
+  if (!r.book) throw new UserError(r.errors);
+  return { book: r.book, warnings: r.warnings };
+}
+
+export function listTables(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => /^\d{4}-\d{2}-\d{2}\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+export interface PricingChoice {
+  /** a file path, or a version name of a bundled table, or undefined for "the table in force" */
+  pricing?: string;
+  asOf?: string;
+  dir?: string;
+  cwd?: string;
+}
+
+/**
+ * Pick the table in force: an explicit file or version, else the bundled table with the latest
+ * `effective` date on or before --as-of (default: the newest table).
+ */
+export function choosePricing(choice: PricingChoice): { book: PriceBook; warnings: Diagnostic[] } {
+  const dir = choice.dir ?? BUNDLED_PRICING_DIR;
+  if (choice.pricing) {
+    const asPath = resolve(choice.cwd ?? '.', choice.pricing);
+    if (existsSync(asPath) || /[/\\]|\.ya?ml$/.test(choice.pricing)) return loadPricingFile(asPath);
+    const byVersion = listTables(dir).find((f) => basename(f).replace(/\.ya?ml$/, '') === choice.pricing);
+    if (!byVersion) {
+      throw userError('PRICING_NONE', `no pricing table '${choice.pricing}'`, { where: '--pricing', hint: `bundled versions: ${listTables(dir).map((f) => basename(f).replace(/\.ya?ml$/, '')).join(', ')}; or pass a file path` });
+    }
+    return loadPricingFile(byVersion);
+  }
+  const files = listTables(dir);
+  const loaded = files.map((f) => loadPricingFile(f));
+  const asOf = choice.asOf;
+  if (asOf !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf)))) {
+    throw userError('USAGE', `--as-of '${asOf}' is not a date`, { where: '--as-of', hint: 'use YYYY-MM-DD, e.g. --as-of 2024-12-15' });
+  }
+  const inForce = loaded.filter((l) => asOf === undefined || l.book.effective <= asOf).sort((a, b) => (a.book.effective < b.book.effective ? -1 : 1));
+  const pick = inForce[inForce.length - 1];
+  if (!pick) {
+    throw userError('PRICING_NONE', `no pricing table is in force on ${asOf}`, { where: '--as-of', hint: `tables start on ${loaded[0]?.book.effective ?? '(none)'}; use a later --as-of or pass --pricing FILE` });
+  }
+  return pick;
+}

@@ -1,0 +1,71 @@
+// Exact money. Prices are decimal strings in USD per 1M tokens, held as integer pico-USD per 1M
+// tokens (1e-12 USD). tokens x (pico-USD per 1M tokens) = atto-USD (1e-18 USD), summed in BigInt.
+// Rounding happens once, when a total is turned into a number for the report (1e-6 USD).
+
+export const PICO_PER_USD = 1_000_000_000_000n;
+export const ATTO_PER_USD = 1_000_000_000_000_000_000n;
+const SCALE_DIGITS = 12;
+
+const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
+
+/** "3.00" -> 3_000_000_000_000n; null if not a plain non-negative decimal with <= 12 decimals. */
+export function parseUsd(text: string | number): bigint | null {
+  const s = typeof text === 'number' ? numberToDecimal(text) : text.trim();
+  if (s === null) return null;
+  const m = DECIMAL.exec(s);
+  if (!m) return null;
+  const frac = m[2] ?? '';
+  if (frac.length > SCALE_DIGITS) return null;
+  return BigInt(m[1]!) * PICO_PER_USD + BigInt(frac.padEnd(SCALE_DIGITS, '0') || '0');
+}
+
+function numberToDecimal(n: number): string | null {
+  if (!Number.isFinite(n) || n < 0) return null;
+  // Shortest round-trip form: 0.075 -> "0.075". Exponent forms are expanded.
+  const s = String(n);
+  if (!/e/i.test(s)) return s;
+  return n.toFixed(SCALE_DIGITS).replace(/\.?0+$/, '');
+}
+
+/** A ratio as an exact fraction from a decimal string ("0.5" -> 1/2 as 5/10). */
+export function parseRatio(text: string | number): { num: bigint; den: bigint } | null {
+  const s = typeof text === 'number' ? numberToDecimal(text) : text.trim();
+  if (s === null) return null;
+  const m = DECIMAL.exec(s);
+  if (!m) return null;
+  const frac = m[2] ?? '';
+  return { num: BigInt(m[1]! + frac), den: 10n ** BigInt(frac.length) };
+}
+
+/** a * num / den rounded half-up (non-negative values only). */
+export function mulDiv(a: bigint, num: bigint, den: bigint): bigint {
+  return (a * num * 2n + den) / (den * 2n);
+}
+
+/** pico-USD per 1M tokens -> "3.00"-style string with at least 2 decimals. */
+export function formatPicoPerM(pico: bigint): string {
+  const whole = pico / PICO_PER_USD;
+  let frac = (pico % PICO_PER_USD).toString().padStart(SCALE_DIGITS, '0').replace(/0+$/, '');
+  if (frac.length < 2) frac = frac.padEnd(2, '0');
+  return `${whole}.${frac}`;
+}
+
+/** Exact atto-USD total -> USD number rounded to 1e-6 (the report's unit). */
+export function attoToUsd(atto: bigint): number {
+  const neg = atto < 0n;
+  const a = neg ? -atto : atto;
+  const micro = (a + 500_000_000_000n) / 1_000_000_000_000n; // round half-up to 1e-6 USD
+  const usd = Number(micro) / 1e6;
+  return neg ? -usd : usd;
+}
+
+/** USD decimal (string) -> atto-USD, for fixed costs given in scenarios. */
+export function usdToAtto(text: string | number): bigint | null {
+  const pico = parseUsd(text);
+  return pico === null ? null : pico * 1_000_000n;
+}
+
+/** Integer token quantity x pico-USD per 1M tokens -> atto-USD. Quantities must be integers. */
+export function tokensCost(tokens: number, picoPerM: bigint): bigint {
+  return BigInt(tokens) * picoPerM;
+}

@@ -1,0 +1,232 @@
+// A PriceBook is one pricing table made exact: every (tier, band, token class) price in integer
+// pico-USD per 1M tokens, aliases resolved, and unknown models refused with did-you-mean.
+// Pure: no files. The loader (load.ts) builds it from YAML.
+import type { ModelFile, PricingTableFile } from '../config/pricing-schema.js';
+import { type Diagnostic, userError, suggestionHint } from '../diagnostics.js';
+import { mulDiv, parseRatio, parseUsd } from './money.js';
+
+export const TOKEN_CLASSES = ['input', 'cacheRead', 'cacheWrite5m', 'cacheWrite1h', 'output'] as const;
+export type TokenClass = (typeof TOKEN_CLASSES)[number];
+export const TIERS = ['standard', 'batch', 'flex', 'priority'] as const;
+export type Tier = (typeof TIERS)[number];
+export type Band = 'base' | 'long';
+
+/** pico-USD per 1M tokens per class; undefined = the provider has no such price. */
+export type ClassPrices = Record<TokenClass, bigint | undefined>;
+
+export interface ModelInfo {
+  id: string;
+  provider: string;
+  source: string;
+  checked: string;
+  aliases: string[];
+  contextWindow?: number;
+  cache?: { style: 'explicit' | 'automatic'; minTokens: number; increment: number; has1h: boolean; storagePerHourPicoPerM?: bigint };
+  /** requests with inputTokens > threshold are priced entirely in the long band */
+  longContextThreshold?: number;
+  tiers: Tier[];
+  /** prices[tier][band]; absent tier = not offered */
+  prices: Partial<Record<Tier, Record<Band, ClassPrices>>>;
+  /** self-hosted synthetic models: priced per GPU time, described here for the report */
+  synthetic?: string;
+}
+
+function req(v: string | undefined): bigint | undefined {
+  if (v === undefined) return undefined;
+  const p = parseUsd(v);
+  if (p === null) throw new Error(`internal: unvalidated price ${v}`);
+  return p;
+}
+
+function scale(p: bigint | undefined, num: bigint, den: bigint): bigint | undefined {
+  return p === undefined ? undefined : mulDiv(p, num, den);
+}
+
+/** Build the exact price grid of one model. Errors are cross-field inconsistencies. */
+export function buildModel(id: string, m: ModelFile, errors: (path: string[], message: string, hint: string) => void): ModelInfo {
+  const base: ClassPrices = {
+    input: req(m.input),
+    output: req(m.output),
+    cacheRead: req(m.cache?.read),
+    cacheWrite5m: req(m.cache?.write_5m),
+    cacheWrite1h: req(m.cache?.write_1h),
+  };
+  if (m.cache?.style === 'automatic' && (m.cache.write_5m !== undefined || m.cache.write_1h !== undefined)) {
+    errors(['models', id, 'cache', 'style'], `model '${id}': automatic caching has no write premium, but write prices are given`, "use style: explicit for Anthropic-style caching, or remove write_5m/write_1h");
+  }
+  if (m.cache?.style === 'explicit' && m.cache.write_5m === undefined) {
+    errors(['models', id, 'cache'], `model '${id}': explicit caching needs cache.write_5m`, 'add write_5m (Anthropic: 1.25x input)');
+  }
+  let long: ClassPrices | undefined;
+  if (m.long_context) {
+    const lc = m.long_context;
+    const li = req(lc.input)!;
+    const lo = req(lc.output)!;
+    if (li < base.input! || lo < base.output!) {
+      errors(['models', id, 'long_context'], `model '${id}': long-context prices are lower than the base prices`, 'long_context holds the prices ABOVE the threshold; check input/output');
+    }
+    if (m.context_window !== undefined && lc.threshold >= m.context_window) {
+      errors(['models', id, 'long_context', 'threshold'], `model '${id}': long-context threshold ${lc.threshold} is not below the context window ${m.context_window}`, 'the band could never apply; fix threshold or context_window');
+    }
+    // Cache prices in the band: explicit when given, else scaled by the band's input ratio.
+    const ratioNum = li;
+    const ratioDen = base.input! === 0n ? 1n : base.input!;
+    long = {
+      input: li,
+      output: lo,
+      cacheRead: lc.cache?.read !== undefined ? req(lc.cache.read) : scale(base.cacheRead, ratioNum, ratioDen),
+      cacheWrite5m: lc.cache?.write_5m !== undefined ? req(lc.cache.write_5m) : scale(base.cacheWrite5m, ratioNum, ratioDen),
+      cacheWrite1h: lc.cache?.write_1h !== undefined ? req(lc.cache.write_1h) : scale(base.cacheWrite1h, ratioNum, ratioDen),
+    };
+  }
+  const prices: ModelInfo['prices'] = { standard: { base, long: long ?? base } };
+  const tierOf = (t: NonNullable<ModelFile['batch']>): Record<Band, ClassPrices> => {
+    if (t.discount !== undefined) {
+      const r = parseRatio(t.discount)!;
+      const d = (c: ClassPrices): ClassPrices => Object.fromEntries(TOKEN_CLASSES.map((k) => [k, scale(c[k], r.num, r.den)])) as ClassPrices;
+      return { base: d(base), long: d(long ?? base) };
+    }
+    // Explicit tier prices; classes not listed keep the standard price scaled by the tier's input ratio.
+    const ti = req(t.input)!;
+    const den = base.input! === 0n ? 1n : base.input!;
+    const tb: ClassPrices = {
+      input: ti,
+      output: req(t.output),
+      cacheRead: t.cache_read !== undefined ? req(t.cache_read) : scale(base.cacheRead, ti, den),
+      cacheWrite5m: t.cache_write_5m !== undefined ? req(t.cache_write_5m) : scale(base.cacheWrite5m, ti, den),
+      cacheWrite1h: t.cache_write_1h !== undefined ? req(t.cache_write_1h) : scale(base.cacheWrite1h, ti, den),
+    };
+    if (!long) return { base: tb, long: tb };
+    // Long band of an explicit tier: each class scaled by the standard long/base ratio of that class.
+    const tl = Object.fromEntries(
+      TOKEN_CLASSES.map((k) => {
+        const b = base[k];
+        const l = long![k];
+        const v = tb[k];
+        return [k, v === undefined || b === undefined || l === undefined || b === 0n ? v : mulDiv(v, l, b)];
+      }),
+    ) as ClassPrices;
+    return { base: tb, long: tl };
+  };
+  if (m.batch) prices.batch = tierOf(m.batch);
+  if (m.flex) prices.flex = tierOf(m.flex);
+  if (m.priority) prices.priority = tierOf(m.priority);
+  const cache = m.cache
+    ? {
+        style: m.cache.style,
+        minTokens: m.cache.min_tokens,
+        increment: m.cache.increment ?? (m.cache.style === 'automatic' ? 128 : 1),
+        has1h: m.cache.write_1h !== undefined,
+        ...(m.cache.storage_per_hour !== undefined ? { storagePerHourPicoPerM: req(m.cache.storage_per_hour)! } : {}),
+      }
+    : undefined;
+  return {
+    id,
+    provider: m.provider,
+    source: m.source,
+    checked: m.checked,
+    aliases: m.aliases ?? [],
+    ...(m.context_window !== undefined ? { contextWindow: m.context_window } : {}),
+    ...(cache ? { cache } : {}),
+    ...(m.long_context ? { longContextThreshold: m.long_context.threshold } : {}),
+    tiers: TIERS.filter((t) => prices[t] !== undefined),
+    prices,
+  };
+}
+
+export class PriceBook {
+  readonly models = new Map<string, ModelInfo>();
+  private readonly byName = new Map<string, ModelInfo>();
+
+  constructor(
+    readonly version: string,
+    readonly effective: string,
+    readonly file: string,
+    models: ModelInfo[],
+  ) {
+    for (const m of models) this.add(m);
+  }
+
+  /** Build from a validated table. Returns cross-field errors (located by path) instead of throwing. */
+  static fromTable(t: PricingTableFile, file: string): { book: PriceBook; problems: { path: string[]; message: string; hint: string }[] } {
+    const problems: { path: string[]; message: string; hint: string }[] = [];
+    const models = Object.entries(t.models).map(([id, m]) => buildModel(id, m, (path, message, hint) => problems.push({ path, message, hint })));
+    const book = new PriceBook(t.version, t.effective, file, []);
+    for (const m of models) {
+      for (const name of [m.id, ...m.aliases]) {
+        const prev = book.byName.get(name.toLowerCase());
+        if (prev) problems.push({ path: ['models', m.id], message: `model name '${name}' is used by both '${prev.id}' and '${m.id}'`, hint: 'each id and alias must be unique' });
+      }
+      book.add(m);
+    }
+    return { book, problems };
+  }
+
+  private add(m: ModelInfo): void {
+    this.models.set(m.id, m);
+    for (const name of [m.id, ...m.aliases]) if (!this.byName.has(name.toLowerCase())) this.byName.set(name.toLowerCase(), m);
+  }
+
+  /** A copy with extra (synthetic) models, e.g. a self-hosted route priced per GPU-hour. */
+  withModels(extra: ModelInfo[]): PriceBook {
+    return new PriceBook(this.version, this.effective, this.file, [...this.models.values(), ...extra]);
+  }
+
+  tryResolve(name: string): ModelInfo | undefined {
+    const key = name.trim().toLowerCase();
+    const hit = this.byName.get(key);
+    if (hit) return hit;
+    // Provider-prefixed names from gateways: "openai/gpt-4o", "anthropic.claude-...".
+    const stripped = key.replace(/^(openai|anthropic|google|gemini|vertex_ai|azure|bedrock)[/.:]/, '').replace(/^models\//, '');
+    return stripped !== key ? this.byName.get(stripped) : undefined;
+  }
+
+  /** Resolve or throw UNKNOWN_MODEL with the nearest names: never price an unknown model at $0. */
+  resolve(name: string, where?: string): ModelInfo {
+    const m = this.tryResolve(name);
+    if (m) return m;
+    throw userError('UNKNOWN_MODEL', `model '${name}' is not in pricing table ${this.version} (${this.file})`, {
+      where: where ?? name,
+      hint: suggestionHint(name, this.allNames(), '`llmcost pricing list` shows the known models'),
+    });
+  }
+
+  allNames(): string[] {
+    return [...this.models.values()].flatMap((m) => [m.id, ...m.aliases]);
+  }
+
+  /** Distinct long-context thresholds, ascending: the ledger buckets input sizes by these. */
+  thresholds(): number[] {
+    return [...new Set([...this.models.values()].flatMap((m) => (m.longContextThreshold ? [m.longContextThreshold] : [])))].sort((a, b) => a - b);
+  }
+
+  /**
+   * Price of one token class (pico-USD per 1M tokens). Classes a model lacks fall back as the
+   * provider bills them: cached reads without a cache price are plain input; cache writes on an
+   * automatic-cache or cache-less model are plain input (no write premium). A 1h write on a model
+   * without a 1h price is an error (the provider does not offer it).
+   */
+  price(m: ModelInfo, tier: Tier, band: Band, cls: TokenClass): bigint {
+    const t = m.prices[tier];
+    if (!t) {
+      throw userError('UNKNOWN_MODEL', `model '${m.id}' has no '${tier}' service tier in pricing table ${this.version}`, {
+        where: m.id,
+        hint: `tiers offered: ${m.tiers.join(', ')}; remove the tier or add its prices to the table`,
+      });
+    }
+    const c = t[band];
+    const v = c[cls];
+    if (v !== undefined) return v;
+    if (cls === 'cacheRead' || cls === 'cacheWrite5m') return c.input!;
+    if (cls === 'cacheWrite1h') {
+      if (!m.cache || m.cache.style === 'automatic') return c.input!;
+      throw userError('UNKNOWN_MODEL', `model '${m.id}' has no 1-hour cache write price in pricing table ${this.version}`, {
+        where: m.id,
+        hint: 'use ttl 5m for this model, or a pricing table in which the 1h TTL exists',
+      });
+    }
+    throw new Error(`internal: no ${cls} price for ${m.id}`);
+  }
+}
+
+export type PriceProblem = Diagnostic;
