@@ -2,9 +2,17 @@
 import type { Tier } from '../pricing/pricebook.js';
 
 export interface PrefixBlock {
-  /** cumulative identity of this block: equal keys at equal positions = the same prefix so far */
+  /**
+   * CUMULATIVE identity: key i stands for blocks 1..i (equal key = the same prefix so far).
+   * Generators and readers build it as a rolling hash or a path-like id, never from block i alone.
+   */
   key: string;
   tokens: number;
+  /**
+   * What the block holds: the shared system prompt/tools, earlier conversation (a user message
+   * or an assistant answer), the current message, or an opaque block (e.g. Mooncake 512-token hash blocks).
+   */
+  kind?: 'system' | 'history' | 'message' | 'block';
 }
 
 export interface CachedTokens {
