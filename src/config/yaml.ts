@@ -87,12 +87,14 @@ export function parseYaml<T>(text: string, file: string, schema: z.ZodType<T>): 
     return { errors: [{ code: 'FILE_READ', severity: 'error', message: 'file contains NUL bytes: this is not a YAML text file', where: file, hint: 'pass the YAML file itself, not a binary or compressed file' }], warnings };
   }
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  // prettyErrors is off, so linePos is unset: locate errors and warnings from their offsets.
+  const posOf = (e: { linePos?: [{ line: number; col: number }, ...unknown[]]; pos?: [number, number] }): { line: number; col: number } | undefined => e.linePos?.[0] ?? (e.pos ? lc.linePos(e.pos[0]) : undefined);
   for (const e of doc.errors) {
-    const pos = e.linePos?.[0];
+    const pos = posOf(e);
     errors.push({ code: 'YAML_SYNTAX', severity: 'error', message: e.message.split('\n')[0]!, where: pos ? location(file, pos.line, pos.col) : file, hint: 'fix the YAML syntax at that place (indentation, quotes, colons)' });
   }
   for (const w of doc.warnings) {
-    const pos = w.linePos?.[0];
+    const pos = posOf(w);
     warnings.push({ code: 'YAML_SYNTAX', severity: 'warning', message: w.message.split('\n')[0]!, where: pos ? location(file, pos.line, pos.col) : file });
   }
   if (errors.length) return { errors, warnings };
@@ -124,27 +126,45 @@ export function parseYaml<T>(text: string, file: string, schema: z.ZodType<T>): 
       continue;
     }
     const { node } = nodeAt(doc.contents as Node, path);
-    const input = (issue as { input?: unknown }).input;
-    if (issue.code === 'invalid_type' && input === undefined && path.length > 0) {
+    // zod v4 issues carry no input: a key is missing when its parent object lacks it.
+    if (path.length > 0 && isMissing(data, path)) {
       const parent = nodeAt(doc.contents as Node, path.slice(0, -1)).node;
       errors.push({
         code: 'SCHEMA',
         severity: 'error',
         message: `missing required key '${String(path[path.length - 1])}' in ${formatPath(path.slice(0, -1))}`,
         where: where(file, lc, parent),
-        hint: `add '${String(path[path.length - 1])}' (${issue.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '')})`,
+        hint: issue.code === 'invalid_type' ? `add '${String(path[path.length - 1])}' (${issue.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '')})` : `add '${String(path[path.length - 1])}'; \`llmcost schema\` prints the full schema`,
       });
       continue;
     }
     errors.push({
       code: 'SCHEMA',
       severity: 'error',
-      message: `${formatPath(path)}: ${issue.message}`,
+      message: `${formatPath(path)}: ${issue.code === 'invalid_union' ? unionMessage(issue) : issue.message}`,
       where: where(file, lc, node),
       hint: 'fix the value at that place; `llmcost schema` prints the full schema',
     });
   }
   return { errors, warnings };
+}
+
+/** True when the object at path[..-1] exists and has no own key path[-1]. */
+function isMissing(data: unknown, path: readonly PropertyKey[]): boolean {
+  let cur: unknown = data;
+  for (const seg of path.slice(0, -1)) {
+    if (cur === null || typeof cur !== 'object') return false;
+    cur = (cur as Record<PropertyKey, unknown>)[seg as string];
+  }
+  return cur !== null && typeof cur === 'object' && !Array.isArray(cur) && !Object.prototype.hasOwnProperty.call(cur, path[path.length - 1] as string);
+}
+
+/** "Invalid input" of a union says nothing: list what each branch expected instead. */
+function unionMessage(issue: z.core.$ZodIssue): string {
+  const branches = (issue as { errors?: { code: string; expected?: string; message: string }[][] }).errors ?? [];
+  const expected = [...new Set(branches.flatMap((b) => b.filter((e) => !(e as { path?: unknown[] }).path?.length).map((e) => (e.code === 'invalid_type' && e.expected ? e.expected : e.message))))];
+  const received = /received (\w+)/.exec(branches[0]?.[0]?.message ?? '')?.[1];
+  return expected.length ? `expected ${expected.join(' or ')}${received ? `, received ${received}` : ''}` : issue.message;
 }
 
 /** Line:column of a path in a YAML text, for cross-field rules checked after the schema. */
