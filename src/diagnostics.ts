@@ -16,6 +16,7 @@ export const CODES = {
   PRICING_STALE: 'Pricing table may be stale',
   UNKNOWN_MODEL: 'Unknown model',
   UNKNOWN_STRATEGY: 'Unknown strategy',
+  STRATEGY_MODEL: 'Strategy option does not apply to a model',
   UNKNOWN_PRESET: 'Unknown log preset',
   LOG_HEADER: 'Log header is missing required columns',
   LOG_ROW: 'Log row rejected',
