@@ -1,0 +1,76 @@
+// Schema of a scenario file (scenarios/*.yaml). Strict: unknown keys are errors with did-you-mean.
+// Strategy options are checked afterwards against each strategy's own schema (config/scenario.ts),
+// so an error can say which strategy owns a key.
+import { z } from 'zod';
+import { profileSchema } from '../traffic/profile.js';
+import { decimalUsd } from './pricing-schema.js';
+
+const date = z
+  .union([z.string(), z.date()])
+  .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
+  .refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s)), { message: 'expected a date YYYY-MM-DD' });
+
+export const pricingRefSchema = z
+  .strictObject({
+    /** a pricing table file, relative to the scenario file */
+    file: z.string().min(1).optional(),
+    /** the version of a bundled table, e.g. "2026-11-01" */
+    version: z.union([z.string().min(1), z.date()]).transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v)).optional(),
+    /** the bundled table in force on this date */
+    as_of: date.optional(),
+  })
+  .refine((p) => [p.file, p.version, p.as_of].filter((x) => x !== undefined).length === 1, { message: 'give exactly one of file, version or as_of' });
+
+export const logTrafficSchema = z.strictObject({
+  /** request log (CSV or JSONL, optionally .gz), relative to the scenario file */
+  file: z.string().min(1),
+  /** export format, e.g. mooncake, litellm, langfuse (default: canonical columns) */
+  preset: z.string().min(1).optional(),
+  /** column overrides: canonical column -> field in the file */
+  map: z.record(z.string(), z.string()).optional(),
+  /** model for traces that have none */
+  model: z.string().min(1).optional(),
+  /** stop at the first rejected row */
+  strict: z.boolean().optional(),
+  /** write rejected rows here (relative to the scenario file) */
+  rejects: z.string().min(1).optional(),
+});
+
+export const trafficSchema = z
+  .strictObject({ profile: profileSchema.optional(), log: logTrafficSchema.optional() })
+  .refine((t) => (t.profile === undefined) !== (t.log === undefined), { message: 'give exactly one of profile (synthetic traffic) or log (a request log)' });
+
+/** One step of the waterfall: `use` names the strategy; the other keys are its options. */
+export const strategyItemSchema = z.looseObject({
+  use: z.string().min(1),
+  label: z.string().min(1).optional(),
+});
+
+const usd = decimalUsd;
+
+export const budgetsSchema = z.strictObject({
+  /** final variable cost / requests */
+  per_request_usd: usd.optional(),
+  /** the most expensive tenant's final cost per day (needs tenants in the traffic) */
+  per_tenant_per_day_usd: usd.optional(),
+  /** final cost including fixed costs */
+  total_usd: usd.optional(),
+  /** final variable cost per day of traffic */
+  per_day_usd: usd.optional(),
+});
+
+export const scenarioSchema = z.strictObject({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  seed: z.number().int().nonnegative().default(1),
+  pricing: pricingRefSchema.optional(),
+  traffic: trafficSchema,
+  strategies: z.array(strategyItemSchema).default([]),
+  report: z.strictObject({ by: z.array(z.string().min(1)).default([]) }).optional(),
+  budgets: budgetsSchema.optional(),
+  quality: z.strictObject({ floor: z.number().min(0).max(1) }).optional(),
+  fixed_costs: z.array(z.strictObject({ label: z.string().min(1), usd })).default([]),
+});
+
+export type ScenarioFile = z.infer<typeof scenarioSchema>;
+export type StrategyItem = z.infer<typeof strategyItemSchema>;

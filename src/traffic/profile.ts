@@ -1,0 +1,331 @@
+// The seeded traffic profile generator. Streams batches of SimRequest in time order and never
+// holds more than the live conversations: conversation starts are a (diurnal x weekly modulated)
+// Poisson process, later turns, retries and think times wait in a small min-heap keyed by time.
+// Randomness is forked per concern (arrivals, segment pick, tenants, errors, each segment's tokens)
+// so that adding a segment or a tenant does not reshuffle the arrival times.
+import { z } from 'zod';
+import type { PrefixBlock, SimRequest } from '../engine/request.js';
+import { createRng, type Rng } from '../engine/rng.js';
+import { DIURNAL_CURVES, normalise, WEEKLY_CURVES } from './diurnal.js';
+import { distSchema, intSampler, sampler, type Sampler } from './distributions.js';
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+const share = z.number().min(0).max(1);
+
+const curve = (names: Record<string, number[]>, len: number) =>
+  z.union([z.enum(Object.keys(names) as [string, ...string[]]), z.array(z.number().nonnegative()).length(len).refine((w) => w.some((x) => x > 0), { message: 'at least one weight must be > 0' })]);
+
+export const segmentSchema = z.strictObject({
+  name: z.string().min(1).regex(/^[^:\s]+$/, { message: 'segment names have no spaces or colons' }),
+  /** relative share of conversations (shares are normalised) */
+  share: z.number().positive().default(1),
+  model: z.string().min(1),
+  /** shared system prompt / tools prefix, identical for every request of one prompt version */
+  system_tokens: z.number().int().nonnegative().default(0),
+  prompt_version: z.string().min(1).default('v1'),
+  /** new user message per turn (tokens) */
+  input_tokens: distSchema,
+  /** answer per turn (tokens) */
+  output_tokens: distSchema,
+  /** turns per conversation (default 1: independent requests) */
+  turns: distSchema.optional(),
+  /** seconds between an answer and the next user message */
+  think_time_s: distSchema.optional(),
+  /** share of requests that could wait for a batch API */
+  batchable: share.default(0),
+  intent: z.string().min(1).optional(),
+  route: z.string().min(1).optional(),
+  tags: z.record(z.string(), z.string()).optional(),
+});
+
+export const profileSchema = z.strictObject({
+  days: z.number().int().positive().max(366).default(1),
+  /** first day (UTC midnight), YYYY-MM-DD */
+  start: z
+    .union([z.string(), z.date()])
+    .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
+    .refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s)), { message: 'expected a date YYYY-MM-DD' })
+    .default('2026-11-02'),
+  /** requests (turns, retries excluded) per day; or give conversations_per_day */
+  requests_per_day: z.number().positive().optional(),
+  conversations_per_day: z.number().positive().optional(),
+  /** poisson (default) or uniform: exactly the daily count, evenly spaced, no diurnal shape */
+  arrivals: z.enum(['poisson', 'uniform']).default('poisson'),
+  diurnal: curve(DIURNAL_CURVES, 24).default('flat'),
+  /** day weights Monday..Sunday, or a name */
+  weekly: curve(WEEKLY_CURVES, 7).default('flat'),
+  /** the diurnal curve is in local hours; local = UTC + offset */
+  utc_offset_hours: z.number().int().min(-12).max(14).default(0),
+  tenants: z.array(z.strictObject({ name: z.string().min(1), share: z.number().positive() })).min(1).optional(),
+  errors: z
+    .strictObject({
+      /** share of requests that fail (billed input, no output) and are retried */
+      rate: share.default(0),
+      /** share of requests that succeed but the client retried anyway (a duplicate call) */
+      timeout_rate: share.default(0),
+      /** seconds between the original and its retry */
+      retry_delay_s: distSchema.optional(),
+    })
+    .optional(),
+  segments: z.array(segmentSchema).min(1),
+});
+export type Profile = z.infer<typeof profileSchema>;
+export type Segment = z.infer<typeof segmentSchema>;
+
+/** Cross-field rules of a profile, located by path (changesets style: all problems at once). */
+export function profileProblems(p: Profile): { path: (string | number)[]; message: string; hint: string; severity: 'error' | 'warning' }[] {
+  const out: ReturnType<typeof profileProblems> = [];
+  if ((p.requests_per_day === undefined) === (p.conversations_per_day === undefined)) {
+    out.push({ path: [], message: 'give exactly one of requests_per_day or conversations_per_day', hint: 'e.g. requests_per_day: 12000', severity: 'error' });
+  }
+  const names = new Set<string>();
+  p.segments.forEach((s, i) => {
+    if (names.has(s.name)) out.push({ path: ['segments', i, 'name'], message: `segment name '${s.name}' is used twice`, hint: 'segment names must be unique', severity: 'error' });
+    names.add(s.name);
+  });
+  const e = p.errors;
+  if (e && e.rate + e.timeout_rate > 1) out.push({ path: ['errors'], message: 'errors.rate + errors.timeout_rate exceeds 1', hint: 'both are shares of all requests', severity: 'error' });
+  return out;
+}
+
+/** Expected turns per conversation over the segment mix. */
+export function meanTurns(p: Profile): number {
+  const total = p.segments.reduce((s, g) => s + g.share, 0);
+  return p.segments.reduce((s, g) => s + (g.share / total) * (g.turns ? intSampler(g.turns, 1).mean : 1), 0);
+}
+
+export function periodOf(p: Profile): { startMs: number; endMs: number; days: number } {
+  const startMs = Date.parse(`${p.start}T00:00:00Z`);
+  return { startMs, endMs: startMs + p.days * DAY_MS - 1, days: p.days };
+}
+
+interface SegRuntime {
+  seg: Segment;
+  rng: Rng;
+  input: Sampler;
+  output: Sampler;
+  turns: Sampler;
+  think: Sampler;
+  systemKey: string;
+}
+
+interface Conversation {
+  n: number;
+  id: string;
+  s: SegRuntime;
+  tenant: string | undefined;
+  turns: number;
+  /** blocks of earlier turns: system, u1, a1, ... (cumulative keys) */
+  blocks: PrefixBlock[];
+  historyTokens: number;
+}
+
+type Event = { atMs: number; seq: number } & ({ kind: 'turn'; conv: Conversation; turn: number } | { kind: 'retry'; req: SimRequest });
+
+/** Binary min-heap on (atMs, seq): ties break by creation order, so the stream is deterministic. */
+class EventHeap {
+  private a: Event[] = [];
+  get size(): number {
+    return this.a.length;
+  }
+  peek(): Event | undefined {
+    return this.a[0];
+  }
+  private less(i: number, j: number): boolean {
+    const x = this.a[i]!;
+    const y = this.a[j]!;
+    return x.atMs < y.atMs || (x.atMs === y.atMs && x.seq < y.seq);
+  }
+  push(e: Event): void {
+    const a = this.a;
+    a.push(e);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(i, p)) break;
+      [a[i], a[p]] = [a[p]!, a[i]!];
+      i = p;
+    }
+  }
+  pop(): Event | undefined {
+    const a = this.a;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length && last) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && this.less(l, m)) m = l;
+        if (r < a.length && this.less(r, m)) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m]!, a[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+/**
+ * Conversation start times in [startMs, startMs + days): Poisson with a piecewise-constant rate
+ * per hour (exact, by memorylessness: at an hour boundary the next gap is drawn afresh), or
+ * uniform (exactly round(perDay) per day, evenly spaced).
+ */
+export function* arrivalTimes(p: Profile, perDay: number, rng: Rng): Generator<number> {
+  const { startMs } = periodOf(p);
+  if (p.arrivals === 'uniform') {
+    const n = Math.round(perDay);
+    for (let d = 0; d < p.days; d++) for (let i = 0; i < n; i++) yield Math.floor(startMs + d * DAY_MS + ((i + 0.5) * DAY_MS) / n);
+    return;
+  }
+  const hourly = normalise(typeof p.diurnal === 'string' ? DIURNAL_CURVES[p.diurnal]! : p.diurnal);
+  const weekly = normalise(typeof p.weekly === 'string' ? WEEKLY_CURVES[p.weekly]! : p.weekly);
+  for (let d = 0; d < p.days; d++) {
+    const dayStart = startMs + d * DAY_MS;
+    const dow = (new Date(dayStart).getUTCDay() + 6) % 7; // Monday = 0
+    for (let h = 0; h < 24; h++) {
+      const local = (((h + p.utc_offset_hours) % 24) + 24) % 24;
+      // expected arrivals in this hour = perDay x day weight x hour weight / 24
+      const perMs = (perDay * weekly[dow]! * hourly[local]!) / 24 / HOUR_MS;
+      if (perMs <= 0) continue;
+      const end = dayStart + (h + 1) * HOUR_MS;
+      let t = dayStart + h * HOUR_MS;
+      for (;;) {
+        t += rng.exponential(perMs);
+        if (t >= end) break;
+        yield Math.floor(t);
+      }
+    }
+  }
+}
+
+export interface GenerateOptions {
+  batchSize?: number;
+}
+
+/** The request stream of a profile: batches in time order. Same profile + seed = same stream. */
+export function* generateProfile(p: Profile, seed: number, opts: GenerateOptions = {}): Generator<SimRequest[]> {
+  const batchSize = opts.batchSize ?? 1000;
+  const root = createRng(seed).fork('profile');
+  const pickRng = root.fork('segments');
+  const tenantRng = root.fork('tenants');
+  const errorRng = root.fork('errors');
+  const segs: SegRuntime[] = p.segments.map((seg) => ({
+    seg,
+    rng: root.fork(`segment:${seg.name}`),
+    input: intSampler(seg.input_tokens),
+    output: intSampler(seg.output_tokens),
+    turns: seg.turns ? intSampler(seg.turns, 1) : { draw: () => 1, mean: 1 },
+    think: seg.think_time_s ? sampler(seg.think_time_s) : { draw: () => 30, mean: 30 },
+    systemKey: `sys:${seg.name}:${seg.prompt_version}`,
+  }));
+  const segCum = cumulative(p.segments.map((s) => s.share));
+  const tenantCum = p.tenants ? cumulative(p.tenants.map((t) => t.share)) : [];
+  const retryDelay = p.errors?.retry_delay_s ? sampler(p.errors.retry_delay_s) : { draw: () => 5, mean: 5 };
+  const errRate = p.errors?.rate ?? 0;
+  const timeoutRate = p.errors?.timeout_rate ?? 0;
+  const perDay = p.conversations_per_day ?? (p.requests_per_day ?? 0) / meanTurns(p);
+
+  const heap = new EventHeap();
+  let seq = 0;
+  let convN = 0;
+  let batch: SimRequest[] = [];
+
+  const emitTurn = (c: Conversation, turn: number, atMs: number): SimRequest => {
+    const s = c.s;
+    const userTokens = s.input.draw(s.rng);
+    const outputTokens = s.output.draw(s.rng);
+    const batchable = s.seg.batchable > 0 && s.rng.next() < s.seg.batchable;
+    const id = `${c.id}-t${turn}`;
+    const message: PrefixBlock = { key: `${c.id}:u${turn}`, tokens: userTokens, kind: 'message' };
+    const prefix = [...c.blocks.map((b) => ({ ...b })), message];
+    const seg = s.seg;
+    const tags: Record<string, string> = {
+      ...(seg.tags ?? {}),
+      feature: seg.name,
+      intent: seg.intent ?? seg.name,
+      promptVersion: seg.prompt_version,
+      route: seg.route ?? 'default',
+      ...(c.tenant !== undefined ? { tenant: c.tenant } : {}),
+    };
+    const req: SimRequest = {
+      id,
+      atMs,
+      model: seg.model,
+      serviceTier: 'standard',
+      inputTokens: seg.system_tokens + c.historyTokens + userTokens,
+      outputTokens,
+      historyTokens: c.historyTokens,
+      prefix,
+      batchable,
+      status: 'ok',
+      conversationId: c.id,
+      tags,
+    };
+    // Errors: a failed call bills its input only and is retried; a timeout completes but the
+    // client retries anyway (a duplicate that dedupe-retries can drop).
+    const u = errRate + timeoutRate > 0 ? errorRng.next() : 1;
+    if (u < errRate + timeoutRate) {
+      const failed = u < errRate;
+      const retry: SimRequest = { ...req, id: `${id}-r1`, retryOf: id, atMs: atMs + Math.round(retryDelay.draw(errorRng) * 1000), prefix: prefix.map((b) => ({ ...b })), tags: { ...tags } };
+      heap.push({ kind: 'retry', atMs: retry.atMs, seq: seq++, req: retry });
+      if (failed) {
+        req.status = 'error';
+        req.outputTokens = 0;
+      }
+    }
+    // The next turn sees this turn's message and answer as history.
+    c.blocks.push({ key: message.key, tokens: userTokens, kind: 'history' }, { key: `${c.id}:a${turn}`, tokens: outputTokens, kind: 'history' });
+    c.historyTokens += userTokens + outputTokens;
+    if (turn < c.turns) heap.push({ kind: 'turn', atMs: atMs + Math.round(s.think.draw(s.rng) * 1000), seq: seq++, conv: c, turn: turn + 1 });
+    return req;
+  };
+
+  const drainUntil = function* (limit: number): Generator<SimRequest[]> {
+    for (;;) {
+      const top = heap.peek();
+      if (!top || top.atMs > limit) return;
+      heap.pop();
+      batch.push(top.kind === 'turn' ? emitTurn(top.conv, top.turn, top.atMs) : top.req);
+      if (batch.length >= batchSize) {
+        yield batch;
+        batch = [];
+      }
+    }
+  };
+
+  for (const t of arrivalTimes(p, perDay, root.fork('arrivals'))) {
+    yield* drainUntil(t - 1);
+    const s = segs[pick(segCum, pickRng.next())]!;
+    const n = convN++;
+    const id = `c${n}`;
+    const conv: Conversation = {
+      n,
+      id,
+      s,
+      tenant: p.tenants ? p.tenants[pick(tenantCum, tenantRng.next())]!.name : undefined,
+      turns: s.turns.draw(s.rng),
+      blocks: s.seg.system_tokens > 0 ? [{ key: s.systemKey, tokens: s.seg.system_tokens, kind: 'system' }] : [],
+      historyTokens: 0,
+    };
+    heap.push({ kind: 'turn', atMs: t, seq: seq++, conv, turn: 1 });
+  }
+  yield* drainUntil(Number.POSITIVE_INFINITY);
+  if (batch.length) yield batch;
+}
+
+function cumulative(weights: number[]): number[] {
+  const total = weights.reduce((s, w) => s + w, 0);
+  let acc = 0;
+  return weights.map((w) => (acc += w / total));
+}
+
+function pick(cum: number[], u: number): number {
+  let i = 0;
+  while (i < cum.length - 1 && u >= cum[i]!) i++;
+  return i;
+}
