@@ -1,8 +1,17 @@
 // name -> strategy. Each strategy lives in its own file; add it to STRATEGIES below.
 import { suggestionHint, userError } from '../diagnostics.js';
 import type { Strategy } from './types.js';
+import { promptCache } from './prompt-cache/index.js';
+import { batch } from './batch.js';
+import { responseCache } from './response-cache.js';
+import { dedupeRetries } from './dedupe-retries.js';
 
-export const STRATEGIES: Strategy[] = [];
+export const STRATEGIES: Strategy[] = [
+  promptCache,
+  batch,
+  responseCache,
+  dedupeRetries,
+];
 
 export function strategyNames(): string[] {
   return STRATEGIES.map((s) => s.name);

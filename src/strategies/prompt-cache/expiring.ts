@@ -1,0 +1,111 @@
+// Small pieces shared by the time-windowed strategies (prompt-cache, response-cache,
+// dedupe-retries): a duration option, a monotone clock, and a map whose expired entries are
+// evicted so state stays proportional to what is live, not to the length of the stream.
+import { z } from 'zod';
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** '250ms', '30s', '5m', '1h', '24h', '7d' or a number of milliseconds -> milliseconds. */
+export function parseDurationMs(v: string | number): number | undefined {
+  if (typeof v === 'number') return Number.isInteger(v) && v >= 0 ? v : undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/.exec(v);
+  if (!m) return undefined;
+  const ms = Number(m[1]) * UNIT_MS[m[2]!]!;
+  return Number.isInteger(ms) ? ms : Math.round(ms);
+}
+
+/** zod schema of a duration option; the parsed value is milliseconds. */
+export const durationMs = z
+  .union([z.number(), z.string()])
+  .transform((v, ctx) => {
+    const ms = parseDurationMs(v);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: `'${String(v)}' is not a duration: use e.g. 30s, 5m, 1h, 24h, or milliseconds as a whole number` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+/**
+ * Rename camelCase option keys to the snake_case the schemas use (DESIGN.md writes readyDelayMs and
+ * hitRate; scenario YAML uses snake_case like the pricing tables). Both spellings are accepted.
+ */
+export function snakeKeys(aliases: Record<string, string>): (v: unknown) => unknown {
+  return (v) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
+    const out: Record<string, unknown> = {};
+    for (const [k, val] of Object.entries(v)) out[aliases[k] ?? k] = val;
+    return out;
+  };
+}
+
+export interface Expiring {
+  expiresAtMs: number;
+}
+
+/**
+ * A Map whose entries carry expiresAtMs. Expired entries are removed by a sweep that runs once the
+ * number of writes since the last sweep reaches the map's size (at least 1,024): amortised O(1) per
+ * write, and the map never holds more than about twice the live entries plus one sweep interval.
+ */
+export class ExpiringMap<V extends Expiring> {
+  private readonly map = new Map<string, V>();
+  private writesSinceSweep = 0;
+  /** largest size reached (tests check memory stays bounded) */
+  peakSize = 0;
+
+  get size(): number {
+    return this.map.size;
+  }
+
+  /** the entry, even if expired (callers decide liveness against their own clock) */
+  get(key: string): V | undefined {
+    return this.map.get(key);
+  }
+
+  set(key: string, value: V, nowMs: number): void {
+    this.map.set(key, value);
+    if (this.map.size > this.peakSize) this.peakSize = this.map.size;
+    if (++this.writesSinceSweep >= Math.max(1024, this.map.size)) this.sweep(nowMs);
+  }
+
+  /** drop every entry with expiresAtMs <= nowMs */
+  sweep(nowMs: number): void {
+    for (const [k, v] of this.map) if (v.expiresAtMs <= nowMs) this.map.delete(k);
+    this.writesSinceSweep = 0;
+  }
+}
+
+/** A clock that never goes back: the largest timestamp seen so far. */
+export class MonotoneClock {
+  private nowMs = Number.NEGATIVE_INFINITY;
+  /** advance to atMs if it is later; returns the clock (so an out-of-order request is treated as arriving now) */
+  at(atMs: number): number {
+    if (atMs > this.nowMs) this.nowMs = atMs;
+    return this.nowMs;
+  }
+}
+
+/** 64-bit (two 32-bit halves) string hash for long content keys; collisions are negligible at log scale. */
+export function hashKey(s: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
+}
+
+/** Calls `fn(key)` the first time a key is seen (warn once per model, per cause). */
+export function once(): (key: string, fn: () => void) => void {
+  const seen = new Set<string>();
+  return (key, fn) => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    fn();
+  };
+}

@@ -1,0 +1,183 @@
+// prompt-cache: what the request stream would pay with provider prompt caching.
+// Explicit (Anthropic): breakpoints at cumulative prefix keys, write premium (5m or 1h TTL),
+// reads at cache.read, refresh on hit. Automatic (OpenAI/Gemini): no write premium, the longest
+// live prefix is read when >= min_tokens, rounded down to min_tokens + k x increment.
+// Semantics: DESIGN.md "Semantics the numbers must follow"; assumptions: docs/strategies-caching.md.
+import { z } from 'zod';
+import type { CachedTokens, PrefixBlock, SimRequest } from '../../engine/request.js';
+import { userError } from '../../diagnostics.js';
+import type { Strategy, StrategyContext, StrategyRun } from '../types.js';
+import { durationMs, ExpiringMap, MonotoneClock, once, snakeKeys } from './expiring.js';
+
+const TTL_MS = { '5m': 300_000, '1h': 3_600_000 } as const;
+
+const scopeKinds: Record<'system' | 'conversation' | 'all', ReadonlySet<string>> = {
+  // A block without a kind (e.g. a log's prefix_key/prefix_tokens) is a shared system prefix.
+  system: new Set(['system', 'none']),
+  conversation: new Set(['system', 'none', 'history', 'message']),
+  all: new Set(['system', 'none', 'history', 'message', 'block']),
+};
+
+export const promptCacheOptions = z.preprocess(
+  snakeKeys({ readyDelayMs: 'ready_delay_ms', hitRate: 'hit_rate', minTokens: 'min_tokens' }),
+  z.strictObject({
+    /** explicit-cache TTL: the priced classes write_5m / write_1h */
+    ttl: z.enum(['5m', '1h']).default('5m'),
+    /** default: the model's cache.style in the pricing table */
+    style: z.enum(['explicit', 'automatic']).optional(),
+    /** which prefix blocks are breakpoints */
+    scope: z.enum(['system', 'conversation', 'all']).default('all'),
+    /** override the table's minimum cacheable prefix */
+    min_tokens: z.number().int().positive().optional(),
+    /** an entry written at t is readable from t + ready_delay_ms */
+    ready_delay_ms: z.number().int().nonnegative().default(0),
+    /** automatic caches: idle time after which a prefix is evicted (OpenAI extended retention: 24h) */
+    retention: durationMs.default(300_000),
+    /** automatic caches: share of would-be hits that land on a machine holding the prefix */
+    hit_rate: z.number().min(0).max(1).default(1),
+    /** only these models (names or aliases); default all */
+    models: z.array(z.string()).min(1).optional(),
+  }),
+);
+export type PromptCacheOptions = z.output<typeof promptCacheOptions>;
+
+interface Entry {
+  expiresAtMs: number;
+  readyAtMs: number;
+}
+
+/** a breakpoint: cumulative key of blocks 1..i and cumulative tokens C_i */
+interface Point {
+  key: string;
+  tokens: number;
+}
+
+/** One cache per (model, service tier): the batch fleet runs later and elsewhere; hits across tiers are not modelled. */
+interface Partition {
+  clock: MonotoneClock;
+  entries: ExpiringMap<Entry>;
+}
+
+/** Tokens an automatic cache bills as cached: 0 below the minimum, else min + k x increment <= prefix. */
+export function roundAutomatic(prefixTokens: number, minTokens: number, increment: number): number {
+  if (prefixTokens < minTokens) return 0;
+  return minTokens + Math.floor((prefixTokens - minTokens) / increment) * increment;
+}
+
+/** Breakpoints in scope with their cumulative token counts (clamped to inputTokens). */
+export function breakpoints(prefix: PrefixBlock[], inputTokens: number, kinds: ReadonlySet<string>): Point[] {
+  const points: Point[] = [];
+  let c = 0;
+  for (const b of prefix) {
+    c = Math.min(c + b.tokens, inputTokens);
+    if (kinds.has(b.kind ?? 'none')) points.push({ key: b.key, tokens: c });
+  }
+  return points;
+}
+
+const live = (e: Entry | undefined, t: number): e is Entry => e !== undefined && e.readyAtMs <= t && t < e.expiresAtMs;
+
+function withCached(req: SimRequest, cached: CachedTokens): SimRequest {
+  return { ...req, cached };
+}
+
+export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): StrategyRun {
+  const only = o.models ? new Set(o.models.map((n) => ctx.models.resolve(n).id)) : undefined;
+  const kinds = scopeKinds[o.scope];
+  const partitions = new Map<string, Partition>();
+  const warnOnce = once();
+  const checked = new Set<string>();
+  const ttlMs = TTL_MS[o.ttl];
+
+  const partition = (model: string, tier: string): Partition => {
+    const k = `${model}\u0001${tier}`;
+    let p = partitions.get(k);
+    if (!p) {
+      p = { clock: new MonotoneClock(), entries: new ExpiringMap<Entry>() };
+      partitions.set(k, p);
+    }
+    return p;
+  };
+
+  /** set expiry (never shortening a live entry) and readiness (a pending write keeps its earlier ready time) */
+  const put = (p: Partition, key: string, t: number, keepMs: number): void => {
+    const e = p.entries.get(key);
+    const wasLive = e !== undefined && t < e.expiresAtMs;
+    p.entries.set(
+      key,
+      {
+        expiresAtMs: Math.max(wasLive ? e.expiresAtMs : 0, t + keepMs),
+        readyAtMs: wasLive ? Math.min(e.readyAtMs, t + o.ready_delay_ms) : t + o.ready_delay_ms,
+      },
+      t,
+    );
+  };
+
+  function explicit(req: SimRequest, p: Partition, t: number, minTokens: number): SimRequest {
+    const points = breakpoints(req.prefix, req.inputTokens, kinds).filter((x) => x.tokens >= minTokens);
+    let hit = -1;
+    for (let i = points.length - 1; i >= 0; i--) {
+      if (live(p.entries.get(points[i]!.key), t)) {
+        hit = i;
+        break;
+      }
+    }
+    // Hits refresh entries 1..hit; hit+1..n are written now (put does both: a live entry keeps its ready time).
+    for (let i = 0; i < points.length; i++) put(p, points[i]!.key, t, ttlMs);
+    const read = hit >= 0 ? points[hit]!.tokens : 0;
+    const written = points.length ? points[points.length - 1]!.tokens - read : 0;
+    return withCached(req, { read, write5m: o.ttl === '5m' ? written : 0, write1h: o.ttl === '1h' ? written : 0 });
+  }
+
+  function automatic(req: SimRequest, p: Partition, t: number, minTokens: number, increment: number): SimRequest {
+    const points = breakpoints(req.prefix, req.inputTokens, kinds);
+    let hit = -1;
+    for (let i = points.length - 1; i >= 0; i--) {
+      if (live(p.entries.get(points[i]!.key), t)) {
+        hit = i;
+        break;
+      }
+    }
+    let read = hit >= 0 ? roundAutomatic(points[hit]!.tokens, minTokens, increment) : 0;
+    // A request routed to a machine without the prefix misses; the prefix is stored there too.
+    if (read > 0 && o.hit_rate < 1 && ctx.rng.next() >= o.hit_rate) read = 0;
+    // Used entries are refreshed and missed prefixes stored: idle expiry after `retention`.
+    for (let i = 0; i < points.length; i++) put(p, points[i]!.key, t, o.retention);
+    return withCached(req, { read, write5m: 0, write1h: 0 });
+  }
+
+  return {
+    step(req) {
+      if (!req.prefix.length) return [req];
+      const m = ctx.models.resolve(req.model);
+      if (only && !only.has(m.id)) return [req];
+      const cache = m.cache;
+      if (!cache) {
+        warnOnce(`nocache:${m.id}`, () => ctx.warn(`prompt-cache: model '${m.id}' has no prompt caching in the pricing table; its requests pass through unchanged`));
+        return [req];
+      }
+      const style = o.style ?? cache.style;
+      if (style === 'explicit' && o.ttl === '1h' && !checked.has(m.id)) {
+        if (!cache.has1h) {
+          throw userError('STRATEGY_MODEL', `prompt-cache ttl 1h: model '${m.id}' has no 1-hour cache write price in the pricing table`, {
+            where: m.id,
+            hint: "use ttl: 5m, or limit the strategy with models: [...] to models that offer the 1-hour TTL",
+          });
+        }
+        checked.add(m.id);
+      }
+      const p = partition(m.id, req.serviceTier);
+      const t = p.clock.at(req.atMs);
+      const minTokens = o.min_tokens ?? cache.minTokens;
+      return [style === 'explicit' ? explicit(req, p, t, minTokens) : automatic(req, p, t, minTokens, cache.increment)];
+    },
+    flush: () => [],
+  };
+}
+
+export const promptCache: Strategy<PromptCacheOptions> = {
+  name: 'prompt-cache',
+  summary: 'provider prompt caching: explicit (5m/1h TTL, write premium, refresh on hit) or automatic (min 1024, 128-token steps)',
+  options: promptCacheOptions,
+  start: startPromptCache,
+};

@@ -1,0 +1,109 @@
+// response-cache: answer repeated requests from an application-side cache (the request is dropped:
+// no API call). exact: a key built from chosen fields, stored on an ok answer for `ttl` (a hit does
+// not extend it). semantic: a seeded hit rate (similar questions cannot be judged from token
+// counts), with an optional quality: an unacceptable hit is a free but failed answer.
+import { z } from 'zod';
+import type { SimRequest } from '../engine/request.js';
+import type { Strategy, StrategyContext, StrategyRun } from './types.js';
+import { durationMs, ExpiringMap, hashKey, MonotoneClock, once, snakeKeys } from './prompt-cache/expiring.js';
+
+/** Tags that carry what the user asked, in order of preference (the profile generator sets queryKey). */
+export const CONTENT_TAGS = ['queryKey', 'promptHash', 'prompt'] as const;
+
+export const responseCacheOptions = z
+  .preprocess(
+    snakeKeys({ hitRate: 'hit_rate' }),
+    z.strictObject({
+      mode: z.enum(['exact', 'semantic']).default('exact'),
+      /** exact: how long a stored answer is served */
+      ttl: durationMs.default(3_600_000),
+      /** exact: fields of the key: model, query (the content tag), conversation, tier, or any tag name */
+      key: z.array(z.string().min(1)).min(1).default(['model', 'promptVersion', 'query']),
+      /** semantic: share of requests answered from the cache (seeded) */
+      hit_rate: z.number().min(0).max(1).optional(),
+      /** semantic: probability a cached answer is acceptable */
+      quality: z.number().min(0).max(1).default(1),
+      /** only these models (names or aliases); default all */
+      models: z.array(z.string()).min(1).optional(),
+    }),
+  )
+  .superRefine((o, ctx) => {
+    if (o.mode === 'semantic' && o.hit_rate === undefined) ctx.addIssue({ code: 'custom', path: ['hit_rate'], message: 'semantic mode needs hit_rate (0..1): the share of requests a similar earlier answer serves' });
+    if (o.mode === 'exact' && o.hit_rate !== undefined) ctx.addIssue({ code: 'custom', path: ['hit_rate'], message: 'hit_rate applies to mode: semantic; exact mode finds repeats by key' });
+    if (o.mode === 'exact' && o.quality !== 1) ctx.addIssue({ code: 'custom', path: ['quality'], message: 'quality applies to mode: semantic; an exact repeat gets the same answer' });
+  });
+export type ResponseCacheOptions = z.output<typeof responseCacheOptions>;
+
+/** What the user asked, or undefined when the traffic does not say (then nothing can repeat). */
+export function contentKey(r: SimRequest): string | undefined {
+  for (const t of CONTENT_TAGS) {
+    const v = r.tags[t];
+    if (v !== undefined && v !== '') return v.length > 64 ? hashKey(v) : v;
+  }
+  return undefined;
+}
+
+function field(r: SimRequest, f: string): string | undefined {
+  switch (f) {
+    case 'model':
+      return r.model;
+    case 'query':
+      return contentKey(r);
+    case 'conversation':
+      return r.conversationId ?? '';
+    case 'tier':
+      return r.serviceTier;
+    default:
+      return r.tags[f] ?? '';
+  }
+}
+
+export function startResponseCache(o: ResponseCacheOptions, ctx: StrategyContext): StrategyRun {
+  const only = o.models ? new Set(o.models.map((n) => ctx.models.resolve(n).id)) : undefined;
+  const stored = new ExpiringMap<{ expiresAtMs: number }>();
+  const clock = new MonotoneClock();
+  const warnOnce = once();
+  const hitRate = o.hit_rate ?? 0;
+
+  function exact(req: SimRequest): SimRequest[] {
+    const parts: string[] = [];
+    for (const f of o.key) {
+      const v = field(req, f);
+      if (v === undefined) {
+        warnOnce('nokey', () => ctx.warn(`response-cache: requests carry no query key (tags ${CONTENT_TAGS.join(', ')}); without one no request can repeat and exact caching saves nothing`));
+        return [req];
+      }
+      parts.push(v);
+    }
+    const key = parts.join('\u0001');
+    const t = clock.at(req.atMs);
+    const e = stored.get(key);
+    if (e && t < e.expiresAtMs) return [];
+    // only a successful answer is stored
+    if (req.status === 'ok') stored.set(key, { expiresAtMs: t + o.ttl }, t);
+    return [req];
+  }
+
+  function semantic(req: SimRequest): SimRequest[] {
+    if (ctx.rng.next() >= hitRate) return [req];
+    if (o.quality >= 1 || ctx.rng.next() < o.quality) return [];
+    // Served from the cache but wrong: no API call, no success.
+    return [{ ...req, inputTokens: 0, outputTokens: 0, historyTokens: 0, prefix: [], cached: undefined, quality: 0, tags: { ...req.tags, responseCache: 'unacceptable' } }];
+  }
+
+  return {
+    step(req) {
+      if (req.answers === false) return [req];
+      if (only && !only.has(ctx.models.resolve(req.model).id)) return [req];
+      return o.mode === 'exact' ? exact(req) : semantic(req);
+    },
+    flush: () => [],
+  };
+}
+
+export const responseCache: Strategy<ResponseCacheOptions> = {
+  name: 'response-cache',
+  summary: 'serve repeated requests from an application cache: exact key with TTL, or a seeded semantic hit rate',
+  options: responseCacheOptions,
+  start: startResponseCache,
+};
