@@ -10,7 +10,8 @@ export const decimalUsd = z
   .transform((v) => String(v).trim());
 const date = z.union([z.string(), z.date()]).transform((v, ctx) => {
   const s = v instanceof Date ? v.toISOString().slice(0, 10) : v;
-  if (!DATE.test(s) || Number.isNaN(Date.parse(s))) {
+  // Date.parse accepts 2025-02-30 (rolls over to March): require the date to round-trip.
+  if (!DATE.test(s) || Number.isNaN(Date.parse(s)) || new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) !== s) {
     ctx.addIssue({ code: 'custom', message: `expected a date YYYY-MM-DD, got '${s}'` });
     return z.NEVER;
   }

@@ -75,7 +75,8 @@ export function choosePricing(choice: PricingChoice): { book: PriceBook; warning
   const files = listTables(dir);
   const loaded = files.map((f) => loadPricingFile(f));
   const asOf = choice.asOf;
-  if (asOf !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf)))) {
+  // Date.parse accepts 2025-02-30 (rolls over to March): require the date to round-trip.
+  if (asOf !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf)) || new Date(`${asOf}T00:00:00Z`).toISOString().slice(0, 10) !== asOf)) {
     throw userError('USAGE', `--as-of '${asOf}' is not a date`, { where: '--as-of', hint: 'use YYYY-MM-DD, e.g. --as-of 2024-12-15' });
   }
   const inForce = loaded.filter((l) => asOf === undefined || l.book.effective <= asOf).sort((a, b) => (a.book.effective < b.book.effective ? -1 : 1));
