@@ -9,6 +9,7 @@ import { int } from '../report/format.js';
 import type { App } from './app.js';
 import { addOutputOptions, addPricingOptions, formatOpt, loadBook } from './common.js';
 import { emit, resolvePath } from './io.js';
+import { registerPricingExtra } from './pricing-extra.js';
 
 const p = (x: bigint | undefined): string => (x === undefined ? '-' : formatPicoPerM(x));
 
@@ -88,6 +89,7 @@ export function registerPricing(program: Command, app: App): Command {
     if (!r.book) throw new UserError(r.errors);
     app.io.stdout.write(`ok: ${file}: pricing ${r.book.version} (effective ${r.book.effective}), ${r.book.models.size} models\n`);
   });
+  registerPricingExtra(pricing, app);
   return pricing;
 }
 

@@ -1,0 +1,8 @@
+// The `pricing` subcommands that compare tables with each other or with LiteLLM's price file.
+import type { Command } from 'commander';
+import type { App } from './app.js';
+import { registerPricingDiff } from './pricing-diff.js';
+
+export function registerPricingExtra(pricing: Command, app: App): void {
+  registerPricingDiff(pricing, app);
+}
