@@ -45,12 +45,14 @@ export interface Expiring {
 
 /**
  * A Map whose entries carry expiresAtMs. Expired entries are removed by a sweep that runs once the
- * number of writes since the last sweep reaches the map's size (at least 1,024): amortised O(1) per
+ * number of writes since the last sweep reaches the size left by that sweep (at least 1,024): amortised O(1) per
  * write, and the map never holds more than about twice the live entries plus one sweep interval.
  */
 export class ExpiringMap<V extends Expiring> {
   private readonly map = new Map<string, V>();
   private writesSinceSweep = 0;
+  /** size right after the last sweep: the next sweep waits for that many writes (at least 1,024) */
+  private sizeAfterSweep = 0;
   /** largest size reached (tests check memory stays bounded) */
   peakSize = 0;
 
@@ -66,13 +68,14 @@ export class ExpiringMap<V extends Expiring> {
   set(key: string, value: V, nowMs: number): void {
     this.map.set(key, value);
     if (this.map.size > this.peakSize) this.peakSize = this.map.size;
-    if (++this.writesSinceSweep >= Math.max(1024, this.map.size)) this.sweep(nowMs);
+    if (++this.writesSinceSweep >= Math.max(1024, this.sizeAfterSweep)) this.sweep(nowMs);
   }
 
   /** drop every entry with expiresAtMs <= nowMs */
   sweep(nowMs: number): void {
     for (const [k, v] of this.map) if (v.expiresAtMs <= nowMs) this.map.delete(k);
     this.writesSinceSweep = 0;
+    this.sizeAfterSweep = this.map.size;
   }
 }
 
