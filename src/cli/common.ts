@@ -3,22 +3,29 @@ import type { Command } from 'commander';
 import { formatDiagnostic, userError } from '../diagnostics.js';
 import { choosePricing } from '../pricing/load.js';
 import type { PriceBook } from '../pricing/pricebook.js';
+import { DEFAULT_STALE_AFTER_DAYS, parseStaleAfter, stalenessWarning } from '../pricing/staleness.js';
 import type { App } from './app.js';
 import { type Format, parseFormat } from './io.js';
 
 export function addPricingOptions(cmd: Command): Command {
   return cmd
     .option('--pricing <file|version>', 'pricing table file, or the version of a bundled table (default: the table in force)')
-    .option('--as-of <date>', 'use the bundled table in force on this date (YYYY-MM-DD)');
+    .option('--as-of <date>', 'use the bundled table in force on this date (YYYY-MM-DD)')
+    .option('--stale-after <days>', 'warn (PRICING_STALE) when the table is older than this many days on the --as-of date', String(DEFAULT_STALE_AFTER_DAYS));
 }
 
 export function addOutputOptions(cmd: Command, formats: readonly Format[], dflt: Format = 'table'): Command {
   return cmd.option('-f, --format <format>', `output format: ${formats.join('|')}`, dflt).option('-o, --out <file>', 'write the output to a file (atomically) instead of stdout');
 }
 
-export function loadBook(app: App, opts: { pricing?: string; asOf?: string }): PriceBook {
+export function loadBook(app: App, opts: { pricing?: string; asOf?: string; staleAfter?: string }): PriceBook {
   const { book, warnings } = choosePricing({ ...(opts.pricing ? { pricing: opts.pricing } : {}), ...(opts.asOf ? { asOf: opts.asOf } : {}), cwd: app.io.cwd });
   for (const w of warnings) app.io.stderr.write(`${formatDiagnostic(w)}\n`);
+  // Staleness is judged against --as-of only (never the wall clock); see src/pricing/staleness.ts.
+  const staleAfter = parseStaleAfter(opts.staleAfter);
+  if (staleAfter === undefined) throw userError('USAGE', `--stale-after '${opts.staleAfter}' is not a whole number of days`, { where: '--stale-after', hint: `e.g. --stale-after ${DEFAULT_STALE_AFTER_DAYS}` });
+  const stale = stalenessWarning(book, opts.asOf, staleAfter);
+  if (stale) app.io.stderr.write(`${formatDiagnostic(stale)}\n`);
   return book;
 }
 
