@@ -5,12 +5,24 @@ import { promptCache } from './prompt-cache/index.js';
 import { batch } from './batch.js';
 import { responseCache } from './response-cache.js';
 import { dedupeRetries } from './dedupe-retries.js';
+import { route } from './route.js';
+import { cascade } from './cascade.js';
+import { trimContext } from './trim-context.js';
+import { compress } from './compress.js';
+import { capOutput } from './cap-output.js';
+import { selfHost } from './self-host.js';
 
 export const STRATEGIES: Strategy[] = [
   promptCache,
   batch,
   responseCache,
   dedupeRetries,
+  route,
+  cascade,
+  trimContext,
+  compress,
+  capOutput,
+  selfHost,
 ];
 
 export function strategyNames(): string[] {

@@ -1,0 +1,113 @@
+// compress: prompt compression (LLMLingua-style, or "condense the system prompt") scales the named
+// parts of each request by `ratio` (the kept fraction). Token counts stay integers: each part is
+// scaled on its own and rounded half-up exactly (integer arithmetic on the decimal ratio), so
+// 1,001 tokens at 0.5 -> 501 and a 1-token part at 0.4 -> 0. Also exports the shaping helpers the
+// other request-shaping strategies share (exact scaling, re-keying of prefix blocks).
+import { z } from 'zod';
+import type { PrefixBlock, SimRequest } from '../engine/request.js';
+import { parseRatio } from '../pricing/money.js';
+import { QualitySchema } from './match.js';
+import type { Strategy } from './types.js';
+
+/** An exact fraction num/den (from a decimal such as 0.35 -> 35/100). */
+export interface Ratio {
+  num: number;
+  den: number;
+}
+
+export function ratioOf(x: number): Ratio {
+  const r = parseRatio(x);
+  if (!r) throw new Error(`internal: ratio ${x} was not validated`);
+  return { num: Number(r.num), den: Number(r.den) };
+}
+
+/** round(tokens x num / den), half-up, exactly (BigInt when the product could lose precision). */
+export function scaleTokens(tokens: number, r: Ratio): number {
+  const p = tokens * r.num;
+  if (p < 2 ** 51) return Math.floor((2 * p + r.den) / (2 * r.den));
+  return Number((BigInt(tokens) * BigInt(r.num) * 2n + BigInt(r.den)) / (BigInt(r.den) * 2n));
+}
+
+/**
+ * New cumulative keys from block `from` on: a changed block changes the identity of every later
+ * block (keys are cumulative), so the marker is appended to each. The marker must be a pure
+ * function of the change, so two requests shaped the same way still share their keys.
+ */
+export function rekeyFrom(blocks: PrefixBlock[], from: number, marker: string): PrefixBlock[] {
+  return blocks.map((b, i) => (i >= from ? { ...b, key: `${b.key}~${marker}` } : b));
+}
+
+export const PARTS = ['system', 'history', 'message', 'input', 'output'] as const;
+export type Part = (typeof PARTS)[number];
+
+const options = z.strictObject({
+  /** which parts to scale: system blocks, history, the current message, all input, output */
+  parts: z.array(z.enum(PARTS)).min(1),
+  /** kept fraction, 0..1 (0.6 keeps 60% of the tokens) */
+  ratio: z.number().min(0).max(1),
+  /** quality factor of a compressed request (multiplies its success probability) */
+  quality: QualitySchema.optional(),
+});
+export type CompressOptions = z.infer<typeof options>;
+
+function partOfBlock(kind: PrefixBlock['kind']): Part | undefined {
+  return kind === 'system' || kind === 'history' || kind === 'message' ? kind : undefined;
+}
+
+/** The shaping itself, pure, exported for tests. Returns the request unchanged when nothing moved. */
+export function compressRequest(r: SimRequest, parts: ReadonlySet<Part>, ratio: Ratio, marker: string, quality?: number): SimRequest {
+  const all = parts.has('input');
+  const scaled = (p: Part | undefined): boolean => all || (p !== undefined && parts.has(p));
+  let covered = 0;
+  let historyBlocks = 0;
+  let first = -1;
+  const blocks: PrefixBlock[] = [];
+  let historyOut = 0;
+  for (let i = 0; i < r.prefix.length; i++) {
+    const b = r.prefix[i]!;
+    covered += b.tokens;
+    const t = scaled(partOfBlock(b.kind)) ? scaleTokens(b.tokens, ratio) : b.tokens;
+    if (b.kind === 'history') {
+      historyBlocks += b.tokens;
+      historyOut += t;
+    }
+    if (t !== b.tokens && first < 0) first = i;
+    if (t > 0) blocks.push({ ...b, tokens: t });
+    else if (first < 0) first = i;
+  }
+  // The input beyond the blocks: history not held in blocks, then the current message.
+  const rest = Math.max(0, r.inputTokens - covered);
+  const looseHistory = Math.min(rest, Math.max(0, r.historyTokens - historyBlocks));
+  const message = rest - looseHistory;
+  const looseHistoryOut = scaled('history') ? scaleTokens(looseHistory, ratio) : looseHistory;
+  const messageOut = scaled('message') ? scaleTokens(message, ratio) : message;
+  const blockTokens = blocks.reduce((s, b) => s + b.tokens, 0);
+  const inputTokens = blockTokens + looseHistoryOut + messageOut;
+  const historyTokens = scaled('history') ? Math.min(inputTokens, historyOut + looseHistoryOut) : r.historyTokens;
+  const outputTokens = parts.has('output') ? scaleTokens(r.outputTokens, ratio) : r.outputTokens;
+  const inputChanged = inputTokens !== r.inputTokens || first >= 0;
+  if (!inputChanged && outputTokens === r.outputTokens) return r;
+  // Re-key from the first changed block; its index in `blocks` equals the original index unless an
+  // earlier block vanished, and a vanished block is itself the first change.
+  const prefix = first >= 0 ? rekeyFrom(blocks, Math.min(first, blocks.length), marker) : blocks;
+  const out: SimRequest = { ...r, inputTokens, outputTokens, historyTokens, prefix, tags: r.tags };
+  // Cached counts from a log described the uncompressed prompt; a later prompt-cache recomputes them.
+  if (inputChanged) delete out.cached;
+  if (quality !== undefined) out.quality = (r.quality ?? 1) * quality;
+  return out;
+}
+
+export const compress: Strategy<CompressOptions> = {
+  name: 'compress',
+  summary: 'prompt compression: scale system/history/message/input/output tokens by a kept ratio',
+  options,
+  start(o) {
+    const parts = new Set<Part>(o.parts);
+    const ratio = ratioOf(o.ratio);
+    const marker = `cmp:${[...parts].sort().join('+')}@${o.ratio}`;
+    return {
+      step: (r) => [compressRequest(r, parts, ratio, marker, o.quality)],
+      flush: () => [],
+    };
+  },
+};

@@ -1,0 +1,83 @@
+// Shared request matching for the routing-family strategies (route, cascade, self-host, ...):
+// a `when` rule on tags, token counts and model. All conditions of a rule must hold (AND);
+// a list of values inside one condition is an OR. Pure: no I/O, no state besides a memo.
+import { z } from 'zod';
+import type { SimRequest } from '../engine/request.js';
+import type { ModelView } from './types.js';
+
+const count = z.number().nonnegative();
+
+/** Token-count bounds; every bound given must hold (e.g. {gte: 1000, lt: 8000}). */
+export const RangeSchema = z
+  .strictObject({ lt: count.optional(), lte: count.optional(), gt: count.optional(), gte: count.optional() })
+  .refine((r) => Object.keys(r).length > 0, { message: 'give at least one of lt, lte, gt, gte' });
+export type Range = z.infer<typeof RangeSchema>;
+
+const oneOrMany = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
+
+export const WhenSchema = z.strictObject({
+  /** tag name -> accepted value(s); a request without the tag does not match */
+  tags: z.record(z.string(), oneOrMany).optional(),
+  input_tokens: RangeSchema.optional(),
+  output_tokens: RangeSchema.optional(),
+  history_tokens: RangeSchema.optional(),
+  /** the request's model (aliases accepted); names are checked against the pricing table at start */
+  model: oneOrMany.optional(),
+});
+export type When = z.infer<typeof WhenSchema>;
+
+export function inRange(v: number, r: Range | undefined): boolean {
+  if (!r) return true;
+  if (r.lt !== undefined && !(v < r.lt)) return false;
+  if (r.lte !== undefined && !(v <= r.lte)) return false;
+  if (r.gt !== undefined && !(v > r.gt)) return false;
+  if (r.gte !== undefined && !(v >= r.gte)) return false;
+  return true;
+}
+
+const list = (v: string | string[]): string[] => (Array.isArray(v) ? v : [v]);
+
+/**
+ * Compile a rule into a predicate. Model names are resolved now (a typo fails before the run, with
+ * did-you-mean) and compared by resolved id, so an alias in the log matches its canonical name.
+ * No rule (undefined) matches every request.
+ */
+export function compileWhen(when: When | undefined, models: ModelView): (r: SimRequest) => boolean {
+  if (!when) return () => true;
+  const tagTests = Object.entries(when.tags ?? {}).map(([k, v]) => [k, new Set(list(v))] as const);
+  const wantModels = when.model !== undefined ? new Set(list(when.model).map((m) => models.resolve(m).id)) : undefined;
+  const idOf = modelIdMemo(models);
+  return (r) => {
+    for (const [k, accepted] of tagTests) {
+      const v = r.tags[k];
+      if (v === undefined || !accepted.has(v)) return false;
+    }
+    if (!inRange(r.inputTokens, when.input_tokens)) return false;
+    if (!inRange(r.outputTokens, when.output_tokens)) return false;
+    if (!inRange(r.historyTokens, when.history_tokens)) return false;
+    if (wantModels && !wantModels.has(idOf(r.model))) return false;
+    return true;
+  };
+}
+
+/** name -> resolved model id, memoised (the engine has already checked every request's model). */
+export function modelIdMemo(models: ModelView): (name: string) => string {
+  const memo = new Map<string, string>();
+  return (name) => {
+    let id = memo.get(name);
+    if (id === undefined) {
+      id = models.resolve(name).id;
+      memo.set(name, id);
+    }
+    return id;
+  };
+}
+
+/** A success probability or quality factor in [0, 1]. */
+export const QualitySchema = z.number().min(0).max(1);
+
+/** Qualities multiply: a request already at 0.95 (e.g. compressed) routed to a 0.9 model is 0.855. */
+export function withQuality(r: SimRequest, q: number | undefined): number | undefined {
+  if (q === undefined) return r.quality;
+  return (r.quality ?? 1) * q;
+}

@@ -1,0 +1,96 @@
+// trim-context: cap the conversation history sent with each request, dropping the OLDEST history
+// first (the newest turns are what the model needs). Two budgets:
+//   max_history_tokens: N — whole history blocks (messages) are dropped, oldest first, until the
+//     history fits; history not described by blocks (a log with a count only) is cut to exactly N.
+//   keep_turns: N — keep the newest N turns; a turn is a user message and its answer, i.e. two
+//     history blocks. A request with history but no history blocks cannot be counted in turns and
+//     passes unchanged (one warning).
+// inputTokens falls by the trimmed amount. The blocks after a dropped block change identity (keys
+// are cumulative), so their keys get a marker `~trim:<dropped tokens>`: conversation caching of a
+// sliding window breaks after the system prompt, which is what happens with real providers.
+import { z } from 'zod';
+import type { PrefixBlock, SimRequest } from '../engine/request.js';
+import { rekeyFrom } from './compress.js';
+import { QualitySchema } from './match.js';
+import type { Strategy } from './types.js';
+
+const options = z
+  .strictObject({
+    max_history_tokens: z.number().int().nonnegative().optional(),
+    keep_turns: z.number().int().nonnegative().optional(),
+    /** quality factor of a trimmed request (multiplies its success probability) */
+    quality: QualitySchema.optional(),
+  })
+  .refine((o) => (o.max_history_tokens === undefined) !== (o.keep_turns === undefined), { message: 'give exactly one of max_history_tokens or keep_turns' });
+export type TrimOptions = z.infer<typeof options>;
+
+/** Blocks per turn for keep_turns (a user message + the assistant answer). */
+export const BLOCKS_PER_TURN = 2;
+
+/**
+ * Trim one request. `budget` is a token budget, or {turns} a turn budget. Returns the request
+ * itself when nothing is trimmed, or undefined when turns cannot be counted (no history blocks).
+ */
+export function trimRequest(r: SimRequest, budget: { tokens: number } | { turns: number }, quality?: number): SimRequest | undefined {
+  if (r.historyTokens === 0) return r;
+  const hist: number[] = [];
+  r.prefix.forEach((b, i) => {
+    if (b.kind === 'history') hist.push(i);
+  });
+  const drop = new Set<number>();
+  let remaining = r.historyTokens;
+  if ('turns' in budget) {
+    if (!hist.length) return undefined;
+    const keepBlocks = budget.turns * BLOCKS_PER_TURN;
+    for (let j = 0; j < hist.length - keepBlocks; j++) {
+      drop.add(hist[j]!);
+      remaining -= r.prefix[hist[j]!]!.tokens;
+    }
+  } else {
+    // Whole messages, oldest first; then history outside blocks is cut to the exact budget.
+    for (let j = 0; j < hist.length && remaining > budget.tokens; j++) {
+      drop.add(hist[j]!);
+      remaining -= r.prefix[hist[j]!]!.tokens;
+    }
+    if (remaining > budget.tokens) remaining = budget.tokens;
+  }
+  // Blocks can claim more history than historyTokens in an inconsistent source; never go below 0.
+  remaining = Math.max(0, Math.min(remaining, r.historyTokens));
+  const trimmed = r.historyTokens - remaining;
+  if (trimmed === 0 && drop.size === 0) return r;
+  const dropped = [...drop].reduce((s, i) => s + r.prefix[i]!.tokens, 0);
+  const cut = Math.max(trimmed, Math.min(dropped, r.inputTokens));
+  let prefix: PrefixBlock[] = r.prefix;
+  if (drop.size) {
+    const first = Math.min(...drop);
+    const kept = r.prefix.filter((_, i) => !drop.has(i));
+    prefix = rekeyFrom(kept, first, `trim:${cut}`);
+  }
+  const out: SimRequest = { ...r, inputTokens: r.inputTokens - cut, historyTokens: Math.min(remaining, r.inputTokens - cut), prefix };
+  // Cached counts from a log covered the untrimmed prompt; a later prompt-cache recomputes them.
+  delete out.cached;
+  if (quality !== undefined) out.quality = (r.quality ?? 1) * quality;
+  return out;
+}
+
+export const trimContext: Strategy<TrimOptions> = {
+  name: 'trim-context',
+  summary: 'cap conversation history (a token budget or the newest N turns), oldest first',
+  options,
+  start(o, ctx) {
+    const budget = o.keep_turns !== undefined ? { turns: o.keep_turns } : { tokens: o.max_history_tokens! };
+    let warned = false;
+    return {
+      step(r) {
+        const out = trimRequest(r, budget, o.quality);
+        if (out) return [out];
+        if (!warned) {
+          warned = true;
+          ctx.warn(`trim-context: request ${r.id} has ${r.historyTokens} history tokens but no history blocks, so keep_turns cannot count its turns; such requests pass untrimmed (use max_history_tokens for logs without turn structure)`);
+        }
+        return [r];
+      },
+      flush: () => [],
+    };
+  },
+};
