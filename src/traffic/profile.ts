@@ -34,6 +34,11 @@ export const segmentSchema = z.strictObject({
   think_time_s: distSchema.optional(),
   /** share of requests that could wait for a batch API */
   batchable: share.default(0),
+  /**
+   * first messages come from a finite set of distinct queries with Zipf popularity (FAQ-style
+   * repeats an exact response cache can serve); tagged queryKey. Default: every message is new.
+   */
+  queries: z.strictObject({ distinct: z.number().int().positive().max(10_000_000), zipf: z.number().nonnegative().default(1) }).optional(),
   intent: z.string().min(1).optional(),
   route: z.string().min(1).optional(),
   tags: z.record(z.string(), z.string()).optional(),
@@ -108,6 +113,9 @@ interface SegRuntime {
   turns: Sampler;
   think: Sampler;
   systemKey: string;
+  /** cumulative Zipf weights of the distinct queries, and each query's token count once drawn */
+  queryCum?: Float64Array;
+  queryTokens?: Map<number, number>;
 }
 
 interface Conversation {
@@ -222,6 +230,7 @@ export function* generateProfile(p: Profile, seed: number, opts: GenerateOptions
     turns: seg.turns ? intSampler(seg.turns, 1) : { draw: () => 1, mean: 1 },
     think: seg.think_time_s ? sampler(seg.think_time_s) : { draw: () => 30, mean: 30 },
     systemKey: `sys:${seg.name}:${seg.prompt_version}`,
+    ...(seg.queries ? { queryCum: zipfCumulative(seg.queries.distinct, seg.queries.zipf), queryTokens: new Map<number, number>() } : {}),
   }));
   const segCum = cumulative(p.segments.map((s) => s.share));
   const tenantCum = p.tenants ? cumulative(p.tenants.map((t) => t.share)) : [];
@@ -237,11 +246,22 @@ export function* generateProfile(p: Profile, seed: number, opts: GenerateOptions
 
   const emitTurn = (c: Conversation, turn: number, atMs: number): SimRequest => {
     const s = c.s;
-    const userTokens = s.input.draw(s.rng);
+    let userTokens = s.input.draw(s.rng);
     const outputTokens = s.output.draw(s.rng);
     const batchable = s.seg.batchable > 0 && s.rng.next() < s.seg.batchable;
     const id = `${c.id}-t${turn}`;
-    const message: PrefixBlock = { key: `${c.id}:u${turn}`, tokens: userTokens, kind: 'message' };
+    let messageKey = `${c.id}:u${turn}`;
+    let queryKey: string | undefined;
+    if (turn === 1 && s.queryCum) {
+      // A repeated query: same text, so the same token count and the same cumulative prefix key.
+      const q = searchCum(s.queryCum, s.rng.next());
+      const known = s.queryTokens!.get(q);
+      if (known === undefined) s.queryTokens!.set(q, userTokens);
+      else userTokens = known;
+      queryKey = `${s.seg.name}:q${q}`;
+      messageKey = `${s.systemKey}|q${q}`;
+    }
+    const message: PrefixBlock = { key: messageKey, tokens: userTokens, kind: 'message' };
     const prefix = [...c.blocks.map((b) => ({ ...b })), message];
     const seg = s.seg;
     const tags: Record<string, string> = {
@@ -251,6 +271,7 @@ export function* generateProfile(p: Profile, seed: number, opts: GenerateOptions
       promptVersion: seg.prompt_version,
       route: seg.route ?? 'default',
       ...(c.tenant !== undefined ? { tenant: c.tenant } : {}),
+      ...(queryKey !== undefined ? { queryKey } : {}),
     };
     const req: SimRequest = {
       id,
@@ -322,6 +343,26 @@ function cumulative(weights: number[]): number[] {
   const total = weights.reduce((s, w) => s + w, 0);
   let acc = 0;
   return weights.map((w) => (acc += w / total));
+}
+
+function zipfCumulative(n: number, exponent: number): Float64Array {
+  const cum = new Float64Array(n);
+  let acc = 0;
+  for (let k = 0; k < n; k++) cum[k] = acc += 1 / Math.pow(k + 1, exponent);
+  for (let k = 0; k < n; k++) cum[k]! /= acc;
+  return cum;
+}
+
+/** first index whose cumulative weight exceeds u (binary search) */
+function searchCum(cum: Float64Array, u: number): number {
+  let lo = 0;
+  let hi = cum.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (u < cum[mid]!) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 function pick(cum: number[], u: number): number {

@@ -1,0 +1,150 @@
+// The shared pipeline: scenario file -> PriceBook (+ synthetic models) -> traffic source ->
+// runSimulation -> Report with budget and quality checks. Used by `simulate` and reusable by
+// `drift`, `sweep` and the benchmark (pass a PriceBook to price under another table).
+import { resolve } from 'node:path';
+import { type Diagnostic, formatDiagnostic } from '../diagnostics.js';
+import { loadScenarioFile, type Scenario } from '../config/scenario.js';
+import { runSimulation, type RunResult, type StageSpec } from '../engine/replay.js';
+import { choosePricing, loadPricingFile } from '../pricing/load.js';
+import type { ModelInfo, PriceBook } from '../pricing/pricebook.js';
+import { buildReport, type Check, type Report } from '../report/model.js';
+import { logSource, profileSource, type SourceStats, type TrafficSource } from '../traffic/source.js';
+import type { Io } from './io.js';
+
+export interface RunScenarioInput {
+  /** path of the scenario file (relative to io.cwd) */
+  scenarioPath?: string;
+  /** an already loaded scenario (wins over scenarioPath) */
+  scenario?: Scenario;
+  io: Io;
+  /** price under this book instead of the scenario's table (drift, sweep) */
+  book?: PriceBook;
+  /** --pricing / --as-of from the command line: beat the scenario's pricing */
+  pricing?: { pricing?: string; asOf?: string };
+  seed?: number;
+  standalone?: boolean;
+  /** extra attribution dimensions (added to the scenario's report.by) */
+  by?: string[];
+  onProgress?: (requests: number) => void;
+  warn?: (d: Diagnostic | string) => void;
+  command?: string;
+  version?: string;
+}
+
+export interface ScenarioRun {
+  report: Report;
+  run: RunResult;
+  book: PriceBook;
+  stages: StageSpec[];
+  scenario: Scenario;
+  stats: SourceStats;
+}
+
+/** The PriceBook a scenario runs under: CLI flags beat the scenario's `pricing`, default = newest table. */
+export function scenarioBook(scenario: Scenario, io: Io, flags: { pricing?: string; asOf?: string } = {}): { book: PriceBook; warnings: Diagnostic[] } {
+  if (flags.pricing || flags.asOf) return choosePricing({ ...(flags.pricing ? { pricing: flags.pricing } : {}), ...(flags.asOf ? { asOf: flags.asOf } : {}), cwd: io.cwd });
+  const p = scenario.pricing;
+  if (p?.file) return loadPricingFile(p.file);
+  if (p?.version) return choosePricing({ pricing: p.version, cwd: scenario.dir });
+  if (p?.asOf) return choosePricing({ asOf: p.asOf });
+  return choosePricing({});
+}
+
+export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun> {
+  const { io } = input;
+  const warn = input.warn ?? ((d: Diagnostic | string) => io.stderr.write(`${typeof d === 'string' ? `warning: ${d}` : formatDiagnostic(d)}\n`));
+  let scenario = input.scenario;
+  if (!scenario) {
+    if (!input.scenarioPath) throw new Error('internal: runScenario needs scenario or scenarioPath');
+    const loaded = loadScenarioFile(resolve(io.cwd, input.scenarioPath), input.scenarioPath);
+    for (const w of loaded.warnings) warn(w);
+    scenario = loaded.scenario;
+  }
+  let book = input.book;
+  if (!book) {
+    const chosen = scenarioBook(scenario, io, input.pricing);
+    for (const w of chosen.warnings) warn(w);
+    book = chosen.book;
+  }
+  // Synthetic models (e.g. a self-hosted route priced per GPU-hour) join the book before the run.
+  const synthetic: ModelInfo[] = scenario.stages.flatMap((s) => s.strategy.syntheticModels?.(s.options) ?? []);
+  if (synthetic.length) book = book.withModels(synthetic);
+
+  // Unknown models fail before the run, located in the scenario file.
+  if (scenario.traffic.profile) {
+    scenario.traffic.profile.segments.forEach((seg, i) => book!.resolve(seg.model, scenario!.where(['traffic', 'profile', 'segments', i, 'model'])));
+  } else if (scenario.traffic.log.model) {
+    book.resolve(scenario.traffic.log.model, scenario.where(['traffic', 'log', 'model']));
+  }
+
+  const seed = input.seed ?? scenario.seed;
+  const stages: StageSpec[] = scenario.stages.map((s) => ({ strategy: s.strategy, options: s.options, label: s.label }));
+  const by = [...new Set([...scenario.by, ...(input.by ?? []), ...(scenario.budgets.per_tenant_per_day_usd !== undefined ? ['tenant'] : [])])];
+  const traffic: TrafficSource = scenario.traffic.profile ? profileSource(scenario.traffic.profile, seed) : await logSource(scenario.traffic.log, io.cwd);
+  const runWarnings: string[] = [];
+  const run = await runSimulation({
+    source: traffic.source,
+    stages,
+    book,
+    seed,
+    by,
+    standalone: input.standalone ?? false,
+    ...(input.onProgress ? { onProgress: input.onProgress } : {}),
+    warn: (m) => {
+      if (!runWarnings.includes(m)) runWarnings.push(m);
+    },
+  });
+  const stats = traffic.stats(run.requests);
+  const fixed = [
+    ...scenario.fixedCosts.map((f) => ({ stage: 0, label: f.label, usd: f.usd })),
+    ...scenario.stages.flatMap((s, k) => (s.strategy.fixedCosts?.(s.options) ?? []).map((f) => ({ stage: k + 1, label: f.label, usd: f.usd }))),
+  ];
+  const report = buildReport({
+    command: input.command ?? 'simulate',
+    scenario: scenario.name,
+    seed,
+    run,
+    book,
+    labels: scenario.stages.map((s) => ({ strategy: s.use, label: s.label })),
+    fixed,
+    rows: stats.rows,
+    period: stats.period,
+    warnings: [...stats.warnings, ...runWarnings],
+    version: input.version ?? '0.0.0',
+  });
+  report.checks = scenarioChecks(report, scenario);
+  return { report, run, book, stages, scenario, stats };
+}
+
+const r6 = (x: number): number => Math.round(x * 1e6) / 1e6;
+
+/**
+ * Budgets and the quality floor, computed from the report (never in renderers). Variable cost
+ * excludes one-time fixed costs; "per day" divides by the traffic period's days.
+ */
+export function scenarioChecks(report: Report, scenario: Pick<Scenario, 'budgets' | 'quality'>): Check[] {
+  const checks: Check[] = [];
+  const b = scenario.budgets;
+  const variable = report.final.cost - report.final.breakdown.fixed;
+  const days = report.period.days;
+  const money = (x: number): string => `$${x.toFixed(x < 1 ? 6 : 2)}`;
+  const add = (name: string, actual: number, limitText: string, what: string): void => {
+    const limit = Number(limitText);
+    const ok = actual <= limit;
+    checks.push({ name, ok, actual: r6(actual), limit, message: `${what} ${money(actual)} ${ok ? 'is within' : 'exceeds'} the budget of ${money(limit)}` });
+  };
+  if (b.per_request_usd !== undefined) add('budget.per_request_usd', report.requests ? variable / report.requests : 0, b.per_request_usd, 'final cost per request');
+  if (b.per_day_usd !== undefined) add('budget.per_day_usd', variable / days, b.per_day_usd, `final cost per day (${days} day${days === 1 ? '' : 's'})`);
+  if (b.total_usd !== undefined) add('budget.total_usd', report.final.cost, b.total_usd, 'final cost including fixed costs');
+  if (b.per_tenant_per_day_usd !== undefined) {
+    const rows = report.by?.tenant ?? [];
+    const worst = rows.reduce<{ key: string; cost: number } | undefined>((w, r) => (!w || r.cost > w.cost ? r : w), undefined);
+    add('budget.per_tenant_per_day_usd', worst ? worst.cost / days : 0, b.per_tenant_per_day_usd, worst ? `tenant '${worst.key}' costs per day` : 'no tenant costs per day');
+  }
+  if (scenario.quality) {
+    const actual = report.final.successRate;
+    const ok = actual >= scenario.quality.floor;
+    checks.push({ name: 'quality.floor', ok, actual, limit: scenario.quality.floor, message: `final success rate ${(actual * 100).toFixed(2)}% is ${ok ? 'at or above' : 'below'} the quality floor of ${(scenario.quality.floor * 100).toFixed(2)}%` });
+  }
+  return checks;
+}

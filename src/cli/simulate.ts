@@ -1,0 +1,76 @@
+// `llmcost simulate SCENARIO`: run a scenario file through its strategies and print the savings
+// waterfall. --check turns budgets and the quality floor into exit code 1.
+import type { Command } from 'commander';
+import { userError } from '../diagnostics.js';
+import { DIMENSIONS } from '../engine/ledger.js';
+import { render, RENDERERS } from '../report/render.js';
+import type { App } from './app.js';
+import { addOutputOptions, addPricingOptions, formatOpt, intFlag } from './common.js';
+import { colorEnabled, emit, FORMATS } from './io.js';
+import { runScenario } from './run-scenario.js';
+
+interface Opts {
+  seed?: string;
+  standalone?: boolean;
+  by?: string;
+  check?: boolean;
+  pricing?: string;
+  asOf?: string;
+  format: string;
+  out?: string;
+}
+
+export function parseBy(value: string | undefined): string[] {
+  if (!value) return [];
+  const dims = value.split(',').map((d) => d.trim()).filter(Boolean);
+  for (const d of dims) {
+    if (!/^[A-Za-z_][\w.-]*$/.test(d)) throw userError('USAGE', `--by '${d}' is not a dimension name`, { where: '--by', hint: `use a comma-separated list of ${Object.keys(DIMENSIONS).join(', ')} (or a tag name)` });
+  }
+  return dims;
+}
+
+export function registerSimulate(program: Command, app: App): void {
+  const cmd = program
+    .command('simulate')
+    .argument('<scenario>', 'scenario YAML file (see `llmcost init` and docs/scenarios.md)')
+    .description('simulate a scenario: baseline cost, the saving of each strategy in order, final cost')
+    .option('--seed <n>', "override the scenario's seed")
+    .option('--standalone', 'also run each strategy alone on the baseline (interaction effects)')
+    .option('--by <dims>', `attribute cost by dimensions, comma-separated: ${Object.keys(DIMENSIONS).join(',')} or a tag`)
+    .option('--check', 'exit 1 when a budget or the quality floor of the scenario is violated');
+  addPricingOptions(cmd);
+  addOutputOptions(cmd, FORMATS);
+  cmd.addHelpText(
+    'after',
+    `
+Examples:
+  llmcost simulate scenarios/support-bot.yaml
+  llmcost simulate scenarios/chatbot-10k.yaml --standalone --by tenant,feature --format md
+  llmcost simulate scenarios/platform-100k.yaml --as-of 2024-12-15 --check --format json --out report.json
+
+--pricing/--as-of beat the scenario's own pricing. Budgets (scenario key budgets:) and the quality
+floor (quality.floor) are always checked and listed in the report; with --check a violation exits 1.`,
+  );
+  cmd.action(async (scenarioPath: string, o: Opts) => {
+    const format = formatOpt(o.format, FORMATS);
+    if (!RENDERERS[format]) throw userError('USAGE', `--format ${format} is not available yet for simulate`, { where: '--format', hint: `use one of: ${Object.keys(RENDERERS).join(', ')}` });
+    const seed = o.seed !== undefined ? intFlag(o.seed, '--seed', 0, 2 ** 32 - 1) : undefined;
+    const by = parseBy(o.by);
+    const { report } = await runScenario({
+      scenarioPath,
+      io: app.io,
+      pricing: { ...(o.pricing ? { pricing: o.pricing } : {}), ...(o.asOf ? { asOf: o.asOf } : {}) },
+      ...(seed !== undefined ? { seed } : {}),
+      standalone: o.standalone ?? false,
+      by,
+      warn: (d) => app.warn(d),
+      command: 'simulate',
+      version: app.version,
+    });
+    const text = render(report, format, { color: colorEnabled(app.io), ...(app.io.stdout.columns ? { width: app.io.stdout.columns } : {}) });
+    emit(app.io, text, o.out);
+    const failed = report.checks.filter((c) => !c.ok);
+    for (const c of failed) app.io.stderr.write(`${o.check ? 'check failed' : 'warning'}: ${c.name}: ${c.message}\n`);
+    if (o.check && failed.length) app.exitCode = 1;
+  });
+}
