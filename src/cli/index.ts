@@ -7,8 +7,11 @@ import { makeApp, type Register } from './app.js';
 import type { Io } from './io.js';
 import { registerEstimate } from './estimate.js';
 import { registerPricing } from './pricing.js';
+import { registerSimulate } from './simulate.js';
+import { registerSchema } from './schema.js';
+import { registerInit } from './init.js';
 
-const COMMANDS: Register[] = [registerEstimate, registerPricing];
+const COMMANDS: Register[] = [registerSimulate, registerEstimate, registerPricing, registerSchema, registerInit];
 
 export function packageVersion(): string {
   try {
