@@ -1,0 +1,104 @@
+// batch: tier moves priced through the table (priceCells), seeded share, window, missing tier.
+import { describe, expect, it } from 'vitest';
+import { parsePricingText } from '../../src/pricing/load.js';
+import { modelView } from '../../src/engine/replay.js';
+import { createRng } from '../../src/engine/rng.js';
+import { Ledger } from '../../src/engine/ledger.js';
+import { priceCells } from '../../src/engine/price.js';
+import type { SimRequest } from '../../src/engine/request.js';
+import { batch } from '../../src/strategies/batch.js';
+
+const TABLE = `
+version: "2099-01-01"
+effective: "2099-01-01"
+currency: USD
+models:
+  sonnet:
+    provider: anthropic
+    source: https://example.com/pricing
+    checked: "2099-01-01"
+    input: "3.00"
+    output: "15.00"
+    batch: { discount: "0.5" }
+  gemini:
+    provider: google
+    source: https://example.com/pricing
+    checked: "2099-01-01"
+    input: "0.30"
+    output: "2.50"
+    batch: { input: "0.15", output: "1.25" }
+  nobatch:
+    provider: other
+    source: https://example.com/pricing
+    checked: "2099-01-01"
+    input: "1.00"
+    output: "2.00"
+`;
+const loaded = parsePricingText(TABLE, 't.yaml');
+if (!loaded.book) throw new Error(JSON.stringify(loaded.errors));
+const book = loaded.book;
+
+function req(p: Partial<SimRequest>): SimRequest {
+  return { id: 'r', atMs: 0, model: 'sonnet', serviceTier: 'standard', inputTokens: 1000, outputTokens: 500, historyTokens: 0, prefix: [], batchable: true, status: 'ok', tags: {}, ...p };
+}
+function run(options: unknown, reqs: SimRequest[], seed = 1): { out: SimRequest[]; warnings: string[] } {
+  const warnings: string[] = [];
+  const r = batch.start(batch.options.parse(options), { seed, position: 1, rng: createRng(seed), models: modelView(book), warn: (m) => warnings.push(m) });
+  return { out: [...reqs.flatMap((q) => r.step(q)), ...r.flush()], warnings };
+}
+function atto(reqs: SimRequest[]): bigint {
+  const l = new Ledger(book.thresholds());
+  for (const r of reqs) l.add(r);
+  return priceCells(l.cells, book.thresholds(), book).total;
+}
+
+describe('batch', () => {
+  it('moves batchable requests to the batch tier: 1000 in + 500 out on $3/$15 at 50% = $0.00525', () => {
+    const { out } = run({}, [req({})]);
+    expect(out[0]!.serviceTier).toBe('batch');
+    // (1000 x 3 + 500 x 15) / 1e6 / 2 = 0.00525 USD = 5.25e15 atto
+    expect(atto(out)).toBe(5_250_000_000_000_000n);
+    expect(atto([req({})])).toBe(10_500_000_000_000_000n);
+  });
+
+  it('explicit batch prices: gemini 1000 in x $0.15 + 500 out x $1.25 = $0.000775', () => {
+    const { out } = run({}, [req({ model: 'gemini' })]);
+    expect(atto(out)).toBe(775_000_000_000_000n); // (150 + 625) x 1e12
+  });
+
+  it('only batchable requests move unless only_batchable is false; other tiers stay', () => {
+    const reqs = [req({ batchable: false }), req({ serviceTier: 'priority' })];
+    expect(run({}, reqs).out.map((r) => r.serviceTier)).toEqual(['standard', 'priority']);
+    expect(run({ only_batchable: false }, reqs).out.map((r) => r.serviceTier)).toEqual(['batch', 'priority']);
+  });
+
+  it('share is a seeded split: a request moves iff its draw is below the share', () => {
+    const reqs = Array.from({ length: 200 }, (_, i) => req({ id: `q${i}` }));
+    const rng = createRng(9);
+    const expected = reqs.map(() => (rng.next() < 0.3 ? 'batch' : 'standard'));
+    const tiers = run({ share: 0.3 }, reqs, 9).out.map((r) => r.serviceTier);
+    expect(tiers).toEqual(expected);
+    expect(run({ share: 0.3 }, reqs, 9).out.map((r) => r.serviceTier)).toEqual(tiers); // same seed, same split
+    const moved = tiers.filter((t) => t === 'batch').length;
+    expect(moved).toBeGreaterThan(40);
+    expect(moved).toBeLessThan(80);
+  });
+
+  it('window shifts atMs by the batch window', () => {
+    expect(run({ window_ms: '24h' }, [req({ atMs: 5 })]).out[0]!.atMs).toBe(86_400_005);
+    expect(run({ window_ms: 1000 }, [req({ atMs: 5 })]).out[0]!.atMs).toBe(1005);
+  });
+
+  it('a model without a batch tier stays on standard and warns once', () => {
+    const reqs = [req({ model: 'nobatch' }), req({ model: 'nobatch', id: 'b' })];
+    const { out, warnings } = run({}, reqs);
+    expect(out).toEqual(reqs);
+    expect(warnings).toEqual(["batch: model 'nobatch' has no batch tier in the pricing table; its requests stay on standard"]);
+  });
+
+  it('strict options', () => {
+    expect(batch.options.safeParse({ share: 1.5 }).success).toBe(false);
+    expect(batch.options.safeParse({ window: '24h' }).success).toBe(false);
+    expect(batch.options.safeParse({ windowMs: '24h' }).success).toBe(true);
+  });
+});
