@@ -10,8 +10,9 @@ import { registerPricing } from './pricing.js';
 import { registerSimulate } from './simulate.js';
 import { registerSchema } from './schema.js';
 import { registerInit } from './init.js';
+import { registerReplay } from './replay.js';
 
-const COMMANDS: Register[] = [registerSimulate, registerEstimate, registerPricing, registerSchema, registerInit];
+const COMMANDS: Register[] = [registerSimulate, registerEstimate, registerPricing, registerSchema, registerInit, registerReplay];
 
 export function packageVersion(): string {
   try {

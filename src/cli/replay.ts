@@ -1,0 +1,216 @@
+// `llmcost replay LOG`: the actual cost of a request log (cached tokens as the log reports them),
+// attribution, cost per successful request, the cost of retries and failed calls, and
+// reconciliation against the provider's billed cost_usd. No strategies: baseline = final.
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import { userError, warning } from '../diagnostics.js';
+import { Ledger } from '../engine/ledger.js';
+import { priceCells } from '../engine/price.js';
+import { runSimulation } from '../engine/replay.js';
+import type { SimRequest } from '../engine/request.js';
+import { attoToUsd } from '../pricing/money.js';
+import type { PriceBook } from '../pricing/pricebook.js';
+import { buildReport } from '../report/model.js';
+import { render, RENDERERS } from '../report/render.js';
+import { int } from '../report/format.js';
+import { type LogStats, newLogStats, parseMap, readLog } from '../traffic/logs/read.js';
+import { PRESETS } from '../traffic/logs/presets.js';
+import type { App } from './app.js';
+import { addOutputOptions, addPricingOptions, formatOpt, loadBook } from './common.js';
+import { colorEnabled, emit, FORMATS } from './io.js';
+
+interface Opts {
+  preset?: string;
+  map: string[];
+  model?: string;
+  strict?: boolean;
+  rejects?: string;
+  by?: string;
+  pricing?: string;
+  asOf?: string;
+  format: string;
+  out?: string;
+}
+
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
+const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
+const pct = (part: number, whole: number): number | null => (whole === 0 ? null : Math.round((part / whole) * 100 * 1e4) / 1e4);
+
+/** Requests of one kind (retries, failed calls) priced exactly like the main ledger. */
+class Slice {
+  readonly ledger: Ledger;
+  requests = 0;
+  constructor(thresholds: number[]) {
+    this.ledger = new Ledger(thresholds);
+  }
+  add(r: SimRequest): void {
+    this.requests++;
+    this.ledger.add(r);
+  }
+  costUsd(book: PriceBook): number {
+    return attoToUsd(priceCells(this.ledger.cells, this.ledger.thresholds, book).total);
+  }
+}
+
+export function registerReplay(program: Command, app: App): void {
+  const cmd = program
+    .command('replay')
+    .argument('<log>', "request log: CSV or JSONL, optionally .gz; '-' reads standard input")
+    .description('actual cost of a request log: attribution, cost per successful request, retries, reconciliation with billed cost')
+    .option('-p, --preset <name>', `log format: ${PRESETS.map((p) => p.name).join('|')}`, 'canonical')
+    .option('--map <column=field>', 'map a canonical column to a field of your log (repeatable or comma-separated; dot paths reach nested JSON)', collect, [])
+    .option('-m, --model <model>', 'model for rows without one (traces such as Mooncake or Azure have none)')
+    .option('--strict', 'stop at the first rejected row (exit 2, with its file:line)')
+    .option('--rejects <file>', 'write rejected rows to a CSV file (line, reason, raw)')
+    .option('--by <dims>', 'attribute cost by: tenant,feature,model,route,prompt_version,day (or any other column of the log)');
+  addPricingOptions(cmd);
+  addOutputOptions(cmd, FORMATS);
+  cmd.addHelpText(
+    'after',
+    `
+Examples:
+  llmcost replay scenarios/logs/support-bot.csv --by tenant,feature
+  llmcost replay /work/shared/data/traces/mooncake_conversation_trace.jsonl --preset mooncake --model claude-sonnet-4-5
+  llmcost replay spend.jsonl --preset litellm --map tenant=metadata.user_api_key_team_id --rejects rejects.csv
+  zcat log.csv.gz | llmcost replay - --format json
+
+Canonical columns: timestamp, model, input_tokens, output_tokens (required); cached_input_tokens,
+cache_write_tokens, request_id, conversation_id, tenant, feature, route, prompt_version, prefix_key,
+prefix_tokens, batchable, status, retry_of, prompt, completion, cost_usd, service_tier.
+input_tokens includes cached tokens (OpenAI style). Timestamps: ISO 8601 (no zone = UTC) or epoch
+seconds/milliseconds. Rejected rows are counted and reported (see docs/logs.md).`,
+  );
+  cmd.action(async (log: string, o: Opts) => {
+    const format = formatOpt(o.format, FORMATS);
+    if (!RENDERERS[format]) throw userError('USAGE', `format '${format}' is not available for replay yet`, { where: '--format', hint: 'use --format table or --format json' });
+    const book = loadBook(app, o);
+    const by = (o.by ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    if (o.model) book.resolve(o.model, '--model');
+    const map = parseMap(o.map);
+    const stats = newLogStats();
+    const th = book.thresholds();
+    const retries = new Slice(th);
+    const failed = new Slice(th);
+    const wasted = new Slice(th);
+    let successes = 0;
+    const known = new Map<string, boolean>();
+    const source = tap(
+      readLog(
+        {
+          file: log,
+          ...(o.preset ? { preset: o.preset } : {}),
+          map,
+          ...(o.model ? { model: o.model } : {}),
+          ...(o.strict ? { strict: true } : {}),
+          ...(o.rejects ? { rejectsFile: o.rejects } : {}),
+          ...(app.io.stdin ? { stdin: app.io.stdin } : {}),
+          cwd: app.io.cwd,
+          acceptModel: (m) => {
+            let k = known.get(m);
+            if (k === undefined) known.set(m, (k = book.tryResolve(m) !== undefined));
+            return k;
+          },
+        },
+        stats,
+      ),
+      (r) => {
+        if (r.retryOf) retries.add(r);
+        if (r.status === 'error') failed.add(r);
+        else successes++;
+        if (r.retryOf || r.status === 'error') wasted.add(r);
+      },
+    );
+    const run = await runSimulation({ source, stages: [], book, seed: 0, by, warn: (m) => app.warn(m) });
+
+    if (stats.rejected > 0) app.warn(warning('LOG_ROW', rejectSummary(stats), { where: log === '-' ? '<stdin>' : log, hint: o.rejects ? `rejected rows are in ${o.rejects}` : 'add --rejects FILE to list every rejected row, or --strict to stop at the first' }));
+    for (const w of stats.warnings) app.warn(warning('LOG_UNSORTED', w));
+    if (stats.priced === 0) {
+      throw userError('LOG_ROW', `no row of ${log} could be priced (${int(stats.read)} read, ${int(stats.rejected)} rejected)`, {
+        where: stats.firstRejects[0]?.where ?? log,
+        hint: stats.read === 0 ? 'the log has no data rows' : 'see the reasons above; --preset, --map and --model tell llmcost how to read the log',
+      });
+    }
+
+    const report = buildReport({
+      command: 'replay',
+      scenario: log === '-' ? 'stdin' : basename(log),
+      seed: 0,
+      run,
+      book,
+      labels: [],
+      rows: { read: stats.read, priced: stats.priced, rejected: stats.rejected },
+      period: { startMs: stats.startMs, endMs: stats.endMs },
+      warnings: [...(stats.rejected ? [rejectSummary(stats)] : []), ...stats.warnings],
+      version: app.version,
+    });
+    report.extras = { replay: replayExtras(stats, report.baseline.cost, successes, { retries, failed, wasted }, book) };
+    emit(app.io, render(report, format, { color: colorEnabled(app.io), width: app.io.stdout.columns ?? 100 }), o.out);
+  });
+}
+
+async function* tap(src: AsyncIterable<SimRequest[]>, each: (r: SimRequest) => void): AsyncGenerator<SimRequest[]> {
+  for await (const batch of src) {
+    for (const r of batch) each(r);
+    yield batch;
+  }
+}
+
+export function rejectSummary(s: LogStats): string {
+  const reasons = Object.entries(s.reasons)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([k, n]) => `${k} ×${int(n)}`)
+    .join(', ');
+  const first = s.firstRejects.slice(0, 3).map((f) => `${f.where}: ${f.reason}`).join('; ');
+  return `${int(s.rejected)} of ${int(s.read)} rows rejected (${reasons}); first: ${first}`;
+}
+
+/** replay-specific figures, already computed (renderers only format them). */
+export function replayExtras(
+  s: LogStats,
+  totalUsd: number,
+  successes: number,
+  slices: { retries: Slice; failed: Slice; wasted: Slice },
+  book: PriceBook,
+): Record<string, unknown> {
+  const retriesUsd = slices.retries.costUsd(book);
+  const failedUsd = slices.failed.costUsd(book);
+  const wastedUsd = slices.wasted.costUsd(book);
+  const out: Record<string, unknown> = {
+    log: { format: `${s.format}${s.gzip ? ' (gzip)' : ''}`, preset: s.preset, read: s.read, priced: s.priced, rejected: s.rejected, outOfOrder: s.outOfOrder, tokenizedTexts: s.tokenizedTexts ?? 0 },
+    outcomes: {
+      requests: s.priced,
+      successful: successes,
+      costPerSuccessUsd: successes > 0 ? round6(totalUsd / successes) : null,
+      retryRequests: slices.retries.requests,
+      retriesCostUsd: retriesUsd,
+      retriesSharePct: pct(retriesUsd, totalUsd),
+      failedRequests: slices.failed.requests,
+      failedCostUsd: failedUsd,
+      failedSharePct: pct(failedUsd, totalUsd),
+      retriesOrFailedCostUsd: wastedUsd,
+      retriesOrFailedSharePct: pct(wastedUsd, totalUsd),
+    },
+  };
+  if (s.costUsdSum !== null) {
+    const billed = round6(s.costUsdSum);
+    out.reconciliation = {
+      rowsWithCost: s.costRows ?? 0,
+      rowsPriced: s.priced,
+      billedUsd: billed,
+      computedUsd: totalUsd,
+      differenceUsd: round6(totalUsd - billed),
+      differencePct: pct(totalUsd - billed, billed),
+      note: (s.costRows ?? 0) < s.priced ? 'some priced rows have no cost_usd: the billed sum covers fewer rows than the computed cost' : 'difference = computed - billed; positive means llmcost prices higher than the log',
+    };
+  }
+  if (s.rejected > 0) {
+    out.rejects = {
+      byReason: Object.entries(s.reasons)
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+        .map(([reason, rows]) => ({ reason, rows })),
+      first: s.firstRejects.map((f) => ({ where: f.where, reason: f.reason })),
+    };
+  }
+  return out;
+}
+

@@ -1,0 +1,60 @@
+// Canonical request-log columns (DESIGN.md) and how a record's fields are looked up.
+
+export const CANONICAL_COLUMNS = [
+  'timestamp',
+  'model',
+  'input_tokens',
+  'output_tokens',
+  'cached_input_tokens',
+  'cache_write_tokens',
+  'request_id',
+  'conversation_id',
+  'tenant',
+  'feature',
+  'route',
+  'prompt_version',
+  'prefix_key',
+  'prefix_tokens',
+  'batchable',
+  'status',
+  'retry_of',
+  'prompt',
+  'completion',
+  'cost_usd',
+  // extension: standard|batch|flex|priority (default standard; the openai-batch preset sets batch)
+  'service_tier',
+] as const;
+export type Column = (typeof CANONICAL_COLUMNS)[number];
+
+export function isColumn(s: string): s is Column {
+  return (CANONICAL_COLUMNS as readonly string[]).includes(s);
+}
+
+/** A parsed record: CSV rows are flat {header: string}, JSONL rows are the parsed object. */
+export type Fields = Record<string, unknown>;
+
+/**
+ * Look a field up by path. A literal key wins (CSV headers and OpenTelemetry attribute names
+ * contain dots: "gen_ai.usage.input_tokens"); otherwise the path is split at a dot and the
+ * lookup continues inside a nested object ("response.body.usage.prompt_tokens").
+ */
+export function lookup(obj: unknown, path: string): unknown {
+  if (obj === null || typeof obj !== 'object') return undefined;
+  const o = obj as Record<string, unknown>;
+  if (Object.prototype.hasOwnProperty.call(o, path)) return o[path];
+  let dot = path.indexOf('.');
+  while (dot > 0) {
+    const head = path.slice(0, dot);
+    if (Object.prototype.hasOwnProperty.call(o, head)) {
+      const v = lookup(o[head], path.slice(dot + 1));
+      if (v !== undefined) return v;
+    }
+    dot = path.indexOf('.', dot + 1);
+  }
+  return undefined;
+}
+
+/** present = not undefined, null or an empty/whitespace string */
+export function present(v: unknown): boolean {
+  return v !== undefined && v !== null && !(typeof v === 'string' && v.trim() === '');
+}

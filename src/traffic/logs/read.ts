@@ -1,0 +1,239 @@
+// The streaming log reader: one pass over a CSV/JSONL log (plain, .gz or stdin), each record
+// accepted as a SimRequest or rejected with file:line and a reason, yielded in batches.
+import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import type { SimRequest } from '../../engine/request.js';
+import { suggestionHint, userError } from '../../diagnostics.js';
+import { TokenCounter } from '../tokens.js';
+import { CANONICAL_COLUMNS, type Column, isColumn } from './columns.js';
+import { getPreset, type Preset, presetsMatching } from './presets.js';
+import { type RowContext, toRequest } from './row.js';
+import { openLog } from './source.js';
+
+export interface LogOptions {
+  /** path or '-' for stdin */
+  file: string;
+  preset?: string;
+  /** canonical column -> source field */
+  map?: Record<string, string>;
+  /** for traces without one */
+  model?: string;
+  strict?: boolean;
+  rejectsFile?: string;
+  batchSize?: number;
+  stdin?: NodeJS.ReadableStream;
+  cwd?: string;
+  /** rows whose model this refuses are rejected ("unknown model") instead of failing the run */
+  acceptModel?: (model: string) => boolean;
+}
+
+export interface LogStats {
+  read: number;
+  priced: number;
+  rejected: number;
+  reasons: Record<string, number>;
+  firstRejects: { where: string; reason: string }[];
+  outOfOrder: number;
+  startMs: number | null;
+  endMs: number | null;
+  /** sum of cost_usd over accepted rows, when the column exists */
+  costUsdSum: number | null;
+  warnings: string[];
+  /** what was read: filled once the log is opened */
+  format?: 'csv' | 'jsonl';
+  gzip?: boolean;
+  preset?: string;
+  /** accepted rows that carried a cost_usd value */
+  costRows?: number;
+  /** texts counted with js-tiktoken (memo misses) */
+  tokenizedTexts?: number;
+}
+
+export const FIRST_REJECTS_KEPT = 10;
+const DEFAULT_BATCH = 1024;
+
+export function newLogStats(): LogStats {
+  return { read: 0, priced: 0, rejected: 0, reasons: {}, firstRejects: [], outOfOrder: 0, startMs: null, endMs: null, costUsdSum: null, warnings: [] };
+}
+
+/** `--map tenant=metadata.team,feature=tags.f` (repeatable) -> {tenant: 'metadata.team', ...} */
+export function parseMap(values: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of values) {
+    for (const part of v.split(',')) {
+      if (part.trim() === '') continue;
+      const eq = part.indexOf('=');
+      const col = eq > 0 ? part.slice(0, eq).trim() : '';
+      const field = eq > 0 ? part.slice(eq + 1).trim() : '';
+      if (!col || !field) throw userError('USAGE', `--map '${part}' is not column=field`, { where: '--map', hint: 'e.g. --map input_tokens=usage.prompt_tokens,tenant=metadata.team' });
+      if (!isColumn(col)) throw userError('USAGE', `--map: '${col}' is not a canonical column`, { where: '--map', hint: suggestionHint(col, CANONICAL_COLUMNS, `columns: ${CANONICAL_COLUMNS.join(', ')}`) });
+      out[col] = field;
+    }
+  }
+  return out;
+}
+
+function effectiveColumns(preset: Preset, map: Record<string, string> | undefined): Partial<Record<Column, string[]>> {
+  const cols: Partial<Record<Column, string[]>> = { ...preset.columns };
+  for (const [c, field] of Object.entries(map ?? {})) {
+    if (!isColumn(c)) throw userError('USAGE', `--map: '${c}' is not a canonical column`, { where: '--map', hint: suggestionHint(c, CANONICAL_COLUMNS, `columns: ${CANONICAL_COLUMNS.join(', ')}`) });
+    cols[c] = [field];
+  }
+  return cols;
+}
+
+function csvCell(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** --rejects FILE: written to a temp file and renamed at the end (never half-written). */
+class RejectsWriter {
+  private fd: number;
+  private readonly tmp: string;
+  constructor(private readonly path: string) {
+    this.tmp = `${path}.tmp-${process.pid}`;
+    try {
+      this.fd = openSync(this.tmp, 'w');
+    } catch (e) {
+      throw userError('WRITE', `cannot write rejects file ${path}: ${(e as Error).message}`, { where: '--rejects', hint: 'check that the directory exists and is writable' });
+    }
+    writeSync(this.fd, 'line,reason,raw\n');
+  }
+  write(line: number, reason: string, raw: string): void {
+    writeSync(this.fd, `${line},${csvCell(reason)},${csvCell(raw)}\n`);
+  }
+  close(): void {
+    closeSync(this.fd);
+    try {
+      renameSync(this.tmp, this.path);
+    } catch (e) {
+      try {
+        unlinkSync(this.tmp);
+      } catch {
+        /* nothing to clean */
+      }
+      throw userError('WRITE', `cannot write rejects file ${this.path}: ${(e as Error).message}`, { where: '--rejects', hint: 'check that the directory exists and is writable' });
+    }
+  }
+}
+
+export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerator<SimRequest[]> {
+  const cwd = opts.cwd ?? process.cwd();
+  const preset = getPreset(opts.preset);
+  const columns = effectiveColumns(preset, opts.map);
+  const path = opts.file === '-' ? '-' : isAbsolute(opts.file) ? opts.file : resolve(cwd, opts.file);
+  const shown = opts.file === '-' ? '<stdin>' : isAbsolute(opts.file) && !relative(cwd, opts.file).startsWith('..') ? relative(cwd, opts.file) : opts.file;
+  const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH);
+
+  if (preset.needsModel && !opts.model && !opts.map?.model) {
+    throw userError('USAGE', `the ${preset.name} trace has no model column: say which model to price it as`, { where: '--model', hint: `add --model, e.g. --model claude-sonnet-4-5 (any id from \`llmcost pricing list\`)` });
+  }
+
+  const log = await openLog(path, shown, opts.stdin);
+  stats.format = log.format;
+  stats.gzip = log.gzip;
+  stats.preset = preset.name;
+
+  // A CSV header must carry every required column (or an alternative that can stand in for it).
+  if (log.header) {
+    const have = new Set(log.header);
+    const has = (c: Column): boolean => (columns[c] ?? []).some((f) => have.has(f));
+    const missing: string[] = [];
+    if (!has('timestamp')) missing.push('timestamp');
+    if (!has('model') && !opts.model) missing.push('model');
+    if (!has('input_tokens') && !has('prompt')) missing.push('input_tokens');
+    if (!has('output_tokens') && !has('completion')) missing.push('output_tokens');
+    if (missing.length) {
+      const fieldsFor = (c: string): string => (columns[c as Column] ?? [c]).join('|');
+      const suggest = presetsMatching(log.header).filter((p) => p !== preset.name);
+      const hint = [
+        suggest.length ? `this header looks like --preset ${suggest.join(' or --preset ')}` : undefined,
+        `or map your columns: --map ${missing.map((m) => `${m}=<your column>`).join(',')}`,
+        missing.includes('model') ? 'or give one model for every row with --model' : undefined,
+      ]
+        .filter(Boolean)
+        .join('; ');
+      throw userError('LOG_HEADER', `header is missing required column${missing.length > 1 ? 's' : ''} ${missing.map(fieldsFor).join(', ')} (preset ${preset.name}); columns found: ${log.header.join(', ')}`, {
+        where: `${shown}:1`,
+        hint,
+      });
+    }
+  }
+
+  const used = new Set<string>();
+  for (const fields of Object.values(columns)) for (const f of fields ?? []) used.add(f.split('.')[0]!);
+  for (const fields of Object.values(preset.tags ?? {})) for (const f of fields) used.add(f.split('.')[0]!);
+  for (const k of ['hash_ids', 'attributes', 'metadata', 'response', 'error', 'cache_hit', 'usage', 'usageDetails', 'costDetails']) used.add(k);
+  const tokens = new TokenCounter();
+  const ctx: RowContext = { preset, columns, used, tokens, ...(opts.model ? { fallbackModel: opts.model } : {}), ...(opts.acceptModel ? { acceptModel: opts.acceptModel } : {}) };
+  const rejects = opts.rejectsFile ? new RejectsWriter(resolve(cwd, opts.rejectsFile)) : undefined;
+  let firstFields: string[] | undefined;
+  let lastMs = -Infinity;
+  let batch: SimRequest[] = [];
+  let finished = false;
+  try {
+    for await (const rec of log.records) {
+      stats.read++;
+      let kind: string;
+      let detail: string;
+      if (rec.fields) {
+        firstFields ??= Object.keys(rec.fields);
+        const r = await toRequest(rec.fields, rec.line, ctx);
+        if (r.req) {
+          const q = r.req;
+          stats.priced++;
+          if (q.atMs < lastMs) stats.outOfOrder++;
+          else lastMs = q.atMs;
+          stats.startMs = stats.startMs === null ? q.atMs : Math.min(stats.startMs, q.atMs);
+          stats.endMs = stats.endMs === null ? q.atMs : Math.max(stats.endMs, q.atMs);
+          if (r.costUsd !== undefined) {
+            stats.costUsdSum = (stats.costUsdSum ?? 0) + r.costUsd;
+            stats.costRows = (stats.costRows ?? 0) + 1;
+          }
+          batch.push(q);
+          if (batch.length >= batchSize) {
+            yield batch;
+            batch = [];
+          }
+          continue;
+        }
+        kind = r.reject!.kind;
+        detail = r.reject!.detail;
+      } else {
+        kind = rec.error!.kind;
+        detail = rec.error!.detail;
+      }
+      const where = `${shown}:${rec.line}`;
+      stats.rejected++;
+      stats.reasons[kind] = (stats.reasons[kind] ?? 0) + 1;
+      if (stats.firstRejects.length < FIRST_REJECTS_KEPT) stats.firstRejects.push({ where, reason: detail });
+      rejects?.write(rec.line, detail, rec.raw);
+      if (opts.strict) {
+        throw userError('LOG_ROW', detail, { where, hint: 'fix or remove the row, or run without --strict to skip rejected rows (they are counted and reported; --rejects FILE lists them)' });
+      }
+    }
+    if (batch.length) yield batch;
+    finished = true;
+  } finally {
+    stats.tokenizedTexts = tokens.encoded;
+    rejects?.close();
+    void finished;
+  }
+
+  if (stats.outOfOrder > 0) {
+    stats.warnings.push(
+      `${stats.outOfOrder} of ${stats.priced} rows have a timestamp earlier than a row before them; rows are processed in file order, so time-window effects (cache TTLs, batch windows) follow the file, not the clock: sort the log by timestamp for exact TTL behaviour`,
+    );
+  }
+  // JSONL has no header: when nothing could be priced for a missing column, say so like a header error.
+  if (stats.priced === 0 && stats.read > 0 && log.format === 'jsonl') {
+    const top = Object.entries(stats.reasons).sort((a, b) => b[1] - a[1])[0];
+    if (top && /missing$/.test(top[0])) {
+      const col = top[0].replace(/ missing$/, '');
+      throw userError('LOG_HEADER', `no row has ${(columns[col as Column] ?? [col]).join('|')} (preset ${preset.name}); fields found in the first record: ${(firstFields ?? []).join(', ')}`, {
+        where: shown,
+        hint: [presetsMatching(firstFields ?? []).length ? `try --preset ${presetsMatching(firstFields ?? []).join(' or --preset ')}` : undefined, `or --map ${col}=<your field> (dot paths reach nested fields)`, col === 'model' ? 'or --model' : undefined].filter(Boolean).join('; '),
+      });
+    }
+  }
+}

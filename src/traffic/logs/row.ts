@@ -1,0 +1,267 @@
+// One log record -> one SimRequest, or a reject with a reason. Pure: no I/O (token counting is
+// passed in). Every check that can fail names the column and the value.
+import type { SimRequest, PrefixBlock } from '../../engine/request.js';
+import { TIERS, type Tier } from '../../pricing/pricebook.js';
+import type { TokenCounter } from '../tokens.js';
+import { type Column, type Fields, lookup, present } from './columns.js';
+import type { Preset, TimestampUnit } from './presets.js';
+
+/** A single request larger than this is a data error (no model has a 10M-token context). */
+export const MAX_TOKENS_PER_REQUEST = 10_000_000;
+
+export interface Reject {
+  /** short, stable reason: counted per kind */
+  kind: string;
+  /** the detail shown with the location */
+  detail: string;
+}
+
+export interface RowResult {
+  req?: SimRequest;
+  reject?: Reject;
+  costUsd?: number;
+}
+
+export interface RowContext {
+  preset: Preset;
+  /** canonical column -> source fields (preset, overridden by --map) */
+  columns: Partial<Record<Column, string[]>>;
+  /** top-level source fields used by `columns` (the rest become tags) */
+  used: Set<string>;
+  fallbackModel?: string;
+  acceptModel?: (model: string) => boolean;
+  tokens: TokenCounter;
+}
+
+const rej = (kind: string, detail: string): RowResult => ({ reject: { kind, detail } });
+
+function pick(ctx: RowContext, f: Fields, col: Column): { value: unknown; field?: string } {
+  for (const field of ctx.columns[col] ?? []) {
+    const v = lookup(f, field);
+    if (present(v)) return { value: v, field };
+  }
+  return { value: undefined };
+}
+
+/** Integer token count: undefined when absent, a Reject when bad. */
+export function parseCount(v: unknown, col: string): number | Reject | undefined {
+  if (!present(v)) return undefined;
+  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v.trim()) : NaN;
+  const shown = typeof v === 'string' ? `'${v}'` : JSON.stringify(v);
+  if (typeof v === 'boolean' || Number.isNaN(n)) return { kind: `${col} not a number`, detail: `${col} ${shown} is not a number` };
+  if (!Number.isFinite(n)) return { kind: `${col} not a number`, detail: `${col} ${shown} is not finite` };
+  if (n < 0) return { kind: `${col} negative`, detail: `${col} ${shown} is negative` };
+  if (!Number.isInteger(n)) return { kind: `${col} not an integer`, detail: `${col} ${shown} is not a whole number of tokens` };
+  if (n > MAX_TOKENS_PER_REQUEST) return { kind: `${col} too large`, detail: `${col} ${shown} exceeds ${MAX_TOKENS_PER_REQUEST.toLocaleString('en-US')} tokens for one request` };
+  return n;
+}
+
+const isReject = (x: unknown): x is Reject => typeof x === 'object' && x !== null && 'kind' in x;
+
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|z|UTC|[+-]\d{2}(?::?\d{2})?)?$/;
+
+/**
+ * Timestamps: ISO 8601 with or without a zone (no zone = UTC), date only, "YYYY-MM-DD HH:MM:SS.fff"
+ * (Azure traces, any number of fraction digits); or a number. Numbers with unit 'auto' are decided
+ * by magnitude: < 1e11 seconds, < 1e14 milliseconds, < 1e17 microseconds, else nanoseconds (OTLP).
+ * Returns epoch ms (fractions rounded), or undefined when unparseable.
+ */
+export function parseTimestamp(v: unknown, unit: TimestampUnit = 'auto'): number | undefined {
+  let num: number | undefined;
+  if (typeof v === 'number') num = v;
+  else if (typeof v === 'string') {
+    const s = v.trim();
+    if (/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(s)) num = Number(s);
+    else {
+      const m = ISO.exec(s);
+      if (!m) return undefined;
+      const [, y, mo, d, h = '0', mi = '0', sec = '0', frac = '', zone] = m;
+      const Y = Number(y), M = Number(mo), D = Number(d), H = Number(h), MI = Number(mi), S = Number(sec);
+      if (M < 1 || M > 12 || D < 1 || D > 31 || H > 23 || MI > 59 || S > 60) return undefined;
+      let ms = Date.UTC(Y, M - 1, D, H, MI, S) + (frac ? Math.round(Number(`0.${frac}`) * 1000) : 0);
+      if (new Date(Date.UTC(Y, M - 1, D)).getUTCDate() !== D) return undefined; // 2024-02-30
+      if (zone && zone !== 'Z' && zone !== 'z' && zone !== 'UTC') {
+        const zm = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone)!;
+        const off = (Number(zm[2]) * 60 + Number(zm[3] ?? '0')) * 60_000;
+        ms -= zm[1] === '+' ? off : -off;
+      }
+      return ms;
+    }
+  }
+  if (num === undefined || !Number.isFinite(num) || num < 0) return undefined;
+  const a = Math.abs(num);
+  const u = unit !== 'auto' ? unit : a < 1e11 ? 's' : a < 1e14 ? 'ms' : a < 1e17 ? 'us' : 'ns';
+  const ms = u === 's' ? num * 1000 : u === 'ms' ? num : u === 'us' ? num / 1000 : num / 1e6;
+  return Math.round(ms);
+}
+
+const OK = new Set(['ok', 'success', 'succeeded', 'successful', 'completed', 'complete', 'true', 'default', 'debug', 'info', 'warning']);
+const ERR = new Set(['error', 'failed', 'failure', 'fail', 'cancelled', 'canceled', 'expired', 'timeout', 'timed_out', 'false', 'rate_limited']);
+
+export function parseStatus(v: unknown): 'ok' | 'error' | undefined {
+  if (!present(v)) return 'ok';
+  const s = String(v).trim().toLowerCase();
+  if (OK.has(s)) return 'ok';
+  if (ERR.has(s)) return 'error';
+  if (/^\d{3}$/.test(s)) {
+    const code = Number(s);
+    if (code >= 200 && code < 300) return 'ok';
+    if (code >= 400) return 'error';
+  }
+  return undefined;
+}
+
+function parseBool(v: unknown): boolean | undefined {
+  if (!present(v)) return false;
+  const s = String(v).trim().toLowerCase();
+  if (['true', '1', 'yes', 'y'].includes(s)) return true;
+  if (['false', '0', 'no', 'n'].includes(s)) return false;
+  return undefined;
+}
+
+function parseTier(v: unknown, dflt: Tier): Tier | undefined {
+  if (!present(v)) return dflt;
+  const s = String(v).trim().toLowerCase();
+  if (s === 'default' || s === 'auto' || s === 'on_demand') return 'standard';
+  return (TIERS as readonly string[]).includes(s) ? (s as Tier) : undefined;
+}
+
+/** Text of a prompt/completion field: a string, or the contents of a message list. */
+export function textOf(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return v.map(textOf).join('\n');
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if ('content' in o) return textOf(o.content);
+    if ('text' in o) return textOf(o.text);
+    if ('messages' in o) return textOf(o.messages);
+    if ('choices' in o) return textOf(o.choices);
+    if ('message' in o) return textOf(o.message);
+    return JSON.stringify(v);
+  }
+  return v === undefined || v === null ? '' : String(v);
+}
+
+const str = (v: unknown): string | undefined => (present(v) ? (typeof v === 'string' ? v.trim() : typeof v === 'object' ? JSON.stringify(v) : String(v)) : undefined);
+
+export async function toRequest(fields: Fields, line: number, ctx: RowContext): Promise<RowResult> {
+  const { preset } = ctx;
+  const f = preset.prepare ? preset.prepare(fields) : fields;
+  const skip = preset.skip?.(f);
+  if (skip) return rej(skip.split(' (')[0]!.split(':')[0]!, skip);
+
+  // model
+  let model = str(pick(ctx, f, 'model').value) ?? ctx.fallbackModel;
+  if (!model) return rej('model missing', 'no model in the row and no --model given');
+  if (preset.model) model = preset.model(model);
+  if (ctx.acceptModel && !ctx.acceptModel(model)) return rej(`unknown model '${model}'`, `model '${model}' is not in the pricing table`);
+
+  // timestamp
+  const tsRaw = pick(ctx, f, 'timestamp').value;
+  if (!present(tsRaw)) return rej('timestamp missing', 'timestamp is empty');
+  const atMs = parseTimestamp(tsRaw, preset.timestampUnit ?? 'auto');
+  if (atMs === undefined) return rej('timestamp unparseable', `timestamp '${String(tsRaw)}' is not ISO 8601 or epoch seconds/milliseconds`);
+
+  // token counts (text columns are counted only when the counts are absent)
+  let input = parseCount(pick(ctx, f, 'input_tokens').value, 'input_tokens');
+  if (isReject(input)) return { reject: input };
+  if (input === undefined) {
+    const p = pick(ctx, f, 'prompt').value;
+    if (present(p)) input = await ctx.tokens.count(textOf(p), model);
+  }
+  if (input === undefined) return rej('input_tokens missing', 'input_tokens is empty (and no prompt text to count)');
+  let output = parseCount(pick(ctx, f, 'output_tokens').value, 'output_tokens');
+  if (isReject(output)) return { reject: output };
+  if (output === undefined) {
+    const c = pick(ctx, f, 'completion').value;
+    if (present(c)) output = await ctx.tokens.count(textOf(c), model);
+  }
+  if (output === undefined) return rej('output_tokens missing', 'output_tokens is empty (and no completion text to count)');
+  const cached = parseCount(pick(ctx, f, 'cached_input_tokens').value, 'cached_input_tokens') ?? 0;
+  if (isReject(cached)) return { reject: cached };
+  const write = parseCount(pick(ctx, f, 'cache_write_tokens').value, 'cache_write_tokens') ?? 0;
+  if (isReject(write)) return { reject: write };
+  if (preset.cacheTokens === 'beside') input += cached + write;
+  else if (cached + write > input) {
+    return rej('cached > input', `cached_input_tokens + cache_write_tokens (${cached} + ${write}) exceed input_tokens (${input}); input_tokens must include cached tokens (OpenAI style)`);
+  }
+  if (input > MAX_TOKENS_PER_REQUEST) return rej('input_tokens too large', `input_tokens ${input} exceeds ${MAX_TOKENS_PER_REQUEST} tokens for one request`);
+
+  // status, tier, flags
+  const stRaw = pick(ctx, f, 'status').value;
+  const status = (present(stRaw) ? preset.status?.(stRaw) : undefined) ?? parseStatus(stRaw);
+  if (!status) return rej('status unknown', `status '${String(stRaw)}' is not ok/success/error/failed or an HTTP code`);
+  const tier = parseTier(pick(ctx, f, 'service_tier').value, preset.serviceTier ?? 'standard');
+  if (!tier) return rej('service_tier unknown', `service_tier '${String(pick(ctx, f, 'service_tier').value)}' is not one of ${TIERS.join(', ')}`);
+  const batchableRaw = pick(ctx, f, 'batchable').value;
+  const batchable = parseBool(batchableRaw);
+  if (batchable === undefined) return rej('batchable not a boolean', `batchable '${String(batchableRaw)}' is not true/false`);
+
+  let costUsd: number | undefined;
+  const costRaw = pick(ctx, f, 'cost_usd').value;
+  if (present(costRaw)) {
+    const c = typeof costRaw === 'number' ? costRaw : Number(String(costRaw).trim().replace(/^\$/, ''));
+    if (!Number.isFinite(c) || c < 0) return rej('cost_usd not a number', `cost_usd '${String(costRaw)}' is not a non-negative number`);
+    costUsd = c;
+  }
+
+  // prefix blocks
+  let prefix: PrefixBlock[] = [];
+  if (preset.prefix) {
+    const p = preset.prefix(f, input);
+    if (typeof p === 'string') return rej('prefix invalid', p);
+    prefix = p;
+  } else {
+    const key = str(pick(ctx, f, 'prefix_key').value);
+    if (key) {
+      const pt = parseCount(pick(ctx, f, 'prefix_tokens').value, 'prefix_tokens');
+      if (isReject(pt)) return { reject: pt };
+      if (pt === undefined) return rej('prefix_tokens missing', `prefix_key '${key}' has no prefix_tokens`);
+      if (pt > input) return rej('prefix_tokens > input', `prefix_tokens (${pt}) exceed input_tokens (${input})`);
+      prefix = [{ key, tokens: pt, kind: 'system' }];
+    }
+  }
+
+  const tags: Record<string, string> = {};
+  for (const [col, tag] of [['tenant', 'tenant'], ['feature', 'feature'], ['route', 'route'], ['prompt_version', 'promptVersion']] as const) {
+    const v = str(pick(ctx, f, col).value);
+    if (v !== undefined) tags[tag] = v;
+  }
+  for (const [tag, fieldsFor] of Object.entries(preset.tags ?? {})) {
+    for (const field of fieldsFor) {
+      const v = str(lookup(f, field));
+      if (v !== undefined) {
+        tags[tag] ??= v;
+        break;
+      }
+    }
+  }
+  // Any other top-level scalar field is a tag too, so --by can use it.
+  for (const [k, v] of Object.entries(f)) {
+    if (ctx.used.has(k) || k in tags) continue;
+    if ((typeof v === 'string' && v.length <= 100 && v.trim() !== '') || typeof v === 'number' || typeof v === 'boolean') tags[k] = String(v).trim();
+  }
+
+  const id = str(pick(ctx, f, 'request_id').value) ?? `line-${line}`;
+  const req: SimRequest = {
+    id,
+    atMs,
+    model,
+    serviceTier: tier,
+    inputTokens: input,
+    outputTokens: output,
+    historyTokens: 0,
+    prefix,
+    batchable,
+    status,
+    tags,
+    line,
+  };
+  if (cached + write > 0) req.cached = { read: cached, write5m: write, write1h: 0 };
+  const retryOf = str(pick(ctx, f, 'retry_of').value);
+  if (retryOf) req.retryOf = retryOf;
+  const conv = str(pick(ctx, f, 'conversation_id').value);
+  if (conv) req.conversationId = conv;
+  preset.finish?.(req);
+  return costUsd === undefined ? { req } : { req, costUsd };
+}

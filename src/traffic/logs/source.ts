@@ -1,0 +1,220 @@
+// Bytes in, records out: a file or stdin, gunzipped when it is gzip (by extension or magic bytes),
+// sniffed as JSONL or CSV, then parsed one record at a time with its 1-based line number.
+// Nothing is held in memory beyond the parser's buffers.
+import { createReadStream, statSync } from 'node:fs';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { createInterface } from 'node:readline';
+import { parse } from 'csv-parse';
+import { userError } from '../../diagnostics.js';
+
+export type LogFormat = 'csv' | 'jsonl';
+
+export interface RawRecord {
+  line: number;
+  /** CSV: header -> string; JSONL: the parsed object */
+  fields?: Record<string, unknown>;
+  /** the record could not be parsed at all (bad JSON, wrong field count) */
+  error?: { kind: string; detail: string };
+  /** the source text, for --rejects */
+  raw: string;
+}
+
+export interface OpenedLog {
+  format: LogFormat;
+  gzip: boolean;
+  /** CSV header (after BOM removal); undefined for JSONL */
+  header?: string[];
+  records: AsyncGenerator<RawRecord>;
+}
+
+/** Peek the first chunk of a stream without losing it. */
+async function peek(stream: AsyncIterable<Buffer>): Promise<{ first: Buffer; rest: AsyncIterable<Buffer> }> {
+  const it = stream[Symbol.asyncIterator]();
+  const r = await it.next();
+  const first = r.done ? Buffer.alloc(0) : Buffer.isBuffer(r.value) ? r.value : Buffer.from(r.value as string);
+  const rest = {
+    async *[Symbol.asyncIterator]() {
+      if (r.done) return;
+      for (;;) {
+        const n = await it.next();
+        if (n.done) return;
+        yield Buffer.isBuffer(n.value) ? n.value : Buffer.from(n.value as string);
+      }
+    },
+  };
+  return { first, rest };
+}
+
+function withFirst(first: Buffer, rest: AsyncIterable<Buffer>): Readable {
+  return Readable.from(
+    (async function* () {
+      if (first.length) yield first;
+      yield* rest;
+    })(),
+    { objectMode: false },
+  );
+}
+
+export async function openLog(file: string, shownAs: string, stdin?: NodeJS.ReadableStream): Promise<OpenedLog> {
+  let input: NodeJS.ReadableStream;
+  if (file === '-') {
+    if (!stdin) throw userError('LOG_FORMAT', 'no standard input to read the log from', { where: shownAs, hint: 'pipe a log in (cat log.csv | llmcost replay -) or pass a file path' });
+    input = stdin;
+  } else {
+    try {
+      if (!statSync(file).isFile()) throw userError('FILE_READ', `${shownAs} is not a file`, { where: shownAs, hint: 'pass a CSV or JSONL log file (optionally .gz)' });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw userError('FILE_NOT_FOUND', `log file ${shownAs} does not exist`, { where: shownAs, hint: 'check the path (relative paths are from the current directory)' });
+      throw e;
+    }
+    input = createReadStream(file);
+  }
+  const raw = await peek(input as AsyncIterable<Buffer>);
+  const gzip = /\.gz$/i.test(file) || (raw.first.length >= 2 && raw.first[0] === 0x1f && raw.first[1] === 0x8b);
+  let bytes: AsyncIterable<Buffer> = withFirst(raw.first, raw.rest);
+  if (gzip) {
+    const gunzip = createGunzip();
+    const src = bytes as Readable;
+    src.on('error', (e) => gunzip.destroy(e));
+    bytes = src.pipe(gunzip);
+    bytes = guardGzip(bytes, shownAs);
+  }
+  const text = await peek(bytes);
+  let head = text.first.toString('utf8');
+  if (head.charCodeAt(0) === 0xfeff) head = head.slice(1);
+  const firstChar = head.trimStart()[0];
+  const byExt = /\.(jsonl|ndjson|json)(\.gz)?$/i.test(file) ? 'jsonl' : /\.(csv|tsv)(\.gz)?$/i.test(file) ? 'csv' : undefined;
+  const format: LogFormat = byExt ?? (firstChar === '{' ? 'jsonl' : 'csv');
+  if (text.first.length === 0) throw userError('LOG_FORMAT', `log ${shownAs} is empty`, { where: shownAs, hint: 'pass a CSV with a header row, or JSONL with one JSON object per line' });
+  const stream = withFirst(text.first, text.rest);
+  if (format === 'jsonl') return { format, gzip, records: jsonlRecords(stream, shownAs) };
+  return csvOpen(stream, shownAs, gzip);
+}
+
+/** Turn zlib's errors (truncated or corrupt data) into a located user error. */
+async function* guardGzip(src: AsyncIterable<Buffer>, shownAs: string): AsyncGenerator<Buffer> {
+  try {
+    for await (const c of src) yield c;
+  } catch (e) {
+    const msg = (e as Error).message;
+    throw userError('LOG_FORMAT', `gzip data in ${shownAs} is ${/unexpected end/i.test(msg) ? 'truncated' : 'corrupt'} (${msg})`, {
+      where: shownAs,
+      hint: 'the file was cut short or is not gzip: re-export or re-download it; `gzip -t FILE` checks it',
+    });
+  }
+}
+
+async function* jsonlRecords(stream: Readable, shownAs: string): AsyncGenerator<RawRecord> {
+  const rl = createInterface({ input: stream, crlfDelay: Infinity });
+  let line = 0;
+  try {
+    for await (let text of rl) {
+      line++;
+      if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      if (text.trim() === '') continue;
+      let obj: unknown;
+      try {
+        obj = JSON.parse(text);
+      } catch (e) {
+        yield { line, raw: text, error: { kind: 'invalid JSON', detail: `not valid JSON: ${(e as Error).message}` } };
+        continue;
+      }
+      if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
+        yield { line, raw: text, error: { kind: 'not a JSON object', detail: 'each line must be one JSON object' } };
+        continue;
+      }
+      yield { line, raw: text, fields: obj as Record<string, unknown> };
+    }
+  } finally {
+    rl.close();
+  }
+  void shownAs;
+}
+
+/**
+ * Counts newlines as bytes pass, so each CSV record gets its true starting line (csv-parse's own
+ * line counter counts a CRLF inside a quoted field as two lines).
+ */
+class NewlineTracker extends Transform {
+  private offset = 0;
+  private readonly queue: number[] = [];
+  private head = 0;
+  private seen = 0;
+  private lastPopped = -1;
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) this.queue.push(this.offset + i);
+    this.offset += chunk.length;
+    cb(null, chunk);
+  }
+
+  /** 1-based line of the last content byte of a record that ends at byte `end` (exclusive). */
+  endLine(end: number): number {
+    while (this.head < this.queue.length && this.queue[this.head]! < end) {
+      this.lastPopped = this.queue[this.head++]!;
+      this.seen++;
+    }
+    if (this.head > 4096) {
+      this.queue.splice(0, this.head);
+      this.head = 0;
+    }
+    // a terminator at end-1 belongs to this record but does not start a new line of it
+    return this.seen + 1 - (this.lastPopped === end - 1 ? 1 : 0);
+  }
+}
+
+function csvLine(fields: string[]): string {
+  return fields.map((f) => (/[",\r\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(',');
+}
+
+async function csvOpen(stream: Readable, shownAs: string, gzip: boolean): Promise<OpenedLog> {
+  const tracker = new NewlineTracker();
+  const parser = parse({ bom: true, info: true, skip_empty_lines: true, relax_column_count: true, relax_quotes: false });
+  stream.on('error', (e) => parser.destroy(e));
+  stream.pipe(tracker).pipe(parser);
+  const it = parser[Symbol.asyncIterator]() as AsyncIterator<{ record: string[]; info: { bytes: number } }>;
+  const fail = (e: unknown): never => {
+    const err = e as { code?: string; message?: string; lines?: number; diagnostics?: unknown };
+    if (err.diagnostics) throw e; // already a UserError (gzip)
+    if (typeof err.code === 'string' && err.code.startsWith('CSV_')) {
+      throw userError('LOG_FORMAT', `CSV cannot be parsed: ${err.message}`, { where: `${shownAs}${err.lines ? `:${err.lines}` : ''}`, hint: 'check the quoting near that line (a field with commas or newlines must be in double quotes, inner quotes doubled)' });
+    }
+    throw e;
+  };
+  let first: IteratorResult<{ record: string[]; info: { bytes: number } }>;
+  try {
+    first = await it.next();
+  } catch (e) {
+    return fail(e);
+  }
+  if (first.done) throw userError('LOG_FORMAT', `log ${shownAs} has no header row`, { where: shownAs, hint: 'the first line of a CSV log names its columns, e.g. timestamp,model,input_tokens,output_tokens' });
+  tracker.endLine(first.value.info.bytes);
+  const header = first.value.record.map((h) => h.trim());
+  async function* records(): AsyncGenerator<RawRecord> {
+    for (;;) {
+      let n: IteratorResult<{ record: string[]; info: { bytes: number } }>;
+      try {
+        n = await it.next();
+      } catch (e) {
+        fail(e);
+        return;
+      }
+      if (n.done) return;
+      const { record, info } = n.value;
+      const end = tracker.endLine(info.bytes);
+      let inner = 0;
+      for (const f of record) for (let i = f.indexOf('\n'); i !== -1; i = f.indexOf('\n', i + 1)) inner++;
+      const line = end - inner;
+      const raw = csvLine(record);
+      if (record.length !== header.length) {
+        yield { line, raw, error: { kind: 'wrong field count', detail: `${record.length} fields, the header has ${header.length}` } };
+        continue;
+      }
+      const fields: Record<string, unknown> = {};
+      for (let i = 0; i < header.length; i++) fields[header[i]!] = record[i];
+      yield { line, raw, fields };
+    }
+  }
+  return { format: 'csv', gzip, header, records: records() };
+}
