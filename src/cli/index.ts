@@ -11,8 +11,9 @@ import { registerSimulate } from './simulate.js';
 import { registerSchema } from './schema.js';
 import { registerInit } from './init.js';
 import { registerReplay } from './replay.js';
+import { registerDrift } from './drift.js';
 
-const COMMANDS: Register[] = [registerSimulate, registerEstimate, registerPricing, registerSchema, registerInit, registerReplay];
+const COMMANDS: Register[] = [registerSimulate, registerEstimate, registerPricing, registerSchema, registerInit, registerReplay, registerDrift];
 
 export function packageVersion(): string {
   try {
