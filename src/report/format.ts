@@ -35,3 +35,47 @@ export function num(x: number, digits = 2): string {
 export function perM(s: string | undefined): string {
   return s === undefined ? '-' : `$${s}`;
 }
+
+/** A fraction 0..1 as a percent, e.g. 0.9876 -> "98.8%". */
+export function ratioPct(x: number | null | undefined, digits = 1): string {
+  return x === null || x === undefined || Number.isNaN(x) ? 'n/a' : pct(x * 100, digits);
+}
+
+/** A percent change with its sign, e.g. "+12.5%", "-3.0%", "0.0%". */
+export function signedPct(x: number | null | undefined, digits = 1): string {
+  if (x === null || x === undefined || Number.isNaN(x)) return 'n/a';
+  const s = pct(Math.abs(x), digits);
+  return x > 0 ? `+${s}` : x < 0 && s !== pct(0, digits) ? `-${s}` : s;
+}
+
+/** Days as "12.5 days" / "1 day"; null -> "never (no saving)". */
+export function days(x: number | null | undefined): string {
+  if (x === null || x === undefined) return 'never (no variable saving)';
+  return x === 1 ? '1 day' : `${num(x, 2)} days`;
+}
+
+/** A number for a CSV/JSON-like cell: plain decimal, never exponent notation. */
+export function plainNumber(x: number): string {
+  if (!Number.isFinite(x)) return '';
+  const s = String(x);
+  if (!/e/i.test(s)) return s;
+  return x.toFixed(12).replace(/\.?0+$/, '');
+}
+
+/** Date of an epoch-ms timestamp, ISO "YYYY-MM-DD" (UTC). */
+export function isoDay(ms: number | null): string {
+  return ms === null ? '' : new Date(ms).toISOString().slice(0, 10);
+}
+
+/** A generic value in a table cell: money/percent by key name (see Report.extras), else plain. */
+export function cell(key: string, v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') {
+    if (/(cost|usd|saving)$/i.test(key)) return usd(v);
+    if (/pct$/i.test(key)) return pct(v);
+    return Number.isInteger(v) ? int(v) : num(v, 6);
+  }
+  if (typeof v === 'string') return v;
+  if (typeof v === 'boolean') return v ? 'yes' : 'no';
+  return JSON.stringify(v);
+}

@@ -77,8 +77,14 @@ export interface Report {
   by?: Record<string, { key: string; cost: number; baselineCost: number; requests: number }[]>;
   checks: Check[];
   warnings: string[];
-  /** free-form extras a command adds (e.g. replay's reconciliation); renderers show them as tables */
+  /**
+   * free-form extras a command adds (e.g. replay's reconciliation); renderers show them generically:
+   * a scalar as "key: value", an object of scalars as a key/value table, an array of objects as a
+   * table. Numbers under a key ending in cost/usd/saving are money; ending in pct are percents.
+   */
   extras?: Record<string, unknown>;
+  /** presentation figures derived from the fields above (see chartOf); render() recomputes them */
+  chart?: ReportChart;
 }
 
 export interface BuildInput {
@@ -205,3 +211,143 @@ export function buildReport(input: BuildInput): Report {
 }
 
 export { zeroBreakdown };
+
+// ---------------------------------------------------------------------------------------------
+// Presentation figures (report.chart): every number a renderer shows that is not a plain field
+// above — bar fractions, shares, the "top N and K more" remainders, axis ticks. Derived only from
+// the fields above; render() recomputes it (withChart) so a saved or hand-built report and a fresh
+// one render the same. Renderers scale fractions to their own width, nothing more.
+// ---------------------------------------------------------------------------------------------
+
+export type BreakdownKey = (typeof BREAKDOWN_KEYS)[number];
+export const BREAKDOWN_LABELS: Record<BreakdownKey, string> = { input: 'input', cacheRead: 'cache read', cacheWrite: 'cache write', output: 'output', storage: 'storage', fixed: 'fixed' };
+/** attribution rows shown per dimension before "… and K more" */
+export const TOP_N = 10;
+
+export interface ChartBar {
+  kind: 'baseline' | 'step' | 'final';
+  /** 1-based step number for kind 'step' */
+  step?: number;
+  label: string;
+  strategy?: string;
+  /** cumulative cost after this bar */
+  cost: number;
+  /** cumulative cost before it (0 for baseline and final, which start at zero) */
+  prevCost: number;
+  saving: number;
+  savingPct: number;
+  /** cost / scaleUsd and prevCost / scaleUsd, in 0..1 */
+  costFrac: number;
+  prevFrac: number;
+  standalone?: { cost: number; saving: number; savingPct: number };
+}
+
+export interface ChartPart {
+  key: BreakdownKey;
+  label: string;
+  usd: number;
+  /** share of this stage's cost, 0..100 */
+  sharePct: number;
+  /** usd / scaleUsd, 0..1 (stacked bars on the waterfall's axis) */
+  frac: number;
+}
+
+export interface ChartClassRow {
+  key: BreakdownKey;
+  label: string;
+  baseline: number;
+  final: number;
+  /** final - baseline (negative = cheaper) */
+  change: number;
+  baselineSharePct: number;
+  finalSharePct: number;
+}
+
+export interface ChartByRow {
+  key: string;
+  cost: number;
+  baselineCost: number;
+  requests: number;
+  /** share of the dimension's final cost, 0..100 */
+  sharePct: number;
+  /** (cost - baselineCost) / baselineCost x 100; null when the baseline cost is 0 */
+  changePct: number | null;
+}
+
+export interface ChartBy {
+  dimension: string;
+  rows: number;
+  top: ChartByRow[];
+  /** the rows after the top N, summed; null when all are shown */
+  more: { count: number; cost: number; baselineCost: number; requests: number } | null;
+  total: { cost: number; baselineCost: number; requests: number };
+}
+
+export interface ReportChart {
+  /** the axis maximum: the largest cumulative cost of any bar (usually the baseline) */
+  scaleUsd: number;
+  ticks: { usd: number; frac: number }[];
+  waterfall: ChartBar[];
+  /** per stage (baseline, then each step) the cost split by token class */
+  stages: { label: string; cost: number; parts: ChartPart[] }[];
+  classes: ChartClassRow[];
+  models: { model: string; baselineCost: number; finalCost: number; saving: number; savingPct: number | null }[];
+  by: ChartBy[];
+  topN: number;
+}
+
+const frac = (x: number, scale: number): number => (scale <= 0 ? 0 : Math.round((x / scale) * 1e6) / 1e6);
+const share = (x: number, whole: number): number => (whole === 0 ? 0 : Math.round((x / whole) * 100 * 1e4) / 1e4);
+
+/** Round axis ticks: 0 and multiples of a 1/2/5 x 10^k step up to the scale, at most ~5. */
+export function niceTicks(max: number): number[] {
+  if (!(max > 0)) return [0];
+  const raw = max / 4;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw)!;
+  const out: number[] = [];
+  for (let i = 0; i * step <= max * (1 + 1e-9); i++) out.push(round6(i * step));
+  return out;
+}
+
+export function chartOf(r: Report, topN = TOP_N): ReportChart {
+  const costs = [r.baseline.cost, ...r.steps.map((s) => s.cost), r.final.cost];
+  const scale = Math.max(0, ...costs);
+  const waterfall: ChartBar[] = [{ kind: 'baseline', label: 'baseline', cost: r.baseline.cost, prevCost: 0, saving: 0, savingPct: 0, costFrac: frac(r.baseline.cost, scale), prevFrac: 0 }];
+  let prev = r.baseline.cost;
+  r.steps.forEach((s, i) => {
+    waterfall.push({ kind: 'step', step: i + 1, label: s.label, strategy: s.strategy, cost: s.cost, prevCost: prev, saving: s.saving, savingPct: s.savingPct, costFrac: frac(s.cost, scale), prevFrac: frac(prev, scale), ...(s.standalone ? { standalone: s.standalone } : {}) });
+    prev = s.cost;
+  });
+  waterfall.push({ kind: 'final', label: 'final', cost: r.final.cost, prevCost: 0, saving: r.final.saving, savingPct: r.final.savingPct, costFrac: frac(r.final.cost, scale), prevFrac: 0 });
+  const parts = (f: StageFigures): ChartPart[] => BREAKDOWN_KEYS.map((key) => ({ key, label: BREAKDOWN_LABELS[key], usd: f.breakdown[key], sharePct: share(f.breakdown[key], f.cost), frac: frac(f.breakdown[key], scale) }));
+  const stages = [{ label: 'baseline', cost: r.baseline.cost, parts: parts(r.baseline) }, ...r.steps.map((s) => ({ label: s.label, cost: s.cost, parts: parts(s) }))];
+  const classes = BREAKDOWN_KEYS.map((key) => ({
+    key,
+    label: BREAKDOWN_LABELS[key],
+    baseline: r.baseline.breakdown[key],
+    final: r.final.breakdown[key],
+    change: round6(r.final.breakdown[key] - r.baseline.breakdown[key]),
+    baselineSharePct: share(r.baseline.breakdown[key], r.baseline.cost),
+    finalSharePct: share(r.final.breakdown[key], r.final.cost),
+  }));
+  const models = r.models.map((m) => ({ ...m, saving: round6(m.baselineCost - m.finalCost), savingPct: m.baselineCost === 0 ? null : share(m.baselineCost - m.finalCost, m.baselineCost) }));
+  const by: ChartBy[] = Object.entries(r.by ?? {}).map(([dimension, list]) => {
+    const sum = (xs: typeof list, k: 'cost' | 'baselineCost' | 'requests'): number => round6(xs.reduce((s, x) => s + x[k], 0));
+    const total = { cost: sum(list, 'cost'), baselineCost: sum(list, 'baselineCost'), requests: sum(list, 'requests') };
+    const rest = list.slice(topN);
+    return {
+      dimension,
+      rows: list.length,
+      top: list.slice(0, topN).map((x) => ({ key: x.key, cost: x.cost, baselineCost: x.baselineCost, requests: x.requests, sharePct: share(x.cost, total.cost), changePct: x.baselineCost === 0 ? null : share(x.cost - x.baselineCost, x.baselineCost) })),
+      more: rest.length ? { count: rest.length, cost: sum(rest, 'cost'), baselineCost: sum(rest, 'baselineCost'), requests: sum(rest, 'requests') } : null,
+      total,
+    };
+  });
+  return { scaleUsd: scale, ticks: niceTicks(scale).map((usd) => ({ usd, frac: frac(usd, scale) })), waterfall, stages, classes, models, by, topN };
+}
+
+/** The report with its presentation figures (re)computed from its other fields. */
+export function withChart(r: Report, topN = TOP_N): Report & { chart: ReportChart } {
+  return { ...r, chart: chartOf(r, topN) };
+}

@@ -1,0 +1,144 @@
+// `llmcost report --from saved.json`: re-render a saved report (schema llmcost.report/v1) in any
+// format. The file is checked as JSON, then against the report shape (zod), every problem located.
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { locate } from '../config/yaml.js';
+import { type Diagnostic, location, UserError, userError } from '../diagnostics.js';
+import { readText } from '../pricing/load.js';
+import { REPORT_SCHEMA, type Report } from '../report/model.js';
+import { render } from '../report/render.js';
+import type { App } from './app.js';
+import { addOutputOptions, formatOpt } from './common.js';
+import { colorEnabled, emit, FORMATS, resolvePath } from './io.js';
+
+const money = z.number();
+const count = z.number().nonnegative();
+const breakdown = z.looseObject({ input: money, cacheRead: money, cacheWrite: money, output: money, storage: money, fixed: money });
+const stage = {
+  cost: money,
+  breakdown,
+  tokens: z.looseObject({ input: count, cacheRead: count, cacheWrite5m: count, cacheWrite1h: count, output: count }),
+  calls: count,
+  successes: count,
+  successRate: count,
+  costPerSuccess: money.nullable(),
+};
+const saving = { saving: money, savingPct: z.number() };
+
+/** The shape of a saved report. Loose objects: fields a newer v1 adds are kept, not refused. */
+export const reportSchema = z.looseObject({
+  schema: z.literal(REPORT_SCHEMA),
+  tool: z.looseObject({ name: z.literal('llmcost'), version: z.string() }),
+  command: z.string(),
+  scenario: z.string(),
+  pricing: z.looseObject({ version: z.string(), effective: z.string() }),
+  seed: z.number(),
+  requests: count,
+  rows: z.looseObject({ read: count, priced: count, rejected: count }),
+  period: z.looseObject({ startMs: z.number().nullable(), endMs: z.number().nullable(), days: count }),
+  baseline: z.looseObject(stage),
+  steps: z.array(z.looseObject({ ...stage, ...saving, strategy: z.string(), label: z.string(), standalone: z.looseObject({ cost: money, ...saving }).optional() })),
+  final: z.looseObject({ ...stage, ...saving, breakEvenDays: z.number().nullable().optional() }),
+  fixed: z.array(z.looseObject({ label: z.string(), usd: money, from: z.string() })),
+  models: z.array(z.looseObject({ model: z.string(), baselineCost: money, finalCost: money })),
+  by: z.record(z.string(), z.array(z.looseObject({ key: z.string(), cost: money, baselineCost: money, requests: count }))).optional(),
+  checks: z.array(z.looseObject({ name: z.string(), ok: z.boolean(), actual: z.number(), limit: z.number(), message: z.string() })),
+  warnings: z.array(z.string()),
+  extras: z.record(z.string(), z.unknown()).optional(),
+  chart: z.unknown().optional(),
+});
+
+const SAVE_HINT = 'save a report with e.g. `llmcost simulate SCENARIO --format json --out saved.json`';
+
+function lineCol(text: string, offset: number): { line: number; col: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, col: offset - before.lastIndexOf('\n') };
+}
+
+/** Parse and validate a saved report's text; throws a UserError naming file:line:column and a fix. */
+export function parseSavedReport(text: string, file: string): Report {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.trim() === '') throw userError('REPORT_INPUT', 'the file is empty', { where: file, hint: SAVE_HINT });
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const m = /at position (\d+)/.exec(msg);
+    const pos = m ? lineCol(text, Number(m[1])) : /end of JSON input/.test(msg) ? lineCol(text, text.length) : undefined;
+    throw userError('REPORT_INPUT', `not valid JSON: ${msg.replace(/ in JSON at position \d+.*$/, '')}`, {
+      where: pos ? location(file, pos.line, pos.col) : file,
+      hint: /^\s*[<{[]/.test(text) ? 'the file is truncated or was edited by hand; re-save it with --format json' : `this does not look like a JSON report; ${SAVE_HINT}`,
+    });
+  }
+  const obj = data as Record<string, unknown>;
+  if (typeof data !== 'object' || data === null || Array.isArray(data) || typeof obj.schema !== 'string') {
+    throw userError('REPORT_INPUT', "not an llmcost report: no 'schema' field", { where: file, hint: `pass a JSON report written by llmcost (it starts with "schema": "${REPORT_SCHEMA}"); ${SAVE_HINT}` });
+  }
+  if (obj.schema !== REPORT_SCHEMA) {
+    const ours = obj.schema.startsWith('llmcost.report/');
+    throw userError('REPORT_INPUT', `unsupported report schema '${obj.schema}' (this llmcost reads ${REPORT_SCHEMA})`, {
+      where: locate(text, file, ['schema']),
+      hint: ours ? 're-render it with the llmcost version that wrote it, or re-run the simulation with this version' : `this is not an llmcost report; ${SAVE_HINT}`,
+    });
+  }
+  const r = reportSchema.safeParse(data);
+  if (r.success) return r.data as unknown as Report;
+  const diags: Diagnostic[] = r.error.issues.slice(0, 10).map((issue) => {
+    const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+    const dotted = path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '') || '(top level)';
+    return {
+      code: 'REPORT_INPUT',
+      severity: 'error',
+      message: `${dotted}: ${issue.message}`,
+      where: locate(text, file, path),
+      hint: 'the report was edited or written by another tool; re-save it with --format json',
+    };
+  });
+  if (r.error.issues.length > 10) diags.push({ code: 'REPORT_INPUT', severity: 'error', message: `… and ${r.error.issues.length - 10} more problems`, where: file });
+  throw new UserError(diags);
+}
+
+interface Opts {
+  from?: string;
+  format: string;
+  out?: string;
+}
+
+export function registerReport(program: Command, app: App): void {
+  const cmd = program
+    .command('report')
+    .description('re-render a saved JSON report as a table, Markdown, CSV, HTML or JSON')
+    .option('--from <file>', 'a report saved with --format json (use - for stdin)');
+  addOutputOptions(cmd, FORMATS);
+  cmd.addHelpText(
+    'after',
+    `
+Examples:
+  llmcost simulate scenarios/support-bot.yaml --format json --out saved.json
+  llmcost report --from saved.json                          # terminal table
+  llmcost report --from saved.json --format md > comment.md # pull-request comment
+  llmcost report --from saved.json --format html --out report.html
+
+Formats: table (terminal), md (GitHub-flavoured Markdown), csv (sections, see docs/reports.md),
+html (one self-contained file: inline CSS and SVG, nothing fetched), json (the report model).`,
+  );
+  cmd.action(async (o: Opts) => {
+    const format = formatOpt(o.format, FORMATS);
+    if (!o.from) throw userError('USAGE', 'missing --from FILE', { where: '--from', hint: 'e.g. llmcost report --from saved.json --format md' });
+    const file = resolvePath(app.io, o.from);
+    const text = file === '-' ? await readStdin(app) : readText(file, 'saved report');
+    const report = parseSavedReport(text, o.from);
+    const out = render(report, format, { color: !o.out && format === 'table' && colorEnabled(app.io), ...(app.io.stdout.columns ? { width: app.io.stdout.columns } : {}) });
+    emit(app.io, out, o.out);
+  });
+}
+
+async function readStdin(app: App): Promise<string> {
+  const s = app.io.stdin;
+  if (!s) throw userError('USAGE', 'no standard input to read --from - from', { where: '--from', hint: 'pass a file path instead of -' });
+  let text = '';
+  for await (const chunk of s) text += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
+  return text;
+}

@@ -1,0 +1,56 @@
+// Shared shapes for renderers: the generic layout of report.extras and the stage label. Structure
+// only — no arithmetic (numbers come from the report model, strings from format.ts).
+import type { Report } from '../model.js';
+import { cell, int, isoDay } from '../format.js';
+
+export type ExtraSection =
+  | { title: string; kind: 'scalar'; value: string }
+  | { title: string; kind: 'kv'; rows: [string, string][] }
+  | { title: string; kind: 'table'; head: string[]; rows: string[][] }
+  | { title: string; kind: 'list'; items: string[] };
+
+const isScalar = (v: unknown): boolean => v === null || ['string', 'number', 'boolean'].includes(typeof v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Lay out report.extras: scalars, objects (key/value; nested objects become their own section), arrays. */
+export function extraSections(extras: Record<string, unknown> | undefined, prefix = ''): ExtraSection[] {
+  const out: ExtraSection[] = [];
+  for (const [k, v] of Object.entries(extras ?? {})) {
+    const title = prefix ? `${prefix} · ${k}` : k;
+    if (isScalar(v)) out.push({ title, kind: 'scalar', value: cell(k, v) });
+    else if (Array.isArray(v)) {
+      if (v.length && v.every(isPlainObject)) {
+        const head = [...new Set(v.flatMap((o) => Object.keys(o as object)))];
+        out.push({ title, kind: 'table', head, rows: v.map((o) => head.map((h) => cell(h, (o as Record<string, unknown>)[h]))) });
+      } else out.push({ title, kind: 'list', items: v.map((x) => cell(k, x)) });
+    } else if (isPlainObject(v)) {
+      const flat = Object.entries(v).filter(([, x]) => isScalar(x) || (Array.isArray(x) && x.every(isScalar)));
+      if (flat.length) out.push({ title, kind: 'kv', rows: flat.map(([kk, x]) => [kk, Array.isArray(x) ? x.map((y) => cell(kk, y)).join(', ') : cell(kk, x)]) });
+      const nested = Object.fromEntries(Object.entries(v).filter(([, x]) => !(isScalar(x) || (Array.isArray(x) && x.every(isScalar)))));
+      out.push(...extraSections(nested, title));
+    }
+  }
+  return out;
+}
+
+export function stepName(b: { kind: string; step?: number; label: string }): string {
+  return b.kind === 'step' ? `${b.step}. ${b.label}` : b.label;
+}
+
+/** "12,000 requests over 1 day (2026-11-01 .. 2026-11-01)" */
+export function volumeLine(r: Report): string {
+  const span = r.period.startMs !== null ? ` (${isoDay(r.period.startMs)} .. ${isoDay(r.period.endMs)})` : '';
+  return `${int(r.requests)} requests over ${r.period.days === 1 ? '1 day' : `${int(r.period.days)} days`}${span}`;
+}
+
+export function rowsLine(r: Report): string {
+  return `rows: ${int(r.rows.read)} read · ${int(r.rows.priced)} priced · ${int(r.rows.rejected)} rejected`;
+}
+
+export const FIXED_NOT_ATTRIBUTED = 'Attribution covers per-request costs; fixed (one-time) costs are not split by key.';
+
+/** One line of plain terminal text: control characters (ESC, newlines, tabs) become spaces. */
+export function oneLine(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+}

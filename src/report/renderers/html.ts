@@ -1,0 +1,165 @@
+// HTML: one self-contained file — inline CSS and SVG, no script, no fonts or images from the
+// network, no external URL anywhere (a URL in the data is shown as escaped text). Every string
+// from the report is escaped, so a scenario called "<script>" stays text.
+import type { Report, ReportChart } from '../model.js';
+import { days, int, pct, ratioPct, signedPct, usd, usdDelta } from '../format.js';
+import { COLORS, breakdownSvg, esc, waterfallSvg } from '../svg.js';
+import { extraSections, FIXED_NOT_ATTRIBUTED, rowsLine, stepName, volumeLine } from './common.js';
+
+const CSS = `
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body { margin: 0; background: #f5f7fa; color: ${COLORS.text}; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
+main { max-width: 960px; margin: 0 auto; padding: 24px 20px 40px; }
+h1 { font-size: 22px; margin: 0 0 4px; overflow-wrap: anywhere; }
+h2 { font-size: 16px; margin: 28px 0 10px; }
+.meta { color: #52606d; margin: 0 0 16px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(170px, 1fr)); gap: 12px; }
+.card { background: #fff; border: 1px solid #e4e7eb; border-radius: 8px; padding: 12px 14px; }
+.card .k { color: #616e7c; font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
+.card .v { font-size: 22px; font-weight: 600; font-variant-numeric: tabular-nums; }
+.card .s { color: #616e7c; font-size: 12px; }
+.good { color: #2f7d32; } .bad { color: #c62828; }
+section.panel { background: #fff; border: 1px solid #e4e7eb; border-radius: 8px; padding: 14px 16px; margin-top: 16px; overflow-x: auto; }
+section.panel h2 { margin-top: 0; }
+table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
+th, td { padding: 5px 8px; border-bottom: 1px solid #eef0f3; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+th { font-size: 12px; color: #52606d; font-weight: 600; }
+td.n, th.n { text-align: right; white-space: nowrap; }
+tr.total td { font-weight: 600; border-top: 2px solid #d9dde3; }
+tr.more td { color: #616e7c; font-style: italic; }
+.chart { width: 100%; height: auto; display: block; }
+.chart text { font: 12px system-ui, sans-serif; fill: ${COLORS.text}; }
+.chart .tick { fill: ${COLORS.axis}; font-size: 11px; }
+.chart .value { font-weight: 600; }
+.chart .pct { fill: #52606d; font-size: 11px; }
+.chart .strong { font-weight: 600; }
+.chart .legend { font-size: 12px; }
+.checks li { list-style: none; margin: 4px 0; }
+.checks { padding-left: 0; }
+.warn { background: #fff8e1; border: 1px solid #ffe082; border-radius: 6px; padding: 8px 12px; margin: 6px 0; }
+.swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; vertical-align: baseline; }
+footer { color: #616e7c; font-size: 12px; margin-top: 24px; }
+code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 12px; }
+`;
+
+type Cell = { text: string; num?: boolean; cls?: string; html?: boolean };
+
+function htmlTable(head: Cell[], rows: { cells: Cell[]; cls?: string }[]): string {
+  const td = (c: Cell, tag: 'td' | 'th'): string => {
+    const cls = [c.num ? 'n' : '', c.cls ?? ''].filter(Boolean).join(' ');
+    return `<${tag}${cls ? ` class="${cls}"` : ''}>${c.html ? c.text : esc(c.text)}</${tag}>`;
+  };
+  const thead = head.some((h) => h.text !== '') ? `<thead><tr>${head.map((h) => td(h, 'th')).join('')}</tr></thead>\n` : '';
+  return `<table>\n${thead}<tbody>\n${rows.map((r) => `<tr${r.cls ? ` class="${r.cls}"` : ''}>${r.cells.map((c) => td(c, 'td')).join('')}</tr>`).join('\n')}\n</tbody>\n</table>`;
+}
+
+const n = (text: string, cls?: string): Cell => ({ text, num: true, ...(cls ? { cls } : {}) });
+const t = (text: string): Cell => ({ text });
+const tone = (x: number): string | undefined => (x > 0 ? 'good' : x < 0 ? 'bad' : undefined);
+
+export function renderHtml(r: Report & { chart: ReportChart }): string {
+  const ch = r.chart;
+  const body: string[] = [];
+  const failed = r.checks.filter((k) => !k.ok).length;
+  body.push(`<h1>${esc(r.scenario)}</h1>`);
+  body.push(`<p class="meta">llmcost ${esc(r.command)} · ${esc(volumeLine(r))} · pricing ${esc(r.pricing.version)} (effective ${esc(r.pricing.effective)}) · seed ${r.seed}</p>`);
+  const card = (k: string, v: string, s: string, cls?: string): string => `<div class="card"><div class="k">${esc(k)}</div><div class="v${cls ? ` ${cls}` : ''}">${esc(v)}</div><div class="s">${esc(s)}</div></div>`;
+  body.push('<div class="cards">');
+  body.push(card('baseline', usd(r.baseline.cost), `${int(r.baseline.calls)} calls`));
+  body.push(card('final', usd(r.final.cost), `${int(r.final.calls)} calls`));
+  body.push(card('saving', usd(r.final.saving), pct(r.final.savingPct), tone(r.final.saving)));
+  body.push(card('cost per success', usd(r.final.costPerSuccess), `baseline ${usd(r.baseline.costPerSuccess)} · success ${ratioPct(r.final.successRate)}`));
+  if (r.checks.length) body.push(card('checks', failed ? `${failed} failed` : 'all pass', `${r.checks.length} checked`, failed ? 'bad' : 'good'));
+  body.push('</div>');
+
+  body.push('<section class="panel"><h2>Savings waterfall</h2>');
+  body.push(waterfallSvg(ch));
+  const hasSolo = r.steps.some((s) => s.standalone);
+  body.push(
+    htmlTable(
+      [t('step'), n('cost'), n('saving'), n('saving %'), ...(hasSolo ? [n('alone'), n('alone %')] : []), n('calls'), n('success'), n('cost / success')],
+      ch.waterfall.map((b, i) => {
+        const f = i === 0 ? r.baseline : i <= r.steps.length ? r.steps[i - 1]! : r.final;
+        const solo = hasSolo ? (b.standalone ? [n(usd(b.standalone.saving)), n(pct(b.standalone.savingPct))] : [n(''), n('')]) : [];
+        return {
+          cells: [t(stepName(b)), n(usd(b.cost)), n(b.kind === 'baseline' ? '' : usd(b.saving), b.kind === 'baseline' ? undefined : tone(b.saving)), n(b.kind === 'baseline' ? '' : pct(b.savingPct)), ...solo, n(int(f.calls)), n(ratioPct(f.successRate)), n(usd(f.costPerSuccess))],
+          ...(b.kind === 'step' ? {} : { cls: 'total' }),
+        };
+      }),
+    ),
+  );
+  if (hasSolo) body.push('<p class="meta">alone = the strategy on its own on the baseline; the difference to its saving in order is the interaction with earlier steps.</p>');
+  body.push('</section>');
+
+  body.push('<section class="panel"><h2>Cost by token class</h2>');
+  body.push(breakdownSvg(ch));
+  body.push(
+    htmlTable(
+      [t('class'), n('baseline'), n('share'), n('final'), n('share'), n('change')],
+      [
+        ...ch.classes.map((k) => ({ cells: [{ text: `<span class="swatch" style="background:${COLORS.class[k.key]}"></span>${esc(k.label)}`, html: true }, n(usd(k.baseline)), n(pct(k.baselineSharePct)), n(usd(k.final)), n(pct(k.finalSharePct)), n(usdDelta(-k.change))] })),
+        { cells: [t('total'), n(usd(r.baseline.cost)), n(''), n(usd(r.final.cost)), n(''), n(usdDelta(r.final.saving))], cls: 'total' },
+      ],
+    ),
+  );
+  body.push('</section>');
+
+  if (r.fixed.length) {
+    body.push('<section class="panel"><h2>Fixed (one-time) costs</h2>');
+    body.push(htmlTable([t('cost'), t('from'), n('USD')], r.fixed.map((f) => ({ cells: [t(f.label), t(f.from), n(usd(f.usd))] }))));
+    if (r.final.breakEvenDays !== undefined) body.push(`<p>Break-even: <strong>${esc(days(r.final.breakEvenDays))}</strong> of this traffic.</p>`);
+    body.push('</section>');
+  }
+  if (ch.models.length) {
+    body.push('<section class="panel"><h2>Models</h2>');
+    body.push(htmlTable([t('model'), n('baseline'), n('final'), n('change')], ch.models.map((m) => ({ cells: [t(m.model), n(usd(m.baselineCost)), n(usd(m.finalCost)), n(usdDelta(m.saving))] }))));
+    body.push('</section>');
+  }
+  for (const d of ch.by) {
+    body.push(`<section class="panel"><h2>By ${esc(d.dimension)}${d.more ? ` <small>(top ${d.top.length} of ${int(d.rows)})</small>` : ''}</h2>`);
+    const rows: { cells: Cell[]; cls?: string }[] = d.top.map((x) => ({ cells: [t(x.key), n(int(x.requests)), n(usd(x.baselineCost)), n(usd(x.cost)), n(signedPct(x.changePct)), n(pct(x.sharePct))] }));
+    if (d.more) rows.push({ cells: [t(`… and ${int(d.more.count)} more`), n(int(d.more.requests)), n(usd(d.more.baselineCost)), n(usd(d.more.cost)), n(''), n('')], cls: 'more' });
+    rows.push({ cells: [t('total'), n(int(d.total.requests)), n(usd(d.total.baselineCost)), n(usd(d.total.cost)), n(''), n('')], cls: 'total' });
+    body.push(htmlTable([t(d.dimension), n('requests'), n('baseline'), n('final'), n('change'), n('share')], rows));
+    if (r.fixed.length) body.push(`<p class="meta">${esc(FIXED_NOT_ATTRIBUTED)}</p>`);
+    body.push('</section>');
+  }
+  if (r.checks.length) {
+    body.push('<section class="panel"><h2>Checks</h2><ul class="checks">');
+    for (const k of r.checks) body.push(`<li><strong class="${k.ok ? 'good' : 'bad'}">${k.ok ? '✓ pass' : '✗ FAIL'}</strong> ${esc(k.name)}: ${esc(k.message)}</li>`);
+    body.push('</ul></section>');
+  }
+  for (const s of extraSections(r.extras)) {
+    body.push(`<section class="panel"><h2>${esc(s.title)}</h2>`);
+    if (s.kind === 'scalar') body.push(`<p>${esc(s.value)}</p>`);
+    else if (s.kind === 'list') body.push(`<ul>${s.items.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>`);
+    else if (s.kind === 'kv') body.push(htmlTable([t(''), n('')], s.rows.map(([k, v]) => ({ cells: [t(k), n(v)] }))));
+    else body.push(htmlTable(s.head.map(t), s.rows.map((row) => ({ cells: row.map(t) }))));
+    body.push('</section>');
+  }
+  if (r.warnings.length) {
+    body.push('<section class="panel"><h2>Warnings</h2>');
+    for (const w of r.warnings) body.push(`<div class="warn">${esc(w)}</div>`);
+    body.push('</section>');
+  }
+  body.push(
+    `<footer>${esc(rowsLine(r))}. Prices from pricing table <strong>${esc(r.pricing.version)}</strong> (effective ${esc(r.pricing.effective)}); every model's source page is listed in that table — run <code>llmcost pricing show MODEL</code>. Money in USD, rounded to $0.000001 in the report. Generated offline by llmcost ${esc(r.tool.version)}.</footer>`,
+  );
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>${esc(`llmcost · ${r.scenario}`)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<main>
+${body.join('\n')}
+</main>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,98 @@
+// Markdown for a pull-request comment (GitHub-flavoured): headline, waterfall, then the details
+// folded. Every user string is escaped: pipes cannot break a table, HTML cannot render.
+import type { Report, ReportChart } from '../model.js';
+import { days, int, pct, ratioPct, signedPct, usd, usdDelta } from '../format.js';
+import { extraSections, FIXED_NOT_ATTRIBUTED, rowsLine, stepName, volumeLine } from './common.js';
+
+/** Escape text for a GFM table cell or inline text. */
+export function mdEscape(s: string): string {
+  return s
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([*_`[\]~])/g, '\\$1')
+    .replace(/\r?\n|\r/g, ' ');
+}
+
+function table(head: string[], align: ('l' | 'r')[], rows: string[][]): string[] {
+  return [`| ${head.join(' | ')} |`, `|${align.map((a) => (a === 'r' ? '---:' : '---')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+}
+
+function details(summary: string, body: string[]): string[] {
+  return ['', `<details><summary>${summary}</summary>`, '', ...body, '', '</details>'];
+}
+
+export function renderMarkdown(r: Report & { chart: ReportChart }): string {
+  const ch = r.chart;
+  const e = mdEscape;
+  const out: string[] = [];
+  const failed = r.checks.filter((k) => !k.ok);
+  out.push(`### llmcost: ${e(r.scenario)}`);
+  out.push('');
+  out.push(`**${usd(r.baseline.cost)} → ${usd(r.final.cost)}** (saving ${usd(r.final.saving)}, ${pct(r.final.savingPct)}) · ${e(volumeLine(r))} · pricing \`${e(r.pricing.version)}\`${failed.length ? ` · **${failed.length} check${failed.length > 1 ? 's' : ''} failed**` : ''}`);
+  out.push('');
+  const hasSolo = r.steps.some((s) => s.standalone);
+  out.push(
+    ...table(
+      ['step', 'cost', 'saving', 'saving %', ...(hasSolo ? ['alone'] : []), 'cost / success'],
+      ['l', 'r', 'r', 'r', ...(hasSolo ? (['r'] as const) : []), 'r'],
+      ch.waterfall.map((b, i) => {
+        const f = i === 0 ? r.baseline : i <= r.steps.length ? r.steps[i - 1]! : r.final;
+        const bold = (s: string): string => (b.kind === 'step' || s === '' ? s : `**${s}**`);
+        const solo = hasSolo ? [b.standalone ? `${usd(b.standalone.saving)} (${pct(b.standalone.savingPct)})` : ''] : [];
+        return [bold(e(stepName(b))), bold(usd(b.cost)), b.kind === 'baseline' ? '' : bold(usd(b.saving)), b.kind === 'baseline' ? '' : bold(pct(b.savingPct)), ...solo, usd(f.costPerSuccess)];
+      }),
+    ),
+  );
+  if (r.checks.length) {
+    out.push('');
+    for (const k of r.checks) out.push(`- ${k.ok ? '✅' : '❌'} **${e(k.name)}**: ${e(k.message)}`);
+  }
+  if (r.warnings.length) {
+    out.push('');
+    for (const w of r.warnings) out.push(`> ⚠️ ${e(w)}`);
+  }
+  out.push(
+    ...details('Cost by token class', [
+      ...table(
+        ['class', 'baseline', 'final', 'change'],
+        ['l', 'r', 'r', 'r'],
+        ch.classes.map((k) => [k.label, usd(k.baseline), usd(k.final), usdDelta(-k.change)]),
+      ),
+      '',
+      `Success rate ${ratioPct(r.baseline.successRate)} → ${ratioPct(r.final.successRate)}; calls ${int(r.baseline.calls)} → ${int(r.final.calls)}. ${e(rowsLine(r))}.`,
+    ]),
+  );
+  if (r.fixed.length) {
+    out.push(
+      ...details('Fixed costs and break-even', [
+        ...table(['cost', 'from', 'USD'], ['l', 'l', 'r'], r.fixed.map((f) => [e(f.label), e(f.from), usd(f.usd)])),
+        ...(r.final.breakEvenDays !== undefined ? ['', `Break-even: ${days(r.final.breakEvenDays)} of this traffic.`] : []),
+      ]),
+    );
+  }
+  if (ch.models.length > 1 || r.steps.length) {
+    out.push(...details('Models', table(['model', 'baseline', 'final', 'change'], ['l', 'r', 'r', 'r'], ch.models.map((m) => [e(m.model), usd(m.baselineCost), usd(m.finalCost), usdDelta(m.saving)]))));
+  }
+  for (const d of ch.by) {
+    const rows = d.top.map((x) => [e(x.key), int(x.requests), usd(x.baselineCost), usd(x.cost), signedPct(x.changePct)]);
+    if (d.more) rows.push([`… and ${int(d.more.count)} more`, int(d.more.requests), usd(d.more.baselineCost), usd(d.more.cost), '']);
+    const note = r.fixed.length ? ['', FIXED_NOT_ATTRIBUTED] : [];
+    out.push(...details(`By ${e(d.dimension)}${d.more ? ` (top ${d.top.length} of ${int(d.rows)})` : ''}`, [...table([e(d.dimension), 'requests', 'baseline', 'final', 'change'], ['l', 'r', 'r', 'r', 'r'], rows), ...note]));
+  }
+  for (const s of extraSections(r.extras)) {
+    const body =
+      s.kind === 'scalar'
+        ? [e(s.value)]
+        : s.kind === 'list'
+          ? s.items.map((x) => `- ${e(x)}`)
+          : s.kind === 'kv'
+            ? table(['', ''], ['l', 'r'], s.rows.map(([k, v]) => [e(k), e(v)]))
+            : table(s.head.map(e), s.head.map(() => 'l'), s.rows.map((row) => row.map(e)));
+    out.push(...details(e(s.title), body));
+  }
+  out.push('', `<sub>llmcost ${e(r.tool.version)} · ${e(r.command)} · pricing ${e(r.pricing.version)} (effective ${e(r.pricing.effective)}) · seed ${r.seed}</sub>`);
+  return out.join('\n');
+}

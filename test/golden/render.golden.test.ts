@@ -1,0 +1,46 @@
+// Golden tests: every renderer on fixed reports, compared byte for byte with test/golden/expected/.
+// Regenerate after an intended change with `UPDATE_GOLDEN=1 npx vitest run test/golden` and review
+// the diff. The tool version is scrubbed so a release does not churn the files.
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { render } from '../../src/report/render.js';
+import type { Format } from '../../src/cli/io.js';
+import { bareReport, fullReport, TOOL_VERSION } from './fixture.js';
+
+const DIR = join(dirname(fileURLToPath(import.meta.url)), 'expected');
+const UPDATE = process.env.UPDATE_GOLDEN === '1';
+
+export function scrub(text: string): string {
+  return text.split(TOOL_VERSION).join('<version>');
+}
+
+function golden(name: string, actual: string): void {
+  const file = join(DIR, name);
+  const text = scrub(actual);
+  if (UPDATE || !existsSync(file)) {
+    if (!UPDATE) throw new Error(`missing golden file ${name}: run UPDATE_GOLDEN=1 npx vitest run test/golden`);
+    mkdirSync(DIR, { recursive: true });
+    writeFileSync(file, text);
+    return;
+  }
+  expect(text, `${name} differs from the golden file (UPDATE_GOLDEN=1 to regenerate, then review the diff)`).toBe(readFileSync(file, 'utf8'));
+}
+
+const EXT: Record<Format, string> = { table: 'txt', json: 'json', md: 'md', csv: 'csv', html: 'html' };
+
+describe('golden: full report (steps, standalone, fixed, by, checks, extras, warnings)', async () => {
+  const report = await fullReport();
+  for (const f of ['table', 'json', 'md', 'csv', 'html'] as const) {
+    it(`renders ${f}`, () => golden(`full.${EXT[f]}`, render(report, f, { color: false })));
+  }
+  it('renders the table in colour (ANSI) when asked', () => golden('full.color.txt', render(report, 'table', { color: true })));
+});
+
+describe('golden: bare report (no strategies, no attribution)', async () => {
+  const report = await bareReport();
+  for (const f of ['table', 'md', 'csv', 'html'] as const) {
+    it(`renders ${f}`, () => golden(`bare.${EXT[f]}`, render(report, f, { color: false })));
+  }
+});
