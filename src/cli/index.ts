@@ -12,8 +12,9 @@ import { registerSchema } from './schema.js';
 import { registerInit } from './init.js';
 import { registerReplay } from './replay.js';
 import { registerDrift } from './drift.js';
+import { registerReport } from './report.js';
 
-const COMMANDS: Register[] = [registerSimulate, registerEstimate, registerPricing, registerSchema, registerInit, registerReplay, registerDrift];
+const COMMANDS: Register[] = [registerSimulate, registerEstimate, registerPricing, registerSchema, registerInit, registerReplay, registerDrift, registerReport];
 
 export function packageVersion(): string {
   try {
