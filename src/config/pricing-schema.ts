@@ -1,11 +1,14 @@
 // Schema of a pricing table file (pricing/YYYY-MM-DD.yaml). Strict: unknown keys are errors.
 import { z } from 'zod';
+import { parseUsd } from '../pricing/money.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export const decimalUsd = z
   .union([z.string(), z.number()])
-  .refine((v) => /^\d+(\.\d{1,12})?$/.test(String(v).trim()) || (typeof v === 'number' && Number.isFinite(v) && v >= 0), {
-    message: 'expected a non-negative decimal price such as "3.00" (USD per 1M tokens)',
+  // Exactly what parseUsd accepts: a YAML number such as 5e-324 or 1e21 stringifies with an
+  // exponent and would reach the PriceBook unparseable (an internal error instead of a located one).
+  .refine((v) => parseUsd(String(v).trim()) !== null, {
+    message: 'expected a non-negative decimal price such as "3.00" with at most 12 decimals (USD per 1M tokens)',
   })
   .transform((v) => String(v).trim());
 const date = z.union([z.string(), z.date()]).transform((v, ctx) => {
