@@ -24,6 +24,8 @@ export const segmentSchema = z.strictObject({
   /** shared system prompt / tools prefix, identical for every request of one prompt version */
   system_tokens: z.number().int().nonnegative().default(0),
   prompt_version: z.string().min(1).default('v1'),
+  /** segments naming the same system prompt (and version) share one cache key; default: the segment name */
+  system_prompt: z.string().min(1).optional(),
   /** new user message per turn (tokens) */
   input_tokens: distSchema,
   /** answer per turn (tokens) */
@@ -88,6 +90,13 @@ export function profileProblems(p: Profile): { path: (string | number)[]; messag
   p.segments.forEach((s, i) => {
     if (names.has(s.name)) out.push({ path: ['segments', i, 'name'], message: `segment name '${s.name}' is used twice`, hint: 'segment names must be unique', severity: 'error' });
     names.add(s.name);
+  });
+  const sys = new Map<string, number>();
+  p.segments.forEach((s, i) => {
+    const key = `${s.system_prompt ?? s.name}:${s.prompt_version}`;
+    const prev = sys.get(key);
+    if (prev !== undefined && prev !== s.system_tokens) out.push({ path: ['segments', i, 'system_tokens'], message: `segments share system prompt '${s.system_prompt ?? s.name}' (${s.prompt_version}) but differ in system_tokens (${prev} vs ${s.system_tokens})`, hint: 'one prompt version has one size; give the segments different prompt_version values', severity: 'error' });
+    sys.set(key, s.system_tokens);
   });
   const e = p.errors;
   if (e && e.rate + e.timeout_rate > 1) out.push({ path: ['errors'], message: 'errors.rate + errors.timeout_rate exceeds 1', hint: 'both are shares of all requests', severity: 'error' });
@@ -229,7 +238,7 @@ export function* generateProfile(p: Profile, seed: number, opts: GenerateOptions
     output: intSampler(seg.output_tokens),
     turns: seg.turns ? intSampler(seg.turns, 1) : { draw: () => 1, mean: 1 },
     think: seg.think_time_s ? sampler(seg.think_time_s) : { draw: () => 30, mean: 30 },
-    systemKey: `sys:${seg.name}:${seg.prompt_version}`,
+    systemKey: `sys:${seg.system_prompt ?? seg.name}:${seg.prompt_version}`,
     ...(seg.queries ? { queryCum: zipfCumulative(seg.queries.distinct, seg.queries.zipf), queryTokens: new Map<number, number>() } : {}),
   }));
   const segCum = cumulative(p.segments.map((s) => s.share));
@@ -258,8 +267,8 @@ export function* generateProfile(p: Profile, seed: number, opts: GenerateOptions
       const known = s.queryTokens!.get(q);
       if (known === undefined) s.queryTokens!.set(q, userTokens);
       else userTokens = known;
-      queryKey = `${s.seg.name}:q${q}`;
       messageKey = `${s.systemKey}|q${q}`;
+      queryKey = messageKey;
     }
     const message: PrefixBlock = { key: messageKey, tokens: userTokens, kind: 'message' };
     const prefix = [...c.blocks.map((b) => ({ ...b })), message];
@@ -271,7 +280,8 @@ export function* generateProfile(p: Profile, seed: number, opts: GenerateOptions
       promptVersion: seg.prompt_version,
       route: seg.route ?? 'default',
       ...(c.tenant !== undefined ? { tenant: c.tenant } : {}),
-      ...(queryKey !== undefined ? { queryKey } : {}),
+      // what the user asked, as a content identity: repeats only for repeated queries
+      queryKey: queryKey ?? messageKey,
     };
     const req: SimRequest = {
       id,
