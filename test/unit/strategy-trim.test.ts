@@ -1,0 +1,128 @@
+// trim-context: oldest history goes first; inputTokens falls by the trimmed amount; later blocks re-keyed.
+import { describe, expect, it } from 'vitest';
+import { parsePricingText } from '../../src/pricing/load.js';
+import { Ledger } from '../../src/engine/ledger.js';
+import { priceCells } from '../../src/engine/price.js';
+import type { SimRequest } from '../../src/engine/request.js';
+import { createRng } from '../../src/engine/rng.js';
+import { modelView } from '../../src/engine/replay.js';
+import { trimContext } from '../../src/strategies/trim-context.js';
+
+const TABLE = `
+version: "2099-01-01"
+effective: "2099-01-01"
+currency: USD
+models:
+  strong:
+    provider: anthropic
+    source: https://example.com/pricing
+    checked: "2099-01-01"
+    input: "3.00"
+    output: "15.00"
+`;
+const MICRO = 1_000_000_000_000n; // atto-USD per µ$
+function book() {
+  const r = parsePricingText(TABLE, 't.yaml');
+  if (!r.book) throw new Error(JSON.stringify(r.errors));
+  return r.book;
+}
+function req(p: Partial<SimRequest>): SimRequest {
+  return { id: 'r', atMs: 0, model: 'strong', serviceTier: 'standard', inputTokens: 0, outputTokens: 0, historyTokens: 0, prefix: [], batchable: false, status: 'ok', tags: {}, ...p };
+}
+function runStep(raw: unknown, reqs: SimRequest[], warn: (m: string) => void = () => {}): SimRequest[] {
+  const run = trimContext.start(trimContext.options.parse(raw), { seed: 1, position: 1, rng: createRng(1), models: modelView(book()), warn });
+  return reqs.map((r) => Object.freeze({ ...r, prefix: Object.freeze(r.prefix.map((b) => Object.freeze({ ...b }))) }) as SimRequest).flatMap((r) => run.step(r));
+}
+function atto(reqs: SimRequest[]): bigint {
+  const b = book();
+  const l = new Ledger(b.thresholds());
+  for (const r of reqs) l.add(r);
+  return priceCells(l.cells, b.thresholds(), b).total;
+}
+
+// system 1000, then three earlier messages (300, 200, 100: oldest first), then a 50-token message
+const convo = req({
+  id: 'turn4',
+  inputTokens: 1650,
+  historyTokens: 600,
+  outputTokens: 100,
+  prefix: [
+    { key: 'sys', tokens: 1000, kind: 'system' },
+    { key: 'sys/u1', tokens: 300, kind: 'history' },
+    { key: 'sys/u1/a1', tokens: 200, kind: 'history' },
+    { key: 'sys/u1/a1/u2', tokens: 100, kind: 'history' },
+  ],
+  cached: { read: 1000, write5m: 0, write1h: 0 },
+});
+
+describe('trim-context', () => {
+  it('a token budget drops whole messages, oldest first, and keeps the newest', () => {
+    const [o] = runStep({ max_history_tokens: 350 }, [convo]);
+    // drop u1 (300): 600 - 300 = 300 <= 350, stop. input 1650 - 300 = 1350
+    expect(o!.historyTokens).toBe(300);
+    expect(o!.inputTokens).toBe(1350);
+    expect(o!.prefix.map((b) => [b.key, b.tokens])).toEqual([
+      ['sys', 1000], // before the trimmed block: same identity, still cacheable
+      ['sys/u1/a1~trim:300', 200], // after it: new cumulative identity
+      ['sys/u1/a1/u2~trim:300', 100],
+    ]);
+    expect(o!.cached).toBeUndefined();
+    // saving: 300 input tokens x $3/1M = 900 µ$
+    expect(atto([convo]) - atto([o!])).toBe(900n * MICRO);
+  });
+
+  it('a budget of 0 drops every history message', () => {
+    const [o] = runStep({ max_history_tokens: 0 }, [convo]);
+    expect([o!.historyTokens, o!.inputTokens, o!.prefix.length]).toEqual([0, 1050, 1]);
+  });
+
+  it('history without blocks (a log with counts only) is cut to exactly the budget', () => {
+    const r = req({ inputTokens: 6000, historyTokens: 5000, outputTokens: 10 });
+    const [o] = runStep({ max_history_tokens: 2000, quality: 0.97 }, [r]);
+    expect([o!.inputTokens, o!.historyTokens, o!.quality]).toEqual([3000, 2000, 0.97]); // 6000 - (5000 - 2000)
+  });
+
+  it('requests within the budget pass as they are (same object, no quality factor)', () => {
+    const out = runStep({ max_history_tokens: 600, quality: 0.9 }, [convo]);
+    expect(out[0]).toEqual(convo);
+    expect(out[0]!.quality).toBeUndefined();
+  });
+
+  it('keep_turns: N keeps the newest 2N history blocks (a user message and its answer per turn)', () => {
+    const [o] = runStep({ keep_turns: 1 }, [convo]);
+    // 3 history blocks, keep 2: drop u1 (300)
+    expect(o!.prefix.map((b) => b.key)).toEqual(['sys', 'sys/u1/a1~trim:300', 'sys/u1/a1/u2~trim:300']);
+    expect(o!.inputTokens).toBe(1350);
+    const [z] = runStep({ keep_turns: 0 }, [convo]);
+    expect(z!.historyTokens).toBe(0);
+  });
+
+  it('keep_turns on history without blocks: unchanged, with one warning', () => {
+    const warnings: string[] = [];
+    const r = req({ inputTokens: 6000, historyTokens: 5000 });
+    const out = runStep({ keep_turns: 3 }, [r, { ...r, id: 'r2' }], (m) => warnings.push(m));
+    expect(out.map((x) => x.inputTokens)).toEqual([6000, 6000]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/max_history_tokens/);
+  });
+
+  it('consecutive turns of a sliding window share only the system block (what trimming does to caching)', () => {
+    const next = req({
+      inputTokens: 1850,
+      historyTokens: 800,
+      prefix: [...convo.prefix, { key: 'sys/u1/a1/u2/a2', tokens: 200, kind: 'history' }],
+    });
+    const [a, b] = runStep({ max_history_tokens: 350 }, [convo, next]);
+    // turn 5 drops u1 + a1 (500): 800 - 500 = 300
+    expect(b!.prefix.map((x) => x.key)).toEqual(['sys', 'sys/u1/a1/u2~trim:500', 'sys/u1/a1/u2/a2~trim:500']);
+    const keysA = new Set(a!.prefix.map((x) => x.key));
+    expect(b!.prefix.filter((x) => keysA.has(x.key)).map((x) => x.key)).toEqual(['sys']);
+  });
+
+  it('needs exactly one budget', () => {
+    expect(trimContext.options.safeParse({}).success).toBe(false);
+    expect(trimContext.options.safeParse({ max_history_tokens: 10, keep_turns: 2 }).success).toBe(false);
+    expect(trimContext.options.safeParse({ max_history_tokens: -1 }).success).toBe(false);
+    expect(trimContext.options.safeParse({ keep_turns: 2.5 }).success).toBe(false);
+  });
+});
