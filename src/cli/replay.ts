@@ -3,7 +3,7 @@
 // reconciliation against the provider's billed cost_usd. No strategies: baseline = final.
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { userError, warning } from '../diagnostics.js';
+import { didYouMean, userError, warning } from '../diagnostics.js';
 import { Ledger } from '../engine/ledger.js';
 import { priceCells } from '../engine/price.js';
 import { runSimulation } from '../engine/replay.js';
@@ -109,6 +109,10 @@ seconds/milliseconds. Rejected rows are counted and reported (see docs/logs.md).
             let k = known.get(m);
             if (k === undefined) known.set(m, (k = book.tryResolve(m) !== undefined));
             return k;
+          },
+          modelHint: (m) => {
+            const near = didYouMean(m, book.allNames());
+            return near.length ? `did you mean ${near.map((n) => `'${n}'`).join(' or ')}?` : undefined;
           },
         },
         stats,

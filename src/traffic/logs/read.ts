@@ -25,6 +25,8 @@ export interface LogOptions {
   cwd?: string;
   /** rows whose model this refuses are rejected ("unknown model") instead of failing the run */
   acceptModel?: (model: string) => boolean;
+  /** a short hint for a refused model, e.g. "did you mean 'gpt-4o-mini'?" */
+  modelHint?: (model: string) => string | undefined;
 }
 
 export interface LogStats {
@@ -165,7 +167,7 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
   for (const fields of Object.values(preset.tags ?? {})) for (const f of fields) used.add(f.split('.')[0]!);
   for (const k of ['hash_ids', 'attributes', 'metadata', 'response', 'error', 'cache_hit', 'usage', 'usageDetails', 'costDetails']) used.add(k);
   const tokens = new TokenCounter();
-  const ctx: RowContext = { preset, columns, used, tokens, ...(opts.model ? { fallbackModel: opts.model } : {}), ...(opts.acceptModel ? { acceptModel: opts.acceptModel } : {}) };
+  const ctx: RowContext = { preset, columns, used, tokens, ...(opts.model ? { fallbackModel: opts.model } : {}), ...(opts.acceptModel ? { acceptModel: opts.acceptModel } : {}), ...(opts.modelHint ? { modelHint: opts.modelHint } : {}) };
   const rejects = opts.rejectsFile ? new RejectsWriter(resolve(cwd, opts.rejectsFile)) : undefined;
   let firstFields: string[] | undefined;
   let lastMs = -Infinity;

@@ -30,6 +30,8 @@ export interface RowContext {
   used: Set<string>;
   fallbackModel?: string;
   acceptModel?: (model: string) => boolean;
+  /** e.g. "did you mean 'gpt-4o-mini'?" for a refused model */
+  modelHint?: (model: string) => string | undefined;
   tokens: TokenCounter;
 }
 
@@ -154,7 +156,10 @@ export async function toRequest(fields: Fields, line: number, ctx: RowContext): 
   let model = str(pick(ctx, f, 'model').value) ?? ctx.fallbackModel;
   if (!model) return rej('model missing', 'no model in the row and no --model given');
   if (preset.model) model = preset.model(model);
-  if (ctx.acceptModel && !ctx.acceptModel(model)) return rej(`unknown model '${model}'`, `model '${model}' is not in the pricing table`);
+  if (ctx.acceptModel && !ctx.acceptModel(model)) {
+    const hint = ctx.modelHint?.(model);
+    return rej(`unknown model '${model}'`, `model '${model}' is not in the pricing table${hint ? ` (${hint})` : ''}`);
+  }
 
   // timestamp
   const tsRaw = pick(ctx, f, 'timestamp').value;

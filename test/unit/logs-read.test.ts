@@ -1,0 +1,165 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../../src/diagnostics.js';
+import type { SimRequest } from '../../src/engine/request.js';
+import { type LogOptions, type LogStats, newLogStats, parseMap, readLog } from '../../src/traffic/logs/read.js';
+import { parseTimestamp } from '../../src/traffic/logs/row.js';
+
+const FIX = join(import.meta.dirname, '../fixtures/logs');
+
+async function readAll(opts: Partial<LogOptions> & { file: string }): Promise<{ reqs: SimRequest[]; stats: LogStats; batches: number }> {
+  const stats = newLogStats();
+  const reqs: SimRequest[] = [];
+  let batches = 0;
+  for await (const b of readLog({ cwd: FIX, ...opts }, stats)) {
+    batches++;
+    reqs.push(...b);
+  }
+  return { reqs, stats, batches };
+}
+
+async function userErrorOf(p: Promise<unknown>): Promise<UserError> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof UserError) return e;
+    throw e;
+  }
+  throw new Error('expected a UserError');
+}
+
+describe('timestamps', () => {
+  it('parses ISO with and without zone (no zone = UTC), offsets, Azure 7-digit fractions', () => {
+    expect(parseTimestamp('2026-11-01T00:00:00Z')).toBe(Date.UTC(2026, 10, 1));
+    expect(parseTimestamp('2026-11-01T00:00:00')).toBe(Date.UTC(2026, 10, 1));
+    expect(parseTimestamp('2026-11-01')).toBe(Date.UTC(2026, 10, 1));
+    // +01:00 is one hour ahead of UTC: 00:00+01:00 = 23:00 the day before
+    expect(parseTimestamp('2026-11-01T00:00:00+01:00')).toBe(Date.UTC(2026, 9, 31, 23));
+    // 0.6805900 s -> 681 ms (rounded)
+    expect(parseTimestamp('2023-11-16 18:15:46.6805900')).toBe(Date.UTC(2023, 10, 16, 18, 15, 46) + 681);
+  });
+  it('decides epoch units by magnitude: < 1e11 s, < 1e14 ms, < 1e17 us, else ns', () => {
+    expect(parseTimestamp(1762000000)).toBe(1762000000000);
+    expect(parseTimestamp('1762000000.5')).toBe(1762000000500);
+    expect(parseTimestamp(1762000000000)).toBe(1762000000000);
+    expect(parseTimestamp('1793613600000000000')).toBe(1793613600000);
+    expect(parseTimestamp(5, 'ms')).toBe(5);
+  });
+  it('refuses impossible dates and garbage', () => {
+    for (const bad of ['2026-13-01T00:00:00Z', '2024-02-30', 'yesterday', '', '12:00', -5]) expect(parseTimestamp(bad)).toBeUndefined();
+  });
+});
+
+describe('CSV reading', () => {
+  it('reads the canonical columns into SimRequests', async () => {
+    const { reqs, stats } = await readAll({ file: 'canonical.csv' });
+    expect(stats).toMatchObject({ read: 4, priced: 4, rejected: 0, format: 'csv', outOfOrder: 0 });
+    expect(reqs[0]).toMatchObject({ id: 'a1', model: 'claude-sonnet-4-6', inputTokens: 10000, outputTokens: 500, cached: { read: 0, write5m: 8000, write1h: 0 }, status: 'ok', line: 2, tags: { tenant: 'acme', feature: 'chat' } });
+    expect(reqs[2]).toMatchObject({ id: 'a3', retryOf: 'a2', cached: { read: 8000, write5m: 0, write1h: 0 } });
+    expect(reqs[1]!.status).toBe('error');
+    // cost_usd summed over accepted rows: 0.0435 + 0.0084 + 0.0144 + 0.001 = 0.0673
+    expect(stats.costUsdSum).toBeCloseTo(0.0673, 10);
+    expect(stats.startMs).toBe(Date.UTC(2026, 10, 2, 10));
+    expect(stats.endMs).toBe(Date.UTC(2026, 10, 2, 10, 2));
+  });
+
+  it('handles BOM, CRLF, quoted commas/newlines, blank lines: every reject has its true line', async () => {
+    const { reqs, stats } = await readAll({ file: 'messy.csv' });
+    expect(reqs.map((r) => r.line)).toEqual([2, 7]);
+    expect(reqs[0]!.tags.tenant).toBe('acéme, inc');
+    // 00:00:03+01:00 = 23:00:03 UTC the previous day: earlier than row 2 -> out of order
+    expect(stats.outOfOrder).toBe(1);
+    expect(stats.warnings[0]).toMatch(/file order/);
+    expect(stats.firstRejects).toEqual([
+      { where: 'messy.csv:3', reason: "input_tokens '-5' is negative" }, // quoted newline spans lines 3-4
+      { where: 'messy.csv:6', reason: "input_tokens 'abc' is not a number" }, // line 5 is blank
+      { where: 'messy.csv:8', reason: "output_tokens '1.5' is not a whole number of tokens" },
+      { where: 'messy.csv:9', reason: '5 fields, the header has 6' },
+      { where: 'messy.csv:10', reason: "timestamp '2026-13-01T00:00:00Z' is not ISO 8601 or epoch seconds/milliseconds" },
+    ]);
+    expect(stats).toMatchObject({ read: 7, priced: 2, rejected: 5 });
+  });
+
+  it('counts every reject reason and writes --rejects as CSV (line, reason, raw)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmcost-rej-'));
+    const out = join(dir, 'rej.csv');
+    const { stats } = await readAll({ file: 'rejects.csv', rejectsFile: out });
+    expect(stats).toMatchObject({ read: 9, priced: 2, rejected: 7 });
+    expect(stats.reasons).toEqual({
+      'input_tokens missing': 1,
+      'input_tokens not a number': 1,
+      'input_tokens too large': 1,
+      'cached > input': 1,
+      'status unknown': 1,
+      'timestamp unparseable': 1,
+      'model missing': 1,
+    });
+    const text = readFileSync(out, 'utf8').split('\n');
+    expect(text[0]).toBe('line,reason,raw');
+    expect(text[1]).toBe('3,input_tokens is empty (and no prompt text to count),"2026-11-01T00:00:01Z,gpt-4o-mini,,10,0,ok"');
+    expect(text.filter(Boolean)).toHaveLength(8);
+  });
+
+  it('--strict stops at the first reject with its location', async () => {
+    const e = await userErrorOf(readAll({ file: 'rejects.csv', strict: true }));
+    expect(e.diagnostics[0]).toMatchObject({ code: 'LOG_ROW', where: 'rejects.csv:3' });
+  });
+
+  it('a header without the required columns names them, the columns found, and a preset', async () => {
+    const e = await userErrorOf(readAll({ file: 'azure.csv' }));
+    expect(e.diagnostics[0]!.code).toBe('LOG_HEADER');
+    expect(e.message).toContain('timestamp, model, input_tokens, output_tokens');
+    expect(e.message).toContain('columns found: TIMESTAMP, ContextTokens, GeneratedTokens');
+    expect(e.diagnostics[0]!.hint).toContain('--preset azure');
+  });
+
+  it('--map overrides a column (and the header check uses it)', async () => {
+    const { reqs } = await readAll({ file: 'azure.csv', map: parseMap(['timestamp=TIMESTAMP,input_tokens=ContextTokens', 'output_tokens=GeneratedTokens']), model: 'gpt-4o' });
+    expect(reqs.map((r) => [r.inputTokens, r.outputTokens, r.model])).toEqual([
+      [4808, 10, 'gpt-4o'],
+      [1024, 200, 'gpt-4o'],
+    ]);
+    expect(() => parseMap(['input_tokns=x'])).toThrow(/did you mean 'input_tokens'/);
+    expect(() => parseMap(['input_tokens'])).toThrow(/column=field/);
+  });
+
+  it('reads gzip, and a truncated gzip is a located error, not a crash', async () => {
+    const { stats } = await readAll({ file: 'canonical.csv.gz' });
+    expect(stats).toMatchObject({ read: 4, priced: 4, gzip: true });
+    const e = await userErrorOf(readAll({ file: 'truncated.csv.gz' }));
+    expect(e.diagnostics[0]).toMatchObject({ code: 'LOG_FORMAT', where: 'truncated.csv.gz' });
+    expect(e.message).toMatch(/truncated/);
+  });
+
+  it("reads stdin with '-' and sniffs JSONL from content", async () => {
+    const text = readFileSync(join(FIX, 'mooncake-head.jsonl'), 'utf8');
+    const { stats } = await readAll({ file: '-', stdin: Readable.from([text]), preset: 'mooncake', model: 'gpt-4o' });
+    expect(stats).toMatchObject({ read: 3, priced: 3, format: 'jsonl' });
+  });
+
+  it('yields batches of batchSize and a missing file is FILE_NOT_FOUND', async () => {
+    const { batches, reqs } = await readAll({ file: 'canonical.csv', batchSize: 3 });
+    expect([batches, reqs.length]).toEqual([2, 4]);
+    const e = await userErrorOf(readAll({ file: 'nope.csv' }));
+    expect(e.diagnostics[0]!.code).toBe('FILE_NOT_FOUND');
+  });
+
+  it('counts prompt/completion text with js-tiktoken when counts are absent (memoised)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmcost-tok-'));
+    const { writeFileSync } = await import('node:fs');
+    const f = join(dir, 'text.jsonl');
+    const line = (i: number) => JSON.stringify({ timestamp: `2026-11-01T00:00:0${i}Z`, model: 'gpt-4o', prompt: 'hello world', completion: 'hi' });
+    writeFileSync(f, [line(1), line(2), line(3)].join('\n'));
+    const { reqs, stats } = await readAll({ file: f });
+    // o200k_base: "hello world" = ["hello", " world"] = 2 tokens, "hi" = 1 token
+    expect(reqs.map((r) => [r.inputTokens, r.outputTokens])).toEqual([
+      [2, 1],
+      [2, 1],
+      [2, 1],
+    ]);
+    expect(stats.tokenizedTexts).toBe(2); // each distinct text encoded once
+  });
+});
