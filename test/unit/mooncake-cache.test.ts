@@ -1,0 +1,75 @@
+// The real Mooncake conversation trace (12,031 requests, 512-token hash blocks) replayed through
+// block-level prompt caching: sane figures, the first request writes everything it can.
+import { describe, expect, it } from 'vitest';
+import { choosePricing } from '../../src/pricing/load.js';
+import { modelView, runSimulation } from '../../src/engine/replay.js';
+import { createRng } from '../../src/engine/rng.js';
+import { Q } from '../../src/engine/ledger.js';
+import { priceCells } from '../../src/engine/price.js';
+import { newLogStats, readLog } from '../../src/traffic/logs/read.js';
+import type { SimRequest } from '../../src/engine/request.js';
+import { promptCache } from '../../src/strategies/prompt-cache/index.js';
+
+const TRACE = '/work/shared/data/traces/mooncake_conversation_trace.jsonl';
+const { book } = choosePricing({ pricing: '2026-11-01' });
+
+async function replay(model: string, options: unknown) {
+  const stats = newLogStats();
+  const out: SimRequest[] = [];
+  const r = promptCache.start(promptCache.options.parse(options), { seed: 1, position: 1, rng: createRng(1), models: modelView(book), warn: () => {} });
+  let input = 0;
+  for await (const batch of readLog({ file: TRACE, preset: 'mooncake', model }, stats)) {
+    for (const q of batch) {
+      input += q.inputTokens;
+      out.push(...r.step(q));
+    }
+  }
+  const sum = (f: (q: SimRequest) => number) => out.reduce((s, q) => s + f(q), 0);
+  return { stats, out, input, read: sum((q) => q.cached?.read ?? 0), written: sum((q) => (q.cached?.write5m ?? 0) + (q.cached?.write1h ?? 0)) };
+}
+
+describe('Mooncake conversation trace through block-level prompt caching', () => {
+  it('explicit (claude-sonnet-4-5, 5m, every block a breakpoint)', async () => {
+    const { stats, out, input, read, written } = await replay('claude-sonnet-4-5', { scope: 'all', ttl: '5m' });
+    expect(stats.read).toBe(12_031);
+    expect(stats.rejected).toBe(0);
+    expect(out).toHaveLength(12_031);
+    // First record: input 6,758 in 14 blocks (13 x 512 + 102): nothing is cached yet, every
+    // cacheable breakpoint is written: the last one covers all 6,758 tokens.
+    expect(out[0]!.cached).toEqual({ read: 0, write5m: 6758, write1h: 0 });
+    // Second record shares only block 0 (512 tokens, below the 1,024 minimum): writes all 7,322.
+    expect(out[1]!.cached).toEqual({ read: 0, write5m: 7322, write1h: 0 });
+    expect(read).toBeGreaterThan(0);
+    expect(written).toBeGreaterThan(0);
+    expect(read + written).toBeLessThanOrEqual(input);
+    // conversations re-send their history: a large share of input is read from the cache
+    expect(read / input).toBeGreaterThan(0.2);
+    expect(read / input).toBeLessThan(0.95);
+  });
+
+  it('automatic (gpt-5): every read is 0 or 1,024 + k x 128 tokens, with no write premium', async () => {
+    const { out, read, written } = await replay('gpt-5', { scope: 'all' });
+    expect(read).toBeGreaterThan(0);
+    expect(written).toBe(0);
+    for (const q of out) {
+      const r = q.cached!.read;
+      expect(r === 0 || (r >= 1024 && (r - 1024) % 128 === 0)).toBe(true);
+    }
+  });
+
+  it('through the engine: caching lowers the cost', async () => {
+    const stats = newLogStats();
+    const r = await runSimulation({
+      source: readLog({ file: TRACE, preset: 'mooncake', model: 'gpt-5' }, stats),
+      stages: [{ strategy: promptCache, options: promptCache.options.parse({ scope: 'all' }), label: 'prompt-cache' }],
+      book,
+      seed: 1,
+    });
+    const cost = (k: number) => priceCells(r.taps[k]!.cells, r.thresholds, book).total;
+    expect(cost(1)).toBeLessThan(cost(0));
+    const reads = r.taps[1]!.total(Q.cacheRead);
+    expect(reads).toBeGreaterThan(0);
+    expect(r.taps[1]!.total(Q.cacheWrite5m)).toBe(0); // no write premium on automatic caches
+    expect(r.taps[1]!.total(Q.input) + reads).toBe(r.taps[0]!.total(Q.input));
+  });
+});
