@@ -5,7 +5,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { createInterface } from 'node:readline';
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import { userError } from '../../diagnostics.js';
 
 export type LogFormat = 'csv' | 'jsonl';
@@ -177,8 +177,11 @@ async function csvOpen(stream: Readable, shownAs: string, gzip: boolean): Promis
   const fail = (e: unknown): never => {
     const err = e as { code?: string; message?: string; lines?: number; diagnostics?: unknown };
     if (err.diagnostics) throw e; // already a UserError (gzip)
-    if (typeof err.code === 'string' && err.code.startsWith('CSV_')) {
-      throw userError('LOG_FORMAT', `CSV cannot be parsed: ${err.message}`, { where: `${shownAs}${err.lines ? `:${err.lines}` : ''}`, hint: 'check the quoting near that line (a field with commas or newlines must be in double quotes, inner quotes doubled)' });
+    // csv-parse 7 codes have no CSV_ prefix (INVALID_OPENING_QUOTE...): recognise its error class.
+    if (e instanceof CsvError || (typeof err.code === 'string' && err.code.startsWith('CSV_'))) {
+      // the message ends with the offending value, which may be kilobytes of binary: cut it
+      const msg = (err.message ?? '').replace(/,? value is [\s\S]*$/, '').slice(0, 300);
+      throw userError('LOG_FORMAT', `CSV cannot be parsed: ${msg}`, { where: `${shownAs}${err.lines ? `:${err.lines}` : ''}`, hint: 'check the quoting near that line (a field with commas or newlines must be in double quotes, inner quotes doubled)' });
     }
     throw e;
   };
