@@ -80,7 +80,7 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
   const seed = input.seed ?? scenario.seed;
   const stages: StageSpec[] = scenario.stages.map((s) => ({ strategy: s.strategy, options: s.options, label: s.label }));
   const by = [...new Set([...scenario.by, ...(input.by ?? []), ...(scenario.budgets.per_tenant_per_day_usd !== undefined ? ['tenant'] : [])])];
-  const traffic: TrafficSource = scenario.traffic.profile ? profileSource(scenario.traffic.profile, seed) : await logSource(scenario.traffic.log, io.cwd);
+  const traffic: TrafficSource = scenario.traffic.profile ? profileSource(scenario.traffic.profile, seed) : logSource(scenario.traffic.log, io.cwd, book, io.stdin);
   const runWarnings: string[] = [];
   const run = await runSimulation({
     source: traffic.source,

@@ -3,6 +3,9 @@
 // reader (src/traffic/logs/read.ts), whose stats fill rows and period once the stream is consumed.
 import type { SimRequest } from '../engine/request.js';
 import type { LogTraffic } from '../config/scenario.js';
+import { didYouMean } from '../diagnostics.js';
+import type { PriceBook } from '../pricing/pricebook.js';
+import { newLogStats, readLog } from './logs/read.js';
 import { generateProfile, periodOf, type Profile } from './profile.js';
 
 export interface SourceStats {
@@ -25,31 +28,40 @@ export function profileSource(profile: Profile, seed: number): TrafficSource {
   };
 }
 
-/** The log reader's contract (src/traffic/logs/read.ts). */
-interface LogStats {
-  read: number;
-  priced: number;
-  rejected: number;
-  startMs: number | null;
-  endMs: number | null;
-  warnings: unknown[];
-}
-
-export async function logSource(log: LogTraffic, cwd: string): Promise<TrafficSource> {
-  // TODO(static import) once src/traffic/logs/read.ts lands in every checkout
-  const spec = './logs/read.js';
-  const mod = (await import(spec)) as {
-    readLog(opts: Record<string, unknown>, stats: LogStats): AsyncIterable<SimRequest[]>;
-    newLogStats(): LogStats;
-  };
-  const stats = mod.newLogStats();
-  const source = mod.readLog({ ...log, cwd }, stats);
+/**
+ * A scenario's request log. Rows on a model the book does not know are rejected (counted, with
+ * file:line and a did-you-mean) rather than failing the whole run, as `replay` does.
+ */
+export function logSource(log: LogTraffic, cwd: string, book?: PriceBook, stdin?: NodeJS.ReadableStream): TrafficSource {
+  const stats = newLogStats();
+  const known = new Map<string, boolean>();
+  const source = readLog(
+    {
+      ...log,
+      cwd,
+      ...(stdin ? { stdin } : {}),
+      ...(book
+        ? {
+            acceptModel: (m: string) => {
+              let k = known.get(m);
+              if (k === undefined) known.set(m, (k = book.tryResolve(m) !== undefined));
+              return k;
+            },
+            modelHint: (m: string) => {
+              const near = didYouMean(m, book.allNames());
+              return near.length ? `did you mean ${near.map((n) => `'${n}'`).join(' or ')}?` : undefined;
+            },
+          }
+        : {}),
+    },
+    stats,
+  );
   return {
     source,
     stats: () => ({
       rows: { read: stats.read, priced: stats.priced, rejected: stats.rejected },
-      period: { startMs: stats.startMs ?? null, endMs: stats.endMs ?? null },
-      warnings: (stats.warnings ?? []).map((w) => (typeof w === 'string' ? w : String((w as { message?: string }).message ?? w))),
+      period: { startMs: stats.startMs, endMs: stats.endMs },
+      warnings: [...stats.warnings],
     }),
   };
 }
