@@ -3,21 +3,18 @@
 // atMs by the batch window). Assumptions: docs/strategies-caching.md.
 import { z } from 'zod';
 import type { Strategy, StrategyContext, StrategyRun } from './types.js';
-import { durationMs, once, snakeKeys } from './prompt-cache/expiring.js';
+import { durationMs, once } from './prompt-cache/expiring.js';
 
-export const batchOptions = z.preprocess(
-  snakeKeys({ onlyBatchable: 'only_batchable', windowMs: 'window_ms' }),
-  z.strictObject({
-    /** share of eligible requests moved (seeded), 0..1 */
-    share: z.number().min(0).max(1).default(1),
-    /** only requests marked batchable (false: every standard request is a candidate) */
-    only_batchable: z.boolean().default(true),
-    /** delay until the batch result arrives: shifts atMs (e.g. 24h, or milliseconds) */
-    window_ms: durationMs.default(0),
-    /** only these models (names or aliases); default all */
-    models: z.array(z.string()).min(1).optional(),
-  }),
-);
+export const batchOptions = z.strictObject({
+  /** share of eligible requests moved (seeded), 0..1 */
+  share: z.number().min(0).max(1).default(1),
+  /** only requests marked batchable (false: every standard request is a candidate) */
+  only_batchable: z.boolean().default(true),
+  /** delay until the batch result arrives: shifts atMs (e.g. 24h, or milliseconds) */
+  window_ms: durationMs.default(0),
+  /** only these models (names or aliases); default all */
+  models: z.array(z.string()).min(1).optional(),
+});
 export type BatchOptions = z.output<typeof batchOptions>;
 
 export function startBatch(o: BatchOptions, ctx: StrategyContext): StrategyRun {

@@ -5,28 +5,25 @@
 import { z } from 'zod';
 import type { SimRequest } from '../engine/request.js';
 import type { Strategy, StrategyContext, StrategyRun } from './types.js';
-import { durationMs, ExpiringMap, hashKey, MonotoneClock, once, snakeKeys } from './prompt-cache/expiring.js';
+import { durationMs, ExpiringMap, hashKey, MonotoneClock, once } from './prompt-cache/expiring.js';
 
 /** Tags that carry what the user asked, in order of preference (the profile generator sets queryKey). */
 export const CONTENT_TAGS = ['queryKey', 'promptHash', 'prompt'] as const;
 
 export const responseCacheOptions = z
-  .preprocess(
-    snakeKeys({ hitRate: 'hit_rate' }),
-    z.strictObject({
-      mode: z.enum(['exact', 'semantic']).default('exact'),
-      /** exact: how long a stored answer is served */
-      ttl: durationMs.default(3_600_000),
-      /** exact: fields of the key: model, query (the content tag), conversation, tier, or any tag name */
-      key: z.array(z.string().min(1)).min(1).default(['model', 'promptVersion', 'query']),
-      /** semantic: share of requests answered from the cache (seeded) */
-      hit_rate: z.number().min(0).max(1).optional(),
-      /** semantic: probability a cached answer is acceptable */
-      quality: z.number().min(0).max(1).default(1),
-      /** only these models (names or aliases); default all */
-      models: z.array(z.string()).min(1).optional(),
-    }),
-  )
+  .strictObject({
+    mode: z.enum(['exact', 'semantic']).default('exact'),
+    /** exact: how long a stored answer is served */
+    ttl: durationMs.default(3_600_000),
+    /** exact: fields of the key: model, query (the content tag), conversation, tier, or any tag name */
+    key: z.array(z.string().min(1)).min(1).default(['model', 'promptVersion', 'query']),
+    /** semantic: share of requests answered from the cache (seeded) */
+    hit_rate: z.number().min(0).max(1).optional(),
+    /** semantic: probability a cached answer is acceptable */
+    quality: z.number().min(0).max(1).default(1),
+    /** only these models (names or aliases); default all */
+    models: z.array(z.string()).min(1).optional(),
+  })
   .superRefine((o, ctx) => {
     if (o.mode === 'semantic' && o.hit_rate === undefined) ctx.addIssue({ code: 'custom', path: ['hit_rate'], message: 'semantic mode needs hit_rate (0..1): the share of requests a similar earlier answer serves' });
     if (o.mode === 'exact' && o.hit_rate !== undefined) ctx.addIssue({ code: 'custom', path: ['hit_rate'], message: 'hit_rate applies to mode: semantic; exact mode finds repeats by key' });

@@ -99,6 +99,7 @@ describe('batch', () => {
   it('strict options', () => {
     expect(batch.options.safeParse({ share: 1.5 }).success).toBe(false);
     expect(batch.options.safeParse({ window: '24h' }).success).toBe(false);
-    expect(batch.options.safeParse({ windowMs: '24h' }).success).toBe(true);
+    expect(batch.options.safeParse({ windowMs: '24h' }).success).toBe(false); // YAML options are snake_case
+    expect(batch.options.safeParse({ window_ms: '24h' }).success).toBe(true);
   });
 });

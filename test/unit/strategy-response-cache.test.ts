@@ -86,7 +86,7 @@ describe('response-cache exact', () => {
     expect(responseCache.options.safeParse({ mode: 'exact', hit_rate: 0.2 }).success).toBe(false);
     expect(responseCache.options.safeParse({ quality: 0.9 }).success).toBe(false);
     expect(responseCache.options.safeParse({ ttl: 'an hour' }).success).toBe(false);
-    expect(responseCache.options.safeParse({ mode: 'semantic', hitRate: 0.2 }).success).toBe(true);
+    expect(responseCache.options.safeParse({ mode: 'semantic', hit_rate: 0.2 }).success).toBe(true);
   });
 });
 

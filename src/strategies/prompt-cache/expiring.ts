@@ -26,19 +26,6 @@ export const durationMs = z
     return ms;
   });
 
-/**
- * Rename camelCase option keys to the snake_case the schemas use (DESIGN.md writes readyDelayMs and
- * hitRate; scenario YAML uses snake_case like the pricing tables). Both spellings are accepted.
- */
-export function snakeKeys(aliases: Record<string, string>): (v: unknown) => unknown {
-  return (v) => {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
-    const out: Record<string, unknown> = {};
-    for (const [k, val] of Object.entries(v)) out[aliases[k] ?? k] = val;
-    return out;
-  };
-}
-
 export interface Expiring {
   expiresAtMs: number;
 }

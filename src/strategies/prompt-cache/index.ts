@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { CachedTokens, PrefixBlock, SimRequest } from '../../engine/request.js';
 import { userError } from '../../diagnostics.js';
 import type { Strategy, StrategyContext, StrategyRun } from '../types.js';
-import { durationMs, ExpiringMap, MonotoneClock, once, snakeKeys } from './expiring.js';
+import { durationMs, ExpiringMap, MonotoneClock, once } from './expiring.js';
 
 const TTL_MS = { '5m': 300_000, '1h': 3_600_000 } as const;
 
@@ -18,27 +18,24 @@ const scopeKinds: Record<'system' | 'conversation' | 'all', ReadonlySet<string>>
   all: new Set(['system', 'none', 'history', 'message', 'block']),
 };
 
-export const promptCacheOptions = z.preprocess(
-  snakeKeys({ readyDelayMs: 'ready_delay_ms', hitRate: 'hit_rate', minTokens: 'min_tokens' }),
-  z.strictObject({
-    /** explicit-cache TTL: the priced classes write_5m / write_1h */
-    ttl: z.enum(['5m', '1h']).default('5m'),
-    /** default: the model's cache.style in the pricing table */
-    style: z.enum(['explicit', 'automatic']).optional(),
-    /** which prefix blocks are breakpoints */
-    scope: z.enum(['system', 'conversation', 'all']).default('all'),
-    /** override the table's minimum cacheable prefix */
-    min_tokens: z.number().int().positive().optional(),
-    /** an entry written at t is readable from t + ready_delay_ms */
-    ready_delay_ms: z.number().int().nonnegative().default(0),
-    /** automatic caches: idle time after which a prefix is evicted (OpenAI extended retention: 24h) */
-    retention: durationMs.default(300_000),
-    /** automatic caches: share of would-be hits that land on a machine holding the prefix */
-    hit_rate: z.number().min(0).max(1).default(1),
-    /** only these models (names or aliases); default all */
-    models: z.array(z.string()).min(1).optional(),
-  }),
-);
+export const promptCacheOptions = z.strictObject({
+  /** explicit-cache TTL: the priced classes write_5m / write_1h */
+  ttl: z.enum(['5m', '1h']).default('5m'),
+  /** default: the model's cache.style in the pricing table */
+  style: z.enum(['explicit', 'automatic']).optional(),
+  /** which prefix blocks are breakpoints */
+  scope: z.enum(['system', 'conversation', 'all']).default('all'),
+  /** override the table's minimum cacheable prefix */
+  min_tokens: z.number().int().positive().optional(),
+  /** an entry written at t is readable from t + ready_delay_ms */
+  ready_delay_ms: z.number().int().nonnegative().default(0),
+  /** automatic caches: idle time after which a prefix is evicted (OpenAI extended retention: 24h) */
+  retention: durationMs.default(300_000),
+  /** automatic caches: share of would-be hits that land on a machine holding the prefix */
+  hit_rate: z.number().min(0).max(1).default(1),
+  /** only these models (names or aliases); default all */
+  models: z.array(z.string()).min(1).optional(),
+});
 export type PromptCacheOptions = z.output<typeof promptCacheOptions>;
 
 interface Entry {
