@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { SimRequest } from '../engine/request.js';
 import type { Rng } from '../engine/rng.js';
+import { MOVE_WARNING } from './compress.js';
 import { compileWhen, modelIdMemo, QualitySchema, WhenSchema } from './match.js';
 import type { Strategy } from './types.js';
 
@@ -89,9 +90,16 @@ export const cascade: Strategy<CascadeOptions> = {
     const qualityOf = (r: SimRequest, q: number): number => (r.quality ?? 1) * q;
 
     /** the request on another model: cached counts from the log do not carry over to another model's cache */
+    let warnedCache = false;
     const onModel = (r: SimRequest, modelId: string): SimRequest => {
       const out: SimRequest = { ...r, model: modelId };
-      if (idOf(r.model) !== modelId) delete out.cached;
+      if (idOf(r.model) !== modelId && r.cached) {
+        delete out.cached;
+        if (!warnedCache) {
+          warnedCache = true;
+          ctx.warn(MOVE_WARNING('cascade'));
+        }
+      }
       return out;
     };
 

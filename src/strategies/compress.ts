@@ -4,7 +4,7 @@
 // 1,001 tokens at 0.5 -> 501 and a 1-token part at 0.4 -> 0. Also exports the shaping helpers the
 // other request-shaping strategies share (exact scaling, re-keying of prefix blocks).
 import { z } from 'zod';
-import type { PrefixBlock, SimRequest } from '../engine/request.js';
+import { type CachedTokens, type PrefixBlock, type SimRequest, totalCached } from '../engine/request.js';
 import { parseRatio } from '../pricing/money.js';
 import { QualitySchema } from './match.js';
 import type { Strategy } from './types.js';
@@ -36,6 +36,39 @@ export function scaleTokens(tokens: number, r: Ratio): number {
 export function rekeyFrom(blocks: PrefixBlock[], from: number, marker: string): PrefixBlock[] {
   return blocks.map((b, i) => (i >= from ? { ...b, key: `${b.key}~${marker}` } : b));
 }
+
+/**
+ * Cached counts (from the log or an earlier prompt-cache) once the prompt changed after its first
+ * `unchangedTokens` tokens. Providers cache a prefix: the read part comes first, then the written
+ * part, so only the leading unchanged tokens can still have been read or written; the rest becomes
+ * plain input. (Caching of the changed prompt is simulated only by a prompt-cache placed AFTER the
+ * shaping strategy.)
+ */
+export function clampCached(c: CachedTokens | undefined, unchangedTokens: number): CachedTokens | undefined {
+  if (!c) return undefined;
+  const p = Math.max(0, unchangedTokens);
+  const read = Math.min(c.read, p);
+  const write5m = Math.min(c.read + c.write5m, p) - read;
+  const write1h = Math.min(c.read + c.write5m + c.write1h, p) - read - write5m;
+  return read + write5m + write1h > 0 ? { read, write5m, write1h } : undefined;
+}
+
+/** Set or clear `cached` on a fresh request object (never on the input). */
+export function setCached(out: SimRequest, c: CachedTokens | undefined): void {
+  if (c) out.cached = c;
+  else delete out.cached;
+}
+
+/** true when shaping lost cached tokens (for a one-time warning about strategy order) */
+export function lostCached(before: SimRequest, after: SimRequest): boolean {
+  return totalCached(after.cached) < totalCached(before.cached);
+}
+
+export const ORDER_WARNING = (name: string): string =>
+  `${name}: requests arrive with cached token counts (from the log or an earlier prompt-cache) and ${name} changes their prompts; only the unchanged leading tokens stay cached. Put ${name} before prompt-cache to simulate caching of the new prompts`;
+
+export const MOVE_WARNING = (name: string): string =>
+  `${name}: requests moved to another model lose their cached token counts (from the log or an earlier prompt-cache): another model's cache does not carry over. Put ${name} before prompt-cache to simulate caching on the new model`;
 
 export const PARTS = ['system', 'history', 'message', 'input', 'output'] as const;
 export type Part = (typeof PARTS)[number];
@@ -91,8 +124,17 @@ export function compressRequest(r: SimRequest, parts: ReadonlySet<Part>, ratio: 
   // earlier block vanished, and a vanished block is itself the first change.
   const prefix = first >= 0 ? rekeyFrom(blocks, Math.min(first, blocks.length), marker) : blocks;
   const out: SimRequest = { ...r, inputTokens, outputTokens, historyTokens, prefix, tags: r.tags };
-  // Cached counts from a log described the uncompressed prompt; a later prompt-cache recomputes them.
-  if (inputChanged) delete out.cached;
+  if (inputChanged) {
+    // Leading tokens left as they were: the blocks before the first changed one, or (no block
+    // changed) every block, then the loose history and the message while they are unchanged.
+    let unchanged = 0;
+    if (first >= 0) for (let i = 0; i < first; i++) unchanged += r.prefix[i]!.tokens;
+    else {
+      unchanged = covered;
+      if (looseHistoryOut === looseHistory) unchanged += looseHistory + (messageOut === message ? message : 0);
+    }
+    setCached(out, clampCached(r.cached, unchanged));
+  }
   if (quality !== undefined) out.quality = (r.quality ?? 1) * quality;
   return out;
 }
@@ -101,12 +143,20 @@ export const compress: Strategy<CompressOptions> = {
   name: 'compress',
   summary: 'prompt compression: scale system/history/message/input/output tokens by a kept ratio',
   options,
-  start(o) {
+  start(o, ctx) {
     const parts = new Set<Part>(o.parts);
     const ratio = ratioOf(o.ratio);
     const marker = `cmp:${[...parts].sort().join('+')}@${o.ratio}`;
+    let warned = false;
     return {
-      step: (r) => [compressRequest(r, parts, ratio, marker, o.quality)],
+      step(r) {
+        const out = compressRequest(r, parts, ratio, marker, o.quality);
+        if (!warned && out !== r && lostCached(r, out)) {
+          warned = true;
+          ctx.warn(ORDER_WARNING('compress'));
+        }
+        return [out];
+      },
       flush: () => [],
     };
   },

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { SimRequest } from '../engine/request.js';
 import type { Rng } from '../engine/rng.js';
-import { ratioOf, scaleTokens, type Ratio } from './compress.js';
+import { MOVE_WARNING, ratioOf, scaleTokens, type Ratio } from './compress.js';
 import { compileWhen, modelIdMemo, QualitySchema, WhenSchema } from './match.js';
 import type { ModelView, Strategy } from './types.js';
 
@@ -113,9 +113,14 @@ export const route: Strategy<RouteOptions> = {
     if (catchAll >= 0 && catchAll < o.rules.length - 1) ctx.warn(`route: rule ${rules[catchAll]!.label} matches every request, so the rules after it never apply`);
     const fallback = o.default ? { label: 'default', target: makeTarget('default', o.default.to, o.default, ctx.models), warnedWindow: false } : undefined;
 
+    let warnedCache = false;
     const apply = (r: SimRequest, x: { label: string; target: RouteTarget; warnedWindow: boolean }): SimRequest => {
       const t = x.target;
       const out = moveRequest(r, t, t.modelId === undefined || t.modelId === idOf(r.model));
+      if (!warnedCache && r.cached && !out.cached) {
+        warnedCache = true;
+        ctx.warn(MOVE_WARNING('route'));
+      }
       if (!x.warnedWindow && t.contextWindow !== undefined && out.inputTokens + out.outputTokens > t.contextWindow) {
         x.warnedWindow = true;
         ctx.warn(`route: ${x.label} sends a request of ${out.inputTokens} input + ${out.outputTokens} output tokens to ${t.modelId} (context window ${t.contextWindow}); it is priced anyway — add an input_tokens bound to the rule`);

@@ -14,6 +14,7 @@ import type { RunResult } from '../engine/replay.js';
 import { type ClassPrices, type ModelInfo, type PriceBook, TIERS } from '../pricing/pricebook.js';
 import { attoToUsd, formatPicoPerM, mulDiv, parseRatio, parseUsd, usdToAtto } from '../pricing/money.js';
 import { userError } from '../diagnostics.js';
+import { MOVE_WARNING } from './compress.js';
 import { compileWhen, modelIdMemo, QualitySchema, WhenSchema } from './match.js';
 import type { FixedCost, Strategy } from './types.js';
 
@@ -95,6 +96,7 @@ export const selfHost: Strategy<SelfHostOptions> = {
       throw userError('SCHEMA', `self-host name '${o.name}' is already a model of the pricing table`, { where: 'self-host.name', hint: "pick a new id for the self-hosted model, e.g. 'self-host/llama-70b'" });
     }
     const targetId = target.id;
+    let warnedCache = false;
     return {
       step(r) {
         if (from && !from.has(idOf(r.model))) return [r];
@@ -102,7 +104,13 @@ export const selfHost: Strategy<SelfHostOptions> = {
         if (o.share !== undefined && !(ctx.rng.next() < o.share)) return [r];
         const out = { ...r, model: targetId, tags: { ...r.tags, route: targetId } };
         // A provider's cached counts do not carry over; the synthetic model has no cache prices.
-        delete out.cached;
+        if (out.cached) {
+          delete out.cached;
+          if (!warnedCache) {
+            warnedCache = true;
+            ctx.warn(MOVE_WARNING('self-host'));
+          }
+        }
         if (o.quality !== undefined) out.quality = (r.quality ?? 1) * o.quality;
         return [out];
       },

@@ -10,7 +10,7 @@
 // sliding window breaks after the system prompt, which is what happens with real providers.
 import { z } from 'zod';
 import type { PrefixBlock, SimRequest } from '../engine/request.js';
-import { rekeyFrom } from './compress.js';
+import { clampCached, lostCached, ORDER_WARNING, rekeyFrom, setCached } from './compress.js';
 import { QualitySchema } from './match.js';
 import type { Strategy } from './types.js';
 
@@ -61,14 +61,18 @@ export function trimRequest(r: SimRequest, budget: { tokens: number } | { turns:
   const dropped = [...drop].reduce((s, i) => s + r.prefix[i]!.tokens, 0);
   const cut = Math.max(trimmed, Math.min(dropped, r.inputTokens));
   let prefix: PrefixBlock[] = r.prefix;
+  // Leading tokens the trim leaves untouched: the blocks before the first dropped one; with no
+  // dropped block, every block (the cut history lies after them); with no blocks at all the layout
+  // is unknown and we take input - history (system + message: an upper bound, by the message size).
+  let unchanged = r.prefix.length ? r.prefix.reduce((s, b) => s + b.tokens, 0) : Math.max(0, r.inputTokens - r.historyTokens);
   if (drop.size) {
     const first = Math.min(...drop);
+    unchanged = r.prefix.slice(0, first).reduce((s, b) => s + b.tokens, 0);
     const kept = r.prefix.filter((_, i) => !drop.has(i));
     prefix = rekeyFrom(kept, first, `trim:${cut}`);
   }
   const out: SimRequest = { ...r, inputTokens: r.inputTokens - cut, historyTokens: Math.min(remaining, r.inputTokens - cut), prefix };
-  // Cached counts from a log covered the untrimmed prompt; a later prompt-cache recomputes them.
-  delete out.cached;
+  setCached(out, clampCached(r.cached, unchanged));
   if (quality !== undefined) out.quality = (r.quality ?? 1) * quality;
   return out;
 }
@@ -80,10 +84,17 @@ export const trimContext: Strategy<TrimOptions> = {
   start(o, ctx) {
     const budget = o.keep_turns !== undefined ? { turns: o.keep_turns } : { tokens: o.max_history_tokens! };
     let warned = false;
+    let warnedOrder = false;
     return {
       step(r) {
         const out = trimRequest(r, budget, o.quality);
-        if (out) return [out];
+        if (out) {
+          if (!warnedOrder && out !== r && lostCached(r, out)) {
+            warnedOrder = true;
+            ctx.warn(ORDER_WARNING('trim-context'));
+          }
+          return [out];
+        }
         if (!warned) {
           warned = true;
           ctx.warn(`trim-context: request ${r.id} has ${r.historyTokens} history tokens but no history blocks, so keep_turns cannot count its turns; such requests pass untrimmed (use max_history_tokens for logs without turn structure)`);

@@ -153,9 +153,14 @@ describe('route', () => {
 
   it('keeps cached counts when the route keeps the model, drops them on another model', () => {
     const r = req({ cached: { read: 500, write5m: 0, write1h: 0 }, tags: { x: '1' } });
-    const out = runStep(route, { rules: [{ when: { model: 'strong', tags: { x: '1' } }, to: 'strong', name: 'same' }], default: { to: 'cheap' } }, [r, req({ model: 'cheap' })]);
+    const warnings: string[] = [];
+    const out = runStep(route, { rules: [{ when: { model: 'strong', tags: { x: '1' } }, to: 'strong', name: 'same' }], default: { to: 'cheap' } }, [r, req({ model: 'cheap' }), { ...r, tags: {} }, { ...r, tags: {} }], 7, (m) => warnings.push(m));
     expect(out[0]!.cached).toEqual({ read: 500, write5m: 0, write1h: 0 });
     expect(out[0]!.model).toBe('strong');
+    expect(out[2]!.model).toBe('cheap');
+    expect(out[2]!.cached).toBeUndefined();
+    expect(warnings).toHaveLength(1); // once, not per request
+    expect(warnings[0]).toMatch(/does not carry over/);
   });
 
   it('warns once when a route exceeds the target context window', () => {

@@ -66,7 +66,8 @@ describe('trim-context', () => {
       ['sys/u1/a1~trim:300', 200], // after it: new cumulative identity
       ['sys/u1/a1/u2~trim:300', 100],
     ]);
-    expect(o!.cached).toBeUndefined();
+    // the system block is untouched: its cached tokens stay; nothing after it was cached here
+    expect(o!.cached).toEqual({ read: 1000, write5m: 0, write1h: 0 });
     // saving: 300 input tokens x $3/1M = 900 µ$
     expect(atto([convo]) - atto([o!])).toBe(900n * MICRO);
   });
@@ -82,7 +83,7 @@ describe('trim-context', () => {
     expect([o!.inputTokens, o!.historyTokens, o!.quality]).toEqual([3000, 2000, 0.97]); // 6000 - (5000 - 2000)
   });
 
-  it('requests within the budget pass as they are (same object, no quality factor)', () => {
+  it('requests within the budget pass unchanged (no quality factor, cached counts kept)', () => {
     const out = runStep({ max_history_tokens: 600, quality: 0.9 }, [convo]);
     expect(out[0]).toEqual(convo);
     expect(out[0]!.quality).toBeUndefined();
@@ -117,6 +118,20 @@ describe('trim-context', () => {
     expect(b!.prefix.map((x) => x.key)).toEqual(['sys', 'sys/u1/a1/u2~trim:500', 'sys/u1/a1/u2/a2~trim:500']);
     const keysA = new Set(a!.prefix.map((x) => x.key));
     expect(b!.prefix.filter((x) => keysA.has(x.key)).map((x) => x.key)).toEqual(['sys']);
+  });
+
+  it('cached counts beyond the untouched leading blocks become plain input (read first, then writes), with one order warning', () => {
+    const warnings: string[] = [];
+    // as if prompt-cache ran first: 1000 (system) + 300 (u1) read, 300 (a1 + u2) written
+    const cachedConvo = { ...convo, cached: { read: 1300, write5m: 300, write1h: 0 } };
+    const [o, o2] = runStep({ max_history_tokens: 350 }, [cachedConvo, { ...cachedConvo, id: 'again' }], (m) => warnings.push(m));
+    expect(o!.cached).toEqual({ read: 1000, write5m: 0, write1h: 0 }); // u1 dropped: only the system block is unchanged
+    expect(o2!.cached).toEqual({ read: 1000, write5m: 0, write1h: 0 });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/before prompt-cache/);
+    // no blocks (a log): the untouched lead is taken as input - history = 1000 tokens
+    const [l] = runStep({ max_history_tokens: 2000 }, [req({ inputTokens: 6000, historyTokens: 5000, cached: { read: 600, write5m: 900, write1h: 0 } })]);
+    expect(l!.cached).toEqual({ read: 600, write5m: 400, write1h: 0 }); // 600 read + min(1500, 1000) - 600 written
   });
 
   it('needs exactly one budget', () => {
