@@ -31,6 +31,8 @@ export function buildProgram(io: Io): { program: Command; app: ReturnType<typeof
     .name('llmcost')
     .description('What your LLM API traffic costs, and what each cost-saving strategy would really save. Offline.')
     .version(app.version, '-V, --version')
+    // root options only before the command, so a command may have its own --version (pricing import)
+    .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s), outputError: (s, write) => write(s) })
     .exitOverride();

@@ -2,7 +2,9 @@
 import type { Command } from 'commander';
 import type { App } from './app.js';
 import { registerPricingDiff } from './pricing-diff.js';
+import { registerPricingLiteLLM } from './pricing-litellm.js';
 
 export function registerPricingExtra(pricing: Command, app: App): void {
   registerPricingDiff(pricing, app);
+  registerPricingLiteLLM(pricing, app);
 }

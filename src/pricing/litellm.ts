@@ -1,0 +1,284 @@
+// LiteLLM's model_prices_and_context_window.json <-> our pricing tables. Pure (the CLI reads the
+// file). LiteLLM prices are per-token JSON floats (3e-06); ours are decimal strings per 1M tokens.
+// Conversion is exact decimal arithmetic on the float's shortest representation ("3e-06" ->
+// "3.00"), never float multiplication (3e-06 * 1e6 = 2.9999999999999996).
+import { formatPicoPerM, parseUsd } from './money.js';
+import type { ModelInfo, PriceBook, Tier } from './pricebook.js';
+
+export type LiteLLMEntry = Record<string, unknown>;
+export type LiteLLMFile = Record<string, LiteLLMEntry>;
+
+/** Per-token float -> USD per 1M tokens as a decimal string (>= 2 decimals, <= 12), exactly. */
+export function perTokenToPerM(x: number): { value: string; rounded: boolean } | null {
+  if (typeof x !== 'number' || !Number.isFinite(x) || x < 0) return null;
+  const m = /^(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/i.exec(String(x));
+  if (!m) return null;
+  const digits = `${m[1]}${m[2] ?? ''}`;
+  // value = digits * 10^(exp - fracLen); per 1M tokens: * 10^6
+  const shift = Number(m[3] ?? 0) - (m[2]?.length ?? 0) + 6;
+  let intPart: string;
+  let frac: string;
+  if (shift >= 0) {
+    intPart = digits + '0'.repeat(shift);
+    frac = '';
+  } else {
+    const padded = digits.padStart(-shift + 1, '0');
+    intPart = padded.slice(0, padded.length + shift);
+    frac = padded.slice(padded.length + shift);
+  }
+  intPart = intPart.replace(/^0+(?=\d)/, '');
+  frac = frac.replace(/0+$/, '');
+  let rounded = false;
+  if (frac.length > 12) {
+    // Round half-up to 12 decimals (pico-USD per 1M tokens, the table's precision).
+    rounded = true;
+    const keep = BigInt(intPart + frac.slice(0, 12)) + (Number(frac[12]) >= 5 ? 1n : 0n);
+    const s = keep.toString().padStart(13, '0');
+    intPart = s.slice(0, -12).replace(/^0+(?=\d)/, '') || '0';
+    frac = s.slice(-12).replace(/0+$/, '');
+  }
+  if (frac.length < 2) frac = frac.padEnd(2, '0');
+  return { value: `${intPart || '0'}.${frac}`, rounded };
+}
+
+const PROVIDERS: Record<string, { provider: string; source: string; prefixes: string[] }> = {
+  anthropic: { provider: 'anthropic', source: 'https://www.anthropic.com/pricing', prefixes: ['anthropic/'] },
+  openai: { provider: 'openai', source: 'https://openai.com/api/pricing/', prefixes: ['openai/'] },
+  gemini: { provider: 'google', source: 'https://ai.google.dev/gemini-api/docs/pricing', prefixes: ['gemini/'] },
+  'vertex_ai-language-models': { provider: 'google', source: 'https://cloud.google.com/vertex-ai/generative-ai/pricing', prefixes: ['vertex_ai/'] },
+};
+const ALL_PREFIXES = ['', ...new Set(Object.values(PROVIDERS).flatMap((p) => p.prefixes))];
+
+/** Find a model's entry: the exact key, else a provider-prefixed key (gemini/gemini-2.5-pro). */
+export function findEntry(file: LiteLLMFile, name: string): { key: string; entry: LiteLLMEntry } | undefined {
+  for (const p of ALL_PREFIXES) {
+    const key = `${p}${name}`;
+    const e = file[key];
+    if (e && typeof e === 'object' && key !== 'sample_spec') return { key, entry: e };
+  }
+  return undefined;
+}
+
+/** Names of chat models in the file (for did-you-mean). */
+export function chatModelNames(file: LiteLLMFile): string[] {
+  return Object.entries(file)
+    .filter(([k, e]) => k !== 'sample_spec' && e && typeof e === 'object' && (e.mode === 'chat' || e.mode === 'responses') && typeof e.input_cost_per_token === 'number')
+    .map(([k]) => k);
+}
+
+/** The prices and rules LiteLLM states for one model, in our units (USD per 1M, strings). */
+export interface TheirFields {
+  [field: string]: string | undefined;
+}
+
+const num = (e: LiteLLMEntry, k: string): number | undefined => (typeof e[k] === 'number' ? (e[k] as number) : undefined);
+
+/**
+ * Flatten an entry to our field names. `rounded` collects fields whose float needed more than 12
+ * decimals per 1M tokens (LiteLLM entries derived by multiplication, e.g. 2.9999900000000002e-06).
+ */
+export function theirFields(e: LiteLLMEntry, rounded: string[] = []): TheirFields {
+  const f: TheirFields = {};
+  const price = (ours: string, theirs: string): void => {
+    const v = num(e, theirs);
+    if (v === undefined) return;
+    const c = perTokenToPerM(v);
+    if (!c) return;
+    if (c.rounded) rounded.push(`${ours} (${theirs}=${v})`);
+    f[ours] = c.value;
+  };
+  price('input', 'input_cost_per_token');
+  price('output', 'output_cost_per_token');
+  price('cache.read', 'cache_read_input_token_cost');
+  price('cache.write_5m', 'cache_creation_input_token_cost');
+  price('cache.write_1h', 'cache_creation_input_token_cost_above_1hr');
+  for (const tier of ['batch', 'flex', 'priority'] as const) {
+    const suffix = tier === 'batch' ? 'batches' : tier;
+    price(`${tier}.input`, `input_cost_per_token_${suffix}`);
+    price(`${tier}.output`, `output_cost_per_token_${suffix}`);
+    price(`${tier}.cache.read`, `cache_read_input_token_cost_${suffix}`);
+  }
+  // Long-context band: LiteLLM names it by threshold, e.g. input_cost_per_token_above_200k_tokens.
+  const band = Object.keys(e)
+    .map((k) => /^input_cost_per_token_above_(\d+)k_tokens$/.exec(k))
+    .find((m) => m !== null);
+  if (band) {
+    const k = band[1]!;
+    f['long_context.threshold'] = String(Number(k) * 1000);
+    price('long_context.input', `input_cost_per_token_above_${k}k_tokens`);
+    price('long_context.output', `output_cost_per_token_above_${k}k_tokens`);
+    price('long_context.cache.read', `cache_read_input_token_cost_above_${k}k_tokens`);
+    price('long_context.cache.write_5m', `cache_creation_input_token_cost_above_${k}k_tokens`);
+  }
+  const ctx = num(e, 'max_input_tokens');
+  if (ctx !== undefined && Number.isInteger(ctx) && ctx > 0) f.context_window = String(ctx);
+  const min = num(e, 'prompt_cache_min_tokens');
+  if (min !== undefined && Number.isInteger(min) && min > 0) f['cache.min_tokens'] = String(min);
+  return f;
+}
+
+/** Our effective fields for the same names, from the PriceBook (exact; tiers after discounts). */
+export function ourFields(m: ModelInfo): TheirFields {
+  const f: TheirFields = {};
+  const p = (x: bigint | undefined): string | undefined => (x === undefined ? undefined : formatPicoPerM(x));
+  const std = m.prices.standard!;
+  f.input = p(std.base.input);
+  f.output = p(std.base.output);
+  if (m.cache) {
+    f['cache.read'] = p(std.base.cacheRead);
+    if (m.cache.style === 'explicit') {
+      f['cache.write_5m'] = p(std.base.cacheWrite5m);
+      if (m.cache.has1h) f['cache.write_1h'] = p(std.base.cacheWrite1h);
+    }
+    f['cache.min_tokens'] = String(m.cache.minTokens);
+  }
+  for (const tier of ['batch', 'flex', 'priority'] as Tier[]) {
+    const t = m.prices[tier];
+    if (!t) continue;
+    f[`${tier}.input`] = p(t.base.input);
+    f[`${tier}.output`] = p(t.base.output);
+    if (m.cache) f[`${tier}.cache.read`] = p(t.base.cacheRead);
+  }
+  if (m.longContextThreshold !== undefined) {
+    f['long_context.threshold'] = String(m.longContextThreshold);
+    f['long_context.input'] = p(std.long.input);
+    f['long_context.output'] = p(std.long.output);
+    if (m.cache) f['long_context.cache.read'] = p(std.long.cacheRead);
+    if (m.cache?.style === 'explicit') f['long_context.cache.write_5m'] = p(std.long.cacheWrite5m);
+  }
+  if (m.contextWindow !== undefined) f.context_window = String(m.contextWindow);
+  return f;
+}
+
+export interface Disagreement {
+  model: string;
+  /** the LiteLLM key compared against */
+  key: string;
+  field: string;
+  ours: string | null;
+  theirs: string | null;
+  /** differs: both give a value; only-theirs: LiteLLM has a price we lack */
+  kind: 'differs' | 'only-theirs';
+}
+
+export interface CheckResult {
+  pricing: { version: string; file: string };
+  against: string;
+  compared: number;
+  /** our models with no LiteLLM entry under their id or an alias */
+  notFound: string[];
+  disagreements: Disagreement[];
+  /** fields only our table has (LiteLLM often omits batch/priority prices): counted, not listed */
+  onlyOurs: number;
+  rounded: string[];
+}
+
+const same = (a: string, b: string): boolean => {
+  const pa = parseUsd(a);
+  const pb = parseUsd(b);
+  return pa !== null && pb !== null ? pa === pb : a === b;
+};
+
+/** Every disagreement between our table and a LiteLLM file (model, field, ours, theirs). */
+export function checkAgainstLiteLLM(book: PriceBook, file: LiteLLMFile, against: string): CheckResult {
+  const out: CheckResult = { pricing: { version: book.version, file: book.file }, against, compared: 0, notFound: [], disagreements: [], onlyOurs: 0, rounded: [] };
+  for (const m of [...book.models.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+    if (m.synthetic !== undefined) continue;
+    const hit = [m.id, ...m.aliases].map((n) => findEntry(file, n)).find((h) => h !== undefined);
+    if (!hit) {
+      out.notFound.push(m.id);
+      continue;
+    }
+    out.compared++;
+    const rounded: string[] = [];
+    const theirs = theirFields(hit.entry, rounded);
+    out.rounded.push(...rounded.map((r) => `${m.id}: ${r}`));
+    const ours = ourFields(m);
+    const fields = [...new Set([...Object.keys(ours), ...Object.keys(theirs)])];
+    for (const field of fields) {
+      const a = ours[field];
+      const b = theirs[field];
+      if (a !== undefined && b !== undefined) {
+        if (!same(a, b)) out.disagreements.push({ model: m.id, key: hit.key, field, ours: a, theirs: b, kind: 'differs' });
+      } else if (b !== undefined) out.disagreements.push({ model: m.id, key: hit.key, field, ours: null, theirs: b, kind: 'only-theirs' });
+      else if (a !== undefined) out.onlyOurs++;
+    }
+  }
+  return out;
+}
+
+export interface ImportResult {
+  /** YAML text of a pricing table */
+  yaml: string;
+  warnings: string[];
+}
+
+/** Convert selected LiteLLM entries into a dated pricing table (YAML text, deterministic). */
+export function importFromLiteLLM(file: LiteLLMFile, models: { name: string; key: string; entry: LiteLLMEntry }[], version: string, fileLabel: string): ImportResult {
+  const warnings: string[] = [];
+  const q = (s: string): string => JSON.stringify(s);
+  const lines = [
+    '# llmcost pricing table. Prices: USD per 1M tokens, decimal strings.',
+    `# Imported from LiteLLM ${fileLabel} by \`llmcost pricing import --from litellm\`.`,
+    '# LiteLLM is a secondary source: check every figure against the provider page in `source`',
+    '# before relying on it (docs/pricing-sources.md), and add aliases (dated snapshot ids) by hand.',
+    `version: ${q(version)}`,
+    `effective: ${q(version)}`,
+    'currency: USD',
+    'models:',
+  ];
+  for (const { name, key, entry } of models) {
+    const rounded: string[] = [];
+    const f = theirFields(entry, rounded);
+    for (const r of rounded) warnings.push(`${name}: ${r} has more than 12 decimals per 1M tokens; rounded to ${'12'} decimals`);
+    const prov = PROVIDERS[String(entry.litellm_provider ?? '')];
+    const provider = prov?.provider ?? String(entry.litellm_provider ?? 'unknown');
+    const src = typeof entry.source === 'string' && /^https?:\/\//.test(entry.source) ? entry.source : (prov?.source ?? 'https://github.com/BerriAI/litellm/blob/main/model_prices_and_context_window.json');
+    if (f.input === undefined || f.output === undefined) {
+      warnings.push(`${name}: LiteLLM entry '${key}' has no input/output token price; skipped`);
+      continue;
+    }
+    const out: string[] = [`  ${name}:`, `    # LiteLLM key: ${key}`, `    provider: ${provider}`, `    source: ${src}`, `    checked: ${q(version)}`, `    input: ${q(f.input)}`, `    output: ${q(f.output)}`];
+    if (f.context_window) out.push(`    context_window: ${f.context_window}`);
+    const explicit = f['cache.write_5m'] !== undefined;
+    if (f['cache.read'] !== undefined) {
+      let min = f['cache.min_tokens'];
+      if (!min) {
+        min = provider === 'google' ? '2048' : '1024';
+        warnings.push(`${name}: no prompt_cache_min_tokens in LiteLLM; cache.min_tokens set to ${min} (check the provider's caching docs)`);
+      }
+      out.push('    cache:', `      style: ${explicit ? 'explicit' : 'automatic'}`, `      read: ${q(f['cache.read'])}`);
+      if (explicit) out.push(`      write_5m: ${q(f['cache.write_5m']!)}`);
+      if (explicit && f['cache.write_1h'] !== undefined) out.push(`      write_1h: ${q(f['cache.write_1h'])}`);
+      out.push(`      min_tokens: ${min}`);
+      if (!explicit && provider === 'openai') out.push('      increment: 128');
+    } else if (f['cache.write_5m'] !== undefined) {
+      warnings.push(`${name}: cache write price without a cache read price; cache omitted`);
+    }
+    for (const tier of ['batch', 'flex', 'priority'] as const) {
+      const i = f[`${tier}.input`];
+      const o = f[`${tier}.output`];
+      if (i === undefined && o === undefined) continue;
+      if (i === undefined || o === undefined) {
+        warnings.push(`${name}: LiteLLM gives only the ${i === undefined ? 'output' : 'input'} price of the ${tier} tier; tier omitted`);
+        continue;
+      }
+      out.push(`    ${tier}:`, `      input: ${q(i)}`, `      output: ${q(o)}`);
+      const cr = f[`${tier}.cache.read`];
+      if (cr !== undefined && f['cache.read'] !== undefined) out.push(`      cache_read: ${q(cr)}`);
+    }
+    if (provider === 'anthropic' && f['batch.input'] === undefined) warnings.push(`${name}: LiteLLM lists no batch prices; add \`batch: { discount: "0.5" }\` if the provider offers its 50% batch discount`);
+    if (f['long_context.threshold'] && f['long_context.input'] && f['long_context.output']) {
+      out.push('    long_context:', `      threshold: ${f['long_context.threshold']}`, `      input: ${q(f['long_context.input'])}`, `      output: ${q(f['long_context.output'])}`);
+      const lr = f['long_context.cache.read'];
+      const lw = explicit ? f['long_context.cache.write_5m'] : undefined;
+      if ((lr !== undefined || lw !== undefined) && f['cache.read'] !== undefined) {
+        out.push('      cache:');
+        if (lr !== undefined) out.push(`        read: ${q(lr)}`);
+        if (lw !== undefined) out.push(`        write_5m: ${q(lw)}`);
+      }
+    }
+    lines.push(...out);
+  }
+  return { yaml: `${lines.join('\n')}\n`, warnings };
+}

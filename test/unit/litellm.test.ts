@@ -1,0 +1,125 @@
+// LiteLLM import/check. The fixture test/fixtures/pricing/litellm-sample.json copies real entries
+// field for field from BerriAI/litellm model_prices_and_context_window.json (claude-sonnet-4-20250514,
+// gpt-5-mini, gpt-5-nano, databricks/databricks-claude-sonnet-4-5 as stored at commit 00035b69);
+// gpt-4o and gemini/gemini-2.5-pro are written with the same field names (batches/priority/above_200k).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { checkAgainstLiteLLM, findEntry, importFromLiteLLM, type LiteLLMFile, perTokenToPerM, theirFields } from '../../src/pricing/litellm.js';
+import { parsePricingText } from '../../src/pricing/load.js';
+
+const FILE = JSON.parse(readFileSync('test/fixtures/pricing/litellm-sample.json', 'utf8')) as LiteLLMFile;
+
+describe('per-token float -> USD per 1M, exact', () => {
+  it('uses the shortest decimal form, never float multiplication', () => {
+    // why multiplication is banned: 4.5e-7 * 1e6 = 0.44999999999999996, 2.5e-8 * 1e6 = 0.024999999999999998
+    expect(4.5e-7 * 1e6).not.toBe(0.45);
+    expect(perTokenToPerM(4.5e-7)!.value).toBe('0.45');
+    expect(perTokenToPerM(2.5e-8)!.value).toBe('0.025');
+    expect(perTokenToPerM(6.05e-8)!.value).toBe('0.0605'); // float product: 0.060500000000000005
+    expect(perTokenToPerM(3e-6)).toEqual({ value: '3.00', rounded: false });
+    expect(perTokenToPerM(2.25e-5)!.value).toBe('22.50');
+    expect(perTokenToPerM(1.25e-8)!.value).toBe('0.0125'); // "1.25e-8": 1.25e-8 * 1e6
+    expect(perTokenToPerM(5e-9)!.value).toBe('0.005');
+    expect(perTokenToPerM(1.875e-5)!.value).toBe('18.75');
+    expect(perTokenToPerM(0)!.value).toBe('0.00');
+    expect(perTokenToPerM(0.0032)!.value).toBe('3200.00');
+    expect(perTokenToPerM(-1)).toBeNull();
+  });
+  it('rounds half-up to 12 decimals when a float carries more (flagged)', () => {
+    // 2.9999900000000002e-06 per token = 2.9999900000000002 per 1M -> 2.999990000000 (13th digit 0)
+    expect(perTokenToPerM(2.9999900000000002e-6)).toEqual({ value: '2.99999', rounded: true });
+    // 1.5000020000000002e-05 -> 15.0000200000000002 -> 15.00002
+    expect(perTokenToPerM(1.5000020000000002e-5)).toEqual({ value: '15.00002', rounded: true });
+  });
+});
+
+describe('LiteLLM fields', () => {
+  it('finds entries by key or provider prefix', () => {
+    expect(findEntry(FILE, 'gemini-2.5-pro')?.key).toBe('gemini/gemini-2.5-pro');
+    expect(findEntry(FILE, 'sample_spec')).toBeUndefined();
+  });
+  it('maps cache, 1h write, the >200K band and tiers to our field names', () => {
+    expect(theirFields(FILE['claude-sonnet-4-20250514']!)).toEqual({
+      input: '3.00',
+      output: '15.00',
+      'cache.read': '0.30',
+      'cache.write_5m': '3.75',
+      'cache.write_1h': '6.00',
+      'long_context.threshold': '200000',
+      'long_context.input': '6.00',
+      'long_context.output': '22.50',
+      'long_context.cache.read': '0.60',
+      'long_context.cache.write_5m': '7.50',
+      context_window: '1000000',
+      'cache.min_tokens': '1024',
+    });
+    expect(theirFields(FILE['gpt-4o']!)).toMatchObject({ 'batch.input': '1.25', 'batch.output': '5.00', 'priority.cache.read': '2.125' });
+  });
+});
+
+describe('import', () => {
+  const picked = ['claude-sonnet-4-20250514', 'gpt-4o', 'gpt-5-nano', 'gemini-2.5-pro'].map((k) => ({ name: k.replace(/-20250514$/, ''), ...findEntry(FILE, k)! }));
+  const r = importFromLiteLLM(FILE, picked, '2026-12-01', 'litellm-sample.json');
+  it('produces a table that passes validation, with the prices in the file', () => {
+    const t = parsePricingText(r.yaml, '2026-12-01.yaml');
+    expect(t.errors).toEqual([]);
+    const b = t.book!;
+    expect(b.version).toBe('2026-12-01');
+    const s4 = b.resolve('claude-sonnet-4');
+    expect(s4.cache).toMatchObject({ style: 'explicit', minTokens: 1024, has1h: true });
+    expect(s4.longContextThreshold).toBe(200000);
+    expect(b.price(s4, 'standard', 'long', 'cacheWrite5m')).toBe(7_500_000_000_000n); // $7.50 in pico-USD per 1M
+    expect(b.price(b.resolve('gpt-4o'), 'batch', 'base', 'output')).toBe(5_000_000_000_000n);
+    expect(b.resolve('gpt-4o').cache).toMatchObject({ style: 'automatic', increment: 128 });
+  });
+  it('says what LiteLLM does not: a partial tier is dropped, defaults are named', () => {
+    expect(r.warnings).toContain('gpt-5-nano: LiteLLM gives only the input price of the priority tier; tier omitted');
+    expect(r.warnings.some((w) => w.startsWith('gpt-4o: no prompt_cache_min_tokens'))).toBe(true);
+    expect(r.warnings.some((w) => w.startsWith('claude-sonnet-4: LiteLLM lists no batch prices'))).toBe(true);
+  });
+});
+
+describe('check', () => {
+  it('lists every disagreement with ours and theirs', () => {
+    const table = `version: "2099-01-01"\neffective: "2099-01-01"\ncurrency: USD\nmodels:
+  gpt-4o:
+    provider: openai
+    source: https://example.com
+    checked: "2099-01-01"
+    input: "2.50"
+    output: "12.00"
+    context_window: 128000
+    cache: { style: automatic, read: "1.25", min_tokens: 1024, increment: 128 }
+    batch: { discount: "0.5" }
+  claude-sonnet-4:
+    provider: anthropic
+    source: https://example.com
+    checked: "2099-01-01"
+    input: "3.00"
+    output: "15.00"
+    context_window: 200000
+    aliases: [claude-sonnet-4-20250514]
+    cache: { style: explicit, read: "0.30", write_5m: "3.75", write_1h: "6.00", min_tokens: 1024 }
+  not-there:
+    provider: x
+    source: https://example.com
+    checked: "2099-01-01"
+    input: "1"
+    output: "1"
+`;
+    const book = parsePricingText(table, 't.yaml').book!;
+    const r = checkAgainstLiteLLM(book, FILE, 'litellm-sample.json');
+    expect(r.notFound).toEqual(['not-there']);
+    expect(r.compared).toBe(2);
+    const row = (model: string, field: string) => r.disagreements.find((d) => d.model === model && d.field === field);
+    expect(row('gpt-4o', 'output')).toMatchObject({ ours: '12.00', theirs: '10.00', kind: 'differs' });
+    // batch discount 0.5 of our $12 output = $6.00 vs LiteLLM's output_cost_per_token_batches $5.00
+    expect(row('gpt-4o', 'batch.output')).toMatchObject({ ours: '6.00', theirs: '5.00', kind: 'differs' });
+    expect(row('gpt-4o', 'batch.input')).toBeUndefined(); // 1.25 both
+    expect(row('gpt-4o', 'priority.input')).toMatchObject({ ours: null, theirs: '4.25', kind: 'only-theirs' });
+    // found through the alias; the whole >200K band is missing from ours
+    expect(row('claude-sonnet-4', 'long_context.input')).toMatchObject({ key: 'claude-sonnet-4-20250514', ours: null, theirs: '6.00' });
+    expect(row('claude-sonnet-4', 'context_window')).toMatchObject({ ours: '200000', theirs: '1000000', kind: 'differs' });
+    expect(row('claude-sonnet-4', 'input')).toBeUndefined();
+  });
+});
