@@ -8,7 +8,6 @@ import { Ledger } from '../engine/ledger.js';
 import { priceCells } from '../engine/price.js';
 import { runSimulation } from '../engine/replay.js';
 import type { SimRequest } from '../engine/request.js';
-import { attoToUsd } from '../pricing/money.js';
 import type { PriceBook } from '../pricing/pricebook.js';
 import { buildReport } from '../report/model.js';
 import { render, RENDERERS } from '../report/render.js';
@@ -47,8 +46,9 @@ class Slice {
     this.requests++;
     this.ledger.add(r);
   }
-  costUsd(book: PriceBook): number {
-    return attoToUsd(priceCells(this.ledger.cells, this.ledger.thresholds, book).total);
+  /** exact USD (unrounded) */
+  exactUsd(book: PriceBook): number {
+    return Number(priceCells(this.ledger.cells, this.ledger.thresholds, book).total) / 1e18;
   }
 }
 
@@ -147,7 +147,9 @@ seconds/milliseconds. Rejected rows are counted and reported (see docs/logs.md).
       warnings: [...(stats.rejected ? [rejectSummary(stats)] : []), ...stats.warnings],
       version: app.version,
     });
-    report.extras = { replay: replayExtras(stats, report.baseline.cost, successes, { retries, failed, wasted }, book) };
+    // exact total (the report's money is rounded to 1e-6): ratios are taken from exact figures
+    const exactUsd = Number(priceCells(run.taps[0]!.cells, run.thresholds, book).total) / 1e18;
+    report.extras = { replay: replayExtras(stats, exactUsd, successes, { retries, failed, wasted }, book) };
     emit(app.io, render(report, format, { color: colorEnabled(app.io), width: app.io.stdout.columns ?? 100 }), o.out);
   });
 }
@@ -171,14 +173,15 @@ export function rejectSummary(s: LogStats): string {
 /** replay-specific figures, already computed (renderers only format them). */
 export function replayExtras(
   s: LogStats,
+  /** exact computed total, USD */
   totalUsd: number,
   successes: number,
   slices: { retries: Slice; failed: Slice; wasted: Slice },
   book: PriceBook,
 ): Record<string, unknown> {
-  const retriesUsd = slices.retries.costUsd(book);
-  const failedUsd = slices.failed.costUsd(book);
-  const wastedUsd = slices.wasted.costUsd(book);
+  const retriesUsd = slices.retries.exactUsd(book);
+  const failedUsd = slices.failed.exactUsd(book);
+  const wastedUsd = slices.wasted.exactUsd(book);
   const out: Record<string, unknown> = {
     log: { format: `${s.format}${s.gzip ? ' (gzip)' : ''}`, preset: s.preset, read: s.read, priced: s.priced, rejected: s.rejected, outOfOrder: s.outOfOrder, tokenizedTexts: s.tokenizedTexts ?? 0 },
     outcomes: {
@@ -186,12 +189,12 @@ export function replayExtras(
       successful: successes,
       costPerSuccessUsd: successes > 0 ? round6(totalUsd / successes) : null,
       retryRequests: slices.retries.requests,
-      retriesCostUsd: retriesUsd,
+      retriesCostUsd: round6(retriesUsd),
       retriesSharePct: pct(retriesUsd, totalUsd),
       failedRequests: slices.failed.requests,
-      failedCostUsd: failedUsd,
+      failedCostUsd: round6(failedUsd),
       failedSharePct: pct(failedUsd, totalUsd),
-      retriesOrFailedCostUsd: wastedUsd,
+      retriesOrFailedCostUsd: round6(wastedUsd),
       retriesOrFailedSharePct: pct(wastedUsd, totalUsd),
     },
   };
@@ -201,7 +204,7 @@ export function replayExtras(
       rowsWithCost: s.costRows ?? 0,
       rowsPriced: s.priced,
       billedUsd: billed,
-      computedUsd: totalUsd,
+      computedUsd: round6(totalUsd),
       differenceUsd: round6(totalUsd - billed),
       differencePct: pct(totalUsd - billed, billed),
       note: (s.costRows ?? 0) < s.priced ? 'some priced rows have no cost_usd: the billed sum covers fewer rows than the computed cost' : 'difference = computed - billed; positive means llmcost prices higher than the log',

@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { expectUserError, runCli } from '../helpers/cli.js';
+
+const FIX = join(import.meta.dirname, '../fixtures/logs');
+const PRICING = ['--pricing', '2026-11-01'];
+
+async function replayJson(args: string[], opts: { stdin?: string } = {}) {
+  const r = await runCli(['replay', ...args, ...PRICING, '--format', 'json'], { cwd: FIX, ...opts });
+  if (r.code !== 0) throw new Error(`exit ${r.code}: ${r.stderr}`);
+  return { report: JSON.parse(r.stdout), stderr: r.stderr };
+}
+
+describe('llmcost replay', () => {
+  it('prices a canonical log exactly, honouring the cached tokens it reports', async () => {
+    const { report } = await replayJson(['canonical.csv', '--by', 'tenant,feature']);
+    // claude-sonnet-4-6 $3 in / $15 out / $0.30 cache read / $3.75 5m write; gpt-4o-mini $0.15 / $0.60 / $0.075
+    // a1: 2,000 plain x 3 + 8,000 write x 3.75 + 500 out x 15 = 6,000 + 30,000 + 7,500 = 43,500 -> $0.0435
+    // a2: 2,000 x 3 + 8,000 read x 0.30 = 6,000 + 2,400 = 8,400 -> $0.0084 (status error)
+    // a3: 6,000 + 2,400 + 400 x 15 = 14,400 -> $0.0144 (retry of a2)
+    // b1: 1,024 x 0.15 + 1,024 x 0.075 + 100 x 0.60 = 153.6 + 76.8 + 60 = 290.4 -> $0.0002904
+    // total = 0.0435 + 0.0084 + 0.0144 + 0.0002904 = 0.0665904 -> 0.06659 (report money is rounded to 1e-6)
+    expect(report.command).toBe('replay');
+    expect(report.baseline.cost).toBe(0.06659);
+    expect(report.final.cost).toBe(0.06659);
+    expect(report.rows).toEqual({ read: 4, priced: 4, rejected: 0 });
+    expect(report.period.startMs).toBe(Date.UTC(2026, 10, 2, 10));
+    // tenant acme = a1 + a2 = 0.0519; globex = a3 + b1 = 0.0146904 -> 0.01469
+    expect(report.by.tenant.map((b: { key: string; cost: number }) => [b.key, b.cost])).toEqual([
+      ['acme', 0.0519],
+      ['globex', 0.01469],
+    ]);
+    const o = report.extras.replay.outcomes;
+    // 3 ok requests: 0.0665904 / 3 = 0.0221968 -> 0.022197
+    expect(o).toMatchObject({ requests: 4, successful: 3, costPerSuccessUsd: 0.022197 });
+    // retries: a3 = 0.0144; failed: a2 = 0.0084; either: 0.0228 = 34.23918...% of 0.0665904
+    expect(o).toMatchObject({ retryRequests: 1, retriesCostUsd: 0.0144, failedRequests: 1, failedCostUsd: 0.0084, retriesOrFailedCostUsd: 0.0228 });
+    expect(o.retriesOrFailedSharePct).toBe(34.2392);
+  });
+
+  it('reconciles against cost_usd: billed vs computed, difference and %', async () => {
+    const { report } = await replayJson(['canonical.csv']);
+    // billed = 0.0435 + 0.0084 + 0.0144 + 0.001 = 0.0673; computed 0.0665904
+    // difference = 0.0665904 - 0.0673 = -0.0007096 -> -0.00071 (1e-6); % from the exact figures:
+    // -0.0007096 / 0.0673 x 100 = -1.05438... -> -1.0544
+    expect(report.extras.replay.reconciliation).toMatchObject({ rowsWithCost: 4, billedUsd: 0.0673, computedUsd: 0.06659, differenceUsd: -0.00071, differencePct: -1.0544 });
+  });
+
+  it('prices an OpenAI batch output at batch prices; the failed line is a counted reject', async () => {
+    const { report, stderr } = await replayJson(['openai-batch.jsonl', '--preset', 'openai-batch']);
+    // gpt-4o-mini batch: input $0.075, output $0.30; cached batch input = $0.075 x (0.075/0.15) = $0.0375
+    // 896 plain x 0.075 + 1,152 cached x 0.0375 + 100 x 0.30 = 67.2 + 43.2 + 30 = 140.4 -> $0.0001404 -> 0.00014 (1e-6)
+    expect(report.baseline.cost).toBe(0.00014);
+    expect(report.baseline.breakdown.cacheRead).toBe(0.000043); // 1,152 x 0.0375 = 43.2 -> 0.0000432
+    expect(report.rows).toEqual({ read: 2, priced: 1, rejected: 1 });
+    expect(report.extras.replay.rejects.byReason).toEqual([{ reason: 'batch request failed', rows: 1 }]);
+    expect(stderr).toContain('warning[LOG_ROW]');
+    expect(stderr).toContain('openai-batch.jsonl:2');
+  });
+
+  it('reads stdin and shows the extras in the table', async () => {
+    const r = await runCli(['replay', '-', ...PRICING], { cwd: FIX, stdin: readFileSync(join(FIX, 'canonical.csv'), 'utf8') });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('$0.0666');
+    expect(r.stdout).toMatch(/reconciliation/);
+    expect(r.stdout).toMatch(/costPerSuccessUsd/);
+  });
+
+  it('--strict: exit 2 at the first rejected row, with file:line and a hint', async () => {
+    const r = await runCli(['replay', 'rejects.csv', '--strict', ...PRICING], { cwd: FIX });
+    expectUserError(r, 'rejects.csv:3');
+    expect(r.stdout).toBe('');
+  });
+
+  it('bad usage is exit 2 with a hint: unknown preset, missing --model, header, unknown --model', async () => {
+    expectUserError(await runCli(['replay', 'canonical.csv', '--preset', 'litelm', ...PRICING], { cwd: FIX }), /did you mean 'litellm'/);
+    expectUserError(await runCli(['replay', 'azure.csv', '--preset', 'azure', ...PRICING], { cwd: FIX }), '--model');
+    expectUserError(await runCli(['replay', 'azure.csv', ...PRICING], { cwd: FIX }), /azure\.csv:1.*missing required columns/);
+    expectUserError(await runCli(['replay', 'azure.csv', '--preset', 'azure', '--model', 'gpt-4oo', ...PRICING], { cwd: FIX }), /gpt-4oo/);
+    expectUserError(await runCli(['replay', 'missing.csv', ...PRICING], { cwd: FIX }), 'missing.csv');
+  });
+
+  it('a JSONL log whose rows all lack a required field is a header-like error naming the fields found', async () => {
+    const r = await runCli(['replay', 'helicone.jsonl', ...PRICING], { cwd: FIX });
+    expectUserError(r, /no row has|fields found/);
+    expect(r.stderr).toContain('--preset helicone');
+  });
+
+  it('--help has an example', async () => {
+    const r = await runCli(['replay', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Examples:');
+    expect(r.stdout).toContain('--preset mooncake');
+  });
+});
