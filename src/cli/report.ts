@@ -56,6 +56,86 @@ function lineCol(text: string, offset: number): { line: number; col: number } {
   return { line, col: offset - before.lastIndexOf('\n') };
 }
 
+/** Offset of the first character where `text` stops being JSON (JSON.parse's messages vary by Node version). */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const ws = (): void => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const lit = (w: string): void => {
+    if (text.startsWith(w, i)) i += w.length;
+    else fail();
+  };
+  const str = (): void => {
+    if (text[i] !== '"') fail();
+    i++;
+    for (;;) {
+      if (i >= text.length) fail();
+      const c = text.charCodeAt(i);
+      if (c === 0x22) break;
+      if (c < 0x20) fail();
+      if (c === 0x5c) {
+        i++;
+        if (text[i] === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail();
+          i += 4;
+        } else if (!'"\\/bfnrt'.includes(text[i] ?? 'x')) fail();
+      }
+      i++;
+    }
+    i++;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') return void i++;
+      for (;;) {
+        ws();
+        str();
+        ws();
+        lit(':');
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === '}') return void i++;
+        else fail();
+      }
+    } else if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === ']') return void i++;
+        else fail();
+      }
+    } else if (c === '"') str();
+    else if (c === 't') lit('true');
+    else if (c === 'f') lit('false');
+    else if (c === 'n') lit('null');
+    else {
+      const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+      if (!m) fail();
+      i += m![0].length;
+    }
+  };
+  try {
+    value();
+    ws();
+    return i < text.length ? i : text.length;
+  } catch (at) {
+    return typeof at === 'number' ? Math.min(at, text.length) : 0;
+  }
+}
+
 /** Parse and validate a saved report's text; throws a UserError naming file:line:column and a fix. */
 export function parseSavedReport(text: string, file: string): Report {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -64,11 +144,11 @@ export function parseSavedReport(text: string, file: string): Report {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
-    const m = /at position (\d+)/.exec(msg);
-    const pos = m ? lineCol(text, Number(m[1])) : /end of JSON input/.test(msg) ? lineCol(text, text.length) : undefined;
-    throw userError('REPORT_INPUT', `not valid JSON: ${msg.replace(/ in JSON at position \d+.*$/, '')}`, {
-      where: pos ? location(file, pos.line, pos.col) : file,
+    const at = jsonErrorOffset(text);
+    const pos = lineCol(text, at);
+    const what = at >= text.length ? 'unexpected end of file' : `unexpected ${JSON.stringify(text.slice(at, at + 1))}`;
+    throw userError('REPORT_INPUT', `not valid JSON: ${what}`, {
+      where: location(file, pos.line, pos.col),
       hint: /^\s*[<{[]/.test(text) ? 'the file is truncated or was edited by hand; re-save it with --format json' : `this does not look like a JSON report; ${SAVE_HINT}`,
     });
   }
@@ -84,14 +164,18 @@ export function parseSavedReport(text: string, file: string): Report {
     });
   }
   const r = reportSchema.safeParse(data);
-  if (r.success) return r.data as unknown as Report;
+  // the original object, not zod's copy: keeps the key order, so json -> json is byte-identical
+  if (r.success) return data as Report;
   const diags: Diagnostic[] = r.error.issues.slice(0, 10).map((issue) => {
     const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
     const dotted = path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '') || '(top level)';
+    let v: unknown = data;
+    for (const p of path) v = v && typeof v === 'object' ? (v as Record<string | number, unknown>)[p as string | number] : undefined;
+    const parent = path.length > 1 ? dotted.slice(0, dotted.length - String(path[path.length - 1]).length - 1) : '(top level)';
     return {
       code: 'REPORT_INPUT',
       severity: 'error',
-      message: `${dotted}: ${issue.message}`,
+      message: v === undefined && issue.code === 'invalid_type' ? `missing key '${String(path[path.length - 1])}' in ${parent}` : `${dotted}: ${issue.message}`,
       where: locate(text, file, path),
       hint: 'the report was edited or written by another tool; re-save it with --format json',
     };

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { runSimulation } from '../../src/engine/replay.js';
 import type { SimRequest } from '../../src/engine/request.js';
 import { parsePricingText } from '../../src/pricing/load.js';
-import { buildReport, type Report } from '../../src/report/model.js';
+import { buildReport, type Report, type StageFigures } from '../../src/report/model.js';
 import type { Strategy } from '../../src/strategies/types.js';
 
 export const TOOL_VERSION = '0.0.0-golden';
@@ -110,3 +110,43 @@ export async function bareReport(): Promise<Report> {
   const run = await runSimulation({ source: [requests().slice(0, 3)], stages: [], book: b, seed: 1 });
   return buildReport({ command: 'replay', scenario: 'bare.csv', seed: 1, run, book: b, labels: [], version: TOOL_VERSION });
 }
+
+// A hand-written report with round numbers, for tests that check figures by hand.
+function stage(cost: number, parts: Partial<StageFigures['breakdown']> = {}): StageFigures {
+  return {
+    cost,
+    breakdown: { input: 0, cacheRead: 0, cacheWrite: 0, output: 0, storage: 0, fixed: 0, ...parts },
+    tokens: { input: 0, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0, output: 0 },
+    calls: 1,
+    successes: 1,
+    successRate: 1,
+    costPerSuccess: cost,
+  };
+}
+
+export function handReport(): Report {
+  // baseline 10 -> cache 4 (saves 6) -> cascade 5 (adds 1) -> final 5
+  return {
+    schema: 'llmcost.report/v1',
+    tool: { name: 'llmcost', version: 'x' },
+    command: 'simulate',
+    scenario: 's',
+    pricing: { version: 'v', effective: 'e' },
+    seed: 1,
+    requests: 1,
+    rows: { read: 1, priced: 1, rejected: 0 },
+    period: { startMs: null, endMs: null, days: 1 },
+    baseline: stage(10, { input: 8, output: 2 }),
+    steps: [
+      { ...stage(4, { input: 1, cacheRead: 1, output: 2 }), strategy: 'prompt-cache', label: 'cache', saving: 6, savingPct: 60 },
+      { ...stage(5, { input: 2, cacheRead: 1, output: 2 }), strategy: 'cascade', label: 'cascade', saving: -1, savingPct: -10 },
+    ],
+    final: { ...stage(5, { input: 2, cacheRead: 1, output: 2 }), saving: 5, savingPct: 50 },
+    fixed: [],
+    models: [{ model: 'a', baselineCost: 10, finalCost: 4 }, { model: 'b', baselineCost: 0, finalCost: 1 }],
+    by: { tenant: Array.from({ length: 12 }, (_, i) => ({ key: `t${i}`, cost: 12 - i, baselineCost: 24 - 2 * i, requests: 1 })) },
+    checks: [],
+    warnings: [],
+  };
+}
+

@@ -1,0 +1,98 @@
+// Renderer safety and behaviour: CSV injection and quoting, Markdown escaping, terminal colour,
+// and the HTML's self-containment (no URL in src/href, no script, user text escaped).
+import { describe, expect, it } from 'vitest';
+import { render } from '../../src/report/render.js';
+import { csvCell } from '../../src/report/renderers/csv.js';
+import { mdEscape } from '../../src/report/renderers/markdown.js';
+import { fullReport, handReport } from '../golden/fixture.js';
+
+describe('csv', () => {
+  it('neutralises formula cells with a leading apostrophe, but not numbers', () => {
+    expect(csvCell('=SUM(A1:A9)')).toBe("'=SUM(A1:A9)");
+    expect(csvCell('+1')).toBe("'+1");
+    expect(csvCell('-5')).toBe("'-5"); // a string that looks negative is still text
+    expect(csvCell('@cmd')).toBe("'@cmd");
+    expect(csvCell('\tx')).toBe("'\tx");
+    expect(csvCell('\rx')).toBe('"\'\rx"'); // apostrophe, then quoted because of the CR
+    expect(csvCell(-0.00145)).toBe('-0.00145');
+    expect(csvCell(1e-7)).toBe('0.0000001');
+    expect(csvCell(null)).toBe('');
+  });
+  it('quotes per RFC 4180: commas, quotes and newlines; quotes doubled', () => {
+    expect(csvCell('a,b')).toBe('"a,b"');
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+    expect(csvCell('two\nlines')).toBe('"two\nlines"');
+    expect(csvCell('plain')).toBe('plain');
+  });
+  it('writes one row per stage with the documented columns', () => {
+    const lines = render(handReport(), 'csv', { color: false }).split('\n');
+    expect(lines[0]).toBe('stage,strategy,label,cost,saving,savingPct,input,cacheRead,cacheWrite,output,storage,fixed,calls,successes,successRate,costPerSuccess,standaloneCost,standaloneSaving,standaloneSavingPct');
+    expect(lines[1]).toBe('baseline,,baseline,10,0,0,8,0,0,2,0,0,1,1,1,10,,,');
+    expect(lines[3]).toBe('2,cascade,cascade,5,-1,-10,2,1,0,2,0,0,1,1,1,5,,,'); // a cost increase: negative saving as a number
+    expect(lines[4]).toBe('final,,final,5,5,50,2,1,0,2,0,0,1,1,1,5,,,');
+    expect(lines[5]).toBe('');
+  });
+});
+
+describe('markdown', () => {
+  it('escapes pipes, HTML and emphasis in user text', () => {
+    expect(mdEscape('a|b <script> *x* _y_')).toBe('a\\|b &lt;script&gt; \\*x\\* \\_y\\_');
+    expect(mdEscape('line1\nline2')).toBe('line1 line2');
+  });
+  it('keeps every table row at the same number of cells (no pipe breaks a row)', async () => {
+    const md = render(await fullReport(), 'md', { color: false });
+    const tables = md.split(/\n\n/).filter((b) => b.startsWith('|'));
+    expect(tables.length).toBeGreaterThan(3);
+    for (const t of tables) {
+      const counts = t.split('\n').map((row) => row.replace(/\\\|/g, '').split('|').length);
+      expect(new Set(counts).size, t).toBe(1);
+    }
+  });
+});
+
+describe('terminal table', () => {
+  it('has no ANSI codes without colour and some with it', async () => {
+    const r = await fullReport();
+    expect(render(r, 'table', { color: false })).not.toMatch(/\u001b\[/);
+    expect(render(r, 'table', { color: true })).toMatch(/\u001b\[32m/);
+  });
+  it('turns control characters in user text into spaces (no terminal escapes from data)', () => {
+    const r = { ...handReport(), scenario: 'evil\u001b[2Jname\nnext' };
+    const out = render(r, 'table', { color: false });
+    expect(out).not.toMatch(/\u001b/);
+    expect(out.split('\n')[0]).toContain('evil [2Jname next');
+  });
+  it('draws the waterfall bars from the model fractions (24 cells: 10 -> 4 -> 5)', () => {
+    const out = render(handReport(), 'table', { color: false });
+    expect(out).toContain('│ ████████████████████████ │'); // baseline 1.0 x 24
+    expect(out).toContain('│ ██████████░░░░░░░░░░░░░░ │'); // 0.4 x 24 = 9.6 -> 10 solid, 24 - 10 = 14 saved
+    expect(out).toContain('│ ██████████▓▓             │'); // from 10 cells up to 0.5 x 24 = 12
+  });
+  it('shows "… and K more" after the top 10', () => {
+    expect(render(handReport(), 'table', { color: false })).toContain('… and 2 more');
+  });
+});
+
+describe('html', () => {
+  it('contains no http(s) URL in any src or href attribute, and nothing that loads', async () => {
+    const html = render(await fullReport(), 'html', { color: false });
+    const attrs = [...html.matchAll(/\b(?:src|href|xlink:href|action|poster|data)\s*=\s*["']?([^"'\s>]*)/gi)].map((m) => m[1]);
+    for (const a of attrs) expect(a).not.toMatch(/^(https?:)?\/\//i);
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/<link\b/i);
+    expect(html).not.toMatch(/@import|url\(/i);
+    expect(html).not.toMatch(/<(img|iframe|object|embed)\b/i);
+  });
+  it('escapes user text (scenario name with <script>, a warning with markup)', async () => {
+    const html = render(await fullReport(), 'html', { color: false });
+    expect(html).toContain('support &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; | bot');
+    expect(html).toContain('model &quot;big&quot; has &lt;no&gt; batch tier');
+    expect(html).not.toContain('<no>');
+    expect(html).toContain('=HYPERLINK(&quot;http://evil.example&quot;)'); // a URL in the data stays text
+  });
+  it('draws one waterfall bar per stage plus baseline and final', async () => {
+    const html = render(await fullReport(), 'html', { color: false });
+    expect(html.match(/class="bar bar-step"/g)).toHaveLength(4);
+    expect(html.match(/class="bar bar-(baseline|final)"/g)).toHaveLength(2);
+  });
+});
