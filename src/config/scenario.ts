@@ -7,8 +7,10 @@ import { readText } from '../pricing/load.js';
 import { STRATEGIES, strategyNames } from '../strategies/registry.js';
 import type { Strategy } from '../strategies/types.js';
 import { type Profile, profileProblems } from '../traffic/profile.js';
+import { parse as parseYamlValue } from 'yaml';
+import { DIST_KEYS, distObjectSchema } from '../traffic/distributions.js';
 import { formatPath, knownKeysAt, locate, type Loaded, parseYaml } from './yaml.js';
-import { type ScenarioFile, scenarioSchema } from './scenario-schema.js';
+import { type ScenarioFile, scenarioSchema, type StrategyItem } from './scenario-schema.js';
 
 export interface ScenarioStage {
   use: string;
@@ -53,11 +55,12 @@ const abs = (dir: string, p: string): string => (isAbsolute(p) ? p : resolve(dir
 /** Parse and validate scenario text. `file` is shown in messages; `dir` resolves relative paths. */
 export function parseScenarioText(text: string, file: string, dir: string): Loaded<Scenario> {
   const { value, errors, warnings } = parseYaml(text, file, scenarioSchema);
-  if (!value) return { errors, warnings };
+  if (!value) {
+    hintInsideDistributions(errors);
+    errors.push(...rawStrategyErrors(text, file));
+    return { errors, warnings };
+  }
   const where = (path: readonly (string | number)[]): string => locate(text, file, path);
-  const err = (code: Diagnostic['code'], path: readonly (string | number)[], message: string, hint: string): void => {
-    errors.push({ code, severity: 'error', message, where: where(path), hint });
-  };
 
   if (value.traffic.profile) {
     for (const p of profileProblems(value.traffic.profile)) {
@@ -66,41 +69,7 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
     }
   }
 
-  const stages: ScenarioStage[] = [];
-  const labels = new Set<string>();
-  value.strategies.forEach((item, i) => {
-    const { use, label, ...options } = item;
-    const strategy = STRATEGIES.find((s) => s.name === use);
-    if (!strategy) {
-      err('UNKNOWN_STRATEGY', ['strategies', i, 'use'], `unknown strategy '${use}' in strategies[${i}]`, suggestionHint(use, strategyNames(), `known strategies: ${strategyNames().join(', ') || '(none registered)'}`));
-      return;
-    }
-    const parsed = strategy.options.safeParse(options);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const path = ['strategies', i, ...issue.path.map((p) => (typeof p === 'number' ? p : String(p)))];
-        if (issue.code === 'unrecognized_keys') {
-          const known = [...knownKeysAt(strategy.options, issue.path), 'use', 'label'];
-          for (const key of (issue as { keys: string[] }).keys) {
-            err('UNKNOWN_KEY', [...path, key], `unknown option '${key}' for strategy '${use}' in ${formatPath(path)}`, suggestionHint(key, known, `options of '${use}': ${known.join(', ')}`));
-          }
-          continue;
-        }
-        const input = (issue as { input?: unknown }).input;
-        const missing = issue.code === 'invalid_type' && input === undefined && issue.path.length > 0;
-        err('SCHEMA', missing ? path.slice(0, -1) : path, `strategy '${use}' ${formatPath(path)}: ${missing ? `missing required option '${String(issue.path[issue.path.length - 1])}'` : issue.message}`, `see \`llmcost schema scenario\` or docs/scenarios.md for the options of '${use}'`);
-      }
-      return;
-    }
-    const lab = label ?? use;
-    if (labels.has(lab)) {
-      err('SCHEMA', ['strategies', i], `two strategies are labelled '${lab}'`, 'give each repeated strategy its own `label:` so the waterfall rows can be told apart');
-      return;
-    }
-    labels.add(lab);
-    stages.push({ use, label: lab, strategy, options: parsed.data, index: i });
-  });
-
+  const stages = checkStrategies(value.strategies, where, errors);
   const budgets = value.budgets ?? {};
   const by = [...(value.report?.by ?? [])];
   if (errors.length) return { errors, warnings };
@@ -139,6 +108,81 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
     where,
   };
   return { value: scenario, errors, warnings };
+}
+
+/** Validate each strategy item with its strategy's own schema; errors name the owning strategy. */
+function checkStrategies(items: StrategyItem[], where: (path: readonly (string | number)[]) => string, errors: Diagnostic[]): ScenarioStage[] {
+  const stages: ScenarioStage[] = [];
+  const labels = new Set<string>();
+  items.forEach((item, i) => {
+    const { use, label, ...options } = item;
+    const strategy = STRATEGIES.find((s) => s.name === use);
+    if (!strategy) {
+      err(errors, where, 'UNKNOWN_STRATEGY', ['strategies', i, 'use'], `unknown strategy '${use}' in strategies[${i}]`, suggestionHint(use, strategyNames(), `known strategies: ${strategyNames().join(', ') || '(none registered)'}`));
+      return;
+    }
+    const parsed = strategy.options.safeParse(options);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const path = ['strategies', i, ...issue.path.map((p) => (typeof p === 'number' ? p : String(p)))];
+        if (issue.code === 'unrecognized_keys') {
+          const known = [...knownKeysAt(strategy.options, issue.path), 'use', 'label'];
+          for (const key of (issue as { keys: string[] }).keys) {
+            err(errors, where, 'UNKNOWN_KEY', [...path, key], `unknown option '${key}' for strategy '${use}' in ${formatPath(path)}`, suggestionHint(key, known, `options of '${use}': ${known.join(', ')}`));
+          }
+          continue;
+        }
+        const input = (issue as { input?: unknown }).input;
+        const missing = issue.code === 'invalid_type' && input === undefined && issue.path.length > 0;
+        err(errors, where, 'SCHEMA', missing ? path.slice(0, -1) : path, `strategy '${use}' ${formatPath(path)}: ${missing ? `missing required option '${String(issue.path[issue.path.length - 1])}'` : issue.message}`, `see \`llmcost schema scenario\` or docs/scenarios.md for the options of '${use}'`);
+      }
+      return;
+    }
+    const lab = label ?? use;
+    if (labels.has(lab)) {
+      err(errors, where, 'SCHEMA', ['strategies', i], `two strategies are labelled '${lab}'`, 'give each repeated strategy its own `label:` so the waterfall rows can be told apart');
+      return;
+    }
+    labels.add(lab);
+    stages.push({ use, label: lab, strategy, options: parsed.data, index: i });
+  });
+
+  return stages;
+}
+
+function err(errors: Diagnostic[], where: (path: readonly (string | number)[]) => string, code: Diagnostic['code'], path: readonly (string | number)[], message: string, hint: string): void {
+  errors.push({ code, severity: 'error', message, where: where(path), hint });
+}
+
+/**
+ * A distribution accepts a bare number, so its schema is a preprocess the generic did-you-mean
+ * cannot see through: add the hint here for unknown keys inside one.
+ */
+function hintInsideDistributions(errors: Diagnostic[]): void {
+  const re = new RegExp(`\\.(?:${DIST_KEYS.join('|')})((?:\\.[a-z_]+)*)$`);
+  for (const e of errors) {
+    if (e.code !== 'UNKNOWN_KEY' || e.hint !== 'remove it') continue;
+    const m = /^unknown key '([^']+)' in (.+)$/.exec(e.message);
+    const d = m ? re.exec(m[2]!) : null;
+    if (!m || !d) continue;
+    const known = knownKeysAt(distObjectSchema, d[1]!.split('.').filter(Boolean));
+    if (known.length) e.hint = suggestionHint(m[1]!, known, `allowed keys: ${known.join(', ')}`);
+  }
+}
+
+/** When the file fails its schema, still check the strategies list so every problem shows at once. */
+function rawStrategyErrors(text: string, file: string): Diagnostic[] {
+  let raw: unknown;
+  try {
+    raw = parseYamlValue(text);
+  } catch {
+    return [];
+  }
+  const items = raw && typeof raw === 'object' ? (raw as { strategies?: unknown }).strategies : undefined;
+  if (!Array.isArray(items) || !items.every((i) => i && typeof i === 'object' && !Array.isArray(i) && typeof (i as { use?: unknown }).use === 'string')) return [];
+  const errors: Diagnostic[] = [];
+  checkStrategies(items as StrategyItem[], (path) => locate(text, file, path), errors);
+  return errors;
 }
 
 /** Read and validate a scenario file or throw a UserError listing every problem. */

@@ -29,6 +29,10 @@ const distObject = z
 
 /** A distribution: a number (fixed) or one of {fixed}, {uniform}, {normal}, {lognormal}, {empirical}. */
 export const distSchema = z.preprocess((v) => (typeof v === 'number' ? { fixed: v } : v), distObject);
+/** the object form alone (the loader uses it for did-you-mean inside a distribution) */
+export const distObjectSchema = distObject;
+/** profile keys whose value is a distribution */
+export const DIST_KEYS = ['input_tokens', 'output_tokens', 'turns', 'think_time_s', 'retry_delay_s'] as const;
 export type Dist = z.infer<typeof distObject>;
 
 export interface Sampler {
