@@ -5,6 +5,8 @@
 //   keep_turns: N — keep the newest N turns; a turn is a user message and its answer, i.e. two
 //     history blocks. A request with history but no history blocks cannot be counted in turns and
 //     passes unchanged (one warning).
+//   step_turns: S (optional) — drop whole turns in multiples of S, so the kept window is stable
+//     for S turns in a row and conversation caching still hits between the steps.
 // inputTokens falls by the trimmed amount. The blocks after a dropped block change identity (keys
 // are cumulative), so their keys get a marker `~trim:<dropped tokens>`: conversation caching of a
 // sliding window breaks after the system prompt, which is what happens with real providers.
@@ -18,6 +20,8 @@ const options = z
   .strictObject({
     max_history_tokens: z.number().int().nonnegative().optional(),
     keep_turns: z.number().int().nonnegative().optional(),
+    /** cache-friendly: drop history in steps of this many turns, so the window moves every N turns */
+    step_turns: z.number().int().positive().optional(),
     /** quality factor of a trimmed request (multiplies its success probability) */
     quality: QualitySchema.optional(),
   })
@@ -31,29 +35,29 @@ export const BLOCKS_PER_TURN = 2;
  * Trim one request. `budget` is a token budget, or {turns} a turn budget. Returns the request
  * itself when nothing is trimmed, or undefined when turns cannot be counted (no history blocks).
  */
-export function trimRequest(r: SimRequest, budget: { tokens: number } | { turns: number }, quality?: number): SimRequest | undefined {
+export function trimRequest(r: SimRequest, budget: { tokens: number } | { turns: number }, quality?: number, stepBlocks = 1): SimRequest | undefined {
   if (r.historyTokens === 0) return r;
   const hist: number[] = [];
   r.prefix.forEach((b, i) => {
     if (b.kind === 'history') hist.push(i);
   });
-  const drop = new Set<number>();
-  let remaining = r.historyTokens;
+  // d = how many of the oldest history blocks go
+  let d = 0;
   if ('turns' in budget) {
     if (!hist.length) return undefined;
-    const keepBlocks = budget.turns * BLOCKS_PER_TURN;
-    for (let j = 0; j < hist.length - keepBlocks; j++) {
-      drop.add(hist[j]!);
-      remaining -= r.prefix[hist[j]!]!.tokens;
-    }
+    d = Math.max(0, hist.length - budget.turns * BLOCKS_PER_TURN);
   } else {
-    // Whole messages, oldest first; then history outside blocks is cut to the exact budget.
-    for (let j = 0; j < hist.length && remaining > budget.tokens; j++) {
-      drop.add(hist[j]!);
-      remaining -= r.prefix[hist[j]!]!.tokens;
-    }
-    if (remaining > budget.tokens) remaining = budget.tokens;
+    let left = r.historyTokens;
+    while (d < hist.length && left > budget.tokens) left -= r.prefix[hist[d++]!]!.tokens;
   }
+  // Cache-friendly steps: drop in multiples of stepBlocks, so the kept window (and its cache
+  // prefix) stays the same for several consecutive turns instead of sliding every turn.
+  if (d > 0 && stepBlocks > 1) d = Math.min(hist.length, Math.ceil(d / stepBlocks) * stepBlocks);
+  const drop = new Set<number>(hist.slice(0, d));
+  let remaining = r.historyTokens;
+  for (const i of drop) remaining -= r.prefix[i]!.tokens;
+  // History outside blocks (a log with counts only) is cut to the exact token budget.
+  if ('tokens' in budget && remaining > budget.tokens) remaining = budget.tokens;
   // Blocks can claim more history than historyTokens in an inconsistent source; never go below 0.
   remaining = Math.max(0, Math.min(remaining, r.historyTokens));
   const trimmed = r.historyTokens - remaining;
@@ -87,7 +91,7 @@ export const trimContext: Strategy<TrimOptions> = {
     let warnedOrder = false;
     return {
       step(r) {
-        const out = trimRequest(r, budget, o.quality);
+        const out = trimRequest(r, budget, o.quality, o.step_turns !== undefined ? o.step_turns * BLOCKS_PER_TURN : 1);
         if (out) {
           if (!warnedOrder && out !== r && lostCached(r, out)) {
             warnedOrder = true;

@@ -134,6 +134,25 @@ describe('trim-context', () => {
     expect(l!.cached).toEqual({ read: 600, write5m: 400, write1h: 0 }); // 600 read + min(1500, 1000) - 600 written
   });
 
+  it('step_turns: the window moves in steps, so consecutive turns keep the same cache prefix', () => {
+    // history of h turns (2 blocks each, 100 tokens per block), keep_turns 2, step_turns 3
+    const turn = (h: number): SimRequest => {
+      const prefix = [{ key: 'sys', tokens: 1000, kind: 'system' as const }];
+      let key = 'sys';
+      for (let i = 0; i < 2 * h; i++) prefix.push({ key: (key = `${key}/${i}`), tokens: 100, kind: 'history' as const });
+      return req({ id: `t${h}`, inputTokens: 1000 + 200 * h + 50, historyTokens: 200 * h, prefix });
+    };
+    const out = runStep({ keep_turns: 2, step_turns: 3 }, [3, 4, 5, 6].map(turn));
+    // excess turns 1, 2, 3 -> drop 3 turns (6 blocks) for h = 3..5; h = 6: excess 4 -> drop 6 turns
+    expect(out.map((r) => r.historyTokens)).toEqual([0, 200, 400, 0]);
+    // h = 4 and h = 5 share the block after the system prompt: a cache hit on the kept window
+    expect(out[1]!.prefix[1]!.key).toBe(out[2]!.prefix[1]!.key);
+    expect(out[1]!.prefix[1]!.key).toBe('sys/0/1/2/3/4/5/6~trim:600');
+    // without steps the window slides every turn: no block after the system prompt is shared
+    const slide = runStep({ keep_turns: 2 }, [4, 5].map(turn));
+    expect(slide[0]!.prefix[1]!.key).not.toBe(slide[1]!.prefix[1]!.key);
+  });
+
   it('needs exactly one budget', () => {
     expect(trimContext.options.safeParse({}).success).toBe(false);
     expect(trimContext.options.safeParse({ max_history_tokens: 10, keep_turns: 2 }).success).toBe(false);
