@@ -32,6 +32,11 @@ function wrap(s: string, max: number): string[] {
   return [s.slice(0, at).trimEnd(), truncate(s.slice(at).trimStart(), max)];
 }
 
+/** Lines of an SVG label, 14px apart. */
+function tspans(lines: string[], x: string): string {
+  return lines.map((l, j) => '<tspan x="' + x + '" dy="' + (j === 0 ? 0 : 14) + '">' + esc(l) + '</tspan>').join('');
+}
+
 function barName(b: ChartBar): string {
   return b.kind === 'step' ? `${b.step}. ${b.label}` : b.label;
 }
@@ -70,7 +75,7 @@ export function waterfallSvg(ch: ReportChart, width = 880, height = 360): string
     if (b.kind === 'step') parts.push(`<text x="${px(x + barW / 2)}" y="${px(y(lo) + 15)}" text-anchor="middle" class="pct">${esc(pct(b.savingPct))}</text>`);
     const lines = wrap(barName(b), Math.max(8, Math.floor(slot / 7)));
     const cx = px(x + barW / 2);
-    parts.push(`<text x="${cx}" y="${px(height - m.bottom + 20)}" text-anchor="middle" class="label${b.kind === 'step' ? '' : ' strong'}"><title>${esc(barName(b))}</title>${lines.map((l, j) => `<tspan x="${cx}" dy="${j === 0 ? 0 : 14}">${esc(l)}</tspan>`).join('')}</text>`);
+    parts.push(`<text x="${cx}" y="${px(height - m.bottom + 20)}" text-anchor="middle" class="label${b.kind === 'step' ? '' : ' strong'}"><title>${esc(barName(b))}</title>${tspans(lines, cx)}</text>`);
   });
   parts.push(`<line x1="${m.left}" x2="${width - m.right}" y1="${px(y(0))}" y2="${px(y(0))}" stroke="${COLORS.axis}" stroke-width="1"/>`);
   parts.push('</svg>');
