@@ -199,3 +199,16 @@ export function selfHostVolume(input: { run: RunResult; book: PriceBook; stage: 
     paybackDays: payback,
   };
 }
+
+/**
+ * The hook for the runner (src/cli/run-scenario.ts): one SelfHostVolume per self-host stage,
+ * keyed by the stage label, ready for report.extras.selfHost — or undefined when the scenario
+ * has no self-host stage. Pure: reads the run's ledgers and the PriceBook the run was priced with.
+ */
+export function selfHostExtras(run: RunResult, book: PriceBook, stages: { strategy: { name: string }; options: unknown; label: string }[], days: number): Record<string, SelfHostVolume> | undefined {
+  const out: Record<string, SelfHostVolume> = {};
+  stages.forEach((s, i) => {
+    if (s.strategy.name === selfHost.name) out[s.label] = selfHostVolume({ run, book, stage: i + 1, options: s.options as SelfHostOptions, days });
+  });
+  return Object.keys(out).length ? out : undefined;
+}

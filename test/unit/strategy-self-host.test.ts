@@ -6,7 +6,7 @@ import { createRng } from '../../src/engine/rng.js';
 import { modelView, runSimulation } from '../../src/engine/replay.js';
 import { buildReport } from '../../src/report/model.js';
 import { formatPicoPerM } from '../../src/pricing/money.js';
-import { gpuPricePicoPerM, selfHost, selfHostModel, selfHostVolume } from '../../src/strategies/self-host.js';
+import { gpuPricePicoPerM, selfHost, selfHostExtras, selfHostModel, selfHostVolume } from '../../src/strategies/self-host.js';
 import type { Strategy } from '../../src/strategies/types.js';
 
 const TABLE = `
@@ -90,6 +90,10 @@ describe('self-host', () => {
       // at 1000/day the always-on GPU ($60/day) costs more than the API ($6/day): never pays back
       paybackDays: null,
     });
+    // the runner hook: keyed by stage label, undefined without a self-host stage
+    const stages = [{ strategy: selfHost, options: opts, label: 'self-host' }];
+    expect(selfHostExtras(run, book, stages, 2)).toEqual({ 'self-host': v });
+    expect(selfHostExtras(run, book, [{ strategy: { name: 'route' }, options: {}, label: 'route' }], 2)).toBeUndefined();
     const noFloor = selfHostVolume({ run, book, stage: 1, options: { ...opts, min_gpus: 0 }, days: 2 });
     expect(noFloor.breakEvenRequestsPerDay).toBe(0);
     expect(noFloor.paybackDays).toBe(89.55); // 500 / (6 - 0.4166666668)
