@@ -6,6 +6,7 @@ import { type Diagnostic, formatDiagnostic } from '../diagnostics.js';
 import { loadScenarioFile, type Scenario } from '../config/scenario.js';
 import { runSimulation, type RunResult, type StageSpec } from '../engine/replay.js';
 import { choosePricing, loadPricingFile } from '../pricing/load.js';
+import { stalenessWarning } from '../pricing/staleness.js';
 import type { ModelInfo, PriceBook } from '../pricing/pricebook.js';
 import { buildReport, type Check, type Report } from '../report/model.js';
 import { logSource, profileSource, type SourceStats, type TrafficSource } from '../traffic/source.js';
@@ -22,6 +23,8 @@ export interface RunScenarioInput {
   /** --pricing / --as-of from the command line: beat the scenario's pricing */
   pricing?: { pricing?: string; asOf?: string };
   seed?: number;
+  /** warn (PRICING_STALE) when the table is older than this on the reference date (--as-of, the scenario's as_of, else the profile's start) */
+  staleAfterDays?: number;
   standalone?: boolean;
   /** extra attribution dimensions (added to the scenario's report.by) */
   by?: string[];
@@ -66,6 +69,8 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
     for (const w of chosen.warnings) warn(w);
     book = chosen.book;
   }
+  const stale = input.staleAfterDays !== undefined ? staleness(scenario, book, input.pricing?.asOf, input.staleAfterDays) : undefined;
+  if (stale) warn(stale);
   // Synthetic models (e.g. a self-hosted route priced per GPU-hour) join the book before the run.
   const synthetic: ModelInfo[] = scenario.stages.flatMap((s) => s.strategy.syntheticModels?.(s.options) ?? []);
   if (synthetic.length) book = book.withModels(synthetic);
@@ -109,11 +114,19 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
     fixed,
     rows: stats.rows,
     period: stats.period,
-    warnings: [...stats.warnings, ...runWarnings],
+    warnings: [...(stale ? [stale.message] : []), ...stats.warnings, ...runWarnings],
     version: input.version ?? '0.0.0',
   });
   report.checks = scenarioChecks(report, scenario);
   return { report, run, book, stages, scenario, stats };
+}
+
+/** Staleness against a date the scenario states (never the wall clock). */
+function staleness(scenario: Scenario, book: PriceBook, asOfFlag: string | undefined, days: number): Diagnostic | undefined {
+  if (asOfFlag) return stalenessWarning(book, asOfFlag, days, '--as-of');
+  if (scenario.pricing?.asOf) return stalenessWarning(book, scenario.pricing.asOf, days, `pricing.as_of in ${scenario.file}`);
+  if (scenario.traffic.profile) return stalenessWarning(book, scenario.traffic.profile.start, days, `traffic.profile.start in ${scenario.file}`);
+  return undefined;
 }
 
 const r6 = (x: number): number => Math.round(x * 1e6) / 1e6;

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { userError } from '../diagnostics.js';
 import { DIMENSIONS } from '../engine/ledger.js';
+import { DEFAULT_STALE_AFTER_DAYS, parseStaleAfter } from '../pricing/staleness.js';
 import { render, RENDERERS } from '../report/render.js';
 import type { App } from './app.js';
 import { addOutputOptions, addPricingOptions, formatOpt, intFlag } from './common.js';
@@ -16,6 +17,7 @@ interface Opts {
   check?: boolean;
   pricing?: string;
   asOf?: string;
+  staleAfter?: string;
   format: string;
   out?: string;
 }
@@ -56,12 +58,15 @@ floor (quality.floor) are always checked and listed in the report; with --check 
     if (!RENDERERS[format]) throw userError('USAGE', `--format ${format} is not available yet for simulate`, { where: '--format', hint: `use one of: ${Object.keys(RENDERERS).join(', ')}` });
     const seed = o.seed !== undefined ? intFlag(o.seed, '--seed', 0, 2 ** 32 - 1) : undefined;
     const by = parseBy(o.by);
+    const staleAfterDays = parseStaleAfter(o.staleAfter);
+    if (staleAfterDays === undefined) throw userError('USAGE', `--stale-after '${o.staleAfter}' is not a whole number of days`, { where: '--stale-after', hint: `e.g. --stale-after ${DEFAULT_STALE_AFTER_DAYS}` });
     const { report } = await runScenario({
       scenarioPath,
       io: app.io,
       pricing: { ...(o.pricing ? { pricing: o.pricing } : {}), ...(o.asOf ? { asOf: o.asOf } : {}) },
       ...(seed !== undefined ? { seed } : {}),
       standalone: o.standalone ?? false,
+      staleAfterDays,
       by,
       warn: (d) => app.warn(d),
       command: 'simulate',
