@@ -201,7 +201,7 @@ export function replayExtras(
   if (s.costUsdSum !== null) {
     const billed = round6(s.costUsdSum);
     out.reconciliation = {
-      rowsWithCost: s.costRows ?? 0,
+      rowsBilled: s.costRows ?? 0,
       rowsPriced: s.priced,
       billedUsd: billed,
       computedUsd: round6(totalUsd),

@@ -44,7 +44,7 @@ describe('llmcost replay', () => {
     // billed = 0.0435 + 0.0084 + 0.0144 + 0.001 = 0.0673; computed 0.0665904
     // difference = 0.0665904 - 0.0673 = -0.0007096 -> -0.00071 (1e-6); % from the exact figures:
     // -0.0007096 / 0.0673 x 100 = -1.05438... -> -1.0544
-    expect(report.extras.replay.reconciliation).toMatchObject({ rowsWithCost: 4, billedUsd: 0.0673, computedUsd: 0.06659, differenceUsd: -0.00071, differencePct: -1.0544 });
+    expect(report.extras.replay.reconciliation).toMatchObject({ rowsBilled: 4, billedUsd: 0.0673, computedUsd: 0.06659, differenceUsd: -0.00071, differencePct: -1.0544 });
   });
 
   it('prices an OpenAI batch output at batch prices; the failed line is a counted reject', async () => {

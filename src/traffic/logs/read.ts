@@ -68,7 +68,7 @@ export function parseMap(values: string[]): Record<string, string> {
       const col = eq > 0 ? part.slice(0, eq).trim() : '';
       const field = eq > 0 ? part.slice(eq + 1).trim() : '';
       if (!col || !field) throw userError('USAGE', `--map '${part}' is not column=field`, { where: '--map', hint: 'e.g. --map input_tokens=usage.prompt_tokens,tenant=metadata.team' });
-      if (!isColumn(col)) throw userError('USAGE', `--map: '${col}' is not a canonical column`, { where: '--map', hint: suggestionHint(col, CANONICAL_COLUMNS, `columns: ${CANONICAL_COLUMNS.join(', ')}`) });
+      if (!isColumn(col)) throw userError('USAGE', `'${col}' is not a canonical column`, { where: '--map', hint: suggestionHint(col, CANONICAL_COLUMNS, `columns: ${CANONICAL_COLUMNS.join(', ')}`) });
       out[col] = field;
     }
   }
@@ -78,10 +78,26 @@ export function parseMap(values: string[]): Record<string, string> {
 function effectiveColumns(preset: Preset, map: Record<string, string> | undefined): Partial<Record<Column, string[]>> {
   const cols: Partial<Record<Column, string[]>> = { ...preset.columns };
   for (const [c, field] of Object.entries(map ?? {})) {
-    if (!isColumn(c)) throw userError('USAGE', `--map: '${c}' is not a canonical column`, { where: '--map', hint: suggestionHint(c, CANONICAL_COLUMNS, `columns: ${CANONICAL_COLUMNS.join(', ')}`) });
+    if (!isColumn(c)) throw userError('USAGE', `'${c}' is not a canonical column`, { where: '--map', hint: suggestionHint(c, CANONICAL_COLUMNS, `columns: ${CANONICAL_COLUMNS.join(', ')}`) });
     cols[c] = [field];
   }
   return cols;
+}
+
+/** "a; or b; or c" */
+function alternatives(parts: (string | undefined)[]): string {
+  return parts.filter((p): p is string => !!p).map((p, i) => (i === 0 ? p : `or ${p}`)).join('; ');
+}
+
+/** Field names for a message: printable, each cut to 40 characters, at most 30 of them. */
+function shownFields(names: string[]): string {
+  const clean = names.slice(0, 30).map((n) => {
+    const p = n.replace(/[^\x20-\x7e\u00a0-\uffff]|\ufffd/g, '?');
+    return p.length > 40 ? `${p.slice(0, 39)}…` : p;
+  });
+  const more = names.length > 30 ? `, … (${names.length - 30} more)` : '';
+  const text = clean.join(', ') + more;
+  return /\?{3}/.test(text) ? `${text} (this does not look like a text CSV/JSONL file)` : text;
 }
 
 function csvCell(s: string): string {
@@ -148,14 +164,12 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
     if (missing.length) {
       const fieldsFor = (c: string): string => (columns[c as Column] ?? [c]).join('|');
       const suggest = presetsMatching(log.header).filter((p) => p !== preset.name);
-      const hint = [
+      const hint = alternatives([
         suggest.length ? `this header looks like --preset ${suggest.join(' or --preset ')}` : undefined,
-        `or map your columns: --map ${missing.map((m) => `${m}=<your column>`).join(',')}`,
-        missing.includes('model') ? 'or give one model for every row with --model' : undefined,
-      ]
-        .filter(Boolean)
-        .join('; ');
-      throw userError('LOG_HEADER', `header is missing required column${missing.length > 1 ? 's' : ''} ${missing.map(fieldsFor).join(', ')} (preset ${preset.name}); columns found: ${log.header.join(', ')}`, {
+        `map your columns: --map ${missing.map((m) => `${m}=<your column>`).join(',')}`,
+        missing.includes('model') ? 'give one model for every row with --model' : undefined,
+      ]);
+      throw userError('LOG_HEADER', `header is missing required column${missing.length > 1 ? 's' : ''} ${missing.map(fieldsFor).join(', ')} (preset ${preset.name}); columns found: ${shownFields(log.header)}`, {
         where: `${shown}:1`,
         hint,
       });
@@ -232,9 +246,10 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
     const top = Object.entries(stats.reasons).sort((a, b) => b[1] - a[1])[0];
     if (top && /missing$/.test(top[0])) {
       const col = top[0].replace(/ missing$/, '');
-      throw userError('LOG_HEADER', `no row has ${(columns[col as Column] ?? [col]).join('|')} (preset ${preset.name}); fields found in the first record: ${(firstFields ?? []).join(', ')}`, {
+      const suggest = presetsMatching(firstFields ?? []).filter((p) => p !== preset.name);
+      throw userError('LOG_HEADER', `no row has ${(columns[col as Column] ?? [col]).join('|')} (preset ${preset.name}); fields found in the first record: ${shownFields(firstFields ?? [])}`, {
         where: shown,
-        hint: [presetsMatching(firstFields ?? []).length ? `try --preset ${presetsMatching(firstFields ?? []).join(' or --preset ')}` : undefined, `or --map ${col}=<your field> (dot paths reach nested fields)`, col === 'model' ? 'or --model' : undefined].filter(Boolean).join('; '),
+        hint: alternatives([suggest.length ? `try --preset ${suggest.join(' or --preset ')}` : undefined, `--map ${col}=<your field> (dot paths reach nested fields)`, col === 'model' ? 'give one model for every row with --model' : undefined]),
       });
     }
   }
