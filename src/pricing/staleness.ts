@@ -37,3 +37,14 @@ export function parseStaleAfter(value: string | undefined): number | undefined {
   if (value === undefined) return DEFAULT_STALE_AFTER_DAYS;
   return /^\d{1,6}$/.test(value.trim()) ? Number(value.trim()) : undefined;
 }
+
+/**
+ * For commands that know their traffic period (simulate, replay): the reference date is --as-of
+ * when given, else the UTC date of the last request (`endMs`). Push the result into
+ * report.warnings (as `formatDiagnostic(d)`) and print it on stderr.
+ */
+export function stalenessForRun(book: Pick<PriceBook, 'version' | 'effective' | 'file'>, opts: { asOf?: string; endMs?: number | null; staleAfterDays?: number }): Diagnostic | undefined {
+  if (opts.asOf) return stalenessWarning(book, opts.asOf, opts.staleAfterDays);
+  if (opts.endMs === undefined || opts.endMs === null || !Number.isFinite(opts.endMs)) return undefined;
+  return stalenessWarning(book, dateOfMs(opts.endMs), opts.staleAfterDays, 'end of the traffic period');
+}

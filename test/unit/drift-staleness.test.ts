@@ -38,3 +38,13 @@ describe('staleness', () => {
     expect(ok.stderr).not.toContain('PRICING_STALE');
   });
 });
+
+import { stalenessForRun } from '../../src/pricing/staleness.js';
+describe('staleness for a run', () => {
+  it('uses --as-of first, else the date of the last request', () => {
+    const end = Date.UTC(2025, 3, 1, 12); // 2025-04-01: 121 days after 2024-12-01
+    expect(stalenessForRun(book, { endMs: end })!.message).toContain('121 days older than 2025-04-01 (end of the traffic period)');
+    expect(stalenessForRun(book, { asOf: '2024-12-15', endMs: end })).toBeUndefined();
+    expect(stalenessForRun(book, { endMs: null })).toBeUndefined();
+  });
+});

@@ -106,6 +106,12 @@ describe('drift core', () => {
     expect(r.warnings[0]).toContain("cannot price 'fresh'");
   });
 
+  it('simulationBook carries both tables thresholds, so a runner that only takes a book buckets by the union', async () => {
+    const sim = await runSimulation({ source: [[R2]], stages: [], book: simulationBook(OLD, NEW), seed: 1 }); // no thresholds passed
+    expect(sim.thresholds).toEqual([128_000, 200_000]);
+    expect(driftScenario({ scenario: 'h', run: sim }, OLD, NEW).final).toEqual({ old: 0.45, new: 0.9, delta: 0.45, deltaPct: 100 }); // 150000 x $3 -> x $6
+  });
+
   it('refuses a run not bucketed by both tables thresholds (would misprice the band)', async () => {
     const sim = await runSimulation({ source: [[R2]], stages: [], book: NEW, seed: 1 });
     expect(() => driftScenario({ scenario: 'f', run: sim }, OLD, NEW)).toThrow(/thresholds/);
