@@ -8,7 +8,8 @@ import { decimalUsd } from './pricing-schema.js';
 const date = z
   .union([z.string(), z.date()])
   .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
-  .refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s)), { message: 'expected a date YYYY-MM-DD' });
+  // Date.parse accepts 2025-02-30 (rolls over to March): require the date to round-trip.
+  .refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s)) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s, { message: 'expected a date YYYY-MM-DD' });
 
 export const pricingRefSchema = z
   .strictObject({

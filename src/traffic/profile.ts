@@ -10,6 +10,8 @@ import { DIURNAL_CURVES, normalise, WEEKLY_CURVES } from './diurnal.js';
 import { distSchema, intSampler, sampler, type Sampler } from './distributions.js';
 
 const DAY_MS = 86_400_000;
+/** requests (or conversations) per day x days above which a profile is refused */
+const MAX_TOTAL_REQUESTS = 1e9;
 const HOUR_MS = 3_600_000;
 const share = z.number().min(0).max(1);
 
@@ -52,7 +54,8 @@ export const profileSchema = z.strictObject({
   start: z
     .union([z.string(), z.date()])
     .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
-    .refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s)), { message: 'expected a date YYYY-MM-DD' })
+    // Date.parse accepts 2025-02-30 (rolls over to March): require the date to round-trip.
+    .refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s)) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s, { message: 'expected a date YYYY-MM-DD' })
     .default('2026-11-02'),
   /** requests (turns, retries excluded) per day; or give conversations_per_day */
   requests_per_day: z.number().positive().optional(),
@@ -85,6 +88,12 @@ export function profileProblems(p: Profile): { path: (string | number)[]; messag
   const out: ReturnType<typeof profileProblems> = [];
   if ((p.requests_per_day === undefined) === (p.conversations_per_day === undefined)) {
     out.push({ path: [], message: 'give exactly one of requests_per_day or conversations_per_day', hint: 'e.g. requests_per_day: 12000', severity: 'error' });
+  }
+  // A typo such as 1e12 would stream for hours: refuse totals no run could finish.
+  const perDay = p.requests_per_day ?? p.conversations_per_day ?? 0;
+  if (perDay * p.days > MAX_TOTAL_REQUESTS) {
+    const key = p.requests_per_day !== undefined ? 'requests_per_day' : 'conversations_per_day';
+    out.push({ path: [key], message: `${key} ${perDay} x ${p.days} days is more than ${MAX_TOTAL_REQUESTS.toExponential()} requests to simulate`, hint: 'simulate a representative day (or a smaller volume) and scale the result, or use `llmcost estimate` for closed-form volumes', severity: 'error' });
   }
   const names = new Set<string>();
   p.segments.forEach((s, i) => {
