@@ -1,7 +1,7 @@
 // `llmcost replay LOG`: the actual cost of a request log (cached tokens as the log reports them),
 // attribution, cost per successful request, the cost of retries and failed calls, and
 // reconciliation against the provider's billed cost_usd. No strategies: baseline = final.
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { didYouMean, userError, warning } from '../diagnostics.js';
 import { Ledger } from '../engine/ledger.js';
@@ -15,8 +15,10 @@ import { int } from '../report/format.js';
 import { type LogStats, newLogStats, parseMap, readLog } from '../traffic/logs/read.js';
 import { PRESETS } from '../traffic/logs/presets.js';
 import type { App } from './app.js';
+import { loadScenarioFile, type LogTraffic, type Scenario } from '../config/scenario.js';
 import { addOutputOptions, addPricingOptions, formatOpt, loadBook } from './common.js';
-import { colorEnabled, emit, FORMATS } from './io.js';
+import { colorEnabled, emit, type Format, FORMATS } from './io.js';
+import { runScenario } from './run-scenario.js';
 
 interface Opts {
   preset?: string;
@@ -29,6 +31,8 @@ interface Opts {
   asOf?: string;
   format: string;
   out?: string;
+  scenario?: string;
+  standalone?: boolean;
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -62,7 +66,9 @@ export function registerReplay(program: Command, app: App): void {
     .option('-m, --model <model>', 'model for rows without one (traces such as Mooncake or Azure have none)')
     .option('--strict', 'stop at the first rejected row (exit 2, with its file:line)')
     .option('--rejects <file>', 'write rejected rows to a CSV file (line, reason, raw)')
-    .option('--by <dims>', 'attribute cost by: tenant,feature,model,route,prompt_version,day (or any other column of the log)');
+    .option('--by <dims>', 'attribute cost by: tenant,feature,model,route,prompt_version,day (or any other column of the log)')
+    .option('--scenario <file>', "what-if: run this scenario's strategies on the log (the log replaces the scenario's traffic)")
+    .option('--standalone', 'with --scenario: also run each strategy alone on the baseline');
   addPricingOptions(cmd);
   addOutputOptions(cmd, FORMATS);
   cmd.addHelpText(
@@ -73,6 +79,7 @@ Examples:
   llmcost replay /work/shared/data/traces/mooncake_conversation_trace.jsonl --preset mooncake --model claude-sonnet-4-5
   llmcost replay spend.jsonl --preset litellm --map tenant=metadata.user_api_key_team_id --rejects rejects.csv
   zcat log.csv.gz | llmcost replay - --format json
+  llmcost replay scenarios/logs/support-bot.csv --scenario scenarios/support-bot.yaml --by tenant
 
 Canonical columns: timestamp, model, input_tokens, output_tokens (required); cached_input_tokens,
 cache_write_tokens, request_id, conversation_id, tenant, feature, route, prompt_version, prefix_key,
@@ -87,6 +94,8 @@ seconds/milliseconds. Rejected rows are counted and reported (see docs/logs.md).
     const by = (o.by ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     if (o.model) book.resolve(o.model, '--model');
     const map = parseMap(o.map);
+    if (o.scenario) return whatIf(app, log, o, by, map, format);
+    if (o.standalone) throw userError('USAGE', '--standalone needs --scenario (replay alone runs no strategies)', { where: '--standalone', hint: 'add --scenario FILE with the strategies to try on the log' });
     const stats = newLogStats();
     const th = book.thresholds();
     const retries = new Slice(th);
@@ -152,6 +161,40 @@ seconds/milliseconds. Rejected rows are counted and reported (see docs/logs.md).
     report.extras = { replay: replayExtras(stats, exactUsd, successes, { retries, failed, wasted }, book) };
     emit(app.io, render(report, format, { color: colorEnabled(app.io), width: app.io.stdout.columns ?? 100 }), o.out);
   });
+}
+
+/** `replay LOG --scenario FILE`: the scenario's strategies on the log (the shared simulate pipeline). */
+async function whatIf(app: App, log: string, o: Opts, by: string[], map: Record<string, string>, format: Format): Promise<void> {
+  const scenarioPath = resolve(app.io.cwd, o.scenario!);
+  const loaded = loadScenarioFile(scenarioPath, o.scenario!);
+  for (const w of loaded.warnings) app.warn(w);
+  const traffic: LogTraffic = {
+    file: log === '-' ? '-' : resolve(app.io.cwd, log),
+    ...(o.preset ? { preset: o.preset } : {}),
+    ...(Object.keys(map).length ? { map } : {}),
+    ...(o.model ? { model: o.model } : {}),
+    ...(o.strict ? { strict: true } : {}),
+    ...(o.rejects ? { rejectsFile: resolve(app.io.cwd, o.rejects) } : {}),
+  };
+  const scenario: Scenario = { ...loaded.scenario, traffic: { log: traffic } };
+  const { report } = await runScenario({
+    scenario,
+    io: app.io,
+    pricing: { ...(o.pricing ? { pricing: o.pricing } : {}), ...(o.asOf ? { asOf: o.asOf } : {}) },
+    standalone: o.standalone ?? false,
+    by,
+    warn: (d) => app.warn(d),
+    command: 'replay',
+    version: app.version,
+  });
+  const rows = report.rows;
+  if (rows.rejected > 0) {
+    app.warn(warning('LOG_ROW', `${int(rows.rejected)} of ${int(rows.read)} rows of ${log} rejected`, { where: log, hint: o.rejects ? `rejected rows are in ${o.rejects}` : 'run without --scenario for the reasons, or add --rejects FILE' }));
+  }
+  if (rows.priced === 0) throw userError('LOG_ROW', `no row of ${log} could be priced (${int(rows.read)} read, ${int(rows.rejected)} rejected)`, { where: log, hint: 'run `llmcost replay LOG` without --scenario to see why; --preset, --map and --model tell llmcost how to read the log' });
+  report.extras = { ...(report.extras ?? {}), replay: { log: { file: log, scenario: o.scenario, read: rows.read, priced: rows.priced, rejected: rows.rejected } } };
+  emit(app.io, render(report, format, { color: colorEnabled(app.io), width: app.io.stdout.columns ?? 100 }), o.out);
+  for (const c of report.checks.filter((x) => !x.ok)) app.io.stderr.write(`warning: ${c.name}: ${c.message}\n`);
 }
 
 async function* tap(src: AsyncIterable<SimRequest[]>, each: (r: SimRequest) => void): AsyncGenerator<SimRequest[]> {

@@ -87,6 +87,19 @@ describe('llmcost replay', () => {
     expect(r.stderr).toContain('--preset helicone');
   });
 
+  it('--scenario runs the scenario\'s strategies on the log: same baseline, one step per strategy', async () => {
+    const scenario = join(import.meta.dirname, '../../scenarios/support-bot.yaml');
+    const { report } = await replayJson(['canonical.csv', '--scenario', scenario]);
+    // baseline is the plain replay's actual cost (0.0665904 -> 0.06659); steps come from the scenario
+    expect(report.baseline.cost).toBe(0.06659);
+    expect(report.steps.length).toBeGreaterThan(0);
+    expect(report.rows).toEqual({ read: 4, priced: 4, rejected: 0 });
+    // steps add up: baseline - final = sum of step savings (to 1e-6 rounding per step)
+    const saved = report.steps.reduce((a: number, st: { saving: number }) => a + st.saving, 0);
+    expect(Math.abs(report.baseline.cost - report.final.cost - saved)).toBeLessThan(1e-5);
+    expectUserError(await runCli(['replay', 'canonical.csv', '--standalone', ...PRICING], { cwd: FIX }), '--standalone');
+  });
+
   it('--help has an example', async () => {
     const r = await runCli(['replay', '--help']);
     expect(r.code).toBe(0);
