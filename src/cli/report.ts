@@ -37,7 +37,7 @@ export const reportSchema = z.looseObject({
   rows: z.looseObject({ read: count, priced: count, rejected: count }),
   period: z.looseObject({ startMs: z.number().nullable(), endMs: z.number().nullable(), days: count }),
   baseline: z.looseObject(stage),
-  steps: z.array(z.looseObject({ ...stage, ...saving, strategy: z.string(), label: z.string(), standalone: z.looseObject({ cost: money, ...saving }).optional() })),
+  steps: z.array(z.looseObject({ ...stage, ...saving, strategy: z.string(), label: z.string(), standalone: z.looseObject({ cost: money, ...saving }).optional(), breakEvenDays: z.number().nullable().optional() })),
   final: z.looseObject({ ...stage, ...saving, breakEvenDays: z.number().nullable().optional() }),
   fixed: z.array(z.looseObject({ label: z.string(), usd: money, from: z.string() })),
   models: z.array(z.looseObject({ model: z.string(), baselineCost: money, finalCost: money })),

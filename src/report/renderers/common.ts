@@ -1,12 +1,14 @@
 // Shared shapes for renderers: the generic layout of report.extras and the stage label. Structure
 // only — no arithmetic (numbers come from the report model, strings from format.ts).
 import type { Report } from '../model.js';
-import { cell, int, isoDay } from '../format.js';
+import { cell, days, int, isoDay } from '../format.js';
 
 export type ExtraSection =
   | { title: string; kind: 'scalar'; value: string }
-  | { title: string; kind: 'kv'; rows: [string, string][] }
-  | { title: string; kind: 'table'; head: string[]; rows: string[][] }
+  /** numeric[i]: row i's value is a number (right-aligned) */
+  | { title: string; kind: 'kv'; rows: [string, string][]; numeric: boolean[] }
+  /** numeric[j]: every value in column j is a number */
+  | { title: string; kind: 'table'; head: string[]; rows: string[][]; numeric: boolean[] }
   | { title: string; kind: 'list'; items: string[] };
 
 const isScalar = (v: unknown): boolean => v === null || ['string', 'number', 'boolean'].includes(typeof v);
@@ -21,11 +23,12 @@ export function extraSections(extras: Record<string, unknown> | undefined, prefi
     else if (Array.isArray(v)) {
       if (v.length && v.every(isPlainObject)) {
         const head = [...new Set(v.flatMap((o) => Object.keys(o as object)))];
-        out.push({ title, kind: 'table', head, rows: v.map((o) => head.map((h) => cell(h, (o as Record<string, unknown>)[h]))) });
+        const at = (o: unknown, h: string): unknown => (o as Record<string, unknown>)[h];
+        out.push({ title, kind: 'table', head, rows: v.map((o) => head.map((h) => cell(h, at(o, h)))), numeric: head.map((h) => v.every((o) => typeof at(o, h) === 'number' || at(o, h) === undefined || at(o, h) === null)) });
       } else out.push({ title, kind: 'list', items: v.map((x) => cell(k, x)) });
     } else if (isPlainObject(v)) {
       const flat = Object.entries(v).filter(([, x]) => isScalar(x) || (Array.isArray(x) && x.every(isScalar)));
-      if (flat.length) out.push({ title, kind: 'kv', rows: flat.map(([kk, x]) => [kk, Array.isArray(x) ? x.map((y) => cell(kk, y)).join(', ') : cell(kk, x)]) });
+      if (flat.length) out.push({ title, kind: 'kv', rows: flat.map(([kk, x]) => [kk, Array.isArray(x) ? x.map((y) => cell(kk, y)).join(', ') : cell(kk, x)]), numeric: flat.map(([, x]) => typeof x === 'number') });
       const nested = Object.fromEntries(Object.entries(v).filter(([, x]) => !(isScalar(x) || (Array.isArray(x) && x.every(isScalar)))));
       out.push(...extraSections(nested, title));
     }
@@ -53,4 +56,18 @@ export const FIXED_NOT_ATTRIBUTED = 'Attribution covers per-request costs; fixed
 export function oneLine(s: string): string {
   // eslint-disable-next-line no-control-regex
   return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+}
+
+/**
+ * Break-even sentences: the whole plan's (final.breakEvenDays) and, where a step brings its own
+ * one-time costs, that step's (steps[k].breakEvenDays: its costs over its own saving in order).
+ */
+export function breakEvenLines(r: Report): string[] {
+  const out: string[] = [];
+  if (r.final.breakEvenDays !== undefined) out.push(`Break-even of all one-time costs: ${days(r.final.breakEvenDays)} of this traffic.`);
+  r.steps.forEach((s, i) => {
+    const be = (s as { breakEvenDays?: number | null }).breakEvenDays;
+    if (be !== undefined) out.push(`Break-even of step ${i + 1} (${s.label}): ${days(be)}.`);
+  });
+  return out;
 }

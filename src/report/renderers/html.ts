@@ -2,9 +2,9 @@
 // network, no external URL anywhere (a URL in the data is shown as escaped text). Every string
 // from the report is escaped, so a scenario called "<script>" stays text.
 import type { Report, ReportChart } from '../model.js';
-import { days, int, pct, ratioPct, signedPct, usd, usdDelta } from '../format.js';
+import { int, pct, ratioPct, signedPct, usd, usdDelta } from '../format.js';
 import { COLORS, breakdownSvg, esc, waterfallSvg } from '../svg.js';
-import { extraSections, FIXED_NOT_ATTRIBUTED, rowsLine, stepName, volumeLine } from './common.js';
+import { breakEvenLines, extraSections, FIXED_NOT_ATTRIBUTED, rowsLine, stepName, volumeLine } from './common.js';
 
 const CSS = `
 :root { color-scheme: light; }
@@ -108,7 +108,7 @@ export function renderHtml(r: Report & { chart: ReportChart }): string {
   if (r.fixed.length) {
     body.push('<section class="panel"><h2>Fixed (one-time) costs</h2>');
     body.push(htmlTable([t('cost'), t('from'), n('USD')], r.fixed.map((f) => ({ cells: [t(f.label), t(f.from), n(usd(f.usd))] }))));
-    if (r.final.breakEvenDays !== undefined) body.push(`<p>Break-even: <strong>${esc(days(r.final.breakEvenDays))}</strong> of this traffic.</p>`);
+    for (const line of breakEvenLines(r)) body.push(`<p>${esc(line)}</p>`);
     body.push('</section>');
   }
   if (ch.models.length) {
@@ -134,8 +134,8 @@ export function renderHtml(r: Report & { chart: ReportChart }): string {
     body.push(`<section class="panel"><h2>${esc(s.title)}</h2>`);
     if (s.kind === 'scalar') body.push(`<p>${esc(s.value)}</p>`);
     else if (s.kind === 'list') body.push(`<ul>${s.items.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>`);
-    else if (s.kind === 'kv') body.push(htmlTable([t(''), n('')], s.rows.map(([k, v]) => ({ cells: [t(k), n(v)] }))));
-    else body.push(htmlTable(s.head.map(t), s.rows.map((row) => ({ cells: row.map(t) }))));
+    else if (s.kind === 'kv') body.push(htmlTable([t(''), t('')], s.rows.map(([k, v], i) => ({ cells: [t(k), s.numeric[i] ? n(v) : t(v)] }))));
+    else body.push(htmlTable(s.head.map((h, j) => (s.numeric[j] ? n(h) : t(h))), s.rows.map((row) => ({ cells: row.map((v, j) => (s.numeric[j] ? n(v) : t(v))) }))));
     body.push('</section>');
   }
   if (r.warnings.length) {

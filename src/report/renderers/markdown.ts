@@ -1,8 +1,8 @@
 // Markdown for a pull-request comment (GitHub-flavoured): headline, waterfall, then the details
 // folded. Every user string is escaped: pipes cannot break a table, HTML cannot render.
 import type { Report, ReportChart } from '../model.js';
-import { days, int, pct, ratioPct, signedPct, usd, usdDelta } from '../format.js';
-import { extraSections, FIXED_NOT_ATTRIBUTED, rowsLine, stepName, volumeLine } from './common.js';
+import { int, pct, ratioPct, signedPct, usd, usdDelta } from '../format.js';
+import { breakEvenLines, extraSections, FIXED_NOT_ATTRIBUTED, rowsLine, stepName, volumeLine } from './common.js';
 
 /** Escape text for a GFM table cell or inline text. */
 export function mdEscape(s: string): string {
@@ -69,7 +69,7 @@ export function renderMarkdown(r: Report & { chart: ReportChart }): string {
     out.push(
       ...details('Fixed costs and break-even', [
         ...table(['cost', 'from', 'USD'], ['l', 'l', 'r'], r.fixed.map((f) => [e(f.label), e(f.from), usd(f.usd)])),
-        ...(r.final.breakEvenDays !== undefined ? ['', `Break-even: ${days(r.final.breakEvenDays)} of this traffic.`] : []),
+        ...breakEvenLines(r).flatMap((line) => ['', e(line)]),
       ]),
     );
   }
@@ -90,7 +90,7 @@ export function renderMarkdown(r: Report & { chart: ReportChart }): string {
           ? s.items.map((x) => `- ${e(x)}`)
           : s.kind === 'kv'
             ? table(['', ''], ['l', 'r'], s.rows.map(([k, v]) => [e(k), e(v)]))
-            : table(s.head.map(e), s.head.map(() => 'l'), s.rows.map((row) => row.map(e)));
+            : table(s.head.map(e), s.numeric.map((x) => (x ? 'r' : 'l')), s.rows.map((row) => row.map(e)));
     out.push(...details(e(s.title), body));
   }
   out.push('', `<sub>llmcost ${e(r.tool.version)} · ${e(r.command)} · pricing ${e(r.pricing.version)} (effective ${e(r.pricing.effective)}) · seed ${r.seed}</sub>`);

@@ -1,10 +1,10 @@
 // Terminal renderer: cli-table3 tables, chalk colour only when asked (the CLI decides: TTY, NO_COLOR).
 import { Chalk } from 'chalk';
 import type { Report, ReportChart } from '../model.js';
-import { days, int, pct, ratioPct, signedPct, usd, usdDelta } from '../format.js';
+import { int, pct, ratioPct, signedPct, usd, usdDelta } from '../format.js';
 import { BAR_GLYPHS, makeTable, waterfallCells } from '../terminal.js';
 import type { RenderOptions } from '../render.js';
-import { extraSections, FIXED_NOT_ATTRIBUTED, oneLine as L, rowsLine, stepName, volumeLine } from './common.js';
+import { breakEvenLines, extraSections, FIXED_NOT_ATTRIBUTED, oneLine as L, rowsLine, stepName, volumeLine } from './common.js';
 
 export function renderTable(r: Report & { chart: ReportChart }, o: RenderOptions): string {
   const c = new Chalk({ level: o.color ? 1 : 0 });
@@ -52,7 +52,7 @@ export function renderTable(r: Report & { chart: ReportChart }, o: RenderOptions
     const ft = makeTable(['cost', 'from', 'USD'].map((h) => c.bold(h)), ['left', 'left', 'right']);
     for (const f of r.fixed) ft.push([L(f.label), L(f.from), usd(f.usd)]);
     out.push(ft.toString());
-    if (r.final.breakEvenDays !== undefined) out.push(`break-even: ${days(r.final.breakEvenDays)} of this traffic`);
+    out.push(...breakEvenLines(r).map(L));
   }
 
   if (ch.models.length) {
@@ -82,11 +82,11 @@ export function renderTable(r: Report & { chart: ReportChart }, o: RenderOptions
     if (s.kind === 'scalar') out.push(L(s.value));
     else if (s.kind === 'list') out.push(...s.items.map((x) => `- ${L(x)}`));
     else if (s.kind === 'kv') {
-      const kt = makeTable([], ['left', 'right']);
-      for (const row of s.rows) kt.push(row.map(L));
+      const kt = makeTable([], ['left', 'left']);
+      s.rows.forEach(([k, v], i) => kt.push([L(k), { content: L(v), hAlign: s.numeric[i] ? 'right' : 'left' }]));
       out.push(kt.toString());
     } else {
-      const xt = makeTable(s.head.map((h) => c.bold(L(h))));
+      const xt = makeTable(s.head.map((h) => c.bold(L(h))), s.numeric.map((x) => (x ? 'right' : 'left')));
       for (const row of s.rows) xt.push(row.map(L));
       out.push(xt.toString());
     }
