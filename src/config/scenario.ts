@@ -132,8 +132,9 @@ function checkStrategies(items: StrategyItem[], where: (path: readonly (string |
           }
           continue;
         }
-        const input = (issue as { input?: unknown }).input;
-        const missing = issue.code === 'invalid_type' && input === undefined && issue.path.length > 0;
+        // zod v4 issues carry no input: an option is missing when its parent object lacks the key.
+        // (options may be written in camelCase and renamed by a preprocess: trust zod's "received undefined" when it says so)
+        const missing = issue.path.length > 0 && (issue.code === 'invalid_type' ? /received undefined$/.test(issue.message) : isMissingAt(options, issue.path));
         err(errors, where, 'SCHEMA', missing ? path.slice(0, -1) : path, `strategy '${use}' ${formatPath(path)}: ${missing ? `missing required option '${String(issue.path[issue.path.length - 1])}'` : issue.message}`, `see \`llmcost schema scenario\` or docs/scenarios.md for the options of '${use}'`);
       }
       return;
@@ -183,6 +184,15 @@ function rawStrategyErrors(text: string, file: string): Diagnostic[] {
   const errors: Diagnostic[] = [];
   checkStrategies(items as StrategyItem[], (path) => locate(text, file, path), errors);
   return errors;
+}
+
+function isMissingAt(root: unknown, path: readonly PropertyKey[]): boolean {
+  let cur: unknown = root;
+  for (const seg of path.slice(0, -1)) {
+    if (cur === null || typeof cur !== 'object') return false;
+    cur = (cur as Record<PropertyKey, unknown>)[seg as string];
+  }
+  return cur !== null && typeof cur === 'object' && !Array.isArray(cur) && !Object.prototype.hasOwnProperty.call(cur, path[path.length - 1] as string);
 }
 
 /** Read and validate a scenario file or throw a UserError listing every problem. */
