@@ -97,7 +97,15 @@ See docs/ci.md for a GitHub Actions workflow.`,
         ran = await runScenario({ scenarioPath: file, io: app.io, book: simBook, ...(seed !== undefined ? { seed } : {}), warn: (d) => app.warn(d), command: 'drift', version: app.version });
       } catch (e) {
         // Name the scenario in every message: drift runs many.
-        if (e instanceof UserError) throw new UserError(e.diagnostics.map((d) => ({ ...d, message: `scenario ${shown}: ${d.message}` })));
+        if (e instanceof UserError) {
+          throw new UserError(
+            e.diagnostics.map((d) => ({
+              ...d,
+              message: `scenario ${shown}: ${d.message}`,
+              ...(d.code === 'UNKNOWN_MODEL' && /is not in pricing table/.test(d.message) ? { message: `scenario ${shown}: ${d.message.replace(/is not in pricing table .*$/, `is in neither --baseline ${oldBook.version} nor --current ${newBook.version}`)}`, hint: 'drift can only compare models one of the two tables prices; pick other tables or change the scenario' } : {}),
+            })),
+          );
+        }
         throw e;
       }
       const synth = syntheticModels(ran.book);

@@ -216,7 +216,8 @@ export interface DriftCheck {
 /**
  * The checks of one scenario, decided on exact atto-USD (not on rounded numbers):
  * - priced: the current table must price every model the scenario uses (else the PR would ship
- *   a table that cannot cost this traffic). A model only the baseline lacks is a warning.
+ *   a table that cannot cost this traffic). A model only the baseline lacks is a warning, and the
+ *   limits are then "not checked" (nothing to compare), not failed.
  * - max-increase-pct: (new - old) / old > limit %  (old = 0 and new > 0 counts as an infinite rise)
  * - max-increase-usd: new - old > limit
  */
@@ -233,11 +234,16 @@ export function checkScenario(d: ScenarioDriftExact, limits: DriftLimits): Drift
   });
   const { old, new: cur } = d.exact.final;
   const known = old !== null && cur !== null;
+  // Old cost unknown but new known: the scenario uses a model the baseline table lacks (e.g. a model
+  // adopted in the same change). Nothing to compare: not checked (a warning says so), not failed.
+  const notComparable = old === null && cur !== null;
+  const skipped = (name: DriftCheck['name'], limit: number): DriftCheck => ({ name, scenario: d.scenario, ok: true, actual: null, limit, message: `not checked: the baseline table cannot price ${d.unpriced.filter((u) => u.table === 'baseline').map((u) => `'${u.model}'`).join(', ')}` });
   if (limits.maxIncreasePct !== undefined) {
     const r = parseRatio(limits.maxIncreasePct);
     if (!r) throw new Error(`internal: unvalidated --max-increase ${limits.maxIncreasePct}`);
     const limit = Number(limits.maxIncreasePct);
-    if (!known) {
+    if (notComparable) checks.push(skipped('max-increase-pct', limit));
+    else if (!known) {
       checks.push({ name: 'max-increase-pct', scenario: d.scenario, ok: false, actual: null, limit, message: 'final cost change unknown (a table cannot price a model)' });
     } else {
       const delta = cur - old;
@@ -258,7 +264,8 @@ export function checkScenario(d: ScenarioDriftExact, limits: DriftLimits): Drift
     const lim = usdToAtto(limits.maxIncreaseUsd);
     if (lim === null) throw new Error(`internal: unvalidated --max-increase-usd ${limits.maxIncreaseUsd}`);
     const limit = Number(limits.maxIncreaseUsd);
-    if (!known) {
+    if (notComparable) checks.push(skipped('max-increase-usd', limit));
+    else if (!known) {
       checks.push({ name: 'max-increase-usd', scenario: d.scenario, ok: false, actual: null, limit, message: 'final cost change unknown (a table cannot price a model)' });
     } else {
       const over = cur - old > lim;
@@ -286,7 +293,7 @@ export interface DriftReport {
   checks: DriftCheck[];
   /** true when every check passed */
   ok: boolean;
-  /** true when some scenario's final cost went up (or became unknown) */
+  /** true when some scenario's final cost went up (or cannot be priced by the current table) */
   increased: boolean;
   warnings: string[];
 }
@@ -316,7 +323,7 @@ export function buildDriftReport(results: ScenarioDriftExact[], baselineBook: Pr
     total: moneyPair(oldSum, newSum),
     checks,
     ok: checks.every((c) => c.ok),
-    increased: results.some((d) => d.exact.final.old === null || d.exact.final.new === null || d.exact.final.new > d.exact.final.old),
+    increased: results.some((d) => d.exact.final.new === null || (d.exact.final.old !== null && d.exact.final.new > d.exact.final.old)),
     warnings: w,
   };
 }

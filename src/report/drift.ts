@@ -14,13 +14,14 @@ const signedPct = (x: number | null): string => (x === null ? 'n/a' : x > 0 ? `+
 const pair = (p: MoneyPair): string => `${usd(p.old)} → ${usd(p.new)}`;
 
 function went(s: ScenarioDrift): boolean {
-  return s.final.delta === null || s.final.delta > 0;
+  return s.final.new === null || (s.final.delta !== null && s.final.delta > 0);
 }
 
 function status(r: DriftReport, s: ScenarioDrift): string {
   const failed = r.checks.filter((c) => c.scenario === s.scenario && !c.ok);
   if (failed.some((c) => c.name === 'priced')) return 'FAIL: unpriced';
   if (failed.length) return 'FAIL: over limit';
+  if (s.final.old === null) return 'not comparable (new model)';
   return s.final.delta !== null && s.final.delta > 0 ? 'up' : s.final.delta !== null && s.final.delta < 0 ? 'down' : s.final.delta === 0 ? 'unchanged' : 'unknown';
 }
 

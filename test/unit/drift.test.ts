@@ -101,8 +101,10 @@ describe('drift core', () => {
     const sim = await runSimulation({ source: [[req({ model: 'fresh', inputTokens: 1000 })]], stages: [], book: NEW, seed: 1, thresholds: unionThresholds(OLD, NEW) });
     const d = driftScenario({ scenario: 'e', run: sim }, OLD, NEW);
     expect(d.final).toEqual({ old: null, new: 0.0002, delta: null, deltaPct: null }); // 1000*0.20
-    const r = buildDriftReport([d], OLD, NEW, {});
+    const r = buildDriftReport([d], OLD, NEW, { maxIncreasePct: '5', maxIncreaseUsd: '0' });
     expect(r.ok).toBe(true);
+    expect(r.increased).toBe(false);
+    expect(r.checks.find((c) => c.name === 'max-increase-pct')!.message).toBe("not checked: the baseline table cannot price 'fresh'");
     expect(r.warnings[0]).toContain("cannot price 'fresh'");
   });
 
