@@ -141,12 +141,18 @@ describe('llmcost simulate', () => {
     expect(existsSync(join(dir, 'nothing.json'))).toBe(false);
   });
 
-  it('log traffic: the Mooncake example scenario replays end to end', async () => {
-    const r = await runCli(['simulate', 'scenarios/mooncake-blocks.yaml', '--format', 'json']);
-    expect(r.code).toBe(0);
-    const report = JSON.parse(r.stdout) as Report;
-    expect(report.rows).toEqual({ read: 12031, priced: 12031, rejected: 0 });
-    expect(report.final.tokens.cacheRead).toBeGreaterThan(0);
+  it('log traffic: a CSV log relative to the scenario; an unknown-model row is rejected and counted', async () => {
+    writeFileSync(
+      join(dir, 'log.csv'),
+      'timestamp,model,input_tokens,output_tokens,tenant\n2099-01-05T10:00:00Z,sonnet,1000,100,acme\n2099-01-05T10:01:00Z,sonet,5,5,acme\n2099-01-05T11:00:00Z,sonnet,2000,200,beta\n',
+    );
+    writeFileSync(join(dir, 'log.yaml'), 'name: from-log\npricing: { file: table.yaml }\ntraffic:\n  log: { file: log.csv }\nreport: { by: [tenant] }\n');
+    const { code, report } = await json(['simulate', 'log.yaml']);
+    expect(code).toBe(0);
+    expect(report.rows).toEqual({ read: 3, priced: 2, rejected: 1 });
+    // (1,000 + 2,000) x $3 + (100 + 200) x $15 = 9,000 + 4,500 micro-USD = $0.0135
+    expect(report.baseline.cost).toBe(0.0135);
+    expect(report.by!.tenant!.map((t) => t.key)).toEqual(['beta', 'acme']);
   });
 });
 
