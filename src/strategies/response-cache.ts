@@ -7,8 +7,11 @@ import type { SimRequest } from '../engine/request.js';
 import type { Strategy, StrategyContext, StrategyRun } from './types.js';
 import { durationMs, ExpiringMap, hashKey, MonotoneClock, once } from './prompt-cache/expiring.js';
 
-/** Tags that carry what the user asked, in order of preference (the profile generator sets queryKey). */
-export const CONTENT_TAGS = ['queryKey', 'promptHash', 'prompt'] as const;
+/**
+ * Tags that carry what the user asked, in order of preference. The profile generator sets queryKey;
+ * a log's extra columns become tags under their own names (query_key, prompt_hash).
+ */
+export const CONTENT_TAGS = ['queryKey', 'query_key', 'promptHash', 'prompt_hash', 'prompt'] as const;
 
 export const responseCacheOptions = z
   .strictObject({

@@ -66,6 +66,11 @@ describe('response-cache exact', () => {
     expect(run({ key: ['query'] }, reqs).kept).toEqual(['a', 'd', 'e']);
   });
 
+  it('a log column query_key (kept as a tag under its own name) is a content key', () => {
+    const reqs = [req({ id: 'a', tags: { query_key: 'k' } }), req({ id: 'b', tags: { query_key: 'k' } })];
+    expect(run({}, reqs).kept).toEqual(['a']);
+  });
+
   it('traffic without a query key cannot repeat: passes through with one warning', () => {
     const reqs = [req({ id: 'a', tags: {} }), req({ id: 'b', tags: {} })];
     const { kept, warnings } = run({}, reqs);
