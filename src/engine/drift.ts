@@ -113,7 +113,8 @@ function priceSide(cells: Cells, thresholds: number[], book: PriceBook, nameOf: 
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       cost = null;
-      if (!unpriced.has(name)) unpriced.set(name, e.diagnostics[0]?.message ?? e.message);
+      // the reason without the table's file path (it would leak runner paths into PR comments)
+      if (!unpriced.has(name)) unpriced.set(name, (e.diagnostics[0]?.message ?? e.message).replace(/ \([^()]*\.ya?ml\)$/, ''));
     }
     const prev = byModel.get(name);
     byModel.set(name, prev === null || cost === null ? null : (prev ?? 0n) + cost);
