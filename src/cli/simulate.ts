@@ -60,6 +60,16 @@ floor (quality.floor) are always checked and listed in the report; with --check 
     const by = parseBy(o.by);
     const staleAfterDays = parseStaleAfter(o.staleAfter);
     if (staleAfterDays === undefined) throw userError('USAGE', `--stale-after '${o.staleAfter}' is not a whole number of days`, { where: '--stale-after', hint: `e.g. --stale-after ${DEFAULT_STALE_AFTER_DAYS}` });
+    // Progress on an interactive stderr only (never in pipes or tests): requests so far, in place.
+    const tty = app.io.stderr.isTTY === true;
+    let shown = 0;
+    const onProgress = tty
+      ? (n: number): void => {
+          if (n - shown < 50_000) return;
+          shown = n;
+          app.io.stderr.write(`\r  simulated ${n.toLocaleString('en-US')} requests…`);
+        }
+      : undefined;
     const { report } = await runScenario({
       scenarioPath,
       io: app.io,
@@ -67,11 +77,13 @@ floor (quality.floor) are always checked and listed in the report; with --check 
       ...(seed !== undefined ? { seed } : {}),
       standalone: o.standalone ?? false,
       staleAfterDays,
+      ...(onProgress ? { onProgress } : {}),
       by,
       warn: (d) => app.warn(d),
       command: 'simulate',
       version: app.version,
     });
+    if (shown > 0) app.io.stderr.write('\r\x1b[K');
     const text = render(report, format, { color: colorEnabled(app.io), ...(app.io.stdout.columns ? { width: app.io.stdout.columns } : {}) });
     emit(app.io, text, o.out);
     const failed = report.checks.filter((c) => !c.ok);
