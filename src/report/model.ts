@@ -41,6 +41,12 @@ export interface StepReport extends StageFigures {
   savingPct: number;
   /** this strategy alone on the baseline (with --standalone) */
   standalone?: { cost: number; saving: number; savingPct: number };
+  /**
+   * Only for a step that brings one-time costs (e.g. self-host fine-tuning): those costs over THIS
+   * step's variable saving per day (marginal, in scenario order); null = the step saves nothing.
+   * final.breakEvenDays is the whole plan's: all strategies' one-time costs over the total saving.
+   */
+  breakEvenDays?: number | null;
 }
 
 export interface FixedLine {
@@ -140,6 +146,7 @@ export function buildReport(input: BuildInput): Report {
   const fixedLines = input.fixed ?? [];
   const fixedUpTo = (k: number): bigint => fixedLines.filter((f) => f.stage <= k).reduce((s, f) => s + (usdToAtto(f.usd) ?? 0n), 0n);
   const base = figures(run.taps[0]!, th, book, fixedUpTo(0), run.requests);
+  const periodDays = input.period?.startMs != null && input.period?.endMs != null ? Math.max(1, Math.ceil((input.period.endMs - input.period.startMs + 1) / 86_400_000)) : 1;
   const steps: StepReport[] = [];
   let prevAtto = base.atto;
   let last = base;
@@ -148,6 +155,11 @@ export function buildReport(input: BuildInput): Report {
     const savingAtto = prevAtto - fk.atto;
     const lab = input.labels[k - 1]!;
     const step: StepReport = { strategy: lab.strategy, label: lab.label, ...fk.f, saving: attoToUsd(savingAtto), savingPct: pct(Number(savingAtto), Number(base.atto)) };
+    const stepFixed = fixedUpTo(k) - fixedUpTo(k - 1);
+    if (stepFixed > 0n) {
+      const stepSavingPerDay = Number(savingAtto + stepFixed) / 1e18 / periodDays;
+      step.breakEvenDays = stepSavingPerDay > 0 ? Math.round((Number(stepFixed) / 1e18 / stepSavingPerDay) * 100) / 100 : null;
+    }
     const solo = run.standalone?.[k - 1];
     if (solo) {
       const fs = figures(solo, th, book, fixedLines.filter((f) => f.stage === 0 || f.stage === k).reduce((s, f) => s + (usdToAtto(f.usd) ?? 0n), 0n), run.requests);
@@ -164,7 +176,9 @@ export function buildReport(input: BuildInput): Report {
   const savingAtto = base.atto - last.atto;
   // Break-even: fixed costs over the variable saving per day of traffic.
   let breakEvenDays: number | null | undefined;
-  if (fixedAtto > 0n) {
+  // Scenario-level fixed costs (stage 0) are in the baseline too, so they never pay back: only
+  // strategies' one-time costs count (with none, there is no break-even to report).
+  if (fixedAtto - fixedUpTo(0) > 0n) {
     const variableSavingPerDay = (Number(savingAtto + fixedAtto - fixedUpTo(0)) / 1e18) / days;
     breakEvenDays = variableSavingPerDay > 0 ? Math.round((Number(fixedAtto - fixedUpTo(0)) / 1e18 / variableSavingPerDay) * 100) / 100 : null;
   }

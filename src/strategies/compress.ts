@@ -133,7 +133,7 @@ export function compressRequest(r: SimRequest, parts: ReadonlySet<Part>, ratio: 
       unchanged = covered;
       if (looseHistoryOut === looseHistory) unchanged += looseHistory + (messageOut === message ? message : 0);
     }
-    setCached(out, clampCached(r.cached, unchanged));
+    setCached(out, clampCached(r.cached, Math.min(unchanged, inputTokens)));
   }
   if (quality !== undefined) out.quality = (r.quality ?? 1) * quality;
   return out;

@@ -63,7 +63,7 @@ export function trimRequest(r: SimRequest, budget: { tokens: number } | { turns:
   const trimmed = r.historyTokens - remaining;
   if (trimmed === 0 && drop.size === 0) return r;
   const dropped = [...drop].reduce((s, i) => s + r.prefix[i]!.tokens, 0);
-  const cut = Math.max(trimmed, Math.min(dropped, r.inputTokens));
+  const cut = Math.min(r.inputTokens, Math.max(trimmed, dropped));
   let prefix: PrefixBlock[] = r.prefix;
   // Leading tokens the trim leaves untouched: the blocks before the first dropped one; with no
   // dropped block, every block (the cut history lies after them); with no blocks at all the layout
@@ -76,7 +76,8 @@ export function trimRequest(r: SimRequest, budget: { tokens: number } | { turns:
     prefix = rekeyFrom(kept, first, `trim:${cut}`);
   }
   const out: SimRequest = { ...r, inputTokens: r.inputTokens - cut, historyTokens: Math.min(remaining, r.inputTokens - cut), prefix };
-  setCached(out, clampCached(r.cached, unchanged));
+  // (an inconsistent source can claim blocks beyond the input: never keep more than is sent)
+  setCached(out, clampCached(r.cached, Math.min(unchanged, out.inputTokens)));
   if (quality !== undefined) out.quality = (r.quality ?? 1) * quality;
   return out;
 }

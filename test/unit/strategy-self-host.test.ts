@@ -8,6 +8,7 @@ import { buildReport } from '../../src/report/model.js';
 import { formatPicoPerM } from '../../src/pricing/money.js';
 import { gpuPricePicoPerM, selfHost, selfHostExtras, selfHostModel, selfHostVolume } from '../../src/strategies/self-host.js';
 import type { Strategy } from '../../src/strategies/types.js';
+import { route } from '../../src/strategies/route.js';
 
 const TABLE = `
 version: "2099-01-01"
@@ -73,6 +74,7 @@ describe('self-host', () => {
     expect(report.fixed).toEqual([{ label: 'fine-tune', usd: 500, from: 'self-host' }]);
     // variable saving per day = 1000 x (6000 - 416.6666666668) µ$ = $5.583333; 500 / 5.583333 = 89.552 -> 89.55
     expect(report.final.breakEvenDays).toBe(89.55);
+    expect(report.steps[0]!.breakEvenDays).toBe(89.55); // the only step: same as the plan
     expect(report.final.successes).toBeCloseTo(2000 * 0.95 + 1, 6);
     const v = selfHostVolume({ run, book, stage: 1, options: opts, days: report.period.days });
     expect(v).toEqual({
@@ -97,6 +99,29 @@ describe('self-host', () => {
     const noFloor = selfHostVolume({ run, book, stage: 1, options: { ...opts, min_gpus: 0 }, days: 2 });
     expect(noFloor.breakEvenRequestsPerDay).toBe(0);
     expect(noFloor.paybackDays).toBe(89.55); // 500 / (6 - 0.4166666668)
+  });
+
+  it('a step with one-time costs gets its own break-even; final.breakEvenDays is the whole plan\'s', async () => {
+    // 2 days x 1000/day: half tagged small (route -> cheap), half stay on strong (self-host)
+    const reqs = Array.from({ length: 2000 }, (_, i) => req({ id: `r${i}`, atMs: Math.floor((i * 2 * DAY) / 2000), tags: i % 2 ? { size: 'small' } : {} }));
+    const sh = selfHost.options.parse(base);
+    const book = table().withModels(selfHost.syntheticModels!(sh));
+    const stages = [
+      { strategy: route as Strategy, options: route.options.parse({ rules: [{ when: { tags: { size: 'small' } }, to: 'cheap' }] }), label: 'route' },
+      { strategy: selfHost as Strategy, options: sh, label: 'self-host' },
+    ];
+    const run = await runSimulation({ source: [reqs], stages, book, seed: 1 });
+    const labels = stages.map((x) => ({ strategy: x.strategy.name, label: x.label }));
+    const fixed = selfHost.fixedCosts!(sh).map((f) => ({ stage: 2, ...f }));
+    const rep = buildReport({ command: 't', scenario: 't', seed: 1, run, book, labels, fixed, period: { startMs: 0, endMs: 2 * DAY - 1 }, version: '0' });
+    expect(rep.steps[0]!.breakEvenDays).toBeUndefined(); // route brings no one-time cost
+    // self-host saves 500/day x (6000 - 416.6666666668) µ$ = $2.7916667/day: 500 / 2.7916667 = 179.104
+    expect(rep.steps[1]!.breakEvenDays).toBe(179.1);
+    // the plan: route also saves 500 x (6000 - 500) µ$ = $2.75/day: 500 / 5.5416667 = 90.226
+    expect(rep.final.breakEvenDays).toBe(90.23);
+    // a scenario-level one-time cost is in the baseline too: it has no break-even
+    const only0 = buildReport({ command: 't', scenario: 't', seed: 1, run, book, labels, fixed: [{ stage: 0, label: 'audit', usd: '100' }], period: { startMs: 0, endMs: 2 * DAY - 1 }, version: '0' });
+    expect(only0.final.breakEvenDays).toBeUndefined();
   });
 
   it('self-hosting dearer per request than the API never breaks even', async () => {
