@@ -3,8 +3,8 @@
 // reconciliation against the provider's billed cost_usd. No strategies: baseline = final.
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { didYouMean, userError, warning } from '../diagnostics.js';
-import { Ledger } from '../engine/ledger.js';
+import { didYouMean, suggestionHint, userError, warning } from '../diagnostics.js';
+import { DIMENSIONS, Ledger } from '../engine/ledger.js';
 import { priceCells } from '../engine/price.js';
 import { runSimulation } from '../engine/replay.js';
 import type { SimRequest } from '../engine/request.js';
@@ -156,6 +156,12 @@ seconds/milliseconds. Rejected rows are counted and reported (see docs/logs.md).
       warnings: [...(stats.rejected ? [rejectSummary(stats)] : []), ...stats.warnings],
       version: app.version,
     });
+    for (const dim of by) {
+      const keys = report.by?.[dim] ?? [];
+      if (!(dim in DIMENSIONS) && keys.length === 1 && keys[0]!.key === '(none)') {
+        app.warn(warning('USAGE', `no row has a '${dim}' column or tag: every request is in '(none)'`, { where: '--by', hint: suggestionHint(dim, Object.keys(DIMENSIONS), `dimensions: ${Object.keys(DIMENSIONS).join(', ')}, or a column of the log`) }));
+      }
+    }
     // exact total (the report's money is rounded to 1e-6): ratios are taken from exact figures
     const exactUsd = Number(priceCells(run.taps[0]!.cells, run.thresholds, book).total) / 1e18;
     report.extras = { replay: replayExtras(stats, exactUsd, successes, { retries, failed, wasted }, book) };
