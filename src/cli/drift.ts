@@ -65,7 +65,7 @@ export function registerDrift(program: Command, app: App): void {
     'after',
     `
 Examples:
-  llmcost drift --baseline 2024-12-01 --current 2026-11-01 scenarios/support-bot.yaml
+  llmcost drift --baseline 2025-10-01 --current 2026-11-01 scenarios/support-bot.yaml
   llmcost drift --baseline main-pricing.yaml --current pricing/2026-11-01.yaml --scenarios scenarios --max-increase 5 --format md > drift.md
   llmcost drift --baseline old.yaml --current new.yaml --scenarios scenarios --max-increase-usd 50 --only-increases --format md --out drift.md
 

@@ -72,6 +72,18 @@ describe('llmcost drift', () => {
     expect(JSON.parse(r.stdout).scenarios.map((s: { scenario: string }) => s.scenario)).toEqual(['legacy', 'spiky', 'steady']);
   });
 
+  it('bundled tables: the Sonnet 4.5 >200K band (2025-10-01, retired by 2026-11-01) drives the change', async () => {
+    const r = await runCli(['drift', '--baseline', '2026-11-01', '--current', '2025-10-01', 'test/fixtures/pricing/drift-real/long.yaml', '--max-increase', '5', '--format', 'json']);
+    expect(r.code).toBe(1);
+    const s = JSON.parse(r.stdout).scenarios[0];
+    // 2026-11-01 (no band): 250000*3 + 2000*15 + 50000*3 + 1000*15 = 945000 micro-USD;
+    // 2025-10-01: the 250K request in the band: 250000*6 + 2000*22.5 = 1545000, + 165000 = 1710000.
+    // gemini-2.5-pro 300K: 300000*2.50 + 1000*15 = 765000 under both. Total 1710000 -> 2475000.
+    expect(s.final).toEqual({ old: 1.71, new: 2.475, delta: 0.765, deltaPct: 44.7368 }); // 765/1710
+    expect(s.models[0]).toMatchObject({ model: 'claude-sonnet-4-5', final: { old: 0.945, new: 1.71, delta: 0.765, deltaPct: 80.9524 } });
+    expect(s.models[1]).toMatchObject({ model: 'gemini-2.5-pro', final: { delta: 0 } });
+  });
+
   it('bad input: exit 2 with a located message and a hint', async () => {
     expectUserError(await drift(`${D}/steady.yaml`, '--max-increase', 'five'), '--max-increase');
     expectUserError(await drift(), 'SCENARIO');
