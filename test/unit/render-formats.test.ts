@@ -96,3 +96,19 @@ describe('html', () => {
     expect(html.match(/class="bar bar-(baseline|final)"/g)).toHaveLength(2);
   });
 });
+
+describe('render', () => {
+  it('does not mutate the report and is deterministic', async () => {
+    const r = await fullReport();
+    const before = JSON.stringify(r);
+    for (const f of ['table', 'json', 'md', 'csv', 'html'] as const) {
+      expect(render(r, f, { color: false })).toBe(render(r, f, { color: false }));
+    }
+    expect(JSON.stringify(r)).toBe(before);
+  });
+  it('recomputes the presentation figures: a stale chart in the input is ignored', () => {
+    const r = handReport();
+    const stale = { ...r, chart: { ...JSON.parse('{}'), scaleUsd: 999 } } as typeof r;
+    expect(render(stale, 'html', { color: false })).toBe(render(r, 'html', { color: false }));
+  });
+});
