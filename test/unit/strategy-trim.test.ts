@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePricingText } from '../../src/pricing/load.js';
 import { Ledger } from '../../src/engine/ledger.js';
 import { priceCells } from '../../src/engine/price.js';
-import type { SimRequest } from '../../src/engine/request.js';
+import type { PrefixBlock, SimRequest } from '../../src/engine/request.js';
 import { createRng } from '../../src/engine/rng.js';
 import { modelView } from '../../src/engine/replay.js';
 import { trimContext } from '../../src/strategies/trim-context.js';
@@ -137,9 +137,9 @@ describe('trim-context', () => {
   it('step_turns: the window moves in steps, so consecutive turns keep the same cache prefix', () => {
     // history of h turns (2 blocks each, 100 tokens per block), keep_turns 2, step_turns 3
     const turn = (h: number): SimRequest => {
-      const prefix = [{ key: 'sys', tokens: 1000, kind: 'system' as const }];
+      const prefix: PrefixBlock[] = [{ key: 'sys', tokens: 1000, kind: 'system' }];
       let key = 'sys';
-      for (let i = 0; i < 2 * h; i++) prefix.push({ key: (key = `${key}/${i}`), tokens: 100, kind: 'history' as const });
+      for (let i = 0; i < 2 * h; i++) prefix.push({ key: (key = `${key}/${i}`), tokens: 100, kind: 'history' });
       return req({ id: `t${h}`, inputTokens: 1000 + 200 * h + 50, historyTokens: 200 * h, prefix });
     };
     const out = runStep({ keep_turns: 2, step_turns: 3 }, [3, 4, 5, 6].map(turn));
