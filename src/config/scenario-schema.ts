@@ -35,6 +35,15 @@ export const logTrafficSchema = z.strictObject({
   strict: z.boolean().optional(),
   /** write rejected rows here (relative to the scenario file) */
   rejects: z.string().min(1).optional(),
+  /**
+   * place the log's first request at this UTC date (YYYY-MM-DD) or date-time, shifting every
+   * timestamp by the same amount: for traces whose timestamps count from the trace start
+   */
+  rebase_to: z
+    .union([z.string(), z.date()])
+    .transform((v) => (v instanceof Date ? v.toISOString() : v))
+    .refine((s) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+Z?)?$/.test(s) && !Number.isNaN(Date.parse(s)), { message: 'expected a UTC date YYYY-MM-DD or a date-time 2026-11-02T09:00:00Z' })
+    .optional(),
 });
 
 export const trafficSchema = z

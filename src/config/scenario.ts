@@ -29,6 +29,8 @@ export interface LogTraffic {
   model?: string;
   strict?: boolean;
   rejectsFile?: string;
+  /** epoch ms the first request is moved to */
+  rebaseToMs?: number;
 }
 
 export interface Scenario {
@@ -83,6 +85,7 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
         ...(t.log.model !== undefined ? { model: t.log.model } : {}),
         ...(t.log.strict !== undefined ? { strict: t.log.strict } : {}),
         ...(t.log.rejects !== undefined ? { rejectsFile: abs(dir, t.log.rejects) } : {}),
+        ...(t.log.rebase_to !== undefined ? { rebaseToMs: Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(t.log.rebase_to) ? `${t.log.rebase_to}T00:00:00Z` : t.log.rebase_to) } : {}),
       }
     : undefined;
   const pricing = value.pricing

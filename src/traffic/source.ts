@@ -34,10 +34,11 @@ export function profileSource(profile: Profile, seed: number): TrafficSource {
  */
 export function logSource(log: LogTraffic, cwd: string, book?: PriceBook, stdin?: NodeJS.ReadableStream): TrafficSource {
   const stats = newLogStats();
+  const { rebaseToMs, ...readOpts } = log;
   const known = new Map<string, boolean>();
-  const source = readLog(
+  const raw = readLog(
     {
-      ...log,
+      ...readOpts,
       cwd,
       ...(stdin ? { stdin } : {}),
       ...(book
@@ -56,11 +57,25 @@ export function logSource(log: LogTraffic, cwd: string, book?: PriceBook, stdin?
     },
     stats,
   );
+  // Rebase: one shift for the whole log, fixed by its first request (relative-time traces).
+  let shiftMs: number | undefined;
+  const source =
+    rebaseToMs === undefined
+      ? raw
+      : (async function* (): AsyncGenerator<SimRequest[]> {
+          for await (const batch of raw) {
+            if (shiftMs === undefined && batch.length) shiftMs = rebaseToMs - batch[0]!.atMs;
+            const d = shiftMs ?? 0;
+            for (const r of batch) r.atMs += d;
+            yield batch;
+          }
+        })();
+  const shift = (ms: number | null): number | null => (ms === null ? null : ms + (shiftMs ?? 0));
   return {
     source,
     stats: () => ({
       rows: { read: stats.read, priced: stats.priced, rejected: stats.rejected },
-      period: { startMs: stats.startMs, endMs: stats.endMs },
+      period: { startMs: shift(stats.startMs), endMs: shift(stats.endMs) },
       warnings: [...stats.warnings],
     }),
   };

@@ -153,6 +153,11 @@ describe('llmcost simulate', () => {
     // (1,000 + 2,000) x $3 + (100 + 200) x $15 = 9,000 + 4,500 micro-USD = $0.0135
     expect(report.baseline.cost).toBe(0.0135);
     expect(report.by!.tenant!.map((t) => t.key)).toEqual(['beta', 'acme']);
+    // rebase_to moves the first request to the given instant, every other by the same shift
+    writeFileSync(join(dir, 'rebased.yaml'), 'name: rebased\npricing: { file: table.yaml }\ntraffic:\n  log: { file: log.csv, rebase_to: 2099-02-01 }\n');
+    const rebased = (await json(['simulate', 'rebased.yaml'])).report;
+    expect(rebased.period.startMs).toBe(Date.parse('2099-02-01T00:00:00Z'));
+    expect(rebased.period.endMs).toBe(Date.parse('2099-02-01T01:00:00Z')); // the last row was 1 h after the first
   });
 });
 
