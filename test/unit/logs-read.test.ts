@@ -140,6 +140,11 @@ describe('CSV reading', () => {
     expect(stats).toMatchObject({ read: 3, priced: 3, format: 'jsonl' });
   });
 
+  it('reads tab-separated logs (by extension or a tab-only first line)', async () => {
+    const { reqs } = await readAll({ file: 'canonical.tsv' });
+    expect(reqs.map((r) => r.inputTokens)).toEqual([10000, 10000, 10000, 2048]);
+  });
+
   it('yields batches of batchSize and a missing file is FILE_NOT_FOUND', async () => {
     const { batches, reqs } = await readAll({ file: 'canonical.csv', batchSize: 3 });
     expect([batches, reqs.length]).toEqual([2, 4]);

@@ -89,7 +89,10 @@ export async function openLog(file: string, shownAs: string, stdin?: NodeJS.Read
   if (text.first.length === 0) throw userError('LOG_FORMAT', `log ${shownAs} is empty`, { where: shownAs, hint: 'pass a CSV with a header row, or JSONL with one JSON object per line' });
   const stream = withFirst(text.first, text.rest);
   if (format === 'jsonl') return { format, gzip, records: jsonlRecords(stream, shownAs) };
-  return csvOpen(stream, shownAs, gzip);
+  // Tab-separated: by extension, or a first line with tabs and no commas.
+  const firstLine = head.split(/\r?\n/, 1)[0] ?? '';
+  const tab = /\.tsv(\.gz)?$/i.test(file) || (firstLine.includes('\t') && !firstLine.includes(','));
+  return csvOpen(stream, shownAs, gzip, tab ? '\t' : ',');
 }
 
 /** Turn zlib's errors (truncated or corrupt data) into a located user error. */
@@ -148,8 +151,8 @@ function innerNewlines(record: string[]): number {
  * counts a CRLF inside a quoted field as two lines, and its `info` option costs ~15% of the time):
  * blank lines come through as a single empty field, so every physical line is accounted for.
  */
-async function csvOpen(stream: Readable, shownAs: string, gzip: boolean): Promise<OpenedLog> {
-  const parser = parse({ bom: true, skip_empty_lines: false, relax_column_count: true });
+async function csvOpen(stream: Readable, shownAs: string, gzip: boolean, delimiter: string): Promise<OpenedLog> {
+  const parser = parse({ bom: true, delimiter, skip_empty_lines: false, relax_column_count: true });
   stream.on('error', (e) => parser.destroy(e));
   stream.pipe(parser);
   const it = parser[Symbol.asyncIterator]() as AsyncIterator<string[]>;
