@@ -8,9 +8,10 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const FIX = join(HERE, '..', 'fixtures', 'determinism');
+// the shared fixtures of the bad-input corpus also hold the good scenario used here
+const FIX = join(HERE, '..', 'fixtures', 'bad', '_shared');
 const SCENARIO = join(FIX, 'every-strategy.yaml');
-const BAD_SHARED = join(HERE, '..', 'fixtures', 'bad', '_shared', 'pricing.yaml');
+const BAD_SHARED = join(FIX, 'pricing.yaml');
 const FORMATS = ['json', 'md', 'html', 'csv', 'table'] as const;
 
 const scratch = mkdtempSync(join(tmpdir(), 'llmcost-det-'));
