@@ -13,6 +13,8 @@ import { Ledger } from '../../src/engine/ledger.js';
 import { priceCells } from '../../src/engine/price.js';
 import type { PrefixBlock, SimRequest } from '../../src/engine/request.js';
 import { STRATEGIES } from '../../src/strategies/registry.js';
+import { buildReport } from '../../src/report/model.js';
+import { attoToUsd } from '../../src/pricing/money.js';
 import type { Strategy } from '../../src/strategies/types.js';
 
 /** Prices in micro-USD per 1M tokens, scaled by k and written as exact decimal strings. */
@@ -161,6 +163,14 @@ function recording(stage: StageSpec, sink: SimRequest[]): StageSpec {
   return { ...stage, strategy: wrapped };
 }
 
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o)) deepFreeze(v);
+  }
+  return o;
+}
+
 const streamArb = (withPrefix = true) => fc.array(reqArb, { minLength: 1, maxLength: 40 }).map((raw) => buildStream(raw, withPrefix));
 const RUNS = { numRuns: 60 };
 
@@ -173,6 +183,8 @@ describe('engine properties', () => {
     await fc.assert(
       fc.asyncProperty(streamArb(), fc.array(stageArb, { maxLength: 4 }), fc.integer(), async (reqs, stages, seed) => {
         const sinks = stages.map(() => [] as SimRequest[]);
+        // strategies never mutate a request: a frozen stream would throw (ESM is strict mode)
+        for (const q of reqs) deepFreeze(q);
         const r = await simulate(reqs, stages.map((s, i) => recording(s, sinks[i]!)), BOOK, seed);
         const th = r.thresholds;
         const costs = r.taps.map((l) => atto(l, BOOK, th));
@@ -187,6 +199,14 @@ describe('engine properties', () => {
         let savings = 0n;
         for (let k = 1; k < costs.length; k++) savings += costs[k - 1]! - costs[k]!;
         expect(savings).toBe(costs[0]! - costs[costs.length - 1]!);
+        // the report rounds each figure once (half-up to 1e-6 USD): step savings add up to the
+        // final saving within half a micro-dollar per rounded term
+        const rep = buildReport({ command: 'simulate', scenario: 'prop', seed, run: r, book: BOOK, labels: stages.map((x) => ({ strategy: x.strategy.name, label: x.label })), version: 'test' });
+        expect(rep.baseline.cost).toBe(attoToUsd(costs[0]!));
+        rep.steps.forEach((st, k) => expect(st.cost).toBe(attoToUsd(costs[k + 1]!)));
+        const stepSum = rep.steps.reduce((a, st) => a + st.saving, 0);
+        expect(Math.abs(stepSum - rep.final.saving)).toBeLessThanOrEqual((stages.length + 1) * 0.5e-6 + 1e-9);
+        expect(Math.abs(rep.baseline.cost - rep.final.cost - rep.final.saving)).toBeLessThanOrEqual(1e-6 + 1e-9);
         // served or dropped: every answering request of the baseline is accounted for at every stage
         for (let k = 1; k < r.taps.length; k++) expect(r.taps[k]!.dropped).toBeGreaterThanOrEqual(r.taps[k - 1]!.dropped);
       }),
