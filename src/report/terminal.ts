@@ -12,14 +12,17 @@ export const BAR_GLYPHS = { cost: '█', saving: '░', increase: '▓' } as con
 /**
  * A waterfall bar in whole character cells: solid up to the cumulative cost, then the step's
  * change — light shade for a saving (cost < prev), dark shade for an increase. Fractions come
- * from the report model (0..1 of the axis); a non-zero change always gets at least one cell.
+ * from the report model (0..1 of the axis); a non-zero change always gets at least one cell, and a
+ * saving's shaded part ends where the previous bar's cost ended.
  */
 export function waterfallCells(costFrac: number, prevFrac: number, width: number): { cost: number; saving: number; increase: number } {
   const cells = (f: number): number => Math.max(0, Math.min(width, Math.round(f * width)));
   if (prevFrac <= 0 || costFrac === prevFrac) return { cost: cells(costFrac), saving: 0, increase: 0 };
   if (costFrac < prevFrac) {
-    const solid = cells(costFrac);
-    return { cost: solid, saving: Math.max(1, cells(prevFrac) - solid), increase: 0 };
+    // the bar ends where the previous cost ended; a saving smaller than a cell still shows one
+    const end = cells(prevFrac);
+    const solid = Math.max(0, Math.min(cells(costFrac), end - 1));
+    return { cost: solid, saving: end - solid, increase: 0 };
   }
   const solid = cells(prevFrac);
   return { cost: solid, saving: 0, increase: Math.max(1, cells(costFrac) - solid) };

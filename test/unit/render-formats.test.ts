@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { render } from '../../src/report/render.js';
 import { csvCell } from '../../src/report/renderers/csv.js';
 import { mdEscape } from '../../src/report/renderers/markdown.js';
+import { waterfallCells } from '../../src/report/terminal.js';
 import { fullReport, handReport } from '../golden/fixture.js';
 
 describe('csv', () => {
@@ -110,5 +111,17 @@ describe('render', () => {
     const r = handReport();
     const stale = { ...r, chart: { ...JSON.parse('{}'), scaleUsd: 999 } } as typeof r;
     expect(render(stale, 'html', { color: false })).toBe(render(r, 'html', { color: false }));
+  });
+});
+
+describe('waterfallCells', () => {
+  it('scales fractions to whole cells; a saving ends where the previous cost ended', () => {
+    expect(waterfallCells(1, 0, 24)).toEqual({ cost: 24, saving: 0, increase: 0 }); // baseline
+    expect(waterfallCells(0.95, 1, 24)).toEqual({ cost: 23, saving: 1, increase: 0 }); // 22.8 -> 23 solid, 24 - 23 saved
+    // prev 0.4554 x 28 = 12.75 -> 13 cells; cost 0.4513 x 28 = 12.64 -> also 13: keep one saved cell inside the 13
+    expect(waterfallCells(0.4513, 0.4554, 28)).toEqual({ cost: 12, saving: 1, increase: 0 });
+    expect(waterfallCells(0.5, 0.4, 10)).toEqual({ cost: 4, saving: 0, increase: 1 }); // 4 solid, up to 5
+    expect(waterfallCells(0.401, 0.4, 10)).toEqual({ cost: 4, saving: 0, increase: 1 }); // a tiny increase still shows
+    expect(waterfallCells(0.4, 0.4, 10)).toEqual({ cost: 4, saving: 0, increase: 0 }); // no change
   });
 });

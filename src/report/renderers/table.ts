@@ -9,7 +9,6 @@ import { breakEvenLines, extraSections, FIXED_NOT_ATTRIBUTED, oneLine as L, rows
 export function renderTable(r: Report & { chart: ReportChart }, o: RenderOptions): string {
   const c = new Chalk({ level: o.color ? 1 : 0 });
   const ch = r.chart;
-  const barWidth = o.width ? Math.max(10, Math.min(40, Math.floor(o.width / 5))) : 24;
   const out: string[] = [];
   const heading = (s: string): void => {
     out.push('', c.bold(s));
@@ -25,6 +24,8 @@ export function renderTable(r: Report & { chart: ReportChart }, o: RenderOptions
 
   heading('Savings waterfall');
   const hasSolo = r.steps.some((s) => s.standalone);
+  // the other columns take ~90 cells (~110 with standalone): the bar gets what is left, 8..40
+  const barWidth = o.width ? Math.max(8, Math.min(40, o.width - (hasSolo ? 112 : 92))) : 24;
   const head = ['step', 'cost', 'saving', 'saving %', ...(hasSolo ? ['alone', 'alone %'] : []), 'calls', 'success', 'cost/success', 'waterfall'];
   const t = makeTable(head.map((h) => c.bold(h)), ['left', 'right', 'right', 'right', ...(hasSolo ? (['right', 'right'] as const) : []), 'right', 'right', 'right', 'left']);
   const stage = (i: number) => (i === 0 ? r.baseline : i <= r.steps.length ? r.steps[i - 1]! : r.final);
