@@ -19,6 +19,7 @@ export function isExactFor(model: string): boolean {
 }
 
 const encoders = new Map<EncodingName, Promise<Tiktoken>>();
+const ready = new Map<EncodingName, Tiktoken>();
 
 async function loadEncoder(name: EncodingName): Promise<Tiktoken> {
   let p = encoders.get(name);
@@ -26,7 +27,9 @@ async function loadEncoder(name: EncodingName): Promise<Tiktoken> {
     p = (async () => {
       const { Tiktoken } = await import('js-tiktoken/lite');
       const ranks = name === 'o200k_base' ? (await import('js-tiktoken/ranks/o200k_base')).default : (await import('js-tiktoken/ranks/cl100k_base')).default;
-      return new Tiktoken(ranks);
+      const t = new Tiktoken(ranks);
+      ready.set(name, t);
+      return t;
     })();
     encoders.set(name, p);
   }
@@ -45,7 +48,18 @@ export class TokenCounter {
 
   constructor(private readonly maxEntries = 20_000) {}
 
+  /** load the encoder `model` needs (once per process) */
+  async ensure(model: string): Promise<void> {
+    await loadEncoder(encodingFor(model));
+  }
+
   async count(text: string, model: string): Promise<number> {
+    await this.ensure(model);
+    return this.countSync(text, model)!;
+  }
+
+  /** the count, or undefined when the encoder is not loaded yet (call ensure() and retry) */
+  countSync(text: string, model: string): number | undefined {
     if (text === '') return 0;
     const enc = encodingFor(model);
     const key = `${enc}\u0000${text}`;
@@ -55,7 +69,8 @@ export class TokenCounter {
       this.memo.set(key, hit);
       return hit;
     }
-    const encoder = await loadEncoder(enc);
+    const encoder = ready.get(enc);
+    if (!encoder) return undefined;
     const n = encoder.encode(text, 'all').length;
     this.encoded++;
     if (this.memo.size >= this.maxEntries) {

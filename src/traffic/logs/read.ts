@@ -194,7 +194,12 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
       let detail: string;
       if (rec.fields) {
         firstFields ??= Object.keys(rec.fields);
-        const r = await toRequest(rec.fields, rec.line, ctx);
+        let r = toRequest(rec.fields, rec.line, ctx);
+        if (r.needsEncoder) {
+          // first text to count for this tokenizer: load it (lazily, once), then read the row again
+          await tokens.ensure(r.needsEncoder);
+          r = toRequest(rec.fields, rec.line, ctx);
+        }
         if (r.req) {
           const q = r.req;
           stats.priced++;

@@ -20,6 +20,8 @@ export interface RowResult {
   req?: SimRequest;
   reject?: Reject;
   costUsd?: number;
+  /** text must be counted and the tokenizer for this model is not loaded: load it, call again */
+  needsEncoder?: string;
 }
 
 export interface RowContext {
@@ -146,7 +148,7 @@ export function textOf(v: unknown): string {
 
 const str = (v: unknown): string | undefined => (present(v) ? (typeof v === 'string' ? v.trim() : typeof v === 'object' ? JSON.stringify(v) : String(v)) : undefined);
 
-export async function toRequest(fields: Fields, line: number, ctx: RowContext): Promise<RowResult> {
+export function toRequest(fields: Fields, line: number, ctx: RowContext): RowResult {
   const { preset } = ctx;
   const f = preset.prepare ? preset.prepare(fields) : fields;
   const skip = preset.skip?.(f);
@@ -172,14 +174,20 @@ export async function toRequest(fields: Fields, line: number, ctx: RowContext): 
   if (isReject(input)) return { reject: input };
   if (input === undefined) {
     const p = pick(ctx, f, 'prompt').value;
-    if (present(p)) input = await ctx.tokens.count(textOf(p), model);
+    if (present(p)) {
+      input = ctx.tokens.countSync(textOf(p), model);
+      if (input === undefined) return { needsEncoder: model };
+    }
   }
   if (input === undefined) return rej('input_tokens missing', 'input_tokens is empty (and no prompt text to count)');
   let output = parseCount(pick(ctx, f, 'output_tokens').value, 'output_tokens');
   if (isReject(output)) return { reject: output };
   if (output === undefined) {
     const c = pick(ctx, f, 'completion').value;
-    if (present(c)) output = await ctx.tokens.count(textOf(c), model);
+    if (present(c)) {
+      output = ctx.tokens.countSync(textOf(c), model);
+      if (output === undefined) return { needsEncoder: model };
+    }
   }
   if (output === undefined) return rej('output_tokens missing', 'output_tokens is empty (and no completion text to count)');
   const cached = parseCount(pick(ctx, f, 'cached_input_tokens').value, 'cached_input_tokens') ?? 0;
