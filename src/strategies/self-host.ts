@@ -97,8 +97,14 @@ export const selfHost: Strategy<SelfHostOptions> = {
     }
     const targetId = target.id;
     let warnedCache = false;
+    const prefill = prefillSpeed(o);
+    let busyGpuSeconds = 0;
+    let firstMs = Infinity;
+    let lastMs = -Infinity;
     return {
       step(r) {
+        if (r.atMs < firstMs) firstMs = r.atMs;
+        if (r.atMs > lastMs) lastMs = r.atMs;
         if (from && !from.has(idOf(r.model))) return [r];
         if (!selected(r)) return [r];
         if (o.share !== undefined && !(ctx.rng.next() < o.share)) return [r];
@@ -112,9 +118,26 @@ export const selfHost: Strategy<SelfHostOptions> = {
           }
         }
         if (o.quality !== undefined) out.quality = (r.quality ?? 1) * o.quality;
+        busyGpuSeconds += out.outputTokens / o.tokens_per_second_per_gpu + out.inputTokens / prefill;
         return [out];
       },
-      flush: () => [],
+      flush() {
+        // Time, not money: GPU-hours the moved load needs at the stated utilisation vs the
+        // always-on fleet. Far below it, the stated utilisation cannot happen and the per-token
+        // price understates the cost (the break-even volume in report extras accounts for it).
+        if (o.min_gpus > 0 && busyGpuSeconds > 0) {
+          const days = Math.max(1, Math.ceil((lastMs - firstMs + 1) / 86_400_000));
+          const neededPerDay = busyGpuSeconds / o.utilisation / 3600 / days;
+          const fleetPerDay = o.min_gpus * 24;
+          if (neededPerDay < fleetPerDay) {
+            const real = (busyGpuSeconds / 3600 / days / fleetPerDay) * 100;
+            ctx.warn(
+              `self-host: the moved load needs ${neededPerDay.toFixed(1)} GPU-hours/day at ${o.utilisation * 100}% utilisation, but ${o.min_gpus} always-on GPU${o.min_gpus === 1 ? '' : 's'} run ${fleetPerDay} GPU-hours/day (real utilisation ${real.toFixed(1)}%); the simulated cost assumes the fleet scales down with the load — see the break-even volume`,
+            );
+          }
+        }
+        return [];
+      },
     };
   },
   syntheticModels: (o) => [selfHostModel(o)],

@@ -131,6 +131,18 @@ describe('self-host', () => {
     expect(selfHostVolume({ run, book, stage: 1, options: opts, days: 1 }).breakEvenRequestsPerDay).toBeNull();
   });
 
+  it('warns when the moved load is far below the always-on fleet (the stated utilisation cannot happen)', () => {
+    const opts = selfHost.options.parse(base);
+    const warnings: string[] = [];
+    const run = selfHost.start(opts, { seed: 1, position: 1, rng: createRng(1), models: modelView(table().withModels(selfHost.syntheticModels!(opts))), warn: (m) => warnings.push(m) });
+    // 1000 requests in one day: 200/1000 + 1000/10000 = 0.3 GPU-s each at full speed -> 300 s / 0.5 = 600 s = 0.17 GPU-h/day vs 24
+    for (let i = 0; i < 1000; i++) run.step(req({ id: `r${i}`, atMs: i * 60_000 }));
+    expect(run.flush()).toEqual([]);
+    expect(warnings).toHaveLength(1);
+    // real utilisation: 300 s / 3600 / 24 h = 0.35%
+    expect(warnings[0]).toMatch(/needs 0\.2 GPU-hours\/day at 50% utilisation, but 1 always-on GPU run 24 GPU-hours\/day \(real utilisation 0\.3%\)/);
+  });
+
   it('rejects a name that is already a table model, bad money and zero utilisation', () => {
     const opts = selfHost.options.parse({ ...base, name: 'cheap' });
     const book = table().withModels(selfHost.syntheticModels!(opts));
