@@ -79,3 +79,10 @@ export function cell(key: string, v: unknown): string {
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
   return JSON.stringify(v);
 }
+
+/** Axis labels for round tick values, all with the same number of decimals ($0.000, $0.005, $0.010). */
+export function usdTicks(values: number[]): string[] {
+  const step = values.length > 1 ? Math.abs(values[1]! - values[0]!) : Math.abs(values[0] ?? 0);
+  const digits = step >= 1 || step === 0 ? 0 : Math.min(6, Math.max(2, Math.ceil(-Math.log10(step) - 1e-9)));
+  return values.map((v) => `$${v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`);
+}

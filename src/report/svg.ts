@@ -1,7 +1,7 @@
 // Inline SVG charts for the HTML report. Pure string building from the report model's chart
 // figures (fractions of the axis); pixel layout is the only arithmetic here. All text is escaped.
 import type { ChartBar, ReportChart } from './model.js';
-import { pct, usd } from './format.js';
+import { pct, usd, usdTicks } from './format.js';
 
 /** Escape text for HTML/XML content and attribute values. */
 export function esc(s: string): string {
@@ -53,10 +53,11 @@ export function waterfallSvg(ch: ReportChart, width = 880, height = 360): string
   const parts: string[] = [];
   parts.push(`<svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-labelledby="wf-title" class="chart">`);
   parts.push(`<title id="wf-title">Savings waterfall: baseline ${esc(usd(ch.waterfall[0]!.cost))}, final ${esc(usd(ch.waterfall[n - 1]!.cost))}</title>`);
-  for (const t of ch.ticks) {
+  const tickLabels = usdTicks(ch.ticks.map((t) => t.usd));
+  ch.ticks.forEach((t, i) => {
     parts.push(`<line x1="${m.left}" x2="${width - m.right}" y1="${px(y(t.frac))}" y2="${px(y(t.frac))}" stroke="${COLORS.grid}" stroke-width="1"/>`);
-    parts.push(`<text x="${m.left - 8}" y="${px(y(t.frac) + 4)}" text-anchor="end" class="tick">${esc(usd(t.usd))}</text>`);
-  }
+    parts.push(`<text x="${m.left - 8}" y="${px(y(t.frac) + 4)}" text-anchor="end" class="tick">${esc(tickLabels[i]!)}</text>`);
+  });
   ch.waterfall.forEach((b, i) => {
     const x = m.left + i * slot + (slot - barW) / 2;
     const lo = b.kind === 'step' ? Math.min(b.costFrac, b.prevFrac) : 0;

@@ -13,7 +13,7 @@ const DIR = join(dirname(fileURLToPath(import.meta.url)), 'expected');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
 export function scrub(text: string): string {
-  return text.split(TOOL_VERSION).join('<version>');
+  return text.split(TOOL_VERSION).join('VERSION');
 }
 
 function golden(name: string, actual: string): void {

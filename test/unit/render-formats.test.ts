@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { render } from '../../src/report/render.js';
 import { csvCell } from '../../src/report/renderers/csv.js';
+import { usdTicks } from '../../src/report/format.js';
 import { mdEscape } from '../../src/report/renderers/markdown.js';
 import { waterfallCells } from '../../src/report/terminal.js';
 import { fullReport, handReport } from '../golden/fixture.js';
@@ -123,5 +124,14 @@ describe('waterfallCells', () => {
     expect(waterfallCells(0.5, 0.4, 10)).toEqual({ cost: 4, saving: 0, increase: 1 }); // 4 solid, up to 5
     expect(waterfallCells(0.401, 0.4, 10)).toEqual({ cost: 4, saving: 0, increase: 1 }); // a tiny increase still shows
     expect(waterfallCells(0.4, 0.4, 10)).toEqual({ cost: 4, saving: 0, increase: 0 }); // no change
+  });
+});
+
+describe('usdTicks', () => {
+  it('labels all ticks with the decimals the step needs', () => {
+    expect(usdTicks([0, 0.005, 0.01, 0.015])).toEqual(['$0.000', '$0.005', '$0.010', '$0.015']); // step 0.005 -> 3 decimals
+    expect(usdTicks([0, 0.1, 0.2, 0.3])).toEqual(['$0.00', '$0.10', '$0.20', '$0.30']); // at least 2 decimals below $1
+    expect(usdTicks([0, 500, 1000])).toEqual(['$0', '$500', '$1,000']);
+    expect(usdTicks([0])).toEqual(['$0']);
   });
 });
