@@ -99,15 +99,17 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
   /** set expiry (never shortening a live entry) and readiness (a pending write keeps its earlier ready time) */
   const put = (p: Partition, key: string, t: number, keepMs: number): void => {
     const e = p.entries.get(key);
-    const wasLive = e !== undefined && t < e.expiresAtMs;
-    p.entries.set(
-      key,
-      {
-        expiresAtMs: Math.max(wasLive ? e.expiresAtMs : 0, t + keepMs),
-        readyAtMs: wasLive ? Math.min(e.readyAtMs, t + o.ready_delay_ms) : t + o.ready_delay_ms,
-      },
-      t,
-    );
+    if (e === undefined) {
+      p.entries.set(key, { expiresAtMs: t + keepMs, readyAtMs: t + o.ready_delay_ms }, t);
+    } else if (t < e.expiresAtMs) {
+      // live (ready or pending): refresh in place, no allocation on the hot path
+      if (t + keepMs > e.expiresAtMs) e.expiresAtMs = t + keepMs;
+      if (t + o.ready_delay_ms < e.readyAtMs) e.readyAtMs = t + o.ready_delay_ms;
+    } else {
+      // expired but not swept yet: a fresh write
+      e.expiresAtMs = t + keepMs;
+      e.readyAtMs = t + o.ready_delay_ms;
+    }
   };
 
   function explicit(req: SimRequest, p: Partition, t: number, minTokens: number): SimRequest {
