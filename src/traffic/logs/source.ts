@@ -160,8 +160,11 @@ async function csvOpen(stream: Readable, shownAs: string, gzip: boolean, delimit
   const fail = (e: unknown): never => {
     const err = e as { code?: string; message?: string; lines?: number; diagnostics?: unknown };
     if (err.diagnostics) throw e; // already a UserError (gzip)
-    if (typeof err.code === 'string' && err.code.startsWith('CSV_')) {
-      throw userError('LOG_FORMAT', `CSV cannot be parsed: ${err.message}`, { where: `${shownAs}:${nextLine}`, hint: 'check the quoting at or after that line (a field with commas or newlines must be in double quotes, inner quotes doubled)' });
+    // csv-parse 7 codes have no CSV_ prefix (INVALID_OPENING_QUOTE on binary garbage): recognise its error class.
+    if (e instanceof CsvError || (typeof err.code === 'string' && err.code.startsWith('CSV_'))) {
+      // the message ends with the offending value, which may be kilobytes of binary: cut it
+      const msg = (err.message ?? '').replace(/,? value is [\s\S]*$/, '').slice(0, 300);
+      throw userError('LOG_FORMAT', `CSV cannot be parsed: ${msg}`, { where: `${shownAs}:${nextLine}`, hint: 'check the quoting at or after that line (a field with commas or newlines must be in double quotes, inner quotes doubled)' });
     }
     throw e;
   };
