@@ -58,8 +58,13 @@ export function days(x: number | null | undefined): string {
 export function plainNumber(x: number): string {
   if (!Number.isFinite(x)) return '';
   const s = String(x);
-  if (!/e/i.test(s)) return s;
-  return x.toFixed(12).replace(/\.?0+$/, '');
+  const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(s);
+  if (!m) return s;
+  // expand the shortest round-trip form exactly: 5e-324 -> 0.000…5, 1.5e+21 -> 1500000000000000000000
+  const digits = m[2]! + (m[3] ?? '');
+  const point = 1 + Number(m[4]);
+  const body = point <= 0 ? `0.${'0'.repeat(-point)}${digits}` : point >= digits.length ? digits + '0'.repeat(point - digits.length) : `${digits.slice(0, point)}.${digits.slice(point)}`;
+  return m[1] + body;
 }
 
 /** Date of an epoch-ms timestamp, ISO "YYYY-MM-DD" (UTC). */
