@@ -249,6 +249,24 @@ describe('bounded state', () => {
     expect(m.size).toBeLessThan(1500);
   });
 
+  it('prompt-cache state stays bounded on a long stream of one-off prefixes', () => {
+    // 50,000 requests at 1/s, each with its own 2,000-token system block, 5m TTL: ~300 live entries
+    let maxSize = 0;
+    const orig = ExpiringMap.prototype.set;
+    ExpiringMap.prototype.set = function (this: ExpiringMap<{ expiresAtMs: number }>, ...args: Parameters<typeof orig>) {
+      orig.apply(this, args);
+      maxSize = Math.max(maxSize, this.size);
+    } as typeof orig;
+    try {
+      const r = promptCache.start(promptCache.options.parse({}), { seed: 1, position: 1, rng: createRng(1), models: modelView(book), warn: () => {} });
+      for (let i = 0; i < 50_000; i++) r.step(req({ id: `q${i}`, atMs: i * 1000, prefix: sys(2000, `k${i}`) }));
+    } finally {
+      ExpiringMap.prototype.set = orig;
+    }
+    expect(maxSize).toBeGreaterThan(300);
+    expect(maxSize).toBeLessThan(1500);
+  });
+
   it('durations', () => {
     expect(parseDurationMs('5m')).toBe(300_000);
     expect(parseDurationMs('24h')).toBe(86_400_000);
