@@ -9,6 +9,7 @@ import { choosePricing, loadPricingFile } from '../pricing/load.js';
 import { stalenessWarning } from '../pricing/staleness.js';
 import type { ModelInfo, PriceBook } from '../pricing/pricebook.js';
 import { buildReport, type Check, type Report } from '../report/model.js';
+import { selfHostExtras } from '../strategies/self-host.js';
 import { logSource, profileSource, type SourceStats, type TrafficSource } from '../traffic/source.js';
 import type { Io } from './io.js';
 
@@ -117,6 +118,9 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
     warnings: [...(stale ? [stale.message] : []), ...stats.warnings, ...runWarnings],
     version: input.version ?? '0.0.0',
   });
+  // Self-hosting: break-even volume and payback per self-host stage (see strategies/self-host.ts).
+  const selfHost = selfHostExtras(run, book, stages, report.period.days);
+  if (selfHost) report.extras = { ...(report.extras ?? {}), selfHost };
   report.checks = scenarioChecks(report, scenario);
   return { report, run, book, stages, scenario, stats };
 }
