@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { SimRequest } from '../engine/request.js';
 import type { Rng } from '../engine/rng.js';
 import { MOVE_WARNING } from './compress.js';
-import { compileWhen, modelIdMemo, QualitySchema, WhenSchema } from './match.js';
+import { compileWhen, modelIdMemo, QualitySchema, resolveOption, WhenSchema } from './match.js';
 import type { Strategy } from './types.js';
 
 const p01 = z.number().min(0).max(1);
@@ -79,10 +79,10 @@ export const cascade: Strategy<CascadeOptions> = {
   summary: 'cheap model first, escalate a share (or low-confidence answers) to a strong model; escalations pay twice',
   options,
   start(o, ctx) {
-    const cheapId = ctx.models.resolve(o.cheap).id;
-    const strongId = o.strong !== undefined ? ctx.models.resolve(o.strong).id : undefined;
+    const cheapId = resolveOption(ctx, o.cheap, 'cheap').id;
+    const strongId = o.strong !== undefined ? resolveOption(ctx, o.strong, 'strong').id : undefined;
     const idOf = modelIdMemo(ctx.models);
-    const selected = compileWhen(o.when, ctx.models);
+    const selected = compileWhen(o.when, ctx);
     const conf = o.confidence;
     const escalates = conf ? () => drawConfidence(ctx.rng, conf.distribution) < conf.threshold : () => ctx.rng.next() < o.escalation!;
     const tagCheap = `${o.name}:cheap`;

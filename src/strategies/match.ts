@@ -3,7 +3,21 @@
 // a list of values inside one condition is an OR. Pure: no I/O, no state besides a memo.
 import { z } from 'zod';
 import type { SimRequest } from '../engine/request.js';
-import type { ModelView } from './types.js';
+import { UserError } from '../diagnostics.js';
+import type { ModelView, StrategyContext } from './types.js';
+
+/**
+ * Resolve a model named in a strategy's options; an unknown name fails with the option's path in
+ * the scenario (strategies[i].<path>), keeping the did-you-mean hint.
+ */
+export function resolveOption(ctx: Pick<StrategyContext, 'models' | 'position'>, name: string, path: string): ReturnType<ModelView['resolve']> {
+  try {
+    return ctx.models.resolve(name);
+  } catch (e) {
+    if (e instanceof UserError) throw new UserError(e.diagnostics.map((d) => ({ ...d, where: `strategies[${ctx.position - 1}].${path}` })));
+    throw e;
+  }
+}
 
 const count = z.number().nonnegative();
 
@@ -42,10 +56,11 @@ const list = (v: string | string[]): string[] => (Array.isArray(v) ? v : [v]);
  * did-you-mean) and compared by resolved id, so an alias in the log matches its canonical name.
  * No rule (undefined) matches every request.
  */
-export function compileWhen(when: When | undefined, models: ModelView): (r: SimRequest) => boolean {
+export function compileWhen(when: When | undefined, ctx: Pick<StrategyContext, 'models' | 'position'>, path = 'when'): (r: SimRequest) => boolean {
   if (!when) return () => true;
+  const models = ctx.models;
   const tagTests = Object.entries(when.tags ?? {}).map(([k, v]) => [k, new Set(list(v))] as const);
-  const wantModels = when.model !== undefined ? new Set(list(when.model).map((m) => models.resolve(m).id)) : undefined;
+  const wantModels = when.model !== undefined ? new Set(list(when.model).map((m) => resolveOption(ctx, m, `${path}.model`).id)) : undefined;
   const idOf = modelIdMemo(models);
   return (r) => {
     for (const [k, accepted] of tagTests) {

@@ -6,8 +6,8 @@ import { z } from 'zod';
 import type { SimRequest } from '../engine/request.js';
 import type { Rng } from '../engine/rng.js';
 import { MOVE_WARNING, ratioOf, scaleTokens, type Ratio } from './compress.js';
-import { compileWhen, modelIdMemo, QualitySchema, WhenSchema } from './match.js';
-import type { ModelView, Strategy } from './types.js';
+import { compileWhen, modelIdMemo, QualitySchema, resolveOption, WhenSchema } from './match.js';
+import type { Strategy, StrategyContext } from './types.js';
 
 const target = {
   /** success probability of answers on this route (multiplies the request's quality) */
@@ -79,8 +79,8 @@ export function moveRequest(r: SimRequest, t: RouteTarget, sameModel: boolean): 
   return out;
 }
 
-function makeTarget(label: string, to: string | undefined, spec: { quality?: number | undefined; token_inflation?: number | undefined; inflate_input?: boolean | undefined }, models: ModelView): RouteTarget {
-  const m = to !== undefined ? models.resolve(to) : undefined;
+function makeTarget(label: string, to: string | undefined, spec: { quality?: number | undefined; token_inflation?: number | undefined; inflate_input?: boolean | undefined }, ctx: StrategyContext, path: string): RouteTarget {
+  const m = to !== undefined ? resolveOption(ctx, to, path) : undefined;
   return {
     label,
     ...(m ? { modelId: m.id } : {}),
@@ -101,17 +101,17 @@ export const route: Strategy<RouteOptions> = {
       const label = x.name ?? `rule-${i + 1}`;
       return {
         label,
-        match: compileWhen(x.when, ctx.models),
+        match: compileWhen(x.when, ctx, `rules[${i}].when`),
         share: x.share,
         // one stream per rule, one draw per request: changing one rule's share never reshuffles another
         rng: x.share !== undefined ? ctx.rng.fork(`rule:${i}`) : undefined,
-        target: makeTarget(label, x.to, x, ctx.models),
+        target: makeTarget(label, x.to, x, ctx, `rules[${i}].to`),
         warnedWindow: false,
       };
     });
     const catchAll = o.rules.findIndex((x) => x.when === undefined && (x.share === undefined || x.share === 1));
     if (catchAll >= 0 && catchAll < o.rules.length - 1) ctx.warn(`route: rule ${rules[catchAll]!.label} matches every request, so the rules after it never apply`);
-    const fallback = o.default ? { label: 'default', target: makeTarget('default', o.default.to, o.default, ctx.models), warnedWindow: false } : undefined;
+    const fallback = o.default ? { label: 'default', target: makeTarget('default', o.default.to, o.default, ctx, 'default.to'), warnedWindow: false } : undefined;
 
     let warnedCache = false;
     const apply = (r: SimRequest, x: { label: string; target: RouteTarget; warnedWindow: boolean }): SimRequest => {

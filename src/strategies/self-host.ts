@@ -15,7 +15,7 @@ import { type ClassPrices, type ModelInfo, type PriceBook, TIERS } from '../pric
 import { attoToUsd, formatPicoPerM, mulDiv, parseRatio, parseUsd, usdToAtto } from '../pricing/money.js';
 import { userError } from '../diagnostics.js';
 import { MOVE_WARNING } from './compress.js';
-import { compileWhen, modelIdMemo, QualitySchema, WhenSchema } from './match.js';
+import { compileWhen, modelIdMemo, QualitySchema, resolveOption, WhenSchema } from './match.js';
 import type { FixedCost, Strategy } from './types.js';
 
 const decimalUsd = z
@@ -88,12 +88,12 @@ export const selfHost: Strategy<SelfHostOptions> = {
   options,
   start(o, ctx) {
     const idOf = modelIdMemo(ctx.models);
-    const from = o.models ? new Set(o.models.map((m) => ctx.models.resolve(m).id)) : undefined;
-    const selected = compileWhen(o.when, ctx.models);
+    const from = o.models ? new Set(o.models.map((m, i) => resolveOption(ctx, m, `models[${i}]`).id)) : undefined;
+    const selected = compileWhen(o.when, ctx);
     const target = ctx.models.has(o.name) ? ctx.models.resolve(o.name) : undefined;
     if (!target) throw new Error(`internal: self-host model '${o.name}' is not in the PriceBook; the runner must add syntheticModels() before start()`);
     if (target.provider !== 'self-host') {
-      throw userError('SCHEMA', `self-host name '${o.name}' is already a model of the pricing table`, { where: 'self-host.name', hint: "pick a new id for the self-hosted model, e.g. 'self-host/llama-70b'" });
+      throw userError('SCHEMA', `self-host name '${o.name}' is already a model of the pricing table`, { where: `strategies[${ctx.position - 1}].name`, hint: "pick a new id for the self-hosted model, e.g. 'self-host/llama-70b'" });
     }
     const targetId = target.id;
     let warnedCache = false;

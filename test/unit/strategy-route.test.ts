@@ -173,6 +173,8 @@ describe('route', () => {
   it('an unknown target model fails at start with did-you-mean, before any request', () => {
     expect(() => runStep(route, { rules: [{ to: 'chep' }] }, [])).toThrow(UserError);
     expect(() => runStep(route, { rules: [{ to: 'chep' }] }, [])).toThrow(/did you mean 'cheap'/);
+    // located by the option's path in the scenario (position 1 = strategies[0])
+    expect(() => runStep(route, { rules: [{ to: 'cheap' }, { to: 'chep' }] }, [])).toThrow(/strategies\[0\]\.rules\[1\]\.to: model 'chep'/);
     expect(() => runStep(route, { rules: [{ when: { model: 'strnog' }, to: 'cheap' }] }, [])).toThrow(/did you mean 'strong'/);
   });
 
