@@ -112,7 +112,9 @@ See docs/ci.md for a GitHub Actions workflow.`,
       const a = synth.length ? oldBook.withModels(synth) : oldBook;
       const b = synth.length ? newBook.withModels(synth) : newBook;
       const fixed = (x: number): string => x.toFixed(6);
-      results.push(driftScenario({ scenario: ran.scenario.name, run: ran.run, fixedUsd: { baseline: fixed(ran.report.baseline.breakdown.fixed), final: fixed(ran.report.final.breakdown.fixed) } }, a, b));
+      // names key the checks and rows: two files with the same scenario name get their file added
+      const label = results.some((r) => r.scenario === ran.scenario.name) ? `${ran.scenario.name} (${shown})` : ran.scenario.name;
+      results.push(driftScenario({ scenario: label, run: ran.run, fixedUsd: { baseline: fixed(ran.report.baseline.breakdown.fixed), final: fixed(ran.report.final.breakdown.fixed) } }, a, b));
     }
     const report = buildDriftReport(results, oldBook, newBook, limits);
     for (const w of report.warnings) app.warn(w);

@@ -42,7 +42,8 @@ const reqArb = fc.record({
   write5m: fc.integer({ min: 0, max: 5_000 }),
 });
 
-async function drift(reqs: fc.infer<typeof reqArb>[], a = ONE, b = TWO) {
+type Req = { model: string; serviceTier: 'standard' | 'batch'; inputTokens: number; outputTokens: number; read: number; write5m: number };
+async function drift(reqs: Req[], a = ONE, b = TWO) {
   const source: SimRequest[] = reqs.map((r, i) => {
     const cached = r.model === 'a' ? { read: Math.min(r.read, r.inputTokens), write5m: Math.min(r.write5m, r.inputTokens - Math.min(r.read, r.inputTokens)), write1h: 0 } : { read: Math.min(r.read, r.inputTokens), write5m: 0, write1h: 0 };
     return { id: `r${i}`, atMs: i, model: r.model, serviceTier: r.serviceTier, inputTokens: r.inputTokens, outputTokens: r.outputTokens, historyTokens: 0, prefix: [], cached, batchable: true, status: 'ok', tags: {} };
