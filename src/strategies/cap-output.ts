@@ -4,6 +4,7 @@
 // the full output and the same input, answers. Capped requests that are not retried keep the
 // truncated answer, with the `quality` factor (an answer cut short may be worse).
 import { z } from 'zod';
+import { type SimRequest, totalCached } from '../engine/request.js';
 import { QualitySchema } from './match.js';
 import type { Strategy } from './types.js';
 
@@ -33,10 +34,10 @@ export const capOutput: Strategy<CapOutputOptions> = {
         }
         const tags = { ...r.tags, capped: 'retried' };
         // No retryOf link: dedupe-retries must not drop this retry (its original did not complete usefully).
-        return [
-          { ...r, id: `${r.id}/truncated`, outputTokens: cap, answers: false, tags },
-          { ...r, tags },
-        ];
+        const retry: SimRequest = { ...r, tags };
+        // Sent moments after the same prompt: what the first call wrote to the cache, the retry reads.
+        if (r.cached && r.cached.write5m + r.cached.write1h > 0) retry.cached = { read: totalCached(r.cached), write5m: 0, write1h: 0 };
+        return [{ ...r, id: `${r.id}/truncated`, outputTokens: cap, answers: false, tags }, retry];
       },
       flush: () => [],
     };

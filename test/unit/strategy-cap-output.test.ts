@@ -48,6 +48,10 @@ describe('cap-output', () => {
       ['x', 800, undefined, 100],
     ]);
     expect(out[1]!.retryOf).toBeUndefined(); // dedupe-retries must not drop it
+    // with cached counts (from the log or prompt-cache): the retry reads what the first call wrote
+    const [first, retry] = runStep({ max_output_tokens: 500, truncation_retry_share: 1 }, [req({ id: 'y', outputTokens: 800, cached: { read: 30, write5m: 50, write1h: 0 } })]);
+    expect(first!.cached).toEqual({ read: 30, write5m: 50, write1h: 0 });
+    expect(retry!.cached).toEqual({ read: 80, write5m: 0, write1h: 0 });
   });
 
   it('truncation_retry_share 0.3 on 1,000 capped requests: exact seeded retries, cost and successes by formula', async () => {
