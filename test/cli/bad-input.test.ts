@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/index.js';
+import { CODES } from '../../src/diagnostics.js';
 import type { Io } from '../../src/cli/io.js';
 import { type CliResult, expectUserError, runCli } from '../helpers/cli.js';
 
@@ -58,7 +59,7 @@ const COMMANDS = registeredCommands();
 /** The command a case needs: "pricing diff" for pricing subcommands, else the first word. */
 function commandOf(args: string[]): string {
   const [a, b] = args;
-  return a === 'pricing' || a === 'schema' ? `${a} ${b ?? ''}`.trim() : (a ?? '');
+  return a === 'pricing' ? `${a} ${b ?? ''}`.trim() : (a ?? '');
 }
 /** Cases about an unknown command/flag need no particular command. */
 const needsCommand = (c: BadCase): boolean => !/^unknown command/.test(c.where ?? '');
@@ -122,6 +123,13 @@ describe('bad-input corpus (test/fixtures/bad)', () => {
       await runCase(c, dir, name);
     });
   }
+});
+
+describe('docs/errors.md', () => {
+  it('documents every diagnostic code', () => {
+    const doc = readFileSync(join(BAD, '..', '..', '..', 'docs', 'errors.md'), 'utf8');
+    expect(Object.keys(CODES).filter((c) => !doc.includes(`\`${c}\``))).toEqual([]);
+  });
 });
 
 describe('generated bad inputs (too big or too volatile to commit)', () => {
