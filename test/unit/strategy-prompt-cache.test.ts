@@ -230,6 +230,16 @@ describe('prompt-cache automatic', () => {
     expect(hits).toBeLessThan(550);
   });
 
+  it('options of the other cache style are ignored with one warning per model', () => {
+    const reqs = [0, 1000].map((atMs, i) => req({ id: `q${i}`, model: 'gpt', atMs, prefix: sys(1500) }));
+    const a = run({ ttl: '1h' }, reqs);
+    expect(a.out[1]!.cached).toEqual({ read: 1408, write5m: 0, write1h: 0 });
+    expect(a.warnings).toEqual(["prompt-cache: model 'gpt' caches automatically: ttl is ignored for it; its idle expiry is retention (5 min)"]);
+    const b = run({ retention: '1h' }, [req({ prefix: sys(2000) }), req({ id: 'b', atMs: 1, prefix: sys(2000) })]);
+    expect(b.warnings).toHaveLength(1);
+    expect(b.warnings[0]).toMatch(/'sonnet' caches explicitly: retention and hit_rate .* ignored/);
+  });
+
   it('style override: automatic semantics on an explicit-cache model has no write premium', () => {
     const reqs = [0, 1000].map((atMs, i) => req({ id: `q${i}`, atMs, prefix: sys(1500) }));
     // the table's increment for an explicit-cache model is 1 token, so 1500 is read whole

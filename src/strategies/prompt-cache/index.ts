@@ -19,8 +19,8 @@ const scopeKinds: Record<'system' | 'conversation' | 'all', ReadonlySet<string>>
 };
 
 export const promptCacheOptions = z.strictObject({
-  /** explicit-cache TTL: the priced classes write_5m / write_1h */
-  ttl: z.enum(['5m', '1h']).default('5m'),
+  /** explicit-cache TTL: the priced classes write_5m / write_1h (default 5m) */
+  ttl: z.enum(['5m', '1h']).optional(),
   /** default: the model's cache.style in the pricing table */
   style: z.enum(['explicit', 'automatic']).optional(),
   /** which prefix blocks are breakpoints */
@@ -29,10 +29,10 @@ export const promptCacheOptions = z.strictObject({
   min_tokens: z.number().int().positive().optional(),
   /** an entry written at t is readable from t + ready_delay_ms */
   ready_delay_ms: z.number().int().nonnegative().default(0),
-  /** automatic caches: idle time after which a prefix is evicted (OpenAI extended retention: 24h) */
-  retention: durationMs.default(300_000),
-  /** automatic caches: share of would-be hits that land on a machine holding the prefix */
-  hit_rate: z.number().min(0).max(1).default(1),
+  /** automatic caches: idle time after which a prefix is evicted (default 5m; OpenAI extended retention: 24h) */
+  retention: durationMs.optional(),
+  /** automatic caches: share of would-be hits that land on a machine holding the prefix (default 1) */
+  hit_rate: z.number().min(0).max(1).optional(),
   /** only these models (names or aliases); default all */
   models: z.array(z.string()).min(1).optional(),
 });
@@ -84,7 +84,10 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
   const partitions = new Map<string, Partition>();
   const warnOnce = once();
   const checked = new Set<string>();
-  const ttlMs = TTL_MS[o.ttl];
+  const ttl = o.ttl ?? '5m';
+  const ttlMs = TTL_MS[ttl];
+  const retentionMs = o.retention ?? 300_000;
+  const hitRate = o.hit_rate ?? 1;
 
   const partition = (model: string, tier: string): Partition => {
     const k = `${model}\u0001${tier}`;
@@ -125,7 +128,7 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
     for (let i = 0; i < points.length; i++) put(p, points[i]!.key, t, ttlMs);
     const read = hit >= 0 ? points[hit]!.tokens : 0;
     const written = points.length ? points[points.length - 1]!.tokens - read : 0;
-    return withCached(req, { read, write5m: o.ttl === '5m' ? written : 0, write1h: o.ttl === '1h' ? written : 0 });
+    return withCached(req, { read, write5m: ttl === '5m' ? written : 0, write1h: ttl === '1h' ? written : 0 });
   }
 
   function automatic(req: SimRequest, p: Partition, t: number, minTokens: number, increment: number): SimRequest {
@@ -139,9 +142,9 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
     }
     let read = hit >= 0 ? roundAutomatic(points[hit]!.tokens, minTokens, increment) : 0;
     // A request routed to a machine without the prefix misses; the prefix is stored there too.
-    if (read > 0 && o.hit_rate < 1 && ctx.rng.next() >= o.hit_rate) read = 0;
+    if (read > 0 && hitRate < 1 && ctx.rng.next() >= hitRate) read = 0;
     // Used entries are refreshed and missed prefixes stored: idle expiry after `retention`.
-    for (let i = 0; i < points.length; i++) put(p, points[i]!.key, t, o.retention);
+    for (let i = 0; i < points.length; i++) put(p, points[i]!.key, t, retentionMs);
     return withCached(req, { read, write5m: 0, write1h: 0 });
   }
 
@@ -156,7 +159,13 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
         return [req];
       }
       const style = o.style ?? cache.style;
-      if (style === 'explicit' && o.ttl === '1h' && !checked.has(m.id)) {
+      if (style === 'explicit' && (o.retention !== undefined || o.hit_rate !== undefined)) {
+        warnOnce(`explicit-only:${m.id}`, () => ctx.warn(`prompt-cache: model '${m.id}' caches explicitly: retention and hit_rate apply to automatic caches and are ignored for it (ttl sets its expiry)`));
+      }
+      if (style === 'automatic' && o.ttl !== undefined) {
+        warnOnce(`automatic-ttl:${m.id}`, () => ctx.warn(`prompt-cache: model '${m.id}' caches automatically: ttl is ignored for it; its idle expiry is retention (${retentionMs / 60_000} min)`));
+      }
+      if (style === 'explicit' && ttl === '1h' && !checked.has(m.id)) {
         if (!cache.has1h) {
           throw userError('STRATEGY_MODEL', `prompt-cache ttl 1h: model '${m.id}' has no 1-hour cache write price in the pricing table`, {
             where: m.id,
