@@ -6,6 +6,7 @@ import { userError, suggestionHint } from '../diagnostics.js';
 import { pricingTableSchema } from '../config/pricing-schema.js';
 import { scenarioSchema } from '../config/scenario-schema.js';
 import { STRATEGIES } from '../strategies/registry.js';
+import { DIST_KEYS } from '../traffic/distributions.js';
 import type { App } from './app.js';
 import { emit } from './io.js';
 
@@ -33,10 +34,26 @@ export function scenarioJsonSchema(): Json {
       required: ['use', ...(((opts.required as string[] | undefined) ?? []).filter((k) => k !== 'use'))],
     });
   }
+  allowBareNumbers(doc);
   const props = doc.properties as Json;
   const strategies = props.strategies as Json;
   if (variants.length) strategies.items = { anyOf: variants };
   return { $id: 'https://llmcost.dev/schema/scenario.json', title: 'llmcost scenario', ...doc };
+}
+
+/** A distribution may be a bare number (fixed): the preprocess that allows it is invisible to JSON Schema. */
+function allowBareNumbers(node: unknown): void {
+  if (!node || typeof node !== 'object') return;
+  if (Array.isArray(node)) return node.forEach(allowBareNumbers);
+  const o = node as Json;
+  const props = o.properties as Json | undefined;
+  if (props) {
+    for (const k of DIST_KEYS) {
+      const d = props[k] as Json | undefined;
+      if (d && d.type === 'object') props[k] = { anyOf: [{ type: 'number', minimum: 0, description: 'fixed value' }, d] };
+    }
+  }
+  for (const v of Object.values(o)) allowBareNumbers(v);
 }
 
 const SCHEMAS: Record<string, () => Json> = {

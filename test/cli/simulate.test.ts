@@ -180,6 +180,8 @@ describe('llmcost init and schema', () => {
     expect(Object.keys(s.properties)).toEqual(expect.arrayContaining(['name', 'traffic', 'strategies', 'budgets']));
     const uses = s.properties.strategies!.items!.anyOf!.map((v) => v.properties.use.const);
     expect(uses).toEqual(expect.arrayContaining(['prompt-cache', 'route', 'batch']));
+    // a distribution may be a bare number (input_tokens: 200)
+    expect(JSON.stringify(s)).toContain('"input_tokens":{"anyOf":[{"type":"number"');
     expect(JSON.parse((await runCli(['schema', 'pricing'])).stdout)).toHaveProperty('properties.models');
     expectUserError(await runCli(['schema', 'scenarios']), 'schema argument');
   });
