@@ -301,4 +301,63 @@ describe('engine: random request streams through random strategy chains', () => 
   });
 });
 
+describe('simulate end to end: mutated strategy options and segments', () => {
+  // every strategy, small volume; one value anywhere in strategies/segments replaced by junk
+  const FULL = {
+    name: 'fuzz-e2e',
+    seed: 5,
+    pricing: { file: 'pricing.yaml' },
+    traffic: {
+      profile: {
+        days: 1,
+        requests_per_day: 60,
+        tenants: [{ name: 'a', share: 1 }],
+        errors: { rate: 0.1, timeout_rate: 0.1 },
+        segments: [
+          { name: 'chat', model: 'e', system_tokens: 1500, input_tokens: { lognormal: { mean: 100, p95: 300 } }, output_tokens: 200, turns: 3, queries: { distinct: 5 } },
+          { name: 'jobs', model: 'm', system_tokens: 1100, input_tokens: { uniform: { min: 1, max: 3000 } }, output_tokens: { normal: { mean: 100, sd: 50 } }, batchable: 0.5 },
+        ],
+      },
+    },
+    strategies: [
+      { use: 'dedupe-retries' },
+      { use: 'response-cache', mode: 'exact', ttl: '1h' },
+      { use: 'cascade', when: { tags: { feature: 'chat' } }, cheap: 'm', strong: 'e', escalation: 0.3 },
+      { use: 'route', rules: [{ name: 'r', when: { tags: { feature: 'jobs' } }, to: 'm', share: 0.5 }] },
+      { use: 'trim-context', max_history_tokens: 500 },
+      { use: 'compress', parts: ['system', 'history'], ratio: 0.8 },
+      { use: 'cap-output', max_output_tokens: 150, truncation_retry_share: 0.2 },
+      { use: 'prompt-cache', ttl: '5m' },
+      { use: 'batch', only_batchable: true, window_ms: '1h' },
+    ],
+    report: { by: ['tenant', 'feature'] },
+  };
+  const dir = mkdtempSync(join(scratch, 'e2e-'));
+  writeFileSync(join(dir, 'pricing.yaml'), TABLE_TEXT);
+
+  it('exits 0, 1 or 2, never 3; a report has non-negative costs', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(['strategies'], ['traffic', 'profile', 'segments']), fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), junkValue, async (root, pick, value) => {
+        const doc = structuredClone(FULL) as Record<string, unknown>;
+        let node = doc as Record<string, unknown>;
+        for (const k of root) node = node[k] as Record<string, unknown>;
+        const mutated = mutate(node, pick, value);
+        let parent = doc as Record<string, unknown>;
+        for (const k of root.slice(0, -1)) parent = parent[k] as Record<string, unknown>;
+        parent[root[root.length - 1]!] = mutated;
+        const file = join(dir, 'scenario.yaml');
+        writeFileSync(file, stringify(doc));
+        const r = await runCli(['simulate', file, '--format', 'json']);
+        expect([0, 1, 2], `exit ${r.code}: ${stringify(mutated)}\n${r.stderr}`).toContain(r.code);
+        if (r.code === 2) expect(r.stderr).toMatch(/error\[[A-Z_]+\] \S/);
+        else {
+          const rep = JSON.parse(r.stdout) as { baseline: { cost: number }; final: { cost: number }; steps: { cost: number }[] };
+          for (const c of [rep.baseline.cost, rep.final.cost, ...rep.steps.map((x) => x.cost)]) expect(c).toBeGreaterThanOrEqual(0);
+        }
+      }),
+      { numRuns: 60 * K },
+    );
+  });
+});
+
 // The log readers are fuzzed end to end (through `replay`) in test/property/fuzz-logs.test.ts.
