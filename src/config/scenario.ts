@@ -178,7 +178,7 @@ function hintInsideDistributions(errors: Diagnostic[]): void {
 function rawStrategyErrors(text: string, file: string): Diagnostic[] {
   let raw: unknown;
   try {
-    raw = parseYamlValue(text);
+    raw = parseYamlValue(text, { logLevel: 'silent', maxAliasCount: 100 });
   } catch {
     return [];
   }
