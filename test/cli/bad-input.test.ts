@@ -34,6 +34,8 @@ export interface BadCase {
   out?: boolean;
   /** expected exit code of an accept case (default 0) */
   exit?: number;
+  /** text piped to standard input (for `replay -`) */
+  stdin?: string;
   /** keep as it.todo with this reason even when the command exists */
   todo?: string;
   /** a known bug, reported to the owner: runs as it.fails, so the fix turns it red until removed */
@@ -77,7 +79,7 @@ export async function runCase(c: BadCase, dir: string, name: string): Promise<Cl
   const tmp = mkdtempSync(join(scratch, `${name}-`));
   const out = join(tmp, 'out.txt');
   const args = c.args.map((a) => a.replaceAll('{tmp}', tmp));
-  const r = await runCli(c.out ? [...args, '--out', out] : args, { cwd: dir });
+  const r = await runCli(c.out ? [...args, '--out', out] : args, { cwd: dir, ...(c.stdin !== undefined ? { stdin: c.stdin } : {}) });
   expect(r.stderr, 'an internal error is a bug, not a user error').not.toMatch(/internal error/);
   if (c.expect === 'error') {
     expectUserError(r, c.where ?? /./);
