@@ -155,7 +155,8 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
       if (only && !only.has(m.id)) return [req];
       const cache = m.cache;
       if (!cache) {
-        warnOnce(`nocache:${m.id}`, () => ctx.warn(`prompt-cache: model '${m.id}' has no prompt caching in the pricing table; its requests pass through unchanged`));
+        // A self-hosted route is priced per GPU-hour: its own prefix cache is in the throughput figure.
+        if (m.provider !== 'self-host') warnOnce(`nocache:${m.id}`, () => ctx.warn(`prompt-cache: model '${m.id}' has no prompt caching in the pricing table; its requests pass through unchanged`));
         return [req];
       }
       const style = o.style ?? cache.style;
