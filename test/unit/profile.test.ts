@@ -53,6 +53,14 @@ describe('profile generator: determinism and streaming', () => {
     expect(batches).toBeGreaterThan(10);
   });
 
+  it('streams: the first batch of a 100M-request profile comes at once (nothing is materialised)', () => {
+    const big = generateProfile(profile({ requests_per_day: 100_000_000 }), 1);
+    const first = big.next();
+    expect(first.done).toBe(false);
+    expect(first.value!.length).toBe(1000);
+    big.return(undefined);
+  });
+
   it('adding a segment does not reshuffle the arrival times (RNG forked per concern)', () => {
     const one = profile({ requests_per_day: 500 });
     const two = profile({ requests_per_day: 500, segments: [...one.segments, { name: 'other', model: 'm', input_tokens: 99, output_tokens: 1 }] });
