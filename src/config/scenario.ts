@@ -73,6 +73,9 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
 
   const stages = checkStrategies(value.strategies, where, errors);
   const budgets = value.budgets ?? {};
+  if (budgets.per_tenant_per_day_usd !== undefined && value.traffic.profile && !value.traffic.profile.tenants) {
+    warnings.push({ code: 'SCHEMA', severity: 'warning', message: 'budgets.per_tenant_per_day_usd is set but the profile has no tenants: all traffic counts as one tenant (none)', where: where(['budgets', 'per_tenant_per_day_usd']), hint: 'add traffic.profile.tenants: [{name, share}, ...]' });
+  }
   const by = [...(value.report?.by ?? [])];
   if (errors.length) return { errors, warnings };
 
