@@ -14,10 +14,10 @@ main { max-width: 960px; margin: 0 auto; padding: 24px 20px 40px; }
 h1 { font-size: 22px; margin: 0 0 4px; overflow-wrap: anywhere; }
 h2 { font-size: 16px; margin: 28px 0 10px; }
 .meta { color: #52606d; margin: 0 0 16px; }
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(170px, 1fr)); gap: 12px; }
-.card { background: #fff; border: 1px solid #e4e7eb; border-radius: 8px; padding: 12px 14px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(140px, 1fr)); gap: 10px; }
+.card { background: #fff; border: 1px solid #e4e7eb; border-radius: 8px; padding: 10px 12px; min-width: 0; }
 .card .k { color: #616e7c; font-size: 12px; text-transform: uppercase; letter-spacing: .04em; }
-.card .v { font-size: 22px; font-weight: 600; font-variant-numeric: tabular-nums; }
+.card .v { font-size: 19px; font-weight: 600; font-variant-numeric: tabular-nums; }
 .card .s { color: #616e7c; font-size: 12px; }
 .good { color: #2f7d32; } .bad { color: #c62828; }
 section.panel { background: #fff; border: 1px solid #e4e7eb; border-radius: 8px; padding: 14px 16px; margin-top: 16px; overflow-x: auto; }
@@ -70,6 +70,7 @@ export function renderHtml(r: Report & { chart: ReportChart }): string {
   body.push(card('final', usd(r.final.cost), `${int(r.final.calls)} calls`));
   body.push(card('saving', usd(r.final.saving), pct(r.final.savingPct), tone(r.final.saving)));
   body.push(card('cost per success', usd(r.final.costPerSuccess), `baseline ${usd(r.baseline.costPerSuccess)} · success ${ratioPct(r.final.successRate)}`));
+  if (r.rows.rejected > 0) body.push(card('rejected rows', int(r.rows.rejected), `${int(r.rows.read)} read · ${int(r.rows.priced)} priced`, 'bad'));
   if (r.checks.length) body.push(card('checks', failed ? `${failed} failed` : 'all pass', `${r.checks.length} checked`, failed ? 'bad' : 'good'));
   body.push('</div>');
 
