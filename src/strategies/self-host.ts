@@ -152,13 +152,13 @@ export interface SelfHostVolume {
   /** the moved requests per day of traffic */
   requestsPerDay: number;
   /** what the moved requests cost on the API just before this stage, per request */
-  apiUsdPerRequest: number | null;
+  apiPerRequestUsd: number | null;
   /** their GPU-time cost on the self-hosted model, per request */
-  selfHostUsdPerRequest: number | null;
+  selfHostPerRequestUsd: number | null;
   /** GPU-hours per day the moved load needs at the stated utilisation */
   gpuHoursPerDay: number;
   /** always-on fleet: min_gpus x 24 h x GPU price */
-  floorUsdPerDay: number;
+  floorPerDayUsd: number;
   /** requests/day above which self-hosting (with the always-on fleet) beats the API; null = never */
   breakEvenRequestsPerDay: number | null;
   /** days to pay back the one-time costs at the current volume, with the always-on fleet; null = never */
@@ -170,8 +170,8 @@ export interface SelfHostVolume {
  * `stage` is the 1-based position of the self-host strategy; `book` must include its synthetic
  * model; `days` is the report's period.days. The stage only renames models, so the API cost of the
  * moved requests is cost(tap k-1) - cost(tap k without the synthetic model).
- * Self-host daily cost at volume V is max(floor, V x selfHostUsdPerRequest), the API's is
- * V x apiUsdPerRequest, so self-hosting wins above V* = floor / apiUsdPerRequest when its
+ * Self-host daily cost at volume V is max(floor, V x selfHostPerRequestUsd), the API's is
+ * V x apiPerRequestUsd, so self-hosting wins above V* = floor / apiPerRequestUsd when its
  * per-request cost is lower, and never otherwise.
  */
 export function selfHostVolume(input: { run: RunResult; book: PriceBook; stage: number; options: SelfHostOptions; days: number }): SelfHostVolume {
@@ -214,10 +214,10 @@ export function selfHostVolume(input: { run: RunResult; book: PriceBook; stage: 
     model: id,
     movedRequests: moved,
     requestsPerDay: Math.round(perDay * 100) / 100,
-    apiUsdPerRequest: round6(api),
-    selfHostUsdPerRequest: round6(self),
+    apiPerRequestUsd: round6(api),
+    selfHostPerRequestUsd: round6(self),
     gpuHoursPerDay: gpuAtto > 0n ? Math.round((Number(selfAtto) / Number(gpuAtto) / days) * 1000) / 1000 : 0,
-    floorUsdPerDay: floorUsd,
+    floorPerDayUsd: floorUsd,
     breakEvenRequestsPerDay: breakEven,
     paybackDays: payback,
   };

@@ -81,12 +81,12 @@ describe('self-host', () => {
       model: 'self-host/llama-70b',
       movedRequests: 2000,
       requestsPerDay: 1000,
-      apiUsdPerRequest: 0.006,
-      selfHostUsdPerRequest: 0.000417,
+      apiPerRequestUsd: 0.006,
+      selfHostPerRequestUsd: 0.000417,
       // 0.6 GPU-seconds per request (200/500 + 1000/5000) x 1000/day = 600 s = 0.167 h
       gpuHoursPerDay: 0.167,
       // one always-on GPU: 24 h x $2.50
-      floorUsdPerDay: 60,
+      floorPerDayUsd: 60,
       // 60 / 0.006 = 10,000 requests/day
       breakEvenRequestsPerDay: 10000,
       // at 1000/day the always-on GPU ($60/day) costs more than the API ($6/day): never pays back
