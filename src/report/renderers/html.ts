@@ -40,6 +40,7 @@ tr.more td { color: #616e7c; font-style: italic; }
 .warn { background: #fff8e1; border: 1px solid #ffe082; border-radius: 6px; padding: 8px 12px; margin: 6px 0; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; vertical-align: baseline; }
 footer { color: #616e7c; font-size: 12px; margin-top: 24px; }
+@media print { body { background: #fff; } main { padding: 0; } section.panel { break-inside: avoid; border-color: #ccc; } }
 code { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 12px; }
 `;
 
