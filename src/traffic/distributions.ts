@@ -89,6 +89,12 @@ export function sampler(d: Dist): Sampler {
 
 /** Integer sampler (tokens, turns): rounded draws, at least `min`. */
 export function intSampler(d: Dist, min = 0): Sampler {
+  if (d.uniform) {
+    // whole numbers min..max inclusive, each equally likely (turns 1..6 like a die)
+    const lo = Math.max(min, Math.ceil(d.uniform.min));
+    const hi = Math.max(lo, Math.floor(d.uniform.max));
+    return { draw: (r) => lo + r.int(hi - lo + 1), mean: (lo + hi) / 2 };
+  }
   const s = sampler(d);
   return { draw: (r) => Math.max(min, Math.round(s.draw(r))), mean: Math.max(min, s.mean) };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SimRequest } from '../../src/engine/request.js';
 import { createRng } from '../../src/engine/rng.js';
 import { DIURNAL_CURVES } from '../../src/traffic/diurnal.js';
-import { distSchema, lognormalSigma, sampler } from '../../src/traffic/distributions.js';
+import { distSchema, intSampler, lognormalSigma, sampler } from '../../src/traffic/distributions.js';
 import { generateProfile, type Profile, profileProblems, profileSchema } from '../../src/traffic/profile.js';
 
 const DAY = 86_400_000;
@@ -224,6 +224,16 @@ describe('token distributions', () => {
     const e = draws({ empirical: { values: [10, 20, 30], weights: [1, 2, 1] } });
     expect(e.filter((x) => x === 20).length / e.length).toBeGreaterThan(0.48);
     expect(e.filter((x) => x === 20).length / e.length).toBeLessThan(0.52);
+  });
+
+  it('whole-number uniform (turns, tokens): min..max inclusive, equally likely', () => {
+    const s = intSampler(distSchema.parse({ uniform: { min: 1, max: 6 } }), 1);
+    const rng = createRng(5);
+    const counts = new Array(7).fill(0) as number[];
+    for (let i = 0; i < 60_000; i++) counts[s.draw(rng)]!++;
+    expect(counts[0]).toBe(0);
+    for (let k = 1; k <= 6; k++) expect(Math.abs(counts[k]! - 10_000)).toBeLessThan(500); // sd ~ 91
+    expect(s.mean).toBe(3.5);
   });
 
   it('rejects impossible distributions', () => {
