@@ -1,0 +1,45 @@
+// One measured job, run in its own process so its peak RSS is its own.
+// usage: node bench/child.mjs csv FILE | cli ARGS...   -> prints one JSON line {ms, maxRssMB, ...}
+import { createReadStream } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { parse } from 'csv-parse';
+import { main } from '../dist/cli/index.js';
+
+const [mode, ...args] = process.argv.slice(2);
+const t0 = performance.now();
+let out = {};
+if (mode === 'csv') {
+  // The floor: csv-parse alone, in the same mode as the log reader (records as arrays, BOM, ragged rows allowed).
+  let rows = 0;
+  const parser = createReadStream(args[0], { highWaterMark: 1 << 20 }).pipe(parse({ bom: true, relax_column_count: true }));
+  for await (const _ of parser) rows++;
+  out = { rows };
+} else if (mode === 'cli') {
+  let stdout = '';
+  let stderr = '';
+  const io = {
+    stdout: { write: (s) => (stdout += s), isTTY: false },
+    stderr: { write: (s) => (stderr += s), isTTY: false },
+    cwd: process.cwd(),
+    env: { NO_COLOR: '1' },
+  };
+  const code = await main(args, io);
+  if (code !== 0) {
+    process.stderr.write(stderr);
+    process.exit(code);
+  }
+  const report = JSON.parse(stdout);
+  const tokens = report.baseline.tokens;
+  out = {
+    rows: report.rows?.read ?? report.requests,
+    requests: report.requests,
+    steps: report.steps.length,
+    baselineCost: report.baseline.cost,
+    finalCost: report.final.cost,
+    tokens: tokens.input + tokens.cacheRead + tokens.cacheWrite5m + tokens.cacheWrite1h + tokens.output,
+  };
+} else {
+  throw new Error(`unknown mode ${mode}`);
+}
+const ms = performance.now() - t0;
+process.stdout.write(`${JSON.stringify({ ...out, ms: Math.round(ms), maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);

@@ -1,0 +1,157 @@
+// `npm run bench`: replay speed and memory, measured against the raw limits of the machine.
+// Every job runs in its own process (bench/child.mjs) so peak RSS is the job's own.
+// Writes bench/results.json and prints a table. Not part of `npm test`.
+//   BENCH_ROWS=1000000 BENCH_ROWS_LARGE=3000000 npm run bench     (defaults shown)
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateLog } from './generate.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const outDir = join(here, 'out');
+mkdirSync(outDir, { recursive: true });
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const ROWS_LARGE = Number(process.env.BENCH_ROWS_LARGE ?? 3_000_000);
+const TEXT_ROWS = Number(process.env.BENCH_TEXT_ROWS ?? 200_000);
+const PROFILE_PER_DAY = Number(process.env.BENCH_PROFILE_PER_DAY ?? 100_000);
+
+async function logFile(name, rows, opts = {}) {
+  const file = join(outDir, `${name}-${rows}.csv`);
+  if (!existsSync(file)) {
+    process.stderr.write(`generating ${file} (${rows.toLocaleString('en-US')} rows)…\n`);
+    await generateLog(file, rows, opts);
+  }
+  return file;
+}
+
+// Six strategies in a realistic order; every one has work to do on the generated log.
+const WATERFALL = `
+strategies:
+  - use: dedupe-retries
+  - use: route
+    rules:
+      - { name: search-to-nano, when: { tags: { feature: search } }, to: gpt-4.1-nano, quality: 0.97 }
+  - use: compress
+    parts: [input]
+    ratio: 0.9
+  - use: prompt-cache
+    ttl: 5m
+    scope: all
+  - use: cap-output
+    max_output_tokens: 500
+  - use: batch
+    only_batchable: true
+report:
+  by: [tenant, feature]
+`;
+
+function scenarioForLog(file) {
+  const path = join(outDir, `waterfall-${file.replace(/.*-(\d+)\.csv$/, '$1')}.yaml`);
+  writeFileSync(path, `name: bench-waterfall\nseed: 7\npricing:\n  version: "2026-11-01"\ntraffic:\n  log:\n    file: ${JSON.stringify(file)}\n${WATERFALL}`);
+  return path;
+}
+
+function profileScenario() {
+  const path = join(outDir, 'profile-month.yaml');
+  writeFileSync(
+    path,
+    `name: bench-profile-month
+seed: 7
+pricing:
+  version: "2026-11-01"
+traffic:
+  profile:
+    days: 30
+    start: 2026-10-01
+    requests_per_day: ${PROFILE_PER_DAY}
+    diurnal: business-hours
+    tenants:
+      - { name: a, share: 0.5 }
+      - { name: b, share: 0.3 }
+      - { name: c, share: 0.2 }
+    errors: { rate: 0.01, timeout_rate: 0.02, retry_delay_s: 5 }
+    segments:
+      - name: chat
+        share: 0.6
+        model: claude-sonnet-4-5
+        system_tokens: 2000
+        prompt_version: chat-v1
+        input_tokens: { lognormal: { mean: 300, p95: 900 } }
+        output_tokens: { lognormal: { mean: 250, p95: 700 } }
+        turns: { empirical: { values: [1, 2, 3, 4, 5], weights: [3, 3, 2, 1, 1] } }
+        think_time_s: { lognormal: { mean: 40, p95: 120 } }
+      - name: search
+        share: 0.4
+        model: gpt-4.1-mini
+        system_tokens: 1500
+        prompt_version: search-v3
+        input_tokens: { lognormal: { mean: 200, p95: 600 } }
+        output_tokens: { lognormal: { mean: 150, p95: 400 } }
+        batchable: 0.3
+${WATERFALL.replace(/feature: search/, 'feature: search')}`,
+  );
+  return path;
+}
+
+function job(label, args) {
+  process.stderr.write(`running ${label}…\n`);
+  const line = execFileSync(process.execPath, ['--max-old-space-size=4096', join(here, 'child.mjs'), ...args], { encoding: 'utf8', maxBuffer: 1 << 26, cwd: resolve(here, '..') });
+  const r = JSON.parse(line.trim().split('\n').pop());
+  r.rowsPerSec = r.rows ? Math.round((r.rows / r.ms) * 1000) : null;
+  return { label, ...r };
+}
+
+const log1 = await logFile('bench', ROWS);
+const log3 = await logFile('bench', ROWS_LARGE);
+const textLog = await logFile('bench-text', TEXT_ROWS, { text: true });
+
+const results = [];
+const csv1 = job(`csv-parse bare pass, ${ROWS} rows`, ['csv', log1]);
+results.push(csv1);
+const replay1 = job(`replay (baseline cost, by tenant), ${ROWS} rows`, ['cli', 'replay', log1, '--by', 'tenant,feature', '--format', 'json']);
+results.push(replay1);
+const sim1 = job(`simulate, 6-strategy waterfall over the log, ${ROWS} rows`, ['cli', 'simulate', scenarioForLog(log1), '--format', 'json']);
+results.push(sim1);
+const csv3 = job(`csv-parse bare pass, ${ROWS_LARGE} rows`, ['csv', log3]);
+results.push(csv3);
+const sim3 = job(`simulate, 6-strategy waterfall over the log, ${ROWS_LARGE} rows`, ['cli', 'simulate', scenarioForLog(log3), '--format', 'json']);
+results.push(sim3);
+const profile = job(`simulate, synthetic month at ${PROFILE_PER_DAY}/day, 6 strategies`, ['cli', 'simulate', profileScenario(), '--format', 'json']);
+results.push(profile);
+const text = job(`replay with raw prompt/completion text (tiktoken), ${TEXT_ROWS} rows`, ['cli', 'replay', textLog, '--format', 'json']);
+text.tokensPerSec = Math.round((text.tokens / text.ms) * 1000);
+results.push(text);
+
+const summary = {
+  waterfallVsBareCsv1M: Math.round((sim1.rowsPerSec / csv1.rowsPerSec) * 1000) / 1000,
+  replayVsBareCsv1M: Math.round((replay1.rowsPerSec / csv1.rowsPerSec) * 1000) / 1000,
+  waterfallVsBareCsv3M: Math.round((sim3.rowsPerSec / csv3.rowsPerSec) * 1000) / 1000,
+  peakRssMB1M: sim1.maxRssMB,
+  peakRssMB3M: sim3.maxRssMB,
+  targets: {
+    waterfallAtLeastHalfOfCsvParse: sim1.rowsPerSec >= 0.5 * csv1.rowsPerSec,
+    peakRssUnder300MBAt3M: sim3.maxRssMB < 300,
+  },
+};
+const doc = {
+  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version },
+  rows: { log: ROWS, large: ROWS_LARGE, text: TEXT_ROWS, profilePerDay: PROFILE_PER_DAY },
+  results,
+  summary,
+};
+writeFileSync(join(here, 'results.json'), `${JSON.stringify(doc, null, 2)}\n`);
+
+const pad = (s, n, right = false) => (right ? String(s).padStart(n) : String(s).padEnd(n));
+const lines = [
+  `${pad('job', 72)} ${pad('rows', 10, true)} ${pad('seconds', 8, true)} ${pad('rows/s', 10, true)} ${pad('peak RSS MB', 12, true)}`,
+  ...results.map((r) => `${pad(r.label, 72)} ${pad(r.rows?.toLocaleString('en-US') ?? '-', 10, true)} ${pad((r.ms / 1000).toFixed(1), 8, true)} ${pad(r.rowsPerSec?.toLocaleString('en-US') ?? '-', 10, true)} ${pad(r.maxRssMB, 12, true)}`),
+  '',
+  `waterfall / bare csv-parse (1M rows): ${(summary.waterfallVsBareCsv1M * 100).toFixed(1)}%  (target >= 50%: ${summary.targets.waterfallAtLeastHalfOfCsvParse ? 'met' : 'NOT met'})`,
+  `replay / bare csv-parse (1M rows):    ${(summary.replayVsBareCsv1M * 100).toFixed(1)}%`,
+  `peak RSS of the waterfall: ${summary.peakRssMB1M} MB at ${ROWS.toLocaleString('en-US')} rows, ${summary.peakRssMB3M} MB at ${ROWS_LARGE.toLocaleString('en-US')} rows (target < 300 MB: ${summary.targets.peakRssUnder300MBAt3M ? 'met' : 'NOT met'})`,
+  `tokenisation: ${text.tokensPerSec.toLocaleString('en-US')} tokens/s (memoised js-tiktoken)`,
+  `results written to bench/results.json`,
+];
+process.stdout.write(`${lines.join('\n')}\n`);
