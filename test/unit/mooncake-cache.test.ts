@@ -13,12 +13,25 @@ import { promptCache } from '../../src/strategies/prompt-cache/index.js';
 const TRACE = '/work/shared/data/traces/mooncake_conversation_trace.jsonl';
 const { book } = choosePricing({ pricing: '2026-11-01' });
 
+/** The trace read once (readLog is what `simulate` uses), then priced as each model. */
+let read0: Promise<{ batches: SimRequest[][]; stats: ReturnType<typeof newLogStats> }> | undefined;
+async function trace(model: string) {
+  read0 ??= (async () => {
+    const stats = newLogStats();
+    const batches: SimRequest[][] = [];
+    for await (const b of readLog({ file: TRACE, preset: 'mooncake', model: 'claude-sonnet-4-5' }, stats)) batches.push(b);
+    return { batches, stats };
+  })();
+  const { batches, stats } = await read0;
+  return { stats, batches: model === 'claude-sonnet-4-5' ? batches : batches.map((b) => b.map((q) => ({ ...q, model }))) };
+}
+
 async function replay(model: string, options: unknown) {
-  const stats = newLogStats();
+  const { batches, stats } = await trace(model);
   const out: SimRequest[] = [];
   const r = promptCache.start(promptCache.options.parse(options), { seed: 1, position: 1, rng: createRng(1), models: modelView(book), warn: () => {} });
   let input = 0;
-  for await (const batch of readLog({ file: TRACE, preset: 'mooncake', model }, stats)) {
+  for (const batch of batches) {
     for (const q of batch) {
       input += q.inputTokens;
       out.push(...r.step(q));
@@ -58,9 +71,9 @@ describe('Mooncake conversation trace through block-level prompt caching', () =>
   });
 
   it('through the engine: caching lowers the cost', async () => {
-    const stats = newLogStats();
+    const { batches } = await trace('gpt-5');
     const r = await runSimulation({
-      source: readLog({ file: TRACE, preset: 'mooncake', model: 'gpt-5' }, stats),
+      source: batches,
       stages: [{ strategy: promptCache, options: promptCache.options.parse({ scope: 'all' }), label: 'prompt-cache' }],
       book,
       seed: 1,
