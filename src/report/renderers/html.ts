@@ -67,9 +67,11 @@ export function renderHtml(r: Report & { chart: ReportChart }): string {
   body.push(`<p class="meta">llmcost ${esc(r.command)} · ${esc(volumeLine(r))} · pricing ${esc(r.pricing.version)} (effective ${esc(r.pricing.effective)}) · seed ${r.seed}</p>`);
   const card = (k: string, v: string, s: string, cls?: string): string => `<div class="card"><div class="k">${esc(k)}</div><div class="v${cls ? ` ${cls}` : ''}">${esc(v)}</div><div class="s">${esc(s)}</div></div>`;
   body.push('<div class="cards">');
-  body.push(card('baseline', usd(r.baseline.cost), `${int(r.baseline.calls)} calls`));
-  body.push(card('final', usd(r.final.cost), `${int(r.final.calls)} calls`));
-  body.push(card('saving', usd(r.final.saving), pct(r.final.savingPct), tone(r.final.saving)));
+  if (r.steps.length) {
+    body.push(card('baseline', usd(r.baseline.cost), `${int(r.baseline.calls)} calls`));
+    body.push(card('final', usd(r.final.cost), `${int(r.final.calls)} calls`));
+    body.push(card('saving', usd(r.final.saving), pct(r.final.savingPct), tone(r.final.saving)));
+  } else body.push(card('cost', usd(r.baseline.cost), `${int(r.baseline.calls)} calls`));
   body.push(card('cost per success', usd(r.final.costPerSuccess), `baseline ${usd(r.baseline.costPerSuccess)} · success ${ratioPct(r.final.successRate)}`));
   if (r.rows.rejected > 0) body.push(card('rejected rows', int(r.rows.rejected), `${int(r.rows.read)} read · ${int(r.rows.priced)} priced`, 'bad'));
   if (r.checks.length) body.push(card('checks', failed ? `${failed} failed` : 'all pass', `${r.checks.length} checked`, failed ? 'bad' : 'good'));

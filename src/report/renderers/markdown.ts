@@ -31,7 +31,8 @@ export function renderMarkdown(r: Report & { chart: ReportChart }): string {
   const failed = r.checks.filter((k) => !k.ok);
   out.push(`### llmcost: ${e(r.scenario)}`);
   out.push('');
-  out.push(`**${usd(r.baseline.cost)} → ${usd(r.final.cost)}** (saving ${usd(r.final.saving)}, ${pct(r.final.savingPct)}) · ${e(volumeLine(r))} · pricing \`${e(r.pricing.version)}\`${failed.length ? ` · **${failed.length} check${failed.length > 1 ? 's' : ''} failed**` : ''}${r.rows.rejected ? ` · **${int(r.rows.rejected)} rows rejected**` : ''}`);
+  const costs = r.steps.length ? `**${usd(r.baseline.cost)} → ${usd(r.final.cost)}** (saving ${usd(r.final.saving)}, ${pct(r.final.savingPct)})` : `**${usd(r.baseline.cost)}**`;
+  out.push(`${costs} · ${e(volumeLine(r))} · pricing \`${e(r.pricing.version)}\`${failed.length ? ` · **${failed.length} check${failed.length > 1 ? 's' : ''} failed**` : ''}${r.rows.rejected ? ` · **${int(r.rows.rejected)} rows rejected**` : ''}`);
   out.push('');
   const hasSolo = r.steps.some((s) => s.standalone);
   out.push(

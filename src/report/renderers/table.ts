@@ -18,8 +18,10 @@ export function renderTable(r: Report & { chart: ReportChart }, o: RenderOptions
   out.push(`${c.bold(L(r.scenario))} · ${L(r.command)} · pricing ${r.pricing.version} (effective ${r.pricing.effective}) · seed ${r.seed}`);
   out.push(`${volumeLine(r)} · ${rowsLine(r)}`);
   out.push(
-    `${c.bold(usd(r.baseline.cost))} → ${c.bold(usd(r.final.cost))}: saving ${money(r.final.saving, r.final.saving > 0 ? true : r.final.saving < 0 ? false : null)} (${pct(r.final.savingPct)})` +
-      ` · cost per successful request ${usd(r.baseline.costPerSuccess)} → ${usd(r.final.costPerSuccess)}`,
+    r.steps.length
+      ? `${c.bold(usd(r.baseline.cost))} → ${c.bold(usd(r.final.cost))}: saving ${money(r.final.saving, r.final.saving > 0 ? true : r.final.saving < 0 ? false : null)} (${pct(r.final.savingPct)})` +
+          ` · cost per successful request ${usd(r.baseline.costPerSuccess)} → ${usd(r.final.costPerSuccess)}`
+      : `cost ${c.bold(usd(r.baseline.cost))} · cost per successful request ${usd(r.baseline.costPerSuccess)} · success ${ratioPct(r.baseline.successRate)}`,
   );
 
   heading('Savings waterfall');
