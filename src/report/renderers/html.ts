@@ -77,8 +77,9 @@ export function renderHtml(r: Report & { chart: ReportChart }): string {
   if (r.checks.length) body.push(card('checks', failed ? `${failed} failed` : 'all pass', `${r.checks.length} checked`, failed ? 'bad' : 'good'));
   body.push('</div>');
 
-  body.push('<section class="panel"><h2>Savings waterfall</h2>');
-  body.push(waterfallSvg(ch));
+  // without strategies there is nothing to fall: the table alone says it
+  body.push(`<section class="panel"><h2>${r.steps.length ? 'Savings waterfall' : 'Cost'}</h2>`);
+  if (r.steps.length) body.push(waterfallSvg(ch));
   const hasSolo = r.steps.some((s) => s.standalone);
   body.push(
     htmlTable(
