@@ -135,3 +135,17 @@ describe('usdTicks', () => {
     expect(usdTicks([0])).toEqual(['$0']);
   });
 });
+
+describe('edge reports', () => {
+  it('an empty run ($0, no requests, no successes) renders every format without NaN or Infinity', () => {
+    const h = handReport();
+    const zero = (f: typeof h.baseline) => ({ ...f, cost: 0, calls: 0, successes: 0, successRate: 0, costPerSuccess: null, breakdown: { input: 0, cacheRead: 0, cacheWrite: 0, output: 0, storage: 0, fixed: 0 } });
+    const r = { ...h, requests: 0, baseline: zero(h.baseline), steps: h.steps.map((s) => ({ ...zero(s), saving: 0, savingPct: 0 })), final: { ...zero(h.final), saving: 0, savingPct: 0 }, models: [], by: {} };
+    for (const f of ['table', 'json', 'md', 'csv', 'html'] as const) {
+      const out = render(r, f, { color: false });
+      expect(out, f).not.toMatch(/NaN|Infinity/);
+      expect(out.length).toBeGreaterThan(100);
+    }
+    expect(render(r, 'table', { color: false })).toContain('unknown'); // cost per success with no success
+  });
+});
