@@ -63,7 +63,8 @@ The result is validated like any table; warnings name what LiteLLM does not say 
     sourceOpt(o.from, '--from');
     const version = o.version ?? /(\d{4}-\d{2}-\d{2})/.exec(basename(file))?.[1];
     if (!version) throw userError('USAGE', 'no --version given and no date in the file name', { where: '--version', hint: 'pass --version YYYY-MM-DD (the date the prices are in force; the wall clock is never used)' });
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(version) || Number.isNaN(Date.parse(version))) throw userError('USAGE', `--version '${version}' is not a date`, { where: '--version', hint: 'use YYYY-MM-DD, e.g. --version 2026-12-01' });
+    // Date.parse accepts 2026-02-30 (rolls over to March): require the date to round-trip.
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(version) || Number.isNaN(Date.parse(version)) || new Date(`${version}T00:00:00Z`).toISOString().slice(0, 10) !== version) throw userError('USAGE', `--version '${version}' is not a date`, { where: '--version', hint: 'use YYYY-MM-DD, e.g. --version 2026-12-01' });
     const data = readLiteLLM(app, file);
     const names = o.models.split(',').map((s) => s.trim()).filter(Boolean);
     if (!names.length) throw userError('USAGE', '--models is empty', { where: '--models', hint: 'e.g. --models gpt-4o,gpt-4o-mini' });
@@ -74,9 +75,10 @@ The result is validated like any table; warnings name what LiteLLM does not say 
       return { name, ...hit };
     });
     const r = importFromLiteLLM(data, picked, version, basename(file));
+    // warnings first: a skipped model (e.g. a price that is not a number) explains an invalid table below
+    for (const w of r.warnings) app.warn(w);
     const check = parsePricingText(r.yaml, o.out ?? `${version}.yaml`);
     if (!check.book) throw new UserError(check.errors.map((d) => ({ ...d, hint: `${d.hint ?? ''} (the LiteLLM data would give an invalid table; import the other models and add this one by hand)`.trim() })));
-    for (const w of r.warnings) app.warn(w);
     emit(app.io, r.yaml, o.out);
     if (o.out) app.io.stderr.write(`wrote ${o.out}: pricing ${version}, ${check.book.models.size} models; check it with \`llmcost pricing validate ${o.out}\` and review the sources\n`);
   });
