@@ -9,6 +9,7 @@ import type { App } from './app.js';
 import { addOutputOptions, addPricingOptions, formatOpt, intFlag } from './common.js';
 import { colorEnabled, emit, FORMATS } from './io.js';
 import { runScenario } from './run-scenario.js';
+import { unknownDimension } from '../config/scenario.js';
 
 interface Opts {
   seed?: string;
@@ -58,6 +59,10 @@ floor (quality.floor) are always checked and listed in the report; with --check 
     if (!RENDERERS[format]) throw userError('USAGE', `--format ${format} is not available yet for simulate`, { where: '--format', hint: `use one of: ${Object.keys(RENDERERS).join(', ')}` });
     const seed = o.seed !== undefined ? intFlag(o.seed, '--seed', 0, 2 ** 32 - 1) : undefined;
     const by = parseBy(o.by);
+    for (const d of by) {
+      const w = unknownDimension(d);
+      if (w) app.warn({ code: 'UNKNOWN_KEY', severity: 'warning', message: w.message, where: '--by', hint: w.hint });
+    }
     const staleAfterDays = parseStaleAfter(o.staleAfter);
     if (staleAfterDays === undefined) throw userError('USAGE', `--stale-after '${o.staleAfter}' is not a whole number of days`, { where: '--stale-after', hint: `e.g. --stale-after ${DEFAULT_STALE_AFTER_DAYS}` });
     // Progress on an interactive stderr only (never in pipes or tests): requests so far, in place.

@@ -2,7 +2,8 @@
 // {value, errors, warnings} so the user sees every problem at once. Strategy options are
 // validated with the strategy's own schema; relative paths resolve from the scenario file.
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { type Diagnostic, suggestionHint, UserError } from '../diagnostics.js';
+import { type Diagnostic, didYouMean, suggestionHint, UserError } from '../diagnostics.js';
+import { DIMENSIONS } from '../engine/ledger.js';
 import { readText } from '../pricing/load.js';
 import { STRATEGIES, strategyNames } from '../strategies/registry.js';
 import type { Strategy } from '../strategies/types.js';
@@ -77,6 +78,10 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
     warnings.push({ code: 'SCHEMA', severity: 'warning', message: 'budgets.per_tenant_per_day_usd is set but the profile has no tenants: all traffic counts as one tenant (none)', where: where(['budgets', 'per_tenant_per_day_usd']), hint: 'add traffic.profile.tenants: [{name, share}, ...]' });
   }
   const by = [...(value.report?.by ?? [])];
+  by.forEach((dim, i) => {
+    const w = unknownDimension(dim, value.traffic.profile);
+    if (w) warnings.push({ code: 'UNKNOWN_KEY', severity: 'warning', message: w.message, where: where(['report', 'by', i]), hint: w.hint });
+  });
   if (errors.length) return { errors, warnings };
 
   const t = value.traffic;
@@ -114,6 +119,23 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
     where,
   };
   return { value: scenario, errors, warnings };
+}
+
+/**
+ * A dimension that is neither built in nor a tag the traffic carries groups everything under
+ * "(none)": say so (a log may carry any tag, so there only near-misses of built-in names are flagged).
+ */
+export function unknownDimension(dim: string, profile?: Profile): { message: string; hint: string } | undefined {
+  const builtIn = Object.keys(DIMENSIONS);
+  if (builtIn.includes(dim)) return undefined;
+  const tags = profile ? ['queryKey', 'promptVersion', ...profile.segments.flatMap((s) => Object.keys(s.tags ?? {}))] : [];
+  if (tags.includes(dim)) return undefined;
+  const near = didYouMean(dim, [...builtIn, ...tags]);
+  if (!profile && !near.length) return undefined;
+  return {
+    message: `attribution dimension '${dim}' is not a built-in dimension${profile ? ' nor a tag of this profile' : ''}: every request would fall under (none)`,
+    hint: suggestionHint(dim, [...builtIn, ...tags], `dimensions: ${builtIn.join(', ')}${tags.length ? `; tags: ${tags.join(', ')}` : ''}`),
+  };
 }
 
 /** Validate each strategy item with its strategy's own schema; errors name the owning strategy. */
