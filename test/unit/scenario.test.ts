@@ -87,6 +87,13 @@ describe('scenario loader', () => {
     expect(r.value!.traffic.log!.rejectsFile).toBe('/base/dir/rej.csv');
   });
 
+  it('a misspelt attribution dimension is a located warning with did-you-mean', () => {
+    const r = load(`${BASE}report: { by: [tenant, featur] }\n`);
+    expect(r.errors).toEqual([]);
+    expect(r.warnings[0]!.where).toBe('s.yaml:10:24'); // 'report: { by: [tenant, ' is 23 characters
+    expect(r.warnings[0]!.hint).toContain("did you mean 'feature'");
+  });
+
   it('repeated strategies need distinct labels', () => {
     const r = load(`${BASE}strategies:\n  - use: dedupe-retries\n  - use: dedupe-retries\n`);
     expect(r.errors[0]!.message).toContain("two strategies are labelled 'dedupe-retries'");
