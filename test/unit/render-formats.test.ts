@@ -141,7 +141,7 @@ describe('edge reports', () => {
   it('an empty run ($0, no requests, no successes) renders every format without NaN or Infinity', () => {
     const h = handReport();
     const zero = (f: StageFigures): StageFigures => ({ ...f, cost: 0, calls: 0, successes: 0, successRate: 0, costPerSuccess: null, breakdown: { input: 0, cacheRead: 0, cacheWrite: 0, output: 0, storage: 0, fixed: 0 } });
-    const r: Report = { ...h, requests: 0, baseline: zero(h.baseline), steps: h.steps.map((s) => ({ ...zero(s), saving: 0, savingPct: 0 })), final: { ...zero(h.final), saving: 0, savingPct: 0 }, models: [], by: {} };
+    const r: Report = { ...h, requests: 0, baseline: zero(h.baseline), steps: h.steps.map((s) => ({ ...s, ...zero(s), saving: 0, savingPct: 0 })), final: { ...zero(h.final), saving: 0, savingPct: 0 }, models: [], by: {} };
     for (const f of ['table', 'json', 'md', 'csv', 'html'] as const) {
       const out = render(r, f, { color: false });
       expect(out, f).not.toMatch(/NaN|Infinity/);
