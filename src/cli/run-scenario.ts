@@ -101,6 +101,11 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
     },
   });
   const stats = traffic.stats(run.requests);
+  if (run.requests === 0) {
+    const msg = scenario.traffic.profile ? 'the profile generated no requests (volume x days rounds to 0)' : 'the log has no priced requests';
+    warn(msg);
+    runWarnings.push(msg);
+  }
   const fixed = [
     ...scenario.fixedCosts.map((f) => ({ stage: 0, label: f.label, usd: f.usd })),
     ...scenario.stages.flatMap((s, k) => (s.strategy.fixedCosts?.(s.options) ?? []).map((f) => ({ stage: k + 1, label: f.label, usd: f.usd }))),
