@@ -93,7 +93,7 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
         ...(t.log.model !== undefined ? { model: t.log.model } : {}),
         ...(t.log.strict !== undefined ? { strict: t.log.strict } : {}),
         ...(t.log.rejects !== undefined ? { rejectsFile: abs(dir, t.log.rejects) } : {}),
-        ...(t.log.rebase_to !== undefined ? { rebaseToMs: Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(t.log.rebase_to) ? `${t.log.rebase_to}T00:00:00Z` : t.log.rebase_to) } : {}),
+        ...(t.log.rebase_to !== undefined ? { rebaseToMs: Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(t.log.rebase_to) ? `${t.log.rebase_to}T00:00:00Z` : utc(t.log.rebase_to)) } : {}),
       }
     : undefined;
   const pricing = value.pricing
@@ -212,6 +212,11 @@ function rawStrategyErrors(text: string, file: string): Diagnostic[] {
   const errors: Diagnostic[] = [];
   checkStrategies(items as StrategyItem[], (path) => locate(text, file, path), errors);
   return errors;
+}
+
+/** A date-time without a zone is UTC (Date.parse would read it in the machine's local zone). */
+function utc(dateTime: string): string {
+  return /(Z|[+-]\d{2}:?\d{2})$/.test(dateTime) ? dateTime : `${dateTime.replace(' ', 'T')}Z`;
 }
 
 function isMissingAt(root: unknown, path: readonly PropertyKey[]): boolean {

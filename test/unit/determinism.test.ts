@@ -78,6 +78,32 @@ describe('simulate: the same scenario twice gives byte-identical output', () => 
   });
 });
 
+describe('the machine time zone changes nothing', () => {
+  const saved = process.env.TZ;
+  afterAll(() => {
+    if (saved === undefined) delete process.env.TZ;
+    else process.env.TZ = saved;
+  });
+  it('simulate, replay (mixed timestamp formats) and a log rebased to a zone-less date-time', async () => {
+    const runs = [
+      ['simulate', SCENARIO, '--format', 'json'],
+      ['replay', join(HERE, '..', 'fixtures', 'bad', 'log-mixed-timestamps', 'log.csv'), '--pricing', BAD_SHARED, '--by', 'day', '--format', 'json'],
+      ['simulate', join(FIX, 'rebase.yaml'), '--format', 'json'],
+    ];
+    const byZone: string[][] = [];
+    for (const tz of ['UTC', 'America/New_York', 'Asia/Kolkata', 'Pacific/Kiritimati']) {
+      process.env.TZ = tz; // Node re-reads TZ on assignment
+      expect(new Date(Date.UTC(2026, 0, 1)).getTimezoneOffset() !== 0 || tz === 'UTC').toBe(true);
+      const outs: string[] = [];
+      for (const args of runs) outs.push(await out(args));
+      byZone.push(outs);
+    }
+    for (const outs of byZone.slice(1)) expect(outs).toEqual(byZone[0]);
+    // 2026-12-01T09:00:00 read as UTC: 1796115600000 ms
+    expect((JSON.parse(byZone[0]![2]!) as { period: { startMs: number } }).period.startMs).toBe(Date.UTC(2026, 11, 1, 9));
+  });
+});
+
 describe('replay, estimate and pricing: the same input twice gives the same bytes', () => {
   it('replay of a log (CSV with mixed timestamps), json and md', async () => {
     const log = join(HERE, '..', 'fixtures', 'bad', 'log-mixed-timestamps', 'log.csv');
