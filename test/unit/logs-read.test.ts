@@ -167,4 +167,19 @@ describe('CSV reading', () => {
     ]);
     expect(stats.tokenizedTexts).toBe(2); // each distinct text encoded once
   });
+
+  it('keeps a hash of the prompt text (tags.promptHash) so exact response caching works on logs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmcost-hash-'));
+    const { writeFileSync } = await import('node:fs');
+    const f = join(dir, 'text.jsonl');
+    const row = (i: number, prompt: string) => JSON.stringify({ timestamp: `2026-11-01T00:00:0${i}Z`, model: 'gpt-4o', input_tokens: 10, output_tokens: 5, prompt });
+    writeFileSync(f, [row(1, 'What is RAG?'), row(2, 'What is RAG?'), row(3, 'What is RAG? ')].concat(row(4, 'Something else')).join('\n'));
+    const { reqs } = await readAll({ file: f });
+    const h = reqs.map((r) => r.tags.promptHash);
+    expect(h[0]).toMatch(/^[0-9a-f]{16}$/);
+    expect(h[1]).toBe(h[0]); // same text
+    expect(h[2]).toBe(h[0]); // surrounding whitespace ignored
+    expect(h[3]).not.toBe(h[0]);
+    expect(reqs.every((r) => !('prompt' in r.tags))).toBe(true); // the text itself is not kept
+  });
 });

@@ -1,5 +1,6 @@
 // One log record -> one SimRequest, or a reject with a reason. Pure: no I/O (token counting is
 // passed in). Every check that can fail names the column and the value.
+import { createHash } from 'node:crypto';
 import type { SimRequest, PrefixBlock } from '../../engine/request.js';
 import { TIERS, type Tier } from '../../pricing/pricebook.js';
 import type { TokenCounter } from '../tokens.js';
@@ -248,6 +249,12 @@ export function toRequest(fields: Fields, line: number, ctx: RowContext): RowRes
         break;
       }
     }
+  }
+  // The prompt text itself is not kept (memory); a hash of it is, so response-cache can key
+  // exact repeats on real logs (tags.promptHash).
+  const promptText = pick(ctx, f, 'prompt').value;
+  if (present(promptText) && tags.promptHash === undefined) {
+    tags.promptHash = createHash('sha1').update(`${model}\u0000${textOf(promptText).trim()}`).digest('hex').slice(0, 16);
   }
   // Any other top-level scalar field is a tag too, so --by can use it.
   for (const [k, v] of Object.entries(f)) {
