@@ -1,6 +1,6 @@
 // The offline guarantee, checked on the source: nothing under src/ may import a network module,
-// call fetch/XMLHttpRequest/WebSocket, or read a wall clock or Math.random (reports must be
-// reproducible from their inputs). Exceptions are listed in ALLOW, each with its reason.
+// call fetch/XMLHttpRequest/WebSocket, or read a wall clock, Math.random, the local time zone or
+// the default locale (reports must be reproducible from their inputs on any machine). Exceptions are listed in ALLOW, each with its reason.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,11 @@ const BANNED_CODE: { name: string; re: RegExp }[] = [
   { name: 'performance.now', re: /\bperformance\s*\.\s*now\b/ },
   { name: 'process.hrtime', re: /\bprocess\s*\.\s*hrtime\b/ },
   { name: 'crypto random', re: /\b(randomUUID|randomBytes|getRandomValues|randomInt)\b/ },
+  // The machine's time zone and locale must not change a report: UTC getters and explicit locales only.
+  { name: 'local-time Date getter/setter', re: /\.(getHours|getDate|getDay|getMonth|getFullYear|getYear|getMinutes|getSeconds|getTimezoneOffset|setHours|setDate|setMonth|setFullYear|setMinutes|setSeconds)\s*\(/ },
+  { name: 'local-time Date formatting', re: /\.(toLocaleDateString|toLocaleTimeString|toDateString|toTimeString)\s*\(/ },
+  { name: 'toLocaleString() without an explicit locale', re: /\.toLocaleString\s*\(\s*(\)|undefined)/ },
+  { name: 'new Date(y, m, ...) in local time (use Date.UTC)', re: /\bnew\s+Date\s*\([^()]*,[^()]*\)/ },
 ];
 
 /**
@@ -193,6 +198,9 @@ describe('the scanner itself catches what it should (so a green run means someth
     expect(scan('const t = new Date();')).toEqual(['new Date() without arguments (the wall clock)']);
     expect(scan('const x = Math.random() * 2;')).toEqual(['Math.random']);
     expect(scan('const ws = new WebSocket(u);')).toEqual(['WebSocket']);
+    expect(scan('const h = new Date(ms).getHours();')).toEqual(['local-time Date getter/setter']);
+    expect(scan('const s = n.toLocaleString();')).toEqual(['toLocaleString() without an explicit locale']);
+    expect(scan('const d = new Date(2026, 0, 1);')).toEqual(['new Date(y, m, ...) in local time (use Date.UTC)']);
   });
   it('ignores comments, strings, regex literals and dated Date constructors', () => {
     expect(scan('// Math.random is banned; so is fetch(x)\nconst a = 1;')).toEqual([]);
@@ -200,5 +208,6 @@ describe('the scanner itself catches what it should (so a green run means someth
     expect(scan("const re = /[\"',]/; const d = new Date(r.atMs).toISOString();")).toEqual([]);
     expect(scan('const url = "https://example.com"; // https')).toEqual([]);
     expect(scan('const day = new Date(`${s}T00:00:00Z`);')).toEqual([]);
+    expect(scan("const h = new Date(ms).getUTCHours(); const s = n.toLocaleString('en-US'); const d = new Date(Date.UTC(2026, 0, 1));")).toEqual([]);
   });
 });
