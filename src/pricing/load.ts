@@ -63,6 +63,12 @@ export interface PricingChoice {
  */
 export function choosePricing(choice: PricingChoice): { book: PriceBook; warnings: Diagnostic[] } {
   const dir = choice.dir ?? BUNDLED_PRICING_DIR;
+  // Checked first: with --pricing, --as-of still dates the run (staleness), so a typo must not pass.
+  // Date.parse accepts 2025-02-30 (rolls over to March): require the date to round-trip.
+  const a = choice.asOf;
+  if (a !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(a) || Number.isNaN(Date.parse(a)) || new Date(`${a}T00:00:00Z`).toISOString().slice(0, 10) !== a)) {
+    throw userError('USAGE', `--as-of '${a}' is not a date`, { where: '--as-of', hint: 'use YYYY-MM-DD, e.g. --as-of 2024-12-15' });
+  }
   if (choice.pricing) {
     const asPath = resolve(choice.cwd ?? '.', choice.pricing);
     if (existsSync(asPath) || /[/\\]|\.ya?ml$/.test(choice.pricing)) return loadPricingFile(asPath);
@@ -75,10 +81,6 @@ export function choosePricing(choice: PricingChoice): { book: PriceBook; warning
   const files = listTables(dir);
   const loaded = files.map((f) => loadPricingFile(f));
   const asOf = choice.asOf;
-  // Date.parse accepts 2025-02-30 (rolls over to March): require the date to round-trip.
-  if (asOf !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf)) || new Date(`${asOf}T00:00:00Z`).toISOString().slice(0, 10) !== asOf)) {
-    throw userError('USAGE', `--as-of '${asOf}' is not a date`, { where: '--as-of', hint: 'use YYYY-MM-DD, e.g. --as-of 2024-12-15' });
-  }
   const inForce = loaded.filter((l) => asOf === undefined || l.book.effective <= asOf).sort((a, b) => (a.book.effective < b.book.effective ? -1 : 1));
   const pick = inForce[inForce.length - 1];
   if (!pick) {
