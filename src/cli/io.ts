@@ -23,6 +23,12 @@ export function colorEnabled(io: Io, stream: Stream = io.stdout): boolean {
   return stream.isTTY === true;
 }
 
+/** Colour and width for a report written to stdout; a file (--out) never gets escape codes. */
+export function renderOptions(io: Io, out?: string): { color: boolean; width?: number } {
+  const toFile = out !== undefined && out !== '-';
+  return { color: !toFile && colorEnabled(io), ...(!toFile && io.stdout.columns ? { width: io.stdout.columns } : {}) };
+}
+
 export function resolvePath(io: Io, p: string): string {
   return p === '-' ? p : resolve(io.cwd, p);
 }

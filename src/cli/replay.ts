@@ -17,7 +17,7 @@ import { PRESETS } from '../traffic/logs/presets.js';
 import type { App } from './app.js';
 import { loadScenarioFile, type LogTraffic, type Scenario } from '../config/scenario.js';
 import { addOutputOptions, addPricingOptions, formatOpt, loadBook } from './common.js';
-import { colorEnabled, emit, type Format, FORMATS } from './io.js';
+import { emit, type Format, FORMATS, renderOptions } from './io.js';
 import { runScenario } from './run-scenario.js';
 
 interface Opts {
@@ -165,7 +165,7 @@ seconds/milliseconds. Rejected rows are counted and reported (see docs/logs.md).
     // exact total (the report's money is rounded to 1e-6): ratios are taken from exact figures
     const exactUsd = Number(priceCells(run.taps[0]!.cells, run.thresholds, book).total) / 1e18;
     report.extras = { replay: replayExtras(stats, exactUsd, successes, { retries, failed, wasted }, book) };
-    emit(app.io, render(report, format, { color: colorEnabled(app.io), width: app.io.stdout.columns ?? 100 }), o.out);
+    emit(app.io, render(report, format, renderOptions(app.io, o.out)), o.out);
   });
 }
 
@@ -199,7 +199,7 @@ async function whatIf(app: App, log: string, o: Opts, by: string[], map: Record<
   }
   if (rows.priced === 0) throw userError('LOG_ROW', `no row of ${log} could be priced (${int(rows.read)} read, ${int(rows.rejected)} rejected)`, { where: log, hint: 'run `llmcost replay LOG` without --scenario to see why; --preset, --map and --model tell llmcost how to read the log' });
   report.extras = { ...(report.extras ?? {}), replay: { log: { file: log, scenario: o.scenario, read: rows.read, priced: rows.priced, rejected: rows.rejected } } };
-  emit(app.io, render(report, format, { color: colorEnabled(app.io), width: app.io.stdout.columns ?? 100 }), o.out);
+  emit(app.io, render(report, format, renderOptions(app.io, o.out)), o.out);
   for (const c of report.checks.filter((x) => !x.ok)) app.io.stderr.write(`warning: ${c.name}: ${c.message}\n`);
 }
 

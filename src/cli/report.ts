@@ -9,7 +9,7 @@ import { REPORT_SCHEMA, type Report } from '../report/model.js';
 import { render } from '../report/render.js';
 import type { App } from './app.js';
 import { addOutputOptions, formatOpt } from './common.js';
-import { colorEnabled, emit, FORMATS, resolvePath } from './io.js';
+import { emit, FORMATS, renderOptions, resolvePath } from './io.js';
 
 const money = z.number();
 const count = z.number().nonnegative();
@@ -214,7 +214,7 @@ html (one self-contained file: inline CSS and SVG, nothing fetched), json (the r
     const file = resolvePath(app.io, o.from);
     const text = file === '-' ? await readStdin(app) : readText(file, 'saved report');
     const report = parseSavedReport(text, o.from);
-    const out = render(report, format, { color: !o.out && format === 'table' && colorEnabled(app.io), ...(app.io.stdout.columns ? { width: app.io.stdout.columns } : {}) });
+    const out = render(report, format, renderOptions(app.io, o.out));
     emit(app.io, out, o.out);
   });
 }

@@ -7,7 +7,7 @@ import { DEFAULT_STALE_AFTER_DAYS, parseStaleAfter } from '../pricing/staleness.
 import { render, RENDERERS } from '../report/render.js';
 import type { App } from './app.js';
 import { addOutputOptions, addPricingOptions, formatOpt, intFlag } from './common.js';
-import { colorEnabled, emit, FORMATS } from './io.js';
+import { emit, FORMATS, renderOptions } from './io.js';
 import { runScenario } from './run-scenario.js';
 import { unknownDimension } from '../config/scenario.js';
 
@@ -89,7 +89,7 @@ floor (quality.floor) are always checked and listed in the report; with --check 
       version: app.version,
     });
     if (shown > 0) app.io.stderr.write('\r\x1b[K');
-    const text = render(report, format, { color: colorEnabled(app.io), ...(app.io.stdout.columns ? { width: app.io.stdout.columns } : {}) });
+    const text = render(report, format, renderOptions(app.io, o.out));
     emit(app.io, text, o.out);
     const failed = report.checks.filter((c) => !c.ok);
     for (const c of failed) app.io.stderr.write(`${o.check ? 'check failed' : 'warning'}: ${c.name}: ${c.message}\n`);
