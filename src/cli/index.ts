@@ -13,8 +13,9 @@ import { registerInit } from './init.js';
 import { registerReplay } from './replay.js';
 import { registerDrift } from './drift.js';
 import { registerReport } from './report.js';
+import { registerSweep } from './sweep.js';
 
-const COMMANDS: Register[] = [registerSimulate, registerEstimate, registerPricing, registerSchema, registerInit, registerReplay, registerDrift, registerReport];
+const COMMANDS: Register[] = [registerSimulate, registerEstimate, registerPricing, registerSchema, registerInit, registerReplay, registerDrift, registerReport, registerSweep];
 
 export function packageVersion(): string {
   try {

@@ -1,0 +1,273 @@
+// The sweep report (schema llmcost.sweep/v1): one row per configuration of the --set grid, the
+// cheapest one that passes its checks, and the figures of a line chart of final cost against the
+// first swept variable. Built once (buildSweepReport); the renderers below only lay it out.
+import type { Format } from '../cli/io.js';
+import { niceTicks, type Report } from './model.js';
+import { pct, ratioPct, usd, usdTicks } from './format.js';
+import { csvLines } from './renderers/csv.js';
+import { mdEscape } from './renderers/markdown.js';
+import { esc } from './svg.js';
+import { makeTable } from './terminal.js';
+
+export const SWEEP_SCHEMA = 'llmcost.sweep/v1';
+
+export interface SweepRunRow {
+  /** 0-based grid position (first --set varies slowest) */
+  index: number;
+  /** one per --set, in flag order: the path as written and the value as written */
+  assignments: { path: string; value: string }[];
+  pricing: string;
+  requests: number;
+  baselineCost: number;
+  finalCost: number;
+  saving: number;
+  savingPct: number;
+  /** final success rate, 0..1 */
+  successRate: number;
+  costPerSuccess: number | null;
+  /** every check (quality floor, budgets) passed */
+  checksOk: boolean;
+  /** names of the checks that failed */
+  failed: string[];
+  cheapest: boolean;
+}
+
+export interface SweepChart {
+  /** the first swept path: the x axis, its values evenly spaced in --set order */
+  x: { path: string; values: string[] };
+  scaleUsd: number;
+  ticks: { usd: number; frac: number }[];
+  /** one line per value of the other swept paths ("final cost" when only one is swept) */
+  series: { label: string; points: { x: number; run: number; cost: number; frac: number; cheapest: boolean }[] }[];
+}
+
+export interface SweepReport {
+  schema: typeof SWEEP_SCHEMA;
+  tool: { name: 'llmcost'; version: string };
+  scenario: string;
+  seed: number;
+  axes: { path: string; values: string[] }[];
+  /** the scenario's quality floor (0..1), null when it has none */
+  qualityFloor: number | null;
+  runs: SweepRunRow[];
+  /** index of the cheapest run whose checks all pass; null when none does */
+  cheapest: number | null;
+  chart: SweepChart;
+}
+
+const frac = (x: number, scale: number): number => (scale <= 0 ? 0 : Math.round((x / scale) * 1e6) / 1e6);
+
+export interface SweepBuildInput {
+  scenario: string;
+  seed: number;
+  version: string;
+  axes: { path: string; values: string[] }[];
+  qualityFloor: number | null;
+  /** per grid point, in grid order: its assignments (value as written) and its report */
+  points: { assignments: { path: string; value: string }[]; report: Report }[];
+  cheapest: number | null;
+}
+
+export function buildSweepReport(input: SweepBuildInput): SweepReport {
+  const runs: SweepRunRow[] = input.points.map((p, index) => {
+    const r = p.report;
+    const failed = r.checks.filter((c) => !c.ok).map((c) => c.name);
+    return {
+      index,
+      assignments: p.assignments,
+      pricing: r.pricing.version,
+      requests: r.requests,
+      baselineCost: r.baseline.cost,
+      finalCost: r.final.cost,
+      saving: r.final.saving,
+      savingPct: r.final.savingPct,
+      successRate: r.final.successRate,
+      costPerSuccess: r.final.costPerSuccess,
+      checksOk: failed.length === 0,
+      failed,
+      cheapest: index === input.cheapest,
+    };
+  });
+  const scale = Math.max(0, ...runs.map((r) => r.finalCost));
+  const first = input.axes[0]!;
+  const groups = new Map<string, SweepChart['series'][number]>();
+  for (const run of runs) {
+    const rest = run.assignments.slice(1);
+    const label = rest.length ? rest.map((a) => `${a.path}=${a.value}`).join(', ') : 'final cost';
+    let s = groups.get(label);
+    if (!s) groups.set(label, (s = { label, points: [] }));
+    s.points.push({ x: first.values.indexOf(run.assignments[0]!.value), run: run.index, cost: run.finalCost, frac: frac(run.finalCost, scale), cheapest: run.cheapest });
+  }
+  return {
+    schema: SWEEP_SCHEMA,
+    tool: { name: 'llmcost', version: input.version },
+    scenario: input.scenario,
+    seed: input.seed,
+    axes: input.axes,
+    qualityFloor: input.qualityFloor,
+    runs,
+    cheapest: input.cheapest,
+    chart: { x: { path: first.path, values: first.values }, scaleUsd: scale, ticks: niceTicks(scale).map((u) => ({ usd: u, frac: frac(u, scale) })), series: [...groups.values()] },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Renderers: layout only.
+// ---------------------------------------------------------------------------------------------
+
+const checksText = (r: SweepRunRow): string => (r.checksOk ? 'ok' : `FAIL: ${r.failed.join(', ')}`);
+
+function headline(s: SweepReport): string {
+  const n = s.runs.length;
+  const best = s.cheapest === null ? undefined : s.runs[s.cheapest];
+  const floor = s.qualityFloor === null ? 'its checks' : `the quality floor ${ratioPct(s.qualityFloor, 2)} and its checks`;
+  return best
+    ? `cheapest configuration meeting ${floor}: #${best.index + 1} ${best.assignments.map((a) => `${a.path}=${a.value}`).join(', ')} — final ${usd(best.finalCost)} (saving ${pct(best.savingPct)} of ${usd(best.baselineCost)})`
+    : `no configuration of the ${n} meets ${floor}`;
+}
+
+function rowCells(s: SweepReport, r: SweepRunRow): string[] {
+  return [String(r.index + 1), ...r.assignments.map((a) => a.value), usd(r.baselineCost), usd(r.finalCost), pct(r.savingPct), ratioPct(r.successRate, 2), usd(r.costPerSuccess), checksText(r), r.cheapest ? '<- cheapest' : ''];
+}
+
+function head(s: SweepReport): string[] {
+  return ['#', ...s.axes.map((a) => a.path), 'baseline', 'final', 'saving %', 'success', 'cost / success', 'checks', ''];
+}
+
+export function renderSweepTable(s: SweepReport, o: { color?: boolean } = {}): string {
+  const t = makeTable(head(s), ['right', ...s.axes.map(() => 'left' as const), 'right', 'right', 'right', 'right', 'right', 'left', 'left']);
+  for (const r of s.runs) {
+    const cells = rowCells(s, r);
+    t.push(o.color && r.cheapest ? cells.map((c) => `\x1b[1;32m${c}\x1b[0m`) : cells);
+  }
+  return `sweep: ${s.scenario} · ${s.runs.length} configuration${s.runs.length === 1 ? '' : 's'} · seed ${s.seed}\n${t.toString()}\n${headline(s)}\n`;
+}
+
+export function renderSweepMarkdown(s: SweepReport): string {
+  const e = mdEscape;
+  const h = head(s).slice(0, -1);
+  const lines = [`### llmcost sweep: ${e(s.scenario)}`, '', `**${e(headline(s))}** · ${s.runs.length} configurations · seed ${s.seed}`, ''];
+  lines.push(`| ${h.map(e).join(' | ')} |`, `|${h.map((_, j) => (j === 0 || (j > s.axes.length && j < h.length - 1) ? '---:' : '---')).join('|')}|`);
+  for (const r of s.runs) {
+    const c = rowCells(s, r).slice(0, -1).map(e);
+    lines.push(`| ${(r.cheapest ? c.map((x) => `**${x}**`) : c).join(' | ')} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** One row per configuration; the assignment columns are named by their paths. */
+export function renderSweepCsv(s: SweepReport): string {
+  const rows = [['run', ...s.axes.map((a) => a.path), 'pricing', 'requests', 'baselineCost', 'finalCost', 'saving', 'savingPct', 'successRate', 'costPerSuccess', 'checksOk', 'failedChecks', 'cheapest']];
+  for (const r of s.runs) rows.push([String(r.index + 1), ...r.assignments.map((a) => a.value), r.pricing, r.requests, r.baselineCost, r.finalCost, r.saving, r.savingPct, r.successRate, r.costPerSuccess, r.checksOk ? 'true' : 'false', r.failed.join(' '), r.cheapest ? 'true' : 'false'] as never);
+  return `${csvLines(rows)}\n`;
+}
+
+const LINE_COLORS = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#b07aa1', '#edc948', '#9c755f', '#ff9da7', '#bab0ac'];
+const px = (x: number): string => String(Math.round(x * 10) / 10);
+
+/** Final cost against the first swept variable (evenly spaced, in --set order), one line per series. */
+export function sweepSvg(ch: SweepChart, width = 880, height = 380): string {
+  const m = { left: 84, right: 16, top: 30 + 18 * Math.ceil(ch.series.length / 3), bottom: 56 };
+  const plotW = width - m.left - m.right;
+  const plotH = height - m.top - m.bottom;
+  const nx = ch.x.values.length;
+  const x = (i: number): number => m.left + (nx === 1 ? plotW / 2 : (plotW * (i + 0.5)) / nx);
+  const y = (f: number): number => m.top + plotH * (1 - f);
+  const parts = [`<svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-labelledby="sw-title" class="chart">`, `<title id="sw-title">Final cost by ${esc(ch.x.path)}</title>`];
+  const labels = usdTicks(ch.ticks.map((t) => t.usd));
+  ch.ticks.forEach((t, i) => {
+    parts.push(`<line x1="${m.left}" x2="${width - m.right}" y1="${px(y(t.frac))}" y2="${px(y(t.frac))}" stroke="#d9dde3" stroke-width="1"/>`);
+    parts.push(`<text x="${m.left - 8}" y="${px(y(t.frac) + 4)}" text-anchor="end" class="tick">${esc(labels[i]!)}</text>`);
+  });
+  ch.x.values.forEach((v, i) => parts.push(`<text x="${px(x(i))}" y="${px(height - m.bottom + 20)}" text-anchor="middle" class="label">${esc(v)}</text>`));
+  parts.push(`<text x="${px(m.left + plotW / 2)}" y="${height - 10}" text-anchor="middle" class="axis">${esc(ch.x.path)}</text>`);
+  ch.series.forEach((s, k) => {
+    const color = LINE_COLORS[k % LINE_COLORS.length]!;
+    const lx = m.left + (k % 3) * (plotW / 3);
+    const ly = 14 + 18 * Math.floor(k / 3);
+    parts.push(`<rect x="${px(lx)}" y="${ly - 9}" width="14" height="4" fill="${color}"/><text x="${px(lx + 20)}" y="${ly}" class="legend">${esc(s.label)}</text>`);
+    const pts = s.points.map((p) => `${px(x(p.x))},${px(y(p.frac))}`).join(' ');
+    parts.push(`<polyline points="${pts}" fill="none" stroke="${color}" stroke-width="2"/>`);
+    for (const p of s.points) {
+      const tip = `#${p.run + 1} ${ch.x.path}=${ch.x.values[p.x]}${s.points.length && s.label !== 'final cost' ? `, ${s.label}` : ''}: ${usd(p.cost)}${p.cheapest ? ' (cheapest meeting the checks)' : ''}`;
+      parts.push(`<g><title>${esc(tip)}</title><circle cx="${px(x(p.x))}" cy="${px(y(p.frac))}" r="${p.cheapest ? 7 : 4}" fill="${p.cheapest ? '#fff' : color}" stroke="${color}" stroke-width="${p.cheapest ? 3 : 1}"/></g>`);
+    }
+  });
+  parts.push(`<line x1="${m.left}" x2="${width - m.right}" y1="${px(y(0))}" y2="${px(y(0))}" stroke="#5f6b7a" stroke-width="1"/>`, '</svg>');
+  return parts.join('\n');
+}
+
+const CSS = `
+body { margin: 0; background: #f5f7fa; color: #1f2933; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }
+main { max-width: 960px; margin: 0 auto; padding: 24px 20px 40px; }
+h1 { font-size: 22px; margin: 0 0 4px; overflow-wrap: anywhere; }
+.meta { color: #52606d; }
+.best { background: #e8f5e9; border: 1px solid #a5d6a7; border-radius: 6px; padding: 8px 12px; }
+.none { background: #fff8e1; border: 1px solid #ffe082; border-radius: 6px; padding: 8px 12px; }
+section.panel { background: #fff; border: 1px solid #e4e7eb; border-radius: 8px; padding: 14px 16px; margin-top: 16px; overflow-x: auto; }
+table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
+th, td { padding: 5px 8px; border-bottom: 1px solid #eef0f3; text-align: left; overflow-wrap: anywhere; }
+th { font-size: 12px; color: #52606d; }
+td.n { text-align: right; white-space: nowrap; }
+tr.cheapest td { background: #e8f5e9; font-weight: 600; }
+.bad { color: #c62828; }
+.chart { width: 100%; height: auto; display: block; }
+.chart text { font: 12px system-ui, sans-serif; fill: #1f2933; }
+.chart .tick { fill: #5f6b7a; font-size: 11px; }
+.chart .axis { fill: #52606d; }
+footer { color: #616e7c; font-size: 12px; margin-top: 24px; }
+`;
+
+export function renderSweepHtml(s: SweepReport): string {
+  const numeric = new Set([0, s.axes.length + 1, s.axes.length + 2, s.axes.length + 3, s.axes.length + 4, s.axes.length + 5]);
+  const h = head(s).slice(0, -1);
+  const rows = s.runs.map((r) => {
+    const cells = rowCells(s, r).slice(0, -1);
+    return `<tr${r.cheapest ? ' class="cheapest"' : ''}>${cells.map((c, j) => `<td${numeric.has(j) ? ' class="n"' : j === cells.length - 1 && !r.checksOk ? ' class="bad"' : ''}>${esc(c)}</td>`).join('')}</tr>`;
+  });
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>${esc(`llmcost sweep · ${s.scenario}`)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<main>
+<h1>${esc(s.scenario)}: sweep</h1>
+<p class="meta">llmcost sweep · ${s.runs.length} configurations · ${esc(s.axes.map((a) => `${a.path} = ${a.values.join(', ')}`).join(' × '))} · seed ${s.seed}</p>
+<p class="${s.cheapest === null ? 'none' : 'best'}">${esc(headline(s))}</p>
+<section class="panel"><h2>Final cost by ${esc(s.chart.x.path)}</h2>
+${sweepSvg(s.chart)}
+</section>
+<section class="panel"><h2>Configurations</h2>
+<table>
+<thead><tr>${h.map((c, j) => `<th${numeric.has(j) ? ' class="n"' : ''}>${esc(c)}</th>`).join('')}</tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table>
+</section>
+<footer>Every configuration is the scenario with the assignments above, run with seed ${s.seed}. Money in USD. Generated offline by llmcost ${esc(s.tool.version)}.</footer>
+</main>
+</body>
+</html>
+`;
+}
+
+export function renderSweep(s: SweepReport, format: Format, o: { color?: boolean } = {}): string {
+  switch (format) {
+    case 'table':
+      return renderSweepTable(s, o);
+    case 'md':
+      return renderSweepMarkdown(s);
+    case 'csv':
+      return renderSweepCsv(s);
+    case 'html':
+      return renderSweepHtml(s);
+    case 'json':
+      return `${JSON.stringify(s, null, 2)}\n`;
+  }
+}
