@@ -347,6 +347,7 @@ describe('simulate end to end: mutated strategy options and segments', () => {
   });
 
   it('exits 0, 1 or 2, never 3; a report has non-negative costs', async () => {
+    const codes = new Set<number>();
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(['strategies'], ['traffic', 'profile', 'segments']), fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), junkValue, async (root, pick, value) => {
         const doc = structuredClone(FULL) as Record<string, unknown>;
@@ -359,6 +360,7 @@ describe('simulate end to end: mutated strategy options and segments', () => {
         const file = join(dir, 'scenario.yaml');
         writeFileSync(file, stringify(doc));
         const r = await runCli(['simulate', file, '--format', 'json']);
+        codes.add(r.code);
         expect([0, 1, 2], `exit ${r.code}: ${stringify(mutated)}\n${r.stderr}`).toContain(r.code);
         if (r.code === 2) expect(r.stderr).toMatch(/error\[[A-Z_]+\] \S/);
         else {
@@ -368,6 +370,7 @@ describe('simulate end to end: mutated strategy options and segments', () => {
       }),
       { numRuns: 60 * K },
     );
+    expect(codes.has(0) && codes.has(2), `exit codes seen: ${[...codes].join(',')}`).toBe(true);
   });
 });
 
