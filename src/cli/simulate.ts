@@ -9,6 +9,7 @@ import type { App } from './app.js';
 import { addOutputOptions, addPricingOptions, formatOpt, intFlag } from './common.js';
 import { emit, FORMATS, renderOptions } from './io.js';
 import { runScenario } from './run-scenario.js';
+import { runMonteCarlo } from './monte-carlo.js';
 import { unknownDimension } from '../config/scenario.js';
 
 interface Opts {
@@ -16,6 +17,7 @@ interface Opts {
   standalone?: boolean;
   by?: string;
   check?: boolean;
+  runs?: string;
   pricing?: string;
   asOf?: string;
   staleAfter?: string;
@@ -41,6 +43,7 @@ export function registerSimulate(program: Command, app: App): void {
     .option('--standalone', 'also run each strategy alone on the baseline (interaction effects)')
     .option('--by <dims>', `attribute cost by dimensions, comma-separated: ${Object.keys(DIMENSIONS).join(',')} or a tag`)
     .option('--check', 'exit 1 when a budget or the quality floor of the scenario is violated');
+  cmd.option('--runs <n>', 'Monte Carlo: also run seeds seed+1..seed+N-1 and report p5/p50/p95 bands (see docs/sweep.md)');
   addPricingOptions(cmd);
   addOutputOptions(cmd, FORMATS);
   cmd.addHelpText(
@@ -50,6 +53,7 @@ Examples:
   llmcost simulate scenarios/support-bot.yaml
   llmcost simulate scenarios/chatbot-10k.yaml --standalone --by tenant,feature --format md
   llmcost simulate scenarios/platform-100k.yaml --as-of 2024-12-15 --check --format json --out report.json
+  llmcost simulate scenarios/chatbot-10k.yaml --runs 20     # low/expected/high band over 20 seeds
 
 --pricing/--as-of beat the scenario's own pricing. Budgets (scenario key budgets:) and the quality
 floor (quality.floor) are always checked and listed in the report; with --check a violation exits 1.`,
@@ -58,6 +62,7 @@ floor (quality.floor) are always checked and listed in the report; with --check 
     const format = formatOpt(o.format, FORMATS);
     if (!RENDERERS[format]) throw userError('USAGE', `--format ${format} is not available yet for simulate`, { where: '--format', hint: `use one of: ${Object.keys(RENDERERS).join(', ')}` });
     const seed = o.seed !== undefined ? intFlag(o.seed, '--seed', 0, 2 ** 32 - 1) : undefined;
+    const runs = o.runs !== undefined ? intFlag(o.runs, '--runs', 1, 10_000) : undefined;
     const by = parseBy(o.by);
     for (const d of by) {
       const w = unknownDimension(d);
@@ -75,7 +80,7 @@ floor (quality.floor) are always checked and listed in the report; with --check 
           app.io.stderr.write(`\r  simulated ${n.toLocaleString('en-US')} requests…`);
         }
       : undefined;
-    const { report } = await runScenario({
+    const first = await runScenario({
       scenarioPath,
       io: app.io,
       pricing: { ...(o.pricing ? { pricing: o.pricing } : {}), ...(o.asOf ? { asOf: o.asOf } : {}) },
@@ -89,6 +94,9 @@ floor (quality.floor) are always checked and listed in the report; with --check 
       version: app.version,
     });
     if (shown > 0) app.io.stderr.write('\r\x1b[K');
+    const report = first.report;
+    // --runs: bands over seeds; the report's own figures stay the scenario-seed run (run 0).
+    if (runs !== undefined) report.monteCarlo = await runMonteCarlo(app, first, runs, { pricing: { ...(o.pricing ? { pricing: o.pricing } : {}), ...(o.asOf ? { asOf: o.asOf } : {}) }, command: 'simulate', version: app.version });
     const text = render(report, format, renderOptions(app.io, o.out));
     emit(app.io, text, o.out);
     const failed = report.checks.filter((c) => !c.ok);

@@ -91,6 +91,31 @@ export interface Report {
   extras?: Record<string, unknown>;
   /** presentation figures derived from the fields above (see chartOf); render() recomputes them */
   chart?: ReportChart;
+  /** `simulate --runs N`: p5/p50/p95 over N seeds (the report's other figures stay the scenario seed's run) */
+  monteCarlo?: MonteCarlo;
+}
+
+/** A low / expected / high band: nearest-rank 5th, 50th and 95th percentiles over the runs. */
+export interface Band {
+  p5: number;
+  p50: number;
+  p95: number;
+}
+
+export interface MonteCarlo {
+  runs: number;
+  /** the first and last seed: runs use seed, seed+1, ..., seed+runs-1 */
+  seeds: [number, number];
+  percentiles: 'nearest-rank';
+  requests: Band;
+  baseline: Band;
+  /** per step in scenario order: its cumulative cost and its own saving */
+  steps: { strategy: string; label: string; cost: Band; saving: Band; savingPct: Band }[];
+  final: Band;
+  saving: Band;
+  savingPct: Band;
+  /** final success rate, 0..1 */
+  successRate: Band;
 }
 
 export interface BuildInput {

@@ -1,0 +1,69 @@
+// `simulate --runs N`: Monte Carlo over seeds. Run r (0-based) uses seed + r (mod 2^32), so run 0
+// is the scenario-seed run the report already holds, and `--seed S --runs N` covers S..S+N-1.
+// Each figure gets a low/expected/high band: nearest-rank p5/p50/p95 (engine/stats.ts).
+import { type Diagnostic, formatDiagnostic } from '../diagnostics.js';
+import { band } from '../engine/stats.js';
+import type { MonteCarlo, Report } from '../report/model.js';
+import type { App } from './app.js';
+import { runScenario, type RunScenarioInput, type ScenarioRun } from './run-scenario.js';
+
+/** Seed of run r: seed + r, wrapped to the 32-bit seed range. */
+export function runSeed(seed: number, r: number): number {
+  return (seed + r) % 2 ** 32;
+}
+
+/** The bands over a list of reports (run order does not matter: percentiles sort). */
+export function summariseRuns(reports: readonly Report[], seeds: [number, number]): MonteCarlo {
+  const first = reports[0];
+  if (!first) throw new Error('internal: Monte Carlo over no runs');
+  const of = (f: (r: Report) => number): MonteCarlo['baseline'] => band(reports.map(f));
+  return {
+    runs: reports.length,
+    seeds,
+    percentiles: 'nearest-rank',
+    requests: of((r) => r.requests),
+    baseline: of((r) => r.baseline.cost),
+    steps: first.steps.map((s, k) => ({
+      strategy: s.strategy,
+      label: s.label,
+      cost: of((r) => r.steps[k]!.cost),
+      saving: of((r) => r.steps[k]!.saving),
+      savingPct: of((r) => r.steps[k]!.savingPct),
+    })),
+    final: of((r) => r.final.cost),
+    saving: of((r) => r.final.saving),
+    savingPct: of((r) => r.final.savingPct),
+    successRate: of((r) => r.final.successRate),
+  };
+}
+
+/**
+ * Run the scenario again for seeds seed+1 .. seed+runs-1 (run 0 is `first`) and summarise.
+ * `input` is what produced `first` (pricing flags etc.); extra runs skip --standalone and --by,
+ * which do not enter the bands. Progress (runs done / N) goes to stderr on a TTY only; a warning
+ * from another seed is printed once, unless the first run already gave it.
+ */
+export async function runMonteCarlo(app: App, first: ScenarioRun, runs: number, input: Omit<RunScenarioInput, 'scenario' | 'scenarioPath' | 'seed' | 'io'>): Promise<MonteCarlo> {
+  const seed = first.report.seed;
+  const reports: Report[] = [first.report];
+  const tty = app.io.stderr.isTTY === true;
+  const seen = new Set(first.report.warnings);
+  const progress = (done: number): void => {
+    if (tty) app.io.stderr.write(`\r  monte carlo: ${done}/${runs} runs…`);
+  };
+  const warn = (d: Diagnostic | string): void => {
+    const text = typeof d === 'string' ? d : d.message;
+    if (seen.has(text)) return;
+    seen.add(text);
+    if (tty) app.io.stderr.write('\r\x1b[K');
+    app.io.stderr.write(`${typeof d === 'string' ? `warning: ${d}` : formatDiagnostic(d)}\n`);
+  };
+  progress(1);
+  for (let r = 1; r < runs; r++) {
+    const { report } = await runScenario({ ...input, scenario: first.scenario, io: app.io, seed: runSeed(seed, r), standalone: false, by: [], warn });
+    reports.push(report);
+    progress(r + 1);
+  }
+  if (tty) app.io.stderr.write('\r\x1b[K');
+  return summariseRuns(reports, [seed, runSeed(seed, runs - 1)]);
+}
