@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SRC = join(ROOT, 'src');
@@ -209,5 +210,22 @@ describe('the scanner itself catches what it should (so a green run means someth
     expect(scan('const url = "https://example.com"; // https')).toEqual([]);
     expect(scan('const day = new Date(`${s}T00:00:00Z`);')).toEqual([]);
     expect(scan("const h = new Date(ms).getUTCHours(); const s = n.toLocaleString('en-US'); const d = new Date(Date.UTC(2026, 0, 1));")).toEqual([]);
+  });
+});
+
+describe('offline output: the HTML report fetches nothing when opened', () => {
+  it('no external script, stylesheet, image, font, iframe or import; links are plain anchors at most', async () => {
+    const r = await runCli(['simulate', join(ROOT, 'test', 'fixtures', 'bad', '_shared', 'every-strategy.yaml'), '--standalone', '--format', 'html']);
+    expect(r.code, r.stderr).toBe(0);
+    const html = r.stdout;
+    expect(html).toMatch(/<svg/);
+    // anything a browser would load by itself
+    const fetching = [
+      ...html.matchAll(/<(script|img|iframe|embed|object|source|audio|video|link)\b[^>]*\b(src|href|data)\s*=\s*["']?(?!data:|#)[^"'\s>]+/gi),
+      ...html.matchAll(/url\(\s*["']?(?!data:|#)[^)"']+/gi),
+      ...html.matchAll(/@import/gi),
+      ...html.matchAll(/\b(fetch|XMLHttpRequest|WebSocket|EventSource|sendBeacon)\b/g),
+    ].map((m) => m[0]);
+    expect(fetching).toEqual([]);
   });
 });
