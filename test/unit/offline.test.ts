@@ -57,62 +57,96 @@ function walk(dir: string): string[] {
 export function lex(src: string): { code: string; strings: string[] } {
   let code = '';
   const strings: string[] = [];
-  let i = 0;
   let lastSignificant = '';
   const regexCanStart = (): boolean => lastSignificant === '' || /[(,=:[!&|?{};+\-*%<>~^]$/.test(lastSignificant) || /\b(return|typeof|case|in|of|void|delete|throw)$/.test(code.trimEnd());
-  while (i < src.length) {
-    const ch = src[i]!;
-    const next = src[i + 1];
-    if (ch === '/' && next === '/') {
-      while (i < src.length && src[i] !== '\n') i++;
-      continue;
+  /** A template literal from the opening backtick; `${...}` parts are code. Returns the index after it. */
+  const template = (start: number): number => {
+    let j = start + 1;
+    let s = '';
+    code += '`';
+    while (j < src.length && src[j] !== '`') {
+      if (src[j] === '\\') {
+        s += src[j + 1] ?? '';
+        j += 2;
+      } else if (src[j] === '$' && src[j + 1] === '{') {
+        code += '${';
+        j = codeUntil(j + 2, true);
+        code += '}';
+      } else s += src[j++];
     }
-    if (ch === '/' && next === '*') {
-      const end = src.indexOf('*/', i + 2);
-      i = end < 0 ? src.length : end + 2;
-      code += ' ';
-      continue;
-    }
-    if (ch === '"' || ch === "'" || ch === '`') {
-      let j = i + 1;
-      let s = '';
-      while (j < src.length && src[j] !== ch) {
-        if (src[j] === '\\') {
-          s += src[j + 1] ?? '';
-          j += 2;
-          continue;
-        }
-        s += src[j];
-        j++;
+    strings.push(s);
+    code += '`';
+    lastSignificant = '`';
+    return j + 1;
+  };
+  /** Code from i; with `inBraces`, stops after the `}` that closes an enclosing `${`. */
+  const codeUntil = (start: number, inBraces: boolean): number => {
+    let i = start;
+    let depth = 0;
+    while (i < src.length) {
+      const ch = src[i]!;
+      const next = src[i + 1];
+      if (ch === '/' && next === '/') {
+        while (i < src.length && src[i] !== '\n') i++;
+        continue;
       }
-      strings.push(s);
-      code += `${ch}${ch}`;
-      lastSignificant = ch;
-      i = j + 1;
-      continue;
-    }
-    if (ch === '/' && regexCanStart()) {
-      let j = i + 1;
-      let inClass = false;
-      while (j < src.length && src[j] !== '\n') {
-        if (src[j] === '\\') {
-          j += 2;
-          continue;
-        }
-        if (src[j] === '[') inClass = true;
-        else if (src[j] === ']') inClass = false;
-        else if (src[j] === '/' && !inClass) break;
-        j++;
+      if (ch === '/' && next === '*') {
+        const end = src.indexOf('*/', i + 2);
+        i = end < 0 ? src.length : end + 2;
+        code += ' ';
+        continue;
       }
-      code += '/re/';
-      lastSignificant = '/';
-      i = j + 1;
-      continue;
+      if (ch === '`') {
+        i = template(i);
+        continue;
+      }
+      if (ch === '"' || ch === "'") {
+        let j = i + 1;
+        let s = '';
+        while (j < src.length && src[j] !== ch && src[j] !== '\n') {
+          if (src[j] === '\\') {
+            s += src[j + 1] ?? '';
+            j += 2;
+            continue;
+          }
+          s += src[j++];
+        }
+        strings.push(s);
+        code += `${ch}${ch}`;
+        lastSignificant = ch;
+        i = j + 1;
+        continue;
+      }
+      if (ch === '/' && regexCanStart()) {
+        let j = i + 1;
+        let inClass = false;
+        while (j < src.length && src[j] !== '\n') {
+          if (src[j] === '\\') {
+            j += 2;
+            continue;
+          }
+          if (src[j] === '[') inClass = true;
+          else if (src[j] === ']') inClass = false;
+          else if (src[j] === '/' && !inClass) break;
+          j++;
+        }
+        code += '/re/';
+        lastSignificant = '/';
+        i = j + 1;
+        continue;
+      }
+      if (inBraces && ch === '{') depth++;
+      if (inBraces && ch === '}') {
+        if (depth === 0) return i + 1;
+        depth--;
+      }
+      code += ch;
+      if (!/\s/.test(ch)) lastSignificant = ch;
+      i++;
     }
-    code += ch;
-    if (!/\s/.test(ch)) lastSignificant = ch;
-    i++;
-  }
+    return i;
+  };
+  codeUntil(0, false);
   return { code, strings };
 }
 
@@ -209,6 +243,9 @@ describe('the scanner itself catches what it should (so a green run means someth
     expect(scan("const re = /[\"',]/; const d = new Date(r.atMs).toISOString();")).toEqual([]);
     expect(scan('const url = "https://example.com"; // https')).toEqual([]);
     expect(scan('const day = new Date(`${s}T00:00:00Z`);')).toEqual([]);
+    // code inside template expressions is still code, nested templates included
+    expect(scan('const a = `x ${b.map((c) => `${c}`).join(`,`)} y`; const t = Date.now();')).toEqual(['Date.now']);
+    expect(scan('const a = `at ${Date.now()}`;')).toEqual(['Date.now']);
     expect(scan("const h = new Date(ms).getUTCHours(); const s = n.toLocaleString('en-US'); const d = new Date(Date.UTC(2026, 0, 1));")).toEqual([]);
   });
 });
