@@ -78,6 +78,19 @@ describe('simulate: the same scenario twice gives byte-identical output', () => 
   });
 });
 
+describe('Monte Carlo and sweeps: the same command twice gives the same bytes', () => {
+  it('simulate --runs 4 (json, md) and sweep over two options (json, html)', async () => {
+    for (const f of ['json', 'md'] as const) {
+      const args = ['simulate', SCENARIO, '--runs', '4', '--format', f];
+      expect(await out(args), f).toBe(await out(args));
+    }
+    for (const f of ['json', 'html'] as const) {
+      const args = ['sweep', SCENARIO, '--set', 'strategies.prompt-cache.ttl=5m,1h', '--set', 'strategies.cascade.escalation=0.1,0.5', '--format', f];
+      expect(await out(args), f).toBe(await out(args));
+    }
+  });
+});
+
 describe('the machine time zone changes nothing', () => {
   const saved = process.env.TZ;
   afterAll(() => {
