@@ -46,6 +46,14 @@ export const reportSchema = z.looseObject({
   warnings: z.array(z.string()),
   extras: z.record(z.string(), z.unknown()).optional(),
   chart: z.unknown().optional(),
+  monteCarlo: z
+    .looseObject({
+      runs: count,
+      seeds: z.tuple([z.number(), z.number()]),
+      ...Object.fromEntries(['requests', 'baseline', 'final', 'saving', 'savingPct', 'successRate'].map((k) => [k, z.looseObject({ p5: z.number(), p50: z.number(), p95: z.number() })])),
+      steps: z.array(z.looseObject({ label: z.string(), ...Object.fromEntries(['cost', 'saving', 'savingPct'].map((k) => [k, z.looseObject({ p5: z.number(), p50: z.number(), p95: z.number() })])) })),
+    })
+    .optional(),
 });
 
 const SAVE_HINT = 'save a report with e.g. `llmcost simulate SCENARIO --format json --out saved.json`';

@@ -4,6 +4,7 @@
 import type { Report, ReportChart } from '../model.js';
 import { BREAKDOWN_KEYS } from '../../engine/price.js';
 import { plainNumber } from '../format.js';
+import { bandRows } from '../monte-carlo.js';
 
 export type CsvCell = string | number | null | undefined;
 
@@ -33,5 +34,6 @@ export function renderCsv(r: Report & { chart: ReportChart }): string {
   const by = Object.entries(r.by ?? {});
   if (by.length) sections.push(csvLines([['dimension', 'key', 'requests', 'baselineCost', 'cost'], ...by.flatMap(([dim, rows]) => rows.map((x) => [dim, x.key, x.requests, x.baselineCost, x.cost]))]));
   if (r.checks.length) sections.push(csvLines([['check', 'ok', 'actual', 'limit', 'message'], ...r.checks.map((k) => [k.name, k.ok ? 'true' : 'false', k.actual, k.limit, k.message])]));
+  if (r.monteCarlo) sections.push(csvLines([['monteCarlo', 'p5', 'p50', 'p95', 'runs', 'firstSeed', 'lastSeed'], ...bandRows(r.monteCarlo).map((b) => [b.key, b.band.p5, b.band.p50, b.band.p95, r.monteCarlo!.runs, r.monteCarlo!.seeds[0], r.monteCarlo!.seeds[1]])]));
   return `${sections.join('\n\n')}\n`;
 }

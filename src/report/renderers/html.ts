@@ -4,6 +4,7 @@
 import type { Report, ReportChart } from '../model.js';
 import { int, pct, ratioPct, signedPct, usd, usdDelta } from '../format.js';
 import { COLORS, breakdownSvg, esc, waterfallSvg } from '../svg.js';
+import { BAND_HEAD, bandRows, monteCarloLine } from '../monte-carlo.js';
 import { breakEvenLines, extraSections, FIXED_NOT_ATTRIBUTED, rowsLine, stepName, volumeLine } from './common.js';
 
 const CSS = `
@@ -97,6 +98,11 @@ export function renderHtml(r: Report & { chart: ReportChart }): string {
   if (hasSolo) body.push('<p class="meta">alone = the strategy on its own on the baseline; the difference to its saving in order is the interaction with earlier steps.</p>');
   body.push('</section>');
 
+  if (r.monteCarlo) {
+    body.push('<section class="panel"><h2>Monte Carlo: low / expected / high</h2>');
+    body.push(htmlTable([t(BAND_HEAD[0]), n(BAND_HEAD[1]), n(BAND_HEAD[2]), n(BAND_HEAD[3])], bandRows(r.monteCarlo).map((b) => ({ cells: [t(b.label), ...b.text.map((x) => n(x))] }))));
+    body.push(`<p class="meta">${esc(monteCarloLine(r.monteCarlo))}</p></section>`);
+  }
   body.push('<section class="panel"><h2>Cost by token class</h2>');
   body.push(breakdownSvg(ch));
   body.push(

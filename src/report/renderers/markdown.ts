@@ -2,6 +2,7 @@
 // folded. Every user string is escaped: pipes cannot break a table, HTML cannot render.
 import type { Report, ReportChart } from '../model.js';
 import { int, pct, ratioPct, signedPct, usd, usdDelta } from '../format.js';
+import { BAND_HEAD, bandRows, monteCarloLine } from '../monte-carlo.js';
 import { breakEvenLines, extraSections, FIXED_NOT_ATTRIBUTED, rowsLine, stepName, volumeLine } from './common.js';
 
 /** Escape text for a GFM table cell or inline text. */
@@ -47,6 +48,9 @@ export function renderMarkdown(r: Report & { chart: ReportChart }): string {
       }),
     ),
   );
+  if (r.monteCarlo) {
+    out.push('', `**Monte Carlo** (${e(monteCarloLine(r.monteCarlo))}):`, '', ...table([...BAND_HEAD], ['l', 'r', 'r', 'r'], bandRows(r.monteCarlo).map((b) => [e(b.label), ...b.text])));
+  }
   if (r.checks.length) {
     out.push('');
     for (const k of r.checks) out.push(`- ${k.ok ? '✅' : '❌'} **${e(k.name)}**: ${e(k.message)}`);

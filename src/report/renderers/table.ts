@@ -4,6 +4,7 @@ import type { Report, ReportChart } from '../model.js';
 import { int, pct, ratioPct, signedPct, usd, usdDelta } from '../format.js';
 import { BAR_GLYPHS, makeTable, waterfallCells } from '../terminal.js';
 import type { RenderOptions } from '../render.js';
+import { BAND_HEAD, bandRows, monteCarloLine } from '../monte-carlo.js';
 import { breakEvenLines, extraSections, FIXED_NOT_ATTRIBUTED, oneLine as L, rowsLine, stepName, volumeLine } from './common.js';
 
 export function renderTable(r: Report & { chart: ReportChart }, o: RenderOptions): string {
@@ -43,6 +44,13 @@ export function renderTable(r: Report & { chart: ReportChart }, o: RenderOptions
   });
   out.push(t.toString());
   out.push(c.dim(`bar: ${BAR_GLYPHS.cost} cost after the step, ${BAR_GLYPHS.saving} saved by the step, ${BAR_GLYPHS.increase} added by the step${hasSolo ? '; alone = the strategy alone on the baseline' : ''}`));
+
+  if (r.monteCarlo) {
+    heading('Monte Carlo: low / expected / high');
+    const mt = makeTable(BAND_HEAD.map((h) => c.bold(h)), ['left', 'right', 'right', 'right']);
+    for (const b of bandRows(r.monteCarlo)) mt.push([L(b.label), ...b.text]);
+    out.push(mt.toString(), c.dim(monteCarloLine(r.monteCarlo)));
+  }
 
   heading('Cost by token class');
   const bt = makeTable(['class', 'baseline', 'share', 'final', 'share', 'change'].map((h) => c.bold(h)), ['left', 'right', 'right', 'right', 'right', 'right']);
