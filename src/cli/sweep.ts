@@ -7,7 +7,7 @@ import { parse as parseYamlValue, stringify as stringifyYaml } from 'yaml';
 import { type Diagnostic, formatDiagnostic, UserError, userError } from '../diagnostics.js';
 import { loadScenarioFile, parseScenarioText, type Scenario } from '../config/scenario.js';
 import { scenarioSchema } from '../config/scenario-schema.js';
-import { knownKeysAt } from '../config/yaml.js';
+import { knownKeysAt, locate } from '../config/yaml.js';
 import { applyPoint, expandGrid, gridSize, type PathSeg, pickCheapest, resolvePath, setAt, showPath, splitPath, type SweepAxis, type SweepPoint } from '../engine/sweep.js';
 import { readText } from '../pricing/load.js';
 import type { Report } from '../report/model.js';
@@ -84,6 +84,8 @@ export function planAxes(raw: unknown, sets: string[]): SweepAxis[] {
   return axes;
 }
 
+const flagsOf = (p: SweepPoint): string => p.assignments.map((x) => `--set ${x.path}=${x.text}`).join(' ');
+
 /** Validate a modified scenario with the normal loader; its errors name the --set flags that made it. */
 function loadVariant(data: unknown, file: string, dir: string, flags: string): { scenario: Scenario; warnings: Diagnostic[] } {
   const r = parseScenarioText(stringifyYaml(data, { aliasDuplicateObjects: false }), file, dir);
@@ -105,7 +107,9 @@ export function planSweep(text: string, file: string, dir: string, sets: string[
   const warnings = new Map<string, Diagnostic>();
   const points = expandGrid(axes);
   const scenarios = points.map((p) => {
-    const { scenario, warnings: w } = loadVariant(applyPoint(raw, p), file, dir, p.assignments.map((x) => `--set ${x.path}=${x.text}`).join(' '));
+    const { scenario, warnings: w } = loadVariant(applyPoint(raw, p), file, dir, flagsOf(p));
+    // errors found later (e.g. an unknown model) point into the user's file, not the rewritten text
+    scenario.where = (path) => locate(text, file, path);
     for (const d of w) warnings.set(formatDiagnostic({ ...d, where: '' }), d);
     return scenario;
   });
@@ -161,8 +165,15 @@ chart plots final cost against the first --set, one line per value of the others
     const results: Report[] = [];
     for (let i = 0; i < plan.scenarios.length; i++) {
       if (tty) app.io.stderr.write(`\r  sweep: configuration ${i + 1}/${plan.scenarios.length}…`);
-      const { report } = await runScenario({ scenario: plan.scenarios[i]!, io: app.io, ...(seed !== undefined ? { seed } : {}), warn, command: 'sweep', version: app.version });
-      results.push(report);
+      try {
+        const { report } = await runScenario({ scenario: plan.scenarios[i]!, io: app.io, ...(seed !== undefined ? { seed } : {}), warn, command: 'sweep', version: app.version });
+        results.push(report);
+      } catch (e) {
+        if (tty) app.io.stderr.write('\r\x1b[K');
+        // a value the loader accepts may still fail the run (a model the table lacks): name the --set
+        if (e instanceof UserError) throw new UserError(e.diagnostics.map((d) => ({ ...d, message: `${d.message} (configuration #${i + 1}: ${flagsOf(plan.points[i]!)})`, where: d.where ?? flagsOf(plan.points[i]!) })));
+        throw e;
+      }
     }
     if (tty) app.io.stderr.write('\r\x1b[K');
     const cheapest = pickCheapest(results.map((r) => ({ finalCost: r.final.cost, checksOk: r.checks.every((c) => c.ok) })));

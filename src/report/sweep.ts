@@ -52,6 +52,8 @@ export interface SweepReport {
   runs: SweepRunRow[];
   /** index of the cheapest run whose checks all pass; null when none does */
   cheapest: number | null;
+  /** caveats shown under the headline */
+  notes: string[];
   chart: SweepChart;
 }
 
@@ -88,7 +90,12 @@ export function buildSweepReport(input: SweepBuildInput): SweepReport {
       cheapest: index === input.cheapest,
     };
   });
-  const scale = Math.max(0, ...runs.map((r) => r.finalCost));
+  // the axis ends on a round tick at or above the largest cost
+  const max = Math.max(0, ...runs.map((r) => r.finalCost));
+  const ticks = niceTicks(max);
+  const step = ticks.length > 1 ? ticks[1]! - ticks[0]! : 0;
+  if (step > 0 && ticks[ticks.length - 1]! < max) ticks.push(Math.round((ticks[ticks.length - 1]! + step) * 1e6) / 1e6);
+  const scale = ticks[ticks.length - 1]! > 0 ? ticks[ticks.length - 1]! : max;
   const first = input.axes[0]!;
   const groups = new Map<string, SweepChart['series'][number]>();
   for (const run of runs) {
@@ -107,7 +114,8 @@ export function buildSweepReport(input: SweepBuildInput): SweepReport {
     qualityFloor: input.qualityFloor,
     runs,
     cheapest: input.cheapest,
-    chart: { x: { path: first.path, values: first.values }, scaleUsd: scale, ticks: niceTicks(scale).map((u) => ({ usd: u, frac: frac(u, scale) })), series: [...groups.values()] },
+    notes: new Set(runs.map((r) => r.requests)).size > 1 ? ['the configurations carry different request volumes, so the cheapest is mostly the one with the least traffic: compare cost / success across volumes'] : [],
+    chart: { x: { path: first.path, values: first.values }, scaleUsd: scale, ticks: ticks.map((u) => ({ usd: u, frac: frac(u, scale) })), series: [...groups.values()] },
   };
 }
 
@@ -140,13 +148,13 @@ export function renderSweepTable(s: SweepReport, o: { color?: boolean } = {}): s
     const cells = rowCells(s, r);
     t.push(o.color && r.cheapest ? cells.map((c) => `\x1b[1;32m${c}\x1b[0m`) : cells);
   }
-  return `sweep: ${s.scenario} · ${s.runs.length} configuration${s.runs.length === 1 ? '' : 's'} · seed ${s.seed}\n${t.toString()}\n${headline(s)}\n`;
+  return `sweep: ${s.scenario} · ${s.runs.length} configuration${s.runs.length === 1 ? '' : 's'} · seed ${s.seed}\n${t.toString()}\n${headline(s)}\n${s.notes.map((x) => `note: ${x}\n`).join('')}`;
 }
 
 export function renderSweepMarkdown(s: SweepReport): string {
   const e = mdEscape;
   const h = head(s).slice(0, -1);
-  const lines = [`### llmcost sweep: ${e(s.scenario)}`, '', `**${e(headline(s))}** · ${s.runs.length} configurations · seed ${s.seed}`, ''];
+  const lines = [`### llmcost sweep: ${e(s.scenario)}`, '', `**${e(headline(s))}** · ${s.runs.length} configurations · seed ${s.seed}`, ...s.notes.map((x) => `\n> ${e(x)}`), ''];
   lines.push(`| ${h.map(e).join(' | ')} |`, `|${h.map((_, j) => (j === 0 || (j > s.axes.length && j < h.length - 1) ? '---:' : '---')).join('|')}|`);
   for (const r of s.runs) {
     const c = rowCells(s, r).slice(0, -1).map(e);
@@ -239,6 +247,7 @@ export function renderSweepHtml(s: SweepReport): string {
 <h1>${esc(s.scenario)}: sweep</h1>
 <p class="meta">llmcost sweep · ${s.runs.length} configurations · ${esc(s.axes.map((a) => `${a.path} = ${a.values.join(', ')}`).join(' × '))} · seed ${s.seed}</p>
 <p class="${s.cheapest === null ? 'none' : 'best'}">${esc(headline(s))}</p>
+${s.notes.map((x) => `<p class="meta">Note: ${esc(x)}</p>`).join('\n')}
 <section class="panel"><h2>Final cost by ${esc(s.chart.x.path)}</h2>
 ${sweepSvg(s.chart)}
 </section>
