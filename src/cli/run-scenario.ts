@@ -1,8 +1,9 @@
 // The shared pipeline: scenario file -> PriceBook (+ synthetic models) -> traffic source ->
 // runSimulation -> Report with budget and quality checks. Used by `simulate` and reusable by
 // `drift`, `sweep` and the benchmark (pass a PriceBook to price under another table).
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type Diagnostic, formatDiagnostic } from '../diagnostics.js';
+import { type Diagnostic, formatDiagnostic, userError } from '../diagnostics.js';
 import { loadScenarioFile, type Scenario } from '../config/scenario.js';
 import { runSimulation, type RunResult, type StageSpec } from '../engine/replay.js';
 import { choosePricing, loadPricingFile } from '../pricing/load.js';
@@ -81,6 +82,10 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
     scenario.traffic.profile.segments.forEach((seg, i) => book!.resolve(seg.model, scenario!.where(['traffic', 'profile', 'segments', i, 'model'])));
   } else if (scenario.traffic.log.model) {
     book.resolve(scenario.traffic.log.model, scenario.where(['traffic', 'log', 'model']));
+  }
+  // A missing log is located in the scenario (the reader alone can only name the path).
+  if (scenario.traffic.log && scenario.traffic.log.file !== '-' && !existsSync(scenario.traffic.log.file)) {
+    throw userError('FILE_NOT_FOUND', `log file ${scenario.traffic.log.file} does not exist`, { where: scenario.where(['traffic', 'log', 'file']), hint: "relative paths in a scenario are resolved from the scenario file's folder" });
   }
 
   const seed = input.seed ?? scenario.seed;
