@@ -53,7 +53,7 @@ function itemNames(item: unknown): string[] {
 
 /**
  * Resolve a path against the raw scenario data. List items may be addressed by index or by name
- * (a strategy's label, then its `use`; a segment's or tenant's `name`). A missing key may be
+ * (a strategy's label — which defaults to its `use` — then its `use`; a segment's or tenant's `name`). A missing key may be
  * created when the schema knows it (`knownKeys` of the resolved parent; [] = anything goes, e.g.
  * a free-form map), so an option absent from the file can be swept too.
  */
@@ -69,7 +69,8 @@ export function resolvePath(data: unknown, segs: readonly PathSeg[], flag: strin
         if (seg >= cur.length) throw userError('USAGE', `index ${seg} is out of range: ${here} has ${cur.length} item${cur.length === 1 ? '' : 's'}`, { where: flag, hint: `use 0..${cur.length - 1}${cur.some((i) => itemNames(i).length) ? ` or a name: ${cur.map((i) => itemNames(i)[0]).filter(Boolean).join(', ')}` : ''}` });
         idx = seg;
       } else {
-        const byLabel = cur.flatMap((item, i) => (isMap(item) && item.label === seg ? [i] : []));
+        // a strategy's label defaults to its `use` (as in the waterfall), so that match comes first
+        const byLabel = cur.flatMap((item, i) => (isMap(item) && (item.label ?? item.use) === seg ? [i] : []));
         const byName = cur.flatMap((item, i) => (itemNames(item).includes(seg) ? [i] : []));
         const hits = byLabel.length ? byLabel : byName;
         if (hits.length === 0) {
@@ -77,7 +78,7 @@ export function resolvePath(data: unknown, segs: readonly PathSeg[], flag: strin
           const near = didYouMean(seg, names);
           throw userError('USAGE', `no item named '${seg}' in ${here}`, { where: flag, hint: `${near.length ? `did you mean ${near.map((n) => `'${n}'`).join(' or ')}? ` : ''}items: ${names.join(', ') || '(none with a name)'}; or use an index, e.g. ${here}[0]` });
         }
-        if (hits.length > 1) throw userError('USAGE', `'${seg}' names ${hits.length} items of ${here} (${hits.map((i) => `[${i}]`).join(', ')})`, { where: flag, hint: `address one by index, e.g. ${here}[${hits[0]}], or give each a distinct label:` });
+        if (hits.length > 1) throw userError('USAGE', `'${seg}' names ${hits.length} items of ${here} (${hits.map((i) => `[${i}]`).join(', ')})`, { where: flag, hint: `address one by index, e.g. ${here}[${hits[0]}], or give each a distinct \`label:\`` });
         idx = hits[0]!;
       }
       out.push(idx);
