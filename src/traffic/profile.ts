@@ -95,6 +95,11 @@ export function profileProblems(p: Profile): { path: (string | number)[]; messag
     const key = p.requests_per_day !== undefined ? 'requests_per_day' : 'conversations_per_day';
     out.push({ path: [key], message: `${key} ${perDay} x ${p.days} days is more than ${MAX_TOTAL_REQUESTS.toExponential()} requests to simulate`, hint: 'simulate a representative day (or a smaller volume) and scale the result, or use `llmcost estimate` for closed-form volumes', severity: 'error' });
   }
+  const tenantNames = new Set<string>();
+  (p.tenants ?? []).forEach((t, i) => {
+    if (tenantNames.has(t.name)) out.push({ path: ['tenants', i, 'name'], message: `tenant name '${t.name}' is used twice`, hint: 'tenant names must be unique (give one entry per tenant with its total share)', severity: 'error' });
+    tenantNames.add(t.name);
+  });
   const names = new Set<string>();
   p.segments.forEach((s, i) => {
     if (names.has(s.name)) out.push({ path: ['segments', i, 'name'], message: `segment name '${s.name}' is used twice`, hint: 'segment names must be unique', severity: 'error' });
