@@ -15,13 +15,13 @@ import { buildSweepReport, renderSweep } from '../report/sweep.js';
 import { STRATEGIES } from '../strategies/registry.js';
 import type { App } from './app.js';
 import { addOutputOptions, formatOpt, intFlag } from './common.js';
-import { colorEnabled, emit, FORMATS } from './io.js';
+import { emit, FORMATS, renderOptions } from './io.js';
 import { runScenario } from './run-scenario.js';
 
 export const DEFAULT_MAX_RUNS = 200;
 
 interface Opts {
-  set: string[];
+  set?: string[];
   seed?: string;
   maxRuns?: string;
   check?: boolean;
@@ -29,7 +29,7 @@ interface Opts {
   out?: string;
 }
 
-const collect = (v: string, prev: string[]): string[] => [...prev, v];
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
 /** `path=v1,v2,...` -> path and value texts (values are YAML scalars; a value cannot contain a comma). */
 export function parseSetFlag(raw: string): { flag: string; path: string; texts: string[] } {
@@ -121,7 +121,7 @@ export function registerSweep(program: Command, app: App): void {
     .command('sweep')
     .argument('<scenario>', 'scenario YAML file')
     .description('what-if grid: run a scenario for every combination of --set values; the cheapest configuration meeting the quality floor and budgets is marked')
-    .option('--set <path=values>', 'a scenario value and the values to try, comma-separated (repeatable; the grid is every combination)', collect, [])
+    .option('--set <path=values>', 'a scenario value and the values to try, comma-separated (repeatable; the grid is every combination)', collect)
     .option('--seed <n>', "override the scenario's seed (every configuration runs with the same seed)")
     .option('--max-runs <n>', `refuse grids larger than this`, String(DEFAULT_MAX_RUNS))
     .option('--check', 'exit 1 when no configuration meets the quality floor and budgets');
@@ -132,7 +132,7 @@ export function registerSweep(program: Command, app: App): void {
 Examples:
   llmcost sweep scenarios/system-prompt-8k.yaml --set traffic.profile.requests_per_day=1000,10000,100000 --set strategies.prompt-cache.ttl=5m,1h
   llmcost sweep scenarios/system-prompt-8k.yaml --set strategies.route.rules[0].quality=0.9,0.95,0.99 --format csv
-  llmcost sweep scenarios/support-bot.yaml --set strategies[0].ttl=5m,1h --format html --out sweep.html
+  llmcost sweep scenarios/support-bot.yaml --set strategies.prompt-cache.ttl=5m,1h --format html --out sweep.html
 
 A path addresses the scenario YAML with dots; a list item by index (strategies[1] or strategies.1)
 or by name (a strategy's label or its 'use', a segment's or tenant's name). Values are YAML scalars
@@ -141,7 +141,7 @@ chart plots final cost against the first --set, one line per value of the others
   );
   cmd.action(async (scenarioPath: string, o: Opts) => {
     const format = formatOpt(o.format, FORMATS);
-    if (!o.set.length) throw userError('USAGE', 'sweep needs at least one --set path=v1,v2,...', { where: '--set', hint: 'e.g. --set traffic.profile.requests_per_day=1000,10000,100000' });
+    if (!o.set?.length) throw userError('USAGE', 'sweep needs at least one --set path=v1,v2,...', { where: '--set', hint: 'e.g. --set traffic.profile.requests_per_day=1000,10000,100000' });
     const seed = o.seed !== undefined ? intFlag(o.seed, '--seed', 0, 2 ** 32 - 1) : undefined;
     const maxRuns = intFlag(o.maxRuns ?? String(DEFAULT_MAX_RUNS), '--max-runs', 1);
     const abs = resolve(app.io.cwd, scenarioPath);
@@ -186,7 +186,7 @@ chart plots final cost against the first --set, one line per value of the others
       points: plan.points.map((p, i) => ({ assignments: p.assignments.map((x) => ({ path: x.path, value: x.text })), report: results[i]! })),
       cheapest,
     });
-    emit(app.io, renderSweep(sweep, format, { color: colorEnabled(app.io) }), o.out);
+    emit(app.io, renderSweep(sweep, format, renderOptions(app.io, o.out)), o.out);
     if (cheapest === null) {
       app.io.stderr.write(`${o.check ? 'check failed' : 'warning'}: no configuration meets the quality floor and budgets\n`);
       if (o.check) app.exitCode = 1;

@@ -1,10 +1,12 @@
 // The sweep report (schema llmcost.sweep/v1): one row per configuration of the --set grid, the
 // cheapest one that passes its checks, and the figures of a line chart of final cost against the
 // first swept variable. Built once (buildSweepReport); the renderers below only lay it out.
+import { Chalk } from 'chalk';
 import type { Format } from '../cli/io.js';
 import { niceTicks, type Report } from './model.js';
 import { pct, ratioPct, usd, usdTicks } from './format.js';
 import { csvLines } from './renderers/csv.js';
+import { oneLine } from './renderers/common.js';
 import { mdEscape } from './renderers/markdown.js';
 import { esc } from './svg.js';
 import { makeTable } from './terminal.js';
@@ -143,12 +145,13 @@ function head(s: SweepReport): string[] {
 }
 
 export function renderSweepTable(s: SweepReport, o: { color?: boolean } = {}): string {
-  const t = makeTable(head(s), ['right', ...s.axes.map(() => 'left' as const), 'right', 'right', 'right', 'right', 'right', 'left', 'left']);
+  const c = new Chalk({ level: o.color ? 1 : 0 });
+  const t = makeTable(head(s).map((h) => c.bold(h)), ['right', ...s.axes.map(() => 'left' as const), 'right', 'right', 'right', 'right', 'right', 'left', 'left']);
   for (const r of s.runs) {
-    const cells = rowCells(s, r);
-    t.push(o.color && r.cheapest ? cells.map((c) => `\x1b[1;32m${c}\x1b[0m`) : cells);
+    const cells = rowCells(s, r).map(oneLine);
+    t.push(r.cheapest ? cells.map((x) => c.bold.green(x)) : r.checksOk ? cells : cells.map((x, j) => (j === cells.length - 2 ? c.red(x) : x)));
   }
-  return `sweep: ${s.scenario} · ${s.runs.length} configuration${s.runs.length === 1 ? '' : 's'} · seed ${s.seed}\n${t.toString()}\n${headline(s)}\n${s.notes.map((x) => `note: ${x}\n`).join('')}`;
+  return `sweep: ${oneLine(s.scenario)} · ${s.runs.length} configuration${s.runs.length === 1 ? '' : 's'} · seed ${s.seed}\n${t.toString()}\n${oneLine(headline(s))}\n${s.notes.map((x) => `note: ${x}\n`).join('')}`;
 }
 
 export function renderSweepMarkdown(s: SweepReport): string {
