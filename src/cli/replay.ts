@@ -3,7 +3,7 @@
 // reconciliation against the provider's billed cost_usd. No strategies: baseline = final.
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { didYouMean, suggestionHint, userError, warning } from '../diagnostics.js';
+import { suggestionHint, userError, warning } from '../diagnostics.js';
 import { DIMENSIONS, Ledger } from '../engine/ledger.js';
 import { priceCells } from '../engine/price.js';
 import { runSimulation } from '../engine/replay.js';
@@ -12,7 +12,7 @@ import type { PriceBook } from '../pricing/pricebook.js';
 import { buildReport } from '../report/model.js';
 import { render, RENDERERS } from '../report/render.js';
 import { int } from '../report/format.js';
-import { type LogStats, newLogStats, parseMap, readLog } from '../traffic/logs/read.js';
+import { bookChecks, type LogStats, newLogStats, parseMap, readLog } from '../traffic/logs/read.js';
 import { PRESETS } from '../traffic/logs/presets.js';
 import type { App } from './app.js';
 import { loadScenarioFile, type LogTraffic, type Scenario } from '../config/scenario.js';
@@ -102,7 +102,6 @@ seconds/milliseconds. Rejected rows are counted and reported (see docs/logs.md).
     const failed = new Slice(th);
     const wasted = new Slice(th);
     let successes = 0;
-    const known = new Map<string, boolean>();
     const source = tap(
       readLog(
         {
@@ -114,15 +113,7 @@ seconds/milliseconds. Rejected rows are counted and reported (see docs/logs.md).
           ...(o.rejects ? { rejectsFile: o.rejects } : {}),
           ...(app.io.stdin ? { stdin: app.io.stdin } : {}),
           cwd: app.io.cwd,
-          acceptModel: (m) => {
-            let k = known.get(m);
-            if (k === undefined) known.set(m, (k = book.tryResolve(m) !== undefined));
-            return k;
-          },
-          modelHint: (m) => {
-            const near = didYouMean(m, book.allNames());
-            return near.length ? `did you mean ${near.map((n) => `'${n}'`).join(' or ')}?` : undefined;
-          },
+          ...bookChecks(book),
         },
         stats,
       ),

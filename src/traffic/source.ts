@@ -3,9 +3,8 @@
 // reader (src/traffic/logs/read.ts), whose stats fill rows and period once the stream is consumed.
 import type { SimRequest } from '../engine/request.js';
 import type { LogTraffic } from '../config/scenario.js';
-import { didYouMean } from '../diagnostics.js';
 import type { PriceBook } from '../pricing/pricebook.js';
-import { newLogStats, readLog } from './logs/read.js';
+import { bookChecks, newLogStats, readLog } from './logs/read.js';
 import { generateProfile, periodOf, type Profile } from './profile.js';
 
 export interface SourceStats {
@@ -35,25 +34,12 @@ export function profileSource(profile: Profile, seed: number): TrafficSource {
 export function logSource(log: LogTraffic, cwd: string, book?: PriceBook, stdin?: NodeJS.ReadableStream): TrafficSource {
   const stats = newLogStats();
   const { rebaseToMs, ...readOpts } = log;
-  const known = new Map<string, boolean>();
   const raw = readLog(
     {
       ...readOpts,
       cwd,
       ...(stdin ? { stdin } : {}),
-      ...(book
-        ? {
-            acceptModel: (m: string) => {
-              let k = known.get(m);
-              if (k === undefined) known.set(m, (k = book.tryResolve(m) !== undefined));
-              return k;
-            },
-            modelHint: (m: string) => {
-              const near = didYouMean(m, book.allNames());
-              return near.length ? `did you mean ${near.map((n) => `'${n}'`).join(' or ')}?` : undefined;
-            },
-          }
-        : {}),
+      ...(book ? bookChecks(book) : {}),
     },
     stats,
   );

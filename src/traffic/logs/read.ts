@@ -3,7 +3,8 @@
 import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { SimRequest } from '../../engine/request.js';
-import { suggestionHint, userError } from '../../diagnostics.js';
+import { didYouMean, suggestionHint, userError } from '../../diagnostics.js';
+import type { PriceBook, Tier } from '../../pricing/pricebook.js';
 import { TokenCounter } from '../tokens.js';
 import { CANONICAL_COLUMNS, type Column, isColumn } from './columns.js';
 import { getPreset, type Preset, presetsMatching } from './presets.js';
@@ -27,7 +28,33 @@ export interface LogOptions {
   acceptModel?: (model: string) => boolean;
   /** a short hint for a refused model, e.g. "did you mean 'gpt-4o-mini'?" */
   modelHint?: (model: string) => string | undefined;
+  /** rows on a service tier the model does not offer are rejected instead of failing the run */
+  acceptTier?: (model: string, tier: Tier) => boolean;
 }
+
+/** Row checks against a pricing table: unknown models and tiers a model lacks reject the row. */
+export function bookChecks(book: PriceBook): Pick<LogOptions, 'acceptModel' | 'modelHint' | 'acceptTier'> {
+  const known = new Map<string, boolean>();
+  return {
+    acceptModel: (m) => {
+      let k = known.get(m);
+      if (k === undefined) known.set(m, (k = book.tryResolve(m) !== undefined));
+      return k;
+    },
+    modelHint: (m) => {
+      const near = didYouMean(m, book.allNames());
+      return near.length ? `did you mean ${near.map((n) => `'${n}'`).join(' or ')}?` : undefined;
+    },
+    acceptTier: (m, tier) => book.tryResolve(m)?.prices[tier] !== undefined,
+  };
+}
+
+/**
+ * Repeated request ids are checked within a sliding window of recent rows (two generations of
+ * DUP_WINDOW ids), so memory stays bounded on logs of any length; a repeat further apart than
+ * that (e.g. a whole export concatenated twice) is not detected.
+ */
+export const DUP_WINDOW = 65_536;
 
 export interface LogStats {
   read: number;
@@ -49,6 +76,8 @@ export interface LogStats {
   costRows?: number;
   /** texts counted with js-tiktoken (memo misses) */
   tokenizedTexts?: number;
+  /** rows whose request_id repeats an earlier row's (within DUP_WINDOW rows) */
+  duplicateIds?: number;
 }
 
 export const FIRST_REJECTS_KEPT = 10;
@@ -181,7 +210,12 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
   for (const fields of Object.values(preset.tags ?? {})) for (const f of fields) used.add(f.split('.')[0]!);
   for (const k of ['hash_ids', 'attributes', 'metadata', 'response', 'error', 'cache_hit', 'usage', 'usageDetails', 'costDetails']) used.add(k);
   const tokens = new TokenCounter();
-  const ctx: RowContext = { preset, columns, used, tokens, ...(opts.model ? { fallbackModel: opts.model } : {}), ...(opts.acceptModel ? { acceptModel: opts.acceptModel } : {}), ...(opts.modelHint ? { modelHint: opts.modelHint } : {}) };
+  const ctx: RowContext = { preset, columns, used, tokens, ...(opts.model ? { fallbackModel: opts.model } : {}), ...(opts.acceptModel ? { acceptModel: opts.acceptModel } : {}), ...(opts.modelHint ? { modelHint: opts.modelHint } : {}), ...(opts.acceptTier ? { acceptTier: opts.acceptTier } : {}) };
+  // request id -> line, for the last two windows of rows
+  let idsNow = new Map<string, number>();
+  let idsBefore = new Map<string, number>();
+  let duplicates = 0;
+  let firstDuplicate: string | undefined;
   const rejects = opts.rejectsFile ? new RejectsWriter(resolve(cwd, opts.rejectsFile)) : undefined;
   let firstFields: string[] | undefined;
   let lastMs = -Infinity;
@@ -203,6 +237,18 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
         if (r.req) {
           const q = r.req;
           stats.priced++;
+          if (r.hasId) {
+            const seen = idsNow.get(q.id) ?? idsBefore.get(q.id);
+            if (seen !== undefined) {
+              duplicates++;
+              firstDuplicate ??= `request_id '${q.id}' at ${shown}:${rec.line} repeats ${shown}:${seen}`;
+            }
+            idsNow.set(q.id, rec.line);
+            if (idsNow.size >= DUP_WINDOW) {
+              idsBefore = idsNow;
+              idsNow = new Map();
+            }
+          }
           if (q.atMs < lastMs) stats.outOfOrder++;
           else lastMs = q.atMs;
           stats.startMs = stats.startMs === null ? q.atMs : Math.min(stats.startMs, q.atMs);
@@ -241,6 +287,10 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
     void finished;
   }
 
+  if (duplicates > 0) {
+    stats.duplicateIds = duplicates;
+    stats.warnings.push(`${duplicates} row(s) repeat an earlier request_id (${firstDuplicate}); each row is priced, so a log exported twice counts twice: remove the repeats if they are the same call`);
+  }
   if (stats.outOfOrder > 0) {
     stats.warnings.push(
       `${stats.outOfOrder} of ${stats.priced} rows have a timestamp earlier than a row before them; rows are processed in file order, so time-window effects (cache TTLs, batch windows) follow the file, not the clock: sort the log by timestamp for exact TTL behaviour`,

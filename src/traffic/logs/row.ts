@@ -23,6 +23,8 @@ export interface RowResult {
   costUsd?: number;
   /** text must be counted and the tokenizer for this model is not loaded: load it, call again */
   needsEncoder?: string;
+  /** the row carried its own request_id (not a generated line-N id) */
+  hasId?: boolean;
 }
 
 export interface RowContext {
@@ -35,6 +37,8 @@ export interface RowContext {
   acceptModel?: (model: string) => boolean;
   /** e.g. "did you mean 'gpt-4o-mini'?" for a refused model */
   modelHint?: (model: string) => string | undefined;
+  /** false = the model has no such service tier in the pricing table: reject the row */
+  acceptTier?: (model: string, tier: Tier) => boolean;
   tokens: TokenCounter;
 }
 
@@ -207,6 +211,7 @@ export function toRequest(fields: Fields, line: number, ctx: RowContext): RowRes
   if (!status) return rej('status unknown', `status '${String(stRaw)}' is not ok/success/error/failed or an HTTP code`);
   const tier = parseTier(pick(ctx, f, 'service_tier').value, preset.serviceTier ?? 'standard');
   if (!tier) return rej('service_tier unknown', `service_tier '${String(pick(ctx, f, 'service_tier').value)}' is not one of ${TIERS.join(', ')}`);
+  if (ctx.acceptTier && !ctx.acceptTier(model, tier)) return rej(`service tier '${tier}' not offered`, `model '${model}' has no '${tier}' service tier in the pricing table`);
   const batchableRaw = pick(ctx, f, 'batchable').value;
   const batchable = parseBool(batchableRaw);
   if (batchable === undefined) return rej('batchable not a boolean', `batchable '${String(batchableRaw)}' is not true/false`);
@@ -262,7 +267,8 @@ export function toRequest(fields: Fields, line: number, ctx: RowContext): RowRes
     if ((typeof v === 'string' && v.length <= 100 && v.trim() !== '') || typeof v === 'number' || typeof v === 'boolean') tags[k] = String(v).trim();
   }
 
-  const id = str(pick(ctx, f, 'request_id').value) ?? `line-${line}`;
+  const ownId = str(pick(ctx, f, 'request_id').value);
+  const id = ownId ?? `line-${line}`;
   const req: SimRequest = {
     id,
     atMs,
@@ -283,5 +289,5 @@ export function toRequest(fields: Fields, line: number, ctx: RowContext): RowRes
   const conv = str(pick(ctx, f, 'conversation_id').value);
   if (conv) req.conversationId = conv;
   preset.finish?.(req);
-  return costUsd === undefined ? { req } : { req, costUsd };
+  return { req, ...(costUsd !== undefined ? { costUsd } : {}), ...(ownId !== undefined ? { hasId: true } : {}) };
 }
