@@ -149,6 +149,8 @@ chart plots final cost against the first --set, one line per value of the others
     const base = loadScenarioFile(abs, scenarioPath);
     for (const w of base.warnings) app.warn(w);
     const plan = planSweep(readText(abs, 'scenario'), scenarioPath, dirname(abs), o.set, maxRuns);
+    const seedAxis = plan.axes.find((a) => a.resolved.length === 1 && a.resolved[0] === 'seed');
+    if (seed !== undefined && seedAxis) throw userError('USAGE', `--seed ${seed} would override every value of ${seedAxis.flag}`, { where: '--seed', hint: 'drop --seed to sweep seeds, or drop the seed --set' });
     const shown = new Set(base.warnings.map((d) => formatDiagnostic({ ...d, where: '' })));
     for (const w of plan.warnings) if (!shown.has(formatDiagnostic({ ...w, where: '' }))) app.warn(w);
 

@@ -128,6 +128,22 @@ describe('llmcost sweep', () => {
     expectUserError(await runCli(['sweep', file, '--set', 'seed=1', '--format', 'pdf']), '--format');
   });
 
+  it('a configuration costs what simulate gives for the same scenario edited by hand', async () => {
+    const { file } = tiny(TINY.replace('arrivals: uniform', 'arrivals: poisson'));
+    const edited = tiny(TINY.replace('arrivals: uniform', 'arrivals: poisson').replace('quality: 0.9 }', 'quality: 0.99 }').replace('claude-haiku-4-5', 'claude-sonnet-4-5'));
+    const sw = JSON.parse((await runCli(['sweep', file, '--set', 'strategies.cheap.default.to=claude-sonnet-4-5', '--set', 'strategies.cheap.default.quality=0.99', '--format', 'json'])).stdout) as { runs: { finalCost: number; baselineCost: number; successRate: number; requests: number }[] };
+    const sim = JSON.parse((await runCli(['simulate', edited.file, '--format', 'json'])).stdout) as { final: { cost: number; successRate: number }; baseline: { cost: number }; requests: number };
+    expect(sw.runs[0]).toMatchObject({ finalCost: sim.final.cost, baselineCost: sim.baseline.cost, successRate: sim.final.successRate, requests: sim.requests });
+  });
+
+  it('--seed with a seed --set is refused; progress on a TTY only', async () => {
+    const { file } = tiny();
+    expectUserError(await runCli(['sweep', file, '--set', 'seed=1,2', '--seed', '5']), '--seed');
+    const tty = await runCli(['sweep', file, ...GRID, '--format', 'json'], { isTTY: true });
+    expect(tty.stderr).toContain('sweep: configuration 4/4');
+    expect((await runCli(['sweep', file, ...GRID, '--format', 'json'])).stderr).toBe('');
+  });
+
   it('sweeps a bundled scenario by strategy name (docs example, two volumes)', async () => {
     const r = await runCli(['sweep', 'scenarios/system-prompt-8k-1k.yaml', '--set', 'traffic.profile.requests_per_day=200,400', '--set', 'strategies.prompt-cache.ttl=5m,1h', '--format', 'json'], { cwd: ROOT });
     expect(r.code).toBe(0);
