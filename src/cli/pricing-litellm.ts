@@ -74,6 +74,15 @@ The result is validated like any table; warnings name what LiteLLM does not say 
       if (!hit) throw userError('UNKNOWN_MODEL', `model '${key}' is not in ${file}`, { where: '--models', hint: suggestionHint(key, chatModelNames(data), 'use the key as it appears in the LiteLLM file') });
       return { name, ...hit };
     });
+    // A price field that is present but not a number is a broken file, not a missing price.
+    for (const { key, entry } of picked) {
+      for (const [field, v] of Object.entries(entry)) {
+        if (!/(_cost_per_token|_token_cost)/.test(field) || v === undefined || v === null) continue;
+        if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+          throw userError('SCHEMA', `${key}.${field} is ${JSON.stringify(v)}, not a price in USD per token`, { where: file, hint: `fix that value in ${basename(file)} (LiteLLM prices are plain numbers such as 2.5e-06), or import other models with --models` });
+        }
+      }
+    }
     const r = importFromLiteLLM(data, picked, version, basename(file));
     // warnings first: a skipped model (e.g. a price that is not a number) explains an invalid table below
     for (const w of r.warnings) app.warn(w);
