@@ -22,6 +22,7 @@ export const CODES = {
   LOG_ROW: 'Log row rejected',
   LOG_FORMAT: 'Log file cannot be read',
   LOG_UNSORTED: 'Log timestamps are not sorted',
+  LOG_DUPLICATE_ID: 'Log rows repeat a request id',
   REPORT_INPUT: 'Saved report cannot be read',
   CHECK_FAILED: 'A check failed',
   WRITE: 'Output could not be written',

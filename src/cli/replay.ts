@@ -18,6 +18,7 @@ import type { App } from './app.js';
 import { loadScenarioFile, type LogTraffic, type Scenario } from '../config/scenario.js';
 import { addOutputOptions, addPricingOptions, formatOpt, loadBook } from './common.js';
 import { emit, type Format, FORMATS, renderOptions } from './io.js';
+import { createProgress } from './progress.js';
 import { runScenario } from './run-scenario.js';
 
 interface Opts {
@@ -124,10 +125,12 @@ seconds/milliseconds. Rejected rows are counted and reported (see docs/logs.md).
         if (r.retryOf || r.status === 'error') wasted.add(r);
       },
     );
-    const run = await runSimulation({ source, stages: [], book, seed: 0, by, warn: (m) => app.warn(m) });
+    const progress = createProgress(app.io, 'replaying');
+    const run = await runSimulation({ source, stages: [], book, seed: 0, by, warn: (m) => app.warn(m), onProgress: (n) => progress.update(n, stats.position?.total ? stats.position.read / stats.position.total : null) });
+    progress.done();
 
     if (stats.rejected > 0) app.warn(warning('LOG_ROW', rejectSummary(stats), { where: log === '-' ? '<stdin>' : log, hint: o.rejects ? `rejected rows are in ${o.rejects}` : 'add --rejects FILE to list every rejected row, or --strict to stop at the first' }));
-    for (const w of stats.warnings) app.warn(warning('LOG_UNSORTED', w));
+    for (const w of stats.warnings) app.warn(warning(w.code, w.message));
     if (stats.priced === 0) {
       throw userError('LOG_ROW', `no row of ${log} could be priced (${int(stats.read)} read, ${int(stats.rejected)} rejected)`, {
         where: stats.firstRejects[0]?.where ?? log,
@@ -144,7 +147,7 @@ seconds/milliseconds. Rejected rows are counted and reported (see docs/logs.md).
       labels: [],
       rows: { read: stats.read, priced: stats.priced, rejected: stats.rejected },
       period: { startMs: stats.startMs, endMs: stats.endMs },
-      warnings: [...(stats.rejected ? [rejectSummary(stats)] : []), ...stats.warnings],
+      warnings: [...(stats.rejected ? [rejectSummary(stats)] : []), ...stats.warnings.map((w) => w.message)],
       version: app.version,
     });
     for (const dim of by) {

@@ -30,7 +30,8 @@ export interface RunScenarioInput {
   standalone?: boolean;
   /** extra attribution dimensions (added to the scenario's report.by) */
   by?: string[];
-  onProgress?: (requests: number) => void;
+  /** requests so far and, when the source knows, the fraction of it consumed (0..1) */
+  onProgress?: (requests: number, fraction: number | null) => void;
   warn?: (d: Diagnostic | string) => void;
   command?: string;
   version?: string;
@@ -100,7 +101,7 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
     seed,
     by,
     standalone: input.standalone ?? false,
-    ...(input.onProgress ? { onProgress: input.onProgress } : {}),
+    ...(input.onProgress ? { onProgress: (n: number) => input.onProgress!(n, traffic.fraction()) } : {}),
     warn: (m) => {
       if (!runWarnings.includes(m)) runWarnings.push(m);
     },

@@ -8,6 +8,7 @@ import { render, RENDERERS } from '../report/render.js';
 import type { App } from './app.js';
 import { addOutputOptions, addPricingOptions, formatOpt, intFlag } from './common.js';
 import { emit, FORMATS, renderOptions } from './io.js';
+import { createProgress } from './progress.js';
 import { runScenario } from './run-scenario.js';
 import { runMonteCarlo } from './monte-carlo.js';
 import { unknownDimension } from '../config/scenario.js';
@@ -70,16 +71,9 @@ floor (quality.floor) are always checked and listed in the report; with --check 
     }
     const staleAfterDays = parseStaleAfter(o.staleAfter);
     if (staleAfterDays === undefined) throw userError('USAGE', `--stale-after '${o.staleAfter}' is not a whole number of days`, { where: '--stale-after', hint: `e.g. --stale-after ${DEFAULT_STALE_AFTER_DAYS}` });
-    // Progress on an interactive stderr only (never in pipes or tests): requests so far, in place.
-    const tty = app.io.stderr.isTTY === true;
-    let shown = 0;
-    const onProgress = tty
-      ? (n: number): void => {
-          if (n - shown < 50_000) return;
-          shown = n;
-          app.io.stderr.write(`\r  simulated ${n.toLocaleString('en-US')} requests…`);
-        }
-      : undefined;
+    // Progress on an interactive stderr only (never in pipes or tests).
+    const progress = createProgress(app.io, 'simulating');
+    const onProgress = app.io.stderr.isTTY === true ? (n: number, f: number | null): void => progress.update(n, f) : undefined;
     const first = await runScenario({
       scenarioPath,
       io: app.io,
@@ -93,7 +87,7 @@ floor (quality.floor) are always checked and listed in the report; with --check 
       command: 'simulate',
       version: app.version,
     });
-    if (shown > 0) app.io.stderr.write('\r\x1b[K');
+    progress.done();
     const report = first.report;
     // --runs: bands over seeds; the report's own figures stay the scenario-seed run (run 0).
     if (runs !== undefined) report.monteCarlo = await runMonteCarlo(app, first, runs, { pricing: { ...(o.pricing ? { pricing: o.pricing } : {}), ...(o.asOf ? { asOf: o.asOf } : {}) }, command: 'simulate', version: app.version });

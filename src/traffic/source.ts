@@ -17,13 +17,24 @@ export interface TrafficSource {
   source: AsyncIterable<SimRequest[]> | Iterable<SimRequest[]>;
   /** call after the source is consumed */
   stats(requests: number): SourceStats;
+  /** how far the source is, 0..1, while it is consumed (null when unknown); for progress only */
+  fraction(): number | null;
 }
 
 export function profileSource(profile: Profile, seed: number): TrafficSource {
   const { startMs, endMs } = periodOf(profile);
+  // Progress of a profile = simulated time covered so far.
+  let lastMs = startMs;
+  const source = (function* (): Generator<SimRequest[]> {
+    for (const batch of generateProfile(profile, seed)) {
+      if (batch.length) lastMs = batch[batch.length - 1]!.atMs;
+      yield batch;
+    }
+  })();
   return {
-    source: generateProfile(profile, seed),
+    source,
     stats: (requests) => ({ rows: { read: requests, priced: requests, rejected: 0 }, period: { startMs, endMs }, warnings: [] }),
+    fraction: () => (endMs > startMs ? Math.min(1, Math.max(0, (lastMs - startMs) / (endMs - startMs))) : null),
   };
 }
 
@@ -62,7 +73,8 @@ export function logSource(log: LogTraffic, cwd: string, book?: PriceBook, stdin?
     stats: () => ({
       rows: { read: stats.read, priced: stats.priced, rejected: stats.rejected },
       period: { startMs: shift(stats.startMs), endMs: shift(stats.endMs) },
-      warnings: [...stats.warnings],
+      warnings: stats.warnings.map((w) => w.message),
     }),
+    fraction: () => (stats.position?.total ? stats.position.read / stats.position.total : null),
   };
 }

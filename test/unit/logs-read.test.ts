@@ -72,7 +72,7 @@ describe('CSV reading', () => {
     expect(reqs[0]!.tags.tenant).toBe('acéme, inc');
     // 00:00:03+01:00 = 23:00:03 UTC the previous day: earlier than row 2 -> out of order
     expect(stats.outOfOrder).toBe(1);
-    expect(stats.warnings[0]).toMatch(/file order/);
+    expect(stats.warnings[0]).toMatchObject({ code: "LOG_UNSORTED", message: expect.stringMatching(/file order/) });
     expect(stats.firstRejects).toEqual([
       { where: 'messy.csv:3', reason: "input_tokens '-5' is negative" }, // quoted newline spans lines 3-4
       { where: 'messy.csv:6', reason: "input_tokens 'abc' is not a number" }, // line 5 is blank

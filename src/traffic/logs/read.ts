@@ -3,7 +3,7 @@
 import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { SimRequest } from '../../engine/request.js';
-import { didYouMean, suggestionHint, userError } from '../../diagnostics.js';
+import { type Code, didYouMean, suggestionHint, userError } from '../../diagnostics.js';
 import type { PriceBook, Tier } from '../../pricing/pricebook.js';
 import { TokenCounter } from '../tokens.js';
 import { CANONICAL_COLUMNS, type Column, isColumn } from './columns.js';
@@ -67,7 +67,8 @@ export interface LogStats {
   endMs: number | null;
   /** sum of cost_usd over accepted rows, when the column exists */
   costUsdSum: number | null;
-  warnings: string[];
+  /** whole-log warnings (unsorted timestamps, repeated ids), each with its diagnostic code */
+  warnings: { code: Code; message: string }[];
   /** what was read: filled once the log is opened */
   format?: 'csv' | 'jsonl';
   gzip?: boolean;
@@ -78,6 +79,8 @@ export interface LogStats {
   tokenizedTexts?: number;
   /** rows whose request_id repeats an earlier row's (within DUP_WINDOW rows) */
   duplicateIds?: number;
+  /** bytes of the file read so far and its size (live; for progress bars, never for reports) */
+  position?: { read: number; total: number | null };
 }
 
 export const FIRST_REJECTS_KEPT = 10;
@@ -179,6 +182,7 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
   const log = await openLog(path, shown, opts.stdin);
   stats.format = log.format;
   stats.gzip = log.gzip;
+  stats.position = log.position;
   stats.preset = preset.name;
 
   // A CSV header must carry every required column (or an alternative that can stand in for it).
@@ -289,12 +293,13 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
 
   if (duplicates > 0) {
     stats.duplicateIds = duplicates;
-    stats.warnings.push(`${duplicates} row(s) repeat an earlier request_id (${firstDuplicate}); each row is priced, so a log exported twice counts twice: remove the repeats if they are the same call`);
+    stats.warnings.push({ code: 'LOG_DUPLICATE_ID', message: `${duplicates} row(s) repeat an earlier request_id (${firstDuplicate}); each row is priced, so a log exported twice counts twice: remove the repeats if they are the same call` });
   }
   if (stats.outOfOrder > 0) {
-    stats.warnings.push(
-      `${stats.outOfOrder} of ${stats.priced} rows have a timestamp earlier than a row before them; rows are processed in file order, so time-window effects (cache TTLs, batch windows) follow the file, not the clock: sort the log by timestamp for exact TTL behaviour`,
-    );
+    stats.warnings.push({
+      code: 'LOG_UNSORTED',
+      message: `${stats.outOfOrder} of ${stats.priced} rows have a timestamp earlier than a row before them; rows are processed in file order, so time-window effects (cache TTLs, batch windows) follow the file, not the clock: sort the log by timestamp for exact TTL behaviour`,
+    });
   }
   // JSONL has no header: when nothing could be priced for a missing column, say so like a header error.
   if (stats.priced === 0 && stats.read > 0 && log.format === 'jsonl') {

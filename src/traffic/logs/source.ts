@@ -26,6 +26,8 @@ export interface OpenedLog {
   /** CSV header (after BOM removal); undefined for JSONL */
   header?: string[];
   records: AsyncGenerator<RawRecord>;
+  /** bytes of the file read so far (before decompression) and its size; for progress only */
+  position: { read: number; total: number | null };
 }
 
 /** Peek the first chunk of a stream without losing it. */
@@ -70,7 +72,8 @@ export async function openLog(file: string, shownAs: string, stdin?: NodeJS.Read
     }
     input = createReadStream(file);
   }
-  const raw = await peek(input as AsyncIterable<Buffer>);
+  const position = { read: 0, total: file === '-' ? null : statSync(file).size };
+  const raw = await peek(countBytes(input as AsyncIterable<Buffer>, position));
   const gzip = /\.gz$/i.test(file) || (raw.first.length >= 2 && raw.first[0] === 0x1f && raw.first[1] === 0x8b);
   let bytes: AsyncIterable<Buffer> = withFirst(raw.first, raw.rest);
   if (gzip) {
@@ -88,11 +91,18 @@ export async function openLog(file: string, shownAs: string, stdin?: NodeJS.Read
   const format: LogFormat = byExt ?? (firstChar === '{' ? 'jsonl' : 'csv');
   if (text.first.length === 0) throw userError('LOG_FORMAT', `log ${shownAs} is empty`, { where: shownAs, hint: 'pass a CSV with a header row, or JSONL with one JSON object per line' });
   const stream = withFirst(text.first, text.rest);
-  if (format === 'jsonl') return { format, gzip, records: jsonlRecords(stream, shownAs) };
+  if (format === 'jsonl') return { format, gzip, records: jsonlRecords(stream, shownAs), position };
   // Tab-separated: by extension, or a first line with tabs and no commas.
   const firstLine = head.split(/\r?\n/, 1)[0] ?? '';
   const tab = /\.tsv(\.gz)?$/i.test(file) || (firstLine.includes('\t') && !firstLine.includes(','));
-  return csvOpen(stream, shownAs, gzip, tab ? '\t' : ',');
+  return { ...(await csvOpen(stream, shownAs, gzip, tab ? '\t' : ',')), position };
+}
+
+async function* countBytes(src: AsyncIterable<Buffer>, position: { read: number }): AsyncGenerator<Buffer> {
+  for await (const chunk of src) {
+    position.read += chunk.length;
+    yield chunk;
+  }
 }
 
 /** Turn zlib's errors (truncated or corrupt data) into a located user error. */
@@ -151,7 +161,7 @@ function innerNewlines(record: string[]): number {
  * counts a CRLF inside a quoted field as two lines, and its `info` option costs ~15% of the time):
  * blank lines come through as a single empty field, so every physical line is accounted for.
  */
-async function csvOpen(stream: Readable, shownAs: string, gzip: boolean, delimiter: string): Promise<OpenedLog> {
+async function csvOpen(stream: Readable, shownAs: string, gzip: boolean, delimiter: string): Promise<Omit<OpenedLog, 'position'>> {
   const parser = parse({ bom: true, delimiter, skip_empty_lines: false, relax_column_count: true });
   stream.on('error', (e) => parser.destroy(e));
   stream.pipe(parser);
