@@ -46,12 +46,20 @@ export function parseCellKey(k: string): CellKey {
   return { model: model!, tier: tier as CellKey['tier'], bucket: Number(bucket) };
 }
 
-function addTo(cells: Cells, key: string, r: SimRequest): void {
+function cellOf(cells: Cells, key: string): Float64Array {
   let c = cells.get(key);
   if (!c) {
     c = new Float64Array(CELL_WIDTH);
     cells.set(key, c);
   }
+  return c;
+}
+
+function addTo(cells: Cells, key: string, r: SimRequest): void {
+  addToCell(cellOf(cells, key), r);
+}
+
+function addToCell(c: Float64Array, r: SimRequest): void {
   const cached = r.cached;
   const read = cached ? cached.read : 0;
   const w5 = cached ? cached.write5m : 0;
@@ -91,9 +99,27 @@ export class Ledger {
     return b;
   }
 
+  /**
+   * Hot path: model -> tier -> bucket -> the cell also held in `cells`, so adding a request builds
+   * no key string (the waterfall adds every request once per tap).
+   */
+  private readonly fast = new Map<string, Map<string, Float64Array[]>>();
+
+  private key(r: SimRequest, bucket: number): string {
+    return `${r.model}\u0001${r.serviceTier}\u0001${bucket}`;
+  }
+
   add(r: SimRequest): void {
-    const key = `${r.model}\u0001${r.serviceTier}\u0001${this.thresholds.length ? this.bucketOf(r.inputTokens) : 0}`;
-    addTo(this.cells, key, r);
+    const bucket = this.thresholds.length ? this.bucketOf(r.inputTokens) : 0;
+    let byTier = this.fast.get(r.model);
+    if (!byTier) this.fast.set(r.model, (byTier = new Map()));
+    let buckets = byTier.get(r.serviceTier);
+    if (!buckets) byTier.set(r.serviceTier, (buckets = []));
+    let cell = buckets[bucket];
+    if (!cell) cell = buckets[bucket] = cellOf(this.cells, this.key(r, bucket));
+    addToCell(cell, r);
+    if (!this.readers.length) return;
+    const key = this.key(r, bucket);
     for (const [dim, read] of this.readers) {
       const m = this.by.get(dim)!;
       const k = read(r);

@@ -8,7 +8,7 @@ import type { PriceBook, Tier } from '../../pricing/pricebook.js';
 import { TokenCounter } from '../tokens.js';
 import { CANONICAL_COLUMNS, type Column, isColumn } from './columns.js';
 import { getPreset, type Preset, presetsMatching } from './presets.js';
-import { type RowContext, toRequest } from './row.js';
+import { headerColumns, type RowContext, toRequest } from './row.js';
 import { openLog } from './source.js';
 
 export interface LogOptions {
@@ -214,7 +214,7 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
   for (const fields of Object.values(preset.tags ?? {})) for (const f of fields) used.add(f.split('.')[0]!);
   for (const k of ['hash_ids', 'attributes', 'metadata', 'response', 'error', 'cache_hit', 'usage', 'usageDetails', 'costDetails']) used.add(k);
   const tokens = new TokenCounter();
-  const ctx: RowContext = { preset, columns, used, tokens, ...(opts.model ? { fallbackModel: opts.model } : {}), ...(opts.acceptModel ? { acceptModel: opts.acceptModel } : {}), ...(opts.modelHint ? { modelHint: opts.modelHint } : {}), ...(opts.acceptTier ? { acceptTier: opts.acceptTier } : {}) };
+  const ctx: RowContext = { preset, columns, used, tokens, ...(log.header ? { headerColumns: headerColumns(columns, log.header) } : {}), ...(opts.model ? { fallbackModel: opts.model } : {}), ...(opts.acceptModel ? { acceptModel: opts.acceptModel } : {}), ...(opts.modelHint ? { modelHint: opts.modelHint } : {}), ...(opts.acceptTier ? { acceptTier: opts.acceptTier } : {}) };
   // request id -> line, for the last two windows of rows
   let idsNow = new Map<string, number>();
   let idsBefore = new Map<string, number>();
@@ -226,7 +226,7 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
   let batch: SimRequest[] = [];
   let finished = false;
   try {
-    for await (const rec of log.records) {
+    for await (const recs of log.records) for (const rec of recs) {
       stats.read++;
       let kind: string;
       let detail: string;

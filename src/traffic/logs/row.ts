@@ -33,6 +33,8 @@ export interface RowContext {
   columns: Partial<Record<Column, string[]>>;
   /** top-level source fields used by `columns` (the rest become tags) */
   used: Set<string>;
+  /** CSV only: `columns` narrowed to the header (see headerColumns); JSONL rows use lookup() */
+  headerColumns?: Partial<Record<Column, string[]>>;
   fallbackModel?: string;
   acceptModel?: (model: string) => boolean;
   /** e.g. "did you mean 'gpt-4o-mini'?" for a refused model */
@@ -44,12 +46,37 @@ export interface RowContext {
 
 const rej = (kind: string, detail: string): RowResult => ({ reject: { kind, detail } });
 
+const ABSENT: { value: unknown; field?: string } = Object.freeze({ value: undefined });
+
 function pick(ctx: RowContext, f: Fields, col: Column): { value: unknown; field?: string } {
+  // CSV: candidates already narrowed to the header's own columns, plain property reads
+  const flat = ctx.headerColumns;
+  if (flat) {
+    const fields = flat[col];
+    if (fields) {
+      for (const field of fields) {
+        const v = f[field];
+        if (present(v)) return { value: v, field };
+      }
+    }
+    return ABSENT;
+  }
   for (const field of ctx.columns[col] ?? []) {
     const v = lookup(f, field);
     if (present(v)) return { value: v, field };
   }
-  return { value: undefined };
+  return ABSENT;
+}
+
+/** For a CSV header: each column's candidate fields that the header has (flat rows: no nesting). */
+export function headerColumns(columns: RowContext['columns'], header: string[]): Partial<Record<Column, string[]>> {
+  const has = new Set(header);
+  const out: Partial<Record<Column, string[]>> = {};
+  for (const [col, fields] of Object.entries(columns) as [Column, string[] | undefined][]) {
+    const inHeader = (fields ?? []).filter((f) => has.has(f));
+    if (inHeader.length) out[col] = inHeader;
+  }
+  return out;
 }
 
 /** Integer token count: undefined when absent, a Reject when bad. */
@@ -79,6 +106,15 @@ export function parseTimestamp(v: unknown, unit: TimestampUnit = 'auto'): number
   let num: number | undefined;
   if (typeof v === 'number') num = v;
   else if (typeof v === 'string') {
+    // Fast path for the common export shape 2026-11-01T12:00:00Z / ...00.123Z on days 1..28
+    // (always valid in any month); anything else takes the full parse below.
+    if ((v.length === 20 || v.length === 24) && v.charCodeAt(v.length - 1) === 90 && v.charCodeAt(10) === 84 && v.charCodeAt(4) === 45 && v.charCodeAt(7) === 45) {
+      const day = (v.charCodeAt(8) - 48) * 10 + (v.charCodeAt(9) - 48);
+      if (day >= 1 && day <= 28) {
+        const ms = Date.parse(v);
+        if (Number.isFinite(ms)) return ms;
+      }
+    }
     const s = v.trim();
     if (/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(s)) num = Number(s);
     else {
