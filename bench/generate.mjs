@@ -58,7 +58,8 @@ export async function generateLog(file, rows, { text = false, seed = 42 } = {}) 
       buf += `${ts},r${i},${f.model},${input},${failed ? 0 : output},${tenant},${f.name},${f.version},sys:${f.version},${f.sys},${conv.id},${failed ? 'error' : 'ok'},,${rng.next() < 0.3}\n`;
       if (failed) {
         i++;
-        if (i < rows) buf += `${new Date(Math.floor(t) + 2000).toISOString()},r${i},${f.model},${input},${output},${tenant},${f.name},${f.version},sys:${f.version},${f.sys},${conv.id},ok,r${i - 1},false\n`;
+        t += 2000; // the client retries 2 s later; later rows come after it (the log stays sorted)
+        if (i < rows) buf += `${new Date(Math.floor(t)).toISOString()},r${i},${f.model},${input},${output},${tenant},${f.name},${f.version},sys:${f.version},${f.sys},${conv.id},ok,r${i - 1},false\n`;
       }
     }
     if (buf.length > 1 << 16) {
