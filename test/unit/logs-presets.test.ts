@@ -4,9 +4,10 @@ import type { SimRequest } from '../../src/engine/request.js';
 import { type LogOptions, type LogStats, newLogStats, readLog } from '../../src/traffic/logs/read.js';
 import { getPreset, hash53, mooncakeBlocks } from '../../src/traffic/logs/presets.js';
 import { encodingFor } from '../../src/traffic/tokens.js';
+import { sharedData } from '../helpers/data.js';
 
 const FIX = join(import.meta.dirname, '../fixtures/logs');
-const MOONCAKE = '/work/shared/data/traces/mooncake_conversation_trace.jsonl';
+const MOONCAKE = sharedData('traces/mooncake_conversation_trace.jsonl');
 
 async function readAll(opts: Partial<LogOptions> & { file: string }): Promise<{ reqs: SimRequest[]; stats: LogStats }> {
   const stats = newLogStats();

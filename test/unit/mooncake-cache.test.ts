@@ -9,8 +9,9 @@ import { priceCells } from '../../src/engine/price.js';
 import { newLogStats, readLog } from '../../src/traffic/logs/read.js';
 import type { SimRequest } from '../../src/engine/request.js';
 import { promptCache } from '../../src/strategies/prompt-cache/index.js';
+import { sharedData } from '../helpers/data.js';
 
-const TRACE = '/work/shared/data/traces/mooncake_conversation_trace.jsonl';
+const TRACE = sharedData('traces/mooncake_conversation_trace.jsonl');
 const { book } = choosePricing({ pricing: '2026-11-01' });
 
 /** The trace read once (readLog is what `simulate` uses), then priced as each model. */
