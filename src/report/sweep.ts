@@ -6,6 +6,7 @@ import type { Format } from '../cli/io.js';
 import { niceTicks, type Report } from './model.js';
 import { pct, ratioPct, usd, usdTicks } from './format.js';
 import { csvLines } from './renderers/csv.js';
+import { htmlPage } from './renderers/html.js';
 import { oneLine } from './renderers/common.js';
 import { mdEscape } from './renderers/markdown.js';
 import { esc } from './svg.js';
@@ -236,18 +237,10 @@ export function renderSweepHtml(s: SweepReport): string {
     const cells = rowCells(s, r).slice(0, -1);
     return `<tr${r.cheapest ? ' class="cheapest"' : ''}>${cells.map((c, j) => `<td${numeric.has(j) ? ' class="n"' : j === cells.length - 1 && !r.checksOk ? ' class="bad"' : ''}>${esc(c)}</td>`).join('')}</tr>`;
   });
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>${esc(`llmcost sweep · ${s.scenario}`)}</title>
-<style>${CSS}</style>
-</head>
-<body>
-<main>
-<h1>${esc(s.scenario)}: sweep</h1>
+  return htmlPage(
+    `llmcost sweep · ${s.scenario}`,
+    CSS,
+    `<h1>${esc(s.scenario)}: sweep</h1>
 <p class="meta">llmcost sweep · ${s.runs.length} configurations · ${esc(s.axes.map((a) => `${a.path} = ${a.values.join(', ')}`).join(' × '))} · seed ${s.seed}</p>
 <p class="${s.cheapest === null ? 'none' : 'best'}">${esc(headline(s))}</p>
 ${s.notes.map((x) => `<p class="meta">Note: ${esc(x)}</p>`).join('\n')}
@@ -262,11 +255,8 @@ ${rows.join('\n')}
 </tbody>
 </table>
 </section>
-<footer>Every configuration is the scenario with the assignments above, run with seed ${s.seed}. Money in USD. Generated offline by llmcost ${esc(s.tool.version)}.</footer>
-</main>
-</body>
-</html>
-`;
+<footer>Every configuration is the scenario with the assignments above, run with seed ${s.seed}. Money in USD. Generated offline by llmcost ${esc(s.tool.version)}.</footer>`,
+  );
 }
 
 export function renderSweep(s: SweepReport, format: Format, o: { color?: boolean } = {}): string {

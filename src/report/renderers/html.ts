@@ -157,18 +157,26 @@ export function renderHtml(r: Report & { chart: ReportChart }): string {
   body.push(
     `<footer>${esc(rowsLine(r))}. Prices from pricing table <strong>${esc(r.pricing.version)}</strong> (effective ${esc(r.pricing.effective)}); every model's source page is listed in that table — run <code>llmcost pricing show MODEL</code>. Money in USD, rounded to $0.000001 in the report. Generated offline by llmcost ${esc(r.tool.version)}.</footer>`,
   );
+  return htmlPage(`llmcost · ${r.scenario}`, CSS, body.join('\n'));
+}
+
+/**
+ * The one page shell of every HTML output: self-contained, and a Content-Security-Policy that
+ * lets nothing load (no script, no network), only inline styles and data: images.
+ */
+export function htmlPage(title: string, css: string, bodyHtml: string): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>${esc(`llmcost · ${r.scenario}`)}</title>
-<style>${CSS}</style>
+<title>${esc(title)}</title>
+<style>${css}</style>
 </head>
 <body>
 <main>
-${body.join('\n')}
+${bodyHtml}
 </main>
 </body>
 </html>
