@@ -1,7 +1,6 @@
 // Closed form vs simulation (issue 4): a Poisson stream with a constant 8K prefix replayed through
 // prompt-cache agrees with `estimate`'s P(write) = exp(-rate x ttl) within 10%.
 import { describe, expect, it } from 'vitest';
-import { parsePricingText } from '../../src/pricing/load.js';
 import { runSimulation } from '../../src/engine/replay.js';
 import { createRng } from '../../src/engine/rng.js';
 import { Q } from '../../src/engine/ledger.js';
@@ -10,6 +9,7 @@ import { attoToUsd } from '../../src/pricing/money.js';
 import { estimateRow } from '../../src/engine/estimate.js';
 import type { SimRequest } from '../../src/engine/request.js';
 import { promptCache } from '../../src/strategies/prompt-cache/index.js';
+import { bookFromYaml } from '../helpers/sim.js';
 
 const TABLE = `
 version: "2099-01-01"
@@ -24,9 +24,7 @@ models:
     output: "15.00"
     cache: { style: explicit, read: "0.30", write_5m: "3.75", write_1h: "6.00", min_tokens: 1024 }
 `;
-const loaded = parsePricingText(TABLE, 't.yaml');
-if (!loaded.book) throw new Error(JSON.stringify(loaded.errors));
-const book = loaded.book;
+const book = bookFromYaml(TABLE);
 const DAY_MS = 86_400_000;
 
 /** Poisson arrivals at `perDay` over `days`, every request with the same 8,000-token system prefix. */

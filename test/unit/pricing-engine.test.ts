@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { parsePricingText, choosePricing } from '../../src/pricing/load.js';
+import { choosePricing } from '../../src/pricing/load.js';
 import { attoToUsd, parseUsd } from '../../src/pricing/money.js';
 import { estimateRow } from '../../src/engine/estimate.js';
 import { Ledger } from '../../src/engine/ledger.js';
 import { priceCells } from '../../src/engine/price.js';
 import type { SimRequest } from '../../src/engine/request.js';
+import type { PriceBook } from '../../src/pricing/pricebook.js';
+import { bookFromYaml, makeRequest } from '../helpers/sim.js';
 
 const TABLE = `
 version: "2099-01-01"
@@ -22,15 +24,9 @@ models:
     long_context: { threshold: 200000, input: "6.00", output: "22.50" }
 `;
 
-function book() {
-  const r = parsePricingText(TABLE, 't.yaml');
-  if (!r.book) throw new Error(JSON.stringify(r.errors));
-  return r.book;
-}
+const book = (): PriceBook => bookFromYaml(TABLE);
 
-function req(p: Partial<SimRequest>): SimRequest {
-  return { id: 'r', atMs: 0, model: 'sonnet', serviceTier: 'standard', inputTokens: 0, outputTokens: 0, historyTokens: 0, prefix: [], batchable: false, status: 'ok', tags: {}, ...p };
-}
+const req = (p: Partial<SimRequest>): SimRequest => makeRequest({ model: 'sonnet', inputTokens: 0, outputTokens: 0 }, p);
 
 function cost(reqs: SimRequest[]): number {
   const b = book();

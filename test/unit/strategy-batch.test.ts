@@ -1,12 +1,12 @@
 // batch: tier moves priced through the table (priceCells), seeded share, window, missing tier.
 import { describe, expect, it } from 'vitest';
-import { parsePricingText } from '../../src/pricing/load.js';
 import { modelView } from '../../src/engine/replay.js';
 import { createRng } from '../../src/engine/rng.js';
 import { Ledger } from '../../src/engine/ledger.js';
 import { priceCells } from '../../src/engine/price.js';
 import type { SimRequest } from '../../src/engine/request.js';
 import { batch } from '../../src/strategies/batch.js';
+import { bookFromYaml } from '../helpers/sim.js';
 
 const TABLE = `
 version: "2099-01-01"
@@ -34,9 +34,7 @@ models:
     input: "1.00"
     output: "2.00"
 `;
-const loaded = parsePricingText(TABLE, 't.yaml');
-if (!loaded.book) throw new Error(JSON.stringify(loaded.errors));
-const book = loaded.book;
+const book = bookFromYaml(TABLE);
 
 function req(p: Partial<SimRequest>): SimRequest {
   return { id: 'r', atMs: 0, model: 'sonnet', serviceTier: 'standard', inputTokens: 1000, outputTokens: 500, historyTokens: 0, prefix: [], batchable: true, status: 'ok', tags: {}, ...p };

@@ -1,12 +1,13 @@
 // cap-output: capped answers billed at the cap; a seeded share re-sent in full (two calls).
 import { describe, expect, it } from 'vitest';
-import { parsePricingText } from '../../src/pricing/load.js';
 import type { SimRequest } from '../../src/engine/request.js';
 import { createRng } from '../../src/engine/rng.js';
 import { modelView, runSimulation } from '../../src/engine/replay.js';
 import { buildReport } from '../../src/report/model.js';
 import { capOutput } from '../../src/strategies/cap-output.js';
 import type { Strategy } from '../../src/strategies/types.js';
+import type { PriceBook } from '../../src/pricing/pricebook.js';
+import { bookFromYaml, makeRequest } from '../helpers/sim.js';
 
 const TABLE = `
 version: "2099-01-01"
@@ -20,14 +21,8 @@ models:
     input: "3.00"
     output: "15.00"
 `;
-function book() {
-  const r = parsePricingText(TABLE, 't.yaml');
-  if (!r.book) throw new Error(JSON.stringify(r.errors));
-  return r.book;
-}
-function req(p: Partial<SimRequest>): SimRequest {
-  return { id: 'r', atMs: 0, model: 'strong', serviceTier: 'standard', inputTokens: 100, outputTokens: 0, historyTokens: 0, prefix: [], batchable: false, status: 'ok', tags: {}, ...p };
-}
+const book = (): PriceBook => bookFromYaml(TABLE);
+const req = (p: Partial<SimRequest>): SimRequest => makeRequest({ model: 'strong', inputTokens: 100, outputTokens: 0 }, p);
 function runStep(raw: unknown, reqs: SimRequest[], seed = 5): SimRequest[] {
   const run = capOutput.start(capOutput.options.parse(raw), { seed, position: 1, rng: createRng(seed).fork('strategy:1:cap-output'), models: modelView(book()), warn: () => {} });
   return reqs.map((r) => Object.freeze({ ...r }) as SimRequest).flatMap((r) => run.step(r));

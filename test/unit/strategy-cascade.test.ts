@@ -1,12 +1,13 @@
 // cascade: both calls billed on escalation; quality per tier; cost per successful request.
 import { describe, expect, it } from 'vitest';
-import { parsePricingText } from '../../src/pricing/load.js';
 import type { SimRequest } from '../../src/engine/request.js';
 import { createRng } from '../../src/engine/rng.js';
 import { modelView, runSimulation } from '../../src/engine/replay.js';
 import { buildReport } from '../../src/report/model.js';
 import { cascade, drawConfidence } from '../../src/strategies/cascade.js';
 import type { Strategy } from '../../src/strategies/types.js';
+import type { PriceBook } from '../../src/pricing/pricebook.js';
+import { bookFromYaml, makeRequest } from '../helpers/sim.js';
 
 // strong: $3 in / $15 out; cheap: $0.25 in / $1.25 out (per 1M tokens)
 const TABLE = `
@@ -33,14 +34,8 @@ models:
     input: "2.00"
     output: "8.00"
 `;
-function book() {
-  const r = parsePricingText(TABLE, 't.yaml');
-  if (!r.book) throw new Error(JSON.stringify(r.errors));
-  return r.book;
-}
-function req(p: Partial<SimRequest>): SimRequest {
-  return { id: 'r', atMs: 0, model: 'strong', serviceTier: 'standard', inputTokens: 1000, outputTokens: 200, historyTokens: 0, prefix: [], batchable: false, status: 'ok', tags: {}, ...p };
-}
+const book = (): PriceBook => bookFromYaml(TABLE);
+const req = (p: Partial<SimRequest>): SimRequest => makeRequest({ model: 'strong', inputTokens: 1000, outputTokens: 200 }, p);
 function runStep<O>(s: Strategy<O>, raw: unknown, reqs: SimRequest[], seed = 11): SimRequest[] {
   const run = s.start(s.options.parse(raw), { seed, position: 1, rng: createRng(seed).fork(`strategy:1:${s.name}`), models: modelView(book()), warn: () => {} });
   return reqs.flatMap((r) => run.step(Object.freeze({ ...r, tags: Object.freeze({ ...r.tags }) }) as SimRequest));

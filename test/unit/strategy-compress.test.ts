@@ -1,12 +1,13 @@
 // compress: named parts scaled by the kept ratio, each part rounded half-up exactly; re-keyed blocks.
 import { describe, expect, it } from 'vitest';
-import { parsePricingText } from '../../src/pricing/load.js';
 import { Ledger } from '../../src/engine/ledger.js';
 import { priceCells } from '../../src/engine/price.js';
 import type { SimRequest } from '../../src/engine/request.js';
 import { createRng } from '../../src/engine/rng.js';
 import { modelView } from '../../src/engine/replay.js';
 import { compress, ratioOf, scaleTokens } from '../../src/strategies/compress.js';
+import type { PriceBook } from '../../src/pricing/pricebook.js';
+import { bookFromYaml, makeRequest } from '../helpers/sim.js';
 
 const TABLE = `
 version: "2099-01-01"
@@ -21,14 +22,8 @@ models:
     output: "15.00"
 `;
 const MICRO = 1_000_000_000_000n; // atto-USD per µ$
-function book() {
-  const r = parsePricingText(TABLE, 't.yaml');
-  if (!r.book) throw new Error(JSON.stringify(r.errors));
-  return r.book;
-}
-function req(p: Partial<SimRequest>): SimRequest {
-  return { id: 'r', atMs: 0, model: 'strong', serviceTier: 'standard', inputTokens: 0, outputTokens: 0, historyTokens: 0, prefix: [], batchable: false, status: 'ok', tags: {}, ...p };
-}
+const book = (): PriceBook => bookFromYaml(TABLE);
+const req = (p: Partial<SimRequest>): SimRequest => makeRequest({ model: 'strong', inputTokens: 0, outputTokens: 0 }, p);
 function runStep(raw: unknown, reqs: SimRequest[]): SimRequest[] {
   const run = compress.start(compress.options.parse(raw), { seed: 1, position: 1, rng: createRng(1), models: modelView(book()), warn: () => {} });
   return reqs.map((r) => Object.freeze({ ...r, prefix: Object.freeze(r.prefix.map((b) => Object.freeze({ ...b }))) }) as SimRequest).flatMap((r) => run.step(r));

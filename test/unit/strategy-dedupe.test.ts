@@ -1,12 +1,12 @@
 // dedupe-retries: a retry is dropped when its original completed (ok) within the window.
 import { describe, expect, it } from 'vitest';
-import { parsePricingText } from '../../src/pricing/load.js';
 import { modelView, runSimulation } from '../../src/engine/replay.js';
 import { createRng } from '../../src/engine/rng.js';
 import { Q } from '../../src/engine/ledger.js';
 import { priceCells } from '../../src/engine/price.js';
 import type { SimRequest } from '../../src/engine/request.js';
 import { dedupeRetries } from '../../src/strategies/dedupe-retries.js';
+import { bookFromYaml, makeRequest } from '../helpers/sim.js';
 
 const TABLE = `
 version: "2099-01-01"
@@ -20,14 +20,10 @@ models:
     input: "3.00"
     output: "15.00"
 `;
-const loaded = parsePricingText(TABLE, 't.yaml');
-if (!loaded.book) throw new Error(JSON.stringify(loaded.errors));
-const book = loaded.book;
+const book = bookFromYaml(TABLE);
 const MIN = 60_000;
 
-function req(p: Partial<SimRequest>): SimRequest {
-  return { id: 'r', atMs: 0, model: 'sonnet', serviceTier: 'standard', inputTokens: 1000, outputTokens: 500, historyTokens: 0, prefix: [], batchable: false, status: 'ok', tags: {}, ...p };
-}
+const req = (p: Partial<SimRequest>): SimRequest => makeRequest({ model: 'sonnet', inputTokens: 1000, outputTokens: 500 }, p);
 const reqs = [
   req({ id: 'A' }),
   req({ id: 'A-r1', retryOf: 'A', atMs: 10_000 }), // original ok 10 s earlier: dropped

@@ -1,6 +1,5 @@
 // prompt-cache: hand-computed reads and writes per request (DESIGN.md semantics).
 import { describe, expect, it } from 'vitest';
-import { parsePricingText } from '../../src/pricing/load.js';
 import { modelView } from '../../src/engine/replay.js';
 import { createRng } from '../../src/engine/rng.js';
 import { Ledger } from '../../src/engine/ledger.js';
@@ -9,6 +8,7 @@ import type { PrefixBlock, SimRequest } from '../../src/engine/request.js';
 import { UserError } from '../../src/diagnostics.js';
 import { promptCache, roundAutomatic } from '../../src/strategies/prompt-cache/index.js';
 import { ExpiringMap, parseDurationMs } from '../../src/strategies/prompt-cache/expiring.js';
+import { bookFromYaml, makeRequest } from '../helpers/sim.js';
 
 const TABLE = `
 version: "2099-01-01"
@@ -43,14 +43,10 @@ models:
     input: "1.00"
     output: "2.00"
 `;
-const loaded = parsePricingText(TABLE, 't.yaml');
-if (!loaded.book) throw new Error(JSON.stringify(loaded.errors));
-const book = loaded.book;
+const book = bookFromYaml(TABLE);
 const MIN = 60_000;
 
-function req(p: Partial<SimRequest>): SimRequest {
-  return { id: 'r', atMs: 0, model: 'sonnet', serviceTier: 'standard', inputTokens: 2500, outputTokens: 100, historyTokens: 0, prefix: [], batchable: false, status: 'ok', tags: {}, ...p };
-}
+const req = (p: Partial<SimRequest>): SimRequest => makeRequest({ model: 'sonnet', inputTokens: 2500, outputTokens: 100 }, p);
 const sys = (tokens: number, key = 'sys'): PrefixBlock[] => [{ key, tokens, kind: 'system' }];
 
 function run(options: unknown, reqs: SimRequest[], seed = 1): { out: SimRequest[]; warnings: string[] } {

@@ -1,11 +1,11 @@
 // response-cache: exact key with TTL, semantic seeded hit rate and quality, through the engine.
 import { describe, expect, it } from 'vitest';
-import { parsePricingText } from '../../src/pricing/load.js';
 import { modelView, runSimulation } from '../../src/engine/replay.js';
 import { createRng } from '../../src/engine/rng.js';
 import { Q } from '../../src/engine/ledger.js';
 import type { SimRequest } from '../../src/engine/request.js';
 import { responseCache } from '../../src/strategies/response-cache.js';
+import { bookFromYaml } from '../helpers/sim.js';
 
 const TABLE = `
 version: "2099-01-01"
@@ -25,9 +25,7 @@ models:
     input: "1.00"
     output: "5.00"
 `;
-const loaded = parsePricingText(TABLE, 't.yaml');
-if (!loaded.book) throw new Error(JSON.stringify(loaded.errors));
-const book = loaded.book;
+const book = bookFromYaml(TABLE);
 const MIN = 60_000;
 
 function req(p: Partial<SimRequest>): SimRequest {

@@ -1,6 +1,5 @@
 // route: hand-computed expectations, priced through Ledger + priceCells from an inline table.
 import { describe, expect, it } from 'vitest';
-import { parsePricingText } from '../../src/pricing/load.js';
 import { Ledger } from '../../src/engine/ledger.js';
 import { priceCells } from '../../src/engine/price.js';
 import type { SimRequest } from '../../src/engine/request.js';
@@ -9,6 +8,8 @@ import { modelView } from '../../src/engine/replay.js';
 import { route } from '../../src/strategies/route.js';
 import type { Strategy } from '../../src/strategies/types.js';
 import { UserError } from '../../src/diagnostics.js';
+import type { PriceBook } from '../../src/pricing/pricebook.js';
+import { bookFromYaml, makeRequest } from '../helpers/sim.js';
 
 // strong: $3 in / $15 out; cheap: $0.25 in / $1.25 out (per 1M tokens). 1 µ$ = 1e12 atto-USD.
 const TABLE = `
@@ -34,14 +35,8 @@ models:
 `;
 const MICRO = 1_000_000_000_000n; // atto-USD per µ$
 
-function book() {
-  const r = parsePricingText(TABLE, 't.yaml');
-  if (!r.book) throw new Error(JSON.stringify(r.errors));
-  return r.book;
-}
-function req(p: Partial<SimRequest>): SimRequest {
-  return { id: 'r', atMs: 0, model: 'strong', serviceTier: 'standard', inputTokens: 1000, outputTokens: 200, historyTokens: 0, prefix: [], batchable: false, status: 'ok', tags: {}, ...p };
-}
+const book = (): PriceBook => bookFromYaml(TABLE);
+const req = (p: Partial<SimRequest>): SimRequest => makeRequest({ model: 'strong', inputTokens: 1000, outputTokens: 200 }, p);
 function deepFreeze<T>(o: T): T {
   if (o && typeof o === 'object') {
     for (const v of Object.values(o)) deepFreeze(v);

@@ -1,6 +1,5 @@
 // self-host: exact GPU-hour price derivation, fixed costs, break-even days and break-even volume.
 import { describe, expect, it } from 'vitest';
-import { parsePricingText } from '../../src/pricing/load.js';
 import type { SimRequest } from '../../src/engine/request.js';
 import { createRng } from '../../src/engine/rng.js';
 import { modelView, runSimulation } from '../../src/engine/replay.js';
@@ -9,6 +8,8 @@ import { formatPicoPerM } from '../../src/pricing/money.js';
 import { gpuPricePicoPerM, selfHost, selfHostExtras, selfHostModel, selfHostVolume } from '../../src/strategies/self-host.js';
 import type { Strategy } from '../../src/strategies/types.js';
 import { route } from '../../src/strategies/route.js';
+import type { PriceBook } from '../../src/pricing/pricebook.js';
+import { bookFromYaml, makeRequest } from '../helpers/sim.js';
 
 const TABLE = `
 version: "2099-01-01"
@@ -28,14 +29,8 @@ models:
     input: "0.25"
     output: "1.25"
 `;
-function table() {
-  const r = parsePricingText(TABLE, 't.yaml');
-  if (!r.book) throw new Error(JSON.stringify(r.errors));
-  return r.book;
-}
-function req(p: Partial<SimRequest>): SimRequest {
-  return { id: 'r', atMs: 0, model: 'strong', serviceTier: 'standard', inputTokens: 1000, outputTokens: 200, historyTokens: 0, prefix: [], batchable: false, status: 'ok', tags: {}, ...p };
-}
+const table = (): PriceBook => bookFromYaml(TABLE);
+const req = (p: Partial<SimRequest>): SimRequest => makeRequest({ model: 'strong', inputTokens: 1000, outputTokens: 200 }, p);
 const DAY = 86_400_000;
 const base = { name: 'self-host/llama-70b', gpu_hour_usd: 2.5, tokens_per_second_per_gpu: 1000, utilisation: 0.5, models: ['strong'], fixed_costs: [{ label: 'fine-tune', usd: 500 }] };
 
