@@ -224,7 +224,6 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
   let firstFields: string[] | undefined;
   let lastMs = -Infinity;
   let batch: SimRequest[] = [];
-  let finished = false;
   try {
     for await (const recs of log.records) for (const rec of recs) {
       stats.read++;
@@ -284,11 +283,9 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
       }
     }
     if (batch.length) yield batch;
-    finished = true;
   } finally {
     stats.tokenizedTexts = tokens.encoded;
     rejects?.close();
-    void finished;
   }
 
   if (duplicates > 0) {

@@ -92,7 +92,7 @@ export async function openLog(file: string, shownAs: string, stdin?: NodeJS.Read
   const format: LogFormat = byExt ?? (firstChar === '{' ? 'jsonl' : 'csv');
   if (text.first.length === 0) throw userError('LOG_FORMAT', `log ${shownAs} is empty`, { where: shownAs, hint: 'pass a CSV with a header row, or JSONL with one JSON object per line' });
   const stream = withFirst(text.first, text.rest);
-  if (format === 'jsonl') return { format, gzip, records: jsonlRecords(stream, shownAs), position };
+  if (format === 'jsonl') return { format, gzip, records: jsonlRecords(stream), position };
   // Tab-separated: by extension, or a first line with tabs and no commas.
   const firstLine = head.split(/\r?\n/, 1)[0] ?? '';
   const tab = /\.tsv(\.gz)?$/i.test(file) || (firstLine.includes('\t') && !firstLine.includes(','));
@@ -121,9 +121,9 @@ async function* guardGzip(src: AsyncIterable<Buffer>, shownAs: string): AsyncGen
 
 const RECORD_BATCH = 512;
 
-async function* jsonlRecords(stream: Readable, shownAs: string): AsyncGenerator<RawRecord[]> {
+async function* jsonlRecords(stream: Readable): AsyncGenerator<RawRecord[]> {
   let batch: RawRecord[] = [];
-  for await (const rec of jsonlLines(stream, shownAs)) {
+  for await (const rec of jsonlLines(stream)) {
     batch.push(rec);
     if (batch.length >= RECORD_BATCH) {
       yield batch;
@@ -133,7 +133,7 @@ async function* jsonlRecords(stream: Readable, shownAs: string): AsyncGenerator<
   if (batch.length) yield batch;
 }
 
-async function* jsonlLines(stream: Readable, shownAs: string): AsyncGenerator<RawRecord> {
+async function* jsonlLines(stream: Readable): AsyncGenerator<RawRecord> {
   const rl = createInterface({ input: stream, crlfDelay: Infinity });
   let line = 0;
   try {
@@ -157,7 +157,6 @@ async function* jsonlLines(stream: Readable, shownAs: string): AsyncGenerator<Ra
   } finally {
     rl.close();
   }
-  void shownAs;
 }
 
 function csvLine(fields: string[]): string {
