@@ -93,4 +93,3 @@ export function registerPricing(program: Command, app: App): Command {
   return pricing;
 }
 
-export type { PriceBook };

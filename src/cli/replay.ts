@@ -12,7 +12,7 @@ import type { PriceBook } from '../pricing/pricebook.js';
 import { buildReport } from '../report/model.js';
 import { render, RENDERERS } from '../report/render.js';
 import { int } from '../report/format.js';
-import { bookChecks, type LogStats, newLogStats, parseMap, readLog } from '../traffic/logs/read.js';
+import { bookChecks, logFraction, type LogStats, newLogStats, parseMap, readLog } from '../traffic/logs/read.js';
 import { PRESETS } from '../traffic/logs/presets.js';
 import type { App } from './app.js';
 import { loadScenarioFile, type LogTraffic, type Scenario } from '../config/scenario.js';
@@ -126,7 +126,7 @@ seconds/milliseconds. Rejected rows are counted and reported (see docs/logs.md).
       },
     );
     const progress = createProgress(app.io, 'replaying');
-    const run = await runSimulation({ source, stages: [], book, seed: 0, by, warn: (m) => app.warn(m), onProgress: (n) => progress.update(n, stats.position?.total ? stats.position.read / stats.position.total : null) });
+    const run = await runSimulation({ source, stages: [], book, seed: 0, by, warn: (m) => app.warn(m), onProgress: (n) => progress.update(n, logFraction(stats)) });
     progress.done();
 
     if (stats.rejected > 0) app.warn(warning('LOG_ROW', rejectSummary(stats), { where: log === '-' ? '<stdin>' : log, hint: o.rejects ? `rejected rows are in ${o.rejects}` : 'add --rejects FILE to list every rejected row, or --strict to stop at the first' }));

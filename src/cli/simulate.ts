@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { userError } from '../diagnostics.js';
 import { DIMENSIONS } from '../engine/ledger.js';
 import { DEFAULT_STALE_AFTER_DAYS, parseStaleAfter } from '../pricing/staleness.js';
-import { render, RENDERERS } from '../report/render.js';
+import { render } from '../report/render.js';
 import type { App } from './app.js';
 import { addOutputOptions, addPricingOptions, formatOpt, intFlag } from './common.js';
 import { emit, FORMATS, renderOptions } from './io.js';
@@ -61,7 +61,6 @@ floor (quality.floor) are always checked and listed in the report; with --check 
   );
   cmd.action(async (scenarioPath: string, o: Opts) => {
     const format = formatOpt(o.format, FORMATS);
-    if (!RENDERERS[format]) throw userError('USAGE', `--format ${format} is not available yet for simulate`, { where: '--format', hint: `use one of: ${Object.keys(RENDERERS).join(', ')}` });
     const seed = o.seed !== undefined ? intFlag(o.seed, '--seed', 0, 2 ** 32 - 1) : undefined;
     const runs = o.runs !== undefined ? intFlag(o.runs, '--runs', 1, 10_000) : undefined;
     const by = parseBy(o.by);

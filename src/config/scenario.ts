@@ -12,6 +12,7 @@ import { parse as parseYamlValue } from 'yaml';
 import { DIST_KEYS, distObjectSchema } from '../traffic/distributions.js';
 import { formatPath, knownKeysAt, locate, type Loaded, parseYaml } from './yaml.js';
 import { type ScenarioFile, scenarioSchema, type StrategyItem } from './scenario-schema.js';
+import type { LogOptions } from '../traffic/logs/read.js';
 
 export interface ScenarioStage {
   use: string;
@@ -22,17 +23,11 @@ export interface ScenarioStage {
   index: number;
 }
 
-export interface LogTraffic {
-  /** absolute path */
-  file: string;
-  preset?: string;
-  map?: Record<string, string>;
-  model?: string;
-  strict?: boolean;
-  rejectsFile?: string;
+/** A scenario's log traffic: the reader's own options (file is absolute) plus the rebase. */
+export type LogTraffic = Pick<LogOptions, 'file' | 'preset' | 'map' | 'model' | 'strict' | 'rejectsFile'> & {
   /** epoch ms the first request is moved to */
   rebaseToMs?: number;
-}
+};
 
 export interface Scenario {
   /** the path as the user gave it (for messages) */

@@ -92,7 +92,7 @@ export async function runSimulation(input: RunInput): Promise<RunResult> {
       taps[0]!.add(r);
     }
     requests += batch.length;
-    if (runs.length) flowBatch(batch);
+    if (runs.length) flowFrom(batch, 0);
     if (soloRuns) {
       for (let k = 0; k < soloRuns.length; k++) flowSolo(batch, k);
     }
@@ -118,9 +118,6 @@ export async function runSimulation(input: RunInput): Promise<RunResult> {
   for (let k = 1; k < taps.length; k++) taps[k]!.dropped += taps[k - 1]!.dropped;
   return { taps, ...(standalone ? { standalone } : {}), thresholds, requests };
 
-  function flowBatch(batch: SimRequest[]): void {
-    flowFrom(batch, 0);
-  }
   function flowFrom(reqs: SimRequest[], from: number): void {
     let cur = reqs;
     for (let k = from; k < runs.length; k++) {

@@ -2,7 +2,7 @@
 // pico-USD per 1M tokens, aliases resolved, and unknown models refused with did-you-mean.
 // Pure: no files. The loader (load.ts) builds it from YAML.
 import type { ModelFile, PricingTableFile } from '../config/pricing-schema.js';
-import { type Diagnostic, userError, suggestionHint } from '../diagnostics.js';
+import { userError, suggestionHint } from '../diagnostics.js';
 import { mulDiv, parseRatio, parseUsd } from './money.js';
 
 export const TOKEN_CLASSES = ['input', 'cacheRead', 'cacheWrite5m', 'cacheWrite1h', 'output'] as const;
@@ -229,4 +229,3 @@ export class PriceBook {
   }
 }
 
-export type PriceProblem = Diagnostic;

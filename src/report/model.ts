@@ -1,7 +1,7 @@
 // The report model (schema llmcost.report/v1): the one contract every renderer reads.
 // Built once from priced ledgers; renderers never compute. Money: USD numbers rounded to 1e-6.
 import { Q, type Ledger } from '../engine/ledger.js';
-import { type Breakdown, BREAKDOWN_KEYS, priceCells, sumBreakdown, zeroBreakdown } from '../engine/price.js';
+import { type Breakdown, BREAKDOWN_KEYS, priceCells, sumBreakdown } from '../engine/price.js';
 import type { RunResult } from '../engine/replay.js';
 import type { PriceBook } from '../pricing/pricebook.js';
 import { attoToUsd, usdToAtto } from '../pricing/money.js';
@@ -249,7 +249,6 @@ export function buildReport(input: BuildInput): Report {
   return report;
 }
 
-export { zeroBreakdown };
 
 // ---------------------------------------------------------------------------------------------
 // Presentation figures (report.chart): every number a renderer shows that is not a plain field

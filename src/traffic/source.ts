@@ -4,7 +4,7 @@
 import type { SimRequest } from '../engine/request.js';
 import type { LogTraffic } from '../config/scenario.js';
 import type { PriceBook } from '../pricing/pricebook.js';
-import { bookChecks, newLogStats, readLog } from './logs/read.js';
+import { bookChecks, logFraction, newLogStats, readLog } from './logs/read.js';
 import { generateProfile, periodOf, type Profile } from './profile.js';
 
 export interface SourceStats {
@@ -75,6 +75,6 @@ export function logSource(log: LogTraffic, cwd: string, book?: PriceBook, stdin?
       period: { startMs: shift(stats.startMs), endMs: shift(stats.endMs) },
       warnings: stats.warnings.map((w) => w.message),
     }),
-    fraction: () => (stats.position?.total ? stats.position.read / stats.position.total : null),
+    fraction: () => logFraction(stats),
   };
 }

@@ -86,6 +86,11 @@ export interface LogStats {
 export const FIRST_REJECTS_KEPT = 10;
 const DEFAULT_BATCH = 1024;
 
+/** How far the reader is through the file (bytes), 0..1; null for stdin. For progress bars only. */
+export function logFraction(stats: LogStats): number | null {
+  return stats.position?.total ? stats.position.read / stats.position.total : null;
+}
+
 export function newLogStats(): LogStats {
   return { read: 0, priced: 0, rejected: 0, reasons: {}, firstRejects: [], outOfOrder: 0, startMs: null, endMs: null, costUsdSum: null, warnings: [] };
 }
