@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -64,6 +64,30 @@ describe('CSV reading', () => {
     expect(stats.costUsdSum).toBeCloseTo(0.0673, 10);
     expect(stats.startMs).toBe(Date.UTC(2026, 10, 2, 10));
     expect(stats.endMs).toBe(Date.UTC(2026, 10, 2, 10, 2));
+  });
+
+  it('reads a CSV row by column index exactly as the same record read as a JSON object', async () => {
+    // Extra columns become tags (header order, trimmed; empty or > 100 characters skipped); a
+    // repeated column name means its last column, as an object built from the row would hold.
+    const dir = mkdtempSync(join(tmpdir(), 'llmcost-idx-'));
+    const header = ['timestamp', 'model', 'input_tokens', 'output_tokens', 'tenant', 'team', 'note', 'tenant', 'long', 'blank'];
+    const rows = [
+      ['2026-11-01T00:00:00Z', 'gpt-4o-mini', '100', '10', 'first', ' core ', 'hi', 'last', 'x'.repeat(101), ' '],
+      ['2026-11-01T00:00:01Z', 'gpt-4o-mini', '200', '20', 'first', 'web', '', '', 'y', ''],
+    ];
+    const csv = join(dir, 'log.csv');
+    writeFileSync(csv, [header, ...rows].map((r) => r.join(',')).join('\n') + '\n');
+    const jsonl = join(dir, 'log.jsonl');
+    writeFileSync(jsonl, rows.map((r) => JSON.stringify(Object.fromEntries(r.map((v, i) => [header[i]!, v])))).join('\n') + '\n');
+    const a = (await readAll({ file: csv })).reqs;
+    const b = (await readAll({ file: jsonl })).reqs;
+    expect(a.map((r) => r.tags)).toEqual([
+      { tenant: 'last', team: 'core', note: 'hi' },
+      // an empty last 'tenant' column: no tenant (the object would hold '' too)
+      { team: 'web', long: 'y' },
+    ]);
+    // ids are line-N and the lines differ by the header
+    expect(a.map(({ line: _l, id: _i, ...r }) => r)).toEqual(b.map(({ line: _l, id: _i, ...r }) => r));
   });
 
   it('handles BOM, CRLF, quoted commas/newlines, blank lines: every reject has its true line', async () => {

@@ -8,8 +8,8 @@ import type { PriceBook, Tier } from '../../pricing/pricebook.js';
 import { TokenCounter } from '../tokens.js';
 import { CANONICAL_COLUMNS, type Column, isColumn } from './columns.js';
 import { getPreset, type Preset, presetsMatching } from './presets.js';
-import { headerColumns, type RowContext, toRequest } from './row.js';
-import { openLog } from './source.js';
+import { csvLayout, type RowContext, toRequest } from './row.js';
+import { openLog, rawText } from './source.js';
 
 export interface LogOptions {
   /** path or '-' for stdin */
@@ -219,7 +219,7 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
   for (const fields of Object.values(preset.tags ?? {})) for (const f of fields) used.add(f.split('.')[0]!);
   for (const k of ['hash_ids', 'attributes', 'metadata', 'response', 'error', 'cache_hit', 'usage', 'usageDetails', 'costDetails']) used.add(k);
   const tokens = new TokenCounter();
-  const ctx: RowContext = { preset, columns, used, tokens, ...(log.header ? { headerColumns: headerColumns(columns, log.header) } : {}), ...(opts.model ? { fallbackModel: opts.model } : {}), ...(opts.acceptModel ? { acceptModel: opts.acceptModel } : {}), ...(opts.modelHint ? { modelHint: opts.modelHint } : {}), ...(opts.acceptTier ? { acceptTier: opts.acceptTier } : {}) };
+  const ctx: RowContext = { preset, columns, used, tokens, ...(log.header ? { csv: csvLayout(columns, log.header, used, preset) } : {}), ...(opts.model ? { fallbackModel: opts.model } : {}), ...(opts.acceptModel ? { acceptModel: opts.acceptModel } : {}), ...(opts.modelHint ? { modelHint: opts.modelHint } : {}), ...(opts.acceptTier ? { acceptTier: opts.acceptTier } : {}) };
   // request id -> line, for the last two windows of rows
   let idsNow = new Map<string, number>();
   let idsBefore = new Map<string, number>();
@@ -234,13 +234,14 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
       stats.read++;
       let kind: string;
       let detail: string;
-      if (rec.fields) {
-        firstFields ??= Object.keys(rec.fields);
-        let r = toRequest(rec.fields, rec.line, ctx);
+      const src = rec.values ?? rec.fields;
+      if (src) {
+        firstFields ??= rec.fields ? Object.keys(rec.fields) : log.header;
+        let r = toRequest(src, rec.line, ctx);
         if (r.needsEncoder) {
           // first text to count for this tokenizer: load it (lazily, once), then read the row again
           await tokens.ensure(r.needsEncoder);
-          r = toRequest(rec.fields, rec.line, ctx);
+          r = toRequest(src, rec.line, ctx);
         }
         if (r.req) {
           const q = r.req;
@@ -282,7 +283,7 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
       stats.rejected++;
       stats.reasons[kind] = (stats.reasons[kind] ?? 0) + 1;
       if (stats.firstRejects.length < FIRST_REJECTS_KEPT) stats.firstRejects.push({ where, reason: detail });
-      rejects?.write(rec.line, detail, rec.raw);
+      rejects?.write(rec.line, detail, rawText(rec));
       if (opts.strict) {
         throw userError('LOG_ROW', detail, { where, hint: 'fix or remove the row, or run without --strict to skip rejected rows (they are counted and reported; --rejects FILE lists them)' });
       }

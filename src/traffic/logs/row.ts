@@ -33,8 +33,8 @@ export interface RowContext {
   columns: Partial<Record<Column, string[]>>;
   /** top-level source fields used by `columns` (the rest become tags) */
   used: Set<string>;
-  /** CSV only: `columns` narrowed to the header (see headerColumns); JSONL rows use lookup() */
-  headerColumns?: Partial<Record<Column, string[]>>;
+  /** CSV only: the header's layout (see csvLayout); JSONL rows use lookup() */
+  csv?: CsvLayout;
   fallbackModel?: string;
   acceptModel?: (model: string) => boolean;
   /** e.g. "did you mean 'gpt-4o-mini'?" for a refused model */
@@ -46,37 +46,56 @@ export interface RowContext {
 
 const rej = (kind: string, detail: string): RowResult => ({ reject: { kind, detail } });
 
-const ABSENT: { value: unknown; field?: string } = Object.freeze({ value: undefined });
-
-function pick(ctx: RowContext, f: Fields, col: Column): { value: unknown; field?: string } {
-  // CSV: candidates already narrowed to the header's own columns, plain property reads
-  const flat = ctx.headerColumns;
-  if (flat) {
-    const fields = flat[col];
-    if (fields) {
-      for (const field of fields) {
-        const v = f[field];
-        if (present(v)) return { value: v, field };
+/**
+ * The value of a canonical column: the first of its source fields that is present. CSV rows are
+ * read by column index (ctx.csv, built once from the header), so no per-row object is built.
+ */
+function pick(ctx: RowContext, f: Fields | undefined, values: string[] | undefined, col: Column): unknown {
+  if (values) {
+    const idx = ctx.csv!.index[col];
+    if (idx) {
+      for (let k = 0; k < idx.length; k++) {
+        const v = values[idx[k]!];
+        if (present(v)) return v;
       }
     }
-    return ABSENT;
+    return undefined;
   }
   for (const field of ctx.columns[col] ?? []) {
     const v = lookup(f, field);
-    if (present(v)) return { value: v, field };
+    if (present(v)) return v;
   }
-  return ABSENT;
+  return undefined;
 }
 
-/** For a CSV header: each column's candidate fields that the header has (flat rows: no nesting). */
-export function headerColumns(columns: RowContext['columns'], header: string[]): Partial<Record<Column, string[]>> {
-  const has = new Set(header);
-  const out: Partial<Record<Column, string[]>> = {};
+/** How a CSV header is read: each column's candidate field indices, and the other columns (tags). */
+export interface CsvLayout {
+  header: string[];
+  /** canonical column -> indices of its candidate fields that the header has, in preference order */
+  index: Partial<Record<Column, number[]>>;
+  /** header columns no canonical column uses: [name, index], in header order (they become tags) */
+  extra: [string, number][];
+  /** the preset's hooks read the record as an object: build one per row */
+  needsObject: boolean;
+}
+
+/** For a CSV header: where each column's candidate fields are (a repeated name: its last column, as an object would hold). */
+export function csvLayout(columns: RowContext['columns'], header: string[], used: Set<string>, preset: Preset): CsvLayout {
+  const at = new Map<string, number>();
+  header.forEach((h, i) => at.set(h, i));
+  const index: Partial<Record<Column, number[]>> = {};
   for (const [col, fields] of Object.entries(columns) as [Column, string[] | undefined][]) {
-    const inHeader = (fields ?? []).filter((f) => has.has(f));
-    if (inHeader.length) out[col] = inHeader;
+    const found = (fields ?? []).filter((f) => at.has(f)).map((f) => at.get(f)!);
+    if (found.length) index[col] = found;
   }
-  return out;
+  const extra = [...at].filter(([name]) => !used.has(name));
+  return { header, index, extra, needsObject: !!(preset.prepare || preset.skip || preset.prefix || preset.tags) };
+}
+
+function fieldsOf(values: string[], header: string[]): Fields {
+  const f: Fields = {};
+  for (let i = 0; i < header.length; i++) f[header[i]!] = values[i];
+  return f;
 }
 
 /** Integer token count: undefined when absent, a Reject when bad. */
@@ -189,14 +208,19 @@ export function textOf(v: unknown): string {
 
 const str = (v: unknown): string | undefined => (present(v) ? (typeof v === 'string' ? v.trim() : typeof v === 'object' ? JSON.stringify(v) : String(v)) : undefined);
 
-export function toRequest(fields: Fields, line: number, ctx: RowContext): RowResult {
+/** One record -> a request or a reject. `src` is a CSV row's values (read via ctx.csv) or a JSONL object. */
+export function toRequest(src: Fields | string[], line: number, ctx: RowContext): RowResult {
   const { preset } = ctx;
-  const f = preset.prepare ? preset.prepare(fields) : fields;
-  const skip = preset.skip?.(f);
+  // A CSV row is read by index, unless the preset's hooks need it as an object (then it is one, as JSONL is).
+  const csvRow = Array.isArray(src);
+  const values = csvRow && !ctx.csv!.needsObject ? src : undefined;
+  const fields = values ? undefined : csvRow ? fieldsOf(src, ctx.csv!.header) : src;
+  const f = fields && preset.prepare ? preset.prepare(fields) : fields;
+  const skip = f && preset.skip?.(f);
   if (skip) return rej(skip.split(' (')[0]!.split(':')[0]!, skip);
 
   // model
-  let model = str(pick(ctx, f, 'model').value) ?? ctx.fallbackModel;
+  let model = str(pick(ctx, f, values, 'model')) ?? ctx.fallbackModel;
   if (!model) return rej('model missing', 'no model in the row and no --model given');
   if (preset.model) model = preset.model(model);
   if (ctx.acceptModel && !ctx.acceptModel(model)) {
@@ -205,35 +229,35 @@ export function toRequest(fields: Fields, line: number, ctx: RowContext): RowRes
   }
 
   // timestamp
-  const tsRaw = pick(ctx, f, 'timestamp').value;
+  const tsRaw = pick(ctx, f, values, 'timestamp');
   if (!present(tsRaw)) return rej('timestamp missing', 'timestamp is empty');
   const atMs = parseTimestamp(tsRaw, preset.timestampUnit ?? 'auto');
   if (atMs === undefined) return rej('timestamp unparseable', `timestamp '${String(tsRaw)}' is not ISO 8601 or epoch seconds/milliseconds`);
 
   // token counts (text columns are counted only when the counts are absent)
-  let input = parseCount(pick(ctx, f, 'input_tokens').value, 'input_tokens');
+  let input = parseCount(pick(ctx, f, values, 'input_tokens'), 'input_tokens');
   if (isReject(input)) return { reject: input };
   if (input === undefined) {
-    const p = pick(ctx, f, 'prompt').value;
+    const p = pick(ctx, f, values, 'prompt');
     if (present(p)) {
       input = ctx.tokens.countSync(textOf(p), model);
       if (input === undefined) return { needsEncoder: model };
     }
   }
   if (input === undefined) return rej('input_tokens missing', 'input_tokens is empty (and no prompt text to count)');
-  let output = parseCount(pick(ctx, f, 'output_tokens').value, 'output_tokens');
+  let output = parseCount(pick(ctx, f, values, 'output_tokens'), 'output_tokens');
   if (isReject(output)) return { reject: output };
   if (output === undefined) {
-    const c = pick(ctx, f, 'completion').value;
+    const c = pick(ctx, f, values, 'completion');
     if (present(c)) {
       output = ctx.tokens.countSync(textOf(c), model);
       if (output === undefined) return { needsEncoder: model };
     }
   }
   if (output === undefined) return rej('output_tokens missing', 'output_tokens is empty (and no completion text to count)');
-  const cached = parseCount(pick(ctx, f, 'cached_input_tokens').value, 'cached_input_tokens') ?? 0;
+  const cached = parseCount(pick(ctx, f, values, 'cached_input_tokens'), 'cached_input_tokens') ?? 0;
   if (isReject(cached)) return { reject: cached };
-  const write = parseCount(pick(ctx, f, 'cache_write_tokens').value, 'cache_write_tokens') ?? 0;
+  const write = parseCount(pick(ctx, f, values, 'cache_write_tokens'), 'cache_write_tokens') ?? 0;
   if (isReject(write)) return { reject: write };
   if (preset.cacheTokens === 'beside') input += cached + write;
   else if (cached + write > input) {
@@ -242,18 +266,18 @@ export function toRequest(fields: Fields, line: number, ctx: RowContext): RowRes
   if (input > MAX_TOKENS_PER_REQUEST) return rej('input_tokens too large', `input_tokens ${input} exceeds ${MAX_TOKENS_PER_REQUEST} tokens for one request`);
 
   // status, tier, flags
-  const stRaw = pick(ctx, f, 'status').value;
+  const stRaw = pick(ctx, f, values, 'status');
   const status = (present(stRaw) ? preset.status?.(stRaw) : undefined) ?? parseStatus(stRaw);
   if (!status) return rej('status unknown', `status '${String(stRaw)}' is not ok/success/error/failed or an HTTP code`);
-  const tier = parseTier(pick(ctx, f, 'service_tier').value, preset.serviceTier ?? 'standard');
-  if (!tier) return rej('service_tier unknown', `service_tier '${String(pick(ctx, f, 'service_tier').value)}' is not one of ${TIERS.join(', ')}`);
+  const tier = parseTier(pick(ctx, f, values, 'service_tier'), preset.serviceTier ?? 'standard');
+  if (!tier) return rej('service_tier unknown', `service_tier '${String(pick(ctx, f, values, 'service_tier'))}' is not one of ${TIERS.join(', ')}`);
   if (ctx.acceptTier && !ctx.acceptTier(model, tier)) return rej(`service tier '${tier}' not offered`, `model '${model}' has no '${tier}' service tier in the pricing table`);
-  const batchableRaw = pick(ctx, f, 'batchable').value;
+  const batchableRaw = pick(ctx, f, values, 'batchable');
   const batchable = parseBool(batchableRaw);
   if (batchable === undefined) return rej('batchable not a boolean', `batchable '${String(batchableRaw)}' is not true/false`);
 
   let costUsd: number | undefined;
-  const costRaw = pick(ctx, f, 'cost_usd').value;
+  const costRaw = pick(ctx, f, values, 'cost_usd');
   if (present(costRaw)) {
     const c = typeof costRaw === 'number' ? costRaw : Number(String(costRaw).trim().replace(/^\$/, ''));
     if (!Number.isFinite(c) || c < 0) return rej('cost_usd not a number', `cost_usd '${String(costRaw)}' is not a non-negative number`);
@@ -262,14 +286,14 @@ export function toRequest(fields: Fields, line: number, ctx: RowContext): RowRes
 
   // prefix blocks
   let prefix: PrefixBlock[] = [];
-  if (preset.prefix) {
+  if (preset.prefix && f) {
     const p = preset.prefix(f, input);
     if (typeof p === 'string') return rej('prefix invalid', p);
     prefix = p;
   } else {
-    const key = str(pick(ctx, f, 'prefix_key').value);
+    const key = str(pick(ctx, f, values, 'prefix_key'));
     if (key) {
-      const pt = parseCount(pick(ctx, f, 'prefix_tokens').value, 'prefix_tokens');
+      const pt = parseCount(pick(ctx, f, values, 'prefix_tokens'), 'prefix_tokens');
       if (isReject(pt)) return { reject: pt };
       if (pt === undefined) return rej('prefix_tokens missing', `prefix_key '${key}' has no prefix_tokens`);
       if (pt > input) return rej('prefix_tokens > input', `prefix_tokens (${pt}) exceed input_tokens (${input})`);
@@ -279,10 +303,10 @@ export function toRequest(fields: Fields, line: number, ctx: RowContext): RowRes
 
   const tags: Record<string, string> = {};
   for (const [col, tag] of [['tenant', 'tenant'], ['feature', 'feature'], ['route', 'route'], ['prompt_version', 'promptVersion']] as const) {
-    const v = str(pick(ctx, f, col).value);
+    const v = str(pick(ctx, f, values, col));
     if (v !== undefined) tags[tag] = v;
   }
-  for (const [tag, fieldsFor] of Object.entries(preset.tags ?? {})) {
+  if (f) for (const [tag, fieldsFor] of Object.entries(preset.tags ?? {})) {
     for (const field of fieldsFor) {
       const v = str(lookup(f, field));
       if (v !== undefined) {
@@ -293,17 +317,26 @@ export function toRequest(fields: Fields, line: number, ctx: RowContext): RowRes
   }
   // The prompt text itself is not kept (memory); a hash of it is, so response-cache can key
   // exact repeats on real logs (tags.promptHash).
-  const promptText = pick(ctx, f, 'prompt').value;
+  const promptText = pick(ctx, f, values, 'prompt');
   if (present(promptText) && tags.promptHash === undefined) {
     tags.promptHash = createHash('sha1').update(`${model}\u0000${textOf(promptText).trim()}`).digest('hex').slice(0, 16);
   }
   // Any other top-level scalar field is a tag too, so --by can use it.
-  for (const [k, v] of Object.entries(f)) {
-    if (ctx.used.has(k) || k in tags) continue;
-    if ((typeof v === 'string' && v.length <= 100 && v.trim() !== '') || typeof v === 'number' || typeof v === 'boolean') tags[k] = String(v).trim();
+  if (values) {
+    const extra = ctx.csv!.extra;
+    for (let k = 0; k < extra.length; k++) {
+      const [name, i] = extra[k]!;
+      const v = values[i]!;
+      if (v.length <= 100 && !(name in tags) && v.trim() !== '') tags[name] = v.trim();
+    }
+  } else {
+    for (const [k, v] of Object.entries(f!)) {
+      if (ctx.used.has(k) || k in tags) continue;
+      if ((typeof v === 'string' && v.length <= 100 && v.trim() !== '') || typeof v === 'number' || typeof v === 'boolean') tags[k] = String(v).trim();
+    }
   }
 
-  const ownId = str(pick(ctx, f, 'request_id').value);
+  const ownId = str(pick(ctx, f, values, 'request_id'));
   const id = ownId ?? `line-${line}`;
   const req: SimRequest = {
     id,
@@ -320,9 +353,9 @@ export function toRequest(fields: Fields, line: number, ctx: RowContext): RowRes
     line,
   };
   if (cached + write > 0) req.cached = { read: cached, write5m: write, write1h: 0 };
-  const retryOf = str(pick(ctx, f, 'retry_of').value);
+  const retryOf = str(pick(ctx, f, values, 'retry_of'));
   if (retryOf) req.retryOf = retryOf;
-  const conv = str(pick(ctx, f, 'conversation_id').value);
+  const conv = str(pick(ctx, f, values, 'conversation_id'));
   if (conv) req.conversationId = conv;
   preset.finish?.(req);
   return { req, ...(costUsd !== undefined ? { costUsd } : {}), ...(ownId !== undefined ? { hasId: true } : {}) };

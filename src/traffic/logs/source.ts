@@ -12,12 +12,19 @@ export type LogFormat = 'csv' | 'jsonl';
 
 export interface RawRecord {
   line: number;
-  /** CSV: header -> string; JSONL: the parsed object */
+  /** CSV: the row's values, in header order (no per-row object is built: see row.ts pick) */
+  values?: string[];
+  /** JSONL: the parsed object */
   fields?: Record<string, unknown>;
   /** the record could not be parsed at all (bad JSON, wrong field count) */
   error?: { kind: string; detail: string };
-  /** the source text, for --rejects */
-  raw: string;
+  /** the source text, for --rejects (CSV rows rebuild it from `values` when asked: rawText) */
+  raw?: string;
+}
+
+/** The source text of a record, for --rejects. */
+export function rawText(rec: RawRecord): string {
+  return rec.raw ?? (rec.values ? csvLine(rec.values) : '');
 }
 
 export interface OpenedLog {
@@ -255,9 +262,7 @@ async function csvOpen(stream: Readable, shownAs: string, gzip: boolean, delimit
           out.push({ line, raw: csvLine(record), error: { kind: 'wrong field count', detail: `${record.length} fields, the header has ${cols.length}` } });
           continue;
         }
-        const fields: Record<string, unknown> = {};
-        for (let i = 0; i < cols.length; i++) fields[cols[i]!] = record[i];
-        out.push({ line, get raw() { return csvLine(record); }, fields });
+        out.push({ line, values: record });
       }
       if (out.length) yield out;
       rows = await nextRows();
