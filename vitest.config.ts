@@ -4,5 +4,6 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     pool: 'forks',
+    setupFiles: ['test/helpers/fast-check-seed.ts'],
   },
 });
