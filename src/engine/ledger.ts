@@ -55,10 +55,6 @@ function cellOf(cells: Cells, key: string): Float64Array {
   return c;
 }
 
-function addTo(cells: Cells, key: string, r: SimRequest): void {
-  addToCell(cellOf(cells, key), r);
-}
-
 function addToCell(c: Float64Array, r: SimRequest): void {
   const cached = r.cached;
   const read = cached ? cached.read : 0;
@@ -76,21 +72,42 @@ function addToCell(c: Float64Array, r: SimRequest): void {
   }
 }
 
-export class Ledger {
+/**
+ * Cells keyed by (model, tier, bucket) as strings (what pricing and reports read), with a nested
+ * model -> tier -> bucket index beside it so adding a request builds no key string.
+ */
+class CellTable {
   readonly cells: Cells = new Map();
+  private readonly fast = new Map<string, Map<string, Float64Array[]>>();
+
+  cell(r: SimRequest, bucket: number): Float64Array {
+    let byTier = this.fast.get(r.model);
+    if (!byTier) this.fast.set(r.model, (byTier = new Map()));
+    let buckets = byTier.get(r.serviceTier);
+    if (!buckets) byTier.set(r.serviceTier, (buckets = []));
+    return (buckets[bucket] ??= cellOf(this.cells, `${r.model}\u0001${r.serviceTier}\u0001${bucket}`));
+  }
+}
+
+export class Ledger {
+  private readonly table = new CellTable();
+  readonly cells: Cells = this.table.cells;
   /** answering requests dropped by strategies up to this stage (served from a cache, de-duplicated) */
   dropped = 0;
   /** per dimension -> key -> cells */
   readonly by = new Map<string, Map<string, Cells>>();
-  private readonly readers: [string, (r: SimRequest) => string][];
+  private readonly readers: { read: (r: SimRequest) => string; tables: Map<string, CellTable>; out: Map<string, Cells> }[];
 
   constructor(
     /** ascending long-context thresholds shared by every PriceBook that will price this ledger */
     readonly thresholds: number[],
     dims: string[] = [],
   ) {
-    this.readers = dims.map((d) => [d, dimensionReader(d)]);
-    for (const d of dims) this.by.set(d, new Map());
+    this.readers = dims.map((d) => {
+      const out = new Map<string, Cells>();
+      this.by.set(d, out);
+      return { read: dimensionReader(d), tables: new Map(), out };
+    });
   }
 
   bucketOf(inputTokens: number): number {
@@ -99,36 +116,18 @@ export class Ledger {
     return b;
   }
 
-  /**
-   * Hot path: model -> tier -> bucket -> the cell also held in `cells`, so adding a request builds
-   * no key string (the waterfall adds every request once per tap).
-   */
-  private readonly fast = new Map<string, Map<string, Float64Array[]>>();
-
-  private key(r: SimRequest, bucket: number): string {
-    return `${r.model}\u0001${r.serviceTier}\u0001${bucket}`;
-  }
-
   add(r: SimRequest): void {
     const bucket = this.thresholds.length ? this.bucketOf(r.inputTokens) : 0;
-    let byTier = this.fast.get(r.model);
-    if (!byTier) this.fast.set(r.model, (byTier = new Map()));
-    let buckets = byTier.get(r.serviceTier);
-    if (!buckets) byTier.set(r.serviceTier, (buckets = []));
-    let cell = buckets[bucket];
-    if (!cell) cell = buckets[bucket] = cellOf(this.cells, this.key(r, bucket));
-    addToCell(cell, r);
-    if (!this.readers.length) return;
-    const key = this.key(r, bucket);
-    for (const [dim, read] of this.readers) {
-      const m = this.by.get(dim)!;
-      const k = read(r);
-      let cells = m.get(k);
-      if (!cells) {
-        cells = new Map();
-        m.set(k, cells);
+    addToCell(this.table.cell(r, bucket), r);
+    for (let i = 0; i < this.readers.length; i++) {
+      const d = this.readers[i]!;
+      const k = d.read(r);
+      let t = d.tables.get(k);
+      if (!t) {
+        d.tables.set(k, (t = new CellTable()));
+        d.out.set(k, t.cells);
       }
-      addTo(cells, key, r);
+      addToCell(t.cell(r, bucket), r);
     }
   }
 

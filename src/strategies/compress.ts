@@ -83,46 +83,95 @@ const options = z.strictObject({
 });
 export type CompressOptions = z.infer<typeof options>;
 
-function partOfBlock(kind: PrefixBlock['kind']): Part | undefined {
-  return kind === 'system' || kind === 'history' || kind === 'message' ? kind : undefined;
+/** What a compress run scales, decided once (not per request). */
+export interface CompressPlan {
+  system: boolean;
+  history: boolean;
+  message: boolean;
+  output: boolean;
+  ratio: Ratio;
+  marker: string;
+  quality?: number | undefined;
+  /** original cumulative key -> its re-keyed, rescaled block (the same prefix recurs on every request) */
+  memo: Map<string, PrefixBlock>;
+}
+
+const MEMO_LIMIT = 65_536;
+
+export function compressPlan(parts: Iterable<Part>, ratio: number, quality?: number): CompressPlan {
+  const set = new Set<Part>(parts);
+  const all = set.has('input');
+  return {
+    system: all || set.has('system'),
+    history: all || set.has('history'),
+    message: all || set.has('message'),
+    output: set.has('output'),
+    ratio: ratioOf(ratio),
+    marker: `cmp:${[...set].sort().join('+')}@${ratio}`,
+    quality,
+    memo: new Map(),
+  };
+}
+
+function scalesBlock(plan: CompressPlan, kind: PrefixBlock['kind']): boolean {
+  return kind === 'system' ? plan.system : kind === 'history' ? plan.history : kind === 'message' ? plan.message : false;
+}
+
+/** Block `b` re-keyed (a block at or after the first change) with `tokens`, shared across requests. */
+function rekeyed(plan: CompressPlan, b: PrefixBlock, tokens: number): PrefixBlock {
+  const hit = plan.memo.get(b.key);
+  if (hit && hit.tokens === tokens && hit.kind === b.kind) return hit;
+  if (plan.memo.size >= MEMO_LIMIT) plan.memo.clear();
+  const out: PrefixBlock = { ...b, key: `${b.key}~${plan.marker}`, tokens };
+  plan.memo.set(b.key, out);
+  return out;
 }
 
 /** The shaping itself, pure, exported for tests. Returns the request unchanged when nothing moved. */
-export function compressRequest(r: SimRequest, parts: ReadonlySet<Part>, ratio: Ratio, marker: string, quality?: number): SimRequest {
-  const all = parts.has('input');
-  const scaled = (p: Part | undefined): boolean => all || (p !== undefined && parts.has(p));
+export function compressRequest(r: SimRequest, plan: CompressPlan): SimRequest {
+  const { ratio } = plan;
   let covered = 0;
   let historyBlocks = 0;
   let first = -1;
-  const blocks: PrefixBlock[] = [];
   let historyOut = 0;
-  for (let i = 0; i < r.prefix.length; i++) {
+  let blockTokens = 0;
+  const n = r.prefix.length;
+  const scaledTokens = n ? new Array<number>(n) : undefined;
+  for (let i = 0; i < n; i++) {
     const b = r.prefix[i]!;
     covered += b.tokens;
-    const t = scaled(partOfBlock(b.kind)) ? scaleTokens(b.tokens, ratio) : b.tokens;
+    const t = scalesBlock(plan, b.kind) ? scaleTokens(b.tokens, ratio) : b.tokens;
+    scaledTokens![i] = t;
+    blockTokens += t;
     if (b.kind === 'history') {
       historyBlocks += b.tokens;
       historyOut += t;
     }
-    if (t !== b.tokens && first < 0) first = i;
-    if (t > 0) blocks.push({ ...b, tokens: t });
-    else if (first < 0) first = i;
+    // a scaled block, or one that is gone (0 tokens are dropped), is the first change
+    if ((t !== b.tokens || t <= 0) && first < 0) first = i;
   }
   // The input beyond the blocks: history not held in blocks, then the current message.
   const rest = Math.max(0, r.inputTokens - covered);
   const looseHistory = Math.min(rest, Math.max(0, r.historyTokens - historyBlocks));
   const message = rest - looseHistory;
-  const looseHistoryOut = scaled('history') ? scaleTokens(looseHistory, ratio) : looseHistory;
-  const messageOut = scaled('message') ? scaleTokens(message, ratio) : message;
-  const blockTokens = blocks.reduce((s, b) => s + b.tokens, 0);
+  const looseHistoryOut = plan.history ? scaleTokens(looseHistory, ratio) : looseHistory;
+  const messageOut = plan.message ? scaleTokens(message, ratio) : message;
   const inputTokens = blockTokens + looseHistoryOut + messageOut;
-  const historyTokens = scaled('history') ? Math.min(inputTokens, historyOut + looseHistoryOut) : r.historyTokens;
-  const outputTokens = parts.has('output') ? scaleTokens(r.outputTokens, ratio) : r.outputTokens;
+  const historyTokens = plan.history ? Math.min(inputTokens, historyOut + looseHistoryOut) : r.historyTokens;
+  const outputTokens = plan.output ? scaleTokens(r.outputTokens, ratio) : r.outputTokens;
   const inputChanged = inputTokens !== r.inputTokens || first >= 0;
   if (!inputChanged && outputTokens === r.outputTokens) return r;
-  // Re-key from the first changed block; its index in `blocks` equals the original index unless an
-  // earlier block vanished, and a vanished block is itself the first change.
-  const prefix = first >= 0 ? rekeyFrom(blocks, Math.min(first, blocks.length), marker) : blocks;
+  // Blocks before the first change stay as they are; from it on, every kept block is re-keyed
+  // (keys are cumulative) and blocks scaled to 0 are gone.
+  let prefix = r.prefix;
+  if (first >= 0) {
+    prefix = [];
+    for (let i = 0; i < n; i++) {
+      const t = scaledTokens![i]!;
+      if (t <= 0) continue;
+      prefix.push(i < first ? r.prefix[i]! : rekeyed(plan, r.prefix[i]!, t));
+    }
+  }
   const out: SimRequest = { ...r, inputTokens, outputTokens, historyTokens, prefix, tags: r.tags };
   if (inputChanged) {
     // Leading tokens left as they were: the blocks before the first changed one, or (no block
@@ -135,7 +184,7 @@ export function compressRequest(r: SimRequest, parts: ReadonlySet<Part>, ratio: 
     }
     setCached(out, clampCached(r.cached, Math.min(unchanged, inputTokens)));
   }
-  if (quality !== undefined) out.quality = (r.quality ?? 1) * quality;
+  if (plan.quality !== undefined) out.quality = (r.quality ?? 1) * plan.quality;
   return out;
 }
 
@@ -144,13 +193,11 @@ export const compress: Strategy<CompressOptions> = {
   summary: 'prompt compression: scale system/history/message/input/output tokens by a kept ratio',
   options,
   start(o, ctx) {
-    const parts = new Set<Part>(o.parts);
-    const ratio = ratioOf(o.ratio);
-    const marker = `cmp:${[...parts].sort().join('+')}@${o.ratio}`;
+    const plan = compressPlan(o.parts, o.ratio, o.quality);
     let warned = false;
     return {
       step(r) {
-        const out = compressRequest(r, parts, ratio, marker, o.quality);
+        const out = compressRequest(r, plan);
         if (!warned && out !== r && lostCached(r, out)) {
           warned = true;
           ctx.warn(ORDER_WARNING('compress'));

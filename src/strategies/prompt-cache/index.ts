@@ -4,7 +4,7 @@
 // live prefix is read when >= min_tokens, rounded down to min_tokens + k x increment.
 // Semantics: DESIGN.md "Semantics the numbers must follow"; assumptions: docs/strategies-caching.md.
 import { z } from 'zod';
-import type { CachedTokens, PrefixBlock, SimRequest } from '../../engine/request.js';
+import type { CachedTokens, SimRequest } from '../../engine/request.js';
 import { userError } from '../../diagnostics.js';
 import type { Strategy, StrategyContext, StrategyRun } from '../types.js';
 import { durationMs, ExpiringMap, MonotoneClock, once } from './expiring.js';
@@ -43,12 +43,6 @@ interface Entry {
   readyAtMs: number;
 }
 
-/** a breakpoint: cumulative key of blocks 1..i and cumulative tokens C_i */
-interface Point {
-  key: string;
-  tokens: number;
-}
-
 /** One cache per (model, service tier): the batch fleet runs later and elsewhere; hits across tiers are not modelled. */
 interface Partition {
   clock: MonotoneClock;
@@ -61,17 +55,6 @@ export function roundAutomatic(prefixTokens: number, minTokens: number, incremen
   return minTokens + Math.floor((prefixTokens - minTokens) / increment) * increment;
 }
 
-/** Breakpoints in scope with their cumulative token counts (clamped to inputTokens). */
-export function breakpoints(prefix: PrefixBlock[], inputTokens: number, kinds: ReadonlySet<string>): Point[] {
-  const points: Point[] = [];
-  let c = 0;
-  for (const b of prefix) {
-    c = Math.min(c + b.tokens, inputTokens);
-    if (kinds.has(b.kind ?? 'none')) points.push({ key: b.key, tokens: c });
-  }
-  return points;
-}
-
 const live = (e: Entry | undefined, t: number): e is Entry => e !== undefined && e.readyAtMs <= t && t < e.expiresAtMs;
 
 function withCached(req: SimRequest, cached: CachedTokens): SimRequest {
@@ -81,7 +64,7 @@ function withCached(req: SimRequest, cached: CachedTokens): SimRequest {
 export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): StrategyRun {
   const only = o.models ? new Set(o.models.map((n) => ctx.models.resolve(n).id)) : undefined;
   const kinds = scopeKinds[o.scope];
-  const partitions = new Map<string, Partition>();
+  const partitions = new Map<string, Map<string, Partition>>();
   const warnOnce = once();
   const checked = new Set<string>();
   const ttl = o.ttl ?? '5m';
@@ -90,13 +73,34 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
   const hitRate = o.hit_rate ?? 1;
 
   const partition = (model: string, tier: string): Partition => {
-    const k = `${model}\u0001${tier}`;
-    let p = partitions.get(k);
-    if (!p) {
-      p = { clock: new MonotoneClock(), entries: new ExpiringMap<Entry>() };
-      partitions.set(k, p);
-    }
+    let byTier = partitions.get(model);
+    if (!byTier) partitions.set(model, (byTier = new Map()));
+    let p = byTier.get(tier);
+    if (!p) byTier.set(tier, (p = { clock: new MonotoneClock(), entries: new ExpiringMap<Entry>() }));
     return p;
+  };
+
+  // Breakpoints of the current request (reused, not allocated per request): the cumulative key of
+  // blocks 1..i and its cumulative token count C_i (clamped to inputTokens), for blocks in scope.
+  const keys: string[] = [];
+  const cum: number[] = [];
+  /** fills keys/cum with the request's breakpoints of at least minTokens; returns how many */
+  const breakpoints = (req: SimRequest, minTokens: number): number => {
+    let n = 0;
+    let c = 0;
+    for (const b of req.prefix) {
+      c = Math.min(c + b.tokens, req.inputTokens);
+      if (c >= minTokens && kinds.has(b.kind ?? 'none')) {
+        keys[n] = b.key;
+        cum[n++] = c;
+      }
+    }
+    return n;
+  };
+  /** the last breakpoint live at t, or -1 */
+  const lastLive = (p: Partition, n: number, t: number): number => {
+    for (let i = n - 1; i >= 0; i--) if (live(p.entries.get(keys[i]!), t)) return i;
+    return -1;
   };
 
   /** set expiry (never shortening a live entry) and readiness (a pending write keeps its earlier ready time) */
@@ -116,35 +120,23 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
   };
 
   function explicit(req: SimRequest, p: Partition, t: number, minTokens: number): SimRequest {
-    const points = breakpoints(req.prefix, req.inputTokens, kinds).filter((x) => x.tokens >= minTokens);
-    let hit = -1;
-    for (let i = points.length - 1; i >= 0; i--) {
-      if (live(p.entries.get(points[i]!.key), t)) {
-        hit = i;
-        break;
-      }
-    }
+    const n = breakpoints(req, minTokens);
+    const hit = lastLive(p, n, t);
     // Hits refresh entries 1..hit; hit+1..n are written now (put does both: a live entry keeps its ready time).
-    for (let i = 0; i < points.length; i++) put(p, points[i]!.key, t, ttlMs);
-    const read = hit >= 0 ? points[hit]!.tokens : 0;
-    const written = points.length ? points[points.length - 1]!.tokens - read : 0;
+    for (let i = 0; i < n; i++) put(p, keys[i]!, t, ttlMs);
+    const read = hit >= 0 ? cum[hit]! : 0;
+    const written = n ? cum[n - 1]! - read : 0;
     return withCached(req, { read, write5m: ttl === '5m' ? written : 0, write1h: ttl === '1h' ? written : 0 });
   }
 
   function automatic(req: SimRequest, p: Partition, t: number, minTokens: number, increment: number): SimRequest {
-    const points = breakpoints(req.prefix, req.inputTokens, kinds);
-    let hit = -1;
-    for (let i = points.length - 1; i >= 0; i--) {
-      if (live(p.entries.get(points[i]!.key), t)) {
-        hit = i;
-        break;
-      }
-    }
-    let read = hit >= 0 ? roundAutomatic(points[hit]!.tokens, minTokens, increment) : 0;
+    const n = breakpoints(req, 0);
+    const hit = lastLive(p, n, t);
+    let read = hit >= 0 ? roundAutomatic(cum[hit]!, minTokens, increment) : 0;
     // A request routed to a machine without the prefix misses; the prefix is stored there too.
     if (read > 0 && hitRate < 1 && ctx.rng.next() >= hitRate) read = 0;
     // Used entries are refreshed and missed prefixes stored: idle expiry after `retention`.
-    for (let i = 0; i < points.length; i++) put(p, points[i]!.key, t, retentionMs);
+    for (let i = 0; i < n; i++) put(p, keys[i]!, t, retentionMs);
     return withCached(req, { read, write5m: 0, write1h: 0 });
   }
 
