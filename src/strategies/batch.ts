@@ -2,6 +2,7 @@
 // The discount is the pricing table's batch prices; this strategy only changes serviceTier (and
 // atMs by the batch window). Assumptions: docs/strategies-caching.md.
 import { z } from 'zod';
+import { copyRequest } from '../engine/request.js';
 import type { Strategy, StrategyContext, StrategyRun } from './types.js';
 import { durationMs, once } from './prompt-cache/expiring.js';
 
@@ -33,7 +34,10 @@ export function startBatch(o: BatchOptions, ctx: StrategyContext): StrategyRun {
       }
       // one draw per eligible request: the same stream gives the same split
       if (o.share < 1 && ctx.rng.next() >= o.share) return [req];
-      return [{ ...req, serviceTier: 'batch', atMs: req.atMs + o.window_ms }];
+      const out = copyRequest(req);
+      out.serviceTier = 'batch';
+      out.atMs = req.atMs + o.window_ms;
+      return [out];
     },
     flush: () => [],
   };

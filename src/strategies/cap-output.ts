@@ -4,7 +4,7 @@
 // the full output and the same input, answers. Capped requests that are not retried keep the
 // truncated answer, with the `quality` factor (an answer cut short may be worse).
 import { z } from 'zod';
-import { type SimRequest, totalCached } from '../engine/request.js';
+import { copyRequest, totalCached } from '../engine/request.js';
 import { QualitySchema } from './match.js';
 import type { Strategy } from './types.js';
 
@@ -30,14 +30,24 @@ export const capOutput: Strategy<CapOutputOptions> = {
         // the capped requests and grows with the share.
         const retried = ctx.rng.next() < o.truncation_retry_share;
         if (!retried) {
-          return [{ ...r, outputTokens: cap, tags: { ...r.tags, capped: 'kept' }, ...(o.quality !== undefined ? { quality: (r.quality ?? 1) * o.quality } : {}) }];
+          const kept = copyRequest(r);
+          kept.outputTokens = cap;
+          kept.tags = { ...r.tags, capped: 'kept' };
+          if (o.quality !== undefined) kept.quality = (r.quality ?? 1) * o.quality;
+          return [kept];
         }
         const tags = { ...r.tags, capped: 'retried' };
         // No retryOf link: dedupe-retries must not drop this retry (its original did not complete usefully).
-        const retry: SimRequest = { ...r, tags };
+        const retry = copyRequest(r);
+        retry.tags = tags;
         // Sent moments after the same prompt: what the first call wrote to the cache, the retry reads.
         if (r.cached && r.cached.write5m + r.cached.write1h > 0) retry.cached = { read: totalCached(r.cached), write5m: 0, write1h: 0 };
-        return [{ ...r, id: `${r.id}/truncated`, outputTokens: cap, answers: false, tags }, retry];
+        const truncated = copyRequest(r);
+        truncated.id = `${r.id}/truncated`;
+        truncated.outputTokens = cap;
+        truncated.answers = false;
+        truncated.tags = tags;
+        return [truncated, retry];
       },
       flush: () => [],
     };

@@ -3,7 +3,7 @@
 // unused) and the strong call (which answers). Escalation is either a seeded share, or a seeded
 // confidence score per request drawn from a distribution and compared with a threshold.
 import { z } from 'zod';
-import type { SimRequest } from '../engine/request.js';
+import { copyRequest, type SimRequest } from '../engine/request.js';
 import type { Rng } from '../engine/rng.js';
 import { MOVE_WARNING } from './compress.js';
 import { compileWhen, modelIdMemo, QualitySchema, resolveOption, WhenSchema } from './match.js';
@@ -92,9 +92,10 @@ export const cascade: Strategy<CascadeOptions> = {
     /** the request on another model: cached counts from the log do not carry over to another model's cache */
     let warnedCache = false;
     const onModel = (r: SimRequest, modelId: string): SimRequest => {
-      const out: SimRequest = { ...r, model: modelId };
+      const out = copyRequest(r);
+      out.model = modelId;
       if (idOf(r.model) !== modelId && r.cached) {
-        delete out.cached;
+        out.cached = undefined;
         if (!warnedCache) {
           warnedCache = true;
           ctx.warn(MOVE_WARNING('cascade'));
@@ -117,8 +118,8 @@ export const cascade: Strategy<CascadeOptions> = {
         cheapCall.id = `${r.id}/cheap`;
         cheapCall.tags = tags;
         cheapCall.answers = false;
-        delete cheapCall.quality;
-        const strongCall = strongId !== undefined ? onModel(r, strongId) : { ...r };
+        cheapCall.quality = undefined;
+        const strongCall = strongId !== undefined ? onModel(r, strongId) : copyRequest(r);
         strongCall.tags = tags;
         strongCall.quality = qualityOf(r, o.quality.strong);
         return [cheapCall, strongCall];

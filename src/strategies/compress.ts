@@ -4,7 +4,7 @@
 // 1,001 tokens at 0.5 -> 501 and a 1-token part at 0.4 -> 0. Also exports the shaping helpers the
 // other request-shaping strategies share (exact scaling, re-keying of prefix blocks).
 import { z } from 'zod';
-import { type CachedTokens, type PrefixBlock, type SimRequest, totalCached } from '../engine/request.js';
+import { type CachedTokens, copyRequest, type PrefixBlock, type SimRequest, totalCached } from '../engine/request.js';
 import { parseRatio } from '../pricing/money.js';
 import { QualitySchema } from './match.js';
 import type { Strategy } from './types.js';
@@ -55,8 +55,7 @@ export function clampCached(c: CachedTokens | undefined, unchangedTokens: number
 
 /** Set or clear `cached` on a fresh request object (never on the input). */
 export function setCached(out: SimRequest, c: CachedTokens | undefined): void {
-  if (c) out.cached = c;
-  else delete out.cached;
+  out.cached = c;
 }
 
 /** true when shaping lost cached tokens (for a one-time warning about strategy order) */
@@ -172,7 +171,11 @@ export function compressRequest(r: SimRequest, plan: CompressPlan): SimRequest {
       prefix.push(i < first ? r.prefix[i]! : rekeyed(plan, r.prefix[i]!, t));
     }
   }
-  const out: SimRequest = { ...r, inputTokens, outputTokens, historyTokens, prefix, tags: r.tags };
+  const out = copyRequest(r);
+  out.inputTokens = inputTokens;
+  out.outputTokens = outputTokens;
+  out.historyTokens = historyTokens;
+  out.prefix = prefix;
   if (inputChanged) {
     // Leading tokens left as they were: the blocks before the first changed one, or (no block
     // changed) every block, then the loose history and the message while they are unchanged.

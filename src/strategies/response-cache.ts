@@ -3,7 +3,7 @@
 // not extend it). semantic: a seeded hit rate (similar questions cannot be judged from token
 // counts), with an optional quality: an unacceptable hit is a free but failed answer.
 import { z } from 'zod';
-import type { SimRequest } from '../engine/request.js';
+import { copyRequest, type SimRequest } from '../engine/request.js';
 import type { Strategy, StrategyContext, StrategyRun } from './types.js';
 import { durationMs, ExpiringMap, hashKey, MonotoneClock, once } from './prompt-cache/expiring.js';
 
@@ -88,7 +88,15 @@ export function startResponseCache(o: ResponseCacheOptions, ctx: StrategyContext
     if (ctx.rng.next() >= hitRate) return [req];
     if (o.quality >= 1 || ctx.rng.next() < o.quality) return [];
     // Served from the cache but wrong: no API call, no success.
-    return [{ ...req, inputTokens: 0, outputTokens: 0, historyTokens: 0, prefix: [], cached: undefined, quality: 0, tags: { ...req.tags, responseCache: 'unacceptable' } }];
+    const out = copyRequest(req);
+    out.inputTokens = 0;
+    out.outputTokens = 0;
+    out.historyTokens = 0;
+    out.prefix = [];
+    out.cached = undefined;
+    out.quality = 0;
+    out.tags = { ...req.tags, responseCache: 'unacceptable' };
+    return [out];
   }
 
   return {

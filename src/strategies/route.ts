@@ -3,7 +3,7 @@
 // seeded fraction of the requests its `when` selects; the others fall through to the next rule.
 // A request that no rule takes goes to `default` (when given) or stays where it was.
 import { z } from 'zod';
-import type { SimRequest } from '../engine/request.js';
+import { copyRequest, type SimRequest } from '../engine/request.js';
 import type { Rng } from '../engine/rng.js';
 import { MOVE_WARNING, ratioOf, scaleTokens, type Ratio } from './compress.js';
 import { compileWhen, modelIdMemo, QualitySchema, resolveOption, WhenSchema } from './match.js';
@@ -51,10 +51,11 @@ export interface RouteTarget {
  * model's cache does not carry over (a later prompt-cache strategy recomputes them).
  */
 export function moveRequest(r: SimRequest, t: RouteTarget, sameModel: boolean): SimRequest {
-  const out: SimRequest = { ...r, tags: { ...r.tags, route: t.label } };
+  const out = copyRequest(r);
+  out.tags = { ...r.tags, route: t.label };
   if (t.modelId !== undefined && !sameModel) {
     out.model = t.modelId;
-    delete out.cached;
+    out.cached = undefined;
   }
   if (t.inflation) {
     out.outputTokens = scaleTokens(r.outputTokens, t.inflation);
@@ -72,7 +73,7 @@ export function moveRequest(r: SimRequest, t: RouteTarget, sameModel: boolean): 
       });
       out.inputTokens = scaleTokens(r.inputTokens, inf);
       out.historyTokens = scaleTokens(r.historyTokens, inf);
-      delete out.cached;
+      out.cached = undefined;
     }
   }
   if (t.quality !== undefined) out.quality = (r.quality ?? 1) * t.quality;

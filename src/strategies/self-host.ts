@@ -14,6 +14,7 @@ import type { RunResult } from '../engine/replay.js';
 import { type ClassPrices, type ModelInfo, type PriceBook, TIERS } from '../pricing/pricebook.js';
 import { attoToUsd, formatPicoPerM, mulDiv, parseRatio, parseUsd, usdToAtto } from '../pricing/money.js';
 import { userError } from '../diagnostics.js';
+import { copyRequest } from '../engine/request.js';
 import { MOVE_WARNING } from './compress.js';
 import { compileWhen, modelIdMemo, QualitySchema, resolveOption, WhenSchema } from './match.js';
 import type { FixedCost, Strategy } from './types.js';
@@ -108,10 +109,12 @@ export const selfHost: Strategy<SelfHostOptions> = {
         if (from && !from.has(idOf(r.model))) return [r];
         if (!selected(r)) return [r];
         if (o.share !== undefined && !(ctx.rng.next() < o.share)) return [r];
-        const out = { ...r, model: targetId, tags: { ...r.tags, route: targetId } };
+        const out = copyRequest(r);
+        out.model = targetId;
+        out.tags = { ...r.tags, route: targetId };
         // A provider's cached counts do not carry over; the synthetic model has no cache prices.
         if (out.cached) {
-          delete out.cached;
+          out.cached = undefined;
           if (!warnedCache) {
             warnedCache = true;
             ctx.warn(MOVE_WARNING('self-host'));

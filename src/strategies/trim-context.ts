@@ -11,7 +11,7 @@
 // are cumulative), so their keys get a marker `~trim:<dropped tokens>`: conversation caching of a
 // sliding window breaks after the system prompt, which is what happens with real providers.
 import { z } from 'zod';
-import type { PrefixBlock, SimRequest } from '../engine/request.js';
+import { copyRequest, type PrefixBlock, type SimRequest } from '../engine/request.js';
 import { clampCached, lostCached, ORDER_WARNING, rekeyFrom, setCached } from './compress.js';
 import { QualitySchema } from './match.js';
 import type { Strategy } from './types.js';
@@ -75,7 +75,10 @@ export function trimRequest(r: SimRequest, budget: { tokens: number } | { turns:
     const kept = r.prefix.filter((_, i) => !drop.has(i));
     prefix = rekeyFrom(kept, first, `trim:${cut}`);
   }
-  const out: SimRequest = { ...r, inputTokens: r.inputTokens - cut, historyTokens: Math.min(remaining, r.inputTokens - cut), prefix };
+  const out = copyRequest(r);
+  out.inputTokens = r.inputTokens - cut;
+  out.historyTokens = Math.min(remaining, r.inputTokens - cut);
+  out.prefix = prefix;
   // (an inconsistent source can claim blocks beyond the input: never keep more than is sent)
   setCached(out, clampCached(r.cached, Math.min(unchanged, out.inputTokens)));
   if (quality !== undefined) out.quality = (r.quality ?? 1) * quality;

@@ -4,7 +4,7 @@
 // Randomness is forked per concern (arrivals, segment pick, tenants, errors, each segment's tokens)
 // so that adding a segment or a tenant does not reshuffle the arrival times.
 import { z } from 'zod';
-import type { PrefixBlock, SimRequest } from '../engine/request.js';
+import { copyRequest, makeRequest, type PrefixBlock, type SimRequest } from '../engine/request.js';
 import { createRng, type Rng } from '../engine/rng.js';
 import { DIURNAL_CURVES, normalise, WEEKLY_CURVES } from './diurnal.js';
 import { distSchema, intSampler, sampler, type Sampler } from './distributions.js';
@@ -297,7 +297,7 @@ export function* generateProfile(p: Profile, seed: number, opts: GenerateOptions
       // what the user asked, as a content identity: repeats only for repeated queries
       queryKey: queryKey ?? messageKey,
     };
-    const req: SimRequest = {
+    const req = makeRequest({
       id,
       atMs,
       model: seg.model,
@@ -310,13 +310,18 @@ export function* generateProfile(p: Profile, seed: number, opts: GenerateOptions
       status: 'ok',
       conversationId: c.id,
       tags,
-    };
+    });
     // Errors: a failed call bills its input only and is retried; a timeout completes but the
     // client retries anyway (a duplicate that dedupe-retries can drop).
     const u = errRate + timeoutRate > 0 ? errorRng.next() : 1;
     if (u < errRate + timeoutRate) {
       const failed = u < errRate;
-      const retry: SimRequest = { ...req, id: `${id}-r1`, retryOf: id, atMs: atMs + Math.round(retryDelay.draw(errorRng) * 1000), prefix: prefix.map((b) => ({ ...b })), tags: { ...tags } };
+      const retry = copyRequest(req);
+      retry.id = `${id}-r1`;
+      retry.retryOf = id;
+      retry.atMs = atMs + Math.round(retryDelay.draw(errorRng) * 1000);
+      retry.prefix = prefix.map((b) => ({ ...b }));
+      retry.tags = { ...tags };
       heap.push({ kind: 'retry', atMs: retry.atMs, seq: seq++, req: retry });
       if (failed) {
         req.status = 'error';

@@ -4,7 +4,7 @@
 // live prefix is read when >= min_tokens, rounded down to min_tokens + k x increment.
 // Semantics: DESIGN.md "Semantics the numbers must follow"; assumptions: docs/strategies-caching.md.
 import { z } from 'zod';
-import type { CachedTokens, SimRequest } from '../../engine/request.js';
+import { type CachedTokens, copyRequest, type SimRequest } from '../../engine/request.js';
 import { userError } from '../../diagnostics.js';
 import type { Strategy, StrategyContext, StrategyRun } from '../types.js';
 import { durationMs, ExpiringMap, MonotoneClock, once } from './expiring.js';
@@ -58,7 +58,9 @@ export function roundAutomatic(prefixTokens: number, minTokens: number, incremen
 const live = (e: Entry | undefined, t: number): e is Entry => e !== undefined && e.readyAtMs <= t && t < e.expiresAtMs;
 
 function withCached(req: SimRequest, cached: CachedTokens): SimRequest {
-  return { ...req, cached };
+  const out = copyRequest(req);
+  out.cached = cached;
+  return out;
 }
 
 export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): StrategyRun {

@@ -338,6 +338,9 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext)
 
   const ownId = str(pick(ctx, f, values, 'request_id'));
   const id = ownId ?? `line-${line}`;
+  const retryOf = str(pick(ctx, f, values, 'retry_of'));
+  const conv = str(pick(ctx, f, values, 'conversation_id'));
+  // every field, in makeRequest's order (one hidden class for all requests: see engine/request.ts)
   const req: SimRequest = {
     id,
     atMs,
@@ -347,16 +350,16 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext)
     outputTokens: output,
     historyTokens: 0,
     prefix,
+    cached: cached + write > 0 ? { read: cached, write5m: write, write1h: 0 } : undefined,
     batchable,
     status,
+    retryOf: retryOf || undefined,
+    conversationId: conv || undefined,
     tags,
+    quality: undefined,
+    answers: undefined,
     line,
   };
-  if (cached + write > 0) req.cached = { read: cached, write5m: write, write1h: 0 };
-  const retryOf = str(pick(ctx, f, values, 'retry_of'));
-  if (retryOf) req.retryOf = retryOf;
-  const conv = str(pick(ctx, f, values, 'conversation_id'));
-  if (conv) req.conversationId = conv;
   preset.finish?.(req);
   return { req, ...(costUsd !== undefined ? { costUsd } : {}), ...(ownId !== undefined ? { hasId: true } : {}) };
 }
