@@ -12,7 +12,7 @@ import type { PriceBook } from '../pricing/pricebook.js';
 import { buildReport } from '../report/model.js';
 import { render, RENDERERS } from '../report/render.js';
 import { int } from '../report/format.js';
-import { bookChecks, logFraction, type LogStats, newLogStats, parseMap, readLog } from '../traffic/logs/read.js';
+import { logFraction, type LogStats, newLogStats, parseMap, readLog } from '../traffic/logs/read.js';
 import { PRESETS } from '../traffic/logs/presets.js';
 import type { App } from './app.js';
 import { loadScenarioFile, type LogTraffic, type Scenario } from '../config/scenario.js';
@@ -114,7 +114,7 @@ seconds/milliseconds. Rejected rows are counted and reported (see docs/logs.md).
           ...(o.rejects ? { rejectsFile: o.rejects } : {}),
           ...(app.io.stdin ? { stdin: app.io.stdin } : {}),
           cwd: app.io.cwd,
-          ...bookChecks(book),
+          book,
         },
         stats,
       ),

@@ -4,7 +4,7 @@
 import type { SimRequest } from '../engine/request.js';
 import type { LogTraffic } from '../config/scenario.js';
 import type { PriceBook } from '../pricing/pricebook.js';
-import { bookChecks, logFraction, newLogStats, readLog } from './logs/read.js';
+import { logFraction, newLogStats, readLog } from './logs/read.js';
 import { generateProfile, periodOf, type Profile } from './profile.js';
 
 export interface SourceStats {
@@ -50,7 +50,7 @@ export function logSource(log: LogTraffic, cwd: string, book?: PriceBook, stdin?
       ...readOpts,
       cwd,
       ...(stdin ? { stdin } : {}),
-      ...(book ? bookChecks(book) : {}),
+      ...(book ? { book } : {}),
     },
     stats,
   );

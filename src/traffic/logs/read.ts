@@ -1,6 +1,6 @@
 // The streaming log reader: one pass over a CSV/JSONL log (plain, .gz or stdin), each record
 // accepted as a SimRequest or rejected with file:line and a reason, yielded in batches.
-import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { SimRequest } from '../../engine/request.js';
 import { type Code, didYouMean, suggestionHint, userError } from '../../diagnostics.js';
@@ -10,6 +10,7 @@ import { CANONICAL_COLUMNS, type Column, isColumn } from './columns.js';
 import { getPreset, type Preset, presetsMatching } from './presets.js';
 import { csvLayout, type RowContext, toRequest } from './row.js';
 import { openLog, rawText } from './source.js';
+import { readLogInWorker } from './thread.js';
 
 export interface LogOptions {
   /** path or '-' for stdin */
@@ -30,6 +31,33 @@ export interface LogOptions {
   modelHint?: (model: string) => string | undefined;
   /** rows on a service tier the model does not offer are rejected instead of failing the run */
   acceptTier?: (model: string, tier: Tier) => boolean;
+  /** the pricing table the rows are checked against (unknown models, missing tiers): bookChecks(book) */
+  book?: PriceBook;
+  /**
+   * Read and parse in a worker thread while the caller simulates ('auto': files of at least
+   * THREAD_MIN_BYTES, not stdin; default from LLMCOST_READER_THREAD, else 'auto'). Same rows,
+   * same order, same stats: only where the parsing runs changes.
+   */
+  thread?: ReaderThread;
+  /** false: skip the repeated-request_id check (the threaded reader runs it on the consumer's side) */
+  checkIds?: boolean;
+}
+
+export type ReaderThread = 'auto' | 'on' | 'off';
+/** below this a worker's start-up (~50 ms) costs more than it saves */
+export const THREAD_MIN_BYTES = 8 * 1024 * 1024;
+
+/** Whether this read goes to a worker thread: a file (not stdin), no callbacks, and big enough for 'auto'. */
+export function useThread(opts: LogOptions): boolean {
+  const env = process.env.LLMCOST_READER_THREAD;
+  const mode = opts.thread ?? (env === 'on' || env === 'off' || env === 'auto' ? env : 'auto');
+  if (mode === 'off' || opts.file === '-' || opts.acceptModel || opts.modelHint || opts.acceptTier) return false;
+  if (mode === 'on') return true;
+  try {
+    return statSync(resolve(opts.cwd ?? process.cwd(), opts.file)).size >= THREAD_MIN_BYTES;
+  } catch {
+    return false; // a missing file: the reader reports it
+  }
 }
 
 /** Row checks against a pricing table: unknown models and tiers a model lacks reject the row. */
@@ -55,6 +83,46 @@ export function bookChecks(book: PriceBook): Pick<LogOptions, 'acceptModel' | 'm
  * that (e.g. a whole export concatenated twice) is not detected.
  */
 export const DUP_WINDOW = 65_536;
+
+/** The log as messages name it: <stdin>, or the path relative to cwd when it is inside it. */
+export function shownPath(file: string, cwd: string): string {
+  return file === '-' ? '<stdin>' : isAbsolute(file) && !relative(cwd, file).startsWith('..') ? relative(cwd, file) : file;
+}
+
+/**
+ * Rows whose request_id repeats an earlier row's, within the last two windows of DUP_WINDOW ids.
+ * A row without its own id has the id line-N (N its line) and is not checked.
+ */
+export class DuplicateIds {
+  private now = new Map<string, number>();
+  private before = new Map<string, number>();
+  private count = 0;
+  private first: string | undefined;
+
+  constructor(private readonly shown: string) {}
+
+  see(r: SimRequest): void {
+    const line = r.line ?? 0;
+    if (r.id.startsWith('line-') && r.id === `line-${line}`) return;
+    const seen = this.now.get(r.id) ?? this.before.get(r.id);
+    if (seen !== undefined) {
+      this.count++;
+      this.first ??= `request_id '${r.id}' at ${this.shown}:${line} repeats ${this.shown}:${seen}`;
+    }
+    this.now.set(r.id, line);
+    if (this.now.size >= DUP_WINDOW) {
+      this.before = this.now;
+      this.now = new Map();
+    }
+  }
+
+  /** at the end of the log: the count and a warning (first among the log's warnings) when any id repeated */
+  finish(stats: LogStats): void {
+    if (this.count === 0) return;
+    stats.duplicateIds = this.count;
+    stats.warnings.unshift({ code: 'LOG_DUPLICATE_ID', message: `${this.count} row(s) repeat an earlier request_id (${this.first}); each row is priced, so a log exported twice counts twice: remove the repeats if they are the same call` });
+  }
+}
 
 export interface LogStats {
   read: number;
@@ -172,12 +240,23 @@ class RejectsWriter {
   }
 }
 
+/**
+ * The log as batches of requests; rejected rows are counted in `stats` (filled as it goes; the
+ * warnings once the stream ends). Big files are parsed in a worker thread (see LogOptions.thread).
+ */
 export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerator<SimRequest[]> {
+  if (useThread(opts)) yield* readLogInWorker(opts, stats);
+  else yield* readLogHere(opts, stats);
+}
+
+/** readLog on this thread. */
+export async function* readLogHere(opts: LogOptions, stats: LogStats): AsyncGenerator<SimRequest[]> {
+  const checks = opts.book ? bookChecks(opts.book) : opts;
   const cwd = opts.cwd ?? process.cwd();
   const preset = getPreset(opts.preset);
   const columns = effectiveColumns(preset, opts.map);
   const path = opts.file === '-' ? '-' : isAbsolute(opts.file) ? opts.file : resolve(cwd, opts.file);
-  const shown = opts.file === '-' ? '<stdin>' : isAbsolute(opts.file) && !relative(cwd, opts.file).startsWith('..') ? relative(cwd, opts.file) : opts.file;
+  const shown = shownPath(opts.file, cwd);
   const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH);
 
   if (preset.needsModel && !opts.model && !opts.map?.model) {
@@ -219,12 +298,10 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
   for (const fields of Object.values(preset.tags ?? {})) for (const f of fields) used.add(f.split('.')[0]!);
   for (const k of ['hash_ids', 'attributes', 'metadata', 'response', 'error', 'cache_hit', 'usage', 'usageDetails', 'costDetails']) used.add(k);
   const tokens = new TokenCounter();
-  const ctx: RowContext = { preset, columns, used, tokens, ...(log.header ? { csv: csvLayout(columns, log.header, used, preset) } : {}), ...(opts.model ? { fallbackModel: opts.model } : {}), ...(opts.acceptModel ? { acceptModel: opts.acceptModel } : {}), ...(opts.modelHint ? { modelHint: opts.modelHint } : {}), ...(opts.acceptTier ? { acceptTier: opts.acceptTier } : {}) };
+  const ctx: RowContext = { preset, columns, used, tokens, ...(log.header ? { csv: csvLayout(columns, log.header, used, preset) } : {}), ...(opts.model ? { fallbackModel: opts.model } : {}), ...(checks.acceptModel ? { acceptModel: checks.acceptModel } : {}), ...(checks.modelHint ? { modelHint: checks.modelHint } : {}), ...(checks.acceptTier ? { acceptTier: checks.acceptTier } : {}) };
   // request id -> line, for the last two windows of rows
-  let idsNow = new Map<string, number>();
-  let idsBefore = new Map<string, number>();
-  let duplicates = 0;
-  let firstDuplicate: string | undefined;
+  // in a worker thread, the consumer's thread checks ids (the worker is the busier side)
+  const ids = opts.checkIds === false ? undefined : new DuplicateIds(shown);
   const rejects = opts.rejectsFile ? new RejectsWriter(resolve(cwd, opts.rejectsFile)) : undefined;
   let firstFields: string[] | undefined;
   let lastMs = -Infinity;
@@ -246,18 +323,7 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
         if (r.req) {
           const q = r.req;
           stats.priced++;
-          if (r.hasId) {
-            const seen = idsNow.get(q.id) ?? idsBefore.get(q.id);
-            if (seen !== undefined) {
-              duplicates++;
-              firstDuplicate ??= `request_id '${q.id}' at ${shown}:${rec.line} repeats ${shown}:${seen}`;
-            }
-            idsNow.set(q.id, rec.line);
-            if (idsNow.size >= DUP_WINDOW) {
-              idsBefore = idsNow;
-              idsNow = new Map();
-            }
-          }
+          ids?.see(q);
           if (q.atMs < lastMs) stats.outOfOrder++;
           else lastMs = q.atMs;
           stats.startMs = stats.startMs === null ? q.atMs : Math.min(stats.startMs, q.atMs);
@@ -294,10 +360,7 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
     rejects?.close();
   }
 
-  if (duplicates > 0) {
-    stats.duplicateIds = duplicates;
-    stats.warnings.push({ code: 'LOG_DUPLICATE_ID', message: `${duplicates} row(s) repeat an earlier request_id (${firstDuplicate}); each row is priced, so a log exported twice counts twice: remove the repeats if they are the same call` });
-  }
+  ids?.finish(stats);
   if (stats.outOfOrder > 0) {
     stats.warnings.push({
       code: 'LOG_UNSORTED',
