@@ -2,11 +2,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/diagnostics.js';
 import type { SimRequest } from '../../src/engine/request.js';
 import { type LogOptions, type LogStats, newLogStats, parseMap, readLog } from '../../src/traffic/logs/read.js';
-import { parseTimestamp } from '../../src/traffic/logs/row.js';
+import { isoUtcMs, parseTimestamp } from '../../src/traffic/logs/row.js';
 
 const FIX = join(import.meta.dirname, '../fixtures/logs');
 
@@ -47,6 +48,23 @@ describe('timestamps', () => {
     expect(parseTimestamp(1762000000000)).toBe(1762000000000);
     expect(parseTimestamp('1793613600000000000')).toBe(1793613600000);
     expect(parseTimestamp(5, 'ms')).toBe(5);
+  });
+  it('the fast ISO path agrees with Date.parse on every date and time of the shape it takes', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date(Date.UTC(1000, 0, 1)), max: new Date(Date.UTC(9999, 11, 31)), noInvalidDate: true }), fc.boolean(), (d, withMs) => {
+        const iso = withMs ? d.toISOString() : d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+        expect(isoUtcMs(iso)).toBe(Date.parse(iso));
+        expect(parseTimestamp(iso)).toBe(Date.parse(iso));
+      }),
+      { numRuns: 2000 },
+    );
+    // impossible days, leap years, leap seconds and non-digits fall through to the full parser
+    expect(isoUtcMs('2024-02-29T00:00:00Z')).toBe(Date.UTC(2024, 1, 29));
+    for (const bad of ['2023-02-29T00:00:00Z', '1900-02-29T00:00:00Z', '2026-04-31T00:00:00Z', '2026-11-01T24:00:00Z', '2026-11-01T00:00:60Z', '2026-1x-01T00:00:00Z', '2026-11-01T00:00:00.12xZ']) {
+      expect(isoUtcMs(bad), bad).toBeUndefined();
+    }
+    expect(parseTimestamp('2023-02-29T00:00:00Z')).toBeUndefined();
+    expect(parseTimestamp('2000-02-29T23:59:59.999Z')).toBe(Date.UTC(2000, 1, 29, 23, 59, 59, 999));
   });
   it('refuses impossible dates and garbage', () => {
     for (const bad of ['2026-13-01T00:00:00Z', '2024-02-30', 'yesterday', '', '12:00', -5]) expect(parseTimestamp(bad)).toBeUndefined();

@@ -56,5 +56,10 @@ export function lookup(obj: unknown, path: string): unknown {
 
 /** present = not undefined, null or an empty/whitespace string */
 export function present(v: unknown): boolean {
-  return v !== undefined && v !== null && !(typeof v === 'string' && v.trim() === '');
+  if (typeof v === 'string') {
+    // a printable ASCII first character is not whitespace: no trim needed (the common case)
+    const c = v.charCodeAt(0);
+    return c > 32 && c < 127 ? true : v.trim() !== '';
+  }
+  return v !== undefined && v !== null;
 }

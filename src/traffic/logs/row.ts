@@ -23,8 +23,6 @@ export interface RowResult {
   costUsd?: number;
   /** text must be counted and the tokenizer for this model is not loaded: load it, call again */
   needsEncoder?: string;
-  /** the row carried its own request_id (not a generated line-N id) */
-  hasId?: boolean;
 }
 
 export interface RowContext {
@@ -102,16 +100,50 @@ function fieldsOf(values: string[], header: string[]): Fields {
 export function parseCount(v: unknown, col: string): number | Reject | undefined {
   if (!present(v)) return undefined;
   const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v.trim()) : NaN;
+  if (Number.isInteger(n) && n >= 0 && n <= MAX_TOKENS_PER_REQUEST && typeof v !== 'boolean') return n;
   const shown = typeof v === 'string' ? `'${v}'` : JSON.stringify(v);
   if (typeof v === 'boolean' || Number.isNaN(n)) return { kind: `${col} not a number`, detail: `${col} ${shown} is not a number` };
   if (!Number.isFinite(n)) return { kind: `${col} not a number`, detail: `${col} ${shown} is not finite` };
   if (n < 0) return { kind: `${col} negative`, detail: `${col} ${shown} is negative` };
   if (!Number.isInteger(n)) return { kind: `${col} not an integer`, detail: `${col} ${shown} is not a whole number of tokens` };
-  if (n > MAX_TOKENS_PER_REQUEST) return { kind: `${col} too large`, detail: `${col} ${shown} exceeds ${MAX_TOKENS_PER_REQUEST.toLocaleString('en-US')} tokens for one request` };
-  return n;
+  return { kind: `${col} too large`, detail: `${col} ${shown} exceeds ${MAX_TOKENS_PER_REQUEST.toLocaleString('en-US')} tokens for one request` };
 }
 
 const isReject = (x: unknown): x is Reject => typeof x === 'object' && x !== null && 'kind' in x;
+
+/** days from 1970-01-01 to y-m-d (proleptic Gregorian; H. Hinnant's days_from_civil) */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  return era * 146_097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719_468;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** epoch ms of exactly YYYY-MM-DDTHH:MM:SSZ or YYYY-MM-DDTHH:MM:SS.sssZ (a real date and time), else undefined */
+export function isoUtcMs(v: string): number | undefined {
+  const n = v.length;
+  if ((n !== 20 && n !== 24) || v.charCodeAt(n - 1) !== 90 || v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(10) !== 84 || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58) return undefined;
+  if (n === 24 && v.charCodeAt(19) !== 46) return undefined;
+  let bad = false;
+  const num = (from: number, to: number): number => {
+    let x = 0;
+    for (let i = from; i < to; i++) {
+      const c = v.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) bad = true;
+      x = x * 10 + c;
+    }
+    return x;
+  };
+  const y = num(0, 4), mo = num(5, 7), d = num(8, 10), h = num(11, 13), mi = num(14, 16), s = num(17, 19);
+  const ms = n === 24 ? num(20, 23) : 0;
+  if (bad || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return undefined;
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  if (d > (mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1]!)) return undefined;
+  return daysFromCivil(y, mo, d) * 86_400_000 + h * 3_600_000 + mi * 60_000 + s * 1000 + ms;
+}
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|z|UTC|[+-]\d{2}(?::?\d{2})?)?$/;
 
@@ -125,15 +157,10 @@ export function parseTimestamp(v: unknown, unit: TimestampUnit = 'auto'): number
   let num: number | undefined;
   if (typeof v === 'number') num = v;
   else if (typeof v === 'string') {
-    // Fast path for the common export shape 2026-11-01T12:00:00Z / ...00.123Z on days 1..28
-    // (always valid in any month); anything else takes the full parse below.
-    if ((v.length === 20 || v.length === 24) && v.charCodeAt(v.length - 1) === 90 && v.charCodeAt(10) === 84 && v.charCodeAt(4) === 45 && v.charCodeAt(7) === 45) {
-      const day = (v.charCodeAt(8) - 48) * 10 + (v.charCodeAt(9) - 48);
-      if (day >= 1 && day <= 28) {
-        const ms = Date.parse(v);
-        if (Number.isFinite(ms)) return ms;
-      }
-    }
+    // Fast path for the common export shape 2026-11-01T12:00:00Z / ...00.123Z; anything else
+    // (and anything this refuses) takes the full parse below.
+    const fast = isoUtcMs(v);
+    if (fast !== undefined) return fast;
     const s = v.trim();
     if (/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(s)) num = Number(s);
     else {
@@ -207,6 +234,14 @@ export function textOf(v: unknown): string {
 }
 
 const str = (v: unknown): string | undefined => (present(v) ? (typeof v === 'string' ? v.trim() : typeof v === 'object' ? JSON.stringify(v) : String(v)) : undefined);
+
+/** canonical columns kept as tags, and their tag names */
+const TAG_COLUMNS = [
+  ['tenant', 'tenant'],
+  ['feature', 'feature'],
+  ['route', 'route'],
+  ['prompt_version', 'promptVersion'],
+] as const;
 
 /** One record -> a request or a reject. `src` is a CSV row's values (read via ctx.csv) or a JSONL object. */
 export function toRequest(src: Fields | string[], line: number, ctx: RowContext): RowResult {
@@ -302,7 +337,7 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext)
   }
 
   const tags: Record<string, string> = {};
-  for (const [col, tag] of [['tenant', 'tenant'], ['feature', 'feature'], ['route', 'route'], ['prompt_version', 'promptVersion']] as const) {
+  for (const [col, tag] of TAG_COLUMNS) {
     const v = str(pick(ctx, f, values, col));
     if (v !== undefined) tags[tag] = v;
   }
@@ -361,5 +396,5 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext)
     line,
   };
   preset.finish?.(req);
-  return { req, ...(costUsd !== undefined ? { costUsd } : {}), ...(ownId !== undefined ? { hasId: true } : {}) };
+  return { req, costUsd };
 }

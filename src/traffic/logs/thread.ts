@@ -51,7 +51,7 @@ export async function* readLogInWorker(opts: LogOptions, stats: LogStats): Async
   const position = { read: 0, total };
   stats.position = position;
 
-  const worker = new Worker(workerUrl(), { workerData: input });
+  const worker = new Worker(workerUrl(), { workerData: input, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
   const decoder = new WireDecoder();
   const ids = new DuplicateIds(shownPath(opts.file, input.opts.cwd!));
   const queue: WorkerMessage[] = [];

@@ -1,15 +1,15 @@
 // How a batch of requests crosses from the reader thread to the simulating one. Structured clone
 // of request objects cost ~3 us per request to decode (more than the strategies that follow), so a
 // batch goes as one Float64Array (transferred, not copied) of numbers and string ids, the strings
-// that repeat (models, tiers, tag names and values, prefix keys, conversation ids) once each in a
-// dictionary both sides keep, and the per-row strings (request ids, retry links) as a list.
+// that repeat (models, tiers, tag names and values, prefix keys) once each in a dictionary both
+// sides keep, and the per-row strings (request ids, retry links, conversation ids) as a list.
 import { makeRequest, type PrefixBlock, type SimRequest } from '../../engine/request.js';
 
 export interface WireBatch {
   /** fixed part per request (FIXED numbers), then its prefix blocks and tags */
   nums: Float64Array;
   count: number;
-  /** request ids and retryOf values, in request order */
+  /** per request: its id, then retryOf and conversationId when set */
   strs: string[];
   /** dictionary entries added by this batch (ids continue from the receiver's dictionary) */
   added: string[];
@@ -25,7 +25,7 @@ const CARRIED: Record<keyof SimRequest, true> = {
 };
 void CARRIED;
 
-const FIXED = 15;
+const FIXED = 14;
 const F_BATCHABLE = 1;
 const F_ERROR = 2;
 const F_CACHED = 4;
@@ -39,7 +39,7 @@ const KINDS = [undefined, 'system', 'history', 'message', 'block'] as const;
 const kindCode = (k: PrefixBlock['kind']): number => (k === undefined ? 0 : KINDS.indexOf(k));
 
 /** a dictionary this large is dropped and started again (logs with ever-new prefix keys stay bounded) */
-const DICT_LIMIT = 200_000;
+const DICT_LIMIT = 50_000;
 
 export class WireEncoder {
   private dict = new Map<string, number>();
@@ -92,7 +92,6 @@ export class WireEncoder {
       this.push(c ? c.write1h : 0);
       this.push(r.quality ?? 0);
       this.push(r.line ?? 0);
-      this.push(r.conversationId !== undefined ? this.id(r.conversationId) : 0);
       this.push(r.prefix.length);
       this.push(tagKeys.length);
       for (const b of r.prefix) {
@@ -106,6 +105,7 @@ export class WireEncoder {
       }
       strs.push(r.id);
       if (r.retryOf !== undefined) strs.push(r.retryOf);
+      if (r.conversationId !== undefined) strs.push(r.conversationId);
     }
     const out: WireBatch = { nums: this.buf.slice(0, this.len), count: batch.length, strs, added: this.added, reset: this.reset };
     this.added = [];
@@ -127,8 +127,8 @@ export class WireDecoder {
     let si = 0;
     for (let k = 0; k < w.count; k++) {
       const flags = n[at + 4]!;
-      const np = n[at + 13]!;
-      const nt = n[at + 14]!;
+      const np = n[at + 12]!;
+      const nt = n[at + 13]!;
       const base = at;
       at += FIXED;
       const prefix: PrefixBlock[] = new Array(np);
@@ -152,7 +152,7 @@ export class WireDecoder {
         batchable: (flags & F_BATCHABLE) !== 0,
         status: flags & F_ERROR ? 'error' : 'ok',
         retryOf: flags & F_RETRY ? w.strs[si++]! : undefined,
-        conversationId: flags & F_CONV ? dict[n[base + 12]!]! : undefined,
+        conversationId: flags & F_CONV ? w.strs[si++]! : undefined,
         tags,
         quality: flags & F_QUALITY ? n[base + 10]! : undefined,
         answers: flags & F_ANSWERS ? (flags & F_ANSWERS_TRUE) !== 0 : undefined,
