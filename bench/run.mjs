@@ -16,6 +16,7 @@ const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const ROWS_LARGE = Number(process.env.BENCH_ROWS_LARGE ?? 3_000_000);
 const TEXT_ROWS = Number(process.env.BENCH_TEXT_ROWS ?? 200_000);
 const PROFILE_PER_DAY = Number(process.env.BENCH_PROFILE_PER_DAY ?? 100_000);
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 
 async function logFile(name, rows, opts = {}) {
   const file = join(outDir, `${name}-${rows}.csv`);
@@ -95,12 +96,38 @@ ${WATERFALL.replace(/feature: search/, 'feature: search')}`,
   return path;
 }
 
-function job(label, args) {
-  process.stderr.write(`running ${label}…\n`);
-  const line = execFileSync(process.execPath, ['--max-old-space-size=4096', join(here, 'child.mjs'), ...args], { encoding: 'utf8', maxBuffer: 1 << 26, cwd: resolve(here, '..') });
-  const r = JSON.parse(line.trim().split('\n').pop());
+function runOnce(args, env = {}) {
+  const line = execFileSync(process.execPath, [join(here, 'child.mjs'), ...args], { encoding: 'utf8', maxBuffer: 1 << 26, cwd: resolve(here, '..'), env: { ...process.env, ...env } });
+  return JSON.parse(line.trim().split('\n').pop());
+}
+
+function withRate(label, r) {
   r.rowsPerSec = r.rows ? Math.round((r.rows / r.ms) * 1000) : null;
   return { label, ...r };
+}
+
+function job(label, args, env = {}) {
+  process.stderr.write(`running ${label}…\n`);
+  return withRate(label, runOnce(args, env));
+}
+
+/**
+ * Jobs whose ratio is the target, run RUNS times each, interleaved (a, b, c, a, b, c, ...), so a
+ * slow spell of a shared machine hits all of them alike; each keeps its fastest run (the least
+ * disturbed) and its largest peak RSS (the worst case).
+ */
+function interleaved(specs) {
+  const runs = specs.map(() => []);
+  for (let i = 0; i < RUNS; i++) {
+    specs.forEach((sp, k) => {
+      process.stderr.write(`running ${sp.label} (${i + 1}/${RUNS})…\n`);
+      runs[k].push(runOnce(sp.args, sp.env));
+    });
+  }
+  return specs.map((sp, k) => {
+    const best = runs[k].reduce((a, b) => (b.ms < a.ms ? b : a));
+    return withRate(sp.label, { ...best, maxRssMB: Math.max(...runs[k].map((r) => r.maxRssMB)), runsMs: runs[k].map((r) => r.ms) });
+  });
 }
 
 const log1 = await logFile('bench', ROWS);
@@ -108,36 +135,45 @@ const log3 = await logFile('bench', ROWS_LARGE);
 const textLog = await logFile('bench-text', TEXT_ROWS, { text: true });
 
 const results = [];
-const csv1 = job(`csv-parse bare pass, ${ROWS} rows`, ['csv', log1]);
-results.push(csv1);
+const ONE_THREAD = { LLMCOST_READER_THREAD: 'off' };
+const [csv1, sim1, sim1one] = interleaved([
+  { label: `csv-parse bare pass, ${ROWS} rows`, args: ['csv', log1] },
+  { label: `simulate, 6-strategy waterfall over the log, ${ROWS} rows`, args: ['cli', 'simulate', scenarioForLog(log1), '--format', 'json'] },
+  { label: `  same, reader on the main thread (LLMCOST_READER_THREAD=off)`, args: ['cli', 'simulate', scenarioForLog(log1), '--format', 'json'], env: ONE_THREAD },
+]);
+results.push(csv1, sim1, sim1one);
 const replay1 = job(`replay (baseline cost, by tenant), ${ROWS} rows`, ['cli', 'replay', log1, '--by', 'tenant,feature', '--format', 'json']);
 results.push(replay1);
-const sim1 = job(`simulate, 6-strategy waterfall over the log, ${ROWS} rows`, ['cli', 'simulate', scenarioForLog(log1), '--format', 'json']);
-results.push(sim1);
 const csv3 = job(`csv-parse bare pass, ${ROWS_LARGE} rows`, ['csv', log3]);
 results.push(csv3);
 const sim3 = job(`simulate, 6-strategy waterfall over the log, ${ROWS_LARGE} rows`, ['cli', 'simulate', scenarioForLog(log3), '--format', 'json']);
 results.push(sim3);
+const sim3one = job(`  same, reader on the main thread`, ['cli', 'simulate', scenarioForLog(log3), '--format', 'json'], ONE_THREAD);
+results.push(sim3one);
 const profile = job(`simulate, synthetic month at ${PROFILE_PER_DAY}/day, 6 strategies`, ['cli', 'simulate', profileScenario(), '--format', 'json']);
 results.push(profile);
 const text = job(`replay with raw prompt/completion text (tiktoken), ${TEXT_ROWS} rows`, ['cli', 'replay', textLog, '--format', 'json']);
 text.tokensPerSec = Math.round((text.tokens / text.ms) * 1000);
 results.push(text);
 
+const ratio = (a, b) => Math.round((a.rowsPerSec / b.rowsPerSec) * 1000) / 1000;
 const summary = {
-  waterfallVsBareCsv1M: Math.round((sim1.rowsPerSec / csv1.rowsPerSec) * 1000) / 1000,
-  replayVsBareCsv1M: Math.round((replay1.rowsPerSec / csv1.rowsPerSec) * 1000) / 1000,
-  waterfallVsBareCsv3M: Math.round((sim3.rowsPerSec / csv3.rowsPerSec) * 1000) / 1000,
+  waterfallVsBareCsv1M: ratio(sim1, csv1),
+  waterfallOneThreadVsBareCsv1M: ratio(sim1one, csv1),
+  replayVsBareCsv1M: ratio(replay1, csv1),
+  waterfallVsBareCsv3M: ratio(sim3, csv3),
   peakRssMB1M: sim1.maxRssMB,
   peakRssMB3M: sim3.maxRssMB,
+  peakRssMB3MOneThread: sim3one.maxRssMB,
   targets: {
     waterfallAtLeastHalfOfCsvParse: sim1.rowsPerSec >= 0.5 * csv1.rowsPerSec,
-    peakRssUnder300MBAt3M: sim3.maxRssMB < 300,
+    peakRssUnder300MBAt3M: sim3.maxRssMB < 300 && sim3one.maxRssMB < 300,
   },
 };
 const doc = {
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version },
   rows: { log: ROWS, large: ROWS_LARGE, text: TEXT_ROWS, profilePerDay: PROFILE_PER_DAY },
+  runs: RUNS,
   results,
   summary,
 };
@@ -148,9 +184,9 @@ const lines = [
   `${pad('job', 72)} ${pad('rows', 10, true)} ${pad('seconds', 8, true)} ${pad('rows/s', 10, true)} ${pad('peak RSS MB', 12, true)}`,
   ...results.map((r) => `${pad(r.label, 72)} ${pad(r.rows?.toLocaleString('en-US') ?? '-', 10, true)} ${pad((r.ms / 1000).toFixed(1), 8, true)} ${pad(r.rowsPerSec?.toLocaleString('en-US') ?? '-', 10, true)} ${pad(r.maxRssMB, 12, true)}`),
   '',
-  `waterfall / bare csv-parse (1M rows): ${(summary.waterfallVsBareCsv1M * 100).toFixed(1)}%  (target >= 50%: ${summary.targets.waterfallAtLeastHalfOfCsvParse ? 'met' : 'NOT met'})`,
-  `replay / bare csv-parse (1M rows):    ${(summary.replayVsBareCsv1M * 100).toFixed(1)}%`,
-  `peak RSS of the waterfall: ${summary.peakRssMB1M} MB at ${ROWS.toLocaleString('en-US')} rows, ${summary.peakRssMB3M} MB at ${ROWS_LARGE.toLocaleString('en-US')} rows (target < 300 MB: ${summary.targets.peakRssUnder300MBAt3M ? 'met' : 'NOT met'})`,
+  `waterfall / bare csv-parse (${ROWS.toLocaleString('en-US')} rows, best of ${RUNS} interleaved runs): ${(summary.waterfallVsBareCsv1M * 100).toFixed(1)}%  (target >= 50%: ${summary.targets.waterfallAtLeastHalfOfCsvParse ? 'met' : 'NOT met'}); reader on the main thread: ${(summary.waterfallOneThreadVsBareCsv1M * 100).toFixed(1)}%`,
+  `replay / bare csv-parse (${ROWS.toLocaleString('en-US')} rows):    ${(summary.replayVsBareCsv1M * 100).toFixed(1)}%`,
+  `peak RSS of the waterfall: ${summary.peakRssMB1M} MB at ${ROWS.toLocaleString('en-US')} rows, ${summary.peakRssMB3M} MB at ${ROWS_LARGE.toLocaleString('en-US')} rows (${summary.peakRssMB3MOneThread} MB with the reader on the main thread) (target < 300 MB: ${summary.targets.peakRssUnder300MBAt3M ? 'met' : 'NOT met'})`,
   `tokenisation: ${text.tokensPerSec.toLocaleString('en-US')} tokens/s (memoised js-tiktoken)`,
   `results written to bench/results.json`,
 ];
