@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/diagnostics.js';
-import { makeRequest, type SimRequest } from '../../src/engine/request.js';
+import type { SimRequest } from '../../src/engine/request.js';
 import { type LogOptions, type LogStats, newLogStats, readLog, useThread } from '../../src/traffic/logs/read.js';
-import { WireDecoder, WireEncoder } from '../../src/traffic/logs/wire.js';
+import { decodeRecords, encodeRecords } from '../../src/traffic/logs/thread.js';
 import { bookFromYaml } from '../helpers/sim.js';
 import { sharedData } from '../helpers/data.js';
 
@@ -32,6 +32,7 @@ const keysOf = (reqs: SimRequest[]): string[] => [...new Set(reqs.map((r) => Obj
 describe('log reader in a worker thread', () => {
   const cases: [string, Partial<LogOptions> & { file: string }][] = [
     ['canonical CSV, checked against a table', { file: 'canonical.csv', book }],
+    ['an unknown model, with did-you-mean', { file: 'canonical.csv', book: bookFromYaml(readFileSync(join(ROOT, 'pricing/2024-12-01.yaml'), 'utf8')) }],
     ['messy CSV (BOM, CRLF, quoted newlines, rejects)', { file: 'messy.csv' }],
     ['rejects', { file: 'rejects.csv', book }],
     ['TSV', { file: 'canonical.tsv' }],
@@ -108,48 +109,30 @@ describe('log reader in a worker thread', () => {
     }
   });
 
-  it("'auto' threads files of 8 MB or more, never stdin or callbacks", () => {
+  it("'auto' threads CSV/TSV files of 8 MB or more; never stdin", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmcost-thr-'));
+    const big = join(dir, 'big.csv');
+    writeFileSync(big, 'x'.repeat(8 * 1024 * 1024));
+    writeFileSync(join(dir, 'big.jsonl'), 'x'.repeat(8 * 1024 * 1024));
+    expect(useThread({ file: big, thread: 'auto' })).toBe(true);
+    expect(useThread({ file: join(dir, 'big.jsonl'), thread: 'auto' })).toBe(false);
     expect(useThread({ file: 'canonical.csv', cwd: FIX, thread: 'auto' })).toBe(false);
-    expect(useThread({ file: 'canonical.csv', cwd: FIX, thread: 'on' })).toBe(true);
+    expect(useThread({ file: big, thread: 'off' })).toBe(false);
+    expect(useThread({ file: 'canonical.jsonl', cwd: FIX, thread: 'on' })).toBe(true);
     expect(useThread({ file: '-', thread: 'on' })).toBe(false);
-    expect(useThread({ file: 'canonical.csv', cwd: FIX, thread: 'on', acceptModel: () => true })).toBe(false);
   });
 });
 
-describe('wire format', () => {
-  const str = fc.string({ maxLength: 12 });
-  const request = fc
-    .record({
-      id: str,
-      atMs: fc.integer({ min: 0, max: 2 ** 45 }),
-      model: fc.constantFrom('gpt-4o', 'claude-sonnet-4-5', 'm'),
-      serviceTier: fc.constantFrom('standard', 'batch', 'flex', 'priority') as fc.Arbitrary<SimRequest['serviceTier']>,
-      inputTokens: fc.nat({ max: 10_000_000 }),
-      outputTokens: fc.nat({ max: 100_000 }),
-      historyTokens: fc.nat({ max: 1000 }),
-      prefix: fc.array(fc.record({ key: str, tokens: fc.nat({ max: 5000 }), kind: fc.constantFrom('system', 'history', 'message', 'block') as fc.Arbitrary<'system'> }, { requiredKeys: ['key', 'tokens'] }), { maxLength: 4 }),
-      cached: fc.option(fc.record({ read: fc.nat(), write5m: fc.nat(), write1h: fc.nat() }), { nil: undefined }),
-      batchable: fc.boolean(),
-      status: fc.constantFrom('ok', 'error') as fc.Arbitrary<'ok' | 'error'>,
-      retryOf: fc.option(str, { nil: undefined }),
-      conversationId: fc.option(str, { nil: undefined }),
-      tags: fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), str, { maxKeys: 5 }),
-      quality: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }),
-      answers: fc.option(fc.boolean(), { nil: undefined }),
-      line: fc.option(fc.integer({ min: 1, max: 2 ** 31 }), { nil: undefined }),
-    })
-    .map((r) => makeRequest(r));
-
-  it('decode(encode(batch)) is the batch, across batches sharing one dictionary', () => {
+describe('records across threads', () => {
+  const rec = fc.oneof(
+    fc.record({ line: fc.integer({ min: 1, max: 2 ** 40 }), values: fc.array(fc.string({ maxLength: 8 }), { maxLength: 6 }) }),
+    fc.record({ line: fc.integer({ min: 1, max: 2 ** 40 }), error: fc.record({ kind: fc.string(), detail: fc.string() }), raw: fc.string() }),
+    fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue()).map((fields) => ({ line: 1, raw: JSON.stringify(fields), fields: JSON.parse(JSON.stringify(fields)) as Record<string, unknown> })),
+  );
+  it('decodeRecords(encodeRecords(batch)) is the batch', () => {
     fc.assert(
-      fc.property(fc.array(fc.array(request, { maxLength: 6 }), { maxLength: 5 }), (batches) => {
-        const enc = new WireEncoder();
-        const dec = new WireDecoder();
-        for (const b of batches) {
-          const out = dec.decode(enc.encode(b));
-          expect(out).toEqual(b);
-          expect(keysOf(out)).toEqual(b.length ? [Object.keys(b[0]!).join(',')] : []);
-        }
+      fc.property(fc.array(rec, { maxLength: 8 }), (batch) => {
+        expect(decodeRecords(encodeRecords(batch))).toEqual(batch);
       }),
     );
   });

@@ -10,7 +10,7 @@ import { CANONICAL_COLUMNS, type Column, isColumn } from './columns.js';
 import { getPreset, type Preset, presetsMatching } from './presets.js';
 import { csvLayout, type RowContext, toRequest } from './row.js';
 import { openLog, rawText } from './source.js';
-import { readLogInWorker } from './thread.js';
+import { openLogInWorker } from './thread.js';
 
 export interface LogOptions {
   /** path or '-' for stdin */
@@ -34,25 +34,29 @@ export interface LogOptions {
   /** the pricing table the rows are checked against (unknown models, missing tiers): bookChecks(book) */
   book?: PriceBook;
   /**
-   * Read and parse in a worker thread while the caller simulates ('auto': files of at least
-   * THREAD_MIN_BYTES, not stdin; default from LLMCOST_READER_THREAD, else 'auto'). Same rows,
-   * same order, same stats: only where the parsing runs changes.
+   * Read and parse the file in a worker thread while this thread turns rows into requests and
+   * simulates ('auto': CSV/TSV files of at least THREAD_MIN_BYTES; default from
+   * LLMCOST_READER_THREAD, else 'auto'). Same rows, same order, same stats: only where the
+   * parsing runs changes.
    */
   thread?: ReaderThread;
-  /** false: skip the repeated-request_id check (the threaded reader runs it on the consumer's side) */
-  checkIds?: boolean;
 }
 
 export type ReaderThread = 'auto' | 'on' | 'off';
 /** below this a worker's start-up (~50 ms) costs more than it saves */
 export const THREAD_MIN_BYTES = 8 * 1024 * 1024;
 
-/** Whether this read goes to a worker thread: a file (not stdin), no callbacks, and big enough for 'auto'. */
+/**
+ * Whether this read parses in a worker thread: never stdin; 'auto' only a CSV/TSV file (by name;
+ * optionally .gz) big enough to repay the worker's start. A JSONL file is parsed twice when
+ * threaded (the worker checks each line, this thread needs the object), so 'auto' keeps it here.
+ */
 export function useThread(opts: LogOptions): boolean {
   const env = process.env.LLMCOST_READER_THREAD;
   const mode = opts.thread ?? (env === 'on' || env === 'off' || env === 'auto' ? env : 'auto');
-  if (mode === 'off' || opts.file === '-' || opts.acceptModel || opts.modelHint || opts.acceptTier) return false;
+  if (mode === 'off' || opts.file === '-') return false;
   if (mode === 'on') return true;
+  if (!/\.(csv|tsv)(\.gz)?$/i.test(opts.file)) return false;
   try {
     return statSync(resolve(opts.cwd ?? process.cwd(), opts.file)).size >= THREAD_MIN_BYTES;
   } catch {
@@ -245,12 +249,11 @@ class RejectsWriter {
  * warnings once the stream ends). Big files are parsed in a worker thread (see LogOptions.thread).
  */
 export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerator<SimRequest[]> {
-  if (useThread(opts)) yield* readLogInWorker(opts, stats);
-  else yield* readLogHere(opts, stats);
+  yield* readLogHere(opts, stats, useThread(opts) ? openLogInWorker : openLog);
 }
 
 /** readLog on this thread. */
-export async function* readLogHere(opts: LogOptions, stats: LogStats): AsyncGenerator<SimRequest[]> {
+export async function* readLogHere(opts: LogOptions, stats: LogStats, open: typeof openLog = openLog): AsyncGenerator<SimRequest[]> {
   const checks = opts.book ? bookChecks(opts.book) : opts;
   const cwd = opts.cwd ?? process.cwd();
   const preset = getPreset(opts.preset);
@@ -263,120 +266,124 @@ export async function* readLogHere(opts: LogOptions, stats: LogStats): AsyncGene
     throw userError('USAGE', `the ${preset.name} trace has no model column: say which model to price it as`, { where: '--model', hint: `add --model, e.g. --model claude-sonnet-4-5 (any id from \`llmcost pricing list\`)` });
   }
 
-  const log = await openLog(path, shown, opts.stdin);
-  stats.format = log.format;
-  stats.gzip = log.gzip;
-  stats.position = log.position;
-  stats.preset = preset.name;
-
-  // A CSV header must carry every required column (or an alternative that can stand in for it).
-  if (log.header) {
-    const have = new Set(log.header);
-    const has = (c: Column): boolean => (columns[c] ?? []).some((f) => have.has(f));
-    const missing: string[] = [];
-    if (!has('timestamp')) missing.push('timestamp');
-    if (!has('model') && !opts.model) missing.push('model');
-    if (!has('input_tokens') && !has('prompt')) missing.push('input_tokens');
-    if (!has('output_tokens') && !has('completion')) missing.push('output_tokens');
-    if (missing.length) {
-      const fieldsFor = (c: string): string => (columns[c as Column] ?? [c]).join('|');
-      const suggest = presetsMatching(log.header).filter((p) => p !== preset.name);
-      const hint = alternatives([
-        suggest.length ? `this header looks like --preset ${suggest.join(' or --preset ')}` : undefined,
-        `map your columns: --map ${missing.map((m) => `${m}=<your column>`).join(',')}`,
-        missing.includes('model') ? 'give one model for every row with --model' : undefined,
-      ]);
-      throw userError('LOG_HEADER', `header is missing required column${missing.length > 1 ? 's' : ''} ${missing.map(fieldsFor).join(', ')} (preset ${preset.name}); columns found: ${shownFields(log.header)}`, {
-        where: `${shown}:1`,
-        hint,
-      });
-    }
-  }
-
-  const used = new Set<string>();
-  for (const fields of Object.values(columns)) for (const f of fields ?? []) used.add(f.split('.')[0]!);
-  for (const fields of Object.values(preset.tags ?? {})) for (const f of fields) used.add(f.split('.')[0]!);
-  for (const k of ['hash_ids', 'attributes', 'metadata', 'response', 'error', 'cache_hit', 'usage', 'usageDetails', 'costDetails']) used.add(k);
-  const tokens = new TokenCounter();
-  const ctx: RowContext = { preset, columns, used, tokens, ...(log.header ? { csv: csvLayout(columns, log.header, used, preset) } : {}), ...(opts.model ? { fallbackModel: opts.model } : {}), ...(checks.acceptModel ? { acceptModel: checks.acceptModel } : {}), ...(checks.modelHint ? { modelHint: checks.modelHint } : {}), ...(checks.acceptTier ? { acceptTier: checks.acceptTier } : {}) };
-  // request id -> line, for the last two windows of rows
-  // in a worker thread, the consumer's thread checks ids (the worker is the busier side)
-  const ids = opts.checkIds === false ? undefined : new DuplicateIds(shown);
-  const rejects = opts.rejectsFile ? new RejectsWriter(resolve(cwd, opts.rejectsFile)) : undefined;
-  let firstFields: string[] | undefined;
-  let lastMs = -Infinity;
-  let batch: SimRequest[] = [];
+  const log = await open(path, shown, opts.stdin);
   try {
-    for await (const recs of log.records) for (const rec of recs) {
-      stats.read++;
-      let kind: string;
-      let detail: string;
-      const src = rec.values ?? rec.fields;
-      if (src) {
-        firstFields ??= rec.fields ? Object.keys(rec.fields) : log.header;
-        let r = toRequest(src, rec.line, ctx);
-        if (r.needsEncoder) {
-          // first text to count for this tokenizer: load it (lazily, once), then read the row again
-          await tokens.ensure(r.needsEncoder);
-          r = toRequest(src, rec.line, ctx);
-        }
-        if (r.req) {
-          const q = r.req;
-          stats.priced++;
-          ids?.see(q);
-          if (q.atMs < lastMs) stats.outOfOrder++;
-          else lastMs = q.atMs;
-          stats.startMs = stats.startMs === null ? q.atMs : Math.min(stats.startMs, q.atMs);
-          stats.endMs = stats.endMs === null ? q.atMs : Math.max(stats.endMs, q.atMs);
-          if (r.costUsd !== undefined) {
-            stats.costUsdSum = (stats.costUsdSum ?? 0) + r.costUsd;
-            stats.costRows = (stats.costRows ?? 0) + 1;
-          }
-          batch.push(q);
-          if (batch.length >= batchSize) {
-            yield batch;
-            batch = [];
-          }
-          continue;
-        }
-        kind = r.reject!.kind;
-        detail = r.reject!.detail;
-      } else {
-        kind = rec.error!.kind;
-        detail = rec.error!.detail;
-      }
-      const where = `${shown}:${rec.line}`;
-      stats.rejected++;
-      stats.reasons[kind] = (stats.reasons[kind] ?? 0) + 1;
-      if (stats.firstRejects.length < FIRST_REJECTS_KEPT) stats.firstRejects.push({ where, reason: detail });
-      rejects?.write(rec.line, detail, rawText(rec));
-      if (opts.strict) {
-        throw userError('LOG_ROW', detail, { where, hint: 'fix or remove the row, or run without --strict to skip rejected rows (they are counted and reported; --rejects FILE lists them)' });
+    stats.format = log.format;
+    stats.gzip = log.gzip;
+    stats.position = log.position;
+    stats.preset = preset.name;
+
+    // A CSV header must carry every required column (or an alternative that can stand in for it).
+    if (log.header) {
+      const have = new Set(log.header);
+      const has = (c: Column): boolean => (columns[c] ?? []).some((f) => have.has(f));
+      const missing: string[] = [];
+      if (!has('timestamp')) missing.push('timestamp');
+      if (!has('model') && !opts.model) missing.push('model');
+      if (!has('input_tokens') && !has('prompt')) missing.push('input_tokens');
+      if (!has('output_tokens') && !has('completion')) missing.push('output_tokens');
+      if (missing.length) {
+        const fieldsFor = (c: string): string => (columns[c as Column] ?? [c]).join('|');
+        const suggest = presetsMatching(log.header).filter((p) => p !== preset.name);
+        const hint = alternatives([
+          suggest.length ? `this header looks like --preset ${suggest.join(' or --preset ')}` : undefined,
+          `map your columns: --map ${missing.map((m) => `${m}=<your column>`).join(',')}`,
+          missing.includes('model') ? 'give one model for every row with --model' : undefined,
+        ]);
+        throw userError('LOG_HEADER', `header is missing required column${missing.length > 1 ? 's' : ''} ${missing.map(fieldsFor).join(', ')} (preset ${preset.name}); columns found: ${shownFields(log.header)}`, {
+          where: `${shown}:1`,
+          hint,
+        });
       }
     }
-    if (batch.length) yield batch;
-  } finally {
-    stats.tokenizedTexts = tokens.encoded;
-    rejects?.close();
-  }
 
-  ids?.finish(stats);
-  if (stats.outOfOrder > 0) {
-    stats.warnings.push({
-      code: 'LOG_UNSORTED',
-      message: `${stats.outOfOrder} of ${stats.priced} rows have a timestamp earlier than a row before them; rows are processed in file order, so time-window effects (cache TTLs, batch windows) follow the file, not the clock: sort the log by timestamp for exact TTL behaviour`,
-    });
-  }
-  // JSONL has no header: when nothing could be priced for a missing column, say so like a header error.
-  if (stats.priced === 0 && stats.read > 0 && log.format === 'jsonl') {
-    const top = Object.entries(stats.reasons).sort((a, b) => b[1] - a[1])[0];
-    if (top && /missing$/.test(top[0])) {
-      const col = top[0].replace(/ missing$/, '');
-      const suggest = presetsMatching(firstFields ?? []).filter((p) => p !== preset.name);
-      throw userError('LOG_HEADER', `no row has ${(columns[col as Column] ?? [col]).join('|')} (preset ${preset.name}); fields found in the first record: ${shownFields(firstFields ?? [])}`, {
-        where: shown,
-        hint: alternatives([suggest.length ? `try --preset ${suggest.join(' or --preset ')}` : undefined, `--map ${col}=<your field> (dot paths reach nested fields)`, col === 'model' ? 'give one model for every row with --model' : undefined]),
+    const used = new Set<string>();
+    for (const fields of Object.values(columns)) for (const f of fields ?? []) used.add(f.split('.')[0]!);
+    for (const fields of Object.values(preset.tags ?? {})) for (const f of fields) used.add(f.split('.')[0]!);
+    for (const k of ['hash_ids', 'attributes', 'metadata', 'response', 'error', 'cache_hit', 'usage', 'usageDetails', 'costDetails']) used.add(k);
+    const tokens = new TokenCounter();
+    const ctx: RowContext = { preset, columns, used, tokens, ...(log.header ? { csv: csvLayout(columns, log.header, used, preset) } : {}), ...(opts.model ? { fallbackModel: opts.model } : {}), ...(checks.acceptModel ? { acceptModel: checks.acceptModel } : {}), ...(checks.modelHint ? { modelHint: checks.modelHint } : {}), ...(checks.acceptTier ? { acceptTier: checks.acceptTier } : {}) };
+    // request id -> line, for the last two windows of rows
+    const ids = new DuplicateIds(shown);
+    const rejects = opts.rejectsFile ? new RejectsWriter(resolve(cwd, opts.rejectsFile)) : undefined;
+    let firstFields: string[] | undefined;
+    let lastMs = -Infinity;
+    let batch: SimRequest[] = [];
+    try {
+      for await (const recs of log.records) for (const rec of recs) {
+        stats.read++;
+        let kind: string;
+        let detail: string;
+        const src = rec.values ?? rec.fields;
+        if (src) {
+          firstFields ??= rec.fields ? Object.keys(rec.fields) : log.header;
+          let r = toRequest(src, rec.line, ctx);
+          if (r.needsEncoder) {
+            // first text to count for this tokenizer: load it (lazily, once), then read the row again
+            await tokens.ensure(r.needsEncoder);
+            r = toRequest(src, rec.line, ctx);
+          }
+          if (r.req) {
+            const q = r.req;
+            stats.priced++;
+            ids.see(q);
+            if (q.atMs < lastMs) stats.outOfOrder++;
+            else lastMs = q.atMs;
+            stats.startMs = stats.startMs === null ? q.atMs : Math.min(stats.startMs, q.atMs);
+            stats.endMs = stats.endMs === null ? q.atMs : Math.max(stats.endMs, q.atMs);
+            if (r.costUsd !== undefined) {
+              stats.costUsdSum = (stats.costUsdSum ?? 0) + r.costUsd;
+              stats.costRows = (stats.costRows ?? 0) + 1;
+            }
+            batch.push(q);
+            if (batch.length >= batchSize) {
+              yield batch;
+              batch = [];
+            }
+            continue;
+          }
+          kind = r.reject!.kind;
+          detail = r.reject!.detail;
+        } else {
+          kind = rec.error!.kind;
+          detail = rec.error!.detail;
+        }
+        const where = `${shown}:${rec.line}`;
+        stats.rejected++;
+        stats.reasons[kind] = (stats.reasons[kind] ?? 0) + 1;
+        if (stats.firstRejects.length < FIRST_REJECTS_KEPT) stats.firstRejects.push({ where, reason: detail });
+        rejects?.write(rec.line, detail, rawText(rec));
+        if (opts.strict) {
+          throw userError('LOG_ROW', detail, { where, hint: 'fix or remove the row, or run without --strict to skip rejected rows (they are counted and reported; --rejects FILE lists them)' });
+        }
+      }
+      if (batch.length) yield batch;
+    } finally {
+      stats.tokenizedTexts = tokens.encoded;
+      rejects?.close();
+    }
+
+    ids.finish(stats);
+    if (stats.outOfOrder > 0) {
+      stats.warnings.push({
+        code: 'LOG_UNSORTED',
+        message: `${stats.outOfOrder} of ${stats.priced} rows have a timestamp earlier than a row before them; rows are processed in file order, so time-window effects (cache TTLs, batch windows) follow the file, not the clock: sort the log by timestamp for exact TTL behaviour`,
       });
     }
+    // JSONL has no header: when nothing could be priced for a missing column, say so like a header error.
+    if (stats.priced === 0 && stats.read > 0 && log.format === 'jsonl') {
+      const top = Object.entries(stats.reasons).sort((a, b) => b[1] - a[1])[0];
+      if (top && /missing$/.test(top[0])) {
+        const col = top[0].replace(/ missing$/, '');
+        const suggest = presetsMatching(firstFields ?? []).filter((p) => p !== preset.name);
+        throw userError('LOG_HEADER', `no row has ${(columns[col as Column] ?? [col]).join('|')} (preset ${preset.name}); fields found in the first record: ${shownFields(firstFields ?? [])}`, {
+          where: shown,
+          hint: alternatives([suggest.length ? `try --preset ${suggest.join(' or --preset ')}` : undefined, `--map ${col}=<your field> (dot paths reach nested fields)`, col === 'model' ? 'give one model for every row with --model' : undefined]),
+        });
+      }
+    }
+  } finally {
+    // a reader thread stops here, whether the log was read to its end or not
+    await log.close?.();
   }
 }

@@ -36,6 +36,8 @@ export interface OpenedLog {
   records: AsyncGenerator<RawRecord[]>;
   /** bytes of the file read so far (before decompression) and its size; for progress only */
   position: { read: number; total: number | null };
+  /** release what reads the log (a worker thread) when the reader stops, at the end or early */
+  close?: () => Promise<void>;
 }
 
 /** Peek the first chunk of a stream without losing it. */

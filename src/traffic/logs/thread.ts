@@ -1,31 +1,78 @@
-// The log reader in a worker thread: the worker reads, parses and checks rows (readLogHere) while
-// this thread runs the strategies, so a replay uses two cores. Batches come over in order, at most
-// WINDOW ahead of the consumer (memory stays bounded when the strategies are the slower side);
-// stats arrive with each batch (progress) and whole at the end; a UserError in the worker is
-// rethrown here as the same UserError.
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+// A log file opened in a worker thread: the worker reads, decompresses and parses it (openLog) and
+// sends the raw records over, while this thread does everything else the reader does (rows into
+// requests, checks, rejects, stats) and runs the strategies, so a replay uses two cores. Parsing is
+// most of the reading; what crosses is one array of strings per batch (structured clone of
+// strings is cheap, of objects is not). At most WINDOW batches are in flight, so memory stays
+// bounded when this thread is the slower side. A UserError in the worker is rethrown here as the
+// same UserError.
 import { Worker } from 'node:worker_threads';
 import { UserError, type Diagnostic } from '../../diagnostics.js';
-import type { SimRequest } from '../../engine/request.js';
-import type { ModelInfo } from '../../pricing/pricebook.js';
-import { DuplicateIds, type LogOptions, type LogStats, shownPath } from './read.js';
-import { type WireBatch, WireDecoder } from './wire.js';
+import type { LogFormat, OpenedLog, RawRecord } from './source.js';
 
-/** batches the worker may send before the consumer has taken them */
+/** batches the worker may send before this thread has taken them */
 const WINDOW = 4;
 
-/** What the worker is started with: LogOptions without callbacks or streams, and the table as data. */
 export interface WorkerInput {
-  opts: Omit<LogOptions, 'stdin' | 'acceptModel' | 'modelHint' | 'acceptTier' | 'book'>;
-  book?: { version: string; effective: string; file: string; models: ModelInfo[] };
+  path: string;
+  shown: string;
   window: number;
 }
 
+/** A batch of raw records, flattened: per record its line and kind, the strings in one array. */
+export interface RecordBatch {
+  lines: Float64Array;
+  /** per record: the number of CSV values, or -1 a JSONL line (its text), or -2 an error (kind, detail, raw) */
+  counts: Int32Array;
+  strs: string[];
+}
+
 export type WorkerMessage =
-  | { type: 'batch'; wire: WireBatch; read: number; priced: number; rejected: number; position: number }
-  | { type: 'done'; stats: LogStats }
+  | { type: 'open'; format: LogFormat; gzip: boolean; header?: string[]; total: number | null }
+  | { type: 'records'; batch: RecordBatch; position: number }
+  | { type: 'end'; position: number }
   | { type: 'error'; diagnostics?: Diagnostic[]; message?: string; stack?: string };
+
+export function encodeRecords(recs: RawRecord[]): RecordBatch {
+  const lines = new Float64Array(recs.length);
+  const counts = new Int32Array(recs.length);
+  const strs: string[] = [];
+  for (let i = 0; i < recs.length; i++) {
+    const r = recs[i]!;
+    lines[i] = r.line;
+    if (r.values) {
+      counts[i] = r.values.length;
+      for (const v of r.values) strs.push(v);
+    } else if (r.error) {
+      counts[i] = -2;
+      strs.push(r.error.kind, r.error.detail, r.raw ?? '');
+    } else {
+      counts[i] = -1;
+      strs.push(r.raw ?? JSON.stringify(r.fields));
+    }
+  }
+  return { lines, counts, strs };
+}
+
+export function decodeRecords(b: RecordBatch): RawRecord[] {
+  const out: RawRecord[] = new Array(b.lines.length);
+  let at = 0;
+  for (let i = 0; i < out.length; i++) {
+    const line = b.lines[i]!;
+    const n = b.counts[i]!;
+    if (n >= 0) {
+      out[i] = { line, values: b.strs.slice(at, at + n) };
+      at += n;
+    } else if (n === -2) {
+      out[i] = { line, error: { kind: b.strs[at]!, detail: b.strs[at + 1]! }, raw: b.strs[at + 2]! };
+      at += 3;
+    } else {
+      // the worker checked it is one JSON object
+      const raw = b.strs[at++]!;
+      out[i] = { line, raw, fields: JSON.parse(raw) as Record<string, unknown> };
+    }
+  }
+  return out;
+}
 
 /** The compiled worker next to this module (under vitest, running from src/, the built dist/ copy). */
 function workerUrl(): URL {
@@ -34,26 +81,11 @@ function workerUrl(): URL {
   return new URL('./worker.js', here);
 }
 
-export async function* readLogInWorker(opts: LogOptions, stats: LogStats): AsyncGenerator<SimRequest[]> {
-  const { stdin: _stdin, acceptModel: _a, modelHint: _m, acceptTier: _t, book, ...plain } = opts;
-  const input: WorkerInput = {
-    opts: { ...plain, cwd: opts.cwd ?? process.cwd(), thread: 'off', checkIds: false },
-    ...(book ? { book: { version: book.version, effective: book.effective, file: book.file, models: [...book.models.values()] } } : {}),
-    window: WINDOW,
-  };
-  let total: number | null = null;
-  try {
-    total = statSync(resolve(input.opts.cwd!, opts.file)).size;
-  } catch {
-    /* the worker reports a missing file */
-  }
-  // live progress for the caller's bar, as the in-thread reader keeps it
-  const position = { read: 0, total };
-  stats.position = position;
-
+/** openLog, in a worker thread: same signature, same records, same errors (a file, never stdin). */
+export async function openLogInWorker(path: string, shown: string): Promise<OpenedLog> {
+  const input: WorkerInput = { path, shown, window: WINDOW };
+  // the young generation pinned: the worker's garbage is short-lived, and a default-sized one per thread cost ~30 MB of peak RSS
   const worker = new Worker(workerUrl(), { workerData: input, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
-  const decoder = new WireDecoder();
-  const ids = new DuplicateIds(shownPath(opts.file, input.opts.cwd!));
   const queue: WorkerMessage[] = [];
   let failure: unknown;
   let exited = false;
@@ -75,38 +107,55 @@ export async function* readLogInWorker(opts: LogOptions, stats: LogStats): Async
     exited = true;
     rouse();
   });
-  try {
-    for (;;) {
-      while (!queue.length) {
-        if (failure !== undefined) throw failure;
-        if (exited) throw new Error('internal: the log reader thread stopped before the end of the log');
-        await new Promise<void>((res) => {
-          wake = res;
-        });
-      }
-      const m = queue.shift()!;
-      if (m.type === 'batch') {
-        stats.read = m.read;
-        stats.priced = m.priced;
-        stats.rejected = m.rejected;
-        position.read = m.position;
-        worker.postMessage('credit');
-        const batch = decoder.decode(m.wire);
-        for (const r of batch) ids.see(r);
-        yield batch;
-      } else if (m.type === 'done') {
-        Object.assign(stats, m.stats, { position });
-        ids.finish(stats);
-        position.read = m.stats.position?.read ?? position.read;
-        return;
-      } else {
-        if (m.diagnostics) throw new UserError(m.diagnostics);
-        const e = new Error(m.message);
-        if (m.stack) e.stack = m.stack;
-        throw e;
-      }
-    }
-  } finally {
+  let closed = false;
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
     await worker.terminate();
+  };
+  const next = async (): Promise<Exclude<WorkerMessage, { type: 'error' }>> => {
+    while (!queue.length) {
+      if (failure !== undefined) throw failure;
+      if (exited) throw new Error('internal: the log reader thread stopped before the end of the log');
+      await new Promise<void>((res) => {
+        wake = res;
+      });
+    }
+    const m = queue.shift()!;
+    if (m.type === 'error') {
+      if (m.diagnostics) throw new UserError(m.diagnostics);
+      const e = new Error(m.message);
+      if (m.stack) e.stack = m.stack;
+      throw e;
+    }
+    return m;
+  };
+
+  let first: Exclude<WorkerMessage, { type: 'error' }>;
+  try {
+    first = await next();
+  } catch (e) {
+    await close();
+    throw e;
   }
+  if (first.type !== 'open') {
+    await close();
+    throw new Error(`internal: the log reader thread sent '${first.type}' before opening the log`);
+  }
+  const position = { read: 0, total: first.total };
+  async function* records(): AsyncGenerator<RawRecord[]> {
+    try {
+      for (;;) {
+        const m = await next();
+        if (m.type === 'open') continue;
+        position.read = m.position;
+        if (m.type === 'end') return;
+        worker.postMessage('credit');
+        yield decodeRecords(m.batch);
+      }
+    } finally {
+      await close();
+    }
+  }
+  return { format: first.format, gzip: first.gzip, ...(first.header ? { header: first.header } : {}), records: records(), position, close };
 }

@@ -1,11 +1,9 @@
-// Worker-thread entry of the log reader (see thread.ts): runs readLogHere and posts its batches,
-// at most `window` ahead of the consumer, then the final stats, or the error.
+// Worker-thread entry of the log reader (see thread.ts): opens and parses the log and posts its
+// raw records, at most `window` batches ahead of the reading thread, then the end, or the error.
 import { parentPort, workerData } from 'node:worker_threads';
 import { UserError } from '../../diagnostics.js';
-import { PriceBook } from '../../pricing/pricebook.js';
-import { newLogStats, readLogHere } from './read.js';
-import type { WorkerInput, WorkerMessage } from './thread.js';
-import { WireEncoder } from './wire.js';
+import { openLog } from './source.js';
+import { encodeRecords, type WorkerInput, type WorkerMessage } from './thread.js';
 
 const port = parentPort!;
 const input = workerData as WorkerInput;
@@ -19,24 +17,21 @@ port.on('message', (m) => {
   w?.();
 });
 
-const post = (m: WorkerMessage): void => port.postMessage(m, m.type === 'batch' ? [m.wire.nums.buffer as ArrayBuffer] : []);
-const encoder = new WireEncoder();
-const stats = newLogStats();
+const post = (m: WorkerMessage): void => port.postMessage(m, m.type === 'records' ? [m.batch.lines.buffer as ArrayBuffer, m.batch.counts.buffer as ArrayBuffer] : []);
 try {
-  const b = input.book;
-  const opts = { ...input.opts, ...(b ? { book: new PriceBook(b.version, b.effective, b.file, b.models) } : {}) };
-  for await (const batch of readLogHere(opts, stats)) {
+  const log = await openLog(input.path, input.shown);
+  post({ type: 'open', format: log.format, gzip: log.gzip, ...(log.header ? { header: log.header } : {}), total: log.position.total });
+  for await (const recs of log.records) {
     while (credits === 0) {
       await new Promise<void>((res) => {
         wake = res;
       });
     }
     credits--;
-    post({ type: 'batch', wire: encoder.encode(batch), read: stats.read, priced: stats.priced, rejected: stats.rejected, position: stats.position?.read ?? 0 });
+    post({ type: 'records', batch: encodeRecords(recs), position: log.position.read });
   }
-  post({ type: 'done', stats });
+  post({ type: 'end', position: log.position.read });
 } catch (e) {
   if (e instanceof UserError) post({ type: 'error', diagnostics: e.diagnostics });
   else post({ type: 'error', message: (e as Error)?.message ?? String(e), ...((e as Error)?.stack ? { stack: (e as Error).stack } : {}) });
 }
-
