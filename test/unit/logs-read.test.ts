@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/diagnostics.js';
 import type { SimRequest } from '../../src/engine/request.js';
-import { type LogOptions, type LogStats, newLogStats, parseMap, readLog } from '../../src/traffic/logs/read.js';
+import { DuplicateIds, type LogOptions, type LogStats, newLogStats, parseMap, readLog } from '../../src/traffic/logs/read.js';
 import { isoUtcMs, parseTimestamp } from '../../src/traffic/logs/row.js';
 
 const FIX = join(import.meta.dirname, '../fixtures/logs');
@@ -68,6 +68,22 @@ describe('timestamps', () => {
   });
   it('refuses impossible dates and garbage', () => {
     for (const bad of ['2026-13-01T00:00:00Z', '2024-02-30', 'yesterday', '', '12:00', -5]) expect(parseTimestamp(bad)).toBeUndefined();
+  });
+});
+
+describe('repeated request ids', () => {
+  const req = (id: string, line: number): SimRequest => ({ id, line }) as SimRequest;
+  it('finds repeats within the window, none among 300K distinct ids, none further back than two windows', () => {
+    const d = new DuplicateIds('log.csv');
+    for (let i = 0; i < 300_000; i++) d.see(req(`r${i}`, i + 2));
+    d.see(req('r299000', 300_002)); // 1,000 rows back: found
+    d.see(req('r1', 300_003)); // ~300K rows back (> 2 x 65,536): not found
+    d.see(req('line-300004', 300_004)); // a generated id: not checked
+    d.see(req('line-300004', 300_005)); // the same text as someone else's generated id: checked, first time
+    const stats = newLogStats();
+    d.finish(stats);
+    expect(stats.duplicateIds).toBe(1);
+    expect(stats.warnings).toEqual([{ code: 'LOG_DUPLICATE_ID', message: expect.stringContaining("request_id 'r299000' at log.csv:300002 repeats log.csv:299002") }]);
   });
 });
 

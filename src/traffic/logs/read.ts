@@ -94,12 +94,70 @@ export function shownPath(file: string, cwd: string): string {
 }
 
 /**
+ * id -> line, open addressing on typed arrays (a Map of 65K fresh id strings was ~7% of a replay:
+ * cache misses in its chains and rehashing as each new window's Map grew).
+ */
+class IdTable {
+  private readonly hashes: Int32Array;
+  private readonly ids: (string | undefined)[];
+  private readonly lines: Float64Array;
+  private readonly mask: number;
+  size = 0;
+
+  constructor(capacity: number) {
+    this.hashes = new Int32Array(capacity);
+    this.ids = new Array<string | undefined>(capacity).fill(undefined);
+    this.lines = new Float64Array(capacity);
+    this.mask = capacity - 1;
+  }
+
+  /** FNV-1a, never 0 (0 marks an empty slot) */
+  static hash(s: string): number {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    return h === 0 ? 1 : h;
+  }
+
+  private slot(id: string, h: number): number {
+    let i = h & this.mask;
+    for (;;) {
+      const x = this.hashes[i]!;
+      if (x === 0 || (x === h && this.ids[i] === id)) return i;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  /** the line recorded for id, or -1 */
+  find(id: string, h: number): number {
+    const i = this.slot(id, h);
+    return this.hashes[i] === 0 ? -1 : this.lines[i]!;
+  }
+
+  /** callers keep size at most half the capacity, so a free slot always exists */
+  set(id: string, h: number, line: number): void {
+    const i = this.slot(id, h);
+    if (this.hashes[i] === 0) {
+      this.hashes[i] = h;
+      this.ids[i] = id;
+      this.size++;
+    }
+    this.lines[i] = line;
+  }
+
+  clear(): void {
+    this.hashes.fill(0);
+    this.ids.fill(undefined);
+    this.size = 0;
+  }
+}
+
+/**
  * Rows whose request_id repeats an earlier row's, within the last two windows of DUP_WINDOW ids.
  * A row without its own id has the id line-N (N its line) and is not checked.
  */
 export class DuplicateIds {
-  private now = new Map<string, number>();
-  private before = new Map<string, number>();
+  private now = new IdTable(2 * DUP_WINDOW);
+  private before = new IdTable(2 * DUP_WINDOW);
   private count = 0;
   private first: string | undefined;
 
@@ -107,16 +165,21 @@ export class DuplicateIds {
 
   see(r: SimRequest): void {
     const line = r.line ?? 0;
-    if (r.id.startsWith('line-') && r.id === `line-${line}`) return;
-    const seen = this.now.get(r.id) ?? this.before.get(r.id);
-    if (seen !== undefined) {
+    const id = r.id;
+    if (id.startsWith('line-') && id === `line-${line}`) return;
+    const h = IdTable.hash(id);
+    let seen = this.now.find(id, h);
+    if (seen < 0) seen = this.before.find(id, h);
+    if (seen >= 0) {
       this.count++;
-      this.first ??= `request_id '${r.id}' at ${this.shown}:${line} repeats ${this.shown}:${seen}`;
+      this.first ??= `request_id '${id}' at ${this.shown}:${line} repeats ${this.shown}:${seen}`;
     }
-    this.now.set(r.id, line);
+    this.now.set(id, h, line);
     if (this.now.size >= DUP_WINDOW) {
+      const t = this.before;
       this.before = this.now;
-      this.now = new Map();
+      this.now = t;
+      t.clear();
     }
   }
 
