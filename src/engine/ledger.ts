@@ -80,11 +80,23 @@ class CellTable {
   readonly cells: Cells = new Map();
   private readonly fast = new Map<string, Map<string, Float64Array[]>>();
 
+  // the last (model, tier) looked up: consecutive requests mostly share it
+  private lastModel = '';
+  private lastTier = '';
+  private lastBuckets: Float64Array[] = [];
+
   cell(r: SimRequest, bucket: number): Float64Array {
+    if (r.model === this.lastModel && r.serviceTier === this.lastTier) {
+      const c = this.lastBuckets[bucket];
+      if (c) return c;
+    }
     let byTier = this.fast.get(r.model);
     if (!byTier) this.fast.set(r.model, (byTier = new Map()));
     let buckets = byTier.get(r.serviceTier);
     if (!buckets) byTier.set(r.serviceTier, (buckets = []));
+    this.lastModel = r.model;
+    this.lastTier = r.serviceTier;
+    this.lastBuckets = buckets;
     return (buckets[bucket] ??= cellOf(this.cells, `${r.model}\u0001${r.serviceTier}\u0001${bucket}`));
   }
 }
@@ -96,7 +108,7 @@ export class Ledger {
   dropped = 0;
   /** per dimension -> key -> cells */
   readonly by = new Map<string, Map<string, Cells>>();
-  private readonly readers: { read: (r: SimRequest) => string; tables: Map<string, CellTable>; out: Map<string, Cells> }[];
+  private readonly readers: { read: (r: SimRequest) => string; tables: Map<string, CellTable>; out: Map<string, Cells>; lastKey: string | undefined; last: CellTable | undefined }[];
 
   constructor(
     /** ascending long-context thresholds shared by every PriceBook that will price this ledger */
@@ -106,7 +118,7 @@ export class Ledger {
     this.readers = dims.map((d) => {
       const out = new Map<string, Cells>();
       this.by.set(d, out);
-      return { read: dimensionReader(d), tables: new Map(), out };
+      return { read: dimensionReader(d), tables: new Map(), out, lastKey: undefined, last: undefined };
     });
   }
 
@@ -122,11 +134,14 @@ export class Ledger {
     for (let i = 0; i < this.readers.length; i++) {
       const d = this.readers[i]!;
       const k = d.read(r);
-      let t = d.tables.get(k);
+      // consecutive requests often share the key (same tenant, same feature)
+      let t = k === d.lastKey ? d.last : d.tables.get(k);
       if (!t) {
         d.tables.set(k, (t = new CellTable()));
         d.out.set(k, t.cells);
       }
+      d.lastKey = k;
+      d.last = t;
       addToCell(t.cell(r, bucket), r);
     }
   }

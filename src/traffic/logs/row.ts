@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { SimRequest, PrefixBlock } from '../../engine/request.js';
 import { TIERS, type Tier } from '../../pricing/pricebook.js';
 import type { TokenCounter } from '../tokens.js';
-import { type Column, type Fields, lookup, present } from './columns.js';
+import { CANONICAL_COLUMNS, type Column, type Fields, lookup, present } from './columns.js';
 import type { Preset, TimestampUnit } from './presets.js';
 
 /** A single request larger than this is a data error (no model has a 10M-token context). */
@@ -48,9 +48,9 @@ const rej = (kind: string, detail: string): RowResult => ({ reject: { kind, deta
  * The value of a canonical column: the first of its source fields that is present. CSV rows are
  * read by column index (ctx.csv, built once from the header), so no per-row object is built.
  */
-function pick(ctx: RowContext, f: Fields | undefined, values: string[] | undefined, col: Column): unknown {
+function pick(ctx: RowContext, f: Fields | undefined, values: string[] | undefined, col: number): unknown {
   if (values) {
-    const idx = ctx.csv!.index[col];
+    const idx = ctx.csv!.at[col];
     if (idx) {
       for (let k = 0; k < idx.length; k++) {
         const v = values[idx[k]!];
@@ -59,18 +59,21 @@ function pick(ctx: RowContext, f: Fields | undefined, values: string[] | undefin
     }
     return undefined;
   }
-  for (const field of ctx.columns[col] ?? []) {
+  for (const field of ctx.columns[CANONICAL_COLUMNS[col]!] ?? []) {
     const v = lookup(f, field);
     if (present(v)) return v;
   }
   return undefined;
 }
 
+/** Canonical columns by number, for pick(): C.timestamp is CANONICAL_COLUMNS.indexOf('timestamp'). */
+const C = Object.fromEntries(CANONICAL_COLUMNS.map((c, i) => [c, i])) as Record<Column, number>;
+
 /** How a CSV header is read: each column's candidate field indices, and the other columns (tags). */
 export interface CsvLayout {
   header: string[];
-  /** canonical column -> indices of its candidate fields that the header has, in preference order */
-  index: Partial<Record<Column, number[]>>;
+  /** by column number (C.x): indices of its candidate fields that the header has, in preference order */
+  at: (number[] | undefined)[];
   /** header columns no canonical column uses: [name, index], in header order (they become tags) */
   extra: [string, number][];
   /** the preset's hooks read the record as an object: build one per row */
@@ -81,13 +84,12 @@ export interface CsvLayout {
 export function csvLayout(columns: RowContext['columns'], header: string[], used: Set<string>, preset: Preset): CsvLayout {
   const at = new Map<string, number>();
   header.forEach((h, i) => at.set(h, i));
-  const index: Partial<Record<Column, number[]>> = {};
-  for (const [col, fields] of Object.entries(columns) as [Column, string[] | undefined][]) {
-    const found = (fields ?? []).filter((f) => at.has(f)).map((f) => at.get(f)!);
-    if (found.length) index[col] = found;
-  }
+  const index = CANONICAL_COLUMNS.map((col) => {
+    const found = (columns[col] ?? []).filter((f) => at.has(f)).map((f) => at.get(f)!);
+    return found.length ? found : undefined;
+  });
   const extra = [...at].filter(([name]) => !used.has(name));
-  return { header, index, extra, needsObject: !!(preset.prepare || preset.skip || preset.prefix || preset.tags) };
+  return { header, at: index, extra, needsObject: !!(preset.prepare || preset.skip || preset.prefix || preset.tags) };
 }
 
 function fieldsOf(values: string[], header: string[]): Fields {
@@ -237,10 +239,10 @@ const str = (v: unknown): string | undefined => (present(v) ? (typeof v === 'str
 
 /** canonical columns kept as tags, and their tag names */
 const TAG_COLUMNS = [
-  ['tenant', 'tenant'],
-  ['feature', 'feature'],
-  ['route', 'route'],
-  ['prompt_version', 'promptVersion'],
+  [C.tenant, 'tenant'],
+  [C.feature, 'feature'],
+  [C.route, 'route'],
+  [C.prompt_version, 'promptVersion'],
 ] as const;
 
 /** One record -> a request or a reject. `src` is a CSV row's values (read via ctx.csv) or a JSONL object. */
@@ -255,7 +257,7 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext)
   if (skip) return rej(skip.split(' (')[0]!.split(':')[0]!, skip);
 
   // model
-  let model = str(pick(ctx, f, values, 'model')) ?? ctx.fallbackModel;
+  let model = str(pick(ctx, f, values, C.model)) ?? ctx.fallbackModel;
   if (!model) return rej('model missing', 'no model in the row and no --model given');
   if (preset.model) model = preset.model(model);
   if (ctx.acceptModel && !ctx.acceptModel(model)) {
@@ -264,35 +266,35 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext)
   }
 
   // timestamp
-  const tsRaw = pick(ctx, f, values, 'timestamp');
+  const tsRaw = pick(ctx, f, values, C.timestamp);
   if (!present(tsRaw)) return rej('timestamp missing', 'timestamp is empty');
   const atMs = parseTimestamp(tsRaw, preset.timestampUnit ?? 'auto');
   if (atMs === undefined) return rej('timestamp unparseable', `timestamp '${String(tsRaw)}' is not ISO 8601 or epoch seconds/milliseconds`);
 
   // token counts (text columns are counted only when the counts are absent)
-  let input = parseCount(pick(ctx, f, values, 'input_tokens'), 'input_tokens');
+  let input = parseCount(pick(ctx, f, values, C.input_tokens), 'input_tokens');
   if (isReject(input)) return { reject: input };
   if (input === undefined) {
-    const p = pick(ctx, f, values, 'prompt');
+    const p = pick(ctx, f, values, C.prompt);
     if (present(p)) {
       input = ctx.tokens.countSync(textOf(p), model);
       if (input === undefined) return { needsEncoder: model };
     }
   }
   if (input === undefined) return rej('input_tokens missing', 'input_tokens is empty (and no prompt text to count)');
-  let output = parseCount(pick(ctx, f, values, 'output_tokens'), 'output_tokens');
+  let output = parseCount(pick(ctx, f, values, C.output_tokens), 'output_tokens');
   if (isReject(output)) return { reject: output };
   if (output === undefined) {
-    const c = pick(ctx, f, values, 'completion');
+    const c = pick(ctx, f, values, C.completion);
     if (present(c)) {
       output = ctx.tokens.countSync(textOf(c), model);
       if (output === undefined) return { needsEncoder: model };
     }
   }
   if (output === undefined) return rej('output_tokens missing', 'output_tokens is empty (and no completion text to count)');
-  const cached = parseCount(pick(ctx, f, values, 'cached_input_tokens'), 'cached_input_tokens') ?? 0;
+  const cached = parseCount(pick(ctx, f, values, C.cached_input_tokens), 'cached_input_tokens') ?? 0;
   if (isReject(cached)) return { reject: cached };
-  const write = parseCount(pick(ctx, f, values, 'cache_write_tokens'), 'cache_write_tokens') ?? 0;
+  const write = parseCount(pick(ctx, f, values, C.cache_write_tokens), 'cache_write_tokens') ?? 0;
   if (isReject(write)) return { reject: write };
   if (preset.cacheTokens === 'beside') input += cached + write;
   else if (cached + write > input) {
@@ -301,18 +303,18 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext)
   if (input > MAX_TOKENS_PER_REQUEST) return rej('input_tokens too large', `input_tokens ${input} exceeds ${MAX_TOKENS_PER_REQUEST} tokens for one request`);
 
   // status, tier, flags
-  const stRaw = pick(ctx, f, values, 'status');
+  const stRaw = pick(ctx, f, values, C.status);
   const status = (present(stRaw) ? preset.status?.(stRaw) : undefined) ?? parseStatus(stRaw);
   if (!status) return rej('status unknown', `status '${String(stRaw)}' is not ok/success/error/failed or an HTTP code`);
-  const tier = parseTier(pick(ctx, f, values, 'service_tier'), preset.serviceTier ?? 'standard');
-  if (!tier) return rej('service_tier unknown', `service_tier '${String(pick(ctx, f, values, 'service_tier'))}' is not one of ${TIERS.join(', ')}`);
+  const tier = parseTier(pick(ctx, f, values, C.service_tier), preset.serviceTier ?? 'standard');
+  if (!tier) return rej('service_tier unknown', `service_tier '${String(pick(ctx, f, values, C.service_tier))}' is not one of ${TIERS.join(', ')}`);
   if (ctx.acceptTier && !ctx.acceptTier(model, tier)) return rej(`service tier '${tier}' not offered`, `model '${model}' has no '${tier}' service tier in the pricing table`);
-  const batchableRaw = pick(ctx, f, values, 'batchable');
+  const batchableRaw = pick(ctx, f, values, C.batchable);
   const batchable = parseBool(batchableRaw);
   if (batchable === undefined) return rej('batchable not a boolean', `batchable '${String(batchableRaw)}' is not true/false`);
 
   let costUsd: number | undefined;
-  const costRaw = pick(ctx, f, values, 'cost_usd');
+  const costRaw = pick(ctx, f, values, C.cost_usd);
   if (present(costRaw)) {
     const c = typeof costRaw === 'number' ? costRaw : Number(String(costRaw).trim().replace(/^\$/, ''));
     if (!Number.isFinite(c) || c < 0) return rej('cost_usd not a number', `cost_usd '${String(costRaw)}' is not a non-negative number`);
@@ -326,9 +328,9 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext)
     if (typeof p === 'string') return rej('prefix invalid', p);
     prefix = p;
   } else {
-    const key = str(pick(ctx, f, values, 'prefix_key'));
+    const key = str(pick(ctx, f, values, C.prefix_key));
     if (key) {
-      const pt = parseCount(pick(ctx, f, values, 'prefix_tokens'), 'prefix_tokens');
+      const pt = parseCount(pick(ctx, f, values, C.prefix_tokens), 'prefix_tokens');
       if (isReject(pt)) return { reject: pt };
       if (pt === undefined) return rej('prefix_tokens missing', `prefix_key '${key}' has no prefix_tokens`);
       if (pt > input) return rej('prefix_tokens > input', `prefix_tokens (${pt}) exceed input_tokens (${input})`);
@@ -352,7 +354,7 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext)
   }
   // The prompt text itself is not kept (memory); a hash of it is, so response-cache can key
   // exact repeats on real logs (tags.promptHash).
-  const promptText = pick(ctx, f, values, 'prompt');
+  const promptText = pick(ctx, f, values, C.prompt);
   if (present(promptText) && tags.promptHash === undefined) {
     tags.promptHash = createHash('sha1').update(`${model}\u0000${textOf(promptText).trim()}`).digest('hex').slice(0, 16);
   }
@@ -371,10 +373,10 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext)
     }
   }
 
-  const ownId = str(pick(ctx, f, values, 'request_id'));
+  const ownId = str(pick(ctx, f, values, C.request_id));
   const id = ownId ?? `line-${line}`;
-  const retryOf = str(pick(ctx, f, values, 'retry_of'));
-  const conv = str(pick(ctx, f, values, 'conversation_id'));
+  const retryOf = str(pick(ctx, f, values, C.retry_of));
+  const conv = str(pick(ctx, f, values, C.conversation_id));
   // every field, in makeRequest's order (one hidden class for all requests: see engine/request.ts)
   const req: SimRequest = {
     id,
