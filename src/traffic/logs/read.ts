@@ -380,11 +380,11 @@ export async function* readLogHere(opts: LogOptions, stats: LogStats, open: type
         const src = rec.values ?? rec.fields;
         if (src) {
           firstFields ??= rec.fields ? Object.keys(rec.fields) : log.header;
-          let r = toRequest(src, rec.line, ctx);
+          let r = toRequest(src, rec.line, ctx, rec.offset);
           if (r.needsEncoder) {
             // first text to count for this tokenizer: load it (lazily, once), then read the row again
             await tokens.ensure(r.needsEncoder);
-            r = toRequest(src, rec.line, ctx);
+            r = toRequest(src, rec.line, ctx, rec.offset);
           }
           if (r.req) {
             const q = r.req;

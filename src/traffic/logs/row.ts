@@ -48,12 +48,12 @@ const rej = (kind: string, detail: string): RowResult => ({ reject: { kind, deta
  * The value of a canonical column: the first of its source fields that is present. CSV rows are
  * read by column index (ctx.csv, built once from the header), so no per-row object is built.
  */
-function pick(ctx: RowContext, f: Fields | undefined, values: string[] | undefined, col: number): unknown {
+function pick(ctx: RowContext, f: Fields | undefined, values: string[] | undefined, off: number, col: number): unknown {
   if (values) {
     const idx = ctx.csv!.at[col];
     if (idx) {
       for (let k = 0; k < idx.length; k++) {
-        const v = values[idx[k]!];
+        const v = values[off + idx[k]!];
         if (present(v)) return v;
       }
     }
@@ -92,9 +92,9 @@ export function csvLayout(columns: RowContext['columns'], header: string[], used
   return { header, at: index, extra, needsObject: !!(preset.prepare || preset.skip || preset.prefix || preset.tags) };
 }
 
-function fieldsOf(values: string[], header: string[]): Fields {
+function fieldsOf(values: string[], off: number, header: string[]): Fields {
   const f: Fields = {};
-  for (let i = 0; i < header.length; i++) f[header[i]!] = values[i];
+  for (let i = 0; i < header.length; i++) f[header[i]!] = values[off + i];
   return f;
 }
 
@@ -245,19 +245,22 @@ const TAG_COLUMNS = [
   [C.prompt_version, 'promptVersion'],
 ] as const;
 
-/** One record -> a request or a reject. `src` is a CSV row's values (read via ctx.csv) or a JSONL object. */
-export function toRequest(src: Fields | string[], line: number, ctx: RowContext): RowResult {
+/**
+ * One record -> a request or a reject. `src` is a JSONL object, or CSV values (read via ctx.csv):
+ * the row's are src[off], src[off + 1], ... (a batch from the reader thread is one array).
+ */
+export function toRequest(src: Fields | string[], line: number, ctx: RowContext, off = 0): RowResult {
   const { preset } = ctx;
   // A CSV row is read by index, unless the preset's hooks need it as an object (then it is one, as JSONL is).
   const csvRow = Array.isArray(src);
   const values = csvRow && !ctx.csv!.needsObject ? src : undefined;
-  const fields = values ? undefined : csvRow ? fieldsOf(src, ctx.csv!.header) : src;
+  const fields = values ? undefined : csvRow ? fieldsOf(src, off, ctx.csv!.header) : src;
   const f = fields && preset.prepare ? preset.prepare(fields) : fields;
   const skip = f && preset.skip?.(f);
   if (skip) return rej(skip.split(' (')[0]!.split(':')[0]!, skip);
 
   // model
-  let model = str(pick(ctx, f, values, C.model)) ?? ctx.fallbackModel;
+  let model = str(pick(ctx, f, values, off, C.model)) ?? ctx.fallbackModel;
   if (!model) return rej('model missing', 'no model in the row and no --model given');
   if (preset.model) model = preset.model(model);
   if (ctx.acceptModel && !ctx.acceptModel(model)) {
@@ -266,35 +269,35 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext)
   }
 
   // timestamp
-  const tsRaw = pick(ctx, f, values, C.timestamp);
+  const tsRaw = pick(ctx, f, values, off, C.timestamp);
   if (!present(tsRaw)) return rej('timestamp missing', 'timestamp is empty');
   const atMs = parseTimestamp(tsRaw, preset.timestampUnit ?? 'auto');
   if (atMs === undefined) return rej('timestamp unparseable', `timestamp '${String(tsRaw)}' is not ISO 8601 or epoch seconds/milliseconds`);
 
   // token counts (text columns are counted only when the counts are absent)
-  let input = parseCount(pick(ctx, f, values, C.input_tokens), 'input_tokens');
+  let input = parseCount(pick(ctx, f, values, off, C.input_tokens), 'input_tokens');
   if (isReject(input)) return { reject: input };
   if (input === undefined) {
-    const p = pick(ctx, f, values, C.prompt);
+    const p = pick(ctx, f, values, off, C.prompt);
     if (present(p)) {
       input = ctx.tokens.countSync(textOf(p), model);
       if (input === undefined) return { needsEncoder: model };
     }
   }
   if (input === undefined) return rej('input_tokens missing', 'input_tokens is empty (and no prompt text to count)');
-  let output = parseCount(pick(ctx, f, values, C.output_tokens), 'output_tokens');
+  let output = parseCount(pick(ctx, f, values, off, C.output_tokens), 'output_tokens');
   if (isReject(output)) return { reject: output };
   if (output === undefined) {
-    const c = pick(ctx, f, values, C.completion);
+    const c = pick(ctx, f, values, off, C.completion);
     if (present(c)) {
       output = ctx.tokens.countSync(textOf(c), model);
       if (output === undefined) return { needsEncoder: model };
     }
   }
   if (output === undefined) return rej('output_tokens missing', 'output_tokens is empty (and no completion text to count)');
-  const cached = parseCount(pick(ctx, f, values, C.cached_input_tokens), 'cached_input_tokens') ?? 0;
+  const cached = parseCount(pick(ctx, f, values, off, C.cached_input_tokens), 'cached_input_tokens') ?? 0;
   if (isReject(cached)) return { reject: cached };
-  const write = parseCount(pick(ctx, f, values, C.cache_write_tokens), 'cache_write_tokens') ?? 0;
+  const write = parseCount(pick(ctx, f, values, off, C.cache_write_tokens), 'cache_write_tokens') ?? 0;
   if (isReject(write)) return { reject: write };
   if (preset.cacheTokens === 'beside') input += cached + write;
   else if (cached + write > input) {
@@ -303,18 +306,18 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext)
   if (input > MAX_TOKENS_PER_REQUEST) return rej('input_tokens too large', `input_tokens ${input} exceeds ${MAX_TOKENS_PER_REQUEST} tokens for one request`);
 
   // status, tier, flags
-  const stRaw = pick(ctx, f, values, C.status);
+  const stRaw = pick(ctx, f, values, off, C.status);
   const status = (present(stRaw) ? preset.status?.(stRaw) : undefined) ?? parseStatus(stRaw);
   if (!status) return rej('status unknown', `status '${String(stRaw)}' is not ok/success/error/failed or an HTTP code`);
-  const tier = parseTier(pick(ctx, f, values, C.service_tier), preset.serviceTier ?? 'standard');
-  if (!tier) return rej('service_tier unknown', `service_tier '${String(pick(ctx, f, values, C.service_tier))}' is not one of ${TIERS.join(', ')}`);
+  const tier = parseTier(pick(ctx, f, values, off, C.service_tier), preset.serviceTier ?? 'standard');
+  if (!tier) return rej('service_tier unknown', `service_tier '${String(pick(ctx, f, values, off, C.service_tier))}' is not one of ${TIERS.join(', ')}`);
   if (ctx.acceptTier && !ctx.acceptTier(model, tier)) return rej(`service tier '${tier}' not offered`, `model '${model}' has no '${tier}' service tier in the pricing table`);
-  const batchableRaw = pick(ctx, f, values, C.batchable);
+  const batchableRaw = pick(ctx, f, values, off, C.batchable);
   const batchable = parseBool(batchableRaw);
   if (batchable === undefined) return rej('batchable not a boolean', `batchable '${String(batchableRaw)}' is not true/false`);
 
   let costUsd: number | undefined;
-  const costRaw = pick(ctx, f, values, C.cost_usd);
+  const costRaw = pick(ctx, f, values, off, C.cost_usd);
   if (present(costRaw)) {
     const c = typeof costRaw === 'number' ? costRaw : Number(String(costRaw).trim().replace(/^\$/, ''));
     if (!Number.isFinite(c) || c < 0) return rej('cost_usd not a number', `cost_usd '${String(costRaw)}' is not a non-negative number`);
@@ -328,9 +331,9 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext)
     if (typeof p === 'string') return rej('prefix invalid', p);
     prefix = p;
   } else {
-    const key = str(pick(ctx, f, values, C.prefix_key));
+    const key = str(pick(ctx, f, values, off, C.prefix_key));
     if (key) {
-      const pt = parseCount(pick(ctx, f, values, C.prefix_tokens), 'prefix_tokens');
+      const pt = parseCount(pick(ctx, f, values, off, C.prefix_tokens), 'prefix_tokens');
       if (isReject(pt)) return { reject: pt };
       if (pt === undefined) return rej('prefix_tokens missing', `prefix_key '${key}' has no prefix_tokens`);
       if (pt > input) return rej('prefix_tokens > input', `prefix_tokens (${pt}) exceed input_tokens (${input})`);
@@ -340,7 +343,7 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext)
 
   const tags: Record<string, string> = {};
   for (const [col, tag] of TAG_COLUMNS) {
-    const v = str(pick(ctx, f, values, col));
+    const v = str(pick(ctx, f, values, off, col));
     if (v !== undefined) tags[tag] = v;
   }
   if (f) for (const [tag, fieldsFor] of Object.entries(preset.tags ?? {})) {
@@ -354,7 +357,7 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext)
   }
   // The prompt text itself is not kept (memory); a hash of it is, so response-cache can key
   // exact repeats on real logs (tags.promptHash).
-  const promptText = pick(ctx, f, values, C.prompt);
+  const promptText = pick(ctx, f, values, off, C.prompt);
   if (present(promptText) && tags.promptHash === undefined) {
     tags.promptHash = createHash('sha1').update(`${model}\u0000${textOf(promptText).trim()}`).digest('hex').slice(0, 16);
   }
@@ -363,7 +366,7 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext)
     const extra = ctx.csv!.extra;
     for (let k = 0; k < extra.length; k++) {
       const [name, i] = extra[k]!;
-      const v = values[i]!;
+      const v = values[off + i]!;
       if (v.length <= 100 && !(name in tags) && v.trim() !== '') tags[name] = v.trim();
     }
   } else {
@@ -373,10 +376,10 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext)
     }
   }
 
-  const ownId = str(pick(ctx, f, values, C.request_id));
+  const ownId = str(pick(ctx, f, values, off, C.request_id));
   const id = ownId ?? `line-${line}`;
-  const retryOf = str(pick(ctx, f, values, C.retry_of));
-  const conv = str(pick(ctx, f, values, C.conversation_id));
+  const retryOf = str(pick(ctx, f, values, off, C.retry_of));
+  const conv = str(pick(ctx, f, values, off, C.conversation_id));
   // every field, in makeRequest's order (one hidden class for all requests: see engine/request.ts)
   const req: SimRequest = {
     id,

@@ -12,8 +12,10 @@ export type LogFormat = 'csv' | 'jsonl';
 
 export interface RawRecord {
   line: number;
-  /** CSV: the row's values, in header order (no per-row object is built: see row.ts pick) */
+  /** CSV: the row's values are values[offset] .. values[offset + count - 1], in header order (no per-row object is built: see row.ts pick) */
   values?: string[];
+  offset?: number;
+  count?: number;
   /** JSONL: the parsed object */
   fields?: Record<string, unknown>;
   /** the record could not be parsed at all (bad JSON, wrong field count) */
@@ -24,7 +26,10 @@ export interface RawRecord {
 
 /** The source text of a record, for --rejects. */
 export function rawText(rec: RawRecord): string {
-  return rec.raw ?? (rec.values ? csvLine(rec.values) : '');
+  if (rec.raw !== undefined) return rec.raw;
+  if (!rec.values) return '';
+  const off = rec.offset ?? 0;
+  return csvLine(rec.values.slice(off, off + (rec.count ?? rec.values.length - off)));
 }
 
 export interface OpenedLog {
@@ -264,7 +269,7 @@ async function csvOpen(stream: Readable, shownAs: string, gzip: boolean, delimit
           out.push({ line, raw: csvLine(record), error: { kind: 'wrong field count', detail: `${record.length} fields, the header has ${cols.length}` } });
           continue;
         }
-        out.push({ line, values: record });
+        out.push({ line, values: record, offset: 0, count: record.length });
       }
       if (out.length) yield out;
       rows = await nextRows();

@@ -40,8 +40,10 @@ export function encodeRecords(recs: RawRecord[]): RecordBatch {
     const r = recs[i]!;
     lines[i] = r.line;
     if (r.values) {
-      counts[i] = r.values.length;
-      for (const v of r.values) strs.push(v);
+      const off = r.offset ?? 0;
+      const n = r.count ?? r.values.length - off;
+      counts[i] = n;
+      for (let j = off; j < off + n; j++) strs.push(r.values[j]!);
     } else if (r.error) {
       counts[i] = -2;
       strs.push(r.error.kind, r.error.detail, r.raw ?? '');
@@ -60,7 +62,8 @@ export function decodeRecords(b: RecordBatch): RawRecord[] {
     const line = b.lines[i]!;
     const n = b.counts[i]!;
     if (n >= 0) {
-      out[i] = { line, values: b.strs.slice(at, at + n) };
+      // the batch's one array, not a copy per row
+      out[i] = { line, values: b.strs, offset: at, count: n };
       at += n;
     } else if (n === -2) {
       out[i] = { line, error: { kind: b.strs[at]!, detail: b.strs[at + 1]! }, raw: b.strs[at + 2]! };
