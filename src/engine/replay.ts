@@ -76,11 +76,13 @@ export async function runSimulation(input: RunInput): Promise<RunResult> {
 
   // Every model name is checked once against the table: an unknown model is an error, never $0.
   const known = new Set<string>();
+  let lastKnown = '';
   const check = (r: SimRequest, stage: string): void => {
-    if (!known.has(r.model)) {
+    if (r.model !== lastKnown && !known.has(r.model)) {
       book.resolve(r.model, r.line !== undefined ? `line ${r.line}` : stage);
       known.add(r.model);
     }
+    lastKnown = r.model;
     const bad = validRequest(r);
     if (bad) throw new Error(`internal: ${stage} produced an invalid request ${r.id}: ${bad}`);
   };
