@@ -4,7 +4,7 @@ import { closeSync, openSync, renameSync, statSync, unlinkSync, writeSync } from
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { SimRequest } from '../../engine/request.js';
 import { type Code, didYouMean, suggestionHint, userError } from '../../diagnostics.js';
-import type { PriceBook, Tier } from '../../pricing/pricebook.js';
+import type { PriceBook } from '../../pricing/pricebook.js';
 import { TokenCounter } from '../tokens.js';
 import { CANONICAL_COLUMNS, type Column, isColumn } from './columns.js';
 import { getPreset, type Preset, presetsMatching } from './presets.js';
@@ -25,13 +25,10 @@ export interface LogOptions {
   batchSize?: number;
   stdin?: NodeJS.ReadableStream;
   cwd?: string;
-  /** rows whose model this refuses are rejected ("unknown model") instead of failing the run */
-  acceptModel?: (model: string) => boolean;
-  /** a short hint for a refused model, e.g. "did you mean 'gpt-4o-mini'?" */
-  modelHint?: (model: string) => string | undefined;
-  /** rows on a service tier the model does not offer are rejected instead of failing the run */
-  acceptTier?: (model: string, tier: Tier) => boolean;
-  /** the pricing table the rows are checked against (unknown models, missing tiers): bookChecks(book) */
+  /**
+   * the pricing table rows are checked against: a row on a model it does not know, or on a tier
+   * the model lacks, is rejected (with did-you-mean) instead of failing the run
+   */
   book?: PriceBook;
   /**
    * Read and parse the file in a worker thread while this thread turns rows into requests and
@@ -43,7 +40,7 @@ export interface LogOptions {
 }
 
 export type ReaderThread = 'auto' | 'on' | 'off';
-/** below this a worker's start-up (~50 ms) costs more than it saves */
+/** below this a worker's start-up (50-100 ms measured on 2 cores) costs more than it saves */
 export const THREAD_MIN_BYTES = 8 * 1024 * 1024;
 
 /**
@@ -65,7 +62,7 @@ export function useThread(opts: LogOptions): boolean {
 }
 
 /** Row checks against a pricing table: unknown models and tiers a model lacks reject the row. */
-export function bookChecks(book: PriceBook): Pick<LogOptions, 'acceptModel' | 'modelHint' | 'acceptTier'> {
+export function bookChecks(book: PriceBook): Pick<RowContext, 'acceptModel' | 'modelHint' | 'acceptTier'> {
   const known = new Map<string, boolean>();
   return {
     acceptModel: (m) => {
@@ -312,12 +309,7 @@ class RejectsWriter {
  * warnings once the stream ends). Big files are parsed in a worker thread (see LogOptions.thread).
  */
 export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerator<SimRequest[]> {
-  yield* readLogHere(opts, stats, useThread(opts) ? openLogInWorker : openLog);
-}
-
-/** readLog on this thread. */
-export async function* readLogHere(opts: LogOptions, stats: LogStats, open: typeof openLog = openLog): AsyncGenerator<SimRequest[]> {
-  const checks = opts.book ? bookChecks(opts.book) : opts;
+  const open = useThread(opts) ? openLogInWorker : openLog;
   const cwd = opts.cwd ?? process.cwd();
   const preset = getPreset(opts.preset);
   const columns = effectiveColumns(preset, opts.map);
@@ -365,7 +357,7 @@ export async function* readLogHere(opts: LogOptions, stats: LogStats, open: type
     for (const fields of Object.values(preset.tags ?? {})) for (const f of fields) used.add(f.split('.')[0]!);
     for (const k of ['hash_ids', 'attributes', 'metadata', 'response', 'error', 'cache_hit', 'usage', 'usageDetails', 'costDetails']) used.add(k);
     const tokens = new TokenCounter();
-    const ctx: RowContext = { preset, columns, used, tokens, ...(log.header ? { csv: csvLayout(columns, log.header, used, preset) } : {}), ...(opts.model ? { fallbackModel: opts.model } : {}), ...(checks.acceptModel ? { acceptModel: checks.acceptModel } : {}), ...(checks.modelHint ? { modelHint: checks.modelHint } : {}), ...(checks.acceptTier ? { acceptTier: checks.acceptTier } : {}) };
+    const ctx: RowContext = { preset, columns, used, tokens, ...(log.header ? { csv: csvLayout(columns, log.header, used, preset) } : {}), ...(opts.model ? { fallbackModel: opts.model } : {}), ...(opts.book ? bookChecks(opts.book) : {}) };
     // request id -> line, for the last two windows of rows
     const ids = new DuplicateIds(shown);
     const rejects = opts.rejectsFile ? new RejectsWriter(resolve(cwd, opts.rejectsFile)) : undefined;
