@@ -1,5 +1,5 @@
 // Options and helpers several commands share.
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { formatDiagnostic, userError } from '../diagnostics.js';
 import { choosePricing } from '../pricing/load.js';
 import type { PriceBook } from '../pricing/pricebook.js';
@@ -14,8 +14,10 @@ export function addPricingOptions(cmd: Command): Command {
     .option('--stale-after <days>', 'warn (PRICING_STALE) when the table is older than this many days on the --as-of date', String(DEFAULT_STALE_AFTER_DAYS));
 }
 
+/** --format (checked against the command's formats as it is parsed: options.format is a Format) and --out. */
 export function addOutputOptions(cmd: Command, formats: readonly Format[], dflt: Format = 'table'): Command {
-  return cmd.option('-f, --format <format>', `output format: ${formats.join('|')}`, dflt).option('-o, --out <file>', 'write the output to a file (atomically) instead of stdout');
+  const format = new Option('-f, --format <format>', `output format: ${formats.join('|')}`).default(dflt).argParser((v: string) => parseFormat(v, formats));
+  return cmd.addOption(format).option('-o, --out <file>', 'write the output to a file (atomically) instead of stdout');
 }
 
 export function loadBook(app: App, opts: { pricing?: string; asOf?: string; staleAfter?: string }): PriceBook {
@@ -27,10 +29,6 @@ export function loadBook(app: App, opts: { pricing?: string; asOf?: string; stal
   const stale = stalenessWarning(book, opts.asOf, staleAfter);
   if (stale) app.io.stderr.write(`${formatDiagnostic(stale)}\n`);
   return book;
-}
-
-export function formatOpt(value: string, allowed: readonly Format[]): Format {
-  return parseFormat(value, allowed);
 }
 
 /** A whole number flag, >= min. */

@@ -8,8 +8,8 @@ import { UserError, userError } from '../diagnostics.js';
 import { buildDriftReport, type DriftLimits, driftScenario, type ScenarioDriftExact, simulationBook, syntheticModels } from '../engine/drift.js';
 import { renderDrift } from '../report/drift.js';
 import type { App } from './app.js';
-import { addOutputOptions, formatOpt, intFlag } from './common.js';
-import { emit, resolvePath } from './io.js';
+import { addOutputOptions, intFlag } from './common.js';
+import { emit, resolvePath, type Format } from './io.js';
 import { loadTableArg } from './pricing-arg.js';
 import { runScenario } from './run-scenario.js';
 
@@ -23,7 +23,7 @@ interface Opts {
   maxIncreaseUsd?: string;
   onlyIncreases?: boolean;
   seed?: string;
-  format: string;
+  format: Format;
   out?: string;
 }
 
@@ -79,7 +79,7 @@ step can post the comment only when the file is not empty. JSON always lists eve
 See docs/ci.md for a GitHub Actions workflow.`,
   );
   cmd.action(async (args: string[], o: Opts) => {
-    const format = formatOpt(o.format, FORMATS) as (typeof FORMATS)[number];
+    const format = o.format as (typeof FORMATS)[number];
     const limits: DriftLimits = {
       ...(o.maxIncrease !== undefined ? { maxIncreasePct: decimalFlag(o.maxIncrease, '--max-increase', /%$/) } : {}),
       ...(o.maxIncreaseUsd !== undefined ? { maxIncreaseUsd: decimalFlag(o.maxIncreaseUsd, '--max-increase-usd', /^\$/) } : {}),

@@ -6,8 +6,8 @@ import { type CacheMode, estimateRow, type EstimateRow } from '../engine/estimat
 import { TIERS, type Tier } from '../pricing/pricebook.js';
 import { int, num, pct, usd } from '../report/format.js';
 import type { App } from './app.js';
-import { addOutputOptions, addPricingOptions, formatOpt, intFlag, intListFlag, loadBook } from './common.js';
-import { emit } from './io.js';
+import { addOutputOptions, addPricingOptions, intFlag, intListFlag, loadBook } from './common.js';
+import { emit, type Format } from './io.js';
 
 interface Opts {
   model: string;
@@ -20,7 +20,7 @@ interface Opts {
   tier: string;
   pricing?: string;
   asOf?: string;
-  format: string;
+  format: Format;
   out?: string;
 }
 
@@ -50,7 +50,7 @@ the cache when the previous one came more than the TTL earlier (probability exp(
 hits refresh the entry. "naive" is the spreadsheet bound of one write per TTL window.`,
   );
   cmd.action((o: Opts) => {
-    const format = formatOpt(o.format, ['table', 'json', 'md', 'csv']);
+    const format = o.format;
     const book = loadBook(app, o);
     const model = book.resolve(o.model, '--model');
     if (!['off', '5m', '1h'].includes(o.cache)) throw userError('USAGE', `--cache '${o.cache}' is not off, 5m or 1h`, { where: '--cache', hint: 'use --cache off, --cache 5m or --cache 1h' });

@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { diffBooks, type PricingDiff } from '../pricing/diff.js';
 import { makeTable } from '../report/terminal.js';
 import type { App } from './app.js';
-import { addOutputOptions, formatOpt } from './common.js';
-import { emit } from './io.js';
+import { addOutputOptions } from './common.js';
+import { emit, type Format } from './io.js';
 import { loadTableArg } from './pricing-arg.js';
 
 const FORMATS = ['table', 'md', 'json'] as const;
@@ -28,8 +28,8 @@ the table's own rules (a batch discount, cache prices scaled into the long band)
 style/min_tokens/increment, long-context threshold, context window and aliases. A model whose old
 id is an alias in the new table (or the reverse) is reported as renamed, not removed + added.`,
   );
-  cmd.action((oldArg: string, newArg: string, o: { format: string; out?: string }) => {
-    const format = formatOpt(o.format, FORMATS);
+  cmd.action((oldArg: string, newArg: string, o: { format: Format; out?: string }) => {
+    const format = o.format;
     const a = loadTableArg(app, oldArg, 'OLD argument');
     const b = loadTableArg(app, newArg, 'NEW argument');
     const d = diffBooks(a, b);

@@ -6,8 +6,8 @@ import { checkAgainstLiteLLM, chatModelNames, type CheckResult, findEntry, impor
 import { parsePricingText, readText } from '../pricing/load.js';
 import { makeTable } from '../report/terminal.js';
 import type { App } from './app.js';
-import { addOutputOptions, addPricingOptions, formatOpt, loadBook } from './common.js';
-import { emit, resolvePath } from './io.js';
+import { addOutputOptions, addPricingOptions, loadBook } from './common.js';
+import { emit, resolvePath, type Format } from './io.js';
 
 const SOURCES = ['litellm'];
 
@@ -112,9 +112,9 @@ priority) against our effective prices, plus context_window and cache.min_tokens
 give a value; "only-theirs" = LiteLLM has a price our table lacks. Fields only our table has
 (LiteLLM omits most batch prices) are counted, not listed. Exit 1 when a value differs.`,
   );
-  chk.action((file: string, o: { against: string; pricing?: string; asOf?: string; staleAfter?: string; format: string; out?: string }) => {
+  chk.action((file: string, o: { against: string; pricing?: string; asOf?: string; staleAfter?: string; format: Format; out?: string }) => {
     sourceOpt(o.against, '--against');
-    const format = formatOpt(o.format, ['table', 'md', 'json']);
+    const format = o.format;
     const book = loadBook(app, o);
     const r = checkAgainstLiteLLM(book, readLiteLLM(app, file), basename(file));
     emit(app.io, format === 'json' ? JSON.stringify(r, null, 2) : format === 'md' ? renderCheckMd(r) : renderCheckTable(r), o.out);

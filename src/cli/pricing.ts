@@ -7,8 +7,8 @@ import { formatPicoPerM } from '../pricing/money.js';
 import { type ModelInfo, TOKEN_CLASSES, type PriceBook } from '../pricing/pricebook.js';
 import { int } from '../report/format.js';
 import type { App } from './app.js';
-import { addOutputOptions, addPricingOptions, formatOpt, loadBook } from './common.js';
-import { emit, resolvePath } from './io.js';
+import { addOutputOptions, addPricingOptions, loadBook } from './common.js';
+import { emit, resolvePath, type Format } from './io.js';
 import { registerPricingExtra } from './pricing-extra.js';
 
 const p = (x: bigint | undefined): string => (x === undefined ? '-' : formatPicoPerM(x));
@@ -42,8 +42,8 @@ export function registerPricing(program: Command, app: App): Command {
   addPricingOptions(list);
   addOutputOptions(list, ['table', 'json', 'md', 'csv']);
   list.addHelpText('after', '\nExamples:\n  llmcost pricing list\n  llmcost pricing list --as-of 2024-12-15 --format md');
-  list.action((o: { pricing?: string; asOf?: string; format: string; out?: string }) => {
-    const format = formatOpt(o.format, ['table', 'json', 'md', 'csv']);
+  list.action((o: { pricing?: string; asOf?: string; format: Format; out?: string }) => {
+    const format = o.format;
     const book = loadBook(app, o);
     const rows = [...book.models.values()].sort((a, b) => (a.provider + a.id < b.provider + b.id ? -1 : 1)).map(modelRow);
     if (format === 'json') return emit(app.io, JSON.stringify({ pricing: { version: book.version, effective: book.effective }, models: rows }, null, 2), o.out);
@@ -61,8 +61,8 @@ export function registerPricing(program: Command, app: App): Command {
   addPricingOptions(show);
   addOutputOptions(show, ['table', 'json']);
   show.addHelpText('after', '\nExamples:\n  llmcost pricing show claude-sonnet-4-5\n  llmcost pricing show gpt-4o --as-of 2024-12-15 --format json');
-  show.action((name: string, o: { pricing?: string; asOf?: string; format: string; out?: string }) => {
-    const format = formatOpt(o.format, ['table', 'json']);
+  show.action((name: string, o: { pricing?: string; asOf?: string; format: Format; out?: string }) => {
+    const format = o.format;
     const book = loadBook(app, o);
     const m = book.resolve(name, 'model argument');
     const grid = m.tiers.flatMap((tier) => (['base', 'long'] as const).filter((b) => b === 'base' || m.longContextThreshold !== undefined).map((band) => ({ tier, band, ...Object.fromEntries(TOKEN_CLASSES.map((c) => [c, p(m.prices[tier]![band][c])])) })));

@@ -16,7 +16,7 @@ import { logFraction, type LogStats, newLogStats, parseMap, readLog } from '../t
 import { PRESETS } from '../traffic/logs/presets.js';
 import type { App } from './app.js';
 import { loadScenarioFile, type LogTraffic, type Scenario } from '../config/scenario.js';
-import { addOutputOptions, addPricingOptions, formatOpt, loadBook } from './common.js';
+import { addOutputOptions, addPricingOptions, loadBook } from './common.js';
 import { emit, type Format, FORMATS, renderOptions } from './io.js';
 import { createProgress } from './progress.js';
 import { runScenario } from './run-scenario.js';
@@ -30,7 +30,7 @@ interface Opts {
   by?: string;
   pricing?: string;
   asOf?: string;
-  format: string;
+  format: Format;
   out?: string;
   scenario?: string;
   standalone?: boolean;
@@ -89,7 +89,7 @@ input_tokens includes cached tokens (OpenAI style). Timestamps: ISO 8601 (no zon
 seconds/milliseconds. Rejected rows are counted and reported (see docs/logs.md).`,
   );
   cmd.action(async (log: string, o: Opts) => {
-    const format = formatOpt(o.format, FORMATS);
+    const format = o.format;
     if (!RENDERERS[format]) throw userError('USAGE', `format '${format}' is not available for replay yet`, { where: '--format', hint: 'use --format table or --format json' });
     const book = loadBook(app, o);
     const by = (o.by ?? '').split(',').map((s) => s.trim()).filter(Boolean);

@@ -8,8 +8,8 @@ import { readText } from '../pricing/load.js';
 import { REPORT_SCHEMA, type Report } from '../report/model.js';
 import { render } from '../report/render.js';
 import type { App } from './app.js';
-import { addOutputOptions, formatOpt } from './common.js';
-import { emit, FORMATS, renderOptions, resolvePath } from './io.js';
+import { addOutputOptions } from './common.js';
+import { emit, FORMATS, renderOptions, resolvePath, type Format } from './io.js';
 
 const money = z.number();
 const count = z.number().nonnegative();
@@ -194,7 +194,7 @@ export function parseSavedReport(text: string, file: string): Report {
 
 interface Opts {
   from?: string;
-  format: string;
+  format: Format;
   out?: string;
 }
 
@@ -217,7 +217,7 @@ Formats: table (terminal), md (GitHub-flavoured Markdown), csv (sections, see do
 html (one self-contained file: inline CSS and SVG, nothing fetched), json (the report model).`,
   );
   cmd.action(async (o: Opts) => {
-    const format = formatOpt(o.format, FORMATS);
+    const format = o.format;
     if (!o.from) throw userError('USAGE', 'missing --from FILE', { where: '--from', hint: 'e.g. llmcost report --from saved.json --format md' });
     const file = resolvePath(app.io, o.from);
     const text = file === '-' ? await readStdin(app) : readText(file, 'saved report');

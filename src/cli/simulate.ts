@@ -6,8 +6,8 @@ import { DIMENSIONS } from '../engine/ledger.js';
 import { DEFAULT_STALE_AFTER_DAYS, parseStaleAfter } from '../pricing/staleness.js';
 import { render } from '../report/render.js';
 import type { App } from './app.js';
-import { addOutputOptions, addPricingOptions, formatOpt, intFlag } from './common.js';
-import { emit, FORMATS, renderOptions } from './io.js';
+import { addOutputOptions, addPricingOptions, intFlag } from './common.js';
+import { emit, FORMATS, renderOptions, type Format } from './io.js';
 import { createProgress } from './progress.js';
 import { runScenario } from './run-scenario.js';
 import { runMonteCarlo } from './monte-carlo.js';
@@ -22,7 +22,7 @@ interface Opts {
   pricing?: string;
   asOf?: string;
   staleAfter?: string;
-  format: string;
+  format: Format;
   out?: string;
 }
 
@@ -60,7 +60,7 @@ Examples:
 floor (quality.floor) are always checked and listed in the report; with --check a violation exits 1.`,
   );
   cmd.action(async (scenarioPath: string, o: Opts) => {
-    const format = formatOpt(o.format, FORMATS);
+    const format = o.format;
     const seed = o.seed !== undefined ? intFlag(o.seed, '--seed', 0, 2 ** 32 - 1) : undefined;
     const runs = o.runs !== undefined ? intFlag(o.runs, '--runs', 1, 10_000) : undefined;
     const by = parseBy(o.by);

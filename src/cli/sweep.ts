@@ -14,8 +14,8 @@ import type { Report } from '../report/model.js';
 import { buildSweepReport, renderSweep } from '../report/sweep.js';
 import { STRATEGIES } from '../strategies/registry.js';
 import type { App } from './app.js';
-import { addOutputOptions, formatOpt, intFlag } from './common.js';
-import { emit, FORMATS, renderOptions } from './io.js';
+import { addOutputOptions, intFlag } from './common.js';
+import { emit, FORMATS, renderOptions, type Format } from './io.js';
 import { runScenario } from './run-scenario.js';
 
 export const DEFAULT_MAX_RUNS = 200;
@@ -25,7 +25,7 @@ interface Opts {
   seed?: string;
   maxRuns?: string;
   check?: boolean;
-  format: string;
+  format: Format;
   out?: string;
 }
 
@@ -140,7 +140,7 @@ or by name (a strategy's label or its 'use', a segment's or tenant's name). Valu
 chart plots final cost against the first --set, one line per value of the others. See docs/sweep.md.`,
   );
   cmd.action(async (scenarioPath: string, o: Opts) => {
-    const format = formatOpt(o.format, FORMATS);
+    const format = o.format;
     if (!o.set?.length) throw userError('USAGE', 'sweep needs at least one --set path=v1,v2,...', { where: '--set', hint: 'e.g. --set traffic.profile.requests_per_day=1000,10000,100000' });
     const seed = o.seed !== undefined ? intFlag(o.seed, '--seed', 0, 2 ** 32 - 1) : undefined;
     const maxRuns = intFlag(o.maxRuns ?? String(DEFAULT_MAX_RUNS), '--max-runs', 1);
