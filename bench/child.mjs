@@ -21,7 +21,7 @@ if (mode === 'csv') {
     stdout: { write: (s) => (stdout += s), isTTY: false },
     stderr: { write: (s) => (stderr += s), isTTY: false },
     cwd: process.cwd(),
-    env: { NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1' },
   };
   const code = await main(args, io);
   if (code !== 0) {

@@ -12,7 +12,7 @@ import type { PriceBook } from '../pricing/pricebook.js';
 import { buildReport } from '../report/model.js';
 import { render, RENDERERS } from '../report/render.js';
 import { int } from '../report/format.js';
-import { logFraction, type LogStats, newLogStats, parseMap, readLog } from '../traffic/logs/read.js';
+import { logFraction, type LogStats, newLogStats, parseMap, readerThread, readLog } from '../traffic/logs/read.js';
 import { PRESETS } from '../traffic/logs/presets.js';
 import type { App } from './app.js';
 import { loadScenarioFile, type LogTraffic, type Scenario } from '../config/scenario.js';
@@ -97,6 +97,7 @@ seconds/milliseconds. Rejected rows are counted and reported (see docs/logs.md).
     const map = parseMap(o.map);
     if (o.scenario) return whatIf(app, log, o, by, map, format);
     if (o.standalone) throw userError('USAGE', '--standalone needs --scenario (replay alone runs no strategies)', { where: '--standalone', hint: 'add --scenario FILE with the strategies to try on the log' });
+    const thread = readerThread(app.io.env);
     const stats = newLogStats();
     const th = book.thresholds();
     const retries = new Slice(th);
@@ -115,6 +116,7 @@ seconds/milliseconds. Rejected rows are counted and reported (see docs/logs.md).
           ...(app.io.stdin ? { stdin: app.io.stdin } : {}),
           cwd: app.io.cwd,
           book,
+          ...(thread ? { thread } : {}),
         },
         stats,
       ),

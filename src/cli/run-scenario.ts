@@ -11,6 +11,7 @@ import { stalenessWarning } from '../pricing/staleness.js';
 import type { ModelInfo, PriceBook } from '../pricing/pricebook.js';
 import { buildReport, type Check, type Report } from '../report/model.js';
 import { selfHostExtras } from '../strategies/self-host.js';
+import { readerThread } from '../traffic/logs/read.js';
 import { logSource, profileSource, type SourceStats, type TrafficSource } from '../traffic/source.js';
 import type { Io } from './io.js';
 
@@ -92,7 +93,7 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
   const seed = input.seed ?? scenario.seed;
   const stages: StageSpec[] = scenario.stages.map((s) => ({ strategy: s.strategy, options: s.options, label: s.label }));
   const by = [...new Set([...scenario.by, ...(input.by ?? []), ...(scenario.budgets.per_tenant_per_day_usd !== undefined ? ['tenant'] : [])])];
-  const traffic: TrafficSource = scenario.traffic.profile ? profileSource(scenario.traffic.profile, seed) : logSource(scenario.traffic.log, io.cwd, book, io.stdin);
+  const traffic: TrafficSource = scenario.traffic.profile ? profileSource(scenario.traffic.profile, seed) : logSource(scenario.traffic.log, io.cwd, book, io.stdin, readerThread(io.env));
   const runWarnings: string[] = [];
   const run = await runSimulation({
     source: traffic.source,

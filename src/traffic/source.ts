@@ -4,7 +4,7 @@
 import type { SimRequest } from '../engine/request.js';
 import type { LogTraffic } from '../config/scenario.js';
 import type { PriceBook } from '../pricing/pricebook.js';
-import { logFraction, newLogStats, readLog } from './logs/read.js';
+import { logFraction, newLogStats, type ReaderThread, readLog } from './logs/read.js';
 import { generateProfile, periodOf, type Profile } from './profile.js';
 
 export interface SourceStats {
@@ -42,7 +42,7 @@ export function profileSource(profile: Profile, seed: number): TrafficSource {
  * A scenario's request log. Rows on a model the book does not know are rejected (counted, with
  * file:line and a did-you-mean) rather than failing the whole run, as `replay` does.
  */
-export function logSource(log: LogTraffic, cwd: string, book?: PriceBook, stdin?: NodeJS.ReadableStream): TrafficSource {
+export function logSource(log: LogTraffic, cwd: string, book?: PriceBook, stdin?: NodeJS.ReadableStream, thread?: ReaderThread): TrafficSource {
   const stats = newLogStats();
   const { rebaseToMs, ...readOpts } = log;
   const raw = readLog(
@@ -51,6 +51,7 @@ export function logSource(log: LogTraffic, cwd: string, book?: PriceBook, stdin?
       cwd,
       ...(stdin ? { stdin } : {}),
       ...(book ? { book } : {}),
+      ...(thread ? { thread } : {}),
     },
     stats,
   );

@@ -107,3 +107,27 @@ describe('llmcost replay', () => {
     expect(r.stdout).toContain('--preset mooncake');
   });
 });
+
+describe('LLMCOST_READER_THREAD', () => {
+  const ROOT = join(import.meta.dirname, '../..');
+  it('a log parsed in the worker thread gives the byte-identical report (replay, replay --scenario, simulate over a log)', async () => {
+    const runs: [string, string[]][] = [
+      ['replay', ['replay', 'scenarios/logs/support-bot.csv', '--by', 'tenant,feature', '--format', 'json']],
+      ['replay --scenario', ['replay', 'scenarios/logs/support-bot.csv', '--scenario', 'scenarios/support-bot.yaml', '--format', 'md']],
+      ['simulate over a log (rebased Mooncake trace)', ['simulate', 'scenarios/mooncake-blocks.yaml', '--format', 'csv']],
+    ];
+    for (const [name, args] of runs) {
+      const off = await runCli(args, { cwd: ROOT, env: { LLMCOST_READER_THREAD: 'off' } });
+      const on = await runCli(args, { cwd: ROOT, env: { LLMCOST_READER_THREAD: 'on' } });
+      expect(off.code, `${name}: ${off.stderr}`).toBe(0);
+      expect(on.code, name).toBe(0);
+      expect(on.stdout, name).toBe(off.stdout);
+      expect(on.stderr, name).toBe(off.stderr);
+    }
+  });
+
+  it('a value other than on, off or auto is a usage error naming the variable', async () => {
+    const r = await runCli(['replay', 'scenarios/logs/support-bot.csv'], { cwd: ROOT, env: { LLMCOST_READER_THREAD: 'yes' } });
+    expectUserError(r, 'LLMCOST_READER_THREAD');
+  });
+});

@@ -32,14 +32,22 @@ export interface LogOptions {
   book?: PriceBook;
   /**
    * Read and parse the file in a worker thread while this thread turns rows into requests and
-   * simulates ('auto': CSV/TSV files of at least THREAD_MIN_BYTES; default from
-   * LLMCOST_READER_THREAD, else 'auto'). Same rows, same order, same stats: only where the
-   * parsing runs changes.
+   * simulates (default 'auto': CSV/TSV files of at least THREAD_MIN_BYTES; the CLI takes it from
+   * LLMCOST_READER_THREAD). Same rows, same order, same stats: only where the parsing runs changes.
    */
   thread?: ReaderThread;
 }
 
 export type ReaderThread = 'auto' | 'on' | 'off';
+
+/** LLMCOST_READER_THREAD from the environment: on, off or auto (unset: undefined, i.e. auto). */
+export function readerThread(env: Record<string, string | undefined>): ReaderThread | undefined {
+  const v = env.LLMCOST_READER_THREAD;
+  if (v === undefined || v === '') return undefined;
+  const m = v.trim().toLowerCase();
+  if (m === 'on' || m === 'off' || m === 'auto') return m;
+  throw userError('USAGE', `LLMCOST_READER_THREAD '${v}' is not on, off or auto`, { where: 'LLMCOST_READER_THREAD', hint: 'unset it (auto: big CSV files are parsed in a second thread), or set on or off' });
+}
 /** below this a worker's start-up (50-100 ms measured on 2 cores) costs more than it saves */
 export const THREAD_MIN_BYTES = 8 * 1024 * 1024;
 
@@ -49,8 +57,7 @@ export const THREAD_MIN_BYTES = 8 * 1024 * 1024;
  * threaded (the worker checks each line, this thread needs the object), so 'auto' keeps it here.
  */
 export function useThread(opts: LogOptions): boolean {
-  const env = process.env.LLMCOST_READER_THREAD;
-  const mode = opts.thread ?? (env === 'on' || env === 'off' || env === 'auto' ? env : 'auto');
+  const mode = opts.thread ?? 'auto';
   if (mode === 'off' || opts.file === '-') return false;
   if (mode === 'on') return true;
   if (!/\.(csv|tsv)(\.gz)?$/i.test(opts.file)) return false;
