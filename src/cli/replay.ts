@@ -86,7 +86,8 @@ Canonical columns: timestamp, model, input_tokens, output_tokens (required); cac
 cache_write_tokens, request_id, conversation_id, tenant, feature, route, prompt_version, prefix_key,
 prefix_tokens, batchable, status, retry_of, prompt, completion, cost_usd, service_tier.
 input_tokens includes cached tokens (OpenAI style). Timestamps: ISO 8601 (no zone = UTC) or epoch
-seconds/milliseconds. Rejected rows are counted and reported (see docs/logs.md).`,
+seconds/milliseconds. Rejected rows are counted and reported (see docs/logs.md).
+A CSV of 8 MB or more is parsed in a second thread; LLMCOST_READER_THREAD=off keeps one thread.`,
   );
   cmd.action(async (log: string, o: Opts) => {
     const format = o.format;
