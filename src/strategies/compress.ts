@@ -34,7 +34,12 @@ export function scaleTokens(tokens: number, r: Ratio): number {
  * function of the change, so two requests shaped the same way still share their keys.
  */
 export function rekeyFrom(blocks: PrefixBlock[], from: number, marker: string): PrefixBlock[] {
-  return blocks.map((b, i) => (i >= from ? { ...b, key: `${b.key}~${marker}` } : b));
+  return blocks.map((b, i) => (i >= from ? { ...b, key: rekey(b.key, marker) } : b));
+}
+
+/** The cumulative key of a block at or after a change marked `marker`. */
+function rekey(key: string, marker: string): string {
+  return `${key}~${marker}`;
 }
 
 /**
@@ -121,7 +126,7 @@ function rekeyed(plan: CompressPlan, b: PrefixBlock, tokens: number): PrefixBloc
   const hit = plan.memo.get(b.key);
   if (hit && hit.tokens === tokens && hit.kind === b.kind) return hit;
   if (plan.memo.size >= MEMO_LIMIT) plan.memo.clear();
-  const out: PrefixBlock = { ...b, key: `${b.key}~${plan.marker}`, tokens };
+  const out: PrefixBlock = { ...b, key: rekey(b.key, plan.marker), tokens };
   plan.memo.set(b.key, out);
   return out;
 }
