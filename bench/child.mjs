@@ -11,7 +11,9 @@ let out = {};
 if (mode === 'csv') {
   // The floor: csv-parse alone, in the same mode as the log reader (records as arrays, BOM, ragged rows allowed).
   let rows = 0;
-  const parser = createReadStream(args[0], { highWaterMark: 1 << 20 }).pipe(parse({ bom: true, relax_column_count: true }));
+  const parser = createReadStream(args[0], { highWaterMark: 1 << 20 }).pipe(
+    parse({ bom: true, relax_column_count: true }),
+  );
   for await (const _ of parser) rows++;
   out = { rows };
 } else if (mode === 'cli') {
@@ -42,4 +44,6 @@ if (mode === 'csv') {
   throw new Error(`unknown mode ${mode}`);
 }
 const ms = performance.now() - t0;
-process.stdout.write(`${JSON.stringify({ ...out, ms: Math.round(ms), maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ ...out, ms: Math.round(ms), maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`,
+);

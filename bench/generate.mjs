@@ -19,7 +19,10 @@ export async function generateLog(file, rows, { text = false, seed = 42 } = {}) 
     { name: 'summarise', model: 'gemini-2.5-flash', sys: 3200, version: 'sum_v7' },
     { name: 'code', model: 'claude-sonnet-4-5', sys: 6000, version: 'code_v2' },
   ];
-  const words = 'the of and to in is you that it he was for on are as with his they at be this have from or one had by word but not what all were we when your can said there use an each which she do how their if will up other about out many then them these so some her would make like him into time has look two more write go see number no way could people my than first been call who oil its now find long down day did get come made may part'.split(' ');
+  const words =
+    'the of and to in is you that it he was for on are as with his they at be this have from or one had by word but not what all were we when your can said there use an each which she do how their if will up other about out many then them these so some her would make like him into time has look two more write go see number no way could people my than first been call who oil its now find long down day did get come made may part'.split(
+      ' ',
+    );
   const sentence = (n) => {
     let s = '';
     for (let i = 0; i < n; i++) s += (i ? ' ' : '') + words[rng.int(words.length)];
@@ -53,13 +56,14 @@ export async function generateLog(file, rows, { text = false, seed = 42 } = {}) 
     const failed = rng.next() < 0.02;
     const ts = new Date(Math.floor(t)).toISOString();
     if (text) {
-      buf += `${ts},r${i},${f.model},${tenant},${f.name},${f.version},${conv.id},${failed ? 'error' : 'ok'},"${sentence(user % 60 + 5)}","${sentence(output % 40 + 5)}"\n`;
+      buf += `${ts},r${i},${f.model},${tenant},${f.name},${f.version},${conv.id},${failed ? 'error' : 'ok'},"${sentence((user % 60) + 5)}","${sentence((output % 40) + 5)}"\n`;
     } else {
       buf += `${ts},r${i},${f.model},${input},${failed ? 0 : output},${tenant},${f.name},${f.version},sys:${f.version},${f.sys},${conv.id},${failed ? 'error' : 'ok'},,${rng.next() < 0.3}\n`;
       if (failed) {
         i++;
         t += 2000; // the client retries 2 s later; later rows come after it (the log stays sorted)
-        if (i < rows) buf += `${new Date(Math.floor(t)).toISOString()},r${i},${f.model},${input},${output},${tenant},${f.name},${f.version},sys:${f.version},${f.sys},${conv.id},ok,r${i - 1},false\n`;
+        if (i < rows)
+          buf += `${new Date(Math.floor(t)).toISOString()},r${i},${f.model},${input},${output},${tenant},${f.name},${f.version},sys:${f.version},${f.sys},${conv.id},ok,r${i - 1},false\n`;
       }
     }
     if (buf.length > 1 << 16) {

@@ -50,7 +50,10 @@ report:
 
 function scenarioForLog(file) {
   const path = join(outDir, `waterfall-${file.replace(/.*-(\d+)\.csv$/, '$1')}.yaml`);
-  writeFileSync(path, `name: bench-waterfall\nseed: 7\npricing:\n  version: "2026-11-01"\ntraffic:\n  log:\n    file: ${JSON.stringify(file)}\n${WATERFALL}`);
+  writeFileSync(
+    path,
+    `name: bench-waterfall\nseed: 7\npricing:\n  version: "2026-11-01"\ntraffic:\n  log:\n    file: ${JSON.stringify(file)}\n${WATERFALL}`,
+  );
   return path;
 }
 
@@ -97,7 +100,12 @@ ${WATERFALL.replace(/feature: search/, 'feature: search')}`,
 }
 
 function runOnce(args, env = {}) {
-  const line = execFileSync(process.execPath, [join(here, 'child.mjs'), ...args], { encoding: 'utf8', maxBuffer: 1 << 26, cwd: resolve(here, '..'), env: { ...process.env, ...env } });
+  const line = execFileSync(process.execPath, [join(here, 'child.mjs'), ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    cwd: resolve(here, '..'),
+    env: { ...process.env, ...env },
+  });
   return JSON.parse(line.trim().split('\n').pop());
 }
 
@@ -126,7 +134,11 @@ function interleaved(specs) {
   }
   return specs.map((sp, k) => {
     const best = runs[k].reduce((a, b) => (b.ms < a.ms ? b : a));
-    return withRate(sp.label, { ...best, maxRssMB: Math.max(...runs[k].map((r) => r.maxRssMB)), runsMs: runs[k].map((r) => r.ms) });
+    return withRate(sp.label, {
+      ...best,
+      maxRssMB: Math.max(...runs[k].map((r) => r.maxRssMB)),
+      runsMs: runs[k].map((r) => r.ms),
+    });
   });
 }
 
@@ -138,20 +150,52 @@ const results = [];
 const ONE_THREAD = { LLMCOST_READER_THREAD: 'off' };
 const [csv1, sim1, sim1one, replay1] = interleaved([
   { label: `csv-parse bare pass, ${ROWS} rows`, args: ['csv', log1] },
-  { label: `simulate, 6-strategy waterfall over the log, ${ROWS} rows`, args: ['cli', 'simulate', scenarioForLog(log1), '--format', 'json'] },
-  { label: `  same, reader on the main thread (LLMCOST_READER_THREAD=off)`, args: ['cli', 'simulate', scenarioForLog(log1), '--format', 'json'], env: ONE_THREAD },
-  { label: `replay (baseline cost, by tenant and feature), ${ROWS} rows`, args: ['cli', 'replay', log1, '--by', 'tenant,feature', '--format', 'json'] },
+  {
+    label: `simulate, 6-strategy waterfall over the log, ${ROWS} rows`,
+    args: ['cli', 'simulate', scenarioForLog(log1), '--format', 'json'],
+  },
+  {
+    label: `  same, reader on the main thread (LLMCOST_READER_THREAD=off)`,
+    args: ['cli', 'simulate', scenarioForLog(log1), '--format', 'json'],
+    env: ONE_THREAD,
+  },
+  {
+    label: `replay (baseline cost, by tenant and feature), ${ROWS} rows`,
+    args: ['cli', 'replay', log1, '--by', 'tenant,feature', '--format', 'json'],
+  },
 ]);
 results.push(csv1, sim1, sim1one, replay1);
 const csv3 = job(`csv-parse bare pass, ${ROWS_LARGE} rows`, ['csv', log3]);
 results.push(csv3);
-const sim3 = job(`simulate, 6-strategy waterfall over the log, ${ROWS_LARGE} rows`, ['cli', 'simulate', scenarioForLog(log3), '--format', 'json']);
+const sim3 = job(`simulate, 6-strategy waterfall over the log, ${ROWS_LARGE} rows`, [
+  'cli',
+  'simulate',
+  scenarioForLog(log3),
+  '--format',
+  'json',
+]);
 results.push(sim3);
-const sim3one = job(`  same, reader on the main thread`, ['cli', 'simulate', scenarioForLog(log3), '--format', 'json'], ONE_THREAD);
+const sim3one = job(
+  `  same, reader on the main thread`,
+  ['cli', 'simulate', scenarioForLog(log3), '--format', 'json'],
+  ONE_THREAD,
+);
 results.push(sim3one);
-const profile = job(`simulate, synthetic month at ${PROFILE_PER_DAY}/day, 6 strategies`, ['cli', 'simulate', profileScenario(), '--format', 'json']);
+const profile = job(`simulate, synthetic month at ${PROFILE_PER_DAY}/day, 6 strategies`, [
+  'cli',
+  'simulate',
+  profileScenario(),
+  '--format',
+  'json',
+]);
 results.push(profile);
-const text = job(`replay with raw prompt/completion text (tiktoken), ${TEXT_ROWS} rows`, ['cli', 'replay', textLog, '--format', 'json']);
+const text = job(`replay with raw prompt/completion text (tiktoken), ${TEXT_ROWS} rows`, [
+  'cli',
+  'replay',
+  textLog,
+  '--format',
+  'json',
+]);
 text.tokensPerSec = Math.round((text.tokens / text.ms) * 1000);
 results.push(text);
 
@@ -170,7 +214,12 @@ const summary = {
   },
 };
 const doc = {
-  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version },
+  machine: {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  },
   rows: { log: ROWS, large: ROWS_LARGE, text: TEXT_ROWS, profilePerDay: PROFILE_PER_DAY },
   runs: RUNS,
   results,
@@ -181,7 +230,10 @@ writeFileSync(join(here, 'results.json'), `${JSON.stringify(doc, null, 2)}\n`);
 const pad = (s, n, right = false) => (right ? String(s).padStart(n) : String(s).padEnd(n));
 const lines = [
   `${pad('job', 72)} ${pad('rows', 10, true)} ${pad('seconds', 8, true)} ${pad('rows/s', 10, true)} ${pad('peak RSS MB', 12, true)}`,
-  ...results.map((r) => `${pad(r.label, 72)} ${pad(r.rows?.toLocaleString('en-US') ?? '-', 10, true)} ${pad((r.ms / 1000).toFixed(1), 8, true)} ${pad(r.rowsPerSec?.toLocaleString('en-US') ?? '-', 10, true)} ${pad(r.maxRssMB, 12, true)}`),
+  ...results.map(
+    (r) =>
+      `${pad(r.label, 72)} ${pad(r.rows?.toLocaleString('en-US') ?? '-', 10, true)} ${pad((r.ms / 1000).toFixed(1), 8, true)} ${pad(r.rowsPerSec?.toLocaleString('en-US') ?? '-', 10, true)} ${pad(r.maxRssMB, 12, true)}`,
+  ),
   '',
   `waterfall / bare csv-parse (${ROWS.toLocaleString('en-US')} rows, best of ${RUNS} interleaved runs): ${(summary.waterfallVsBareCsv1M * 100).toFixed(1)}%  (target >= 50%: ${summary.targets.waterfallAtLeastHalfOfCsvParse ? 'met' : 'NOT met'}); reader on the main thread: ${(summary.waterfallOneThreadVsBareCsv1M * 100).toFixed(1)}%`,
   `replay / bare csv-parse (${ROWS.toLocaleString('en-US')} rows):    ${(summary.replayVsBareCsv1M * 100).toFixed(1)}%`,

@@ -43,7 +43,26 @@ const FEATURES = [
   { feature: 'classify', model: 'gpt-4o-mini', system: 1200, pv: ['cls-v2'] },
 ];
 const TENANTS = ['acme', 'globex', 'initech', 'umbrella'];
-const header = ['timestamp', 'request_id', 'conversation_id', 'model', 'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens', 'tenant', 'feature', 'route', 'prompt_version', 'prefix_key', 'prefix_tokens', 'status', 'retry_of', 'batchable', 'cost_usd'];
+const header = [
+  'timestamp',
+  'request_id',
+  'conversation_id',
+  'model',
+  'input_tokens',
+  'cached_input_tokens',
+  'cache_write_tokens',
+  'output_tokens',
+  'tenant',
+  'feature',
+  'route',
+  'prompt_version',
+  'prefix_key',
+  'prefix_tokens',
+  'status',
+  'retry_of',
+  'batchable',
+  'cost_usd',
+];
 const rows = [];
 let t = Date.UTC(2026, 10, 2, 8, 0, 0);
 const warm = new Map(); // prefix key -> last use (ms): a crude stand-in for the provider's cache
@@ -86,7 +105,14 @@ for (let i = 1; rows.length < 200; i++) {
     err.cost_usd = usd(cost(f.model, err.input_tokens, err.cached_input_tokens, err.cache_write_tokens, 0));
     rows.push(err);
     t += 2000;
-    const retry = { ...base, timestamp: new Date(t).toISOString(), request_id: `${id}-r1`, retry_of: id, cached_input_tokens: anthropic || hot ? f.system : 0, cache_write_tokens: 0 };
+    const retry = {
+      ...base,
+      timestamp: new Date(t).toISOString(),
+      request_id: `${id}-r1`,
+      retry_of: id,
+      cached_input_tokens: anthropic || hot ? f.system : 0,
+      cache_write_tokens: 0,
+    };
     retry.cost_usd = usd(cost(f.model, retry.input_tokens, retry.cached_input_tokens, 0, retry.output_tokens));
     rows.push(retry);
     continue;
@@ -96,10 +122,18 @@ for (let i = 1; rows.length < 200; i++) {
   base.cost_usd = usd(c);
   rows.push(base);
 }
-const csv = [header.join(','), ...rows.map((row) => header.map((h) => String(row[h] ?? '')).join(','))].join('\n') + '\n';
+const csv =
+  [header.join(','), ...rows.map((row) => header.map((h) => String(row[h] ?? '')).join(','))].join('\n') + '\n';
 writeFileSync(new URL('support-bot.csv', OUT), csv);
 // short gzip'd log: the first 40 rows (gzip header mtime is 0, so the bytes are stable)
-writeFileSync(new URL('support-bot-short.csv.gz', OUT), gzipSync([header.join(','), ...rows.slice(0, 40).map((row) => header.map((h) => String(row[h] ?? '')).join(','))].join('\n') + '\n'));
+writeFileSync(
+  new URL('support-bot-short.csv.gz', OUT),
+  gzipSync(
+    [header.join(','), ...rows.slice(0, 40).map((row) => header.map((h) => String(row[h] ?? '')).join(','))].join(
+      '\n',
+    ) + '\n',
+  ),
+);
 
 // ---------------------------------------------------------------- LiteLLM spend logs (JSONL)
 const litellm = [];
@@ -128,7 +162,15 @@ for (let i = 1; i <= 30; i++) {
     user: `user-${int(1, 9)}`,
     cache_hit: cacheHit ? 'True' : 'False',
     status: failure ? 'failure' : 'success',
-    metadata: { user_api_key_alias: 'prod-key', usage_object: { prompt_tokens: prompt, completion_tokens: completion, prompt_tokens_details: { cached_tokens: cachedRead }, cache_creation_input_tokens: cacheCreate } },
+    metadata: {
+      user_api_key_alias: 'prod-key',
+      usage_object: {
+        prompt_tokens: prompt,
+        completion_tokens: completion,
+        prompt_tokens_details: { cached_tokens: cachedRead },
+        cache_creation_input_tokens: cacheCreate,
+      },
+    },
   });
 }
 writeFileSync(new URL('litellm-spend.jsonl', OUT), litellm.map((x) => JSON.stringify(x)).join('\n') + '\n');
@@ -137,7 +179,15 @@ writeFileSync(new URL('litellm-spend.jsonl', OUT), litellm.map((x) => JSON.strin
 const batch = [];
 for (let i = 1; i <= 20; i++) {
   if (i === 13) {
-    batch.push({ id: `batch_req_${i}`, custom_id: `request-${i}`, response: null, error: { code: 'batch_expired', message: 'This request could not be executed before the completion window expired.' } });
+    batch.push({
+      id: `batch_req_${i}`,
+      custom_id: `request-${i}`,
+      response: null,
+      error: {
+        code: 'batch_expired',
+        message: 'This request could not be executed before the completion window expired.',
+      },
+    });
     continue;
   }
   const prompt = int(300, 3000);
@@ -155,11 +205,18 @@ for (let i = 1; i <= 20; i++) {
         created: 1793613600 + i * 37,
         model: 'gpt-4o-mini-2024-07-18',
         choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
-        usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion, prompt_tokens_details: { cached_tokens: cachedTokens } },
+        usage: {
+          prompt_tokens: prompt,
+          completion_tokens: completion,
+          total_tokens: prompt + completion,
+          prompt_tokens_details: { cached_tokens: cachedTokens },
+        },
       },
     },
     error: null,
   });
 }
 writeFileSync(new URL('openai-batch-output.jsonl', OUT), batch.map((x) => JSON.stringify(x)).join('\n') + '\n');
-console.log(`wrote ${rows.length} + 40 (gz) canonical rows, ${litellm.length} LiteLLM rows, ${batch.length} batch lines to scenarios/logs/`);
+console.log(
+  `wrote ${rows.length} + 40 (gz) canonical rows, ${litellm.length} LiteLLM rows, ${batch.length} batch lines to scenarios/logs/`,
+);

@@ -49,7 +49,10 @@ export function pngStats(file) {
   const buf = readFileSync(file);
   if (buf.readUInt32BE(0) !== 0x89504e47) throw new Error(`${file} is not a PNG`);
   let pos = 8;
-  let width = 0, height = 0, colorType = 0, bitDepth = 0;
+  let width = 0,
+    height = 0,
+    colorType = 0,
+    bitDepth = 0;
   const idat = [];
   while (pos < buf.length) {
     const len = buf.readUInt32BE(pos);
@@ -63,7 +66,8 @@ export function pngStats(file) {
     } else if (type === 'IDAT') idat.push(data);
     pos += 12 + len;
   }
-  if (bitDepth !== 8 || (colorType !== 2 && colorType !== 6)) return { bytes: buf.length, width, height, colors: -1, inkShare: -1 };
+  if (bitDepth !== 8 || (colorType !== 2 && colorType !== 6))
+    return { bytes: buf.length, width, height, colors: -1, inkShare: -1 };
   const bpp = colorType === 6 ? 4 : 3;
   const raw = inflateSync(Buffer.concat(idat));
   const stride = width * bpp;
@@ -80,7 +84,10 @@ export function pngStats(file) {
       else if (f === 2) v += b;
       else if (f === 3) v += (a + b) >> 1;
       else if (f === 4) {
-        const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+        const p = a + b - c,
+          pa = Math.abs(p - a),
+          pb = Math.abs(p - b),
+          pc = Math.abs(p - c);
         v += pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
       }
       px[y * stride + x] = v & 255;
@@ -105,7 +112,9 @@ async function main(argv) {
     return input ? 0 : 2;
   }
   if (!existsSync(CHROMIUM)) {
-    process.stderr.write(`error: ${CHROMIUM} not found; install Debian's chromium (apt-get install -y chromium) or set CHROMIUM=/path\n`);
+    process.stderr.write(
+      `error: ${CHROMIUM} not found; install Debian's chromium (apt-get install -y chromium) or set CHROMIUM=/path\n`,
+    );
     return 2;
   }
   let html = input;
@@ -124,14 +133,19 @@ async function main(argv) {
   const png = outArg ?? input.replace(/\.(html|json)$/, '') + '.png';
   screenshot(html, png);
   const s = pngStats(png);
-  process.stdout.write(`${png}: ${s.width}x${s.height}, ${s.bytes} bytes, ${s.colors} colours, ${(s.inkShare * 100).toFixed(1)}% non-background pixels\n`);
+  process.stdout.write(
+    `${png}: ${s.width}x${s.height}, ${s.bytes} bytes, ${s.colors} colours, ${(s.inkShare * 100).toFixed(1)}% non-background pixels\n`,
+  );
   if (tmp) rmSync(tmp, { recursive: true, force: true });
   return 0;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main(process.argv.slice(2)).then((code) => (process.exitCode = code), (e) => {
-    process.stderr.write(`${e?.stack ?? e}\n`);
-    process.exitCode = 1;
-  });
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (e) => {
+      process.stderr.write(`${e?.stack ?? e}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -9,23 +9,40 @@ import { type Format, parseFormat } from './io.js';
 
 export function addPricingOptions(cmd: Command): Command {
   return cmd
-    .option('--pricing <file|version>', 'pricing table file, or the version of a bundled table (default: the table in force)')
+    .option(
+      '--pricing <file|version>',
+      'pricing table file, or the version of a bundled table (default: the table in force)',
+    )
     .option('--as-of <date>', 'use the bundled table in force on this date (YYYY-MM-DD)')
-    .option('--stale-after <days>', 'warn (PRICING_STALE) when the table is older than this many days on the --as-of date', String(DEFAULT_STALE_AFTER_DAYS));
+    .option(
+      '--stale-after <days>',
+      'warn (PRICING_STALE) when the table is older than this many days on the --as-of date',
+      String(DEFAULT_STALE_AFTER_DAYS),
+    );
 }
 
 /** --format (checked against the command's formats as it is parsed: options.format is a Format) and --out. */
 export function addOutputOptions(cmd: Command, formats: readonly Format[], dflt: Format = 'table'): Command {
-  const format = new Option('-f, --format <format>', `output format: ${formats.join('|')}`).default(dflt).argParser((v: string) => parseFormat(v, formats));
+  const format = new Option('-f, --format <format>', `output format: ${formats.join('|')}`)
+    .default(dflt)
+    .argParser((v: string) => parseFormat(v, formats));
   return cmd.addOption(format).option('-o, --out <file>', 'write the output to a file (atomically) instead of stdout');
 }
 
 export function loadBook(app: App, opts: { pricing?: string; asOf?: string; staleAfter?: string }): PriceBook {
-  const { book, warnings } = choosePricing({ ...(opts.pricing ? { pricing: opts.pricing } : {}), ...(opts.asOf ? { asOf: opts.asOf } : {}), cwd: app.io.cwd });
+  const { book, warnings } = choosePricing({
+    ...(opts.pricing ? { pricing: opts.pricing } : {}),
+    ...(opts.asOf ? { asOf: opts.asOf } : {}),
+    cwd: app.io.cwd,
+  });
   for (const w of warnings) app.io.stderr.write(`${formatDiagnostic(w)}\n`);
   // Staleness is judged against --as-of only (never the wall clock); see src/pricing/staleness.ts.
   const staleAfter = parseStaleAfter(opts.staleAfter);
-  if (staleAfter === undefined) throw userError('USAGE', `--stale-after '${opts.staleAfter}' is not a whole number of days`, { where: '--stale-after', hint: `e.g. --stale-after ${DEFAULT_STALE_AFTER_DAYS}` });
+  if (staleAfter === undefined)
+    throw userError('USAGE', `--stale-after '${opts.staleAfter}' is not a whole number of days`, {
+      where: '--stale-after',
+      hint: `e.g. --stale-after ${DEFAULT_STALE_AFTER_DAYS}`,
+    });
   const stale = stalenessWarning(book, opts.asOf, staleAfter);
   if (stale) app.io.stderr.write(`${formatDiagnostic(stale)}\n`);
   return book;
@@ -36,7 +53,11 @@ export function intFlag(value: string, flag: string, min = 0, max = Number.MAX_S
   const v = value.trim().replace(/_/g, '');
   const n = /^-?\d+$/.test(v) ? Number(v) : NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw userError('USAGE', `${flag} '${value}' is not a whole number${min > 0 ? ` >= ${min}` : ' >= 0'}${max < Number.MAX_SAFE_INTEGER ? ` and <= ${max}` : ''}`, { where: flag, hint: `e.g. ${flag} ${Math.max(min, 1000)}` });
+    throw userError(
+      'USAGE',
+      `${flag} '${value}' is not a whole number${min > 0 ? ` >= ${min}` : ' >= 0'}${max < Number.MAX_SAFE_INTEGER ? ` and <= ${max}` : ''}`,
+      { where: flag, hint: `e.g. ${flag} ${Math.max(min, 1000)}` },
+    );
   }
   return n;
 }

@@ -5,7 +5,14 @@ import { existsSync, readdirSync, statSync, writeFileSync, renameSync } from 'no
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { UserError, userError } from '../diagnostics.js';
-import { buildDriftReport, type DriftLimits, driftScenario, type ScenarioDriftExact, simulationBook, syntheticModels } from '../engine/drift.js';
+import {
+  buildDriftReport,
+  type DriftLimits,
+  driftScenario,
+  type ScenarioDriftExact,
+  simulationBook,
+  syntheticModels,
+} from '../engine/drift.js';
 import { renderDrift } from '../report/drift.js';
 import type { App } from './app.js';
 import { addOutputOptions, intFlag } from './common.js';
@@ -30,7 +37,14 @@ interface Opts {
 /** A non-negative decimal limit ("5", "2.5", "5%", "$100"), as a plain decimal string. */
 export function decimalFlag(value: string, flag: string, strip: RegExp): string {
   const v = value.trim().replace(strip, '').replace(/_/g, '');
-  if (!/^\d+(\.\d{1,12})?$/.test(v)) throw userError('USAGE', `${flag} '${value}' is not a non-negative number`, { where: flag, hint: flag === '--max-increase' ? 'a percentage, e.g. --max-increase 5 (fails above +5%)' : 'USD, e.g. --max-increase-usd 100' });
+  if (!/^\d+(\.\d{1,12})?$/.test(v))
+    throw userError('USAGE', `${flag} '${value}' is not a non-negative number`, {
+      where: flag,
+      hint:
+        flag === '--max-increase'
+          ? 'a percentage, e.g. --max-increase 5 (fails above +5%)'
+          : 'USD, e.g. --max-increase-usd 100',
+    });
   return v;
 }
 
@@ -39,12 +53,27 @@ export function scenarioFiles(app: App, args: string[], dir?: string): string[] 
   const files = [...args];
   if (dir) {
     const abs = resolvePath(app.io, dir);
-    if (!existsSync(abs) || !statSync(abs).isDirectory()) throw userError('FILE_NOT_FOUND', `scenario directory '${dir}' does not exist`, { where: '--scenarios', hint: 'pass a directory of scenario YAML files, e.g. --scenarios scenarios' });
-    const found = readdirSync(abs).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(dir, f));
-    if (!found.length) throw userError('FILE_NOT_FOUND', `no *.yaml scenario files in '${dir}'`, { where: '--scenarios', hint: 'put scenario files there, or name them as arguments' });
+    if (!existsSync(abs) || !statSync(abs).isDirectory())
+      throw userError('FILE_NOT_FOUND', `scenario directory '${dir}' does not exist`, {
+        where: '--scenarios',
+        hint: 'pass a directory of scenario YAML files, e.g. --scenarios scenarios',
+      });
+    const found = readdirSync(abs)
+      .filter((f) => /\.ya?ml$/.test(f))
+      .sort()
+      .map((f) => join(dir, f));
+    if (!found.length)
+      throw userError('FILE_NOT_FOUND', `no *.yaml scenario files in '${dir}'`, {
+        where: '--scenarios',
+        hint: 'put scenario files there, or name them as arguments',
+      });
     files.push(...found);
   }
-  if (!files.length) throw userError('USAGE', 'no scenario to check', { where: 'SCENARIO', hint: 'name scenario files (llmcost drift --baseline A --current B scenarios/chat.yaml) or pass --scenarios DIR' });
+  if (!files.length)
+    throw userError('USAGE', 'no scenario to check', {
+      where: 'SCENARIO',
+      hint: 'name scenario files (llmcost drift --baseline A --current B scenarios/chat.yaml) or pass --scenarios DIR',
+    });
   return [...new Set(files)];
 }
 
@@ -82,7 +111,9 @@ See docs/ci.md for a GitHub Actions workflow.`,
     const format = o.format as (typeof FORMATS)[number];
     const limits: DriftLimits = {
       ...(o.maxIncrease !== undefined ? { maxIncreasePct: decimalFlag(o.maxIncrease, '--max-increase', /%$/) } : {}),
-      ...(o.maxIncreaseUsd !== undefined ? { maxIncreaseUsd: decimalFlag(o.maxIncreaseUsd, '--max-increase-usd', /^\$/) } : {}),
+      ...(o.maxIncreaseUsd !== undefined
+        ? { maxIncreaseUsd: decimalFlag(o.maxIncreaseUsd, '--max-increase-usd', /^\$/) }
+        : {}),
     };
     const seed = o.seed !== undefined ? intFlag(o.seed, '--seed', 0, 2 ** 32 - 1) : undefined;
     const oldBook = loadTableArg(app, o.baseline, '--baseline');
@@ -94,7 +125,15 @@ See docs/ci.md for a GitHub Actions workflow.`,
       const shown = relative(app.io.cwd, resolvePath(app.io, file)) || file;
       let ran;
       try {
-        ran = await runScenario({ scenarioPath: file, io: app.io, book: simBook, ...(seed !== undefined ? { seed } : {}), warn: (d) => app.warn(d), command: 'drift', version: app.version });
+        ran = await runScenario({
+          scenarioPath: file,
+          io: app.io,
+          book: simBook,
+          ...(seed !== undefined ? { seed } : {}),
+          warn: (d) => app.warn(d),
+          command: 'drift',
+          version: app.version,
+        });
       } catch (e) {
         // Name the scenario in every message: drift runs many.
         if (e instanceof UserError) {
@@ -102,7 +141,12 @@ See docs/ci.md for a GitHub Actions workflow.`,
             e.diagnostics.map((d) => ({
               ...d,
               message: `scenario ${shown}: ${d.message}`,
-              ...(d.code === 'UNKNOWN_MODEL' && /is not in pricing table/.test(d.message) ? { message: `scenario ${shown}: ${d.message.replace(/is not in pricing table .*$/, `is in neither --baseline ${oldBook.version} nor --current ${newBook.version}`)}`, hint: 'drift can only compare models one of the two tables prices; pick other tables or change the scenario' } : {}),
+              ...(d.code === 'UNKNOWN_MODEL' && /is not in pricing table/.test(d.message)
+                ? {
+                    message: `scenario ${shown}: ${d.message.replace(/is not in pricing table .*$/, `is in neither --baseline ${oldBook.version} nor --current ${newBook.version}`)}`,
+                    hint: 'drift can only compare models one of the two tables prices; pick other tables or change the scenario',
+                  }
+                : {}),
             })),
           );
         }
@@ -113,17 +157,35 @@ See docs/ci.md for a GitHub Actions workflow.`,
       const b = synth.length ? newBook.withModels(synth) : newBook;
       const fixed = (x: number): string => x.toFixed(6);
       // names key the checks and rows: two files with the same scenario name get their file added
-      const label = results.some((r) => r.scenario === ran.scenario.name) ? `${ran.scenario.name} (${shown})` : ran.scenario.name;
-      results.push(driftScenario({ scenario: label, run: ran.run, fixedUsd: { baseline: fixed(ran.report.baseline.breakdown.fixed), final: fixed(ran.report.final.breakdown.fixed) } }, a, b));
+      const label = results.some((r) => r.scenario === ran.scenario.name)
+        ? `${ran.scenario.name} (${shown})`
+        : ran.scenario.name;
+      results.push(
+        driftScenario(
+          {
+            scenario: label,
+            run: ran.run,
+            fixedUsd: {
+              baseline: fixed(ran.report.baseline.breakdown.fixed),
+              final: fixed(ran.report.final.breakdown.fixed),
+            },
+          },
+          a,
+          b,
+        ),
+      );
     }
     const report = buildDriftReport(results, oldBook, newBook, limits);
     for (const w of report.warnings) app.warn(w);
     const text = renderDrift(report, format, { onlyIncreases: o.onlyIncreases ?? false });
     if (text === '') {
-      app.io.stderr.write(`no cost increase: ${results.length} scenario${results.length === 1 ? '' : 's'} checked, pricing ${oldBook.version} -> ${newBook.version}\n`);
+      app.io.stderr.write(
+        `no cost increase: ${results.length} scenario${results.length === 1 ? '' : 's'} checked, pricing ${oldBook.version} -> ${newBook.version}\n`,
+      );
       if (o.out && o.out !== '-') writeEmpty(app, o.out);
     } else emit(app.io, text, o.out);
-    for (const c of report.checks.filter((x) => !x.ok)) app.io.stderr.write(`check failed: ${c.scenario}: ${c.name}: ${c.message}\n`);
+    for (const c of report.checks.filter((x) => !x.ok))
+      app.io.stderr.write(`check failed: ${c.scenario}: ${c.name}: ${c.message}\n`);
     if (!report.ok) app.exitCode = 1;
   });
 }
@@ -136,6 +198,9 @@ function writeEmpty(app: App, out: string): void {
     writeFileSync(tmp, '');
     renameSync(tmp, file);
   } catch (e) {
-    throw userError('WRITE', `cannot write ${out}: ${(e as Error).message}`, { where: '--out', hint: 'check that the directory exists and is writable' });
+    throw userError('WRITE', `cannot write ${out}: ${(e as Error).message}`, {
+      where: '--out',
+      hint: 'check that the directory exists and is writable',
+    });
   }
 }

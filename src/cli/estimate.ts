@@ -53,11 +53,22 @@ hits refresh the entry. "naive" is the spreadsheet bound of one write per TTL wi
     const format = o.format;
     const book = loadBook(app, o);
     const model = book.resolve(o.model, '--model');
-    if (!['off', '5m', '1h'].includes(o.cache)) throw userError('USAGE', `--cache '${o.cache}' is not off, 5m or 1h`, { where: '--cache', hint: 'use --cache off, --cache 5m or --cache 1h' });
-    if (!(TIERS as readonly string[]).includes(o.tier)) throw userError('USAGE', `--tier '${o.tier}' is not a service tier`, { where: '--tier', hint: `use one of ${TIERS.join(', ')}` });
+    if (!['off', '5m', '1h'].includes(o.cache))
+      throw userError('USAGE', `--cache '${o.cache}' is not off, 5m or 1h`, {
+        where: '--cache',
+        hint: 'use --cache off, --cache 5m or --cache 1h',
+      });
+    if (!(TIERS as readonly string[]).includes(o.tier))
+      throw userError('USAGE', `--tier '${o.tier}' is not a service tier`, {
+        where: '--tier',
+        hint: `use one of ${TIERS.join(', ')}`,
+      });
     const cache = o.cache as CacheMode;
     if (cache === '1h' && model.cache?.style === 'explicit' && !model.cache.has1h) {
-      throw userError('USAGE', `model '${model.id}' has no 1-hour cache in pricing table ${book.version}`, { where: '--cache', hint: 'use --cache 5m, or a newer table (--as-of)' });
+      throw userError('USAGE', `model '${model.id}' has no 1-hour cache in pricing table ${book.version}`, {
+        where: '--cache',
+        hint: 'use --cache 5m, or a newer table (--as-of)',
+      });
     }
     const common = {
       model,
@@ -69,16 +80,33 @@ hits refresh the entry. "naive" is the spreadsheet bound of one write per TTL wi
       days: intFlag(o.days, '--days', 1, 36_500),
       tier: o.tier as Tier,
     };
-    const rows = intListFlag(o.requests, '--requests', 1).map((requestsPerDay) => estimateRow({ ...common, requestsPerDay }));
+    const rows = intListFlag(o.requests, '--requests', 1).map((requestsPerDay) =>
+      estimateRow({ ...common, requestsPerDay }),
+    );
     const notes: string[] = [];
     if (cache !== 'off' && common.systemTokens > 0 && rows[0]!.cacheableTokens === 0) {
-      notes.push(model.cache ? `the ${int(common.systemTokens)}-token prefix is below ${model.id}'s cache minimum of ${int(model.cache.minTokens)} tokens: nothing is cached` : `${model.id} has no prompt caching in table ${book.version}`);
+      notes.push(
+        model.cache
+          ? `the ${int(common.systemTokens)}-token prefix is below ${model.id}'s cache minimum of ${int(model.cache.minTokens)} tokens: nothing is cached`
+          : `${model.id} has no prompt caching in table ${book.version}`,
+      );
     }
-    if (rows.some((r) => r.band === 'long')) notes.push(`requests exceed the ${int(model.longContextThreshold!)}-token long-context threshold: the whole request is priced in the long band`);
+    if (rows.some((r) => r.band === 'long'))
+      notes.push(
+        `requests exceed the ${int(model.longContextThreshold!)}-token long-context threshold: the whole request is priced in the long band`,
+      );
     const doc = {
       model: model.id,
       pricing: { version: book.version, effective: book.effective, source: model.source },
-      assumptions: { systemTokens: common.systemTokens, inputTokens: common.inputTokens, outputTokens: common.outputTokens, cache, cacheStyle: model.cache?.style ?? 'none', tier: common.tier, days: common.days },
+      assumptions: {
+        systemTokens: common.systemTokens,
+        inputTokens: common.inputTokens,
+        outputTokens: common.outputTokens,
+        cache,
+        cacheStyle: model.cache?.style ?? 'none',
+        tier: common.tier,
+        days: common.days,
+      },
       rows,
       notes,
     };
@@ -86,16 +114,73 @@ hits refresh the entry. "naive" is the spreadsheet bound of one write per TTL wi
   });
 }
 
-type Doc = { model: string; pricing: { version: string }; assumptions: { cache: string; days: number; systemTokens: number; inputTokens: number; outputTokens: number; cacheStyle: string }; rows: EstimateRow[]; notes: string[] };
+type Doc = {
+  model: string;
+  pricing: { version: string };
+  assumptions: {
+    cache: string;
+    days: number;
+    systemTokens: number;
+    inputTokens: number;
+    outputTokens: number;
+    cacheStyle: string;
+  };
+  rows: EstimateRow[];
+  notes: string[];
+};
 
 function render(format: string, doc: Doc): string {
   if (format === 'json') return JSON.stringify(doc, null, 2);
-  const head = ['requests/day', 'daily (no cache)', 'daily (cache)', `${doc.assumptions.days}-day (no cache)`, `${doc.assumptions.days}-day (cache)`, 'saving', 'cache writes/day', 'naive writes/day', 'naive daily (cache)'];
-  const body = doc.rows.map((r) => [int(r.requestsPerDay), usd(r.daily.noCache), usd(r.daily.withCache), usd(r.monthly.noCache), usd(r.monthly.withCache), pct(r.saving.pct), num(r.cacheWritesPerDay, 1), num(r.naive.cacheWritesPerDay, 1), usd(r.naive.daily.withCache)]);
+  const head = [
+    'requests/day',
+    'daily (no cache)',
+    'daily (cache)',
+    `${doc.assumptions.days}-day (no cache)`,
+    `${doc.assumptions.days}-day (cache)`,
+    'saving',
+    'cache writes/day',
+    'naive writes/day',
+    'naive daily (cache)',
+  ];
+  const body = doc.rows.map((r) => [
+    int(r.requestsPerDay),
+    usd(r.daily.noCache),
+    usd(r.daily.withCache),
+    usd(r.monthly.noCache),
+    usd(r.monthly.withCache),
+    pct(r.saving.pct),
+    num(r.cacheWritesPerDay, 1),
+    num(r.naive.cacheWritesPerDay, 1),
+    usd(r.naive.daily.withCache),
+  ]);
   const title = `${doc.model} · pricing ${doc.pricing.version} · ${int(doc.assumptions.systemTokens)} cacheable + ${int(doc.assumptions.inputTokens)} input + ${int(doc.assumptions.outputTokens)} output tokens · cache ${doc.assumptions.cache} (${doc.assumptions.cacheStyle})`;
-  if (format === 'csv') return [head, ...doc.rows.map((r) => [r.requestsPerDay, r.daily.noCache, r.daily.withCache, r.monthly.noCache, r.monthly.withCache, r.saving.pct, r.cacheWritesPerDay, r.naive.cacheWritesPerDay, r.naive.daily.withCache])].map((l) => l.join(',')).join('\n');
+  if (format === 'csv')
+    return [
+      head,
+      ...doc.rows.map((r) => [
+        r.requestsPerDay,
+        r.daily.noCache,
+        r.daily.withCache,
+        r.monthly.noCache,
+        r.monthly.withCache,
+        r.saving.pct,
+        r.cacheWritesPerDay,
+        r.naive.cacheWritesPerDay,
+        r.naive.daily.withCache,
+      ]),
+    ]
+      .map((l) => l.join(','))
+      .join('\n');
   if (format === 'md') {
-    return [`**${title}**`, '', `| ${head.join(' | ')} |`, `|${head.map(() => '---:').join('|')}|`, ...body.map((b) => `| ${b.join(' | ')} |`), '', ...doc.notes.map((n) => `> ${n}`)].join('\n');
+    return [
+      `**${title}**`,
+      '',
+      `| ${head.join(' | ')} |`,
+      `|${head.map(() => '---:').join('|')}|`,
+      ...body.map((b) => `| ${b.join(' | ')} |`),
+      '',
+      ...doc.notes.map((n) => `> ${n}`),
+    ].join('\n');
   }
   const t = makeTable(head);
   for (const b of body) t.push(b);

@@ -15,11 +15,22 @@ import { registerDrift } from './drift.js';
 import { registerReport } from './report.js';
 import { registerSweep } from './sweep.js';
 
-const COMMANDS: Register[] = [registerSimulate, registerEstimate, registerPricing, registerSchema, registerInit, registerReplay, registerDrift, registerReport, registerSweep];
+const COMMANDS: Register[] = [
+  registerSimulate,
+  registerEstimate,
+  registerPricing,
+  registerSchema,
+  registerInit,
+  registerReplay,
+  registerDrift,
+  registerReport,
+  registerSweep,
+];
 
 export function packageVersion(): string {
   try {
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
+      .version;
   } catch {
     return '0.0.0';
   }
@@ -35,10 +46,17 @@ export function buildProgram(io: Io): { program: Command; app: ReturnType<typeof
     // root options only before the command, so a command may have its own --version (pricing import)
     .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s), outputError: (s, write) => write(s) })
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(s),
+    })
     .exitOverride();
   for (const r of COMMANDS) r(program, app);
-  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }).showHelpAfterError('(run with --help for usage)');
+  for (const c of program.commands)
+    c.exitOverride()
+      .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+      .showHelpAfterError('(run with --help for usage)');
   return { program, app };
 }
 
@@ -54,14 +72,17 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return app.exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
+        return 0;
       return e.exitCode === 0 ? 0 : 2;
     }
     if (e instanceof UserError) {
       for (const d of e.diagnostics) io.stderr.write(`${formatDiagnostic(d)}\n`);
       return 2;
     }
-    io.stderr.write(`internal error: this is a bug in llmcost, please report it with the command you ran.\n${(e as Error)?.stack ?? String(e)}\n`);
+    io.stderr.write(
+      `internal error: this is a bug in llmcost, please report it with the command you ran.\n${(e as Error)?.stack ?? String(e)}\n`,
+    );
     return 3;
   }
 }

@@ -70,11 +70,18 @@ export function registerInit(program: Command, app: App): void {
     .argument('[file]', 'where to write the example scenario', 'scenario.yaml')
     .description('write a commented example scenario to start from')
     .option('--force', 'overwrite the file if it exists');
-  cmd.addHelpText('after', '\nExamples:\n  llmcost init\n  llmcost init scenarios/my-bot.yaml --force && llmcost simulate scenarios/my-bot.yaml');
+  cmd.addHelpText(
+    'after',
+    '\nExamples:\n  llmcost init\n  llmcost init scenarios/my-bot.yaml --force && llmcost simulate scenarios/my-bot.yaml',
+  );
   cmd.action((file: string, o: { force?: boolean }) => {
     if (file === '-') return emit(app.io, EXAMPLE_SCENARIO);
     const path = resolvePath(app.io, file);
-    if (existsSync(path) && !o.force) throw userError('USAGE', `${file} already exists`, { where: file, hint: 'pass --force to overwrite it, or give another file name' });
+    if (existsSync(path) && !o.force)
+      throw userError('USAGE', `${file} already exists`, {
+        where: file,
+        hint: 'pass --force to overwrite it, or give another file name',
+      });
     emit(app.io, EXAMPLE_SCENARIO, file);
     app.io.stderr.write(`wrote ${file}; run: llmcost simulate ${file}\n`);
   });

@@ -51,7 +51,10 @@ export function emit(io: Io, text: string, out?: string): void {
     } catch {
       /* nothing to clean */
     }
-    throw userError('WRITE', `cannot write ${out}: ${(e as Error).message}`, { where: '--out', hint: 'check that the directory exists and is writable' });
+    throw userError('WRITE', `cannot write ${out}: ${(e as Error).message}`, {
+      where: '--out',
+      hint: 'check that the directory exists and is writable',
+    });
   }
 }
 
@@ -61,7 +64,10 @@ export type Format = (typeof FORMATS)[number];
 export function parseFormat(value: string, allowed: readonly Format[] = FORMATS): Format {
   const v = value === 'markdown' ? 'md' : value;
   if (!(allowed as readonly string[]).includes(v)) {
-    throw userError('USAGE', `unknown format '${value}'`, { where: '--format', hint: `use one of: ${allowed.join(', ')}` });
+    throw userError('USAGE', `unknown format '${value}'`, {
+      where: '--format',
+      hint: `use one of: ${allowed.join(', ')}`,
+    });
   }
   return v as Format;
 }

@@ -43,7 +43,12 @@ export function summariseRuns(reports: readonly Report[], seeds: [number, number
  * which do not enter the bands. Progress (runs done / N) goes to stderr on a TTY only; a warning
  * from another seed is printed once, unless the first run already gave it.
  */
-export async function runMonteCarlo(app: App, first: ScenarioRun, runs: number, input: Omit<RunScenarioInput, 'scenario' | 'scenarioPath' | 'seed' | 'io'>): Promise<MonteCarlo> {
+export async function runMonteCarlo(
+  app: App,
+  first: ScenarioRun,
+  runs: number,
+  input: Omit<RunScenarioInput, 'scenario' | 'scenarioPath' | 'seed' | 'io'>,
+): Promise<MonteCarlo> {
   const seed = first.report.seed;
   const reports: Report[] = [first.report];
   const tty = app.io.stderr.isTTY === true;
@@ -60,7 +65,15 @@ export async function runMonteCarlo(app: App, first: ScenarioRun, runs: number, 
   };
   progress(1);
   for (let r = 1; r < runs; r++) {
-    const { report } = await runScenario({ ...input, scenario: first.scenario, io: app.io, seed: runSeed(seed, r), standalone: false, by: [], warn });
+    const { report } = await runScenario({
+      ...input,
+      scenario: first.scenario,
+      io: app.io,
+      seed: runSeed(seed, r),
+      standalone: false,
+      by: [],
+      warn,
+    });
     reports.push(report);
     progress(r + 1);
   }

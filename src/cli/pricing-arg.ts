@@ -12,7 +12,8 @@ export function loadTableArg(app: App, value: string, where: string): PriceBook 
     for (const w of warnings) app.io.stderr.write(`${formatDiagnostic(w)}\n`);
     return book;
   } catch (e) {
-    if (e instanceof UserError) throw new UserError(e.diagnostics.map((d) => (d.where === '--pricing' ? { ...d, where } : d)));
+    if (e instanceof UserError)
+      throw new UserError(e.diagnostics.map((d) => (d.where === '--pricing' ? { ...d, where } : d)));
     throw e;
   }
 }

@@ -33,7 +33,11 @@ id is an alias in the new table (or the reverse) is reported as renamed, not rem
     const a = loadTableArg(app, oldArg, 'OLD argument');
     const b = loadTableArg(app, newArg, 'NEW argument');
     const d = diffBooks(a, b);
-    emit(app.io, format === 'json' ? JSON.stringify(d, null, 2) : format === 'md' ? renderDiffMd(d) : renderDiffTable(d), o.out);
+    emit(
+      app.io,
+      format === 'json' ? JSON.stringify(d, null, 2) : format === 'md' ? renderDiffMd(d) : renderDiffTable(d),
+      o.out,
+    );
   });
 }
 
@@ -59,7 +63,8 @@ export function renderDiffTable(d: PricingDiff): string {
   if (d.renamed.length) parts.push(d.renamed.map((r) => `renamed: ${r.from} -> ${r.to}`).join('\n'));
   if (d.changed.length) {
     const t = makeTable(['model', 'field', 'old', 'new', 'change']);
-    for (const m of d.changed) for (const c of m.changes) t.push([m.model, c.field, show(c.old), show(c.new), pctText(c.pct)]);
+    for (const m of d.changed)
+      for (const c of m.changes) t.push([m.model, c.field, show(c.old), show(c.new), pctText(c.pct)]);
     parts.push(`USD per 1M tokens\n${t.toString()}`);
   }
   if (!d.added.length && !d.removed.length && !d.changed.length) parts.push('no differences');
@@ -68,13 +73,41 @@ export function renderDiffTable(d: PricingDiff): string {
 
 export function renderDiffMd(d: PricingDiff): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
-  const lines = [`### Pricing ${d.old.version} → ${d.new.version}`, '', headline(d).replace(/^pricing \S+ -> \S+: /, ''), ''];
-  if (d.added.length) lines.push('**Added**', '', '| model | provider | input | output |', '|---|---|---:|---:|', ...d.added.map((m) => `| ${esc(m.model)} | ${m.provider} | $${m.input} | $${m.output} |`), '');
-  if (d.removed.length) lines.push('**Removed**', '', '| model | provider | input | output |', '|---|---|---:|---:|', ...d.removed.map((m) => `| ${esc(m.model)} | ${m.provider} | $${m.input} | $${m.output} |`), '');
+  const lines = [
+    `### Pricing ${d.old.version} → ${d.new.version}`,
+    '',
+    headline(d).replace(/^pricing \S+ -> \S+: /, ''),
+    '',
+  ];
+  if (d.added.length)
+    lines.push(
+      '**Added**',
+      '',
+      '| model | provider | input | output |',
+      '|---|---|---:|---:|',
+      ...d.added.map((m) => `| ${esc(m.model)} | ${m.provider} | $${m.input} | $${m.output} |`),
+      '',
+    );
+  if (d.removed.length)
+    lines.push(
+      '**Removed**',
+      '',
+      '| model | provider | input | output |',
+      '|---|---|---:|---:|',
+      ...d.removed.map((m) => `| ${esc(m.model)} | ${m.provider} | $${m.input} | $${m.output} |`),
+      '',
+    );
   if (d.renamed.length) lines.push('**Renamed**', '', ...d.renamed.map((r) => `- \`${r.from}\` → \`${r.to}\``), '');
   if (d.changed.length) {
-    lines.push('**Changed** (USD per 1M tokens)', '', '| model | field | old | new | change |', '|---|---|---:|---:|---:|');
-    for (const m of d.changed) for (const c of m.changes) lines.push(`| ${esc(m.model)} | ${c.field} | ${esc(show(c.old))} | ${esc(show(c.new))} | ${pctText(c.pct)} |`);
+    lines.push(
+      '**Changed** (USD per 1M tokens)',
+      '',
+      '| model | field | old | new | change |',
+      '|---|---|---:|---:|---:|',
+    );
+    for (const m of d.changed)
+      for (const c of m.changes)
+        lines.push(`| ${esc(m.model)} | ${c.field} | ${esc(show(c.old))} | ${esc(show(c.new))} | ${pctText(c.pct)} |`);
   }
   if (!d.added.length && !d.removed.length && !d.changed.length) lines.push('No differences.');
   return lines.join('\n').trimEnd();

@@ -2,7 +2,14 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { suggestionHint, UserError, userError } from '../diagnostics.js';
-import { checkAgainstLiteLLM, chatModelNames, type CheckResult, findEntry, importFromLiteLLM, type LiteLLMFile } from '../pricing/litellm.js';
+import {
+  checkAgainstLiteLLM,
+  chatModelNames,
+  type CheckResult,
+  findEntry,
+  importFromLiteLLM,
+  type LiteLLMFile,
+} from '../pricing/litellm.js';
 import { parsePricingText, readText } from '../pricing/load.js';
 import { makeTable } from '../report/terminal.js';
 import type { App } from './app.js';
@@ -12,7 +19,11 @@ import { emit, resolvePath, type Format } from './io.js';
 const SOURCES = ['litellm'];
 
 function sourceOpt(value: string, flag: string): void {
-  if (!SOURCES.includes(value)) throw userError('USAGE', `${flag} '${value}' is not a known price source`, { where: flag, hint: `use ${flag} litellm` });
+  if (!SOURCES.includes(value))
+    throw userError('USAGE', `${flag} '${value}' is not a known price source`, {
+      where: flag,
+      hint: `use ${flag} litellm`,
+    });
 }
 
 /** Read and parse the LiteLLM JSON, locating a syntax error as file:line:column. */
@@ -31,9 +42,16 @@ export function readLiteLLM(app: App, file: string): LiteLLMFile {
       const line = before.split('\n').length;
       where = `${file}:${line}:${Number(pos[1]) - before.lastIndexOf('\n')}`;
     }
-    throw userError('FILE_READ', `not valid JSON: ${msg}`, { where, hint: "pass LiteLLM's model_prices_and_context_window.json (a JSON object of model entries)" });
+    throw userError('FILE_READ', `not valid JSON: ${msg}`, {
+      where,
+      hint: "pass LiteLLM's model_prices_and_context_window.json (a JSON object of model entries)",
+    });
   }
-  if (!data || typeof data !== 'object' || Array.isArray(data)) throw userError('FILE_READ', 'expected a JSON object of model entries', { where: file, hint: "pass LiteLLM's model_prices_and_context_window.json" });
+  if (!data || typeof data !== 'object' || Array.isArray(data))
+    throw userError('FILE_READ', 'expected a JSON object of model entries', {
+      where: file,
+      hint: "pass LiteLLM's model_prices_and_context_window.json",
+    });
   return data as LiteLLMFile;
 }
 
@@ -43,8 +61,14 @@ export function registerPricingLiteLLM(pricing: Command, app: App): void {
     .argument('<file>', "LiteLLM's model_prices_and_context_window.json")
     .description('convert selected models of a LiteLLM price file into a dated pricing table (YAML)')
     .requiredOption('--from <source>', 'format of FILE: litellm')
-    .requiredOption('--models <list>', 'comma-separated models to import; NAME or OUR_ID=LITELLM_KEY (e.g. gpt-4o,claude-sonnet-4=claude-sonnet-4-20250514)')
-    .option('--version <date>', 'version and effective date of the new table (YYYY-MM-DD); default: a date in the file name')
+    .requiredOption(
+      '--models <list>',
+      'comma-separated models to import; NAME or OUR_ID=LITELLM_KEY (e.g. gpt-4o,claude-sonnet-4=claude-sonnet-4-20250514)',
+    )
+    .option(
+      '--version <date>',
+      'version and effective date of the new table (YYYY-MM-DD); default: a date in the file name',
+    )
     .option('-o, --out <file>', 'write the table to a file (atomically) instead of stdout');
   imp.addHelpText(
     'after',
@@ -62,16 +86,38 @@ The result is validated like any table; warnings name what LiteLLM does not say 
   imp.action((file: string, o: { from: string; models: string; version?: string; out?: string }) => {
     sourceOpt(o.from, '--from');
     const version = o.version ?? /(\d{4}-\d{2}-\d{2})/.exec(basename(file))?.[1];
-    if (!version) throw userError('USAGE', 'no --version given and no date in the file name', { where: '--version', hint: 'pass --version YYYY-MM-DD (the date the prices are in force; the wall clock is never used)' });
+    if (!version)
+      throw userError('USAGE', 'no --version given and no date in the file name', {
+        where: '--version',
+        hint: 'pass --version YYYY-MM-DD (the date the prices are in force; the wall clock is never used)',
+      });
     // Date.parse accepts 2026-02-30 (rolls over to March): require the date to round-trip.
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(version) || Number.isNaN(Date.parse(version)) || new Date(`${version}T00:00:00Z`).toISOString().slice(0, 10) !== version) throw userError('USAGE', `--version '${version}' is not a date`, { where: '--version', hint: 'use YYYY-MM-DD, e.g. --version 2026-12-01' });
+    if (
+      !/^\d{4}-\d{2}-\d{2}$/.test(version) ||
+      Number.isNaN(Date.parse(version)) ||
+      new Date(`${version}T00:00:00Z`).toISOString().slice(0, 10) !== version
+    )
+      throw userError('USAGE', `--version '${version}' is not a date`, {
+        where: '--version',
+        hint: 'use YYYY-MM-DD, e.g. --version 2026-12-01',
+      });
     const data = readLiteLLM(app, file);
-    const names = o.models.split(',').map((s) => s.trim()).filter(Boolean);
-    if (!names.length) throw userError('USAGE', '--models is empty', { where: '--models', hint: 'e.g. --models gpt-4o,gpt-4o-mini' });
+    const names = o.models
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    if (!names.length)
+      throw userError('USAGE', '--models is empty', { where: '--models', hint: 'e.g. --models gpt-4o,gpt-4o-mini' });
     const picked = names.map((spec) => {
-      const [name, key] = spec.includes('=') ? (spec.split('=', 2) as [string, string]) : [spec.replace(/^[a-z_-]+\//, ''), spec];
+      const [name, key] = spec.includes('=')
+        ? (spec.split('=', 2) as [string, string])
+        : [spec.replace(/^[a-z_-]+\//, ''), spec];
       const hit = findEntry(data, key);
-      if (!hit) throw userError('UNKNOWN_MODEL', `model '${key}' is not in ${file}`, { where: '--models', hint: suggestionHint(key, chatModelNames(data), 'use the key as it appears in the LiteLLM file') });
+      if (!hit)
+        throw userError('UNKNOWN_MODEL', `model '${key}' is not in ${file}`, {
+          where: '--models',
+          hint: suggestionHint(key, chatModelNames(data), 'use the key as it appears in the LiteLLM file'),
+        });
       return { name, ...hit };
     });
     // A price field that is present but not a number is a broken file, not a missing price.
@@ -79,7 +125,10 @@ The result is validated like any table; warnings name what LiteLLM does not say 
       for (const [field, v] of Object.entries(entry)) {
         if (!/(_cost_per_token|_token_cost)/.test(field) || v === undefined || v === null) continue;
         if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-          throw userError('SCHEMA', `${key}.${field} is ${JSON.stringify(v)}, not a price in USD per token`, { where: file, hint: `fix that value in ${basename(file)} (LiteLLM prices are plain numbers such as 2.5e-06), or import other models with --models` });
+          throw userError('SCHEMA', `${key}.${field} is ${JSON.stringify(v)}, not a price in USD per token`, {
+            where: file,
+            hint: `fix that value in ${basename(file)} (LiteLLM prices are plain numbers such as 2.5e-06), or import other models with --models`,
+          });
         }
       }
     }
@@ -87,15 +136,26 @@ The result is validated like any table; warnings name what LiteLLM does not say 
     // warnings first: a skipped model (e.g. a price that is not a number) explains an invalid table below
     for (const w of r.warnings) app.warn(w);
     const check = parsePricingText(r.yaml, o.out ?? `${version}.yaml`);
-    if (!check.book) throw new UserError(check.errors.map((d) => ({ ...d, hint: `${d.hint ?? ''} (the LiteLLM data would give an invalid table; import the other models and add this one by hand)`.trim() })));
+    if (!check.book)
+      throw new UserError(
+        check.errors.map((d) => ({
+          ...d,
+          hint: `${d.hint ?? ''} (the LiteLLM data would give an invalid table; import the other models and add this one by hand)`.trim(),
+        })),
+      );
     emit(app.io, r.yaml, o.out);
-    if (o.out) app.io.stderr.write(`wrote ${o.out}: pricing ${version}, ${check.book.models.size} models; check it with \`llmcost pricing validate ${o.out}\` and review the sources\n`);
+    if (o.out)
+      app.io.stderr.write(
+        `wrote ${o.out}: pricing ${version}, ${check.book.models.size} models; check it with \`llmcost pricing validate ${o.out}\` and review the sources\n`,
+      );
   });
 
   const chk = pricing
     .command('check')
     .argument('<file>', "LiteLLM's model_prices_and_context_window.json")
-    .description('list every disagreement between our pricing table and a LiteLLM price file; exit 1 if any price differs')
+    .description(
+      'list every disagreement between our pricing table and a LiteLLM price file; exit 1 if any price differs',
+    )
     .requiredOption('--against <source>', 'format of FILE: litellm');
   addPricingOptions(chk);
   addOutputOptions(chk, ['table', 'md', 'json']);
@@ -112,14 +172,23 @@ priority) against our effective prices, plus context_window and cache.min_tokens
 give a value; "only-theirs" = LiteLLM has a price our table lacks. Fields only our table has
 (LiteLLM omits most batch prices) are counted, not listed. Exit 1 when a value differs.`,
   );
-  chk.action((file: string, o: { against: string; pricing?: string; asOf?: string; staleAfter?: string; format: Format; out?: string }) => {
-    sourceOpt(o.against, '--against');
-    const format = o.format;
-    const book = loadBook(app, o);
-    const r = checkAgainstLiteLLM(book, readLiteLLM(app, file), basename(file));
-    emit(app.io, format === 'json' ? JSON.stringify(r, null, 2) : format === 'md' ? renderCheckMd(r) : renderCheckTable(r), o.out);
-    if (r.disagreements.some((d) => d.kind === 'differs')) app.exitCode = 1;
-  });
+  chk.action(
+    (
+      file: string,
+      o: { against: string; pricing?: string; asOf?: string; staleAfter?: string; format: Format; out?: string },
+    ) => {
+      sourceOpt(o.against, '--against');
+      const format = o.format;
+      const book = loadBook(app, o);
+      const r = checkAgainstLiteLLM(book, readLiteLLM(app, file), basename(file));
+      emit(
+        app.io,
+        format === 'json' ? JSON.stringify(r, null, 2) : format === 'md' ? renderCheckMd(r) : renderCheckTable(r),
+        o.out,
+      );
+      if (r.disagreements.some((d) => d.kind === 'differs')) app.exitCode = 1;
+    },
+  );
 }
 
 function summary(r: CheckResult): string {
@@ -134,17 +203,25 @@ function renderCheckTable(r: CheckResult): string {
     for (const d of r.disagreements) t.push([d.model, d.key, d.field, d.ours ?? '-', d.theirs ?? '-', d.kind]);
     parts.push(`USD per 1M tokens (tokens for context_window, min_tokens, threshold)\n${t.toString()}`);
   }
-  for (const x of r.rounded) parts.push(`note: LiteLLM float needs > 12 decimals per 1M tokens, compared after rounding: ${x}`);
+  for (const x of r.rounded)
+    parts.push(`note: LiteLLM float needs > 12 decimals per 1M tokens, compared after rounding: ${x}`);
   return parts.join('\n');
 }
 
 function renderCheckMd(r: CheckResult): string {
   const esc = (s: string): string => s.replace(/\|/g, '\\|');
-  const lines = [`### Pricing ${r.pricing.version} vs LiteLLM (${esc(r.against)})`, '', summary(r).replace(/^[^:]+: /, ''), ''];
+  const lines = [
+    `### Pricing ${r.pricing.version} vs LiteLLM (${esc(r.against)})`,
+    '',
+    summary(r).replace(/^[^:]+: /, ''),
+    '',
+  ];
   if (r.disagreements.length) {
     lines.push('| model | LiteLLM key | field | ours | theirs | kind |', '|---|---|---|---:|---:|---|');
-    for (const d of r.disagreements) lines.push(`| ${esc(d.model)} | ${esc(d.key)} | ${d.field} | ${d.ours ?? '-'} | ${d.theirs ?? '-'} | ${d.kind} |`);
+    for (const d of r.disagreements)
+      lines.push(
+        `| ${esc(d.model)} | ${esc(d.key)} | ${d.field} | ${d.ours ?? '-'} | ${d.theirs ?? '-'} | ${d.kind} |`,
+      );
   } else lines.push('No disagreements.');
   return lines.join('\n');
 }
-

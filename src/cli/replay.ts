@@ -38,7 +38,8 @@ interface Opts {
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
-const pct = (part: number, whole: number): number | null => (whole === 0 ? null : Math.round((part / whole) * 100 * 1e4) / 1e4);
+const pct = (part: number, whole: number): number | null =>
+  whole === 0 ? null : Math.round((part / whole) * 100 * 1e4) / 1e4;
 
 /** Requests of one kind (retries, failed calls) priced exactly like the main ledger. */
 class Slice {
@@ -61,14 +62,27 @@ export function registerReplay(program: Command, app: App): void {
   const cmd = program
     .command('replay')
     .argument('<log>', "request log: CSV or JSONL, optionally .gz; '-' reads standard input")
-    .description('actual cost of a request log: attribution, cost per successful request, retries, reconciliation with billed cost')
+    .description(
+      'actual cost of a request log: attribution, cost per successful request, retries, reconciliation with billed cost',
+    )
     .option('-p, --preset <name>', `log format: ${PRESETS.map((p) => p.name).join('|')}`, 'canonical')
-    .option('--map <column=field>', 'map a canonical column to a field of your log (repeatable or comma-separated; dot paths reach nested JSON)', collect, [])
+    .option(
+      '--map <column=field>',
+      'map a canonical column to a field of your log (repeatable or comma-separated; dot paths reach nested JSON)',
+      collect,
+      [],
+    )
     .option('-m, --model <model>', 'model for rows without one (traces such as Mooncake or Azure have none)')
     .option('--strict', 'stop at the first rejected row (exit 2, with its file:line)')
     .option('--rejects <file>', 'write rejected rows to a CSV file (line, reason, raw)')
-    .option('--by <dims>', 'attribute cost by: tenant,feature,model,route,prompt_version,day (or any other column of the log)')
-    .option('--scenario <file>', "what-if: run this scenario's strategies on the log (the log replaces the scenario's traffic)")
+    .option(
+      '--by <dims>',
+      'attribute cost by: tenant,feature,model,route,prompt_version,day (or any other column of the log)',
+    )
+    .option(
+      '--scenario <file>',
+      "what-if: run this scenario's strategies on the log (the log replaces the scenario's traffic)",
+    )
     .option('--standalone', 'with --scenario: also run each strategy alone on the baseline');
   addPricingOptions(cmd);
   addOutputOptions(cmd, FORMATS);
@@ -91,13 +105,24 @@ A CSV of 8 MB or more is parsed in a second thread; LLMCOST_READER_THREAD=off ke
   );
   cmd.action(async (log: string, o: Opts) => {
     const format = o.format;
-    if (!RENDERERS[format]) throw userError('USAGE', `format '${format}' is not available for replay yet`, { where: '--format', hint: 'use --format table or --format json' });
+    if (!RENDERERS[format])
+      throw userError('USAGE', `format '${format}' is not available for replay yet`, {
+        where: '--format',
+        hint: 'use --format table or --format json',
+      });
     const book = loadBook(app, o);
-    const by = (o.by ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const by = (o.by ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (o.model) book.resolve(o.model, '--model');
     const map = parseMap(o.map);
     if (o.scenario) return whatIf(app, log, o, by, map, format);
-    if (o.standalone) throw userError('USAGE', '--standalone needs --scenario (replay alone runs no strategies)', { where: '--standalone', hint: 'add --scenario FILE with the strategies to try on the log' });
+    if (o.standalone)
+      throw userError('USAGE', '--standalone needs --scenario (replay alone runs no strategies)', {
+        where: '--standalone',
+        hint: 'add --scenario FILE with the strategies to try on the log',
+      });
     const thread = readerThread(app.io.env);
     const stats = newLogStats();
     const th = book.thresholds();
@@ -129,16 +154,39 @@ A CSV of 8 MB or more is parsed in a second thread; LLMCOST_READER_THREAD=off ke
       },
     );
     const progress = createProgress(app.io, 'replaying');
-    const run = await runSimulation({ source, stages: [], book, seed: 0, by, warn: (m) => app.warn(m), onProgress: (n) => progress.update(n, logFraction(stats)) });
+    const run = await runSimulation({
+      source,
+      stages: [],
+      book,
+      seed: 0,
+      by,
+      warn: (m) => app.warn(m),
+      onProgress: (n) => progress.update(n, logFraction(stats)),
+    });
     progress.done();
 
-    if (stats.rejected > 0) app.warn(warning('LOG_ROW', rejectSummary(stats), { where: log === '-' ? '<stdin>' : log, hint: o.rejects ? `rejected rows are in ${o.rejects}` : 'add --rejects FILE to list every rejected row, or --strict to stop at the first' }));
+    if (stats.rejected > 0)
+      app.warn(
+        warning('LOG_ROW', rejectSummary(stats), {
+          where: log === '-' ? '<stdin>' : log,
+          hint: o.rejects
+            ? `rejected rows are in ${o.rejects}`
+            : 'add --rejects FILE to list every rejected row, or --strict to stop at the first',
+        }),
+      );
     for (const w of stats.warnings) app.warn(warning(w.code, w.message));
     if (stats.priced === 0) {
-      throw userError('LOG_ROW', `no row of ${log} could be priced (${int(stats.read)} read, ${int(stats.rejected)} rejected)`, {
-        where: stats.firstRejects[0]?.where ?? log,
-        hint: stats.read === 0 ? 'the log has no data rows' : 'see the reasons above; --preset, --map and --model tell llmcost how to read the log',
-      });
+      throw userError(
+        'LOG_ROW',
+        `no row of ${log} could be priced (${int(stats.read)} read, ${int(stats.rejected)} rejected)`,
+        {
+          where: stats.firstRejects[0]?.where ?? log,
+          hint:
+            stats.read === 0
+              ? 'the log has no data rows'
+              : 'see the reasons above; --preset, --map and --model tell llmcost how to read the log',
+        },
+      );
     }
 
     const report = buildReport({
@@ -156,7 +204,16 @@ A CSV of 8 MB or more is parsed in a second thread; LLMCOST_READER_THREAD=off ke
     for (const dim of by) {
       const keys = report.by?.[dim] ?? [];
       if (!(dim in DIMENSIONS) && keys.length === 1 && keys[0]!.key === '(none)') {
-        app.warn(warning('USAGE', `no row has a '${dim}' column or tag: every request is in '(none)'`, { where: '--by', hint: suggestionHint(dim, Object.keys(DIMENSIONS), `dimensions: ${Object.keys(DIMENSIONS).join(', ')}, or a column of the log`) }));
+        app.warn(
+          warning('USAGE', `no row has a '${dim}' column or tag: every request is in '(none)'`, {
+            where: '--by',
+            hint: suggestionHint(
+              dim,
+              Object.keys(DIMENSIONS),
+              `dimensions: ${Object.keys(DIMENSIONS).join(', ')}, or a column of the log`,
+            ),
+          }),
+        );
       }
     }
     // exact total (the report's money is rounded to 1e-6): ratios are taken from exact figures
@@ -167,7 +224,14 @@ A CSV of 8 MB or more is parsed in a second thread; LLMCOST_READER_THREAD=off ke
 }
 
 /** `replay LOG --scenario FILE`: the scenario's strategies on the log (the shared simulate pipeline). */
-async function whatIf(app: App, log: string, o: Opts, by: string[], map: Record<string, string>, format: Format): Promise<void> {
+async function whatIf(
+  app: App,
+  log: string,
+  o: Opts,
+  by: string[],
+  map: Record<string, string>,
+  format: Format,
+): Promise<void> {
   const scenarioPath = resolve(app.io.cwd, o.scenario!);
   const loaded = loadScenarioFile(scenarioPath, o.scenario!);
   for (const w of loaded.warnings) app.warn(w);
@@ -192,10 +256,28 @@ async function whatIf(app: App, log: string, o: Opts, by: string[], map: Record<
   });
   const rows = report.rows;
   if (rows.rejected > 0) {
-    app.warn(warning('LOG_ROW', `${int(rows.rejected)} of ${int(rows.read)} rows of ${log} rejected`, { where: log, hint: o.rejects ? `rejected rows are in ${o.rejects}` : 'run without --scenario for the reasons, or add --rejects FILE' }));
+    app.warn(
+      warning('LOG_ROW', `${int(rows.rejected)} of ${int(rows.read)} rows of ${log} rejected`, {
+        where: log,
+        hint: o.rejects
+          ? `rejected rows are in ${o.rejects}`
+          : 'run without --scenario for the reasons, or add --rejects FILE',
+      }),
+    );
   }
-  if (rows.priced === 0) throw userError('LOG_ROW', `no row of ${log} could be priced (${int(rows.read)} read, ${int(rows.rejected)} rejected)`, { where: log, hint: 'run `llmcost replay LOG` without --scenario to see why; --preset, --map and --model tell llmcost how to read the log' });
-  report.extras = { ...(report.extras ?? {}), replay: { log: { file: log, scenario: o.scenario, read: rows.read, priced: rows.priced, rejected: rows.rejected } } };
+  if (rows.priced === 0)
+    throw userError(
+      'LOG_ROW',
+      `no row of ${log} could be priced (${int(rows.read)} read, ${int(rows.rejected)} rejected)`,
+      {
+        where: log,
+        hint: 'run `llmcost replay LOG` without --scenario to see why; --preset, --map and --model tell llmcost how to read the log',
+      },
+    );
+  report.extras = {
+    ...(report.extras ?? {}),
+    replay: { log: { file: log, scenario: o.scenario, read: rows.read, priced: rows.priced, rejected: rows.rejected } },
+  };
   emit(app.io, render(report, format, renderOptions(app.io, o.out)), o.out);
   for (const c of report.checks.filter((x) => !x.ok)) app.io.stderr.write(`warning: ${c.name}: ${c.message}\n`);
 }
@@ -212,7 +294,10 @@ export function rejectSummary(s: LogStats): string {
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .map(([k, n]) => `${k} ×${int(n)}`)
     .join(', ');
-  const first = s.firstRejects.slice(0, 3).map((f) => `${f.where}: ${f.reason}`).join('; ');
+  const first = s.firstRejects
+    .slice(0, 3)
+    .map((f) => `${f.where}: ${f.reason}`)
+    .join('; ');
   return `${int(s.rejected)} of ${int(s.read)} rows rejected (${reasons}); first: ${first}`;
 }
 
@@ -229,7 +314,15 @@ export function replayExtras(
   const failedUsd = slices.failed.exactUsd(book);
   const wastedUsd = slices.wasted.exactUsd(book);
   const out: Record<string, unknown> = {
-    log: { format: `${s.format}${s.gzip ? ' (gzip)' : ''}`, preset: s.preset, read: s.read, priced: s.priced, rejected: s.rejected, outOfOrder: s.outOfOrder, tokenizedTexts: s.tokenizedTexts ?? 0 },
+    log: {
+      format: `${s.format}${s.gzip ? ' (gzip)' : ''}`,
+      preset: s.preset,
+      read: s.read,
+      priced: s.priced,
+      rejected: s.rejected,
+      outOfOrder: s.outOfOrder,
+      tokenizedTexts: s.tokenizedTexts ?? 0,
+    },
     outcomes: {
       requests: s.priced,
       successful: successes,
@@ -253,7 +346,10 @@ export function replayExtras(
       computedUsd: round6(totalUsd),
       differenceUsd: round6(totalUsd - billed),
       differencePct: pct(totalUsd - billed, billed),
-      note: (s.costRows ?? 0) < s.priced ? 'some priced rows have no cost_usd: the billed sum covers fewer rows than the computed cost' : 'difference = computed - billed; positive means llmcost prices higher than the log',
+      note:
+        (s.costRows ?? 0) < s.priced
+          ? 'some priced rows have no cost_usd: the billed sum covers fewer rows than the computed cost'
+          : 'difference = computed - billed; positive means llmcost prices higher than the log',
     };
   }
   if (s.rejected > 0) {
@@ -266,4 +362,3 @@ export function replayExtras(
   }
   return out;
 }
-

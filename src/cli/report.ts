@@ -13,7 +13,14 @@ import { emit, FORMATS, renderOptions, resolvePath, type Format } from './io.js'
 
 const money = z.number();
 const count = z.number().nonnegative();
-const breakdown = z.looseObject({ input: money, cacheRead: money, cacheWrite: money, output: money, storage: money, fixed: money });
+const breakdown = z.looseObject({
+  input: money,
+  cacheRead: money,
+  cacheWrite: money,
+  output: money,
+  storage: money,
+  fixed: money,
+});
 const stage = {
   cost: money,
   breakdown,
@@ -37,12 +44,25 @@ export const reportSchema = z.looseObject({
   rows: z.looseObject({ read: count, priced: count, rejected: count }),
   period: z.looseObject({ startMs: z.number().nullable(), endMs: z.number().nullable(), days: count }),
   baseline: z.looseObject(stage),
-  steps: z.array(z.looseObject({ ...stage, ...saving, strategy: z.string(), label: z.string(), standalone: z.looseObject({ cost: money, ...saving }).optional(), breakEvenDays: z.number().nullable().optional() })),
+  steps: z.array(
+    z.looseObject({
+      ...stage,
+      ...saving,
+      strategy: z.string(),
+      label: z.string(),
+      standalone: z.looseObject({ cost: money, ...saving }).optional(),
+      breakEvenDays: z.number().nullable().optional(),
+    }),
+  ),
   final: z.looseObject({ ...stage, ...saving, breakEvenDays: z.number().nullable().optional() }),
   fixed: z.array(z.looseObject({ label: z.string(), usd: money, from: z.string() })),
   models: z.array(z.looseObject({ model: z.string(), baselineCost: money, finalCost: money })),
-  by: z.record(z.string(), z.array(z.looseObject({ key: z.string(), cost: money, baselineCost: money, requests: count }))).optional(),
-  checks: z.array(z.looseObject({ name: z.string(), ok: z.boolean(), actual: z.number(), limit: z.number(), message: z.string() })),
+  by: z
+    .record(z.string(), z.array(z.looseObject({ key: z.string(), cost: money, baselineCost: money, requests: count })))
+    .optional(),
+  checks: z.array(
+    z.looseObject({ name: z.string(), ok: z.boolean(), actual: z.number(), limit: z.number(), message: z.string() }),
+  ),
   warnings: z.array(z.string()),
   extras: z.record(z.string(), z.unknown()).optional(),
   chart: z.unknown().optional(),
@@ -50,8 +70,23 @@ export const reportSchema = z.looseObject({
     .looseObject({
       runs: count,
       seeds: z.tuple([z.number(), z.number()]),
-      ...Object.fromEntries(['requests', 'baseline', 'final', 'saving', 'savingPct', 'successRate'].map((k) => [k, z.looseObject({ p5: z.number(), p50: z.number(), p95: z.number() })])),
-      steps: z.array(z.looseObject({ label: z.string(), ...Object.fromEntries(['cost', 'saving', 'savingPct'].map((k) => [k, z.looseObject({ p5: z.number(), p50: z.number(), p95: z.number() })])) })),
+      ...Object.fromEntries(
+        ['requests', 'baseline', 'final', 'saving', 'savingPct', 'successRate'].map((k) => [
+          k,
+          z.looseObject({ p5: z.number(), p50: z.number(), p95: z.number() }),
+        ]),
+      ),
+      steps: z.array(
+        z.looseObject({
+          label: z.string(),
+          ...Object.fromEntries(
+            ['cost', 'saving', 'savingPct'].map((k) => [
+              k,
+              z.looseObject({ p5: z.number(), p50: z.number(), p95: z.number() }),
+            ]),
+          ),
+        }),
+      ),
     })
     .optional(),
 });
@@ -157,18 +192,25 @@ export function parseSavedReport(text: string, file: string): Report {
     const what = at >= text.length ? 'unexpected end of file' : `unexpected ${JSON.stringify(text.slice(at, at + 1))}`;
     throw userError('REPORT_INPUT', `not valid JSON: ${what}`, {
       where: location(file, pos.line, pos.col),
-      hint: /^\s*[<{[]/.test(text) ? 'the file is truncated or was edited by hand; re-save it with --format json' : `this does not look like a JSON report; ${SAVE_HINT}`,
+      hint: /^\s*[<{[]/.test(text)
+        ? 'the file is truncated or was edited by hand; re-save it with --format json'
+        : `this does not look like a JSON report; ${SAVE_HINT}`,
     });
   }
   const obj = data as Record<string, unknown>;
   if (typeof data !== 'object' || data === null || Array.isArray(data) || typeof obj.schema !== 'string') {
-    throw userError('REPORT_INPUT', "not an llmcost report: no 'schema' field", { where: file, hint: `pass a JSON report written by llmcost (it starts with "schema": "${REPORT_SCHEMA}"); ${SAVE_HINT}` });
+    throw userError('REPORT_INPUT', "not an llmcost report: no 'schema' field", {
+      where: file,
+      hint: `pass a JSON report written by llmcost (it starts with "schema": "${REPORT_SCHEMA}"); ${SAVE_HINT}`,
+    });
   }
   if (obj.schema !== REPORT_SCHEMA) {
     const ours = obj.schema.startsWith('llmcost.report/');
     throw userError('REPORT_INPUT', `unsupported report schema '${obj.schema}' (this llmcost reads ${REPORT_SCHEMA})`, {
       where: locate(text, file, ['schema']),
-      hint: ours ? 're-render it with the llmcost version that wrote it, or re-run the simulation with this version' : `this is not an llmcost report; ${SAVE_HINT}`,
+      hint: ours
+        ? 're-render it with the llmcost version that wrote it, or re-run the simulation with this version'
+        : `this is not an llmcost report; ${SAVE_HINT}`,
     });
   }
   const r = reportSchema.safeParse(data);
@@ -176,19 +218,34 @@ export function parseSavedReport(text: string, file: string): Report {
   if (r.success) return data as Report;
   const diags: Diagnostic[] = r.error.issues.slice(0, 10).map((issue) => {
     const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
-    const dotted = path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '') || '(top level)';
+    const dotted =
+      path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+        .join('')
+        .replace(/^\./, '') || '(top level)';
     let v: unknown = data;
-    for (const p of path) v = v && typeof v === 'object' ? (v as Record<string | number, unknown>)[p as string | number] : undefined;
-    const parent = path.length > 1 ? dotted.slice(0, dotted.length - String(path[path.length - 1]).length - 1) : '(top level)';
+    for (const p of path)
+      v = v && typeof v === 'object' ? (v as Record<string | number, unknown>)[p as string | number] : undefined;
+    const parent =
+      path.length > 1 ? dotted.slice(0, dotted.length - String(path[path.length - 1]).length - 1) : '(top level)';
     return {
       code: 'REPORT_INPUT',
       severity: 'error',
-      message: v === undefined && issue.code === 'invalid_type' ? `missing key '${String(path[path.length - 1])}' in ${parent}` : `${dotted}: ${issue.message}`,
+      message:
+        v === undefined && issue.code === 'invalid_type'
+          ? `missing key '${String(path[path.length - 1])}' in ${parent}`
+          : `${dotted}: ${issue.message}`,
       where: locate(text, file, path),
       hint: 'the report was edited or written by another tool; re-save it with --format json',
     };
   });
-  if (r.error.issues.length > 10) diags.push({ code: 'REPORT_INPUT', severity: 'error', message: `… and ${r.error.issues.length - 10} more problems`, where: file });
+  if (r.error.issues.length > 10)
+    diags.push({
+      code: 'REPORT_INPUT',
+      severity: 'error',
+      message: `… and ${r.error.issues.length - 10} more problems`,
+      where: file,
+    });
   throw new UserError(diags);
 }
 
@@ -218,7 +275,11 @@ html (one self-contained file: inline CSS and SVG, nothing fetched), json (the r
   );
   cmd.action(async (o: Opts) => {
     const format = o.format;
-    if (!o.from) throw userError('USAGE', 'missing --from FILE', { where: '--from', hint: 'e.g. llmcost report --from saved.json --format md' });
+    if (!o.from)
+      throw userError('USAGE', 'missing --from FILE', {
+        where: '--from',
+        hint: 'e.g. llmcost report --from saved.json --format md',
+      });
     const file = resolvePath(app.io, o.from);
     const text = file === '-' ? await readStdin(app) : readText(file, 'saved report');
     const report = parseSavedReport(text, o.from);
@@ -229,7 +290,11 @@ html (one self-contained file: inline CSS and SVG, nothing fetched), json (the r
 
 async function readStdin(app: App): Promise<string> {
   const s = app.io.stdin;
-  if (!s) throw userError('USAGE', 'no standard input to read --from - from', { where: '--from', hint: 'pass a file path instead of -' });
+  if (!s)
+    throw userError('USAGE', 'no standard input to read --from - from', {
+      where: '--from',
+      hint: 'pass a file path instead of -',
+    });
   let text = '';
   for await (const chunk of s) text += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
   return text;

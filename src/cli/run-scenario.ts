@@ -48,8 +48,17 @@ export interface ScenarioRun {
 }
 
 /** The PriceBook a scenario runs under: CLI flags beat the scenario's `pricing`, default = newest table. */
-export function scenarioBook(scenario: Scenario, io: Io, flags: { pricing?: string; asOf?: string } = {}): { book: PriceBook; warnings: Diagnostic[] } {
-  if (flags.pricing || flags.asOf) return choosePricing({ ...(flags.pricing ? { pricing: flags.pricing } : {}), ...(flags.asOf ? { asOf: flags.asOf } : {}), cwd: io.cwd });
+export function scenarioBook(
+  scenario: Scenario,
+  io: Io,
+  flags: { pricing?: string; asOf?: string } = {},
+): { book: PriceBook; warnings: Diagnostic[] } {
+  if (flags.pricing || flags.asOf)
+    return choosePricing({
+      ...(flags.pricing ? { pricing: flags.pricing } : {}),
+      ...(flags.asOf ? { asOf: flags.asOf } : {}),
+      cwd: io.cwd,
+    });
   const p = scenario.pricing;
   if (p?.file) return loadPricingFile(p.file);
   if (p?.version) return choosePricing({ pricing: p.version, cwd: scenario.dir });
@@ -59,7 +68,9 @@ export function scenarioBook(scenario: Scenario, io: Io, flags: { pricing?: stri
 
 export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun> {
   const { io } = input;
-  const warn = input.warn ?? ((d: Diagnostic | string) => io.stderr.write(`${typeof d === 'string' ? `warning: ${d}` : formatDiagnostic(d)}\n`));
+  const warn =
+    input.warn ??
+    ((d: Diagnostic | string) => io.stderr.write(`${typeof d === 'string' ? `warning: ${d}` : formatDiagnostic(d)}\n`));
   let scenario = input.scenario;
   if (!scenario) {
     if (!input.scenarioPath) throw new Error('internal: runScenario needs scenario or scenarioPath');
@@ -73,7 +84,10 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
     for (const w of chosen.warnings) warn(w);
     book = chosen.book;
   }
-  const stale = input.staleAfterDays !== undefined ? staleness(scenario, book, input.pricing?.asOf, input.staleAfterDays) : undefined;
+  const stale =
+    input.staleAfterDays !== undefined
+      ? staleness(scenario, book, input.pricing?.asOf, input.staleAfterDays)
+      : undefined;
   if (stale) warn(stale);
   // Synthetic models (e.g. a self-hosted route priced per GPU-hour) join the book before the run.
   const synthetic: ModelInfo[] = scenario.stages.flatMap((s) => s.strategy.syntheticModels?.(s.options) ?? []);
@@ -81,19 +95,36 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
 
   // Unknown models fail before the run, located in the scenario file.
   if (scenario.traffic.profile) {
-    scenario.traffic.profile.segments.forEach((seg, i) => book!.resolve(seg.model, scenario!.where(['traffic', 'profile', 'segments', i, 'model'])));
+    scenario.traffic.profile.segments.forEach((seg, i) =>
+      book!.resolve(seg.model, scenario!.where(['traffic', 'profile', 'segments', i, 'model'])),
+    );
   } else if (scenario.traffic.log.model) {
     book.resolve(scenario.traffic.log.model, scenario.where(['traffic', 'log', 'model']));
   }
   // A missing log is located in the scenario (the reader alone can only name the path).
   if (scenario.traffic.log && scenario.traffic.log.file !== '-' && !existsSync(scenario.traffic.log.file)) {
-    throw userError('FILE_NOT_FOUND', `log file ${scenario.traffic.log.file} does not exist`, { where: scenario.where(['traffic', 'log', 'file']), hint: "relative paths in a scenario are resolved from the scenario file's folder" });
+    throw userError('FILE_NOT_FOUND', `log file ${scenario.traffic.log.file} does not exist`, {
+      where: scenario.where(['traffic', 'log', 'file']),
+      hint: "relative paths in a scenario are resolved from the scenario file's folder",
+    });
   }
 
   const seed = input.seed ?? scenario.seed;
-  const stages: StageSpec[] = scenario.stages.map((s) => ({ strategy: s.strategy, options: s.options, label: s.label }));
-  const by = [...new Set([...scenario.by, ...(input.by ?? []), ...(scenario.budgets.per_tenant_per_day_usd !== undefined ? ['tenant'] : [])])];
-  const traffic: TrafficSource = scenario.traffic.profile ? profileSource(scenario.traffic.profile, seed) : logSource(scenario.traffic.log, io.cwd, book, io.stdin, readerThread(io.env));
+  const stages: StageSpec[] = scenario.stages.map((s) => ({
+    strategy: s.strategy,
+    options: s.options,
+    label: s.label,
+  }));
+  const by = [
+    ...new Set([
+      ...scenario.by,
+      ...(input.by ?? []),
+      ...(scenario.budgets.per_tenant_per_day_usd !== undefined ? ['tenant'] : []),
+    ]),
+  ];
+  const traffic: TrafficSource = scenario.traffic.profile
+    ? profileSource(scenario.traffic.profile, seed)
+    : logSource(scenario.traffic.log, io.cwd, book, io.stdin, readerThread(io.env));
   const runWarnings: string[] = [];
   const run = await runSimulation({
     source: traffic.source,
@@ -109,13 +140,17 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
   });
   const stats = traffic.stats(run.requests);
   if (run.requests === 0) {
-    const msg = scenario.traffic.profile ? 'the profile generated no requests (volume x days rounds to 0)' : 'the log has no priced requests';
+    const msg = scenario.traffic.profile
+      ? 'the profile generated no requests (volume x days rounds to 0)'
+      : 'the log has no priced requests';
     warn(msg);
     runWarnings.push(msg);
   }
   const fixed = [
     ...scenario.fixedCosts.map((f) => ({ stage: 0, label: f.label, usd: f.usd })),
-    ...scenario.stages.flatMap((s, k) => (s.strategy.fixedCosts?.(s.options) ?? []).map((f) => ({ stage: k + 1, label: f.label, usd: f.usd }))),
+    ...scenario.stages.flatMap((s, k) =>
+      (s.strategy.fixedCosts?.(s.options) ?? []).map((f) => ({ stage: k + 1, label: f.label, usd: f.usd })),
+    ),
   ];
   const report = buildReport({
     command: input.command ?? 'simulate',
@@ -138,10 +173,17 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
 }
 
 /** Staleness against a date the scenario states (never the wall clock). */
-function staleness(scenario: Scenario, book: PriceBook, asOfFlag: string | undefined, days: number): Diagnostic | undefined {
+function staleness(
+  scenario: Scenario,
+  book: PriceBook,
+  asOfFlag: string | undefined,
+  days: number,
+): Diagnostic | undefined {
   if (asOfFlag) return stalenessWarning(book, asOfFlag, days, '--as-of');
-  if (scenario.pricing?.asOf) return stalenessWarning(book, scenario.pricing.asOf, days, `pricing.as_of in ${scenario.file}`);
-  if (scenario.traffic.profile) return stalenessWarning(book, scenario.traffic.profile.start, days, `traffic.profile.start in ${scenario.file}`);
+  if (scenario.pricing?.asOf)
+    return stalenessWarning(book, scenario.pricing.asOf, days, `pricing.as_of in ${scenario.file}`);
+  if (scenario.traffic.profile)
+    return stalenessWarning(book, scenario.traffic.profile.start, days, `traffic.profile.start in ${scenario.file}`);
   return undefined;
 }
 
@@ -160,20 +202,53 @@ export function scenarioChecks(report: Report, scenario: Pick<Scenario, 'budgets
   const add = (name: string, actual: number, limitText: string, what: string): void => {
     const limit = Number(limitText);
     const ok = actual <= limit;
-    checks.push({ name, ok, actual: r6(actual), limit, message: `${what} ${money(actual)} ${ok ? 'is within' : 'exceeds'} the budget of ${money(limit)}` });
+    checks.push({
+      name,
+      ok,
+      actual: r6(actual),
+      limit,
+      message: `${what} ${money(actual)} ${ok ? 'is within' : 'exceeds'} the budget of ${money(limit)}`,
+    });
   };
-  if (b.per_request_usd !== undefined) add('budget.per_request_usd', report.requests ? variable / report.requests : 0, b.per_request_usd, 'final cost per request');
-  if (b.per_day_usd !== undefined) add('budget.per_day_usd', variable / days, b.per_day_usd, `final cost per day (${days} day${days === 1 ? '' : 's'})`);
-  if (b.total_usd !== undefined) add('budget.total_usd', report.final.cost, b.total_usd, 'final cost including fixed costs');
+  if (b.per_request_usd !== undefined)
+    add(
+      'budget.per_request_usd',
+      report.requests ? variable / report.requests : 0,
+      b.per_request_usd,
+      'final cost per request',
+    );
+  if (b.per_day_usd !== undefined)
+    add(
+      'budget.per_day_usd',
+      variable / days,
+      b.per_day_usd,
+      `final cost per day (${days} day${days === 1 ? '' : 's'})`,
+    );
+  if (b.total_usd !== undefined)
+    add('budget.total_usd', report.final.cost, b.total_usd, 'final cost including fixed costs');
   if (b.per_tenant_per_day_usd !== undefined) {
     const rows = report.by?.tenant ?? [];
-    const worst = rows.reduce<{ key: string; cost: number } | undefined>((w, r) => (!w || r.cost > w.cost ? r : w), undefined);
-    add('budget.per_tenant_per_day_usd', worst ? worst.cost / days : 0, b.per_tenant_per_day_usd, worst ? `tenant '${worst.key}' costs per day` : 'no tenant costs per day');
+    const worst = rows.reduce<{ key: string; cost: number } | undefined>(
+      (w, r) => (!w || r.cost > w.cost ? r : w),
+      undefined,
+    );
+    add(
+      'budget.per_tenant_per_day_usd',
+      worst ? worst.cost / days : 0,
+      b.per_tenant_per_day_usd,
+      worst ? `tenant '${worst.key}' costs per day` : 'no tenant costs per day',
+    );
   }
   if (scenario.quality) {
     const actual = report.final.successRate;
     const ok = actual >= scenario.quality.floor;
-    checks.push({ name: 'quality.floor', ok, actual, limit: scenario.quality.floor, message: `final success rate ${(actual * 100).toFixed(2)}% is ${ok ? 'at or above' : 'below'} the quality floor of ${(scenario.quality.floor * 100).toFixed(2)}%` });
+    checks.push({
+      name: 'quality.floor',
+      ok,
+      actual,
+      limit: scenario.quality.floor,
+      message: `final success rate ${(actual * 100).toFixed(2)}% is ${ok ? 'at or above' : 'below'} the quality floor of ${(scenario.quality.floor * 100).toFixed(2)}%`,
+    });
   }
   return checks;
 }

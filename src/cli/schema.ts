@@ -31,7 +31,7 @@ export function scenarioJsonSchema(): Json {
       type: 'object',
       description: s.summary,
       properties: { use: { const: s.name }, label: { type: 'string' }, ...props },
-      required: ['use', ...(((opts.required as string[] | undefined) ?? []).filter((k) => k !== 'use'))],
+      required: ['use', ...((opts.required as string[] | undefined) ?? []).filter((k) => k !== 'use')],
     });
   }
   allowBareNumbers(doc);
@@ -50,7 +50,8 @@ function allowBareNumbers(node: unknown): void {
   if (props) {
     for (const k of DIST_KEYS) {
       const d = props[k] as Json | undefined;
-      if (d && d.type === 'object') props[k] = { anyOf: [{ type: 'number', minimum: 0, description: 'fixed value' }, d] };
+      if (d && d.type === 'object')
+        props[k] = { anyOf: [{ type: 'number', minimum: 0, description: 'fixed value' }, d] };
     }
   }
   for (const v of Object.values(o)) allowBareNumbers(v);
@@ -58,7 +59,11 @@ function allowBareNumbers(node: unknown): void {
 
 const SCHEMAS: Record<string, () => Json> = {
   scenario: scenarioJsonSchema,
-  pricing: () => ({ $id: 'https://llmcost.dev/schema/pricing.json', title: 'llmcost pricing table', ...(z.toJSONSchema(pricingTableSchema, OPTS) as Json) }),
+  pricing: () => ({
+    $id: 'https://llmcost.dev/schema/pricing.json',
+    title: 'llmcost pricing table',
+    ...(z.toJSONSchema(pricingTableSchema, OPTS) as Json),
+  }),
 };
 
 export function registerSchema(program: Command, app: App): void {
@@ -79,7 +84,11 @@ Then, first line of a scenario file (YAML language server):
   );
   cmd.action((kind: string, o: { out?: string }) => {
     const fn = SCHEMAS[kind];
-    if (!fn) throw userError('USAGE', `unknown schema '${kind}'`, { where: 'schema argument', hint: suggestionHint(kind, Object.keys(SCHEMAS), `use one of: ${Object.keys(SCHEMAS).join(', ')}`) });
+    if (!fn)
+      throw userError('USAGE', `unknown schema '${kind}'`, {
+        where: 'schema argument',
+        hint: suggestionHint(kind, Object.keys(SCHEMAS), `use one of: ${Object.keys(SCHEMAS).join(', ')}`),
+      });
     emit(app.io, JSON.stringify(fn(), null, 2), o.out);
   });
 }

@@ -28,9 +28,16 @@ interface Opts {
 
 export function parseBy(value: string | undefined): string[] {
   if (!value) return [];
-  const dims = value.split(',').map((d) => d.trim()).filter(Boolean);
+  const dims = value
+    .split(',')
+    .map((d) => d.trim())
+    .filter(Boolean);
   for (const d of dims) {
-    if (!/^[A-Za-z_][\w.-]*$/.test(d)) throw userError('USAGE', `--by '${d}' is not a dimension name`, { where: '--by', hint: `use a comma-separated list of ${Object.keys(DIMENSIONS).join(', ')} (or a tag name)` });
+    if (!/^[A-Za-z_][\w.-]*$/.test(d))
+      throw userError('USAGE', `--by '${d}' is not a dimension name`, {
+        where: '--by',
+        hint: `use a comma-separated list of ${Object.keys(DIMENSIONS).join(', ')} (or a tag name)`,
+      });
   }
   return dims;
 }
@@ -42,9 +49,15 @@ export function registerSimulate(program: Command, app: App): void {
     .description('simulate a scenario: baseline cost, the saving of each strategy in order, final cost')
     .option('--seed <n>', "override the scenario's seed")
     .option('--standalone', 'also run each strategy alone on the baseline (interaction effects)')
-    .option('--by <dims>', `attribute cost by dimensions, comma-separated: ${Object.keys(DIMENSIONS).join(',')} or a tag`)
+    .option(
+      '--by <dims>',
+      `attribute cost by dimensions, comma-separated: ${Object.keys(DIMENSIONS).join(',')} or a tag`,
+    )
     .option('--check', 'exit 1 when a budget or the quality floor of the scenario is violated');
-  cmd.option('--runs <n>', 'Monte Carlo: also run seeds seed+1..seed+N-1 and report p5/p50/p95 bands (see docs/sweep.md)');
+  cmd.option(
+    '--runs <n>',
+    'Monte Carlo: also run seeds seed+1..seed+N-1 and report p5/p50/p95 bands (see docs/sweep.md)',
+  );
   addPricingOptions(cmd);
   addOutputOptions(cmd, FORMATS);
   cmd.addHelpText(
@@ -69,10 +82,15 @@ floor (quality.floor) are always checked and listed in the report; with --check 
       if (w) app.warn({ code: 'UNKNOWN_KEY', severity: 'warning', message: w.message, where: '--by', hint: w.hint });
     }
     const staleAfterDays = parseStaleAfter(o.staleAfter);
-    if (staleAfterDays === undefined) throw userError('USAGE', `--stale-after '${o.staleAfter}' is not a whole number of days`, { where: '--stale-after', hint: `e.g. --stale-after ${DEFAULT_STALE_AFTER_DAYS}` });
+    if (staleAfterDays === undefined)
+      throw userError('USAGE', `--stale-after '${o.staleAfter}' is not a whole number of days`, {
+        where: '--stale-after',
+        hint: `e.g. --stale-after ${DEFAULT_STALE_AFTER_DAYS}`,
+      });
     // Progress on an interactive stderr only (never in pipes or tests).
     const progress = createProgress(app.io, 'simulating');
-    const onProgress = app.io.stderr.isTTY === true ? (n: number, f: number | null): void => progress.update(n, f) : undefined;
+    const onProgress =
+      app.io.stderr.isTTY === true ? (n: number, f: number | null): void => progress.update(n, f) : undefined;
     const first = await runScenario({
       scenarioPath,
       io: app.io,
@@ -89,7 +107,12 @@ floor (quality.floor) are always checked and listed in the report; with --check 
     progress.done();
     const report = first.report;
     // --runs: bands over seeds; the report's own figures stay the scenario-seed run (run 0).
-    if (runs !== undefined) report.monteCarlo = await runMonteCarlo(app, first, runs, { pricing: { ...(o.pricing ? { pricing: o.pricing } : {}), ...(o.asOf ? { asOf: o.asOf } : {}) }, command: 'simulate', version: app.version });
+    if (runs !== undefined)
+      report.monteCarlo = await runMonteCarlo(app, first, runs, {
+        pricing: { ...(o.pricing ? { pricing: o.pricing } : {}), ...(o.asOf ? { asOf: o.asOf } : {}) },
+        command: 'simulate',
+        version: app.version,
+      });
     const text = render(report, format, renderOptions(app.io, o.out));
     emit(app.io, text, o.out);
     const failed = report.checks.filter((c) => !c.ok);

@@ -8,7 +8,19 @@ import { type Diagnostic, formatDiagnostic, UserError, userError } from '../diag
 import { loadScenarioFile, parseScenarioText, type Scenario } from '../config/scenario.js';
 import { scenarioSchema } from '../config/scenario-schema.js';
 import { knownKeysAt, locate } from '../config/yaml.js';
-import { applyPoint, expandGrid, gridSize, type PathSeg, pickCheapest, resolvePath, setAt, showPath, splitPath, type SweepAxis, type SweepPoint } from '../engine/sweep.js';
+import {
+  applyPoint,
+  expandGrid,
+  gridSize,
+  type PathSeg,
+  pickCheapest,
+  resolvePath,
+  setAt,
+  showPath,
+  splitPath,
+  type SweepAxis,
+  type SweepPoint,
+} from '../engine/sweep.js';
 import { readText } from '../pricing/load.js';
 import type { Report } from '../report/model.js';
 import { buildSweepReport, renderSweep } from '../report/sweep.js';
@@ -35,11 +47,23 @@ const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 export function parseSetFlag(raw: string): { flag: string; path: string; texts: string[] } {
   const flag = `--set ${raw}`;
   const eq = raw.indexOf('=');
-  if (eq <= 0) throw userError('USAGE', `--set '${raw}' is not path=value[,value...]`, { where: flag, hint: 'e.g. --set traffic.profile.requests_per_day=1000,10000 or --set strategies.prompt-cache.ttl=5m,1h' });
+  if (eq <= 0)
+    throw userError('USAGE', `--set '${raw}' is not path=value[,value...]`, {
+      where: flag,
+      hint: 'e.g. --set traffic.profile.requests_per_day=1000,10000 or --set strategies.prompt-cache.ttl=5m,1h',
+    });
   const path = raw.slice(0, eq).trim();
-  const texts = raw.slice(eq + 1).split(',').map((v) => v.trim());
-  if (texts.some((v) => v === '')) throw userError('USAGE', `--set ${path} has an empty value`, { where: flag, hint: 'separate values with single commas and no trailing comma: path=a,b,c' });
-  if (new Set(texts).size !== texts.length) throw userError('USAGE', `--set ${path} lists a value twice`, { where: flag, hint: 'give each value once' });
+  const texts = raw
+    .slice(eq + 1)
+    .split(',')
+    .map((v) => v.trim());
+  if (texts.some((v) => v === ''))
+    throw userError('USAGE', `--set ${path} has an empty value`, {
+      where: flag,
+      hint: 'separate values with single commas and no trailing comma: path=a,b,c',
+    });
+  if (new Set(texts).size !== texts.length)
+    throw userError('USAGE', `--set ${path} lists a value twice`, { where: flag, hint: 'give each value once' });
   return { flag, path, texts };
 }
 
@@ -49,9 +73,16 @@ function scalar(text: string, flag: string): unknown {
   try {
     v = parseYamlValue(text);
   } catch (e) {
-    throw userError('USAGE', `value '${text}' is not a YAML scalar: ${(e as Error).message.split('\n')[0]}`, { where: flag, hint: 'quote-free scalars only: numbers, words, true/false' });
+    throw userError('USAGE', `value '${text}' is not a YAML scalar: ${(e as Error).message.split('\n')[0]}`, {
+      where: flag,
+      hint: 'quote-free scalars only: numbers, words, true/false',
+    });
   }
-  if (v !== null && typeof v === 'object') throw userError('USAGE', `value '${text}' is a YAML ${Array.isArray(v) ? 'list' : 'map'}, not a single value`, { where: flag, hint: 'sweep one scalar per path; address the key inside it instead' });
+  if (v !== null && typeof v === 'object')
+    throw userError('USAGE', `value '${text}' is a YAML ${Array.isArray(v) ? 'list' : 'map'}, not a single value`, {
+      where: flag,
+      hint: 'sweep one scalar per path; address the key inside it instead',
+    });
   return v;
 }
 
@@ -59,7 +90,9 @@ function scalar(text: string, flag: string): unknown {
 function knownKeysFor(raw: unknown): (parent: PathSeg[]) => string[] {
   return (parent) => {
     if (parent[0] === 'strategies' && parent.length >= 2) {
-      const item = (raw as { strategies?: unknown[] }).strategies?.[parent[1] as number] as { use?: unknown } | undefined;
+      const item = (raw as { strategies?: unknown[] }).strategies?.[parent[1] as number] as
+        | { use?: unknown }
+        | undefined;
       const strategy = STRATEGIES.find((s) => s.name === item?.use);
       if (!strategy) return [];
       const rest = parent.slice(2);
@@ -79,7 +112,11 @@ export function planAxes(raw: unknown, sets: string[]): SweepAxis[] {
   });
   axes.forEach((a, i) => {
     const j = axes.findIndex((b) => showPath(b.resolved) === showPath(a.resolved));
-    if (j !== i) throw userError('USAGE', `${a.flag} and ${axes[j]!.flag} set the same value (${showPath(a.resolved)})`, { where: a.flag, hint: 'list all the values in one --set' });
+    if (j !== i)
+      throw userError('USAGE', `${a.flag} and ${axes[j]!.flag} set the same value (${showPath(a.resolved)})`, {
+        where: a.flag,
+        hint: 'list all the values in one --set',
+      });
   });
   return axes;
 }
@@ -87,22 +124,46 @@ export function planAxes(raw: unknown, sets: string[]): SweepAxis[] {
 const flagsOf = (p: SweepPoint): string => p.assignments.map((x) => `--set ${x.path}=${x.text}`).join(' ');
 
 /** Validate a modified scenario with the normal loader; its errors name the --set flags that made it. */
-function loadVariant(data: unknown, file: string, dir: string, flags: string): { scenario: Scenario; warnings: Diagnostic[] } {
+function loadVariant(
+  data: unknown,
+  file: string,
+  dir: string,
+  flags: string,
+): { scenario: Scenario; warnings: Diagnostic[] } {
   const r = parseScenarioText(stringifyYaml(data, { aliasDuplicateObjects: false }), file, dir);
   if (r.value) return { scenario: r.value, warnings: r.warnings };
-  throw new UserError(r.errors.map((d) => ({ ...d, where: flags, message: `${d.message} (in ${file} with ${flags})`, hint: d.hint ?? 'change the value of this --set' })));
+  throw new UserError(
+    r.errors.map((d) => ({
+      ...d,
+      where: flags,
+      message: `${d.message} (in ${file} with ${flags})`,
+      hint: d.hint ?? 'change the value of this --set',
+    })),
+  );
 }
 
 /** Every configuration's scenario, validated before any run (nothing half-done on a bad value). */
-export function planSweep(text: string, file: string, dir: string, sets: string[], maxRuns: number): { axes: SweepAxis[]; points: SweepPoint[]; scenarios: Scenario[]; warnings: Diagnostic[] } {
+export function planSweep(
+  text: string,
+  file: string,
+  dir: string,
+  sets: string[],
+  maxRuns: number,
+): { axes: SweepAxis[]; points: SweepPoint[]; scenarios: Scenario[]; warnings: Diagnostic[] } {
   const raw: unknown = parseYamlValue(text, { maxAliasCount: 100 });
   const axes = planAxes(raw, sets);
   const size = gridSize(axes);
   if (size > maxRuns) {
-    throw userError('USAGE', `the grid has ${size} configurations (${axes.map((a) => a.values.length).join(' x ')}), more than --max-runs ${maxRuns}`, { where: '--max-runs', hint: `sweep fewer values, or raise the limit: --max-runs ${size}` });
+    throw userError(
+      'USAGE',
+      `the grid has ${size} configurations (${axes.map((a) => a.values.length).join(' x ')}), more than --max-runs ${maxRuns}`,
+      { where: '--max-runs', hint: `sweep fewer values, or raise the limit: --max-runs ${size}` },
+    );
   }
   // Each value alone first, so a bad value is blamed on its own --set ...
-  for (const a of axes) for (const v of a.values) loadVariant(setAt(raw, a.resolved, v.value), file, dir, `${a.flag.split('=')[0]}=${v.text}`);
+  for (const a of axes)
+    for (const v of a.values)
+      loadVariant(setAt(raw, a.resolved, v.value), file, dir, `${a.flag.split('=')[0]}=${v.text}`);
   // ... then each combination (cross-field rules may still reject one).
   const warnings = new Map<string, Diagnostic>();
   const points = expandGrid(axes);
@@ -120,8 +181,14 @@ export function registerSweep(program: Command, app: App): void {
   const cmd = program
     .command('sweep')
     .argument('<scenario>', 'scenario YAML file')
-    .description('what-if grid: run a scenario for every combination of --set values; the cheapest configuration meeting the quality floor and budgets is marked')
-    .option('--set <path=values>', 'a scenario value and the values to try, comma-separated (repeatable; the grid is every combination)', collect)
+    .description(
+      'what-if grid: run a scenario for every combination of --set values; the cheapest configuration meeting the quality floor and budgets is marked',
+    )
+    .option(
+      '--set <path=values>',
+      'a scenario value and the values to try, comma-separated (repeatable; the grid is every combination)',
+      collect,
+    )
     .option('--seed <n>', "override the scenario's seed (every configuration runs with the same seed)")
     .option('--max-runs <n>', `refuse grids larger than this`, String(DEFAULT_MAX_RUNS))
     .option('--check', 'exit 1 when no configuration meets the quality floor and budgets');
@@ -141,7 +208,11 @@ chart plots final cost against the first --set, one line per value of the others
   );
   cmd.action(async (scenarioPath: string, o: Opts) => {
     const format = o.format;
-    if (!o.set?.length) throw userError('USAGE', 'sweep needs at least one --set path=v1,v2,...', { where: '--set', hint: 'e.g. --set traffic.profile.requests_per_day=1000,10000,100000' });
+    if (!o.set?.length)
+      throw userError('USAGE', 'sweep needs at least one --set path=v1,v2,...', {
+        where: '--set',
+        hint: 'e.g. --set traffic.profile.requests_per_day=1000,10000,100000',
+      });
     const seed = o.seed !== undefined ? intFlag(o.seed, '--seed', 0, 2 ** 32 - 1) : undefined;
     const maxRuns = intFlag(o.maxRuns ?? String(DEFAULT_MAX_RUNS), '--max-runs', 1);
     const abs = resolve(app.io.cwd, scenarioPath);
@@ -150,7 +221,11 @@ chart plots final cost against the first --set, one line per value of the others
     for (const w of base.warnings) app.warn(w);
     const plan = planSweep(readText(abs, 'scenario'), scenarioPath, dirname(abs), o.set, maxRuns);
     const seedAxis = plan.axes.find((a) => a.resolved.length === 1 && a.resolved[0] === 'seed');
-    if (seed !== undefined && seedAxis) throw userError('USAGE', `--seed ${seed} would override every value of ${seedAxis.flag}`, { where: '--seed', hint: 'drop --seed to sweep seeds, or drop the seed --set' });
+    if (seed !== undefined && seedAxis)
+      throw userError('USAGE', `--seed ${seed} would override every value of ${seedAxis.flag}`, {
+        where: '--seed',
+        hint: 'drop --seed to sweep seeds, or drop the seed --set',
+      });
     const shown = new Set(base.warnings.map((d) => formatDiagnostic({ ...d, where: '' })));
     for (const w of plan.warnings) if (!shown.has(formatDiagnostic({ ...w, where: '' }))) app.warn(w);
 
@@ -168,29 +243,50 @@ chart plots final cost against the first --set, one line per value of the others
     for (let i = 0; i < plan.scenarios.length; i++) {
       if (tty) app.io.stderr.write(`\r  sweep: configuration ${i + 1}/${plan.scenarios.length}…`);
       try {
-        const { report } = await runScenario({ scenario: plan.scenarios[i]!, io: app.io, ...(seed !== undefined ? { seed } : {}), warn, command: 'sweep', version: app.version });
+        const { report } = await runScenario({
+          scenario: plan.scenarios[i]!,
+          io: app.io,
+          ...(seed !== undefined ? { seed } : {}),
+          warn,
+          command: 'sweep',
+          version: app.version,
+        });
         results.push(report);
       } catch (e) {
         if (tty) app.io.stderr.write('\r\x1b[K');
         // a value the loader accepts may still fail the run (a model the table lacks): name the --set
-        if (e instanceof UserError) throw new UserError(e.diagnostics.map((d) => ({ ...d, message: `${d.message} (configuration #${i + 1}: ${flagsOf(plan.points[i]!)})`, where: d.where ?? flagsOf(plan.points[i]!) })));
+        if (e instanceof UserError)
+          throw new UserError(
+            e.diagnostics.map((d) => ({
+              ...d,
+              message: `${d.message} (configuration #${i + 1}: ${flagsOf(plan.points[i]!)})`,
+              where: d.where ?? flagsOf(plan.points[i]!),
+            })),
+          );
         throw e;
       }
     }
     if (tty) app.io.stderr.write('\r\x1b[K');
-    const cheapest = pickCheapest(results.map((r) => ({ finalCost: r.final.cost, checksOk: r.checks.every((c) => c.ok) })));
+    const cheapest = pickCheapest(
+      results.map((r) => ({ finalCost: r.final.cost, checksOk: r.checks.every((c) => c.ok) })),
+    );
     const sweep = buildSweepReport({
       scenario: base.scenario.name,
       seed: seed ?? base.scenario.seed,
       version: app.version,
       axes: plan.axes.map((a) => ({ path: a.path, values: a.values.map((v) => v.text) })),
       qualityFloor: base.scenario.quality?.floor ?? null,
-      points: plan.points.map((p, i) => ({ assignments: p.assignments.map((x) => ({ path: x.path, value: x.text })), report: results[i]! })),
+      points: plan.points.map((p, i) => ({
+        assignments: p.assignments.map((x) => ({ path: x.path, value: x.text })),
+        report: results[i]!,
+      })),
       cheapest,
     });
     emit(app.io, renderSweep(sweep, format, renderOptions(app.io, o.out)), o.out);
     if (cheapest === null) {
-      app.io.stderr.write(`${o.check ? 'check failed' : 'warning'}: no configuration meets the quality floor and budgets\n`);
+      app.io.stderr.write(
+        `${o.check ? 'check failed' : 'warning'}: no configuration meets the quality floor and budgets\n`,
+      );
       if (o.check) app.exitCode = 1;
     }
   });

@@ -82,7 +82,9 @@ export const pricingTableSchema = z.strictObject({
   effective: date,
   currency: z.literal('USD'),
   notes: z.string().optional(),
-  models: z.record(z.string().min(1), modelSchema).refine((m) => Object.keys(m).length > 0, { message: 'a pricing table needs at least one model' }),
+  models: z
+    .record(z.string().min(1), modelSchema)
+    .refine((m) => Object.keys(m).length > 0, { message: 'a pricing table needs at least one model' }),
 });
 
 export type PricingTableFile = z.infer<typeof pricingTableSchema>;

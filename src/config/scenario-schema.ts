@@ -9,18 +9,29 @@ const date = z
   .union([z.string(), z.date()])
   .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
   // Date.parse accepts 2025-02-30 (rolls over to March): require the date to round-trip.
-  .refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s)) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s, { message: 'expected a date YYYY-MM-DD' });
+  .refine(
+    (s) =>
+      /^\d{4}-\d{2}-\d{2}$/.test(s) &&
+      !Number.isNaN(Date.parse(s)) &&
+      new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s,
+    { message: 'expected a date YYYY-MM-DD' },
+  );
 
 export const pricingRefSchema = z
   .strictObject({
     /** a pricing table file, relative to the scenario file */
     file: z.string().min(1).optional(),
     /** the version of a bundled table, e.g. "2026-11-01" */
-    version: z.union([z.string().min(1), z.date()]).transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v)).optional(),
+    version: z
+      .union([z.string().min(1), z.date()])
+      .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
+      .optional(),
     /** the bundled table in force on this date */
     as_of: date.optional(),
   })
-  .refine((p) => [p.file, p.version, p.as_of].filter((x) => x !== undefined).length === 1, { message: 'give exactly one of file, version or as_of' });
+  .refine((p) => [p.file, p.version, p.as_of].filter((x) => x !== undefined).length === 1, {
+    message: 'give exactly one of file, version or as_of',
+  });
 
 export const logTrafficSchema = z.strictObject({
   /** request log (CSV or JSONL, optionally .gz), relative to the scenario file */
@@ -42,13 +53,17 @@ export const logTrafficSchema = z.strictObject({
   rebase_to: z
     .union([z.string(), z.date()])
     .transform((v) => (v instanceof Date ? v.toISOString() : v))
-    .refine((s) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+Z?)?$/.test(s) && !Number.isNaN(Date.parse(s)), { message: 'expected a UTC date YYYY-MM-DD or a date-time 2026-11-02T09:00:00Z' })
+    .refine((s) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+Z?)?$/.test(s) && !Number.isNaN(Date.parse(s)), {
+      message: 'expected a UTC date YYYY-MM-DD or a date-time 2026-11-02T09:00:00Z',
+    })
     .optional(),
 });
 
 export const trafficSchema = z
   .strictObject({ profile: profileSchema.optional(), log: logTrafficSchema.optional() })
-  .refine((t) => (t.profile === undefined) !== (t.log === undefined), { message: 'give exactly one of profile (synthetic traffic) or log (a request log)' });
+  .refine((t) => (t.profile === undefined) !== (t.log === undefined), {
+    message: 'give exactly one of profile (synthetic traffic) or log (a request log)',
+  });
 
 /** One step of the waterfall: `use` names the strategy; the other keys are its options. */
 export const strategyItemSchema = z.looseObject({

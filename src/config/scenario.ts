@@ -62,7 +62,13 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
 
   if (value.traffic.profile) {
     for (const p of profileProblems(value.traffic.profile)) {
-      const d: Diagnostic = { code: 'SCHEMA', severity: p.severity, message: p.message, where: where(['traffic', 'profile', ...p.path]), hint: p.hint };
+      const d: Diagnostic = {
+        code: 'SCHEMA',
+        severity: p.severity,
+        message: p.message,
+        where: where(['traffic', 'profile', ...p.path]),
+        hint: p.hint,
+      };
       (p.severity === 'error' ? errors : warnings).push(d);
     }
   }
@@ -70,12 +76,26 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
   const stages = checkStrategies(value.strategies, where, errors);
   const budgets = value.budgets ?? {};
   if (budgets.per_tenant_per_day_usd !== undefined && value.traffic.profile && !value.traffic.profile.tenants) {
-    warnings.push({ code: 'SCHEMA', severity: 'warning', message: 'budgets.per_tenant_per_day_usd is set but the profile has no tenants: all traffic counts as one tenant (none)', where: where(['budgets', 'per_tenant_per_day_usd']), hint: 'add traffic.profile.tenants: [{name, share}, ...]' });
+    warnings.push({
+      code: 'SCHEMA',
+      severity: 'warning',
+      message:
+        'budgets.per_tenant_per_day_usd is set but the profile has no tenants: all traffic counts as one tenant (none)',
+      where: where(['budgets', 'per_tenant_per_day_usd']),
+      hint: 'add traffic.profile.tenants: [{name, share}, ...]',
+    });
   }
   const by = [...(value.report?.by ?? [])];
   by.forEach((dim, i) => {
     const w = unknownDimension(dim, value.traffic.profile);
-    if (w) warnings.push({ code: 'UNKNOWN_KEY', severity: 'warning', message: w.message, where: where(['report', 'by', i]), hint: w.hint });
+    if (w)
+      warnings.push({
+        code: 'UNKNOWN_KEY',
+        severity: 'warning',
+        message: w.message,
+        where: where(['report', 'by', i]),
+        hint: w.hint,
+      });
   });
   if (errors.length) return { errors, warnings };
 
@@ -88,7 +108,13 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
         ...(t.log.model !== undefined ? { model: t.log.model } : {}),
         ...(t.log.strict !== undefined ? { strict: t.log.strict } : {}),
         ...(t.log.rejects !== undefined ? { rejectsFile: abs(dir, t.log.rejects) } : {}),
-        ...(t.log.rebase_to !== undefined ? { rebaseToMs: Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(t.log.rebase_to) ? `${t.log.rebase_to}T00:00:00Z` : utc(t.log.rebase_to)) } : {}),
+        ...(t.log.rebase_to !== undefined
+          ? {
+              rebaseToMs: Date.parse(
+                /^\d{4}-\d{2}-\d{2}$/.test(t.log.rebase_to) ? `${t.log.rebase_to}T00:00:00Z` : utc(t.log.rebase_to),
+              ),
+            }
+          : {}),
       }
     : undefined;
   const pricing = value.pricing
@@ -123,25 +149,42 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
 export function unknownDimension(dim: string, profile?: Profile): { message: string; hint: string } | undefined {
   const builtIn = Object.keys(DIMENSIONS);
   if (builtIn.includes(dim)) return undefined;
-  const tags = profile ? ['queryKey', 'promptVersion', ...profile.segments.flatMap((s) => Object.keys(s.tags ?? {}))] : [];
+  const tags = profile
+    ? ['queryKey', 'promptVersion', ...profile.segments.flatMap((s) => Object.keys(s.tags ?? {}))]
+    : [];
   if (tags.includes(dim)) return undefined;
   const near = didYouMean(dim, [...builtIn, ...tags]);
   if (!profile && !near.length) return undefined;
   return {
     message: `attribution dimension '${dim}' is not a built-in dimension${profile ? ' nor a tag of this profile' : ''}: every request would fall under (none)`,
-    hint: suggestionHint(dim, [...builtIn, ...tags], `dimensions: ${builtIn.join(', ')}${tags.length ? `; tags: ${tags.join(', ')}` : ''}`),
+    hint: suggestionHint(
+      dim,
+      [...builtIn, ...tags],
+      `dimensions: ${builtIn.join(', ')}${tags.length ? `; tags: ${tags.join(', ')}` : ''}`,
+    ),
   };
 }
 
 /** Validate each strategy item with its strategy's own schema; errors name the owning strategy. */
-function checkStrategies(items: StrategyItem[], where: (path: readonly (string | number)[]) => string, errors: Diagnostic[]): ScenarioStage[] {
+function checkStrategies(
+  items: StrategyItem[],
+  where: (path: readonly (string | number)[]) => string,
+  errors: Diagnostic[],
+): ScenarioStage[] {
   const stages: ScenarioStage[] = [];
   const labels = new Set<string>();
   items.forEach((item, i) => {
     const { use, label, ...options } = item;
     const strategy = STRATEGIES.find((s) => s.name === use);
     if (!strategy) {
-      err(errors, where, 'UNKNOWN_STRATEGY', ['strategies', i, 'use'], `unknown strategy '${use}' in strategies[${i}]`, suggestionHint(use, strategyNames(), `known strategies: ${strategyNames().join(', ') || '(none registered)'}`));
+      err(
+        errors,
+        where,
+        'UNKNOWN_STRATEGY',
+        ['strategies', i, 'use'],
+        `unknown strategy '${use}' in strategies[${i}]`,
+        suggestionHint(use, strategyNames(), `known strategies: ${strategyNames().join(', ') || '(none registered)'}`),
+      );
       return;
     }
     const parsed = strategy.options.safeParse(options);
@@ -151,20 +194,45 @@ function checkStrategies(items: StrategyItem[], where: (path: readonly (string |
         if (issue.code === 'unrecognized_keys') {
           const known = [...knownKeysAt(strategy.options, issue.path), 'use', 'label'];
           for (const key of (issue as { keys: string[] }).keys) {
-            err(errors, where, 'UNKNOWN_KEY', [...path, key], `unknown option '${key}' for strategy '${use}' in ${formatPath(path)}`, suggestionHint(key, known, `options of '${use}': ${known.join(', ')}`));
+            err(
+              errors,
+              where,
+              'UNKNOWN_KEY',
+              [...path, key],
+              `unknown option '${key}' for strategy '${use}' in ${formatPath(path)}`,
+              suggestionHint(key, known, `options of '${use}': ${known.join(', ')}`),
+            );
           }
           continue;
         }
         // zod v4 issues carry no input: an option is missing when its parent object lacks the key.
         // (options may be written in camelCase and renamed by a preprocess: trust zod's "received undefined" when it says so)
-        const missing = issue.path.length > 0 && (issue.code === 'invalid_type' ? /received undefined$/.test(issue.message) : isMissingAt(options, issue.path));
-        err(errors, where, 'SCHEMA', missing ? path.slice(0, -1) : path, `strategy '${use}' ${formatPath(path)}: ${missing ? `missing required option '${String(issue.path[issue.path.length - 1])}'` : issue.message}`, `see \`llmcost schema scenario\` or docs/scenarios.md for the options of '${use}'`);
+        const missing =
+          issue.path.length > 0 &&
+          (issue.code === 'invalid_type'
+            ? /received undefined$/.test(issue.message)
+            : isMissingAt(options, issue.path));
+        err(
+          errors,
+          where,
+          'SCHEMA',
+          missing ? path.slice(0, -1) : path,
+          `strategy '${use}' ${formatPath(path)}: ${missing ? `missing required option '${String(issue.path[issue.path.length - 1])}'` : issue.message}`,
+          `see \`llmcost schema scenario\` or docs/scenarios.md for the options of '${use}'`,
+        );
       }
       return;
     }
     const lab = label ?? use;
     if (labels.has(lab)) {
-      err(errors, where, 'SCHEMA', ['strategies', i], `two strategies are labelled '${lab}'`, 'give each repeated strategy its own `label:` so the waterfall rows can be told apart');
+      err(
+        errors,
+        where,
+        'SCHEMA',
+        ['strategies', i],
+        `two strategies are labelled '${lab}'`,
+        'give each repeated strategy its own `label:` so the waterfall rows can be told apart',
+      );
       return;
     }
     labels.add(lab);
@@ -174,7 +242,14 @@ function checkStrategies(items: StrategyItem[], where: (path: readonly (string |
   return stages;
 }
 
-function err(errors: Diagnostic[], where: (path: readonly (string | number)[]) => string, code: Diagnostic['code'], path: readonly (string | number)[], message: string, hint: string): void {
+function err(
+  errors: Diagnostic[],
+  where: (path: readonly (string | number)[]) => string,
+  code: Diagnostic['code'],
+  path: readonly (string | number)[],
+  message: string,
+  hint: string,
+): void {
   errors.push({ code, severity: 'error', message, where: where(path), hint });
 }
 
@@ -203,7 +278,13 @@ function rawStrategyErrors(text: string, file: string): Diagnostic[] {
     return [];
   }
   const items = raw && typeof raw === 'object' ? (raw as { strategies?: unknown }).strategies : undefined;
-  if (!Array.isArray(items) || !items.every((i) => i && typeof i === 'object' && !Array.isArray(i) && typeof (i as { use?: unknown }).use === 'string')) return [];
+  if (
+    !Array.isArray(items) ||
+    !items.every(
+      (i) => i && typeof i === 'object' && !Array.isArray(i) && typeof (i as { use?: unknown }).use === 'string',
+    )
+  )
+    return [];
   const errors: Diagnostic[] = [];
   checkStrategies(items as StrategyItem[], (path) => locate(text, file, path), errors);
   return errors;
@@ -220,7 +301,12 @@ function isMissingAt(root: unknown, path: readonly PropertyKey[]): boolean {
     if (cur === null || typeof cur !== 'object') return false;
     cur = (cur as Record<PropertyKey, unknown>)[seg as string];
   }
-  return cur !== null && typeof cur === 'object' && !Array.isArray(cur) && !Object.prototype.hasOwnProperty.call(cur, path[path.length - 1] as string);
+  return (
+    cur !== null &&
+    typeof cur === 'object' &&
+    !Array.isArray(cur) &&
+    !Object.prototype.hasOwnProperty.call(cur, path[path.length - 1] as string)
+  );
 }
 
 /** Read and validate a scenario file or throw a UserError listing every problem. */

@@ -18,7 +18,14 @@ export function knownKeysAt(schema: AnySchema, path: readonly PropertyKey[]): st
   const unwrap = (x: AnySchema): AnySchema => {
     for (let i = 0; i < 10; i++) {
       const def = (x as unknown as { def: Record<string, unknown> & { type: string } }).def;
-      if (def.type === 'optional' || def.type === 'default' || def.type === 'nullable' || def.type === 'catch' || def.type === 'readonly') x = def.innerType as AnySchema;
+      if (
+        def.type === 'optional' ||
+        def.type === 'default' ||
+        def.type === 'nullable' ||
+        def.type === 'catch' ||
+        def.type === 'readonly'
+      )
+        x = def.innerType as AnySchema;
       else if (def.type === 'pipe') x = def.in as AnySchema;
       else if (def.type === 'lazy') x = (def.getter as () => AnySchema)();
       else break;
@@ -46,14 +53,23 @@ export function knownKeysAt(schema: AnySchema, path: readonly PropertyKey[]): st
   return [];
 }
 
-function nodeAt(root: Node | null | undefined, path: readonly PropertyKey[], wantKey?: string): { node?: Node; keyNode?: Node } {
+function nodeAt(
+  root: Node | null | undefined,
+  path: readonly PropertyKey[],
+  wantKey?: string,
+): { node?: Node; keyNode?: Node } {
   let node: unknown = root;
   for (const seg of path) {
     if (isMap(node)) {
       const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
       if (!pair) return { node: node as Node };
       node = pair.value;
-    } else if (node && typeof node === 'object' && 'items' in node && Array.isArray((node as { items: unknown[] }).items)) {
+    } else if (
+      node &&
+      typeof node === 'object' &&
+      'items' in node &&
+      Array.isArray((node as { items: unknown[] }).items)
+    ) {
       const next = (node as { items: unknown[] }).items[Number(seg)];
       if (next === undefined) return { node: node as Node };
       node = next;
@@ -74,7 +90,12 @@ function where(file: string, lc: LineCounter, node: Node | undefined): string {
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(top level)';
+  return (
+    path
+      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+      .join('')
+      .replace(/^\./, '') || '(top level)'
+  );
 }
 
 /** Parse `text` (from `file`) and validate it. `hintFor` may add a domain hint for a path. */
@@ -84,28 +105,75 @@ export function parseYaml<T>(text: string, file: string, schema: z.ZodType<T>): 
   const lc = new LineCounter();
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.includes('\u0000')) {
-    return { errors: [{ code: 'FILE_READ', severity: 'error', message: 'file contains NUL bytes: this is not a YAML text file', where: file, hint: 'pass the YAML file itself, not a binary or compressed file' }], warnings };
+    return {
+      errors: [
+        {
+          code: 'FILE_READ',
+          severity: 'error',
+          message: 'file contains NUL bytes: this is not a YAML text file',
+          where: file,
+          hint: 'pass the YAML file itself, not a binary or compressed file',
+        },
+      ],
+      warnings,
+    };
   }
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   // prettyErrors is off, so linePos is unset: locate errors and warnings from their offsets.
-  const posOf = (e: { linePos?: [{ line: number; col: number }, ...unknown[]]; pos?: [number, number] }): { line: number; col: number } | undefined => e.linePos?.[0] ?? (e.pos ? lc.linePos(e.pos[0]) : undefined);
+  const posOf = (e: {
+    linePos?: [{ line: number; col: number }, ...unknown[]];
+    pos?: [number, number];
+  }): { line: number; col: number } | undefined => e.linePos?.[0] ?? (e.pos ? lc.linePos(e.pos[0]) : undefined);
   for (const e of doc.errors) {
     const pos = posOf(e);
-    errors.push({ code: 'YAML_SYNTAX', severity: 'error', message: e.message.split('\n')[0]!, where: pos ? location(file, pos.line, pos.col) : file, hint: 'fix the YAML syntax at that place (indentation, quotes, colons)' });
+    errors.push({
+      code: 'YAML_SYNTAX',
+      severity: 'error',
+      message: e.message.split('\n')[0]!,
+      where: pos ? location(file, pos.line, pos.col) : file,
+      hint: 'fix the YAML syntax at that place (indentation, quotes, colons)',
+    });
   }
   for (const w of doc.warnings) {
     const pos = posOf(w);
-    warnings.push({ code: 'YAML_SYNTAX', severity: 'warning', message: w.message.split('\n')[0]!, where: pos ? location(file, pos.line, pos.col) : file });
+    warnings.push({
+      code: 'YAML_SYNTAX',
+      severity: 'warning',
+      message: w.message.split('\n')[0]!,
+      where: pos ? location(file, pos.line, pos.col) : file,
+    });
   }
   if (errors.length) return { errors, warnings };
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
-    return { errors: [{ code: 'YAML_SYNTAX', severity: 'error', message: (e as Error).message, where: file, hint: 'remove the excessive aliases (&anchor/*alias); llmcost expands at most 100' }], warnings };
+    return {
+      errors: [
+        {
+          code: 'YAML_SYNTAX',
+          severity: 'error',
+          message: (e as Error).message,
+          where: file,
+          hint: 'remove the excessive aliases (&anchor/*alias); llmcost expands at most 100',
+        },
+      ],
+      warnings,
+    };
   }
   if (data === null || data === undefined) {
-    return { errors: [{ code: 'SCHEMA', severity: 'error', message: 'file is empty', where: file, hint: 'see `llmcost init` for an example' }], warnings };
+    return {
+      errors: [
+        {
+          code: 'SCHEMA',
+          severity: 'error',
+          message: 'file is empty',
+          where: file,
+          hint: 'see `llmcost init` for an example',
+        },
+      ],
+      warnings,
+    };
   }
   const result = schema.safeParse(data);
   if (result.success) return { value: result.data, errors, warnings };
@@ -134,7 +202,10 @@ export function parseYaml<T>(text: string, file: string, schema: z.ZodType<T>): 
         severity: 'error',
         message: `missing required key '${String(path[path.length - 1])}' in ${formatPath(path.slice(0, -1))}`,
         where: where(file, lc, parent),
-        hint: issue.code === 'invalid_type' ? `add '${String(path[path.length - 1])}' (${issue.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '')})` : `add '${String(path[path.length - 1])}'; \`llmcost schema\` prints the full schema`,
+        hint:
+          issue.code === 'invalid_type'
+            ? `add '${String(path[path.length - 1])}' (${issue.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '')})`
+            : `add '${String(path[path.length - 1])}'; \`llmcost schema\` prints the full schema`,
       });
       continue;
     }
@@ -156,15 +227,30 @@ function isMissing(data: unknown, path: readonly PropertyKey[]): boolean {
     if (cur === null || typeof cur !== 'object') return false;
     cur = (cur as Record<PropertyKey, unknown>)[seg as string];
   }
-  return cur !== null && typeof cur === 'object' && !Array.isArray(cur) && !Object.prototype.hasOwnProperty.call(cur, path[path.length - 1] as string);
+  return (
+    cur !== null &&
+    typeof cur === 'object' &&
+    !Array.isArray(cur) &&
+    !Object.prototype.hasOwnProperty.call(cur, path[path.length - 1] as string)
+  );
 }
 
 /** "Invalid input" of a union says nothing: list what each branch expected instead. */
 function unionMessage(issue: z.core.$ZodIssue): string {
   const branches = (issue as { errors?: { code: string; expected?: string; message: string }[][] }).errors ?? [];
-  const expected = [...new Set(branches.flatMap((b) => b.filter((e) => !(e as { path?: unknown[] }).path?.length).map((e) => (e.code === 'invalid_type' && e.expected ? e.expected : e.message))))];
+  const expected = [
+    ...new Set(
+      branches.flatMap((b) =>
+        b
+          .filter((e) => !(e as { path?: unknown[] }).path?.length)
+          .map((e) => (e.code === 'invalid_type' && e.expected ? e.expected : e.message)),
+      ),
+    ),
+  ];
   const received = /received (\w+)/.exec(branches[0]?.[0]?.message ?? '')?.[1];
-  return expected.length ? `expected ${expected.join(' or ')}${received ? `, received ${received}` : ''}` : issue.message;
+  return expected.length
+    ? `expected ${expected.join(' or ')}${received ? `, received ${received}` : ''}`
+    : issue.message;
 }
 
 /** Line:column of a path in a YAML text, for cross-field rules checked after the schema. */

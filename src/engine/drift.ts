@@ -31,14 +31,27 @@ export function simulationBook(baseline: PriceBook, current: PriceBook): PriceBo
   // The run buckets input sizes by book.thresholds() (unless told otherwise): carry every
   // threshold of both tables, so a pipeline that only accepts a book still buckets by the union.
   // Carriers are unnamed-by-traffic models (never requested, never priced).
-  const have = new Set([...current.thresholds(), ...missing.flatMap((m) => (m.longContextThreshold ? [m.longContextThreshold] : []))]);
+  const have = new Set([
+    ...current.thresholds(),
+    ...missing.flatMap((m) => (m.longContextThreshold ? [m.longContextThreshold] : [])),
+  ]);
   for (const t of unionThresholds(baseline, current)) if (!have.has(t)) missing.push(thresholdCarrier(t));
   return missing.length ? current.withModels(missing) : current;
 }
 
 export const CARRIER_PREFIX = '(drift threshold ';
 function thresholdCarrier(threshold: number): ModelInfo {
-  return { id: `${CARRIER_PREFIX}${threshold})`, provider: 'llmcost', source: 'internal', checked: '', aliases: [], longContextThreshold: threshold, tiers: [], prices: {}, synthetic: 'bucketing threshold for drift; never priced' };
+  return {
+    id: `${CARRIER_PREFIX}${threshold})`,
+    provider: 'llmcost',
+    source: 'internal',
+    checked: '',
+    aliases: [],
+    longContextThreshold: threshold,
+    tiers: [],
+    prices: {},
+    synthetic: 'bucketing threshold for drift; never priced',
+  };
 }
 
 /** Synthetic models a scenario added to the simulation book (self-host routes), to price under both tables. */
@@ -95,7 +108,13 @@ interface Side {
 }
 
 /** Price cells under one book, model by model, turning "cannot price" into null + a reason. */
-function priceSide(cells: Cells, thresholds: number[], book: PriceBook, nameOf: (raw: string) => string, unpriced: Map<string, string>): Side {
+function priceSide(
+  cells: Cells,
+  thresholds: number[],
+  book: PriceBook,
+  nameOf: (raw: string) => string,
+  unpriced: Map<string, string>,
+): Side {
   const groups = new Map<string, Cells>();
   for (const [key, c] of cells) {
     const raw = parseCellKey(key).model;
@@ -114,7 +133,8 @@ function priceSide(cells: Cells, thresholds: number[], book: PriceBook, nameOf: 
       if (!(e instanceof UserError)) throw e;
       cost = null;
       // the reason without the table's file path (it would leak runner paths into PR comments)
-      if (!unpriced.has(name)) unpriced.set(name, (e.diagnostics[0]?.message ?? e.message).replace(/ \([^()]*\.ya?ml\)$/, ''));
+      if (!unpriced.has(name))
+        unpriced.set(name, (e.diagnostics[0]?.message ?? e.message).replace(/ \([^()]*\.ya?ml\)$/, ''));
     }
     const prev = byModel.get(name);
     byModel.set(name, prev === null || cost === null ? null : (prev ?? 0n) + cost);
@@ -153,17 +173,27 @@ export interface ScenarioDriftExact extends ScenarioDrift {
   exact: { baseline: ExactPair; final: ExactPair };
 }
 
-export function driftScenario(input: DriftScenarioInput, baselineBook: PriceBook, currentBook: PriceBook): ScenarioDriftExact {
+export function driftScenario(
+  input: DriftScenarioInput,
+  baselineBook: PriceBook,
+  currentBook: PriceBook,
+): ScenarioDriftExact {
   const { run } = input;
   const th = run.thresholds;
   for (const t of unionThresholds(baselineBook, currentBook)) {
-    if (!th.includes(t)) throw new Error(`internal: drift run was not bucketed by threshold ${t} (got ${th.join(',')}); pass thresholds: unionThresholds(a, b)`);
+    if (!th.includes(t))
+      throw new Error(
+        `internal: drift run was not bucketed by threshold ${t} (got ${th.join(',')}); pass thresholds: unionThresholds(a, b)`,
+      );
   }
   // One display name per model across both tables: the current id, else the baseline id.
   const nameOf = (raw: string): string => currentBook.tryResolve(raw)?.id ?? baselineBook.tryResolve(raw)?.id ?? raw;
   const unpricedOld = new Map<string, string>();
   const unpricedNew = new Map<string, string>();
-  const tap = (l: Ledger) => ({ old: priceSide(l.cells, th, baselineBook, nameOf, unpricedOld), cur: priceSide(l.cells, th, currentBook, nameOf, unpricedNew) });
+  const tap = (l: Ledger) => ({
+    old: priceSide(l.cells, th, baselineBook, nameOf, unpricedOld),
+    cur: priceSide(l.cells, th, currentBook, nameOf, unpricedNew),
+  });
   const base = tap(run.taps[0]!);
   const fin = tap(run.taps[run.taps.length - 1]!);
   const fixedB = input.fixedUsd ? (usdToAtto(input.fixedUsd.baseline) ?? 0n) : 0n;
@@ -173,7 +203,14 @@ export function driftScenario(input: DriftScenarioInput, baselineBook: PriceBook
     baseline: { old: plus(base.old.total, fixedB), new: plus(base.cur.total, fixedB) },
     final: { old: plus(fin.old.total, fixedF), new: plus(fin.cur.total, fixedF) },
   };
-  const names = [...new Set([...base.old.byModel.keys(), ...base.cur.byModel.keys(), ...fin.old.byModel.keys(), ...fin.cur.byModel.keys()])];
+  const names = [
+    ...new Set([
+      ...base.old.byModel.keys(),
+      ...base.cur.byModel.keys(),
+      ...fin.old.byModel.keys(),
+      ...fin.cur.byModel.keys(),
+    ]),
+  ];
   const get = (m: Map<string, bigint | null>, k: string): bigint | null => (m.has(k) ? m.get(k)! : 0n);
   const models: ModelDrift[] = names.map((model) => ({
     model,
@@ -231,21 +268,40 @@ export function checkScenario(d: ScenarioDriftExact, limits: DriftLimits): Drift
     ok: missingNew.length === 0,
     actual: null,
     limit: null,
-    message: missingNew.length ? `the current table cannot price ${missingNew.map((u) => `'${u.model}'`).join(', ')}: ${missingNew[0]!.reason}` : 'every model is priced by the current table',
+    message: missingNew.length
+      ? `the current table cannot price ${missingNew.map((u) => `'${u.model}'`).join(', ')}: ${missingNew[0]!.reason}`
+      : 'every model is priced by the current table',
   });
   const { old, new: cur } = d.exact.final;
   const known = old !== null && cur !== null;
   // Old cost unknown but new known: the scenario uses a model the baseline table lacks (e.g. a model
   // adopted in the same change). Nothing to compare: not checked (a warning says so), not failed.
   const notComparable = old === null && cur !== null;
-  const skipped = (name: DriftCheck['name'], limit: number): DriftCheck => ({ name, scenario: d.scenario, ok: true, actual: null, limit, message: `not checked: the baseline table cannot price ${d.unpriced.filter((u) => u.table === 'baseline').map((u) => `'${u.model}'`).join(', ')}` });
+  const skipped = (name: DriftCheck['name'], limit: number): DriftCheck => ({
+    name,
+    scenario: d.scenario,
+    ok: true,
+    actual: null,
+    limit,
+    message: `not checked: the baseline table cannot price ${d.unpriced
+      .filter((u) => u.table === 'baseline')
+      .map((u) => `'${u.model}'`)
+      .join(', ')}`,
+  });
   if (limits.maxIncreasePct !== undefined) {
     const r = parseRatio(limits.maxIncreasePct);
     if (!r) throw new Error(`internal: unvalidated --max-increase ${limits.maxIncreasePct}`);
     const limit = Number(limits.maxIncreasePct);
     if (notComparable) checks.push(skipped('max-increase-pct', limit));
     else if (!known) {
-      checks.push({ name: 'max-increase-pct', scenario: d.scenario, ok: false, actual: null, limit, message: 'final cost change unknown (a table cannot price a model)' });
+      checks.push({
+        name: 'max-increase-pct',
+        scenario: d.scenario,
+        ok: false,
+        actual: null,
+        limit,
+        message: 'final cost change unknown (a table cannot price a model)',
+      });
     } else {
       const delta = cur - old;
       // delta / old * 100 > num / den  <=>  delta * 100 * den > num * old   (old >= 0)
@@ -257,7 +313,9 @@ export function checkScenario(d: ScenarioDriftExact, limits: DriftLimits): Drift
         ok: !over,
         actual,
         limit,
-        message: over ? `final cost rose ${actual === null ? 'from $0' : `${actual}%`}, over the ${limit}% limit` : `final cost change ${actual ?? 0}% is within the ${limit}% limit`,
+        message: over
+          ? `final cost rose ${actual === null ? 'from $0' : `${actual}%`}, over the ${limit}% limit`
+          : `final cost change ${actual ?? 0}% is within the ${limit}% limit`,
       });
     }
   }
@@ -267,7 +325,14 @@ export function checkScenario(d: ScenarioDriftExact, limits: DriftLimits): Drift
     const limit = Number(limits.maxIncreaseUsd);
     if (notComparable) checks.push(skipped('max-increase-usd', limit));
     else if (!known) {
-      checks.push({ name: 'max-increase-usd', scenario: d.scenario, ok: false, actual: null, limit, message: 'final cost change unknown (a table cannot price a model)' });
+      checks.push({
+        name: 'max-increase-usd',
+        scenario: d.scenario,
+        ok: false,
+        actual: null,
+        limit,
+        message: 'final cost change unknown (a table cannot price a model)',
+      });
     } else {
       const over = cur - old > lim;
       checks.push({
@@ -276,7 +341,9 @@ export function checkScenario(d: ScenarioDriftExact, limits: DriftLimits): Drift
         ok: !over,
         actual: d.final.delta,
         limit,
-        message: over ? `final cost rose $${d.final.delta}, over the $${limit} limit` : `final cost change $${d.final.delta} is within the $${limit} limit`,
+        message: over
+          ? `final cost rose $${d.final.delta}, over the $${limit} limit`
+          : `final cost change $${d.final.delta} is within the $${limit} limit`,
       });
     }
   }
@@ -300,7 +367,13 @@ export interface DriftReport {
 }
 
 /** Assemble the drift report from per-scenario results (pure; the CLI runs the simulations). */
-export function buildDriftReport(results: ScenarioDriftExact[], baselineBook: PriceBook, currentBook: PriceBook, limits: DriftLimits, warnings: string[] = []): DriftReport {
+export function buildDriftReport(
+  results: ScenarioDriftExact[],
+  baselineBook: PriceBook,
+  currentBook: PriceBook,
+  limits: DriftLimits,
+  warnings: string[] = [],
+): DriftReport {
   const checks = results.flatMap((d) => checkScenario(d, limits));
   let oldSum: bigint | null = 0n;
   let newSum: bigint | null = 0n;
@@ -310,7 +383,11 @@ export function buildDriftReport(results: ScenarioDriftExact[], baselineBook: Pr
   }
   const w = [...warnings];
   for (const d of results) {
-    for (const u of d.unpriced) if (u.table === 'baseline') w.push(`scenario '${d.scenario}': the baseline table ${baselineBook.version} cannot price '${u.model}' (${u.reason}); its old cost is unknown`);
+    for (const u of d.unpriced)
+      if (u.table === 'baseline')
+        w.push(
+          `scenario '${d.scenario}': the baseline table ${baselineBook.version} cannot price '${u.model}' (${u.reason}); its old cost is unknown`,
+        );
   }
   return {
     schema: DRIFT_SCHEMA,
@@ -324,7 +401,9 @@ export function buildDriftReport(results: ScenarioDriftExact[], baselineBook: Pr
     total: moneyPair(oldSum, newSum),
     checks,
     ok: checks.every((c) => c.ok),
-    increased: results.some((d) => d.exact.final.new === null || (d.exact.final.old !== null && d.exact.final.new > d.exact.final.old)),
+    increased: results.some(
+      (d) => d.exact.final.new === null || (d.exact.final.old !== null && d.exact.final.new > d.exact.final.old),
+    ),
     warnings: w,
   };
 }

@@ -44,7 +44,8 @@ const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 export function cacheableTokens(m: ModelInfo, prefixTokens: number): number {
   const c = m.cache;
   if (!c || prefixTokens < c.minTokens) return 0;
-  if (c.style === 'automatic') return c.minTokens + Math.floor((prefixTokens - c.minTokens) / c.increment) * c.increment;
+  if (c.style === 'automatic')
+    return c.minTokens + Math.floor((prefixTokens - c.minTokens) / c.increment) * c.increment;
   return prefixTokens;
 }
 
@@ -67,7 +68,10 @@ export function estimateRow(inp: EstimateInput): EstimateRow {
   const readPrice = p('cacheRead');
   const rest = totalIn - C;
   const withCacheFor = (w: number): number =>
-    usd(w * C, writePrice) + usd((R - w) * C, readPrice) + usd(R * rest, p('input')) + usd(R * inp.outputTokens, p('output'));
+    usd(w * C, writePrice) +
+    usd((R - w) * C, readPrice) +
+    usd(R * rest, p('input')) +
+    usd(R * inp.outputTokens, p('output'));
   const dailyWith = C > 0 ? withCacheFor(writes) : dailyNoCache;
   const naiveDaily = C > 0 ? withCacheFor(naiveWrites) : dailyNoCache;
   return {
@@ -78,7 +82,10 @@ export function estimateRow(inp: EstimateInput): EstimateRow {
     hitRate: round6(C > 0 ? 1 - miss : 0),
     daily: { noCache: round6(dailyNoCache), withCache: round6(dailyWith) },
     monthly: { noCache: round6(dailyNoCache * inp.days), withCache: round6(dailyWith * inp.days) },
-    saving: { daily: round6(dailyNoCache - dailyWith), pct: dailyNoCache === 0 ? 0 : Math.round(((dailyNoCache - dailyWith) / dailyNoCache) * 1e6) / 1e4 },
+    saving: {
+      daily: round6(dailyNoCache - dailyWith),
+      pct: dailyNoCache === 0 ? 0 : Math.round(((dailyNoCache - dailyWith) / dailyNoCache) * 1e6) / 1e4,
+    },
     naive: { cacheWritesPerDay: round6(naiveWrites), daily: { withCache: round6(naiveDaily) } },
     band,
     perRequest: { noCache: round6(dailyNoCache / R), withCache: round6(dailyWith / R) },

@@ -108,7 +108,13 @@ export class Ledger {
   dropped = 0;
   /** per dimension -> key -> cells */
   readonly by = new Map<string, Map<string, Cells>>();
-  private readonly readers: { read: (r: SimRequest) => string; tables: Map<string, CellTable>; out: Map<string, Cells>; lastKey: string | undefined; last: CellTable | undefined }[];
+  private readonly readers: {
+    read: (r: SimRequest) => string;
+    tables: Map<string, CellTable>;
+    out: Map<string, Cells>;
+    lastKey: string | undefined;
+    last: CellTable | undefined;
+  }[];
 
   constructor(
     /** ascending long-context thresholds shared by every PriceBook that will price this ledger */

@@ -50,7 +50,8 @@ export function priceCells(cells: Cells, thresholds: number[], book: PriceBook):
     for (const [cls, col, into] of CLASS_COLUMNS) {
       const qty = c[col]!;
       if (qty === 0) continue;
-      if (qty < 0 || !Number.isInteger(qty)) throw new Error(`internal: ledger ${cls} quantity ${qty} for ${model} is not a non-negative integer`);
+      if (qty < 0 || !Number.isInteger(qty))
+        throw new Error(`internal: ledger ${cls} quantity ${qty} for ${model} is not a non-negative integer`);
       const cost = BigInt(qty) * book.price(m, tier, band, cls);
       breakdown[into] += cost;
       cellTotal += cost;

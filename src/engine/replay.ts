@@ -53,8 +53,10 @@ function validRequest(r: SimRequest): string | undefined {
   if (!count(r.historyTokens)) return `historyTokens ${r.historyTokens} is not a non-negative integer`;
   if (r.cached) {
     const c = r.cached;
-    if (!count(c.read) || !count(c.write5m) || !count(c.write1h)) return `cached token counts ${c.read}/${c.write5m}/${c.write1h} are not non-negative integers`;
-    if (c.read + c.write5m + c.write1h > r.inputTokens) return `cached tokens (${c.read + c.write5m + c.write1h}) exceed inputTokens (${r.inputTokens})`;
+    if (!count(c.read) || !count(c.write5m) || !count(c.write1h))
+      return `cached token counts ${c.read}/${c.write5m}/${c.write1h} are not non-negative integers`;
+    if (c.read + c.write5m + c.write1h > r.inputTokens)
+      return `cached tokens (${c.read + c.write5m + c.write1h}) exceed inputTokens (${r.inputTokens})`;
   }
   return undefined;
 }
@@ -65,9 +67,18 @@ export async function runSimulation(input: RunInput): Promise<RunResult> {
   const thresholds = input.thresholds ?? book.thresholds();
   const warn = input.warn ?? (() => {});
   const view = modelView(book);
-  const taps = Array.from({ length: stages.length + 1 }, (_, k) => new Ledger(thresholds, k === 0 || k === stages.length ? by : []));
+  const taps = Array.from(
+    { length: stages.length + 1 },
+    (_, k) => new Ledger(thresholds, k === 0 || k === stages.length ? by : []),
+  );
   const start = (s: StageSpec, position: number): StrategyRun => {
-    const ctx: StrategyContext = { seed, position, rng: createRng(seed).fork(`strategy:${position}:${s.strategy.name}`), models: view, warn };
+    const ctx: StrategyContext = {
+      seed,
+      position,
+      rng: createRng(seed).fork(`strategy:${position}:${s.strategy.name}`),
+      models: view,
+      warn,
+    };
     return s.strategy.start(s.options, ctx);
   };
   const runs = stages.map((s, i) => start(s, i + 1));

@@ -38,14 +38,18 @@ function splitmix32(seed: number): () => number {
 }
 
 export function createRng(seed: number | string): Rng {
-  const s0 = typeof seed === 'string' ? hashString(seed) : (Math.floor(seed) ^ (Math.floor(seed / 2 ** 32) * 0x9e3779b1)) >>> 0;
+  const s0 =
+    typeof seed === 'string' ? hashString(seed) : (Math.floor(seed) ^ (Math.floor(seed / 2 ** 32) * 0x9e3779b1)) >>> 0;
   const sm = splitmix32(s0);
   let a = sm();
   let b = sm();
   let c = sm();
   let d = sm();
   const next = (): number => {
-    a |= 0; b |= 0; c |= 0; d |= 0;
+    a |= 0;
+    b |= 0;
+    c |= 0;
+    d |= 0;
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;
     a = b ^ (b >>> 9);

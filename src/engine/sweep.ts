@@ -30,7 +30,10 @@ export function splitPath(path: string, flag: string): PathSeg[] {
   for (const part of path.split('.')) {
     const m = /^([^[\]]*)((?:\[\d+\])*)$/.exec(part);
     if (!m || (m[1] === '' && m[2] === '')) {
-      throw userError('USAGE', `path '${path}' has an empty or malformed segment '${part}'`, { where: flag, hint: 'write the path with dots and optional [index]: traffic.profile.requests_per_day, strategies[1].ttl or strategies.prompt-cache.ttl' });
+      throw userError('USAGE', `path '${path}' has an empty or malformed segment '${part}'`, {
+        where: flag,
+        hint: 'write the path with dots and optional [index]: traffic.profile.requests_per_day, strategies[1].ttl or strategies.prompt-cache.ttl',
+      });
     }
     if (m[1] !== '') segs.push(/^\d+$/.test(m[1]!) ? Number(m[1]) : m[1]!);
     for (const idx of m[2]!.matchAll(/\[(\d+)\]/g)) segs.push(Number(idx[1]));
@@ -57,7 +60,12 @@ function itemNames(item: unknown): string[] {
  * created when the schema knows it (`knownKeys` of the resolved parent; [] = anything goes, e.g.
  * a free-form map), so an option absent from the file can be swept too.
  */
-export function resolvePath(data: unknown, segs: readonly PathSeg[], flag: string, knownKeys: (parent: PathSeg[]) => string[]): PathSeg[] {
+export function resolvePath(
+  data: unknown,
+  segs: readonly PathSeg[],
+  flag: string,
+  knownKeys: (parent: PathSeg[]) => string[],
+): PathSeg[] {
   const out: PathSeg[] = [];
   let cur: unknown = data;
   let creating = false;
@@ -66,7 +74,22 @@ export function resolvePath(data: unknown, segs: readonly PathSeg[], flag: strin
     if (Array.isArray(cur)) {
       let idx: number;
       if (typeof seg === 'number') {
-        if (seg >= cur.length) throw userError('USAGE', `index ${seg} is out of range: ${here} has ${cur.length} item${cur.length === 1 ? '' : 's'}`, { where: flag, hint: `use 0..${cur.length - 1}${cur.some((i) => itemNames(i).length) ? ` or a name: ${cur.map((i) => itemNames(i)[0]).filter(Boolean).join(', ')}` : ''}` });
+        if (seg >= cur.length)
+          throw userError(
+            'USAGE',
+            `index ${seg} is out of range: ${here} has ${cur.length} item${cur.length === 1 ? '' : 's'}`,
+            {
+              where: flag,
+              hint: `use 0..${cur.length - 1}${
+                cur.some((i) => itemNames(i).length)
+                  ? ` or a name: ${cur
+                      .map((i) => itemNames(i)[0])
+                      .filter(Boolean)
+                      .join(', ')}`
+                  : ''
+              }`,
+            },
+          );
         idx = seg;
       } else {
         // a strategy's label defaults to its `use` (as in the waterfall), so that match comes first
@@ -76,9 +99,17 @@ export function resolvePath(data: unknown, segs: readonly PathSeg[], flag: strin
         if (hits.length === 0) {
           const names = [...new Set(cur.flatMap(itemNames))];
           const near = didYouMean(seg, names);
-          throw userError('USAGE', `no item named '${seg}' in ${here}`, { where: flag, hint: `${near.length ? `did you mean ${near.map((n) => `'${n}'`).join(' or ')}? ` : ''}items: ${names.join(', ') || '(none with a name)'}; or use an index, e.g. ${here}[0]` });
+          throw userError('USAGE', `no item named '${seg}' in ${here}`, {
+            where: flag,
+            hint: `${near.length ? `did you mean ${near.map((n) => `'${n}'`).join(' or ')}? ` : ''}items: ${names.join(', ') || '(none with a name)'}; or use an index, e.g. ${here}[0]`,
+          });
         }
-        if (hits.length > 1) throw userError('USAGE', `'${seg}' names ${hits.length} items of ${here} (${hits.map((i) => `[${i}]`).join(', ')})`, { where: flag, hint: `address one by index, e.g. ${here}[${hits[0]}], or give each a distinct \`label:\`` });
+        if (hits.length > 1)
+          throw userError(
+            'USAGE',
+            `'${seg}' names ${hits.length} items of ${here} (${hits.map((i) => `[${i}]`).join(', ')})`,
+            { where: flag, hint: `address one by index, e.g. ${here}[${hits[0]}], or give each a distinct \`label:\`` },
+          );
         idx = hits[0]!;
       }
       out.push(idx);
@@ -86,17 +117,28 @@ export function resolvePath(data: unknown, segs: readonly PathSeg[], flag: strin
       continue;
     }
     if (typeof seg === 'number') {
-      throw userError('USAGE', `${here} is ${creating || cur === undefined ? 'not in the scenario' : 'not a list'}: [${seg}] cannot address into it`, { where: flag, hint: 'index only lists (strategies, traffic.profile.segments, ...)' });
+      throw userError(
+        'USAGE',
+        `${here} is ${creating || cur === undefined ? 'not in the scenario' : 'not a list'}: [${seg}] cannot address into it`,
+        { where: flag, hint: 'index only lists (strategies, traffic.profile.segments, ...)' },
+      );
     }
     if (!creating && !isMap(cur)) {
-      throw userError('USAGE', `${here} is a value (${JSON.stringify(cur)}), not a map: there is no '${seg}' under it`, { where: flag, hint: `set ${here} itself` });
+      throw userError(
+        'USAGE',
+        `${here} is a value (${JSON.stringify(cur)}), not a map: there is no '${seg}' under it`,
+        { where: flag, hint: `set ${here} itself` },
+      );
     }
     const existing = creating ? [] : Object.keys(cur as object);
     if (!existing.includes(seg)) {
       const known = knownKeys(out);
       if (known.length && !known.includes(seg)) {
         const near = didYouMean(seg, [...new Set([...existing, ...known])]);
-        throw userError('USAGE', `unknown key '${seg}' in ${here}`, { where: flag, hint: `${near.length ? `did you mean ${near.map((n) => `'${n}'`).join(' or ')}? ` : ''}keys here: ${[...new Set([...existing, ...known])].join(', ')}` });
+        throw userError('USAGE', `unknown key '${seg}' in ${here}`, {
+          where: flag,
+          hint: `${near.length ? `did you mean ${near.map((n) => `'${n}'`).join(' or ')}? ` : ''}keys here: ${[...new Set([...existing, ...known])].join(', ')}`,
+        });
       }
       creating = true;
       cur = undefined;
@@ -104,7 +146,10 @@ export function resolvePath(data: unknown, segs: readonly PathSeg[], flag: strin
     out.push(seg);
   }
   if (!creating && (isMap(cur) || Array.isArray(cur))) {
-    throw userError('USAGE', `${showPath(out)} is a ${Array.isArray(cur) ? 'list' : 'map'}, not a single value`, { where: flag, hint: `set one of its keys, e.g. ${showPath(out)}.${isMap(cur) ? (Object.keys(cur)[0] ?? 'key') : '[0]'}` });
+    throw userError('USAGE', `${showPath(out)} is a ${Array.isArray(cur) ? 'list' : 'map'}, not a single value`, {
+      where: flag,
+      hint: `set one of its keys, e.g. ${showPath(out)}.${isMap(cur) ? (Object.keys(cur)[0] ?? 'key') : '[0]'}`,
+    });
   }
   return out;
 }
@@ -133,7 +178,13 @@ export function expandGrid(axes: readonly SweepAxis[]): SweepPoint[] {
   for (const a of axes) combos = combos.flatMap((c) => a.values.map((_, j) => [...c, j]));
   return combos.map((c, index) => ({
     index,
-    assignments: c.map((j, axis) => ({ axis, path: axes[axis]!.path, resolved: axes[axis]!.resolved, text: axes[axis]!.values[j]!.text, value: axes[axis]!.values[j]!.value })),
+    assignments: c.map((j, axis) => ({
+      axis,
+      path: axes[axis]!.path,
+      resolved: axes[axis]!.resolved,
+      text: axes[axis]!.values[j]!.text,
+      value: axes[axis]!.values[j]!.value,
+    })),
   }));
 }
 

@@ -3,7 +3,15 @@
 // class, plus cache rules and the long-context threshold. Pure: works on PriceBooks, compares
 // exact pico-USD, so "3.0" vs "3.00" is no change and a batch discount change shows on every class.
 import { formatPicoPerM } from './money.js';
-import { type Band, type ModelInfo, type PriceBook, TIERS, type Tier, TOKEN_CLASSES, type TokenClass } from './pricebook.js';
+import {
+  type Band,
+  type ModelInfo,
+  type PriceBook,
+  TIERS,
+  type Tier,
+  TOKEN_CLASSES,
+  type TokenClass,
+} from './pricebook.js';
 
 export const PRICING_DIFF_SCHEMA = 'llmcost.pricing-diff/v1';
 
@@ -70,7 +78,11 @@ function pricesOf(m: ModelInfo, tier: Tier, band: Band): Record<TokenClass, bigi
 
 export function diffModel(a: ModelInfo, b: ModelInfo): FieldChange[] {
   const out: FieldChange[] = [];
-  const scalar = (field: string, x: string | number | undefined | null, y: string | number | undefined | null): void => {
+  const scalar = (
+    field: string,
+    x: string | number | undefined | null,
+    y: string | number | undefined | null,
+  ): void => {
     const xs = x === undefined || x === null ? null : String(x);
     const ys = y === undefined || y === null ? null : String(y);
     if (xs !== ys) out.push({ field, old: xs, new: ys, pct: null });
@@ -96,12 +108,19 @@ export function diffModel(a: ModelInfo, b: ModelInfo): FieldChange[] {
   }
   scalar('cache.style', a.cache?.style, b.cache?.style);
   scalar('cache.min_tokens', a.cache?.minTokens, b.cache?.minTokens);
-  if (a.cache?.style === 'automatic' || b.cache?.style === 'automatic') scalar('cache.increment', a.cache?.increment, b.cache?.increment);
-  const st = (m: ModelInfo): string | undefined => (m.cache?.storagePerHourPicoPerM === undefined ? undefined : formatPicoPerM(m.cache.storagePerHourPicoPerM));
+  if (a.cache?.style === 'automatic' || b.cache?.style === 'automatic')
+    scalar('cache.increment', a.cache?.increment, b.cache?.increment);
+  const st = (m: ModelInfo): string | undefined =>
+    m.cache?.storagePerHourPicoPerM === undefined ? undefined : formatPicoPerM(m.cache.storagePerHourPicoPerM);
   if (st(a) !== st(b)) {
     const sa = a.cache?.storagePerHourPicoPerM;
     const sb = b.cache?.storagePerHourPicoPerM;
-    out.push({ field: 'cache.storage_per_hour', old: st(a) ?? null, new: st(b) ?? null, pct: sa !== undefined && sb !== undefined ? pctChange(sa, sb) : null });
+    out.push({
+      field: 'cache.storage_per_hour',
+      old: st(a) ?? null,
+      new: st(b) ?? null,
+      pct: sa !== undefined && sb !== undefined ? pctChange(sa, sb) : null,
+    });
   }
   scalar('context_window', a.contextWindow, b.contextWindow);
   const al = (m: ModelInfo): string => [...m.aliases].sort().join(', ');
@@ -109,7 +128,12 @@ export function diffModel(a: ModelInfo, b: ModelInfo): FieldChange[] {
   return out;
 }
 
-const brief = (m: ModelInfo) => ({ model: m.id, provider: m.provider, input: formatPicoPerM(m.prices.standard!.base.input!), output: formatPicoPerM(m.prices.standard!.base.output!) });
+const brief = (m: ModelInfo) => ({
+  model: m.id,
+  provider: m.provider,
+  input: formatPicoPerM(m.prices.standard!.base.input!),
+  output: formatPicoPerM(m.prices.standard!.base.output!),
+});
 
 export function diffBooks(oldBook: PriceBook, newBook: PriceBook): PricingDiff {
   const pairs: [ModelInfo, ModelInfo][] = [];
@@ -126,7 +150,9 @@ export function diffBooks(oldBook: PriceBook, newBook: PriceBook): PricingDiff {
   // Renames: an old model whose id or alias resolves (by name) to a new model not matched by id.
   const removed: ModelInfo[] = [];
   for (const a of unmatchedOld) {
-    const b = [a.id, ...a.aliases].map((n) => newBook.tryResolve(n)).find((m) => m !== undefined && !matchedNew.has(m.id));
+    const b = [a.id, ...a.aliases]
+      .map((n) => newBook.tryResolve(n))
+      .find((m) => m !== undefined && !matchedNew.has(m.id));
     if (b) {
       pairs.push([a, b]);
       matchedNew.add(b.id);

@@ -45,7 +45,11 @@ const PROVIDERS: Record<string, { provider: string; source: string; prefixes: st
   anthropic: { provider: 'anthropic', source: 'https://www.anthropic.com/pricing', prefixes: ['anthropic/'] },
   openai: { provider: 'openai', source: 'https://openai.com/api/pricing/', prefixes: ['openai/'] },
   gemini: { provider: 'google', source: 'https://ai.google.dev/gemini-api/docs/pricing', prefixes: ['gemini/'] },
-  'vertex_ai-language-models': { provider: 'google', source: 'https://cloud.google.com/vertex-ai/generative-ai/pricing', prefixes: ['vertex_ai/'] },
+  'vertex_ai-language-models': {
+    provider: 'google',
+    source: 'https://cloud.google.com/vertex-ai/generative-ai/pricing',
+    prefixes: ['vertex_ai/'],
+  },
 };
 const ALL_PREFIXES = ['', ...new Set(Object.values(PROVIDERS).flatMap((p) => p.prefixes))];
 
@@ -62,7 +66,14 @@ export function findEntry(file: LiteLLMFile, name: string): { key: string; entry
 /** Names of chat models in the file (for did-you-mean). */
 export function chatModelNames(file: LiteLLMFile): string[] {
   return Object.entries(file)
-    .filter(([k, e]) => k !== 'sample_spec' && e && typeof e === 'object' && (e.mode === 'chat' || e.mode === 'responses') && typeof e.input_cost_per_token === 'number')
+    .filter(
+      ([k, e]) =>
+        k !== 'sample_spec' &&
+        e &&
+        typeof e === 'object' &&
+        (e.mode === 'chat' || e.mode === 'responses') &&
+        typeof e.input_cost_per_token === 'number',
+    )
     .map(([k]) => k);
 }
 
@@ -71,7 +82,8 @@ export interface TheirFields {
   [field: string]: string | undefined;
 }
 
-const num = (e: LiteLLMEntry, k: string): number | undefined => (typeof e[k] === 'number' ? (e[k] as number) : undefined);
+const num = (e: LiteLLMEntry, k: string): number | undefined =>
+  typeof e[k] === 'number' ? (e[k] as number) : undefined;
 
 /**
  * Flatten an entry to our field names. `rounded` collects fields whose float needed more than 12
@@ -181,7 +193,15 @@ const same = (a: string, b: string): boolean => {
 
 /** Every disagreement between our table and a LiteLLM file (model, field, ours, theirs). */
 export function checkAgainstLiteLLM(book: PriceBook, file: LiteLLMFile, against: string): CheckResult {
-  const out: CheckResult = { pricing: { version: book.version, file: book.file }, against, compared: 0, notFound: [], disagreements: [], onlyOurs: 0, rounded: [] };
+  const out: CheckResult = {
+    pricing: { version: book.version, file: book.file },
+    against,
+    compared: 0,
+    notFound: [],
+    disagreements: [],
+    onlyOurs: 0,
+    rounded: [],
+  };
   for (const m of [...book.models.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
     if (m.synthetic !== undefined) continue;
     const hit = [m.id, ...m.aliases].map((n) => findEntry(file, n)).find((h) => h !== undefined);
@@ -199,8 +219,10 @@ export function checkAgainstLiteLLM(book: PriceBook, file: LiteLLMFile, against:
       const a = ours[field];
       const b = theirs[field];
       if (a !== undefined && b !== undefined) {
-        if (!same(a, b)) out.disagreements.push({ model: m.id, key: hit.key, field, ours: a, theirs: b, kind: 'differs' });
-      } else if (b !== undefined) out.disagreements.push({ model: m.id, key: hit.key, field, ours: null, theirs: b, kind: 'only-theirs' });
+        if (!same(a, b))
+          out.disagreements.push({ model: m.id, key: hit.key, field, ours: a, theirs: b, kind: 'differs' });
+      } else if (b !== undefined)
+        out.disagreements.push({ model: m.id, key: hit.key, field, ours: null, theirs: b, kind: 'only-theirs' });
       else if (a !== undefined) out.onlyOurs++;
     }
   }
@@ -214,7 +236,12 @@ export interface ImportResult {
 }
 
 /** Convert selected LiteLLM entries into a dated pricing table (YAML text, deterministic). */
-export function importFromLiteLLM(file: LiteLLMFile, models: { name: string; key: string; entry: LiteLLMEntry }[], version: string, fileLabel: string): ImportResult {
+export function importFromLiteLLM(
+  file: LiteLLMFile,
+  models: { name: string; key: string; entry: LiteLLMEntry }[],
+  version: string,
+  fileLabel: string,
+): ImportResult {
   const warnings: string[] = [];
   const q = (s: string): string => JSON.stringify(s);
   const lines = [
@@ -230,24 +257,42 @@ export function importFromLiteLLM(file: LiteLLMFile, models: { name: string; key
   for (const { name, key, entry } of models) {
     const rounded: string[] = [];
     const f = theirFields(entry, rounded);
-    for (const r of rounded) warnings.push(`${name}: ${r} has more than 12 decimals per 1M tokens; rounded to ${'12'} decimals`);
+    for (const r of rounded)
+      warnings.push(`${name}: ${r} has more than 12 decimals per 1M tokens; rounded to ${'12'} decimals`);
     const prov = PROVIDERS[String(entry.litellm_provider ?? '')];
     const provider = prov?.provider ?? String(entry.litellm_provider ?? 'unknown');
-    const src = typeof entry.source === 'string' && /^https?:\/\//.test(entry.source) ? entry.source : (prov?.source ?? 'https://github.com/BerriAI/litellm/blob/main/model_prices_and_context_window.json');
+    const src =
+      typeof entry.source === 'string' && /^https?:\/\//.test(entry.source)
+        ? entry.source
+        : (prov?.source ?? 'https://github.com/BerriAI/litellm/blob/main/model_prices_and_context_window.json');
     if (f.input === undefined || f.output === undefined) {
       warnings.push(`${name}: LiteLLM entry '${key}' has no input/output token price; skipped`);
       continue;
     }
-    const out: string[] = [`  ${name}:`, `    # LiteLLM key: ${key}`, `    provider: ${provider}`, `    source: ${src}`, `    checked: ${q(version)}`, `    input: ${q(f.input)}`, `    output: ${q(f.output)}`];
+    const out: string[] = [
+      `  ${name}:`,
+      `    # LiteLLM key: ${key}`,
+      `    provider: ${provider}`,
+      `    source: ${src}`,
+      `    checked: ${q(version)}`,
+      `    input: ${q(f.input)}`,
+      `    output: ${q(f.output)}`,
+    ];
     if (f.context_window) out.push(`    context_window: ${f.context_window}`);
     const explicit = f['cache.write_5m'] !== undefined;
     if (f['cache.read'] !== undefined) {
       let min = f['cache.min_tokens'];
       if (!min) {
         min = provider === 'google' ? '2048' : '1024';
-        warnings.push(`${name}: no prompt_cache_min_tokens in LiteLLM; cache.min_tokens set to ${min} (check the provider's caching docs)`);
+        warnings.push(
+          `${name}: no prompt_cache_min_tokens in LiteLLM; cache.min_tokens set to ${min} (check the provider's caching docs)`,
+        );
       }
-      out.push('    cache:', `      style: ${explicit ? 'explicit' : 'automatic'}`, `      read: ${q(f['cache.read'])}`);
+      out.push(
+        '    cache:',
+        `      style: ${explicit ? 'explicit' : 'automatic'}`,
+        `      read: ${q(f['cache.read'])}`,
+      );
       if (explicit) out.push(`      write_5m: ${q(f['cache.write_5m']!)}`);
       if (explicit && f['cache.write_1h'] !== undefined) out.push(`      write_1h: ${q(f['cache.write_1h'])}`);
       out.push(`      min_tokens: ${min}`);
@@ -260,16 +305,26 @@ export function importFromLiteLLM(file: LiteLLMFile, models: { name: string; key
       const o = f[`${tier}.output`];
       if (i === undefined && o === undefined) continue;
       if (i === undefined || o === undefined) {
-        warnings.push(`${name}: LiteLLM gives only the ${i === undefined ? 'output' : 'input'} price of the ${tier} tier; tier omitted`);
+        warnings.push(
+          `${name}: LiteLLM gives only the ${i === undefined ? 'output' : 'input'} price of the ${tier} tier; tier omitted`,
+        );
         continue;
       }
       out.push(`    ${tier}:`, `      input: ${q(i)}`, `      output: ${q(o)}`);
       const cr = f[`${tier}.cache.read`];
       if (cr !== undefined && f['cache.read'] !== undefined) out.push(`      cache_read: ${q(cr)}`);
     }
-    if (provider === 'anthropic' && f['batch.input'] === undefined) warnings.push(`${name}: LiteLLM lists no batch prices; add \`batch: { discount: "0.5" }\` if the provider offers its 50% batch discount`);
+    if (provider === 'anthropic' && f['batch.input'] === undefined)
+      warnings.push(
+        `${name}: LiteLLM lists no batch prices; add \`batch: { discount: "0.5" }\` if the provider offers its 50% batch discount`,
+      );
     if (f['long_context.threshold'] && f['long_context.input'] && f['long_context.output']) {
-      out.push('    long_context:', `      threshold: ${f['long_context.threshold']}`, `      input: ${q(f['long_context.input'])}`, `      output: ${q(f['long_context.output'])}`);
+      out.push(
+        '    long_context:',
+        `      threshold: ${f['long_context.threshold']}`,
+        `      input: ${q(f['long_context.input'])}`,
+        `      output: ${q(f['long_context.output'])}`,
+      );
       const lr = f['long_context.cache.read'];
       const lw = explicit ? f['long_context.cache.write_5m'] : undefined;
       if ((lr !== undefined || lw !== undefined) && f['cache.read'] !== undefined) {

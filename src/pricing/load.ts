@@ -20,17 +20,35 @@ export function parsePricingText(text: string, file: string): LoadedBook {
   const { value, errors, warnings } = parseYaml(text, file, pricingTableSchema);
   if (!value) return { errors, warnings };
   const { book, problems } = PriceBook.fromTable(value, file);
-  for (const p of problems) errors.push({ code: 'PRICING_INCONSISTENT', severity: 'error', message: p.message, where: locate(text, file, p.path), hint: p.hint });
+  for (const p of problems)
+    errors.push({
+      code: 'PRICING_INCONSISTENT',
+      severity: 'error',
+      message: p.message,
+      where: locate(text, file, p.path),
+      hint: p.hint,
+    });
   const base = basename(file).replace(/\.ya?ml$/, '');
   if (/^\d{4}-\d{2}-\d{2}$/.test(base) && base !== value.version) {
-    warnings.push({ code: 'PRICING_INCONSISTENT', severity: 'warning', message: `file name ${basename(file)} does not match version '${value.version}'`, where: locate(text, file, ['version']), hint: 'name table files after their version' });
+    warnings.push({
+      code: 'PRICING_INCONSISTENT',
+      severity: 'warning',
+      message: `file name ${basename(file)} does not match version '${value.version}'`,
+      where: locate(text, file, ['version']),
+      hint: 'name table files after their version',
+    });
   }
   return errors.length ? { errors, warnings } : { book, errors, warnings };
 }
 
 export function readText(file: string, what = 'file'): string {
-  if (!existsSync(file)) throw userError('FILE_NOT_FOUND', `${what} '${file}' does not exist`, { where: file, hint: 'check the path (relative paths are resolved from the current directory)' });
-  if (statSync(file).isDirectory()) throw userError('FILE_READ', `${what} '${file}' is a directory`, { where: file, hint: 'pass a file' });
+  if (!existsSync(file))
+    throw userError('FILE_NOT_FOUND', `${what} '${file}' does not exist`, {
+      where: file,
+      hint: 'check the path (relative paths are resolved from the current directory)',
+    });
+  if (statSync(file).isDirectory())
+    throw userError('FILE_READ', `${what} '${file}' is a directory`, { where: file, hint: 'pass a file' });
   return readFileSync(file, 'utf8');
 }
 
@@ -66,25 +84,43 @@ export function choosePricing(choice: PricingChoice): { book: PriceBook; warning
   // Checked first: with --pricing, --as-of still dates the run (staleness), so a typo must not pass.
   // Date.parse accepts 2025-02-30 (rolls over to March): require the date to round-trip.
   const a = choice.asOf;
-  if (a !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(a) || Number.isNaN(Date.parse(a)) || new Date(`${a}T00:00:00Z`).toISOString().slice(0, 10) !== a)) {
-    throw userError('USAGE', `--as-of '${a}' is not a date`, { where: '--as-of', hint: 'use YYYY-MM-DD, e.g. --as-of 2024-12-15' });
+  if (
+    a !== undefined &&
+    (!/^\d{4}-\d{2}-\d{2}$/.test(a) ||
+      Number.isNaN(Date.parse(a)) ||
+      new Date(`${a}T00:00:00Z`).toISOString().slice(0, 10) !== a)
+  ) {
+    throw userError('USAGE', `--as-of '${a}' is not a date`, {
+      where: '--as-of',
+      hint: 'use YYYY-MM-DD, e.g. --as-of 2024-12-15',
+    });
   }
   if (choice.pricing) {
     const asPath = resolve(choice.cwd ?? '.', choice.pricing);
     if (existsSync(asPath) || /[/\\]|\.ya?ml$/.test(choice.pricing)) return loadPricingFile(asPath);
     const byVersion = listTables(dir).find((f) => basename(f).replace(/\.ya?ml$/, '') === choice.pricing);
     if (!byVersion) {
-      throw userError('PRICING_NONE', `no pricing table '${choice.pricing}'`, { where: '--pricing', hint: `bundled versions: ${listTables(dir).map((f) => basename(f).replace(/\.ya?ml$/, '')).join(', ')}; or pass a file path` });
+      throw userError('PRICING_NONE', `no pricing table '${choice.pricing}'`, {
+        where: '--pricing',
+        hint: `bundled versions: ${listTables(dir)
+          .map((f) => basename(f).replace(/\.ya?ml$/, ''))
+          .join(', ')}; or pass a file path`,
+      });
     }
     return loadPricingFile(byVersion);
   }
   const files = listTables(dir);
   const loaded = files.map((f) => loadPricingFile(f));
   const asOf = choice.asOf;
-  const inForce = loaded.filter((l) => asOf === undefined || l.book.effective <= asOf).sort((a, b) => (a.book.effective < b.book.effective ? -1 : 1));
+  const inForce = loaded
+    .filter((l) => asOf === undefined || l.book.effective <= asOf)
+    .sort((a, b) => (a.book.effective < b.book.effective ? -1 : 1));
   const pick = inForce[inForce.length - 1];
   if (!pick) {
-    throw userError('PRICING_NONE', `no pricing table is in force on ${asOf}`, { where: '--as-of', hint: `tables start on ${loaded[0]?.book.effective ?? '(none)'}; use a later --as-of or pass --pricing FILE` });
+    throw userError('PRICING_NONE', `no pricing table is in force on ${asOf}`, {
+      where: '--as-of',
+      hint: `tables start on ${loaded[0]?.book.effective ?? '(none)'}; use a later --as-of or pass --pricing FILE`,
+    });
   }
   return pick;
 }

@@ -21,7 +21,13 @@ export interface ModelInfo {
   checked: string;
   aliases: string[];
   contextWindow?: number;
-  cache?: { style: 'explicit' | 'automatic'; minTokens: number; increment: number; has1h: boolean; storagePerHourPicoPerM?: bigint };
+  cache?: {
+    style: 'explicit' | 'automatic';
+    minTokens: number;
+    increment: number;
+    has1h: boolean;
+    storagePerHourPicoPerM?: bigint;
+  };
   /** requests with inputTokens > threshold are priced entirely in the long band */
   longContextThreshold?: number;
   tiers: Tier[];
@@ -43,7 +49,11 @@ function scale(p: bigint | undefined, num: bigint, den: bigint): bigint | undefi
 }
 
 /** Build the exact price grid of one model. Errors are cross-field inconsistencies. */
-export function buildModel(id: string, m: ModelFile, errors: (path: string[], message: string, hint: string) => void): ModelInfo {
+export function buildModel(
+  id: string,
+  m: ModelFile,
+  errors: (path: string[], message: string, hint: string) => void,
+): ModelInfo {
   const base: ClassPrices = {
     input: req(m.input),
     output: req(m.output),
@@ -52,10 +62,18 @@ export function buildModel(id: string, m: ModelFile, errors: (path: string[], me
     cacheWrite1h: req(m.cache?.write_1h),
   };
   if (m.cache?.style === 'automatic' && (m.cache.write_5m !== undefined || m.cache.write_1h !== undefined)) {
-    errors(['models', id, 'cache', 'style'], `model '${id}': automatic caching has no write premium, but write prices are given`, "use style: explicit for Anthropic-style caching, or remove write_5m/write_1h");
+    errors(
+      ['models', id, 'cache', 'style'],
+      `model '${id}': automatic caching has no write premium, but write prices are given`,
+      'use style: explicit for Anthropic-style caching, or remove write_5m/write_1h',
+    );
   }
   if (m.cache?.style === 'explicit' && m.cache.write_5m === undefined) {
-    errors(['models', id, 'cache'], `model '${id}': explicit caching needs cache.write_5m`, 'add write_5m (Anthropic: 1.25x input)');
+    errors(
+      ['models', id, 'cache'],
+      `model '${id}': explicit caching needs cache.write_5m`,
+      'add write_5m (Anthropic: 1.25x input)',
+    );
   }
   let long: ClassPrices | undefined;
   if (m.long_context) {
@@ -63,10 +81,18 @@ export function buildModel(id: string, m: ModelFile, errors: (path: string[], me
     const li = req(lc.input)!;
     const lo = req(lc.output)!;
     if (li < base.input! || lo < base.output!) {
-      errors(['models', id, 'long_context'], `model '${id}': long-context prices are lower than the base prices`, 'long_context holds the prices ABOVE the threshold; check input/output');
+      errors(
+        ['models', id, 'long_context'],
+        `model '${id}': long-context prices are lower than the base prices`,
+        'long_context holds the prices ABOVE the threshold; check input/output',
+      );
     }
     if (m.context_window !== undefined && lc.threshold >= m.context_window) {
-      errors(['models', id, 'long_context', 'threshold'], `model '${id}': long-context threshold ${lc.threshold} is not below the context window ${m.context_window}`, 'the band could never apply; fix threshold or context_window');
+      errors(
+        ['models', id, 'long_context', 'threshold'],
+        `model '${id}': long-context threshold ${lc.threshold} is not below the context window ${m.context_window}`,
+        'the band could never apply; fix threshold or context_window',
+      );
     }
     // Cache prices in the band: explicit when given, else scaled by the band's input ratio.
     const ratioNum = li;
@@ -75,15 +101,18 @@ export function buildModel(id: string, m: ModelFile, errors: (path: string[], me
       input: li,
       output: lo,
       cacheRead: lc.cache?.read !== undefined ? req(lc.cache.read) : scale(base.cacheRead, ratioNum, ratioDen),
-      cacheWrite5m: lc.cache?.write_5m !== undefined ? req(lc.cache.write_5m) : scale(base.cacheWrite5m, ratioNum, ratioDen),
-      cacheWrite1h: lc.cache?.write_1h !== undefined ? req(lc.cache.write_1h) : scale(base.cacheWrite1h, ratioNum, ratioDen),
+      cacheWrite5m:
+        lc.cache?.write_5m !== undefined ? req(lc.cache.write_5m) : scale(base.cacheWrite5m, ratioNum, ratioDen),
+      cacheWrite1h:
+        lc.cache?.write_1h !== undefined ? req(lc.cache.write_1h) : scale(base.cacheWrite1h, ratioNum, ratioDen),
     };
   }
   const prices: ModelInfo['prices'] = { standard: { base, long: long ?? base } };
   const tierOf = (t: NonNullable<ModelFile['batch']>): Record<Band, ClassPrices> => {
     if (t.discount !== undefined) {
       const r = parseRatio(t.discount)!;
-      const d = (c: ClassPrices): ClassPrices => Object.fromEntries(TOKEN_CLASSES.map((k) => [k, scale(c[k], r.num, r.den)])) as ClassPrices;
+      const d = (c: ClassPrices): ClassPrices =>
+        Object.fromEntries(TOKEN_CLASSES.map((k) => [k, scale(c[k], r.num, r.den)])) as ClassPrices;
       return { base: d(base), long: d(long ?? base) };
     }
     // Explicit tier prices; classes not listed keep the standard price scaled by the tier's input ratio.
@@ -148,14 +177,24 @@ export class PriceBook {
   }
 
   /** Build from a validated table. Returns cross-field errors (located by path) instead of throwing. */
-  static fromTable(t: PricingTableFile, file: string): { book: PriceBook; problems: { path: string[]; message: string; hint: string }[] } {
+  static fromTable(
+    t: PricingTableFile,
+    file: string,
+  ): { book: PriceBook; problems: { path: string[]; message: string; hint: string }[] } {
     const problems: { path: string[]; message: string; hint: string }[] = [];
-    const models = Object.entries(t.models).map(([id, m]) => buildModel(id, m, (path, message, hint) => problems.push({ path, message, hint })));
+    const models = Object.entries(t.models).map(([id, m]) =>
+      buildModel(id, m, (path, message, hint) => problems.push({ path, message, hint })),
+    );
     const book = new PriceBook(t.version, t.effective, file, []);
     for (const m of models) {
       for (const name of [m.id, ...m.aliases]) {
         const prev = book.byName.get(name.toLowerCase());
-        if (prev) problems.push({ path: ['models', m.id], message: `model name '${name}' is used by both '${prev.id}' and '${m.id}'`, hint: 'each id and alias must be unique' });
+        if (prev)
+          problems.push({
+            path: ['models', m.id],
+            message: `model name '${name}' is used by both '${prev.id}' and '${m.id}'`,
+            hint: 'each id and alias must be unique',
+          });
       }
       book.add(m);
     }
@@ -164,7 +203,8 @@ export class PriceBook {
 
   private add(m: ModelInfo): void {
     this.models.set(m.id, m);
-    for (const name of [m.id, ...m.aliases]) if (!this.byName.has(name.toLowerCase())) this.byName.set(name.toLowerCase(), m);
+    for (const name of [m.id, ...m.aliases])
+      if (!this.byName.has(name.toLowerCase())) this.byName.set(name.toLowerCase(), m);
   }
 
   /** A copy with extra (synthetic) models, e.g. a self-hosted route priced per GPU-hour. */
@@ -177,7 +217,9 @@ export class PriceBook {
     const hit = this.byName.get(key);
     if (hit) return hit;
     // Provider-prefixed names from gateways: "openai/gpt-4o", "anthropic.claude-...".
-    const stripped = key.replace(/^(openai|anthropic|google|gemini|vertex_ai|azure|bedrock)[/.:]/, '').replace(/^models\//, '');
+    const stripped = key
+      .replace(/^(openai|anthropic|google|gemini|vertex_ai|azure|bedrock)[/.:]/, '')
+      .replace(/^models\//, '');
     return stripped !== key ? this.byName.get(stripped) : undefined;
   }
 
@@ -197,7 +239,9 @@ export class PriceBook {
 
   /** Distinct long-context thresholds, ascending: the ledger buckets input sizes by these. */
   thresholds(): number[] {
-    return [...new Set([...this.models.values()].flatMap((m) => (m.longContextThreshold ? [m.longContextThreshold] : [])))].sort((a, b) => a - b);
+    return [
+      ...new Set([...this.models.values()].flatMap((m) => (m.longContextThreshold ? [m.longContextThreshold] : []))),
+    ].sort((a, b) => a - b);
   }
 
   /**
@@ -209,10 +253,14 @@ export class PriceBook {
   price(m: ModelInfo, tier: Tier, band: Band, cls: TokenClass): bigint {
     const t = m.prices[tier];
     if (!t) {
-      throw userError('UNKNOWN_MODEL', `model '${m.id}' has no '${tier}' service tier in pricing table ${this.version}`, {
-        where: m.id,
-        hint: `tiers offered: ${m.tiers.join(', ')}; remove the tier or add its prices to the table`,
-      });
+      throw userError(
+        'UNKNOWN_MODEL',
+        `model '${m.id}' has no '${tier}' service tier in pricing table ${this.version}`,
+        {
+          where: m.id,
+          hint: `tiers offered: ${m.tiers.join(', ')}; remove the tier or add its prices to the table`,
+        },
+      );
     }
     const c = t[band];
     const v = c[cls];
@@ -220,12 +268,15 @@ export class PriceBook {
     if (cls === 'cacheRead' || cls === 'cacheWrite5m') return c.input!;
     if (cls === 'cacheWrite1h') {
       if (!m.cache || m.cache.style === 'automatic') return c.input!;
-      throw userError('UNKNOWN_MODEL', `model '${m.id}' has no 1-hour cache write price in pricing table ${this.version}`, {
-        where: m.id,
-        hint: 'use ttl 5m for this model, or a pricing table in which the 1h TTL exists',
-      });
+      throw userError(
+        'UNKNOWN_MODEL',
+        `model '${m.id}' has no 1-hour cache write price in pricing table ${this.version}`,
+        {
+          where: m.id,
+          hint: 'use ttl 5m for this model, or a pricing table in which the 1h TTL exists',
+        },
+      );
     }
     throw new Error(`internal: no ${cls} price for ${m.id}`);
   }
 }
-

@@ -22,14 +22,23 @@ export function dateOfMs(ms: number): string {
  * `referenceDate`. Undefined when fresh, or when there is no reference date (no --as-of and no
  * traffic period): without one the check is skipped rather than guessed from the clock.
  */
-export function stalenessWarning(book: Pick<PriceBook, 'version' | 'effective' | 'file'>, referenceDate: string | undefined, staleAfterDays: number = DEFAULT_STALE_AFTER_DAYS, referenceFrom = '--as-of'): Diagnostic | undefined {
+export function stalenessWarning(
+  book: Pick<PriceBook, 'version' | 'effective' | 'file'>,
+  referenceDate: string | undefined,
+  staleAfterDays: number = DEFAULT_STALE_AFTER_DAYS,
+  referenceFrom = '--as-of',
+): Diagnostic | undefined {
   if (referenceDate === undefined) return undefined;
   const age = daysBetween(book.effective, referenceDate);
   if (!(age > staleAfterDays)) return undefined;
-  return warning('PRICING_STALE', `pricing table ${book.version} (effective ${book.effective}) is ${age} days older than ${referenceDate} (${referenceFrom}); prices may have changed since`, {
-    where: book.file,
-    hint: `add a newer table to pricing/ (see docs/pricing-sources.md; \`llmcost pricing check --against litellm FILE\` lists disagreements), pass --pricing FILE, or raise --stale-after (now ${staleAfterDays} days)`,
-  });
+  return warning(
+    'PRICING_STALE',
+    `pricing table ${book.version} (effective ${book.effective}) is ${age} days older than ${referenceDate} (${referenceFrom}); prices may have changed since`,
+    {
+      where: book.file,
+      hint: `add a newer table to pricing/ (see docs/pricing-sources.md; \`llmcost pricing check --against litellm FILE\` lists disagreements), pass --pricing FILE, or raise --stale-after (now ${staleAfterDays} days)`,
+    },
+  );
 }
 
 /** Parse --stale-after: whole days >= 0. Returns undefined for an invalid value (the caller reports it). */
@@ -43,7 +52,10 @@ export function parseStaleAfter(value: string | undefined): number | undefined {
  * when given, else the UTC date of the last request (`endMs`). Push the result into
  * report.warnings (as `formatDiagnostic(d)`) and print it on stderr.
  */
-export function stalenessForRun(book: Pick<PriceBook, 'version' | 'effective' | 'file'>, opts: { asOf?: string; endMs?: number | null; staleAfterDays?: number }): Diagnostic | undefined {
+export function stalenessForRun(
+  book: Pick<PriceBook, 'version' | 'effective' | 'file'>,
+  opts: { asOf?: string; endMs?: number | null; staleAfterDays?: number },
+): Diagnostic | undefined {
   if (opts.asOf) return stalenessWarning(book, opts.asOf, opts.staleAfterDays);
   if (opts.endMs === undefined || opts.endMs === null || !Number.isFinite(opts.endMs)) return undefined;
   return stalenessWarning(book, dateOfMs(opts.endMs), opts.staleAfterDays, 'end of the traffic period');

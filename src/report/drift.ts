@@ -9,7 +9,8 @@ export interface DriftRenderOptions {
   onlyIncreases?: boolean;
 }
 
-const signedUsd = (x: number | null): string => (x === null ? 'unknown' : x > 0 ? `+${usd(x)}` : x < 0 ? `-${usd(-x)}` : '$0.00');
+const signedUsd = (x: number | null): string =>
+  x === null ? 'unknown' : x > 0 ? `+${usd(x)}` : x < 0 ? `-${usd(-x)}` : '$0.00';
 const signedPct = (x: number | null): string => (x === null ? 'n/a' : x > 0 ? `+${pct(x, 2)}` : pct(x, 2));
 const pair = (p: MoneyPair): string => `${usd(p.old)} → ${usd(p.new)}`;
 
@@ -22,7 +23,13 @@ function status(r: DriftReport, s: ScenarioDrift): string {
   if (failed.some((c) => c.name === 'priced')) return 'FAIL: unpriced';
   if (failed.length) return 'FAIL: over limit';
   if (s.final.old === null) return 'not comparable (new model)';
-  return s.final.delta !== null && s.final.delta > 0 ? 'up' : s.final.delta !== null && s.final.delta < 0 ? 'down' : s.final.delta === 0 ? 'unchanged' : 'unknown';
+  return s.final.delta !== null && s.final.delta > 0
+    ? 'up'
+    : s.final.delta !== null && s.final.delta < 0
+      ? 'down'
+      : s.final.delta === 0
+        ? 'unchanged'
+        : 'unknown';
 }
 
 function limitsText(r: DriftReport): string {
@@ -34,7 +41,9 @@ function limitsText(r: DriftReport): string {
 
 /** The models that drove a scenario's change: non-zero (or unknown) final deltas, largest first. */
 function drivers(s: ScenarioDrift): ScenarioDrift['models'] {
-  return s.models.filter((m) => m.final.delta === null || m.final.delta !== 0 || m.baseline.delta === null || m.baseline.delta !== 0);
+  return s.models.filter(
+    (m) => m.final.delta === null || m.final.delta !== 0 || m.baseline.delta === null || m.baseline.delta !== 0,
+  );
 }
 
 function shown(r: DriftReport, o: DriftRenderOptions): ScenarioDrift[] {
@@ -45,18 +54,44 @@ export function renderDriftTable(r: DriftReport, o: DriftRenderOptions = {}): st
   const list = shown(r, o);
   if (o.onlyIncreases && !list.length) return '';
   const head = `cost drift: pricing ${r.baseline.version} -> ${r.current.version} · ${r.scenarios.length} scenario${r.scenarios.length === 1 ? '' : 's'} · ${limitsText(r)} · ${r.ok ? 'OK' : 'FAILED'}`;
-  const t = makeTable(['scenario', 'requests', 'baseline old -> new', 'final old', 'final new', 'change', 'change %', 'status']);
-  for (const s of list) t.push([s.scenario, int(s.requests), pair(s.baseline).replace('→', '->'), usd(s.final.old), usd(s.final.new), signedUsd(s.final.delta), signedPct(s.final.deltaPct), status(r, s)]);
+  const t = makeTable([
+    'scenario',
+    'requests',
+    'baseline old -> new',
+    'final old',
+    'final new',
+    'change',
+    'change %',
+    'status',
+  ]);
+  for (const s of list)
+    t.push([
+      s.scenario,
+      int(s.requests),
+      pair(s.baseline).replace('→', '->'),
+      usd(s.final.old),
+      usd(s.final.new),
+      signedUsd(s.final.delta),
+      signedPct(s.final.deltaPct),
+      status(r, s),
+    ]);
   const parts = [head, t.toString()];
   for (const s of list) {
     const d = drivers(s);
     if (!d.length) continue;
     const m = makeTable([`${s.scenario}: model`, 'final old', 'final new', 'change', 'change %']);
-    for (const x of d) m.push([x.model, usd(x.final.old), usd(x.final.new), signedUsd(x.final.delta), signedPct(x.final.deltaPct)]);
+    for (const x of d)
+      m.push([x.model, usd(x.final.old), usd(x.final.new), signedUsd(x.final.delta), signedPct(x.final.deltaPct)]);
     parts.push(m.toString());
-    for (const u of s.unpriced) parts.push(`  ${u.table === 'current' ? 'UNPRICED' : 'unpriced'} in the ${u.table} table: ${u.model}: ${u.reason}`);
+    for (const u of s.unpriced)
+      parts.push(
+        `  ${u.table === 'current' ? 'UNPRICED' : 'unpriced'} in the ${u.table} table: ${u.model}: ${u.reason}`,
+      );
   }
-  if (list.length > 1) parts.push(`total final cost: ${pair(r.total).replace('→', '->')} (${signedUsd(r.total.delta)}, ${signedPct(r.total.deltaPct)})`);
+  if (list.length > 1)
+    parts.push(
+      `total final cost: ${pair(r.total).replace('→', '->')} (${signedUsd(r.total.delta)}, ${signedPct(r.total.deltaPct)})`,
+    );
   return parts.join('\n');
 }
 
@@ -76,23 +111,49 @@ export function renderDriftMd(r: DriftReport, o: DriftRenderOptions = {}): strin
     '',
     '| scenario | requests | baseline (old → new) | final (old → new) | change | change % | status |',
     '|---|---:|---:|---:|---:|---:|---|',
-    ...list.map((s) => `| ${esc(s.scenario)} | ${int(s.requests)} | ${pair(s.baseline)} | ${pair(s.final)} | ${signedUsd(s.final.delta)} | ${signedPct(s.final.deltaPct)} | ${status(r, s)} |`),
+    ...list.map(
+      (s) =>
+        `| ${esc(s.scenario)} | ${int(s.requests)} | ${pair(s.baseline)} | ${pair(s.final)} | ${signedUsd(s.final.delta)} | ${signedPct(s.final.deltaPct)} | ${status(r, s)} |`,
+    ),
   ];
-  if (list.length > 1) lines.push(`| **total** | | | ${pair(r.total)} | ${signedUsd(r.total.delta)} | ${signedPct(r.total.deltaPct)} | |`);
+  if (list.length > 1)
+    lines.push(`| **total** | | | ${pair(r.total)} | ${signedUsd(r.total.delta)} | ${signedPct(r.total.deltaPct)} | |`);
   const withDrivers = list.filter((s) => drivers(s).length);
   if (withDrivers.length) {
     lines.push('', '<details><summary>Models that drove the change</summary>', '');
     for (const s of withDrivers) {
-      lines.push(`**${esc(s.scenario)}**`, '', '| model | final (old → new) | change | change % |', '|---|---:|---:|---:|');
-      for (const m of drivers(s)) lines.push(`| ${esc(m.model)} | ${pair(m.final)} | ${signedUsd(m.final.delta)} | ${signedPct(m.final.deltaPct)} |`);
+      lines.push(
+        `**${esc(s.scenario)}**`,
+        '',
+        '| model | final (old → new) | change | change % |',
+        '|---|---:|---:|---:|',
+      );
+      for (const m of drivers(s))
+        lines.push(
+          `| ${esc(m.model)} | ${pair(m.final)} | ${signedUsd(m.final.delta)} | ${signedPct(m.final.deltaPct)} |`,
+        );
       lines.push('');
     }
     lines.push('</details>');
   }
-  const unpriced = list.flatMap((s) => s.unpriced.map((u) => `- \`${esc(s.scenario)}\`: \`${esc(u.model)}\` cannot be priced by the ${u.table} table (${esc(u.reason)})`));
+  const unpriced = list.flatMap((s) =>
+    s.unpriced.map(
+      (u) =>
+        `- \`${esc(s.scenario)}\`: \`${esc(u.model)}\` cannot be priced by the ${u.table} table (${esc(u.reason)})`,
+    ),
+  );
   if (unpriced.length) lines.push('', '**Unpriced** (cost unknown, never counted as $0):', '', ...unpriced);
-  if (failed.length) lines.push('', '**Failed checks**', '', ...failed.map((c) => `- \`${esc(c.scenario)}\` ${c.name}: ${esc(c.message)}`));
-  lines.push('', `<sub>llmcost drift · the same simulated traffic priced under both tables (baseline = before strategies, final = after)</sub>`);
+  if (failed.length)
+    lines.push(
+      '',
+      '**Failed checks**',
+      '',
+      ...failed.map((c) => `- \`${esc(c.scenario)}\` ${c.name}: ${esc(c.message)}`),
+    );
+  lines.push(
+    '',
+    `<sub>llmcost drift · the same simulated traffic priced under both tables (baseline = before strategies, final = after)</sub>`,
+  );
   return lines.join('\n');
 }
 

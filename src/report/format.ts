@@ -63,7 +63,12 @@ export function plainNumber(x: number): string {
   // expand the shortest round-trip form exactly: 5e-324 -> 0.000…5, 1.5e+21 -> 1500000000000000000000
   const digits = m[2]! + (m[3] ?? '');
   const point = 1 + Number(m[4]);
-  const body = point <= 0 ? `0.${'0'.repeat(-point)}${digits}` : point >= digits.length ? digits + '0'.repeat(point - digits.length) : `${digits.slice(0, point)}.${digits.slice(point)}`;
+  const body =
+    point <= 0
+      ? `0.${'0'.repeat(-point)}${digits}`
+      : point >= digits.length
+        ? digits + '0'.repeat(point - digits.length)
+        : `${digits.slice(0, point)}.${digits.slice(point)}`;
   return m[1] + body;
 }
 
@@ -89,5 +94,7 @@ export function cell(key: string, v: unknown): string {
 export function usdTicks(values: number[]): string[] {
   const step = values.length > 1 ? Math.abs(values[1]! - values[0]!) : Math.abs(values[0] ?? 0);
   const digits = step >= 1 || step === 0 ? 0 : Math.min(6, Math.max(2, Math.ceil(-Math.log10(step) - 1e-9)));
-  return values.map((v) => `$${v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`);
+  return values.map(
+    (v) => `$${v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`,
+  );
 }

@@ -141,10 +141,22 @@ function money(b: Breakdown): MoneyBreakdown {
 }
 
 function tokens(l: Ledger): TokenTotals {
-  return { input: l.total(Q.input), cacheRead: l.total(Q.cacheRead), cacheWrite5m: l.total(Q.cacheWrite5m), cacheWrite1h: l.total(Q.cacheWrite1h), output: l.total(Q.output) };
+  return {
+    input: l.total(Q.input),
+    cacheRead: l.total(Q.cacheRead),
+    cacheWrite5m: l.total(Q.cacheWrite5m),
+    cacheWrite1h: l.total(Q.cacheWrite1h),
+    output: l.total(Q.output),
+  };
 }
 
-export function figures(l: Ledger, thresholds: number[], book: PriceBook, fixedAtto: bigint, requests: number): { f: StageFigures; atto: bigint; byModel: Map<string, bigint> } {
+export function figures(
+  l: Ledger,
+  thresholds: number[],
+  book: PriceBook,
+  fixedAtto: bigint,
+  requests: number,
+): { f: StageFigures; atto: bigint; byModel: Map<string, bigint> } {
   const priced = priceCells(l.cells, thresholds, book);
   const b = { ...priced.breakdown, fixed: priced.breakdown.fixed + fixedAtto };
   const atto = sumBreakdown(b);
@@ -169,9 +181,13 @@ export function buildReport(input: BuildInput): Report {
   const { run, book } = input;
   const th = run.thresholds;
   const fixedLines = input.fixed ?? [];
-  const fixedUpTo = (k: number): bigint => fixedLines.filter((f) => f.stage <= k).reduce((s, f) => s + (usdToAtto(f.usd) ?? 0n), 0n);
+  const fixedUpTo = (k: number): bigint =>
+    fixedLines.filter((f) => f.stage <= k).reduce((s, f) => s + (usdToAtto(f.usd) ?? 0n), 0n);
   const base = figures(run.taps[0]!, th, book, fixedUpTo(0), run.requests);
-  const periodDays = input.period?.startMs != null && input.period?.endMs != null ? Math.max(1, Math.ceil((input.period.endMs - input.period.startMs + 1) / 86_400_000)) : 1;
+  const periodDays =
+    input.period?.startMs != null && input.period?.endMs != null
+      ? Math.max(1, Math.ceil((input.period.endMs - input.period.startMs + 1) / 86_400_000))
+      : 1;
   const steps: StepReport[] = [];
   let prevAtto = base.atto;
   let last = base;
@@ -179,16 +195,33 @@ export function buildReport(input: BuildInput): Report {
     const fk = figures(run.taps[k]!, th, book, fixedUpTo(k), run.requests);
     const savingAtto = prevAtto - fk.atto;
     const lab = input.labels[k - 1]!;
-    const step: StepReport = { strategy: lab.strategy, label: lab.label, ...fk.f, saving: attoToUsd(savingAtto), savingPct: pct(Number(savingAtto), Number(base.atto)) };
+    const step: StepReport = {
+      strategy: lab.strategy,
+      label: lab.label,
+      ...fk.f,
+      saving: attoToUsd(savingAtto),
+      savingPct: pct(Number(savingAtto), Number(base.atto)),
+    };
     const stepFixed = fixedUpTo(k) - fixedUpTo(k - 1);
     if (stepFixed > 0n) {
       const stepSavingPerDay = Number(savingAtto + stepFixed) / 1e18 / periodDays;
-      step.breakEvenDays = stepSavingPerDay > 0 ? Math.round((Number(stepFixed) / 1e18 / stepSavingPerDay) * 100) / 100 : null;
+      step.breakEvenDays =
+        stepSavingPerDay > 0 ? Math.round((Number(stepFixed) / 1e18 / stepSavingPerDay) * 100) / 100 : null;
     }
     const solo = run.standalone?.[k - 1];
     if (solo) {
-      const fs = figures(solo, th, book, fixedLines.filter((f) => f.stage === 0 || f.stage === k).reduce((s, f) => s + (usdToAtto(f.usd) ?? 0n), 0n), run.requests);
-      step.standalone = { cost: fs.f.cost, saving: attoToUsd(base.atto - fs.atto), savingPct: pct(Number(base.atto - fs.atto), Number(base.atto)) };
+      const fs = figures(
+        solo,
+        th,
+        book,
+        fixedLines.filter((f) => f.stage === 0 || f.stage === k).reduce((s, f) => s + (usdToAtto(f.usd) ?? 0n), 0n),
+        run.requests,
+      );
+      step.standalone = {
+        cost: fs.f.cost,
+        saving: attoToUsd(base.atto - fs.atto),
+        savingPct: pct(Number(base.atto - fs.atto), Number(base.atto)),
+      };
     }
     steps.push(step);
     prevAtto = fk.atto;
@@ -204,8 +237,11 @@ export function buildReport(input: BuildInput): Report {
   // Scenario-level fixed costs (stage 0) are in the baseline too, so they never pay back: only
   // strategies' one-time costs count (with none, there is no break-even to report).
   if (fixedAtto - fixedUpTo(0) > 0n) {
-    const variableSavingPerDay = (Number(savingAtto + fixedAtto - fixedUpTo(0)) / 1e18) / days;
-    breakEvenDays = variableSavingPerDay > 0 ? Math.round((Number(fixedAtto - fixedUpTo(0)) / 1e18 / variableSavingPerDay) * 100) / 100 : null;
+    const variableSavingPerDay = Number(savingAtto + fixedAtto - fixedUpTo(0)) / 1e18 / days;
+    breakEvenDays =
+      variableSavingPerDay > 0
+        ? Math.round((Number(fixedAtto - fixedUpTo(0)) / 1e18 / variableSavingPerDay) * 100) / 100
+        : null;
   }
   const modelIds = [...new Set([...base.byModel.keys(), ...last.byModel.keys()])].sort();
   const report: Report = {
@@ -220,9 +256,22 @@ export function buildReport(input: BuildInput): Report {
     period: { startMs, endMs, days },
     baseline: base.f,
     steps,
-    final: { ...last.f, saving: attoToUsd(savingAtto), savingPct: pct(Number(savingAtto), Number(base.atto)), ...(breakEvenDays !== undefined ? { breakEvenDays } : {}) },
-    fixed: fixedLines.map((f) => ({ label: f.label, usd: attoToUsd(usdToAtto(f.usd) ?? 0n), from: f.stage === 0 ? 'scenario' : input.labels[f.stage - 1]!.label })),
-    models: modelIds.map((m) => ({ model: m, baselineCost: attoToUsd(base.byModel.get(m) ?? 0n), finalCost: attoToUsd(last.byModel.get(m) ?? 0n) })),
+    final: {
+      ...last.f,
+      saving: attoToUsd(savingAtto),
+      savingPct: pct(Number(savingAtto), Number(base.atto)),
+      ...(breakEvenDays !== undefined ? { breakEvenDays } : {}),
+    },
+    fixed: fixedLines.map((f) => ({
+      label: f.label,
+      usd: attoToUsd(usdToAtto(f.usd) ?? 0n),
+      from: f.stage === 0 ? 'scenario' : input.labels[f.stage - 1]!.label,
+    })),
+    models: modelIds.map((m) => ({
+      model: m,
+      baselineCost: attoToUsd(base.byModel.get(m) ?? 0n),
+      finalCost: attoToUsd(last.byModel.get(m) ?? 0n),
+    })),
     checks: [],
     warnings: input.warnings ?? [],
   };
@@ -243,12 +292,13 @@ export function buildReport(input: BuildInput): Report {
           if (b) for (const c of b.values()) n += c[Q.calls]!;
           return { key, cost: attoToUsd(cost), baselineCost: attoToUsd(bc), requests: n };
         })
-        .sort((x, y) => y.cost - x.cost || y.baselineCost - x.baselineCost || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+        .sort(
+          (x, y) => y.cost - x.cost || y.baselineCost - x.baselineCost || (x.key < y.key ? -1 : x.key > y.key ? 1 : 0),
+        );
     }
   }
   return report;
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // Presentation figures (report.chart): every number a renderer shows that is not a plain field
@@ -258,7 +308,14 @@ export function buildReport(input: BuildInput): Report {
 // ---------------------------------------------------------------------------------------------
 
 export type BreakdownKey = (typeof BREAKDOWN_KEYS)[number];
-export const BREAKDOWN_LABELS: Record<BreakdownKey, string> = { input: 'input', cacheRead: 'cache read', cacheWrite: 'cache write', output: 'output', storage: 'storage', fixed: 'fixed' };
+export const BREAKDOWN_LABELS: Record<BreakdownKey, string> = {
+  input: 'input',
+  cacheRead: 'cache read',
+  cacheWrite: 'cache write',
+  output: 'output',
+  storage: 'storage',
+  fixed: 'fixed',
+};
 /** attribution rows shown per dimension before "… and K more" */
 export const TOP_N = 10;
 
@@ -351,15 +408,57 @@ export function niceTicks(max: number): number[] {
 export function chartOf(r: Report, topN = TOP_N): ReportChart {
   const costs = [r.baseline.cost, ...r.steps.map((s) => s.cost), r.final.cost];
   const scale = Math.max(0, ...costs);
-  const waterfall: ChartBar[] = [{ kind: 'baseline', label: 'baseline', cost: r.baseline.cost, prevCost: 0, saving: 0, savingPct: 0, costFrac: frac(r.baseline.cost, scale), prevFrac: 0 }];
+  const waterfall: ChartBar[] = [
+    {
+      kind: 'baseline',
+      label: 'baseline',
+      cost: r.baseline.cost,
+      prevCost: 0,
+      saving: 0,
+      savingPct: 0,
+      costFrac: frac(r.baseline.cost, scale),
+      prevFrac: 0,
+    },
+  ];
   let prev = r.baseline.cost;
   r.steps.forEach((s, i) => {
-    waterfall.push({ kind: 'step', step: i + 1, label: s.label, strategy: s.strategy, cost: s.cost, prevCost: prev, saving: s.saving, savingPct: s.savingPct, costFrac: frac(s.cost, scale), prevFrac: frac(prev, scale), ...(s.standalone ? { standalone: s.standalone } : {}) });
+    waterfall.push({
+      kind: 'step',
+      step: i + 1,
+      label: s.label,
+      strategy: s.strategy,
+      cost: s.cost,
+      prevCost: prev,
+      saving: s.saving,
+      savingPct: s.savingPct,
+      costFrac: frac(s.cost, scale),
+      prevFrac: frac(prev, scale),
+      ...(s.standalone ? { standalone: s.standalone } : {}),
+    });
     prev = s.cost;
   });
-  waterfall.push({ kind: 'final', label: 'final', cost: r.final.cost, prevCost: 0, saving: r.final.saving, savingPct: r.final.savingPct, costFrac: frac(r.final.cost, scale), prevFrac: 0 });
-  const parts = (f: StageFigures): ChartPart[] => BREAKDOWN_KEYS.map((key) => ({ key, label: BREAKDOWN_LABELS[key], usd: f.breakdown[key], sharePct: share(f.breakdown[key], f.cost), frac: frac(f.breakdown[key], scale) }));
-  const stages = [{ label: 'baseline', cost: r.baseline.cost, parts: parts(r.baseline) }, ...r.steps.map((s) => ({ label: s.label, cost: s.cost, parts: parts(s) }))];
+  waterfall.push({
+    kind: 'final',
+    label: 'final',
+    cost: r.final.cost,
+    prevCost: 0,
+    saving: r.final.saving,
+    savingPct: r.final.savingPct,
+    costFrac: frac(r.final.cost, scale),
+    prevFrac: 0,
+  });
+  const parts = (f: StageFigures): ChartPart[] =>
+    BREAKDOWN_KEYS.map((key) => ({
+      key,
+      label: BREAKDOWN_LABELS[key],
+      usd: f.breakdown[key],
+      sharePct: share(f.breakdown[key], f.cost),
+      frac: frac(f.breakdown[key], scale),
+    }));
+  const stages = [
+    { label: 'baseline', cost: r.baseline.cost, parts: parts(r.baseline) },
+    ...r.steps.map((s) => ({ label: s.label, cost: s.cost, parts: parts(s) })),
+  ];
   const classes = BREAKDOWN_KEYS.map((key) => ({
     key,
     label: BREAKDOWN_LABELS[key],
@@ -369,20 +468,50 @@ export function chartOf(r: Report, topN = TOP_N): ReportChart {
     baselineSharePct: share(r.baseline.breakdown[key], r.baseline.cost),
     finalSharePct: share(r.final.breakdown[key], r.final.cost),
   }));
-  const models = r.models.map((m) => ({ ...m, saving: round6(m.baselineCost - m.finalCost), savingPct: m.baselineCost === 0 ? null : share(m.baselineCost - m.finalCost, m.baselineCost) }));
+  const models = r.models.map((m) => ({
+    ...m,
+    saving: round6(m.baselineCost - m.finalCost),
+    savingPct: m.baselineCost === 0 ? null : share(m.baselineCost - m.finalCost, m.baselineCost),
+  }));
   const by: ChartBy[] = Object.entries(r.by ?? {}).map(([dimension, list]) => {
-    const sum = (xs: typeof list, k: 'cost' | 'baselineCost' | 'requests'): number => round6(xs.reduce((s, x) => s + x[k], 0));
+    const sum = (xs: typeof list, k: 'cost' | 'baselineCost' | 'requests'): number =>
+      round6(xs.reduce((s, x) => s + x[k], 0));
     const total = { cost: sum(list, 'cost'), baselineCost: sum(list, 'baselineCost'), requests: sum(list, 'requests') };
     const rest = list.slice(topN);
     return {
       dimension,
       rows: list.length,
-      top: list.slice(0, topN).map((x) => ({ key: x.key, cost: x.cost, baselineCost: x.baselineCost, requests: x.requests, sharePct: share(x.cost, total.cost), changePct: x.baselineCost === 0 ? null : share(x.cost - x.baselineCost, x.baselineCost) })),
-      more: rest.length ? { count: rest.length, cost: sum(rest, 'cost'), baselineCost: sum(rest, 'baselineCost'), requests: sum(rest, 'requests') } : null,
+      top: list
+        .slice(0, topN)
+        .map((x) => ({
+          key: x.key,
+          cost: x.cost,
+          baselineCost: x.baselineCost,
+          requests: x.requests,
+          sharePct: share(x.cost, total.cost),
+          changePct: x.baselineCost === 0 ? null : share(x.cost - x.baselineCost, x.baselineCost),
+        })),
+      more: rest.length
+        ? {
+            count: rest.length,
+            cost: sum(rest, 'cost'),
+            baselineCost: sum(rest, 'baselineCost'),
+            requests: sum(rest, 'requests'),
+          }
+        : null,
       total,
     };
   });
-  return { scaleUsd: scale, ticks: niceTicks(scale).map((usd) => ({ usd, frac: frac(usd, scale) })), waterfall, stages, classes, models, by, topN };
+  return {
+    scaleUsd: scale,
+    ticks: niceTicks(scale).map((usd) => ({ usd, frac: frac(usd, scale) })),
+    waterfall,
+    stages,
+    classes,
+    models,
+    by,
+    topN,
+  };
 }
 
 /** The report with its presentation figures (re)computed from its other fields. */

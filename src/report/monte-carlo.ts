@@ -13,14 +13,24 @@ export interface BandRow {
   text: [string, string, string];
 }
 
-const fmt = (kind: BandRow['kind'], x: number): string => (kind === 'money' ? usd(x) : kind === 'pct' ? pct(x) : kind === 'ratio' ? ratioPct(x, 2) : int(x));
+const fmt = (kind: BandRow['kind'], x: number): string =>
+  kind === 'money' ? usd(x) : kind === 'pct' ? pct(x) : kind === 'ratio' ? ratioPct(x, 2) : int(x);
 
 export function bandRows(mc: MonteCarlo): BandRow[] {
-  const row = (key: string, label: string, kind: BandRow['kind'], band: Band): BandRow => ({ key, label, kind, band, text: [fmt(kind, band.p5), fmt(kind, band.p50), fmt(kind, band.p95)] });
+  const row = (key: string, label: string, kind: BandRow['kind'], band: Band): BandRow => ({
+    key,
+    label,
+    kind,
+    band,
+    text: [fmt(kind, band.p5), fmt(kind, band.p50), fmt(kind, band.p95)],
+  });
   return [
     row('requests', 'requests', 'count', mc.requests),
     row('baseline', 'baseline cost', 'money', mc.baseline),
-    ...mc.steps.flatMap((s, i) => [row(`step${i + 1}.cost`, `${i + 1}. ${s.label}: cost after`, 'money', s.cost), row(`step${i + 1}.saving`, `${i + 1}. ${s.label}: saving`, 'money', s.saving)]),
+    ...mc.steps.flatMap((s, i) => [
+      row(`step${i + 1}.cost`, `${i + 1}. ${s.label}: cost after`, 'money', s.cost),
+      row(`step${i + 1}.saving`, `${i + 1}. ${s.label}: saving`, 'money', s.saving),
+    ]),
     row('final', 'final cost', 'money', mc.final),
     row('saving', 'saving', 'money', mc.saving),
     row('savingPct', 'saving %', 'pct', mc.savingPct),

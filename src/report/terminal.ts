@@ -4,7 +4,12 @@ import Table from 'cli-table3';
 const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
 
 export function makeTable(head: string[], align?: ('left' | 'right' | 'center')[]): InstanceType<typeof Table> {
-  return new Table({ head, chars: COMPACT, style: { head: [], border: [], compact: true }, ...(align ? { colAligns: align } : {}) });
+  return new Table({
+    head,
+    chars: COMPACT,
+    style: { head: [], border: [], compact: true },
+    ...(align ? { colAligns: align } : {}),
+  });
 }
 
 export const BAR_GLYPHS = { cost: '█', saving: '░', increase: '▓' } as const;
@@ -15,7 +20,11 @@ export const BAR_GLYPHS = { cost: '█', saving: '░', increase: '▓' } as con
  * from the report model (0..1 of the axis); a non-zero change always gets at least one cell, and a
  * saving's shaded part ends where the previous bar's cost ended.
  */
-export function waterfallCells(costFrac: number, prevFrac: number, width: number): { cost: number; saving: number; increase: number } {
+export function waterfallCells(
+  costFrac: number,
+  prevFrac: number,
+  width: number,
+): { cost: number; saving: number; increase: number } {
   const cells = (f: number): number => Math.max(0, Math.min(width, Math.round(f * width)));
   if (prevFrac <= 0 || costFrac === prevFrac) return { cost: cells(costFrac), saving: 0, increase: 0 };
   if (costFrac < prevFrac) {

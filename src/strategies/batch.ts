@@ -29,7 +29,9 @@ export function startBatch(o: BatchOptions, ctx: StrategyContext): StrategyRun {
       const m = ctx.models.resolve(req.model);
       if (only && !only.has(m.id)) return [req];
       if (!m.tiers.includes('batch')) {
-        warnOnce(m.id, () => ctx.warn(`batch: model '${m.id}' has no batch tier in the pricing table; its requests stay on standard`));
+        warnOnce(m.id, () =>
+          ctx.warn(`batch: model '${m.id}' has no batch tier in the pricing table; its requests stay on standard`),
+        );
         return [req];
       }
       // one draw per eligible request: the same stream gives the same split

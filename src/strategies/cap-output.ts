@@ -41,7 +41,8 @@ export const capOutput: Strategy<CapOutputOptions> = {
         const retry = copyRequest(r);
         retry.tags = tags;
         // Sent moments after the same prompt: what the first call wrote to the cache, the retry reads.
-        if (r.cached && r.cached.write5m + r.cached.write1h > 0) retry.cached = { read: totalCached(r.cached), write5m: 0, write1h: 0 };
+        if (r.cached && r.cached.write5m + r.cached.write1h > 0)
+          retry.cached = { read: totalCached(r.cached), write5m: 0, write1h: 0 };
         const truncated = copyRequest(r);
         truncated.id = `${r.id}/truncated`;
         truncated.outputTokens = cap;

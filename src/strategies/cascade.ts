@@ -12,7 +12,9 @@ import type { Strategy } from './types.js';
 const p01 = z.number().min(0).max(1);
 
 const Distribution = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('uniform'), min: p01.default(0), max: p01.default(1) }).refine((d) => d.min <= d.max, { message: 'min must be <= max' }),
+  z
+    .strictObject({ kind: z.literal('uniform'), min: p01.default(0), max: p01.default(1) })
+    .refine((d) => d.min <= d.max, { message: 'min must be <= max' }),
   /** clamped to [0, 1] */
   z.strictObject({ kind: z.literal('normal'), mean: p01, sd: z.number().positive() }),
   z.strictObject({ kind: z.literal('beta'), alpha: z.number().positive(), beta: z.number().positive() }),
@@ -35,9 +37,13 @@ const options = z
     /** output tokens of every cheap call (default: the request's own output) */
     cheap_output_tokens: z.number().int().nonnegative().optional(),
     /** success probability per tier (multiplies the request's quality); default 1 */
-    quality: z.strictObject({ cheap: QualitySchema.default(1), strong: QualitySchema.default(1) }).default({ cheap: 1, strong: 1 }),
+    quality: z
+      .strictObject({ cheap: QualitySchema.default(1), strong: QualitySchema.default(1) })
+      .default({ cheap: 1, strong: 1 }),
   })
-  .refine((o) => (o.escalation === undefined) !== (o.confidence === undefined), { message: 'give exactly one of escalation (a share) or confidence ({threshold, distribution})' });
+  .refine((o) => (o.escalation === undefined) !== (o.confidence === undefined), {
+    message: 'give exactly one of escalation (a share) or confidence ({threshold, distribution})',
+  });
 export type CascadeOptions = z.infer<typeof options>;
 
 /** Marsaglia-Tsang gamma(shape, 1); shape < 1 via the boost gamma(shape+1) x U^(1/shape). */
@@ -84,7 +90,9 @@ export const cascade: Strategy<CascadeOptions> = {
     const idOf = modelIdMemo(ctx.models);
     const selected = compileWhen(o.when, ctx);
     const conf = o.confidence;
-    const escalates = conf ? () => drawConfidence(ctx.rng, conf.distribution) < conf.threshold : () => ctx.rng.next() < o.escalation!;
+    const escalates = conf
+      ? () => drawConfidence(ctx.rng, conf.distribution) < conf.threshold
+      : () => ctx.rng.next() < o.escalation!;
     const tagCheap = `${o.name}:cheap`;
     const tagEscalated = `${o.name}:escalated`;
     const qualityOf = (r: SimRequest, q: number): number => (r.quality ?? 1) * q;

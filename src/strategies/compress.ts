@@ -118,7 +118,13 @@ export function compressPlan(parts: Iterable<Part>, ratio: number, quality?: num
 }
 
 function scalesBlock(plan: CompressPlan, kind: PrefixBlock['kind']): boolean {
-  return kind === 'system' ? plan.system : kind === 'history' ? plan.history : kind === 'message' ? plan.message : false;
+  return kind === 'system'
+    ? plan.system
+    : kind === 'history'
+      ? plan.history
+      : kind === 'message'
+        ? plan.message
+        : false;
 }
 
 /** Block `b` re-keyed (a block at or after the first change) with `tokens`, shared across requests. */

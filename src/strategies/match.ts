@@ -10,11 +10,16 @@ import type { ModelView, StrategyContext } from './types.js';
  * Resolve a model named in a strategy's options; an unknown name fails with the option's path in
  * the scenario (strategies[i].<path>), keeping the did-you-mean hint.
  */
-export function resolveOption(ctx: Pick<StrategyContext, 'models' | 'position'>, name: string, path: string): ReturnType<ModelView['resolve']> {
+export function resolveOption(
+  ctx: Pick<StrategyContext, 'models' | 'position'>,
+  name: string,
+  path: string,
+): ReturnType<ModelView['resolve']> {
   try {
     return ctx.models.resolve(name);
   } catch (e) {
-    if (e instanceof UserError) throw new UserError(e.diagnostics.map((d) => ({ ...d, where: `strategies[${ctx.position - 1}].${path}` })));
+    if (e instanceof UserError)
+      throw new UserError(e.diagnostics.map((d) => ({ ...d, where: `strategies[${ctx.position - 1}].${path}` })));
     throw e;
   }
 }
@@ -56,11 +61,18 @@ const list = (v: string | string[]): string[] => (Array.isArray(v) ? v : [v]);
  * did-you-mean) and compared by resolved id, so an alias in the log matches its canonical name.
  * No rule (undefined) matches every request.
  */
-export function compileWhen(when: When | undefined, ctx: Pick<StrategyContext, 'models' | 'position'>, path = 'when'): (r: SimRequest) => boolean {
+export function compileWhen(
+  when: When | undefined,
+  ctx: Pick<StrategyContext, 'models' | 'position'>,
+  path = 'when',
+): (r: SimRequest) => boolean {
   if (!when) return () => true;
   const models = ctx.models;
   const tagTests = Object.entries(when.tags ?? {}).map(([k, v]) => [k, new Set(list(v))] as const);
-  const wantModels = when.model !== undefined ? new Set(list(when.model).map((m) => resolveOption(ctx, m, `${path}.model`).id)) : undefined;
+  const wantModels =
+    when.model !== undefined
+      ? new Set(list(when.model).map((m) => resolveOption(ctx, m, `${path}.model`).id))
+      : undefined;
   const idOf = modelIdMemo(models);
   return (r) => {
     for (const [k, accepted] of tagTests) {

@@ -32,5 +32,8 @@ export function strategyNames(): string[] {
 export function getStrategy(name: string, where?: string): Strategy {
   const s = STRATEGIES.find((x) => x.name === name);
   if (s) return s;
-  throw userError('UNKNOWN_STRATEGY', `unknown strategy '${name}'`, { where: where ?? name, hint: suggestionHint(name, strategyNames(), `known strategies: ${strategyNames().join(', ')}`) });
+  throw userError('UNKNOWN_STRATEGY', `unknown strategy '${name}'`, {
+    where: where ?? name,
+    hint: suggestionHint(name, strategyNames(), `known strategies: ${strategyNames().join(', ')}`),
+  });
 }

@@ -28,9 +28,24 @@ export const responseCacheOptions = z
     models: z.array(z.string()).min(1).optional(),
   })
   .superRefine((o, ctx) => {
-    if (o.mode === 'semantic' && o.hit_rate === undefined) ctx.addIssue({ code: 'custom', path: ['hit_rate'], message: 'semantic mode needs hit_rate (0..1): the share of requests a similar earlier answer serves' });
-    if (o.mode === 'exact' && o.hit_rate !== undefined) ctx.addIssue({ code: 'custom', path: ['hit_rate'], message: 'hit_rate applies to mode: semantic; exact mode finds repeats by key' });
-    if (o.mode === 'exact' && o.quality !== 1) ctx.addIssue({ code: 'custom', path: ['quality'], message: 'quality applies to mode: semantic; an exact repeat gets the same answer' });
+    if (o.mode === 'semantic' && o.hit_rate === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['hit_rate'],
+        message: 'semantic mode needs hit_rate (0..1): the share of requests a similar earlier answer serves',
+      });
+    if (o.mode === 'exact' && o.hit_rate !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['hit_rate'],
+        message: 'hit_rate applies to mode: semantic; exact mode finds repeats by key',
+      });
+    if (o.mode === 'exact' && o.quality !== 1)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['quality'],
+        message: 'quality applies to mode: semantic; an exact repeat gets the same answer',
+      });
   });
 export type ResponseCacheOptions = z.output<typeof responseCacheOptions>;
 
@@ -70,7 +85,11 @@ export function startResponseCache(o: ResponseCacheOptions, ctx: StrategyContext
     for (const f of o.key) {
       const v = field(req, f);
       if (v === undefined) {
-        warnOnce('nokey', () => ctx.warn(`response-cache: requests carry no query key (tags ${CONTENT_TAGS.join(', ')}); without one no request can repeat and exact caching saves nothing`));
+        warnOnce('nokey', () =>
+          ctx.warn(
+            `response-cache: requests carry no query key (tags ${CONTENT_TAGS.join(', ')}); without one no request can repeat and exact caching saves nothing`,
+          ),
+        );
         return [req];
       }
       parts.push(v);

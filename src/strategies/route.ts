@@ -32,7 +32,9 @@ const options = z
     rules: z.array(rule).default([]),
     default: z.strictObject({ to: z.string().min(1).optional(), ...target }).optional(),
   })
-  .refine((o) => o.rules.length > 0 || o.default !== undefined, { message: 'give at least one rule (rules: [{when, to}]) or a default' });
+  .refine((o) => o.rules.length > 0 || o.default !== undefined, {
+    message: 'give at least one rule (rules: [{when, to}]) or a default',
+  });
 export type RouteOptions = z.infer<typeof options>;
 
 export interface RouteTarget {
@@ -80,14 +82,22 @@ export function moveRequest(r: SimRequest, t: RouteTarget, sameModel: boolean): 
   return out;
 }
 
-function makeTarget(label: string, to: string | undefined, spec: { quality?: number | undefined; token_inflation?: number | undefined; inflate_input?: boolean | undefined }, ctx: StrategyContext, path: string): RouteTarget {
+function makeTarget(
+  label: string,
+  to: string | undefined,
+  spec: { quality?: number | undefined; token_inflation?: number | undefined; inflate_input?: boolean | undefined },
+  ctx: StrategyContext,
+  path: string,
+): RouteTarget {
   const m = to !== undefined ? resolveOption(ctx, to, path) : undefined;
   return {
     label,
     ...(m ? { modelId: m.id } : {}),
     ...(m?.contextWindow !== undefined ? { contextWindow: m.contextWindow } : {}),
     ...(spec.quality !== undefined ? { quality: spec.quality } : {}),
-    ...(spec.token_inflation !== undefined && spec.token_inflation !== 1 ? { inflation: ratioOf(spec.token_inflation) } : {}),
+    ...(spec.token_inflation !== undefined && spec.token_inflation !== 1
+      ? { inflation: ratioOf(spec.token_inflation) }
+      : {}),
     inflateInput: spec.inflate_input ?? false,
   };
 }
@@ -111,8 +121,15 @@ export const route: Strategy<RouteOptions> = {
       };
     });
     const catchAll = o.rules.findIndex((x) => x.when === undefined && (x.share === undefined || x.share === 1));
-    if (catchAll >= 0 && catchAll < o.rules.length - 1) ctx.warn(`route: rule ${rules[catchAll]!.label} matches every request, so the rules after it never apply`);
-    const fallback = o.default ? { label: 'default', target: makeTarget('default', o.default.to, o.default, ctx, 'default.to'), warnedWindow: false } : undefined;
+    if (catchAll >= 0 && catchAll < o.rules.length - 1)
+      ctx.warn(`route: rule ${rules[catchAll]!.label} matches every request, so the rules after it never apply`);
+    const fallback = o.default
+      ? {
+          label: 'default',
+          target: makeTarget('default', o.default.to, o.default, ctx, 'default.to'),
+          warnedWindow: false,
+        }
+      : undefined;
 
     let warnedCache = false;
     const apply = (r: SimRequest, x: { label: string; target: RouteTarget; warnedWindow: boolean }): SimRequest => {
@@ -124,7 +141,9 @@ export const route: Strategy<RouteOptions> = {
       }
       if (!x.warnedWindow && t.contextWindow !== undefined && out.inputTokens + out.outputTokens > t.contextWindow) {
         x.warnedWindow = true;
-        ctx.warn(`route: ${x.label} sends a request of ${out.inputTokens} input + ${out.outputTokens} output tokens to ${t.modelId} (context window ${t.contextWindow}); it is priced anyway — add an input_tokens bound to the rule`);
+        ctx.warn(
+          `route: ${x.label} sends a request of ${out.inputTokens} input + ${out.outputTokens} output tokens to ${t.modelId} (context window ${t.contextWindow}); it is priced anyway — add an input_tokens bound to the rule`,
+        );
       }
       return out;
     };

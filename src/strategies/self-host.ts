@@ -21,8 +21,13 @@ import type { FixedCost, Strategy } from './types.js';
 
 const decimalUsd = z
   .union([z.number().nonnegative(), z.string()])
-  .refine((v) => parseUsd(v) !== null, { message: 'expected a non-negative decimal amount in USD, e.g. 2.50 or "2.50" (at most 12 decimals)' });
-const positiveDecimal = z.number().positive().refine((v) => parseRatio(v) !== null, { message: 'expected a plain decimal number' });
+  .refine((v) => parseUsd(v) !== null, {
+    message: 'expected a non-negative decimal amount in USD, e.g. 2.50 or "2.50" (at most 12 decimals)',
+  });
+const positiveDecimal = z
+  .number()
+  .positive()
+  .refine((v) => parseRatio(v) !== null, { message: 'expected a plain decimal number' });
 
 const options = z.strictObject({
   /** synthetic model id, e.g. self-host/llama-70b (must not be a model of the pricing table) */
@@ -39,7 +44,11 @@ const options = z.strictObject({
   /** prefill throughput per GPU, input tokens/s (default 10x tokens_per_second_per_gpu) */
   prefill_tokens_per_second_per_gpu: positiveDecimal.optional(),
   /** average fraction of the provisioned throughput that serves tokens, (0, 1] */
-  utilisation: z.number().gt(0).max(1).refine((v) => parseRatio(v) !== null, { message: 'expected a plain decimal number' }),
+  utilisation: z
+    .number()
+    .gt(0)
+    .max(1)
+    .refine((v) => parseRatio(v) !== null, { message: 'expected a plain decimal number' }),
   /** always-on GPUs (the smallest fleet you would run); used for the break-even volume */
   min_gpus: z.number().int().nonnegative().default(1),
   context_window: z.number().int().positive().optional(),
@@ -55,7 +64,8 @@ export function gpuPricePicoPerM(gpuHourUsd: number | string, tokensPerSecond: n
   const gpu = parseUsd(gpuHourUsd);
   const tps = parseRatio(tokensPerSecond);
   const util = parseRatio(utilisation);
-  if (gpu === null || tps === null || util === null || tps.num === 0n || util.num === 0n) throw new Error('internal: self-host options were not validated');
+  if (gpu === null || tps === null || util === null || tps.num === 0n || util.num === 0n)
+    throw new Error('internal: self-host options were not validated');
   return mulDiv(gpu * 1_000_000n, tps.den * util.den, tps.num * util.num * 3600n);
 }
 
@@ -92,9 +102,15 @@ export const selfHost: Strategy<SelfHostOptions> = {
     const from = o.models ? new Set(o.models.map((m, i) => resolveOption(ctx, m, `models[${i}]`).id)) : undefined;
     const selected = compileWhen(o.when, ctx);
     const target = ctx.models.has(o.name) ? ctx.models.resolve(o.name) : undefined;
-    if (!target) throw new Error(`internal: self-host model '${o.name}' is not in the PriceBook; the runner must add syntheticModels() before start()`);
+    if (!target)
+      throw new Error(
+        `internal: self-host model '${o.name}' is not in the PriceBook; the runner must add syntheticModels() before start()`,
+      );
     if (target.provider !== 'self-host') {
-      throw userError('SCHEMA', `self-host name '${o.name}' is already a model of the pricing table`, { where: `strategies[${ctx.position - 1}].name`, hint: "pick a new id for the self-hosted model, e.g. 'self-host/llama-70b'" });
+      throw userError('SCHEMA', `self-host name '${o.name}' is already a model of the pricing table`, {
+        where: `strategies[${ctx.position - 1}].name`,
+        hint: "pick a new id for the self-hosted model, e.g. 'self-host/llama-70b'",
+      });
     }
     const targetId = target.id;
     let warnedCache = false;
@@ -177,7 +193,13 @@ export interface SelfHostVolume {
  * V x apiPerRequestUsd, so self-hosting wins above V* = floor / apiPerRequestUsd when its
  * per-request cost is lower, and never otherwise.
  */
-export function selfHostVolume(input: { run: RunResult; book: PriceBook; stage: number; options: SelfHostOptions; days: number }): SelfHostVolume {
+export function selfHostVolume(input: {
+  run: RunResult;
+  book: PriceBook;
+  stage: number;
+  options: SelfHostOptions;
+  days: number;
+}): SelfHostVolume {
   const { run, book, stage, options: o } = input;
   const days = Math.max(input.days, 1e-9);
   const before = run.taps[stage - 1];
@@ -231,10 +253,16 @@ export function selfHostVolume(input: { run: RunResult; book: PriceBook; stage: 
  * keyed by the stage label, ready for report.extras.selfHost — or undefined when the scenario
  * has no self-host stage. Pure: reads the run's ledgers and the PriceBook the run was priced with.
  */
-export function selfHostExtras(run: RunResult, book: PriceBook, stages: { strategy: { name: string }; options: unknown; label: string }[], days: number): Record<string, SelfHostVolume> | undefined {
+export function selfHostExtras(
+  run: RunResult,
+  book: PriceBook,
+  stages: { strategy: { name: string }; options: unknown; label: string }[],
+  days: number,
+): Record<string, SelfHostVolume> | undefined {
   const out: Record<string, SelfHostVolume> = {};
   stages.forEach((s, i) => {
-    if (s.strategy.name === selfHost.name) out[s.label] = selfHostVolume({ run, book, stage: i + 1, options: s.options as SelfHostOptions, days });
+    if (s.strategy.name === selfHost.name)
+      out[s.label] = selfHostVolume({ run, book, stage: i + 1, options: s.options as SelfHostOptions, days });
   });
   return Object.keys(out).length ? out : undefined;
 }

@@ -25,7 +25,9 @@ const options = z
     /** quality factor of a trimmed request (multiplies its success probability) */
     quality: QualitySchema.optional(),
   })
-  .refine((o) => (o.max_history_tokens === undefined) !== (o.keep_turns === undefined), { message: 'give exactly one of max_history_tokens or keep_turns' });
+  .refine((o) => (o.max_history_tokens === undefined) !== (o.keep_turns === undefined), {
+    message: 'give exactly one of max_history_tokens or keep_turns',
+  });
 export type TrimOptions = z.infer<typeof options>;
 
 /** Blocks per turn for keep_turns (a user message + the assistant answer). */
@@ -35,7 +37,12 @@ export const BLOCKS_PER_TURN = 2;
  * Trim one request. `budget` is a token budget, or {turns} a turn budget. Returns the request
  * itself when nothing is trimmed, or undefined when turns cannot be counted (no history blocks).
  */
-export function trimRequest(r: SimRequest, budget: { tokens: number } | { turns: number }, quality?: number, stepBlocks = 1): SimRequest | undefined {
+export function trimRequest(
+  r: SimRequest,
+  budget: { tokens: number } | { turns: number },
+  quality?: number,
+  stepBlocks = 1,
+): SimRequest | undefined {
   if (r.historyTokens === 0) return r;
   const hist: number[] = [];
   r.prefix.forEach((b, i) => {
@@ -68,7 +75,9 @@ export function trimRequest(r: SimRequest, budget: { tokens: number } | { turns:
   // Leading tokens the trim leaves untouched: the blocks before the first dropped one; with no
   // dropped block, every block (the cut history lies after them); with no blocks at all the layout
   // is unknown and we take input - history (system + message: an upper bound, by the message size).
-  let unchanged = r.prefix.length ? r.prefix.reduce((s, b) => s + b.tokens, 0) : Math.max(0, r.inputTokens - r.historyTokens);
+  let unchanged = r.prefix.length
+    ? r.prefix.reduce((s, b) => s + b.tokens, 0)
+    : Math.max(0, r.inputTokens - r.historyTokens);
   if (drop.size) {
     const first = Math.min(...drop);
     unchanged = r.prefix.slice(0, first).reduce((s, b) => s + b.tokens, 0);
@@ -105,7 +114,9 @@ export const trimContext: Strategy<TrimOptions> = {
         }
         if (!warned) {
           warned = true;
-          ctx.warn(`trim-context: request ${r.id} has ${r.historyTokens} history tokens but no history blocks, so keep_turns cannot count its turns; such requests pass untrimmed (use max_history_tokens for logs without turn structure)`);
+          ctx.warn(
+            `trim-context: request ${r.id} has ${r.historyTokens} history tokens but no history blocks, so keep_turns cannot count its turns; such requests pass untrimmed (use max_history_tokens for logs without turn structure)`,
+          );
         }
         return [r];
       },

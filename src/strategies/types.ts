@@ -8,7 +8,9 @@ import type { ModelInfo } from '../pricing/pricebook.js';
 /** What a strategy may know about models: cache rules, tiers, thresholds. Never prices. */
 export interface ModelView {
   /** resolve a model name (aliases too); throws a located UNKNOWN_MODEL error */
-  resolve(name: string): Pick<ModelInfo, 'id' | 'provider' | 'cache' | 'longContextThreshold' | 'tiers' | 'contextWindow'>;
+  resolve(
+    name: string,
+  ): Pick<ModelInfo, 'id' | 'provider' | 'cache' | 'longContextThreshold' | 'tiers' | 'contextWindow'>;
   has(name: string): boolean;
 }
 

@@ -10,21 +10,32 @@ const Z95 = 1.6448536269514722;
 const distObject = z
   .strictObject({
     fixed: nonNeg.optional(),
-    uniform: z.strictObject({ min: nonNeg, max: nonNeg }).refine((u) => u.max >= u.min, { message: 'uniform needs max >= min' }).optional(),
+    uniform: z
+      .strictObject({ min: nonNeg, max: nonNeg })
+      .refine((u) => u.max >= u.min, { message: 'uniform needs max >= min' })
+      .optional(),
     normal: z.strictObject({ mean: nonNeg, sd: nonNeg }).optional(),
     lognormal: z
       .strictObject({ mean: z.number().positive(), p95: z.number().positive() })
       .refine((l) => l.p95 > l.mean, { message: 'lognormal needs p95 > mean' })
-      .refine((l) => Math.log(l.p95 / l.mean) <= (Z95 * Z95) / 2, { message: 'lognormal p95/mean must be at most 3.87 (no lognormal has a heavier p95 for that mean); use an empirical histogram for heavier tails' })
+      .refine((l) => Math.log(l.p95 / l.mean) <= (Z95 * Z95) / 2, {
+        message:
+          'lognormal p95/mean must be at most 3.87 (no lognormal has a heavier p95 for that mean); use an empirical histogram for heavier tails',
+      })
       .optional(),
     empirical: z
       .strictObject({ values: z.array(nonNeg).min(1), weights: z.array(nonNeg).optional() })
-      .refine((e) => e.weights === undefined || e.weights.length === e.values.length, { message: 'empirical weights must have one weight per value' })
-      .refine((e) => e.weights === undefined || e.weights.some((w) => w > 0), { message: 'empirical weights must not all be 0' })
+      .refine((e) => e.weights === undefined || e.weights.length === e.values.length, {
+        message: 'empirical weights must have one weight per value',
+      })
+      .refine((e) => e.weights === undefined || e.weights.some((w) => w > 0), {
+        message: 'empirical weights must not all be 0',
+      })
       .optional(),
   })
   .refine((d) => Object.values(d).filter((v) => v !== undefined).length === 1, {
-    message: 'give exactly one of fixed, uniform {min, max}, normal {mean, sd}, lognormal {mean, p95}, empirical {values, weights}',
+    message:
+      'give exactly one of fixed, uniform {min, max}, normal {mean, sd}, lognormal {mean, p95}, empirical {values, weights}',
   });
 
 /** A distribution: a number (fixed) or one of {fixed}, {uniform}, {normal}, {lognormal}, {empirical}. */

@@ -5,9 +5,15 @@
 export const DIURNAL_CURVES: Record<string, number[]> = {
   flat: Array.from({ length: 24 }, () => 1),
   // office traffic: quiet nights, a ramp from 07:00, a plateau 09:00-17:00 with a lunch dip
-  'business-hours': [0.15, 0.1, 0.1, 0.1, 0.1, 0.15, 0.3, 0.6, 1.2, 1.8, 2.0, 2.0, 1.6, 1.9, 2.0, 1.9, 1.7, 1.2, 0.7, 0.5, 0.4, 0.3, 0.25, 0.2],
+  'business-hours': [
+    0.15, 0.1, 0.1, 0.1, 0.1, 0.15, 0.3, 0.6, 1.2, 1.8, 2.0, 2.0, 1.6, 1.9, 2.0, 1.9, 1.7, 1.2, 0.7, 0.5, 0.4, 0.3,
+    0.25, 0.2,
+  ],
   // consumer apps: low mornings, a lunch bump, a peak 19:00-22:00
-  'consumer-evening': [0.6, 0.4, 0.25, 0.15, 0.1, 0.1, 0.2, 0.4, 0.6, 0.7, 0.8, 0.9, 1.1, 1.0, 0.9, 0.9, 1.0, 1.2, 1.5, 1.9, 2.1, 2.0, 1.6, 1.0],
+  'consumer-evening': [
+    0.6, 0.4, 0.25, 0.15, 0.1, 0.1, 0.2, 0.4, 0.6, 0.7, 0.8, 0.9, 1.1, 1.0, 0.9, 0.9, 1.0, 1.2, 1.5, 1.9, 2.1, 2.0, 1.6,
+    1.0,
+  ],
 };
 
 export const WEEKLY_CURVES: Record<string, number[]> = {

@@ -16,10 +16,19 @@ const HOUR_MS = 3_600_000;
 const share = z.number().min(0).max(1);
 
 const curve = (names: Record<string, number[]>, len: number) =>
-  z.union([z.enum(Object.keys(names) as [string, ...string[]]), z.array(z.number().nonnegative()).length(len).refine((w) => w.some((x) => x > 0), { message: 'at least one weight must be > 0' })]);
+  z.union([
+    z.enum(Object.keys(names) as [string, ...string[]]),
+    z
+      .array(z.number().nonnegative())
+      .length(len)
+      .refine((w) => w.some((x) => x > 0), { message: 'at least one weight must be > 0' }),
+  ]);
 
 export const segmentSchema = z.strictObject({
-  name: z.string().min(1).regex(/^[^:\s]+$/, { message: 'segment names have no spaces or colons' }),
+  name: z
+    .string()
+    .min(1)
+    .regex(/^[^:\s]+$/, { message: 'segment names have no spaces or colons' }),
   /** relative share of conversations (shares are normalised) */
   share: z.number().positive().default(1),
   model: z.string().min(1),
@@ -42,7 +51,9 @@ export const segmentSchema = z.strictObject({
    * first messages come from a finite set of distinct queries with Zipf popularity (FAQ-style
    * repeats an exact response cache can serve); tagged queryKey. Default: every message is new.
    */
-  queries: z.strictObject({ distinct: z.number().int().positive().max(10_000_000), zipf: z.number().nonnegative().default(1) }).optional(),
+  queries: z
+    .strictObject({ distinct: z.number().int().positive().max(10_000_000), zipf: z.number().nonnegative().default(1) })
+    .optional(),
   intent: z.string().min(1).optional(),
   route: z.string().min(1).optional(),
   tags: z.record(z.string(), z.string()).optional(),
@@ -55,7 +66,13 @@ export const profileSchema = z.strictObject({
     .union([z.string(), z.date()])
     .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
     // Date.parse accepts 2025-02-30 (rolls over to March): require the date to round-trip.
-    .refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s)) && new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s, { message: 'expected a date YYYY-MM-DD' })
+    .refine(
+      (s) =>
+        /^\d{4}-\d{2}-\d{2}$/.test(s) &&
+        !Number.isNaN(Date.parse(s)) &&
+        new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s,
+      { message: 'expected a date YYYY-MM-DD' },
+    )
     .default('2026-11-02'),
   /** requests (turns, retries excluded) per day; or give conversations_per_day */
   requests_per_day: z.number().positive().optional(),
@@ -67,7 +84,10 @@ export const profileSchema = z.strictObject({
   weekly: curve(WEEKLY_CURVES, 7).default('flat'),
   /** the diurnal curve is in local hours; local = UTC + offset */
   utc_offset_hours: z.number().int().min(-12).max(14).default(0),
-  tenants: z.array(z.strictObject({ name: z.string().min(1), share: z.number().positive() })).min(1).optional(),
+  tenants: z
+    .array(z.strictObject({ name: z.string().min(1), share: z.number().positive() }))
+    .min(1)
+    .optional(),
   errors: z
     .strictObject({
       /** share of requests that fail (billed input, no output) and are retried */
@@ -84,36 +104,72 @@ export type Profile = z.infer<typeof profileSchema>;
 export type Segment = z.infer<typeof segmentSchema>;
 
 /** Cross-field rules of a profile, located by path (changesets style: all problems at once). */
-export function profileProblems(p: Profile): { path: (string | number)[]; message: string; hint: string; severity: 'error' | 'warning' }[] {
+export function profileProblems(
+  p: Profile,
+): { path: (string | number)[]; message: string; hint: string; severity: 'error' | 'warning' }[] {
   const out: ReturnType<typeof profileProblems> = [];
   if ((p.requests_per_day === undefined) === (p.conversations_per_day === undefined)) {
-    out.push({ path: [], message: 'give exactly one of requests_per_day or conversations_per_day', hint: 'e.g. requests_per_day: 12000', severity: 'error' });
+    out.push({
+      path: [],
+      message: 'give exactly one of requests_per_day or conversations_per_day',
+      hint: 'e.g. requests_per_day: 12000',
+      severity: 'error',
+    });
   }
   // A typo such as 1e12 would stream for hours: refuse totals no run could finish.
   const perDay = p.requests_per_day ?? p.conversations_per_day ?? 0;
   if (perDay * p.days > MAX_TOTAL_REQUESTS) {
     const key = p.requests_per_day !== undefined ? 'requests_per_day' : 'conversations_per_day';
-    out.push({ path: [key], message: `${key} ${perDay} x ${p.days} days is more than ${MAX_TOTAL_REQUESTS.toExponential()} requests to simulate`, hint: 'simulate a representative day (or a smaller volume) and scale the result, or use `llmcost estimate` for closed-form volumes', severity: 'error' });
+    out.push({
+      path: [key],
+      message: `${key} ${perDay} x ${p.days} days is more than ${MAX_TOTAL_REQUESTS.toExponential()} requests to simulate`,
+      hint: 'simulate a representative day (or a smaller volume) and scale the result, or use `llmcost estimate` for closed-form volumes',
+      severity: 'error',
+    });
   }
   const tenantNames = new Set<string>();
   (p.tenants ?? []).forEach((t, i) => {
-    if (tenantNames.has(t.name)) out.push({ path: ['tenants', i, 'name'], message: `tenant name '${t.name}' is used twice`, hint: 'tenant names must be unique (give one entry per tenant with its total share)', severity: 'error' });
+    if (tenantNames.has(t.name))
+      out.push({
+        path: ['tenants', i, 'name'],
+        message: `tenant name '${t.name}' is used twice`,
+        hint: 'tenant names must be unique (give one entry per tenant with its total share)',
+        severity: 'error',
+      });
     tenantNames.add(t.name);
   });
   const names = new Set<string>();
   p.segments.forEach((s, i) => {
-    if (names.has(s.name)) out.push({ path: ['segments', i, 'name'], message: `segment name '${s.name}' is used twice`, hint: 'segment names must be unique', severity: 'error' });
+    if (names.has(s.name))
+      out.push({
+        path: ['segments', i, 'name'],
+        message: `segment name '${s.name}' is used twice`,
+        hint: 'segment names must be unique',
+        severity: 'error',
+      });
     names.add(s.name);
   });
   const sys = new Map<string, number>();
   p.segments.forEach((s, i) => {
     const key = `${s.system_prompt ?? s.name}:${s.prompt_version}`;
     const prev = sys.get(key);
-    if (prev !== undefined && prev !== s.system_tokens) out.push({ path: ['segments', i, 'system_tokens'], message: `segments share system prompt '${s.system_prompt ?? s.name}' (${s.prompt_version}) but differ in system_tokens (${prev} vs ${s.system_tokens})`, hint: 'one prompt version has one size; give the segments different prompt_version values', severity: 'error' });
+    if (prev !== undefined && prev !== s.system_tokens)
+      out.push({
+        path: ['segments', i, 'system_tokens'],
+        message: `segments share system prompt '${s.system_prompt ?? s.name}' (${s.prompt_version}) but differ in system_tokens (${prev} vs ${s.system_tokens})`,
+        hint: 'one prompt version has one size; give the segments different prompt_version values',
+        severity: 'error',
+      });
     sys.set(key, s.system_tokens);
   });
   const e = p.errors;
-  if (e && e.rate + e.timeout_rate > 1) out.push({ path: ['errors'], message: 'errors.rate + errors.timeout_rate exceeds 1', hint: 'both are shares of all requests', severity: 'error' });
+  if (e && e.rate + e.timeout_rate > 1)
+    out.push({
+      path: ['errors'],
+      message: 'errors.rate + errors.timeout_rate exceeds 1',
+      hint: 'both are shares of all requests',
+      severity: 'error',
+    });
   return out;
 }
 
@@ -152,7 +208,10 @@ interface Conversation {
   historyTokens: number;
 }
 
-type Event = { atMs: number; seq: number } & ({ kind: 'turn'; conv: Conversation; turn: number } | { kind: 'retry'; req: SimRequest });
+type Event = { atMs: number; seq: number } & (
+  | { kind: 'turn'; conv: Conversation; turn: number }
+  | { kind: 'retry'; req: SimRequest }
+);
 
 /** Binary min-heap on (atMs, seq): ties break by creation order, so the stream is deterministic. */
 class EventHeap {
@@ -210,7 +269,8 @@ export function* arrivalTimes(p: Profile, perDay: number, rng: Rng): Generator<n
   const { startMs } = periodOf(p);
   if (p.arrivals === 'uniform') {
     const n = Math.round(perDay);
-    for (let d = 0; d < p.days; d++) for (let i = 0; i < n; i++) yield Math.floor(startMs + d * DAY_MS + ((i + 0.5) * DAY_MS) / n);
+    for (let d = 0; d < p.days; d++)
+      for (let i = 0; i < n; i++) yield Math.floor(startMs + d * DAY_MS + ((i + 0.5) * DAY_MS) / n);
     return;
   }
   const hourly = normalise(typeof p.diurnal === 'string' ? DIURNAL_CURVES[p.diurnal]! : p.diurnal);
@@ -253,7 +313,9 @@ export function* generateProfile(p: Profile, seed: number, opts: GenerateOptions
     turns: seg.turns ? intSampler(seg.turns, 1) : { draw: () => 1, mean: 1 },
     think: seg.think_time_s ? sampler(seg.think_time_s) : { draw: () => 30, mean: 30 },
     systemKey: `sys:${seg.system_prompt ?? seg.name}:${seg.prompt_version}`,
-    ...(seg.queries ? { queryCum: zipfCumulative(seg.queries.distinct, seg.queries.zipf), queryTokens: new Map<number, number>() } : {}),
+    ...(seg.queries
+      ? { queryCum: zipfCumulative(seg.queries.distinct, seg.queries.zipf), queryTokens: new Map<number, number>() }
+      : {}),
   }));
   const segCum = cumulative(p.segments.map((s) => s.share));
   const tenantCum = p.tenants ? cumulative(p.tenants.map((t) => t.share)) : [];
@@ -329,9 +391,19 @@ export function* generateProfile(p: Profile, seed: number, opts: GenerateOptions
       }
     }
     // The next turn sees this turn's message and answer as history.
-    c.blocks.push({ key: message.key, tokens: userTokens, kind: 'history' }, { key: `${c.id}:a${turn}`, tokens: outputTokens, kind: 'history' });
+    c.blocks.push(
+      { key: message.key, tokens: userTokens, kind: 'history' },
+      { key: `${c.id}:a${turn}`, tokens: outputTokens, kind: 'history' },
+    );
     c.historyTokens += userTokens + outputTokens;
-    if (turn < c.turns) heap.push({ kind: 'turn', atMs: atMs + Math.round(s.think.draw(s.rng) * 1000), seq: seq++, conv: c, turn: turn + 1 });
+    if (turn < c.turns)
+      heap.push({
+        kind: 'turn',
+        atMs: atMs + Math.round(s.think.draw(s.rng) * 1000),
+        seq: seq++,
+        conv: c,
+        turn: turn + 1,
+      });
     return req;
   };
 

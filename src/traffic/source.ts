@@ -33,7 +33,11 @@ export function profileSource(profile: Profile, seed: number): TrafficSource {
   })();
   return {
     source,
-    stats: (requests) => ({ rows: { read: requests, priced: requests, rejected: 0 }, period: { startMs, endMs }, warnings: [] }),
+    stats: (requests) => ({
+      rows: { read: requests, priced: requests, rejected: 0 },
+      period: { startMs, endMs },
+      warnings: [],
+    }),
     fraction: () => (endMs > startMs ? Math.min(1, Math.max(0, (lastMs - startMs) / (endMs - startMs))) : null),
   };
 }
@@ -42,7 +46,13 @@ export function profileSource(profile: Profile, seed: number): TrafficSource {
  * A scenario's request log. Rows on a model the book does not know are rejected (counted, with
  * file:line and a did-you-mean) rather than failing the whole run, as `replay` does.
  */
-export function logSource(log: LogTraffic, cwd: string, book?: PriceBook, stdin?: NodeJS.ReadableStream, thread?: ReaderThread): TrafficSource {
+export function logSource(
+  log: LogTraffic,
+  cwd: string,
+  book?: PriceBook,
+  stdin?: NodeJS.ReadableStream,
+  thread?: ReaderThread,
+): TrafficSource {
   const stats = newLogStats();
   const { rebaseToMs, ...readOpts } = log;
   const raw = readLog(

@@ -26,7 +26,10 @@ async function loadEncoder(name: EncodingName): Promise<Tiktoken> {
   if (!p) {
     p = (async () => {
       const { Tiktoken } = await import('js-tiktoken/lite');
-      const ranks = name === 'o200k_base' ? (await import('js-tiktoken/ranks/o200k_base')).default : (await import('js-tiktoken/ranks/cl100k_base')).default;
+      const ranks =
+        name === 'o200k_base'
+          ? (await import('js-tiktoken/ranks/o200k_base')).default
+          : (await import('js-tiktoken/ranks/cl100k_base')).default;
       const t = new Tiktoken(ranks);
       ready.set(name, t);
       return t;

@@ -79,7 +79,10 @@ export async function runCase(c: BadCase, dir: string, name: string): Promise<Cl
   const tmp = mkdtempSync(join(scratch, `${name}-`));
   const out = join(tmp, 'out.txt');
   const args = c.args.map((a) => a.replaceAll('{tmp}', tmp));
-  const r = await runCli(c.out ? [...args, '--out', out] : args, { cwd: dir, ...(c.stdin !== undefined ? { stdin: c.stdin } : {}) });
+  const r = await runCli(c.out ? [...args, '--out', out] : args, {
+    cwd: dir,
+    ...(c.stdin !== undefined ? { stdin: c.stdin } : {}),
+  });
   expect(r.stderr, 'an internal error is a bug, not a user error').not.toMatch(/internal error/);
   if (c.expect === 'error') {
     expectUserError(r, c.where ?? /./);
@@ -102,7 +105,11 @@ export async function runCase(c: BadCase, dir: string, name: string): Promise<Cl
 
 const cases = readdirSync(BAD, { withFileTypes: true })
   .filter((d) => d.isDirectory() && !d.name.startsWith('_'))
-  .map((d) => ({ name: d.name, dir: join(BAD, d.name), c: JSON.parse(readFileSync(join(BAD, d.name, 'case.json'), 'utf8')) as BadCase }))
+  .map((d) => ({
+    name: d.name,
+    dir: join(BAD, d.name),
+    c: JSON.parse(readFileSync(join(BAD, d.name, 'case.json'), 'utf8')) as BadCase,
+  }))
   .sort((a, b) => (a.name < b.name ? -1 : 1));
 
 describe('bad-input corpus (test/fixtures/bad)', () => {
@@ -112,28 +119,51 @@ describe('bad-input corpus (test/fixtures/bad)', () => {
       'malformed YAML': ['pricing-malformed-yaml', 'scenario-malformed-yaml'],
       'unknown keys (did-you-mean)': ['pricing-unknown-key', 'scenario-unknown-key', 'scenario-unknown-option'],
       'wrong types': ['pricing-wrong-types', 'scenario-wrong-type-option'],
-      'negative/NaN/huge token counts': ['flag-tokens-negative', 'flag-tokens-nan', 'flag-tokens-huge', 'log-bad-token-counts', 'scenario-negative-tokens', 'scenario-huge-volume'],
+      'negative/NaN/huge token counts': [
+        'flag-tokens-negative',
+        'flag-tokens-nan',
+        'flag-tokens-huge',
+        'log-bad-token-counts',
+        'scenario-negative-tokens',
+        'scenario-huge-volume',
+      ],
       'unknown model': ['flag-unknown-model', 'log-unknown-model', 'scenario-unknown-model'],
       'unknown strategy': ['scenario-unknown-strategy'],
       'share > 1': ['scenario-share-above-1'],
       'invalid TTL': ['flag-invalid-ttl', 'scenario-invalid-ttl'],
       'missing CSV columns': ['log-missing-columns'],
       'ragged rows': ['log-ragged-rows', 'log-ragged-rows-strict'],
-      'BOM, CRLF, quoted newlines (accepted)': ['log-bom-accepted', 'log-crlf-accepted', 'log-quoted-newlines-accepted', 'pricing-bom-crlf-accepted', 'scenario-bom-crlf-accepted'],
+      'BOM, CRLF, quoted newlines (accepted)': [
+        'log-bom-accepted',
+        'log-crlf-accepted',
+        'log-quoted-newlines-accepted',
+        'pricing-bom-crlf-accepted',
+        'scenario-bom-crlf-accepted',
+      ],
       'empty file': ['pricing-empty-file', 'log-empty-file', 'scenario-empty', 'report-empty'],
       'binary garbage': ['pricing-binary-garbage', 'log-binary-garbage'],
       'truncated .gz': ['log-truncated-gz'],
       'mixed timestamp formats and time zones': ['log-mixed-timestamps'],
-      'duplicate ids': ['pricing-duplicate-model-key', 'pricing-duplicate-alias', 'log-duplicate-ids', 'scenario-duplicate-segment'],
+      'duplicate ids': [
+        'pricing-duplicate-model-key',
+        'pricing-duplicate-alias',
+        'log-duplicate-ids',
+        'scenario-duplicate-segment',
+      ],
       'YAML alias bomb': ['pricing-alias-bomb', 'scenario-alias-bomb'],
-      'pricing table missing fields / inconsistent long-context band': ['pricing-missing-required', 'pricing-long-context-inconsistent'],
+      'pricing table missing fields / inconsistent long-context band': [
+        'pricing-missing-required',
+        'pricing-long-context-inconsistent',
+      ],
       'bad --format': ['flag-bad-format', 'scenario-flag-format'],
       'unknown flag': ['flag-unknown-flag'],
       '--as-of not a date': ['flag-as-of-not-a-date', 'flag-as-of-impossible-date'],
       '--requests 0 or negative': ['flag-requests-zero', 'flag-requests-negative'],
     };
     const names = new Set(cases.map((c) => c.name));
-    const missing = Object.entries(REQUIRED).flatMap(([item, folders]) => folders.filter((f) => !names.has(f)).map((f) => `${item}: ${f}`));
+    const missing = Object.entries(REQUIRED).flatMap(([item, folders]) =>
+      folders.filter((f) => !names.has(f)).map((f) => `${item}: ${f}`),
+    );
     expect(missing).toEqual([]);
     // the single 10 MB line is generated below (not committed)
   });
@@ -175,12 +205,21 @@ describe('generated bad inputs (too big or too volatile to commit)', () => {
   it('a single 10 MB line in a CSV log is one rejected row named by its line; the rows around it are priced', async () => {
     const dir = mkdtempSync(join(scratch, 'long-log-line-'));
     const row = '2026-11-02T10:00:00Z,m,1000,500\n';
-    writeFileSync(join(dir, 'log.csv'), `timestamp,model,input_tokens,output_tokens\n${row}${'x'.repeat(10 * 1024 * 1024)}\n${row}`);
-    const r = await runCli(['replay', 'log.csv', '--pricing', join(BAD, '_shared', 'pricing.yaml'), '--format', 'json'], { cwd: dir });
+    writeFileSync(
+      join(dir, 'log.csv'),
+      `timestamp,model,input_tokens,output_tokens\n${row}${'x'.repeat(10 * 1024 * 1024)}\n${row}`,
+    );
+    const r = await runCli(
+      ['replay', 'log.csv', '--pricing', join(BAD, '_shared', 'pricing.yaml'), '--format', 'json'],
+      { cwd: dir },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('log.csv:3');
     expect(r.stderr.length, 'the message must not echo the 10 MB line').toBeLessThan(5000);
-    const doc = JSON.parse(r.stdout) as { rows: { read: number; priced: number; rejected: number }; baseline: { cost: number } };
+    const doc = JSON.parse(r.stdout) as {
+      rows: { read: number; priced: number; rejected: number };
+      baseline: { cost: number };
+    };
     expect(doc.rows).toEqual({ read: 3, priced: 2, rejected: 1 });
     expect(doc.baseline.cost).toBe(0.004); // 2 x (1000 x $1 + 500 x $2) / 1M
   });
@@ -198,7 +237,10 @@ describe('generated bad inputs (too big or too volatile to commit)', () => {
   it('an --out path under a file (not a directory) is a located WRITE error', async () => {
     const dir = mkdtempSync(join(scratch, 'out-under-file-'));
     writeFileSync(join(dir, 'file'), 'x');
-    const r = await runCli(['estimate', '--pricing', join(BAD, '_shared', 'pricing.yaml'), '--model', 'm', '--out', 'file/out.txt'], { cwd: dir });
+    const r = await runCli(
+      ['estimate', '--pricing', join(BAD, '_shared', 'pricing.yaml'), '--model', 'm', '--out', 'file/out.txt'],
+      { cwd: dir },
+    );
     expectUserError(r, '--out');
     expect(existsSync(join(dir, 'file', 'out.txt'))).toBe(false);
   });

@@ -35,7 +35,19 @@ describe('llmcost pricing import --from litellm', () => {
   it('writes a valid dated table (atomically) and warns about what LiteLLM does not say', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'llmcost-import-'));
     const out = join(dir, '2026-12-01.yaml');
-    const r = await runCli(['pricing', 'import', '--from', 'litellm', LL, '--models', 'claude-sonnet-4=claude-sonnet-4-20250514,gpt-4o', '--version', '2026-12-01', '--out', out]);
+    const r = await runCli([
+      'pricing',
+      'import',
+      '--from',
+      'litellm',
+      LL,
+      '--models',
+      'claude-sonnet-4=claude-sonnet-4-20250514,gpt-4o',
+      '--version',
+      '2026-12-01',
+      '--out',
+      out,
+    ]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('LiteLLM lists no batch prices');
     const v = await runCli(['pricing', 'validate', out]);
@@ -48,28 +60,73 @@ describe('llmcost pricing import --from litellm', () => {
   it('unknown model: did-you-mean from the file, nothing written', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'llmcost-import-'));
     const out = join(dir, 'x.yaml');
-    const r = await runCli(['pricing', 'import', '--from', 'litellm', LL, '--models', 'gpt-4o,gpt-4oo', '--version', '2026-12-01', '--out', out]);
+    const r = await runCli([
+      'pricing',
+      'import',
+      '--from',
+      'litellm',
+      LL,
+      '--models',
+      'gpt-4o,gpt-4oo',
+      '--version',
+      '2026-12-01',
+      '--out',
+      out,
+    ]);
     expectUserError(r, '--models');
     expect(r.stderr).toContain("did you mean 'gpt-4o'");
     expect(existsSync(out)).toBe(false);
   });
   it('rejects another source and broken JSON with file:line:col', async () => {
-    expectUserError(await runCli(['pricing', 'import', '--from', 'openrouter', LL, '--models', 'gpt-4o', '--version', '2026-12-01']), '--from');
-    expectUserError(await runCli(['pricing', 'check', '--against', 'litellm', 'test/fixtures/pricing/old.yaml']), 'old.yaml:');
+    expectUserError(
+      await runCli(['pricing', 'import', '--from', 'openrouter', LL, '--models', 'gpt-4o', '--version', '2026-12-01']),
+      '--from',
+    );
+    expectUserError(
+      await runCli(['pricing', 'check', '--against', 'litellm', 'test/fixtures/pricing/old.yaml']),
+      'old.yaml:',
+    );
   });
 });
 
 describe('llmcost pricing check --against litellm', () => {
   it('lists disagreements (model, field, ours, theirs) and exits 1 when a value differs', async () => {
-    const r = await runCli(['pricing', 'check', '--against', 'litellm', LL, '--pricing', '2026-11-01', '--format', 'json']);
+    const r = await runCli([
+      'pricing',
+      'check',
+      '--against',
+      'litellm',
+      LL,
+      '--pricing',
+      '2026-11-01',
+      '--format',
+      'json',
+    ]);
     expect(r.code).toBe(1);
     const j = JSON.parse(r.stdout);
     // our 400,000-token window is input+output; LiteLLM's max_input_tokens is 272,000
-    expect(j.disagreements).toContainEqual({ model: 'gpt-5-mini', key: 'gpt-5-mini', field: 'context_window', ours: '400000', theirs: '272000', kind: 'differs' });
+    expect(j.disagreements).toContainEqual({
+      model: 'gpt-5-mini',
+      key: 'gpt-5-mini',
+      field: 'context_window',
+      ours: '400000',
+      theirs: '272000',
+      kind: 'differs',
+    });
     expect(j.notFound).toContain('claude-opus-4-6');
   });
   it('md output for a PR', async () => {
-    const r = await runCli(['pricing', 'check', '--against', 'litellm', LL, '--pricing', '2026-11-01', '--format', 'md']);
+    const r = await runCli([
+      'pricing',
+      'check',
+      '--against',
+      'litellm',
+      LL,
+      '--pricing',
+      '2026-11-01',
+      '--format',
+      'md',
+    ]);
     expect(r.stdout).toContain('| gpt-5-nano | gpt-5-nano | priority.input | - | 2.50 | only-theirs |');
   });
 });

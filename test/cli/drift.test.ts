@@ -28,7 +28,9 @@ describe('llmcost drift', () => {
     // spiky old: big 1000*3+1000*15 + 150000*3 = 468000; small 10000*1+2000*4 = 18000 -> $0.486
     // new: big 1000*3+1000*18 + 150000*6 (long band: 150000 > new threshold 128000) = 921000; small 18000 -> $0.939
     // +$0.453 = +93.21% (453/486)
-    expect(r.stdout).toContain('| spiky | 3 | $0.4860 → $0.9390 | $0.4860 → $0.9390 | +$0.4530 | +93.21% | FAIL: over limit |');
+    expect(r.stdout).toContain(
+      '| spiky | 3 | $0.4860 → $0.9390 | $0.4860 → $0.9390 | +$0.4530 | +93.21% | FAIL: over limit |',
+    );
     expect(r.stdout).toContain('| big | $0.4680 → $0.9210 | +$0.4530 | +96.79% |'); // 453/468
     expect(r.stdout).toContain('**FAILED**: 1 of 2 scenarios');
     expect(r.stderr).toContain('check failed: spiky: max-increase-pct: final cost rose 93.2099%, over the 5% limit');
@@ -48,8 +50,10 @@ describe('llmcost drift', () => {
   it('a model missing from the current table is unpriced (never $0), named with its scenario, and fails', async () => {
     const r = await drift(`${D}/legacy.yaml`, '--format', 'md');
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('| legacy | 2 | $0.0401 → unknown | $0.0401 → unknown | unknown | n/a | FAIL: unpriced |'); // retired 1000*10+1000*30 + old-name 1000*0.10
-    expect(r.stdout).toContain("`legacy`: `retired` cannot be priced by the current table");
+    expect(r.stdout).toContain(
+      '| legacy | 2 | $0.0401 → unknown | $0.0401 → unknown | unknown | n/a | FAIL: unpriced |',
+    ); // retired 1000*10+1000*30 + old-name 1000*0.10
+    expect(r.stdout).toContain('`legacy`: `retired` cannot be priced by the current table');
     expect(r.stderr).toContain("check failed: legacy: priced: the current table cannot price 'retired'");
   });
 
@@ -69,18 +73,36 @@ describe('llmcost drift', () => {
 
   it('--scenarios DIR checks every scenario file in it', async () => {
     const r = await drift('--scenarios', D, '--format', 'json');
-    expect(JSON.parse(r.stdout).scenarios.map((s: { scenario: string }) => s.scenario)).toEqual(['legacy', 'spiky', 'steady']);
+    expect(JSON.parse(r.stdout).scenarios.map((s: { scenario: string }) => s.scenario)).toEqual([
+      'legacy',
+      'spiky',
+      'steady',
+    ]);
   });
 
   it('bundled tables: the Sonnet 4.5 >200K band (2025-10-01, retired by 2026-11-01) drives the change', async () => {
-    const r = await runCli(['drift', '--baseline', '2026-11-01', '--current', '2025-10-01', 'test/fixtures/pricing/drift-real/long.yaml', '--max-increase', '5', '--format', 'json']);
+    const r = await runCli([
+      'drift',
+      '--baseline',
+      '2026-11-01',
+      '--current',
+      '2025-10-01',
+      'test/fixtures/pricing/drift-real/long.yaml',
+      '--max-increase',
+      '5',
+      '--format',
+      'json',
+    ]);
     expect(r.code).toBe(1);
     const s = JSON.parse(r.stdout).scenarios[0];
     // 2026-11-01 (no band): 250000*3 + 2000*15 + 50000*3 + 1000*15 = 945000 micro-USD;
     // 2025-10-01: the 250K request in the band: 250000*6 + 2000*22.5 = 1545000, + 165000 = 1710000.
     // gemini-2.5-pro 300K: 300000*2.50 + 1000*15 = 765000 under both. Total 1710000 -> 2475000.
     expect(s.final).toEqual({ old: 1.71, new: 2.475, delta: 0.765, deltaPct: 44.7368 }); // 765/1710
-    expect(s.models[0]).toMatchObject({ model: 'claude-sonnet-4-5', final: { old: 0.945, new: 1.71, delta: 0.765, deltaPct: 80.9524 } });
+    expect(s.models[0]).toMatchObject({
+      model: 'claude-sonnet-4-5',
+      final: { old: 0.945, new: 1.71, delta: 0.765, deltaPct: 80.9524 },
+    });
     expect(s.models[1]).toMatchObject({ model: 'gemini-2.5-pro', final: { delta: 0 } });
   });
 
@@ -88,7 +110,10 @@ describe('llmcost drift', () => {
     expectUserError(await drift(`${D}/steady.yaml`, '--max-increase', 'five'), '--max-increase');
     expectUserError(await drift(), 'SCENARIO');
     expectUserError(await drift('--scenarios', 'nope/'), '--scenarios');
-    expectUserError(await runCli(['drift', '--baseline', '1999-01-01', '--current', NEW, `${D}/steady.yaml`]), '--baseline');
+    expectUserError(
+      await runCli(['drift', '--baseline', '1999-01-01', '--current', NEW, `${D}/steady.yaml`]),
+      '--baseline',
+    );
     expectUserError(await drift(`${D}/missing.yaml`), 'missing.yaml');
     const r = await runCli(['drift', '--current', NEW, `${D}/steady.yaml`]);
     expect(r.code).toBe(2);

@@ -35,7 +35,13 @@ describe('llmcost replay', () => {
     // 3 ok requests: 0.0665904 / 3 = 0.0221968 -> 0.022197
     expect(o).toMatchObject({ requests: 4, successful: 3, costPerSuccessUsd: 0.022197 });
     // retries: a3 = 0.0144; failed: a2 = 0.0084; either: 0.0228 = 34.23918...% of 0.0665904
-    expect(o).toMatchObject({ retryRequests: 1, retriesCostUsd: 0.0144, failedRequests: 1, failedCostUsd: 0.0084, retriesOrFailedCostUsd: 0.0228 });
+    expect(o).toMatchObject({
+      retryRequests: 1,
+      retriesCostUsd: 0.0144,
+      failedRequests: 1,
+      failedCostUsd: 0.0084,
+      retriesOrFailedCostUsd: 0.0228,
+    });
     expect(o.retriesOrFailedSharePct).toBe(34.2392);
   });
 
@@ -44,7 +50,13 @@ describe('llmcost replay', () => {
     // billed = 0.0435 + 0.0084 + 0.0144 + 0.001 = 0.0673; computed 0.0665904
     // difference = 0.0665904 - 0.0673 = -0.0007096 -> -0.00071 (1e-6); % from the exact figures:
     // -0.0007096 / 0.0673 x 100 = -1.05438... -> -1.0544
-    expect(report.extras.replay.reconciliation).toMatchObject({ rowsBilled: 4, billedUsd: 0.0673, computedUsd: 0.06659, differenceUsd: -0.00071, differencePct: -1.0544 });
+    expect(report.extras.replay.reconciliation).toMatchObject({
+      rowsBilled: 4,
+      billedUsd: 0.0673,
+      computedUsd: 0.06659,
+      differenceUsd: -0.00071,
+      differencePct: -1.0544,
+    });
   });
 
   it('prices an OpenAI batch output at batch prices; the failed line is a counted reject', async () => {
@@ -60,7 +72,10 @@ describe('llmcost replay', () => {
   });
 
   it('reads stdin and shows the extras in the table', async () => {
-    const r = await runCli(['replay', '-', ...PRICING], { cwd: FIX, stdin: readFileSync(join(FIX, 'canonical.csv'), 'utf8') });
+    const r = await runCli(['replay', '-', ...PRICING], {
+      cwd: FIX,
+      stdin: readFileSync(join(FIX, 'canonical.csv'), 'utf8'),
+    });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('$0.0666');
     expect(r.stdout).toMatch(/reconciliation/);
@@ -74,10 +89,19 @@ describe('llmcost replay', () => {
   });
 
   it('bad usage is exit 2 with a hint: unknown preset, missing --model, header, unknown --model', async () => {
-    expectUserError(await runCli(['replay', 'canonical.csv', '--preset', 'litelm', ...PRICING], { cwd: FIX }), /did you mean 'litellm'/);
+    expectUserError(
+      await runCli(['replay', 'canonical.csv', '--preset', 'litelm', ...PRICING], { cwd: FIX }),
+      /did you mean 'litellm'/,
+    );
     expectUserError(await runCli(['replay', 'azure.csv', '--preset', 'azure', ...PRICING], { cwd: FIX }), '--model');
-    expectUserError(await runCli(['replay', 'azure.csv', ...PRICING], { cwd: FIX }), /azure\.csv:1.*missing required columns/);
-    expectUserError(await runCli(['replay', 'azure.csv', '--preset', 'azure', '--model', 'gpt-4oo', ...PRICING], { cwd: FIX }), /gpt-4oo/);
+    expectUserError(
+      await runCli(['replay', 'azure.csv', ...PRICING], { cwd: FIX }),
+      /azure\.csv:1.*missing required columns/,
+    );
+    expectUserError(
+      await runCli(['replay', 'azure.csv', '--preset', 'azure', '--model', 'gpt-4oo', ...PRICING], { cwd: FIX }),
+      /gpt-4oo/,
+    );
     expectUserError(await runCli(['replay', 'missing.csv', ...PRICING], { cwd: FIX }), 'missing.csv');
   });
 
@@ -87,7 +111,7 @@ describe('llmcost replay', () => {
     expect(r.stderr).toContain('--preset helicone');
   });
 
-  it('--scenario runs the scenario\'s strategies on the log: same baseline, one step per strategy', async () => {
+  it("--scenario runs the scenario's strategies on the log: same baseline, one step per strategy", async () => {
     const scenario = join(import.meta.dirname, '../../scenarios/support-bot.yaml');
     const { report } = await replayJson(['canonical.csv', '--scenario', scenario]);
     // baseline is the plain replay's actual cost (0.0665904 -> 0.06659); steps come from the scenario
@@ -97,7 +121,10 @@ describe('llmcost replay', () => {
     // steps add up: baseline - final = sum of step savings (to 1e-6 rounding per step)
     const saved = report.steps.reduce((a: number, st: { saving: number }) => a + st.saving, 0);
     expect(Math.abs(report.baseline.cost - report.final.cost - saved)).toBeLessThan(1e-5);
-    expectUserError(await runCli(['replay', 'canonical.csv', '--standalone', ...PRICING], { cwd: FIX }), '--standalone');
+    expectUserError(
+      await runCli(['replay', 'canonical.csv', '--standalone', ...PRICING], { cwd: FIX }),
+      '--standalone',
+    );
   });
 
   it('--help has an example', async () => {
@@ -113,8 +140,14 @@ describe('LLMCOST_READER_THREAD', () => {
   it('a log parsed in the worker thread gives the byte-identical report (replay, replay --scenario, simulate over a log)', async () => {
     const runs: [string, string[]][] = [
       ['replay', ['replay', 'scenarios/logs/support-bot.csv', '--by', 'tenant,feature', '--format', 'json']],
-      ['replay --scenario', ['replay', 'scenarios/logs/support-bot.csv', '--scenario', 'scenarios/support-bot.yaml', '--format', 'md']],
-      ['simulate over a log (rebased Mooncake trace)', ['simulate', 'scenarios/mooncake-blocks.yaml', '--format', 'csv']],
+      [
+        'replay --scenario',
+        ['replay', 'scenarios/logs/support-bot.csv', '--scenario', 'scenarios/support-bot.yaml', '--format', 'md'],
+      ],
+      [
+        'simulate over a log (rebased Mooncake trace)',
+        ['simulate', 'scenarios/mooncake-blocks.yaml', '--format', 'csv'],
+      ],
     ];
     for (const [name, args] of runs) {
       const off = await runCli(args, { cwd: ROOT, env: { LLMCOST_READER_THREAD: 'off' } });
@@ -127,7 +160,10 @@ describe('LLMCOST_READER_THREAD', () => {
   });
 
   it('a value other than on, off or auto is a usage error naming the variable', async () => {
-    const r = await runCli(['replay', 'scenarios/logs/support-bot.csv'], { cwd: ROOT, env: { LLMCOST_READER_THREAD: 'yes' } });
+    const r = await runCli(['replay', 'scenarios/logs/support-bot.csv'], {
+      cwd: ROOT,
+      env: { LLMCOST_READER_THREAD: 'yes' },
+    });
     expectUserError(r, 'LLMCOST_READER_THREAD');
   });
 });

@@ -51,7 +51,10 @@ beforeAll(() => {
   writeFileSync(join(dir, 'table.yaml'), table('3.00', '15.00'));
   writeFileSync(join(dir, 'double.yaml'), table('6.00', '30.00'));
   writeFileSync(join(dir, 'base.yaml'), scenario());
-  writeFileSync(join(dir, 'cached.yaml'), scenario('strategies:\n  - use: prompt-cache\n    ttl: 5m\n    scope: system\n'));
+  writeFileSync(
+    join(dir, 'cached.yaml'),
+    scenario('strategies:\n  - use: prompt-cache\n    ttl: 5m\n    scope: system\n'),
+  );
 });
 
 describe('llmcost simulate', () => {
@@ -89,7 +92,12 @@ describe('llmcost simulate', () => {
   });
 
   it('--check: a violated budget exits 1 and is listed in report.checks with actual/limit', async () => {
-    writeFileSync(join(dir, 'budget.yaml'), scenario('budgets:\n  per_request_usd: "0.005"\n  per_day_usd: "10"\n  per_tenant_per_day_usd: "5"\nquality: { floor: 0.99 }\n'));
+    writeFileSync(
+      join(dir, 'budget.yaml'),
+      scenario(
+        'budgets:\n  per_request_usd: "0.005"\n  per_day_usd: "10"\n  per_tenant_per_day_usd: "5"\nquality: { floor: 0.99 }\n',
+      ),
+    );
     const { code, report, stderr } = await json(['simulate', 'budget.yaml', '--check']);
     expect(code).toBe(1);
     const byName = Object.fromEntries(report.checks.map((c) => [c.name, c]));
@@ -118,7 +126,10 @@ describe('llmcost simulate', () => {
   });
 
   it('--by adds attribution; --out writes the file; the table shows the waterfall', async () => {
-    const r = await runCli(['simulate', 'cached.yaml', '--by', 'tenant,feature', '--format', 'json', '--out', 'out/r.json'], { cwd: dir });
+    const r = await runCli(
+      ['simulate', 'cached.yaml', '--by', 'tenant,feature', '--format', 'json', '--out', 'out/r.json'],
+      { cwd: dir },
+    );
     expect(r.code).toBe(0);
     const report = JSON.parse(readFileSync(join(dir, 'out/r.json'), 'utf8')) as Report;
     expect(report.by!.tenant).toEqual([{ key: 'acme', cost: 2.7069, baselineCost: 8.1, requests: 1000 }]);
@@ -146,7 +157,10 @@ describe('llmcost simulate', () => {
       join(dir, 'log.csv'),
       'timestamp,model,input_tokens,output_tokens,tenant\n2099-01-05T10:00:00Z,sonnet,1000,100,acme\n2099-01-05T10:01:00Z,sonet,5,5,acme\n2099-01-05T11:00:00Z,sonnet,2000,200,beta\n',
     );
-    writeFileSync(join(dir, 'log.yaml'), 'name: from-log\npricing: { file: table.yaml }\ntraffic:\n  log: { file: log.csv }\nreport: { by: [tenant] }\n');
+    writeFileSync(
+      join(dir, 'log.yaml'),
+      'name: from-log\npricing: { file: table.yaml }\ntraffic:\n  log: { file: log.csv }\nreport: { by: [tenant] }\n',
+    );
     const { code, report } = await json(['simulate', 'log.yaml']);
     expect(code).toBe(0);
     expect(report.rows).toEqual({ read: 3, priced: 2, rejected: 1 });
@@ -154,7 +168,10 @@ describe('llmcost simulate', () => {
     expect(report.baseline.cost).toBe(0.0135);
     expect(report.by!.tenant!.map((t) => t.key)).toEqual(['beta', 'acme']);
     // rebase_to moves the first request to the given instant, every other by the same shift
-    writeFileSync(join(dir, 'rebased.yaml'), 'name: rebased\npricing: { file: table.yaml }\ntraffic:\n  log: { file: log.csv, rebase_to: 2099-02-01 }\n');
+    writeFileSync(
+      join(dir, 'rebased.yaml'),
+      'name: rebased\npricing: { file: table.yaml }\ntraffic:\n  log: { file: log.csv, rebase_to: 2099-02-01 }\n',
+    );
     const rebased = (await json(['simulate', 'rebased.yaml'])).report;
     expect(rebased.period.startMs).toBe(Date.parse('2099-02-01T00:00:00Z'));
     expect(rebased.period.endMs).toBe(Date.parse('2099-02-01T01:00:00Z')); // the last row was 1 h after the first
@@ -176,7 +193,9 @@ describe('llmcost init and schema', () => {
   it('schema scenario prints JSON Schema with each strategy spelled out', async () => {
     const r = await runCli(['schema', 'scenario']);
     expect(r.code).toBe(0);
-    const s = JSON.parse(r.stdout) as { properties: Record<string, { items?: { anyOf?: { properties: { use: { const: string } } }[] } }> };
+    const s = JSON.parse(r.stdout) as {
+      properties: Record<string, { items?: { anyOf?: { properties: { use: { const: string } } }[] } }>;
+    };
     expect(Object.keys(s.properties)).toEqual(expect.arrayContaining(['name', 'traffic', 'strategies', 'budgets']));
     const uses = s.properties.strategies!.items!.anyOf!.map((v) => v.properties.use.const);
     expect(uses).toEqual(expect.arrayContaining(['prompt-cache', 'route', 'batch']));

@@ -52,7 +52,16 @@ describe('simulate --runs', () => {
     const mc = rep.monteCarlo!;
     expect(mc.runs).toBe(9);
     expect(mc.seeds).toEqual([11, 19]);
-    for (const b of [mc.requests, mc.baseline, mc.final, mc.saving, mc.savingPct, mc.successRate, ...mc.steps.flatMap((s) => [s.cost, s.saving, s.savingPct])]) expect(ordered(b)).toBe(true);
+    for (const b of [
+      mc.requests,
+      mc.baseline,
+      mc.final,
+      mc.saving,
+      mc.savingPct,
+      mc.successRate,
+      ...mc.steps.flatMap((s) => [s.cost, s.saving, s.savingPct]),
+    ])
+      expect(ordered(b)).toBe(true);
     // the seeds really differ: Poisson volume is not the same in all 9 runs
     expect(mc.requests.p5).toBeLessThan(mc.requests.p95);
     const { monteCarlo, ...rest } = rep;
@@ -87,7 +96,9 @@ describe('simulate --runs', () => {
     const a = await runCli(['simulate', file, '--runs', '4', '--format', 'json']);
     const b = await runCli(['simulate', file, '--runs', '4', '--format', 'json']);
     expect(a.stdout).toBe(b.stdout);
-    const c = JSON.parse((await runCli(['simulate', file, '--runs', '4', '--seed', '100', '--format', 'json'])).stdout) as Report;
+    const c = JSON.parse(
+      (await runCli(['simulate', file, '--runs', '4', '--seed', '100', '--format', 'json'])).stdout,
+    ) as Report;
     expect(c.monteCarlo!.seeds).toEqual([100, 103]);
   });
 
@@ -97,12 +108,25 @@ describe('simulate --runs', () => {
     expect(t.stdout).toContain('Monte Carlo: low / expected / high');
     expect(t.stdout).toContain('3 runs, seeds 11..13');
     expect(t.stderr).not.toContain('monte carlo:');
-    expect((await runCli(['simulate', file, '--runs', '3', '--format', 'md'])).stdout).toContain('| figure | low (p5) | expected (p50) | high (p95) |');
-    expect((await runCli(['simulate', file, '--runs', '3', '--format', 'html'])).stdout).toContain('<h2>Monte Carlo: low / expected / high</h2>');
+    expect((await runCli(['simulate', file, '--runs', '3', '--format', 'md'])).stdout).toContain(
+      '| figure | low (p5) | expected (p50) | high (p95) |',
+    );
+    expect((await runCli(['simulate', file, '--runs', '3', '--format', 'html'])).stdout).toContain(
+      '<h2>Monte Carlo: low / expected / high</h2>',
+    );
     const csv = (await runCli(['simulate', file, '--runs', '3', '--format', 'csv'])).stdout;
     const section = csv.split('\n\n').find((s) => s.startsWith('monteCarlo,'))!;
     const rows = parse(section, { columns: true }) as Record<string, string>[];
-    expect(rows.map((x) => x.monteCarlo)).toEqual(['requests', 'baseline', 'step1.cost', 'step1.saving', 'final', 'saving', 'savingPct', 'successRate']);
+    expect(rows.map((x) => x.monteCarlo)).toEqual([
+      'requests',
+      'baseline',
+      'step1.cost',
+      'step1.saving',
+      'final',
+      'saving',
+      'savingPct',
+      'successRate',
+    ]);
     for (const x of rows) expect(Number(x.p5) <= Number(x.p50) && Number(x.p50) <= Number(x.p95)).toBe(true);
   });
 

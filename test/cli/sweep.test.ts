@@ -41,7 +41,12 @@ function tiny(text = TINY): { dir: string; file: string } {
   return { dir, file };
 }
 
-const GRID = ['--set', 'strategies.cheap.default.to=claude-haiku-4-5,claude-sonnet-4-6', '--set', 'strategies[0].default.quality=0.9,0.99'];
+const GRID = [
+  '--set',
+  'strategies.cheap.default.to=claude-haiku-4-5,claude-sonnet-4-6',
+  '--set',
+  'strategies[0].default.quality=0.9,0.99',
+];
 
 describe('llmcost sweep', () => {
   it('csv: one row per configuration in grid order; the cheapest meeting the floor is marked', async () => {
@@ -71,7 +76,9 @@ describe('llmcost sweep', () => {
   it('table and md name the cheapest configuration; html is self-contained with an SVG line per second-variable value', async () => {
     const { file } = tiny();
     const t = await runCli(['sweep', file, ...GRID]);
-    expect(t.stdout).toContain('cheapest configuration meeting the quality floor 95.00% and its checks: #2 strategies.cheap.default.to=claude-haiku-4-5, strategies[0].default.quality=0.99 — final $0.1500');
+    expect(t.stdout).toContain(
+      'cheapest configuration meeting the quality floor 95.00% and its checks: #2 strategies.cheap.default.to=claude-haiku-4-5, strategies[0].default.quality=0.99 — final $0.1500',
+    );
     const md = await runCli(['sweep', file, ...GRID, '--format', 'md']);
     expect(md.stdout).toContain('| **2** | **claude-haiku-4-5** | **0.99** |');
     const html = await runCli(['sweep', file, ...GRID, '--format', 'html']);
@@ -87,7 +94,12 @@ describe('llmcost sweep', () => {
     const b = await runCli(['sweep', file, ...GRID, '--format', 'json', '--seed', '3']);
     expect(a.code).toBe(0);
     expect(a.stdout).toBe(b.stdout);
-    const j = JSON.parse(a.stdout) as { schema: string; seed: number; runs: { requests: number }[]; cheapest: number | null };
+    const j = JSON.parse(a.stdout) as {
+      schema: string;
+      seed: number;
+      runs: { requests: number }[];
+      cheapest: number | null;
+    };
     expect(j.schema).toBe('llmcost.sweep/v1');
     expect(j.seed).toBe(3);
     // same seed in every configuration: the same generated traffic
@@ -121,7 +133,14 @@ describe('llmcost sweep', () => {
     expectUserError(model, /tiny\.yaml:13:\d+/); // located in the user's file ...
     expect(model.stderr).toContain('--set traffic.profile.segments.chat.model=gpt-9'); // ... and naming the --set
     expect(model.stdout).toBe(''); // nothing half-written
-    const many = await runCli(['sweep', file, '--set', `seed=${Array.from({ length: 15 }, (_, i) => i).join(',')}`, '--set', `traffic.profile.requests_per_day=${Array.from({ length: 14 }, (_, i) => i + 1).join(',')}`]);
+    const many = await runCli([
+      'sweep',
+      file,
+      '--set',
+      `seed=${Array.from({ length: 15 }, (_, i) => i).join(',')}`,
+      '--set',
+      `traffic.profile.requests_per_day=${Array.from({ length: 14 }, (_, i) => i + 1).join(',')}`,
+    ]);
     expectUserError(many, '--max-runs'); // 15 x 14 = 210 > 200
     expect(many.stderr).toContain('--max-runs 210');
     expectUserError(await runCli(['sweep', file]), '--set');
@@ -130,10 +149,36 @@ describe('llmcost sweep', () => {
 
   it('a configuration costs what simulate gives for the same scenario edited by hand', async () => {
     const { file } = tiny(TINY.replace('arrivals: uniform', 'arrivals: poisson'));
-    const edited = tiny(TINY.replace('arrivals: uniform', 'arrivals: poisson').replace('quality: 0.9 }', 'quality: 0.99 }').replace('claude-haiku-4-5', 'claude-sonnet-4-5'));
-    const sw = JSON.parse((await runCli(['sweep', file, '--set', 'strategies.cheap.default.to=claude-sonnet-4-5', '--set', 'strategies.cheap.default.quality=0.99', '--format', 'json'])).stdout) as { runs: { finalCost: number; baselineCost: number; successRate: number; requests: number }[] };
-    const sim = JSON.parse((await runCli(['simulate', edited.file, '--format', 'json'])).stdout) as { final: { cost: number; successRate: number }; baseline: { cost: number }; requests: number };
-    expect(sw.runs[0]).toMatchObject({ finalCost: sim.final.cost, baselineCost: sim.baseline.cost, successRate: sim.final.successRate, requests: sim.requests });
+    const edited = tiny(
+      TINY.replace('arrivals: uniform', 'arrivals: poisson')
+        .replace('quality: 0.9 }', 'quality: 0.99 }')
+        .replace('claude-haiku-4-5', 'claude-sonnet-4-5'),
+    );
+    const sw = JSON.parse(
+      (
+        await runCli([
+          'sweep',
+          file,
+          '--set',
+          'strategies.cheap.default.to=claude-sonnet-4-5',
+          '--set',
+          'strategies.cheap.default.quality=0.99',
+          '--format',
+          'json',
+        ])
+      ).stdout,
+    ) as { runs: { finalCost: number; baselineCost: number; successRate: number; requests: number }[] };
+    const sim = JSON.parse((await runCli(['simulate', edited.file, '--format', 'json'])).stdout) as {
+      final: { cost: number; successRate: number };
+      baseline: { cost: number };
+      requests: number;
+    };
+    expect(sw.runs[0]).toMatchObject({
+      finalCost: sim.final.cost,
+      baselineCost: sim.baseline.cost,
+      successRate: sim.final.successRate,
+      requests: sim.requests,
+    });
   });
 
   it('--seed with a seed --set is refused; progress on a TTY only', async () => {
@@ -145,10 +190,30 @@ describe('llmcost sweep', () => {
   });
 
   it('sweeps a bundled scenario by strategy name (docs example, two volumes)', async () => {
-    const r = await runCli(['sweep', 'scenarios/system-prompt-8k-1k.yaml', '--set', 'traffic.profile.requests_per_day=200,400', '--set', 'strategies.prompt-cache.ttl=5m,1h', '--format', 'json'], { cwd: ROOT });
+    const r = await runCli(
+      [
+        'sweep',
+        'scenarios/system-prompt-8k-1k.yaml',
+        '--set',
+        'traffic.profile.requests_per_day=200,400',
+        '--set',
+        'strategies.prompt-cache.ttl=5m,1h',
+        '--format',
+        'json',
+      ],
+      { cwd: ROOT },
+    );
     expect(r.code).toBe(0);
-    const j = JSON.parse(r.stdout) as { runs: { assignments: { value: string }[]; finalCost: number }[]; notes: string[] };
-    expect(j.runs.map((x) => x.assignments.map((a) => a.value).join(' '))).toEqual(['200 5m', '200 1h', '400 5m', '400 1h']);
+    const j = JSON.parse(r.stdout) as {
+      runs: { assignments: { value: string }[]; finalCost: number }[];
+      notes: string[];
+    };
+    expect(j.runs.map((x) => x.assignments.map((a) => a.value).join(' '))).toEqual([
+      '200 5m',
+      '200 1h',
+      '400 5m',
+      '400 1h',
+    ]);
     expect(j.notes[0]).toContain('different request volumes');
   });
 });

@@ -37,12 +37,19 @@ export function book() {
 }
 
 const none = z.strictObject({});
-const strategy = (name: string, step: (r: SimRequest) => SimRequest[]): Strategy => ({ name, summary: name, options: none, start: () => ({ step, flush: () => [] }) });
+const strategy = (name: string, step: (r: SimRequest) => SimRequest[]): Strategy => ({
+  name,
+  summary: name,
+  options: none,
+  start: () => ({ step, flush: () => [] }),
+});
 
 /** faq traffic to the small model, at 90% quality */
 const routeFaq = strategy('route', (r) => [r.tags.feature === 'faq' ? { ...r, model: 'small', quality: 0.9 } : r]);
 /** a cheap verifier call for tenant t01 that pays twice (an increase) */
-const verify = strategy('verify', (r) => (r.tags.tenant === 't01' ? [{ ...r, model: 'small', answers: false, id: `${r.id}:v` }, r] : [r]));
+const verify = strategy('verify', (r) =>
+  r.tags.tenant === 't01' ? [{ ...r, model: 'small', answers: false, id: `${r.id}:v` }, r] : [r],
+);
 /** retries whose original completed are dropped */
 const dedupe = strategy('dedupe-retries', (r) => (r.retryOf ? [] : [r]));
 /** output capped at 200 tokens */
@@ -50,7 +57,22 @@ const cap = strategy('cap-output', (r) => [{ ...r, outputTokens: Math.min(r.outp
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2099, 0, 1);
-const TENANTS = ['t01', 't02', 't03', 't04', 't05', 't06', 't07', 't08', 't09', 't10', 't11', '=HYPERLINK("http://evil.example")', 'pipe|tenant', '<b>bold</b>'];
+const TENANTS = [
+  't01',
+  't02',
+  't03',
+  't04',
+  't05',
+  't06',
+  't07',
+  't08',
+  't09',
+  't10',
+  't11',
+  '=HYPERLINK("http://evil.example")',
+  'pipe|tenant',
+  '<b>bold</b>',
+];
 
 /** 28 requests over 2 days: 14 tenants, 2 features, 4 retries. Token counts are fixed by index. */
 export function requests(): SimRequest[] {
@@ -74,7 +96,14 @@ export function requests(): SimRequest[] {
 export async function fullReport(): Promise<Report> {
   const b = book();
   const stages = [routeFaq, verify, dedupe, cap].map((s) => ({ strategy: s, options: {}, label: s.name }));
-  const run = await runSimulation({ source: [requests()], stages, book: b, seed: 7, by: ['tenant', 'feature'], standalone: true });
+  const run = await runSimulation({
+    source: [requests()],
+    stages,
+    book: b,
+    seed: 7,
+    by: ['tenant', 'feature'],
+    standalone: true,
+  });
   const report = buildReport({
     command: 'simulate',
     scenario: 'support <script>alert("x")</script> | bot',
@@ -90,7 +119,13 @@ export async function fullReport(): Promise<Report> {
   });
   report.checks = [
     { name: 'budget', ok: true, actual: 0.2, limit: 1, message: 'final cost $0.20 is within the $1.00 budget' },
-    { name: 'quality floor', ok: false, actual: 0.95, limit: 0.97, message: 'success rate 95.0% is below the floor of 97.0%' },
+    {
+      name: 'quality floor',
+      ok: false,
+      actual: 0.95,
+      limit: 0.97,
+      message: 'success rate 95.0% is below the floor of 97.0%',
+    },
   ];
   report.extras = {
     reconciliation: { billedCost: 0.1234, computedCost: 0.12, diffPct: 2.75, rowsReconciled: 28 },
@@ -108,7 +143,15 @@ export async function fullReport(): Promise<Report> {
 export async function bareReport(): Promise<Report> {
   const b = book();
   const run = await runSimulation({ source: [requests().slice(0, 3)], stages: [], book: b, seed: 1 });
-  return buildReport({ command: 'replay', scenario: 'bare.csv', seed: 1, run, book: b, labels: [], version: TOOL_VERSION });
+  return buildReport({
+    command: 'replay',
+    scenario: 'bare.csv',
+    seed: 1,
+    run,
+    book: b,
+    labels: [],
+    version: TOOL_VERSION,
+  });
 }
 
 // A hand-written report with round numbers, for tests that check figures by hand.
@@ -138,15 +181,36 @@ export function handReport(): Report {
     period: { startMs: null, endMs: null, days: 1 },
     baseline: stage(10, { input: 8, output: 2 }),
     steps: [
-      { ...stage(4, { input: 1, cacheRead: 1, output: 2 }), strategy: 'prompt-cache', label: 'cache', saving: 6, savingPct: 60 },
-      { ...stage(5, { input: 2, cacheRead: 1, output: 2 }), strategy: 'cascade', label: 'cascade', saving: -1, savingPct: -10 },
+      {
+        ...stage(4, { input: 1, cacheRead: 1, output: 2 }),
+        strategy: 'prompt-cache',
+        label: 'cache',
+        saving: 6,
+        savingPct: 60,
+      },
+      {
+        ...stage(5, { input: 2, cacheRead: 1, output: 2 }),
+        strategy: 'cascade',
+        label: 'cascade',
+        saving: -1,
+        savingPct: -10,
+      },
     ],
     final: { ...stage(5, { input: 2, cacheRead: 1, output: 2 }), saving: 5, savingPct: 50 },
     fixed: [],
-    models: [{ model: 'a', baselineCost: 10, finalCost: 4 }, { model: 'b', baselineCost: 0, finalCost: 1 }],
-    by: { tenant: Array.from({ length: 12 }, (_, i) => ({ key: `t${i}`, cost: 12 - i, baselineCost: 24 - 2 * i, requests: 1 })) },
+    models: [
+      { model: 'a', baselineCost: 10, finalCost: 4 },
+      { model: 'b', baselineCost: 0, finalCost: 1 },
+    ],
+    by: {
+      tenant: Array.from({ length: 12 }, (_, i) => ({
+        key: `t${i}`,
+        cost: 12 - i,
+        baselineCost: 24 - 2 * i,
+        requests: 1,
+      })),
+    },
     checks: [],
     warnings: [],
   };
 }
-

@@ -25,7 +25,9 @@ function golden(name: string, actual: string): void {
     writeFileSync(file, text);
     return;
   }
-  expect(text, `${name} differs from the golden file (UPDATE_GOLDEN=1 to regenerate, then review the diff)`).toBe(readFileSync(file, 'utf8'));
+  expect(text, `${name} differs from the golden file (UPDATE_GOLDEN=1 to regenerate, then review the diff)`).toBe(
+    readFileSync(file, 'utf8'),
+  );
 }
 
 const EXT: Record<Format, string> = { table: 'txt', json: 'json', md: 'md', csv: 'csv', html: 'html' };
@@ -35,7 +37,8 @@ describe('golden: full report (steps, standalone, fixed, by, checks, extras, war
   for (const f of ['table', 'json', 'md', 'csv', 'html'] as const) {
     it(`renders ${f}`, () => golden(`full.${EXT[f]}`, render(report, f, { color: false })));
   }
-  it('renders the table in colour (ANSI) when asked', () => golden('full.color.txt', render(report, 'table', { color: true })));
+  it('renders the table in colour (ANSI) when asked', () =>
+    golden('full.color.txt', render(report, 'table', { color: true })));
 });
 
 describe('golden: bare report (no strategies, no attribution)', async () => {

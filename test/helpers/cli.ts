@@ -9,7 +9,10 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string>; stdin?: string; isTTY?: boolean } = {}): Promise<CliResult> {
+export async function runCli(
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string>; stdin?: string; isTTY?: boolean } = {},
+): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const io: Io = {
@@ -27,7 +30,8 @@ export async function runCli(args: string[], opts: { cwd?: string; env?: Record<
 export function expectUserError(r: CliResult, where: RegExp | string): void {
   if (r.code !== 2) throw new Error(`expected exit 2, got ${r.code}\nstderr: ${r.stderr}\nstdout: ${r.stdout}`);
   const w = typeof where === 'string' ? where : undefined;
-  if (w !== undefined ? !r.stderr.includes(w) : !(where as RegExp).test(r.stderr)) throw new Error(`stderr does not name ${String(where)}:\n${r.stderr}`);
+  if (w !== undefined ? !r.stderr.includes(w) : !(where as RegExp).test(r.stderr))
+    throw new Error(`stderr does not name ${String(where)}:\n${r.stderr}`);
   if (!/hint:|--help/.test(r.stderr)) throw new Error(`no hint in:\n${r.stderr}`);
   if (/\n\s+at .+\(.+:\d+:\d+\)/.test(r.stderr)) throw new Error(`stack trace in user error:\n${r.stderr}`);
 }

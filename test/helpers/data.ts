@@ -9,6 +9,9 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export function sharedData(rel: string): string {
   const candidates = [resolve(REPO, '../shared/data', rel), resolve('/work/shared/data', rel)];
   const hit = candidates.find((c) => existsSync(c));
-  if (!hit) throw new Error(`real trace ${rel} not found in ${candidates.join(' or ')}: the tests need shared/data beside the repository`);
+  if (!hit)
+    throw new Error(
+      `real trace ${rel} not found in ${candidates.join(' or ')}: the tests need shared/data beside the repository`,
+    );
   return hit;
 }

@@ -16,10 +16,36 @@ export function bookFromYaml(text: string): PriceBook {
 
 /** A request with the given defaults, overridden by `p`. */
 export function makeRequest(defaults: Partial<SimRequest>, p: Partial<SimRequest> = {}): SimRequest {
-  return { id: 'r', atMs: 0, model: 'm', serviceTier: 'standard', inputTokens: 0, outputTokens: 0, historyTokens: 0, prefix: [], batchable: false, status: 'ok', tags: {}, ...defaults, ...p };
+  return {
+    id: 'r',
+    atMs: 0,
+    model: 'm',
+    serviceTier: 'standard',
+    inputTokens: 0,
+    outputTokens: 0,
+    historyTokens: 0,
+    prefix: [],
+    batchable: false,
+    status: 'ok',
+    tags: {},
+    ...defaults,
+    ...p,
+  };
 }
 
 /** Start strategy `s` with raw options at position 1, with the engine's RNG derivation. */
-export function startStrategy<O>(s: Strategy<O>, raw: unknown, book: PriceBook, seed = 1, warn: (m: string) => void = () => {}): StrategyRun {
-  return s.start(s.options.parse(raw), { seed, position: 1, rng: createRng(seed).fork(`strategy:1:${s.name}`), models: modelView(book), warn });
+export function startStrategy<O>(
+  s: Strategy<O>,
+  raw: unknown,
+  book: PriceBook,
+  seed = 1,
+  warn: (m: string) => void = () => {},
+): StrategyRun {
+  return s.start(s.options.parse(raw), {
+    seed,
+    position: 1,
+    rng: createRng(seed).fork(`strategy:1:${s.name}`),
+    models: modelView(book),
+    warn,
+  });
 }

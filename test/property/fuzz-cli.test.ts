@@ -16,10 +16,111 @@ cpSync(join(BAD, '_shared'), cwd, { recursive: true });
 cpSync(join(BAD, 'log-mixed-timestamps', 'log.csv'), join(cwd, 'log.csv'));
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
-const COMMANDS = [['estimate'], ['pricing', 'list'], ['pricing', 'show'], ['pricing', 'validate'], ['pricing', 'diff'], ['simulate'], ['replay'], ['report'], ['drift'], ['schema'], ['init'], ['sweep'], ['bogus']];
-const ARGS = ['every-strategy.yaml', 'pricing.yaml', 'pricing-two-models.yaml', 'log.csv', 'missing.yaml', '-', 'claude-sonnet-4-5', 'gpt4o', 'scenario', 'pricing', 'new.yaml'];
-const FLAGS = ['--model', '--requests', '--system-tokens', '--input-tokens', '--output-tokens', '--cache', '--days', '--tier', '--pricing', '--as-of', '--format', '--out', '--seed', '--standalone', '--by', '--check', '--preset', '--map', '--strict', '--rejects', '--from', '--baseline', '--current', '--max-increase', '--set', '--stale-after', '--force', '--bogus', '-f', '-m'];
-const VALUES = ['', ' ', '0', '1', '-1', '-5', '1.5', 'NaN', '1e400', '10k', '1000,,10', 'abc', '2025-02-30', '2026-11-15', '1999-01-01', 'json', 'md', 'html', 'csv', 'table', 'xml', '5m', '1h', '2h', 'off', 'batch', 'flex', 'economy', 'tenant,day', 'tenat', 'mooncake', 'litelm', 'input_tokens=x', 'pricing.yaml', 'every-strategy.yaml', 'log.csv', 'out/report.txt', '2024-12-01', '2026-11-01', 'strategies.prompt-cache.ttl=5m,1h', 'seed', 'm', 'e'];
+const COMMANDS = [
+  ['estimate'],
+  ['pricing', 'list'],
+  ['pricing', 'show'],
+  ['pricing', 'validate'],
+  ['pricing', 'diff'],
+  ['simulate'],
+  ['replay'],
+  ['report'],
+  ['drift'],
+  ['schema'],
+  ['init'],
+  ['sweep'],
+  ['bogus'],
+];
+const ARGS = [
+  'every-strategy.yaml',
+  'pricing.yaml',
+  'pricing-two-models.yaml',
+  'log.csv',
+  'missing.yaml',
+  '-',
+  'claude-sonnet-4-5',
+  'gpt4o',
+  'scenario',
+  'pricing',
+  'new.yaml',
+];
+const FLAGS = [
+  '--model',
+  '--requests',
+  '--system-tokens',
+  '--input-tokens',
+  '--output-tokens',
+  '--cache',
+  '--days',
+  '--tier',
+  '--pricing',
+  '--as-of',
+  '--format',
+  '--out',
+  '--seed',
+  '--standalone',
+  '--by',
+  '--check',
+  '--preset',
+  '--map',
+  '--strict',
+  '--rejects',
+  '--from',
+  '--baseline',
+  '--current',
+  '--max-increase',
+  '--set',
+  '--stale-after',
+  '--force',
+  '--bogus',
+  '-f',
+  '-m',
+];
+const VALUES = [
+  '',
+  ' ',
+  '0',
+  '1',
+  '-1',
+  '-5',
+  '1.5',
+  'NaN',
+  '1e400',
+  '10k',
+  '1000,,10',
+  'abc',
+  '2025-02-30',
+  '2026-11-15',
+  '1999-01-01',
+  'json',
+  'md',
+  'html',
+  'csv',
+  'table',
+  'xml',
+  '5m',
+  '1h',
+  '2h',
+  'off',
+  'batch',
+  'flex',
+  'economy',
+  'tenant,day',
+  'tenat',
+  'mooncake',
+  'litelm',
+  'input_tokens=x',
+  'pricing.yaml',
+  'every-strategy.yaml',
+  'log.csv',
+  'out/report.txt',
+  '2024-12-01',
+  '2026-11-01',
+  'strategies.prompt-cache.ttl=5m,1h',
+  'seed',
+  'm',
+  'e',
+];
 
 describe('CLI under fuzz', () => {
   it('random commands, flags and values exit 0, 1 or 2, never 3', async () => {
@@ -27,10 +128,20 @@ describe('CLI under fuzz', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...COMMANDS),
-        fc.array(fc.oneof(fc.constantFrom(...ARGS), fc.tuple(fc.constantFrom(...FLAGS), fc.constantFrom(...VALUES)).map(([f, v]) => `${f}=${v}`), fc.constantFrom(...FLAGS)), { maxLength: 5 }),
+        fc.array(
+          fc.oneof(
+            fc.constantFrom(...ARGS),
+            fc.tuple(fc.constantFrom(...FLAGS), fc.constantFrom(...VALUES)).map(([f, v]) => `${f}=${v}`),
+            fc.constantFrom(...FLAGS),
+          ),
+          { maxLength: 5 },
+        ),
         async (cmd, rest) => {
           // --flag=value keeps flag and value together even when the value starts with '-'
-          const r = await runCli([...cmd, ...rest], { cwd, stdin: 'timestamp,model,input_tokens,output_tokens\n2026-11-02T10:00:00Z,m,10,5\n' });
+          const r = await runCli([...cmd, ...rest], {
+            cwd,
+            stdin: 'timestamp,model,input_tokens,output_tokens\n2026-11-02T10:00:00Z,m,10,5\n',
+          });
           codes.add(r.code);
           expect([0, 1, 2], `llmcost ${[...cmd, ...rest].join(' ')}\n${r.stderr}`).toContain(r.code);
           expect(r.stderr).not.toMatch(/internal error/);

@@ -20,7 +20,11 @@ interface Doc {
 }
 
 let n = 0;
-async function replay(content: string | Uint8Array, name: string, extra: string[] = []): Promise<{ code: number; doc?: Doc; stderr: string }> {
+async function replay(
+  content: string | Uint8Array,
+  name: string,
+  extra: string[] = [],
+): Promise<{ code: number; doc?: Doc; stderr: string }> {
   const file = join(scratch, `${n++}-${name}`);
   writeFileSync(file, content);
   const r = await runCli(['replay', file, '--pricing', PRICING, '--format', 'json', ...extra]);
@@ -40,18 +44,68 @@ async function replay(content: string | Uint8Array, name: string, extra: string[
 
 /** Cells a real export could contain, and a few it should not. */
 const cell = fc.oneof(
-  fc.constantFrom('m', 'e', 'M', 'gpt-9', '', ' ', '0', '1', '1000', '-5', 'NaN', '1e3', '1.5', '99999999999999999999', '2026-11-02T10:00:00Z', '2026-11-02T12:00:00+02:00', '1793613600', '1793613600000', '2026-02-30', 'yesterday', 'true', 'ok', 'error', '"', 'a,b', 'line\nbreak', '\r', '\u0000', 'é', '🙂'),
+  fc.constantFrom(
+    'm',
+    'e',
+    'M',
+    'gpt-9',
+    '',
+    ' ',
+    '0',
+    '1',
+    '1000',
+    '-5',
+    'NaN',
+    '1e3',
+    '1.5',
+    '99999999999999999999',
+    '2026-11-02T10:00:00Z',
+    '2026-11-02T12:00:00+02:00',
+    '1793613600',
+    '1793613600000',
+    '2026-02-30',
+    'yesterday',
+    'true',
+    'ok',
+    'error',
+    '"',
+    'a,b',
+    'line\nbreak',
+    '\r',
+    '\u0000',
+    'é',
+    '🙂',
+  ),
   fc.string({ maxLength: 8 }),
 );
 const quote = (c: string): string => (/[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c);
-const HEADERS = ['timestamp', 'model', 'input_tokens', 'output_tokens', 'cached_input_tokens', 'cache_write_tokens', 'request_id', 'tenant', 'status', 'retry_of', 'batchable', 'prefix_key', 'prefix_tokens', 'cost_usd'];
+const HEADERS = [
+  'timestamp',
+  'model',
+  'input_tokens',
+  'output_tokens',
+  'cached_input_tokens',
+  'cache_write_tokens',
+  'request_id',
+  'tenant',
+  'status',
+  'retry_of',
+  'batchable',
+  'prefix_key',
+  'prefix_tokens',
+  'cost_usd',
+];
 
 describe('log readers under fuzz (replay end to end)', () => {
   it('any bytes: exit 0 or 2; a report accounts for every row', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), fc.constantFrom('log.csv', 'log.jsonl', 'log.csv.gz', 'log'), async (bytes, name) => {
-        await replay(bytes, name);
-      }),
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 300 }),
+        fc.constantFrom('log.csv', 'log.jsonl', 'log.csv.gz', 'log'),
+        async (bytes, name) => {
+          await replay(bytes, name);
+        },
+      ),
       { numRuns: 80 * K },
     );
   });
@@ -78,30 +132,50 @@ describe('log readers under fuzz (replay end to end)', () => {
   });
 
   it('JSONL with hostile values (and the same log gzipped gives the same report)', async () => {
-    const value = fc.oneof(cell, fc.integer({ min: -10, max: 5000 }), fc.double(), fc.constant(null), fc.boolean(), fc.array(fc.nat({ max: 9 }), { maxLength: 3 }));
+    const value = fc.oneof(
+      cell,
+      fc.integer({ min: -10, max: 5000 }),
+      fc.double(),
+      fc.constant(null),
+      fc.boolean(),
+      fc.array(fc.nat({ max: 9 }), { maxLength: 3 }),
+    );
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.dictionary(fc.constantFrom(...HEADERS), value, { maxKeys: 8 }), { minLength: 1, maxLength: 10 }), async (objs) => {
-        const text = `${objs.map((o) => JSON.stringify(o)).join('\n')}\n`;
-        const plain = await replay(text, 'log.jsonl');
-        const zipped = await replay(gzipSync(text), 'log.jsonl.gz');
-        expect(zipped.code).toBe(plain.code);
-        if (plain.doc && zipped.doc) {
-          expect(zipped.doc.rows).toEqual(plain.doc.rows);
-          expect(zipped.doc.baseline.cost).toBe(plain.doc.baseline.cost);
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(fc.dictionary(fc.constantFrom(...HEADERS), value, { maxKeys: 8 }), { minLength: 1, maxLength: 10 }),
+        async (objs) => {
+          const text = `${objs.map((o) => JSON.stringify(o)).join('\n')}\n`;
+          const plain = await replay(text, 'log.jsonl');
+          const zipped = await replay(gzipSync(text), 'log.jsonl.gz');
+          expect(zipped.code).toBe(plain.code);
+          if (plain.doc && zipped.doc) {
+            expect(zipped.doc.rows).toEqual(plain.doc.rows);
+            expect(zipped.doc.baseline.cost).toBe(plain.doc.baseline.cost);
+          }
+        },
+      ),
       { numRuns: 60 * K },
     );
   });
 
   it('--strict: exit 0 with nothing rejected, or exit 2 naming a line', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom('2026-11-02T10:00:00Z', 'bad'), fc.constantFrom('m', 'zz'), fc.constantFrom('10', '-1', 'x')), { minLength: 1, maxLength: 6 }), async (rows) => {
-        const text = `timestamp,model,input_tokens,output_tokens\n${rows.map((r) => `${r.join(',')},5`).join('\n')}\n`;
-        const r = await replay(text, 'log.csv', ['--strict']);
-        if (r.code === 0) expect(r.doc!.rows.rejected).toBe(0);
-        else expect(r.stderr).toMatch(/log\.csv:\d+/);
-      }),
+      fc.asyncProperty(
+        fc.array(
+          fc.tuple(
+            fc.constantFrom('2026-11-02T10:00:00Z', 'bad'),
+            fc.constantFrom('m', 'zz'),
+            fc.constantFrom('10', '-1', 'x'),
+          ),
+          { minLength: 1, maxLength: 6 },
+        ),
+        async (rows) => {
+          const text = `timestamp,model,input_tokens,output_tokens\n${rows.map((r) => `${r.join(',')},5`).join('\n')}\n`;
+          const r = await replay(text, 'log.csv', ['--strict']);
+          if (r.code === 0) expect(r.doc!.rows.rejected).toBe(0);
+          else expect(r.stderr).toMatch(/log\.csv:\d+/);
+        },
+      ),
       { numRuns: 60 * K },
     );
   });

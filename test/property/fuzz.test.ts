@@ -27,7 +27,15 @@ const TABLE = {
   effective: '2099-01-01',
   currency: 'USD',
   models: {
-    m: { provider: 'openai', source: 'https://example.com/p', checked: '2099-01-01', input: '1.00', output: '2.00', cache: { style: 'automatic', read: '0.50', min_tokens: 1024, increment: 128 }, batch: { discount: '0.5' } },
+    m: {
+      provider: 'openai',
+      source: 'https://example.com/p',
+      checked: '2099-01-01',
+      input: '1.00',
+      output: '2.00',
+      cache: { style: 'automatic', read: '0.50', min_tokens: 1024, increment: 128 },
+      batch: { discount: '0.5' },
+    },
     e: {
       provider: 'anthropic',
       source: 'https://example.com/p',
@@ -47,8 +55,26 @@ const SCENARIO = {
   name: 'fuzz',
   seed: 7,
   pricing: { file: 'pricing.yaml' },
-  traffic: { profile: { days: 1, requests_per_day: 50, segments: [{ name: 'chat', model: 'm', system_tokens: 2000, input_tokens: 300, output_tokens: { uniform: { min: 10, max: 400 } }, turns: 3 }] } },
-  strategies: [{ use: 'prompt-cache', ttl: '5m' }, { use: 'batch', share: 0.5 }],
+  traffic: {
+    profile: {
+      days: 1,
+      requests_per_day: 50,
+      segments: [
+        {
+          name: 'chat',
+          model: 'm',
+          system_tokens: 2000,
+          input_tokens: 300,
+          output_tokens: { uniform: { min: 10, max: 400 } },
+          turns: 3,
+        },
+      ],
+    },
+  },
+  strategies: [
+    { use: 'prompt-cache', ttl: '5m' },
+    { use: 'batch', share: 0.5 },
+  ],
   report: { by: ['tenant'] },
 };
 
@@ -77,7 +103,28 @@ function mutate(doc: unknown, pathPick: number[], value: unknown): unknown {
 
 const junkValue = fc.oneof(
   fc.jsonValue({ maxDepth: 2 }),
-  fc.constantFrom(-1, 0, 1e400, -0, 2 ** 53, 0.1, 'NaN', '', ' ', '1e3', '3.00', '-3.00', '5m', '1h', 'never', '2025-02-30', null, true, [], {}),
+  fc.constantFrom(
+    -1,
+    0,
+    1e400,
+    -0,
+    2 ** 53,
+    0.1,
+    'NaN',
+    '',
+    ' ',
+    '1e3',
+    '3.00',
+    '-3.00',
+    '5m',
+    '1h',
+    'never',
+    '2025-02-30',
+    null,
+    true,
+    [],
+    {},
+  ),
 );
 
 describe('pricing loader: any input -> a book or located errors, never an exception', () => {
@@ -179,14 +226,28 @@ const book = (() => {
 
 /** Option sets per strategy to fuzz with; `{}` (all defaults) is always tried when it parses. */
 const OPTION_SAMPLES: Record<string, unknown[]> = {
-  'prompt-cache': [{ ttl: '5m' }, { ttl: '1h', ready_delay_ms: 2000 }, { style: 'automatic', hit_rate: 0.5 }, { scope: 'system' }],
+  'prompt-cache': [
+    { ttl: '5m' },
+    { ttl: '1h', ready_delay_ms: 2000 },
+    { style: 'automatic', hit_rate: 0.5 },
+    { scope: 'system' },
+  ],
   batch: [{ share: 0.5 }, { only_batchable: false, window_ms: 60_000 }],
-  'response-cache': [{ mode: 'exact', key: ['model', 'query'] }, { mode: 'semantic', hit_rate: 0.3, quality: 0.9 }],
+  'response-cache': [
+    { mode: 'exact', key: ['model', 'query'] },
+    { mode: 'semantic', hit_rate: 0.3, quality: 0.9 },
+  ],
   'dedupe-retries': [{}],
-  route: [{ rules: [{ name: 'r', when: { tags: { tenant: 'a' } }, to: 'm', share: 0.5, quality: 0.9 }] }, { rules: [{ name: 'long', when: { input_tokens: { gt: 2000 } }, to: 'e' }], default: { to: 'm' } }],
+  route: [
+    { rules: [{ name: 'r', when: { tags: { tenant: 'a' } }, to: 'm', share: 0.5, quality: 0.9 }] },
+    { rules: [{ name: 'long', when: { input_tokens: { gt: 2000 } }, to: 'e' }], default: { to: 'm' } },
+  ],
   cascade: [{ cheap: 'm', strong: 'e', escalation: 0.3 }],
   'trim-context': [{ max_history_tokens: 500 }],
-  compress: [{ parts: ['system', 'history'], ratio: 0.5 }, { parts: ['message'], ratio: 0.9 }],
+  compress: [
+    { parts: ['system', 'history'], ratio: 0.5 },
+    { parts: ['message'], ratio: 0.9 },
+  ],
   'cap-output': [{ max_output_tokens: 100 }, { max_output_tokens: 50, truncation_retry_share: 0.5, quality: 0.9 }],
 };
 
@@ -209,7 +270,14 @@ const requestStream = fc
       gapMs: fc.oneof(fc.constant(0), fc.nat({ max: 10_000 }), fc.nat({ max: 7_200_000 })),
       model: fc.constantFrom('m', 'e'),
       tier: fc.constantFrom('standard', 'standard', 'batch'),
-      prefixBlocks: fc.array(fc.record({ variant: fc.nat({ max: 2 }), tokens: fc.nat({ max: 3000 }), kind: fc.constantFrom('system', 'history', 'message', 'block', undefined) }), { maxLength: 3 }),
+      prefixBlocks: fc.array(
+        fc.record({
+          variant: fc.nat({ max: 2 }),
+          tokens: fc.nat({ max: 3000 }),
+          kind: fc.constantFrom('system', 'history', 'message', 'block', undefined),
+        }),
+        { maxLength: 3 },
+      ),
       extraInput: fc.nat({ max: 2000 }),
       huge: fc.boolean(),
       outputTokens: fc.nat({ max: 3000 }),
@@ -266,37 +334,73 @@ describe('engine: random request streams through random strategy chains', () => 
 
   it('never throws but UserError; costs >= 0; savings add up to baseline - final', async () => {
     await fc.assert(
-      fc.asyncProperty(requestStream, fc.array(fc.nat({ max: CHOICES.length - 1 }), { maxLength: 4 }), fc.nat({ max: 1000 }), fc.nat({ max: 7 }), async (reqs, picks, seed, batchSize) => {
-        const stages = picks.map((p) => CHOICES[p]!);
-        const batches: SimRequest[][] = [];
-        const size = batchSize + 1;
-        for (let i = 0; i < reqs.length; i += size) batches.push(reqs.slice(i, i + size));
-        let run;
-        try {
-          run = await runSimulation({ source: batches, stages, book, seed, by: ['tenant'], standalone: seed % 2 === 0 });
-        } catch (e) {
-          onlyUserErrors(e);
-          return;
-        }
-        expect(run.requests).toBe(reqs.length);
-        const report = buildReport({ command: 'fuzz', scenario: 'fuzz', seed, run, book, labels: stages.map((s) => ({ strategy: s.strategy.name, label: s.label })), version: 'test' });
-        const costs = [report.baseline, ...report.steps, report.final];
-        for (const c of costs) {
-          expect(c.cost).toBeGreaterThanOrEqual(0);
-          for (const v of Object.values(c.breakdown)) expect(v).toBeGreaterThanOrEqual(0);
-          for (const v of Object.values(c.tokens)) expect(v).toBeGreaterThanOrEqual(0);
-        }
-        // each saving is rounded to 1e-6 USD on its own: allow one unit per step
-        const sum = report.steps.reduce((s, x) => s + x.saving, 0);
-        expect(Math.abs(sum - (report.baseline.cost - report.final.cost))).toBeLessThanOrEqual(1e-6 * (report.steps.length + 1));
-        for (const row of report.by?.tenant ?? []) expect(row.cost).toBeGreaterThanOrEqual(0);
-      }),
+      fc.asyncProperty(
+        requestStream,
+        fc.array(fc.nat({ max: CHOICES.length - 1 }), { maxLength: 4 }),
+        fc.nat({ max: 1000 }),
+        fc.nat({ max: 7 }),
+        async (reqs, picks, seed, batchSize) => {
+          const stages = picks.map((p) => CHOICES[p]!);
+          const batches: SimRequest[][] = [];
+          const size = batchSize + 1;
+          for (let i = 0; i < reqs.length; i += size) batches.push(reqs.slice(i, i + size));
+          let run;
+          try {
+            run = await runSimulation({
+              source: batches,
+              stages,
+              book,
+              seed,
+              by: ['tenant'],
+              standalone: seed % 2 === 0,
+            });
+          } catch (e) {
+            onlyUserErrors(e);
+            return;
+          }
+          expect(run.requests).toBe(reqs.length);
+          const report = buildReport({
+            command: 'fuzz',
+            scenario: 'fuzz',
+            seed,
+            run,
+            book,
+            labels: stages.map((s) => ({ strategy: s.strategy.name, label: s.label })),
+            version: 'test',
+          });
+          const costs = [report.baseline, ...report.steps, report.final];
+          for (const c of costs) {
+            expect(c.cost).toBeGreaterThanOrEqual(0);
+            for (const v of Object.values(c.breakdown)) expect(v).toBeGreaterThanOrEqual(0);
+            for (const v of Object.values(c.tokens)) expect(v).toBeGreaterThanOrEqual(0);
+          }
+          // each saving is rounded to 1e-6 USD on its own: allow one unit per step
+          const sum = report.steps.reduce((s, x) => s + x.saving, 0);
+          expect(Math.abs(sum - (report.baseline.cost - report.final.cost))).toBeLessThanOrEqual(
+            1e-6 * (report.steps.length + 1),
+          );
+          for (const row of report.by?.tenant ?? []) expect(row.cost).toBeGreaterThanOrEqual(0);
+        },
+      ),
       { numRuns: 150 * K },
     );
   });
 
   it('an unknown model in the stream is a UserError naming it, not $0 and not a crash', async () => {
-    const req: SimRequest = { id: 'x', atMs: 0, model: 'gpt-9', serviceTier: 'standard', inputTokens: 10, outputTokens: 1, historyTokens: 0, prefix: [], batchable: false, status: 'ok', tags: {}, line: 3 };
+    const req: SimRequest = {
+      id: 'x',
+      atMs: 0,
+      model: 'gpt-9',
+      serviceTier: 'standard',
+      inputTokens: 10,
+      outputTokens: 1,
+      historyTokens: 0,
+      prefix: [],
+      batchable: false,
+      status: 'ok',
+      tags: {},
+      line: 3,
+    };
     await expect(runSimulation({ source: [[req]], stages: [], book, seed: 1 })).rejects.toThrow(UserError);
     await expect(runSimulation({ source: [[req]], stages: [], book, seed: 1 })).rejects.toThrow(/gpt-9/);
   });
@@ -315,8 +419,23 @@ describe('simulate end to end: mutated strategy options and segments', () => {
         tenants: [{ name: 'a', share: 1 }],
         errors: { rate: 0.1, timeout_rate: 0.1 },
         segments: [
-          { name: 'chat', model: 'e', system_tokens: 1500, input_tokens: { lognormal: { mean: 100, p95: 300 } }, output_tokens: 200, turns: 3, queries: { distinct: 5 } },
-          { name: 'jobs', model: 'm', system_tokens: 1100, input_tokens: { uniform: { min: 1, max: 3000 } }, output_tokens: { normal: { mean: 100, sd: 50 } }, batchable: 0.5 },
+          {
+            name: 'chat',
+            model: 'e',
+            system_tokens: 1500,
+            input_tokens: { lognormal: { mean: 100, p95: 300 } },
+            output_tokens: 200,
+            turns: 3,
+            queries: { distinct: 5 },
+          },
+          {
+            name: 'jobs',
+            model: 'm',
+            system_tokens: 1100,
+            input_tokens: { uniform: { min: 1, max: 3000 } },
+            output_tokens: { normal: { mean: 100, sd: 50 } },
+            batchable: 0.5,
+          },
         ],
       },
     },
@@ -330,7 +449,15 @@ describe('simulate end to end: mutated strategy options and segments', () => {
       { use: 'cap-output', max_output_tokens: 150, truncation_retry_share: 0.2 },
       { use: 'prompt-cache', ttl: '5m' },
       { use: 'batch', only_batchable: true, window_ms: '1h' },
-      { use: 'self-host', name: 'self-host/small', when: { tags: { feature: 'jobs' } }, gpu_hour_usd: '2.50', tokens_per_second_per_gpu: 1200, utilisation: 0.4, min_gpus: 1 },
+      {
+        use: 'self-host',
+        name: 'self-host/small',
+        when: { tags: { feature: 'jobs' } },
+        gpu_hour_usd: '2.50',
+        tokens_per_second_per_gpu: 1200,
+        utilisation: 0.4,
+        min_gpus: 1,
+      },
     ],
     report: { by: ['tenant', 'feature'] },
   };
@@ -349,25 +476,35 @@ describe('simulate end to end: mutated strategy options and segments', () => {
   it('exits 0, 1 or 2, never 3; a report has non-negative costs', async () => {
     const codes = new Set<number>();
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(['strategies'], ['traffic', 'profile', 'segments']), fc.array(fc.nat(), { minLength: 1, maxLength: 4 }), junkValue, async (root, pick, value) => {
-        const doc = structuredClone(FULL) as Record<string, unknown>;
-        let node = doc as Record<string, unknown>;
-        for (const k of root) node = node[k] as Record<string, unknown>;
-        const mutated = mutate(node, pick, value);
-        let parent = doc as Record<string, unknown>;
-        for (const k of root.slice(0, -1)) parent = parent[k] as Record<string, unknown>;
-        parent[root[root.length - 1]!] = mutated;
-        const file = join(dir, 'scenario.yaml');
-        writeFileSync(file, stringify(doc));
-        const r = await runCli(['simulate', file, '--format', 'json']);
-        codes.add(r.code);
-        expect([0, 1, 2], `exit ${r.code}: ${stringify(mutated)}\n${r.stderr}`).toContain(r.code);
-        if (r.code === 2) expect(r.stderr).toMatch(/error\[[A-Z_]+\] \S/);
-        else {
-          const rep = JSON.parse(r.stdout) as { baseline: { cost: number }; final: { cost: number }; steps: { cost: number }[] };
-          for (const c of [rep.baseline.cost, rep.final.cost, ...rep.steps.map((x) => x.cost)]) expect(c).toBeGreaterThanOrEqual(0);
-        }
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(['strategies'], ['traffic', 'profile', 'segments']),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
+        junkValue,
+        async (root, pick, value) => {
+          const doc = structuredClone(FULL) as Record<string, unknown>;
+          let node = doc as Record<string, unknown>;
+          for (const k of root) node = node[k] as Record<string, unknown>;
+          const mutated = mutate(node, pick, value);
+          let parent = doc as Record<string, unknown>;
+          for (const k of root.slice(0, -1)) parent = parent[k] as Record<string, unknown>;
+          parent[root[root.length - 1]!] = mutated;
+          const file = join(dir, 'scenario.yaml');
+          writeFileSync(file, stringify(doc));
+          const r = await runCli(['simulate', file, '--format', 'json']);
+          codes.add(r.code);
+          expect([0, 1, 2], `exit ${r.code}: ${stringify(mutated)}\n${r.stderr}`).toContain(r.code);
+          if (r.code === 2) expect(r.stderr).toMatch(/error\[[A-Z_]+\] \S/);
+          else {
+            const rep = JSON.parse(r.stdout) as {
+              baseline: { cost: number };
+              final: { cost: number };
+              steps: { cost: number }[];
+            };
+            for (const c of [rep.baseline.cost, rep.final.cost, ...rep.steps.map((x) => x.cost)])
+              expect(c).toBeGreaterThanOrEqual(0);
+          }
+        },
+      ),
       { numRuns: 60 * K },
     );
     expect(codes.has(0) && codes.has(2), `exit codes seen: ${[...codes].join(',')}`).toBe(true);

@@ -36,7 +36,19 @@ function* poisson(perDay: number, days: number, seed: number): Generator<SimRequ
   for (;;) {
     t += rng.exponential(perDay / DAY_MS);
     if (t >= days * DAY_MS) break;
-    batch.push({ id: `r${i++}`, atMs: Math.floor(t), model: 'sonnet', serviceTier: 'standard', inputTokens: 8400, outputTokens: 300, historyTokens: 0, prefix: [{ key: 'sys', tokens: 8000, kind: 'system' }], batchable: false, status: 'ok', tags: {} });
+    batch.push({
+      id: `r${i++}`,
+      atMs: Math.floor(t),
+      model: 'sonnet',
+      serviceTier: 'standard',
+      inputTokens: 8400,
+      outputTokens: 300,
+      historyTokens: 0,
+      prefix: [{ key: 'sys', tokens: 8000, kind: 'system' }],
+      batchable: false,
+      status: 'ok',
+      tags: {},
+    });
     if (batch.length === 1000) {
       yield batch;
       batch = [];
@@ -46,11 +58,26 @@ function* poisson(perDay: number, days: number, seed: number): Generator<SimRequ
 }
 
 async function compare(perDay: number, ttl: '5m' | '1h', days: number) {
-  const r = await runSimulation({ source: poisson(perDay, days, 2026), stages: [{ strategy: promptCache, options: promptCache.options.parse({ ttl }), label: 'prompt-cache' }], book, seed: 1 });
+  const r = await runSimulation({
+    source: poisson(perDay, days, 2026),
+    stages: [{ strategy: promptCache, options: promptCache.options.parse({ ttl }), label: 'prompt-cache' }],
+    book,
+    seed: 1,
+  });
   const tap = r.taps[1]!;
-  const writes = (tap.total(ttl === '5m' ? Q.cacheWrite5m : Q.cacheWrite1h) / 8000) / days;
+  const writes = tap.total(ttl === '5m' ? Q.cacheWrite5m : Q.cacheWrite1h) / 8000 / days;
   const costPerDay = attoToUsd(priceCells(tap.cells, r.thresholds, book).total) / days;
-  const row = estimateRow({ model: book.resolve('sonnet'), book, requestsPerDay: perDay, systemTokens: 8000, inputTokens: 400, outputTokens: 300, cache: ttl, days: 30, tier: 'standard' });
+  const row = estimateRow({
+    model: book.resolve('sonnet'),
+    book,
+    requestsPerDay: perDay,
+    systemTokens: 8000,
+    inputTokens: 400,
+    outputTokens: 300,
+    cache: ttl,
+    days: 30,
+    tier: 'standard',
+  });
   return { writes, costPerDay, row, requests: r.requests };
 }
 

@@ -31,11 +31,30 @@ describe('simulate: the same scenario twice gives byte-identical output', () => 
     const first: Record<string, string> = {};
     for (const f of FORMATS) first[f] = await out(['simulate', SCENARIO, '--standalone', '--format', f]);
     // something else in between: module-level state must not leak into the next run
-    await out(['simulate', join(HERE, '..', 'fixtures', 'bad', 'scenario-bom-crlf-accepted', 'scenario.yaml'), '--format', 'json']);
+    await out([
+      'simulate',
+      join(HERE, '..', 'fixtures', 'bad', 'scenario-bom-crlf-accepted', 'scenario.yaml'),
+      '--format',
+      'json',
+    ]);
     for (const f of FORMATS) expect(await out(['simulate', SCENARIO, '--standalone', '--format', f]), f).toBe(first[f]);
-    const doc = JSON.parse(first.json!) as { requests: number; steps: { strategy: string; saving: number }[]; by: Record<string, unknown[]> };
+    const doc = JSON.parse(first.json!) as {
+      requests: number;
+      steps: { strategy: string; saving: number }[];
+      by: Record<string, unknown[]>;
+    };
     expect(doc.requests).toBeGreaterThan(500);
-    expect(doc.steps.map((s) => s.strategy)).toEqual(['dedupe-retries', 'response-cache', 'cascade', 'route', 'trim-context', 'compress', 'cap-output', 'prompt-cache', 'batch']);
+    expect(doc.steps.map((s) => s.strategy)).toEqual([
+      'dedupe-retries',
+      'response-cache',
+      'cascade',
+      'route',
+      'trim-context',
+      'compress',
+      'cap-output',
+      'prompt-cache',
+      'batch',
+    ]);
     expect(doc.steps.filter((s) => s.saving !== 0).length, 'most steps change the cost').toBeGreaterThanOrEqual(7);
     expect(Object.keys(doc.by).sort()).toEqual(['day', 'feature', 'model', 'tenant']);
     expect(first.html).toContain('<svg');
@@ -85,7 +104,16 @@ describe('Monte Carlo and sweeps: the same command twice gives the same bytes', 
       expect(await out(args), f).toBe(await out(args));
     }
     for (const f of ['json', 'html'] as const) {
-      const args = ['sweep', SCENARIO, '--set', 'strategies.prompt-cache.ttl=5m,1h', '--set', 'strategies.cascade.escalation=0.1,0.5', '--format', f];
+      const args = [
+        'sweep',
+        SCENARIO,
+        '--set',
+        'strategies.prompt-cache.ttl=5m,1h',
+        '--set',
+        'strategies.cascade.escalation=0.1,0.5',
+        '--format',
+        f,
+      ];
       expect(await out(args), f).toBe(await out(args));
     }
   });
@@ -100,7 +128,16 @@ describe('the machine time zone changes nothing', () => {
   it('simulate, replay (mixed timestamp formats) and a log rebased to a zone-less date-time', async () => {
     const runs = [
       ['simulate', SCENARIO, '--format', 'json'],
-      ['replay', join(HERE, '..', 'fixtures', 'bad', 'log-mixed-timestamps', 'log.csv'), '--pricing', BAD_SHARED, '--by', 'day', '--format', 'json'],
+      [
+        'replay',
+        join(HERE, '..', 'fixtures', 'bad', 'log-mixed-timestamps', 'log.csv'),
+        '--pricing',
+        BAD_SHARED,
+        '--by',
+        'day',
+        '--format',
+        'json',
+      ],
       ['simulate', join(FIX, 'rebase.yaml'), '--format', 'json'],
     ];
     const byZone: string[][] = [];
@@ -113,7 +150,9 @@ describe('the machine time zone changes nothing', () => {
     }
     for (const outs of byZone.slice(1)) expect(outs).toEqual(byZone[0]);
     // 2026-12-01T09:00:00 read as UTC: 1796115600000 ms
-    expect((JSON.parse(byZone[0]![2]!) as { period: { startMs: number } }).period.startMs).toBe(Date.UTC(2026, 11, 1, 9));
+    expect((JSON.parse(byZone[0]![2]!) as { period: { startMs: number } }).period.startMs).toBe(
+      Date.UTC(2026, 11, 1, 9),
+    );
   });
 });
 

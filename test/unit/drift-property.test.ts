@@ -42,13 +42,46 @@ const reqArb = fc.record({
   write5m: fc.integer({ min: 0, max: 5_000 }),
 });
 
-type Req = { model: string; serviceTier: 'standard' | 'batch'; inputTokens: number; outputTokens: number; read: number; write5m: number };
+type Req = {
+  model: string;
+  serviceTier: 'standard' | 'batch';
+  inputTokens: number;
+  outputTokens: number;
+  read: number;
+  write5m: number;
+};
 async function drift(reqs: Req[], a = ONE, b = TWO) {
   const source: SimRequest[] = reqs.map((r, i) => {
-    const cached = r.model === 'a' ? { read: Math.min(r.read, r.inputTokens), write5m: Math.min(r.write5m, r.inputTokens - Math.min(r.read, r.inputTokens)), write1h: 0 } : { read: Math.min(r.read, r.inputTokens), write5m: 0, write1h: 0 };
-    return { id: `r${i}`, atMs: i, model: r.model, serviceTier: r.serviceTier, inputTokens: r.inputTokens, outputTokens: r.outputTokens, historyTokens: 0, prefix: [], cached, batchable: true, status: 'ok', tags: {} };
+    const cached =
+      r.model === 'a'
+        ? {
+            read: Math.min(r.read, r.inputTokens),
+            write5m: Math.min(r.write5m, r.inputTokens - Math.min(r.read, r.inputTokens)),
+            write1h: 0,
+          }
+        : { read: Math.min(r.read, r.inputTokens), write5m: 0, write1h: 0 };
+    return {
+      id: `r${i}`,
+      atMs: i,
+      model: r.model,
+      serviceTier: r.serviceTier,
+      inputTokens: r.inputTokens,
+      outputTokens: r.outputTokens,
+      historyTokens: 0,
+      prefix: [],
+      cached,
+      batchable: true,
+      status: 'ok',
+      tags: {},
+    };
   });
-  const run = await runSimulation({ source: [source], stages: [], book: simulationBook(a, b), seed: 1, thresholds: unionThresholds(a, b) });
+  const run = await runSimulation({
+    source: [source],
+    stages: [],
+    book: simulationBook(a, b),
+    seed: 1,
+    thresholds: unionThresholds(a, b),
+  });
   return driftScenario({ scenario: 'p', run }, a, b);
 }
 

@@ -30,11 +30,31 @@ describe('staleness', () => {
   });
   it('estimate --as-of warns on stderr with the code and still succeeds; --stale-after raises the bar', async () => {
     // the newest bundled table on or before 2024-12-15 is 2024-12-01; on 2024-12-15 it is 14 days old
-    const fresh = await runCli(['estimate', '--as-of', '2024-12-15', '--model', 'gpt-4o', '--requests', '1000', '--stale-after', '13']);
+    const fresh = await runCli([
+      'estimate',
+      '--as-of',
+      '2024-12-15',
+      '--model',
+      'gpt-4o',
+      '--requests',
+      '1000',
+      '--stale-after',
+      '13',
+    ]);
     expect(fresh.code).toBe(0);
     expect(fresh.stderr).toContain('warning[PRICING_STALE]');
     expect(fresh.stderr).toContain('is 14 days older than 2024-12-15');
-    const ok = await runCli(['estimate', '--as-of', '2024-12-15', '--model', 'gpt-4o', '--requests', '1000', '--stale-after', '14']);
+    const ok = await runCli([
+      'estimate',
+      '--as-of',
+      '2024-12-15',
+      '--model',
+      'gpt-4o',
+      '--requests',
+      '1000',
+      '--stale-after',
+      '14',
+    ]);
     expect(ok.stderr).not.toContain('PRICING_STALE');
   });
 });
@@ -43,7 +63,9 @@ import { stalenessForRun } from '../../src/pricing/staleness.js';
 describe('staleness for a run', () => {
   it('uses --as-of first, else the date of the last request', () => {
     const end = Date.UTC(2025, 3, 1, 12); // 2025-04-01: 121 days after 2024-12-01
-    expect(stalenessForRun(book, { endMs: end })!.message).toContain('121 days older than 2025-04-01 (end of the traffic period)');
+    expect(stalenessForRun(book, { endMs: end })!.message).toContain(
+      '121 days older than 2025-04-01 (end of the traffic period)',
+    );
     expect(stalenessForRun(book, { asOf: '2024-12-15', endMs: end })).toBeUndefined();
     expect(stalenessForRun(book, { endMs: null })).toBeUndefined();
   });

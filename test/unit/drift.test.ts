@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { buildDriftReport, checkScenario, driftScenario, simulationBook, unionThresholds } from '../../src/engine/drift.js';
+import {
+  buildDriftReport,
+  checkScenario,
+  driftScenario,
+  simulationBook,
+  unionThresholds,
+} from '../../src/engine/drift.js';
 import { runSimulation } from '../../src/engine/replay.js';
 import type { SimRequest } from '../../src/engine/request.js';
 import { parsePricingText } from '../../src/pricing/load.js';
@@ -18,7 +24,20 @@ const OLD = load('old.yaml');
 const NEW = load('new.yaml');
 
 function req(p: Partial<SimRequest>): SimRequest {
-  return { id: 'r', atMs: 0, model: 'big', serviceTier: 'standard', inputTokens: 0, outputTokens: 0, historyTokens: 0, prefix: [], batchable: false, status: 'ok', tags: {}, ...p };
+  return {
+    id: 'r',
+    atMs: 0,
+    model: 'big',
+    serviceTier: 'standard',
+    inputTokens: 0,
+    outputTokens: 0,
+    historyTokens: 0,
+    prefix: [],
+    batchable: false,
+    status: 'ok',
+    tags: {},
+    ...p,
+  };
 }
 
 /** test strategy: requests tagged route=cheap go to 'small' */
@@ -65,7 +84,8 @@ describe('drift core', () => {
 
   it('checks: percent and USD limits decided exactly, over and under', async () => {
     const d = driftScenario({ scenario: 'a', run: await run([R1, R2, R3]) }, OLD, NEW);
-    const by = (limits: Parameters<typeof checkScenario>[1]) => checkScenario(d, limits).filter((c) => c.name !== 'priced');
+    const by = (limits: Parameters<typeof checkScenario>[1]) =>
+      checkScenario(d, limits).filter((c) => c.name !== 'priced');
     expect(by({ maxIncreasePct: '5' })[0]!.ok).toBe(false);
     expect(by({ maxIncreasePct: '96.8965' })[0]!.ok).toBe(false); // 96.89655 > 96.8965
     expect(by({ maxIncreasePct: '96.8966' })[0]!.ok).toBe(true); // 96.89655 < 96.8966
@@ -81,10 +101,20 @@ describe('drift core', () => {
   });
 
   it('a model removed from the current table is unpriced (unknown, never $0) and fails the check', async () => {
-    const d = driftScenario({ scenario: 'c', run: await run([R3, req({ model: 'retired', inputTokens: 1000, outputTokens: 1000 })], false) }, OLD, NEW);
+    const d = driftScenario(
+      { scenario: 'c', run: await run([R3, req({ model: 'retired', inputTokens: 1000, outputTokens: 1000 })], false) },
+      OLD,
+      NEW,
+    );
     // retired under old: 1000*10 + 1000*30 = 40000; small 9000 -> total 49000
     expect(d.final).toEqual({ old: 0.049, new: null, delta: null, deltaPct: null });
-    expect(d.unpriced).toEqual([{ model: 'retired', table: 'current', reason: expect.stringContaining("'retired' is not in pricing table 2099-02-01") }]);
+    expect(d.unpriced).toEqual([
+      {
+        model: 'retired',
+        table: 'current',
+        reason: expect.stringContaining("'retired' is not in pricing table 2099-02-01"),
+      },
+    ]);
     const r = buildDriftReport([d], OLD, NEW, { maxIncreasePct: '5' });
     expect(r.ok).toBe(false);
     expect(r.checks.find((c) => c.name === 'priced')!.message).toContain("'retired'");
@@ -92,26 +122,49 @@ describe('drift core', () => {
   });
 
   it('a renamed model (old id kept as an alias) is the same model under the new name', async () => {
-    const d = driftScenario({ scenario: 'd', run: await run([req({ model: 'old-name', inputTokens: 1000 })], false) }, OLD, NEW);
+    const d = driftScenario(
+      { scenario: 'd', run: await run([req({ model: 'old-name', inputTokens: 1000 })], false) },
+      OLD,
+      NEW,
+    );
     // 1000 * 0.10 = 100 micro-USD under both
-    expect(d.models).toEqual([{ model: 'new-name', baseline: { old: 0.0001, new: 0.0001, delta: 0, deltaPct: 0 }, final: { old: 0.0001, new: 0.0001, delta: 0, deltaPct: 0 } }]);
+    expect(d.models).toEqual([
+      {
+        model: 'new-name',
+        baseline: { old: 0.0001, new: 0.0001, delta: 0, deltaPct: 0 },
+        final: { old: 0.0001, new: 0.0001, delta: 0, deltaPct: 0 },
+      },
+    ]);
   });
 
   it('a model only the current table knows: old cost unknown, a warning, the check passes', async () => {
-    const sim = await runSimulation({ source: [[req({ model: 'fresh', inputTokens: 1000 })]], stages: [], book: NEW, seed: 1, thresholds: unionThresholds(OLD, NEW) });
+    const sim = await runSimulation({
+      source: [[req({ model: 'fresh', inputTokens: 1000 })]],
+      stages: [],
+      book: NEW,
+      seed: 1,
+      thresholds: unionThresholds(OLD, NEW),
+    });
     const d = driftScenario({ scenario: 'e', run: sim }, OLD, NEW);
     expect(d.final).toEqual({ old: null, new: 0.0002, delta: null, deltaPct: null }); // 1000*0.20
     const r = buildDriftReport([d], OLD, NEW, { maxIncreasePct: '5', maxIncreaseUsd: '0' });
     expect(r.ok).toBe(true);
     expect(r.increased).toBe(false);
-    expect(r.checks.find((c) => c.name === 'max-increase-pct')!.message).toBe("not checked: the baseline table cannot price 'fresh'");
+    expect(r.checks.find((c) => c.name === 'max-increase-pct')!.message).toBe(
+      "not checked: the baseline table cannot price 'fresh'",
+    );
     expect(r.warnings[0]).toContain("cannot price 'fresh'");
   });
 
   it('simulationBook carries both tables thresholds, so a runner that only takes a book buckets by the union', async () => {
     const sim = await runSimulation({ source: [[R2]], stages: [], book: simulationBook(OLD, NEW), seed: 1 }); // no thresholds passed
     expect(sim.thresholds).toEqual([128_000, 200_000]);
-    expect(driftScenario({ scenario: 'h', run: sim }, OLD, NEW).final).toEqual({ old: 0.45, new: 0.9, delta: 0.45, deltaPct: 100 }); // 150000 x $3 -> x $6
+    expect(driftScenario({ scenario: 'h', run: sim }, OLD, NEW).final).toEqual({
+      old: 0.45,
+      new: 0.9,
+      delta: 0.45,
+      deltaPct: 100,
+    }); // 150000 x $3 -> x $6
   });
 
   it('refuses a run not bucketed by both tables thresholds (would misprice the band)', async () => {
@@ -120,7 +173,11 @@ describe('drift core', () => {
   });
 
   it('fixed costs are added to both sides (equal), so they only dilute the percentage', async () => {
-    const d = driftScenario({ scenario: 'g', run: await run([R3], false), fixedUsd: { baseline: '0', final: '0.991' } }, OLD, NEW);
+    const d = driftScenario(
+      { scenario: 'g', run: await run([R3], false), fixedUsd: { baseline: '0', final: '0.991' } },
+      OLD,
+      NEW,
+    );
     // final: 9000 + 991000 = 1000000 -> 8600 + 991000 = 999600: -400 = -0.04%
     expect(d.final).toEqual({ old: 1, new: 0.9996, delta: -0.0004, deltaPct: -0.04 });
   });

@@ -30,7 +30,15 @@ describe('ledger', () => {
         };
         for (const r of rs) {
           // fresh string objects each time, as a log reader makes them
-          l.add(makeRequest({ model: `${r.model}`.slice(0), serviceTier: r.serviceTier, inputTokens: r.inputTokens, outputTokens: r.outputTokens, tags: { tenant: [r.tenant].join('') } }));
+          l.add(
+            makeRequest({
+              model: `${r.model}`.slice(0),
+              serviceTier: r.serviceTier,
+              inputTokens: r.inputTokens,
+              outputTokens: r.outputTokens,
+              tags: { tenant: [r.tenant].join('') },
+            }),
+          );
           const bucket = (r.inputTokens > 200_000 ? 1 : 0) + (r.inputTokens > 1_000_000 ? 1 : 0);
           const key = `${r.model}\u0001${r.serviceTier}\u0001${bucket}`;
           bump(key, r);
@@ -38,7 +46,8 @@ describe('ledger', () => {
         }
         const got = new Map<string, number[]>();
         for (const [k, c] of l.cells) got.set(k, [...c]);
-        for (const [tenant, cells] of l.by.get('tenant')!) for (const [k, c] of cells) got.set(`${tenant}|${k}`, [...c]);
+        for (const [tenant, cells] of l.by.get('tenant')!)
+          for (const [k, c] of cells) got.set(`${tenant}|${k}`, [...c]);
         expect(got).toEqual(want);
       }),
     );

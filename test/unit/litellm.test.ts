@@ -4,7 +4,14 @@
 // gpt-4o and gemini/gemini-2.5-pro are written with the same field names (batches/priority/above_200k).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkAgainstLiteLLM, findEntry, importFromLiteLLM, type LiteLLMFile, perTokenToPerM, theirFields } from '../../src/pricing/litellm.js';
+import {
+  checkAgainstLiteLLM,
+  findEntry,
+  importFromLiteLLM,
+  type LiteLLMFile,
+  perTokenToPerM,
+  theirFields,
+} from '../../src/pricing/litellm.js';
 import { parsePricingText } from '../../src/pricing/load.js';
 
 const FILE = JSON.parse(readFileSync('test/fixtures/pricing/litellm-sample.json', 'utf8')) as LiteLLMFile;
@@ -53,12 +60,19 @@ describe('LiteLLM fields', () => {
       context_window: '1000000',
       'cache.min_tokens': '1024',
     });
-    expect(theirFields(FILE['gpt-4o']!)).toMatchObject({ 'batch.input': '1.25', 'batch.output': '5.00', 'priority.cache.read': '2.125' });
+    expect(theirFields(FILE['gpt-4o']!)).toMatchObject({
+      'batch.input': '1.25',
+      'batch.output': '5.00',
+      'priority.cache.read': '2.125',
+    });
   });
 });
 
 describe('import', () => {
-  const picked = ['claude-sonnet-4-20250514', 'gpt-4o', 'gpt-5-nano', 'gemini-2.5-pro'].map((k) => ({ name: k.replace(/-20250514$/, ''), ...findEntry(FILE, k)! }));
+  const picked = ['claude-sonnet-4-20250514', 'gpt-4o', 'gpt-5-nano', 'gemini-2.5-pro'].map((k) => ({
+    name: k.replace(/-20250514$/, ''),
+    ...findEntry(FILE, k)!,
+  }));
   const r = importFromLiteLLM(FILE, picked, '2026-12-01', 'litellm-sample.json');
   it('produces a table that passes validation, with the prices in the file', () => {
     const t = parsePricingText(r.yaml, '2026-12-01.yaml');
@@ -118,8 +132,16 @@ describe('check', () => {
     expect(row('gpt-4o', 'batch.input')).toBeUndefined(); // 1.25 both
     expect(row('gpt-4o', 'priority.input')).toMatchObject({ ours: null, theirs: '4.25', kind: 'only-theirs' });
     // found through the alias; the whole >200K band is missing from ours
-    expect(row('claude-sonnet-4', 'long_context.input')).toMatchObject({ key: 'claude-sonnet-4-20250514', ours: null, theirs: '6.00' });
-    expect(row('claude-sonnet-4', 'context_window')).toMatchObject({ ours: '200000', theirs: '1000000', kind: 'differs' });
+    expect(row('claude-sonnet-4', 'long_context.input')).toMatchObject({
+      key: 'claude-sonnet-4-20250514',
+      ours: null,
+      theirs: '6.00',
+    });
+    expect(row('claude-sonnet-4', 'context_window')).toMatchObject({
+      ours: '200000',
+      theirs: '1000000',
+      kind: 'differs',
+    });
     expect(row('claude-sonnet-4', 'input')).toBeUndefined();
   });
 });

@@ -40,7 +40,13 @@ describe('presets', () => {
   it('litellm: cached tokens inside prompt_tokens, spend = cost_usd, cache hits rejected (not billed)', async () => {
     const { reqs, stats } = await readAll({ file: 'litellm.jsonl', preset: 'litellm' });
     expect(reqs).toHaveLength(1);
-    expect(reqs[0]).toMatchObject({ id: 'chatcmpl-1', inputTokens: 3000, outputTokens: 200, cached: { read: 1024, write5m: 0, write1h: 0 }, tags: { tenant: 'team-a', route: 'cheap', user: 'u1' } });
+    expect(reqs[0]).toMatchObject({
+      id: 'chatcmpl-1',
+      inputTokens: 3000,
+      outputTokens: 200,
+      cached: { read: 1024, write5m: 0, write1h: 0 },
+      tags: { tenant: 'team-a', route: 'cheap', user: 'u1' },
+    });
     expect(stats.costUsdSum).toBeCloseTo(0.0004266, 12);
     expect(stats.reasons).toEqual({ 'LiteLLM response-cache hit': 1 });
     expect(stats.firstRejects[0]!.where).toBe('litellm.jsonl:2');
@@ -48,7 +54,14 @@ describe('presets', () => {
 
   it('langfuse: cache tokens BESIDE input are added back (input = 500 + 2000 cached + 0 creation)', async () => {
     const { reqs, stats } = await readAll({ file: 'langfuse.jsonl', preset: 'langfuse' });
-    expect(reqs[0]).toMatchObject({ inputTokens: 2500, outputTokens: 100, cached: { read: 2000, write5m: 0 }, status: 'ok', tags: { feature: 'answer', tenant: 'acme', promptVersion: '3', prompt_name: 'support' }, conversationId: 'tr-1' });
+    expect(reqs[0]).toMatchObject({
+      inputTokens: 2500,
+      outputTokens: 100,
+      cached: { read: 2000, write5m: 0 },
+      status: 'ok',
+      tags: { feature: 'answer', tenant: 'acme', promptVersion: '3', prompt_name: 'support' },
+      conversationId: 'tr-1',
+    });
     // 300 uncached + 4096 written = 4396; level ERROR -> error
     expect(reqs[1]).toMatchObject({ inputTokens: 4396, cached: { read: 0, write5m: 4096 }, status: 'error' });
     expect(stats.costUsdSum).toBe(0.0012);
@@ -56,33 +69,74 @@ describe('presets', () => {
 
   it('helicone: prompt_cache_read_tokens inside prompt_tokens, costUSD, zone-less time = UTC', async () => {
     const { reqs, stats } = await readAll({ file: 'helicone.jsonl', preset: 'helicone' });
-    expect(reqs[0]).toMatchObject({ id: 'h-1', atMs: Date.UTC(2026, 10, 3, 11), model: 'gpt-4o', inputTokens: 1500, cached: { read: 1024 }, status: 'ok', tags: { tenant: 'acme', feature: 'search' } });
+    expect(reqs[0]).toMatchObject({
+      id: 'h-1',
+      atMs: Date.UTC(2026, 10, 3, 11),
+      model: 'gpt-4o',
+      inputTokens: 1500,
+      cached: { read: 1024 },
+      status: 'ok',
+      tags: { tenant: 'acme', feature: 'search' },
+    });
     expect(stats.costUsdSum).toBe(0.00447);
   });
 
   it('openai-batch: usage inside response.body, batch tier, failed lines rejected as not billed', async () => {
     const { reqs, stats } = await readAll({ file: 'openai-batch.jsonl', preset: 'openai-batch' });
     expect(reqs).toHaveLength(1);
-    expect(reqs[0]).toMatchObject({ id: 'request-1', atMs: 1793613600000, model: 'gpt-4o-mini-2024-07-18', serviceTier: 'batch', inputTokens: 2048, outputTokens: 100, cached: { read: 1152 } });
-    expect(stats.firstRejects).toEqual([{ where: 'openai-batch.jsonl:2', reason: 'batch request failed (batch_expired): not billed' }]);
+    expect(reqs[0]).toMatchObject({
+      id: 'request-1',
+      atMs: 1793613600000,
+      model: 'gpt-4o-mini-2024-07-18',
+      serviceTier: 'batch',
+      inputTokens: 2048,
+      outputTokens: 100,
+      cached: { read: 1152 },
+    });
+    expect(stats.firstRejects).toEqual([
+      { where: 'openai-batch.jsonl:2', reason: 'batch request failed (batch_expired): not billed' },
+    ]);
   });
 
   it('otel: gen_ai.* attributes as an object or as an OTLP key/value array, ns timestamps, status code 2 = error', async () => {
     const { reqs } = await readAll({ file: 'otel.jsonl', preset: 'otel' });
-    expect(reqs[0]).toMatchObject({ atMs: 1793613600000, model: 'gpt-4o-2024-08-06', inputTokens: 1200, outputTokens: 80, cached: { read: 1024 }, status: 'ok', conversationId: 't1', tags: { provider: 'openai', operation: 'chat' } });
-    expect(reqs[1]).toMatchObject({ atMs: 1793613660000, model: 'claude-sonnet-4-6', inputTokens: 3000, outputTokens: 0, status: 'error' });
+    expect(reqs[0]).toMatchObject({
+      atMs: 1793613600000,
+      model: 'gpt-4o-2024-08-06',
+      inputTokens: 1200,
+      outputTokens: 80,
+      cached: { read: 1024 },
+      status: 'ok',
+      conversationId: 't1',
+      tags: { provider: 'openai', operation: 'chat' },
+    });
+    expect(reqs[1]).toMatchObject({
+      atMs: 1793613660000,
+      model: 'claude-sonnet-4-6',
+      inputTokens: 3000,
+      outputTokens: 0,
+      status: 'error',
+    });
   });
 
   it('tokenizer choice: o200k_base for gpt-4o/4.1/5/o-series, cl100k_base otherwise', () => {
-    expect(['gpt-4o-mini', 'gpt-4.1', 'gpt-5-nano', 'o3', 'o4-mini', 'openai/gpt-4o'].map(encodingFor)).toEqual(Array(6).fill('o200k_base'));
-    expect(['gpt-4-turbo', 'gpt-3.5-turbo', 'claude-sonnet-4-6', 'gemini-2.5-pro'].map(encodingFor)).toEqual(Array(4).fill('cl100k_base'));
+    expect(['gpt-4o-mini', 'gpt-4.1', 'gpt-5-nano', 'o3', 'o4-mini', 'openai/gpt-4o'].map(encodingFor)).toEqual(
+      Array(6).fill('o200k_base'),
+    );
+    expect(['gpt-4-turbo', 'gpt-3.5-turbo', 'claude-sonnet-4-6', 'gemini-2.5-pro'].map(encodingFor)).toEqual(
+      Array(4).fill('cl100k_base'),
+    );
   });
 });
 
 describe('mooncake', () => {
   it('turns hash_ids into cumulative 512-token blocks; the last holds the rest', () => {
     // 6758 input tokens over 14 blocks: 13 x 512 = 6656, last = 6758 - 6656 = 102
-    const b = mooncakeBlocks([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13], 6758) as { key: string; tokens: number; kind?: string }[];
+    const b = mooncakeBlocks([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13], 6758) as {
+      key: string;
+      tokens: number;
+      kind?: string;
+    }[];
     expect(b.map((x) => x.tokens)).toEqual([...Array(13).fill(512), 102]);
     expect(b.every((x) => x.kind === 'block')).toBe(true);
     // cumulative: [0,1] and [5,1] share id 1 at position 2 but not the prefix, so keys differ
@@ -101,7 +155,10 @@ describe('mooncake', () => {
     expect(reqs[0]!.prefix[0]!.key).toBe(reqs[1]!.prefix[0]!.key);
     expect(reqs[0]!.prefix[1]!.key).not.toBe(reqs[1]!.prefix[1]!.key);
     // every request's blocks add up to its input (the last block takes the remainder)
-    const bad = reqs.filter((r) => r.prefix.reduce((s, p) => s + p.tokens, 0) !== r.inputTokens && r.inputTokens >= 512 * (r.prefix.length - 1));
+    const bad = reqs.filter(
+      (r) =>
+        r.prefix.reduce((s, p) => s + p.tokens, 0) !== r.inputTokens && r.inputTokens >= 512 * (r.prefix.length - 1),
+    );
     expect(bad).toHaveLength(0);
     // a key is cumulative: equal keys at block i imply equal keys at every block before i
     const parentOf = new Map<string, string>();

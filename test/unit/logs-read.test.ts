@@ -6,12 +6,21 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/diagnostics.js';
 import type { SimRequest } from '../../src/engine/request.js';
-import { DuplicateIds, type LogOptions, type LogStats, newLogStats, parseMap, readLog } from '../../src/traffic/logs/read.js';
+import {
+  DuplicateIds,
+  type LogOptions,
+  type LogStats,
+  newLogStats,
+  parseMap,
+  readLog,
+} from '../../src/traffic/logs/read.js';
 import { isoUtcMs, parseTimestamp } from '../../src/traffic/logs/row.js';
 
 const FIX = join(import.meta.dirname, '../fixtures/logs');
 
-async function readAll(opts: Partial<LogOptions> & { file: string }): Promise<{ reqs: SimRequest[]; stats: LogStats; batches: number }> {
+async function readAll(
+  opts: Partial<LogOptions> & { file: string },
+): Promise<{ reqs: SimRequest[]; stats: LogStats; batches: number }> {
   const stats = newLogStats();
   const reqs: SimRequest[] = [];
   let batches = 0;
@@ -51,23 +60,36 @@ describe('timestamps', () => {
   });
   it('the fast ISO path agrees with Date.parse on every date and time of the shape it takes', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date(Date.UTC(1000, 0, 1)), max: new Date(Date.UTC(9999, 11, 31)), noInvalidDate: true }), fc.boolean(), (d, withMs) => {
-        const iso = withMs ? d.toISOString() : d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-        expect(isoUtcMs(iso)).toBe(Date.parse(iso));
-        expect(parseTimestamp(iso)).toBe(Date.parse(iso));
-      }),
+      fc.property(
+        fc.date({ min: new Date(Date.UTC(1000, 0, 1)), max: new Date(Date.UTC(9999, 11, 31)), noInvalidDate: true }),
+        fc.boolean(),
+        (d, withMs) => {
+          const iso = withMs ? d.toISOString() : d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+          expect(isoUtcMs(iso)).toBe(Date.parse(iso));
+          expect(parseTimestamp(iso)).toBe(Date.parse(iso));
+        },
+      ),
       { numRuns: 2000 },
     );
     // impossible days, leap years, leap seconds and non-digits fall through to the full parser
     expect(isoUtcMs('2024-02-29T00:00:00Z')).toBe(Date.UTC(2024, 1, 29));
-    for (const bad of ['2023-02-29T00:00:00Z', '1900-02-29T00:00:00Z', '2026-04-31T00:00:00Z', '2026-11-01T24:00:00Z', '2026-11-01T00:00:60Z', '2026-1x-01T00:00:00Z', '2026-11-01T00:00:00.12xZ']) {
+    for (const bad of [
+      '2023-02-29T00:00:00Z',
+      '1900-02-29T00:00:00Z',
+      '2026-04-31T00:00:00Z',
+      '2026-11-01T24:00:00Z',
+      '2026-11-01T00:00:60Z',
+      '2026-1x-01T00:00:00Z',
+      '2026-11-01T00:00:00.12xZ',
+    ]) {
       expect(isoUtcMs(bad), bad).toBeUndefined();
     }
     expect(parseTimestamp('2023-02-29T00:00:00Z')).toBeUndefined();
     expect(parseTimestamp('2000-02-29T23:59:59.999Z')).toBe(Date.UTC(2000, 1, 29, 23, 59, 59, 999));
   });
   it('refuses impossible dates and garbage', () => {
-    for (const bad of ['2026-13-01T00:00:00Z', '2024-02-30', 'yesterday', '', '12:00', -5]) expect(parseTimestamp(bad)).toBeUndefined();
+    for (const bad of ['2026-13-01T00:00:00Z', '2024-02-30', 'yesterday', '', '12:00', -5])
+      expect(parseTimestamp(bad)).toBeUndefined();
   });
 });
 
@@ -83,7 +105,12 @@ describe('repeated request ids', () => {
     const stats = newLogStats();
     d.finish(stats);
     expect(stats.duplicateIds).toBe(1);
-    expect(stats.warnings).toEqual([{ code: 'LOG_DUPLICATE_ID', message: expect.stringContaining("request_id 'r299000' at log.csv:300002 repeats log.csv:299002") }]);
+    expect(stats.warnings).toEqual([
+      {
+        code: 'LOG_DUPLICATE_ID',
+        message: expect.stringContaining("request_id 'r299000' at log.csv:300002 repeats log.csv:299002"),
+      },
+    ]);
   });
 });
 
@@ -91,7 +118,16 @@ describe('CSV reading', () => {
   it('reads the canonical columns into SimRequests', async () => {
     const { reqs, stats } = await readAll({ file: 'canonical.csv' });
     expect(stats).toMatchObject({ read: 4, priced: 4, rejected: 0, format: 'csv', outOfOrder: 0 });
-    expect(reqs[0]).toMatchObject({ id: 'a1', model: 'claude-sonnet-4-6', inputTokens: 10000, outputTokens: 500, cached: { read: 0, write5m: 8000, write1h: 0 }, status: 'ok', line: 2, tags: { tenant: 'acme', feature: 'chat' } });
+    expect(reqs[0]).toMatchObject({
+      id: 'a1',
+      model: 'claude-sonnet-4-6',
+      inputTokens: 10000,
+      outputTokens: 500,
+      cached: { read: 0, write5m: 8000, write1h: 0 },
+      status: 'ok',
+      line: 2,
+      tags: { tenant: 'acme', feature: 'chat' },
+    });
     expect(reqs[2]).toMatchObject({ id: 'a3', retryOf: 'a2', cached: { read: 8000, write5m: 0, write1h: 0 } });
     expect(reqs[1]!.status).toBe('error');
     // cost_usd summed over accepted rows: 0.0435 + 0.0084 + 0.0144 + 0.001 = 0.0673
@@ -104,7 +140,18 @@ describe('CSV reading', () => {
     // Extra columns become tags (header order, trimmed; empty or > 100 characters skipped); a
     // repeated column name means its last column, as an object built from the row would hold.
     const dir = mkdtempSync(join(tmpdir(), 'llmcost-idx-'));
-    const header = ['timestamp', 'model', 'input_tokens', 'output_tokens', 'tenant', 'team', 'note', 'tenant', 'long', 'blank'];
+    const header = [
+      'timestamp',
+      'model',
+      'input_tokens',
+      'output_tokens',
+      'tenant',
+      'team',
+      'note',
+      'tenant',
+      'long',
+      'blank',
+    ];
     const rows = [
       ['2026-11-01T00:00:00Z', 'gpt-4o-mini', '100', '10', 'first', ' core ', 'hi', 'last', 'x'.repeat(101), ' '],
       ['2026-11-01T00:00:01Z', 'gpt-4o-mini', '200', '20', 'first', 'web', '', '', 'y', ''],
@@ -112,7 +159,10 @@ describe('CSV reading', () => {
     const csv = join(dir, 'log.csv');
     writeFileSync(csv, [header, ...rows].map((r) => r.join(',')).join('\n') + '\n');
     const jsonl = join(dir, 'log.jsonl');
-    writeFileSync(jsonl, rows.map((r) => JSON.stringify(Object.fromEntries(r.map((v, i) => [header[i]!, v])))).join('\n') + '\n');
+    writeFileSync(
+      jsonl,
+      rows.map((r) => JSON.stringify(Object.fromEntries(r.map((v, i) => [header[i]!, v])))).join('\n') + '\n',
+    );
     const a = (await readAll({ file: csv })).reqs;
     const b = (await readAll({ file: jsonl })).reqs;
     expect(a.map((r) => r.tags)).toEqual([
@@ -130,13 +180,16 @@ describe('CSV reading', () => {
     expect(reqs[0]!.tags.tenant).toBe('acéme, inc');
     // 00:00:03+01:00 = 23:00:03 UTC the previous day: earlier than row 2 -> out of order
     expect(stats.outOfOrder).toBe(1);
-    expect(stats.warnings[0]).toMatchObject({ code: "LOG_UNSORTED", message: expect.stringMatching(/file order/) });
+    expect(stats.warnings[0]).toMatchObject({ code: 'LOG_UNSORTED', message: expect.stringMatching(/file order/) });
     expect(stats.firstRejects).toEqual([
       { where: 'messy.csv:3', reason: "input_tokens '-5' is negative" }, // quoted newline spans lines 3-4
       { where: 'messy.csv:6', reason: "input_tokens 'abc' is not a number" }, // line 5 is blank
       { where: 'messy.csv:8', reason: "output_tokens '1.5' is not a whole number of tokens" },
       { where: 'messy.csv:9', reason: '5 fields, the header has 6' },
-      { where: 'messy.csv:10', reason: "timestamp '2026-13-01T00:00:00Z' is not ISO 8601 or epoch seconds/milliseconds" },
+      {
+        where: 'messy.csv:10',
+        reason: "timestamp '2026-13-01T00:00:00Z' is not ISO 8601 or epoch seconds/milliseconds",
+      },
     ]);
     expect(stats).toMatchObject({ read: 7, priced: 2, rejected: 5 });
   });
@@ -157,7 +210,9 @@ describe('CSV reading', () => {
     });
     const text = readFileSync(out, 'utf8').split('\n');
     expect(text[0]).toBe('line,reason,raw');
-    expect(text[1]).toBe('3,input_tokens is empty (and no prompt text to count),"2026-11-01T00:00:01Z,gpt-4o-mini,,10,0,ok"');
+    expect(text[1]).toBe(
+      '3,input_tokens is empty (and no prompt text to count),"2026-11-01T00:00:01Z,gpt-4o-mini,,10,0,ok"',
+    );
     expect(text.filter(Boolean)).toHaveLength(8);
   });
 
@@ -175,7 +230,11 @@ describe('CSV reading', () => {
   });
 
   it('--map overrides a column (and the header check uses it)', async () => {
-    const { reqs } = await readAll({ file: 'azure.csv', map: parseMap(['timestamp=TIMESTAMP,input_tokens=ContextTokens', 'output_tokens=GeneratedTokens']), model: 'gpt-4o' });
+    const { reqs } = await readAll({
+      file: 'azure.csv',
+      map: parseMap(['timestamp=TIMESTAMP,input_tokens=ContextTokens', 'output_tokens=GeneratedTokens']),
+      model: 'gpt-4o',
+    });
     expect(reqs.map((r) => [r.inputTokens, r.outputTokens, r.model])).toEqual([
       [4808, 10, 'gpt-4o'],
       [1024, 200, 'gpt-4o'],
@@ -214,7 +273,13 @@ describe('CSV reading', () => {
     const dir = mkdtempSync(join(tmpdir(), 'llmcost-tok-'));
     const { writeFileSync } = await import('node:fs');
     const f = join(dir, 'text.jsonl');
-    const line = (i: number) => JSON.stringify({ timestamp: `2026-11-01T00:00:0${i}Z`, model: 'gpt-4o', prompt: 'hello world', completion: 'hi' });
+    const line = (i: number) =>
+      JSON.stringify({
+        timestamp: `2026-11-01T00:00:0${i}Z`,
+        model: 'gpt-4o',
+        prompt: 'hello world',
+        completion: 'hi',
+      });
     writeFileSync(f, [line(1), line(2), line(3)].join('\n'));
     const { reqs, stats } = await readAll({ file: f });
     // o200k_base: "hello world" = ["hello", " world"] = 2 tokens, "hi" = 1 token
@@ -230,8 +295,20 @@ describe('CSV reading', () => {
     const dir = mkdtempSync(join(tmpdir(), 'llmcost-hash-'));
     const { writeFileSync } = await import('node:fs');
     const f = join(dir, 'text.jsonl');
-    const row = (i: number, prompt: string) => JSON.stringify({ timestamp: `2026-11-01T00:00:0${i}Z`, model: 'gpt-4o', input_tokens: 10, output_tokens: 5, prompt });
-    writeFileSync(f, [row(1, 'What is RAG?'), row(2, 'What is RAG?'), row(3, 'What is RAG? ')].concat(row(4, 'Something else')).join('\n'));
+    const row = (i: number, prompt: string) =>
+      JSON.stringify({
+        timestamp: `2026-11-01T00:00:0${i}Z`,
+        model: 'gpt-4o',
+        input_tokens: 10,
+        output_tokens: 5,
+        prompt,
+      });
+    writeFileSync(
+      f,
+      [row(1, 'What is RAG?'), row(2, 'What is RAG?'), row(3, 'What is RAG? ')]
+        .concat(row(4, 'Something else'))
+        .join('\n'),
+    );
     const { reqs } = await readAll({ file: f });
     const h = reqs.map((r) => r.tags.promptHash);
     expect(h[0]).toMatch(/^[0-9a-f]{16}$/);

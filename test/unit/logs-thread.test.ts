@@ -18,7 +18,9 @@ const ROOT = join(import.meta.dirname, '../..');
 const FIX = join(ROOT, 'test/fixtures/logs');
 const book = bookFromYaml(readFileSync(join(ROOT, 'pricing/2026-11-01.yaml'), 'utf8'));
 
-async function readBoth(opts: Partial<LogOptions> & { file: string }): Promise<{ here: { reqs: SimRequest[]; stats: LogStats }; worker: { reqs: SimRequest[]; stats: LogStats } }> {
+async function readBoth(
+  opts: Partial<LogOptions> & { file: string },
+): Promise<{ here: { reqs: SimRequest[]; stats: LogStats }; worker: { reqs: SimRequest[]; stats: LogStats } }> {
   const run = async (thread: 'on' | 'off'): Promise<{ reqs: SimRequest[]; stats: LogStats }> => {
     const stats = newLogStats();
     const reqs: SimRequest[] = [];
@@ -33,7 +35,10 @@ const keysOf = (reqs: SimRequest[]): string[] => [...new Set(reqs.map((r) => Obj
 describe('log reader in a worker thread', () => {
   const cases: [string, Partial<LogOptions> & { file: string }][] = [
     ['canonical CSV, checked against a table', { file: 'canonical.csv', book }],
-    ['an unknown model, with did-you-mean', { file: 'canonical.csv', book: bookFromYaml(readFileSync(join(ROOT, 'pricing/2024-12-01.yaml'), 'utf8')) }],
+    [
+      'an unknown model, with did-you-mean',
+      { file: 'canonical.csv', book: bookFromYaml(readFileSync(join(ROOT, 'pricing/2024-12-01.yaml'), 'utf8')) },
+    ],
     ['messy CSV (BOM, CRLF, quoted newlines, rejects)', { file: 'messy.csv' }],
     ['rejects', { file: 'rejects.csv', book }],
     ['TSV', { file: 'canonical.tsv' }],
@@ -69,7 +74,10 @@ describe('log reader in a worker thread', () => {
     const dir = mkdtempSync(join(tmpdir(), 'llmcost-thr-'));
     const file = join(dir, 'dup.csv');
     // rows 3 and 5 repeat ids; row 4 is out of order; a row whose own id is line-N (its own line) is id-less
-    writeFileSync(file, 'timestamp,model,input_tokens,output_tokens,request_id\n2026-11-01T00:00:01Z,gpt-4o,10,1,a\n2026-11-01T00:00:02Z,gpt-4o,10,1,a\n2026-11-01T00:00:00Z,gpt-4o,10,1,line-4\n2026-11-01T00:00:03Z,gpt-4o,10,1,a\n');
+    writeFileSync(
+      file,
+      'timestamp,model,input_tokens,output_tokens,request_id\n2026-11-01T00:00:01Z,gpt-4o,10,1,a\n2026-11-01T00:00:02Z,gpt-4o,10,1,a\n2026-11-01T00:00:00Z,gpt-4o,10,1,line-4\n2026-11-01T00:00:03Z,gpt-4o,10,1,a\n',
+    );
     const { here, worker } = await readBoth({ file });
     expect(here.stats.duplicateIds).toBe(2);
     expect(here.stats.warnings.map((w) => w.code)).toEqual(['LOG_DUPLICATE_ID', 'LOG_UNSORTED']);
@@ -81,7 +89,11 @@ describe('log reader in a worker thread', () => {
     const dir = mkdtempSync(join(tmpdir(), 'llmcost-thr-'));
     await readBoth({ file: 'rejects.csv', rejectsFile: join(dir, 'a.csv'), thread: 'off' });
     const stats = newLogStats();
-    for await (const _ of readLog({ cwd: FIX, file: 'rejects.csv', rejectsFile: join(dir, 'b.csv'), thread: 'on' }, stats)) void _;
+    for await (const _ of readLog(
+      { cwd: FIX, file: 'rejects.csv', rejectsFile: join(dir, 'b.csv'), thread: 'on' },
+      stats,
+    ))
+      void _;
     expect(readFileSync(join(dir, 'b.csv'), 'utf8')).toBe(readFileSync(join(dir, 'a.csv'), 'utf8'));
     expect(stats.rejected).toBe(7);
   });
@@ -126,15 +138,33 @@ describe('log reader in a worker thread', () => {
 
 describe('records across threads', () => {
   const rec = fc.oneof(
-    fc.record({ line: fc.integer({ min: 1, max: 2 ** 40 }), values: fc.array(fc.string({ maxLength: 8 }), { maxLength: 6 }) }),
-    fc.record({ line: fc.integer({ min: 1, max: 2 ** 40 }), error: fc.record({ kind: fc.string(), detail: fc.string() }), raw: fc.string() }),
-    fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue()).map((fields) => ({ line: 1, raw: JSON.stringify(fields), fields: JSON.parse(JSON.stringify(fields)) as Record<string, unknown> })),
+    fc.record({
+      line: fc.integer({ min: 1, max: 2 ** 40 }),
+      values: fc.array(fc.string({ maxLength: 8 }), { maxLength: 6 }),
+    }),
+    fc.record({
+      line: fc.integer({ min: 1, max: 2 ** 40 }),
+      error: fc.record({ kind: fc.string(), detail: fc.string() }),
+      raw: fc.string(),
+    }),
+    fc
+      .dictionary(fc.string({ maxLength: 6 }), fc.jsonValue())
+      .map((fields) => ({
+        line: 1,
+        raw: JSON.stringify(fields),
+        fields: JSON.parse(JSON.stringify(fields)) as Record<string, unknown>,
+      })),
   );
   it('decodeRecords(encodeRecords(batch)) is the batch', () => {
     fc.assert(
       fc.property(fc.array(rec, { maxLength: 8 }), (batch) => {
         // CSV values come back as views (offset, count) into the batch's one array
-        const flat = (rs: RawRecord[]): RawRecord[] => rs.map((r) => (r.values ? { line: r.line, values: r.values.slice(r.offset ?? 0, (r.offset ?? 0) + (r.count ?? r.values.length)) } : r));
+        const flat = (rs: RawRecord[]): RawRecord[] =>
+          rs.map((r) =>
+            r.values
+              ? { line: r.line, values: r.values.slice(r.offset ?? 0, (r.offset ?? 0) + (r.count ?? r.values.length)) }
+              : r,
+          );
         expect(flat(decodeRecords(encodeRecords(batch)))).toEqual(flat(batch));
       }),
     );

@@ -22,7 +22,12 @@ describe('nearest-rank percentiles', () => {
     expect(nearestRank([5, 1, 3], 0)).toBe(1);
     expect(nearestRank([5, 1, 3], 100)).toBe(5);
     // 0.07 x 100 = 7.000000000000001 in floating point; the rank is still 7
-    expect(nearestRank(Array.from({ length: 100 }, (_, i) => i + 1), 7)).toBe(7);
+    expect(
+      nearestRank(
+        Array.from({ length: 100 }, (_, i) => i + 1),
+        7,
+      ),
+    ).toBe(7);
   });
 
   it('does not reorder its input; refuses an empty list', () => {
@@ -39,7 +44,15 @@ describe('summariseRuns', () => {
     ({
       requests: 100,
       baseline: { cost: baseline },
-      steps: [{ strategy: 'route', label: 'cheap', cost: step, saving: baseline - step, savingPct: ((baseline - step) / baseline) * 100 }],
+      steps: [
+        {
+          strategy: 'route',
+          label: 'cheap',
+          cost: step,
+          saving: baseline - step,
+          savingPct: ((baseline - step) / baseline) * 100,
+        },
+      ],
       final: { cost: final, saving: baseline - final, savingPct: ((baseline - final) / baseline) * 100, successRate },
     }) as unknown as Report;
 
@@ -48,7 +61,11 @@ describe('summariseRuns', () => {
     expect(mc.runs).toBe(3);
     expect(mc.seeds).toEqual([5, 7]);
     expect(mc.baseline).toEqual({ p5: 8, p50: 10, p95: 12 });
-    expect(mc.steps[0]).toMatchObject({ label: 'cheap', cost: { p5: 2, p50: 4, p95: 6 }, saving: { p5: 6, p50: 6, p95: 6 } }); // 10-4, 12-6, 8-2 all save 6
+    expect(mc.steps[0]).toMatchObject({
+      label: 'cheap',
+      cost: { p5: 2, p50: 4, p95: 6 },
+      saving: { p5: 6, p50: 6, p95: 6 },
+    }); // 10-4, 12-6, 8-2 all save 6
     expect(mc.final).toEqual({ p5: 2, p50: 4, p95: 6 });
     expect(mc.savingPct).toEqual({ p5: 50, p50: 60, p95: 75 }); // 6/12, 6/10, 6/8
     expect(mc.successRate).toEqual({ p5: 0.9, p50: 0.95, p95: 0.99 });

@@ -20,17 +20,27 @@ async function trace(model: string) {
   read0 ??= (async () => {
     const stats = newLogStats();
     const batches: SimRequest[][] = [];
-    for await (const b of readLog({ file: TRACE, preset: 'mooncake', model: 'claude-sonnet-4-5' }, stats)) batches.push(b);
+    for await (const b of readLog({ file: TRACE, preset: 'mooncake', model: 'claude-sonnet-4-5' }, stats))
+      batches.push(b);
     return { batches, stats };
   })();
   const { batches, stats } = await read0;
-  return { stats, batches: model === 'claude-sonnet-4-5' ? batches : batches.map((b) => b.map((q) => ({ ...q, model }))) };
+  return {
+    stats,
+    batches: model === 'claude-sonnet-4-5' ? batches : batches.map((b) => b.map((q) => ({ ...q, model }))),
+  };
 }
 
 async function replay(model: string, options: unknown) {
   const { batches, stats } = await trace(model);
   const out: SimRequest[] = [];
-  const r = promptCache.start(promptCache.options.parse(options), { seed: 1, position: 1, rng: createRng(1), models: modelView(book), warn: () => {} });
+  const r = promptCache.start(promptCache.options.parse(options), {
+    seed: 1,
+    position: 1,
+    rng: createRng(1),
+    models: modelView(book),
+    warn: () => {},
+  });
   let input = 0;
   for (const batch of batches) {
     for (const q of batch) {
@@ -39,7 +49,13 @@ async function replay(model: string, options: unknown) {
     }
   }
   const sum = (f: (q: SimRequest) => number) => out.reduce((s, q) => s + f(q), 0);
-  return { stats, out, input, read: sum((q) => q.cached?.read ?? 0), written: sum((q) => (q.cached?.write5m ?? 0) + (q.cached?.write1h ?? 0)) };
+  return {
+    stats,
+    out,
+    input,
+    read: sum((q) => q.cached?.read ?? 0),
+    written: sum((q) => (q.cached?.write5m ?? 0) + (q.cached?.write1h ?? 0)),
+  };
 }
 
 describe('Mooncake conversation trace through block-level prompt caching', () => {

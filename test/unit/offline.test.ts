@@ -12,8 +12,29 @@ const SRC = join(ROOT, 'src');
 
 /** Module specifiers that reach the network (or could, by spawning a process that does). */
 const NETWORK_MODULES = [
-  'http', 'https', 'http2', 'net', 'tls', 'dgram', 'dns', 'dns/promises', 'child_process', 'cluster', 'inspector',
-  'undici', 'axios', 'node-fetch', 'cross-fetch', 'got', 'ky', 'superagent', 'request', 'ws', 'socket.io-client', 'isomorphic-fetch', 'whatwg-fetch',
+  'http',
+  'https',
+  'http2',
+  'net',
+  'tls',
+  'dgram',
+  'dns',
+  'dns/promises',
+  'child_process',
+  'cluster',
+  'inspector',
+  'undici',
+  'axios',
+  'node-fetch',
+  'cross-fetch',
+  'got',
+  'ky',
+  'superagent',
+  'request',
+  'ws',
+  'socket.io-client',
+  'isomorphic-fetch',
+  'whatwg-fetch',
 ];
 
 /** Calls and globals that reach the network or read a clock / an unseeded random source. */
@@ -31,8 +52,14 @@ const BANNED_CODE: { name: string; re: RegExp }[] = [
   { name: 'process.hrtime', re: /\bprocess\s*\.\s*hrtime\b/ },
   { name: 'crypto random', re: /\b(randomUUID|randomBytes|getRandomValues|randomInt)\b/ },
   // The machine's time zone and locale must not change a report: UTC getters and explicit locales only.
-  { name: 'local-time Date getter/setter', re: /\.(getHours|getDate|getDay|getMonth|getFullYear|getYear|getMinutes|getSeconds|getTimezoneOffset|setHours|setDate|setMonth|setFullYear|setMinutes|setSeconds)\s*\(/ },
-  { name: 'local-time Date formatting', re: /\.(toLocaleDateString|toLocaleTimeString|toDateString|toTimeString)\s*\(/ },
+  {
+    name: 'local-time Date getter/setter',
+    re: /\.(getHours|getDate|getDay|getMonth|getFullYear|getYear|getMinutes|getSeconds|getTimezoneOffset|setHours|setDate|setMonth|setFullYear|setMinutes|setSeconds)\s*\(/,
+  },
+  {
+    name: 'local-time Date formatting',
+    re: /\.(toLocaleDateString|toLocaleTimeString|toDateString|toTimeString)\s*\(/,
+  },
   { name: 'toLocaleString() without an explicit locale', re: /\.toLocaleString\s*\(\s*(\)|undefined)/ },
   { name: 'new Date(y, m, ...) in local time (use Date.UTC)', re: /\bnew\s+Date\s*\([^()]*,[^()]*\)/ },
 ];
@@ -42,11 +69,16 @@ const BANNED_CODE: { name: string; re: RegExp }[] = [
  * Keep this list short and explicit; a new entry needs a reason a reviewer can check.
  */
 const ALLOW: Record<string, { names: string[]; why: string }> = {
-  'cli/progress.ts': { names: ['performance.now'], why: 'rows/s and ETA on an interactive stderr progress bar; never in a report' },
+  'cli/progress.ts': {
+    names: ['performance.now'],
+    why: 'rows/s and ETA on an interactive stderr progress bar; never in a report',
+  },
 };
 
 function walk(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? walk(join(dir, d.name)) : /\.(ts|mts|cts|js|mjs)$/.test(d.name) ? [join(dir, d.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? walk(join(dir, d.name)) : /\.(ts|mts|cts|js|mjs)$/.test(d.name) ? [join(dir, d.name)] : [],
+  );
 }
 
 /**
@@ -58,7 +90,10 @@ export function lex(src: string): { code: string; strings: string[] } {
   let code = '';
   const strings: string[] = [];
   let lastSignificant = '';
-  const regexCanStart = (): boolean => lastSignificant === '' || /[(,=:[!&|?{};+\-*%<>~^]$/.test(lastSignificant) || /\b(return|typeof|case|in|of|void|delete|throw)$/.test(code.trimEnd());
+  const regexCanStart = (): boolean =>
+    lastSignificant === '' ||
+    /[(,=:[!&|?{};+\-*%<>~^]$/.test(lastSignificant) ||
+    /\b(return|typeof|case|in|of|void|delete|throw)$/.test(code.trimEnd());
   /** A template literal from the opening backtick; `${...}` parts are code. Returns the index after it. */
   const template = (start: number): number => {
     let j = start + 1;
@@ -153,7 +188,8 @@ export function lex(src: string): { code: string; strings: string[] } {
 /** Module specifiers imported or required by a file (static, dynamic, require, export from). */
 function importsOf(src: string): string[] {
   const out: string[] = [];
-  const re = /\b(?:import|export)\s[^'"]*?\bfrom\s*(['"])([^'"]+)\1|\bimport\s*(['"])([^'"]+)\3|\bimport\s*\(\s*(['"`])([^'"`]+)\5|\brequire\s*\(\s*(['"`])([^'"`]+)\7/g;
+  const re =
+    /\b(?:import|export)\s[^'"]*?\bfrom\s*(['"])([^'"]+)\1|\bimport\s*(['"])([^'"]+)\3|\bimport\s*\(\s*(['"`])([^'"`]+)\5|\brequire\s*\(\s*(['"`])([^'"`]+)\7/g;
   for (const m of src.matchAll(re)) out.push(m[2] ?? m[4] ?? m[6] ?? m[8]!);
   return out;
 }
@@ -212,7 +248,9 @@ describe('offline guarantee (src/)', () => {
   });
 
   it('package.json depends on no HTTP client', () => {
-    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+    };
     expect(Object.keys(pkg.dependencies ?? {}).filter(isNetwork)).toEqual([]);
   });
 });
@@ -240,25 +278,37 @@ describe('the scanner itself catches what it should (so a green run means someth
   it('ignores comments, strings, regex literals and dated Date constructors', () => {
     expect(scan('// Math.random is banned; so is fetch(x)\nconst a = 1;')).toEqual([]);
     expect(scan('/* Date.now() */ const b = "fetch(x) and Date.now()";')).toEqual([]);
-    expect(scan("const re = /[\"',]/; const d = new Date(r.atMs).toISOString();")).toEqual([]);
+    expect(scan('const re = /["\',]/; const d = new Date(r.atMs).toISOString();')).toEqual([]);
     expect(scan('const url = "https://example.com"; // https')).toEqual([]);
     expect(scan('const day = new Date(`${s}T00:00:00Z`);')).toEqual([]);
     // code inside template expressions is still code, nested templates included
     expect(scan('const a = `x ${b.map((c) => `${c}`).join(`,`)} y`; const t = Date.now();')).toEqual(['Date.now']);
     expect(scan('const a = `at ${Date.now()}`;')).toEqual(['Date.now']);
-    expect(scan("const h = new Date(ms).getUTCHours(); const s = n.toLocaleString('en-US'); const d = new Date(Date.UTC(2026, 0, 1));")).toEqual([]);
+    expect(
+      scan(
+        "const h = new Date(ms).getUTCHours(); const s = n.toLocaleString('en-US'); const d = new Date(Date.UTC(2026, 0, 1));",
+      ),
+    ).toEqual([]);
   });
 });
 
 describe('offline output: the HTML report fetches nothing when opened', () => {
   it('no external script, stylesheet, image, font, iframe or import; links are plain anchors at most', async () => {
-    const r = await runCli(['simulate', join(ROOT, 'test', 'fixtures', 'bad', '_shared', 'every-strategy.yaml'), '--standalone', '--format', 'html']);
+    const r = await runCli([
+      'simulate',
+      join(ROOT, 'test', 'fixtures', 'bad', '_shared', 'every-strategy.yaml'),
+      '--standalone',
+      '--format',
+      'html',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const html = r.stdout;
     expect(html).toMatch(/<svg/);
     // anything a browser would load by itself
     const fetching = [
-      ...html.matchAll(/<(script|img|iframe|embed|object|source|audio|video|link)\b[^>]*\b(src|href|data)\s*=\s*["']?(?!data:|#)[^"'\s>]+/gi),
+      ...html.matchAll(
+        /<(script|img|iframe|embed|object|source|audio|video|link)\b[^>]*\b(src|href|data)\s*=\s*["']?(?!data:|#)[^"'\s>]+/gi,
+      ),
       ...html.matchAll(/url\(\s*["']?(?!data:|#)[^)"']+/gi),
       ...html.matchAll(/@import/gi),
       ...html.matchAll(/\b(fetch|XMLHttpRequest|WebSocket|EventSource|sendBeacon)\b/g),

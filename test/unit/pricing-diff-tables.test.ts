@@ -10,7 +10,27 @@ const pico = (usd: string) => BigInt(Math.round(Number(usd) * 1e6)) * 1_000_000n
 
 describe('pricing/2025-10-01.yaml', () => {
   it('has the models the brief requires', () => {
-    const need = ['claude-sonnet-4', 'claude-sonnet-4-5', 'claude-opus-4-1', 'claude-haiku-4-5', 'claude-3-5-haiku', 'gpt-4o', 'gpt-4o-mini', 'gpt-4.1', 'gpt-4.1-mini', 'gpt-4.1-nano', 'gpt-5', 'gpt-5-mini', 'gpt-5-nano', 'o3', 'o4-mini', 'gemini-2.5-pro', 'gemini-2.5-flash', 'gemini-2.5-flash-lite', 'gemini-2.0-flash'];
+    const need = [
+      'claude-sonnet-4',
+      'claude-sonnet-4-5',
+      'claude-opus-4-1',
+      'claude-haiku-4-5',
+      'claude-3-5-haiku',
+      'gpt-4o',
+      'gpt-4o-mini',
+      'gpt-4.1',
+      'gpt-4.1-mini',
+      'gpt-4.1-nano',
+      'gpt-5',
+      'gpt-5-mini',
+      'gpt-5-nano',
+      'o3',
+      'o4-mini',
+      'gemini-2.5-pro',
+      'gemini-2.5-flash',
+      'gemini-2.5-flash-lite',
+      'gemini-2.0-flash',
+    ];
     for (const m of need) expect(OCT.tryResolve(m)?.id, m).toBe(m);
     expect(OCT.effective).toBe('2025-10-01');
   });
@@ -18,8 +38,15 @@ describe('pricing/2025-10-01.yaml', () => {
     for (const id of ['claude-sonnet-4', 'claude-sonnet-4-5']) {
       const m = OCT.resolve(id);
       expect(m.longContextThreshold).toBe(200_000);
-      const p = (cls: Parameters<typeof OCT.price>[3], band: 'base' | 'long' = 'long') => OCT.price(m, 'standard', band, cls);
-      expect([p('input'), p('output'), p('cacheWrite5m'), p('cacheWrite1h'), p('cacheRead')]).toEqual([pico('6'), pico('22.5'), pico('7.5'), pico('12'), pico('0.6')]);
+      const p = (cls: Parameters<typeof OCT.price>[3], band: 'base' | 'long' = 'long') =>
+        OCT.price(m, 'standard', band, cls);
+      expect([p('input'), p('output'), p('cacheWrite5m'), p('cacheWrite1h'), p('cacheRead')]).toEqual([
+        pico('6'),
+        pico('22.5'),
+        pico('7.5'),
+        pico('12'),
+        pico('0.6'),
+      ]);
       expect(OCT.price(m, 'batch', 'long', 'output')).toBe(pico('11.25')); // 50% of 22.50
       expect(p('input', 'base')).toBe(pico('3'));
     }

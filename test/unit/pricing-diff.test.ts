@@ -15,7 +15,8 @@ function fromText(text: string): PriceBook {
   if (!r.book) throw new Error(JSON.stringify(r.errors));
   return r.book;
 }
-const table = (version: string, model: string) => `version: "${version}"\neffective: "${version}"\ncurrency: USD\nmodels:\n${model}`;
+const table = (version: string, model: string) =>
+  `version: "${version}"\neffective: "${version}"\ncurrency: USD\nmodels:\n${model}`;
 
 describe('pricing diff', () => {
   const d = diffBooks(load('old.yaml'), load('new.yaml'));
@@ -38,7 +39,8 @@ describe('pricing diff', () => {
   });
 
   it('compares exact values: "3" and "3.00" are the same price', () => {
-    const m = (p: string) => `  m:\n    provider: x\n    source: https://example.com\n    checked: "2099-01-01"\n    input: "${p}"\n    output: "15"\n`;
+    const m = (p: string) =>
+      `  m:\n    provider: x\n    source: https://example.com\n    checked: "2099-01-01"\n    input: "${p}"\n    output: "15"\n`;
     const x = diffBooks(fromText(table('2099-01-01', m('3'))), fromText(table('2099-01-02', m('3.00'))));
     expect(x.changed).toEqual([]);
     expect(x.unchanged).toBe(1);
@@ -46,7 +48,10 @@ describe('pricing diff', () => {
 
   it('a long-context band appearing is listed field by field (absent = null)', () => {
     const base = `  m:\n    provider: x\n    source: https://example.com\n    checked: "2099-01-01"\n    input: "1.25"\n    output: "10"\n`;
-    const x = diffBooks(fromText(table('2099-01-01', base)), fromText(table('2099-01-02', `${base}    long_context: { threshold: 200000, input: "2.50", output: "15" }\n`)));
+    const x = diffBooks(
+      fromText(table('2099-01-01', base)),
+      fromText(table('2099-01-02', `${base}    long_context: { threshold: 200000, input: "2.50", output: "15" }\n`)),
+    );
     expect(x.changed[0]!.changes).toEqual([
       { field: 'long_context.threshold', old: null, new: '200000', pct: null },
       { field: 'long_context.input', old: null, new: '2.50', pct: null },

@@ -26,7 +26,8 @@ models:
 
 const book = (): PriceBook => bookFromYaml(TABLE);
 
-const req = (p: Partial<SimRequest>): SimRequest => makeRequest({ model: 'sonnet', inputTokens: 0, outputTokens: 0 }, p);
+const req = (p: Partial<SimRequest>): SimRequest =>
+  makeRequest({ model: 'sonnet', inputTokens: 0, outputTokens: 0 }, p);
 
 function cost(reqs: SimRequest[]): number {
   const b = book();
@@ -73,26 +74,57 @@ describe('estimate closed form', () => {
   it('seed 001: GPT-4 Turbo chatbot, 10,000 conversations/day, 800 in / 200 out = $140/day', () => {
     const { book: b } = choosePricing({ asOf: '2024-12-15' });
     const m = b.resolve('gpt-4-turbo');
-    const row = estimateRow({ model: m, book: b, requestsPerDay: 10000, systemTokens: 0, inputTokens: 800, outputTokens: 200, cache: 'off', days: 30, tier: 'standard' });
+    const row = estimateRow({
+      model: m,
+      book: b,
+      requestsPerDay: 10000,
+      systemTokens: 0,
+      inputTokens: 800,
+      outputTokens: 200,
+      cache: 'off',
+      days: 30,
+      tier: 'standard',
+    });
     expect(row.daily.noCache).toBe(140);
     expect(row.monthly.noCache).toBe(4200);
   });
   it('cache: P(miss) = exp(-rate*ttl); 1000/day at 5m', () => {
     const b = book();
     const m = b.resolve('sonnet');
-    const row = estimateRow({ model: m, book: b, requestsPerDay: 1000, systemTokens: 8000, inputTokens: 400, outputTokens: 300, cache: '5m', days: 30, tier: 'standard' });
+    const row = estimateRow({
+      model: m,
+      book: b,
+      requestsPerDay: 1000,
+      systemTokens: 8000,
+      inputTokens: 400,
+      outputTokens: 300,
+      cache: '5m',
+      days: 30,
+      tier: 'standard',
+    });
     const miss = Math.exp((-1000 / 86400) * 300);
     expect(row.missProbability).toBeCloseTo(miss, 6);
     expect(row.cacheWritesPerDay).toBeCloseTo(1000 * miss, 5);
     // noCache: 1000 * (8400*3 + 300*15)/1e6 = 29.7
     expect(row.daily.noCache).toBe(29.7);
-    const expected = (1000 * miss * 8000 * 3.75 + 1000 * (1 - miss) * 8000 * 0.3 + 1000 * 400 * 3 + 1000 * 300 * 15) / 1e6;
+    const expected =
+      (1000 * miss * 8000 * 3.75 + 1000 * (1 - miss) * 8000 * 0.3 + 1000 * 400 * 3 + 1000 * 300 * 15) / 1e6;
     expect(row.daily.withCache).toBeCloseTo(expected, 6);
     expect(row.naive.cacheWritesPerDay).toBe(288);
   });
   it('a prefix below the minimum is not cached', () => {
     const b = book();
-    const row = estimateRow({ model: b.resolve('sonnet'), book: b, requestsPerDay: 1000, systemTokens: 1023, inputTokens: 0, outputTokens: 0, cache: '5m', days: 30, tier: 'standard' });
+    const row = estimateRow({
+      model: b.resolve('sonnet'),
+      book: b,
+      requestsPerDay: 1000,
+      systemTokens: 1023,
+      inputTokens: 0,
+      outputTokens: 0,
+      cache: '5m',
+      days: 30,
+      tier: 'standard',
+    });
     expect(row.cacheableTokens).toBe(0);
     expect(row.daily.withCache).toBe(row.daily.noCache);
   });

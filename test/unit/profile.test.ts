@@ -25,11 +25,30 @@ describe('profile generator: determinism and streaming', () => {
   const p = profile({
     requests_per_day: 2000,
     diurnal: 'business-hours',
-    tenants: [{ name: 'a', share: 2 }, { name: 'b', share: 1 }],
+    tenants: [
+      { name: 'a', share: 2 },
+      { name: 'b', share: 1 },
+    ],
     errors: { rate: 0.05, timeout_rate: 0.05 },
     segments: [
-      { name: 'chat', model: 'm', system_tokens: 500, input_tokens: { lognormal: { mean: 200, p95: 500 } }, output_tokens: { normal: { mean: 150, sd: 40 } }, turns: { uniform: { min: 1, max: 5 } }, think_time_s: { lognormal: { mean: 30, p95: 90 } } },
-      { name: 'faq', share: 0.5, model: 'm', input_tokens: 30, output_tokens: { empirical: { values: [50, 100], weights: [3, 1] } }, queries: { distinct: 20 }, batchable: 0.5 },
+      {
+        name: 'chat',
+        model: 'm',
+        system_tokens: 500,
+        input_tokens: { lognormal: { mean: 200, p95: 500 } },
+        output_tokens: { normal: { mean: 150, sd: 40 } },
+        turns: { uniform: { min: 1, max: 5 } },
+        think_time_s: { lognormal: { mean: 30, p95: 90 } },
+      },
+      {
+        name: 'faq',
+        share: 0.5,
+        model: 'm',
+        input_tokens: 30,
+        output_tokens: { empirical: { values: [50, 100], weights: [3, 1] } },
+        queries: { distinct: 20 },
+        batchable: 0.5,
+      },
     ],
   });
 
@@ -63,7 +82,10 @@ describe('profile generator: determinism and streaming', () => {
 
   it('adding a segment does not reshuffle the arrival times (RNG forked per concern)', () => {
     const one = profile({ requests_per_day: 500 });
-    const two = profile({ requests_per_day: 500, segments: [...one.segments, { name: 'other', model: 'm', input_tokens: 99, output_tokens: 1 }] });
+    const two = profile({
+      requests_per_day: 500,
+      segments: [...one.segments, { name: 'other', model: 'm', input_tokens: 99, output_tokens: 1 }],
+    });
     // single-turn segments: request times are the conversation start times
     expect(all(two).map((r) => r.atMs)).toEqual(all(one).map((r) => r.atMs));
   });
@@ -84,7 +106,9 @@ describe('profile generator: determinism and streaming', () => {
     expect(aShare).toBeGreaterThan(0.62);
     expect(aShare).toBeLessThan(0.71);
     // FAQ queries repeat: 20 distinct query keys at most
-    expect(new Set(reqs.filter((r) => r.tags.feature === 'faq').map((r) => r.tags.queryKey)).size).toBeLessThanOrEqual(20);
+    expect(new Set(reqs.filter((r) => r.tags.feature === 'faq').map((r) => r.tags.queryKey)).size).toBeLessThanOrEqual(
+      20,
+    );
   });
 });
 
@@ -95,7 +119,9 @@ describe('arrivals', () => {
     // spacing 86,400,000 / 500 = 172,800 ms; the first at half a spacing (86,400 ms)
     expect(reqs[0]!.atMs).toBe(Date.parse('2026-11-02T00:00:00Z') + 86_400);
     expect(reqs[1]!.atMs - reqs[0]!.atMs).toBe(172_800);
-    const perDay = [0, 1, 2].map((d) => reqs.filter((r) => Math.floor((r.atMs - reqs[0]!.atMs + 86_400) / DAY) === d).length);
+    const perDay = [0, 1, 2].map(
+      (d) => reqs.filter((r) => Math.floor((r.atMs - reqs[0]!.atMs + 86_400) / DAY) === d).length,
+    );
     expect(perDay).toEqual([500, 500, 500]);
   });
 
@@ -143,7 +169,18 @@ describe('conversations', () => {
   const p = profile({
     conversations_per_day: 10,
     arrivals: 'uniform',
-    segments: [{ name: 'chat', model: 'm', system_tokens: 100, prompt_version: 'v7', input_tokens: 10, output_tokens: 20, turns: 3, think_time_s: 60 }],
+    segments: [
+      {
+        name: 'chat',
+        model: 'm',
+        system_tokens: 100,
+        prompt_version: 'v7',
+        input_tokens: 10,
+        output_tokens: 20,
+        turns: 3,
+        think_time_s: 60,
+      },
+    ],
   });
   const reqs = all(p);
   const c0 = reqs.filter((r) => r.conversationId === 'c0');
@@ -247,10 +284,14 @@ describe('token distributions', () => {
 
 describe('profile rules', () => {
   it('needs exactly one of requests_per_day and conversations_per_day; unique segment names', () => {
-    const p = profileSchema.parse({ segments: [{ name: 'a', model: 'm', input_tokens: 1, output_tokens: 1 }, { name: 'a', model: 'm', input_tokens: 1, output_tokens: 1 }] });
+    const p = profileSchema.parse({
+      segments: [
+        { name: 'a', model: 'm', input_tokens: 1, output_tokens: 1 },
+        { name: 'a', model: 'm', input_tokens: 1, output_tokens: 1 },
+      ],
+    });
     const msgs = profileProblems(p).map((x) => x.message);
     expect(msgs.some((m) => /exactly one of requests_per_day or conversations_per_day/.test(m))).toBe(true);
     expect(msgs.some((m) => /segment name 'a' is used twice/.test(m))).toBe(true);
   });
 });
-

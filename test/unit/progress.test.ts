@@ -17,7 +17,12 @@ describe('progress bar', () => {
   });
   it('writes nothing when stderr is not a terminal', () => {
     let err = '';
-    const io: Io = { stdout: { write: () => true }, stderr: { write: (s: string) => (err += s), isTTY: false }, cwd: '.', env: {} };
+    const io: Io = {
+      stdout: { write: () => true },
+      stderr: { write: (s: string) => (err += s), isTTY: false },
+      cwd: '.',
+      env: {},
+    };
     const p = createProgress(io, 'x');
     p.update(1, 0.5);
     p.done();

@@ -29,7 +29,9 @@ describe('csv', () => {
   });
   it('writes one row per stage with the documented columns', () => {
     const lines = render(handReport(), 'csv', { color: false }).split('\n');
-    expect(lines[0]).toBe('stage,strategy,label,cost,saving,savingPct,input,cacheRead,cacheWrite,output,storage,fixed,calls,successes,successRate,costPerSuccess,standaloneCost,standaloneSaving,standaloneSavingPct');
+    expect(lines[0]).toBe(
+      'stage,strategy,label,cost,saving,savingPct,input,cacheRead,cacheWrite,output,storage,fixed,calls,successes,successRate,costPerSuccess,standaloneCost,standaloneSaving,standaloneSavingPct',
+    );
     expect(lines[1]).toBe('baseline,,baseline,10,0,0,8,0,0,2,0,0,1,1,1,10,,,');
     expect(lines[3]).toBe('2,cascade,cascade,5,-1,-10,2,1,0,2,0,0,1,1,1,5,,,'); // a cost increase: negative saving as a number
     expect(lines[4]).toBe('final,,final,5,5,50,2,1,0,2,0,0,1,1,1,5,,,');
@@ -79,7 +81,9 @@ describe('terminal table', () => {
 describe('html', () => {
   it('contains no http(s) URL in any src or href attribute, and nothing that loads', async () => {
     const html = render(await fullReport(), 'html', { color: false });
-    const attrs = [...html.matchAll(/\b(?:src|href|xlink:href|action|poster|data)\s*=\s*["']?([^"'\s>]*)/gi)].map((m) => m[1]);
+    const attrs = [...html.matchAll(/\b(?:src|href|xlink:href|action|poster|data)\s*=\s*["']?([^"'\s>]*)/gi)].map(
+      (m) => m[1],
+    );
     for (const a of attrs) expect(a).not.toMatch(/^(https?:)?\/\//i);
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/<link\b/i);
@@ -140,8 +144,24 @@ describe('usdTicks', () => {
 describe('edge reports', () => {
   it('an empty run ($0, no requests, no successes) renders every format without NaN or Infinity', () => {
     const h = handReport();
-    const zero = (f: StageFigures): StageFigures => ({ ...f, cost: 0, calls: 0, successes: 0, successRate: 0, costPerSuccess: null, breakdown: { input: 0, cacheRead: 0, cacheWrite: 0, output: 0, storage: 0, fixed: 0 } });
-    const r: Report = { ...h, requests: 0, baseline: zero(h.baseline), steps: h.steps.map((s) => ({ ...s, ...zero(s), saving: 0, savingPct: 0 })), final: { ...zero(h.final), saving: 0, savingPct: 0 }, models: [], by: {} };
+    const zero = (f: StageFigures): StageFigures => ({
+      ...f,
+      cost: 0,
+      calls: 0,
+      successes: 0,
+      successRate: 0,
+      costPerSuccess: null,
+      breakdown: { input: 0, cacheRead: 0, cacheWrite: 0, output: 0, storage: 0, fixed: 0 },
+    });
+    const r: Report = {
+      ...h,
+      requests: 0,
+      baseline: zero(h.baseline),
+      steps: h.steps.map((s) => ({ ...s, ...zero(s), saving: 0, savingPct: 0 })),
+      final: { ...zero(h.final), saving: 0, savingPct: 0 },
+      models: [],
+      by: {},
+    };
     for (const f of ['table', 'json', 'md', 'csv', 'html'] as const) {
       const out = render(r, f, { color: false });
       expect(out, f).not.toMatch(/NaN|Infinity/);

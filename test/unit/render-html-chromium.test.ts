@@ -11,22 +11,27 @@ import { fullReport } from '../golden/fixture.js';
 
 const have = existsSync(CHROMIUM as string);
 
-describe.skipIf(!have)(`HTML report in headless Chromium${have ? '' : ` (skipped: ${CHROMIUM as string} not found; apt-get install -y chromium)`}`, () => {
-  it('renders to a non-trivial, non-blank screenshot', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'llmcost-shot-'));
-    try {
-      const html = join(dir, 'report.html');
-      const png = join(dir, 'report.png');
-      writeFileSync(html, render(await fullReport(), 'html', { color: false }));
-      (screenshot as (h: string, p: string, o?: object) => string)(html, png, { width: 1200, height: 1600 });
-      const s = (pngStats as (f: string) => { bytes: number; width: number; height: number; colors: number; inkShare: number })(png);
-      expect(s.width).toBe(1200);
-      expect(s.height).toBe(1600);
-      expect(s.bytes).toBeGreaterThan(30_000); // a blank 1200x1600 page compresses to a few KB
-      expect(s.colors).toBeGreaterThan(20); // chart colours, text antialiasing
-      expect(s.inkShare).toBeGreaterThan(0.05); // panels, bars and text cover the page
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});
+describe.skipIf(!have)(
+  `HTML report in headless Chromium${have ? '' : ` (skipped: ${CHROMIUM as string} not found; apt-get install -y chromium)`}`,
+  () => {
+    it('renders to a non-trivial, non-blank screenshot', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'llmcost-shot-'));
+      try {
+        const html = join(dir, 'report.html');
+        const png = join(dir, 'report.png');
+        writeFileSync(html, render(await fullReport(), 'html', { color: false }));
+        (screenshot as (h: string, p: string, o?: object) => string)(html, png, { width: 1200, height: 1600 });
+        const s = (
+          pngStats as (f: string) => { bytes: number; width: number; height: number; colors: number; inkShare: number }
+        )(png);
+        expect(s.width).toBe(1200);
+        expect(s.height).toBe(1600);
+        expect(s.bytes).toBeGreaterThan(30_000); // a blank 1200x1600 page compresses to a few KB
+        expect(s.colors).toBeGreaterThan(20); // chart colours, text antialiasing
+        expect(s.inkShare).toBeGreaterThan(0.05); // panels, bars and text cover the page
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  },
+);

@@ -16,7 +16,11 @@ describe('chartOf', () => {
     expect(ch.waterfall[2]!.saving).toBe(-1);
   });
   it('axis ticks: 10/4 = 2.5 rounds up to a step of 5 -> 0, 5, 10', () => {
-    expect(ch.ticks).toEqual([{ usd: 0, frac: 0 }, { usd: 5, frac: 0.5 }, { usd: 10, frac: 1 }]);
+    expect(ch.ticks).toEqual([
+      { usd: 0, frac: 0 },
+      { usd: 5, frac: 0.5 },
+      { usd: 10, frac: 1 },
+    ]);
     expect(niceTicks(1100.9)).toEqual([0, 500, 1000]); // 1100.9/4 = 275 -> step 500
     expect(niceTicks(0.3474)).toEqual([0, 0.1, 0.2, 0.3]); // 0.087 -> step 0.1
     expect(niceTicks(0)).toEqual([0]);
@@ -26,7 +30,13 @@ describe('chartOf', () => {
     expect(base.find((p) => p.key === 'input')).toMatchObject({ usd: 8, sharePct: 80, frac: 0.8 }); // 8/10
     const cache = ch.stages[1]!.parts;
     expect(cache.find((p) => p.key === 'cacheRead')).toMatchObject({ usd: 1, sharePct: 25, frac: 0.1 }); // 1/4 of the stage, 1/10 of the axis
-    expect(ch.classes.find((k) => k.key === 'input')).toMatchObject({ baseline: 8, final: 2, change: -6, baselineSharePct: 80, finalSharePct: 40 }); // 2/5
+    expect(ch.classes.find((k) => k.key === 'input')).toMatchObject({
+      baseline: 8,
+      final: 2,
+      change: -6,
+      baselineSharePct: 80,
+      finalSharePct: 40,
+    }); // 2/5
   });
   it('models: saving and % of the model baseline; null % for a model new in the final', () => {
     expect(ch.models).toEqual([

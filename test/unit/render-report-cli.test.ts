@@ -43,7 +43,9 @@ describe('report --from', () => {
     expect(out.stdout).toContain('### llmcost: support');
   });
   it('writes --out atomically and nothing on stdout', async () => {
-    const out = await runCli(['report', '--from', 'saved.json', '--format', 'html', '--out', 'sub/r.html'], { cwd: dir });
+    const out = await runCli(['report', '--from', 'saved.json', '--format', 'html', '--out', 'sub/r.html'], {
+      cwd: dir,
+    });
     expect(out.code, out.stderr).toBe(0);
     expect(out.stdout).toBe('');
     expect(readFileSync(join(dir, 'sub/r.html'), 'utf8')).toMatch(/^<!DOCTYPE html>/);
@@ -91,7 +93,10 @@ describe('report --from: bad input is exit 2 with place and hint', () => {
     expect(out.stderr).toContain("not an llmcost report: no 'schema' field");
   });
   it('a report of another schema version', async () => {
-    const out = await runCli(['report', '--from', write('v2.json', savedText.replace('llmcost.report/v1', 'llmcost.report/v2'))], { cwd: dir });
+    const out = await runCli(
+      ['report', '--from', write('v2.json', savedText.replace('llmcost.report/v1', 'llmcost.report/v2'))],
+      { cwd: dir },
+    );
     expectUserError(out, 'v2.json:2:13');
     expect(out.stderr).toContain("unsupported report schema 'llmcost.report/v2'");
   });
@@ -107,7 +112,10 @@ describe('report --from: bad input is exit 2 with place and hint', () => {
     expect(out.stderr).toContain('rows');
   });
   it('binary garbage', async () => {
-    expectUserError(await runCli(['report', '--from', write('bin.json', '\u0000\u0001\u0002PK\u0003\u0004')], { cwd: dir }), 'bin.json');
+    expectUserError(
+      await runCli(['report', '--from', write('bin.json', '\u0000\u0001\u0002PK\u0003\u0004')], { cwd: dir }),
+      'bin.json',
+    );
   });
   it('leaves no --out file when the input is bad', async () => {
     await runCli(['report', '--from', 'pkg.json', '--out', 'never.html'], { cwd: dir });

@@ -3,18 +3,41 @@ import { scenarioChecks } from '../../src/cli/run-scenario.js';
 import type { Report } from '../../src/report/model.js';
 
 // Only the fields the checks read; the figures are chosen by hand.
-function report(p: { finalCost: number; fixed: number; requests: number; days: number; successRate: number; tenants?: [string, number][] }): Report {
+function report(p: {
+  finalCost: number;
+  fixed: number;
+  requests: number;
+  days: number;
+  successRate: number;
+  tenants?: [string, number][];
+}): Report {
   return {
     requests: p.requests,
     period: { startMs: 0, endMs: p.days * 86_400_000 - 1, days: p.days },
-    final: { cost: p.finalCost, breakdown: { input: 0, cacheRead: 0, cacheWrite: 0, output: 0, storage: 0, fixed: p.fixed }, successRate: p.successRate },
-    ...(p.tenants ? { by: { tenant: p.tenants.map(([key, cost]) => ({ key, cost, baselineCost: cost, requests: 1 })) } } : {}),
+    final: {
+      cost: p.finalCost,
+      breakdown: { input: 0, cacheRead: 0, cacheWrite: 0, output: 0, storage: 0, fixed: p.fixed },
+      successRate: p.successRate,
+    },
+    ...(p.tenants
+      ? { by: { tenant: p.tenants.map(([key, cost]) => ({ key, cost, baselineCost: cost, requests: 1 })) } }
+      : {}),
   } as unknown as Report;
 }
 
 describe('budgets and the quality floor', () => {
   // $1,500 final = $1,000 variable + $500 one-time, 2,000 requests over 4 days
-  const r = report({ finalCost: 1500, fixed: 500, requests: 2000, days: 4, successRate: 0.96, tenants: [['a', 700], ['b', 300]] });
+  const r = report({
+    finalCost: 1500,
+    fixed: 500,
+    requests: 2000,
+    days: 4,
+    successRate: 0.96,
+    tenants: [
+      ['a', 700],
+      ['b', 300],
+    ],
+  });
 
   it('per request and per day use the variable cost; total includes fixed costs', () => {
     const checks = scenarioChecks(r, { budgets: { per_request_usd: '0.5', per_day_usd: '200', total_usd: '1400' } });
@@ -32,7 +55,12 @@ describe('budgets and the quality floor', () => {
   });
 
   it('quality floor compares the final success rate', () => {
-    expect(scenarioChecks(r, { budgets: {}, quality: { floor: 0.95 } })[0]).toMatchObject({ name: 'quality.floor', ok: true, actual: 0.96, limit: 0.95 });
+    expect(scenarioChecks(r, { budgets: {}, quality: { floor: 0.95 } })[0]).toMatchObject({
+      name: 'quality.floor',
+      ok: true,
+      actual: 0.96,
+      limit: 0.95,
+    });
     expect(scenarioChecks(r, { budgets: {}, quality: { floor: 0.97 } })[0]!.ok).toBe(false);
     expect(scenarioChecks(r, { budgets: {} })).toEqual([]);
   });

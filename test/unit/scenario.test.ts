@@ -70,11 +70,15 @@ describe('scenario loader', () => {
 
   it('traffic needs exactly one of profile or log; pricing exactly one of file/version/as_of', () => {
     expect(load('name: t\ntraffic: {}\n').errors[0]!.message).toMatch(/exactly one of profile .* or log/);
-    expect(load(`${BASE}pricing: { version: "2026-11-01", as_of: 2026-01-01 }\n`).errors[0]!.message).toMatch(/exactly one of file, version or as_of/);
+    expect(load(`${BASE}pricing: { version: "2026-11-01", as_of: 2026-01-01 }\n`).errors[0]!.message).toMatch(
+      /exactly one of file, version or as_of/,
+    );
   });
 
   it('cross-field profile rules are located', () => {
-    const r = load(BASE.replace('    requests_per_day: 100\n', '    requests_per_day: 100\n    conversations_per_day: 5\n'));
+    const r = load(
+      BASE.replace('    requests_per_day: 100\n', '    requests_per_day: 100\n    conversations_per_day: 5\n'),
+    );
     expect(r.errors[0]!.message).toMatch(/exactly one of requests_per_day or conversations_per_day/);
     expect(r.errors[0]!.where).toBe('s.yaml:4:5');
   });

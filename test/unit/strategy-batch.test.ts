@@ -37,11 +37,30 @@ models:
 const book = bookFromYaml(TABLE);
 
 function req(p: Partial<SimRequest>): SimRequest {
-  return { id: 'r', atMs: 0, model: 'sonnet', serviceTier: 'standard', inputTokens: 1000, outputTokens: 500, historyTokens: 0, prefix: [], batchable: true, status: 'ok', tags: {}, ...p };
+  return {
+    id: 'r',
+    atMs: 0,
+    model: 'sonnet',
+    serviceTier: 'standard',
+    inputTokens: 1000,
+    outputTokens: 500,
+    historyTokens: 0,
+    prefix: [],
+    batchable: true,
+    status: 'ok',
+    tags: {},
+    ...p,
+  };
 }
 function run(options: unknown, reqs: SimRequest[], seed = 1): { out: SimRequest[]; warnings: string[] } {
   const warnings: string[] = [];
-  const r = batch.start(batch.options.parse(options), { seed, position: 1, rng: createRng(seed), models: modelView(book), warn: (m) => warnings.push(m) });
+  const r = batch.start(batch.options.parse(options), {
+    seed,
+    position: 1,
+    rng: createRng(seed),
+    models: modelView(book),
+    warn: (m) => warnings.push(m),
+  });
   return { out: [...reqs.flatMap((q) => r.step(q)), ...r.flush()], warnings };
 }
 function atto(reqs: SimRequest[]): bigint {
@@ -91,7 +110,9 @@ describe('batch', () => {
     const reqs = [req({ model: 'nobatch' }), req({ model: 'nobatch', id: 'b' })];
     const { out, warnings } = run({}, reqs);
     expect(out).toEqual(reqs);
-    expect(warnings).toEqual(["batch: model 'nobatch' has no batch tier in the pricing table; its requests stay on standard"]);
+    expect(warnings).toEqual([
+      "batch: model 'nobatch' has no batch tier in the pricing table; its requests stay on standard",
+    ]);
   });
 
   it('strict options', () => {

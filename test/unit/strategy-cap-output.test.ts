@@ -22,15 +22,25 @@ models:
     output: "15.00"
 `;
 const book = (): PriceBook => bookFromYaml(TABLE);
-const req = (p: Partial<SimRequest>): SimRequest => makeRequest({ model: 'strong', inputTokens: 100, outputTokens: 0 }, p);
+const req = (p: Partial<SimRequest>): SimRequest =>
+  makeRequest({ model: 'strong', inputTokens: 100, outputTokens: 0 }, p);
 function runStep(raw: unknown, reqs: SimRequest[], seed = 5): SimRequest[] {
-  const run = capOutput.start(capOutput.options.parse(raw), { seed, position: 1, rng: createRng(seed).fork('strategy:1:cap-output'), models: modelView(book()), warn: () => {} });
+  const run = capOutput.start(capOutput.options.parse(raw), {
+    seed,
+    position: 1,
+    rng: createRng(seed).fork('strategy:1:cap-output'),
+    models: modelView(book()),
+    warn: () => {},
+  });
   return reqs.map((r) => Object.freeze({ ...r }) as SimRequest).flatMap((r) => run.step(r));
 }
 
 describe('cap-output', () => {
   it('caps only outputs above the cap; a kept truncated answer gets the quality factor', () => {
-    const out = runStep({ max_output_tokens: 500, quality: 0.9 }, [400, 500, 501, 1200].map((n, i) => req({ id: `r${i}`, outputTokens: n })));
+    const out = runStep(
+      { max_output_tokens: 500, quality: 0.9 },
+      [400, 500, 501, 1200].map((n, i) => req({ id: `r${i}`, outputTokens: n })),
+    );
     expect(out.map((r) => r.outputTokens)).toEqual([400, 500, 500, 500]);
     expect(out.map((r) => r.quality)).toEqual([undefined, undefined, 0.9, 0.9]);
     expect(out.map((r) => r.tags.capped)).toEqual([undefined, undefined, 'kept', 'kept']);
@@ -44,7 +54,9 @@ describe('cap-output', () => {
     ]);
     expect(out[1]!.retryOf).toBeUndefined(); // dedupe-retries must not drop it
     // with cached counts (from the log or prompt-cache): the retry reads what the first call wrote
-    const [first, retry] = runStep({ max_output_tokens: 500, truncation_retry_share: 1 }, [req({ id: 'y', outputTokens: 800, cached: { read: 30, write5m: 50, write1h: 0 } })]);
+    const [first, retry] = runStep({ max_output_tokens: 500, truncation_retry_share: 1 }, [
+      req({ id: 'y', outputTokens: 800, cached: { read: 30, write5m: 50, write1h: 0 } }),
+    ]);
     expect(first!.cached).toEqual({ read: 30, write5m: 50, write1h: 0 });
     expect(retry!.cached).toEqual({ read: 80, write5m: 0, write1h: 0 });
   });
@@ -59,8 +71,21 @@ describe('cap-output', () => {
     expect(R).toBeLessThan(350);
     const b = book();
     const opts = capOutput.options.parse({ max_output_tokens: 500, truncation_retry_share: 0.3, quality: 0.8 });
-    const run = await runSimulation({ source: [reqs], stages: [{ strategy: capOutput as Strategy, options: opts, label: 'cap' }], book: b, seed });
-    const rep = buildReport({ command: 't', scenario: 't', seed, run, book: b, labels: [{ strategy: 'cap-output', label: 'cap' }], version: '0' });
+    const run = await runSimulation({
+      source: [reqs],
+      stages: [{ strategy: capOutput as Strategy, options: opts, label: 'cap' }],
+      book: b,
+      seed,
+    });
+    const rep = buildReport({
+      command: 't',
+      scenario: 't',
+      seed,
+      run,
+      book: b,
+      labels: [{ strategy: 'cap-output', label: 'cap' }],
+      version: '0',
+    });
     // baseline: 1000 x (100*3 + 1000*15) = 1000 x 15300 µ$ = $15.30
     expect(rep.baseline.cost).toBe(15.3);
     expect(rep.final.calls).toBe(1000 + R);

@@ -35,16 +35,31 @@ models:
     output: "8.00"
 `;
 const book = (): PriceBook => bookFromYaml(TABLE);
-const req = (p: Partial<SimRequest>): SimRequest => makeRequest({ model: 'strong', inputTokens: 1000, outputTokens: 200 }, p);
+const req = (p: Partial<SimRequest>): SimRequest =>
+  makeRequest({ model: 'strong', inputTokens: 1000, outputTokens: 200 }, p);
 function runStep<O>(s: Strategy<O>, raw: unknown, reqs: SimRequest[], seed = 11): SimRequest[] {
-  const run = s.start(s.options.parse(raw), { seed, position: 1, rng: createRng(seed).fork(`strategy:1:${s.name}`), models: modelView(book()), warn: () => {} });
+  const run = s.start(s.options.parse(raw), {
+    seed,
+    position: 1,
+    rng: createRng(seed).fork(`strategy:1:${s.name}`),
+    models: modelView(book()),
+    warn: () => {},
+  });
   return reqs.flatMap((r) => run.step(Object.freeze({ ...r, tags: Object.freeze({ ...r.tags }) }) as SimRequest));
 }
 async function simulate(raw: unknown, reqs: SimRequest[], seed = 11) {
   const b = book();
   const stages = [{ strategy: cascade as Strategy, options: cascade.options.parse(raw), label: 'cascade' }];
   const run = await runSimulation({ source: [reqs], stages, book: b, seed });
-  return buildReport({ command: 'test', scenario: 't', seed, run, book: b, labels: [{ strategy: 'cascade', label: 'cascade' }], version: '0' });
+  return buildReport({
+    command: 'test',
+    scenario: 't',
+    seed,
+    run,
+    book: b,
+    labels: [{ strategy: 'cascade', label: 'cascade' }],
+    version: '0',
+  });
 }
 
 describe('cascade', () => {
@@ -71,10 +86,26 @@ describe('cascade', () => {
   });
 
   it('an escalated request: cheap call (answers false, billed) then the strong call (answers, strong quality)', () => {
-    const out = runStep({ ...cascade }, { cheap: 'cheap', strong: 'other', escalation: 1, quality: { cheap: 0.8, strong: 0.95 }, cheap_output_tokens: 20 }, [req({ id: 'x', cached: { read: 100, write5m: 0, write1h: 0 }, quality: 0.9 })]);
+    const out = runStep(
+      { ...cascade },
+      {
+        cheap: 'cheap',
+        strong: 'other',
+        escalation: 1,
+        quality: { cheap: 0.8, strong: 0.95 },
+        cheap_output_tokens: 20,
+      },
+      [req({ id: 'x', cached: { read: 100, write5m: 0, write1h: 0 }, quality: 0.9 })],
+    );
     expect(out).toHaveLength(2);
     const [c, s] = out;
-    expect(c).toMatchObject({ id: 'x/cheap', model: 'cheap', answers: false, outputTokens: 20, tags: { route: 'cascade:escalated' } });
+    expect(c).toMatchObject({
+      id: 'x/cheap',
+      model: 'cheap',
+      answers: false,
+      outputTokens: 20,
+      tags: { route: 'cascade:escalated' },
+    });
     expect(c!.cached).toBeUndefined();
     expect(c!.quality).toBeUndefined();
     expect(s).toMatchObject({ id: 'x', model: 'other', outputTokens: 200, tags: { route: 'cascade:escalated' } });
@@ -83,7 +114,7 @@ describe('cascade', () => {
     expect(s!.quality).toBeCloseTo(0.855, 12); // 0.9 x 0.95
   });
 
-  it('the strong call on the request\'s own model keeps the log\'s cached counts; a non-escalated request is one cheap call', () => {
+  it("the strong call on the request's own model keeps the log's cached counts; a non-escalated request is one cheap call", () => {
     const r = req({ id: 'y', cached: { read: 100, write5m: 0, write1h: 0 } });
     const [c, s] = runStep(cascade, { cheap: 'cheap', escalation: 1 }, [r]);
     expect(c!.model).toBe('cheap');
@@ -132,9 +163,18 @@ describe('cascade', () => {
 
   it('requires exactly one of escalation or confidence; unknown cheap model fails at start', () => {
     expect(cascade.options.safeParse({ cheap: 'cheap' }).success).toBe(false);
-    expect(cascade.options.safeParse({ cheap: 'cheap', escalation: 0.2, confidence: { threshold: 0.5, distribution: { kind: 'uniform' } } }).success).toBe(false);
+    expect(
+      cascade.options.safeParse({
+        cheap: 'cheap',
+        escalation: 0.2,
+        confidence: { threshold: 0.5, distribution: { kind: 'uniform' } },
+      }).success,
+    ).toBe(false);
     expect(cascade.options.safeParse({ cheap: 'cheap', escalation: 1.2 }).success).toBe(false);
-    expect(cascade.options.safeParse({ cheap: 'cheap', confidence: { threshold: 0.5, distribution: { kind: 'gauss' } } }).success).toBe(false);
+    expect(
+      cascade.options.safeParse({ cheap: 'cheap', confidence: { threshold: 0.5, distribution: { kind: 'gauss' } } })
+        .success,
+    ).toBe(false);
     expect(() => runStep(cascade, { cheap: 'chaep', escalation: 0.1 }, [])).toThrow(/did you mean 'cheap'/);
   });
 });

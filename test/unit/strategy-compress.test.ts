@@ -23,10 +23,21 @@ models:
 `;
 const MICRO = 1_000_000_000_000n; // atto-USD per µ$
 const book = (): PriceBook => bookFromYaml(TABLE);
-const req = (p: Partial<SimRequest>): SimRequest => makeRequest({ model: 'strong', inputTokens: 0, outputTokens: 0 }, p);
+const req = (p: Partial<SimRequest>): SimRequest =>
+  makeRequest({ model: 'strong', inputTokens: 0, outputTokens: 0 }, p);
 function runStep(raw: unknown, reqs: SimRequest[]): SimRequest[] {
-  const run = compress.start(compress.options.parse(raw), { seed: 1, position: 1, rng: createRng(1), models: modelView(book()), warn: () => {} });
-  return reqs.map((r) => Object.freeze({ ...r, prefix: Object.freeze(r.prefix.map((b) => Object.freeze({ ...b }))) }) as SimRequest).flatMap((r) => run.step(r));
+  const run = compress.start(compress.options.parse(raw), {
+    seed: 1,
+    position: 1,
+    rng: createRng(1),
+    models: modelView(book()),
+    warn: () => {},
+  });
+  return reqs
+    .map(
+      (r) => Object.freeze({ ...r, prefix: Object.freeze(r.prefix.map((b) => Object.freeze({ ...b }))) }) as SimRequest,
+    )
+    .flatMap((r) => run.step(r));
 }
 function atto(reqs: SimRequest[]): bigint {
   const b = book();
@@ -83,7 +94,12 @@ describe('compress', () => {
   it('message, output and input (every part)', () => {
     const [m] = runStep({ parts: ['message'], ratio: 0.35 }, [r0]);
     // message 599 x 0.35 = 209.65 -> 210; input 1001 + 300 + 101 + 210 = 1612; blocks untouched
-    expect([m!.inputTokens, m!.historyTokens, m!.prefix[0]!.key, m!.prefix[1]!.key]).toEqual([1612, 401, 'sys', 'sys/h1']);
+    expect([m!.inputTokens, m!.historyTokens, m!.prefix[0]!.key, m!.prefix[1]!.key]).toEqual([
+      1612,
+      401,
+      'sys',
+      'sys/h1',
+    ]);
     const [out] = runStep({ parts: ['output'], ratio: 0.7 }, [r0]);
     expect([out!.inputTokens, out!.outputTokens]).toEqual([2001, 141]);
     expect(out!.cached).toEqual(r0.cached); // the prompt did not change
@@ -94,7 +110,13 @@ describe('compress', () => {
   });
 
   it('a block compressed to 0 tokens disappears and the blocks after it are re-keyed', () => {
-    const r = req({ inputTokens: 12, prefix: [{ key: 'a', tokens: 1, kind: 'system' }, { key: 'a/b', tokens: 10, kind: 'message' }] });
+    const r = req({
+      inputTokens: 12,
+      prefix: [
+        { key: 'a', tokens: 1, kind: 'system' },
+        { key: 'a/b', tokens: 10, kind: 'message' },
+      ],
+    });
     const [o] = runStep({ parts: ['system'], ratio: 0.4 }, [r]);
     expect(o!.prefix).toEqual([{ key: 'a/b~cmp:system@0.4', tokens: 10, kind: 'message' }]);
     expect(o!.inputTokens).toBe(11);

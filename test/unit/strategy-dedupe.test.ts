@@ -23,7 +23,8 @@ models:
 const book = bookFromYaml(TABLE);
 const MIN = 60_000;
 
-const req = (p: Partial<SimRequest>): SimRequest => makeRequest({ model: 'sonnet', inputTokens: 1000, outputTokens: 500 }, p);
+const req = (p: Partial<SimRequest>): SimRequest =>
+  makeRequest({ model: 'sonnet', inputTokens: 1000, outputTokens: 500 }, p);
 const reqs = [
   req({ id: 'A' }),
   req({ id: 'A-r1', retryOf: 'A', atMs: 10_000 }), // original ok 10 s earlier: dropped
@@ -36,7 +37,13 @@ const reqs = [
 ];
 
 function kept(options: unknown): string[] {
-  const r = dedupeRetries.start(dedupeRetries.options.parse(options), { seed: 1, position: 1, rng: createRng(1), models: modelView(book), warn: () => {} });
+  const r = dedupeRetries.start(dedupeRetries.options.parse(options), {
+    seed: 1,
+    position: 1,
+    rng: createRng(1),
+    models: modelView(book),
+    warn: () => {},
+  });
   return reqs.filter((q) => r.step(q).length > 0).map((q) => q.id);
 }
 
@@ -51,7 +58,12 @@ describe('dedupe-retries', () => {
     expect(dedupeRetries.options.safeParse({ windw: '5m' }).success).toBe(false);
   });
   it('through the engine: 2 dropped of 8; saving = 2 x (1000 x 3 + 500 x 15) / 1e6 = $0.021', async () => {
-    const r = await runSimulation({ source: [reqs], stages: [{ strategy: dedupeRetries, options: dedupeRetries.options.parse({}), label: 'dedupe-retries' }], book, seed: 1 });
+    const r = await runSimulation({
+      source: [reqs],
+      stages: [{ strategy: dedupeRetries, options: dedupeRetries.options.parse({}), label: 'dedupe-retries' }],
+      book,
+      seed: 1,
+    });
     expect(r.taps[1]!.dropped).toBe(2);
     expect(r.taps[0]!.total(Q.calls) - r.taps[1]!.total(Q.calls)).toBe(2);
     const cost = (k: number) => priceCells(r.taps[k]!.cells, r.thresholds, book).total;

@@ -46,12 +46,19 @@ models:
 const book = bookFromYaml(TABLE);
 const MIN = 60_000;
 
-const req = (p: Partial<SimRequest>): SimRequest => makeRequest({ model: 'sonnet', inputTokens: 2500, outputTokens: 100 }, p);
+const req = (p: Partial<SimRequest>): SimRequest =>
+  makeRequest({ model: 'sonnet', inputTokens: 2500, outputTokens: 100 }, p);
 const sys = (tokens: number, key = 'sys'): PrefixBlock[] => [{ key, tokens, kind: 'system' }];
 
 function run(options: unknown, reqs: SimRequest[], seed = 1): { out: SimRequest[]; warnings: string[] } {
   const warnings: string[] = [];
-  const r = promptCache.start(promptCache.options.parse(options), { seed, position: 1, rng: createRng(seed), models: modelView(book), warn: (m) => warnings.push(m) });
+  const r = promptCache.start(promptCache.options.parse(options), {
+    seed,
+    position: 1,
+    rng: createRng(seed),
+    models: modelView(book),
+    warn: (m) => warnings.push(m),
+  });
   const out = reqs.flatMap((q) => r.step(q));
   return { out: [...out, ...r.flush()], warnings };
 }
@@ -91,7 +98,10 @@ describe('prompt-cache explicit', () => {
   });
 
   it('min-token cutoff: 1,023 is not cacheable, 1,024 is', () => {
-    const two = (tokens: number) => [req({ id: 'a', prefix: sys(tokens) }), req({ id: 'b', atMs: 1000, prefix: sys(tokens) })];
+    const two = (tokens: number) => [
+      req({ id: 'a', prefix: sys(tokens) }),
+      req({ id: 'b', atMs: 1000, prefix: sys(tokens) }),
+    ];
     expect(cachedOf(run({}, two(1023)).out)).toEqual([
       { read: 0, write5m: 0, write1h: 0 },
       { read: 0, write5m: 0, write1h: 0 },
@@ -115,9 +125,20 @@ describe('prompt-cache explicit', () => {
 
   it('conversation scope: turn t reads exactly turn t-1 prompt and writes the rest', () => {
     // system 1500; turn 1 message 300; turn 2 = system + u1 (300) + a1 (200) + message 400
-    const t1: PrefixBlock[] = [{ key: 's', tokens: 1500, kind: 'system' }, { key: 's/u1', tokens: 300, kind: 'message' }];
-    const t2: PrefixBlock[] = [{ key: 's', tokens: 1500, kind: 'system' }, { key: 's/u1', tokens: 300, kind: 'history' }, { key: 's/u1/a1', tokens: 200, kind: 'history' }, { key: 's/u1/a1/u2', tokens: 400, kind: 'message' }];
-    const reqs = [req({ id: 't1', inputTokens: 1800, prefix: t1 }), req({ id: 't2', atMs: 30_000, inputTokens: 2400, historyTokens: 500, prefix: t2 })];
+    const t1: PrefixBlock[] = [
+      { key: 's', tokens: 1500, kind: 'system' },
+      { key: 's/u1', tokens: 300, kind: 'message' },
+    ];
+    const t2: PrefixBlock[] = [
+      { key: 's', tokens: 1500, kind: 'system' },
+      { key: 's/u1', tokens: 300, kind: 'history' },
+      { key: 's/u1/a1', tokens: 200, kind: 'history' },
+      { key: 's/u1/a1/u2', tokens: 400, kind: 'message' },
+    ];
+    const reqs = [
+      req({ id: 't1', inputTokens: 1800, prefix: t1 }),
+      req({ id: 't2', atMs: 30_000, inputTokens: 2400, historyTokens: 500, prefix: t2 }),
+    ];
     expect(cachedOf(run({ scope: 'conversation' }, reqs).out)).toEqual([
       { read: 0, write5m: 1800, write1h: 0 }, // 1500 + 300
       { read: 1800, write5m: 600, write1h: 0 }, // turn 1's prompt; writes 200 + 400 (2400 - 1800)
@@ -130,7 +151,8 @@ describe('prompt-cache explicit', () => {
   });
 
   it('block prefixes (Mooncake style): shared leading 512-token blocks are read', () => {
-    const blocks = (ids: number[]): PrefixBlock[] => ids.map((_, i) => ({ key: ids.slice(0, i + 1).join('-'), tokens: 512, kind: 'block' }));
+    const blocks = (ids: number[]): PrefixBlock[] =>
+      ids.map((_, i) => ({ key: ids.slice(0, i + 1).join('-'), tokens: 512, kind: 'block' }));
     const a = req({ id: 'a', inputTokens: 1600, prefix: blocks([0, 1, 2]) });
     const b = req({ id: 'b', atMs: 1000, inputTokens: 1700, prefix: blocks([0, 1, 9]) });
     // a: cumulative 512 (< 1024, not cacheable), 1024, 1536: writes 1536.
@@ -160,12 +182,21 @@ describe('prompt-cache explicit', () => {
   });
 
   it('batch-tier requests have their own cache', () => {
-    const reqs = [req({ id: 'a', prefix: sys(2000) }), req({ id: 'b', atMs: 1000, prefix: sys(2000), serviceTier: 'batch' })];
+    const reqs = [
+      req({ id: 'a', prefix: sys(2000) }),
+      req({ id: 'b', atMs: 1000, prefix: sys(2000), serviceTier: 'batch' }),
+    ];
     expect(cachedOf(run({}, reqs).out).map((c) => c!.write5m)).toEqual([2000, 2000]);
   });
 
   it('ttl 1h on a model without a 1-hour price is a user error naming the model', () => {
-    const r = promptCache.start(promptCache.options.parse({ ttl: '1h' }), { seed: 1, position: 1, rng: createRng(1), models: modelView(book), warn: () => {} });
+    const r = promptCache.start(promptCache.options.parse({ ttl: '1h' }), {
+      seed: 1,
+      position: 1,
+      rng: createRng(1),
+      models: modelView(book),
+      warn: () => {},
+    });
     expect(() => r.step(req({ model: 'oldclaude', prefix: sys(2000) }))).toThrow(UserError);
     expect(() => r.step(req({ model: 'oldclaude', prefix: sys(2000) }))).toThrow(/oldclaude.*1-hour/);
   });
@@ -215,7 +246,9 @@ describe('prompt-cache automatic', () => {
 
   it('hit_rate with a fixed seed: a hit iff the seeded draw is below the rate', () => {
     const n = 1000;
-    const reqs = Array.from({ length: n }, (_, i) => req({ id: `q${i}`, model: 'gpt', atMs: i * 1000, prefix: sys(2048) }));
+    const reqs = Array.from({ length: n }, (_, i) =>
+      req({ id: `q${i}`, model: 'gpt', atMs: i * 1000, prefix: sys(2048) }),
+    );
     const reads = cachedOf(run({ hit_rate: 0.5 }, reqs, 42).out).map((c) => c!.read);
     // request 0 has nothing to hit (no draw); requests 1..999 each take one draw from createRng(42)
     const rng = createRng(42);
@@ -230,7 +263,9 @@ describe('prompt-cache automatic', () => {
     const reqs = [0, 1000].map((atMs, i) => req({ id: `q${i}`, model: 'gpt', atMs, prefix: sys(1500) }));
     const a = run({ ttl: '1h' }, reqs);
     expect(a.out[1]!.cached).toEqual({ read: 1408, write5m: 0, write1h: 0 });
-    expect(a.warnings).toEqual(["prompt-cache: model 'gpt' caches automatically: ttl is ignored for it; its idle expiry is retention (5 min)"]);
+    expect(a.warnings).toEqual([
+      "prompt-cache: model 'gpt' caches automatically: ttl is ignored for it; its idle expiry is retention (5 min)",
+    ]);
     const b = run({ retention: '1h' }, [req({ prefix: sys(2000) }), req({ id: 'b', atMs: 1, prefix: sys(2000) })]);
     expect(b.warnings).toHaveLength(1);
     expect(b.warnings[0]).toMatch(/'sonnet' caches explicitly: retention and hit_rate .* ignored/);
@@ -259,12 +294,21 @@ describe('bounded state', () => {
     // 50,000 requests at 1/s, each with its own 2,000-token system block, 5m TTL: ~300 live entries
     let maxSize = 0;
     const orig = ExpiringMap.prototype.set;
-    ExpiringMap.prototype.set = function (this: ExpiringMap<{ expiresAtMs: number }>, ...args: Parameters<typeof orig>) {
+    ExpiringMap.prototype.set = function (
+      this: ExpiringMap<{ expiresAtMs: number }>,
+      ...args: Parameters<typeof orig>
+    ) {
       orig.apply(this, args);
       maxSize = Math.max(maxSize, this.size);
     } as typeof orig;
     try {
-      const r = promptCache.start(promptCache.options.parse({}), { seed: 1, position: 1, rng: createRng(1), models: modelView(book), warn: () => {} });
+      const r = promptCache.start(promptCache.options.parse({}), {
+        seed: 1,
+        position: 1,
+        rng: createRng(1),
+        models: modelView(book),
+        warn: () => {},
+      });
       for (let i = 0; i < 50_000; i++) r.step(req({ id: `q${i}`, atMs: i * 1000, prefix: sys(2000, `k${i}`) }));
     } finally {
       ExpiringMap.prototype.set = orig;

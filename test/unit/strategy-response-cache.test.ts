@@ -29,11 +29,34 @@ const book = bookFromYaml(TABLE);
 const MIN = 60_000;
 
 function req(p: Partial<SimRequest>): SimRequest {
-  return { id: 'r', atMs: 0, model: 'sonnet', serviceTier: 'standard', inputTokens: 1000, outputTokens: 500, historyTokens: 0, prefix: [], batchable: false, status: 'ok', tags: { queryKey: 'q1' }, ...p };
+  return {
+    id: 'r',
+    atMs: 0,
+    model: 'sonnet',
+    serviceTier: 'standard',
+    inputTokens: 1000,
+    outputTokens: 500,
+    historyTokens: 0,
+    prefix: [],
+    batchable: false,
+    status: 'ok',
+    tags: { queryKey: 'q1' },
+    ...p,
+  };
 }
-function run(options: unknown, reqs: SimRequest[], seed = 1): { out: SimRequest[]; warnings: string[]; kept: string[] } {
+function run(
+  options: unknown,
+  reqs: SimRequest[],
+  seed = 1,
+): { out: SimRequest[]; warnings: string[]; kept: string[] } {
   const warnings: string[] = [];
-  const r = responseCache.start(responseCache.options.parse(options), { seed, position: 1, rng: createRng(seed), models: modelView(book), warn: (m) => warnings.push(m) });
+  const r = responseCache.start(responseCache.options.parse(options), {
+    seed,
+    position: 1,
+    rng: createRng(seed),
+    models: modelView(book),
+    warn: (m) => warnings.push(m),
+  });
   const kept: string[] = [];
   const out = reqs.flatMap((q) => {
     const o = r.step(q);
@@ -77,8 +100,17 @@ describe('response-cache exact', () => {
   });
 
   it('through the engine: a hit is a dropped request, counted as served', async () => {
-    const reqs = [req({ id: 'a' }), req({ id: 'b', atMs: 1000 }), req({ id: 'c', atMs: 2000, tags: { queryKey: 'other' } })];
-    const r = await runSimulation({ source: [reqs], stages: [{ strategy: responseCache, options: responseCache.options.parse({}), label: 'response-cache' }], book, seed: 1 });
+    const reqs = [
+      req({ id: 'a' }),
+      req({ id: 'b', atMs: 1000 }),
+      req({ id: 'c', atMs: 2000, tags: { queryKey: 'other' } }),
+    ];
+    const r = await runSimulation({
+      source: [reqs],
+      stages: [{ strategy: responseCache, options: responseCache.options.parse({}), label: 'response-cache' }],
+      book,
+      seed: 1,
+    });
     expect(r.taps[0]!.total(Q.calls)).toBe(3);
     expect(r.taps[1]!.total(Q.calls)).toBe(2);
     expect(r.taps[1]!.dropped).toBe(1);

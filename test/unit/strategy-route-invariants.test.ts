@@ -23,7 +23,12 @@ models:
   strong: { provider: anthropic, source: https://example.com, checked: "2099-01-01", input: "3.00", output: "15.00" }
   cheap: { provider: anthropic, source: https://example.com, checked: "2099-01-01", input: "0.25", output: "1.25" }
 `;
-const sh = selfHost.options.parse({ name: 'self-host/x', gpu_hour_usd: '2.50', tokens_per_second_per_gpu: 1000, utilisation: 0.5 });
+const sh = selfHost.options.parse({
+  name: 'self-host/x',
+  gpu_hour_usd: '2.50',
+  tokens_per_second_per_gpu: 1000,
+  utilisation: 0.5,
+});
 const book = (() => {
   const r = parsePricingText(TABLE, 't.yaml');
   if (!r.book) throw new Error(JSON.stringify(r.errors));
@@ -31,7 +36,22 @@ const book = (() => {
 })();
 
 const CONFIGS: [Strategy, unknown][] = [
-  [route, { rules: [{ when: { input_tokens: { lt: 3000 } }, to: 'cheap', share: 0.5, token_inflation: 1.37, inflate_input: true, quality: 0.9 }], default: { to: 'strong' } }],
+  [
+    route,
+    {
+      rules: [
+        {
+          when: { input_tokens: { lt: 3000 } },
+          to: 'cheap',
+          share: 0.5,
+          token_inflation: 1.37,
+          inflate_input: true,
+          quality: 0.9,
+        },
+      ],
+      default: { to: 'strong' },
+    },
+  ],
   [cascade, { cheap: 'cheap', escalation: 0.5, cheap_output_tokens: 7, quality: { cheap: 0.9, strong: 0.99 } }],
   [trimContext, { max_history_tokens: 300, quality: 0.99 }],
   [trimContext, { keep_turns: 1, step_turns: 2 }],
@@ -60,11 +80,29 @@ const request = fc
     const historyTokens = hist.reduce((s, t) => s + t, 0) + loose;
     const inputTokens = system + historyTokens + message;
     const read = Math.floor(cachedShare * (system + historyTokens));
-    return { id: 'r', atMs: 0, model, serviceTier: 'standard', inputTokens, outputTokens: output, historyTokens, prefix, batchable: false, status: 'ok', tags: {}, ...(read ? { cached: { read, write5m: 0, write1h: 0 } } : {}) };
+    return {
+      id: 'r',
+      atMs: 0,
+      model,
+      serviceTier: 'standard',
+      inputTokens,
+      outputTokens: output,
+      historyTokens,
+      prefix,
+      batchable: false,
+      status: 'ok',
+      tags: {},
+      ...(read ? { cached: { read, write5m: 0, write1h: 0 } } : {}),
+    };
   });
 
 function valid(r: SimRequest): string | undefined {
-  for (const [k, v] of [['input', r.inputTokens], ['output', r.outputTokens], ['history', r.historyTokens], ...r.prefix.map((b) => ['block', b.tokens] as const)] as const) {
+  for (const [k, v] of [
+    ['input', r.inputTokens],
+    ['output', r.outputTokens],
+    ['history', r.historyTokens],
+    ...r.prefix.map((b) => ['block', b.tokens] as const),
+  ] as const) {
     if (!Number.isInteger(v) || v < 0) return `${k} ${v}`;
   }
   const cached = r.cached ? r.cached.read + r.cached.write5m + r.cached.write1h : 0;
@@ -79,7 +117,13 @@ function valid(r: SimRequest): string | undefined {
 describe('routing and shaping strategies: invariants on random requests', () => {
   for (const [s, raw] of CONFIGS) {
     it(`${s.name} ${JSON.stringify(raw).slice(0, 60)}`, () => {
-      const run = s.start(s.options.parse(raw), { seed: 3, position: 1, rng: createRng(3).fork(s.name), models: modelView(book), warn: () => {} });
+      const run = s.start(s.options.parse(raw), {
+        seed: 3,
+        position: 1,
+        rng: createRng(3).fork(s.name),
+        models: modelView(book),
+        warn: () => {},
+      });
       fc.assert(
         fc.property(request, (r) => {
           const before = JSON.stringify(r);

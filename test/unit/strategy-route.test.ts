@@ -36,7 +36,8 @@ models:
 const MICRO = 1_000_000_000_000n; // atto-USD per µ$
 
 const book = (): PriceBook => bookFromYaml(TABLE);
-const req = (p: Partial<SimRequest>): SimRequest => makeRequest({ model: 'strong', inputTokens: 1000, outputTokens: 200 }, p);
+const req = (p: Partial<SimRequest>): SimRequest =>
+  makeRequest({ model: 'strong', inputTokens: 1000, outputTokens: 200 }, p);
 function deepFreeze<T>(o: T): T {
   if (o && typeof o === 'object') {
     for (const v of Object.values(o)) deepFreeze(v);
@@ -45,9 +46,21 @@ function deepFreeze<T>(o: T): T {
   return o;
 }
 /** run a strategy directly (position 1) on frozen requests: mutation of the input would throw */
-function runStep<O>(s: Strategy<O>, raw: unknown, reqs: SimRequest[], seed = 7, warn: (m: string) => void = () => {}): SimRequest[] {
+function runStep<O>(
+  s: Strategy<O>,
+  raw: unknown,
+  reqs: SimRequest[],
+  seed = 7,
+  warn: (m: string) => void = () => {},
+): SimRequest[] {
   const opts = s.options.parse(raw);
-  const run = s.start(opts, { seed, position: 1, rng: createRng(seed).fork(`strategy:1:${s.name}`), models: modelView(book()), warn });
+  const run = s.start(opts, {
+    seed,
+    position: 1,
+    rng: createRng(seed).fork(`strategy:1:${s.name}`),
+    models: modelView(book()),
+    warn,
+  });
   return [...reqs.map(deepFreeze).flatMap((r) => run.step(r)), ...run.flush()];
 }
 function atto(reqs: SimRequest[]): bigint {
@@ -59,8 +72,17 @@ function atto(reqs: SimRequest[]): bigint {
 
 describe('route', () => {
   it('routes by tags (a list of values is an OR), tags the route and sets quality', () => {
-    const reqs = [req({ id: 'a', tags: { intent: 'faq' } }), req({ id: 'b', tags: { intent: 'greeting' } }), req({ id: 'c', tags: { intent: 'billing' } }), req({ id: 'd' })];
-    const out = runStep(route, { rules: [{ name: 'simple', when: { tags: { intent: ['faq', 'greeting'] } }, to: 'cheap', quality: 0.9 }] }, reqs);
+    const reqs = [
+      req({ id: 'a', tags: { intent: 'faq' } }),
+      req({ id: 'b', tags: { intent: 'greeting' } }),
+      req({ id: 'c', tags: { intent: 'billing' } }),
+      req({ id: 'd' }),
+    ];
+    const out = runStep(
+      route,
+      { rules: [{ name: 'simple', when: { tags: { intent: ['faq', 'greeting'] } }, to: 'cheap', quality: 0.9 }] },
+      reqs,
+    );
     expect(out.map((r) => r.model)).toEqual(['cheap', 'cheap', 'strong', 'strong']);
     expect(out.map((r) => r.tags.route)).toEqual(['simple', 'simple', undefined, undefined]);
     expect(out.map((r) => r.quality)).toEqual([0.9, 0.9, undefined, undefined]);
@@ -82,7 +104,11 @@ describe('route', () => {
   });
 
   it('first matching rule wins; unmatched requests go to the default', () => {
-    const reqs = [req({ id: 'a', tags: { tier: 'free' }, inputTokens: 500 }), req({ id: 'b', tags: { tier: 'free' }, inputTokens: 5000 }), req({ id: 'c', tags: { tier: 'pro' }, model: 'cheap' })];
+    const reqs = [
+      req({ id: 'a', tags: { tier: 'free' }, inputTokens: 500 }),
+      req({ id: 'b', tags: { tier: 'free' }, inputTokens: 5000 }),
+      req({ id: 'c', tags: { tier: 'pro' }, model: 'cheap' }),
+    ];
     const out = runStep(
       route,
       {
@@ -117,7 +143,16 @@ describe('route', () => {
 
   it('a request a share rule does not take falls through to the next rule', () => {
     const reqs = Array.from({ length: 200 }, (_, i) => req({ id: `r${i}` }));
-    const out = runStep(route, { rules: [{ name: 'half', to: 'cheap', share: 0.5 }, { name: 'rest', to: 'strong' }] }, reqs);
+    const out = runStep(
+      route,
+      {
+        rules: [
+          { name: 'half', to: 'cheap', share: 0.5 },
+          { name: 'rest', to: 'strong' },
+        ],
+      },
+      reqs,
+    );
     expect(out.every((r) => r.tags.route === 'half' || r.tags.route === 'rest')).toBe(true);
     expect(out.filter((r) => r.tags.route === 'half').every((r) => r.model === 'cheap')).toBe(true);
   });
@@ -149,7 +184,16 @@ describe('route', () => {
   it('keeps cached counts when the route keeps the model, drops them on another model', () => {
     const r = req({ cached: { read: 500, write5m: 0, write1h: 0 }, tags: { x: '1' } });
     const warnings: string[] = [];
-    const out = runStep(route, { rules: [{ when: { model: 'strong', tags: { x: '1' } }, to: 'strong', name: 'same' }], default: { to: 'cheap' } }, [r, req({ model: 'cheap' }), { ...r, tags: {} }, { ...r, tags: {} }], 7, (m) => warnings.push(m));
+    const out = runStep(
+      route,
+      {
+        rules: [{ when: { model: 'strong', tags: { x: '1' } }, to: 'strong', name: 'same' }],
+        default: { to: 'cheap' },
+      },
+      [r, req({ model: 'cheap' }), { ...r, tags: {} }, { ...r, tags: {} }],
+      7,
+      (m) => warnings.push(m),
+    );
     expect(out[0]!.cached).toEqual({ read: 500, write5m: 0, write1h: 0 });
     expect(out[0]!.model).toBe('strong');
     expect(out[2]!.model).toBe('cheap');
@@ -160,7 +204,9 @@ describe('route', () => {
 
   it('warns once when a route exceeds the target context window', () => {
     const warnings: string[] = [];
-    runStep(route, { rules: [{ to: 'cheap' }] }, [req({ inputTokens: 9000 }), req({ inputTokens: 9500 })], 7, (m) => warnings.push(m));
+    runStep(route, { rules: [{ to: 'cheap' }] }, [req({ inputTokens: 9000 }), req({ inputTokens: 9500 })], 7, (m) =>
+      warnings.push(m),
+    );
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/context window 8000/);
   });
@@ -169,14 +215,21 @@ describe('route', () => {
     expect(() => runStep(route, { rules: [{ to: 'chep' }] }, [])).toThrow(UserError);
     expect(() => runStep(route, { rules: [{ to: 'chep' }] }, [])).toThrow(/did you mean 'cheap'/);
     // located by the option's path in the scenario (position 1 = strategies[0])
-    expect(() => runStep(route, { rules: [{ to: 'cheap' }, { to: 'chep' }] }, [])).toThrow(/strategies\[0\]\.rules\[1\]\.to: model 'chep'/);
-    expect(() => runStep(route, { rules: [{ when: { model: 'strnog' }, to: 'cheap' }] }, [])).toThrow(/did you mean 'strong'/);
+    expect(() => runStep(route, { rules: [{ to: 'cheap' }, { to: 'chep' }] }, [])).toThrow(
+      /strategies\[0\]\.rules\[1\]\.to: model 'chep'/,
+    );
+    expect(() => runStep(route, { rules: [{ when: { model: 'strnog' }, to: 'cheap' }] }, [])).toThrow(
+      /did you mean 'strong'/,
+    );
   });
 
   it('rejects bad options: share > 1, unknown keys, an empty route', () => {
     expect(route.options.safeParse({ rules: [{ to: 'cheap', share: 1.5 }] }).success).toBe(false);
     expect(route.options.safeParse({ rules: [{ to: 'cheap', shares: 0.5 }] }).success).toBe(false);
-    expect(route.options.safeParse({ rules: [{ when: { tags: { a: 'b' }, input_tokenz: { lt: 1 } }, to: 'cheap' }] }).success).toBe(false);
+    expect(
+      route.options.safeParse({ rules: [{ when: { tags: { a: 'b' }, input_tokenz: { lt: 1 } }, to: 'cheap' }] })
+        .success,
+    ).toBe(false);
     expect(route.options.safeParse({ rules: [{ when: { input_tokens: {} }, to: 'cheap' }] }).success).toBe(false);
     expect(route.options.safeParse({}).success).toBe(false);
   });

@@ -5,7 +5,13 @@ import { createRng } from '../../src/engine/rng.js';
 import { modelView, runSimulation } from '../../src/engine/replay.js';
 import { buildReport } from '../../src/report/model.js';
 import { formatPicoPerM } from '../../src/pricing/money.js';
-import { gpuPricePicoPerM, selfHost, selfHostExtras, selfHostModel, selfHostVolume } from '../../src/strategies/self-host.js';
+import {
+  gpuPricePicoPerM,
+  selfHost,
+  selfHostExtras,
+  selfHostModel,
+  selfHostVolume,
+} from '../../src/strategies/self-host.js';
 import type { Strategy } from '../../src/strategies/types.js';
 import { route } from '../../src/strategies/route.js';
 import type { PriceBook } from '../../src/pricing/pricebook.js';
@@ -30,16 +36,39 @@ models:
     output: "1.25"
 `;
 const table = (): PriceBook => bookFromYaml(TABLE);
-const req = (p: Partial<SimRequest>): SimRequest => makeRequest({ model: 'strong', inputTokens: 1000, outputTokens: 200 }, p);
+const req = (p: Partial<SimRequest>): SimRequest =>
+  makeRequest({ model: 'strong', inputTokens: 1000, outputTokens: 200 }, p);
 const DAY = 86_400_000;
-const base = { name: 'self-host/llama-70b', gpu_hour_usd: 2.5, tokens_per_second_per_gpu: 1000, utilisation: 0.5, models: ['strong'], fixed_costs: [{ label: 'fine-tune', usd: 500 }] };
+const base = {
+  name: 'self-host/llama-70b',
+  gpu_hour_usd: 2.5,
+  tokens_per_second_per_gpu: 1000,
+  utilisation: 0.5,
+  models: ['strong'],
+  fixed_costs: [{ label: 'fine-tune', usd: 500 }],
+};
 
 async function simulate(raw: Record<string, unknown>, reqs: SimRequest[], days: number) {
   const opts = selfHost.options.parse(raw);
   const book = table().withModels(selfHost.syntheticModels!(opts));
-  const run = await runSimulation({ source: [reqs], stages: [{ strategy: selfHost as Strategy, options: opts, label: 'self-host' }], book, seed: 1 });
+  const run = await runSimulation({
+    source: [reqs],
+    stages: [{ strategy: selfHost as Strategy, options: opts, label: 'self-host' }],
+    book,
+    seed: 1,
+  });
   const fixed = selfHost.fixedCosts!(opts).map((f) => ({ stage: 1, ...f }));
-  const report = buildReport({ command: 't', scenario: 't', seed: 1, run, book, labels: [{ strategy: 'self-host', label: 'self-host' }], fixed, period: { startMs: 0, endMs: days * DAY - 1 }, version: '0' });
+  const report = buildReport({
+    command: 't',
+    scenario: 't',
+    seed: 1,
+    run,
+    book,
+    labels: [{ strategy: 'self-host', label: 'self-host' }],
+    fixed,
+    period: { startMs: 0, endMs: days * DAY - 1 },
+    version: '0',
+  });
   return { report, run, book, opts };
 }
 
@@ -55,7 +84,10 @@ describe('self-host', () => {
     expect(m.prices.batch!.base.output).toBe(1_388_888_888_889n); // same GPU time in every tier
     expect(m.cache).toBeUndefined();
     // explicit prefill 2500 tok/s at 80%: 2.5e6 / (2500 x 0.8 x 3600 = 7.2e6) = $0.347222...
-    expect(selfHostModel(selfHost.options.parse({ ...base, utilisation: 0.8, prefill_tokens_per_second_per_gpu: 2500 })).prices.standard!.base.input).toBe(347_222_222_222n);
+    expect(
+      selfHostModel(selfHost.options.parse({ ...base, utilisation: 0.8, prefill_tokens_per_second_per_gpu: 2500 }))
+        .prices.standard!.base.input,
+    ).toBe(347_222_222_222n);
   });
 
   it('moves the selected requests; fixed cost line; break-even days = fixed / variable saving per day', async () => {
@@ -90,38 +122,70 @@ describe('self-host', () => {
     // the runner hook: keyed by stage label, undefined without a self-host stage
     const stages = [{ strategy: selfHost, options: opts, label: 'self-host' }];
     expect(selfHostExtras(run, book, stages, 2)).toEqual({ 'self-host': v });
-    expect(selfHostExtras(run, book, [{ strategy: { name: 'route' }, options: {}, label: 'route' }], 2)).toBeUndefined();
+    expect(
+      selfHostExtras(run, book, [{ strategy: { name: 'route' }, options: {}, label: 'route' }], 2),
+    ).toBeUndefined();
     const noFloor = selfHostVolume({ run, book, stage: 1, options: { ...opts, min_gpus: 0 }, days: 2 });
     expect(noFloor.breakEvenRequestsPerDay).toBe(0);
     expect(noFloor.paybackDays).toBe(89.55); // 500 / (6 - 0.4166666668)
   });
 
-  it('a step with one-time costs gets its own break-even; final.breakEvenDays is the whole plan\'s', async () => {
+  it("a step with one-time costs gets its own break-even; final.breakEvenDays is the whole plan's", async () => {
     // 2 days x 1000/day: half tagged small (route -> cheap), half stay on strong (self-host)
-    const reqs = Array.from({ length: 2000 }, (_, i) => req({ id: `r${i}`, atMs: Math.floor((i * 2 * DAY) / 2000), tags: i % 2 ? { size: 'small' } : {} }));
+    const reqs = Array.from({ length: 2000 }, (_, i) =>
+      req({ id: `r${i}`, atMs: Math.floor((i * 2 * DAY) / 2000), tags: i % 2 ? { size: 'small' } : {} }),
+    );
     const sh = selfHost.options.parse(base);
     const book = table().withModels(selfHost.syntheticModels!(sh));
     const stages = [
-      { strategy: route as Strategy, options: route.options.parse({ rules: [{ when: { tags: { size: 'small' } }, to: 'cheap' }] }), label: 'route' },
+      {
+        strategy: route as Strategy,
+        options: route.options.parse({ rules: [{ when: { tags: { size: 'small' } }, to: 'cheap' }] }),
+        label: 'route',
+      },
       { strategy: selfHost as Strategy, options: sh, label: 'self-host' },
     ];
     const run = await runSimulation({ source: [reqs], stages, book, seed: 1 });
     const labels = stages.map((x) => ({ strategy: x.strategy.name, label: x.label }));
     const fixed = selfHost.fixedCosts!(sh).map((f) => ({ stage: 2, ...f }));
-    const rep = buildReport({ command: 't', scenario: 't', seed: 1, run, book, labels, fixed, period: { startMs: 0, endMs: 2 * DAY - 1 }, version: '0' });
+    const rep = buildReport({
+      command: 't',
+      scenario: 't',
+      seed: 1,
+      run,
+      book,
+      labels,
+      fixed,
+      period: { startMs: 0, endMs: 2 * DAY - 1 },
+      version: '0',
+    });
     expect(rep.steps[0]!.breakEvenDays).toBeUndefined(); // route brings no one-time cost
     // self-host saves 500/day x (6000 - 416.6666666668) µ$ = $2.7916667/day: 500 / 2.7916667 = 179.104
     expect(rep.steps[1]!.breakEvenDays).toBe(179.1);
     // the plan: route also saves 500 x (6000 - 500) µ$ = $2.75/day: 500 / 5.5416667 = 90.226
     expect(rep.final.breakEvenDays).toBe(90.23);
     // a scenario-level one-time cost is in the baseline too: it has no break-even
-    const only0 = buildReport({ command: 't', scenario: 't', seed: 1, run, book, labels, fixed: [{ stage: 0, label: 'audit', usd: '100' }], period: { startMs: 0, endMs: 2 * DAY - 1 }, version: '0' });
+    const only0 = buildReport({
+      command: 't',
+      scenario: 't',
+      seed: 1,
+      run,
+      book,
+      labels,
+      fixed: [{ stage: 0, label: 'audit', usd: '100' }],
+      period: { startMs: 0, endMs: 2 * DAY - 1 },
+      version: '0',
+    });
     expect(only0.final.breakEvenDays).toBeUndefined();
   });
 
   it('self-hosting dearer per request than the API never breaks even', async () => {
     // $40/GPU-hour at 50 tok/s, 25%: output $888.89/1M, far above $15
-    const { run, book, opts, report } = await simulate({ ...base, gpu_hour_usd: '40', tokens_per_second_per_gpu: 50, utilisation: 0.25 }, [req({ id: 'a' })], 1);
+    const { run, book, opts, report } = await simulate(
+      { ...base, gpu_hour_usd: '40', tokens_per_second_per_gpu: 50, utilisation: 0.25 },
+      [req({ id: 'a' })],
+      1,
+    );
     expect(report.final.breakEvenDays).toBeNull();
     expect(selfHostVolume({ run, book, stage: 1, options: opts, days: 1 }).breakEvenRequestsPerDay).toBeNull();
   });
@@ -129,24 +193,44 @@ describe('self-host', () => {
   it('warns when the moved load is far below the always-on fleet (the stated utilisation cannot happen)', () => {
     const opts = selfHost.options.parse(base);
     const warnings: string[] = [];
-    const run = selfHost.start(opts, { seed: 1, position: 1, rng: createRng(1), models: modelView(table().withModels(selfHost.syntheticModels!(opts))), warn: (m) => warnings.push(m) });
+    const run = selfHost.start(opts, {
+      seed: 1,
+      position: 1,
+      rng: createRng(1),
+      models: modelView(table().withModels(selfHost.syntheticModels!(opts))),
+      warn: (m) => warnings.push(m),
+    });
     // 1000 requests in one day: 200/1000 + 1000/10000 = 0.3 GPU-s each at full speed -> 300 s / 0.5 = 600 s = 0.17 GPU-h/day vs 24
     for (let i = 0; i < 1000; i++) run.step(req({ id: `r${i}`, atMs: i * 60_000 }));
     expect(run.flush()).toEqual([]);
     expect(warnings).toHaveLength(1);
     // real utilisation: 300 s / 3600 / 24 h = 0.35%
-    expect(warnings[0]).toMatch(/needs 0\.2 GPU-hours\/day at 50% utilisation, but 1 always-on GPU run 24 GPU-hours\/day \(real utilisation 0\.3%\)/);
+    expect(warnings[0]).toMatch(
+      /needs 0\.2 GPU-hours\/day at 50% utilisation, but 1 always-on GPU run 24 GPU-hours\/day \(real utilisation 0\.3%\)/,
+    );
   });
 
   it('rejects a name that is already a table model, bad money and zero utilisation', () => {
     const opts = selfHost.options.parse({ ...base, name: 'cheap' });
     const book = table().withModels(selfHost.syntheticModels!(opts));
-    expect(() => selfHost.start(opts, { seed: 1, position: 1, rng: createRng(1), models: modelView(book), warn: () => {} })).toThrow(/already a model of the pricing table/);
+    expect(() =>
+      selfHost.start(opts, { seed: 1, position: 1, rng: createRng(1), models: modelView(book), warn: () => {} }),
+    ).toThrow(/already a model of the pricing table/);
     expect(selfHost.options.safeParse({ ...base, gpu_hour_usd: '2,50' }).success).toBe(false);
     expect(selfHost.options.safeParse({ ...base, utilisation: 0 }).success).toBe(false);
     expect(selfHost.options.safeParse({ ...base, fixed_costs: [{ label: 'x', usd: -1 }] }).success).toBe(false);
     expect(selfHost.options.safeParse({ ...base, fixed_costs: [{ label: 'x', usd: 1e21 }] }).success).toBe(false); // no exponent forms
-    expect(selfHost.fixedCosts!(selfHost.options.parse({ ...base, fixed_costs: [{ label: 'setup', usd: 2500 }, { label: 'eval', usd: '0.10' }] }))).toEqual([
+    expect(
+      selfHost.fixedCosts!(
+        selfHost.options.parse({
+          ...base,
+          fixed_costs: [
+            { label: 'setup', usd: 2500 },
+            { label: 'eval', usd: '0.10' },
+          ],
+        }),
+      ),
+    ).toEqual([
       { label: 'setup', usd: '2500.00' },
       { label: 'eval', usd: '0.10' },
     ]);

@@ -23,10 +23,21 @@ models:
 `;
 const MICRO = 1_000_000_000_000n; // atto-USD per µ$
 const book = (): PriceBook => bookFromYaml(TABLE);
-const req = (p: Partial<SimRequest>): SimRequest => makeRequest({ model: 'strong', inputTokens: 0, outputTokens: 0 }, p);
+const req = (p: Partial<SimRequest>): SimRequest =>
+  makeRequest({ model: 'strong', inputTokens: 0, outputTokens: 0 }, p);
 function runStep(raw: unknown, reqs: SimRequest[], warn: (m: string) => void = () => {}): SimRequest[] {
-  const run = trimContext.start(trimContext.options.parse(raw), { seed: 1, position: 1, rng: createRng(1), models: modelView(book()), warn });
-  return reqs.map((r) => Object.freeze({ ...r, prefix: Object.freeze(r.prefix.map((b) => Object.freeze({ ...b }))) }) as SimRequest).flatMap((r) => run.step(r));
+  const run = trimContext.start(trimContext.options.parse(raw), {
+    seed: 1,
+    position: 1,
+    rng: createRng(1),
+    models: modelView(book()),
+    warn,
+  });
+  return reqs
+    .map(
+      (r) => Object.freeze({ ...r, prefix: Object.freeze(r.prefix.map((b) => Object.freeze({ ...b }))) }) as SimRequest,
+    )
+    .flatMap((r) => run.step(r));
 }
 function atto(reqs: SimRequest[]): bigint {
   const b = book();
@@ -119,13 +130,17 @@ describe('trim-context', () => {
     const warnings: string[] = [];
     // as if prompt-cache ran first: 1000 (system) + 300 (u1) read, 300 (a1 + u2) written
     const cachedConvo = { ...convo, cached: { read: 1300, write5m: 300, write1h: 0 } };
-    const [o, o2] = runStep({ max_history_tokens: 350 }, [cachedConvo, { ...cachedConvo, id: 'again' }], (m) => warnings.push(m));
+    const [o, o2] = runStep({ max_history_tokens: 350 }, [cachedConvo, { ...cachedConvo, id: 'again' }], (m) =>
+      warnings.push(m),
+    );
     expect(o!.cached).toEqual({ read: 1000, write5m: 0, write1h: 0 }); // u1 dropped: only the system block is unchanged
     expect(o2!.cached).toEqual({ read: 1000, write5m: 0, write1h: 0 });
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/before prompt-cache/);
     // no blocks (a log): the untouched lead is taken as input - history = 1000 tokens
-    const [l] = runStep({ max_history_tokens: 2000 }, [req({ inputTokens: 6000, historyTokens: 5000, cached: { read: 600, write5m: 900, write1h: 0 } })]);
+    const [l] = runStep({ max_history_tokens: 2000 }, [
+      req({ inputTokens: 6000, historyTokens: 5000, cached: { read: 600, write5m: 900, write1h: 0 } }),
+    ]);
     expect(l!.cached).toEqual({ read: 600, write5m: 400, write1h: 0 }); // 600 read + min(1500, 1000) - 600 written
   });
 

@@ -9,7 +9,13 @@ const rep = (requests: number, baseline: number, final: number, ok: boolean): Re
     requests,
     pricing: { version: '2026-11-01' },
     baseline: { cost: baseline },
-    final: { cost: final, saving: baseline - final, savingPct: Math.round(((baseline - final) / baseline) * 1e6) / 1e4, successRate: ok ? 0.99 : 0.9, costPerSuccess: final / requests },
+    final: {
+      cost: final,
+      saving: baseline - final,
+      savingPct: Math.round(((baseline - final) / baseline) * 1e6) / 1e4,
+      successRate: ok ? 0.99 : 0.9,
+      costPerSuccess: final / requests,
+    },
     checks: [{ name: 'quality.floor', ok }],
   }) as unknown as Report;
 
@@ -30,7 +36,13 @@ function sweep(): SweepReport {
       { path: 'b', values: ['=cmd|x', '<b>'] },
     ],
     qualityFloor: 0.95,
-    points: pts.map(([a, b, report]) => ({ assignments: [{ path: 'a', value: a }, { path: 'b', value: b }], report })),
+    points: pts.map(([a, b, report]) => ({
+      assignments: [
+        { path: 'a', value: a },
+        { path: 'b', value: b },
+      ],
+      report,
+    })),
     cheapest: 2, // $2, passes
   });
 }
@@ -45,7 +57,10 @@ describe('sweep report model', () => {
       [5, true, false],
     ]);
     expect(s.chart.series.map((x) => x.label)).toEqual(['b==cmd|x', 'b=<b>']);
-    expect(s.chart.series[0]!.points.map((p) => [p.x, p.cost])).toEqual([[0, 4], [1, 2]]);
+    expect(s.chart.series[0]!.points.map((p) => [p.x, p.cost])).toEqual([
+      [0, 4],
+      [1, 2],
+    ]);
     // max $5: niceTicks(5) = 0, 2, 4 (step 2 for 5/4 = 1.25), then one more tick 6 so $5 fits under the axis
     expect(s.chart.ticks.map((t) => t.usd)).toEqual([0, 2, 4, 6]);
     expect(s.chart.scaleUsd).toBe(6);
@@ -83,13 +98,18 @@ describe('sweep renderers', () => {
 
   it('table and json: the headline names the cheapest; json round-trips the model; rendering twice is identical', () => {
     const t = renderSweep(s, 'table');
-    expect(t).toContain('cheapest configuration meeting the quality floor 95.00% and its checks: #3 a=2, b==cmd|x — final $2.00');
+    expect(t).toContain(
+      'cheapest configuration meeting the quality floor 95.00% and its checks: #3 a=2, b==cmd|x — final $2.00',
+    );
     expect(JSON.parse(renderSweep(s, 'json'))).toEqual(s);
-    for (const f of ['table', 'md', 'csv', 'html', 'json'] as const) expect(renderSweep(sweep(), f)).toBe(renderSweep(sweep(), f));
+    for (const f of ['table', 'md', 'csv', 'html', 'json'] as const)
+      expect(renderSweep(sweep(), f)).toBe(renderSweep(sweep(), f));
   });
 
   it('none passing: said plainly', () => {
     const none = { ...s, cheapest: null, runs: s.runs.map((r) => ({ ...r, cheapest: false })) };
-    expect(renderSweep(none, 'table')).toContain('no configuration of the 4 meets the quality floor 95.00% and its checks');
+    expect(renderSweep(none, 'table')).toContain(
+      'no configuration of the 4 meets the quality floor 95.00% and its checks',
+    );
   });
 });

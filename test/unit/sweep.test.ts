@@ -1,9 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/diagnostics.js';
-import { applyPoint, expandGrid, gridSize, pickCheapest, resolvePath, setAt, splitPath, type SweepAxis } from '../../src/engine/sweep.js';
+import {
+  applyPoint,
+  expandGrid,
+  gridSize,
+  pickCheapest,
+  resolvePath,
+  setAt,
+  splitPath,
+  type SweepAxis,
+} from '../../src/engine/sweep.js';
 import { parseSetFlag, planAxes, planSweep } from '../../src/cli/sweep.js';
 
-const axis = (path: string, texts: string[]): SweepAxis => ({ flag: `--set ${path}=${texts.join(',')}`, path, resolved: splitPath(path, 'x'), values: texts.map((text) => ({ text, value: text })) });
+const axis = (path: string, texts: string[]): SweepAxis => ({
+  flag: `--set ${path}=${texts.join(',')}`,
+  path,
+  resolved: splitPath(path, 'x'),
+  values: texts.map((text) => ({ text, value: text })),
+});
 
 /** The UserError a function throws (fails the test when it throws nothing or something else). */
 function userErrorOf(f: () => unknown): UserError {
@@ -17,7 +31,15 @@ function userErrorOf(f: () => unknown): UserError {
 }
 
 const RAW = {
-  traffic: { profile: { requests_per_day: 10, segments: [{ name: 'chat', model: 'm' }, { name: 'code', model: 'm' }] } },
+  traffic: {
+    profile: {
+      requests_per_day: 10,
+      segments: [
+        { name: 'chat', model: 'm' },
+        { name: 'code', model: 'm' },
+      ],
+    },
+  },
   strategies: [
     { use: 'route', default: { to: 'x' } },
     { use: 'prompt-cache', ttl: '5m' },
@@ -55,36 +77,67 @@ describe('path addressing', () => {
   });
 
   it('resolves list items by index, label, use or name', () => {
-    expect(resolvePath(RAW, ['strategies', 0, 'default', 'to'], 'f', anyKey)).toEqual(['strategies', 0, 'default', 'to']);
-    expect(resolvePath(RAW, ['strategies', 'route', 'default', 'to'], 'f', anyKey)).toEqual(['strategies', 0, 'default', 'to']);
+    expect(resolvePath(RAW, ['strategies', 0, 'default', 'to'], 'f', anyKey)).toEqual([
+      'strategies',
+      0,
+      'default',
+      'to',
+    ]);
+    expect(resolvePath(RAW, ['strategies', 'route', 'default', 'to'], 'f', anyKey)).toEqual([
+      'strategies',
+      0,
+      'default',
+      'to',
+    ]);
     expect(resolvePath(RAW, ['strategies', 'second-cache', 'ttl'], 'f', anyKey)).toEqual(['strategies', 2, 'ttl']);
-    expect(resolvePath(RAW, ['traffic', 'profile', 'segments', 'code', 'model'], 'f', anyKey)).toEqual(['traffic', 'profile', 'segments', 1, 'model']);
+    expect(resolvePath(RAW, ['traffic', 'profile', 'segments', 'code', 'model'], 'f', anyKey)).toEqual([
+      'traffic',
+      'profile',
+      'segments',
+      1,
+      'model',
+    ]);
   });
 
   it('refuses an ambiguous name, a wrong name (did you mean), an index out of range', () => {
     // the unlabelled prompt-cache is labelled 'prompt-cache' in the waterfall: that wins over the other's `use`
     expect(resolvePath(RAW, ['strategies', 'prompt-cache', 'ttl'], 'f', anyKey)).toEqual(['strategies', 1, 'ttl']);
     // two labelled caches: 'prompt-cache' is only their `use`, shared
-    const two = { strategies: [{ use: 'prompt-cache', label: 'a' }, { use: 'prompt-cache', label: 'b' }] };
-    const amb = userErrorOf(() => resolvePath(two, ['strategies', 'prompt-cache', 'ttl'], '--set strategies.prompt-cache.ttl=1h', anyKey)).diagnostics[0]!;
+    const two = {
+      strategies: [
+        { use: 'prompt-cache', label: 'a' },
+        { use: 'prompt-cache', label: 'b' },
+      ],
+    };
+    const amb = userErrorOf(() =>
+      resolvePath(two, ['strategies', 'prompt-cache', 'ttl'], '--set strategies.prompt-cache.ttl=1h', anyKey),
+    ).diagnostics[0]!;
     expect(amb.message).toContain("'prompt-cache' names 2 items");
     expect(amb.where).toBe('--set strategies.prompt-cache.ttl=1h');
     const near = userErrorOf(() => resolvePath(RAW, ['strategies', 'rute', 'default'], 'f', anyKey)).diagnostics[0]!;
     expect(near.hint).toContain("did you mean 'route'");
-    expect(userErrorOf(() => resolvePath(RAW, ['strategies', 3], 'f', anyKey)).diagnostics[0]!.message).toContain('index 3 is out of range: strategies has 3 items');
+    expect(userErrorOf(() => resolvePath(RAW, ['strategies', 3], 'f', anyKey)).diagnostics[0]!.message).toContain(
+      'index 3 is out of range: strategies has 3 items',
+    );
   });
 
   it('a missing key: did-you-mean against the schema keys; a known missing key may be created', () => {
-    const known = (parent: (string | number)[]): string[] => (parent.join('.') === 'traffic.profile' ? ['requests_per_day', 'days', 'segments'] : []);
-    const e = userErrorOf(() => resolvePath(RAW, ['traffic', 'profile', 'requests_per_dya'], '--set x', known)).diagnostics[0]!;
+    const known = (parent: (string | number)[]): string[] =>
+      parent.join('.') === 'traffic.profile' ? ['requests_per_day', 'days', 'segments'] : [];
+    const e = userErrorOf(() => resolvePath(RAW, ['traffic', 'profile', 'requests_per_dya'], '--set x', known))
+      .diagnostics[0]!;
     expect(e.message).toBe("unknown key 'requests_per_dya' in traffic.profile");
     expect(e.hint).toContain("did you mean 'requests_per_day'");
     expect(resolvePath(RAW, ['traffic', 'profile', 'days'], 'f', known)).toEqual(['traffic', 'profile', 'days']);
   });
 
   it('refuses to set a whole map or to go below a scalar', () => {
-    expect(userErrorOf(() => resolvePath(RAW, ['traffic', 'profile'], 'f', anyKey)).diagnostics[0]!.message).toBe('traffic.profile is a map, not a single value');
-    expect(userErrorOf(() => resolvePath(RAW, ['strategies', 1, 'ttl', 'x'], 'f', anyKey)).diagnostics[0]!.message).toContain('is a value ("5m")');
+    expect(userErrorOf(() => resolvePath(RAW, ['traffic', 'profile'], 'f', anyKey)).diagnostics[0]!.message).toBe(
+      'traffic.profile is a map, not a single value',
+    );
+    expect(
+      userErrorOf(() => resolvePath(RAW, ['strategies', 1, 'ttl', 'x'], 'f', anyKey)).diagnostics[0]!.message,
+    ).toContain('is a value ("5m")');
   });
 
   it('setAt copies: the original data is untouched; missing maps are created', () => {
@@ -105,8 +158,11 @@ describe('--set flags', () => {
   });
 
   it('refuses no "=", an empty value, a repeated value, a list value, the same path twice', () => {
-    for (const bad of ['nothing', '=1', 'a=1,,2', 'a=1,1']) expect(userErrorOf(() => parseSetFlag(bad)).diagnostics[0]!.where).toBe(`--set ${bad}`);
-    expect(userErrorOf(() => planAxes(RAW, ['strategies[1].ttl=[1]'])).diagnostics[0]!.message).toContain('is a YAML list');
+    for (const bad of ['nothing', '=1', 'a=1,,2', 'a=1,1'])
+      expect(userErrorOf(() => parseSetFlag(bad)).diagnostics[0]!.where).toBe(`--set ${bad}`);
+    expect(userErrorOf(() => planAxes(RAW, ['strategies[1].ttl=[1]'])).diagnostics[0]!.message).toContain(
+      'is a YAML list',
+    );
     const twice = userErrorOf(() => planAxes(RAW, ['strategies[1].ttl=5m', 'strategies.1.ttl=1h'])).diagnostics[0]!;
     expect(twice.message).toContain('set the same value (strategies[1].ttl)');
   });

@@ -12,7 +12,8 @@ export type ExtraSection =
   | { title: string; kind: 'list'; items: string[] };
 
 const isScalar = (v: unknown): boolean => v === null || ['string', 'number', 'boolean'].includes(typeof v);
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Lay out report.extras: scalars, objects (key/value; nested objects become their own section), arrays. */
 export function extraSections(extras: Record<string, unknown> | undefined, prefix = ''): ExtraSection[] {
@@ -24,12 +25,28 @@ export function extraSections(extras: Record<string, unknown> | undefined, prefi
       if (v.length && v.every(isPlainObject)) {
         const head = [...new Set(v.flatMap((o) => Object.keys(o as object)))];
         const at = (o: unknown, h: string): unknown => (o as Record<string, unknown>)[h];
-        out.push({ title, kind: 'table', head, rows: v.map((o) => head.map((h) => cell(h, at(o, h)))), numeric: head.map((h) => v.every((o) => typeof at(o, h) === 'number' || at(o, h) === undefined || at(o, h) === null)) });
+        out.push({
+          title,
+          kind: 'table',
+          head,
+          rows: v.map((o) => head.map((h) => cell(h, at(o, h)))),
+          numeric: head.map((h) =>
+            v.every((o) => typeof at(o, h) === 'number' || at(o, h) === undefined || at(o, h) === null),
+          ),
+        });
       } else out.push({ title, kind: 'list', items: v.map((x) => cell(k, x)) });
     } else if (isPlainObject(v)) {
       const flat = Object.entries(v).filter(([, x]) => isScalar(x) || (Array.isArray(x) && x.every(isScalar)));
-      if (flat.length) out.push({ title, kind: 'kv', rows: flat.map(([kk, x]) => [kk, Array.isArray(x) ? x.map((y) => cell(kk, y)).join(', ') : cell(kk, x)]), numeric: flat.map(([, x]) => typeof x === 'number') });
-      const nested = Object.fromEntries(Object.entries(v).filter(([, x]) => !(isScalar(x) || (Array.isArray(x) && x.every(isScalar)))));
+      if (flat.length)
+        out.push({
+          title,
+          kind: 'kv',
+          rows: flat.map(([kk, x]) => [kk, Array.isArray(x) ? x.map((y) => cell(kk, y)).join(', ') : cell(kk, x)]),
+          numeric: flat.map(([, x]) => typeof x === 'number'),
+        });
+      const nested = Object.fromEntries(
+        Object.entries(v).filter(([, x]) => !(isScalar(x) || (Array.isArray(x) && x.every(isScalar)))),
+      );
       out.push(...extraSections(nested, title));
     }
   }
@@ -50,7 +67,8 @@ export function rowsLine(r: Report): string {
   return `rows: ${int(r.rows.read)} read · ${int(r.rows.priced)} priced · ${int(r.rows.rejected)} rejected`;
 }
 
-export const FIXED_NOT_ATTRIBUTED = 'Attribution covers per-request costs; fixed (one-time) costs are not split by key.';
+export const FIXED_NOT_ATTRIBUTED =
+  'Attribution covers per-request costs; fixed (one-time) costs are not split by key.';
 
 /** One line of plain terminal text: control characters (ESC, newlines, tabs) become spaces. */
 export function oneLine(s: string): string {
@@ -64,7 +82,8 @@ export function oneLine(s: string): string {
  */
 export function breakEvenLines(r: Report): string[] {
   const out: string[] = [];
-  if (r.final.breakEvenDays !== undefined) out.push(`Break-even of all one-time costs: ${days(r.final.breakEvenDays)} of this traffic.`);
+  if (r.final.breakEvenDays !== undefined)
+    out.push(`Break-even of all one-time costs: ${days(r.final.breakEvenDays)} of this traffic.`);
   r.steps.forEach((s, i) => {
     const be = (s as { breakEvenDays?: number | null }).breakEvenDays;
     if (be !== undefined) out.push(`Break-even of step ${i + 1} (${s.label}): ${days(be)}.`);

@@ -20,20 +20,98 @@ export function csvLines(rows: CsvCell[][]): string {
   return rows.map((r) => r.map(csvCell).join(',')).join('\n');
 }
 
-export const STAGE_COLUMNS = ['stage', 'strategy', 'label', 'cost', 'saving', 'savingPct', ...BREAKDOWN_KEYS, 'calls', 'successes', 'successRate', 'costPerSuccess', 'standaloneCost', 'standaloneSaving', 'standaloneSavingPct'] as const;
+export const STAGE_COLUMNS = [
+  'stage',
+  'strategy',
+  'label',
+  'cost',
+  'saving',
+  'savingPct',
+  ...BREAKDOWN_KEYS,
+  'calls',
+  'successes',
+  'successRate',
+  'costPerSuccess',
+  'standaloneCost',
+  'standaloneSaving',
+  'standaloneSavingPct',
+] as const;
 
 export function renderCsv(r: Report & { chart: ReportChart }): string {
   const stages: CsvCell[][] = [[...STAGE_COLUMNS]];
-  const figs = (f: Report['baseline']): CsvCell[] => [...BREAKDOWN_KEYS.map((k) => f.breakdown[k]), f.calls, f.successes, f.successRate, f.costPerSuccess];
+  const figs = (f: Report['baseline']): CsvCell[] => [
+    ...BREAKDOWN_KEYS.map((k) => f.breakdown[k]),
+    f.calls,
+    f.successes,
+    f.successRate,
+    f.costPerSuccess,
+  ];
   stages.push(['baseline', '', 'baseline', r.baseline.cost, 0, 0, ...figs(r.baseline), null, null, null]);
-  r.steps.forEach((s, i) => stages.push([i + 1, s.strategy, s.label, s.cost, s.saving, s.savingPct, ...figs(s), s.standalone?.cost, s.standalone?.saving, s.standalone?.savingPct]));
-  stages.push(['final', '', 'final', r.final.cost, r.final.saving, r.final.savingPct, ...figs(r.final), null, null, null]);
+  r.steps.forEach((s, i) =>
+    stages.push([
+      i + 1,
+      s.strategy,
+      s.label,
+      s.cost,
+      s.saving,
+      s.savingPct,
+      ...figs(s),
+      s.standalone?.cost,
+      s.standalone?.saving,
+      s.standalone?.savingPct,
+    ]),
+  );
+  stages.push([
+    'final',
+    '',
+    'final',
+    r.final.cost,
+    r.final.saving,
+    r.final.savingPct,
+    ...figs(r.final),
+    null,
+    null,
+    null,
+  ]);
   const sections = [csvLines(stages)];
-  if (r.models.length) sections.push(csvLines([['model', 'baselineCost', 'finalCost'], ...r.models.map((m) => [m.model, m.baselineCost, m.finalCost])]));
-  if (r.fixed.length) sections.push(csvLines([['fixedCost', 'from', 'usd'], ...r.fixed.map((f) => [f.label, f.from, f.usd])]));
+  if (r.models.length)
+    sections.push(
+      csvLines([
+        ['model', 'baselineCost', 'finalCost'],
+        ...r.models.map((m) => [m.model, m.baselineCost, m.finalCost]),
+      ]),
+    );
+  if (r.fixed.length)
+    sections.push(csvLines([['fixedCost', 'from', 'usd'], ...r.fixed.map((f) => [f.label, f.from, f.usd])]));
   const by = Object.entries(r.by ?? {});
-  if (by.length) sections.push(csvLines([['dimension', 'key', 'requests', 'baselineCost', 'cost'], ...by.flatMap(([dim, rows]) => rows.map((x) => [dim, x.key, x.requests, x.baselineCost, x.cost]))]));
-  if (r.checks.length) sections.push(csvLines([['check', 'ok', 'actual', 'limit', 'message'], ...r.checks.map((k) => [k.name, k.ok ? 'true' : 'false', k.actual, k.limit, k.message])]));
-  if (r.monteCarlo) sections.push(csvLines([['monteCarlo', 'p5', 'p50', 'p95', 'runs', 'firstSeed', 'lastSeed'], ...bandRows(r.monteCarlo).map((b) => [b.key, b.band.p5, b.band.p50, b.band.p95, r.monteCarlo!.runs, r.monteCarlo!.seeds[0], r.monteCarlo!.seeds[1]])]));
+  if (by.length)
+    sections.push(
+      csvLines([
+        ['dimension', 'key', 'requests', 'baselineCost', 'cost'],
+        ...by.flatMap(([dim, rows]) => rows.map((x) => [dim, x.key, x.requests, x.baselineCost, x.cost])),
+      ]),
+    );
+  if (r.checks.length)
+    sections.push(
+      csvLines([
+        ['check', 'ok', 'actual', 'limit', 'message'],
+        ...r.checks.map((k) => [k.name, k.ok ? 'true' : 'false', k.actual, k.limit, k.message]),
+      ]),
+    );
+  if (r.monteCarlo)
+    sections.push(
+      csvLines([
+        ['monteCarlo', 'p5', 'p50', 'p95', 'runs', 'firstSeed', 'lastSeed'],
+        ...bandRows(r.monteCarlo).map((b) => [
+          b.key,
+          b.band.p5,
+          b.band.p50,
+          b.band.p95,
+          r.monteCarlo!.runs,
+          r.monteCarlo!.seeds[0],
+          r.monteCarlo!.seeds[1],
+        ]),
+      ]),
+    );
   return `${sections.join('\n\n')}\n`;
 }

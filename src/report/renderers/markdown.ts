@@ -18,7 +18,11 @@ export function mdEscape(s: string): string {
 }
 
 function table(head: string[], align: ('l' | 'r')[], rows: string[][]): string[] {
-  return [`| ${head.join(' | ')} |`, `|${align.map((a) => (a === 'r' ? '---:' : '---')).join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+  return [
+    `| ${head.join(' | ')} |`,
+    `|${align.map((a) => (a === 'r' ? '---:' : '---')).join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ];
 }
 
 function details(summary: string, body: string[]): string[] {
@@ -32,8 +36,12 @@ export function renderMarkdown(r: Report & { chart: ReportChart }): string {
   const failed = r.checks.filter((k) => !k.ok);
   out.push(`### llmcost: ${e(r.scenario)}`);
   out.push('');
-  const costs = r.steps.length ? `**${usd(r.baseline.cost)} → ${usd(r.final.cost)}** (saving ${usd(r.final.saving)}, ${pct(r.final.savingPct)})` : `**${usd(r.baseline.cost)}**`;
-  out.push(`${costs} · ${e(volumeLine(r))} · pricing \`${e(r.pricing.version)}\`${failed.length ? ` · **${failed.length} check${failed.length > 1 ? 's' : ''} failed**` : ''}${r.rows.rejected ? ` · **${int(r.rows.rejected)} rows rejected**` : ''}`);
+  const costs = r.steps.length
+    ? `**${usd(r.baseline.cost)} → ${usd(r.final.cost)}** (saving ${usd(r.final.saving)}, ${pct(r.final.savingPct)})`
+    : `**${usd(r.baseline.cost)}**`;
+  out.push(
+    `${costs} · ${e(volumeLine(r))} · pricing \`${e(r.pricing.version)}\`${failed.length ? ` · **${failed.length} check${failed.length > 1 ? 's' : ''} failed**` : ''}${r.rows.rejected ? ` · **${int(r.rows.rejected)} rows rejected**` : ''}`,
+  );
   out.push('');
   const hasSolo = r.steps.some((s) => s.standalone);
   out.push(
@@ -43,13 +51,31 @@ export function renderMarkdown(r: Report & { chart: ReportChart }): string {
       ch.waterfall.map((b, i) => {
         const f = i === 0 ? r.baseline : i <= r.steps.length ? r.steps[i - 1]! : r.final;
         const bold = (s: string): string => (b.kind === 'step' || s === '' ? s : `**${s}**`);
-        const solo = hasSolo ? [b.standalone ? `${usd(b.standalone.saving)} (${pct(b.standalone.savingPct)})` : ''] : [];
-        return [bold(e(stepName(b))), bold(usd(b.cost)), b.kind === 'baseline' ? '' : bold(usd(b.saving)), b.kind === 'baseline' ? '' : bold(pct(b.savingPct)), ...solo, usd(f.costPerSuccess)];
+        const solo = hasSolo
+          ? [b.standalone ? `${usd(b.standalone.saving)} (${pct(b.standalone.savingPct)})` : '']
+          : [];
+        return [
+          bold(e(stepName(b))),
+          bold(usd(b.cost)),
+          b.kind === 'baseline' ? '' : bold(usd(b.saving)),
+          b.kind === 'baseline' ? '' : bold(pct(b.savingPct)),
+          ...solo,
+          usd(f.costPerSuccess),
+        ];
       }),
     ),
   );
   if (r.monteCarlo) {
-    out.push('', `**Monte Carlo** (${e(monteCarloLine(r.monteCarlo))}):`, '', ...table([...BAND_HEAD], ['l', 'r', 'r', 'r'], bandRows(r.monteCarlo).map((b) => [e(b.label), ...b.text])));
+    out.push(
+      '',
+      `**Monte Carlo** (${e(monteCarloLine(r.monteCarlo))}):`,
+      '',
+      ...table(
+        [...BAND_HEAD],
+        ['l', 'r', 'r', 'r'],
+        bandRows(r.monteCarlo).map((b) => [e(b.label), ...b.text]),
+      ),
+    );
   }
   if (r.checks.length) {
     out.push('');
@@ -73,19 +99,50 @@ export function renderMarkdown(r: Report & { chart: ReportChart }): string {
   if (r.fixed.length) {
     out.push(
       ...details('Fixed costs and break-even', [
-        ...table(['cost', 'from', 'USD'], ['l', 'l', 'r'], r.fixed.map((f) => [e(f.label), e(f.from), usd(f.usd)])),
+        ...table(
+          ['cost', 'from', 'USD'],
+          ['l', 'l', 'r'],
+          r.fixed.map((f) => [e(f.label), e(f.from), usd(f.usd)]),
+        ),
         ...breakEvenLines(r).flatMap((line) => ['', e(line)]),
       ]),
     );
   }
   if (ch.models.length > 1 || r.steps.length) {
-    out.push(...details('Models', table(['model', 'baseline', 'final', 'change'], ['l', 'r', 'r', 'r'], ch.models.map((m) => [e(m.model), usd(m.baselineCost), usd(m.finalCost), usdDelta(m.saving)]))));
+    out.push(
+      ...details(
+        'Models',
+        table(
+          ['model', 'baseline', 'final', 'change'],
+          ['l', 'r', 'r', 'r'],
+          ch.models.map((m) => [e(m.model), usd(m.baselineCost), usd(m.finalCost), usdDelta(m.saving)]),
+        ),
+      ),
+    );
   }
   for (const d of ch.by) {
-    const rows = d.top.map((x) => [e(x.key), int(x.requests), usd(x.baselineCost), usd(x.cost), signedPct(x.changePct)]);
-    if (d.more) rows.push([`… and ${int(d.more.count)} more`, int(d.more.requests), usd(d.more.baselineCost), usd(d.more.cost), '']);
+    const rows = d.top.map((x) => [
+      e(x.key),
+      int(x.requests),
+      usd(x.baselineCost),
+      usd(x.cost),
+      signedPct(x.changePct),
+    ]);
+    if (d.more)
+      rows.push([
+        `… and ${int(d.more.count)} more`,
+        int(d.more.requests),
+        usd(d.more.baselineCost),
+        usd(d.more.cost),
+        '',
+      ]);
     const note = r.fixed.length ? ['', FIXED_NOT_ATTRIBUTED] : [];
-    out.push(...details(`By ${e(d.dimension)}${d.more ? ` (top ${d.top.length} of ${int(d.rows)})` : ''}`, [...table([e(d.dimension), 'requests', 'baseline', 'final', 'change'], ['l', 'r', 'r', 'r', 'r'], rows), ...note]));
+    out.push(
+      ...details(`By ${e(d.dimension)}${d.more ? ` (top ${d.top.length} of ${int(d.rows)})` : ''}`, [
+        ...table([e(d.dimension), 'requests', 'baseline', 'final', 'change'], ['l', 'r', 'r', 'r', 'r'], rows),
+        ...note,
+      ]),
+    );
   }
   for (const s of extraSections(r.extras)) {
     const body =
@@ -94,10 +151,21 @@ export function renderMarkdown(r: Report & { chart: ReportChart }): string {
         : s.kind === 'list'
           ? s.items.map((x) => `- ${e(x)}`)
           : s.kind === 'kv'
-            ? table(['', ''], ['l', 'r'], s.rows.map(([k, v]) => [e(k), e(v)]))
-            : table(s.head.map(e), s.numeric.map((x) => (x ? 'r' : 'l')), s.rows.map((row) => row.map(e)));
+            ? table(
+                ['', ''],
+                ['l', 'r'],
+                s.rows.map(([k, v]) => [e(k), e(v)]),
+              )
+            : table(
+                s.head.map(e),
+                s.numeric.map((x) => (x ? 'r' : 'l')),
+                s.rows.map((row) => row.map(e)),
+              );
     out.push(...details(e(s.title), body));
   }
-  out.push('', `<sub>llmcost ${e(r.tool.version)} · ${e(r.command)} · pricing ${e(r.pricing.version)} (effective ${e(r.pricing.effective)}) · seed ${r.seed}</sub>`);
+  out.push(
+    '',
+    `<sub>llmcost ${e(r.tool.version)} · ${e(r.command)} · pricing ${e(r.pricing.version)} (effective ${e(r.pricing.effective)}) · seed ${r.seed}</sub>`,
+  );
   return out.join('\n');
 }

@@ -5,7 +5,15 @@ import { int, pct, ratioPct, signedPct, usd, usdDelta } from '../format.js';
 import { BAR_GLYPHS, makeTable, waterfallCells } from '../terminal.js';
 import type { RenderOptions } from '../render.js';
 import { BAND_HEAD, bandRows, monteCarloLine } from '../monte-carlo.js';
-import { breakEvenLines, extraSections, FIXED_NOT_ATTRIBUTED, oneLine as L, rowsLine, stepName, volumeLine } from './common.js';
+import {
+  breakEvenLines,
+  extraSections,
+  FIXED_NOT_ATTRIBUTED,
+  oneLine as L,
+  rowsLine,
+  stepName,
+  volumeLine,
+} from './common.js';
 
 export function renderTable(r: Report & { chart: ReportChart }, o: RenderOptions): string {
   const c = new Chalk({ level: o.color ? 1 : 0 });
@@ -14,9 +22,12 @@ export function renderTable(r: Report & { chart: ReportChart }, o: RenderOptions
   const heading = (s: string): void => {
     out.push('', c.bold(s));
   };
-  const money = (x: number, good: boolean | null): string => (good === null ? usd(x) : good ? c.green(usd(x)) : c.red(usd(x)));
+  const money = (x: number, good: boolean | null): string =>
+    good === null ? usd(x) : good ? c.green(usd(x)) : c.red(usd(x));
 
-  out.push(`${c.bold(L(r.scenario))} · ${L(r.command)} · pricing ${r.pricing.version} (effective ${r.pricing.effective}) · seed ${r.seed}`);
+  out.push(
+    `${c.bold(L(r.scenario))} · ${L(r.command)} · pricing ${r.pricing.version} (effective ${r.pricing.effective}) · seed ${r.seed}`,
+  );
   out.push(`${volumeLine(r)} · ${rowsLine(r)}`);
   out.push(
     r.steps.length
@@ -29,38 +40,95 @@ export function renderTable(r: Report & { chart: ReportChart }, o: RenderOptions
   const hasSolo = r.steps.some((s) => s.standalone);
   // the other columns take ~90 cells (~110 with standalone): the bar gets what is left, 8..40
   const barWidth = o.width ? Math.max(8, Math.min(40, o.width - (hasSolo ? 112 : 92))) : 24;
-  const head = ['step', 'cost', 'saving', 'saving %', ...(hasSolo ? ['alone', 'alone %'] : []), 'calls', 'success', 'cost/success', 'waterfall'];
-  const t = makeTable(head.map((h) => c.bold(h)), ['left', 'right', 'right', 'right', ...(hasSolo ? (['right', 'right'] as const) : []), 'right', 'right', 'right', 'left']);
+  const head = [
+    'step',
+    'cost',
+    'saving',
+    'saving %',
+    ...(hasSolo ? ['alone', 'alone %'] : []),
+    'calls',
+    'success',
+    'cost/success',
+    'waterfall',
+  ];
+  const t = makeTable(
+    head.map((h) => c.bold(h)),
+    [
+      'left',
+      'right',
+      'right',
+      'right',
+      ...(hasSolo ? (['right', 'right'] as const) : []),
+      'right',
+      'right',
+      'right',
+      'left',
+    ],
+  );
   const stage = (i: number) => (i === 0 ? r.baseline : i <= r.steps.length ? r.steps[i - 1]! : r.final);
   ch.waterfall.forEach((b, i) => {
     const f = stage(i);
     const cells = waterfallCells(b.costFrac, b.prevFrac, barWidth);
-    const bar = c.cyan(BAR_GLYPHS.cost.repeat(cells.cost)) + c.green(BAR_GLYPHS.saving.repeat(cells.saving)) + c.red(BAR_GLYPHS.increase.repeat(cells.increase));
+    const bar =
+      c.cyan(BAR_GLYPHS.cost.repeat(cells.cost)) +
+      c.green(BAR_GLYPHS.saving.repeat(cells.saving)) +
+      c.red(BAR_GLYPHS.increase.repeat(cells.increase));
     const isTotal = b.kind !== 'step';
     const name = isTotal ? c.bold(b.label) : L(stepName(b));
     const saving = b.kind === 'baseline' ? '' : money(b.saving, b.saving > 0 ? true : b.saving < 0 ? false : null);
     const solo = hasSolo ? (b.standalone ? [usd(b.standalone.saving), pct(b.standalone.savingPct)] : ['', '']) : [];
-    t.push([name, isTotal ? c.bold(usd(b.cost)) : usd(b.cost), saving, b.kind === 'baseline' ? '' : pct(b.savingPct), ...solo, int(f.calls), ratioPct(f.successRate), usd(f.costPerSuccess), bar]);
+    t.push([
+      name,
+      isTotal ? c.bold(usd(b.cost)) : usd(b.cost),
+      saving,
+      b.kind === 'baseline' ? '' : pct(b.savingPct),
+      ...solo,
+      int(f.calls),
+      ratioPct(f.successRate),
+      usd(f.costPerSuccess),
+      bar,
+    ]);
   });
   out.push(t.toString());
-  out.push(c.dim(`bar: ${BAR_GLYPHS.cost} cost after the step, ${BAR_GLYPHS.saving} saved by the step, ${BAR_GLYPHS.increase} added by the step${hasSolo ? '; alone = the strategy alone on the baseline' : ''}`));
+  out.push(
+    c.dim(
+      `bar: ${BAR_GLYPHS.cost} cost after the step, ${BAR_GLYPHS.saving} saved by the step, ${BAR_GLYPHS.increase} added by the step${hasSolo ? '; alone = the strategy alone on the baseline' : ''}`,
+    ),
+  );
 
   if (r.monteCarlo) {
     heading('Monte Carlo: low / expected / high');
-    const mt = makeTable(BAND_HEAD.map((h) => c.bold(h)), ['left', 'right', 'right', 'right']);
+    const mt = makeTable(
+      BAND_HEAD.map((h) => c.bold(h)),
+      ['left', 'right', 'right', 'right'],
+    );
     for (const b of bandRows(r.monteCarlo)) mt.push([L(b.label), ...b.text]);
     out.push(mt.toString(), c.dim(monteCarloLine(r.monteCarlo)));
   }
 
   heading('Cost by token class');
-  const bt = makeTable(['class', 'baseline', 'share', 'final', 'share', 'change'].map((h) => c.bold(h)), ['left', 'right', 'right', 'right', 'right', 'right']);
-  for (const k of ch.classes) bt.push([k.label, usd(k.baseline), pct(k.baselineSharePct), usd(k.final), pct(k.finalSharePct), usdDelta(-k.change)]);
+  const bt = makeTable(
+    ['class', 'baseline', 'share', 'final', 'share', 'change'].map((h) => c.bold(h)),
+    ['left', 'right', 'right', 'right', 'right', 'right'],
+  );
+  for (const k of ch.classes)
+    bt.push([
+      k.label,
+      usd(k.baseline),
+      pct(k.baselineSharePct),
+      usd(k.final),
+      pct(k.finalSharePct),
+      usdDelta(-k.change),
+    ]);
   bt.push([c.bold('total'), c.bold(usd(r.baseline.cost)), '', c.bold(usd(r.final.cost)), '', usdDelta(r.final.saving)]);
   out.push(bt.toString());
 
   if (r.fixed.length) {
     heading('Fixed (one-time) costs');
-    const ft = makeTable(['cost', 'from', 'USD'].map((h) => c.bold(h)), ['left', 'left', 'right']);
+    const ft = makeTable(
+      ['cost', 'from', 'USD'].map((h) => c.bold(h)),
+      ['left', 'left', 'right'],
+    );
     for (const f of r.fixed) ft.push([L(f.label), L(f.from), usd(f.usd)]);
     out.push(ft.toString());
     out.push(...breakEvenLines(r).map(L));
@@ -68,16 +136,31 @@ export function renderTable(r: Report & { chart: ReportChart }, o: RenderOptions
 
   if (ch.models.length) {
     heading('Models');
-    const mt = makeTable(['model', 'baseline', 'final', 'change'].map((h) => c.bold(h)), ['left', 'right', 'right', 'right']);
+    const mt = makeTable(
+      ['model', 'baseline', 'final', 'change'].map((h) => c.bold(h)),
+      ['left', 'right', 'right', 'right'],
+    );
     for (const m of ch.models) mt.push([L(m.model), usd(m.baselineCost), usd(m.finalCost), usdDelta(m.saving)]);
     out.push(mt.toString());
   }
 
   for (const d of ch.by) {
     heading(`By ${L(d.dimension)}${d.more ? ` (top ${d.top.length} of ${int(d.rows)})` : ''}`);
-    const at = makeTable([L(d.dimension), 'requests', 'baseline', 'final', 'change', 'share'].map((h) => c.bold(h)), ['left', 'right', 'right', 'right', 'right', 'right']);
-    for (const x of d.top) at.push([L(x.key), int(x.requests), usd(x.baselineCost), usd(x.cost), signedPct(x.changePct), pct(x.sharePct)]);
-    if (d.more) at.push([c.dim(`… and ${int(d.more.count)} more`), int(d.more.requests), usd(d.more.baselineCost), usd(d.more.cost), '', '']);
+    const at = makeTable(
+      [L(d.dimension), 'requests', 'baseline', 'final', 'change', 'share'].map((h) => c.bold(h)),
+      ['left', 'right', 'right', 'right', 'right', 'right'],
+    );
+    for (const x of d.top)
+      at.push([L(x.key), int(x.requests), usd(x.baselineCost), usd(x.cost), signedPct(x.changePct), pct(x.sharePct)]);
+    if (d.more)
+      at.push([
+        c.dim(`… and ${int(d.more.count)} more`),
+        int(d.more.requests),
+        usd(d.more.baselineCost),
+        usd(d.more.cost),
+        '',
+        '',
+      ]);
     at.push([c.bold('total'), int(d.total.requests), usd(d.total.baselineCost), usd(d.total.cost), '', '']);
     out.push(at.toString());
     if (r.fixed.length) out.push(c.dim(FIXED_NOT_ATTRIBUTED));
@@ -97,7 +180,10 @@ export function renderTable(r: Report & { chart: ReportChart }, o: RenderOptions
       s.rows.forEach(([k, v], i) => kt.push([L(k), { content: L(v), hAlign: s.numeric[i] ? 'right' : 'left' }]));
       out.push(kt.toString());
     } else {
-      const xt = makeTable(s.head.map((h) => c.bold(L(h))), s.numeric.map((x) => (x ? 'right' : 'left')));
+      const xt = makeTable(
+        s.head.map((h) => c.bold(L(h))),
+        s.numeric.map((x) => (x ? 'right' : 'left')),
+      );
       for (const row of s.rows) xt.push(row.map(L));
       out.push(xt.toString());
     }

@@ -15,16 +15,17 @@ export function parseDurationMs(v: string | number): number | undefined {
 }
 
 /** zod schema of a duration option; the parsed value is milliseconds. */
-export const durationMs = z
-  .union([z.number(), z.string()])
-  .transform((v, ctx) => {
-    const ms = parseDurationMs(v);
-    if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: `'${String(v)}' is not a duration: use e.g. 30s, 5m, 1h, 24h, or milliseconds as a whole number` });
-      return z.NEVER;
-    }
-    return ms;
-  });
+export const durationMs = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  const ms = parseDurationMs(v);
+  if (ms === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `'${String(v)}' is not a duration: use e.g. 30s, 5m, 1h, 24h, or milliseconds as a whole number`,
+    });
+    return z.NEVER;
+  }
+  return ms;
+});
 
 export interface Expiring {
   expiresAtMs: number;

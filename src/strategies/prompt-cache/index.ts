@@ -150,22 +150,39 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
       const cache = m.cache;
       if (!cache) {
         // A self-hosted route is priced per GPU-hour: its own prefix cache is in the throughput figure.
-        if (m.provider !== 'self-host') warnOnce(`nocache:${m.id}`, () => ctx.warn(`prompt-cache: model '${m.id}' has no prompt caching in the pricing table; its requests pass through unchanged`));
+        if (m.provider !== 'self-host')
+          warnOnce(`nocache:${m.id}`, () =>
+            ctx.warn(
+              `prompt-cache: model '${m.id}' has no prompt caching in the pricing table; its requests pass through unchanged`,
+            ),
+          );
         return [req];
       }
       const style = o.style ?? cache.style;
       if (style === 'explicit' && (o.retention !== undefined || o.hit_rate !== undefined)) {
-        warnOnce(`explicit-only:${m.id}`, () => ctx.warn(`prompt-cache: model '${m.id}' caches explicitly: retention and hit_rate apply to automatic caches and are ignored for it (ttl sets its expiry)`));
+        warnOnce(`explicit-only:${m.id}`, () =>
+          ctx.warn(
+            `prompt-cache: model '${m.id}' caches explicitly: retention and hit_rate apply to automatic caches and are ignored for it (ttl sets its expiry)`,
+          ),
+        );
       }
       if (style === 'automatic' && o.ttl !== undefined) {
-        warnOnce(`automatic-ttl:${m.id}`, () => ctx.warn(`prompt-cache: model '${m.id}' caches automatically: ttl is ignored for it; its idle expiry is retention (${retentionMs / 60_000} min)`));
+        warnOnce(`automatic-ttl:${m.id}`, () =>
+          ctx.warn(
+            `prompt-cache: model '${m.id}' caches automatically: ttl is ignored for it; its idle expiry is retention (${retentionMs / 60_000} min)`,
+          ),
+        );
       }
       if (style === 'explicit' && ttl === '1h' && !checked.has(m.id)) {
         if (!cache.has1h) {
-          throw userError('STRATEGY_MODEL', `prompt-cache ttl 1h: model '${m.id}' has no 1-hour cache write price in the pricing table`, {
-            where: m.id,
-            hint: "use ttl: 5m, or limit the strategy with models: [...] to models that offer the 1-hour TTL",
-          });
+          throw userError(
+            'STRATEGY_MODEL',
+            `prompt-cache ttl 1h: model '${m.id}' has no 1-hour cache write price in the pricing table`,
+            {
+              where: m.id,
+              hint: 'use ttl: 5m, or limit the strategy with models: [...] to models that offer the 1-hour TTL',
+            },
+          );
         }
         checked.add(m.id);
       }
@@ -180,7 +197,8 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
 
 export const promptCache: Strategy<PromptCacheOptions> = {
   name: 'prompt-cache',
-  summary: 'provider prompt caching: explicit (5m/1h TTL, write premium, refresh on hit) or automatic (min 1024, 128-token steps)',
+  summary:
+    'provider prompt caching: explicit (5m/1h TTL, write premium, refresh on hit) or automatic (min 1024, 128-token steps)',
   options: promptCacheOptions,
   start: startPromptCache,
 };

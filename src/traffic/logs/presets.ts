@@ -105,8 +105,14 @@ export const PRESETS: Preset[] = [
   },
   {
     name: 'mooncake',
-    summary: 'Mooncake FAST25 traces (kvcache-ai/Mooncake): timestamp ms from trace start, input_length, output_length, hash_ids per 512-token block',
-    columns: { timestamp: ['timestamp'], input_tokens: ['input_length'], output_tokens: ['output_length'], model: ['model'] },
+    summary:
+      'Mooncake FAST25 traces (kvcache-ai/Mooncake): timestamp ms from trace start, input_length, output_length, hash_ids per 512-token block',
+    columns: {
+      timestamp: ['timestamp'],
+      input_tokens: ['input_length'],
+      output_tokens: ['output_length'],
+      model: ['model'],
+    },
     cacheTokens: 'inside',
     timestampUnit: 'ms',
     needsModel: true,
@@ -114,20 +120,34 @@ export const PRESETS: Preset[] = [
   },
   {
     name: 'azure',
-    summary: 'Azure LLM inference traces 2023/2024 (Azure/AzurePublicDataset): TIMESTAMP, ContextTokens, GeneratedTokens',
-    columns: { timestamp: ['TIMESTAMP'], input_tokens: ['ContextTokens'], output_tokens: ['GeneratedTokens'], model: ['model'] },
+    summary:
+      'Azure LLM inference traces 2023/2024 (Azure/AzurePublicDataset): TIMESTAMP, ContextTokens, GeneratedTokens',
+    columns: {
+      timestamp: ['TIMESTAMP'],
+      input_tokens: ['ContextTokens'],
+      output_tokens: ['GeneratedTokens'],
+      model: ['model'],
+    },
     cacheTokens: 'inside',
     needsModel: true,
   },
   {
     name: 'burstgpt',
-    summary: 'BurstGPT (HPMLL/BurstGPT): Timestamp (s from trace start), Model, Request tokens, Response tokens, Log Type; Response tokens 0 = failed',
-    columns: { timestamp: ['Timestamp'], model: ['Model'], input_tokens: ['Request tokens'], output_tokens: ['Response tokens'], conversation_id: ['Session ID'] },
+    summary:
+      'BurstGPT (HPMLL/BurstGPT): Timestamp (s from trace start), Model, Request tokens, Response tokens, Log Type; Response tokens 0 = failed',
+    columns: {
+      timestamp: ['Timestamp'],
+      model: ['Model'],
+      input_tokens: ['Request tokens'],
+      output_tokens: ['Response tokens'],
+      conversation_id: ['Session ID'],
+    },
     tags: { feature: ['Log Type'] },
     cacheTokens: 'inside',
     timestampUnit: 's',
     // The trace names the service, not the API model: ChatGPT = gpt-3.5-turbo, GPT-4 = gpt-4-turbo (approximation).
-    model: (m) => ({ chatgpt: 'gpt-3.5-turbo', 'gpt-4': 'gpt-4-turbo' } as Record<string, string>)[m.trim().toLowerCase()] ?? m,
+    model: (m) =>
+      (({ chatgpt: 'gpt-3.5-turbo', 'gpt-4': 'gpt-4-turbo' }) as Record<string, string>)[m.trim().toLowerCase()] ?? m,
     // No status column: the README says failed requests have Response tokens = 0.
     finish: (r) => {
       if (r.outputTokens === 0) r.status = 'error';
@@ -135,14 +155,19 @@ export const PRESETS: Preset[] = [
   },
   {
     name: 'litellm',
-    summary: 'LiteLLM proxy spend logs (LiteLLM_SpendLogs / /spend/logs): request_id, startTime, model, prompt_tokens, completion_tokens, spend, metadata',
+    summary:
+      'LiteLLM proxy spend logs (LiteLLM_SpendLogs / /spend/logs): request_id, startTime, model, prompt_tokens, completion_tokens, spend, metadata',
     columns: {
       request_id: ['request_id'],
       timestamp: ['startTime', 'start_time'],
       model: ['model'],
       input_tokens: ['prompt_tokens'],
       output_tokens: ['completion_tokens'],
-      cached_input_tokens: ['metadata.usage_object.prompt_tokens_details.cached_tokens', 'metadata.usage_object.cache_read_input_tokens', 'cache_read_input_tokens'],
+      cached_input_tokens: [
+        'metadata.usage_object.prompt_tokens_details.cached_tokens',
+        'metadata.usage_object.cache_read_input_tokens',
+        'cache_read_input_tokens',
+      ],
       cache_write_tokens: ['metadata.usage_object.cache_creation_input_tokens', 'cache_creation_input_tokens'],
       cost_usd: ['spend'],
       tenant: ['team_id', 'metadata.user_api_key_team_id'],
@@ -153,25 +178,39 @@ export const PRESETS: Preset[] = [
       prompt: ['messages'],
       completion: ['response'],
     },
-    tags: { user: ['user', 'end_user', 'metadata.user_api_key_user_id'], api_key_alias: ['metadata.user_api_key_alias'] },
+    tags: {
+      user: ['user', 'end_user', 'metadata.user_api_key_user_id'],
+      api_key_alias: ['metadata.user_api_key_alias'],
+    },
     // LiteLLM reports usage OpenAI-style: prompt_tokens includes cache reads and writes.
     cacheTokens: 'inside',
     skip: (f) => {
       const hit = lookup(f, 'cache_hit');
-      return hit === true || String(hit).toLowerCase() === 'true' ? 'LiteLLM response-cache hit (not sent to a provider)' : undefined;
+      return hit === true || String(hit).toLowerCase() === 'true'
+        ? 'LiteLLM response-cache hit (not sent to a provider)'
+        : undefined;
     },
   },
   {
     name: 'langfuse',
-    summary: 'Langfuse observations/generations export: startTime, model, usageDetails (input, output, input_cached_tokens, ...), costDetails.total / calculatedTotalCost',
+    summary:
+      'Langfuse observations/generations export: startTime, model, usageDetails (input, output, input_cached_tokens, ...), costDetails.total / calculatedTotalCost',
     columns: {
       request_id: ['id'],
       timestamp: ['startTime', 'start_time'],
       model: ['model', 'providedModelName'],
       input_tokens: ['usageDetails.input', 'usage.input', 'promptTokens'],
       output_tokens: ['usageDetails.output', 'usage.output', 'completionTokens'],
-      cached_input_tokens: ['usageDetails.input_cached_tokens', 'usageDetails.cache_read_input_tokens', 'usageDetails.input_cache_read'],
-      cache_write_tokens: ['usageDetails.input_cache_creation', 'usageDetails.cache_creation_input_tokens', 'usageDetails.input_cache_write'],
+      cached_input_tokens: [
+        'usageDetails.input_cached_tokens',
+        'usageDetails.cache_read_input_tokens',
+        'usageDetails.input_cache_read',
+      ],
+      cache_write_tokens: [
+        'usageDetails.input_cache_creation',
+        'usageDetails.cache_creation_input_tokens',
+        'usageDetails.input_cache_write',
+      ],
       cost_usd: ['costDetails.total', 'calculatedTotalCost', 'totalCost'],
       conversation_id: ['sessionId', 'traceId'],
       prompt_version: ['promptVersion'],
@@ -188,7 +227,8 @@ export const PRESETS: Preset[] = [
   },
   {
     name: 'helicone',
-    summary: 'Helicone request export (request_response_rmt / @helicone/export): request_created_at, model, prompt_tokens, completion_tokens, prompt_cache_read_tokens, costUSD',
+    summary:
+      'Helicone request export (request_response_rmt / @helicone/export): request_created_at, model, prompt_tokens, completion_tokens, prompt_cache_read_tokens, costUSD',
     columns: {
       request_id: ['request_id', 'id'],
       timestamp: ['request_created_at', 'created_at'],
@@ -209,14 +249,18 @@ export const PRESETS: Preset[] = [
   },
   {
     name: 'openai-batch',
-    summary: 'OpenAI Batch API output JSONL: custom_id, response.body.model, response.body.usage.{prompt_tokens, completion_tokens, prompt_tokens_details.cached_tokens}; batch tier',
+    summary:
+      'OpenAI Batch API output JSONL: custom_id, response.body.model, response.body.usage.{prompt_tokens, completion_tokens, prompt_tokens_details.cached_tokens}; batch tier',
     columns: {
       request_id: ['custom_id'],
       timestamp: ['response.body.created', 'response.body.created_at'],
       model: ['response.body.model'],
       input_tokens: ['response.body.usage.prompt_tokens', 'response.body.usage.input_tokens'],
       output_tokens: ['response.body.usage.completion_tokens', 'response.body.usage.output_tokens'],
-      cached_input_tokens: ['response.body.usage.prompt_tokens_details.cached_tokens', 'response.body.usage.input_tokens_details.cached_tokens'],
+      cached_input_tokens: [
+        'response.body.usage.prompt_tokens_details.cached_tokens',
+        'response.body.usage.input_tokens_details.cached_tokens',
+      ],
       status: ['response.status_code'],
     },
     cacheTokens: 'inside',
@@ -224,13 +268,15 @@ export const PRESETS: Preset[] = [
     skip: (f) => {
       const err = lookup(f, 'error') as { code?: unknown } | null | undefined;
       const resp = lookup(f, 'response');
-      if ((resp === null || resp === undefined) && err) return `batch request failed (${String(err.code ?? 'error')}): not billed`;
+      if ((resp === null || resp === undefined) && err)
+        return `batch request failed (${String(err.code ?? 'error')}): not billed`;
       return undefined;
     },
   },
   {
     name: 'otel',
-    summary: 'OpenTelemetry GenAI spans (semconv gen_ai.*): gen_ai.request.model / gen_ai.response.model, gen_ai.usage.input_tokens, gen_ai.usage.output_tokens, cache_read / cache_creation',
+    summary:
+      'OpenTelemetry GenAI spans (semconv gen_ai.*): gen_ai.request.model / gen_ai.response.model, gen_ai.usage.input_tokens, gen_ai.usage.output_tokens, cache_read / cache_creation',
     columns: {
       request_id: attr(['gen_ai.response.id']).concat(['spanId', 'span_id']),
       timestamp: ['startTimeUnixNano', 'start_time_unix_nano', 'startTime', 'start_time', 'timestamp'],
@@ -238,7 +284,10 @@ export const PRESETS: Preset[] = [
       input_tokens: attr(['gen_ai.usage.input_tokens', 'gen_ai.usage.prompt_tokens']),
       output_tokens: attr(['gen_ai.usage.output_tokens', 'gen_ai.usage.completion_tokens']),
       cached_input_tokens: attr(['gen_ai.usage.cache_read.input_tokens', 'gen_ai.usage.cache_read_input_tokens']),
-      cache_write_tokens: attr(['gen_ai.usage.cache_creation.input_tokens', 'gen_ai.usage.cache_creation_input_tokens']),
+      cache_write_tokens: attr([
+        'gen_ai.usage.cache_creation.input_tokens',
+        'gen_ai.usage.cache_creation_input_tokens',
+      ]),
       conversation_id: attr(['gen_ai.conversation.id']).concat(['traceId', 'trace_id']),
       status: ['status.code', 'status_code'],
       tenant: attr(['tenant', 'enduser.id', 'user.id']),
@@ -251,7 +300,8 @@ export const PRESETS: Preset[] = [
     status: (v) => {
       const s = String(v).toUpperCase();
       if (s === '2' || s === 'STATUS_CODE_ERROR' || s === 'ERROR') return 'error';
-      if (s === '0' || s === '1' || s === 'STATUS_CODE_OK' || s === 'STATUS_CODE_UNSET' || s === 'OK' || s === 'UNSET') return 'ok';
+      if (s === '0' || s === '1' || s === 'STATUS_CODE_OK' || s === 'STATUS_CODE_UNSET' || s === 'OK' || s === 'UNSET')
+        return 'ok';
       return undefined;
     },
   },
@@ -265,13 +315,20 @@ export function getPreset(name: string | undefined): Preset {
   const n = (name ?? 'canonical').trim().toLowerCase();
   const p = PRESETS.find((x) => x.name === n);
   if (p) return p;
-  throw userError('UNKNOWN_PRESET', `unknown log preset '${name}'`, { where: '--preset', hint: suggestionHint(n, presetNames(), `known presets: ${presetNames().join(', ')}`) });
+  throw userError('UNKNOWN_PRESET', `unknown log preset '${name}'`, {
+    where: '--preset',
+    hint: suggestionHint(n, presetNames(), `known presets: ${presetNames().join(', ')}`),
+  });
 }
 
 /** Presets whose required source fields all appear in `fields` (to suggest one for a header). */
 export function presetsMatching(fieldNames: string[]): string[] {
   const set = new Set(fieldNames);
   return PRESETS.filter((p) => p.name !== 'canonical')
-    .filter((p) => (['input_tokens', 'output_tokens'] as Column[]).every((c) => (p.columns[c] ?? []).some((f) => set.has(f) || set.has(f.split('.')[0]!))))
+    .filter((p) =>
+      (['input_tokens', 'output_tokens'] as Column[]).every((c) =>
+        (p.columns[c] ?? []).some((f) => set.has(f) || set.has(f.split('.')[0]!)),
+      ),
+    )
     .map((p) => p.name);
 }

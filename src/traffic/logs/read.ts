@@ -46,7 +46,10 @@ export function readerThread(env: Record<string, string | undefined>): ReaderThr
   if (v === undefined || v === '') return undefined;
   const m = v.trim().toLowerCase();
   if (m === 'on' || m === 'off' || m === 'auto') return m;
-  throw userError('USAGE', `LLMCOST_READER_THREAD '${v}' is not on, off or auto`, { where: 'LLMCOST_READER_THREAD', hint: 'unset it (auto: big CSV files are parsed in a second thread), or set on or off' });
+  throw userError('USAGE', `LLMCOST_READER_THREAD '${v}' is not on, off or auto`, {
+    where: 'LLMCOST_READER_THREAD',
+    hint: 'unset it (auto: big CSV files are parsed in a second thread), or set on or off',
+  });
 }
 /** below this a worker's start-up (50-100 ms measured on 2 cores) costs more than it saves */
 export const THREAD_MIN_BYTES = 8 * 1024 * 1024;
@@ -94,7 +97,11 @@ export const DUP_WINDOW = 65_536;
 
 /** The log as messages name it: <stdin>, or the path relative to cwd when it is inside it. */
 export function shownPath(file: string, cwd: string): string {
-  return file === '-' ? '<stdin>' : isAbsolute(file) && !relative(cwd, file).startsWith('..') ? relative(cwd, file) : file;
+  return file === '-'
+    ? '<stdin>'
+    : isAbsolute(file) && !relative(cwd, file).startsWith('..')
+      ? relative(cwd, file)
+      : file;
 }
 
 /**
@@ -191,7 +198,10 @@ export class DuplicateIds {
   finish(stats: LogStats): void {
     if (this.count === 0) return;
     stats.duplicateIds = this.count;
-    stats.warnings.unshift({ code: 'LOG_DUPLICATE_ID', message: `${this.count} row(s) repeat an earlier request_id (${this.first}); each row is priced, so a log exported twice counts twice: remove the repeats if they are the same call` });
+    stats.warnings.unshift({
+      code: 'LOG_DUPLICATE_ID',
+      message: `${this.count} row(s) repeat an earlier request_id (${this.first}); each row is priced, so a log exported twice counts twice: remove the repeats if they are the same call`,
+    });
   }
 }
 
@@ -231,7 +241,18 @@ export function logFraction(stats: LogStats): number | null {
 }
 
 export function newLogStats(): LogStats {
-  return { read: 0, priced: 0, rejected: 0, reasons: {}, firstRejects: [], outOfOrder: 0, startMs: null, endMs: null, costUsdSum: null, warnings: [] };
+  return {
+    read: 0,
+    priced: 0,
+    rejected: 0,
+    reasons: {},
+    firstRejects: [],
+    outOfOrder: 0,
+    startMs: null,
+    endMs: null,
+    costUsdSum: null,
+    warnings: [],
+  };
 }
 
 /** `--map tenant=metadata.team,feature=tags.f` (repeatable) -> {tenant: 'metadata.team', ...} */
@@ -243,8 +264,16 @@ export function parseMap(values: string[]): Record<string, string> {
       const eq = part.indexOf('=');
       const col = eq > 0 ? part.slice(0, eq).trim() : '';
       const field = eq > 0 ? part.slice(eq + 1).trim() : '';
-      if (!col || !field) throw userError('USAGE', `--map '${part}' is not column=field`, { where: '--map', hint: 'e.g. --map input_tokens=usage.prompt_tokens,tenant=metadata.team' });
-      if (!isColumn(col)) throw userError('USAGE', `'${col}' is not a canonical column`, { where: '--map', hint: suggestionHint(col, CANONICAL_COLUMNS, `columns: ${CANONICAL_COLUMNS.join(', ')}`) });
+      if (!col || !field)
+        throw userError('USAGE', `--map '${part}' is not column=field`, {
+          where: '--map',
+          hint: 'e.g. --map input_tokens=usage.prompt_tokens,tenant=metadata.team',
+        });
+      if (!isColumn(col))
+        throw userError('USAGE', `'${col}' is not a canonical column`, {
+          where: '--map',
+          hint: suggestionHint(col, CANONICAL_COLUMNS, `columns: ${CANONICAL_COLUMNS.join(', ')}`),
+        });
       out[col] = field;
     }
   }
@@ -254,7 +283,11 @@ export function parseMap(values: string[]): Record<string, string> {
 function effectiveColumns(preset: Preset, map: Record<string, string> | undefined): Partial<Record<Column, string[]>> {
   const cols: Partial<Record<Column, string[]>> = { ...preset.columns };
   for (const [c, field] of Object.entries(map ?? {})) {
-    if (!isColumn(c)) throw userError('USAGE', `'${c}' is not a canonical column`, { where: '--map', hint: suggestionHint(c, CANONICAL_COLUMNS, `columns: ${CANONICAL_COLUMNS.join(', ')}`) });
+    if (!isColumn(c))
+      throw userError('USAGE', `'${c}' is not a canonical column`, {
+        where: '--map',
+        hint: suggestionHint(c, CANONICAL_COLUMNS, `columns: ${CANONICAL_COLUMNS.join(', ')}`),
+      });
     cols[c] = [field];
   }
   return cols;
@@ -262,7 +295,10 @@ function effectiveColumns(preset: Preset, map: Record<string, string> | undefine
 
 /** "a; or b; or c" */
 function alternatives(parts: (string | undefined)[]): string {
-  return parts.filter((p): p is string => !!p).map((p, i) => (i === 0 ? p : `or ${p}`)).join('; ');
+  return parts
+    .filter((p): p is string => !!p)
+    .map((p, i) => (i === 0 ? p : `or ${p}`))
+    .join('; ');
 }
 
 /** Field names for a message: printable, each cut to 40 characters, at most 30 of them. */
@@ -289,7 +325,10 @@ class RejectsWriter {
     try {
       this.fd = openSync(this.tmp, 'w');
     } catch (e) {
-      throw userError('WRITE', `cannot write rejects file ${path}: ${(e as Error).message}`, { where: '--rejects', hint: 'check that the directory exists and is writable' });
+      throw userError('WRITE', `cannot write rejects file ${path}: ${(e as Error).message}`, {
+        where: '--rejects',
+        hint: 'check that the directory exists and is writable',
+      });
     }
     writeSync(this.fd, 'line,reason,raw\n');
   }
@@ -306,7 +345,10 @@ class RejectsWriter {
       } catch {
         /* nothing to clean */
       }
-      throw userError('WRITE', `cannot write rejects file ${this.path}: ${(e as Error).message}`, { where: '--rejects', hint: 'check that the directory exists and is writable' });
+      throw userError('WRITE', `cannot write rejects file ${this.path}: ${(e as Error).message}`, {
+        where: '--rejects',
+        hint: 'check that the directory exists and is writable',
+      });
     }
   }
 }
@@ -325,7 +367,10 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
   const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH);
 
   if (preset.needsModel && !opts.model && !opts.map?.model) {
-    throw userError('USAGE', `the ${preset.name} trace has no model column: say which model to price it as`, { where: '--model', hint: `add --model, e.g. --model claude-sonnet-4-5 (any id from \`llmcost pricing list\`)` });
+    throw userError('USAGE', `the ${preset.name} trace has no model column: say which model to price it as`, {
+      where: '--model',
+      hint: `add --model, e.g. --model claude-sonnet-4-5 (any id from \`llmcost pricing list\`)`,
+    });
   }
 
   const log = await open(path, shown, opts.stdin);
@@ -352,19 +397,42 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
           `map your columns: --map ${missing.map((m) => `${m}=<your column>`).join(',')}`,
           missing.includes('model') ? 'give one model for every row with --model' : undefined,
         ]);
-        throw userError('LOG_HEADER', `header is missing required column${missing.length > 1 ? 's' : ''} ${missing.map(fieldsFor).join(', ')} (preset ${preset.name}); columns found: ${shownFields(log.header)}`, {
-          where: `${shown}:1`,
-          hint,
-        });
+        throw userError(
+          'LOG_HEADER',
+          `header is missing required column${missing.length > 1 ? 's' : ''} ${missing.map(fieldsFor).join(', ')} (preset ${preset.name}); columns found: ${shownFields(log.header)}`,
+          {
+            where: `${shown}:1`,
+            hint,
+          },
+        );
       }
     }
 
     const used = new Set<string>();
     for (const fields of Object.values(columns)) for (const f of fields ?? []) used.add(f.split('.')[0]!);
     for (const fields of Object.values(preset.tags ?? {})) for (const f of fields) used.add(f.split('.')[0]!);
-    for (const k of ['hash_ids', 'attributes', 'metadata', 'response', 'error', 'cache_hit', 'usage', 'usageDetails', 'costDetails']) used.add(k);
+    for (const k of [
+      'hash_ids',
+      'attributes',
+      'metadata',
+      'response',
+      'error',
+      'cache_hit',
+      'usage',
+      'usageDetails',
+      'costDetails',
+    ])
+      used.add(k);
     const tokens = new TokenCounter();
-    const ctx: RowContext = { preset, columns, used, tokens, ...(log.header ? { csv: csvLayout(columns, log.header, used, preset) } : {}), ...(opts.model ? { fallbackModel: opts.model } : {}), ...(opts.book ? bookChecks(opts.book) : {}) };
+    const ctx: RowContext = {
+      preset,
+      columns,
+      used,
+      tokens,
+      ...(log.header ? { csv: csvLayout(columns, log.header, used, preset) } : {}),
+      ...(opts.model ? { fallbackModel: opts.model } : {}),
+      ...(opts.book ? bookChecks(opts.book) : {}),
+    };
     // request id -> line, for the last two windows of rows
     const ids = new DuplicateIds(shown);
     const rejects = opts.rejectsFile ? new RejectsWriter(resolve(cwd, opts.rejectsFile)) : undefined;
@@ -372,53 +440,57 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
     let lastMs = -Infinity;
     let batch: SimRequest[] = [];
     try {
-      for await (const recs of log.records) for (const rec of recs) {
-        stats.read++;
-        let kind: string;
-        let detail: string;
-        const src = rec.values ?? rec.fields;
-        if (src) {
-          firstFields ??= rec.fields ? Object.keys(rec.fields) : log.header;
-          let r = toRequest(src, rec.line, ctx, rec.offset);
-          if (r.needsEncoder) {
-            // first text to count for this tokenizer: load it (lazily, once), then read the row again
-            await tokens.ensure(r.needsEncoder);
-            r = toRequest(src, rec.line, ctx, rec.offset);
-          }
-          if (r.req) {
-            const q = r.req;
-            stats.priced++;
-            ids.see(q);
-            if (q.atMs < lastMs) stats.outOfOrder++;
-            else lastMs = q.atMs;
-            stats.startMs = stats.startMs === null ? q.atMs : Math.min(stats.startMs, q.atMs);
-            stats.endMs = stats.endMs === null ? q.atMs : Math.max(stats.endMs, q.atMs);
-            if (r.costUsd !== undefined) {
-              stats.costUsdSum = (stats.costUsdSum ?? 0) + r.costUsd;
-              stats.costRows = (stats.costRows ?? 0) + 1;
+      for await (const recs of log.records)
+        for (const rec of recs) {
+          stats.read++;
+          let kind: string;
+          let detail: string;
+          const src = rec.values ?? rec.fields;
+          if (src) {
+            firstFields ??= rec.fields ? Object.keys(rec.fields) : log.header;
+            let r = toRequest(src, rec.line, ctx, rec.offset);
+            if (r.needsEncoder) {
+              // first text to count for this tokenizer: load it (lazily, once), then read the row again
+              await tokens.ensure(r.needsEncoder);
+              r = toRequest(src, rec.line, ctx, rec.offset);
             }
-            batch.push(q);
-            if (batch.length >= batchSize) {
-              yield batch;
-              batch = [];
+            if (r.req) {
+              const q = r.req;
+              stats.priced++;
+              ids.see(q);
+              if (q.atMs < lastMs) stats.outOfOrder++;
+              else lastMs = q.atMs;
+              stats.startMs = stats.startMs === null ? q.atMs : Math.min(stats.startMs, q.atMs);
+              stats.endMs = stats.endMs === null ? q.atMs : Math.max(stats.endMs, q.atMs);
+              if (r.costUsd !== undefined) {
+                stats.costUsdSum = (stats.costUsdSum ?? 0) + r.costUsd;
+                stats.costRows = (stats.costRows ?? 0) + 1;
+              }
+              batch.push(q);
+              if (batch.length >= batchSize) {
+                yield batch;
+                batch = [];
+              }
+              continue;
             }
-            continue;
+            kind = r.reject!.kind;
+            detail = r.reject!.detail;
+          } else {
+            kind = rec.error!.kind;
+            detail = rec.error!.detail;
           }
-          kind = r.reject!.kind;
-          detail = r.reject!.detail;
-        } else {
-          kind = rec.error!.kind;
-          detail = rec.error!.detail;
+          const where = `${shown}:${rec.line}`;
+          stats.rejected++;
+          stats.reasons[kind] = (stats.reasons[kind] ?? 0) + 1;
+          if (stats.firstRejects.length < FIRST_REJECTS_KEPT) stats.firstRejects.push({ where, reason: detail });
+          rejects?.write(rec.line, detail, rawText(rec));
+          if (opts.strict) {
+            throw userError('LOG_ROW', detail, {
+              where,
+              hint: 'fix or remove the row, or run without --strict to skip rejected rows (they are counted and reported; --rejects FILE lists them)',
+            });
+          }
         }
-        const where = `${shown}:${rec.line}`;
-        stats.rejected++;
-        stats.reasons[kind] = (stats.reasons[kind] ?? 0) + 1;
-        if (stats.firstRejects.length < FIRST_REJECTS_KEPT) stats.firstRejects.push({ where, reason: detail });
-        rejects?.write(rec.line, detail, rawText(rec));
-        if (opts.strict) {
-          throw userError('LOG_ROW', detail, { where, hint: 'fix or remove the row, or run without --strict to skip rejected rows (they are counted and reported; --rejects FILE lists them)' });
-        }
-      }
       if (batch.length) yield batch;
     } finally {
       stats.tokenizedTexts = tokens.encoded;
@@ -438,10 +510,18 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
       if (top && /missing$/.test(top[0])) {
         const col = top[0].replace(/ missing$/, '');
         const suggest = presetsMatching(firstFields ?? []).filter((p) => p !== preset.name);
-        throw userError('LOG_HEADER', `no row has ${(columns[col as Column] ?? [col]).join('|')} (preset ${preset.name}); fields found in the first record: ${shownFields(firstFields ?? [])}`, {
-          where: shown,
-          hint: alternatives([suggest.length ? `try --preset ${suggest.join(' or --preset ')}` : undefined, `--map ${col}=<your field> (dot paths reach nested fields)`, col === 'model' ? 'give one model for every row with --model' : undefined]),
-        });
+        throw userError(
+          'LOG_HEADER',
+          `no row has ${(columns[col as Column] ?? [col]).join('|')} (preset ${preset.name}); fields found in the first record: ${shownFields(firstFields ?? [])}`,
+          {
+            where: shown,
+            hint: alternatives([
+              suggest.length ? `try --preset ${suggest.join(' or --preset ')}` : undefined,
+              `--map ${col}=<your field> (dot paths reach nested fields)`,
+              col === 'model' ? 'give one model for every row with --model' : undefined,
+            ]),
+          },
+        );
       }
     }
   } finally {

@@ -81,7 +81,12 @@ export interface CsvLayout {
 }
 
 /** For a CSV header: where each column's candidate fields are (a repeated name: its last column, as an object would hold). */
-export function csvLayout(columns: RowContext['columns'], header: string[], used: Set<string>, preset: Preset): CsvLayout {
+export function csvLayout(
+  columns: RowContext['columns'],
+  header: string[],
+  used: Set<string>,
+  preset: Preset,
+): CsvLayout {
   const at = new Map<string, number>();
   header.forEach((h, i) => at.set(h, i));
   const index = CANONICAL_COLUMNS.map((col) => {
@@ -104,11 +109,16 @@ export function parseCount(v: unknown, col: string): number | Reject | undefined
   const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v.trim()) : NaN;
   if (Number.isInteger(n) && n >= 0 && n <= MAX_TOKENS_PER_REQUEST && typeof v !== 'boolean') return n;
   const shown = typeof v === 'string' ? `'${v}'` : JSON.stringify(v);
-  if (typeof v === 'boolean' || Number.isNaN(n)) return { kind: `${col} not a number`, detail: `${col} ${shown} is not a number` };
+  if (typeof v === 'boolean' || Number.isNaN(n))
+    return { kind: `${col} not a number`, detail: `${col} ${shown} is not a number` };
   if (!Number.isFinite(n)) return { kind: `${col} not a number`, detail: `${col} ${shown} is not finite` };
   if (n < 0) return { kind: `${col} negative`, detail: `${col} ${shown} is negative` };
-  if (!Number.isInteger(n)) return { kind: `${col} not an integer`, detail: `${col} ${shown} is not a whole number of tokens` };
-  return { kind: `${col} too large`, detail: `${col} ${shown} exceeds ${MAX_TOKENS_PER_REQUEST.toLocaleString('en-US')} tokens for one request` };
+  if (!Number.isInteger(n))
+    return { kind: `${col} not an integer`, detail: `${col} ${shown} is not a whole number of tokens` };
+  return {
+    kind: `${col} too large`,
+    detail: `${col} ${shown} exceeds ${MAX_TOKENS_PER_REQUEST.toLocaleString('en-US')} tokens for one request`,
+  };
 }
 
 const isReject = (x: unknown): x is Reject => typeof x === 'object' && x !== null && 'kind' in x;
@@ -127,7 +137,16 @@ const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 /** epoch ms of exactly YYYY-MM-DDTHH:MM:SSZ or YYYY-MM-DDTHH:MM:SS.sssZ (a real date and time), else undefined */
 export function isoUtcMs(v: string): number | undefined {
   const n = v.length;
-  if ((n !== 20 && n !== 24) || v.charCodeAt(n - 1) !== 90 || v.charCodeAt(4) !== 45 || v.charCodeAt(7) !== 45 || v.charCodeAt(10) !== 84 || v.charCodeAt(13) !== 58 || v.charCodeAt(16) !== 58) return undefined;
+  if (
+    (n !== 20 && n !== 24) ||
+    v.charCodeAt(n - 1) !== 90 ||
+    v.charCodeAt(4) !== 45 ||
+    v.charCodeAt(7) !== 45 ||
+    v.charCodeAt(10) !== 84 ||
+    v.charCodeAt(13) !== 58 ||
+    v.charCodeAt(16) !== 58
+  )
+    return undefined;
   if (n === 24 && v.charCodeAt(19) !== 46) return undefined;
   let bad = false;
   const num = (from: number, to: number): number => {
@@ -139,7 +158,12 @@ export function isoUtcMs(v: string): number | undefined {
     }
     return x;
   };
-  const y = num(0, 4), mo = num(5, 7), d = num(8, 10), h = num(11, 13), mi = num(14, 16), s = num(17, 19);
+  const y = num(0, 4),
+    mo = num(5, 7),
+    d = num(8, 10),
+    h = num(11, 13),
+    mi = num(14, 16),
+    s = num(17, 19);
   const ms = n === 24 ? num(20, 23) : 0;
   if (bad || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return undefined;
   const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
@@ -147,7 +171,8 @@ export function isoUtcMs(v: string): number | undefined {
   return daysFromCivil(y, mo, d) * 86_400_000 + h * 3_600_000 + mi * 60_000 + s * 1000 + ms;
 }
 
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|z|UTC|[+-]\d{2}(?::?\d{2})?)?$/;
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|z|UTC|[+-]\d{2}(?::?\d{2})?)?$/;
 
 /**
  * Timestamps: ISO 8601 with or without a zone (no zone = UTC), date only, "YYYY-MM-DD HH:MM:SS.fff"
@@ -169,7 +194,12 @@ export function parseTimestamp(v: unknown, unit: TimestampUnit = 'auto'): number
       const m = ISO.exec(s);
       if (!m) return undefined;
       const [, y, mo, d, h = '0', mi = '0', sec = '0', frac = '', zone] = m;
-      const Y = Number(y), M = Number(mo), D = Number(d), H = Number(h), MI = Number(mi), S = Number(sec);
+      const Y = Number(y),
+        M = Number(mo),
+        D = Number(d),
+        H = Number(h),
+        MI = Number(mi),
+        S = Number(sec);
       if (M < 1 || M > 12 || D < 1 || D > 31 || H > 23 || MI > 59 || S > 60) return undefined;
       let ms = Date.UTC(Y, M - 1, D, H, MI, S) + (frac ? Math.round(Number(`0.${frac}`) * 1000) : 0);
       if (new Date(Date.UTC(Y, M - 1, D)).getUTCDate() !== D) return undefined; // 2024-02-30
@@ -188,8 +218,32 @@ export function parseTimestamp(v: unknown, unit: TimestampUnit = 'auto'): number
   return Math.round(ms);
 }
 
-const OK = new Set(['ok', 'success', 'succeeded', 'successful', 'completed', 'complete', 'true', 'default', 'debug', 'info', 'warning']);
-const ERR = new Set(['error', 'failed', 'failure', 'fail', 'cancelled', 'canceled', 'expired', 'timeout', 'timed_out', 'false', 'rate_limited']);
+const OK = new Set([
+  'ok',
+  'success',
+  'succeeded',
+  'successful',
+  'completed',
+  'complete',
+  'true',
+  'default',
+  'debug',
+  'info',
+  'warning',
+]);
+const ERR = new Set([
+  'error',
+  'failed',
+  'failure',
+  'fail',
+  'cancelled',
+  'canceled',
+  'expired',
+  'timeout',
+  'timed_out',
+  'false',
+  'rate_limited',
+]);
 
 export function parseStatus(v: unknown): 'ok' | 'error' | undefined {
   if (!present(v)) return 'ok';
@@ -235,7 +289,8 @@ export function textOf(v: unknown): string {
   return v === undefined || v === null ? '' : String(v);
 }
 
-const str = (v: unknown): string | undefined => (present(v) ? (typeof v === 'string' ? v.trim() : typeof v === 'object' ? JSON.stringify(v) : String(v)) : undefined);
+const str = (v: unknown): string | undefined =>
+  present(v) ? (typeof v === 'string' ? v.trim() : typeof v === 'object' ? JSON.stringify(v) : String(v)) : undefined;
 
 /** canonical columns kept as tags, and their tag names */
 const TAG_COLUMNS = [
@@ -272,7 +327,8 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
   const tsRaw = pick(ctx, f, values, off, C.timestamp);
   if (!present(tsRaw)) return rej('timestamp missing', 'timestamp is empty');
   const atMs = parseTimestamp(tsRaw, preset.timestampUnit ?? 'auto');
-  if (atMs === undefined) return rej('timestamp unparseable', `timestamp '${String(tsRaw)}' is not ISO 8601 or epoch seconds/milliseconds`);
+  if (atMs === undefined)
+    return rej('timestamp unparseable', `timestamp '${String(tsRaw)}' is not ISO 8601 or epoch seconds/milliseconds`);
 
   // token counts (text columns are counted only when the counts are absent)
   let input = parseCount(pick(ctx, f, values, off, C.input_tokens), 'input_tokens');
@@ -294,33 +350,51 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
       if (output === undefined) return { needsEncoder: model };
     }
   }
-  if (output === undefined) return rej('output_tokens missing', 'output_tokens is empty (and no completion text to count)');
+  if (output === undefined)
+    return rej('output_tokens missing', 'output_tokens is empty (and no completion text to count)');
   const cached = parseCount(pick(ctx, f, values, off, C.cached_input_tokens), 'cached_input_tokens') ?? 0;
   if (isReject(cached)) return { reject: cached };
   const write = parseCount(pick(ctx, f, values, off, C.cache_write_tokens), 'cache_write_tokens') ?? 0;
   if (isReject(write)) return { reject: write };
   if (preset.cacheTokens === 'beside') input += cached + write;
   else if (cached + write > input) {
-    return rej('cached > input', `cached_input_tokens + cache_write_tokens (${cached} + ${write}) exceed input_tokens (${input}); input_tokens must include cached tokens (OpenAI style)`);
+    return rej(
+      'cached > input',
+      `cached_input_tokens + cache_write_tokens (${cached} + ${write}) exceed input_tokens (${input}); input_tokens must include cached tokens (OpenAI style)`,
+    );
   }
-  if (input > MAX_TOKENS_PER_REQUEST) return rej('input_tokens too large', `input_tokens ${input} exceeds ${MAX_TOKENS_PER_REQUEST} tokens for one request`);
+  if (input > MAX_TOKENS_PER_REQUEST)
+    return rej(
+      'input_tokens too large',
+      `input_tokens ${input} exceeds ${MAX_TOKENS_PER_REQUEST} tokens for one request`,
+    );
 
   // status, tier, flags
   const stRaw = pick(ctx, f, values, off, C.status);
   const status = (present(stRaw) ? preset.status?.(stRaw) : undefined) ?? parseStatus(stRaw);
   if (!status) return rej('status unknown', `status '${String(stRaw)}' is not ok/success/error/failed or an HTTP code`);
   const tier = parseTier(pick(ctx, f, values, off, C.service_tier), preset.serviceTier ?? 'standard');
-  if (!tier) return rej('service_tier unknown', `service_tier '${String(pick(ctx, f, values, off, C.service_tier))}' is not one of ${TIERS.join(', ')}`);
-  if (ctx.acceptTier && !ctx.acceptTier(model, tier)) return rej(`service tier '${tier}' not offered`, `model '${model}' has no '${tier}' service tier in the pricing table`);
+  if (!tier)
+    return rej(
+      'service_tier unknown',
+      `service_tier '${String(pick(ctx, f, values, off, C.service_tier))}' is not one of ${TIERS.join(', ')}`,
+    );
+  if (ctx.acceptTier && !ctx.acceptTier(model, tier))
+    return rej(
+      `service tier '${tier}' not offered`,
+      `model '${model}' has no '${tier}' service tier in the pricing table`,
+    );
   const batchableRaw = pick(ctx, f, values, off, C.batchable);
   const batchable = parseBool(batchableRaw);
-  if (batchable === undefined) return rej('batchable not a boolean', `batchable '${String(batchableRaw)}' is not true/false`);
+  if (batchable === undefined)
+    return rej('batchable not a boolean', `batchable '${String(batchableRaw)}' is not true/false`);
 
   let costUsd: number | undefined;
   const costRaw = pick(ctx, f, values, off, C.cost_usd);
   if (present(costRaw)) {
     const c = typeof costRaw === 'number' ? costRaw : Number(String(costRaw).trim().replace(/^\$/, ''));
-    if (!Number.isFinite(c) || c < 0) return rej('cost_usd not a number', `cost_usd '${String(costRaw)}' is not a non-negative number`);
+    if (!Number.isFinite(c) || c < 0)
+      return rej('cost_usd not a number', `cost_usd '${String(costRaw)}' is not a non-negative number`);
     costUsd = c;
   }
 
@@ -346,20 +420,24 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
     const v = str(pick(ctx, f, values, off, col));
     if (v !== undefined) tags[tag] = v;
   }
-  if (f) for (const [tag, fieldsFor] of Object.entries(preset.tags ?? {})) {
-    for (const field of fieldsFor) {
-      const v = str(lookup(f, field));
-      if (v !== undefined) {
-        tags[tag] ??= v;
-        break;
+  if (f)
+    for (const [tag, fieldsFor] of Object.entries(preset.tags ?? {})) {
+      for (const field of fieldsFor) {
+        const v = str(lookup(f, field));
+        if (v !== undefined) {
+          tags[tag] ??= v;
+          break;
+        }
       }
     }
-  }
   // The prompt text itself is not kept (memory); a hash of it is, so response-cache can key
   // exact repeats on real logs (tags.promptHash).
   const promptText = pick(ctx, f, values, off, C.prompt);
   if (present(promptText) && tags.promptHash === undefined) {
-    tags.promptHash = createHash('sha1').update(`${model}\u0000${textOf(promptText).trim()}`).digest('hex').slice(0, 16);
+    tags.promptHash = createHash('sha1')
+      .update(`${model}\u0000${textOf(promptText).trim()}`)
+      .digest('hex')
+      .slice(0, 16);
   }
   // Any other top-level scalar field is a tag too, so --by can use it.
   if (values) {
@@ -372,7 +450,12 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
   } else {
     for (const [k, v] of Object.entries(f!)) {
       if (ctx.used.has(k) || k in tags) continue;
-      if ((typeof v === 'string' && v.length <= 100 && v.trim() !== '') || typeof v === 'number' || typeof v === 'boolean') tags[k] = String(v).trim();
+      if (
+        (typeof v === 'string' && v.length <= 100 && v.trim() !== '') ||
+        typeof v === 'number' ||
+        typeof v === 'boolean'
+      )
+        tags[k] = String(v).trim();
     }
   }
 

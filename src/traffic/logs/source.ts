@@ -76,13 +76,25 @@ function withFirst(first: Buffer, rest: AsyncIterable<Buffer>): Readable {
 export async function openLog(file: string, shownAs: string, stdin?: NodeJS.ReadableStream): Promise<OpenedLog> {
   let input: NodeJS.ReadableStream;
   if (file === '-') {
-    if (!stdin) throw userError('LOG_FORMAT', 'no standard input to read the log from', { where: shownAs, hint: 'pipe a log in (cat log.csv | llmcost replay -) or pass a file path' });
+    if (!stdin)
+      throw userError('LOG_FORMAT', 'no standard input to read the log from', {
+        where: shownAs,
+        hint: 'pipe a log in (cat log.csv | llmcost replay -) or pass a file path',
+      });
     input = stdin;
   } else {
     try {
-      if (!statSync(file).isFile()) throw userError('FILE_READ', `${shownAs} is not a file`, { where: shownAs, hint: 'pass a CSV or JSONL log file (optionally .gz)' });
+      if (!statSync(file).isFile())
+        throw userError('FILE_READ', `${shownAs} is not a file`, {
+          where: shownAs,
+          hint: 'pass a CSV or JSONL log file (optionally .gz)',
+        });
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw userError('FILE_NOT_FOUND', `log file ${shownAs} does not exist`, { where: shownAs, hint: 'check the path (relative paths are from the current directory)' });
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+        throw userError('FILE_NOT_FOUND', `log file ${shownAs} does not exist`, {
+          where: shownAs,
+          hint: 'check the path (relative paths are from the current directory)',
+        });
       throw e;
     }
     input = createReadStream(file);
@@ -102,9 +114,17 @@ export async function openLog(file: string, shownAs: string, stdin?: NodeJS.Read
   let head = text.first.toString('utf8');
   if (head.charCodeAt(0) === 0xfeff) head = head.slice(1);
   const firstChar = head.trimStart()[0];
-  const byExt = /\.(jsonl|ndjson|json)(\.gz)?$/i.test(file) ? 'jsonl' : /\.(csv|tsv)(\.gz)?$/i.test(file) ? 'csv' : undefined;
+  const byExt = /\.(jsonl|ndjson|json)(\.gz)?$/i.test(file)
+    ? 'jsonl'
+    : /\.(csv|tsv)(\.gz)?$/i.test(file)
+      ? 'csv'
+      : undefined;
   const format: LogFormat = byExt ?? (firstChar === '{' ? 'jsonl' : 'csv');
-  if (text.first.length === 0) throw userError('LOG_FORMAT', `log ${shownAs} is empty`, { where: shownAs, hint: 'pass a CSV with a header row, or JSONL with one JSON object per line' });
+  if (text.first.length === 0)
+    throw userError('LOG_FORMAT', `log ${shownAs} is empty`, {
+      where: shownAs,
+      hint: 'pass a CSV with a header row, or JSONL with one JSON object per line',
+    });
   const stream = withFirst(text.first, text.rest);
   if (format === 'jsonl') return { format, gzip, records: jsonlRecords(stream), position };
   // Tab-separated: by extension, or a first line with tabs and no commas.
@@ -126,10 +146,14 @@ async function* guardGzip(src: AsyncIterable<Buffer>, shownAs: string): AsyncGen
     for await (const c of src) yield c;
   } catch (e) {
     const msg = (e as Error).message;
-    throw userError('LOG_FORMAT', `gzip data in ${shownAs} is ${/unexpected end/i.test(msg) ? 'truncated' : 'corrupt'} (${msg})`, {
-      where: shownAs,
-      hint: 'the file was cut short or is not gzip: re-export or re-download it; `gzip -t FILE` checks it',
-    });
+    throw userError(
+      'LOG_FORMAT',
+      `gzip data in ${shownAs} is ${/unexpected end/i.test(msg) ? 'truncated' : 'corrupt'} (${msg})`,
+      {
+        where: shownAs,
+        hint: 'the file was cut short or is not gzip: re-export or re-download it; `gzip -t FILE` checks it',
+      },
+    );
   }
 }
 
@@ -189,7 +213,12 @@ function innerNewlines(record: string[]): number {
  * counts a CRLF inside a quoted field as two lines, and its `info` option costs ~15% of the time):
  * blank lines come through as a single empty field, so every physical line is accounted for.
  */
-async function csvOpen(stream: Readable, shownAs: string, gzip: boolean, delimiter: string): Promise<Omit<OpenedLog, 'position'>> {
+async function csvOpen(
+  stream: Readable,
+  shownAs: string,
+  gzip: boolean,
+  delimiter: string,
+): Promise<Omit<OpenedLog, 'position'>> {
   const parser = parse({ bom: true, delimiter, skip_empty_lines: false, relax_column_count: true });
   stream.on('error', (e) => parser.destroy(e));
   stream.pipe(parser);
@@ -220,7 +249,10 @@ async function csvOpen(stream: Readable, shownAs: string, gzip: boolean, delimit
     if (e instanceof CsvError || (typeof err.code === 'string' && err.code.startsWith('CSV_'))) {
       // the message ends with the offending value, which may be kilobytes of binary: cut it
       const msg = (err.message ?? '').replace(/,? value is [\s\S]*$/, '').slice(0, 300);
-      throw userError('LOG_FORMAT', `CSV cannot be parsed: ${msg}`, { where: `${shownAs}:${nextLine}`, hint: 'check the quoting at or after that line (a field with commas or newlines must be in double quotes, inner quotes doubled)' });
+      throw userError('LOG_FORMAT', `CSV cannot be parsed: ${msg}`, {
+        where: `${shownAs}:${nextLine}`,
+        hint: 'check the quoting at or after that line (a field with commas or newlines must be in double quotes, inner quotes doubled)',
+      });
     }
     throw e;
   };
@@ -246,7 +278,11 @@ async function csvOpen(stream: Readable, shownAs: string, gzip: boolean, delimit
   while (!header) {
     if (at >= pending.length) {
       const rows = await nextRows();
-      if (!rows) throw userError('LOG_FORMAT', `log ${shownAs} has no header row`, { where: shownAs, hint: 'the first line of a CSV log names its columns, e.g. timestamp,model,input_tokens,output_tokens' });
+      if (!rows)
+        throw userError('LOG_FORMAT', `log ${shownAs} has no header row`, {
+          where: shownAs,
+          hint: 'the first line of a CSV log names its columns, e.g. timestamp,model,input_tokens,output_tokens',
+        });
       pending = rows;
       at = 0;
     }
@@ -266,7 +302,11 @@ async function csvOpen(stream: Readable, shownAs: string, gzip: boolean, delimit
         nextLine += 1 + innerNewlines(record);
         if (blank(record)) continue;
         if (record.length !== cols.length) {
-          out.push({ line, raw: csvLine(record), error: { kind: 'wrong field count', detail: `${record.length} fields, the header has ${cols.length}` } });
+          out.push({
+            line,
+            raw: csvLine(record),
+            error: { kind: 'wrong field count', detail: `${record.length} fields, the header has ${cols.length}` },
+          });
           continue;
         }
         out.push({ line, values: record, offset: 0, count: record.length });

@@ -80,7 +80,8 @@ export function decodeRecords(b: RecordBatch): RawRecord[] {
 /** The compiled worker next to this module (under vitest, running from src/, the built dist/ copy). */
 function workerUrl(): URL {
   const here = new URL(import.meta.url);
-  if (here.pathname.endsWith('.ts')) return new URL(here.href.replace(/\/src\/traffic\/logs\/thread\.ts$/, '/dist/traffic/logs/worker.js'));
+  if (here.pathname.endsWith('.ts'))
+    return new URL(here.href.replace(/\/src\/traffic\/logs\/thread\.ts$/, '/dist/traffic/logs/worker.js'));
   return new URL('./worker.js', here);
 }
 
@@ -160,5 +161,12 @@ export async function openLogInWorker(path: string, shown: string): Promise<Open
       await close();
     }
   }
-  return { format: first.format, gzip: first.gzip, ...(first.header ? { header: first.header } : {}), records: records(), position, close };
+  return {
+    format: first.format,
+    gzip: first.gzip,
+    ...(first.header ? { header: first.header } : {}),
+    records: records(),
+    position,
+    close,
+  };
 }

@@ -17,10 +17,20 @@ port.on('message', (m) => {
   w?.();
 });
 
-const post = (m: WorkerMessage): void => port.postMessage(m, m.type === 'records' ? [m.batch.lines.buffer as ArrayBuffer, m.batch.counts.buffer as ArrayBuffer] : []);
+const post = (m: WorkerMessage): void =>
+  port.postMessage(
+    m,
+    m.type === 'records' ? [m.batch.lines.buffer as ArrayBuffer, m.batch.counts.buffer as ArrayBuffer] : [],
+  );
 try {
   const log = await openLog(input.path, input.shown);
-  post({ type: 'open', format: log.format, gzip: log.gzip, ...(log.header ? { header: log.header } : {}), total: log.position.total });
+  post({
+    type: 'open',
+    format: log.format,
+    gzip: log.gzip,
+    ...(log.header ? { header: log.header } : {}),
+    total: log.position.total,
+  });
   for await (const recs of log.records) {
     while (credits === 0) {
       await new Promise<void>((res) => {
@@ -33,5 +43,10 @@ try {
   post({ type: 'end', position: log.position.read });
 } catch (e) {
   if (e instanceof UserError) post({ type: 'error', diagnostics: e.diagnostics });
-  else post({ type: 'error', message: (e as Error)?.message ?? String(e), ...((e as Error)?.stack ? { stack: (e as Error).stack } : {}) });
+  else
+    post({
+      type: 'error',
+      message: (e as Error)?.message ?? String(e),
+      ...((e as Error)?.stack ? { stack: (e as Error).stack } : {}),
+    });
 }
