@@ -122,16 +122,15 @@ for (let i = 1; rows.length < 200; i++) {
   base.cost_usd = usd(c);
   rows.push(base);
 }
-const csv =
-  [header.join(','), ...rows.map((row) => header.map((h) => String(row[h] ?? '')).join(','))].join('\n') + '\n';
+const csv = `${[header.join(','), ...rows.map((row) => header.map((h) => String(row[h] ?? '')).join(','))].join('\n')}\n`;
 writeFileSync(new URL('support-bot.csv', OUT), csv);
 // short gzip'd log: the first 40 rows (gzip header mtime is 0, so the bytes are stable)
 writeFileSync(
   new URL('support-bot-short.csv.gz', OUT),
   gzipSync(
-    [header.join(','), ...rows.slice(0, 40).map((row) => header.map((h) => String(row[h] ?? '')).join(','))].join(
+    `${[header.join(','), ...rows.slice(0, 40).map((row) => header.map((h) => String(row[h] ?? '')).join(','))].join(
       '\n',
-    ) + '\n',
+    )}\n`,
   ),
 );
 
@@ -173,7 +172,7 @@ for (let i = 1; i <= 30; i++) {
     },
   });
 }
-writeFileSync(new URL('litellm-spend.jsonl', OUT), litellm.map((x) => JSON.stringify(x)).join('\n') + '\n');
+writeFileSync(new URL('litellm-spend.jsonl', OUT), `${litellm.map((x) => JSON.stringify(x)).join('\n')}\n`);
 
 // ---------------------------------------------------------------- OpenAI Batch output (JSONL)
 const batch = [];
@@ -216,7 +215,7 @@ for (let i = 1; i <= 20; i++) {
     error: null,
   });
 }
-writeFileSync(new URL('openai-batch-output.jsonl', OUT), batch.map((x) => JSON.stringify(x)).join('\n') + '\n');
+writeFileSync(new URL('openai-batch-output.jsonl', OUT), `${batch.map((x) => JSON.stringify(x)).join('\n')}\n`);
 console.log(
   `wrote ${rows.length} + 40 (gz) canonical rows, ${litellm.length} LiteLLM rows, ${batch.length} batch lines to scenarios/logs/`,
 );

@@ -130,7 +130,7 @@ async function main(argv) {
     html = join(tmp, 'report.html');
     writeFileSync(html, render(JSON.parse(readFileSync(input, 'utf8')), 'html', { color: false }));
   }
-  const png = outArg ?? input.replace(/\.(html|json)$/, '') + '.png';
+  const png = outArg ?? `${input.replace(/\.(html|json)$/, '')}.png`;
   screenshot(html, png);
   const s = pngStats(png);
   process.stdout.write(

@@ -123,7 +123,7 @@ See docs/ci.md for a GitHub Actions workflow.`,
     const results: ScenarioDriftExact[] = [];
     for (const file of files) {
       const shown = relative(app.io.cwd, resolvePath(app.io, file)) || file;
-      let ran;
+      let ran: Awaited<ReturnType<typeof runScenario>>;
       try {
         ran = await runScenario({
           scenarioPath: file,

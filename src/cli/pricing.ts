@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { formatDiagnostic, UserError } from '../diagnostics.js';
 import { parsePricingText, readText } from '../pricing/load.js';
 import { formatPicoPerM } from '../pricing/money.js';
-import { type ModelInfo, TOKEN_CLASSES, type PriceBook } from '../pricing/pricebook.js';
+import { type ModelInfo, TOKEN_CLASSES } from '../pricing/pricebook.js';
 import { int } from '../report/format.js';
 import type { App } from './app.js';
 import { addOutputOptions, addPricingOptions, loadBook } from './common.js';

@@ -173,7 +173,7 @@ export function jsonErrorOffset(text: string): number {
   try {
     value();
     ws();
-    return i < text.length ? i : text.length;
+    return Math.min(i, text.length);
   } catch (at) {
     return typeof at === 'number' ? Math.min(at, text.length) : 0;
   }
@@ -186,7 +186,7 @@ export function parseSavedReport(text: string, file: string): Report {
   let data: unknown;
   try {
     data = JSON.parse(text);
-  } catch (e) {
+  } catch (_e) {
     const at = jsonErrorOffset(text);
     const pos = lineCol(text, at);
     const what = at >= text.length ? 'unexpected end of file' : `unexpected ${JSON.stringify(text.slice(at, at + 1))}`;

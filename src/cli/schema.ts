@@ -44,7 +44,10 @@ export function scenarioJsonSchema(): Json {
 /** A distribution may be a bare number (fixed): the preprocess that allows it is invisible to JSON Schema. */
 function allowBareNumbers(node: unknown): void {
   if (!node || typeof node !== 'object') return;
-  if (Array.isArray(node)) return node.forEach(allowBareNumbers);
+  if (Array.isArray(node)) {
+    for (const item of node) allowBareNumbers(item);
+    return;
+  }
   const o = node as Json;
   const props = o.properties as Json | undefined;
   if (props) {

@@ -305,7 +305,7 @@ function isMissingAt(root: unknown, path: readonly PropertyKey[]): boolean {
     cur !== null &&
     typeof cur === 'object' &&
     !Array.isArray(cur) &&
-    !Object.prototype.hasOwnProperty.call(cur, path[path.length - 1] as string)
+    !Object.hasOwn(cur, path[path.length - 1] as string)
   );
 }
 

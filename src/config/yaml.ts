@@ -231,7 +231,7 @@ function isMissing(data: unknown, path: readonly PropertyKey[]): boolean {
     cur !== null &&
     typeof cur === 'object' &&
     !Array.isArray(cur) &&
-    !Object.prototype.hasOwnProperty.call(cur, path[path.length - 1] as string)
+    !Object.hasOwn(cur, path[path.length - 1] as string)
   );
 }
 

@@ -237,7 +237,7 @@ export interface ImportResult {
 
 /** Convert selected LiteLLM entries into a dated pricing table (YAML text, deterministic). */
 export function importFromLiteLLM(
-  file: LiteLLMFile,
+  _file: LiteLLMFile,
   models: { name: string; key: string; entry: LiteLLMEntry }[],
   version: string,
   fileLabel: string,

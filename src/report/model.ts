@@ -481,16 +481,14 @@ export function chartOf(r: Report, topN = TOP_N): ReportChart {
     return {
       dimension,
       rows: list.length,
-      top: list
-        .slice(0, topN)
-        .map((x) => ({
-          key: x.key,
-          cost: x.cost,
-          baselineCost: x.baselineCost,
-          requests: x.requests,
-          sharePct: share(x.cost, total.cost),
-          changePct: x.baselineCost === 0 ? null : share(x.cost - x.baselineCost, x.baselineCost),
-        })),
+      top: list.slice(0, topN).map((x) => ({
+        key: x.key,
+        cost: x.cost,
+        baselineCost: x.baselineCost,
+        requests: x.requests,
+        sharePct: share(x.cost, total.cost),
+        changePct: x.baselineCost === 0 ? null : share(x.cost - x.baselineCost, x.baselineCost),
+      })),
       more: rest.length
         ? {
             count: rest.length,

@@ -46,7 +46,7 @@ function wrap(s: string, max: number): string[] {
 
 /** Lines of an SVG label, 14px apart. */
 function tspans(lines: string[], x: string): string {
-  return lines.map((l, j) => '<tspan x="' + x + '" dy="' + (j === 0 ? 0 : 14) + '">' + esc(l) + '</tspan>').join('');
+  return lines.map((l, j) => `<tspan x="${x}" dy="${j === 0 ? 0 : 14}">${esc(l)}</tspan>`).join('');
 }
 
 function barName(b: ChartBar): string {

@@ -154,7 +154,7 @@ function headline(s: SweepReport): string {
     : `no configuration of the ${n} meets ${floor}`;
 }
 
-function rowCells(s: SweepReport, r: SweepRunRow): string[] {
+function rowCells(_s: SweepReport, r: SweepRunRow): string[] {
   return [
     String(r.index + 1),
     ...r.assignments.map((a) => a.value),

@@ -24,7 +24,7 @@ export function startDedupe(o: DedupeOptions, _ctx: StrategyContext): StrategyRu
       const t = clock.at(req.atMs);
       if (req.retryOf !== undefined) {
         const orig = seen.get(req.retryOf);
-        if (orig && orig.ok && t < orig.expiresAtMs) return [];
+        if (orig?.ok && t < orig.expiresAtMs) return [];
       }
       seen.set(req.id, { expiresAtMs: t + o.window, ok: req.status === 'ok' }, t);
       return [req];

@@ -19,11 +19,9 @@ import { MOVE_WARNING } from './compress.js';
 import { compileWhen, modelIdMemo, QualitySchema, resolveOption, WhenSchema } from './match.js';
 import type { FixedCost, Strategy } from './types.js';
 
-const decimalUsd = z
-  .union([z.number().nonnegative(), z.string()])
-  .refine((v) => parseUsd(v) !== null, {
-    message: 'expected a non-negative decimal amount in USD, e.g. 2.50 or "2.50" (at most 12 decimals)',
-  });
+const decimalUsd = z.union([z.number().nonnegative(), z.string()]).refine((v) => parseUsd(v) !== null, {
+  message: 'expected a non-negative decimal amount in USD, e.g. 2.50 or "2.50" (at most 12 decimals)',
+});
 const positiveDecimal = z
   .number()
   .positive()

@@ -38,6 +38,7 @@ export interface FixedCost {
   usd: string;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds strategies of every option type
 export interface Strategy<O = any> {
   name: string;
   summary: string;

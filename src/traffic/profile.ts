@@ -449,7 +449,7 @@ function cumulative(weights: number[]): number[] {
 function zipfCumulative(n: number, exponent: number): Float64Array {
   const cum = new Float64Array(n);
   let acc = 0;
-  for (let k = 0; k < n; k++) cum[k] = acc += 1 / Math.pow(k + 1, exponent);
+  for (let k = 0; k < n; k++) cum[k] = acc += 1 / (k + 1) ** exponent;
   for (let k = 0; k < n; k++) cum[k]! /= acc;
   return cum;
 }

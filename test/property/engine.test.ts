@@ -151,15 +151,13 @@ const OPTION_ARBS: Record<string, fc.Arbitrary<unknown>> = {
   }),
 };
 const USABLE: Strategy[] = STRATEGIES.filter((s) => s.name in OPTION_ARBS || s.options.safeParse({}).success);
-const stageArb: fc.Arbitrary<StageSpec> = fc
-  .constantFrom(...USABLE)
-  .chain((s) =>
-    (OPTION_ARBS[s.name] ?? fc.constant({})).map((raw) => ({
-      strategy: s,
-      options: s.options.parse(raw),
-      label: s.name,
-    })),
-  );
+const stageArb: fc.Arbitrary<StageSpec> = fc.constantFrom(...USABLE).chain((s) =>
+  (OPTION_ARBS[s.name] ?? fc.constant({})).map((raw) => ({
+    strategy: s,
+    options: s.options.parse(raw),
+    label: s.name,
+  })),
+);
 
 async function simulate(reqs: SimRequest[], stages: StageSpec[], book: PriceBook, seed: number): Promise<RunResult> {
   // two batches, to exercise batch boundaries in the engine

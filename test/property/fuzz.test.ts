@@ -344,7 +344,7 @@ describe('engine: random request streams through random strategy chains', () => 
           const batches: SimRequest[][] = [];
           const size = batchSize + 1;
           for (let i = 0; i < reqs.length; i += size) batches.push(reqs.slice(i, i + size));
-          let run;
+          let run: Awaited<ReturnType<typeof runSimulation>>;
           try {
             run = await runSimulation({
               source: batches,

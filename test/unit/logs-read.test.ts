@@ -157,11 +157,11 @@ describe('CSV reading', () => {
       ['2026-11-01T00:00:01Z', 'gpt-4o-mini', '200', '20', 'first', 'web', '', '', 'y', ''],
     ];
     const csv = join(dir, 'log.csv');
-    writeFileSync(csv, [header, ...rows].map((r) => r.join(',')).join('\n') + '\n');
+    writeFileSync(csv, `${[header, ...rows].map((r) => r.join(',')).join('\n')}\n`);
     const jsonl = join(dir, 'log.jsonl');
     writeFileSync(
       jsonl,
-      rows.map((r) => JSON.stringify(Object.fromEntries(r.map((v, i) => [header[i]!, v])))).join('\n') + '\n',
+      `${rows.map((r) => JSON.stringify(Object.fromEntries(r.map((v, i) => [header[i]!, v])))).join('\n')}\n`,
     );
     const a = (await readAll({ file: csv })).reqs;
     const b = (await readAll({ file: jsonl })).reqs;

@@ -147,13 +147,11 @@ describe('records across threads', () => {
       error: fc.record({ kind: fc.string(), detail: fc.string() }),
       raw: fc.string(),
     }),
-    fc
-      .dictionary(fc.string({ maxLength: 6 }), fc.jsonValue())
-      .map((fields) => ({
-        line: 1,
-        raw: JSON.stringify(fields),
-        fields: JSON.parse(JSON.stringify(fields)) as Record<string, unknown>,
-      })),
+    fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue()).map((fields) => ({
+      line: 1,
+      raw: JSON.stringify(fields),
+      fields: JSON.parse(JSON.stringify(fields)) as Record<string, unknown>,
+    })),
   );
   it('decodeRecords(encodeRecords(batch)) is the batch', () => {
     fc.assert(

@@ -72,7 +72,6 @@ export const FIXED_NOT_ATTRIBUTED =
 
 /** One line of plain terminal text: control characters (ESC, newlines, tabs) become spaces. */
 export function oneLine(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
 }
 

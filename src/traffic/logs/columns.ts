@@ -41,11 +41,11 @@ export type Fields = Record<string, unknown>;
 export function lookup(obj: unknown, path: string): unknown {
   if (obj === null || typeof obj !== 'object') return undefined;
   const o = obj as Record<string, unknown>;
-  if (Object.prototype.hasOwnProperty.call(o, path)) return o[path];
+  if (Object.hasOwn(o, path)) return o[path];
   let dot = path.indexOf('.');
   while (dot > 0) {
     const head = path.slice(0, dot);
-    if (Object.prototype.hasOwnProperty.call(o, head)) {
+    if (Object.hasOwn(o, head)) {
       const v = lookup(o[head], path.slice(dot + 1));
       if (v !== undefined) return v;
     }
