@@ -1,0 +1,103 @@
+// Presets for public serving traces (no billing fields): the canonical columns, Mooncake, Azure, BurstGPT.
+import type { PrefixBlock } from '../../../engine/request.js';
+import { CANONICAL_COLUMNS, type Column, lookup } from '../columns.js';
+import type { Preset } from '../preset.js';
+
+const identity = Object.fromEntries(CANONICAL_COLUMNS.map((c) => [c, [c]])) as Record<Column, string[]>;
+
+/** Mooncake: one id per 512-token block of the prompt; equal ids = the same prefix so far. */
+export const MOONCAKE_BLOCK_TOKENS = 512;
+
+/**
+ * A 53-bit string hash (cyrb53). Prefix keys chain it: key_i = h(key_{i-1} + "/" + id_i), so key i
+ * stands for blocks 1..i (the DESIGN's cumulative key), never for block i alone.
+ */
+export function hash53(s: string, seed = 0): string {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
+
+export function mooncakeBlocks(hashIds: unknown, inputTokens: number): PrefixBlock[] | string {
+  if (hashIds === undefined || hashIds === null) return [];
+  if (!Array.isArray(hashIds)) return 'hash_ids is not a list';
+  const n = hashIds.length;
+  const blocks: PrefixBlock[] = [];
+  let key = 'mc';
+  for (let i = 0; i < n; i++) {
+    const id = hashIds[i];
+    if (typeof id !== 'number' && typeof id !== 'string') return `hash_ids[${i}] is not an id`;
+    key = `mc:${hash53(`${key}/${id}`)}`;
+    // Blocks 1..n-1 hold 512 tokens; the last holds the rest (input - 512*(n-1)), never below 0.
+    const left = inputTokens - MOONCAKE_BLOCK_TOKENS * i;
+    const tokens = i < n - 1 ? Math.max(0, Math.min(MOONCAKE_BLOCK_TOKENS, left)) : Math.max(0, left);
+    blocks.push({ key, tokens, kind: 'block' });
+  }
+  return blocks;
+}
+
+export const TRACE_PRESETS: Preset[] = [
+  {
+    name: 'canonical',
+    summary: 'the canonical columns of DESIGN.md (the default); input_tokens includes cached tokens',
+    columns: identity,
+    cacheTokens: 'inside',
+  },
+  {
+    name: 'mooncake',
+    summary:
+      'Mooncake FAST25 traces (kvcache-ai/Mooncake): timestamp ms from trace start, input_length, output_length, hash_ids per 512-token block',
+    columns: {
+      timestamp: ['timestamp'],
+      input_tokens: ['input_length'],
+      output_tokens: ['output_length'],
+      model: ['model'],
+    },
+    cacheTokens: 'inside',
+    timestampUnit: 'ms',
+    needsModel: true,
+    prefix: (f, inputTokens) => mooncakeBlocks(lookup(f, 'hash_ids'), inputTokens),
+  },
+  {
+    name: 'azure',
+    summary:
+      'Azure LLM inference traces 2023/2024 (Azure/AzurePublicDataset): TIMESTAMP, ContextTokens, GeneratedTokens',
+    columns: {
+      timestamp: ['TIMESTAMP'],
+      input_tokens: ['ContextTokens'],
+      output_tokens: ['GeneratedTokens'],
+      model: ['model'],
+    },
+    cacheTokens: 'inside',
+    needsModel: true,
+  },
+  {
+    name: 'burstgpt',
+    summary:
+      'BurstGPT (HPMLL/BurstGPT): Timestamp (s from trace start), Model, Request tokens, Response tokens, Log Type; Response tokens 0 = failed',
+    columns: {
+      timestamp: ['Timestamp'],
+      model: ['Model'],
+      input_tokens: ['Request tokens'],
+      output_tokens: ['Response tokens'],
+      conversation_id: ['Session ID'],
+    },
+    tags: { feature: ['Log Type'] },
+    cacheTokens: 'inside',
+    timestampUnit: 's',
+    // The trace names the service, not the API model: ChatGPT = gpt-3.5-turbo, GPT-4 = gpt-4-turbo (approximation).
+    model: (m) =>
+      (({ chatgpt: 'gpt-3.5-turbo', 'gpt-4': 'gpt-4-turbo' }) as Record<string, string>)[m.trim().toLowerCase()] ?? m,
+    // No status column: the README says failed requests have Response tokens = 0.
+    finish: (r) => {
+      if (r.outputTokens === 0) r.status = 'error';
+    },
+  },
+];
