@@ -61,14 +61,20 @@ class Slice {
 export function registerReplay(program: Command, app: App): void {
   const cmd = program
     .command('replay')
-    .argument('<log>', "request log: CSV or JSONL, optionally .gz; '-' reads standard input")
+    .argument(
+      '<log>',
+      "request log: CSV, JSONL, a JSON document or Parquet (optionally .gz), or a directory of JSONL transcripts; '-' reads standard input",
+    )
     .description(
       'actual cost of a request log: attribution, cost per successful request, retries, reconciliation with billed cost',
     )
-    .option('-p, --preset <name>', `log format: ${PRESETS.map((p) => p.name).join('|')}`, 'canonical')
+    .option(
+      '-p, --preset <name>',
+      `log format: ${PRESETS.map((p) => p.name).join('|')} (default: detected from the first records, named on stderr)`,
+    )
     .option(
       '--map <column=field>',
-      'map a canonical column to a field of your log (repeatable or comma-separated; dot paths reach nested JSON)',
+      'map a canonical column to a field of your log (repeatable or comma-separated; dot paths reach nested JSON); cache_tokens=inside|beside says whether input counts cached tokens',
       collect,
       [],
     )
@@ -77,7 +83,7 @@ export function registerReplay(program: Command, app: App): void {
     .option('--rejects <file>', 'write rejected rows to a CSV file (line, reason, raw)')
     .option(
       '--by <dims>',
-      'attribute cost by: tenant,feature,model,route,prompt_version,day (or any other column of the log)',
+      'attribute cost by: tenant,feature,model,route,prompt_version,day (or any other column of the log); model groups by canonical id, model_raw by the name as the log spells it',
     )
     .option(
       '--scenario <file>',
@@ -143,6 +149,7 @@ A CSV of 8 MB or more is parsed in a second thread; LLMCOST_READER_THREAD=off ke
           cwd: app.io.cwd,
           book,
           ...(thread ? { thread } : {}),
+          notify: (m) => app.io.stderr.write(`note: ${m}\n`),
         },
         stats,
       ),
@@ -175,7 +182,9 @@ A CSV of 8 MB or more is parsed in a second thread; LLMCOST_READER_THREAD=off ke
         }),
       );
     for (const w of stats.warnings) app.warn(warning(w.code, w.message));
-    if (stats.priced === 0) {
+    if (stats.skipped > 0) app.warn(warning('LOG_SKIPPED', skipSummary(stats)));
+    // a log of only skipped records (spans, failed batch lines) is read correctly: it costs $0
+    if (stats.priced === 0 && (stats.rejected > 0 || stats.skipped === 0)) {
       throw userError(
         'LOG_ROW',
         `no row of ${log} could be priced (${int(stats.read)} read, ${int(stats.rejected)} rejected)`,
@@ -196,9 +205,18 @@ A CSV of 8 MB or more is parsed in a second thread; LLMCOST_READER_THREAD=off ke
       run,
       book,
       labels: [],
-      rows: { read: stats.read, priced: stats.priced, rejected: stats.rejected },
+      rows: {
+        read: stats.read,
+        priced: stats.priced,
+        rejected: stats.rejected,
+        ...(stats.skipped ? { skipped: stats.skipped } : {}),
+      },
       period: { startMs: stats.startMs, endMs: stats.endMs },
-      warnings: [...(stats.rejected ? [rejectSummary(stats)] : []), ...stats.warnings.map((w) => w.message)],
+      warnings: [
+        ...(stats.rejected ? [rejectSummary(stats)] : []),
+        ...(stats.skipped ? [skipSummary(stats)] : []),
+        ...stats.warnings.map((w) => w.message),
+      ],
       version: app.version,
     });
     for (const dim of by) {
@@ -301,6 +319,14 @@ export function rejectSummary(s: LogStats): string {
   return `${int(s.rejected)} of ${int(s.read)} rows rejected (${reasons}); first: ${first}`;
 }
 
+export function skipSummary(s: LogStats): string {
+  const reasons = Object.entries(s.skipReasons)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([k, n]) => `${k} ×${int(n)}`)
+    .join(', ');
+  return `${int(s.skipped)} of ${int(s.read)} records skipped, not billed model calls (${reasons})`;
+}
+
 /** replay-specific figures, already computed (renderers only format them). */
 export function replayExtras(
   s: LogStats,
@@ -317,9 +343,12 @@ export function replayExtras(
     log: {
       format: `${s.format}${s.gzip ? ' (gzip)' : ''}`,
       preset: s.preset,
+      presetDetected: s.detected !== undefined,
+      ...(s.files !== undefined ? { files: s.files } : {}),
       read: s.read,
       priced: s.priced,
       rejected: s.rejected,
+      skipped: s.skipped,
       outOfOrder: s.outOfOrder,
       tokenizedTexts: s.tokenizedTexts ?? 0,
     },
@@ -344,12 +373,20 @@ export function replayExtras(
       rowsPriced: s.priced,
       billedUsd: billed,
       computedUsd: round6(totalUsd),
-      differenceUsd: round6(totalUsd - billed),
-      differencePct: pct(totalUsd - billed, billed),
+      // from the exact figures: the rounded billed sum would show a difference that is only rounding
+      differenceUsd: round6(totalUsd - s.costUsdSum),
+      differencePct: pct(totalUsd - s.costUsdSum, s.costUsdSum),
       note:
         (s.costRows ?? 0) < s.priced
           ? 'some priced rows have no cost_usd: the billed sum covers fewer rows than the computed cost'
           : 'difference = computed - billed; positive means llmcost prices higher than the log',
+    };
+  }
+  if (s.skipped > 0) {
+    out.skipped = {
+      byReason: Object.entries(s.skipReasons)
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+        .map(([reason, records]) => ({ reason, records })),
     };
   }
   if (s.rejected > 0) {

@@ -30,6 +30,11 @@ export interface SimRequest {
   /** everything sent, including history and prefix */
   inputTokens: number;
   outputTokens: number;
+  /**
+   * Part of outputTokens spent on reasoning (OpenAI reasoning_tokens, Anthropic thinking), from a
+   * log; billed as output like the rest. Undefined when the source does not say.
+   */
+  reasoningTokens?: number;
   /** part of inputTokens that is earlier conversation */
   historyTokens: number;
   /** ordered cacheable blocks at the start of the input */
@@ -64,6 +69,7 @@ export function makeRequest(r: SimRequest): SimRequest {
     serviceTier: r.serviceTier,
     inputTokens: r.inputTokens,
     outputTokens: r.outputTokens,
+    reasoningTokens: r.reasoningTokens,
     historyTokens: r.historyTokens,
     prefix: r.prefix,
     cached: r.cached,

@@ -73,7 +73,8 @@ export interface Report {
   seed: number;
   /** logical requests at baseline */
   requests: number;
-  rows: { read: number; priced: number; rejected: number };
+  /** skipped: records that are not billed model calls (spans, events, cache hits), present when any */
+  rows: { read: number; priced: number; rejected: number; skipped?: number };
   period: { startMs: number | null; endMs: number | null; days: number };
   baseline: StageFigures;
   steps: StepReport[];
@@ -127,7 +128,7 @@ export interface BuildInput {
   labels: { strategy: string; label: string }[];
   /** fixed costs: per stage index (1-based) or 0 for the scenario */
   fixed?: { stage: number; label: string; usd: string }[];
-  rows?: { read: number; priced: number; rejected: number };
+  rows?: { read: number; priced: number; rejected: number; skipped?: number };
   period?: { startMs: number | null; endMs: number | null };
   warnings?: string[];
   version: string;

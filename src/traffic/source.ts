@@ -8,7 +8,7 @@ import { logFraction, newLogStats, type ReaderThread, readLog } from './logs/rea
 import { generateProfile, periodOf, type Profile } from './profile.js';
 
 export interface SourceStats {
-  rows: { read: number; priced: number; rejected: number };
+  rows: { read: number; priced: number; rejected: number; skipped?: number };
   period: { startMs: number | null; endMs: number | null };
   warnings: string[];
 }
@@ -82,7 +82,12 @@ export function logSource(
   return {
     source,
     stats: () => ({
-      rows: { read: stats.read, priced: stats.priced, rejected: stats.rejected },
+      rows: {
+        read: stats.read,
+        priced: stats.priced,
+        rejected: stats.rejected,
+        ...(stats.skipped ? { skipped: stats.skipped } : {}),
+      },
       period: { startMs: shift(stats.startMs), endMs: shift(stats.endMs) },
       warnings: stats.warnings.map((w) => w.message),
     }),

@@ -59,16 +59,18 @@ describe('llmcost replay', () => {
     });
   });
 
-  it('prices an OpenAI batch output at batch prices; the failed line is a counted reject', async () => {
+  it('prices an OpenAI batch output at batch prices; the failed line is skipped and counted (not billed)', async () => {
     const { report, stderr } = await replayJson(['openai-batch.jsonl', '--preset', 'openai-batch']);
     // gpt-4o-mini batch: input $0.075, output $0.30; cached batch input = $0.075 x (0.075/0.15) = $0.0375
     // 896 plain x 0.075 + 1,152 cached x 0.0375 + 100 x 0.30 = 67.2 + 43.2 + 30 = 140.4 -> $0.0001404 -> 0.00014 (1e-6)
     expect(report.baseline.cost).toBe(0.00014);
     expect(report.baseline.breakdown.cacheRead).toBe(0.000043); // 1,152 x 0.0375 = 43.2 -> 0.0000432
-    expect(report.rows).toEqual({ read: 2, priced: 1, rejected: 1 });
-    expect(report.extras.replay.rejects.byReason).toEqual([{ reason: 'batch request failed', rows: 1 }]);
-    expect(stderr).toContain('warning[LOG_ROW]');
-    expect(stderr).toContain('openai-batch.jsonl:2');
+    expect(report.rows).toEqual({ read: 2, priced: 1, rejected: 0, skipped: 1 });
+    expect(report.extras.replay.skipped.byReason).toEqual([
+      { reason: 'failed batch request (batch_expired): not billed', records: 1 },
+    ]);
+    expect(stderr).toContain('warning[LOG_SKIPPED]');
+    expect(stderr).not.toContain('warning[LOG_ROW]');
   });
 
   it('reads stdin and shows the extras in the table', async () => {
@@ -95,9 +97,11 @@ describe('llmcost replay', () => {
     );
     expectUserError(await runCli(['replay', 'azure.csv', '--preset', 'azure', ...PRICING], { cwd: FIX }), '--model');
     expectUserError(
-      await runCli(['replay', 'azure.csv', ...PRICING], { cwd: FIX }),
+      await runCli(['replay', 'azure.csv', '--preset', 'canonical', ...PRICING], { cwd: FIX }),
       /azure\.csv:1.*missing required columns/,
     );
+    // without --preset the layout is recognised, and the trace still needs a model
+    expectUserError(await runCli(['replay', 'azure.csv', ...PRICING], { cwd: FIX }), '--model');
     expectUserError(
       await runCli(['replay', 'azure.csv', '--preset', 'azure', '--model', 'gpt-4oo', ...PRICING], { cwd: FIX }),
       /gpt-4oo/,
@@ -106,7 +110,7 @@ describe('llmcost replay', () => {
   });
 
   it('a JSONL log whose rows all lack a required field is a header-like error naming the fields found', async () => {
-    const r = await runCli(['replay', 'helicone.jsonl', ...PRICING], { cwd: FIX });
+    const r = await runCli(['replay', 'helicone.jsonl', '--preset', 'canonical', ...PRICING], { cwd: FIX });
     expectUserError(r, /no row has|fields found/);
     expect(r.stderr).toContain('--preset helicone');
   });

@@ -37,7 +37,7 @@ describe('presets', () => {
     ]);
   });
 
-  it('litellm: cached tokens inside prompt_tokens, spend = cost_usd, cache hits rejected (not billed)', async () => {
+  it('litellm: cached tokens inside prompt_tokens, spend = cost_usd, cache hits skipped (not billed)', async () => {
     const { reqs, stats } = await readAll({ file: 'litellm.jsonl', preset: 'litellm' });
     expect(reqs).toHaveLength(1);
     expect(reqs[0]).toMatchObject({
@@ -48,8 +48,8 @@ describe('presets', () => {
       tags: { tenant: 'team-a', route: 'cheap', user: 'u1' },
     });
     expect(stats.costUsdSum).toBeCloseTo(0.0004266, 12);
-    expect(stats.reasons).toEqual({ 'LiteLLM response-cache hit': 1 });
-    expect(stats.firstRejects[0]!.where).toBe('litellm.jsonl:2');
+    expect(stats.reasons).toEqual({});
+    expect(stats.skipReasons).toEqual({ 'LiteLLM response-cache hit (not sent to a provider)': 1 });
   });
 
   it('langfuse: cache tokens BESIDE input are added back (input = 500 + 2000 cached + 0 creation)', async () => {
@@ -81,7 +81,7 @@ describe('presets', () => {
     expect(stats.costUsdSum).toBe(0.00447);
   });
 
-  it('openai-batch: usage inside response.body, batch tier, failed lines rejected as not billed', async () => {
+  it('openai-batch: usage inside response.body, batch tier, failed lines skipped as not billed', async () => {
     const { reqs, stats } = await readAll({ file: 'openai-batch.jsonl', preset: 'openai-batch' });
     expect(reqs).toHaveLength(1);
     expect(reqs[0]).toMatchObject({
@@ -93,9 +93,8 @@ describe('presets', () => {
       outputTokens: 100,
       cached: { read: 1152 },
     });
-    expect(stats.firstRejects).toEqual([
-      { where: 'openai-batch.jsonl:2', reason: 'batch request failed (batch_expired): not billed' },
-    ]);
+    expect(stats.firstRejects).toEqual([]);
+    expect(stats.skipReasons).toEqual({ 'failed batch request (batch_expired): not billed': 1 });
   });
 
   it('otel: gen_ai.* attributes as an object or as an OTLP key/value array, ns timestamps, status code 2 = error', async () => {

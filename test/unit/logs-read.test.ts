@@ -222,7 +222,7 @@ describe('CSV reading', () => {
   });
 
   it('a header without the required columns names them, the columns found, and a preset', async () => {
-    const e = await userErrorOf(readAll({ file: 'azure.csv' }));
+    const e = await userErrorOf(readAll({ file: 'azure.csv', preset: 'canonical' }));
     expect(e.diagnostics[0]!.code).toBe('LOG_HEADER');
     expect(e.message).toContain('timestamp, model, input_tokens, output_tokens');
     expect(e.message).toContain('columns found: TIMESTAMP, ContextTokens, GeneratedTokens');

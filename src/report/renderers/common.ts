@@ -64,7 +64,8 @@ export function volumeLine(r: Report): string {
 }
 
 export function rowsLine(r: Report): string {
-  return `rows: ${int(r.rows.read)} read · ${int(r.rows.priced)} priced · ${int(r.rows.rejected)} rejected`;
+  const skipped = r.rows.skipped ? ` · ${int(r.rows.skipped)} skipped (not billed calls)` : '';
+  return `rows: ${int(r.rows.read)} read · ${int(r.rows.priced)} priced · ${int(r.rows.rejected)} rejected${skipped}`;
 }
 
 export const FIXED_NOT_ATTRIBUTED =

@@ -7,6 +7,10 @@ export const CANONICAL_COLUMNS = [
   'output_tokens',
   'cached_input_tokens',
   'cache_write_tokens',
+  // the part of cache_write_tokens written with the 1-hour TTL (Anthropic cache_creation.ephemeral_1h_input_tokens)
+  'cache_write_1h_tokens',
+  // the part of output_tokens spent on reasoning (billed as output; carried for reports)
+  'reasoning_tokens',
   'request_id',
   'conversation_id',
   'tenant',

@@ -6,6 +6,14 @@ import type { Column, Fields } from './columns.js';
 
 export type TimestampUnit = 'auto' | 's' | 'ms';
 
+/**
+ * Where a format reports cache tokens. 'inside' (OpenAI, LiteLLM, OTel semconv): input_tokens
+ * already counts cached and written tokens. 'beside' (Anthropic usage, Langfuse usageDetails):
+ * input_tokens is only the uncached part, so inputTokens = input + cache read + cache write.
+ */
+export type CacheConvention = 'inside' | 'beside';
+export const CACHE_CONVENTIONS: readonly CacheConvention[] = ['inside', 'beside'];
+
 export interface Preset {
   name: string;
   summary: string;
@@ -13,12 +21,20 @@ export interface Preset {
   columns: Partial<Record<Column, string[]>>;
   /** extra tags: tag name -> source fields */
   tags?: Record<string, string[]>;
+  /** where the format reports cache tokens (see CacheConvention); `--map cache_tokens=...` overrides it */
+  cacheTokens: CacheConvention;
+  /** where the format reports reasoning tokens: inside output_tokens (OpenAI, Anthropic; the default) or beside (Langfuse) */
+  reasoningTokens?: CacheConvention;
   /**
-   * Where the format reports cache tokens. 'inside' (OpenAI, LiteLLM, OTel): input_tokens already
-   * counts cached tokens. 'beside' (Anthropic usage, Langfuse usageDetails): input_tokens is only
-   * the uncached part, so inputTokens = input + cache read + cache write.
+   * A format whose convention differs per record (Helicone: Anthropic rows beside, the rest
+   * inside); undefined = cacheTokens. Counts are the raw values as the record holds them.
    */
-  cacheTokens: 'inside' | 'beside';
+  cacheTokensOf?(f: Fields, counts: { input: number; cached: number; write: number }): CacheConvention | undefined;
+  /**
+   * Auto-detection: the record has this layout when every field of one group is there ('a.b'
+   * reaches into nested JSON, 'field=value' also checks the value). More fields = more specific.
+   */
+  detect?: string[][];
   /** numeric timestamps: 'auto' decides by magnitude (see parseTimestamp) */
   timestampUnit?: TimestampUnit;
   /** service tier when the log has no service_tier column */
@@ -27,8 +43,15 @@ export interface Preset {
   needsModel?: boolean;
   /** reshape a raw record before lookups (e.g. OTLP attribute arrays -> object) */
   prepare?(f: Fields): Fields;
-  /** a reason to reject the record before anything else (e.g. a batch line that failed) */
+  /** one source record that holds several (an OTLP envelope holds many spans); undefined = itself */
+  expand?(f: Fields): Fields[] | undefined;
+  /**
+   * A record that is not a billed model call (a Langfuse SPAN, a non-LLM span, a cache hit): the
+   * reason it is skipped. Skipped records are counted per reason, never rejected.
+   */
   skip?(f: Fields): string | undefined;
+  /** records that repeat one API call (Claude Code writes one response as several lines): its key; the first wins */
+  dedupeKey?(f: Fields): string | undefined;
   /** map a format's own status values; undefined = use the generic status parser */
   status?(v: unknown): 'ok' | 'error' | undefined;
   /** rename models the format spells its own way */

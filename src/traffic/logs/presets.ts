@@ -3,6 +3,7 @@
 import { suggestionHint, userError } from '../../diagnostics.js';
 import type { Column } from './columns.js';
 import type { Preset } from './preset.js';
+import { ANTHROPIC_PRESETS } from './presets/anthropic.js';
 import { GATEWAY_PRESETS } from './presets/gateways.js';
 import { OPENAI_PRESETS } from './presets/openai.js';
 import { OTEL_PRESETS } from './presets/otel.js';
@@ -11,7 +12,13 @@ import { TRACE_PRESETS } from './presets/traces.js';
 export type { Preset, TimestampUnit } from './preset.js';
 export { hash53, MOONCAKE_BLOCK_TOKENS, mooncakeBlocks } from './presets/traces.js';
 
-export const PRESETS: Preset[] = [...TRACE_PRESETS, ...GATEWAY_PRESETS, ...OPENAI_PRESETS, ...OTEL_PRESETS];
+export const PRESETS: Preset[] = [
+  ...TRACE_PRESETS,
+  ...GATEWAY_PRESETS,
+  ...OPENAI_PRESETS,
+  ...ANTHROPIC_PRESETS,
+  ...OTEL_PRESETS,
+];
 
 export function presetNames(): string[] {
   return PRESETS.map((p) => p.name);

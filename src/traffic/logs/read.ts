@@ -6,17 +6,22 @@ import type { SimRequest } from '../../engine/request.js';
 import { type Code, didYouMean, suggestionHint, userError } from '../../diagnostics.js';
 import type { PriceBook } from '../../pricing/pricebook.js';
 import { TokenCounter } from '../tokens.js';
-import { CANONICAL_COLUMNS, type Column, isColumn } from './columns.js';
-import { getPreset, type Preset, presetsMatching } from './presets.js';
+import { CANONICAL_COLUMNS, type Column, type Fields, isColumn } from './columns.js';
+import { type Detection, detectionNote, detectPreset } from './detect.js';
+import { CACHE_CONVENTIONS, type CacheConvention } from './preset.js';
+import { getPreset, PRESETS, type Preset, presetsMatching } from './presets.js';
 import { csvLayout, type RowContext, toRequest } from './row.js';
-import { openLog, rawText } from './source.js';
+import { type LogFormat, openLog, type RawRecord, rawText } from './source.js';
 import { openLogInWorker } from './thread.js';
 
 export interface LogOptions {
-  /** path or '-' for stdin */
+  /** path, a directory of JSONL transcripts, or '-' for stdin */
   file: string;
+  /** undefined: detected from the first records (see detect.ts) */
   preset?: string;
-  /** canonical column -> source field */
+  /** told the detected preset as soon as it is known (the CLI prints it on stderr) */
+  notify?: (message: string) => void;
+  /** canonical column -> source field; the key cache_tokens takes inside|beside (see CacheConvention) */
   map?: Record<string, string>;
   /** for traces without one */
   model?: string;
@@ -209,6 +214,10 @@ export interface LogStats {
   read: number;
   priced: number;
   rejected: number;
+  /** records that are not billed model calls (spans, events, cache hits, repeated transcript lines) */
+  skipped: number;
+  /** skipped records per reason */
+  skipReasons: Record<string, number>;
   reasons: Record<string, number>;
   firstRejects: { where: string; reason: string }[];
   outOfOrder: number;
@@ -219,9 +228,13 @@ export interface LogStats {
   /** whole-log warnings (unsorted timestamps, repeated ids), each with its diagnostic code */
   warnings: { code: Code; message: string }[];
   /** what was read: filled once the log is opened */
-  format?: 'csv' | 'jsonl';
+  format?: LogFormat;
   gzip?: boolean;
   preset?: string;
+  /** the preset was detected (no --preset): what matched, and the note said on stderr */
+  detected?: { fields: string[]; note: string };
+  /** a directory of transcripts: its files */
+  files?: number;
   /** accepted rows that carried a cost_usd value */
   costRows?: number;
   /** texts counted with js-tiktoken (memo misses) */
@@ -245,6 +258,8 @@ export function newLogStats(): LogStats {
     read: 0,
     priced: 0,
     rejected: 0,
+    skipped: 0,
+    skipReasons: {},
     reasons: {},
     firstRejects: [],
     outOfOrder: 0,
@@ -254,6 +269,10 @@ export function newLogStats(): LogStats {
     warnings: [],
   };
 }
+
+/** `--map cache_tokens=beside`: where the log counts cached and written tokens (not a column) */
+export const CACHE_TOKENS_KEY = 'cache_tokens';
+const MAP_KEYS = [...CANONICAL_COLUMNS, CACHE_TOKENS_KEY];
 
 /** `--map tenant=metadata.team,feature=tags.f` (repeatable) -> {tenant: 'metadata.team', ...} */
 export function parseMap(values: string[]): Record<string, string> {
@@ -269,10 +288,20 @@ export function parseMap(values: string[]): Record<string, string> {
           where: '--map',
           hint: 'e.g. --map input_tokens=usage.prompt_tokens,tenant=metadata.team',
         });
-      if (!isColumn(col))
+      if (col === CACHE_TOKENS_KEY) {
+        if (!(CACHE_CONVENTIONS as readonly string[]).includes(field))
+          throw userError('USAGE', `--map ${CACHE_TOKENS_KEY}=${field}: say inside or beside`, {
+            where: '--map',
+            hint: `${CACHE_TOKENS_KEY}=inside: input_tokens includes cached and written tokens (OpenAI); beside: it does not (Anthropic)`,
+          });
+      } else if (!isColumn(col))
         throw userError('USAGE', `'${col}' is not a canonical column`, {
           where: '--map',
-          hint: suggestionHint(col, CANONICAL_COLUMNS, `columns: ${CANONICAL_COLUMNS.join(', ')}`),
+          hint: suggestionHint(
+            col,
+            MAP_KEYS,
+            `columns: ${CANONICAL_COLUMNS.join(', ')}; or ${CACHE_TOKENS_KEY}=inside|beside`,
+          ),
         });
       out[col] = field;
     }
@@ -283,6 +312,7 @@ export function parseMap(values: string[]): Record<string, string> {
 function effectiveColumns(preset: Preset, map: Record<string, string> | undefined): Partial<Record<Column, string[]>> {
   const cols: Partial<Record<Column, string[]>> = { ...preset.columns };
   for (const [c, field] of Object.entries(map ?? {})) {
+    if (c === CACHE_TOKENS_KEY) continue;
     if (!isColumn(c))
       throw userError('USAGE', `'${c}' is not a canonical column`, {
         where: '--map',
@@ -353,33 +383,68 @@ class RejectsWriter {
   }
 }
 
+/** The first records as objects, for detection (CSV rows: header -> value). */
+function sampleOf(recs: RawRecord[], header: string[] | undefined): Fields[] {
+  const out: Fields[] = [];
+  for (const r of recs) {
+    if (r.fields) out.push(r.fields);
+    else if (r.values && header) {
+      const f: Fields = {};
+      const off = r.offset ?? 0;
+      for (let i = 0; i < header.length; i++) f[header[i]!] = r.values[off + i];
+      out.push(f);
+    }
+  }
+  return out;
+}
+
+/** The preset asked for, or the one the first records match (canonical when none does). */
+function choosePreset(
+  name: string | undefined,
+  first: RawRecord[],
+  header: string[] | undefined,
+  shown: string,
+): { preset: Preset; detection?: Detection } {
+  if (name !== undefined) return { preset: getPreset(name) };
+  const d = detectPreset(PRESETS, sampleOf(first, header), shown);
+  return d ? { preset: d.preset, detection: d } : { preset: getPreset('canonical') };
+}
+
 /**
- * The log as batches of requests; rejected rows are counted in `stats` (filled as it goes; the
- * warnings once the stream ends). Big files are parsed in a worker thread (see LogOptions.thread).
+ * The log as batches of requests; rejected and skipped records are counted in `stats` (filled as it
+ * goes; the warnings once the stream ends). Big files are parsed in a worker thread (see
+ * LogOptions.thread). Without opts.preset the preset is detected from the first records.
  */
 export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerator<SimRequest[]> {
   const open = useThread(opts) ? openLogInWorker : openLog;
   const cwd = opts.cwd ?? process.cwd();
-  const preset = getPreset(opts.preset);
-  const columns = effectiveColumns(preset, opts.map);
+  if (opts.preset !== undefined) getPreset(opts.preset); // an unknown name fails before the file is opened
   const path = opts.file === '-' ? '-' : isAbsolute(opts.file) ? opts.file : resolve(cwd, opts.file);
   const shown = shownPath(opts.file, cwd);
   const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH);
-
-  if (preset.needsModel && !opts.model && !opts.map?.model) {
-    throw userError('USAGE', `the ${preset.name} trace has no model column: say which model to price it as`, {
-      where: '--model',
-      hint: `add --model, e.g. --model claude-sonnet-4-5 (any id from \`llmcost pricing list\`)`,
-    });
-  }
 
   const log = await open(path, shown, opts.stdin);
   try {
     stats.format = log.format;
     stats.gzip = log.gzip;
     stats.position = log.position;
+    if (log.files !== undefined) stats.files = log.files;
+    const batches = log.records[Symbol.asyncIterator]();
+    const firstBatch = await batches.next();
+    const { preset, detection } = choosePreset(opts.preset, firstBatch.done ? [] : firstBatch.value, log.header, shown);
     stats.preset = preset.name;
+    if (detection) {
+      stats.detected = { fields: detection.fields, note: detectionNote(detection, shown) };
+      opts.notify?.(stats.detected.note);
+    }
+    const columns = effectiveColumns(preset, opts.map);
 
+    if (preset.needsModel && !opts.model && !opts.map?.model) {
+      throw userError('USAGE', `the ${preset.name} trace has no model column: say which model to price it as`, {
+        where: '--model',
+        hint: `add --model, e.g. --model claude-sonnet-4-5 (any id from \`llmcost pricing list\`)`,
+      });
+    }
     // A CSV header must carry every required column (or an alternative that can stand in for it).
     if (log.header) {
       const have = new Set(log.header);
@@ -429,6 +494,8 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
       columns,
       used,
       tokens,
+      ...(opts.map?.[CACHE_TOKENS_KEY] ? { cacheTokens: opts.map[CACHE_TOKENS_KEY] as CacheConvention } : {}),
+      ...(preset.dedupeKey ? { seenKeys: new Set<string>() } : {}),
       ...(log.header ? { csv: csvLayout(columns, log.header, used, preset) } : {}),
       ...(opts.model ? { fallbackModel: opts.model } : {}),
       ...(opts.book ? bookChecks(opts.book) : {}),
@@ -440,55 +507,66 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
     let lastMs = -Infinity;
     let batch: SimRequest[] = [];
     try {
-      for await (const recs of log.records)
-        for (const rec of recs) {
-          stats.read++;
-          let kind: string;
-          let detail: string;
-          const src = rec.values ?? rec.fields;
-          if (src) {
-            firstFields ??= rec.fields ? Object.keys(rec.fields) : log.header;
-            let r = toRequest(src, rec.line, ctx, rec.offset);
-            if (r.needsEncoder) {
-              // first text to count for this tokenizer: load it (lazily, once), then read the row again
-              await tokens.ensure(r.needsEncoder);
-              r = toRequest(src, rec.line, ctx, rec.offset);
-            }
-            if (r.req) {
-              const q = r.req;
-              stats.priced++;
-              ids.see(q);
-              if (q.atMs < lastMs) stats.outOfOrder++;
-              else lastMs = q.atMs;
-              stats.startMs = stats.startMs === null ? q.atMs : Math.min(stats.startMs, q.atMs);
-              stats.endMs = stats.endMs === null ? q.atMs : Math.max(stats.endMs, q.atMs);
-              if (r.costUsd !== undefined) {
-                stats.costUsdSum = (stats.costUsdSum ?? 0) + r.costUsd;
-                stats.costRows = (stats.costRows ?? 0) + 1;
-              }
-              batch.push(q);
-              if (batch.length >= batchSize) {
-                yield batch;
-                batch = [];
-              }
-              continue;
-            }
-            kind = r.reject!.kind;
-            detail = r.reject!.detail;
-          } else {
-            kind = rec.error!.kind;
-            detail = rec.error!.detail;
+      for (let b = firstBatch; !b.done; b = await batches.next())
+        for (const whole of b.value) {
+          const parts = preset.expand && whole.fields ? expandRecord(preset, whole) : [whole];
+          if (!parts.length) {
+            stats.read++;
+            skipped(stats, 'envelope without spans');
           }
-          const where = `${shown}:${rec.line}`;
-          stats.rejected++;
-          stats.reasons[kind] = (stats.reasons[kind] ?? 0) + 1;
-          if (stats.firstRejects.length < FIRST_REJECTS_KEPT) stats.firstRejects.push({ where, reason: detail });
-          rejects?.write(rec.line, detail, rawText(rec));
-          if (opts.strict) {
-            throw userError('LOG_ROW', detail, {
-              where,
-              hint: 'fix or remove the row, or run without --strict to skip rejected rows (they are counted and reported; --rejects FILE lists them)',
-            });
+          for (const rec of parts) {
+            stats.read++;
+            let kind: string;
+            let detail: string;
+            const src = rec.values ?? rec.fields;
+            if (src) {
+              firstFields ??= rec.fields ? Object.keys(rec.fields) : log.header;
+              let r = toRequest(src, rec.line, ctx, rec.offset);
+              if (r.needsEncoder) {
+                // first text to count for this tokenizer: load it (lazily, once), then read the row again
+                await tokens.ensure(r.needsEncoder);
+                r = toRequest(src, rec.line, ctx, rec.offset);
+              }
+              if (r.req) {
+                const q = r.req;
+                stats.priced++;
+                ids.see(q);
+                if (q.atMs < lastMs) stats.outOfOrder++;
+                else lastMs = q.atMs;
+                stats.startMs = stats.startMs === null ? q.atMs : Math.min(stats.startMs, q.atMs);
+                stats.endMs = stats.endMs === null ? q.atMs : Math.max(stats.endMs, q.atMs);
+                if (r.costUsd !== undefined) {
+                  stats.costUsdSum = (stats.costUsdSum ?? 0) + r.costUsd;
+                  stats.costRows = (stats.costRows ?? 0) + 1;
+                }
+                batch.push(q);
+                if (batch.length >= batchSize) {
+                  yield batch;
+                  batch = [];
+                }
+                continue;
+              }
+              if (r.skip !== undefined) {
+                skipped(stats, r.skip);
+                continue;
+              }
+              kind = r.reject!.kind;
+              detail = r.reject!.detail;
+            } else {
+              kind = rec.error!.kind;
+              detail = rec.error!.detail;
+            }
+            const where = `${rec.file ?? shown}:${rec.line}`;
+            stats.rejected++;
+            stats.reasons[kind] = (stats.reasons[kind] ?? 0) + 1;
+            if (stats.firstRejects.length < FIRST_REJECTS_KEPT) stats.firstRejects.push({ where, reason: detail });
+            rejects?.write(rec.line, detail, rawText(rec));
+            if (opts.strict) {
+              throw userError('LOG_ROW', detail, {
+                where,
+                hint: 'fix or remove the row, or run without --strict to skip rejected rows (they are counted and reported; --rejects FILE lists them)',
+              });
+            }
           }
         }
       if (batch.length) yield batch;
@@ -504,8 +582,8 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
         message: `${stats.outOfOrder} of ${stats.priced} rows have a timestamp earlier than a row before them; rows are processed in file order, so time-window effects (cache TTLs, batch windows) follow the file, not the clock: sort the log by timestamp for exact TTL behaviour`,
       });
     }
-    // JSONL has no header: when nothing could be priced for a missing column, say so like a header error.
-    if (stats.priced === 0 && stats.read > 0 && log.format === 'jsonl') {
+    // JSON has no header: when nothing could be priced for a missing column, say so like a header error.
+    if (stats.priced === 0 && stats.rejected > 0 && log.format !== 'csv') {
       const top = Object.entries(stats.reasons).sort((a, b) => b[1] - a[1])[0];
       if (top && /missing$/.test(top[0])) {
         const col = top[0].replace(/ missing$/, '');
@@ -528,4 +606,16 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
     // a reader thread stops here, whether the log was read to its end or not
     await log.close?.();
   }
+}
+
+function skipped(stats: LogStats, reason: string): void {
+  stats.skipped++;
+  stats.skipReasons[reason] = (stats.skipReasons[reason] ?? 0) + 1;
+}
+
+/** The records one source record holds (preset.expand), on the same line and file. */
+function expandRecord(preset: Preset, rec: RawRecord): RawRecord[] {
+  const parts = preset.expand!(rec.fields!);
+  if (parts === undefined) return [rec];
+  return parts.map((fields) => ({ line: rec.line, fields, ...(rec.file !== undefined ? { file: rec.file } : {}) }));
 }

@@ -5,7 +5,7 @@ import type { SimRequest, PrefixBlock } from '../../engine/request.js';
 import { TIERS, type Tier } from '../../pricing/pricebook.js';
 import type { TokenCounter } from '../tokens.js';
 import { CANONICAL_COLUMNS, type Column, type Fields, lookup, present } from './columns.js';
-import type { Preset, TimestampUnit } from './presets.js';
+import type { CacheConvention, Preset, TimestampUnit } from './preset.js';
 
 /** A single request larger than this is a data error (no model has a 10M-token context). */
 export const MAX_TOKENS_PER_REQUEST = 10_000_000;
@@ -20,6 +20,8 @@ export interface Reject {
 export interface RowResult {
   req?: SimRequest;
   reject?: Reject;
+  /** not a billed model call (a span, an event, a repeated transcript line): the reason, counted */
+  skip?: string;
   costUsd?: number;
   /** text must be counted and the tokenizer for this model is not loaded: load it, call again */
   needsEncoder?: string;
@@ -40,6 +42,10 @@ export interface RowContext {
   /** false = the model has no such service tier in the pricing table: reject the row */
   acceptTier?: (model: string, tier: Tier) => boolean;
   tokens: TokenCounter;
+  /** `--map cache_tokens=inside|beside`: the user's word wins over the preset's */
+  cacheTokens?: CacheConvention;
+  /** keys of the records seen so far, for presets that de-duplicate (preset.dedupeKey) */
+  seenKeys?: Set<string>;
 }
 
 const rej = (kind: string, detail: string): RowResult => ({ reject: { kind, detail } });
@@ -94,7 +100,19 @@ export function csvLayout(
     return found.length ? found : undefined;
   });
   const extra = [...at].filter(([name]) => !used.has(name));
-  return { header, at: index, extra, needsObject: !!(preset.prepare || preset.skip || preset.prefix || preset.tags) };
+  return {
+    header,
+    at: index,
+    extra,
+    needsObject: !!(
+      preset.prepare ||
+      preset.skip ||
+      preset.prefix ||
+      preset.tags ||
+      preset.dedupeKey ||
+      preset.cacheTokensOf
+    ),
+  };
 }
 
 function fieldsOf(values: string[], off: number, header: string[]): Fields {
@@ -289,6 +307,21 @@ export function textOf(v: unknown): string {
   return v === undefined || v === null ? '' : String(v);
 }
 
+/**
+ * A prompt or completion that is really there: not absent, and not an empty JSON container. LiteLLM
+ * writes "messages": "{}" when prompts are not stored; hashing that would make every row the same prompt.
+ */
+export function promptOf(v: unknown): unknown {
+  if (!present(v)) return undefined;
+  if (typeof v === 'string') {
+    const t = v.trim();
+    return t === '{}' || t === '[]' || t === '""' || t === 'null' ? undefined : v;
+  }
+  if (Array.isArray(v)) return v.length ? v : undefined;
+  if (typeof v === 'object') return Object.keys(v as object).length ? v : undefined;
+  return v;
+}
+
 const str = (v: unknown): string | undefined =>
   present(v) ? (typeof v === 'string' ? v.trim() : typeof v === 'object' ? JSON.stringify(v) : String(v)) : undefined;
 
@@ -312,15 +345,34 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
   const fields = values ? undefined : csvRow ? fieldsOf(src, off, ctx.csv!.header) : src;
   const f = fields && preset.prepare ? preset.prepare(fields) : fields;
   const skip = f && preset.skip?.(f);
-  if (skip) return rej(skip.split(' (')[0]!.split(':')[0]!, skip);
+  if (skip) return { skip };
+
+  // status first: a failed call may lack usage (and a model), and is then counted, not rejected
+  const stRaw = pick(ctx, f, values, off, C.status);
+  const status = (present(stRaw) ? preset.status?.(stRaw) : undefined) ?? parseStatus(stRaw);
+  if (!status) return rej('status unknown', `status '${String(stRaw)}' is not ok/success/error/failed or an HTTP code`);
+  const inRaw = pick(ctx, f, values, off, C.input_tokens);
+  const outRaw = pick(ctx, f, values, off, C.output_tokens);
+  const noUsage = !present(inRaw) && !present(outRaw);
 
   // model
   let model = str(pick(ctx, f, values, off, C.model)) ?? ctx.fallbackModel;
-  if (!model) return rej('model missing', 'no model in the row and no --model given');
+  if (!model) {
+    if (status === 'error' && noUsage) return { skip: 'failed call without model or usage (not billed)' };
+    return rej('model missing', 'no model in the row and no --model given');
+  }
   if (preset.model) model = preset.model(model);
   if (ctx.acceptModel && !ctx.acceptModel(model)) {
     const hint = ctx.modelHint?.(model);
     return rej(`unknown model '${model}'`, `model '${model}' is not in the pricing table${hint ? ` (${hint})` : ''}`);
+  }
+  // records that repeat one API call (after the checks above: a repeat of a rejected record is not a repeat)
+  if (preset.dedupeKey && f && ctx.seenKeys) {
+    const key = preset.dedupeKey(f);
+    if (key !== undefined) {
+      if (ctx.seenKeys.has(key)) return { skip: 'repeats an earlier record of the same API call' };
+      ctx.seenKeys.add(key);
+    }
   }
 
   // timestamp
@@ -330,22 +382,23 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
   if (atMs === undefined)
     return rej('timestamp unparseable', `timestamp '${String(tsRaw)}' is not ISO 8601 or epoch seconds/milliseconds`);
 
-  // token counts (text columns are counted only when the counts are absent)
-  let input = parseCount(pick(ctx, f, values, off, C.input_tokens), 'input_tokens');
+  // token counts (text columns are counted only when the counts are absent; a failed call without usage has none)
+  const failedWithoutUsage = status === 'error' && noUsage;
+  let input = failedWithoutUsage ? 0 : parseCount(inRaw, 'input_tokens');
   if (isReject(input)) return { reject: input };
   if (input === undefined) {
-    const p = pick(ctx, f, values, off, C.prompt);
-    if (present(p)) {
+    const p = promptOf(pick(ctx, f, values, off, C.prompt));
+    if (p !== undefined) {
       input = ctx.tokens.countSync(textOf(p), model);
       if (input === undefined) return { needsEncoder: model };
     }
   }
   if (input === undefined) return rej('input_tokens missing', 'input_tokens is empty (and no prompt text to count)');
-  let output = parseCount(pick(ctx, f, values, off, C.output_tokens), 'output_tokens');
+  let output = failedWithoutUsage ? 0 : parseCount(outRaw, 'output_tokens');
   if (isReject(output)) return { reject: output };
   if (output === undefined) {
-    const c = pick(ctx, f, values, off, C.completion);
-    if (present(c)) {
+    const c = promptOf(pick(ctx, f, values, off, C.completion));
+    if (c !== undefined) {
       output = ctx.tokens.countSync(textOf(c), model);
       if (output === undefined) return { needsEncoder: model };
     }
@@ -354,13 +407,32 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
     return rej('output_tokens missing', 'output_tokens is empty (and no completion text to count)');
   const cached = parseCount(pick(ctx, f, values, off, C.cached_input_tokens), 'cached_input_tokens') ?? 0;
   if (isReject(cached)) return { reject: cached };
-  const write = parseCount(pick(ctx, f, values, off, C.cache_write_tokens), 'cache_write_tokens') ?? 0;
-  if (isReject(write)) return { reject: write };
-  if (preset.cacheTokens === 'beside') input += cached + write;
+  const writeAll = parseCount(pick(ctx, f, values, off, C.cache_write_tokens), 'cache_write_tokens');
+  if (isReject(writeAll)) return { reject: writeAll };
+  const write1h = parseCount(pick(ctx, f, values, off, C.cache_write_1h_tokens), 'cache_write_1h_tokens') ?? 0;
+  if (isReject(write1h)) return { reject: write1h };
+  // cache_write_tokens counts every write; the 1-hour part is within it (absent: the 1-hour writes are all of it)
+  const write = writeAll ?? write1h;
+  if (write1h > write)
+    return rej(
+      'cache_write_1h > cache_write',
+      `cache_write_1h_tokens (${write1h}) exceed cache_write_tokens (${write}); cache_write_tokens counts writes of every TTL`,
+    );
+  const reasoning = parseCount(pick(ctx, f, values, off, C.reasoning_tokens), 'reasoning_tokens');
+  if (isReject(reasoning)) return { reject: reasoning };
+  if (reasoning !== undefined && preset.reasoningTokens === 'beside') output += reasoning;
+  else if (reasoning !== undefined && reasoning > output)
+    return rej(
+      'reasoning > output',
+      `reasoning_tokens (${reasoning}) exceed output_tokens (${output}); output_tokens must include reasoning tokens`,
+    );
+  const convention =
+    ctx.cacheTokens ?? (f && preset.cacheTokensOf?.(f, { input, cached, write })) ?? preset.cacheTokens;
+  if (convention === 'beside') input += cached + write;
   else if (cached + write > input) {
     return rej(
       'cached > input',
-      `cached_input_tokens + cache_write_tokens (${cached} + ${write}) exceed input_tokens (${input}); input_tokens must include cached tokens (OpenAI style)`,
+      `cached_input_tokens + cache_write_tokens (${cached} + ${write}) exceed input_tokens (${input}); input_tokens must include cached tokens (OpenAI style), or say --map cache_tokens=beside`,
     );
   }
   if (input > MAX_TOKENS_PER_REQUEST)
@@ -369,10 +441,7 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
       `input_tokens ${input} exceeds ${MAX_TOKENS_PER_REQUEST} tokens for one request`,
     );
 
-  // status, tier, flags
-  const stRaw = pick(ctx, f, values, off, C.status);
-  const status = (present(stRaw) ? preset.status?.(stRaw) : undefined) ?? parseStatus(stRaw);
-  if (!status) return rej('status unknown', `status '${String(stRaw)}' is not ok/success/error/failed or an HTTP code`);
+  // tier, flags
   const tier = parseTier(pick(ctx, f, values, off, C.service_tier), preset.serviceTier ?? 'standard');
   if (!tier)
     return rej(
@@ -432,8 +501,8 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
     }
   // The prompt text itself is not kept (memory); a hash of it is, so response-cache can key
   // exact repeats on real logs (tags.promptHash).
-  const promptText = pick(ctx, f, values, off, C.prompt);
-  if (present(promptText) && tags.promptHash === undefined) {
+  const promptText = promptOf(pick(ctx, f, values, off, C.prompt));
+  if (promptText !== undefined && tags.promptHash === undefined) {
     tags.promptHash = createHash('sha1')
       .update(`${model}\u0000${textOf(promptText).trim()}`)
       .digest('hex')
@@ -471,9 +540,10 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
     serviceTier: tier,
     inputTokens: input,
     outputTokens: output,
+    reasoningTokens: reasoning,
     historyTokens: 0,
     prefix,
-    cached: cached + write > 0 ? { read: cached, write5m: write, write1h: 0 } : undefined,
+    cached: cached + write > 0 ? { read: cached, write5m: write - write1h, write1h } : undefined,
     batchable,
     status,
     retryOf: retryOf || undefined,

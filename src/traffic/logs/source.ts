@@ -1,22 +1,27 @@
-// Bytes in, records out: a file or stdin, gunzipped when it is gzip (by extension or magic bytes),
-// sniffed as JSONL or CSV, then parsed one record at a time with its 1-based line number.
-// Nothing is held in memory beyond the parser's buffers.
-import { createReadStream, statSync } from 'node:fs';
+// Bytes in, records out: a file, a directory of JSONL files, or stdin, gunzipped when it is gzip
+// (by extension or magic bytes), sniffed as CSV, JSONL, a JSON document or Parquet, then parsed one
+// record at a time with its 1-based line (Parquet: row) number. Nothing is held in memory beyond
+// the parser's buffers (Parquet: one row group).
+import { closeSync, createReadStream, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { createInterface } from 'node:readline';
 import { CsvError, parse } from 'csv-parse';
 import { userError } from '../../diagnostics.js';
+import { documentPath, jsonDocumentRecords, jsonlRecords, looksLikeJsonl, RECORD_BATCH } from './json.js';
+import { openParquet } from './parquet.js';
 
-export type LogFormat = 'csv' | 'jsonl';
+export type LogFormat = 'csv' | 'jsonl' | 'json' | 'parquet';
 
 export interface RawRecord {
   line: number;
+  /** the file inside a directory log that holds the record (shown relative to the directory's parent) */
+  file?: string;
   /** CSV: the row's values are values[offset] .. values[offset + count - 1], in header order (no per-row object is built: see row.ts pick) */
   values?: string[];
   offset?: number;
   count?: number;
-  /** JSONL: the parsed object */
+  /** JSON and Parquet: the parsed object */
   fields?: Record<string, unknown>;
   /** the record could not be parsed at all (bad JSON, wrong field count) */
   error?: { kind: string; detail: string };
@@ -27,6 +32,7 @@ export interface RawRecord {
 /** The source text of a record, for --rejects. */
 export function rawText(rec: RawRecord): string {
   if (rec.raw !== undefined) return rec.raw;
+  if (rec.fields) return JSON.stringify(rec.fields, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
   if (!rec.values) return '';
   const off = rec.offset ?? 0;
   return csvLine(rec.values.slice(off, off + (rec.count ?? rec.values.length - off)));
@@ -35,8 +41,10 @@ export function rawText(rec: RawRecord): string {
 export interface OpenedLog {
   format: LogFormat;
   gzip: boolean;
-  /** CSV header (after BOM removal); undefined for JSONL */
+  /** CSV header (after BOM removal); undefined for the other formats */
   header?: string[];
+  /** a directory of transcripts: how many files it holds */
+  files?: number;
   /** records in batches (one await per batch, not per row: the per-row async hop was a third of replay's time) */
   records: AsyncGenerator<RawRecord[]>;
   /** bytes of the file read so far (before decompression) and its size; for progress only */
@@ -83,11 +91,14 @@ export async function openLog(file: string, shownAs: string, stdin?: NodeJS.Read
       });
     input = stdin;
   } else {
+    let isDir = false;
     try {
-      if (!statSync(file).isFile())
+      const st = statSync(file);
+      isDir = st.isDirectory();
+      if (!isDir && !st.isFile())
         throw userError('FILE_READ', `${shownAs} is not a file`, {
           where: shownAs,
-          hint: 'pass a CSV or JSONL log file (optionally .gz)',
+          hint: 'pass a CSV, JSONL, JSON or Parquet log file (optionally .gz), or a directory of JSONL transcripts',
         });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT')
@@ -96,6 +107,12 @@ export async function openLog(file: string, shownAs: string, stdin?: NodeJS.Read
           hint: 'check the path (relative paths are from the current directory)',
         });
       throw e;
+    }
+    if (isDir) return openDirectory(file, shownAs);
+    if (/\.parquet$/i.test(file) || isParquet(file)) {
+      const pq = await openParquet(file, shownAs);
+      const size = statSync(file).size;
+      return { format: 'parquet', gzip: false, records: pq.records, position: { read: size, total: size } };
     }
     input = createReadStream(file);
   }
@@ -114,23 +131,89 @@ export async function openLog(file: string, shownAs: string, stdin?: NodeJS.Read
   let head = text.first.toString('utf8');
   if (head.charCodeAt(0) === 0xfeff) head = head.slice(1);
   const firstChar = head.trimStart()[0];
-  const byExt = /\.(jsonl|ndjson|json)(\.gz)?$/i.test(file)
-    ? 'jsonl'
-    : /\.(csv|tsv)(\.gz)?$/i.test(file)
-      ? 'csv'
-      : undefined;
-  const format: LogFormat = byExt ?? (firstChar === '{' ? 'jsonl' : 'csv');
   if (text.first.length === 0)
     throw userError('LOG_FORMAT', `log ${shownAs} is empty`, {
       where: shownAs,
-      hint: 'pass a CSV with a header row, or JSONL with one JSON object per line',
+      hint: 'pass a CSV with a header row, JSONL with one JSON object per line, or a JSON array of objects',
     });
+  if (head.startsWith('PAR1'))
+    throw userError('LOG_FORMAT', `${shownAs} is Parquet, which is read from a file (its index is at the end)`, {
+      where: shownAs,
+      hint: 'pass the Parquet file by path (not on standard input, not gzipped)',
+    });
+  const byExt = /\.(jsonl|ndjson|json)(\.gz)?$/i.test(file)
+    ? 'json'
+    : /\.(csv|tsv)(\.gz)?$/i.test(file)
+      ? 'csv'
+      : undefined;
   const stream = withFirst(text.first, text.rest);
-  if (format === 'jsonl') return { format, gzip, records: jsonlRecords(stream), position };
+  // JSON by extension or by a first character of { or [; then JSONL when the first line is a whole object
+  if (byExt === 'json' || (byExt === undefined && (firstChar === '{' || firstChar === '['))) {
+    if (firstChar === '{' && looksLikeJsonl(head))
+      return { format: 'jsonl', gzip, records: jsonlRecords(stream), position };
+    if (firstChar === '{' || firstChar === '[')
+      return { format: 'json', gzip, records: jsonDocumentRecords(stream, documentPath(head), shownAs), position };
+    return { format: 'jsonl', gzip, records: jsonlRecords(stream), position };
+  }
   // Tab-separated: by extension, or a first line with tabs and no commas.
   const firstLine = head.split(/\r?\n/, 1)[0] ?? '';
   const tab = /\.tsv(\.gz)?$/i.test(file) || (firstLine.includes('\t') && !firstLine.includes(','));
   return { ...(await csvOpen(stream, shownAs, gzip, tab ? '\t' : ',')), position };
+}
+
+/** Parquet files start (and end) with the bytes PAR1. */
+function isParquet(file: string): boolean {
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const b = Buffer.alloc(4);
+      return readSync(fd, b, 0, 4, 0) === 4 && b.toString('latin1') === 'PAR1';
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+
+/** Every *.jsonl file under `dir` (Claude Code keeps one transcript per session), in path order. */
+export function transcriptFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    )) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && /\.jsonl$/i.test(e.name)) out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** A directory log: its JSONL files one after another, each record naming its file. */
+function openDirectory(dir: string, shownAs: string): OpenedLog {
+  const files = transcriptFiles(dir);
+  if (!files.length)
+    throw userError('LOG_FORMAT', `directory ${shownAs} holds no .jsonl file`, {
+      where: shownAs,
+      hint: 'pass a log file, or a directory of JSONL transcripts (e.g. ~/.claude/projects/<project>)',
+    });
+  const total = files.reduce((s, f) => s + statSync(f).size, 0);
+  const position = { read: 0, total };
+  async function* records(): AsyncGenerator<RawRecord[]> {
+    for (const f of files) {
+      const shown = join(shownAs, relative(dir, f));
+      const size = statSync(f).size;
+      for await (const batch of jsonlRecords(Readable.from(createReadStream(f)))) {
+        for (const r of batch) r.file = shown;
+        yield batch;
+      }
+      position.read += size;
+    }
+  }
+  return { format: 'jsonl', gzip: false, records: records(), position, files: files.length };
 }
 
 async function* countBytes(src: AsyncIterable<Buffer>, position: { read: number }): AsyncGenerator<Buffer> {
@@ -154,46 +237,6 @@ async function* guardGzip(src: AsyncIterable<Buffer>, shownAs: string): AsyncGen
         hint: 'the file was cut short or is not gzip: re-export or re-download it; `gzip -t FILE` checks it',
       },
     );
-  }
-}
-
-const RECORD_BATCH = 512;
-
-async function* jsonlRecords(stream: Readable): AsyncGenerator<RawRecord[]> {
-  let batch: RawRecord[] = [];
-  for await (const rec of jsonlLines(stream)) {
-    batch.push(rec);
-    if (batch.length >= RECORD_BATCH) {
-      yield batch;
-      batch = [];
-    }
-  }
-  if (batch.length) yield batch;
-}
-
-async function* jsonlLines(stream: Readable): AsyncGenerator<RawRecord> {
-  const rl = createInterface({ input: stream, crlfDelay: Infinity });
-  let line = 0;
-  try {
-    for await (let text of rl) {
-      line++;
-      if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      if (text.trim() === '') continue;
-      let obj: unknown;
-      try {
-        obj = JSON.parse(text);
-      } catch (e) {
-        yield { line, raw: text, error: { kind: 'invalid JSON', detail: `not valid JSON: ${(e as Error).message}` } };
-        continue;
-      }
-      if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-        yield { line, raw: text, error: { kind: 'not a JSON object', detail: 'each line must be one JSON object' } };
-        continue;
-      }
-      yield { line, raw: text, fields: obj as Record<string, unknown> };
-    }
-  } finally {
-    rl.close();
   }
 }
 

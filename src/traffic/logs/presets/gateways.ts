@@ -1,6 +1,30 @@
 // Presets for LLM gateways and observability tools: LiteLLM, Langfuse, Helicone.
-import { lookup } from '../columns.js';
+import { type Fields, lookup } from '../columns.js';
 import type { Preset } from '../preset.js';
+
+/**
+ * LiteLLM's JSON columns arrive as JSON text in CSV/psql dumps and Pub/Sub payloads ("metadata":
+ * "{\"usage_object\": ...}"): parsed here so dot paths reach inside. Text that is not JSON stays text.
+ */
+function parseJsonText(f: Fields, keys: readonly string[]): Fields {
+  let out: Fields | undefined;
+  for (const k of keys) {
+    const v = f[k];
+    if (typeof v !== 'string') continue;
+    const t = v.trimStart();
+    if (t[0] !== '{' && t[0] !== '[') continue;
+    try {
+      out ??= { ...f };
+      out[k] = JSON.parse(v);
+    } catch {
+      /* not JSON: keep the text */
+    }
+  }
+  return out ?? f;
+}
+
+/** Langfuse observation types that are model calls; SPAN, EVENT, AGENT, TOOL, ... are not billed. */
+const LANGFUSE_CALLS = new Set(['GENERATION', 'EMBEDDING']);
 
 export const GATEWAY_PRESETS: Preset[] = [
   {
@@ -19,6 +43,7 @@ export const GATEWAY_PRESETS: Preset[] = [
         'cache_read_input_tokens',
       ],
       cache_write_tokens: ['metadata.usage_object.cache_creation_input_tokens', 'cache_creation_input_tokens'],
+      reasoning_tokens: ['metadata.usage_object.completion_tokens_details.reasoning_tokens'],
       cost_usd: ['spend'],
       tenant: ['team_id', 'metadata.user_api_key_team_id'],
       route: ['model_group'],
@@ -34,6 +59,9 @@ export const GATEWAY_PRESETS: Preset[] = [
     },
     // LiteLLM reports usage OpenAI-style: prompt_tokens includes cache reads and writes.
     cacheTokens: 'inside',
+    detect: [['request_id', 'call_type', 'spend', 'startTime']],
+    // messages/response stay text: "{}" (prompts not stored) is then seen as no prompt, and real ones are hashed as is
+    prepare: (f) => parseJsonText(f, ['metadata']),
     skip: (f) => {
       const hit = lookup(f, 'cache_hit');
       return hit === true || String(hit).toLowerCase() === 'true'
@@ -61,6 +89,7 @@ export const GATEWAY_PRESETS: Preset[] = [
         'usageDetails.cache_creation_input_tokens',
         'usageDetails.input_cache_write',
       ],
+      reasoning_tokens: ['usageDetails.output_reasoning_tokens', 'usageDetails.output_reasoning'],
       cost_usd: ['costDetails.total', 'calculatedTotalCost', 'totalCost'],
       conversation_id: ['sessionId', 'traceId'],
       prompt_version: ['promptVersion'],
@@ -71,14 +100,26 @@ export const GATEWAY_PRESETS: Preset[] = [
       completion: ['output'],
     },
     tags: { prompt_name: ['promptName'], environment: ['environment'] },
-    // Langfuse subtracts cached tokens from usageDetails.input and keeps them as their own keys.
+    // Langfuse keeps usage keys exclusive: cached tokens are subtracted from usageDetails.input and
+    // reasoning tokens from usageDetails.output, each kept under its own key.
     cacheTokens: 'beside',
+    reasoningTokens: 'beside',
+    detect: [
+      ['traceId', 'type', 'startTime', 'usageDetails'],
+      ['traceId', 'type', 'startTime', 'usage'],
+    ],
+    skip: (f) => {
+      const type = lookup(f, 'type');
+      return typeof type === 'string' && !LANGFUSE_CALLS.has(type.toUpperCase())
+        ? `Langfuse ${type} observation (not a model call)`
+        : undefined;
+    },
     status: (v) => (typeof v === 'string' ? (v.toUpperCase() === 'ERROR' ? 'error' : 'ok') : undefined),
   },
   {
     name: 'helicone',
     summary:
-      'Helicone request export (request_response_rmt / @helicone/export): request_created_at, model, prompt_tokens, completion_tokens, prompt_cache_read_tokens, costUSD',
+      'Helicone request export (JSON/JSONL/CSV of @helicone/export): request_created_at, model, prompt_tokens, completion_tokens, prompt_cache_read_tokens, cost (USD)',
     columns: {
       request_id: ['request_id', 'id'],
       timestamp: ['request_created_at', 'created_at'],
@@ -87,14 +128,27 @@ export const GATEWAY_PRESETS: Preset[] = [
       output_tokens: ['completion_tokens'],
       cached_input_tokens: ['prompt_cache_read_tokens'],
       cache_write_tokens: ['prompt_cache_write_tokens'],
-      // Helicone's ClickHouse `cost` column is USD x 1e9; only USD-named fields are read.
-      cost_usd: ['costUSD', 'cost_usd'],
+      reasoning_tokens: ['reasoning_tokens'],
+      // Exports carry cost in USD; only Helicone's own ClickHouse column is USD x 1e9 (see docs/logs.md).
+      cost_usd: ['costUSD', 'cost_usd', 'cost'],
       status: ['status', 'response_status'],
       tenant: ['user_id', 'request_user_id'],
       prompt_version: ['prompt_version'],
       feature: ['properties.feature', 'request_properties.feature', 'properties.Helicone-Property-Feature'],
       conversation_id: ['properties.Helicone-Session-Id', 'request_properties.Helicone-Session-Id'],
     },
+    tags: { provider: ['provider'] },
+    // Helicone keeps each provider's own usage: OpenAI's prompt_tokens include cache reads,
+    // Anthropic's do not (prompt_tokens = input_tokens, cache reads and writes beside).
     cacheTokens: 'inside',
+    cacheTokensOf: (f) => {
+      const provider = lookup(f, 'provider');
+      if (typeof provider === 'string') return provider.toUpperCase() === 'ANTHROPIC' ? 'beside' : 'inside';
+      const model = lookup(f, 'model') ?? lookup(f, 'request_model');
+      return typeof model === 'string' && /claude/i.test(model) ? 'beside' : undefined;
+    },
+    // response_status below 0: the call got no HTTP response (Helicone's own codes for cancelled/failed)
+    status: (v) => (/^-\d+$/.test(String(v).trim()) ? 'error' : undefined),
+    detect: [['request_created_at', 'response_status', 'prompt_tokens']],
   },
 ];

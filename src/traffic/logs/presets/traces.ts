@@ -49,6 +49,7 @@ export const TRACE_PRESETS: Preset[] = [
     summary: 'the canonical columns of DESIGN.md (the default); input_tokens includes cached tokens',
     columns: identity,
     cacheTokens: 'inside',
+    detect: [['timestamp', 'input_tokens', 'output_tokens']],
   },
   {
     name: 'mooncake',
@@ -61,6 +62,7 @@ export const TRACE_PRESETS: Preset[] = [
       model: ['model'],
     },
     cacheTokens: 'inside',
+    detect: [['timestamp', 'input_length', 'output_length']],
     timestampUnit: 'ms',
     needsModel: true,
     prefix: (f, inputTokens) => mooncakeBlocks(lookup(f, 'hash_ids'), inputTokens),
@@ -76,6 +78,7 @@ export const TRACE_PRESETS: Preset[] = [
       model: ['model'],
     },
     cacheTokens: 'inside',
+    detect: [['TIMESTAMP', 'ContextTokens', 'GeneratedTokens']],
     needsModel: true,
   },
   {
@@ -91,6 +94,7 @@ export const TRACE_PRESETS: Preset[] = [
     },
     tags: { feature: ['Log Type'] },
     cacheTokens: 'inside',
+    detect: [['Timestamp', 'Model', 'Request tokens', 'Response tokens']],
     timestampUnit: 's',
     // The trace names the service, not the API model: ChatGPT = gpt-3.5-turbo, GPT-4 = gpt-4-turbo (approximation).
     model: (m) =>

@@ -1,0 +1,81 @@
+// Parquet logs (warehouse exports), read with hyparquet (pure JS) one row group at a time: memory
+// holds one row group's rows, never the file. Snappy is built in; gzip, zstd, brotli and lz4 come
+// from hyparquet-compressors. A record's "line" is its 1-based row number.
+import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
+import { userError } from '../../diagnostics.js';
+import { RECORD_BATCH } from './json.js';
+import type { RawRecord } from './source.js';
+
+/** Parquet's plain values as the row reader takes them: INT64 (bigint) as a number, dates as ISO text. */
+function plain(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? undefined : v.toISOString();
+  if (Array.isArray(v)) return v.map(plain);
+  if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array)) {
+    const o: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) o[k] = plain(x);
+    return o;
+  }
+  return v;
+}
+
+export interface ParquetLog {
+  /** column names of the top-level schema (the "header") */
+  columns: string[];
+  rows: number;
+  records: AsyncGenerator<RawRecord[]>;
+}
+
+export async function openParquet(path: string, shownAs: string): Promise<ParquetLog> {
+  const file = await asyncBufferFromFile(path);
+  let metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>;
+  try {
+    metadata = await parquetMetadataAsync(file);
+  } catch (e) {
+    throw userError('LOG_FORMAT', `Parquet file ${shownAs} cannot be read: ${(e as Error).message.slice(0, 200)}`, {
+      where: shownAs,
+      hint: 'the file is truncated or not Parquet: re-export it (a Parquet file ends with its footer and the bytes PAR1)',
+    });
+  }
+  // the top-level fields: schema[0] is the root, its num_children direct children follow in depth-first order
+  const columns: string[] = [];
+  const schema = metadata.schema;
+  let i = 1;
+  const skip = (at: number): number => {
+    let next = at + 1;
+    for (let c = 0; c < (schema[at]!.num_children ?? 0); c++) next = skip(next);
+    return next;
+  };
+  while (i < schema.length) {
+    columns.push(schema[i]!.name);
+    i = skip(i);
+  }
+  async function* records(): AsyncGenerator<RawRecord[]> {
+    let rowStart = 0;
+    for (const group of metadata.row_groups) {
+      const n = Number(group.num_rows);
+      let rows: Record<string, unknown>[];
+      try {
+        rows = await parquetReadObjects({ file, metadata, rowStart, rowEnd: rowStart + n, compressors });
+      } catch (e) {
+        throw userError(
+          'LOG_FORMAT',
+          `Parquet row group at row ${rowStart + 1} cannot be read: ${(e as Error).message}`,
+          {
+            where: `${shownAs}:${rowStart + 1}`,
+            hint: 'the file is corrupt or uses an encoding this reader does not know: re-export it (Snappy, gzip or zstd)',
+          },
+        );
+      }
+      for (let at = 0; at < rows.length; at += RECORD_BATCH) {
+        const out: RawRecord[] = [];
+        for (let k = at; k < Math.min(rows.length, at + RECORD_BATCH); k++)
+          out.push({ line: rowStart + k + 1, fields: plain(rows[k]) as Record<string, unknown> });
+        yield out;
+      }
+      rowStart += n;
+    }
+  }
+  return { columns, rows: Number(metadata.num_rows), records: records() };
+}
