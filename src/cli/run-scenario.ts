@@ -3,7 +3,7 @@
 // `drift`, `sweep` and the benchmark (pass a PriceBook to price under another table).
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type Diagnostic, formatDiagnostic, userError } from '../diagnostics.js';
+import { type Diagnostic, formatDiagnostic, userError, warning } from '../diagnostics.js';
 import { loadScenarioFile, type Scenario } from '../config/scenario.js';
 import { runSimulation, type RunResult, type StageSpec } from '../engine/replay.js';
 import { choosePricing, loadPricingFile } from '../pricing/load.js';
@@ -134,8 +134,12 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
     by,
     standalone: input.standalone ?? false,
     ...(input.onProgress ? { onProgress: (n: number) => input.onProgress!(n, traffic.fraction()) } : {}),
-    warn: (m) => {
-      if (!runWarnings.includes(m)) runWarnings.push(m);
+    warn: (m, code) => {
+      // coded warnings (a strategy that cannot act on the data) also go to stderr, once
+      const text = code ? `${code}: ${m}` : m;
+      if (runWarnings.includes(text)) return;
+      runWarnings.push(text);
+      if (code) warn(warning(code, m));
     },
   });
   const stats = traffic.stats(run.requests);

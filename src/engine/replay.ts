@@ -1,6 +1,7 @@
 // One pass over the request stream. The baseline is tapped into ledger 0; after strategy k the
 // stream is tapped into ledger k, so the waterfall is cumulative in scenario order at O(K) per
 // request. --standalone adds, per strategy, a chain of that strategy alone on the baseline.
+import type { Code } from '../diagnostics.js';
 import type { PriceBook } from '../pricing/pricebook.js';
 import type { Strategy, StrategyContext, StrategyRun, ModelView } from '../strategies/types.js';
 import { Ledger } from './ledger.js';
@@ -25,7 +26,7 @@ export interface RunInput {
   /** long-context thresholds to bucket by (default: the book's); drift passes the union of two books */
   thresholds?: number[];
   onProgress?: (requests: number) => void;
-  warn?: (message: string) => void;
+  warn?: (message: string, code?: Code) => void;
 }
 
 export interface RunResult {
@@ -69,7 +70,7 @@ export async function runSimulation(input: RunInput): Promise<RunResult> {
   const view = modelView(book);
   const taps = Array.from(
     { length: stages.length + 1 },
-    (_, k) => new Ledger(thresholds, k === 0 || k === stages.length ? by : []),
+    (_, k) => new Ledger(thresholds, k === 0 || k === stages.length ? by : [], (m) => book.resolve(m).id),
   );
   const start = (s: StageSpec, position: number): StrategyRun => {
     const ctx: StrategyContext = {

@@ -16,20 +16,32 @@ interface Seen {
   ok: boolean;
 }
 
-export function startDedupe(o: DedupeOptions, _ctx: StrategyContext): StrategyRun {
+export function startDedupe(o: DedupeOptions, ctx: StrategyContext): StrategyRun {
   const seen = new ExpiringMap<Seen>();
   const clock = new MonotoneClock();
+  let requests = 0;
+  let linked = 0;
   return {
     step(req) {
       const t = clock.at(req.atMs);
+      requests++;
       if (req.retryOf !== undefined) {
+        linked++;
         const orig = seen.get(req.retryOf);
         if (orig?.ok && t < orig.expiresAtMs) return [];
       }
       seen.set(req.id, { expiresAtMs: t + o.window, ok: req.status === 'ok' }, t);
       return [req];
     },
-    flush: () => [],
+    flush: () => {
+      // without retry links nothing can be recognised as a retry: say so instead of a silent $0
+      if (requests > 0 && linked === 0)
+        ctx.warn(
+          `dedupe-retries: no request names the call it retries (retry_of); without retry links nothing is de-duplicated and the step saves nothing`,
+          'STRATEGY_NO_DATA',
+        );
+      return [];
+    },
   };
 }
 

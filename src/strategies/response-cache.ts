@@ -87,7 +87,8 @@ export function startResponseCache(o: ResponseCacheOptions, ctx: StrategyContext
       if (v === undefined) {
         warnOnce('nokey', () =>
           ctx.warn(
-            `response-cache: requests carry no query key (tags ${CONTENT_TAGS.join(', ')}); without one no request can repeat and exact caching saves nothing`,
+            `response-cache: requests carry no query key (tags ${CONTENT_TAGS.join(', ')}; a log's prompt text or prompt_hash column); without one no request can repeat and exact caching saves nothing`,
+            'STRATEGY_NO_DATA',
           ),
         );
         return [req];

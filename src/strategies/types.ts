@@ -1,6 +1,7 @@
 // The strategy contract (Rollup-plugin style): a plain named object with documented hooks.
 // A strategy never touches money or files; state lives in the object start() returns.
 import type { z } from 'zod';
+import type { Code } from '../diagnostics.js';
 import type { Rng } from '../engine/rng.js';
 import type { SimRequest } from '../engine/request.js';
 import type { ModelInfo } from '../pricing/pricebook.js';
@@ -22,7 +23,8 @@ export interface StrategyContext {
   /** this strategy's own stream, derived from seed and position */
   rng: Rng;
   models: ModelView;
-  warn(message: string): void;
+  /** a warning for the report and stderr; `code` when the strategy cannot act on the data (STRATEGY_NO_DATA) */
+  warn(message: string, code?: Code): void;
 }
 
 export interface StrategyRun {

@@ -98,6 +98,7 @@ export function renderCsv(r: Report & { chart: ReportChart }): string {
         ...r.checks.map((k) => [k.name, k.ok ? 'true' : 'false', k.actual, k.limit, k.message]),
       ]),
     );
+  if (r.warnings.length) sections.push(csvLines([['warning'], ...r.warnings.map((w) => [w])]));
   if (r.monteCarlo)
     sections.push(
       csvLines([

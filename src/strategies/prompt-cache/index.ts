@@ -142,9 +142,13 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
     return withCached(req, { read, write5m: 0, write1h: 0 });
   }
 
+  let requests = 0;
+  let withPrefix = 0;
   return {
     step(req) {
+      requests++;
       if (!req.prefix.length) return [req];
+      withPrefix++;
       const m = ctx.models.resolve(req.model);
       if (only && !only.has(m.id)) return [req];
       const cache = m.cache;
@@ -191,7 +195,15 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
       const minTokens = o.min_tokens ?? cache.minTokens;
       return [style === 'explicit' ? explicit(req, p, t, minTokens) : automatic(req, p, t, minTokens, cache.increment)];
     },
-    flush: () => [],
+    flush: () => {
+      // no prefix blocks = nothing cacheable is known: say so instead of a silent $0
+      if (requests > 0 && withPrefix === 0)
+        ctx.warn(
+          'prompt-cache: no request carries prefix blocks (a log needs prefix_key and prefix_tokens, or hash_ids); nothing can be cached and the step saves nothing',
+          'STRATEGY_NO_DATA',
+        );
+      return [];
+    },
   };
 }
 
