@@ -16,7 +16,11 @@ export const Q = {
 } as const;
 export const CELL_WIDTH = 8;
 
-/** Attribution dimensions: CLI name -> how to read it from a request. */
+/**
+ * Attribution dimensions: CLI name -> how to read it from a request. `model` is the model as the
+ * request names it; a ledger given a resolver (see dimensionReader) groups it by canonical id
+ * instead, and `model_raw` keeps the name as the log spells it ('openai/gpt-4o-2024-08-06').
+ */
 export const DIMENSIONS: Record<string, (r: SimRequest) => string> = {
   tenant: (r) => r.tags.tenant ?? '(none)',
   feature: (r) => r.tags.feature ?? '(none)',
@@ -24,12 +28,22 @@ export const DIMENSIONS: Record<string, (r: SimRequest) => string> = {
   prompt_version: (r) => r.tags.promptVersion ?? '(none)',
   intent: (r) => r.tags.intent ?? '(none)',
   model: (r) => r.model,
+  model_raw: (r) => r.model,
   tier: (r) => r.serviceTier,
   status: (r) => r.status,
   day: (r) => new Date(r.atMs).toISOString().slice(0, 10),
   conversation: (r) => r.conversationId ?? '(none)',
 };
-export function dimensionReader(dim: string): (r: SimRequest) => string {
+/** `canonical` turns a model name into its canonical id (the pricing table's), for the model dimension. */
+export function dimensionReader(dim: string, canonical?: (model: string) => string): (r: SimRequest) => string {
+  if (dim === 'model' && canonical) {
+    const ids = new Map<string, string>();
+    return (r) => {
+      let id = ids.get(r.model);
+      if (id === undefined) ids.set(r.model, (id = canonical(r.model)));
+      return id;
+    };
+  }
   return DIMENSIONS[dim] ?? ((r: SimRequest) => r.tags[dim] ?? '(none)');
 }
 
@@ -120,11 +134,13 @@ export class Ledger {
     /** ascending long-context thresholds shared by every PriceBook that will price this ledger */
     readonly thresholds: number[],
     dims: string[] = [],
+    /** canonical model ids for the model dimension (the same ids the Models table shows) */
+    canonical?: (model: string) => string,
   ) {
     this.readers = dims.map((d) => {
       const out = new Map<string, Cells>();
       this.by.set(d, out);
-      return { read: dimensionReader(d), tables: new Map(), out, lastKey: undefined, last: undefined };
+      return { read: dimensionReader(d, canonical), tables: new Map(), out, lastKey: undefined, last: undefined };
     });
   }
 
