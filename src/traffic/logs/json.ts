@@ -155,6 +155,7 @@ export async function* jsonDocumentRecords(
   let lastOffset = 0;
   let out: RawRecord[] = [];
   let failure: Error | undefined;
+  let failedAt = 0;
   tokenizer.onToken = (info) => {
     const tok = info.token as number;
     lastOffset = info.offset;
@@ -175,14 +176,16 @@ export async function* jsonDocumentRecords(
         error: { kind: 'not a JSON object', detail: 'each record of the document must be a JSON object' },
       });
   };
-  tokenizer.onError = (e) => {
-    failure ??= e;
+  // the offset of the token being read when parsing failed (the tokenizer may read on past it)
+  const onError = (e: Error): void => {
+    if (failure) return;
+    failure = e;
+    failedAt = lastOffset;
   };
-  parser.onError = (e) => {
-    failure ??= e;
-  };
+  tokenizer.onError = onError;
+  parser.onError = onError;
   const fail = (e: Error): never => {
-    const line = lines.at(lastOffset);
+    const line = lines.at(failedAt);
     throw userError('LOG_FORMAT', `JSON document cannot be parsed: ${e.message.slice(0, 200)}`, {
       where: `${shownAs}:${line}`,
       hint: 'check the JSON at or after that line (a JSON array of objects, an API page {"data": [...]}, or JSONL with one object per line)',
@@ -207,5 +210,8 @@ export async function* jsonDocumentRecords(
   if (out.length) yield out;
   out = [];
   if (failure) fail(failure);
-  if (path !== '$' && depth !== 0) fail(new Error('the document ends before its closing bracket (truncated?)'));
+  if (path !== '$' && depth !== 0) {
+    failedAt = lastOffset;
+    fail(new Error('the document ends before its closing bracket (truncated?)'));
+  }
 }

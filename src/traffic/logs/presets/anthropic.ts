@@ -38,6 +38,8 @@ export const ANTHROPIC_PRESETS: Preset[] = [
       ['type=message', 'usage.input_tokens', 'model'],
       ['message.type=message', 'message.usage.input_tokens', 'timestamp'],
     ],
+    // an error response ({"type": "error", "error": {...}}, e.g. overloaded_error) ran no model: not billed
+    skip: (f) => (lookup(f, 'type') === 'error' ? 'Anthropic error response (not billed)' : undefined),
   },
   {
     name: 'claude-code',
