@@ -1,5 +1,5 @@
 // One measured job, run in its own process so its peak RSS is its own.
-// usage: node bench/child.mjs csv FILE | cli ARGS...   -> prints one JSON line {ms, maxRssMB, ...}
+// usage: node bench/child.mjs csv|json|parquet FILE | cli ARGS...   -> prints one JSON line {ms, maxRssMB, ...}
 import { createReadStream } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parse } from 'csv-parse';
@@ -15,6 +15,30 @@ if (mode === 'csv') {
     parse({ bom: true, relax_column_count: true }),
   );
   for await (const _ of parser) rows++;
+  out = { rows };
+} else if (mode === 'json') {
+  // The floor for a JSON array: @streamparser/json alone, emitting each element (what the reader streams with).
+  const { JSONParser } = await import('@streamparser/json');
+  let rows = 0;
+  const p = new JSONParser({ paths: ['$.*'], keepStack: false });
+  p.onValue = () => {
+    rows++;
+  };
+  for await (const chunk of createReadStream(args[0])) p.write(chunk);
+  out = { rows };
+} else if (mode === 'parquet') {
+  // The floor for Parquet: hyparquet alone, each row group read into row objects.
+  const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await import('hyparquet');
+  const { compressors } = await import('hyparquet-compressors');
+  const file = await asyncBufferFromFile(args[0]);
+  const metadata = await parquetMetadataAsync(file);
+  let rows = 0;
+  let rowStart = 0;
+  for (const g of metadata.row_groups) {
+    const n = Number(g.num_rows);
+    rows += (await parquetReadObjects({ file, metadata, rowStart, rowEnd: rowStart + n, compressors })).length;
+    rowStart += n;
+  }
   out = { rows };
 } else if (mode === 'cli') {
   let stdout = '';

@@ -2,12 +2,15 @@
 // Every job runs in its own process (bench/child.mjs) so peak RSS is the job's own.
 // Writes bench/results.json and prints a table. Not part of `npm test`.
 //   BENCH_ROWS=1000000 BENCH_ROWS_LARGE=3000000 npm run bench     (defaults shown)
+//   BENCH_ONLY=exports npm run bench   runs only the export-format jobs (JSON array, Parquet) and
+//                                      updates their part of bench/results.json
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateLog } from './generate.mjs';
+import { generateJsonArray, generateParquet } from './generate-exports.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outDir = join(here, 'out');
@@ -17,6 +20,8 @@ const ROWS_LARGE = Number(process.env.BENCH_ROWS_LARGE ?? 3_000_000);
 const TEXT_ROWS = Number(process.env.BENCH_TEXT_ROWS ?? 200_000);
 const PROFILE_PER_DAY = Number(process.env.BENCH_PROFILE_PER_DAY ?? 100_000);
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
+const EXPORT_ROWS = Number(process.env.BENCH_EXPORT_ROWS ?? 1_000_000);
+const ONLY = process.env.BENCH_ONLY;
 
 async function logFile(name, rows, opts = {}) {
   const file = join(outDir, `${name}-${rows}.csv`);
@@ -142,6 +147,67 @@ function interleaved(specs) {
   });
 }
 
+/**
+ * Export formats: a 1M-element JSON array (Langfuse observations, preset auto-detected) and a
+ * 1M-row Parquet file (100K-row groups) replayed in streaming memory, each against the bare pass
+ * of the parser it streams with.
+ */
+async function exportJobs() {
+  const json = join(outDir, `langfuse-observations-${EXPORT_ROWS}.json`);
+  const parquet = join(outDir, `canonical-${EXPORT_ROWS}.parquet`);
+  if (!existsSync(json)) {
+    process.stderr.write(`generating ${json}…\n`);
+    await generateJsonArray(json, EXPORT_ROWS);
+  }
+  if (!existsSync(parquet)) {
+    process.stderr.write(`generating ${parquet}…\n`);
+    await generateParquet(parquet, EXPORT_ROWS);
+  }
+  return [
+    job(`@streamparser/json bare pass, ${EXPORT_ROWS}-element JSON array`, ['json', json]),
+    job(`replay, ${EXPORT_ROWS}-element JSON array (Langfuse, auto-detected)`, [
+      'cli',
+      'replay',
+      json,
+      '--by',
+      'tenant,feature',
+      '--format',
+      'json',
+    ]),
+    job(`hyparquet bare pass (row objects), ${EXPORT_ROWS}-row Parquet`, ['parquet', parquet]),
+    job(`replay, ${EXPORT_ROWS}-row Parquet (100K-row groups)`, [
+      'cli',
+      'replay',
+      parquet,
+      '--by',
+      'tenant,feature',
+      '--format',
+      'json',
+    ]),
+  ];
+}
+
+const pad = (s, n, right = false) => (right ? String(s).padStart(n) : String(s).padEnd(n));
+const table = (results) => [
+  `${pad('job', 72)} ${pad('rows', 10, true)} ${pad('seconds', 8, true)} ${pad('rows/s', 10, true)} ${pad('peak RSS MB', 12, true)}`,
+  ...results.map(
+    (r) =>
+      `${pad(r.label, 72)} ${pad(r.rows?.toLocaleString('en-US') ?? '-', 10, true)} ${pad((r.ms / 1000).toFixed(1), 8, true)} ${pad(r.rowsPerSec?.toLocaleString('en-US') ?? '-', 10, true)} ${pad(r.maxRssMB, 12, true)}`,
+  ),
+];
+
+if (ONLY === 'exports') {
+  const exportsResults = await exportJobs();
+  const path = join(here, 'results.json');
+  const doc = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : {};
+  writeFileSync(
+    path,
+    `${JSON.stringify({ ...doc, exports: { rows: EXPORT_ROWS, results: exportsResults } }, null, 2)}\n`,
+  );
+  process.stdout.write(`${table(exportsResults).join('\n')}\nresults written to bench/results.json (exports)\n`);
+  process.exit(0);
+}
+
 const log1 = await logFile('bench', ROWS);
 const log3 = await logFile('bench', ROWS_LARGE);
 const textLog = await logFile('bench-text', TEXT_ROWS, { text: true });
@@ -198,6 +264,8 @@ const text = job(`replay with raw prompt/completion text (tiktoken), ${TEXT_ROWS
 ]);
 text.tokensPerSec = Math.round((text.tokens / text.ms) * 1000);
 results.push(text);
+const exportsResults = await exportJobs();
+results.push(...exportsResults);
 
 const ratio = (a, b) => Math.round((a.rowsPerSec / b.rowsPerSec) * 1000) / 1000;
 const summary = {
@@ -224,16 +292,12 @@ const doc = {
   runs: RUNS,
   results,
   summary,
+  exports: { rows: EXPORT_ROWS, results: exportsResults },
 };
 writeFileSync(join(here, 'results.json'), `${JSON.stringify(doc, null, 2)}\n`);
 
-const pad = (s, n, right = false) => (right ? String(s).padStart(n) : String(s).padEnd(n));
 const lines = [
-  `${pad('job', 72)} ${pad('rows', 10, true)} ${pad('seconds', 8, true)} ${pad('rows/s', 10, true)} ${pad('peak RSS MB', 12, true)}`,
-  ...results.map(
-    (r) =>
-      `${pad(r.label, 72)} ${pad(r.rows?.toLocaleString('en-US') ?? '-', 10, true)} ${pad((r.ms / 1000).toFixed(1), 8, true)} ${pad(r.rowsPerSec?.toLocaleString('en-US') ?? '-', 10, true)} ${pad(r.maxRssMB, 12, true)}`,
-  ),
+  ...table(results),
   '',
   `waterfall / bare csv-parse (${ROWS.toLocaleString('en-US')} rows, best of ${RUNS} interleaved runs): ${(summary.waterfallVsBareCsv1M * 100).toFixed(1)}%  (target >= 50%: ${summary.targets.waterfallAtLeastHalfOfCsvParse ? 'met' : 'NOT met'}); reader on the main thread: ${(summary.waterfallOneThreadVsBareCsv1M * 100).toFixed(1)}%`,
   `replay / bare csv-parse (${ROWS.toLocaleString('en-US')} rows):    ${(summary.replayVsBareCsv1M * 100).toFixed(1)}%`,

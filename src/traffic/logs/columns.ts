@@ -58,6 +58,35 @@ export function lookup(obj: unknown, path: string): unknown {
   return undefined;
 }
 
+export type Getter = (obj: unknown) => unknown;
+
+/**
+ * lookup(obj, path) with the path split once: the same answer, without the substrings lookup cuts
+ * on every call (a JSON or Parquet log looks up each column's candidates on every record).
+ */
+export function compilePath(path: string, memo = new Map<string, Getter>()): Getter {
+  const known = memo.get(path);
+  if (known) return known;
+  const splits: [string, Getter][] = [];
+  for (let dot = path.indexOf('.'); dot > 0; dot = path.indexOf('.', dot + 1))
+    splits.push([path.slice(0, dot), compilePath(path.slice(dot + 1), memo)]);
+  const get: Getter = (obj) => {
+    if (obj === null || typeof obj !== 'object') return undefined;
+    const o = obj as Record<string, unknown>;
+    if (Object.hasOwn(o, path)) return o[path];
+    for (let i = 0; i < splits.length; i++) {
+      const [head, rest] = splits[i]!;
+      if (Object.hasOwn(o, head)) {
+        const v = rest(o[head]);
+        if (v !== undefined) return v;
+      }
+    }
+    return undefined;
+  };
+  memo.set(path, get);
+  return get;
+}
+
 /** present = not undefined, null or an empty/whitespace string */
 export function present(v: unknown): boolean {
   if (typeof v === 'string') {

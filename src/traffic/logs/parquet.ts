@@ -7,6 +7,15 @@ import { userError } from '../../diagnostics.js';
 import { RECORD_BATCH } from './json.js';
 import type { RawRecord } from './source.js';
 
+/** A row's values as the row reader takes them, changed in place (one object per row, no copy). */
+function plainRow(row: Record<string, unknown>): Record<string, unknown> {
+  for (const k in row) {
+    const v = row[k];
+    if (v !== null && (typeof v === 'object' || typeof v === 'bigint')) row[k] = plain(v);
+  }
+  return row;
+}
+
 /** Parquet's plain values as the row reader takes them: INT64 (bigint) as a number, dates as ISO text. */
 function plain(v: unknown): unknown {
   if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
@@ -71,7 +80,7 @@ export async function openParquet(path: string, shownAs: string): Promise<Parque
       for (let at = 0; at < rows.length; at += RECORD_BATCH) {
         const out: RawRecord[] = [];
         for (let k = at; k < Math.min(rows.length, at + RECORD_BATCH); k++)
-          out.push({ line: rowStart + k + 1, fields: plain(rows[k]) as Record<string, unknown> });
+          out.push({ line: rowStart + k + 1, fields: plainRow(rows[k]!) });
         yield out;
       }
       rowStart += n;

@@ -10,7 +10,7 @@ import { CANONICAL_COLUMNS, type Column, type Fields, isColumn } from './columns
 import { type Detection, detectionNote, detectPreset } from './detect.js';
 import { CACHE_CONVENTIONS, type CacheConvention } from './preset.js';
 import { getPreset, PRESETS, type Preset, presetsMatching } from './presets.js';
-import { csvLayout, type RowContext, toRequest } from './row.js';
+import { csvLayout, gettersOf, type RowContext, toRequest } from './row.js';
 import { type LogFormat, openLog, type RawRecord, rawText } from './source.js';
 import { openLogInWorker } from './thread.js';
 
@@ -492,6 +492,7 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
     const ctx: RowContext = {
       preset,
       columns,
+      getters: gettersOf(columns),
       used,
       tokens,
       ...(opts.map?.[CACHE_TOKENS_KEY] ? { cacheTokens: opts.map[CACHE_TOKENS_KEY] as CacheConvention } : {}),

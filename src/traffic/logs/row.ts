@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { SimRequest, PrefixBlock } from '../../engine/request.js';
 import { TIERS, type Tier } from '../../pricing/pricebook.js';
 import type { TokenCounter } from '../tokens.js';
-import { CANONICAL_COLUMNS, type Column, type Fields, lookup, present } from './columns.js';
+import { CANONICAL_COLUMNS, type Column, compilePath, type Fields, type Getter, lookup, present } from './columns.js';
 import type { CacheConvention, Preset, TimestampUnit } from './preset.js';
 
 /** A single request larger than this is a data error (no model has a 10M-token context). */
@@ -33,6 +33,8 @@ export interface RowContext {
   columns: Partial<Record<Column, string[]>>;
   /** top-level source fields used by `columns` (the rest become tags) */
   used: Set<string>;
+  /** `columns` compiled (gettersOf), by column number */
+  getters: Getter[][];
   /** CSV only: the header's layout (see csvLayout); JSONL rows use lookup() */
   csv?: CsvLayout;
   fallbackModel?: string;
@@ -65,11 +67,18 @@ function pick(ctx: RowContext, f: Fields | undefined, values: string[] | undefin
     }
     return undefined;
   }
-  for (const field of ctx.columns[CANONICAL_COLUMNS[col]!] ?? []) {
-    const v = lookup(f, field);
+  const getters = ctx.getters[col]!;
+  for (let k = 0; k < getters.length; k++) {
+    const v = getters[k]!(f);
     if (present(v)) return v;
   }
   return undefined;
+}
+
+/** Each canonical column's candidate fields as compiled getters, by column number (for pick). */
+export function gettersOf(columns: RowContext['columns']): Getter[][] {
+  const memo = new Map<string, Getter>();
+  return CANONICAL_COLUMNS.map((c) => (columns[c] ?? []).map((f) => compilePath(f, memo)));
 }
 
 /** Canonical columns by number, for pick(): C.timestamp is CANONICAL_COLUMNS.indexOf('timestamp'). */
