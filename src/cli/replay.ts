@@ -97,15 +97,20 @@ export function registerReplay(program: Command, app: App): void {
     `
 Examples:
   llmcost replay scenarios/logs/support-bot.csv --by tenant,feature
+  llmcost replay test/fixtures/exports/litellm_spendlogs_psql_copy.csv --as-of 2024-12-01 --by model
+  llmcost replay ~/.claude/projects/my-project --by conversation      # a directory of Claude Code transcripts
   llmcost replay ../shared/data/traces/mooncake_conversation_trace.jsonl --preset mooncake --model claude-sonnet-4-5
   llmcost replay spend.jsonl --preset litellm --map tenant=metadata.user_api_key_team_id --rejects rejects.csv
   zcat log.csv.gz | llmcost replay - --format json
   llmcost replay scenarios/logs/support-bot.csv --scenario scenarios/support-bot.yaml --by tenant
 
+Without --preset the layout is detected from the first records (said on stderr); presets: litellm,
+langfuse, helicone, openai, openai-batch, anthropic, claude-code, otel, mooncake, azure, burstgpt.
 Canonical columns: timestamp, model, input_tokens, output_tokens (required); cached_input_tokens,
-cache_write_tokens, request_id, conversation_id, tenant, feature, route, prompt_version, prefix_key,
-prefix_tokens, batchable, status, retry_of, prompt, completion, cost_usd, service_tier.
-input_tokens includes cached tokens (OpenAI style). Timestamps: ISO 8601 (no zone = UTC) or epoch
+cache_write_tokens, cache_write_1h_tokens, reasoning_tokens, request_id, conversation_id, tenant,
+feature, route, prompt_version, prefix_key, prefix_tokens, batchable, status, retry_of, prompt,
+completion, cost_usd, service_tier. input_tokens includes cached tokens (OpenAI style; --map
+cache_tokens=beside for a log that counts them beside). Timestamps: ISO 8601 (no zone = UTC) or epoch
 seconds/milliseconds. Rejected rows are counted and reported (see docs/logs.md).
 A CSV of 8 MB or more is parsed in a second thread; LLMCOST_READER_THREAD=off keeps one thread.`,
   );

@@ -124,7 +124,9 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
   ];
   const traffic: TrafficSource = scenario.traffic.profile
     ? profileSource(scenario.traffic.profile, seed)
-    : logSource(scenario.traffic.log, io.cwd, book, io.stdin, readerThread(io.env));
+    : logSource(scenario.traffic.log, io.cwd, book, io.stdin, readerThread(io.env), (m) =>
+        io.stderr.write(`note: ${m}\n`),
+      );
   const runWarnings: string[] = [];
   const run = await runSimulation({
     source: traffic.source,

@@ -52,6 +52,8 @@ export function logSource(
   book?: PriceBook,
   stdin?: NodeJS.ReadableStream,
   thread?: ReaderThread,
+  /** told the preset the reader detected (when the scenario names none) */
+  notify?: (message: string) => void,
 ): TrafficSource {
   const stats = newLogStats();
   const { rebaseToMs, ...readOpts } = log;
@@ -62,6 +64,7 @@ export function logSource(
       ...(stdin ? { stdin } : {}),
       ...(book ? { book } : {}),
       ...(thread ? { thread } : {}),
+      ...(notify ? { notify } : {}),
     },
     stats,
   );

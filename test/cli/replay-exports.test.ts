@@ -240,6 +240,27 @@ describe('real export samples', () => {
     expect(r.report.baseline.cost).toBe(0.203712);
   });
 
+  it('1-hour cache writes on a model whose table has no 1-hour price: the row is rejected, never priced at 5m or $0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmcost-1h-'));
+    const log = join(dir, 'messages.jsonl');
+    const usage = { input_tokens: 10, cache_creation_input_tokens: 100, output_tokens: 5 };
+    const msg = (cache: object) =>
+      JSON.stringify({
+        timestamp: '2024-11-01T00:00:00Z',
+        type: 'message',
+        id: 'm',
+        model: 'claude-3-5-sonnet-20241022',
+        usage: { ...usage, ...cache },
+      });
+    writeFileSync(log, `${msg({ cache_creation: { ephemeral_1h_input_tokens: 100 } })}\n${msg({})}\n`);
+    const r = await replay([log, ...AS_OF_2024]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.report.rows).toEqual({ read: 2, priced: 1, rejected: 1 });
+    expect(r.report.extras.replay.rejects.byReason).toEqual([{ reason: 'no 1-hour cache write price', rows: 1 }]);
+    // the other row: 110 input x 3 ... 10 x $3 + 100 x $3.75 (5m) + 5 x $15 = 30 + 375 + 75 -> $0.00048
+    expect(r.report.baseline.cost).toBe(0.00048);
+  });
+
   it('--by model groups by canonical id; --by model_raw keeps the names as the log spells them', async () => {
     const r = await replay(['helicone_export.jsonl', ...AS_OF_2024, '--by', 'model,model_raw']);
     const keys = (dim: string): string[] => r.report.by[dim].map((x: { key: string }) => x.key).sort();

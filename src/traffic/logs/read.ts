@@ -77,7 +77,7 @@ export function useThread(opts: LogOptions): boolean {
 }
 
 /** Row checks against a pricing table: unknown models and tiers a model lacks reject the row. */
-export function bookChecks(book: PriceBook): Pick<RowContext, 'acceptModel' | 'modelHint' | 'acceptTier'> {
+export function bookChecks(book: PriceBook): Pick<RowContext, 'acceptModel' | 'modelHint' | 'acceptTier' | 'accept1h'> {
   const known = new Map<string, boolean>();
   return {
     acceptModel: (m) => {
@@ -90,6 +90,11 @@ export function bookChecks(book: PriceBook): Pick<RowContext, 'acceptModel' | 'm
       return near.length ? `did you mean ${near.map((n) => `'${n}'`).join(' or ')}?` : undefined;
     },
     acceptTier: (m, tier) => book.tryResolve(m)?.prices[tier] !== undefined,
+    // automatic caches bill writes as plain input; an explicit cache needs a write_1h price
+    accept1h: (m) => {
+      const c = book.tryResolve(m)?.cache;
+      return !c || c.style === 'automatic' || c.has1h;
+    },
   };
 }
 

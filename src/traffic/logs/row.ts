@@ -43,6 +43,8 @@ export interface RowContext {
   modelHint?: (model: string) => string | undefined;
   /** false = the model has no such service tier in the pricing table: reject the row */
   acceptTier?: (model: string, tier: Tier) => boolean;
+  /** false = the model has no 1-hour cache write price in the pricing table: a row with 1-hour writes is rejected */
+  accept1h?: (model: string) => boolean;
   tokens: TokenCounter;
   /** `--map cache_tokens=inside|beside`: the user's word wins over the preset's */
   cacheTokens?: CacheConvention;
@@ -426,6 +428,11 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
     return rej(
       'cache_write_1h > cache_write',
       `cache_write_1h_tokens (${write1h}) exceed cache_write_tokens (${write}); cache_write_tokens counts writes of every TTL`,
+    );
+  if (write1h > 0 && ctx.accept1h && !ctx.accept1h(model))
+    return rej(
+      'no 1-hour cache write price',
+      `model '${model}' has no 1-hour cache write price in the pricing table, and the row has ${write1h} 1-hour cache write tokens (a table from before the 1-hour TTL? try --as-of the row's date)`,
     );
   const reasoning = parseCount(pick(ctx, f, values, off, C.reasoning_tokens), 'reasoning_tokens');
   if (isReject(reasoning)) return { reject: reasoning };
