@@ -67,12 +67,21 @@ export const THREAD_MIN_BYTES = 8 * 1024 * 1024;
 export function useThread(opts: LogOptions): boolean {
   const mode = opts.thread ?? 'auto';
   if (mode === 'off' || opts.file === '-') return false;
-  if (mode === 'on') return true;
+  // a directory of transcripts is many small files: its records name their file, which the worker does not carry
+  if (mode === 'on') return !isDirectory(resolve(opts.cwd ?? process.cwd(), opts.file));
   if (!/\.(csv|tsv)(\.gz)?$/i.test(opts.file)) return false;
   try {
     return statSync(resolve(opts.cwd ?? process.cwd(), opts.file)).size >= THREAD_MIN_BYTES;
   } catch {
     return false; // a missing file: the reader reports it
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }
 
