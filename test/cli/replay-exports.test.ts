@@ -62,8 +62,9 @@ const SAMPLES: Expect[] = [
       ISSUE_12('vertex_ai/claude-3-5-sonnet@20240620'),
     ],
   },
-  {
-    file: 'langfuse_observations_api_page.json',
+  // the same observations as an API page (a pretty-printed JSON document) and as v2 JSONL
+  ...['langfuse_observations_api_page.json', 'langfuse_observations_v2.jsonl'].map((file) => ({
+    file,
     preset: 'langfuse',
     flags: AS_OF_2024,
     // gen-1 0.00347 + gen-2 0.0024564 + gen-3 0.009522 + gen-4 failed $0; SPAN and EVENT skipped
@@ -72,17 +73,7 @@ const SAMPLES: Expect[] = [
     billed: 0.0154484,
     failed: 1,
     rejects: [ISSUE_12('anthropic.claude-3-5-sonnet-20240620-v1:0')],
-  },
-  {
-    file: 'langfuse_observations_v2.jsonl',
-    preset: 'langfuse',
-    flags: AS_OF_2024,
-    rows: { read: 7, priced: 4, rejected: 1, skipped: 2 },
-    cost: 0.015448,
-    billed: 0.0154484,
-    failed: 1,
-    rejects: [ISSUE_12('anthropic.claude-3-5-sonnet-20240620-v1:0')],
-  },
+  })),
   {
     file: 'helicone_export.jsonl',
     preset: 'helicone',

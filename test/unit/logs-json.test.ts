@@ -5,12 +5,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/diagnostics.js';
+import type { UserError } from '../../src/diagnostics.js';
 import { detectPreset } from '../../src/traffic/logs/detect.js';
 import { documentPath } from '../../src/traffic/logs/json.js';
 import type { Preset } from '../../src/traffic/logs/preset.js';
 import { PRESETS } from '../../src/traffic/logs/presets.js';
 import { type LogStats, newLogStats, readLog } from '../../src/traffic/logs/read.js';
+import { userErrorOf } from '../helpers/errors.js';
 
 const DIR = mkdtempSync(join(tmpdir(), 'llmcost-json-'));
 const row = (i: number) => ({
@@ -27,16 +28,6 @@ async function read(name: string, text: string, preset?: string): Promise<{ line
   const lines: number[] = [];
   for await (const b of readLog({ file, ...(preset ? { preset } : {}) }, stats)) lines.push(...b.map((r) => r.line!));
   return { lines, stats };
-}
-
-async function errorOf(p: Promise<unknown>): Promise<UserError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  throw new Error('expected a UserError');
 }
 
 describe('JSON documents', () => {
@@ -71,10 +62,10 @@ describe('JSON documents', () => {
 
   it('a truncated or broken document is a located error; records before it were read', async () => {
     const text = JSON.stringify([row(1), row(2)], null, 2);
-    const cut = await errorOf(read('cut.json', text.slice(0, text.length - 40)));
+    const cut = await userErrorOf(read('cut.json', text.slice(0, text.length - 40)));
     expect(cut.diagnostics[0]!.code).toBe('LOG_FORMAT');
     expect(cut.diagnostics[0]!.where).toMatch(/cut\.json:\d+/);
-    const bad = await errorOf(read('bad.json', '[\n{"a": 1},\n{"a": 2,,}\n]'));
+    const bad = await userErrorOf(read('bad.json', '[\n{"a": 1},\n{"a": 2,,}\n]'));
     expect(bad.diagnostics[0]!.where).toBe(`${join(DIR, 'bad.json')}:3`);
   });
 

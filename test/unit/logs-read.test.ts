@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/diagnostics.js';
 import type { SimRequest } from '../../src/engine/request.js';
 import {
   DuplicateIds,
@@ -15,6 +14,7 @@ import {
   readLog,
 } from '../../src/traffic/logs/read.js';
 import { isoUtcMs, parseTimestamp } from '../../src/traffic/logs/row.js';
+import { userErrorOf } from '../helpers/errors.js';
 
 const FIX = join(import.meta.dirname, '../fixtures/logs');
 
@@ -29,16 +29,6 @@ async function readAll(
     reqs.push(...b);
   }
   return { reqs, stats, batches };
-}
-
-async function userErrorOf(p: Promise<unknown>): Promise<UserError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  throw new Error('expected a UserError');
 }
 
 describe('timestamps', () => {
