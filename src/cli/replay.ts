@@ -299,7 +299,16 @@ async function whatIf(
     );
   report.extras = {
     ...(report.extras ?? {}),
-    replay: { log: { file: log, scenario: o.scenario, read: rows.read, priced: rows.priced, rejected: rows.rejected } },
+    replay: {
+      log: {
+        file: log,
+        scenario: o.scenario,
+        read: rows.read,
+        priced: rows.priced,
+        rejected: rows.rejected,
+        skipped: rows.skipped ?? 0,
+      },
+    },
   };
   emit(app.io, render(report, format, renderOptions(app.io, o.out)), o.out);
   for (const c of report.checks.filter((x) => !x.ok)) app.io.stderr.write(`warning: ${c.name}: ${c.message}\n`);
