@@ -333,7 +333,7 @@ export function rejectSummary(s: LogStats): string {
   return `${int(s.rejected)} of ${int(s.read)} rows rejected (${reasons}); first: ${first}`;
 }
 
-export function skipSummary(s: LogStats): string {
+function skipSummary(s: LogStats): string {
   const reasons = Object.entries(s.skipReasons)
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .map(([k, n]) => `${k} ×${int(n)}`)

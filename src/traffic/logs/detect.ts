@@ -7,7 +7,7 @@ import { type Fields, lookup } from './columns.js';
 import type { Preset } from './preset.js';
 
 /** records looked at */
-export const DETECT_SAMPLE = 50;
+const DETECT_SAMPLE = 50;
 
 export interface Detection {
   preset: Preset;

@@ -18,7 +18,7 @@ const WRAPPER_KEYS = ['data', 'results', 'resourceSpans'] as const;
  * A JSONL line that is a whole API page ({"data": [...], "meta": {...}} saved on one line) holds
  * its records in that array. A record never has an array of objects under these keys and no model.
  */
-export function pageRecords(o: Record<string, unknown>): Record<string, unknown>[] | undefined {
+function pageRecords(o: Record<string, unknown>): Record<string, unknown>[] | undefined {
   if ('model' in o || 'usage' in o) return undefined;
   for (const k of ['data', 'results'] as const) {
     const v = o[k];

@@ -285,7 +285,7 @@ export function newLogStats(): LogStats {
 }
 
 /** `--map cache_tokens=beside`: where the log counts cached and written tokens (not a column) */
-export const CACHE_TOKENS_KEY = 'cache_tokens';
+const CACHE_TOKENS_KEY = 'cache_tokens';
 const MAP_KEYS = [...CANONICAL_COLUMNS, CACHE_TOKENS_KEY];
 
 /** `--map tenant=metadata.team,feature=tags.f` (repeatable) -> {tenant: 'metadata.team', ...} */

@@ -322,7 +322,7 @@ export function textOf(v: unknown): string {
  * A prompt or completion that is really there: not absent, and not an empty JSON container. LiteLLM
  * writes "messages": "{}" when prompts are not stored; hashing that would make every row the same prompt.
  */
-export function promptOf(v: unknown): unknown {
+function promptOf(v: unknown): unknown {
   if (!present(v)) return undefined;
   if (typeof v === 'string') {
     const t = v.trim();

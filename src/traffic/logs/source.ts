@@ -177,7 +177,7 @@ function isParquet(file: string): boolean {
 }
 
 /** Every *.jsonl file under `dir` (Claude Code keeps one transcript per session), in path order. */
-export function transcriptFiles(dir: string): string[] {
+function transcriptFiles(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string): void => {
     for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) =>
