@@ -74,6 +74,13 @@ export function renderCsv(r: Report & { chart: ReportChart }): string {
     null,
   ]);
   const sections = [csvLines(stages)];
+  // the row accounting: every row read is priced, rejected or skipped (not a billed call)
+  sections.push(
+    csvLines([
+      ['rowsRead', 'rowsPriced', 'rowsRejected', 'rowsSkipped'],
+      [r.rows.read, r.rows.priced, r.rows.rejected, r.rows.skipped ?? 0],
+    ]),
+  );
   if (r.models.length)
     sections.push(
       csvLines([
