@@ -61,6 +61,20 @@ export const modelSchema = z.strictObject({
       storage_per_hour: decimalUsd.optional(),
       min_tokens: positiveInt,
       increment: positiveInt.optional(),
+      // Cache behaviour (docs/strategies-caching.md, "Rules"); defaults per style/provider when absent.
+      /** explicit: block positions one breakpoint's lookback checks, itself included (Anthropic: 20) */
+      lookback_blocks: positiveInt.optional(),
+      /** explicit: breakpoints a request may carry (Anthropic: 4) */
+      max_breakpoints: positiveInt.optional(),
+      /** automatic: requests per minute one prefix (+ prompt_cache_key) takes before overflowing to cold machines */
+      overflow_rpm: positiveInt.optional(),
+      /** automatic: idle retention of a cached prefix, e.g. "5m", "30m", "24h" (default 5m) */
+      retention: z
+        .string()
+        .regex(/^\d+(m|h)$/, { message: 'expected a duration such as "5m", "30m" or "24h"' })
+        .optional(),
+      /** automatic: write premium per 1M tokens written to the cache (OpenAI GPT-5.6+: 1.25x input); default none */
+      write: decimalUsd.optional(),
     })
     .optional(),
   batch: tierPrices.optional(),

@@ -4,6 +4,7 @@
 import type { Code } from '../diagnostics.js';
 import type { PriceBook } from '../pricing/pricebook.js';
 import type { Strategy, StrategyContext, StrategyRun, ModelView } from '../strategies/types.js';
+import type { CacheRealism } from '../strategies/prompt-cache/rules.js';
 import { Ledger } from './ledger.js';
 import type { SimRequest } from './request.js';
 import { createRng } from './rng.js';
@@ -27,6 +28,8 @@ export interface RunInput {
   thresholds?: number[];
   onProgress?: (requests: number) => void;
   warn?: (message: string, code?: Code) => void;
+  /** which rules decide when a provider cache hits (default realistic) */
+  cacheRealism?: CacheRealism;
 }
 
 export interface RunResult {
@@ -79,6 +82,7 @@ export async function runSimulation(input: RunInput): Promise<RunResult> {
       rng: createRng(seed).fork(`strategy:${position}:${s.strategy.name}`),
       models: view,
       warn,
+      cacheRealism: input.cacheRealism ?? 'realistic',
     };
     return s.strategy.start(s.options, ctx);
   };

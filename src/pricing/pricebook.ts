@@ -27,6 +27,16 @@ export interface ModelInfo {
     increment: number;
     has1h: boolean;
     storagePerHourPicoPerM?: bigint;
+    /** explicit caches: positions a breakpoint's lookback checks (table lookback_blocks) */
+    lookbackBlocks?: number;
+    /** explicit caches: breakpoints per request (table max_breakpoints) */
+    maxBreakpoints?: number;
+    /** automatic caches: requests per minute per routing key before overflow (table overflow_rpm) */
+    overflowRpm?: number;
+    /** automatic caches: default idle retention in ms (table retention) */
+    retentionMs?: number;
+    /** automatic caches with a write premium (table write): writes are priced as the cacheWrite5m class */
+    hasWrite?: boolean;
   };
   /** requests with inputTokens > threshold are priced entirely in the long band */
   longContextThreshold?: number;
@@ -35,6 +45,11 @@ export interface ModelInfo {
   prices: Partial<Record<Tier, Record<Band, ClassPrices>>>;
   /** self-hosted synthetic models: priced per GPU time, described here for the report */
   synthetic?: string;
+}
+
+/** "30m" / "24h" -> milliseconds (the schema admits only whole minutes or hours) */
+function retentionMs(v: string): number {
+  return Number(v.slice(0, -1)) * (v.endsWith('h') ? 3_600_000 : 60_000);
 }
 
 function req(v: string | undefined): bigint | undefined {
@@ -58,14 +73,22 @@ export function buildModel(
     input: req(m.input),
     output: req(m.output),
     cacheRead: req(m.cache?.read),
-    cacheWrite5m: req(m.cache?.write_5m),
+    // An automatic cache's write premium (OpenAI GPT-5.6+) is the cacheWrite5m class: the one write class it bills.
+    cacheWrite5m: req(m.cache?.style === 'automatic' ? m.cache.write : m.cache?.write_5m),
     cacheWrite1h: req(m.cache?.write_1h),
   };
   if (m.cache?.style === 'automatic' && (m.cache.write_5m !== undefined || m.cache.write_1h !== undefined)) {
     errors(
       ['models', id, 'cache', 'style'],
-      `model '${id}': automatic caching has no write premium, but write prices are given`,
-      'use style: explicit for Anthropic-style caching, or remove write_5m/write_1h',
+      `model '${id}': automatic caching has no TTL write classes, but write_5m/write_1h are given`,
+      'use style: explicit for Anthropic-style caching; an automatic cache with a write premium gives cache.write',
+    );
+  }
+  if (m.cache?.style === 'explicit' && m.cache.write !== undefined) {
+    errors(
+      ['models', id, 'cache', 'write'],
+      `model '${id}': cache.write is the write premium of an automatic cache`,
+      'explicit caches give write_5m (and write_1h)',
     );
   }
   if (m.cache?.style === 'explicit' && m.cache.write_5m === undefined) {
@@ -147,6 +170,11 @@ export function buildModel(
         increment: m.cache.increment ?? (m.cache.style === 'automatic' ? 128 : 1),
         has1h: m.cache.write_1h !== undefined,
         ...(m.cache.storage_per_hour !== undefined ? { storagePerHourPicoPerM: req(m.cache.storage_per_hour)! } : {}),
+        lookbackBlocks: m.cache.lookback_blocks,
+        maxBreakpoints: m.cache.max_breakpoints,
+        overflowRpm: m.cache.overflow_rpm,
+        retentionMs: m.cache.retention === undefined ? undefined : retentionMs(m.cache.retention),
+        hasWrite: m.cache.style === 'automatic' && m.cache.write !== undefined,
       }
     : undefined;
   return {

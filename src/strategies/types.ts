@@ -5,6 +5,7 @@ import type { Code } from '../diagnostics.js';
 import type { Rng } from '../engine/rng.js';
 import type { SimRequest } from '../engine/request.js';
 import type { ModelInfo } from '../pricing/pricebook.js';
+import type { CacheRealism } from './prompt-cache/rules.js';
 
 /** What a strategy may know about models: cache rules, tiers, thresholds. Never prices. */
 export interface ModelView {
@@ -25,6 +26,8 @@ export interface StrategyContext {
   models: ModelView;
   /** a warning for the report and stderr; `code` when the strategy cannot act on the data (STRATEGY_NO_DATA) */
   warn(message: string, code?: Code): void;
+  /** which rules decide when a provider cache hits (--cache-realism); default realistic */
+  cacheRealism?: CacheRealism;
 }
 
 export interface StrategyRun {

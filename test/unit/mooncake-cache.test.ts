@@ -9,6 +9,7 @@ import { priceCells } from '../../src/engine/price.js';
 import { newLogStats, readLog } from '../../src/traffic/logs/read.js';
 import type { SimRequest } from '../../src/engine/request.js';
 import { promptCache } from '../../src/strategies/prompt-cache/index.js';
+import type { CacheRealism } from '../../src/strategies/prompt-cache/rules.js';
 import { sharedData } from '../helpers/data.js';
 
 const TRACE = sharedData('traces/mooncake_conversation_trace.jsonl');
@@ -31,7 +32,7 @@ async function trace(model: string) {
   };
 }
 
-async function replay(model: string, options: unknown) {
+async function replay(model: string, options: unknown, cacheRealism: CacheRealism = 'ideal') {
   const { batches, stats } = await trace(model);
   const out: SimRequest[] = [];
   const r = promptCache.start(promptCache.options.parse(options), {
@@ -40,6 +41,7 @@ async function replay(model: string, options: unknown) {
     rng: createRng(1),
     models: modelView(book),
     warn: () => {},
+    cacheRealism,
   });
   let input = 0;
   for (const batch of batches) {

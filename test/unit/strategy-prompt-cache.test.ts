@@ -50,6 +50,7 @@ const req = (p: Partial<SimRequest>): SimRequest =>
   makeRequest({ model: 'sonnet', inputTokens: 2500, outputTokens: 100 }, p);
 const sys = (tokens: number, key = 'sys'): PrefixBlock[] => [{ key, tokens, kind: 'system' }];
 
+// These are the ideal rules (--cache-realism ideal): test/unit/cache-realism.test.ts has the realistic ones.
 function run(options: unknown, reqs: SimRequest[], seed = 1): { out: SimRequest[]; warnings: string[] } {
   const warnings: string[] = [];
   const r = promptCache.start(promptCache.options.parse(options), {
@@ -58,6 +59,7 @@ function run(options: unknown, reqs: SimRequest[], seed = 1): { out: SimRequest[
     rng: createRng(seed),
     models: modelView(book),
     warn: (m) => warnings.push(m),
+    cacheRealism: 'ideal',
   });
   const out = reqs.flatMap((q) => r.step(q));
   return { out: [...out, ...r.flush()], warnings };

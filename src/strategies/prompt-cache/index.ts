@@ -1,15 +1,20 @@
 // prompt-cache: what the request stream would pay with provider prompt caching.
-// Explicit (Anthropic): breakpoints at cumulative prefix keys, write premium (5m or 1h TTL),
-// reads at cache.read, refresh on hit. Automatic (OpenAI/Gemini): no write premium, the longest
-// live prefix is read when >= min_tokens, rounded down to min_tokens + k x increment.
-// Semantics: DESIGN.md "Semantics the numbers must follow"; assumptions: docs/strategies-caching.md.
+// Explicit (Anthropic): write premium (5m or 1h TTL), reads at cache.read, refresh on hit; realistic
+// mode places at most 4 breakpoints by a policy and reads only within a 20-block lookback. Automatic
+// (OpenAI/Gemini): the longest live prefix is read when >= min_tokens, rounded down to min_tokens +
+// k x increment; realistic mode overflows busy prefixes to cold machines. Both: fan-out delay,
+// workspaces, batch-tier best-effort hits. The simulation itself is ./engine.ts.
+// Semantics: DESIGN.md "Semantics the numbers must follow"; rules and sources: docs/strategies-caching.md.
 import { z } from 'zod';
-import { type CachedTokens, copyRequest, type SimRequest } from '../../engine/request.js';
+import { copyRequest, type SimRequest } from '../../engine/request.js';
 import { userError } from '../../diagnostics.js';
 import type { Strategy, StrategyContext, StrategyRun } from '../types.js';
-import { durationMs, ExpiringMap, MonotoneClock, once } from './expiring.js';
+import { CacheSim, type Ttl } from './engine.js';
+import { durationMs, once } from './expiring.js';
+import { DEFAULT_POSITIONS, positionSchema } from './placement.js';
+import { DEFAULT_BATCH_HIT_RATE } from './rules.js';
 
-const TTL_MS = { '5m': 300_000, '1h': 3_600_000 } as const;
+export { roundAutomatic } from './engine.js';
 
 const scopeKinds: Record<'system' | 'conversation' | 'all', ReadonlySet<string>> = {
   // A block without a kind (e.g. a log's prefix_key/prefix_tokens) is a shared system prefix.
@@ -18,129 +23,70 @@ const scopeKinds: Record<'system' | 'conversation' | 'all', ReadonlySet<string>>
   all: new Set(['system', 'none', 'history', 'message', 'block']),
 };
 
+/** Options every cache simulation shares (prompt-cache, and batch when it re-computes cache classes). */
+export const batchCacheOptions = {
+  /** realistic: share of a batch request's would-be hits that hit (Anthropic: "30% to 98%"; default 0.64) */
+  batch_hit_rate: z.number().min(0).max(1).default(DEFAULT_BATCH_HIT_RATE),
+  /** realistic: explicit-cache TTL of batch requests (Anthropic recommends 1h for batches) */
+  batch_ttl: z.enum(['5m', '1h']).default('1h'),
+};
+
 export const promptCacheOptions = z.strictObject({
   /** explicit-cache TTL: the priced classes write_5m / write_1h (default 5m) */
   ttl: z.enum(['5m', '1h']).optional(),
   /** default: the model's cache.style in the pricing table */
   style: z.enum(['explicit', 'automatic']).optional(),
-  /** which prefix blocks are breakpoints */
+  /** which prefix blocks may carry a breakpoint */
   scope: z.enum(['system', 'conversation', 'all']).default('all'),
+  /** realistic explicit caches: breakpoint positions (system, history, prompt, or block numbers; the last 4 count) */
+  breakpoints: z.array(positionSchema).min(1).optional(),
   /** override the table's minimum cacheable prefix */
   min_tokens: z.number().int().positive().optional(),
-  /** an entry written at t is readable from t + ready_delay_ms */
-  ready_delay_ms: z.number().int().nonnegative().default(0),
-  /** automatic caches: idle time after which a prefix is evicted (default 5m; OpenAI extended retention: 24h) */
+  /** an entry written at t is readable from t + ready_delay_ms (default: the provider's time to first token; ideal 0) */
+  ready_delay_ms: z.number().int().nonnegative().optional(),
+  /** automatic caches: idle time after which a prefix is evicted (default: the table's retention, else 5m) */
   retention: durationMs.optional(),
-  /** automatic caches: share of would-be hits that land on a machine holding the prefix (default 1) */
+  /** automatic caches: share of would-be hits that land on a machine holding the prefix (replaces the overflow model) */
   hit_rate: z.number().min(0).max(1).optional(),
+  /** automatic caches: the field holding prompt_cache_key (a tag name, or conversation); default the prompt_cache_key tag */
+  cache_key: z.string().min(1).optional(),
+  /** a tag naming the workspace/organisation a request is sent from (e.g. tenant): caches are not shared across them */
+  workspace_by: z.string().min(1).optional(),
+  ...batchCacheOptions,
   /** only these models (names or aliases); default all */
   models: z.array(z.string()).min(1).optional(),
 });
 export type PromptCacheOptions = z.output<typeof promptCacheOptions>;
 
-interface Entry {
-  expiresAtMs: number;
-  readyAtMs: number;
-}
-
-/** One cache per (model, service tier): the batch fleet runs later and elsewhere; hits across tiers are not modelled. */
-interface Partition {
-  clock: MonotoneClock;
-  entries: ExpiringMap<Entry>;
-}
-
-/** Tokens an automatic cache bills as cached: 0 below the minimum, else min + k x increment <= prefix. */
-export function roundAutomatic(prefixTokens: number, minTokens: number, increment: number): number {
-  if (prefixTokens < minTokens) return 0;
-  return minTokens + Math.floor((prefixTokens - minTokens) / increment) * increment;
-}
-
-const live = (e: Entry | undefined, t: number): e is Entry => e !== undefined && e.readyAtMs <= t && t < e.expiresAtMs;
-
-function withCached(req: SimRequest, cached: CachedTokens): SimRequest {
-  const out = copyRequest(req);
-  out.cached = cached;
-  return out;
+/** A request field by name: `conversation`, `tenant`, or any tag (undefined when absent or empty). */
+export function fieldOf(name: string): (r: SimRequest) => string | undefined {
+  if (name === 'conversation') return (r) => r.conversationId || undefined;
+  return (r) => r.tags[name] || undefined;
 }
 
 export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): StrategyRun {
   const only = o.models ? new Set(o.models.map((n) => ctx.models.resolve(n).id)) : undefined;
-  const kinds = scopeKinds[o.scope];
-  const partitions = new Map<string, Map<string, Partition>>();
   const warnOnce = once();
   const checked = new Set<string>();
-  const ttl = o.ttl ?? '5m';
-  const ttlMs = TTL_MS[ttl];
-  const retentionMs = o.retention ?? 300_000;
-  const hitRate = o.hit_rate ?? 1;
-
-  const partition = (model: string, tier: string): Partition => {
-    let byTier = partitions.get(model);
-    if (!byTier) partitions.set(model, (byTier = new Map()));
-    let p = byTier.get(tier);
-    if (!p) byTier.set(tier, (p = { clock: new MonotoneClock(), entries: new ExpiringMap<Entry>() }));
-    return p;
-  };
-
-  // Breakpoints of the current request (reused, not allocated per request): the cumulative key of
-  // blocks 1..i and its cumulative token count C_i (clamped to inputTokens), for blocks in scope.
-  const keys: string[] = [];
-  const cum: number[] = [];
-  /** fills keys/cum with the request's breakpoints of at least minTokens; returns how many */
-  const breakpoints = (req: SimRequest, minTokens: number): number => {
-    let n = 0;
-    let c = 0;
-    for (const b of req.prefix) {
-      c = Math.min(c + b.tokens, req.inputTokens);
-      if (c >= minTokens && kinds.has(b.kind ?? 'none')) {
-        keys[n] = b.key;
-        cum[n++] = c;
-      }
-    }
-    return n;
-  };
-  /** the last breakpoint live at t, or -1 */
-  const lastLive = (p: Partition, n: number, t: number): number => {
-    for (let i = n - 1; i >= 0; i--) if (live(p.entries.get(keys[i]!), t)) return i;
-    return -1;
-  };
-
-  /** set expiry (never shortening a live entry) and readiness (a pending write keeps its earlier ready time) */
-  const put = (p: Partition, key: string, t: number, keepMs: number): void => {
-    const e = p.entries.get(key);
-    if (e === undefined) {
-      p.entries.set(key, { expiresAtMs: t + keepMs, readyAtMs: t + o.ready_delay_ms }, t);
-    } else if (t < e.expiresAtMs) {
-      // live (ready or pending): refresh in place, no allocation on the hot path
-      if (t + keepMs > e.expiresAtMs) e.expiresAtMs = t + keepMs;
-      if (t + o.ready_delay_ms < e.readyAtMs) e.readyAtMs = t + o.ready_delay_ms;
-    } else {
-      // expired but not swept yet: a fresh write
-      e.expiresAtMs = t + keepMs;
-      e.readyAtMs = t + o.ready_delay_ms;
-    }
-  };
-
-  function explicit(req: SimRequest, p: Partition, t: number, minTokens: number): SimRequest {
-    const n = breakpoints(req, minTokens);
-    const hit = lastLive(p, n, t);
-    // Hits refresh entries 1..hit; hit+1..n are written now (put does both: a live entry keeps its ready time).
-    for (let i = 0; i < n; i++) put(p, keys[i]!, t, ttlMs);
-    const read = hit >= 0 ? cum[hit]! : 0;
-    const written = n ? cum[n - 1]! - read : 0;
-    return withCached(req, { read, write5m: ttl === '5m' ? written : 0, write1h: ttl === '1h' ? written : 0 });
-  }
-
-  function automatic(req: SimRequest, p: Partition, t: number, minTokens: number, increment: number): SimRequest {
-    const n = breakpoints(req, 0);
-    const hit = lastLive(p, n, t);
-    let read = hit >= 0 ? roundAutomatic(cum[hit]!, minTokens, increment) : 0;
-    // A request routed to a machine without the prefix misses; the prefix is stored there too.
-    if (read > 0 && hitRate < 1 && ctx.rng.next() >= hitRate) read = 0;
-    // Used entries are refreshed and missed prefixes stored: idle expiry after `retention`.
-    for (let i = 0; i < n; i++) put(p, keys[i]!, t, retentionMs);
-    return withCached(req, { read, write5m: 0, write1h: 0 });
-  }
+  const ttl: Ttl = o.ttl ?? '5m';
+  const realism = ctx.cacheRealism ?? 'realistic';
+  const sim = new CacheSim({
+    realism,
+    ttl,
+    batchTtl: o.batch_ttl,
+    kinds: scopeKinds[o.scope],
+    positions: o.breakpoints ?? DEFAULT_POSITIONS,
+    minTokens: o.min_tokens,
+    readyDelayMs: o.ready_delay_ms,
+    retentionMs: o.retention,
+    hitRate: o.hit_rate,
+    batchHitRate: o.batch_hit_rate,
+    // prompt_cache_key routing is a realistic rule: the ideal cache finds a prefix whatever the key.
+    cacheKey: realism === 'realistic' ? fieldOf(o.cache_key ?? 'prompt_cache_key') : undefined,
+    workspace: o.workspace_by === undefined ? undefined : fieldOf(o.workspace_by),
+    random: () => ctx.rng.next(),
+  });
+  let dropped = 0;
 
   let requests = 0;
   let withPrefix = 0;
@@ -171,6 +117,7 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
         );
       }
       if (style === 'automatic' && o.ttl !== undefined) {
+        const retentionMs = o.retention ?? sim.rules({ id: m.id, provider: m.provider, cache }).retentionMs;
         warnOnce(`automatic-ttl:${m.id}`, () =>
           ctx.warn(
             `prompt-cache: model '${m.id}' caches automatically: ttl is ignored for it; its idle expiry is retention (${retentionMs / 60_000} min)`,
@@ -190,10 +137,17 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
         }
         checked.add(m.id);
       }
-      const p = partition(m.id, req.serviceTier);
-      const t = p.clock.at(req.atMs);
-      const minTokens = o.min_tokens ?? cache.minTokens;
-      return [style === 'explicit' ? explicit(req, p, t, minTokens) : automatic(req, p, t, minTokens, cache.increment)];
+      const out = copyRequest(req);
+      out.cached = sim.apply(req, { id: m.id, provider: m.provider, cache }, style);
+      if (sim.droppedBreakpoints > dropped) {
+        dropped = sim.droppedBreakpoints;
+        warnOnce('dropped-breakpoints', () =>
+          ctx.warn(
+            `prompt-cache: breakpoints name more blocks than a request may carry (${sim.rules({ id: m.id, provider: m.provider, cache }).maxBreakpoints} for '${m.id}'); the earliest are ignored, as the API uses the last ones`,
+          ),
+        );
+      }
+      return [out];
     },
     flush: () => {
       // no prefix blocks = nothing cacheable is known: say so instead of a silent $0
@@ -210,7 +164,7 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
 export const promptCache: Strategy<PromptCacheOptions> = {
   name: 'prompt-cache',
   summary:
-    'provider prompt caching: explicit (5m/1h TTL, write premium, refresh on hit) or automatic (min 1024, 128-token steps)',
+    'provider prompt caching: explicit (5m/1h TTL, write premium, 4 breakpoints, 20-block lookback) or automatic (min 1024, 128-token steps, overflow above ~15 RPM)',
   options: promptCacheOptions,
   start: startPromptCache,
 };

@@ -1,0 +1,265 @@
+// The cache simulator shared by prompt-cache and batch: given a request with prefix blocks, the
+// tokens a provider's cache reads and writes for it, and the cache state that leaves behind.
+// Units: tokens and milliseconds. One instance holds one strategy's caches: a partition per
+// (model, service tier, workspace), each with its own monotone clock. Rules: ./rules.ts and
+// docs/strategies-caching.md. Allocation-free on the hot path (reused index arrays).
+import type { CachedTokens, SimRequest } from '../../engine/request.js';
+import type { ModelInfo } from '../../pricing/pricebook.js';
+import { ExpiringMap, MonotoneClock } from './expiring.js';
+import { OverflowRouter } from './load.js';
+import { type Position, placeBreakpoints } from './placement.js';
+import { type CacheRealism, type CacheRules, cacheRules, OVERFLOW_WINDOW_MS } from './rules.js';
+
+export const TTL_MS = { '5m': 300_000, '1h': 3_600_000 } as const;
+export type Ttl = keyof typeof TTL_MS;
+
+interface Entry {
+  expiresAtMs: number;
+  readyAtMs: number;
+}
+
+interface Partition {
+  clock: MonotoneClock;
+  entries: ExpiringMap<Entry>;
+  router?: OverflowRouter;
+}
+
+export interface CacheSimOptions {
+  realism: CacheRealism;
+  /** explicit TTL of interactive requests */
+  ttl: Ttl;
+  /** explicit TTL of batch-tier requests in realistic mode (falls back to 5m without a 1-hour price) */
+  batchTtl: Ttl;
+  /** block kinds that may carry a breakpoint */
+  kinds: ReadonlySet<string>;
+  /** realistic explicit caches: the breakpoint policy */
+  positions: readonly Position[];
+  minTokens?: number;
+  readyDelayMs?: number;
+  retentionMs?: number;
+  /** automatic: explicit routing hit rate (replaces the overflow model) */
+  hitRate?: number;
+  /** realistic batch tier: share of would-be hits that hit */
+  batchHitRate: number;
+  /** the request's prompt_cache_key (routing and cache partition of automatic caches) */
+  cacheKey?: (r: SimRequest) => string | undefined;
+  /** the workspace/organisation a request is sent from: caches are not shared across workspaces */
+  workspace?: (r: SimRequest) => string | undefined;
+  /** seeded draws for hitRate */
+  random: () => number;
+}
+
+type CacheModel = Pick<ModelInfo, 'id' | 'provider'> & { cache: NonNullable<ModelInfo['cache']> };
+
+/** Tokens an automatic cache bills as cached: 0 below the minimum, else min + k x increment <= prefix. */
+export function roundAutomatic(prefixTokens: number, minTokens: number, increment: number): number {
+  if (prefixTokens < minTokens) return 0;
+  return minTokens + Math.floor((prefixTokens - minTokens) / increment) * increment;
+}
+
+export class CacheSim {
+  private readonly partitions = new Map<string, Map<string, Partition>>();
+  private readonly rulesOf = new Map<string, CacheRules>();
+  // Per request, reused: cumulative key and tokens (clamped to inputTokens) of every prefix block,
+  // and the indices of the blocks that carry a breakpoint.
+  private readonly keys: string[] = [];
+  private readonly cum: number[] = [];
+  private readonly bps: number[] = [];
+  /** would-be hits of batch-tier requests so far: the share that hits is exact (no draw) */
+  private batchWouldBe = 0;
+  /** realistic explicit requests whose breakpoint positions named more blocks than the limit */
+  droppedBreakpoints = 0;
+  /** realistic automatic requests that overflowed to a cold machine */
+  get overflowed(): number {
+    let n = 0;
+    for (const byKey of this.partitions.values()) for (const p of byKey.values()) n += p.router?.overflowed ?? 0;
+    return n;
+  }
+
+  constructor(private readonly o: CacheSimOptions) {}
+
+  rules(m: CacheModel): CacheRules {
+    let r = this.rulesOf.get(m.id);
+    if (!r) this.rulesOf.set(m.id, (r = cacheRules(m.provider, m.cache, this.o.realism)));
+    return r;
+  }
+
+  /** The request with its cache classes under `style` (the model's own unless the strategy overrides it). */
+  apply(req: SimRequest, m: CacheModel, style: 'explicit' | 'automatic'): CachedTokens {
+    const rules = this.rules(m);
+    const p = this.partition(m, req, rules);
+    const t = p.clock.at(req.atMs);
+    const batch = this.o.realism === 'realistic' && req.serviceTier === 'batch';
+    const minTokens = this.o.minTokens ?? m.cache.minTokens;
+    return style === 'explicit'
+      ? this.explicit(req, m, p, t, minTokens, rules, batch)
+      : this.automatic(req, m, p, t, minTokens, rules, batch);
+  }
+
+  private partition(m: CacheModel, req: SimRequest, rules: CacheRules): Partition {
+    let byKey = this.partitions.get(m.id);
+    if (!byKey) this.partitions.set(m.id, (byKey = new Map()));
+    const ws = this.o.workspace?.(req);
+    const key = ws === undefined ? req.serviceTier : `${req.serviceTier}\u0001${ws}`;
+    let p = byKey.get(key);
+    if (!p) {
+      p = { clock: new MonotoneClock(), entries: new ExpiringMap<Entry>() };
+      if (Number.isFinite(rules.overflowRpm)) p.router = new OverflowRouter(rules.overflowRpm, OVERFLOW_WINDOW_MS);
+      byKey.set(key, p);
+    }
+    return p;
+  }
+
+  /** fills keys/cum for every prefix block; returns the block count */
+  private blocks(req: SimRequest, entryKey: (k: string) => string): number {
+    let c = 0;
+    const prefix = req.prefix;
+    for (let i = 0; i < prefix.length; i++) {
+      const b = prefix[i]!;
+      c = Math.min(c + b.tokens, req.inputTokens);
+      this.keys[i] = entryKey(b.key);
+      this.cum[i] = c;
+    }
+    return prefix.length;
+  }
+
+  /** ideal breakpoints: every block in scope with at least minTokens; fills bps, returns how many */
+  private everyBlock(req: SimRequest, n: number, minTokens: number): number {
+    let k = 0;
+    for (let i = 0; i < n; i++)
+      if (this.cum[i]! >= minTokens && this.o.kinds.has(req.prefix[i]!.kind ?? 'none')) this.bps[k++] = i;
+    return k;
+  }
+
+  private readyDelay(rules: CacheRules, batch: boolean): number {
+    // A batch is processed concurrently on the batch fleet: its share of hits is batchHitRate, not timing.
+    if (batch) return 0;
+    return this.o.readyDelayMs ?? rules.readyDelayMs;
+  }
+
+  private live(p: Partition, key: string, t: number, batch: boolean): boolean {
+    const e = p.entries.get(key);
+    return e !== undefined && (batch || e.readyAtMs <= t) && t < e.expiresAtMs;
+  }
+
+  /** the exact batch share: the k-th would-be hit hits when floor(k x rate) steps up */
+  private batchHits(): boolean {
+    const k = this.batchWouldBe++;
+    const r = this.o.batchHitRate;
+    return Math.floor((k + 1) * r) > Math.floor(k * r);
+  }
+
+  /** set expiry (never shortening a live entry) and readiness (a pending write keeps its earlier ready time) */
+  private put(p: Partition, key: string, t: number, keepMs: number, delayMs: number): void {
+    const e = p.entries.get(key);
+    if (e === undefined) {
+      p.entries.set(key, { expiresAtMs: t + keepMs, readyAtMs: t + delayMs }, t);
+    } else if (t < e.expiresAtMs) {
+      // live (ready or pending): refresh in place, no allocation on the hot path
+      if (t + keepMs > e.expiresAtMs) e.expiresAtMs = t + keepMs;
+      if (t + delayMs < e.readyAtMs) e.readyAtMs = t + delayMs;
+    } else {
+      // expired but not swept yet: a fresh write
+      e.expiresAtMs = t + keepMs;
+      e.readyAtMs = t + delayMs;
+    }
+  }
+
+  private explicit(
+    req: SimRequest,
+    m: CacheModel,
+    p: Partition,
+    t: number,
+    minTokens: number,
+    rules: CacheRules,
+    batch: boolean,
+  ): CachedTokens {
+    const ttl = batch && !(this.o.batchTtl === '1h' && !m.cache.has1h) ? this.o.batchTtl : this.o.ttl;
+    const ttlMs = TTL_MS[ttl];
+    const delay = this.readyDelay(rules, batch);
+    const n = this.blocks(req, same);
+    const { keys, cum, bps } = this;
+    let k: number;
+    if (this.o.realism === 'ideal') {
+      k = this.everyBlock(req, n, minTokens);
+    } else {
+      const placed = placeBreakpoints(this.o.positions, req.prefix, this.o.kinds, rules.maxBreakpoints, bps);
+      if (placed.dropped) this.droppedBreakpoints++;
+      // A breakpoint on a prefix shorter than the minimum caches nothing.
+      k = 0;
+      for (let j = 0; j < placed.kept; j++) if (cum[bps[j]!]! >= minTokens) bps[k++] = bps[j]!;
+    }
+    if (k === 0) return { read: 0, write5m: 0, write1h: 0 };
+    // Reads: from the last breakpoint back, each breakpoint checks itself and the positions before it
+    // (lookbackBlocks in all); the first live entry found is the longest match (later windows cover later blocks).
+    let hit = -1;
+    for (let j = k - 1; j >= 0 && hit < 0; j--) {
+      const top = bps[j]!;
+      const floor = Math.max(0, top - rules.lookbackBlocks + 1);
+      for (let q = top; q >= floor; q--) {
+        if (this.live(p, keys[q]!, t, batch)) {
+          hit = q;
+          break;
+        }
+      }
+    }
+    if (hit >= 0 && batch && !this.batchHits()) hit = -1;
+    // The entry read is refreshed; breakpoints after it are written now (expiring at t + ttl). Ideal:
+    // every breakpoint is put. Realistic: a breakpoint before the hit only refreshes an entry it has.
+    if (this.o.realism === 'ideal') {
+      for (let j = 0; j < k; j++) this.put(p, keys[bps[j]!]!, t, ttlMs, delay);
+    } else {
+      if (hit >= 0) this.put(p, keys[hit]!, t, ttlMs, delay);
+      for (let j = 0; j < k; j++) {
+        const i = bps[j]!;
+        if (i > hit || (i < hit && this.live(p, keys[i]!, t, true))) this.put(p, keys[i]!, t, ttlMs, delay);
+      }
+    }
+    const read = hit >= 0 ? cum[hit]! : 0;
+    const last = cum[bps[k - 1]!]!;
+    const written = last > read ? last - read : 0;
+    return { read, write5m: ttl === '5m' ? written : 0, write1h: ttl === '1h' ? written : 0 };
+  }
+
+  private automatic(
+    req: SimRequest,
+    m: CacheModel,
+    p: Partition,
+    t: number,
+    minTokens: number,
+    rules: CacheRules,
+    batch: boolean,
+  ): CachedTokens {
+    const inc = m.cache.increment;
+    const cacheKey = this.o.cacheKey?.(req);
+    const n = this.blocks(req, cacheKey === undefined ? same : (k) => `${cacheKey}\u0001${k}`);
+    const { keys, cum, bps } = this;
+    const k = this.everyBlock(req, n, 0);
+    const stored = k ? roundAutomatic(cum[bps[k - 1]!]!, minTokens, inc) : 0;
+    const writes = (read: number): CachedTokens => ({
+      read,
+      write5m: m.cache.hasWrite && stored > read ? stored - read : 0,
+      write1h: 0,
+    });
+    if (k === 0) return writes(0);
+    // Overflow: routed to a machine without the prefix (counted for every request of the key).
+    if (p.router && !batch && this.o.hitRate === undefined && !p.router.admit(keys[0]!, t)) return writes(0);
+    const retentionMs = this.o.retentionMs ?? rules.retentionMs;
+    const delay = this.readyDelay(rules, batch);
+    let hit = -1;
+    for (let j = k - 1; j >= 0; j--)
+      if (this.live(p, keys[bps[j]!]!, t, batch)) {
+        hit = bps[j]!;
+        break;
+      }
+    let read = hit >= 0 ? roundAutomatic(cum[hit]!, minTokens, inc) : 0;
+    // An explicit hit_rate: a request routed to a machine without the prefix misses; the prefix is stored there too.
+    if (read > 0 && this.o.hitRate !== undefined && this.o.hitRate < 1 && this.o.random() >= this.o.hitRate) read = 0;
+    if (read > 0 && batch && !this.batchHits()) read = 0;
+    // Used entries are refreshed and missed prefixes stored: idle expiry after the retention.
+    for (let j = 0; j < k; j++) this.put(p, keys[bps[j]!]!, t, retentionMs, delay);
+    return writes(read);
+  }
+}
+
+const same = (k: string): string => k;
