@@ -28,6 +28,7 @@ export const CODES = {
   LOG_SKIPPED: 'Log records that are not billed model calls were skipped',
   REPORT_INPUT: 'Saved report cannot be read',
   CHECK_FAILED: 'A check failed',
+  BATCH_CACHE: 'Cache counts a batch could not have had',
   WRITE: 'Output could not be written',
 } as const;
 export type Code = keyof typeof CODES;

@@ -1,26 +1,73 @@
 // batch: move batchable requests (or a seeded share of them) to the provider's batch tier.
-// The discount is the pricing table's batch prices; this strategy only changes serviceTier (and
-// atMs by the batch window). Assumptions: docs/strategies-caching.md.
+// The discount is the pricing table's batch prices; this strategy changes serviceTier and atMs.
+// Realistic cache mode: the requests moved within one window form one batch, submitted when the
+// window closes and processed as concurrent arrivals; cache classes an earlier step computed for
+// interactive traffic are re-computed for the batch (best-effort hits, 1-hour TTL).
+// Assumptions and sources: docs/strategies-caching.md.
 import { z } from 'zod';
-import { copyRequest } from '../engine/request.js';
-import type { Strategy, StrategyContext, StrategyRun } from './types.js';
+import { formatDiagnostic, warning } from '../diagnostics.js';
+import { copyRequest, type SimRequest } from '../engine/request.js';
+import { batchCacheOptions, CacheSim, exactShare } from './prompt-cache/engine.js';
 import { durationMs, once } from './prompt-cache/expiring.js';
+import { DEFAULT_POSITIONS } from './prompt-cache/placement.js';
+import type { Strategy, StrategyContext, StrategyRun } from './types.js';
 
 export const batchOptions = z.strictObject({
   /** share of eligible requests moved (seeded), 0..1 */
   share: z.number().min(0).max(1).default(1),
   /** only requests marked batchable (false: every standard request is a candidate) */
   only_batchable: z.boolean().default(true),
-  /** delay until the batch result arrives: shifts atMs (e.g. 24h, or milliseconds) */
+  /** batch window (e.g. 24h, or milliseconds): ideal shifts atMs by it; realistic runs each window's requests at its end */
   window_ms: durationMs.default(0),
+  ...batchCacheOptions,
   /** only these models (names or aliases); default all */
   models: z.array(z.string()).min(1).optional(),
 });
 export type BatchOptions = z.output<typeof batchOptions>;
 
+const ALL_KINDS: ReadonlySet<string> = new Set(['system', 'none', 'history', 'message', 'block']);
+
 export function startBatch(o: BatchOptions, ctx: StrategyContext): StrategyRun {
   const only = o.models ? new Set(o.models.map((n) => ctx.models.resolve(n).id)) : undefined;
   const warnOnce = once();
+  const realistic = (ctx.cacheRealism ?? 'realistic') === 'realistic';
+  // Cache classes of moved requests, re-computed on the batch fleet (prompt-cache's defaults).
+  const sim = new CacheSim({
+    realism: 'realistic',
+    ttl: '5m',
+    batchTtl: o.batch_ttl,
+    kinds: ALL_KINDS,
+    positions: DEFAULT_POSITIONS,
+    batchHitRate: o.batch_hit_rate,
+    random: () => ctx.rng.next(),
+  });
+  const keepsRead = exactShare(o.batch_hit_rate);
+  const W = o.window_ms;
+
+  /** cache classes the batch could have had: re-computed from the prefix, or a share of the log's reads */
+  const recache = (out: SimRequest, m: ReturnType<typeof ctx.models.resolve>): void => {
+    const c = out.cached;
+    if (!c) return;
+    if (out.prefix.length && m.cache) {
+      out.cached = sim.apply(out, { id: m.id, provider: m.provider, cache: m.cache }, m.cache.style);
+      return;
+    }
+    if (c.read === 0) return;
+    // Coded like every diagnostic; one line, since strategy warnings become report warnings.
+    warnOnce('log-cached', () =>
+      ctx.warn(
+        formatDiagnostic(
+          warning(
+            'BATCH_CACHE',
+            `batch: requests moved to the batch tier carry cache reads from interactive traffic and no prefix to re-compute them from; a batch gets best-effort hits, so ${o.batch_hit_rate * 100}% of them keep their reads (batch_hit_rate) and the others pay plain input (add prefix_key/prefix_tokens to the log to re-compute them)`,
+          ),
+        ),
+      ),
+    );
+    if (!keepsRead())
+      out.cached = c.write5m + c.write1h > 0 ? { read: 0, write5m: c.write5m, write1h: c.write1h } : undefined;
+  };
+
   return {
     step(req) {
       // flex/priority were chosen on purpose; batch is already batch.
@@ -38,7 +85,13 @@ export function startBatch(o: BatchOptions, ctx: StrategyContext): StrategyRun {
       if (o.share < 1 && ctx.rng.next() >= o.share) return [req];
       const out = copyRequest(req);
       out.serviceTier = 'batch';
-      out.atMs = req.atMs + o.window_ms;
+      if (!realistic) {
+        out.atMs = req.atMs + W;
+        return [out];
+      }
+      // The window's requests run together when it closes (epoch-aligned windows: 24h = UTC days).
+      if (W > 0) out.atMs = (Math.floor(req.atMs / W) + 1) * W;
+      recache(out, m);
       return [out];
     },
     flush: () => [],
@@ -47,7 +100,7 @@ export function startBatch(o: BatchOptions, ctx: StrategyContext): StrategyRun {
 
 export const batch: Strategy<BatchOptions> = {
   name: 'batch',
-  summary: 'move batchable requests (or a share) to the batch tier at its table price, delayed by the batch window',
+  summary: 'move batchable requests (or a share) to the batch tier at its table price; each window runs as one batch',
   options: batchOptions,
   start: startBatch,
 };

@@ -6,6 +6,7 @@ import { Ledger } from '../../src/engine/ledger.js';
 import { priceCells } from '../../src/engine/price.js';
 import type { SimRequest } from '../../src/engine/request.js';
 import { batch } from '../../src/strategies/batch.js';
+import type { CacheRealism } from '../../src/strategies/prompt-cache/rules.js';
 import { bookFromYaml } from '../helpers/sim.js';
 
 const TABLE = `
@@ -27,6 +28,14 @@ models:
     input: "0.30"
     output: "2.50"
     batch: { input: "0.15", output: "1.25" }
+  claude:
+    provider: anthropic
+    source: https://example.com/pricing
+    checked: "2099-01-01"
+    input: "3.00"
+    output: "15.00"
+    cache: { style: explicit, read: "0.30", write_5m: "3.75", write_1h: "6.00", min_tokens: 1024 }
+    batch: { discount: "0.5" }
   nobatch:
     provider: other
     source: https://example.com/pricing
@@ -52,7 +61,12 @@ function req(p: Partial<SimRequest>): SimRequest {
     ...p,
   };
 }
-function run(options: unknown, reqs: SimRequest[], seed = 1): { out: SimRequest[]; warnings: string[] } {
+function run(
+  options: unknown,
+  reqs: SimRequest[],
+  seed = 1,
+  cacheRealism: CacheRealism = 'realistic',
+): { out: SimRequest[]; warnings: string[] } {
   const warnings: string[] = [];
   const r = batch.start(batch.options.parse(options), {
     seed,
@@ -60,6 +74,7 @@ function run(options: unknown, reqs: SimRequest[], seed = 1): { out: SimRequest[
     rng: createRng(seed),
     models: modelView(book),
     warn: (m) => warnings.push(m),
+    cacheRealism,
   });
   return { out: [...reqs.flatMap((q) => r.step(q)), ...r.flush()], warnings };
 }
@@ -101,9 +116,49 @@ describe('batch', () => {
     expect(moved).toBeLessThan(80);
   });
 
-  it('window shifts atMs by the batch window', () => {
-    expect(run({ window_ms: '24h' }, [req({ atMs: 5 })]).out[0]!.atMs).toBe(86_400_005);
-    expect(run({ window_ms: 1000 }, [req({ atMs: 5 })]).out[0]!.atMs).toBe(1005);
+  it('ideal: the window shifts atMs by the batch window', () => {
+    expect(run({ window_ms: '24h' }, [req({ atMs: 5 })], 1, 'ideal').out[0]!.atMs).toBe(86_400_005);
+    expect(run({ window_ms: 1000 }, [req({ atMs: 5 })], 1, 'ideal').out[0]!.atMs).toBe(1005);
+  });
+
+  it("realistic: a window's requests run together when it closes (epoch-aligned)", () => {
+    const out = run({ window_ms: '24h' }, [req({ atMs: 5 }), req({ atMs: 86_399_999 }), req({ atMs: 86_400_000 })]).out;
+    expect(out.map((r) => r.atMs)).toEqual([86_400_000, 86_400_000, 172_800_000]);
+    expect(run({ window_ms: 1000 }, [req({ atMs: 5 })]).out[0]!.atMs).toBe(1000);
+    expect(run({}, [req({ atMs: 5 })]).out[0]!.atMs).toBe(5);
+  });
+
+  it('re-computes cache classes an interactive prompt-cache step gave the requests it moves', () => {
+    // Three requests that read 2,000 tokens interactively, moved into one batch: the first writes
+    // (1-hour TTL), the 2 would-be hits keep floor(2 x 0.64) = 1 hit: the second misses, the third reads.
+    const three = [0, 1, 2].map((i) =>
+      req({
+        id: `c${i}`,
+        model: 'claude',
+        atMs: i * 60_000,
+        inputTokens: 2500,
+        prefix: [{ key: 'sys', tokens: 2000, kind: 'system' }],
+        cached: { read: 2000, write5m: 0, write1h: 0 },
+      }),
+    );
+    expect(run({ window_ms: '24h' }, three).out.map((r) => r.cached)).toEqual([
+      { read: 0, write5m: 0, write1h: 2000 },
+      { read: 0, write5m: 0, write1h: 2000 },
+      { read: 2000, write5m: 0, write1h: 0 },
+    ]);
+    // Ideal keeps the interactive hits.
+    expect(run({ window_ms: '24h' }, three, 1, 'ideal').out.map((r) => r.cached!.read)).toEqual([2000, 2000, 2000]);
+  });
+
+  it('log rows with cache reads and no prefix: a batch_hit_rate share keeps them, one BATCH_CACHE warning', () => {
+    // The k-th such request keeps its reads when floor((k + 1) x 0.64) steps up: k = 1 and 3 of 0..3.
+    const four = [0, 1, 2, 3].map((i) =>
+      req({ id: `l${i}`, model: 'claude', cached: { read: 1000, write5m: 0, write1h: 0 } }),
+    );
+    const { out, warnings } = run({}, four);
+    expect(out.map((r) => r.cached?.read ?? 0)).toEqual([0, 1000, 0, 1000]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/^warning\[BATCH_CACHE\]: batch: requests moved to the batch tier carry cache reads/);
   });
 
   it('a model without a batch tier stays on standard and warns once', () => {

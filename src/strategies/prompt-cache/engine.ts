@@ -3,12 +3,34 @@
 // Units: tokens and milliseconds. One instance holds one strategy's caches: a partition per
 // (model, service tier, workspace), each with its own monotone clock. Rules: ./rules.ts and
 // docs/strategies-caching.md. Allocation-free on the hot path (reused index arrays).
+import { z } from 'zod';
 import type { CachedTokens, SimRequest } from '../../engine/request.js';
 import type { ModelInfo } from '../../pricing/pricebook.js';
 import { ExpiringMap, MonotoneClock } from './expiring.js';
 import { OverflowRouter } from './load.js';
 import { type Position, placeBreakpoints } from './placement.js';
-import { type CacheRealism, type CacheRules, cacheRules, OVERFLOW_WINDOW_MS } from './rules.js';
+import { type CacheRealism, type CacheRules, cacheRules, DEFAULT_BATCH_HIT_RATE, OVERFLOW_WINDOW_MS } from './rules.js';
+
+/** Options of every strategy that simulates batch-tier caching (prompt-cache, and batch when it re-computes). */
+export const batchCacheOptions = {
+  /** realistic: share of a batch request's would-be hits that hit (Anthropic: "30% to 98%"; default 0.64) */
+  batch_hit_rate: z.number().min(0).max(1).default(DEFAULT_BATCH_HIT_RATE),
+  /** realistic: explicit-cache TTL of batch requests (Anthropic recommends 1h for batches) */
+  batch_ttl: z.enum(['5m', '1h']).default('1h'),
+};
+
+/**
+ * An exact share without a draw: the k-th call (k = 0, 1, ...) returns true when floor((k + 1) x rate)
+ * steps up, so after n calls exactly floor(n x rate) were true.
+ */
+export function exactShare(rate: number): () => boolean {
+  let k = 0;
+  return () => {
+    const hit = Math.floor((k + 1) * rate) > Math.floor(k * rate);
+    k++;
+    return hit;
+  };
+}
 
 export const TTL_MS = { '5m': 300_000, '1h': 3_600_000 } as const;
 export type Ttl = keyof typeof TTL_MS;
@@ -65,8 +87,8 @@ export class CacheSim {
   private readonly keys: string[] = [];
   private readonly cum: number[] = [];
   private readonly bps: number[] = [];
-  /** would-be hits of batch-tier requests so far: the share that hits is exact (no draw) */
-  private batchWouldBe = 0;
+  /** would-be hits of batch-tier requests: the share that hits is exact (no draw) */
+  private readonly batchHits: () => boolean;
   /** realistic explicit requests whose breakpoint positions named more blocks than the limit */
   droppedBreakpoints = 0;
   /** realistic automatic requests that overflowed to a cold machine */
@@ -76,7 +98,9 @@ export class CacheSim {
     return n;
   }
 
-  constructor(private readonly o: CacheSimOptions) {}
+  constructor(private readonly o: CacheSimOptions) {
+    this.batchHits = exactShare(o.batchHitRate);
+  }
 
   rules(m: CacheModel): CacheRules {
     let r = this.rulesOf.get(m.id);
@@ -140,13 +164,6 @@ export class CacheSim {
   private live(p: Partition, key: string, t: number, batch: boolean): boolean {
     const e = p.entries.get(key);
     return e !== undefined && (batch || e.readyAtMs <= t) && t < e.expiresAtMs;
-  }
-
-  /** the exact batch share: the k-th would-be hit hits when floor(k x rate) steps up */
-  private batchHits(): boolean {
-    const k = this.batchWouldBe++;
-    const r = this.o.batchHitRate;
-    return Math.floor((k + 1) * r) > Math.floor(k * r);
   }
 
   /** set expiry (never shortening a live entry) and readiness (a pending write keeps its earlier ready time) */

@@ -9,10 +9,9 @@ import { z } from 'zod';
 import { copyRequest, type SimRequest } from '../../engine/request.js';
 import { userError } from '../../diagnostics.js';
 import type { Strategy, StrategyContext, StrategyRun } from '../types.js';
-import { CacheSim, type Ttl } from './engine.js';
+import { batchCacheOptions, CacheSim, type Ttl } from './engine.js';
 import { durationMs, once } from './expiring.js';
 import { DEFAULT_POSITIONS, positionSchema } from './placement.js';
-import { DEFAULT_BATCH_HIT_RATE } from './rules.js';
 
 export { roundAutomatic } from './engine.js';
 
@@ -21,14 +20,6 @@ const scopeKinds: Record<'system' | 'conversation' | 'all', ReadonlySet<string>>
   system: new Set(['system', 'none']),
   conversation: new Set(['system', 'none', 'history', 'message']),
   all: new Set(['system', 'none', 'history', 'message', 'block']),
-};
-
-/** Options every cache simulation shares (prompt-cache, and batch when it re-computes cache classes). */
-export const batchCacheOptions = {
-  /** realistic: share of a batch request's would-be hits that hit (Anthropic: "30% to 98%"; default 0.64) */
-  batch_hit_rate: z.number().min(0).max(1).default(DEFAULT_BATCH_HIT_RATE),
-  /** realistic: explicit-cache TTL of batch requests (Anthropic recommends 1h for batches) */
-  batch_ttl: z.enum(['5m', '1h']).default('1h'),
 };
 
 export const promptCacheOptions = z.strictObject({
