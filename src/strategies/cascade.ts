@@ -36,6 +36,18 @@ const options = z
     when: WhenSchema.optional(),
     /** output tokens of every cheap call (default: the request's own output) */
     cheap_output_tokens: z.number().int().nonnegative().optional(),
+    /**
+     * a verifier/scorer call billed for every cascaded request (an LLM judge that decides whether the
+     * cheap answer stands): its model (default the cheap model), input (default the request's input
+     * plus the cheap answer) and output tokens
+     */
+    verifier: z
+      .strictObject({
+        model: z.string().min(1).optional(),
+        input_tokens: z.number().int().nonnegative().optional(),
+        output_tokens: z.number().int().nonnegative().default(5),
+      })
+      .optional(),
     /** success probability per tier (multiplies the request's quality); default 1 */
     quality: z
       .strictObject({ cheap: QualitySchema.default(1), strong: QualitySchema.default(1) })
@@ -87,6 +99,10 @@ export const cascade: Strategy<CascadeOptions> = {
   start(o, ctx) {
     const cheapId = resolveOption(ctx, o.cheap, 'cheap').id;
     const strongId = o.strong !== undefined ? resolveOption(ctx, o.strong, 'strong').id : undefined;
+    const verifier = o.verifier;
+    const verifierId =
+      verifier?.model !== undefined ? resolveOption(ctx, verifier.model, 'verifier.model').id : cheapId;
+    const tagVerify = `${o.name}:verify`;
     const idOf = modelIdMemo(ctx.models);
     const selected = compileWhen(o.when, ctx);
     const conf = o.confidence;
@@ -112,15 +128,33 @@ export const cascade: Strategy<CascadeOptions> = {
       return out;
     };
 
+    /** the judge's call on the cheap answer: billed, never the answer, not cached */
+    const verifyCall = (r: SimRequest, cheapCall: SimRequest): SimRequest => {
+      const v = copyRequest(r);
+      v.id = `${r.id}/verify`;
+      v.model = verifierId;
+      v.inputTokens = verifier!.input_tokens ?? cheapCall.inputTokens + cheapCall.outputTokens;
+      v.outputTokens = verifier!.output_tokens;
+      v.historyTokens = 0;
+      v.prefix = [];
+      v.cached = undefined;
+      v.retryOf = undefined;
+      v.answers = false;
+      v.quality = undefined;
+      v.tags = { ...r.tags, route: tagVerify };
+      return v;
+    };
+
     return {
       step(r) {
         if (!selected(r)) return [r];
         const cheapCall = onModel(r, cheapId);
         if (o.cheap_output_tokens !== undefined) cheapCall.outputTokens = o.cheap_output_tokens;
+        const verified = verifier ? [verifyCall(r, cheapCall)] : [];
         if (!escalates()) {
           cheapCall.tags = { ...r.tags, route: tagCheap };
           cheapCall.quality = qualityOf(r, o.quality.cheap);
-          return [cheapCall];
+          return [cheapCall, ...verified];
         }
         const tags = { ...r.tags, route: tagEscalated };
         cheapCall.id = `${r.id}/cheap`;
@@ -130,7 +164,7 @@ export const cascade: Strategy<CascadeOptions> = {
         const strongCall = strongId !== undefined ? onModel(r, strongId) : copyRequest(r);
         strongCall.tags = tags;
         strongCall.quality = qualityOf(r, o.quality.strong);
-        return [cheapCall, strongCall];
+        return [cheapCall, ...verified, strongCall];
       },
       flush: () => [],
     };

@@ -125,6 +125,27 @@ describe('cascade', () => {
     expect(none[0]!.answers).toBeUndefined();
   });
 
+  it('a verifier call is billed for every cascaded request: 100 requests, judge on the cheap model', async () => {
+    // Nothing escalates: per request a cheap call (1,000 in, 200 out: 500 µ$) and a verifier call
+    // reading the request and the cheap answer (1,200 in at $0.25 = 300 µ$) and writing 5 tokens
+    // (5 x $1.25 = 6.25 µ$): 806.25 µ$ x 100 = $0.080625; 200 calls, 100 answers.
+    const reqs = Array.from({ length: 100 }, (_, i) => req({ id: `r${i}` }));
+    const report = await simulate({ cheap: 'cheap', escalation: 0, verifier: {} }, reqs);
+    expect(report.final.cost).toBeCloseTo(0.080625, 9);
+    expect(report.final.calls).toBe(200);
+    expect(report.final.successes).toBe(100);
+    // An escalated request pays cheap + verifier + strong; the judge may be another model.
+    const out = runStep(cascade, { cheap: 'cheap', escalation: 1, verifier: { model: 'other', input_tokens: 50 } }, [
+      req({ id: 'z' }),
+    ]);
+    expect(out.map((r) => [r.id, r.model, r.inputTokens, r.outputTokens, r.answers])).toEqual([
+      ['z/cheap', 'cheap', 1000, 200, false],
+      ['z/verify', 'other', 50, 5, false],
+      ['z', 'strong', 1000, 200, undefined],
+    ]);
+    expect(out[1]!.tags.route).toBe('cascade:verify');
+  });
+
   it('`when` limits which requests cascade; the rest pass unchanged', () => {
     const reqs = [req({ id: 'a', tags: { intent: 'refund' } }), req({ id: 'b', tags: { intent: 'reasoning' } })];
     const out = runStep(cascade, { cheap: 'cheap', escalation: 0, when: { tags: { intent: 'refund' } } }, reqs);

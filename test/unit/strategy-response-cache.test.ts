@@ -48,6 +48,7 @@ function run(
   options: unknown,
   reqs: SimRequest[],
   seed = 1,
+  cacheRealism: 'realistic' | 'ideal' = 'realistic',
 ): { out: SimRequest[]; warnings: string[]; kept: string[] } {
   const warnings: string[] = [];
   const r = responseCache.start(responseCache.options.parse(options), {
@@ -56,6 +57,7 @@ function run(
     rng: createRng(seed),
     models: modelView(book),
     warn: (m) => warnings.push(m),
+    cacheRealism,
   });
   const kept: string[] = [];
   const out = reqs.flatMap((q) => {
@@ -131,7 +133,7 @@ describe('response-cache semantic', () => {
   it('seeded hit rate: a request is served from the cache iff its draw is below hit_rate', () => {
     const rng = createRng(3);
     const expected = reqs.filter(() => rng.next() >= 0.2).map((r) => r.id);
-    const { kept } = run({ mode: 'semantic', hit_rate: 0.2 }, reqs, 3);
+    const { kept } = run({ mode: 'semantic', hit_rate: 0.2, quality: 1 }, reqs, 3);
     expect(kept).toEqual(expected);
     expect(500 - kept.length).toBeGreaterThan(70); // ~100 hits expected
     expect(500 - kept.length).toBeLessThan(130);
@@ -144,6 +146,22 @@ describe('response-cache semantic', () => {
       [0, 0, 0],
       [0, 0, 0],
     ]);
+  });
+
+  it('quality defaults to 0.9 (realistic: false hits) and 1 (ideal)', () => {
+    // hit_rate 1: every request draws its hit (always below 1), then its quality: a draw >= 0.9 is a
+    // wrong answer served from the cache, kept as a zero-token call with quality 0.
+    const rng = createRng(3);
+    const wrong = reqs.filter(() => {
+      rng.next();
+      return rng.next() >= 0.9;
+    }).length;
+    const { out } = run({ mode: 'semantic', hit_rate: 1 }, reqs, 3);
+    expect(out.length).toBe(wrong);
+    expect(out.every((r) => r.quality === 0 && r.inputTokens === 0)).toBe(true);
+    expect(wrong).toBeGreaterThan(30); // ~50 of 500
+    expect(wrong).toBeLessThan(70);
+    expect(run({ mode: 'semantic', hit_rate: 1 }, reqs, 3, 'ideal').out).toEqual([]);
   });
 
   it('hit_rate 0 changes nothing', () => {
