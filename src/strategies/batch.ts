@@ -10,6 +10,7 @@ import { copyRequest, type SimRequest } from '../engine/request.js';
 import { batchCacheOptions, CacheSim, exactShare } from './prompt-cache/engine.js';
 import { durationMs, once } from './prompt-cache/expiring.js';
 import { DEFAULT_POSITIONS } from './prompt-cache/placement.js';
+import { realismRules } from './prompt-cache/rules.js';
 import type { Strategy, StrategyContext, StrategyRun } from './types.js';
 
 export const batchOptions = z.strictObject({
@@ -30,10 +31,11 @@ const ALL_KINDS: ReadonlySet<string> = new Set(['system', 'none', 'history', 'me
 export function startBatch(o: BatchOptions, ctx: StrategyContext): StrategyRun {
   const only = o.models ? new Set(o.models.map((n) => ctx.models.resolve(n).id)) : undefined;
   const warnOnce = once();
-  const realistic = (ctx.cacheRealism ?? 'realistic') === 'realistic';
+  const rules = realismRules(ctx.cacheRealism);
+  const realistic = rules.has('batch');
   // Cache classes of moved requests, re-computed on the batch fleet (prompt-cache's defaults).
   const sim = new CacheSim({
-    realism: 'realistic',
+    rules,
     ttl: '5m',
     batchTtl: o.batch_ttl,
     kinds: ALL_KINDS,

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { copyRequest, type SimRequest } from '../engine/request.js';
 import type { Strategy, StrategyContext, StrategyRun } from './types.js';
 import { durationMs, ExpiringMap, hashKey, MonotoneClock, once } from './prompt-cache/expiring.js';
+import { realismRules } from './prompt-cache/rules.js';
 
 /**
  * Tags that carry what the user asked, in order of preference. The profile generator sets queryKey;
@@ -88,7 +89,7 @@ export function startResponseCache(o: ResponseCacheOptions, ctx: StrategyContext
   const clock = new MonotoneClock();
   const warnOnce = once();
   const hitRate = o.hit_rate ?? 0;
-  const quality = o.quality ?? ((ctx.cacheRealism ?? 'realistic') === 'realistic' ? SEMANTIC_QUALITY : 1);
+  const quality = o.quality ?? (realismRules(ctx.cacheRealism).has('semantic') ? SEMANTIC_QUALITY : 1);
 
   function exact(req: SimRequest): SimRequest[] {
     const parts: string[] = [];

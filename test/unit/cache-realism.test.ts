@@ -7,7 +7,7 @@ import { modelView } from '../../src/engine/replay.js';
 import { createRng } from '../../src/engine/rng.js';
 import type { PrefixBlock, SimRequest } from '../../src/engine/request.js';
 import { promptCache } from '../../src/strategies/prompt-cache/index.js';
-import type { CacheRealism } from '../../src/strategies/prompt-cache/rules.js';
+import { type CacheRealism, parseRealism } from '../../src/strategies/prompt-cache/rules.js';
 import { bookFromYaml, makeRequest } from '../helpers/sim.js';
 
 const book = bookFromYaml(`
@@ -263,5 +263,24 @@ describe('retention and write premium of newer automatic caches', () => {
     ]);
     const m = book.resolve('gpt-next');
     expect(Number(book.price(m, 'standard', 'base', 'cacheWrite5m')) / 1e12).toBe(1.5625);
+  });
+});
+
+describe('realism: ideal, realistic, or single rules joined by +', () => {
+  it('parses rule lists and names what is allowed', () => {
+    expect([...(parseRealism('breakpoints+fan-out') as Set<string>)]).toEqual(['breakpoints', 'fan-out']);
+    expect((parseRealism('realistic') as Set<string>).size).toBe(5);
+    expect((parseRealism('ideal') as Set<string>).size).toBe(0);
+    expect(parseRealism('lookback')).toMatch(/not a cache realism: use realistic, ideal, or rules joined by '\+'/);
+  });
+
+  it('each rule alone: fan-out makes 8 parallel writes, overflow alone does not', () => {
+    const eight = Array.from({ length: 8 }, (_, i) =>
+      makeRequest({ model: 'sonnet', inputTokens: 2500 }, { id: `p${i}`, prefix: [{ key: 's', tokens: 2000 }] }),
+    );
+    const writes = (realism: string) => run({}, eight, realism).out.filter((r) => r.cached!.write5m > 0).length;
+    expect(writes('fan-out')).toBe(8);
+    expect(writes('overflow')).toBe(1);
+    expect(writes('breakpoints+overflow+batch+semantic')).toBe(1);
   });
 });

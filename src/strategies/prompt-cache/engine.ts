@@ -9,7 +9,7 @@ import type { ModelInfo } from '../../pricing/pricebook.js';
 import { ExpiringMap, MonotoneClock } from './expiring.js';
 import { OverflowRouter } from './load.js';
 import { type Position, placeBreakpoints } from './placement.js';
-import { type CacheRealism, type CacheRules, cacheRules, DEFAULT_BATCH_HIT_RATE, OVERFLOW_WINDOW_MS } from './rules.js';
+import { type CacheRule, type CacheRules, cacheRules, DEFAULT_BATCH_HIT_RATE, OVERFLOW_WINDOW_MS } from './rules.js';
 
 /** Options of every strategy that simulates batch-tier caching (prompt-cache, and batch when it re-computes). */
 export const batchCacheOptions = {
@@ -47,7 +47,8 @@ interface Partition {
 }
 
 export interface CacheSimOptions {
-  realism: CacheRealism;
+  /** the realistic rules in force (rules.ts); the others keep their ideal behaviour */
+  rules: ReadonlySet<CacheRule>;
   /** explicit TTL of interactive requests */
   ttl: Ttl;
   /** explicit TTL of batch-tier requests in realistic mode (falls back to 5m without a 1-hour price) */
@@ -104,7 +105,7 @@ export class CacheSim {
 
   rules(m: CacheModel): CacheRules {
     let r = this.rulesOf.get(m.id);
-    if (!r) this.rulesOf.set(m.id, (r = cacheRules(m.provider, m.cache, this.o.realism)));
+    if (!r) this.rulesOf.set(m.id, (r = cacheRules(m.provider, m.cache, this.o.rules)));
     return r;
   }
 
@@ -113,7 +114,7 @@ export class CacheSim {
     const rules = this.rules(m);
     const p = this.partition(m, req, rules);
     const t = p.clock.at(req.atMs);
-    const batch = this.o.realism === 'realistic' && req.serviceTier === 'batch';
+    const batch = req.serviceTier === 'batch' && this.o.rules.has('batch');
     const minTokens = this.o.minTokens ?? m.cache.minTokens;
     return style === 'explicit'
       ? this.explicit(req, m, p, t, minTokens, rules, batch)
@@ -197,7 +198,8 @@ export class CacheSim {
     const n = this.blocks(req, same);
     const { keys, cum, bps } = this;
     let k: number;
-    if (this.o.realism === 'ideal') {
+    const placing = this.o.rules.has('breakpoints');
+    if (!placing) {
       k = this.everyBlock(req, n, minTokens);
     } else {
       const placed = placeBreakpoints(this.o.positions, req.prefix, this.o.kinds, rules.maxBreakpoints, bps);
@@ -223,7 +225,7 @@ export class CacheSim {
     if (hit >= 0 && batch && !this.batchHits()) hit = -1;
     // The entry read is refreshed; breakpoints after it are written now (expiring at t + ttl). Ideal:
     // every breakpoint is put. Realistic: a breakpoint before the hit only refreshes an entry it has.
-    if (this.o.realism === 'ideal') {
+    if (!placing) {
       for (let j = 0; j < k; j++) this.put(p, keys[bps[j]!]!, t, ttlMs, delay);
     } else {
       if (hit >= 0) this.put(p, keys[hit]!, t, ttlMs, delay);

@@ -12,6 +12,7 @@ import type { Strategy, StrategyContext, StrategyRun } from '../types.js';
 import { batchCacheOptions, CacheSim, type Ttl } from './engine.js';
 import { durationMs, once } from './expiring.js';
 import { DEFAULT_POSITIONS, positionSchema } from './placement.js';
+import { realismRules } from './rules.js';
 
 export { roundAutomatic } from './engine.js';
 
@@ -60,9 +61,9 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
   const warnOnce = once();
   const checked = new Set<string>();
   const ttl: Ttl = o.ttl ?? '5m';
-  const realism = ctx.cacheRealism ?? 'realistic';
+  const rules = realismRules(ctx.cacheRealism);
   const sim = new CacheSim({
-    realism,
+    rules,
     ttl,
     batchTtl: o.batch_ttl,
     kinds: scopeKinds[o.scope],
@@ -72,8 +73,8 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
     retentionMs: o.retention,
     hitRate: o.hit_rate,
     batchHitRate: o.batch_hit_rate,
-    // prompt_cache_key routing is a realistic rule: the ideal cache finds a prefix whatever the key.
-    cacheKey: realism === 'realistic' ? fieldOf(o.cache_key ?? 'prompt_cache_key') : undefined,
+    // prompt_cache_key routing belongs to the overflow rule: the ideal cache finds a prefix whatever the key.
+    cacheKey: rules.has('overflow') ? fieldOf(o.cache_key ?? 'prompt_cache_key') : undefined,
     workspace: o.workspace_by === undefined ? undefined : fieldOf(o.workspace_by),
     random: () => ctx.rng.next(),
   });

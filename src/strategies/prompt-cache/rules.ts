@@ -3,9 +3,48 @@
 // docs/strategies-caching.md ("Rules"); `ideal` keeps the simulator's original, generous rules.
 import type { ModelInfo } from '../../pricing/pricebook.js';
 
-/** ideal: every block is a breakpoint, no lookback limit, no overflow, no fan-out delay, batches hit like interactive traffic. */
-export const CACHE_REALISM = ['realistic', 'ideal'] as const;
-export type CacheRealism = (typeof CACHE_REALISM)[number];
+/**
+ * The realistic rules, each of which can be switched on alone (to see how much of a saving it takes):
+ * breakpoints = at most 4 per request, placed by a policy, entries only there, 20-block lookback;
+ * overflow = busy automatic prefixes overflow to cold machines, prompt_cache_key routes;
+ * fan-out = an entry is readable once the writing request's response begins;
+ * batch = a batch window runs as concurrent best-effort arrivals, cache classes re-computed;
+ * semantic = semantic response-cache hits are sometimes wrong.
+ */
+export const CACHE_RULES = ['breakpoints', 'overflow', 'fan-out', 'batch', 'semantic'] as const;
+export type CacheRule = (typeof CACHE_RULES)[number];
+
+/** `realistic` (every rule), `ideal` (none: the simulator's original rules) or rules joined by '+'. */
+export type CacheRealism = string;
+
+const memo = new Map<string, ReadonlySet<CacheRule>>();
+
+/** The rules a realism names, or an error message saying what is allowed. */
+export function parseRealism(spec: CacheRealism): ReadonlySet<CacheRule> | string {
+  const known = memo.get(spec);
+  if (known) return known;
+  let rules: Set<CacheRule>;
+  if (spec === 'realistic') rules = new Set(CACHE_RULES);
+  else if (spec === 'ideal') rules = new Set();
+  else {
+    rules = new Set();
+    for (const part of spec.split('+')) {
+      const r = part.trim();
+      if (!(CACHE_RULES as readonly string[]).includes(r))
+        return `'${spec}' is not a cache realism: use realistic, ideal, or rules joined by '+' (${CACHE_RULES.join(', ')})`;
+      rules.add(r as CacheRule);
+    }
+  }
+  memo.set(spec, rules);
+  return rules;
+}
+
+/** The rules of a realism already validated where it was given (flag or scenario); default realistic. */
+export function realismRules(spec: CacheRealism | undefined): ReadonlySet<CacheRule> {
+  const r = parseRealism(spec ?? 'realistic');
+  if (typeof r === 'string') throw new Error(`internal: unvalidated cache realism: ${r}`);
+  return r;
+}
 
 /** Anthropic: "up to 4 cache breakpoints" per request. */
 export const DEFAULT_MAX_BREAKPOINTS = 4;
@@ -49,19 +88,20 @@ export interface CacheRules {
   retentionMs: number;
 }
 
+/** A model's cache rules; a rule that is off keeps the ideal value (unlimited, no delay). */
 export function cacheRules(
   provider: string,
   cache: Pick<CacheInfo, 'lookbackBlocks' | 'maxBreakpoints' | 'overflowRpm' | 'retentionMs'>,
-  realism: CacheRealism,
+  on: ReadonlySet<CacheRule>,
 ): CacheRules {
-  const retentionMs = cache.retentionMs ?? DEFAULT_RETENTION_MS;
-  if (realism === 'ideal')
-    return { maxBreakpoints: Infinity, lookbackBlocks: Infinity, overflowRpm: Infinity, readyDelayMs: 0, retentionMs };
+  const breakpoints = on.has('breakpoints');
   return {
-    maxBreakpoints: cache.maxBreakpoints ?? DEFAULT_MAX_BREAKPOINTS,
-    lookbackBlocks: cache.lookbackBlocks ?? DEFAULT_LOOKBACK_BLOCKS,
-    overflowRpm: cache.overflowRpm ?? (provider === 'openai' ? OPENAI_OVERFLOW_RPM : Infinity),
-    readyDelayMs: READY_DELAY_MS[provider] ?? OTHER_READY_DELAY_MS,
-    retentionMs,
+    maxBreakpoints: breakpoints ? (cache.maxBreakpoints ?? DEFAULT_MAX_BREAKPOINTS) : Infinity,
+    lookbackBlocks: breakpoints ? (cache.lookbackBlocks ?? DEFAULT_LOOKBACK_BLOCKS) : Infinity,
+    overflowRpm: on.has('overflow')
+      ? (cache.overflowRpm ?? (provider === 'openai' ? OPENAI_OVERFLOW_RPM : Infinity))
+      : Infinity,
+    readyDelayMs: on.has('fan-out') ? (READY_DELAY_MS[provider] ?? OTHER_READY_DELAY_MS) : 0,
+    retentionMs: cache.retentionMs ?? DEFAULT_RETENTION_MS,
   };
 }
