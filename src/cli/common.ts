@@ -6,6 +6,7 @@ import type { PriceBook } from '../pricing/pricebook.js';
 import { DEFAULT_STALE_AFTER_DAYS, parseStaleAfter, stalenessWarning } from '../pricing/staleness.js';
 import type { App } from './app.js';
 import { type Format, parseFormat } from './io.js';
+import { CACHE_RULES, parseRealism } from '../strategies/prompt-cache/rules.js';
 
 export function addPricingOptions(cmd: Command): Command {
   return cmd
@@ -46,6 +47,23 @@ export function loadBook(app: App, opts: { pricing?: string; asOf?: string; stal
   const stale = stalenessWarning(book, opts.asOf, staleAfter);
   if (stale) app.io.stderr.write(`${formatDiagnostic(stale)}\n`);
   return book;
+}
+
+/** --cache-realism, checked as commander parses it (a bad value is exit 2 naming the flag). */
+export function addCacheRealismOption(cmd: Command): Command {
+  const o = new Option(
+    '--cache-realism <rules>',
+    `when provider caches hit: realistic (default), ideal (the simulator's original rules), or rules joined by + (${CACHE_RULES.join(', ')}); beats the scenario's cache_realism`,
+  ).argParser((v: string) => {
+    const r = parseRealism(v);
+    if (typeof r === 'string')
+      throw userError('USAGE', `--cache-realism: ${r}`, {
+        where: '--cache-realism',
+        hint: 'e.g. --cache-realism ideal, or --cache-realism breakpoints+fan-out (docs/strategies-caching.md)',
+      });
+    return v;
+  });
+  return cmd.addOption(o);
 }
 
 /** A whole number flag, >= min. */

@@ -65,6 +65,7 @@ export const reportSchema = z.looseObject({
   ),
   warnings: z.array(z.string()),
   extras: z.record(z.string(), z.unknown()).optional(),
+  cache: z.looseObject({ realism: z.string(), rules: z.array(z.string()) }).optional(),
   chart: z.unknown().optional(),
   monteCarlo: z
     .looseObject({

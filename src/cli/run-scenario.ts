@@ -11,6 +11,7 @@ import { stalenessWarning } from '../pricing/staleness.js';
 import type { ModelInfo, PriceBook } from '../pricing/pricebook.js';
 import { buildReport, type Check, type Report } from '../report/model.js';
 import { selfHostExtras } from '../strategies/self-host.js';
+import { CACHE_RULES, realismRules } from '../strategies/prompt-cache/rules.js';
 import { readerThread } from '../traffic/logs/read.js';
 import { logSource, profileSource, type SourceStats, type TrafficSource } from '../traffic/source.js';
 import type { Io } from './io.js';
@@ -29,6 +30,8 @@ export interface RunScenarioInput {
   /** warn (PRICING_STALE) when the table is older than this on the reference date (--as-of, the scenario's as_of, else the profile's start) */
   staleAfterDays?: number;
   standalone?: boolean;
+  /** --cache-realism: beats the scenario's cache_realism (already validated) */
+  cacheRealism?: string;
   /** extra attribution dimensions (added to the scenario's report.by) */
   by?: string[];
   /** requests so far and, when the source knows, the fraction of it consumed (0..1) */
@@ -78,6 +81,8 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
     for (const w of loaded.warnings) warn(w);
     scenario = loaded.scenario;
   }
+  // The returned scenario carries the realism in force, so re-runs (--runs) keep it.
+  if (input.cacheRealism !== undefined) scenario = { ...scenario, cacheRealism: input.cacheRealism };
   let book = input.book;
   if (!book) {
     const chosen = scenarioBook(scenario, io, input.pricing);
@@ -135,6 +140,7 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
     seed,
     by,
     standalone: input.standalone ?? false,
+    cacheRealism: scenario.cacheRealism,
     ...(input.onProgress ? { onProgress: (n: number) => input.onProgress!(n, traffic.fraction()) } : {}),
     warn: (m, code) => {
       // coded warnings (a strategy that cannot act on the data) also go to stderr, once
@@ -174,6 +180,10 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
   // Self-hosting: break-even volume and payback per self-host stage (see strategies/self-host.ts).
   const selfHost = selfHostExtras(run, book, stages, report.period.days);
   if (selfHost) report.extras = { ...(report.extras ?? {}), selfHost };
+  if (stages.some((s) => CACHING.has(s.strategy.name))) {
+    const on = realismRules(scenario.cacheRealism);
+    report.cache = { realism: scenario.cacheRealism, rules: CACHE_RULES.filter((r) => on.has(r)) };
+  }
   report.checks = scenarioChecks(report, scenario);
   return { report, run, book, stages, scenario, stats };
 }
@@ -194,6 +204,9 @@ function staleness(
 }
 
 const r6 = (x: number): number => Math.round(x * 1e6) / 1e6;
+
+/** Strategies whose figures depend on the cache rules: their reports say which rules were used. */
+const CACHING: ReadonlySet<string> = new Set(['prompt-cache', 'batch', 'response-cache']);
 
 /**
  * Budgets and the quality floor, computed from the report (never in renderers). Variable cost

@@ -6,7 +6,7 @@ import { DIMENSIONS } from '../engine/ledger.js';
 import { DEFAULT_STALE_AFTER_DAYS, parseStaleAfter } from '../pricing/staleness.js';
 import { render } from '../report/render.js';
 import type { App } from './app.js';
-import { addOutputOptions, addPricingOptions, intFlag } from './common.js';
+import { addCacheRealismOption, addOutputOptions, addPricingOptions, intFlag } from './common.js';
 import { emit, FORMATS, renderOptions, type Format } from './io.js';
 import { createProgress } from './progress.js';
 import { runScenario } from './run-scenario.js';
@@ -22,6 +22,7 @@ interface Opts {
   pricing?: string;
   asOf?: string;
   staleAfter?: string;
+  cacheRealism?: string;
   format: Format;
   out?: string;
 }
@@ -59,6 +60,7 @@ export function registerSimulate(program: Command, app: App): void {
     'Monte Carlo: also run seeds seed+1..seed+N-1 and report p5/p50/p95 bands (see docs/sweep.md)',
   );
   addPricingOptions(cmd);
+  addCacheRealismOption(cmd);
   addOutputOptions(cmd, FORMATS);
   cmd.addHelpText(
     'after',
@@ -68,6 +70,7 @@ Examples:
   llmcost simulate scenarios/chatbot-10k.yaml --standalone --by tenant,feature --format md
   llmcost simulate scenarios/platform-100k.yaml --as-of 2024-12-15 --check --format json --out report.json
   llmcost simulate scenarios/chatbot-10k.yaml --runs 20     # low/expected/high band over 20 seeds
+  llmcost simulate scenarios/agent-loop.yaml --cache-realism ideal   # the saving under the original, generous cache rules
 
 --pricing/--as-of beat the scenario's own pricing. Budgets (scenario key budgets:) and the quality
 floor (quality.floor) are always checked and listed in the report; with --check a violation exits 1.`,
@@ -97,6 +100,7 @@ floor (quality.floor) are always checked and listed in the report; with --check 
       pricing: { ...(o.pricing ? { pricing: o.pricing } : {}), ...(o.asOf ? { asOf: o.asOf } : {}) },
       ...(seed !== undefined ? { seed } : {}),
       standalone: o.standalone ?? false,
+      ...(o.cacheRealism !== undefined ? { cacheRealism: o.cacheRealism } : {}),
       staleAfterDays,
       ...(onProgress ? { onProgress } : {}),
       by,

@@ -3,6 +3,7 @@
 // so an error can say which strategy owns a key.
 import { z } from 'zod';
 import { profileSchema } from '../traffic/profile.js';
+import { parseRealism } from '../strategies/prompt-cache/rules.js';
 import { decimalUsd } from './pricing-schema.js';
 
 const date = z
@@ -95,6 +96,14 @@ export const scenarioSchema = z.strictObject({
   budgets: budgetsSchema.optional(),
   quality: z.strictObject({ floor: z.number().min(0).max(1) }).optional(),
   fixed_costs: z.array(z.strictObject({ label: z.string().min(1), usd })).default([]),
+  /** when provider caches hit: realistic (default), ideal, or realistic rules joined by '+' (--cache-realism wins) */
+  cache_realism: z
+    .string()
+    .superRefine((v, ctx) => {
+      const r = parseRealism(v);
+      if (typeof r === 'string') ctx.addIssue({ code: 'custom', message: r });
+    })
+    .default('realistic'),
 });
 
 export type ScenarioFile = z.infer<typeof scenarioSchema>;

@@ -44,6 +44,8 @@ export interface Scenario {
   budgets: NonNullable<ScenarioFile['budgets']>;
   quality?: { floor: number };
   fixedCosts: { label: string; usd: string }[];
+  /** when provider caches hit (strategies/prompt-cache/rules.ts) */
+  cacheRealism: string;
   /** file:line:col of a path in the scenario (for errors found later, e.g. an unknown model) */
   where(path: readonly (string | number)[]): string;
 }
@@ -137,6 +139,7 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
     budgets,
     ...(value.quality ? { quality: value.quality } : {}),
     fixedCosts: value.fixed_costs.map((f) => ({ label: f.label, usd: f.usd })),
+    cacheRealism: value.cache_realism,
     where,
   };
   return { value: scenario, errors, warnings };

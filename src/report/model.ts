@@ -94,6 +94,15 @@ export interface Report {
   chart?: ReportChart;
   /** `simulate --runs N`: p5/p50/p95 over N seeds (the report's other figures stay the scenario seed's run) */
   monteCarlo?: MonteCarlo;
+  /** when a caching step ran: which rules decided when provider caches hit (--cache-realism) */
+  cache?: CacheModel;
+}
+
+export interface CacheModel {
+  /** realistic, ideal, or rules joined by '+' */
+  realism: string;
+  /** the realistic rules in force, in their documented order (none = the ideal rules) */
+  rules: string[];
 }
 
 /** A low / expected / high band: nearest-rank 5th, 50th and 95th percentiles over the runs. */

@@ -86,6 +86,44 @@ describe('llmcost simulate', () => {
     expect(report.final.tokens.cacheWrite5m).toBe(2000);
   });
 
+  it('--cache-realism: both rule sets agree on spaced requests; the report says which was used', async () => {
+    // 86.4 s apart: no fan-out, lookback or overflow effect; only the named rules differ.
+    const ideal = (await json(['simulate', 'cached.yaml', '--cache-realism', 'ideal'])).report;
+    const realistic = (await json(['simulate', 'cached.yaml'])).report;
+    expect(ideal.final.cost).toBe(2.7069);
+    expect(realistic.final.cost).toBe(2.7069);
+    expect(ideal.cache).toEqual({ realism: 'ideal', rules: [] });
+    expect(realistic.cache).toEqual({
+      realism: 'realistic',
+      rules: ['breakpoints', 'overflow', 'fan-out', 'batch', 'semantic'],
+    });
+    // the scenario's cache_realism, beaten by the flag
+    writeFileSync(
+      join(dir, 'fanout.yaml'),
+      `${scenario()}cache_realism: fan-out+batch\nstrategies: [{ use: prompt-cache }]\n`,
+    );
+    expect((await json(['simulate', 'fanout.yaml'])).report.cache!.rules).toEqual(['fan-out', 'batch']);
+    expect((await json(['simulate', 'fanout.yaml', '--cache-realism', 'ideal'])).report.cache!.realism).toBe('ideal');
+    // every format names the rules; a run without a caching step says nothing about them
+    for (const f of ['table', 'md', 'csv', 'html']) {
+      const out = (await runCli(['simulate', 'cached.yaml', '--cache-realism', 'ideal', '--format', f], { cwd: dir }))
+        .stdout;
+      expect(out).toMatch(f === 'csv' ? /cacheRealism,rules\nideal,/ : /cache rules: ideal/);
+    }
+    expect((await runCli(['simulate', 'base.yaml'], { cwd: dir })).stdout).not.toContain('cache rules');
+    expect((await json(['simulate', 'base.yaml'])).report.cache).toBeUndefined();
+  });
+
+  it('--cache-realism and cache_realism: a bad value is exit 2 naming the flag or the scenario line', async () => {
+    const bad = await runCli(['simulate', 'cached.yaml', '--cache-realism', 'lookback'], { cwd: dir });
+    expectUserError(bad, '--cache-realism');
+    expect(bad.stderr).toContain('breakpoints, overflow, fan-out, batch, semantic');
+    writeFileSync(join(dir, 'badrealism.yaml'), `${scenario()}cache_realism: sometimes\n`);
+    const file = await runCli(['simulate', 'badrealism.yaml'], { cwd: dir });
+    expectUserError(file, /badrealism\.yaml:\d+:16/);
+    expect(file.stderr).toContain("cache_realism: 'sometimes' is not a cache realism");
+  });
+
   it('--pricing beats the scenario table: doubling every price doubles the cost', async () => {
     const { report } = await json(['simulate', 'base.yaml', '--pricing', 'double.yaml']);
     expect(report.baseline.cost).toBe(16.2);

@@ -208,6 +208,49 @@ describe('conversations', () => {
     expect(c1.prefix[1]!.key).toBe('c1:u1');
   });
 
+  it('agent loops: tool_calls k splits the message into k tool results and the answer into k tool calls', () => {
+    const q = profile({
+      conversations_per_day: 10,
+      arrivals: 'uniform',
+      segments: [
+        { name: 'agent', model: 'm', system_tokens: 100, input_tokens: 10, output_tokens: 20, turns: 2, tool_calls: 3 },
+      ],
+    });
+    const [t1, t2] = all(q).filter((r) => r.conversationId === 'c0');
+    // turn 1: system + 3 result blocks of 10 tokens split 3 + 3 + 4
+    expect(t1!.prefix.map((b) => [b.key, b.tokens, b.kind])).toEqual([
+      ['sys:agent:v1', 100, 'system'],
+      ['c0:u1', 3, 'message'],
+      ['c0:u1#2', 3, 'message'],
+      ['c0:u1#3', 4, 'message'],
+    ]);
+    // turn 2 re-sends them as history, then the 3 tool calls (20 = 6 + 6 + 8), then 3 new results:
+    // the turn added 6 blocks after turn 1's last one.
+    expect(t2!.prefix.map((b) => b.key)).toEqual([
+      'sys:agent:v1',
+      'c0:u1',
+      'c0:u1#2',
+      'c0:u1#3',
+      'c0:a1',
+      'c0:a1#2',
+      'c0:a1#3',
+      'c0:u2',
+      'c0:u2#2',
+      'c0:u2#3',
+    ]);
+    expect(t2!.prefix.slice(4, 7).map((b) => b.tokens)).toEqual([6, 6, 8]);
+    expect(t2!.prefix.reduce((s, b) => s + b.tokens, 0)).toBe(t2!.inputTokens);
+    // tool_calls: 1 (a fixed value draws nothing) is the stream without tool_calls
+    const one = (extra: Record<string, unknown>) =>
+      all(
+        profile({
+          requests_per_day: 500,
+          segments: [{ name: 'a', model: 'm', input_tokens: 10, output_tokens: 20, turns: 4, ...extra }],
+        }),
+      );
+    expect(one({ tool_calls: 1 })).toEqual(one({}));
+  });
+
   it('errors are retried after a delay with retryOf; timeouts duplicate a completed call', () => {
     const q = profile({ requests_per_day: 5000, errors: { rate: 0.1, timeout_rate: 0.05, retry_delay_s: 7 } });
     const rs = all(q);

@@ -90,3 +90,9 @@ export function breakEvenLines(r: Report): string[] {
   });
   return out;
 }
+
+/** Which cache rules the run used: "cache rules: realistic (breakpoints, overflow, ...)" or "ideal". */
+export function cacheLine(c: NonNullable<Report['cache']>): string {
+  const which = c.rules.length ? c.rules.join(', ') : 'none: every block cached, no lookback, overflow or delay';
+  return `cache rules: ${c.realism} (${which})`;
+}

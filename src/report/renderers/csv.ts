@@ -106,6 +106,13 @@ export function renderCsv(r: Report & { chart: ReportChart }): string {
       ]),
     );
   if (r.warnings.length) sections.push(csvLines([['warning'], ...r.warnings.map((w) => [w])]));
+  if (r.cache)
+    sections.push(
+      csvLines([
+        ['cacheRealism', 'rules'],
+        [r.cache.realism, r.cache.rules.join('+')],
+      ]),
+    );
   if (r.monteCarlo)
     sections.push(
       csvLines([

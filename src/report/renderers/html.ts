@@ -5,7 +5,15 @@ import type { Report, ReportChart } from '../model.js';
 import { int, pct, ratioPct, signedPct, usd, usdDelta } from '../format.js';
 import { COLORS, breakdownSvg, esc, waterfallSvg } from '../svg.js';
 import { BAND_HEAD, bandRows, monteCarloLine } from '../monte-carlo.js';
-import { breakEvenLines, extraSections, FIXED_NOT_ATTRIBUTED, rowsLine, stepName, volumeLine } from './common.js';
+import {
+  breakEvenLines,
+  cacheLine,
+  extraSections,
+  FIXED_NOT_ATTRIBUTED,
+  rowsLine,
+  stepName,
+  volumeLine,
+} from './common.js';
 
 const CSS = `
 :root { color-scheme: light; }
@@ -68,7 +76,7 @@ export function renderHtml(r: Report & { chart: ReportChart }): string {
   const failed = r.checks.filter((k) => !k.ok).length;
   body.push(`<h1>${esc(r.scenario)}</h1>`);
   body.push(
-    `<p class="meta">llmcost ${esc(r.command)} · ${esc(volumeLine(r))} · pricing ${esc(r.pricing.version)} (effective ${esc(r.pricing.effective)}) · seed ${r.seed}</p>`,
+    `<p class="meta">llmcost ${esc(r.command)} · ${esc(volumeLine(r))} · pricing ${esc(r.pricing.version)} (effective ${esc(r.pricing.effective)}) · seed ${r.seed}${r.cache ? ` · ${esc(cacheLine(r.cache))}` : ''}</p>`,
   );
   const card = (k: string, v: string, s: string, cls?: string): string =>
     `<div class="card"><div class="k">${esc(k)}</div><div class="v${cls ? ` ${cls}` : ''}">${esc(v)}</div><div class="s">${esc(s)}</div></div>`;

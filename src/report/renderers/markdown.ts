@@ -3,7 +3,15 @@
 import type { Report, ReportChart } from '../model.js';
 import { int, pct, ratioPct, signedPct, usd, usdDelta } from '../format.js';
 import { BAND_HEAD, bandRows, monteCarloLine } from '../monte-carlo.js';
-import { breakEvenLines, extraSections, FIXED_NOT_ATTRIBUTED, rowsLine, stepName, volumeLine } from './common.js';
+import {
+  breakEvenLines,
+  cacheLine,
+  extraSections,
+  FIXED_NOT_ATTRIBUTED,
+  rowsLine,
+  stepName,
+  volumeLine,
+} from './common.js';
 
 /** Escape text for a GFM table cell or inline text. */
 export function mdEscape(s: string): string {
@@ -165,7 +173,7 @@ export function renderMarkdown(r: Report & { chart: ReportChart }): string {
   }
   out.push(
     '',
-    `<sub>llmcost ${e(r.tool.version)} · ${e(r.command)} · pricing ${e(r.pricing.version)} (effective ${e(r.pricing.effective)}) · seed ${r.seed}</sub>`,
+    `<sub>llmcost ${e(r.tool.version)} · ${e(r.command)} · pricing ${e(r.pricing.version)} (effective ${e(r.pricing.effective)}) · seed ${r.seed}${r.cache ? ` · ${e(cacheLine(r.cache))}` : ''}</sub>`,
   );
   return out.join('\n');
 }

@@ -7,6 +7,7 @@ import type { RenderOptions } from '../render.js';
 import { BAND_HEAD, bandRows, monteCarloLine } from '../monte-carlo.js';
 import {
   breakEvenLines,
+  cacheLine,
   extraSections,
   FIXED_NOT_ATTRIBUTED,
   oneLine as L,
@@ -29,6 +30,7 @@ export function renderTable(r: Report & { chart: ReportChart }, o: RenderOptions
     `${c.bold(L(r.scenario))} · ${L(r.command)} · pricing ${r.pricing.version} (effective ${r.pricing.effective}) · seed ${r.seed}`,
   );
   out.push(`${volumeLine(r)} · ${rowsLine(r)}`);
+  if (r.cache) out.push(L(cacheLine(r.cache)));
   out.push(
     r.steps.length
       ? `${c.bold(usd(r.baseline.cost))} → ${c.bold(usd(r.final.cost))}: saving ${money(r.final.saving, r.final.saving > 0 ? true : r.final.saving < 0 ? false : null)} (${pct(r.final.savingPct)})` +
