@@ -45,6 +45,12 @@ export const segmentSchema = z.strictObject({
   turns: distSchema.optional(),
   /** seconds between an answer and the next user message */
   think_time_s: distSchema.optional(),
+  /**
+   * agent loops: parallel tool calls per turn. The answer is that many tool_use blocks and the
+   * message that many tool_result blocks (tokens split evenly), so a turn adds 2 x tool_calls content
+   * blocks to the history - what Anthropic's 20-block lookback counts. Default: one block each.
+   */
+  tool_calls: distSchema.optional(),
   /** share of requests that could wait for a batch API */
   batchable: share.default(0),
   /**
@@ -191,6 +197,8 @@ interface SegRuntime {
   output: Sampler;
   turns: Sampler;
   think: Sampler;
+  /** content blocks per message and per answer (agent loops); absent = 1 and no draw */
+  toolCalls?: Sampler;
   systemKey: string;
   /** cumulative Zipf weights of the distinct queries, and each query's token count once drawn */
   queryCum?: Float64Array;
@@ -312,6 +320,7 @@ export function* generateProfile(p: Profile, seed: number, opts: GenerateOptions
     output: intSampler(seg.output_tokens),
     turns: seg.turns ? intSampler(seg.turns, 1) : { draw: () => 1, mean: 1 },
     think: seg.think_time_s ? sampler(seg.think_time_s) : { draw: () => 30, mean: 30 },
+    ...(seg.tool_calls ? { toolCalls: intSampler(seg.tool_calls, 1) } : {}),
     systemKey: `sys:${seg.system_prompt ?? seg.name}:${seg.prompt_version}`,
     ...(seg.queries
       ? { queryCum: zipfCumulative(seg.queries.distinct, seg.queries.zipf), queryTokens: new Map<number, number>() }
@@ -346,8 +355,10 @@ export function* generateProfile(p: Profile, seed: number, opts: GenerateOptions
       messageKey = `${s.systemKey}|q${q}`;
       queryKey = messageKey;
     }
-    const message: PrefixBlock = { key: messageKey, tokens: userTokens, kind: 'message' };
-    const prefix = [...c.blocks.map((b) => ({ ...b })), message];
+    // Agent loops: k tool results in, k tool calls out (k drawn only when the segment says so).
+    const k = s.toolCalls ? s.toolCalls.draw(s.rng) : 1;
+    const message = split(messageKey, userTokens, k, 'message');
+    const prefix = [...c.blocks.map((b) => ({ ...b })), ...message];
     const seg = s.seg;
     const tags: Record<string, string> = {
       ...(seg.tags ?? {}),
@@ -391,10 +402,8 @@ export function* generateProfile(p: Profile, seed: number, opts: GenerateOptions
       }
     }
     // The next turn sees this turn's message and answer as history.
-    c.blocks.push(
-      { key: message.key, tokens: userTokens, kind: 'history' },
-      { key: `${c.id}:a${turn}`, tokens: outputTokens, kind: 'history' },
-    );
+    for (const b of message) c.blocks.push({ key: b.key, tokens: b.tokens, kind: 'history' });
+    c.blocks.push(...split(`${c.id}:a${turn}`, outputTokens, k, 'history'));
     c.historyTokens += userTokens + outputTokens;
     if (turn < c.turns)
       heap.push({
@@ -438,6 +447,20 @@ export function* generateProfile(p: Profile, seed: number, opts: GenerateOptions
   }
   yield* drainUntil(Number.POSITIVE_INFINITY);
   if (batch.length) yield batch;
+}
+
+/**
+ * One message or answer as k content blocks: tokens split evenly, the remainder on the last block;
+ * block j > 1 of key K is K#j (keys stay cumulative: K already names everything before it).
+ */
+function split(key: string, tokens: number, k: number, kind: 'message' | 'history'): PrefixBlock[] {
+  if (k === 1) return [{ key, tokens, kind }];
+  const each = Math.floor(tokens / k);
+  return Array.from({ length: k }, (_, j) => ({
+    key: j === 0 ? key : `${key}#${j + 1}`,
+    tokens: j === k - 1 ? tokens - each * (k - 1) : each,
+    kind,
+  }));
 }
 
 function cumulative(weights: number[]): number[] {
