@@ -7,6 +7,7 @@ import { modelView } from '../../src/engine/replay.js';
 import { createRng } from '../../src/engine/rng.js';
 import type { PrefixBlock, SimRequest } from '../../src/engine/request.js';
 import { promptCache } from '../../src/strategies/prompt-cache/index.js';
+import { type Position, placeBreakpoints } from '../../src/strategies/prompt-cache/placement.js';
 import { type CacheRealism, parseRealism } from '../../src/strategies/prompt-cache/rules.js';
 import { bookFromYaml, makeRequest } from '../helpers/sim.js';
 
@@ -282,5 +283,29 @@ describe('realism: ideal, realistic, or single rules joined by +', () => {
     expect(writes('fan-out')).toBe(8);
     expect(writes('overflow')).toBe(1);
     expect(writes('breakpoints+overflow+batch+semantic')).toBe(1);
+  });
+});
+
+describe('breakpoint placement policy', () => {
+  const place = (positions: Position[], prefix: PrefixBlock[], max = 4) => {
+    const out: number[] = [];
+    const r = placeBreakpoints(positions, prefix, new Set(['system', 'none', 'history', 'message', 'block']), max, out);
+    return { at: out.slice(0, r.kept).map((i) => i + 1), dropped: r.dropped };
+  };
+  const conv = conversation(3); // blocks 1 system, 2-4 history, 5 message
+
+  it('system = end of the leading system blocks, history = last history block, prompt = last block', () => {
+    expect(place(['system', 'history', 'prompt'], conv)).toEqual({ at: [1, 4, 5], dropped: 0 });
+    expect(place([2, -1, 'prompt'], conv)).toEqual({ at: [2, 5], dropped: 0 }); // numbers; duplicates once
+    expect(place([9, -9], conv)).toEqual({ at: [], dropped: 0 }); // out of range: no breakpoint
+    expect(place([1, 2, 3, 4, 5], conv)).toEqual({ at: [2, 3, 4, 5], dropped: 1 });
+  });
+
+  it('hash-block traces: the prompt breakpoint skips a partial last block', () => {
+    const blocks = (tokens: number[]): PrefixBlock[] =>
+      tokens.map((t, i) => ({ key: `h${i}`, tokens: t, kind: 'block' as const }));
+    expect(place(['prompt'], blocks([512, 512, 100]))).toEqual({ at: [2], dropped: 0 });
+    expect(place(['prompt'], blocks([512, 512, 512]))).toEqual({ at: [3], dropped: 0 });
+    expect(place(['system', 'history'], blocks([512, 100]))).toEqual({ at: [], dropped: 0 });
   });
 });

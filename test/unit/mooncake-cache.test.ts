@@ -105,3 +105,16 @@ describe('Mooncake conversation trace through block-level prompt caching', () =>
     expect(r.taps[1]!.total(Q.input) + reads).toBe(r.taps[0]!.total(Q.input));
   });
 });
+
+describe('Mooncake through the realistic cache rules', () => {
+  it('explicit: one breakpoint at the last whole 512-token block, 20-block lookback; fewer reads than ideal', async () => {
+    const ideal = await replay('claude-sonnet-4-5', { scope: 'all', ttl: '5m' });
+    const real = await replay('claude-sonnet-4-5', { scope: 'all', ttl: '5m' }, 'realistic');
+    // First record: 13 whole blocks + 102 tokens; the breakpoint is the last whole block (a partial
+    // block's hash changes once the conversation grows): 13 x 512 = 6,656 tokens written.
+    expect(real.out[0]!.cached).toEqual({ read: 0, write5m: 6656, write1h: 0 });
+    expect(real.read).toBeGreaterThan(0);
+    expect(real.read).toBeLessThan(ideal.read);
+    expect(real.read + real.written).toBeLessThanOrEqual(real.input);
+  });
+});

@@ -29,7 +29,14 @@ function resolve(pos: Position, prefix: readonly PrefixBlock[]): number {
     const i = pos > 0 ? pos - 1 : n + pos;
     return i >= 0 && i < n ? i : -1;
   }
-  if (pos === 'prompt') return n - 1;
+  if (pos === 'prompt') {
+    // Hash-block traces (Mooncake: one id per 512 tokens) cannot mark a breakpoint inside a block: a
+    // shorter last block is a partial block whose hash changes once the prompt grows, so the
+    // prompt's breakpoint is its last whole block.
+    const last = prefix[n - 1];
+    if (n > 1 && last?.kind === 'block' && last.tokens < prefix[n - 2]!.tokens) return n - 2;
+    return n - 1;
+  }
   if (pos === 'system') {
     let i = -1;
     while (i + 1 < n && isSystem(prefix[i + 1]!)) i++;
