@@ -14,6 +14,7 @@ import { registerReplay } from './replay.js';
 import { registerDrift } from './drift.js';
 import { registerReport } from './report.js';
 import { registerSweep } from './sweep.js';
+import { registerAuditCache } from './audit-cache.js';
 
 const COMMANDS: Register[] = [
   registerSimulate,
@@ -25,6 +26,7 @@ const COMMANDS: Register[] = [
   registerDrift,
   registerReport,
   registerSweep,
+  registerAuditCache,
 ];
 
 export function packageVersion(): string {

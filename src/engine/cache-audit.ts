@@ -1,0 +1,170 @@
+// Cache audit: a log's own cache counts (what the provider read and wrote) beside what the
+// prompt-cache simulation predicts for the same requests under the ideal rules, the realistic
+// rules, and each realistic rule alone - per prefix family. Quantities only (ledgers and token
+// sums); report/cache-audit prices them and names likely causes. Docs: docs/strategies-caching.md.
+import { promptCache } from '../strategies/prompt-cache/index.js';
+import { CACHE_RULES, type CacheRule } from '../strategies/prompt-cache/rules.js';
+import type { StrategyRun } from '../strategies/types.js';
+import { dimensionReader, Ledger } from './ledger.js';
+import type { PriceBook } from '../pricing/pricebook.js';
+import { copyRequest, type PrefixBlock, type SimRequest } from './request.js';
+import { modelView } from './replay.js';
+import { createRng } from './rng.js';
+
+/** One way of caching the family's requests: its ledger and token sums. */
+export interface AuditSide {
+  ledger: Ledger;
+  read: number;
+  written: number;
+}
+
+export interface FamilyRaw {
+  family: string;
+  requests: number;
+  inputTokens: number;
+  /** requests whose prefix came from the log's prefix columns / from the reported counts / none */
+  prefixFrom: { log: number; counts: number; none: number };
+  actual: AuditSide;
+  ideal: AuditSide;
+  realistic: AuditSide;
+  /** read tokens with only that realistic rule on */
+  alone: Record<CacheRule, number>;
+}
+
+export interface AuditRaw {
+  families: FamilyRaw[];
+  thresholds: number[];
+  requests: number;
+}
+
+const SIDES = ['ideal', 'realistic', ...CACHE_RULES] as const;
+type Side = (typeof SIDES)[number];
+
+/**
+ * The cacheable prefix a request showed its provider, when the log has no prefix columns: reads +
+ * writes (the provider's own statement of what was cached), or, for a request that reports neither,
+ * the longest prefix its conversation (else its family) reported before, if its input covers it.
+ * Successive prefixes of one chain extend each other (a conversation grows), so blocks are the
+ * chain's points: key `chain@tokens` names the prefix up to `tokens` (cumulative by construction).
+ */
+export class PrefixReconstructor {
+  private readonly chains = new Map<string, number[]>();
+
+  prefix(r: SimRequest, chain: string): PrefixBlock[] {
+    const c = r.cached;
+    let points = this.chains.get(chain);
+    let p = c ? c.read + c.write5m + c.write1h : 0;
+    if (p === 0 && points?.length) {
+      // a miss that reported nothing: its conversation's longest known prefix, if it fits
+      const last = points[points.length - 1]!;
+      if (last <= r.inputTokens) p = last;
+    }
+    if (p === 0) return [];
+    if (!points) this.chains.set(chain, (points = []));
+    const blocks: PrefixBlock[] = [];
+    let prev = 0;
+    for (const q of points) {
+      if (q > p) break;
+      blocks.push({ key: `${chain}@${q}`, tokens: q - prev, kind: 'history' });
+      prev = q;
+    }
+    if (prev < p) {
+      blocks.push({ key: `${chain}@${p}`, tokens: p - prev, kind: 'history' });
+      // keep the chain's points sorted: a shorter prefix (another branch) starts again from here
+      if (p > (points[points.length - 1] ?? 0)) points.push(p);
+    }
+    if (blocks[0]) blocks[0].kind = 'system';
+    return blocks;
+  }
+}
+
+export interface AuditOptions {
+  /** dimensions naming a request's prefix family; the first with a value wins */
+  family: string[];
+  seed: number;
+  warn?: (m: string) => void;
+}
+
+/** Runs the log's requests once through 2 + CACHE_RULES.length prompt-cache simulations. */
+export async function auditCaches(
+  source: AsyncIterable<SimRequest[]> | Iterable<SimRequest[]>,
+  book: PriceBook,
+  o: AuditOptions,
+): Promise<AuditRaw> {
+  const thresholds = book.thresholds();
+  const readers = o.family.map(dimensionReader);
+  const familyOf = (r: SimRequest): string => {
+    for (const f of readers) {
+      const v = f(r);
+      if (v !== '(none)' && v !== '') return v;
+    }
+    return r.prefix[0]?.key ?? r.model;
+  };
+  const view = modelView(book);
+  const warned = new Set<string>();
+  const runs = new Map<Side, StrategyRun>(
+    SIDES.map((side) => [
+      side,
+      promptCache.start(promptCache.options.parse({}), {
+        seed: o.seed,
+        position: 1,
+        rng: createRng(o.seed).fork('audit-cache'),
+        models: view,
+        // every run says the same things: once is enough
+        warn: (m) => {
+          if (!warned.has(m)) {
+            warned.add(m);
+            o.warn?.(m);
+          }
+        },
+        cacheRealism: side,
+      }),
+    ]),
+  );
+  const families = new Map<string, FamilyRaw>();
+  const side = (): AuditSide => ({ ledger: new Ledger(thresholds), read: 0, written: 0 });
+  const add = (s: AuditSide, r: SimRequest): void => {
+    s.ledger.add(r);
+    s.read += r.cached?.read ?? 0;
+    s.written += (r.cached?.write5m ?? 0) + (r.cached?.write1h ?? 0);
+  };
+  const rebuild = new PrefixReconstructor();
+  let requests = 0;
+  for await (const batch of source as AsyncIterable<SimRequest[]>) {
+    for (const r of batch) {
+      requests++;
+      const name = familyOf(r);
+      let f = families.get(name);
+      if (!f) {
+        f = {
+          family: name,
+          requests: 0,
+          inputTokens: 0,
+          prefixFrom: { log: 0, counts: 0, none: 0 },
+          actual: side(),
+          ideal: side(),
+          realistic: side(),
+          alone: Object.fromEntries(CACHE_RULES.map((k) => [k, 0])) as Record<CacheRule, number>,
+        };
+        families.set(name, f);
+      }
+      f.requests++;
+      f.inputTokens += r.inputTokens;
+      add(f.actual, r);
+      // The simulations see the request without its reported counts: what they predict is theirs alone.
+      const q = copyRequest(r);
+      q.cached = undefined;
+      if (r.prefix.length) f.prefixFrom.log++;
+      else {
+        q.prefix = rebuild.prefix(r, r.conversationId ?? `family:${name}`);
+        f.prefixFrom[q.prefix.length ? 'counts' : 'none']++;
+      }
+      for (const [s, run] of runs) {
+        const out = run.step(q)[0]!;
+        if (s === 'ideal' || s === 'realistic') add(f[s], out);
+        else f.alone[s] += out.cached?.read ?? 0;
+      }
+    }
+  }
+  return { families: [...families.values()], thresholds, requests };
+}

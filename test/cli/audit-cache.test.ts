@@ -1,0 +1,113 @@
+// audit-cache on a hand-built log whose actual hits are known: three prefix families, each with
+// hand-computed actual, ideal and realistic figures (claude-sonnet-4-5: input $3, cache read $0.30,
+// 5-minute write $3.75, output $15 per 1M tokens; minimum 1,024).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CacheAuditReport, FamilyAudit } from '../../src/report/cache-audit/model.js';
+import { expectUserError, runCli } from '../helpers/cli.js';
+
+const HEAD =
+  'timestamp,request_id,model,input_tokens,cached_input_tokens,cache_write_tokens,output_tokens,prompt_version,prefix_key,prefix_tokens';
+const row = (t: string, id: string, read: number, write: number, version: string, key: string): string =>
+  `2026-11-02T${t}Z,${id},claude-sonnet-4-5,2500,${read},${write},100,${version},${key},2000`;
+
+// steady: 5 requests a minute apart, the provider wrote once and read 4 times (as every rule predicts).
+// busted: the same timing, but the provider wrote the 2,000-token prefix every time (a timestamp in
+// the system prompt). parallel: 4 requests in the same second, 4 writes (the first had not responded).
+const LOG = [
+  HEAD,
+  // in time order (an unsorted log is processed in file order: the cache clock would bunch them)
+  ...[0, 1, 2, 3, 4].flatMap((m) => [
+    row(`09:0${m}:00`, `s${m}`, m ? 2000 : 0, m ? 0 : 2000, 'steady', 'sys-a'),
+    row(`09:0${m}:30`, `b${m}`, 0, 2000, 'busted', 'sys-b'),
+  ]),
+  ...[0, 1, 2, 3].map((i) => row('10:00:00', `p${i}`, 0, 2000, 'parallel', 'sys-c')),
+].join('\n');
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'llmcost-audit-'));
+  writeFileSync(join(dir, 'log.csv'), `${LOG}\n`);
+});
+
+const audit = async (): Promise<CacheAuditReport> => {
+  const r = await runCli(['audit-cache', 'log.csv', '--format', 'json'], { cwd: dir });
+  if (r.code !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout) as CacheAuditReport;
+};
+const fam = (r: CacheAuditReport, name: string): FamilyAudit => r.families.find((f) => f.family === name)!;
+
+describe('llmcost audit-cache', () => {
+  it('steady: actual = ideal = realistic (1 write, 4 reads); as predicted', async () => {
+    const f = fam(await audit(), 'steady');
+    // first: 2,000 x 3.75 + 500 x 3 + 100 x 15 = $0.0105; then 2,000 x 0.30 + 500 x 3 + 100 x 15 = $0.0036 x 4
+    for (const k of ['actual', 'ideal', 'realistic'] as const)
+      expect(f[k]).toEqual({ read: 8000, written: 2000, readShare: 0.64, cost: 0.0249 });
+    expect(f.gapToIdeal).toBe(0);
+    expect(f.causes).toEqual(['as predicted by the realistic rules']);
+    expect(f.prefixFrom).toEqual({ log: 5, counts: 0, none: 0 });
+  });
+
+  it('busted: writes every time where the rules read: fewer hits than even the realistic rules', async () => {
+    const f = fam(await audit(), 'busted');
+    expect(f.actual).toEqual({ read: 0, written: 10000, readShare: 0, cost: 0.0525 }); // 5 x $0.0105
+    expect(f.realistic.cost).toBe(0.0249);
+    expect(f.gapToRealistic).toBe(0.0276);
+    expect(f.causes[0]).toMatch(/^fewer hits than even the realistic rules predict: the cached prefix changes/);
+  });
+
+  it('parallel: 4 writes are what the realistic rules expect; fan-out explains the gap to ideal', async () => {
+    const f = fam(await audit(), 'parallel');
+    expect(f.actual).toEqual({ read: 0, written: 8000, readShare: 0, cost: 0.042 }); // 4 x $0.0105
+    expect(f.realistic).toEqual(f.actual);
+    // ideal: 1 write + 3 reads = $0.0105 + 3 x $0.0036
+    expect(f.ideal).toEqual({ read: 6000, written: 2000, readShare: 0.6, cost: 0.0213 });
+    expect(f.gapToIdeal).toBe(0.0207);
+    expect(f.gapToRealistic).toBe(0);
+    expect(f.ruleAlone['fan-out']).toBe(0);
+    expect(f.causes).toEqual([
+      'the realistic rules read 60.0 points of input less than the ideal ones: fan-out: parallel requests start before the first response has written the cache (send one first) (alone: 60.0 points of input)',
+    ]);
+  });
+
+  it('families sorted by what they leave on the table; the total adds them up exactly', async () => {
+    const r = await audit();
+    expect(r.schema).toBe('llmcost.cache-audit/v1');
+    expect(r.families.map((f) => f.family)).toEqual(['busted', 'parallel', 'steady']);
+    expect(r.total.requests).toBe(14);
+    expect(r.total.actual.cost).toBe(0.1194); // 0.0249 + 0.0525 + 0.042
+    expect(r.total.gapToIdeal).toBe(0.0483); // 0.0276 + 0.0207
+  });
+
+  it('every format; bad flags are exit 2 naming the flag', async () => {
+    const md = await runCli(['audit-cache', 'log.csv', '--format', 'md'], { cwd: dir });
+    expect(md.stdout).toContain('| busted | 5 | 0.0% · $0.0525 |');
+    const csv = await runCli(['audit-cache', 'log.csv', '--format', 'csv'], { cwd: dir });
+    expect(csv.stdout.split('\n')[0]).toMatch(/^family,requests,inputTokens,actualRead/);
+    expect(csv.stdout).toContain('\n(all),14,');
+    const table = await runCli(['audit-cache', 'log.csv'], { cwd: dir });
+    expect(table.stdout).toContain('Likely causes');
+    expectUserError(await runCli(['audit-cache', 'log.csv', '--family', ','], { cwd: dir }), '--family');
+    expectUserError(await runCli(['audit-cache', 'log.csv', '--format', 'html'], { cwd: dir }), '--format');
+  });
+
+  it('a log without prefix columns: prefixes inferred from the reported counts of each conversation', async () => {
+    // One conversation: 1,800 written, then 1,800 read + 700 written, then 2,500 read (a growing prefix).
+    const lines = [
+      'timestamp,request_id,conversation_id,model,input_tokens,cached_input_tokens,cache_write_tokens,output_tokens',
+      '2026-11-02T09:00:00Z,c1,conv,claude-sonnet-4-5,2000,0,1800,50',
+      '2026-11-02T09:01:00Z,c2,conv,claude-sonnet-4-5,2600,1800,700,50',
+      '2026-11-02T09:02:00Z,c3,conv,claude-sonnet-4-5,2600,2500,0,50',
+    ];
+    writeFileSync(join(dir, 'nokeys.csv'), `${lines.join('\n')}\n`);
+    const r = await runCli(['audit-cache', 'nokeys.csv', '--format', 'json'], { cwd: dir });
+    const f = (JSON.parse(r.stdout) as CacheAuditReport).families[0]!;
+    expect(f.prefixFrom).toEqual({ log: 0, counts: 3, none: 0 });
+    // the rules see prefixes of 1,800, 2,500 and 2,500 tokens extending each other: the same reads
+    expect(f.realistic.read).toBe(4300);
+    expect(f.actual.read).toBe(4300);
+    expect(f.causes[0]).toBe('as predicted by the realistic rules');
+  });
+});
