@@ -21,7 +21,8 @@ export function modelRow(m: ModelInfo): Record<string, string | number | string[
     input: p(s.base.input),
     output: p(s.base.output),
     cacheRead: m.cache ? p(s.base.cacheRead) : null,
-    cacheWrite5m: m.cache?.style === 'explicit' ? p(s.base.cacheWrite5m) : null,
+    // an automatic cache's write premium (cache.write) is priced as the cacheWrite5m class
+    cacheWrite5m: m.cache?.style === 'explicit' || m.cache?.hasWrite ? p(s.base.cacheWrite5m) : null,
     cacheWrite1h: m.cache?.style === 'explicit' && m.cache.has1h ? p(s.base.cacheWrite1h) : null,
     cacheStyle: m.cache?.style ?? null,
     cacheMinTokens: m.cache?.minTokens ?? null,
@@ -167,7 +168,7 @@ export function registerPricing(program: Command, app: App): Command {
       `source: ${m.source} (checked ${m.checked})`,
       m.aliases.length ? `aliases: ${m.aliases.join(', ')}` : '',
       m.cache
-        ? `cache: ${m.cache.style}, minimum ${int(m.cache.minTokens)} tokens${m.cache.style === 'automatic' ? `, increments of ${m.cache.increment}` : `, 1h TTL ${m.cache.has1h ? 'available' : 'not available'}`}`
+        ? `cache: ${m.cache.style}, minimum ${int(m.cache.minTokens)} tokens${m.cache.style === 'automatic' ? `, increments of ${m.cache.increment}${m.cache.hasWrite ? ', writes billed at cacheWrite5m' : ''}${m.cache.retentionMs !== undefined ? `, retention ${m.cache.retentionMs / 60_000} min` : ''}` : `, 1h TTL ${m.cache.has1h ? 'available' : 'not available'}`}`
         : 'cache: none',
       m.contextWindow ? `context window: ${int(m.contextWindow)} tokens` : '',
       t.toString(),
