@@ -9,10 +9,10 @@ import { auditCaches } from '../engine/cache-audit.js';
 import { int } from '../report/format.js';
 import { buildCacheAudit } from '../report/cache-audit/model.js';
 import { AUDIT_FORMATS, AUDIT_RENDERERS, type AuditFormat } from '../report/cache-audit/render.js';
-import { newLogStats, parseMap, readerThread, readLog } from '../traffic/logs/read.js';
+import { newLogStats, parseMap, readLog } from '../traffic/logs/read.js';
 import { PRESETS } from '../traffic/logs/presets.js';
 import type { App } from './app.js';
-import { addOutputOptions, addPricingOptions, loadBook } from './common.js';
+import { addOutputOptions, addPricingOptions, loadBook, logOptions } from './common.js';
 import { emit } from './io.js';
 import { rejectSummary } from './replay.js';
 import { parseBy } from './simulate.js';
@@ -76,22 +76,7 @@ docs/strategies-caching.md ("Cache audit").`,
         hint: 'e.g. --family prompt_version,feature',
       });
     const stats = newLogStats();
-    const thread = readerThread(app.io.env);
-    const source = readLog(
-      {
-        file: log,
-        ...(o.preset ? { preset: o.preset } : {}),
-        map: parseMap(o.map),
-        ...(o.model ? { model: o.model } : {}),
-        ...(o.strict ? { strict: true } : {}),
-        ...(o.rejects ? { rejectsFile: o.rejects } : {}),
-        ...(app.io.stdin ? { stdin: app.io.stdin } : {}),
-        cwd: app.io.cwd,
-        book,
-        ...(thread ? { thread } : {}),
-      },
-      stats,
-    );
+    const source = readLog(logOptions(app, log, o, parseMap(o.map), book), stats);
     const warnings: string[] = [];
     const raw = await auditCaches(source, book, { family, seed: 1, warn: (m) => warnings.push(m) });
     if (stats.rejected > 0)

@@ -7,6 +7,7 @@ import { DEFAULT_STALE_AFTER_DAYS, parseStaleAfter, stalenessWarning } from '../
 import type { App } from './app.js';
 import { type Format, parseFormat } from './io.js';
 import { CACHE_RULES, parseRealism } from '../strategies/prompt-cache/rules.js';
+import { type LogOptions, readerThread } from '../traffic/logs/read.js';
 
 export function addPricingOptions(cmd: Command): Command {
   return cmd
@@ -88,4 +89,28 @@ export function intListFlag(value: string, flag: string, min = 1): number[] {
     const n = Number(m[1]) * (m[2]!.toLowerCase() === 'k' ? 1e3 : m[2]!.toLowerCase() === 'm' ? 1e6 : 1);
     return intFlag(String(Math.round(n)), flag, min);
   });
+}
+
+/** How to read a log from the flags replay and audit-cache share (--preset, --model, --strict, --rejects). */
+export function logOptions(
+  app: App,
+  file: string,
+  o: { preset?: string; model?: string; strict?: boolean; rejects?: string },
+  map: Record<string, string>,
+  book: PriceBook,
+): LogOptions {
+  const thread = readerThread(app.io.env);
+  return {
+    file,
+    ...(o.preset ? { preset: o.preset } : {}),
+    map,
+    ...(o.model ? { model: o.model } : {}),
+    ...(o.strict ? { strict: true } : {}),
+    ...(o.rejects ? { rejectsFile: o.rejects } : {}),
+    ...(app.io.stdin ? { stdin: app.io.stdin } : {}),
+    cwd: app.io.cwd,
+    book,
+    ...(thread ? { thread } : {}),
+    notify: (m) => app.io.stderr.write(`note: ${m}\n`),
+  };
 }

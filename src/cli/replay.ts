@@ -12,11 +12,11 @@ import type { PriceBook } from '../pricing/pricebook.js';
 import { buildReport } from '../report/model.js';
 import { render, RENDERERS } from '../report/render.js';
 import { int } from '../report/format.js';
-import { logFraction, type LogStats, newLogStats, parseMap, readerThread, readLog } from '../traffic/logs/read.js';
+import { logFraction, type LogStats, newLogStats, parseMap, readLog } from '../traffic/logs/read.js';
 import { PRESETS } from '../traffic/logs/presets.js';
 import type { App } from './app.js';
 import { loadScenarioFile, type LogTraffic, type Scenario } from '../config/scenario.js';
-import { addOutputOptions, addPricingOptions, loadBook } from './common.js';
+import { addOutputOptions, addPricingOptions, loadBook, logOptions } from './common.js';
 import { emit, type Format, FORMATS, renderOptions } from './io.js';
 import { createProgress } from './progress.js';
 import { runScenario } from './run-scenario.js';
@@ -134,37 +134,18 @@ A CSV of 8 MB or more is parsed in a second thread; LLMCOST_READER_THREAD=off ke
         where: '--standalone',
         hint: 'add --scenario FILE with the strategies to try on the log',
       });
-    const thread = readerThread(app.io.env);
     const stats = newLogStats();
     const th = book.thresholds();
     const retries = new Slice(th);
     const failed = new Slice(th);
     const wasted = new Slice(th);
     let successes = 0;
-    const source = tap(
-      readLog(
-        {
-          file: log,
-          ...(o.preset ? { preset: o.preset } : {}),
-          map,
-          ...(o.model ? { model: o.model } : {}),
-          ...(o.strict ? { strict: true } : {}),
-          ...(o.rejects ? { rejectsFile: o.rejects } : {}),
-          ...(app.io.stdin ? { stdin: app.io.stdin } : {}),
-          cwd: app.io.cwd,
-          book,
-          ...(thread ? { thread } : {}),
-          notify: (m) => app.io.stderr.write(`note: ${m}\n`),
-        },
-        stats,
-      ),
-      (r) => {
-        if (r.retryOf) retries.add(r);
-        if (r.status === 'error') failed.add(r);
-        else successes++;
-        if (r.retryOf || r.status === 'error') wasted.add(r);
-      },
-    );
+    const source = tap(readLog(logOptions(app, log, o, map, book), stats), (r) => {
+      if (r.retryOf) retries.add(r);
+      if (r.status === 'error') failed.add(r);
+      else successes++;
+      if (r.retryOf || r.status === 'error') wasted.add(r);
+    });
     const progress = createProgress(app.io, 'replaying');
     const run = await runSimulation({
       source,

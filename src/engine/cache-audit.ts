@@ -18,18 +18,20 @@ export interface AuditSide {
   written: number;
 }
 
-export interface FamilyRaw {
+/** One prefix family: the reported side and the two predicted ones (S: ledgers here, money in the report). */
+export interface Family<S> {
   family: string;
   requests: number;
   inputTokens: number;
   /** requests whose prefix came from the log's prefix columns / from the reported counts / none */
   prefixFrom: { log: number; counts: number; none: number };
-  actual: AuditSide;
-  ideal: AuditSide;
-  realistic: AuditSide;
+  actual: S;
+  ideal: S;
+  realistic: S;
   /** read tokens with only that realistic rule on */
   alone: Record<CacheRule, number>;
 }
+export type FamilyRaw = Family<AuditSide>;
 
 export interface AuditRaw {
   families: FamilyRaw[];
