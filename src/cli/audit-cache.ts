@@ -58,7 +58,7 @@ export function registerAuditCache(program: Command, app: App): void {
 Examples:
   llmcost audit-cache scenarios/logs/support-bot.csv
   llmcost audit-cache spend.csv --preset litellm --family feature --format md
-  llmcost audit-cache transcript.jsonl --preset claude-code --format json --out audit.json
+  llmcost audit-cache observations.jsonl --preset langfuse --format json --out audit.json
 
 The log's cached_input_tokens / cache_write_tokens are the actual figures. The simulations use the
 log's prefix_key/prefix_tokens (or Mooncake hash blocks); without them each request's cacheable

@@ -2,7 +2,7 @@
 // The discount is the pricing table's batch prices; this strategy changes serviceTier and atMs.
 // Realistic cache mode: the requests moved within one window form one batch, submitted when the
 // window closes and processed as concurrent arrivals; cache classes an earlier step computed for
-// interactive traffic are re-computed for the batch (best-effort hits, 1-hour TTL).
+// interactive traffic are re-computed for the batch (best-effort hits, writes at batch_ttl).
 // Assumptions and sources: docs/strategies-caching.md.
 import { z } from 'zod';
 import { formatDiagnostic, warning } from '../diagnostics.js';
@@ -37,7 +37,7 @@ export function startBatch(o: BatchOptions, ctx: StrategyContext): StrategyRun {
   const sim = new CacheSim({
     rules,
     ttl: '5m',
-    batchTtl: o.batch_ttl,
+    batchTtl: o.batch_ttl ?? '5m',
     kinds: ALL_KINDS,
     positions: DEFAULT_POSITIONS,
     batchHitRate: o.batch_hit_rate,

@@ -130,7 +130,7 @@ describe('batch', () => {
 
   it('re-computes cache classes an interactive prompt-cache step gave the requests it moves', () => {
     // Three requests that read 2,000 tokens interactively, moved into one batch: the first writes
-    // (1-hour TTL), the 2 would-be hits keep floor(2 x 0.64) = 1 hit: the second misses, the third reads.
+    // (at batch_ttl 1h), the 2 would-be hits keep floor(2 x 0.64) = 1 hit: the second misses, the third reads.
     const three = [0, 1, 2].map((i) =>
       req({
         id: `c${i}`,
@@ -141,11 +141,13 @@ describe('batch', () => {
         cached: { read: 2000, write5m: 0, write1h: 0 },
       }),
     );
-    expect(run({ window_ms: '24h' }, three).out.map((r) => r.cached)).toEqual([
+    expect(run({ window_ms: '24h', batch_ttl: '1h' }, three).out.map((r) => r.cached)).toEqual([
       { read: 0, write5m: 0, write1h: 2000 },
       { read: 0, write5m: 0, write1h: 2000 },
       { read: 2000, write5m: 0, write1h: 0 },
     ]);
+    // default batch_ttl: 5m writes
+    expect(run({ window_ms: '24h' }, three).out[0]!.cached).toEqual({ read: 0, write5m: 2000, write1h: 0 });
     // Ideal keeps the interactive hits.
     expect(run({ window_ms: '24h' }, three, 1, 'ideal').out.map((r) => r.cached!.read)).toEqual([2000, 2000, 2000]);
   });

@@ -15,8 +15,8 @@ import { type CacheRule, type CacheRules, cacheRules, DEFAULT_BATCH_HIT_RATE, OV
 export const batchCacheOptions = {
   /** realistic: share of a batch request's would-be hits that hit (Anthropic: "30% to 98%"; default 0.64) */
   batch_hit_rate: z.number().min(0).max(1).default(DEFAULT_BATCH_HIT_RATE),
-  /** realistic: explicit-cache TTL of batch requests (Anthropic recommends 1h for batches) */
-  batch_ttl: z.enum(['5m', '1h']).default('1h'),
+  /** realistic: explicit-cache TTL of batch requests (default: the interactive ttl; Anthropic recommends 1h for batches) */
+  batch_ttl: z.enum(['5m', '1h']).optional(),
 };
 
 /**

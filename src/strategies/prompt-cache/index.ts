@@ -65,7 +65,7 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
   const sim = new CacheSim({
     rules,
     ttl,
-    batchTtl: o.batch_ttl,
+    batchTtl: o.batch_ttl ?? ttl,
     kinds: scopeKinds[o.scope],
     positions: o.breakpoints ?? DEFAULT_POSITIONS,
     minTokens: o.min_tokens,
