@@ -92,12 +92,6 @@ export class CacheSim {
   private readonly batchHits: () => boolean;
   /** realistic explicit requests whose breakpoint positions named more blocks than the limit */
   droppedBreakpoints = 0;
-  /** realistic automatic requests that overflowed to a cold machine */
-  get overflowed(): number {
-    let n = 0;
-    for (const byKey of this.partitions.values()) for (const p of byKey.values()) n += p.router?.overflowed ?? 0;
-    return n;
-  }
 
   constructor(private readonly o: CacheSimOptions) {
     this.batchHits = exactShare(o.batchHitRate);

@@ -16,7 +16,6 @@ interface Slots {
 
 export class OverflowRouter {
   private readonly keys = new ExpiringMap<Slots>();
-  overflowed = 0;
 
   constructor(
     private readonly rpm: number,
@@ -38,7 +37,6 @@ export class OverflowRouter {
       s.times[s.head] = t;
       s.head = (s.head + 1) % this.rpm;
     } else {
-      this.overflowed++;
       return false;
     }
     // idle keys are swept once every admission is older than the window
