@@ -94,13 +94,14 @@ export async function auditCaches(
   o: AuditOptions,
 ): Promise<AuditRaw> {
   const thresholds = book.thresholds();
-  const readers = o.family.map(dimensionReader);
+  const canonical = (m: string): string => book.resolve(m).id;
+  const readers = o.family.map((d) => dimensionReader(d, canonical));
   const familyOf = (r: SimRequest): string => {
     for (const f of readers) {
       const v = f(r);
       if (v !== '(none)' && v !== '') return v;
     }
-    return r.prefix[0]?.key ?? r.model;
+    return r.prefix[0]?.key ?? canonical(r.model);
   };
   const view = modelView(book);
   const warned = new Set<string>();

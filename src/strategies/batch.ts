@@ -5,7 +5,6 @@
 // interactive traffic are re-computed for the batch (best-effort hits, writes at batch_ttl).
 // Assumptions and sources: docs/strategies-caching.md.
 import { z } from 'zod';
-import { formatDiagnostic, warning } from '../diagnostics.js';
 import { copyRequest, type SimRequest } from '../engine/request.js';
 import { batchCacheOptions, CacheSim, exactShare } from './prompt-cache/engine.js';
 import { durationMs, once } from './prompt-cache/expiring.js';
@@ -55,15 +54,10 @@ export function startBatch(o: BatchOptions, ctx: StrategyContext): StrategyRun {
       return;
     }
     if (c.read === 0) return;
-    // Coded like every diagnostic; one line, since strategy warnings become report warnings.
     warnOnce('log-cached', () =>
       ctx.warn(
-        formatDiagnostic(
-          warning(
-            'BATCH_CACHE',
-            `batch: requests moved to the batch tier carry cache reads from interactive traffic and no prefix to re-compute them from; a batch gets best-effort hits, so ${o.batch_hit_rate * 100}% of them keep their reads (batch_hit_rate) and the others pay plain input (add prefix_key/prefix_tokens to the log to re-compute them)`,
-          ),
-        ),
+        `batch: requests moved to the batch tier carry cache reads from interactive traffic and no prefix to re-compute them from; a batch gets best-effort hits, so ${o.batch_hit_rate * 100}% of them keep their reads (batch_hit_rate) and the others pay plain input (add prefix_key/prefix_tokens to the log to re-compute them)`,
+        'BATCH_CACHE',
       ),
     );
     if (!keepsRead())

@@ -73,7 +73,7 @@ function run(
     position: 1,
     rng: createRng(seed),
     models: modelView(book),
-    warn: (m) => warnings.push(m),
+    warn: (m, code) => warnings.push(code ? `${code}: ${m}` : m),
     cacheRealism,
   });
   return { out: [...reqs.flatMap((q) => r.step(q)), ...r.flush()], warnings };
@@ -160,7 +160,7 @@ describe('batch', () => {
     const { out, warnings } = run({}, four);
     expect(out.map((r) => r.cached?.read ?? 0)).toEqual([0, 1000, 0, 1000]);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^warning\[BATCH_CACHE\]: batch: requests moved to the batch tier carry cache reads/);
+    expect(warnings[0]).toMatch(/^BATCH_CACHE: batch: requests moved to the batch tier carry cache reads/);
   });
 
   it('a model without a batch tier stays on standard and warns once', () => {
