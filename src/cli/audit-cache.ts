@@ -24,6 +24,7 @@ interface Opts {
   strict?: boolean;
   rejects?: string;
   family?: string;
+  ttl: string;
   pricing?: string;
   asOf?: string;
   staleAfter?: string;
@@ -41,7 +42,10 @@ export function registerAuditCache(program: Command, app: App): void {
     .description(
       "compare a log's own cache reads and writes with what the ideal and the realistic cache rules predict, per prefix family",
     )
-    .option('-p, --preset <name>', `log format: ${PRESETS.map((p) => p.name).join('|')}`, 'canonical')
+    .option(
+      '-p, --preset <name>',
+      `log format: ${PRESETS.map((p) => p.name).join('|')} (default: detected from the first records, named on stderr)`,
+    )
     .option('--map <column=field>', 'map a canonical column to a field of your log (repeatable)', collect, [])
     .option('-m, --model <model>', 'model for rows without one')
     .option('--strict', 'stop at the first rejected row (exit 2, with its file:line)')
@@ -49,7 +53,8 @@ export function registerAuditCache(program: Command, app: App): void {
     .option(
       '--family <dims>',
       `dimensions naming a prefix family, first with a value wins (default ${DEFAULT_FAMILY.join(',')}; else the prefix key, else the model)`,
-    );
+    )
+    .option('--ttl <ttl>', 'explicit-cache TTL the predictions assume: 5m or 1h (e.g. Claude Code writes 1h)', '5m');
   addPricingOptions(cmd);
   addOutputOptions(cmd, AUDIT_FORMATS);
   cmd.addHelpText(
@@ -58,7 +63,7 @@ export function registerAuditCache(program: Command, app: App): void {
 Examples:
   llmcost audit-cache scenarios/logs/support-bot.csv
   llmcost audit-cache spend.csv --preset litellm --family feature --format md
-  llmcost audit-cache observations.jsonl --preset langfuse --format json --out audit.json
+  llmcost audit-cache observations.json --format json --out audit.json   # the layout is detected
 
 The log's cached_input_tokens / cache_write_tokens are the actual figures. The simulations use the
 log's prefix_key/prefix_tokens (or Mooncake hash blocks); without them each request's cacheable
@@ -75,10 +80,15 @@ docs/strategies-caching.md ("Cache audit").`,
         where: '--family',
         hint: 'e.g. --family prompt_version,feature',
       });
+    if (o.ttl !== '5m' && o.ttl !== '1h')
+      throw userError('USAGE', `--ttl '${o.ttl}' is not 5m or 1h`, {
+        where: '--ttl',
+        hint: 'use --ttl 5m or --ttl 1h',
+      });
     const stats = newLogStats();
     const source = readLog(logOptions(app, log, o, parseMap(o.map), book), stats);
     const warnings: string[] = [];
-    const raw = await auditCaches(source, book, { family, seed: 1, warn: (m) => warnings.push(m) });
+    const raw = await auditCaches(source, book, { family, ttl: o.ttl, seed: 1, warn: (m) => warnings.push(m) });
     if (stats.rejected > 0)
       app.warn(
         warning('LOG_ROW', rejectSummary(stats), {

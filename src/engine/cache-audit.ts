@@ -83,6 +83,8 @@ export class PrefixReconstructor {
 export interface AuditOptions {
   /** dimensions naming a request's prefix family; the first with a value wins */
   family: string[];
+  /** the explicit-cache TTL the simulations assume (the log's writes may be either) */
+  ttl: '5m' | '1h';
   seed: number;
   warn?: (m: string) => void;
 }
@@ -108,7 +110,7 @@ export async function auditCaches(
   const runs = new Map<Side, StrategyRun>(
     SIDES.map((side) => [
       side,
-      promptCache.start(promptCache.options.parse({}), {
+      promptCache.start(promptCache.options.parse({ ttl: o.ttl }), {
         seed: o.seed,
         position: 1,
         rng: createRng(o.seed).fork('audit-cache'),

@@ -91,6 +91,7 @@ describe('llmcost audit-cache', () => {
     expect(table.stdout).toContain('Likely causes');
     expectUserError(await runCli(['audit-cache', 'log.csv', '--family', ','], { cwd: dir }), '--family');
     expectUserError(await runCli(['audit-cache', 'log.csv', '--format', 'html'], { cwd: dir }), '--format');
+    expectUserError(await runCli(['audit-cache', 'log.csv', '--ttl', '2h'], { cwd: dir }), '--ttl');
   });
 
   it('a log without prefix columns: prefixes inferred from the reported counts of each conversation', async () => {
@@ -109,5 +110,29 @@ describe('llmcost audit-cache', () => {
     expect(f.realistic.read).toBe(4300);
     expect(f.actual.read).toBe(4300);
     expect(f.causes[0]).toBe('as predicted by the realistic rules');
+  });
+
+  it('a Claude Code transcript (auto-detected): 1-hour writes, a read of a prefix written before the log', async () => {
+    // Anthropic usage counts input beside the cache classes: inputTokens = 4 + 1,800 + 12,500 = 14,304.
+    const usage = (input: number, write1h: number, read: number) =>
+      `{"input_tokens": ${input}, "cache_creation_input_tokens": ${write1h}, "cache_read_input_tokens": ${read}, "cache_creation": {"ephemeral_5m_input_tokens": 0, "ephemeral_1h_input_tokens": ${write1h}}, "output_tokens": 100, "service_tier": "standard"}`;
+    const msg = (id: string, t: string, u: string) =>
+      `{"type": "assistant", "message": {"id": "${id}", "type": "message", "role": "assistant", "model": "claude-sonnet-4-5-20250929", "content": [{"type": "text", "text": "ok"}], "stop_reason": "end_turn", "usage": ${u}}, "requestId": "r-${id}", "timestamp": "2025-10-01T12:0${t}Z", "sessionId": "s-1"}`;
+    const lines = [
+      '{"type": "user", "message": {"role": "user", "content": "fix the failing test"}, "timestamp": "2025-10-01T12:00:00.000Z", "sessionId": "s-1"}',
+      msg('m1', '0:05.000', usage(4, 1800, 12500)),
+      msg('m2', '1:05.000', usage(200, 500, 14300)),
+    ];
+    writeFileSync(join(dir, 'transcript.jsonl'), `${lines.join('\n')}\n`);
+    const r = await runCli(['audit-cache', 'transcript.jsonl', '--ttl', '1h', '--format', 'json'], { cwd: dir });
+    expect(r.stderr).toContain('--preset claude-code');
+    const f = (JSON.parse(r.stdout) as CacheAuditReport).families[0]!;
+    expect(f.requests).toBe(2);
+    expect(f.actual.read).toBe(12500 + 14300);
+    // the first read was written before the log began: the rules (which only see the log) read the
+    // second request's 14,300-token prefix, which the first wrote
+    expect(f.realistic.read).toBe(14300);
+    expect(f.realistic.written).toBe(14300 + 500);
+    expect(f.causes[0]).toMatch(/^more hits than even the ideal rules/);
   });
 });

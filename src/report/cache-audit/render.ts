@@ -18,7 +18,7 @@ const side = (f: FamilyAudit, k: 'actual' | 'ideal' | 'realistic'): string =>
   `${ratioPct(f[k].readShare)} · ${usd(f[k].cost)}`;
 
 const summary = (t: FamilyAudit): string =>
-  `${int(t.requests)} requests, ${int(t.inputTokens)} input tokens: read from cache ${ratioPct(t.actual.readShare)} (ideal ${ratioPct(t.ideal.readShare)}, realistic ${ratioPct(t.realistic.readShare)}); cost ${usd(t.actual.cost)} vs ${usd(t.ideal.cost)} ideal, ${usd(t.realistic.cost)} realistic: ${usd(t.gapToIdeal)} left on the table, ${usd(t.gapToRealistic)} beyond what the realistic rules expect`;
+  `${int(t.requests)} request${t.requests === 1 ? '' : 's'}, ${int(t.inputTokens)} input tokens: read from cache ${ratioPct(t.actual.readShare)} (ideal ${ratioPct(t.ideal.readShare)}, realistic ${ratioPct(t.realistic.readShare)}); cost ${usd(t.actual.cost)} vs ${usd(t.ideal.cost)} ideal, ${usd(t.realistic.cost)} realistic: ${usd(t.gapToIdeal)} left on the table, ${usd(t.gapToRealistic)} beyond what the realistic rules expect`;
 
 export function renderAuditTable(r: CacheAuditReport): string {
   const out = [L(head(r)), L(summary(r.total)), ''];
