@@ -28,7 +28,9 @@ export function addOutputOptions(cmd: Command, formats: readonly Format[], dflt:
   const format = new Option('-f, --format <format>', `output format: ${formats.join('|')}`)
     .default(dflt)
     .argParser((v: string) => parseFormat(v, formats));
-  return cmd.addOption(format).option('-o, --out <file>', 'write the output to a file (atomically) instead of stdout');
+  return cmd
+    .addOption(format)
+    .option('-o, --out <file>', 'write the output to a file (atomically; its folder must exist) instead of stdout');
 }
 
 export function loadBook(app: App, opts: { pricing?: string; asOf?: string; staleAfter?: string }): PriceBook {

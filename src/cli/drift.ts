@@ -1,10 +1,11 @@
 // `llmcost drift --baseline OLD --current NEW SCENARIO...`: the CI check on pricing drift.
 // Each scenario is simulated ONCE (bucketed by both tables' long-context thresholds) and the same
 // ledgers are priced under both tables; exit 1 when a scenario's final cost rises past a limit.
-import { existsSync, readdirSync, statSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { UserError, userError } from '../diagnostics.js';
+import { writeOutputFile } from '../shared/output-file.js';
 import {
   buildDriftReport,
   type DriftLimits,
@@ -190,17 +191,7 @@ See docs/ci.md for a GitHub Actions workflow.`,
   });
 }
 
-/** An empty --out file (atomically), so `[ -s drift.md ]` tells a CI step there is nothing to post. */
+/** An empty --out file, so `[ -s drift.md ]` tells a CI step there is nothing to post. */
 function writeEmpty(app: App, out: string): void {
-  const file = resolvePath(app.io, out);
-  const tmp = `${file}.tmp-${process.pid}`;
-  try {
-    writeFileSync(tmp, '');
-    renameSync(tmp, file);
-  } catch (e) {
-    throw userError('WRITE', `cannot write ${out}: ${(e as Error).message}`, {
-      where: '--out',
-      hint: 'check that the directory exists and is writable',
-    });
-  }
+  writeOutputFile(resolvePath(app.io, out), '', { flag: '--out', shown: out });
 }

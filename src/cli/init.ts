@@ -82,7 +82,7 @@ export function registerInit(program: Command, app: App): void {
         where: file,
         hint: 'pass --force to overwrite it, or give another file name',
       });
-    emit(app.io, EXAMPLE_SCENARIO, file);
+    emit(app.io, EXAMPLE_SCENARIO, file, file);
     app.io.stderr.write(`wrote ${file}; run: llmcost simulate ${file}\n`);
   });
 }

@@ -1,7 +1,7 @@
 // What a command may touch of the outside world. bin/ passes the real process; tests pass fakes.
-import { mkdirSync, renameSync, writeFileSync, unlinkSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { userError } from '../diagnostics.js';
+import { writeOutputFile } from '../shared/output-file.js';
 
 export interface Stream {
   write(chunk: string): unknown;
@@ -33,29 +33,18 @@ export function resolvePath(io: Io, p: string): string {
   return p === '-' ? p : resolve(io.cwd, p);
 }
 
-/** Write `text` to --out atomically (temp file + rename: never half-written), or to stdout. */
-export function emit(io: Io, text: string, out?: string): void {
+/**
+ * Write `text` to `out` (a file, by the rules of shared/output-file.ts: atomic for a regular file,
+ * written through for a device or FIFO, a symlink's target, never a folder), or to stdout.
+ * `flag` names where the path came from in error messages.
+ */
+export function emit(io: Io, text: string, out?: string, flag = '--out'): void {
+  const body = text.endsWith('\n') ? text : `${text}\n`;
   if (!out || out === '-') {
-    io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    io.stdout.write(body);
     return;
   }
-  const file = resolvePath(io, out);
-  const tmp = `${file}.tmp-${process.pid}`;
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(tmp, text.endsWith('\n') ? text : `${text}\n`);
-    renameSync(tmp, file);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      /* nothing to clean */
-    }
-    throw userError('WRITE', `cannot write ${out}: ${(e as Error).message}`, {
-      where: '--out',
-      hint: 'check that the directory exists and is writable',
-    });
-  }
+  writeOutputFile(resolvePath(io, out), body, { flag, shown: out });
 }
 
 export const FORMATS = ['table', 'json', 'md', 'csv', 'html'] as const;

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -164,6 +164,7 @@ describe('llmcost simulate', () => {
   });
 
   it('--by adds attribution; --out writes the file; the table shows the waterfall', async () => {
+    mkdirSync(join(dir, 'out')); // --out never creates a missing folder
     const r = await runCli(
       ['simulate', 'cached.yaml', '--by', 'tenant,feature', '--format', 'json', '--out', 'out/r.json'],
       { cwd: dir },

@@ -1,6 +1,6 @@
 // `llmcost report --from`: re-render a saved report; broken or foreign files are exit 2 with the
 // place (file:line:column) and a hint, and --out is never half-written.
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +43,7 @@ describe('report --from', () => {
     expect(out.stdout).toContain('### llmcost: support');
   });
   it('writes --out atomically and nothing on stdout', async () => {
+    mkdirSync(join(dir, 'sub'));
     const out = await runCli(['report', '--from', 'saved.json', '--format', 'html', '--out', 'sub/r.html'], {
       cwd: dir,
     });

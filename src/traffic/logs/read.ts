@@ -1,6 +1,6 @@
 // The streaming log reader: one pass over a CSV/JSONL log (plain, .gz or stdin), each record
 // accepted as a SimRequest or rejected with file:line and a reason, yielded in batches.
-import { closeSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { SimRequest } from '../../engine/request.js';
 import { type Code, didYouMean, suggestionHint, userError } from '../../diagnostics.js';
@@ -13,6 +13,7 @@ import { getPreset, PRESETS, type Preset, presetsMatching } from './presets.js';
 import { csvLayout, gettersOf, type RowContext, toRequest } from './row.js';
 import { type LogFormat, openLog, type RawRecord, rawText } from './source.js';
 import { openLogInWorker } from './thread.js';
+import { openOutput, type OutputStream } from '../../shared/output-file.js';
 
 export interface LogOptions {
   /** path, a directory of JSONL transcripts, or '-' for stdin */
@@ -360,40 +361,25 @@ function csvCell(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** --rejects FILE: written to a temp file and renamed at the end (never half-written). */
+/**
+ * --rejects FILE: streamed to a temp file and renamed only when the whole log was read (see
+ * shared/output-file.ts), so an error, a truncated gzip or Ctrl-C never leaves a partial file
+ * under the final name.
+ */
 class RejectsWriter {
-  private fd: number;
-  private readonly tmp: string;
-  constructor(private readonly path: string) {
-    this.tmp = `${path}.tmp-${process.pid}`;
-    try {
-      this.fd = openSync(this.tmp, 'w');
-    } catch (e) {
-      throw userError('WRITE', `cannot write rejects file ${path}: ${(e as Error).message}`, {
-        where: '--rejects',
-        hint: 'check that the directory exists and is writable',
-      });
-    }
-    writeSync(this.fd, 'line,reason,raw\n');
+  private readonly out: OutputStream;
+  constructor(path: string, shown: string) {
+    this.out = openOutput(path, { flag: '--rejects', shown });
+    this.out.write('line,reason,raw\n');
   }
   write(line: number, reason: string, raw: string): void {
-    writeSync(this.fd, `${line},${csvCell(reason)},${csvCell(raw)}\n`);
+    this.out.write(`${line},${csvCell(reason)},${csvCell(raw)}\n`);
   }
-  close(): void {
-    closeSync(this.fd);
-    try {
-      renameSync(this.tmp, this.path);
-    } catch (e) {
-      try {
-        unlinkSync(this.tmp);
-      } catch {
-        /* nothing to clean */
-      }
-      throw userError('WRITE', `cannot write rejects file ${this.path}: ${(e as Error).message}`, {
-        where: '--rejects',
-        hint: 'check that the directory exists and is writable',
-      });
-    }
+  commit(): void {
+    this.out.commit();
+  }
+  abort(): void {
+    this.out.abort();
   }
 }
 
@@ -517,7 +503,9 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
     };
     // request id -> line, for the last two windows of rows
     const ids = new DuplicateIds(shown);
-    const rejects = opts.rejectsFile ? new RejectsWriter(resolve(cwd, opts.rejectsFile)) : undefined;
+    const rejects = opts.rejectsFile ? new RejectsWriter(resolve(cwd, opts.rejectsFile), opts.rejectsFile) : undefined;
+    // the rejects file becomes visible only when the whole log was read
+    let complete = false;
     let firstFields: string[] | undefined;
     let lastMs = -Infinity;
     let batch: SimRequest[] = [];
@@ -585,9 +573,11 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
           }
         }
       if (batch.length) yield batch;
+      complete = true;
     } finally {
       stats.tokenizedTexts = tokens.encoded;
-      rejects?.close();
+      if (complete) rejects?.commit();
+      else rejects?.abort();
     }
 
     ids.finish(stats);
