@@ -1,7 +1,7 @@
 // Shared state of one CLI invocation: the Io and the exit code (decided in one place).
 import type { Command } from 'commander';
 import { type Diagnostic, formatDiagnostic } from '../diagnostics.js';
-import type { Io } from './io.js';
+import type { Io } from '../app/io.js';
 
 export interface App {
   io: Io;

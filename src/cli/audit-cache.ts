@@ -14,7 +14,7 @@ import { PRESETS } from '../traffic/logs/presets.js';
 import type { App } from './app.js';
 import { addOutputOptions, addPricingOptions, loadBook, logOptions } from './common.js';
 import { emit } from './io.js';
-import { rejectSummary } from './replay.js';
+import { rejectSummary } from '../app/replay.js';
 import { parseBy } from './simulate.js';
 
 interface Opts {

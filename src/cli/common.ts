@@ -5,7 +5,8 @@ import { choosePricing } from '../pricing/load.js';
 import type { PriceBook } from '../pricing/pricebook.js';
 import { DEFAULT_STALE_AFTER_DAYS, parseStaleAfter, stalenessWarning } from '../pricing/staleness.js';
 import type { App } from './app.js';
-import { type Format, parseFormat } from './io.js';
+import type { Format } from '../report/render.js';
+import { parseFormat } from './io.js';
 import { CACHE_RULES, parseRealism } from '../strategies/prompt-cache/rules.js';
 import { type LogOptions, readerThread } from '../traffic/logs/read.js';
 

@@ -6,20 +6,16 @@ import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { UserError, userError } from '../diagnostics.js';
 import { writeOutputFile } from '../shared/output-file.js';
-import {
-  buildDriftReport,
-  type DriftLimits,
-  driftScenario,
-  type ScenarioDriftExact,
-  simulationBook,
-  syntheticModels,
-} from '../engine/drift.js';
-import { renderDrift } from '../report/drift.js';
+import { simulationBook, syntheticModels } from '../engine/drift.js';
+import { buildDriftReport, type DriftLimits, driftScenario, type ScenarioDriftExact } from '../report/drift/model.js';
+import { renderDrift } from '../report/drift/render.js';
 import type { App } from './app.js';
 import { addOutputOptions, intFlag } from './common.js';
-import { emit, resolvePath, type Format } from './io.js';
+import { emit } from './io.js';
+import { resolvePath } from '../app/io.js';
+import type { Format } from '../report/render.js';
 import { loadTableArg } from './pricing-arg.js';
-import { runScenario } from './run-scenario.js';
+import { runScenario } from '../app/simulate.js';
 
 const FORMATS = ['table', 'md', 'json'] as const;
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { UserError, formatDiagnostic } from '../diagnostics.js';
 import { makeApp, type Register } from './app.js';
-import type { Io } from './io.js';
+import type { Io } from '../app/io.js';
 import { registerEstimate } from './estimate.js';
 import { registerPricing } from './pricing.js';
 import { registerSimulate } from './simulate.js';

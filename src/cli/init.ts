@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { userError } from '../diagnostics.js';
 import type { App } from './app.js';
-import { emit, resolvePath } from './io.js';
+import { emit } from './io.js';
+import { resolvePath } from '../app/io.js';
 
 export const EXAMPLE_SCENARIO = `# llmcost scenario — run it with:  llmcost simulate scenario.yaml
 # Every key is checked (typos are errors). Full reference: docs/scenarios.md,

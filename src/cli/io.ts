@@ -1,21 +1,8 @@
-// What a command may touch of the outside world. bin/ passes the real process; tests pass fakes.
-import { resolve } from 'node:path';
+// The command's edge: colour decisions, --format parsing and writing the output (stdout or --out).
 import { userError } from '../diagnostics.js';
+import { type Io, resolvePath, type Stream } from '../app/io.js';
+import { FORMATS, type Format } from '../report/render.js';
 import { writeOutputFile } from '../shared/output-file.js';
-
-export interface Stream {
-  write(chunk: string): unknown;
-  isTTY?: boolean;
-  columns?: number;
-}
-
-export interface Io {
-  stdout: Stream;
-  stderr: Stream;
-  stdin?: NodeJS.ReadableStream;
-  cwd: string;
-  env: Record<string, string | undefined>;
-}
 
 export function colorEnabled(io: Io, stream: Stream = io.stdout): boolean {
   if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return false;
@@ -27,10 +14,6 @@ export function colorEnabled(io: Io, stream: Stream = io.stdout): boolean {
 export function renderOptions(io: Io, out?: string): { color: boolean; width?: number } {
   const toFile = out !== undefined && out !== '-';
   return { color: !toFile && colorEnabled(io), ...(!toFile && io.stdout.columns ? { width: io.stdout.columns } : {}) };
-}
-
-export function resolvePath(io: Io, p: string): string {
-  return p === '-' ? p : resolve(io.cwd, p);
 }
 
 /**
@@ -46,9 +29,6 @@ export function emit(io: Io, text: string, out?: string, flag = '--out'): void {
   }
   writeOutputFile(resolvePath(io, out), body, { flag, shown: out });
 }
-
-export const FORMATS = ['table', 'json', 'md', 'csv', 'html'] as const;
-export type Format = (typeof FORMATS)[number];
 
 export function parseFormat(value: string, allowed: readonly Format[] = FORMATS): Format {
   const v = value === 'markdown' ? 'md' : value;

@@ -5,16 +5,17 @@ import { suggestionHint, UserError, userError } from '../diagnostics.js';
 import {
   checkAgainstLiteLLM,
   chatModelNames,
-  type CheckResult,
   findEntry,
   importFromLiteLLM,
   type LiteLLMFile,
 } from '../pricing/litellm.js';
 import { parsePricingText, readText } from '../pricing/load.js';
-import { makeTable } from '../report/terminal.js';
+import { renderCheckMd, renderCheckTable } from '../report/pricing/check.js';
 import type { App } from './app.js';
 import { addOutputOptions, addPricingOptions, loadBook } from './common.js';
-import { emit, resolvePath, type Format } from './io.js';
+import { emit } from './io.js';
+import { resolvePath } from '../app/io.js';
+import type { Format } from '../report/render.js';
 
 const SOURCES = ['litellm'];
 
@@ -189,39 +190,4 @@ give a value; "only-theirs" = LiteLLM has a price our table lacks. Fields only o
       if (r.disagreements.some((d) => d.kind === 'differs')) app.exitCode = 1;
     },
   );
-}
-
-function summary(r: CheckResult): string {
-  const differs = r.disagreements.filter((d) => d.kind === 'differs').length;
-  return `pricing ${r.pricing.version} vs ${r.against}: ${r.compared} models compared, ${differs} values differ, ${r.disagreements.length - differs} prices only in LiteLLM, ${r.onlyOurs} fields only ours${r.notFound.length ? `; not in LiteLLM: ${r.notFound.join(', ')}` : ''}`;
-}
-
-function renderCheckTable(r: CheckResult): string {
-  const parts = [summary(r)];
-  if (r.disagreements.length) {
-    const t = makeTable(['model', 'LiteLLM key', 'field', 'ours', 'theirs', 'kind']);
-    for (const d of r.disagreements) t.push([d.model, d.key, d.field, d.ours ?? '-', d.theirs ?? '-', d.kind]);
-    parts.push(`USD per 1M tokens (tokens for context_window, min_tokens, threshold)\n${t.toString()}`);
-  }
-  for (const x of r.rounded)
-    parts.push(`note: LiteLLM float needs > 12 decimals per 1M tokens, compared after rounding: ${x}`);
-  return parts.join('\n');
-}
-
-function renderCheckMd(r: CheckResult): string {
-  const esc = (s: string): string => s.replace(/\|/g, '\\|');
-  const lines = [
-    `### Pricing ${r.pricing.version} vs LiteLLM (${esc(r.against)})`,
-    '',
-    summary(r).replace(/^[^:]+: /, ''),
-    '',
-  ];
-  if (r.disagreements.length) {
-    lines.push('| model | LiteLLM key | field | ours | theirs | kind |', '|---|---|---|---:|---:|---|');
-    for (const d of r.disagreements)
-      lines.push(
-        `| ${esc(d.model)} | ${esc(d.key)} | ${d.field} | ${d.ours ?? '-'} | ${d.theirs ?? '-'} | ${d.kind} |`,
-      );
-  } else lines.push('No disagreements.');
-  return lines.join('\n');
 }

@@ -8,7 +8,9 @@ import { type ModelInfo, TOKEN_CLASSES } from '../pricing/pricebook.js';
 import { int } from '../report/format.js';
 import type { App } from './app.js';
 import { addOutputOptions, addPricingOptions, loadBook } from './common.js';
-import { emit, resolvePath, type Format } from './io.js';
+import { emit } from './io.js';
+import { resolvePath } from '../app/io.js';
+import type { Format } from '../report/render.js';
 import { registerPricingExtra } from './pricing-extra.js';
 
 const p = (x: bigint | undefined): string => (x === undefined ? '-' : formatPicoPerM(x));

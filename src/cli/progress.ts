@@ -2,7 +2,7 @@
 // and, when the source knows how far it is (bytes of a log file, simulated time of a profile), a
 // bar and an ETA. The only wall-clock reader in src/: its figures never enter a report.
 import { performance } from 'node:perf_hooks';
-import type { Io } from './io.js';
+import type { Io } from '../app/io.js';
 
 export interface Progress {
   /** `rows` read so far; `fraction` 0..1 of the source done, when known */

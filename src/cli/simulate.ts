@@ -7,10 +7,11 @@ import { DEFAULT_STALE_AFTER_DAYS, parseStaleAfter } from '../pricing/staleness.
 import { render } from '../report/render.js';
 import type { App } from './app.js';
 import { addCacheRealismOption, addOutputOptions, addPricingOptions, intFlag } from './common.js';
-import { emit, FORMATS, renderOptions, type Format } from './io.js';
+import { emit, renderOptions } from './io.js';
+import { FORMATS, type Format } from '../report/render.js';
 import { createProgress } from './progress.js';
-import { runScenario } from './run-scenario.js';
-import { runMonteCarlo } from './monte-carlo.js';
+import { runScenario } from '../app/simulate.js';
+import { runMonteCarlo } from '../app/monte-carlo.js';
 import { unknownDimension } from '../config/scenario.js';
 
 interface Opts {
@@ -112,7 +113,7 @@ floor (quality.floor) are always checked and listed in the report; with --check 
     const report = first.report;
     // --runs: bands over seeds; the report's own figures stay the scenario-seed run (run 0).
     if (runs !== undefined)
-      report.monteCarlo = await runMonteCarlo(app, first, runs, {
+      report.monteCarlo = await runMonteCarlo(app.io, first, runs, {
         pricing: { ...(o.pricing ? { pricing: o.pricing } : {}), ...(o.asOf ? { asOf: o.asOf } : {}) },
         command: 'simulate',
         version: app.version,

@@ -1,36 +1,21 @@
 // `llmcost sweep SCENARIO --set path=v1,v2 [--set ...]`: run the scenario once per configuration
 // of a grid of assignments and show which configuration is cheapest while meeting the quality
-// floor and budgets. read (scenario file) -> pure planner (engine/sweep.ts) -> runs -> render.
+// floor and budgets. The plan is app/sweep.ts; this file parses flags, runs and emits.
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { parse as parseYamlValue, stringify as stringifyYaml } from 'yaml';
 import { type Diagnostic, formatDiagnostic, UserError, userError } from '../diagnostics.js';
-import { loadScenarioFile, parseScenarioText, type Scenario } from '../config/scenario.js';
-import { scenarioSchema } from '../config/scenario-schema.js';
-import { knownKeysAt, locate } from '../config/yaml.js';
-import {
-  applyPoint,
-  expandGrid,
-  gridSize,
-  type PathSeg,
-  pickCheapest,
-  resolvePath,
-  setAt,
-  showPath,
-  splitPath,
-  type SweepAxis,
-  type SweepPoint,
-} from '../engine/sweep.js';
+import { loadScenarioFile } from '../config/scenario.js';
+import { pickCheapest } from '../engine/sweep.js';
 import { readText } from '../pricing/load.js';
 import type { Report } from '../report/model.js';
-import { buildSweepReport, renderSweep } from '../report/sweep.js';
-import { STRATEGIES } from '../strategies/registry.js';
+import { buildSweepReport } from '../report/sweep/model.js';
+import { renderSweep } from '../report/sweep/render.js';
+import { FORMATS, type Format } from '../report/render.js';
+import { runScenario } from '../app/simulate.js';
+import { DEFAULT_MAX_RUNS, flagsOf, planSweep } from '../app/sweep.js';
 import type { App } from './app.js';
 import { addOutputOptions, intFlag } from './common.js';
-import { emit, FORMATS, renderOptions, type Format } from './io.js';
-import { runScenario } from './run-scenario.js';
-
-export const DEFAULT_MAX_RUNS = 200;
+import { emit, renderOptions } from './io.js';
 
 interface Opts {
   set?: string[];
@@ -42,140 +27,6 @@ interface Opts {
 }
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
-
-/** `path=v1,v2,...` -> path and value texts (values are YAML scalars; a value cannot contain a comma). */
-export function parseSetFlag(raw: string): { flag: string; path: string; texts: string[] } {
-  const flag = `--set ${raw}`;
-  const eq = raw.indexOf('=');
-  if (eq <= 0)
-    throw userError('USAGE', `--set '${raw}' is not path=value[,value...]`, {
-      where: flag,
-      hint: 'e.g. --set traffic.profile.requests_per_day=1000,10000 or --set strategies.prompt-cache.ttl=5m,1h',
-    });
-  const path = raw.slice(0, eq).trim();
-  const texts = raw
-    .slice(eq + 1)
-    .split(',')
-    .map((v) => v.trim());
-  if (texts.some((v) => v === ''))
-    throw userError('USAGE', `--set ${path} has an empty value`, {
-      where: flag,
-      hint: 'separate values with single commas and no trailing comma: path=a,b,c',
-    });
-  if (new Set(texts).size !== texts.length)
-    throw userError('USAGE', `--set ${path} lists a value twice`, { where: flag, hint: 'give each value once' });
-  return { flag, path, texts };
-}
-
-/** A value as YAML reads it (1000 -> number, 5m -> string, true -> boolean); lists and maps are refused. */
-function scalar(text: string, flag: string): unknown {
-  let v: unknown;
-  try {
-    v = parseYamlValue(text);
-  } catch (e) {
-    throw userError('USAGE', `value '${text}' is not a YAML scalar: ${(e as Error).message.split('\n')[0]}`, {
-      where: flag,
-      hint: 'quote-free scalars only: numbers, words, true/false',
-    });
-  }
-  if (v !== null && typeof v === 'object')
-    throw userError('USAGE', `value '${text}' is a YAML ${Array.isArray(v) ? 'list' : 'map'}, not a single value`, {
-      where: flag,
-      hint: 'sweep one scalar per path; address the key inside it instead',
-    });
-  return v;
-}
-
-/** Keys the schema allows under a resolved parent path (a strategy's options come from its own schema). */
-function knownKeysFor(raw: unknown): (parent: PathSeg[]) => string[] {
-  return (parent) => {
-    if (parent[0] === 'strategies' && parent.length >= 2) {
-      const item = (raw as { strategies?: unknown[] }).strategies?.[parent[1] as number] as
-        | { use?: unknown }
-        | undefined;
-      const strategy = STRATEGIES.find((s) => s.name === item?.use);
-      if (!strategy) return [];
-      const rest = parent.slice(2);
-      const keys = knownKeysAt(strategy.options, rest);
-      return rest.length === 0 && keys.length ? [...keys, 'use', 'label'] : keys;
-    }
-    return knownKeysAt(scenarioSchema, parent);
-  };
-}
-
-/** The grid's axes, resolved against the raw scenario data. */
-export function planAxes(raw: unknown, sets: string[]): SweepAxis[] {
-  const axes = sets.map((s) => {
-    const { flag, path, texts } = parseSetFlag(s);
-    const resolved = resolvePath(raw, splitPath(path, flag), flag, knownKeysFor(raw));
-    return { flag, path, resolved, values: texts.map((text) => ({ text, value: scalar(text, flag) })) };
-  });
-  axes.forEach((a, i) => {
-    const j = axes.findIndex((b) => showPath(b.resolved) === showPath(a.resolved));
-    if (j !== i)
-      throw userError('USAGE', `${a.flag} and ${axes[j]!.flag} set the same value (${showPath(a.resolved)})`, {
-        where: a.flag,
-        hint: 'list all the values in one --set',
-      });
-  });
-  return axes;
-}
-
-const flagsOf = (p: SweepPoint): string => p.assignments.map((x) => `--set ${x.path}=${x.text}`).join(' ');
-
-/** Validate a modified scenario with the normal loader; its errors name the --set flags that made it. */
-function loadVariant(
-  data: unknown,
-  file: string,
-  dir: string,
-  flags: string,
-): { scenario: Scenario; warnings: Diagnostic[] } {
-  const r = parseScenarioText(stringifyYaml(data, { aliasDuplicateObjects: false }), file, dir);
-  if (r.value) return { scenario: r.value, warnings: r.warnings };
-  throw new UserError(
-    r.errors.map((d) => ({
-      ...d,
-      where: flags,
-      message: `${d.message} (in ${file} with ${flags})`,
-      hint: d.hint ?? 'change the value of this --set',
-    })),
-  );
-}
-
-/** Every configuration's scenario, validated before any run (nothing half-done on a bad value). */
-export function planSweep(
-  text: string,
-  file: string,
-  dir: string,
-  sets: string[],
-  maxRuns: number,
-): { axes: SweepAxis[]; points: SweepPoint[]; scenarios: Scenario[]; warnings: Diagnostic[] } {
-  const raw: unknown = parseYamlValue(text, { maxAliasCount: 100 });
-  const axes = planAxes(raw, sets);
-  const size = gridSize(axes);
-  if (size > maxRuns) {
-    throw userError(
-      'USAGE',
-      `the grid has ${size} configurations (${axes.map((a) => a.values.length).join(' x ')}), more than --max-runs ${maxRuns}`,
-      { where: '--max-runs', hint: `sweep fewer values, or raise the limit: --max-runs ${size}` },
-    );
-  }
-  // Each value alone first, so a bad value is blamed on its own --set ...
-  for (const a of axes)
-    for (const v of a.values)
-      loadVariant(setAt(raw, a.resolved, v.value), file, dir, `${a.flag.split('=')[0]}=${v.text}`);
-  // ... then each combination (cross-field rules may still reject one).
-  const warnings = new Map<string, Diagnostic>();
-  const points = expandGrid(axes);
-  const scenarios = points.map((p) => {
-    const { scenario, warnings: w } = loadVariant(applyPoint(raw, p), file, dir, flagsOf(p));
-    // errors found later (e.g. an unknown model) point into the user's file, not the rewritten text
-    scenario.where = (path) => locate(text, file, path);
-    for (const d of w) warnings.set(formatDiagnostic({ ...d, where: '' }), d);
-    return scenario;
-  });
-  return { axes, points, scenarios, warnings: [...warnings.values()] };
-}
 
 export function registerSweep(program: Command, app: App): void {
   const cmd = program

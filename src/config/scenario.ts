@@ -6,7 +6,7 @@ import { type Diagnostic, didYouMean, suggestionHint, UserError } from '../diagn
 import { DIMENSIONS } from '../engine/ledger.js';
 import { readText } from '../pricing/load.js';
 import { STRATEGIES, strategyNames } from '../strategies/registry.js';
-import type { Strategy } from '../strategies/types.js';
+import type { Strategy } from '../engine/strategy.js';
 import { type Profile, profileProblems } from '../traffic/profile.js';
 import { parse as parseYamlValue } from 'yaml';
 import { DIST_KEYS, distObjectSchema } from '../traffic/distributions.js';

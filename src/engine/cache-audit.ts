@@ -4,11 +4,11 @@
 // sums); report/cache-audit prices them and names likely causes. Docs: docs/strategies-caching.md.
 import { promptCache } from '../strategies/prompt-cache/index.js';
 import { CACHE_RULES, type CacheRule } from '../strategies/prompt-cache/rules.js';
-import type { StrategyRun } from '../strategies/types.js';
+import type { StrategyRun } from './strategy.js';
 import { dimensionReader, Ledger } from './ledger.js';
 import type { PriceBook } from '../pricing/pricebook.js';
 import { copyRequest, type PrefixBlock, type SimRequest } from './request.js';
-import { modelView } from './replay.js';
+import { modelView } from './run.js';
 import { createRng } from './rng.js';
 
 /** One way of caching the family's requests: its ledger and token sums. */

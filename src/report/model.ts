@@ -2,7 +2,7 @@
 // Built once from priced ledgers; renderers never compute. Money: USD numbers rounded to 1e-6.
 import { Q, type Ledger } from '../engine/ledger.js';
 import { type Breakdown, BREAKDOWN_KEYS, priceCells, sumBreakdown } from '../engine/price.js';
-import type { RunResult } from '../engine/replay.js';
+import type { RunResult } from '../engine/run.js';
 import type { PriceBook } from '../pricing/pricebook.js';
 import { attoToUsd, usdToAtto } from '../pricing/money.js';
 

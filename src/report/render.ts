@@ -1,12 +1,15 @@
 // Renderers are a map from format name to a pure function of the report model (knip style).
 // They never compute: a number that is not in the Report belongs in report/model.ts (chartOf).
-import type { Format } from '../cli/io.js';
 import { type Report, type ReportChart, withChart } from './model.js';
 import { renderCsv } from './renderers/csv.js';
 import { renderHtml } from './renderers/html.js';
 import { renderJson } from './renderers/json.js';
 import { renderMarkdown } from './renderers/markdown.js';
 import { renderTable } from './renderers/table.js';
+
+/** Every output format a command may offer; each command lists the ones it renders. */
+export const FORMATS = ['table', 'json', 'md', 'csv', 'html'] as const;
+export type Format = (typeof FORMATS)[number];
 
 export interface RenderOptions {
   color: boolean;

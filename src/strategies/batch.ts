@@ -10,7 +10,7 @@ import { batchCacheOptions, CacheSim, exactShare } from './prompt-cache/engine.j
 import { durationMs, once } from './prompt-cache/expiring.js';
 import { DEFAULT_POSITIONS } from './prompt-cache/placement.js';
 import { realismRules } from './prompt-cache/rules.js';
-import type { Strategy, StrategyContext, StrategyRun } from './types.js';
+import type { Strategy, StrategyContext, StrategyRun } from '../engine/strategy.js';
 
 export const batchOptions = z.strictObject({
   /** share of eligible requests moved (seeded), 0..1 */

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { copyRequest, totalCached } from '../engine/request.js';
 import { QualitySchema } from './match.js';
-import type { Strategy } from './types.js';
+import type { Strategy } from '../engine/strategy.js';
 
 const options = z.strictObject({
   max_output_tokens: z.number().int().positive(),

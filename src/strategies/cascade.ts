@@ -7,7 +7,7 @@ import { copyRequest, type SimRequest } from '../engine/request.js';
 import type { Rng } from '../engine/rng.js';
 import { MOVE_WARNING } from './compress.js';
 import { compileWhen, modelIdMemo, QualitySchema, resolveOption, WhenSchema } from './match.js';
-import type { Strategy } from './types.js';
+import type { Strategy } from '../engine/strategy.js';
 
 const p01 = z.number().min(0).max(1);
 

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { type CachedTokens, copyRequest, type PrefixBlock, type SimRequest, totalCached } from '../engine/request.js';
 import { parseRatio } from '../pricing/money.js';
 import { QualitySchema } from './match.js';
-import type { Strategy } from './types.js';
+import type { Strategy } from '../engine/strategy.js';
 
 /** An exact fraction num/den (from a decimal such as 0.35 -> 35/100). */
 export interface Ratio {

@@ -2,7 +2,7 @@
 // the client gave up (timeout) while the provider finished and billed the first call.
 // State: ids seen in the last `window`, evicted as the clock passes them.
 import { z } from 'zod';
-import type { Strategy, StrategyContext, StrategyRun } from './types.js';
+import type { Strategy, StrategyContext, StrategyRun } from '../engine/strategy.js';
 import { durationMs, ExpiringMap, MonotoneClock } from './prompt-cache/expiring.js';
 
 export const dedupeOptions = z.strictObject({

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { SimRequest } from '../engine/request.js';
 import { UserError } from '../diagnostics.js';
-import type { ModelView, StrategyContext } from './types.js';
+import type { ModelView, StrategyContext } from '../engine/strategy.js';
 
 /**
  * Resolve a model named in a strategy's options; an unknown name fails with the option's path in

@@ -1,6 +1,6 @@
 // name -> strategy. Each strategy lives in its own file; add it to STRATEGIES below.
 import { suggestionHint, userError } from '../diagnostics.js';
-import type { Strategy } from './types.js';
+import type { Strategy } from '../engine/strategy.js';
 import { promptCache } from './prompt-cache/index.js';
 import { batch } from './batch.js';
 import { responseCache } from './response-cache.js';

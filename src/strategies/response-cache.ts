@@ -4,7 +4,7 @@
 // counts), with an optional quality: an unacceptable hit is a free but failed answer.
 import { z } from 'zod';
 import { copyRequest, type SimRequest } from '../engine/request.js';
-import type { Strategy, StrategyContext, StrategyRun } from './types.js';
+import type { Strategy, StrategyContext, StrategyRun } from '../engine/strategy.js';
 import { durationMs, ExpiringMap, hashKey, MonotoneClock, once } from './prompt-cache/expiring.js';
 import { realismRules } from './prompt-cache/rules.js';
 

@@ -7,7 +7,7 @@ import { copyRequest, type SimRequest } from '../engine/request.js';
 import type { Rng } from '../engine/rng.js';
 import { MOVE_WARNING, ratioOf, scaleTokens, type Ratio } from './compress.js';
 import { compileWhen, modelIdMemo, QualitySchema, resolveOption, WhenSchema } from './match.js';
-import type { Strategy, StrategyContext } from './types.js';
+import type { Strategy, StrategyContext } from '../engine/strategy.js';
 
 const target = {
   /** success probability of answers on this route (multiplies the request's quality) */

@@ -10,14 +10,14 @@
 import { z } from 'zod';
 import { Q } from '../engine/ledger.js';
 import { priceCells } from '../engine/price.js';
-import type { RunResult } from '../engine/replay.js';
+import type { RunResult } from '../engine/run.js';
 import { type ClassPrices, type ModelInfo, type PriceBook, TIERS } from '../pricing/pricebook.js';
 import { attoToUsd, formatPicoPerM, mulDiv, parseRatio, parseUsd, usdToAtto } from '../pricing/money.js';
 import { userError } from '../diagnostics.js';
 import { copyRequest } from '../engine/request.js';
 import { MOVE_WARNING } from './compress.js';
 import { compileWhen, modelIdMemo, QualitySchema, resolveOption, WhenSchema } from './match.js';
-import type { FixedCost, Strategy } from './types.js';
+import type { FixedCost, Strategy } from '../engine/strategy.js';
 
 const decimalUsd = z.union([z.number().nonnegative(), z.string()]).refine((v) => parseUsd(v) !== null, {
   message: 'expected a non-negative decimal amount in USD, e.g. 2.50 or "2.50" (at most 12 decimals)',
@@ -247,7 +247,7 @@ export function selfHostVolume(input: {
 }
 
 /**
- * The hook for the runner (src/cli/run-scenario.ts): one SelfHostVolume per self-host stage,
+ * The hook for the runner (src/app/simulate.ts): one SelfHostVolume per self-host stage,
  * keyed by the stage label, ready for report.extras.selfHost — or undefined when the scenario
  * has no self-host stage. Pure: reads the run's ledgers and the PriceBook the run was priced with.
  */

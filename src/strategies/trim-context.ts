@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { copyRequest, type PrefixBlock, type SimRequest } from '../engine/request.js';
 import { clampCached, lostCached, ORDER_WARNING, rekeyFrom, setCached } from './compress.js';
 import { QualitySchema } from './match.js';
-import type { Strategy } from './types.js';
+import type { Strategy } from '../engine/strategy.js';
 
 const options = z
   .strictObject({

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/index.js';
 import { CODES } from '../../src/diagnostics.js';
-import type { Io } from '../../src/cli/io.js';
+import type { Io } from '../../src/app/io.js';
 import { type CliResult, expectUserError, runCli } from '../helpers/cli.js';
 
 const BAD = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'bad');

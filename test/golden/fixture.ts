@@ -2,11 +2,11 @@
 // with an inline pricing table and inline strategies, so they do not depend on scenario files or
 // on the strategy simulators. Every report section is covered by `fullReport`.
 import { z } from 'zod';
-import { runSimulation } from '../../src/engine/replay.js';
+import { runSimulation } from '../../src/engine/run.js';
 import type { SimRequest } from '../../src/engine/request.js';
 import { parsePricingText } from '../../src/pricing/load.js';
 import { buildReport, type Report, type StageFigures } from '../../src/report/model.js';
-import type { Strategy } from '../../src/strategies/types.js';
+import type { Strategy } from '../../src/engine/strategy.js';
 
 export const TOOL_VERSION = '0.0.0-golden';
 

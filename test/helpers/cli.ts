@@ -1,7 +1,7 @@
 // Run the CLI in-process with a fake Io: read stdout, stderr and the exit code.
 import { Readable } from 'node:stream';
 import { main } from '../../src/cli/index.js';
-import type { Io } from '../../src/cli/io.js';
+import type { Io } from '../../src/app/io.js';
 
 export interface CliResult {
   code: number;

@@ -2,10 +2,10 @@
 // defaults, and a strategy started the way the engine starts it.
 import { createRng } from '../../src/engine/rng.js';
 import type { SimRequest } from '../../src/engine/request.js';
-import { modelView } from '../../src/engine/replay.js';
+import { modelView } from '../../src/engine/run.js';
 import { parsePricingText } from '../../src/pricing/load.js';
 import type { PriceBook } from '../../src/pricing/pricebook.js';
-import type { Strategy, StrategyRun } from '../../src/strategies/types.js';
+import type { Strategy, StrategyRun } from '../../src/engine/strategy.js';
 
 /** A PriceBook from a YAML table text; throws with the diagnostics when the table is invalid. */
 export function bookFromYaml(text: string): PriceBook {

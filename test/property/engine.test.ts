@@ -8,14 +8,14 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parsePricingText } from '../../src/pricing/load.js';
 import type { PriceBook } from '../../src/pricing/pricebook.js';
-import { runSimulation, type StageSpec, type RunResult } from '../../src/engine/replay.js';
+import { runSimulation, type StageSpec, type RunResult } from '../../src/engine/run.js';
 import { Ledger } from '../../src/engine/ledger.js';
 import { priceCells } from '../../src/engine/price.js';
 import type { PrefixBlock, SimRequest } from '../../src/engine/request.js';
 import { STRATEGIES } from '../../src/strategies/registry.js';
 import { buildReport } from '../../src/report/model.js';
 import { attoToUsd } from '../../src/pricing/money.js';
-import type { Strategy } from '../../src/strategies/types.js';
+import type { Strategy } from '../../src/engine/strategy.js';
 
 /** Prices in micro-USD per 1M tokens, scaled by k and written as exact decimal strings. */
 function table(k: number): string {

@@ -11,7 +11,7 @@ import { stringify } from 'yaml';
 import { parseScenarioText } from '../../src/config/scenario.js';
 import { UserError } from '../../src/diagnostics.js';
 import type { SimRequest } from '../../src/engine/request.js';
-import { runSimulation, type StageSpec } from '../../src/engine/replay.js';
+import { runSimulation, type StageSpec } from '../../src/engine/run.js';
 import { parsePricingText } from '../../src/pricing/load.js';
 import { buildReport } from '../../src/report/model.js';
 import { STRATEGIES } from '../../src/strategies/registry.js';

@@ -1,7 +1,7 @@
 // Closed form vs simulation (issue 4): a Poisson stream with a constant 8K prefix replayed through
 // prompt-cache agrees with `estimate`'s P(write) = exp(-rate x ttl) within 10%.
 import { describe, expect, it } from 'vitest';
-import { runSimulation } from '../../src/engine/replay.js';
+import { runSimulation } from '../../src/engine/run.js';
 import { createRng } from '../../src/engine/rng.js';
 import { Q } from '../../src/engine/ledger.js';
 import { priceCells } from '../../src/engine/price.js';

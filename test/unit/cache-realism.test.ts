@@ -3,7 +3,7 @@
 // prefixes, fan-out before the first response, workspaces, batch-tier best-effort hits, and the
 // retention / write premium of newer automatic caches.
 import { describe, expect, it } from 'vitest';
-import { modelView } from '../../src/engine/replay.js';
+import { modelView } from '../../src/engine/run.js';
 import { createRng } from '../../src/engine/rng.js';
 import type { PrefixBlock, SimRequest } from '../../src/engine/request.js';
 import { promptCache } from '../../src/strategies/prompt-cache/index.js';

@@ -2,8 +2,9 @@
 // doubles every cost exactly (the ledgers are re-priced, not re-simulated).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { driftScenario, simulationBook, unionThresholds } from '../../src/engine/drift.js';
-import { runSimulation } from '../../src/engine/replay.js';
+import { simulationBook, unionThresholds } from '../../src/engine/drift.js';
+import { driftScenario } from '../../src/report/drift/model.js';
+import { runSimulation } from '../../src/engine/run.js';
 import type { SimRequest } from '../../src/engine/request.js';
 import { parsePricingText } from '../../src/pricing/load.js';
 

@@ -1,18 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  buildDriftReport,
-  checkScenario,
-  driftScenario,
-  simulationBook,
-  unionThresholds,
-} from '../../src/engine/drift.js';
-import { runSimulation } from '../../src/engine/replay.js';
+import { simulationBook, unionThresholds } from '../../src/engine/drift.js';
+import { buildDriftReport, checkScenario, driftScenario } from '../../src/report/drift/model.js';
+import { runSimulation } from '../../src/engine/run.js';
 import type { SimRequest } from '../../src/engine/request.js';
 import { parsePricingText } from '../../src/pricing/load.js';
 import type { PriceBook } from '../../src/pricing/pricebook.js';
-import type { Strategy } from '../../src/strategies/types.js';
+import type { Strategy } from '../../src/engine/strategy.js';
 
 function load(name: string): PriceBook {
   const file = `test/fixtures/pricing/${name}`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { band, nearestRank } from '../../src/engine/stats.js';
-import { runSeed, summariseRuns } from '../../src/cli/monte-carlo.js';
+import { runSeed, summariseRuns } from '../../src/app/monte-carlo.js';
 import type { Report } from '../../src/report/model.js';
 
 describe('nearest-rank percentiles', () => {

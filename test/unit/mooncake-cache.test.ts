@@ -2,7 +2,7 @@
 // block-level prompt caching: sane figures, the first request writes everything it can.
 import { describe, expect, it } from 'vitest';
 import { choosePricing } from '../../src/pricing/load.js';
-import { modelView, runSimulation } from '../../src/engine/replay.js';
+import { modelView, runSimulation } from '../../src/engine/run.js';
 import { createRng } from '../../src/engine/rng.js';
 import { Q } from '../../src/engine/ledger.js';
 import { priceCells } from '../../src/engine/price.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createProgress, progressLine } from '../../src/cli/progress.js';
-import type { Io } from '../../src/cli/io.js';
+import type { Io } from '../../src/app/io.js';
 
 describe('progress bar', () => {
   it('shows rows, rows/s and, with a known fraction, a bar and an ETA', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scenarioChecks } from '../../src/cli/run-scenario.js';
+import { scenarioChecks } from '../../src/app/simulate.js';
 import type { Report } from '../../src/report/model.js';
 
 // Only the fields the checks read; the figures are chosen by hand.

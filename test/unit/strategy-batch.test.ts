@@ -1,6 +1,6 @@
 // batch: tier moves priced through the table (priceCells), seeded share, window, missing tier.
 import { describe, expect, it } from 'vitest';
-import { modelView } from '../../src/engine/replay.js';
+import { modelView } from '../../src/engine/run.js';
 import { createRng } from '../../src/engine/rng.js';
 import { Ledger } from '../../src/engine/ledger.js';
 import { priceCells } from '../../src/engine/price.js';

@@ -2,10 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import type { SimRequest } from '../../src/engine/request.js';
 import { createRng } from '../../src/engine/rng.js';
-import { modelView, runSimulation } from '../../src/engine/replay.js';
+import { modelView, runSimulation } from '../../src/engine/run.js';
 import { buildReport } from '../../src/report/model.js';
 import { cascade, drawConfidence } from '../../src/strategies/cascade.js';
-import type { Strategy } from '../../src/strategies/types.js';
+import type { Strategy } from '../../src/engine/strategy.js';
 import type { PriceBook } from '../../src/pricing/pricebook.js';
 import { bookFromYaml, makeRequest } from '../helpers/sim.js';
 

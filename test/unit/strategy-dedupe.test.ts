@@ -1,6 +1,6 @@
 // dedupe-retries: a retry is dropped when its original completed (ok) within the window.
 import { describe, expect, it } from 'vitest';
-import { modelView, runSimulation } from '../../src/engine/replay.js';
+import { modelView, runSimulation } from '../../src/engine/run.js';
 import { createRng } from '../../src/engine/rng.js';
 import { Q } from '../../src/engine/ledger.js';
 import { priceCells } from '../../src/engine/price.js';

@@ -1,6 +1,6 @@
 // prompt-cache: hand-computed reads and writes per request (DESIGN.md semantics).
 import { describe, expect, it } from 'vitest';
-import { modelView } from '../../src/engine/replay.js';
+import { modelView } from '../../src/engine/run.js';
 import { createRng } from '../../src/engine/rng.js';
 import { Ledger } from '../../src/engine/ledger.js';
 import { priceCells } from '../../src/engine/price.js';

@@ -1,6 +1,6 @@
 // response-cache: exact key with TTL, semantic seeded hit rate and quality, through the engine.
 import { describe, expect, it } from 'vitest';
-import { modelView, runSimulation } from '../../src/engine/replay.js';
+import { modelView, runSimulation } from '../../src/engine/run.js';
 import { createRng } from '../../src/engine/rng.js';
 import { Q } from '../../src/engine/ledger.js';
 import type { SimRequest } from '../../src/engine/request.js';

@@ -6,14 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { parsePricingText } from '../../src/pricing/load.js';
 import type { PrefixBlock, SimRequest } from '../../src/engine/request.js';
 import { createRng } from '../../src/engine/rng.js';
-import { modelView } from '../../src/engine/replay.js';
+import { modelView } from '../../src/engine/run.js';
 import { route } from '../../src/strategies/route.js';
 import { cascade } from '../../src/strategies/cascade.js';
 import { trimContext } from '../../src/strategies/trim-context.js';
 import { compress } from '../../src/strategies/compress.js';
 import { capOutput } from '../../src/strategies/cap-output.js';
 import { selfHost } from '../../src/strategies/self-host.js';
-import type { Strategy } from '../../src/strategies/types.js';
+import type { Strategy } from '../../src/engine/strategy.js';
 
 const TABLE = `
 version: "2099-01-01"

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SimRequest } from '../../src/engine/request.js';
 import { createRng } from '../../src/engine/rng.js';
-import { modelView, runSimulation } from '../../src/engine/replay.js';
+import { modelView, runSimulation } from '../../src/engine/run.js';
 import { buildReport } from '../../src/report/model.js';
 import { formatPicoPerM } from '../../src/pricing/money.js';
 import {
@@ -12,7 +12,7 @@ import {
   selfHostModel,
   selfHostVolume,
 } from '../../src/strategies/self-host.js';
-import type { Strategy } from '../../src/strategies/types.js';
+import type { Strategy } from '../../src/engine/strategy.js';
 import { route } from '../../src/strategies/route.js';
 import type { PriceBook } from '../../src/pricing/pricebook.js';
 import { bookFromYaml, makeRequest } from '../helpers/sim.js';

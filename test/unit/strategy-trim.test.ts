@@ -4,7 +4,7 @@ import { Ledger } from '../../src/engine/ledger.js';
 import { priceCells } from '../../src/engine/price.js';
 import type { PrefixBlock, SimRequest } from '../../src/engine/request.js';
 import { createRng } from '../../src/engine/rng.js';
-import { modelView } from '../../src/engine/replay.js';
+import { modelView } from '../../src/engine/run.js';
 import { trimContext } from '../../src/strategies/trim-context.js';
 import type { PriceBook } from '../../src/pricing/pricebook.js';
 import { bookFromYaml, makeRequest } from '../helpers/sim.js';

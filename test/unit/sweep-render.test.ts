@@ -1,7 +1,8 @@
 // Sweep renderers on a hand-built report: escaping per format, the cheapest marked, chart figures.
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
-import { buildSweepReport, renderSweep, type SweepReport } from '../../src/report/sweep.js';
+import { buildSweepReport, type SweepReport } from '../../src/report/sweep/model.js';
+import { renderSweep } from '../../src/report/sweep/render.js';
 import type { Report } from '../../src/report/model.js';
 
 const rep = (requests: number, baseline: number, final: number, ok: boolean): Report =>

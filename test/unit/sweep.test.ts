@@ -10,7 +10,7 @@ import {
   splitPath,
   type SweepAxis,
 } from '../../src/engine/sweep.js';
-import { parseSetFlag, planAxes, planSweep } from '../../src/cli/sweep.js';
+import { parseSetFlag, planAxes, planSweep } from '../../src/app/sweep.js';
 
 const axis = (path: string, texts: string[]): SweepAxis => ({
   flag: `--set ${path}=${texts.join(',')}`,

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { copyRequest, type SimRequest } from '../../engine/request.js';
 import { userError } from '../../diagnostics.js';
-import type { Strategy, StrategyContext, StrategyRun } from '../types.js';
+import type { Strategy, StrategyContext, StrategyRun } from '../../engine/strategy.js';
 import { batchCacheOptions, CacheSim, type Ttl } from './engine.js';
 import { durationMs, once } from './expiring.js';
 import { DEFAULT_POSITIONS, positionSchema } from './placement.js';

@@ -2,10 +2,9 @@
 // A strategy never touches money or files; state lives in the object start() returns.
 import type { z } from 'zod';
 import type { Code } from '../diagnostics.js';
-import type { Rng } from '../engine/rng.js';
-import type { SimRequest } from '../engine/request.js';
+import type { Rng } from './rng.js';
+import type { SimRequest } from './request.js';
 import type { ModelInfo } from '../pricing/pricebook.js';
-import type { CacheRealism } from './prompt-cache/rules.js';
 
 /** What a strategy may know about models: cache rules, tiers, thresholds. Never prices. */
 export interface ModelView {
@@ -27,7 +26,7 @@ export interface StrategyContext {
   /** a warning for the report and stderr; `code` when the strategy cannot act on the data (STRATEGY_NO_DATA) */
   warn(message: string, code?: Code): void;
   /** which rules decide when a provider cache hits (--cache-realism); default realistic */
-  cacheRealism?: CacheRealism;
+  cacheRealism?: string;
 }
 
 export interface StrategyRun {

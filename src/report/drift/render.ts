@@ -1,8 +1,8 @@
 // Renderers of the drift report (schema llmcost.drift/v1): table, Markdown for a PR comment, JSON.
 // They only read the DriftReport; every number is computed in engine/drift.ts.
-import type { DriftReport, MoneyPair, ScenarioDrift } from '../engine/drift.js';
-import { int, pct, usd } from './format.js';
-import { makeTable } from './terminal.js';
+import type { DriftReport, MoneyPair, ScenarioDrift } from './model.js';
+import { int, pct, usd } from '../format.js';
+import { makeTable } from '../terminal.js';
 
 export interface DriftRenderOptions {
   /** list only scenarios whose final cost went up (or became unknown); '' when none did */

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Diagnostic, formatDiagnostic, userError, warning } from '../diagnostics.js';
 import { loadScenarioFile, type Scenario } from '../config/scenario.js';
-import { runSimulation, type RunResult, type StageSpec } from '../engine/replay.js';
+import { runSimulation, type RunResult, type StageSpec } from '../engine/run.js';
 import { choosePricing, loadPricingFile } from '../pricing/load.js';
 import { stalenessWarning } from '../pricing/staleness.js';
 import type { ModelInfo, PriceBook } from '../pricing/pricebook.js';

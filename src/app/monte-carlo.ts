@@ -4,8 +4,8 @@
 import { type Diagnostic, formatDiagnostic } from '../diagnostics.js';
 import { band } from '../engine/stats.js';
 import type { MonteCarlo, Report } from '../report/model.js';
-import type { App } from './app.js';
-import { runScenario, type RunScenarioInput, type ScenarioRun } from './run-scenario.js';
+import type { Io } from './io.js';
+import { runScenario, type RunScenarioInput, type ScenarioRun } from './simulate.js';
 
 /** Seed of run r: seed + r, wrapped to the 32-bit seed range. */
 export function runSeed(seed: number, r: number): number {
@@ -44,31 +44,31 @@ export function summariseRuns(reports: readonly Report[], seeds: [number, number
  * from another seed is printed once, unless the first run already gave it.
  */
 export async function runMonteCarlo(
-  app: App,
+  io: Io,
   first: ScenarioRun,
   runs: number,
   input: Omit<RunScenarioInput, 'scenario' | 'scenarioPath' | 'seed' | 'io'>,
 ): Promise<MonteCarlo> {
   const seed = first.report.seed;
   const reports: Report[] = [first.report];
-  const tty = app.io.stderr.isTTY === true;
+  const tty = io.stderr.isTTY === true;
   const seen = new Set(first.report.warnings);
   const progress = (done: number): void => {
-    if (tty) app.io.stderr.write(`\r  monte carlo: ${done}/${runs} runs…`);
+    if (tty) io.stderr.write(`\r  monte carlo: ${done}/${runs} runs…`);
   };
   const warn = (d: Diagnostic | string): void => {
     const text = typeof d === 'string' ? d : d.message;
     if (seen.has(text)) return;
     seen.add(text);
-    if (tty) app.io.stderr.write('\r\x1b[K');
-    app.io.stderr.write(`${typeof d === 'string' ? `warning: ${d}` : formatDiagnostic(d)}\n`);
+    if (tty) io.stderr.write('\r\x1b[K');
+    io.stderr.write(`${typeof d === 'string' ? `warning: ${d}` : formatDiagnostic(d)}\n`);
   };
   progress(1);
   for (let r = 1; r < runs; r++) {
     const { report } = await runScenario({
       ...input,
       scenario: first.scenario,
-      io: app.io,
+      io,
       seed: runSeed(seed, r),
       standalone: false,
       by: [],
@@ -77,6 +77,6 @@ export async function runMonteCarlo(
     reports.push(report);
     progress(r + 1);
   }
-  if (tty) app.io.stderr.write('\r\x1b[K');
+  if (tty) io.stderr.write('\r\x1b[K');
   return summariseRuns(reports, [seed, runSeed(seed, runs - 1)]);
 }

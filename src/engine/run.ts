@@ -3,8 +3,7 @@
 // request. --standalone adds, per strategy, a chain of that strategy alone on the baseline.
 import type { Code } from '../diagnostics.js';
 import type { PriceBook } from '../pricing/pricebook.js';
-import type { Strategy, StrategyContext, StrategyRun, ModelView } from '../strategies/types.js';
-import type { CacheRealism } from '../strategies/prompt-cache/rules.js';
+import type { Strategy, StrategyContext, StrategyRun, ModelView } from './strategy.js';
 import { Ledger } from './ledger.js';
 import type { SimRequest } from './request.js';
 import { createRng } from './rng.js';
@@ -29,7 +28,7 @@ export interface RunInput {
   onProgress?: (requests: number) => void;
   warn?: (message: string, code?: Code) => void;
   /** which rules decide when a provider cache hits (default realistic) */
-  cacheRealism?: CacheRealism;
+  cacheRealism?: string;
 }
 
 export interface RunResult {

@@ -1,0 +1,38 @@
+// Renderers of `pricing check --against litellm` (the CheckResult model is computed in pricing/litellm.ts).
+import type { CheckResult } from '../../pricing/litellm.js';
+import { makeTable } from '../terminal.js';
+
+function summary(r: CheckResult): string {
+  const differs = r.disagreements.filter((d) => d.kind === 'differs').length;
+  return `pricing ${r.pricing.version} vs ${r.against}: ${r.compared} models compared, ${differs} values differ, ${r.disagreements.length - differs} prices only in LiteLLM, ${r.onlyOurs} fields only ours${r.notFound.length ? `; not in LiteLLM: ${r.notFound.join(', ')}` : ''}`;
+}
+
+export function renderCheckTable(r: CheckResult): string {
+  const parts = [summary(r)];
+  if (r.disagreements.length) {
+    const t = makeTable(['model', 'LiteLLM key', 'field', 'ours', 'theirs', 'kind']);
+    for (const d of r.disagreements) t.push([d.model, d.key, d.field, d.ours ?? '-', d.theirs ?? '-', d.kind]);
+    parts.push(`USD per 1M tokens (tokens for context_window, min_tokens, threshold)\n${t.toString()}`);
+  }
+  for (const x of r.rounded)
+    parts.push(`note: LiteLLM float needs > 12 decimals per 1M tokens, compared after rounding: ${x}`);
+  return parts.join('\n');
+}
+
+export function renderCheckMd(r: CheckResult): string {
+  const esc = (s: string): string => s.replace(/\|/g, '\\|');
+  const lines = [
+    `### Pricing ${r.pricing.version} vs LiteLLM (${esc(r.against)})`,
+    '',
+    summary(r).replace(/^[^:]+: /, ''),
+    '',
+  ];
+  if (r.disagreements.length) {
+    lines.push('| model | LiteLLM key | field | ours | theirs | kind |', '|---|---|---|---:|---:|---|');
+    for (const d of r.disagreements)
+      lines.push(
+        `| ${esc(d.model)} | ${esc(d.key)} | ${d.field} | ${d.ours ?? '-'} | ${d.theirs ?? '-'} | ${d.kind} |`,
+      );
+  } else lines.push('No disagreements.');
+  return lines.join('\n');
+}

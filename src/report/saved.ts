@@ -1,0 +1,246 @@
+// A saved report (schema llmcost.report/v1, written by --format json): its shape, and the parser
+// that reads it back for `report --from`. The text is checked as JSON, then against the report
+// shape (zod); every problem is located at file:line:column.
+import { z } from 'zod';
+import { locate } from '../config/yaml.js';
+import { type Diagnostic, location, UserError, userError } from '../diagnostics.js';
+import { REPORT_SCHEMA, type Report } from './model.js';
+
+const money = z.number();
+const count = z.number().nonnegative();
+const breakdown = z.looseObject({
+  input: money,
+  cacheRead: money,
+  cacheWrite: money,
+  output: money,
+  storage: money,
+  fixed: money,
+});
+const stage = {
+  cost: money,
+  breakdown,
+  tokens: z.looseObject({ input: count, cacheRead: count, cacheWrite5m: count, cacheWrite1h: count, output: count }),
+  calls: count,
+  successes: count,
+  successRate: count,
+  costPerSuccess: money.nullable(),
+};
+const saving = { saving: money, savingPct: z.number() };
+
+/** The shape of a saved report. Loose objects: fields a newer v1 adds are kept, not refused. */
+export const reportSchema = z.looseObject({
+  schema: z.literal(REPORT_SCHEMA),
+  tool: z.looseObject({ name: z.literal('llmcost'), version: z.string() }),
+  command: z.string(),
+  scenario: z.string(),
+  pricing: z.looseObject({ version: z.string(), effective: z.string() }),
+  seed: z.number(),
+  requests: count,
+  rows: z.looseObject({ read: count, priced: count, rejected: count }),
+  period: z.looseObject({ startMs: z.number().nullable(), endMs: z.number().nullable(), days: count }),
+  baseline: z.looseObject(stage),
+  steps: z.array(
+    z.looseObject({
+      ...stage,
+      ...saving,
+      strategy: z.string(),
+      label: z.string(),
+      standalone: z.looseObject({ cost: money, ...saving }).optional(),
+      breakEvenDays: z.number().nullable().optional(),
+    }),
+  ),
+  final: z.looseObject({ ...stage, ...saving, breakEvenDays: z.number().nullable().optional() }),
+  fixed: z.array(z.looseObject({ label: z.string(), usd: money, from: z.string() })),
+  models: z.array(z.looseObject({ model: z.string(), baselineCost: money, finalCost: money })),
+  by: z
+    .record(z.string(), z.array(z.looseObject({ key: z.string(), cost: money, baselineCost: money, requests: count })))
+    .optional(),
+  checks: z.array(
+    z.looseObject({ name: z.string(), ok: z.boolean(), actual: z.number(), limit: z.number(), message: z.string() }),
+  ),
+  warnings: z.array(z.string()),
+  extras: z.record(z.string(), z.unknown()).optional(),
+  cache: z.looseObject({ realism: z.string(), rules: z.array(z.string()) }).optional(),
+  chart: z.unknown().optional(),
+  monteCarlo: z
+    .looseObject({
+      runs: count,
+      seeds: z.tuple([z.number(), z.number()]),
+      ...Object.fromEntries(
+        ['requests', 'baseline', 'final', 'saving', 'savingPct', 'successRate'].map((k) => [
+          k,
+          z.looseObject({ p5: z.number(), p50: z.number(), p95: z.number() }),
+        ]),
+      ),
+      steps: z.array(
+        z.looseObject({
+          label: z.string(),
+          ...Object.fromEntries(
+            ['cost', 'saving', 'savingPct'].map((k) => [
+              k,
+              z.looseObject({ p5: z.number(), p50: z.number(), p95: z.number() }),
+            ]),
+          ),
+        }),
+      ),
+    })
+    .optional(),
+});
+
+const SAVE_HINT = 'save a report with e.g. `llmcost simulate SCENARIO --format json --out saved.json`';
+
+function lineCol(text: string, offset: number): { line: number; col: number } {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return { line, col: offset - before.lastIndexOf('\n') };
+}
+
+/** Offset of the first character where `text` stops being JSON (JSON.parse's messages vary by Node version). */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const ws = (): void => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const lit = (w: string): void => {
+    if (text.startsWith(w, i)) i += w.length;
+    else fail();
+  };
+  const str = (): void => {
+    if (text[i] !== '"') fail();
+    i++;
+    for (;;) {
+      if (i >= text.length) fail();
+      const c = text.charCodeAt(i);
+      if (c === 0x22) break;
+      if (c < 0x20) fail();
+      if (c === 0x5c) {
+        i++;
+        if (text[i] === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail();
+          i += 4;
+        } else if (!'"\\/bfnrt'.includes(text[i] ?? 'x')) fail();
+      }
+      i++;
+    }
+    i++;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') return void i++;
+      for (;;) {
+        ws();
+        str();
+        ws();
+        lit(':');
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === '}') return void i++;
+        else fail();
+      }
+    } else if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === ']') return void i++;
+        else fail();
+      }
+    } else if (c === '"') str();
+    else if (c === 't') lit('true');
+    else if (c === 'f') lit('false');
+    else if (c === 'n') lit('null');
+    else {
+      const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+      if (!m) fail();
+      i += m![0].length;
+    }
+  };
+  try {
+    value();
+    ws();
+    return Math.min(i, text.length);
+  } catch (at) {
+    return typeof at === 'number' ? Math.min(at, text.length) : 0;
+  }
+}
+
+/** Parse and validate a saved report's text; throws a UserError naming file:line:column and a fix. */
+export function parseSavedReport(text: string, file: string): Report {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.trim() === '') throw userError('REPORT_INPUT', 'the file is empty', { where: file, hint: SAVE_HINT });
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (_e) {
+    const at = jsonErrorOffset(text);
+    const pos = lineCol(text, at);
+    const what = at >= text.length ? 'unexpected end of file' : `unexpected ${JSON.stringify(text.slice(at, at + 1))}`;
+    throw userError('REPORT_INPUT', `not valid JSON: ${what}`, {
+      where: location(file, pos.line, pos.col),
+      hint: /^\s*[<{[]/.test(text)
+        ? 'the file is truncated or was edited by hand; re-save it with --format json'
+        : `this does not look like a JSON report; ${SAVE_HINT}`,
+    });
+  }
+  const obj = data as Record<string, unknown>;
+  if (typeof data !== 'object' || data === null || Array.isArray(data) || typeof obj.schema !== 'string') {
+    throw userError('REPORT_INPUT', "not an llmcost report: no 'schema' field", {
+      where: file,
+      hint: `pass a JSON report written by llmcost (it starts with "schema": "${REPORT_SCHEMA}"); ${SAVE_HINT}`,
+    });
+  }
+  if (obj.schema !== REPORT_SCHEMA) {
+    const ours = obj.schema.startsWith('llmcost.report/');
+    throw userError('REPORT_INPUT', `unsupported report schema '${obj.schema}' (this llmcost reads ${REPORT_SCHEMA})`, {
+      where: locate(text, file, ['schema']),
+      hint: ours
+        ? 're-render it with the llmcost version that wrote it, or re-run the simulation with this version'
+        : `this is not an llmcost report; ${SAVE_HINT}`,
+    });
+  }
+  const r = reportSchema.safeParse(data);
+  // the original object, not zod's copy: keeps the key order, so json -> json is byte-identical
+  if (r.success) return data as Report;
+  const diags: Diagnostic[] = r.error.issues.slice(0, 10).map((issue) => {
+    const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+    const dotted =
+      path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+        .join('')
+        .replace(/^\./, '') || '(top level)';
+    let v: unknown = data;
+    for (const p of path)
+      v = v && typeof v === 'object' ? (v as Record<string | number, unknown>)[p as string | number] : undefined;
+    const parent =
+      path.length > 1 ? dotted.slice(0, dotted.length - String(path[path.length - 1]).length - 1) : '(top level)';
+    return {
+      code: 'REPORT_INPUT',
+      severity: 'error',
+      message:
+        v === undefined && issue.code === 'invalid_type'
+          ? `missing key '${String(path[path.length - 1])}' in ${parent}`
+          : `${dotted}: ${issue.message}`,
+      where: locate(text, file, path),
+      hint: 'the report was edited or written by another tool; re-save it with --format json',
+    };
+  });
+  if (r.error.issues.length > 10)
+    diags.push({
+      code: 'REPORT_INPUT',
+      severity: 'error',
+      message: `… and ${r.error.issues.length - 10} more problems`,
+      where: file,
+    });
+  throw new UserError(diags);
+}
