@@ -5,7 +5,7 @@ import { type Diagnostic, formatDiagnostic } from '../diagnostics.js';
 import { band } from '../engine/stats.js';
 import type { MonteCarlo, Report } from '../report/model.js';
 import type { Io } from './io.js';
-import { runScenario, type RunScenarioInput, type ScenarioRun } from './simulate.js';
+import { runScenario, type RunScenarioInput, type ScenarioRun } from './scenario.js';
 
 /** Seed of run r: seed + r, wrapped to the 32-bit seed range. */
 export function runSeed(seed: number, r: number): number {

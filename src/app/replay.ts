@@ -1,12 +1,234 @@
-// `replay LOG`: the figures beyond the waterfall - cost per successful request, the cost of
+// `replay LOG`: the actual cost of a request log (cached tokens as the log reports them),
+// attribution, and the figures beyond the waterfall - cost per successful request, the cost of
 // retries and failed calls, reconciliation with the log's billed cost, reject counts. Computed
-// here once; renderers only lay out report.extras.replay.
-import { Ledger } from '../engine/ledger.js';
+// here once; renderers only lay out report.extras.replay. With a scenario: its strategies on the
+// log (the simulate pipeline with the log as traffic).
+import { basename, resolve } from 'node:path';
+import { loadScenarioFile, type LogTraffic, type Scenario } from '../config/scenario.js';
+import { suggestionHint, userError, warning } from '../diagnostics.js';
+import { DIMENSIONS, Ledger } from '../engine/ledger.js';
 import { priceCells } from '../engine/price.js';
 import type { SimRequest } from '../engine/request.js';
+import { runSimulation } from '../engine/run.js';
 import type { PriceBook } from '../pricing/pricebook.js';
 import { int } from '../report/format.js';
-import type { LogStats } from '../traffic/logs/read.js';
+import { buildReport, type Report } from '../report/model.js';
+import { type LogStats, logFraction, newLogStats, readerThread, readLog } from '../traffic/logs/read.js';
+import { type Context, makeContext, NO_PROGRESS } from './context.js';
+import { loadBook, type TableChoice } from './pricing.js';
+import { runScenario } from './scenario.js';
+
+export interface ReplayInput extends TableChoice {
+  /** the log file (CSV or JSONL, optionally .gz); '-' reads the Io's stdin */
+  log: string;
+  /** log layout (default canonical) */
+  preset?: string;
+  /** canonical column -> field of the log */
+  map?: Record<string, string>;
+  /** model for rows without one */
+  model?: string;
+  /** stop at the first rejected row */
+  strict?: boolean;
+  /** write rejected rows here (CSV: line, reason, raw) */
+  rejects?: string;
+  /** attribution dimensions */
+  by?: string[];
+  /** what-if: run this scenario's strategies on the log */
+  scenario?: string;
+  /** with a scenario: also each strategy alone on the baseline */
+  standalone?: boolean;
+}
+
+/** Price a request log (and, with `scenario`, run its strategies on it). */
+export async function replayLog(input: ReplayInput, context: Partial<Context> = {}): Promise<Report> {
+  const ctx = makeContext(context);
+  const { log } = input;
+  const by = input.by ?? [];
+  const map = input.map ?? {};
+  const book = loadBook(input, ctx);
+  if (input.model) book.resolve(input.model, '--model');
+  if (input.scenario) return whatIf(input, input.scenario, by, map, ctx);
+  if (input.standalone)
+    throw userError('USAGE', '--standalone needs --scenario (replay alone runs no strategies)', {
+      where: '--standalone',
+      hint: 'add --scenario FILE with the strategies to try on the log',
+    });
+  const thread = readerThread(ctx.io.env);
+  const stats = newLogStats();
+  const th = book.thresholds();
+  const retries = new Slice(th);
+  const failed = new Slice(th);
+  const wasted = new Slice(th);
+  let successes = 0;
+  const source = tap(
+    readLog(
+      {
+        file: log,
+        preset: input.preset,
+        map,
+        model: input.model,
+        strict: input.strict,
+        rejectsFile: input.rejects,
+        stdin: ctx.io.stdin,
+        cwd: ctx.io.cwd,
+        book,
+        thread,
+        notify: (m) => ctx.io.stderr.write(`note: ${m}\n`),
+      },
+      stats,
+    ),
+    (r) => {
+      if (r.retryOf) retries.add(r);
+      if (r.status === 'error') failed.add(r);
+      else successes++;
+      if (r.retryOf || r.status === 'error') wasted.add(r);
+    },
+  );
+  const progress = ctx.progress?.('replaying') ?? NO_PROGRESS;
+  const run = await runSimulation({
+    source,
+    stages: [],
+    book,
+    seed: 0,
+    by,
+    warn: (m) => ctx.warn(m),
+    onProgress: (n) => progress.update(n, logFraction(stats)),
+  });
+  progress.done();
+
+  if (stats.rejected > 0)
+    ctx.warn(
+      warning('LOG_ROW', rejectSummary(stats), {
+        where: log === '-' ? '<stdin>' : log,
+        hint: input.rejects
+          ? `rejected rows are in ${input.rejects}`
+          : 'add --rejects FILE to list every rejected row, or --strict to stop at the first',
+      }),
+    );
+  for (const w of stats.warnings) ctx.warn(warning(w.code, w.message));
+  if (stats.skipped > 0) ctx.warn(warning('LOG_SKIPPED', skipSummary(stats)));
+  // a log of only skipped records (spans, failed batch lines) is read correctly: it costs $0
+  if (stats.priced === 0 && (stats.rejected > 0 || stats.skipped === 0)) {
+    throw userError(
+      'LOG_ROW',
+      `no row of ${log} could be priced (${int(stats.read)} read, ${int(stats.rejected)} rejected)`,
+      {
+        where: stats.firstRejects[0]?.where ?? log,
+        hint:
+          stats.read === 0
+            ? 'the log has no data rows'
+            : 'see the reasons above; --preset, --map and --model tell llmcost how to read the log',
+      },
+    );
+  }
+
+  const report = buildReport({
+    command: 'replay',
+    scenario: log === '-' ? 'stdin' : basename(log),
+    seed: 0,
+    run,
+    book,
+    labels: [],
+    rows: {
+      read: stats.read,
+      priced: stats.priced,
+      rejected: stats.rejected,
+      ...(stats.skipped ? { skipped: stats.skipped } : {}),
+    },
+    period: { startMs: stats.startMs, endMs: stats.endMs },
+    warnings: [
+      ...(stats.rejected ? [rejectSummary(stats)] : []),
+      ...(stats.skipped ? [skipSummary(stats)] : []),
+      ...stats.warnings.map((w) => w.message),
+    ],
+    version: ctx.version,
+  });
+  for (const dim of by) {
+    const keys = report.by?.[dim] ?? [];
+    if (!(dim in DIMENSIONS) && keys.length === 1 && keys[0]!.key === '(none)') {
+      ctx.warn(
+        warning('USAGE', `no row has a '${dim}' column or tag: every request is in '(none)'`, {
+          where: '--by',
+          hint: suggestionHint(
+            dim,
+            Object.keys(DIMENSIONS),
+            `dimensions: ${Object.keys(DIMENSIONS).join(', ')}, or a column of the log`,
+          ),
+        }),
+      );
+    }
+  }
+  // exact total (the report's money is rounded to 1e-6): ratios are taken from exact figures
+  const exactUsd = Number(priceCells(run.taps[0]!.cells, run.thresholds, book).total) / 1e18;
+  report.extras = { replay: replayExtras(stats, exactUsd, successes, { retries, failed, wasted }, book) };
+  return report;
+}
+
+/** `replay LOG --scenario FILE`: the scenario's strategies on the log (the shared simulate pipeline). */
+async function whatIf(
+  input: ReplayInput,
+  scenarioFile: string,
+  by: string[],
+  map: Record<string, string>,
+  ctx: Context,
+): Promise<Report> {
+  const { log } = input;
+  const loaded = loadScenarioFile(resolve(ctx.io.cwd, scenarioFile), scenarioFile);
+  for (const w of loaded.warnings) ctx.warn(w);
+  const traffic: LogTraffic = {
+    file: log === '-' ? '-' : resolve(ctx.io.cwd, log),
+    preset: input.preset,
+    map: Object.keys(map).length ? map : undefined,
+    model: input.model,
+    strict: input.strict || undefined,
+    rejectsFile: input.rejects ? resolve(ctx.io.cwd, input.rejects) : undefined,
+  };
+  const scenario: Scenario = { ...loaded.scenario, traffic: { log: traffic } };
+  const { report } = await runScenario({
+    scenario,
+    io: ctx.io,
+    pricing: { pricing: input.pricing, asOf: input.asOf },
+    standalone: input.standalone ?? false,
+    by,
+    warn: ctx.warn,
+    command: 'replay',
+    version: ctx.version,
+  });
+  const rows = report.rows;
+  if (rows.rejected > 0) {
+    ctx.warn(
+      warning('LOG_ROW', `${int(rows.rejected)} of ${int(rows.read)} rows of ${log} rejected`, {
+        where: log,
+        hint: input.rejects
+          ? `rejected rows are in ${input.rejects}`
+          : 'run without --scenario for the reasons, or add --rejects FILE',
+      }),
+    );
+  }
+  if (rows.priced === 0)
+    throw userError(
+      'LOG_ROW',
+      `no row of ${log} could be priced (${int(rows.read)} read, ${int(rows.rejected)} rejected)`,
+      {
+        where: log,
+        hint: 'run `llmcost replay LOG` without --scenario to see why; --preset, --map and --model tell llmcost how to read the log',
+      },
+    );
+  report.extras = {
+    ...(report.extras ?? {}),
+    replay: {
+      log: {
+        file: log,
+        scenario: scenarioFile,
+        read: rows.read,
+        priced: rows.priced,
+        rejected: rows.rejected,
+        skipped: rows.skipped ?? 0,
+      },
+    },
+  };
+  return report;
+}
 
 const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 const pct = (part: number, whole: number): number | null =>

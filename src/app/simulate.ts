@@ -1,273 +1,62 @@
-// The shared pipeline: scenario file -> PriceBook (+ synthetic models) -> traffic source ->
-// runSimulation -> Report with budget and quality checks. Used by `simulate` and reusable by
-// `drift`, `sweep` and the benchmark (pass a PriceBook to price under another table).
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { type Diagnostic, formatDiagnostic, userError, warning } from '../diagnostics.js';
-import { loadScenarioFile, type Scenario } from '../config/scenario.js';
-import { runSimulation, type RunResult, type StageSpec } from '../engine/run.js';
-import { choosePricing, loadPricingFile } from '../pricing/load.js';
-import { stalenessWarning } from '../pricing/staleness.js';
-import type { ModelInfo, PriceBook } from '../pricing/pricebook.js';
-import { buildReport, type Check, type Report } from '../report/model.js';
-import { selfHostExtras } from '../strategies/self-host.js';
-import { CACHE_RULES, realismRules } from '../strategies/prompt-cache/rules.js';
-import { readerThread } from '../traffic/logs/read.js';
-import { logSource, profileSource, type SourceStats, type TrafficSource } from '../traffic/source.js';
-import type { Io } from './io.js';
+// `simulate`: a scenario's savings waterfall (the public entry point; the CLI's `simulate` calls
+// it). The pipeline itself is app/scenario.ts; Monte Carlo bands are app/monte-carlo.ts.
+import type { Scenario } from '../config/scenario.js';
+import { DEFAULT_STALE_AFTER_DAYS } from '../pricing/staleness.js';
+import type { Report } from '../report/model.js';
+import { type Context, makeContext } from './context.js';
+import { runMonteCarlo } from './monte-carlo.js';
+import { runScenario } from './scenario.js';
 
-export interface RunScenarioInput {
-  /** path of the scenario file (relative to io.cwd) */
-  scenarioPath?: string;
-  /** an already loaded scenario (wins over scenarioPath) */
-  scenario?: Scenario;
-  io: Io;
-  /** price under this book instead of the scenario's table (drift, sweep) */
-  book?: PriceBook;
-  /** --pricing / --as-of from the command line: beat the scenario's pricing */
-  pricing?: { pricing?: string; asOf?: string };
+export interface SimulateInput {
+  /** the scenario file (relative to the Io's cwd), or an already loaded scenario */
+  scenario: string | Scenario;
+  /** override the scenario's seed */
   seed?: number;
-  /** warn (PRICING_STALE) when the table is older than this on the reference date (--as-of, the scenario's as_of, else the profile's start) */
-  staleAfterDays?: number;
+  /** also run each strategy alone on the baseline */
   standalone?: boolean;
-  /** --cache-realism: beats the scenario's cache_realism (already validated) */
-  cacheRealism?: string;
-  /** extra attribution dimensions (added to the scenario's report.by) */
+  /** extra attribution dimensions */
   by?: string[];
-  /** requests so far and, when the source knows, the fraction of it consumed (0..1) */
-  onProgress?: (requests: number, fraction: number | null) => void;
-  warn?: (d: Diagnostic | string) => void;
-  command?: string;
-  version?: string;
+  /** Monte Carlo: also run seeds seed+1..seed+runs-1 and report p5/p50/p95 bands */
+  runs?: number;
+  /** a table file or bundled version, or the table in force on a date: beat the scenario's own pricing */
+  pricing?: string;
+  asOf?: string;
+  /** warn (PRICING_STALE) when the table is older than this many days on the reference date */
+  staleAfterDays?: number;
+  /** which rules decide when a provider cache hits: realistic (default), ideal, or rules joined by + */
+  cacheRealism?: string;
 }
-
-export interface ScenarioRun {
-  report: Report;
-  run: RunResult;
-  book: PriceBook;
-  stages: StageSpec[];
-  scenario: Scenario;
-  stats: SourceStats;
-}
-
-/** The PriceBook a scenario runs under: CLI flags beat the scenario's `pricing`, default = newest table. */
-export function scenarioBook(
-  scenario: Scenario,
-  io: Io,
-  flags: { pricing?: string; asOf?: string } = {},
-): { book: PriceBook; warnings: Diagnostic[] } {
-  if (flags.pricing || flags.asOf)
-    return choosePricing({
-      ...(flags.pricing ? { pricing: flags.pricing } : {}),
-      ...(flags.asOf ? { asOf: flags.asOf } : {}),
-      cwd: io.cwd,
-    });
-  const p = scenario.pricing;
-  if (p?.file) return loadPricingFile(p.file);
-  if (p?.version) return choosePricing({ pricing: p.version, cwd: scenario.dir });
-  if (p?.asOf) return choosePricing({ asOf: p.asOf });
-  return choosePricing({});
-}
-
-export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun> {
-  const { io } = input;
-  const warn =
-    input.warn ??
-    ((d: Diagnostic | string) => io.stderr.write(`${typeof d === 'string' ? `warning: ${d}` : formatDiagnostic(d)}\n`));
-  let scenario = input.scenario;
-  if (!scenario) {
-    if (!input.scenarioPath) throw new Error('internal: runScenario needs scenario or scenarioPath');
-    const loaded = loadScenarioFile(resolve(io.cwd, input.scenarioPath), input.scenarioPath);
-    for (const w of loaded.warnings) warn(w);
-    scenario = loaded.scenario;
-  }
-  // The returned scenario carries the realism in force, so re-runs (--runs) keep it.
-  if (input.cacheRealism !== undefined) scenario = { ...scenario, cacheRealism: input.cacheRealism };
-  let book = input.book;
-  if (!book) {
-    const chosen = scenarioBook(scenario, io, input.pricing);
-    for (const w of chosen.warnings) warn(w);
-    book = chosen.book;
-  }
-  const stale =
-    input.staleAfterDays !== undefined
-      ? staleness(scenario, book, input.pricing?.asOf, input.staleAfterDays)
-      : undefined;
-  if (stale) warn(stale);
-  // Synthetic models (e.g. a self-hosted route priced per GPU-hour) join the book before the run.
-  const synthetic: ModelInfo[] = scenario.stages.flatMap((s) => s.strategy.syntheticModels?.(s.options) ?? []);
-  if (synthetic.length) book = book.withModels(synthetic);
-
-  // Unknown models fail before the run, located in the scenario file.
-  if (scenario.traffic.profile) {
-    scenario.traffic.profile.segments.forEach((seg, i) =>
-      book!.resolve(seg.model, scenario!.where(['traffic', 'profile', 'segments', i, 'model'])),
-    );
-  } else if (scenario.traffic.log.model) {
-    book.resolve(scenario.traffic.log.model, scenario.where(['traffic', 'log', 'model']));
-  }
-  // A missing log is located in the scenario (the reader alone can only name the path).
-  if (scenario.traffic.log && scenario.traffic.log.file !== '-' && !existsSync(scenario.traffic.log.file)) {
-    throw userError('FILE_NOT_FOUND', `log file ${scenario.traffic.log.file} does not exist`, {
-      where: scenario.where(['traffic', 'log', 'file']),
-      hint: "relative paths in a scenario are resolved from the scenario file's folder",
-    });
-  }
-
-  const seed = input.seed ?? scenario.seed;
-  const stages: StageSpec[] = scenario.stages.map((s) => ({
-    strategy: s.strategy,
-    options: s.options,
-    label: s.label,
-  }));
-  const by = [
-    ...new Set([
-      ...scenario.by,
-      ...(input.by ?? []),
-      ...(scenario.budgets.per_tenant_per_day_usd !== undefined ? ['tenant'] : []),
-    ]),
-  ];
-  const traffic: TrafficSource = scenario.traffic.profile
-    ? profileSource(scenario.traffic.profile, seed)
-    : logSource(scenario.traffic.log, io.cwd, book, io.stdin, readerThread(io.env), (m) =>
-        io.stderr.write(`note: ${m}\n`),
-      );
-  const runWarnings: string[] = [];
-  const run = await runSimulation({
-    source: traffic.source,
-    stages,
-    book,
-    seed,
-    by,
-    standalone: input.standalone ?? false,
-    cacheRealism: scenario.cacheRealism,
-    ...(input.onProgress ? { onProgress: (n: number) => input.onProgress!(n, traffic.fraction()) } : {}),
-    warn: (m, code) => {
-      // coded warnings (a strategy that cannot act on the data) also go to stderr, once
-      const text = code ? `${code}: ${m}` : m;
-      if (runWarnings.includes(text)) return;
-      runWarnings.push(text);
-      if (code) warn(warning(code, m));
-    },
-  });
-  const stats = traffic.stats(run.requests);
-  if (run.requests === 0) {
-    const msg = scenario.traffic.profile
-      ? 'the profile generated no requests (volume x days rounds to 0)'
-      : 'the log has no priced requests';
-    warn(msg);
-    runWarnings.push(msg);
-  }
-  const fixed = [
-    ...scenario.fixedCosts.map((f) => ({ stage: 0, label: f.label, usd: f.usd })),
-    ...scenario.stages.flatMap((s, k) =>
-      (s.strategy.fixedCosts?.(s.options) ?? []).map((f) => ({ stage: k + 1, label: f.label, usd: f.usd })),
-    ),
-  ];
-  const report = buildReport({
-    command: input.command ?? 'simulate',
-    scenario: scenario.name,
-    seed,
-    run,
-    book,
-    labels: scenario.stages.map((s) => ({ strategy: s.use, label: s.label })),
-    fixed,
-    rows: stats.rows,
-    period: stats.period,
-    warnings: [...(stale ? [stale.message] : []), ...stats.warnings, ...runWarnings],
-    version: input.version ?? '0.0.0',
-  });
-  // Self-hosting: break-even volume and payback per self-host stage (see strategies/self-host.ts).
-  const selfHost = selfHostExtras(run, book, stages, report.period.days);
-  if (selfHost) report.extras = { ...(report.extras ?? {}), selfHost };
-  if (stages.some((s) => CACHING.has(s.strategy.name))) {
-    const on = realismRules(scenario.cacheRealism);
-    report.cache = { realism: scenario.cacheRealism, rules: CACHE_RULES.filter((r) => on.has(r)) };
-  }
-  report.checks = scenarioChecks(report, scenario);
-  return { report, run, book, stages, scenario, stats };
-}
-
-/** Staleness against a date the scenario states (never the wall clock). */
-function staleness(
-  scenario: Scenario,
-  book: PriceBook,
-  asOfFlag: string | undefined,
-  days: number,
-): Diagnostic | undefined {
-  if (asOfFlag) return stalenessWarning(book, asOfFlag, days, '--as-of');
-  if (scenario.pricing?.asOf)
-    return stalenessWarning(book, scenario.pricing.asOf, days, `pricing.as_of in ${scenario.file}`);
-  if (scenario.traffic.profile)
-    return stalenessWarning(book, scenario.traffic.profile.start, days, `traffic.profile.start in ${scenario.file}`);
-  return undefined;
-}
-
-const r6 = (x: number): number => Math.round(x * 1e6) / 1e6;
-
-/** Strategies whose figures depend on the cache rules: their reports say which rules were used. */
-const CACHING: ReadonlySet<string> = new Set(['prompt-cache', 'batch', 'response-cache']);
 
 /**
- * Budgets and the quality floor, computed from the report (never in renderers). Variable cost
- * excludes one-time fixed costs; "per day" divides by the traffic period's days.
+ * Simulate a scenario: baseline cost, each strategy's saving in order, final cost, budget and
+ * quality checks (report.checks), and with `runs` the Monte Carlo bands (report.monteCarlo).
  */
-export function scenarioChecks(report: Report, scenario: Pick<Scenario, 'budgets' | 'quality'>): Check[] {
-  const checks: Check[] = [];
-  const b = scenario.budgets;
-  const variable = report.final.cost - report.final.breakdown.fixed;
-  const days = report.period.days;
-  const money = (x: number): string => `$${x.toFixed(x < 1 ? 6 : 2)}`;
-  const add = (name: string, actual: number, limitText: string, what: string): void => {
-    const limit = Number(limitText);
-    const ok = actual <= limit;
-    checks.push({
-      name,
-      ok,
-      actual: r6(actual),
-      limit,
-      message: `${what} ${money(actual)} ${ok ? 'is within' : 'exceeds'} the budget of ${money(limit)}`,
+export async function simulate(input: SimulateInput, context: Partial<Context> = {}): Promise<Report> {
+  const ctx = makeContext(context);
+  const progress = ctx.progress?.('simulating');
+  const pricing = { pricing: input.pricing, asOf: input.asOf };
+  const first = await runScenario({
+    ...(typeof input.scenario === 'string' ? { scenarioPath: input.scenario } : { scenario: input.scenario }),
+    io: ctx.io,
+    pricing,
+    seed: input.seed,
+    standalone: input.standalone ?? false,
+    cacheRealism: input.cacheRealism,
+    staleAfterDays: input.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS,
+    onProgress: progress ? (n, f) => progress.update(n, f) : undefined,
+    by: input.by ?? [],
+    warn: ctx.warn,
+    command: 'simulate',
+    version: ctx.version,
+  });
+  progress?.done();
+  const report = first.report;
+  // runs: bands over seeds; the report's own figures stay the scenario-seed run (run 0).
+  if (input.runs !== undefined)
+    report.monteCarlo = await runMonteCarlo(ctx.io, first, input.runs, {
+      pricing,
+      command: 'simulate',
+      version: ctx.version,
     });
-  };
-  if (b.per_request_usd !== undefined)
-    add(
-      'budget.per_request_usd',
-      report.requests ? variable / report.requests : 0,
-      b.per_request_usd,
-      'final cost per request',
-    );
-  if (b.per_day_usd !== undefined)
-    add(
-      'budget.per_day_usd',
-      variable / days,
-      b.per_day_usd,
-      `final cost per day (${days} day${days === 1 ? '' : 's'})`,
-    );
-  if (b.total_usd !== undefined)
-    add('budget.total_usd', report.final.cost, b.total_usd, 'final cost including fixed costs');
-  if (b.per_tenant_per_day_usd !== undefined) {
-    const rows = report.by?.tenant ?? [];
-    const worst = rows.reduce<{ key: string; cost: number } | undefined>(
-      (w, r) => (!w || r.cost > w.cost ? r : w),
-      undefined,
-    );
-    add(
-      'budget.per_tenant_per_day_usd',
-      worst ? worst.cost / days : 0,
-      b.per_tenant_per_day_usd,
-      worst ? `tenant '${worst.key}' costs per day` : 'no tenant costs per day',
-    );
-  }
-  if (scenario.quality) {
-    const actual = report.final.successRate;
-    const ok = actual >= scenario.quality.floor;
-    checks.push({
-      name: 'quality.floor',
-      ok,
-      actual,
-      limit: scenario.quality.floor,
-      message: `final success rate ${(actual * 100).toFixed(2)}% is ${ok ? 'at or above' : 'below'} the quality floor of ${(scenario.quality.floor * 100).toFixed(2)}%`,
-    });
-  }
-  return checks;
+  return report;
 }

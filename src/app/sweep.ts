@@ -1,9 +1,10 @@
 // Sweep planning: `--set path=v1,v2` flags -> axes resolved against the scenario -> every
 // configuration's scenario, validated before any run. read (scenario file) -> pure planner
 // (engine/sweep.ts) -> runs -> render.
+import { dirname, resolve } from 'node:path';
 import { parse as parseYamlValue, stringify as stringifyYaml } from 'yaml';
 import { type Diagnostic, formatDiagnostic, UserError, userError } from '../diagnostics.js';
-import { parseScenarioText, type Scenario } from '../config/scenario.js';
+import { loadScenarioFile, parseScenarioText, type Scenario } from '../config/scenario.js';
 import { scenarioSchema } from '../config/scenario-schema.js';
 import { knownKeysAt, locate } from '../config/yaml.js';
 import {
@@ -11,6 +12,7 @@ import {
   expandGrid,
   gridSize,
   type PathSeg,
+  pickCheapest,
   resolvePath,
   setAt,
   showPath,
@@ -18,7 +20,12 @@ import {
   type SweepAxis,
   type SweepPoint,
 } from '../engine/sweep.js';
+import { readText } from '../pricing/load.js';
+import type { Report } from '../report/model.js';
+import { buildSweepReport, type SweepReport } from '../report/sweep/model.js';
 import { STRATEGIES } from '../strategies/registry.js';
+import { type Context, makeContext } from './context.js';
+import { runScenario } from './scenario.js';
 
 export const DEFAULT_MAX_RUNS = 200;
 
@@ -155,4 +162,95 @@ export function planSweep(
     return scenario;
   });
   return { axes, points, scenarios, warnings: [...warnings.values()] };
+}
+
+export interface SweepInput {
+  /** the scenario file, relative to the Io's cwd */
+  scenario: string;
+  /** `path=v1,v2,...` assignments; the grid is every combination, the first varying slowest */
+  sets: string[];
+  /** one seed for every configuration (refused when a --set sweeps the seed) */
+  seed?: number;
+  /** refuse grids larger than this (default DEFAULT_MAX_RUNS) */
+  maxRuns?: number;
+}
+
+/** Run the scenario once per configuration of the grid and mark the cheapest that passes its checks. */
+export async function sweep(input: SweepInput, context: Partial<Context> = {}): Promise<SweepReport> {
+  const ctx = makeContext(context);
+  const { seed } = input;
+  const scenarioPath = input.scenario;
+  const abs = resolve(ctx.io.cwd, scenarioPath);
+  // The file itself must be valid first: its errors keep their file:line:col.
+  const base = loadScenarioFile(abs, scenarioPath);
+  for (const w of base.warnings) ctx.warn(w);
+  const plan = planSweep(
+    readText(abs, 'scenario'),
+    scenarioPath,
+    dirname(abs),
+    input.sets,
+    input.maxRuns ?? DEFAULT_MAX_RUNS,
+  );
+  const seedAxis = plan.axes.find((a) => a.resolved.length === 1 && a.resolved[0] === 'seed');
+  if (seed !== undefined && seedAxis)
+    throw userError('USAGE', `--seed ${seed} would override every value of ${seedAxis.flag}`, {
+      where: '--seed',
+      hint: 'drop --seed to sweep seeds, or drop the seed --set',
+    });
+  const shown = new Set(base.warnings.map((d) => formatDiagnostic({ ...d, where: '' })));
+  for (const w of plan.warnings) if (!shown.has(formatDiagnostic({ ...w, where: '' }))) ctx.warn(w);
+
+  const tty = ctx.io.stderr.isTTY === true;
+  const seen = new Set<string>();
+  const warn = (d: Diagnostic | string): void => {
+    const key = typeof d === 'string' ? d : formatDiagnostic(d);
+    if (!seen.has(key)) {
+      seen.add(key);
+      if (tty) ctx.io.stderr.write('\r\x1b[K');
+      ctx.warn(d);
+    }
+  };
+  const results: Report[] = [];
+  for (let i = 0; i < plan.scenarios.length; i++) {
+    if (tty) ctx.io.stderr.write(`\r  sweep: configuration ${i + 1}/${plan.scenarios.length}…`);
+    try {
+      const { report } = await runScenario({
+        scenario: plan.scenarios[i]!,
+        io: ctx.io,
+        seed,
+        warn,
+        command: 'sweep',
+        version: ctx.version,
+      });
+      results.push(report);
+    } catch (e) {
+      if (tty) ctx.io.stderr.write('\r\x1b[K');
+      // a value the loader accepts may still fail the run (a model the table lacks): name the --set
+      if (e instanceof UserError)
+        throw new UserError(
+          e.diagnostics.map((d) => ({
+            ...d,
+            message: `${d.message} (configuration #${i + 1}: ${flagsOf(plan.points[i]!)})`,
+            where: d.where ?? flagsOf(plan.points[i]!),
+          })),
+        );
+      throw e;
+    }
+  }
+  if (tty) ctx.io.stderr.write('\r\x1b[K');
+  const cheapest = pickCheapest(
+    results.map((r) => ({ finalCost: r.final.cost, checksOk: r.checks.every((c) => c.ok) })),
+  );
+  return buildSweepReport({
+    scenario: base.scenario.name,
+    seed: seed ?? base.scenario.seed,
+    version: ctx.version,
+    axes: plan.axes.map((a) => ({ path: a.path, values: a.values.map((v) => v.text) })),
+    qualityFloor: base.scenario.quality?.floor ?? null,
+    points: plan.points.map((p, i) => ({
+      assignments: p.assignments.map((x) => ({ path: x.path, value: x.text })),
+      report: results[i]!,
+    })),
+    cheapest,
+  });
 }

@@ -1,14 +1,13 @@
 // Shared state of one CLI invocation: the Io and the exit code (decided in one place).
 import type { Command } from 'commander';
-import { type Diagnostic, formatDiagnostic } from '../diagnostics.js';
+import { type Context, warningLine } from '../app/context.js';
 import type { Io } from '../app/io.js';
+import { createProgress } from './progress.js';
 
-export interface App {
-  io: Io;
+/** The pipelines' Context, plus the exit code. */
+export interface App extends Context {
   /** 1 = a check failed; commands set it, run() returns it */
   exitCode: number;
-  warn(d: Diagnostic | string): void;
-  version: string;
 }
 
 export type Register = (program: Command, app: App) => void;
@@ -19,8 +18,9 @@ export function makeApp(io: Io, version: string): App {
     exitCode: 0,
     version,
     warn(d) {
-      io.stderr.write(`${typeof d === 'string' ? `warning: ${d}` : formatDiagnostic(d)}\n`);
+      io.stderr.write(`${warningLine(d)}\n`);
     },
+    progress: (label) => createProgress(io, label),
   };
   return app;
 }

@@ -1,23 +1,16 @@
-// `llmcost audit-cache LOG`: the cache reads and writes a log reports, per prefix family, beside what
-// prompt caching would give the same requests under the ideal and the realistic rules, with the gap
-// in dollars and its likely causes. Computation: engine/cache-audit.ts; model and renderers:
-// report/cache-audit/.
-import { basename } from 'node:path';
+// `llmcost audit-cache LOG`: flags -> app/audit-cache.ts -> a renderer of report/cache-audit/.
 import type { Command } from 'commander';
-import { userError, warning } from '../diagnostics.js';
-import { auditCaches } from '../engine/cache-audit.js';
-import { int } from '../report/format.js';
-import { buildCacheAudit } from '../report/cache-audit/model.js';
-import { AUDIT_FORMATS, AUDIT_RENDERERS, type AuditFormat } from '../report/cache-audit/render.js';
-import { newLogStats, parseMap, readLog } from '../traffic/logs/read.js';
+import { auditCache, DEFAULT_FAMILY } from '../app/audit-cache.js';
+import { AUDIT_RENDERERS } from '../report/cache-audit/render.js';
+import { type Format, formatsOf, renderWith } from '../report/render.js';
 import { PRESETS } from '../traffic/logs/presets.js';
+import { parseMap } from '../traffic/logs/read.js';
 import type { App } from './app.js';
-import { addOutputOptions, addPricingOptions, loadBook, logOptions } from './common.js';
+import { addOutputOptions, addPricingOptions, type PricingFlags, tableChoice } from './common.js';
 import { emit } from './io.js';
-import { rejectSummary } from '../app/replay.js';
 import { parseBy } from './simulate.js';
 
-interface Opts {
+interface Opts extends PricingFlags {
   preset?: string;
   map: string[];
   model?: string;
@@ -25,15 +18,11 @@ interface Opts {
   rejects?: string;
   family?: string;
   ttl: string;
-  pricing?: string;
-  asOf?: string;
-  staleAfter?: string;
-  format: AuditFormat;
+  format: Format;
   out?: string;
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
-const DEFAULT_FAMILY = ['prompt_version', 'feature'];
 
 export function registerAuditCache(program: Command, app: App): void {
   const cmd = program
@@ -56,7 +45,7 @@ export function registerAuditCache(program: Command, app: App): void {
     )
     .option('--ttl <ttl>', 'explicit-cache TTL the predictions assume: 5m or 1h (e.g. Claude Code writes 1h)', '5m');
   addPricingOptions(cmd);
-  addOutputOptions(cmd, AUDIT_FORMATS);
+  addOutputOptions(cmd, formatsOf(AUDIT_RENDERERS));
   cmd.addHelpText(
     'after',
     `
@@ -72,51 +61,20 @@ Gap to ideal = actual cost - cost with the ideal rules: what the family leaves o
 docs/strategies-caching.md ("Cache audit").`,
   );
   cmd.action(async (log: string, o: Opts) => {
-    const book = loadBook(app, o);
-    if (o.model) book.resolve(o.model, '--model');
-    const family = o.family !== undefined ? parseBy(o.family) : DEFAULT_FAMILY;
-    if (!family.length)
-      throw userError('USAGE', '--family needs at least one dimension', {
-        where: '--family',
-        hint: 'e.g. --family prompt_version,feature',
-      });
-    if (o.ttl !== '5m' && o.ttl !== '1h')
-      throw userError('USAGE', `--ttl '${o.ttl}' is not 5m or 1h`, {
-        where: '--ttl',
-        hint: 'use --ttl 5m or --ttl 1h',
-      });
-    const stats = newLogStats();
-    const source = readLog(logOptions(app, log, o, parseMap(o.map), book), stats);
-    const warnings: string[] = [];
-    const raw = await auditCaches(source, book, { family, ttl: o.ttl, seed: 1, warn: (m) => warnings.push(m) });
-    if (stats.rejected > 0)
-      app.warn(
-        warning('LOG_ROW', rejectSummary(stats), {
-          where: log === '-' ? '<stdin>' : log,
-          hint: o.rejects ? `rejected rows are in ${o.rejects}` : 'add --rejects FILE to list every rejected row',
-        }),
-      );
-    for (const w of stats.warnings) app.warn(warning(w.code, w.message));
-    if (stats.priced === 0)
-      throw userError(
-        'LOG_ROW',
-        `no row of ${log} could be priced (${int(stats.read)} read, ${int(stats.rejected)} rejected)`,
-        {
-          where: stats.firstRejects[0]?.where ?? log,
-          hint: '--preset, --map and --model tell llmcost how to read the log',
-        },
-      );
-    const report = buildCacheAudit(raw, book, {
-      log: log === '-' ? 'stdin' : basename(log),
-      version: app.version,
-      rows: { read: stats.read, priced: stats.priced, rejected: stats.rejected },
-      familyBy: family,
-      warnings: [
-        ...(stats.rejected ? [rejectSummary(stats)] : []),
-        ...stats.warnings.map((w) => w.message),
-        ...warnings,
-      ],
-    });
-    emit(app.io, AUDIT_RENDERERS[o.format](report), o.out);
+    const report = await auditCache(
+      {
+        ...tableChoice(o),
+        log,
+        preset: o.preset,
+        map: parseMap(o.map),
+        model: o.model,
+        strict: o.strict,
+        rejects: o.rejects,
+        family: o.family !== undefined ? parseBy(o.family) : undefined,
+        ttl: o.ttl,
+      },
+      app,
+    );
+    emit(app.io, renderWith(AUDIT_RENDERERS, report, o.format), o.out);
   });
 }

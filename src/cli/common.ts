@@ -1,14 +1,11 @@
 // Options and helpers several commands share.
 import { type Command, Option } from 'commander';
-import { formatDiagnostic, userError } from '../diagnostics.js';
-import { choosePricing } from '../pricing/load.js';
-import type { PriceBook } from '../pricing/pricebook.js';
-import { DEFAULT_STALE_AFTER_DAYS, parseStaleAfter, stalenessWarning } from '../pricing/staleness.js';
-import type { App } from './app.js';
+import type { TableChoice } from '../app/pricing.js';
+import { userError } from '../diagnostics.js';
+import { DEFAULT_STALE_AFTER_DAYS, parseStaleAfter } from '../pricing/staleness.js';
 import type { Format } from '../report/render.js';
 import { parseFormat } from './io.js';
 import { CACHE_RULES, parseRealism } from '../strategies/prompt-cache/rules.js';
-import { type LogOptions, readerThread } from '../traffic/logs/read.js';
 
 export function addPricingOptions(cmd: Command): Command {
   return cmd
@@ -34,23 +31,27 @@ export function addOutputOptions(cmd: Command, formats: readonly Format[], dflt:
     .option('-o, --out <file>', 'write the output to a file (atomically; its folder must exist) instead of stdout');
 }
 
-export function loadBook(app: App, opts: { pricing?: string; asOf?: string; staleAfter?: string }): PriceBook {
-  const { book, warnings } = choosePricing({
-    ...(opts.pricing ? { pricing: opts.pricing } : {}),
-    ...(opts.asOf ? { asOf: opts.asOf } : {}),
-    cwd: app.io.cwd,
-  });
-  for (const w of warnings) app.io.stderr.write(`${formatDiagnostic(w)}\n`);
-  // Staleness is judged against --as-of only (never the wall clock); see src/pricing/staleness.ts.
-  const staleAfter = parseStaleAfter(opts.staleAfter);
-  if (staleAfter === undefined)
-    throw userError('USAGE', `--stale-after '${opts.staleAfter}' is not a whole number of days`, {
+/** The table flags every pricing-aware command takes (addPricingOptions). */
+export interface PricingFlags {
+  pricing?: string;
+  asOf?: string;
+  staleAfter?: string;
+}
+
+/** --stale-after as a whole number of days. */
+export function staleAfterFlag(value: string | undefined): number {
+  const days = parseStaleAfter(value);
+  if (days === undefined)
+    throw userError('USAGE', `--stale-after '${value}' is not a whole number of days`, {
       where: '--stale-after',
       hint: `e.g. --stale-after ${DEFAULT_STALE_AFTER_DAYS}`,
     });
-  const stale = stalenessWarning(book, opts.asOf, staleAfter);
-  if (stale) app.io.stderr.write(`${formatDiagnostic(stale)}\n`);
-  return book;
+  return days;
+}
+
+/** The table flags as the pipelines take them. */
+export function tableChoice(o: PricingFlags): TableChoice {
+  return { pricing: o.pricing, asOf: o.asOf, staleAfterDays: staleAfterFlag(o.staleAfter) };
 }
 
 /** --cache-realism, checked as commander parses it (a bad value is exit 2 naming the flag). */
@@ -92,28 +93,4 @@ export function intListFlag(value: string, flag: string, min = 1): number[] {
     const n = Number(m[1]) * (m[2]!.toLowerCase() === 'k' ? 1e3 : m[2]!.toLowerCase() === 'm' ? 1e6 : 1);
     return intFlag(String(Math.round(n)), flag, min);
   });
-}
-
-/** How to read a log from the flags replay and audit-cache share (--preset, --model, --strict, --rejects). */
-export function logOptions(
-  app: App,
-  file: string,
-  o: { preset?: string; model?: string; strict?: boolean; rejects?: string },
-  map: Record<string, string>,
-  book: PriceBook,
-): LogOptions {
-  const thread = readerThread(app.io.env);
-  return {
-    file,
-    ...(o.preset ? { preset: o.preset } : {}),
-    map,
-    ...(o.model ? { model: o.model } : {}),
-    ...(o.strict ? { strict: true } : {}),
-    ...(o.rejects ? { rejectsFile: o.rejects } : {}),
-    ...(app.io.stdin ? { stdin: app.io.stdin } : {}),
-    cwd: app.io.cwd,
-    book,
-    ...(thread ? { thread } : {}),
-    notify: (m) => app.io.stderr.write(`note: ${m}\n`),
-  };
 }

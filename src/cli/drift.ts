@@ -1,23 +1,17 @@
 // `llmcost drift --baseline OLD --current NEW SCENARIO...`: the CI check on pricing drift.
 // Each scenario is simulated ONCE (bucketed by both tables' long-context thresholds) and the same
 // ledgers are priced under both tables; exit 1 when a scenario's final cost rises past a limit.
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import type { Command } from 'commander';
-import { UserError, userError } from '../diagnostics.js';
+import { drift } from '../app/drift.js';
+import { resolvePath } from '../app/io.js';
+import { userError } from '../diagnostics.js';
+import type { DriftLimits } from '../report/drift/model.js';
+import { DRIFT_RENDERERS } from '../report/drift/render.js';
+import { type Format, formatsOf, renderWith } from '../report/render.js';
 import { writeOutputFile } from '../shared/output-file.js';
-import { simulationBook, syntheticModels } from '../engine/drift.js';
-import { buildDriftReport, type DriftLimits, driftScenario, type ScenarioDriftExact } from '../report/drift/model.js';
-import { renderDrift } from '../report/drift/render.js';
 import type { App } from './app.js';
 import { addOutputOptions, intFlag } from './common.js';
 import { emit } from './io.js';
-import { resolvePath } from '../app/io.js';
-import type { Format } from '../report/render.js';
-import { loadTableArg } from './pricing-arg.js';
-import { runScenario } from '../app/simulate.js';
-
-const FORMATS = ['table', 'md', 'json'] as const;
 
 interface Opts {
   baseline: string;
@@ -45,35 +39,6 @@ export function decimalFlag(value: string, flag: string, strip: RegExp): string 
   return v;
 }
 
-/** Scenario files: the arguments, then every *.yaml / *.yml in --scenarios DIR (sorted). */
-export function scenarioFiles(app: App, args: string[], dir?: string): string[] {
-  const files = [...args];
-  if (dir) {
-    const abs = resolvePath(app.io, dir);
-    if (!existsSync(abs) || !statSync(abs).isDirectory())
-      throw userError('FILE_NOT_FOUND', `scenario directory '${dir}' does not exist`, {
-        where: '--scenarios',
-        hint: 'pass a directory of scenario YAML files, e.g. --scenarios scenarios',
-      });
-    const found = readdirSync(abs)
-      .filter((f) => /\.ya?ml$/.test(f))
-      .sort()
-      .map((f) => join(dir, f));
-    if (!found.length)
-      throw userError('FILE_NOT_FOUND', `no *.yaml scenario files in '${dir}'`, {
-        where: '--scenarios',
-        hint: 'put scenario files there, or name them as arguments',
-      });
-    files.push(...found);
-  }
-  if (!files.length)
-    throw userError('USAGE', 'no scenario to check', {
-      where: 'SCENARIO',
-      hint: 'name scenario files (llmcost drift --baseline A --current B scenarios/chat.yaml) or pass --scenarios DIR',
-    });
-  return [...new Set(files)];
-}
-
 export function registerDrift(program: Command, app: App): void {
   const cmd = program
     .command('drift')
@@ -86,7 +51,7 @@ export function registerDrift(program: Command, app: App): void {
     .option('--max-increase-usd <usd>', "fail (exit 1) when a scenario's final cost rises more than this many USD")
     .option('--only-increases', 'table/md: list only scenarios whose cost went up; print NOTHING when none did')
     .option('--seed <n>', "override every scenario's seed");
-  addOutputOptions(cmd, FORMATS);
+  addOutputOptions(cmd, formatsOf(DRIFT_RENDERERS));
   cmd.addHelpText(
     'after',
     `
@@ -105,7 +70,6 @@ step can post the comment only when the file is not empty. JSON always lists eve
 See docs/ci.md for a GitHub Actions workflow.`,
   );
   cmd.action(async (args: string[], o: Opts) => {
-    const format = o.format as (typeof FORMATS)[number];
     const limits: DriftLimits = {
       ...(o.maxIncrease !== undefined ? { maxIncreasePct: decimalFlag(o.maxIncrease, '--max-increase', /%$/) } : {}),
       ...(o.maxIncreaseUsd !== undefined
@@ -113,81 +77,22 @@ See docs/ci.md for a GitHub Actions workflow.`,
         : {}),
     };
     const seed = o.seed !== undefined ? intFlag(o.seed, '--seed', 0, 2 ** 32 - 1) : undefined;
-    const oldBook = loadTableArg(app, o.baseline, '--baseline');
-    const newBook = loadTableArg(app, o.current, '--current');
-    const files = scenarioFiles(app, args, o.scenarios);
-    const simBook = simulationBook(oldBook, newBook);
-    const results: ScenarioDriftExact[] = [];
-    for (const file of files) {
-      const shown = relative(app.io.cwd, resolvePath(app.io, file)) || file;
-      let ran: Awaited<ReturnType<typeof runScenario>>;
-      try {
-        ran = await runScenario({
-          scenarioPath: file,
-          io: app.io,
-          book: simBook,
-          ...(seed !== undefined ? { seed } : {}),
-          warn: (d) => app.warn(d),
-          command: 'drift',
-          version: app.version,
-        });
-      } catch (e) {
-        // Name the scenario in every message: drift runs many.
-        if (e instanceof UserError) {
-          throw new UserError(
-            e.diagnostics.map((d) => ({
-              ...d,
-              message: `scenario ${shown}: ${d.message}`,
-              ...(d.code === 'UNKNOWN_MODEL' && /is not in pricing table/.test(d.message)
-                ? {
-                    message: `scenario ${shown}: ${d.message.replace(/is not in pricing table .*$/, `is in neither --baseline ${oldBook.version} nor --current ${newBook.version}`)}`,
-                    hint: 'drift can only compare models one of the two tables prices; pick other tables or change the scenario',
-                  }
-                : {}),
-            })),
-          );
-        }
-        throw e;
-      }
-      const synth = syntheticModels(ran.book);
-      const a = synth.length ? oldBook.withModels(synth) : oldBook;
-      const b = synth.length ? newBook.withModels(synth) : newBook;
-      const fixed = (x: number): string => x.toFixed(6);
-      // names key the checks and rows: two files with the same scenario name get their file added
-      const label = results.some((r) => r.scenario === ran.scenario.name)
-        ? `${ran.scenario.name} (${shown})`
-        : ran.scenario.name;
-      results.push(
-        driftScenario(
-          {
-            scenario: label,
-            run: ran.run,
-            fixedUsd: {
-              baseline: fixed(ran.report.baseline.breakdown.fixed),
-              final: fixed(ran.report.final.breakdown.fixed),
-            },
-          },
-          a,
-          b,
-        ),
-      );
-    }
-    const report = buildDriftReport(results, oldBook, newBook, limits);
+    const report = await drift(
+      { baseline: o.baseline, current: o.current, scenarios: args, scenarioDir: o.scenarios, limits, seed },
+      app,
+    );
     for (const w of report.warnings) app.warn(w);
-    const text = renderDrift(report, format, { onlyIncreases: o.onlyIncreases ?? false });
+    const text = renderWith(DRIFT_RENDERERS, report, o.format, { onlyIncreases: o.onlyIncreases ?? false });
     if (text === '') {
+      const n = report.scenarios.length;
       app.io.stderr.write(
-        `no cost increase: ${results.length} scenario${results.length === 1 ? '' : 's'} checked, pricing ${oldBook.version} -> ${newBook.version}\n`,
+        `no cost increase: ${n} scenario${n === 1 ? '' : 's'} checked, pricing ${report.baseline.version} -> ${report.current.version}\n`,
       );
-      if (o.out && o.out !== '-') writeEmpty(app, o.out);
+      // an empty --out file, so `[ -s drift.md ]` tells a CI step there is nothing to post
+      if (o.out && o.out !== '-') writeOutputFile(resolvePath(app.io, o.out), '', { flag: '--out', shown: o.out });
     } else emit(app.io, text, o.out);
     for (const c of report.checks.filter((x) => !x.ok))
       app.io.stderr.write(`check failed: ${c.scenario}: ${c.name}: ${c.message}\n`);
     if (!report.ok) app.exitCode = 1;
   });
-}
-
-/** An empty --out file, so `[ -s drift.md ]` tells a CI step there is nothing to post. */
-function writeEmpty(app: App, out: string): void {
-  writeOutputFile(resolvePath(app.io, out), '', { flag: '--out', shown: out });
 }

@@ -1,16 +1,14 @@
 // `llmcost estimate`: the closed-form calculator from flags (no traffic file needed).
 import type { Command } from 'commander';
-import { userError } from '../diagnostics.js';
-import { type CacheMode, estimateRow } from '../engine/estimate.js';
-import { renderEstimate } from '../report/estimate.js';
-import { TIERS, type Tier } from '../pricing/pricebook.js';
-import { int } from '../report/format.js';
+import { estimate } from '../app/estimate.js';
+import { TIERS } from '../pricing/pricebook.js';
+import { ESTIMATE_RENDERERS } from '../report/estimate.js';
 import type { App } from './app.js';
-import { addOutputOptions, addPricingOptions, intFlag, intListFlag, loadBook } from './common.js';
+import { addOutputOptions, addPricingOptions, intFlag, intListFlag, type PricingFlags, tableChoice } from './common.js';
 import { emit } from './io.js';
-import type { Format } from '../report/render.js';
+import { type Format, formatsOf, renderWith } from '../report/render.js';
 
-interface Opts {
+interface Opts extends PricingFlags {
   model: string;
   requests: string;
   systemTokens: string;
@@ -19,8 +17,6 @@ interface Opts {
   cache: string;
   days: string;
   tier: string;
-  pricing?: string;
-  asOf?: string;
   format: Format;
   out?: string;
 }
@@ -38,7 +34,7 @@ export function registerEstimate(program: Command, app: App): void {
     .option('-d, --days <n>', 'days in the "monthly" column', '30')
     .option('-t, --tier <tier>', `service tier: ${TIERS.join('|')}`, 'standard');
   addPricingOptions(cmd);
-  addOutputOptions(cmd, ['table', 'json', 'md', 'csv']);
+  addOutputOptions(cmd, formatsOf(ESTIMATE_RENDERERS));
   cmd.addHelpText(
     'after',
     `
@@ -51,66 +47,20 @@ the cache when the previous one came more than the TTL earlier (probability exp(
 hits refresh the entry. "naive" is the spreadsheet bound of one write per TTL window.`,
   );
   cmd.action((o: Opts) => {
-    const format = o.format;
-    const book = loadBook(app, o);
-    const model = book.resolve(o.model, '--model');
-    if (!['off', '5m', '1h'].includes(o.cache))
-      throw userError('USAGE', `--cache '${o.cache}' is not off, 5m or 1h`, {
-        where: '--cache',
-        hint: 'use --cache off, --cache 5m or --cache 1h',
-      });
-    if (!(TIERS as readonly string[]).includes(o.tier))
-      throw userError('USAGE', `--tier '${o.tier}' is not a service tier`, {
-        where: '--tier',
-        hint: `use one of ${TIERS.join(', ')}`,
-      });
-    const cache = o.cache as CacheMode;
-    if (cache === '1h' && model.cache?.style === 'explicit' && !model.cache.has1h) {
-      throw userError('USAGE', `model '${model.id}' has no 1-hour cache in pricing table ${book.version}`, {
-        where: '--cache',
-        hint: 'use --cache 5m, or a newer table (--as-of)',
-      });
-    }
-    const common = {
-      model,
-      book,
-      systemTokens: intFlag(o.systemTokens, '--system-tokens', 0, 100_000_000),
-      inputTokens: intFlag(o.inputTokens, '--input-tokens', 0, 100_000_000),
-      outputTokens: intFlag(o.outputTokens, '--output-tokens', 0, 100_000_000),
-      cache,
-      days: intFlag(o.days, '--days', 1, 36_500),
-      tier: o.tier as Tier,
-    };
-    const rows = intListFlag(o.requests, '--requests', 1).map((requestsPerDay) =>
-      estimateRow({ ...common, requestsPerDay }),
-    );
-    const notes: string[] = [];
-    if (cache !== 'off' && common.systemTokens > 0 && rows[0]!.cacheableTokens === 0) {
-      notes.push(
-        model.cache
-          ? `the ${int(common.systemTokens)}-token prefix is below ${model.id}'s cache minimum of ${int(model.cache.minTokens)} tokens: nothing is cached`
-          : `${model.id} has no prompt caching in table ${book.version}`,
-      );
-    }
-    if (rows.some((r) => r.band === 'long'))
-      notes.push(
-        `requests exceed the ${int(model.longContextThreshold!)}-token long-context threshold: the whole request is priced in the long band`,
-      );
-    const doc = {
-      model: model.id,
-      pricing: { version: book.version, effective: book.effective, source: model.source },
-      assumptions: {
-        systemTokens: common.systemTokens,
-        inputTokens: common.inputTokens,
-        outputTokens: common.outputTokens,
-        cache,
-        cacheStyle: model.cache?.style ?? 'none',
-        tier: common.tier,
-        days: common.days,
+    const doc = estimate(
+      {
+        ...tableChoice(o),
+        model: o.model,
+        requestsPerDay: intListFlag(o.requests, '--requests', 1),
+        systemTokens: intFlag(o.systemTokens, '--system-tokens', 0, 100_000_000),
+        inputTokens: intFlag(o.inputTokens, '--input-tokens', 0, 100_000_000),
+        outputTokens: intFlag(o.outputTokens, '--output-tokens', 0, 100_000_000),
+        cache: o.cache,
+        days: intFlag(o.days, '--days', 1, 36_500),
+        tier: o.tier,
       },
-      rows,
-      notes,
-    };
-    emit(app.io, renderEstimate(format, doc), o.out);
+      app,
+    );
+    emit(app.io, renderWith(ESTIMATE_RENDERERS, doc, o.format), o.out);
   });
 }

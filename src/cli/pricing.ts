@@ -1,41 +1,26 @@
-// `llmcost pricing list|show|validate` (diff, import and check attach to the same command).
-import { makeTable } from '../report/terminal.js';
+// `llmcost pricing list|show|validate|diff|import|check`: flags -> one app/pricing.ts function ->
+// a renderer of report/pricing/.
 import type { Command } from 'commander';
-import { formatDiagnostic, UserError } from '../diagnostics.js';
-import { parsePricingText, readText } from '../pricing/load.js';
-import { formatPicoPerM } from '../pricing/money.js';
-import { type ModelInfo, TOKEN_CLASSES } from '../pricing/pricebook.js';
-import { int } from '../report/format.js';
+import { checkPricing, diffPricing, importPricing, listPricing, showPricing, validatePricing } from '../app/pricing.js';
+import { userError } from '../diagnostics.js';
+import { PRICING_CHECK_RENDERERS } from '../report/pricing/check.js';
+import { PRICING_DIFF_RENDERERS } from '../report/pricing/diff.js';
+import { PRICING_LIST_RENDERERS } from '../report/pricing/list.js';
+import { PRICING_SHOW_RENDERERS } from '../report/pricing/show.js';
+import { type Format, formatsOf, renderWith } from '../report/render.js';
 import type { App } from './app.js';
-import { addOutputOptions, addPricingOptions, loadBook } from './common.js';
+import { addOutputOptions, addPricingOptions, type PricingFlags, tableChoice } from './common.js';
 import { emit } from './io.js';
-import { resolvePath } from '../app/io.js';
-import type { Format } from '../report/render.js';
-import { registerPricingExtra } from './pricing-extra.js';
 
-const p = (x: bigint | undefined): string => (x === undefined ? '-' : formatPicoPerM(x));
+type Out = { format: Format; out?: string };
+const SOURCES = ['litellm'];
 
-export function modelRow(m: ModelInfo): Record<string, string | number | string[] | null> {
-  const s = m.prices.standard!;
-  return {
-    model: m.id,
-    provider: m.provider,
-    input: p(s.base.input),
-    output: p(s.base.output),
-    cacheRead: m.cache ? p(s.base.cacheRead) : null,
-    // an automatic cache's write premium (cache.write) is priced as the cacheWrite5m class
-    cacheWrite5m: m.cache?.style === 'explicit' || m.cache?.hasWrite ? p(s.base.cacheWrite5m) : null,
-    cacheWrite1h: m.cache?.style === 'explicit' && m.cache.has1h ? p(s.base.cacheWrite1h) : null,
-    cacheStyle: m.cache?.style ?? null,
-    cacheMinTokens: m.cache?.minTokens ?? null,
-    batchInput: m.prices.batch ? p(m.prices.batch.base.input) : null,
-    batchOutput: m.prices.batch ? p(m.prices.batch.base.output) : null,
-    longContextThreshold: m.longContextThreshold ?? null,
-    tiers: m.tiers,
-    aliases: m.aliases,
-    source: m.source,
-    checked: m.checked,
-  };
+function sourceOpt(value: string, flag: string): void {
+  if (!SOURCES.includes(value))
+    throw userError('USAGE', `${flag} '${value}' is not a known price source`, {
+      where: flag,
+      hint: `use ${flag} litellm`,
+    });
 }
 
 export function registerPricing(program: Command, app: App): Command {
@@ -43,73 +28,13 @@ export function registerPricing(program: Command, app: App): Command {
 
   const list = pricing.command('list').description('list the models of the table in force (USD per 1M tokens)');
   addPricingOptions(list);
-  addOutputOptions(list, ['table', 'json', 'md', 'csv']);
+  addOutputOptions(list, formatsOf(PRICING_LIST_RENDERERS));
   list.addHelpText(
     'after',
     '\nExamples:\n  llmcost pricing list\n  llmcost pricing list --as-of 2024-12-15 --format md',
   );
-  list.action((o: { pricing?: string; asOf?: string; format: Format; out?: string }) => {
-    const format = o.format;
-    const book = loadBook(app, o);
-    const rows = [...book.models.values()]
-      .sort((a, b) => (a.provider + a.id < b.provider + b.id ? -1 : 1))
-      .map(modelRow);
-    if (format === 'json')
-      return emit(
-        app.io,
-        JSON.stringify({ pricing: { version: book.version, effective: book.effective }, models: rows }, null, 2),
-        o.out,
-      );
-    const head = [
-      'model',
-      'provider',
-      'input',
-      'output',
-      'cache read',
-      'write 5m',
-      'write 1h',
-      'cache min',
-      'batch in/out',
-      'long ctx >',
-    ];
-    const cells = rows.map((r) =>
-      [
-        r.model,
-        r.provider,
-        r.input,
-        r.output,
-        r.cacheRead ?? '-',
-        r.cacheWrite5m ?? '-',
-        r.cacheWrite1h ?? '-',
-        r.cacheMinTokens === null ? '-' : int(r.cacheMinTokens as number),
-        r.batchInput ? `${r.batchInput}/${r.batchOutput}` : '-',
-        r.longContextThreshold === null ? '-' : int(r.longContextThreshold as number),
-      ].map(String),
-    );
-    const title = `pricing ${book.version} (effective ${book.effective}) · USD per 1M tokens · ${rows.length} models`;
-    if (format === 'csv')
-      return emit(
-        app.io,
-        [head, ...cells]
-          .map((l) => l.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(','))
-          .join('\n'),
-        o.out,
-      );
-    if (format === 'md')
-      return emit(
-        app.io,
-        [
-          `**${title}**`,
-          '',
-          `| ${head.join(' | ')} |`,
-          `|${head.map(() => '---').join('|')}|`,
-          ...cells.map((c) => `| ${c.join(' | ')} |`),
-        ].join('\n'),
-        o.out,
-      );
-    const t = makeTable(head);
-    for (const c of cells) t.push(c);
-    emit(app.io, `${title}\n${t.toString()}`, o.out);
+  list.action((o: PricingFlags & Out) => {
+    emit(app.io, renderWith(PRICING_LIST_RENDERERS, listPricing(tableChoice(o), app), o.format), o.out);
   });
 
   const show = pricing
@@ -117,65 +42,13 @@ export function registerPricing(program: Command, app: App): Command {
     .argument('<model>', 'model id or alias')
     .description('every price of one model: tiers x bands x token classes, source and date');
   addPricingOptions(show);
-  addOutputOptions(show, ['table', 'json']);
+  addOutputOptions(show, formatsOf(PRICING_SHOW_RENDERERS));
   show.addHelpText(
     'after',
     '\nExamples:\n  llmcost pricing show claude-sonnet-4-5\n  llmcost pricing show gpt-4o --as-of 2024-12-15 --format json',
   );
-  show.action((name: string, o: { pricing?: string; asOf?: string; format: Format; out?: string }) => {
-    const format = o.format;
-    const book = loadBook(app, o);
-    const m = book.resolve(name, 'model argument');
-    const grid = m.tiers.flatMap((tier) =>
-      (['base', 'long'] as const)
-        .filter((b) => b === 'base' || m.longContextThreshold !== undefined)
-        .map((band) => ({
-          tier,
-          band,
-          ...Object.fromEntries(TOKEN_CLASSES.map((c) => [c, p(m.prices[tier]![band][c])])),
-        })),
-    );
-    if (format === 'json')
-      return emit(
-        app.io,
-        JSON.stringify(
-          {
-            pricing: { version: book.version },
-            ...modelRow(m),
-            cache: m.cache
-              ? {
-                  ...m.cache,
-                  storagePerHourPicoPerM: undefined,
-                  storagePerHour:
-                    m.cache.storagePerHourPicoPerM !== undefined ? p(m.cache.storagePerHourPicoPerM) : undefined,
-                }
-              : null,
-            contextWindow: m.contextWindow ?? null,
-            prices: grid,
-          },
-          null,
-          2,
-        ),
-        o.out,
-      );
-    const t = makeTable(['tier', 'band', ...TOKEN_CLASSES]);
-    for (const g of grid)
-      t.push([
-        g.tier,
-        g.band === 'long' ? `> ${int(m.longContextThreshold!)}` : 'base',
-        ...TOKEN_CLASSES.map((c) => (g as unknown as Record<string, string>)[c]!),
-      ]);
-    const lines = [
-      `${m.id} (${m.provider}) · pricing ${book.version} · USD per 1M tokens`,
-      `source: ${m.source} (checked ${m.checked})`,
-      m.aliases.length ? `aliases: ${m.aliases.join(', ')}` : '',
-      m.cache
-        ? `cache: ${m.cache.style}, minimum ${int(m.cache.minTokens)} tokens${m.cache.style === 'automatic' ? `, increments of ${m.cache.increment}${m.cache.hasWrite ? ', writes billed at cacheWrite5m' : ''}${m.cache.retentionMs !== undefined ? `, retention ${m.cache.retentionMs / 60_000} min` : ''}` : `, 1h TTL ${m.cache.has1h ? 'available' : 'not available'}`}`
-        : 'cache: none',
-      m.contextWindow ? `context window: ${int(m.contextWindow)} tokens` : '',
-      t.toString(),
-    ].filter(Boolean);
-    emit(app.io, lines.join('\n'), o.out);
+  show.action((name: string, o: PricingFlags & Out) => {
+    emit(app.io, renderWith(PRICING_SHOW_RENDERERS, showPricing(name, tableChoice(o), app), o.format), o.out);
   });
 
   const validate = pricing
@@ -184,14 +57,100 @@ export function registerPricing(program: Command, app: App): Command {
     .description('check a pricing table: schema, unknown keys, inconsistent bands and caches');
   validate.addHelpText('after', '\nExample:\n  llmcost pricing validate pricing/2026-11-01.yaml');
   validate.action((file: string) => {
-    const path = resolvePath(app.io, file);
-    const r = parsePricingText(readText(path, 'pricing table'), file);
-    for (const w of r.warnings) app.io.stderr.write(`${formatDiagnostic(w)}\n`);
-    if (!r.book) throw new UserError(r.errors);
-    app.io.stdout.write(
-      `ok: ${file}: pricing ${r.book.version} (effective ${r.book.effective}), ${r.book.models.size} models\n`,
-    );
+    const r = validatePricing(file, app);
+    app.io.stdout.write(`ok: ${r.file}: pricing ${r.version} (effective ${r.effective}), ${r.models} models\n`);
   });
-  registerPricingExtra(pricing, app);
+
+  const diff = pricing
+    .command('diff')
+    .argument('<old>', 'old table: a YAML file, or the version of a bundled table (e.g. 2024-12-01)')
+    .argument('<new>', 'new table: a YAML file, or the version of a bundled table')
+    .description('models added/removed/renamed and every price that changed, with % change');
+  addOutputOptions(diff, formatsOf(PRICING_DIFF_RENDERERS));
+  diff.addHelpText(
+    'after',
+    `
+Examples:
+  llmcost pricing diff 2024-12-01 2026-11-01
+  llmcost pricing diff pricing/2026-11-01.yaml my-new-table.yaml --format md > diff.md
+
+Prices are compared exactly per service tier x band (base / long_context) x token class, after
+the table's own rules (a batch discount, cache prices scaled into the long band), plus cache
+style/min_tokens/increment, long-context threshold, context window and aliases. A model whose old
+id is an alias in the new table (or the reverse) is reported as renamed, not removed + added.`,
+  );
+  diff.action((oldArg: string, newArg: string, o: Out) => {
+    emit(app.io, renderWith(PRICING_DIFF_RENDERERS, diffPricing(oldArg, newArg, app), o.format), o.out);
+  });
+
+  const imp = pricing
+    .command('import')
+    .argument('<file>', "LiteLLM's model_prices_and_context_window.json")
+    .description('convert selected models of a LiteLLM price file into a dated pricing table (YAML)')
+    .requiredOption('--from <source>', 'format of FILE: litellm')
+    .requiredOption(
+      '--models <list>',
+      'comma-separated models to import; NAME or OUR_ID=LITELLM_KEY (e.g. gpt-4o,claude-sonnet-4=claude-sonnet-4-20250514)',
+    )
+    .option(
+      '--version <date>',
+      'version and effective date of the new table (YYYY-MM-DD); default: a date in the file name',
+    )
+    .option('-o, --out <file>', 'write the table to a file (atomically; its folder must exist) instead of stdout');
+  imp.addHelpText(
+    'after',
+    `
+Examples:
+  llmcost pricing import --from litellm model_prices_and_context_window.json --models gpt-4o,gpt-4o-mini --version 2026-12-01
+  llmcost pricing import --from litellm prices.json --models claude-sonnet-4=claude-sonnet-4-20250514,gemini-2.5-pro --version 2026-12-01 --out pricing/2026-12-01.yaml
+
+Per-token floats become USD per 1M tokens by exact decimal arithmetic (3e-06 -> "3.00").
+Mapped fields: input/output_cost_per_token, cache_read_input_token_cost, cache_creation_input_token_cost
+(write_5m), cache_creation_input_token_cost_above_1hr (write_1h), *_above_200k_tokens (long_context),
+*_batches / *_flex / *_priority (tiers), max_input_tokens (context_window), prompt_cache_min_tokens.
+The result is validated like any table; warnings name what LiteLLM does not say (e.g. batch discounts).`,
+  );
+  imp.action((file: string, o: { from: string; models: string; version?: string; out?: string }) => {
+    sourceOpt(o.from, '--from');
+    const models = o.models
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const r = importPricing({ file, models, version: o.version, out: o.out }, app);
+    emit(app.io, r.yaml, o.out);
+    if (o.out)
+      app.io.stderr.write(
+        `wrote ${o.out}: pricing ${r.version}, ${r.models} models; check it with \`llmcost pricing validate ${o.out}\` and review the sources\n`,
+      );
+  });
+
+  const chk = pricing
+    .command('check')
+    .argument('<file>', "LiteLLM's model_prices_and_context_window.json")
+    .description(
+      'list every disagreement between our pricing table and a LiteLLM price file; exit 1 if any price differs',
+    )
+    .requiredOption('--against <source>', 'format of FILE: litellm');
+  addPricingOptions(chk);
+  addOutputOptions(chk, formatsOf(PRICING_CHECK_RENDERERS));
+  chk.addHelpText(
+    'after',
+    `
+Examples:
+  llmcost pricing check --against litellm model_prices_and_context_window.json
+  llmcost pricing check --against litellm prices.json --pricing pricing/2025-10-01.yaml --format md
+
+Our models are looked up by id and aliases (also as gemini/<id>, openai/<id>, anthropic/<id>).
+Compared: every price LiteLLM states (standard, cache, 1h write, long-context band, batch/flex/
+priority) against our effective prices, plus context_window and cache.min_tokens. "differs" = both
+give a value; "only-theirs" = LiteLLM has a price our table lacks. Fields only our table has
+(LiteLLM omits most batch prices) are counted, not listed. Exit 1 when a value differs.`,
+  );
+  chk.action((file: string, o: { against: string } & PricingFlags & Out) => {
+    sourceOpt(o.against, '--against');
+    const r = checkPricing(file, tableChoice(o), app);
+    emit(app.io, renderWith(PRICING_CHECK_RENDERERS, r, o.format), o.out);
+    if (r.disagreements.some((d) => d.kind === 'differs')) app.exitCode = 1;
+  });
   return pricing;
 }

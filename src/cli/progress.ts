@@ -2,16 +2,9 @@
 // and, when the source knows how far it is (bytes of a log file, simulated time of a profile), a
 // bar and an ETA. The only wall-clock reader in src/: its figures never enter a report.
 import { performance } from 'node:perf_hooks';
+import { NO_PROGRESS, type Progress } from '../app/context.js';
 import type { Io } from '../app/io.js';
 
-export interface Progress {
-  /** `rows` read so far; `fraction` 0..1 of the source done, when known */
-  update(rows: number, fraction?: number | null): void;
-  /** erase the line */
-  done(): void;
-}
-
-const NONE: Progress = { update() {}, done() {} };
 const REDRAW_MS = 250;
 const WIDTH = 24;
 
@@ -38,7 +31,7 @@ export function progressLine(label: string, rows: number, elapsedMs: number, fra
 }
 
 export function createProgress(io: Io, label: string): Progress {
-  if (io.stderr.isTTY !== true) return NONE;
+  if (io.stderr.isTTY !== true) return NO_PROGRESS;
   const start = performance.now();
   let last = start;
   let shown = false;

@@ -1,28 +1,28 @@
 // `llmcost simulate SCENARIO`: run a scenario file through its strategies and print the savings
 // waterfall. --check turns budgets and the quality floor into exit code 1.
 import type { Command } from 'commander';
+import { simulate } from '../app/simulate.js';
+import { unknownDimension } from '../config/scenario.js';
 import { userError } from '../diagnostics.js';
 import { DIMENSIONS } from '../engine/ledger.js';
-import { DEFAULT_STALE_AFTER_DAYS, parseStaleAfter } from '../pricing/staleness.js';
-import { render } from '../report/render.js';
+import { FORMATS, type Format, render } from '../report/render.js';
 import type { App } from './app.js';
-import { addCacheRealismOption, addOutputOptions, addPricingOptions, intFlag } from './common.js';
+import {
+  addCacheRealismOption,
+  addOutputOptions,
+  addPricingOptions,
+  intFlag,
+  type PricingFlags,
+  staleAfterFlag,
+} from './common.js';
 import { emit, renderOptions } from './io.js';
-import { FORMATS, type Format } from '../report/render.js';
-import { createProgress } from './progress.js';
-import { runScenario } from '../app/simulate.js';
-import { runMonteCarlo } from '../app/monte-carlo.js';
-import { unknownDimension } from '../config/scenario.js';
 
-interface Opts {
+interface Opts extends PricingFlags {
   seed?: string;
   standalone?: boolean;
   by?: string;
   check?: boolean;
   runs?: string;
-  pricing?: string;
-  asOf?: string;
-  staleAfter?: string;
   cacheRealism?: string;
   format: Format;
   out?: string;
@@ -77,7 +77,6 @@ Examples:
 floor (quality.floor) are always checked and listed in the report; with --check a violation exits 1.`,
   );
   cmd.action(async (scenarioPath: string, o: Opts) => {
-    const format = o.format;
     const seed = o.seed !== undefined ? intFlag(o.seed, '--seed', 0, 2 ** 32 - 1) : undefined;
     const runs = o.runs !== undefined ? intFlag(o.runs, '--runs', 1, 10_000) : undefined;
     const by = parseBy(o.by);
@@ -85,41 +84,21 @@ floor (quality.floor) are always checked and listed in the report; with --check 
       const w = unknownDimension(d);
       if (w) app.warn({ code: 'UNKNOWN_KEY', severity: 'warning', message: w.message, where: '--by', hint: w.hint });
     }
-    const staleAfterDays = parseStaleAfter(o.staleAfter);
-    if (staleAfterDays === undefined)
-      throw userError('USAGE', `--stale-after '${o.staleAfter}' is not a whole number of days`, {
-        where: '--stale-after',
-        hint: `e.g. --stale-after ${DEFAULT_STALE_AFTER_DAYS}`,
-      });
-    // Progress on an interactive stderr only (never in pipes or tests).
-    const progress = createProgress(app.io, 'simulating');
-    const onProgress =
-      app.io.stderr.isTTY === true ? (n: number, f: number | null): void => progress.update(n, f) : undefined;
-    const first = await runScenario({
-      scenarioPath,
-      io: app.io,
-      pricing: { ...(o.pricing ? { pricing: o.pricing } : {}), ...(o.asOf ? { asOf: o.asOf } : {}) },
-      ...(seed !== undefined ? { seed } : {}),
-      standalone: o.standalone ?? false,
-      ...(o.cacheRealism !== undefined ? { cacheRealism: o.cacheRealism } : {}),
-      staleAfterDays,
-      ...(onProgress ? { onProgress } : {}),
-      by,
-      warn: (d) => app.warn(d),
-      command: 'simulate',
-      version: app.version,
-    });
-    progress.done();
-    const report = first.report;
-    // --runs: bands over seeds; the report's own figures stay the scenario-seed run (run 0).
-    if (runs !== undefined)
-      report.monteCarlo = await runMonteCarlo(app.io, first, runs, {
-        pricing: { ...(o.pricing ? { pricing: o.pricing } : {}), ...(o.asOf ? { asOf: o.asOf } : {}) },
-        command: 'simulate',
-        version: app.version,
-      });
-    const text = render(report, format, renderOptions(app.io, o.out));
-    emit(app.io, text, o.out);
+    const report = await simulate(
+      {
+        scenario: scenarioPath,
+        seed,
+        standalone: o.standalone,
+        by,
+        runs,
+        pricing: o.pricing,
+        asOf: o.asOf,
+        staleAfterDays: staleAfterFlag(o.staleAfter),
+        cacheRealism: o.cacheRealism,
+      },
+      app,
+    );
+    emit(app.io, render(report, o.format, renderOptions(app.io, o.out)), o.out);
     const failed = report.checks.filter((c) => !c.ok);
     for (const c of failed) app.io.stderr.write(`${o.check ? 'check failed' : 'warning'}: ${c.name}: ${c.message}\n`);
     if (o.check && failed.length) app.exitCode = 1;

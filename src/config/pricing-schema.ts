@@ -1,8 +1,8 @@
 // Schema of a pricing table file (pricing/YYYY-MM-DD.yaml). Strict: unknown keys are errors.
 import { z } from 'zod';
 import { parseUsd } from '../pricing/money.js';
+import { dateText, isIsoDate } from '../shared/dates.js';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export const decimalUsd = z
   .union([z.string(), z.number()])
   // Exactly what parseUsd accepts: a YAML number such as 5e-324 or 1e21 stringifies with an
@@ -12,9 +12,8 @@ export const decimalUsd = z
   })
   .transform((v) => String(v).trim());
 const date = z.union([z.string(), z.date()]).transform((v, ctx) => {
-  const s = v instanceof Date ? v.toISOString().slice(0, 10) : v;
-  // Date.parse accepts 2025-02-30 (rolls over to March): require the date to round-trip.
-  if (!DATE.test(s) || Number.isNaN(Date.parse(s)) || new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) !== s) {
+  const s = dateText(v);
+  if (!isIsoDate(s)) {
     ctx.addIssue({ code: 'custom', message: `expected a date YYYY-MM-DD, got '${s}'` });
     return z.NEVER;
   }

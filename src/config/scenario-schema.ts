@@ -1,6 +1,7 @@
 // Schema of a scenario file (scenarios/*.yaml). Strict: unknown keys are errors with did-you-mean.
 // Strategy options are checked afterwards against each strategy's own schema (config/scenario.ts),
 // so an error can say which strategy owns a key.
+import { dateText, isIsoDate } from '../shared/dates.js';
 import { z } from 'zod';
 import { profileSchema } from '../traffic/profile.js';
 import { parseRealism } from '../strategies/prompt-cache/rules.js';
@@ -8,15 +9,8 @@ import { decimalUsd } from './pricing-schema.js';
 
 const date = z
   .union([z.string(), z.date()])
-  .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
-  // Date.parse accepts 2025-02-30 (rolls over to March): require the date to round-trip.
-  .refine(
-    (s) =>
-      /^\d{4}-\d{2}-\d{2}$/.test(s) &&
-      !Number.isNaN(Date.parse(s)) &&
-      new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s,
-    { message: 'expected a date YYYY-MM-DD' },
-  );
+  .transform(dateText)
+  .refine(isIsoDate, { message: 'expected a date YYYY-MM-DD' });
 
 export const pricingRefSchema = z
   .strictObject({

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { pricingTableSchema } from '../config/pricing-schema.js';
 import { locate, parseYaml } from '../config/yaml.js';
 import { type Diagnostic, UserError, userError } from '../diagnostics.js';
+import { isIsoDate } from '../shared/dates.js';
 import { PriceBook } from './pricebook.js';
 
 /** pricing/ shipped with the package (dist/pricing/load.js -> ../../pricing). */
@@ -82,14 +83,8 @@ export interface PricingChoice {
 export function choosePricing(choice: PricingChoice): { book: PriceBook; warnings: Diagnostic[] } {
   const dir = choice.dir ?? BUNDLED_PRICING_DIR;
   // Checked first: with --pricing, --as-of still dates the run (staleness), so a typo must not pass.
-  // Date.parse accepts 2025-02-30 (rolls over to March): require the date to round-trip.
   const a = choice.asOf;
-  if (
-    a !== undefined &&
-    (!/^\d{4}-\d{2}-\d{2}$/.test(a) ||
-      Number.isNaN(Date.parse(a)) ||
-      new Date(`${a}T00:00:00Z`).toISOString().slice(0, 10) !== a)
-  ) {
+  if (a !== undefined && !isIsoDate(a)) {
     throw userError('USAGE', `--as-of '${a}' is not a date`, {
       where: '--as-of',
       hint: 'use YYYY-MM-DD, e.g. --as-of 2024-12-15',

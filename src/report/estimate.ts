@@ -3,23 +3,24 @@ import type { EstimateRow } from '../engine/estimate.js';
 import { int, num, pct, usd } from './format.js';
 import { makeTable } from './terminal.js';
 
-export type EstimateDoc = {
+/** Field order is the JSON output's order. */
+export interface EstimateDoc {
   model: string;
-  pricing: { version: string };
+  pricing: { version: string; effective: string; source: string };
   assumptions: {
-    cache: string;
-    days: number;
     systemTokens: number;
     inputTokens: number;
     outputTokens: number;
+    cache: string;
     cacheStyle: string;
+    tier: string;
+    days: number;
   };
   rows: EstimateRow[];
   notes: string[];
-};
+}
 
-export function renderEstimate(format: string, doc: EstimateDoc): string {
-  if (format === 'json') return JSON.stringify(doc, null, 2);
+function renderEstimate(format: string, doc: EstimateDoc): string {
   const head = [
     'requests/day',
     'daily (no cache)',
@@ -75,3 +76,10 @@ export function renderEstimate(format: string, doc: EstimateDoc): string {
   for (const b of body) t.push(b);
   return [title, t.toString(), ...doc.notes.map((n) => `note: ${n}`)].join('\n');
 }
+
+export const ESTIMATE_RENDERERS = {
+  table: (d: EstimateDoc): string => renderEstimate('table', d),
+  json: (d: EstimateDoc): string => JSON.stringify(d, null, 2),
+  md: (d: EstimateDoc): string => renderEstimate('md', d),
+  csv: (d: EstimateDoc): string => renderEstimate('csv', d),
+};

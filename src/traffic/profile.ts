@@ -3,6 +3,7 @@
 // Poisson process, later turns, retries and think times wait in a small min-heap keyed by time.
 // Randomness is forked per concern (arrivals, segment pick, tenants, errors, each segment's tokens)
 // so that adding a segment or a tenant does not reshuffle the arrival times.
+import { dateText, isIsoDate } from '../shared/dates.js';
 import { z } from 'zod';
 import { copyRequest, makeRequest, type PrefixBlock, type SimRequest } from '../engine/request.js';
 import { createRng, type Rng } from '../engine/rng.js';
@@ -70,15 +71,8 @@ export const profileSchema = z.strictObject({
   /** first day (UTC midnight), YYYY-MM-DD */
   start: z
     .union([z.string(), z.date()])
-    .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
-    // Date.parse accepts 2025-02-30 (rolls over to March): require the date to round-trip.
-    .refine(
-      (s) =>
-        /^\d{4}-\d{2}-\d{2}$/.test(s) &&
-        !Number.isNaN(Date.parse(s)) &&
-        new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s,
-      { message: 'expected a date YYYY-MM-DD' },
-    )
+    .transform(dateText)
+    .refine(isIsoDate, { message: 'expected a date YYYY-MM-DD' })
     .default('2026-11-02'),
   /** requests (turns, retries excluded) per day; or give conversations_per_day */
   requests_per_day: z.number().positive().optional(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scenarioChecks } from '../../src/app/simulate.js';
+import { scenarioChecks } from '../../src/app/scenario.js';
 import type { Report } from '../../src/report/model.js';
 
 // Only the fields the checks read; the figures are chosen by hand.

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseScenarioText } from '../../src/config/scenario.js';
-import { EXAMPLE_SCENARIO } from '../../src/cli/init.js';
+import { EXAMPLE_SCENARIO } from '../../src/app/init.js';
 
 const BASE = `name: t
 traffic:

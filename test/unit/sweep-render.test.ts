@@ -2,7 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { buildSweepReport, type SweepReport } from '../../src/report/sweep/model.js';
-import { renderSweep } from '../../src/report/sweep/render.js';
+import { type Format, renderWith } from '../../src/report/render.js';
+import { SWEEP_RENDERERS } from '../../src/report/sweep/render.js';
+
+const renderSweep = (s: SweepReport, f: Format): string => renderWith(SWEEP_RENDERERS, s, f);
 import type { Report } from '../../src/report/model.js';
 
 const rep = (requests: number, baseline: number, final: number, ok: boolean): Report =>

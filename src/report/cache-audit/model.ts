@@ -1,7 +1,7 @@
 // The cache-audit report (schema llmcost.cache-audit/v1): per prefix family, the cache reads and
 // writes the provider reported beside the ideal and realistic predictions, their cost, and the
 // likely causes of the gap. Built once from engine/cache-audit.ts's ledgers; renderers only lay it out.
-import type { AuditRaw, AuditSide, Family, FamilyRaw } from '../../engine/cache-audit.js';
+import type { AuditRaw, AuditSide, Family, FamilyRaw } from '../../strategies/prompt-cache/audit.js';
 import { priceCells } from '../../engine/price.js';
 import type { PriceBook } from '../../pricing/pricebook.js';
 import { CACHE_RULES, type CacheRule } from '../../strategies/prompt-cache/rules.js';

@@ -157,7 +157,8 @@ export function renderDriftMd(r: DriftReport, o: DriftRenderOptions = {}): strin
   return lines.join('\n');
 }
 
-export function renderDrift(r: DriftReport, format: 'table' | 'md' | 'json', o: DriftRenderOptions = {}): string {
-  if (format === 'json') return JSON.stringify(r, null, 2);
-  return format === 'md' ? renderDriftMd(r, o) : renderDriftTable(r, o);
-}
+export const DRIFT_RENDERERS = {
+  table: renderDriftTable,
+  md: renderDriftMd,
+  json: (r: DriftReport): string => JSON.stringify(r, null, 2),
+};

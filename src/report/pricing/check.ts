@@ -36,3 +36,9 @@ export function renderCheckMd(r: CheckResult): string {
   } else lines.push('No disagreements.');
   return lines.join('\n');
 }
+
+export const PRICING_CHECK_RENDERERS = {
+  table: renderCheckTable,
+  md: renderCheckMd,
+  json: (r: CheckResult): string => JSON.stringify(r, null, 2),
+};

@@ -73,3 +73,9 @@ export function renderDiffMd(d: PricingDiff): string {
   if (!d.added.length && !d.removed.length && !d.changed.length) lines.push('No differences.');
   return lines.join('\n').trimEnd();
 }
+
+export const PRICING_DIFF_RENDERERS = {
+  table: renderDiffTable,
+  md: renderDiffMd,
+  json: (d: PricingDiff): string => JSON.stringify(d, null, 2),
+};

@@ -1,7 +1,6 @@
 // Renderers of the sweep report (table, Markdown, CSV, HTML with an SVG line chart, JSON): layout
 // only; every figure is in the SweepReport (./model.ts).
 import { Chalk } from 'chalk';
-import type { Format } from '../render.js';
 import { pct, ratioPct, usd, usdTicks } from '../format.js';
 import { csvLines } from '../renderers/csv.js';
 import { htmlPage } from '../renderers/html.js';
@@ -252,17 +251,10 @@ ${rows.join('\n')}
   );
 }
 
-export function renderSweep(s: SweepReport, format: Format, o: { color?: boolean } = {}): string {
-  switch (format) {
-    case 'table':
-      return renderSweepTable(s, o);
-    case 'md':
-      return renderSweepMarkdown(s);
-    case 'csv':
-      return renderSweepCsv(s);
-    case 'html':
-      return renderSweepHtml(s);
-    case 'json':
-      return `${JSON.stringify(s, null, 2)}\n`;
-  }
-}
+export const SWEEP_RENDERERS = {
+  table: renderSweepTable,
+  json: (s: SweepReport): string => `${JSON.stringify(s, null, 2)}\n`,
+  md: renderSweepMarkdown,
+  csv: renderSweepCsv,
+  html: renderSweepHtml,
+};

@@ -2,14 +2,14 @@
 // prompt-cache simulation predicts for the same requests under the ideal rules, the realistic
 // rules, and each realistic rule alone - per prefix family. Quantities only (ledgers and token
 // sums); report/cache-audit prices them and names likely causes. Docs: docs/strategies-caching.md.
-import { promptCache } from '../strategies/prompt-cache/index.js';
-import { CACHE_RULES, type CacheRule } from '../strategies/prompt-cache/rules.js';
-import type { StrategyRun } from './strategy.js';
-import { dimensionReader, Ledger } from './ledger.js';
-import type { PriceBook } from '../pricing/pricebook.js';
-import { copyRequest, type PrefixBlock, type SimRequest } from './request.js';
-import { modelView } from './run.js';
-import { createRng } from './rng.js';
+import { promptCache } from './index.js';
+import { CACHE_RULES, type CacheRule } from './rules.js';
+import type { StrategyRun } from '../../engine/strategy.js';
+import { dimensionReader, Ledger } from '../../engine/ledger.js';
+import type { PriceBook } from '../../pricing/pricebook.js';
+import { copyRequest, type PrefixBlock, type SimRequest } from '../../engine/request.js';
+import { modelView } from '../../engine/run.js';
+import { createRng } from '../../engine/rng.js';
 
 /** One way of caching the family's requests: its ledger and token sums. */
 export interface AuditSide {

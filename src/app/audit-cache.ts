@@ -1,0 +1,89 @@
+// `audit-cache LOG`: the cache reads and writes a log reports, per prefix family, beside what prompt
+// caching would give the same requests under the ideal and the realistic rules, with the gap in
+// dollars and its likely causes. Computation: strategies/prompt-cache/audit.ts (quantities); model
+// and renderers: report/cache-audit/.
+import { basename } from 'node:path';
+import { userError, warning } from '../diagnostics.js';
+import { int } from '../report/format.js';
+import { buildCacheAudit, type CacheAuditReport } from '../report/cache-audit/model.js';
+import { auditCaches } from '../strategies/prompt-cache/audit.js';
+import { newLogStats, readerThread, readLog } from '../traffic/logs/read.js';
+import { type Context, makeContext } from './context.js';
+import { loadBook, type TableChoice } from './pricing.js';
+import { rejectSummary } from './replay.js';
+
+/** The dimensions that name a prefix family when none are given. */
+export const DEFAULT_FAMILY = ['prompt_version', 'feature'];
+
+export interface AuditCacheInput extends TableChoice {
+  /** the log, with the provider's cache counts; '-' reads the Io's stdin */
+  log: string;
+  preset?: string;
+  map?: Record<string, string>;
+  model?: string;
+  strict?: boolean;
+  rejects?: string;
+  /** dimensions naming a prefix family, first with a value wins (default DEFAULT_FAMILY) */
+  family?: string[];
+  /** explicit-cache TTL the predictions assume: 5m or 1h */
+  ttl?: string;
+}
+
+export async function auditCache(input: AuditCacheInput, context: Partial<Context> = {}): Promise<CacheAuditReport> {
+  const ctx = makeContext(context);
+  const { log } = input;
+  const book = loadBook(input, ctx);
+  if (input.model) book.resolve(input.model, '--model');
+  const family = input.family ?? DEFAULT_FAMILY;
+  if (!family.length)
+    throw userError('USAGE', '--family needs at least one dimension', {
+      where: '--family',
+      hint: 'e.g. --family prompt_version,feature',
+    });
+  const ttl = input.ttl ?? '5m';
+  if (ttl !== '5m' && ttl !== '1h')
+    throw userError('USAGE', `--ttl '${ttl}' is not 5m or 1h`, { where: '--ttl', hint: 'use --ttl 5m or --ttl 1h' });
+  const stats = newLogStats();
+  const source = readLog(
+    {
+      file: log,
+      preset: input.preset,
+      map: input.map ?? {},
+      model: input.model,
+      strict: input.strict,
+      rejectsFile: input.rejects,
+      stdin: ctx.io.stdin,
+      cwd: ctx.io.cwd,
+      book,
+      thread: readerThread(ctx.io.env),
+      notify: (m) => ctx.io.stderr.write(`note: ${m}\n`),
+    },
+    stats,
+  );
+  const warnings: string[] = [];
+  const raw = await auditCaches(source, book, { family, ttl, seed: 1, warn: (m) => warnings.push(m) });
+  if (stats.rejected > 0)
+    ctx.warn(
+      warning('LOG_ROW', rejectSummary(stats), {
+        where: log === '-' ? '<stdin>' : log,
+        hint: input.rejects ? `rejected rows are in ${input.rejects}` : 'add --rejects FILE to list every rejected row',
+      }),
+    );
+  for (const w of stats.warnings) ctx.warn(warning(w.code, w.message));
+  if (stats.priced === 0)
+    throw userError(
+      'LOG_ROW',
+      `no row of ${log} could be priced (${int(stats.read)} read, ${int(stats.rejected)} rejected)`,
+      {
+        where: stats.firstRejects[0]?.where ?? log,
+        hint: '--preset, --map and --model tell llmcost how to read the log',
+      },
+    );
+  return buildCacheAudit(raw, book, {
+    log: log === '-' ? 'stdin' : basename(log),
+    version: ctx.version,
+    rows: { read: stats.read, priced: stats.priced, rejected: stats.rejected },
+    familyBy: family,
+    warnings: [...(stats.rejected ? [rejectSummary(stats)] : []), ...stats.warnings.map((w) => w.message), ...warnings],
+  });
+}

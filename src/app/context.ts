@@ -1,0 +1,55 @@
+// What every pipeline gets besides its options: the outside world (Io), the tool's version (it
+// goes into every saved report) and where warnings go. The CLI passes its own; a script calling
+// the package gets quiet defaults (the process's cwd and environment, warnings dropped - they are
+// in the returned report's `warnings` too).
+import { readFileSync } from 'node:fs';
+import { type Diagnostic, formatDiagnostic } from '../diagnostics.js';
+import type { Io } from './io.js';
+
+export interface Context {
+  io: Io;
+  /** llmcost's version, written into reports */
+  version: string;
+  warn(d: Diagnostic | string): void;
+  /** a progress line for a long pass (the CLI draws one on an interactive stderr); none when absent */
+  progress?(label: string): Progress;
+}
+
+export interface Progress {
+  /** `rows` read so far; `fraction` 0..1 of the source done, when known */
+  update(rows: number, fraction?: number | null): void;
+  /** erase the line */
+  done(): void;
+}
+
+export const NO_PROGRESS: Progress = { update() {}, done() {} };
+
+/** The package's version (package.json beside dist/ or src/). */
+export function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
+      .version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/** A warning as the CLI prints it: `warning[CODE] where: message` (a bare string as `warning: ...`). */
+export function warningLine(d: Diagnostic | string): string {
+  return typeof d === 'string' ? `warning: ${d}` : formatDiagnostic(d);
+}
+
+/**
+ * A complete context from what a caller gives. Without an Io: the process's cwd, environment and
+ * stdin; output streams that are not terminals (so no progress line is ever drawn).
+ */
+export function makeContext(partial: Partial<Context> = {}): Context {
+  const io: Io = partial.io ?? {
+    stdout: { write: (s: string) => process.stdout.write(s), isTTY: false },
+    stderr: { write: (s: string) => process.stderr.write(s), isTTY: false },
+    stdin: process.stdin,
+    cwd: process.cwd(),
+    env: process.env,
+  };
+  return { ...partial, io, version: partial.version ?? packageVersion(), warn: partial.warn ?? (() => {}) };
+}

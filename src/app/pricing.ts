@@ -1,0 +1,188 @@
+// The `pricing` pipelines: pick the table in force, list/show its models, diff two tables, check
+// a table against LiteLLM's price file, import from it, validate a table file. Each returns a
+// model for a renderer in report/pricing/; nothing here prints.
+import { basename } from 'node:path';
+import { type Diagnostic, suggestionHint, UserError, userError } from '../diagnostics.js';
+import { diffBooks, type PricingDiff } from '../pricing/diff.js';
+import {
+  type CheckResult,
+  chatModelNames,
+  checkAgainstLiteLLM,
+  findEntry,
+  importFromLiteLLM,
+  type LiteLLMFile,
+} from '../pricing/litellm.js';
+import { choosePricing, parsePricingText, readText } from '../pricing/load.js';
+import type { PriceBook } from '../pricing/pricebook.js';
+import { DEFAULT_STALE_AFTER_DAYS, stalenessWarning } from '../pricing/staleness.js';
+import { type PricingList, pricingList } from '../report/pricing/list.js';
+import { type PricingShow, pricingShow } from '../report/pricing/show.js';
+import { isIsoDate } from '../shared/dates.js';
+import { type Context, makeContext } from './context.js';
+import { resolvePath } from './io.js';
+
+export interface TableChoice {
+  /** a table file, or the version of a bundled table (default: the table in force) */
+  pricing?: string;
+  /** the bundled table in force on this date (YYYY-MM-DD) */
+  asOf?: string;
+  /** warn (PRICING_STALE) when the table is older than this many days on the asOf date */
+  staleAfterDays?: number;
+}
+
+/** The table in force for a command, its load warnings and staleness warning sent to ctx.warn. */
+export function loadBook(choice: TableChoice, ctx: Context): PriceBook {
+  const { book, warnings } = choosePricing({ pricing: choice.pricing, asOf: choice.asOf, cwd: ctx.io.cwd });
+  for (const w of warnings) ctx.warn(w);
+  // Staleness is judged against asOf only (never the wall clock); see pricing/staleness.ts.
+  const stale = stalenessWarning(book, choice.asOf, choice.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS);
+  if (stale) ctx.warn(stale);
+  return book;
+}
+
+/** A table named by a file or a bundled version; its errors are located at `where` (a flag or argument). */
+export function loadTable(value: string, where: string, ctx: Context): PriceBook {
+  try {
+    const { book, warnings } = choosePricing({ pricing: value, cwd: ctx.io.cwd });
+    for (const w of warnings) ctx.warn(w);
+    return book;
+  } catch (e) {
+    if (e instanceof UserError)
+      throw new UserError(e.diagnostics.map((d) => (d.where === '--pricing' ? { ...d, where } : d)));
+    throw e;
+  }
+}
+
+export function listPricing(choice: TableChoice, context: Partial<Context> = {}): PricingList {
+  const ctx = makeContext(context);
+  return pricingList(loadBook(choice, ctx));
+}
+
+export function showPricing(model: string, choice: TableChoice, context: Partial<Context> = {}): PricingShow {
+  const ctx = makeContext(context);
+  const book = loadBook(choice, ctx);
+  return pricingShow(book, book.resolve(model, 'model argument'));
+}
+
+export function diffPricing(oldTable: string, newTable: string, context: Partial<Context> = {}): PricingDiff {
+  const ctx = makeContext(context);
+  return diffBooks(loadTable(oldTable, 'OLD argument', ctx), loadTable(newTable, 'NEW argument', ctx));
+}
+
+/** `pricing validate FILE`: the table's figures, or a UserError listing every problem. */
+export function validatePricing(
+  file: string,
+  context: Partial<Context> = {},
+): { file: string; version: string; effective: string; models: number } {
+  const ctx = makeContext(context);
+  const r = parsePricingText(readText(resolvePath(ctx.io, file), 'pricing table'), file);
+  for (const w of r.warnings) ctx.warn(w);
+  if (!r.book) throw new UserError(r.errors);
+  return { file, version: r.book.version, effective: r.book.effective, models: r.book.models.size };
+}
+
+/** Read and parse the LiteLLM JSON, locating a syntax error as file:line:column. */
+export function readLiteLLM(file: string, ctx: Context): LiteLLMFile {
+  const text = readText(resolvePath(ctx.io, file), 'LiteLLM price file');
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const pos = /position (\d+)/.exec(msg);
+    let where = file;
+    if (pos) {
+      const before = text.slice(0, Number(pos[1]));
+      const line = before.split('\n').length;
+      where = `${file}:${line}:${Number(pos[1]) - before.lastIndexOf('\n')}`;
+    }
+    throw userError('FILE_READ', `not valid JSON: ${msg}`, {
+      where,
+      hint: "pass LiteLLM's model_prices_and_context_window.json (a JSON object of model entries)",
+    });
+  }
+  if (!data || typeof data !== 'object' || Array.isArray(data))
+    throw userError('FILE_READ', 'expected a JSON object of model entries', {
+      where: file,
+      hint: "pass LiteLLM's model_prices_and_context_window.json",
+    });
+  return data as LiteLLMFile;
+}
+
+export function checkPricing(file: string, choice: TableChoice, context: Partial<Context> = {}): CheckResult {
+  const ctx = makeContext(context);
+  const book = loadBook(choice, ctx);
+  return checkAgainstLiteLLM(book, readLiteLLM(file, ctx), basename(file));
+}
+
+export interface ImportInput {
+  /** LiteLLM's model_prices_and_context_window.json */
+  file: string;
+  /** NAME or OUR_ID=LITELLM_KEY, as given */
+  models: string[];
+  /** version and effective date of the new table; default: a date in the file name */
+  version?: string;
+  /** where the table will be written (for messages) */
+  out?: string;
+}
+
+/** `pricing import --from litellm`: a validated pricing table (YAML text) from LiteLLM entries. */
+export function importPricing(
+  input: ImportInput,
+  context: Partial<Context> = {},
+): { yaml: string; version: string; models: number } {
+  const ctx = makeContext(context);
+  const { file } = input;
+  const version = input.version ?? /(\d{4}-\d{2}-\d{2})/.exec(basename(file))?.[1];
+  if (!version)
+    throw userError('USAGE', 'no --version given and no date in the file name', {
+      where: '--version',
+      hint: 'pass --version YYYY-MM-DD (the date the prices are in force; the wall clock is never used)',
+    });
+  if (!isIsoDate(version))
+    throw userError('USAGE', `--version '${version}' is not a date`, {
+      where: '--version',
+      hint: 'use YYYY-MM-DD, e.g. --version 2026-12-01',
+    });
+  const data = readLiteLLM(file, ctx);
+  if (!input.models.length)
+    throw userError('USAGE', '--models is empty', { where: '--models', hint: 'e.g. --models gpt-4o,gpt-4o-mini' });
+  const picked = input.models.map((spec) => {
+    const [name, key] = spec.includes('=')
+      ? (spec.split('=', 2) as [string, string])
+      : [spec.replace(/^[a-z_-]+\//, ''), spec];
+    const hit = findEntry(data, key);
+    if (!hit)
+      throw userError('UNKNOWN_MODEL', `model '${key}' is not in ${file}`, {
+        where: '--models',
+        hint: suggestionHint(key, chatModelNames(data), 'use the key as it appears in the LiteLLM file'),
+      });
+    return { name, ...hit };
+  });
+  // A price field that is present but not a number is a broken file, not a missing price.
+  for (const { key, entry } of picked) {
+    for (const [field, v] of Object.entries(entry)) {
+      if (!/(_cost_per_token|_token_cost)/.test(field) || v === undefined || v === null) continue;
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+        throw userError('SCHEMA', `${key}.${field} is ${JSON.stringify(v)}, not a price in USD per token`, {
+          where: file,
+          hint: `fix that value in ${basename(file)} (LiteLLM prices are plain numbers such as 2.5e-06), or import other models with --models`,
+        });
+      }
+    }
+  }
+  const r = importFromLiteLLM(data, picked, version, basename(file));
+  // warnings first: a skipped model (e.g. a price that is not a number) explains an invalid table below
+  for (const w of r.warnings) ctx.warn(w);
+  const check = parsePricingText(r.yaml, input.out ?? `${version}.yaml`);
+  if (!check.book)
+    throw new UserError(
+      check.errors.map(
+        (d): Diagnostic => ({
+          ...d,
+          hint: `${d.hint ?? ''} (the LiteLLM data would give an invalid table; import the other models and add this one by hand)`.trim(),
+        }),
+      ),
+    );
+  return { yaml: r.yaml, version, models: check.book.models.size };
+}

@@ -1,0 +1,68 @@
+// `pricing show MODEL`: every price of one model (tiers x bands x token classes), its cache rules,
+// source and checked date (model + renderers).
+import type { ModelInfo, PriceBook } from '../../pricing/pricebook.js';
+import { TOKEN_CLASSES } from '../../pricing/pricebook.js';
+import { int } from '../format.js';
+import { makeTable } from '../terminal.js';
+import { type ModelRow, modelRow, perMText } from './list.js';
+
+export interface PricingShow extends ModelRow {
+  pricing: { version: string };
+  cache: (Omit<NonNullable<ModelInfo['cache']>, 'storagePerHourPicoPerM'> & { storagePerHour?: string }) | null;
+  contextWindow: number | null;
+  /** one row per tier x band, each token class's price as text */
+  prices: ({ tier: string; band: 'base' | 'long' } & Record<string, string>)[];
+}
+
+export function pricingShow(book: PriceBook, m: ModelInfo): PricingShow {
+  const prices = m.tiers.flatMap((tier) =>
+    (['base', 'long'] as const)
+      .filter((b) => b === 'base' || m.longContextThreshold !== undefined)
+      .map((band) => ({
+        tier,
+        band,
+        ...Object.fromEntries(TOKEN_CLASSES.map((c) => [c, perMText(m.prices[tier]![band][c])])),
+      })),
+  );
+  return {
+    pricing: { version: book.version },
+    ...modelRow(m),
+    cache: m.cache
+      ? {
+          ...m.cache,
+          storagePerHourPicoPerM: undefined,
+          storagePerHour:
+            m.cache.storagePerHourPicoPerM !== undefined ? perMText(m.cache.storagePerHourPicoPerM) : undefined,
+        }
+      : null,
+    contextWindow: m.contextWindow ?? null,
+    prices,
+  } as PricingShow;
+}
+
+function table(s: PricingShow): string {
+  const t = makeTable(['tier', 'band', ...TOKEN_CLASSES]);
+  for (const g of s.prices)
+    t.push([
+      g.tier,
+      g.band === 'long' ? `> ${int(s.longContextThreshold!)}` : 'base',
+      ...TOKEN_CLASSES.map((c) => g[c]!),
+    ]);
+  const c = s.cache;
+  const lines = [
+    `${s.model} (${s.provider}) · pricing ${s.pricing.version} · USD per 1M tokens`,
+    `source: ${s.source} (checked ${s.checked})`,
+    s.aliases.length ? `aliases: ${s.aliases.join(', ')}` : '',
+    c
+      ? `cache: ${c.style}, minimum ${int(c.minTokens)} tokens${c.style === 'automatic' ? `, increments of ${c.increment}${c.hasWrite ? ', writes billed at cacheWrite5m' : ''}${c.retentionMs !== undefined ? `, retention ${c.retentionMs / 60_000} min` : ''}` : `, 1h TTL ${c.has1h ? 'available' : 'not available'}`}`
+      : 'cache: none',
+    s.contextWindow ? `context window: ${int(s.contextWindow)} tokens` : '',
+    t.toString(),
+  ].filter(Boolean);
+  return lines.join('\n');
+}
+
+export const PRICING_SHOW_RENDERERS = {
+  table,
+  json: (s: PricingShow): string => JSON.stringify(s, null, 2),
+};
