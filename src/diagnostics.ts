@@ -1,6 +1,8 @@
 // Every user-facing error and warning: a stable code, a message, where it happened and a hint.
 // User mistakes become a UserError (exit 2, no stack); anything else is an internal bug (stack).
 
+import { terminalText } from './shared/text.js';
+
 export type Severity = 'error' | 'warning';
 
 /** Stable codes. Add here, never inline a new code string elsewhere. */
@@ -60,9 +62,10 @@ export function warning(code: Code, message: string, opts: { where?: string; hin
   return { code, severity: 'warning', message, ...opts };
 }
 
+/** `error[CODE] where: message` and an indented hint line; user text is made terminal-safe. */
 export function formatDiagnostic(d: Diagnostic): string {
-  const head = `${d.severity}[${d.code}]${d.where ? ` ${d.where}` : ''}: ${d.message}`;
-  return d.hint ? `${head}\n  hint: ${d.hint}` : head;
+  const head = `${d.severity}[${d.code}]${d.where ? ` ${terminalText(d.where)}` : ''}: ${terminalText(d.message)}`;
+  return d.hint ? `${head}\n  hint: ${terminalText(d.hint)}` : head;
 }
 
 export function location(file: string, line?: number, column?: number): string {

@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import { userError, warning } from '../diagnostics.js';
 import { int } from '../report/format.js';
 import { buildCacheAudit, type CacheAuditReport } from '../report/cache-audit/model.js';
+import { terminalText } from '../shared/text.js';
 import { auditCaches } from '../strategies/prompt-cache/audit.js';
 import { newLogStats, readerThread, readLog } from '../traffic/logs/read.js';
 import { type Context, makeContext } from './context.js';
@@ -56,7 +57,7 @@ export async function auditCache(input: AuditCacheInput, context: Partial<Contex
       cwd: ctx.io.cwd,
       book,
       thread: readerThread(ctx.io.env),
-      notify: (m) => ctx.io.stderr.write(`note: ${m}\n`),
+      notify: (m) => ctx.io.stderr.write(`note: ${terminalText(m)}\n`),
     },
     stats,
   );

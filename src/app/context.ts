@@ -4,6 +4,7 @@
 // in the returned report's `warnings` too).
 import { readFileSync } from 'node:fs';
 import { type Diagnostic, formatDiagnostic } from '../diagnostics.js';
+import { terminalText } from '../shared/text.js';
 import type { Io } from './io.js';
 
 export interface Context {
@@ -36,7 +37,7 @@ export function packageVersion(): string {
 
 /** A warning as the CLI prints it: `warning[CODE] where: message` (a bare string as `warning: ...`). */
 export function warningLine(d: Diagnostic | string): string {
-  return typeof d === 'string' ? `warning: ${d}` : formatDiagnostic(d);
+  return typeof d === 'string' ? `warning: ${terminalText(d)}` : formatDiagnostic(d);
 }
 
 /**

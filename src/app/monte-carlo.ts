@@ -1,9 +1,10 @@
 // `simulate --runs N`: Monte Carlo over seeds. Run r (0-based) uses seed + r (mod 2^32), so run 0
 // is the scenario-seed run the report already holds, and `--seed S --runs N` covers S..S+N-1.
 // Each figure gets a low/expected/high band: nearest-rank p5/p50/p95 (engine/stats.ts).
-import { type Diagnostic, formatDiagnostic } from '../diagnostics.js';
+import type { Diagnostic } from '../diagnostics.js';
 import { band } from '../engine/stats.js';
 import type { MonteCarlo, Report } from '../report/model.js';
+import { warningLine } from './context.js';
 import type { Io } from './io.js';
 import { runScenario, type RunScenarioInput, type ScenarioRun } from './scenario.js';
 
@@ -61,7 +62,7 @@ export async function runMonteCarlo(
     if (seen.has(text)) return;
     seen.add(text);
     if (tty) io.stderr.write('\r\x1b[K');
-    io.stderr.write(`${typeof d === 'string' ? `warning: ${d}` : formatDiagnostic(d)}\n`);
+    io.stderr.write(`${warningLine(d)}\n`);
   };
   progress(1);
   for (let r = 1; r < runs; r++) {

@@ -3,6 +3,7 @@
 // retries and failed calls, reconciliation with the log's billed cost, reject counts. Computed
 // here once; renderers only lay out report.extras.replay. With a scenario: its strategies on the
 // log (the simulate pipeline with the log as traffic).
+import { terminalText } from '../shared/text.js';
 import { basename, resolve } from 'node:path';
 import { loadScenarioFile, type LogTraffic, type Scenario } from '../config/scenario.js';
 import { suggestionHint, userError, warning } from '../diagnostics.js';
@@ -73,7 +74,7 @@ export async function replayLog(input: ReplayInput, context: Partial<Context> = 
         cwd: ctx.io.cwd,
         book,
         thread,
-        notify: (m) => ctx.io.stderr.write(`note: ${m}\n`),
+        notify: (m) => ctx.io.stderr.write(`note: ${terminalText(m)}\n`),
       },
       stats,
     ),

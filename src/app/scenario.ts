@@ -1,19 +1,22 @@
 // The shared pipeline: scenario file -> PriceBook (+ synthetic models) -> traffic source ->
 // runSimulation -> Report with budget and quality checks. Used by `simulate` and reusable by
 // `drift`, `sweep` and the benchmark (pass a PriceBook to price under another table).
+import { terminalText } from '../shared/text.js';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type Diagnostic, formatDiagnostic, userError, warning } from '../diagnostics.js';
+import { type Diagnostic, userError, warning } from '../diagnostics.js';
 import { loadScenarioFile, type Scenario } from '../config/scenario.js';
 import { runSimulation, type RunResult, type StageSpec } from '../engine/run.js';
 import { choosePricing, loadPricingFile } from '../pricing/load.js';
 import { stalenessWarning } from '../pricing/staleness.js';
 import type { ModelInfo, PriceBook } from '../pricing/pricebook.js';
+import { usdCheck } from '../report/format.js';
 import { buildReport, type Check, type Report } from '../report/model.js';
 import { selfHostExtras } from '../strategies/self-host.js';
 import { CACHE_RULES, realismRules } from '../strategies/prompt-cache/rules.js';
 import { readerThread } from '../traffic/logs/read.js';
 import { logSource, profileSource, type SourceStats, type TrafficSource } from '../traffic/source.js';
+import { warningLine } from './context.js';
 import type { Io } from './io.js';
 
 export interface RunScenarioInput {
@@ -71,9 +74,7 @@ export function scenarioBook(
 
 export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun> {
   const { io } = input;
-  const warn =
-    input.warn ??
-    ((d: Diagnostic | string) => io.stderr.write(`${typeof d === 'string' ? `warning: ${d}` : formatDiagnostic(d)}\n`));
+  const warn = input.warn ?? ((d: Diagnostic | string) => io.stderr.write(`${warningLine(d)}\n`));
   let scenario = input.scenario;
   if (!scenario) {
     if (!input.scenarioPath) throw new Error('internal: runScenario needs scenario or scenarioPath');
@@ -130,7 +131,7 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
   const traffic: TrafficSource = scenario.traffic.profile
     ? profileSource(scenario.traffic.profile, seed)
     : logSource(scenario.traffic.log, io.cwd, book, io.stdin, readerThread(io.env), (m) =>
-        io.stderr.write(`note: ${m}\n`),
+        io.stderr.write(`note: ${terminalText(m)}\n`),
       );
   const runWarnings: string[] = [];
   const run = await runSimulation({
@@ -217,7 +218,6 @@ export function scenarioChecks(report: Report, scenario: Pick<Scenario, 'budgets
   const b = scenario.budgets;
   const variable = report.final.cost - report.final.breakdown.fixed;
   const days = report.period.days;
-  const money = (x: number): string => `$${x.toFixed(x < 1 ? 6 : 2)}`;
   const add = (name: string, actual: number, limitText: string, what: string): void => {
     const limit = Number(limitText);
     const ok = actual <= limit;
@@ -226,7 +226,7 @@ export function scenarioChecks(report: Report, scenario: Pick<Scenario, 'budgets
       ok,
       actual: r6(actual),
       limit,
-      message: `${what} ${money(actual)} ${ok ? 'is within' : 'exceeds'} the budget of ${money(limit)}`,
+      message: `${what} ${usdCheck(actual)} ${ok ? 'is within' : 'exceeds'} the budget of ${usdCheck(limit)}`,
     });
   };
   if (b.per_request_usd !== undefined)

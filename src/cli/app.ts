@@ -2,12 +2,15 @@
 import type { Command } from 'commander';
 import { type Context, warningLine } from '../app/context.js';
 import type { Io } from '../app/io.js';
+import { terminalText } from '../shared/text.js';
 import { createProgress } from './progress.js';
 
 /** The pipelines' Context, plus the exit code. */
 export interface App extends Context {
   /** 1 = a check failed; commands set it, run() returns it */
   exitCode: number;
+  /** one line for stderr (a status, a failed check), made terminal-safe */
+  note(line: string): void;
 }
 
 export type Register = (program: Command, app: App) => void;
@@ -21,6 +24,9 @@ export function makeApp(io: Io, version: string): App {
       io.stderr.write(`${warningLine(d)}\n`);
     },
     progress: (label) => createProgress(io, label),
+    note(line) {
+      io.stderr.write(`${terminalText(line)}\n`);
+    },
   };
   return app;
 }

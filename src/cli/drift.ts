@@ -85,14 +85,14 @@ See docs/ci.md for a GitHub Actions workflow.`,
     const text = renderWith(DRIFT_RENDERERS, report, o.format, { onlyIncreases: o.onlyIncreases ?? false });
     if (text === '') {
       const n = report.scenarios.length;
-      app.io.stderr.write(
-        `no cost increase: ${n} scenario${n === 1 ? '' : 's'} checked, pricing ${report.baseline.version} -> ${report.current.version}\n`,
+      app.note(
+        `no cost increase: ${n} scenario${n === 1 ? '' : 's'} checked, pricing ${report.baseline.version} -> ${report.current.version}`,
       );
       // an empty --out file, so `[ -s drift.md ]` tells a CI step there is nothing to post
       if (o.out && o.out !== '-') writeOutputFile(resolvePath(app.io, o.out), '', { flag: '--out', shown: o.out });
     } else emit(app.io, text, o.out);
     for (const c of report.checks.filter((x) => !x.ok))
-      app.io.stderr.write(`check failed: ${c.scenario}: ${c.name}: ${c.message}\n`);
+      app.note(`check failed: ${c.scenario}: ${c.name}: ${c.message}`);
     if (!report.ok) app.exitCode = 1;
   });
 }

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { UserError, formatDiagnostic } from '../diagnostics.js';
+import { terminalText } from '../shared/text.js';
 import { makeApp, type Register } from './app.js';
 import type { Io } from '../app/io.js';
 import { registerEstimate } from './estimate.js';
@@ -50,14 +51,18 @@ export function buildProgram(io: Io): { program: Command; app: ReturnType<typeof
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
+      // commander echoes the user's flags in its errors: terminal-safe like every other message
+      writeErr: (s) => io.stderr.write(terminalText(s, { lines: true })),
       outputError: (s, write) => write(s),
     })
     .exitOverride();
   for (const r of COMMANDS) r(program, app);
   for (const c of program.commands)
     c.exitOverride()
-      .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+      .configureOutput({
+        writeOut: (s) => io.stdout.write(s),
+        writeErr: (s) => io.stderr.write(terminalText(s, { lines: true })),
+      })
       .showHelpAfterError('(run with --help for usage)');
   return { program, app };
 }

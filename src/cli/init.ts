@@ -18,6 +18,6 @@ export function registerInit(program: Command, app: App): void {
   cmd.action((file: string, o: { force?: boolean }) => {
     if (file === '-') return emit(app.io, EXAMPLE_SCENARIO);
     initScenario(file, o, app);
-    app.io.stderr.write(`wrote ${file}; run: llmcost simulate ${file}\n`);
+    app.note(`wrote ${file}; run: llmcost simulate ${file}`);
   });
 }

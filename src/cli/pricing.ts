@@ -119,8 +119,8 @@ The result is validated like any table; warnings name what LiteLLM does not say 
     const r = importPricing({ file, models, version: o.version, out: o.out }, app);
     emit(app.io, r.yaml, o.out);
     if (o.out)
-      app.io.stderr.write(
-        `wrote ${o.out}: pricing ${r.version}, ${r.models} models; check it with \`llmcost pricing validate ${o.out}\` and review the sources\n`,
+      app.note(
+        `wrote ${o.out}: pricing ${r.version}, ${r.models} models; check it with \`llmcost pricing validate ${o.out}\` and review the sources`,
       );
   });
 

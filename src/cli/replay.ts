@@ -100,7 +100,8 @@ A CSV of 8 MB or more is parsed in a second thread; LLMCOST_READER_THREAD=off ke
       },
       app,
     );
-    emit(app.io, render(report, o.format, renderOptions(app.io, o.out)), o.out);
+    const ro = renderOptions(app.io, o.out);
+    emit(app.io, render(report, o.format, ro), o.out, { styled: ro.color });
     if (o.scenario) for (const c of report.checks.filter((x) => !x.ok)) app.warn(`${c.name}: ${c.message}`);
   });
 }

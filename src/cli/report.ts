@@ -39,6 +39,7 @@ html (one self-contained file: inline CSS and SVG, nothing fetched), json (the r
         hint: 'e.g. llmcost report --from saved.json --format md',
       });
     const report = await loadSavedReport(o.from, app);
-    emit(app.io, render(report, o.format, renderOptions(app.io, o.out)), o.out);
+    const ro = renderOptions(app.io, o.out);
+    emit(app.io, render(report, o.format, ro), o.out, { styled: ro.color });
   });
 }

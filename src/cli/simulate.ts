@@ -98,9 +98,10 @@ floor (quality.floor) are always checked and listed in the report; with --check 
       },
       app,
     );
-    emit(app.io, render(report, o.format, renderOptions(app.io, o.out)), o.out);
+    const ro = renderOptions(app.io, o.out);
+    emit(app.io, render(report, o.format, ro), o.out, { styled: ro.color });
     const failed = report.checks.filter((c) => !c.ok);
-    for (const c of failed) app.io.stderr.write(`${o.check ? 'check failed' : 'warning'}: ${c.name}: ${c.message}\n`);
+    for (const c of failed) app.note(`${o.check ? 'check failed' : 'warning'}: ${c.name}: ${c.message}`);
     if (o.check && failed.length) app.exitCode = 1;
   });
 }

@@ -59,11 +59,10 @@ chart plots final cost against the first --set, one line per value of the others
     const seed = o.seed !== undefined ? intFlag(o.seed, '--seed', 0, 2 ** 32 - 1) : undefined;
     const maxRuns = intFlag(o.maxRuns ?? String(DEFAULT_MAX_RUNS), '--max-runs', 1);
     const report = await sweep({ scenario: scenarioPath, sets: o.set, seed, maxRuns }, app);
-    emit(app.io, renderWith(SWEEP_RENDERERS, report, o.format, renderOptions(app.io, o.out)), o.out);
+    const ro = renderOptions(app.io, o.out);
+    emit(app.io, renderWith(SWEEP_RENDERERS, report, o.format, ro), o.out, { styled: ro.color });
     if (report.cheapest === null) {
-      app.io.stderr.write(
-        `${o.check ? 'check failed' : 'warning'}: no configuration meets the quality floor and budgets\n`,
-      );
+      app.note(`${o.check ? 'check failed' : 'warning'}: no configuration meets the quality floor and budgets`);
       if (o.check) app.exitCode = 1;
     }
   });

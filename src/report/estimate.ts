@@ -1,7 +1,9 @@
 // The `estimate` output: its model (EstimateDoc) and renderers (table, Markdown, CSV, JSON).
 import type { EstimateRow } from '../engine/estimate.js';
 import { int, num, pct, usd } from './format.js';
+import { csvLines } from '../shared/csv.js';
 import { makeTable } from './terminal.js';
+import { mdEscape, terminalText } from './text.js';
 
 /** Field order is the JSON output's order. */
 export interface EstimateDoc {
@@ -20,19 +22,21 @@ export interface EstimateDoc {
   notes: string[];
 }
 
-function renderEstimate(format: string, doc: EstimateDoc): string {
-  const head = [
-    'requests/day',
-    'daily (no cache)',
-    'daily (cache)',
-    `${doc.assumptions.days}-day (no cache)`,
-    `${doc.assumptions.days}-day (cache)`,
-    'saving',
-    'cache writes/day',
-    'naive writes/day',
-    'naive daily (cache)',
-  ];
-  const body = doc.rows.map((r) => [
+const head = (d: EstimateDoc): string[] => [
+  'requests/day',
+  'daily (no cache)',
+  'daily (cache)',
+  `${d.assumptions.days}-day (no cache)`,
+  `${d.assumptions.days}-day (cache)`,
+  'saving',
+  'cache writes/day',
+  'naive writes/day',
+  'naive daily (cache)',
+];
+
+/** The rows as shown (money, percent and counts formatted). */
+const body = (d: EstimateDoc): string[][] =>
+  d.rows.map((r) => [
     int(r.requestsPerDay),
     usd(r.daily.noCache),
     usd(r.daily.withCache),
@@ -43,11 +47,36 @@ function renderEstimate(format: string, doc: EstimateDoc): string {
     num(r.naive.cacheWritesPerDay, 1),
     usd(r.naive.daily.withCache),
   ]);
-  const title = `${doc.model} · pricing ${doc.pricing.version} · ${int(doc.assumptions.systemTokens)} cacheable + ${int(doc.assumptions.inputTokens)} input + ${int(doc.assumptions.outputTokens)} output tokens · cache ${doc.assumptions.cache} (${doc.assumptions.cacheStyle})`;
-  if (format === 'csv')
-    return [
-      head,
-      ...doc.rows.map((r) => [
+
+const title = (d: EstimateDoc): string =>
+  `${d.model} · pricing ${d.pricing.version} · ${int(d.assumptions.systemTokens)} cacheable + ${int(d.assumptions.inputTokens)} input + ${int(d.assumptions.outputTokens)} output tokens · cache ${d.assumptions.cache} (${d.assumptions.cacheStyle})`;
+
+export const ESTIMATE_RENDERERS = {
+  table: (d: EstimateDoc): string => {
+    const t = makeTable(head(d));
+    for (const b of body(d)) t.push(b);
+    return [title(d), t.toString(), ...d.notes.map((n) => `note: ${n}`)]
+      .map((l) => terminalText(l, { lines: true }))
+      .join('\n');
+  },
+  json: (d: EstimateDoc): string => JSON.stringify(d, null, 2),
+  md: (d: EstimateDoc): string =>
+    [
+      `**${mdEscape(title(d))}**`,
+      '',
+      `| ${head(d).join(' | ')} |`,
+      `|${head(d)
+        .map(() => '---:')
+        .join('|')}|`,
+      ...body(d).map((b) => `| ${b.join(' | ')} |`),
+      '',
+      ...d.notes.map((n) => `> ${mdEscape(n)}`),
+    ].join('\n'),
+  /** raw numbers (plain decimals), one row per volume */
+  csv: (d: EstimateDoc): string =>
+    csvLines([
+      head(d),
+      ...d.rows.map((r) => [
         r.requestsPerDay,
         r.daily.noCache,
         r.daily.withCache,
@@ -58,28 +87,5 @@ function renderEstimate(format: string, doc: EstimateDoc): string {
         r.naive.cacheWritesPerDay,
         r.naive.daily.withCache,
       ]),
-    ]
-      .map((l) => l.join(','))
-      .join('\n');
-  if (format === 'md') {
-    return [
-      `**${title}**`,
-      '',
-      `| ${head.join(' | ')} |`,
-      `|${head.map(() => '---:').join('|')}|`,
-      ...body.map((b) => `| ${b.join(' | ')} |`),
-      '',
-      ...doc.notes.map((n) => `> ${n}`),
-    ].join('\n');
-  }
-  const t = makeTable(head);
-  for (const b of body) t.push(b);
-  return [title, t.toString(), ...doc.notes.map((n) => `note: ${n}`)].join('\n');
-}
-
-export const ESTIMATE_RENDERERS = {
-  table: (d: EstimateDoc): string => renderEstimate('table', d),
-  json: (d: EstimateDoc): string => JSON.stringify(d, null, 2),
-  md: (d: EstimateDoc): string => renderEstimate('md', d),
-  csv: (d: EstimateDoc): string => renderEstimate('csv', d),
+    ]),
 };

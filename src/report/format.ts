@@ -12,10 +12,21 @@ export function usd(x: number | null | undefined): string {
   return `${neg ? '-' : ''}$${s}`;
 }
 
-/** Signed saving, e.g. "-$12.30" shown as a reduction. */
-export function usdDelta(x: number): string {
+/** A change with its sign, e.g. "+$12.30", "-$0.0042", "$0.00"; null -> "unknown". */
+export function signedUsd(x: number | null): string {
+  if (x === null) return 'unknown';
   if (x === 0) return '$0.00';
-  return x > 0 ? `-${usd(x)}` : `+${usd(-x)}`;
+  return x > 0 ? `+${usd(x)}` : `-${usd(-x)}`;
+}
+
+/** A saving shown as the change it makes to the cost: saving 12.30 -> "-$12.30". */
+export function usdDelta(saving: number): string {
+  return signedUsd(-saving);
+}
+
+/** Money in check messages: 6 decimals below $1, else 2 ("$0.020000", "$12.50"); exact enough to compare with a budget. */
+export function usdCheck(x: number): string {
+  return `$${x.toFixed(x < 1 ? 6 : 2)}`;
 }
 
 export function pct(x: number | null | undefined, digits = 1): string {
@@ -52,24 +63,6 @@ export function signedPct(x: number | null | undefined, digits = 1): string {
 export function days(x: number | null | undefined): string {
   if (x === null || x === undefined) return 'never (no variable saving)';
   return x === 1 ? '1 day' : `${num(x, 2)} days`;
-}
-
-/** A number for a CSV/JSON-like cell: plain decimal, never exponent notation. */
-export function plainNumber(x: number): string {
-  if (!Number.isFinite(x)) return '';
-  const s = String(x);
-  const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(s);
-  if (!m) return s;
-  // expand the shortest round-trip form exactly: 5e-324 -> 0.000…5, 1.5e+21 -> 1500000000000000000000
-  const digits = m[2]! + (m[3] ?? '');
-  const point = 1 + Number(m[4]);
-  const body =
-    point <= 0
-      ? `0.${'0'.repeat(-point)}${digits}`
-      : point >= digits.length
-        ? digits + '0'.repeat(point - digits.length)
-        : `${digits.slice(0, point)}.${digits.slice(point)}`;
-  return m[1] + body;
 }
 
 /** Date of an epoch-ms timestamp, ISO "YYYY-MM-DD" (UTC). */

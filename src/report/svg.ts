@@ -2,16 +2,7 @@
 // figures (fractions of the axis); pixel layout is the only arithmetic here. All text is escaped.
 import type { ChartBar, ReportChart } from './model.js';
 import { pct, usd, usdTicks } from './format.js';
-
-/** Escape text for HTML/XML content and attribute values. */
-export function esc(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+import { htmlEscape as esc } from './text.js';
 
 export const COLORS = {
   total: '#4e79a7',

@@ -3,9 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { render } from '../../src/report/render.js';
 import type { Report, StageFigures } from '../../src/report/model.js';
-import { csvCell } from '../../src/report/renderers/csv.js';
+import { csvCell } from '../../src/shared/csv.js';
 import { usdTicks } from '../../src/report/format.js';
-import { mdEscape } from '../../src/report/renderers/markdown.js';
+import { mdEscape } from '../../src/report/text.js';
 import { waterfallCells } from '../../src/report/terminal.js';
 import { fullReport, handReport } from '../golden/fixture.js';
 
@@ -61,11 +61,11 @@ describe('terminal table', () => {
     expect(render(r, 'table', { color: false })).not.toMatch(/\u001b\[/);
     expect(render(r, 'table', { color: true })).toMatch(/\u001b\[32m/);
   });
-  it('turns control characters in user text into spaces (no terminal escapes from data)', () => {
+  it('shows control characters in user text inertly (ESC as ^[, a newline as a space: no terminal escapes from data)', () => {
     const r = { ...handReport(), scenario: 'evil\u001b[2Jname\nnext' };
     const out = render(r, 'table', { color: false });
     expect(out).not.toMatch(/\u001b/);
-    expect(out.split('\n')[0]).toContain('evil [2Jname next');
+    expect(out.split('\n')[0]).toContain('evil^[[2Jname next');
   });
   it('draws the waterfall bars from the model fractions (24 cells: 10 -> 4 -> 5)', () => {
     const out = render(handReport(), 'table', { color: false });

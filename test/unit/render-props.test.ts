@@ -2,9 +2,8 @@
 import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { csvLines } from '../../src/report/renderers/csv.js';
-import { mdEscape } from '../../src/report/renderers/markdown.js';
-import { esc } from '../../src/report/svg.js';
+import { htmlEscape as esc, mdEscape } from '../../src/report/text.js';
+import { csvLines } from '../../src/shared/csv.js';
 
 const text = fc.string({ unit: 'binary', maxLength: 40 });
 

@@ -1,10 +1,12 @@
 // Renderers of the cache-audit report (table, Markdown, CSV, JSON): they only lay out fields of
 // CacheAuditReport; every figure and cause is computed in ./model.ts.
 import { int, ratioPct, usd } from '../format.js';
-import { csvLines } from '../renderers/csv.js';
-import { oneLine as L } from '../renderers/common.js';
-import { mdEscape as e } from '../renderers/markdown.js';
+import { csvLines } from '../../shared/csv.js';
 import { makeTable } from '../terminal.js';
+import { mdEscape as e, terminalText } from '../text.js';
+
+/** one line of user text, terminal-safe */
+const L = (s: string): string => terminalText(s);
 import type { CacheAuditReport, FamilyAudit } from './model.js';
 
 export const AUDIT_FORMATS = ['table', 'md', 'csv', 'json'] as const;

@@ -1,17 +1,18 @@
 // Renderers of the drift report (schema llmcost.drift/v1): table, Markdown for a PR comment, JSON.
 // They only read the DriftReport; every number is computed in engine/drift.ts.
 import type { DriftReport, MoneyPair, ScenarioDrift } from './model.js';
-import { int, pct, usd } from '../format.js';
+import { int, signedPct as signedPctWith, signedUsd, usd } from '../format.js';
 import { makeTable } from '../terminal.js';
+import { mdCode, mdEscape as esc, terminalText } from '../text.js';
 
 export interface DriftRenderOptions {
   /** list only scenarios whose final cost went up (or became unknown); '' when none did */
   onlyIncreases?: boolean;
 }
 
-const signedUsd = (x: number | null): string =>
-  x === null ? 'unknown' : x > 0 ? `+${usd(x)}` : x < 0 ? `-${usd(-x)}` : '$0.00';
-const signedPct = (x: number | null): string => (x === null ? 'n/a' : x > 0 ? `+${pct(x, 2)}` : pct(x, 2));
+/** drift shows percent changes to 2 decimals */
+const signedPct = (x: number | null): string => signedPctWith(x, 2);
+const L = (s: string): string => terminalText(s);
 const pair = (p: MoneyPair): string => `${usd(p.old)} → ${usd(p.new)}`;
 
 function went(s: ScenarioDrift): boolean {
@@ -53,7 +54,7 @@ function shown(r: DriftReport, o: DriftRenderOptions): ScenarioDrift[] {
 export function renderDriftTable(r: DriftReport, o: DriftRenderOptions = {}): string {
   const list = shown(r, o);
   if (o.onlyIncreases && !list.length) return '';
-  const head = `cost drift: pricing ${r.baseline.version} -> ${r.current.version} · ${r.scenarios.length} scenario${r.scenarios.length === 1 ? '' : 's'} · ${limitsText(r)} · ${r.ok ? 'OK' : 'FAILED'}`;
+  const head = `cost drift: pricing ${L(r.baseline.version)} -> ${L(r.current.version)} · ${r.scenarios.length} scenario${r.scenarios.length === 1 ? '' : 's'} · ${limitsText(r)} · ${r.ok ? 'OK' : 'FAILED'}`;
   const t = makeTable([
     'scenario',
     'requests',
@@ -66,7 +67,7 @@ export function renderDriftTable(r: DriftReport, o: DriftRenderOptions = {}): st
   ]);
   for (const s of list)
     t.push([
-      s.scenario,
+      L(s.scenario),
       int(s.requests),
       pair(s.baseline).replace('→', '->'),
       usd(s.final.old),
@@ -79,13 +80,13 @@ export function renderDriftTable(r: DriftReport, o: DriftRenderOptions = {}): st
   for (const s of list) {
     const d = drivers(s);
     if (!d.length) continue;
-    const m = makeTable([`${s.scenario}: model`, 'final old', 'final new', 'change', 'change %']);
+    const m = makeTable([`${L(s.scenario)}: model`, 'final old', 'final new', 'change', 'change %']);
     for (const x of d)
-      m.push([x.model, usd(x.final.old), usd(x.final.new), signedUsd(x.final.delta), signedPct(x.final.deltaPct)]);
+      m.push([L(x.model), usd(x.final.old), usd(x.final.new), signedUsd(x.final.delta), signedPct(x.final.deltaPct)]);
     parts.push(m.toString());
     for (const u of s.unpriced)
       parts.push(
-        `  ${u.table === 'current' ? 'UNPRICED' : 'unpriced'} in the ${u.table} table: ${u.model}: ${u.reason}`,
+        `  ${u.table === 'current' ? 'UNPRICED' : 'unpriced'} in the ${u.table} table: ${L(u.model)}: ${L(u.reason)}`,
       );
   }
   if (list.length > 1)
@@ -95,15 +96,13 @@ export function renderDriftTable(r: DriftReport, o: DriftRenderOptions = {}): st
   return parts.join('\n');
 }
 
-const esc = (s: string): string => s.replace(/\|/g, '\\|');
-
 export function renderDriftMd(r: DriftReport, o: DriftRenderOptions = {}): string {
   const list = shown(r, o);
   if (o.onlyIncreases && !list.length) return '';
   const failed = r.checks.filter((c) => !c.ok);
   const failedScenarios = new Set(failed.map((c) => c.scenario));
   const lines = [
-    `### LLM cost drift: pricing \`${r.baseline.version}\` → \`${r.current.version}\``,
+    `### LLM cost drift: pricing ${mdCode(r.baseline.version)} → ${mdCode(r.current.version)}`,
     '',
     r.ok
       ? `**OK**: every check passed (${limitsText(r)}).`
@@ -138,8 +137,7 @@ export function renderDriftMd(r: DriftReport, o: DriftRenderOptions = {}): strin
   }
   const unpriced = list.flatMap((s) =>
     s.unpriced.map(
-      (u) =>
-        `- \`${esc(s.scenario)}\`: \`${esc(u.model)}\` cannot be priced by the ${u.table} table (${esc(u.reason)})`,
+      (u) => `- ${mdCode(s.scenario)}: ${mdCode(u.model)} cannot be priced by the ${u.table} table (${esc(u.reason)})`,
     ),
   );
   if (unpriced.length) lines.push('', '**Unpriced** (cost unknown, never counted as $0):', '', ...unpriced);
@@ -148,7 +146,7 @@ export function renderDriftMd(r: DriftReport, o: DriftRenderOptions = {}): strin
       '',
       '**Failed checks**',
       '',
-      ...failed.map((c) => `- \`${esc(c.scenario)}\` ${c.name}: ${esc(c.message)}`),
+      ...failed.map((c) => `- ${mdCode(c.scenario)} ${esc(c.name)}: ${esc(c.message)}`),
     );
   lines.push(
     '',

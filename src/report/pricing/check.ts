@@ -1,6 +1,7 @@
 // Renderers of `pricing check --against litellm` (the CheckResult model is computed in pricing/litellm.ts).
 import type { CheckResult } from '../../pricing/litellm.js';
 import { makeTable } from '../terminal.js';
+import { mdEscape as esc, terminalText as L } from '../text.js';
 
 function summary(r: CheckResult): string {
   const differs = r.disagreements.filter((d) => d.kind === 'differs').length;
@@ -8,30 +9,30 @@ function summary(r: CheckResult): string {
 }
 
 export function renderCheckTable(r: CheckResult): string {
-  const parts = [summary(r)];
+  const parts = [L(summary(r))];
   if (r.disagreements.length) {
     const t = makeTable(['model', 'LiteLLM key', 'field', 'ours', 'theirs', 'kind']);
-    for (const d of r.disagreements) t.push([d.model, d.key, d.field, d.ours ?? '-', d.theirs ?? '-', d.kind]);
+    for (const d of r.disagreements)
+      t.push([d.model, d.key, d.field, d.ours ?? '-', d.theirs ?? '-', d.kind].map((c) => L(c)));
     parts.push(`USD per 1M tokens (tokens for context_window, min_tokens, threshold)\n${t.toString()}`);
   }
   for (const x of r.rounded)
-    parts.push(`note: LiteLLM float needs > 12 decimals per 1M tokens, compared after rounding: ${x}`);
+    parts.push(`note: LiteLLM float needs > 12 decimals per 1M tokens, compared after rounding: ${L(x)}`);
   return parts.join('\n');
 }
 
 export function renderCheckMd(r: CheckResult): string {
-  const esc = (s: string): string => s.replace(/\|/g, '\\|');
   const lines = [
-    `### Pricing ${r.pricing.version} vs LiteLLM (${esc(r.against)})`,
+    `### Pricing ${esc(r.pricing.version)} vs LiteLLM (${esc(r.against)})`,
     '',
-    summary(r).replace(/^[^:]+: /, ''),
+    esc(summary(r).replace(/^[^:]+: /, '')),
     '',
   ];
   if (r.disagreements.length) {
     lines.push('| model | LiteLLM key | field | ours | theirs | kind |', '|---|---|---|---:|---:|---|');
     for (const d of r.disagreements)
       lines.push(
-        `| ${esc(d.model)} | ${esc(d.key)} | ${d.field} | ${d.ours ?? '-'} | ${d.theirs ?? '-'} | ${d.kind} |`,
+        `| ${esc(d.model)} | ${esc(d.key)} | ${esc(d.field)} | ${esc(d.ours ?? '-')} | ${esc(d.theirs ?? '-')} | ${d.kind} |`,
       );
   } else lines.push('No disagreements.');
   return lines.join('\n');

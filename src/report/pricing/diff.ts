@@ -1,31 +1,34 @@
 // Renderers of `pricing diff` (the PricingDiff model is computed in pricing/diff.ts).
 import type { PricingDiff } from '../../pricing/diff.js';
+import { signedPct } from '../format.js';
 import { makeTable } from '../terminal.js';
+import { mdCode, mdEscape as esc, terminalText as L } from '../text.js';
 
 const show = (s: string | null): string => (s === null ? '-' : s);
-const pctText = (p: number | null): string => (p === null ? '' : `${p > 0 ? '+' : ''}${p.toFixed(2)}%`);
+const pctText = (p: number | null): string => (p === null ? '' : signedPct(p, 2));
+const row = (cells: string[]): string[] => cells.map((c) => L(c));
 
 function headline(d: PricingDiff): string {
-  return `pricing ${d.old.version} -> ${d.new.version}: ${d.added.length} added, ${d.removed.length} removed, ${d.renamed.length} renamed, ${d.changed.length} changed, ${d.unchanged} unchanged · ${d.summary.up} prices up, ${d.summary.down} down`;
+  return `pricing ${L(d.old.version)} -> ${L(d.new.version)}: ${d.added.length} added, ${d.removed.length} removed, ${d.renamed.length} renamed, ${d.changed.length} changed, ${d.unchanged} unchanged · ${d.summary.up} prices up, ${d.summary.down} down`;
 }
 
 export function renderDiffTable(d: PricingDiff): string {
   const parts = [headline(d)];
   if (d.added.length) {
     const t = makeTable(['added model', 'provider', 'input', 'output']);
-    for (const m of d.added) t.push([m.model, m.provider, m.input, m.output]);
+    for (const m of d.added) t.push(row([m.model, m.provider, m.input, m.output]));
     parts.push(t.toString());
   }
   if (d.removed.length) {
     const t = makeTable(['removed model', 'provider', 'input', 'output']);
-    for (const m of d.removed) t.push([m.model, m.provider, m.input, m.output]);
+    for (const m of d.removed) t.push(row([m.model, m.provider, m.input, m.output]));
     parts.push(t.toString());
   }
-  if (d.renamed.length) parts.push(d.renamed.map((r) => `renamed: ${r.from} -> ${r.to}`).join('\n'));
+  if (d.renamed.length) parts.push(d.renamed.map((r) => `renamed: ${L(r.from)} -> ${L(r.to)}`).join('\n'));
   if (d.changed.length) {
     const t = makeTable(['model', 'field', 'old', 'new', 'change']);
     for (const m of d.changed)
-      for (const c of m.changes) t.push([m.model, c.field, show(c.old), show(c.new), pctText(c.pct)]);
+      for (const c of m.changes) t.push(row([m.model, c.field, show(c.old), show(c.new), pctText(c.pct)]));
     parts.push(`USD per 1M tokens\n${t.toString()}`);
   }
   if (!d.added.length && !d.removed.length && !d.changed.length) parts.push('no differences');
@@ -33,9 +36,8 @@ export function renderDiffTable(d: PricingDiff): string {
 }
 
 export function renderDiffMd(d: PricingDiff): string {
-  const esc = (s: string) => s.replace(/\|/g, '\\|');
   const lines = [
-    `### Pricing ${d.old.version} → ${d.new.version}`,
+    `### Pricing ${esc(d.old.version)} → ${esc(d.new.version)}`,
     '',
     headline(d).replace(/^pricing \S+ -> \S+: /, ''),
     '',
@@ -46,7 +48,7 @@ export function renderDiffMd(d: PricingDiff): string {
       '',
       '| model | provider | input | output |',
       '|---|---|---:|---:|',
-      ...d.added.map((m) => `| ${esc(m.model)} | ${m.provider} | $${m.input} | $${m.output} |`),
+      ...d.added.map((m) => `| ${esc(m.model)} | ${esc(m.provider)} | $${esc(m.input)} | $${esc(m.output)} |`),
       '',
     );
   if (d.removed.length)
@@ -55,10 +57,11 @@ export function renderDiffMd(d: PricingDiff): string {
       '',
       '| model | provider | input | output |',
       '|---|---|---:|---:|',
-      ...d.removed.map((m) => `| ${esc(m.model)} | ${m.provider} | $${m.input} | $${m.output} |`),
+      ...d.removed.map((m) => `| ${esc(m.model)} | ${esc(m.provider)} | $${esc(m.input)} | $${esc(m.output)} |`),
       '',
     );
-  if (d.renamed.length) lines.push('**Renamed**', '', ...d.renamed.map((r) => `- \`${r.from}\` → \`${r.to}\``), '');
+  if (d.renamed.length)
+    lines.push('**Renamed**', '', ...d.renamed.map((r) => `- ${mdCode(r.from)} → ${mdCode(r.to)}`), '');
   if (d.changed.length) {
     lines.push(
       '**Changed** (USD per 1M tokens)',
@@ -68,7 +71,9 @@ export function renderDiffMd(d: PricingDiff): string {
     );
     for (const m of d.changed)
       for (const c of m.changes)
-        lines.push(`| ${esc(m.model)} | ${c.field} | ${esc(show(c.old))} | ${esc(show(c.new))} | ${pctText(c.pct)} |`);
+        lines.push(
+          `| ${esc(m.model)} | ${esc(c.field)} | ${esc(show(c.old))} | ${esc(show(c.new))} | ${pctText(c.pct)} |`,
+        );
   }
   if (!d.added.length && !d.removed.length && !d.changed.length) lines.push('No differences.');
   return lines.join('\n').trimEnd();

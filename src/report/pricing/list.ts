@@ -2,7 +2,9 @@
 import { formatPicoPerM } from '../../pricing/money.js';
 import type { ModelInfo, PriceBook } from '../../pricing/pricebook.js';
 import { int } from '../format.js';
+import { csvLines } from '../../shared/csv.js';
 import { makeTable } from '../terminal.js';
+import { mdEscape, terminalText } from '../text.js';
 
 /** A price as the table states it ("3.00"), or '-' when the model has none. */
 export const perMText = (x: bigint | undefined): string => (x === undefined ? '-' : formatPicoPerM(x));
@@ -97,20 +99,17 @@ const title = (l: PricingList): string =>
 export const PRICING_LIST_RENDERERS = {
   table: (l: PricingList): string => {
     const t = makeTable(HEAD);
-    for (const c of cells(l)) t.push(c);
-    return `${title(l)}\n${t.toString()}`;
+    for (const c of cells(l)) t.push(c.map((x) => terminalText(x)));
+    return `${terminalText(title(l))}\n${t.toString()}`;
   },
   json: (l: PricingList): string => JSON.stringify(l, null, 2),
   md: (l: PricingList): string =>
     [
-      `**${title(l)}**`,
+      `**${mdEscape(title(l))}**`,
       '',
       `| ${HEAD.join(' | ')} |`,
       `|${HEAD.map(() => '---').join('|')}|`,
-      ...cells(l).map((c) => `| ${c.join(' | ')} |`),
+      ...cells(l).map((c) => `| ${c.map(mdEscape).join(' | ')} |`),
     ].join('\n'),
-  csv: (l: PricingList): string =>
-    [HEAD, ...cells(l)]
-      .map((row) => row.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(','))
-      .join('\n'),
+  csv: (l: PricingList): string => csvLines([HEAD, ...cells(l)]),
 };

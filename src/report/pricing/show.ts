@@ -4,6 +4,7 @@ import type { ModelInfo, PriceBook } from '../../pricing/pricebook.js';
 import { TOKEN_CLASSES } from '../../pricing/pricebook.js';
 import { int } from '../format.js';
 import { makeTable } from '../terminal.js';
+import { terminalText } from '../text.js';
 import { type ModelRow, modelRow, perMText } from './list.js';
 
 export interface PricingShow extends ModelRow {
@@ -59,7 +60,7 @@ function table(s: PricingShow): string {
     s.contextWindow ? `context window: ${int(s.contextWindow)} tokens` : '',
     t.toString(),
   ].filter(Boolean);
-  return lines.join('\n');
+  return lines.map((l) => terminalText(l, { lines: true })).join('\n');
 }
 
 export const PRICING_SHOW_RENDERERS = {

@@ -71,11 +71,6 @@ export function rowsLine(r: Report): string {
 export const FIXED_NOT_ATTRIBUTED =
   'Attribution covers per-request costs; fixed (one-time) costs are not split by key.';
 
-/** One line of plain terminal text: control characters (ESC, newlines, tabs) become spaces. */
-export function oneLine(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
-}
-
 /**
  * Break-even sentences: the whole plan's (final.breakEvenDays) and, where a step brings its own
  * one-time costs, that step's (steps[k].breakEvenDays: its costs over its own saving in order).

@@ -1,24 +1,9 @@
 // CSV: blank-line separated sections, each with its own header row (layout in docs/reports.md).
-// RFC 4180 quoting; text cells that a spreadsheet would run as a formula (= + - @ TAB CR) get a
-// leading apostrophe. Numbers are written as plain decimals (a negative saving stays a number).
+// Cells go through the one CSV writer (shared/csv.ts: RFC 4180 quoting, formula guard, plain numbers).
 import type { Report, ReportChart } from '../model.js';
 import { BREAKDOWN_KEYS } from '../../engine/price.js';
-import { plainNumber } from '../format.js';
+import { type CsvCell, csvLines } from '../../shared/csv.js';
 import { bandRows } from '../monte-carlo.js';
-
-export type CsvCell = string | number | null | undefined;
-
-export function csvCell(v: CsvCell): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'number') return plainNumber(v);
-  let s = v;
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) || /^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function csvLines(rows: CsvCell[][]): string {
-  return rows.map((r) => r.map(csvCell).join(',')).join('\n');
-}
 
 export const STAGE_COLUMNS = [
   'stage',

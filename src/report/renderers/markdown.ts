@@ -3,6 +3,7 @@
 import type { Report, ReportChart } from '../model.js';
 import { int, pct, ratioPct, signedPct, usd, usdDelta } from '../format.js';
 import { BAND_HEAD, bandRows, monteCarloLine } from '../monte-carlo.js';
+import { mdCode, mdEscape } from '../text.js';
 import {
   breakEvenLines,
   cacheLine,
@@ -12,18 +13,6 @@ import {
   stepName,
   volumeLine,
 } from './common.js';
-
-/** Escape text for a GFM table cell or inline text. */
-export function mdEscape(s: string): string {
-  return s
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([*_`[\]~])/g, '\\$1')
-    .replace(/\r?\n|\r/g, ' ');
-}
 
 function table(head: string[], align: ('l' | 'r')[], rows: string[][]): string[] {
   return [
@@ -48,7 +37,7 @@ export function renderMarkdown(r: Report & { chart: ReportChart }): string {
     ? `**${usd(r.baseline.cost)} → ${usd(r.final.cost)}** (saving ${usd(r.final.saving)}, ${pct(r.final.savingPct)})`
     : `**${usd(r.baseline.cost)}**`;
   out.push(
-    `${costs} · ${e(volumeLine(r))} · pricing \`${e(r.pricing.version)}\`${failed.length ? ` · **${failed.length} check${failed.length > 1 ? 's' : ''} failed**` : ''}${r.rows.rejected ? ` · **${int(r.rows.rejected)} rows rejected**` : ''}`,
+    `${costs} · ${e(volumeLine(r))} · pricing ${mdCode(r.pricing.version)}${failed.length ? ` · **${failed.length} check${failed.length > 1 ? 's' : ''} failed**` : ''}${r.rows.rejected ? ` · **${int(r.rows.rejected)} rows rejected**` : ''}`,
   );
   out.push('');
   const hasSolo = r.steps.some((s) => s.standalone);

@@ -5,16 +5,19 @@ import { int, pct, ratioPct, signedPct, usd, usdDelta } from '../format.js';
 import { BAR_GLYPHS, makeTable, waterfallCells } from '../terminal.js';
 import type { RenderOptions } from '../render.js';
 import { BAND_HEAD, bandRows, monteCarloLine } from '../monte-carlo.js';
+import { terminalText } from '../text.js';
 import {
   breakEvenLines,
   cacheLine,
   extraSections,
   FIXED_NOT_ATTRIBUTED,
-  oneLine as L,
   rowsLine,
   stepName,
   volumeLine,
 } from './common.js';
+
+/** one line of user text, terminal-safe */
+const L = (s: string): string => terminalText(s);
 
 export function renderTable(r: Report & { chart: ReportChart }, o: RenderOptions): string {
   const c = new Chalk({ level: o.color ? 1 : 0 });
@@ -27,7 +30,7 @@ export function renderTable(r: Report & { chart: ReportChart }, o: RenderOptions
     good === null ? usd(x) : good ? c.green(usd(x)) : c.red(usd(x));
 
   out.push(
-    `${c.bold(L(r.scenario))} · ${L(r.command)} · pricing ${r.pricing.version} (effective ${r.pricing.effective}) · seed ${r.seed}`,
+    `${c.bold(L(r.scenario))} · ${L(r.command)} · pricing ${L(r.pricing.version)} (effective ${L(r.pricing.effective)}) · seed ${r.seed}`,
   );
   out.push(`${volumeLine(r)} · ${rowsLine(r)}`);
   if (r.cache) out.push(L(cacheLine(r.cache)));

@@ -2,11 +2,9 @@
 // only; every figure is in the SweepReport (./model.ts).
 import { Chalk } from 'chalk';
 import { pct, ratioPct, usd, usdTicks } from '../format.js';
-import { csvLines } from '../renderers/csv.js';
-import { htmlPage } from '../renderers/html.js';
-import { oneLine } from '../renderers/common.js';
-import { mdEscape } from '../renderers/markdown.js';
-import { esc } from '../svg.js';
+import { csvLines } from '../../shared/csv.js';
+import { htmlPage } from '../html.js';
+import { htmlEscape as esc, mdEscape, terminalText } from '../text.js';
 import { makeTable } from '../terminal.js';
 import type { SweepChart, SweepReport, SweepRunRow } from './model.js';
 
@@ -57,7 +55,7 @@ export function renderSweepTable(s: SweepReport, o: { color?: boolean } = {}): s
     ['right', ...s.axes.map(() => 'left' as const), 'right', 'right', 'right', 'right', 'right', 'left', 'left'],
   );
   for (const r of s.runs) {
-    const cells = rowCells(s, r).map(oneLine);
+    const cells = rowCells(s, r).map((x) => terminalText(x));
     t.push(
       r.cheapest
         ? cells.map((x) => c.bold.green(x))
@@ -66,7 +64,7 @@ export function renderSweepTable(s: SweepReport, o: { color?: boolean } = {}): s
           : cells.map((x, j) => (j === cells.length - 2 ? c.red(x) : x)),
     );
   }
-  return `sweep: ${oneLine(s.scenario)} · ${s.runs.length} configuration${s.runs.length === 1 ? '' : 's'} · seed ${s.seed}\n${t.toString()}\n${oneLine(headline(s))}\n${s.notes.map((x) => `note: ${x}\n`).join('')}`;
+  return `sweep: ${terminalText(s.scenario)} · ${s.runs.length} configuration${s.runs.length === 1 ? '' : 's'} · seed ${s.seed}\n${t.toString()}\n${terminalText(headline(s))}\n${s.notes.map((x) => `note: ${terminalText(x)}\n`).join('')}`;
 }
 
 export function renderSweepMarkdown(s: SweepReport): string {
@@ -194,25 +192,12 @@ export function sweepSvg(ch: SweepChart, width = 880, height = 380): string {
   return parts.join('\n');
 }
 
-const CSS = `
-body { margin: 0; background: #f5f7fa; color: #1f2933; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }
-main { max-width: 960px; margin: 0 auto; padding: 24px 20px 40px; }
-h1 { font-size: 22px; margin: 0 0 4px; overflow-wrap: anywhere; }
-.meta { color: #52606d; }
+/** The sweep's own rules on top of the shared page stylesheet (report/html.ts). */
+const SWEEP_CSS = `
 .best { background: #e8f5e9; border: 1px solid #a5d6a7; border-radius: 6px; padding: 8px 12px; }
 .none { background: #fff8e1; border: 1px solid #ffe082; border-radius: 6px; padding: 8px 12px; }
-section.panel { background: #fff; border: 1px solid #e4e7eb; border-radius: 8px; padding: 14px 16px; margin-top: 16px; overflow-x: auto; }
-table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
-th, td { padding: 5px 8px; border-bottom: 1px solid #eef0f3; text-align: left; overflow-wrap: anywhere; }
-th { font-size: 12px; color: #52606d; }
-td.n { text-align: right; white-space: nowrap; }
 tr.cheapest td { background: #e8f5e9; font-weight: 600; }
-.bad { color: #c62828; }
-.chart { width: 100%; height: auto; display: block; }
-.chart text { font: 12px system-ui, sans-serif; fill: #1f2933; }
-.chart .tick { fill: #5f6b7a; font-size: 11px; }
 .chart .axis { fill: #52606d; }
-footer { color: #616e7c; font-size: 12px; margin-top: 24px; }
 `;
 
 export function renderSweepHtml(s: SweepReport): string {
@@ -231,7 +216,6 @@ export function renderSweepHtml(s: SweepReport): string {
   });
   return htmlPage(
     `llmcost sweep · ${s.scenario}`,
-    CSS,
     `<h1>${esc(s.scenario)}: sweep</h1>
 <p class="meta">llmcost sweep · ${s.runs.length} configurations · ${esc(s.axes.map((a) => `${a.path} = ${a.values.join(', ')}`).join(' × '))} · seed ${s.seed}</p>
 <p class="${s.cheapest === null ? 'none' : 'best'}">${esc(headline(s))}</p>
@@ -248,6 +232,7 @@ ${rows.join('\n')}
 </table>
 </section>
 <footer>Every configuration is the scenario with the assignments above, run with seed ${s.seed}. Money in USD. Generated offline by llmcost ${esc(s.tool.version)}.</footer>`,
+    SWEEP_CSS,
   );
 }
 

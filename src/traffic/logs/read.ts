@@ -13,6 +13,7 @@ import { getPreset, PRESETS, type Preset, presetsMatching } from './presets.js';
 import { csvLayout, gettersOf, type RowContext, toRequest } from './row.js';
 import { type LogFormat, openLog, type RawRecord, rawText } from './source.js';
 import { openLogInWorker } from './thread.js';
+import { csvCell } from '../../shared/csv.js';
 import { openOutput, type OutputStream } from '../../shared/output-file.js';
 
 export interface LogOptions {
@@ -355,10 +356,6 @@ function shownFields(names: string[]): string {
   const more = names.length > 30 ? `, … (${names.length - 30} more)` : '';
   const text = clean.join(', ') + more;
   return /\?{3}/.test(text) ? `${text} (this does not look like a text CSV/JSONL file)` : text;
-}
-
-function csvCell(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /**

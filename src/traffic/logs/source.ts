@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { CsvError, parse } from 'csv-parse';
 import { userError } from '../../diagnostics.js';
+import { csvQuote } from '../../shared/csv.js';
 import { documentPath, jsonDocumentRecords, jsonlRecords, looksLikeJsonl, RECORD_BATCH } from './json.js';
 import { openParquet } from './parquet.js';
 
@@ -240,8 +241,9 @@ async function* guardGzip(src: AsyncIterable<Buffer>, shownAs: string): AsyncGen
   }
 }
 
+/** The record's fields as one CSV line again (the source text of a rejected row). */
 function csvLine(fields: string[]): string {
-  return fields.map((f) => (/[",\r\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(',');
+  return fields.map((f) => csvQuote(f)).join(',');
 }
 
 /** newlines inside a record's fields (quoted line breaks): the record spans that many extra lines */
