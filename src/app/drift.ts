@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { UserError, userError } from '../diagnostics.js';
-import { simulationBook, syntheticModels } from '../engine/drift.js';
+import { simulationBook, syntheticModels, unionThresholds } from '../engine/drift.js';
 import {
   buildDriftReport,
   type DriftLimits,
@@ -65,6 +65,8 @@ export async function drift(input: DriftInput, context: Partial<Context> = {}): 
   const newBook = loadTable(input.current, '--current', ctx);
   const files = scenarioFiles(ctx.io, input.scenarios, input.scenarioDir);
   const simBook = simulationBook(oldBook, newBook);
+  // every request bucketed by both tables' long-context thresholds, so each prices it in its band
+  const thresholds = unionThresholds(oldBook, newBook);
   const results: ScenarioDriftExact[] = [];
   for (const file of files) {
     const shown = relative(ctx.io.cwd, resolvePath(ctx.io, file)) || file;
@@ -74,6 +76,7 @@ export async function drift(input: DriftInput, context: Partial<Context> = {}): 
         scenarioPath: file,
         io: ctx.io,
         book: simBook,
+        thresholds,
         seed: input.seed,
         warn: ctx.warn,
         command: 'drift',

@@ -13,6 +13,7 @@ import type { SimRequest } from '../engine/request.js';
 import { runSimulation } from '../engine/run.js';
 import type { PriceBook } from '../pricing/pricebook.js';
 import { int } from '../report/format.js';
+import { percentOf, round6 } from '../shared/numbers.js';
 import { buildReport, type Report } from '../report/model.js';
 import { type LogStats, logFraction, newLogStats, readerThread, readLog } from '../traffic/logs/read.js';
 import { type Context, makeContext, NO_PROGRESS } from './context.js';
@@ -138,9 +139,9 @@ export async function replayLog(input: ReplayInput, context: Partial<Context> = 
     },
     period: { startMs: stats.startMs, endMs: stats.endMs },
     warnings: [
-      ...(stats.rejected ? [rejectSummary(stats)] : []),
-      ...(stats.skipped ? [skipSummary(stats)] : []),
-      ...stats.warnings.map((w) => w.message),
+      ...(stats.rejected ? [{ code: 'LOG_ROW' as const, message: rejectSummary(stats) }] : []),
+      ...(stats.skipped ? [{ code: 'LOG_SKIPPED' as const, message: skipSummary(stats) }] : []),
+      ...stats.warnings,
     ],
     version: ctx.version,
   });
@@ -231,9 +232,7 @@ async function whatIf(
   return report;
 }
 
-const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
-const pct = (part: number, whole: number): number | null =>
-  whole === 0 ? null : Math.round((part / whole) * 100 * 1e4) / 1e4;
+const pct = (part: number, whole: number): number | null => percentOf(part, whole, null);
 
 /** Requests of one kind (retries, failed calls) priced exactly like the main ledger. */
 export class Slice {

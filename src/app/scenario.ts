@@ -9,10 +9,12 @@ import { loadScenarioFile, type Scenario } from '../config/scenario.js';
 import { runSimulation, type RunResult, type StageSpec } from '../engine/run.js';
 import { choosePricing, loadPricingFile } from '../pricing/load.js';
 import { stalenessWarning } from '../pricing/staleness.js';
-import type { ModelInfo, PriceBook } from '../pricing/pricebook.js';
+import { gpuModel } from '../pricing/gpu.js';
+import type { PriceBook } from '../pricing/pricebook.js';
 import { usdCheck } from '../report/format.js';
+import { round6 } from '../shared/numbers.js';
+import { fleetExtras } from '../report/fleet.js';
 import { buildReport, type Check, type Report } from '../report/model.js';
-import { selfHostExtras } from '../strategies/self-host.js';
 import { CACHE_RULES, realismRules } from '../strategies/prompt-cache/rules.js';
 import { readerThread } from '../traffic/logs/read.js';
 import { logSource, profileSource, type SourceStats, type TrafficSource } from '../traffic/source.js';
@@ -37,6 +39,8 @@ export interface RunScenarioInput {
   cacheRealism?: string;
   /** extra attribution dimensions (added to the scenario's report.by) */
   by?: string[];
+  /** long-context thresholds to bucket the ledgers by (drift: both tables'); default the book's */
+  thresholds?: number[];
   /** requests so far and, when the source knows, the fraction of it consumed (0..1) */
   onProgress?: (requests: number, fraction: number | null) => void;
   warn?: (d: Diagnostic | string) => void;
@@ -96,7 +100,7 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
       : undefined;
   if (stale) warn(stale);
   // Synthetic models (e.g. a self-hosted route priced per GPU-hour) join the book before the run.
-  const synthetic: ModelInfo[] = scenario.stages.flatMap((s) => s.strategy.syntheticModels?.(s.options) ?? []);
+  const synthetic = scenario.stages.flatMap((s) => s.strategy.syntheticModels?.(s.options) ?? []).map(gpuModel);
   if (synthetic.length) book = book.withModels(synthetic);
 
   // Unknown models fail before the run, located in the scenario file.
@@ -120,6 +124,7 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
     strategy: s.strategy,
     options: s.options,
     label: s.label,
+    where: (path) => scenario.where(['strategies', s.index, ...path]),
   }));
   const by = [
     ...new Set([
@@ -133,7 +138,8 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
     : logSource(scenario.traffic.log, io.cwd, book, io.stdin, readerThread(io.env), (m) =>
         io.stderr.write(`note: ${terminalText(m)}\n`),
       );
-  const runWarnings: string[] = [];
+  // Strategies' coded warnings: on stderr as they happen, and in the report (every format).
+  const runWarnings: Diagnostic[] = [];
   const run = await runSimulation({
     source: traffic.source,
     stages,
@@ -142,22 +148,24 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
     by,
     standalone: input.standalone ?? false,
     cacheRealism: scenario.cacheRealism,
+    thresholds: input.thresholds,
     ...(input.onProgress ? { onProgress: (n: number) => input.onProgress!(n, traffic.fraction()) } : {}),
-    warn: (m, code) => {
-      // coded warnings (a strategy that cannot act on the data) also go to stderr, once
-      const text = code ? `${code}: ${m}` : m;
-      if (runWarnings.includes(text)) return;
-      runWarnings.push(text);
-      if (code) warn(warning(code, m));
+    warn: (d) => {
+      runWarnings.push(d);
+      warn(d);
     },
   });
   const stats = traffic.stats(run.requests);
+  for (const w of stats.warnings) warn(warning(w.code, w.message));
   if (run.requests === 0) {
-    const msg = scenario.traffic.profile
-      ? 'the profile generated no requests (volume x days rounds to 0)'
-      : 'the log has no priced requests';
-    warn(msg);
-    runWarnings.push(msg);
+    const d = warning(
+      'NO_REQUESTS',
+      scenario.traffic.profile
+        ? 'the profile generated no requests (volume x days rounds to 0)'
+        : 'the log has no priced requests',
+    );
+    warn(d);
+    runWarnings.push(d);
   }
   const fixed = [
     ...scenario.fixedCosts.map((f) => ({ stage: 0, label: f.label, usd: f.usd })),
@@ -175,13 +183,16 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
     fixed,
     rows: stats.rows,
     period: stats.period,
-    warnings: [...(stale ? [stale.message] : []), ...stats.warnings, ...runWarnings],
+    warnings: [...(stale ? [stale] : []), ...stats.warnings, ...runWarnings].map((d) => ({
+      code: d.code,
+      message: d.message,
+    })),
     version: input.version ?? '0.0.0',
   });
-  // Self-hosting: break-even volume and payback per self-host stage (see strategies/self-host.ts).
-  const selfHost = selfHostExtras(run, book, stages, report.period.days);
+  // Report phase: break-even volume and payback of every stage that states a fleet (report/fleet.ts).
+  const selfHost = fleetExtras(run, book, stages, report.period.days);
   if (selfHost) report.extras = { ...(report.extras ?? {}), selfHost };
-  if (stages.some((s) => CACHING.has(s.strategy.name))) {
+  if (stages.some((s) => s.strategy.usesCacheRules)) {
     const on = realismRules(scenario.cacheRealism);
     report.cache = { realism: scenario.cacheRealism, rules: CACHE_RULES.filter((r) => on.has(r)) };
   }
@@ -204,11 +215,6 @@ function staleness(
   return undefined;
 }
 
-const r6 = (x: number): number => Math.round(x * 1e6) / 1e6;
-
-/** Strategies whose figures depend on the cache rules: their reports say which rules were used. */
-const CACHING: ReadonlySet<string> = new Set(['prompt-cache', 'batch', 'response-cache']);
-
 /**
  * Budgets and the quality floor, computed from the report (never in renderers). Variable cost
  * excludes one-time fixed costs; "per day" divides by the traffic period's days.
@@ -224,7 +230,7 @@ export function scenarioChecks(report: Report, scenario: Pick<Scenario, 'budgets
     checks.push({
       name,
       ok,
-      actual: r6(actual),
+      actual: round6(actual),
       limit,
       message: `${what} ${usdCheck(actual)} ${ok ? 'is within' : 'exceeds'} the budget of ${usdCheck(limit)}`,
     });

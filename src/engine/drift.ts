@@ -18,33 +18,11 @@ export function simulationBook(baseline: PriceBook, current: PriceBook): PriceBo
   for (const m of baseline.models.values()) {
     if ([m.id, ...m.aliases].every((n) => current.tryResolve(n) === undefined)) missing.push(m);
   }
-  // The run buckets input sizes by book.thresholds() (unless told otherwise): carry every
-  // threshold of both tables, so a pipeline that only accepts a book still buckets by the union.
-  // Carriers are unnamed-by-traffic models (never requested, never priced).
-  const have = new Set([
-    ...current.thresholds(),
-    ...missing.flatMap((m) => (m.longContextThreshold ? [m.longContextThreshold] : [])),
-  ]);
-  for (const t of unionThresholds(baseline, current)) if (!have.has(t)) missing.push(thresholdCarrier(t));
+  // The run is bucketed by both tables' thresholds (unionThresholds), passed to it explicitly.
   return missing.length ? current.withModels(missing) : current;
-}
-
-export const CARRIER_PREFIX = '(drift threshold ';
-function thresholdCarrier(threshold: number): ModelInfo {
-  return {
-    id: `${CARRIER_PREFIX}${threshold})`,
-    provider: 'llmcost',
-    source: 'internal',
-    checked: '',
-    aliases: [],
-    longContextThreshold: threshold,
-    tiers: [],
-    prices: {},
-    synthetic: 'bucketing threshold for drift; never priced',
-  };
 }
 
 /** Synthetic models a scenario added to the simulation book (self-host routes), to price under both tables. */
 export function syntheticModels(book: PriceBook): ModelInfo[] {
-  return [...book.models.values()].filter((m) => m.synthetic !== undefined && !m.id.startsWith(CARRIER_PREFIX));
+  return [...book.models.values()].filter((m) => m.synthetic !== undefined);
 }

@@ -3,6 +3,7 @@
 // P(miss) = exp(-rate x ttl) (hits refresh the entry). The naive bound assumes one write per TTL
 // window, which is what spreadsheets do; both are shown so the gap is visible.
 import type { ModelInfo, PriceBook, Tier } from '../pricing/pricebook.js';
+import { round6 } from '../shared/numbers.js';
 
 export type CacheMode = 'off' | '5m' | '1h';
 
@@ -38,7 +39,6 @@ export interface EstimateRow {
 
 const DAY_S = 86_400;
 const usd = (tokens: number, picoPerM: bigint): number => (tokens * Number(picoPerM)) / 1e18;
-const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 
 /** Tokens of a prefix the model would cache: explicit caches need >= min; automatic ones round down to min + k x increment. */
 export function cacheableTokens(m: ModelInfo, prefixTokens: number): number {

@@ -1,9 +1,9 @@
 // One pass over the request stream. The baseline is tapped into ledger 0; after strategy k the
 // stream is tapped into ledger k, so the waterfall is cumulative in scenario order at O(K) per
 // request. --standalone adds, per strategy, a chain of that strategy alone on the baseline.
-import type { Code } from '../diagnostics.js';
+import { type Diagnostic, UserError, warning } from '../diagnostics.js';
 import type { PriceBook } from '../pricing/pricebook.js';
-import type { Strategy, StrategyContext, StrategyRun, ModelView } from './strategy.js';
+import type { ModelView, OptionPath, Strategy, StrategyContext, StrategyRun } from './strategy.js';
 import { Ledger } from './ledger.js';
 import type { SimRequest } from './request.js';
 import { createRng } from './rng.js';
@@ -13,6 +13,8 @@ export interface StageSpec {
   options: unknown;
   /** label shown in the report (defaults to the strategy name) */
   label: string;
+  /** file:line:col of an option of this stage in its scenario (default: strategies[i].path) */
+  where?: (path: OptionPath) => string;
 }
 
 export interface RunInput {
@@ -26,7 +28,8 @@ export interface RunInput {
   /** long-context thresholds to bucket by (default: the book's); drift passes the union of two books */
   thresholds?: number[];
   onProgress?: (requests: number) => void;
-  warn?: (message: string, code?: Code) => void;
+  /** strategies' coded warnings, each distinct one once per run */
+  warn?: (d: Diagnostic) => void;
   /** which rules decide when a provider cache hits (default realistic) */
   cacheRealism?: string;
 }
@@ -39,6 +42,49 @@ export interface RunResult {
   thresholds: number[];
   /** requests read from the source (baseline count) */
   requests: number;
+}
+
+export interface ContextInput {
+  models: ModelView;
+  seed: number;
+  /** 1-based position of the stage */
+  position: number;
+  /** the strategy's name (its RNG stream is derived from it and the position) */
+  name: string;
+  where?: (path: OptionPath) => string;
+  warn?: (d: Diagnostic) => void;
+  /** which rules decide when a provider cache hits (--cache-realism) */
+  cacheRealism?: string;
+}
+
+/** The context a strategy's start() receives (the engine's, and tests' when they start one alone). */
+export function strategyContext(c: ContextInput): StrategyContext {
+  const where = c.where ?? ((path: OptionPath) => `strategies[${c.position - 1}]${showOptionPath(path)}`);
+  const model = (name: string, path: OptionPath): ReturnType<ModelView['resolve']> => {
+    try {
+      return c.models.resolve(name);
+    } catch (e) {
+      // the option that named it, not the model name, is where the typo is
+      if (e instanceof UserError) throw new UserError(e.diagnostics.map((d) => ({ ...d, where: where(path) })));
+      throw e;
+    }
+  };
+  return {
+    seed: c.seed,
+    position: c.position,
+    rng: createRng(c.seed).fork(`strategy:${c.position}:${c.name}`),
+    models: c.models,
+    model,
+    modelSet: (names, path) => (names ? new Set(names.map((n, i) => model(n, [...path, i]).id)) : undefined),
+    where,
+    warn: (code, message, hint) => c.warn?.(warning(code, message, { where: where([]), hint })),
+    cacheRealism: c.cacheRealism,
+  };
+}
+
+/** `.models[1]`, `.rules[0].to`: an option path as the scenario writes it. */
+function showOptionPath(path: OptionPath): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('');
 }
 
 export function modelView(book: PriceBook): ModelView {
@@ -68,23 +114,31 @@ export async function runSimulation(input: RunInput): Promise<RunResult> {
   const { stages, book, seed } = input;
   const by = input.by ?? [];
   const thresholds = input.thresholds ?? book.thresholds();
-  const warn = input.warn ?? (() => {});
+  const warnings = new Set<string>();
+  const warn = (d: Diagnostic): void => {
+    const key = `${d.code}\u0001${d.message}`;
+    if (warnings.has(key)) return;
+    warnings.add(key);
+    input.warn?.(d);
+  };
   const view = modelView(book);
   const taps = Array.from(
     { length: stages.length + 1 },
     (_, k) => new Ledger(thresholds, k === 0 || k === stages.length ? by : [], (m) => book.resolve(m).id),
   );
-  const start = (s: StageSpec, position: number): StrategyRun => {
-    const ctx: StrategyContext = {
-      seed,
-      position,
-      rng: createRng(seed).fork(`strategy:${position}:${s.strategy.name}`),
-      models: view,
-      warn,
-      cacheRealism: input.cacheRealism ?? 'realistic',
-    };
-    return s.strategy.start(s.options, ctx);
-  };
+  const start = (s: StageSpec, position: number): StrategyRun =>
+    s.strategy.start(
+      s.options,
+      strategyContext({
+        models: view,
+        seed,
+        position,
+        name: s.strategy.name,
+        where: s.where,
+        warn,
+        cacheRealism: input.cacheRealism ?? 'realistic',
+      }),
+    );
   const runs = stages.map((s, i) => start(s, i + 1));
   const standalone = input.standalone ? stages.map(() => new Ledger(thresholds)) : undefined;
   const soloRuns = input.standalone ? stages.map((s, i) => start(s, i + 1)) : undefined;
@@ -117,14 +171,14 @@ export async function runSimulation(input: RunInput): Promise<RunResult> {
   }
   // Flush held-back requests in order: what stage k releases still passes through k+1..K.
   for (let k = 0; k < runs.length; k++) {
-    const out = runs[k]!.flush();
+    const out = runs[k]!.flush?.() ?? [];
     for (const o of out) check(o, stages[k]!.label);
     for (const o of out) taps[k + 1]!.add(o);
     if (out.length) flowFrom(out, k + 1);
   }
   if (soloRuns && standalone) {
     for (let k = 0; k < soloRuns.length; k++) {
-      const out = soloRuns[k]!.flush();
+      const out = soloRuns[k]!.flush?.() ?? [];
       for (const o of out) {
         check(o, stages[k]!.label);
         standalone[k]!.add(o);

@@ -1,19 +1,34 @@
-// The strategy contract (Rollup-plugin style): a plain named object with documented hooks.
-// A strategy never touches money or files; state lives in the object start() returns.
+// The strategy contract (Rollup-plugin style): a plain named object with documented hooks, called
+// by the engine (engine/run.ts) in these phases:
+//   1. before the run    syntheticModels(options) -> models the strategy adds (GPU figures; the
+//                                                  pricing layer derives their prices),
+//                        fixedCosts(options)      -> one-time costs of its stage;
+//   2. start(options, ctx) once per run, then step(request) for every request in stream order
+//      and flush?() once at the end (requests held back, e.g. a batch window);
+//   3. the report phase  fleet?(options)          -> quantities the report prices (a self-hosted
+//                        fleet's GPU price and floor) for its break-even volume (report/fleet.ts).
+// A strategy never touches money or files: it transforms token quantities, states quantities, and
+// reports coded warnings through ctx.warn; state lives in the object start() returns.
 import type { z } from 'zod';
 import type { Code } from '../diagnostics.js';
-import type { Rng } from './rng.js';
-import type { SimRequest } from './request.js';
 import type { ModelInfo } from '../pricing/pricebook.js';
+import type { SimRequest } from './request.js';
+import type { Rng } from './rng.js';
 
-/** What a strategy may know about models: cache rules, tiers, thresholds. Never prices. */
+/** What a strategy may know about a model: cache rules, tiers, thresholds. Never prices. */
+export type ModelFacts = Pick<
+  ModelInfo,
+  'id' | 'provider' | 'cache' | 'longContextThreshold' | 'tiers' | 'contextWindow'
+>;
+
 export interface ModelView {
   /** resolve a model name (aliases too); throws a located UNKNOWN_MODEL error */
-  resolve(
-    name: string,
-  ): Pick<ModelInfo, 'id' | 'provider' | 'cache' | 'longContextThreshold' | 'tiers' | 'contextWindow'>;
+  resolve(name: string): ModelFacts;
   has(name: string): boolean;
 }
+
+/** A path inside the strategy's own options, e.g. ['rules', 0, 'to'] or ['models', 1]. */
+export type OptionPath = readonly (string | number)[];
 
 export interface StrategyContext {
   /** scenario seed */
@@ -23,23 +38,67 @@ export interface StrategyContext {
   /** this strategy's own stream, derived from seed and position */
   rng: Rng;
   models: ModelView;
-  /** a warning for the report and stderr; `code` when the strategy cannot act on the data (STRATEGY_NO_DATA) */
-  warn(message: string, code?: Code): void;
-  /** which rules decide when a provider cache hits (--cache-realism); default realistic */
+  /**
+   * A model named in this strategy's options: resolved, or an UNKNOWN_MODEL error located at that
+   * option (file:line:col in the scenario, with did-you-mean).
+   */
+  model(name: string, path: OptionPath): ModelFacts;
+  /** A `models:` list: the set of resolved ids (undefined when the option is absent); typos located like model(). */
+  modelSet(names: readonly string[] | undefined, path: OptionPath): Set<string> | undefined;
+  /** file:line:col of an option of this strategy, for a UserError the strategy raises itself */
+  where(path: OptionPath): string;
+  /** a coded warning (its code is listed in diagnostics.ts CODES and docs/errors.md); shown once per run */
+  warn(code: Code, message: string, hint?: string): void;
+  /** which rules decide when a provider cache hits (--cache-realism; strategies/prompt-cache/rules.ts); default realistic */
   cacheRealism?: string;
 }
 
 export interface StrategyRun {
   /** transform one request: [] drops it (served elsewhere), two requests = paid twice */
   step(req: SimRequest): SimRequest[];
-  /** requests held back (e.g. a batch window) at the end of the stream */
-  flush(): SimRequest[];
+  /** requests held back (e.g. a batch window), released at the end of the stream; none when absent */
+  flush?(): SimRequest[];
+}
+
+/**
+ * A model a strategy adds to the run, stated as GPU figures: the pricing layer derives its
+ * per-token prices exactly (pricing/gpu.ts), so the strategy never computes a price.
+ */
+export interface GpuModelSpec {
+  /** model id (must not be a model of the pricing table) */
+  id: string;
+  /** provider shown in reports, e.g. 'self-host' */
+  provider: string;
+  /** USD per GPU-hour, as written in the scenario */
+  gpuHourUsd: number | string;
+  /** decode and prefill throughput per GPU at full load, tokens/s */
+  outputTokensPerSecond: number;
+  inputTokensPerSecond: number;
+  /** average fraction of the provisioned throughput that serves tokens, (0, 1] */
+  utilisation: number;
+  contextWindow?: number;
 }
 
 export interface FixedCost {
   label: string;
   /** USD as a decimal string, e.g. "2500" */
   usd: string;
+}
+
+/**
+ * A dedicated fleet a stage moves requests to, stated as quantities (never as money computed from
+ * the ledgers): the report phase prices the moved requests before and after the stage and finds
+ * the volume above which the fleet, with its always-on floor, beats the API.
+ */
+export interface FleetQuantities {
+  /** the model id the stage moves requests to (a synthetic model of the run's book) */
+  model: string;
+  /** USD per GPU-hour, decimal string */
+  gpuHourUsd: string;
+  /** GPUs that run around the clock whatever the load */
+  minGpus: number;
+  /** the stage's one-time costs, USD decimal strings */
+  fixedUsd: string[];
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds strategies of every option type
@@ -50,7 +109,11 @@ export interface Strategy<O = any> {
   options: z.ZodType<O>;
   start(options: O, ctx: StrategyContext): StrategyRun;
   /** extra models this strategy introduces (e.g. a self-hosted route priced per GPU-hour) */
-  syntheticModels?(options: O): ModelInfo[];
+  syntheticModels?(options: O): GpuModelSpec[];
   /** one-time costs this strategy brings (setup, fine-tuning) */
   fixedCosts?(options: O): FixedCost[];
+  /** its figures depend on the provider cache rules (--cache-realism): the report says which were used */
+  usesCacheRules?: boolean;
+  /** report phase: the fleet this stage moves requests to, for its break-even volume */
+  fleet?(options: O): FleetQuantities;
 }

@@ -2,39 +2,17 @@
 // tokens (1e-12 USD). tokens x (pico-USD per 1M tokens) = atto-USD (1e-18 USD), summed in BigInt.
 // Rounding happens once, when a total is turned into a number for the report (1e-6 USD).
 
+import { decimalParts } from '../shared/decimal.js';
+
 export const PICO_PER_USD = 1_000_000_000_000n;
 export const ATTO_PER_USD = 1_000_000_000_000_000_000n;
 const SCALE_DIGITS = 12;
 
-const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
-
 /** "3.00" -> 3_000_000_000_000n; null if not a plain non-negative decimal with <= 12 decimals. */
 export function parseUsd(text: string | number): bigint | null {
-  const s = typeof text === 'number' ? numberToDecimal(text) : text.trim();
-  if (s === null) return null;
-  const m = DECIMAL.exec(s);
-  if (!m) return null;
-  const frac = m[2] ?? '';
-  if (frac.length > SCALE_DIGITS) return null;
-  return BigInt(m[1]!) * PICO_PER_USD + BigInt(frac.padEnd(SCALE_DIGITS, '0') || '0');
-}
-
-function numberToDecimal(n: number): string | null {
-  if (!Number.isFinite(n) || n < 0) return null;
-  // Shortest round-trip form: 0.075 -> "0.075". Exponent forms are expanded.
-  const s = String(n);
-  if (!/e/i.test(s)) return s;
-  return n.toFixed(SCALE_DIGITS).replace(/\.?0+$/, '');
-}
-
-/** A ratio as an exact fraction from a decimal string ("0.5" -> 1/2 as 5/10). */
-export function parseRatio(text: string | number): { num: bigint; den: bigint } | null {
-  const s = typeof text === 'number' ? numberToDecimal(text) : text.trim();
-  if (s === null) return null;
-  const m = DECIMAL.exec(s);
-  if (!m) return null;
-  const frac = m[2] ?? '';
-  return { num: BigInt(m[1]! + frac), den: 10n ** BigInt(frac.length) };
+  const d = decimalParts(text);
+  if (!d || d.frac.length > SCALE_DIGITS) return null;
+  return BigInt(d.int) * PICO_PER_USD + BigInt(d.frac.padEnd(SCALE_DIGITS, '0') || '0');
 }
 
 /** a * num / den rounded half-up (non-negative values only). */

@@ -3,7 +3,8 @@
 // Pure: no files. The loader (load.ts) builds it from YAML.
 import type { ModelFile, PricingTableFile } from '../config/pricing-schema.js';
 import { userError, suggestionHint } from '../diagnostics.js';
-import { mulDiv, parseRatio, parseUsd } from './money.js';
+import { parseRatio } from '../shared/decimal.js';
+import { mulDiv, parseUsd } from './money.js';
 
 export const TOKEN_CLASSES = ['input', 'cacheRead', 'cacheWrite5m', 'cacheWrite1h', 'output'] as const;
 export type TokenClass = (typeof TOKEN_CLASSES)[number];

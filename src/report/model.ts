@@ -4,7 +4,9 @@ import { Q, type Ledger } from '../engine/ledger.js';
 import { type Breakdown, BREAKDOWN_KEYS, priceCells, sumBreakdown } from '../engine/price.js';
 import type { RunResult } from '../engine/run.js';
 import type { PriceBook } from '../pricing/pricebook.js';
+import type { Code } from '../diagnostics.js';
 import { attoToUsd, usdToAtto } from '../pricing/money.js';
+import { percentOf, round6 } from '../shared/numbers.js';
 
 export const REPORT_SCHEMA = 'llmcost.report/v1';
 
@@ -64,6 +66,12 @@ export interface Check {
   message: string;
 }
 
+/** A warning as the report keeps it: the message, and its diagnostic code when it has one. */
+export interface ReportWarning {
+  code?: Code;
+  message: string;
+}
+
 export interface Report {
   schema: typeof REPORT_SCHEMA;
   tool: { name: 'llmcost'; version: string };
@@ -83,7 +91,10 @@ export interface Report {
   models: { model: string; baselineCost: number; finalCost: number }[];
   by?: Record<string, { key: string; cost: number; baselineCost: number; requests: number }[]>;
   checks: Check[];
+  /** every warning of the run, as text (the v1 field) */
   warnings: string[];
+  /** the same warnings with their diagnostic codes, one per entry of `warnings` (absent when none has a code) */
+  diagnostics?: ReportWarning[];
   /**
    * free-form extras a command adds (e.g. replay's reconciliation); renderers show them generically:
    * a scalar as "key: value", an object of scalars as a key/value table, an array of objects as a
@@ -139,12 +150,12 @@ export interface BuildInput {
   fixed?: { stage: number; label: string; usd: string }[];
   rows?: { read: number; priced: number; rejected: number; skipped?: number };
   period?: { startMs: number | null; endMs: number | null };
-  warnings?: string[];
+  /** plain text, or coded warnings (code shown in every format, listed in report.diagnostics) */
+  warnings?: (string | ReportWarning)[];
   version: string;
 }
 
-const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
-const pct = (part: number, whole: number): number => (whole === 0 ? 0 : Math.round((part / whole) * 100 * 1e4) / 1e4);
+const pct = (part: number, whole: number): number => percentOf(part, whole, 0);
 
 function money(b: Breakdown): MoneyBreakdown {
   return Object.fromEntries(BREAKDOWN_KEYS.map((k) => [k, attoToUsd(b[k])])) as MoneyBreakdown;
@@ -283,8 +294,10 @@ export function buildReport(input: BuildInput): Report {
       finalCost: attoToUsd(last.byModel.get(m) ?? 0n),
     })),
     checks: [],
-    warnings: input.warnings ?? [],
+    warnings: (input.warnings ?? []).map((w) => (typeof w === 'string' ? w : w.message)),
   };
+  const coded = (input.warnings ?? []).map((w) => (typeof w === 'string' ? { message: w } : w));
+  if (coded.some((w) => w.code !== undefined)) report.diagnostics = coded;
   const baseTap = run.taps[0]!;
   const lastTap = run.taps[run.taps.length - 1]!;
   if (baseTap.by.size) {
@@ -401,8 +414,9 @@ export interface ReportChart {
   topN: number;
 }
 
-const frac = (x: number, scale: number): number => (scale <= 0 ? 0 : Math.round((x / scale) * 1e6) / 1e6);
-const share = (x: number, whole: number): number => (whole === 0 ? 0 : Math.round((x / whole) * 100 * 1e4) / 1e4);
+/** x as a fraction of an axis scale, 0..1 rounded to 1e-6 (0 on an empty axis). */
+export const frac = (x: number, scale: number): number => (scale <= 0 ? 0 : round6(x / scale));
+const share = (x: number, whole: number): number => percentOf(x, whole, 0);
 
 /** Round axis ticks: 0 and multiples of a 1/2/5 x 10^k step up to the scale, at most ~5. */
 export function niceTicks(max: number): number[] {

@@ -59,6 +59,7 @@ export const reportSchema = z.looseObject({
     z.looseObject({ name: z.string(), ok: z.boolean(), actual: z.number(), limit: z.number(), message: z.string() }),
   ),
   warnings: z.array(z.string()),
+  diagnostics: z.array(z.looseObject({ code: z.string().optional(), message: z.string() })).optional(),
   extras: z.record(z.string(), z.unknown()).optional(),
   cache: z.looseObject({ realism: z.string(), rules: z.array(z.string()) }).optional(),
   chart: z.unknown().optional(),

@@ -28,7 +28,7 @@ export type BatchOptions = z.output<typeof batchOptions>;
 const ALL_KINDS: ReadonlySet<string> = new Set(['system', 'none', 'history', 'message', 'block']);
 
 export function startBatch(o: BatchOptions, ctx: StrategyContext): StrategyRun {
-  const only = o.models ? new Set(o.models.map((n) => ctx.models.resolve(n).id)) : undefined;
+  const only = ctx.modelSet(o.models, ['models']);
   const warnOnce = once();
   const rules = realismRules(ctx.cacheRealism);
   const realistic = rules.has('batch');
@@ -56,8 +56,8 @@ export function startBatch(o: BatchOptions, ctx: StrategyContext): StrategyRun {
     if (c.read === 0) return;
     warnOnce('log-cached', () =>
       ctx.warn(
-        `batch: requests moved to the batch tier carry cache reads from interactive traffic and no prefix to re-compute them from; a batch gets best-effort hits, so ${o.batch_hit_rate * 100}% of them keep their reads (batch_hit_rate) and the others pay plain input (add prefix_key/prefix_tokens to the log to re-compute them)`,
         'BATCH_CACHE',
+        `batch: requests moved to the batch tier carry cache reads from interactive traffic and no prefix to re-compute them from; a batch gets best-effort hits, so ${o.batch_hit_rate * 100}% of them keep their reads (batch_hit_rate) and the others pay plain input (add prefix_key/prefix_tokens to the log to re-compute them)`,
       ),
     );
     if (!keepsRead())
@@ -73,7 +73,10 @@ export function startBatch(o: BatchOptions, ctx: StrategyContext): StrategyRun {
       if (only && !only.has(m.id)) return [req];
       if (!m.tiers.includes('batch')) {
         warnOnce(m.id, () =>
-          ctx.warn(`batch: model '${m.id}' has no batch tier in the pricing table; its requests stay on standard`),
+          ctx.warn(
+            'STRATEGY_NO_TIER',
+            `batch: model '${m.id}' has no batch tier in the pricing table; its requests stay on standard`,
+          ),
         );
         return [req];
       }
@@ -90,12 +93,12 @@ export function startBatch(o: BatchOptions, ctx: StrategyContext): StrategyRun {
       recache(out, m);
       return [out];
     },
-    flush: () => [],
   };
 }
 
 export const batch: Strategy<BatchOptions> = {
   name: 'batch',
+  usesCacheRules: true,
   summary: 'move batchable requests (or a share) to the batch tier at its table price; each window runs as one batch',
   options: batchOptions,
   start: startBatch,

@@ -50,7 +50,6 @@ export const capOutput: Strategy<CapOutputOptions> = {
         truncated.tags = tags;
         return [truncated, retry];
       },
-      flush: () => [],
     };
   },
 };

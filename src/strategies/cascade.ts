@@ -5,8 +5,8 @@
 import { z } from 'zod';
 import { copyRequest, type SimRequest } from '../engine/request.js';
 import type { Rng } from '../engine/rng.js';
-import { MOVE_WARNING } from './compress.js';
-import { compileWhen, modelIdMemo, QualitySchema, resolveOption, WhenSchema } from './match.js';
+import { compileWhen, modelIdMemo, QualitySchema, WhenSchema } from './match.js';
+import { warnMove } from './shape.js';
 import type { Strategy } from '../engine/strategy.js';
 
 const p01 = z.number().min(0).max(1);
@@ -97,11 +97,10 @@ export const cascade: Strategy<CascadeOptions> = {
   summary: 'cheap model first, escalate a share (or low-confidence answers) to a strong model; escalations pay twice',
   options,
   start(o, ctx) {
-    const cheapId = resolveOption(ctx, o.cheap, 'cheap').id;
-    const strongId = o.strong !== undefined ? resolveOption(ctx, o.strong, 'strong').id : undefined;
+    const cheapId = ctx.model(o.cheap, ['cheap']).id;
+    const strongId = o.strong !== undefined ? ctx.model(o.strong, ['strong']).id : undefined;
     const verifier = o.verifier;
-    const verifierId =
-      verifier?.model !== undefined ? resolveOption(ctx, verifier.model, 'verifier.model').id : cheapId;
+    const verifierId = verifier?.model !== undefined ? ctx.model(verifier.model, ['verifier', 'model']).id : cheapId;
     const tagVerify = `${o.name}:verify`;
     const idOf = modelIdMemo(ctx.models);
     const selected = compileWhen(o.when, ctx);
@@ -122,7 +121,7 @@ export const cascade: Strategy<CascadeOptions> = {
         out.cached = undefined;
         if (!warnedCache) {
           warnedCache = true;
-          ctx.warn(MOVE_WARNING('cascade'));
+          warnMove(ctx, 'cascade');
         }
       }
       return out;
@@ -166,7 +165,6 @@ export const cascade: Strategy<CascadeOptions> = {
         strongCall.quality = qualityOf(r, o.quality.strong);
         return [cheapCall, ...verified, strongCall];
       },
-      flush: () => [],
     };
   },
 };

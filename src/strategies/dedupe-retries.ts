@@ -37,8 +37,8 @@ export function startDedupe(o: DedupeOptions, ctx: StrategyContext): StrategyRun
       // without retry links nothing can be recognised as a retry: say so instead of a silent $0
       if (requests > 0 && linked === 0)
         ctx.warn(
-          `dedupe-retries: no request names the call it retries (retry_of); without retry links nothing is de-duplicated and the step saves nothing`,
           'STRATEGY_NO_DATA',
+          `dedupe-retries: no request names the call it retries (retry_of); without retry links nothing is de-duplicated and the step saves nothing`,
         );
       return [];
     },

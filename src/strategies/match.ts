@@ -3,26 +3,7 @@
 // a list of values inside one condition is an OR. Pure: no I/O, no state besides a memo.
 import { z } from 'zod';
 import type { SimRequest } from '../engine/request.js';
-import { UserError } from '../diagnostics.js';
-import type { ModelView, StrategyContext } from '../engine/strategy.js';
-
-/**
- * Resolve a model named in a strategy's options; an unknown name fails with the option's path in
- * the scenario (strategies[i].<path>), keeping the did-you-mean hint.
- */
-export function resolveOption(
-  ctx: Pick<StrategyContext, 'models' | 'position'>,
-  name: string,
-  path: string,
-): ReturnType<ModelView['resolve']> {
-  try {
-    return ctx.models.resolve(name);
-  } catch (e) {
-    if (e instanceof UserError)
-      throw new UserError(e.diagnostics.map((d) => ({ ...d, where: `strategies[${ctx.position - 1}].${path}` })));
-    throw e;
-  }
-}
+import type { ModelView, OptionPath, StrategyContext } from '../engine/strategy.js';
 
 const count = z.number().nonnegative();
 
@@ -63,16 +44,18 @@ const list = (v: string | string[]): string[] => (Array.isArray(v) ? v : [v]);
  */
 export function compileWhen(
   when: When | undefined,
-  ctx: Pick<StrategyContext, 'models' | 'position'>,
-  path = 'when',
+  ctx: Pick<StrategyContext, 'models' | 'model'>,
+  path: OptionPath = ['when'],
 ): (r: SimRequest) => boolean {
   if (!when) return () => true;
   const models = ctx.models;
   const tagTests = Object.entries(when.tags ?? {}).map(([k, v]) => [k, new Set(list(v))] as const);
   const wantModels =
-    when.model !== undefined
-      ? new Set(list(when.model).map((m) => resolveOption(ctx, m, `${path}.model`).id))
-      : undefined;
+    when.model === undefined
+      ? undefined
+      : typeof when.model === 'string'
+        ? new Set([ctx.model(when.model, [...path, 'model']).id])
+        : new Set(when.model.map((m, i) => ctx.model(m, [...path, 'model', i]).id));
   const idOf = modelIdMemo(models);
   return (r) => {
     for (const [k, accepted] of tagTests) {

@@ -84,7 +84,7 @@ function field(r: SimRequest, f: string): string | undefined {
 }
 
 export function startResponseCache(o: ResponseCacheOptions, ctx: StrategyContext): StrategyRun {
-  const only = o.models ? new Set(o.models.map((n) => ctx.models.resolve(n).id)) : undefined;
+  const only = ctx.modelSet(o.models, ['models']);
   const stored = new ExpiringMap<{ expiresAtMs: number }>();
   const clock = new MonotoneClock();
   const warnOnce = once();
@@ -98,8 +98,8 @@ export function startResponseCache(o: ResponseCacheOptions, ctx: StrategyContext
       if (v === undefined) {
         warnOnce('nokey', () =>
           ctx.warn(
-            `response-cache: requests carry no query key (tags ${CONTENT_TAGS.join(', ')}; a log's prompt text or prompt_hash column); without one no request can repeat and exact caching saves nothing`,
             'STRATEGY_NO_DATA',
+            `response-cache: requests carry no query key (tags ${CONTENT_TAGS.join(', ')}; a log's prompt text or prompt_hash column); without one no request can repeat and exact caching saves nothing`,
           ),
         );
         return [req];
@@ -136,12 +136,12 @@ export function startResponseCache(o: ResponseCacheOptions, ctx: StrategyContext
       if (only && !only.has(ctx.models.resolve(req.model).id)) return [req];
       return o.mode === 'exact' ? exact(req) : semantic(req);
     },
-    flush: () => [],
   };
 }
 
 export const responseCache: Strategy<ResponseCacheOptions> = {
   name: 'response-cache',
+  usesCacheRules: true,
   summary: 'serve repeated requests from an application cache: exact key with TTL, or a seeded semantic hit rate',
   options: responseCacheOptions,
   start: startResponseCache,

@@ -5,9 +5,9 @@
 import { z } from 'zod';
 import { copyRequest, type SimRequest } from '../engine/request.js';
 import type { Rng } from '../engine/rng.js';
-import { MOVE_WARNING, ratioOf, scaleTokens, type Ratio } from './compress.js';
-import { compileWhen, modelIdMemo, QualitySchema, resolveOption, WhenSchema } from './match.js';
-import type { Strategy, StrategyContext } from '../engine/strategy.js';
+import { compileWhen, modelIdMemo, QualitySchema, WhenSchema } from './match.js';
+import { type Ratio, ratioOf, scaleTokens, warnMove } from './shape.js';
+import type { OptionPath, Strategy, StrategyContext } from '../engine/strategy.js';
 
 const target = {
   /** success probability of answers on this route (multiplies the request's quality) */
@@ -87,9 +87,9 @@ function makeTarget(
   to: string | undefined,
   spec: { quality?: number | undefined; token_inflation?: number | undefined; inflate_input?: boolean | undefined },
   ctx: StrategyContext,
-  path: string,
+  path: OptionPath,
 ): RouteTarget {
-  const m = to !== undefined ? resolveOption(ctx, to, path) : undefined;
+  const m = to !== undefined ? ctx.model(to, path) : undefined;
   return {
     label,
     ...(m ? { modelId: m.id } : {}),
@@ -112,21 +112,24 @@ export const route: Strategy<RouteOptions> = {
       const label = x.name ?? `rule-${i + 1}`;
       return {
         label,
-        match: compileWhen(x.when, ctx, `rules[${i}].when`),
+        match: compileWhen(x.when, ctx, ['rules', i, 'when']),
         share: x.share,
         // one stream per rule, one draw per request: changing one rule's share never reshuffles another
         rng: x.share !== undefined ? ctx.rng.fork(`rule:${i}`) : undefined,
-        target: makeTarget(label, x.to, x, ctx, `rules[${i}].to`),
+        target: makeTarget(label, x.to, x, ctx, ['rules', i, 'to']),
         warnedWindow: false,
       };
     });
     const catchAll = o.rules.findIndex((x) => x.when === undefined && (x.share === undefined || x.share === 1));
     if (catchAll >= 0 && catchAll < o.rules.length - 1)
-      ctx.warn(`route: rule ${rules[catchAll]!.label} matches every request, so the rules after it never apply`);
+      ctx.warn(
+        'STRATEGY_UNREACHABLE',
+        `route: rule ${rules[catchAll]!.label} matches every request, so the rules after it never apply`,
+      );
     const fallback = o.default
       ? {
           label: 'default',
-          target: makeTarget('default', o.default.to, o.default, ctx, 'default.to'),
+          target: makeTarget('default', o.default.to, o.default, ctx, ['default', 'to']),
           warnedWindow: false,
         }
       : undefined;
@@ -137,11 +140,12 @@ export const route: Strategy<RouteOptions> = {
       const out = moveRequest(r, t, t.modelId === undefined || t.modelId === idOf(r.model));
       if (!warnedCache && r.cached && !out.cached) {
         warnedCache = true;
-        ctx.warn(MOVE_WARNING('route'));
+        warnMove(ctx, 'route');
       }
       if (!x.warnedWindow && t.contextWindow !== undefined && out.inputTokens + out.outputTokens > t.contextWindow) {
         x.warnedWindow = true;
         ctx.warn(
+          'STRATEGY_CONTEXT_WINDOW',
           `route: ${x.label} sends a request of ${out.inputTokens} input + ${out.outputTokens} output tokens to ${t.modelId} (context window ${t.contextWindow}); it is priced anyway — add an input_tokens bound to the rule`,
         );
       }
@@ -164,7 +168,6 @@ export const route: Strategy<RouteOptions> = {
         if (fallback) return [apply(r, fallback)];
         return [r];
       },
-      flush: () => [],
     };
   },
 };

@@ -1,25 +1,21 @@
 // self-host: move requests to a model you run yourself, priced by GPU time instead of tokens.
-// The strategy only renames the model; the price lives in a synthetic PriceBook model whose
-// per-1M-token prices are derived exactly from the GPU price:
+// The strategy only renames the model and states the GPU figures (syntheticModels): the pricing
+// layer derives the model's per-1M-token prices exactly (pricing/gpu.ts):
 //   USD per 1M output tokens = gpu_hour_usd x 1e6 / (tokens_per_second_per_gpu x utilisation x 3600)
-//   USD per 1M input tokens  = the same with the prefill speed (default 10x the output speed)
-// computed in integer pico-USD and rounded half-up once, to 1 pico-USD per 1M tokens.
+//   USD per 1M input tokens  = the same with the prefill speed (default 10x the output speed).
 // This assumes the fleet scales with the load (cost proportional to tokens at the given average
 // utilisation). The always-on minimum fleet (min_gpus) is not in the simulated cost; it sets the
-// break-even VOLUME, computed by selfHostVolume() below from the run's ledgers.
+// break-even VOLUME, which the report phase computes from the quantities fleet() states
+// (report/fleet.ts). Assumptions: docs/strategies-routing.md.
 import { z } from 'zod';
-import { Q } from '../engine/ledger.js';
-import { priceCells } from '../engine/price.js';
-import type { RunResult } from '../engine/run.js';
-import { type ClassPrices, type ModelInfo, type PriceBook, TIERS } from '../pricing/pricebook.js';
-import { attoToUsd, formatPicoPerM, mulDiv, parseRatio, parseUsd, usdToAtto } from '../pricing/money.js';
 import { userError } from '../diagnostics.js';
 import { copyRequest } from '../engine/request.js';
-import { MOVE_WARNING } from './compress.js';
-import { compileWhen, modelIdMemo, QualitySchema, resolveOption, WhenSchema } from './match.js';
-import type { FixedCost, Strategy } from '../engine/strategy.js';
+import type { FixedCost, FleetQuantities, GpuModelSpec, Strategy } from '../engine/strategy.js';
+import { decimalText, parseRatio } from '../shared/decimal.js';
+import { compileWhen, modelIdMemo, QualitySchema, WhenSchema } from './match.js';
+import { warnMove } from './shape.js';
 
-const decimalUsd = z.union([z.number().nonnegative(), z.string()]).refine((v) => parseUsd(v) !== null, {
+const decimalUsd = z.union([z.number().nonnegative(), z.string()]).refine((v) => decimalText(v) !== null, {
   message: 'expected a non-negative decimal amount in USD, e.g. 2.50 or "2.50" (at most 12 decimals)',
 });
 const positiveDecimal = z
@@ -57,39 +53,25 @@ const options = z.strictObject({
 });
 export type SelfHostOptions = z.infer<typeof options>;
 
-/** pico-USD per 1M tokens = GPU pico-USD per hour x 1e6 / (tokens/s x utilisation x 3600), half-up. */
-export function gpuPricePicoPerM(gpuHourUsd: number | string, tokensPerSecond: number, utilisation: number): bigint {
-  const gpu = parseUsd(gpuHourUsd);
-  const tps = parseRatio(tokensPerSecond);
-  const util = parseRatio(utilisation);
-  if (gpu === null || tps === null || util === null || tps.num === 0n || util.num === 0n)
-    throw new Error('internal: self-host options were not validated');
-  return mulDiv(gpu * 1_000_000n, tps.den * util.den, tps.num * util.num * 3600n);
-}
-
 function prefillSpeed(o: SelfHostOptions): number {
   return o.prefill_tokens_per_second_per_gpu ?? o.tokens_per_second_per_gpu * 10;
 }
 
-/** The synthetic model: every tier and band at the same GPU-derived price, no provider cache. */
-export function selfHostModel(o: SelfHostOptions): ModelInfo {
-  const input = gpuPricePicoPerM(o.gpu_hour_usd, prefillSpeed(o), o.utilisation);
-  const output = gpuPricePicoPerM(o.gpu_hour_usd, o.tokens_per_second_per_gpu, o.utilisation);
-  const cls: ClassPrices = { input, output, cacheRead: undefined, cacheWrite5m: undefined, cacheWrite1h: undefined };
-  const prices: ModelInfo['prices'] = {};
-  for (const t of TIERS) prices[t] = { base: cls, long: cls };
+/** The self-hosted model as GPU figures (priced by pricing/gpu.ts). */
+export function selfHostSpec(o: SelfHostOptions): GpuModelSpec {
   return {
     id: o.name,
     provider: 'self-host',
-    source: 'scenario',
-    checked: '',
-    aliases: [],
+    gpuHourUsd: o.gpu_hour_usd,
+    outputTokensPerSecond: o.tokens_per_second_per_gpu,
+    inputTokensPerSecond: prefillSpeed(o),
+    utilisation: o.utilisation,
     ...(o.context_window !== undefined ? { contextWindow: o.context_window } : {}),
-    tiers: [...TIERS],
-    prices,
-    synthetic: `GPU $${o.gpu_hour_usd}/h at ${o.tokens_per_second_per_gpu} output tok/s (${prefillSpeed(o)} prefill tok/s) per GPU, ${o.utilisation * 100}% utilisation`,
   };
 }
+
+/** A USD option as its decimal text, at least 2 decimals (validated by the schema). */
+const usdText = (v: number | string): string => decimalText(v, 12, 2)!;
 
 export const selfHost: Strategy<SelfHostOptions> = {
   name: 'self-host',
@@ -97,7 +79,7 @@ export const selfHost: Strategy<SelfHostOptions> = {
   options,
   start(o, ctx) {
     const idOf = modelIdMemo(ctx.models);
-    const from = o.models ? new Set(o.models.map((m, i) => resolveOption(ctx, m, `models[${i}]`).id)) : undefined;
+    const from = ctx.modelSet(o.models, ['models']);
     const selected = compileWhen(o.when, ctx);
     const target = ctx.models.has(o.name) ? ctx.models.resolve(o.name) : undefined;
     if (!target)
@@ -106,7 +88,7 @@ export const selfHost: Strategy<SelfHostOptions> = {
       );
     if (target.provider !== 'self-host') {
       throw userError('SCHEMA', `self-host name '${o.name}' is already a model of the pricing table`, {
-        where: `strategies[${ctx.position - 1}].name`,
+        where: ctx.where(['name']),
         hint: "pick a new id for the self-hosted model, e.g. 'self-host/llama-70b'",
       });
     }
@@ -131,7 +113,7 @@ export const selfHost: Strategy<SelfHostOptions> = {
           out.cached = undefined;
           if (!warnedCache) {
             warnedCache = true;
-            ctx.warn(MOVE_WARNING('self-host'));
+            warnMove(ctx, 'self-host');
           }
         }
         if (o.quality !== undefined) out.quality = (r.quality ?? 1) * o.quality;
@@ -149,6 +131,7 @@ export const selfHost: Strategy<SelfHostOptions> = {
           if (neededPerDay < fleetPerDay) {
             const real = (busyGpuSeconds / 3600 / days / fleetPerDay) * 100;
             ctx.warn(
+              'SELF_HOST_IDLE_FLEET',
               `self-host: the moved load needs ${neededPerDay.toFixed(1)} GPU-hours/day at ${o.utilisation * 100}% utilisation, but ${o.min_gpus} always-on GPU${o.min_gpus === 1 ? '' : 's'} run ${fleetPerDay} GPU-hours/day (real utilisation ${real.toFixed(1)}%); the simulated cost assumes the fleet scales down with the load — see the break-even volume`,
             );
           }
@@ -157,110 +140,13 @@ export const selfHost: Strategy<SelfHostOptions> = {
       },
     };
   },
-  syntheticModels: (o) => [selfHostModel(o)],
-  // formatPicoPerM turns the exact amount back into a plain decimal string (never 1e+21 notation)
-  fixedCosts: (o): FixedCost[] => o.fixed_costs.map((f) => ({ label: f.label, usd: formatPicoPerM(parseUsd(f.usd)!) })),
+  syntheticModels: (o) => [selfHostSpec(o)],
+  // plain decimal text, never 1e+21 notation
+  fixedCosts: (o): FixedCost[] => o.fixed_costs.map((f) => ({ label: f.label, usd: usdText(f.usd) })),
+  fleet: (o): FleetQuantities => ({
+    model: o.name,
+    gpuHourUsd: usdText(o.gpu_hour_usd),
+    minGpus: o.min_gpus,
+    fixedUsd: o.fixed_costs.map((f) => usdText(f.usd)),
+  }),
 };
-
-export interface SelfHostVolume {
-  model: string;
-  /** requests the stage moved to the self-hosted model */
-  movedRequests: number;
-  /** the moved requests per day of traffic */
-  requestsPerDay: number;
-  /** what the moved requests cost on the API just before this stage, per request */
-  apiPerRequestUsd: number | null;
-  /** their GPU-time cost on the self-hosted model, per request */
-  selfHostPerRequestUsd: number | null;
-  /** GPU-hours per day the moved load needs at the stated utilisation */
-  gpuHoursPerDay: number;
-  /** always-on fleet: min_gpus x 24 h x GPU price */
-  floorPerDayUsd: number;
-  /** requests/day above which self-hosting (with the always-on fleet) beats the API; null = never */
-  breakEvenRequestsPerDay: number | null;
-  /** days to pay back the one-time costs at the current volume, with the always-on fleet; null = never */
-  paybackDays: number | null;
-}
-
-/**
- * Break-even volume of a self-host stage, from the run's ledgers (pure; for report.extras).
- * `stage` is the 1-based position of the self-host strategy; `book` must include its synthetic
- * model; `days` is the report's period.days. The stage only renames models, so the API cost of the
- * moved requests is cost(tap k-1) - cost(tap k without the synthetic model).
- * Self-host daily cost at volume V is max(floor, V x selfHostPerRequestUsd), the API's is
- * V x apiPerRequestUsd, so self-hosting wins above V* = floor / apiPerRequestUsd when its
- * per-request cost is lower, and never otherwise.
- */
-export function selfHostVolume(input: {
-  run: RunResult;
-  book: PriceBook;
-  stage: number;
-  options: SelfHostOptions;
-  days: number;
-}): SelfHostVolume {
-  const { run, book, stage, options: o } = input;
-  const days = Math.max(input.days, 1e-9);
-  const before = run.taps[stage - 1];
-  const after = run.taps[stage];
-  if (!before || !after) throw new Error(`internal: no tap for stage ${stage}`);
-  const id = book.resolve(o.name).id;
-  const split = (cells: typeof after.cells) => {
-    const mine: typeof cells = new Map();
-    const rest: typeof cells = new Map();
-    for (const [k, c] of cells) (k.split('\u0001')[0] === id ? mine : rest).set(k, c);
-    return { mine, rest };
-  };
-  const a = split(after.cells);
-  const b = split(before.cells);
-  const calls = (cells: typeof after.cells) => [...cells.values()].reduce((s, c) => s + c[Q.calls]!, 0);
-  const moved = calls(a.mine) - calls(b.mine);
-  const th = run.thresholds;
-  const apiAtto = priceCells(before.cells, th, book).total - priceCells(a.rest, th, book).total;
-  const selfAtto = priceCells(a.mine, th, book).total - priceCells(b.mine, th, book).total;
-  const gpuAtto = usdToAtto(o.gpu_hour_usd)!;
-  const floorAtto = gpuAtto * BigInt(o.min_gpus) * 24n;
-  const perReq = (atto: bigint): number | null => (moved > 0 ? attoToUsd(atto) / moved : null);
-  const api = perReq(apiAtto);
-  const self = perReq(selfAtto);
-  const floorUsd = attoToUsd(floorAtto);
-  const perDay = moved / days;
-  let breakEven: number | null = null;
-  if (api !== null && self !== null && self < api && api > 0) breakEven = Math.ceil(floorUsd / api);
-  let payback: number | null = null;
-  const fixedUsd = o.fixed_costs.reduce((s, f) => s + attoToUsd(usdToAtto(f.usd)!), 0);
-  if (api !== null && self !== null) {
-    const dailySaving = perDay * api - Math.max(floorUsd, perDay * self);
-    if (dailySaving > 0) payback = Math.round((fixedUsd / dailySaving) * 100) / 100;
-  }
-  const round6 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1e6) / 1e6);
-  return {
-    model: id,
-    movedRequests: moved,
-    requestsPerDay: Math.round(perDay * 100) / 100,
-    apiPerRequestUsd: round6(api),
-    selfHostPerRequestUsd: round6(self),
-    gpuHoursPerDay: gpuAtto > 0n ? Math.round((Number(selfAtto) / Number(gpuAtto) / days) * 1000) / 1000 : 0,
-    floorPerDayUsd: floorUsd,
-    breakEvenRequestsPerDay: breakEven,
-    paybackDays: payback,
-  };
-}
-
-/**
- * The hook for the runner (src/app/simulate.ts): one SelfHostVolume per self-host stage,
- * keyed by the stage label, ready for report.extras.selfHost — or undefined when the scenario
- * has no self-host stage. Pure: reads the run's ledgers and the PriceBook the run was priced with.
- */
-export function selfHostExtras(
-  run: RunResult,
-  book: PriceBook,
-  stages: { strategy: { name: string }; options: unknown; label: string }[],
-  days: number,
-): Record<string, SelfHostVolume> | undefined {
-  const out: Record<string, SelfHostVolume> = {};
-  stages.forEach((s, i) => {
-    if (s.strategy.name === selfHost.name)
-      out[s.label] = selfHostVolume({ run, book, stage: i + 1, options: s.options as SelfHostOptions, days });
-  });
-  return Object.keys(out).length ? out : undefined;
-}

@@ -12,7 +12,7 @@
 // sliding window breaks after the system prompt, which is what happens with real providers.
 import { z } from 'zod';
 import { copyRequest, type PrefixBlock, type SimRequest } from '../engine/request.js';
-import { clampCached, lostCached, ORDER_WARNING, rekeyFrom, setCached } from './compress.js';
+import { clampCached, lostCached, rekeyFrom, setCached, warnOrder } from './shape.js';
 import { QualitySchema } from './match.js';
 import type { Strategy } from '../engine/strategy.js';
 
@@ -108,19 +108,19 @@ export const trimContext: Strategy<TrimOptions> = {
         if (out) {
           if (!warnedOrder && out !== r && lostCached(r, out)) {
             warnedOrder = true;
-            ctx.warn(ORDER_WARNING('trim-context'));
+            warnOrder(ctx, 'trim-context');
           }
           return [out];
         }
         if (!warned) {
           warned = true;
           ctx.warn(
+            'STRATEGY_NO_DATA',
             `trim-context: request ${r.id} has ${r.historyTokens} history tokens but no history blocks, so keep_turns cannot count its turns; such requests pass untrimmed (use max_history_tokens for logs without turn structure)`,
           );
         }
         return [r];
       },
-      flush: () => [],
     };
   },
 };

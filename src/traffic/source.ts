@@ -1,6 +1,7 @@
 // A scenario's traffic as the `source` of runSimulation, plus the rows/period figures the report
 // states. Profile: the seeded generator (rows = requests, nothing rejected). Log: the streaming
 // reader (src/traffic/logs/read.ts), whose stats fill rows and period once the stream is consumed.
+import type { Code } from '../diagnostics.js';
 import type { SimRequest } from '../engine/request.js';
 import type { LogTraffic } from '../config/scenario.js';
 import type { PriceBook } from '../pricing/pricebook.js';
@@ -10,7 +11,8 @@ import { generateProfile, periodOf, type Profile } from './profile.js';
 export interface SourceStats {
   rows: { read: number; priced: number; rejected: number; skipped?: number };
   period: { startMs: number | null; endMs: number | null };
-  warnings: string[];
+  /** whole-source warnings (unsorted timestamps, repeated ids), each with its diagnostic code */
+  warnings: { code: Code; message: string }[];
 }
 
 export interface TrafficSource {
@@ -92,7 +94,7 @@ export function logSource(
         ...(stats.skipped ? { skipped: stats.skipped } : {}),
       },
       period: { startMs: shift(stats.startMs), endMs: shift(stats.endMs) },
-      warnings: stats.warnings.map((w) => w.message),
+      warnings: stats.warnings,
     }),
     fraction: () => logFraction(stats),
   };

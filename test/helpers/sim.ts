@@ -1,11 +1,12 @@
 // Shared fixtures for engine and strategy tests: a PriceBook from inline YAML, a request with
 // defaults, and a strategy started the way the engine starts it.
-import { createRng } from '../../src/engine/rng.js';
+import type { Code } from '../../src/diagnostics.js';
+import { createRng, type Rng } from '../../src/engine/rng.js';
 import type { SimRequest } from '../../src/engine/request.js';
-import { modelView } from '../../src/engine/run.js';
+import { modelView, strategyContext } from '../../src/engine/run.js';
 import { parsePricingText } from '../../src/pricing/load.js';
 import type { PriceBook } from '../../src/pricing/pricebook.js';
-import type { Strategy, StrategyRun } from '../../src/engine/strategy.js';
+import type { ModelView, Strategy, StrategyContext, StrategyRun } from '../../src/engine/strategy.js';
 
 /** A PriceBook from a YAML table text; throws with the diagnostics when the table is invalid. */
 export function bookFromYaml(text: string): PriceBook {
@@ -33,6 +34,29 @@ export function makeRequest(defaults: Partial<SimRequest>, p: Partial<SimRequest
   };
 }
 
+/**
+ * A strategy context as the engine builds it (engine/run.ts strategyContext), with a test's own
+ * RNG and a warn that receives the message text.
+ */
+export function ctxFor(o: {
+  seed: number;
+  position: number;
+  rng: Rng;
+  models: ModelView;
+  warn?: (message: string, code?: Code) => void;
+  cacheRealism?: string;
+}): StrategyContext {
+  const ctx = strategyContext({
+    models: o.models,
+    seed: o.seed,
+    position: o.position,
+    name: 'test',
+    warn: (d) => o.warn?.(d.message, d.code),
+    cacheRealism: o.cacheRealism,
+  });
+  return { ...ctx, rng: o.rng };
+}
+
 /** Start strategy `s` with raw options at position 1, with the engine's RNG derivation. */
 export function startStrategy<O>(
   s: Strategy<O>,
@@ -41,11 +65,14 @@ export function startStrategy<O>(
   seed = 1,
   warn: (m: string) => void = () => {},
 ): StrategyRun {
-  return s.start(s.options.parse(raw), {
-    seed,
-    position: 1,
-    rng: createRng(seed).fork(`strategy:1:${s.name}`),
-    models: modelView(book),
-    warn,
-  });
+  return s.start(
+    s.options.parse(raw),
+    ctxFor({
+      seed,
+      position: 1,
+      rng: createRng(seed).fork(`strategy:1:${s.name}`),
+      models: modelView(book),
+      warn,
+    }),
+  );
 }

@@ -187,7 +187,7 @@ function recording(stage: StageSpec, sink: SimRequest[]): StageSpec {
           return out;
         },
         flush: () => {
-          const out = run.flush();
+          const out = run.flush?.() ?? [];
           sink.push(...out);
           return out;
         },

@@ -9,7 +9,7 @@ import type { PrefixBlock, SimRequest } from '../../src/engine/request.js';
 import { promptCache } from '../../src/strategies/prompt-cache/index.js';
 import { type Position, placeBreakpoints } from '../../src/strategies/prompt-cache/placement.js';
 import { type CacheRealism, parseRealism } from '../../src/strategies/prompt-cache/rules.js';
-import { bookFromYaml, makeRequest } from '../helpers/sim.js';
+import { bookFromYaml, ctxFor, makeRequest } from '../helpers/sim.js';
 
 const book = bookFromYaml(`
 version: "2099-01-01"
@@ -47,14 +47,17 @@ function run(
   realism: CacheRealism = 'realistic',
 ): { out: SimRequest[]; warnings: string[] } {
   const warnings: string[] = [];
-  const r = promptCache.start(promptCache.options.parse(options), {
-    seed: 1,
-    position: 1,
-    rng: createRng(1),
-    models: modelView(book),
-    warn: (m) => warnings.push(m),
-    cacheRealism: realism,
-  });
+  const r = promptCache.start(
+    promptCache.options.parse(options),
+    ctxFor({
+      seed: 1,
+      position: 1,
+      rng: createRng(1),
+      models: modelView(book),
+      warn: (m) => warnings.push(m),
+      cacheRealism: realism,
+    }),
+  );
   return { out: reqs.flatMap((q) => r.step(q)), warnings };
 }
 

@@ -151,8 +151,16 @@ describe('drift core', () => {
     expect(r.warnings[0]).toContain("cannot price 'fresh'");
   });
 
-  it('simulationBook carries both tables thresholds, so a runner that only takes a book buckets by the union', async () => {
-    const sim = await runSimulation({ source: [[R2]], stages: [], book: simulationBook(OLD, NEW), seed: 1 }); // no thresholds passed
+  it('simulationBook holds only real models; the run gets both tables thresholds passed explicitly', async () => {
+    const book = simulationBook(OLD, NEW);
+    for (const m of book.models.values()) expect(OLD.tryResolve(m.id) ?? NEW.tryResolve(m.id), m.id).toBeDefined();
+    const sim = await runSimulation({
+      source: [[R2]],
+      stages: [],
+      book,
+      seed: 1,
+      thresholds: unionThresholds(OLD, NEW),
+    });
     expect(sim.thresholds).toEqual([128_000, 200_000]);
     expect(driftScenario({ scenario: 'h', run: sim }, OLD, NEW).final).toEqual({
       old: 0.45,

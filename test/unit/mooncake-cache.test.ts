@@ -1,5 +1,6 @@
 // The real Mooncake conversation trace (12,031 requests, 512-token hash blocks) replayed through
 // block-level prompt caching: sane figures, the first request writes everything it can.
+import { ctxFor } from '../helpers/sim.js';
 import { describe, expect, it } from 'vitest';
 import { choosePricing } from '../../src/pricing/load.js';
 import { modelView, runSimulation } from '../../src/engine/run.js';
@@ -35,14 +36,17 @@ async function trace(model: string) {
 async function replay(model: string, options: unknown, cacheRealism: CacheRealism = 'ideal') {
   const { batches, stats } = await trace(model);
   const out: SimRequest[] = [];
-  const r = promptCache.start(promptCache.options.parse(options), {
-    seed: 1,
-    position: 1,
-    rng: createRng(1),
-    models: modelView(book),
-    warn: () => {},
-    cacheRealism,
-  });
+  const r = promptCache.start(
+    promptCache.options.parse(options),
+    ctxFor({
+      seed: 1,
+      position: 1,
+      rng: createRng(1),
+      models: modelView(book),
+      warn: () => {},
+      cacheRealism,
+    }),
+  );
   let input = 0;
   for (const batch of batches) {
     for (const q of batch) {

@@ -2,6 +2,7 @@
 // copies made by spreading take their source's shape, and strategies stepping many shapes ran ~30%
 // slower on a 1M-row log. This pins the shape for the log reader, the profile generator and every
 // strategy's outputs.
+import { gpuModel } from '../../src/pricing/gpu.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -95,11 +96,11 @@ describe('one request shape', () => {
     for (const s of STRATEGIES.slice().sort(
       (a, b) => Object.keys(CHAIN).indexOf(a.name) - Object.keys(CHAIN).indexOf(b.name),
     )) {
-      const extra = s.syntheticModels?.(s.options.parse(CHAIN[s.name]) as never) ?? [];
+      const extra = (s.syntheticModels?.(s.options.parse(CHAIN[s.name]) as never) ?? []).map(gpuModel);
       const run = startStrategy(s, CHAIN[s.name], extra.length ? book.withModels(extra) : book);
       const out: SimRequest[] = [];
       for (const r of cur) out.push(...run.step(r));
-      out.push(...run.flush());
+      out.push(...(run.flush?.() ?? []));
       const changed = out.filter((o) => !cur.includes(o)).length;
       expect(changed + cur.length - out.length, `${s.name} changed or dropped no request`).toBeGreaterThan(0);
       expect(shapes(out), s.name).toEqual([KEYS.join(',')]);

@@ -7,7 +7,7 @@ import { priceCells } from '../../src/engine/price.js';
 import type { SimRequest } from '../../src/engine/request.js';
 import { batch } from '../../src/strategies/batch.js';
 import type { CacheRealism } from '../../src/strategies/prompt-cache/rules.js';
-import { bookFromYaml } from '../helpers/sim.js';
+import { bookFromYaml, ctxFor } from '../helpers/sim.js';
 
 const TABLE = `
 version: "2099-01-01"
@@ -68,15 +68,18 @@ function run(
   cacheRealism: CacheRealism = 'realistic',
 ): { out: SimRequest[]; warnings: string[] } {
   const warnings: string[] = [];
-  const r = batch.start(batch.options.parse(options), {
-    seed,
-    position: 1,
-    rng: createRng(seed),
-    models: modelView(book),
-    warn: (m, code) => warnings.push(code ? `${code}: ${m}` : m),
-    cacheRealism,
-  });
-  return { out: [...reqs.flatMap((q) => r.step(q)), ...r.flush()], warnings };
+  const r = batch.start(
+    batch.options.parse(options),
+    ctxFor({
+      seed,
+      position: 1,
+      rng: createRng(seed),
+      models: modelView(book),
+      warn: (m, code) => warnings.push(code ? `${code}: ${m}` : m),
+      cacheRealism,
+    }),
+  );
+  return { out: [...reqs.flatMap((q) => r.step(q)), ...(r.flush?.() ?? [])], warnings };
 }
 function atto(reqs: SimRequest[]): bigint {
   const l = new Ledger(book.thresholds());
@@ -168,7 +171,7 @@ describe('batch', () => {
     const { out, warnings } = run({}, reqs);
     expect(out).toEqual(reqs);
     expect(warnings).toEqual([
-      "batch: model 'nobatch' has no batch tier in the pricing table; its requests stay on standard",
+      "STRATEGY_NO_TIER: batch: model 'nobatch' has no batch tier in the pricing table; its requests stay on standard",
     ]);
   });
 

@@ -7,7 +7,7 @@ import { buildReport } from '../../src/report/model.js';
 import { capOutput } from '../../src/strategies/cap-output.js';
 import type { Strategy } from '../../src/engine/strategy.js';
 import type { PriceBook } from '../../src/pricing/pricebook.js';
-import { bookFromYaml, makeRequest } from '../helpers/sim.js';
+import { bookFromYaml, makeRequest, ctxFor } from '../helpers/sim.js';
 
 const TABLE = `
 version: "2099-01-01"
@@ -25,13 +25,16 @@ const book = (): PriceBook => bookFromYaml(TABLE);
 const req = (p: Partial<SimRequest>): SimRequest =>
   makeRequest({ model: 'strong', inputTokens: 100, outputTokens: 0 }, p);
 function runStep(raw: unknown, reqs: SimRequest[], seed = 5): SimRequest[] {
-  const run = capOutput.start(capOutput.options.parse(raw), {
-    seed,
-    position: 1,
-    rng: createRng(seed).fork('strategy:1:cap-output'),
-    models: modelView(book()),
-    warn: () => {},
-  });
+  const run = capOutput.start(
+    capOutput.options.parse(raw),
+    ctxFor({
+      seed,
+      position: 1,
+      rng: createRng(seed).fork('strategy:1:cap-output'),
+      models: modelView(book()),
+      warn: () => {},
+    }),
+  );
   return reqs.map((r) => Object.freeze({ ...r }) as SimRequest).flatMap((r) => run.step(r));
 }
 

@@ -7,7 +7,7 @@ import { buildReport } from '../../src/report/model.js';
 import { cascade, drawConfidence } from '../../src/strategies/cascade.js';
 import type { Strategy } from '../../src/engine/strategy.js';
 import type { PriceBook } from '../../src/pricing/pricebook.js';
-import { bookFromYaml, makeRequest } from '../helpers/sim.js';
+import { bookFromYaml, makeRequest, ctxFor } from '../helpers/sim.js';
 
 // strong: $3 in / $15 out; cheap: $0.25 in / $1.25 out (per 1M tokens)
 const TABLE = `
@@ -38,13 +38,16 @@ const book = (): PriceBook => bookFromYaml(TABLE);
 const req = (p: Partial<SimRequest>): SimRequest =>
   makeRequest({ model: 'strong', inputTokens: 1000, outputTokens: 200 }, p);
 function runStep<O>(s: Strategy<O>, raw: unknown, reqs: SimRequest[], seed = 11): SimRequest[] {
-  const run = s.start(s.options.parse(raw), {
-    seed,
-    position: 1,
-    rng: createRng(seed).fork(`strategy:1:${s.name}`),
-    models: modelView(book()),
-    warn: () => {},
-  });
+  const run = s.start(
+    s.options.parse(raw),
+    ctxFor({
+      seed,
+      position: 1,
+      rng: createRng(seed).fork(`strategy:1:${s.name}`),
+      models: modelView(book()),
+      warn: () => {},
+    }),
+  );
   return reqs.flatMap((r) => run.step(Object.freeze({ ...r, tags: Object.freeze({ ...r.tags }) }) as SimRequest));
 }
 async function simulate(raw: unknown, reqs: SimRequest[], seed = 11) {

@@ -5,9 +5,10 @@ import { priceCells } from '../../src/engine/price.js';
 import type { SimRequest } from '../../src/engine/request.js';
 import { createRng } from '../../src/engine/rng.js';
 import { modelView } from '../../src/engine/run.js';
-import { compress, ratioOf, scaleTokens } from '../../src/strategies/compress.js';
+import { compress } from '../../src/strategies/compress.js';
+import { ratioOf, scaleTokens } from '../../src/strategies/shape.js';
 import type { PriceBook } from '../../src/pricing/pricebook.js';
-import { bookFromYaml, makeRequest } from '../helpers/sim.js';
+import { bookFromYaml, makeRequest, ctxFor } from '../helpers/sim.js';
 
 const TABLE = `
 version: "2099-01-01"
@@ -26,13 +27,16 @@ const book = (): PriceBook => bookFromYaml(TABLE);
 const req = (p: Partial<SimRequest>): SimRequest =>
   makeRequest({ model: 'strong', inputTokens: 0, outputTokens: 0 }, p);
 function runStep(raw: unknown, reqs: SimRequest[]): SimRequest[] {
-  const run = compress.start(compress.options.parse(raw), {
-    seed: 1,
-    position: 1,
-    rng: createRng(1),
-    models: modelView(book()),
-    warn: () => {},
-  });
+  const run = compress.start(
+    compress.options.parse(raw),
+    ctxFor({
+      seed: 1,
+      position: 1,
+      rng: createRng(1),
+      models: modelView(book()),
+      warn: () => {},
+    }),
+  );
   return reqs
     .map(
       (r) => Object.freeze({ ...r, prefix: Object.freeze(r.prefix.map((b) => Object.freeze({ ...b }))) }) as SimRequest,

@@ -6,7 +6,7 @@ import { Q } from '../../src/engine/ledger.js';
 import { priceCells } from '../../src/engine/price.js';
 import type { SimRequest } from '../../src/engine/request.js';
 import { dedupeRetries } from '../../src/strategies/dedupe-retries.js';
-import { bookFromYaml, makeRequest } from '../helpers/sim.js';
+import { bookFromYaml, makeRequest, ctxFor } from '../helpers/sim.js';
 
 const TABLE = `
 version: "2099-01-01"
@@ -37,13 +37,16 @@ const reqs = [
 ];
 
 function kept(options: unknown): string[] {
-  const r = dedupeRetries.start(dedupeRetries.options.parse(options), {
-    seed: 1,
-    position: 1,
-    rng: createRng(1),
-    models: modelView(book),
-    warn: () => {},
-  });
+  const r = dedupeRetries.start(
+    dedupeRetries.options.parse(options),
+    ctxFor({
+      seed: 1,
+      position: 1,
+      rng: createRng(1),
+      models: modelView(book),
+      warn: () => {},
+    }),
+  );
   return reqs.filter((q) => r.step(q).length > 0).map((q) => q.id);
 }
 

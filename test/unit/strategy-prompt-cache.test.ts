@@ -8,7 +8,7 @@ import type { PrefixBlock, SimRequest } from '../../src/engine/request.js';
 import { UserError } from '../../src/diagnostics.js';
 import { promptCache, roundAutomatic } from '../../src/strategies/prompt-cache/index.js';
 import { ExpiringMap, parseDurationMs } from '../../src/strategies/prompt-cache/expiring.js';
-import { bookFromYaml, makeRequest } from '../helpers/sim.js';
+import { bookFromYaml, makeRequest, ctxFor } from '../helpers/sim.js';
 
 const TABLE = `
 version: "2099-01-01"
@@ -53,16 +53,19 @@ const sys = (tokens: number, key = 'sys'): PrefixBlock[] => [{ key, tokens, kind
 // These are the ideal rules (--cache-realism ideal): test/unit/cache-realism.test.ts has the realistic ones.
 function run(options: unknown, reqs: SimRequest[], seed = 1): { out: SimRequest[]; warnings: string[] } {
   const warnings: string[] = [];
-  const r = promptCache.start(promptCache.options.parse(options), {
-    seed,
-    position: 1,
-    rng: createRng(seed),
-    models: modelView(book),
-    warn: (m) => warnings.push(m),
-    cacheRealism: 'ideal',
-  });
+  const r = promptCache.start(
+    promptCache.options.parse(options),
+    ctxFor({
+      seed,
+      position: 1,
+      rng: createRng(seed),
+      models: modelView(book),
+      warn: (m) => warnings.push(m),
+      cacheRealism: 'ideal',
+    }),
+  );
   const out = reqs.flatMap((q) => r.step(q));
-  return { out: [...out, ...r.flush()], warnings };
+  return { out: [...out, ...(r.flush?.() ?? [])], warnings };
 }
 const cachedOf = (out: SimRequest[]) => out.map((r) => r.cached);
 
@@ -192,13 +195,16 @@ describe('prompt-cache explicit', () => {
   });
 
   it('ttl 1h on a model without a 1-hour price is a user error naming the model', () => {
-    const r = promptCache.start(promptCache.options.parse({ ttl: '1h' }), {
-      seed: 1,
-      position: 1,
-      rng: createRng(1),
-      models: modelView(book),
-      warn: () => {},
-    });
+    const r = promptCache.start(
+      promptCache.options.parse({ ttl: '1h' }),
+      ctxFor({
+        seed: 1,
+        position: 1,
+        rng: createRng(1),
+        models: modelView(book),
+        warn: () => {},
+      }),
+    );
     expect(() => r.step(req({ model: 'oldclaude', prefix: sys(2000) }))).toThrow(UserError);
     expect(() => r.step(req({ model: 'oldclaude', prefix: sys(2000) }))).toThrow(/oldclaude.*1-hour/);
   });
@@ -304,13 +310,16 @@ describe('bounded state', () => {
       maxSize = Math.max(maxSize, this.size);
     } as typeof orig;
     try {
-      const r = promptCache.start(promptCache.options.parse({}), {
-        seed: 1,
-        position: 1,
-        rng: createRng(1),
-        models: modelView(book),
-        warn: () => {},
-      });
+      const r = promptCache.start(
+        promptCache.options.parse({}),
+        ctxFor({
+          seed: 1,
+          position: 1,
+          rng: createRng(1),
+          models: modelView(book),
+          warn: () => {},
+        }),
+      );
       for (let i = 0; i < 50_000; i++) r.step(req({ id: `q${i}`, atMs: i * 1000, prefix: sys(2000, `k${i}`) }));
     } finally {
       ExpiringMap.prototype.set = orig;

@@ -5,7 +5,7 @@ import { createRng } from '../../src/engine/rng.js';
 import { Q } from '../../src/engine/ledger.js';
 import type { SimRequest } from '../../src/engine/request.js';
 import { responseCache } from '../../src/strategies/response-cache.js';
-import { bookFromYaml } from '../helpers/sim.js';
+import { bookFromYaml, ctxFor } from '../helpers/sim.js';
 
 const TABLE = `
 version: "2099-01-01"
@@ -51,14 +51,17 @@ function run(
   cacheRealism: 'realistic' | 'ideal' = 'realistic',
 ): { out: SimRequest[]; warnings: string[]; kept: string[] } {
   const warnings: string[] = [];
-  const r = responseCache.start(responseCache.options.parse(options), {
-    seed,
-    position: 1,
-    rng: createRng(seed),
-    models: modelView(book),
-    warn: (m) => warnings.push(m),
-    cacheRealism,
-  });
+  const r = responseCache.start(
+    responseCache.options.parse(options),
+    ctxFor({
+      seed,
+      position: 1,
+      rng: createRng(seed),
+      models: modelView(book),
+      warn: (m) => warnings.push(m),
+      cacheRealism,
+    }),
+  );
   const kept: string[] = [];
   const out = reqs.flatMap((q) => {
     const o = r.step(q);

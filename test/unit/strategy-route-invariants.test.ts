@@ -1,6 +1,8 @@
 // Invariants of the routing and shaping strategies on random requests (fast-check): outputs are
 // valid requests (integer counts, cached <= input, history <= input, blocks within the input),
 // the input request is never mutated, and one request in gives 1 or 2 out.
+import { gpuModel } from '../../src/pricing/gpu.js';
+import { ctxFor } from '../helpers/sim.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parsePricingText } from '../../src/pricing/load.js';
@@ -32,7 +34,7 @@ const sh = selfHost.options.parse({
 const book = (() => {
   const r = parsePricingText(TABLE, 't.yaml');
   if (!r.book) throw new Error(JSON.stringify(r.errors));
-  return r.book.withModels(selfHost.syntheticModels!(sh));
+  return r.book.withModels(selfHost.syntheticModels!(sh).map(gpuModel));
 })();
 
 const CONFIGS: [Strategy, unknown][] = [
@@ -117,13 +119,16 @@ function valid(r: SimRequest): string | undefined {
 describe('routing and shaping strategies: invariants on random requests', () => {
   for (const [s, raw] of CONFIGS) {
     it(`${s.name} ${JSON.stringify(raw).slice(0, 60)}`, () => {
-      const run = s.start(s.options.parse(raw), {
-        seed: 3,
-        position: 1,
-        rng: createRng(3).fork(s.name),
-        models: modelView(book),
-        warn: () => {},
-      });
+      const run = s.start(
+        s.options.parse(raw),
+        ctxFor({
+          seed: 3,
+          position: 1,
+          rng: createRng(3).fork(s.name),
+          models: modelView(book),
+          warn: () => {},
+        }),
+      );
       fc.assert(
         fc.property(request, (r) => {
           const before = JSON.stringify(r);

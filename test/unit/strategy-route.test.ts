@@ -9,7 +9,7 @@ import { route } from '../../src/strategies/route.js';
 import type { Strategy } from '../../src/engine/strategy.js';
 import { UserError } from '../../src/diagnostics.js';
 import type { PriceBook } from '../../src/pricing/pricebook.js';
-import { bookFromYaml, makeRequest } from '../helpers/sim.js';
+import { bookFromYaml, makeRequest, ctxFor } from '../helpers/sim.js';
 
 // strong: $3 in / $15 out; cheap: $0.25 in / $1.25 out (per 1M tokens). 1 µ$ = 1e12 atto-USD.
 const TABLE = `
@@ -54,14 +54,17 @@ function runStep<O>(
   warn: (m: string) => void = () => {},
 ): SimRequest[] {
   const opts = s.options.parse(raw);
-  const run = s.start(opts, {
-    seed,
-    position: 1,
-    rng: createRng(seed).fork(`strategy:1:${s.name}`),
-    models: modelView(book()),
-    warn,
-  });
-  return [...reqs.map(deepFreeze).flatMap((r) => run.step(r)), ...run.flush()];
+  const run = s.start(
+    opts,
+    ctxFor({
+      seed,
+      position: 1,
+      rng: createRng(seed).fork(`strategy:1:${s.name}`),
+      models: modelView(book()),
+      warn,
+    }),
+  );
+  return [...reqs.map(deepFreeze).flatMap((r) => run.step(r)), ...(run.flush?.() ?? [])];
 }
 function atto(reqs: SimRequest[]): bigint {
   const b = book();

@@ -5,17 +5,16 @@ import { createRng } from '../../src/engine/rng.js';
 import { modelView, runSimulation } from '../../src/engine/run.js';
 import { buildReport } from '../../src/report/model.js';
 import { formatPicoPerM } from '../../src/pricing/money.js';
-import {
-  gpuPricePicoPerM,
-  selfHost,
-  selfHostExtras,
-  selfHostModel,
-  selfHostVolume,
-} from '../../src/strategies/self-host.js';
+import { gpuModel, gpuPricePicoPerM } from '../../src/pricing/gpu.js';
+import { fleetExtras, fleetVolume } from '../../src/report/fleet.js';
+import { type SelfHostOptions, selfHost, selfHostSpec } from '../../src/strategies/self-host.js';
 import type { Strategy } from '../../src/engine/strategy.js';
 import { route } from '../../src/strategies/route.js';
 import type { PriceBook } from '../../src/pricing/pricebook.js';
-import { bookFromYaml, makeRequest } from '../helpers/sim.js';
+import { bookFromYaml, makeRequest, ctxFor } from '../helpers/sim.js';
+
+/** The quantities the strategy states for the report phase. */
+const fleetOf = (o: SelfHostOptions) => selfHost.fleet!(o);
 
 const TABLE = `
 version: "2099-01-01"
@@ -50,7 +49,7 @@ const base = {
 
 async function simulate(raw: Record<string, unknown>, reqs: SimRequest[], days: number) {
   const opts = selfHost.options.parse(raw);
-  const book = table().withModels(selfHost.syntheticModels!(opts));
+  const book = table().withModels(selfHost.syntheticModels!(opts).map(gpuModel));
   const run = await runSimulation({
     source: [reqs],
     stages: [{ strategy: selfHost as Strategy, options: opts, label: 'self-host' }],
@@ -77,7 +76,7 @@ describe('self-host', () => {
     // output: $2.50/h x 1e6 / (1000 tok/s x 0.5 x 3600 s/h) = 2.5e6 / 1.8e6 = $1.3888...; half-up to 1 pico-USD
     expect(gpuPricePicoPerM('2.50', 1000, 0.5)).toBe(1_388_888_888_889n);
     expect(formatPicoPerM(gpuPricePicoPerM(2.5, 1000, 0.5))).toBe('1.388888888889');
-    const m = selfHostModel(selfHost.options.parse(base));
+    const m = gpuModel(selfHostSpec(selfHost.options.parse(base)));
     // input at the default prefill speed 10 x 1000 tok/s: 2.5e6 / 1.8e7 = $0.13888...
     expect(m.prices.standard!.base.input).toBe(138_888_888_889n);
     expect(m.prices.standard!.base.output).toBe(1_388_888_888_889n);
@@ -85,8 +84,9 @@ describe('self-host', () => {
     expect(m.cache).toBeUndefined();
     // explicit prefill 2500 tok/s at 80%: 2.5e6 / (2500 x 0.8 x 3600 = 7.2e6) = $0.347222...
     expect(
-      selfHostModel(selfHost.options.parse({ ...base, utilisation: 0.8, prefill_tokens_per_second_per_gpu: 2500 }))
-        .prices.standard!.base.input,
+      gpuModel(
+        selfHostSpec(selfHost.options.parse({ ...base, utilisation: 0.8, prefill_tokens_per_second_per_gpu: 2500 })),
+      ).prices.standard!.base.input,
     ).toBe(347_222_222_222n);
   });
 
@@ -103,7 +103,7 @@ describe('self-host', () => {
     expect(report.final.breakEvenDays).toBe(89.55);
     expect(report.steps[0]!.breakEvenDays).toBe(89.55); // the only step: same as the plan
     expect(report.final.successes).toBeCloseTo(2000 * 0.95 + 1, 6);
-    const v = selfHostVolume({ run, book, stage: 1, options: opts, days: report.period.days });
+    const v = fleetVolume({ run, book, stage: 1, fleet: fleetOf(opts), days: report.period.days });
     expect(v).toEqual({
       model: 'self-host/llama-70b',
       movedRequests: 2000,
@@ -119,13 +119,11 @@ describe('self-host', () => {
       // at 1000/day the always-on GPU ($60/day) costs more than the API ($6/day): never pays back
       paybackDays: null,
     });
-    // the runner hook: keyed by stage label, undefined without a self-host stage
+    // the report phase: keyed by stage label, undefined without a stage that states a fleet
     const stages = [{ strategy: selfHost, options: opts, label: 'self-host' }];
-    expect(selfHostExtras(run, book, stages, 2)).toEqual({ 'self-host': v });
-    expect(
-      selfHostExtras(run, book, [{ strategy: { name: 'route' }, options: {}, label: 'route' }], 2),
-    ).toBeUndefined();
-    const noFloor = selfHostVolume({ run, book, stage: 1, options: { ...opts, min_gpus: 0 }, days: 2 });
+    expect(fleetExtras(run, book, stages, 2)).toEqual({ 'self-host': v });
+    expect(fleetExtras(run, book, [{ strategy: route, options: {}, label: 'route' }], 2)).toBeUndefined();
+    const noFloor = fleetVolume({ run, book, stage: 1, fleet: fleetOf({ ...opts, min_gpus: 0 }), days: 2 });
     expect(noFloor.breakEvenRequestsPerDay).toBe(0);
     expect(noFloor.paybackDays).toBe(89.55); // 500 / (6 - 0.4166666668)
   });
@@ -136,7 +134,7 @@ describe('self-host', () => {
       req({ id: `r${i}`, atMs: Math.floor((i * 2 * DAY) / 2000), tags: i % 2 ? { size: 'small' } : {} }),
     );
     const sh = selfHost.options.parse(base);
-    const book = table().withModels(selfHost.syntheticModels!(sh));
+    const book = table().withModels(selfHost.syntheticModels!(sh).map(gpuModel));
     const stages = [
       {
         strategy: route as Strategy,
@@ -187,22 +185,25 @@ describe('self-host', () => {
       1,
     );
     expect(report.final.breakEvenDays).toBeNull();
-    expect(selfHostVolume({ run, book, stage: 1, options: opts, days: 1 }).breakEvenRequestsPerDay).toBeNull();
+    expect(fleetVolume({ run, book, stage: 1, fleet: fleetOf(opts), days: 1 }).breakEvenRequestsPerDay).toBeNull();
   });
 
   it('warns when the moved load is far below the always-on fleet (the stated utilisation cannot happen)', () => {
     const opts = selfHost.options.parse(base);
     const warnings: string[] = [];
-    const run = selfHost.start(opts, {
-      seed: 1,
-      position: 1,
-      rng: createRng(1),
-      models: modelView(table().withModels(selfHost.syntheticModels!(opts))),
-      warn: (m) => warnings.push(m),
-    });
+    const run = selfHost.start(
+      opts,
+      ctxFor({
+        seed: 1,
+        position: 1,
+        rng: createRng(1),
+        models: modelView(table().withModels(selfHost.syntheticModels!(opts).map(gpuModel))),
+        warn: (m) => warnings.push(m),
+      }),
+    );
     // 1000 requests in one day: 200/1000 + 1000/10000 = 0.3 GPU-s each at full speed -> 300 s / 0.5 = 600 s = 0.17 GPU-h/day vs 24
     for (let i = 0; i < 1000; i++) run.step(req({ id: `r${i}`, atMs: i * 60_000 }));
-    expect(run.flush()).toEqual([]);
+    expect(run.flush?.() ?? []).toEqual([]);
     expect(warnings).toHaveLength(1);
     // real utilisation: 300 s / 3600 / 24 h = 0.35%
     expect(warnings[0]).toMatch(
@@ -212,9 +213,12 @@ describe('self-host', () => {
 
   it('rejects a name that is already a table model, bad money and zero utilisation', () => {
     const opts = selfHost.options.parse({ ...base, name: 'cheap' });
-    const book = table().withModels(selfHost.syntheticModels!(opts));
+    const book = table().withModels(selfHost.syntheticModels!(opts).map(gpuModel));
     expect(() =>
-      selfHost.start(opts, { seed: 1, position: 1, rng: createRng(1), models: modelView(book), warn: () => {} }),
+      selfHost.start(
+        opts,
+        ctxFor({ seed: 1, position: 1, rng: createRng(1), models: modelView(book), warn: () => {} }),
+      ),
     ).toThrow(/already a model of the pricing table/);
     expect(selfHost.options.safeParse({ ...base, gpu_hour_usd: '2,50' }).success).toBe(false);
     expect(selfHost.options.safeParse({ ...base, utilisation: 0 }).success).toBe(false);

@@ -7,7 +7,7 @@ import { createRng } from '../../src/engine/rng.js';
 import { modelView } from '../../src/engine/run.js';
 import { trimContext } from '../../src/strategies/trim-context.js';
 import type { PriceBook } from '../../src/pricing/pricebook.js';
-import { bookFromYaml, makeRequest } from '../helpers/sim.js';
+import { bookFromYaml, makeRequest, ctxFor } from '../helpers/sim.js';
 
 const TABLE = `
 version: "2099-01-01"
@@ -26,13 +26,16 @@ const book = (): PriceBook => bookFromYaml(TABLE);
 const req = (p: Partial<SimRequest>): SimRequest =>
   makeRequest({ model: 'strong', inputTokens: 0, outputTokens: 0 }, p);
 function runStep(raw: unknown, reqs: SimRequest[], warn: (m: string) => void = () => {}): SimRequest[] {
-  const run = trimContext.start(trimContext.options.parse(raw), {
-    seed: 1,
-    position: 1,
-    rng: createRng(1),
-    models: modelView(book()),
-    warn,
-  });
+  const run = trimContext.start(
+    trimContext.options.parse(raw),
+    ctxFor({
+      seed: 1,
+      position: 1,
+      rng: createRng(1),
+      models: modelView(book()),
+      warn,
+    }),
+  );
   return reqs
     .map(
       (r) => Object.freeze({ ...r, prefix: Object.freeze(r.prefix.map((b) => Object.freeze({ ...b }))) }) as SimRequest,

@@ -6,7 +6,8 @@
 // A model (or tier/cache class) one table cannot price is reported as "unpriced" with the reason,
 // never as $0: its cost under that table is unknown, and so is the scenario's total.
 import { UserError } from '../../diagnostics.js';
-import { attoToUsd, parseRatio, usdToAtto } from '../../pricing/money.js';
+import { attoToUsd, usdToAtto } from '../../pricing/money.js';
+import { parseRatio } from '../../shared/decimal.js';
 import type { PriceBook } from '../../pricing/pricebook.js';
 import { unionThresholds } from '../../engine/drift.js';
 import { type Cells, type Ledger, parseCellKey } from '../../engine/ledger.js';

@@ -53,6 +53,11 @@ export function extraSections(extras: Record<string, unknown> | undefined, prefi
   return out;
 }
 
+/** The warnings as shown: with their code in brackets when the report has it (report.diagnostics). */
+export function warningTexts(r: Report): string[] {
+  return r.diagnostics ? r.diagnostics.map((d) => (d.code ? `[${d.code}] ${d.message}` : d.message)) : r.warnings;
+}
+
 export function stepName(b: { kind: string; step?: number; label: string }): string {
   return b.kind === 'step' ? `${b.step}. ${b.label}` : b.label;
 }

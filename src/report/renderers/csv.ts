@@ -90,7 +90,10 @@ export function renderCsv(r: Report & { chart: ReportChart }): string {
         ...r.checks.map((k) => [k.name, k.ok ? 'true' : 'false', k.actual, k.limit, k.message]),
       ]),
     );
-  if (r.warnings.length) sections.push(csvLines([['warning'], ...r.warnings.map((w) => [w])]));
+  // warnings: the text, and its code when the report carries codes (report.diagnostics)
+  if (r.diagnostics?.length)
+    sections.push(csvLines([['warning', 'code'], ...r.diagnostics.map((d) => [d.message, d.code ?? ''])]));
+  else if (r.warnings.length) sections.push(csvLines([['warning'], ...r.warnings.map((w) => [w])]));
   if (r.cache)
     sections.push(
       csvLines([

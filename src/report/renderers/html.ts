@@ -15,6 +15,7 @@ import {
   rowsLine,
   stepName,
   volumeLine,
+  warningTexts,
 } from './common.js';
 
 type Cell = { text: string; num?: boolean; cls?: string; html?: boolean };
@@ -237,7 +238,7 @@ export function renderHtml(r: Report & { chart: ReportChart }): string {
   }
   if (r.warnings.length) {
     body.push('<section class="panel"><h2>Warnings</h2>');
-    for (const w of r.warnings) body.push(`<div class="warn">${esc(w)}</div>`);
+    for (const w of warningTexts(r)) body.push(`<div class="warn">${esc(w)}</div>`);
     body.push('</section>');
   }
   body.push(

@@ -12,6 +12,7 @@ import {
   rowsLine,
   stepName,
   volumeLine,
+  warningTexts,
 } from './common.js';
 
 function table(head: string[], align: ('l' | 'r')[], rows: string[][]): string[] {
@@ -80,7 +81,7 @@ export function renderMarkdown(r: Report & { chart: ReportChart }): string {
   }
   if (r.warnings.length) {
     out.push('');
-    for (const w of r.warnings) out.push(`> ⚠️ ${e(w)}`);
+    for (const w of warningTexts(r)) out.push(`> ⚠️ ${e(w)}`);
   }
   out.push(
     ...details('Cost by token class', [

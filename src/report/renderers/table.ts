@@ -14,6 +14,7 @@ import {
   rowsLine,
   stepName,
   volumeLine,
+  warningTexts,
 } from './common.js';
 
 /** one line of user text, terminal-safe */
@@ -196,7 +197,7 @@ export function renderTable(r: Report & { chart: ReportChart }, o: RenderOptions
 
   if (r.warnings.length) {
     heading('Warnings');
-    for (const w of r.warnings) out.push(c.yellow(`! ${L(w)}`));
+    for (const w of warningTexts(r)) out.push(c.yellow(`! ${L(w)}`));
   }
   return out.join('\n');
 }

@@ -1,7 +1,8 @@
 // The sweep report (schema llmcost.sweep/v1): one row per configuration of the --set grid, the
 // cheapest one that passes its checks, and the figures of a line chart of final cost against the
 // first swept variable. Built once (buildSweepReport); the renderers (./render.ts) only lay it out.
-import { niceTicks, type Report } from '../model.js';
+import { round6 } from '../../shared/numbers.js';
+import { frac, niceTicks, type Report } from '../model.js';
 
 export const SWEEP_SCHEMA = 'llmcost.sweep/v1';
 
@@ -51,8 +52,6 @@ export interface SweepReport {
   chart: SweepChart;
 }
 
-const frac = (x: number, scale: number): number => (scale <= 0 ? 0 : Math.round((x / scale) * 1e6) / 1e6);
-
 export interface SweepBuildInput {
   scenario: string;
   seed: number;
@@ -88,7 +87,7 @@ export function buildSweepReport(input: SweepBuildInput): SweepReport {
   const max = Math.max(0, ...runs.map((r) => r.finalCost));
   const ticks = niceTicks(max);
   const step = ticks.length > 1 ? ticks[1]! - ticks[0]! : 0;
-  if (step > 0 && ticks[ticks.length - 1]! < max) ticks.push(Math.round((ticks[ticks.length - 1]! + step) * 1e6) / 1e6);
+  if (step > 0 && ticks[ticks.length - 1]! < max) ticks.push(round6(ticks[ticks.length - 1]! + step));
   const scale = ticks[ticks.length - 1]! > 0 ? ticks[ticks.length - 1]! : max;
   const first = input.axes[0]!;
   const groups = new Map<string, SweepChart['series'][number]>();

@@ -8,7 +8,7 @@ import type { StrategyRun } from '../../engine/strategy.js';
 import { dimensionReader, Ledger } from '../../engine/ledger.js';
 import type { PriceBook } from '../../pricing/pricebook.js';
 import { copyRequest, type PrefixBlock, type SimRequest } from '../../engine/request.js';
-import { modelView } from '../../engine/run.js';
+import { modelView, strategyContext } from '../../engine/run.js';
 import { createRng } from '../../engine/rng.js';
 
 /** One way of caching the family's requests: its ledger and token sums. */
@@ -111,18 +111,21 @@ export async function auditCaches(
     SIDES.map((side) => [
       side,
       promptCache.start(promptCache.options.parse({ ttl: o.ttl }), {
-        seed: o.seed,
-        position: 1,
+        ...strategyContext({
+          models: view,
+          seed: o.seed,
+          position: 1,
+          name: 'audit-cache',
+          // every run says the same things: once is enough
+          warn: (d) => {
+            if (!warned.has(d.message)) {
+              warned.add(d.message);
+              o.warn?.(d.message);
+            }
+          },
+          cacheRealism: side,
+        }),
         rng: createRng(o.seed).fork('audit-cache'),
-        models: view,
-        // every run says the same things: once is enough
-        warn: (m) => {
-          if (!warned.has(m)) {
-            warned.add(m);
-            o.warn?.(m);
-          }
-        },
-        cacheRealism: side,
       }),
     ]),
   );

@@ -57,7 +57,7 @@ export function fieldOf(name: string): (r: SimRequest) => string | undefined {
 }
 
 export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): StrategyRun {
-  const only = o.models ? new Set(o.models.map((n) => ctx.models.resolve(n).id)) : undefined;
+  const only = ctx.modelSet(o.models, ['models']);
   const warnOnce = once();
   const checked = new Set<string>();
   const ttl: Ttl = o.ttl ?? '5m';
@@ -95,6 +95,7 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
         if (m.provider !== 'self-host')
           warnOnce(`nocache:${m.id}`, () =>
             ctx.warn(
+              'STRATEGY_NO_CACHE',
               `prompt-cache: model '${m.id}' has no prompt caching in the pricing table; its requests pass through unchanged`,
             ),
           );
@@ -104,6 +105,7 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
       if (style === 'explicit' && (o.retention !== undefined || o.hit_rate !== undefined)) {
         warnOnce(`explicit-only:${m.id}`, () =>
           ctx.warn(
+            'STRATEGY_OPTION_IGNORED',
             `prompt-cache: model '${m.id}' caches explicitly: retention and hit_rate apply to automatic caches and are ignored for it (ttl sets its expiry)`,
           ),
         );
@@ -112,6 +114,7 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
         const retentionMs = o.retention ?? sim.rules({ id: m.id, provider: m.provider, cache }).retentionMs;
         warnOnce(`automatic-ttl:${m.id}`, () =>
           ctx.warn(
+            'STRATEGY_OPTION_IGNORED',
             `prompt-cache: model '${m.id}' caches automatically: ttl is ignored for it; its idle expiry is retention (${retentionMs / 60_000} min)`,
           ),
         );
@@ -135,6 +138,7 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
         dropped = sim.droppedBreakpoints;
         warnOnce('dropped-breakpoints', () =>
           ctx.warn(
+            'STRATEGY_OPTION_IGNORED',
             `prompt-cache: breakpoints name more blocks than a request may carry (${sim.rules({ id: m.id, provider: m.provider, cache }).maxBreakpoints} for '${m.id}'); the earliest are ignored, as the API uses the last ones`,
           ),
         );
@@ -145,8 +149,8 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
       // no prefix blocks = nothing cacheable is known: say so instead of a silent $0
       if (requests > 0 && withPrefix === 0)
         ctx.warn(
-          'prompt-cache: no request carries prefix blocks (a log needs prefix_key and prefix_tokens, or hash_ids); nothing can be cached and the step saves nothing',
           'STRATEGY_NO_DATA',
+          'prompt-cache: no request carries prefix blocks (a log needs prefix_key and prefix_tokens, or hash_ids); nothing can be cached and the step saves nothing',
         );
       return [];
     },
@@ -155,6 +159,7 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
 
 export const promptCache: Strategy<PromptCacheOptions> = {
   name: 'prompt-cache',
+  usesCacheRules: true,
   summary:
     'provider prompt caching: explicit (5m/1h TTL, write premium, 4 breakpoints, 20-block lookback) or automatic (min 1024, 128-token steps, overflow above ~15 RPM)',
   options: promptCacheOptions,
