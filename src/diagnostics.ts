@@ -13,6 +13,7 @@ export const CODES = {
   YAML_SYNTAX: 'YAML syntax error',
   SCHEMA: 'Value does not match the schema',
   UNKNOWN_KEY: 'Unknown key',
+  DEPRECATED_OPTION: 'An option has a new name (the old one still works for now)',
   PRICING_INCONSISTENT: 'Pricing table is inconsistent',
   PRICING_NONE: 'No pricing table applies',
   PRICING_STALE: 'Pricing table may be stale',
@@ -43,6 +44,22 @@ export const CODES = {
 } as const;
 export type Code = keyof typeof CODES;
 
+/**
+ * What a diagnostic is about, as data, for code that reacts to it (drift renames an unknown-model
+ * error, the scenario loader refines an unknown-key hint): never parse the message text back.
+ */
+export interface DiagnosticData {
+  /** the model name as written */
+  model?: string;
+  /** the pricing table version involved */
+  table?: string;
+  /** the message without the file it came from (safe to show in a PR comment) */
+  reason?: string;
+  /** the unknown key, and the dotted path of the object it is in */
+  key?: string;
+  path?: string;
+}
+
 export interface Diagnostic {
   code: Code;
   severity: Severity;
@@ -50,6 +67,7 @@ export interface Diagnostic {
   /** file:line:column, a flag such as --requests, or a model name */
   where?: string;
   hint?: string;
+  data?: DiagnosticData;
 }
 
 export class UserError extends Error {
@@ -62,7 +80,11 @@ export class UserError extends Error {
   }
 }
 
-export function userError(code: Code, message: string, opts: { where?: string; hint?: string } = {}): UserError {
+export function userError(
+  code: Code,
+  message: string,
+  opts: { where?: string; hint?: string; data?: DiagnosticData } = {},
+): UserError {
   return new UserError({ code, severity: 'error', message, ...opts });
 }
 

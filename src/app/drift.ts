@@ -86,16 +86,16 @@ export async function drift(input: DriftInput, context: Partial<Context> = {}): 
       // Name the scenario in every message: drift runs many.
       if (e instanceof UserError) {
         throw new UserError(
-          e.diagnostics.map((d) => ({
-            ...d,
-            message: `scenario ${shown}: ${d.message}`,
-            ...(d.code === 'UNKNOWN_MODEL' && /is not in pricing table/.test(d.message)
+          e.diagnostics.map((d) =>
+            // a model neither table has (resolve's error names the model as data)
+            d.code === 'UNKNOWN_MODEL' && d.data?.reason !== undefined && d.data.model !== undefined
               ? {
-                  message: `scenario ${shown}: ${d.message.replace(/is not in pricing table .*$/, `is in neither --baseline ${oldBook.version} nor --current ${newBook.version}`)}`,
+                  ...d,
+                  message: `scenario ${shown}: model '${d.data.model}' is in neither --baseline ${oldBook.version} nor --current ${newBook.version}`,
                   hint: 'drift can only compare models one of the two tables prices; pick other tables or change the scenario',
                 }
-              : {}),
-          })),
+              : { ...d, message: `scenario ${shown}: ${d.message}` },
+          ),
         );
       }
       throw e;

@@ -18,6 +18,7 @@ import { DEFAULT_STALE_AFTER_DAYS, stalenessWarning } from '../pricing/staleness
 import { type PricingList, pricingList } from '../report/pricing/list.js';
 import { type PricingShow, pricingShow } from '../report/pricing/show.js';
 import { isIsoDate } from '../shared/dates.js';
+import { jsonErrorAt } from '../shared/json-error.js';
 import { type Context, makeContext } from './context.js';
 import { resolvePath } from './io.js';
 
@@ -87,16 +88,9 @@ export function readLiteLLM(file: string, ctx: Context): LiteLLMFile {
   let data: unknown;
   try {
     data = JSON.parse(text);
-  } catch (e) {
-    const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    let where = file;
-    if (pos) {
-      const before = text.slice(0, Number(pos[1]));
-      const line = before.split('\n').length;
-      where = `${file}:${line}:${Number(pos[1]) - before.lastIndexOf('\n')}`;
-    }
-    throw userError('FILE_READ', `not valid JSON: ${msg}`, {
+  } catch {
+    const { what, where } = jsonErrorAt(text, file);
+    throw userError('FILE_READ', `not valid JSON: ${what}`, {
       where,
       hint: "pass LiteLLM's model_prices_and_context_window.json (a JSON object of model entries)",
     });

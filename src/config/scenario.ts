@@ -75,7 +75,7 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
     }
   }
 
-  const stages = checkStrategies(value.strategies, where, errors);
+  const stages = checkStrategies(value.strategies, where, errors, warnings);
   const budgets = value.budgets ?? {};
   if (budgets.per_tenant_per_day_usd !== undefined && value.traffic.profile && !value.traffic.profile.tenants) {
     warnings.push({
@@ -173,6 +173,7 @@ function checkStrategies(
   items: StrategyItem[],
   where: (path: readonly (string | number)[]) => string,
   errors: Diagnostic[],
+  warnings: Diagnostic[] = [],
 ): ScenarioStage[] {
   const stages: ScenarioStage[] = [];
   const labels = new Set<string>();
@@ -189,6 +190,32 @@ function checkStrategies(
         suggestionHint(use, strategyNames(), `known strategies: ${strategyNames().join(', ') || '(none registered)'}`),
       );
       return;
+    }
+    // Old spellings of renamed options still work, with a located deprecation warning.
+    for (const [old, now] of Object.entries(strategy.renamedOptions ?? {})) {
+      if (!Object.hasOwn(options, old)) continue;
+      const opts = options as Record<string, unknown>;
+      if (Object.hasOwn(options, now)) {
+        err(
+          errors,
+          where,
+          'SCHEMA',
+          ['strategies', i, old],
+          `'${old}' and '${now}' are the same option of '${use}'`,
+          `keep '${now}' only`,
+        );
+        delete opts[old]; // one error for it, not a second 'unknown option'
+        continue;
+      }
+      opts[now] = opts[old];
+      delete opts[old];
+      warnings.push({
+        code: 'DEPRECATED_OPTION',
+        severity: 'warning',
+        message: `option '${old}' of '${use}' is now '${now}' (same value: a duration such as 30s, 5m, 24h, or milliseconds)`,
+        where: where(['strategies', i, old]),
+        hint: `rename it to '${now}'; the old name will be removed`,
+      });
     }
     const parsed = strategy.options.safeParse(options);
     if (!parsed.success) {
@@ -264,11 +291,11 @@ function hintInsideDistributions(errors: Diagnostic[]): void {
   const re = new RegExp(`\\.(?:${DIST_KEYS.join('|')})((?:\\.[a-z_]+)*)$`);
   for (const e of errors) {
     if (e.code !== 'UNKNOWN_KEY' || e.hint !== 'remove it') continue;
-    const m = /^unknown key '([^']+)' in (.+)$/.exec(e.message);
-    const d = m ? re.exec(m[2]!) : null;
-    if (!m || !d) continue;
+    const key = e.data?.key;
+    const d = e.data?.path !== undefined ? re.exec(e.data.path) : null;
+    if (key === undefined || !d) continue;
     const known = knownKeysAt(distObjectSchema, d[1]!.split('.').filter(Boolean));
-    if (known.length) e.hint = suggestionHint(m[1]!, known, `allowed keys: ${known.join(', ')}`);
+    if (known.length) e.hint = suggestionHint(key, known, `allowed keys: ${known.join(', ')}`);
   }
 }
 

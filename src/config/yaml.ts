@@ -189,6 +189,7 @@ export function parseYaml<T>(text: string, file: string, schema: z.ZodType<T>): 
           message: `unknown key '${key}' in ${formatPath(path)}`,
           where: where(file, lc, keyNode ?? node),
           hint: suggestionHint(key, known, known.length ? `allowed keys: ${known.join(', ')}` : 'remove it'),
+          data: { key, path: formatPath(path) },
         });
       }
       continue;

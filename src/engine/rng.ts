@@ -1,6 +1,8 @@
 // One small seeded PRNG for the whole project (sfc32 seeded through splitmix32).
 // Math.random is banned in the core: same seed -> same stream -> byte-identical reports.
 
+import { fnv1a32 } from '../shared/hash.js';
+
 export interface Rng {
   /** uniform in [0, 1) */
   next(): number;
@@ -12,16 +14,6 @@ export interface Rng {
   exponential(rate: number): number;
   /** a child stream, independent of this one, derived from a label */
   fork(label: string | number): Rng;
-}
-
-function hashString(s: string): number {
-  // FNV-1a 32-bit
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
 }
 
 function splitmix32(seed: number): () => number {
@@ -39,7 +31,7 @@ function splitmix32(seed: number): () => number {
 
 export function createRng(seed: number | string): Rng {
   const s0 =
-    typeof seed === 'string' ? hashString(seed) : (Math.floor(seed) ^ (Math.floor(seed / 2 ** 32) * 0x9e3779b1)) >>> 0;
+    typeof seed === 'string' ? fnv1a32(seed) : (Math.floor(seed) ^ (Math.floor(seed / 2 ** 32) * 0x9e3779b1)) >>> 0;
   const sm = splitmix32(s0);
   let a = sm();
   let b = sm();

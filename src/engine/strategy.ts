@@ -107,6 +107,8 @@ export interface Strategy<O = any> {
   summary: string;
   /** strict zod schema of the options; unknown keys are errors */
   options: z.ZodType<O>;
+  /** old option name -> new name: still accepted in scenarios, with a DEPRECATED_OPTION warning */
+  renamedOptions?: Record<string, string>;
   start(options: O, ctx: StrategyContext): StrategyRun;
   /** extra models this strategy introduces (e.g. a self-hosted route priced per GPU-hour) */
   syntheticModels?(options: O): GpuModelSpec[];

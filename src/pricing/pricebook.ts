@@ -256,9 +256,11 @@ export class PriceBook {
   resolve(name: string, where?: string): ModelInfo {
     const m = this.tryResolve(name);
     if (m) return m;
-    throw userError('UNKNOWN_MODEL', `model '${name}' is not in pricing table ${this.version} (${this.file})`, {
+    const reason = `model '${name}' is not in pricing table ${this.version}`;
+    throw userError('UNKNOWN_MODEL', `${reason} (${this.file})`, {
       where: where ?? name,
       hint: suggestionHint(name, this.allNames(), '`llmcost pricing list` shows the known models'),
+      data: { model: name, table: this.version, reason },
     });
   }
 
@@ -288,6 +290,7 @@ export class PriceBook {
         {
           where: m.id,
           hint: `tiers offered: ${m.tiers.join(', ')}; remove the tier or add its prices to the table`,
+          data: { model: m.id, table: this.version },
         },
       );
     }
@@ -303,6 +306,7 @@ export class PriceBook {
         {
           where: m.id,
           hint: 'use ttl 5m for this model, or a pricing table in which the 1h TTL exists',
+          data: { model: m.id, table: this.version },
         },
       );
     }

@@ -3,7 +3,8 @@
 // shape (zod); every problem is located at file:line:column.
 import { z } from 'zod';
 import { locate } from '../config/yaml.js';
-import { type Diagnostic, location, UserError, userError } from '../diagnostics.js';
+import { type Diagnostic, UserError, userError } from '../diagnostics.js';
+import { jsonErrorAt } from '../shared/json-error.js';
 import { REPORT_SCHEMA, type Report } from './model.js';
 
 const money = z.number();
@@ -90,92 +91,6 @@ export const reportSchema = z.looseObject({
 
 const SAVE_HINT = 'save a report with e.g. `llmcost simulate SCENARIO --format json --out saved.json`';
 
-function lineCol(text: string, offset: number): { line: number; col: number } {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return { line, col: offset - before.lastIndexOf('\n') };
-}
-
-/** Offset of the first character where `text` stops being JSON (JSON.parse's messages vary by Node version). */
-export function jsonErrorOffset(text: string): number {
-  let i = 0;
-  const ws = (): void => {
-    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
-  };
-  const fail = (): never => {
-    throw i;
-  };
-  const lit = (w: string): void => {
-    if (text.startsWith(w, i)) i += w.length;
-    else fail();
-  };
-  const str = (): void => {
-    if (text[i] !== '"') fail();
-    i++;
-    for (;;) {
-      if (i >= text.length) fail();
-      const c = text.charCodeAt(i);
-      if (c === 0x22) break;
-      if (c < 0x20) fail();
-      if (c === 0x5c) {
-        i++;
-        if (text[i] === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail();
-          i += 4;
-        } else if (!'"\\/bfnrt'.includes(text[i] ?? 'x')) fail();
-      }
-      i++;
-    }
-    i++;
-  };
-  const value = (): void => {
-    ws();
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') return void i++;
-      for (;;) {
-        ws();
-        str();
-        ws();
-        lit(':');
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === '}') return void i++;
-        else fail();
-      }
-    } else if (c === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') return void i++;
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === ']') return void i++;
-        else fail();
-      }
-    } else if (c === '"') str();
-    else if (c === 't') lit('true');
-    else if (c === 'f') lit('false');
-    else if (c === 'n') lit('null');
-    else {
-      const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
-      if (!m) fail();
-      i += m![0].length;
-    }
-  };
-  try {
-    value();
-    ws();
-    return Math.min(i, text.length);
-  } catch (at) {
-    return typeof at === 'number' ? Math.min(at, text.length) : 0;
-  }
-}
-
 /** Parse and validate a saved report's text; throws a UserError naming file:line:column and a fix. */
 export function parseSavedReport(text: string, file: string): Report {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -184,11 +99,9 @@ export function parseSavedReport(text: string, file: string): Report {
   try {
     data = JSON.parse(text);
   } catch (_e) {
-    const at = jsonErrorOffset(text);
-    const pos = lineCol(text, at);
-    const what = at >= text.length ? 'unexpected end of file' : `unexpected ${JSON.stringify(text.slice(at, at + 1))}`;
+    const { what, where } = jsonErrorAt(text, file);
     throw userError('REPORT_INPUT', `not valid JSON: ${what}`, {
-      where: location(file, pos.line, pos.col),
+      where,
       hint: /^\s*[<{[]/.test(text)
         ? 'the file is truncated or was edited by hand; re-save it with --format json'
         : `this does not look like a JSON report; ${SAVE_HINT}`,

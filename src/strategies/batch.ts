@@ -18,7 +18,7 @@ export const batchOptions = z.strictObject({
   /** only requests marked batchable (false: every standard request is a candidate) */
   only_batchable: z.boolean().default(true),
   /** batch window (e.g. 24h, or milliseconds): ideal shifts atMs by it; realistic runs each window's requests at its end */
-  window_ms: durationMs.default(0),
+  window: durationMs.default(0),
   ...batchCacheOptions,
   /** only these models (names or aliases); default all */
   models: z.array(z.string()).min(1).optional(),
@@ -43,7 +43,7 @@ export function startBatch(o: BatchOptions, ctx: StrategyContext): StrategyRun {
     random: () => ctx.rng.next(),
   });
   const keepsRead = exactShare(o.batch_hit_rate);
-  const W = o.window_ms;
+  const W = o.window;
 
   /** cache classes the batch could have had: re-computed from the prefix, or a share of the log's reads */
   const recache = (out: SimRequest, m: ReturnType<typeof ctx.models.resolve>): void => {
@@ -101,5 +101,6 @@ export const batch: Strategy<BatchOptions> = {
   usesCacheRules: true,
   summary: 'move batchable requests (or a share) to the batch tier at its table price; each window runs as one batch',
   options: batchOptions,
+  renamedOptions: { window_ms: 'window' },
   start: startBatch,
 };

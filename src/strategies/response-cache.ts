@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { copyRequest, type SimRequest } from '../engine/request.js';
 import type { Strategy, StrategyContext, StrategyRun } from '../engine/strategy.js';
-import { durationMs, ExpiringMap, hashKey, MonotoneClock, once } from './prompt-cache/expiring.js';
+import { hash64 } from '../shared/hash.js';
+import { durationMs, ExpiringMap, MonotoneClock, once } from './prompt-cache/expiring.js';
 import { realismRules } from './prompt-cache/rules.js';
 
 /**
@@ -63,7 +64,7 @@ export const SEMANTIC_QUALITY = 0.9;
 export function contentKey(r: SimRequest): string | undefined {
   for (const t of CONTENT_TAGS) {
     const v = r.tags[t];
-    if (v !== undefined && v !== '') return v.length > 64 ? hashKey(v) : v;
+    if (v !== undefined && v !== '') return v.length > 64 ? hash64(v) : v;
   }
   return undefined;
 }

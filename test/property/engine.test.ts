@@ -129,7 +129,7 @@ const OPTION_ARBS: Record<string, fc.Arbitrary<unknown>> = {
     {
       ttl: fc.constantFrom('5m', '1h'),
       scope: fc.constantFrom('system', 'conversation', 'all'),
-      ready_delay_ms: fc.constantFrom(0, 500),
+      ready_delay: fc.constantFrom(0, 500),
       hit_rate: fc.constantFrom(1, 0.7),
       retention: fc.constantFrom('5m', '1h'),
     },

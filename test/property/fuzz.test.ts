@@ -228,11 +228,11 @@ const book = (() => {
 const OPTION_SAMPLES: Record<string, unknown[]> = {
   'prompt-cache': [
     { ttl: '5m' },
-    { ttl: '1h', ready_delay_ms: 2000 },
+    { ttl: '1h', ready_delay: 2000 },
     { style: 'automatic', hit_rate: 0.5 },
     { scope: 'system' },
   ],
-  batch: [{ share: 0.5 }, { only_batchable: false, window_ms: 60_000 }],
+  batch: [{ share: 0.5 }, { only_batchable: false, window: 60_000 }],
   'response-cache': [
     { mode: 'exact', key: ['model', 'query'] },
     { mode: 'semantic', hit_rate: 0.3, quality: 0.9 },
@@ -448,7 +448,7 @@ describe('simulate end to end: mutated strategy options and segments', () => {
       { use: 'compress', parts: ['system', 'history'], ratio: 0.8 },
       { use: 'cap-output', max_output_tokens: 150, truncation_retry_share: 0.2 },
       { use: 'prompt-cache', ttl: '5m' },
-      { use: 'batch', only_batchable: true, window_ms: '1h' },
+      { use: 'batch', only_batchable: true, window: '1h' },
       {
         use: 'self-host',
         name: 'self-host/small',

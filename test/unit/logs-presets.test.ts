@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SimRequest } from '../../src/engine/request.js';
 import { type LogOptions, type LogStats, newLogStats, readLog } from '../../src/traffic/logs/read.js';
-import { getPreset, hash53, mooncakeBlocks } from '../../src/traffic/logs/presets.js';
+import { hash53 } from '../../src/shared/hash.js';
+import { getPreset, mooncakeBlocks } from '../../src/traffic/logs/presets.js';
 import { encodingFor } from '../../src/traffic/tokens.js';
 import { sharedData } from '../helpers/data.js';
 

@@ -30,6 +30,21 @@ describe('scenario loader', () => {
     expect(r.value!.traffic.profile!.arrivals).toBe('poisson');
   });
 
+  it('one duration rule: old _ms spellings still load, with a located DEPRECATED_OPTION warning', () => {
+    const r = load(
+      `${BASE}strategies:\n  - use: batch\n    window_ms: 24h\n  - use: prompt-cache\n    ready_delay_ms: 2000\n`,
+    );
+    expect(r.errors).toEqual([]);
+    expect(r.value!.stages.map((s) => s.options)).toMatchObject([{ window: 86_400_000 }, { ready_delay: 2000 }]);
+    const w = r.warnings.filter((d) => d.code === 'DEPRECATED_OPTION');
+    expect(w.map((d) => [d.where, d.message.split(' (')[0]])).toEqual([
+      ['s.yaml:12:16', "option 'window_ms' of 'batch' is now 'window'"],
+      ['s.yaml:14:21', "option 'ready_delay_ms' of 'prompt-cache' is now 'ready_delay'"],
+    ]);
+    const both = load(`${BASE}strategies:\n  - use: batch\n    window_ms: 1h\n    window: 2h\n`);
+    expect(both.errors.map((d) => d.code)).toEqual(['SCHEMA']);
+  });
+
   it('unknown keys: file:line:col and did-you-mean', () => {
     const r = load(BASE.replace('requests_per_day', 'request_per_day'));
     const e = r.errors.find((d) => d.code === 'UNKNOWN_KEY')!;

@@ -90,8 +90,8 @@ function priceSide(
       if (!(e instanceof UserError)) throw e;
       cost = null;
       // the reason without the table's file path (it would leak runner paths into PR comments)
-      if (!unpriced.has(name))
-        unpriced.set(name, (e.diagnostics[0]?.message ?? e.message).replace(/ \([^()]*\.ya?ml\)$/, ''));
+      const d = e.diagnostics[0];
+      if (!unpriced.has(name)) unpriced.set(name, d?.data?.reason ?? d?.message ?? e.message);
     }
     const prev = byModel.get(name);
     byModel.set(name, prev === null || cost === null ? null : (prev ?? 0n) + cost);

@@ -77,20 +77,6 @@ export class MonotoneClock {
   }
 }
 
-/** 64-bit (two 32-bit halves) string hash for long content keys; collisions are negligible at log scale. */
-export function hashKey(s: string): string {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
-}
-
 /** Calls `fn(key)` the first time a key is seen (warn once per model, per cause). */
 export function once(): (key: string, fn: () => void) => void {
   const seen = new Set<string>();

@@ -34,8 +34,8 @@ export const promptCacheOptions = z.strictObject({
   breakpoints: z.array(positionSchema).min(1).optional(),
   /** override the table's minimum cacheable prefix */
   min_tokens: z.number().int().positive().optional(),
-  /** an entry written at t is readable from t + ready_delay_ms (default: the provider's time to first token; ideal 0) */
-  ready_delay_ms: z.number().int().nonnegative().optional(),
+  /** an entry written at t is readable from t + ready_delay (a duration: 2s, 500ms, or milliseconds; default: the provider's time to first token; ideal 0) */
+  ready_delay: durationMs.optional(),
   /** automatic caches: idle time after which a prefix is evicted (default: the table's retention, else 5m) */
   retention: durationMs.optional(),
   /** automatic caches: share of would-be hits that land on a machine holding the prefix (replaces the overflow model) */
@@ -69,7 +69,7 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
     kinds: scopeKinds[o.scope],
     positions: o.breakpoints ?? DEFAULT_POSITIONS,
     minTokens: o.min_tokens,
-    readyDelayMs: o.ready_delay_ms,
+    readyDelayMs: o.ready_delay,
     retentionMs: o.retention,
     hitRate: o.hit_rate,
     batchHitRate: o.batch_hit_rate,
@@ -163,5 +163,6 @@ export const promptCache: Strategy<PromptCacheOptions> = {
   summary:
     'provider prompt caching: explicit (5m/1h TTL, write premium, 4 breakpoints, 20-block lookback) or automatic (min 1024, 128-token steps, overflow above ~15 RPM)',
   options: promptCacheOptions,
+  renamedOptions: { ready_delay_ms: 'ready_delay' },
   start: startPromptCache,
 };

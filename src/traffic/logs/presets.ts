@@ -10,7 +10,7 @@ import { OTEL_PRESETS } from './presets/otel.js';
 import { TRACE_PRESETS } from './presets/traces.js';
 
 export type { Preset, TimestampUnit } from './preset.js';
-export { hash53, MOONCAKE_BLOCK_TOKENS, mooncakeBlocks } from './presets/traces.js';
+export { MOONCAKE_BLOCK_TOKENS, mooncakeBlocks } from './presets/traces.js';
 
 export const PRESETS: Preset[] = [
   ...TRACE_PRESETS,

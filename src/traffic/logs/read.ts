@@ -14,6 +14,7 @@ import { csvLayout, gettersOf, type RowContext, toRequest } from './row.js';
 import { type LogFormat, openLog, type RawRecord, rawText } from './source.js';
 import { openLogInWorker } from './thread.js';
 import { csvCell } from '../../shared/csv.js';
+import { fnv1a32 } from '../../shared/hash.js';
 import { openOutput, type OutputStream } from '../../shared/output-file.js';
 
 export interface LogOptions {
@@ -143,10 +144,9 @@ class IdTable {
     this.mask = capacity - 1;
   }
 
-  /** FNV-1a, never 0 (0 marks an empty slot) */
+  /** FNV-1a as a signed 32-bit slot key, never 0 (0 marks an empty slot) */
   static hash(s: string): number {
-    let h = 0x811c9dc5;
-    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    const h = fnv1a32(s) | 0;
     return h === 0 ? 1 : h;
   }
 

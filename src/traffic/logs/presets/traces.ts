@@ -2,28 +2,15 @@
 import type { PrefixBlock } from '../../../engine/request.js';
 import { CANONICAL_COLUMNS, type Column, lookup } from '../columns.js';
 import type { Preset } from '../preset.js';
+import { hash53 } from '../../../shared/hash.js';
 
 const identity = Object.fromEntries(CANONICAL_COLUMNS.map((c) => [c, [c]])) as Record<Column, string[]>;
 
 /** Mooncake: one id per 512-token block of the prompt; equal ids = the same prefix so far. */
 export const MOONCAKE_BLOCK_TOKENS = 512;
 
-/**
- * A 53-bit string hash (cyrb53). Prefix keys chain it: key_i = h(key_{i-1} + "/" + id_i), so key i
- * stands for blocks 1..i (the DESIGN's cumulative key), never for block i alone.
- */
-export function hash53(s: string, seed = 0): string {
-  let h1 = 0xdeadbeef ^ seed;
-  let h2 = 0x41c6ce57 ^ seed;
-  for (let i = 0; i < s.length; i++) {
-    const ch = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
-}
+// Prefix keys chain hash53 (shared/hash.ts): key_i = h(key_{i-1} + "/" + id_i), so key i stands
+// for blocks 1..i (a cumulative key), never for block i alone.
 
 export function mooncakeBlocks(hashIds: unknown, inputTokens: number): PrefixBlock[] | string {
   if (hashIds === undefined || hashIds === null) return [];

@@ -1,0 +1,36 @@
+// The string hashes the tool uses, one implementation each. Non-cryptographic: they key maps and
+// seed streams, never anything a user could forge to harm (content from logs is hashed only to
+// recognise repeats).
+
+/** FNV-1a, 32 bits, of the string's UTF-16 code units; unsigned. */
+export function fnv1a32(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** cyrb53's two mixed 32-bit halves. */
+function cyrb(s: string, seed: number): [number, number] {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return [h1, h2];
+}
+
+/** A 53-bit hash (cyrb53) as base-36 text: short keys, e.g. cumulative prefix-block keys. */
+export function hash53(s: string, seed = 0): string {
+  const [h1, h2] = cyrb(s, seed);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
+
+/** A 64-bit hash (both cyrb53 halves) as 16 hex digits: content keys; collisions negligible at log scale. */
+export function hash64(s: string): string {
+  const [h1, h2] = cyrb(s, 0);
+  return (h2 >>> 0).toString(16).padStart(8, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
+}
