@@ -5,7 +5,8 @@
 // log (the simulate pipeline with the log as traffic).
 import { terminalText } from '../shared/text.js';
 import { basename, resolve } from 'node:path';
-import { loadScenarioFile, type LogTraffic, type Scenario } from '../config/scenario.js';
+import { loadScenarioFile, type Scenario } from '../config/scenario.js';
+import type { LogTraffic } from '../traffic/source.js';
 import { suggestionHint, userError, warning } from '../diagnostics.js';
 import { DIMENSIONS, Ledger } from '../engine/ledger.js';
 import { priceCells } from '../engine/price.js';

@@ -12,7 +12,7 @@ import { parse as parseYamlValue } from 'yaml';
 import { DIST_KEYS, distObjectSchema } from '../traffic/distributions.js';
 import { formatPath, knownKeysAt, locate, type Loaded, parseYaml } from './yaml.js';
 import { type ScenarioFile, scenarioSchema, type StrategyItem } from './scenario-schema.js';
-import type { LogOptions } from '../traffic/logs/read.js';
+import type { LogTraffic } from '../traffic/source.js';
 
 export interface ScenarioStage {
   use: string;
@@ -22,12 +22,6 @@ export interface ScenarioStage {
   /** 0-based index in the file's strategies list */
   index: number;
 }
-
-/** A scenario's log traffic: the reader's own options (file is absolute) plus the rebase. */
-export type LogTraffic = Pick<LogOptions, 'file' | 'preset' | 'map' | 'model' | 'strict' | 'rejectsFile'> & {
-  /** epoch ms the first request is moved to */
-  rebaseToMs?: number;
-};
 
 export interface Scenario {
   /** the path as the user gave it (for messages) */

@@ -11,7 +11,10 @@
 // reports coded warnings through ctx.warn; state lives in the object start() returns.
 import type { z } from 'zod';
 import type { Code } from '../diagnostics.js';
+import type { GpuModelSpec } from '../pricing/gpu.js';
 import type { ModelInfo } from '../pricing/pricebook.js';
+
+export type { GpuModelSpec };
 import type { SimRequest } from './request.js';
 import type { Rng } from './rng.js';
 
@@ -58,25 +61,6 @@ export interface StrategyRun {
   step(req: SimRequest): SimRequest[];
   /** requests held back (e.g. a batch window), released at the end of the stream; none when absent */
   flush?(): SimRequest[];
-}
-
-/**
- * A model a strategy adds to the run, stated as GPU figures: the pricing layer derives its
- * per-token prices exactly (pricing/gpu.ts), so the strategy never computes a price.
- */
-export interface GpuModelSpec {
-  /** model id (must not be a model of the pricing table) */
-  id: string;
-  /** provider shown in reports, e.g. 'self-host' */
-  provider: string;
-  /** USD per GPU-hour, as written in the scenario */
-  gpuHourUsd: number | string;
-  /** decode and prefill throughput per GPU at full load, tokens/s */
-  outputTokensPerSecond: number;
-  inputTokensPerSecond: number;
-  /** average fraction of the provisioned throughput that serves tokens, (0, 1] */
-  utilisation: number;
-  contextWindow?: number;
 }
 
 export interface FixedCost {

@@ -3,10 +3,28 @@
 //   USD per 1M output tokens = gpu_hour_usd x 1e6 / (tokens_per_second_per_gpu x utilisation x 3600)
 //   USD per 1M input tokens  = the same with the prefill speed
 // computed in integer pico-USD and rounded half-up once, to 1 pico-USD per 1M tokens.
-import type { GpuModelSpec } from '../engine/strategy.js';
 import { parseRatio } from '../shared/decimal.js';
 import { mulDiv, parseUsd } from './money.js';
 import { type ClassPrices, type ModelInfo, TIERS } from './pricebook.js';
+
+/**
+ * A model a strategy adds to the run, stated as GPU figures: the pricing layer derives its
+ * per-token prices exactly (pricing/gpu.ts), so the strategy never computes a price (self-host states one).
+ */
+export interface GpuModelSpec {
+  /** model id (must not be a model of the pricing table) */
+  id: string;
+  /** provider shown in reports, e.g. 'self-host' */
+  provider: string;
+  /** USD per GPU-hour, as written in the scenario */
+  gpuHourUsd: number | string;
+  /** decode and prefill throughput per GPU at full load, tokens/s */
+  outputTokensPerSecond: number;
+  inputTokensPerSecond: number;
+  /** average fraction of the provisioned throughput that serves tokens, (0, 1] */
+  utilisation: number;
+  contextWindow?: number;
+}
 
 /** pico-USD per 1M tokens = GPU pico-USD per hour x 1e6 / (tokens/s x utilisation x 3600), half-up. */
 export function gpuPricePicoPerM(gpuHourUsd: number | string, tokensPerSecond: number, utilisation: number): bigint {

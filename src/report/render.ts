@@ -1,6 +1,7 @@
 // Renderers are a map from format name to a pure function of the report model (knip style).
 // They never compute: a number that is not in the Report belongs in report/model.ts (chartOf).
 import { type Report, type ReportChart, withChart } from './model.js';
+import type { RenderOptions } from './terminal.js';
 import { renderCsv } from './renderers/csv.js';
 import { renderHtml } from './renderers/html.js';
 import { renderJson } from './renderers/json.js';
@@ -10,12 +11,6 @@ import { renderTable } from './renderers/table.js';
 /** Every output format a command may offer; each command lists the ones it renders. */
 export const FORMATS = ['table', 'json', 'md', 'csv', 'html'] as const;
 export type Format = (typeof FORMATS)[number];
-
-export interface RenderOptions {
-  color: boolean;
-  /** terminal width, for bars */
-  width?: number;
-}
 
 /** The renderers of one output kind: format -> pure function of its model (and render options). */
 // biome-ignore lint/suspicious/noExplicitAny: each output kind has its own option type

@@ -12,6 +12,13 @@ export function makeTable(head: string[], align?: ('left' | 'right' | 'center')[
   });
 }
 
+/** How a table is drawn: colour (the CLI decides: TTY, NO_COLOR) and the terminal's width. */
+export interface RenderOptions {
+  color: boolean;
+  /** terminal width, for bars */
+  width?: number;
+}
+
 export const BAR_GLYPHS = { cost: '█', saving: '░', increase: '▓' } as const;
 
 /**

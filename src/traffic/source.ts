@@ -3,10 +3,15 @@
 // reader (src/traffic/logs/read.ts), whose stats fill rows and period once the stream is consumed.
 import type { Code } from '../diagnostics.js';
 import type { SimRequest } from '../engine/request.js';
-import type { LogTraffic } from '../config/scenario.js';
 import type { PriceBook } from '../pricing/pricebook.js';
-import { logFraction, newLogStats, type ReaderThread, readLog } from './logs/read.js';
+import { type LogOptions, logFraction, newLogStats, type ReaderThread, readLog } from './logs/read.js';
 import { generateProfile, periodOf, type Profile } from './profile.js';
+
+/** A scenario's log traffic: the reader's own options (file is absolute) plus the rebase. */
+export type LogTraffic = Pick<LogOptions, 'file' | 'preset' | 'map' | 'model' | 'strict' | 'rejectsFile'> & {
+  /** epoch ms the first request is moved to */
+  rebaseToMs?: number;
+};
 
 export interface SourceStats {
   rows: { read: number; priced: number; rejected: number; skipped?: number };

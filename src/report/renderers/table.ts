@@ -2,8 +2,7 @@
 import { Chalk } from 'chalk';
 import type { Report, ReportChart } from '../model.js';
 import { int, pct, ratioPct, signedPct, usd, usdDelta } from '../format.js';
-import { BAR_GLYPHS, makeTable, waterfallCells } from '../terminal.js';
-import type { RenderOptions } from '../render.js';
+import { BAR_GLYPHS, makeTable, type RenderOptions, waterfallCells } from '../terminal.js';
 import { BAND_HEAD, bandRows, monteCarloLine } from '../monte-carlo.js';
 import { terminalText } from '../text.js';
 import {
