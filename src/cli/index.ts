@@ -1,7 +1,7 @@
 // Entry point: wires commands, maps outcomes to exit codes (0 ok, 1 check failed, 2 bad input).
 // User errors print a located message and a hint, never a stack; internal bugs print the stack.
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { packageVersion } from '../app/context.js';
 import { UserError, formatDiagnostic } from '../diagnostics.js';
 import { terminalText } from '../shared/text.js';
 import { makeApp, type Register } from './app.js';
@@ -29,15 +29,6 @@ const COMMANDS: Register[] = [
   registerSweep,
   registerAuditCache,
 ];
-
-export function packageVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
-      .version;
-  } catch {
-    return '0.0.0';
-  }
-}
 
 export function buildProgram(io: Io): { program: Command; app: ReturnType<typeof makeApp> } {
   const app = makeApp(io, packageVersion());

@@ -245,21 +245,27 @@ export function checkScenario(d: ScenarioDriftExact, limits: DriftLimits): Drift
       .map((u) => `'${u.model}'`)
       .join(', ')}`,
   });
+  /** a limit that cannot be decided: not comparable (skipped) or unknown (failed) */
+  const undecided = (name: DriftCheck['name'], limit: number): DriftCheck | undefined =>
+    notComparable
+      ? skipped(name, limit)
+      : !known
+        ? {
+            name,
+            scenario: d.scenario,
+            ok: false,
+            actual: null,
+            limit,
+            message: 'final cost change unknown (a table cannot price a model)',
+          }
+        : undefined;
   if (limits.maxIncreasePct !== undefined) {
     const r = parseRatio(limits.maxIncreasePct);
     if (!r) throw new Error(`internal: unvalidated --max-increase ${limits.maxIncreasePct}`);
     const limit = Number(limits.maxIncreasePct);
-    if (notComparable) checks.push(skipped('max-increase-pct', limit));
-    else if (!known) {
-      checks.push({
-        name: 'max-increase-pct',
-        scenario: d.scenario,
-        ok: false,
-        actual: null,
-        limit,
-        message: 'final cost change unknown (a table cannot price a model)',
-      });
-    } else {
+    const open = undecided('max-increase-pct', limit);
+    if (open) checks.push(open);
+    else if (old !== null && cur !== null) {
       const delta = cur - old;
       // delta / old * 100 > num / den  <=>  delta * 100 * den > num * old   (old >= 0)
       const over = old === 0n ? delta > 0n : delta * 100n * r.den > r.num * old;
@@ -280,17 +286,9 @@ export function checkScenario(d: ScenarioDriftExact, limits: DriftLimits): Drift
     const lim = usdToAtto(limits.maxIncreaseUsd);
     if (lim === null) throw new Error(`internal: unvalidated --max-increase-usd ${limits.maxIncreaseUsd}`);
     const limit = Number(limits.maxIncreaseUsd);
-    if (notComparable) checks.push(skipped('max-increase-usd', limit));
-    else if (!known) {
-      checks.push({
-        name: 'max-increase-usd',
-        scenario: d.scenario,
-        ok: false,
-        actual: null,
-        limit,
-        message: 'final cost change unknown (a table cannot price a model)',
-      });
-    } else {
+    const open = undecided('max-increase-usd', limit);
+    if (open) checks.push(open);
+    else if (old !== null && cur !== null) {
       const over = cur - old > lim;
       checks.push({
         name: 'max-increase-usd',
