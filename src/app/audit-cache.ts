@@ -7,6 +7,7 @@ import { userError, warning } from '../diagnostics.js';
 import { int } from '../report/format.js';
 import { buildCacheAudit, type CacheAuditReport } from '../report/cache-audit/model.js';
 import { terminalText } from '../shared/text.js';
+import { modelView } from '../engine/run.js';
 import { auditCaches } from '../strategies/prompt-cache/audit.js';
 import { newLogStats, readerThread, readLog } from '../traffic/logs/read.js';
 import { type Context, makeContext } from './context.js';
@@ -62,7 +63,12 @@ export async function auditCache(input: AuditCacheInput, context: Partial<Contex
     stats,
   );
   const warnings: string[] = [];
-  const raw = await auditCaches(source, book, { family, ttl, seed: 1, warn: (m) => warnings.push(m) });
+  const raw = await auditCaches(source, modelView(book), book.thresholds(), {
+    family,
+    ttl,
+    seed: 1,
+    warn: (m) => warnings.push(m),
+  });
   if (stats.rejected > 0)
     ctx.warn(
       warning('LOG_ROW', rejectSummary(stats), {

@@ -86,6 +86,11 @@ const CASES: { name: string; args: string[]; formats: string[] }[] = [
     formats: ['table', 'json', 'md', 'csv', 'html'],
   },
   {
+    name: 'audit-cache',
+    args: ['audit-cache', 'log.csv', '--pricing', '2026-02-01.yaml', '--family', 'tenant'],
+    formats: ['table', 'md', 'csv', 'json'],
+  },
+  {
     name: 'sweep',
     args: ['sweep', 'evil.yaml', '--set', 'seed=1,2'],
     formats: ['table', 'json', 'md', 'csv', 'html'],

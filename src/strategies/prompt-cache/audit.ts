@@ -6,9 +6,9 @@ import { promptCache } from './index.js';
 import { CACHE_RULES, type CacheRule } from './rules.js';
 import type { StrategyRun } from '../../engine/strategy.js';
 import { dimensionReader, Ledger } from '../../engine/ledger.js';
-import type { PriceBook } from '../../pricing/pricebook.js';
 import { copyRequest, type PrefixBlock, type SimRequest } from '../../engine/request.js';
-import { modelView, strategyContext } from '../../engine/run.js';
+import { strategyContext } from '../../engine/run.js';
+import type { ModelView } from '../../engine/strategy.js';
 import { createRng } from '../../engine/rng.js';
 
 /** One way of caching the family's requests: its ledger and token sums. */
@@ -92,11 +92,12 @@ export interface AuditOptions {
 /** Runs the log's requests once through 2 + CACHE_RULES.length prompt-cache simulations. */
 export async function auditCaches(
   source: AsyncIterable<SimRequest[]> | Iterable<SimRequest[]>,
-  book: PriceBook,
+  /** the run's models (engine/run.ts modelView) and the ledgers' long-context thresholds */
+  models: ModelView,
+  thresholds: number[],
   o: AuditOptions,
 ): Promise<AuditRaw> {
-  const thresholds = book.thresholds();
-  const canonical = (m: string): string => book.resolve(m).id;
+  const canonical = (m: string): string => models.resolve(m).id;
   const readers = o.family.map((d) => dimensionReader(d, canonical));
   const familyOf = (r: SimRequest): string => {
     for (const f of readers) {
@@ -105,7 +106,7 @@ export async function auditCaches(
     }
     return r.prefix[0]?.key ?? canonical(r.model);
   };
-  const view = modelView(book);
+  const view = models;
   const warned = new Set<string>();
   const runs = new Map<Side, StrategyRun>(
     SIDES.map((side) => [

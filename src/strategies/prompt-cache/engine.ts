@@ -5,7 +5,7 @@
 // docs/strategies-caching.md. Allocation-free on the hot path (reused index arrays).
 import { z } from 'zod';
 import type { CachedTokens, SimRequest } from '../../engine/request.js';
-import type { ModelInfo } from '../../pricing/pricebook.js';
+import type { ModelFacts } from '../../engine/strategy.js';
 import { ExpiringMap, MonotoneClock } from './expiring.js';
 import { OverflowRouter } from './load.js';
 import { type Position, placeBreakpoints } from './placement.js';
@@ -72,7 +72,7 @@ export interface CacheSimOptions {
   random: () => number;
 }
 
-type CacheModel = Pick<ModelInfo, 'id' | 'provider'> & { cache: NonNullable<ModelInfo['cache']> };
+type CacheModel = Pick<ModelFacts, 'id' | 'provider'> & { cache: NonNullable<ModelFacts['cache']> };
 
 /** Tokens an automatic cache bills as cached: 0 below the minimum, else min + k x increment <= prefix. */
 export function roundAutomatic(prefixTokens: number, minTokens: number, increment: number): number {

@@ -1,7 +1,7 @@
 // When a provider's cache really hits: the documented rules the realistic cache model applies, per
 // model (pricing-table fields) with per-provider defaults. Every number here has its source in
 // docs/strategies-caching.md ("Rules"); `ideal` keeps the simulator's original, generous rules.
-import type { ModelInfo } from '../../pricing/pricebook.js';
+import type { ModelFacts } from '../../engine/strategy.js';
 
 /**
  * The realistic rules, each of which can be switched on alone (to see how much of a saving it takes):
@@ -72,7 +72,7 @@ export const DEFAULT_BATCH_HIT_RATE = 0.64;
 const READY_DELAY_MS: Record<string, number> = { anthropic: 2_000, openai: 1_000, google: 500 };
 const OTHER_READY_DELAY_MS = 1_000;
 
-type CacheInfo = NonNullable<ModelInfo['cache']>;
+type CacheInfo = NonNullable<ModelFacts['cache']>;
 
 /** The rules one model's cache follows under a realism mode (strategy options override some). */
 export interface CacheRules {
