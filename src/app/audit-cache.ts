@@ -6,25 +6,17 @@ import { basename } from 'node:path';
 import { userError, warning } from '../diagnostics.js';
 import { int } from '../report/format.js';
 import { buildCacheAudit, type CacheAuditReport } from '../report/cache-audit/model.js';
-import { terminalText } from '../shared/text.js';
 import { modelView } from '../engine/run.js';
 import { auditCaches } from '../strategies/prompt-cache/audit.js';
-import { newLogStats, readerThread, readLog } from '../traffic/logs/read.js';
+import { newLogStats, readLog } from '../traffic/logs/read.js';
 import { type Context, makeContext } from './context.js';
-import { loadBook, type TableChoice } from './pricing.js';
-import { rejectSummary } from './replay.js';
+import { loadBook } from './pricing.js';
+import { type LogInput, logReader, rejectSummary } from './replay.js';
 
 /** The dimensions that name a prefix family when none are given. */
 export const DEFAULT_FAMILY = ['prompt_version', 'feature'];
 
-export interface AuditCacheInput extends TableChoice {
-  /** the log, with the provider's cache counts; '-' reads the Io's stdin */
-  log: string;
-  preset?: string;
-  map?: Record<string, string>;
-  model?: string;
-  strict?: boolean;
-  rejects?: string;
+export interface AuditCacheInput extends LogInput {
   /** dimensions naming a prefix family, first with a value wins (default DEFAULT_FAMILY) */
   family?: string[];
   /** explicit-cache TTL the predictions assume: 5m or 1h */
@@ -46,22 +38,7 @@ export async function auditCache(input: AuditCacheInput, context: Partial<Contex
   if (ttl !== '5m' && ttl !== '1h')
     throw userError('USAGE', `--ttl '${ttl}' is not 5m or 1h`, { where: '--ttl', hint: 'use --ttl 5m or --ttl 1h' });
   const stats = newLogStats();
-  const source = readLog(
-    {
-      file: log,
-      preset: input.preset,
-      map: input.map ?? {},
-      model: input.model,
-      strict: input.strict,
-      rejectsFile: input.rejects,
-      stdin: ctx.io.stdin,
-      cwd: ctx.io.cwd,
-      book,
-      thread: readerThread(ctx.io.env),
-      notify: (m) => ctx.io.stderr.write(`note: ${terminalText(m)}\n`),
-    },
-    stats,
-  );
+  const source = readLog(logReader(input, book, ctx), stats);
   const warnings: string[] = [];
   const raw = await auditCaches(source, modelView(book), book.thresholds(), {
     family,

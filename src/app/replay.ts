@@ -16,15 +16,23 @@ import type { PriceBook } from '../pricing/pricebook.js';
 import { int } from '../report/format.js';
 import { percentOf, round6 } from '../shared/numbers.js';
 import { buildReport, type Report } from '../report/model.js';
-import { type LogStats, logFraction, newLogStats, readerThread, readLog } from '../traffic/logs/read.js';
+import {
+  type LogOptions,
+  type LogStats,
+  logFraction,
+  newLogStats,
+  readerThread,
+  readLog,
+} from '../traffic/logs/read.js';
 import { type Context, makeContext, NO_PROGRESS } from './context.js';
 import { loadBook, type TableChoice } from './pricing.js';
 import { runScenario } from './scenario.js';
 
-export interface ReplayInput extends TableChoice {
-  /** the log file (CSV or JSONL, optionally .gz); '-' reads the Io's stdin */
+/** How to read a request log: what replay and audit-cache share. */
+export interface LogInput extends TableChoice {
+  /** the log file (CSV, JSONL, JSON, Parquet, optionally .gz, or a folder of transcripts); '-' reads the Io's stdin */
   log: string;
-  /** log layout (default canonical) */
+  /** log layout (default: detected from the first records) */
   preset?: string;
   /** canonical column -> field of the log */
   map?: Record<string, string>;
@@ -34,6 +42,26 @@ export interface ReplayInput extends TableChoice {
   strict?: boolean;
   /** write rejected rows here (CSV: line, reason, raw) */
   rejects?: string;
+}
+
+/** The reader's options for a LogInput, priced against `book` (unknown models are rejected rows). */
+export function logReader(input: LogInput, book: PriceBook, ctx: Context): LogOptions {
+  return {
+    file: input.log,
+    preset: input.preset,
+    map: input.map ?? {},
+    model: input.model,
+    strict: input.strict,
+    rejectsFile: input.rejects,
+    stdin: ctx.io.stdin,
+    cwd: ctx.io.cwd,
+    book,
+    thread: readerThread(ctx.io.env),
+    notify: (m) => ctx.io.stderr.write(`note: ${terminalText(m)}\n`),
+  };
+}
+
+export interface ReplayInput extends LogInput {
   /** attribution dimensions */
   by?: string[];
   /** what-if: run this scenario's strategies on the log */
@@ -56,37 +84,18 @@ export async function replayLog(input: ReplayInput, context: Partial<Context> = 
       where: '--standalone',
       hint: 'add --scenario FILE with the strategies to try on the log',
     });
-  const thread = readerThread(ctx.io.env);
   const stats = newLogStats();
   const th = book.thresholds();
   const retries = new Slice(th);
   const failed = new Slice(th);
   const wasted = new Slice(th);
   let successes = 0;
-  const source = tap(
-    readLog(
-      {
-        file: log,
-        preset: input.preset,
-        map,
-        model: input.model,
-        strict: input.strict,
-        rejectsFile: input.rejects,
-        stdin: ctx.io.stdin,
-        cwd: ctx.io.cwd,
-        book,
-        thread,
-        notify: (m) => ctx.io.stderr.write(`note: ${terminalText(m)}\n`),
-      },
-      stats,
-    ),
-    (r) => {
-      if (r.retryOf) retries.add(r);
-      if (r.status === 'error') failed.add(r);
-      else successes++;
-      if (r.retryOf || r.status === 'error') wasted.add(r);
-    },
-  );
+  const source = tap(readLog(logReader(input, book, ctx), stats), (r) => {
+    if (r.retryOf) retries.add(r);
+    if (r.status === 'error') failed.add(r);
+    else successes++;
+    if (r.retryOf || r.status === 'error') wasted.add(r);
+  });
   const progress = ctx.progress?.('replaying') ?? NO_PROGRESS;
   const run = await runSimulation({
     source,

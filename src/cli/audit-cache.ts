@@ -4,18 +4,12 @@ import { auditCache, DEFAULT_FAMILY } from '../app/audit-cache.js';
 import { AUDIT_RENDERERS } from '../report/cache-audit/render.js';
 import { type Format, formatsOf, renderWith } from '../report/render.js';
 import { PRESETS } from '../traffic/logs/presets.js';
-import { parseMap } from '../traffic/logs/read.js';
 import type { App } from './app.js';
-import { addOutputOptions, addPricingOptions, type PricingFlags, tableChoice } from './common.js';
+import { addOutputOptions, addPricingOptions, type LogFlags, logInput } from './common.js';
 import { emit } from './io.js';
 import { parseBy } from './simulate.js';
 
-interface Opts extends PricingFlags {
-  preset?: string;
-  map: string[];
-  model?: string;
-  strict?: boolean;
-  rejects?: string;
+interface Opts extends LogFlags {
   family?: string;
   ttl: string;
   format: Format;
@@ -63,13 +57,7 @@ docs/strategies-caching.md ("Cache audit").`,
   cmd.action(async (log: string, o: Opts) => {
     const report = await auditCache(
       {
-        ...tableChoice(o),
-        log,
-        preset: o.preset,
-        map: parseMap(o.map),
-        model: o.model,
-        strict: o.strict,
-        rejects: o.rejects,
+        ...logInput(log, o),
         family: o.family !== undefined ? parseBy(o.family) : undefined,
         ttl: o.ttl,
       },

@@ -1,6 +1,8 @@
 // Options and helpers several commands share.
 import { type Command, Option } from 'commander';
 import type { TableChoice } from '../app/pricing.js';
+import type { LogInput } from '../app/replay.js';
+import { parseMap } from '../traffic/logs/read.js';
 import { userError } from '../diagnostics.js';
 import { DEFAULT_STALE_AFTER_DAYS, parseStaleAfter } from '../pricing/staleness.js';
 import type { Format } from '../report/render.js';
@@ -69,6 +71,28 @@ export function addCacheRealismOption(cmd: Command): Command {
     return v;
   });
   return cmd.addOption(o);
+}
+
+/** The log-reading flags replay and audit-cache share. */
+export interface LogFlags extends PricingFlags {
+  preset?: string;
+  map: string[];
+  model?: string;
+  strict?: boolean;
+  rejects?: string;
+}
+
+/** The log-reading flags as the pipelines take them (app/replay.ts LogInput). */
+export function logInput(log: string, o: LogFlags): LogInput {
+  return {
+    ...tableChoice(o),
+    log,
+    preset: o.preset,
+    map: parseMap(o.map),
+    model: o.model,
+    strict: o.strict,
+    rejects: o.rejects,
+  };
 }
 
 /** A whole number flag, >= min. */

@@ -5,17 +5,11 @@ import type { Command } from 'commander';
 import { replayLog } from '../app/replay.js';
 import { FORMATS, type Format, render } from '../report/render.js';
 import { PRESETS } from '../traffic/logs/presets.js';
-import { parseMap } from '../traffic/logs/read.js';
 import type { App } from './app.js';
-import { addOutputOptions, addPricingOptions, type PricingFlags, tableChoice } from './common.js';
+import { addOutputOptions, addPricingOptions, type LogFlags, logInput } from './common.js';
 import { emit, renderOptions } from './io.js';
 
-interface Opts extends PricingFlags {
-  preset?: string;
-  map: string[];
-  model?: string;
-  strict?: boolean;
-  rejects?: string;
+interface Opts extends LogFlags {
   by?: string;
   format: Format;
   out?: string;
@@ -84,13 +78,7 @@ A CSV of 8 MB or more is parsed in a second thread; LLMCOST_READER_THREAD=off ke
   cmd.action(async (log: string, o: Opts) => {
     const report = await replayLog(
       {
-        ...tableChoice(o),
-        log,
-        preset: o.preset,
-        map: parseMap(o.map),
-        model: o.model,
-        strict: o.strict,
-        rejects: o.rejects,
+        ...logInput(log, o),
         by: (o.by ?? '')
           .split(',')
           .map((s) => s.trim())
