@@ -1,8 +1,9 @@
 // Options and helpers several commands share.
 import { type Command, Option } from 'commander';
 import { formatDiagnostic, userError } from '../diagnostics.js';
-import { choosePricing } from '../pricing/load.js';
-import type { PriceBook } from '../pricing/pricebook.js';
+import { choosePricing, chooseSchedule } from '../pricing/load.js';
+import type { PriceBook, Pricing } from '../pricing/pricebook.js';
+import type { PriceSchedule } from '../pricing/schedule.js';
 import { DEFAULT_STALE_AFTER_DAYS, parseStaleAfter, stalenessWarning } from '../pricing/staleness.js';
 import type { App } from './app.js';
 import { type Format, parseFormat } from './io.js';
@@ -21,6 +22,78 @@ export function addPricingOptions(cmd: Command): Command {
       'warn (PRICING_STALE) when the table is older than this many days on the --as-of date',
       String(DEFAULT_STALE_AFTER_DAYS),
     );
+}
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+/** How model names become priced models: deployment names, and the catalog for what no table knows. */
+export function addModelOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--deployment <name=model>',
+      'an Azure (or any) deployment name and the model it serves, e.g. prod-chat=gpt-4o or eu-chat=azure/eu/gpt-4o (repeatable)',
+      collect,
+    )
+    .option(
+      '--no-catalog',
+      'price only with the curated tables: a model they lack is rejected, not priced from the catalog',
+    );
+}
+
+export interface ModelFlags {
+  deployment?: string[];
+  /** commander's --no-catalog: false when given */
+  catalog?: boolean;
+}
+
+/** --deployment NAME=MODEL values (repeatable, comma-separated too) as a map; a malformed one is exit 2. */
+export function parseDeployments(values: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of (values ?? []).flatMap((x) => x.split(','))) {
+    const i = v.indexOf('=');
+    const name = v.slice(0, i).trim();
+    const model = v.slice(i + 1).trim();
+    if (i < 0 || !name || !model)
+      throw userError('USAGE', `--deployment '${v}' is not NAME=MODEL`, {
+        where: '--deployment',
+        hint: 'e.g. --deployment prod-chat=gpt-4o (the deployment name as the log shows it, then the model it serves)',
+      });
+    out[name] = model;
+  }
+  return out;
+}
+
+/**
+ * The pricing of a run: --pricing/--as-of pin one table; otherwise a log (perRequest) is priced
+ * with the table in force at each row's time, anything else with the newest table. Staleness is
+ * judged against --as-of only, as for loadBook.
+ */
+export function loadPricing(
+  app: App,
+  opts: { pricing?: string; asOf?: string; staleAfter?: string } & ModelFlags,
+  perRequest: boolean,
+  extraDeployments: Record<string, string> = {},
+): PriceSchedule {
+  const { pricing, warnings } = chooseSchedule({
+    ...(opts.pricing ? { pricing: opts.pricing } : {}),
+    ...(opts.asOf ? { asOf: opts.asOf } : {}),
+    cwd: app.io.cwd,
+    perRequest,
+    catalog: opts.catalog !== false,
+    deployments: { ...extraDeployments, ...parseDeployments(opts.deployment) },
+  });
+  for (const w of warnings) app.io.stderr.write(`${formatDiagnostic(w)}\n`);
+  const staleAfter = parseStaleAfter(opts.staleAfter);
+  if (staleAfter === undefined)
+    throw userError('USAGE', `--stale-after '${opts.staleAfter}' is not a whole number of days`, {
+      where: '--stale-after',
+      hint: `e.g. --stale-after ${DEFAULT_STALE_AFTER_DAYS}`,
+    });
+  if (pricing.pinned) {
+    const stale = stalenessWarning(pricing.books[0]!, opts.asOf, staleAfter);
+    if (stale) app.io.stderr.write(`${formatDiagnostic(stale)}\n`);
+  }
+  return pricing;
 }
 
 /** --format (checked against the command's formats as it is parsed: options.format is a Format) and --out. */
@@ -97,7 +170,7 @@ export function logOptions(
   file: string,
   o: { preset?: string; model?: string; strict?: boolean; rejects?: string },
   map: Record<string, string>,
-  book: PriceBook,
+  book: Pricing,
 ): LogOptions {
   const thread = readerThread(app.io.env);
   return {

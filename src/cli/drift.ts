@@ -11,14 +11,13 @@ import {
   driftScenario,
   type ScenarioDriftExact,
   simulationBook,
-  syntheticModels,
 } from '../engine/drift.js';
 import { renderDrift } from '../report/drift.js';
 import type { App } from './app.js';
 import { addOutputOptions, intFlag } from './common.js';
 import { emit, resolvePath, type Format } from './io.js';
 import { loadTableArg } from './pricing-arg.js';
-import { runScenario } from './run-scenario.js';
+import { runScenario, scenarioSyntheticModels } from './run-scenario.js';
 
 const FORMATS = ['table', 'md', 'json'] as const;
 
@@ -152,7 +151,7 @@ See docs/ci.md for a GitHub Actions workflow.`,
         }
         throw e;
       }
-      const synth = syntheticModels(ran.book);
+      const synth = scenarioSyntheticModels(ran.scenario);
       const a = synth.length ? oldBook.withModels(synth) : oldBook;
       const b = synth.length ? newBook.withModels(synth) : newBook;
       const fixed = (x: number): string => x.toFixed(6);

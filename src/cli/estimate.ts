@@ -3,10 +3,18 @@ import { makeTable } from '../report/terminal.js';
 import type { Command } from 'commander';
 import { userError } from '../diagnostics.js';
 import { type CacheMode, estimateRow, type EstimateRow } from '../engine/estimate.js';
-import { TIERS, type Tier } from '../pricing/pricebook.js';
+import { describeChannel, TIERS, type Tier } from '../pricing/pricebook.js';
 import { int, num, pct, usd } from '../report/format.js';
 import type { App } from './app.js';
-import { addOutputOptions, addPricingOptions, intFlag, intListFlag, loadBook } from './common.js';
+import {
+  addModelOptions,
+  addOutputOptions,
+  addPricingOptions,
+  intFlag,
+  intListFlag,
+  loadPricing,
+  type ModelFlags,
+} from './common.js';
 import { emit, type Format } from './io.js';
 
 interface Opts {
@@ -20,6 +28,7 @@ interface Opts {
   tier: string;
   pricing?: string;
   asOf?: string;
+  staleAfter?: string;
   format: Format;
   out?: string;
 }
@@ -37,6 +46,7 @@ export function registerEstimate(program: Command, app: App): void {
     .option('-d, --days <n>', 'days in the "monthly" column', '30')
     .option('-t, --tier <tier>', `service tier: ${TIERS.join('|')}`, 'standard');
   addPricingOptions(cmd);
+  addModelOptions(cmd);
   addOutputOptions(cmd, ['table', 'json', 'md', 'csv']);
   cmd.addHelpText(
     'after',
@@ -44,14 +54,16 @@ export function registerEstimate(program: Command, app: App): void {
 Examples:
   llmcost estimate --model claude-sonnet-4-5 --system-tokens 8000 --input-tokens 400 --output-tokens 300
   llmcost estimate --model gpt-4-turbo --as-of 2024-12-15 --requests 10000 --input-tokens 800 --output-tokens 200 --cache off
+  llmcost estimate --model us.anthropic.claude-sonnet-4-5-20250929-v1:0 --cache off   # Bedrock regional price
+  llmcost estimate --model deepseek/deepseek-chat --cache off                           # a catalog price
 
 Caching model: arrivals are Poisson at requests/day spread evenly over the day. A request writes
 the cache when the previous one came more than the TTL earlier (probability exp(-rate*ttl));
 hits refresh the entry. "naive" is the spreadsheet bound of one write per TTL window.`,
   );
-  cmd.action((o: Opts) => {
+  cmd.action((o: Opts & ModelFlags) => {
     const format = o.format;
-    const book = loadBook(app, o);
+    const book = loadPricing(app, o, false);
     const model = book.resolve(o.model, '--model');
     if (!['off', '5m', '1h'].includes(o.cache))
       throw userError('USAGE', `--cache '${o.cache}' is not off, 5m or 1h`, {
@@ -97,7 +109,14 @@ hits refresh the entry. "naive" is the spreadsheet bound of one write per TTL wi
       );
     const doc = {
       model: model.id,
-      pricing: { version: book.version, effective: book.effective, source: model.source },
+      pricing: {
+        version: book.version,
+        effective: book.effective,
+        source: model.source,
+        // a catalog price or a channel's is said as such: neither is the table's vendor price
+        pricedBy: model.pricedBy?.kind === 'catalog' ? `catalog ${model.pricedBy.version}` : book.version,
+        channel: model.channel ? describeChannel(model.channel) : null,
+      },
       assumptions: {
         systemTokens: common.systemTokens,
         inputTokens: common.inputTokens,
@@ -116,7 +135,7 @@ hits refresh the entry. "naive" is the spreadsheet bound of one write per TTL wi
 
 type Doc = {
   model: string;
-  pricing: { version: string };
+  pricing: { version: string; pricedBy: string; channel: string | null };
   assumptions: {
     cache: string;
     days: number;
@@ -153,7 +172,7 @@ function render(format: string, doc: Doc): string {
     num(r.naive.cacheWritesPerDay, 1),
     usd(r.naive.daily.withCache),
   ]);
-  const title = `${doc.model} · pricing ${doc.pricing.version} · ${int(doc.assumptions.systemTokens)} cacheable + ${int(doc.assumptions.inputTokens)} input + ${int(doc.assumptions.outputTokens)} output tokens · cache ${doc.assumptions.cache} (${doc.assumptions.cacheStyle})`;
+  const title = `${doc.model}${doc.pricing.channel ? ` (${doc.pricing.channel})` : ''} · pricing ${doc.pricing.pricedBy} · ${int(doc.assumptions.systemTokens)} cacheable + ${int(doc.assumptions.inputTokens)} input + ${int(doc.assumptions.outputTokens)} output tokens · cache ${doc.assumptions.cache} (${doc.assumptions.cacheStyle})`;
   if (format === 'csv')
     return [
       head,

@@ -2,7 +2,9 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { suggestionHint, UserError, userError } from '../diagnostics.js';
+import { parseYaml } from '../config/yaml.js';
 import {
+  acceptedFileSchema,
   checkAgainstLiteLLM,
   chatModelNames,
   type CheckResult,
@@ -154,9 +156,10 @@ The result is validated like any table; warnings name what LiteLLM does not say 
     .command('check')
     .argument('<file>', "LiteLLM's model_prices_and_context_window.json")
     .description(
-      'list every disagreement between our pricing table and a LiteLLM price file; exit 1 if any price differs',
+      'list every disagreement between our pricing table and a LiteLLM price file; exit 1 if a price differs that no accepted entry covers',
     )
-    .requiredOption('--against <source>', 'format of FILE: litellm');
+    .requiredOption('--against <source>', 'format of FILE: litellm')
+    .option('--accepted <file>', 'accepted differences (YAML): reviewed disagreements that do not fail the check');
   addPricingOptions(chk);
   addOutputOptions(chk, ['table', 'md', 'json']);
   chk.addHelpText(
@@ -165,44 +168,86 @@ The result is validated like any table; warnings name what LiteLLM does not say 
 Examples:
   llmcost pricing check --against litellm model_prices_and_context_window.json
   llmcost pricing check --against litellm prices.json --pricing pricing/2025-10-01.yaml --format md
+  llmcost pricing check --against litellm prices.json --accepted pricing/litellm-accepted.yaml   # CI gate
 
 Our models are looked up by id and aliases (also as gemini/<id>, openai/<id>, anthropic/<id>).
 Compared: every price LiteLLM states (standard, cache, 1h write, long-context band, batch/flex/
-priority) against our effective prices, plus context_window and cache.min_tokens. "differs" = both
-give a value; "only-theirs" = LiteLLM has a price our table lacks. Fields only our table has
-(LiteLLM omits most batch prices) are counted, not listed. Exit 1 when a value differs.`,
+priority) against our effective prices, plus context_window and cache.min_tokens (metadata,
+listed separately, never failing). "differs" = both give a value; "only-theirs" = LiteLLM has a
+price our table lacks. Fields only our table has are counted, not listed. Exit 1 only when a
+price differs and no entry of --accepted covers it (format: docs/pricing-sources.md).`,
   );
   chk.action(
     (
       file: string,
-      o: { against: string; pricing?: string; asOf?: string; staleAfter?: string; format: Format; out?: string },
+      o: {
+        against: string;
+        accepted?: string;
+        pricing?: string;
+        asOf?: string;
+        staleAfter?: string;
+        format: Format;
+        out?: string;
+      },
     ) => {
       sourceOpt(o.against, '--against');
       const format = o.format;
       const book = loadBook(app, o);
-      const r = checkAgainstLiteLLM(book, readLiteLLM(app, file), basename(file));
+      const accepted = o.accepted ? readAccepted(app, o.accepted) : [];
+      const r = checkAgainstLiteLLM(book, readLiteLLM(app, file), basename(file), accepted);
       emit(
         app.io,
         format === 'json' ? JSON.stringify(r, null, 2) : format === 'md' ? renderCheckMd(r) : renderCheckTable(r),
         o.out,
       );
-      if (r.disagreements.some((d) => d.kind === 'differs')) app.exitCode = 1;
+      for (const u of r.unusedAccepted)
+        app.warn(
+          `accepted difference ${u.model} ${u.field}${u.theirs !== undefined ? ` (theirs ${u.theirs})` : ''} matched nothing: fixed, or LiteLLM's value moved; review it in ${o.accepted}`,
+        );
+      if (r.failing > 0) app.exitCode = 1;
     },
   );
 }
 
+/** The accepted-differences file, every schema problem located (file:line:column). */
+function readAccepted(app: App, file: string) {
+  const text = readText(resolvePath(app.io, file), 'accepted-differences file');
+  const { value, errors } = parseYaml(text, file, acceptedFileSchema);
+  if (!value) throw new UserError(errors);
+  return value.accepted;
+}
+
 function summary(r: CheckResult): string {
-  const differs = r.disagreements.filter((d) => d.kind === 'differs').length;
-  return `pricing ${r.pricing.version} vs ${r.against}: ${r.compared} models compared, ${differs} values differ, ${r.disagreements.length - differs} prices only in LiteLLM, ${r.onlyOurs} fields only ours${r.notFound.length ? `; not in LiteLLM: ${r.notFound.join(', ')}` : ''}`;
+  const count = (f: (d: CheckResult['disagreements'][number]) => boolean): number => r.disagreements.filter(f).length;
+  const prices = count((d) => d.kind === 'differs' && d.category === 'price');
+  const accepted = count((d) => d.accepted !== undefined);
+  const metadata = count((d) => d.kind === 'differs' && d.category === 'metadata');
+  const onlyTheirs = count((d) => d.kind === 'only-theirs');
+  return `pricing ${r.pricing.version} vs ${r.against}: ${r.compared} models compared, ${prices} prices differ (${r.failing} not accepted${accepted ? `, ${accepted} accepted` : ''}), ${metadata} metadata values differ, ${onlyTheirs} prices only in LiteLLM, ${r.onlyOurs} fields only ours${r.notFound.length ? `; not in LiteLLM: ${r.notFound.join(', ')}` : ''}`;
+}
+
+/** Rows in the order a reviewer needs them: failing prices, accepted prices, metadata, LiteLLM-only. */
+function ordered(r: CheckResult): CheckResult['disagreements'] {
+  const rank = (d: CheckResult['disagreements'][number]): number =>
+    d.kind === 'only-theirs' ? 3 : d.category === 'metadata' ? 2 : d.accepted !== undefined ? 1 : 0;
+  return [...r.disagreements].sort((a, b) => rank(a) - rank(b));
+}
+
+function status(d: CheckResult['disagreements'][number]): string {
+  if (d.kind === 'only-theirs') return 'only-theirs';
+  if (d.category === 'metadata') return 'metadata';
+  return d.accepted !== undefined ? 'accepted' : 'differs';
 }
 
 function renderCheckTable(r: CheckResult): string {
   const parts = [summary(r)];
   if (r.disagreements.length) {
     const t = makeTable(['model', 'LiteLLM key', 'field', 'ours', 'theirs', 'kind']);
-    for (const d of r.disagreements) t.push([d.model, d.key, d.field, d.ours ?? '-', d.theirs ?? '-', d.kind]);
+    for (const d of ordered(r)) t.push([d.model, d.key, d.field, d.ours ?? '-', d.theirs ?? '-', status(d)]);
     parts.push(`USD per 1M tokens (tokens for context_window, min_tokens, threshold)\n${t.toString()}`);
   }
+  for (const d of r.disagreements.filter((x) => x.accepted !== undefined))
+    parts.push(`accepted: ${d.model} ${d.field}: ${d.accepted}`);
   for (const x of r.rounded)
     parts.push(`note: LiteLLM float needs > 12 decimals per 1M tokens, compared after rounding: ${x}`);
   return parts.join('\n');
@@ -218,9 +263,9 @@ function renderCheckMd(r: CheckResult): string {
   ];
   if (r.disagreements.length) {
     lines.push('| model | LiteLLM key | field | ours | theirs | kind |', '|---|---|---|---:|---:|---|');
-    for (const d of r.disagreements)
+    for (const d of ordered(r))
       lines.push(
-        `| ${esc(d.model)} | ${esc(d.key)} | ${d.field} | ${d.ours ?? '-'} | ${d.theirs ?? '-'} | ${d.kind} |`,
+        `| ${esc(d.model)} | ${esc(d.key)} | ${d.field} | ${d.ours ?? '-'} | ${d.theirs ?? '-'} | ${status(d)} |`,
       );
   } else lines.push('No disagreements.');
   return lines.join('\n');

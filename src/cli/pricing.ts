@@ -4,10 +4,17 @@ import type { Command } from 'commander';
 import { formatDiagnostic, UserError } from '../diagnostics.js';
 import { parsePricingText, readText } from '../pricing/load.js';
 import { formatPicoPerM } from '../pricing/money.js';
-import { type ModelInfo, TOKEN_CLASSES } from '../pricing/pricebook.js';
+import { describeChannel, type ModelInfo, pricedByText, TOKEN_CLASSES } from '../pricing/pricebook.js';
 import { int } from '../report/format.js';
 import type { App } from './app.js';
-import { addOutputOptions, addPricingOptions, loadBook } from './common.js';
+import {
+  addModelOptions,
+  addOutputOptions,
+  addPricingOptions,
+  loadBook,
+  loadPricing,
+  type ModelFlags,
+} from './common.js';
 import { emit, resolvePath, type Format } from './io.js';
 import { registerPricingExtra } from './pricing-extra.js';
 
@@ -115,14 +122,17 @@ export function registerPricing(program: Command, app: App): Command {
     .argument('<model>', 'model id or alias')
     .description('every price of one model: tiers x bands x token classes, source and date');
   addPricingOptions(show);
+  addModelOptions(show);
   addOutputOptions(show, ['table', 'json']);
   show.addHelpText(
     'after',
-    '\nExamples:\n  llmcost pricing show claude-sonnet-4-5\n  llmcost pricing show gpt-4o --as-of 2024-12-15 --format json',
+    '\nExamples:\n  llmcost pricing show claude-sonnet-4-5\n  llmcost pricing show gpt-4o --as-of 2024-12-15 --format json' +
+      '\n  llmcost pricing show eu.anthropic.claude-sonnet-4-5-20250929-v1:0   # the Bedrock regional price' +
+      '\n  llmcost pricing show groq/llama-3.3-70b-versatile                  # a catalog price',
   );
-  show.action((name: string, o: { pricing?: string; asOf?: string; format: Format; out?: string }) => {
+  show.action((name: string, o: { pricing?: string; asOf?: string; format: Format; out?: string } & ModelFlags) => {
     const format = o.format;
-    const book = loadBook(app, o);
+    const book = loadPricing(app, o, false);
     const m = book.resolve(name, 'model argument');
     const grid = m.tiers.flatMap((tier) =>
       (['base', 'long'] as const)
@@ -139,6 +149,8 @@ export function registerPricing(program: Command, app: App): Command {
         JSON.stringify(
           {
             pricing: { version: book.version },
+            pricedBy: pricedByText(m),
+            channel: m.channel ? describeChannel(m.channel) : null,
             ...modelRow(m),
             cache: m.cache
               ? {
@@ -164,8 +176,10 @@ export function registerPricing(program: Command, app: App): Command {
         ...TOKEN_CLASSES.map((c) => (g as unknown as Record<string, string>)[c]!),
       ]);
     const lines = [
-      `${m.id} (${m.provider}) · pricing ${book.version} · USD per 1M tokens`,
-      `source: ${m.source} (checked ${m.checked})`,
+      `${m.id} (${m.provider})${m.channel ? ` · ${describeChannel(m.channel)}` : ''} · ${pricedByText(m)} · USD per 1M tokens`,
+      m.pricedBy?.kind === 'catalog'
+        ? `source: ${m.source} (LiteLLM's community price map of ${m.checked}; not checked against the vendor's page)`
+        : `source: ${m.source} (checked ${m.checked})`,
       m.aliases.length ? `aliases: ${m.aliases.join(', ')}` : '',
       m.cache
         ? `cache: ${m.cache.style}, minimum ${int(m.cache.minTokens)} tokens${m.cache.style === 'automatic' ? `, increments of ${m.cache.increment}${m.cache.hasWrite ? ', writes billed at cacheWrite5m' : ''}${m.cache.retentionMs !== undefined ? `, retention ${m.cache.retentionMs / 60_000} min` : ''}` : `, 1h TTL ${m.cache.has1h ? 'available' : 'not available'}`}`

@@ -8,7 +8,7 @@ import { DIMENSIONS, Ledger } from '../engine/ledger.js';
 import { priceCells } from '../engine/price.js';
 import { runSimulation } from '../engine/replay.js';
 import type { SimRequest } from '../engine/request.js';
-import type { PriceBook } from '../pricing/pricebook.js';
+import type { Pricing } from '../pricing/pricebook.js';
 import { buildReport } from '../report/model.js';
 import { render, RENDERERS } from '../report/render.js';
 import { int } from '../report/format.js';
@@ -16,7 +16,15 @@ import { logFraction, type LogStats, newLogStats, parseMap, readLog } from '../t
 import { PRESETS } from '../traffic/logs/presets.js';
 import type { App } from './app.js';
 import { loadScenarioFile, type LogTraffic, type Scenario } from '../config/scenario.js';
-import { addOutputOptions, addPricingOptions, loadBook, logOptions } from './common.js';
+import {
+  addModelOptions,
+  addOutputOptions,
+  addPricingOptions,
+  loadPricing,
+  logOptions,
+  type ModelFlags,
+  parseDeployments,
+} from './common.js';
 import { emit, type Format, FORMATS, renderOptions } from './io.js';
 import { createProgress } from './progress.js';
 import { runScenario } from './run-scenario.js';
@@ -34,6 +42,7 @@ interface Opts {
   out?: string;
   scenario?: string;
   standalone?: boolean;
+  staleAfter?: string;
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -45,15 +54,15 @@ const pct = (part: number, whole: number): number | null =>
 class Slice {
   readonly ledger: Ledger;
   requests = 0;
-  constructor(thresholds: number[]) {
-    this.ledger = new Ledger(thresholds);
+  constructor(thresholds: number[], pricing: Pricing) {
+    this.ledger = new Ledger(thresholds, [], undefined, (atMs) => pricing.periodOf(atMs));
   }
   add(r: SimRequest): void {
     this.requests++;
     this.ledger.add(r);
   }
   /** exact USD (unrounded) */
-  exactUsd(book: PriceBook): number {
+  exactUsd(book: Pricing): number {
     return Number(priceCells(this.ledger.cells, this.ledger.thresholds, book).total) / 1e18;
   }
 }
@@ -91,6 +100,7 @@ export function registerReplay(program: Command, app: App): void {
     )
     .option('--standalone', 'with --scenario: also run each strategy alone on the baseline');
   addPricingOptions(cmd);
+  addModelOptions(cmd);
   addOutputOptions(cmd, FORMATS);
   cmd.addHelpText(
     'after',
@@ -99,6 +109,7 @@ Examples:
   llmcost replay scenarios/logs/support-bot.csv --by tenant,feature
   llmcost replay test/fixtures/exports/litellm_spendlogs_psql_copy.csv --as-of 2024-12-01 --by model
   llmcost replay ~/.claude/projects/my-project --by conversation      # a directory of Claude Code transcripts
+  llmcost replay scenarios/logs/multi-vendor.csv --by model --deployment prod-chat=gpt-4.1
   llmcost replay ../shared/data/traces/mooncake_conversation_trace.jsonl --preset mooncake --model claude-sonnet-4-5
   llmcost replay spend.jsonl --preset litellm --map tenant=metadata.user_api_key_team_id --rejects rejects.csv
   zcat log.csv.gz | llmcost replay - --format json
@@ -112,16 +123,19 @@ feature, route, prompt_version, prefix_key, prefix_tokens, batchable, status, re
 completion, cost_usd, service_tier. input_tokens includes cached tokens (OpenAI style; --map
 cache_tokens=beside for a log that counts them beside). Timestamps: ISO 8601 (no zone = UTC) or epoch
 seconds/milliseconds. Rejected rows are counted and reported (see docs/logs.md).
+Each row is priced with the bundled table in force at its timestamp (--pricing/--as-of pin one);
+Bedrock, Vertex AI and Azure ids resolve to their model at the channel's price; models no table
+knows are priced from the bundled LiteLLM catalog and counted as such (--no-catalog refuses them).
 A CSV of 8 MB or more is parsed in a second thread; LLMCOST_READER_THREAD=off keeps one thread.`,
   );
-  cmd.action(async (log: string, o: Opts) => {
+  cmd.action(async (log: string, o: Opts & ModelFlags) => {
     const format = o.format;
     if (!RENDERERS[format])
       throw userError('USAGE', `format '${format}' is not available for replay yet`, {
         where: '--format',
         hint: 'use --format table or --format json',
       });
-    const book = loadBook(app, o);
+    const book = loadPricing(app, o, true);
     const by = (o.by ?? '')
       .split(',')
       .map((s) => s.trim())
@@ -136,9 +150,9 @@ A CSV of 8 MB or more is parsed in a second thread; LLMCOST_READER_THREAD=off ke
       });
     const stats = newLogStats();
     const th = book.thresholds();
-    const retries = new Slice(th);
-    const failed = new Slice(th);
-    const wasted = new Slice(th);
+    const retries = new Slice(th, book);
+    const failed = new Slice(th, book);
+    const wasted = new Slice(th, book);
     let successes = 0;
     const source = tap(readLog(logOptions(app, log, o, map, book), stats), (r) => {
       if (r.retryOf) retries.add(r);
@@ -231,7 +245,7 @@ A CSV of 8 MB or more is parsed in a second thread; LLMCOST_READER_THREAD=off ke
 async function whatIf(
   app: App,
   log: string,
-  o: Opts,
+  o: Opts & ModelFlags,
   by: string[],
   map: Record<string, string>,
   format: Format,
@@ -252,6 +266,7 @@ async function whatIf(
     scenario,
     io: app.io,
     pricing: { ...(o.pricing ? { pricing: o.pricing } : {}), ...(o.asOf ? { asOf: o.asOf } : {}) },
+    models: { catalog: o.catalog !== false, deployments: parseDeployments(o.deployment) },
     standalone: o.standalone ?? false,
     by,
     warn: (d) => app.warn(d),
@@ -329,7 +344,7 @@ export function replayExtras(
   totalUsd: number,
   successes: number,
   slices: { retries: Slice; failed: Slice; wasted: Slice },
-  book: PriceBook,
+  book: Pricing,
 ): Record<string, unknown> {
   const retriesUsd = slices.retries.exactUsd(book);
   const failedUsd = slices.failed.exactUsd(book);

@@ -6,7 +6,15 @@ import { DIMENSIONS } from '../engine/ledger.js';
 import { DEFAULT_STALE_AFTER_DAYS, parseStaleAfter } from '../pricing/staleness.js';
 import { render } from '../report/render.js';
 import type { App } from './app.js';
-import { addCacheRealismOption, addOutputOptions, addPricingOptions, intFlag } from './common.js';
+import {
+  addCacheRealismOption,
+  addModelOptions,
+  addOutputOptions,
+  addPricingOptions,
+  intFlag,
+  type ModelFlags,
+  parseDeployments,
+} from './common.js';
 import { emit, FORMATS, renderOptions, type Format } from './io.js';
 import { createProgress } from './progress.js';
 import { runScenario } from './run-scenario.js';
@@ -61,6 +69,7 @@ export function registerSimulate(program: Command, app: App): void {
   );
   addPricingOptions(cmd);
   addCacheRealismOption(cmd);
+  addModelOptions(cmd);
   addOutputOptions(cmd, FORMATS);
   cmd.addHelpText(
     'after',
@@ -72,10 +81,11 @@ Examples:
   llmcost simulate scenarios/chatbot-10k.yaml --runs 20     # low/expected/high band over 20 seeds
   llmcost simulate scenarios/agent-loop.yaml --cache-realism ideal   # the saving under the original, generous cache rules
 
---pricing/--as-of beat the scenario's own pricing. Budgets (scenario key budgets:) and the quality
+--pricing/--as-of beat the scenario's own pricing; without either, a log is priced with the table
+in force at each row's time and a profile with the table in force on its start date. Budgets (scenario key budgets:) and the quality
 floor (quality.floor) are always checked and listed in the report; with --check a violation exits 1.`,
   );
-  cmd.action(async (scenarioPath: string, o: Opts) => {
+  cmd.action(async (scenarioPath: string, o: Opts & ModelFlags) => {
     const format = o.format;
     const seed = o.seed !== undefined ? intFlag(o.seed, '--seed', 0, 2 ** 32 - 1) : undefined;
     const runs = o.runs !== undefined ? intFlag(o.runs, '--runs', 1, 10_000) : undefined;
@@ -94,10 +104,12 @@ floor (quality.floor) are always checked and listed in the report; with --check 
     const progress = createProgress(app.io, 'simulating');
     const onProgress =
       app.io.stderr.isTTY === true ? (n: number, f: number | null): void => progress.update(n, f) : undefined;
+    const models = { catalog: o.catalog !== false, deployments: parseDeployments(o.deployment) };
     const first = await runScenario({
       scenarioPath,
       io: app.io,
       pricing: { ...(o.pricing ? { pricing: o.pricing } : {}), ...(o.asOf ? { asOf: o.asOf } : {}) },
+      models,
       ...(seed !== undefined ? { seed } : {}),
       standalone: o.standalone ?? false,
       ...(o.cacheRealism !== undefined ? { cacheRealism: o.cacheRealism } : {}),
@@ -114,6 +126,7 @@ floor (quality.floor) are always checked and listed in the report; with --check 
     if (runs !== undefined)
       report.monteCarlo = await runMonteCarlo(app, first, runs, {
         pricing: { ...(o.pricing ? { pricing: o.pricing } : {}), ...(o.asOf ? { asOf: o.asOf } : {}) },
+        models,
         command: 'simulate',
         version: app.version,
       });

@@ -27,6 +27,8 @@ export interface ScenarioStage {
 export type LogTraffic = Pick<LogOptions, 'file' | 'preset' | 'map' | 'model' | 'strict' | 'rejectsFile'> & {
   /** epoch ms the first request is moved to */
   rebaseToMs?: number;
+  /** deployment name -> model (priced by the schedule, not read by the reader) */
+  deployments?: Record<string, string>;
 };
 
 export interface Scenario {
@@ -110,6 +112,7 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
         ...(t.log.model !== undefined ? { model: t.log.model } : {}),
         ...(t.log.strict !== undefined ? { strict: t.log.strict } : {}),
         ...(t.log.rejects !== undefined ? { rejectsFile: abs(dir, t.log.rejects) } : {}),
+        ...(t.log.deployments !== undefined ? { deployments: t.log.deployments } : {}),
         ...(t.log.rebase_to !== undefined
           ? {
               rebaseToMs: Date.parse(

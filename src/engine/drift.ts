@@ -54,11 +54,6 @@ function thresholdCarrier(threshold: number): ModelInfo {
   };
 }
 
-/** Synthetic models a scenario added to the simulation book (self-host routes), to price under both tables. */
-export function syntheticModels(book: PriceBook): ModelInfo[] {
-  return [...book.models.values()].filter((m) => m.synthetic !== undefined && !m.id.startsWith(CARRIER_PREFIX));
-}
-
 /** Old vs new money of one quantity; null = unknown (a table could not price part of it). */
 export interface MoneyPair {
   old: number | null;

@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { pricingTableSchema } from '../config/pricing-schema.js';
 import { locate, parseYaml } from '../config/yaml.js';
 import { type Diagnostic, UserError, userError } from '../diagnostics.js';
+import { bundledCatalog, type CatalogRef } from './catalog.js';
 import { PriceBook } from './pricebook.js';
+import { PriceSchedule } from './schedule.js';
 
 /** pricing/ shipped with the package (dist/pricing/load.js -> ../../pricing). */
 export const BUNDLED_PRICING_DIR = fileURLToPath(new URL('../../pricing/', import.meta.url));
@@ -123,4 +125,41 @@ export function choosePricing(choice: PricingChoice): { book: PriceBook; warning
     });
   }
   return pick;
+}
+
+export interface ScheduleChoice extends PricingChoice {
+  /** price each request with the table in force at its time (logs); ignored when pricing/asOf pin one */
+  perRequest?: boolean;
+  /** use the bundled catalog for models the tables lack (default true) */
+  catalog?: boolean;
+  /** deployment name -> model id */
+  deployments?: Record<string, string>;
+  /** another catalog directory (tests) */
+  catalogDir?: string;
+}
+
+/**
+ * The pricing a run uses: --pricing/--as-of pin one table; otherwise a log is priced per request
+ * with every bundled table (each row by the table in force at its timestamp) and anything else by
+ * the newest table. The catalog, unless turned off, prices what no table knows.
+ */
+export function chooseSchedule(choice: ScheduleChoice): { pricing: PriceSchedule; warnings: Diagnostic[] } {
+  const catalog: CatalogRef | undefined = choice.catalog === false ? undefined : bundledCatalog(choice.catalogDir);
+  const options = {
+    ...(catalog ? { catalog } : {}),
+    ...(choice.deployments ? { deployments: choice.deployments } : {}),
+  };
+  if (choice.pricing || choice.asOf || !choice.perRequest) {
+    const { book, warnings } = choosePricing(choice);
+    return { pricing: new PriceSchedule([book], options), warnings };
+  }
+  const loaded = listTables(choice.dir ?? BUNDLED_PRICING_DIR).map((f) => loadPricingFile(f));
+  if (!loaded.length) throw userError('PRICING_NONE', 'no bundled pricing table', { hint: 'reinstall llmcost' });
+  return {
+    pricing: new PriceSchedule(
+      loaded.map((l) => l.book),
+      options,
+    ),
+    warnings: loaded.flatMap((l) => l.warnings),
+  };
 }

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { Q } from '../engine/ledger.js';
 import { priceCells } from '../engine/price.js';
 import type { RunResult } from '../engine/replay.js';
-import { type ClassPrices, type ModelInfo, type PriceBook, TIERS } from '../pricing/pricebook.js';
+import { type ClassPrices, type ModelInfo, type Pricing, TIERS } from '../pricing/pricebook.js';
 import { attoToUsd, formatPicoPerM, mulDiv, parseRatio, parseUsd, usdToAtto } from '../pricing/money.js';
 import { userError } from '../diagnostics.js';
 import { copyRequest } from '../engine/request.js';
@@ -193,7 +193,7 @@ export interface SelfHostVolume {
  */
 export function selfHostVolume(input: {
   run: RunResult;
-  book: PriceBook;
+  book: Pricing;
   stage: number;
   options: SelfHostOptions;
   days: number;
@@ -253,7 +253,7 @@ export function selfHostVolume(input: {
  */
 export function selfHostExtras(
   run: RunResult,
-  book: PriceBook,
+  book: Pricing,
   stages: { strategy: { name: string }; options: unknown; label: string }[],
   days: number,
 ): Record<string, SelfHostVolume> | undefined {

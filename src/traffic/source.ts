@@ -3,7 +3,7 @@
 // reader (src/traffic/logs/read.ts), whose stats fill rows and period once the stream is consumed.
 import type { SimRequest } from '../engine/request.js';
 import type { LogTraffic } from '../config/scenario.js';
-import type { PriceBook } from '../pricing/pricebook.js';
+import type { Pricing } from '../pricing/pricebook.js';
 import { logFraction, newLogStats, type ReaderThread, readLog } from './logs/read.js';
 import { generateProfile, periodOf, type Profile } from './profile.js';
 
@@ -49,14 +49,14 @@ export function profileSource(profile: Profile, seed: number): TrafficSource {
 export function logSource(
   log: LogTraffic,
   cwd: string,
-  book?: PriceBook,
+  book?: Pricing,
   stdin?: NodeJS.ReadableStream,
   thread?: ReaderThread,
   /** told the preset the reader detected (when the scenario names none) */
   notify?: (message: string) => void,
 ): TrafficSource {
   const stats = newLogStats();
-  const { rebaseToMs, ...readOpts } = log;
+  const { rebaseToMs, deployments: _deployments, ...readOpts } = log;
   const raw = readLog(
     {
       ...readOpts,

@@ -42,9 +42,9 @@ export interface RowContext {
   /** e.g. "did you mean 'gpt-4o-mini'?" for a refused model */
   modelHint?: (model: string) => string | undefined;
   /** false = the model has no such service tier in the pricing table: reject the row */
-  acceptTier?: (model: string, tier: Tier) => boolean;
+  acceptTier?: (model: string, tier: Tier, atMs: number) => boolean;
   /** false = the model has no 1-hour cache write price in the pricing table: a row with 1-hour writes is rejected */
-  accept1h?: (model: string) => boolean;
+  accept1h?: (model: string, atMs: number) => boolean;
   tokens: TokenCounter;
   /** `--map cache_tokens=inside|beside`: the user's word wins over the preset's */
   cacheTokens?: CacheConvention;
@@ -375,7 +375,7 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
   if (preset.model) model = preset.model(model);
   if (ctx.acceptModel && !ctx.acceptModel(model)) {
     const hint = ctx.modelHint?.(model);
-    return rej(`unknown model '${model}'`, `model '${model}' is not in the pricing table${hint ? ` (${hint})` : ''}`);
+    return rej(`unknown model '${model}'`, `model '${model}' is in no pricing table${hint ? ` (${hint})` : ''}`);
   }
   // records that repeat one API call (after the checks above: a repeat of a rejected record is not a repeat)
   if (preset.dedupeKey && f && ctx.seenKeys) {
@@ -429,7 +429,7 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
       'cache_write_1h > cache_write',
       `cache_write_1h_tokens (${write1h}) exceed cache_write_tokens (${write}); cache_write_tokens counts writes of every TTL`,
     );
-  if (write1h > 0 && ctx.accept1h && !ctx.accept1h(model))
+  if (write1h > 0 && ctx.accept1h && !ctx.accept1h(model, atMs))
     return rej(
       'no 1-hour cache write price',
       `model '${model}' has no 1-hour cache write price in the pricing table, and the row has ${write1h} 1-hour cache write tokens (a table from before the 1-hour TTL? try --as-of the row's date)`,
@@ -464,7 +464,7 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
       'service_tier unknown',
       `service_tier '${String(pick(ctx, f, values, off, C.service_tier))}' is not one of ${TIERS.join(', ')}`,
     );
-  if (ctx.acceptTier && !ctx.acceptTier(model, tier))
+  if (ctx.acceptTier && !ctx.acceptTier(model, tier, atMs))
     return rej(
       `service tier '${tier}' not offered`,
       `model '${model}' has no '${tier}' service tier in the pricing table`,
