@@ -78,6 +78,7 @@ export function loadPricing(
     ...(opts.pricing ? { pricing: opts.pricing } : {}),
     ...(opts.asOf ? { asOf: opts.asOf } : {}),
     cwd: app.io.cwd,
+    warn: (d) => app.io.stderr.write(`${formatDiagnostic(d)}\n`),
     perRequest,
     catalog: opts.catalog !== false,
     deployments: { ...extraDeployments, ...parseDeployments(opts.deployment) },
@@ -90,7 +91,7 @@ export function loadPricing(
       hint: `e.g. --stale-after ${DEFAULT_STALE_AFTER_DAYS}`,
     });
   if (pricing.pinned) {
-    const stale = stalenessWarning(pricing.books[0]!, opts.asOf, staleAfter);
+    const stale = stalenessWarning(pricing.book(0), opts.asOf, staleAfter);
     if (stale) app.io.stderr.write(`${formatDiagnostic(stale)}\n`);
   }
   return pricing;

@@ -91,8 +91,7 @@ export function scenarioBook(
   const all = choose({ perRequest: true });
   const profile = scenario.traffic.profile;
   if (!profile) return all;
-  const inForce = all.book.books[all.book.periodOfDate(profile.start)]!;
-  return { book: all.book.pinnedTo(inForce), warnings: all.warnings };
+  return { book: all.book.pinnedTo(all.book.periodOfDate(profile.start)), warnings: all.warnings };
 }
 
 export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun> {
@@ -228,7 +227,7 @@ function staleness(
   days: number,
 ): Diagnostic | undefined {
   // a log priced per request has a table for every row's date: staleness is per row, not one date
-  const book = pricing instanceof PriceSchedule ? (pricing.pinned ? pricing.books[0] : undefined) : pricing;
+  const book = pricing instanceof PriceSchedule ? (pricing.pinned ? pricing.book(0) : undefined) : pricing;
   if (!book) return undefined;
   if (asOfFlag) return stalenessWarning(book, asOfFlag, days, '--as-of');
   if (scenario.pricing?.asOf)

@@ -2,7 +2,7 @@
 // which table prices a model the in-force one lacks, the catalog last, deployment names first.
 import { describe, expect, it } from 'vitest';
 import type { CatalogRef } from '../../src/pricing/catalog.js';
-import { chooseSchedule } from '../../src/pricing/load.js';
+import { BUNDLED_PRICING_DIR, chooseSchedule, listTables, tableRef } from '../../src/pricing/load.js';
 import { PriceSchedule } from '../../src/pricing/schedule.js';
 import { bookFromYaml } from '../helpers/sim.js';
 
@@ -34,7 +34,7 @@ describe('price schedule', () => {
     expect(s.lookup('old', 1)!.pricedBy).toEqual({ kind: 'table', version: '2025-01-01' });
   });
   it('pinned to one table: no other table is asked', () => {
-    const pinned = s.pinnedTo(B);
+    const pinned = s.pinnedTo(1);
     expect(pinned.periodOf(at('2025-06-01T00:00:00Z'))).toBe(0);
     expect(pinned.lookup('old')).toBeUndefined();
     expect(() => pinned.resolve('old', 'line 3')).toThrow(/is not in pricing table 2026-01-01/);
@@ -71,5 +71,33 @@ describe('chooseSchedule over the bundled tables', () => {
       { version: '2025-10-01', effective: '2025-10-01' },
     ]);
     expect(chooseSchedule({}).pricing.version).toBe('2026-11-18');
+  });
+});
+
+describe('tables known by their header', () => {
+  it('reads version, effective date and thresholds of every bundled table as the full parse does', () => {
+    for (const f of listTables(BUNDLED_PRICING_DIR)) {
+      const ref = tableRef(f);
+      const { book } = ref.load();
+      expect([ref.version, ref.effective, ref.thresholds], f).toEqual([
+        book.version,
+        book.effective,
+        book.thresholds(),
+      ]);
+    }
+  });
+  it('parses only the tables a run uses', () => {
+    const s = chooseSchedule({ perRequest: true, catalog: false }).pricing;
+    let loads = 0;
+    const refs = (s as unknown as { refs: { load: () => unknown }[] }).refs;
+    for (const r of refs) {
+      const load = r.load;
+      r.load = () => {
+        loads++;
+        return load();
+      };
+    }
+    expect(s.lookup('gpt-4o', s.periodOfDate('2026-11-20'))?.id).toBe('gpt-4o');
+    expect(loads).toBe(1);
   });
 });
