@@ -84,17 +84,26 @@ export function loadPricing(
     deployments: { ...extraDeployments, ...parseDeployments(opts.deployment) },
   });
   for (const w of warnings) app.io.stderr.write(`${formatDiagnostic(w)}\n`);
+  // per request, each row has its own table: staleness is about one pinned table
+  const staleAfter = staleAfterFlag(opts);
+  if (pricing.pinned) warnIfStale(app, pricing.book(0), opts.asOf, staleAfter);
+  return pricing;
+}
+
+function staleAfterFlag(opts: { staleAfter?: string }): number {
   const staleAfter = parseStaleAfter(opts.staleAfter);
   if (staleAfter === undefined)
     throw userError('USAGE', `--stale-after '${opts.staleAfter}' is not a whole number of days`, {
       where: '--stale-after',
       hint: `e.g. --stale-after ${DEFAULT_STALE_AFTER_DAYS}`,
     });
-  if (pricing.pinned) {
-    const stale = stalenessWarning(pricing.book(0), opts.asOf, staleAfter);
-    if (stale) app.io.stderr.write(`${formatDiagnostic(stale)}\n`);
-  }
-  return pricing;
+  return staleAfter;
+}
+
+/** PRICING_STALE on stderr, judged against --as-of only (never the wall clock; src/pricing/staleness.ts). */
+function warnIfStale(app: App, book: PriceBook, asOf: string | undefined, staleAfter: number): void {
+  const stale = stalenessWarning(book, asOf, staleAfter);
+  if (stale) app.io.stderr.write(`${formatDiagnostic(stale)}\n`);
 }
 
 /** --format (checked against the command's formats as it is parsed: options.format is a Format) and --out. */
@@ -112,15 +121,7 @@ export function loadBook(app: App, opts: { pricing?: string; asOf?: string; stal
     cwd: app.io.cwd,
   });
   for (const w of warnings) app.io.stderr.write(`${formatDiagnostic(w)}\n`);
-  // Staleness is judged against --as-of only (never the wall clock); see src/pricing/staleness.ts.
-  const staleAfter = parseStaleAfter(opts.staleAfter);
-  if (staleAfter === undefined)
-    throw userError('USAGE', `--stale-after '${opts.staleAfter}' is not a whole number of days`, {
-      where: '--stale-after',
-      hint: `e.g. --stale-after ${DEFAULT_STALE_AFTER_DAYS}`,
-    });
-  const stale = stalenessWarning(book, opts.asOf, staleAfter);
-  if (stale) app.io.stderr.write(`${formatDiagnostic(stale)}\n`);
+  warnIfStale(app, book, opts.asOf, staleAfterFlag(opts));
   return book;
 }
 
