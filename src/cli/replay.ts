@@ -107,7 +107,7 @@ export function registerReplay(program: Command, app: App): void {
     `
 Examples:
   llmcost replay scenarios/logs/support-bot.csv --by tenant,feature
-  llmcost replay test/fixtures/exports/litellm_spendlogs_psql_copy.csv --as-of 2024-12-01 --by model
+  llmcost replay test/fixtures/exports/litellm_spendlogs_psql_copy.csv --by model
   llmcost replay ~/.claude/projects/my-project --by conversation      # a directory of Claude Code transcripts
   llmcost replay scenarios/logs/multi-vendor.csv --by model --deployment prod-chat=gpt-4.1
   llmcost replay ../shared/data/traces/mooncake_conversation_trace.jsonl --preset mooncake --model claude-sonnet-4-5
