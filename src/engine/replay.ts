@@ -76,8 +76,7 @@ export async function runSimulation(input: RunInput): Promise<RunResult> {
   const periodOf = book.tables().length > 1 ? (atMs: number) => book.periodOf(atMs) : undefined;
   const taps = Array.from(
     { length: stages.length + 1 },
-    (_, k) =>
-      new Ledger(thresholds, k === 0 || k === stages.length ? by : [], (m) => book.resolve(m).id, periodOf),
+    (_, k) => new Ledger(thresholds, k === 0 || k === stages.length ? by : [], (m) => book.resolve(m).id, periodOf),
   );
   const start = (s: StageSpec, position: number): StrategyRun => {
     const ctx: StrategyContext = {
@@ -100,7 +99,7 @@ export async function runSimulation(input: RunInput): Promise<RunResult> {
   let lastKnown = '';
   const check = (r: SimRequest, stage: string): void => {
     if (r.model !== lastKnown && !known.has(r.model)) {
-      book.resolve(r.model, r.line !== undefined ? `line ${r.line}` : stage);
+      book.resolve(r.model, r.line !== undefined ? `line ${r.line}` : stage, book.periodOf(r.atMs));
       known.add(r.model);
     }
     lastKnown = r.model;

@@ -90,9 +90,11 @@ export function bookChecks(book: Pricing): Pick<RowContext, 'acceptModel' | 'mod
   const known = new Map<string, boolean>();
   const hints = new Map<string, string | undefined>();
   return {
-    acceptModel: (m) => {
+    // known in one period = known in every one (a table or the catalog prices it for any date);
+    // asking the row's own table first parses no table the log does not need
+    acceptModel: (m, atMs) => {
       let k = known.get(m);
-      if (k === undefined) known.set(m, (k = book.lookup(m) !== undefined));
+      if (k === undefined) known.set(m, (k = book.lookup(m, book.periodOf(atMs)) !== undefined));
       return k;
     },
     modelHint: (m) => {

@@ -38,7 +38,8 @@ export interface RowContext {
   /** CSV only: the header's layout (see csvLayout); JSONL rows use lookup() */
   csv?: CsvLayout;
   fallbackModel?: string;
-  acceptModel?: (model: string) => boolean;
+  /** false = no pricing table (nor the catalog) knows the model; atMs picks the table asked first */
+  acceptModel?: (model: string, atMs: number) => boolean;
   /** e.g. "did you mean 'gpt-4o-mini'?" for a refused model */
   modelHint?: (model: string) => string | undefined;
   /** false = the model has no such service tier in the pricing table: reject the row */
@@ -373,7 +374,15 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
     return rej('model missing', 'no model in the row and no --model given');
   }
   if (preset.model) model = preset.model(model);
-  if (ctx.acceptModel && !ctx.acceptModel(model)) {
+
+  // timestamp (before the model check: it says which pricing table is in force for the row)
+  const tsRaw = pick(ctx, f, values, off, C.timestamp);
+  if (!present(tsRaw)) return rej('timestamp missing', 'timestamp is empty');
+  const atMs = parseTimestamp(tsRaw, preset.timestampUnit ?? 'auto');
+  if (atMs === undefined)
+    return rej('timestamp unparseable', `timestamp '${String(tsRaw)}' is not ISO 8601 or epoch seconds/milliseconds`);
+
+  if (ctx.acceptModel && !ctx.acceptModel(model, atMs)) {
     const hint = ctx.modelHint?.(model);
     return rej(`unknown model '${model}'`, `model '${model}' is in no pricing table${hint ? ` (${hint})` : ''}`);
   }
@@ -385,13 +394,6 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
       ctx.seenKeys.add(key);
     }
   }
-
-  // timestamp
-  const tsRaw = pick(ctx, f, values, off, C.timestamp);
-  if (!present(tsRaw)) return rej('timestamp missing', 'timestamp is empty');
-  const atMs = parseTimestamp(tsRaw, preset.timestampUnit ?? 'auto');
-  if (atMs === undefined)
-    return rej('timestamp unparseable', `timestamp '${String(tsRaw)}' is not ISO 8601 or epoch seconds/milliseconds`);
 
   // token counts (text columns are counted only when the counts are absent; a failed call without usage has none)
   const failedWithoutUsage = status === 'error' && noUsage;
