@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { UserError, userError } from '../diagnostics.js';
-import { simulationBook, syntheticModels, unionThresholds } from '../engine/drift.js';
+import { simulationBook, unionThresholds } from '../engine/drift.js';
 import {
   buildDriftReport,
   type DriftLimits,
@@ -14,7 +14,7 @@ import {
 import { type Context, makeContext } from './context.js';
 import { type Io, resolvePath } from './io.js';
 import { loadTable } from './pricing.js';
-import { runScenario, type ScenarioRun } from './scenario.js';
+import { runScenario, type ScenarioRun, scenarioSyntheticModels } from './scenario.js';
 
 export interface DriftInput {
   /** the old table: a file or a bundled version */
@@ -100,7 +100,7 @@ export async function drift(input: DriftInput, context: Partial<Context> = {}): 
       }
       throw e;
     }
-    const synth = syntheticModels(ran.book);
+    const synth = scenarioSyntheticModels(ran.scenario);
     const a = synth.length ? oldBook.withModels(synth) : oldBook;
     const b = synth.length ? newBook.withModels(synth) : newBook;
     const fixed = (x: number): string => x.toFixed(6);

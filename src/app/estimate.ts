@@ -2,13 +2,13 @@
 // its pricing, computes one row per daily volume (engine/estimate.ts) and the notes a reader needs.
 import { userError } from '../diagnostics.js';
 import { type CacheMode, estimateRow } from '../engine/estimate.js';
-import { TIERS, type Tier } from '../pricing/pricebook.js';
+import { describeChannel, TIERS, type Tier } from '../pricing/pricebook.js';
 import type { EstimateDoc } from '../report/estimate.js';
 import { int } from '../report/format.js';
 import { type Context, makeContext } from './context.js';
-import { loadBook, type TableChoice } from './pricing.js';
+import { loadPricing, type ModelChoice, type TableChoice } from './pricing.js';
 
-export interface EstimateInput extends TableChoice {
+export interface EstimateInput extends TableChoice, ModelChoice {
   model: string;
   /** requests per day, one row each */
   requestsPerDay: number[];
@@ -27,7 +27,7 @@ export interface EstimateInput extends TableChoice {
 
 export function estimate(input: EstimateInput, context: Partial<Context> = {}): EstimateDoc {
   const ctx = makeContext(context);
-  const book = loadBook(input, ctx);
+  const book = loadPricing(input, false, ctx);
   const model = book.resolve(input.model, '--model');
   if (!['off', '5m', '1h'].includes(input.cache))
     throw userError('USAGE', `--cache '${input.cache}' is not off, 5m or 1h`, {
@@ -71,7 +71,14 @@ export function estimate(input: EstimateInput, context: Partial<Context> = {}): 
     );
   return {
     model: model.id,
-    pricing: { version: book.version, effective: book.effective, source: model.source },
+    pricing: {
+      version: book.version,
+      effective: book.effective,
+      source: model.source,
+      // a catalog price or a channel's is said as such: neither is the table's vendor price
+      pricedBy: model.pricedBy?.kind === 'catalog' ? `catalog ${model.pricedBy.version}` : book.version,
+      channel: model.channel ? describeChannel(model.channel) : null,
+    },
     assumptions: {
       systemTokens: common.systemTokens,
       inputTokens: common.inputTokens,

@@ -5,6 +5,7 @@ import { basename } from 'node:path';
 import { type Diagnostic, suggestionHint, UserError, userError } from '../diagnostics.js';
 import { diffBooks, type PricingDiff } from '../pricing/diff.js';
 import {
+  acceptedFileSchema,
   type CheckResult,
   chatModelNames,
   checkAgainstLiteLLM,
@@ -12,8 +13,10 @@ import {
   importFromLiteLLM,
   type LiteLLMFile,
 } from '../pricing/litellm.js';
-import { choosePricing, parsePricingText, readText } from '../pricing/load.js';
+import { parseYaml } from '../config/yaml.js';
+import { choosePricing, chooseSchedule, parsePricingText, readText } from '../pricing/load.js';
 import type { PriceBook } from '../pricing/pricebook.js';
+import type { PriceSchedule } from '../pricing/schedule.js';
 import { DEFAULT_STALE_AFTER_DAYS, stalenessWarning } from '../pricing/staleness.js';
 import { type PricingList, pricingList } from '../report/pricing/list.js';
 import { type PricingShow, pricingShow } from '../report/pricing/show.js';
@@ -29,6 +32,42 @@ export interface TableChoice {
   asOf?: string;
   /** warn (PRICING_STALE) when the table is older than this many days on the asOf date */
   staleAfterDays?: number;
+}
+
+/** How model names become priced models beyond the curated tables. */
+export interface ModelChoice {
+  /** false: price only with the curated tables (a model they lack is rejected, not priced from the catalog) */
+  catalog?: boolean;
+  /** deployment name (an Azure deployment, say) -> the model it serves */
+  deployments?: Record<string, string>;
+}
+
+/**
+ * The pricing of a run: pricing/asOf pin one table; otherwise a log (perRequest) is priced with
+ * the table in force at each row's time, anything else with the newest table. Staleness is judged
+ * against asOf only, and only for a pinned table (per request each row has its own).
+ */
+export function loadPricing(
+  choice: TableChoice & ModelChoice,
+  perRequest: boolean,
+  ctx: Context,
+  extraDeployments: Record<string, string> = {},
+): PriceSchedule {
+  const { pricing, warnings } = chooseSchedule({
+    pricing: choice.pricing,
+    asOf: choice.asOf,
+    cwd: ctx.io.cwd,
+    warn: (d) => ctx.warn(d),
+    perRequest,
+    catalog: choice.catalog !== false,
+    deployments: { ...extraDeployments, ...(choice.deployments ?? {}) },
+  });
+  for (const w of warnings) ctx.warn(w);
+  if (pricing.pinned) {
+    const stale = stalenessWarning(pricing.book(0), choice.asOf, choice.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS);
+    if (stale) ctx.warn(stale);
+  }
+  return pricing;
 }
 
 /** The table in force for a command, its load warnings and staleness warning sent to ctx.warn. */
@@ -59,9 +98,13 @@ export function listPricing(choice: TableChoice, context: Partial<Context> = {})
   return pricingList(loadBook(choice, ctx));
 }
 
-export function showPricing(model: string, choice: TableChoice, context: Partial<Context> = {}): PricingShow {
+export function showPricing(
+  model: string,
+  choice: TableChoice & ModelChoice,
+  context: Partial<Context> = {},
+): PricingShow {
   const ctx = makeContext(context);
-  const book = loadBook(choice, ctx);
+  const book = loadPricing(choice, false, ctx);
   return pricingShow(book, book.resolve(model, 'model argument'));
 }
 
@@ -103,10 +146,29 @@ export function readLiteLLM(file: string, ctx: Context): LiteLLMFile {
   return data as LiteLLMFile;
 }
 
-export function checkPricing(file: string, choice: TableChoice, context: Partial<Context> = {}): CheckResult {
+/** The accepted-differences file of `pricing check`, every schema problem located (file:line:column). */
+function readAccepted(file: string, ctx: Context) {
+  const text = readText(resolvePath(ctx.io, file), 'accepted-differences file');
+  const { value, errors } = parseYaml(text, file, acceptedFileSchema);
+  if (!value) throw new UserError(errors);
+  return value.accepted;
+}
+
+/** `pricing check --against litellm`: every disagreement; `accepted` names reviewed ones that do not fail. */
+export function checkPricing(
+  file: string,
+  choice: TableChoice & { accepted?: string },
+  context: Partial<Context> = {},
+): CheckResult {
   const ctx = makeContext(context);
   const book = loadBook(choice, ctx);
-  return checkAgainstLiteLLM(book, readLiteLLM(file, ctx), basename(file));
+  const accepted = choice.accepted ? readAccepted(choice.accepted, ctx) : [];
+  const r = checkAgainstLiteLLM(book, readLiteLLM(file, ctx), basename(file), accepted);
+  for (const u of r.unusedAccepted)
+    ctx.warn(
+      `accepted difference ${u.model} ${u.field}${u.theirs !== undefined ? ` (theirs ${u.theirs})` : ''} matched nothing: fixed, or LiteLLM's value moved; review it in ${choice.accepted}`,
+    );
+  return r;
 }
 
 export interface ImportInput {

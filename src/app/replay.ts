@@ -12,7 +12,7 @@ import { DIMENSIONS, Ledger } from '../engine/ledger.js';
 import { priceCells } from '../engine/price.js';
 import type { SimRequest } from '../engine/request.js';
 import { runSimulation } from '../engine/run.js';
-import type { PriceBook } from '../pricing/pricebook.js';
+import type { Pricing } from '../pricing/pricebook.js';
 import { int } from '../report/format.js';
 import { percentOf, round6 } from '../shared/numbers.js';
 import { buildReport, type Report } from '../report/model.js';
@@ -25,11 +25,11 @@ import {
   readLog,
 } from '../traffic/logs/read.js';
 import { type Context, makeContext, NO_PROGRESS } from './context.js';
-import { loadBook, type TableChoice } from './pricing.js';
+import { loadPricing, type ModelChoice, type TableChoice } from './pricing.js';
 import { runScenario } from './scenario.js';
 
 /** How to read a request log: what replay and audit-cache share. */
-export interface LogInput extends TableChoice {
+export interface LogInput extends TableChoice, ModelChoice {
   /** the log file (CSV, JSONL, JSON, Parquet, optionally .gz, or a folder of transcripts); '-' reads the Io's stdin */
   log: string;
   /** log layout (default: detected from the first records) */
@@ -45,7 +45,7 @@ export interface LogInput extends TableChoice {
 }
 
 /** The reader's options for a LogInput, priced against `book` (unknown models are rejected rows). */
-export function logReader(input: LogInput, book: PriceBook, ctx: Context): LogOptions {
+export function logReader(input: LogInput, book: Pricing, ctx: Context): LogOptions {
   return {
     file: input.log,
     preset: input.preset,
@@ -76,7 +76,7 @@ export async function replayLog(input: ReplayInput, context: Partial<Context> = 
   const { log } = input;
   const by = input.by ?? [];
   const map = input.map ?? {};
-  const book = loadBook(input, ctx);
+  const book = loadPricing(input, true, ctx);
   if (input.model) book.resolve(input.model, '--model');
   if (input.scenario) return whatIf(input, input.scenario, by, map, ctx);
   if (input.standalone)
@@ -86,9 +86,9 @@ export async function replayLog(input: ReplayInput, context: Partial<Context> = 
     });
   const stats = newLogStats();
   const th = book.thresholds();
-  const retries = new Slice(th);
-  const failed = new Slice(th);
-  const wasted = new Slice(th);
+  const retries = new Slice(th, book);
+  const failed = new Slice(th, book);
+  const wasted = new Slice(th, book);
   let successes = 0;
   const source = tap(readLog(logReader(input, book, ctx), stats), (r) => {
     if (r.retryOf) retries.add(r);
@@ -200,6 +200,7 @@ async function whatIf(
     scenario,
     io: ctx.io,
     pricing: { pricing: input.pricing, asOf: input.asOf },
+    models: { catalog: input.catalog, deployments: input.deployments },
     standalone: input.standalone ?? false,
     by,
     warn: ctx.warn,
@@ -248,15 +249,15 @@ const pct = (part: number, whole: number): number | null => percentOf(part, whol
 export class Slice {
   readonly ledger: Ledger;
   requests = 0;
-  constructor(thresholds: number[]) {
-    this.ledger = new Ledger(thresholds);
+  constructor(thresholds: number[], pricing: Pricing) {
+    this.ledger = new Ledger(thresholds, [], undefined, (atMs) => pricing.periodOf(atMs));
   }
   add(r: SimRequest): void {
     this.requests++;
     this.ledger.add(r);
   }
   /** exact USD (unrounded) */
-  exactUsd(book: PriceBook): number {
+  exactUsd(book: Pricing): number {
     return Number(priceCells(this.ledger.cells, this.ledger.thresholds, book).total) / 1e18;
   }
 }
@@ -298,7 +299,7 @@ export function replayExtras(
   totalUsd: number,
   successes: number,
   slices: { retries: Slice; failed: Slice; wasted: Slice },
-  book: PriceBook,
+  book: Pricing,
 ): Record<string, unknown> {
   const retriesUsd = slices.retries.exactUsd(book);
   const failedUsd = slices.failed.exactUsd(book);

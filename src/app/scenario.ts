@@ -7,13 +7,15 @@ import { resolve } from 'node:path';
 import { type Diagnostic, userError, warning } from '../diagnostics.js';
 import { loadScenarioFile, type Scenario } from '../config/scenario.js';
 import { runSimulation, type RunResult, type StageSpec } from '../engine/run.js';
-import { choosePricing, loadPricingFile } from '../pricing/load.js';
+import { chooseSchedule } from '../pricing/load.js';
 import { stalenessWarning } from '../pricing/staleness.js';
 import { gpuModel } from '../pricing/gpu.js';
-import type { PriceBook } from '../pricing/pricebook.js';
+import type { ModelInfo, PriceBook, Pricing } from '../pricing/pricebook.js';
+import { PriceSchedule } from '../pricing/schedule.js';
 import { usdCheck } from '../report/format.js';
 import { round6 } from '../shared/numbers.js';
 import { fleetExtras } from '../report/fleet.js';
+import type { ModelChoice } from './pricing.js';
 import { buildReport, type Check, type Report } from '../report/model.js';
 import { CACHE_RULES, realismRules } from '../strategies/prompt-cache/rules.js';
 import { readerThread } from '../traffic/logs/read.js';
@@ -28,9 +30,11 @@ export interface RunScenarioInput {
   scenario?: Scenario;
   io: Io;
   /** price under this book instead of the scenario's table (drift, sweep) */
-  book?: PriceBook;
+  book?: PriceBook | PriceSchedule;
   /** --pricing / --as-of from the command line: beat the scenario's pricing */
   pricing?: { pricing?: string; asOf?: string };
+  /** --deployment names and --no-catalog from the command line */
+  models?: ModelChoice;
   seed?: number;
   /** warn (PRICING_STALE) when the table is older than this on the reference date (--as-of, the scenario's as_of, else the profile's start) */
   staleAfterDays?: number;
@@ -48,32 +52,49 @@ export interface RunScenarioInput {
   version?: string;
 }
 
+
 export interface ScenarioRun {
   report: Report;
   run: RunResult;
-  book: PriceBook;
+  book: Pricing;
   stages: StageSpec[];
   scenario: Scenario;
   stats: SourceStats;
 }
 
-/** The PriceBook a scenario runs under: CLI flags beat the scenario's `pricing`, default = newest table. */
+/**
+ * The pricing a scenario runs under. CLI flags beat the scenario's `pricing`; without either, a
+ * log is priced per request (the table in force at each row's time) and a profile with the table
+ * in force on its start date, as its "today".
+ */
 export function scenarioBook(
   scenario: Scenario,
   io: Io,
   flags: { pricing?: string; asOf?: string } = {},
-): { book: PriceBook; warnings: Diagnostic[] } {
+  models: ModelChoice = {},
+): { book: PriceSchedule; warnings: Diagnostic[] } {
+  const base = {
+    cwd: io.cwd,
+    catalog: models.catalog !== false,
+    deployments: { ...(scenario.traffic.log?.deployments ?? {}), ...(models.deployments ?? {}) },
+  };
+  const choose = (c: { pricing?: string; asOf?: string; cwd?: string; perRequest?: boolean }) => {
+    const { pricing, warnings } = chooseSchedule({ ...base, ...c });
+    return { book: pricing, warnings };
+  };
   if (flags.pricing || flags.asOf)
-    return choosePricing({
+    return choose({
       ...(flags.pricing ? { pricing: flags.pricing } : {}),
       ...(flags.asOf ? { asOf: flags.asOf } : {}),
-      cwd: io.cwd,
     });
   const p = scenario.pricing;
-  if (p?.file) return loadPricingFile(p.file);
-  if (p?.version) return choosePricing({ pricing: p.version, cwd: scenario.dir });
-  if (p?.asOf) return choosePricing({ asOf: p.asOf });
-  return choosePricing({});
+  if (p?.file) return choose({ pricing: p.file });
+  if (p?.version) return choose({ pricing: p.version, cwd: scenario.dir });
+  if (p?.asOf) return choose({ asOf: p.asOf });
+  const all = choose({ perRequest: true });
+  const profile = scenario.traffic.profile;
+  if (!profile) return all;
+  return { book: all.book.pinnedTo(all.book.periodOfDate(profile.start)), warnings: all.warnings };
 }
 
 export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun> {
@@ -88,9 +109,10 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
   }
   // The returned scenario carries the realism in force, so re-runs (--runs) keep it.
   if (input.cacheRealism !== undefined) scenario = { ...scenario, cacheRealism: input.cacheRealism };
-  let book = input.book;
-  if (!book) {
-    const chosen = scenarioBook(scenario, io, input.pricing);
+  let book: PriceBook | PriceSchedule;
+  if (input.book) book = input.book;
+  else {
+    const chosen = scenarioBook(scenario, io, input.pricing, input.models);
     for (const w of chosen.warnings) warn(w);
     book = chosen.book;
   }
@@ -100,7 +122,7 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
       : undefined;
   if (stale) warn(stale);
   // Synthetic models (e.g. a self-hosted route priced per GPU-hour) join the book before the run.
-  const synthetic = scenario.stages.flatMap((s) => s.strategy.syntheticModels?.(s.options) ?? []).map(gpuModel);
+  const synthetic = scenarioSyntheticModels(scenario);
   if (synthetic.length) book = book.withModels(synthetic);
 
   // Unknown models fail before the run, located in the scenario file.
@@ -200,13 +222,22 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
   return { report, run, book, stages, scenario, stats };
 }
 
+/** Synthetic models a scenario's strategies add (self-host routes priced per GPU-hour). */
+/** The models a scenario's strategies add (a self-hosted route), priced from their GPU figures. */
+export function scenarioSyntheticModels(scenario: Scenario): ModelInfo[] {
+  return scenario.stages.flatMap((s) => s.strategy.syntheticModels?.(s.options) ?? []).map(gpuModel);
+}
+
 /** Staleness against a date the scenario states (never the wall clock). */
 function staleness(
   scenario: Scenario,
-  book: PriceBook,
+  pricing: PriceBook | PriceSchedule,
   asOfFlag: string | undefined,
   days: number,
 ): Diagnostic | undefined {
+  // a log priced per request has a table for every row's date: staleness is per row, not one date
+  const book = pricing instanceof PriceSchedule ? (pricing.pinned ? pricing.book(0) : undefined) : pricing;
+  if (!book) return undefined;
   if (asOfFlag) return stalenessWarning(book, asOfFlag, days, '--as-of');
   if (scenario.pricing?.asOf)
     return stalenessWarning(book, scenario.pricing.asOf, days, `pricing.as_of in ${scenario.file}`);

@@ -25,6 +25,9 @@ export interface SimulateInput {
   staleAfterDays?: number;
   /** which rules decide when a provider cache hits: realistic (default), ideal, or rules joined by + */
   cacheRealism?: string;
+  /** false: price only with the curated tables; deployment name -> model */
+  catalog?: boolean;
+  deployments?: Record<string, string>;
 }
 
 /**
@@ -35,10 +38,12 @@ export async function simulate(input: SimulateInput, context: Partial<Context> =
   const ctx = makeContext(context);
   const progress = ctx.progress?.('simulating');
   const pricing = { pricing: input.pricing, asOf: input.asOf };
+  const models = { catalog: input.catalog, deployments: input.deployments };
   const first = await runScenario({
     ...(typeof input.scenario === 'string' ? { scenarioPath: input.scenario } : { scenario: input.scenario }),
     io: ctx.io,
     pricing,
+    models,
     seed: input.seed,
     standalone: input.standalone ?? false,
     cacheRealism: input.cacheRealism,
@@ -55,6 +60,7 @@ export async function simulate(input: SimulateInput, context: Partial<Context> =
   if (input.runs !== undefined)
     report.monteCarlo = await runMonteCarlo(ctx.io, first, input.runs, {
       pricing,
+      models,
       command: 'simulate',
       version: ctx.version,
     });

@@ -1,6 +1,6 @@
 // Options and helpers several commands share.
 import { type Command, Option } from 'commander';
-import type { TableChoice } from '../app/pricing.js';
+import type { ModelChoice, TableChoice } from '../app/pricing.js';
 import type { LogInput } from '../app/replay.js';
 import { parseMap } from '../traffic/logs/read.js';
 import { userError } from '../diagnostics.js';
@@ -21,6 +21,50 @@ export function addPricingOptions(cmd: Command): Command {
       'warn (PRICING_STALE) when the table is older than this many days on the --as-of date',
       String(DEFAULT_STALE_AFTER_DAYS),
     );
+}
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+/** How model names become priced models: deployment names, and the catalog for what no table knows. */
+export function addModelOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--deployment <name=model>',
+      'an Azure (or any) deployment name and the model it serves, e.g. prod-chat=gpt-4o or eu-chat=azure/eu/gpt-4o (repeatable)',
+      collect,
+    )
+    .option(
+      '--no-catalog',
+      'price only with the curated tables: a model they lack is rejected, not priced from the catalog',
+    );
+}
+
+/** The model flags as the pipelines take them (app/pricing.ts ModelChoice). */
+export function modelChoice(o: ModelFlags): ModelChoice {
+  return { catalog: o.catalog !== false, deployments: parseDeployments(o.deployment) };
+}
+
+export interface ModelFlags {
+  deployment?: string[];
+  /** commander's --no-catalog: false when given */
+  catalog?: boolean;
+}
+
+/** --deployment NAME=MODEL values (repeatable, comma-separated too) as a map; a malformed one is exit 2. */
+export function parseDeployments(values: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of (values ?? []).flatMap((x) => x.split(','))) {
+    const i = v.indexOf('=');
+    const name = v.slice(0, i).trim();
+    const model = v.slice(i + 1).trim();
+    if (i < 0 || !name || !model)
+      throw userError('USAGE', `--deployment '${v}' is not NAME=MODEL`, {
+        where: '--deployment',
+        hint: 'e.g. --deployment prod-chat=gpt-4o (the deployment name as the log shows it, then the model it serves)',
+      });
+    out[name] = model;
+  }
+  return out;
 }
 
 /** --format (checked against the command's formats as it is parsed: options.format is a Format) and --out. */
@@ -74,7 +118,7 @@ export function addCacheRealismOption(cmd: Command): Command {
 }
 
 /** The log-reading flags replay and audit-cache share. */
-export interface LogFlags extends PricingFlags {
+export interface LogFlags extends PricingFlags, ModelFlags {
   preset?: string;
   map: string[];
   model?: string;
@@ -86,6 +130,7 @@ export interface LogFlags extends PricingFlags {
 export function logInput(log: string, o: LogFlags): LogInput {
   return {
     ...tableChoice(o),
+    ...modelChoice(o),
     log,
     preset: o.preset,
     map: parseMap(o.map),

@@ -4,11 +4,21 @@ import { estimate } from '../app/estimate.js';
 import { TIERS } from '../pricing/pricebook.js';
 import { ESTIMATE_RENDERERS } from '../report/estimate.js';
 import type { App } from './app.js';
-import { addOutputOptions, addPricingOptions, intFlag, intListFlag, type PricingFlags, tableChoice } from './common.js';
+import {
+  addModelOptions,
+  addOutputOptions,
+  addPricingOptions,
+  intFlag,
+  intListFlag,
+  type ModelFlags,
+  modelChoice,
+  type PricingFlags,
+  tableChoice,
+} from './common.js';
 import { emit } from './io.js';
 import { type Format, formatsOf, renderWith } from '../report/render.js';
 
-interface Opts extends PricingFlags {
+interface Opts extends PricingFlags, ModelFlags {
   model: string;
   requests: string;
   systemTokens: string;
@@ -34,6 +44,7 @@ export function registerEstimate(program: Command, app: App): void {
     .option('-d, --days <n>', 'days in the "monthly" column', '30')
     .option('-t, --tier <tier>', `service tier: ${TIERS.join('|')}`, 'standard');
   addPricingOptions(cmd);
+  addModelOptions(cmd);
   addOutputOptions(cmd, formatsOf(ESTIMATE_RENDERERS));
   cmd.addHelpText(
     'after',
@@ -41,6 +52,8 @@ export function registerEstimate(program: Command, app: App): void {
 Examples:
   llmcost estimate --model claude-sonnet-4-5 --system-tokens 8000 --input-tokens 400 --output-tokens 300
   llmcost estimate --model gpt-4-turbo --as-of 2024-12-15 --requests 10000 --input-tokens 800 --output-tokens 200 --cache off
+  llmcost estimate --model us.anthropic.claude-sonnet-4-5-20250929-v1:0 --cache off   # Bedrock regional price
+  llmcost estimate --model deepseek/deepseek-chat --cache off                           # a catalog price
 
 Caching model: arrivals are Poisson at requests/day spread evenly over the day. A request writes
 the cache when the previous one came more than the TTL earlier (probability exp(-rate*ttl));
@@ -50,6 +63,7 @@ hits refresh the entry. "naive" is the spreadsheet bound of one write per TTL wi
     const doc = estimate(
       {
         ...tableChoice(o),
+        ...modelChoice(o),
         model: o.model,
         requestsPerDay: intListFlag(o.requests, '--requests', 1),
         systemTokens: intFlag(o.systemTokens, '--system-tokens', 0, 100_000_000),

@@ -9,7 +9,16 @@ import { PRICING_LIST_RENDERERS } from '../report/pricing/list.js';
 import { PRICING_SHOW_RENDERERS } from '../report/pricing/show.js';
 import { type Format, formatsOf, renderWith } from '../report/render.js';
 import type { App } from './app.js';
-import { addOutputOptions, addPricingOptions, type PricingFlags, tableChoice } from './common.js';
+import {
+  addModelOptions,
+  addOutputOptions,
+  addPricingOptions,
+  type ModelFlags,
+  modelChoice,
+  type PricingFlags,
+  tableChoice,
+} from './common.js';
+import { registerPricingCatalog } from './pricing-catalog.js';
 import { emit } from './io.js';
 
 type Out = { format: Format; out?: string };
@@ -42,13 +51,17 @@ export function registerPricing(program: Command, app: App): Command {
     .argument('<model>', 'model id or alias')
     .description('every price of one model: tiers x bands x token classes, source and date');
   addPricingOptions(show);
+  addModelOptions(show);
   addOutputOptions(show, formatsOf(PRICING_SHOW_RENDERERS));
   show.addHelpText(
     'after',
-    '\nExamples:\n  llmcost pricing show claude-sonnet-4-5\n  llmcost pricing show gpt-4o --as-of 2024-12-15 --format json',
+    '\nExamples:\n  llmcost pricing show claude-sonnet-4-5\n  llmcost pricing show gpt-4o --as-of 2024-12-15 --format json' +
+      '\n  llmcost pricing show eu.anthropic.claude-sonnet-4-5-20250929-v1:0   # the Bedrock regional price' +
+      '\n  llmcost pricing show groq/llama-3.3-70b-versatile                  # a catalog price',
   );
-  show.action((name: string, o: PricingFlags & Out) => {
-    emit(app.io, renderWith(PRICING_SHOW_RENDERERS, showPricing(name, tableChoice(o), app), o.format), o.out);
+  show.action((name: string, o: PricingFlags & ModelFlags & Out) => {
+    const model = showPricing(name, { ...tableChoice(o), ...modelChoice(o) }, app);
+    emit(app.io, renderWith(PRICING_SHOW_RENDERERS, model, o.format), o.out);
   });
 
   const validate = pricing
@@ -128,9 +141,10 @@ The result is validated like any table; warnings name what LiteLLM does not say 
     .command('check')
     .argument('<file>', "LiteLLM's model_prices_and_context_window.json")
     .description(
-      'list every disagreement between our pricing table and a LiteLLM price file; exit 1 if any price differs',
+      'list every disagreement between our pricing table and a LiteLLM price file; exit 1 if a price differs that no accepted entry covers',
     )
-    .requiredOption('--against <source>', 'format of FILE: litellm');
+    .requiredOption('--against <source>', 'format of FILE: litellm')
+    .option('--accepted <file>', 'accepted differences (YAML): reviewed disagreements that do not fail the check');
   addPricingOptions(chk);
   addOutputOptions(chk, formatsOf(PRICING_CHECK_RENDERERS));
   chk.addHelpText(
@@ -139,18 +153,21 @@ The result is validated like any table; warnings name what LiteLLM does not say 
 Examples:
   llmcost pricing check --against litellm model_prices_and_context_window.json
   llmcost pricing check --against litellm prices.json --pricing pricing/2025-10-01.yaml --format md
+  llmcost pricing check --against litellm prices.json --accepted pricing/litellm-accepted.yaml   # CI gate
 
 Our models are looked up by id and aliases (also as gemini/<id>, openai/<id>, anthropic/<id>).
 Compared: every price LiteLLM states (standard, cache, 1h write, long-context band, batch/flex/
-priority) against our effective prices, plus context_window and cache.min_tokens. "differs" = both
-give a value; "only-theirs" = LiteLLM has a price our table lacks. Fields only our table has
-(LiteLLM omits most batch prices) are counted, not listed. Exit 1 when a value differs.`,
+priority) against our effective prices, plus context_window and cache.min_tokens (metadata,
+listed separately, never failing). "differs" = both give a value; "only-theirs" = LiteLLM has a
+price our table lacks. Fields only our table has are counted, not listed. Exit 1 only when a
+price differs and no entry of --accepted covers it (format: docs/pricing-sources.md).`,
   );
-  chk.action((file: string, o: { against: string } & PricingFlags & Out) => {
+  chk.action((file: string, o: { against: string; accepted?: string } & PricingFlags & Out) => {
     sourceOpt(o.against, '--against');
-    const r = checkPricing(file, tableChoice(o), app);
+    const r = checkPricing(file, { ...tableChoice(o), accepted: o.accepted }, app);
     emit(app.io, renderWith(PRICING_CHECK_RENDERERS, r, o.format), o.out);
-    if (r.disagreements.some((d) => d.kind === 'differs')) app.exitCode = 1;
+    if (r.failing > 0) app.exitCode = 1;
   });
+  registerPricingCatalog(pricing, app);
   return pricing;
 }

@@ -6,7 +6,7 @@ import { replayLog } from '../app/replay.js';
 import { FORMATS, type Format, render } from '../report/render.js';
 import { PRESETS } from '../traffic/logs/presets.js';
 import type { App } from './app.js';
-import { addOutputOptions, addPricingOptions, type LogFlags, logInput } from './common.js';
+import { addModelOptions, addOutputOptions, addPricingOptions, type LogFlags, logInput } from './common.js';
 import { emit, renderOptions } from './io.js';
 
 interface Opts extends LogFlags {
@@ -15,6 +15,7 @@ interface Opts extends LogFlags {
   out?: string;
   scenario?: string;
   standalone?: boolean;
+  staleAfter?: string;
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -52,14 +53,16 @@ export function registerReplay(program: Command, app: App): void {
     )
     .option('--standalone', 'with --scenario: also run each strategy alone on the baseline');
   addPricingOptions(cmd);
+  addModelOptions(cmd);
   addOutputOptions(cmd, FORMATS);
   cmd.addHelpText(
     'after',
     `
 Examples:
   llmcost replay scenarios/logs/support-bot.csv --by tenant,feature
-  llmcost replay test/fixtures/exports/litellm_spendlogs_psql_copy.csv --as-of 2024-12-01 --by model
+  llmcost replay test/fixtures/exports/litellm_spendlogs_psql_copy.csv --by model
   llmcost replay ~/.claude/projects/my-project --by conversation      # a directory of Claude Code transcripts
+  llmcost replay scenarios/logs/multi-vendor.csv --by model --deployment prod-chat=gpt-4.1
   llmcost replay ../shared/data/traces/mooncake_conversation_trace.jsonl --preset mooncake --model claude-sonnet-4-5
   llmcost replay spend.jsonl --preset litellm --map tenant=metadata.user_api_key_team_id --rejects rejects.csv
   zcat log.csv.gz | llmcost replay - --format json
@@ -73,6 +76,9 @@ feature, route, prompt_version, prefix_key, prefix_tokens, batchable, status, re
 completion, cost_usd, service_tier. input_tokens includes cached tokens (OpenAI style; --map
 cache_tokens=beside for a log that counts them beside). Timestamps: ISO 8601 (no zone = UTC) or epoch
 seconds/milliseconds. Rejected rows are counted and reported (see docs/logs.md).
+Each row is priced with the bundled table in force at its timestamp (--pricing/--as-of pin one);
+Bedrock, Vertex AI and Azure ids resolve to their model at the channel's price; models no table
+knows are priced from the bundled LiteLLM catalog and counted as such (--no-catalog refuses them).
 A CSV of 8 MB or more is parsed in a second thread; LLMCOST_READER_THREAD=off keeps one thread.`,
   );
   cmd.action(async (log: string, o: Opts) => {

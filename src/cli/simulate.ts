@@ -9,15 +9,18 @@ import { FORMATS, type Format, render } from '../report/render.js';
 import type { App } from './app.js';
 import {
   addCacheRealismOption,
+  addModelOptions,
   addOutputOptions,
   addPricingOptions,
   intFlag,
+  type ModelFlags,
+  modelChoice,
   type PricingFlags,
   staleAfterFlag,
 } from './common.js';
 import { emit, renderOptions } from './io.js';
 
-interface Opts extends PricingFlags {
+interface Opts extends PricingFlags, ModelFlags {
   seed?: string;
   standalone?: boolean;
   by?: string;
@@ -62,6 +65,7 @@ export function registerSimulate(program: Command, app: App): void {
   );
   addPricingOptions(cmd);
   addCacheRealismOption(cmd);
+  addModelOptions(cmd);
   addOutputOptions(cmd, FORMATS);
   cmd.addHelpText(
     'after',
@@ -73,7 +77,8 @@ Examples:
   llmcost simulate scenarios/chatbot-10k.yaml --runs 20     # low/expected/high band over 20 seeds
   llmcost simulate scenarios/agent-loop.yaml --cache-realism ideal   # the saving under the original, generous cache rules
 
---pricing/--as-of beat the scenario's own pricing. Budgets (scenario key budgets:) and the quality
+--pricing/--as-of beat the scenario's own pricing; without either, a log is priced with the table
+in force at each row's time and a profile with the table in force on its start date. Budgets (scenario key budgets:) and the quality
 floor (quality.floor) are always checked and listed in the report; with --check a violation exits 1.`,
   );
   cmd.action(async (scenarioPath: string, o: Opts) => {
@@ -95,6 +100,7 @@ floor (quality.floor) are always checked and listed in the report; with --check 
         asOf: o.asOf,
         staleAfterDays: staleAfterFlag(o.staleAfter),
         cacheRealism: o.cacheRealism,
+        ...modelChoice(o),
       },
       app,
     );

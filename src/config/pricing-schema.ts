@@ -21,6 +21,14 @@ const date = z.union([z.string(), z.date()]).transform((v, ctx) => {
 });
 const positiveInt = z.number().int().positive();
 
+/**
+ * Channel endpoints that can carry their own price (see src/pricing/channels.ts): Bedrock and
+ * Vertex regional endpoints (Claude Sonnet 4.5 and later: +10% over global), Azure OpenAI Data
+ * Zone and Regional deployments (above Global, which is OpenAI's price).
+ */
+export const ENDPOINT_KINDS = ['bedrock-regional', 'vertex-regional', 'azure-data-zone', 'azure-regional'] as const;
+export type EndpointKind = (typeof ENDPOINT_KINDS)[number];
+
 const cacheBand = z.strictObject({
   read: decimalUsd.optional(),
   write_5m: decimalUsd.optional(),
@@ -79,6 +87,8 @@ export const modelSchema = z.strictObject({
   batch: tierPrices.optional(),
   flex: tierPrices.optional(),
   priority: tierPrices.optional(),
+  /** multipliers on every price of the model when served through a channel's endpoint (docs/pricing-sources.md) */
+  uplift: z.partialRecord(z.enum(ENDPOINT_KINDS), decimalUsd).optional(),
   long_context: z
     .strictObject({
       threshold: positiveInt,

@@ -39,6 +39,8 @@ export const logTrafficSchema = z.strictObject({
   model: z.string().min(1).optional(),
   /** stop at the first rejected row */
   strict: z.boolean().optional(),
+  /** deployment names as the log writes them -> the model each serves (Azure: azure/NAME), like --deployment */
+  deployments: z.record(z.string().min(1), z.string().min(1)).optional(),
   /** write rejected rows here (relative to the scenario file) */
   rejects: z.string().min(1).optional(),
   /**

@@ -104,6 +104,7 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
         ...(t.log.model !== undefined ? { model: t.log.model } : {}),
         ...(t.log.strict !== undefined ? { strict: t.log.strict } : {}),
         ...(t.log.rejects !== undefined ? { rejectsFile: abs(dir, t.log.rejects) } : {}),
+        ...(t.log.deployments !== undefined ? { deployments: t.log.deployments } : {}),
         ...(t.log.rebase_to !== undefined
           ? {
               rebaseToMs: Date.parse(

@@ -21,8 +21,3 @@ export function simulationBook(baseline: PriceBook, current: PriceBook): PriceBo
   // The run is bucketed by both tables' thresholds (unionThresholds), passed to it explicitly.
   return missing.length ? current.withModels(missing) : current;
 }
-
-/** Synthetic models a scenario added to the simulation book (self-host routes), to price under both tables. */
-export function syntheticModels(book: PriceBook): ModelInfo[] {
-  return [...book.models.values()].filter((m) => m.synthetic !== undefined);
-}

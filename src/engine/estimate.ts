@@ -2,14 +2,14 @@
 // prefix. A request misses the cache when the previous request came more than the TTL earlier:
 // P(miss) = exp(-rate x ttl) (hits refresh the entry). The naive bound assumes one write per TTL
 // window, which is what spreadsheets do; both are shown so the gap is visible.
-import type { ModelInfo, PriceBook, Tier } from '../pricing/pricebook.js';
+import type { ModelInfo, Pricing, Tier, TokenClass } from '../pricing/pricebook.js';
 import { round6 } from '../shared/numbers.js';
 
 export type CacheMode = 'off' | '5m' | '1h';
 
 export interface EstimateInput {
   model: ModelInfo;
-  book: PriceBook;
+  book: Pricing;
   requestsPerDay: number;
   /** cacheable shared prefix (system prompt, tools, few-shot) */
   systemTokens: number;
@@ -53,7 +53,7 @@ export function estimateRow(inp: EstimateInput): EstimateRow {
   const { model: m, book, requestsPerDay: R, tier } = inp;
   const totalIn = inp.systemTokens + inp.inputTokens;
   const band = m.longContextThreshold !== undefined && totalIn > m.longContextThreshold ? 'long' : 'base';
-  const p = (cls: Parameters<PriceBook['price']>[3]): bigint => book.price(m, tier, band, cls);
+  const p = (cls: TokenClass): bigint => book.price(m, tier, band, cls);
   // No cache: exact (integer tokens x integer prices) before the final conversion.
   const perReqNoCacheAtto = BigInt(totalIn) * p('input') + BigInt(inp.outputTokens) * p('output');
   const dailyNoCache = Number(perReqNoCacheAtto * BigInt(R)) / 1e18;

@@ -1,5 +1,6 @@
 // The ledger holds quantities, never money: integer token counts per (model, tier, input-size
-// bucket) and, when asked, per attribution key. Money is applied once at the end (price.ts), which
+// bucket, pricing period) and, when asked, per attribution key. The period is the pricing table in
+// force at the request's time (Pricing.periodOf), so a log that spans a price change keeps both sides. Money is applied once at the end (price.ts), which
 // keeps sums exact and lets `drift` re-price the same ledgers under another table.
 import type { SimRequest } from './request.js';
 
@@ -54,10 +55,12 @@ export interface CellKey {
   tier: SimRequest['serviceTier'];
   /** number of long-context thresholds the request's input exceeds */
   bucket: number;
+  /** index of the pricing table in force at the request's time (0 with one table) */
+  period: number;
 }
 export function parseCellKey(k: string): CellKey {
-  const [model, tier, bucket] = k.split('\u0001');
-  return { model: model!, tier: tier as CellKey['tier'], bucket: Number(bucket) };
+  const [model, tier, bucket, period] = k.split('\u0001');
+  return { model: model!, tier: tier as CellKey['tier'], bucket: Number(bucket), period: Number(period ?? 0) };
 }
 
 function cellOf(cells: Cells, key: string): Float64Array {
@@ -99,9 +102,15 @@ class CellTable {
   private lastTier = '';
   private lastBuckets: Float64Array[] = [];
 
-  cell(r: SimRequest, bucket: number): Float64Array {
+  constructor(
+    /** buckets per period: slot = period * stride + bucket */
+    private readonly stride: number,
+  ) {}
+
+  cell(r: SimRequest, bucket: number, period: number): Float64Array {
+    const slot = period * this.stride + bucket;
     if (r.model === this.lastModel && r.serviceTier === this.lastTier) {
-      const c = this.lastBuckets[bucket];
+      const c = this.lastBuckets[slot];
       if (c) return c;
     }
     let byTier = this.fast.get(r.model);
@@ -111,13 +120,13 @@ class CellTable {
     this.lastModel = r.model;
     this.lastTier = r.serviceTier;
     this.lastBuckets = buckets;
-    return (buckets[bucket] ??= cellOf(this.cells, `${r.model}\u0001${r.serviceTier}\u0001${bucket}`));
+    return (buckets[slot] ??= cellOf(this.cells, `${r.model}\u0001${r.serviceTier}\u0001${bucket}\u0001${period}`));
   }
 }
 
 export class Ledger {
-  private readonly table = new CellTable();
-  readonly cells: Cells = this.table.cells;
+  private readonly table: CellTable;
+  readonly cells: Cells;
   /** answering requests dropped by strategies up to this stage (served from a cache, de-duplicated) */
   dropped = 0;
   /** per dimension -> key -> cells */
@@ -136,7 +145,11 @@ export class Ledger {
     dims: string[] = [],
     /** canonical model ids for the model dimension (the same ids the Models table shows) */
     canonical?: (model: string) => string,
+    /** the pricing period of a request's time (Pricing.periodOf); default: one period */
+    private readonly periodOf?: (atMs: number) => number,
   ) {
+    this.table = new CellTable(thresholds.length + 1);
+    this.cells = this.table.cells;
     this.readers = dims.map((d) => {
       const out = new Map<string, Cells>();
       this.by.set(d, out);
@@ -152,19 +165,20 @@ export class Ledger {
 
   add(r: SimRequest): void {
     const bucket = this.thresholds.length ? this.bucketOf(r.inputTokens) : 0;
-    addToCell(this.table.cell(r, bucket), r);
+    const period = this.periodOf ? this.periodOf(r.atMs) : 0;
+    addToCell(this.table.cell(r, bucket, period), r);
     for (let i = 0; i < this.readers.length; i++) {
       const d = this.readers[i]!;
       const k = d.read(r);
       // consecutive requests often share the key (same tenant, same feature)
       let t = k === d.lastKey ? d.last : d.tables.get(k);
       if (!t) {
-        d.tables.set(k, (t = new CellTable()));
+        d.tables.set(k, (t = new CellTable(this.thresholds.length + 1)));
         d.out.set(k, t.cells);
       }
       d.lastKey = k;
       d.last = t;
-      addToCell(t.cell(r, bucket), r);
+      addToCell(t.cell(r, bucket, period), r);
     }
   }
 

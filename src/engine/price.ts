@@ -1,5 +1,5 @@
 // Apply money to ledger quantities, exactly (BigInt atto-USD), once, at the end.
-import type { PriceBook, TokenClass } from '../pricing/pricebook.js';
+import { describeChannel, type ModelInfo, type Pricing, type TokenClass } from '../pricing/pricebook.js';
 import { type Cells, parseCellKey, Q } from './ledger.js';
 
 export interface Breakdown {
@@ -27,23 +27,49 @@ const CLASS_COLUMNS: [TokenClass, number, keyof Breakdown][] = [
   ['output', Q.output, 'output'],
 ];
 
+/** Who priced a set of requests: a table version or the catalog. */
+export interface PricedBy {
+  kind: 'table' | 'catalog' | 'synthetic';
+  version: string;
+  calls: number;
+  atto: bigint;
+}
+
+/** One row of the per-model figures: a model through one channel. */
+export interface ModelLine {
+  model: string;
+  /** "bedrock regional +10%", or null for the vendor's own API */
+  channel: string | null;
+  /** table versions (and/or the catalog) that priced it, ascending */
+  pricedBy: string[];
+  atto: bigint;
+}
+
 export interface Priced {
   breakdown: Breakdown;
   total: bigint;
-  /** per resolved model id */
-  byModel: Map<string, bigint>;
+  /** per model line: key = model + channel (see modelLineKey) */
+  byModel: Map<string, ModelLine>;
+  /** per table version / catalog that priced the cells, keyed by kind + version */
+  byTable: Map<string, PricedBy>;
+}
+
+export function modelLineKey(m: Pick<ModelInfo, 'id' | 'channel'>): string {
+  return m.channel ? `${m.id} (${describeChannel(m.channel)})` : m.id;
 }
 
 /**
  * Price a set of cells. A cell's bucket b means input > thresholds[b-1]; it is in a model's long
  * band when that lower bound is >= the model's own threshold (thresholds include every model's).
+ * A cell's period picks the table in force when its requests ran (one table: always period 0).
  */
-export function priceCells(cells: Cells, thresholds: number[], book: PriceBook): Priced {
+export function priceCells(cells: Cells, thresholds: number[], pricing: Pricing): Priced {
   const breakdown = zeroBreakdown();
-  const byModel = new Map<string, bigint>();
+  const byModel = new Map<string, ModelLine>();
+  const byTable = new Map<string, PricedBy>();
   for (const [key, c] of cells) {
-    const { model, tier, bucket } = parseCellKey(key);
-    const m = book.resolve(model);
+    const { model, tier, bucket, period } = parseCellKey(key);
+    const m = pricing.resolve(model, undefined, period);
     const lower = bucket > 0 ? thresholds[bucket - 1]! : -1;
     const band = m.longContextThreshold !== undefined && lower >= m.longContextThreshold ? 'long' : 'base';
     let cellTotal = 0n;
@@ -52,11 +78,28 @@ export function priceCells(cells: Cells, thresholds: number[], book: PriceBook):
       if (qty === 0) continue;
       if (qty < 0 || !Number.isInteger(qty))
         throw new Error(`internal: ledger ${cls} quantity ${qty} for ${model} is not a non-negative integer`);
-      const cost = BigInt(qty) * book.price(m, tier, band, cls);
+      const cost = BigInt(qty) * pricing.price(m, tier, band, cls);
       breakdown[into] += cost;
       cellTotal += cost;
     }
-    byModel.set(m.id, (byModel.get(m.id) ?? 0n) + cellTotal);
+    const by = m.pricedBy ?? { kind: 'synthetic' as const, version: m.id };
+    const label = by.kind === 'catalog' ? `catalog ${by.version}` : by.version;
+    const lineKey = modelLineKey(m);
+    let line = byModel.get(lineKey);
+    if (!line) {
+      line = { model: m.id, channel: m.channel ? describeChannel(m.channel) : null, pricedBy: [], atto: 0n };
+      byModel.set(lineKey, line);
+    }
+    line.atto += cellTotal;
+    if (!line.pricedBy.includes(label)) {
+      line.pricedBy.push(label);
+      line.pricedBy.sort();
+    }
+    const tableKey = `${by.kind}\u0001${by.version}`;
+    let t = byTable.get(tableKey);
+    if (!t) byTable.set(tableKey, (t = { kind: by.kind, version: by.version, calls: 0, atto: 0n }));
+    t.calls += c[Q.calls]!;
+    t.atto += cellTotal;
   }
-  return { breakdown, total: sumBreakdown(breakdown), byModel };
+  return { breakdown, total: sumBreakdown(breakdown), byModel, byTable };
 }

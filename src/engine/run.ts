@@ -2,7 +2,7 @@
 // stream is tapped into ledger k, so the waterfall is cumulative in scenario order at O(K) per
 // request. --standalone adds, per strategy, a chain of that strategy alone on the baseline.
 import { type Diagnostic, UserError, warning } from '../diagnostics.js';
-import type { PriceBook } from '../pricing/pricebook.js';
+import type { Pricing } from '../pricing/pricebook.js';
 import type { ModelView, OptionPath, Strategy, StrategyContext, StrategyRun } from './strategy.js';
 import { Ledger } from './ledger.js';
 import type { SimRequest } from './request.js';
@@ -21,7 +21,8 @@ export interface RunInput {
   /** batches of requests; consumed once */
   source: AsyncIterable<SimRequest[]> | Iterable<SimRequest[]>;
   stages: StageSpec[];
-  book: PriceBook;
+  /** one table, or the table in force per request (ledgers keep a cell per period) */
+  book: Pricing;
   seed: number;
   by?: string[];
   standalone?: boolean;
@@ -87,10 +88,11 @@ function showOptionPath(path: OptionPath): string {
   return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('');
 }
 
-export function modelView(book: PriceBook): ModelView {
+/** Strategies see the models as the newest table (or the pinned one) prices them. */
+export function modelView(book: Pricing): ModelView {
   return {
     resolve: (name) => book.resolve(name),
-    has: (name) => book.tryResolve(name) !== undefined,
+    has: (name) => book.lookup(name) !== undefined,
   };
 }
 
@@ -122,9 +124,10 @@ export async function runSimulation(input: RunInput): Promise<RunResult> {
     input.warn?.(d);
   };
   const view = modelView(book);
+  const periodOf = book.tables().length > 1 ? (atMs: number) => book.periodOf(atMs) : undefined;
   const taps = Array.from(
     { length: stages.length + 1 },
-    (_, k) => new Ledger(thresholds, k === 0 || k === stages.length ? by : [], (m) => book.resolve(m).id),
+    (_, k) => new Ledger(thresholds, k === 0 || k === stages.length ? by : [], (m) => book.resolve(m).id, periodOf),
   );
   const start = (s: StageSpec, position: number): StrategyRun =>
     s.strategy.start(
@@ -140,15 +143,16 @@ export async function runSimulation(input: RunInput): Promise<RunResult> {
       }),
     );
   const runs = stages.map((s, i) => start(s, i + 1));
-  const standalone = input.standalone ? stages.map(() => new Ledger(thresholds)) : undefined;
+  const standalone = input.standalone ? stages.map(() => new Ledger(thresholds, [], undefined, periodOf)) : undefined;
   const soloRuns = input.standalone ? stages.map((s, i) => start(s, i + 1)) : undefined;
 
-  // Every model name is checked once against the table: an unknown model is an error, never $0.
+  // Every model name is checked once against the tables (a table or the catalog knows it in every
+  // period, or in none): an unknown model is an error, never $0.
   const known = new Set<string>();
   let lastKnown = '';
   const check = (r: SimRequest, stage: string): void => {
     if (r.model !== lastKnown && !known.has(r.model)) {
-      book.resolve(r.model, r.line !== undefined ? `line ${r.line}` : stage);
+      book.resolve(r.model, r.line !== undefined ? `line ${r.line}` : stage, book.periodOf(r.atMs));
       known.add(r.model);
     }
     lastKnown = r.model;

@@ -2,6 +2,7 @@
 // file). LiteLLM prices are per-token JSON floats (3e-06); ours are decimal strings per 1M tokens.
 // Conversion is exact decimal arithmetic on the float's shortest representation ("3e-06" ->
 // "3.00"), never float multiplication (3e-06 * 1e6 = 2.9999999999999996).
+import { z } from 'zod';
 import { formatPicoPerM, parseUsd } from './money.js';
 import type { ModelInfo, PriceBook, Tier } from './pricebook.js';
 
@@ -129,6 +130,27 @@ export function theirFields(e: LiteLLMEntry, rounded: string[] = []): TheirField
   return f;
 }
 
+/**
+ * How an entry caches. A cache-write field does not make Anthropic-style caching: DeepSeek lists
+ * a write price of 0 (a miss is plain input) and OpenAI's GPT-5.6+ bill writes on an automatic
+ * cache. Explicit (breakpoints, 5m/1h TTL prices) only for Claude models whose write costs more
+ * than input; another write above input is an automatic cache's `write`; one at or below input is
+ * no premium at all and is dropped. No cache read price: no caching.
+ */
+export function cacheStyleOf(
+  key: string,
+  e: LiteLLMEntry,
+  f: TheirFields,
+): { style: 'explicit' | 'automatic'; write: boolean } | undefined {
+  if (f['cache.read'] === undefined) return undefined;
+  const write = f['cache.write_5m'] !== undefined ? parseUsd(f['cache.write_5m']) : null;
+  const input = parseUsd(f.input ?? '0') ?? 0n;
+  const premium = write !== null && write > input;
+  const claude = /claude/.test(key) || /anthropic/.test(String(e.litellm_provider ?? ''));
+  if (premium && claude) return { style: 'explicit', write: true };
+  return { style: 'automatic', write: premium };
+}
+
 /** Our effective fields for the same names, from the PriceBook (exact; tiers after discounts). */
 export function ourFields(m: ModelInfo): TheirFields {
   const f: TheirFields = {};
@@ -138,10 +160,10 @@ export function ourFields(m: ModelInfo): TheirFields {
   f.output = p(std.base.output);
   if (m.cache) {
     f['cache.read'] = p(std.base.cacheRead);
-    if (m.cache.style === 'explicit') {
+    // an automatic cache that bills writes (OpenAI GPT-5.6+) compares as LiteLLM's cache_creation price too
+    if (m.cache.style === 'explicit' || std.base.cacheWrite5m !== undefined)
       f['cache.write_5m'] = p(std.base.cacheWrite5m);
-      if (m.cache.has1h) f['cache.write_1h'] = p(std.base.cacheWrite1h);
-    }
+    if (m.cache.style === 'explicit' && m.cache.has1h) f['cache.write_1h'] = p(std.base.cacheWrite1h);
     f['cache.min_tokens'] = String(m.cache.minTokens);
   }
   for (const tier of ['batch', 'flex', 'priority'] as Tier[]) {
@@ -156,7 +178,8 @@ export function ourFields(m: ModelInfo): TheirFields {
     f['long_context.input'] = p(std.long.input);
     f['long_context.output'] = p(std.long.output);
     if (m.cache) f['long_context.cache.read'] = p(std.long.cacheRead);
-    if (m.cache?.style === 'explicit') f['long_context.cache.write_5m'] = p(std.long.cacheWrite5m);
+    if (m.cache?.style === 'explicit' || std.base.cacheWrite5m !== undefined)
+      f['long_context.cache.write_5m'] = p(std.long.cacheWrite5m);
   }
   if (m.contextWindow !== undefined) f.context_window = String(m.contextWindow);
   return f;
@@ -171,7 +194,44 @@ export interface Disagreement {
   theirs: string | null;
   /** differs: both give a value; only-theirs: LiteLLM has a price we lack */
   kind: 'differs' | 'only-theirs';
+  /** price: a price or the long-context threshold (what a bill depends on); metadata: context window, cache minimum */
+  category: 'price' | 'metadata';
+  /** set when an accepted-differences entry covers it: the recorded reason */
+  accepted?: string;
 }
+
+/** Fields that describe a model without changing what a request costs. */
+const METADATA_FIELDS = new Set(['context_window', 'cache.min_tokens']);
+
+/**
+ * An accepted-differences file: disagreements a team reviewed and keeps (the vendor page wins
+ * over LiteLLM). `theirs`, when given, pins LiteLLM's value: if LiteLLM changes it, the entry no
+ * longer matches and the difference fails again, to be reviewed anew.
+ */
+export const acceptedFileSchema = z.strictObject({
+  accepted: z.array(
+    z.strictObject({
+      /** our model id */
+      model: z.string().min(1),
+      /** only when checking this table version (a historical price LiteLLM no longer has) */
+      table: z
+        .union([z.string().min(1), z.date()])
+        .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
+        .optional(),
+      /** the field as `pricing check` names it: input, cache.read, priority.output, context_window, ... */
+      field: z.string().min(1),
+      /** LiteLLM's value this acceptance is for (optional) */
+      theirs: z.union([z.string(), z.number()]).transform(String).optional(),
+      /** why our value stands, with the page that says so */
+      reason: z.string().min(1),
+      /** when it was reviewed (YYYY-MM-DD) */
+      reviewed: z
+        .union([z.string(), z.date()])
+        .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v)),
+    }),
+  ),
+});
+export type AcceptedFile = z.infer<typeof acceptedFileSchema>;
 
 export interface CheckResult {
   pricing: { version: string; file: string };
@@ -180,6 +240,10 @@ export interface CheckResult {
   /** our models with no LiteLLM entry under their id or an alias */
   notFound: string[];
   disagreements: Disagreement[];
+  /** price values that differ and no accepted entry covers: what makes the check fail */
+  failing: number;
+  /** accepted entries that matched nothing (fixed since, or LiteLLM's value moved): review them */
+  unusedAccepted: { model: string; field: string; theirs?: string }[];
   /** fields only our table has (LiteLLM often omits batch/priority prices): counted, not listed */
   onlyOurs: number;
   rounded: string[];
@@ -191,16 +255,41 @@ const same = (a: string, b: string): boolean => {
   return pa !== null && pb !== null ? pa === pb : a === b;
 };
 
-/** Every disagreement between our table and a LiteLLM file (model, field, ours, theirs). */
-export function checkAgainstLiteLLM(book: PriceBook, file: LiteLLMFile, against: string): CheckResult {
+/**
+ * Every disagreement between our table and a LiteLLM file (model, field, ours, theirs), sorted
+ * into price and metadata differences; those an accepted-differences entry covers carry its reason.
+ */
+export function checkAgainstLiteLLM(
+  book: PriceBook,
+  file: LiteLLMFile,
+  against: string,
+  accepted: AcceptedFile['accepted'] = [],
+): CheckResult {
   const out: CheckResult = {
     pricing: { version: book.version, file: book.file },
     against,
     compared: 0,
     notFound: [],
     disagreements: [],
+    failing: 0,
+    unusedAccepted: [],
     onlyOurs: 0,
     rounded: [],
+  };
+  // entries for another table version neither match nor count as unused
+  accepted = accepted.filter((a) => a.table === undefined || a.table === book.version);
+  const used = new Set<number>();
+  const push = (d: Omit<Disagreement, 'category' | 'accepted'>): void => {
+    const i = accepted.findIndex(
+      (a) =>
+        a.model === d.model &&
+        a.field === d.field &&
+        (a.theirs === undefined || (d.theirs !== null && same(a.theirs, d.theirs))),
+    );
+    if (i >= 0) used.add(i);
+    const category = METADATA_FIELDS.has(d.field) ? 'metadata' : 'price';
+    out.disagreements.push({ ...d, category, ...(i >= 0 ? { accepted: accepted[i]!.reason } : {}) });
+    if (i < 0 && category === 'price' && d.kind === 'differs') out.failing++;
   };
   for (const m of [...book.models.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
     if (m.synthetic !== undefined) continue;
@@ -219,13 +308,18 @@ export function checkAgainstLiteLLM(book: PriceBook, file: LiteLLMFile, against:
       const a = ours[field];
       const b = theirs[field];
       if (a !== undefined && b !== undefined) {
-        if (!same(a, b))
-          out.disagreements.push({ model: m.id, key: hit.key, field, ours: a, theirs: b, kind: 'differs' });
+        if (!same(a, b)) push({ model: m.id, key: hit.key, field, ours: a, theirs: b, kind: 'differs' });
       } else if (b !== undefined)
-        out.disagreements.push({ model: m.id, key: hit.key, field, ours: null, theirs: b, kind: 'only-theirs' });
+        push({ model: m.id, key: hit.key, field, ours: null, theirs: b, kind: 'only-theirs' });
       else if (a !== undefined) out.onlyOurs++;
     }
   }
+  const comparedIds = new Set(out.disagreements.map((d) => d.model));
+  for (const m of book.models.values()) if (!out.notFound.includes(m.id)) comparedIds.add(m.id);
+  out.unusedAccepted = accepted
+    // an entry for a model this table lacks is not stale, just about another table
+    .filter((a, i) => !used.has(i) && comparedIds.has(a.model))
+    .map((a) => ({ model: a.model, field: a.field, ...(a.theirs !== undefined ? { theirs: a.theirs } : {}) }));
   return out;
 }
 
@@ -279,8 +373,9 @@ export function importFromLiteLLM(
       `    output: ${q(f.output)}`,
     ];
     if (f.context_window) out.push(`    context_window: ${f.context_window}`);
-    const explicit = f['cache.write_5m'] !== undefined;
-    if (f['cache.read'] !== undefined) {
+    const cache = cacheStyleOf(key, entry, f);
+    const explicit = cache?.style === 'explicit';
+    if (cache) {
       let min = f['cache.min_tokens'];
       if (!min) {
         min = provider === 'google' ? '2048' : '1024';
@@ -288,15 +383,16 @@ export function importFromLiteLLM(
           `${name}: no prompt_cache_min_tokens in LiteLLM; cache.min_tokens set to ${min} (check the provider's caching docs)`,
         );
       }
-      out.push(
-        '    cache:',
-        `      style: ${explicit ? 'explicit' : 'automatic'}`,
-        `      read: ${q(f['cache.read'])}`,
-      );
+      out.push('    cache:', `      style: ${cache.style}`, `      read: ${q(f['cache.read']!)}`);
       if (explicit) out.push(`      write_5m: ${q(f['cache.write_5m']!)}`);
       if (explicit && f['cache.write_1h'] !== undefined) out.push(`      write_1h: ${q(f['cache.write_1h'])}`);
+      if (!explicit && cache.write) out.push(`      write: ${q(f['cache.write_5m']!)}`);
       out.push(`      min_tokens: ${min}`);
       if (!explicit && provider === 'openai') out.push('      increment: 128');
+      if (!explicit && f['cache.write_5m'] !== undefined && !cache.write)
+        warnings.push(
+          `${name}: LiteLLM's cache write price (${f['cache.write_5m']}) is not above input: no write premium, left out (automatic cache)`,
+        );
     } else if (f['cache.write_5m'] !== undefined) {
       warnings.push(`${name}: cache write price without a cache read price; cache omitted`);
     }
@@ -314,9 +410,9 @@ export function importFromLiteLLM(
       const cr = f[`${tier}.cache.read`];
       if (cr !== undefined && f['cache.read'] !== undefined) out.push(`      cache_read: ${q(cr)}`);
     }
-    if (provider === 'anthropic' && f['batch.input'] === undefined)
+    if (f['batch.input'] === undefined)
       warnings.push(
-        `${name}: LiteLLM lists no batch prices; add \`batch: { discount: "0.5" }\` if the provider offers its 50% batch discount`,
+        `${name}: LiteLLM lists no batch prices; add \`batch: { discount: "0.5" }\` (or explicit prices) if ${provider} offers a batch discount`,
       );
     if (f['long_context.threshold'] && f['long_context.input'] && f['long_context.output']) {
       out.push(

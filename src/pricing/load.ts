@@ -6,7 +6,9 @@ import { pricingTableSchema } from '../config/pricing-schema.js';
 import { locate, parseYaml } from '../config/yaml.js';
 import { type Diagnostic, UserError, userError } from '../diagnostics.js';
 import { isIsoDate } from '../shared/dates.js';
+import { bundledCatalog, type CatalogRef } from './catalog.js';
 import { PriceBook } from './pricebook.js';
+import { PriceSchedule, refOf, type TableRef } from './schedule.js';
 
 /** pricing/ shipped with the package (dist/pricing/load.js -> ../../pricing). */
 export const BUNDLED_PRICING_DIR = fileURLToPath(new URL('../../pricing/', import.meta.url));
@@ -68,6 +70,30 @@ export function listTables(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
+/**
+ * A table known by its header before it is parsed: version, effective date and long-context
+ * thresholds read from the text with regular expressions (a full YAML parse and schema check of
+ * a table costs ~50 ms warm; start-up pays it only for the tables a run uses). `load()` parses
+ * and validates once; a header the scan cannot read falls back to loading.
+ */
+export function tableRef(file: string): TableRef {
+  let loaded: { book: PriceBook; warnings: Diagnostic[] } | undefined;
+  const load = (): { book: PriceBook; warnings: Diagnostic[] } => (loaded ??= loadPricingFile(file));
+  const text = readText(file, 'pricing table');
+  const field = (k: string): string | undefined =>
+    new RegExp(`^${k}:\\s*["']?(\\d{4}-\\d{2}-\\d{2})["']?\\s*(?:#.*)?$`, 'm').exec(text)?.[1];
+  const version = field('version');
+  const effective = field('effective');
+  if (!version || !effective) {
+    const { book } = load();
+    return { ...refOf(book), load };
+  }
+  const thresholds = [
+    ...new Set([...text.matchAll(/^\s+threshold:\s*(\d+)\s*(?:#.*)?$/gm)].map((m) => Number(m[1]))),
+  ].sort((a, b) => a - b);
+  return { file, version, effective, thresholds, load };
+}
+
 export interface PricingChoice {
   /** a file path, or a version name of a bundled table, or undefined for "the table in force" */
   pricing?: string;
@@ -104,18 +130,51 @@ export function choosePricing(choice: PricingChoice): { book: PriceBook; warning
     }
     return loadPricingFile(byVersion);
   }
-  const files = listTables(dir);
-  const loaded = files.map((f) => loadPricingFile(f));
+  // Only the table picked is parsed: the others are known by their header.
+  const refs = listTables(dir)
+    .map(tableRef)
+    .sort((a, b) => (a.effective < b.effective ? -1 : 1));
   const asOf = choice.asOf;
-  const inForce = loaded
-    .filter((l) => asOf === undefined || l.book.effective <= asOf)
-    .sort((a, b) => (a.book.effective < b.book.effective ? -1 : 1));
-  const pick = inForce[inForce.length - 1];
+  const pick = refs.filter((r) => asOf === undefined || r.effective <= asOf).at(-1);
   if (!pick) {
     throw userError('PRICING_NONE', `no pricing table is in force on ${asOf}`, {
       where: '--as-of',
-      hint: `tables start on ${loaded[0]?.book.effective ?? '(none)'}; use a later --as-of or pass --pricing FILE`,
+      hint: `tables start on ${refs[0]?.effective ?? '(none)'}; use a later --as-of or pass --pricing FILE`,
     });
   }
-  return pick;
+  return pick.load();
+}
+
+export interface ScheduleChoice extends PricingChoice {
+  /** price each request with the table in force at its time (logs); ignored when pricing/asOf pin one */
+  perRequest?: boolean;
+  /** use the bundled catalog for models the tables lack (default true) */
+  catalog?: boolean;
+  /** deployment name -> model id */
+  deployments?: Record<string, string>;
+  /** another catalog directory (tests) */
+  catalogDir?: string;
+  /** told of a lazily parsed table's warnings */
+  warn?: (d: Diagnostic) => void;
+}
+
+/**
+ * The pricing a run uses: --pricing/--as-of pin one table; otherwise a log is priced per request
+ * with every bundled table (each row by the table in force at its timestamp) and anything else by
+ * the newest table. The catalog, unless turned off, prices what no table knows.
+ */
+export function chooseSchedule(choice: ScheduleChoice): { pricing: PriceSchedule; warnings: Diagnostic[] } {
+  const catalog: CatalogRef | undefined = choice.catalog === false ? undefined : bundledCatalog(choice.catalogDir);
+  const options = {
+    ...(catalog ? { catalog } : {}),
+    ...(choice.deployments ? { deployments: choice.deployments } : {}),
+  };
+  if (choice.pricing || choice.asOf || !choice.perRequest) {
+    const { book, warnings } = choosePricing(choice);
+    return { pricing: new PriceSchedule([book], options), warnings };
+  }
+  // Every table, each parsed when a request first needs it.
+  const refs = listTables(choice.dir ?? BUNDLED_PRICING_DIR).map(tableRef);
+  if (!refs.length) throw userError('PRICING_NONE', 'no bundled pricing table', { hint: 'reinstall llmcost' });
+  return { pricing: new PriceSchedule(refs, options), warnings: [] };
 }

@@ -1,8 +1,9 @@
 // A PriceBook is one pricing table made exact: every (tier, band, token class) price in integer
 // pico-USD per 1M tokens, aliases resolved, and unknown models refused with did-you-mean.
 // Pure: no files. The loader (load.ts) builds it from YAML.
-import type { ModelFile, PricingTableFile } from '../config/pricing-schema.js';
-import { userError, suggestionHint } from '../diagnostics.js';
+import type { EndpointKind, ModelFile, PricingTableFile } from '../config/pricing-schema.js';
+import { didYouMean, suggestionHint, userError } from '../diagnostics.js';
+import { type Channel, channelLabel, channelReadings, upliftKey } from './channels.js';
 import { parseRatio } from '../shared/decimal.js';
 import { mulDiv, parseUsd } from './money.js';
 
@@ -46,6 +47,35 @@ export interface ModelInfo {
   prices: Partial<Record<Tier, Record<Band, ClassPrices>>>;
   /** self-hosted synthetic models: priced per GPU time, described here for the report */
   synthetic?: string;
+  /** multipliers per channel endpoint (decimal strings as the table gives them) */
+  uplift?: Partial<Record<EndpointKind, string>>;
+  /** which table priced it: a table version, or the catalog (community prices, not checked) */
+  pricedBy?: { kind: 'table' | 'catalog'; version: string };
+  /** the channel the request came through, when its id named one (bedrock/vertex/azure) */
+  channel?: Channel & { uplift?: string };
+}
+
+/**
+ * What prices a run: one table (a PriceBook) or the tables in force per request (PriceSchedule,
+ * which adds the catalog and deployment names). `period` says which table is in force: a ledger
+ * keeps cells per period (periodOf(request time)); a single table has one period, 0.
+ */
+export interface Pricing {
+  readonly version: string;
+  readonly effective: string;
+  periodOf(atMs: number): number;
+  /** the model as priced in that period (channel uplift applied), or undefined */
+  lookup(name: string, period?: number): ModelInfo | undefined;
+  /** lookup or throw UNKNOWN_MODEL with did-you-mean; default period: the newest */
+  resolve(name: string, where?: string, period?: number): ModelInfo;
+  /** distinct long-context thresholds of every model this pricing may use, ascending */
+  thresholds(): number[];
+  price(m: ModelInfo, tier: Tier, band: Band, cls: TokenClass): bigint;
+  /** the tables periods refer to, ascending by effective date */
+  tables(): { version: string; effective: string }[];
+  allNames(): string[];
+  /** the known names nearest to an unknown one (did-you-mean) */
+  nearNames(name: string): string[];
 }
 
 /** "30m" / "24h" -> milliseconds (the schema admits only whole minutes or hours) */
@@ -189,12 +219,54 @@ export function buildModel(
     ...(m.long_context ? { longContextThreshold: m.long_context.threshold } : {}),
     tiers: TIERS.filter((t) => prices[t] !== undefined),
     prices,
+    ...(m.uplift ? { uplift: m.uplift } : {}),
   };
 }
 
-export class PriceBook {
+/** Every price of a model times num/den (a channel endpoint's uplift), rounded half-up per price. */
+function scaleModel(m: ModelInfo, num: bigint, den: bigint): ModelInfo['prices'] {
+  const out: ModelInfo['prices'] = {};
+  for (const tier of m.tiers) {
+    const t = m.prices[tier]!;
+    const s = (c: ClassPrices): ClassPrices =>
+      Object.fromEntries(TOKEN_CLASSES.map((k) => [k, scale(c[k], num, den)])) as ClassPrices;
+    const base = s(t.base);
+    out[tier] = { base, long: t.long === t.base ? base : s(t.long) };
+  }
+  return out;
+}
+
+/** The model as served through a channel: its endpoint's uplift applied when the table gives one. */
+export function throughChannel(m: ModelInfo, channel: Channel | undefined): ModelInfo {
+  if (!channel) return m;
+  const key = upliftKey(channel);
+  const uplift = key ? m.uplift?.[key] : undefined;
+  if (uplift === undefined) return { ...m, channel };
+  const r = parseRatio(uplift)!;
+  const cache = m.cache?.storagePerHourPicoPerM
+    ? { ...m.cache, storagePerHourPicoPerM: mulDiv(m.cache.storagePerHourPicoPerM, r.num, r.den) }
+    : m.cache;
+  return {
+    ...m,
+    ...(cache ? { cache } : {}),
+    prices: scaleModel(m, r.num, r.den),
+    channel: { ...channel, uplift },
+  };
+}
+
+/** "bedrock regional +10%" (the uplift as a percent, exact to 0.01%). */
+export function describeChannel(c: NonNullable<ModelInfo['channel']>): string {
+  if (c.uplift === undefined) return channelLabel(c);
+  const r = parseRatio(c.uplift)!;
+  const bp = Number(mulDiv(r.num - r.den, 10_000n, r.den)) / 100;
+  return `${channelLabel(c)} ${bp >= 0 ? '+' : ''}${bp}%`;
+}
+
+export class PriceBook implements Pricing {
   readonly models = new Map<string, ModelInfo>();
   private readonly byName = new Map<string, ModelInfo>();
+  /** raw name -> resolved model (channel applied), or null: ids repeat on every row of a log */
+  private readonly memo = new Map<string, ModelInfo | null>();
 
   constructor(
     readonly version: string,
@@ -211,9 +283,10 @@ export class PriceBook {
     file: string,
   ): { book: PriceBook; problems: { path: string[]; message: string; hint: string }[] } {
     const problems: { path: string[]; message: string; hint: string }[] = [];
-    const models = Object.entries(t.models).map(([id, m]) =>
-      buildModel(id, m, (path, message, hint) => problems.push({ path, message, hint })),
-    );
+    const models = Object.entries(t.models).map(([id, m]) => ({
+      ...buildModel(id, m, (path, message, hint) => problems.push({ path, message, hint })),
+      pricedBy: { kind: 'table' as const, version: t.version },
+    }));
     const book = new PriceBook(t.version, t.effective, file, []);
     for (const m of models) {
       for (const name of [m.id, ...m.aliases]) {
@@ -241,15 +314,38 @@ export class PriceBook {
     return new PriceBook(this.version, this.effective, this.file, [...this.models.values(), ...extra]);
   }
 
+  /**
+   * A model by id, alias, or a channel id wrapping one (bedrock/..., us.anthropic....-v1:0,
+   * vertex_ai/...@date, azure/...): the channel's endpoint uplift applied when the table gives one.
+   */
   tryResolve(name: string): ModelInfo | undefined {
     const key = name.trim().toLowerCase();
-    const hit = this.byName.get(key);
-    if (hit) return hit;
-    // Provider-prefixed names from gateways: "openai/gpt-4o", "anthropic.claude-...".
-    const stripped = key
-      .replace(/^(openai|anthropic|google|gemini|vertex_ai|azure|bedrock)[/.:]/, '')
-      .replace(/^models\//, '');
-    return stripped !== key ? this.byName.get(stripped) : undefined;
+    const known = this.memo.get(key);
+    if (known !== undefined) return known ?? undefined;
+    let hit = this.byName.get(key);
+    if (!hit) {
+      for (const r of channelReadings(key)) {
+        const base = this.byName.get(r.model);
+        if (base) {
+          hit = throughChannel(base, r.channel);
+          break;
+        }
+      }
+    }
+    this.memo.set(key, hit ?? null);
+    return hit;
+  }
+
+  periodOf(_atMs: number): number {
+    return 0;
+  }
+
+  lookup(name: string): ModelInfo | undefined {
+    return this.tryResolve(name);
+  }
+
+  tables(): { version: string; effective: string }[] {
+    return [{ version: this.version, effective: this.effective }];
   }
 
   /** Resolve or throw UNKNOWN_MODEL with the nearest names: never price an unknown model at $0. */
@@ -268,6 +364,10 @@ export class PriceBook {
     return [...this.models.values()].flatMap((m) => [m.id, ...m.aliases]);
   }
 
+  nearNames(name: string): string[] {
+    return didYouMean(name, this.allNames());
+  }
+
   /** Distinct long-context thresholds, ascending: the ledger buckets input sizes by these. */
   thresholds(): number[] {
     return [
@@ -275,41 +375,43 @@ export class PriceBook {
     ].sort((a, b) => a - b);
   }
 
-  /**
-   * Price of one token class (pico-USD per 1M tokens). Classes a model lacks fall back as the
-   * provider bills them: cached reads without a cache price are plain input; cache writes on an
-   * automatic-cache or cache-less model are plain input (no write premium). A 1h write on a model
-   * without a 1h price is an error (the provider does not offer it).
-   */
   price(m: ModelInfo, tier: Tier, band: Band, cls: TokenClass): bigint {
-    const t = m.prices[tier];
-    if (!t) {
-      throw userError(
-        'UNKNOWN_MODEL',
-        `model '${m.id}' has no '${tier}' service tier in pricing table ${this.version}`,
-        {
-          where: m.id,
-          hint: `tiers offered: ${m.tiers.join(', ')}; remove the tier or add its prices to the table`,
-          data: { model: m.id, table: this.version },
-        },
-      );
-    }
-    const c = t[band];
-    const v = c[cls];
-    if (v !== undefined) return v;
-    if (cls === 'cacheRead' || cls === 'cacheWrite5m') return c.input!;
-    if (cls === 'cacheWrite1h') {
-      if (!m.cache || m.cache.style === 'automatic') return c.input!;
-      throw userError(
-        'UNKNOWN_MODEL',
-        `model '${m.id}' has no 1-hour cache write price in pricing table ${this.version}`,
-        {
-          where: m.id,
-          hint: 'use ttl 5m for this model, or a pricing table in which the 1h TTL exists',
-          data: { model: m.id, table: this.version },
-        },
-      );
-    }
-    throw new Error(`internal: no ${cls} price for ${m.id}`);
+    return priceOf(m, tier, band, cls);
   }
+}
+
+/**
+ * Price of one token class (pico-USD per 1M tokens). Classes a model lacks fall back as the
+ * provider bills them: cached reads without a cache price are plain input; cache writes on an
+ * automatic-cache or cache-less model are plain input (no write premium). A 1h write on a model
+ * without a 1h price is an error (the provider does not offer it).
+ */
+export function priceOf(m: ModelInfo, tier: Tier, band: Band, cls: TokenClass): bigint {
+  const t = m.prices[tier];
+  if (!t) {
+    throw userError('UNKNOWN_MODEL', `model '${m.id}' has no '${tier}' service tier in ${pricedByText(m)}`, {
+      where: m.id,
+      hint: `tiers offered: ${m.tiers.join(', ')}; remove the tier or add its prices to the table`,
+      data: { model: m.id },
+    });
+  }
+  const c = t[band];
+  const v = c[cls];
+  if (v !== undefined) return v;
+  if (cls === 'cacheRead' || cls === 'cacheWrite5m') return c.input!;
+  if (cls === 'cacheWrite1h') {
+    if (!m.cache || m.cache.style === 'automatic') return c.input!;
+    throw userError('UNKNOWN_MODEL', `model '${m.id}' has no 1-hour cache write price in ${pricedByText(m)}`, {
+      where: m.id,
+      hint: 'use ttl 5m for this model, or a pricing table in which the 1h TTL exists',
+      data: { model: m.id },
+    });
+  }
+  throw new Error(`internal: no ${cls} price for ${m.id}`);
+}
+
+/** "pricing table 2026-11-01" / "the catalog litellm-2026-08-01", for messages. */
+export function pricedByText(m: Pick<ModelInfo, 'pricedBy'>): string {
+  if (!m.pricedBy) return 'the pricing';
+  return m.pricedBy.kind === 'catalog' ? `the catalog ${m.pricedBy.version}` : `pricing table ${m.pricedBy.version}`;
 }

@@ -8,7 +8,8 @@ import { mdEscape, terminalText } from './text.js';
 /** Field order is the JSON output's order. */
 export interface EstimateDoc {
   model: string;
-  pricing: { version: string; effective: string; source: string };
+  /** pricedBy: the table version, or 'catalog <version>'; channel: Bedrock, Vertex AI, Azure, ... (null = the vendor's API) */
+  pricing: { version: string; effective: string; source: string; pricedBy: string; channel: string | null };
   assumptions: {
     systemTokens: number;
     inputTokens: number;
@@ -49,7 +50,7 @@ const body = (d: EstimateDoc): string[][] =>
   ]);
 
 const title = (d: EstimateDoc): string =>
-  `${d.model} · pricing ${d.pricing.version} · ${int(d.assumptions.systemTokens)} cacheable + ${int(d.assumptions.inputTokens)} input + ${int(d.assumptions.outputTokens)} output tokens · cache ${d.assumptions.cache} (${d.assumptions.cacheStyle})`;
+  `${d.model}${d.pricing.channel ? ` (${d.pricing.channel})` : ''} · pricing ${d.pricing.pricedBy} · ${int(d.assumptions.systemTokens)} cacheable + ${int(d.assumptions.inputTokens)} input + ${int(d.assumptions.outputTokens)} output tokens · cache ${d.assumptions.cache} (${d.assumptions.cacheStyle})`;
 
 export const ESTIMATE_RENDERERS = {
   table: (d: EstimateDoc): string => {

@@ -8,7 +8,7 @@ import { priceCells } from '../engine/price.js';
 import type { RunResult, StageSpec } from '../engine/run.js';
 import type { FleetQuantities } from '../engine/strategy.js';
 import { attoToUsd, usdToAtto } from '../pricing/money.js';
-import type { PriceBook } from '../pricing/pricebook.js';
+import type { Pricing } from '../pricing/pricebook.js';
 import { round6 } from '../shared/numbers.js';
 
 export interface FleetVolume {
@@ -42,7 +42,7 @@ export interface FleetVolume {
  */
 export function fleetVolume(input: {
   run: RunResult;
-  book: PriceBook;
+  book: Pricing;
   stage: number;
   fleet: FleetQuantities;
   days: number;
@@ -101,7 +101,7 @@ export function fleetVolume(input: {
  */
 export function fleetExtras(
   run: RunResult,
-  book: PriceBook,
+  book: Pricing,
   stages: readonly StageSpec[],
   days: number,
 ): Record<string, FleetVolume> | undefined {

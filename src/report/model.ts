@@ -1,9 +1,16 @@
 // The report model (schema llmcost.report/v1): the one contract every renderer reads.
 // Built once from priced ledgers; renderers never compute. Money: USD numbers rounded to 1e-6.
 import { Q, type Ledger } from '../engine/ledger.js';
-import { type Breakdown, BREAKDOWN_KEYS, priceCells, sumBreakdown } from '../engine/price.js';
+import {
+  type Breakdown,
+  BREAKDOWN_KEYS,
+  type ModelLine,
+  type PricedBy,
+  priceCells,
+  sumBreakdown,
+} from '../engine/price.js';
 import type { RunResult } from '../engine/run.js';
-import type { PriceBook } from '../pricing/pricebook.js';
+import type { Pricing } from '../pricing/pricebook.js';
 import type { Code } from '../diagnostics.js';
 import { attoToUsd, usdToAtto } from '../pricing/money.js';
 import { percentOf, round6 } from '../shared/numbers.js';
@@ -77,7 +84,7 @@ export interface Report {
   tool: { name: 'llmcost'; version: string };
   command: string;
   scenario: string;
-  pricing: { version: string; effective: string };
+  pricing: ReportPricing;
   seed: number;
   /** logical requests at baseline */
   requests: number;
@@ -88,7 +95,8 @@ export interface Report {
   steps: StepReport[];
   final: StageFigures & { saving: number; savingPct: number; breakEvenDays?: number | null };
   fixed: FixedLine[];
-  models: { model: string; baselineCost: number; finalCost: number }[];
+  /** per model and channel; `channel` null = the vendor's own API; `pricedBy` = table versions or "catalog ..." */
+  models: { model: string; channel?: string | null; pricedBy?: string[]; baselineCost: number; finalCost: number }[];
   by?: Record<string, { key: string; cost: number; baselineCost: number; requests: number }[]>;
   checks: Check[];
   /** every warning of the run, as text (the v1 field) */
@@ -114,6 +122,20 @@ export interface CacheModel {
   realism: string;
   /** the realistic rules in force, in their documented order (none = the ideal rules) */
   rules: string[];
+}
+
+/**
+ * Where the prices came from. `version`/`effective`: the table the run is dated by (with tables
+ * chosen per request, the newest); `tables`: each table that priced baseline requests, with their
+ * count and cost; `catalog`: requests priced from the bundled community catalog (not a checked table).
+ */
+export interface ReportPricing {
+  version: string;
+  effective: string;
+  /** true when each request was priced with the table in force at its timestamp */
+  perRequest?: boolean;
+  tables?: { version: string; effective: string | null; requests: number; baselineCost: number }[];
+  catalog?: { version: string; requests: number; baselineCost: number; models: string[] } | null;
 }
 
 /** A low / expected / high band: nearest-rank 5th, 50th and 95th percentiles over the runs. */
@@ -144,7 +166,7 @@ export interface BuildInput {
   scenario: string;
   seed: number;
   run: RunResult;
-  book: PriceBook;
+  book: Pricing;
   labels: { strategy: string; label: string }[];
   /** fixed costs: per stage index (1-based) or 0 for the scenario */
   fixed?: { stage: number; label: string; usd: string }[];
@@ -174,10 +196,10 @@ function tokens(l: Ledger): TokenTotals {
 export function figures(
   l: Ledger,
   thresholds: number[],
-  book: PriceBook,
+  book: Pricing,
   fixedAtto: bigint,
   requests: number,
-): { f: StageFigures; atto: bigint; byModel: Map<string, bigint> } {
+): { f: StageFigures; atto: bigint; byModel: Map<string, ModelLine>; byTable: Map<string, PricedBy> } {
   const priced = priceCells(l.cells, thresholds, book);
   const b = { ...priced.breakdown, fixed: priced.breakdown.fixed + fixedAtto };
   const atto = sumBreakdown(b);
@@ -195,6 +217,36 @@ export function figures(
     },
     atto,
     byModel: priced.byModel,
+    byTable: priced.byTable,
+  };
+}
+
+/** The pricing block of a report: the tables and the catalog that priced the baseline. */
+function reportPricing(book: Pricing, byTable: Map<string, PricedBy>): ReportPricing {
+  const effective = new Map(book.tables().map((t) => [t.version, t.effective]));
+  const used = [...byTable.values()];
+  const catalog = used.filter((t) => t.kind === 'catalog');
+  return {
+    version: book.version,
+    effective: book.effective,
+    perRequest: book.tables().length > 1,
+    tables: used
+      .filter((t) => t.kind === 'table')
+      .sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : 0))
+      .map((t) => ({
+        version: t.version,
+        effective: effective.get(t.version) ?? null,
+        requests: t.calls,
+        baselineCost: attoToUsd(t.atto),
+      })),
+    catalog: catalog.length
+      ? {
+          version: catalog[0]!.version,
+          requests: catalog.reduce((s, t) => s + t.calls, 0),
+          baselineCost: attoToUsd(catalog.reduce((s, t) => s + t.atto, 0n)),
+          models: [],
+        }
+      : null,
   };
 }
 
@@ -264,13 +316,20 @@ export function buildReport(input: BuildInput): Report {
         ? Math.round((Number(fixedAtto - fixedUpTo(0)) / 1e18 / variableSavingPerDay) * 100) / 100
         : null;
   }
-  const modelIds = [...new Set([...base.byModel.keys(), ...last.byModel.keys()])].sort();
+  const modelKeys = [...new Set([...base.byModel.keys(), ...last.byModel.keys()])].sort();
+  const pricing = reportPricing(book, base.byTable);
+  if (pricing.catalog)
+    pricing.catalog.models = [
+      ...new Set(
+        [...base.byModel.values()].filter((l) => l.pricedBy.some((p) => p.startsWith('catalog '))).map((l) => l.model),
+      ),
+    ].sort();
   const report: Report = {
     schema: REPORT_SCHEMA,
     tool: { name: 'llmcost', version: input.version },
     command: input.command,
     scenario: input.scenario,
-    pricing: { version: book.version, effective: book.effective },
+    pricing,
     seed: input.seed,
     requests: run.requests,
     rows: input.rows ?? { read: run.requests, priced: run.requests, rejected: 0 },
@@ -288,11 +347,19 @@ export function buildReport(input: BuildInput): Report {
       usd: attoToUsd(usdToAtto(f.usd) ?? 0n),
       from: f.stage === 0 ? 'scenario' : input.labels[f.stage - 1]!.label,
     })),
-    models: modelIds.map((m) => ({
-      model: m,
-      baselineCost: attoToUsd(base.byModel.get(m) ?? 0n),
-      finalCost: attoToUsd(last.byModel.get(m) ?? 0n),
-    })),
+    models: modelKeys.map((k) => {
+      const line = base.byModel.get(k) ?? last.byModel.get(k)!;
+      const pricedBy = [
+        ...new Set([...(base.byModel.get(k)?.pricedBy ?? []), ...(last.byModel.get(k)?.pricedBy ?? [])]),
+      ];
+      return {
+        model: line.model,
+        channel: line.channel,
+        pricedBy: pricedBy.sort(),
+        baselineCost: attoToUsd(base.byModel.get(k)?.atto ?? 0n),
+        finalCost: attoToUsd(last.byModel.get(k)?.atto ?? 0n),
+      };
+    }),
     checks: [],
     warnings: (input.warnings ?? []).map((w) => (typeof w === 'string' ? w : w.message)),
   };
@@ -409,7 +476,15 @@ export interface ReportChart {
   /** per stage (baseline, then each step) the cost split by token class */
   stages: { label: string; cost: number; parts: ChartPart[] }[];
   classes: ChartClassRow[];
-  models: { model: string; baselineCost: number; finalCost: number; saving: number; savingPct: number | null }[];
+  /** label = the model, its channel when not the vendor's API, and "catalog" when a community price */
+  models: {
+    model: string;
+    label: string;
+    baselineCost: number;
+    finalCost: number;
+    saving: number;
+    savingPct: number | null;
+  }[];
   by: ChartBy[];
   topN: number;
 }
@@ -493,7 +568,10 @@ export function chartOf(r: Report, topN = TOP_N): ReportChart {
     finalSharePct: share(r.final.breakdown[key], r.final.cost),
   }));
   const models = r.models.map((m) => ({
-    ...m,
+    model: m.model,
+    label: modelLabel(m),
+    baselineCost: m.baselineCost,
+    finalCost: m.finalCost,
     saving: round6(m.baselineCost - m.finalCost),
     savingPct: m.baselineCost === 0 ? null : share(m.baselineCost - m.finalCost, m.baselineCost),
   }));
@@ -534,6 +612,14 @@ export function chartOf(r: Report, topN = TOP_N): ReportChart {
     by,
     topN,
   };
+}
+
+/** "claude-sonnet-4-5 · bedrock regional +10%", "deepseek-chat · catalog": what a model row shows. */
+export function modelLabel(m: Report['models'][number]): string {
+  const parts = [m.model];
+  if (m.channel) parts.push(m.channel);
+  if (m.pricedBy?.some((p) => p.startsWith('catalog '))) parts.push('catalog');
+  return parts.join(' · ');
 }
 
 /** The report with its presentation figures (re)computed from its other fields. */

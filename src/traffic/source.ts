@@ -3,7 +3,7 @@
 // reader (src/traffic/logs/read.ts), whose stats fill rows and period once the stream is consumed.
 import type { Code } from '../diagnostics.js';
 import type { SimRequest } from '../engine/request.js';
-import type { PriceBook } from '../pricing/pricebook.js';
+import type { Pricing } from '../pricing/pricebook.js';
 import { type LogOptions, logFraction, newLogStats, type ReaderThread, readLog } from './logs/read.js';
 import { generateProfile, periodOf, type Profile } from './profile.js';
 
@@ -11,6 +11,8 @@ import { generateProfile, periodOf, type Profile } from './profile.js';
 export type LogTraffic = Pick<LogOptions, 'file' | 'preset' | 'map' | 'model' | 'strict' | 'rejectsFile'> & {
   /** epoch ms the first request is moved to */
   rebaseToMs?: number;
+  /** deployment name -> model (priced by the schedule, not read by the reader) */
+  deployments?: Record<string, string>;
 };
 
 export interface SourceStats {
@@ -56,14 +58,14 @@ export function profileSource(profile: Profile, seed: number): TrafficSource {
 export function logSource(
   log: LogTraffic,
   cwd: string,
-  book?: PriceBook,
+  book?: Pricing,
   stdin?: NodeJS.ReadableStream,
   thread?: ReaderThread,
   /** told the preset the reader detected (when the scenario names none) */
   notify?: (message: string) => void,
 ): TrafficSource {
   const stats = newLogStats();
-  const { rebaseToMs, ...readOpts } = log;
+  const { rebaseToMs, deployments: _deployments, ...readOpts } = log;
   const raw = readLog(
     {
       ...readOpts,

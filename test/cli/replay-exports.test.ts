@@ -7,10 +7,9 @@
 // addition of a few billed values drifts by ~1e-18; a wrong price or token class moves cost by
 // >= 1e-7 on these rows), and differenceUsd (rounded to 1e-6) must be exactly 0.
 //
-// Rows that depend on issue 12 (Bedrock/Vertex ids: anthropic.claude-..., bedrock/..., us.anthropic...,
-// vertex_ai/...@date) are today rejected as unknown models; the tests name them, so they flip when
-// the pricing catalog lands. The 2025-01 samples price claude-3-5-sonnet, which only the 2024-12-01
-// table holds: they run with --as-of 2024-12-01 until prices follow each row's date (issue 12).
+// Bedrock, Vertex and Azure ids (anthropic.claude-..., bedrock/..., us.anthropic..., vertex_ai/...@date,
+// azure/gpt-4o) price as their model through the channel; the samples are dated 2024-11..2025-01
+// and each row is priced with the table in force on its date (2024-12-01), without --as-of.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,22 +17,18 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 
 const FIX = join(import.meta.dirname, '../fixtures/exports');
-const AS_OF_2024 = ['--as-of', '2024-12-01'];
 
 interface Expect {
   file: string;
   preset: string;
-  flags?: string[];
   rows: { read: number; priced: number; rejected: number; skipped?: number };
   cost: number;
   /** billed sum when the file carries cost */
   billed?: number;
   failed?: number;
-  /** the only reject reasons allowed: models issue 12 will price */
+  /** the only reject reasons allowed */
   rejects?: string[];
 }
-
-const ISSUE_12 = (id: string): string => `unknown model '${id}'`;
 
 const SAMPLES: Expect[] = [
   {
@@ -47,37 +42,30 @@ const SAMPLES: Expect[] = [
   {
     file: 'litellm_spendlogs_psql_copy.csv',
     preset: 'litellm',
-    flags: AS_OF_2024,
     // req-var-1 gpt-4o 476 + 1,024 cached + 100 out = 0.00347; req-var-2 azure/gpt-4o 0.0045;
     // req-var-3 claude-3-5-sonnet 14 + 2,048 read + 120 = 0.0024564; req-var-4 14 + 2,048 written = 0.009522;
-    // req-var-10 failure, 0 tokens = $0; req-var-9 cache hit skipped. Sum 0.0199484.
-    rows: { read: 10, priced: 5, rejected: 4, skipped: 1 },
-    cost: 0.019948,
-    billed: 0.0199484,
+    // req-var-5..8: Claude 3.5 Sonnet through Bedrock (in-region, bedrock/, us.) and Vertex, no uplift
+    // before Sonnet 4.5: 500 x 3 + 50 x 15 = 0.00225 each; req-var-10 failure, 0 tokens = $0;
+    // req-var-9 cache hit skipped. Sum 0.0199484 + 4 x 0.00225 = 0.0289484.
+    rows: { read: 10, priced: 9, rejected: 0, skipped: 1 },
+    cost: 0.028948,
+    billed: 0.0289484,
     failed: 1,
-    rejects: [
-      ISSUE_12('anthropic.claude-3-5-sonnet-20240620-v1:0'),
-      ISSUE_12('bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0'),
-      ISSUE_12('us.anthropic.claude-3-5-sonnet-20241022-v2:0'),
-      ISSUE_12('vertex_ai/claude-3-5-sonnet@20240620'),
-    ],
   },
   // the same observations as an API page (a pretty-printed JSON document) and as v2 JSONL
   ...['langfuse_observations_api_page.json', 'langfuse_observations_v2.jsonl'].map((file) => ({
     file,
     preset: 'langfuse',
-    flags: AS_OF_2024,
-    // gen-1 0.00347 + gen-2 0.0024564 + gen-3 0.009522 + gen-4 failed $0; SPAN and EVENT skipped
-    rows: { read: 7, priced: 4, rejected: 1, skipped: 2 },
-    cost: 0.015448,
-    billed: 0.0154484,
+    // gen-1 0.00347 + gen-2 0.0024564 + gen-3 0.009522 + gen-4 failed $0 + the Bedrock generation
+    // (anthropic.claude-3-5-sonnet-20240620-v1:0) 0.00225; SPAN and EVENT skipped
+    rows: { read: 7, priced: 5, rejected: 0, skipped: 2 },
+    cost: 0.017698,
+    billed: 0.0176984,
     failed: 1,
-    rejects: [ISSUE_12('anthropic.claude-3-5-sonnet-20240620-v1:0')],
   })),
   {
     file: 'helicone_export.jsonl',
     preset: 'helicone',
-    flags: AS_OF_2024,
     // gpt-4o 0.00347 + gpt-4o-mini 800 x 0.15 + 60 x 0.60 = 0.000156 + claude (Anthropic: beside) 0.0024564;
     // the 429 and the -2 rows are failed calls with 0 tokens
     rows: { read: 5, priced: 5, rejected: 0 },
@@ -88,7 +76,6 @@ const SAMPLES: Expect[] = [
   {
     file: 'helicone_export_tool.csv',
     preset: 'helicone',
-    flags: AS_OF_2024,
     // no cache columns in this layout: gpt-4o 1,500 x 2.50 + 100 x 10 = 0.00475; mini 0.000156;
     // claude 14 x 3 + 120 x 15 = 0.001842; cost_usd is empty (no reconciliation)
     rows: { read: 5, priced: 5, rejected: 0 },
@@ -98,7 +85,6 @@ const SAMPLES: Expect[] = [
   {
     file: 'openai_batch_output_docs.jsonl',
     preset: 'openai-batch',
-    flags: AS_OF_2024,
     // gpt-3.5-turbo-0125 batch $0.25/$0.75: (22 + 20) x 0.25 + (2 + 9) x 0.75 = 10.5 + 8.25 -> $0.00001875
     rows: { read: 2, priced: 2, rejected: 0 },
     cost: 0.000019,
@@ -120,7 +106,6 @@ const SAMPLES: Expect[] = [
   {
     file: 'otel_otlp_file_exporter.jsonl',
     preset: 'otel',
-    flags: AS_OF_2024,
     // gpt-4o 0.00347; claude inside (2,062 incl. 2,048 read) 0.0024564; claude 14 + 2,048 read (read as beside)
     // 0.0024564; the 429 span failed ($0); the invoke_agent span skipped. Sum 0.0083828
     rows: { read: 5, priced: 4, rejected: 0, skipped: 1 },
@@ -130,7 +115,6 @@ const SAMPLES: Expect[] = [
   {
     file: 'otel_python_console.jsonl',
     preset: 'otel',
-    flags: AS_OF_2024,
     rows: { read: 4, priced: 4, rejected: 0 },
     cost: 0.008383,
     failed: 1,
@@ -147,7 +131,6 @@ const SAMPLES: Expect[] = [
   {
     file: 'burstgpt1_head3.csv',
     preset: 'burstgpt',
-    flags: AS_OF_2024,
     // gpt-3.5-turbo (472 + 1,087) x 0.50 + (18 + 230) x 1.50 = 779.5 + 372 = 1,151.5; gpt-4-turbo 417 x 10 + 276 x 30 = 12,450
     rows: { read: 3, priced: 3, rejected: 0 },
     cost: 0.013602,
@@ -155,7 +138,6 @@ const SAMPLES: Expect[] = [
   {
     file: 'burstgpt3_head4.csv',
     preset: 'burstgpt',
-    flags: AS_OF_2024,
     // gpt-4-turbo (906 + 1,779) x 10 + (446 + 123) x 30 = 43,920; gpt-3.5-turbo (36 + 935) x 0.5 + (29 + 178) x 1.5 = 796
     rows: { read: 4, priced: 4, rejected: 0 },
     cost: 0.044716,
@@ -170,8 +152,8 @@ async function replay(args: string[]) {
 describe('real export samples', () => {
   for (const s of SAMPLES) {
     it(`${s.file}: --preset ${s.preset} and auto-detection agree`, async () => {
-      const given = await replay([s.file, '--preset', s.preset, ...(s.flags ?? [])]);
-      const detected = await replay([s.file, ...(s.flags ?? [])]);
+      const given = await replay([s.file, '--preset', s.preset]);
+      const detected = await replay([s.file]);
       expect(given.code, given.stderr).toBe(0);
       expect(detected.code, detected.stderr).toBe(0);
       expect(detected.stderr).toContain(`note: reading ${s.file} as --preset ${s.preset}`);
@@ -197,12 +179,12 @@ describe('real export samples', () => {
   }
 
   it('the Parquet export of the LiteLLM rows reads like the CSV: same rows, cost and reconciliation; rejects name their row', async () => {
-    const csv = await replay(['litellm_spendlogs_psql_copy.csv', ...AS_OF_2024]);
-    const pq = await replay(['tool-layouts.parquet', ...AS_OF_2024]);
+    const csv = await replay(['litellm_spendlogs_psql_copy.csv']);
+    const pq = await replay(['tool-layouts.parquet']);
     expect(pq.code, pq.stderr).toBe(0);
     expect(pq.stderr).toContain('as --preset litellm');
     // the Parquet copy has one more row: negative prompt tokens (row 11), rejected
-    expect(pq.report.rows).toEqual({ read: 11, priced: 5, rejected: 5, skipped: 1 });
+    expect(pq.report.rows).toEqual({ read: 11, priced: 9, rejected: 1, skipped: 1 });
     expect(pq.report.baseline).toEqual(csv.report.baseline);
     expect(pq.report.extras.replay.reconciliation).toEqual(csv.report.extras.replay.reconciliation);
     expect(pq.report.extras.replay.log.format).toBe('parquet');
@@ -244,7 +226,7 @@ describe('real export samples', () => {
         usage: { ...usage, ...cache },
       });
     writeFileSync(log, `${msg({ cache_creation: { ephemeral_1h_input_tokens: 100 } })}\n${msg({})}\n`);
-    const r = await replay([log, ...AS_OF_2024]);
+    const r = await replay([log]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.report.rows).toEqual({ read: 2, priced: 1, rejected: 1 });
     expect(r.report.extras.replay.rejects.byReason).toEqual([{ reason: 'no 1-hour cache write price', rows: 1 }]);
@@ -253,7 +235,7 @@ describe('real export samples', () => {
   });
 
   it('--by model groups by canonical id; --by model_raw keeps the names as the log spells them', async () => {
-    const r = await replay(['helicone_export.jsonl', ...AS_OF_2024, '--by', 'model,model_raw']);
+    const r = await replay(['helicone_export.jsonl', '--by', 'model,model_raw']);
     const keys = (dim: string): string[] => r.report.by[dim].map((x: { key: string }) => x.key).sort();
     expect(keys('model')).toEqual(['claude-3-5-sonnet', 'gpt-4o', 'gpt-4o-mini']);
     expect(keys('model_raw')).toEqual(['claude-3-5-sonnet-20241022', 'gpt-4o', 'gpt-4o-2024-08-06', 'gpt-4o-mini']);

@@ -91,6 +91,51 @@ describe('import', () => {
     expect(r.warnings.some((w) => w.startsWith('gpt-4o: no prompt_cache_min_tokens'))).toBe(true);
     expect(r.warnings.some((w) => w.startsWith('claude-sonnet-4: LiteLLM lists no batch prices'))).toBe(true);
   });
+  it('warns of missing batch prices for every provider, not only Anthropic', () => {
+    expect(r.warnings.some((w) => w.startsWith('gpt-5-nano: LiteLLM lists no batch prices'))).toBe(true);
+    expect(r.warnings.some((w) => w.startsWith('gemini-2.5-pro: LiteLLM lists no batch prices'))).toBe(true);
+    expect(r.warnings.some((w) => w.startsWith('gpt-4o: LiteLLM lists no batch prices'))).toBe(false); // it has them
+  });
+  it('does not read every cache-write field as Anthropic-style caching', () => {
+    const M = 1e-6;
+    const file: LiteLLMFile = {
+      // DeepSeek lists a write price of 0: a miss is plain input, no premium
+      'deepseek/deepseek-chat': {
+        litellm_provider: 'deepseek',
+        mode: 'chat',
+        input_cost_per_token: 0.28 * M,
+        output_cost_per_token: 0.42 * M,
+        cache_read_input_token_cost: 0.028 * M,
+        cache_creation_input_token_cost: 0,
+      },
+      // OpenAI GPT-5.6+: an automatic cache that bills writes at 1.25x input
+      'gpt-5.6-luna': {
+        litellm_provider: 'openai',
+        mode: 'responses',
+        input_cost_per_token: 0.2 * M,
+        output_cost_per_token: 1.2 * M,
+        cache_read_input_token_cost: 0.02 * M,
+        cache_creation_input_token_cost: 0.25 * M,
+      },
+    };
+    const imp = importFromLiteLLM(
+      file,
+      Object.keys(file).map((k) => ({ name: k.replace(/^deepseek\//, ''), ...findEntry(file, k)! })),
+      '2026-12-01',
+      'x.json',
+    );
+    const b = parsePricingText(imp.yaml, '2026-12-01.yaml').book!;
+    const ds = b.resolve('deepseek-chat');
+    expect(ds.cache?.style).toBe('automatic');
+    expect(b.price(ds, 'standard', 'base', 'cacheWrite5m')).toBe(280_000_000_000n); // plain input
+    const luna = b.resolve('gpt-5.6-luna');
+    expect(luna.cache?.style).toBe('automatic');
+    expect(b.price(luna, 'standard', 'base', 'cacheWrite5m')).toBe(250_000_000_000n); // its write price
+    expect(imp.yaml).toContain('      write: "0.25"');
+    expect(
+      imp.warnings.some((w) => w.includes("deepseek-chat: LiteLLM's cache write price (0.00) is not above input")),
+    ).toBe(true);
+  });
 });
 
 describe('check', () => {

@@ -62,6 +62,20 @@ describe('pricing/2025-10-01.yaml', () => {
     expect(s45).toContainEqual({ field: 'long_context.threshold', old: '200000', new: null, pct: null });
     const flash = d.changed.find((m) => m.model === 'gemini-2.5-flash')!.changes;
     expect(flash).toContainEqual({ field: 'cache.read', old: '0.075', new: '0.03', pct: -60 }); // (0.03-0.075)/0.075
-    expect(d.removed.map((m) => m.model)).toEqual(['claude-3-5-haiku', 'claude-sonnet-4', 'gemini-2.0-flash']);
+    // retired by 2026-11-01: still priced for logs of their time from this table
+    expect(d.removed.map((m) => m.model)).toEqual([
+      'claude-3-5-haiku',
+      'claude-3-5-sonnet',
+      'claude-3-7-sonnet',
+      'claude-3-haiku',
+      'claude-3-opus',
+      'claude-sonnet-4',
+      'gemini-2.0-flash',
+      'gpt-3.5-turbo',
+      'gpt-4-turbo',
+      'gpt-4o-2024-05-13',
+      'o1',
+      'o3-mini',
+    ]);
   });
 });

@@ -40,8 +40,8 @@ describe('chartOf', () => {
   });
   it('models: saving and % of the model baseline; null % for a model new in the final', () => {
     expect(ch.models).toEqual([
-      { model: 'a', baselineCost: 10, finalCost: 4, saving: 6, savingPct: 60 },
-      { model: 'b', baselineCost: 0, finalCost: 1, saving: -1, savingPct: null },
+      { model: 'a', label: 'a', baselineCost: 10, finalCost: 4, saving: 6, savingPct: 60 },
+      { model: 'b', label: 'b', baselineCost: 0, finalCost: 1, saving: -1, savingPct: null },
     ]);
   });
   it('attribution: top 10, "and 2 more" summed, shares of the dimension total', () => {

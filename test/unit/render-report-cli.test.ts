@@ -112,6 +112,22 @@ describe('report --from: bad input is exit 2 with place and hint', () => {
     expect(out.stderr).toContain('steps[1].cost');
     expect(out.stderr).toContain('rows');
   });
+  it('checks the pricing provenance fields too (tables, catalog, model channel)', async () => {
+    const bad = JSON.parse(savedText) as {
+      pricing: { tables: { requests: unknown }[]; catalog: unknown };
+      models: { channel?: unknown }[];
+    };
+    bad.pricing.tables[0]!.requests = -1;
+    bad.pricing.catalog = { version: 'litellm-2026-08-01', requests: 2 };
+    bad.models[0]!.channel = 7;
+    const out = await runCli(['report', '--from', write('provenance.json', JSON.stringify(bad, null, 2))], {
+      cwd: dir,
+    });
+    expectUserError(out, 'provenance.json:');
+    expect(out.stderr).toContain('pricing.tables[0].requests');
+    expect(out.stderr).toContain("missing key 'baselineCost' in pricing.catalog");
+    expect(out.stderr).toContain('models[0].channel');
+  });
   it('binary garbage', async () => {
     expectUserError(
       await runCli(['report', '--from', write('bin.json', '\u0000\u0001\u0002PK\u0003\u0004')], { cwd: dir }),

@@ -1,7 +1,7 @@
 // `pricing show MODEL`: every price of one model (tiers x bands x token classes), its cache rules,
 // source and checked date (model + renderers).
 import type { ModelInfo, PriceBook } from '../../pricing/pricebook.js';
-import { TOKEN_CLASSES } from '../../pricing/pricebook.js';
+import { describeChannel, pricedByText, TOKEN_CLASSES } from '../../pricing/pricebook.js';
 import { int } from '../format.js';
 import { makeTable } from '../terminal.js';
 import { terminalText } from '../text.js';
@@ -9,13 +9,19 @@ import { type ModelRow, modelRow, perMText } from './list.js';
 
 export interface PricingShow extends ModelRow {
   pricing: { version: string };
+  /** the table (or catalog) that prices it */
+  pricedBy: string;
+  /** the channel (Bedrock, Vertex AI, Azure, a region) its price is for; null = the vendor's own API */
+  channel: string | null;
+  /** priced from the bundled LiteLLM catalog (community prices, not checked against the vendor's page) */
+  catalog: boolean;
   cache: (Omit<NonNullable<ModelInfo['cache']>, 'storagePerHourPicoPerM'> & { storagePerHour?: string }) | null;
   contextWindow: number | null;
   /** one row per tier x band, each token class's price as text */
   prices: ({ tier: string; band: 'base' | 'long' } & Record<string, string>)[];
 }
 
-export function pricingShow(book: PriceBook, m: ModelInfo): PricingShow {
+export function pricingShow(book: Pick<PriceBook, 'version'>, m: ModelInfo): PricingShow {
   const prices = m.tiers.flatMap((tier) =>
     (['base', 'long'] as const)
       .filter((b) => b === 'base' || m.longContextThreshold !== undefined)
@@ -27,7 +33,11 @@ export function pricingShow(book: PriceBook, m: ModelInfo): PricingShow {
   );
   return {
     pricing: { version: book.version },
+    pricedBy: pricedByText(m),
+    channel: m.channel ? describeChannel(m.channel) : null,
     ...modelRow(m),
+    // the catalog's prices are LiteLLM's community map, not checked against the vendor's page
+    catalog: m.pricedBy?.kind === 'catalog',
     cache: m.cache
       ? {
           ...m.cache,
@@ -51,8 +61,10 @@ function table(s: PricingShow): string {
     ]);
   const c = s.cache;
   const lines = [
-    `${s.model} (${s.provider}) · pricing ${s.pricing.version} · USD per 1M tokens`,
-    `source: ${s.source} (checked ${s.checked})`,
+    `${s.model} (${s.provider})${s.channel ? ` · ${s.channel}` : ''} · ${s.pricedBy} · USD per 1M tokens`,
+    s.catalog
+      ? `source: ${s.source} (LiteLLM's community price map of ${s.checked}; not checked against the vendor's page)`
+      : `source: ${s.source} (checked ${s.checked})`,
     s.aliases.length ? `aliases: ${s.aliases.join(', ')}` : '',
     c
       ? `cache: ${c.style}, minimum ${int(c.minTokens)} tokens${c.style === 'automatic' ? `, increments of ${c.increment}${c.hasWrite ? ', writes billed at cacheWrite5m' : ''}${c.retentionMs !== undefined ? `, retention ${c.retentionMs / 60_000} min` : ''}` : `, 1h TTL ${c.has1h ? 'available' : 'not available'}`}`

@@ -1,7 +1,7 @@
 // Shared shapes for renderers: the generic layout of report.extras and the stage label. Structure
 // only — no arithmetic (numbers come from the report model, strings from format.ts).
 import type { Report } from '../model.js';
-import { cell, days, int, isoDay } from '../format.js';
+import { cell, days, int, isoDay, usd } from '../format.js';
 
 export type ExtraSection =
   | { title: string; kind: 'scalar'; value: string }
@@ -95,4 +95,19 @@ export function breakEvenLines(r: Report): string[] {
 export function cacheLine(c: NonNullable<Report['cache']>): string {
   const which = c.rules.length ? c.rules.join(', ') : 'none: every block cached, no lookback, overflow or delay';
   return `cache rules: ${c.realism} (${which})`;
+}
+
+/**
+ * The pricing line of every header: one table, or the tables in force per request with their
+ * request counts; then the requests and dollars priced from the catalog (community prices).
+ */
+export function pricingLine(p: Report['pricing']): string {
+  const tables = p.tables ?? [];
+  // per request, name the tables that priced rows: the newest table may have priced none of them
+  const head =
+    p.perRequest && tables.length
+      ? `pricing per request: ${tables.map((t) => `${t.version} (${int(t.requests)} req)`).join(', ')}`
+      : `pricing ${p.version} (effective ${p.effective})`;
+  if (!p.catalog) return head;
+  return `${head}; catalog ${p.catalog.version}: ${int(p.catalog.requests)} req, ${usd(p.catalog.baselineCost)} (community prices, not vendor-checked)`;
 }

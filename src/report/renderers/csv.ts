@@ -69,8 +69,19 @@ export function renderCsv(r: Report & { chart: ReportChart }): string {
   if (r.models.length)
     sections.push(
       csvLines([
-        ['model', 'baselineCost', 'finalCost'],
-        ...r.models.map((m) => [m.model, m.baselineCost, m.finalCost]),
+        ['model', 'channel', 'pricedBy', 'baselineCost', 'finalCost'],
+        ...r.models.map((m) => [m.model, m.channel ?? '', (m.pricedBy ?? []).join(' '), m.baselineCost, m.finalCost]),
+      ]),
+    );
+  const tables = r.pricing.tables ?? [];
+  if (tables.length || r.pricing.catalog)
+    sections.push(
+      csvLines([
+        ['pricedBy', 'effective', 'requests', 'baselineCost'],
+        ...tables.map((t) => [t.version, t.effective ?? '', t.requests, t.baselineCost]),
+        ...(r.pricing.catalog
+          ? [[`catalog ${r.pricing.catalog.version}`, '', r.pricing.catalog.requests, r.pricing.catalog.baselineCost]]
+          : []),
       ]),
     );
   if (r.fixed.length)

@@ -12,6 +12,7 @@ import {
   cacheLine,
   extraSections,
   FIXED_NOT_ATTRIBUTED,
+  pricingLine,
   rowsLine,
   stepName,
   volumeLine,
@@ -41,7 +42,7 @@ export function renderHtml(r: Report & { chart: ReportChart }): string {
   const failed = r.checks.filter((k) => !k.ok).length;
   body.push(`<h1>${esc(r.scenario)}</h1>`);
   body.push(
-    `<p class="meta">llmcost ${esc(r.command)} · ${esc(volumeLine(r))} · pricing ${esc(r.pricing.version)} (effective ${esc(r.pricing.effective)}) · seed ${r.seed}${r.cache ? ` · ${esc(cacheLine(r.cache))}` : ''}</p>`,
+    `<p class="meta">llmcost ${esc(r.command)} · ${esc(volumeLine(r))} · ${esc(pricingLine(r.pricing))} · seed ${r.seed}${r.cache ? ` · ${esc(cacheLine(r.cache))}` : ''}</p>`,
   );
   const card = (k: string, v: string, s: string, cls?: string): string =>
     `<div class="card"><div class="k">${esc(k)}</div><div class="v${cls ? ` ${cls}` : ''}">${esc(v)}</div><div class="s">${esc(s)}</div></div>`;
@@ -168,7 +169,7 @@ export function renderHtml(r: Report & { chart: ReportChart }): string {
       htmlTable(
         [t('model'), n('baseline'), n('final'), n('change')],
         ch.models.map((m) => ({
-          cells: [t(m.model), n(usd(m.baselineCost)), n(usd(m.finalCost)), n(usdDelta(m.saving))],
+          cells: [t(m.label), n(usd(m.baselineCost)), n(usd(m.finalCost)), n(usdDelta(m.saving))],
         })),
       ),
     );
@@ -242,7 +243,7 @@ export function renderHtml(r: Report & { chart: ReportChart }): string {
     body.push('</section>');
   }
   body.push(
-    `<footer>${esc(rowsLine(r))}. Prices from pricing table <strong>${esc(r.pricing.version)}</strong> (effective ${esc(r.pricing.effective)}); every model's source page is listed in that table — run <code>llmcost pricing show MODEL</code>. Money in USD, rounded to $0.000001 in the report. Generated offline by llmcost ${esc(r.tool.version)}.</footer>`,
+    `<footer>${esc(rowsLine(r))}. Prices: <strong>${esc(pricingLine(r.pricing))}</strong>; every model's source page is listed in its table — run <code>llmcost pricing show MODEL</code>. Money in USD, rounded to $0.000001 in the report. Generated offline by llmcost ${esc(r.tool.version)}.</footer>`,
   );
   return htmlPage(`llmcost · ${r.scenario}`, body.join('\n'));
 }

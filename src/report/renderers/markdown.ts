@@ -9,6 +9,7 @@ import {
   cacheLine,
   extraSections,
   FIXED_NOT_ATTRIBUTED,
+  pricingLine,
   rowsLine,
   stepName,
   volumeLine,
@@ -38,7 +39,7 @@ export function renderMarkdown(r: Report & { chart: ReportChart }): string {
     ? `**${usd(r.baseline.cost)} → ${usd(r.final.cost)}** (saving ${usd(r.final.saving)}, ${pct(r.final.savingPct)})`
     : `**${usd(r.baseline.cost)}**`;
   out.push(
-    `${costs} · ${e(volumeLine(r))} · pricing ${mdCode(r.pricing.version)}${failed.length ? ` · **${failed.length} check${failed.length > 1 ? 's' : ''} failed**` : ''}${r.rows.rejected ? ` · **${int(r.rows.rejected)} rows rejected**` : ''}`,
+    `${costs} · ${e(volumeLine(r))} · ${e(pricingLine(r.pricing))}${failed.length ? ` · **${failed.length} check${failed.length > 1 ? 's' : ''} failed**` : ''}${r.rows.rejected ? ` · **${int(r.rows.rejected)} rows rejected**` : ''}`,
   );
   out.push('');
   const hasSolo = r.steps.some((s) => s.standalone);
@@ -113,7 +114,7 @@ export function renderMarkdown(r: Report & { chart: ReportChart }): string {
         table(
           ['model', 'baseline', 'final', 'change'],
           ['l', 'r', 'r', 'r'],
-          ch.models.map((m) => [e(m.model), usd(m.baselineCost), usd(m.finalCost), usdDelta(m.saving)]),
+          ch.models.map((m) => [e(m.label), usd(m.baselineCost), usd(m.finalCost), usdDelta(m.saving)]),
         ),
       ),
     );

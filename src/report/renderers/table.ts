@@ -10,6 +10,7 @@ import {
   cacheLine,
   extraSections,
   FIXED_NOT_ATTRIBUTED,
+  pricingLine,
   rowsLine,
   stepName,
   volumeLine,
@@ -29,9 +30,7 @@ export function renderTable(r: Report & { chart: ReportChart }, o: RenderOptions
   const money = (x: number, good: boolean | null): string =>
     good === null ? usd(x) : good ? c.green(usd(x)) : c.red(usd(x));
 
-  out.push(
-    `${c.bold(L(r.scenario))} · ${L(r.command)} · pricing ${L(r.pricing.version)} (effective ${L(r.pricing.effective)}) · seed ${r.seed}`,
-  );
+  out.push(`${c.bold(L(r.scenario))} · ${L(r.command)} · ${L(pricingLine(r.pricing))} · seed ${r.seed}`);
   out.push(`${volumeLine(r)} · ${rowsLine(r)}`);
   if (r.cache) out.push(L(cacheLine(r.cache)));
   out.push(
@@ -145,7 +144,7 @@ export function renderTable(r: Report & { chart: ReportChart }, o: RenderOptions
       ['model', 'baseline', 'final', 'change'].map((h) => c.bold(h)),
       ['left', 'right', 'right', 'right'],
     );
-    for (const m of ch.models) mt.push([L(m.model), usd(m.baselineCost), usd(m.finalCost), usdDelta(m.saving)]);
+    for (const m of ch.models) mt.push([L(m.label), usd(m.baselineCost), usd(m.finalCost), usdDelta(m.saving)]);
     out.push(mt.toString());
   }
 

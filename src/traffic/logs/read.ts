@@ -3,8 +3,8 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { SimRequest } from '../../engine/request.js';
-import { type Code, didYouMean, suggestionHint, userError } from '../../diagnostics.js';
-import type { PriceBook } from '../../pricing/pricebook.js';
+import { type Code, suggestionHint, userError } from '../../diagnostics.js';
+import type { Pricing } from '../../pricing/pricebook.js';
 import { TokenCounter } from '../tokens.js';
 import { CANONICAL_COLUMNS, type Column, type Fields, isColumn } from './columns.js';
 import { type Detection, detectionNote, detectPreset } from './detect.js';
@@ -34,10 +34,10 @@ export interface LogOptions {
   stdin?: NodeJS.ReadableStream;
   cwd?: string;
   /**
-   * the pricing table rows are checked against: a row on a model it does not know, or on a tier
-   * the model lacks, is rejected (with did-you-mean) instead of failing the run
+   * the pricing rows are checked against: a row on a model no table (nor the catalog) knows, or on
+   * a tier the model lacks at the row's date, is rejected (with did-you-mean) instead of failing the run
    */
-  book?: PriceBook;
+  book?: Pricing;
   /**
    * Read and parse the file in a worker thread while this thread turns rows into requests and
    * simulates (default 'auto': CSV/TSV files of at least THREAD_MIN_BYTES; the CLI takes it from
@@ -88,23 +88,38 @@ function isDirectory(path: string): boolean {
   }
 }
 
-/** Row checks against a pricing table: unknown models and tiers a model lacks reject the row. */
-export function bookChecks(book: PriceBook): Pick<RowContext, 'acceptModel' | 'modelHint' | 'acceptTier' | 'accept1h'> {
+/** Row checks against the pricing: unknown models and tiers a model lacks (at the row's date) reject the row. */
+export function bookChecks(book: Pricing): Pick<RowContext, 'acceptModel' | 'modelHint' | 'acceptTier' | 'accept1h'> {
   const known = new Map<string, boolean>();
+  const hints = new Map<string, string | undefined>();
   return {
-    acceptModel: (m) => {
+    // known in one period = known in every one (a table or the catalog prices it for any date);
+    // asking the row's own table first parses no table the log does not need
+    acceptModel: (m, atMs) => {
       let k = known.get(m);
-      if (k === undefined) known.set(m, (k = book.tryResolve(m) !== undefined));
+      if (k === undefined) known.set(m, (k = book.lookup(m, book.periodOf(atMs)) !== undefined));
       return k;
     },
     modelHint: (m) => {
-      const near = didYouMean(m, book.allNames());
-      return near.length ? `did you mean ${near.map((n) => `'${n}'`).join(' or ')}?` : undefined;
+      if (!hints.has(m)) {
+        // an Azure deployment is named by its owner: no near name helps, a mapping does
+        const deployment = /^azure\/(?!(?:eu|us|global|regional|data-?zone)\/)(.+)$/i.exec(m)?.[1];
+        const names = deployment ? [] : book.nearNames(m);
+        hints.set(
+          m,
+          deployment
+            ? `an Azure deployment: map it to its model with --deployment ${deployment}=MODEL or traffic.log.deployments`
+            : names.length
+              ? `did you mean ${names.map((n) => `'${n}'`).join(' or ')}?`
+              : undefined,
+        );
+      }
+      return hints.get(m);
     },
-    acceptTier: (m, tier) => book.tryResolve(m)?.prices[tier] !== undefined,
+    acceptTier: (m, tier, atMs) => book.lookup(m, book.periodOf(atMs))?.prices[tier] !== undefined,
     // automatic caches bill writes as plain input; an explicit cache needs a write_1h price
-    accept1h: (m) => {
-      const c = book.tryResolve(m)?.cache;
+    accept1h: (m, atMs) => {
+      const c = book.lookup(m, book.periodOf(atMs))?.cache;
       return !c || c.style === 'automatic' || c.has1h;
     },
   };

@@ -38,13 +38,14 @@ export interface RowContext {
   /** CSV only: the header's layout (see csvLayout); JSONL rows use lookup() */
   csv?: CsvLayout;
   fallbackModel?: string;
-  acceptModel?: (model: string) => boolean;
+  /** false = no pricing table (nor the catalog) knows the model; atMs picks the table asked first */
+  acceptModel?: (model: string, atMs: number) => boolean;
   /** e.g. "did you mean 'gpt-4o-mini'?" for a refused model */
   modelHint?: (model: string) => string | undefined;
   /** false = the model has no such service tier in the pricing table: reject the row */
-  acceptTier?: (model: string, tier: Tier) => boolean;
+  acceptTier?: (model: string, tier: Tier, atMs: number) => boolean;
   /** false = the model has no 1-hour cache write price in the pricing table: a row with 1-hour writes is rejected */
-  accept1h?: (model: string) => boolean;
+  accept1h?: (model: string, atMs: number) => boolean;
   tokens: TokenCounter;
   /** `--map cache_tokens=inside|beside`: the user's word wins over the preset's */
   cacheTokens?: CacheConvention;
@@ -373,9 +374,17 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
     return rej('model missing', 'no model in the row and no --model given');
   }
   if (preset.model) model = preset.model(model);
-  if (ctx.acceptModel && !ctx.acceptModel(model)) {
+
+  // timestamp (before the model check: it says which pricing table is in force for the row)
+  const tsRaw = pick(ctx, f, values, off, C.timestamp);
+  if (!present(tsRaw)) return rej('timestamp missing', 'timestamp is empty');
+  const atMs = parseTimestamp(tsRaw, preset.timestampUnit ?? 'auto');
+  if (atMs === undefined)
+    return rej('timestamp unparseable', `timestamp '${String(tsRaw)}' is not ISO 8601 or epoch seconds/milliseconds`);
+
+  if (ctx.acceptModel && !ctx.acceptModel(model, atMs)) {
     const hint = ctx.modelHint?.(model);
-    return rej(`unknown model '${model}'`, `model '${model}' is not in the pricing table${hint ? ` (${hint})` : ''}`);
+    return rej(`unknown model '${model}'`, `model '${model}' is in no pricing table${hint ? ` (${hint})` : ''}`);
   }
   // records that repeat one API call (after the checks above: a repeat of a rejected record is not a repeat)
   if (preset.dedupeKey && f && ctx.seenKeys) {
@@ -385,13 +394,6 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
       ctx.seenKeys.add(key);
     }
   }
-
-  // timestamp
-  const tsRaw = pick(ctx, f, values, off, C.timestamp);
-  if (!present(tsRaw)) return rej('timestamp missing', 'timestamp is empty');
-  const atMs = parseTimestamp(tsRaw, preset.timestampUnit ?? 'auto');
-  if (atMs === undefined)
-    return rej('timestamp unparseable', `timestamp '${String(tsRaw)}' is not ISO 8601 or epoch seconds/milliseconds`);
 
   // token counts (text columns are counted only when the counts are absent; a failed call without usage has none)
   const failedWithoutUsage = status === 'error' && noUsage;
@@ -429,7 +431,7 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
       'cache_write_1h > cache_write',
       `cache_write_1h_tokens (${write1h}) exceed cache_write_tokens (${write}); cache_write_tokens counts writes of every TTL`,
     );
-  if (write1h > 0 && ctx.accept1h && !ctx.accept1h(model))
+  if (write1h > 0 && ctx.accept1h && !ctx.accept1h(model, atMs))
     return rej(
       'no 1-hour cache write price',
       `model '${model}' has no 1-hour cache write price in the pricing table, and the row has ${write1h} 1-hour cache write tokens (a table from before the 1-hour TTL? try --as-of the row's date)`,
@@ -464,7 +466,7 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
       'service_tier unknown',
       `service_tier '${String(pick(ctx, f, values, off, C.service_tier))}' is not one of ${TIERS.join(', ')}`,
     );
-  if (ctx.acceptTier && !ctx.acceptTier(model, tier))
+  if (ctx.acceptTier && !ctx.acceptTier(model, tier, atMs))
     return rej(
       `service tier '${tier}' not offered`,
       `model '${model}' has no '${tier}' service tier in the pricing table`,
