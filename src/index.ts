@@ -18,8 +18,9 @@ export type { EstimateInput } from './app/estimate.js';
 export { estimate } from './app/estimate.js';
 export { initScenario } from './app/init.js';
 export type { Io } from './app/io.js';
-export type { ImportInput, TableChoice } from './app/pricing.js';
+export type { ImportInput, ModelChoice, TableChoice } from './app/pricing.js';
 export {
+  catalogPricing,
   checkPricing,
   diffPricing,
   importPricing,
@@ -47,6 +48,8 @@ export { DRIFT_RENDERERS } from './report/drift/render.js';
 export type { EstimateDoc } from './report/estimate.js';
 export { ESTIMATE_RENDERERS } from './report/estimate.js';
 export type { Report } from './report/model.js';
+export type { PricingCatalog } from './report/pricing/catalog.js';
+export { PRICING_CATALOG_RENDERERS } from './report/pricing/catalog.js';
 export { PRICING_CHECK_RENDERERS } from './report/pricing/check.js';
 export { PRICING_DIFF_RENDERERS } from './report/pricing/diff.js';
 export type { PricingList } from './report/pricing/list.js';

@@ -18,6 +18,8 @@ import { choosePricing, chooseSchedule, parsePricingText, readText } from '../pr
 import type { PriceBook } from '../pricing/pricebook.js';
 import type { PriceSchedule } from '../pricing/schedule.js';
 import { DEFAULT_STALE_AFTER_DAYS, stalenessWarning } from '../pricing/staleness.js';
+import { bundledCatalog } from '../pricing/catalog.js';
+import { type PricingCatalog, pricingCatalog } from '../report/pricing/catalog.js';
 import { type PricingList, pricingList } from '../report/pricing/list.js';
 import { type PricingShow, pricingShow } from '../report/pricing/show.js';
 import { isIsoDate } from '../shared/dates.js';
@@ -106,6 +108,13 @@ export function showPricing(
   const ctx = makeContext(context);
   const book = loadPricing(choice, false, ctx);
   return pricingShow(book, book.resolve(model, 'model argument'));
+}
+
+/** `pricing catalog`: the bundled catalog's source and size, a search over it, what it left out. */
+export function catalogPricing(o: { search?: string; skipped?: boolean } = {}): PricingCatalog {
+  const ref = bundledCatalog();
+  if (!ref) throw userError('FILE_NOT_FOUND', 'no bundled catalog', { hint: 'rebuild it with `npm run catalog`' });
+  return pricingCatalog(ref.get(), o);
 }
 
 export function diffPricing(oldTable: string, newTable: string, context: Partial<Context> = {}): PricingDiff {

@@ -52,7 +52,6 @@ export interface RunScenarioInput {
   version?: string;
 }
 
-
 export interface ScenarioRun {
   report: Report;
   run: RunResult;

@@ -34,7 +34,20 @@ export const reportSchema = z.looseObject({
   tool: z.looseObject({ name: z.literal('llmcost'), version: z.string() }),
   command: z.string(),
   scenario: z.string(),
-  pricing: z.looseObject({ version: z.string(), effective: z.string() }),
+  pricing: z.looseObject({
+    version: z.string(),
+    effective: z.string(),
+    perRequest: z.boolean().optional(),
+    tables: z
+      .array(
+        z.looseObject({ version: z.string(), effective: z.string().nullable(), requests: count, baselineCost: money }),
+      )
+      .optional(),
+    catalog: z
+      .looseObject({ version: z.string(), requests: count, baselineCost: money, models: z.array(z.string()) })
+      .nullable()
+      .optional(),
+  }),
   seed: z.number(),
   requests: count,
   rows: z.looseObject({ read: count, priced: count, rejected: count }),
@@ -52,7 +65,15 @@ export const reportSchema = z.looseObject({
   ),
   final: z.looseObject({ ...stage, ...saving, breakEvenDays: z.number().nullable().optional() }),
   fixed: z.array(z.looseObject({ label: z.string(), usd: money, from: z.string() })),
-  models: z.array(z.looseObject({ model: z.string(), baselineCost: money, finalCost: money })),
+  models: z.array(
+    z.looseObject({
+      model: z.string(),
+      channel: z.string().nullable().optional(),
+      pricedBy: z.array(z.string()).optional(),
+      baselineCost: money,
+      finalCost: money,
+    }),
+  ),
   by: z
     .record(z.string(), z.array(z.looseObject({ key: z.string(), cost: money, baselineCost: money, requests: count })))
     .optional(),

@@ -3,7 +3,7 @@
 import type { Report, ReportChart } from '../model.js';
 import { int, pct, ratioPct, signedPct, usd, usdDelta } from '../format.js';
 import { BAND_HEAD, bandRows, monteCarloLine } from '../monte-carlo.js';
-import { mdCode, mdEscape } from '../text.js';
+import { mdEscape } from '../text.js';
 import {
   breakEvenLines,
   cacheLine,
