@@ -308,3 +308,33 @@ describe('CSV reading', () => {
     expect(reqs.every((r) => !('prompt' in r.tags))).toBe(true); // the text itself is not kept
   });
 });
+
+describe('blank lines in a CSV', () => {
+  it('csv-parse builds no field-count error per blank line (its internals are still where quietFieldCounts reaches)', async () => {
+    const { parse } = await import('csv-parse');
+    const { quietFieldCounts } = await import('../../src/traffic/logs/source.js');
+    const parser = parse({ bom: true, skip_empty_lines: false, relax_column_count: true });
+    expect(quietFieldCounts(parser), 'csv-parse changed: blank lines are ~450x slower again').toBe(true);
+    const rows: string[][] = [];
+    parser.on('data', (r: string[]) => rows.push(r));
+    parser.end('a,b,c\n\n\n1,2,3\n\n4,5\n');
+    await new Promise((res) => parser.on('end', res));
+    expect(rows).toEqual([['a', 'b', 'c'], [''], [''], ['1', '2', '3'], [''], ['4', '5']]);
+    // each mismatched record used to build (and count) a CsvError
+    expect(parser.info.invalid_field_length).toBe(0);
+  });
+
+  it('a log padded with 100K blank lines keeps every line number', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmcost-blank-'));
+    const row = '2026-11-02T10:00:00Z,m,1000,500\n';
+    writeFileSync(
+      join(dir, 'log.csv'),
+      `timestamp,model,input_tokens,output_tokens\n${row}${'\n'.repeat(100_000)}${row}\r\n\r\n2026-11-02T10:00:00Z,m,x,1\n`,
+    );
+    const { reqs, stats } = await readAll({ file: join(dir, 'log.csv') });
+    expect(reqs.map((r) => r.line)).toEqual([2, 100_003]);
+    expect(stats.firstRejects).toEqual([
+      { where: expect.stringMatching(/log\.csv:100006$/), reason: "input_tokens 'x' is not a number" },
+    ]);
+  });
+});
