@@ -45,7 +45,11 @@ export interface SimRequest {
   status: 'ok' | 'error';
   retryOf?: string;
   conversationId?: string;
-  /** tenant, feature, route, promptVersion, intent, ... */
+  /**
+   * tenant, feature, route, promptVersion, intent, ... and any other column of a log. Names come from
+   * users' files (`__proto__`, `constructor` are column names like any other): read them with tagOf,
+   * and build new tag sets with newTags (no prototype, so every name is an own key).
+   */
   tags: Record<string, string>;
   /** probability the answer is acceptable (quality), default 1 */
   quality?: number;
@@ -89,4 +93,16 @@ export const copyRequest = makeRequest;
 
 export function totalCached(c: CachedTokens | undefined): number {
   return c ? c.read + c.write5m + c.write1h : 0;
+}
+
+/** An empty tag set without a prototype: tags['__proto__'] = v stores a tag instead of changing the object. */
+export function newTags(from?: Readonly<Record<string, string>>): Record<string, string> {
+  const t = Object.create(null) as Record<string, string>;
+  if (from) for (const k of Object.keys(from)) t[k] = from[k]!;
+  return t;
+}
+
+/** The tag `name` of a request, or undefined: only its own tags, never an Object.prototype member (toString, constructor). */
+export function tagOf(r: Pick<SimRequest, 'tags'>, name: string): string | undefined {
+  return Object.hasOwn(r.tags, name) ? r.tags[name] : undefined;
 }

@@ -355,7 +355,8 @@ export function buildReport(input: BuildInput): Report {
   const baseTap = run.taps[0]!;
   const lastTap = run.taps[run.taps.length - 1]!;
   if (baseTap.by.size) {
-    report.by = {};
+    // keyed by --by names, which users choose (`__proto__` included): an object without a prototype
+    report.by = Object.create(null) as NonNullable<Report['by']>;
     for (const [dim, keys] of lastTap.by) {
       const baseKeys = baseTap.by.get(dim)!;
       const all = [...new Set([...keys.keys(), ...baseKeys.keys()])];

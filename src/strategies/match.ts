@@ -2,7 +2,7 @@
 // a `when` rule on tags, token counts and model. All conditions of a rule must hold (AND);
 // a list of values inside one condition is an OR. Pure: no I/O, no state besides a memo.
 import { z } from 'zod';
-import type { SimRequest } from '../engine/request.js';
+import { type SimRequest, tagOf } from '../engine/request.js';
 import { UserError } from '../diagnostics.js';
 import type { ModelView, StrategyContext } from './types.js';
 
@@ -76,7 +76,7 @@ export function compileWhen(
   const idOf = modelIdMemo(models);
   return (r) => {
     for (const [k, accepted] of tagTests) {
-      const v = r.tags[k];
+      const v = tagOf(r, k);
       if (v === undefined || !accepted.has(v)) return false;
     }
     if (!inRange(r.inputTokens, when.input_tokens)) return false;

@@ -4,7 +4,7 @@
 // Randomness is forked per concern (arrivals, segment pick, tenants, errors, each segment's tokens)
 // so that adding a segment or a tenant does not reshuffle the arrival times.
 import { z } from 'zod';
-import { copyRequest, makeRequest, type PrefixBlock, type SimRequest } from '../engine/request.js';
+import { copyRequest, makeRequest, newTags, type PrefixBlock, type SimRequest } from '../engine/request.js';
 import { createRng, type Rng } from '../engine/rng.js';
 import { DIURNAL_CURVES, normalise, WEEKLY_CURVES } from './diurnal.js';
 import { distSchema, intSampler, sampler, type Sampler } from './distributions.js';
@@ -360,16 +360,15 @@ export function* generateProfile(p: Profile, seed: number, opts: GenerateOptions
     const message = split(messageKey, userTokens, k, 'message');
     const prefix = [...c.blocks.map((b) => ({ ...b })), ...message];
     const seg = s.seg;
-    const tags: Record<string, string> = {
-      ...(seg.tags ?? {}),
-      feature: seg.name,
-      intent: seg.intent ?? seg.name,
-      promptVersion: seg.prompt_version,
-      route: seg.route ?? 'default',
-      ...(c.tenant !== undefined ? { tenant: c.tenant } : {}),
-      // what the user asked, as a content identity: repeats only for repeated queries
-      queryKey: queryKey ?? messageKey,
-    };
+    // the segment's own tag names are the user's: a tag set without a prototype
+    const tags = newTags(seg.tags);
+    tags.feature = seg.name;
+    tags.intent = seg.intent ?? seg.name;
+    tags.promptVersion = seg.prompt_version;
+    tags.route = seg.route ?? 'default';
+    if (c.tenant !== undefined) tags.tenant = c.tenant;
+    // what the user asked, as a content identity: repeats only for repeated queries
+    tags.queryKey = queryKey ?? messageKey;
     const req = makeRequest({
       id,
       atMs,
@@ -394,7 +393,7 @@ export function* generateProfile(p: Profile, seed: number, opts: GenerateOptions
       retry.retryOf = id;
       retry.atMs = atMs + Math.round(retryDelay.draw(errorRng) * 1000);
       retry.prefix = prefix.map((b) => ({ ...b }));
-      retry.tags = { ...tags };
+      retry.tags = newTags(tags);
       heap.push({ kind: 'retry', atMs: retry.atMs, seq: seq++, req: retry });
       if (failed) {
         req.status = 'error';

@@ -288,8 +288,9 @@ export function newLogStats(): LogStats {
     priced: 0,
     rejected: 0,
     skipped: 0,
-    skipReasons: {},
-    reasons: {},
+    // keyed by reasons, some of which quote the log's own values
+    skipReasons: Object.create(null) as Record<string, number>,
+    reasons: Object.create(null) as Record<string, number>,
     firstRejects: [],
     outOfOrder: 0,
     startMs: null,

@@ -1,7 +1,7 @@
 // One log record -> one SimRequest, or a reject with a reason. Pure: no I/O (token counting is
 // passed in). Every check that can fail names the column and the value.
 import { createHash } from 'node:crypto';
-import type { SimRequest, PrefixBlock } from '../../engine/request.js';
+import { newTags, type PrefixBlock, type SimRequest } from '../../engine/request.js';
 import { TIERS, type Tier } from '../../pricing/pricebook.js';
 import type { TokenCounter } from '../tokens.js';
 import { CANONICAL_COLUMNS, type Column, compilePath, type Fields, type Getter, lookup, present } from './columns.js';
@@ -128,7 +128,8 @@ export function csvLayout(
 }
 
 function fieldsOf(values: string[], off: number, header: string[]): Fields {
-  const f: Fields = {};
+  // header names are the user's (a column may be called __proto__): no prototype to collide with
+  const f: Fields = Object.create(null);
   for (let i = 0; i < header.length; i++) f[header[i]!] = values[off + i];
   return f;
 }
@@ -502,7 +503,7 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
     }
   }
 
-  const tags: Record<string, string> = {};
+  const tags = newTags();
   for (const [col, tag] of TAG_COLUMNS) {
     const v = str(pick(ctx, f, values, off, col));
     if (v !== undefined) tags[tag] = v;
