@@ -12,6 +12,7 @@ import {
   importFromLiteLLM,
   type LiteLLMFile,
 } from '../pricing/litellm.js';
+import { LIMITS, parseJsonInput } from '../config/input-limits.js';
 import { parsePricingText, readText } from '../pricing/load.js';
 import { makeTable } from '../report/terminal.js';
 import type { App } from './app.js';
@@ -31,24 +32,13 @@ function sourceOpt(value: string, flag: string): void {
 /** Read and parse the LiteLLM JSON, locating a syntax error as file:line:column. */
 export function readLiteLLM(app: App, file: string): LiteLLMFile {
   const path = resolvePath(app.io, file);
-  const text = readText(path, 'LiteLLM price file');
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    const msg = (e as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    let where = file;
-    if (pos) {
-      const before = text.slice(0, Number(pos[1]));
-      const line = before.split('\n').length;
-      where = `${file}:${line}:${Number(pos[1]) - before.lastIndexOf('\n')}`;
-    }
-    throw userError('FILE_READ', `not valid JSON: ${msg}`, {
-      where,
-      hint: "pass LiteLLM's model_prices_and_context_window.json (a JSON object of model entries)",
-    });
-  }
+  const text = readText(path, 'LiteLLM price file', LIMITS.priceMapBytes);
+  const data = parseJsonInput(
+    text,
+    file,
+    'FILE_READ',
+    "pass LiteLLM's model_prices_and_context_window.json (a JSON object of model entries)",
+  );
   if (!data || typeof data !== 'object' || Array.isArray(data))
     throw userError('FILE_READ', 'expected a JSON object of model entries', {
       where: file,

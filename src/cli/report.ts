@@ -2,8 +2,9 @@
 // format. The file is checked as JSON, then against the report shape (zod), every problem located.
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { LIMITS, parseJsonInput, tooLarge } from '../config/input-limits.js';
 import { locate } from '../config/yaml.js';
-import { type Diagnostic, location, UserError, userError } from '../diagnostics.js';
+import { type Diagnostic, UserError, userError } from '../diagnostics.js';
 import { readText } from '../pricing/load.js';
 import { REPORT_SCHEMA, type Report } from '../report/model.js';
 import { render } from '../report/render.js';
@@ -115,110 +116,18 @@ export const reportSchema = z.looseObject({
 
 const SAVE_HINT = 'save a report with e.g. `llmcost simulate SCENARIO --format json --out saved.json`';
 
-function lineCol(text: string, offset: number): { line: number; col: number } {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  return { line, col: offset - before.lastIndexOf('\n') };
-}
-
-/** Offset of the first character where `text` stops being JSON (JSON.parse's messages vary by Node version). */
-export function jsonErrorOffset(text: string): number {
-  let i = 0;
-  const ws = (): void => {
-    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
-  };
-  const fail = (): never => {
-    throw i;
-  };
-  const lit = (w: string): void => {
-    if (text.startsWith(w, i)) i += w.length;
-    else fail();
-  };
-  const str = (): void => {
-    if (text[i] !== '"') fail();
-    i++;
-    for (;;) {
-      if (i >= text.length) fail();
-      const c = text.charCodeAt(i);
-      if (c === 0x22) break;
-      if (c < 0x20) fail();
-      if (c === 0x5c) {
-        i++;
-        if (text[i] === 'u') {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail();
-          i += 4;
-        } else if (!'"\\/bfnrt'.includes(text[i] ?? 'x')) fail();
-      }
-      i++;
-    }
-    i++;
-  };
-  const value = (): void => {
-    ws();
-    const c = text[i];
-    if (c === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') return void i++;
-      for (;;) {
-        ws();
-        str();
-        ws();
-        lit(':');
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === '}') return void i++;
-        else fail();
-      }
-    } else if (c === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') return void i++;
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === ']') return void i++;
-        else fail();
-      }
-    } else if (c === '"') str();
-    else if (c === 't') lit('true');
-    else if (c === 'f') lit('false');
-    else if (c === 'n') lit('null');
-    else {
-      const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
-      if (!m) fail();
-      i += m![0].length;
-    }
-  };
-  try {
-    value();
-    ws();
-    return Math.min(i, text.length);
-  } catch (at) {
-    return typeof at === 'number' ? Math.min(at, text.length) : 0;
-  }
-}
-
 /** Parse and validate a saved report's text; throws a UserError naming file:line:column and a fix. */
 export function parseSavedReport(text: string, file: string): Report {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === '') throw userError('REPORT_INPUT', 'the file is empty', { where: file, hint: SAVE_HINT });
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (_e) {
-    const at = jsonErrorOffset(text);
-    const pos = lineCol(text, at);
-    const what = at >= text.length ? 'unexpected end of file' : `unexpected ${JSON.stringify(text.slice(at, at + 1))}`;
-    throw userError('REPORT_INPUT', `not valid JSON: ${what}`, {
-      where: location(file, pos.line, pos.col),
-      hint: /^\s*[<{[]/.test(text)
-        ? 'the file is truncated or was edited by hand; re-save it with --format json'
-        : `this does not look like a JSON report; ${SAVE_HINT}`,
-    });
-  }
+  const data = parseJsonInput(
+    text,
+    file,
+    'REPORT_INPUT',
+    /^\s*[<{[]/.test(text)
+      ? 'the file is truncated or was edited by hand; re-save it with --format json'
+      : `this does not look like a JSON report; ${SAVE_HINT}`,
+  );
   const obj = data as Record<string, unknown>;
   if (typeof data !== 'object' || data === null || Array.isArray(data) || typeof obj.schema !== 'string') {
     throw userError('REPORT_INPUT', "not an llmcost report: no 'schema' field", {
@@ -303,7 +212,7 @@ html (one self-contained file: inline CSS and SVG, nothing fetched), json (the r
         hint: 'e.g. llmcost report --from saved.json --format md',
       });
     const file = resolvePath(app.io, o.from);
-    const text = file === '-' ? await readStdin(app) : readText(file, 'saved report');
+    const text = file === '-' ? await readStdin(app) : readText(file, 'saved report', LIMITS.reportBytes);
     const report = parseSavedReport(text, o.from);
     const out = render(report, format, renderOptions(app.io, o.out));
     emit(app.io, out, o.out);
@@ -317,7 +226,13 @@ async function readStdin(app: App): Promise<string> {
       where: '--from',
       hint: 'pass a file path instead of -',
     });
-  let text = '';
-  for await (const chunk of s) text += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
-  return text;
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of s) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    bytes += b.length;
+    if (bytes > LIMITS.reportBytes) throw tooLarge('<stdin>', 'saved report', bytes, LIMITS.reportBytes);
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

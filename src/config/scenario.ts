@@ -59,7 +59,8 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
   const { value, errors, warnings } = parseYaml(text, file, scenarioSchema);
   if (!value) {
     hintInsideDistributions(errors);
-    errors.push(...rawStrategyErrors(text, file));
+    // past a size or depth limit the text is not parsed again (the limit is what keeps the parser alive)
+    if (!errors.some((e) => e.code === 'INPUT_LIMIT')) errors.push(...rawStrategyErrors(text, file));
     return { errors, warnings };
   }
   const where = (path: readonly (string | number)[]): string => locate(text, file, path);
