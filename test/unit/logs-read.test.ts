@@ -127,8 +127,7 @@ describe('CSV reading', () => {
   });
 
   it('reads a CSV row by column index exactly as the same record read as a JSON object', async () => {
-    // Extra columns become tags (header order, trimmed; empty or > 100 characters skipped); a
-    // repeated column name means its last column, as an object built from the row would hold.
+    // Extra columns become tags (header order, trimmed; empty or > 100 characters skipped).
     const dir = mkdtempSync(join(tmpdir(), 'llmcost-idx-'));
     const header = [
       'timestamp',
@@ -138,7 +137,7 @@ describe('CSV reading', () => {
       'tenant',
       'team',
       'note',
-      'tenant',
+      'region',
       'long',
       'blank',
     ];
@@ -156,9 +155,8 @@ describe('CSV reading', () => {
     const a = (await readAll({ file: csv })).reqs;
     const b = (await readAll({ file: jsonl })).reqs;
     expect(a.map((r) => r.tags)).toEqual([
-      { tenant: 'last', team: 'core', note: 'hi' },
-      // an empty last 'tenant' column: no tenant (the object would hold '' too)
-      { team: 'web', long: 'y' },
+      { tenant: 'first', team: 'core', note: 'hi', region: 'last' },
+      { tenant: 'first', team: 'web', long: 'y' },
     ]);
     // ids are line-N and the lines differ by the header
     expect(a.map(({ line: _l, id: _i, ...r }) => r)).toEqual(b.map(({ line: _l, id: _i, ...r }) => r));

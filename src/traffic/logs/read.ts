@@ -3,13 +3,14 @@
 import { closeSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { SimRequest } from '../../engine/request.js';
-import { type Code, suggestionHint, userError } from '../../diagnostics.js';
+import { type Code, excerpt, suggestionHint, userError } from '../../diagnostics.js';
 import type { Pricing } from '../../pricing/pricebook.js';
 import { TokenCounter } from '../tokens.js';
 import { CANONICAL_COLUMNS, type Column, type Fields, isColumn } from './columns.js';
 import { type Detection, detectionNote, detectPreset } from './detect.js';
+import { checkCsvHeader, missingJsonlColumn } from './header.js';
 import { CACHE_CONVENTIONS, type CacheConvention } from './preset.js';
-import { getPreset, PRESETS, type Preset, presetsMatching } from './presets.js';
+import { getPreset, PRESETS, type Preset } from './presets.js';
 import { csvLayout, gettersOf, type RowContext, toRequest } from './row.js';
 import { type LogFormat, openLog, type RawRecord, rawText } from './source.js';
 import { openLogInWorker } from './thread.js';
@@ -217,7 +218,7 @@ export class DuplicateIds {
     if (seen < 0) seen = this.before.find(id, h);
     if (seen >= 0) {
       this.count++;
-      this.first ??= `request_id '${id}' at ${this.shown}:${line} repeats ${this.shown}:${seen}`;
+      this.first ??= `request_id '${excerpt(id)}' at ${this.shown}:${line} repeats ${this.shown}:${seen}`;
     }
     this.now.set(id, h, line);
     if (this.now.size >= DUP_WINDOW) {
@@ -353,25 +354,6 @@ function effectiveColumns(preset: Preset, map: Record<string, string> | undefine
   return cols;
 }
 
-/** "a; or b; or c" */
-function alternatives(parts: (string | undefined)[]): string {
-  return parts
-    .filter((p): p is string => !!p)
-    .map((p, i) => (i === 0 ? p : `or ${p}`))
-    .join('; ');
-}
-
-/** Field names for a message: printable, each cut to 40 characters, at most 30 of them. */
-function shownFields(names: string[]): string {
-  const clean = names.slice(0, 30).map((n) => {
-    const p = n.replace(/[^\x20-\x7e\u00a0-\uffff]|\ufffd/g, '?');
-    return p.length > 40 ? `${p.slice(0, 39)}…` : p;
-  });
-  const more = names.length > 30 ? `, … (${names.length - 30} more)` : '';
-  const text = clean.join(', ') + more;
-  return /\?{3}/.test(text) ? `${text} (this does not look like a text CSV/JSONL file)` : text;
-}
-
 function csvCell(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
@@ -475,33 +457,8 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
         hint: `add --model, e.g. --model claude-sonnet-4-5 (any id from \`llmcost pricing list\`)`,
       });
     }
-    // A CSV header must carry every required column (or an alternative that can stand in for it).
-    if (log.header) {
-      const have = new Set(log.header);
-      const has = (c: Column): boolean => (columns[c] ?? []).some((f) => have.has(f));
-      const missing: string[] = [];
-      if (!has('timestamp')) missing.push('timestamp');
-      if (!has('model') && !opts.model) missing.push('model');
-      if (!has('input_tokens') && !has('prompt')) missing.push('input_tokens');
-      if (!has('output_tokens') && !has('completion')) missing.push('output_tokens');
-      if (missing.length) {
-        const fieldsFor = (c: string): string => (columns[c as Column] ?? [c]).join('|');
-        const suggest = presetsMatching(log.header).filter((p) => p !== preset.name);
-        const hint = alternatives([
-          suggest.length ? `this header looks like --preset ${suggest.join(' or --preset ')}` : undefined,
-          `map your columns: --map ${missing.map((m) => `${m}=<your column>`).join(',')}`,
-          missing.includes('model') ? 'give one model for every row with --model' : undefined,
-        ]);
-        throw userError(
-          'LOG_HEADER',
-          `header is missing required column${missing.length > 1 ? 's' : ''} ${missing.map(fieldsFor).join(', ')} (preset ${preset.name}); columns found: ${shownFields(log.header)}`,
-          {
-            where: `${shown}:1`,
-            hint,
-          },
-        );
-      }
-    }
+    // A CSV header must be a log's, name each column once and carry every required column.
+    if (log.header) checkCsvHeader(log.header, columns, preset, opts.model, shown);
 
     const used = new Set<string>();
     for (const fields of Object.values(columns)) for (const f of fields ?? []) used.add(f.split('.')[0]!);
@@ -616,22 +573,8 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
     // JSON has no header: when nothing could be priced for a missing column, say so like a header error.
     if (stats.priced === 0 && stats.rejected > 0 && log.format !== 'csv') {
       const top = Object.entries(stats.reasons).sort((a, b) => b[1] - a[1])[0];
-      if (top && /missing$/.test(top[0])) {
-        const col = top[0].replace(/ missing$/, '');
-        const suggest = presetsMatching(firstFields ?? []).filter((p) => p !== preset.name);
-        throw userError(
-          'LOG_HEADER',
-          `no row has ${(columns[col as Column] ?? [col]).join('|')} (preset ${preset.name}); fields found in the first record: ${shownFields(firstFields ?? [])}`,
-          {
-            where: shown,
-            hint: alternatives([
-              suggest.length ? `try --preset ${suggest.join(' or --preset ')}` : undefined,
-              `--map ${col}=<your field> (dot paths reach nested fields)`,
-              col === 'model' ? 'give one model for every row with --model' : undefined,
-            ]),
-          },
-        );
-      }
+      if (top && /missing$/.test(top[0]))
+        throw missingJsonlColumn(top[0].replace(/ missing$/, ''), firstFields ?? [], columns, preset, shown);
     }
   } finally {
     // a reader thread stops here, whether the log was read to its end or not

@@ -1,6 +1,7 @@
 // One log record -> one SimRequest, or a reject with a reason. Pure: no I/O (token counting is
 // passed in). Every check that can fail names the column and the value.
 import { createHash } from 'node:crypto';
+import { excerpt } from '../../diagnostics.js';
 import { newTags, type PrefixBlock, type SimRequest } from '../../engine/request.js';
 import { TIERS, type Tier } from '../../pricing/pricebook.js';
 import type { TokenCounter } from '../tokens.js';
@@ -98,7 +99,7 @@ export interface CsvLayout {
   needsObject: boolean;
 }
 
-/** For a CSV header: where each column's candidate fields are (a repeated name: its last column, as an object would hold). */
+/** For a CSV header (each name once: read.ts refuses repeats): where each column's candidate fields are. */
 export function csvLayout(
   columns: RowContext['columns'],
   header: string[],
@@ -139,7 +140,7 @@ export function parseCount(v: unknown, col: string): number | Reject | undefined
   if (!present(v)) return undefined;
   const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v.trim()) : NaN;
   if (Number.isInteger(n) && n >= 0 && n <= MAX_TOKENS_PER_REQUEST && typeof v !== 'boolean') return n;
-  const shown = typeof v === 'string' ? `'${v}'` : JSON.stringify(v);
+  const shown = `'${excerpt(v)}'`;
   if (typeof v === 'boolean' || Number.isNaN(n))
     return { kind: `${col} not a number`, detail: `${col} ${shown} is not a number` };
   if (!Number.isFinite(n)) return { kind: `${col} not a number`, detail: `${col} ${shown} is not finite` };
@@ -363,7 +364,8 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
   // status first: a failed call may lack usage (and a model), and is then counted, not rejected
   const stRaw = pick(ctx, f, values, off, C.status);
   const status = (present(stRaw) ? preset.status?.(stRaw) : undefined) ?? parseStatus(stRaw);
-  if (!status) return rej('status unknown', `status '${String(stRaw)}' is not ok/success/error/failed or an HTTP code`);
+  if (!status)
+    return rej('status unknown', `status '${excerpt(stRaw)}' is not ok/success/error/failed or an HTTP code`);
   const inRaw = pick(ctx, f, values, off, C.input_tokens);
   const outRaw = pick(ctx, f, values, off, C.output_tokens);
   const noUsage = !present(inRaw) && !present(outRaw);
@@ -381,11 +383,14 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
   if (!present(tsRaw)) return rej('timestamp missing', 'timestamp is empty');
   const atMs = parseTimestamp(tsRaw, preset.timestampUnit ?? 'auto');
   if (atMs === undefined)
-    return rej('timestamp unparseable', `timestamp '${String(tsRaw)}' is not ISO 8601 or epoch seconds/milliseconds`);
+    return rej('timestamp unparseable', `timestamp '${excerpt(tsRaw)}' is not ISO 8601 or epoch seconds/milliseconds`);
 
   if (ctx.acceptModel && !ctx.acceptModel(model, atMs)) {
     const hint = ctx.modelHint?.(model);
-    return rej(`unknown model '${model}'`, `model '${model}' is in no pricing table${hint ? ` (${hint})` : ''}`);
+    return rej(
+      `unknown model '${excerpt(model)}'`,
+      `model '${excerpt(model)}' is in no pricing table${hint ? ` (${hint})` : ''}`,
+    );
   }
   // records that repeat one API call (after the checks above: a repeat of a rejected record is not a repeat)
   if (preset.dedupeKey && f && ctx.seenKeys) {
@@ -465,24 +470,24 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
   if (!tier)
     return rej(
       'service_tier unknown',
-      `service_tier '${String(pick(ctx, f, values, off, C.service_tier))}' is not one of ${TIERS.join(', ')}`,
+      `service_tier '${excerpt(pick(ctx, f, values, off, C.service_tier))}' is not one of ${TIERS.join(', ')}`,
     );
   if (ctx.acceptTier && !ctx.acceptTier(model, tier, atMs))
     return rej(
       `service tier '${tier}' not offered`,
-      `model '${model}' has no '${tier}' service tier in the pricing table`,
+      `model '${excerpt(model)}' has no '${tier}' service tier in the pricing table`,
     );
   const batchableRaw = pick(ctx, f, values, off, C.batchable);
   const batchable = parseBool(batchableRaw);
   if (batchable === undefined)
-    return rej('batchable not a boolean', `batchable '${String(batchableRaw)}' is not true/false`);
+    return rej('batchable not a boolean', `batchable '${excerpt(batchableRaw)}' is not true/false`);
 
   let costUsd: number | undefined;
   const costRaw = pick(ctx, f, values, off, C.cost_usd);
   if (present(costRaw)) {
     const c = typeof costRaw === 'number' ? costRaw : Number(String(costRaw).trim().replace(/^\$/, ''));
     if (!Number.isFinite(c) || c < 0)
-      return rej('cost_usd not a number', `cost_usd '${String(costRaw)}' is not a non-negative number`);
+      return rej('cost_usd not a number', `cost_usd '${excerpt(costRaw)}' is not a non-negative number`);
     costUsd = c;
   }
 
@@ -497,7 +502,7 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
     if (key) {
       const pt = parseCount(pick(ctx, f, values, off, C.prefix_tokens), 'prefix_tokens');
       if (isReject(pt)) return { reject: pt };
-      if (pt === undefined) return rej('prefix_tokens missing', `prefix_key '${key}' has no prefix_tokens`);
+      if (pt === undefined) return rej('prefix_tokens missing', `prefix_key '${excerpt(key)}' has no prefix_tokens`);
       if (pt > input) return rej('prefix_tokens > input', `prefix_tokens (${pt}) exceed input_tokens (${input})`);
       prefix = [{ key, tokens: pt, kind: 'system' }];
     }
