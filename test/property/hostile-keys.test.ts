@@ -244,7 +244,13 @@ report:
           `${JSON.stringify({ [k]: { [k]: v }, timestamp: '2026-11-02T10:00:00Z', model: 'm', attributes: [{ key: k, value: { stringValue: v } }] })}\n`,
           'jsonl',
         );
-        for (const log of [csv, jsonl]) {
+        // the preset's own column names, with the hostile name as the model (BurstGPT looked it up in an object)
+        const p = PRESETS.find((x) => x.name === preset)!;
+        const own = (['timestamp', 'model', 'input_tokens', 'output_tokens'] as const).map(
+          (c) => p.columns[c]?.[0] ?? c,
+        );
+        const presetCsv = file(`${own.join(',')},${k}\n1762000000,${v},1000,500,${v}\n`, 'csv');
+        for (const log of [csv, jsonl, presetCsv]) {
           const r = await runCli([
             'replay',
             log,
