@@ -9,6 +9,7 @@ import type { App } from './app.js';
 import { type Format, parseFormat } from './io.js';
 import { CACHE_RULES, parseRealism } from '../strategies/prompt-cache/rules.js';
 import { type LogOptions, readerThread } from '../traffic/logs/read.js';
+import type { TimestampRange } from '../traffic/logs/period.js';
 
 export function addPricingOptions(cmd: Command): Command {
   return cmd
@@ -166,11 +167,11 @@ export function intListFlag(value: string, flag: string, min = 1): number[] {
   });
 }
 
-/** How to read a log from the flags replay and audit-cache share (--preset, --model, --strict, --rejects). */
+/** How to read a log from the flags replay and audit-cache share (--preset, --model, --strict, --rejects, --timestamp-range). */
 export function logOptions(
   app: App,
   file: string,
-  o: { preset?: string; model?: string; strict?: boolean; rejects?: string },
+  o: { preset?: string; model?: string; strict?: boolean; rejects?: string; timestampRange?: TimestampRange },
   map: Record<string, string>,
   book: Pricing,
 ): LogOptions {
@@ -182,6 +183,7 @@ export function logOptions(
     ...(o.model ? { model: o.model } : {}),
     ...(o.strict ? { strict: true } : {}),
     ...(o.rejects ? { rejectsFile: o.rejects } : {}),
+    ...(o.timestampRange ? { timestampRange: o.timestampRange } : {}),
     ...(app.io.stdin ? { stdin: app.io.stdin } : {}),
     cwd: app.io.cwd,
     book,

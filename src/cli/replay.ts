@@ -13,6 +13,7 @@ import { buildReport } from '../report/model.js';
 import { render, RENDERERS } from '../report/render.js';
 import { int } from '../report/format.js';
 import { logFraction, type LogStats, newLogStats, parseMap, readLog } from '../traffic/logs/read.js';
+import { DEFAULT_TIMESTAMP_RANGE, parseTimestampRange, type TimestampRange } from '../traffic/logs/period.js';
 import { PRESETS } from '../traffic/logs/presets.js';
 import type { App } from './app.js';
 import { loadScenarioFile, type LogTraffic, type Scenario } from '../config/scenario.js';
@@ -43,6 +44,7 @@ interface Opts {
   scenario?: string;
   standalone?: boolean;
   staleAfter?: string;
+  timestampRange?: TimestampRange;
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -91,6 +93,11 @@ export function registerReplay(program: Command, app: App): void {
     .option('--strict', 'stop at the first rejected row (exit 2, with its file:line)')
     .option('--rejects <file>', 'write rejected rows to a CSV file (line, reason, raw)')
     .option(
+      '--timestamp-range <from..until>',
+      `rows timestamped outside these dates (UTC, until excluded) are rejected (default: ${DEFAULT_TIMESTAMP_RANGE.text})`,
+      (v: string) => parseTimestampRange(v, '--timestamp-range'),
+    )
+    .option(
       '--by <dims>',
       'attribute cost by: tenant,feature,model,route,prompt_version,day (or any other column of the log); model groups by canonical id, model_raw by the name as the log spells it',
     )
@@ -113,6 +120,7 @@ Examples:
   llmcost replay ../shared/data/traces/mooncake_conversation_trace.jsonl --preset mooncake --model claude-sonnet-4-5
   llmcost replay spend.jsonl --preset litellm --map tenant=metadata.user_api_key_team_id --rejects rejects.csv
   zcat log.csv.gz | llmcost replay - --format json
+  llmcost replay old-export.csv --timestamp-range 2010-01-01..2100-01-01
   llmcost replay scenarios/logs/support-bot.csv --scenario scenarios/support-bot.yaml --by tenant
 
 Without --preset the layout is detected from the first records (said on stderr); presets: litellm,
@@ -260,6 +268,7 @@ async function whatIf(
     ...(o.model ? { model: o.model } : {}),
     ...(o.strict ? { strict: true } : {}),
     ...(o.rejects ? { rejectsFile: resolve(app.io.cwd, o.rejects) } : {}),
+    timestampRange: o.timestampRange ?? loaded.scenario.traffic.log?.timestampRange,
   };
   const scenario: Scenario = { ...loaded.scenario, traffic: { log: traffic } };
   const { report } = await runScenario({

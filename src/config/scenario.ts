@@ -13,6 +13,7 @@ import { DIST_KEYS, distObjectSchema } from '../traffic/distributions.js';
 import { formatPath, knownKeysAt, locate, type Loaded, parseYaml } from './yaml.js';
 import { type ScenarioFile, scenarioSchema, type StrategyItem } from './scenario-schema.js';
 import type { LogOptions } from '../traffic/logs/read.js';
+import { parseTimestampRange } from '../traffic/logs/period.js';
 
 export interface ScenarioStage {
   use: string;
@@ -24,7 +25,10 @@ export interface ScenarioStage {
 }
 
 /** A scenario's log traffic: the reader's own options (file is absolute) plus the rebase. */
-export type LogTraffic = Pick<LogOptions, 'file' | 'preset' | 'map' | 'model' | 'strict' | 'rejectsFile'> & {
+export type LogTraffic = Pick<
+  LogOptions,
+  'file' | 'preset' | 'map' | 'model' | 'strict' | 'rejectsFile' | 'timestampRange'
+> & {
   /** epoch ms the first request is moved to */
   rebaseToMs?: number;
   /** deployment name -> model (priced by the schedule, not read by the reader) */
@@ -114,6 +118,9 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
         ...(t.log.strict !== undefined ? { strict: t.log.strict } : {}),
         ...(t.log.rejects !== undefined ? { rejectsFile: abs(dir, t.log.rejects) } : {}),
         ...(t.log.deployments !== undefined ? { deployments: t.log.deployments } : {}),
+        ...(t.log.timestamp_range !== undefined
+          ? { timestampRange: parseTimestampRange(t.log.timestamp_range, 'traffic.log.timestamp_range') }
+          : {}),
         ...(t.log.rebase_to !== undefined
           ? {
               rebaseToMs: Date.parse(

@@ -10,6 +10,7 @@ import { CANONICAL_COLUMNS, type Column, type Fields, isColumn } from './columns
 import { type Detection, detectionNote, detectPreset } from './detect.js';
 import { checkCsvHeader, missingJsonlColumn } from './header.js';
 import { CACHE_CONVENTIONS, type CacheConvention } from './preset.js';
+import { DEFAULT_TIMESTAMP_RANGE, PeriodSpread, type TimestampRange } from './period.js';
 import { getPreset, PRESETS, type Preset } from './presets.js';
 import { csvLayout, gettersOf, type RowContext, toRequest } from './row.js';
 import { type LogFormat, openLog, type RawRecord, rawText } from './source.js';
@@ -42,6 +43,8 @@ export interface LogOptions {
    * LLMCOST_READER_THREAD). Same rows, same order, same stats: only where the parsing runs changes.
    */
   thread?: ReaderThread;
+  /** rows timestamped outside it are rejected (default DEFAULT_TIMESTAMP_RANGE; not for relative-time presets) */
+  timestampRange?: TimestampRange;
 }
 
 export type ReaderThread = 'auto' | 'on' | 'off';
@@ -487,7 +490,9 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
       ...(log.header ? { csv: csvLayout(columns, log.header, used, preset) } : {}),
       ...(opts.model ? { fallbackModel: opts.model } : {}),
       ...(opts.book ? bookChecks(opts.book) : {}),
+      ...(preset.relativeTime ? {} : { timeRange: opts.timestampRange ?? DEFAULT_TIMESTAMP_RANGE }),
     };
+    const spread = new PeriodSpread();
     // request id -> line, for the last two windows of rows
     const ids = new DuplicateIds(shown);
     const rejects = opts.rejectsFile ? new RejectsWriter(resolve(cwd, opts.rejectsFile)) : undefined;
@@ -521,6 +526,7 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
                 ids.see(q);
                 if (q.atMs < lastMs) stats.outOfOrder++;
                 else lastMs = q.atMs;
+                spread.add(q.atMs, rec.line);
                 stats.startMs = stats.startMs === null ? q.atMs : Math.min(stats.startMs, q.atMs);
                 stats.endMs = stats.endMs === null ? q.atMs : Math.max(stats.endMs, q.atMs);
                 if (r.costUsd !== undefined) {
@@ -564,6 +570,8 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
     }
 
     ids.finish(stats);
+    const stretched = spread.warning(shown);
+    if (stretched) stats.warnings.push({ code: 'LOG_PERIOD', message: stretched });
     if (stats.outOfOrder > 0) {
       stats.warnings.push({
         code: 'LOG_UNSORTED',

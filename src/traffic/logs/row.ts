@@ -6,6 +6,7 @@ import { newTags, type PrefixBlock, type SimRequest } from '../../engine/request
 import { TIERS, type Tier } from '../../pricing/pricebook.js';
 import type { TokenCounter } from '../tokens.js';
 import { CANONICAL_COLUMNS, type Column, compilePath, type Fields, type Getter, lookup, present } from './columns.js';
+import { outOfRange, type TimestampRange } from './period.js';
 import type { CacheConvention, Preset, TimestampUnit } from './preset.js';
 
 /** A single request larger than this is a data error (no model has a 10M-token context). */
@@ -47,6 +48,8 @@ export interface RowContext {
   acceptTier?: (model: string, tier: Tier, atMs: number) => boolean;
   /** false = the model has no 1-hour cache write price in the pricing table: a row with 1-hour writes is rejected */
   accept1h?: (model: string, atMs: number) => boolean;
+  /** timestamps outside it reject the row (undefined: no check, for relative-time traces) */
+  timeRange?: TimestampRange;
   tokens: TokenCounter;
   /** `--map cache_tokens=inside|beside`: the user's word wins over the preset's */
   cacheTokens?: CacheConvention;
@@ -384,6 +387,8 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
   const atMs = parseTimestamp(tsRaw, preset.timestampUnit ?? 'auto');
   if (atMs === undefined)
     return rej('timestamp unparseable', `timestamp '${excerpt(tsRaw)}' is not ISO 8601 or epoch seconds/milliseconds`);
+  if (ctx.timeRange && (atMs < ctx.timeRange.fromMs || atMs >= ctx.timeRange.untilMs))
+    return rej('timestamp out of range', `timestamp '${excerpt(tsRaw)}' ${outOfRange(atMs, ctx.timeRange)}`);
 
   if (ctx.acceptModel && !ctx.acceptModel(model, atMs)) {
     const hint = ctx.modelHint?.(model);
