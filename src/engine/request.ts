@@ -1,6 +1,13 @@
 // The unit every source produces and every strategy transforms. Units are in the names.
 import type { Tier } from '../pricing/pricebook.js';
 
+/**
+ * The most tokens one request may carry (input or output): the largest context window offered is
+ * 10M tokens (Llama 4 Scout; Gemini and Claude stop at 1-2M). A log row above it is a data error,
+ * a profile above it a typo; both are refused, never priced.
+ */
+export const MAX_TOKENS_PER_REQUEST = 10_000_000;
+
 export interface PrefixBlock {
   /**
    * CUMULATIVE identity: key i stands for blocks 1..i (equal key = the same prefix so far).

@@ -4,14 +4,28 @@
 // Randomness is forked per concern (arrivals, segment pick, tenants, errors, each segment's tokens)
 // so that adding a segment or a tenant does not reshuffle the arrival times.
 import { z } from 'zod';
-import { copyRequest, makeRequest, newTags, type PrefixBlock, type SimRequest } from '../engine/request.js';
+import {
+  copyRequest,
+  MAX_TOKENS_PER_REQUEST,
+  makeRequest,
+  newTags,
+  type PrefixBlock,
+  type SimRequest,
+} from '../engine/request.js';
 import { createRng, type Rng } from '../engine/rng.js';
 import { DIURNAL_CURVES, normalise, WEEKLY_CURVES } from './diurnal.js';
-import { distSchema, intSampler, sampler, type Sampler } from './distributions.js';
+import { type Dist, distSchema, intSampler, type Sampler, sampler, statedMax } from './distributions.js';
 
 const DAY_MS = 86_400_000;
-/** requests (or conversations) per day x days above which a profile is refused */
+/**
+ * Requests a profile may generate in all (turns and retries included): a 6-strategy waterfall
+ * simulates ~75,000 requests/s on 2 cores (npm run bench), so 1e9 is already ~4 hours.
+ */
 const MAX_TOTAL_REQUESTS = 1e9;
+/** turns per conversation: a 1,000-turn conversation's history outgrows every context window */
+const MAX_TURNS = 1000;
+/** think time and retry delay: a reply a week later is a new conversation (and live conversations are held in memory) */
+const MAX_DELAY_S = 7 * 86_400;
 const HOUR_MS = 3_600_000;
 const share = z.number().min(0).max(1);
 
@@ -122,13 +136,27 @@ export function profileProblems(
       severity: 'error',
     });
   }
-  // A typo such as 1e12 would stream for hours: refuse totals no run could finish.
-  const perDay = p.requests_per_day ?? p.conversations_per_day ?? 0;
-  if (perDay * p.days > MAX_TOTAL_REQUESTS) {
+  // A typo such as 1e12 would stream for hours: refuse totals no run could finish. Conversations
+  // count with their turns, and failed or timed-out calls with their retries.
+  const bounded = boundProblems(p);
+  out.push(...bounded);
+  const perDay =
+    p.requests_per_day ?? (p.conversations_per_day !== undefined ? p.conversations_per_day * meanTurns(p) : 0);
+  const retries = 1 + (p.errors?.rate ?? 0) + (p.errors?.timeout_rate ?? 0);
+  const total = perDay * p.days * retries;
+  if (!bounded.length && total > MAX_TOTAL_REQUESTS) {
     const key = p.requests_per_day !== undefined ? 'requests_per_day' : 'conversations_per_day';
+    const how = [
+      `${key} ${p.requests_per_day ?? p.conversations_per_day}`,
+      key === 'conversations_per_day' ? `x ${meanTurns(p).toPrecision(3)} turns on average` : undefined,
+      `x ${p.days} day${p.days === 1 ? '' : 's'}`,
+      retries > 1 ? `x ${retries} for retries` : undefined,
+    ]
+      .filter(Boolean)
+      .join(' ');
     out.push({
       path: [key],
-      message: `${key} ${perDay} x ${p.days} days is more than ${MAX_TOTAL_REQUESTS.toExponential()} requests to simulate`,
+      message: `${how} is ${total.toExponential(2)} requests, more than the ${MAX_TOTAL_REQUESTS.toExponential()} a run may simulate (~4 hours at the ~75,000 requests/s of a 6-strategy waterfall)`,
       hint: 'simulate a representative day (or a smaller volume) and scale the result, or use `llmcost estimate` for closed-form volumes',
       severity: 'error',
     });
@@ -176,6 +204,61 @@ export function profileProblems(
       hint: 'both are shares of all requests',
       severity: 'error',
     });
+  return out;
+}
+
+type Problem = ReturnType<typeof profileProblems>[number];
+
+/** Upper bounds of a profile's per-request numbers, each with the reason it exists. */
+function boundProblems(p: Profile): Problem[] {
+  const out: Problem[] = [];
+  const tokens = MAX_TOKENS_PER_REQUEST.toLocaleString('en-US');
+  const check = (
+    path: (string | number)[],
+    d: Dist | number | undefined,
+    max: number,
+    why: string,
+    hint: string,
+  ): void => {
+    if (d === undefined) return;
+    const v = typeof d === 'number' ? d : statedMax(d);
+    if (v > max)
+      out.push({
+        path,
+        message: `${String(path[path.length - 1])} reaches ${v >= 1e12 ? v.toExponential(2) : v.toLocaleString('en-US', { maximumSignificantDigits: 6 })}, more than ${max.toLocaleString('en-US')}: ${why}`,
+        hint,
+        severity: 'error',
+      });
+  };
+  p.segments.forEach((g, i) => {
+    const at = (k: string): (string | number)[] => ['segments', i, k];
+    const tokenWhy = `no model has a context window above ${tokens} tokens`;
+    const tokenHint = 'token counts are per request (check for a unit slip: per day, per month, or thousands)';
+    check(at('input_tokens'), g.input_tokens, MAX_TOKENS_PER_REQUEST, tokenWhy, tokenHint);
+    check(at('output_tokens'), g.output_tokens, MAX_TOKENS_PER_REQUEST, tokenWhy, tokenHint);
+    check(at('system_tokens'), g.system_tokens, MAX_TOKENS_PER_REQUEST, tokenWhy, tokenHint);
+    check(
+      at('turns'),
+      g.turns,
+      MAX_TURNS,
+      'turns per conversation: such a conversation outgrows every context window',
+      'model long sessions as several conversations',
+    );
+    check(
+      at('think_time_s'),
+      g.think_time_s,
+      MAX_DELAY_S,
+      'seconds between turns: a reply a week later starts a new conversation',
+      'think_time_s is in seconds (e.g. 40)',
+    );
+  });
+  check(
+    ['errors', 'retry_delay_s'],
+    p.errors?.retry_delay_s,
+    MAX_DELAY_S,
+    'seconds before a retry: a retry a week later is a new request',
+    'retry_delay_s is in seconds (e.g. 5)',
+  );
   return out;
 }
 
@@ -316,9 +399,9 @@ export function* generateProfile(p: Profile, seed: number, opts: GenerateOptions
   const segs: SegRuntime[] = p.segments.map((seg) => ({
     seg,
     rng: root.fork(`segment:${seg.name}`),
-    input: intSampler(seg.input_tokens),
-    output: intSampler(seg.output_tokens),
-    turns: seg.turns ? intSampler(seg.turns, 1) : { draw: () => 1, mean: 1 },
+    input: intSampler(seg.input_tokens, 0, MAX_TOKENS_PER_REQUEST),
+    output: intSampler(seg.output_tokens, 0, MAX_TOKENS_PER_REQUEST),
+    turns: seg.turns ? intSampler(seg.turns, 1, MAX_TURNS) : { draw: () => 1, mean: 1 },
     think: seg.think_time_s ? sampler(seg.think_time_s) : { draw: () => 30, mean: 30 },
     ...(seg.tool_calls ? { toolCalls: intSampler(seg.tool_calls, 1) } : {}),
     systemKey: `sys:${seg.system_prompt ?? seg.name}:${seg.prompt_version}`,

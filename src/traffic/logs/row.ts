@@ -2,15 +2,13 @@
 // passed in). Every check that can fail names the column and the value.
 import { createHash } from 'node:crypto';
 import { excerpt } from '../../diagnostics.js';
-import { newTags, type PrefixBlock, type SimRequest } from '../../engine/request.js';
+import { MAX_TOKENS_PER_REQUEST, newTags, type PrefixBlock, type SimRequest } from '../../engine/request.js';
 import { TIERS, type Tier } from '../../pricing/pricebook.js';
 import type { TokenCounter } from '../tokens.js';
 import { CANONICAL_COLUMNS, type Column, compilePath, type Fields, type Getter, lookup, present } from './columns.js';
 import { outOfRange, type TimestampRange } from './period.js';
 import type { CacheConvention, Preset, TimestampUnit } from './preset.js';
 
-/** A single request larger than this is a data error (no model has a 10M-token context). */
-export const MAX_TOKENS_PER_REQUEST = 10_000_000;
 
 export interface Reject {
   /** short, stable reason: counted per kind */
