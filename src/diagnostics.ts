@@ -26,6 +26,7 @@ export const CODES = {
   LOG_UNSORTED: 'Log timestamps are not sorted',
   LOG_DUPLICATE_ID: 'Log rows repeat a request id',
   LOG_SKIPPED: 'Log records that are not billed model calls were skipped',
+  LOG_UNBILLED: 'Failed calls recorded token counts that are not charged',
   LOG_PERIOD: "A few rows stretch the log's period far beyond the rest",
   REPORT_INPUT: 'Saved report cannot be read',
   CHECK_FAILED: 'A check failed',

@@ -379,6 +379,8 @@ export function replayExtras(
       retriesCostUsd: round6(retriesUsd),
       retriesSharePct: pct(retriesUsd, totalUsd),
       failedRequests: slices.failed.requests,
+      // failed calls charged nothing (refused by the provider, no usage, or cost_usd 0): docs/logs.md#failed-requests
+      failedNotBilled: s.unbilled ?? 0,
       failedCostUsd: round6(failedUsd),
       failedSharePct: pct(failedUsd, totalUsd),
       retriesOrFailedCostUsd: round6(wastedUsd),

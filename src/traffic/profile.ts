@@ -110,7 +110,7 @@ export const profileSchema = z.strictObject({
     .optional(),
   errors: z
     .strictObject({
-      /** share of requests that fail (billed input, no output) and are retried */
+      /** share of requests that fail (refused by the provider: nothing billed) and are retried */
       rate: share.default(0),
       /** share of requests that succeed but the client retried anyway (a duplicate call) */
       timeout_rate: share.default(0),
@@ -466,7 +466,7 @@ export function* generateProfile(p: Profile, seed: number, opts: GenerateOptions
       conversationId: c.id,
       tags,
     });
-    // Errors: a failed call bills its input only and is retried; a timeout completes but the
+    // Errors: a failed call is refused (nothing billed) and retried; a timeout completes but the
     // client retries anyway (a duplicate that dedupe-retries can drop).
     const u = errRate + timeoutRate > 0 ? errorRng.next() : 1;
     if (u < errRate + timeoutRate) {
@@ -479,8 +479,12 @@ export function* generateProfile(p: Profile, seed: number, opts: GenerateOptions
       retry.tags = newTags(tags);
       heap.push({ kind: 'retry', atMs: retry.atMs, seq: seq++, req: retry });
       if (failed) {
+        // refused by the provider (a 429 or 5xx): providers bill no tokens for it (docs/logs.md#failed-requests)
         req.status = 'error';
+        req.inputTokens = 0;
         req.outputTokens = 0;
+        req.historyTokens = 0;
+        req.prefix = [];
       }
     }
     // The next turn sees this turn's message and answer as history.

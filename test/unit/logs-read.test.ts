@@ -336,3 +336,57 @@ describe('blank lines in a CSV', () => {
     ]);
   });
 });
+
+describe('failed calls (docs/logs.md#failed-requests)', () => {
+  it('refused before any work: 4xx and 5xx except 408/499, rate limits, expired batch lines', async () => {
+    const { refusedBeforeWork } = await import('../../src/traffic/logs/row.js');
+    for (const v of [
+      '400',
+      '401',
+      '403',
+      '404',
+      '413',
+      '429',
+      '500',
+      '502',
+      '503',
+      '529',
+      'rate_limited',
+      'EXPIRED',
+      ' 429 ',
+    ])
+      expect(refusedBeforeWork(v), v).toBe(true);
+    for (const v of ['408', '499', 'timeout', 'timed_out', 'cancelled', 'error', 'failed', '200', '2'])
+      expect(refusedBeforeWork(v), v).toBe(false);
+  });
+
+  it('charges a failed row its usage only when the provider may have billed it; the log cost decides first', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmcost-failed-'));
+    const file = join(dir, 'log.csv');
+    writeFileSync(
+      file,
+      [
+        'timestamp,model,input_tokens,output_tokens,cached_input_tokens,status,cost_usd,prefix_key,prefix_tokens',
+        '2026-11-02T10:00:00Z,m,1000,0,200,429,,sys,800', // refused: nothing, not even its cached tokens or prefix
+        '2026-11-02T10:00:01Z,m,1000,300,,error,0,,', // the log says free
+        '2026-11-02T10:00:02Z,m,1000,300,,error,0.01,,', // the log says billed
+        '2026-11-02T10:00:03Z,m,1000,300,,499,,,', // client hung up after generation: billed
+        '2026-11-02T10:00:04Z,m,,,,failed,,,', // no usage: nothing, accepted
+        '2026-11-02T10:00:05Z,m,,,,200,,,', // a success without usage is still a bad row
+      ].join('\n'),
+    );
+    const { reqs, stats } = await readAll({ file });
+    expect(reqs.map((r) => [r.line, r.status, r.inputTokens, r.outputTokens, r.cached, r.prefix.length])).toEqual([
+      [2, 'error', 0, 0, undefined, 0],
+      [3, 'error', 0, 0, undefined, 0],
+      [4, 'error', 1000, 300, undefined, 0],
+      [5, 'error', 1000, 300, undefined, 0],
+      [6, 'error', 0, 0, undefined, 0],
+    ]);
+    expect(stats).toMatchObject({ priced: 5, rejected: 1, unbilled: 3, unbilledUsage: 2 });
+    expect(stats.firstRejects).toEqual([
+      { where: expect.stringMatching(/:7$/), reason: expect.stringMatching(/^input_tokens is empty/) },
+    ]);
+    expect(stats.warnings.map((w) => w.code)).toEqual(['LOG_UNBILLED']);
+  });
+});

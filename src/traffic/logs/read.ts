@@ -274,6 +274,10 @@ export interface LogStats {
   tokenizedTexts?: number;
   /** rows whose request_id repeats an earlier row's (within DUP_WINDOW rows) */
   duplicateIds?: number;
+  /** failed calls charged nothing (no usage, or usage the provider did not bill: see row.ts refusedBeforeWork) */
+  unbilled?: number;
+  /** of those, rows whose recorded token counts were dropped */
+  unbilledUsage?: number;
   /** bytes of the file read so far and its size (live; for progress bars, never for reports) */
   position?: { read: number; total: number | null };
 }
@@ -527,6 +531,10 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
                 if (q.atMs < lastMs) stats.outOfOrder++;
                 else lastMs = q.atMs;
                 spread.add(q.atMs, rec.line);
+                if (r.unbilled) {
+                  stats.unbilled = (stats.unbilled ?? 0) + 1;
+                  if (r.unbilled === 'usage dropped') stats.unbilledUsage = (stats.unbilledUsage ?? 0) + 1;
+                }
                 stats.startMs = stats.startMs === null ? q.atMs : Math.min(stats.startMs, q.atMs);
                 stats.endMs = stats.endMs === null ? q.atMs : Math.max(stats.endMs, q.atMs);
                 if (r.costUsd !== undefined) {
@@ -570,6 +578,11 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
     }
 
     ids.finish(stats);
+    if (stats.unbilledUsage)
+      stats.warnings.push({
+        code: 'LOG_UNBILLED',
+        message: `${stats.unbilledUsage} failed row(s) recorded token counts that are not charged: providers do not bill a call they refused (429, 5xx, a bad request) or one the log's own cost_usd says was free (docs/logs.md#failed-requests); a timeout or cancel after generation is charged on its usage`,
+      });
     const stretched = spread.warning(shown);
     if (stretched) stats.warnings.push({ code: 'LOG_PERIOD', message: stretched });
     if (stats.outOfOrder > 0) {

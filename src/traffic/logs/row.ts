@@ -9,7 +9,6 @@ import { CANONICAL_COLUMNS, type Column, compilePath, type Fields, type Getter, 
 import { outOfRange, type TimestampRange } from './period.js';
 import type { CacheConvention, Preset, TimestampUnit } from './preset.js';
 
-
 export interface Reject {
   /** short, stable reason: counted per kind */
   kind: string;
@@ -23,6 +22,8 @@ export interface RowResult {
   /** not a billed model call (a span, an event, a repeated transcript line): the reason, counted */
   skip?: string;
   costUsd?: number;
+  /** a failed call charged nothing: it recorded no usage, or the usage it recorded was not billed */
+  unbilled?: 'no usage' | 'usage dropped';
   /** text must be counted and the tokenizer for this model is not loaded: load it, call again */
   needsEncoder?: string;
 }
@@ -278,6 +279,21 @@ const ERR = new Set([
   'rate_limited',
 ]);
 
+/**
+ * A failed call the provider refused before doing any work, so nothing is billed: an HTTP 4xx or
+ * 5xx other than 408/499 (a timeout or a client that hung up may come after generation, which is
+ * billed), a rate limit, an expired batch request. See docs/logs.md#failed-requests for each
+ * provider's rule and its source.
+ */
+export function refusedBeforeWork(v: unknown): boolean {
+  const s = String(v).trim().toLowerCase();
+  if (/^\d{3}$/.test(s)) {
+    const code = Number(s);
+    return code >= 400 && code !== 408 && code !== 499;
+  }
+  return s === 'rate_limited' || s === 'expired';
+}
+
 export function parseStatus(v: unknown): 'ok' | 'error' | undefined {
   if (!present(v)) return 'ok';
   const s = String(v).trim().toLowerCase();
@@ -494,9 +510,21 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
     costUsd = c;
   }
 
+  // What a failed call is billed (docs/logs.md#failed-requests): the log's own cost decides when it
+  // has one (0 = not billed); else nothing for a call refused before any work (429, 5xx, ...) or
+  // one without usage; else the usage it recorded (a timeout or a cancel after generation).
+  let unbilled: RowResult['unbilled'];
+  if (status === 'error') {
+    if (input + output === 0) unbilled = 'no usage';
+    else if (costUsd !== undefined ? costUsd === 0 : refusedBeforeWork(stRaw)) unbilled = 'usage dropped';
+  }
+  const billed = unbilled === undefined;
+
   // prefix blocks
   let prefix: PrefixBlock[] = [];
-  if (preset.prefix && f) {
+  if (!billed) {
+    // a call that bills nothing reads and writes no cache either
+  } else if (preset.prefix && f) {
     const p = preset.prefix(f, input);
     if (typeof p === 'string') return rej('prefix invalid', p);
     prefix = p;
@@ -565,12 +593,12 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
     atMs,
     model,
     serviceTier: tier,
-    inputTokens: input,
-    outputTokens: output,
-    reasoningTokens: reasoning,
+    inputTokens: billed ? input : 0,
+    outputTokens: billed ? output : 0,
+    reasoningTokens: billed ? reasoning : undefined,
     historyTokens: 0,
     prefix,
-    cached: cached + write > 0 ? { read: cached, write5m: write - write1h, write1h } : undefined,
+    cached: billed && cached + write > 0 ? { read: cached, write5m: write - write1h, write1h } : undefined,
     batchable,
     status,
     retryOf: retryOf || undefined,
@@ -581,5 +609,5 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
     line,
   };
   preset.finish?.(req);
-  return { req, costUsd };
+  return { req, costUsd, unbilled };
 }
