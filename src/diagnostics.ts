@@ -32,6 +32,7 @@ export const CODES = {
   CHECK_FAILED: 'A check failed',
   BATCH_CACHE: 'Cache counts a batch could not have had',
   WRITE: 'Output could not be written',
+  PATH_NOT_ALLOWED: 'A file named in a scenario is outside the folders it may read',
   INPUT_LIMIT: 'Input is larger or more deeply nested than llmcost reads',
 } as const;
 export type Code = keyof typeof CODES;

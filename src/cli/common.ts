@@ -191,3 +191,15 @@ export function logOptions(
     notify: (m) => app.io.stderr.write(`note: ${m}\n`),
   };
 }
+
+const collectPath = (v: string, prev: string[]): string[] => [...prev, v];
+
+/** --allow-path DIR (repeatable): a folder the scenario's own paths may also point into (see docs/ci.md). */
+export function addAllowPathOption(cmd: Command): Command {
+  return cmd.option(
+    '--allow-path <dir>',
+    "let the scenario read or write files under DIR too (default: only under the scenario's folder and the current folder; repeatable)",
+    collectPath,
+    [],
+  );
+}

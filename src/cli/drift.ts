@@ -14,7 +14,7 @@ import {
 } from '../engine/drift.js';
 import { renderDrift } from '../report/drift.js';
 import type { App } from './app.js';
-import { addOutputOptions, intFlag } from './common.js';
+import { addAllowPathOption, addOutputOptions, intFlag } from './common.js';
 import { emit, resolvePath, type Format } from './io.js';
 import { loadTableArg } from './pricing-arg.js';
 import { runScenario, scenarioSyntheticModels } from './run-scenario.js';
@@ -31,6 +31,7 @@ interface Opts {
   seed?: string;
   format: Format;
   out?: string;
+  allowPath: string[];
 }
 
 /** A non-negative decimal limit ("5", "2.5", "5%", "$100"), as a plain decimal string. */
@@ -88,6 +89,7 @@ export function registerDrift(program: Command, app: App): void {
     .option('--max-increase-usd <usd>', "fail (exit 1) when a scenario's final cost rises more than this many USD")
     .option('--only-increases', 'table/md: list only scenarios whose cost went up; print NOTHING when none did')
     .option('--seed <n>', "override every scenario's seed");
+  addAllowPathOption(cmd);
   addOutputOptions(cmd, FORMATS);
   cmd.addHelpText(
     'after',
@@ -96,10 +98,12 @@ Examples:
   llmcost drift --baseline 2025-10-01 --current 2026-11-01 scenarios/support-bot.yaml
   llmcost drift --baseline main-pricing.yaml --current pricing/2026-11-01.yaml --scenarios scenarios --max-increase 5 --format md > drift.md
   llmcost drift --baseline old.yaml --current new.yaml --scenarios scenarios --max-increase-usd 50 --only-increases --format md --out drift.md
+  llmcost drift --baseline 2025-10-01 --current 2026-11-01 scenarios/mooncake-blocks.yaml --allow-path ../shared/data
 
 Each scenario runs once; its quantities (before strategies = baseline, after = final) are priced
 under both tables, so the difference is the price change alone. The scenario's own pricing
-setting is ignored. A model the current table cannot price is reported as unpriced (never $0) and
+setting is ignored. Files a scenario names must lie under its folder or the current folder unless
+--allow-path admits theirs (docs/ci.md). A model the current table cannot price is reported as unpriced (never $0) and
 fails the check; a model only the current table knows has an unknown old cost (a warning).
 Exit codes: 0 all checks passed, 1 a limit was exceeded or a model is unpriced, 2 bad input.
 With --only-increases and no increase, nothing is printed (an --out file is left empty), so a CI
@@ -129,6 +133,7 @@ See docs/ci.md for a GitHub Actions workflow.`,
           io: app.io,
           book: simBook,
           ...(seed !== undefined ? { seed } : {}),
+          allowPaths: o.allowPath,
           warn: (d) => app.warn(d),
           command: 'drift',
           version: app.version,

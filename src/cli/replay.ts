@@ -18,6 +18,7 @@ import { PRESETS } from '../traffic/logs/presets.js';
 import type { App } from './app.js';
 import { loadScenarioFile, type LogTraffic, type Scenario } from '../config/scenario.js';
 import {
+  addAllowPathOption,
   addModelOptions,
   addOutputOptions,
   addPricingOptions,
@@ -45,6 +46,7 @@ interface Opts {
   standalone?: boolean;
   staleAfter?: string;
   timestampRange?: TimestampRange;
+  allowPath: string[];
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -108,6 +110,7 @@ export function registerReplay(program: Command, app: App): void {
     .option('--standalone', 'with --scenario: also run each strategy alone on the baseline');
   addPricingOptions(cmd);
   addModelOptions(cmd);
+  addAllowPathOption(cmd);
   addOutputOptions(cmd, FORMATS);
   cmd.addHelpText(
     'after',
@@ -120,7 +123,7 @@ Examples:
   llmcost replay ../shared/data/traces/mooncake_conversation_trace.jsonl --preset mooncake --model claude-sonnet-4-5
   llmcost replay spend.jsonl --preset litellm --map tenant=metadata.user_api_key_team_id --rejects rejects.csv
   zcat log.csv.gz | llmcost replay - --format json
-  llmcost replay old-export.csv --timestamp-range 2010-01-01..2100-01-01
+  llmcost replay scenarios/logs/support-bot.csv --timestamp-range 2026-11-01..2026-12-01   # rows outside are rejected
   llmcost replay scenarios/logs/support-bot.csv --scenario scenarios/support-bot.yaml --by tenant
 
 Without --preset the layout is detected from the first records (said on stderr); presets: litellm,
@@ -130,10 +133,12 @@ cache_write_tokens, cache_write_1h_tokens, reasoning_tokens, request_id, convers
 feature, route, prompt_version, prefix_key, prefix_tokens, batchable, status, retry_of, prompt,
 completion, cost_usd, service_tier. input_tokens includes cached tokens (OpenAI style; --map
 cache_tokens=beside for a log that counts them beside). Timestamps: ISO 8601 (no zone = UTC) or epoch
-seconds/milliseconds. Rejected rows are counted and reported (see docs/logs.md).
+seconds/milliseconds, within --timestamp-range. Rejected rows are counted and reported (see docs/logs.md).
 Each row is priced with the bundled table in force at its timestamp (--pricing/--as-of pin one);
 Bedrock, Vertex AI and Azure ids resolve to their model at the channel's price; models no table
 knows are priced from the bundled LiteLLM catalog and counted as such (--no-catalog refuses them).
+With --scenario, the files the scenario names lie under its folder or the current folder unless
+--allow-path admits theirs (docs/ci.md).
 A CSV of 8 MB or more is parsed in a second thread; LLMCOST_READER_THREAD=off keeps one thread.`,
   );
   cmd.action(async (log: string, o: Opts & ModelFlags) => {
@@ -270,7 +275,12 @@ async function whatIf(
     ...(o.rejects ? { rejectsFile: resolve(app.io.cwd, o.rejects) } : {}),
     timestampRange: o.timestampRange ?? loaded.scenario.traffic.log?.timestampRange,
   };
-  const scenario: Scenario = { ...loaded.scenario, traffic: { log: traffic } };
+  // the log comes from the command line: only the scenario's other paths (its pricing table) are checked
+  const scenario: Scenario = {
+    ...loaded.scenario,
+    traffic: { log: traffic },
+    namedPaths: loaded.scenario.namedPaths.filter((p) => p.key[0] !== 'traffic'),
+  };
   const { report } = await runScenario({
     scenario,
     io: app.io,
@@ -278,6 +288,7 @@ async function whatIf(
     models: { catalog: o.catalog !== false, deployments: parseDeployments(o.deployment) },
     standalone: o.standalone ?? false,
     by,
+    allowPaths: o.allowPath,
     warn: (d) => app.warn(d),
     command: 'replay',
     version: app.version,

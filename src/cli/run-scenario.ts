@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Diagnostic, formatDiagnostic, userError, warning } from '../diagnostics.js';
 import { loadScenarioFile, type Scenario } from '../config/scenario.js';
+import { checkNamedPaths, pathRoots } from '../config/scenario-paths.js';
 import { runSimulation, type RunResult, type StageSpec } from '../engine/replay.js';
 import { chooseSchedule } from '../pricing/load.js';
 import { stalenessWarning } from '../pricing/staleness.js';
@@ -37,6 +38,8 @@ export interface RunScenarioInput {
   cacheRealism?: string;
   /** extra attribution dimensions (added to the scenario's report.by) */
   by?: string[];
+  /** --allow-path folders: files the scenario names may also lie there (besides its own folder and the working folder) */
+  allowPaths?: string[];
   /** requests so far and, when the source knows, the fraction of it consumed (0..1) */
   onProgress?: (requests: number, fraction: number | null) => void;
   warn?: (d: Diagnostic | string) => void;
@@ -108,6 +111,8 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
   }
   // The returned scenario carries the realism in force, so re-runs (--runs) keep it.
   if (input.cacheRealism !== undefined) scenario = { ...scenario, cacheRealism: input.cacheRealism };
+  // Before any file the scenario names is touched (the pricing table just below, the log later).
+  checkNamedPaths(scenario.namedPaths, pathRoots(scenario.dir, io.cwd, input.allowPaths), scenario.where);
   let book: PriceBook | PriceSchedule;
   if (input.book) book = input.book;
   else {

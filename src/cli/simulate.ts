@@ -7,6 +7,7 @@ import { DEFAULT_STALE_AFTER_DAYS, parseStaleAfter } from '../pricing/staleness.
 import { render } from '../report/render.js';
 import type { App } from './app.js';
 import {
+  addAllowPathOption,
   addCacheRealismOption,
   addModelOptions,
   addOutputOptions,
@@ -33,6 +34,7 @@ interface Opts {
   cacheRealism?: string;
   format: Format;
   out?: string;
+  allowPath: string[];
 }
 
 export function parseBy(value: string | undefined): string[] {
@@ -70,6 +72,7 @@ export function registerSimulate(program: Command, app: App): void {
   addPricingOptions(cmd);
   addCacheRealismOption(cmd);
   addModelOptions(cmd);
+  addAllowPathOption(cmd);
   addOutputOptions(cmd, FORMATS);
   cmd.addHelpText(
     'after',
@@ -80,9 +83,11 @@ Examples:
   llmcost simulate scenarios/platform-100k.yaml --as-of 2024-12-15 --check --format json --out report.json
   llmcost simulate scenarios/chatbot-10k.yaml --runs 20     # low/expected/high band over 20 seeds
   llmcost simulate scenarios/agent-loop.yaml --cache-realism ideal   # the saving under the original, generous cache rules
+  llmcost simulate scenarios/mooncake-blocks.yaml --allow-path ../shared/data   # its log lies beside the repository
 
 --pricing/--as-of beat the scenario's own pricing; without either, a log is priced with the table
-in force at each row's time and a profile with the table in force on its start date. Budgets (scenario key budgets:) and the quality
+in force at each row's time and a profile with the table in force on its start date. Files the scenario names must lie under its folder or the current
+folder unless --allow-path admits theirs (docs/ci.md). Budgets (scenario key budgets:) and the quality
 floor (quality.floor) are always checked and listed in the report; with --check a violation exits 1.`,
   );
   cmd.action(async (scenarioPath: string, o: Opts & ModelFlags) => {
@@ -116,6 +121,7 @@ floor (quality.floor) are always checked and listed in the report; with --check 
       staleAfterDays,
       ...(onProgress ? { onProgress } : {}),
       by,
+      allowPaths: o.allowPath,
       warn: (d) => app.warn(d),
       command: 'simulate',
       version: app.version,
@@ -127,6 +133,7 @@ floor (quality.floor) are always checked and listed in the report; with --check 
       report.monteCarlo = await runMonteCarlo(app, first, runs, {
         pricing: { ...(o.pricing ? { pricing: o.pricing } : {}), ...(o.asOf ? { asOf: o.asOf } : {}) },
         models,
+        allowPaths: o.allowPath,
         command: 'simulate',
         version: app.version,
       });

@@ -26,7 +26,7 @@ import type { Report } from '../report/model.js';
 import { buildSweepReport, renderSweep } from '../report/sweep.js';
 import { STRATEGIES } from '../strategies/registry.js';
 import type { App } from './app.js';
-import { addOutputOptions, intFlag } from './common.js';
+import { addAllowPathOption, addOutputOptions, intFlag } from './common.js';
 import { emit, FORMATS, renderOptions, type Format } from './io.js';
 import { runScenario } from './run-scenario.js';
 
@@ -39,6 +39,7 @@ interface Opts {
   check?: boolean;
   format: Format;
   out?: string;
+  allowPath: string[];
 }
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
@@ -192,6 +193,7 @@ export function registerSweep(program: Command, app: App): void {
     .option('--seed <n>', "override the scenario's seed (every configuration runs with the same seed)")
     .option('--max-runs <n>', `refuse grids larger than this`, String(DEFAULT_MAX_RUNS))
     .option('--check', 'exit 1 when no configuration meets the quality floor and budgets');
+  addAllowPathOption(cmd);
   addOutputOptions(cmd, FORMATS);
   cmd.addHelpText(
     'after',
@@ -200,6 +202,7 @@ Examples:
   llmcost sweep scenarios/system-prompt-8k.yaml --set traffic.profile.requests_per_day=1000,10000,100000 --set strategies.prompt-cache.ttl=5m,1h
   llmcost sweep scenarios/system-prompt-8k.yaml --set strategies.route.rules[0].quality=0.9,0.95,0.99 --format csv
   llmcost sweep scenarios/support-bot.yaml --set strategies.prompt-cache.ttl=5m,1h --format html --out sweep.html
+  llmcost sweep scenarios/mooncake-blocks.yaml --set strategies[0].ttl=5m,1h --allow-path ../shared/data
 
 A path addresses the scenario YAML with dots; a list item by index (strategies[1] or strategies.1)
 or by name (a strategy's label or its 'use', a segment's or tenant's name). Values are YAML scalars
@@ -247,6 +250,7 @@ chart plots final cost against the first --set, one line per value of the others
           scenario: plan.scenarios[i]!,
           io: app.io,
           ...(seed !== undefined ? { seed } : {}),
+          allowPaths: o.allowPath,
           warn,
           command: 'sweep',
           version: app.version,

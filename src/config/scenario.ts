@@ -14,6 +14,7 @@ import { formatPath, knownKeysAt, locate, type Loaded, parseYaml } from './yaml.
 import { type ScenarioFile, scenarioSchema, type StrategyItem } from './scenario-schema.js';
 import type { LogOptions } from '../traffic/logs/read.js';
 import { parseTimestampRange } from '../traffic/logs/period.js';
+import type { NamedPath } from './scenario-paths.js';
 
 export interface ScenarioStage {
   use: string;
@@ -52,6 +53,8 @@ export interface Scenario {
   fixedCosts: { label: string; usd: string }[];
   /** when provider caches hit (strategies/prompt-cache/rules.ts) */
   cacheRealism: string;
+  /** the files the scenario names (log, rejects, pricing table): checked against the allowed folders before use */
+  namedPaths: NamedPath[];
   /** file:line:col of a path in the scenario (for errors found later, e.g. an unknown model) */
   where(path: readonly (string | number)[]): string;
 }
@@ -137,9 +140,17 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
         ...(value.pricing.as_of !== undefined ? { asOf: value.pricing.as_of } : {}),
       }
     : undefined;
+  const named = (key: (string | number)[], written: string | undefined): NamedPath[] =>
+    written === undefined ? [] : [{ key, file: abs(dir, written), written }];
+  const namedPaths = [
+    ...named(['traffic', 'log', 'file'], t.log?.file),
+    ...named(['traffic', 'log', 'rejects'], t.log?.rejects),
+    ...named(['pricing', 'file'], value.pricing?.file),
+  ];
   const scenario: Scenario = {
     file,
     dir,
+    namedPaths,
     name: value.name,
     ...(value.description !== undefined ? { description: value.description } : {}),
     seed: value.seed,

@@ -150,7 +150,7 @@ describe('LLMCOST_READER_THREAD', () => {
       ],
       [
         'simulate over a log (rebased Mooncake trace)',
-        ['simulate', 'scenarios/mooncake-blocks.yaml', '--format', 'csv'],
+        ['simulate', 'scenarios/mooncake-blocks.yaml', '--allow-path', '../shared/data', '--format', 'csv'],
       ],
     ];
     for (const [name, args] of runs) {
