@@ -71,10 +71,11 @@ export function formatDiagnostic(d: Diagnostic): string {
 
 /**
  * A value from an input file as an error message may quote it: control and invisible characters
- * as '?', cut to `max` characters. Messages never carry more of a line than this (a log row may
+ * as '?', cut to `max` characters (80: a real model id such as
+ * 'bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0' stays whole). Messages never carry more of a line than this (a log row may
  * hold a prompt, and a file named by a scenario may not be a log at all).
  */
-export function excerpt(value: unknown, max = 40): string {
+export function excerpt(value: unknown, max = 80): string {
   const s = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   const clean = s.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufffd]/g, '?');
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;

@@ -365,7 +365,36 @@ function csvCell(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** --rejects FILE: written to a temp file and renamed at the end (never half-written). */
+/** Rejects temp files not yet committed: removed at exit and on SIGINT/SIGTERM (then the signal goes on). */
+const liveTemps = new Set<string>();
+let cleanupHooked = false;
+function trackTemp(tmp: string): void {
+  liveTemps.add(tmp);
+  if (cleanupHooked) return;
+  cleanupHooked = true;
+  const clean = (): void => {
+    for (const t of liveTemps) {
+      try {
+        unlinkSync(t);
+      } catch {
+        /* already gone */
+      }
+    }
+    liveTemps.clear();
+  };
+  process.on('exit', clean);
+  for (const sig of ['SIGINT', 'SIGTERM'] as const)
+    process.once(sig, () => {
+      clean();
+      process.kill(process.pid, sig);
+    });
+}
+
+/**
+ * --rejects FILE: written to a temp file beside it and renamed onto it only when the whole log was
+ * read (commit); on any error (a truncated gzip, --strict, a bad header) or Ctrl-C the temp file
+ * is removed (abort), so no partial rejects file is ever left under either name.
+ */
 class RejectsWriter {
   private fd: number;
   private readonly tmp: string;
@@ -379,26 +408,40 @@ class RejectsWriter {
         hint: 'check that the directory exists and is writable',
       });
     }
+    trackTemp(this.tmp);
     writeSync(this.fd, 'line,reason,raw\n');
   }
   write(line: number, reason: string, raw: string): void {
     writeSync(this.fd, `${line},${csvCell(reason)},${csvCell(raw)}\n`);
   }
-  close(): void {
+  commit(): void {
     closeSync(this.fd);
     try {
       renameSync(this.tmp, this.path);
+      liveTemps.delete(this.tmp);
     } catch (e) {
-      try {
-        unlinkSync(this.tmp);
-      } catch {
-        /* nothing to clean */
-      }
+      this.remove();
       throw userError('WRITE', `cannot write rejects file ${this.path}: ${(e as Error).message}`, {
         where: '--rejects',
         hint: 'check that the directory exists and is writable',
       });
     }
+  }
+  abort(): void {
+    try {
+      closeSync(this.fd);
+    } catch {
+      /* closed already */
+    }
+    this.remove();
+  }
+  private remove(): void {
+    try {
+      unlinkSync(this.tmp);
+    } catch {
+      /* nothing to clean */
+    }
+    liveTemps.delete(this.tmp);
   }
 }
 
@@ -500,6 +543,7 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
     // request id -> line, for the last two windows of rows
     const ids = new DuplicateIds(shown);
     const rejects = opts.rejectsFile ? new RejectsWriter(resolve(cwd, opts.rejectsFile)) : undefined;
+    let complete = false;
     let firstFields: string[] | undefined;
     let lastMs = -Infinity;
     let batch: SimRequest[] = [];
@@ -572,9 +616,12 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
           }
         }
       if (batch.length) yield batch;
+      complete = true;
     } finally {
       stats.tokenizedTexts = tokens.encoded;
-      rejects?.close();
+      // the rejects file appears only for a log read to its end
+      if (complete) rejects?.commit();
+      else rejects?.abort();
     }
 
     ids.finish(stats);

@@ -142,7 +142,7 @@ export function parseCount(v: unknown, col: string): number | Reject | undefined
   if (!present(v)) return undefined;
   const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v.trim()) : NaN;
   if (Number.isInteger(n) && n >= 0 && n <= MAX_TOKENS_PER_REQUEST && typeof v !== 'boolean') return n;
-  const shown = `'${excerpt(v)}'`;
+  const shown = typeof v === 'string' ? `'${excerpt(v)}'` : excerpt(v);
   if (typeof v === 'boolean' || Number.isNaN(n))
     return { kind: `${col} not a number`, detail: `${col} ${shown} is not a number` };
   if (!Number.isFinite(n)) return { kind: `${col} not a number`, detail: `${col} ${shown} is not finite` };
