@@ -83,6 +83,10 @@ function byOf(stdout: string): Map<string, Map<string, number>> {
   return out;
 }
 
+/** replay LOG with the test's pricing table and `args`, as JSON */
+const replayJson = (log: string, ...args: string[]): Promise<CliResult> =>
+  runCli(['replay', log, '--pricing', join(dir, 'pricing.yaml'), ...args, '--format', 'json']);
+
 const notCanonical = (k: string): boolean => !(CANONICAL_COLUMNS as readonly string[]).includes(k);
 
 describe('hostile keys (names that are Object.prototype members)', () => {
@@ -94,16 +98,7 @@ describe('hostile keys (names that are Object.prototype members)', () => {
           `timestamp,model,input_tokens,output_tokens,${col}\n${ROW(`,${a}`)}${ROW(`,${a}`)}${ROW(`,${b}`)}`,
           'csv',
         );
-        const r = await runCli([
-          'replay',
-          log,
-          '--pricing',
-          join(dir, 'pricing.yaml'),
-          '--by',
-          col,
-          '--format',
-          'json',
-        ]);
+        const r = await replayJson(log, '--by', col);
         clean(r);
         expect(r.code, r.stderr).toBe(0);
         const by = byOf(r.stdout).get(col)!;
@@ -121,16 +116,7 @@ describe('hostile keys (names that are Object.prototype members)', () => {
           `timestamp,model,input_tokens,output_tokens,tenant,feature\n${ROW(`,${tenant},${tenant}`)}`,
           'csv',
         );
-        const r = await runCli([
-          'replay',
-          log,
-          '--pricing',
-          join(dir, 'pricing.yaml'),
-          '--by',
-          `tenant,feature,${dim}`,
-          '--format',
-          'json',
-        ]);
+        const r = await replayJson(log, '--by', `tenant,feature,${dim}`);
         clean(r);
         expect(r.code, r.stderr).toBe(0);
         const by = byOf(r.stdout);
@@ -217,18 +203,7 @@ report:
         const log = file(`timestamp,model,input_tokens,output_tokens,${col}\n${ROW(`,${value}`)}`, 'csv');
         const bad = await runCli(['replay', log, '--pricing', join(dir, 'pricing.yaml'), '--map', `${col}=x`]);
         expectUserError(bad, '--map');
-        const r = await runCli([
-          'replay',
-          log,
-          '--pricing',
-          join(dir, 'pricing.yaml'),
-          '--map',
-          `tenant=${col}`,
-          '--by',
-          'tenant',
-          '--format',
-          'json',
-        ]);
+        const r = await replayJson(log, '--map', `tenant=${col}`, '--by', 'tenant');
         clean(r);
         expect(r.code, r.stderr).toBe(0);
         expect(byOf(r.stdout).get('tenant')!.get(value)).toBeCloseTo(ROW_USD, 9);

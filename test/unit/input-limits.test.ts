@@ -13,23 +13,13 @@ import {
   parseJsonInput,
 } from '../../src/config/input-limits.js';
 import { parseYaml } from '../../src/config/yaml.js';
-import { UserError } from '../../src/diagnostics.js';
 import { readText } from '../../src/pricing/load.js';
 import { splitLines } from '../../src/traffic/logs/json.js';
 import { z } from 'zod';
 import '../helpers/fast-check-seed.js';
+import { userErrorThrownBy } from '../helpers/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'llmcost-limits-'));
-
-function userErrorOf(f: () => unknown): UserError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  throw new Error('expected a UserError');
-}
 
 describe('JSON nesting', () => {
   it('finds the bracket that opens level max+1, ignoring brackets inside strings', () => {
@@ -61,14 +51,14 @@ describe('JSON nesting', () => {
     expect(jsonSyntaxProblem('{"a": ')).toEqual({ offset: 6, message: 'not valid JSON: unexpected end of file' });
     expect(jsonErrorOffset('[1, 2]')).toBe(6);
     expect(lineColAt('ab\ncd\nef', 7)).toEqual({ line: 3, col: 2 });
-    const e = userErrorOf(() => parseJsonInput(text, 'f.json', 'REPORT_INPUT', 'h'));
+    const e = userErrorThrownBy(() => parseJsonInput(text, 'f.json', 'REPORT_INPUT', 'h'));
     expect(e.message).not.toContain('SECRET');
     expect(e.diagnostics[0]!.where).toBe('f.json:1:1');
   });
 
   it('parseJsonInput refuses a deep value before parsing it, at its line and column', () => {
     const deep = `{\n "x": ${'['.repeat(5000)}${']'.repeat(5000)}}`;
-    const e = userErrorOf(() => parseJsonInput(deep, 'r.json', 'REPORT_INPUT', 'h'));
+    const e = userErrorThrownBy(() => parseJsonInput(deep, 'r.json', 'REPORT_INPUT', 'h'));
     expect(e.diagnostics[0]).toMatchObject({ code: 'INPUT_LIMIT', where: 'r.json:2:106' });
   });
 });
@@ -101,13 +91,13 @@ describe('file size', () => {
     const f = join(dir, 'big.yaml');
     writeFileSync(f, 'x'.repeat(2048));
     expect(readText(f, 'scenario', 4096)).toHaveLength(2048);
-    const e = userErrorOf(() => readText(f, 'scenario', 1024));
+    const e = userErrorThrownBy(() => readText(f, 'scenario', 1024));
     expect(e.diagnostics[0]).toMatchObject({ code: 'INPUT_LIMIT', where: f });
     expect(e.message).toContain('larger than');
   });
 
   it.skipIf(!existsSync('/dev/zero'))('a device with no end is read up to the limit, then refused', () => {
-    const e = userErrorOf(() => readText('/dev/zero', 'saved report', 1024 * 1024));
+    const e = userErrorThrownBy(() => readText('/dev/zero', 'saved report', 1024 * 1024));
     expect(e.diagnostics[0]!.code).toBe('INPUT_LIMIT');
   });
 });
