@@ -10,7 +10,7 @@ export const MOONCAKE_BLOCK_TOKENS = 512;
 
 /**
  * A 53-bit string hash (cyrb53). Prefix keys chain it: key_i = h(key_{i-1} + "/" + id_i), so key i
- * stands for blocks 1..i (the DESIGN's cumulative key), never for block i alone.
+ * stands for blocks 1..i (the cumulative key of docs/semantics.md), never for block i alone.
  */
 export function hash53(s: string, seed = 0): string {
   let h1 = 0xdeadbeef ^ seed;
@@ -52,7 +52,7 @@ const BURSTGPT_MODELS = new Map([
 export const TRACE_PRESETS: Preset[] = [
   {
     name: 'canonical',
-    summary: 'the canonical columns of DESIGN.md (the default); input_tokens includes cached tokens',
+    summary: 'the canonical columns of docs/logs.md (the default); input_tokens includes cached tokens',
     columns: identity,
     cacheTokens: 'inside',
     detect: [['timestamp', 'input_tokens', 'output_tokens']],
