@@ -96,9 +96,8 @@ export function registerDrift(program: Command, app: App): void {
     `
 Examples:
   llmcost drift --baseline 2025-10-01 --current 2026-11-01 scenarios/support-bot.yaml
-  llmcost drift --baseline main-pricing.yaml --current pricing/2026-11-01.yaml --scenarios scenarios --max-increase 5 --format md > drift.md
-  llmcost drift --baseline old.yaml --current new.yaml --scenarios scenarios --max-increase-usd 50 --only-increases --format md --out drift.md
-  llmcost drift --baseline 2025-10-01 --current 2026-11-01 scenarios/mooncake-blocks.yaml --allow-path ../shared/data
+  llmcost drift --baseline 2025-10-01 --current pricing/2026-11-01.yaml --scenarios scenarios --max-increase 5 --format md > drift.md
+  llmcost drift --baseline pricing/2025-10-01.yaml --current pricing/2026-11-01.yaml --scenarios scenarios --max-increase-usd 50 --only-increases --format md --out drift.md
 
 Each scenario runs once; its quantities (before strategies = baseline, after = final) are priced
 under both tables, so the difference is the price change alone. The scenario's own pricing

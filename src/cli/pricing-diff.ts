@@ -21,7 +21,7 @@ export function registerPricingDiff(pricing: Command, app: App): void {
     `
 Examples:
   llmcost pricing diff 2024-12-01 2026-11-01
-  llmcost pricing diff pricing/2026-11-01.yaml my-new-table.yaml --format md > diff.md
+  llmcost pricing diff pricing/2025-10-01.yaml pricing/2026-11-01.yaml --format md > diff.md
 
 Prices are compared exactly per service tier x band (base / long_context) x token class, after
 the table's own rules (a batch discount, cache prices scaled into the long band), plus cache

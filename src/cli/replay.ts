@@ -121,9 +121,7 @@ Examples:
   llmcost replay ~/.claude/projects/my-project --by conversation      # a directory of Claude Code transcripts
   llmcost replay scenarios/logs/multi-vendor.csv --by model --deployment prod-chat=gpt-4.1
   llmcost replay data/traces/mooncake_conversation_trace.first10min.jsonl.gz --preset mooncake --model claude-sonnet-4-5
-  llmcost replay spend.jsonl --preset litellm --map tenant=metadata.user_api_key_team_id --rejects rejects.csv
-  zcat log.csv.gz | llmcost replay - --format json
-  llmcost replay scenarios/logs/support-bot.csv --timestamp-range 2026-11-01..2026-12-01   # rows outside are rejected
+  gzip -dc scenarios/logs/support-bot-short.csv.gz | llmcost replay - --format json
   llmcost replay scenarios/logs/support-bot.csv --scenario scenarios/support-bot.yaml --by tenant
 
 Without --preset the layout is detected from the first records (said on stderr); presets: litellm,

@@ -80,7 +80,7 @@ export function registerSimulate(program: Command, app: App): void {
 Examples:
   llmcost simulate scenarios/support-bot.yaml
   llmcost simulate scenarios/chatbot-10k.yaml --standalone --by tenant,feature --format md
-  llmcost simulate scenarios/platform-100k.yaml --as-of 2024-12-15 --check --format json --out report.json
+  llmcost simulate scenarios/platform-100k.yaml --as-of 2026-11-15 --check --format json --out report.json
   llmcost simulate scenarios/chatbot-10k.yaml --runs 20     # low/expected/high band over 20 seeds
   llmcost simulate scenarios/agent-loop.yaml --cache-realism ideal   # the saving under the original, generous cache rules
   llmcost simulate scenarios/mooncake-blocks.yaml --allow-path ../shared/data   # its log lies beside the repository
