@@ -95,7 +95,11 @@ export function makeRequest(r: SimRequest): SimRequest {
   };
 }
 
-/** A shallow copy of r for a strategy to change (never change the request it was given). */
+/**
+ * A shallow copy of r for a strategy to change (never change the request it was given): the same
+ * function as makeRequest, named for what a strategy does with it.
+ * @alias
+ */
 export const copyRequest = makeRequest;
 
 export function totalCached(c: CachedTokens | undefined): number {

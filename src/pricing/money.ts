@@ -3,7 +3,6 @@
 // Rounding happens once, when a total is turned into a number for the report (1e-6 USD).
 
 export const PICO_PER_USD = 1_000_000_000_000n;
-export const ATTO_PER_USD = 1_000_000_000_000_000_000n;
 const SCALE_DIGITS = 12;
 
 const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
@@ -63,9 +62,4 @@ export function attoToUsd(atto: bigint): number {
 export function usdToAtto(text: string | number): bigint | null {
   const pico = parseUsd(text);
   return pico === null ? null : pico * 1_000_000n;
-}
-
-/** Integer token quantity x pico-USD per 1M tokens -> atto-USD. Quantities must be integers. */
-export function tokensCost(tokens: number, picoPerM: bigint): bigint {
-  return BigInt(tokens) * picoPerM;
 }

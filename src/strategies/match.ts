@@ -102,9 +102,3 @@ export function modelIdMemo(models: ModelView): (name: string) => string {
 
 /** A success probability or quality factor in [0, 1]. */
 export const QualitySchema = z.number().min(0).max(1);
-
-/** Qualities multiply: a request already at 0.95 (e.g. compressed) routed to a 0.9 model is 0.855. */
-export function withQuality(r: SimRequest, q: number | undefined): number | undefined {
-  if (q === undefined) return r.quality;
-  return (r.quality ?? 1) * q;
-}
