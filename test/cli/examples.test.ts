@@ -1,5 +1,6 @@
 // Every command example a reader is shown runs as written: the shell blocks and inline
-// `llmcost ...` spans of README.md and docs/*.md, and the Examples section of every --help text.
+// `llmcost ...` spans of the Markdown files at the root (README.md, ...) and in docs/, and the
+// Examples section of every --help text.
 // Each source runs in order (a later example may read what an earlier one wrote) in its own copy of
 // the repository, with `llmcost` on the PATH as `npm link` puts it there (a shim that runs
 // bin/llmcost.js, which needs the dist/ that the test setup builds). An example passes when it
@@ -45,7 +46,9 @@ async function helpSources(): Promise<[string, Example[]][]> {
   return out;
 }
 
-const docs = ['README.md', ...readdirSync(join(ROOT, 'docs')).map((f) => `docs/${f}`)].filter((f) => f.endsWith('.md'));
+const docs = [...readdirSync(ROOT), ...readdirSync(join(ROOT, 'docs')).map((f) => `docs/${f}`)].filter((f) =>
+  f.endsWith('.md'),
+);
 const sources: [string, Example[]][] = [
   ...docs.map((f): [string, Example[]] => [f, markdownExamples(f, readFileSync(join(ROOT, f), 'utf8'))]),
   ...(await helpSources()),
