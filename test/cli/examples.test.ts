@@ -55,7 +55,7 @@ const sources: [string, Example[]][] = [
 ];
 
 const scratch = mkdtempSync(join(tmpdir(), 'llmcost-examples-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }), 120_000);
 
 // `llmcost` on the PATH, as `npm link` (or a global install) puts it there.
 const shimDir = join(scratch, 'bin');
@@ -66,14 +66,19 @@ writeFileSync(
   { mode: 0o755 },
 );
 
-/** A copy of the repository a source's examples may write into (node_modules and dist linked). */
+/**
+ * A copy of the repository a source's examples may write into: what examples read (scenarios,
+ * pricing, data, scripts, bin, test/fixtures, ...), without the sources and tests they do not;
+ * node_modules and dist are linked.
+ */
 function workspace(name: string): string {
   const dir = join(scratch, name.replace(/[^\w.-]+/g, '_'));
   mkdirSync(dir);
   for (const entry of readdirSync(ROOT)) {
-    if (['node_modules', 'dist', '.git'].includes(entry)) continue;
+    if (['node_modules', 'dist', '.git', 'src', 'test', 'bench', 'docs'].includes(entry)) continue;
     cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
   }
+  cpSync(join(ROOT, 'test/fixtures'), join(dir, 'test/fixtures'), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   symlinkSync(join(ROOT, 'dist'), join(dir, 'dist'));
   return dir;

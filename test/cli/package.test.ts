@@ -42,7 +42,7 @@ beforeAll(() => {
   mkdirSync(empty);
 }, 120_000);
 
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }), 120_000);
 
 function llmcost(args: string[]): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync('llmcost', args, {
