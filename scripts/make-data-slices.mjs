@@ -57,7 +57,9 @@ for (const f of readdirSync(tables).filter((n) => n.endsWith('.yaml'))) {
 }
 const prices = JSON.parse(readFileSync(`${SHARED}pricing-sources/${LITELLM}`, 'utf8'));
 const kept = Object.fromEntries(
-  Object.entries(prices).filter(([key]) => key === 'sample_spec' || ours.has(key.replace(/^(openai|anthropic|gemini)\//, ''))),
+  Object.entries(prices).filter(
+    ([key]) => key === 'sample_spec' || ours.has(key.replace(/^(openai|anthropic|gemini)\//, '')),
+  ),
 );
 const litellmOut = new URL('../data/litellm/', import.meta.url);
 mkdirSync(litellmOut, { recursive: true });

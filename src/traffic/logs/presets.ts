@@ -9,8 +9,8 @@ import { OPENAI_PRESETS } from './presets/openai.js';
 import { OTEL_PRESETS } from './presets/otel.js';
 import { TRACE_PRESETS } from './presets/traces.js';
 
-export type { Preset, TimestampUnit } from './preset.js';
-export { hash53, MOONCAKE_BLOCK_TOKENS, mooncakeBlocks } from './presets/traces.js';
+export type { Preset } from './preset.js';
+export { hash53, mooncakeBlocks } from './presets/traces.js';
 
 export const PRESETS: Preset[] = [
   ...TRACE_PRESETS,
