@@ -17,7 +17,9 @@ import type { App } from './app.js';
 import { addAllowPathOption, addOutputOptions, intFlag } from './common.js';
 import { emit, resolvePath, type Format } from './io.js';
 import { loadTableArg } from './pricing-arg.js';
-import { runScenario, scenarioSyntheticModels } from './run-scenario.js';
+import { runScenario, scenarioBook, scenarioSyntheticModels } from './run-scenario.js';
+import { loadScenarioFile } from '../config/scenario.js';
+import type { ModelInfo, PriceBook } from '../pricing/pricebook.js';
 
 const FORMATS = ['table', 'md', 'json'] as const;
 
@@ -101,9 +103,11 @@ Examples:
 
 Each scenario runs once; its quantities (before strategies = baseline, after = final) are priced
 under both tables, so the difference is the price change alone. The scenario's own pricing
-setting is ignored. Files a scenario names must lie under its folder or the current folder unless
---allow-path admits theirs (docs/ci.md). A model the current table cannot price is reported as unpriced (never $0) and
-fails the check; a model only the current table knows has an unknown old cost (a warning).
+setting is ignored, except for a model neither table knows: it runs with the scenario's own table
+and is unpriced under both. Files a scenario names must lie under its folder or the current folder
+unless --allow-path admits theirs (docs/ci.md). A model the current table cannot price is reported
+as unpriced (never $0) and fails the check; a model only the current table knows has an unknown old
+cost (a warning).
 Exit codes: 0 all checks passed, 1 a limit was exceeded or a model is unpriced, 2 bad input.
 With --only-increases and no increase, nothing is printed (an --out file is left empty), so a CI
 step can post the comment only when the file is not empty. JSON always lists every scenario.
@@ -125,35 +129,33 @@ See docs/ci.md for a GitHub Actions workflow.`,
     const results: ScenarioDriftExact[] = [];
     for (const file of files) {
       const shown = relative(app.io.cwd, resolvePath(app.io, file)) || file;
-      let ran: Awaited<ReturnType<typeof runScenario>>;
-      try {
-        ran = await runScenario({
+      const run = (book: PriceBook) =>
+        runScenario({
           scenarioPath: file,
           io: app.io,
-          book: simBook,
+          book,
           ...(seed !== undefined ? { seed } : {}),
           allowPaths: o.allowPath,
           warn: (d) => app.warn(d),
           command: 'drift',
           version: app.version,
         });
+      let ran: Awaited<ReturnType<typeof runScenario>>;
+      try {
+        ran = await run(simBook);
       } catch (e) {
-        // Name the scenario in every message: drift runs many.
-        if (e instanceof UserError) {
-          throw new UserError(
-            e.diagnostics.map((d) => ({
-              ...d,
-              message: `scenario ${shown}: ${d.message}`,
-              ...(d.code === 'UNKNOWN_MODEL' && /is not in pricing table/.test(d.message)
-                ? {
-                    message: `scenario ${shown}: ${d.message.replace(/is not in pricing table .*$/, `is in neither --baseline ${oldBook.version} nor --current ${newBook.version}`)}`,
-                    hint: 'drift can only compare models one of the two tables prices; pick other tables or change the scenario',
-                  }
-                : {}),
-            })),
-          );
+        // A model neither table knows (a scenario pinned to an older table, e.g. chatbot-10k on
+        // 2024 prices) still runs through the strategies with its entry from the scenario's own
+        // table, and is then reported as unpriced under both: the check fails (exit 1) and every
+        // other scenario is still compared. A model no table knows stays a usage error.
+        const own = e instanceof UserError && e.diagnostics.every((d) => d.code === 'UNKNOWN_MODEL');
+        const extra = own ? ownTableModels(app, file, simBook) : [];
+        try {
+          if (!extra.length) throw e;
+          ran = await run(simBook.withModels(extra));
+        } catch (e2) {
+          throw namedError(e2, shown, oldBook, newBook);
         }
-        throw e;
       }
       const synth = scenarioSyntheticModels(ran.scenario);
       const a = synth.length ? oldBook.withModels(synth) : oldBook;
@@ -205,5 +207,39 @@ function writeEmpty(app: App, out: string): void {
       where: '--out',
       hint: 'check that the directory exists and is writable',
     });
+  }
+}
+
+/** Name the scenario in every message of a user error (drift runs many). */
+function namedError(e: unknown, shown: string, oldBook: PriceBook, newBook: PriceBook): unknown {
+  if (!(e instanceof UserError)) return e;
+  return new UserError(
+    e.diagnostics.map((d) => ({
+      ...d,
+      message: `scenario ${shown}: ${d.message}`,
+      ...(d.code === 'UNKNOWN_MODEL' && /is not in pricing table/.test(d.message)
+        ? {
+            message: `scenario ${shown}: ${d.message.replace(/is not in pricing table .*$/, `is in neither --baseline ${oldBook.version}, --current ${newBook.version} nor the scenario's own table`)}`,
+            hint: "drift can only simulate models that one of the two tables or the scenario's own pricing table knows; pick other tables or change the scenario",
+          }
+        : {}),
+    })),
+  );
+}
+
+/** The models of the scenario's own pricing tables that the simulation book lacks (none if it has no usable table). */
+function ownTableModels(app: App, file: string, simBook: PriceBook): ModelInfo[] {
+  try {
+    const { scenario } = loadScenarioFile(resolvePath(app.io, file), file);
+    const own = scenarioBook(scenario, app.io, {}, { catalog: false }).book;
+    const missing = new Map<string, ModelInfo>();
+    for (const name of own.allNames()) {
+      const m = own.lookup(name);
+      if (m && !missing.has(m.id) && [m.id, ...m.aliases].every((n) => simBook.tryResolve(n) === undefined))
+        missing.set(m.id, m);
+    }
+    return [...missing.values()];
+  } catch {
+    return [];
   }
 }
