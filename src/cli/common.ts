@@ -20,7 +20,7 @@ export function addPricingOptions(cmd: Command): Command {
     .option('--as-of <date>', 'use the bundled table in force on this date (YYYY-MM-DD)')
     .option(
       '--stale-after <days>',
-      'warn (PRICING_STALE) when the table is older than this many days on the --as-of date',
+      'warn (PRICING_STALE) when the table is older than this many days on the --as-of date (else, for a run, its last traffic date)',
       String(DEFAULT_STALE_AFTER_DAYS),
     );
 }

@@ -16,7 +16,7 @@ import { logFraction, type LogStats, newLogStats, parseMap, readLog } from '../t
 import { DEFAULT_TIMESTAMP_RANGE, parseTimestampRange, type TimestampRange } from '../traffic/logs/period.js';
 import { PRESETS } from '../traffic/logs/presets.js';
 import type { App } from './app.js';
-import { loadScenarioFile, type LogTraffic, type Scenario } from '../config/scenario.js';
+import { loadScenarioFile, type Scenario } from '../config/scenario.js';
 import {
   addAllowPathOption,
   addModelOptions,
@@ -29,7 +29,8 @@ import {
 } from './common.js';
 import { emit, type Format, FORMATS, renderOptions } from './io.js';
 import { createProgress } from './progress.js';
-import { runScenario } from './run-scenario.js';
+import { parseStaleAfter, stalenessForRun } from '../pricing/staleness.js';
+import { runScenario, tableAt } from './run-scenario.js';
 
 interface Opts {
   preset?: string;
@@ -40,11 +41,11 @@ interface Opts {
   by?: string;
   pricing?: string;
   asOf?: string;
+  staleAfter?: string;
   format: Format;
   out?: string;
   scenario?: string;
   standalone?: boolean;
-  staleAfter?: string;
   timestampRange?: TimestampRange;
   allowPath: string[];
 }
@@ -209,6 +210,16 @@ A CSV of 8 MB or more is parsed in a second thread; LLMCOST_READER_THREAD=off ke
       );
     }
 
+    // Without --as-of (judged when the table was chosen), the table's age is judged against the
+    // log's own last timestamp, never the wall clock.
+    const stale =
+      o.asOf || stats.endMs === null
+        ? undefined
+        : stalenessForRun(tableAt(book, stats.endMs), {
+            endMs: stats.endMs,
+            staleAfterDays: parseStaleAfter(o.staleAfter),
+          });
+    if (stale) app.warn(stale);
     const report = buildReport({
       command: 'replay',
       scenario: log === '-' ? 'stdin' : basename(log),
@@ -224,6 +235,7 @@ A CSV of 8 MB or more is parsed in a second thread; LLMCOST_READER_THREAD=off ke
       },
       period: { startMs: stats.startMs, endMs: stats.endMs },
       warnings: [
+        ...(stale ? [stale.message] : []),
         ...(stats.rejected ? [rejectSummary(stats)] : []),
         ...(stats.skipped ? [skipSummary(stats)] : []),
         ...stats.warnings.map((w) => w.message),
@@ -262,21 +274,23 @@ async function whatIf(
   format: Format,
 ): Promise<void> {
   const scenarioPath = resolve(app.io.cwd, o.scenario!);
-  const loaded = loadScenarioFile(scenarioPath, o.scenario!);
+  // The log is the traffic: the scenario's own traffic section is not used (and may be left out),
+  // except for its timestamp range when the command line gives none.
+  const loaded = loadScenarioFile(scenarioPath, o.scenario!, (own) => ({
+    log: {
+      file: log === '-' ? '-' : resolve(app.io.cwd, log),
+      ...(o.preset ? { preset: o.preset } : {}),
+      ...(Object.keys(map).length ? { map } : {}),
+      ...(o.model ? { model: o.model } : {}),
+      ...(o.strict ? { strict: true } : {}),
+      ...(o.rejects ? { rejectsFile: resolve(app.io.cwd, o.rejects) } : {}),
+      timestampRange: o.timestampRange ?? own?.log?.timestampRange,
+    },
+  }));
   for (const w of loaded.warnings) app.warn(w);
-  const traffic: LogTraffic = {
-    file: log === '-' ? '-' : resolve(app.io.cwd, log),
-    ...(o.preset ? { preset: o.preset } : {}),
-    ...(Object.keys(map).length ? { map } : {}),
-    ...(o.model ? { model: o.model } : {}),
-    ...(o.strict ? { strict: true } : {}),
-    ...(o.rejects ? { rejectsFile: resolve(app.io.cwd, o.rejects) } : {}),
-    timestampRange: o.timestampRange ?? loaded.scenario.traffic.log?.timestampRange,
-  };
   // the log comes from the command line: only the scenario's other paths (its pricing table) are checked
   const scenario: Scenario = {
     ...loaded.scenario,
-    traffic: { log: traffic },
     namedPaths: loaded.scenario.namedPaths.filter((p) => p.key[0] !== 'traffic'),
   };
   const { report } = await runScenario({
@@ -284,6 +298,8 @@ async function whatIf(
     io: app.io,
     pricing: { ...(o.pricing ? { pricing: o.pricing } : {}), ...(o.asOf ? { asOf: o.asOf } : {}) },
     models: { catalog: o.catalog !== false, deployments: parseDeployments(o.deployment) },
+    // --as-of staleness was said when the table was chosen; otherwise the log's dates judge it
+    ...(o.asOf ? {} : { staleAfterDays: parseStaleAfter(o.staleAfter) }),
     standalone: o.standalone ?? false,
     by,
     allowPaths: o.allowPath,

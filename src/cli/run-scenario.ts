@@ -8,7 +8,7 @@ import { loadScenarioFile, type Scenario } from '../config/scenario.js';
 import { checkNamedPaths, pathRoots } from '../config/scenario-paths.js';
 import { runSimulation, type RunResult, type StageSpec } from '../engine/replay.js';
 import { chooseSchedule } from '../pricing/load.js';
-import { stalenessWarning } from '../pricing/staleness.js';
+import { stalenessForRun, stalenessWarning } from '../pricing/staleness.js';
 import type { ModelInfo, PriceBook, Pricing } from '../pricing/pricebook.js';
 import { PriceSchedule } from '../pricing/schedule.js';
 import { buildReport, type Check, type Report } from '../report/model.js';
@@ -120,9 +120,11 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
     for (const w of chosen.warnings) warn(w);
     book = chosen.book;
   }
-  const stale =
+  // Staleness against a date the run states (never the wall clock): --as-of or pricing.as_of now,
+  // else the end of the traffic period once the run has read it (below).
+  let stale =
     input.staleAfterDays !== undefined
-      ? staleness(scenario, book, input.pricing?.asOf, input.staleAfterDays)
+      ? stalenessStated(scenario, book, input.pricing?.asOf, input.staleAfterDays)
       : undefined;
   if (stale) warn(stale);
   // Synthetic models (e.g. a self-hosted route priced per GPU-hour) join the book before the run.
@@ -182,6 +184,12 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
     },
   });
   const stats = traffic.stats(run.requests);
+  if (input.staleAfterDays !== undefined && !input.pricing?.asOf && !scenario.pricing?.asOf) {
+    const endMs = stats.period.endMs;
+    const last = endMs === null ? undefined : tableAt(book, endMs);
+    stale = last && stalenessForRun(last, { endMs, staleAfterDays: input.staleAfterDays });
+    if (stale) warn(stale);
+  }
   if (run.requests === 0) {
     const msg = scenario.traffic.profile
       ? 'the profile generated no requests (volume x days rounds to 0)'
@@ -224,8 +232,8 @@ export function scenarioSyntheticModels(scenario: Scenario): ModelInfo[] {
   return scenario.stages.flatMap((s) => s.strategy.syntheticModels?.(s.options) ?? []);
 }
 
-/** Staleness against a date the scenario states (never the wall clock). */
-function staleness(
+/** Staleness against a date stated before the run: --as-of, else the scenario's pricing.as_of. */
+function stalenessStated(
   scenario: Scenario,
   pricing: PriceBook | PriceSchedule,
   asOfFlag: string | undefined,
@@ -237,9 +245,16 @@ function staleness(
   if (asOfFlag) return stalenessWarning(book, asOfFlag, days, '--as-of');
   if (scenario.pricing?.asOf)
     return stalenessWarning(book, scenario.pricing.asOf, days, `pricing.as_of in ${scenario.file}`);
-  if (scenario.traffic.profile)
-    return stalenessWarning(book, scenario.traffic.profile.start, days, `traffic.profile.start in ${scenario.file}`);
   return undefined;
+}
+
+/**
+ * The table that priced the traffic's last request: a schedule's table in force then (the newest
+ * a run uses), else the one table. Its age on that date is the run's staleness.
+ */
+export function tableAt(pricing: PriceBook | PriceSchedule, atMs: number): PriceBook {
+  if (!(pricing instanceof PriceSchedule)) return pricing;
+  return pricing.book(pricing.pinned ? 0 : pricing.periodOf(atMs));
 }
 
 const r6 = (x: number): number => Math.round(x * 1e6) / 1e6;

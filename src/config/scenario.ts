@@ -11,7 +11,7 @@ import { type Profile, profileProblems } from '../traffic/profile.js';
 import { parse as parseYamlValue } from 'yaml';
 import { DIST_KEYS, distObjectSchema } from '../traffic/distributions.js';
 import { formatPath, knownKeysAt, locate, type Loaded, parseYaml } from './yaml.js';
-import { type ScenarioFile, scenarioSchema, type StrategyItem } from './scenario-schema.js';
+import { type ScenarioFile, scenarioSchema, type StrategyItem, trafficSchema } from './scenario-schema.js';
 import type { LogOptions } from '../traffic/logs/read.js';
 import { parseTimestampRange } from '../traffic/logs/period.js';
 import type { NamedPath } from './scenario-paths.js';
@@ -59,11 +59,21 @@ export interface Scenario {
   where(path: readonly (string | number)[]): string;
 }
 
+/** A scenario whose traffic comes from elsewhere (a replayed log) may leave its own out. */
+const trafficOptional = scenarioSchema.extend({ traffic: trafficSchema.optional() });
+
+/** The traffic a run uses, given the file's own section (undefined when the file has none). */
+export type TrafficFrom = (own: Scenario['traffic'] | undefined) => Scenario['traffic'];
+
 const abs = (dir: string, p: string): string => (isAbsolute(p) ? p : resolve(dir, p));
 
-/** Parse and validate scenario text. `file` is shown in messages; `dir` resolves relative paths. */
-export function parseScenarioText(text: string, file: string, dir: string): Loaded<Scenario> {
-  const { value, errors, warnings } = parseYaml(text, file, scenarioSchema);
+/**
+ * Parse and validate scenario text. `file` is shown in messages; `dir` resolves relative paths.
+ * `traffic`, when given (replay LOG --scenario FILE: the log is the traffic), decides the traffic
+ * from the file's own section, which may then be left out.
+ */
+export function parseScenarioText(text: string, file: string, dir: string, traffic?: TrafficFrom): Loaded<Scenario> {
+  const { value, errors, warnings } = parseYaml(text, file, traffic ? trafficOptional : scenarioSchema);
   if (!value) {
     hintInsideDistributions(errors);
     // past a size or depth limit the text is not parsed again (the limit is what keeps the parser alive)
@@ -72,7 +82,7 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
   }
   const where = (path: readonly (string | number)[]): string => locate(text, file, path);
 
-  if (value.traffic.profile) {
+  if (value.traffic?.profile) {
     for (const p of profileProblems(value.traffic.profile)) {
       const d: Diagnostic = {
         code: 'SCHEMA',
@@ -87,7 +97,7 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
 
   const stages = checkStrategies(value.strategies, where, errors);
   const budgets = value.budgets ?? {};
-  if (budgets.per_tenant_per_day_usd !== undefined && value.traffic.profile && !value.traffic.profile.tenants) {
+  if (budgets.per_tenant_per_day_usd !== undefined && value.traffic?.profile && !value.traffic.profile.tenants) {
     warnings.push({
       code: 'SCHEMA',
       severity: 'warning',
@@ -99,7 +109,7 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
   }
   const by = [...(value.report?.by ?? [])];
   by.forEach((dim, i) => {
-    const w = unknownDimension(dim, value.traffic.profile);
+    const w = unknownDimension(dim, value.traffic?.profile);
     if (w)
       warnings.push({
         code: 'UNKNOWN_KEY',
@@ -112,7 +122,7 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
   if (errors.length) return { errors, warnings };
 
   const t = value.traffic;
-  const log = t.log
+  const log = t?.log
     ? {
         file: abs(dir, t.log.file),
         ...(t.log.preset !== undefined ? { preset: t.log.preset } : {}),
@@ -133,6 +143,7 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
           : {}),
       }
     : undefined;
+  const own: Scenario['traffic'] | undefined = log ? { log } : t?.profile ? { profile: t.profile } : undefined;
   const pricing = value.pricing
     ? {
         ...(value.pricing.file !== undefined ? { file: abs(dir, value.pricing.file) } : {}),
@@ -143,8 +154,8 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
   const named = (key: (string | number)[], written: string | undefined): NamedPath[] =>
     written === undefined ? [] : [{ key, file: abs(dir, written), written }];
   const namedPaths = [
-    ...named(['traffic', 'log', 'file'], t.log?.file),
-    ...named(['traffic', 'log', 'rejects'], t.log?.rejects),
+    ...named(['traffic', 'log', 'file'], t?.log?.file),
+    ...named(['traffic', 'log', 'rejects'], t?.log?.rejects),
     ...named(['pricing', 'file'], value.pricing?.file),
   ];
   const scenario: Scenario = {
@@ -155,7 +166,7 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
     ...(value.description !== undefined ? { description: value.description } : {}),
     seed: value.seed,
     ...(pricing ? { pricing } : {}),
-    traffic: log ? { log } : { profile: t.profile! },
+    traffic: traffic ? traffic(own) : own!,
     stages,
     by,
     budgets,
@@ -334,10 +345,14 @@ function isMissingAt(root: unknown, path: readonly PropertyKey[]): boolean {
   );
 }
 
-/** Read and validate a scenario file or throw a UserError listing every problem. */
-export function loadScenarioFile(path: string, shownAs: string = path): { scenario: Scenario; warnings: Diagnostic[] } {
+/** Read and validate a scenario file or throw a UserError listing every problem (`traffic`: see parseScenarioText). */
+export function loadScenarioFile(
+  path: string,
+  shownAs: string = path,
+  traffic?: TrafficFrom,
+): { scenario: Scenario; warnings: Diagnostic[] } {
   const text = readText(path, 'scenario');
-  const r = parseScenarioText(text, shownAs, dirname(path));
+  const r = parseScenarioText(text, shownAs, dirname(path), traffic);
   if (!r.value) throw new UserError(r.errors);
   return { scenario: r.value, warnings: r.warnings };
 }

@@ -160,8 +160,7 @@ describe('--set flags', () => {
 
   it('refuses a grid over --max-runs before loading anything', () => {
     const text = 'name: t\nstrategies: []\n';
-    const e = userErrorThrownBy(() => planSweep(text, 't.yaml', '.', ['name=a,b,c', 'seed=1,2,3'], 8))
-      .diagnostics[0]!;
+    const e = userErrorThrownBy(() => planSweep(text, 't.yaml', '.', ['name=a,b,c', 'seed=1,2,3'], 8)).diagnostics[0]!;
     expect(e.where).toBe('--max-runs');
     expect(e.message).toContain('9 configurations (3 x 3)'); // 3 x 3 = 9 > 8
   });
