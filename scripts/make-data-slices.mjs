@@ -1,22 +1,18 @@
 #!/usr/bin/env node
-// Writes the bundled data slices in data/ from the full real files in ../shared/data beside the
-// repository (see data/README.md for their sources and licences):
+// Writes the bundled trace slices in data/traces/ from the full real traces in ../shared/data beside
+// the repository (see data/README.md for their sources and licences):
 //   node scripts/make-data-slices.mjs
 // A trace slice is the verbatim head of a trace: every line up to the first request at or after
 // SLICE_MS from the trace's first request (the traces are in time order), gzip level 9 without a
-// file name or time stamp, so the output is the same bytes on every run. The LiteLLM price map
-// slice keeps the entries of the models our pricing tables name (ids and aliases, also with a
-// provider prefix), as the file had them.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+// file name or time stamp, so the output is the same bytes on every run.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { parse } from 'yaml';
 
 const SLICE_MS = 10 * 60_000;
 const SHARED = fileURLToPath(new URL('../../shared/data/', import.meta.url));
 const FROM = `${SHARED}traces/`;
 const OUT = new URL('../data/traces/', import.meta.url);
-const LITELLM = 'litellm-model-prices-2026-08-01.json';
 
 /** Milliseconds of a Mooncake JSONL line (its `timestamp` counts ms from the trace start). */
 const mooncakeMs = (line) => JSON.parse(line).timestamp;
@@ -45,23 +41,3 @@ for (const [source, target, headerLines, msOf] of SLICES) {
   writeFileSync(new URL(target, OUT), gz);
   process.stdout.write(`${target}: ${end - headerLines} rows of ${source}, ${gz.length} bytes\n`);
 }
-
-// Model ids and aliases of every bundled pricing table.
-const ours = new Set();
-const tables = new URL('../pricing/', import.meta.url);
-for (const f of readdirSync(tables).filter((n) => n.endsWith('.yaml'))) {
-  for (const [id, m] of Object.entries(parse(readFileSync(new URL(f, tables), 'utf8')).models ?? {})) {
-    ours.add(id);
-    for (const a of m.aliases ?? []) ours.add(a);
-  }
-}
-const prices = JSON.parse(readFileSync(`${SHARED}pricing-sources/${LITELLM}`, 'utf8'));
-const kept = Object.fromEntries(
-  Object.entries(prices).filter(
-    ([key]) => key === 'sample_spec' || ours.has(key.replace(/^(openai|anthropic|gemini)\//, '')),
-  ),
-);
-const litellmOut = new URL('../data/litellm/', import.meta.url);
-mkdirSync(litellmOut, { recursive: true });
-writeFileSync(new URL(LITELLM, litellmOut), `${JSON.stringify(kept, null, 2)}\n`);
-process.stdout.write(`${LITELLM}: ${Object.keys(kept).length - 1} of ${Object.keys(prices).length - 1} entries\n`);

@@ -66,8 +66,8 @@ export function registerPricingLiteLLM(pricing: Command, app: App): void {
     'after',
     `
 Examples:
-  llmcost pricing import --from litellm pricing/catalog/litellm-2026-08-01.json --models gpt-4o,gpt-4o-mini --version 2026-12-01
-  llmcost pricing import --from litellm pricing/catalog/litellm-2026-08-01.json --models claude-sonnet-4=claude-sonnet-4-20250514,gemini-2.5-pro --version 2026-12-01 --out pricing/2026-12-01.yaml
+  llmcost pricing import --from litellm vendor/litellm/model_prices_and_context_window-2026-08-01.json --models gpt-4o,gpt-4o-mini --version 2026-12-01
+  llmcost pricing import --from litellm vendor/litellm/model_prices_and_context_window-2026-08-01.json --models claude-sonnet-4=claude-sonnet-4-20250514,gemini-2.5-pro --version 2026-12-01 --out pricing/2026-12-01.yaml
 
 Per-token floats become USD per 1M tokens by exact decimal arithmetic (3e-06 -> "3.00").
 Mapped fields: input/output_cost_per_token, cache_read_input_token_cost, cache_creation_input_token_cost
@@ -156,9 +156,9 @@ The result is validated like any table; warnings name what LiteLLM does not say 
     'after',
     `
 Examples:
-  llmcost pricing check --against litellm pricing/catalog/litellm-2026-08-01.json
-  llmcost pricing check --against litellm pricing/catalog/litellm-2026-08-01.json --pricing pricing/2025-10-01.yaml --format md
-  llmcost pricing check --against litellm pricing/catalog/litellm-2026-08-01.json --accepted pricing/litellm-accepted.yaml   # CI gate
+  llmcost pricing check --against litellm vendor/litellm/model_prices_and_context_window-2026-08-01.json
+  llmcost pricing check --against litellm vendor/litellm/model_prices_and_context_window-2026-08-01.json --pricing pricing/2025-10-01.yaml --format md
+  llmcost pricing check --against litellm vendor/litellm/model_prices_and_context_window-2026-08-01.json --accepted pricing/litellm-accepted.yaml   # CI gate
 
 Our models are looked up by id and aliases (also as gemini/<id>, openai/<id>, anthropic/<id>).
 Compared: every price LiteLLM states (standard, cache, 1h write, long-context band, batch/flex/
