@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Writes the bundled trace slices in data/traces/ from the full real traces in ../shared/data beside
-// the repository (see data/README.md for their sources and licences):
+// Writes the bundled trace slices in scenarios/traces/ from the full real traces in ../shared/data beside
+// the repository (see scenarios/traces/README.md for their sources and licences):
 //   node scripts/make-data-slices.mjs
 // A trace slice is the verbatim head of a trace: every line up to the first request at or after
 // SLICE_MS from the trace's first request (the traces are in time order), gzip level 9 without a
@@ -12,7 +12,7 @@ import { gzipSync } from 'node:zlib';
 const SLICE_MS = 10 * 60_000;
 const SHARED = fileURLToPath(new URL('../../shared/data/', import.meta.url));
 const FROM = `${SHARED}traces/`;
-const OUT = new URL('../data/traces/', import.meta.url);
+const OUT = new URL('../scenarios/traces/', import.meta.url);
 
 /** Milliseconds of a Mooncake JSONL line (its `timestamp` counts ms from the trace start). */
 const mooncakeMs = (line) => JSON.parse(line).timestamp;

@@ -121,7 +121,7 @@ Examples:
   llmcost replay test/fixtures/exports/litellm_spendlogs_psql_copy.csv --by model
   llmcost replay test/fixtures/exports/claude-code-project --by conversation   # or ~/.claude/projects/<project>
   llmcost replay scenarios/logs/multi-vendor.csv --by model --deployment prod-chat=gpt-4.1
-  llmcost replay data/traces/mooncake_conversation_trace.first10min.jsonl.gz --preset mooncake --model claude-sonnet-4-5
+  llmcost replay scenarios/traces/mooncake_conversation_trace.first10min.jsonl.gz --preset mooncake --model claude-sonnet-4-5
   gzip -dc scenarios/logs/support-bot-short.csv.gz | llmcost replay - --format json
   llmcost replay scenarios/logs/support-bot.csv --scenario scenarios/support-bot.yaml --by tenant
 

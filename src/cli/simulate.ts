@@ -83,7 +83,7 @@ Examples:
   llmcost simulate scenarios/platform-100k.yaml --as-of 2026-11-15 --check --format json --out report.json
   llmcost simulate scenarios/chatbot-10k.yaml --runs 20     # low/expected/high band over 20 seeds
   llmcost simulate scenarios/agent-loop.yaml --cache-realism ideal   # the saving under the original, generous cache rules
-  llmcost simulate scenarios/mooncake-blocks.yaml --allow-path ../shared/data   # its log lies beside the repository
+  llmcost simulate scenarios/mooncake-blocks.yaml --standalone   # a real trace's first 10 minutes, bundled
 
 --pricing/--as-of beat the scenario's own pricing; without either, a log is priced with the table
 in force at each row's time and a profile with the table in force on its start date. Files the scenario names must lie under its folder or the current

@@ -202,7 +202,7 @@ Examples:
   llmcost sweep scenarios/system-prompt-8k.yaml --set traffic.profile.requests_per_day=1000,10000,100000 --set strategies.prompt-cache.ttl=5m,1h
   llmcost sweep scenarios/system-prompt-8k.yaml --set strategies.route.rules[0].quality=0.9,0.95,0.99 --format csv
   llmcost sweep scenarios/support-bot.yaml --set strategies.prompt-cache.ttl=5m,1h --format html --out sweep.html
-  llmcost sweep scenarios/mooncake-blocks.yaml --set strategies[0].ttl=5m,1h --allow-path ../shared/data
+  llmcost sweep scenarios/mooncake-blocks.yaml --set strategies[0].ttl=5m,1h
 
 A path addresses the scenario YAML with dots; a list item by index (strategies[1] or strategies.1)
 or by name (a strategy's label or its 'use', a segment's or tenant's name). Values are YAML scalars

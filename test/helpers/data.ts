@@ -1,4 +1,4 @@
-// Real traces for the tests. Small slices ship in data/traces/ and are always there; the full
+// Real traces for the tests. Small slices ship in scenarios/traces/ and are always there; the full
 // traces live in shared/data beside the repository (../shared/data from the repo root) and only
 // the tests that need them wait for them: they are skipped, with the reason in their name, when
 // that folder is absent (a fresh clone with nothing beside it).
@@ -8,9 +8,9 @@ import { it } from 'vitest';
 
 const REPO = resolve(import.meta.dirname, '../..');
 
-/** A bundled trace slice (see data/README.md). */
+/** A bundled trace slice (see scenarios/traces/README.md). */
 export function bundledTrace(name: string): string {
-  return resolve(REPO, 'data/traces', name);
+  return resolve(REPO, 'scenarios/traces', name);
 }
 
 /** The full Mooncake conversation trace's row count, and its bundled first 10 minutes'. */

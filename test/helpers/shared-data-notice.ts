@@ -8,6 +8,6 @@ export default function setup(): void {
   if (!existsSync(shared))
     process.stdout.write(
       'note: ../shared/data not found beside the repository: the tests on the full real traces are skipped ' +
-        '(the bundled slices in data/traces/ are tested)\n',
+        '(the bundled slices in scenarios/traces/ are tested)\n',
     );
 }
