@@ -5,6 +5,6 @@ export default defineConfig({
     testTimeout: 60_000,
     pool: 'forks',
     setupFiles: ['test/helpers/fast-check-seed.ts'],
-    globalSetup: ['test/helpers/build-dist.ts'],
+    globalSetup: ['test/helpers/build-dist.ts', 'test/helpers/shared-data-notice.ts'],
   },
 });

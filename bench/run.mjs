@@ -4,6 +4,7 @@
 //   BENCH_ROWS=1000000 BENCH_ROWS_LARGE=3000000 npm run bench     (defaults shown)
 //   BENCH_ONLY=exports npm run bench   runs only the export-format jobs (JSON array, Parquet) and
 //                                      updates their part of bench/results.json
+//   BENCH_ONLY=blank-lines npm run bench   runs only the CSV of 1M blank lines (printed, nothing written)
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -19,6 +20,7 @@ const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const ROWS_LARGE = Number(process.env.BENCH_ROWS_LARGE ?? 3_000_000);
 const TEXT_ROWS = Number(process.env.BENCH_TEXT_ROWS ?? 200_000);
 const PROFILE_PER_DAY = Number(process.env.BENCH_PROFILE_PER_DAY ?? 100_000);
+const BLANK_LINES = Number(process.env.BENCH_BLANK_LINES ?? 1_000_000);
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 const EXPORT_ROWS = Number(process.env.BENCH_EXPORT_ROWS ?? 1_000_000);
 const ONLY = process.env.BENCH_ONLY;
@@ -52,6 +54,30 @@ strategies:
 report:
   by: [tenant, feature]
 `;
+
+/** A CSV that is mostly blank lines (a padded or badly exported log): header, one row, BLANK_LINES newlines, one row. */
+function blankLinesLog(lines) {
+  const file = join(outDir, `blank-lines-${lines}.csv`);
+  if (!existsSync(file)) {
+    const row = '2026-10-01T00:00:00Z,gpt-4.1-mini,1000,200\n';
+    writeFileSync(file, `timestamp,model,input_tokens,output_tokens\n${row}${'\n'.repeat(lines)}${row}`);
+  }
+  return file;
+}
+
+/** Lines per second of a replay over the blank-lines CSV (its rows/s would count only the 2 real rows). */
+function blankLinesJob(lines) {
+  const r = job(`replay, CSV of ${lines} blank lines (lines/s)`, [
+    'cli',
+    'replay',
+    blankLinesLog(lines),
+    '--format',
+    'json',
+  ]);
+  r.linesPerSec = Math.round((lines / r.ms) * 1000);
+  r.rowsPerSec = r.linesPerSec;
+  return r;
+}
 
 function scenarioForLog(file) {
   const path = join(outDir, `waterfall-${file.replace(/.*-(\d+)\.csv$/, '$1')}.yaml`);
@@ -208,6 +234,13 @@ if (ONLY === 'exports') {
   process.exit(0);
 }
 
+// BENCH_ONLY=blank-lines: just that job, printed, results.json untouched.
+if (ONLY === 'blank-lines') {
+  const r = blankLinesJob(BLANK_LINES);
+  process.stdout.write(`${r.label}: ${(r.ms / 1000).toFixed(1)} s, ${r.linesPerSec.toLocaleString('en-US')} lines/s\n`);
+  process.exit(0);
+}
+
 const log1 = await logFile('bench', ROWS);
 const log3 = await logFile('bench', ROWS_LARGE);
 const textLog = await logFile('bench-text', TEXT_ROWS, { text: true });
@@ -266,6 +299,8 @@ text.tokensPerSec = Math.round((text.tokens / text.ms) * 1000);
 results.push(text);
 const exportsResults = await exportJobs();
 results.push(...exportsResults);
+const blank = blankLinesJob(BLANK_LINES);
+results.push(blank);
 
 const ratio = (a, b) => Math.round((a.rowsPerSec / b.rowsPerSec) * 1000) / 1000;
 const summary = {
@@ -273,12 +308,14 @@ const summary = {
   waterfallOneThreadVsBareCsv1M: ratio(sim1one, csv1),
   replayVsBareCsv1M: ratio(replay1, csv1),
   waterfallVsBareCsv3M: ratio(sim3, csv3),
+  blankLinesVsBareCsv1M: ratio(blank, csv1),
   peakRssMB1M: sim1.maxRssMB,
   peakRssMB3M: sim3.maxRssMB,
   peakRssMB3MOneThread: sim3one.maxRssMB,
   targets: {
     waterfallAtLeastHalfOfCsvParse: sim1.rowsPerSec >= 0.5 * csv1.rowsPerSec,
     peakRssUnder300MBAt3M: sim3.maxRssMB < 300 && sim3one.maxRssMB < 300,
+    blankLinesAtLeastCsvParseRows: blank.linesPerSec >= csv1.rowsPerSec,
   },
 };
 const doc = {
@@ -288,7 +325,7 @@ const doc = {
     memoryGB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
   },
-  rows: { log: ROWS, large: ROWS_LARGE, text: TEXT_ROWS, profilePerDay: PROFILE_PER_DAY },
+  rows: { log: ROWS, large: ROWS_LARGE, text: TEXT_ROWS, profilePerDay: PROFILE_PER_DAY, blankLines: BLANK_LINES },
   runs: RUNS,
   results,
   summary,
@@ -303,6 +340,7 @@ const lines = [
   `replay / bare csv-parse (${ROWS.toLocaleString('en-US')} rows):    ${(summary.replayVsBareCsv1M * 100).toFixed(1)}%`,
   `peak RSS of the waterfall: ${summary.peakRssMB1M} MB at ${ROWS.toLocaleString('en-US')} rows, ${summary.peakRssMB3M} MB at ${ROWS_LARGE.toLocaleString('en-US')} rows (${summary.peakRssMB3MOneThread} MB with the reader on the main thread) (target < 300 MB: ${summary.targets.peakRssUnder300MBAt3M ? 'met' : 'NOT met'})`,
   `tokenisation: ${text.tokensPerSec.toLocaleString('en-US')} tokens/s (memoised js-tiktoken)`,
+  `blank lines: ${blank.linesPerSec.toLocaleString('en-US')} lines/s replayed vs ${csv1.rowsPerSec.toLocaleString('en-US')} rows/s of the bare csv-parse pass (target: at least as fast: ${summary.targets.blankLinesAtLeastCsvParseRows ? 'met' : 'NOT met'})`,
   `results written to bench/results.json`,
 ];
 process.stdout.write(`${lines.join('\n')}\n`);

@@ -25,6 +25,7 @@ export function screenshot(htmlFile, pngFile, { width = 1200, height = 1600, tim
         '--headless',
         '--no-sandbox',
         '--disable-gpu',
+        '--disable-quic',
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',

@@ -37,10 +37,14 @@ export const CODES = {
   LOG_UNSORTED: 'Log timestamps are not sorted',
   LOG_DUPLICATE_ID: 'Log rows repeat a request id',
   LOG_SKIPPED: 'Log records that are not billed model calls were skipped',
+  LOG_UNBILLED: 'Failed calls recorded token counts that are not charged',
+  LOG_PERIOD: "A few rows stretch the log's period far beyond the rest",
   REPORT_INPUT: 'Saved report cannot be read',
   CHECK_FAILED: 'A check failed',
   BATCH_CACHE: 'Cache counts a batch could not have had',
   WRITE: 'Output could not be written',
+  PATH_NOT_ALLOWED: 'A file named in a scenario is outside the folders it may read',
+  INPUT_LIMIT: 'Input is larger or more deeply nested than llmcost reads',
 } as const;
 export type Code = keyof typeof CODES;
 
@@ -96,6 +100,18 @@ export function warning(code: Code, message: string, opts: { where?: string; hin
 export function formatDiagnostic(d: Diagnostic): string {
   const head = `${d.severity}[${d.code}]${d.where ? ` ${terminalText(d.where)}` : ''}: ${terminalText(d.message)}`;
   return d.hint ? `${head}\n  hint: ${terminalText(d.hint)}` : head;
+}
+
+/**
+ * A value from an input file as an error message may quote it: control and invisible characters
+ * as '?', cut to `max` characters (80: a real model id such as
+ * 'bedrock/anthropic.claude-3-5-sonnet-20240620-v1:0' stays whole). Messages never carry more of a line than this (a log row may
+ * hold a prompt, and a file named by a scenario may not be a log at all).
+ */
+export function excerpt(value: unknown, max = 80): string {
+  const s = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  const clean = s.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufffd]/g, '?');
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }
 
 export function location(file: string, line?: number, column?: number): string {

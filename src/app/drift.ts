@@ -14,7 +14,9 @@ import {
 import { type Context, makeContext } from './context.js';
 import { type Io, resolvePath } from './io.js';
 import { loadTable } from './pricing.js';
-import { runScenario, type ScenarioRun, scenarioSyntheticModels } from './scenario.js';
+import { loadScenarioFile } from '../config/scenario.js';
+import type { ModelInfo, PriceBook } from '../pricing/pricebook.js';
+import { runScenario, type ScenarioRun, scenarioBook, scenarioSyntheticModels } from './scenario.js';
 
 export interface DriftInput {
   /** the old table: a file or a bundled version */
@@ -28,6 +30,8 @@ export interface DriftInput {
   limits: DriftLimits;
   /** override every scenario's seed */
   seed?: number;
+  /** folders the scenarios' named files may also lie in (besides each one's folder and the working folder) */
+  allowPaths?: string[];
 }
 
 /** Scenario files: the arguments, then every *.yaml / *.yml in `dir` (sorted). */
@@ -70,35 +74,34 @@ export async function drift(input: DriftInput, context: Partial<Context> = {}): 
   const results: ScenarioDriftExact[] = [];
   for (const file of files) {
     const shown = relative(ctx.io.cwd, resolvePath(ctx.io, file)) || file;
-    let ran: ScenarioRun;
-    try {
-      ran = await runScenario({
+    const run = (book: PriceBook): Promise<ScenarioRun> =>
+      runScenario({
         scenarioPath: file,
         io: ctx.io,
-        book: simBook,
+        book,
         thresholds,
         seed: input.seed,
+        allowPaths: input.allowPaths,
         warn: ctx.warn,
         command: 'drift',
         version: ctx.version,
       });
+    let ran: ScenarioRun;
+    try {
+      ran = await run(simBook);
     } catch (e) {
-      // Name the scenario in every message: drift runs many.
-      if (e instanceof UserError) {
-        throw new UserError(
-          e.diagnostics.map((d) =>
-            // a model neither table has (resolve's error names the model as data)
-            d.code === 'UNKNOWN_MODEL' && d.data?.reason !== undefined && d.data.model !== undefined
-              ? {
-                  ...d,
-                  message: `scenario ${shown}: model '${d.data.model}' is in neither --baseline ${oldBook.version} nor --current ${newBook.version}`,
-                  hint: 'drift can only compare models one of the two tables prices; pick other tables or change the scenario',
-                }
-              : { ...d, message: `scenario ${shown}: ${d.message}` },
-          ),
-        );
+      // A model neither table knows (a scenario pinned to an older table, e.g. chatbot-10k on
+      // 2024 prices) still runs through the strategies with its entry from the scenario's own
+      // table, and is then reported as unpriced under both: the check fails (exit 1) and every
+      // other scenario is still compared. A model no table knows stays a usage error.
+      const own = e instanceof UserError && e.diagnostics.every((d) => d.code === 'UNKNOWN_MODEL');
+      const extra = own ? ownTableModels(ctx.io, file, simBook) : [];
+      try {
+        if (!extra.length) throw e;
+        ran = await run(simBook.withModels(extra));
+      } catch (e2) {
+        throw namedError(e2, shown, oldBook, newBook);
       }
-      throw e;
     }
     const synth = scenarioSyntheticModels(ran.scenario);
     const a = synth.length ? oldBook.withModels(synth) : oldBook;
@@ -124,4 +127,38 @@ export async function drift(input: DriftInput, context: Partial<Context> = {}): 
     );
   }
   return buildDriftReport(results, oldBook, newBook, input.limits);
+}
+
+/** Name the scenario in every message of a user error (drift runs many). */
+function namedError(e: unknown, shown: string, oldBook: PriceBook, newBook: PriceBook): unknown {
+  if (!(e instanceof UserError)) return e;
+  return new UserError(
+    e.diagnostics.map((d) =>
+      // a model no table has (resolve's error names the model as data)
+      d.code === 'UNKNOWN_MODEL' && d.data?.reason !== undefined && d.data.model !== undefined
+        ? {
+            ...d,
+            message: `scenario ${shown}: model '${d.data.model}' is in neither --baseline ${oldBook.version}, --current ${newBook.version} nor the scenario's own table`,
+            hint: "drift can only simulate models that one of the two tables or the scenario's own pricing table knows; pick other tables or change the scenario",
+          }
+        : { ...d, message: `scenario ${shown}: ${d.message}` },
+    ),
+  );
+}
+
+/** The models of the scenario's own pricing tables that the simulation book lacks (none if it has no usable table). */
+function ownTableModels(io: Io, file: string, simBook: PriceBook): ModelInfo[] {
+  try {
+    const { scenario } = loadScenarioFile(resolvePath(io, file), file);
+    const own = scenarioBook(scenario, io, {}, { catalog: false }).book;
+    const missing = new Map<string, ModelInfo>();
+    for (const name of own.allNames()) {
+      const m = own.lookup(name);
+      if (m && !missing.has(m.id) && [m.id, ...m.aliases].every((n) => simBook.tryResolve(n) === undefined))
+        missing.set(m.id, m);
+    }
+    return [...missing.values()];
+  } catch {
+    return [];
+  }
 }

@@ -23,7 +23,7 @@ import { type PricingCatalog, pricingCatalog } from '../report/pricing/catalog.j
 import { type PricingList, pricingList } from '../report/pricing/list.js';
 import { type PricingShow, pricingShow } from '../report/pricing/show.js';
 import { isIsoDate } from '../shared/dates.js';
-import { jsonErrorAt } from '../shared/json-error.js';
+import { LIMITS, parseJsonInput } from '../config/input-limits.js';
 import { type Context, makeContext } from './context.js';
 import { resolvePath } from './io.js';
 
@@ -136,17 +136,13 @@ export function validatePricing(
 
 /** Read and parse the LiteLLM JSON, locating a syntax error as file:line:column. */
 export function readLiteLLM(file: string, ctx: Context): LiteLLMFile {
-  const text = readText(resolvePath(ctx.io, file), 'LiteLLM price file');
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    const { what, where } = jsonErrorAt(text, file);
-    throw userError('FILE_READ', `not valid JSON: ${what}`, {
-      where,
-      hint: "pass LiteLLM's model_prices_and_context_window.json (a JSON object of model entries)",
-    });
-  }
+  const text = readText(resolvePath(ctx.io, file), 'LiteLLM price file', LIMITS.priceMapBytes);
+  const data = parseJsonInput(
+    text,
+    file,
+    'FILE_READ',
+    "pass LiteLLM's model_prices_and_context_window.json (a JSON object of model entries)",
+  );
   if (!data || typeof data !== 'object' || Array.isArray(data))
     throw userError('FILE_READ', 'expected a JSON object of model entries', {
       where: file,

@@ -6,7 +6,6 @@
 import { terminalText } from '../shared/text.js';
 import { basename, resolve } from 'node:path';
 import { loadScenarioFile, type Scenario } from '../config/scenario.js';
-import type { LogTraffic } from '../traffic/source.js';
 import { suggestionHint, userError, warning } from '../diagnostics.js';
 import { DIMENSIONS, Ledger } from '../engine/ledger.js';
 import { priceCells } from '../engine/price.js';
@@ -26,7 +25,9 @@ import {
 } from '../traffic/logs/read.js';
 import { type Context, makeContext, NO_PROGRESS } from './context.js';
 import { loadPricing, type ModelChoice, type TableChoice } from './pricing.js';
-import { runScenario } from './scenario.js';
+import { runScenario, tableAt } from './scenario.js';
+import { DEFAULT_STALE_AFTER_DAYS, stalenessForRun } from '../pricing/staleness.js';
+import type { TimestampRange } from '../traffic/logs/period.js';
 
 /** How to read a request log: what replay and audit-cache share. */
 export interface LogInput extends TableChoice, ModelChoice {
@@ -42,6 +43,8 @@ export interface LogInput extends TableChoice, ModelChoice {
   strict?: boolean;
   /** write rejected rows here (CSV: line, reason, raw) */
   rejects?: string;
+  /** rows timestamped outside this range are rejected (default 2015..2100) */
+  timestampRange?: TimestampRange;
 }
 
 /** The reader's options for a LogInput, priced against `book` (unknown models are rejected rows). */
@@ -53,6 +56,7 @@ export function logReader(input: LogInput, book: Pricing, ctx: Context): LogOpti
     model: input.model,
     strict: input.strict,
     rejectsFile: input.rejects,
+    timestampRange: input.timestampRange,
     stdin: ctx.io.stdin,
     cwd: ctx.io.cwd,
     book,
@@ -68,6 +72,8 @@ export interface ReplayInput extends LogInput {
   scenario?: string;
   /** with a scenario: also each strategy alone on the baseline */
   standalone?: boolean;
+  /** with a scenario: folders its named files may also lie in (besides its own folder and the working folder) */
+  allowPaths?: string[];
 }
 
 /** Price a request log (and, with `scenario`, run its strategies on it). */
@@ -134,6 +140,16 @@ export async function replayLog(input: ReplayInput, context: Partial<Context> = 
     );
   }
 
+  // Without --as-of (judged when the table was chosen), the table's age is judged against the
+  // log's own last timestamp, never the wall clock.
+  const stale =
+    input.asOf || stats.endMs === null
+      ? undefined
+      : stalenessForRun(tableAt(book, stats.endMs), {
+          endMs: stats.endMs,
+          staleAfterDays: input.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS,
+        });
+  if (stale) ctx.warn(stale);
   const report = buildReport({
     command: 'replay',
     scenario: log === '-' ? 'stdin' : basename(log),
@@ -149,6 +165,7 @@ export async function replayLog(input: ReplayInput, context: Partial<Context> = 
     },
     period: { startMs: stats.startMs, endMs: stats.endMs },
     warnings: [
+      ...(stale ? [stale] : []),
       ...(stats.rejected ? [{ code: 'LOG_ROW' as const, message: rejectSummary(stats) }] : []),
       ...(stats.skipped ? [{ code: 'LOG_SKIPPED' as const, message: skipSummary(stats) }] : []),
       ...stats.warnings,
@@ -185,24 +202,35 @@ async function whatIf(
   ctx: Context,
 ): Promise<Report> {
   const { log } = input;
-  const loaded = loadScenarioFile(resolve(ctx.io.cwd, scenarioFile), scenarioFile);
+  // The log is the traffic: the scenario's own traffic section is not used (and may be left out),
+  // except for its timestamp range when the input gives none.
+  const loaded = loadScenarioFile(resolve(ctx.io.cwd, scenarioFile), scenarioFile, (own) => ({
+    log: {
+      file: log === '-' ? '-' : resolve(ctx.io.cwd, log),
+      ...(input.preset ? { preset: input.preset } : {}),
+      ...(Object.keys(map).length ? { map } : {}),
+      ...(input.model ? { model: input.model } : {}),
+      ...(input.strict ? { strict: true } : {}),
+      ...(input.rejects ? { rejectsFile: resolve(ctx.io.cwd, input.rejects) } : {}),
+      timestampRange: input.timestampRange ?? own?.log?.timestampRange,
+    },
+  }));
   for (const w of loaded.warnings) ctx.warn(w);
-  const traffic: LogTraffic = {
-    file: log === '-' ? '-' : resolve(ctx.io.cwd, log),
-    preset: input.preset,
-    map: Object.keys(map).length ? map : undefined,
-    model: input.model,
-    strict: input.strict || undefined,
-    rejectsFile: input.rejects ? resolve(ctx.io.cwd, input.rejects) : undefined,
+  // the log comes from the input: only the scenario's other paths (its pricing table) are checked
+  const scenario: Scenario = {
+    ...loaded.scenario,
+    namedPaths: loaded.scenario.namedPaths.filter((p) => p.key[0] !== 'traffic'),
   };
-  const scenario: Scenario = { ...loaded.scenario, traffic: { log: traffic } };
   const { report } = await runScenario({
     scenario,
     io: ctx.io,
     pricing: { pricing: input.pricing, asOf: input.asOf },
     models: { catalog: input.catalog, deployments: input.deployments },
+    // --as-of staleness was said when the table was chosen; otherwise the log's dates judge it
+    ...(input.asOf ? {} : { staleAfterDays: input.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS }),
     standalone: input.standalone ?? false,
     by,
+    allowPaths: input.allowPaths,
     warn: ctx.warn,
     command: 'replay',
     version: ctx.version,
@@ -325,6 +353,8 @@ export function replayExtras(
       retriesCostUsd: round6(retriesUsd),
       retriesSharePct: pct(retriesUsd, totalUsd),
       failedRequests: slices.failed.requests,
+      // failed calls charged nothing (refused by the provider, no usage, or cost_usd 0): docs/logs.md#failed-requests
+      failedNotBilled: s.unbilled ?? 0,
       failedCostUsd: round6(failedUsd),
       failedSharePct: pct(failedUsd, totalUsd),
       retriesOrFailedCostUsd: round6(wastedUsd),

@@ -1,5 +1,6 @@
 // `report --from`: read a saved JSON report (a file, or '-' for the Io's stdin) and check it
 // (report/saved.ts), ready to render again in any format.
+import { LIMITS, tooLarge } from '../config/input-limits.js';
 import { userError } from '../diagnostics.js';
 import { readText } from '../pricing/load.js';
 import type { Report } from '../report/model.js';
@@ -10,7 +11,7 @@ import { resolvePath } from './io.js';
 export async function loadSavedReport(from: string, context: Partial<Context> = {}): Promise<Report> {
   const ctx = makeContext(context);
   const file = resolvePath(ctx.io, from);
-  const text = file === '-' ? await readStdin(ctx) : readText(file, 'saved report');
+  const text = file === '-' ? await readStdin(ctx) : readText(file, 'saved report', LIMITS.reportBytes);
   return parseSavedReport(text, from);
 }
 
@@ -21,7 +22,13 @@ async function readStdin(ctx: Context): Promise<string> {
       where: '--from',
       hint: 'pass a file path instead of -',
     });
-  let text = '';
-  for await (const chunk of s) text += typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8');
-  return text;
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of s) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    bytes += b.length;
+    if (bytes > LIMITS.reportBytes) throw tooLarge('<stdin>', 'saved report', bytes, LIMITS.reportBytes);
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

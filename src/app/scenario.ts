@@ -6,9 +6,10 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Diagnostic, userError, warning } from '../diagnostics.js';
 import { loadScenarioFile, type Scenario } from '../config/scenario.js';
+import { checkNamedPaths, pathRoots } from '../config/scenario-paths.js';
 import { runSimulation, type RunResult, type StageSpec } from '../engine/run.js';
 import { chooseSchedule } from '../pricing/load.js';
-import { stalenessWarning } from '../pricing/staleness.js';
+import { stalenessForRun, stalenessWarning } from '../pricing/staleness.js';
 import { gpuModel } from '../pricing/gpu.js';
 import type { ModelInfo, PriceBook, Pricing } from '../pricing/pricebook.js';
 import { PriceSchedule } from '../pricing/schedule.js';
@@ -45,6 +46,8 @@ export interface RunScenarioInput {
   by?: string[];
   /** long-context thresholds to bucket the ledgers by (drift: both tables'); default the book's */
   thresholds?: number[];
+  /** --allow-path folders: files the scenario names may also lie there (besides its own folder and the working folder) */
+  allowPaths?: string[];
   /** requests so far and, when the source knows, the fraction of it consumed (0..1) */
   onProgress?: (requests: number, fraction: number | null) => void;
   warn?: (d: Diagnostic | string) => void;
@@ -108,6 +111,8 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
   }
   // The returned scenario carries the realism in force, so re-runs (--runs) keep it.
   if (input.cacheRealism !== undefined) scenario = { ...scenario, cacheRealism: input.cacheRealism };
+  // Before any file the scenario names is touched (the pricing table just below, the log later).
+  checkNamedPaths(scenario.namedPaths, pathRoots(scenario.dir, io.cwd, input.allowPaths), scenario.where);
   let book: PriceBook | PriceSchedule;
   if (input.book) book = input.book;
   else {
@@ -115,9 +120,11 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
     for (const w of chosen.warnings) warn(w);
     book = chosen.book;
   }
-  const stale =
+  // Staleness against a date the run states (never the wall clock): --as-of or pricing.as_of now,
+  // else the end of the traffic period once the run has read it (below).
+  let stale =
     input.staleAfterDays !== undefined
-      ? staleness(scenario, book, input.pricing?.asOf, input.staleAfterDays)
+      ? stalenessStated(scenario, book, input.pricing?.asOf, input.staleAfterDays)
       : undefined;
   if (stale) warn(stale);
   // Synthetic models (e.g. a self-hosted route priced per GPU-hour) join the book before the run.
@@ -178,6 +185,12 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
   });
   const stats = traffic.stats(run.requests);
   for (const w of stats.warnings) warn(warning(w.code, w.message));
+  if (input.staleAfterDays !== undefined && !input.pricing?.asOf && !scenario.pricing?.asOf) {
+    const endMs = stats.period.endMs;
+    const last = endMs === null ? undefined : tableAt(book, endMs);
+    stale = last && stalenessForRun(last, { endMs, staleAfterDays: input.staleAfterDays });
+    if (stale) warn(stale);
+  }
   if (run.requests === 0) {
     const d = warning(
       'NO_REQUESTS',
@@ -221,14 +234,13 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
   return { report, run, book, stages, scenario, stats };
 }
 
-/** Synthetic models a scenario's strategies add (self-host routes priced per GPU-hour). */
 /** The models a scenario's strategies add (a self-hosted route), priced from their GPU figures. */
 export function scenarioSyntheticModels(scenario: Scenario): ModelInfo[] {
   return scenario.stages.flatMap((s) => s.strategy.syntheticModels?.(s.options) ?? []).map(gpuModel);
 }
 
-/** Staleness against a date the scenario states (never the wall clock). */
-function staleness(
+/** Staleness against a date stated before the run: --as-of, else the scenario's pricing.as_of. */
+function stalenessStated(
   scenario: Scenario,
   pricing: PriceBook | PriceSchedule,
   asOfFlag: string | undefined,
@@ -240,9 +252,16 @@ function staleness(
   if (asOfFlag) return stalenessWarning(book, asOfFlag, days, '--as-of');
   if (scenario.pricing?.asOf)
     return stalenessWarning(book, scenario.pricing.asOf, days, `pricing.as_of in ${scenario.file}`);
-  if (scenario.traffic.profile)
-    return stalenessWarning(book, scenario.traffic.profile.start, days, `traffic.profile.start in ${scenario.file}`);
   return undefined;
+}
+
+/**
+ * The table that priced the traffic's last request: a schedule's table in force then (the newest
+ * a run uses), else the one table. Its age on that date is the run's staleness.
+ */
+export function tableAt(pricing: PriceBook | PriceSchedule, atMs: number): PriceBook {
+  if (!(pricing instanceof PriceSchedule)) return pricing;
+  return pricing.book(pricing.pinned ? 0 : pricing.periodOf(atMs));
 }
 
 /**

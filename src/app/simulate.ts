@@ -28,6 +28,8 @@ export interface SimulateInput {
   /** false: price only with the curated tables; deployment name -> model */
   catalog?: boolean;
   deployments?: Record<string, string>;
+  /** folders the scenario's named files may also lie in (besides its own folder and the working folder) */
+  allowPaths?: string[];
 }
 
 /**
@@ -50,6 +52,7 @@ export async function simulate(input: SimulateInput, context: Partial<Context> =
     staleAfterDays: input.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS,
     onProgress: progress ? (n, f) => progress.update(n, f) : undefined,
     by: input.by ?? [],
+    allowPaths: input.allowPaths,
     warn: ctx.warn,
     command: 'simulate',
     version: ctx.version,
@@ -61,6 +64,7 @@ export async function simulate(input: SimulateInput, context: Partial<Context> =
     report.monteCarlo = await runMonteCarlo(ctx.io, first, input.runs, {
       pricing,
       models,
+      allowPaths: input.allowPaths,
       command: 'simulate',
       version: ctx.version,
     });

@@ -173,6 +173,8 @@ export interface SweepInput {
   seed?: number;
   /** refuse grids larger than this (default DEFAULT_MAX_RUNS) */
   maxRuns?: number;
+  /** folders the scenario's named files may also lie in (besides its own folder and the working folder) */
+  allowPaths?: string[];
 }
 
 /** Run the scenario once per configuration of the grid and mark the cheapest that passes its checks. */
@@ -218,6 +220,7 @@ export async function sweep(input: SweepInput, context: Partial<Context> = {}): 
         scenario: plan.scenarios[i]!,
         io: ctx.io,
         seed,
+        allowPaths: input.allowPaths,
         warn,
         command: 'sweep',
         version: ctx.version,

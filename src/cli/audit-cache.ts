@@ -45,8 +45,8 @@ export function registerAuditCache(program: Command, app: App): void {
     `
 Examples:
   llmcost audit-cache scenarios/logs/support-bot.csv
-  llmcost audit-cache spend.csv --preset litellm --family feature --format md
-  llmcost audit-cache observations.json --format json --out audit.json   # the layout is detected
+  llmcost audit-cache test/fixtures/exports/litellm_spendlogs_psql_copy.csv --as-of 2024-12-01 --family feature --format md
+  llmcost audit-cache test/fixtures/exports/langfuse_observations_api_page.json --as-of 2024-12-01 --format json --out audit.json
 
 The log's cached_input_tokens / cache_write_tokens are the actual figures. The simulations use the
 log's prefix_key/prefix_tokens (or Mooncake hash blocks); without them each request's cacheable

@@ -8,6 +8,7 @@ import { DEFAULT_STALE_AFTER_DAYS, parseStaleAfter } from '../pricing/staleness.
 import type { Format } from '../report/render.js';
 import { parseFormat } from './io.js';
 import { CACHE_RULES, parseRealism } from '../strategies/prompt-cache/rules.js';
+import type { TimestampRange } from '../traffic/logs/period.js';
 
 export function addPricingOptions(cmd: Command): Command {
   return cmd
@@ -18,7 +19,7 @@ export function addPricingOptions(cmd: Command): Command {
     .option('--as-of <date>', 'use the bundled table in force on this date (YYYY-MM-DD)')
     .option(
       '--stale-after <days>',
-      'warn (PRICING_STALE) when the table is older than this many days on the --as-of date',
+      'warn (PRICING_STALE) when the table is older than this many days on the --as-of date (else, for a run, its last traffic date)',
       String(DEFAULT_STALE_AFTER_DAYS),
     );
 }
@@ -124,6 +125,7 @@ export interface LogFlags extends PricingFlags, ModelFlags {
   model?: string;
   strict?: boolean;
   rejects?: string;
+  timestampRange?: TimestampRange;
 }
 
 /** The log-reading flags as the pipelines take them (app/replay.ts LogInput). */
@@ -137,6 +139,7 @@ export function logInput(log: string, o: LogFlags): LogInput {
     model: o.model,
     strict: o.strict,
     rejects: o.rejects,
+    timestampRange: o.timestampRange,
   };
 }
 
@@ -162,4 +165,16 @@ export function intListFlag(value: string, flag: string, min = 1): number[] {
     const n = Number(m[1]) * (m[2]!.toLowerCase() === 'k' ? 1e3 : m[2]!.toLowerCase() === 'm' ? 1e6 : 1);
     return intFlag(String(Math.round(n)), flag, min);
   });
+}
+
+const collectPath = (v: string, prev: string[]): string[] => [...prev, v];
+
+/** --allow-path DIR (repeatable): a folder the scenario's own paths may also point into (see docs/ci.md). */
+export function addAllowPathOption(cmd: Command): Command {
+  return cmd.option(
+    '--allow-path <dir>',
+    "let the scenario read or write files under DIR too (default: only under the scenario's folder and the current folder; repeatable)",
+    collectPath,
+    [],
+  );
 }

@@ -10,7 +10,7 @@ import { DRIFT_RENDERERS } from '../report/drift/render.js';
 import { type Format, formatsOf, renderWith } from '../report/render.js';
 import { writeOutputFile } from '../shared/output-file.js';
 import type { App } from './app.js';
-import { addOutputOptions, intFlag } from './common.js';
+import { addAllowPathOption, addOutputOptions, intFlag } from './common.js';
 import { emit } from './io.js';
 
 interface Opts {
@@ -23,6 +23,7 @@ interface Opts {
   seed?: string;
   format: Format;
   out?: string;
+  allowPath: string[];
 }
 
 /** A non-negative decimal limit ("5", "2.5", "5%", "$100"), as a plain decimal string. */
@@ -51,19 +52,23 @@ export function registerDrift(program: Command, app: App): void {
     .option('--max-increase-usd <usd>', "fail (exit 1) when a scenario's final cost rises more than this many USD")
     .option('--only-increases', 'table/md: list only scenarios whose cost went up; print NOTHING when none did')
     .option('--seed <n>', "override every scenario's seed");
+  addAllowPathOption(cmd);
   addOutputOptions(cmd, formatsOf(DRIFT_RENDERERS));
   cmd.addHelpText(
     'after',
     `
 Examples:
   llmcost drift --baseline 2025-10-01 --current 2026-11-01 scenarios/support-bot.yaml
-  llmcost drift --baseline main-pricing.yaml --current pricing/2026-11-01.yaml --scenarios scenarios --max-increase 5 --format md > drift.md
-  llmcost drift --baseline old.yaml --current new.yaml --scenarios scenarios --max-increase-usd 50 --only-increases --format md --out drift.md
+  llmcost drift --baseline 2025-10-01 --current pricing/2026-11-01.yaml --scenarios scenarios --max-increase 5 --format md > drift.md
+  llmcost drift --baseline pricing/2025-10-01.yaml --current pricing/2026-11-01.yaml --scenarios scenarios --max-increase-usd 50 --only-increases --format md --out drift.md
 
 Each scenario runs once; its quantities (before strategies = baseline, after = final) are priced
 under both tables, so the difference is the price change alone. The scenario's own pricing
-setting is ignored. A model the current table cannot price is reported as unpriced (never $0) and
-fails the check; a model only the current table knows has an unknown old cost (a warning).
+setting is ignored, except for a model neither table knows: it runs with the scenario's own table
+and is unpriced under both. Files a scenario names must lie under its folder or the current folder
+unless --allow-path admits theirs (docs/ci.md). A model the current table cannot price is reported
+as unpriced (never $0) and fails the check; a model only the current table knows has an unknown old
+cost (a warning).
 Exit codes: 0 all checks passed, 1 a limit was exceeded or a model is unpriced, 2 bad input.
 With --only-increases and no increase, nothing is printed (an --out file is left empty), so a CI
 step can post the comment only when the file is not empty. JSON always lists every scenario.
@@ -78,7 +83,15 @@ See docs/ci.md for a GitHub Actions workflow.`,
     };
     const seed = o.seed !== undefined ? intFlag(o.seed, '--seed', 0, 2 ** 32 - 1) : undefined;
     const report = await drift(
-      { baseline: o.baseline, current: o.current, scenarios: args, scenarioDir: o.scenarios, limits, seed },
+      {
+        baseline: o.baseline,
+        current: o.current,
+        scenarios: args,
+        scenarioDir: o.scenarios,
+        limits,
+        seed,
+        allowPaths: o.allowPath,
+      },
       app,
     );
     for (const w of report.warnings) app.warn(w);

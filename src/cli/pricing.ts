@@ -85,7 +85,7 @@ export function registerPricing(program: Command, app: App): Command {
     `
 Examples:
   llmcost pricing diff 2024-12-01 2026-11-01
-  llmcost pricing diff pricing/2026-11-01.yaml my-new-table.yaml --format md > diff.md
+  llmcost pricing diff pricing/2025-10-01.yaml pricing/2026-11-01.yaml --format md > diff.md
 
 Prices are compared exactly per service tier x band (base / long_context) x token class, after
 the table's own rules (a batch discount, cache prices scaled into the long band), plus cache
@@ -114,8 +114,8 @@ id is an alias in the new table (or the reverse) is reported as renamed, not rem
     'after',
     `
 Examples:
-  llmcost pricing import --from litellm model_prices_and_context_window.json --models gpt-4o,gpt-4o-mini --version 2026-12-01
-  llmcost pricing import --from litellm prices.json --models claude-sonnet-4=claude-sonnet-4-20250514,gemini-2.5-pro --version 2026-12-01 --out pricing/2026-12-01.yaml
+  llmcost pricing import --from litellm vendor/litellm/model_prices_and_context_window-2026-08-01.json --models gpt-4o,gpt-4o-mini --version 2026-12-01
+  llmcost pricing import --from litellm vendor/litellm/model_prices_and_context_window-2026-08-01.json --models claude-sonnet-4=claude-sonnet-4-20250514,gemini-2.5-pro --version 2026-12-01 --out pricing/2026-12-01.yaml
 
 Per-token floats become USD per 1M tokens by exact decimal arithmetic (3e-06 -> "3.00").
 Mapped fields: input/output_cost_per_token, cache_read_input_token_cost, cache_creation_input_token_cost
@@ -151,9 +151,9 @@ The result is validated like any table; warnings name what LiteLLM does not say 
     'after',
     `
 Examples:
-  llmcost pricing check --against litellm model_prices_and_context_window.json
-  llmcost pricing check --against litellm prices.json --pricing pricing/2025-10-01.yaml --format md
-  llmcost pricing check --against litellm prices.json --accepted pricing/litellm-accepted.yaml   # CI gate
+  llmcost pricing check --against litellm vendor/litellm/model_prices_and_context_window-2026-08-01.json
+  llmcost pricing check --against litellm vendor/litellm/model_prices_and_context_window-2026-08-01.json --pricing pricing/2025-10-01.yaml --format md
+  llmcost pricing check --against litellm vendor/litellm/model_prices_and_context_window-2026-08-01.json --accepted pricing/litellm-accepted.yaml   # CI gate
 
 Our models are looked up by id and aliases (also as gemini/<id>, openai/<id>, anthropic/<id>).
 Compared: every price LiteLLM states (standard, cache, 1h write, long-context band, batch/flex/

@@ -4,9 +4,17 @@
 import type { Command } from 'commander';
 import { replayLog } from '../app/replay.js';
 import { FORMATS, type Format, render } from '../report/render.js';
+import { DEFAULT_TIMESTAMP_RANGE, parseTimestampRange } from '../traffic/logs/period.js';
 import { PRESETS } from '../traffic/logs/presets.js';
 import type { App } from './app.js';
-import { addModelOptions, addOutputOptions, addPricingOptions, type LogFlags, logInput } from './common.js';
+import {
+  addAllowPathOption,
+  addModelOptions,
+  addOutputOptions,
+  addPricingOptions,
+  type LogFlags,
+  logInput,
+} from './common.js';
 import { emit, renderOptions } from './io.js';
 
 interface Opts extends LogFlags {
@@ -15,7 +23,7 @@ interface Opts extends LogFlags {
   out?: string;
   scenario?: string;
   standalone?: boolean;
-  staleAfter?: string;
+  allowPath: string[];
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -44,6 +52,11 @@ export function registerReplay(program: Command, app: App): void {
     .option('--strict', 'stop at the first rejected row (exit 2, with its file:line)')
     .option('--rejects <file>', 'write rejected rows to a CSV file (line, reason, raw)')
     .option(
+      '--timestamp-range <from..until>',
+      `rows timestamped outside these dates (UTC, until excluded) are rejected (default: ${DEFAULT_TIMESTAMP_RANGE.text})`,
+      (v: string) => parseTimestampRange(v, '--timestamp-range'),
+    )
+    .option(
       '--by <dims>',
       'attribute cost by: tenant,feature,model,route,prompt_version,day (or any other column of the log); model groups by canonical id, model_raw by the name as the log spells it',
     )
@@ -54,6 +67,7 @@ export function registerReplay(program: Command, app: App): void {
     .option('--standalone', 'with --scenario: also run each strategy alone on the baseline');
   addPricingOptions(cmd);
   addModelOptions(cmd);
+  addAllowPathOption(cmd);
   addOutputOptions(cmd, FORMATS);
   cmd.addHelpText(
     'after',
@@ -61,11 +75,10 @@ export function registerReplay(program: Command, app: App): void {
 Examples:
   llmcost replay scenarios/logs/support-bot.csv --by tenant,feature
   llmcost replay test/fixtures/exports/litellm_spendlogs_psql_copy.csv --by model
-  llmcost replay ~/.claude/projects/my-project --by conversation      # a directory of Claude Code transcripts
+  llmcost replay test/fixtures/exports/claude-code-project --by conversation   # or ~/.claude/projects/<project>
   llmcost replay scenarios/logs/multi-vendor.csv --by model --deployment prod-chat=gpt-4.1
-  llmcost replay ../shared/data/traces/mooncake_conversation_trace.jsonl --preset mooncake --model claude-sonnet-4-5
-  llmcost replay spend.jsonl --preset litellm --map tenant=metadata.user_api_key_team_id --rejects rejects.csv
-  zcat log.csv.gz | llmcost replay - --format json
+  llmcost replay scenarios/traces/mooncake_conversation_trace.first10min.jsonl.gz --preset mooncake --model claude-sonnet-4-5
+  gzip -dc scenarios/logs/support-bot-short.csv.gz | llmcost replay - --format json
   llmcost replay scenarios/logs/support-bot.csv --scenario scenarios/support-bot.yaml --by tenant
 
 Without --preset the layout is detected from the first records (said on stderr); presets: litellm,
@@ -75,10 +88,12 @@ cache_write_tokens, cache_write_1h_tokens, reasoning_tokens, request_id, convers
 feature, route, prompt_version, prefix_key, prefix_tokens, batchable, status, retry_of, prompt,
 completion, cost_usd, service_tier. input_tokens includes cached tokens (OpenAI style; --map
 cache_tokens=beside for a log that counts them beside). Timestamps: ISO 8601 (no zone = UTC) or epoch
-seconds/milliseconds. Rejected rows are counted and reported (see docs/logs.md).
+seconds/milliseconds, within --timestamp-range. Rejected rows are counted and reported (see docs/logs.md).
 Each row is priced with the bundled table in force at its timestamp (--pricing/--as-of pin one);
 Bedrock, Vertex AI and Azure ids resolve to their model at the channel's price; models no table
 knows are priced from the bundled LiteLLM catalog and counted as such (--no-catalog refuses them).
+With --scenario, the files the scenario names lie under its folder or the current folder unless
+--allow-path admits theirs (docs/ci.md).
 A CSV of 8 MB or more is parsed in a second thread; LLMCOST_READER_THREAD=off keeps one thread.`,
   );
   cmd.action(async (log: string, o: Opts) => {
@@ -91,6 +106,7 @@ A CSV of 8 MB or more is parsed in a second thread; LLMCOST_READER_THREAD=off ke
           .filter(Boolean),
         scenario: o.scenario,
         standalone: o.standalone,
+        allowPaths: o.allowPath,
       },
       app,
     );

@@ -8,6 +8,7 @@ import { DIMENSIONS } from '../engine/ledger.js';
 import { FORMATS, type Format, render } from '../report/render.js';
 import type { App } from './app.js';
 import {
+  addAllowPathOption,
   addCacheRealismOption,
   addModelOptions,
   addOutputOptions,
@@ -29,6 +30,7 @@ interface Opts extends PricingFlags, ModelFlags {
   cacheRealism?: string;
   format: Format;
   out?: string;
+  allowPath: string[];
 }
 
 export function parseBy(value: string | undefined): string[] {
@@ -66,6 +68,7 @@ export function registerSimulate(program: Command, app: App): void {
   addPricingOptions(cmd);
   addCacheRealismOption(cmd);
   addModelOptions(cmd);
+  addAllowPathOption(cmd);
   addOutputOptions(cmd, FORMATS);
   cmd.addHelpText(
     'after',
@@ -73,12 +76,14 @@ export function registerSimulate(program: Command, app: App): void {
 Examples:
   llmcost simulate scenarios/support-bot.yaml
   llmcost simulate scenarios/chatbot-10k.yaml --standalone --by tenant,feature --format md
-  llmcost simulate scenarios/platform-100k.yaml --as-of 2024-12-15 --check --format json --out report.json
+  llmcost simulate scenarios/platform-100k.yaml --as-of 2026-11-15 --check --format json --out report.json
   llmcost simulate scenarios/chatbot-10k.yaml --runs 20     # low/expected/high band over 20 seeds
   llmcost simulate scenarios/agent-loop.yaml --cache-realism ideal   # the saving under the original, generous cache rules
+  llmcost simulate scenarios/mooncake-blocks.yaml --standalone   # a real trace's first 10 minutes, bundled
 
 --pricing/--as-of beat the scenario's own pricing; without either, a log is priced with the table
-in force at each row's time and a profile with the table in force on its start date. Budgets (scenario key budgets:) and the quality
+in force at each row's time and a profile with the table in force on its start date. Files the scenario names must lie under its folder or the current
+folder unless --allow-path admits theirs (docs/ci.md). Budgets (scenario key budgets:) and the quality
 floor (quality.floor) are always checked and listed in the report; with --check a violation exits 1.`,
   );
   cmd.action(async (scenarioPath: string, o: Opts) => {
@@ -100,6 +105,7 @@ floor (quality.floor) are always checked and listed in the report; with --check 
         asOf: o.asOf,
         staleAfterDays: staleAfterFlag(o.staleAfter),
         cacheRealism: o.cacheRealism,
+        allowPaths: o.allowPath,
         ...modelChoice(o),
       },
       app,

@@ -7,7 +7,7 @@ import { userError } from '../diagnostics.js';
 import { type Format, formatsOf, renderWith } from '../report/render.js';
 import { SWEEP_RENDERERS } from '../report/sweep/render.js';
 import type { App } from './app.js';
-import { addOutputOptions, intFlag } from './common.js';
+import { addAllowPathOption, addOutputOptions, intFlag } from './common.js';
 import { emit, renderOptions } from './io.js';
 
 interface Opts {
@@ -17,6 +17,7 @@ interface Opts {
   check?: boolean;
   format: Format;
   out?: string;
+  allowPath: string[];
 }
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
@@ -36,6 +37,7 @@ export function registerSweep(program: Command, app: App): void {
     .option('--seed <n>', "override the scenario's seed (every configuration runs with the same seed)")
     .option('--max-runs <n>', `refuse grids larger than this`, String(DEFAULT_MAX_RUNS))
     .option('--check', 'exit 1 when no configuration meets the quality floor and budgets');
+  addAllowPathOption(cmd);
   addOutputOptions(cmd, formatsOf(SWEEP_RENDERERS));
   cmd.addHelpText(
     'after',
@@ -44,6 +46,7 @@ Examples:
   llmcost sweep scenarios/system-prompt-8k.yaml --set traffic.profile.requests_per_day=1000,10000,100000 --set strategies.prompt-cache.ttl=5m,1h
   llmcost sweep scenarios/system-prompt-8k.yaml --set strategies.route.rules[0].quality=0.9,0.95,0.99 --format csv
   llmcost sweep scenarios/support-bot.yaml --set strategies.prompt-cache.ttl=5m,1h --format html --out sweep.html
+  llmcost sweep scenarios/mooncake-blocks.yaml --set strategies[0].ttl=5m,1h
 
 A path addresses the scenario YAML with dots; a list item by index (strategies[1] or strategies.1)
 or by name (a strategy's label or its 'use', a segment's or tenant's name). Values are YAML scalars
@@ -58,7 +61,7 @@ chart plots final cost against the first --set, one line per value of the others
       });
     const seed = o.seed !== undefined ? intFlag(o.seed, '--seed', 0, 2 ** 32 - 1) : undefined;
     const maxRuns = intFlag(o.maxRuns ?? String(DEFAULT_MAX_RUNS), '--max-runs', 1);
-    const report = await sweep({ scenario: scenarioPath, sets: o.set, seed, maxRuns }, app);
+    const report = await sweep({ scenario: scenarioPath, sets: o.set, seed, maxRuns, allowPaths: o.allowPath }, app);
     const ro = renderOptions(app.io, o.out);
     emit(app.io, renderWith(SWEEP_RENDERERS, report, o.format, ro), o.out, { styled: ro.color });
     if (report.cheapest === null) {

@@ -5,7 +5,16 @@ import { dateText, isIsoDate } from '../shared/dates.js';
 import { z } from 'zod';
 import { profileSchema } from '../traffic/profile.js';
 import { parseRealism } from '../strategies/prompt-cache/rules.js';
+import { parseTimestampRange, type TimestampRange } from '../traffic/logs/period.js';
 import { decimalUsd } from './pricing-schema.js';
+
+const tryRange = (s: string): TimestampRange | undefined => {
+  try {
+    return parseTimestampRange(s, 'timestamp_range');
+  } catch {
+    return undefined;
+  }
+};
 
 const date = z
   .union([z.string(), z.date()])
@@ -43,6 +52,11 @@ export const logTrafficSchema = z.strictObject({
   deployments: z.record(z.string().min(1), z.string().min(1)).optional(),
   /** write rejected rows here (relative to the scenario file) */
   rejects: z.string().min(1).optional(),
+  /** rows timestamped outside FROM..UNTIL (UTC dates, UNTIL excluded) are rejected; default 2015-01-01..2100-01-01 */
+  timestamp_range: z
+    .string()
+    .refine((s) => tryRange(s) !== undefined, { message: 'expected FROM..UNTIL with two dates, FROM first' })
+    .optional(),
   /**
    * place the log's first request at this UTC date (YYYY-MM-DD) or date-time, shifting every
    * timestamp by the same amount: for traces whose timestamps count from the trace start

@@ -11,8 +11,10 @@ import { type Profile, profileProblems } from '../traffic/profile.js';
 import { parse as parseYamlValue } from 'yaml';
 import { DIST_KEYS, distObjectSchema } from '../traffic/distributions.js';
 import { formatPath, knownKeysAt, locate, type Loaded, parseYaml } from './yaml.js';
-import { type ScenarioFile, scenarioSchema, type StrategyItem } from './scenario-schema.js';
+import { type ScenarioFile, scenarioSchema, type StrategyItem, trafficSchema } from './scenario-schema.js';
 import type { LogTraffic } from '../traffic/source.js';
+import { parseTimestampRange } from '../traffic/logs/period.js';
+import type { NamedPath } from './scenario-paths.js';
 
 export interface ScenarioStage {
   use: string;
@@ -40,23 +42,36 @@ export interface Scenario {
   fixedCosts: { label: string; usd: string }[];
   /** when provider caches hit (strategies/prompt-cache/rules.ts) */
   cacheRealism: string;
+  /** the files the scenario names (log, rejects, pricing table): checked against the allowed folders before use */
+  namedPaths: NamedPath[];
   /** file:line:col of a path in the scenario (for errors found later, e.g. an unknown model) */
   where(path: readonly (string | number)[]): string;
 }
 
+/** A scenario whose traffic comes from elsewhere (a replayed log) may leave its own out. */
+const trafficOptional = scenarioSchema.extend({ traffic: trafficSchema.optional() });
+
+/** The traffic a run uses, given the file's own section (undefined when the file has none). */
+export type TrafficFrom = (own: Scenario['traffic'] | undefined) => Scenario['traffic'];
+
 const abs = (dir: string, p: string): string => (isAbsolute(p) ? p : resolve(dir, p));
 
-/** Parse and validate scenario text. `file` is shown in messages; `dir` resolves relative paths. */
-export function parseScenarioText(text: string, file: string, dir: string): Loaded<Scenario> {
-  const { value, errors, warnings } = parseYaml(text, file, scenarioSchema);
+/**
+ * Parse and validate scenario text. `file` is shown in messages; `dir` resolves relative paths.
+ * `traffic`, when given (replay LOG --scenario FILE: the log is the traffic), decides the traffic
+ * from the file's own section, which may then be left out.
+ */
+export function parseScenarioText(text: string, file: string, dir: string, traffic?: TrafficFrom): Loaded<Scenario> {
+  const { value, errors, warnings } = parseYaml(text, file, traffic ? trafficOptional : scenarioSchema);
   if (!value) {
     hintInsideDistributions(errors);
-    errors.push(...rawStrategyErrors(text, file));
+    // past a size or depth limit the text is not parsed again (the limit is what keeps the parser alive)
+    if (!errors.some((e) => e.code === 'INPUT_LIMIT')) errors.push(...rawStrategyErrors(text, file));
     return { errors, warnings };
   }
   const where = (path: readonly (string | number)[]): string => locate(text, file, path);
 
-  if (value.traffic.profile) {
+  if (value.traffic?.profile) {
     for (const p of profileProblems(value.traffic.profile)) {
       const d: Diagnostic = {
         code: 'SCHEMA',
@@ -71,7 +86,7 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
 
   const stages = checkStrategies(value.strategies, where, errors, warnings);
   const budgets = value.budgets ?? {};
-  if (budgets.per_tenant_per_day_usd !== undefined && value.traffic.profile && !value.traffic.profile.tenants) {
+  if (budgets.per_tenant_per_day_usd !== undefined && value.traffic?.profile && !value.traffic.profile.tenants) {
     warnings.push({
       code: 'SCHEMA',
       severity: 'warning',
@@ -83,7 +98,7 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
   }
   const by = [...(value.report?.by ?? [])];
   by.forEach((dim, i) => {
-    const w = unknownDimension(dim, value.traffic.profile);
+    const w = unknownDimension(dim, value.traffic?.profile);
     if (w)
       warnings.push({
         code: 'UNKNOWN_KEY',
@@ -96,7 +111,7 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
   if (errors.length) return { errors, warnings };
 
   const t = value.traffic;
-  const log = t.log
+  const log = t?.log
     ? {
         file: abs(dir, t.log.file),
         ...(t.log.preset !== undefined ? { preset: t.log.preset } : {}),
@@ -105,6 +120,9 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
         ...(t.log.strict !== undefined ? { strict: t.log.strict } : {}),
         ...(t.log.rejects !== undefined ? { rejectsFile: abs(dir, t.log.rejects) } : {}),
         ...(t.log.deployments !== undefined ? { deployments: t.log.deployments } : {}),
+        ...(t.log.timestamp_range !== undefined
+          ? { timestampRange: parseTimestampRange(t.log.timestamp_range, 'traffic.log.timestamp_range') }
+          : {}),
         ...(t.log.rebase_to !== undefined
           ? {
               rebaseToMs: Date.parse(
@@ -114,6 +132,7 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
           : {}),
       }
     : undefined;
+  const own: Scenario['traffic'] | undefined = log ? { log } : t?.profile ? { profile: t.profile } : undefined;
   const pricing = value.pricing
     ? {
         ...(value.pricing.file !== undefined ? { file: abs(dir, value.pricing.file) } : {}),
@@ -121,14 +140,22 @@ export function parseScenarioText(text: string, file: string, dir: string): Load
         ...(value.pricing.as_of !== undefined ? { asOf: value.pricing.as_of } : {}),
       }
     : undefined;
+  const named = (key: (string | number)[], written: string | undefined): NamedPath[] =>
+    written === undefined ? [] : [{ key, file: abs(dir, written), written }];
+  const namedPaths = [
+    ...named(['traffic', 'log', 'file'], t?.log?.file),
+    ...named(['traffic', 'log', 'rejects'], t?.log?.rejects),
+    ...named(['pricing', 'file'], value.pricing?.file),
+  ];
   const scenario: Scenario = {
     file,
     dir,
+    namedPaths,
     name: value.name,
     ...(value.description !== undefined ? { description: value.description } : {}),
     seed: value.seed,
     ...(pricing ? { pricing } : {}),
-    traffic: log ? { log } : { profile: t.profile! },
+    traffic: traffic ? traffic(own) : own!,
     stages,
     by,
     budgets,
@@ -334,10 +361,14 @@ function isMissingAt(root: unknown, path: readonly PropertyKey[]): boolean {
   );
 }
 
-/** Read and validate a scenario file or throw a UserError listing every problem. */
-export function loadScenarioFile(path: string, shownAs: string = path): { scenario: Scenario; warnings: Diagnostic[] } {
+/** Read and validate a scenario file or throw a UserError listing every problem (`traffic`: see parseScenarioText). */
+export function loadScenarioFile(
+  path: string,
+  shownAs: string = path,
+  traffic?: TrafficFrom,
+): { scenario: Scenario; warnings: Diagnostic[] } {
   const text = readText(path, 'scenario');
-  const r = parseScenarioText(text, shownAs, dirname(path));
+  const r = parseScenarioText(text, shownAs, dirname(path), traffic);
   if (!r.value) throw new UserError(r.errors);
   return { scenario: r.value, warnings: r.warnings };
 }

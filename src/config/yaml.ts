@@ -1,8 +1,9 @@
 // Parse YAML text against a zod schema and report every problem with file:line:column.
 // Returns {value, errors, warnings} so the user sees all problems at once (changesets style).
-import { LineCounter, parseDocument, isMap, isPair, isScalar, type Node } from 'yaml';
+import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { type Diagnostic, location, suggestionHint } from '../diagnostics.js';
+import { LIMITS, tooDeep } from './input-limits.js';
 
 export interface Loaded<T> {
   value?: T;
@@ -124,8 +125,15 @@ export function parseYaml<T>(text: string, file: string, schema: z.ZodType<T>): 
     linePos?: [{ line: number; col: number }, ...unknown[]];
     pos?: [number, number];
   }): { line: number; col: number } | undefined => e.linePos?.[0] ?? (e.pos ? lc.linePos(e.pos[0]) : undefined);
+  let overflow: Diagnostic | undefined;
   for (const e of doc.errors) {
     const pos = posOf(e);
+    // the composer recurses per level: a document nested thousands deep overflows it (limitProblems
+    // below then finds where it went past the limit, which is the better place to name)
+    if (/maximum call stack/i.test(e.message)) {
+      overflow ??= tooDeep(pos ? location(file, pos.line, pos.col) : file);
+      continue;
+    }
     errors.push({
       code: 'YAML_SYNTAX',
       severity: 'error',
@@ -143,6 +151,9 @@ export function parseYaml<T>(text: string, file: string, schema: z.ZodType<T>): 
       where: pos ? location(file, pos.line, pos.col) : file,
     });
   }
+  const limits = limitProblems(doc, file, lc);
+  errors.push(...limits);
+  if (overflow && !limits.some((d) => d.code === 'INPUT_LIMIT')) errors.push(overflow);
   if (errors.length) return { errors, warnings };
   let data: unknown;
   try {
@@ -219,6 +230,36 @@ export function parseYaml<T>(text: string, file: string, schema: z.ZodType<T>): 
     });
   }
   return { errors, warnings };
+}
+
+/**
+ * What the document holds that llmcost will not read: values nested deeper than LIMITS.depth
+ * (measured without recursion: turning the document into data and validating it recurse) and
+ * `__proto__` keys (a JavaScript object cannot hold one as data: zod and plain objects drop it
+ * silently, so a model, tag or column of that name would vanish instead of being refused).
+ */
+function limitProblems(doc: Document, file: string, lc: LineCounter): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const stack: [unknown, number][] = [[doc.contents, 1]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (isMap(node) || isSeq(node)) {
+      if (depth > LIMITS.depth) return [tooDeep(where(file, lc, node as Node))];
+      for (const item of node.items) stack.push([item, depth + 1]);
+    } else if (isPair(node)) {
+      if (isScalar(node.key) && node.key.value === '__proto__')
+        out.push({
+          code: 'SCHEMA',
+          severity: 'error',
+          message: "'__proto__' cannot be a key: it names JavaScript's object prototype",
+          where: where(file, lc, node.key as Node),
+          hint: 'rename the key (a tag, model or column named __proto__ cannot be told apart from the prototype)',
+        });
+      else if (!isScalar(node.key) && !isAlias(node.key) && node.key) stack.push([node.key, depth]);
+      stack.push([node.value, depth]);
+    }
+  }
+  return out;
 }
 
 /** True when the object at path[..-1] exists and has no own key path[-1]. */

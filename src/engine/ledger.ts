@@ -2,7 +2,7 @@
 // bucket, pricing period) and, when asked, per attribution key. The period is the pricing table in
 // force at the request's time (Pricing.periodOf), so a log that spans a price change keeps both sides. Money is applied once at the end (price.ts), which
 // keeps sums exact and lets `drift` re-price the same ledgers under another table.
-import type { SimRequest } from './request.js';
+import { type SimRequest, tagOf } from './request.js';
 
 /** Column layout of one cell. */
 export const Q = {
@@ -17,12 +17,7 @@ export const Q = {
 } as const;
 export const CELL_WIDTH = 8;
 
-/**
- * Attribution dimensions: CLI name -> how to read it from a request. `model` is the model as the
- * request names it; a ledger given a resolver (see dimensionReader) groups it by canonical id
- * instead, and `model_raw` keeps the name as the log spells it ('openai/gpt-4o-2024-08-06').
- */
-export const DIMENSIONS: Record<string, (r: SimRequest) => string> = {
+const BUILT_IN: Record<string, (r: SimRequest) => string> = {
   tenant: (r) => r.tags.tenant ?? '(none)',
   feature: (r) => r.tags.feature ?? '(none)',
   route: (r) => r.tags.route ?? '(none)',
@@ -35,6 +30,16 @@ export const DIMENSIONS: Record<string, (r: SimRequest) => string> = {
   day: (r) => new Date(r.atMs).toISOString().slice(0, 10),
   conversation: (r) => r.conversationId ?? '(none)',
 };
+/**
+ * Attribution dimensions: CLI name -> how to read it from a request. `model` is the model as the
+ * request names it; a ledger given a resolver (see dimensionReader) groups it by canonical id
+ * instead, and `model_raw` keeps the name as the log spells it ('openai/gpt-4o-2024-08-06').
+ * No prototype: a --by name such as `__proto__` or `toString` is looked up as an own key (absent:
+ * a tag of that name), never an Object member.
+ */
+export const DIMENSIONS: Readonly<Record<string, (r: SimRequest) => string>> = Object.freeze(
+  Object.assign(Object.create(null) as Record<string, (r: SimRequest) => string>, BUILT_IN),
+);
 /** `canonical` turns a model name into its canonical id (the pricing table's), for the model dimension. */
 export function dimensionReader(dim: string, canonical?: (model: string) => string): (r: SimRequest) => string {
   if (dim === 'model' && canonical) {
@@ -45,7 +50,7 @@ export function dimensionReader(dim: string, canonical?: (model: string) => stri
       return id;
     };
   }
-  return DIMENSIONS[dim] ?? ((r: SimRequest) => r.tags[dim] ?? '(none)');
+  return DIMENSIONS[dim] ?? ((r: SimRequest) => tagOf(r, dim) ?? '(none)');
 }
 
 export type Cells = Map<string, Float64Array>;

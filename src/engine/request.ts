@@ -1,6 +1,13 @@
 // The unit every source produces and every strategy transforms. Units are in the names.
 import type { Tier } from '../pricing/pricebook.js';
 
+/**
+ * The most tokens one request may carry (input or output): the largest context window offered is
+ * 10M tokens (Llama 4 Scout; Gemini and Claude stop at 1-2M). A log row above it is a data error,
+ * a profile above it a typo; both are refused, never priced.
+ */
+export const MAX_TOKENS_PER_REQUEST = 10_000_000;
+
 export interface PrefixBlock {
   /**
    * CUMULATIVE identity: key i stands for blocks 1..i (equal key = the same prefix so far).
@@ -45,7 +52,11 @@ export interface SimRequest {
   status: 'ok' | 'error';
   retryOf?: string;
   conversationId?: string;
-  /** tenant, feature, route, promptVersion, intent, ... */
+  /**
+   * tenant, feature, route, promptVersion, intent, ... and any other column of a log. Names come from
+   * users' files (`__proto__`, `constructor` are column names like any other): read them with tagOf,
+   * and build new tag sets with newTags (no prototype, so every name is an own key).
+   */
   tags: Record<string, string>;
   /** probability the answer is acceptable (quality), default 1 */
   quality?: number;
@@ -84,9 +95,25 @@ export function makeRequest(r: SimRequest): SimRequest {
   };
 }
 
-/** A shallow copy of r for a strategy to change (never change the request it was given). */
+/**
+ * A shallow copy of r for a strategy to change (never change the request it was given): the same
+ * function as makeRequest, named for what a strategy does with it.
+ * @alias
+ */
 export const copyRequest = makeRequest;
 
 export function totalCached(c: CachedTokens | undefined): number {
   return c ? c.read + c.write5m + c.write1h : 0;
+}
+
+/** An empty tag set without a prototype: tags['__proto__'] = v stores a tag instead of changing the object. */
+export function newTags(from?: Readonly<Record<string, string>>): Record<string, string> {
+  const t = Object.create(null) as Record<string, string>;
+  if (from) for (const k of Object.keys(from)) t[k] = from[k]!;
+  return t;
+}
+
+/** The tag `name` of a request, or undefined: only its own tags, never an Object.prototype member (toString, constructor). */
+export function tagOf(r: Pick<SimRequest, 'tags'>, name: string): string | undefined {
+  return Object.hasOwn(r.tags, name) ? r.tags[name] : undefined;
 }

@@ -3,7 +3,6 @@
 // entries corrected from a documented file, and an entry that cannot be priced skipped with its
 // reason (listed in the catalog), never aborting the build. Pure: scripts/build-catalog.mjs does I/O.
 import { z } from 'zod';
-import type { ModelFile } from '../config/pricing-schema.js';
 import { CATALOG_FIELDS, CATALOG_SCHEMA, type CatalogFile, catalogModelFile, type CatalogRow } from './catalog.js';
 import { cacheStyleOf, type LiteLLMEntry, type LiteLLMFile, theirFields } from './litellm.js';
 import { buildModel } from './pricebook.js';
@@ -22,6 +21,7 @@ export const correctionSchema = z.strictObject({
   reason: z.string().min(1),
   source: z.url(),
 });
+/** @public read by scripts/build-catalog.mjs through dist/ (an import knip cannot follow) */
 export const correctionsFileSchema = z.strictObject({ corrections: z.array(correctionSchema) });
 export type Correction = z.infer<typeof correctionSchema>;
 
@@ -185,5 +185,3 @@ export function compileCatalog(
   ];
   return { catalog, warnings };
 }
-
-export type { ModelFile };

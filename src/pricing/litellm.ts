@@ -58,8 +58,9 @@ const ALL_PREFIXES = ['', ...new Set(Object.values(PROVIDERS).flatMap((p) => p.p
 export function findEntry(file: LiteLLMFile, name: string): { key: string; entry: LiteLLMEntry } | undefined {
   for (const p of ALL_PREFIXES) {
     const key = `${p}${name}`;
-    const e = file[key];
-    if (e && typeof e === 'object' && key !== 'sample_spec') return { key, entry: e };
+    // own keys only: a model asked for as `constructor` or `__proto__` is not Object's
+    const e = Object.hasOwn(file, key) ? file[key] : undefined;
+    if (e && typeof e === 'object' && !Array.isArray(e) && key !== 'sample_spec') return { key, entry: e };
   }
   return undefined;
 }
@@ -329,6 +330,11 @@ export interface ImportResult {
   warnings: string[];
 }
 
+/** A name as a YAML scalar: bare when it is a plain word (gpt-4o, vertex_ai/gemini-2.5-pro), else quoted. */
+function plain(s: string): string {
+  return /^[A-Za-z0-9][\w./-]*$/.test(s) && !/^(true|false|null|yes|no|on|off|y|n|~)$/i.test(s) ? s : JSON.stringify(s);
+}
+
 /** Convert selected LiteLLM entries into a dated pricing table (YAML text, deterministic). */
 export function importFromLiteLLM(
   _file: LiteLLMFile,
@@ -353,7 +359,8 @@ export function importFromLiteLLM(
     const f = theirFields(entry, rounded);
     for (const r of rounded)
       warnings.push(`${name}: ${r} has more than 12 decimals per 1M tokens; rounded to ${'12'} decimals`);
-    const prov = PROVIDERS[String(entry.litellm_provider ?? '')];
+    const provName = String(entry.litellm_provider ?? '');
+    const prov = Object.hasOwn(PROVIDERS, provName) ? PROVIDERS[provName] : undefined;
     const provider = prov?.provider ?? String(entry.litellm_provider ?? 'unknown');
     const src =
       typeof entry.source === 'string' && /^https?:\/\//.test(entry.source)
@@ -363,11 +370,13 @@ export function importFromLiteLLM(
       warnings.push(`${name}: LiteLLM entry '${key}' has no input/output token price; skipped`);
       continue;
     }
+    // names and texts from the file (or --models) are quoted: a key such as "x: {}" or a source with
+    // a line break must stay one YAML value, never become structure
     const out: string[] = [
-      `  ${name}:`,
-      `    # LiteLLM key: ${key}`,
-      `    provider: ${provider}`,
-      `    source: ${src}`,
+      `  ${plain(name)}:`,
+      `    # LiteLLM key: ${JSON.stringify(key).slice(1, -1)}`,
+      `    provider: ${plain(provider)}`,
+      `    source: ${/^https?:\/\/[\w./:@%?=&+~#-]*$/.test(src) ? src : q(src)}`,
       `    checked: ${q(version)}`,
       `    input: ${q(f.input)}`,
       `    output: ${q(f.output)}`,

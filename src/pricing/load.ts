@@ -1,8 +1,9 @@
 // The one place pricing tables are read from disk. Everything else gets a PriceBook.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pricingTableSchema } from '../config/pricing-schema.js';
+import { LIMITS, tooLarge } from '../config/input-limits.js';
 import { locate, parseYaml } from '../config/yaml.js';
 import { type Diagnostic, UserError, userError } from '../diagnostics.js';
 import { isIsoDate } from '../shared/dates.js';
@@ -44,15 +45,35 @@ export function parsePricingText(text: string, file: string): LoadedBook {
   return errors.length ? { errors, warnings } : { book, errors, warnings };
 }
 
-export function readText(file: string, what = 'file'): string {
+/** A whole input file as text; larger than `maxBytes` (default: a YAML file's limit) is refused before reading. */
+export function readText(file: string, what = 'file', maxBytes: number = LIMITS.yamlBytes): string {
   if (!existsSync(file))
     throw userError('FILE_NOT_FOUND', `${what} '${file}' does not exist`, {
       where: file,
       hint: 'check the path (relative paths are resolved from the current directory)',
     });
-  if (statSync(file).isDirectory())
+  const st = statSync(file);
+  if (st.isDirectory())
     throw userError('FILE_READ', `${what} '${file}' is a directory`, { where: file, hint: 'pass a file' });
-  return readFileSync(file, 'utf8');
+  if (st.size > maxBytes) throw tooLarge(file, what, st.size, maxBytes);
+  if (st.isFile()) return readFileSync(file, 'utf8');
+  // a FIFO or device has no size to check first: read it in chunks up to the limit (/dev/zero never ends)
+  const fd = openSync(file, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = Buffer.allocUnsafe(64 * 1024);
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      total += n;
+      if (total > maxBytes) throw tooLarge(file, what, total, maxBytes);
+      chunks.push(buf.subarray(0, n));
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Load one table or throw a UserError listing every problem. */

@@ -5,7 +5,6 @@
 import { decimalParts } from '../shared/decimal.js';
 
 export const PICO_PER_USD = 1_000_000_000_000n;
-export const ATTO_PER_USD = 1_000_000_000_000_000_000n;
 const SCALE_DIGITS = 12;
 
 /** "3.00" -> 3_000_000_000_000n; null if not a plain non-negative decimal with <= 12 decimals. */
@@ -41,9 +40,4 @@ export function attoToUsd(atto: bigint): number {
 export function usdToAtto(text: string | number): bigint | null {
   const pico = parseUsd(text);
   return pico === null ? null : pico * 1_000_000n;
-}
-
-/** Integer token quantity x pico-USD per 1M tokens -> atto-USD. Quantities must be integers. */
-export function tokensCost(tokens: number, picoPerM: bigint): bigint {
-  return BigInt(tokens) * picoPerM;
 }

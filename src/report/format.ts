@@ -42,11 +42,6 @@ export function num(x: number, digits = 2): string {
   return x.toLocaleString('en-US', { maximumFractionDigits: digits });
 }
 
-/** USD per 1M tokens from a decimal string, e.g. "$3.00" */
-export function perM(s: string | undefined): string {
-  return s === undefined ? '-' : `$${s}`;
-}
-
 /** A fraction 0..1 as a percent, e.g. 0.9876 -> "98.8%". */
 export function ratioPct(x: number | null | undefined, digits = 1): string {
   return x === null || x === undefined || Number.isNaN(x) ? 'n/a' : pct(x * 100, digits);

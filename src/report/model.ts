@@ -368,7 +368,8 @@ export function buildReport(input: BuildInput): Report {
   const baseTap = run.taps[0]!;
   const lastTap = run.taps[run.taps.length - 1]!;
   if (baseTap.by.size) {
-    report.by = {};
+    // keyed by --by names, which users choose (`__proto__` included): an object without a prototype
+    report.by = Object.create(null) as NonNullable<Report['by']>;
     for (const [dim, keys] of lastTap.by) {
       const baseKeys = baseTap.by.get(dim)!;
       const all = [...new Set([...keys.keys(), ...baseKeys.keys()])];
@@ -378,8 +379,12 @@ export function buildReport(input: BuildInput): Report {
           const b = baseKeys.get(key);
           const cost = cur ? priceCells(cur, th, book).total : 0n;
           const bc = b ? priceCells(b, th, book).total : 0n;
+          // Requests answered under this key after the strategies, like `cost`: a routed request
+          // counts for the model (and tier, route) that answered it, an escalated cascade request
+          // for the strong model only (its cheap call is paid, in `cost`, but answered nothing);
+          // a request served from a cache is sent nowhere and counts nowhere.
           let n = 0;
-          if (b) for (const c of b.values()) n += c[Q.calls]!;
+          if (cur) for (const c of cur.values()) n += c[Q.answering]!;
           return { key, cost: attoToUsd(cost), baselineCost: attoToUsd(bc), requests: n };
         })
         .sort(

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { locate } from '../config/yaml.js';
 import { type Diagnostic, UserError, userError } from '../diagnostics.js';
-import { jsonErrorAt } from '../shared/json-error.js';
+import { parseJsonInput } from '../config/input-limits.js';
 import { REPORT_SCHEMA, type Report } from './model.js';
 
 const money = z.number();
@@ -116,18 +116,14 @@ const SAVE_HINT = 'save a report with e.g. `llmcost simulate SCENARIO --format j
 export function parseSavedReport(text: string, file: string): Report {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === '') throw userError('REPORT_INPUT', 'the file is empty', { where: file, hint: SAVE_HINT });
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (_e) {
-    const { what, where } = jsonErrorAt(text, file);
-    throw userError('REPORT_INPUT', `not valid JSON: ${what}`, {
-      where,
-      hint: /^\s*[<{[]/.test(text)
-        ? 'the file is truncated or was edited by hand; re-save it with --format json'
-        : `this does not look like a JSON report; ${SAVE_HINT}`,
-    });
-  }
+  const data = parseJsonInput(
+    text,
+    file,
+    'REPORT_INPUT',
+    /^\s*[<{[]/.test(text)
+      ? 'the file is truncated or was edited by hand; re-save it with --format json'
+      : `this does not look like a JSON report; ${SAVE_HINT}`,
+  );
   const obj = data as Record<string, unknown>;
   if (typeof data !== 'object' || data === null || Array.isArray(data) || typeof obj.schema !== 'string') {
     throw userError('REPORT_INPUT', "not an llmcost report: no 'schema' field", {

@@ -2,7 +2,7 @@
 // a `when` rule on tags, token counts and model. All conditions of a rule must hold (AND);
 // a list of values inside one condition is an OR. Pure: no I/O, no state besides a memo.
 import { z } from 'zod';
-import type { SimRequest } from '../engine/request.js';
+import { type SimRequest, tagOf } from '../engine/request.js';
 import type { ModelView, OptionPath, StrategyContext } from '../engine/strategy.js';
 
 const count = z.number().nonnegative();
@@ -59,7 +59,7 @@ export function compileWhen(
   const idOf = modelIdMemo(models);
   return (r) => {
     for (const [k, accepted] of tagTests) {
-      const v = r.tags[k];
+      const v = tagOf(r, k);
       if (v === undefined || !accepted.has(v)) return false;
     }
     if (!inRange(r.inputTokens, when.input_tokens)) return false;
@@ -85,9 +85,3 @@ export function modelIdMemo(models: ModelView): (name: string) => string {
 
 /** A success probability or quality factor in [0, 1]. */
 export const QualitySchema = z.number().min(0).max(1);
-
-/** Qualities multiply: a request already at 0.95 (e.g. compressed) routed to a 0.9 model is 0.855. */
-export function withQuality(r: SimRequest, q: number | undefined): number | undefined {
-  if (q === undefined) return r.quality;
-  return (r.quality ?? 1) * q;
-}

@@ -1,5 +1,4 @@
 // name -> strategy. Each strategy lives in its own file; add it to STRATEGIES below.
-import { suggestionHint, userError } from '../diagnostics.js';
 import type { Strategy } from '../engine/strategy.js';
 import { promptCache } from './prompt-cache/index.js';
 import { batch } from './batch.js';
@@ -27,13 +26,4 @@ export const STRATEGIES: Strategy[] = [
 
 export function strategyNames(): string[] {
   return STRATEGIES.map((s) => s.name);
-}
-
-export function getStrategy(name: string, where?: string): Strategy {
-  const s = STRATEGIES.find((x) => x.name === name);
-  if (s) return s;
-  throw userError('UNKNOWN_STRATEGY', `unknown strategy '${name}'`, {
-    where: where ?? name,
-    hint: suggestionHint(name, strategyNames(), `known strategies: ${strategyNames().join(', ')}`),
-  });
 }

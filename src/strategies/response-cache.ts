@@ -3,7 +3,7 @@
 // not extend it). semantic: a seeded hit rate (similar questions cannot be judged from token
 // counts), with an optional quality: an unacceptable hit is a free but failed answer.
 import { z } from 'zod';
-import { copyRequest, type SimRequest } from '../engine/request.js';
+import { copyRequest, type SimRequest, tagOf } from '../engine/request.js';
 import type { Strategy, StrategyContext, StrategyRun } from '../engine/strategy.js';
 import { hash64 } from '../shared/hash.js';
 import { durationMs, ExpiringMap, MonotoneClock, once } from './prompt-cache/expiring.js';
@@ -63,7 +63,7 @@ export const SEMANTIC_QUALITY = 0.9;
 /** What the user asked, or undefined when the traffic does not say (then nothing can repeat). */
 export function contentKey(r: SimRequest): string | undefined {
   for (const t of CONTENT_TAGS) {
-    const v = r.tags[t];
+    const v = tagOf(r, t);
     if (v !== undefined && v !== '') return v.length > 64 ? hash64(v) : v;
   }
   return undefined;
@@ -80,7 +80,7 @@ function field(r: SimRequest, f: string): string | undefined {
     case 'tier':
       return r.serviceTier;
     default:
-      return r.tags[f] ?? '';
+      return tagOf(r, f) ?? '';
   }
 }
 

@@ -98,14 +98,32 @@ export function sampler(d: Dist): Sampler {
   };
 }
 
-/** Integer sampler (tokens, turns): rounded draws, at least `min`. */
-export function intSampler(d: Dist, min = 0): Sampler {
+/**
+ * Integer sampler (tokens, turns): rounded draws, at least `min` and at most `max` (a normal or
+ * lognormal tail is unbounded; the profile's checks keep the stated values below `max`).
+ */
+export function intSampler(d: Dist, min = 0, max = Infinity): Sampler {
   if (d.uniform) {
     // whole numbers min..max inclusive, each equally likely (turns 1..6 like a die)
     const lo = Math.max(min, Math.ceil(d.uniform.min));
-    const hi = Math.max(lo, Math.floor(d.uniform.max));
+    const hi = Math.min(max, Math.max(lo, Math.floor(d.uniform.max)));
     return { draw: (r) => lo + r.int(hi - lo + 1), mean: (lo + hi) / 2 };
   }
   const s = sampler(d);
-  return { draw: (r) => Math.max(min, Math.round(s.draw(r))), mean: Math.max(min, s.mean) };
+  return {
+    draw: (r) => Math.min(max, Math.max(min, Math.round(s.draw(r)))),
+    mean: Math.min(max, Math.max(min, s.mean)),
+  };
+}
+
+/**
+ * The largest value a distribution states (fixed, uniform max, the largest empirical value, a
+ * normal's mean + 3 sd, a lognormal's p95): what a bound is checked against.
+ */
+export function statedMax(d: Dist): number {
+  if (d.fixed !== undefined) return d.fixed;
+  if (d.uniform) return d.uniform.max;
+  if (d.normal) return d.normal.mean + 3 * d.normal.sd;
+  if (d.lognormal) return d.lognormal.p95;
+  return Math.max(...d.empirical!.values);
 }

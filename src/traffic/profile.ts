@@ -5,14 +5,28 @@
 // so that adding a segment or a tenant does not reshuffle the arrival times.
 import { dateText, isIsoDate } from '../shared/dates.js';
 import { z } from 'zod';
-import { copyRequest, makeRequest, type PrefixBlock, type SimRequest } from '../engine/request.js';
+import {
+  copyRequest,
+  MAX_TOKENS_PER_REQUEST,
+  makeRequest,
+  newTags,
+  type PrefixBlock,
+  type SimRequest,
+} from '../engine/request.js';
 import { createRng, type Rng } from '../engine/rng.js';
 import { DIURNAL_CURVES, normalise, WEEKLY_CURVES } from './diurnal.js';
-import { distSchema, intSampler, sampler, type Sampler } from './distributions.js';
+import { type Dist, distSchema, intSampler, type Sampler, sampler, statedMax } from './distributions.js';
 
 const DAY_MS = 86_400_000;
-/** requests (or conversations) per day x days above which a profile is refused */
+/**
+ * Requests a profile may generate in all (turns and retries included): a 6-strategy waterfall
+ * simulates ~75,000 requests/s on 2 cores (npm run bench), so 1e9 is already ~4 hours.
+ */
 const MAX_TOTAL_REQUESTS = 1e9;
+/** turns per conversation: a 1,000-turn conversation's history outgrows every context window */
+const MAX_TURNS = 1000;
+/** think time and retry delay: a reply a week later is a new conversation (and live conversations are held in memory) */
+const MAX_DELAY_S = 7 * 86_400;
 const HOUR_MS = 3_600_000;
 const share = z.number().min(0).max(1);
 
@@ -90,7 +104,7 @@ export const profileSchema = z.strictObject({
     .optional(),
   errors: z
     .strictObject({
-      /** share of requests that fail (billed input, no output) and are retried */
+      /** share of requests that fail (refused by the provider: nothing billed) and are retried */
       rate: share.default(0),
       /** share of requests that succeed but the client retried anyway (a duplicate call) */
       timeout_rate: share.default(0),
@@ -116,13 +130,27 @@ export function profileProblems(
       severity: 'error',
     });
   }
-  // A typo such as 1e12 would stream for hours: refuse totals no run could finish.
-  const perDay = p.requests_per_day ?? p.conversations_per_day ?? 0;
-  if (perDay * p.days > MAX_TOTAL_REQUESTS) {
+  // A typo such as 1e12 would stream for hours: refuse totals no run could finish. Conversations
+  // count with their turns, and failed or timed-out calls with their retries.
+  const bounded = boundProblems(p);
+  out.push(...bounded);
+  const perDay =
+    p.requests_per_day ?? (p.conversations_per_day !== undefined ? p.conversations_per_day * meanTurns(p) : 0);
+  const retries = 1 + (p.errors?.rate ?? 0) + (p.errors?.timeout_rate ?? 0);
+  const total = perDay * p.days * retries;
+  if (!bounded.length && total > MAX_TOTAL_REQUESTS) {
     const key = p.requests_per_day !== undefined ? 'requests_per_day' : 'conversations_per_day';
+    const how = [
+      `${key} ${p.requests_per_day ?? p.conversations_per_day}`,
+      key === 'conversations_per_day' ? `x ${meanTurns(p).toPrecision(3)} turns on average` : undefined,
+      `x ${p.days} day${p.days === 1 ? '' : 's'}`,
+      retries > 1 ? `x ${retries} for retries` : undefined,
+    ]
+      .filter(Boolean)
+      .join(' ');
     out.push({
       path: [key],
-      message: `${key} ${perDay} x ${p.days} days is more than ${MAX_TOTAL_REQUESTS.toExponential()} requests to simulate`,
+      message: `${how} is ${total.toExponential(2)} requests, more than the ${MAX_TOTAL_REQUESTS.toExponential()} a run may simulate (~4 hours at the ~75,000 requests/s of a 6-strategy waterfall)`,
       hint: 'simulate a representative day (or a smaller volume) and scale the result, or use `llmcost estimate` for closed-form volumes',
       severity: 'error',
     });
@@ -170,6 +198,61 @@ export function profileProblems(
       hint: 'both are shares of all requests',
       severity: 'error',
     });
+  return out;
+}
+
+type Problem = ReturnType<typeof profileProblems>[number];
+
+/** Upper bounds of a profile's per-request numbers, each with the reason it exists. */
+function boundProblems(p: Profile): Problem[] {
+  const out: Problem[] = [];
+  const tokens = MAX_TOKENS_PER_REQUEST.toLocaleString('en-US');
+  const check = (
+    path: (string | number)[],
+    d: Dist | number | undefined,
+    max: number,
+    why: string,
+    hint: string,
+  ): void => {
+    if (d === undefined) return;
+    const v = typeof d === 'number' ? d : statedMax(d);
+    if (v > max)
+      out.push({
+        path,
+        message: `${String(path[path.length - 1])} reaches ${v >= 1e12 ? v.toExponential(2) : v.toLocaleString('en-US', { maximumSignificantDigits: 6 })}, more than ${max.toLocaleString('en-US')}: ${why}`,
+        hint,
+        severity: 'error',
+      });
+  };
+  p.segments.forEach((g, i) => {
+    const at = (k: string): (string | number)[] => ['segments', i, k];
+    const tokenWhy = `no model has a context window above ${tokens} tokens`;
+    const tokenHint = 'token counts are per request (check for a unit slip: per day, per month, or thousands)';
+    check(at('input_tokens'), g.input_tokens, MAX_TOKENS_PER_REQUEST, tokenWhy, tokenHint);
+    check(at('output_tokens'), g.output_tokens, MAX_TOKENS_PER_REQUEST, tokenWhy, tokenHint);
+    check(at('system_tokens'), g.system_tokens, MAX_TOKENS_PER_REQUEST, tokenWhy, tokenHint);
+    check(
+      at('turns'),
+      g.turns,
+      MAX_TURNS,
+      'turns per conversation: such a conversation outgrows every context window',
+      'model long sessions as several conversations',
+    );
+    check(
+      at('think_time_s'),
+      g.think_time_s,
+      MAX_DELAY_S,
+      'seconds between turns: a reply a week later starts a new conversation',
+      'think_time_s is in seconds (e.g. 40)',
+    );
+  });
+  check(
+    ['errors', 'retry_delay_s'],
+    p.errors?.retry_delay_s,
+    MAX_DELAY_S,
+    'seconds before a retry: a retry a week later is a new request',
+    'retry_delay_s is in seconds (e.g. 5)',
+  );
   return out;
 }
 
@@ -310,9 +393,9 @@ export function* generateProfile(p: Profile, seed: number, opts: GenerateOptions
   const segs: SegRuntime[] = p.segments.map((seg) => ({
     seg,
     rng: root.fork(`segment:${seg.name}`),
-    input: intSampler(seg.input_tokens),
-    output: intSampler(seg.output_tokens),
-    turns: seg.turns ? intSampler(seg.turns, 1) : { draw: () => 1, mean: 1 },
+    input: intSampler(seg.input_tokens, 0, MAX_TOKENS_PER_REQUEST),
+    output: intSampler(seg.output_tokens, 0, MAX_TOKENS_PER_REQUEST),
+    turns: seg.turns ? intSampler(seg.turns, 1, MAX_TURNS) : { draw: () => 1, mean: 1 },
     think: seg.think_time_s ? sampler(seg.think_time_s) : { draw: () => 30, mean: 30 },
     ...(seg.tool_calls ? { toolCalls: intSampler(seg.tool_calls, 1) } : {}),
     systemKey: `sys:${seg.system_prompt ?? seg.name}:${seg.prompt_version}`,
@@ -354,16 +437,15 @@ export function* generateProfile(p: Profile, seed: number, opts: GenerateOptions
     const message = split(messageKey, userTokens, k, 'message');
     const prefix = [...c.blocks.map((b) => ({ ...b })), ...message];
     const seg = s.seg;
-    const tags: Record<string, string> = {
-      ...(seg.tags ?? {}),
-      feature: seg.name,
-      intent: seg.intent ?? seg.name,
-      promptVersion: seg.prompt_version,
-      route: seg.route ?? 'default',
-      ...(c.tenant !== undefined ? { tenant: c.tenant } : {}),
-      // what the user asked, as a content identity: repeats only for repeated queries
-      queryKey: queryKey ?? messageKey,
-    };
+    // the segment's own tag names are the user's: a tag set without a prototype
+    const tags = newTags(seg.tags);
+    tags.feature = seg.name;
+    tags.intent = seg.intent ?? seg.name;
+    tags.promptVersion = seg.prompt_version;
+    tags.route = seg.route ?? 'default';
+    if (c.tenant !== undefined) tags.tenant = c.tenant;
+    // what the user asked, as a content identity: repeats only for repeated queries
+    tags.queryKey = queryKey ?? messageKey;
     const req = makeRequest({
       id,
       atMs,
@@ -378,7 +460,7 @@ export function* generateProfile(p: Profile, seed: number, opts: GenerateOptions
       conversationId: c.id,
       tags,
     });
-    // Errors: a failed call bills its input only and is retried; a timeout completes but the
+    // Errors: a failed call is refused (nothing billed) and retried; a timeout completes but the
     // client retries anyway (a duplicate that dedupe-retries can drop).
     const u = errRate + timeoutRate > 0 ? errorRng.next() : 1;
     if (u < errRate + timeoutRate) {
@@ -388,11 +470,15 @@ export function* generateProfile(p: Profile, seed: number, opts: GenerateOptions
       retry.retryOf = id;
       retry.atMs = atMs + Math.round(retryDelay.draw(errorRng) * 1000);
       retry.prefix = prefix.map((b) => ({ ...b }));
-      retry.tags = { ...tags };
+      retry.tags = newTags(tags);
       heap.push({ kind: 'retry', atMs: retry.atMs, seq: seq++, req: retry });
       if (failed) {
+        // refused by the provider (a 429 or 5xx): providers bill no tokens for it (docs/logs.md#failed-requests)
         req.status = 'error';
+        req.inputTokens = 0;
         req.outputTokens = 0;
+        req.historyTokens = 0;
+        req.prefix = [];
       }
     }
     // The next turn sees this turn's message and answer as history.

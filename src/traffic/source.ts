@@ -8,7 +8,10 @@ import { type LogOptions, logFraction, newLogStats, type ReaderThread, readLog }
 import { generateProfile, periodOf, type Profile } from './profile.js';
 
 /** A scenario's log traffic: the reader's own options (file is absolute) plus the rebase. */
-export type LogTraffic = Pick<LogOptions, 'file' | 'preset' | 'map' | 'model' | 'strict' | 'rejectsFile'> & {
+export type LogTraffic = Pick<
+  LogOptions,
+  'file' | 'preset' | 'map' | 'model' | 'strict' | 'rejectsFile' | 'timestampRange'
+> & {
   /** epoch ms the first request is moved to */
   rebaseToMs?: number;
   /** deployment name -> model (priced by the schedule, not read by the reader) */

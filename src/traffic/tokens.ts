@@ -13,11 +13,6 @@ export function encodingFor(model: string): EncodingName {
   return 'cl100k_base';
 }
 
-/** true when the count is exact for this model (an OpenAI tokenizer), false when approximate. */
-export function isExactFor(model: string): boolean {
-  return /^(openai[/.:])?(gpt-|o1|o3|o4|chatgpt)/i.test(model);
-}
-
 const encoders = new Map<EncodingName, Promise<Tiktoken>>();
 const ready = new Map<EncodingName, Tiktoken>();
 

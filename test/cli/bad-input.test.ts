@@ -28,6 +28,8 @@ export interface BadCase {
   stderr?: string[];
   /** substrings stdout must contain (accept cases) */
   stdout?: string[];
+  /** substrings that must appear in neither stdout nor stderr (a planted secret, a raw input line) */
+  absent?: string[];
   /** accept cases: dotted path in the stdout JSON -> expected value */
   json?: Record<string, unknown>;
   /** append --out {tmp}/out.txt and assert nothing is written on error */
@@ -84,6 +86,7 @@ export async function runCase(c: BadCase, dir: string, name: string): Promise<Cl
     ...(c.stdin !== undefined ? { stdin: c.stdin } : {}),
   });
   expect(r.stderr, 'an internal error is a bug, not a user error').not.toMatch(/internal error/);
+  for (const s of c.absent ?? []) expect(`${r.stdout}\n${r.stderr}`, `'${s}' must not be printed`).not.toContain(s);
   if (c.expect === 'error') {
     expectUserError(r, c.where ?? /./);
     if (c.code) expect(r.stderr).toContain(`error[${c.code}]`);

@@ -106,6 +106,44 @@ describe('llmcost drift', () => {
     expect(s.models[1]).toMatchObject({ model: 'gemini-2.5-pro', final: { delta: 0 } });
   });
 
+  it("the bundled scenarios: a model neither table knows runs on the scenario's own table and is unpriced under both", async () => {
+    // chatbot-10k is pinned to 2024 prices (gpt-4-turbo), which neither 2026-11-01 nor 2026-11-18
+    // lists: it fails the check as unpriced (exit 1) and every other scenario is still compared.
+    const r = await runCli([
+      'drift',
+      '--baseline',
+      '2026-11-01',
+      '--current',
+      '2026-11-18',
+      '--scenarios',
+      'scenarios',
+      '--format',
+      'json',
+    ]);
+    expect(r.code, r.stderr).toBe(1);
+    const report = JSON.parse(r.stdout) as {
+      scenarios: { scenario: string; unpriced: { model: string; table: string }[] }[];
+      checks: { scenario: string; ok: boolean }[];
+    };
+    const chatbot = report.scenarios.find((s) => s.scenario === 'chatbot-10k')!;
+    expect(chatbot.unpriced.map((u) => `${u.model}@${u.table}`).sort()).toEqual([
+      'gpt-4-turbo@baseline',
+      'gpt-4-turbo@current',
+    ]);
+    expect(report.scenarios.length).toBeGreaterThanOrEqual(9);
+    expect(new Set(report.checks.filter((c) => !c.ok).map((c) => c.scenario))).toEqual(new Set(['chatbot-10k']));
+  });
+
+  it('a model that no table knows, not even the scenario own, is still a usage error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmcost-drift-'));
+    const file = join(dir, 'x.yaml');
+    writeFileSync(
+      file,
+      'name: x\ntraffic:\n  profile:\n    days: 1\n    start: 2026-11-02\n    requests_per_day: 10\n    segments:\n      - { name: a, share: 1, model: gpt-9, input_tokens: 10, output_tokens: 10 }\n',
+    );
+    expectUserError(await drift(file), 'gpt-9');
+  });
+
   it('bad input: exit 2 with a located message and a hint', async () => {
     expectUserError(await drift(`${D}/steady.yaml`, '--max-increase', 'five'), '--max-increase');
     expectUserError(await drift(), 'SCENARIO');

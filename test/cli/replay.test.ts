@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectUserError, runCli } from '../helpers/cli.js';
@@ -131,6 +132,23 @@ describe('llmcost replay', () => {
     );
   });
 
+  it('--scenario without a traffic section: the log is the traffic; same report as with one', async () => {
+    // log-what-if's strategies, once with its own traffic (another log) and once with none at all
+    const withTraffic = join(import.meta.dirname, '../../scenarios/log-what-if.yaml');
+    const text = readFileSync(withTraffic, 'utf8').replace(/\ntraffic:\n {2}log:\n {4}file: [^\n]+\n/, '\n');
+    expect(text).not.toContain('traffic:');
+    const dir = mkdtempSync(join(tmpdir(), 'llmcost-whatif-'));
+    const without = join(dir, 'what-if.yaml');
+    writeFileSync(without, text);
+    const a = await runCli(['replay', 'canonical.csv', '--scenario', withTraffic, '--format', 'json'], { cwd: FIX });
+    const b = await runCli(['replay', 'canonical.csv', '--scenario', without, '--format', 'json'], { cwd: FIX });
+    expect(b.code, b.stderr).toBe(0);
+    // the same report, apart from the scenario file's name in extras.replay
+    expect(b.stdout.replace(without, 'FILE')).toBe(a.stdout.replace(withTraffic, 'FILE'));
+    // simulate still needs the section: the scenario alone names no traffic
+    expectUserError(await runCli(['simulate', without]), "missing required key 'traffic'");
+  });
+
   it('--help has an example', async () => {
     const r = await runCli(['replay', '--help']);
     expect(r.code).toBe(0);
@@ -149,7 +167,7 @@ describe('LLMCOST_READER_THREAD', () => {
         ['replay', 'scenarios/logs/support-bot.csv', '--scenario', 'scenarios/support-bot.yaml', '--format', 'md'],
       ],
       [
-        'simulate over a log (rebased Mooncake trace)',
+        'simulate over a log (the bundled first 10 minutes of the Mooncake trace, rebased)',
         ['simulate', 'scenarios/mooncake-blocks.yaml', '--format', 'csv'],
       ],
     ];

@@ -73,6 +73,8 @@ const FLAGS = [
   '--stale-after',
   '--force',
   '--bogus',
+  '--allow-path',
+  '--timestamp-range',
   '-f',
   '-m',
 ];
@@ -120,6 +122,19 @@ const VALUES = [
   'seed',
   'm',
   'e',
+  // names that are Object.prototype members (every place a user string becomes a key)
+  '__proto__',
+  'constructor',
+  'toString,__defineGetter__',
+  '__proto__=x',
+  'tenant=__proto__',
+  '__proto__.polluted=1,2',
+  'traffic.profile.segments[0].tags.__proto__=a,b',
+  'constructor.prototype.polluted=1,2',
+  '2015-01-01..2100-01-01',
+  '2030-01-01..2020-01-01',
+  '..',
+  '/',
 ];
 
 describe('CLI under fuzz', () => {
@@ -146,6 +161,7 @@ describe('CLI under fuzz', () => {
           expect([0, 1, 2], `llmcost ${[...cmd, ...rest].join(' ')}\n${r.stderr}`).toContain(r.code);
           expect(r.stderr).not.toMatch(/internal error/);
           if (r.code === 2) expect(r.stderr).toMatch(/error(\[[A-Z_]+\])?[ :]/);
+          expect(({} as Record<string, unknown>).polluted, 'Object.prototype polluted').toBeUndefined();
         },
       ),
       { numRuns: 150 * K },

@@ -5,7 +5,7 @@ import { type LogOptions, type LogStats, newLogStats, readLog } from '../../src/
 import { hash53 } from '../../src/shared/hash.js';
 import { getPreset, mooncakeBlocks } from '../../src/traffic/logs/presets.js';
 import { encodingFor } from '../../src/traffic/tokens.js';
-import { sharedData } from '../helpers/data.js';
+import { bundledTrace, MOONCAKE_ROWS, MOONCAKE_SLICE, sharedData } from '../helpers/data.js';
 
 const FIX = join(import.meta.dirname, '../fixtures/logs');
 const MOONCAKE = sharedData('traces/mooncake_conversation_trace.jsonl');
@@ -148,32 +148,48 @@ describe('mooncake', () => {
     expect((mooncakeBlocks([1, 2, 3], 600) as { tokens: number }[]).map((z) => z.tokens)).toEqual([512, 88, 0]);
   });
 
-  it('reads the whole conversation trace: 12,031 rows, 0 rejects, shared prefixes share keys', async () => {
-    const { reqs, stats } = await readAll({ file: MOONCAKE, preset: 'mooncake', model: 'claude-sonnet-4-5' });
-    expect(stats).toMatchObject({ read: 12031, priced: 12031, rejected: 0, outOfOrder: 0 });
-    // rows 1 and 2 both start with hash id 0: same first key; their second ids differ (1 vs 14)
-    expect(reqs[0]!.prefix[0]!.key).toBe(reqs[1]!.prefix[0]!.key);
-    expect(reqs[0]!.prefix[1]!.key).not.toBe(reqs[1]!.prefix[1]!.key);
-    // every request's blocks add up to its input (the last block takes the remainder)
-    const bad = reqs.filter(
-      (r) =>
-        r.prefix.reduce((s, p) => s + p.tokens, 0) !== r.inputTokens && r.inputTokens >= 512 * (r.prefix.length - 1),
-    );
-    expect(bad).toHaveLength(0);
-    // a key is cumulative: equal keys at block i imply equal keys at every block before i
-    const parentOf = new Map<string, string>();
-    let shared = 0;
-    let conflicts = 0;
-    for (const r of reqs) {
-      for (let i = 1; i < r.prefix.length; i++) {
-        const prev = parentOf.get(r.prefix[i]!.key);
-        if (prev === undefined) parentOf.set(r.prefix[i]!.key, r.prefix[i - 1]!.key);
-        else if (prev !== r.prefix[i - 1]!.key) conflicts++;
-        else shared++;
+  const mooncakes = [
+    { name: 'the bundled first 10 minutes', file: MOONCAKE_SLICE, rows: MOONCAKE_ROWS.slice, it },
+    { name: 'the whole conversation trace', file: MOONCAKE.file, rows: MOONCAKE_ROWS.full, it: MOONCAKE.it },
+  ];
+  for (const { name, file, rows, it } of mooncakes)
+    it(`reads ${name}: ${rows.toLocaleString('en')} rows, 0 rejects, shared prefixes share keys`, async () => {
+      const { reqs, stats } = await readAll({ file, preset: 'mooncake', model: 'claude-sonnet-4-5' });
+      expect(stats).toMatchObject({ read: rows, priced: rows, rejected: 0, outOfOrder: 0 });
+      // rows 1 and 2 both start with hash id 0: same first key; their second ids differ (1 vs 14)
+      expect(reqs[0]!.prefix[0]!.key).toBe(reqs[1]!.prefix[0]!.key);
+      expect(reqs[0]!.prefix[1]!.key).not.toBe(reqs[1]!.prefix[1]!.key);
+      // every request's blocks add up to its input (the last block takes the remainder)
+      const bad = reqs.filter(
+        (r) =>
+          r.prefix.reduce((s, p) => s + p.tokens, 0) !== r.inputTokens && r.inputTokens >= 512 * (r.prefix.length - 1),
+      );
+      expect(bad).toHaveLength(0);
+      // a key is cumulative: equal keys at block i imply equal keys at every block before i
+      const parentOf = new Map<string, string>();
+      let shared = 0;
+      let conflicts = 0;
+      for (const r of reqs) {
+        for (let i = 1; i < r.prefix.length; i++) {
+          const prev = parentOf.get(r.prefix[i]!.key);
+          if (prev === undefined) parentOf.set(r.prefix[i]!.key, r.prefix[i - 1]!.key);
+          else if (prev !== r.prefix[i - 1]!.key) conflicts++;
+          else shared++;
+        }
       }
+      expect(conflicts).toBe(0);
+      expect(shared).toBeGreaterThan(1000); // conversations reuse earlier turns' blocks
+      expect(stats.endMs).toBe(reqs[reqs.length - 1]!.atMs);
+    });
+
+  it('reads the bundled Azure slices: every row priced, none rejected', async () => {
+    for (const [name, rows] of [
+      ['AzureLLMInferenceTrace_code.first10min.csv.gz', 1482],
+      ['AzureLLMInferenceTrace_conv.first10min.csv.gz', 2867],
+    ] as const) {
+      const { reqs, stats } = await readAll({ file: bundledTrace(name), preset: 'azure', model: 'gpt-4o' });
+      expect(stats, name).toMatchObject({ read: rows, priced: rows, rejected: 0 });
+      expect(reqs.every((r) => r.model === 'gpt-4o' && r.inputTokens > 0)).toBe(true);
     }
-    expect(conflicts).toBe(0);
-    expect(shared).toBeGreaterThan(1000); // conversations reuse earlier turns' blocks
-    expect(stats.endMs).toBe(reqs[reqs.length - 1]!.atMs);
   });
 });

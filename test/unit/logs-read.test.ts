@@ -127,8 +127,7 @@ describe('CSV reading', () => {
   });
 
   it('reads a CSV row by column index exactly as the same record read as a JSON object', async () => {
-    // Extra columns become tags (header order, trimmed; empty or > 100 characters skipped); a
-    // repeated column name means its last column, as an object built from the row would hold.
+    // Extra columns become tags (header order, trimmed; empty or > 100 characters skipped).
     const dir = mkdtempSync(join(tmpdir(), 'llmcost-idx-'));
     const header = [
       'timestamp',
@@ -138,7 +137,7 @@ describe('CSV reading', () => {
       'tenant',
       'team',
       'note',
-      'tenant',
+      'region',
       'long',
       'blank',
     ];
@@ -156,9 +155,8 @@ describe('CSV reading', () => {
     const a = (await readAll({ file: csv })).reqs;
     const b = (await readAll({ file: jsonl })).reqs;
     expect(a.map((r) => r.tags)).toEqual([
-      { tenant: 'last', team: 'core', note: 'hi' },
-      // an empty last 'tenant' column: no tenant (the object would hold '' too)
-      { team: 'web', long: 'y' },
+      { tenant: 'first', team: 'core', note: 'hi', region: 'last' },
+      { tenant: 'first', team: 'web', long: 'y' },
     ]);
     // ids are line-N and the lines differ by the header
     expect(a.map(({ line: _l, id: _i, ...r }) => r)).toEqual(b.map(({ line: _l, id: _i, ...r }) => r));
@@ -306,5 +304,89 @@ describe('CSV reading', () => {
     expect(h[2]).toBe(h[0]); // surrounding whitespace ignored
     expect(h[3]).not.toBe(h[0]);
     expect(reqs.every((r) => !('prompt' in r.tags))).toBe(true); // the text itself is not kept
+  });
+});
+
+describe('blank lines in a CSV', () => {
+  it('csv-parse builds no field-count error per blank line (its internals are still where quietFieldCounts reaches)', async () => {
+    const { parse } = await import('csv-parse');
+    const { quietFieldCounts } = await import('../../src/traffic/logs/source.js');
+    const parser = parse({ bom: true, skip_empty_lines: false, relax_column_count: true });
+    expect(quietFieldCounts(parser), 'csv-parse changed: blank lines are ~450x slower again').toBe(true);
+    const rows: string[][] = [];
+    parser.on('data', (r: string[]) => rows.push(r));
+    parser.end('a,b,c\n\n\n1,2,3\n\n4,5\n');
+    await new Promise((res) => parser.on('end', res));
+    expect(rows).toEqual([['a', 'b', 'c'], [''], [''], ['1', '2', '3'], [''], ['4', '5']]);
+    // each mismatched record used to build (and count) a CsvError
+    expect(parser.info.invalid_field_length).toBe(0);
+  });
+
+  it('a log padded with 100K blank lines keeps every line number', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmcost-blank-'));
+    const row = '2026-11-02T10:00:00Z,m,1000,500\n';
+    writeFileSync(
+      join(dir, 'log.csv'),
+      `timestamp,model,input_tokens,output_tokens\n${row}${'\n'.repeat(100_000)}${row}\r\n\r\n2026-11-02T10:00:00Z,m,x,1\n`,
+    );
+    const { reqs, stats } = await readAll({ file: join(dir, 'log.csv') });
+    expect(reqs.map((r) => r.line)).toEqual([2, 100_003]);
+    expect(stats.firstRejects).toEqual([
+      { where: expect.stringMatching(/log\.csv:100006$/), reason: "input_tokens 'x' is not a number" },
+    ]);
+  });
+});
+
+describe('failed calls (docs/logs.md#failed-requests)', () => {
+  it('refused before any work: 4xx and 5xx except 408/499, rate limits, expired batch lines', async () => {
+    const { refusedBeforeWork } = await import('../../src/traffic/logs/row.js');
+    for (const v of [
+      '400',
+      '401',
+      '403',
+      '404',
+      '413',
+      '429',
+      '500',
+      '502',
+      '503',
+      '529',
+      'rate_limited',
+      'EXPIRED',
+      ' 429 ',
+    ])
+      expect(refusedBeforeWork(v), v).toBe(true);
+    for (const v of ['408', '499', 'timeout', 'timed_out', 'cancelled', 'error', 'failed', '200', '2'])
+      expect(refusedBeforeWork(v), v).toBe(false);
+  });
+
+  it('charges a failed row its usage only when the provider may have billed it; the log cost decides first', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmcost-failed-'));
+    const file = join(dir, 'log.csv');
+    writeFileSync(
+      file,
+      [
+        'timestamp,model,input_tokens,output_tokens,cached_input_tokens,status,cost_usd,prefix_key,prefix_tokens',
+        '2026-11-02T10:00:00Z,m,1000,0,200,429,,sys,800', // refused: nothing, not even its cached tokens or prefix
+        '2026-11-02T10:00:01Z,m,1000,300,,error,0,,', // the log says free
+        '2026-11-02T10:00:02Z,m,1000,300,,error,0.01,,', // the log says billed
+        '2026-11-02T10:00:03Z,m,1000,300,,499,,,', // client hung up after generation: billed
+        '2026-11-02T10:00:04Z,m,,,,failed,,,', // no usage: nothing, accepted
+        '2026-11-02T10:00:05Z,m,,,,200,,,', // a success without usage is still a bad row
+      ].join('\n'),
+    );
+    const { reqs, stats } = await readAll({ file });
+    expect(reqs.map((r) => [r.line, r.status, r.inputTokens, r.outputTokens, r.cached, r.prefix.length])).toEqual([
+      [2, 'error', 0, 0, undefined, 0],
+      [3, 'error', 0, 0, undefined, 0],
+      [4, 'error', 1000, 300, undefined, 0],
+      [5, 'error', 1000, 300, undefined, 0],
+      [6, 'error', 0, 0, undefined, 0],
+    ]);
+    expect(stats).toMatchObject({ priced: 5, rejected: 1, unbilled: 3, unbilledUsage: 2 });
+    expect(stats.firstRejects).toEqual([
+      { where: expect.stringMatching(/:7$/), reason: expect.stringMatching(/^input_tokens is empty/) },
+    ]);
+    expect(stats.warnings.map((w) => w.code)).toEqual(['LOG_UNBILLED']);
   });
 });

@@ -12,7 +12,7 @@ import { type LogOptions, type LogStats, newLogStats, readLog, useThread } from 
 import type { RawRecord } from '../../src/traffic/logs/source.js';
 import { decodeRecords, encodeRecords } from '../../src/traffic/logs/thread.js';
 import { bookFromYaml } from '../helpers/sim.js';
-import { sharedData } from '../helpers/data.js';
+import { MOONCAKE_ROWS, MOONCAKE_SLICE, sharedData } from '../helpers/data.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const FIX = join(ROOT, 'test/fixtures/logs');
@@ -67,13 +67,18 @@ describe('log reader in a worker thread', () => {
     });
   }
 
-  it('the real Mooncake trace: same requests, same stats', async () => {
-    const file = sharedData('traces/mooncake_conversation_trace.jsonl');
-    const { here, worker } = await readBoth({ file, preset: 'mooncake', model: 'claude-sonnet-4-5', book });
-    expect(here.reqs.length).toBe(12_031);
-    expect(worker.reqs).toEqual(here.reqs);
-    expect(worker.stats).toEqual(here.stats);
-  });
+  const full = sharedData('traces/mooncake_conversation_trace.jsonl');
+  const mooncakes = [
+    { name: 'bundled first 10 minutes', file: MOONCAKE_SLICE, rows: MOONCAKE_ROWS.slice, it },
+    { name: 'full trace', file: full.file, rows: MOONCAKE_ROWS.full, it: full.it },
+  ];
+  for (const { name, file, rows, it } of mooncakes)
+    it(`the real Mooncake trace (${name}): same requests, same stats`, async () => {
+      const { here, worker } = await readBoth({ file, preset: 'mooncake', model: 'claude-sonnet-4-5', book });
+      expect(here.reqs.length).toBe(rows);
+      expect(worker.reqs).toEqual(here.reqs);
+      expect(worker.stats).toEqual(here.stats);
+    });
 
   it('repeated request ids: the same count and warning, first among the warnings', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'llmcost-thr-'));

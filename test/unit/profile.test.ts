@@ -266,9 +266,11 @@ describe('conversations', () => {
       const orig = byId.get(r.retryOf!)!;
       expect(r.atMs - orig.atMs).toBe(7000);
       expect(r.status).toBe('ok');
-      expect(r.inputTokens).toBe(orig.inputTokens);
+      // the retry sends what the original sent; a failed original was refused, so it bills nothing
+      expect(r.inputTokens).toBeGreaterThan(0);
+      if (orig.status === 'ok') expect(r.inputTokens).toBe(orig.inputTokens);
     }
-    for (const f of failed) expect(f.outputTokens).toBe(0);
+    for (const f of failed) expect([f.inputTokens, f.outputTokens, f.historyTokens, f.prefix]).toEqual([0, 0, 0, []]);
   });
 });
 
@@ -336,5 +338,53 @@ describe('profile rules', () => {
     const msgs = profileProblems(p).map((x) => x.message);
     expect(msgs.some((m) => /exactly one of requests_per_day or conversations_per_day/.test(m))).toBe(true);
     expect(msgs.some((m) => /segment name 'a' is used twice/.test(m))).toBe(true);
+  });
+});
+
+describe('profile bounds', () => {
+  it('token draws never pass 10M per request, whatever the tail; turns never pass 1,000', () => {
+    const rng = createRng(5);
+    const tokens = intSampler(distSchema.parse({ normal: { mean: 9_999_000, sd: 5_000_000 } }) as never, 0, 10_000_000);
+    const turns = intSampler(distSchema.parse({ uniform: { min: 1, max: 5000 } }) as never, 1, 1000);
+    for (let i = 0; i < 2000; i++) {
+      expect(tokens.draw(rng)).toBeLessThanOrEqual(10_000_000);
+      expect(turns.draw(rng)).toBeLessThanOrEqual(1000);
+    }
+  });
+
+  it('the volume guard counts conversations x mean turns x days x retries', () => {
+    const base = {
+      segments: [{ name: 'chat', model: 'm', input_tokens: 10, output_tokens: 20, turns: 10 }],
+    };
+    // 5e7 conversations x 10 turns x 2 days = 1e9: at the bound, allowed
+    expect(profileProblems(profile({ ...base, conversations_per_day: 5e7, days: 2 }))).toEqual([]);
+    // x 1.5 for errors and timeouts (each retried once): over the bound
+    const over = profileProblems(
+      profile({ ...base, conversations_per_day: 5e7, days: 2, errors: { rate: 0.25, timeout_rate: 0.25 } }),
+    );
+    expect(over.map((o) => o.message)).toEqual([
+      'conversations_per_day 50000000 x 10.0 turns on average x 2 days x 1.5 for retries is 1.50e+9 requests, more than the 1e+9 a run may simulate (~4 hours at the ~75,000 requests/s of a 6-strategy waterfall)',
+    ]);
+  });
+
+  it('each per-request number states its bound and the reason', () => {
+    const p = profile({
+      requests_per_day: 10,
+      errors: { retry_delay_s: 1e7 },
+      segments: [
+        {
+          name: 'chat',
+          model: 'm',
+          system_tokens: 1e8,
+          input_tokens: { uniform: { min: 1, max: 2e7 } },
+          output_tokens: 5,
+        },
+      ],
+    });
+    expect(profileProblems(p).map((x) => [x.path.join('.'), x.message.split(':')[0]])).toEqual([
+      ['segments.0.input_tokens', 'input_tokens reaches 20,000,000, more than 10,000,000'],
+      ['segments.0.system_tokens', 'system_tokens reaches 100,000,000, more than 10,000,000'],
+      ['errors.retry_delay_s', 'retry_delay_s reaches 10,000,000, more than 604,800'],
+    ]);
   });
 });

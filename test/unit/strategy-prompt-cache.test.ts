@@ -1,4 +1,4 @@
-// prompt-cache: hand-computed reads and writes per request (DESIGN.md semantics).
+// prompt-cache: hand-computed reads and writes per request (docs/semantics.md).
 import { describe, expect, it } from 'vitest';
 import { modelView } from '../../src/engine/run.js';
 import { createRng } from '../../src/engine/rng.js';
@@ -119,7 +119,7 @@ describe('prompt-cache explicit', () => {
     expect(cachedOf(run({ min_tokens: 2048 }, two(2000)).out)[1]).toEqual({ read: 0, write5m: 0, write1h: 0 });
   });
 
-  it('ready_delay (DESIGN readyDelayMs): two requests 100 ms apart with a 2 s delay both write; a third at 3 s reads', () => {
+  it('ready_delay_ms: two requests 100 ms apart with a 2 s delay both write; a third at 3 s reads', () => {
     const reqs = [0, 100, 3000].map((atMs, i) => req({ id: `q${i}`, atMs, prefix: sys(2000) }));
     expect(cachedOf(run({ ready_delay: 2000 }, reqs).out)).toEqual([
       { read: 0, write5m: 2000, write1h: 0 },

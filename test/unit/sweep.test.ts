@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/diagnostics.js';
 import {
   applyPoint,
   expandGrid,
@@ -11,6 +10,7 @@ import {
   type SweepAxis,
 } from '../../src/engine/sweep.js';
 import { parseSetFlag, planAxes, planSweep } from '../../src/app/sweep.js';
+import { userErrorThrownBy } from '../helpers/errors.js';
 
 const axis = (path: string, texts: string[]): SweepAxis => ({
   flag: `--set ${path}=${texts.join(',')}`,
@@ -18,17 +18,6 @@ const axis = (path: string, texts: string[]): SweepAxis => ({
   resolved: splitPath(path, 'x'),
   values: texts.map((text) => ({ text, value: text })),
 });
-
-/** The UserError a function throws (fails the test when it throws nothing or something else). */
-function userErrorOf(f: () => unknown): UserError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  throw new Error('expected a UserError');
-}
 
 const RAW = {
   traffic: {
@@ -73,7 +62,7 @@ describe('path addressing', () => {
     expect(splitPath('strategies[1].ttl', 'f')).toEqual(['strategies', 1, 'ttl']);
     expect(splitPath('strategies.1.ttl', 'f')).toEqual(['strategies', 1, 'ttl']);
     expect(splitPath('strategies.prompt-cache.ttl', 'f')).toEqual(['strategies', 'prompt-cache', 'ttl']);
-    expect(userErrorOf(() => splitPath('a..b', '--set a..b=1')).diagnostics[0]!.where).toBe('--set a..b=1');
+    expect(userErrorThrownBy(() => splitPath('a..b', '--set a..b=1')).diagnostics[0]!.where).toBe('--set a..b=1');
   });
 
   it('resolves list items by index, label, use or name', () => {
@@ -109,14 +98,15 @@ describe('path addressing', () => {
         { use: 'prompt-cache', label: 'b' },
       ],
     };
-    const amb = userErrorOf(() =>
+    const amb = userErrorThrownBy(() =>
       resolvePath(two, ['strategies', 'prompt-cache', 'ttl'], '--set strategies.prompt-cache.ttl=1h', anyKey),
     ).diagnostics[0]!;
     expect(amb.message).toContain("'prompt-cache' names 2 items");
     expect(amb.where).toBe('--set strategies.prompt-cache.ttl=1h');
-    const near = userErrorOf(() => resolvePath(RAW, ['strategies', 'rute', 'default'], 'f', anyKey)).diagnostics[0]!;
+    const near = userErrorThrownBy(() => resolvePath(RAW, ['strategies', 'rute', 'default'], 'f', anyKey))
+      .diagnostics[0]!;
     expect(near.hint).toContain("did you mean 'route'");
-    expect(userErrorOf(() => resolvePath(RAW, ['strategies', 3], 'f', anyKey)).diagnostics[0]!.message).toContain(
+    expect(userErrorThrownBy(() => resolvePath(RAW, ['strategies', 3], 'f', anyKey)).diagnostics[0]!.message).toContain(
       'index 3 is out of range: strategies has 3 items',
     );
   });
@@ -124,7 +114,7 @@ describe('path addressing', () => {
   it('a missing key: did-you-mean against the schema keys; a known missing key may be created', () => {
     const known = (parent: (string | number)[]): string[] =>
       parent.join('.') === 'traffic.profile' ? ['requests_per_day', 'days', 'segments'] : [];
-    const e = userErrorOf(() => resolvePath(RAW, ['traffic', 'profile', 'requests_per_dya'], '--set x', known))
+    const e = userErrorThrownBy(() => resolvePath(RAW, ['traffic', 'profile', 'requests_per_dya'], '--set x', known))
       .diagnostics[0]!;
     expect(e.message).toBe("unknown key 'requests_per_dya' in traffic.profile");
     expect(e.hint).toContain("did you mean 'requests_per_day'");
@@ -132,11 +122,11 @@ describe('path addressing', () => {
   });
 
   it('refuses to set a whole map or to go below a scalar', () => {
-    expect(userErrorOf(() => resolvePath(RAW, ['traffic', 'profile'], 'f', anyKey)).diagnostics[0]!.message).toBe(
+    expect(userErrorThrownBy(() => resolvePath(RAW, ['traffic', 'profile'], 'f', anyKey)).diagnostics[0]!.message).toBe(
       'traffic.profile is a map, not a single value',
     );
     expect(
-      userErrorOf(() => resolvePath(RAW, ['strategies', 1, 'ttl', 'x'], 'f', anyKey)).diagnostics[0]!.message,
+      userErrorThrownBy(() => resolvePath(RAW, ['strategies', 1, 'ttl', 'x'], 'f', anyKey)).diagnostics[0]!.message,
     ).toContain('is a value ("5m")');
   });
 
@@ -159,17 +149,18 @@ describe('--set flags', () => {
 
   it('refuses no "=", an empty value, a repeated value, a list value, the same path twice', () => {
     for (const bad of ['nothing', '=1', 'a=1,,2', 'a=1,1'])
-      expect(userErrorOf(() => parseSetFlag(bad)).diagnostics[0]!.where).toBe(`--set ${bad}`);
-    expect(userErrorOf(() => planAxes(RAW, ['strategies[1].ttl=[1]'])).diagnostics[0]!.message).toContain(
+      expect(userErrorThrownBy(() => parseSetFlag(bad)).diagnostics[0]!.where).toBe(`--set ${bad}`);
+    expect(userErrorThrownBy(() => planAxes(RAW, ['strategies[1].ttl=[1]'])).diagnostics[0]!.message).toContain(
       'is a YAML list',
     );
-    const twice = userErrorOf(() => planAxes(RAW, ['strategies[1].ttl=5m', 'strategies.1.ttl=1h'])).diagnostics[0]!;
+    const twice = userErrorThrownBy(() => planAxes(RAW, ['strategies[1].ttl=5m', 'strategies.1.ttl=1h']))
+      .diagnostics[0]!;
     expect(twice.message).toContain('set the same value (strategies[1].ttl)');
   });
 
   it('refuses a grid over --max-runs before loading anything', () => {
     const text = 'name: t\nstrategies: []\n';
-    const e = userErrorOf(() => planSweep(text, 't.yaml', '/tmp', ['name=a,b,c', 'seed=1,2,3'], 8)).diagnostics[0]!;
+    const e = userErrorThrownBy(() => planSweep(text, 't.yaml', '.', ['name=a,b,c', 'seed=1,2,3'], 8)).diagnostics[0]!;
     expect(e.where).toBe('--max-runs');
     expect(e.message).toContain('9 configurations (3 x 3)'); // 3 x 3 = 9 > 8
   });

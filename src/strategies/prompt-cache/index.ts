@@ -4,7 +4,7 @@
 // (OpenAI/Gemini): the longest live prefix is read when >= min_tokens, rounded down to min_tokens +
 // k x increment; realistic mode overflows busy prefixes to cold machines. Both: fan-out delay,
 // workspaces, batch-tier best-effort hits. The simulation itself is ./engine.ts.
-// Semantics: DESIGN.md "Semantics the numbers must follow"; rules and sources: docs/strategies-caching.md.
+// Semantics: docs/semantics.md; rules and sources: docs/strategies-caching.md.
 import { z } from 'zod';
 import { copyRequest, type SimRequest } from '../../engine/request.js';
 import { userError } from '../../diagnostics.js';

@@ -1,4 +1,4 @@
-// Canonical request-log columns (DESIGN.md) and how a record's fields are looked up.
+// Canonical request-log columns (docs/logs.md) and how a record's fields are looked up.
 
 export const CANONICAL_COLUMNS = [
   'timestamp',

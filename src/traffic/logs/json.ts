@@ -4,8 +4,8 @@
 // soon as it is complete: a 1 GB array is never held whole. Records carry the line their element
 // starts on, so messages can say file:line for pretty-printed documents too.
 import type { Readable } from 'node:stream';
-import { createInterface } from 'node:readline';
 import { Tokenizer, TokenParser } from '@streamparser/json';
+import { jsonSyntaxProblem, jsonTooDeepAt, LIMITS, megabytes } from '../../config/input-limits.js';
 import { userError } from '../../diagnostics.js';
 import type { RawRecord } from './source.js';
 
@@ -40,31 +40,83 @@ export async function* jsonlRecords(stream: Readable): AsyncGenerator<RawRecord[
   if (batch.length) yield batch;
 }
 
-async function* jsonlLines(stream: Readable): AsyncGenerator<RawRecord> {
-  const rl = createInterface({ input: stream, crlfDelay: Infinity });
-  let line = 0;
-  try {
-    for await (let text of rl) {
-      line++;
-      if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      if (text.trim() === '') continue;
-      let obj: unknown;
-      try {
-        obj = JSON.parse(text);
-      } catch (e) {
-        yield { line, raw: text, error: { kind: 'invalid JSON', detail: `not valid JSON: ${(e as Error).message}` } };
-        continue;
-      }
-      if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-        yield { line, raw: text, error: { kind: 'not a JSON object', detail: 'each line must be one JSON object' } };
-        continue;
-      }
-      const page = pageRecords(obj as Record<string, unknown>);
-      if (page) for (const fields of page) yield { line, fields };
-      else yield { line, raw: text, fields: obj as Record<string, unknown> };
+/**
+ * The lines of a byte stream, split at \n (a \r before it is dropped), decoded as UTF-8 one line at a
+ * time. A line longer than maxBytes is not held: its bytes are counted and dropped, and it comes
+ * out as its length only (readline would buffer it whole, however long).
+ */
+export async function* splitLines(
+  stream: AsyncIterable<Buffer>,
+  maxBytes: number,
+): AsyncGenerator<{ text: string; tooLong?: undefined } | { text?: undefined; tooLong: number }> {
+  let parts: Buffer[] = [];
+  let length = 0;
+  let dropped = false;
+  const finish = (): { text: string } | { tooLong: number } => {
+    const out = dropped
+      ? { tooLong: length }
+      : { text: (parts.length === 1 ? parts[0]! : Buffer.concat(parts, length)).toString('utf8') };
+    parts = [];
+    length = 0;
+    dropped = false;
+    if (out.text?.endsWith('\r')) out.text = out.text.slice(0, -1);
+    return out;
+  };
+  const keep = (b: Buffer): void => {
+    length += b.length;
+    if (dropped) return;
+    if (length > maxBytes) {
+      dropped = true;
+      parts = [];
+    } else parts.push(b);
+  };
+  for await (const chunk of stream) {
+    let from = 0;
+    for (let nl = chunk.indexOf(10, from); nl !== -1; nl = chunk.indexOf(10, from)) {
+      keep(chunk.subarray(from, nl));
+      yield finish();
+      from = nl + 1;
     }
-  } finally {
-    rl.close();
+    if (from < chunk.length) keep(chunk.subarray(from));
+  }
+  if (length > 0 || dropped) yield finish();
+}
+
+async function* jsonlLines(stream: Readable): AsyncGenerator<RawRecord> {
+  let line = 0;
+  for await (const l of splitLines(stream, LIMITS.jsonlLineBytes)) {
+    line++;
+    if (l.tooLong !== undefined) {
+      const detail = `the line is longer than ${megabytes(LIMITS.jsonlLineBytes)} (${megabytes(l.tooLong)}), the most llmcost reads for one record`;
+      yield { line, raw: '', error: { kind: 'line too long', detail } };
+      continue;
+    }
+    let text = l.text;
+    if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (text.trim() === '') continue;
+    // the depth first: the parse is iterative, but what reads the object afterwards recurses
+    const deep = jsonTooDeepAt(text);
+    if (deep >= 0) {
+      const detail = `JSON nested more than ${LIMITS.depth} levels deep (at column ${deep + 1})`;
+      yield { line, raw: text, error: { kind: 'nested too deeply', detail } };
+      continue;
+    }
+    let obj: unknown;
+    try {
+      obj = JSON.parse(text);
+    } catch {
+      // V8's message quotes the line: say where it breaks instead
+      const { offset, message } = jsonSyntaxProblem(text);
+      yield { line, raw: text, error: { kind: 'invalid JSON', detail: `${message} at column ${offset + 1}` } };
+      continue;
+    }
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
+      yield { line, raw: text, error: { kind: 'not a JSON object', detail: 'each line must be one JSON object' } };
+      continue;
+    }
+    const page = pageRecords(obj as Record<string, unknown>);
+    if (page) for (const fields of page) yield { line, fields };
+    else yield { line, raw: text, fields: obj as Record<string, unknown> };
   }
 }
 
@@ -156,13 +208,26 @@ export async function* jsonDocumentRecords(
   let out: RawRecord[] = [];
   let failure: Error | undefined;
   let failedAt = 0;
+  // past a limit nothing more is parsed: a record nested deeper than LIMITS.depth (what reads it
+  // recurses) or larger than one JSONL line may be (the parser holds a record whole)
+  let limit: { offset: number; message: string } | undefined;
   tokenizer.onToken = (info) => {
+    if (limit) return;
     const tok = info.token as number;
     lastOffset = info.offset;
     // a token at the records' depth that is not a separator starts a record
     if (depth === elementDepth && tok !== 5 /* , */ && tok !== 3 /* ] */ && tok !== 4 /* : */) start = info.offset;
+    // inside a record (its closing bracket included): how far from its start
+    if (depth > elementDepth && info.offset - start > LIMITS.jsonlLineBytes)
+      limit = {
+        offset: start,
+        message: `a record is larger than ${megabytes(LIMITS.jsonlLineBytes)}, the most llmcost reads for one`,
+      };
     if (tok === 0 || tok === 2) depth++;
     else if (tok === 1 || tok === 3) depth--;
+    if (depth - elementDepth > LIMITS.depth)
+      limit = { offset: info.offset, message: `a record is nested more than ${LIMITS.depth} levels deep` };
+    if (limit) return;
     parser.write(info);
   };
   parser.onValue = ({ value }) => {
@@ -184,9 +249,21 @@ export async function* jsonDocumentRecords(
   };
   tokenizer.onError = onError;
   parser.onError = onError;
+  const overLimit = (): never => {
+    throw userError('INPUT_LIMIT', limit!.message, {
+      where: `${shownAs}:${lines.at(limit!.offset)}`,
+      hint: 'real records nest a few levels and hold a request each: check where this file came from',
+    });
+  };
   const fail = (e: Error): never => {
     const line = lines.at(failedAt);
-    throw userError('LOG_FORMAT', `JSON document cannot be parsed: ${e.message.slice(0, 200)}`, {
+    // the parser's messages quote the value they stopped at (which may be anything the file holds): keep the rest
+    const msg = e.message
+      .replace(/\s*\([^)]*\)/g, '')
+      .replace(/"(?:[^"\\]|\\.){2,}"/g, '"…"')
+      .replace(/[\u0000-\u001f\u007f]/g, '?')
+      .slice(0, 120);
+    throw userError('LOG_FORMAT', `JSON document cannot be parsed: ${msg}`, {
       where: `${shownAs}:${line}`,
       hint: 'check the JSON at or after that line (a JSON array of objects, an API page {"data": [...]}, or JSONL with one object per line)',
     });
@@ -197,6 +274,10 @@ export async function* jsonDocumentRecords(
     first = false;
     lines.push(chunk);
     tokenizer.write(chunk);
+    if (limit) {
+      if (out.length) yield out;
+      overLimit();
+    }
     if (failure) {
       if (out.length) yield out;
       fail(failure);

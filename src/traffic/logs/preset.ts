@@ -37,6 +37,8 @@ export interface Preset {
   detect?: string[][];
   /** numeric timestamps: 'auto' decides by magnitude (see parseTimestamp) */
   timestampUnit?: TimestampUnit;
+  /** timestamps count from the trace's start (1970 as epoch times): no plausible-date check (rebase_to places them) */
+  relativeTime?: boolean;
   /** service tier when the log has no service_tier column */
   serviceTier?: Tier;
   /** the format has no model column: --model is required */

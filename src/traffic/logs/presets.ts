@@ -1,7 +1,7 @@
 // The preset registry. A preset maps a real export format onto the canonical columns (see preset.ts);
 // field names were checked against each format's docs/code, see docs/logs.md.
 import { suggestionHint, userError } from '../../diagnostics.js';
-import type { Column } from './columns.js';
+import { CANONICAL_COLUMNS, type Column } from './columns.js';
 import type { Preset } from './preset.js';
 import { ANTHROPIC_PRESETS } from './presets/anthropic.js';
 import { GATEWAY_PRESETS } from './presets/gateways.js';
@@ -9,8 +9,8 @@ import { OPENAI_PRESETS } from './presets/openai.js';
 import { OTEL_PRESETS } from './presets/otel.js';
 import { TRACE_PRESETS } from './presets/traces.js';
 
-export type { Preset, TimestampUnit } from './preset.js';
-export { MOONCAKE_BLOCK_TOKENS, mooncakeBlocks } from './presets/traces.js';
+export type { Preset } from './preset.js';
+export { mooncakeBlocks } from './presets/traces.js';
 
 export const PRESETS: Preset[] = [
   ...TRACE_PRESETS,
@@ -44,4 +44,21 @@ export function presetsMatching(fieldNames: string[]): string[] {
       ),
     )
     .map((p) => p.name);
+}
+
+/**
+ * Every field name some preset reads (and the canonical columns), lower-cased, whole and by its
+ * first dot segment: a header sharing none of them is not a request log (see read.ts).
+ */
+export function knownFieldNames(): Set<string> {
+  const out = new Set<string>(CANONICAL_COLUMNS);
+  for (const p of PRESETS) {
+    const fields = [...Object.values(p.columns).flat(), ...Object.values(p.tags ?? {}).flat()];
+    for (const f of fields) {
+      if (!f) continue;
+      out.add(f.toLowerCase());
+      out.add(f.split('.')[0]!.toLowerCase());
+    }
+  }
+  return out;
 }

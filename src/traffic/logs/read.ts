@@ -3,13 +3,15 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { SimRequest } from '../../engine/request.js';
-import { type Code, suggestionHint, userError } from '../../diagnostics.js';
+import { type Code, excerpt, suggestionHint, userError } from '../../diagnostics.js';
 import type { Pricing } from '../../pricing/pricebook.js';
 import { TokenCounter } from '../tokens.js';
 import { CANONICAL_COLUMNS, type Column, type Fields, isColumn } from './columns.js';
 import { type Detection, detectionNote, detectPreset } from './detect.js';
+import { checkCsvHeader, missingJsonlColumn } from './header.js';
 import { CACHE_CONVENTIONS, type CacheConvention } from './preset.js';
-import { getPreset, PRESETS, type Preset, presetsMatching } from './presets.js';
+import { DEFAULT_TIMESTAMP_RANGE, PeriodSpread, type TimestampRange } from './period.js';
+import { getPreset, PRESETS, type Preset } from './presets.js';
 import { csvLayout, gettersOf, type RowContext, toRequest } from './row.js';
 import { type LogFormat, openLog, type RawRecord, rawText } from './source.js';
 import { openLogInWorker } from './thread.js';
@@ -44,6 +46,8 @@ export interface LogOptions {
    * LLMCOST_READER_THREAD). Same rows, same order, same stats: only where the parsing runs changes.
    */
   thread?: ReaderThread;
+  /** rows timestamped outside it are rejected (default DEFAULT_TIMESTAMP_RANGE; not for relative-time presets) */
+  timestampRange?: TimestampRange;
 }
 
 export type ReaderThread = 'auto' | 'on' | 'off';
@@ -219,7 +223,7 @@ export class DuplicateIds {
     if (seen < 0) seen = this.before.find(id, h);
     if (seen >= 0) {
       this.count++;
-      this.first ??= `request_id '${id}' at ${this.shown}:${line} repeats ${this.shown}:${seen}`;
+      this.first ??= `request_id '${excerpt(id)}' at ${this.shown}:${line} repeats ${this.shown}:${seen}`;
     }
     this.now.set(id, h, line);
     if (this.now.size >= DUP_WINDOW) {
@@ -272,6 +276,10 @@ export interface LogStats {
   tokenizedTexts?: number;
   /** rows whose request_id repeats an earlier row's (within DUP_WINDOW rows) */
   duplicateIds?: number;
+  /** failed calls charged nothing (no usage, or usage the provider did not bill: see row.ts refusedBeforeWork) */
+  unbilled?: number;
+  /** of those, rows whose recorded token counts were dropped */
+  unbilledUsage?: number;
   /** bytes of the file read so far and its size (live; for progress bars, never for reports) */
   position?: { read: number; total: number | null };
 }
@@ -290,8 +298,9 @@ export function newLogStats(): LogStats {
     priced: 0,
     rejected: 0,
     skipped: 0,
-    skipReasons: {},
-    reasons: {},
+    // keyed by reasons, some of which quote the log's own values
+    skipReasons: Object.create(null) as Record<string, number>,
+    reasons: Object.create(null) as Record<string, number>,
     firstRejects: [],
     outOfOrder: 0,
     startMs: null,
@@ -352,25 +361,6 @@ function effectiveColumns(preset: Preset, map: Record<string, string> | undefine
     cols[c] = [field];
   }
   return cols;
-}
-
-/** "a; or b; or c" */
-function alternatives(parts: (string | undefined)[]): string {
-  return parts
-    .filter((p): p is string => !!p)
-    .map((p, i) => (i === 0 ? p : `or ${p}`))
-    .join('; ');
-}
-
-/** Field names for a message: printable, each cut to 40 characters, at most 30 of them. */
-function shownFields(names: string[]): string {
-  const clean = names.slice(0, 30).map((n) => {
-    const p = n.replace(/[^\x20-\x7e\u00a0-\uffff]|\ufffd/g, '?');
-    return p.length > 40 ? `${p.slice(0, 39)}…` : p;
-  });
-  const more = names.length > 30 ? `, … (${names.length - 30} more)` : '';
-  const text = clean.join(', ') + more;
-  return /\?{3}/.test(text) ? `${text} (this does not look like a text CSV/JSONL file)` : text;
 }
 
 /**
@@ -457,33 +447,8 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
         hint: `add --model, e.g. --model claude-sonnet-4-5 (any id from \`llmcost pricing list\`)`,
       });
     }
-    // A CSV header must carry every required column (or an alternative that can stand in for it).
-    if (log.header) {
-      const have = new Set(log.header);
-      const has = (c: Column): boolean => (columns[c] ?? []).some((f) => have.has(f));
-      const missing: string[] = [];
-      if (!has('timestamp')) missing.push('timestamp');
-      if (!has('model') && !opts.model) missing.push('model');
-      if (!has('input_tokens') && !has('prompt')) missing.push('input_tokens');
-      if (!has('output_tokens') && !has('completion')) missing.push('output_tokens');
-      if (missing.length) {
-        const fieldsFor = (c: string): string => (columns[c as Column] ?? [c]).join('|');
-        const suggest = presetsMatching(log.header).filter((p) => p !== preset.name);
-        const hint = alternatives([
-          suggest.length ? `this header looks like --preset ${suggest.join(' or --preset ')}` : undefined,
-          `map your columns: --map ${missing.map((m) => `${m}=<your column>`).join(',')}`,
-          missing.includes('model') ? 'give one model for every row with --model' : undefined,
-        ]);
-        throw userError(
-          'LOG_HEADER',
-          `header is missing required column${missing.length > 1 ? 's' : ''} ${missing.map(fieldsFor).join(', ')} (preset ${preset.name}); columns found: ${shownFields(log.header)}`,
-          {
-            where: `${shown}:1`,
-            hint,
-          },
-        );
-      }
-    }
+    // A CSV header must be a log's, name each column once and carry every required column.
+    if (log.header) checkCsvHeader(log.header, columns, preset, opts.model, shown);
 
     const used = new Set<string>();
     for (const fields of Object.values(columns)) for (const f of fields ?? []) used.add(f.split('.')[0]!);
@@ -512,7 +477,9 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
       ...(log.header ? { csv: csvLayout(columns, log.header, used, preset) } : {}),
       ...(opts.model ? { fallbackModel: opts.model } : {}),
       ...(opts.book ? bookChecks(opts.book) : {}),
+      ...(preset.relativeTime ? {} : { timeRange: opts.timestampRange ?? DEFAULT_TIMESTAMP_RANGE }),
     };
+    const spread = new PeriodSpread();
     // request id -> line, for the last two windows of rows
     const ids = new DuplicateIds(shown);
     const rejects = opts.rejectsFile ? new RejectsWriter(resolve(cwd, opts.rejectsFile), opts.rejectsFile) : undefined;
@@ -548,6 +515,11 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
                 ids.see(q);
                 if (q.atMs < lastMs) stats.outOfOrder++;
                 else lastMs = q.atMs;
+                spread.add(q.atMs, rec.line);
+                if (r.unbilled) {
+                  stats.unbilled = (stats.unbilled ?? 0) + 1;
+                  if (r.unbilled === 'usage dropped') stats.unbilledUsage = (stats.unbilledUsage ?? 0) + 1;
+                }
                 stats.startMs = stats.startMs === null ? q.atMs : Math.min(stats.startMs, q.atMs);
                 stats.endMs = stats.endMs === null ? q.atMs : Math.max(stats.endMs, q.atMs);
                 if (r.costUsd !== undefined) {
@@ -588,11 +560,19 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
       complete = true;
     } finally {
       stats.tokenizedTexts = tokens.encoded;
+      // the rejects file appears only for a log read to its end
       if (complete) rejects?.commit();
       else rejects?.abort();
     }
 
     ids.finish(stats);
+    if (stats.unbilledUsage)
+      stats.warnings.push({
+        code: 'LOG_UNBILLED',
+        message: `${stats.unbilledUsage} failed row(s) recorded token counts that are not charged: providers do not bill a call they refused (429, 5xx, a bad request) or one the log's own cost_usd says was free (docs/logs.md#failed-requests); a timeout or cancel after generation is charged on its usage`,
+      });
+    const stretched = spread.warning(shown);
+    if (stretched) stats.warnings.push({ code: 'LOG_PERIOD', message: stretched });
     if (stats.outOfOrder > 0) {
       stats.warnings.push({
         code: 'LOG_UNSORTED',
@@ -602,22 +582,8 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
     // JSON has no header: when nothing could be priced for a missing column, say so like a header error.
     if (stats.priced === 0 && stats.rejected > 0 && log.format !== 'csv') {
       const top = Object.entries(stats.reasons).sort((a, b) => b[1] - a[1])[0];
-      if (top && /missing$/.test(top[0])) {
-        const col = top[0].replace(/ missing$/, '');
-        const suggest = presetsMatching(firstFields ?? []).filter((p) => p !== preset.name);
-        throw userError(
-          'LOG_HEADER',
-          `no row has ${(columns[col as Column] ?? [col]).join('|')} (preset ${preset.name}); fields found in the first record: ${shownFields(firstFields ?? [])}`,
-          {
-            where: shown,
-            hint: alternatives([
-              suggest.length ? `try --preset ${suggest.join(' or --preset ')}` : undefined,
-              `--map ${col}=<your field> (dot paths reach nested fields)`,
-              col === 'model' ? 'give one model for every row with --model' : undefined,
-            ]),
-          },
-        );
-      }
+      if (top && /missing$/.test(top[0]))
+        throw missingJsonlColumn(top[0].replace(/ missing$/, ''), firstFields ?? [], columns, preset, shown);
     }
   } finally {
     // a reader thread stops here, whether the log was read to its end or not

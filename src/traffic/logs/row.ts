@@ -1,14 +1,13 @@
 // One log record -> one SimRequest, or a reject with a reason. Pure: no I/O (token counting is
 // passed in). Every check that can fail names the column and the value.
 import { createHash } from 'node:crypto';
-import type { SimRequest, PrefixBlock } from '../../engine/request.js';
+import { excerpt } from '../../diagnostics.js';
+import { MAX_TOKENS_PER_REQUEST, newTags, type PrefixBlock, type SimRequest } from '../../engine/request.js';
 import { TIERS, type Tier } from '../../pricing/pricebook.js';
 import type { TokenCounter } from '../tokens.js';
 import { CANONICAL_COLUMNS, type Column, compilePath, type Fields, type Getter, lookup, present } from './columns.js';
+import { outOfRange, type TimestampRange } from './period.js';
 import type { CacheConvention, Preset, TimestampUnit } from './preset.js';
-
-/** A single request larger than this is a data error (no model has a 10M-token context). */
-export const MAX_TOKENS_PER_REQUEST = 10_000_000;
 
 export interface Reject {
   /** short, stable reason: counted per kind */
@@ -23,6 +22,8 @@ export interface RowResult {
   /** not a billed model call (a span, an event, a repeated transcript line): the reason, counted */
   skip?: string;
   costUsd?: number;
+  /** a failed call charged nothing: it recorded no usage, or the usage it recorded was not billed */
+  unbilled?: 'no usage' | 'usage dropped';
   /** text must be counted and the tokenizer for this model is not loaded: load it, call again */
   needsEncoder?: string;
 }
@@ -46,6 +47,8 @@ export interface RowContext {
   acceptTier?: (model: string, tier: Tier, atMs: number) => boolean;
   /** false = the model has no 1-hour cache write price in the pricing table: a row with 1-hour writes is rejected */
   accept1h?: (model: string, atMs: number) => boolean;
+  /** timestamps outside it reject the row (undefined: no check, for relative-time traces) */
+  timeRange?: TimestampRange;
   tokens: TokenCounter;
   /** `--map cache_tokens=inside|beside`: the user's word wins over the preset's */
   cacheTokens?: CacheConvention;
@@ -98,7 +101,7 @@ export interface CsvLayout {
   needsObject: boolean;
 }
 
-/** For a CSV header: where each column's candidate fields are (a repeated name: its last column, as an object would hold). */
+/** For a CSV header (each name once: read.ts refuses repeats): where each column's candidate fields are. */
 export function csvLayout(
   columns: RowContext['columns'],
   header: string[],
@@ -128,7 +131,8 @@ export function csvLayout(
 }
 
 function fieldsOf(values: string[], off: number, header: string[]): Fields {
-  const f: Fields = {};
+  // header names are the user's (a column may be called __proto__): no prototype to collide with
+  const f: Fields = Object.create(null);
   for (let i = 0; i < header.length; i++) f[header[i]!] = values[off + i];
   return f;
 }
@@ -138,7 +142,7 @@ export function parseCount(v: unknown, col: string): number | Reject | undefined
   if (!present(v)) return undefined;
   const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v.trim()) : NaN;
   if (Number.isInteger(n) && n >= 0 && n <= MAX_TOKENS_PER_REQUEST && typeof v !== 'boolean') return n;
-  const shown = typeof v === 'string' ? `'${v}'` : JSON.stringify(v);
+  const shown = typeof v === 'string' ? `'${excerpt(v)}'` : excerpt(v);
   if (typeof v === 'boolean' || Number.isNaN(n))
     return { kind: `${col} not a number`, detail: `${col} ${shown} is not a number` };
   if (!Number.isFinite(n)) return { kind: `${col} not a number`, detail: `${col} ${shown} is not finite` };
@@ -275,6 +279,21 @@ const ERR = new Set([
   'rate_limited',
 ]);
 
+/**
+ * A failed call the provider refused before doing any work, so nothing is billed: an HTTP 4xx or
+ * 5xx other than 408/499 (a timeout or a client that hung up may come after generation, which is
+ * billed), a rate limit, an expired batch request. See docs/logs.md#failed-requests for each
+ * provider's rule and its source.
+ */
+export function refusedBeforeWork(v: unknown): boolean {
+  const s = String(v).trim().toLowerCase();
+  if (/^\d{3}$/.test(s)) {
+    const code = Number(s);
+    return code >= 400 && code !== 408 && code !== 499;
+  }
+  return s === 'rate_limited' || s === 'expired';
+}
+
 export function parseStatus(v: unknown): 'ok' | 'error' | undefined {
   if (!present(v)) return 'ok';
   const s = String(v).trim().toLowerCase();
@@ -362,7 +381,8 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
   // status first: a failed call may lack usage (and a model), and is then counted, not rejected
   const stRaw = pick(ctx, f, values, off, C.status);
   const status = (present(stRaw) ? preset.status?.(stRaw) : undefined) ?? parseStatus(stRaw);
-  if (!status) return rej('status unknown', `status '${String(stRaw)}' is not ok/success/error/failed or an HTTP code`);
+  if (!status)
+    return rej('status unknown', `status '${excerpt(stRaw)}' is not ok/success/error/failed or an HTTP code`);
   const inRaw = pick(ctx, f, values, off, C.input_tokens);
   const outRaw = pick(ctx, f, values, off, C.output_tokens);
   const noUsage = !present(inRaw) && !present(outRaw);
@@ -380,11 +400,16 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
   if (!present(tsRaw)) return rej('timestamp missing', 'timestamp is empty');
   const atMs = parseTimestamp(tsRaw, preset.timestampUnit ?? 'auto');
   if (atMs === undefined)
-    return rej('timestamp unparseable', `timestamp '${String(tsRaw)}' is not ISO 8601 or epoch seconds/milliseconds`);
+    return rej('timestamp unparseable', `timestamp '${excerpt(tsRaw)}' is not ISO 8601 or epoch seconds/milliseconds`);
+  if (ctx.timeRange && (atMs < ctx.timeRange.fromMs || atMs >= ctx.timeRange.untilMs))
+    return rej('timestamp out of range', `timestamp '${excerpt(tsRaw)}' ${outOfRange(atMs, ctx.timeRange)}`);
 
   if (ctx.acceptModel && !ctx.acceptModel(model, atMs)) {
     const hint = ctx.modelHint?.(model);
-    return rej(`unknown model '${model}'`, `model '${model}' is in no pricing table${hint ? ` (${hint})` : ''}`);
+    return rej(
+      `unknown model '${excerpt(model)}'`,
+      `model '${excerpt(model)}' is in no pricing table${hint ? ` (${hint})` : ''}`,
+    );
   }
   // records that repeat one API call (after the checks above: a repeat of a rejected record is not a repeat)
   if (preset.dedupeKey && f && ctx.seenKeys) {
@@ -464,30 +489,42 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
   if (!tier)
     return rej(
       'service_tier unknown',
-      `service_tier '${String(pick(ctx, f, values, off, C.service_tier))}' is not one of ${TIERS.join(', ')}`,
+      `service_tier '${excerpt(pick(ctx, f, values, off, C.service_tier))}' is not one of ${TIERS.join(', ')}`,
     );
   if (ctx.acceptTier && !ctx.acceptTier(model, tier, atMs))
     return rej(
       `service tier '${tier}' not offered`,
-      `model '${model}' has no '${tier}' service tier in the pricing table`,
+      `model '${excerpt(model)}' has no '${tier}' service tier in the pricing table`,
     );
   const batchableRaw = pick(ctx, f, values, off, C.batchable);
   const batchable = parseBool(batchableRaw);
   if (batchable === undefined)
-    return rej('batchable not a boolean', `batchable '${String(batchableRaw)}' is not true/false`);
+    return rej('batchable not a boolean', `batchable '${excerpt(batchableRaw)}' is not true/false`);
 
   let costUsd: number | undefined;
   const costRaw = pick(ctx, f, values, off, C.cost_usd);
   if (present(costRaw)) {
     const c = typeof costRaw === 'number' ? costRaw : Number(String(costRaw).trim().replace(/^\$/, ''));
     if (!Number.isFinite(c) || c < 0)
-      return rej('cost_usd not a number', `cost_usd '${String(costRaw)}' is not a non-negative number`);
+      return rej('cost_usd not a number', `cost_usd '${excerpt(costRaw)}' is not a non-negative number`);
     costUsd = c;
   }
 
+  // What a failed call is billed (docs/logs.md#failed-requests): the log's own cost decides when it
+  // has one (0 = not billed); else nothing for a call refused before any work (429, 5xx, ...) or
+  // one without usage; else the usage it recorded (a timeout or a cancel after generation).
+  let unbilled: RowResult['unbilled'];
+  if (status === 'error') {
+    if (input + output === 0) unbilled = 'no usage';
+    else if (costUsd !== undefined ? costUsd === 0 : refusedBeforeWork(stRaw)) unbilled = 'usage dropped';
+  }
+  const billed = unbilled === undefined;
+
   // prefix blocks
   let prefix: PrefixBlock[] = [];
-  if (preset.prefix && f) {
+  if (!billed) {
+    // a call that bills nothing reads and writes no cache either
+  } else if (preset.prefix && f) {
     const p = preset.prefix(f, input);
     if (typeof p === 'string') return rej('prefix invalid', p);
     prefix = p;
@@ -496,13 +533,13 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
     if (key) {
       const pt = parseCount(pick(ctx, f, values, off, C.prefix_tokens), 'prefix_tokens');
       if (isReject(pt)) return { reject: pt };
-      if (pt === undefined) return rej('prefix_tokens missing', `prefix_key '${key}' has no prefix_tokens`);
+      if (pt === undefined) return rej('prefix_tokens missing', `prefix_key '${excerpt(key)}' has no prefix_tokens`);
       if (pt > input) return rej('prefix_tokens > input', `prefix_tokens (${pt}) exceed input_tokens (${input})`);
       prefix = [{ key, tokens: pt, kind: 'system' }];
     }
   }
 
-  const tags: Record<string, string> = {};
+  const tags = newTags();
   for (const [col, tag] of TAG_COLUMNS) {
     const v = str(pick(ctx, f, values, off, col));
     if (v !== undefined) tags[tag] = v;
@@ -556,12 +593,12 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
     atMs,
     model,
     serviceTier: tier,
-    inputTokens: input,
-    outputTokens: output,
-    reasoningTokens: reasoning,
+    inputTokens: billed ? input : 0,
+    outputTokens: billed ? output : 0,
+    reasoningTokens: billed ? reasoning : undefined,
     historyTokens: 0,
     prefix,
-    cached: cached + write > 0 ? { read: cached, write5m: write - write1h, write1h } : undefined,
+    cached: billed && cached + write > 0 ? { read: cached, write5m: write - write1h, write1h } : undefined,
     batchable,
     status,
     retryOf: retryOf || undefined,
@@ -572,5 +609,5 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
     line,
   };
   preset.finish?.(req);
-  return { req, costUsd };
+  return { req, costUsd, unbilled };
 }

@@ -253,6 +253,36 @@ function innerNewlines(record: string[]): number {
   return n;
 }
 
+/** What quietFieldCounts reaches inside a csv-parse 7 parser (not part of its documented API). */
+interface ParserInternals {
+  api?: {
+    state?: { record?: unknown[]; expectedRecordLength?: number };
+    __onRecord?: (this: unknown, push: unknown) => unknown;
+  };
+}
+
+/**
+ * csv-parse (7.0.3) builds a CsvError for every record whose field count differs from the first
+ * record's, even with relax_column_count, which only decides whether it is thrown: a captured
+ * stack plus JSON deep copies of its context, ~60 us per record. A blank line is such a record
+ * (one empty field), so a log padded with 1M newlines took ~450x a normal CSV's time. This reader
+ * checks field counts itself (records() below), so the parser's expectation is set to each
+ * record's own length before csv-parse compares them: no error is built, nothing else changes.
+ * Returns false (and leaves the parser alone) when the internals are not there: still correct,
+ * only slow on blank lines; a unit test turns red so an upgrade of csv-parse is noticed.
+ */
+export function quietFieldCounts(parser: unknown): boolean {
+  const api = (parser as ParserInternals).api;
+  const onRecord = api?.__onRecord;
+  const state = api?.state;
+  if (!api || typeof onRecord !== 'function' || !state || !Array.isArray(state.record)) return false;
+  api.__onRecord = function (push: unknown): unknown {
+    state.expectedRecordLength = state.record!.length;
+    return onRecord.call(this, push);
+  };
+  return true;
+}
+
 /**
  * CSV via csv-parse, streaming. Line numbers are counted here, not by csv-parse (its counter
  * counts a CRLF inside a quoted field as two lines, and its `info` option costs ~15% of the time):
@@ -265,6 +295,7 @@ async function csvOpen(
   delimiter: string,
 ): Promise<Omit<OpenedLog, 'position'>> {
   const parser = parse({ bom: true, delimiter, skip_empty_lines: false, relax_column_count: true });
+  quietFieldCounts(parser);
   stream.on('error', (e) => parser.destroy(e));
   stream.pipe(parser);
   // Pull records synchronously with read() and wait for 'readable' only when the parser is dry:

@@ -8,7 +8,8 @@ import type { Preset } from '../preset.js';
 /** OTLP JSON keeps attributes as [{key, value: {stringValue|intValue|doubleValue|boolValue|arrayValue}}]. */
 function otlpAttributes(v: unknown): unknown {
   if (!Array.isArray(v)) return v;
-  const out: Record<string, unknown> = {};
+  // attribute keys come from the log: no prototype, so a key such as __proto__ is stored, not applied
+  const out: Record<string, unknown> = Object.create(null);
   for (const a of v) {
     if (a && typeof a === 'object' && typeof (a as { key?: unknown }).key === 'string') {
       const val = (a as { value?: Record<string, unknown> }).value ?? {};

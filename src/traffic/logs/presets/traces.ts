@@ -30,10 +30,16 @@ export function mooncakeBlocks(hashIds: unknown, inputTokens: number): PrefixBlo
   return blocks;
 }
 
+/** BurstGPT's service names -> API models (a Map: a model column reading 'constructor' is a name, not Object's) */
+const BURSTGPT_MODELS = new Map([
+  ['chatgpt', 'gpt-3.5-turbo'],
+  ['gpt-4', 'gpt-4-turbo'],
+]);
+
 export const TRACE_PRESETS: Preset[] = [
   {
     name: 'canonical',
-    summary: 'the canonical columns of DESIGN.md (the default); input_tokens includes cached tokens',
+    summary: 'the canonical columns of docs/logs.md (the default); input_tokens includes cached tokens',
     columns: identity,
     cacheTokens: 'inside',
     detect: [['timestamp', 'input_tokens', 'output_tokens']],
@@ -51,6 +57,7 @@ export const TRACE_PRESETS: Preset[] = [
     cacheTokens: 'inside',
     detect: [['timestamp', 'input_length', 'output_length']],
     timestampUnit: 'ms',
+    relativeTime: true,
     needsModel: true,
     prefix: (f, inputTokens) => mooncakeBlocks(lookup(f, 'hash_ids'), inputTokens),
   },
@@ -83,9 +90,9 @@ export const TRACE_PRESETS: Preset[] = [
     cacheTokens: 'inside',
     detect: [['Timestamp', 'Model', 'Request tokens', 'Response tokens']],
     timestampUnit: 's',
+    relativeTime: true,
     // The trace names the service, not the API model: ChatGPT = gpt-3.5-turbo, GPT-4 = gpt-4-turbo (approximation).
-    model: (m) =>
-      (({ chatgpt: 'gpt-3.5-turbo', 'gpt-4': 'gpt-4-turbo' }) as Record<string, string>)[m.trim().toLowerCase()] ?? m,
+    model: (m) => BURSTGPT_MODELS.get(m.trim().toLowerCase()) ?? m,
     // No status column: the README says failed requests have Response tokens = 0.
     finish: (r) => {
       if (r.outputTokens === 0) r.status = 'error';
