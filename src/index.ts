@@ -61,3 +61,5 @@ export type { RenderOptions } from './report/terminal.js';
 export { FORMATS, render, renderWith } from './report/render.js';
 export type { SweepReport } from './report/sweep/model.js';
 export { SWEEP_RENDERERS } from './report/sweep/render.js';
+export type { SavedReport } from './report/saved.js';
+export { renderSaved } from './report/saved.js';

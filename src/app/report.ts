@@ -1,14 +1,13 @@
-// `report --from`: read a saved JSON report (a file, or '-' for the Io's stdin) and check it
-// (report/saved.ts), ready to render again in any format.
+// `report --from`: read a saved JSON report of any kind (a file, or '-' for the Io's stdin) and
+// check it against its kind's shape (report/saved.ts), ready to render again in its formats.
 import { LIMITS, tooLarge } from '../config/input-limits.js';
 import { userError } from '../diagnostics.js';
 import { readText } from '../pricing/load.js';
-import type { Report } from '../report/model.js';
-import { parseSavedReport } from '../report/saved.js';
+import { parseSavedReport, type SavedReport } from '../report/saved.js';
 import { type Context, makeContext } from './context.js';
 import { resolvePath } from './io.js';
 
-export async function loadSavedReport(from: string, context: Partial<Context> = {}): Promise<Report> {
+export async function loadSavedReport(from: string, context: Partial<Context> = {}): Promise<SavedReport> {
   const ctx = makeContext(context);
   const file = resolvePath(ctx.io, from);
   const text = file === '-' ? await readStdin(ctx) : readText(file, 'saved report', LIMITS.reportBytes);

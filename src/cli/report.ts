@@ -1,9 +1,11 @@
-// `llmcost report --from saved.json`: re-render a saved report (schema llmcost.report/v1) in any
-// format. Reading and checking the file is app/report.ts and report/saved.ts.
+// `llmcost report --from saved.json`: re-render any saved JSON report (simulate/replay, sweep,
+// drift, audit-cache, pricing diff) in the formats its command offers. Reading and checking the
+// file is app/report.ts; the kinds, their shapes and renderers are report/saved.ts.
 import type { Command } from 'commander';
 import { loadSavedReport } from '../app/report.js';
 import { userError } from '../diagnostics.js';
-import { FORMATS, type Format, render } from '../report/render.js';
+import { FORMATS, type Format } from '../report/render.js';
+import { renderSaved, SAVED_SCHEMAS, savedBy, savedFormats, savedStyled } from '../report/saved.js';
 import type { App } from './app.js';
 import { addOutputOptions } from './common.js';
 import { emit, renderOptions } from './io.js';
@@ -17,7 +19,7 @@ interface Opts {
 export function registerReport(program: Command, app: App): void {
   const cmd = program
     .command('report')
-    .description('re-render a saved JSON report as a table, Markdown, CSV, HTML or JSON')
+    .description('re-render a saved JSON report (simulate, replay, sweep, drift, audit-cache, pricing diff)')
     .option('--from <file>', 'a report saved with --format json (use - for stdin)');
   addOutputOptions(cmd, FORMATS);
   cmd.addHelpText(
@@ -28,9 +30,14 @@ Examples:
   llmcost report --from saved.json                          # terminal table
   llmcost report --from saved.json --format md > comment.md # pull-request comment
   llmcost report --from saved.json --format html --out report.html
+  llmcost pricing diff 2025-10-01 2026-11-01 --format json --out diff.json
+  llmcost report --from diff.json --format md               # any saved kind: sweep, drift, ...
 
-Formats: table (terminal), md (GitHub-flavoured Markdown), csv (sections, see docs/reports.md),
-html (one self-contained file: inline CSS and SVG, nothing fetched), json (the report model).`,
+The file's "schema" field names its kind; each renders in the formats of the command that wrote it,
+byte for byte as that command would:
+${SAVED_SCHEMAS.map((s) => `  ${s.padEnd(24)} ${`(${savedBy(s)})`.padEnd(20)} ${savedFormats(s).join(', ')}`).join('\n')}
+Formats: table (terminal), md (GitHub-flavoured Markdown), csv (see docs/reports.md),
+html (one self-contained file: inline CSS and SVG, nothing fetched), json (the saved model).`,
   );
   cmd.action(async (o: Opts) => {
     if (!o.from)
@@ -38,8 +45,8 @@ html (one self-contained file: inline CSS and SVG, nothing fetched), json (the r
         where: '--from',
         hint: 'e.g. llmcost report --from saved.json --format md',
       });
-    const report = await loadSavedReport(o.from, app);
+    const saved = await loadSavedReport(o.from, app);
     const ro = renderOptions(app.io, o.out);
-    emit(app.io, render(report, o.format, ro), o.out, { styled: ro.color });
+    emit(app.io, renderSaved(saved, o.format, ro), o.out, { styled: savedStyled(saved.schema) && ro.color });
   });
 }

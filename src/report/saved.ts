@@ -1,11 +1,22 @@
-// A saved report (schema llmcost.report/v1, written by --format json): its shape, and the parser
-// that reads it back for `report --from`. The text is checked as JSON, then against the report
-// shape (zod); every problem is located at file:line:column.
+// Saved reports (the JSON every command writes with --format json) and `report --from`, which
+// renders them again. A registry: the file's `schema` field names its kind, and each kind has a
+// shape (zod, checking the fields its renderers read) and its renderer map. The text is checked as
+// JSON, then against the kind's shape; every problem is located at file:line:column.
 import { z } from 'zod';
 import { locate } from '../config/yaml.js';
 import { type Diagnostic, UserError, userError } from '../diagnostics.js';
 import { parseJsonInput } from '../config/input-limits.js';
+import { PRICING_DIFF_SCHEMA, type PricingDiff } from '../pricing/diff.js';
+import { CACHE_AUDIT_SCHEMA, type CacheAuditReport } from './cache-audit/model.js';
+import { AUDIT_RENDERERS } from './cache-audit/render.js';
+import { DRIFT_SCHEMA, type DriftReport } from './drift/model.js';
+import { DRIFT_RENDERERS } from './drift/render.js';
 import { REPORT_SCHEMA, type Report } from './model.js';
+import { PRICING_DIFF_RENDERERS } from './pricing/diff.js';
+import { FORMATS, type Format, formatsOf, type RendererMap, render } from './render.js';
+import { SWEEP_SCHEMA, type SweepReport } from './sweep/model.js';
+import { SWEEP_RENDERERS } from './sweep/render.js';
+import type { RenderOptions } from './terminal.js';
 
 const money = z.number();
 const count = z.number().nonnegative();
@@ -28,8 +39,8 @@ const stage = {
 };
 const saving = { saving: money, savingPct: z.number() };
 
-/** The shape of a saved report. Loose objects: fields a newer v1 adds are kept, not refused. */
-export const reportSchema = z.looseObject({
+/** The shape of a saved simulate/replay report. Loose objects: fields a newer v1 adds are kept, not refused. */
+const reportShape = z.looseObject({
   schema: z.literal(REPORT_SCHEMA),
   tool: z.looseObject({ name: z.literal('llmcost'), version: z.string() }),
   command: z.string(),
@@ -110,10 +121,248 @@ export const reportSchema = z.looseObject({
     .optional(),
 });
 
+const tool = z.looseObject({ name: z.literal('llmcost'), version: z.string() });
+const table = z.looseObject({ version: z.string(), effective: z.string() });
+const usdOrNull = money.nullable();
+
+/** `sweep`: the fields its renderers read (the configurations, the cheapest, the chart). */
+const sweepShape = z.looseObject({
+  schema: z.literal(SWEEP_SCHEMA),
+  tool,
+  scenario: z.string(),
+  seed: z.number(),
+  axes: z.array(z.looseObject({ path: z.string(), values: z.array(z.string()) })),
+  qualityFloor: z.number().nullable(),
+  runs: z.array(
+    z.looseObject({
+      index: count,
+      assignments: z.array(z.looseObject({ path: z.string(), value: z.string() })),
+      pricing: z.string(),
+      requests: count,
+      baselineCost: money,
+      finalCost: money,
+      saving: money,
+      savingPct: z.number(),
+      successRate: count,
+      costPerSuccess: usdOrNull,
+      checksOk: z.boolean(),
+      failed: z.array(z.string()),
+      cheapest: z.boolean(),
+    }),
+  ),
+  cheapest: count.nullable(),
+  notes: z.array(z.string()),
+  chart: z.looseObject({
+    x: z.looseObject({ path: z.string(), values: z.array(z.string()) }),
+    scaleUsd: money,
+    ticks: z.array(z.looseObject({ usd: money, frac: z.number() })),
+    series: z.array(
+      z.looseObject({
+        label: z.string(),
+        points: z.array(z.looseObject({ x: count, run: count, cost: money, frac: z.number(), cheapest: z.boolean() })),
+      }),
+    ),
+  }),
+});
+
+const moneyPair = z.looseObject({
+  old: usdOrNull,
+  new: usdOrNull,
+  delta: usdOrNull,
+  deltaPct: z.number().nullable(),
+});
+
+/** `drift`: both tables, the limits, per scenario and per model old/new money, the checks. */
+const driftShape = z.looseObject({
+  schema: z.literal(DRIFT_SCHEMA),
+  baseline: table,
+  current: table,
+  limits: z.looseObject({ maxIncreasePct: z.number().nullable(), maxIncreaseUsd: z.number().nullable() }),
+  scenarios: z.array(
+    z.looseObject({
+      scenario: z.string(),
+      requests: count,
+      baseline: moneyPair,
+      final: moneyPair,
+      models: z.array(z.looseObject({ model: z.string(), baseline: moneyPair, final: moneyPair })),
+      unpriced: z.array(
+        z.looseObject({ model: z.string(), table: z.enum(['baseline', 'current']), reason: z.string() }),
+      ),
+    }),
+  ),
+  total: moneyPair,
+  checks: z.array(
+    z.looseObject({
+      name: z.string(),
+      scenario: z.string(),
+      ok: z.boolean(),
+      actual: z.number().nullable(),
+      limit: z.number().nullable(),
+      message: z.string(),
+    }),
+  ),
+  ok: z.boolean(),
+  increased: z.boolean(),
+  warnings: z.array(z.string()),
+});
+
+const auditFigures = z.looseObject({ read: count, written: count, readShare: count, cost: money });
+const familyAudit = z.looseObject({
+  family: z.string(),
+  requests: count,
+  inputTokens: count,
+  actual: auditFigures,
+  ideal: auditFigures,
+  realistic: auditFigures,
+  gapToIdeal: money,
+  gapToRealistic: money,
+  causes: z.array(z.string()),
+});
+
+/** `audit-cache`: per prefix family, actual vs ideal vs realistic cache reads and their cost. */
+const cacheAuditShape = z.looseObject({
+  schema: z.literal(CACHE_AUDIT_SCHEMA),
+  tool,
+  log: z.string(),
+  pricing: table,
+  rows: z.looseObject({ read: count, priced: count, rejected: count }),
+  familyBy: z.array(z.string()),
+  total: familyAudit,
+  families: z.array(familyAudit),
+  warnings: z.array(z.string()),
+});
+
+const listedModel = z.looseObject({ model: z.string(), provider: z.string(), input: z.string(), output: z.string() });
+
+/** `pricing diff`: models added, removed, renamed and every changed price. */
+const pricingDiffShape = z.looseObject({
+  schema: z.literal(PRICING_DIFF_SCHEMA),
+  old: table,
+  new: table,
+  added: z.array(listedModel),
+  removed: z.array(listedModel),
+  renamed: z.array(z.looseObject({ from: z.string(), to: z.string() })),
+  changed: z.array(
+    z.looseObject({
+      model: z.string(),
+      changes: z.array(
+        z.looseObject({
+          field: z.string(),
+          old: z.string().nullable(),
+          new: z.string().nullable(),
+          pct: z.number().nullable(),
+        }),
+      ),
+    }),
+  ),
+  unchanged: count,
+  summary: z.looseObject({ up: count, down: count, other: count }),
+});
+
+/** One kind of saved report: the command that writes it, its shape and its renderers. */
+interface SavedKind<M> {
+  /** the commands that write it */
+  by: string;
+  /** how to write one, for hints: a command line with --format json */
+  saveWith: string;
+  shape: z.ZodType;
+  renderers: RendererMap<M>;
+  /** its table renderer takes colour options and makes its own text terminal-safe */
+  styled: boolean;
+}
+
+/** Every JSON report llmcost writes, by its `schema` field (estimate and the pricing list/show/check/catalog outputs carry none). */
+const KINDS = {
+  [REPORT_SCHEMA]: {
+    by: 'simulate, replay',
+    saveWith: 'llmcost simulate SCENARIO --format json --out saved.json',
+    shape: reportShape,
+    // render() recomputes the presentation figures first, exactly as simulate and replay do
+    renderers: Object.fromEntries(
+      FORMATS.map((f) => [f, (r: Report, o: RenderOptions) => render(r, f, o)]),
+    ) as RendererMap<Report>,
+    styled: true,
+  } satisfies SavedKind<Report>,
+  [SWEEP_SCHEMA]: {
+    by: 'sweep',
+    saveWith: 'llmcost sweep SCENARIO --set PATH=A,B --format json --out sweep.json',
+    shape: sweepShape,
+    renderers: SWEEP_RENDERERS,
+    styled: true,
+  } satisfies SavedKind<SweepReport>,
+  [DRIFT_SCHEMA]: {
+    by: 'drift',
+    saveWith: 'llmcost drift --baseline OLD --current NEW SCENARIO --format json --out drift.json',
+    shape: driftShape,
+    renderers: DRIFT_RENDERERS,
+    styled: false,
+  } satisfies SavedKind<DriftReport>,
+  [CACHE_AUDIT_SCHEMA]: {
+    by: 'audit-cache',
+    saveWith: 'llmcost audit-cache LOG --format json --out audit.json',
+    shape: cacheAuditShape,
+    renderers: AUDIT_RENDERERS,
+    styled: false,
+  } satisfies SavedKind<CacheAuditReport>,
+  [PRICING_DIFF_SCHEMA]: {
+    by: 'pricing diff',
+    saveWith: 'llmcost pricing diff OLD NEW --format json --out diff.json',
+    shape: pricingDiffShape,
+    renderers: PRICING_DIFF_RENDERERS,
+    styled: false,
+  } satisfies SavedKind<PricingDiff>,
+};
+
+type Kinds = typeof KINDS;
+/** The schemas `report --from` reads. */
+export type SavedSchema = keyof Kinds;
+export const SAVED_SCHEMAS = Object.keys(KINDS) as SavedSchema[];
+
+/** A saved report read back: its kind and its model (the file's own object, key order kept). */
+export type SavedReport =
+  | { schema: typeof REPORT_SCHEMA; model: Report }
+  | { schema: typeof SWEEP_SCHEMA; model: SweepReport }
+  | { schema: typeof DRIFT_SCHEMA; model: DriftReport }
+  | { schema: typeof CACHE_AUDIT_SCHEMA; model: CacheAuditReport }
+  | { schema: typeof PRICING_DIFF_SCHEMA; model: PricingDiff };
+
+const kindOf = (schema: SavedSchema): SavedKind<never> => KINDS[schema] as SavedKind<never>;
+
+/** The formats a saved report of this kind renders to, in its renderer map's order. */
+export function savedFormats(schema: SavedSchema): Format[] {
+  return formatsOf(kindOf(schema).renderers);
+}
+
+/** The commands that write a saved report of this kind. */
+export function savedBy(schema: SavedSchema): string {
+  return kindOf(schema).by;
+}
+
+/** Whether the kind's table renderer styles its own output (the CLI then skips its terminal-safe pass). */
+export function savedStyled(schema: SavedSchema): boolean {
+  return kindOf(schema).styled;
+}
+
+/**
+ * Render a saved report as the command that wrote it would have: byte for byte the same output.
+ * A format its kind does not offer is a USAGE error naming the formats it does.
+ */
+export function renderSaved(saved: SavedReport, format: Format, o: RenderOptions = { color: false }): string {
+  const formats = savedFormats(saved.schema);
+  const fn = kindOf(saved.schema).renderers[format];
+  if (!fn)
+    throw userError('USAGE', `an ${saved.schema} report has no ${format} format`, {
+      where: '--format',
+      hint: `an ${saved.schema} report renders as: ${formats.join(', ')}`,
+    });
+  return fn(saved.model as never, o);
+}
+
 const SAVE_HINT = 'save a report with e.g. `llmcost simulate SCENARIO --format json --out saved.json`';
+const isKnown = (schema: string): schema is SavedSchema => Object.hasOwn(KINDS, schema);
 
 /** Parse and validate a saved report's text; throws a UserError naming file:line:column and a fix. */
-export function parseSavedReport(text: string, file: string): Report {
+export function parseSavedReport(text: string, file: string): SavedReport {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === '') throw userError('REPORT_INPUT', 'the file is empty', { where: file, hint: SAVE_HINT });
   const data = parseJsonInput(
@@ -128,21 +377,30 @@ export function parseSavedReport(text: string, file: string): Report {
   if (typeof data !== 'object' || data === null || Array.isArray(data) || typeof obj.schema !== 'string') {
     throw userError('REPORT_INPUT', "not an llmcost report: no 'schema' field", {
       where: file,
-      hint: `pass a JSON report written by llmcost (it starts with "schema": "${REPORT_SCHEMA}"); ${SAVE_HINT}`,
+      hint: `pass a JSON report written by llmcost with --format json (it starts with a "schema" field such as "${REPORT_SCHEMA}"); ${SAVE_HINT}`,
     });
   }
-  if (obj.schema !== REPORT_SCHEMA) {
-    const ours = obj.schema.startsWith('llmcost.report/');
-    throw userError('REPORT_INPUT', `unsupported report schema '${obj.schema}' (this llmcost reads ${REPORT_SCHEMA})`, {
-      where: locate(text, file, ['schema']),
-      hint: ours
-        ? 're-render it with the llmcost version that wrote it, or re-run the simulation with this version'
-        : `this is not an llmcost report; ${SAVE_HINT}`,
-    });
+  const schema = obj.schema;
+  if (!isKnown(schema)) {
+    const family = schema.replace(/\/[^/]*$/, '/');
+    const newer = SAVED_SCHEMAS.find((s) => s.startsWith(family));
+    throw userError(
+      'REPORT_INPUT',
+      `unsupported report schema '${schema}' (this llmcost reads ${newer ?? SAVED_SCHEMAS.join(', ')})`,
+      {
+        where: locate(text, file, ['schema']),
+        hint: newer
+          ? 're-render it with the llmcost version that wrote it, or re-run the command with this version'
+          : schema.startsWith('llmcost.')
+            ? `this llmcost cannot render that kind; it renders ${SAVED_SCHEMAS.join(', ')}`
+            : `this is not an llmcost report; ${SAVE_HINT}`,
+      },
+    );
   }
-  const r = reportSchema.safeParse(data);
+  const kind = kindOf(schema);
+  const r = kind.shape.safeParse(data);
   // the original object, not zod's copy: keeps the key order, so json -> json is byte-identical
-  if (r.success) return data as Report;
+  if (r.success) return { schema, model: data } as SavedReport;
   const diags: Diagnostic[] = r.error.issues.slice(0, 10).map((issue) => {
     const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
     const dotted =
@@ -163,7 +421,7 @@ export function parseSavedReport(text: string, file: string): Report {
           ? `missing key '${String(path[path.length - 1])}' in ${parent}`
           : `${dotted}: ${issue.message}`,
       where: locate(text, file, path),
-      hint: 'the report was edited or written by another tool; re-save it with --format json',
+      hint: `the ${schema} report was edited or written by another tool; re-save it with \`${kind.saveWith}\``,
     };
   });
   if (r.error.issues.length > 10)
