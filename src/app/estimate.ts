@@ -3,7 +3,7 @@
 import { userError } from '../diagnostics.js';
 import { type CacheMode, estimateRow } from '../engine/estimate.js';
 import { describeChannel, TIERS, type Tier } from '../pricing/pricebook.js';
-import type { EstimateDoc } from '../report/estimate.js';
+import { ESTIMATE_SCHEMA, type EstimateDoc } from '../report/estimate.js';
 import { int } from '../report/format.js';
 import { type Context, makeContext } from './context.js';
 import { loadPricing, type ModelChoice, type TableChoice } from './pricing.js';
@@ -70,6 +70,7 @@ export function estimate(input: EstimateInput, context: Partial<Context> = {}): 
       `requests exceed the ${int(model.longContextThreshold!)}-token long-context threshold: the whole request is priced in the long band`,
     );
   return {
+    schema: ESTIMATE_SCHEMA,
     model: model.id,
     pricing: {
       version: book.version,

@@ -1,5 +1,5 @@
 // `llmcost report --from saved.json`: re-render any saved JSON report (simulate/replay, sweep,
-// drift, audit-cache, pricing diff) in the formats its command offers. Reading and checking the
+// drift, audit-cache, estimate, pricing diff/list/check) in the formats its command offers. Reading and checking the
 // file is app/report.ts; the kinds, their shapes and renderers are report/saved.ts.
 import type { Command } from 'commander';
 import { loadSavedReport } from '../app/report.js';
@@ -19,7 +19,7 @@ interface Opts {
 export function registerReport(program: Command, app: App): void {
   const cmd = program
     .command('report')
-    .description('re-render a saved JSON report (simulate, replay, sweep, drift, audit-cache, pricing diff)')
+    .description('re-render a saved JSON report (simulate, replay, sweep, drift, audit-cache, estimate, pricing)')
     .option('--from <file>', 'a report saved with --format json (use - for stdin)');
   addOutputOptions(cmd, FORMATS);
   cmd.addHelpText(

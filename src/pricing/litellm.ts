@@ -234,7 +234,10 @@ export const acceptedFileSchema = z.strictObject({
 });
 export type AcceptedFile = z.infer<typeof acceptedFileSchema>;
 
+export const PRICING_CHECK_SCHEMA = 'llmcost.pricing-check/v1';
+
 export interface CheckResult {
+  schema: typeof PRICING_CHECK_SCHEMA;
   pricing: { version: string; file: string };
   against: string;
   compared: number;
@@ -267,6 +270,7 @@ export function checkAgainstLiteLLM(
   accepted: AcceptedFile['accepted'] = [],
 ): CheckResult {
   const out: CheckResult = {
+    schema: PRICING_CHECK_SCHEMA,
     pricing: { version: book.version, file: book.file },
     against,
     compared: 0,

@@ -5,8 +5,11 @@ import { csvLines } from '../shared/csv.js';
 import { makeTable } from './terminal.js';
 import { mdEscape, terminalText } from './text.js';
 
+export const ESTIMATE_SCHEMA = 'llmcost.estimate/v1';
+
 /** Field order is the JSON output's order. */
 export interface EstimateDoc {
+  schema: typeof ESTIMATE_SCHEMA;
   model: string;
   /** pricedBy: the table version, or 'catalog <version>'; channel: Bedrock, Vertex AI, Azure, ... (null = the vendor's API) */
   pricing: { version: string; effective: string; source: string; pricedBy: string; channel: string | null };

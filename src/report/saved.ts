@@ -7,12 +7,16 @@ import { locate } from '../config/yaml.js';
 import { type Diagnostic, UserError, userError } from '../diagnostics.js';
 import { parseJsonInput } from '../config/input-limits.js';
 import { PRICING_DIFF_SCHEMA, type PricingDiff } from '../pricing/diff.js';
+import { type CheckResult, PRICING_CHECK_SCHEMA } from '../pricing/litellm.js';
 import { CACHE_AUDIT_SCHEMA, type CacheAuditReport } from './cache-audit/model.js';
 import { AUDIT_RENDERERS } from './cache-audit/render.js';
 import { DRIFT_SCHEMA, type DriftReport } from './drift/model.js';
 import { DRIFT_RENDERERS } from './drift/render.js';
+import { ESTIMATE_RENDERERS, ESTIMATE_SCHEMA, type EstimateDoc } from './estimate.js';
 import { REPORT_SCHEMA, type Report } from './model.js';
+import { PRICING_CHECK_RENDERERS } from './pricing/check.js';
 import { PRICING_DIFF_RENDERERS } from './pricing/diff.js';
+import { PRICING_LIST_RENDERERS, PRICING_LIST_SCHEMA, type PricingList } from './pricing/list.js';
 import { FORMATS, type Format, formatsOf, type RendererMap, render } from './render.js';
 import { SWEEP_SCHEMA, type SweepReport } from './sweep/model.js';
 import { SWEEP_RENDERERS } from './sweep/render.js';
@@ -259,6 +263,78 @@ const pricingDiffShape = z.looseObject({
   summary: z.looseObject({ up: count, down: count, other: count }),
 });
 
+const dayCost = z.looseObject({ noCache: money, withCache: money });
+
+/** `estimate`: one row per requests/day volume, with and without caching. */
+const estimateShape = z.looseObject({
+  schema: z.literal(ESTIMATE_SCHEMA),
+  model: z.string(),
+  pricing: z.looseObject({ pricedBy: z.string(), channel: z.string().nullable() }),
+  assumptions: z.looseObject({
+    systemTokens: count,
+    inputTokens: count,
+    outputTokens: count,
+    cache: z.string(),
+    cacheStyle: z.string(),
+    days: count,
+  }),
+  rows: z.array(
+    z.looseObject({
+      requestsPerDay: count,
+      cacheWritesPerDay: count,
+      daily: dayCost,
+      monthly: dayCost,
+      saving: z.looseObject({ pct: z.number() }),
+      naive: z.looseObject({ cacheWritesPerDay: count, daily: z.looseObject({ withCache: money }) }),
+    }),
+  ),
+  notes: z.array(z.string()),
+});
+
+const price = z.string().nullable();
+
+/** `pricing list`: every model of one table, prices as the table states them. */
+const pricingListShape = z.looseObject({
+  schema: z.literal(PRICING_LIST_SCHEMA),
+  pricing: table,
+  models: z.array(
+    z.looseObject({
+      ...listedModel.shape,
+      cacheRead: price,
+      cacheWrite5m: price,
+      cacheWrite1h: price,
+      cacheMinTokens: count.nullable(),
+      batchInput: price,
+      batchOutput: price,
+      longContextThreshold: count.nullable(),
+    }),
+  ),
+});
+
+/** `pricing check --against litellm`: every disagreement with LiteLLM's price map. */
+const pricingCheckShape = z.looseObject({
+  schema: z.literal(PRICING_CHECK_SCHEMA),
+  pricing: z.looseObject({ version: z.string() }),
+  against: z.string(),
+  compared: count,
+  notFound: z.array(z.string()),
+  disagreements: z.array(
+    z.looseObject({
+      model: z.string(),
+      key: z.string(),
+      field: z.string(),
+      ours: price,
+      theirs: price,
+      kind: z.enum(['differs', 'only-theirs']),
+      category: z.enum(['price', 'metadata']),
+      accepted: z.string().optional(),
+    }),
+  ),
+  failing: count,
+  onlyOurs: count,
+  rounded: z.array(z.string()),
+});
+
 /** One kind of saved report: the command that writes it, its shape and its renderers. */
 interface SavedKind<M> {
   /** the commands that write it */
@@ -271,7 +347,7 @@ interface SavedKind<M> {
   styled: boolean;
 }
 
-/** Every JSON report llmcost writes, by its `schema` field (estimate and the pricing list/show/check/catalog outputs carry none). */
+/** Every JSON report llmcost writes, by its `schema` field (`pricing show` and `pricing catalog` carry none: they are one look-up, re-run them). */
 const KINDS = {
   [REPORT_SCHEMA]: {
     by: 'simulate, replay',
@@ -311,6 +387,27 @@ const KINDS = {
     renderers: PRICING_DIFF_RENDERERS,
     styled: false,
   } satisfies SavedKind<PricingDiff>,
+  [ESTIMATE_SCHEMA]: {
+    by: 'estimate',
+    saveWith: 'llmcost estimate --model MODEL --format json --out estimate.json',
+    shape: estimateShape,
+    renderers: ESTIMATE_RENDERERS,
+    styled: false,
+  } satisfies SavedKind<EstimateDoc>,
+  [PRICING_LIST_SCHEMA]: {
+    by: 'pricing list',
+    saveWith: 'llmcost pricing list --format json --out list.json',
+    shape: pricingListShape,
+    renderers: PRICING_LIST_RENDERERS,
+    styled: false,
+  } satisfies SavedKind<PricingList>,
+  [PRICING_CHECK_SCHEMA]: {
+    by: 'pricing check',
+    saveWith: 'llmcost pricing check --against litellm FILE --format json --out check.json',
+    shape: pricingCheckShape,
+    renderers: PRICING_CHECK_RENDERERS,
+    styled: false,
+  } satisfies SavedKind<CheckResult>,
 };
 
 type Kinds = typeof KINDS;
@@ -324,7 +421,10 @@ export type SavedReport =
   | { schema: typeof SWEEP_SCHEMA; model: SweepReport }
   | { schema: typeof DRIFT_SCHEMA; model: DriftReport }
   | { schema: typeof CACHE_AUDIT_SCHEMA; model: CacheAuditReport }
-  | { schema: typeof PRICING_DIFF_SCHEMA; model: PricingDiff };
+  | { schema: typeof PRICING_DIFF_SCHEMA; model: PricingDiff }
+  | { schema: typeof ESTIMATE_SCHEMA; model: EstimateDoc }
+  | { schema: typeof PRICING_LIST_SCHEMA; model: PricingList }
+  | { schema: typeof PRICING_CHECK_SCHEMA; model: CheckResult };
 
 const kindOf = (schema: SavedSchema): SavedKind<never> => KINDS[schema] as SavedKind<never>;
 

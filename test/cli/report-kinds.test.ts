@@ -49,6 +49,28 @@ const KINDS = [
     damage: { path: ['changed', 0, 'changes', 0, 'pct'], value: '5%' },
     field: 'changed[0].changes[0].pct',
   },
+  {
+    schema: 'llmcost.estimate/v1',
+    args: ['estimate', '--model', 'claude-sonnet-4-5', '--system-tokens', '8000', '--requests', '1000,100000'],
+    formats: ['table', 'json', 'md', 'csv'],
+    damage: { path: ['rows', 1, 'daily', 'withCache'], value: null },
+    field: 'rows[1].daily.withCache',
+  },
+  {
+    schema: 'llmcost.pricing-list/v1',
+    args: ['pricing', 'list', '--pricing', '2026-11-01'],
+    formats: ['table', 'json', 'md', 'csv'],
+    damage: { path: ['models', 2, 'provider'], value: undefined },
+    field: "missing key 'provider' in models[2]",
+  },
+  {
+    schema: 'llmcost.pricing-check/v1',
+    // exits 1: a price differs (the check's answer, not a failure)
+    args: ['pricing', 'check', '--against', 'litellm', 'test/fixtures/pricing/litellm-price-differs.json'],
+    formats: ['table', 'md', 'json'],
+    damage: { path: ['disagreements', 0, 'kind'], value: 'worse' },
+    field: 'disagreements[0].kind',
+  },
 ] as const;
 
 describe('report --from: every saved kind', () => {
@@ -66,13 +88,13 @@ describe('report --from: every saved kind', () => {
       const saved = join(dir, `${k.schema.replace(/\W/g, '-')}.json`);
       it(`${k.args[0]} --format json saves it; report --from renders each format byte for byte`, async () => {
         const save = await runCli([...k.args, '--format', 'json', '--out', saved]);
-        expect(save.code, save.stderr).toBe(0);
+        expect(save.code, save.stderr).toBe(k.schema === 'llmcost.pricing-check/v1' ? 1 : 0);
         expect(JSON.parse(readFileSync(saved, 'utf8')).schema).toBe(k.schema);
         expect(savedFormats(k.schema)).toEqual(k.formats);
         for (const f of k.formats) {
           const direct = await runCli([...k.args, '--format', f]);
           const again = await runCli(['report', '--from', saved, '--format', f]);
-          expect(again.code, again.stderr).toBe(0);
+          expect(again.code, again.stderr).toBe(0); // a re-render is not the check: exit 0
           expect(direct.stdout.length, `${f} is not empty`).toBeGreaterThan(0);
           expect(again.stdout, `${k.schema} as ${f}`).toBe(direct.stdout);
         }

@@ -51,7 +51,10 @@ export function modelRow(m: ModelInfo): ModelRow {
   };
 }
 
+export const PRICING_LIST_SCHEMA = 'llmcost.pricing-list/v1';
+
 export interface PricingList {
+  schema: typeof PRICING_LIST_SCHEMA;
   pricing: { version: string; effective: string };
   models: ModelRow[];
 }
@@ -60,7 +63,7 @@ export function pricingList(book: PriceBook): PricingList {
   const models = [...book.models.values()]
     .sort((a, b) => (a.provider + a.id < b.provider + b.id ? -1 : 1))
     .map(modelRow);
-  return { pricing: { version: book.version, effective: book.effective }, models };
+  return { schema: PRICING_LIST_SCHEMA, pricing: { version: book.version, effective: book.effective }, models };
 }
 
 const HEAD = [
