@@ -12,7 +12,7 @@ export const Q = {
   cacheWrite5m: 3,
   cacheWrite1h: 4,
   output: 5,
-  successes: 6, // expected successful answers (quality-weighted)
+  successes: 6, // successful answers at quality 1 (a count; other qualities: Ledger.successesAt)
   answering: 7, // calls whose answer is used
 } as const;
 export const CELL_WIDTH = 8;
@@ -77,7 +77,8 @@ function cellOf(cells: Cells, key: string): Float64Array {
   return c;
 }
 
-function addToCell(c: Float64Array, r: SimRequest): void {
+/** adds r to cell c; returns the quality of a successful answer below 1 (for Ledger.successesAt), else -1 */
+function addToCell(c: Float64Array, r: SimRequest): number {
   const cached = r.cached;
   const read = cached ? cached.read : 0;
   const w5 = cached ? cached.write5m : 0;
@@ -90,8 +91,13 @@ function addToCell(c: Float64Array, r: SimRequest): void {
   c[Q.output]! += r.outputTokens;
   if (r.answers !== false) {
     c[Q.answering]! += 1;
-    if (r.status === 'ok') c[Q.successes]! += r.quality ?? 1;
+    if (r.status === 'ok') {
+      const q = r.quality ?? 1;
+      if (q === 1) c[Q.successes]! += 1;
+      else return q;
+    }
   }
+  return -1;
 }
 
 /**
@@ -136,6 +142,12 @@ export class Ledger {
   dropped = 0;
   /** per dimension -> key -> cells */
   readonly by = new Map<string, Map<string, Cells>>();
+  /**
+   * Successful answers whose quality is below 1, counted per quality value: summed in a fixed
+   * order at the end (total), so the sum does not depend on the order requests arrived in, and
+   * ledgers of a split run add up exactly (merge).
+   */
+  readonly successesAt = new Map<number, number>();
   private readonly readers: {
     read: (r: SimRequest) => string;
     tables: Map<string, CellTable>;
@@ -171,7 +183,8 @@ export class Ledger {
   add(r: SimRequest): void {
     const bucket = this.thresholds.length ? this.bucketOf(r.inputTokens) : 0;
     const period = this.periodOf ? this.periodOf(r.atMs) : 0;
-    addToCell(this.table.cell(r, bucket, period), r);
+    const q = addToCell(this.table.cell(r, bucket, period), r);
+    if (q >= 0) this.successesAt.set(q, (this.successesAt.get(q) ?? 0) + 1);
     for (let i = 0; i < this.readers.length; i++) {
       const d = this.readers[i]!;
       const k = d.read(r);
@@ -190,6 +203,47 @@ export class Ledger {
   total(col: number): number {
     let s = 0;
     for (const c of this.cells.values()) s += c[col]!;
+    if (col === Q.successes)
+      for (const q of [...this.successesAt.keys()].sort((a, b) => a - b)) s += q * this.successesAt.get(q)!;
     return s;
+  }
+
+  /**
+   * Add another ledger's quantities (a part of the same run): integer sums, so the result is exact
+   * in any order. Only for a ledger that takes no more add(): its lookup index does not know the merged cells.
+   */
+  merge(other: LedgerData): void {
+    addCells(this.cells, other.cells);
+    for (const [dim, keys] of other.by) {
+      let mine = this.by.get(dim);
+      if (!mine) this.by.set(dim, (mine = new Map()));
+      for (const [key, cells] of keys) {
+        let c = mine.get(key);
+        if (!c) mine.set(key, (c = new Map()));
+        addCells(c, cells);
+      }
+    }
+    for (const [q, n] of other.successesAt) this.successesAt.set(q, (this.successesAt.get(q) ?? 0) + n);
+    this.dropped += other.dropped;
+  }
+}
+
+/** A ledger's quantities as plain data (what crosses between threads; Ledger.merge takes it). */
+export interface LedgerData {
+  cells: Cells;
+  by: Map<string, Map<string, Cells>>;
+  successesAt: Map<number, number>;
+  dropped: number;
+}
+
+export function ledgerData(l: Ledger): LedgerData {
+  return { cells: l.cells, by: l.by, successesAt: l.successesAt, dropped: l.dropped };
+}
+
+function addCells(into: Cells, from: Cells): void {
+  for (const [k, c] of from) {
+    const mine = into.get(k);
+    if (!mine) into.set(k, Float64Array.from(c));
+    else for (let i = 0; i < CELL_WIDTH; i++) mine[i]! += c[i]!;
   }
 }
