@@ -1,0 +1,325 @@
+// A chunk of the in-memory request table: up to CHUNK_ROWS source requests as typed-array columns
+// over SharedArrayBuffers (worker threads read them without a copy) and one string pool. A log is
+// read and checked once into chunks; every configuration of a sweep, every Monte Carlo run and
+// every partition of a parallel run then materialises its requests from them (ChunkView).
+//
+// Bytes per request (bench log): atMs 8, line/model/id/retry/conversation/input/output 4 each,
+// tier and flags 1 each, one prefix block 9 + its start 4, 4 per tag column, plus the pool's
+// strings (ids ~8, interned values once): about 75 B. Optional columns (history, reasoning,
+// cached, quality) take no memory until a request has a value for them.
+import { type PrefixBlock, type SimRequest } from '../../engine/request.js';
+import { TIERS, type Tier } from '../../pricing/pricebook.js';
+import { alloc, decodePool, type FrozenPool, StringPool } from './strings.js';
+
+export const CHUNK_ROWS = 65_536;
+
+const KINDS = [undefined, 'system', 'history', 'message', 'block'] as const;
+const KIND_CODE: Record<string, number> = { system: 1, history: 2, message: 3, block: 4 };
+const TIER_CODE = new Map<string, number>(TIERS.map((t, i) => [t, i]));
+
+/** request flags (one byte) */
+const F = { batchable: 1, error: 2, cached: 4, answersSet: 8, answers: 16 } as const;
+
+/** A frozen chunk: plain data (typed arrays, strings), so postMessage shares it with a worker. */
+export interface Chunk {
+  rows: number;
+  atMs: Float64Array;
+  /** 0 = no line */
+  line: Uint32Array;
+  model: Uint32Array;
+  tier: Uint8Array;
+  input: Uint32Array;
+  output: Uint32Array;
+  flags: Uint8Array;
+  /** pool indices; 0 = undefined */
+  id: Uint32Array;
+  retryOf: Uint32Array;
+  conversation: Uint32Array;
+  /** absent: every request has 0 */
+  history?: Uint32Array;
+  /** absent: undefined for every request; -1 = undefined */
+  reasoning?: Int32Array;
+  /** absent: no request carries cached counts */
+  cacheRead?: Uint32Array;
+  cacheWrite5m?: Uint32Array;
+  cacheWrite1h?: Uint32Array;
+  /** absent: undefined for every request; NaN = undefined */
+  quality?: Float64Array;
+  /** request i's blocks are blocks[prefixStart[i] .. prefixStart[i + 1]) */
+  prefixStart: Uint32Array;
+  blockKey: Uint32Array;
+  blockTokens: Uint32Array;
+  blockKind: Uint8Array;
+  /** one column per tag name (pool indices, 0 = tag absent), in order of first appearance */
+  tagNames: string[];
+  tags: Uint32Array[];
+  pool: FrozenPool;
+}
+
+/** The request cannot be held in the table's columns (a count beyond 32 bits): read it streaming. */
+export class TableUnfit extends Error {}
+
+const u32 = (v: number, what: string): number => {
+  if (!(Number.isInteger(v) && v >= 0 && v <= 0xffff_ffff)) throw new TableUnfit(`${what} ${v} does not fit the table`);
+  return v;
+};
+
+/** Appends requests to columns of CHUNK_ROWS capacity; freeze() hands over the chunk. */
+export class ChunkBuilder {
+  rows = 0;
+  private readonly pool = new StringPool();
+  private readonly atMs = new Float64Array(alloc(true, 8 * CHUNK_ROWS));
+  private readonly line = new Uint32Array(alloc(true, 4 * CHUNK_ROWS));
+  private readonly model = new Uint32Array(alloc(true, 4 * CHUNK_ROWS));
+  private readonly tier = new Uint8Array(alloc(true, CHUNK_ROWS));
+  private readonly input = new Uint32Array(alloc(true, 4 * CHUNK_ROWS));
+  private readonly output = new Uint32Array(alloc(true, 4 * CHUNK_ROWS));
+  private readonly flags = new Uint8Array(alloc(true, CHUNK_ROWS));
+  private readonly id = new Uint32Array(alloc(true, 4 * CHUNK_ROWS));
+  private readonly retryOf = new Uint32Array(alloc(true, 4 * CHUNK_ROWS));
+  private readonly conversation = new Uint32Array(alloc(true, 4 * CHUNK_ROWS));
+  private history?: Uint32Array;
+  private reasoning?: Int32Array;
+  private cacheRead?: Uint32Array;
+  private cacheWrite5m?: Uint32Array;
+  private cacheWrite1h?: Uint32Array;
+  private quality?: Float64Array;
+  private readonly prefixStart = new Uint32Array(alloc(true, 4 * (CHUNK_ROWS + 1)));
+  private blocks = 0;
+  private blockKey = new Uint32Array(CHUNK_ROWS);
+  private blockTokens = new Uint32Array(CHUNK_ROWS);
+  private blockKind = new Uint8Array(CHUNK_ROWS);
+  private readonly tagNames: string[] = [];
+  private readonly tagIndex = new Map<string, number>();
+  private readonly tags: Uint32Array[] = [];
+
+  get full(): boolean {
+    return this.rows === CHUNK_ROWS;
+  }
+
+  /** estimated bytes held (for the memory budget) */
+  get bytes(): number {
+    return CHUNK_ROWS * 40 + this.blocks * 9 + this.tags.length * 4 * CHUNK_ROWS + this.pool.strings.length * 24;
+  }
+
+  add(r: SimRequest): void {
+    const i = this.rows;
+    this.atMs[i] = r.atMs;
+    this.line[i] = r.line === undefined ? 0 : u32(r.line, 'line');
+    this.model[i] = this.pool.intern(r.model);
+    this.tier[i] = TIER_CODE.get(r.serviceTier)!;
+    this.input[i] = u32(r.inputTokens, 'inputTokens');
+    this.output[i] = u32(r.outputTokens, 'outputTokens');
+    let f = 0;
+    if (r.batchable) f |= F.batchable;
+    if (r.status === 'error') f |= F.error;
+    if (r.answers !== undefined) f |= r.answers ? F.answersSet | F.answers : F.answersSet;
+    this.id[i] = this.pool.append(r.id);
+    this.retryOf[i] = this.pool.intern(r.retryOf);
+    this.conversation[i] = this.pool.intern(r.conversationId);
+    if (r.historyTokens !== 0) (this.history ??= zeros32())[i] = u32(r.historyTokens, 'historyTokens');
+    if (r.reasoningTokens !== undefined) {
+      this.reasoning ??= new Int32Array(alloc(true, 4 * CHUNK_ROWS)).fill(-1);
+      this.reasoning[i] = u32(r.reasoningTokens, 'reasoningTokens') > 0x7fff_ffff ? unfit() : r.reasoningTokens;
+    }
+    if (r.cached) {
+      f |= F.cached;
+      (this.cacheRead ??= zeros32())[i] = u32(r.cached.read, 'cached read');
+      (this.cacheWrite5m ??= zeros32())[i] = u32(r.cached.write5m, 'cached write5m');
+      (this.cacheWrite1h ??= zeros32())[i] = u32(r.cached.write1h, 'cached write1h');
+    }
+    if (r.quality !== undefined) (this.quality ??= new Float64Array(alloc(true, 8 * CHUNK_ROWS)).fill(NaN))[i] = r.quality;
+    this.flags[i] = f;
+    const p = r.prefix;
+    if (this.blocks + p.length > this.blockKey.length) this.growBlocks(this.blocks + p.length);
+    for (let b = 0; b < p.length; b++) {
+      const blk = p[b]!;
+      this.blockKey[this.blocks] = this.pool.intern(blk.key);
+      this.blockTokens[this.blocks] = u32(blk.tokens, 'prefix block tokens');
+      this.blockKind[this.blocks++] = blk.kind === undefined ? 0 : KIND_CODE[blk.kind]!;
+    }
+    this.prefixStart[i + 1] = this.blocks;
+    for (const name in r.tags) {
+      let k = this.tagIndex.get(name);
+      if (k === undefined) {
+        k = this.tags.length;
+        this.tagIndex.set(name, k);
+        this.tagNames.push(name);
+        this.tags.push(zeros32());
+      }
+      this.tags[k]![i] = this.pool.intern(r.tags[name]);
+    }
+    this.rows++;
+  }
+
+  private growBlocks(need: number): void {
+    let cap = this.blockKey.length * 2;
+    while (cap < need) cap *= 2;
+    const key = new Uint32Array(cap);
+    key.set(this.blockKey);
+    const tokens = new Uint32Array(cap);
+    tokens.set(this.blockTokens);
+    const kind = new Uint8Array(cap);
+    kind.set(this.blockKind);
+    this.blockKey = key;
+    this.blockTokens = tokens;
+    this.blockKind = kind;
+  }
+
+  freeze(): Chunk {
+    const n = this.blocks;
+    const blockKey = new Uint32Array(alloc(true, 4 * n));
+    blockKey.set(this.blockKey.subarray(0, n));
+    const blockTokens = new Uint32Array(alloc(true, 4 * n));
+    blockTokens.set(this.blockTokens.subarray(0, n));
+    const blockKind = new Uint8Array(alloc(true, n));
+    blockKind.set(this.blockKind.subarray(0, n));
+    return {
+      rows: this.rows,
+      atMs: this.atMs,
+      line: this.line,
+      model: this.model,
+      tier: this.tier,
+      input: this.input,
+      output: this.output,
+      flags: this.flags,
+      id: this.id,
+      retryOf: this.retryOf,
+      conversation: this.conversation,
+      ...(this.history ? { history: this.history } : {}),
+      ...(this.reasoning ? { reasoning: this.reasoning } : {}),
+      ...(this.cacheRead
+        ? { cacheRead: this.cacheRead, cacheWrite5m: this.cacheWrite5m!, cacheWrite1h: this.cacheWrite1h! }
+        : {}),
+      ...(this.quality ? { quality: this.quality } : {}),
+      prefixStart: this.prefixStart,
+      blockKey,
+      blockTokens,
+      blockKind,
+      tagNames: this.tagNames,
+      tags: this.tags,
+      pool: this.pool.freeze(true),
+    };
+  }
+}
+
+function zeros32(): Uint32Array {
+  return new Uint32Array(alloc(true, 4 * CHUNK_ROWS));
+}
+function unfit(): never {
+  throw new TableUnfit('reasoningTokens do not fit the table');
+}
+
+/** Bytes a frozen chunk holds (typed arrays and the pool). */
+export function chunkBytes(c: Chunk): number {
+  let b = c.pool.bytes.byteLength + c.pool.offsets.byteLength;
+  for (const v of Object.values(c)) if (ArrayBuffer.isView(v)) b += v.byteLength;
+  for (const t of c.tags) b += t.byteLength;
+  return b;
+}
+
+/**
+ * Requests from a chunk, as the source gave them (field order of makeRequest, so they share the
+ * reader's hidden class). Pool strings are decoded once per view; prefix arrays of one block and
+ * tag objects are shared between requests that have the same ones: strategies never change the
+ * request, its prefix or its tags in place (they copy: engine/request.ts copyRequest).
+ */
+export class ChunkView {
+  readonly strings: string[];
+  private readonly tierOf: Tier[] = TIERS.slice();
+  private readonly prefixMemo = new Map<number, PrefixBlock[]>();
+  private readonly tagMemo = new Map<number, Record<string, string>>();
+  /** tag objects can be memoised by a number when there are at most 3 tag columns and < 2^17 strings */
+  private readonly tagKeyed: boolean;
+
+  constructor(readonly chunk: Chunk) {
+    this.strings = decodePool(chunk.pool);
+    this.tagKeyed = chunk.tags.length <= 3 && this.strings.length < 1 << 17;
+  }
+
+  request(i: number): SimRequest {
+    const c = this.chunk;
+    const s = this.strings;
+    const f = c.flags[i]!;
+    const line = c.line[i]!;
+    const reasoning = c.reasoning ? c.reasoning[i]! : -1;
+    const quality = c.quality ? c.quality[i]! : NaN;
+    return {
+      id: s[c.id[i]!]!,
+      atMs: c.atMs[i]!,
+      model: s[c.model[i]!]!,
+      serviceTier: this.tierOf[c.tier[i]!]!,
+      inputTokens: c.input[i]!,
+      outputTokens: c.output[i]!,
+      reasoningTokens: reasoning < 0 ? undefined : reasoning,
+      historyTokens: c.history ? c.history[i]! : 0,
+      prefix: this.prefix(i),
+      cached: f & F.cached ? { read: c.cacheRead![i]!, write5m: c.cacheWrite5m![i]!, write1h: c.cacheWrite1h![i]! } : undefined,
+      batchable: (f & F.batchable) !== 0,
+      status: f & F.error ? 'error' : 'ok',
+      retryOf: c.retryOf[i] ? s[c.retryOf[i]!] : undefined,
+      conversationId: c.conversation[i] ? s[c.conversation[i]!] : undefined,
+      tags: this.tagsOf(i),
+      quality: Number.isNaN(quality) ? undefined : quality,
+      answers: f & F.answersSet ? (f & F.answers) !== 0 : undefined,
+      line: line === 0 ? undefined : line,
+    };
+  }
+
+  private prefix(i: number): PrefixBlock[] {
+    const c = this.chunk;
+    const from = c.prefixStart[i]!;
+    const to = c.prefixStart[i + 1]!;
+    if (to === from) return [];
+    if (to === from + 1) {
+      // one block (a log's prefix_key/prefix_tokens): shared by every request with the same one
+      const memoKey = c.blockKey[from]! * 8 + c.blockKind[from]!;
+      const hit = this.prefixMemo.get(memoKey);
+      if (hit && hit[0]!.tokens === c.blockTokens[from]) return hit;
+      const one = [this.block(from)];
+      this.prefixMemo.set(memoKey, one);
+      return one;
+    }
+    const out = new Array<PrefixBlock>(to - from);
+    for (let b = from; b < to; b++) out[b - from] = this.block(b);
+    return out;
+  }
+
+  private block(b: number): PrefixBlock {
+    const c = this.chunk;
+    const kind = KINDS[c.blockKind[b]!];
+    return kind === undefined
+      ? { key: this.strings[c.blockKey[b]!]!, tokens: c.blockTokens[b]! }
+      : { key: this.strings[c.blockKey[b]!]!, tokens: c.blockTokens[b]!, kind };
+  }
+
+  private tagsOf(i: number): Record<string, string> {
+    const cols = this.chunk.tags;
+    if (this.tagKeyed) {
+      let key = 0;
+      for (let k = 0; k < cols.length; k++) key += cols[k]![i]! * 2 ** (17 * k);
+      const hit = this.tagMemo.get(key);
+      if (hit) return hit;
+      const t = this.buildTags(i);
+      this.tagMemo.set(key, t);
+      return t;
+    }
+    return this.buildTags(i);
+  }
+
+  private buildTags(i: number): Record<string, string> {
+    const c = this.chunk;
+    const t: Record<string, string> = {};
+    for (let k = 0; k < c.tags.length; k++) {
+      const v = c.tags[k]![i]!;
+      if (v !== 0) t[c.tagNames[k]!] = this.strings[v]!;
+    }
+    return t;
+  }
+
+  /** pool index of request i's first prefix block key (the root every cumulative key extends), 0 when none */
+  rootKey(i: number): number {
+    const c = this.chunk;
+    return c.prefixStart[i + 1]! > c.prefixStart[i]! ? c.blockKey[c.prefixStart[i]!]! : 0;
+  }
+}
