@@ -18,6 +18,8 @@ import { openLogInWorker } from './thread.js';
 import { csvCell } from '../../shared/csv.js';
 import { fnv1a32 } from '../../shared/hash.js';
 import { openOutput, type OutputStream } from '../../shared/output-file.js';
+import type { LineSampler } from './sampled.js';
+import type { SampleFilter } from '../sample.js';
 
 export interface LogOptions {
   /** path, a directory of JSONL transcripts, or '-' for stdin */
@@ -48,6 +50,11 @@ export interface LogOptions {
   thread?: ReaderThread;
   /** rows timestamped outside it are rejected (default DEFAULT_TIMESTAMP_RANGE; not for relative-time presets) */
   timestampRange?: TimestampRange;
+  /**
+   * a key-consistent sample (traffic/sample.ts): requests outside it are counted (stats.unsampled)
+   * and dropped; CSV lines outside it are not even parsed when the unit can be read from the line
+   */
+  sample?: SampleFilter;
 }
 
 export type ReaderThread = 'auto' | 'on' | 'off';
@@ -73,7 +80,8 @@ export const THREAD_MIN_BYTES = 8 * 1024 * 1024;
  */
 export function useThread(opts: LogOptions): boolean {
   const mode = opts.thread ?? 'auto';
-  if (mode === 'off' || opts.file === '-') return false;
+  // a sampled read parses ~1/N of the rows: the worker's start would cost more than it saves
+  if (mode === 'off' || opts.file === '-' || opts.sample) return false;
   // a directory of transcripts is many small files: its records name their file, which the worker does not carry
   if (mode === 'on') return !isDirectory(resolve(opts.cwd ?? process.cwd(), opts.file));
   if (!/\.(csv|tsv)(\.gz)?$/i.test(opts.file)) return false;
@@ -280,6 +288,8 @@ export interface LogStats {
   unbilled?: number;
   /** of those, rows whose recorded token counts were dropped */
   unbilledUsage?: number;
+  /** rows outside a key-consistent sample (counted in read; most of them never parsed) */
+  unsampled?: number;
   /** bytes of the file read so far and its size (live; for progress bars, never for reports) */
   position?: { read: number; total: number | null };
 }
@@ -425,7 +435,25 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
   const shown = shownPath(opts.file, cwd);
   const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH);
 
-  const log = await open(path, shown, opts.stdin);
+  let sampler: LineSampler | undefined;
+  if (opts.sample) {
+    const sample = opts.sample;
+    // memoised by the key's bytes read as latin1 (cheaper than UTF-8 decoding every line)
+    const memo = new Map<string, boolean>();
+    sampler = {
+      dropped: 0,
+      keep: (buf, from, to) => {
+        const raw = buf.toString('latin1', from, to);
+        let k = memo.get(raw);
+        if (k === undefined) {
+          if (memo.size >= 1 << 20) memo.clear();
+          memo.set(raw, (k = sample.keepsKey(buf.toString('utf8', from, to))));
+        }
+        return k;
+      },
+    };
+  }
+  const log = await (sampler ? openLog(path, shown, opts.stdin, sampler) : open(path, shown, opts.stdin));
   try {
     stats.format = log.format;
     stats.gzip = log.gzip;
@@ -480,6 +508,11 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
       ...(preset.relativeTime ? {} : { timeRange: opts.timestampRange ?? DEFAULT_TIMESTAMP_RANGE }),
     };
     const spread = new PeriodSpread();
+    // the sample's unit, read from the line before it is parsed (a plain CSV row, the unit in a column)
+    if (sampler && ctx.csv && !ctx.csv.needsObject && !preset.prefix) {
+      const at = (c: Column): number[] => ctx.csv!.at[CANONICAL_COLUMNS.indexOf(c)] ?? [];
+      sampler.columns = { unit: at(opts.sample!.unit), id: at('request_id') };
+    }
     // request id -> line, for the last two windows of rows
     const ids = new DuplicateIds(shown);
     const rejects = opts.rejectsFile ? new RejectsWriter(resolve(cwd, opts.rejectsFile), opts.rejectsFile) : undefined;
@@ -511,6 +544,10 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
               }
               if (r.req) {
                 const q = r.req;
+                if (opts.sample && !opts.sample.keeps(q)) {
+                  stats.unsampled = (stats.unsampled ?? 0) + 1;
+                  continue;
+                }
                 stats.priced++;
                 ids.see(q);
                 if (q.atMs < lastMs) stats.outOfOrder++;
@@ -563,6 +600,10 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
       // the rejects file appears only for a log read to its end
       if (complete) rejects?.commit();
       else rejects?.abort();
+    }
+    if (sampler?.dropped) {
+      stats.read += sampler.dropped;
+      stats.unsampled = (stats.unsampled ?? 0) + sampler.dropped;
     }
 
     ids.finish(stats);

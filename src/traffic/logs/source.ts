@@ -11,6 +11,7 @@ import { userError } from '../../diagnostics.js';
 import { csvQuote } from '../../shared/csv.js';
 import { documentPath, jsonDocumentRecords, jsonlRecords, looksLikeJsonl, RECORD_BATCH } from './json.js';
 import { openParquet } from './parquet.js';
+import { type LineSampler, sampledCsvOpen, sampledHeaderOk } from './sampled.js';
 
 export type LogFormat = 'csv' | 'jsonl' | 'json' | 'parquet';
 
@@ -82,7 +83,13 @@ function withFirst(first: Buffer, rest: AsyncIterable<Buffer>): Readable {
   );
 }
 
-export async function openLog(file: string, shownAs: string, stdin?: NodeJS.ReadableStream): Promise<OpenedLog> {
+export async function openLog(
+  file: string,
+  shownAs: string,
+  stdin?: NodeJS.ReadableStream,
+  /** a key-consistent sample: unsampled CSV lines are skipped unparsed (sampled.ts) */
+  sampler?: LineSampler,
+): Promise<OpenedLog> {
   let input: NodeJS.ReadableStream;
   if (file === '-') {
     if (!stdin)
@@ -115,7 +122,8 @@ export async function openLog(file: string, shownAs: string, stdin?: NodeJS.Read
       const size = statSync(file).size;
       return { format: 'parquet', gzip: false, records: pq.records, position: { read: size, total: size } };
     }
-    input = createReadStream(file);
+    // a sampled read scans most lines without parsing them: bigger reads, fewer chunks to join
+    input = createReadStream(file, sampler ? { highWaterMark: 1 << 20 } : {});
   }
   const position = { read: 0, total: file === '-' ? null : statSync(file).size };
   const raw = await peek(countBytes(input as AsyncIterable<Buffer>, position));
@@ -159,6 +167,8 @@ export async function openLog(file: string, shownAs: string, stdin?: NodeJS.Read
   // Tab-separated: by extension, or a first line with tabs and no commas.
   const firstLine = head.split(/\r?\n/, 1)[0] ?? '';
   const tab = /\.tsv(\.gz)?$/i.test(file) || (firstLine.includes('\t') && !firstLine.includes(','));
+  if (sampler && sampledHeaderOk(head))
+    return { ...(await sampledCsvOpen(stream, shownAs, gzip, tab ? '\t' : ',', sampler)), position };
   return { ...(await csvOpen(stream, shownAs, gzip, tab ? '\t' : ',')), position };
 }
 
@@ -242,7 +252,7 @@ async function* guardGzip(src: AsyncIterable<Buffer>, shownAs: string): AsyncGen
 }
 
 /** The record's fields as one CSV line again (the source text of a rejected row). */
-function csvLine(fields: string[]): string {
+export function csvLine(fields: string[]): string {
   return fields.map((f) => csvQuote(f)).join(',');
 }
 
@@ -284,17 +294,26 @@ export function quietFieldCounts(parser: unknown): boolean {
 }
 
 /**
- * CSV via csv-parse, streaming. Line numbers are counted here, not by csv-parse (its counter
- * counts a CRLF inside a quoted field as two lines, and its `info` option costs ~15% of the time):
- * blank lines come through as a single empty field, so every physical line is accounted for.
+ * CSV rows via csv-parse, streaming, counting lines from `startLine` (the line the stream starts
+ * at). Line numbers are counted here, not by csv-parse (its counter counts a CRLF inside a quoted
+ * field as two lines, and its `info` option costs ~15% of the time): blank lines come through as
+ * a single empty field, so every physical line is accounted for.
  */
-async function csvOpen(
+export function csvRows(
   stream: Readable,
   shownAs: string,
-  gzip: boolean,
   delimiter: string,
-): Promise<Omit<OpenedLog, 'position'>> {
-  const parser = parse({ bom: true, delimiter, skip_empty_lines: false, relax_column_count: true });
+  startLine: number,
+  /** the record delimiter when known (a stream that starts mid-file); default: detected from the first line */
+  recordDelimiter?: string,
+): { nextRows: () => Promise<string[][] | null>; line: { next: number } } {
+  const parser = parse({
+    bom: true,
+    delimiter,
+    skip_empty_lines: false,
+    relax_column_count: true,
+    ...(recordDelimiter ? { record_delimiter: recordDelimiter } : {}),
+  });
   quietFieldCounts(parser);
   stream.on('error', (e) => parser.destroy(e));
   stream.pipe(parser);
@@ -317,7 +336,7 @@ async function csvOpen(
     failure = e;
     rouse();
   });
-  let nextLine = 1;
+  const line = { next: startLine };
   const fail = (e: unknown): never => {
     const err = e as { code?: string; message?: string; lines?: number; diagnostics?: unknown };
     if (err.diagnostics) throw e; // already a UserError (gzip)
@@ -326,7 +345,7 @@ async function csvOpen(
       // the message ends with the offending value, which may be kilobytes of binary: cut it
       const msg = (err.message ?? '').replace(/,? value is [\s\S]*$/, '').slice(0, 300);
       throw userError('LOG_FORMAT', `CSV cannot be parsed: ${msg}`, {
-        where: `${shownAs}:${nextLine}`,
+        where: `${shownAs}:${line.next}`,
         hint: 'check the quoting at or after that line (a field with commas or newlines must be in double quotes, inner quotes doubled)',
       });
     }
@@ -347,7 +366,39 @@ async function csvOpen(
       });
     }
   };
-  const blank = (r: string[]): boolean => r.length === 1 && r[0]!.trim() === '';
+  return { nextRows, line };
+}
+
+const blank = (r: string[]): boolean => r.length === 1 && r[0]!.trim() === '';
+
+/** Parsed rows -> records (blank lines skipped, wrong field counts as errors), advancing the line counter. */
+export function rowRecords(rows: string[][], cols: string[], line: { next: number }): RawRecord[] {
+  const out: RawRecord[] = [];
+  for (const record of rows) {
+    const at = line.next;
+    line.next += 1 + innerNewlines(record);
+    if (blank(record)) continue;
+    if (record.length !== cols.length) {
+      out.push({
+        line: at,
+        raw: csvLine(record),
+        error: { kind: 'wrong field count', detail: `${record.length} fields, the header has ${cols.length}` },
+      });
+      continue;
+    }
+    out.push({ line: at, values: record, offset: 0, count: record.length });
+  }
+  return out;
+}
+
+/** CSV via csv-parse, streaming: the header, then the records with their line numbers. */
+async function csvOpen(
+  stream: Readable,
+  shownAs: string,
+  gzip: boolean,
+  delimiter: string,
+): Promise<Omit<OpenedLog, 'position'>> {
+  const { nextRows, line } = csvRows(stream, shownAs, delimiter, 1);
   let header: string[] | undefined;
   let pending: string[][] = [];
   let at = 0;
@@ -363,7 +414,7 @@ async function csvOpen(
       at = 0;
     }
     const row = pending[at++]!;
-    nextLine += 1 + innerNewlines(row);
+    line.next += 1 + innerNewlines(row);
     if (blank(row)) continue;
     header = row.map((h) => h.trim());
   }
@@ -372,21 +423,7 @@ async function csvOpen(
   async function* records(): AsyncGenerator<RawRecord[]> {
     let rows: string[][] | null = first;
     while (rows) {
-      const out: RawRecord[] = [];
-      for (const record of rows) {
-        const line = nextLine;
-        nextLine += 1 + innerNewlines(record);
-        if (blank(record)) continue;
-        if (record.length !== cols.length) {
-          out.push({
-            line,
-            raw: csvLine(record),
-            error: { kind: 'wrong field count', detail: `${record.length} fields, the header has ${cols.length}` },
-          });
-          continue;
-        }
-        out.push({ line, values: record, offset: 0, count: record.length });
-      }
+      const out = rowRecords(rows, cols, line);
       if (out.length) yield out;
       rows = await nextRows();
     }

@@ -1,0 +1,100 @@
+// Key-consistent sampling: a request is kept when the MD5 of its sample unit (its prefix key, its
+// conversation, ...) falls below the rate, so every request of a kept unit is kept and the unit's
+// whole arrival stream (its cache state, its retries) is simulated exactly. The rule is one a SQL
+// warehouse computes identically (docs/scale.md):
+//   bucket(key) = first 4 bytes of md5(UTF-8 key), big-endian, mod 10000;  kept <=> bucket < rate in basis points
+// Totals are scaled by 1/rate, so the rate must be 1/N of the whole (1%, 0.5%, 0.1%, ...): scaled
+// token counts stay whole numbers and the money stays exact.
+import { createHash } from 'node:crypto';
+import type { SimRequest } from '../engine/request.js';
+import { userError } from '../diagnostics.js';
+
+/** basis points of the whole */
+export const SAMPLE_BUCKETS = 10_000;
+
+export interface SampleRate {
+  /** as the user wrote it, e.g. "1%" */
+  text: string;
+  /** kept buckets out of SAMPLE_BUCKETS */
+  basisPoints: number;
+  /** 1 / rate: every kept request stands for this many */
+  scale: number;
+}
+
+/** Units a sample can be drawn by: the canonical column and how a request carries it. */
+export const SAMPLE_UNITS = {
+  prefix_key: (r: SimRequest): string | undefined => r.prefix[0]?.key,
+  conversation_id: (r: SimRequest): string | undefined => r.conversationId,
+  request_id: (r: SimRequest): string | undefined => r.id,
+  tenant: (r: SimRequest): string | undefined => r.tags.tenant,
+} as const;
+export type SampleUnit = keyof typeof SAMPLE_UNITS;
+
+/** `1%`, `0.5%` or a fraction `0.01` -> a rate; refused unless it is 1/N of the whole in whole basis points. */
+export function parseSampleRate(text: string, where = '--sample'): SampleRate {
+  const t = text.trim();
+  const m = /^(\d+(?:\.\d+)?)(%?)$/.exec(t);
+  const value = m ? Number(m[1]) / (m[2] ? 100 : 1) : Number.NaN;
+  const bp = Math.round(value * SAMPLE_BUCKETS);
+  const exact = Math.abs(bp - value * SAMPLE_BUCKETS) < 1e-9;
+  if (!m || !(value > 0 && value <= 1) || !exact || SAMPLE_BUCKETS % bp !== 0) {
+    throw userError('USAGE', `${where} '${text}' is not a sample rate of the form 1/N`, {
+      where,
+      hint: 'use a rate whose inverse is a whole number, in steps of 0.01%: 0.1%, 0.5%, 1%, 2%, 5%, 10%, 25%, 50% (the totals are multiplied by 1/rate)',
+    });
+  }
+  return { text: t, basisPoints: bp, scale: SAMPLE_BUCKETS / bp };
+}
+
+/** The bucket (0 .. SAMPLE_BUCKETS-1) of a unit key: md5 of its UTF-8 bytes, first 4 bytes big-endian, mod 10000. */
+export function sampleBucket(key: string | Uint8Array): number {
+  return createHash('md5').update(key).digest().readUInt32BE(0) % SAMPLE_BUCKETS;
+}
+
+/**
+ * The unit key of a request: its unit column, or its request id when it has none (as the SQL's
+ * coalesce(nullif(trim(unit), ''), request_id)).
+ */
+export function unitKey(r: SimRequest, unit: SampleUnit): string {
+  const k = SAMPLE_UNITS[unit](r)?.trim();
+  return k ? k : r.id;
+}
+
+/** Decides per unit key, memoised (a key is hashed once however many requests carry it). */
+export class SampleFilter {
+  private readonly memo = new Map<string, boolean>();
+  /** requests seen and kept */
+  seen = 0;
+  kept = 0;
+
+  constructor(
+    readonly rate: SampleRate,
+    readonly unit: SampleUnit,
+  ) {}
+
+  keepsKey(key: string): boolean {
+    let k = this.memo.get(key);
+    if (k === undefined) {
+      k = sampleBucket(key) < this.rate.basisPoints;
+      // unit keys unique per request (request_id) would grow the memo with the log: cap it
+      if (this.memo.size >= 1 << 20) this.memo.clear();
+      this.memo.set(key, k);
+    }
+    return k;
+  }
+
+  keeps(r: SimRequest): boolean {
+    this.seen++;
+    const k = this.keepsKey(unitKey(r, this.unit));
+    if (k) this.kept++;
+    return k;
+  }
+
+  /** the source with only the kept requests, in order */
+  async *filter(source: AsyncIterable<SimRequest[]> | Iterable<SimRequest[]>): AsyncGenerator<SimRequest[]> {
+    for await (const batch of source as AsyncIterable<SimRequest[]>) {
+      const out = batch.filter((r) => this.keeps(r));
+      if (out.length) yield out;
+    }
+  }
+}
