@@ -1,5 +1,6 @@
 // One measured job, run in its own process so its peak RSS is its own.
-// usage: node bench/child.mjs csv|json|parquet FILE | cli ARGS...   -> prints one JSON line {ms, maxRssMB, ...}
+// usage: node bench/child.mjs csv|json|parquet FILE | duck baseline|cache FILE TABLE | duck-sample FILE RATE_BP OUT
+//        | cachekeys N | cli ARGS...   -> prints one JSON line {ms, cpuPct, maxRssMB, ...}
 import { createReadStream } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parse } from 'csv-parse';
@@ -40,6 +41,18 @@ if (mode === 'csv') {
     rowStart += n;
   }
   out = { rows };
+} else if (mode === 'duck') {
+  // DuckDB's SQL for the same question (bench/duck.mjs), in its own process like every job
+  const { duckQuery } = await import('./duck.mjs');
+  out = await duckQuery(args[0], args[1], args[2]);
+} else if (mode === 'duck-sample') {
+  // the key-consistent sample of docs/scale.md cut by DuckDB (sampled by prefix_key)
+  const { duckSample } = await import('./duck.mjs');
+  out = await duckSample(args[0], Number(args[1]), args[2]);
+} else if (mode === 'cachekeys') {
+  // bytes per live prompt-cache key: N requests on N distinct prefixes, all within the TTL
+  const { cacheKeyBytes } = await import('./duck.mjs');
+  out = await cacheKeyBytes(Number(args[0]));
 } else if (mode === 'cli') {
   let stdout = '';
   let stderr = '';
@@ -55,19 +68,28 @@ if (mode === 'csv') {
     process.exit(code);
   }
   const report = JSON.parse(stdout);
-  const tokens = report.baseline.tokens;
-  out = {
-    rows: report.rows?.read ?? report.requests,
-    requests: report.requests,
-    steps: report.steps.length,
-    baselineCost: report.baseline.cost,
-    finalCost: report.final.cost,
-    tokens: tokens.input + tokens.cacheRead + tokens.cacheWrite5m + tokens.cacheWrite1h + tokens.output,
-  };
+  if (Array.isArray(report.runs)) {
+    // a sweep: its configurations and each one's final cost
+    out = { configurations: report.runs.length, finalCosts: report.runs.map((r) => r.finalCost) };
+  } else {
+    const tokens = report.baseline.tokens;
+    out = {
+      rows: report.rows?.read ?? report.requests,
+      requests: report.requests,
+      steps: report.steps.length,
+      baselineCost: report.baseline.cost,
+      finalCost: report.final.cost,
+      tokens: tokens.input + tokens.cacheRead + tokens.cacheWrite5m + tokens.cacheWrite1h + tokens.output,
+      ...(report.sample ? { sample: report.sample } : {}),
+    };
+  }
 } else {
   throw new Error(`unknown mode ${mode}`);
 }
 const ms = performance.now() - t0;
+const usage = process.resourceUsage();
+// CPU of every thread of the process (worker threads included) over the wall time
+const cpuPct = Math.round(((usage.userCPUTime + usage.systemCPUTime) / 1000 / ms) * 100);
 process.stdout.write(
-  `${JSON.stringify({ ...out, ms: Math.round(ms), maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`,
+  `${JSON.stringify({ ...out, ms: Math.round(ms), cpuPct, maxRssMB: Math.round(usage.maxRSS / 1024) })}\n`,
 );
