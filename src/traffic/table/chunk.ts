@@ -7,7 +7,7 @@
 // tier and flags 1 each, one prefix block 9 + its start 4, 4 per tag column, plus the pool's
 // strings (ids ~8, interned values once): about 75 B. Optional columns (history, reasoning,
 // cached, quality) take no memory until a request has a value for them.
-import { type PrefixBlock, type SimRequest } from '../../engine/request.js';
+import type { PrefixBlock, SimRequest } from '../../engine/request.js';
 import { TIERS, type Tier } from '../../pricing/pricebook.js';
 import { alloc, decodePool, type FrozenPool, StringPool } from './strings.js';
 
@@ -128,7 +128,8 @@ export class ChunkBuilder {
       (this.cacheWrite5m ??= zeros32())[i] = u32(r.cached.write5m, 'cached write5m');
       (this.cacheWrite1h ??= zeros32())[i] = u32(r.cached.write1h, 'cached write1h');
     }
-    if (r.quality !== undefined) (this.quality ??= new Float64Array(alloc(true, 8 * CHUNK_ROWS)).fill(NaN))[i] = r.quality;
+    if (r.quality !== undefined)
+      (this.quality ??= new Float64Array(alloc(true, 8 * CHUNK_ROWS)).fill(NaN))[i] = r.quality;
     this.flags[i] = f;
     const p = r.prefix;
     if (this.blocks + p.length > this.blockKey.length) this.growBlocks(this.blocks + p.length);
@@ -254,7 +255,10 @@ export class ChunkView {
       reasoningTokens: reasoning < 0 ? undefined : reasoning,
       historyTokens: c.history ? c.history[i]! : 0,
       prefix: this.prefix(i),
-      cached: f & F.cached ? { read: c.cacheRead![i]!, write5m: c.cacheWrite5m![i]!, write1h: c.cacheWrite1h![i]! } : undefined,
+      cached:
+        f & F.cached
+          ? { read: c.cacheRead![i]!, write5m: c.cacheWrite5m![i]!, write1h: c.cacheWrite1h![i]! }
+          : undefined,
       batchable: (f & F.batchable) !== 0,
       status: f & F.error ? 'error' : 'ok',
       retryOf: c.retryOf[i] ? s[c.retryOf[i]!] : undefined,
