@@ -68,3 +68,52 @@ export function createRng(seed: number | string): Rng {
   };
   return rng;
 }
+
+/** murmur3's 32-bit finaliser: every input bit flips about half the output bits */
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** The key of a stream of per-request draws: one per (seed, strategy position, label). */
+export function drawStream(seed: number, label: string): number {
+  return fnv1a32(`${seed}:${label}`);
+}
+
+/**
+ * Draw k of one request in a stream, uniform in [0, 1): a pure function of the stream and the
+ * request's identity (its id and source line), never of how many requests came before it. So a
+ * request gets the same draws in a one-thread run, in any part of a split run and in a sample.
+ */
+export function requestDraw(stream: number, id: string, line: number | undefined, k = 0): number {
+  let h = stream ^ 0x9e3779b9;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  h = fmix32(h ^ Math.imul((line ?? 0) | 0, 0x27d4eb2d));
+  h = fmix32(h ^ Math.imul(k + 1, 0x165667b1));
+  return h / 4294967296;
+}
+
+/** An Rng whose n-th draw is requestDraw(stream, id, line, n): for strategies that draw several numbers per request. */
+export function requestRng(stream: number, id: string, line: number | undefined): Rng {
+  let k = 0;
+  const next = (): number => requestDraw(stream, id, line, k++);
+  return {
+    next,
+    int: (n) => Math.floor(next() * n),
+    normal: () => {
+      let u = next();
+      while (u <= Number.EPSILON) u = next();
+      return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * next());
+    },
+    exponential: (rate) => {
+      let u = next();
+      while (u <= Number.EPSILON) u = next();
+      return -Math.log(u) / rate;
+    },
+    fork: (label) => requestRng(fnv1a32(`${stream}:${String(label)}`), id, line),
+  };
+}

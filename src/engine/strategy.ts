@@ -3,10 +3,15 @@
 //   1. before the run    syntheticModels(options) -> models the strategy adds (GPU figures; the
 //                                                  pricing layer derives their prices),
 //                        fixedCosts(options)      -> one-time costs of its stage;
-//   2. start(options, ctx) once per run, then step(request) for every request in stream order
-//      and flush?() once at the end (requests held back, e.g. a batch window);
-//   3. the report phase  fleet?(options)          -> quantities the report prices (a self-hosted
+//   2. start(options, ctx) once per run (or per part of a split run), then step(request) for every
+//      request in stream order, flush?() once at the end (requests held back, e.g. a batch window)
+//      and counters?() (what the part saw, summed over the parts);
+//   3. after the run     finish?(options, counters, ctx) -> end-of-run warnings from the summed counters;
+//   4. the report phase  fleet?(options)          -> quantities the report prices (a self-hosted
 //                        fleet's GPU price and floor) for its break-even volume (report/fleet.ts).
+// state?(options, cacheRealism) declares where the strategy's state lives, so the engine can split a run into
+// parts that never share state and run them in parallel (engine/partition.ts); random draws are
+// per request (ctx.draw), so a request draws the same numbers in any part.
 // A strategy never touches money or files: it transforms token quantities, states quantities, and
 // reports coded warnings through ctx.warn; state lives in the object start() returns.
 import type { z } from 'zod';
@@ -15,6 +20,7 @@ import type { GpuModelSpec } from '../pricing/gpu.js';
 import type { ModelInfo } from '../pricing/pricebook.js';
 
 export type { GpuModelSpec };
+import type { StateKey } from './partition.js';
 import type { SimRequest } from './request.js';
 import type { Rng } from './rng.js';
 
@@ -38,8 +44,14 @@ export interface StrategyContext {
   seed: number;
   /** 1-based position in the scenario's strategy list */
   position: number;
-  /** this strategy's own stream, derived from seed and position */
-  rng: Rng;
+  /**
+   * A uniform draw in [0, 1) for this request: a pure function of the seed, the stage, `label`
+   * (one stream per concern, e.g. 'hit', 'rule:0') and the request (its id and line), so it never
+   * depends on the other requests of the run (a split run, a sample, another strategy's draws).
+   */
+  draw(req: SimRequest, label?: string): number;
+  /** several draws for one request (a distribution sampled by rejection): the same for the same request */
+  drawRng(req: SimRequest, label?: string): Rng;
   models: ModelView;
   /**
    * A model named in this strategy's options: resolved, or an UNKNOWN_MODEL error located at that
@@ -61,6 +73,22 @@ export interface StrategyRun {
   step(req: SimRequest): SimRequest[];
   /** requests held back (e.g. a batch window), released at the end of the stream; none when absent */
   flush?(): SimRequest[];
+  /**
+   * whole numbers about what this run saw, for finish(): summed over the parts of a split run
+   * (a name starting with 'min:' or 'max:' keeps the smallest or largest instead)
+   */
+  counters?(): Record<string, number>;
+}
+
+/** Where a strategy keeps state across requests, and whether it reads or moves time. */
+export interface StrategyState {
+  key: StateKey;
+  /** reads time through a running maximum (an expiring cache, a window) */
+  clock?: boolean;
+  /** changes request times (a batch window) */
+  movesTime?: boolean;
+  /** keeps an exact share of batch-tier requests over the whole stream: not split when the traffic has batch-tier requests */
+  batchTierShare?: boolean;
 }
 
 export interface FixedCost {
@@ -94,6 +122,10 @@ export interface Strategy<O = any> {
   /** old option name -> new name: still accepted in scenarios, with a DEPRECATED_OPTION warning */
   renamedOptions?: Record<string, string>;
   start(options: O, ctx: StrategyContext): StrategyRun;
+  /** where its state lives (default: across the whole stream, so a run with it is never split) */
+  state?(options: O, cacheRealism: string): StrategyState;
+  /** end-of-run warnings from the summed counters of its run(s) */
+  finish?(options: O, counters: Record<string, number>, ctx: StrategyContext): void;
   /** extra models this strategy introduces (e.g. a self-hosted route priced per GPU-hour) */
   syntheticModels?(options: O): GpuModelSpec[];
   /** one-time costs this strategy brings (setup, fine-tuning) */

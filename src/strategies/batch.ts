@@ -40,7 +40,7 @@ export function startBatch(o: BatchOptions, ctx: StrategyContext): StrategyRun {
     kinds: ALL_KINDS,
     positions: DEFAULT_POSITIONS,
     batchHitRate: o.batch_hit_rate,
-    random: () => ctx.rng.next(),
+    random: (r) => ctx.draw(r, 'cache-hit'),
   });
   const keepsRead = exactShare(o.batch_hit_rate);
   const W = o.window;
@@ -81,7 +81,7 @@ export function startBatch(o: BatchOptions, ctx: StrategyContext): StrategyRun {
         return [req];
       }
       // one draw per eligible request: the same stream gives the same split
-      if (o.share < 1 && ctx.rng.next() >= o.share) return [req];
+      if (o.share < 1 && ctx.draw(req) >= o.share) return [req];
       const out = copyRequest(req);
       out.serviceTier = 'batch';
       if (!realistic) {
@@ -99,6 +99,13 @@ export function startBatch(o: BatchOptions, ctx: StrategyContext): StrategyRun {
 export const batch: Strategy<BatchOptions> = {
   name: 'batch',
   usesCacheRules: true,
+  // Without the realistic batch rule: no state across requests (a window moves requests later,
+  // which a later clocked stage would notice). With it, the share of batch-tier cache hits is exact
+  // over the whole stream (one counter), so a run with it is not split.
+  state: (o, cacheRealism) =>
+    realismRules(cacheRealism).has('batch')
+      ? { key: { on: 'stream', why: "the realistic 'batch' cache rule counts an exact share of batch hits over the whole stream" } }
+      : { key: { on: 'none' }, movesTime: o.window > 0 },
   summary: 'move batchable requests (or a share) to the batch tier at its table price; each window runs as one batch',
   options: batchOptions,
   renamedOptions: { window_ms: 'window' },

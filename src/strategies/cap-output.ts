@@ -19,6 +19,7 @@ export type CapOutputOptions = z.infer<typeof options>;
 
 export const capOutput: Strategy<CapOutputOptions> = {
   name: 'cap-output',
+  state: () => ({ key: { on: 'none' } }),
   summary: 'cap output tokens (max_tokens), with a seeded share of truncated answers re-sent in full',
   options,
   start(o, ctx) {
@@ -28,7 +29,7 @@ export const capOutput: Strategy<CapOutputOptions> = {
         if (r.outputTokens <= cap) return [r];
         // One draw per capped request (none for the others), so the retried set depends only on
         // the capped requests and grows with the share.
-        const retried = ctx.rng.next() < o.truncation_retry_share;
+        const retried = o.truncation_retry_share > 0 && ctx.draw(r) < o.truncation_retry_share;
         if (!retried) {
           const kept = copyRequest(r);
           kept.outputTokens = cap;

@@ -94,6 +94,7 @@ export function drawConfidence(rng: Rng, d: ConfidenceDistribution): number {
 
 export const cascade: Strategy<CascadeOptions> = {
   name: 'cascade',
+  state: () => ({ key: { on: 'none' } }),
   summary: 'cheap model first, escalate a share (or low-confidence answers) to a strong model; escalations pay twice',
   options,
   start(o, ctx) {
@@ -106,8 +107,8 @@ export const cascade: Strategy<CascadeOptions> = {
     const selected = compileWhen(o.when, ctx);
     const conf = o.confidence;
     const escalates = conf
-      ? () => drawConfidence(ctx.rng, conf.distribution) < conf.threshold
-      : () => ctx.rng.next() < o.escalation!;
+      ? (r: SimRequest) => drawConfidence(ctx.drawRng(r), conf.distribution) < conf.threshold
+      : (r: SimRequest) => ctx.draw(r) < o.escalation!;
     const tagCheap = `${o.name}:cheap`;
     const tagEscalated = `${o.name}:escalated`;
     const qualityOf = (r: SimRequest, q: number): number => (r.quality ?? 1) * q;
@@ -150,7 +151,7 @@ export const cascade: Strategy<CascadeOptions> = {
         const cheapCall = onModel(r, cheapId);
         if (o.cheap_output_tokens !== undefined) cheapCall.outputTokens = o.cheap_output_tokens;
         const verified = verifier ? [verifyCall(r, cheapCall)] : [];
-        if (!escalates()) {
+        if (!escalates(r)) {
           cheapCall.tags = { ...r.tags, route: tagCheap };
           cheapCall.quality = qualityOf(r, o.quality.cheap);
           return [cheapCall, ...verified];

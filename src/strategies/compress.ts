@@ -139,6 +139,7 @@ export function compressRequest(r: SimRequest, plan: CompressPlan): SimRequest {
 
 export const compress: Strategy<CompressOptions> = {
   name: 'compress',
+  state: () => ({ key: { on: 'none' } }),
   summary: 'prompt compression: scale system/history/message/input/output tokens by a kept ratio',
   options,
   start(o, ctx) {

@@ -16,7 +16,7 @@ interface Seen {
   ok: boolean;
 }
 
-export function startDedupe(o: DedupeOptions, ctx: StrategyContext): StrategyRun {
+export function startDedupe(o: DedupeOptions, _ctx: StrategyContext): StrategyRun {
   const seen = new ExpiringMap<Seen>();
   const clock = new MonotoneClock();
   let requests = 0;
@@ -33,15 +33,7 @@ export function startDedupe(o: DedupeOptions, ctx: StrategyContext): StrategyRun
       seen.set(req.id, { expiresAtMs: t + o.window, ok: req.status === 'ok' }, t);
       return [req];
     },
-    flush: () => {
-      // without retry links nothing can be recognised as a retry: say so instead of a silent $0
-      if (requests > 0 && linked === 0)
-        ctx.warn(
-          'STRATEGY_NO_DATA',
-          `dedupe-retries: no request names the call it retries (retry_of); without retry links nothing is de-duplicated and the step saves nothing`,
-        );
-      return [];
-    },
+    counters: () => ({ requests, linked }),
   };
 }
 
@@ -50,4 +42,14 @@ export const dedupeRetries: Strategy<DedupeOptions> = {
   summary: 'drop retries whose original request completed (status ok) within the window',
   options: dedupeOptions,
   start: startDedupe,
+  // a retry meets its original by id: the two are one group of a split run
+  state: () => ({ key: { on: 'retry' }, clock: true }),
+  finish(_o, c, ctx) {
+    // without retry links nothing can be recognised as a retry: say so instead of a silent $0
+    if ((c.requests ?? 0) > 0 && (c.linked ?? 0) === 0)
+      ctx.warn(
+        'STRATEGY_NO_DATA',
+        `dedupe-retries: no request names the call it retries (retry_of); without retry links nothing is de-duplicated and the step saves nothing`,
+      );
+  },
 };

@@ -4,7 +4,7 @@
 // counts), with an optional quality: an unacceptable hit is a free but failed answer.
 import { z } from 'zod';
 import { copyRequest, type SimRequest, tagOf } from '../engine/request.js';
-import type { Strategy, StrategyContext, StrategyRun } from '../engine/strategy.js';
+import type { Strategy, StrategyContext, StrategyRun, StrategyState } from '../engine/strategy.js';
 import { hash64 } from '../shared/hash.js';
 import { durationMs, ExpiringMap, MonotoneClock, once } from './prompt-cache/expiring.js';
 import { realismRules } from './prompt-cache/rules.js';
@@ -84,6 +84,35 @@ function field(r: SimRequest, f: string): string | undefined {
   }
 }
 
+/** Tags strategies set during a run: a cache key on one of them cannot be read on the source request. */
+const SET_BY_STRATEGIES = new Set(['route', 'capped', 'responseCache']);
+
+/**
+ * Where exact caching keeps state: requests with equal keys. A split run groups requests by the key
+ * without model and tier, which earlier stages may change (a coarser key is still safe: it only
+ * puts more requests in one group).
+ */
+function exactState(key: readonly string[]): StrategyState {
+  const tag = key.find((f) => SET_BY_STRATEGIES.has(f));
+  if (tag) return { key: { on: 'stream', why: `its key uses the tag '${tag}', which strategies set during the run` } };
+  const fields = key.filter((f) => f !== 'model' && f !== 'tier');
+  return {
+    key: {
+      on: 'key',
+      key: (r) => {
+        const parts: string[] = [];
+        for (const f of fields) {
+          const v = field(r, f);
+          if (v === undefined) return undefined; // no content key: nothing is cached
+          parts.push(v);
+        }
+        return parts.join('\u0001');
+      },
+    },
+    clock: true,
+  };
+}
+
 export function startResponseCache(o: ResponseCacheOptions, ctx: StrategyContext): StrategyRun {
   const only = ctx.modelSet(o.models, ['models']);
   const stored = new ExpiringMap<{ expiresAtMs: number }>();
@@ -117,8 +146,8 @@ export function startResponseCache(o: ResponseCacheOptions, ctx: StrategyContext
   }
 
   function semantic(req: SimRequest): SimRequest[] {
-    if (ctx.rng.next() >= hitRate) return [req];
-    if (quality >= 1 || ctx.rng.next() < quality) return [];
+    if (ctx.draw(req, 'hit') >= hitRate) return [req];
+    if (quality >= 1 || ctx.draw(req, 'quality') < quality) return [];
     // Served from the cache but wrong: no API call, no success.
     const out = copyRequest(req);
     out.inputTokens = 0;
@@ -143,6 +172,7 @@ export function startResponseCache(o: ResponseCacheOptions, ctx: StrategyContext
 export const responseCache: Strategy<ResponseCacheOptions> = {
   name: 'response-cache',
   usesCacheRules: true,
+  state: (o) => (o.mode === 'semantic' ? { key: { on: 'none' } } : exactState(o.key)),
   summary: 'serve repeated requests from an application cache: exact key with TTL, or a seeded semantic hit rate',
   options: responseCacheOptions,
   start: startResponseCache,

@@ -4,7 +4,6 @@
 // A request that no rule takes goes to `default` (when given) or stays where it was.
 import { z } from 'zod';
 import { copyRequest, type SimRequest } from '../engine/request.js';
-import type { Rng } from '../engine/rng.js';
 import { compileWhen, modelIdMemo, QualitySchema, WhenSchema } from './match.js';
 import { type Ratio, ratioOf, scaleTokens, warnMove } from './shape.js';
 import type { OptionPath, Strategy, StrategyContext } from '../engine/strategy.js';
@@ -104,6 +103,7 @@ function makeTarget(
 
 export const route: Strategy<RouteOptions> = {
   name: 'route',
+  state: () => ({ key: { on: 'none' } }),
   summary: 'send requests to another model by rule on tags/tokens or by a seeded share',
   options,
   start(o, ctx) {
@@ -114,8 +114,9 @@ export const route: Strategy<RouteOptions> = {
         label,
         match: compileWhen(x.when, ctx, ['rules', i, 'when']),
         share: x.share,
-        // one stream per rule, one draw per request: changing one rule's share never reshuffles another
-        rng: x.share !== undefined ? ctx.rng.fork(`rule:${i}`) : undefined,
+        // one draw stream per rule: changing one rule's share never reshuffles another, and a
+        // larger share selects a superset of the requests (the same draw, a higher bar)
+        drawLabel: `rule:${i}`,
         target: makeTarget(label, x.to, x, ctx, ['rules', i, 'to']),
         warnedWindow: false,
       };
@@ -144,9 +145,10 @@ export const route: Strategy<RouteOptions> = {
       }
       if (!x.warnedWindow && t.contextWindow !== undefined && out.inputTokens + out.outputTokens > t.contextWindow) {
         x.warnedWindow = true;
+        // (the message names no request: a split run's parts would each name their own)
         ctx.warn(
           'STRATEGY_CONTEXT_WINDOW',
-          `route: ${x.label} sends a request of ${out.inputTokens} input + ${out.outputTokens} output tokens to ${t.modelId} (context window ${t.contextWindow}); it is priced anyway — add an input_tokens bound to the rule`,
+          `route: ${x.label} sends requests longer than the context window of ${t.modelId} (${t.contextWindow} tokens); they are priced anyway — add an input_tokens bound to the rule`,
         );
       }
       return out;
@@ -154,15 +156,12 @@ export const route: Strategy<RouteOptions> = {
 
     return {
       step(r) {
-        // Draw for every rule with a share on every request, before matching, so the streams stay
-        // aligned with the request sequence and a larger share selects a superset of requests.
         let chosen: (typeof rules)[number] | undefined;
         for (const x of rules) {
-          const u = (x.rng as Rng | undefined)?.next();
-          if (chosen) continue;
           if (!x.match(r)) continue;
-          if (u !== undefined && !(u < x.share!)) continue;
+          if (x.share !== undefined && !(ctx.draw(r, x.drawLabel) < x.share)) continue;
           chosen = x;
+          break;
         }
         if (chosen) return [apply(r, chosen)];
         if (fallback) return [apply(r, fallback)];

@@ -94,8 +94,9 @@ export const selfHost: Strategy<SelfHostOptions> = {
     }
     const targetId = target.id;
     let warnedCache = false;
-    const prefill = prefillSpeed(o);
-    let busyGpuSeconds = 0;
+    // tokens moved (whole numbers, so the parts of a split run add up exactly) and the time span seen
+    let movedInput = 0;
+    let movedOutput = 0;
     let firstMs = Infinity;
     let lastMs = -Infinity;
     return {
@@ -104,7 +105,7 @@ export const selfHost: Strategy<SelfHostOptions> = {
         if (r.atMs > lastMs) lastMs = r.atMs;
         if (from && !from.has(idOf(r.model))) return [r];
         if (!selected(r)) return [r];
-        if (o.share !== undefined && !(ctx.rng.next() < o.share)) return [r];
+        if (o.share !== undefined && !(ctx.draw(r) < o.share)) return [r];
         const out = copyRequest(r);
         out.model = targetId;
         out.tags = { ...r.tags, route: targetId };
@@ -117,28 +118,34 @@ export const selfHost: Strategy<SelfHostOptions> = {
           }
         }
         if (o.quality !== undefined) out.quality = (r.quality ?? 1) * o.quality;
-        busyGpuSeconds += out.outputTokens / o.tokens_per_second_per_gpu + out.inputTokens / prefill;
+        movedInput += out.inputTokens;
+        movedOutput += out.outputTokens;
         return [out];
       },
-      flush() {
-        // Time, not money: GPU-hours the moved load needs at the stated utilisation vs the
-        // always-on fleet. Far below it, the stated utilisation cannot happen and the per-token
-        // price understates the cost (the break-even volume in report extras accounts for it).
-        if (o.min_gpus > 0 && busyGpuSeconds > 0) {
-          const days = Math.max(1, Math.ceil((lastMs - firstMs + 1) / 86_400_000));
-          const neededPerDay = busyGpuSeconds / o.utilisation / 3600 / days;
-          const fleetPerDay = o.min_gpus * 24;
-          if (neededPerDay < fleetPerDay) {
-            const real = (busyGpuSeconds / 3600 / days / fleetPerDay) * 100;
-            ctx.warn(
-              'SELF_HOST_IDLE_FLEET',
-              `self-host: the moved load needs ${neededPerDay.toFixed(1)} GPU-hours/day at ${o.utilisation * 100}% utilisation, but ${o.min_gpus} always-on GPU${o.min_gpus === 1 ? '' : 's'} run ${fleetPerDay} GPU-hours/day (real utilisation ${real.toFixed(1)}%); the simulated cost assumes the fleet scales down with the load — see the break-even volume`,
-            );
-          }
-        }
-        return [];
-      },
+      counters: () => ({ movedInput, movedOutput, 'min:firstMs': firstMs, 'max:lastMs': lastMs }),
     };
+  },
+  // no state across requests: the share is a per-request draw, the counters add up
+  state: () => ({ key: { on: 'none' } }),
+  finish(o, c, ctx) {
+    // Time, not money: GPU-hours the moved load needs at the stated utilisation vs the
+    // always-on fleet. Far below it, the stated utilisation cannot happen and the per-token
+    // price understates the cost (the break-even volume in report extras accounts for it).
+    const busyGpuSeconds = (c.movedOutput ?? 0) / o.tokens_per_second_per_gpu + (c.movedInput ?? 0) / prefillSpeed(o);
+    const firstMs = c['min:firstMs'] ?? 0;
+    const lastMs = c['max:lastMs'] ?? 0;
+    if (o.min_gpus > 0 && busyGpuSeconds > 0) {
+      const days = Math.max(1, Math.ceil((lastMs - firstMs + 1) / 86_400_000));
+      const neededPerDay = busyGpuSeconds / o.utilisation / 3600 / days;
+      const fleetPerDay = o.min_gpus * 24;
+      if (neededPerDay < fleetPerDay) {
+        const real = (busyGpuSeconds / 3600 / days / fleetPerDay) * 100;
+        ctx.warn(
+          'SELF_HOST_IDLE_FLEET',
+          `self-host: the moved load needs ${neededPerDay.toFixed(1)} GPU-hours/day at ${o.utilisation * 100}% utilisation, but ${o.min_gpus} always-on GPU${o.min_gpus === 1 ? '' : 's'} run ${fleetPerDay} GPU-hours/day (real utilisation ${real.toFixed(1)}%); the simulated cost assumes the fleet scales down with the load — see the break-even volume`,
+        );
+      }
+    }
   },
   syntheticModels: (o) => [selfHostSpec(o)],
   // plain decimal text, never 1e+21 notation

@@ -96,6 +96,7 @@ export function trimRequest(
 
 export const trimContext: Strategy<TrimOptions> = {
   name: 'trim-context',
+  state: () => ({ key: { on: 'none' } }),
   summary: 'cap conversation history (a token budget or the newest N turns), oldest first',
   options,
   start(o, ctx) {
@@ -116,7 +117,7 @@ export const trimContext: Strategy<TrimOptions> = {
           warned = true;
           ctx.warn(
             'STRATEGY_NO_DATA',
-            `trim-context: request ${r.id} has ${r.historyTokens} history tokens but no history blocks, so keep_turns cannot count its turns; such requests pass untrimmed (use max_history_tokens for logs without turn structure)`,
+            `trim-context: requests with history tokens but no history blocks cannot be counted in turns (keep_turns); they pass untrimmed (use max_history_tokens for logs without turn structure)`,
           );
         }
         return [r];

@@ -1,7 +1,7 @@
 // Shared fixtures for engine and strategy tests: a PriceBook from inline YAML, a request with
 // defaults, and a strategy started the way the engine starts it.
 import type { Code } from '../../src/diagnostics.js';
-import { createRng, type Rng } from '../../src/engine/rng.js';
+import { drawStream, type Rng, requestDraw, requestRng } from '../../src/engine/rng.js';
 import type { SimRequest } from '../../src/engine/request.js';
 import { modelView, strategyContext } from '../../src/engine/run.js';
 import { parsePricingText } from '../../src/pricing/load.js';
@@ -35,26 +35,25 @@ export function makeRequest(defaults: Partial<SimRequest>, p: Partial<SimRequest
 }
 
 /**
- * A strategy context as the engine builds it (engine/run.ts strategyContext), with a test's own
- * RNG and a warn that receives the message text.
+ * A strategy context as the engine builds it (engine/run.ts strategyContext) for a strategy named
+ * `name` (its draws are the engine's for that name and position), with a warn that receives the message text.
  */
 export function ctxFor(o: {
   seed: number;
   position: number;
-  rng: Rng;
+  name?: string;
   models: ModelView;
   warn?: (message: string, code?: Code) => void;
   cacheRealism?: string;
 }): StrategyContext {
-  const ctx = strategyContext({
+  return strategyContext({
     models: o.models,
     seed: o.seed,
     position: o.position,
-    name: 'test',
+    name: o.name ?? 'test',
     warn: (d) => o.warn?.(d.message, d.code),
     cacheRealism: o.cacheRealism,
   });
-  return { ...ctx, rng: o.rng };
 }
 
 /** Start strategy `s` with raw options at position 1, with the engine's RNG derivation. */
@@ -70,9 +69,27 @@ export function startStrategy<O>(
     ctxFor({
       seed,
       position: 1,
-      rng: createRng(seed).fork(`strategy:1:${s.name}`),
+      name: s.name,
       models: modelView(book),
       warn,
     }),
   );
+}
+
+/** The draw a strategy started by ctxFor({seed, position, name}) gets for request r in stream `label` (ctx.draw). */
+export function drawFor(
+  r: Pick<SimRequest, 'id' | 'line'>,
+  o: { seed: number; position?: number; name?: string; label?: string },
+): number {
+  const stream = drawStream(o.seed, `strategy:${o.position ?? 1}:${o.name ?? 'test'}:${o.label ?? ''}`);
+  return requestDraw(stream, r.id, r.line);
+}
+
+/** The several draws (ctx.drawRng) a strategy started like drawFor's gets for request r. */
+export function drawRngFor(
+  r: Pick<SimRequest, 'id' | 'line'>,
+  o: { seed: number; position?: number; name?: string; label?: string },
+): Rng {
+  const stream = drawStream(o.seed, `strategy:${o.position ?? 1}:${o.name ?? 'test'}:${o.label ?? ''}`);
+  return requestRng(stream, r.id, r.line);
 }

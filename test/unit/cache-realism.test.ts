@@ -4,7 +4,6 @@
 // retention / write premium of newer automatic caches.
 import { describe, expect, it } from 'vitest';
 import { modelView } from '../../src/engine/run.js';
-import { createRng } from '../../src/engine/rng.js';
 import type { PrefixBlock, SimRequest } from '../../src/engine/request.js';
 import { promptCache } from '../../src/strategies/prompt-cache/index.js';
 import { type Position, placeBreakpoints } from '../../src/strategies/prompt-cache/placement.js';
@@ -52,7 +51,6 @@ function run(
     ctxFor({
       seed: 1,
       position: 1,
-      rng: createRng(1),
       models: modelView(book),
       warn: (m) => warnings.push(m),
       cacheRealism: realism,

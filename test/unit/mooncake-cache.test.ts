@@ -5,7 +5,6 @@ import { ctxFor } from '../helpers/sim.js';
 import { describe, expect, it } from 'vitest';
 import { choosePricing } from '../../src/pricing/load.js';
 import { modelView, runSimulation } from '../../src/engine/run.js';
-import { createRng } from '../../src/engine/rng.js';
 import { Q } from '../../src/engine/ledger.js';
 import { priceCells } from '../../src/engine/price.js';
 import { newLogStats, readLog } from '../../src/traffic/logs/read.js';
@@ -46,7 +45,6 @@ async function replay(file: string, model: string, options: unknown, cacheRealis
     ctxFor({
       seed: 1,
       position: 1,
-      rng: createRng(1),
       models: modelView(book),
       warn: () => {},
       cacheRealism,

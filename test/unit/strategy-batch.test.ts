@@ -1,13 +1,12 @@
 // batch: tier moves priced through the table (priceCells), seeded share, window, missing tier.
 import { describe, expect, it } from 'vitest';
 import { modelView } from '../../src/engine/run.js';
-import { createRng } from '../../src/engine/rng.js';
 import { Ledger } from '../../src/engine/ledger.js';
 import { priceCells } from '../../src/engine/price.js';
 import type { SimRequest } from '../../src/engine/request.js';
 import { batch } from '../../src/strategies/batch.js';
 import type { CacheRealism } from '../../src/strategies/prompt-cache/rules.js';
-import { bookFromYaml, ctxFor } from '../helpers/sim.js';
+import { bookFromYaml, ctxFor, drawFor } from '../helpers/sim.js';
 
 const TABLE = `
 version: "2099-01-01"
@@ -73,7 +72,6 @@ function run(
     ctxFor({
       seed,
       position: 1,
-      rng: createRng(seed),
       models: modelView(book),
       warn: (m, code) => warnings.push(code ? `${code}: ${m}` : m),
       cacheRealism,
@@ -109,8 +107,7 @@ describe('batch', () => {
 
   it('share is a seeded split: a request moves iff its draw is below the share', () => {
     const reqs = Array.from({ length: 200 }, (_, i) => req({ id: `q${i}` }));
-    const rng = createRng(9);
-    const expected = reqs.map(() => (rng.next() < 0.3 ? 'batch' : 'standard'));
+    const expected = reqs.map((r) => (drawFor(r, { seed: 9 }) < 0.3 ? 'batch' : 'standard'));
     const tiers = run({ share: 0.3 }, reqs, 9).out.map((r) => r.serviceTier);
     expect(tiers).toEqual(expected);
     expect(run({ share: 0.3 }, reqs, 9).out.map((r) => r.serviceTier)).toEqual(tiers); // same seed, same split

@@ -1,13 +1,12 @@
 // cap-output: capped answers billed at the cap; a seeded share re-sent in full (two calls).
 import { describe, expect, it } from 'vitest';
 import type { SimRequest } from '../../src/engine/request.js';
-import { createRng } from '../../src/engine/rng.js';
 import { modelView, runSimulation } from '../../src/engine/run.js';
 import { buildReport } from '../../src/report/model.js';
 import { capOutput } from '../../src/strategies/cap-output.js';
 import type { Strategy } from '../../src/engine/strategy.js';
 import type { PriceBook } from '../../src/pricing/pricebook.js';
-import { bookFromYaml, makeRequest, ctxFor } from '../helpers/sim.js';
+import { bookFromYaml, ctxFor, drawFor, makeRequest } from '../helpers/sim.js';
 
 const TABLE = `
 version: "2099-01-01"
@@ -30,7 +29,6 @@ function runStep(raw: unknown, reqs: SimRequest[], seed = 5): SimRequest[] {
     ctxFor({
       seed,
       position: 1,
-      rng: createRng(seed).fork('strategy:1:cap-output'),
       models: modelView(book()),
       warn: () => {},
     }),
@@ -67,9 +65,7 @@ describe('cap-output', () => {
   it('truncation_retry_share 0.3 on 1,000 capped requests: exact seeded retries, cost and successes by formula', async () => {
     const seed = 5;
     const reqs = Array.from({ length: 1000 }, (_, i) => req({ id: `r${i}`, outputTokens: 1000 }));
-    const rng = createRng(seed).fork('strategy:1:cap-output');
-    let R = 0;
-    for (let i = 0; i < 1000; i++) if (rng.next() < 0.3) R++;
+    const R = reqs.filter((r) => drawFor(r, { seed, name: 'cap-output' }) < 0.3).length;
     expect(R).toBeGreaterThan(250); // binomial(1000, 0.3): mean 300, sd 14.5
     expect(R).toBeLessThan(350);
     const b = book();

@@ -7,7 +7,7 @@ import { buildReport } from '../../src/report/model.js';
 import { cascade, drawConfidence } from '../../src/strategies/cascade.js';
 import type { Strategy } from '../../src/engine/strategy.js';
 import type { PriceBook } from '../../src/pricing/pricebook.js';
-import { bookFromYaml, makeRequest, ctxFor } from '../helpers/sim.js';
+import { bookFromYaml, ctxFor, drawFor, drawRngFor, makeRequest } from '../helpers/sim.js';
 
 // strong: $3 in / $15 out; cheap: $0.25 in / $1.25 out (per 1M tokens)
 const TABLE = `
@@ -43,7 +43,7 @@ function runStep<O>(s: Strategy<O>, raw: unknown, reqs: SimRequest[], seed = 11)
     ctxFor({
       seed,
       position: 1,
-      rng: createRng(seed).fork(`strategy:1:${s.name}`),
+      name: s.name,
       models: modelView(book()),
       warn: () => {},
     }),
@@ -68,10 +68,8 @@ async function simulate(raw: unknown, reqs: SimRequest[], seed = 11) {
 describe('cascade', () => {
   it('escalation 0.4 on 1,000 requests: exactly the seeded escalations pay twice; cost per success matches the formula', async () => {
     const reqs = Array.from({ length: 1000 }, (_, i) => req({ id: `r${i}` }));
-    // the seeded count: one draw per cascaded request from the strategy's stream
-    const rng = createRng(11).fork('strategy:1:cascade');
-    let E = 0;
-    for (let i = 0; i < 1000; i++) if (rng.next() < 0.4) E++;
+    // the seeded count: each cascaded request's own draw
+    const E = reqs.filter((r) => drawFor(r, { seed: 11, name: 'cascade' }) < 0.4).length;
     expect(E).toBeGreaterThan(360); // binomial(1000, 0.4): mean 400, sd 15.5
     expect(E).toBeLessThan(440);
     const report = await simulate({ cheap: 'cheap', escalation: 0.4, quality: { cheap: 0.9, strong: 0.98 } }, reqs);
@@ -159,8 +157,7 @@ describe('cascade', () => {
   it('confidence model: escalate exactly the requests whose seeded confidence is below the threshold', () => {
     const reqs = Array.from({ length: 500 }, (_, i) => req({ id: `r${i}` }));
     const dist = { kind: 'beta' as const, alpha: 8, beta: 2 };
-    const rng = createRng(11).fork('strategy:1:cascade');
-    const expected = reqs.map(() => drawConfidence(rng, dist) < 0.7);
+    const expected = reqs.map((r) => drawConfidence(drawRngFor(r, { seed: 11, name: 'cascade' }), dist) < 0.7);
     const out = runStep(cascade, { cheap: 'cheap', confidence: { threshold: 0.7, distribution: dist } }, reqs);
     const escalated = new Set(out.filter((r) => r.answers === false).map((r) => r.id.replace('/cheap', '')));
     expect(reqs.map((r) => escalated.has(r.id))).toEqual(expected);

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { Ledger } from '../../src/engine/ledger.js';
 import { priceCells } from '../../src/engine/price.js';
 import type { SimRequest } from '../../src/engine/request.js';
-import { createRng } from '../../src/engine/rng.js';
 import { modelView } from '../../src/engine/run.js';
 import { compress } from '../../src/strategies/compress.js';
 import { ratioOf, scaleTokens } from '../../src/strategies/shape.js';
@@ -32,7 +31,6 @@ function runStep(raw: unknown, reqs: SimRequest[]): SimRequest[] {
     ctxFor({
       seed: 1,
       position: 1,
-      rng: createRng(1),
       models: modelView(book()),
       warn: () => {},
     }),

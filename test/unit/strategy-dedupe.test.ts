@@ -1,7 +1,6 @@
 // dedupe-retries: a retry is dropped when its original completed (ok) within the window.
 import { describe, expect, it } from 'vitest';
 import { modelView, runSimulation } from '../../src/engine/run.js';
-import { createRng } from '../../src/engine/rng.js';
 import { Q } from '../../src/engine/ledger.js';
 import { priceCells } from '../../src/engine/price.js';
 import type { SimRequest } from '../../src/engine/request.js';
@@ -42,7 +41,6 @@ function kept(options: unknown): string[] {
     ctxFor({
       seed: 1,
       position: 1,
-      rng: createRng(1),
       models: modelView(book),
       warn: () => {},
     }),

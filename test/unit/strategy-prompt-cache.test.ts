@@ -1,14 +1,13 @@
 // prompt-cache: hand-computed reads and writes per request (docs/semantics.md).
 import { describe, expect, it } from 'vitest';
 import { modelView } from '../../src/engine/run.js';
-import { createRng } from '../../src/engine/rng.js';
 import { Ledger } from '../../src/engine/ledger.js';
 import { priceCells } from '../../src/engine/price.js';
 import type { PrefixBlock, SimRequest } from '../../src/engine/request.js';
 import { UserError } from '../../src/diagnostics.js';
 import { promptCache, roundAutomatic } from '../../src/strategies/prompt-cache/index.js';
 import { ExpiringMap, parseDurationMs } from '../../src/strategies/prompt-cache/expiring.js';
-import { bookFromYaml, makeRequest, ctxFor } from '../helpers/sim.js';
+import { bookFromYaml, ctxFor, drawFor, makeRequest } from '../helpers/sim.js';
 
 const TABLE = `
 version: "2099-01-01"
@@ -58,7 +57,6 @@ function run(options: unknown, reqs: SimRequest[], seed = 1): { out: SimRequest[
     ctxFor({
       seed,
       position: 1,
-      rng: createRng(seed),
       models: modelView(book),
       warn: (m) => warnings.push(m),
       cacheRealism: 'ideal',
@@ -200,7 +198,6 @@ describe('prompt-cache explicit', () => {
       ctxFor({
         seed: 1,
         position: 1,
-        rng: createRng(1),
         models: modelView(book),
         warn: () => {},
       }),
@@ -258,9 +255,8 @@ describe('prompt-cache automatic', () => {
       req({ id: `q${i}`, model: 'gpt', atMs: i * 1000, prefix: sys(2048) }),
     );
     const reads = cachedOf(run({ hit_rate: 0.5 }, reqs, 42).out).map((c) => c!.read);
-    // request 0 has nothing to hit (no draw); requests 1..999 each take one draw from createRng(42)
-    const rng = createRng(42);
-    const expected = [0, ...Array.from({ length: n - 1 }, () => (rng.next() < 0.5 ? 2048 : 0))];
+    // request 0 has nothing to hit; requests 1..999 hit iff their own draw is below the rate
+    const expected = reqs.map((r, i) => (i > 0 && drawFor(r, { seed: 42 }) < 0.5 ? 2048 : 0));
     expect(reads).toEqual(expected);
     const hits = reads.filter((r) => r > 0).length;
     expect(hits).toBeGreaterThan(450);
@@ -315,7 +311,6 @@ describe('bounded state', () => {
         ctxFor({
           seed: 1,
           position: 1,
-          rng: createRng(1),
           models: modelView(book),
           warn: () => {},
         }),

@@ -1,11 +1,10 @@
 // response-cache: exact key with TTL, semantic seeded hit rate and quality, through the engine.
 import { describe, expect, it } from 'vitest';
 import { modelView, runSimulation } from '../../src/engine/run.js';
-import { createRng } from '../../src/engine/rng.js';
 import { Q } from '../../src/engine/ledger.js';
 import type { SimRequest } from '../../src/engine/request.js';
 import { responseCache } from '../../src/strategies/response-cache.js';
-import { bookFromYaml, ctxFor } from '../helpers/sim.js';
+import { bookFromYaml, ctxFor, drawFor } from '../helpers/sim.js';
 
 const TABLE = `
 version: "2099-01-01"
@@ -56,7 +55,6 @@ function run(
     ctxFor({
       seed,
       position: 1,
-      rng: createRng(seed),
       models: modelView(book),
       warn: (m) => warnings.push(m),
       cacheRealism,
@@ -134,8 +132,7 @@ describe('response-cache semantic', () => {
   const reqs = Array.from({ length: 500 }, (_, i) => req({ id: `q${i}`, atMs: i, tags: {} }));
 
   it('seeded hit rate: a request is served from the cache iff its draw is below hit_rate', () => {
-    const rng = createRng(3);
-    const expected = reqs.filter(() => rng.next() >= 0.2).map((r) => r.id);
+    const expected = reqs.filter((r) => drawFor(r, { seed: 3, label: 'hit' }) >= 0.2).map((r) => r.id);
     const { kept } = run({ mode: 'semantic', hit_rate: 0.2, quality: 1 }, reqs, 3);
     expect(kept).toEqual(expected);
     expect(500 - kept.length).toBeGreaterThan(70); // ~100 hits expected
@@ -154,11 +151,7 @@ describe('response-cache semantic', () => {
   it('quality defaults to 0.9 (realistic: false hits) and 1 (ideal)', () => {
     // hit_rate 1: every request draws its hit (always below 1), then its quality: a draw >= 0.9 is a
     // wrong answer served from the cache, kept as a zero-token call with quality 0.
-    const rng = createRng(3);
-    const wrong = reqs.filter(() => {
-      rng.next();
-      return rng.next() >= 0.9;
-    }).length;
+    const wrong = reqs.filter((r) => drawFor(r, { seed: 3, label: 'quality' }) >= 0.9).length;
     const { out } = run({ mode: 'semantic', hit_rate: 1 }, reqs, 3);
     expect(out.length).toBe(wrong);
     expect(out.every((r) => r.quality === 0 && r.inputTokens === 0)).toBe(true);

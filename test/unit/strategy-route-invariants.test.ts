@@ -7,7 +7,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parsePricingText } from '../../src/pricing/load.js';
 import type { PrefixBlock, SimRequest } from '../../src/engine/request.js';
-import { createRng } from '../../src/engine/rng.js';
 import { modelView } from '../../src/engine/run.js';
 import { route } from '../../src/strategies/route.js';
 import { cascade } from '../../src/strategies/cascade.js';
@@ -124,7 +123,6 @@ describe('routing and shaping strategies: invariants on random requests', () => 
         ctxFor({
           seed: 3,
           position: 1,
-          rng: createRng(3).fork(s.name),
           models: modelView(book),
           warn: () => {},
         }),

@@ -3,13 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { Ledger } from '../../src/engine/ledger.js';
 import { priceCells } from '../../src/engine/price.js';
 import type { SimRequest } from '../../src/engine/request.js';
-import { createRng } from '../../src/engine/rng.js';
 import { modelView } from '../../src/engine/run.js';
 import { route } from '../../src/strategies/route.js';
 import type { Strategy } from '../../src/engine/strategy.js';
 import { UserError } from '../../src/diagnostics.js';
 import type { PriceBook } from '../../src/pricing/pricebook.js';
-import { bookFromYaml, makeRequest, ctxFor } from '../helpers/sim.js';
+import { bookFromYaml, ctxFor, drawFor, makeRequest } from '../helpers/sim.js';
 
 // strong: $3 in / $15 out; cheap: $0.25 in / $1.25 out (per 1M tokens). 1 µ$ = 1e12 atto-USD.
 const TABLE = `
@@ -59,7 +58,7 @@ function runStep<O>(
     ctxFor({
       seed,
       position: 1,
-      rng: createRng(seed).fork(`strategy:1:${s.name}`),
+      name: s.name,
       models: modelView(book()),
       warn,
     }),
@@ -132,8 +131,7 @@ describe('route', () => {
 
   it('a seeded share: exactly the requests whose per-rule draw is below the share; a larger share selects a superset', () => {
     const reqs = Array.from({ length: 1000 }, (_, i) => req({ id: `r${i}` }));
-    const rng = createRng(7).fork('strategy:1:route').fork('rule:0');
-    const expected = reqs.map(() => rng.next() < 0.3);
+    const expected = reqs.map((r) => drawFor(r, { seed: 7, name: 'route', label: 'rule:0' }) < 0.3);
     const out = runStep(route, { rules: [{ to: 'cheap', share: 0.3 }] }, reqs);
     const moved = out.map((r) => r.model === 'cheap');
     expect(moved).toEqual(expected);
@@ -211,7 +209,7 @@ describe('route', () => {
       warnings.push(m),
     );
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/context window 8000/);
+    expect(warnings[0]).toMatch(/context window of .* \(8000 tokens\)/);
   });
 
   it('an unknown target model fails at start with did-you-mean, before any request', () => {

@@ -1,7 +1,6 @@
 // self-host: exact GPU-hour price derivation, fixed costs, break-even days and break-even volume.
 import { describe, expect, it } from 'vitest';
 import type { SimRequest } from '../../src/engine/request.js';
-import { createRng } from '../../src/engine/rng.js';
 import { modelView, runSimulation } from '../../src/engine/run.js';
 import { buildReport } from '../../src/report/model.js';
 import { formatPicoPerM } from '../../src/pricing/money.js';
@@ -191,19 +190,18 @@ describe('self-host', () => {
   it('warns when the moved load is far below the always-on fleet (the stated utilisation cannot happen)', () => {
     const opts = selfHost.options.parse(base);
     const warnings: string[] = [];
-    const run = selfHost.start(
-      opts,
-      ctxFor({
-        seed: 1,
-        position: 1,
-        rng: createRng(1),
-        models: modelView(table().withModels(selfHost.syntheticModels!(opts).map(gpuModel))),
-        warn: (m) => warnings.push(m),
-      }),
-    );
+    const ctx = ctxFor({
+      seed: 1,
+      position: 1,
+      models: modelView(table().withModels(selfHost.syntheticModels!(opts).map(gpuModel))),
+      warn: (m) => warnings.push(m),
+    });
+    const run = selfHost.start(opts, ctx);
     // 1000 requests in one day: 200/1000 + 1000/10000 = 0.3 GPU-s each at full speed -> 300 s / 0.5 = 600 s = 0.17 GPU-h/day vs 24
     for (let i = 0; i < 1000; i++) run.step(req({ id: `r${i}`, atMs: i * 60_000 }));
     expect(run.flush?.() ?? []).toEqual([]);
+    expect(warnings).toHaveLength(0); // said once the run is over, from the counters of all its parts
+    selfHost.finish!(opts, run.counters!(), ctx);
     expect(warnings).toHaveLength(1);
     // real utilisation: 300 s / 3600 / 24 h = 0.35%
     expect(warnings[0]).toMatch(
@@ -215,10 +213,7 @@ describe('self-host', () => {
     const opts = selfHost.options.parse({ ...base, name: 'cheap' });
     const book = table().withModels(selfHost.syntheticModels!(opts).map(gpuModel));
     expect(() =>
-      selfHost.start(
-        opts,
-        ctxFor({ seed: 1, position: 1, rng: createRng(1), models: modelView(book), warn: () => {} }),
-      ),
+      selfHost.start(opts, ctxFor({ seed: 1, position: 1, models: modelView(book), warn: () => {} })),
     ).toThrow(/already a model of the pricing table/);
     expect(selfHost.options.safeParse({ ...base, gpu_hour_usd: '2,50' }).success).toBe(false);
     expect(selfHost.options.safeParse({ ...base, utilisation: 0 }).success).toBe(false);

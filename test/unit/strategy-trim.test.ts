@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { Ledger } from '../../src/engine/ledger.js';
 import { priceCells } from '../../src/engine/price.js';
 import type { PrefixBlock, SimRequest } from '../../src/engine/request.js';
-import { createRng } from '../../src/engine/rng.js';
 import { modelView } from '../../src/engine/run.js';
 import { trimContext } from '../../src/strategies/trim-context.js';
 import type { PriceBook } from '../../src/pricing/pricebook.js';
@@ -31,7 +30,6 @@ function runStep(raw: unknown, reqs: SimRequest[], warn: (m: string) => void = (
     ctxFor({
       seed: 1,
       position: 1,
-      rng: createRng(1),
       models: modelView(book()),
       warn,
     }),

@@ -9,7 +9,6 @@ import { dimensionReader, Ledger } from '../../engine/ledger.js';
 import { copyRequest, type PrefixBlock, type SimRequest } from '../../engine/request.js';
 import { strategyContext } from '../../engine/run.js';
 import type { ModelView } from '../../engine/strategy.js';
-import { createRng } from '../../engine/rng.js';
 
 /** One way of caching the family's requests: its ledger and token sums. */
 export interface AuditSide {
@@ -111,8 +110,9 @@ export async function auditCaches(
   const runs = new Map<Side, StrategyRun>(
     SIDES.map((side) => [
       side,
-      promptCache.start(promptCache.options.parse({ ttl: o.ttl }), {
-        ...strategyContext({
+      promptCache.start(
+        promptCache.options.parse({ ttl: o.ttl }),
+        strategyContext({
           models: view,
           seed: o.seed,
           position: 1,
@@ -126,8 +126,7 @@ export async function auditCaches(
           },
           cacheRealism: side,
         }),
-        rng: createRng(o.seed).fork('audit-cache'),
-      }),
+      ),
     ]),
   );
   const families = new Map<string, FamilyRaw>();

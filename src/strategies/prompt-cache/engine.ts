@@ -68,8 +68,8 @@ export interface CacheSimOptions {
   cacheKey?: (r: SimRequest) => string | undefined;
   /** the workspace/organisation a request is sent from: caches are not shared across workspaces */
   workspace?: (r: SimRequest) => string | undefined;
-  /** seeded draws for hitRate */
-  random: () => number;
+  /** seeded draws for hitRate, per request (the same in any part of a split run) */
+  random: (r: SimRequest) => number;
 }
 
 type CacheModel = Pick<ModelFacts, 'id' | 'provider'> & { cache: NonNullable<ModelFacts['cache']> };
@@ -267,7 +267,7 @@ export class CacheSim {
       }
     let read = hit >= 0 ? roundAutomatic(cum[hit]!, minTokens, inc) : 0;
     // An explicit hit_rate: a request routed to a machine without the prefix misses; the prefix is stored there too.
-    if (read > 0 && this.o.hitRate !== undefined && this.o.hitRate < 1 && this.o.random() >= this.o.hitRate) read = 0;
+    if (read > 0 && this.o.hitRate !== undefined && this.o.hitRate < 1 && this.o.random(req) >= this.o.hitRate) read = 0;
     if (read > 0 && batch && !this.batchHits()) read = 0;
     // Used entries are refreshed and missed prefixes stored: idle expiry after the retention.
     for (let j = 0; j < k; j++) this.put(p, keys[bps[j]!]!, t, retentionMs, delay);

@@ -76,7 +76,7 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
     // prompt_cache_key routing belongs to the overflow rule: the ideal cache finds a prefix whatever the key.
     cacheKey: rules.has('overflow') ? fieldOf(o.cache_key ?? 'prompt_cache_key') : undefined,
     workspace: o.workspace_by === undefined ? undefined : fieldOf(o.workspace_by),
-    random: () => ctx.rng.next(),
+    random: (r) => ctx.draw(r),
   });
   let dropped = 0;
 
@@ -136,7 +136,7 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
       out.cached = sim.apply(req, { id: m.id, provider: m.provider, cache }, style);
       if (sim.droppedBreakpoints > dropped) {
         dropped = sim.droppedBreakpoints;
-        warnOnce('dropped-breakpoints', () =>
+        warnOnce(`dropped-breakpoints:${m.id}`, () =>
           ctx.warn(
             'STRATEGY_OPTION_IGNORED',
             `prompt-cache: breakpoints name more blocks than a request may carry (${sim.rules({ id: m.id, provider: m.provider, cache }).maxBreakpoints} for '${m.id}'); the earliest are ignored, as the API uses the last ones`,
@@ -145,15 +145,7 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
       }
       return [out];
     },
-    flush: () => {
-      // no prefix blocks = nothing cacheable is known: say so instead of a silent $0
-      if (requests > 0 && withPrefix === 0)
-        ctx.warn(
-          'STRATEGY_NO_DATA',
-          'prompt-cache: no request carries prefix blocks (a log needs prefix_key and prefix_tokens, or hash_ids); nothing can be cached and the step saves nothing',
-        );
-      return [];
-    },
+    counters: () => ({ requests, withPrefix }),
   };
 }
 
@@ -165,4 +157,20 @@ export const promptCache: Strategy<PromptCacheOptions> = {
   options: promptCacheOptions,
   renamedOptions: { ready_delay_ms: 'ready_delay' },
   start: startPromptCache,
+  // Entries are keyed by cumulative prefix keys, so requests whose first blocks differ never share
+  // one (whatever model or tier an earlier stage moved them to); each cache has its own clock. The
+  // realistic batch rule's share of batch-tier hits is exact over the whole stream.
+  state: (_o, cacheRealism) => ({
+    key: { on: 'prefix' },
+    clock: true,
+    batchTierShare: realismRules(cacheRealism).has('batch'),
+  }),
+  finish(_o, c, ctx) {
+    // no prefix blocks = nothing cacheable is known: say so instead of a silent $0
+    if ((c.requests ?? 0) > 0 && (c.withPrefix ?? 0) === 0)
+      ctx.warn(
+        'STRATEGY_NO_DATA',
+        'prompt-cache: no request carries prefix blocks (a log needs prefix_key and prefix_tokens, or hash_ids); nothing can be cached and the step saves nothing',
+      );
+  },
 };
