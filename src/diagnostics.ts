@@ -29,6 +29,7 @@ export const CODES = {
   STRATEGY_OPTION_IGNORED: 'A strategy option does not apply to a model and is ignored',
   SELF_HOST_IDLE_FLEET: 'A self-hosted fleet is far from the stated utilisation',
   NO_REQUESTS: 'The traffic has no priced requests',
+  SAMPLE_SHARED_STATE: "A sample unit does not hold a strategy's whole state",
   UNKNOWN_PRESET: 'Unknown log preset',
   LOG_PRESET: 'Log layout matches several presets',
   LOG_HEADER: 'Log header is missing required columns',

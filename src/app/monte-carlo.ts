@@ -6,7 +6,17 @@ import { band } from '../engine/stats.js';
 import type { MonteCarlo, Report } from '../report/model.js';
 import { warningLine } from './context.js';
 import type { Io } from './io.js';
-import { runScenario, type RunScenarioInput, type ScenarioRun } from './scenario.js';
+import type { RunSetup } from '../engine/run.js';
+import { runConfigs } from './parallel.js';
+import {
+  prepareScenario,
+  readTraffic,
+  runScenario,
+  type RunScenarioInput,
+  threadsFor,
+  type ScenarioRun,
+  scenarioReport,
+} from './scenario.js';
 
 /** Seed of run r: seed + r, wrapped to the 32-bit seed range. */
 export function runSeed(seed: number, r: number): number {
@@ -80,4 +90,52 @@ export async function runMonteCarlo(
   }
   if (tty) io.stderr.write('\r\x1b[K');
   return summariseRuns(reports, [seed, runSeed(seed, runs - 1)]);
+}
+
+/**
+ * `--runs N` over a log: the scenario is prepared and its log read into a table once; the N seeds
+ * (run 0 with --standalone and --by, the others without, as runMonteCarlo runs them) then run over
+ * it, spread on the threads. The report is run 0's with the bands. undefined for a profile (each
+ * seed generates its own traffic: runMonteCarlo runs them one after another).
+ */
+export async function monteCarloOverLog(input: RunScenarioInput, runs: number): Promise<Report | undefined> {
+  const warn = input.warn ?? ((d: Diagnostic | string) => input.io.stderr.write(`${warningLine(d)}\n`));
+  const prep = prepareScenario({ ...input, warn });
+  if (prep.scenario.traffic.profile) return undefined;
+  const shared = await readTraffic(prep, input);
+  try {
+    for (const w of shared.stats.warnings) warn({ code: w.code, severity: 'warning', message: w.message });
+    const seen = new Set<string>();
+    const warnings: Diagnostic[][] = [];
+    const setups: RunSetup[] = Array.from({ length: runs }, (_, r) => {
+      const list: Diagnostic[] = [];
+      warnings.push(list);
+      return {
+        stages: prep.stages,
+        book: prep.book,
+        seed: runSeed(prep.seed, r),
+        by: r === 0 ? prep.by : [],
+        standalone: r === 0 ? (input.standalone ?? false) : false,
+        cacheRealism: prep.scenario.cacheRealism,
+        thresholds: input.thresholds,
+        warn: (d) => {
+          list.push(d);
+          if (seen.has(d.message)) return;
+          seen.add(d.message);
+          warn(d);
+        },
+      };
+    });
+    const threads = threadsFor(shared.table.rows, input.threads ?? 1, input.explicitThreads ?? false);
+    const results = await runConfigs(shared.table.data(), setups, threads);
+    const reports = results.map(
+      (run, r) =>
+        scenarioReport({ ...prep, seed: runSeed(prep.seed, r) }, input, run, shared.stats, warnings[r]!).report,
+    );
+    const report = reports[0]!;
+    report.monteCarlo = summariseRuns(reports, [prep.seed, runSeed(prep.seed, runs - 1)]);
+    return report;
+  } finally {
+    shared.table.close();
+  }
 }

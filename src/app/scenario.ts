@@ -2,12 +2,13 @@
 // runSimulation -> Report with budget and quality checks. Used by `simulate` and reusable by
 // `drift`, `sweep` and the benchmark (pass a PriceBook to price under another table).
 import { terminalText } from '../shared/text.js';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Diagnostic, userError, warning } from '../diagnostics.js';
 import { loadScenarioFile, type Scenario } from '../config/scenario.js';
 import { checkNamedPaths, pathRoots } from '../config/scenario-paths.js';
-import { runSimulation, type RunResult, type StageSpec } from '../engine/run.js';
+import { type StageState, splitPlan } from '../engine/partition.js';
+import { runSimulation, type RunResult, type RunSetup, type StageSpec } from '../engine/run.js';
 import { chooseSchedule } from '../pricing/load.js';
 import { stalenessForRun, stalenessWarning } from '../pricing/staleness.js';
 import { gpuModel } from '../pricing/gpu.js';
@@ -19,7 +20,12 @@ import { fleetExtras } from '../report/fleet.js';
 import type { ModelChoice } from './pricing.js';
 import { buildReport, type Check, type Report } from '../report/model.js';
 import { CACHE_RULES, realismRules } from '../strategies/prompt-cache/rules.js';
-import { readerThread } from '../traffic/logs/read.js';
+import { readerThread, THREAD_MIN_BYTES } from '../traffic/logs/read.js';
+import { SampleFilter, type SampleRate, type SampleUnit, UNIT_TAG } from '../traffic/sample.js';
+import { partitionTable } from '../traffic/table/partition.js';
+import { buildTable, type RequestTable, tableBudget } from '../traffic/table/table.js';
+import { sampleEstimate } from '../report/sample.js';
+import { runConfigs, runSplit } from './parallel.js';
 import { logSource, profileSource, type SourceStats, type TrafficSource } from '../traffic/source.js';
 import { warningLine } from './context.js';
 import type { Io } from './io.js';
@@ -48,6 +54,16 @@ export interface RunScenarioInput {
   thresholds?: number[];
   /** --allow-path folders: files the scenario names may also lie there (besides its own folder and the working folder) */
   allowPaths?: string[];
+  /** threads the run may use (default 1); a big log, or explicitThreads, splits the run when its strategies allow */
+  threads?: number;
+  /** the thread count was asked for (--threads, LLMCOST_THREADS): split even a small run */
+  explicitThreads?: boolean;
+  /** traffic already read into a table (a sweep's configurations, Monte Carlo's seeds share it) */
+  shared?: SharedTraffic;
+  /** a key-consistent sample of the log (unit: by default the scenario's state key) */
+  sample?: { rate: SampleRate; unit?: SampleUnit };
+  /** told how the run was split, or why it ran on one thread (--verbose) */
+  verbose?: (message: string) => void;
   /** requests so far and, when the source knows, the fraction of it consumed (0..1) */
   onProgress?: (requests: number, fraction: number | null) => void;
   warn?: (d: Diagnostic | string) => void;
@@ -99,7 +115,19 @@ export function scenarioBook(
   return { book: all.book.pinnedTo(all.book.periodOfDate(profile.start)), warnings: all.warnings };
 }
 
-export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun> {
+/** A scenario made ready to run: its book (with synthetic models), stages, seed and dimensions. */
+export interface PreparedScenario {
+  scenario: Scenario;
+  book: PriceBook | PriceSchedule;
+  /** staleness against a date stated before the run (--as-of, pricing.as_of) */
+  stale?: Diagnostic;
+  seed: number;
+  stages: StageSpec[];
+  by: string[];
+}
+
+/** Load the scenario and its book, check what can be checked before the run (paths, models, the log). */
+export function prepareScenario(input: RunScenarioInput): PreparedScenario {
   const { io } = input;
   const warn = input.warn ?? ((d: Diagnostic | string) => io.stderr.write(`${warningLine(d)}\n`));
   let scenario = input.scenario;
@@ -122,7 +150,7 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
   }
   // Staleness against a date the run states (never the wall clock): --as-of or pricing.as_of now,
   // else the end of the traffic period once the run has read it (below).
-  let stale =
+  const stale =
     input.staleAfterDays !== undefined
       ? stalenessStated(scenario, book, input.pricing?.asOf, input.staleAfterDays)
       : undefined;
@@ -147,44 +175,215 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
     });
   }
 
-  const seed = input.seed ?? scenario.seed;
-  const stages: StageSpec[] = scenario.stages.map((s) => ({
+  const sc = scenario;
+  const stages: StageSpec[] = sc.stages.map((s) => ({
     strategy: s.strategy,
     options: s.options,
     label: s.label,
-    where: (path) => scenario.where(['strategies', s.index, ...path]),
+    where: (path) => sc.where(['strategies', s.index, ...path]),
   }));
   const by = [
-    ...new Set([
-      ...scenario.by,
-      ...(input.by ?? []),
-      ...(scenario.budgets.per_tenant_per_day_usd !== undefined ? ['tenant'] : []),
-    ]),
+    ...new Set([...sc.by, ...(input.by ?? []), ...(sc.budgets.per_tenant_per_day_usd !== undefined ? ['tenant'] : [])]),
   ];
-  const traffic: TrafficSource = scenario.traffic.profile
+  return { scenario: sc, book, ...(stale ? { stale } : {}), seed: input.seed ?? sc.seed, stages, by };
+}
+
+/** The sample unit a scenario's state needs: its prefix keys when it caches prompts, else its conversations. */
+export function defaultSampleUnit(stages: readonly StageSpec[], cacheRealism: string): SampleUnit {
+  return stageStates(stages, cacheRealism).some((s) => s.state.on === 'prefix') ? 'prefix_key' : 'conversation_id';
+}
+
+/** Each stage's declared state (a strategy that declares none keeps state across the whole stream). */
+export function stageStates(stages: readonly StageSpec[], cacheRealism: string): StageState[] {
+  return stages.map((s) => {
+    const st = s.strategy.state?.(s.options, cacheRealism);
+    return {
+      label: s.label,
+      state: st?.key ?? { on: 'stream', why: `strategy ${s.strategy.name} does not declare where its state lives` },
+      clock: st?.clock ?? false,
+      movesTime: st?.movesTime ?? false,
+      ...(st?.batchTierShare ? { batchTierShare: true } : {}),
+    };
+  });
+}
+
+/** The traffic of a prepared scenario: its profile generator, or its log read streaming. */
+export function scenarioTraffic(prep: PreparedScenario, input: RunScenarioInput, sample?: SampleFilter): TrafficSource {
+  const { scenario, book, seed } = prep;
+  const { io } = input;
+  return scenario.traffic.profile
     ? profileSource(scenario.traffic.profile, seed)
-    : logSource(scenario.traffic.log, io.cwd, book, io.stdin, readerThread(io.env), (m) =>
-        io.stderr.write(`note: ${terminalText(m)}\n`),
+    : logSource(
+        scenario.traffic.log,
+        io.cwd,
+        book,
+        io.stdin,
+        readerThread(io.env) ?? (sample ? 'off' : undefined),
+        (m) => io.stderr.write(`note: ${terminalText(m)}\n`),
+        sample,
       );
-  // Strategies' coded warnings: on stderr as they happen, and in the report (every format).
+}
+
+/** A scenario's log (or generated traffic) read once into a table, with the figures of the read. */
+export interface SharedTraffic {
+  table: RequestTable;
+  stats: SourceStats;
+  sample?: SampleFilter;
+}
+
+/** Read a prepared scenario's traffic into a request table (what a sweep's configurations share). */
+export async function readTraffic(
+  prep: PreparedScenario,
+  input: RunScenarioInput,
+  sample?: SampleFilter,
+): Promise<SharedTraffic> {
+  const traffic = scenarioTraffic(prep, input, sample);
+  const budget = tableBudget(input.io.env);
+  if (budget !== undefined && !(budget > 0))
+    throw userError('USAGE', `LLMCOST_TABLE_MB '${input.io.env.LLMCOST_TABLE_MB}' is not a positive number of MB`, {
+      where: 'LLMCOST_TABLE_MB',
+      hint: 'unset it (1024 MB), or set the memory the request table may use before it spills to a temporary file',
+    });
+  const table = await buildTable(traffic.source, budget !== undefined ? { budgetBytes: budget } : {});
+  return { table, stats: traffic.stats(table.rows), ...(sample ? { sample } : {}) };
+}
+
+/**
+ * Whether a single run should read its traffic into a table and split: with more than one thread,
+ * when the user asked for threads, or the log is big enough (a profile large enough) to repay the
+ * threads' start (~0.2 s each).
+ */
+function worthSplitting(prep: PreparedScenario, input: RunScenarioInput): boolean {
+  if ((input.threads ?? 1) < 2) return false;
+  if (input.explicitThreads) return true;
+  const t = prep.scenario.traffic;
+  if (t.profile) return (t.profile.requests_per_day ?? 0) * t.profile.days >= SPLIT_MIN_REQUESTS;
+  if (t.log.file === '-') return false;
+  try {
+    return statSync(t.log.file).size >= THREAD_MIN_BYTES;
+  } catch {
+    return false;
+  }
+}
+/** a profile with fewer requests runs on one thread (unless --threads says otherwise) */
+const SPLIT_MIN_REQUESTS = 200_000;
+/** a table with fewer rows runs its configurations on one thread (unless --threads says otherwise) */
+const PARALLEL_MIN_ROWS = 100_000;
+
+/** The threads for runs over a table of `rows` requests: all of them when asked for or worth it. */
+export function threadsFor(rows: number, threads: number, explicit: boolean): number {
+  return explicit || rows >= PARALLEL_MIN_ROWS ? threads : 1;
+}
+
+/** Run a setup over a table: split into parts on the threads when its strategies allow, else here. */
+export async function runOnTable(
+  shared: SharedTraffic,
+  setup: RunSetup,
+  threads: number,
+  verbose?: (message: string) => void,
+): Promise<RunResult> {
+  const plan =
+    threads > 1
+      ? splitPlan(
+          stageStates(setup.stages, setup.cacheRealism ?? 'realistic'),
+          shared.stats.unsorted,
+          shared.table.batchTierRows(),
+        )
+      : undefined;
+  if (plan && 'relations' in plan) {
+    const part = partitionTable(shared.table.data(), plan.relations, threads);
+    const used = part.sizes.filter((n) => n > 0).length;
+    if (used > 1) {
+      const by = plan.relations.map((r) =>
+        r.on === 'prefix' ? 'prefix key' : r.on === 'retry' ? 'retry link' : 'cache key',
+      );
+      verbose?.(
+        `split into ${used} parts${by.length ? ` by ${by.join(' and ')}` : ''}: ${part.groups.toLocaleString('en-US')} groups, the largest ${(part.largest * 100).toFixed(1)}% of the requests; parts of ${part.sizes.map((n) => n.toLocaleString('en-US')).join(' / ')} requests`,
+      );
+      return runSplit(shared.table.data(), setup, part.part, threads);
+    }
+    verbose?.(`one thread: all ${shared.table.rows.toLocaleString('en-US')} requests are one group (they share state)`);
+  } else if (plan) verbose?.(`one thread: ${plan.reason}`);
+  const [run] = await runConfigs(shared.table.data(), [setup], 1);
+  return run!;
+}
+
+export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun> {
+  const { io } = input;
+  const warn = input.warn ?? ((d: Diagnostic | string) => io.stderr.write(`${warningLine(d)}\n`));
+  const prep = prepareScenario({ ...input, warn });
+  const sample = input.sample
+    ? new SampleFilter(
+        input.sample.rate,
+        input.sample.unit ?? defaultSampleUnit(prep.stages, prep.scenario.cacheRealism),
+      )
+    : undefined;
+  if (sample && prep.scenario.traffic.profile)
+    throw userError(
+      'USAGE',
+      '--sample needs a log: a profile is generated, so simulate it whole or with fewer requests',
+      {
+        where: '--sample',
+        hint: 'use --sample with a scenario whose traffic is a log (traffic.log)',
+      },
+    );
+  // Strategies' coded warnings: on stderr once the run is over, and in the report (every format).
   const runWarnings: Diagnostic[] = [];
-  const run = await runSimulation({
-    source: traffic.source,
-    stages,
-    book,
-    seed,
-    by,
+  const setup: RunSetup = {
+    stages: prep.stages,
+    book: prep.book,
+    seed: prep.seed,
+    by: prep.by,
     standalone: input.standalone ?? false,
-    cacheRealism: scenario.cacheRealism,
+    cacheRealism: prep.scenario.cacheRealism,
     thresholds: input.thresholds,
-    ...(input.onProgress ? { onProgress: (n: number) => input.onProgress!(n, traffic.fraction()) } : {}),
+    ...(sample ? { everyTapBy: [UNIT_TAG] } : {}),
     warn: (d) => {
       runWarnings.push(d);
       warn(d);
     },
-  });
-  const stats = traffic.stats(run.requests);
-  for (const w of stats.warnings) warn(warning(w.code, w.message));
+  };
+  let run: RunResult;
+  let stats: SourceStats;
+  if (input.shared) {
+    run = await runOnTable(input.shared, setup, input.threads ?? 1, input.verbose);
+    stats = input.shared.stats;
+  } else if (worthSplitting(prep, input) && !sample) {
+    const shared = await readTraffic(prep, input);
+    try {
+      run = await runOnTable(shared, setup, input.threads ?? 1, input.verbose);
+    } finally {
+      shared.table.close();
+    }
+    stats = shared.stats;
+  } else {
+    if ((input.threads ?? 1) > 1)
+      input.verbose?.('one thread: the traffic is too small to repay more (--threads N to insist)');
+    const traffic = scenarioTraffic(prep, input, sample);
+    run = await runSimulation({
+      source: traffic.source,
+      ...setup,
+      ...(input.onProgress ? { onProgress: (n: number) => input.onProgress!(n, traffic.fraction()) } : {}),
+    });
+    stats = traffic.stats(run.requests);
+  }
+  if (!input.shared) for (const w of stats.warnings) warn(warning(w.code, w.message));
+  return scenarioReport(prep, input, run, stats, runWarnings, sample ?? input.shared?.sample);
+}
+
+/** The report of a finished run: figures, warnings, the fleet extras, budgets and the quality floor. */
+export function scenarioReport(
+  prep: PreparedScenario,
+  input: Pick<RunScenarioInput, 'command' | 'version' | 'warn' | 'io' | 'staleAfterDays' | 'pricing'>,
+  run: RunResult,
+  stats: SourceStats,
+  runWarnings: Diagnostic[],
+  sample?: SampleFilter,
+): ScenarioRun {
+  const { scenario, book, seed, stages } = prep;
+  const warn = input.warn ?? ((d: Diagnostic | string) => input.io.stderr.write(`${warningLine(d)}\n`));
+  // Staleness on the traffic's last date, once the run has read it (unless a date was stated).
+  let stale = prep.stale;
   if (input.staleAfterDays !== undefined && !input.pricing?.asOf && !scenario.pricing?.asOf) {
     const endMs = stats.period.endMs;
     const last = endMs === null ? undefined : tableAt(book, endMs);
@@ -207,11 +406,24 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
       (s.strategy.fixedCosts?.(s.options) ?? []).map((f) => ({ stage: k + 1, label: f.label, usd: f.usd })),
     ),
   ];
+  // A sample stands for 1/rate of the log: its bands come from the per-unit ledgers, its figures are scaled.
+  const estimate = sample
+    ? sampleEstimate(
+        run,
+        book,
+        sample,
+        seed,
+        stages.map((s) => s.label),
+        fixed,
+        warn,
+        runWarnings,
+      )
+    : undefined;
   const report = buildReport({
     command: input.command ?? 'simulate',
     scenario: scenario.name,
     seed,
-    run,
+    run: estimate ? { ...run, requests: run.requests * sample!.rate.scale } : run,
     book,
     labels: scenario.stages.map((s) => ({ strategy: s.use, label: s.label })),
     fixed,
@@ -223,6 +435,7 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
     })),
     version: input.version ?? '0.0.0',
   });
+  if (estimate) report.extras = { ...(report.extras ?? {}), ...estimate };
   // Report phase: break-even volume and payback of every stage that states a fleet (report/fleet.ts).
   const selfHost = fleetExtras(run, book, stages, report.period.days);
   if (selfHost) report.extras = { ...(report.extras ?? {}), selfHost };

@@ -4,8 +4,8 @@ import type { Scenario } from '../config/scenario.js';
 import { DEFAULT_STALE_AFTER_DAYS } from '../pricing/staleness.js';
 import type { Report } from '../report/model.js';
 import { type Context, makeContext } from './context.js';
-import { runMonteCarlo } from './monte-carlo.js';
-import { runScenario } from './scenario.js';
+import { monteCarloOverLog, runMonteCarlo } from './monte-carlo.js';
+import { type RunScenarioInput, runScenario } from './scenario.js';
 
 export interface SimulateInput {
   /** the scenario file (relative to the Io's cwd), or an already loaded scenario */
@@ -30,6 +30,13 @@ export interface SimulateInput {
   deployments?: Record<string, string>;
   /** folders the scenario's named files may also lie in (besides its own folder and the working folder) */
   allowPaths?: string[];
+  /** threads to use (default 1); explicitThreads: the count was asked for, so even a small run splits */
+  threads?: number;
+  explicitThreads?: boolean;
+  /** a key-consistent sample of the log, scaled up, with bands */
+  sample?: RunScenarioInput['sample'];
+  /** told how each run was split, or why not */
+  verbose?: (message: string) => void;
 }
 
 /**
@@ -41,7 +48,7 @@ export async function simulate(input: SimulateInput, context: Partial<Context> =
   const progress = ctx.progress?.('simulating');
   const pricing = { pricing: input.pricing, asOf: input.asOf };
   const models = { catalog: input.catalog, deployments: input.deployments };
-  const first = await runScenario({
+  const base: RunScenarioInput = {
     ...(typeof input.scenario === 'string' ? { scenarioPath: input.scenario } : { scenario: input.scenario }),
     io: ctx.io,
     pricing,
@@ -56,7 +63,20 @@ export async function simulate(input: SimulateInput, context: Partial<Context> =
     warn: ctx.warn,
     command: 'simulate',
     version: ctx.version,
-  });
+    threads: input.threads ?? 1,
+    explicitThreads: input.explicitThreads ?? false,
+    ...(input.sample ? { sample: input.sample } : {}),
+    ...(input.verbose ? { verbose: input.verbose } : {}),
+  };
+  // Monte Carlo over a log: the log is read once and the seeds run over it on every thread.
+  if (input.runs !== undefined && input.runs > 1 && !input.sample) {
+    const shared = await monteCarloOverLog(base, input.runs);
+    if (shared) {
+      progress?.done();
+      return shared;
+    }
+  }
+  const first = await runScenario(base);
   progress?.done();
   const report = first.report;
   // runs: bands over seeds; the report's own figures stay the scenario-seed run (run 0).

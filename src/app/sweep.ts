@@ -20,12 +20,14 @@ import {
   type SweepAxis,
   type SweepPoint,
 } from '../engine/sweep.js';
-import { readText } from '../pricing/load.js';
+import { pricingKey, readText } from '../pricing/load.js';
 import type { Report } from '../report/model.js';
 import { buildSweepReport, type SweepReport } from '../report/sweep/model.js';
 import { STRATEGIES } from '../strategies/registry.js';
 import { type Context, makeContext } from './context.js';
-import { runScenario } from './scenario.js';
+import type { RunResult, RunSetup } from '../engine/run.js';
+import { runConfigs } from './parallel.js';
+import { prepareScenario, readTraffic, runScenario, scenarioReport, threadsFor } from './scenario.js';
 
 export const DEFAULT_MAX_RUNS = 200;
 
@@ -175,6 +177,11 @@ export interface SweepInput {
   maxRuns?: number;
   /** folders the scenario's named files may also lie in (besides its own folder and the working folder) */
   allowPaths?: string[];
+  /** threads to run the configurations on (default 1); explicitThreads: asked for, so even a small log uses them */
+  threads?: number;
+  explicitThreads?: boolean;
+  /** told how the configurations ran (--verbose) */
+  verbose?: (message: string) => void;
 }
 
 /** Run the scenario once per configuration of the grid and mark the cheapest that passes its checks. */
@@ -212,7 +219,37 @@ export async function sweep(input: SweepInput, context: Partial<Context> = {}): 
       ctx.warn(d);
     }
   };
+  const located = (i: number, e: unknown): unknown => {
+    if (tty) ctx.io.stderr.write('\r\x1b[K');
+    // a value the loader accepts may still fail the run (a model the table lacks): name the --set
+    if (e instanceof UserError)
+      return new UserError(
+        e.diagnostics.map((d) => ({
+          ...d,
+          message: `${d.message} (configuration #${i + 1}: ${flagsOf(plan.points[i]!)})`,
+          where: d.where ?? flagsOf(plan.points[i]!),
+        })),
+      );
+    return e;
+  };
   const results: Report[] = [];
+  // Over a log: configurations that read the same log the same way share one read of it and run
+  // in parallel over it; a profile-driven configuration generates its own traffic.
+  if (plan.scenarios.every((s) => s.traffic.log)) {
+    const runs = await sweepOverLogs(plan.scenarios, seed, ctx, warn, located, input);
+    return buildSweepReport({
+      scenario: base.scenario.name,
+      seed: seed ?? base.scenario.seed,
+      version: ctx.version,
+      axes: plan.axes.map((a) => ({ path: a.path, values: a.values.map((v) => v.text) })),
+      qualityFloor: base.scenario.quality?.floor ?? null,
+      points: plan.points.map((p, i) => ({
+        assignments: p.assignments.map((x) => ({ path: x.path, value: x.text })),
+        report: runs[i]!,
+      })),
+      cheapest: pickCheapest(runs.map((r) => ({ finalCost: r.final.cost, checksOk: r.checks.every((c) => c.ok) }))),
+    });
+  }
   for (let i = 0; i < plan.scenarios.length; i++) {
     if (tty) ctx.io.stderr.write(`\r  sweep: configuration ${i + 1}/${plan.scenarios.length}…`);
     try {
@@ -227,17 +264,7 @@ export async function sweep(input: SweepInput, context: Partial<Context> = {}): 
       });
       results.push(report);
     } catch (e) {
-      if (tty) ctx.io.stderr.write('\r\x1b[K');
-      // a value the loader accepts may still fail the run (a model the table lacks): name the --set
-      if (e instanceof UserError)
-        throw new UserError(
-          e.diagnostics.map((d) => ({
-            ...d,
-            message: `${d.message} (configuration #${i + 1}: ${flagsOf(plan.points[i]!)})`,
-            where: d.where ?? flagsOf(plan.points[i]!),
-          })),
-        );
-      throw e;
+      throw located(i, e);
     }
   }
   if (tty) ctx.io.stderr.write('\r\x1b[K');
@@ -256,4 +283,77 @@ export async function sweep(input: SweepInput, context: Partial<Context> = {}): 
     })),
     cheapest,
   });
+}
+
+/**
+ * The configurations of a log-driven sweep: each prepared (its book, stages, seed), grouped by what
+ * reading the log depends on (the log options and the book that checks its rows), each group's
+ * log read once into a table, and every group's configurations run in parallel over it.
+ */
+async function sweepOverLogs(
+  scenarios: Scenario[],
+  seed: number | undefined,
+  ctx: Context,
+  warn: (d: Diagnostic | string) => void,
+  located: (i: number, e: unknown) => unknown,
+  input: SweepInput,
+): Promise<Report[]> {
+  const base = {
+    io: ctx.io,
+    seed,
+    warn,
+    command: 'sweep',
+    version: ctx.version,
+    allowPaths: input.allowPaths,
+  } as const;
+  const preps = scenarios.map((scenario, i) => {
+    try {
+      return prepareScenario({ ...base, scenario });
+    } catch (e) {
+      throw located(i, e);
+    }
+  });
+  const groups = new Map<string, number[]>();
+  preps.forEach((p, i) => {
+    const key = JSON.stringify([p.scenario.traffic.log, pricingKey(p.book)]);
+    const g = groups.get(key);
+    if (g) g.push(i);
+    else groups.set(key, [i]);
+  });
+  const reports: Report[] = new Array(scenarios.length);
+  for (const members of groups.values()) {
+    const first = preps[members[0]!]!;
+    const shared = await readTraffic(first, { ...base, scenario: first.scenario });
+    try {
+      for (const w of shared.stats.warnings) warn({ code: w.code, severity: 'warning', message: w.message });
+      const warnings = members.map(() => [] as Diagnostic[]);
+      const setups: RunSetup[] = members.map((i, k) => ({
+        stages: preps[i]!.stages,
+        book: preps[i]!.book,
+        seed: preps[i]!.seed,
+        by: preps[i]!.by,
+        cacheRealism: preps[i]!.scenario.cacheRealism,
+        warn: (d) => {
+          warnings[k]!.push(d);
+          warn(d);
+        },
+      }));
+      const threads = threadsFor(shared.table.rows, input.threads ?? 1, input.explicitThreads ?? false);
+      input.verbose?.(
+        `${members.length} configuration${members.length === 1 ? '' : 's'} over one read of the log (${shared.table.rows.toLocaleString('en-US')} requests), on ${Math.min(threads, members.length)} thread${Math.min(threads, members.length) === 1 ? '' : 's'}`,
+      );
+      let runs: RunResult[];
+      try {
+        runs = await runConfigs(shared.table.data(), setups, threads);
+      } catch (e) {
+        throw located(members[0]!, e);
+      }
+      members.forEach((i, k) => {
+        reports[i] = scenarioReport(preps[i]!, base, runs[k]!, shared.stats, warnings[k]!).report;
+      });
+    } finally {
+      shared.table.close();
+    }
+  }
+  return reports;
 }

@@ -9,6 +9,7 @@ import type { Format } from '../report/render.js';
 import { parseFormat } from './io.js';
 import { CACHE_RULES, parseRealism } from '../strategies/prompt-cache/rules.js';
 import type { TimestampRange } from '../traffic/logs/period.js';
+import { threadCount } from '../app/threads.js';
 
 export function addPricingOptions(cmd: Command): Command {
   return cmd
@@ -177,4 +178,32 @@ export function addAllowPathOption(cmd: Command): Command {
     collectPath,
     [],
   );
+}
+
+/** --threads and --verbose (commands that can run on several threads). */
+export function addThreadOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--threads <n>',
+      'threads to run on (default: LLMCOST_THREADS, else the number of cores); the report is the same for any number',
+    )
+    .option('--verbose', 'say on stderr how the work was spread over the threads, or why it ran on one');
+}
+
+export interface ThreadFlags {
+  threads?: string;
+  verbose?: boolean;
+}
+
+/** The thread count, whether it was asked for, and the --verbose notes (on stderr). */
+export function threadsOf(
+  o: ThreadFlags,
+  env: Record<string, string | undefined>,
+  note: (line: string) => void,
+): { threads: number; explicitThreads: boolean; verbose?: (message: string) => void } {
+  return {
+    threads: threadCount(o.threads, env),
+    explicitThreads: o.threads !== undefined || (env.LLMCOST_THREADS ?? '').trim() !== '',
+    ...(o.verbose ? { verbose: (m: string) => note(`note: ${m}`) } : {}),
+  };
 }

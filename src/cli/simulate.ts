@@ -13,15 +13,21 @@ import {
   addModelOptions,
   addOutputOptions,
   addPricingOptions,
+  addThreadOptions,
   intFlag,
   type ModelFlags,
   modelChoice,
   type PricingFlags,
   staleAfterFlag,
+  type ThreadFlags,
+  threadsOf,
 } from './common.js';
+import { parseSampleRate, SAMPLE_UNITS, type SampleUnit } from '../traffic/sample.js';
 import { emit, renderOptions } from './io.js';
 
-interface Opts extends PricingFlags, ModelFlags {
+interface Opts extends PricingFlags, ModelFlags, ThreadFlags {
+  sample?: string;
+  sampleBy?: string;
   seed?: string;
   standalone?: boolean;
   by?: string;
@@ -65,6 +71,16 @@ export function registerSimulate(program: Command, app: App): void {
     '--runs <n>',
     'Monte Carlo: also run seeds seed+1..seed+N-1 and report p5/p50/p95 bands (see docs/sweep.md)',
   );
+  cmd
+    .option(
+      '--sample <rate>',
+      'simulate a key-consistent sample of the log (1%, 0.5%, ...: 1/N of it), scaled up, with a 95% band (docs/scale.md)',
+    )
+    .option(
+      '--sample-by <unit>',
+      `what a sample keeps whole: ${Object.keys(SAMPLE_UNITS).join(', ')} (default: prefix_key with prompt-cache, else conversation_id)`,
+    );
+  addThreadOptions(cmd);
   addPricingOptions(cmd);
   addCacheRealismOption(cmd);
   addModelOptions(cmd);
@@ -80,6 +96,8 @@ Examples:
   llmcost simulate scenarios/chatbot-10k.yaml --runs 20     # low/expected/high band over 20 seeds
   llmcost simulate scenarios/agent-loop.yaml --cache-realism ideal   # the saving under the original, generous cache rules
   llmcost simulate scenarios/mooncake-blocks.yaml --standalone   # a real trace's first 10 minutes, bundled
+  llmcost simulate scenarios/log-what-if.yaml --threads 2 --verbose
+  llmcost simulate big-log.yaml --sample 1%                  # 1% of the prefix keys, scaled x100, with a band
 
 --pricing/--as-of beat the scenario's own pricing; without either, a log is priced with the table
 in force at each row's time and a profile with the table in force on its start date. Files the scenario names must lie under its folder or the current
@@ -94,6 +112,20 @@ floor (quality.floor) are always checked and listed in the report; with --check 
       const w = unknownDimension(d);
       if (w) app.warn({ code: 'UNKNOWN_KEY', severity: 'warning', message: w.message, where: '--by', hint: w.hint });
     }
+    if (o.sampleBy !== undefined && o.sample === undefined)
+      throw userError('USAGE', '--sample-by needs --sample', {
+        where: '--sample-by',
+        hint: 'e.g. --sample 1% --sample-by conversation_id',
+      });
+    if (o.sampleBy !== undefined && !Object.hasOwn(SAMPLE_UNITS, o.sampleBy))
+      throw userError('USAGE', `--sample-by '${o.sampleBy}' is not a sample unit`, {
+        where: '--sample-by',
+        hint: `use one of ${Object.keys(SAMPLE_UNITS).join(', ')}`,
+      });
+    const sample =
+      o.sample !== undefined
+        ? { rate: parseSampleRate(o.sample), ...(o.sampleBy ? { unit: o.sampleBy as SampleUnit } : {}) }
+        : undefined;
     const report = await simulate(
       {
         scenario: scenarioPath,
@@ -107,6 +139,8 @@ floor (quality.floor) are always checked and listed in the report; with --check 
         cacheRealism: o.cacheRealism,
         allowPaths: o.allowPath,
         ...modelChoice(o),
+        ...threadsOf(o, app.io.env, (l) => app.note(l)),
+        ...(sample ? { sample } : {}),
       },
       app,
     );

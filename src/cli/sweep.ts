@@ -7,10 +7,17 @@ import { userError } from '../diagnostics.js';
 import { type Format, formatsOf, renderWith } from '../report/render.js';
 import { SWEEP_RENDERERS } from '../report/sweep/render.js';
 import type { App } from './app.js';
-import { addAllowPathOption, addOutputOptions, intFlag } from './common.js';
+import {
+  addAllowPathOption,
+  addOutputOptions,
+  addThreadOptions,
+  intFlag,
+  type ThreadFlags,
+  threadsOf,
+} from './common.js';
 import { emit, renderOptions } from './io.js';
 
-interface Opts {
+interface Opts extends ThreadFlags {
   set?: string[];
   seed?: string;
   maxRuns?: string;
@@ -38,6 +45,7 @@ export function registerSweep(program: Command, app: App): void {
     .option('--max-runs <n>', `refuse grids larger than this`, String(DEFAULT_MAX_RUNS))
     .option('--check', 'exit 1 when no configuration meets the quality floor and budgets');
   addAllowPathOption(cmd);
+  addThreadOptions(cmd);
   addOutputOptions(cmd, formatsOf(SWEEP_RENDERERS));
   cmd.addHelpText(
     'after',
@@ -61,7 +69,17 @@ chart plots final cost against the first --set, one line per value of the others
       });
     const seed = o.seed !== undefined ? intFlag(o.seed, '--seed', 0, 2 ** 32 - 1) : undefined;
     const maxRuns = intFlag(o.maxRuns ?? String(DEFAULT_MAX_RUNS), '--max-runs', 1);
-    const report = await sweep({ scenario: scenarioPath, sets: o.set, seed, maxRuns, allowPaths: o.allowPath }, app);
+    const report = await sweep(
+      {
+        scenario: scenarioPath,
+        sets: o.set,
+        seed,
+        maxRuns,
+        allowPaths: o.allowPath,
+        ...threadsOf(o, app.io.env, (l) => app.note(l)),
+      },
+      app,
+    );
     const ro = renderOptions(app.io, o.out);
     emit(app.io, renderWith(SWEEP_RENDERERS, report, o.format, ro), o.out, { styled: ro.color });
     if (report.cheapest === null) {

@@ -228,6 +228,20 @@ export class Ledger {
   }
 }
 
+/**
+ * Every quantity of a (finished) ledger multiplied by a whole number: a 1/n sample stands for n
+ * times its requests. Whole numbers times a whole number stay exact.
+ */
+export function scaleLedger(l: Ledger, n: number): void {
+  const scale = (cells: Cells): void => {
+    for (const c of cells.values()) for (let i = 0; i < CELL_WIDTH; i++) c[i]! *= n;
+  };
+  scale(l.cells);
+  for (const keys of l.by.values()) for (const cells of keys.values()) scale(cells);
+  for (const [q, k] of l.successesAt) l.successesAt.set(q, k * n);
+  l.dropped *= n;
+}
+
 /** A ledger's quantities as plain data (what crosses between threads; Ledger.merge takes it). */
 export interface LedgerData {
   cells: Cells;

@@ -182,7 +182,9 @@ export function startRun(setup: RunSetup): PartRun {
     }),
   );
   const runs = stages.map((s, i) => s.strategy.start(s.options, contexts[i]!));
-  const standalone = setup.standalone ? stages.map(() => new Ledger(thresholds, every, canonical, periodOf)) : undefined;
+  const standalone = setup.standalone
+    ? stages.map(() => new Ledger(thresholds, every, canonical, periodOf))
+    : undefined;
   const soloRuns = setup.standalone ? stages.map((s, i) => s.strategy.start(s.options, contexts[i]!)) : undefined;
   const labels = stages.map((s) => s.label);
 

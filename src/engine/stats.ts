@@ -56,6 +56,8 @@ export function sampleBands(
   units: readonly (readonly number[])[],
   scale: number,
   rng: Rng,
+  /** added to every estimate of stage s (costs that are not sampled: one-time fixed costs) */
+  offsets: readonly number[] = [],
   resamples = 1000,
   level = 0.95,
 ): { stages: SampleBand[]; saving: SampleBand; savingPct: SampleBand } {
@@ -71,10 +73,10 @@ export function sampleBands(
       if (w === 0) continue;
       for (let s = 0; s < stages; s++) sums[s]! += w * u[s]!;
     }
-    for (let s = 0; s < stages; s++) est[s]!.push(sums[s]! * scale);
+    for (let s = 0; s < stages; s++) est[s]!.push(sums[s]! * scale + (offsets[s] ?? 0));
     if (stages) {
-      const base = sums[0]! * scale;
-      const last = sums[stages - 1]! * scale;
+      const base = sums[0]! * scale + (offsets[0] ?? 0);
+      const last = sums[stages - 1]! * scale + (offsets[stages - 1] ?? 0);
       saving.push(base - last);
       savingPct.push(base > 0 ? ((base - last) / base) * 100 : 0);
     }

@@ -243,6 +243,8 @@ export function readManifest(dir = BUNDLED_CATALOG_DIR): CatalogManifest | undef
 
 /** The catalog, read on first use only (most runs never need it). */
 export interface CatalogRef {
+  /** the folder it is read from (a worker thread reads it again from there) */
+  dir: string;
   manifest: CatalogManifest;
   get(): Catalog;
 }
@@ -252,6 +254,7 @@ export function bundledCatalog(dir = BUNDLED_CATALOG_DIR): CatalogRef | undefine
   if (!manifest) return undefined;
   let catalog: Catalog | undefined;
   return {
+    dir,
     manifest,
     get: () => (catalog ??= new Catalog(readJson<CatalogFile>(`${dir}${manifest.file}`, 'catalog'))),
   };

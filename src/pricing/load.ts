@@ -8,8 +8,8 @@ import { locate, parseYaml } from '../config/yaml.js';
 import { type Diagnostic, UserError, userError } from '../diagnostics.js';
 import { isIsoDate } from '../shared/dates.js';
 import { bundledCatalog, type CatalogRef } from './catalog.js';
-import { PriceBook } from './pricebook.js';
-import { PriceSchedule, refOf, type TableRef } from './schedule.js';
+import { type BookData, PriceBook, type Pricing } from './pricebook.js';
+import { PriceSchedule, refOf, type ScheduleData, type TableRef } from './schedule.js';
 
 /** pricing/ shipped with the package (dist/pricing/load.js -> ../../pricing). */
 export const BUNDLED_PRICING_DIR = fileURLToPath(new URL('../../pricing/', import.meta.url));
@@ -198,4 +198,39 @@ export function chooseSchedule(choice: ScheduleChoice): { pricing: PriceSchedule
   const refs = listTables(choice.dir ?? BUNDLED_PRICING_DIR).map(tableRef);
   if (!refs.length) throw userError('PRICING_NONE', 'no bundled pricing table', { hint: 'reinstall llmcost' });
   return { pricing: new PriceSchedule(refs, options), warnings: [] };
+}
+
+/** What prices a run, as plain data (it crosses to worker threads). */
+export type PricingData = { book: BookData } | { schedule: ScheduleData };
+
+export function pricingData(p: Pricing): PricingData {
+  if (p instanceof PriceBook) return { book: p.toData() };
+  if (p instanceof PriceSchedule) return { schedule: p.toData() };
+  throw new Error('internal: this pricing cannot cross to a worker thread');
+}
+
+/** The pricing again from its data: tables not parsed yet are parsed from their file on first use. */
+export function pricingFromData(d: PricingData): PriceBook | PriceSchedule {
+  if ('book' in d) return PriceBook.fromData(d.book);
+  const s = d.schedule;
+  const catalog = s.catalogDir !== undefined ? bundledCatalog(s.catalogDir) : undefined;
+  return new PriceSchedule(
+    s.tables.map((t) =>
+      'book' in t ? PriceBook.fromData(t.book) : { ...t.ref, load: () => loadPricingFile(t.ref.file) },
+    ),
+    { ...(catalog ? { catalog } : {}), ...(s.deployments ? { deployments: s.deployments } : {}) },
+  );
+}
+
+/** Runs priced the same way give the same key (a sweep's configurations that may share one read of a log). */
+export function pricingKey(p: Pricing): string {
+  const d = pricingData(p);
+  if ('book' in d) return JSON.stringify(['book', d.book.file, d.book.version, d.book.models.map((m) => m.id)]);
+  const s = d.schedule;
+  return JSON.stringify([
+    'schedule',
+    s.tables.map((t) => ('book' in t ? [t.book.file, t.book.models.map((m) => m.id)] : [t.ref.file])),
+    s.catalogDir ?? null,
+    s.deployments ?? null,
+  ]);
 }

@@ -262,6 +262,14 @@ export function describeChannel(c: NonNullable<ModelInfo['channel']>): string {
   return `${channelLabel(c)} ${bp >= 0 ? '+' : ''}${bp}%`;
 }
 
+/** A PriceBook as plain data (models in table order; prices are bigints, which structured clone keeps). */
+export interface BookData {
+  version: string;
+  effective: string;
+  file: string;
+  models: ModelInfo[];
+}
+
 export class PriceBook implements Pricing {
   readonly models = new Map<string, ModelInfo>();
   private readonly byName = new Map<string, ModelInfo>();
@@ -307,6 +315,15 @@ export class PriceBook implements Pricing {
     this.models.set(m.id, m);
     for (const name of [m.id, ...m.aliases])
       if (!this.byName.has(name.toLowerCase())) this.byName.set(name.toLowerCase(), m);
+  }
+
+  /** The book as plain data (it crosses to worker threads): fromData() builds it again. */
+  toData(): BookData {
+    return { version: this.version, effective: this.effective, file: this.file, models: [...this.models.values()] };
+  }
+
+  static fromData(d: BookData): PriceBook {
+    return new PriceBook(d.version, d.effective, d.file, d.models);
   }
 
   /** A copy with extra (synthetic) models, e.g. a self-hosted route priced per GPU-hour. */

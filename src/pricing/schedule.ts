@@ -8,6 +8,7 @@ import { deploymentKey, deploymentTarget } from './channels.js';
 import type { CatalogRef } from './catalog.js';
 import {
   type Band,
+  type BookData,
   type ModelInfo,
   type PriceBook,
   type Pricing,
@@ -30,6 +31,15 @@ export interface TableRef {
   effective: string;
   thresholds: number[];
   load(): { book: PriceBook; warnings: Diagnostic[] };
+  /** the book itself, when the reference wraps one already built (refOf) */
+  book?: PriceBook;
+}
+
+/** A schedule as plain data (it crosses to worker threads): built books as data, the others by their file. */
+export interface ScheduleData {
+  tables: ({ book: BookData } | { ref: Omit<TableRef, 'load' | 'book'> })[];
+  catalogDir?: string;
+  deployments?: Record<string, string>;
 }
 
 /** A parsed book as a table reference. */
@@ -40,6 +50,7 @@ export function refOf(book: PriceBook): TableRef {
     effective: book.effective,
     thresholds: book.thresholds(),
     load: () => ({ book, warnings: [] }),
+    book,
   };
 }
 
@@ -217,6 +228,23 @@ export class PriceSchedule implements Pricing {
 
   price(m: ModelInfo, tier: Tier, band: Band, cls: TokenClass): bigint {
     return priceOf(m, tier, band, cls);
+  }
+
+  /**
+   * The schedule as plain data: books already built (parsed, or with synthetic models) as data,
+   * tables not parsed yet by their file (a worker parses them when it needs them).
+   */
+  toData(): ScheduleData {
+    return {
+      tables: this.refs.map((r, p) => {
+        const b = r.book ?? this.loaded[p];
+        return b
+          ? { book: b.toData() }
+          : { ref: { file: r.file, version: r.version, effective: r.effective, thresholds: r.thresholds } };
+      }),
+      ...(this.catalog ? { catalogDir: this.catalog.dir } : {}),
+      ...(this.options.deployments ? { deployments: this.options.deployments } : {}),
+    };
   }
 
   /** The same catalog and deployments with one table in force for every request. */

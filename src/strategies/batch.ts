@@ -104,7 +104,12 @@ export const batch: Strategy<BatchOptions> = {
   // over the whole stream (one counter), so a run with it is not split.
   state: (o, cacheRealism) =>
     realismRules(cacheRealism).has('batch')
-      ? { key: { on: 'stream', why: "the realistic 'batch' cache rule counts an exact share of batch hits over the whole stream" } }
+      ? {
+          key: {
+            on: 'stream',
+            why: "the realistic 'batch' cache rule counts an exact share of batch hits over the whole stream",
+          },
+        }
       : { key: { on: 'none' }, movesTime: o.window > 0 },
   summary: 'move batchable requests (or a share) to the batch tier at its table price; each window runs as one batch',
   options: batchOptions,

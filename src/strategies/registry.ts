@@ -27,3 +27,10 @@ export const STRATEGIES: Strategy[] = [
 export function strategyNames(): string[] {
   return STRATEGIES.map((s) => s.name);
 }
+
+/** A strategy by its name (a worker thread rebuilds a run's stages from their names). */
+export function getStrategy(name: string): Strategy {
+  const s = STRATEGIES.find((x) => x.name === name);
+  if (!s) throw new Error(`internal: unknown strategy '${name}'`);
+  return s;
+}

@@ -60,12 +60,22 @@ export function unitKey(r: SimRequest, unit: SampleUnit): string {
   return k ? k : r.id;
 }
 
+/**
+ * The tag a kept request carries its unit key in (a control character keeps it apart from a log's
+ * own columns): strategies copy tags, so every tap can be kept per unit for the band.
+ */
+export const UNIT_TAG = '\u0001unit';
+
 /** Decides per unit key, memoised (a key is hashed once however many requests carry it). */
 export class SampleFilter {
   private readonly memo = new Map<string, boolean>();
   /** requests seen and kept */
   seen = 0;
   kept = 0;
+  /** per prefix key of kept requests: its unit (null once a second unit has it) and its requests */
+  private readonly roots = new Map<string, { unit: string | null; n: number }>();
+  private readonly keptIds = new Set<string>();
+  private readonly retriesOf: string[] = [];
 
   constructor(
     readonly rate: SampleRate,
@@ -85,9 +95,30 @@ export class SampleFilter {
 
   keeps(r: SimRequest): boolean {
     this.seen++;
-    const k = this.keepsKey(unitKey(r, this.unit));
-    if (k) this.kept++;
-    return k;
+    const unit = unitKey(r, this.unit);
+    if (!this.keepsKey(unit)) return false;
+    this.kept++;
+    r.tags[UNIT_TAG] = unit;
+    // state the unit might not hold whole: a prefix key seen in two units, a retry of an unsampled call
+    const root = r.prefix[0]?.key;
+    if (root !== undefined && this.unit !== 'prefix_key') {
+      const at = this.roots.get(root);
+      if (!at) this.roots.set(root, { unit, n: 1 });
+      else {
+        at.n++;
+        if (at.unit !== unit) at.unit = null;
+      }
+    }
+    this.keptIds.add(r.id);
+    if (r.retryOf !== undefined) this.retriesOf.push(r.retryOf);
+    return true;
+  }
+
+  /** after the read: kept requests on prefix keys that other units share, and kept retries whose original was left out */
+  crossings(): { sharedPrefix: number; brokenRetries: number } {
+    let sharedPrefix = 0;
+    for (const r of this.roots.values()) if (r.unit === null) sharedPrefix += r.n;
+    return { sharedPrefix, brokenRetries: this.retriesOf.filter((id) => !this.keptIds.has(id)).length };
   }
 
   /** the source with only the kept requests, in order */

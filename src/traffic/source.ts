@@ -6,6 +6,7 @@ import type { SimRequest } from '../engine/request.js';
 import type { Pricing } from '../pricing/pricebook.js';
 import { type LogOptions, logFraction, newLogStats, type ReaderThread, readLog } from './logs/read.js';
 import { generateProfile, periodOf, type Profile } from './profile.js';
+import type { SampleFilter } from './sample.js';
 
 /** A scenario's log traffic: the reader's own options (file is absolute) plus the rebase. */
 export type LogTraffic = Pick<
@@ -23,6 +24,10 @@ export interface SourceStats {
   period: { startMs: number | null; endMs: number | null };
   /** whole-source warnings (unsorted timestamps, repeated ids), each with its diagnostic code */
   warnings: { code: Code; message: string }[];
+  /** requests earlier than one before them (a split run needs a sorted source when a stage keeps time) */
+  unsorted: number;
+  /** requests left out of a key-consistent sample */
+  unsampled?: number;
 }
 
 export interface TrafficSource {
@@ -49,6 +54,7 @@ export function profileSource(profile: Profile, seed: number): TrafficSource {
       rows: { read: requests, priced: requests, rejected: 0 },
       period: { startMs, endMs },
       warnings: [],
+      unsorted: 0,
     }),
     fraction: () => (endMs > startMs ? Math.min(1, Math.max(0, (lastMs - startMs) / (endMs - startMs))) : null),
   };
@@ -66,6 +72,8 @@ export function logSource(
   thread?: ReaderThread,
   /** told the preset the reader detected (when the scenario names none) */
   notify?: (message: string) => void,
+  /** a key-consistent sample of the log */
+  sample?: SampleFilter,
 ): TrafficSource {
   const stats = newLogStats();
   const { rebaseToMs, deployments: _deployments, ...readOpts } = log;
@@ -77,6 +85,7 @@ export function logSource(
       ...(book ? { book } : {}),
       ...(thread ? { thread } : {}),
       ...(notify ? { notify } : {}),
+      ...(sample ? { sample } : {}),
     },
     stats,
   );
@@ -105,6 +114,8 @@ export function logSource(
       },
       period: { startMs: shift(stats.startMs), endMs: shift(stats.endMs) },
       warnings: stats.warnings,
+      unsorted: stats.outOfOrder,
+      ...(stats.unsampled ? { unsampled: stats.unsampled } : {}),
     }),
     fraction: () => logFraction(stats),
   };

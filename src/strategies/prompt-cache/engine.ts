@@ -267,7 +267,8 @@ export class CacheSim {
       }
     let read = hit >= 0 ? roundAutomatic(cum[hit]!, minTokens, inc) : 0;
     // An explicit hit_rate: a request routed to a machine without the prefix misses; the prefix is stored there too.
-    if (read > 0 && this.o.hitRate !== undefined && this.o.hitRate < 1 && this.o.random(req) >= this.o.hitRate) read = 0;
+    if (read > 0 && this.o.hitRate !== undefined && this.o.hitRate < 1 && this.o.random(req) >= this.o.hitRate)
+      read = 0;
     if (read > 0 && batch && !this.batchHits()) read = 0;
     // Used entries are refreshed and missed prefixes stored: idle expiry after the retention.
     for (let j = 0; j < k; j++) this.put(p, keys[bps[j]!]!, t, retentionMs, delay);

@@ -288,13 +288,15 @@ export interface LogStats {
   unbilled?: number;
   /** of those, rows whose recorded token counts were dropped */
   unbilledUsage?: number;
-  /** rows outside a key-consistent sample (counted in read; most of them never parsed) */
+  /** rows outside a key-consistent sample (read and skipped; most of them never parsed) */
   unsampled?: number;
   /** bytes of the file read so far and its size (live; for progress bars, never for reports) */
   position?: { read: number; total: number | null };
 }
 
 export const FIRST_REJECTS_KEPT = 10;
+/** the skip reason of a row outside a key-consistent sample */
+export const OUTSIDE_SAMPLE = 'outside the sample (--sample)';
 const DEFAULT_BATCH = 1024;
 
 /** How far the reader is through the file (bytes), 0..1; null for stdin. For progress bars only. */
@@ -546,6 +548,7 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
                 const q = r.req;
                 if (opts.sample && !opts.sample.keeps(q)) {
                   stats.unsampled = (stats.unsampled ?? 0) + 1;
+                  skipped(stats, OUTSIDE_SAMPLE);
                   continue;
                 }
                 stats.priced++;
@@ -602,8 +605,11 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
       else rejects?.abort();
     }
     if (sampler?.dropped) {
+      // left out before parsing: read (looked at) and skipped, like the rows dropped after parsing
       stats.read += sampler.dropped;
       stats.unsampled = (stats.unsampled ?? 0) + sampler.dropped;
+      stats.skipped += sampler.dropped;
+      stats.skipReasons[OUTSIDE_SAMPLE] = (stats.skipReasons[OUTSIDE_SAMPLE] ?? 0) + sampler.dropped;
     }
 
     ids.finish(stats);

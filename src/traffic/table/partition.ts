@@ -1,0 +1,121 @@
+// The parts of a split run (engine/partition.ts says when a run can be split): the table's rows
+// grouped under every stage's state key (union-find: rows that could meet in some strategy's
+// state are one group), the groups spread over the parts largest first, each to the least loaded.
+// Which part a group lands in never changes a figure (the parts add up exactly); it only balances.
+import type { Relation } from '../../engine/partition.js';
+import { ChunkView } from './chunk.js';
+import { chunksOf, type TableData } from './table.js';
+
+/** Union-find over row numbers, path-halving, union by size. */
+class Groups {
+  readonly parent: Int32Array;
+  readonly size: Int32Array;
+  constructor(n: number) {
+    this.parent = new Int32Array(n);
+    this.size = new Int32Array(n).fill(1);
+    for (let i = 0; i < n; i++) this.parent[i] = i;
+  }
+  find(i: number): number {
+    const p = this.parent;
+    while (p[i] !== i) {
+      p[i] = p[p[i]!]!;
+      i = p[i]!;
+    }
+    return i;
+  }
+  union(a: number, b: number): void {
+    let x = this.find(a);
+    let y = this.find(b);
+    if (x === y) return;
+    if (this.size[x]! < this.size[y]! || (this.size[x] === this.size[y] && y < x)) [x, y] = [y, x];
+    this.parent[y] = x;
+    this.size[x]! += this.size[y]!;
+  }
+}
+
+export interface Partition {
+  /** part of every table row (shared with the workers) */
+  part: Int32Array;
+  parts: number;
+  /** requests per part */
+  sizes: number[];
+  /** connected groups of requests */
+  groups: number;
+  /** share of the requests in the largest group, 0..1 */
+  largest: number;
+}
+
+/** Group the table's rows under the relations and spread the groups over `parts` parts. */
+export function partitionTable(data: TableData, relations: readonly Relation[], parts: number, fd?: number): Partition {
+  const n = data.rows;
+  const g = new Groups(n);
+  const first = new Map<string, number>(); // prefix root / key -> first row
+  const wantPrefix = relations.some((r) => r.on === 'prefix');
+  const keys = relations.flatMap((r) => (r.on === 'key' ? [r.key] : []));
+  const retry = relations.some((r) => r.on === 'retry');
+  // retry links: ids named by some retry_of, and the rows that name them
+  const named = new Map<string, number>();
+  let base = 0;
+  for (const c of chunksOf(data, fd)) {
+    const v = new ChunkView(c);
+    for (let i = 0; i < c.rows; i++) {
+      const row = base + i;
+      if (wantPrefix) {
+        const root = v.rootKey(i);
+        if (root) join(`p\u0001${v.strings[root]}`, row);
+      }
+      if (retry && c.retryOf[i]) {
+        const id = v.strings[c.retryOf[i]!]!;
+        const at = named.get(id);
+        if (at === undefined) named.set(id, row);
+        else g.union(at, row);
+      }
+      if (keys.length) {
+        const r = v.request(i);
+        for (let k = 0; k < keys.length; k++) {
+          const key = keys[k]!(r);
+          if (key !== undefined) join(`${k}\u0001${key}`, row);
+        }
+      }
+    }
+    base += c.rows;
+  }
+  if (retry && named.size) {
+    base = 0;
+    for (const c of chunksOf(data, fd)) {
+      const v = new ChunkView(c);
+      for (let i = 0; i < c.rows; i++) {
+        const at = named.get(v.strings[c.id[i]!]!);
+        if (at !== undefined) g.union(at, base + i);
+      }
+      base += c.rows;
+    }
+  }
+  // groups, largest first (ties: the group whose first row comes first), each to the least loaded part
+  const roots: number[] = [];
+  for (let i = 0; i < n; i++) if (g.find(i) === i) roots.push(i);
+  roots.sort((a, b) => g.size[b]! - g.size[a]! || a - b);
+  const load = new Array<number>(parts).fill(0);
+  const partOfRoot = new Int32Array(n);
+  for (const root of roots) {
+    let best = 0;
+    for (let p = 1; p < parts; p++) if (load[p]! < load[best]!) best = p;
+    partOfRoot[root] = best;
+    load[best]! += g.size[root]!;
+  }
+  const part = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, n)));
+  for (let i = 0; i < n; i++) part[i] = partOfRoot[g.find(i)]!;
+  return {
+    part,
+    parts,
+    sizes: load,
+    groups: roots.length,
+    largest: n ? g.size[roots[0]!]! / n : 0,
+  };
+
+  function join(key: string, row: number): void {
+    const at = first.get(key);
+    if (at === undefined) first.set(key, row);
+    else g.union(at, row);
+  }
+}

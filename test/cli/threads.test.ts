@@ -1,0 +1,96 @@
+// Byte-identical reports on any thread count: every bundled scenario (at a test-sized volume) and
+// the bundled trace slices, run on one thread and split over two and three, with --standalone;
+// the parts must really be parts (the --verbose note says so) where the strategies allow it.
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { simulate } from '../../src/app/simulate.js';
+import { loadScenarioFile, type Scenario } from '../../src/config/scenario.js';
+import { render } from '../../src/report/render.js';
+import { runCli } from '../helpers/cli.js';
+import { readdirSync } from 'node:fs';
+
+const root = resolve(import.meta.dirname, '../..');
+const quiet = { warn: () => {} };
+
+/** a bundled scenario at a test-sized volume (a profile's requests per day capped) */
+function small(file: string): Scenario {
+  const { scenario } = loadScenarioFile(resolve(root, 'scenarios', file), file);
+  const p = scenario.traffic.profile;
+  if (p) {
+    p.days = Math.min(p.days, 2);
+    if (p.requests_per_day !== undefined) p.requests_per_day = Math.min(p.requests_per_day, 3000);
+    if (p.conversations_per_day !== undefined) p.conversations_per_day = Math.min(p.conversations_per_day, 1000);
+  }
+  return scenario;
+}
+
+async function report(scenario: Scenario, threads: number, notes: string[] = []): Promise<string> {
+  const r = await simulate(
+    { scenario, standalone: true, threads, explicitThreads: true, verbose: (m) => notes.push(m) },
+    quiet,
+  );
+  return render(r, 'json');
+}
+
+const bundled = readdirSync(resolve(root, 'scenarios')).filter(
+  (f) => f.endsWith('.yaml') && f !== 'mooncake-blocks.yaml', // its full trace lives beside the repo: the slice below
+);
+
+describe('threads', () => {
+  it.each(bundled)('%s: the same report on 1, 2 and 3 threads', async (file) => {
+    const scenario = small(file);
+    const notes: string[] = [];
+    const one = await report(scenario, 1);
+    expect(await report(scenario, 2, notes)).toBe(one);
+    expect(await report(scenario, 3)).toBe(one);
+    // the note says how it ran: split into parts, or one thread and why
+    expect(notes.join('\n')).toMatch(/split into [23] parts|one thread: /);
+  });
+
+  it('the traces: a Mooncake slice (one shared first block: one group) and the Azure and BurstGPT slices', async () => {
+    const logs = [
+      { file: 'mooncake-head.jsonl', preset: 'mooncake', model: 'claude-sonnet-4-5' },
+      { file: 'azure.csv', preset: 'azure', model: 'gpt-4o-mini' },
+      { file: 'burstgpt.csv', preset: 'burstgpt' },
+    ];
+    for (const log of logs) {
+      const scenario = small('mooncake-blocks.yaml');
+      const { model: _model, ...rest } = scenario.traffic.log!;
+      scenario.traffic = {
+        log: {
+          ...rest,
+          file: resolve(root, 'test/fixtures/logs', log.file),
+          preset: log.preset,
+          ...(log.model ? { model: log.model } : {}),
+        },
+      };
+      const notes: string[] = [];
+      expect(await report(scenario, 2, notes)).toBe(await report(scenario, 1));
+      if (log.preset === 'mooncake') expect(notes.join('\n')).toMatch(/one thread: all 3 requests are one group/);
+    }
+  });
+
+  it('splits a log whose prefix keys are many, and says why it cannot split an unsorted one', async () => {
+    const split = await runCli(
+      ['simulate', 'scenarios/log-what-if.yaml', '--threads', '2', '--verbose', '--format', 'json'],
+      {
+        cwd: root,
+      },
+    );
+    const one = await runCli(['simulate', 'scenarios/log-what-if.yaml', '--threads', '1', '--format', 'json'], {
+      cwd: root,
+    });
+    expect(split.code).toBe(0);
+    expect(split.stdout).toBe(one.stdout);
+    expect(split.stderr).toMatch(/note: (split into 2 parts|one thread: )/);
+  });
+
+  it('LLMCOST_THREADS and --threads are checked', async () => {
+    const bad = await runCli(['simulate', 'scenarios/support-bot.yaml', '--threads', 'many'], { cwd: root });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--threads 'many' is not a whole number of threads/);
+    const env = await runCli(['simulate', 'scenarios/support-bot.yaml'], { cwd: root, env: { LLMCOST_THREADS: '0' } });
+    expect(env.code).toBe(2);
+    expect(env.stderr).toMatch(/LLMCOST_THREADS '0'/);
+  });
+});
