@@ -3,13 +3,13 @@
 // configurations), or one run split into parts by partition.ts, one part per thread. Each thread
 // returns RunParts; finishRun adds them up here, so the result is the one a single thread gives.
 import type { RunPart, RunResult, RunSetup, StageSpec } from '../engine/run.js';
-import { finishRun, startRun } from '../engine/run.js';
+import { finishRun, startRuns } from '../engine/run.js';
 import type { SimRequest } from '../engine/request.js';
 import { type PricingData, pricingData, pricingFromData } from '../pricing/load.js';
 import { getStrategy } from '../strategies/registry.js';
 import { ChunkView } from '../traffic/table/chunk.js';
 import { chunksOf, type TableData } from '../traffic/table/table.js';
-import { compiledUrl, inWorkers } from './threads.js';
+import { compiledUrl, inWorkers } from '../shared/workers.js';
 import { closeSync, openSync } from 'node:fs';
 
 /** A run's setup as plain data (what a worker thread receives). */
@@ -52,8 +52,18 @@ export function simConfig(setup: RunSetup): SimConfig {
   };
 }
 
+/** Equal pricing data -> one Pricing object, so configurations under the same prices share a pass (startRuns). */
+type PricingCache = Map<string, ReturnType<typeof pricingFromData>>;
+
+function pricingOf(d: PricingData, cache: PricingCache): ReturnType<typeof pricingFromData> {
+  const key = JSON.stringify(d, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+  let p = cache.get(key);
+  if (!p) cache.set(key, (p = pricingFromData(d)));
+  return p;
+}
+
 /** The setup a worker rebuilds from a config (its warnings are collected in the RunPart). */
-export function setupOf(c: SimConfig): RunSetup {
+export function setupOf(c: SimConfig, cache: PricingCache = new Map()): RunSetup {
   const stages: StageSpec[] = c.stages.map((s) => ({
     strategy: getStrategy(s.name),
     options: s.options,
@@ -63,7 +73,7 @@ export function setupOf(c: SimConfig): RunSetup {
   }));
   return {
     stages,
-    book: pricingFromData(c.book),
+    book: pricingOf(c.book, cache),
     ...(c.cacheRealism !== undefined ? { cacheRealism: c.cacheRealism } : {}),
     seed: c.seed,
     by: c.by,
@@ -75,14 +85,16 @@ export function setupOf(c: SimConfig): RunSetup {
 
 /** Run a task's configurations over its rows, on this thread (a worker's body; also the one-thread path). */
 export function runTask(task: SimTask): RunPart[] {
-  const runs = task.configs.map((c) => startRun(setupOf(c)));
+  // configurations share the stages they have in common (engine/run.ts startRuns)
+  const cache: PricingCache = new Map();
+  const runs = startRuns(task.configs.map((c) => setupOf(c, cache)));
   const fd = task.table.spillPath ? openSync(task.table.spillPath, 'r') : undefined;
   try {
     const part = task.part;
     let base = 0;
     let batch: SimRequest[] = [];
     const push = (): void => {
-      for (const r of runs) r.push(batch);
+      runs.push(batch);
       batch = [];
     };
     for (const chunk of chunksOf(task.table, fd)) {
@@ -95,7 +107,7 @@ export function runTask(task: SimTask): RunPart[] {
       base += chunk.rows;
     }
     if (batch.length) push();
-    return runs.map((r) => r.end());
+    return runs.end();
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
@@ -111,10 +123,15 @@ export async function runConfigs(table: TableData, setups: RunSetup[], threads: 
   let parts: RunPart[];
   if (lanes <= 1) parts = runTask({ table, configs });
   else {
-    const tasks: SimTask[] = Array.from({ length: lanes }, () => ({ table, configs: [] as SimConfig[] }));
-    configs.forEach((c, i) => tasks[i % lanes]!.configs.push(c));
-    const out = await inWorkers<SimTask, RunPart[]>(compiledUrl('sim-worker.js'), tasks, lanes);
-    parts = configs.map((_, i) => out[i % lanes]![Math.floor(i / lanes)]!);
+    // contiguous blocks: neighbours in grid order differ in the last swept values, so they share
+    // the most leading stages
+    const per = Math.ceil(configs.length / lanes);
+    const tasks: SimTask[] = Array.from({ length: lanes }, (_, l) => ({
+      table,
+      configs: configs.slice(l * per, (l + 1) * per),
+    })).filter((t) => t.configs.length > 0);
+    const out = await inWorkers<SimTask, RunPart[]>(compiledUrl(import.meta.url, 'sim-worker.js'), tasks, lanes);
+    parts = out.flat();
   }
   return setups.map((s, i) => finishRun(s, [parts[i]!]));
 }
@@ -127,7 +144,7 @@ export async function runSplit(table: TableData, setup: RunSetup, part: Int32Arr
     part: { of: part, me },
     configs: [config],
   }));
-  const out = await inWorkers<SimTask, RunPart[]>(compiledUrl('sim-worker.js'), tasks, parts);
+  const out = await inWorkers<SimTask, RunPart[]>(compiledUrl(import.meta.url, 'sim-worker.js'), tasks, parts);
   return finishRun(
     setup,
     out.map((o) => o[0]!),

@@ -26,7 +26,7 @@ import { partitionTable } from '../traffic/table/partition.js';
 import { buildTable, type RequestTable, tableBudget } from '../traffic/table/table.js';
 import { sampleEstimate } from '../report/sample.js';
 import { runConfigs, runSplit } from './parallel.js';
-import { logSource, profileSource, type SourceStats, type TrafficSource } from '../traffic/source.js';
+import { logSource, logTable, profileSource, type SourceStats, type TrafficSource } from '../traffic/source.js';
 import { warningLine } from './context.js';
 import type { Io } from './io.js';
 
@@ -237,14 +237,31 @@ export async function readTraffic(
   input: RunScenarioInput,
   sample?: SampleFilter,
 ): Promise<SharedTraffic> {
-  const traffic = scenarioTraffic(prep, input, sample);
   const budget = tableBudget(input.io.env);
   if (budget !== undefined && !(budget > 0))
     throw userError('USAGE', `LLMCOST_TABLE_MB '${input.io.env.LLMCOST_TABLE_MB}' is not a positive number of MB`, {
       where: 'LLMCOST_TABLE_MB',
       hint: 'unset it (1024 MB), or set the memory the request table may use before it spills to a temporary file',
     });
-  const table = await buildTable(traffic.source, budget !== undefined ? { budgetBytes: budget } : {});
+  const tableOpts = budget !== undefined ? { budgetBytes: budget } : {};
+  const { io } = input;
+  const log = prep.scenario.traffic.log;
+  if (log && !sample) {
+    // a big plain CSV is read in byte ranges on every thread
+    const read = await logTable(
+      log,
+      io.cwd,
+      input.threads ?? 1,
+      tableOpts,
+      prep.book,
+      io.stdin,
+      readerThread(io.env),
+      (m) => io.stderr.write(`note: ${terminalText(m)}\n`),
+    );
+    return read;
+  }
+  const traffic = scenarioTraffic(prep, input, sample);
+  const table = await buildTable(traffic.source, tableOpts);
   return { table, stats: traffic.stats(table.rows), ...(sample ? { sample } : {}) };
 }
 

@@ -323,7 +323,7 @@ async function sweepOverLogs(
   const reports: Report[] = new Array(scenarios.length);
   for (const members of groups.values()) {
     const first = preps[members[0]!]!;
-    const shared = await readTraffic(first, { ...base, scenario: first.scenario });
+    const shared = await readTraffic(first, { ...base, scenario: first.scenario, threads: input.threads ?? 1 });
     try {
       for (const w of shared.stats.warnings) warn({ code: w.code, severity: 'warning', message: w.message });
       const warnings = members.map(() => [] as Diagnostic[]);

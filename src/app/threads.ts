@@ -1,9 +1,7 @@
-// How many threads a run may use, and the worker threads that run simulations over a shared
-// request table (app/sim-worker.ts). --threads N / LLMCOST_THREADS set the count (default: the
-// machine's cores); the report is the same for every count.
+// How many threads a run may use: --threads N / LLMCOST_THREADS (default: the machine's cores).
+// The report is the same for every count.
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import { type Diagnostic, UserError, userError } from '../diagnostics.js';
+import { userError } from '../diagnostics.js';
 
 /** the thread count: --threads beats LLMCOST_THREADS, default the machine's cores (at least 1) */
 export function threadCount(flag: string | undefined, env: Record<string, string | undefined>): number {
@@ -20,92 +18,4 @@ export function threadCount(flag: string | undefined, env: Record<string, string
   const v = env.LLMCOST_THREADS;
   if (v !== undefined && v.trim() !== '') return from(v, 'LLMCOST_THREADS');
   return Math.max(1, availableParallelism());
-}
-
-/** The compiled module next to this one (under vitest, running from src/, the built dist/ copy). */
-export function compiledUrl(file: string): URL {
-  const here = new URL(import.meta.url);
-  if (here.pathname.endsWith('.ts')) return new URL(here.href.replace(/\/src\/app\/threads\.ts$/, `/dist/app/${file}`));
-  return new URL(`./${file}`, here);
-}
-
-type Reply<R> = { ok: R } | { error: { diagnostics?: Diagnostic[]; message?: string; stack?: string } };
-
-/**
- * Run each task in a worker thread of its own, at most `threads` at a time; resolves with the
- * results in task order. A UserError in a worker is rethrown here as the same UserError; the
- * first failure stops the others.
- */
-export async function inWorkers<T, R>(entry: URL, tasks: T[], threads: number): Promise<R[]> {
-  const results = new Array<R>(tasks.length);
-  let next = 0;
-  const live = new Set<Worker>();
-  let failed = false;
-  const runOne = (i: number): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
-      // the young generation pinned, as the log reader's thread: short-lived garbage, less peak RSS
-      const w = new Worker(entry, { workerData: tasks[i], resourceLimits: { maxYoungGenerationSizeMb: 32 } });
-      live.add(w);
-      let settled = false;
-      const done = (f: () => void): void => {
-        if (settled) return;
-        settled = true;
-        live.delete(w);
-        void w.terminate();
-        f();
-      };
-      w.on('message', (m: Reply<R>) =>
-        done(() => {
-          if ('ok' in m) {
-            results[i] = m.ok;
-            resolve();
-            return;
-          }
-          if (m.error.diagnostics) reject(new UserError(m.error.diagnostics));
-          else {
-            const e = new Error(m.error.message);
-            if (m.error.stack) e.stack = m.error.stack;
-            reject(e);
-          }
-        }),
-      );
-      w.on('error', (e) => done(() => reject(e)));
-      w.on('exit', (code) =>
-        done(() => reject(new Error(`internal: a simulation thread stopped (exit ${code}) before it answered`))),
-      );
-    });
-  const lane = async (): Promise<void> => {
-    while (!failed && next < tasks.length) {
-      const i = next++;
-      try {
-        await runOne(i);
-      } catch (e) {
-        failed = true;
-        throw e;
-      }
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: Math.min(threads, tasks.length) }, lane));
-  } finally {
-    await Promise.all([...live].map((w) => w.terminate()));
-  }
-  return results;
-}
-
-/** The worker side: run `fn` on the task and post its result (or its error) back. */
-export async function answer<T, R>(
-  port: { postMessage(m: unknown): void },
-  task: T,
-  fn: (task: T) => Promise<R> | R,
-): Promise<void> {
-  try {
-    port.postMessage({ ok: await fn(task) } satisfies Reply<R>);
-  } catch (e) {
-    if (e instanceof UserError) port.postMessage({ error: { diagnostics: e.diagnostics } } satisfies Reply<R>);
-    else
-      port.postMessage({
-        error: { message: (e as Error)?.message ?? String(e), stack: (e as Error)?.stack },
-      } satisfies Reply<R>);
-  }
 }

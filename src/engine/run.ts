@@ -8,7 +8,7 @@
 // the result is the same however the run was split.
 import { type Diagnostic, UserError, warning } from '../diagnostics.js';
 import type { Pricing } from '../pricing/pricebook.js';
-import type { ModelView, OptionPath, Strategy, StrategyContext } from './strategy.js';
+import type { ModelView, OptionPath, Strategy, StrategyContext, StrategyRun } from './strategy.js';
 import { Ledger, type LedgerData, ledgerData } from './ledger.js';
 import type { SimRequest } from './request.js';
 import { drawStream, requestDraw, requestRng } from './rng.js';
@@ -152,41 +152,163 @@ export interface PartRun {
 
 /** Start the strategies and the ledgers of one run (or of one part of a split run). */
 export function startRun(setup: RunSetup): PartRun {
-  const { stages, book, seed } = setup;
-  const by = setup.by ?? [];
-  const every = setup.everyTapBy ?? [];
-  const thresholds = setup.thresholds ?? book.thresholds();
-  const warnings = new Map<string, { position: number; d: Diagnostic }>();
-  const warnAt =
-    (position: number) =>
-    (d: Diagnostic): void => {
-      const key = `${d.code}\u0001${d.message}`;
-      if (!warnings.has(key)) warnings.set(key, { position, d });
-    };
+  const runs = startRuns([setup]);
+  return { push: (b) => runs.push(b), end: () => runs.end()[0]! };
+}
+
+/** Several runs over the same requests (a sweep's configurations); end() gives one part per setup. */
+export interface PartRuns {
+  push(batch: readonly SimRequest[]): void;
+  end(): RunPart[];
+}
+
+/** One stage of the shared runs: configurations whose stages so far are identical share it. */
+interface StageNode {
+  key: string;
+  /** 0-based stage index */
+  k: number;
+  label: string;
+  run: StrategyRun;
+  tap: Ledger;
+  children: StageNode[];
+  warnings: Map<string, { position: number; d: Diagnostic }>;
+}
+
+const warnInto =
+  (into: Map<string, { position: number; d: Diagnostic }>, position: number) =>
+  (d: Diagnostic): void => {
+    const key = `${d.code}\u0001${d.message}`;
+    if (!into.has(key)) into.set(key, { position, d });
+  };
+
+/** What configurations must share to share a pass: the pricing, thresholds, seed, dimensions and cache rules. */
+function groupKey(s: RunSetup, ids: Map<Pricing, number>): string {
+  let id = ids.get(s.book);
+  if (id === undefined) ids.set(s.book, (id = ids.size));
+  return JSON.stringify([
+    id,
+    s.thresholds ?? null,
+    s.seed,
+    s.by ?? [],
+    s.everyTapBy ?? [],
+    s.cacheRealism ?? 'realistic',
+  ]);
+}
+
+/**
+ * Start several runs that see the same requests. Runs with the same book, seed and dimensions
+ * share their baseline tap and every leading stage that is the same strategy with the same options
+ * (a tree of stages): a sweep varying the 4th strategy computes the first three once. Each run's
+ * part is what it would have been alone (the shared stages see exactly the same requests).
+ */
+export function startRuns(setups: readonly RunSetup[]): PartRuns {
+  const groups = new Map<string, number[]>();
+  // runs share a pass only under the same pricing object (parallel.ts builds equal ones once)
+  const ids = new Map<Pricing, number>();
+  setups.forEach((s, i) => {
+    const key = groupKey(s, ids);
+    const g = groups.get(key);
+    if (g) g.push(i);
+    else groups.set(key, [i]);
+  });
+  const passes = [...groups.values()].map((members) => startGroup(members.map((i) => setups[i]!)));
+  const order = [...groups.values()];
+  return {
+    push(batch) {
+      for (const p of passes) p.push(batch);
+    },
+    end() {
+      const out = new Array<RunPart>(setups.length);
+      passes.forEach((p, g) => {
+        const parts = p.end();
+        order[g]!.forEach((i, k) => {
+          out[i] = parts[k]!;
+        });
+      });
+      return out;
+    },
+  };
+}
+
+/** The shared pass of runs that share a book, seed, dimensions and cache rules (see startRuns). */
+function startGroup(setups: readonly RunSetup[]): PartRuns {
+  const first = setups[0]!;
+  const { book, seed } = first;
+  const cacheRealism = first.cacheRealism ?? 'realistic';
+  const periodOf = book.tables().length > 1 ? (atMs: number) => book.periodOf(atMs) : undefined;
+  const by = first.by ?? [];
+  const every = first.everyTapBy ?? [];
+  const thresholds = first.thresholds ?? book.thresholds();
   const view = modelView(book);
   const canonical = (m: string): string => book.resolve(m).id;
-  const periodOf = book.tables().length > 1 ? (atMs: number) => book.periodOf(atMs) : undefined;
-  const taps = Array.from(
-    { length: stages.length + 1 },
-    (_, k) => new Ledger(thresholds, [...(k === 0 || k === stages.length ? by : []), ...every], canonical, periodOf),
-  );
-  const contexts = stages.map((s, i) =>
-    strategyContext({
-      models: view,
-      seed,
-      position: i + 1,
-      name: s.strategy.name,
-      where: s.where,
-      warn: warnAt(i + 1),
-      cacheRealism: setup.cacheRealism ?? 'realistic',
-    }),
-  );
-  const runs = stages.map((s, i) => s.strategy.start(s.options, contexts[i]!));
-  const standalone = setup.standalone
-    ? stages.map(() => new Ledger(thresholds, every, canonical, periodOf))
-    : undefined;
-  const soloRuns = setup.standalone ? stages.map((s, i) => s.strategy.start(s.options, contexts[i]!)) : undefined;
-  const labels = stages.map((s) => s.label);
+  const baseWarnings = new Map<string, { position: number; d: Diagnostic }>();
+  const base = new Ledger(thresholds, [...by, ...every], canonical, periodOf);
+
+  // the tree of stages: a node per distinct (path so far, strategy, label, options)
+  const roots: StageNode[] = [];
+  const paths = setups.map((s) => {
+    let level = roots;
+    const path: StageNode[] = [];
+    s.stages.forEach((st, k) => {
+      const key = JSON.stringify([st.strategy.name, st.label, st.options]);
+      let node = level.find((n) => n.key === key);
+      if (!node) {
+        const warnings = new Map<string, { position: number; d: Diagnostic }>();
+        const ctx = strategyContext({
+          models: view,
+          seed,
+          position: k + 1,
+          name: st.strategy.name,
+          where: st.where,
+          warn: warnInto(warnings, k + 1),
+          cacheRealism,
+        });
+        node = {
+          key,
+          k,
+          label: st.label,
+          run: st.strategy.start(st.options, ctx),
+          tap: new Ledger(thresholds, every, canonical, periodOf),
+          children: [],
+          warnings,
+        };
+        level.push(node);
+      }
+      path.push(node);
+      level = node.children;
+    });
+    return path;
+  });
+  // the last stage of a run is tapped by its dimensions too (the report's attribution)
+  for (const path of paths) {
+    const last = path[path.length - 1];
+    if (last && by.length && !last.tap.by.has(by[0]!))
+      last.tap = new Ledger(thresholds, [...by, ...every], canonical, periodOf);
+  }
+  // --standalone: each stage alone on the baseline, per run (not shared)
+  const solos = setups.map((s) => {
+    if (!s.standalone) return undefined;
+    const warnings = new Map<string, { position: number; d: Diagnostic }>();
+    return {
+      warnings,
+      runs: s.stages.map((st, k) =>
+        st.strategy.start(
+          st.options,
+          strategyContext({
+            models: view,
+            seed,
+            position: k + 1,
+            name: st.strategy.name,
+            where: st.where,
+            warn: warnInto(warnings, k + 1),
+            cacheRealism,
+          }),
+        ),
+      ),
+      ledgers: s.stages.map(() => new Ledger(thresholds, every, canonical, periodOf)),
+      labels: s.stages.map((st) => st.label),
+    };
+  });
 
   // Every model name is checked once against the tables (a table or the catalog knows it in every
   // period, or in none): an unknown model is an error, never $0.
@@ -202,72 +324,84 @@ export function startRun(setup: RunSetup): PartRun {
     if (bad) throw new Error(`internal: ${stage} produced an invalid request ${r.id}: ${bad}`);
   };
 
-  /** request q enters stage k (0-based): what it gives is tapped after k and goes on to k + 1 */
-  const flow = (q: SimRequest, k: number): void => {
-    const out = runs[k]!.step(q);
-    const ledger = taps[k + 1]!;
+  /** request q enters a node's stage: what it gives is tapped after it and goes on to each child */
+  const flow = (q: SimRequest, node: StageNode): void => {
+    const out = node.run.step(q);
+    const ledger = node.tap;
+    const children = node.children;
     let answeringOut = 0;
     for (let i = 0; i < out.length; i++) {
       const o = out[i]!;
       // a request passed through unchanged was checked when it entered this stage
-      if (o !== q) check(o, labels[k]!);
+      if (o !== q) check(o, node.label);
       if (o.answers !== false) answeringOut++;
       ledger.add(o);
-      if (k + 1 < runs.length) flow(o, k + 1);
+      for (let c = 0; c < children.length; c++) flow(o, children[c]!);
     }
     if (q.answers !== false && answeringOut === 0) ledger.dropped += 1;
   };
-  const solo = (q: SimRequest, k: number): void => {
-    const ledger = standalone![k]!;
-    const out = soloRuns![k]!.step(q);
+  const solo = (q: SimRequest, s: NonNullable<(typeof solos)[number]>, k: number): void => {
+    const ledger = s.ledgers[k]!;
+    const out = s.runs[k]!.step(q);
     let answeringOut = 0;
     for (const o of out) {
-      if (o !== q) check(o, labels[k]!);
+      if (o !== q) check(o, s.labels[k]!);
       if (o.answers !== false) answeringOut++;
       ledger.add(o);
     }
     if (q.answers !== false && answeringOut === 0) ledger.dropped += 1;
+  };
+  /** a node's flush: what it releases is tapped and goes on down its subtree */
+  const flushTree = (nodes: StageNode[]): void => {
+    for (const node of nodes) {
+      for (const o of node.run.flush?.() ?? []) {
+        check(o, node.label);
+        node.tap.add(o);
+        for (const c of node.children) flow(o, c);
+      }
+      flushTree(node.children);
+    }
   };
 
   let requests = 0;
-  const base = taps[0]!;
   return {
     push(batch) {
       for (let i = 0; i < batch.length; i++) {
         const r = batch[i]!;
         check(r, 'baseline');
         base.add(r);
-        if (runs.length) flow(r, 0);
-        if (soloRuns) for (let k = 0; k < soloRuns.length; k++) solo(r, k);
+        for (let n = 0; n < roots.length; n++) flow(r, roots[n]!);
+        for (const s of solos) if (s) for (let k = 0; k < s.runs.length; k++) solo(r, s, k);
       }
       requests += batch.length;
     },
     end() {
       // Flush held-back requests in order: what stage k releases still passes through k+1..K.
-      for (let k = 0; k < runs.length; k++) {
-        const out = runs[k]!.flush?.() ?? [];
-        for (const o of out) {
-          check(o, labels[k]!);
-          taps[k + 1]!.add(o);
-          if (k + 1 < runs.length) flow(o, k + 1);
-        }
-      }
-      if (soloRuns && standalone) {
-        for (let k = 0; k < soloRuns.length; k++) {
-          for (const o of soloRuns[k]!.flush?.() ?? []) {
-            check(o, labels[k]!);
-            standalone[k]!.add(o);
-          }
-        }
-      }
-      return {
-        taps: taps.map(ledgerData),
-        ...(standalone ? { standalone: standalone.map(ledgerData) } : {}),
-        requests,
-        counters: runs.map((r) => r.counters?.() ?? {}),
-        ...(soloRuns ? { soloCounters: soloRuns.map((r) => r.counters?.() ?? {}) } : {}),
-        warnings: [...warnings.values()],
-      };
+      flushTree(roots);
+      for (const s of solos)
+        if (s)
+          s.runs.forEach((run, k) => {
+            for (const o of run.flush?.() ?? []) {
+              check(o, s.labels[k]!);
+              s.ledgers[k]!.add(o);
+            }
+          });
+      const baseData = ledgerData(base);
+      return paths.map((path, i) => {
+        const s = solos[i];
+        const warnings = new Map(baseWarnings);
+        for (const node of path) for (const [k, w] of node.warnings) if (!warnings.has(k)) warnings.set(k, w);
+        if (s) for (const [k, w] of s.warnings) if (!warnings.has(k)) warnings.set(k, w);
+        return {
+          taps: [baseData, ...path.map((n) => ledgerData(n.tap))],
+          ...(s
+            ? { standalone: s.ledgers.map(ledgerData), soloCounters: s.runs.map((r) => r.counters?.() ?? {}) }
+            : {}),
+          requests,
+          counters: path.map((n) => n.run.counters?.() ?? {}),
+          warnings: [...warnings.values()],
+        };
+      });
     },
   };
 }

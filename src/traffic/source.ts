@@ -4,7 +4,9 @@
 import type { Code } from '../diagnostics.js';
 import type { SimRequest } from '../engine/request.js';
 import type { Pricing } from '../pricing/pricebook.js';
-import { type LogOptions, logFraction, newLogStats, type ReaderThread, readLog } from './logs/read.js';
+import { type LogOptions, type LogStats, logFraction, newLogStats, type ReaderThread, readLog } from './logs/read.js';
+import { readLogTable } from './table/read.js';
+import type { RequestTable, TableOptions } from './table/table.js';
 import { generateProfile, periodOf, type Profile } from './profile.js';
 import type { SampleFilter } from './sample.js';
 
@@ -60,6 +62,62 @@ export function profileSource(profile: Profile, seed: number): TrafficSource {
   };
 }
 
+/** The figures of a log read as the report states them (period shifted by a rebase). */
+function logStatsOf(stats: LogStats, shiftMs: number): SourceStats {
+  const shift = (ms: number | null): number | null => (ms === null ? null : ms + shiftMs);
+  return {
+    rows: {
+      read: stats.read,
+      priced: stats.priced,
+      rejected: stats.rejected,
+      ...(stats.skipped ? { skipped: stats.skipped } : {}),
+    },
+    period: { startMs: shift(stats.startMs), endMs: shift(stats.endMs) },
+    warnings: stats.warnings,
+    unsorted: stats.outOfOrder,
+    ...(stats.unsampled ? { unsampled: stats.unsampled } : {}),
+  };
+}
+
+/**
+ * A scenario's log read into a request table, in parallel byte ranges on `threads` threads when it
+ * can be (traffic/table/read.ts); rebased like logSource. The table's rows are the requests
+ * logSource would stream, in the same order.
+ */
+export async function logTable(
+  log: LogTraffic,
+  cwd: string,
+  threads: number,
+  table: TableOptions,
+  book?: Pricing,
+  stdin?: NodeJS.ReadableStream,
+  thread?: ReaderThread,
+  notify?: (message: string) => void,
+): Promise<{ table: RequestTable; stats: SourceStats }> {
+  const stats = newLogStats();
+  const { rebaseToMs, deployments: _deployments, ...readOpts } = log;
+  const opts = {
+    ...readOpts,
+    cwd,
+    ...(stdin ? { stdin } : {}),
+    ...(book ? { book } : {}),
+    ...(thread ? { thread } : {}),
+    ...(notify ? { notify } : {}),
+  };
+  const t = await readLogTable(opts, stats, threads, table);
+  // Rebase: one shift for the whole log, fixed by its first request (relative-time traces).
+  let shiftMs = 0;
+  if (rebaseToMs !== undefined) {
+    const first = t.parts.find((p) => 'chunk' in p && p.chunk.rows > 0);
+    if (t.spilledChunks > 0) throw new Error('internal: a rebased log must fit the table budget');
+    if (first && 'chunk' in first) {
+      shiftMs = rebaseToMs - first.chunk.atMs[0]!;
+      for (const p of t.parts) if ('chunk' in p) for (let i = 0; i < p.chunk.rows; i++) p.chunk.atMs[i]! += shiftMs;
+    }
+  }
+  return { table: t, stats: logStatsOf(stats, shiftMs) };
+}
+
 /**
  * A scenario's request log. Rows on a model the book does not know are rejected (counted, with
  * file:line and a did-you-mean) rather than failing the whole run, as `replay` does.
@@ -102,21 +160,9 @@ export function logSource(
             yield batch;
           }
         })();
-  const shift = (ms: number | null): number | null => (ms === null ? null : ms + (shiftMs ?? 0));
   return {
     source,
-    stats: () => ({
-      rows: {
-        read: stats.read,
-        priced: stats.priced,
-        rejected: stats.rejected,
-        ...(stats.skipped ? { skipped: stats.skipped } : {}),
-      },
-      period: { startMs: shift(stats.startMs), endMs: shift(stats.endMs) },
-      warnings: stats.warnings,
-      unsorted: stats.outOfOrder,
-      ...(stats.unsampled ? { unsampled: stats.unsampled } : {}),
-    }),
+    stats: () => logStatsOf(stats, shiftMs ?? 0),
     fraction: () => logFraction(stats),
   };
 }

@@ -85,6 +85,29 @@ describe('threads', () => {
     expect(split.stderr).toMatch(/note: (split into 2 parts|one thread: )/);
   });
 
+  it('a sweep over a log: configurations sharing leading stages, the same on 1 and 2 threads and as single runs', async () => {
+    const args = [
+      'sweep',
+      'scenarios/log-what-if.yaml',
+      '--set',
+      'strategies.route.rules[0].share=0.3,0.6',
+      '--set',
+      'strategies.batch.only_batchable=true,false',
+      '--format',
+      'json',
+    ];
+    const one = await runCli([...args, '--threads', '1'], { cwd: root });
+    const two = await runCli([...args, '--threads', '2'], { cwd: root });
+    expect(one.code).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    // configuration #2 (share 0.3, all standard requests batched) is the scenario run alone with those values
+    const { scenario } = loadScenarioFile(resolve(root, 'scenarios/log-what-if.yaml'), 'log-what-if.yaml');
+    (scenario.stages[0]!.options as { rules: { share: number }[] }).rules[0]!.share = 0.3;
+    (scenario.stages[1]!.options as { only_batchable: boolean }).only_batchable = false;
+    const alone = await simulate({ scenario }, quiet);
+    expect(JSON.parse(one.stdout).runs[1].finalCost).toBe(alone.final.cost);
+  });
+
   it('LLMCOST_THREADS and --threads are checked', async () => {
     const bad = await runCli(['simulate', 'scenarios/support-bot.yaml', '--threads', 'many'], { cwd: root });
     expect(bad.code).toBe(2);

@@ -13,7 +13,7 @@ import { CACHE_CONVENTIONS, type CacheConvention } from './preset.js';
 import { DEFAULT_TIMESTAMP_RANGE, PeriodSpread, type TimestampRange } from './period.js';
 import { getPreset, PRESETS, type Preset } from './presets.js';
 import { csvLayout, gettersOf, type RowContext, toRequest } from './row.js';
-import { type LogFormat, openLog, type RawRecord, rawText } from './source.js';
+import { type LogFormat, type LogRange, openLog, type RawRecord, rawText } from './source.js';
 import { openLogInWorker } from './thread.js';
 import { csvCell } from '../../shared/csv.js';
 import { fnv1a32 } from '../../shared/hash.js';
@@ -50,6 +50,8 @@ export interface LogOptions {
   thread?: ReaderThread;
   /** rows timestamped outside it are rejected (default DEFAULT_TIMESTAMP_RANGE; not for relative-time presets) */
   timestampRange?: TimestampRange;
+  /** only a byte range of the file (one part of a parallel read: traffic/table/read.ts) */
+  range?: LogRange;
   /**
    * a key-consistent sample (traffic/sample.ts): requests outside it are counted (stats.unsampled)
    * and dropped; CSV lines outside it are not even parsed when the unit can be read from the line
@@ -81,7 +83,7 @@ export const THREAD_MIN_BYTES = 8 * 1024 * 1024;
 export function useThread(opts: LogOptions): boolean {
   const mode = opts.thread ?? 'auto';
   // a sampled read parses ~1/N of the rows: the worker's start would cost more than it saves
-  if (mode === 'off' || opts.file === '-' || opts.sample) return false;
+  if (mode === 'off' || opts.file === '-' || opts.sample || opts.range) return false;
   // a directory of transcripts is many small files: its records name their file, which the worker does not carry
   if (mode === 'on') return !isDirectory(resolve(opts.cwd ?? process.cwd(), opts.file));
   if (!/\.(csv|tsv)(\.gz)?$/i.test(opts.file)) return false;
@@ -295,6 +297,30 @@ export interface LogStats {
 }
 
 export const FIRST_REJECTS_KEPT = 10;
+
+/**
+ * The warnings that need the whole log, in the order a read gives them: failed calls whose usage is
+ * not billed, a period stretched by stray timestamps, unsorted rows (a parallel read says them again
+ * over the whole table: traffic/table/read.ts).
+ */
+export function finishWarnings(stats: LogStats, spread: PeriodSpread, shown: string): void {
+  if (stats.unbilledUsage)
+    stats.warnings.push({
+      code: 'LOG_UNBILLED',
+      message: `${stats.unbilledUsage} failed row(s) recorded token counts that are not charged: providers do not bill a call they refused (429, 5xx, a bad request) or one the log's own cost_usd says was free (docs/logs.md#failed-requests); a timeout or cancel after generation is charged on its usage`,
+    });
+  const stretched = spread.warning(shown);
+  if (stretched) stats.warnings.push({ code: 'LOG_PERIOD', message: stretched });
+  if (stats.outOfOrder > 0) stats.warnings.push(unsortedWarning(stats.outOfOrder, stats.priced));
+}
+
+/** LOG_UNSORTED: rows earlier than a row before them */
+export function unsortedWarning(outOfOrder: number, priced: number): { code: Code; message: string } {
+  return {
+    code: 'LOG_UNSORTED',
+    message: `${outOfOrder} of ${priced} rows have a timestamp earlier than a row before them; rows are processed in file order, so time-window effects (cache TTLs, batch windows) follow the file, not the clock: sort the log by timestamp for exact TTL behaviour`,
+  };
+}
 /** the skip reason of a row outside a key-consistent sample */
 export const OUTSIDE_SAMPLE = 'outside the sample (--sample)';
 const DEFAULT_BATCH = 1024;
@@ -455,7 +481,9 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
       },
     };
   }
-  const log = await (sampler ? openLog(path, shown, opts.stdin, sampler) : open(path, shown, opts.stdin));
+  const log = await (sampler || opts.range
+    ? openLog(path, shown, opts.stdin, sampler, opts.range)
+    : open(path, shown, opts.stdin));
   try {
     stats.format = log.format;
     stats.gzip = log.gzip;
@@ -613,19 +641,7 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
     }
 
     ids.finish(stats);
-    if (stats.unbilledUsage)
-      stats.warnings.push({
-        code: 'LOG_UNBILLED',
-        message: `${stats.unbilledUsage} failed row(s) recorded token counts that are not charged: providers do not bill a call they refused (429, 5xx, a bad request) or one the log's own cost_usd says was free (docs/logs.md#failed-requests); a timeout or cancel after generation is charged on its usage`,
-      });
-    const stretched = spread.warning(shown);
-    if (stretched) stats.warnings.push({ code: 'LOG_PERIOD', message: stretched });
-    if (stats.outOfOrder > 0) {
-      stats.warnings.push({
-        code: 'LOG_UNSORTED',
-        message: `${stats.outOfOrder} of ${stats.priced} rows have a timestamp earlier than a row before them; rows are processed in file order, so time-window effects (cache TTLs, batch windows) follow the file, not the clock: sort the log by timestamp for exact TTL behaviour`,
-      });
-    }
+    finishWarnings(stats, spread, shown);
     // JSON has no header: when nothing could be priced for a missing column, say so like a header error.
     if (stats.priced === 0 && stats.rejected > 0 && log.format !== 'csv') {
       const top = Object.entries(stats.reasons).sort((a, b) => b[1] - a[1])[0];

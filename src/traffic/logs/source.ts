@@ -55,6 +55,28 @@ export interface OpenedLog {
   close?: () => Promise<void>;
 }
 
+/**
+ * A byte range of a CSV file that starts at a record (table/read.ts finds such starts): the file's
+ * header line, then bytes [start, end). Line numbers continue from firstLine (the range's first line).
+ */
+export interface LogRange {
+  start: number;
+  end: number;
+  /** the header line's bytes as the file writes them (with its line ending); empty for the range that starts the file */
+  head: Uint8Array;
+  firstLine: number;
+}
+
+function rangeStream(file: string, r: LogRange): Readable {
+  return Readable.from(
+    (async function* () {
+      if (r.head.length) yield Buffer.from(r.head);
+      if (r.end > r.start) yield* createReadStream(file, { start: r.start, end: r.end - 1, highWaterMark: 1 << 20 });
+    })(),
+    { objectMode: false },
+  );
+}
+
 /** Peek the first chunk of a stream without losing it. */
 async function peek(stream: AsyncIterable<Buffer>): Promise<{ first: Buffer; rest: AsyncIterable<Buffer> }> {
   const it = stream[Symbol.asyncIterator]();
@@ -89,6 +111,8 @@ export async function openLog(
   stdin?: NodeJS.ReadableStream,
   /** a key-consistent sample: unsampled CSV lines are skipped unparsed (sampled.ts) */
   sampler?: LineSampler,
+  /** only a byte range of a CSV file (one part of a parallel read: table/read.ts) */
+  range?: LogRange,
 ): Promise<OpenedLog> {
   let input: NodeJS.ReadableStream;
   if (file === '-') {
@@ -123,9 +147,12 @@ export async function openLog(
       return { format: 'parquet', gzip: false, records: pq.records, position: { read: size, total: size } };
     }
     // a sampled read scans most lines without parsing them: bigger reads, fewer chunks to join
-    input = createReadStream(file, sampler ? { highWaterMark: 1 << 20 } : {});
+    input = range ? rangeStream(file, range) : createReadStream(file, sampler ? { highWaterMark: 1 << 20 } : {});
   }
-  const position = { read: 0, total: file === '-' ? null : statSync(file).size };
+  const position = {
+    read: 0,
+    total: file === '-' ? null : range ? range.end - range.start : statSync(file).size,
+  };
   const raw = await peek(countBytes(input as AsyncIterable<Buffer>, position));
   const gzip = /\.gz$/i.test(file) || (raw.first.length >= 2 && raw.first[0] === 0x1f && raw.first[1] === 0x8b);
   let bytes: AsyncIterable<Buffer> = withFirst(raw.first, raw.rest);
@@ -169,7 +196,7 @@ export async function openLog(
   const tab = /\.tsv(\.gz)?$/i.test(file) || (firstLine.includes('\t') && !firstLine.includes(','));
   if (sampler && sampledHeaderOk(head))
     return { ...(await sampledCsvOpen(stream, shownAs, gzip, tab ? '\t' : ',', sampler)), position };
-  return { ...(await csvOpen(stream, shownAs, gzip, tab ? '\t' : ',')), position };
+  return { ...(await csvOpen(stream, shownAs, gzip, tab ? '\t' : ',', range ? range.firstLine - 1 : 1)), position };
 }
 
 /** Parquet files start (and end) with the bytes PAR1. */
@@ -397,8 +424,10 @@ async function csvOpen(
   shownAs: string,
   gzip: boolean,
   delimiter: string,
+  /** the header's line number (a range of a file counts its borrowed header as the line before its first) */
+  headerLine = 1,
 ): Promise<Omit<OpenedLog, 'position'>> {
-  const { nextRows, line } = csvRows(stream, shownAs, delimiter, 1);
+  const { nextRows, line } = csvRows(stream, shownAs, delimiter, headerLine);
   let header: string[] | undefined;
   let pending: string[][] = [];
   let at = 0;

@@ -3,6 +3,7 @@
 // state are one group), the groups spread over the parts largest first, each to the least loaded.
 // Which part a group lands in never changes a figure (the parts add up exactly); it only balances.
 import type { Relation } from '../../engine/partition.js';
+import { closeSync, openSync } from 'node:fs';
 import { ChunkView } from './chunk.js';
 import { chunksOf, type TableData } from './table.js';
 
@@ -45,8 +46,15 @@ export interface Partition {
   largest: number;
 }
 
+/** FNV-1a over bytes[from, to): the same for equal UTF-8 strings, computed without decoding them */
+function fnvBytes(bytes: Uint8Array, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return h >>> 0;
+}
+
 /** Group the table's rows under the relations and spread the groups over `parts` parts. */
-export function partitionTable(data: TableData, relations: readonly Relation[], parts: number, fd?: number): Partition {
+export function partitionTable(data: TableData, relations: readonly Relation[], parts: number): Partition {
   const n = data.rows;
   const g = new Groups(n);
   const first = new Map<string, number>(); // prefix root / key -> first row
@@ -55,41 +63,73 @@ export function partitionTable(data: TableData, relations: readonly Relation[], 
   const retry = relations.some((r) => r.on === 'retry');
   // retry links: ids named by some retry_of, and the rows that name them
   const named = new Map<string, number>();
-  let base = 0;
-  for (const c of chunksOf(data, fd)) {
-    const v = new ChunkView(c);
-    for (let i = 0; i < c.rows; i++) {
-      const row = base + i;
-      if (wantPrefix) {
-        const root = v.rootKey(i);
-        if (root) join(`p\u0001${v.strings[root]}`, row);
-      }
-      if (retry && c.retryOf[i]) {
-        const id = v.strings[c.retryOf[i]!]!;
-        const at = named.get(id);
-        if (at === undefined) named.set(id, row);
-        else g.union(at, row);
-      }
-      if (keys.length) {
-        const r = v.request(i);
-        for (let k = 0; k < keys.length; k++) {
-          const key = keys[k]!(r);
-          if (key !== undefined) join(`${k}\u0001${key}`, row);
-        }
-      }
-    }
-    base += c.rows;
-  }
-  if (retry && named.size) {
-    base = 0;
+  const fd = data.spillPath ? openSync(data.spillPath, 'r') : undefined;
+  try {
+    let base = 0;
     for (const c of chunksOf(data, fd)) {
-      const v = new ChunkView(c);
+      const pool = c.pool;
+      const str = (k: number): string =>
+        Buffer.from(pool.bytes.buffer, pool.bytes.byteOffset, pool.bytes.byteLength).toString(
+          pool.ascii ? 'latin1' : 'utf8',
+          pool.offsets[k]!,
+          pool.offsets[k + 1]!,
+        );
+      // a chunk's strings are interned: each distinct root key is looked up once per chunk
+      const rootAnchor = new Map<number, number>();
+      const view = keys.length ? new ChunkView(c) : undefined;
       for (let i = 0; i < c.rows; i++) {
-        const at = named.get(v.strings[c.id[i]!]!);
-        if (at !== undefined) g.union(at, base + i);
+        const row = base + i;
+        if (wantPrefix && c.prefixStart[i + 1]! > c.prefixStart[i]!) {
+          const root = c.blockKey[c.prefixStart[i]!]!;
+          const anchor = rootAnchor.get(root);
+          if (anchor !== undefined) g.union(anchor, row);
+          else {
+            rootAnchor.set(root, row);
+            join(`p\u0001${str(root)}`, row);
+          }
+        }
+        if (retry && c.retryOf[i]) {
+          const id = str(c.retryOf[i]!);
+          const at = named.get(id);
+          if (at === undefined) named.set(id, row);
+          else g.union(at, row);
+        }
+        if (view) {
+          const r = view.request(i);
+          for (let k = 0; k < keys.length; k++) {
+            const key = keys[k]!(r);
+            if (key !== undefined) join(`${k}\u0001${key}`, row);
+          }
+        }
       }
       base += c.rows;
     }
+    if (retry && named.size) {
+      // the rows whose id some retry names: hashed from the pool's bytes, decoded only on a hash match
+      const hashes = new Set<number>();
+      for (const id of named.keys()) {
+        const b = Buffer.from(id, 'utf8');
+        hashes.add(fnvBytes(b, 0, b.length));
+      }
+      let base2 = 0;
+      for (const c of chunksOf(data, fd)) {
+        const { bytes, offsets } = c.pool;
+        for (let i = 0; i < c.rows; i++) {
+          const k = c.id[i]!;
+          if (!hashes.has(fnvBytes(bytes, offsets[k]!, offsets[k + 1]!))) continue;
+          const id = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString(
+            'utf8',
+            offsets[k]!,
+            offsets[k + 1]!,
+          );
+          const at = named.get(id);
+          if (at !== undefined) g.union(at, base2 + i);
+        }
+        base2 += c.rows;
+      }
+    }
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
   // groups, largest first (ties: the group whose first row comes first), each to the least loaded part
   const roots: number[] = [];

@@ -1,0 +1,98 @@
+// Worker threads for one task each (a simulation part, a byte range of a log): start at most N at
+// a time, collect their answers in task order, rethrow a worker's UserError as the same UserError.
+import { Worker } from 'node:worker_threads';
+import { type Diagnostic, UserError } from '../diagnostics.js';
+
+/**
+ * The compiled worker module `file` beside the module at `moduleUrl` (under vitest, which runs
+ * src/*.ts, the built dist/ copy: a worker thread runs JavaScript).
+ */
+export function compiledUrl(moduleUrl: string, file: string): URL {
+  const here = new URL(moduleUrl);
+  if (here.pathname.endsWith('.ts')) {
+    const at = here.href.lastIndexOf('/src/');
+    return new URL(file, `${here.href.slice(0, at)}/dist/${here.href.slice(at + 5)}`);
+  }
+  return new URL(file, here);
+}
+
+type Reply<R> = { ok: R } | { error: { diagnostics?: Diagnostic[]; message?: string; stack?: string } };
+
+/**
+ * Run each task in a worker thread of its own, at most `threads` at a time; resolves with the
+ * results in task order. A UserError in a worker is rethrown here as the same UserError; the
+ * first failure stops the others.
+ */
+export async function inWorkers<T, R>(entry: URL, tasks: T[], threads: number): Promise<R[]> {
+  const results = new Array<R>(tasks.length);
+  let next = 0;
+  const live = new Set<Worker>();
+  let failed = false;
+  const runOne = (i: number): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      // the young generation pinned, as the log reader's thread: short-lived garbage, less peak RSS
+      const w = new Worker(entry, { workerData: tasks[i], resourceLimits: { maxYoungGenerationSizeMb: 32 } });
+      live.add(w);
+      let settled = false;
+      const done = (f: () => void): void => {
+        if (settled) return;
+        settled = true;
+        live.delete(w);
+        void w.terminate();
+        f();
+      };
+      w.on('message', (m: Reply<R>) =>
+        done(() => {
+          if ('ok' in m) {
+            results[i] = m.ok;
+            resolve();
+            return;
+          }
+          if (m.error.diagnostics) reject(new UserError(m.error.diagnostics));
+          else {
+            const e = new Error(m.error.message);
+            if (m.error.stack) e.stack = m.error.stack;
+            reject(e);
+          }
+        }),
+      );
+      w.on('error', (e) => done(() => reject(e)));
+      w.on('exit', (code) =>
+        done(() => reject(new Error(`internal: a simulation thread stopped (exit ${code}) before it answered`))),
+      );
+    });
+  const lane = async (): Promise<void> => {
+    while (!failed && next < tasks.length) {
+      const i = next++;
+      try {
+        await runOne(i);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(threads, tasks.length) }, lane));
+  } finally {
+    await Promise.all([...live].map((w) => w.terminate()));
+  }
+  return results;
+}
+
+/** The worker side: run `fn` on the task and post its result (or its error) back. */
+export async function answer<T, R>(
+  port: { postMessage(m: unknown): void },
+  task: T,
+  fn: (task: T) => Promise<R> | R,
+): Promise<void> {
+  try {
+    port.postMessage({ ok: await fn(task) } satisfies Reply<R>);
+  } catch (e) {
+    if (e instanceof UserError) port.postMessage({ error: { diagnostics: e.diagnostics } } satisfies Reply<R>);
+    else
+      port.postMessage({
+        error: { message: (e as Error)?.message ?? String(e), stack: (e as Error)?.stack },
+      } satisfies Reply<R>);
+  }
+}

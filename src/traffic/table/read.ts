@@ -1,0 +1,257 @@
+// A log read into the request table on every core: a plain CSV file is cut into byte ranges that
+// start at a record (a line ending outside quotes: an even number of quotes before it), each range
+// is read by the ordinary reader (logs/read.ts) on a thread of its own with the file's header in
+// front and its own line numbers, and the ranges' chunks are the table in file order. This thread
+// reads the first range, and with it detects the preset the others are told. What depends on rows
+// of other ranges - unsorted rows, repeated request ids, the period - is counted again over the
+// whole table, so the figures are the ones a single read gives.
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import type { SimRequest } from '../../engine/request.js';
+import { type PricingData, pricingData, pricingFromData } from '../../pricing/load.js';
+import { compiledUrl, inWorkers } from '../../shared/workers.js';
+import {
+  DuplicateIds,
+  FIRST_REJECTS_KEPT,
+  type LogOptions,
+  type LogStats,
+  newLogStats,
+  finishWarnings,
+  readLog,
+  shownPath,
+} from '../logs/read.js';
+import { PeriodSpread } from '../logs/period.js';
+import { getPreset } from '../logs/presets.js';
+import type { LogRange } from '../logs/source.js';
+import { type Chunk, ChunkBuilder, ChunkView } from './chunk.js';
+import { buildTable, DEFAULT_TABLE_BUDGET_MB, RequestTable, type TableOptions, type TablePart } from './table.js';
+
+/** a range smaller than this is not worth a thread of its own */
+export const MIN_RANGE_BYTES = 4 * 1024 * 1024;
+
+/** What a range reader receives (plain data: the pricing as PricingData). */
+export interface RangeTask {
+  opts: Omit<LogOptions, 'book' | 'notify' | 'stdin' | 'sample' | 'thread'> & { book?: PricingData };
+  range: LogRange;
+}
+
+export interface RangeResult {
+  chunks: Chunk[];
+  stats: LogStats;
+}
+
+/** Read one range into chunks (a range reader's body). */
+export async function readRange(task: RangeTask): Promise<RangeResult> {
+  const { book, ...rest } = task.opts;
+  const stats = newLogStats();
+  const chunks = await chunksOf(
+    readLog({ ...rest, ...(book ? { book: pricingFromData(book) } : {}), range: task.range, thread: 'off' }, stats),
+  );
+  delete stats.position;
+  return { chunks, stats };
+}
+
+async function chunksOf(source: AsyncIterable<SimRequest[]>): Promise<Chunk[]> {
+  const out: Chunk[] = [];
+  let b = new ChunkBuilder();
+  for await (const batch of source)
+    for (const r of batch) {
+      b.add(r);
+      if (b.full) {
+        out.push(b.freeze());
+        b = new ChunkBuilder();
+      }
+    }
+  if (b.rows) out.push(b.freeze());
+  return out;
+}
+
+/**
+ * Where to cut `file` into about `parts` ranges, each starting a record: the byte offsets and the
+ * line numbers there (the header's end is the first range's start). Fewer ranges when lines are
+ * long or quotes span much of the file; none when no line ends with LF.
+ */
+export function cutPoints(file: string, parts: number): { headEnd: number; starts: { at: number; line: number }[] } {
+  const size = statSync(file).size;
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(1 << 22);
+    const targets = Array.from({ length: parts - 1 }, (_, k) => Math.floor(((k + 1) * size) / parts));
+    const starts: { at: number; line: number }[] = [];
+    let quotes = 0; // quotes before `pos`
+    let lines = 1; // line number at `pos`
+    let headEnd = -1;
+    let pos = 0;
+    let t = 0;
+    while (pos < size) {
+      const n = readSync(fd, buf, 0, buf.length, pos);
+      if (n <= 0) break;
+      const block = buf.subarray(0, n);
+      for (let i = 0; i < n; i++) {
+        const c = block[i]!;
+        if (c === 0x22) quotes++;
+        else if (c === 0x0a) {
+          lines++;
+          if (quotes % 2 !== 0) continue; // inside a quoted field
+          const at = pos + i + 1;
+          if (headEnd < 0) headEnd = at;
+          else if (t < targets.length && at >= targets[t]!) {
+            starts.push({ at, line: lines });
+            while (t < targets.length && at >= targets[t]!) t++;
+          }
+        }
+      }
+      pos += n;
+      if (headEnd >= 0 && t >= targets.length) break;
+    }
+    return { headEnd, starts: starts.filter((s) => s.at < size) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Whether a log can be read in ranges: a plain CSV/TSV file, big enough, read without options that need one pass. */
+export function rangeable(opts: LogOptions, threads: number): boolean {
+  if (threads < 2 || opts.file === '-' || opts.sample || opts.strict || opts.rejectsFile) return false;
+  if (!/\.(csv|tsv)$/i.test(opts.file)) return false;
+  try {
+    const st = statSync(resolve(opts.cwd ?? process.cwd(), opts.file));
+    return st.isFile() && st.size >= 2 * MIN_RANGE_BYTES;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Read a log into a table: in parallel byte ranges when it is a big plain CSV and its preset reads
+ * each row on its own, else as one stream (buildTable, which spills past the budget). The stats are
+ * those of one read of the whole log.
+ */
+export async function readLogTable(
+  opts: LogOptions,
+  stats: LogStats,
+  threads: number,
+  table: TableOptions = {},
+): Promise<RequestTable> {
+  const cwd = opts.cwd ?? process.cwd();
+  const path = isAbsolute(opts.file) ? opts.file : resolve(cwd, opts.file);
+  // ranges are read into memory: only a log that fits the budget (a table takes less than its CSV)
+  const budget = table.budgetBytes ?? DEFAULT_TABLE_BUDGET_MB * 2 ** 20;
+  if (!rangeable(opts, threads) || statSync(path).size > budget) return buildTable(readLog(opts, stats), table);
+  const parts = Math.max(1, Math.min(threads, Math.floor(statSync(path).size / MIN_RANGE_BYTES)));
+  const { headEnd, starts } = cutPoints(path, parts);
+  if (headEnd < 0 || !starts.length) return buildTable(readLog(opts, stats), table);
+  const head = readBytes(path, 0, headEnd);
+  const bounds = [0, ...starts.map((s) => s.at)];
+  const ends = [...starts.map((s) => s.at), statSync(path).size];
+
+  // The first range is read here: its first batch tells the preset, which the others are given.
+  const first = readLog(
+    { ...opts, file: path, range: { start: 0, end: ends[0]!, head: new Uint8Array(0), firstLine: 1 } },
+    stats,
+  );
+  const it = first[Symbol.asyncIterator]();
+  const firstBatch = await it.next();
+  const preset = stats.preset ? getPreset(stats.preset) : undefined;
+  if (!preset || preset.dedupeKey) {
+    // a preset that skips repeats across records needs one pass: read the whole log as one stream
+    await it.return?.(undefined);
+    for (const k of Object.keys(stats) as (keyof LogStats)[]) delete stats[k];
+    Object.assign(stats, newLogStats());
+    return buildTable(readLog(opts, stats), table);
+  }
+  const { book, notify: _n, stdin: _s, sample: _m, thread: _t, ...plain } = opts;
+  const tasks: RangeTask[] = starts.map((s, k) => ({
+    opts: { ...plain, file: path, cwd, preset: preset.name, ...(book ? { book: pricingData(book) } : {}) },
+    range: { start: bounds[k + 1]!, end: ends[k + 1]!, head, firstLine: s.line },
+  }));
+  const others = inWorkers<RangeTask, RangeResult>(compiledUrl(import.meta.url, 'read-worker.js'), tasks, tasks.length);
+  // (a failed worker rejects `others`; settle it even when this thread fails first)
+  others.catch(() => {});
+  const mine = await chunksOf(
+    (async function* () {
+      if (!firstBatch.done) yield firstBatch.value;
+      for (let n = await it.next(); !n.done; n = await it.next()) yield n.value;
+    })(),
+  );
+  const results = await others;
+  const chunks = [...mine, ...results.flatMap((r) => r.chunks)];
+  mergeStats(
+    stats,
+    results.map((r) => r.stats),
+    shownPath(opts.file, cwd),
+  );
+  recount(stats, chunks, shownPath(opts.file, cwd));
+  const partsOut: TablePart[] = chunks.map((chunk) => ({ chunk }));
+  return new RequestTable(
+    partsOut,
+    chunks.reduce((n, c) => n + c.rows, 0),
+  );
+}
+
+function readBytes(path: string, from: number, to: number): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    const b = Buffer.alloc(to - from);
+    readSync(fd, b, 0, b.length, from);
+    return new Uint8Array(b);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Add the other ranges' counts to the first's (rejects stay in line order: ranges are in file order). */
+function mergeStats(into: LogStats, others: LogStats[], _shown: string): void {
+  for (const s of others) {
+    into.read += s.read;
+    into.priced += s.priced;
+    into.rejected += s.rejected;
+    into.skipped += s.skipped;
+    for (const [k, n] of Object.entries(s.skipReasons)) into.skipReasons[k] = (into.skipReasons[k] ?? 0) + n;
+    for (const [k, n] of Object.entries(s.reasons)) into.reasons[k] = (into.reasons[k] ?? 0) + n;
+    into.firstRejects.push(...s.firstRejects);
+    if (s.costUsdSum !== null) into.costUsdSum = (into.costUsdSum ?? 0) + s.costUsdSum;
+    if (s.costRows) into.costRows = (into.costRows ?? 0) + s.costRows;
+    if (s.tokenizedTexts) into.tokenizedTexts = (into.tokenizedTexts ?? 0) + s.tokenizedTexts;
+    if (s.unbilled) into.unbilled = (into.unbilled ?? 0) + s.unbilled;
+    if (s.unbilledUsage) into.unbilledUsage = (into.unbilledUsage ?? 0) + s.unbilledUsage;
+  }
+  into.firstRejects.splice(FIRST_REJECTS_KEPT);
+}
+
+/** the end-of-read warnings a range gives about its own rows only: said again over the whole table */
+const WHOLE_LOG = new Set(['LOG_UNSORTED', 'LOG_DUPLICATE_ID', 'LOG_UNBILLED', 'LOG_PERIOD']);
+
+/**
+ * What a range alone cannot know, counted again over the whole table in order: rows earlier than a
+ * row before them, the period and its spread, repeated request ids; and the warnings about them
+ * (with the failed calls not billed), as readLog says them.
+ */
+function recount(stats: LogStats, chunks: readonly Chunk[], shown: string): void {
+  stats.warnings = stats.warnings.filter((w) => !WHOLE_LOG.has(w.code));
+  const spread = new PeriodSpread();
+  delete stats.duplicateIds;
+  let lastMs = -Infinity;
+  let outOfOrder = 0;
+  let startMs = Infinity;
+  let endMs = -Infinity;
+  const ids = new DuplicateIds(shown);
+  for (const c of chunks) {
+    const v = new ChunkView(c);
+    for (let i = 0; i < c.rows; i++) {
+      const t = c.atMs[i]!;
+      if (t < lastMs) outOfOrder++;
+      else lastMs = t;
+      if (t < startMs) startMs = t;
+      if (t > endMs) endMs = t;
+      const line = c.line[i]!;
+      spread.add(t, line);
+      ids.see({ id: v.strings[c.id[i]!]!, line: line === 0 ? undefined : line } as SimRequest);
+    }
+  }
+  stats.outOfOrder = outOfOrder;
+  stats.startMs = stats.priced ? startMs : null;
+  stats.endMs = stats.priced ? endMs : null;
+  ids.finish(stats);
+  finishWarnings(stats, spread, shown);
+}
