@@ -202,7 +202,6 @@ export function stageStates(stages: readonly StageSpec[], cacheRealism: string):
       state: st?.key ?? { on: 'stream', why: `strategy ${s.strategy.name} does not declare where its state lives` },
       clock: st?.clock ?? false,
       movesTime: st?.movesTime ?? false,
-      ...(st?.batchTierShare ? { batchTierShare: true } : {}),
     };
   });
 }
@@ -301,11 +300,7 @@ export async function runOnTable(
 ): Promise<RunResult> {
   const plan =
     threads > 1
-      ? splitPlan(
-          stageStates(setup.stages, setup.cacheRealism ?? 'realistic'),
-          shared.stats.unsorted,
-          shared.table.batchTierRows(),
-        )
+      ? splitPlan(stageStates(setup.stages, setup.cacheRealism ?? 'realistic'), shared.stats.unsorted)
       : undefined;
   if (plan && 'relations' in plan) {
     const part = partitionTable(shared.table.data(), plan.relations, threads);

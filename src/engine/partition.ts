@@ -32,28 +32,19 @@ export interface StageState {
   clock: boolean;
   /** changes atMs (a batch window) */
   movesTime: boolean;
-  /** keeps an exact share of batch-tier requests over the whole stream */
-  batchTierShare?: boolean;
 }
 
 export type Relation = { on: 'prefix' } | { on: 'retry' } | { on: 'key'; key: (r: SimRequest) => string | undefined };
 
 export type SplitPlan = { relations: Relation[] } | { reason: string };
 
-/**
- * Whether a run of these stages can be split, and on which relations; `unsorted` = rows out of time
- * order, `batchTier` = requests the traffic sends on the batch tier.
- */
-export function splitPlan(stages: readonly StageState[], unsorted: number, batchTier = 0): SplitPlan {
+/** Whether a run of these stages can be split, and on which relations; `unsorted` = rows out of time order. */
+export function splitPlan(stages: readonly StageState[], unsorted: number): SplitPlan {
   const relations: Relation[] = [];
   let mover: string | undefined;
   for (const s of stages) {
     const st = s.state;
     if (st.on === 'stream') return { reason: `${s.label} keeps state across the whole stream (${st.why})` };
-    if (s.batchTierShare && batchTier > 0)
-      return {
-        reason: `${s.label} counts an exact share of batch-tier cache hits over the whole stream (the realistic 'batch' cache rule) and ${batchTier} requests are on the batch tier`,
-      };
     if (s.clock) {
       if (unsorted > 0)
         return {

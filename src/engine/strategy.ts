@@ -87,8 +87,6 @@ export interface StrategyState {
   clock?: boolean;
   /** changes request times (a batch window) */
   movesTime?: boolean;
-  /** keeps an exact share of batch-tier requests over the whole stream: not split when the traffic has batch-tier requests */
-  batchTierShare?: boolean;
 }
 
 export interface FixedCost {

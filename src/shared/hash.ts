@@ -9,6 +9,17 @@ export function fnv1a32(s: string): number {
   return h >>> 0;
 }
 
+/** A string's place in [0, 1): FNV-1a through murmur3's finaliser (FNV alone barely moves the high bits of short keys). */
+export function unitHash(s: string): number {
+  let h = fnv1a32(s);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296;
+}
+
 /** cyrb53's two mixed 32-bit halves. */
 function cyrb(s: string, seed: number): [number, number] {
   let h1 = 0xdeadbeef ^ seed;

@@ -6,7 +6,7 @@
 // Assumptions and sources: docs/strategies-caching.md.
 import { z } from 'zod';
 import { copyRequest, type SimRequest } from '../engine/request.js';
-import { batchCacheOptions, CacheSim, exactShare } from './prompt-cache/engine.js';
+import { batchCacheOptions, CacheSim, keyedShare } from './prompt-cache/engine.js';
 import { durationMs, once } from './prompt-cache/expiring.js';
 import { DEFAULT_POSITIONS } from './prompt-cache/placement.js';
 import { realismRules } from './prompt-cache/rules.js';
@@ -42,7 +42,8 @@ export function startBatch(o: BatchOptions, ctx: StrategyContext): StrategyRun {
     batchHitRate: o.batch_hit_rate,
     random: (r) => ctx.draw(r, 'cache-hit'),
   });
-  const keepsRead = exactShare(o.batch_hit_rate);
+  // per request (its id): with no prefix there is no cache key its hits could be counted on
+  const keepsRead = keyedShare(o.batch_hit_rate);
   const W = o.window;
 
   /** cache classes the batch could have had: re-computed from the prefix, or a share of the log's reads */
@@ -60,7 +61,7 @@ export function startBatch(o: BatchOptions, ctx: StrategyContext): StrategyRun {
         `batch: requests moved to the batch tier carry cache reads from interactive traffic and no prefix to re-compute them from; a batch gets best-effort hits, so ${o.batch_hit_rate * 100}% of them keep their reads (batch_hit_rate) and the others pay plain input (add prefix_key/prefix_tokens to the log to re-compute them)`,
       ),
     );
-    if (!keepsRead())
+    if (!keepsRead(out.id))
       out.cached = c.write5m + c.write1h > 0 ? { read: 0, write5m: c.write5m, write1h: c.write1h } : undefined;
   };
 
@@ -99,17 +100,12 @@ export function startBatch(o: BatchOptions, ctx: StrategyContext): StrategyRun {
 export const batch: Strategy<BatchOptions> = {
   name: 'batch',
   usesCacheRules: true,
-  // Without the realistic batch rule: no state across requests (a window moves requests later,
-  // which a later clocked stage would notice). With it, the share of batch-tier cache hits is exact
-  // over the whole stream (one counter), so a run with it is not split.
+  // A window moves requests later, which a later clocked stage would notice. Without the realistic
+  // batch rule: no state across requests; with it, the batch fleet's caches live on prefix keys
+  // (their hit share is counted per root prefix key) and keep time.
   state: (o, cacheRealism) =>
     realismRules(cacheRealism).has('batch')
-      ? {
-          key: {
-            on: 'stream',
-            why: "the realistic 'batch' cache rule counts an exact share of batch hits over the whole stream",
-          },
-        }
+      ? { key: { on: 'prefix' }, clock: true, movesTime: o.window > 0 }
       : { key: { on: 'none' }, movesTime: o.window > 0 },
   summary: 'move batchable requests (or a share) to the batch tier at its table price; each window runs as one batch',
   options: batchOptions,

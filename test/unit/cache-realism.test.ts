@@ -224,7 +224,8 @@ describe('workspaces: caches are not shared across them', () => {
 describe('batch tier: best-effort hits', () => {
   it('a batch of 1,000 concurrent requests with one shared prefix gets 64% of its 999 would-be hits', () => {
     // All at the same instant on the batch tier: readiness does not apply, the share does: the k-th
-    // would-be hit hits when floor(k x 0.64) steps up: floor(999 x 0.64) = 639 hits. The first
+    // would-be hit of the prefix key 's' hits when floor(k x 0.64 + phase) steps up, phase = its
+    // place in [0, 1) (0.128): floor(999 x 0.64 + 0.128) = 639 hits. The first
     // request and the 360 misses write 2,000 tokens each, here at the 1-hour TTL Anthropic recommends
     // for batches (batch_ttl; the default is the strategy's ttl).
     const batch = Array.from({ length: 1000 }, (_, i) =>
@@ -240,7 +241,7 @@ describe('batch tier: best-effort hits', () => {
     expect(out.every((r) => r.cached!.write5m === 0)).toBe(true);
     // default: the strategy's ttl (5m)
     expect(run({}, batch).out.filter((r) => r.cached!.write5m === 2000).length).toBe(361);
-    // batch_hit_rate: 0.3 (the vendor's low end): floor(999 x 0.3) = 299.
+    // batch_hit_rate: 0.3 (the vendor's low end): floor(999 x 0.3 + 0.128) = 299.
     expect(run({ batch_hit_rate: 0.3 }, batch).out.filter((r) => r.cached!.read > 0).length).toBe(299);
     // Ideal: batch requests hit like interactive ones at the strategy's TTL.
     const ideal = run({}, batch, 'ideal').out;

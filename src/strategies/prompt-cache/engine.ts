@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { CachedTokens, SimRequest } from '../../engine/request.js';
 import type { ModelFacts } from '../../engine/strategy.js';
+import { unitHash } from '../../shared/hash.js';
 import { ExpiringMap, MonotoneClock } from './expiring.js';
 import { OverflowRouter } from './load.js';
 import { type Position, placeBreakpoints } from './placement.js';
@@ -20,15 +21,19 @@ export const batchCacheOptions = {
 };
 
 /**
- * An exact share without a draw: the k-th call (k = 0, 1, ...) returns true when floor((k + 1) x rate)
- * steps up, so after n calls exactly floor(n x rate) were true.
+ * An exact share per key without a draw: the k-th call for a key (k = 0, 1, ...) returns true when
+ * floor((k + 1) x rate + phase) steps up, phase = the key's hash in [0, 1), so after n calls for a
+ * key floor(n x rate + phase) were true: the share is exact to one per key, and a key seen once is
+ * kept with probability rate over keys. Per key, so the answer for a request depends only on the
+ * requests of its own key: the same in one pass and in any part of a split run (engine/partition.ts).
  */
-export function exactShare(rate: number): () => boolean {
-  let k = 0;
-  return () => {
-    const hit = Math.floor((k + 1) * rate) > Math.floor(k * rate);
-    k++;
-    return hit;
+export function keyedShare(rate: number): (key: string) => boolean {
+  const seen = new Map<string, number>();
+  return (key) => {
+    const k = seen.get(key) ?? 0;
+    seen.set(key, k + 1);
+    const phase = unitHash(key);
+    return Math.floor((k + 1) * rate + phase) > Math.floor(k * rate + phase);
   };
 }
 
@@ -88,13 +93,13 @@ export class CacheSim {
   private readonly keys: string[] = [];
   private readonly cum: number[] = [];
   private readonly bps: number[] = [];
-  /** would-be hits of batch-tier requests: the share that hits is exact (no draw) */
-  private readonly batchHits: () => boolean;
+  /** would-be hits of batch-tier requests: the share that hits is exact per root prefix key (no draw) */
+  private readonly batchHits: (rootKey: string) => boolean;
   /** realistic explicit requests whose breakpoint positions named more blocks than the limit */
   droppedBreakpoints = 0;
 
   constructor(private readonly o: CacheSimOptions) {
-    this.batchHits = exactShare(o.batchHitRate);
+    this.batchHits = keyedShare(o.batchHitRate);
   }
 
   rules(m: CacheModel): CacheRules {
@@ -216,7 +221,7 @@ export class CacheSim {
         }
       }
     }
-    if (hit >= 0 && batch && !this.batchHits()) hit = -1;
+    if (hit >= 0 && batch && !this.batchHits(req.prefix[0]!.key)) hit = -1;
     // The entry read is refreshed; breakpoints after it are written now (expiring at t + ttl). Ideal:
     // every breakpoint is put. Realistic: a breakpoint before the hit only refreshes an entry it has.
     if (!placing) {
@@ -269,7 +274,7 @@ export class CacheSim {
     // An explicit hit_rate: a request routed to a machine without the prefix misses; the prefix is stored there too.
     if (read > 0 && this.o.hitRate !== undefined && this.o.hitRate < 1 && this.o.random(req) >= this.o.hitRate)
       read = 0;
-    if (read > 0 && batch && !this.batchHits()) read = 0;
+    if (read > 0 && batch && !this.batchHits(req.prefix[0]!.key)) read = 0;
     // Used entries are refreshed and missed prefixes stored: idle expiry after the retention.
     for (let j = 0; j < k; j++) this.put(p, keys[bps[j]!]!, t, retentionMs, delay);
     return writes(read);

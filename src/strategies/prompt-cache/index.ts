@@ -158,13 +158,9 @@ export const promptCache: Strategy<PromptCacheOptions> = {
   renamedOptions: { ready_delay_ms: 'ready_delay' },
   start: startPromptCache,
   // Entries are keyed by cumulative prefix keys, so requests whose first blocks differ never share
-  // one (whatever model or tier an earlier stage moved them to); each cache has its own clock. The
-  // realistic batch rule's share of batch-tier hits is exact over the whole stream.
-  state: (_o, cacheRealism) => ({
-    key: { on: 'prefix' },
-    clock: true,
-    batchTierShare: realismRules(cacheRealism).has('batch'),
-  }),
+  // one (whatever model or tier an earlier stage moved them to); each cache has its own clock, and
+  // the realistic batch rule's share of batch-tier hits is counted per root prefix key.
+  state: () => ({ key: { on: 'prefix' }, clock: true }),
   finish(_o, c, ctx) {
     // no prefix blocks = nothing cacheable is known: say so instead of a silent $0
     if ((c.requests ?? 0) > 0 && (c.withPrefix ?? 0) === 0)

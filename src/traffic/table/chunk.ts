@@ -17,14 +17,6 @@ const KINDS = [undefined, 'system', 'history', 'message', 'block'] as const;
 const KIND_CODE: Record<string, number> = { system: 1, history: 2, message: 3, block: 4 };
 const TIER_CODE = new Map<string, number>(TIERS.map((t, i) => [t, i]));
 
-/** Rows of a chunk on one service tier. */
-export function rowsOnTier(c: Chunk, tier: Tier): number {
-  const code = TIER_CODE.get(tier)!;
-  let n = 0;
-  for (let i = 0; i < c.rows; i++) if (c.tier[i] === code) n++;
-  return n;
-}
-
 /** request flags (one byte) */
 const F = { batchable: 1, error: 2, cached: 4, answersSet: 8, answers: 16 } as const;
 

@@ -2,11 +2,11 @@
 // configurations, Monte Carlo seeds, --standalone chains, the partitions of a parallel run - replay
 // it without reading or checking the log again. Chunks stay in memory up to a budget; past it,
 // they go to a temporary spill file and are read back one at a time (spill.ts).
-import { closeSync, mkdtempSync, openSync, rmdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SimRequest } from '../../engine/request.js';
-import { type Chunk, ChunkBuilder, chunkBytes, rowsOnTier } from './chunk.js';
+import { type Chunk, ChunkBuilder, chunkBytes } from './chunk.js';
 import { readChunk, SpillFile, type SpillRef } from './spill.js';
 
 /** LLMCOST_TABLE_MB unset: the table keeps this much in memory before it spills to a temporary file */
@@ -38,18 +38,6 @@ export class RequestTable {
 
   get spilledChunks(): number {
     return this.parts.filter((p) => 'spilled' in p).length;
-  }
-
-  /** requests on the batch tier (a whole-stream share of batch-tier cache hits keeps their run on one thread) */
-  batchTierRows(): number {
-    const fd = this.spill ? openSync(this.spill.path, 'r') : undefined;
-    try {
-      let n = 0;
-      for (const c of chunksOf(this.data(), fd)) n += rowsOnTier(c, 'batch');
-      return n;
-    } finally {
-      if (fd !== undefined) closeSync(fd);
-    }
   }
 
   data(): TableData {
