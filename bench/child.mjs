@@ -51,8 +51,8 @@ if (mode === 'csv') {
   out = await duckSample(args[0], Number(args[1]), args[2]);
 } else if (mode === 'cachekeys') {
   // bytes per live prompt-cache key: N requests on N distinct prefixes, all within the TTL
-  const { cacheKeyBytes } = await import('./duck.mjs');
-  out = await cacheKeyBytes(Number(args[0]));
+  const { cacheKeyBytes } = await import('./cachekeys.mjs');
+  out = cacheKeyBytes(Number(args[0]));
 } else if (mode === 'cli') {
   let stdout = '';
   let stderr = '';
@@ -80,7 +80,7 @@ if (mode === 'csv') {
       baselineCost: report.baseline.cost,
       finalCost: report.final.cost,
       tokens: tokens.input + tokens.cacheRead + tokens.cacheWrite5m + tokens.cacheWrite1h + tokens.output,
-      ...(report.sample ? { sample: report.sample } : {}),
+      ...(report.extras?.sample ? { sample: report.extras.sample, sampleBands: report.extras.sampleBands } : {}),
     };
   }
 } else {

@@ -1,4 +1,5 @@
-// `npm run bench`: replay speed and memory, measured against the raw limits of the machine.
+// `npm run bench`: replay speed and memory, measured against the raw limits of the machine and
+// against DuckDB asking the same questions in SQL (bench/duck.mjs), in one run.
 // Every job runs in its own process (bench/child.mjs) so peak RSS is the job's own.
 // Writes bench/results.json and prints a table. Not part of `npm test`.
 //   BENCH_ROWS=1000000 BENCH_ROWS_LARGE=3000000 npm run bench     (defaults shown)
@@ -10,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
 import { generateLog } from './generate.mjs';
 import { generateJsonArray, generateParquet } from './generate-exports.mjs';
 
@@ -140,6 +142,15 @@ function runOnce(args, env = {}) {
   return JSON.parse(line.trim().split('\n').pop());
 }
 
+/** runOnce with node flags (e.g. --expose-gc) */
+function runOnceWith(nodeArgs, args) {
+  const line = execFileSync(process.execPath, [...nodeArgs, join(here, 'child.mjs'), ...args], {
+    encoding: 'utf8',
+    cwd: resolve(here, '..'),
+  });
+  return JSON.parse(line.trim().split('\n').pop());
+}
+
 function withRate(label, r) {
   r.rowsPerSec = r.rows ? Math.round((r.rows / r.ms) * 1000) : null;
   return { label, ...r };
@@ -151,7 +162,7 @@ function job(label, args, env = {}) {
 }
 
 /**
- * Jobs compared with the bare csv-parse pass, run RUNS times each, interleaved (a, b, c, a, b, c, ...), so a
+ * Jobs compared with each other (DuckDB, the bare csv-parse pass), run RUNS times each, interleaved (a, b, c, a, b, c, ...), so a
  * slow spell of a shared machine hits all of them alike; each keeps its fastest run (the least
  * disturbed) and its largest peak RSS (the worst case).
  */
@@ -244,42 +255,81 @@ if (ONLY === 'blank-lines') {
 const log1 = await logFile('bench', ROWS);
 const log3 = await logFile('bench', ROWS_LARGE);
 const textLog = await logFile('bench-text', TEXT_ROWS, { text: true });
+const TABLE = join(here, '..', 'pricing', '2026-11-01.yaml');
+const wf1 = scenarioForLog(log1);
+
+// The 8-configuration sweep: prompt-cache TTL x cap-output limit x compress ratio (every
+// configuration shares the first two stages, dedupe and route).
+const SWEEP = [
+  '--set',
+  'strategies.compress.ratio=0.8,0.9',
+  '--set',
+  'strategies.prompt-cache.ttl=5m,1h',
+  '--set',
+  'strategies.cap-output.max_output_tokens=300,500',
+];
 
 const results = [];
 const ONE_THREAD = { LLMCOST_READER_THREAD: 'off' };
-const [csv1, sim1, sim1one, replay1] = interleaved([
+const [csv1, duckBase, duckCache, replay1, sim1, sim1one, sweep1, sample1] = interleaved([
   { label: `csv-parse bare pass, ${ROWS} rows`, args: ['csv', log1] },
-  {
-    label: `simulate, 6-strategy waterfall over the log, ${ROWS} rows`,
-    args: ['cli', 'simulate', scenarioForLog(log1), '--format', 'json'],
-  },
-  {
-    label: `  same, reader on the main thread (LLMCOST_READER_THREAD=off)`,
-    args: ['cli', 'simulate', scenarioForLog(log1), '--format', 'json'],
-    env: ONE_THREAD,
-  },
+  { label: `DuckDB: read_csv + GROUP BY tenant, feature (replay's baseline)`, args: ['duck', 'baseline', log1, TABLE] },
+  { label: `DuckDB: prompt-cache hits by LAG() over the prefix key`, args: ['duck', 'cache', log1, TABLE] },
   {
     label: `replay (baseline cost, by tenant and feature), ${ROWS} rows`,
     args: ['cli', 'replay', log1, '--by', 'tenant,feature', '--format', 'json'],
   },
+  {
+    label: `simulate, 6-strategy waterfall over the log, ${ROWS} rows`,
+    args: ['cli', 'simulate', wf1, '--format', 'json'],
+  },
+  {
+    label: `  same, one thread (--threads 1, reader on the main thread)`,
+    args: ['cli', 'simulate', wf1, '--threads', '1', '--format', 'json'],
+    env: ONE_THREAD,
+  },
+  {
+    label: `sweep, 8 configurations of the waterfall over the log`,
+    args: ['cli', 'sweep', wf1, ...SWEEP, '--format', 'json'],
+  },
+  {
+    label: `simulate --sample 1% (by prefix key), the same waterfall`,
+    args: ['cli', 'simulate', wf1, '--sample', '1%', '--format', 'json'],
+  },
 ]);
-results.push(csv1, sim1, sim1one, replay1);
+results.push(csv1, duckBase, duckCache, replay1, sim1, sim1one, sweep1, sample1);
+
+// Start-up: wall time of a process that does nothing, of --version and of a one-line estimate.
+const STARTS = Number(process.env.BENCH_STARTS ?? 10);
+const bin = join(here, '..', 'bin', 'llmcost.js');
+const starts = [
+  { label: 'node -e 0', args: ['-e', '0'] },
+  { label: 'llmcost --version', args: [bin, '--version'] },
+  {
+    label: 'llmcost estimate --model gpt-4o --input-tokens 100 --output-tokens 10',
+    args: [bin, 'estimate', '--model', 'gpt-4o', '--input-tokens', '100', '--output-tokens', '10'],
+  },
+].map((j) => ({ ...j, ms: [] }));
+for (let i = 0; i < STARTS; i++)
+  for (const j of starts) {
+    const t0 = performance.now();
+    execFileSync(process.execPath, j.args, { stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' } });
+    j.ms.push(performance.now() - t0);
+  }
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const startup = starts.map((j) => ({ label: j.label, medianMs: Math.round(median(j.ms)) }));
+
+// Memory per live prompt-cache key, at two sizes (linear when the two agree).
+const keys = [100_000, 1_000_000].map((n) => runOnceWith(['--expose-gc'], ['cachekeys', String(n)]));
+
 const csv3 = job(`csv-parse bare pass, ${ROWS_LARGE} rows`, ['csv', log3]);
 results.push(csv3);
-const sim3 = job(`simulate, 6-strategy waterfall over the log, ${ROWS_LARGE} rows`, [
-  'cli',
-  'simulate',
-  scenarioForLog(log3),
-  '--format',
-  'json',
-]);
-results.push(sim3);
-const sim3one = job(
-  `  same, reader on the main thread`,
-  ['cli', 'simulate', scenarioForLog(log3), '--format', 'json'],
+const sim3 = job(
+  `simulate, waterfall, ${ROWS_LARGE} rows, streaming (--threads 1)`,
+  ['cli', 'simulate', scenarioForLog(log3), '--threads', '1', '--format', 'json'],
   ONE_THREAD,
 );
-results.push(sim3one);
+results.push(sim3);
 const profile = job(`simulate, synthetic month at ${PROFILE_PER_DAY}/day, 6 strategies`, [
   'cli',
   'simulate',
@@ -302,19 +352,43 @@ results.push(...exportsResults);
 const blank = blankLinesJob(BLANK_LINES);
 results.push(blank);
 
-const ratio = (a, b) => Math.round((a.rowsPerSec / b.rowsPerSec) * 1000) / 1000;
+const r3 = (x) => Math.round(x * 1000) / 1000;
+const within = (value, band) => band && value >= band.lowUsd && value <= band.highUsd;
+const bandOf = (figure) => sample1.sampleBands?.find((b) => b.figure === figure);
 const summary = {
-  waterfallVsBareCsv1M: ratio(sim1, csv1),
-  waterfallOneThreadVsBareCsv1M: ratio(sim1one, csv1),
-  replayVsBareCsv1M: ratio(replay1, csv1),
-  waterfallVsBareCsv3M: ratio(sim3, csv3),
-  blankLinesVsBareCsv1M: ratio(blank, csv1),
-  peakRssMB1M: sim1.maxRssMB,
-  peakRssMB3M: sim3.maxRssMB,
-  peakRssMB3MOneThread: sim3one.maxRssMB,
+  // wall-time ratios, all from the interleaved runs above (best of each)
+  replayVsDuckBaseline: r3(replay1.ms / duckBase.ms),
+  waterfallVsDuckBaselinePlusCache: r3(sim1.ms / (duckBase.ms + duckCache.ms)),
+  waterfallOneThreadVsDuckBaselinePlusCache: r3(sim1one.ms / (duckBase.ms + duckCache.ms)),
+  waterfallVsBareCsv: r3(sim1.ms / csv1.ms),
+  replayVsBareCsv: r3(replay1.ms / csv1.ms),
+  sweep8VsOneSimulate: r3(sweep1.ms / sim1.ms),
+  sample1pctVsFullRun: r3(sample1.ms / sim1.ms),
+  waterfallCpuPct: sim1.cpuPct,
+  waterfallOneThreadCpuPct: sim1one.cpuPct,
+  startupVersionVsNode: r3(startup[1].medianMs / startup[0].medianMs),
+  startupEstimateVsNode: r3(startup[2].medianMs / startup[0].medianMs),
+  // the oracle: DuckDB's baseline is replay's to the micro-dollar
+  duckBaselineUsd: duckBase.total,
+  replayBaselineUsd: replay1.baselineCost,
+  fullRunInsideSampleBand: {
+    baseline: within(sim1.baselineCost, bandOf('baseline')),
+    final: within(sim1.finalCost, bandOf('batch')),
+  },
+  peakRssMB1MWithTable: sim1.maxRssMB,
+  peakRssMB1MOneThread: sim1one.maxRssMB,
+  peakRssMB3MStreaming: sim3.maxRssMB,
+  blankLinesVsBareCsv: r3(blank.linesPerSec / csv1.rowsPerSec),
+  cacheKeyBytes: keys.map((k) => ({ keys: k.keys, bytesPerKey: k.bytesPerKey })),
   targets: {
-    waterfallAtLeastHalfOfCsvParse: sim1.rowsPerSec >= 0.5 * csv1.rowsPerSec,
-    peakRssUnder300MBAt3M: sim3.maxRssMB < 300 && sim3one.maxRssMB < 300,
+    replayWithin3xDuck: replay1.ms <= 3 * duckBase.ms,
+    waterfallWithin3xDuck: sim1.ms <= 3 * (duckBase.ms + duckCache.ms),
+    sweep8Within2_5xOneRun: sweep1.ms <= 2.5 * sim1.ms,
+    sampleWithin5pctOfFullRun: sample1.ms <= 0.05 * sim1.ms,
+    cpuAtLeast180pct: sim1.cpuPct >= 180,
+    startupWithin2xNode:
+      startup[1].medianMs <= 2 * startup[0].medianMs && startup[2].medianMs <= 2 * startup[0].medianMs,
+    peakRssUnder300MBAt3MStreaming: sim3.maxRssMB < 300,
     blankLinesAtLeastCsvParseRows: blank.linesPerSec >= csv1.rowsPerSec,
   },
 };
@@ -328,17 +402,31 @@ const doc = {
   rows: { log: ROWS, large: ROWS_LARGE, text: TEXT_ROWS, profilePerDay: PROFILE_PER_DAY, blankLines: BLANK_LINES },
   runs: RUNS,
   results,
+  startup,
   summary,
   exports: { rows: EXPORT_ROWS, results: exportsResults },
 };
 writeFileSync(join(here, 'results.json'), `${JSON.stringify(doc, null, 2)}\n`);
 
+const met = (ok) => (ok ? 'met' : 'NOT met');
+const x = (v) => `${v.toFixed(2)}x`;
+const t = summary.targets;
 const lines = [
   ...table(results),
   '',
-  `waterfall / bare csv-parse (${ROWS.toLocaleString('en-US')} rows, best of ${RUNS} interleaved runs): ${(summary.waterfallVsBareCsv1M * 100).toFixed(1)}%  (target >= 50%: ${summary.targets.waterfallAtLeastHalfOfCsvParse ? 'met' : 'NOT met'}); reader on the main thread: ${(summary.waterfallOneThreadVsBareCsv1M * 100).toFixed(1)}%`,
-  `replay / bare csv-parse (${ROWS.toLocaleString('en-US')} rows):    ${(summary.replayVsBareCsv1M * 100).toFixed(1)}%`,
-  `peak RSS of the waterfall: ${summary.peakRssMB1M} MB at ${ROWS.toLocaleString('en-US')} rows, ${summary.peakRssMB3M} MB at ${ROWS_LARGE.toLocaleString('en-US')} rows (${summary.peakRssMB3MOneThread} MB with the reader on the main thread) (target < 300 MB: ${summary.targets.peakRssUnder300MBAt3M ? 'met' : 'NOT met'})`,
+  ...startup.map((s) => `start-up, median of ${STARTS}: ${s.label.padEnd(72)} ${s.medianMs} ms`),
+  '',
+  `(ratios of wall times, best of ${RUNS} interleaved runs, ${ROWS.toLocaleString('en-US')} rows)`,
+  `replay / DuckDB baseline query:                 ${x(summary.replayVsDuckBaseline)} (target <= 3x: ${met(t.replayWithin3xDuck)})`,
+  `waterfall / DuckDB baseline + cache queries:    ${x(summary.waterfallVsDuckBaselinePlusCache)} (target <= 3x: ${met(t.waterfallWithin3xDuck)}); one thread: ${x(summary.waterfallOneThreadVsDuckBaselinePlusCache)}`,
+  `waterfall / bare csv-parse pass:                ${x(summary.waterfallVsBareCsv)}; replay / bare csv-parse: ${x(summary.replayVsBareCsv)}`,
+  `8-configuration sweep / one simulate:           ${x(summary.sweep8VsOneSimulate)} (target <= 2.5x: ${met(t.sweep8Within2_5xOneRun)})`,
+  `--sample 1% / the full run:                     ${(summary.sample1pctVsFullRun * 100).toFixed(1)}% (target <= 5%: ${met(t.sampleWithin5pctOfFullRun)}); full run inside the band: baseline ${summary.fullRunInsideSampleBand.baseline}, final ${summary.fullRunInsideSampleBand.final}`,
+  `CPU of one waterfall run: ${summary.waterfallCpuPct}% (target >= 180%: ${met(t.cpuAtLeast180pct)}); one thread: ${summary.waterfallOneThreadCpuPct}%`,
+  `start-up / node -e 0: --version ${x(summary.startupVersionVsNode)}, estimate ${x(summary.startupEstimateVsNode)} (target <= 2x: ${met(t.startupWithin2xNode)})`,
+  `DuckDB baseline $${summary.duckBaselineUsd} vs replay $${summary.replayBaselineUsd}`,
+  `peak RSS: ${summary.peakRssMB1MWithTable} MB at ${ROWS.toLocaleString('en-US')} rows with the request table (${summary.peakRssMB1MOneThread} MB streaming on one thread); ${summary.peakRssMB3MStreaming} MB at ${ROWS_LARGE.toLocaleString('en-US')} rows streaming (target < 300 MB: ${met(t.peakRssUnder300MBAt3MStreaming)})`,
+  `memory per live prompt-cache key: ${summary.cacheKeyBytes.map((k) => `${k.bytesPerKey} B at ${k.keys.toLocaleString('en-US')} keys`).join(', ')}`,
   `tokenisation: ${text.tokensPerSec.toLocaleString('en-US')} tokens/s (memoised js-tiktoken)`,
   `blank lines: ${blank.linesPerSec.toLocaleString('en-US')} lines/s replayed vs ${csv1.rowsPerSec.toLocaleString('en-US')} rows/s of the bare csv-parse pass (target: at least as fast: ${summary.targets.blankLinesAtLeastCsvParseRows ? 'met' : 'NOT met'})`,
   `results written to bench/results.json`,
