@@ -32,11 +32,10 @@ async function report(scenario: Scenario, threads: number, notes: string[] = [])
   return render(r, 'json');
 }
 
-const bundled = readdirSync(resolve(root, 'scenarios')).filter(
-  (f) => f.endsWith('.yaml') && f !== 'mooncake-blocks.yaml', // its full trace lives beside the repo: the slice below
-);
+const bundled = readdirSync(resolve(root, 'scenarios')).filter((f) => f.endsWith('.yaml'));
 
 describe('threads', () => {
+  const split: string[] = [];
   it.each(bundled)('%s: the same report on 1, 2 and 3 threads', async (file) => {
     const scenario = small(file);
     const notes: string[] = [];
@@ -45,29 +44,51 @@ describe('threads', () => {
     expect(await report(scenario, 3)).toBe(one);
     // the note says how it ran: split into parts, or one thread and why
     expect(notes.join('\n')).toMatch(/split into [23] parts|one thread: /);
+    if (notes.some((n) => n.startsWith('split into 2 parts'))) split.push(file);
   });
 
-  it('the traces: a Mooncake slice (one shared first block: one group) and the Azure and BurstGPT slices', async () => {
-    const logs = [
-      { file: 'mooncake-head.jsonl', preset: 'mooncake', model: 'claude-sonnet-4-5' },
-      { file: 'azure.csv', preset: 'azure', model: 'gpt-4o-mini' },
-      { file: 'burstgpt.csv', preset: 'burstgpt' },
-    ];
-    for (const log of logs) {
-      const scenario = small('mooncake-blocks.yaml');
-      const { model: _model, ...rest } = scenario.traffic.log!;
+  it('the scenarios that can split did (the tests above): their strategies keep state on keys, and the traffic has many', () => {
+    expect(split).toEqual([
+      'agent-loop.yaml',
+      'chatbot-10k.yaml',
+      'code-assistant.yaml',
+      'log-what-if.yaml',
+      'platform-100k.yaml',
+      'platform-routing.yaml',
+    ]);
+  });
+
+  // The bundled trace slices (scenarios/traces/): Mooncake through block-level prompt caching (one
+  // shared first block: one group, so one thread), the two Azure slices through a route with a
+  // share and a 24-hour batch window (no state across requests: every request is its own group).
+  const traces = [
+    { file: 'mooncake_conversation_trace.first10min.jsonl.gz', scenario: 'mooncake-blocks.yaml', split: false },
+    { file: 'AzureLLMInferenceTrace_code.first10min.csv.gz', scenario: 'log-what-if.yaml', split: true },
+    { file: 'AzureLLMInferenceTrace_conv.first10min.csv.gz', scenario: 'log-what-if.yaml', split: true },
+  ];
+  it.each(traces)('the trace slice $file: the same report on 1, 2 and 3 threads', async (t) => {
+    const scenario = small(t.scenario);
+    const log = scenario.traffic.log!;
+    if (t.scenario !== 'mooncake-blocks.yaml')
       scenario.traffic = {
-        log: {
-          ...rest,
-          file: resolve(root, 'test/fixtures/logs', log.file),
-          preset: log.preset,
-          ...(log.model ? { model: log.model } : {}),
-        },
+        log: { ...log, file: resolve(root, 'scenarios/traces', t.file), preset: 'azure', model: 'claude-sonnet-4-6' },
       };
-      const notes: string[] = [];
-      expect(await report(scenario, 2, notes)).toBe(await report(scenario, 1));
-      if (log.preset === 'mooncake') expect(notes.join('\n')).toMatch(/one thread: all 3 requests are one group/);
-    }
+    expect(scenario.traffic.log!.file).toBe(resolve(root, 'scenarios/traces', t.file));
+    const notes: string[] = [];
+    const one = await report(scenario, 1);
+    expect(await report(scenario, 2, notes)).toBe(one);
+    expect(await report(scenario, 3)).toBe(one);
+    expect(notes.join('\n')).toMatch(t.split ? /split into 2 parts/ : /one thread: all [\d,]+ requests are one group/);
+    // and a report with figures: every row priced
+    expect(JSON.parse(one).rows.priced).toBeGreaterThan(1000);
+  });
+
+  it('the BurstGPT sample: the same report on 1 and 2 threads', async () => {
+    const scenario = small('log-what-if.yaml');
+    scenario.traffic = {
+      log: { ...scenario.traffic.log!, file: resolve(root, 'test/fixtures/logs/burstgpt.csv'), preset: 'burstgpt' },
+    };
+    expect(await report(scenario, 2)).toBe(await report(scenario, 1));
   });
 
   it('splits a log whose prefix keys are many, and says why it cannot split an unsorted one', async () => {
