@@ -6,31 +6,40 @@ import { UserError, formatDiagnostic } from '../diagnostics.js';
 import { terminalText } from '../shared/text.js';
 import { makeApp, type Register } from './app.js';
 import type { Io } from '../app/io.js';
-import { registerEstimate } from './estimate.js';
-import { registerPricing } from './pricing.js';
-import { registerSimulate } from './simulate.js';
-import { registerSchema } from './schema.js';
-import { registerInit } from './init.js';
-import { registerReplay } from './replay.js';
-import { registerDrift } from './drift.js';
-import { registerReport } from './report.js';
-import { registerSweep } from './sweep.js';
-import { registerAuditCache } from './audit-cache.js';
 
-const COMMANDS: Register[] = [
-  registerSimulate,
-  registerEstimate,
-  registerPricing,
-  registerSchema,
-  registerInit,
-  registerReplay,
-  registerDrift,
-  registerReport,
-  registerSweep,
-  registerAuditCache,
-];
+/**
+ * Each command's module, loaded only when it is the command run (or when every command is listed:
+ * help, an unknown command). `--version` loads none of them, and a command loads only what it uses:
+ * the pipelines behind the others (zod schemas, YAML, csv-parse, the report renderers) stay on disk.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  simulate: async () => (await import('./simulate.js')).registerSimulate,
+  estimate: async () => (await import('./estimate.js')).registerEstimate,
+  pricing: async () => (await import('./pricing.js')).registerPricing,
+  schema: async () => (await import('./schema.js')).registerSchema,
+  init: async () => (await import('./init.js')).registerInit,
+  replay: async () => (await import('./replay.js')).registerReplay,
+  drift: async () => (await import('./drift.js')).registerDrift,
+  report: async () => (await import('./report.js')).registerReport,
+  sweep: async () => (await import('./sweep.js')).registerSweep,
+  'audit-cache': async () => (await import('./audit-cache.js')).registerAuditCache,
+};
 
-export function buildProgram(io: Io): { program: Command; app: ReturnType<typeof makeApp> } {
+/** The commands an invocation needs: the one it names, none for --version, else all (help, a typo). */
+function commandsFor(argv: readonly string[] | undefined): string[] {
+  if (argv === undefined) return Object.keys(COMMANDS);
+  const name = argv.find((a) => !a.startsWith('-'));
+  if (name !== undefined && Object.hasOwn(COMMANDS, name)) return [name];
+  if (name === undefined && argv.length > 0 && argv.every((a) => a === '-V' || a === '--version')) return [];
+  return Object.keys(COMMANDS);
+}
+
+/** The commander program with the commands `argv` needs (all of them when argv is not given). */
+export async function buildProgram(
+  io: Io,
+  argv?: readonly string[],
+): Promise<{ program: Command; app: ReturnType<typeof makeApp> }> {
+  const registers = await Promise.all(commandsFor(argv).map((name) => COMMANDS[name]!()));
   const app = makeApp(io, packageVersion());
   const program = new Command();
   program
@@ -47,7 +56,7 @@ export function buildProgram(io: Io): { program: Command; app: ReturnType<typeof
       outputError: (s, write) => write(s),
     })
     .exitOverride();
-  for (const r of COMMANDS) r(program, app);
+  for (const r of registers) r(program, app);
   for (const c of program.commands)
     c.exitOverride()
       .configureOutput({
@@ -60,7 +69,7 @@ export function buildProgram(io: Io): { program: Command; app: ReturnType<typeof
 
 /** Run the CLI with `argv` (without node and script). Returns the exit code. */
 export async function main(argv: string[], io: Io): Promise<number> {
-  const { program, app } = buildProgram(io);
+  const { program, app } = await buildProgram(io, argv);
   if (argv.length === 0) {
     program.outputHelp();
     return 0;

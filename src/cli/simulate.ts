@@ -97,7 +97,7 @@ Examples:
   llmcost simulate scenarios/agent-loop.yaml --cache-realism ideal   # the saving under the original, generous cache rules
   llmcost simulate scenarios/mooncake-blocks.yaml --standalone   # a real trace's first 10 minutes, bundled
   llmcost simulate scenarios/log-what-if.yaml --threads 2 --verbose
-  llmcost simulate big-log.yaml --sample 1%                  # 1% of the prefix keys, scaled x100, with a band
+  llmcost simulate scenarios/log-what-if.yaml --sample 10% --sample-by conversation_id   # scaled x10, with a band
 
 --pricing/--as-of beat the scenario's own pricing; without either, a log is priced with the table
 in force at each row's time and a profile with the table in force on its start date. Files the scenario names must lie under its folder or the current

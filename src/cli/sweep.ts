@@ -55,6 +55,7 @@ Examples:
   llmcost sweep scenarios/system-prompt-8k.yaml --set strategies.route.rules[0].quality=0.9,0.95,0.99 --format csv
   llmcost sweep scenarios/support-bot.yaml --set strategies.prompt-cache.ttl=5m,1h --format html --out sweep.html
   llmcost sweep scenarios/mooncake-blocks.yaml --set strategies[0].ttl=5m,1h
+  llmcost sweep scenarios/log-what-if.yaml --set strategies.route.rules[0].share=0.3,0.6 --threads 2 --verbose   # the log read once, the configurations on 2 threads
 
 A path addresses the scenario YAML with dots; a list item by index (strategies[1] or strategies.1)
 or by name (a strategy's label or its 'use', a segment's or tenant's name). Values are YAML scalars

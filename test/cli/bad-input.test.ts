@@ -48,9 +48,9 @@ const scratch = mkdtempSync(join(tmpdir(), 'llmcost-bad-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** Command paths the CLI has today, e.g. "estimate", "pricing validate". */
-function registeredCommands(): Set<string> {
+async function registeredCommands(): Promise<Set<string>> {
   const io: Io = { stdout: { write: () => true }, stderr: { write: () => true }, cwd: process.cwd(), env: {} };
-  const { program } = buildProgram(io);
+  const { program } = await buildProgram(io);
   const names = new Set<string>();
   for (const c of program.commands) {
     names.add(c.name());
@@ -58,7 +58,7 @@ function registeredCommands(): Set<string> {
   }
   return names;
 }
-const COMMANDS = registeredCommands();
+const COMMANDS = await registeredCommands();
 
 /** The command a case needs: "pricing diff" for pricing subcommands, else the first word. */
 function commandOf(args: string[]): string {
