@@ -232,25 +232,12 @@ export async function sweep(input: SweepInput, context: Partial<Context> = {}): 
       );
     return e;
   };
-  const results: Report[] = [];
   // Over a log: configurations that read the same log the same way share one read of it and run
   // in parallel over it; a profile-driven configuration generates its own traffic.
-  if (plan.scenarios.every((s) => s.traffic.log)) {
-    const runs = await sweepOverLogs(plan.scenarios, seed, ctx, warn, located, input);
-    return buildSweepReport({
-      scenario: base.scenario.name,
-      seed: seed ?? base.scenario.seed,
-      version: ctx.version,
-      axes: plan.axes.map((a) => ({ path: a.path, values: a.values.map((v) => v.text) })),
-      qualityFloor: base.scenario.quality?.floor ?? null,
-      points: plan.points.map((p, i) => ({
-        assignments: p.assignments.map((x) => ({ path: x.path, value: x.text })),
-        report: runs[i]!,
-      })),
-      cheapest: pickCheapest(runs.map((r) => ({ finalCost: r.final.cost, checksOk: r.checks.every((c) => c.ok) }))),
-    });
-  }
-  for (let i = 0; i < plan.scenarios.length; i++) {
+  const results: Report[] = plan.scenarios.every((s) => s.traffic.log)
+    ? await sweepOverLogs(plan.scenarios, seed, ctx, warn, located, input)
+    : [];
+  for (let i = results.length; i < plan.scenarios.length; i++) {
     if (tty) ctx.io.stderr.write(`\r  sweep: configuration ${i + 1}/${plan.scenarios.length}…`);
     try {
       const { report } = await runScenario({

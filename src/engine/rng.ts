@@ -51,7 +51,12 @@ export function createRng(seed: number | string): Rng {
     return (t >>> 0) / 4294967296;
   };
   for (let i = 0; i < 12; i++) next();
-  const rng: Rng = {
+  return rngOf(next, (label) => createRng(`${s0}:${String(label)}`));
+}
+
+/** The Rng interface over a uniform source `next` and a way to derive a child stream. */
+function rngOf(next: () => number, fork: Rng['fork']): Rng {
+  return {
     next,
     int: (n) => Math.floor(next() * n),
     normal: () => {
@@ -64,9 +69,8 @@ export function createRng(seed: number | string): Rng {
       while (u <= Number.EPSILON) u = next();
       return -Math.log(u) / rate;
     },
-    fork: (label) => createRng(`${s0}:${String(label)}`),
+    fork,
   };
-  return rng;
 }
 
 /** murmur3's 32-bit finaliser: every input bit flips about half the output bits */
@@ -100,20 +104,8 @@ export function requestDraw(stream: number, id: string, line: number | undefined
 /** An Rng whose n-th draw is requestDraw(stream, id, line, n): for strategies that draw several numbers per request. */
 export function requestRng(stream: number, id: string, line: number | undefined): Rng {
   let k = 0;
-  const next = (): number => requestDraw(stream, id, line, k++);
-  return {
-    next,
-    int: (n) => Math.floor(next() * n),
-    normal: () => {
-      let u = next();
-      while (u <= Number.EPSILON) u = next();
-      return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * next());
-    },
-    exponential: (rate) => {
-      let u = next();
-      while (u <= Number.EPSILON) u = next();
-      return -Math.log(u) / rate;
-    },
-    fork: (label) => requestRng(fnv1a32(`${stream}:${String(label)}`), id, line),
-  };
+  return rngOf(
+    () => requestDraw(stream, id, line, k++),
+    (label) => requestRng(fnv1a32(`${stream}:${String(label)}`), id, line),
+  );
 }

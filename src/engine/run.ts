@@ -244,6 +244,21 @@ function startGroup(setups: readonly RunSetup[]): PartRuns {
   const baseWarnings = new Map<string, { position: number; d: Diagnostic }>();
   const base = new Ledger(thresholds, [...by, ...every], canonical, periodOf);
 
+  /** stage k (0-based) started, its warnings collected in `warnings` */
+  const start = (st: StageSpec, k: number, warnings: Map<string, { position: number; d: Diagnostic }>): StrategyRun =>
+    st.strategy.start(
+      st.options,
+      strategyContext({
+        models: view,
+        seed,
+        position: k + 1,
+        name: st.strategy.name,
+        where: st.where,
+        warn: warnInto(warnings, k + 1),
+        cacheRealism,
+      }),
+    );
+
   // the tree of stages: a node per distinct (path so far, strategy, label, options)
   const roots: StageNode[] = [];
   const paths = setups.map((s) => {
@@ -254,20 +269,11 @@ function startGroup(setups: readonly RunSetup[]): PartRuns {
       let node = level.find((n) => n.key === key);
       if (!node) {
         const warnings = new Map<string, { position: number; d: Diagnostic }>();
-        const ctx = strategyContext({
-          models: view,
-          seed,
-          position: k + 1,
-          name: st.strategy.name,
-          where: st.where,
-          warn: warnInto(warnings, k + 1),
-          cacheRealism,
-        });
         node = {
           key,
           k,
           label: st.label,
-          run: st.strategy.start(st.options, ctx),
+          run: start(st, k, warnings),
           tap: new Ledger(thresholds, every, canonical, periodOf),
           children: [],
           warnings,
@@ -291,20 +297,7 @@ function startGroup(setups: readonly RunSetup[]): PartRuns {
     const warnings = new Map<string, { position: number; d: Diagnostic }>();
     return {
       warnings,
-      runs: s.stages.map((st, k) =>
-        st.strategy.start(
-          st.options,
-          strategyContext({
-            models: view,
-            seed,
-            position: k + 1,
-            name: st.strategy.name,
-            where: st.where,
-            warn: warnInto(warnings, k + 1),
-            cacheRealism,
-          }),
-        ),
-      ),
+      runs: s.stages.map((st, k) => start(st, k, warnings)),
       ledgers: s.stages.map(() => new Ledger(thresholds, every, canonical, periodOf)),
       labels: s.stages.map((st) => st.label),
     };

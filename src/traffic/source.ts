@@ -79,6 +79,26 @@ function logStatsOf(stats: LogStats, shiftMs: number): SourceStats {
   };
 }
 
+/** The reader's options for a scenario's log (the rebase and the deployment names are not the reader's). */
+function readOptions(
+  log: LogTraffic,
+  cwd: string,
+  book?: Pricing,
+  stdin?: NodeJS.ReadableStream,
+  thread?: ReaderThread,
+  notify?: (message: string) => void,
+): LogOptions {
+  const { rebaseToMs: _rebase, deployments: _deployments, ...readOpts } = log;
+  return {
+    ...readOpts,
+    cwd,
+    ...(stdin ? { stdin } : {}),
+    ...(book ? { book } : {}),
+    ...(thread ? { thread } : {}),
+    ...(notify ? { notify } : {}),
+  };
+}
+
 /**
  * A scenario's log read into a request table, in parallel byte ranges on `threads` threads when it
  * can be (traffic/table/read.ts); rebased like logSource. The table's rows are the requests
@@ -95,16 +115,8 @@ export async function logTable(
   notify?: (message: string) => void,
 ): Promise<{ table: RequestTable; stats: SourceStats }> {
   const stats = newLogStats();
-  const { rebaseToMs, deployments: _deployments, ...readOpts } = log;
-  const opts = {
-    ...readOpts,
-    cwd,
-    ...(stdin ? { stdin } : {}),
-    ...(book ? { book } : {}),
-    ...(thread ? { thread } : {}),
-    ...(notify ? { notify } : {}),
-  };
-  const t = await readLogTable(opts, stats, threads, table);
+  const { rebaseToMs } = log;
+  const t = await readLogTable(readOptions(log, cwd, book, stdin, thread, notify), stats, threads, table);
   // Rebase: one shift for the whole log, fixed by its first request (relative-time traces).
   let shiftMs = 0;
   if (rebaseToMs !== undefined) {
@@ -134,19 +146,8 @@ export function logSource(
   sample?: SampleFilter,
 ): TrafficSource {
   const stats = newLogStats();
-  const { rebaseToMs, deployments: _deployments, ...readOpts } = log;
-  const raw = readLog(
-    {
-      ...readOpts,
-      cwd,
-      ...(stdin ? { stdin } : {}),
-      ...(book ? { book } : {}),
-      ...(thread ? { thread } : {}),
-      ...(notify ? { notify } : {}),
-      ...(sample ? { sample } : {}),
-    },
-    stats,
-  );
+  const { rebaseToMs } = log;
+  const raw = readLog({ ...readOptions(log, cwd, book, stdin, thread, notify), ...(sample ? { sample } : {}) }, stats);
   // Rebase: one shift for the whole log, fixed by its first request (relative-time traces).
   let shiftMs: number | undefined;
   const source =
