@@ -5,7 +5,8 @@ import { AUDIT_RENDERERS } from '../report/cache-audit/render.js';
 import { type Format, formatsOf, renderWith } from '../report/render.js';
 import { PRESETS } from '../traffic/logs/presets.js';
 import type { App } from './app.js';
-import { addOutputOptions, addPricingOptions, type LogFlags, logInput } from './common.js';
+import { addOutputOptions, addPricingOptions } from './common.js';
+import { type LogFlags, logInput } from './log-flags.js';
 import { emit } from './io.js';
 import { parseBy } from './simulate.js';
 

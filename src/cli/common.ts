@@ -1,14 +1,11 @@
 // Options and helpers several commands share.
 import { type Command, Option } from 'commander';
 import type { ModelChoice, TableChoice } from '../app/pricing.js';
-import type { LogInput } from '../app/replay.js';
-import { parseMap } from '../traffic/logs/read.js';
 import { userError } from '../diagnostics.js';
 import { DEFAULT_STALE_AFTER_DAYS, parseStaleAfter } from '../pricing/staleness.js';
 import type { Format } from '../report/render.js';
 import { parseFormat } from './io.js';
 import { CACHE_RULES, parseRealism } from '../strategies/prompt-cache/rules.js';
-import type { TimestampRange } from '../traffic/logs/period.js';
 import { threadCount } from '../app/threads.js';
 
 export function addPricingOptions(cmd: Command): Command {
@@ -117,31 +114,6 @@ export function addCacheRealismOption(cmd: Command): Command {
     return v;
   });
   return cmd.addOption(o);
-}
-
-/** The log-reading flags replay and audit-cache share. */
-export interface LogFlags extends PricingFlags, ModelFlags {
-  preset?: string;
-  map: string[];
-  model?: string;
-  strict?: boolean;
-  rejects?: string;
-  timestampRange?: TimestampRange;
-}
-
-/** The log-reading flags as the pipelines take them (app/replay.ts LogInput). */
-export function logInput(log: string, o: LogFlags): LogInput {
-  return {
-    ...tableChoice(o),
-    ...modelChoice(o),
-    log,
-    preset: o.preset,
-    map: parseMap(o.map),
-    model: o.model,
-    strict: o.strict,
-    rejects: o.rejects,
-    timestampRange: o.timestampRange,
-  };
 }
 
 /** A whole number flag, >= min. */

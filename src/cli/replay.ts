@@ -7,14 +7,8 @@ import { FORMATS, type Format, render } from '../report/render.js';
 import { DEFAULT_TIMESTAMP_RANGE, parseTimestampRange } from '../traffic/logs/period.js';
 import { PRESETS } from '../traffic/logs/presets.js';
 import type { App } from './app.js';
-import {
-  addAllowPathOption,
-  addModelOptions,
-  addOutputOptions,
-  addPricingOptions,
-  type LogFlags,
-  logInput,
-} from './common.js';
+import { addAllowPathOption, addModelOptions, addOutputOptions, addPricingOptions } from './common.js';
+import { type LogFlags, logInput } from './log-flags.js';
 import { emit, renderOptions } from './io.js';
 
 interface Opts extends LogFlags {
