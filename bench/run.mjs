@@ -269,6 +269,8 @@ const SWEEP = [
   'strategies.cap-output.max_output_tokens=300,500',
 ];
 
+// every core, whatever the load (the default follows the idle cores): the split is what is measured
+const CORES = cpus().length;
 const results = [];
 const ONE_THREAD = { LLMCOST_READER_THREAD: 'off' };
 const [csv1, duckBase, duckCache, replay1, sim1, sim1one, sweep1, sample1] = interleaved([
@@ -280,8 +282,8 @@ const [csv1, duckBase, duckCache, replay1, sim1, sim1one, sweep1, sample1] = int
     args: ['cli', 'replay', log1, '--by', 'tenant,feature', '--format', 'json'],
   },
   {
-    label: `simulate, 6-strategy waterfall over the log, ${ROWS} rows`,
-    args: ['cli', 'simulate', wf1, '--format', 'json'],
+    label: `simulate, 6-strategy waterfall over the log, ${ROWS} rows, --threads ${CORES}`,
+    args: ['cli', 'simulate', wf1, '--threads', String(CORES), '--format', 'json'],
   },
   {
     label: `  same, one thread (--threads 1, reader on the main thread)`,
@@ -289,8 +291,8 @@ const [csv1, duckBase, duckCache, replay1, sim1, sim1one, sweep1, sample1] = int
     env: ONE_THREAD,
   },
   {
-    label: `sweep, 8 configurations of the waterfall over the log`,
-    args: ['cli', 'sweep', wf1, ...SWEEP, '--format', 'json'],
+    label: `sweep, 8 configurations of the waterfall over the log, --threads ${CORES}`,
+    args: ['cli', 'sweep', wf1, ...SWEEP, '--threads', String(CORES), '--format', 'json'],
   },
   {
     label: `simulate --sample 1% (by prefix key), the same waterfall`,

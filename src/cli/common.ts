@@ -6,6 +6,7 @@ import { DEFAULT_STALE_AFTER_DAYS, parseStaleAfter } from '../pricing/staleness.
 import type { Format } from '../report/render.js';
 import { parseFormat } from './io.js';
 import { CACHE_RULES, parseRealism } from '../strategies/prompt-cache/rules.js';
+import { availableParallelism, loadavg } from 'node:os';
 import { threadCount } from '../app/threads.js';
 
 export function addPricingOptions(cmd: Command): Command {
@@ -157,7 +158,7 @@ export function addThreadOptions(cmd: Command): Command {
   return cmd
     .option(
       '--threads <n>',
-      'threads to run on (default: LLMCOST_THREADS, else the number of cores); the report is the same for any number',
+      'threads to run on (default: LLMCOST_THREADS, else the idle cores plus one); the report is the same for any number',
     )
     .option('--verbose', 'say on stderr how the work was spread over the threads, or why it ran on one');
 }
@@ -173,9 +174,14 @@ export function threadsOf(
   env: Record<string, string | undefined>,
   note: (line: string) => void,
 ): { threads: number; explicitThreads: boolean; verbose?: (message: string) => void } {
-  return {
-    threads: threadCount(o.threads, env),
-    explicitThreads: o.threads !== undefined || (env.LLMCOST_THREADS ?? '').trim() !== '',
-    ...(o.verbose ? { verbose: (m: string) => note(`note: ${m}`) } : {}),
-  };
+  const threads = threadCount(o.threads, env);
+  const explicitThreads = o.threads !== undefined || (env.LLMCOST_THREADS ?? '').trim() !== '';
+  if (o.verbose && !explicitThreads) {
+    const cores = availableParallelism();
+    if (threads < cores)
+      note(
+        `note: ${threads} thread${threads === 1 ? '' : 's'} of ${cores} cores: the machine is busy (load average ${loadavg()[0]!.toFixed(1)}); --threads ${cores} to use them all`,
+      );
+  }
+  return { threads, explicitThreads, ...(o.verbose ? { verbose: (m: string) => note(`note: ${m}`) } : {}) };
 }
