@@ -300,6 +300,18 @@ export async function* tap(
   }
 }
 
+/** The log's rejected rows (one located warning) and the reader's own warnings, to ctx.warn. */
+export function warnLogProblems(stats: LogStats, input: Pick<LogInput, 'log' | 'rejects'>, ctx: Context): void {
+  if (stats.rejected > 0)
+    ctx.warn(
+      warning('LOG_ROW', rejectSummary(stats), {
+        where: input.log === '-' ? '<stdin>' : input.log,
+        hint: input.rejects ? `rejected rows are in ${input.rejects}` : 'add --rejects FILE to list every rejected row',
+      }),
+    );
+  for (const w of stats.warnings) ctx.warn(warning(w.code, w.message));
+}
+
 export function rejectSummary(s: LogStats): string {
   const reasons = Object.entries(s.reasons)
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))

@@ -96,7 +96,7 @@ export function scenarioBook(
   const all = choose({ perRequest: true });
   const profile = scenario.traffic.profile;
   if (!profile) return all;
-  return { book: all.book.pinnedTo(all.book.periodOfDate(profile.start)), warnings: all.warnings };
+  return { book: all.book.pinnedTo(all.book.periodOfDate(profile.start.slice(0, 10))), warnings: all.warnings };
 }
 
 export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun> {

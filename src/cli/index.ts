@@ -16,6 +16,7 @@ import { registerDrift } from './drift.js';
 import { registerReport } from './report.js';
 import { registerSweep } from './sweep.js';
 import { registerAuditCache } from './audit-cache.js';
+import { registerFit } from './fit.js';
 
 const COMMANDS: Register[] = [
   registerSimulate,
@@ -28,6 +29,7 @@ const COMMANDS: Register[] = [
   registerReport,
   registerSweep,
   registerAuditCache,
+  registerFit,
 ];
 
 export function buildProgram(io: Io): { program: Command; app: ReturnType<typeof makeApp> } {
