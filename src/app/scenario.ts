@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Diagnostic, userError, warning } from '../diagnostics.js';
 import { loadScenarioFile, type Scenario } from '../config/scenario.js';
+import { profileProblems } from '../traffic/profile.js';
 import { checkNamedPaths, pathRoots } from '../config/scenario-paths.js';
 import { runSimulation, type RunResult, type StageSpec } from '../engine/run.js';
 import { chooseSchedule } from '../pricing/load.js';
@@ -40,6 +41,8 @@ export interface RunScenarioInput {
   /** warn (PRICING_STALE) when the table is older than this on the reference date (--as-of, the scenario's as_of, else the profile's start) */
   staleAfterDays?: number;
   standalone?: boolean;
+  /** --scale: the profile's arrivals times this factor (on top of traffic.profile.scale) */
+  scale?: number;
   /** --cache-realism: beats the scenario's cache_realism (already validated) */
   cacheRealism?: string;
   /** extra attribution dimensions (added to the scenario's report.by) */
@@ -99,6 +102,20 @@ export function scenarioBook(
   return { book: all.book.pinnedTo(all.book.periodOfDate(profile.start.slice(0, 10))), warnings: all.warnings };
 }
 
+/** The scenario with its profile's arrivals scaled (--scale); a log cannot be scaled, a fitted profile can. */
+function scaled(scenario: Scenario, factor: number): Scenario {
+  const profile = scenario.traffic.profile;
+  if (!profile)
+    throw userError('USAGE', `--scale needs a traffic profile; ${scenario.file} replays a log`, {
+      where: '--scale',
+      hint: 'fit a profile from the log first: llmcost fit LOG -o fitted.yaml, then simulate fitted.yaml --scale 3x',
+    });
+  const next = { ...profile, scale: (profile.scale ?? 1) * factor };
+  const too = profileProblems(next).find((p) => p.severity === 'error');
+  if (too) throw userError('USAGE', `--scale ${factor}: ${too.message}`, { where: '--scale', hint: too.hint });
+  return { ...scenario, traffic: { ...scenario.traffic, profile: next } };
+}
+
 export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun> {
   const { io } = input;
   const warn = input.warn ?? ((d: Diagnostic | string) => io.stderr.write(`${warningLine(d)}\n`));
@@ -109,8 +126,9 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
     for (const w of loaded.warnings) warn(w);
     scenario = loaded.scenario;
   }
-  // The returned scenario carries the realism in force, so re-runs (--runs) keep it.
+  // The returned scenario carries the realism and scale in force, so re-runs (--runs) keep them.
   if (input.cacheRealism !== undefined) scenario = { ...scenario, cacheRealism: input.cacheRealism };
+  if (input.scale !== undefined) scenario = scaled(scenario, input.scale);
   // Before any file the scenario names is touched (the pricing table just below, the log later).
   checkNamedPaths(scenario.namedPaths, pathRoots(scenario.dir, io.cwd, input.allowPaths), scenario.where);
   let book: PriceBook | PriceSchedule;

@@ -68,7 +68,7 @@ export function fittedScenarioYaml(fit: FittedProfile, meta: FittedScenarioMeta)
     seed: 1,
     ...(meta.asOf ? { pricing: { as_of: meta.asOf } } : {}),
     traffic: { profile: fit.profile },
-    strategies: cache ? [{ use: 'prompt-cache', ttl: '5m', scope: 'all' }] : [],
+    strategies: cache ? [{ use: 'prompt-cache', scope: 'all' }] : [],
   };
   const doc = new Document(scenario);
   // number lists on one line (curves, empirical values and weights)
@@ -89,7 +89,7 @@ export function fittedScenarioYaml(fit: FittedProfile, meta: FittedScenarioMeta)
     ` ${linked}; ${int(s.prefixes)} distinct shared prefixes.`,
     " Every distribution is the log's own (empirical; large samples in equal-count bins at their mean).",
     ' Cached tokens the log reports are not fitted: caching is the prompt-cache step, so it follows volume.',
-    ` Fidelity and its tolerance: docs/fit.md (llmcost fit ... --check measures it).`,
+    ` Fidelity: docs/fit.md (fit --check measures it). Growth: simulate THIS.yaml --scale 3x, or sweep --set traffic.profile.scale=1,2,5,10`,
   ].join('\n');
   const profilePath = ['traffic', 'profile'];
   for (const [path, text] of fit.notes) {
@@ -110,7 +110,7 @@ export function fittedScenarioYaml(fit: FittedProfile, meta: FittedScenarioMeta)
     const strategies = doc.get('strategies', true);
     if (isSeq(strategies))
       strategies.commentBefore =
-        ' prompt caching as the provider would do it (realistic rules): the cache hit rate at this volume and at --scale';
+        ' prompt caching as the provider would do it (realistic rules, 5-minute TTL): the hit rate at this volume and at --scale';
   }
   return doc.toString({ lineWidth: 120 });
 }

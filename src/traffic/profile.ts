@@ -121,6 +121,11 @@ export const profileSchema = z.strictObject({
   /** requests (turns, retries excluded) per day; or give conversations_per_day */
   requests_per_day: z.number().positive().optional(),
   conversations_per_day: z.number().positive().optional(),
+  /**
+   * growth what-if: conversations arrive this many times as often, everything else kept (segments,
+   * turns, prefixes), so a cache shared by more requests is found warm more often (simulate --scale)
+   */
+  scale: z.number().positive().max(10_000).optional(),
   /** poisson (default) or uniform: exactly the daily count, evenly spaced, no diurnal shape */
   arrivals: z.enum(['poisson', 'uniform']).default('poisson'),
   diurnal: curve(DIURNAL_CURVES, 24).default('flat'),
@@ -182,13 +187,16 @@ export function profileProblems(
   const perDay =
     p.requests_per_day ?? (p.conversations_per_day !== undefined ? p.conversations_per_day * meanTurns(p) : 0);
   const retries = 1 + (p.errors?.rate ?? 0) + (p.errors?.timeout_rate ?? 0);
-  const total = perDay * periodDays(p) * retries;
+  const total = perDay * (p.scale ?? 1) * periodDays(p) * retries;
   if (!bounded.length && total > MAX_TOTAL_REQUESTS) {
     const key = p.requests_per_day !== undefined ? 'requests_per_day' : 'conversations_per_day';
     const how = [
       `${key} ${p.requests_per_day ?? p.conversations_per_day}`,
       key === 'conversations_per_day' ? `x ${meanTurns(p).toPrecision(3)} turns on average` : undefined,
-      `x ${p.days} day${p.days === 1 ? '' : 's'}`,
+      p.duration !== undefined
+        ? `over ${periodDays(p).toPrecision(3)} days`
+        : `x ${p.days} day${p.days === 1 ? '' : 's'}`,
+      p.scale !== undefined && p.scale !== 1 ? `x scale ${p.scale}` : undefined,
       retries > 1 ? `x ${retries} for retries` : undefined,
     ]
       .filter(Boolean)
@@ -502,7 +510,7 @@ export function* generateProfile(p: Profile, seed: number, opts: GenerateOptions
   const retryDelay = p.errors?.retry_delay_s ? sampler(p.errors.retry_delay_s) : { draw: () => 5, mean: 5 };
   const errRate = p.errors?.rate ?? 0;
   const timeoutRate = p.errors?.timeout_rate ?? 0;
-  const perDay = p.conversations_per_day ?? (p.requests_per_day ?? 0) / meanTurns(p);
+  const perDay = (p.conversations_per_day ?? (p.requests_per_day ?? 0) / meanTurns(p)) * (p.scale ?? 1);
 
   const heap = new EventHeap();
   let seq = 0;

@@ -116,3 +116,51 @@ describe('llmcost fit (CLI)', () => {
     expectUserError(await runCli(['fit', 'scenarios/logs/multi-vendor.csv'], { cwd: REPO }), /spans \d+ days/);
   });
 });
+
+describe('growth what-ifs: simulate --scale, sweep over traffic.profile.scale', () => {
+  const fitted = 'scenarios/support-bot-fitted.yaml';
+  const json = async (args: string[]) => {
+    const r = await runCli([...args, '--format', 'json'], { cwd: REPO });
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(r.stdout);
+  };
+  const hit = (rep: { final: { tokens: Record<string, number> } }): number => {
+    const t = rep.final.tokens;
+    return t.cacheRead! / (t.input! + t.cacheRead! + t.cacheWrite5m! + t.cacheWrite1h!);
+  };
+
+  it('--scale 10x: ten times the requests, the same structure, a higher cache hit rate and a lower cost per request', async () => {
+    const one = await json(['simulate', fitted]);
+    const ten = await json(['simulate', fitted, '--scale', '10x']);
+    // about 200 requests at 1x: Poisson noise of ~7% on the ratio
+    expect(ten.requests / one.requests).toBeGreaterThan(8);
+    expect(ten.requests / one.requests).toBeLessThan(13);
+    expect(hit(ten)).toBeGreaterThan(hit(one) + 0.1);
+    expect(ten.final.cost / ten.requests).toBeLessThan((one.final.cost / one.requests) * 0.8);
+    // the same as writing the scale into the scenario
+    const set = await runCli(['sweep', fitted, '--set', 'traffic.profile.scale=10', '--format', 'json'], { cwd: REPO });
+    expect(JSON.parse(set.stdout).runs[0].finalCost).toBe(ten.final.cost);
+  });
+
+  it('sweep over the scale gives the cost curve, and the HTML draws it', async () => {
+    const r = await runCli(['sweep', fitted, '--set', 'traffic.profile.scale=1,2,5,10', '--format', 'html'], {
+      cwd: REPO,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const line = /<polyline points="([^"]+)"/.exec(r.stdout)![1]!.split(' ');
+    expect(line).toHaveLength(4);
+    // cost rises with the scale: y falls (SVG y grows downwards)
+    const ys = line.map((p) => Number(p.split(',')[1]));
+    expect([...ys].sort((a, b) => b - a)).toEqual(ys);
+    expect(r.stdout).toContain('Final cost by traffic.profile.scale');
+  });
+
+  it('--scale on a log, or not a factor, is a located usage error', async () => {
+    expectUserError(
+      await runCli(['simulate', 'scenarios/mooncake-blocks.yaml', '--scale', '3x'], { cwd: REPO }),
+      '--scale',
+    );
+    expectUserError(await runCli(['simulate', fitted, '--scale', 'lots'], { cwd: REPO }), '--scale');
+    expectUserError(await runCli(['simulate', fitted, '--scale', '1e9'], { cwd: REPO }), '--scale');
+  });
+});

@@ -209,3 +209,21 @@ describe('profile features a fit uses', () => {
     expect(new Set(reqs.map((r) => r.prefix[0]!.key))).toEqual(new Set(['sys:s:v1|p0', 'sys:s:v1|p1', 'sys:s:v1|p2']));
   });
 });
+
+describe('profile scale', () => {
+  it('multiplies conversation arrivals and nothing else', () => {
+    const p = {
+      start: '2026-11-02T09:00:00Z',
+      duration: '1h',
+      conversations_per_day: 2400, // 100 in the hour
+      segments: [{ name: 's', model: 'm', input_tokens: 10, output_tokens: 1, turns: 3 }],
+    };
+    const count = (scale?: number) => [...generateProfile(profileSchema.parse({ ...p, scale }), 7)].flat();
+    const one = count();
+    const four = count(4);
+    expect(one.length % 3).toBe(0); // whole conversations of 3 turns
+    expect(four.length / one.length).toBeGreaterThan(3.3);
+    expect(four.length / one.length).toBeLessThan(4.7);
+    expect(new Set(four.map((r) => r.inputTokens))).toEqual(new Set(one.map((r) => r.inputTokens)));
+  });
+});
