@@ -5,6 +5,7 @@
 //   BENCH_ONLY=exports npm run bench   runs only the export-format jobs (JSON array, Parquet) and
 //                                      updates their part of bench/results.json
 //   BENCH_ONLY=blank-lines npm run bench   runs only the CSV of 1M blank lines (printed, nothing written)
+//   BENCH_ONLY=rows npm run bench   runs only replay --rows over the 1M-row log (printed, nothing written)
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -63,6 +64,27 @@ function blankLinesLog(lines) {
     writeFileSync(file, `timestamp,model,input_tokens,output_tokens\n${row}${'\n'.repeat(lines)}${row}`);
   }
   return file;
+}
+
+/**
+ * replay --scenario (the waterfall) --rows: every call of the baseline and after the strategies,
+ * priced and streamed to a CSV (2 lines per request and more); its peak RSS is the bounded-memory claim.
+ */
+function rowsJob(log, rows) {
+  const out = join(outDir, `rows-${rows}.csv`);
+  const r = job(`replay --scenario (6 strategies) --rows FILE.csv, ${rows} rows`, [
+    'cli',
+    'replay',
+    log,
+    '--scenario',
+    scenarioForLog(log),
+    '--rows',
+    out,
+    '--format',
+    'json',
+  ]);
+  r.rowsWritten = readFileSync(out, 'utf8').split('\n').length - 2;
+  return r;
 }
 
 /** Lines per second of a replay over the blank-lines CSV (its rows/s would count only the 2 real rows). */
@@ -242,6 +264,15 @@ if (ONLY === 'blank-lines') {
 }
 
 const log1 = await logFile('bench', ROWS);
+
+// BENCH_ONLY=rows: just replay --rows over the ROWS log, printed, results.json untouched.
+if (ONLY === 'rows') {
+  const r = rowsJob(log1, ROWS);
+  process.stdout.write(
+    `${r.label}: ${(r.ms / 1000).toFixed(1)} s, ${r.rowsPerSec.toLocaleString('en-US')} rows/s, ${r.rowsWritten.toLocaleString('en-US')} lines written, peak RSS ${r.maxRssMB} MB\n`,
+  );
+  process.exit(0);
+}
 const log3 = await logFile('bench', ROWS_LARGE);
 const textLog = await logFile('bench-text', TEXT_ROWS, { text: true });
 
@@ -301,6 +332,8 @@ const exportsResults = await exportJobs();
 results.push(...exportsResults);
 const blank = blankLinesJob(BLANK_LINES);
 results.push(blank);
+const rowsExport = rowsJob(log1, ROWS);
+results.push(rowsExport);
 
 const ratio = (a, b) => Math.round((a.rowsPerSec / b.rowsPerSec) * 1000) / 1000;
 const summary = {
@@ -310,6 +343,7 @@ const summary = {
   waterfallVsBareCsv3M: ratio(sim3, csv3),
   blankLinesVsBareCsv1M: ratio(blank, csv1),
   peakRssMB1M: sim1.maxRssMB,
+  peakRssMBRows1M: rowsExport.maxRssMB,
   peakRssMB3M: sim3.maxRssMB,
   peakRssMB3MOneThread: sim3one.maxRssMB,
   targets: {
@@ -339,6 +373,7 @@ const lines = [
   `waterfall / bare csv-parse (${ROWS.toLocaleString('en-US')} rows, best of ${RUNS} interleaved runs): ${(summary.waterfallVsBareCsv1M * 100).toFixed(1)}%  (target >= 50%: ${summary.targets.waterfallAtLeastHalfOfCsvParse ? 'met' : 'NOT met'}); reader on the main thread: ${(summary.waterfallOneThreadVsBareCsv1M * 100).toFixed(1)}%`,
   `replay / bare csv-parse (${ROWS.toLocaleString('en-US')} rows):    ${(summary.replayVsBareCsv1M * 100).toFixed(1)}%`,
   `peak RSS of the waterfall: ${summary.peakRssMB1M} MB at ${ROWS.toLocaleString('en-US')} rows, ${summary.peakRssMB3M} MB at ${ROWS_LARGE.toLocaleString('en-US')} rows (${summary.peakRssMB3MOneThread} MB with the reader on the main thread) (target < 300 MB: ${summary.targets.peakRssUnder300MBAt3M ? 'met' : 'NOT met'})`,
+  `replay --rows: ${summary.peakRssMBRows1M} MB peak RSS writing ${rowsExport.rowsWritten.toLocaleString('en-US')} priced calls of ${ROWS.toLocaleString('en-US')} rows (the waterfall alone: ${summary.peakRssMB1M} MB)`,
   `tokenisation: ${text.tokensPerSec.toLocaleString('en-US')} tokens/s (memoised js-tiktoken)`,
   `blank lines: ${blank.linesPerSec.toLocaleString('en-US')} lines/s replayed vs ${csv1.rowsPerSec.toLocaleString('en-US')} rows/s of the bare csv-parse pass (target: at least as fast: ${summary.targets.blankLinesAtLeastCsvParseRows ? 'met' : 'NOT met'})`,
   `results written to bench/results.json`,

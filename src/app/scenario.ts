@@ -7,6 +7,8 @@ import { resolve } from 'node:path';
 import { type Diagnostic, userError, warning } from '../diagnostics.js';
 import { loadScenarioFile, type Scenario } from '../config/scenario.js';
 import { profileProblems } from '../traffic/profile.js';
+import { RowsWriter, type RowsTarget } from '../report/rows.js';
+import type { SimRequest } from '../engine/request.js';
 import { checkNamedPaths, pathRoots } from '../config/scenario-paths.js';
 import { runSimulation, type RunResult, type StageSpec } from '../engine/run.js';
 import { chooseSchedule } from '../pricing/load.js';
@@ -41,6 +43,8 @@ export interface RunScenarioInput {
   /** warn (PRICING_STALE) when the table is older than this on the reference date (--as-of, the scenario's as_of, else the profile's start) */
   staleAfterDays?: number;
   standalone?: boolean;
+  /** replay --rows: write every call's token classes and cost here, baseline and final */
+  rows?: RowsTarget;
   /** --scale: the profile's arrivals times this factor (on top of traffic.profile.scale) */
   scale?: number;
   /** --cache-realism: beats the scenario's cache_realism (already validated) */
@@ -186,21 +190,30 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
       );
   // Strategies' coded warnings: on stderr as they happen, and in the report (every format).
   const runWarnings: Diagnostic[] = [];
-  const run = await runSimulation({
-    source: traffic.source,
-    stages,
-    book,
-    seed,
-    by,
-    standalone: input.standalone ?? false,
-    cacheRealism: scenario.cacheRealism,
-    thresholds: input.thresholds,
-    ...(input.onProgress ? { onProgress: (n: number) => input.onProgress!(n, traffic.fraction()) } : {}),
-    warn: (d) => {
-      runWarnings.push(d);
-      warn(d);
-    },
-  });
+  const rows = input.rows && new RowsWriter(input.rows, book, input.thresholds ?? book.thresholds());
+  let run: RunResult;
+  try {
+    run = await runSimulation({
+      source: traffic.source,
+      stages,
+      book,
+      seed,
+      by,
+      standalone: input.standalone ?? false,
+      cacheRealism: scenario.cacheRealism,
+      thresholds: input.thresholds,
+      ...(input.onProgress ? { onProgress: (n: number) => input.onProgress!(n, traffic.fraction()) } : {}),
+      ...(rows ? { observe: (stage: 'baseline' | 'final', r: SimRequest) => rows.write(stage, r) } : {}),
+      warn: (d) => {
+        runWarnings.push(d);
+        warn(d);
+      },
+    });
+  } catch (e) {
+    rows?.abort();
+    throw e;
+  }
+  rows?.commit();
   const stats = traffic.stats(run.requests);
   for (const w of stats.warnings) warn(warning(w.code, w.message));
   if (input.staleAfterDays !== undefined && !input.pricing?.asOf && !scenario.pricing?.asOf) {

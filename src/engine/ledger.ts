@@ -77,7 +77,8 @@ function cellOf(cells: Cells, key: string): Float64Array {
   return c;
 }
 
-function addToCell(c: Float64Array, r: SimRequest): void {
+/** Adds one request's quantities to a cell (Q columns). */
+export function addToCell(c: Float64Array, r: SimRequest): void {
   const cached = r.cached;
   const read = cached ? cached.read : 0;
   const w5 = cached ? cached.write5m : 0;

@@ -33,6 +33,11 @@ export interface RunInput {
   warn?: (d: Diagnostic) => void;
   /** which rules decide when a provider cache hits (default realistic) */
   cacheRealism?: string;
+  /**
+   * every request as it enters the baseline ledger, and (with strategies) every call as it enters
+   * the final one (replay --rows): streamed, nothing kept
+   */
+  observe?: (stage: 'baseline' | 'final', r: SimRequest) => void;
 }
 
 export interface RunResult {
@@ -160,11 +165,14 @@ export async function runSimulation(input: RunInput): Promise<RunResult> {
     if (bad) throw new Error(`internal: ${stage} produced an invalid request ${r.id}: ${bad}`);
   };
 
+  const observe = input.observe;
+  const last = taps.length - 1;
   let requests = 0;
   for await (const batch of input.source as AsyncIterable<SimRequest[]>) {
     for (const r of batch) {
       check(r, 'baseline');
       taps[0]!.add(r);
+      observe?.('baseline', r);
     }
     requests += batch.length;
     if (runs.length) flowFrom(batch, 0);
@@ -177,7 +185,10 @@ export async function runSimulation(input: RunInput): Promise<RunResult> {
   for (let k = 0; k < runs.length; k++) {
     const out = runs[k]!.flush?.() ?? [];
     for (const o of out) check(o, stages[k]!.label);
-    for (const o of out) taps[k + 1]!.add(o);
+    for (const o of out) {
+      taps[k + 1]!.add(o);
+      if (k + 1 === last) observe?.('final', o);
+    }
     if (out.length) flowFrom(out, k + 1);
   }
   if (soloRuns && standalone) {
@@ -206,6 +217,7 @@ export async function runSimulation(input: RunInput): Promise<RunResult> {
           if (o !== q) check(o, stages[k]!.label);
           if (o.answers !== false) answeringOut++;
           ledger.add(o);
+          if (k + 1 === last) observe?.('final', o);
           next.push(o);
         }
         if (q.answers !== false && answeringOut === 0) ledger.dropped += 1;
