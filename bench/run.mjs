@@ -6,6 +6,7 @@
 //   BENCH_ONLY=exports npm run bench   runs only the export-format jobs (JSON array, Parquet) and
 //                                      updates their part of bench/results.json
 //   BENCH_ONLY=blank-lines npm run bench   runs only the CSV of 1M blank lines (printed, nothing written)
+//   BENCH_ONLY=rows npm run bench   runs only replay --rows over the 1M-row log (printed, nothing written)
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -65,6 +66,27 @@ function blankLinesLog(lines) {
     writeFileSync(file, `timestamp,model,input_tokens,output_tokens\n${row}${'\n'.repeat(lines)}${row}`);
   }
   return file;
+}
+
+/**
+ * replay --scenario (the waterfall) --rows: every call of the baseline and after the strategies,
+ * priced and streamed to a CSV (2 lines per request and more); its peak RSS is the bounded-memory claim.
+ */
+function rowsJob(log, rows) {
+  const out = join(outDir, `rows-${rows}.csv`);
+  const r = job(`replay --scenario (6 strategies) --rows FILE.csv, ${rows} rows`, [
+    'cli',
+    'replay',
+    log,
+    '--scenario',
+    scenarioForLog(log),
+    '--rows',
+    out,
+    '--format',
+    'json',
+  ]);
+  r.rowsWritten = readFileSync(out, 'utf8').split('\n').length - 2;
+  return r;
 }
 
 /** Lines per second of a replay over the blank-lines CSV (its rows/s would count only the 2 real rows). */
@@ -253,6 +275,15 @@ if (ONLY === 'blank-lines') {
 }
 
 const log1 = await logFile('bench', ROWS);
+
+// BENCH_ONLY=rows: just replay --rows over the ROWS log, printed, results.json untouched.
+if (ONLY === 'rows') {
+  const r = rowsJob(log1, ROWS);
+  process.stdout.write(
+    `${r.label}: ${(r.ms / 1000).toFixed(1)} s, ${r.rowsPerSec.toLocaleString('en-US')} rows/s, ${r.rowsWritten.toLocaleString('en-US')} lines written, peak RSS ${r.maxRssMB} MB\n`,
+  );
+  process.exit(0);
+}
 const log3 = await logFile('bench', ROWS_LARGE);
 const textLog = await logFile('bench-text', TEXT_ROWS, { text: true });
 const TABLE = join(here, '..', 'pricing', '2026-11-01.yaml');
@@ -353,6 +384,8 @@ const exportsResults = await exportJobs();
 results.push(...exportsResults);
 const blank = blankLinesJob(BLANK_LINES);
 results.push(blank);
+const rowsExport = rowsJob(log1, ROWS);
+results.push(rowsExport);
 
 const r3 = (x) => Math.round(x * 1000) / 1000;
 const within = (value, band) => band && value >= band.lowUsd && value <= band.highUsd;
@@ -380,6 +413,7 @@ const summary = {
   peakRssMB1MWithTable: sim1.maxRssMB,
   peakRssMB1MOneThread: sim1one.maxRssMB,
   peakRssMB3MStreaming: sim3.maxRssMB,
+  peakRssMBRows1M: rowsExport.maxRssMB,
   blankLinesVsBareCsv: r3(blank.linesPerSec / csv1.rowsPerSec),
   cacheKeyBytes: keys.map((k) => ({ keys: k.keys, bytesPerKey: k.bytesPerKey })),
   targets: {
@@ -429,6 +463,7 @@ const lines = [
   `DuckDB baseline $${summary.duckBaselineUsd} vs replay $${summary.replayBaselineUsd}`,
   `peak RSS: ${summary.peakRssMB1MWithTable} MB at ${ROWS.toLocaleString('en-US')} rows with the request table (${summary.peakRssMB1MOneThread} MB streaming on one thread); ${summary.peakRssMB3MStreaming} MB at ${ROWS_LARGE.toLocaleString('en-US')} rows streaming (target < 300 MB: ${met(t.peakRssUnder300MBAt3MStreaming)})`,
   `memory per live prompt-cache key: ${summary.cacheKeyBytes.map((k) => `${k.bytesPerKey} B at ${k.keys.toLocaleString('en-US')} keys`).join(', ')}`,
+  `replay --rows: ${summary.peakRssMBRows1M} MB peak RSS writing ${rowsExport.rowsWritten.toLocaleString('en-US')} priced calls of ${ROWS.toLocaleString('en-US')} rows (the waterfall on one thread: ${summary.peakRssMB1MOneThread} MB)`,
   `tokenisation: ${text.tokensPerSec.toLocaleString('en-US')} tokens/s (memoised js-tiktoken)`,
   `blank lines: ${blank.linesPerSec.toLocaleString('en-US')} lines/s replayed vs ${csv1.rowsPerSec.toLocaleString('en-US')} rows/s of the bare csv-parse pass (target: at least as fast: ${summary.targets.blankLinesAtLeastCsvParseRows ? 'met' : 'NOT met'})`,
   `results written to bench/results.json`,

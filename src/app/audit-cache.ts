@@ -3,7 +3,7 @@
 // dollars and its likely causes. Computation: strategies/prompt-cache/audit.ts (quantities); model
 // and renderers: report/cache-audit/.
 import { basename } from 'node:path';
-import { userError, warning } from '../diagnostics.js';
+import { userError } from '../diagnostics.js';
 import { int } from '../report/format.js';
 import { buildCacheAudit, type CacheAuditReport } from '../report/cache-audit/model.js';
 import { modelView } from '../engine/run.js';
@@ -11,7 +11,7 @@ import { auditCaches } from '../strategies/prompt-cache/audit.js';
 import { newLogStats, readLog } from '../traffic/logs/read.js';
 import { type Context, makeContext } from './context.js';
 import { loadBook } from './pricing.js';
-import { type LogInput, logReader, rejectSummary } from './replay.js';
+import { type LogInput, logReader, rejectSummary, warnLogProblems } from './replay.js';
 
 /** The dimensions that name a prefix family when none are given. */
 export const DEFAULT_FAMILY = ['prompt_version', 'feature'];
@@ -46,14 +46,7 @@ export async function auditCache(input: AuditCacheInput, context: Partial<Contex
     seed: 1,
     warn: (m) => warnings.push(m),
   });
-  if (stats.rejected > 0)
-    ctx.warn(
-      warning('LOG_ROW', rejectSummary(stats), {
-        where: log === '-' ? '<stdin>' : log,
-        hint: input.rejects ? `rejected rows are in ${input.rejects}` : 'add --rejects FILE to list every rejected row',
-      }),
-    );
-  for (const w of stats.warnings) ctx.warn(warning(w.code, w.message));
+  warnLogProblems(stats, input, ctx);
   if (stats.priced === 0)
     throw userError(
       'LOG_ROW',

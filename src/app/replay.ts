@@ -10,7 +10,9 @@ import { suggestionHint, userError, warning } from '../diagnostics.js';
 import { DIMENSIONS, Ledger } from '../engine/ledger.js';
 import { priceCells } from '../engine/price.js';
 import type { SimRequest } from '../engine/request.js';
-import { runSimulation } from '../engine/run.js';
+import { runSimulation, type RunResult } from '../engine/run.js';
+import { RowsWriter, type RowsTarget, rowsFormatOf } from '../report/rows.js';
+import { resolvePath } from './io.js';
 import type { Pricing } from '../pricing/pricebook.js';
 import { int } from '../report/format.js';
 import { percentOf, round6 } from '../shared/numbers.js';
@@ -74,6 +76,8 @@ export interface ReplayInput extends LogInput {
   standalone?: boolean;
   /** with a scenario: folders its named files may also lie in (besides its own folder and the working folder) */
   allowPaths?: string[];
+  /** write every call's token classes and exact cost to this file (.csv or .jsonl), baseline and after the scenario */
+  rows?: string;
 }
 
 /** Price a request log (and, with `scenario`, run its strategies on it). */
@@ -82,9 +86,10 @@ export async function replayLog(input: ReplayInput, context: Partial<Context> = 
   const { log } = input;
   const by = input.by ?? [];
   const map = input.map ?? {};
+  const rows = rowsTarget(input.rows, ctx);
   const book = loadPricing(input, true, ctx);
   if (input.model) book.resolve(input.model, '--model');
-  if (input.scenario) return whatIf(input, input.scenario, by, map, ctx);
+  if (input.scenario) return whatIf(input, input.scenario, by, map, ctx, rows);
   if (input.standalone)
     throw userError('USAGE', '--standalone needs --scenario (replay alone runs no strategies)', {
       where: '--standalone',
@@ -103,15 +108,24 @@ export async function replayLog(input: ReplayInput, context: Partial<Context> = 
     if (r.retryOf || r.status === 'error') wasted.add(r);
   });
   const progress = ctx.progress?.('replaying') ?? NO_PROGRESS;
-  const run = await runSimulation({
-    source,
-    stages: [],
-    book,
-    seed: 0,
-    by,
-    warn: (m) => ctx.warn(m),
-    onProgress: (n) => progress.update(n, logFraction(stats)),
-  });
+  const writer = rows && new RowsWriter(rows, book, book.thresholds());
+  let run: RunResult;
+  try {
+    run = await runSimulation({
+      source,
+      stages: [],
+      book,
+      seed: 0,
+      by,
+      warn: (m) => ctx.warn(m),
+      onProgress: (n) => progress.update(n, logFraction(stats)),
+      ...(writer ? { observe: (stage: 'baseline' | 'final', r: SimRequest) => writer.write(stage, r) } : {}),
+    });
+  } catch (e) {
+    writer?.abort();
+    throw e;
+  }
+  writer?.commit();
   progress.done();
 
   if (stats.rejected > 0)
@@ -200,6 +214,7 @@ async function whatIf(
   by: string[],
   map: Record<string, string>,
   ctx: Context,
+  rowsFile: RowsTarget | undefined,
 ): Promise<Report> {
   const { log } = input;
   // The log is the traffic: the scenario's own traffic section is not used (and may be left out),
@@ -231,6 +246,7 @@ async function whatIf(
     standalone: input.standalone ?? false,
     by,
     allowPaths: input.allowPaths,
+    rows: rowsFile,
     warn: ctx.warn,
     command: 'replay',
     version: ctx.version,
@@ -298,6 +314,30 @@ export async function* tap(
     for (const r of batch) each(r);
     yield batch;
   }
+}
+
+/** --rows FILE: where and in which format (from the file's name), checked before the log is read. */
+function rowsTarget(rows: string | undefined, ctx: Context): RowsTarget | undefined {
+  if (rows === undefined) return undefined;
+  const format = rowsFormatOf(rows);
+  if (!format)
+    throw userError('USAGE', `--rows '${rows}' does not say its format`, {
+      where: '--rows',
+      hint: 'name the file .csv or .jsonl (one line per call either way)',
+    });
+  return { path: resolvePath(ctx.io, rows), shown: rows, format };
+}
+
+/** The log's rejected rows (one located warning) and the reader's own warnings, to ctx.warn. */
+export function warnLogProblems(stats: LogStats, input: Pick<LogInput, 'log' | 'rejects'>, ctx: Context): void {
+  if (stats.rejected > 0)
+    ctx.warn(
+      warning('LOG_ROW', rejectSummary(stats), {
+        where: input.log === '-' ? '<stdin>' : input.log,
+        hint: input.rejects ? `rejected rows are in ${input.rejects}` : 'add --rejects FILE to list every rejected row',
+      }),
+    );
+  for (const w of stats.warnings) ctx.warn(warning(w.code, w.message));
 }
 
 export function rejectSummary(s: LogStats): string {

@@ -6,6 +6,9 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Diagnostic, userError, warning } from '../diagnostics.js';
 import { loadScenarioFile, type Scenario } from '../config/scenario.js';
+import { profileProblems } from '../traffic/profile.js';
+import { RowsWriter, type RowsTarget } from '../report/rows.js';
+import type { SimRequest } from '../engine/request.js';
 import { checkNamedPaths, pathRoots } from '../config/scenario-paths.js';
 import { type StageState, splitPlan } from '../engine/partition.js';
 import { runSimulation, type RunResult, type RunSetup, type StageSpec } from '../engine/run.js';
@@ -46,6 +49,10 @@ export interface RunScenarioInput {
   /** warn (PRICING_STALE) when the table is older than this on the reference date (--as-of, the scenario's as_of, else the profile's start) */
   staleAfterDays?: number;
   standalone?: boolean;
+  /** replay --rows: write every call's token classes and cost here, baseline and final */
+  rows?: RowsTarget;
+  /** --scale: the profile's arrivals times this factor (on top of traffic.profile.scale) */
+  scale?: number;
   /** --cache-realism: beats the scenario's cache_realism (already validated) */
   cacheRealism?: string;
   /** extra attribution dimensions (added to the scenario's report.by) */
@@ -112,7 +119,21 @@ export function scenarioBook(
   const all = choose({ perRequest: true });
   const profile = scenario.traffic.profile;
   if (!profile) return all;
-  return { book: all.book.pinnedTo(all.book.periodOfDate(profile.start)), warnings: all.warnings };
+  return { book: all.book.pinnedTo(all.book.periodOfDate(profile.start.slice(0, 10))), warnings: all.warnings };
+}
+
+/** The scenario with its profile's arrivals scaled (--scale); a log cannot be scaled, a fitted profile can. */
+function scaled(scenario: Scenario, factor: number): Scenario {
+  const profile = scenario.traffic.profile;
+  if (!profile)
+    throw userError('USAGE', `--scale needs a traffic profile; ${scenario.file} replays a log`, {
+      where: '--scale',
+      hint: 'fit a profile from the log first: llmcost fit LOG -o fitted.yaml, then simulate fitted.yaml --scale 3x',
+    });
+  const next = { ...profile, scale: (profile.scale ?? 1) * factor };
+  const too = profileProblems(next).find((p) => p.severity === 'error');
+  if (too) throw userError('USAGE', `--scale ${factor}: ${too.message}`, { where: '--scale', hint: too.hint });
+  return { ...scenario, traffic: { ...scenario.traffic, profile: next } };
 }
 
 /** A scenario made ready to run: its book (with synthetic models), stages, seed and dimensions. */
@@ -137,8 +158,9 @@ export function prepareScenario(input: RunScenarioInput): PreparedScenario {
     for (const w of loaded.warnings) warn(w);
     scenario = loaded.scenario;
   }
-  // The returned scenario carries the realism in force, so re-runs (--runs) keep it.
+  // The returned scenario carries the realism and scale in force, so re-runs (--runs) keep them.
   if (input.cacheRealism !== undefined) scenario = { ...scenario, cacheRealism: input.cacheRealism };
+  if (input.scale !== undefined) scenario = scaled(scenario, input.scale);
   // Before any file the scenario names is touched (the pricing table just below, the log later).
   checkNamedPaths(scenario.namedPaths, pathRoots(scenario.dir, io.cwd, input.allowPaths), scenario.where);
   let book: PriceBook | PriceSchedule;
@@ -266,14 +288,17 @@ export async function readTraffic(
 
 /**
  * Whether a single run should read its traffic into a table and split: with more than one thread,
- * when the user asked for threads, or the log is big enough (a profile large enough) to repay the
- * threads' start (~0.2 s each).
+ * when the user asked for threads, or the log is big enough to repay the threads' start (~0.2 s
+ * each). A profile and --rows stay on one thread unless asked (see below).
  */
 function worthSplitting(prep: PreparedScenario, input: RunScenarioInput): boolean {
-  if ((input.threads ?? 1) < 2) return false;
+  // --rows writes every call in stream order: one pass on this thread
+  if ((input.threads ?? 1) < 2 || input.rows) return false;
   if (input.explicitThreads) return true;
   const t = prep.scenario.traffic;
-  if (t.profile) return (t.profile.requests_per_day ?? 0) * t.profile.days >= SPLIT_MIN_REQUESTS;
+  // A profile is generated as it streams (bounded memory); split, it would first be generated whole
+  // into the request table (a 3M-request month: ~950 MB instead of ~220 MB): only when asked to.
+  if (t.profile) return false;
   if (t.log.file === '-') return false;
   try {
     return statSync(t.log.file).size >= THREAD_MIN_BYTES;
@@ -281,8 +306,6 @@ function worthSplitting(prep: PreparedScenario, input: RunScenarioInput): boolea
     return false;
   }
 }
-/** a profile with fewer requests runs on one thread (unless --threads says otherwise) */
-const SPLIT_MIN_REQUESTS = 200_000;
 /** a table with fewer rows runs its configurations on one thread (unless --threads says otherwise) */
 const PARALLEL_MIN_ROWS = 100_000;
 
@@ -370,13 +393,27 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
     stats = shared.stats;
   } else {
     if ((input.threads ?? 1) > 1)
-      input.verbose?.('one thread: the traffic is too small to repay more (--threads N to insist)');
+      input.verbose?.(
+        input.rows
+          ? 'one thread: --rows writes every call in stream order'
+          : prep.scenario.traffic.profile
+            ? 'one thread: a profile streams in bounded memory (--threads N to split it)'
+            : 'one thread: the traffic is too small to repay more (--threads N to insist)',
+      );
     const traffic = scenarioTraffic(prep, input, sample);
-    run = await runSimulation({
-      source: traffic.source,
-      ...setup,
-      ...(input.onProgress ? { onProgress: (n: number) => input.onProgress!(n, traffic.fraction()) } : {}),
-    });
+    const rows = input.rows && new RowsWriter(input.rows, prep.book, input.thresholds ?? prep.book.thresholds());
+    try {
+      run = await runSimulation({
+        source: traffic.source,
+        ...setup,
+        ...(input.onProgress ? { onProgress: (n: number) => input.onProgress!(n, traffic.fraction()) } : {}),
+        ...(rows ? { observe: (stage: 'baseline' | 'final', r: SimRequest) => rows.write(stage, r) } : {}),
+      });
+    } catch (e) {
+      rows?.abort();
+      throw e;
+    }
+    rows?.commit();
     stats = traffic.stats(run.requests);
   }
   if (!input.shared) for (const w of stats.warnings) warn(warning(w.code, w.message));

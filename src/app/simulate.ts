@@ -23,6 +23,8 @@ export interface SimulateInput {
   asOf?: string;
   /** warn (PRICING_STALE) when the table is older than this many days on the reference date */
   staleAfterDays?: number;
+  /** growth what-if: the profile's arrivals times this factor (segments, turns, prefixes kept) */
+  scale?: number;
   /** which rules decide when a provider cache hits: realistic (default), ideal, or rules joined by + */
   cacheRealism?: string;
   /** false: price only with the curated tables; deployment name -> model */
@@ -56,6 +58,7 @@ export async function simulate(input: SimulateInput, context: Partial<Context> =
     seed: input.seed,
     standalone: input.standalone ?? false,
     cacheRealism: input.cacheRealism,
+    scale: input.scale,
     staleAfterDays: input.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS,
     onProgress: progress ? (n, f) => progress.update(n, f) : undefined,
     by: input.by ?? [],

@@ -23,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   report: async () => (await import('./report.js')).registerReport,
   sweep: async () => (await import('./sweep.js')).registerSweep,
   'audit-cache': async () => (await import('./audit-cache.js')).registerAuditCache,
+  fit: async () => (await import('./fit.js')).registerFit,
 };
 
 /** The commands an invocation needs: the one it names, none for --version, else all (help, a typo). */

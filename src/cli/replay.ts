@@ -18,6 +18,7 @@ interface Opts extends LogFlags {
   scenario?: string;
   standalone?: boolean;
   allowPath: string[];
+  rows?: string;
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -58,7 +59,11 @@ export function registerReplay(program: Command, app: App): void {
       '--scenario <file>',
       "what-if: run this scenario's strategies on the log (the log replaces the scenario's traffic)",
     )
-    .option('--standalone', 'with --scenario: also run each strategy alone on the baseline');
+    .option('--standalone', 'with --scenario: also run each strategy alone on the baseline')
+    .option(
+      '--rows <file>',
+      "write each call's token classes and exact cost to FILE (.csv or .jsonl, streamed): the log as billed, and with --scenario every call after the strategies",
+    );
   addPricingOptions(cmd);
   addModelOptions(cmd);
   addAllowPathOption(cmd);
@@ -74,6 +79,7 @@ Examples:
   llmcost replay scenarios/traces/mooncake_conversation_trace.first10min.jsonl.gz --preset mooncake --model claude-sonnet-4-5
   gzip -dc scenarios/logs/support-bot-short.csv.gz | llmcost replay - --format json
   llmcost replay scenarios/logs/support-bot.csv --scenario scenarios/support-bot.yaml --by tenant
+  llmcost replay scenarios/logs/support-bot.csv --scenario scenarios/log-what-if.yaml --rows calls.csv
 
 Without --preset the layout is detected from the first records (said on stderr); presets: litellm,
 langfuse, helicone, openai, openai-batch, anthropic, claude-code, otel, mooncake, azure, burstgpt.
@@ -101,6 +107,7 @@ A CSV of 8 MB or more is parsed in a second thread; LLMCOST_READER_THREAD=off ke
         scenario: o.scenario,
         standalone: o.standalone,
         allowPaths: o.allowPath,
+        rows: o.rows,
       },
       app,
     );

@@ -33,6 +33,7 @@ interface Opts extends PricingFlags, ModelFlags, ThreadFlags {
   by?: string;
   check?: boolean;
   runs?: string;
+  scale?: string;
   cacheRealism?: string;
   format: Format;
   out?: string;
@@ -68,6 +69,10 @@ export function registerSimulate(program: Command, app: App): void {
     )
     .option('--check', 'exit 1 when a budget or the quality floor of the scenario is violated');
   cmd.option(
+    '--scale <factor>',
+    'growth what-if: conversations arrive FACTOR times as often (3x, 0.5x), the fitted structure kept, so cache hits follow the volume; profiles only',
+  );
+  cmd.option(
     '--runs <n>',
     'Monte Carlo: also run seeds seed+1..seed+N-1 and report p5/p50/p95 bands (see docs/sweep.md)',
   );
@@ -94,6 +99,7 @@ Examples:
   llmcost simulate scenarios/chatbot-10k.yaml --standalone --by tenant,feature --format md
   llmcost simulate scenarios/platform-100k.yaml --as-of 2026-11-15 --check --format json --out report.json
   llmcost simulate scenarios/chatbot-10k.yaml --runs 20     # low/expected/high band over 20 seeds
+  llmcost simulate scenarios/support-bot.yaml --scale 3x    # next quarter: three times the traffic
   llmcost simulate scenarios/agent-loop.yaml --cache-realism ideal   # the saving under the original, generous cache rules
   llmcost simulate scenarios/mooncake-blocks.yaml --standalone   # a real trace's first 10 minutes, bundled
   llmcost simulate scenarios/log-what-if.yaml --threads 2 --verbose
@@ -107,6 +113,7 @@ floor (quality.floor) are always checked and listed in the report; with --check 
   cmd.action(async (scenarioPath: string, o: Opts) => {
     const seed = o.seed !== undefined ? intFlag(o.seed, '--seed', 0, 2 ** 32 - 1) : undefined;
     const runs = o.runs !== undefined ? intFlag(o.runs, '--runs', 1, 10_000) : undefined;
+    const scale = o.scale !== undefined ? scaleFlag(o.scale) : undefined;
     const by = parseBy(o.by);
     for (const d of by) {
       const w = unknownDimension(d);
@@ -137,6 +144,7 @@ floor (quality.floor) are always checked and listed in the report; with --check 
         asOf: o.asOf,
         staleAfterDays: staleAfterFlag(o.staleAfter),
         cacheRealism: o.cacheRealism,
+        scale,
         allowPaths: o.allowPath,
         ...modelChoice(o),
         ...threadsOf(o, app.io.env, (l) => app.note(l)),
@@ -150,4 +158,16 @@ floor (quality.floor) are always checked and listed in the report; with --check 
     for (const c of failed) app.note(`${o.check ? 'check failed' : 'warning'}: ${c.name}: ${c.message}`);
     if (o.check && failed.length) app.exitCode = 1;
   });
+}
+
+/** --scale 3x, 3, 0.5x: a positive factor (at most 10,000). */
+function scaleFlag(v: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*x?\s*$/i.exec(v);
+  const n = m ? Number(m[1]) : Number.NaN;
+  if (!(n > 0 && n <= 10_000))
+    throw userError('USAGE', `--scale '${v}' is not a growth factor`, {
+      where: '--scale',
+      hint: 'a positive number, optionally followed by x: --scale 3x (three times the traffic), --scale 0.5x',
+    });
+  return n;
 }

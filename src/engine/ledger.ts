@@ -78,7 +78,7 @@ function cellOf(cells: Cells, key: string): Float64Array {
 }
 
 /** adds r to cell c; returns the quality of a successful answer below 1 (for Ledger.successesAt), else -1 */
-function addToCell(c: Float64Array, r: SimRequest): number {
+export function addToCell(c: Float64Array, r: SimRequest): number {
   const cached = r.cached;
   const read = cached ? cached.read : 0;
   const w5 = cached ? cached.write5m : 0;

@@ -19,7 +19,8 @@ export function sumBreakdown(b: Breakdown): bigint {
   return b.input + b.cacheRead + b.cacheWrite + b.output + b.storage + b.fixed;
 }
 
-const CLASS_COLUMNS: [TokenClass, number, keyof Breakdown][] = [
+/** The priced token classes: the class, its ledger column, the breakdown line it adds to. */
+export const CLASS_COLUMNS: [TokenClass, number, keyof Breakdown][] = [
   ['input', Q.input, 'input'],
   ['cacheRead', Q.cacheRead, 'cacheRead'],
   ['cacheWrite5m', Q.cacheWrite5m, 'cacheWrite'],
@@ -58,6 +59,12 @@ export function modelLineKey(m: Pick<ModelInfo, 'id' | 'channel'>): string {
   return m.channel ? `${m.id} (${describeChannel(m.channel)})` : m.id;
 }
 
+/** A bucket's price band for a model: long when the bucket's lower bound is at or past the model's own threshold. */
+export function bandOf(m: ModelInfo, bucket: number, thresholds: number[]): 'long' | 'base' {
+  const lower = bucket > 0 ? thresholds[bucket - 1]! : -1;
+  return m.longContextThreshold !== undefined && lower >= m.longContextThreshold ? 'long' : 'base';
+}
+
 /**
  * Price a set of cells. A cell's bucket b means input > thresholds[b-1]; it is in a model's long
  * band when that lower bound is >= the model's own threshold (thresholds include every model's).
@@ -70,8 +77,7 @@ export function priceCells(cells: Cells, thresholds: number[], pricing: Pricing)
   for (const [key, c] of cells) {
     const { model, tier, bucket, period } = parseCellKey(key);
     const m = pricing.resolve(model, undefined, period);
-    const lower = bucket > 0 ? thresholds[bucket - 1]! : -1;
-    const band = m.longContextThreshold !== undefined && lower >= m.longContextThreshold ? 'long' : 'base';
+    const band = bandOf(m, bucket, thresholds);
     let cellTotal = 0n;
     for (const [cls, col, into] of CLASS_COLUMNS) {
       const qty = c[col]!;

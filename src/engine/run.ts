@@ -37,6 +37,11 @@ export interface RunSetup {
   warn?: (d: Diagnostic) => void;
   /** which rules decide when a provider cache hits (default realistic) */
   cacheRealism?: string;
+  /**
+   * every request as it enters the baseline ledger, and (with strategies) every call as it enters
+   * the final one (replay --rows): streamed, nothing kept
+   */
+  observe?: (stage: 'baseline' | 'final', r: SimRequest) => void;
 }
 
 export interface RunInput extends RunSetup {
@@ -181,12 +186,15 @@ const warnInto =
     if (!into.has(key)) into.set(key, { position, d });
   };
 
+let observed = 0;
+
 /** What configurations must share to share a pass: the pricing, thresholds, seed, dimensions and cache rules. */
 function groupKey(s: RunSetup, ids: Map<Pricing, number>): string {
   let id = ids.get(s.book);
   if (id === undefined) ids.set(s.book, (id = ids.size));
   return JSON.stringify([
-    id,
+    // an observed run (replay --rows) sees its own requests only: it shares no pass
+    s.observe ? -1 - ids.size - observed++ : id,
     s.thresholds ?? null,
     s.seed,
     s.by ?? [],
@@ -243,6 +251,8 @@ function startGroup(setups: readonly RunSetup[]): PartRuns {
   const canonical = (m: string): string => book.resolve(m).id;
   const baseWarnings = new Map<string, { position: number; d: Diagnostic }>();
   const base = new Ledger(thresholds, [...by, ...every], canonical, periodOf);
+  // replay --rows: a run of its own (groupKey), so its one path's last node is the final tap
+  const observe = setups.length === 1 ? first.observe : undefined;
 
   /** stage k (0-based) started, its warnings collected in `warnings` */
   const start = (st: StageSpec, k: number, warnings: Map<string, { position: number; d: Diagnostic }>): StrategyRun =>
@@ -291,6 +301,7 @@ function startGroup(setups: readonly RunSetup[]): PartRuns {
     if (last && by.length && !last.tap.by.has(by[0]!))
       last.tap = new Ledger(thresholds, [...by, ...every], canonical, periodOf);
   }
+  const finalNode = observe ? paths[0]![paths[0]!.length - 1] : undefined;
   // --standalone: each stage alone on the baseline, per run (not shared)
   const solos = setups.map((s) => {
     if (!s.standalone) return undefined;
@@ -329,6 +340,7 @@ function startGroup(setups: readonly RunSetup[]): PartRuns {
       if (o !== q) check(o, node.label);
       if (o.answers !== false) answeringOut++;
       ledger.add(o);
+      if (node === finalNode) observe!('final', o);
       for (let c = 0; c < children.length; c++) flow(o, children[c]!);
     }
     if (q.answers !== false && answeringOut === 0) ledger.dropped += 1;
@@ -350,6 +362,7 @@ function startGroup(setups: readonly RunSetup[]): PartRuns {
       for (const o of node.run.flush?.() ?? []) {
         check(o, node.label);
         node.tap.add(o);
+        if (node === finalNode) observe!('final', o);
         for (const c of node.children) flow(o, c);
       }
       flushTree(node.children);
@@ -363,6 +376,7 @@ function startGroup(setups: readonly RunSetup[]): PartRuns {
         const r = batch[i]!;
         check(r, 'baseline');
         base.add(r);
+        observe?.('baseline', r);
         for (let n = 0; n < roots.length; n++) flow(r, roots[n]!);
         for (const s of solos) if (s) for (let k = 0; k < s.runs.length; k++) solo(r, s, k);
       }

@@ -3,7 +3,7 @@
 // Poisson process, later turns, retries and think times wait in a small min-heap keyed by time.
 // Randomness is forked per concern (arrivals, segment pick, tenants, errors, each segment's tokens)
 // so that adding a segment or a tenant does not reshuffle the arrival times.
-import { dateText, isIsoDate } from '../shared/dates.js';
+import { dateTimeText, isIsoDateOrDateTime } from '../shared/dates.js';
 import { z } from 'zod';
 import {
   copyRequest,
@@ -14,8 +14,10 @@ import {
   type SimRequest,
 } from '../engine/request.js';
 import { createRng, type Rng } from '../engine/rng.js';
+import { TIERS } from '../pricing/pricebook.js';
 import { DIURNAL_CURVES, normalise, WEEKLY_CURVES } from './diurnal.js';
 import { type Dist, distSchema, intSampler, type Sampler, sampler, statedMax } from './distributions.js';
+import { durationMs } from '../strategies/prompt-cache/expiring.js';
 
 const DAY_MS = 86_400_000;
 /**
@@ -54,6 +56,8 @@ export const segmentSchema = z.strictObject({
   system_prompt: z.string().min(1).optional(),
   /** new user message per turn (tokens) */
   input_tokens: distSchema,
+  /** the first turn's message, when it differs from later ones (a pasted document, an agent's task); default input_tokens */
+  first_input_tokens: distSchema.optional(),
   /** answer per turn (tokens) */
   output_tokens: distSchema,
   /** turns per conversation (default 1: independent requests) */
@@ -66,6 +70,8 @@ export const segmentSchema = z.strictObject({
    * blocks to the history - what Anthropic's 20-block lookback counts. Default: one block each.
    */
   tool_calls: distSchema.optional(),
+  /** the service tier the requests are sent on (a log's batch or flex traffic); default standard */
+  service_tier: z.enum(TIERS).optional(),
   /** share of requests that could wait for a batch API */
   batchable: share.default(0),
   /**
@@ -75,6 +81,23 @@ export const segmentSchema = z.strictObject({
   queries: z
     .strictObject({ distinct: z.number().int().positive().max(10_000_000), zipf: z.number().nonnegative().default(1) })
     .optional(),
+  /**
+   * shared context after the system prompt (documents, tool sets, few-shot sets): each conversation
+   * uses one of `distinct` prefixes with Zipf popularity; a prefix's size is drawn once from `tokens`.
+   * Conversations on the same prefix share its cache entry, so hits rise with volume.
+   */
+  shared_prefixes: z
+    .strictObject({
+      distinct: z.number().int().positive().max(10_000_000),
+      zipf: z.number().nonnegative().default(1),
+      tokens: distSchema,
+    })
+    .optional(),
+  /**
+   * send the prompt as cumulative blocks of this many tokens (the last one partial), as hash-block
+   * serving traces describe it (Mooncake: 512); default: one block per system prompt, message and answer
+   */
+  block_tokens: z.number().int().positive().max(1_000_000).optional(),
   intent: z.string().min(1).optional(),
   route: z.string().min(1).optional(),
   tags: z.record(z.string(), z.string()).optional(),
@@ -82,15 +105,27 @@ export const segmentSchema = z.strictObject({
 
 export const profileSchema = z.strictObject({
   days: z.number().int().positive().max(366).default(1),
-  /** first day (UTC midnight), YYYY-MM-DD */
+  /**
+   * a period shorter (or not a whole number of days) instead of `days`, e.g. 10m, 6h: traffic runs
+   * from `start` for this long (a fitted 10-minute trace keeps its density, so its cache hits)
+   */
+  duration: durationMs
+    .refine((ms) => ms > 0 && ms <= 366 * DAY_MS, { message: 'duration must be more than 0 and at most 366d' })
+    .optional(),
+  /** first day (UTC midnight), YYYY-MM-DD; or a UTC date-time YYYY-MM-DDTHH:MM:SSZ (with duration) */
   start: z
     .union([z.string(), z.date()])
-    .transform(dateText)
-    .refine(isIsoDate, { message: 'expected a date YYYY-MM-DD' })
+    .transform(dateTimeText)
+    .refine(isIsoDateOrDateTime, { message: 'expected a date YYYY-MM-DD or a UTC date-time YYYY-MM-DDTHH:MM:SSZ' })
     .default('2026-11-02'),
   /** requests (turns, retries excluded) per day; or give conversations_per_day */
   requests_per_day: z.number().positive().optional(),
   conversations_per_day: z.number().positive().optional(),
+  /**
+   * growth what-if: conversations arrive this many times as often, everything else kept (segments,
+   * turns, prefixes), so a cache shared by more requests is found warm more often (simulate --scale)
+   */
+  scale: z.number().positive().max(10_000).optional(),
   /** poisson (default) or uniform: exactly the daily count, evenly spaced, no diurnal shape */
   arrivals: z.enum(['poisson', 'uniform']).default('poisson'),
   diurnal: curve(DIURNAL_CURVES, 24).default('flat'),
@@ -115,6 +150,7 @@ export const profileSchema = z.strictObject({
   segments: z.array(segmentSchema).min(1),
 });
 export type Profile = z.infer<typeof profileSchema>;
+
 export type Segment = z.infer<typeof segmentSchema>;
 
 /** Cross-field rules of a profile, located by path (changesets style: all problems at once). */
@@ -130,6 +166,20 @@ export function profileProblems(
       severity: 'error',
     });
   }
+  if (p.duration !== undefined && p.days !== 1)
+    out.push({
+      path: ['duration'],
+      message: 'give days or duration, not both',
+      hint: 'duration: 10m (a part of a day) or days: 7 (whole days)',
+      severity: 'error',
+    });
+  if (p.duration === undefined && p.start.length > 10)
+    out.push({
+      path: ['start'],
+      message: 'a start time of day needs duration (days start at UTC midnight)',
+      hint: `start: ${p.start.slice(0, 10)}, or add duration: 6h`,
+      severity: 'error',
+    });
   // A typo such as 1e12 would stream for hours: refuse totals no run could finish. Conversations
   // count with their turns, and failed or timed-out calls with their retries.
   const bounded = boundProblems(p);
@@ -137,13 +187,16 @@ export function profileProblems(
   const perDay =
     p.requests_per_day ?? (p.conversations_per_day !== undefined ? p.conversations_per_day * meanTurns(p) : 0);
   const retries = 1 + (p.errors?.rate ?? 0) + (p.errors?.timeout_rate ?? 0);
-  const total = perDay * p.days * retries;
+  const total = perDay * (p.scale ?? 1) * periodDays(p) * retries;
   if (!bounded.length && total > MAX_TOTAL_REQUESTS) {
     const key = p.requests_per_day !== undefined ? 'requests_per_day' : 'conversations_per_day';
     const how = [
       `${key} ${p.requests_per_day ?? p.conversations_per_day}`,
       key === 'conversations_per_day' ? `x ${meanTurns(p).toPrecision(3)} turns on average` : undefined,
-      `x ${p.days} day${p.days === 1 ? '' : 's'}`,
+      p.duration !== undefined
+        ? `over ${periodDays(p).toPrecision(3)} days`
+        : `x ${p.days} day${p.days === 1 ? '' : 's'}`,
+      p.scale !== undefined && p.scale !== 1 ? `x scale ${p.scale}` : undefined,
       retries > 1 ? `x ${retries} for retries` : undefined,
     ]
       .filter(Boolean)
@@ -262,15 +315,23 @@ export function meanTurns(p: Profile): number {
   return p.segments.reduce((s, g) => s + (g.share / total) * (g.turns ? intSampler(g.turns, 1).mean : 1), 0);
 }
 
+/** The profile's length in days (a duration may be a fraction of one). */
+export function periodDays(p: Profile): number {
+  return p.duration !== undefined ? p.duration / DAY_MS : p.days;
+}
+
 export function periodOf(p: Profile): { startMs: number; endMs: number; days: number } {
-  const startMs = Date.parse(`${p.start}T00:00:00Z`);
-  return { startMs, endMs: startMs + p.days * DAY_MS - 1, days: p.days };
+  const startMs = Date.parse(p.start.length > 10 ? p.start : `${p.start}T00:00:00Z`);
+  const spanMs = p.duration ?? p.days * DAY_MS;
+  return { startMs, endMs: startMs + spanMs - 1, days: Math.max(1, Math.ceil(spanMs / DAY_MS)) };
 }
 
 interface SegRuntime {
   seg: Segment;
   rng: Rng;
   input: Sampler;
+  /** turn 1's message (absent: input) */
+  firstInput?: Sampler;
   output: Sampler;
   turns: Sampler;
   think: Sampler;
@@ -280,6 +341,10 @@ interface SegRuntime {
   /** cumulative Zipf weights of the distinct queries, and each query's token count once drawn */
   queryCum?: Float64Array;
   queryTokens?: Map<number, number>;
+  /** cumulative Zipf weights of the shared prefixes, and each one's size once drawn */
+  prefixCum?: Float64Array;
+  prefixSize?: Sampler;
+  prefixTokens?: Map<number, number>;
 }
 
 interface Conversation {
@@ -288,8 +353,10 @@ interface Conversation {
   s: SegRuntime;
   tenant: string | undefined;
   turns: number;
-  /** blocks of earlier turns: system, u1, a1, ... (cumulative keys) */
+  /** blocks of earlier turns: system, shared prefix, u1, a1, ... (cumulative keys) */
   blocks: PrefixBlock[];
+  /** system prompt + shared prefix, sent with every turn */
+  fixedTokens: number;
   historyTokens: number;
 }
 
@@ -351,8 +418,13 @@ class EventHeap {
  * uniform (exactly round(perDay) per day, evenly spaced).
  */
 export function* arrivalTimes(p: Profile, perDay: number, rng: Rng): Generator<number> {
-  const { startMs } = periodOf(p);
+  const { startMs, endMs } = periodOf(p);
   if (p.arrivals === 'uniform') {
+    if (p.duration !== undefined) {
+      const n = Math.round((perDay * p.duration) / DAY_MS);
+      for (let i = 0; i < n; i++) yield Math.floor(startMs + ((i + 0.5) * p.duration) / n);
+      return;
+    }
     const n = Math.round(perDay);
     for (let d = 0; d < p.days; d++)
       for (let i = 0; i < n; i++) yield Math.floor(startMs + d * DAY_MS + ((i + 0.5) * DAY_MS) / n);
@@ -360,23 +432,45 @@ export function* arrivalTimes(p: Profile, perDay: number, rng: Rng): Generator<n
   }
   const hourly = normalise(typeof p.diurnal === 'string' ? DIURNAL_CURVES[p.diurnal]! : p.diurnal);
   const weekly = normalise(typeof p.weekly === 'string' ? WEEKLY_CURVES[p.weekly]! : p.weekly);
-  for (let d = 0; d < p.days; d++) {
-    const dayStart = startMs + d * DAY_MS;
+  // one UTC hour (or the part of it inside the period) at a time; the rate is constant within it
+  for (let slot = startMs; slot <= endMs; ) {
+    const hourStart = Math.floor(slot / HOUR_MS) * HOUR_MS;
+    const slotEnd = Math.min(hourStart + HOUR_MS, endMs + 1);
+    const dayStart = Math.floor(slot / DAY_MS) * DAY_MS;
     const dow = (new Date(dayStart).getUTCDay() + 6) % 7; // Monday = 0
-    for (let h = 0; h < 24; h++) {
-      const local = (((h + p.utc_offset_hours) % 24) + 24) % 24;
-      // expected arrivals in this hour = perDay x day weight x hour weight / 24
-      const perMs = (perDay * weekly[dow]! * hourly[local]!) / 24 / HOUR_MS;
-      if (perMs <= 0) continue;
-      const end = dayStart + (h + 1) * HOUR_MS;
-      let t = dayStart + h * HOUR_MS;
+    const h = (hourStart - dayStart) / HOUR_MS;
+    const local = (((h + p.utc_offset_hours) % 24) + 24) % 24;
+    // expected arrivals in this hour = perDay x day weight x hour weight / 24
+    const perMs = (perDay * weekly[dow]! * hourly[local]!) / 24 / HOUR_MS;
+    if (perMs > 0) {
+      let t = slot;
       for (;;) {
         t += rng.exponential(perMs);
-        if (t >= end) break;
+        if (t >= slotEnd) break;
         yield Math.floor(t);
       }
     }
+    slot = slotEnd;
   }
+}
+
+/** Expected conversation starts of a profile per unit of daily volume (the arrival curve integrated over the period). */
+export function expectedArrivalsPerDailyUnit(p: Profile): number {
+  const { startMs, endMs } = periodOf(p);
+  if (p.arrivals === 'uniform') return periodDays(p);
+  const hourly = normalise(typeof p.diurnal === 'string' ? DIURNAL_CURVES[p.diurnal]! : p.diurnal);
+  const weekly = normalise(typeof p.weekly === 'string' ? WEEKLY_CURVES[p.weekly]! : p.weekly);
+  let sum = 0;
+  for (let slot = startMs; slot <= endMs; ) {
+    const hourStart = Math.floor(slot / HOUR_MS) * HOUR_MS;
+    const slotEnd = Math.min(hourStart + HOUR_MS, endMs + 1);
+    const dayStart = Math.floor(slot / DAY_MS) * DAY_MS;
+    const dow = (new Date(dayStart).getUTCDay() + 6) % 7;
+    const local = (((((hourStart - dayStart) / HOUR_MS + p.utc_offset_hours) % 24) + 24) % 24) as number;
+    sum += (weekly[dow]! * hourly[local]! * (slotEnd - slot)) / 24 / HOUR_MS;
+    slot = slotEnd;
+  }
+  return sum;
 }
 
 export interface GenerateOptions {
@@ -394,6 +488,7 @@ export function* generateProfile(p: Profile, seed: number, opts: GenerateOptions
     seg,
     rng: root.fork(`segment:${seg.name}`),
     input: intSampler(seg.input_tokens, 0, MAX_TOKENS_PER_REQUEST),
+    ...(seg.first_input_tokens ? { firstInput: intSampler(seg.first_input_tokens, 0, MAX_TOKENS_PER_REQUEST) } : {}),
     output: intSampler(seg.output_tokens, 0, MAX_TOKENS_PER_REQUEST),
     turns: seg.turns ? intSampler(seg.turns, 1, MAX_TURNS) : { draw: () => 1, mean: 1 },
     think: seg.think_time_s ? sampler(seg.think_time_s) : { draw: () => 30, mean: 30 },
@@ -402,13 +497,20 @@ export function* generateProfile(p: Profile, seed: number, opts: GenerateOptions
     ...(seg.queries
       ? { queryCum: zipfCumulative(seg.queries.distinct, seg.queries.zipf), queryTokens: new Map<number, number>() }
       : {}),
+    ...(seg.shared_prefixes
+      ? {
+          prefixCum: zipfCumulative(seg.shared_prefixes.distinct, seg.shared_prefixes.zipf),
+          prefixSize: intSampler(seg.shared_prefixes.tokens, 0, MAX_TOKENS_PER_REQUEST),
+          prefixTokens: new Map<number, number>(),
+        }
+      : {}),
   }));
   const segCum = cumulative(p.segments.map((s) => s.share));
   const tenantCum = p.tenants ? cumulative(p.tenants.map((t) => t.share)) : [];
   const retryDelay = p.errors?.retry_delay_s ? sampler(p.errors.retry_delay_s) : { draw: () => 5, mean: 5 };
   const errRate = p.errors?.rate ?? 0;
   const timeoutRate = p.errors?.timeout_rate ?? 0;
-  const perDay = p.conversations_per_day ?? (p.requests_per_day ?? 0) / meanTurns(p);
+  const perDay = (p.conversations_per_day ?? (p.requests_per_day ?? 0) / meanTurns(p)) * (p.scale ?? 1);
 
   const heap = new EventHeap();
   let seq = 0;
@@ -417,7 +519,7 @@ export function* generateProfile(p: Profile, seed: number, opts: GenerateOptions
 
   const emitTurn = (c: Conversation, turn: number, atMs: number): SimRequest => {
     const s = c.s;
-    let userTokens = s.input.draw(s.rng);
+    let userTokens = (turn === 1 && s.firstInput ? s.firstInput : s.input).draw(s.rng);
     const outputTokens = s.output.draw(s.rng);
     const batchable = s.seg.batchable > 0 && s.rng.next() < s.seg.batchable;
     const id = `${c.id}-t${turn}`;
@@ -435,7 +537,8 @@ export function* generateProfile(p: Profile, seed: number, opts: GenerateOptions
     // Agent loops: k tool results in, k tool calls out (k drawn only when the segment says so).
     const k = s.toolCalls ? s.toolCalls.draw(s.rng) : 1;
     const message = split(messageKey, userTokens, k, 'message');
-    const prefix = [...c.blocks.map((b) => ({ ...b })), ...message];
+    const content = [...c.blocks.map((b) => ({ ...b })), ...message];
+    const prefix = s.seg.block_tokens ? rechunk(content, s.seg.block_tokens) : content;
     const seg = s.seg;
     // the segment's own tag names are the user's: a tag set without a prototype
     const tags = newTags(seg.tags);
@@ -450,8 +553,8 @@ export function* generateProfile(p: Profile, seed: number, opts: GenerateOptions
       id,
       atMs,
       model: seg.model,
-      serviceTier: 'standard',
-      inputTokens: seg.system_tokens + c.historyTokens + userTokens,
+      serviceTier: seg.service_tier ?? 'standard',
+      inputTokens: c.fixedTokens + c.historyTokens + userTokens,
       outputTokens,
       historyTokens: c.historyTokens,
       prefix,
@@ -514,13 +617,25 @@ export function* generateProfile(p: Profile, seed: number, opts: GenerateOptions
     const s = segs[pick(segCum, pickRng.next())]!;
     const n = convN++;
     const id = `c${n}`;
+    const blocks: PrefixBlock[] =
+      s.seg.system_tokens > 0 ? [{ key: s.systemKey, tokens: s.seg.system_tokens, kind: 'system' }] : [];
+    const tenant = p.tenants ? p.tenants[pick(tenantCum, tenantRng.next())]!.name : undefined;
+    const turns = s.turns.draw(s.rng);
+    if (s.prefixCum) {
+      // one shared prefix per conversation: the same index, the same text, so the same size and key
+      const q = searchCum(s.prefixCum, s.rng.next());
+      let tokens = s.prefixTokens!.get(q);
+      if (tokens === undefined) s.prefixTokens!.set(q, (tokens = s.prefixSize!.draw(s.rng)));
+      if (tokens > 0) blocks.push({ key: `${s.systemKey}|p${q}`, tokens, kind: 'system' });
+    }
     const conv: Conversation = {
       n,
       id,
       s,
-      tenant: p.tenants ? p.tenants[pick(tenantCum, tenantRng.next())]!.name : undefined,
-      turns: s.turns.draw(s.rng),
-      blocks: s.seg.system_tokens > 0 ? [{ key: s.systemKey, tokens: s.seg.system_tokens, kind: 'system' }] : [],
+      tenant,
+      turns,
+      blocks,
+      fixedTokens: blocks.reduce((sum, b) => sum + b.tokens, 0),
       historyTokens: 0,
     };
     heap.push({ kind: 'turn', atMs: t, seq: seq++, conv, turn: 1 });
@@ -541,6 +656,33 @@ function split(key: string, tokens: number, k: number, kind: 'message' | 'histor
     tokens: j === k - 1 ? tokens - each * (k - 1) : each,
     kind,
   }));
+}
+
+/**
+ * The prompt as cumulative blocks of `size` tokens, the last one holding the rest (as hash-block
+ * traces describe a prompt). A block ending at offset o of content block K is keyed K@o: K names
+ * everything up to and including its own text, so K@o names the prefix up to that token.
+ */
+function rechunk(content: PrefixBlock[], size: number): PrefixBlock[] {
+  const out: PrefixBlock[] = [];
+  let filled = 0;
+  for (const b of content) {
+    let used = 0;
+    while (used < b.tokens) {
+      const take = Math.min(size - filled, b.tokens - used);
+      used += take;
+      filled += take;
+      if (filled === size) {
+        out.push({ key: `${b.key}@${used}`, tokens: size, kind: 'block' });
+        filled = 0;
+      }
+    }
+  }
+  if (filled > 0) {
+    const last = content[content.length - 1]!;
+    out.push({ key: `${last.key}@${last.tokens}`, tokens: filled, kind: 'block' });
+  }
+  return out;
 }
 
 function cumulative(weights: number[]): number[] {

@@ -55,6 +55,7 @@ describe('threads', () => {
       'log-what-if.yaml',
       'platform-100k.yaml',
       'platform-routing.yaml',
+      'support-bot-fitted.yaml',
     ]);
   });
 

@@ -1,0 +1,166 @@
+// `llmcost fit`: the scenario it writes loads and simulates, and reproduces its log (docs/fit.md):
+// the mean of seeds 1..5 against the log replayed through the same strategies. Tolerances: the
+// bundled 10-minute trace slices (1,482-2,867 rows) and the full traces: baseline and cost after
+// caching within 5%, cache hit rate within 2 points; the example logs (19-200 rows, where one
+// conversation more or less moves the total) within 15% and 5 points.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fitLog, type FitInput } from '../../src/app/fit.js';
+import type { Fidelity } from '../../src/report/fit.js';
+import { expectUserError, runCli } from '../helpers/cli.js';
+import { bundledTrace, sharedData } from '../helpers/data.js';
+
+const REPO = resolve(import.meta.dirname, '../..');
+const LOGS = resolve(REPO, 'scenarios/logs');
+
+async function fidelity(input: FitInput): Promise<Fidelity> {
+  const r = await fitLog({ ...input, check: 5 }, { io: { ...ioQuiet(), cwd: REPO } });
+  return r.fidelity!;
+}
+
+function ioQuiet() {
+  const sink = { write: () => true, isTTY: false };
+  return { stdout: sink, stderr: sink, cwd: REPO, env: {} };
+}
+
+function expectClose(f: Fidelity, costPct: number, hitPoints: number): void {
+  const rel = (a: number, b: number): number => Math.abs(a / b - 1) * 100;
+  const at = JSON.stringify({ log: f.log, mean: f.mean });
+  expect(rel(f.mean.baselineUsd, f.log.baselineUsd), at).toBeLessThanOrEqual(costPct);
+  expect(rel(f.mean.finalUsd, f.log.finalUsd), at).toBeLessThanOrEqual(costPct);
+  expect(Math.abs(f.mean.hitRate - f.log.hitRate) * 100, at).toBeLessThanOrEqual(hitPoints);
+}
+
+const TRACES: [string, FitInput][] = [
+  [
+    'Mooncake conversation',
+    {
+      log: bundledTrace('mooncake_conversation_trace.first10min.jsonl.gz'),
+      preset: 'mooncake',
+      model: 'claude-sonnet-4-5',
+    },
+  ],
+  [
+    'Azure code',
+    { log: bundledTrace('AzureLLMInferenceTrace_code.first10min.csv.gz'), preset: 'azure', model: 'gpt-4o' },
+  ],
+  [
+    'Azure conv',
+    { log: bundledTrace('AzureLLMInferenceTrace_conv.first10min.csv.gz'), preset: 'azure', model: 'gpt-4o' },
+  ],
+];
+
+describe('fit: fidelity on the bundled trace slices (5%, 2 points)', () => {
+  for (const [name, input] of TRACES)
+    it(name, async () => {
+      const f = await fidelity(input);
+      expectClose(f, 5, 2);
+      if (name.startsWith('Mooncake')) expect(f.log.hitRate).toBeGreaterThan(0.1); // the cache is really exercised
+    });
+});
+
+describe('fit: fidelity on the example logs (15%, 5 points)', () => {
+  for (const file of [
+    'support-bot.csv',
+    'support-bot-short.csv.gz',
+    'litellm-spend.jsonl',
+    'openai-batch-output.jsonl',
+  ])
+    it(file, async () => expectClose(await fidelity({ log: join(LOGS, file) }), 15, 5));
+});
+
+describe('fit: fidelity on the full traces (5%, 2 points)', () => {
+  const full: [string, Omit<FitInput, 'log'>][] = [
+    ['traces/mooncake_conversation_trace.jsonl', { preset: 'mooncake', model: 'claude-sonnet-4-5' }],
+    ['traces/AzureLLMInferenceTrace_code.csv', { preset: 'azure', model: 'gpt-4o' }],
+    ['traces/AzureLLMInferenceTrace_conv.csv', { preset: 'azure', model: 'gpt-4o' }],
+  ];
+  for (const [rel, o] of full) {
+    const d = sharedData(rel);
+    d.it(rel, async () => expectClose(await fidelity({ ...o, log: d.file }), 5, 2));
+  }
+});
+
+describe('llmcost fit (CLI)', () => {
+  it('writes a commented scenario that simulate runs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmcost-fit-'));
+    const out = join(dir, 'fitted.yaml');
+    const r = await runCli(['fit', 'scenarios/logs/support-bot.csv', '-o', out], { cwd: REPO });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/fitted 189 requests .*: wrote /);
+    const text = readFileSync(out, 'utf8');
+    expect(text).toMatch(/^# Fitted by: llmcost fit scenarios\/logs\/support-bot.csv/);
+    expect(text).toContain('# 11 retries of 189 requests');
+    expect(text).toContain('use: prompt-cache');
+    const sim = await runCli(['simulate', out, '--format', 'json'], { cwd: dir });
+    expect(sim.code, sim.stderr).toBe(0);
+    expect(JSON.parse(sim.stdout).requests).toBeGreaterThan(100);
+  });
+
+  it('--check prints the comparison on stderr, the scenario on stdout', async () => {
+    const r = await runCli(['fit', 'scenarios/logs/litellm-spend.jsonl', '--check', '2'], { cwd: REPO });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^# Fitted by/);
+    expect(r.stderr).toMatch(/fidelity: .*seeds 1\.\.2/);
+    expect(r.stderr).toMatch(/baseline \(list prices\) +\$0\.1088/);
+  });
+
+  it('bad flags are located usage errors', async () => {
+    expectUserError(
+      await runCli(['fit', 'scenarios/logs/support-bot.csv', '--start', 'monday'], { cwd: REPO }),
+      '--start',
+    );
+    expectUserError(await runCli(['fit', '-', '--check'], { cwd: REPO, stdin: 'x' }), '--check');
+    expectUserError(await runCli(['fit', 'scenarios/logs/multi-vendor.csv'], { cwd: REPO }), /spans \d+ days/);
+  });
+});
+
+describe('growth what-ifs: simulate --scale, sweep over traffic.profile.scale', () => {
+  const fitted = 'scenarios/support-bot-fitted.yaml';
+  const json = async (args: string[]) => {
+    const r = await runCli([...args, '--format', 'json'], { cwd: REPO });
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(r.stdout);
+  };
+  const hit = (rep: { final: { tokens: Record<string, number> } }): number => {
+    const t = rep.final.tokens;
+    return t.cacheRead! / (t.input! + t.cacheRead! + t.cacheWrite5m! + t.cacheWrite1h!);
+  };
+
+  it('--scale 10x: ten times the requests, the same structure, a higher cache hit rate and a lower cost per request', async () => {
+    const one = await json(['simulate', fitted]);
+    const ten = await json(['simulate', fitted, '--scale', '10x']);
+    // about 200 requests at 1x: Poisson noise of ~7% on the ratio
+    expect(ten.requests / one.requests).toBeGreaterThan(8);
+    expect(ten.requests / one.requests).toBeLessThan(13);
+    expect(hit(ten)).toBeGreaterThan(hit(one) + 0.1);
+    expect(ten.final.cost / ten.requests).toBeLessThan((one.final.cost / one.requests) * 0.8);
+    // the same as writing the scale into the scenario
+    const set = await runCli(['sweep', fitted, '--set', 'traffic.profile.scale=10', '--format', 'json'], { cwd: REPO });
+    expect(JSON.parse(set.stdout).runs[0].finalCost).toBe(ten.final.cost);
+  });
+
+  it('sweep over the scale gives the cost curve, and the HTML draws it', async () => {
+    const r = await runCli(['sweep', fitted, '--set', 'traffic.profile.scale=1,2,5,10', '--format', 'html'], {
+      cwd: REPO,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const line = /<polyline points="([^"]+)"/.exec(r.stdout)![1]!.split(' ');
+    expect(line).toHaveLength(4);
+    // cost rises with the scale: y falls (SVG y grows downwards)
+    const ys = line.map((p) => Number(p.split(',')[1]));
+    expect([...ys].sort((a, b) => b - a)).toEqual(ys);
+    expect(r.stdout).toContain('Final cost by traffic.profile.scale');
+  });
+
+  it('--scale on a log, or not a factor, is a located usage error', async () => {
+    expectUserError(
+      await runCli(['simulate', 'scenarios/mooncake-blocks.yaml', '--scale', '3x'], { cwd: REPO }),
+      '--scale',
+    );
+    expectUserError(await runCli(['simulate', fitted, '--scale', 'lots'], { cwd: REPO }), '--scale');
+    expectUserError(await runCli(['simulate', fitted, '--scale', '1e9'], { cwd: REPO }), '--scale');
+  });
+});
