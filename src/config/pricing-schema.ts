@@ -43,6 +43,10 @@ const tierPrices = z
     cache_read: decimalUsd.optional(),
     cache_write_5m: decimalUsd.optional(),
     cache_write_1h: decimalUsd.optional(),
+    reasoning: decimalUsd.optional(),
+    audio_input: decimalUsd.optional(),
+    audio_output: decimalUsd.optional(),
+    image_input: decimalUsd.optional(),
   })
   .refine((t) => (t.discount !== undefined) !== (t.input !== undefined || t.output !== undefined), {
     message: 'give either `discount` (a multiplier such as "0.5") or explicit `input` and `output` prices, not both',
@@ -51,12 +55,38 @@ const tierPrices = z
     message: 'explicit tier prices need both `input` and `output`',
   });
 
+/** Per-call fees of server-side tools, USD per 1,000 calls (not per 1M tokens). */
+const feePrices = z.strictObject({
+  /** web search / grounding: USD per 1,000 calls (Anthropic and OpenAI $10; Gemini 2.5 $35, Gemini 3 $14) */
+  web_search: decimalUsd.optional(),
+});
+export const FEE_KINDS = ['web_search'] as const;
+export type FeeKind = (typeof FEE_KINDS)[number];
+
+/** A table-wide fee for every model of a provider (a model's own `fees` win), with its source. */
+const providerFee = z.strictObject({
+  /** USD per 1,000 calls */
+  price: decimalUsd,
+  source: z.url({ message: 'source must be the URL of the provider page that states the fee' }),
+  checked: date,
+});
+
 export const modelSchema = z.strictObject({
   provider: z.string().min(1),
   source: z.url({ message: 'source must be the URL of the provider price page' }),
   checked: date,
   input: decimalUsd,
   output: decimalUsd,
+  /** reasoning (thinking) output tokens, when billed apart from output; default: the output price */
+  reasoning: decimalUsd.optional(),
+  /** audio input tokens (Gemini Flash: above text); a row with audio tokens on a model without it is rejected */
+  audio_input: decimalUsd.optional(),
+  /** audio output tokens; a row with audio output on a model without it is rejected */
+  audio_output: decimalUsd.optional(),
+  /** image input tokens when billed apart from text; default: the input price (how chat models bill images) */
+  image_input: decimalUsd.optional(),
+  /** per-call fees of server tools (USD per 1,000 calls); default: the table's `fees` for the provider */
+  fees: feePrices.optional(),
   context_window: positiveInt.optional(),
   aliases: z.array(z.string().min(1)).optional(),
   cache: z
@@ -67,7 +97,13 @@ export const modelSchema = z.strictObject({
       write_1h: decimalUsd.optional(),
       storage_per_hour: decimalUsd.optional(),
       min_tokens: positiveInt,
+      /** automatic: cached tokens are billed in steps of this many above min_tokens (OpenAI: 128); absent = no rounding */
       increment: positiveInt.optional(),
+      /**
+       * automatic: false when the model gave no implicit (automatic) hits at the table's date, only explicit caches
+       * (Gemini 1.5 and 2.0: cachedContents); default true. Simulated caching of such a model is explicit.
+       */
+      implicit: z.boolean().optional(),
       // Cache behaviour (docs/strategies-caching.md, "Rules"); defaults per style/provider when absent.
       /** explicit: block positions one breakpoint's lookback checks, itself included (Anthropic: 20) */
       lookback_blocks: positiveInt.optional(),
@@ -86,7 +122,10 @@ export const modelSchema = z.strictObject({
     .optional(),
   batch: tierPrices.optional(),
   flex: tierPrices.optional(),
+  /** OpenAI Priority processing, renamed Fast mode (logs say service_tier priority or fast) */
   priority: tierPrices.optional(),
+  /** OpenAI Ultrafast mode (GPT-6 Astra) */
+  ultrafast: tierPrices.optional(),
   /** multipliers on every price of the model when served through a channel's endpoint (docs/pricing-sources.md) */
   uplift: z.partialRecord(z.enum(ENDPOINT_KINDS), decimalUsd).optional(),
   long_context: z
@@ -95,6 +134,10 @@ export const modelSchema = z.strictObject({
       input: decimalUsd,
       output: decimalUsd,
       cache: cacheBand.optional(),
+      reasoning: decimalUsd.optional(),
+      audio_input: decimalUsd.optional(),
+      audio_output: decimalUsd.optional(),
+      image_input: decimalUsd.optional(),
     })
     .optional(),
   notes: z.string().optional(),
@@ -105,6 +148,8 @@ export const pricingTableSchema = z.strictObject({
   effective: date,
   currency: z.literal('USD'),
   notes: z.string().optional(),
+  /** table-wide per-call fees per provider (e.g. web_search: {anthropic: {price, source, checked}}) */
+  fees: z.strictObject({ web_search: z.record(z.string().min(1), providerFee).optional() }).optional(),
   models: z
     .record(z.string().min(1), modelSchema)
     .refine((m) => Object.keys(m).length > 0, { message: 'a pricing table needs at least one model' }),

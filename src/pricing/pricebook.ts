@@ -1,15 +1,33 @@
 // A PriceBook is one pricing table made exact: every (tier, band, token class) price in integer
 // pico-USD per 1M tokens, aliases resolved, and unknown models refused with did-you-mean.
 // Pure: no files. The loader (load.ts) builds it from YAML.
-import type { EndpointKind, ModelFile, PricingTableFile } from '../config/pricing-schema.js';
+import type { EndpointKind, FeeKind, ModelFile, PricingTableFile } from '../config/pricing-schema.js';
 import { didYouMean, suggestionHint, userError } from '../diagnostics.js';
 import { type Channel, channelLabel, channelReadings, upliftKey } from './channels.js';
 import { parseRatio } from '../shared/decimal.js';
 import { mulDiv, parseUsd } from './money.js';
 
-export const TOKEN_CLASSES = ['input', 'cacheRead', 'cacheWrite5m', 'cacheWrite1h', 'output'] as const;
+/**
+ * Token classes with a price per 1M tokens. reasoning is part of output, audio/image input part of
+ * input: each is priced apart only where a table says so (see priceOf for the fallbacks).
+ */
+export const TOKEN_CLASSES = [
+  'input',
+  'cacheRead',
+  'cacheWrite5m',
+  'cacheWrite1h',
+  'output',
+  'reasoning',
+  'audioInput',
+  'audioOutput',
+  'imageInput',
+] as const;
 export type TokenClass = (typeof TOKEN_CLASSES)[number];
-export const TIERS = ['standard', 'batch', 'flex', 'priority'] as const;
+/** classes billed like input (scaled with it in bands and tiers) and like output */
+const INPUT_LIKE: readonly TokenClass[] = ['audioInput', 'imageInput'];
+const OUTPUT_LIKE: readonly TokenClass[] = ['reasoning', 'audioOutput'];
+/** priority = OpenAI Priority processing, renamed Fast mode; ultrafast = OpenAI Ultrafast mode */
+export const TIERS = ['standard', 'batch', 'flex', 'priority', 'ultrafast'] as const;
 export type Tier = (typeof TIERS)[number];
 export type Band = 'base' | 'long';
 
@@ -26,8 +44,18 @@ export interface ModelInfo {
   cache?: {
     style: 'explicit' | 'automatic';
     minTokens: number;
+    /** automatic caches: cached tokens are billed in steps of this above minTokens (1 = no rounding) */
     increment: number;
     has1h: boolean;
+    /**
+     * false: no implicit (automatic) hits at the table's date, only explicit caches (Gemini 1.5/2.0);
+     * simulated caching of the model is explicit
+     */
+    implicit: boolean;
+    /**
+     * explicit context caches billed per token-hour while they live (Gemini): pico-USD per 1M tokens
+     * per hour. Such caches take any TTL, bill writes at the input price and are not refreshed by hits.
+     */
     storagePerHourPicoPerM?: bigint;
     /** explicit caches: positions a breakpoint's lookback checks (table lookback_blocks) */
     lookbackBlocks?: number;
@@ -49,6 +77,10 @@ export interface ModelInfo {
   synthetic?: string;
   /** multipliers per channel endpoint (decimal strings as the table gives them) */
   uplift?: Partial<Record<EndpointKind, string>>;
+  /** per-call fees of server tools: pico-USD per 1,000 calls (the model's own, else the table's for its provider) */
+  fees?: Partial<Record<FeeKind, bigint>>;
+  /** price overlays applied (labels, in order), e.g. "negotiated 20% off Anthropic" */
+  overlays?: string[];
   /** which table priced it: a table version, or the catalog (community prices, not checked) */
   pricedBy?: { kind: 'table' | 'catalog'; version: string };
   /** the channel the request came through, when its id named one (bedrock/vertex/azure) */
@@ -76,6 +108,11 @@ export interface Pricing {
   allNames(): string[];
   /** the known names nearest to an unknown one (did-you-mean) */
   nearNames(name: string): string[];
+}
+
+/** A full price set from the classes given (the others absent: priceOf's fallbacks apply). */
+export function classPrices(p: Partial<ClassPrices>): ClassPrices {
+  return Object.fromEntries(TOKEN_CLASSES.map((k) => [k, p[k]])) as ClassPrices;
 }
 
 /** "30m" / "24h" -> milliseconds (the schema admits only whole minutes or hours) */
@@ -107,6 +144,10 @@ export function buildModel(
     // An automatic cache's write premium (OpenAI GPT-5.6+) is the cacheWrite5m class: the one write class it bills.
     cacheWrite5m: req(m.cache?.style === 'automatic' ? m.cache.write : m.cache?.write_5m),
     cacheWrite1h: req(m.cache?.write_1h),
+    reasoning: req(m.reasoning),
+    audioInput: req(m.audio_input),
+    audioOutput: req(m.audio_output),
+    imageInput: req(m.image_input),
   };
   if (m.cache?.style === 'automatic' && (m.cache.write_5m !== undefined || m.cache.write_1h !== undefined)) {
     errors(
@@ -129,6 +170,26 @@ export function buildModel(
       'add write_5m (Anthropic: 1.25x input)',
     );
   }
+  if (m.cache?.style === 'explicit' && (m.cache.implicit !== undefined || m.cache.increment !== undefined)) {
+    errors(
+      ['models', id, 'cache', m.cache.implicit !== undefined ? 'implicit' : 'increment'],
+      `model '${id}': implicit and increment describe automatic caches`,
+      'an explicit cache is never implicit and is billed to the token; remove the key',
+    );
+  }
+  if (m.cache?.implicit === false && m.cache.storage_per_hour === undefined) {
+    errors(
+      ['models', id, 'cache', 'implicit'],
+      `model '${id}': implicit: false leaves only explicit caches, but the model has no storage_per_hour to price them`,
+      'add storage_per_hour (the explicit-cache storage price per 1M tokens per hour), or remove the cache block',
+    );
+  }
+  /** a class priced like input (or output) follows that class's ratio between two price sets */
+  const ratioFor = (k: TokenClass, from: ClassPrices, to: ClassPrices): [bigint, bigint] => {
+    const like = OUTPUT_LIKE.includes(k) ? 'output' : 'input';
+    const den = from[like]!;
+    return [to[like]!, den === 0n ? 1n : den];
+  };
   let long: ClassPrices | undefined;
   if (m.long_context) {
     const lc = m.long_context;
@@ -148,7 +209,8 @@ export function buildModel(
         'the band could never apply; fix threshold or context_window',
       );
     }
-    // Cache prices in the band: explicit when given, else scaled by the band's input ratio.
+    // Cache prices in the band: explicit when given, else scaled by the band's input ratio; reasoning and
+    // audio output by its output ratio, audio and image input by its input ratio.
     const ratioNum = li;
     const ratioDen = base.input! === 0n ? 1n : base.input!;
     long = {
@@ -159,7 +221,19 @@ export function buildModel(
         lc.cache?.write_5m !== undefined ? req(lc.cache.write_5m) : scale(base.cacheWrite5m, ratioNum, ratioDen),
       cacheWrite1h:
         lc.cache?.write_1h !== undefined ? req(lc.cache.write_1h) : scale(base.cacheWrite1h, ratioNum, ratioDen),
+      reasoning: undefined,
+      audioInput: undefined,
+      audioOutput: undefined,
+      imageInput: undefined,
     };
+    const given = {
+      reasoning: lc.reasoning,
+      audioInput: lc.audio_input,
+      audioOutput: lc.audio_output,
+      imageInput: lc.image_input,
+    };
+    for (const k of [...INPUT_LIKE, ...OUTPUT_LIKE] as (keyof typeof given)[])
+      long[k] = given[k] !== undefined ? req(given[k]) : scale(base[k], ...ratioFor(k, base, long));
   }
   const prices: ModelInfo['prices'] = { standard: { base, long: long ?? base } };
   const tierOf = (t: NonNullable<ModelFile['batch']>): Record<Band, ClassPrices> => {
@@ -169,7 +243,8 @@ export function buildModel(
         Object.fromEntries(TOKEN_CLASSES.map((k) => [k, scale(c[k], r.num, r.den)])) as ClassPrices;
       return { base: d(base), long: d(long ?? base) };
     }
-    // Explicit tier prices; classes not listed keep the standard price scaled by the tier's input ratio.
+    // Explicit tier prices; classes not listed keep the standard price scaled by the tier's input
+    // ratio (output-like classes by its output ratio).
     const ti = req(t.input)!;
     const den = base.input! === 0n ? 1n : base.input!;
     const tb: ClassPrices = {
@@ -178,7 +253,19 @@ export function buildModel(
       cacheRead: t.cache_read !== undefined ? req(t.cache_read) : scale(base.cacheRead, ti, den),
       cacheWrite5m: t.cache_write_5m !== undefined ? req(t.cache_write_5m) : scale(base.cacheWrite5m, ti, den),
       cacheWrite1h: t.cache_write_1h !== undefined ? req(t.cache_write_1h) : scale(base.cacheWrite1h, ti, den),
+      reasoning: undefined,
+      audioInput: undefined,
+      audioOutput: undefined,
+      imageInput: undefined,
     };
+    const given = {
+      reasoning: t.reasoning,
+      audioInput: t.audio_input,
+      audioOutput: t.audio_output,
+      imageInput: t.image_input,
+    };
+    for (const k of [...INPUT_LIKE, ...OUTPUT_LIKE] as (keyof typeof given)[])
+      tb[k] = given[k] !== undefined ? req(given[k]) : scale(base[k], ...ratioFor(k, base, tb));
     if (!long) return { base: tb, long: tb };
     // Long band of an explicit tier: each class scaled by the standard long/base ratio of that class.
     const tl = Object.fromEntries(
@@ -194,12 +281,15 @@ export function buildModel(
   if (m.batch) prices.batch = tierOf(m.batch);
   if (m.flex) prices.flex = tierOf(m.flex);
   if (m.priority) prices.priority = tierOf(m.priority);
+  if (m.ultrafast) prices.ultrafast = tierOf(m.ultrafast);
   const cache = m.cache
     ? {
         style: m.cache.style,
         minTokens: m.cache.min_tokens,
-        increment: m.cache.increment ?? (m.cache.style === 'automatic' ? 128 : 1),
+        // only OpenAI documents billing steps (128 tokens); a table says so, no default rounding
+        increment: m.cache.increment ?? 1,
         has1h: m.cache.write_1h !== undefined,
+        implicit: m.cache.style === 'automatic' && m.cache.implicit !== false,
         ...(m.cache.storage_per_hour !== undefined ? { storagePerHourPicoPerM: req(m.cache.storage_per_hour)! } : {}),
         lookbackBlocks: m.cache.lookback_blocks,
         maxBreakpoints: m.cache.max_breakpoints,
@@ -220,7 +310,15 @@ export function buildModel(
     tiers: TIERS.filter((t) => prices[t] !== undefined),
     prices,
     ...(m.uplift ? { uplift: m.uplift } : {}),
+    ...(m.fees ? { fees: feesOf(m.fees) } : {}),
   };
+}
+
+/** fees as the table gives them (USD per 1,000 calls) -> pico-USD per 1,000 calls */
+function feesOf(f: NonNullable<ModelFile['fees']>): Partial<Record<FeeKind, bigint>> {
+  const out: Partial<Record<FeeKind, bigint>> = {};
+  if (f.web_search !== undefined) out.web_search = req(f.web_search);
+  return out;
 }
 
 /** Every price of a model times num/den (a channel endpoint's uplift), rounded half-up per price. */
@@ -283,10 +381,16 @@ export class PriceBook implements Pricing {
     file: string,
   ): { book: PriceBook; problems: { path: string[]; message: string; hint: string }[] } {
     const problems: { path: string[]; message: string; hint: string }[] = [];
-    const models = Object.entries(t.models).map(([id, m]) => ({
-      ...buildModel(id, m, (path, message, hint) => problems.push({ path, message, hint })),
-      pricedBy: { kind: 'table' as const, version: t.version },
-    }));
+    const providerFees = t.fees?.web_search ?? {};
+    const models = Object.entries(t.models).map(([id, m]) => {
+      const built = buildModel(id, m, (path, message, hint) => problems.push({ path, message, hint }));
+      // the table's fee for the provider, unless the model gives its own (own keys only: a provider
+      // may be named like an Object member)
+      const webSearch = Object.hasOwn(providerFees, m.provider) ? providerFees[m.provider] : undefined;
+      if (webSearch && built.fees?.web_search === undefined)
+        built.fees = { ...built.fees, web_search: parseUsd(webSearch.price)! };
+      return { ...built, pricedBy: { kind: 'table' as const, version: t.version } };
+    });
     const book = new PriceBook(t.version, t.effective, file, []);
     for (const m of models) {
       for (const name of [m.id, ...m.aliases]) {
@@ -383,8 +487,9 @@ export class PriceBook implements Pricing {
 /**
  * Price of one token class (pico-USD per 1M tokens). Classes a model lacks fall back as the
  * provider bills them: cached reads without a cache price are plain input; cache writes on an
- * automatic-cache or cache-less model are plain input (no write premium). A 1h write on a model
- * without a 1h price is an error (the provider does not offer it).
+ * automatic-cache or cache-less model are plain input (no write premium); reasoning tokens are
+ * output and image tokens input unless the table prices them apart. A 1h write on a model without
+ * a 1h price, or audio on a model without an audio price, is an error (never a silent $0 or text price).
  */
 export function priceOf(m: ModelInfo, tier: Tier, band: Band, cls: TokenClass): bigint {
   const t = m.prices[tier];
@@ -398,16 +503,40 @@ export function priceOf(m: ModelInfo, tier: Tier, band: Band, cls: TokenClass): 
   const c = t[band];
   const v = c[cls];
   if (v !== undefined) return v;
-  if (cls === 'cacheRead' || cls === 'cacheWrite5m') return c.input!;
+  if (cls === 'cacheRead' || cls === 'cacheWrite5m' || cls === 'imageInput') return c.input!;
+  if (cls === 'reasoning') return c.output!;
   if (cls === 'cacheWrite1h') {
-    if (!m.cache || m.cache.style === 'automatic') return c.input!;
+    // a storage-billed (Gemini) cache bills writes of any TTL as input
+    if (!m.cache || m.cache.style === 'automatic' || m.cache.storagePerHourPicoPerM !== undefined) return c.input!;
     throw userError('UNKNOWN_MODEL', `model '${m.id}' has no 1-hour cache write price in ${pricedByText(m)}`, {
       where: m.id,
       hint: 'use ttl 5m for this model, or a pricing table in which the 1h TTL exists',
       data: { model: m.id },
     });
   }
-  throw new Error(`internal: no ${cls} price for ${m.id}`);
+  throw unpriced(m, cls === 'audioInput' ? 'audio input tokens' : 'audio output tokens');
+}
+
+/** An error naming the dimension a model has no price for (a request uses it: never priced at $0). */
+export function unpriced(m: Pick<ModelInfo, 'id' | 'pricedBy'>, dimension: string): Error {
+  return userError('UNPRICED_DIMENSION', `model '${m.id}' has no price for ${dimension} in ${pricedByText(m)}`, {
+    where: m.id,
+    hint: 'the vendor prices it apart or the model does not take it: add the price to a pricing table (docs/pricing-sources.md) or leave these requests out',
+  });
+}
+
+/** Explicit-cache storage: pico-USD per 1M tokens per hour, or an error naming the dimension. */
+export function storagePrice(m: ModelInfo): bigint {
+  const p = m.cache?.storagePerHourPicoPerM;
+  if (p === undefined) throw unpriced(m, 'cache storage (token-hours)');
+  return p;
+}
+
+/** A per-call tool fee: pico-USD per 1,000 calls, or an error naming the dimension. */
+export function feePrice(m: ModelInfo, kind: FeeKind): bigint {
+  const p = m.fees?.[kind];
+  if (p === undefined) throw unpriced(m, `${kind.replace('_', ' ')} calls`);
+  return p;
 }
 
 /** "pricing table 2026-11-01" / "the catalog litellm-2026-08-01", for messages. */
