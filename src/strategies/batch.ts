@@ -6,7 +6,7 @@
 // Assumptions and sources: docs/strategies-caching.md.
 import { z } from 'zod';
 import { copyRequest, type SimRequest } from '../engine/request.js';
-import { batchCacheOptions, CacheSim, exactShare } from './prompt-cache/engine.js';
+import { batchCacheOptions, CacheSim, defaultStyle, exactShare } from './prompt-cache/engine.js';
 import { durationMs, once } from './prompt-cache/expiring.js';
 import { DEFAULT_POSITIONS } from './prompt-cache/placement.js';
 import { realismRules } from './prompt-cache/rules.js';
@@ -50,7 +50,7 @@ export function startBatch(o: BatchOptions, ctx: StrategyContext): StrategyRun {
     const c = out.cached;
     if (!c) return;
     if (out.prefix.length && m.cache) {
-      out.cached = sim.apply(out, { id: m.id, provider: m.provider, cache: m.cache }, m.cache.style);
+      out.cached = sim.apply(out, { id: m.id, provider: m.provider, cache: m.cache }, defaultStyle(m.cache));
       return;
     }
     if (c.read === 0) return;

@@ -51,6 +51,8 @@ export interface CacheSimOptions {
   rules: ReadonlySet<CacheRule>;
   /** explicit TTL of interactive requests */
   ttl: Ttl;
+  /** TTL of explicit caches billed per token-hour of storage (Gemini context caches; the API's default is 1h) */
+  storageTtl?: Ttl;
   /** explicit TTL of batch-tier requests in realistic mode (falls back to 5m without a 1-hour price) */
   batchTtl: Ttl;
   /** block kinds that may carry a breakpoint */
@@ -73,6 +75,14 @@ export interface CacheSimOptions {
 }
 
 type CacheModel = Pick<ModelFacts, 'id' | 'provider'> & { cache: NonNullable<ModelFacts['cache']> };
+
+/**
+ * The style a model's requests are simulated with unless a strategy says otherwise: the table's, except
+ * that a model without implicit hits at the table's date (Gemini 1.5/2.0) caches only explicitly.
+ */
+export function defaultStyle(cache: NonNullable<ModelFacts['cache']>): 'explicit' | 'automatic' {
+  return cache.style === 'automatic' && !cache.implicit ? 'explicit' : cache.style;
+}
 
 /** Tokens an automatic cache bills as cached: 0 below the minimum, else min + k x increment <= prefix. */
 export function roundAutomatic(prefixTokens: number, minTokens: number, increment: number): number {
@@ -110,6 +120,8 @@ export class CacheSim {
     const t = p.clock.at(req.atMs);
     const batch = req.serviceTier === 'batch' && this.o.rules.has('batch');
     const minTokens = this.o.minTokens ?? m.cache.minTokens;
+    if (style === 'explicit' && m.cache.storagePerHourPicoPerM !== undefined)
+      return this.stored(req, p, t, minTokens, rules, batch);
     return style === 'explicit'
       ? this.explicit(req, m, p, t, minTokens, rules, batch)
       : this.automatic(req, m, p, t, minTokens, rules, batch);
@@ -232,6 +244,58 @@ export class CacheSim {
     const last = cum[bps[k - 1]!]!;
     const written = last > read ? last - read : 0;
     return { read, write5m: ttl === '5m' ? written : 0, write1h: ttl === '1h' ? written : 0 };
+  }
+
+  /**
+   * Explicit caches billed per token-hour of storage (Gemini cachedContents): a request names one cache,
+   * so it reads the longest live entry among its breakpoints and, when its longest breakpoint has no
+   * entry, creates one holding that whole prefix for the TTL (storage billed for the TTL on this
+   * request; the tokens it had to send beyond its read are billed as input, the write class priced
+   * at input). A hit does not extend an entry: it expires TTL after creation.
+   */
+  private stored(
+    req: SimRequest,
+    p: Partition,
+    t: number,
+    minTokens: number,
+    rules: CacheRules,
+    batch: boolean,
+  ): CachedTokens {
+    const ttl = this.o.storageTtl ?? '1h';
+    const ttlMs = TTL_MS[ttl];
+    const n = this.blocks(req, same);
+    const { keys, cum, bps } = this;
+    let k: number;
+    if (!this.o.rules.has('breakpoints')) {
+      k = this.everyBlock(req, n, minTokens);
+    } else {
+      const placed = placeBreakpoints(this.o.positions, req.prefix, this.o.kinds, rules.maxBreakpoints, bps);
+      if (placed.dropped) this.droppedBreakpoints++;
+      k = 0;
+      for (let j = 0; j < placed.kept; j++) if (cum[bps[j]!]! >= minTokens) bps[k++] = bps[j]!;
+    }
+    if (k === 0) return { read: 0, write5m: 0, write1h: 0 };
+    let hit = -1;
+    for (let j = k - 1; j >= 0 && hit < 0; j--) if (this.live(p, keys[bps[j]!]!, t, batch)) hit = bps[j]!;
+    if (hit >= 0 && batch && !this.batchHits()) hit = -1;
+    const read = hit >= 0 ? cum[hit]! : 0;
+    const last = bps[k - 1]!;
+    const e = p.entries.get(keys[last]!);
+    if (e !== undefined && t < e.expiresAtMs) return { read, write5m: 0, write1h: 0 };
+    // a new cache: created now, readable after the usual delay, gone TTL later whatever its hits
+    const delay = this.readyDelay(rules, batch);
+    if (e === undefined) p.entries.set(keys[last]!, { expiresAtMs: t + ttlMs, readyAtMs: t + delay }, t);
+    else {
+      e.expiresAtMs = t + ttlMs;
+      e.readyAtMs = t + delay;
+    }
+    const written = cum[last]! - read;
+    return {
+      read,
+      write5m: ttl === '5m' ? written : 0,
+      write1h: ttl === '1h' ? written : 0,
+      storageTokenSeconds: (cum[last]! * ttlMs) / 1000,
+    };
   }
 
   private automatic(
