@@ -19,7 +19,7 @@ import { PriceSchedule } from '../pricing/schedule.js';
 import { usdCheck } from '../report/format.js';
 import { round6 } from '../shared/numbers.js';
 import { fleetExtras } from '../report/fleet.js';
-import type { ModelChoice } from './pricing.js';
+import { type ModelChoice, overlaysOf } from './pricing.js';
 import { buildReport, type Check, type Report } from '../report/model.js';
 import { CACHE_RULES, realismRules } from '../strategies/prompt-cache/rules.js';
 import { readerThread } from '../traffic/logs/read.js';
@@ -82,14 +82,21 @@ export function scenarioBook(
   flags: { pricing?: string; asOf?: string } = {},
   models: ModelChoice = {},
 ): { book: PriceSchedule; warnings: Diagnostic[] } {
+  const overlayWarnings: Diagnostic[] = [];
   const base = {
     cwd: io.cwd,
     catalog: models.catalog !== false,
     deployments: { ...(scenario.traffic.log?.deployments ?? {}), ...(models.deployments ?? {}) },
+    // the scenario's overlays, then --pricing-overlay's
+    overlays: overlaysOf(
+      { overlays: [...(scenario.pricing?.overlays ?? []), ...(models.overlays ?? [])], overlay: models.overlay },
+      io.cwd,
+      (d) => overlayWarnings.push(d),
+    ),
   };
   const choose = (c: { pricing?: string; asOf?: string; cwd?: string; perRequest?: boolean }) => {
     const { pricing, warnings } = chooseSchedule({ ...base, ...c });
-    return { book: pricing, warnings };
+    return { book: pricing, warnings: [...overlayWarnings, ...warnings] };
   };
   if (flags.pricing || flags.asOf)
     return choose({

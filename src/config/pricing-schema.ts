@@ -157,3 +157,46 @@ export const pricingTableSchema = z.strictObject({
 
 export type PricingTableFile = z.infer<typeof pricingTableSchema>;
 export type ModelFile = z.infer<typeof modelSchema>;
+
+/**
+ * A price overlay: a multiplier on the prices of the models it matches (every criterion given must
+ * match; none = every model), e.g. a negotiated discount or a regional uplift, applied on top of the
+ * tables without copying them. `discount: "20%"` is `multiplier: "0.8"`.
+ */
+export const overlaySchema = z
+  .strictObject({
+    /** shown in the report header; default: built from the criteria and the multiplier */
+    label: z.string().min(1).optional(),
+    /** the model's provider in the table (anthropic, openai, google, ...) */
+    provider: z.string().min(1).optional(),
+    /** a model id or alias (the table's name; any channel form of it matches) */
+    model: z.string().min(1).optional(),
+    /** a service tier: standard, batch, flex, priority, ultrafast (default: every tier) */
+    tier: z.enum(['standard', 'batch', 'flex', 'priority', 'ultrafast']).optional(),
+    /** the channel the request came through: direct (the vendor's API), bedrock, vertex, azure */
+    channel: z.enum(['direct', 'bedrock', 'vertex', 'azure']).optional(),
+    /** the channel's endpoint: global, regional, data-zone, in-region */
+    endpoint: z.enum(['global', 'regional', 'data-zone', 'in-region']).optional(),
+    /** a multiplier on every matched price, e.g. "0.8" or "1.10" */
+    multiplier: decimalUsd.optional(),
+    /** a discount off every matched price, e.g. "20%" or "0.2" */
+    discount: z
+      .union([z.string(), z.number()])
+      .refine((v) => /^(?:\d+(?:\.\d+)?%|0(?:\.\d+)?|1(?:\.0+)?)$/.test(String(v).trim()), {
+        message: 'expected a discount such as "20%" or "0.2" (between 0 and 100%)',
+      })
+      .refine((v) => !String(v).trim().endsWith('%') || Number.parseFloat(String(v)) <= 100, {
+        message: 'a discount is at most 100%',
+      })
+      .transform((v) => String(v).trim())
+      .optional(),
+  })
+  .refine((o) => (o.multiplier !== undefined) !== (o.discount !== undefined), {
+    message: 'give either `multiplier` (e.g. "1.10") or `discount` (e.g. "20%"), not both',
+  });
+export type OverlayEntry = z.output<typeof overlaySchema>;
+
+/** A file of overlays (`--pricing-overlay FILE`). */
+export const overlayFileSchema = z.strictObject({
+  overlays: z.array(overlaySchema).min(1),
+});

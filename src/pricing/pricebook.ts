@@ -108,6 +108,8 @@ export interface Pricing {
   allNames(): string[];
   /** the known names nearest to an unknown one (did-you-mean) */
   nearNames(name: string): string[];
+  /** the labels of the price overlays on every model, in order (none: undefined or empty) */
+  readonly overlayLabels?: string[];
 }
 
 /** A full price set from the classes given (the others absent: priceOf's fallbacks apply). */

@@ -145,6 +145,8 @@ export interface ReportPricing {
   perRequest?: boolean;
   tables?: { version: string; effective: string | null; requests: number; baselineCost: number }[];
   catalog?: { version: string; requests: number; baselineCost: number; models: string[] } | null;
+  /** price overlays applied on top of the tables (negotiated discounts, uplifts), in order; absent when none */
+  overlays?: string[];
 }
 
 /** A low / expected / high band: nearest-rank 5th, 50th and 95th percentiles over the runs. */
@@ -267,6 +269,7 @@ function reportPricing(book: Pricing, byTable: Map<string, PricedBy>): ReportPri
     version: book.version,
     effective: book.effective,
     perRequest: book.tables().length > 1,
+    ...(book.overlayLabels?.length ? { overlays: book.overlayLabels } : {}),
     tables: used
       .filter((t) => t.kind === 'table')
       .sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : 0))
