@@ -11,6 +11,7 @@ import { RowsWriter, type RowsTarget } from '../report/rows.js';
 import type { SimRequest } from '../engine/request.js';
 import { checkNamedPaths, pathRoots } from '../config/scenario-paths.js';
 import { runSimulation, type RunResult, type StageSpec } from '../engine/run.js';
+import type { SimRequest } from '../engine/request.js';
 import { chooseSchedule } from '../pricing/load.js';
 import { stalenessForRun, stalenessWarning } from '../pricing/staleness.js';
 import { gpuModel } from '../pricing/gpu.js';
@@ -127,6 +128,57 @@ function scaled(scenario: Scenario, factor: number): Scenario {
   return { ...scenario, traffic: { ...scenario.traffic, profile: next } };
 }
 
+/**
+ * A profile's requests checked against their models' context windows: requests larger than the
+ * window (the API would refuse them) are counted per segment and reported as a warning located at
+ * the segment's turns (the conversation grew past it) or input_tokens (a first message too large).
+ */
+function withinContextWindows(
+  traffic: TrafficSource,
+  profile: NonNullable<Scenario['traffic']['profile']>,
+  book: Pricing,
+  scenario: Scenario,
+): TrafficSource {
+  const segments = new Map(
+    profile.segments.map((s, i) => [
+      s.name,
+      { i, model: s.model, window: book.resolve(s.model).contextWindow, over: 0, grown: 0, largest: 0 },
+    ]),
+  );
+  if (![...segments.values()].some((s) => s.window !== undefined)) return traffic;
+  const source = traffic.source as Iterable<SimRequest[]>;
+  return {
+    ...traffic,
+    source: (function* () {
+      for (const batch of source) {
+        for (const r of batch) {
+          const seg = segments.get(r.tags.feature ?? '');
+          if (!seg || seg.window === undefined || r.inputTokens <= seg.window) continue;
+          seg.over++;
+          if (r.historyTokens > 0) seg.grown++;
+          if (r.inputTokens > seg.largest) seg.largest = r.inputTokens;
+        }
+        yield batch;
+      }
+    })(),
+    stats: (requests) => {
+      const st = traffic.stats(requests);
+      const over = [...segments.entries()].filter(([, s]) => s.over > 0);
+      if (!over.length) return st;
+      return {
+        ...st,
+        warnings: [
+          ...st.warnings,
+          ...over.map(([name, s]) => ({
+            code: 'OVER_CONTEXT_WINDOW' as const,
+            message: `${scenario.where(['traffic', 'profile', 'segments', s.i, s.grown > 0 ? 'turns' : 'input_tokens'])}: segment '${name}': ${s.over.toLocaleString('en-US')} request(s) send more input tokens than ${s.model}'s ${s.window!.toLocaleString('en-US')}-token context window (largest ${s.largest.toLocaleString('en-US')}; ${s.grown.toLocaleString('en-US')} grown by conversation history); the API would refuse them, and they are priced as generated: fewer turns, smaller input_tokens, or a model with a larger window`,
+          })),
+        ],
+      };
+    },
+  };
+}
+
 export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun> {
   const { io } = input;
   const warn = input.warn ?? ((d: Diagnostic | string) => io.stderr.write(`${warningLine(d)}\n`));
@@ -191,7 +243,7 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
     ]),
   ];
   const traffic: TrafficSource = scenario.traffic.profile
-    ? profileSource(scenario.traffic.profile, seed)
+    ? withinContextWindows(profileSource(scenario.traffic.profile, seed), scenario.traffic.profile, book, scenario)
     : logSource(scenario.traffic.log, io.cwd, book, io.stdin, readerThread(io.env), (m) =>
         io.stderr.write(`note: ${terminalText(m)}\n`),
       );
