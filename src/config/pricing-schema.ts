@@ -43,10 +43,22 @@ const tierPrices = z
     cache_read: decimalUsd.optional(),
     cache_write_5m: decimalUsd.optional(),
     cache_write_1h: decimalUsd.optional(),
-    reasoning: decimalUsd.optional(),
-    audio_input: decimalUsd.optional(),
-    audio_output: decimalUsd.optional(),
-    image_input: decimalUsd.optional(),
+    reasoning: decimalUsd
+      .optional()
+      .describe(
+        'USD per 1M reasoning (thinking) output tokens when billed apart from output; default: the output price',
+      ),
+    audio_input: decimalUsd
+      .optional()
+      .describe(
+        'USD per 1M audio input tokens; a request with audio input on a model without it is rejected (UNPRICED_DIMENSION)',
+      ),
+    audio_output: decimalUsd
+      .optional()
+      .describe('USD per 1M audio output tokens; a request with audio output on a model without it is rejected'),
+    image_input: decimalUsd
+      .optional()
+      .describe('USD per 1M image input tokens when billed apart from text; default: the input price'),
   })
   .refine((t) => (t.discount !== undefined) !== (t.input !== undefined || t.output !== undefined), {
     message: 'give either `discount` (a multiplier such as "0.5") or explicit `input` and `output` prices, not both',
@@ -58,7 +70,7 @@ const tierPrices = z
 /** Per-call fees of server-side tools, USD per 1,000 calls (not per 1M tokens). */
 const feePrices = z.strictObject({
   /** web search / grounding: USD per 1,000 calls (Anthropic and OpenAI $10; Gemini 2.5 $35, Gemini 3 $14) */
-  web_search: decimalUsd.optional(),
+  web_search: decimalUsd.optional().describe('web search / grounding: USD per 1,000 calls'),
 });
 export const FEE_KINDS = ['web_search'] as const;
 export type FeeKind = (typeof FEE_KINDS)[number];
@@ -78,15 +90,27 @@ export const modelSchema = z.strictObject({
   input: decimalUsd,
   output: decimalUsd,
   /** reasoning (thinking) output tokens, when billed apart from output; default: the output price */
-  reasoning: decimalUsd.optional(),
+  reasoning: decimalUsd
+    .optional()
+    .describe('USD per 1M reasoning (thinking) output tokens when billed apart from output; default: the output price'),
   /** audio input tokens (Gemini Flash: above text); a row with audio tokens on a model without it is rejected */
-  audio_input: decimalUsd.optional(),
+  audio_input: decimalUsd
+    .optional()
+    .describe(
+      'USD per 1M audio input tokens; a request with audio input on a model without it is rejected (UNPRICED_DIMENSION)',
+    ),
   /** audio output tokens; a row with audio output on a model without it is rejected */
-  audio_output: decimalUsd.optional(),
+  audio_output: decimalUsd
+    .optional()
+    .describe('USD per 1M audio output tokens; a request with audio output on a model without it is rejected'),
   /** image input tokens when billed apart from text; default: the input price (how chat models bill images) */
-  image_input: decimalUsd.optional(),
+  image_input: decimalUsd
+    .optional()
+    .describe('USD per 1M image input tokens when billed apart from text; default: the input price'),
   /** per-call fees of server tools (USD per 1,000 calls); default: the table's `fees` for the provider */
-  fees: feePrices.optional(),
+  fees: feePrices
+    .optional()
+    .describe("per-call tool fees (USD per 1,000 calls); default: the table's fees for the provider"),
   context_window: positiveInt.optional(),
   aliases: z.array(z.string().min(1)).optional(),
   cache: z
@@ -98,12 +122,21 @@ export const modelSchema = z.strictObject({
       storage_per_hour: decimalUsd.optional(),
       min_tokens: positiveInt,
       /** automatic: cached tokens are billed in steps of this many above min_tokens (OpenAI: 128); absent = no rounding */
-      increment: positiveInt.optional(),
+      increment: positiveInt
+        .optional()
+        .describe(
+          'automatic caches: cached tokens billed in steps of this many above min_tokens (OpenAI: 128); absent: no rounding',
+        ),
       /**
        * automatic: false when the model gave no implicit (automatic) hits at the table's date, only explicit caches
        * (Gemini 1.5 and 2.0: cachedContents); default true. Simulated caching of such a model is explicit.
        */
-      implicit: z.boolean().optional(),
+      implicit: z
+        .boolean()
+        .optional()
+        .describe(
+          'automatic caches: false when the model gave no implicit hits at the table date (Gemini 1.5/2.0): simulated caching is explicit, storage billed per token-hour',
+        ),
       // Cache behaviour (docs/strategies-caching.md, "Rules"); defaults per style/provider when absent.
       /** explicit: block positions one breakpoint's lookback checks, itself included (Anthropic: 20) */
       lookback_blocks: positiveInt.optional(),
@@ -125,7 +158,7 @@ export const modelSchema = z.strictObject({
   /** OpenAI Priority processing, renamed Fast mode (logs say service_tier priority or fast) */
   priority: tierPrices.optional(),
   /** OpenAI Ultrafast mode (GPT-6 Astra) */
-  ultrafast: tierPrices.optional(),
+  ultrafast: tierPrices.optional().describe('OpenAI Ultrafast mode (service_tier ultrafast)'),
   /** multipliers on every price of the model when served through a channel's endpoint (docs/pricing-sources.md) */
   uplift: z.partialRecord(z.enum(ENDPOINT_KINDS), decimalUsd).optional(),
   long_context: z
@@ -134,10 +167,22 @@ export const modelSchema = z.strictObject({
       input: decimalUsd,
       output: decimalUsd,
       cache: cacheBand.optional(),
-      reasoning: decimalUsd.optional(),
-      audio_input: decimalUsd.optional(),
-      audio_output: decimalUsd.optional(),
-      image_input: decimalUsd.optional(),
+      reasoning: decimalUsd
+        .optional()
+        .describe(
+          'USD per 1M reasoning (thinking) output tokens when billed apart from output; default: the output price',
+        ),
+      audio_input: decimalUsd
+        .optional()
+        .describe(
+          'USD per 1M audio input tokens; a request with audio input on a model without it is rejected (UNPRICED_DIMENSION)',
+        ),
+      audio_output: decimalUsd
+        .optional()
+        .describe('USD per 1M audio output tokens; a request with audio output on a model without it is rejected'),
+      image_input: decimalUsd
+        .optional()
+        .describe('USD per 1M image input tokens when billed apart from text; default: the input price'),
     })
     .optional(),
   notes: z.string().optional(),
@@ -149,7 +194,12 @@ export const pricingTableSchema = z.strictObject({
   currency: z.literal('USD'),
   notes: z.string().optional(),
   /** table-wide per-call fees per provider (e.g. web_search: {anthropic: {price, source, checked}}) */
-  fees: z.strictObject({ web_search: z.record(z.string().min(1), providerFee).optional() }).optional(),
+  fees: z
+    .strictObject({ web_search: z.record(z.string().min(1), providerFee).optional() })
+    .optional()
+    .describe(
+      'table-wide per-call fees per provider: web_search: {PROVIDER: {price, source, checked}}, USD per 1,000 calls',
+    ),
   models: z
     .record(z.string().min(1), modelSchema)
     .refine((m) => Object.keys(m).length > 0, { message: 'a pricing table needs at least one model' }),
