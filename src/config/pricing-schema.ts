@@ -35,6 +35,24 @@ const cacheBand = z.strictObject({
   write_1h: decimalUsd.optional(),
 });
 
+/** Prices of the classes split out of input and output, where a vendor bills them apart (per 1M tokens). */
+const splitClassPrices = {
+  reasoning: decimalUsd
+    .optional()
+    .describe('USD per 1M reasoning (thinking) output tokens when billed apart from output; default: the output price'),
+  audio_input: decimalUsd
+    .optional()
+    .describe(
+      'USD per 1M audio input tokens; a request with audio input on a model without it is rejected (UNPRICED_DIMENSION)',
+    ),
+  audio_output: decimalUsd
+    .optional()
+    .describe('USD per 1M audio output tokens; a request with audio output on a model without it is rejected'),
+  image_input: decimalUsd
+    .optional()
+    .describe('USD per 1M image input tokens when billed apart from text; default: the input price'),
+};
+
 const tierPrices = z
   .strictObject({
     discount: decimalUsd.optional(),
@@ -43,22 +61,7 @@ const tierPrices = z
     cache_read: decimalUsd.optional(),
     cache_write_5m: decimalUsd.optional(),
     cache_write_1h: decimalUsd.optional(),
-    reasoning: decimalUsd
-      .optional()
-      .describe(
-        'USD per 1M reasoning (thinking) output tokens when billed apart from output; default: the output price',
-      ),
-    audio_input: decimalUsd
-      .optional()
-      .describe(
-        'USD per 1M audio input tokens; a request with audio input on a model without it is rejected (UNPRICED_DIMENSION)',
-      ),
-    audio_output: decimalUsd
-      .optional()
-      .describe('USD per 1M audio output tokens; a request with audio output on a model without it is rejected'),
-    image_input: decimalUsd
-      .optional()
-      .describe('USD per 1M image input tokens when billed apart from text; default: the input price'),
+    ...splitClassPrices,
   })
   .refine((t) => (t.discount !== undefined) !== (t.input !== undefined || t.output !== undefined), {
     message: 'give either `discount` (a multiplier such as "0.5") or explicit `input` and `output` prices, not both',
@@ -89,24 +92,8 @@ export const modelSchema = z.strictObject({
   checked: date,
   input: decimalUsd,
   output: decimalUsd,
-  /** reasoning (thinking) output tokens, when billed apart from output; default: the output price */
-  reasoning: decimalUsd
-    .optional()
-    .describe('USD per 1M reasoning (thinking) output tokens when billed apart from output; default: the output price'),
-  /** audio input tokens (Gemini Flash: above text); a row with audio tokens on a model without it is rejected */
-  audio_input: decimalUsd
-    .optional()
-    .describe(
-      'USD per 1M audio input tokens; a request with audio input on a model without it is rejected (UNPRICED_DIMENSION)',
-    ),
-  /** audio output tokens; a row with audio output on a model without it is rejected */
-  audio_output: decimalUsd
-    .optional()
-    .describe('USD per 1M audio output tokens; a request with audio output on a model without it is rejected'),
-  /** image input tokens when billed apart from text; default: the input price (how chat models bill images) */
-  image_input: decimalUsd
-    .optional()
-    .describe('USD per 1M image input tokens when billed apart from text; default: the input price'),
+  /** reasoning, audio and image prices where billed apart from input and output */
+  ...splitClassPrices,
   /** per-call fees of server tools (USD per 1,000 calls); default: the table's `fees` for the provider */
   fees: feePrices
     .optional()
@@ -167,22 +154,7 @@ export const modelSchema = z.strictObject({
       input: decimalUsd,
       output: decimalUsd,
       cache: cacheBand.optional(),
-      reasoning: decimalUsd
-        .optional()
-        .describe(
-          'USD per 1M reasoning (thinking) output tokens when billed apart from output; default: the output price',
-        ),
-      audio_input: decimalUsd
-        .optional()
-        .describe(
-          'USD per 1M audio input tokens; a request with audio input on a model without it is rejected (UNPRICED_DIMENSION)',
-        ),
-      audio_output: decimalUsd
-        .optional()
-        .describe('USD per 1M audio output tokens; a request with audio output on a model without it is rejected'),
-      image_input: decimalUsd
-        .optional()
-        .describe('USD per 1M image input tokens when billed apart from text; default: the input price'),
+      ...splitClassPrices,
     })
     .optional(),
   notes: z.string().optional(),

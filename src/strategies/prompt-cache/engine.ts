@@ -162,6 +162,22 @@ export class CacheSim {
     return k;
   }
 
+  /**
+   * Explicit caches: fills keys/cum for the prefix and bps with the breakpoints that can cache (ideal:
+   * every block in scope; realistic: the policy's positions), each at least minTokens; returns how many.
+   */
+  private breakpoints(req: SimRequest, minTokens: number, rules: CacheRules): number {
+    const n = this.blocks(req, same);
+    if (!this.o.rules.has('breakpoints')) return this.everyBlock(req, n, minTokens);
+    const { cum, bps } = this;
+    const placed = placeBreakpoints(this.o.positions, req.prefix, this.o.kinds, rules.maxBreakpoints, bps);
+    if (placed.dropped) this.droppedBreakpoints++;
+    // A breakpoint on a prefix shorter than the minimum caches nothing.
+    let k = 0;
+    for (let j = 0; j < placed.kept; j++) if (cum[bps[j]!]! >= minTokens) bps[k++] = bps[j]!;
+    return k;
+  }
+
   private readyDelay(rules: CacheRules, batch: boolean): number {
     // A batch is processed concurrently on the batch fleet: its share of hits is batchHitRate, not timing.
     if (batch) return 0;
@@ -201,19 +217,9 @@ export class CacheSim {
     const ttl = batch && !(this.o.batchTtl === '1h' && !m.cache.has1h) ? this.o.batchTtl : this.o.ttl;
     const ttlMs = TTL_MS[ttl];
     const delay = this.readyDelay(rules, batch);
-    const n = this.blocks(req, same);
     const { keys, cum, bps } = this;
-    let k: number;
     const placing = this.o.rules.has('breakpoints');
-    if (!placing) {
-      k = this.everyBlock(req, n, minTokens);
-    } else {
-      const placed = placeBreakpoints(this.o.positions, req.prefix, this.o.kinds, rules.maxBreakpoints, bps);
-      if (placed.dropped) this.droppedBreakpoints++;
-      // A breakpoint on a prefix shorter than the minimum caches nothing.
-      k = 0;
-      for (let j = 0; j < placed.kept; j++) if (cum[bps[j]!]! >= minTokens) bps[k++] = bps[j]!;
-    }
+    const k = this.breakpoints(req, minTokens, rules);
     if (k === 0) return { read: 0, write5m: 0, write1h: 0 };
     // Reads: from the last breakpoint back, each breakpoint checks itself and the positions before it
     // (lookbackBlocks in all); the first live entry found is the longest match (later windows cover later blocks).
@@ -263,17 +269,8 @@ export class CacheSim {
   ): CachedTokens {
     const ttl = this.o.storageTtl ?? '1h';
     const ttlMs = TTL_MS[ttl];
-    const n = this.blocks(req, same);
     const { keys, cum, bps } = this;
-    let k: number;
-    if (!this.o.rules.has('breakpoints')) {
-      k = this.everyBlock(req, n, minTokens);
-    } else {
-      const placed = placeBreakpoints(this.o.positions, req.prefix, this.o.kinds, rules.maxBreakpoints, bps);
-      if (placed.dropped) this.droppedBreakpoints++;
-      k = 0;
-      for (let j = 0; j < placed.kept; j++) if (cum[bps[j]!]! >= minTokens) bps[k++] = bps[j]!;
-    }
+    const k = this.breakpoints(req, minTokens, rules);
     if (k === 0) return { read: 0, write5m: 0, write1h: 0 };
     let hit = -1;
     for (let j = k - 1; j >= 0 && hit < 0; j--) if (this.live(p, keys[bps[j]!]!, t, batch)) hit = bps[j]!;
