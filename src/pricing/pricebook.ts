@@ -26,6 +26,31 @@ export type TokenClass = (typeof TOKEN_CLASSES)[number];
 /** classes billed like input (scaled with it in bands and tiers) and like output */
 const INPUT_LIKE: readonly TokenClass[] = ['audioInput', 'imageInput'];
 const OUTPUT_LIKE: readonly TokenClass[] = ['reasoning', 'audioOutput'];
+
+/**
+ * The split classes (reasoning, audio, image) of a price set derived from `base` (a band or a tier
+ * with its own input and output prices): the prices given, else the base price scaled by the set's
+ * input ratio (audio/image input) or output ratio (reasoning, audio output).
+ */
+function splitClasses(
+  given: { reasoning?: string; audio_input?: string; audio_output?: string; image_input?: string },
+  base: ClassPrices,
+  to: { input: bigint | undefined; output: bigint | undefined },
+): Pick<ClassPrices, 'reasoning' | 'audioInput' | 'audioOutput' | 'imageInput'> {
+  const of = {
+    reasoning: given.reasoning,
+    audioInput: given.audio_input,
+    audioOutput: given.audio_output,
+    imageInput: given.image_input,
+  };
+  const out = {} as Pick<ClassPrices, 'reasoning' | 'audioInput' | 'audioOutput' | 'imageInput'>;
+  for (const k of [...INPUT_LIKE, ...OUTPUT_LIKE] as (keyof typeof of)[]) {
+    const like = OUTPUT_LIKE.includes(k) ? 'output' : 'input';
+    const den = base[like]!;
+    out[k] = of[k] !== undefined ? req(of[k]) : scale(base[k], to[like]!, den === 0n ? 1n : den);
+  }
+  return out;
+}
 /** priority = OpenAI Priority processing, renamed Fast mode; ultrafast = OpenAI Ultrafast mode */
 export const TIERS = ['standard', 'batch', 'flex', 'priority', 'ultrafast'] as const;
 export type Tier = (typeof TIERS)[number];
@@ -186,12 +211,6 @@ export function buildModel(
       'add storage_per_hour (the explicit-cache storage price per 1M tokens per hour), or remove the cache block',
     );
   }
-  /** a class priced like input (or output) follows that class's ratio between two price sets */
-  const ratioFor = (k: TokenClass, from: ClassPrices, to: ClassPrices): [bigint, bigint] => {
-    const like = OUTPUT_LIKE.includes(k) ? 'output' : 'input';
-    const den = from[like]!;
-    return [to[like]!, den === 0n ? 1n : den];
-  };
   let long: ClassPrices | undefined;
   if (m.long_context) {
     const lc = m.long_context;
@@ -223,19 +242,8 @@ export function buildModel(
         lc.cache?.write_5m !== undefined ? req(lc.cache.write_5m) : scale(base.cacheWrite5m, ratioNum, ratioDen),
       cacheWrite1h:
         lc.cache?.write_1h !== undefined ? req(lc.cache.write_1h) : scale(base.cacheWrite1h, ratioNum, ratioDen),
-      reasoning: undefined,
-      audioInput: undefined,
-      audioOutput: undefined,
-      imageInput: undefined,
+      ...splitClasses(lc, base, { input: li, output: req(lc.output) }),
     };
-    const given = {
-      reasoning: lc.reasoning,
-      audioInput: lc.audio_input,
-      audioOutput: lc.audio_output,
-      imageInput: lc.image_input,
-    };
-    for (const k of [...INPUT_LIKE, ...OUTPUT_LIKE] as (keyof typeof given)[])
-      long[k] = given[k] !== undefined ? req(given[k]) : scale(base[k], ...ratioFor(k, base, long));
   }
   const prices: ModelInfo['prices'] = { standard: { base, long: long ?? base } };
   const tierOf = (t: NonNullable<ModelFile['batch']>): Record<Band, ClassPrices> => {
@@ -255,19 +263,8 @@ export function buildModel(
       cacheRead: t.cache_read !== undefined ? req(t.cache_read) : scale(base.cacheRead, ti, den),
       cacheWrite5m: t.cache_write_5m !== undefined ? req(t.cache_write_5m) : scale(base.cacheWrite5m, ti, den),
       cacheWrite1h: t.cache_write_1h !== undefined ? req(t.cache_write_1h) : scale(base.cacheWrite1h, ti, den),
-      reasoning: undefined,
-      audioInput: undefined,
-      audioOutput: undefined,
-      imageInput: undefined,
+      ...splitClasses(t, base, { input: ti, output: req(t.output) }),
     };
-    const given = {
-      reasoning: t.reasoning,
-      audioInput: t.audio_input,
-      audioOutput: t.audio_output,
-      imageInput: t.image_input,
-    };
-    for (const k of [...INPUT_LIKE, ...OUTPUT_LIKE] as (keyof typeof given)[])
-      tb[k] = given[k] !== undefined ? req(given[k]) : scale(base[k], ...ratioFor(k, base, tb));
     if (!long) return { base: tb, long: tb };
     // Long band of an explicit tier: each class scaled by the standard long/base ratio of that class.
     const tl = Object.fromEntries(
