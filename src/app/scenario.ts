@@ -11,7 +11,6 @@ import { RowsWriter, type RowsTarget } from '../report/rows.js';
 import type { SimRequest } from '../engine/request.js';
 import { checkNamedPaths, pathRoots } from '../config/scenario-paths.js';
 import { runSimulation, type RunResult, type StageSpec } from '../engine/run.js';
-import type { SimRequest } from '../engine/request.js';
 import { chooseSchedule } from '../pricing/load.js';
 import { stalenessForRun, stalenessWarning } from '../pricing/staleness.js';
 import { gpuModel } from '../pricing/gpu.js';

@@ -81,6 +81,21 @@ function quantity(qty: number, what: string, model: string): bigint {
   return BigInt(qty);
 }
 
+/** storage: token-seconds x pico-USD per 1M token-hours = atto-USD x 3600, rounded once per cell */
+function storageCost(c: Float64Array, m: ModelInfo): bigint {
+  return mulDiv(quantity(c[Q.storage]!, 'storage', m.id) * storagePrice(m), 1n, SECONDS_PER_HOUR);
+}
+
+/** fees: calls x pico-USD per 1,000 calls = atto-USD / 1,000 (pico x 1e6 / 1e3: exact) */
+function feesCost(c: Float64Array, m: ModelInfo): bigint {
+  return quantity(c[Q.webSearch]!, 'web search', m.id) * feePrice(m, 'web_search') * 1000n;
+}
+
+/** The dimensions of one cell not priced per token: explicit-cache storage and per-call fees (atto-USD). */
+export function extrasCost(c: Float64Array, m: ModelInfo): bigint {
+  return (c[Q.storage]! > 0 ? storageCost(c, m) : 0n) + (c[Q.webSearch]! > 0 ? feesCost(c, m) : 0n);
+}
+
 /** Who priced a set of requests: a table version or the catalog. */
 export interface PricedBy {
   kind: 'table' | 'catalog' | 'synthetic';
@@ -139,15 +154,13 @@ export function priceCells(cells: Cells, thresholds: number[], pricing: Pricing)
       breakdown[into] += cost;
       cellTotal += cost;
     }
-    // storage: token-seconds x pico-USD per 1M token-hours = atto-USD x 3600, rounded once per cell
     if (c[Q.storage]! > 0) {
-      const cost = mulDiv(quantity(c[Q.storage]!, 'storage', model) * storagePrice(m), 1n, SECONDS_PER_HOUR);
+      const cost = storageCost(c, m);
       breakdown.storage += cost;
       cellTotal += cost;
     }
-    // fees: calls x pico-USD per 1,000 calls = atto-USD / 1,000 (pico x 1e6 / 1e3: exact)
     if (c[Q.webSearch]! > 0) {
-      const cost = quantity(c[Q.webSearch]!, 'web search', model) * feePrice(m, 'web_search') * 1000n;
+      const cost = feesCost(c, m);
       breakdown.fees += cost;
       cellTotal += cost;
     }

@@ -2,7 +2,7 @@
 // Sonnet 4.5 100K 1h writes x $6 = $0.60, 400 reasoning x $15 = $0.006, 3 searches x $10/1,000 = $0.03;
 // Gemini 2.5 Flash 4,000 audio x $1 = $0.004, 2,000 image x $0.30 = $0.0006, 2 groundings x $35/1,000
 // = $0.07; Gemini 2.5 Pro 2.4M token-hours x $4.50/M = $10.80 of storage. Total fees $0.10.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -56,5 +56,14 @@ describe('the token-class breakdown in every format', () => {
     const csv = (await replay('csv')).stdout.split('\n');
     expect(csv[0]).toContain('cacheWrite1h,output,reasoning,audio,image,storage,fees');
     expect(csv[1]).toContain(',0.6,0.01025,0.006,0.004,0.0006,10.8,0.1,');
+  });
+  it('replay --rows: each call costs every dimension it used (storage and fees too), summing to the report', async () => {
+    const rows = join(dir, 'rows.csv');
+    const r = await runCli(['replay', log, '--pricing', '2026-11-01', '--rows', rows, '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = readFileSync(rows, 'utf8').trim().split('\n').slice(1);
+    // Sonnet $0.60 + 600 x $15 + $0.006 + $0.03; Flash $0.0012 + $0.004 + $0.0006 + 500 x $2.50 + $0.07; Pro $0.00125 + $10.80
+    expect(lines.map((l) => l.split(',').at(-1))).toEqual(['0.645', '0.07705', '10.80125']);
+    expect(lines[0]).toContain(',0,0,0,100000,1000,'); // output_tokens as logged (reasoning included)
   });
 });
