@@ -18,6 +18,8 @@ export const CODES = {
   PRICING_NONE: 'No pricing table applies',
   PRICING_STALE: 'Pricing table may be stale',
   UNKNOWN_MODEL: 'Unknown model',
+  UNPRICED_DIMENSION: 'A request uses a dimension its model has no price for',
+  OVER_CONTEXT_WINDOW: "A request is larger than its model's context window",
   UNKNOWN_STRATEGY: 'Unknown strategy',
   STRATEGY_MODEL: 'Strategy option does not apply to a model',
   STRATEGY_NO_DATA: 'A strategy cannot act on the data it was given',

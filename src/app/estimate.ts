@@ -85,7 +85,11 @@ export function estimate(input: EstimateInput, context: Partial<Context> = {}): 
       inputTokens: common.inputTokens,
       outputTokens: common.outputTokens,
       cache,
-      cacheStyle: model.cache?.style ?? 'none',
+      cacheStyle: !model.cache
+        ? 'none'
+        : model.cache.storagePerHourPicoPerM !== undefined && (cache === '1h' || !model.cache.implicit)
+          ? 'explicit, storage per token-hour'
+          : model.cache.style,
       tier: common.tier,
       days: common.days,
     },

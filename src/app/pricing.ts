@@ -1,7 +1,7 @@
 // The `pricing` pipelines: pick the table in force, list/show its models, diff two tables, check
 // a table against LiteLLM's price file, import from it, validate a table file. Each returns a
 // model for a renderer in report/pricing/; nothing here prints.
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { type Diagnostic, suggestionHint, UserError, userError } from '../diagnostics.js';
 import { diffBooks, type PricingDiff } from '../pricing/diff.js';
 import {
@@ -14,7 +14,8 @@ import {
   type LiteLLMFile,
 } from '../pricing/litellm.js';
 import { parseYaml } from '../config/yaml.js';
-import { choosePricing, chooseSchedule, parsePricingText, readText } from '../pricing/load.js';
+import { choosePricing, chooseSchedule, loadOverlayFile, parsePricingText, readText } from '../pricing/load.js';
+import type { Overlay } from '../pricing/overlay.js';
 import type { PriceBook } from '../pricing/pricebook.js';
 import type { PriceSchedule } from '../pricing/schedule.js';
 import { DEFAULT_STALE_AFTER_DAYS, stalenessWarning } from '../pricing/staleness.js';
@@ -42,6 +43,21 @@ export interface ModelChoice {
   catalog?: boolean;
   /** deployment name (an Azure deployment, say) -> the model it serves */
   deployments?: Record<string, string>;
+  /** a file of price overlays (negotiated discounts, uplifts) applied on top of the tables */
+  overlay?: string;
+  /** overlays already read (a scenario's pricing.overlays); the file's follow them */
+  overlays?: Overlay[];
+}
+
+/** The overlays of a choice: the given ones, then the file's (relative to the working folder). */
+export function overlaysOf(choice: ModelChoice, cwd: string, warn: (d: Diagnostic) => void): Overlay[] {
+  const out = [...(choice.overlays ?? [])];
+  if (choice.overlay) {
+    const { overlays, warnings } = loadOverlayFile(resolve(cwd, choice.overlay), choice.overlay);
+    for (const w of warnings) warn(w);
+    out.push(...overlays);
+  }
+  return out;
 }
 
 /**
@@ -63,6 +79,7 @@ export function loadPricing(
     perRequest,
     catalog: choice.catalog !== false,
     deployments: { ...extraDeployments, ...(choice.deployments ?? {}) },
+    overlays: overlaysOf(choice, ctx.io.cwd, (d) => ctx.warn(d)),
   });
   for (const w of warnings) ctx.warn(w);
   if (pricing.pinned) {

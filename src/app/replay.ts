@@ -240,7 +240,7 @@ async function whatIf(
     scenario,
     io: ctx.io,
     pricing: { pricing: input.pricing, asOf: input.asOf },
-    models: { catalog: input.catalog, deployments: input.deployments },
+    models: { catalog: input.catalog, deployments: input.deployments, overlay: input.overlay },
     // --as-of staleness was said when the table was chosen; otherwise the log's dates judge it
     ...(input.asOf ? {} : { staleAfterDays: input.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS }),
     standalone: input.standalone ?? false,

@@ -20,7 +20,7 @@ import { PriceSchedule } from '../pricing/schedule.js';
 import { usdCheck } from '../report/format.js';
 import { round6 } from '../shared/numbers.js';
 import { fleetExtras } from '../report/fleet.js';
-import type { ModelChoice } from './pricing.js';
+import { type ModelChoice, overlaysOf } from './pricing.js';
 import { buildReport, type Check, type Report } from '../report/model.js';
 import { CACHE_RULES, realismRules } from '../strategies/prompt-cache/rules.js';
 import { readerThread, THREAD_MIN_BYTES } from '../traffic/logs/read.js';
@@ -98,14 +98,21 @@ export function scenarioBook(
   flags: { pricing?: string; asOf?: string } = {},
   models: ModelChoice = {},
 ): { book: PriceSchedule; warnings: Diagnostic[] } {
+  const overlayWarnings: Diagnostic[] = [];
   const base = {
     cwd: io.cwd,
     catalog: models.catalog !== false,
     deployments: { ...(scenario.traffic.log?.deployments ?? {}), ...(models.deployments ?? {}) },
+    // the scenario's overlays, then --pricing-overlay's
+    overlays: overlaysOf(
+      { overlays: [...(scenario.pricing?.overlays ?? []), ...(models.overlays ?? [])], overlay: models.overlay },
+      io.cwd,
+      (d) => overlayWarnings.push(d),
+    ),
   };
   const choose = (c: { pricing?: string; asOf?: string; cwd?: string; perRequest?: boolean }) => {
     const { pricing, warnings } = chooseSchedule({ ...base, ...c });
-    return { book: pricing, warnings };
+    return { book: pricing, warnings: [...overlayWarnings, ...warnings] };
   };
   if (flags.pricing || flags.asOf)
     return choose({
@@ -134,6 +141,57 @@ function scaled(scenario: Scenario, factor: number): Scenario {
   const too = profileProblems(next).find((p) => p.severity === 'error');
   if (too) throw userError('USAGE', `--scale ${factor}: ${too.message}`, { where: '--scale', hint: too.hint });
   return { ...scenario, traffic: { ...scenario.traffic, profile: next } };
+}
+
+/**
+ * A profile's requests checked against their models' context windows: requests larger than the
+ * window (the API would refuse them) are counted per segment and reported as a warning located at
+ * the segment's turns (the conversation grew past it) or input_tokens (a first message too large).
+ */
+function withinContextWindows(
+  traffic: TrafficSource,
+  profile: NonNullable<Scenario['traffic']['profile']>,
+  book: Pricing,
+  scenario: Scenario,
+): TrafficSource {
+  const segments = new Map(
+    profile.segments.map((s, i) => [
+      s.name,
+      { i, model: s.model, window: book.resolve(s.model).contextWindow, over: 0, grown: 0, largest: 0 },
+    ]),
+  );
+  if (![...segments.values()].some((s) => s.window !== undefined)) return traffic;
+  const source = traffic.source as Iterable<SimRequest[]>;
+  return {
+    ...traffic,
+    source: (function* () {
+      for (const batch of source) {
+        for (const r of batch) {
+          const seg = segments.get(r.tags.feature ?? '');
+          if (!seg || seg.window === undefined || r.inputTokens <= seg.window) continue;
+          seg.over++;
+          if (r.historyTokens > 0) seg.grown++;
+          if (r.inputTokens > seg.largest) seg.largest = r.inputTokens;
+        }
+        yield batch;
+      }
+    })(),
+    stats: (requests) => {
+      const st = traffic.stats(requests);
+      const over = [...segments.entries()].filter(([, s]) => s.over > 0);
+      if (!over.length) return st;
+      return {
+        ...st,
+        warnings: [
+          ...st.warnings,
+          ...over.map(([name, s]) => ({
+            code: 'OVER_CONTEXT_WINDOW' as const,
+            message: `${scenario.where(['traffic', 'profile', 'segments', s.i, s.grown > 0 ? 'turns' : 'input_tokens'])}: segment '${name}': ${s.over.toLocaleString('en-US')} request(s) send more input tokens than ${s.model}'s ${s.window!.toLocaleString('en-US')}-token context window (largest ${s.largest.toLocaleString('en-US')}; ${s.grown.toLocaleString('en-US')} grown by conversation history); the API would refuse them, and they are priced as generated: fewer turns, smaller input_tokens, or a model with a larger window`,
+          })),
+        ],
+      };
+    },
+  };
 }
 
 /** A scenario made ready to run: its book (with synthetic models), stages, seed and dimensions. */
@@ -233,7 +291,7 @@ export function scenarioTraffic(prep: PreparedScenario, input: RunScenarioInput,
   const { scenario, book, seed } = prep;
   const { io } = input;
   return scenario.traffic.profile
-    ? profileSource(scenario.traffic.profile, seed)
+    ? withinContextWindows(profileSource(scenario.traffic.profile, seed), scenario.traffic.profile, book, scenario)
     : logSource(
         scenario.traffic.log,
         io.cwd,

@@ -30,6 +30,8 @@ export interface SimulateInput {
   /** false: price only with the curated tables; deployment name -> model */
   catalog?: boolean;
   deployments?: Record<string, string>;
+  /** a file of price overlays (negotiated discounts, uplifts) on top of the tables */
+  overlay?: string;
   /** folders the scenario's named files may also lie in (besides its own folder and the working folder) */
   allowPaths?: string[];
   /** threads to use (default 1); explicitThreads: the count was asked for, so even a small run splits */
@@ -49,7 +51,7 @@ export async function simulate(input: SimulateInput, context: Partial<Context> =
   const ctx = makeContext(context);
   const progress = ctx.progress?.('simulating');
   const pricing = { pricing: input.pricing, asOf: input.asOf };
-  const models = { catalog: input.catalog, deployments: input.deployments };
+  const models = { catalog: input.catalog, deployments: input.deployments, overlay: input.overlay };
   const base: RunScenarioInput = {
     ...(typeof input.scenario === 'string' ? { scenarioPath: input.scenario } : { scenario: input.scenario }),
     io: ctx.io,

@@ -36,18 +36,28 @@ export function addModelOptions(cmd: Command): Command {
     .option(
       '--no-catalog',
       'price only with the curated tables: a model they lack is rejected, not priced from the catalog',
+    )
+    .option(
+      '--pricing-overlay <file>',
+      'price overlays (YAML): a negotiated discount or an uplift per provider/model/tier/channel on top of the tables, e.g. scenarios/overlays/negotiated.yaml',
     );
 }
 
 /** The model flags as the pipelines take them (app/pricing.ts ModelChoice). */
 export function modelChoice(o: ModelFlags): ModelChoice {
-  return { catalog: o.catalog !== false, deployments: parseDeployments(o.deployment) };
+  return {
+    catalog: o.catalog !== false,
+    deployments: parseDeployments(o.deployment),
+    ...(o.pricingOverlay ? { overlay: o.pricingOverlay } : {}),
+  };
 }
 
 export interface ModelFlags {
   deployment?: string[];
   /** commander's --no-catalog: false when given */
   catalog?: boolean;
+  /** --pricing-overlay FILE */
+  pricingOverlay?: string;
 }
 
 /** --deployment NAME=MODEL values (repeatable, comma-separated too) as a map; a malformed one is exit 2. */

@@ -57,7 +57,10 @@ Examples:
 
 Caching model: arrivals are Poisson at requests/day spread evenly over the day. A request writes
 the cache when the previous one came more than the TTL earlier (probability exp(-rate*ttl));
-hits refresh the entry. "naive" is the spreadsheet bound of one write per TTL window.`,
+hits refresh the entry. "naive" is the spreadsheet bound of one write per TTL window.
+Gemini: --cache 1h (or any TTL on a model without implicit hits at the table's date, such as
+Gemini 1.5 and 2.0) is an explicit context cache: it lives one TTL from its creation, hits do
+not extend it (writes = requests / (1 + rate*ttl)), and its storage is billed per token-hour.`,
   );
   cmd.action((o: Opts) => {
     const doc = estimate(

@@ -80,11 +80,14 @@ Examples:
   gzip -dc scenarios/logs/support-bot-short.csv.gz | llmcost replay - --format json
   llmcost replay scenarios/logs/support-bot.csv --scenario scenarios/support-bot.yaml --by tenant
   llmcost replay scenarios/logs/support-bot.csv --scenario scenarios/log-what-if.yaml --rows calls.csv
+  llmcost replay scenarios/logs/support-bot.csv --pricing-overlay scenarios/overlays/negotiated.yaml
 
 Without --preset the layout is detected from the first records (said on stderr); presets: litellm,
 langfuse, helicone, openai, openai-batch, anthropic, claude-code, otel, mooncake, azure, burstgpt.
 Canonical columns: timestamp, model, input_tokens, output_tokens (required); cached_input_tokens,
-cache_write_tokens, cache_write_1h_tokens, reasoning_tokens, request_id, conversation_id, tenant,
+cache_write_tokens, cache_write_1h_tokens, cache_write_5m_tokens, cache_storage_token_hours,
+reasoning_tokens, audio_input_tokens, image_input_tokens, audio_output_tokens, web_search_calls,
+request_id, conversation_id, tenant,
 feature, route, prompt_version, prefix_key, prefix_tokens, batchable, status, retry_of, prompt,
 completion, cost_usd, service_tier. input_tokens includes cached tokens (OpenAI style; --map
 cache_tokens=beside for a log that counts them beside). Timestamps: ISO 8601 (no zone = UTC) or epoch
@@ -92,6 +95,7 @@ seconds/milliseconds, within --timestamp-range. Rejected rows are counted and re
 Each row is priced with the bundled table in force at its timestamp (--pricing/--as-of pin one);
 Bedrock, Vertex AI and Azure ids resolve to their model at the channel's price; models no table
 knows are priced from the bundled LiteLLM catalog and counted as such (--no-catalog refuses them).
+--pricing-overlay applies negotiated discounts or uplifts on top (the report header lists them).
 With --scenario, the files the scenario names lie under its folder or the current folder unless
 --allow-path admits theirs (docs/ci.md).
 A CSV of 8 MB or more is parsed in a second thread; LLMCOST_READER_THREAD=off keeps one thread.`,

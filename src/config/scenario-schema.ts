@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { profileSchema } from '../traffic/profile.js';
 import { parseRealism } from '../strategies/prompt-cache/rules.js';
 import { parseTimestampRange, type TimestampRange } from '../traffic/logs/period.js';
-import { decimalUsd } from './pricing-schema.js';
+import { decimalUsd, overlaySchema } from './pricing-schema.js';
 
 const tryRange = (s: string): TimestampRange | undefined => {
   try {
@@ -32,10 +32,16 @@ export const pricingRefSchema = z
       .optional(),
     /** the bundled table in force on this date */
     as_of: date.optional(),
+    /** price overlays on top of the tables: a negotiated discount or an uplift per provider/model/tier/channel */
+    overlays: z.array(overlaySchema).min(1).optional(),
   })
-  .refine((p) => [p.file, p.version, p.as_of].filter((x) => x !== undefined).length === 1, {
-    message: 'give exactly one of file, version or as_of',
-  });
+  .refine(
+    (p) => {
+      const n = [p.file, p.version, p.as_of].filter((x) => x !== undefined).length;
+      return n === 1 || (n === 0 && p.overlays !== undefined);
+    },
+    { message: 'give exactly one of file, version or as_of (or only overlays)' },
+  );
 
 export const logTrafficSchema = z.strictObject({
   /** request log (CSV or JSONL, optionally .gz), relative to the scenario file */

@@ -5,6 +5,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { type Diagnostic, didYouMean, suggestionHint, UserError } from '../diagnostics.js';
 import { DIMENSIONS } from '../engine/ledger.js';
 import { readText } from '../pricing/load.js';
+import { type Overlay, overlayOf } from '../pricing/overlay.js';
 import { STRATEGIES, strategyNames } from '../strategies/registry.js';
 import type { Strategy } from '../engine/strategy.js';
 import { type Profile, profileProblems } from '../traffic/profile.js';
@@ -33,7 +34,7 @@ export interface Scenario {
   name: string;
   description?: string;
   seed: number;
-  pricing?: { file?: string; version?: string; asOf?: string };
+  pricing?: { file?: string; version?: string; asOf?: string; overlays?: Overlay[] };
   traffic: { profile: Profile; log?: undefined } | { log: LogTraffic; profile?: undefined };
   stages: ScenarioStage[];
   by: string[];
@@ -138,6 +139,7 @@ export function parseScenarioText(text: string, file: string, dir: string, traff
         ...(value.pricing.file !== undefined ? { file: abs(dir, value.pricing.file) } : {}),
         ...(value.pricing.version !== undefined ? { version: value.pricing.version } : {}),
         ...(value.pricing.as_of !== undefined ? { asOf: value.pricing.as_of } : {}),
+        ...(value.pricing.overlays !== undefined ? { overlays: value.pricing.overlays.map(overlayOf) } : {}),
       }
     : undefined;
   const named = (key: (string | number)[], written: string | undefined): NamedPath[] =>

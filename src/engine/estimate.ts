@@ -2,6 +2,10 @@
 // prefix. A request misses the cache when the previous request came more than the TTL earlier:
 // P(miss) = exp(-rate x ttl) (hits refresh the entry). The naive bound assumes one write per TTL
 // window, which is what spreadsheets do; both are shown so the gap is visible.
+// Explicit context caches billed per token-hour (Gemini: `--cache 1h`, or any TTL on a model without
+// implicit hits at the table's date) live one TTL from creation whatever their hits: a cycle is the
+// TTL plus the wait for the next request (1/rate), so writes/day = R / (1 + rate x ttl), each held
+// for the TTL (storage = writes x tokens x TTL hours x storage_per_hour).
 import type { ModelInfo, Pricing, Tier, TokenClass } from '../pricing/pricebook.js';
 import { round6 } from '../shared/numbers.js';
 
@@ -32,6 +36,8 @@ export interface EstimateRow {
   monthly: { noCache: number; withCache: number };
   saving: { daily: number; pct: number };
   naive: { cacheWritesPerDay: number; daily: { withCache: number } };
+  /** explicit-cache storage billed per day (token-hours and USD; 0 for caches without a storage price) */
+  storage: { tokenHoursPerDay: number; daily: number };
   /** which band priced the request */
   band: 'base' | 'long';
   perRequest: { noCache: number; withCache: number };
@@ -60,9 +66,14 @@ export function estimateRow(inp: EstimateInput): EstimateRow {
   const C = inp.cache === 'off' ? 0 : cacheableTokens(m, inp.systemTokens);
   const ttlS = inp.cache === '1h' ? 3600 : 300;
   const rate = R / DAY_S;
-  const miss = C > 0 ? Math.exp(-rate * ttlS) : 1;
+  const storagePrice = m.cache?.storagePerHourPicoPerM;
+  // Gemini: a 1h TTL, or any caching of a model without implicit hits, is an explicit context cache
+  const stored =
+    storagePrice !== undefined && inp.cache !== 'off' && (inp.cache === '1h' || m.cache?.implicit === false);
+  const miss = C > 0 ? (stored ? 1 / (1 + rate * ttlS) : Math.exp(-rate * ttlS)) : 1;
   const writes = C > 0 ? R * miss : 0;
   const naiveWrites = C > 0 ? Math.min(R, DAY_S / ttlS) : 0;
+  const storageFor = (w: number): number => (stored ? usd((w * C * ttlS) / 3600, storagePrice) : 0);
   const explicit = m.cache?.style === 'explicit';
   const writePrice = explicit ? p(inp.cache === '1h' ? 'cacheWrite1h' : 'cacheWrite5m') : p('input');
   const readPrice = p('cacheRead');
@@ -71,7 +82,8 @@ export function estimateRow(inp: EstimateInput): EstimateRow {
     usd(w * C, writePrice) +
     usd((R - w) * C, readPrice) +
     usd(R * rest, p('input')) +
-    usd(R * inp.outputTokens, p('output'));
+    usd(R * inp.outputTokens, p('output')) +
+    storageFor(w);
   const dailyWith = C > 0 ? withCacheFor(writes) : dailyNoCache;
   const naiveDaily = C > 0 ? withCacheFor(naiveWrites) : dailyNoCache;
   return {
@@ -87,6 +99,7 @@ export function estimateRow(inp: EstimateInput): EstimateRow {
       pct: dailyNoCache === 0 ? 0 : Math.round(((dailyNoCache - dailyWith) / dailyNoCache) * 1e6) / 1e4,
     },
     naive: { cacheWritesPerDay: round6(naiveWrites), daily: { withCache: round6(naiveDaily) } },
+    storage: { tokenHoursPerDay: round6(stored ? (writes * C * ttlS) / 3600 : 0), daily: round6(storageFor(writes)) },
     band,
     perRequest: { noCache: round6(dailyNoCache / R), withCache: round6(dailyWith / R) },
   };

@@ -14,8 +14,16 @@ export const Q = {
   output: 5,
   successes: 6, // successful answers at quality 1 (a count; other qualities: Ledger.successesAt)
   answering: 7, // calls whose answer is used
+  // The columns below split classes out of input and output where a request says so (a log's
+  // reasoning/audio/image counts); input and output above hold the rest.
+  reasoning: 8, // part of the output spent on reasoning
+  audioInput: 9,
+  audioOutput: 10,
+  imageInput: 11,
+  storage: 12, // explicit-cache storage, token-seconds
+  webSearch: 13, // web search calls (a per-call fee)
 } as const;
-export const CELL_WIDTH = 8;
+export const CELL_WIDTH = 14;
 
 const BUILT_IN: Record<string, (r: SimRequest) => string> = {
   tenant: (r) => r.tags.tenant ?? '(none)',
@@ -84,11 +92,31 @@ export function addToCell(c: Float64Array, r: SimRequest): number {
   const w5 = cached ? cached.write5m : 0;
   const w1 = cached ? cached.write1h : 0;
   c[Q.calls]! += 1;
-  c[Q.input]! += r.inputTokens - read - w5 - w1;
+  let input = r.inputTokens - read - w5 - w1;
+  let output = r.outputTokens;
+  // Split classes are parts of the uncached input and of the output. A strategy that shortened the
+  // request (trim, compress, cap-output) may leave a part larger than what is left: it is clamped.
+  if (r.audioInputTokens || r.imageInputTokens) {
+    const audio = Math.min(r.audioInputTokens ?? 0, input);
+    const image = Math.min(r.imageInputTokens ?? 0, input - audio);
+    c[Q.audioInput]! += audio;
+    c[Q.imageInput]! += image;
+    input -= audio + image;
+  }
+  if (r.audioOutputTokens || r.reasoningTokens) {
+    const audio = Math.min(r.audioOutputTokens ?? 0, output);
+    const reasoning = Math.min(r.reasoningTokens ?? 0, output - audio);
+    c[Q.audioOutput]! += audio;
+    c[Q.reasoning]! += reasoning;
+    output -= audio + reasoning;
+  }
+  c[Q.input]! += input;
   c[Q.cacheRead]! += read;
   c[Q.cacheWrite5m]! += w5;
   c[Q.cacheWrite1h]! += w1;
-  c[Q.output]! += r.outputTokens;
+  c[Q.output]! += output;
+  if (cached?.storageTokenSeconds) c[Q.storage]! += cached.storageTokenSeconds;
+  if (r.webSearchCalls) c[Q.webSearch]! += r.webSearchCalls;
   if (r.answers !== false) {
     c[Q.answering]! += 1;
     if (r.status === 'ok') {

@@ -1,22 +1,63 @@
 // Apply money to ledger quantities, exactly (BigInt atto-USD), once, at the end.
-import { describeChannel, type ModelInfo, type Pricing, type TokenClass } from '../pricing/pricebook.js';
+import {
+  describeChannel,
+  feePrice,
+  type ModelInfo,
+  type Pricing,
+  storagePrice,
+  type TokenClass,
+} from '../pricing/pricebook.js';
+import { mulDiv } from '../pricing/money.js';
 import { type Cells, parseCellKey, Q } from './ledger.js';
 
+/**
+ * Money per bill dimension (atto-USD). cacheWrite = 5-minute writes and automatic caches' write
+ * premium; cacheWrite1h = 1-hour writes; audio = audio input and output tokens; image = image input
+ * tokens priced apart; storage = explicit-cache storage (token-hours); fees = per-call tool fees.
+ */
 export interface Breakdown {
   input: bigint;
   cacheRead: bigint;
   cacheWrite: bigint;
+  cacheWrite1h: bigint;
   output: bigint;
+  reasoning: bigint;
+  audio: bigint;
+  image: bigint;
   storage: bigint;
+  fees: bigint;
   fixed: bigint;
 }
-export const BREAKDOWN_KEYS = ['input', 'cacheRead', 'cacheWrite', 'output', 'storage', 'fixed'] as const;
+export const BREAKDOWN_KEYS = [
+  'input',
+  'cacheRead',
+  'cacheWrite',
+  'cacheWrite1h',
+  'output',
+  'reasoning',
+  'audio',
+  'image',
+  'storage',
+  'fees',
+  'fixed',
+] as const;
+/** the classes every report shows; the others are shown where a stage has any (reports from before them stay as they were) */
+export const CORE_BREAKDOWN_KEYS: readonly (keyof Breakdown)[] = [
+  'input',
+  'cacheRead',
+  'cacheWrite',
+  'output',
+  'storage',
+  'fixed',
+];
 
 export function zeroBreakdown(): Breakdown {
-  return { input: 0n, cacheRead: 0n, cacheWrite: 0n, output: 0n, storage: 0n, fixed: 0n };
+  return Object.fromEntries(BREAKDOWN_KEYS.map((k) => [k, 0n])) as unknown as Breakdown;
 }
 export function sumBreakdown(b: Breakdown): bigint {
-  return b.input + b.cacheRead + b.cacheWrite + b.output + b.storage + b.fixed;
+  let s = 0n;
+  for (const k of BREAKDOWN_KEYS) s += b[k];
+  return s;
 }
 
 /** The priced token classes: the class, its ledger column, the breakdown line it adds to. */
@@ -24,9 +65,36 @@ export const CLASS_COLUMNS: [TokenClass, number, keyof Breakdown][] = [
   ['input', Q.input, 'input'],
   ['cacheRead', Q.cacheRead, 'cacheRead'],
   ['cacheWrite5m', Q.cacheWrite5m, 'cacheWrite'],
-  ['cacheWrite1h', Q.cacheWrite1h, 'cacheWrite'],
+  ['cacheWrite1h', Q.cacheWrite1h, 'cacheWrite1h'],
   ['output', Q.output, 'output'],
+  ['reasoning', Q.reasoning, 'reasoning'],
+  ['audioInput', Q.audioInput, 'audio'],
+  ['audioOutput', Q.audioOutput, 'audio'],
+  ['imageInput', Q.imageInput, 'image'],
 ];
+
+const SECONDS_PER_HOUR = 3600n;
+
+function quantity(qty: number, what: string, model: string): bigint {
+  if (qty < 0 || !Number.isInteger(qty))
+    throw new Error(`internal: ledger ${what} quantity ${qty} for ${model} is not a non-negative integer`);
+  return BigInt(qty);
+}
+
+/** storage: token-seconds x pico-USD per 1M token-hours = atto-USD x 3600, rounded once per cell */
+function storageCost(c: Float64Array, m: ModelInfo): bigint {
+  return mulDiv(quantity(c[Q.storage]!, 'storage', m.id) * storagePrice(m), 1n, SECONDS_PER_HOUR);
+}
+
+/** fees: calls x pico-USD per 1,000 calls = atto-USD / 1,000 (pico x 1e6 / 1e3: exact) */
+function feesCost(c: Float64Array, m: ModelInfo): bigint {
+  return quantity(c[Q.webSearch]!, 'web search', m.id) * feePrice(m, 'web_search') * 1000n;
+}
+
+/** The dimensions of one cell not priced per token: explicit-cache storage and per-call fees (atto-USD). */
+export function extrasCost(c: Float64Array, m: ModelInfo): bigint {
+  return (c[Q.storage]! > 0 ? storageCost(c, m) : 0n) + (c[Q.webSearch]! > 0 ? feesCost(c, m) : 0n);
+}
 
 /** Who priced a set of requests: a table version or the catalog. */
 export interface PricedBy {
@@ -82,10 +150,18 @@ export function priceCells(cells: Cells, thresholds: number[], pricing: Pricing)
     for (const [cls, col, into] of CLASS_COLUMNS) {
       const qty = c[col]!;
       if (qty === 0) continue;
-      if (qty < 0 || !Number.isInteger(qty))
-        throw new Error(`internal: ledger ${cls} quantity ${qty} for ${model} is not a non-negative integer`);
-      const cost = BigInt(qty) * pricing.price(m, tier, band, cls);
+      const cost = quantity(qty, cls, model) * pricing.price(m, tier, band, cls);
       breakdown[into] += cost;
+      cellTotal += cost;
+    }
+    if (c[Q.storage]! > 0) {
+      const cost = storageCost(c, m);
+      breakdown.storage += cost;
+      cellTotal += cost;
+    }
+    if (c[Q.webSearch]! > 0) {
+      const cost = feesCost(c, m);
+      breakdown.fees += cost;
       cellTotal += cost;
     }
     const by = m.pricedBy ?? { kind: 'synthetic' as const, version: m.id };

@@ -26,6 +26,11 @@ export interface CachedTokens {
   read: number;
   write5m: number;
   write1h: number;
+  /**
+   * explicit-cache storage this request is billed for, in token-seconds (tokens held x seconds): a
+   * Gemini context cache it created, held for its TTL, or a log's cache_storage_token_hours x 3600
+   */
+  storageTokenSeconds?: number;
 }
 
 export interface SimRequest {
@@ -42,6 +47,14 @@ export interface SimRequest {
    * log; billed as output like the rest. Undefined when the source does not say.
    */
   reasoningTokens?: number;
+  /** part of inputTokens that is audio (priced at the model's audio_input price), from a log */
+  audioInputTokens?: number;
+  /** part of outputTokens that is audio (priced at audio_output), from a log */
+  audioOutputTokens?: number;
+  /** part of inputTokens that is images (priced at image_input, else as input), from a log */
+  imageInputTokens?: number;
+  /** server-side web search calls the request made (a per-call fee: fees.web_search), from a log */
+  webSearchCalls?: number;
   /** part of inputTokens that is earlier conversation */
   historyTokens: number;
   /** ordered cacheable blocks at the start of the input */
@@ -81,6 +94,10 @@ export function makeRequest(r: SimRequest): SimRequest {
     inputTokens: r.inputTokens,
     outputTokens: r.outputTokens,
     reasoningTokens: r.reasoningTokens,
+    audioInputTokens: r.audioInputTokens,
+    audioOutputTokens: r.audioOutputTokens,
+    imageInputTokens: r.imageInputTokens,
+    webSearchCalls: r.webSearchCalls,
     historyTokens: r.historyTokens,
     prefix: r.prefix,
     cached: r.cached,

@@ -100,6 +100,9 @@ export function catalogModelFile(c: Pick<CatalogFile, 'providers' | 'version'>, 
       read: s('cache_read')!,
       min_tokens: typeof min === 'number' ? min : 1024,
     };
+    // OpenAI documents billing cached tokens in 128-token steps (Azure OpenAI serves the same models);
+    // no other provider documents a step, so none is assumed
+    if (style === 'a' && (m.provider === 'openai' || m.provider === 'azure')) m.cache.increment = 128;
     const w = s('cache_write');
     if (w !== undefined && style === 'e') m.cache.write_5m = w;
     if (w !== undefined && style === 'a') m.cache.write = w;

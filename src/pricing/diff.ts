@@ -54,6 +54,10 @@ const CLASS_FIELD: Record<TokenClass, string> = {
   cacheRead: 'cache.read',
   cacheWrite5m: 'cache.write_5m',
   cacheWrite1h: 'cache.write_1h',
+  reasoning: 'reasoning',
+  audioInput: 'audio_input',
+  audioOutput: 'audio_output',
+  imageInput: 'image_input',
 };
 
 function priceField(tier: Tier, band: Band, cls: TokenClass): string {
@@ -110,6 +114,17 @@ export function diffModel(a: ModelInfo, b: ModelInfo): FieldChange[] {
   scalar('cache.min_tokens', a.cache?.minTokens, b.cache?.minTokens);
   if (a.cache?.style === 'automatic' || b.cache?.style === 'automatic')
     scalar('cache.increment', a.cache?.increment, b.cache?.increment);
+  if (a.cache?.style === 'automatic' || b.cache?.style === 'automatic')
+    scalar('cache.implicit', a.cache && String(a.cache.implicit), b.cache && String(b.cache.implicit));
+  const fa = a.fees?.web_search;
+  const fb = b.fees?.web_search;
+  if (fa !== fb)
+    out.push({
+      field: 'fees.web_search',
+      old: fa === undefined ? null : formatPicoPerM(fa),
+      new: fb === undefined ? null : formatPicoPerM(fb),
+      pct: fa !== undefined && fb !== undefined ? pctChange(fa, fb) : null,
+    });
   const st = (m: ModelInfo): string | undefined =>
     m.cache?.storagePerHourPicoPerM === undefined ? undefined : formatPicoPerM(m.cache.storagePerHourPicoPerM);
   if (st(a) !== st(b)) {

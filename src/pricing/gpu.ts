@@ -5,7 +5,7 @@
 // computed in integer pico-USD and rounded half-up once, to 1 pico-USD per 1M tokens.
 import { parseRatio } from '../shared/decimal.js';
 import { mulDiv, parseUsd } from './money.js';
-import { type ClassPrices, type ModelInfo, TIERS } from './pricebook.js';
+import { type ClassPrices, classPrices, type ModelInfo, TIERS } from './pricebook.js';
 
 /**
  * A model a strategy adds to the run, stated as GPU figures: the pricing layer derives its
@@ -40,7 +40,8 @@ export function gpuPricePicoPerM(gpuHourUsd: number | string, tokensPerSecond: n
 export function gpuModel(s: GpuModelSpec): ModelInfo {
   const input = gpuPricePicoPerM(s.gpuHourUsd, s.inputTokensPerSecond, s.utilisation);
   const output = gpuPricePicoPerM(s.gpuHourUsd, s.outputTokensPerSecond, s.utilisation);
-  const cls: ClassPrices = { input, output, cacheRead: undefined, cacheWrite5m: undefined, cacheWrite1h: undefined };
+  // audio is tokens to a self-hosted model: GPU time like text
+  const cls: ClassPrices = classPrices({ input, output, audioInput: input, audioOutput: output });
   const prices: ModelInfo['prices'] = {};
   for (const t of TIERS) prices[t] = { base: cls, long: cls };
   return {

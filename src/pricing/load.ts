@@ -2,12 +2,13 @@
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pricingTableSchema } from '../config/pricing-schema.js';
+import { overlayFileSchema, pricingTableSchema } from '../config/pricing-schema.js';
 import { LIMITS, tooLarge } from '../config/input-limits.js';
 import { locate, parseYaml } from '../config/yaml.js';
 import { type Diagnostic, UserError, userError } from '../diagnostics.js';
 import { isIsoDate } from '../shared/dates.js';
 import { bundledCatalog, type CatalogRef } from './catalog.js';
+import { type Overlay, overlayOf } from './overlay.js';
 import { type BookData, PriceBook, type Pricing } from './pricebook.js';
 import { PriceSchedule, refOf, type ScheduleData, type TableRef } from './schedule.js';
 
@@ -177,6 +178,15 @@ export interface ScheduleChoice extends PricingChoice {
   catalogDir?: string;
   /** told of a lazily parsed table's warnings */
   warn?: (d: Diagnostic) => void;
+  /** price overlays on every model (loadOverlayFile, a scenario's pricing.overlays) */
+  overlays?: Overlay[];
+}
+
+/** A file of price overlays (`--pricing-overlay FILE`), or a UserError locating every problem. */
+export function loadOverlayFile(file: string, shown: string = file): { overlays: Overlay[]; warnings: Diagnostic[] } {
+  const { value, errors, warnings } = parseYaml(readText(file, 'price overlay file'), shown, overlayFileSchema);
+  if (!value) throw new UserError(errors);
+  return { overlays: value.overlays.map(overlayOf), warnings };
 }
 
 /**
@@ -189,6 +199,7 @@ export function chooseSchedule(choice: ScheduleChoice): { pricing: PriceSchedule
   const options = {
     ...(catalog ? { catalog } : {}),
     ...(choice.deployments ? { deployments: choice.deployments } : {}),
+    ...(choice.overlays?.length ? { overlays: choice.overlays } : {}),
   };
   if (choice.pricing || choice.asOf || !choice.perRequest) {
     const { book, warnings } = choosePricing(choice);

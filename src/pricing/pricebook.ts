@@ -1,15 +1,58 @@
 // A PriceBook is one pricing table made exact: every (tier, band, token class) price in integer
 // pico-USD per 1M tokens, aliases resolved, and unknown models refused with did-you-mean.
 // Pure: no files. The loader (load.ts) builds it from YAML.
-import type { EndpointKind, ModelFile, PricingTableFile } from '../config/pricing-schema.js';
+import type { EndpointKind, FeeKind, ModelFile, PricingTableFile } from '../config/pricing-schema.js';
 import { didYouMean, suggestionHint, userError } from '../diagnostics.js';
 import { type Channel, channelLabel, channelReadings, upliftKey } from './channels.js';
 import { parseRatio } from '../shared/decimal.js';
 import { mulDiv, parseUsd } from './money.js';
 
-export const TOKEN_CLASSES = ['input', 'cacheRead', 'cacheWrite5m', 'cacheWrite1h', 'output'] as const;
+/**
+ * Token classes with a price per 1M tokens. reasoning is part of output, audio/image input part of
+ * input: each is priced apart only where a table says so (see priceOf for the fallbacks).
+ */
+export const TOKEN_CLASSES = [
+  'input',
+  'cacheRead',
+  'cacheWrite5m',
+  'cacheWrite1h',
+  'output',
+  'reasoning',
+  'audioInput',
+  'audioOutput',
+  'imageInput',
+] as const;
 export type TokenClass = (typeof TOKEN_CLASSES)[number];
-export const TIERS = ['standard', 'batch', 'flex', 'priority'] as const;
+/** classes billed like input (scaled with it in bands and tiers) and like output */
+const INPUT_LIKE: readonly TokenClass[] = ['audioInput', 'imageInput'];
+const OUTPUT_LIKE: readonly TokenClass[] = ['reasoning', 'audioOutput'];
+
+/**
+ * The split classes (reasoning, audio, image) of a price set derived from `base` (a band or a tier
+ * with its own input and output prices): the prices given, else the base price scaled by the set's
+ * input ratio (audio/image input) or output ratio (reasoning, audio output).
+ */
+function splitClasses(
+  given: { reasoning?: string; audio_input?: string; audio_output?: string; image_input?: string },
+  base: ClassPrices,
+  to: { input: bigint | undefined; output: bigint | undefined },
+): Pick<ClassPrices, 'reasoning' | 'audioInput' | 'audioOutput' | 'imageInput'> {
+  const of = {
+    reasoning: given.reasoning,
+    audioInput: given.audio_input,
+    audioOutput: given.audio_output,
+    imageInput: given.image_input,
+  };
+  const out = {} as Pick<ClassPrices, 'reasoning' | 'audioInput' | 'audioOutput' | 'imageInput'>;
+  for (const k of [...INPUT_LIKE, ...OUTPUT_LIKE] as (keyof typeof of)[]) {
+    const like = OUTPUT_LIKE.includes(k) ? 'output' : 'input';
+    const den = base[like]!;
+    out[k] = of[k] !== undefined ? req(of[k]) : scale(base[k], to[like]!, den === 0n ? 1n : den);
+  }
+  return out;
+}
+/** priority = OpenAI Priority processing, renamed Fast mode; ultrafast = OpenAI Ultrafast mode */
+export const TIERS = ['standard', 'batch', 'flex', 'priority', 'ultrafast'] as const;
 export type Tier = (typeof TIERS)[number];
 export type Band = 'base' | 'long';
 
@@ -26,8 +69,18 @@ export interface ModelInfo {
   cache?: {
     style: 'explicit' | 'automatic';
     minTokens: number;
+    /** automatic caches: cached tokens are billed in steps of this above minTokens (1 = no rounding) */
     increment: number;
     has1h: boolean;
+    /**
+     * false: no implicit (automatic) hits at the table's date, only explicit caches (Gemini 1.5/2.0);
+     * simulated caching of the model is explicit
+     */
+    implicit: boolean;
+    /**
+     * explicit context caches billed per token-hour while they live (Gemini): pico-USD per 1M tokens
+     * per hour. Such caches take any TTL, bill writes at the input price and are not refreshed by hits.
+     */
     storagePerHourPicoPerM?: bigint;
     /** explicit caches: positions a breakpoint's lookback checks (table lookback_blocks) */
     lookbackBlocks?: number;
@@ -49,6 +102,10 @@ export interface ModelInfo {
   synthetic?: string;
   /** multipliers per channel endpoint (decimal strings as the table gives them) */
   uplift?: Partial<Record<EndpointKind, string>>;
+  /** per-call fees of server tools: pico-USD per 1,000 calls (the model's own, else the table's for its provider) */
+  fees?: Partial<Record<FeeKind, bigint>>;
+  /** price overlays applied (labels, in order), e.g. "negotiated 20% off Anthropic" */
+  overlays?: string[];
   /** which table priced it: a table version, or the catalog (community prices, not checked) */
   pricedBy?: { kind: 'table' | 'catalog'; version: string };
   /** the channel the request came through, when its id named one (bedrock/vertex/azure) */
@@ -76,6 +133,13 @@ export interface Pricing {
   allNames(): string[];
   /** the known names nearest to an unknown one (did-you-mean) */
   nearNames(name: string): string[];
+  /** the labels of the price overlays on every model, in order (none: undefined or empty) */
+  readonly overlayLabels?: string[];
+}
+
+/** A full price set from the classes given (the others absent: priceOf's fallbacks apply). */
+export function classPrices(p: Partial<ClassPrices>): ClassPrices {
+  return Object.fromEntries(TOKEN_CLASSES.map((k) => [k, p[k]])) as ClassPrices;
 }
 
 /** "30m" / "24h" -> milliseconds (the schema admits only whole minutes or hours) */
@@ -107,6 +171,10 @@ export function buildModel(
     // An automatic cache's write premium (OpenAI GPT-5.6+) is the cacheWrite5m class: the one write class it bills.
     cacheWrite5m: req(m.cache?.style === 'automatic' ? m.cache.write : m.cache?.write_5m),
     cacheWrite1h: req(m.cache?.write_1h),
+    reasoning: req(m.reasoning),
+    audioInput: req(m.audio_input),
+    audioOutput: req(m.audio_output),
+    imageInput: req(m.image_input),
   };
   if (m.cache?.style === 'automatic' && (m.cache.write_5m !== undefined || m.cache.write_1h !== undefined)) {
     errors(
@@ -129,6 +197,20 @@ export function buildModel(
       'add write_5m (Anthropic: 1.25x input)',
     );
   }
+  if (m.cache?.style === 'explicit' && (m.cache.implicit !== undefined || m.cache.increment !== undefined)) {
+    errors(
+      ['models', id, 'cache', m.cache.implicit !== undefined ? 'implicit' : 'increment'],
+      `model '${id}': implicit and increment describe automatic caches`,
+      'an explicit cache is never implicit and is billed to the token; remove the key',
+    );
+  }
+  if (m.cache?.implicit === false && m.cache.storage_per_hour === undefined) {
+    errors(
+      ['models', id, 'cache', 'implicit'],
+      `model '${id}': implicit: false leaves only explicit caches, but the model has no storage_per_hour to price them`,
+      'add storage_per_hour (the explicit-cache storage price per 1M tokens per hour), or remove the cache block',
+    );
+  }
   let long: ClassPrices | undefined;
   if (m.long_context) {
     const lc = m.long_context;
@@ -148,7 +230,8 @@ export function buildModel(
         'the band could never apply; fix threshold or context_window',
       );
     }
-    // Cache prices in the band: explicit when given, else scaled by the band's input ratio.
+    // Cache prices in the band: explicit when given, else scaled by the band's input ratio; reasoning and
+    // audio output by its output ratio, audio and image input by its input ratio.
     const ratioNum = li;
     const ratioDen = base.input! === 0n ? 1n : base.input!;
     long = {
@@ -159,6 +242,7 @@ export function buildModel(
         lc.cache?.write_5m !== undefined ? req(lc.cache.write_5m) : scale(base.cacheWrite5m, ratioNum, ratioDen),
       cacheWrite1h:
         lc.cache?.write_1h !== undefined ? req(lc.cache.write_1h) : scale(base.cacheWrite1h, ratioNum, ratioDen),
+      ...splitClasses(lc, base, { input: li, output: req(lc.output) }),
     };
   }
   const prices: ModelInfo['prices'] = { standard: { base, long: long ?? base } };
@@ -169,7 +253,8 @@ export function buildModel(
         Object.fromEntries(TOKEN_CLASSES.map((k) => [k, scale(c[k], r.num, r.den)])) as ClassPrices;
       return { base: d(base), long: d(long ?? base) };
     }
-    // Explicit tier prices; classes not listed keep the standard price scaled by the tier's input ratio.
+    // Explicit tier prices; classes not listed keep the standard price scaled by the tier's input
+    // ratio (output-like classes by its output ratio).
     const ti = req(t.input)!;
     const den = base.input! === 0n ? 1n : base.input!;
     const tb: ClassPrices = {
@@ -178,6 +263,7 @@ export function buildModel(
       cacheRead: t.cache_read !== undefined ? req(t.cache_read) : scale(base.cacheRead, ti, den),
       cacheWrite5m: t.cache_write_5m !== undefined ? req(t.cache_write_5m) : scale(base.cacheWrite5m, ti, den),
       cacheWrite1h: t.cache_write_1h !== undefined ? req(t.cache_write_1h) : scale(base.cacheWrite1h, ti, den),
+      ...splitClasses(t, base, { input: ti, output: req(t.output) }),
     };
     if (!long) return { base: tb, long: tb };
     // Long band of an explicit tier: each class scaled by the standard long/base ratio of that class.
@@ -194,12 +280,15 @@ export function buildModel(
   if (m.batch) prices.batch = tierOf(m.batch);
   if (m.flex) prices.flex = tierOf(m.flex);
   if (m.priority) prices.priority = tierOf(m.priority);
+  if (m.ultrafast) prices.ultrafast = tierOf(m.ultrafast);
   const cache = m.cache
     ? {
         style: m.cache.style,
         minTokens: m.cache.min_tokens,
-        increment: m.cache.increment ?? (m.cache.style === 'automatic' ? 128 : 1),
+        // only OpenAI documents billing steps (128 tokens); a table says so, no default rounding
+        increment: m.cache.increment ?? 1,
         has1h: m.cache.write_1h !== undefined,
+        implicit: m.cache.style === 'automatic' && m.cache.implicit !== false,
         ...(m.cache.storage_per_hour !== undefined ? { storagePerHourPicoPerM: req(m.cache.storage_per_hour)! } : {}),
         lookbackBlocks: m.cache.lookback_blocks,
         maxBreakpoints: m.cache.max_breakpoints,
@@ -220,7 +309,15 @@ export function buildModel(
     tiers: TIERS.filter((t) => prices[t] !== undefined),
     prices,
     ...(m.uplift ? { uplift: m.uplift } : {}),
+    ...(m.fees ? { fees: feesOf(m.fees) } : {}),
   };
+}
+
+/** fees as the table gives them (USD per 1,000 calls) -> pico-USD per 1,000 calls */
+function feesOf(f: NonNullable<ModelFile['fees']>): Partial<Record<FeeKind, bigint>> {
+  const out: Partial<Record<FeeKind, bigint>> = {};
+  if (f.web_search !== undefined) out.web_search = req(f.web_search);
+  return out;
 }
 
 /** Every price of a model times num/den (a channel endpoint's uplift), rounded half-up per price. */
@@ -291,10 +388,16 @@ export class PriceBook implements Pricing {
     file: string,
   ): { book: PriceBook; problems: { path: string[]; message: string; hint: string }[] } {
     const problems: { path: string[]; message: string; hint: string }[] = [];
-    const models = Object.entries(t.models).map(([id, m]) => ({
-      ...buildModel(id, m, (path, message, hint) => problems.push({ path, message, hint })),
-      pricedBy: { kind: 'table' as const, version: t.version },
-    }));
+    const providerFees = t.fees?.web_search ?? {};
+    const models = Object.entries(t.models).map(([id, m]) => {
+      const built = buildModel(id, m, (path, message, hint) => problems.push({ path, message, hint }));
+      // the table's fee for the provider, unless the model gives its own (own keys only: a provider
+      // may be named like an Object member)
+      const webSearch = Object.hasOwn(providerFees, m.provider) ? providerFees[m.provider] : undefined;
+      if (webSearch && built.fees?.web_search === undefined)
+        built.fees = { ...built.fees, web_search: parseUsd(webSearch.price)! };
+      return { ...built, pricedBy: { kind: 'table' as const, version: t.version } };
+    });
     const book = new PriceBook(t.version, t.effective, file, []);
     for (const m of models) {
       for (const name of [m.id, ...m.aliases]) {
@@ -400,8 +503,9 @@ export class PriceBook implements Pricing {
 /**
  * Price of one token class (pico-USD per 1M tokens). Classes a model lacks fall back as the
  * provider bills them: cached reads without a cache price are plain input; cache writes on an
- * automatic-cache or cache-less model are plain input (no write premium). A 1h write on a model
- * without a 1h price is an error (the provider does not offer it).
+ * automatic-cache or cache-less model are plain input (no write premium); reasoning tokens are
+ * output and image tokens input unless the table prices them apart. A 1h write on a model without
+ * a 1h price, or audio on a model without an audio price, is an error (never a silent $0 or text price).
  */
 export function priceOf(m: ModelInfo, tier: Tier, band: Band, cls: TokenClass): bigint {
   const t = m.prices[tier];
@@ -415,16 +519,40 @@ export function priceOf(m: ModelInfo, tier: Tier, band: Band, cls: TokenClass): 
   const c = t[band];
   const v = c[cls];
   if (v !== undefined) return v;
-  if (cls === 'cacheRead' || cls === 'cacheWrite5m') return c.input!;
+  if (cls === 'cacheRead' || cls === 'cacheWrite5m' || cls === 'imageInput') return c.input!;
+  if (cls === 'reasoning') return c.output!;
   if (cls === 'cacheWrite1h') {
-    if (!m.cache || m.cache.style === 'automatic') return c.input!;
+    // a storage-billed (Gemini) cache bills writes of any TTL as input
+    if (!m.cache || m.cache.style === 'automatic' || m.cache.storagePerHourPicoPerM !== undefined) return c.input!;
     throw userError('UNKNOWN_MODEL', `model '${m.id}' has no 1-hour cache write price in ${pricedByText(m)}`, {
       where: m.id,
       hint: 'use ttl 5m for this model, or a pricing table in which the 1h TTL exists',
       data: { model: m.id },
     });
   }
-  throw new Error(`internal: no ${cls} price for ${m.id}`);
+  throw unpriced(m, cls === 'audioInput' ? 'audio input tokens' : 'audio output tokens');
+}
+
+/** An error naming the dimension a model has no price for (a request uses it: never priced at $0). */
+export function unpriced(m: Pick<ModelInfo, 'id' | 'pricedBy'>, dimension: string): Error {
+  return userError('UNPRICED_DIMENSION', `model '${m.id}' has no price for ${dimension} in ${pricedByText(m)}`, {
+    where: m.id,
+    hint: 'the vendor prices it apart or the model does not take it: add the price to a pricing table (docs/pricing-sources.md) or leave these requests out',
+  });
+}
+
+/** Explicit-cache storage: pico-USD per 1M tokens per hour, or an error naming the dimension. */
+export function storagePrice(m: ModelInfo): bigint {
+  const p = m.cache?.storagePerHourPicoPerM;
+  if (p === undefined) throw unpriced(m, 'cache storage (token-hours)');
+  return p;
+}
+
+/** A per-call tool fee: pico-USD per 1,000 calls, or an error naming the dimension. */
+export function feePrice(m: ModelInfo, kind: FeeKind): bigint {
+  const p = m.fees?.[kind];
+  if (p === undefined) throw unpriced(m, `${kind.replace('_', ' ')} calls`);
+  return p;
 }
 
 /** "pricing table 2026-11-01" / "the catalog litellm-2026-08-01", for messages. */

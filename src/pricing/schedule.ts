@@ -6,6 +6,7 @@
 import { type Diagnostic, didYouMean, suggestionHint, userError } from '../diagnostics.js';
 import { deploymentKey, deploymentTarget } from './channels.js';
 import type { CatalogRef } from './catalog.js';
+import { applyOverlays, type Overlay } from './overlay.js';
 import {
   type Band,
   type BookData,
@@ -61,6 +62,8 @@ export interface ScheduleOptions {
   deployments?: Record<string, string>;
   /** told of a table's warnings when it is first parsed (tables load lazily) */
   warn?: (d: Diagnostic) => void;
+  /** price overlays applied to every model looked up (negotiated discounts, channel uplifts) */
+  overlays?: Overlay[];
 }
 
 export class PriceSchedule implements Pricing {
@@ -100,6 +103,11 @@ export class PriceSchedule implements Pricing {
     );
     this.starts = this.refs.map((b) => Date.parse(`${b.effective}T00:00:00Z`));
     this.memo = this.refs.map(() => new Map());
+  }
+
+  /** the labels of the overlays on this pricing, in order (the report header shows them) */
+  get overlayLabels(): string[] {
+    return (this.options.overlays ?? []).map((o) => o.label);
   }
 
   /** One table in force for every request. */
@@ -167,6 +175,7 @@ export class PriceSchedule implements Pricing {
       if (m) break;
     }
     m ??= this.catalog?.get().lookup(target);
+    if (m && this.options.overlays?.length) m = applyOverlays(m, this.options.overlays);
     memo.set(key, m ?? null);
     return m;
   }

@@ -4,6 +4,7 @@ import { Q, type Ledger } from '../engine/ledger.js';
 import {
   type Breakdown,
   BREAKDOWN_KEYS,
+  CORE_BREAKDOWN_KEYS,
   type ModelLine,
   type PricedBy,
   priceCells,
@@ -19,12 +20,20 @@ export const REPORT_SCHEMA = 'llmcost.report/v1';
 
 export type MoneyBreakdown = Record<(typeof BREAKDOWN_KEYS)[number], number>;
 
+/** Quantities per bill dimension. input/output exclude the classes split out of them (reasoning, audio, image). */
 export interface TokenTotals {
   input: number;
   cacheRead: number;
   cacheWrite5m: number;
   cacheWrite1h: number;
   output: number;
+  reasoning: number;
+  audioInput: number;
+  audioOutput: number;
+  imageInput: number;
+  /** explicit-cache storage in token-hours */
+  storageTokenHours: number;
+  webSearchCalls: number;
 }
 
 export interface StageFigures {
@@ -136,6 +145,8 @@ export interface ReportPricing {
   perRequest?: boolean;
   tables?: { version: string; effective: string | null; requests: number; baselineCost: number }[];
   catalog?: { version: string; requests: number; baselineCost: number; models: string[] } | null;
+  /** price overlays applied on top of the tables (negotiated discounts, uplifts), in order; absent when none */
+  overlays?: string[];
 }
 
 /** A low / expected / high band: nearest-rank 5th, 50th and 95th percentiles over the runs. */
@@ -179,6 +190,28 @@ export interface BuildInput {
 
 const pct = (part: number, whole: number): number => percentOf(part, whole, 0);
 
+/** A breakdown of zeros (hand-built reports, tests). */
+export function zeroMoney(): MoneyBreakdown {
+  return Object.fromEntries(BREAKDOWN_KEYS.map((k) => [k, 0])) as MoneyBreakdown;
+}
+
+/** Token totals of zeros (hand-built reports, tests). */
+export function zeroTokens(): TokenTotals {
+  return {
+    input: 0,
+    cacheRead: 0,
+    cacheWrite5m: 0,
+    cacheWrite1h: 0,
+    output: 0,
+    reasoning: 0,
+    audioInput: 0,
+    audioOutput: 0,
+    imageInput: 0,
+    storageTokenHours: 0,
+    webSearchCalls: 0,
+  };
+}
+
 function money(b: Breakdown): MoneyBreakdown {
   return Object.fromEntries(BREAKDOWN_KEYS.map((k) => [k, attoToUsd(b[k])])) as MoneyBreakdown;
 }
@@ -190,6 +223,12 @@ function tokens(l: Ledger): TokenTotals {
     cacheWrite5m: l.total(Q.cacheWrite5m),
     cacheWrite1h: l.total(Q.cacheWrite1h),
     output: l.total(Q.output),
+    reasoning: l.total(Q.reasoning),
+    audioInput: l.total(Q.audioInput),
+    audioOutput: l.total(Q.audioOutput),
+    imageInput: l.total(Q.imageInput),
+    storageTokenHours: round6(l.total(Q.storage) / 3600),
+    webSearchCalls: l.total(Q.webSearch),
   };
 }
 
@@ -230,6 +269,7 @@ function reportPricing(book: Pricing, byTable: Map<string, PricedBy>): ReportPri
     version: book.version,
     effective: book.effective,
     perRequest: book.tables().length > 1,
+    ...(book.overlayLabels?.length ? { overlays: book.overlayLabels } : {}),
     tables: used
       .filter((t) => t.kind === 'table')
       .sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : 0))
@@ -407,10 +447,26 @@ export const BREAKDOWN_LABELS: Record<BreakdownKey, string> = {
   input: 'input',
   cacheRead: 'cache read',
   cacheWrite: 'cache write',
+  cacheWrite1h: 'cache write 1h',
   output: 'output',
+  reasoning: 'reasoning',
+  audio: 'audio',
+  image: 'image',
   storage: 'storage',
+  fees: 'tool fees',
   fixed: 'fixed',
 };
+
+/**
+ * The classes a report shows: the core ones always, the others where a stage has any (so a report
+ * without audio or fees looks as before). A saved report from before a class existed lacks it: 0.
+ */
+export function shownClasses(r: Pick<Report, 'baseline' | 'steps' | 'final'>): BreakdownKey[] {
+  const stages = [r.baseline, ...r.steps, r.final];
+  return BREAKDOWN_KEYS.filter(
+    (k) => CORE_BREAKDOWN_KEYS.includes(k) || stages.some((f) => (f.breakdown[k] ?? 0) !== 0),
+  );
+}
 /** attribution rows shown per dimension before "… and K more" */
 export const TOP_N = 10;
 
@@ -551,27 +607,32 @@ export function chartOf(r: Report, topN = TOP_N): ReportChart {
     costFrac: frac(r.final.cost, scale),
     prevFrac: 0,
   });
+  const shown = shownClasses(r);
   const parts = (f: StageFigures): ChartPart[] =>
-    BREAKDOWN_KEYS.map((key) => ({
+    shown.map((key) => ({
       key,
       label: BREAKDOWN_LABELS[key],
-      usd: f.breakdown[key],
-      sharePct: share(f.breakdown[key], f.cost),
-      frac: frac(f.breakdown[key], scale),
+      usd: f.breakdown[key] ?? 0,
+      sharePct: share(f.breakdown[key] ?? 0, f.cost),
+      frac: frac(f.breakdown[key] ?? 0, scale),
     }));
   const stages = [
     { label: 'baseline', cost: r.baseline.cost, parts: parts(r.baseline) },
     ...r.steps.map((s) => ({ label: s.label, cost: s.cost, parts: parts(s) })),
   ];
-  const classes = BREAKDOWN_KEYS.map((key) => ({
-    key,
-    label: BREAKDOWN_LABELS[key],
-    baseline: r.baseline.breakdown[key],
-    final: r.final.breakdown[key],
-    change: round6(r.final.breakdown[key] - r.baseline.breakdown[key]),
-    baselineSharePct: share(r.baseline.breakdown[key], r.baseline.cost),
-    finalSharePct: share(r.final.breakdown[key], r.final.cost),
-  }));
+  const classes = shown.map((key) => {
+    const b = r.baseline.breakdown[key] ?? 0;
+    const f = r.final.breakdown[key] ?? 0;
+    return {
+      key,
+      label: BREAKDOWN_LABELS[key],
+      baseline: b,
+      final: f,
+      change: round6(f - b),
+      baselineSharePct: share(b, r.baseline.cost),
+      finalSharePct: share(f, r.final.cost),
+    };
+  });
   const models = r.models.map((m) => ({
     model: m.model,
     label: modelLabel(m),

@@ -4,7 +4,7 @@
 // final row). Streamed as the run goes: one line per call, nothing kept; the file appears under its
 // name only when the log was read to its end (shared/output-file.ts).
 import { addToCell, CELL_WIDTH, Q } from '../engine/ledger.js';
-import { bandOf, CLASS_COLUMNS } from '../engine/price.js';
+import { bandOf, CLASS_COLUMNS, extrasCost } from '../engine/price.js';
 import type { SimRequest } from '../engine/request.js';
 import type { Pricing } from '../pricing/pricebook.js';
 import { csvLines } from '../shared/csv.js';
@@ -69,7 +69,7 @@ export class RowsWriter {
   }
 
   /** per (model, tier, input bucket, pricing period): each priced class's atto-USD per token */
-  private readonly prices = new Map<string, bigint[]>();
+  private readonly prices = new Map<string, (bigint | undefined)[]>();
   private readonly cell = new Float64Array(CELL_WIDTH);
 
   /** one call: its quantities as a ledger cell holds them, priced as priceCells prices cells */
@@ -82,17 +82,18 @@ export class RowsWriter {
     const period = this.periodOf ? this.periodOf(r.atMs) : 0;
     const key = `${r.model}\u0001${r.serviceTier}\u0001${bucket}\u0001${period}`;
     let p = this.prices.get(key);
-    if (!p) {
-      const m = this.book.resolve(r.model, undefined, period);
-      const band = bandOf(m, bucket, this.thresholds);
-      p = CLASS_COLUMNS.map(([cls]) => this.book.price(m, r.serviceTier, band, cls));
-      this.prices.set(key, p);
-    }
+    if (!p) this.prices.set(key, (p = []));
+    const m = this.book.resolve(r.model, undefined, period);
     let atto = 0n;
     for (let i = 0; i < CLASS_COLUMNS.length; i++) {
       const qty = c[CLASS_COLUMNS[i]![1]]!;
-      if (qty > 0) atto += BigInt(qty) * p[i]!;
+      if (qty <= 0) continue;
+      // priced on first use: a class a model has no price for (audio) is asked only when a call has it
+      p[i] ??= this.book.price(m, r.serviceTier, bandOf(m, bucket, this.thresholds), CLASS_COLUMNS[i]![0]);
+      atto += BigInt(qty) * p[i]!;
     }
+    // storage and per-call fees, as priceCells prices them
+    if (c[Q.storage]! > 0 || c[Q.webSearch]! > 0) atto += extrasCost(c, this.book.resolve(r.model, undefined, period));
     const q = (col: number): number => c[col]!;
     const values = [
       stage,
@@ -103,11 +104,12 @@ export class RowsWriter {
       r.serviceTier,
       r.status,
       r.conversationId ?? null,
-      q(Q.input),
+      // input and output as logs count them: the audio/image/reasoning parts included
+      q(Q.input) + q(Q.audioInput) + q(Q.imageInput),
       q(Q.cacheRead),
       q(Q.cacheWrite5m),
       q(Q.cacheWrite1h),
-      q(Q.output),
+      q(Q.output) + q(Q.reasoning) + q(Q.audioOutput),
       usdText(atto),
     ];
     this.rows++;

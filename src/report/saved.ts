@@ -62,6 +62,7 @@ const reportShape = z.looseObject({
       .looseObject({ version: z.string(), requests: count, baselineCost: money, models: z.array(z.string()) })
       .nullable()
       .optional(),
+    overlays: z.array(z.string()).optional(),
   }),
   seed: z.number(),
   requests: count,

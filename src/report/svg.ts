@@ -15,8 +15,13 @@ export const COLORS = {
     input: '#4e79a7',
     cacheRead: '#76b7b2',
     cacheWrite: '#f28e2b',
+    cacheWrite1h: '#ffbe7d',
     output: '#e15759',
+    reasoning: '#ff9d9a',
+    audio: '#edc948',
+    image: '#8cd17d',
     storage: '#b07aa1',
+    fees: '#bab0ac',
     fixed: '#9c755f',
   },
 } as const;

@@ -6,7 +6,7 @@
 // Assumptions and sources: docs/strategies-caching.md.
 import { z } from 'zod';
 import { copyRequest, type SimRequest } from '../engine/request.js';
-import { batchCacheOptions, CacheSim, keyedShare } from './prompt-cache/engine.js';
+import { batchCacheOptions, CacheSim, defaultStyle, keyedShare } from './prompt-cache/engine.js';
 import { durationMs, once } from './prompt-cache/expiring.js';
 import { DEFAULT_POSITIONS } from './prompt-cache/placement.js';
 import { realismRules } from './prompt-cache/rules.js';
@@ -51,7 +51,7 @@ export function startBatch(o: BatchOptions, ctx: StrategyContext): StrategyRun {
     const c = out.cached;
     if (!c) return;
     if (out.prefix.length && m.cache) {
-      out.cached = sim.apply(out, { id: m.id, provider: m.provider, cache: m.cache }, m.cache.style);
+      out.cached = sim.apply(out, { id: m.id, provider: m.provider, cache: m.cache }, defaultStyle(m.cache));
       return;
     }
     if (c.read === 0) return;

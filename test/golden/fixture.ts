@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { runSimulation } from '../../src/engine/run.js';
 import type { SimRequest } from '../../src/engine/request.js';
 import { parsePricingText } from '../../src/pricing/load.js';
-import { buildReport, type Report, type StageFigures } from '../../src/report/model.js';
+import { buildReport, type Report, type StageFigures, zeroMoney, zeroTokens } from '../../src/report/model.js';
 import type { Strategy } from '../../src/engine/strategy.js';
 
 export const TOOL_VERSION = '0.0.0-golden';
@@ -158,8 +158,8 @@ export async function bareReport(): Promise<Report> {
 function stage(cost: number, parts: Partial<StageFigures['breakdown']> = {}): StageFigures {
   return {
     cost,
-    breakdown: { input: 0, cacheRead: 0, cacheWrite: 0, output: 0, storage: 0, fixed: 0, ...parts },
-    tokens: { input: 0, cacheRead: 0, cacheWrite5m: 0, cacheWrite1h: 0, output: 0 },
+    breakdown: { ...zeroMoney(), ...parts },
+    tokens: zeroTokens(),
     calls: 1,
     successes: 1,
     successRate: 1,

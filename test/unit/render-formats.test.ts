@@ -2,7 +2,7 @@
 // and the HTML's self-containment (no URL in src/href, no script, user text escaped).
 import { describe, expect, it } from 'vitest';
 import { render } from '../../src/report/render.js';
-import type { Report, StageFigures } from '../../src/report/model.js';
+import { type Report, type StageFigures, zeroMoney } from '../../src/report/model.js';
 import { csvCell } from '../../src/shared/csv.js';
 import { usdTicks } from '../../src/report/format.js';
 import { mdEscape } from '../../src/report/text.js';
@@ -30,11 +30,11 @@ describe('csv', () => {
   it('writes one row per stage with the documented columns', () => {
     const lines = render(handReport(), 'csv', { color: false }).split('\n');
     expect(lines[0]).toBe(
-      'stage,strategy,label,cost,saving,savingPct,input,cacheRead,cacheWrite,output,storage,fixed,calls,successes,successRate,costPerSuccess,standaloneCost,standaloneSaving,standaloneSavingPct',
+      'stage,strategy,label,cost,saving,savingPct,input,cacheRead,cacheWrite,cacheWrite1h,output,reasoning,audio,image,storage,fees,fixed,calls,successes,successRate,costPerSuccess,standaloneCost,standaloneSaving,standaloneSavingPct',
     );
-    expect(lines[1]).toBe('baseline,,baseline,10,0,0,8,0,0,2,0,0,1,1,1,10,,,');
-    expect(lines[3]).toBe('2,cascade,cascade,5,-1,-10,2,1,0,2,0,0,1,1,1,5,,,'); // a cost increase: negative saving as a number
-    expect(lines[4]).toBe('final,,final,5,5,50,2,1,0,2,0,0,1,1,1,5,,,');
+    expect(lines[1]).toBe('baseline,,baseline,10,0,0,8,0,0,0,2,0,0,0,0,0,0,1,1,1,10,,,');
+    expect(lines[3]).toBe('2,cascade,cascade,5,-1,-10,2,1,0,0,2,0,0,0,0,0,0,1,1,1,5,,,'); // a cost increase: negative saving as a number
+    expect(lines[4]).toBe('final,,final,5,5,50,2,1,0,0,2,0,0,0,0,0,0,1,1,1,5,,,');
     expect(lines[5]).toBe('');
   });
 });
@@ -151,7 +151,7 @@ describe('edge reports', () => {
       successes: 0,
       successRate: 0,
       costPerSuccess: null,
-      breakdown: { input: 0, cacheRead: 0, cacheWrite: 0, output: 0, storage: 0, fixed: 0 },
+      breakdown: zeroMoney(),
     });
     const r: Report = {
       ...h,

@@ -93,9 +93,10 @@ describe('prompt-cache explicit', () => {
     const l = new Ledger(book.thresholds());
     l.add(out[0]!);
     const p = priceCells(l.cells, book.thresholds(), book);
-    // 2000 x $6.00/M = $0.012 = 2 x (2000 x $3.00/M = $0.006); atto = 1e-18 USD
-    expect(p.breakdown.cacheWrite).toBe(12_000_000_000_000_000n);
-    expect(p.breakdown.cacheWrite).toBe(2n * 2000n * 3_000_000_000_000n);
+    // 2000 x $6.00/M = $0.012 = 2 x (2000 x $3.00/M = $0.006); atto = 1e-18 USD; 1h writes are their own class
+    expect(p.breakdown.cacheWrite1h).toBe(12_000_000_000_000_000n);
+    expect(p.breakdown.cacheWrite1h).toBe(2n * 2000n * 3_000_000_000_000n);
+    expect(p.breakdown.cacheWrite).toBe(0n);
     // plain input 500 x $3 = $0.0015, output 100 x $15 = $0.0015
     expect(p.breakdown.input).toBe(1_500_000_000_000_000n);
   });

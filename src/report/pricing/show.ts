@@ -66,13 +66,26 @@ function table(s: PricingShow): string {
       ? `source: ${s.source} (LiteLLM's community price map of ${s.checked}; not checked against the vendor's page)`
       : `source: ${s.source} (checked ${s.checked})`,
     s.aliases.length ? `aliases: ${s.aliases.join(', ')}` : '',
-    c
-      ? `cache: ${c.style}, minimum ${int(c.minTokens)} tokens${c.style === 'automatic' ? `, increments of ${c.increment}${c.hasWrite ? ', writes billed at cacheWrite5m' : ''}${c.retentionMs !== undefined ? `, retention ${c.retentionMs / 60_000} min` : ''}` : `, 1h TTL ${c.has1h ? 'available' : 'not available'}`}`
-      : 'cache: none',
+    c ? cacheLine(c) : 'cache: none',
     s.contextWindow ? `context window: ${int(s.contextWindow)} tokens` : '',
     t.toString(),
   ].filter(Boolean);
   return lines.map((l) => terminalText(l, { lines: true })).join('\n');
+}
+
+/** The cache rules in words: style, minimum, rounding, write premium, retention, explicit storage. */
+function cacheLine(c: NonNullable<PricingShow['cache']>): string {
+  const parts = [
+    `cache: ${c.implicit || c.style === 'explicit' ? c.style : 'explicit context caches only (no implicit hits at this date)'}`,
+  ];
+  parts.push(`minimum ${int(c.minTokens)} tokens`);
+  if (c.style === 'automatic') {
+    if (c.implicit) parts.push(c.increment > 1 ? `billed in steps of ${c.increment} tokens` : 'billed to the token');
+    if (c.hasWrite) parts.push('writes billed at cacheWrite5m');
+    if (c.retentionMs !== undefined) parts.push(`retention ${c.retentionMs / 60_000} min`);
+  } else parts.push(`1h TTL ${c.has1h ? 'available' : 'not available'}`);
+  if (c.storagePerHour !== undefined) parts.push(`explicit caches: storage ${c.storagePerHour} per 1M tokens per hour`);
+  return parts.join(', ');
 }
 
 export const PRICING_SHOW_RENDERERS = {

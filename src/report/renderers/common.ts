@@ -108,6 +108,7 @@ export function pricingLine(p: Report['pricing']): string {
     p.perRequest && tables.length
       ? `pricing per request: ${tables.map((t) => `${t.version} (${int(t.requests)} req)`).join(', ')}`
       : `pricing ${p.version} (effective ${p.effective})`;
-  if (!p.catalog) return head;
-  return `${head}; catalog ${p.catalog.version}: ${int(p.catalog.requests)} req, ${usd(p.catalog.baselineCost)} (community prices, not vendor-checked)`;
+  const overlays = p.overlays?.length ? `; overlays: ${p.overlays.join(', ')}` : '';
+  if (!p.catalog) return `${head}${overlays}`;
+  return `${head}${overlays}; catalog ${p.catalog.version}: ${int(p.catalog.requests)} req, ${usd(p.catalog.baselineCost)} (community prices, not vendor-checked)`;
 }

@@ -164,7 +164,7 @@ export function renderMarkdown(r: Report & { chart: ReportChart }): string {
   }
   out.push(
     '',
-    `<sub>llmcost ${e(r.tool.version)} · ${e(r.command)} · pricing ${e(r.pricing.version)} (effective ${e(r.pricing.effective)}) · seed ${r.seed}${r.cache ? ` · ${e(cacheLine(r.cache))}` : ''}</sub>`,
+    `<sub>llmcost ${e(r.tool.version)} · ${e(r.command)} · pricing ${e(r.pricing.version)} (effective ${e(r.pricing.effective)})${r.pricing.overlays?.length ? ` · overlays: ${e(r.pricing.overlays.join(', '))}` : ''} · seed ${r.seed}${r.cache ? ` · ${e(cacheLine(r.cache))}` : ''}</sub>`,
   );
   return out.join('\n');
 }

@@ -56,6 +56,8 @@ export interface CacheSimOptions {
   rules: ReadonlySet<CacheRule>;
   /** explicit TTL of interactive requests */
   ttl: Ttl;
+  /** TTL of explicit caches billed per token-hour of storage (Gemini context caches; the API's default is 1h) */
+  storageTtl?: Ttl;
   /** explicit TTL of batch-tier requests in realistic mode (falls back to 5m without a 1-hour price) */
   batchTtl: Ttl;
   /** block kinds that may carry a breakpoint */
@@ -78,6 +80,14 @@ export interface CacheSimOptions {
 }
 
 type CacheModel = Pick<ModelFacts, 'id' | 'provider'> & { cache: NonNullable<ModelFacts['cache']> };
+
+/**
+ * The style a model's requests are simulated with unless a strategy says otherwise: the table's, except
+ * that a model without implicit hits at the table's date (Gemini 1.5/2.0) caches only explicitly.
+ */
+export function defaultStyle(cache: NonNullable<ModelFacts['cache']>): 'explicit' | 'automatic' {
+  return cache.style === 'automatic' && !cache.implicit ? 'explicit' : cache.style;
+}
 
 /** Tokens an automatic cache bills as cached: 0 below the minimum, else min + k x increment <= prefix. */
 export function roundAutomatic(prefixTokens: number, minTokens: number, increment: number): number {
@@ -115,6 +125,8 @@ export class CacheSim {
     const t = p.clock.at(req.atMs);
     const batch = req.serviceTier === 'batch' && this.o.rules.has('batch');
     const minTokens = this.o.minTokens ?? m.cache.minTokens;
+    if (style === 'explicit' && m.cache.storagePerHourPicoPerM !== undefined)
+      return this.stored(req, p, t, minTokens, rules, batch);
     return style === 'explicit'
       ? this.explicit(req, m, p, t, minTokens, rules, batch)
       : this.automatic(req, m, p, t, minTokens, rules, batch);
@@ -152,6 +164,22 @@ export class CacheSim {
     let k = 0;
     for (let i = 0; i < n; i++)
       if (this.cum[i]! >= minTokens && this.o.kinds.has(req.prefix[i]!.kind ?? 'none')) this.bps[k++] = i;
+    return k;
+  }
+
+  /**
+   * Explicit caches: fills keys/cum for the prefix and bps with the breakpoints that can cache (ideal:
+   * every block in scope; realistic: the policy's positions), each at least minTokens; returns how many.
+   */
+  private breakpoints(req: SimRequest, minTokens: number, rules: CacheRules): number {
+    const n = this.blocks(req, same);
+    if (!this.o.rules.has('breakpoints')) return this.everyBlock(req, n, minTokens);
+    const { cum, bps } = this;
+    const placed = placeBreakpoints(this.o.positions, req.prefix, this.o.kinds, rules.maxBreakpoints, bps);
+    if (placed.dropped) this.droppedBreakpoints++;
+    // A breakpoint on a prefix shorter than the minimum caches nothing.
+    let k = 0;
+    for (let j = 0; j < placed.kept; j++) if (cum[bps[j]!]! >= minTokens) bps[k++] = bps[j]!;
     return k;
   }
 
@@ -194,19 +222,9 @@ export class CacheSim {
     const ttl = batch && !(this.o.batchTtl === '1h' && !m.cache.has1h) ? this.o.batchTtl : this.o.ttl;
     const ttlMs = TTL_MS[ttl];
     const delay = this.readyDelay(rules, batch);
-    const n = this.blocks(req, same);
     const { keys, cum, bps } = this;
-    let k: number;
     const placing = this.o.rules.has('breakpoints');
-    if (!placing) {
-      k = this.everyBlock(req, n, minTokens);
-    } else {
-      const placed = placeBreakpoints(this.o.positions, req.prefix, this.o.kinds, rules.maxBreakpoints, bps);
-      if (placed.dropped) this.droppedBreakpoints++;
-      // A breakpoint on a prefix shorter than the minimum caches nothing.
-      k = 0;
-      for (let j = 0; j < placed.kept; j++) if (cum[bps[j]!]! >= minTokens) bps[k++] = bps[j]!;
-    }
+    const k = this.breakpoints(req, minTokens, rules);
     if (k === 0) return { read: 0, write5m: 0, write1h: 0 };
     // Reads: from the last breakpoint back, each breakpoint checks itself and the positions before it
     // (lookbackBlocks in all); the first live entry found is the longest match (later windows cover later blocks).
@@ -237,6 +255,49 @@ export class CacheSim {
     const last = cum[bps[k - 1]!]!;
     const written = last > read ? last - read : 0;
     return { read, write5m: ttl === '5m' ? written : 0, write1h: ttl === '1h' ? written : 0 };
+  }
+
+  /**
+   * Explicit caches billed per token-hour of storage (Gemini cachedContents): a request names one cache,
+   * so it reads the longest live entry among its breakpoints and, when its longest breakpoint has no
+   * entry, creates one holding that whole prefix for the TTL (storage billed for the TTL on this
+   * request; the tokens it had to send beyond its read are billed as input, the write class priced
+   * at input). A hit does not extend an entry: it expires TTL after creation.
+   */
+  private stored(
+    req: SimRequest,
+    p: Partition,
+    t: number,
+    minTokens: number,
+    rules: CacheRules,
+    batch: boolean,
+  ): CachedTokens {
+    const ttl = this.o.storageTtl ?? '1h';
+    const ttlMs = TTL_MS[ttl];
+    const { keys, cum, bps } = this;
+    const k = this.breakpoints(req, minTokens, rules);
+    if (k === 0) return { read: 0, write5m: 0, write1h: 0 };
+    let hit = -1;
+    for (let j = k - 1; j >= 0 && hit < 0; j--) if (this.live(p, keys[bps[j]!]!, t, batch)) hit = bps[j]!;
+    if (hit >= 0 && batch && !this.batchHits(req.prefix[0]!.key)) hit = -1;
+    const read = hit >= 0 ? cum[hit]! : 0;
+    const last = bps[k - 1]!;
+    const e = p.entries.get(keys[last]!);
+    if (e !== undefined && t < e.expiresAtMs) return { read, write5m: 0, write1h: 0 };
+    // a new cache: created now, readable after the usual delay, gone TTL later whatever its hits
+    const delay = this.readyDelay(rules, batch);
+    if (e === undefined) p.entries.set(keys[last]!, { expiresAtMs: t + ttlMs, readyAtMs: t + delay }, t);
+    else {
+      e.expiresAtMs = t + ttlMs;
+      e.readyAtMs = t + delay;
+    }
+    const written = cum[last]! - read;
+    return {
+      read,
+      write5m: ttl === '5m' ? written : 0,
+      write1h: ttl === '1h' ? written : 0,
+      storageTokenSeconds: (cum[last]! * ttlMs) / 1000,
+    };
   }
 
   private automatic(

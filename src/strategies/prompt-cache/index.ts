@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { copyRequest, type SimRequest } from '../../engine/request.js';
 import { userError } from '../../diagnostics.js';
 import type { Strategy, StrategyContext, StrategyRun } from '../../engine/strategy.js';
-import { batchCacheOptions, CacheSim, type Ttl } from './engine.js';
+import { batchCacheOptions, CacheSim, defaultStyle, type Ttl } from './engine.js';
 import { durationMs, once } from './expiring.js';
 import { DEFAULT_POSITIONS, positionSchema } from './placement.js';
 import { realismRules } from './rules.js';
@@ -65,6 +65,8 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
   const sim = new CacheSim({
     rules,
     ttl,
+    // Gemini context caches: the API's default TTL is 1 hour
+    storageTtl: o.ttl ?? '1h',
     batchTtl: o.batch_ttl ?? ttl,
     kinds: scopeKinds[o.scope],
     positions: o.breakpoints ?? DEFAULT_POSITIONS,
@@ -101,7 +103,19 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
           );
         return [req];
       }
-      const style = o.style ?? cache.style;
+      // A TTL on a model billed per token-hour of storage (Gemini) asks for explicit context caches;
+      // a model without implicit hits at the table's date (Gemini 1.5/2.0) caches only explicitly.
+      const storageBilled = cache.storagePerHourPicoPerM !== undefined;
+      const style = o.style ?? (storageBilled && o.ttl !== undefined ? 'explicit' : defaultStyle(cache));
+      if (style === 'automatic' && cache.style === 'automatic' && !cache.implicit)
+        throw userError(
+          'STRATEGY_MODEL',
+          `prompt-cache style automatic: model '${m.id}' gave no implicit cache hits at the pricing table's date (only explicit context caches, billed per token-hour of storage)`,
+          {
+            where: m.id,
+            hint: 'remove style: automatic (the model is then simulated with explicit caches), or use a later model',
+          },
+        );
       if (style === 'explicit' && (o.retention !== undefined || o.hit_rate !== undefined)) {
         warnOnce(`explicit-only:${m.id}`, () =>
           ctx.warn(
@@ -120,7 +134,7 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
         );
       }
       if (style === 'explicit' && ttl === '1h' && !checked.has(m.id)) {
-        if (!cache.has1h) {
+        if (!cache.has1h && !storageBilled) {
           throw userError(
             'STRATEGY_MODEL',
             `prompt-cache ttl 1h: model '${m.id}' has no 1-hour cache write price in the pricing table`,

@@ -9,8 +9,18 @@ export const CANONICAL_COLUMNS = [
   'cache_write_tokens',
   // the part of cache_write_tokens written with the 1-hour TTL (Anthropic cache_creation.ephemeral_1h_input_tokens)
   'cache_write_1h_tokens',
-  // the part of output_tokens spent on reasoning (billed as output; carried for reports)
+  // the part written with the 5-minute TTL (when a format gives the TTL parts; cache_write_tokens = their sum)
+  'cache_write_5m_tokens',
+  // explicit-cache storage billed to the row, token-hours (Gemini context caches: storage_per_hour)
+  'cache_storage_token_hours',
+  // the part of output_tokens spent on reasoning (priced as output unless the table prices it apart)
   'reasoning_tokens',
+  // the parts of input_tokens that are audio and images, and of output_tokens that is audio
+  'audio_input_tokens',
+  'image_input_tokens',
+  'audio_output_tokens',
+  // server-side web search calls (a per-call fee: the table's fees.web_search)
+  'web_search_calls',
   'request_id',
   'conversation_id',
   'tenant',
@@ -25,7 +35,8 @@ export const CANONICAL_COLUMNS = [
   'prompt',
   'completion',
   'cost_usd',
-  // extension: standard|batch|flex|priority (default standard; the openai-batch preset sets batch)
+  // standard|batch|flex|priority|ultrafast as the table names tiers; OpenAI's fast = priority, default/auto/scale =
+  // standard (default standard; the openai-batch preset sets batch)
   'service_tier',
 ] as const;
 export type Column = (typeof CANONICAL_COLUMNS)[number];

@@ -25,6 +25,14 @@ export interface Preset {
   cacheTokens: CacheConvention;
   /** where the format reports reasoning tokens: inside output_tokens (OpenAI, Anthropic; the default) or beside (Langfuse) */
   reasoningTokens?: CacheConvention;
+  /** where the format reports audio/image tokens: inside input/output_tokens (OpenAI; the default) or beside (Langfuse) */
+  mediaTokens?: CacheConvention;
+  /**
+   * where the format reports the TTL parts of cache writes: inside cache_write_tokens (Anthropic: the 5m
+   * and 1h counts split cache_creation_input_tokens; the default) or beside it (Langfuse: exclusive usage
+   * keys, the flat key priced as 5-minute writes)
+   */
+  cacheWriteParts?: CacheConvention;
   /**
    * A format whose convention differs per record (Helicone: Anthropic rows beside, the rest
    * inside); undefined = cacheTokens. Counts are the raw values as the record holds them.

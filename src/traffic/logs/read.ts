@@ -103,7 +103,9 @@ function isDirectory(path: string): boolean {
 }
 
 /** Row checks against the pricing: unknown models and tiers a model lacks (at the row's date) reject the row. */
-export function bookChecks(book: Pricing): Pick<RowContext, 'acceptModel' | 'modelHint' | 'acceptTier' | 'accept1h'> {
+export function bookChecks(
+  book: Pricing,
+): Pick<RowContext, 'acceptModel' | 'modelHint' | 'acceptTier' | 'accept1h' | 'unpriced' | 'contextWindow'> {
   const known = new Map<string, boolean>();
   const hints = new Map<string, string | undefined>();
   return {
@@ -134,8 +136,23 @@ export function bookChecks(book: Pricing): Pick<RowContext, 'acceptModel' | 'mod
     // automatic caches bill writes as plain input; an explicit cache needs a write_1h price
     accept1h: (m, atMs) => {
       const c = book.lookup(m, book.periodOf(atMs))?.cache;
-      return !c || c.style === 'automatic' || c.has1h;
+      return !c || c.style === 'automatic' || c.has1h || c.storagePerHourPicoPerM !== undefined;
     },
+    unpriced: (m, atMs, dims) => {
+      const model = book.lookup(m, book.periodOf(atMs));
+      if (!model) return undefined;
+      const std = model.prices.standard?.base;
+      return dims.find((d) =>
+        d === 'audio input tokens'
+          ? std?.audioInput === undefined
+          : d === 'audio output tokens'
+            ? std?.audioOutput === undefined
+            : d === 'cache storage'
+              ? model.cache?.storagePerHourPicoPerM === undefined
+              : model.fees?.web_search === undefined,
+      );
+    },
+    contextWindow: (m, atMs) => book.lookup(m, book.periodOf(atMs))?.contextWindow,
   };
 }
 
@@ -292,6 +309,9 @@ export interface LogStats {
   unbilledUsage?: number;
   /** rows outside a key-consistent sample (read and skipped; most of them never parsed) */
   unsampled?: number;
+  /** rows sending more input tokens than their model's context window (priced; a warning), and the first */
+  overWindow?: number;
+  firstOverWindow?: string;
   /** bytes of the file read so far and its size (live; for progress bars, never for reports) */
   position?: { read: number; total: number | null };
 }
@@ -311,6 +331,12 @@ export function finishWarnings(stats: LogStats, spread: PeriodSpread, shown: str
     });
   const stretched = spread.warning(shown);
   if (stretched) stats.warnings.push({ code: 'LOG_PERIOD', message: stretched });
+  if (stats.overWindow) {
+    stats.warnings.push({
+      code: 'OVER_CONTEXT_WINDOW',
+      message: `${stats.overWindow} row(s) send more input tokens than their model's context window (first: ${stats.firstOverWindow}); they are priced as logged, but the API would have refused them: check the model id (a long-context deployment priced as a shorter model?) or the token counts`,
+    });
+  }
   if (stats.outOfOrder > 0) stats.warnings.push(unsortedWarning(stats.outOfOrder, stats.priced));
 }
 
@@ -580,6 +606,10 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
                   continue;
                 }
                 stats.priced++;
+                if (r.overWindow) {
+                  stats.overWindow = (stats.overWindow ?? 0) + 1;
+                  stats.firstOverWindow ??= `${rec.file ?? shown}:${rec.line}: model '${q.model}', ${r.overWindow.inputTokens.toLocaleString('en-US')} input tokens > its ${r.overWindow.contextWindow.toLocaleString('en-US')}-token context window`;
+                }
                 ids.see(q);
                 if (q.atMs < lastMs) stats.outOfOrder++;
                 else lastMs = q.atMs;

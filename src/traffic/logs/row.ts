@@ -26,7 +26,12 @@ export interface RowResult {
   unbilled?: 'no usage' | 'usage dropped';
   /** text must be counted and the tokenizer for this model is not loaded: load it, call again */
   needsEncoder?: string;
+  /** the row sends more input tokens than its model's context window: priced, and counted in a warning */
+  overWindow?: { inputTokens: number; contextWindow: number };
 }
+
+/** Bill dimensions a row may use that not every model prices (checked against the row's table). */
+export type PricedDimension = 'audio input tokens' | 'audio output tokens' | 'cache storage' | 'web search calls';
 
 export interface RowContext {
   preset: Preset;
@@ -49,6 +54,10 @@ export interface RowContext {
   accept1h?: (model: string, atMs: number) => boolean;
   /** timestamps outside it reject the row (undefined: no check, for relative-time traces) */
   timeRange?: TimestampRange;
+  /** the first of `dims` the model has no price for at the row's date (the row is rejected), else undefined */
+  unpriced?: (model: string, atMs: number, dims: PricedDimension[]) => PricedDimension | undefined;
+  /** the model's context window at the row's date, when the table gives one */
+  contextWindow?: (model: string, atMs: number) => number | undefined;
   tokens: TokenCounter;
   /** `--map cache_tokens=inside|beside`: the user's word wins over the preset's */
   cacheTokens?: CacheConvention;
@@ -315,10 +324,24 @@ function parseBool(v: unknown): boolean | undefined {
   return undefined;
 }
 
-function parseTier(v: unknown, dflt: Tier): Tier | undefined {
+/**
+ * service_tier as logs write it -> the table's tier. OpenAI: default/auto = standard; Scale Tier
+ * (prepaid capacity) is priced at the list (standard) price; Priority processing was renamed Fast
+ * mode on 2026-07-30 and GPT-6 responses say "fast" (= priority). Bedrock: on_demand = standard.
+ */
+const TIER_ALIASES: Record<string, Tier> = {
+  default: 'standard',
+  auto: 'standard',
+  on_demand: 'standard',
+  scale: 'standard',
+  fast: 'priority',
+};
+
+export function parseTier(v: unknown, dflt: Tier): Tier | undefined {
   if (!present(v)) return dflt;
   const s = String(v).trim().toLowerCase();
-  if (s === 'default' || s === 'auto' || s === 'on_demand') return 'standard';
+  const alias = TIER_ALIASES[s];
+  if (alias) return alias;
   return (TIERS as readonly string[]).includes(s) ? (s as Tier) : undefined;
 }
 
@@ -445,29 +468,27 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
     return rej('output_tokens missing', 'output_tokens is empty (and no completion text to count)');
   const cached = parseCount(pick(ctx, f, values, off, C.cached_input_tokens), 'cached_input_tokens') ?? 0;
   if (isReject(cached)) return { reject: cached };
-  const writeAll = parseCount(pick(ctx, f, values, off, C.cache_write_tokens), 'cache_write_tokens');
-  if (isReject(writeAll)) return { reject: writeAll };
-  const write1h = parseCount(pick(ctx, f, values, off, C.cache_write_1h_tokens), 'cache_write_1h_tokens') ?? 0;
-  if (isReject(write1h)) return { reject: write1h };
-  // cache_write_tokens counts every write; the 1-hour part is within it (absent: the 1-hour writes are all of it)
-  const write = writeAll ?? write1h;
-  if (write1h > write)
-    return rej(
-      'cache_write_1h > cache_write',
-      `cache_write_1h_tokens (${write1h}) exceed cache_write_tokens (${write}); cache_write_tokens counts writes of every TTL`,
-    );
+  const writes = cacheWrites(ctx, f, values, off);
+  if (isReject(writes)) return { reject: writes };
+  const { write, write1h } = writes;
   if (write1h > 0 && ctx.accept1h && !ctx.accept1h(model, atMs))
     return rej(
       'no 1-hour cache write price',
       `model '${model}' has no 1-hour cache write price in the pricing table, and the row has ${write1h} 1-hour cache write tokens (a table from before the 1-hour TTL? try --as-of the row's date)`,
     );
+  const media = mediaCounts(ctx, f, values, off);
+  if (isReject(media)) return { reject: media };
   const reasoning = parseCount(pick(ctx, f, values, off, C.reasoning_tokens), 'reasoning_tokens');
   if (isReject(reasoning)) return { reject: reasoning };
   if (reasoning !== undefined && preset.reasoningTokens === 'beside') output += reasoning;
-  else if (reasoning !== undefined && reasoning > output)
+  if (preset.mediaTokens === 'beside') {
+    input += media.audioIn + media.imageIn;
+    output += media.audioOut;
+  }
+  if ((reasoning ?? 0) + media.audioOut > output)
     return rej(
-      'reasoning > output',
-      `reasoning_tokens (${reasoning}) exceed output_tokens (${output}); output_tokens must include reasoning tokens`,
+      reasoning !== undefined && reasoning > output ? 'reasoning > output' : 'audio output > output',
+      `reasoning_tokens + audio_output_tokens (${reasoning ?? 0} + ${media.audioOut}) exceed output_tokens (${output}); output_tokens must include reasoning and audio tokens`,
     );
   const convention =
     ctx.cacheTokens ?? (f && preset.cacheTokensOf?.(f, { input, cached, write })) ?? preset.cacheTokens;
@@ -477,6 +498,38 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
       'cached > input',
       `cached_input_tokens + cache_write_tokens (${cached} + ${write}) exceed input_tokens (${input}); input_tokens must include cached tokens (OpenAI style), or say --map cache_tokens=beside`,
     );
+  }
+  if (media.audioIn + media.imageIn > input - cached - write)
+    return rej(
+      'audio/image > input',
+      `audio_input_tokens + image_input_tokens (${media.audioIn} + ${media.imageIn}) exceed the uncached input tokens (${input - cached - write}); input_tokens must include them`,
+    );
+  const storageRaw = pick(ctx, f, values, off, C.cache_storage_token_hours);
+  let storageTokenSeconds = 0;
+  if (present(storageRaw)) {
+    const h = typeof storageRaw === 'number' ? storageRaw : Number(String(storageRaw).trim());
+    if (!Number.isFinite(h) || h < 0 || typeof storageRaw === 'boolean')
+      return rej(
+        'cache_storage_token_hours not a number',
+        `cache_storage_token_hours '${excerpt(storageRaw)}' is not a non-negative number of token-hours`,
+      );
+    // token-seconds (whole): the ledger's unit, exact sums
+    storageTokenSeconds = Math.round(h * 3600);
+  }
+  const webSearch = parseCount(pick(ctx, f, values, off, C.web_search_calls), 'web_search_calls') ?? 0;
+  if (isReject(webSearch)) return { reject: webSearch };
+  if (ctx.unpriced && (media.audioIn || media.audioOut || storageTokenSeconds || webSearch)) {
+    const dims: PricedDimension[] = [];
+    if (media.audioIn) dims.push('audio input tokens');
+    if (media.audioOut) dims.push('audio output tokens');
+    if (storageTokenSeconds) dims.push('cache storage');
+    if (webSearch) dims.push('web search calls');
+    const missing = ctx.unpriced(model, atMs, dims);
+    if (missing)
+      return rej(
+        `no price for ${missing}`,
+        `model '${model}' has no price for ${missing} in the pricing table, and the row has ${missing === 'cache storage' ? `${excerpt(storageRaw)} token-hours` : String(missing === 'web search calls' ? webSearch : missing === 'audio input tokens' ? media.audioIn : media.audioOut)} of them (never priced as $0 or as text: add the price to a pricing table, or leave these rows out)`,
+      );
   }
   if (input > MAX_TOKENS_PER_REQUEST)
     return rej(
@@ -489,7 +542,7 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
   if (!tier)
     return rej(
       'service_tier unknown',
-      `service_tier '${excerpt(pick(ctx, f, values, off, C.service_tier))}' is not one of ${TIERS.join(', ')}`,
+      `service_tier '${excerpt(pick(ctx, f, values, off, C.service_tier))}' is not one of ${TIERS.join(', ')} (or default, auto, scale, fast, on_demand)`,
     );
   if (ctx.acceptTier && !ctx.acceptTier(model, tier, atMs))
     return rej(
@@ -596,9 +649,18 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
     inputTokens: billed ? input : 0,
     outputTokens: billed ? output : 0,
     reasoningTokens: billed ? reasoning : undefined,
+    audioInputTokens: (billed && media.audioIn) || undefined,
+    audioOutputTokens: (billed && media.audioOut) || undefined,
+    imageInputTokens: (billed && media.imageIn) || undefined,
+    webSearchCalls: (billed && webSearch) || undefined,
     historyTokens: 0,
     prefix,
-    cached: billed && cached + write > 0 ? { read: cached, write5m: write - write1h, write1h } : undefined,
+    cached:
+      billed && (cached + write > 0 || storageTokenSeconds > 0)
+        ? storageTokenSeconds > 0
+          ? { read: cached, write5m: write - write1h, write1h, storageTokenSeconds }
+          : { read: cached, write5m: write - write1h, write1h }
+        : undefined,
     batchable,
     status,
     retryOf: retryOf || undefined,
@@ -609,5 +671,52 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
     line,
   };
   preset.finish?.(req);
+  const contextWindow = ctx.contextWindow?.(model, atMs);
+  if (billed && contextWindow !== undefined && input > contextWindow)
+    return { req, costUsd, unbilled, overWindow: { inputTokens: input, contextWindow } };
   return { req, costUsd, unbilled };
+}
+
+/**
+ * Cache writes and their 1-hour part. Inside (the default): cache_write_tokens counts every TTL, the
+ * 1h and 5m columns split it (absent total: their sum). Beside (Langfuse): the columns are exclusive,
+ * the flat one without a TTL (priced as 5-minute writes).
+ */
+function cacheWrites(
+  ctx: RowContext,
+  f: Fields | undefined,
+  values: string[] | undefined,
+  off: number,
+): { write: number; write1h: number } | Reject {
+  const all = parseCount(pick(ctx, f, values, off, C.cache_write_tokens), 'cache_write_tokens');
+  if (isReject(all)) return all;
+  const w1 = parseCount(pick(ctx, f, values, off, C.cache_write_1h_tokens), 'cache_write_1h_tokens');
+  if (isReject(w1)) return w1;
+  const w5 = parseCount(pick(ctx, f, values, off, C.cache_write_5m_tokens), 'cache_write_5m_tokens');
+  if (isReject(w5)) return w5;
+  if (ctx.preset.cacheWriteParts === 'beside') return { write: (all ?? 0) + (w5 ?? 0) + (w1 ?? 0), write1h: w1 ?? 0 };
+  const write = all ?? (w5 ?? 0) + (w1 ?? 0);
+  const write1h = w1 ?? (w5 !== undefined ? write - w5 : 0);
+  if (write1h > write || write1h < 0 || (w5 ?? 0) + write1h > write)
+    return {
+      kind: w1 !== undefined ? 'cache_write_1h > cache_write' : 'cache_write_5m > cache_write',
+      detail: `cache_write_1h_tokens + cache_write_5m_tokens (${w1 ?? '-'} + ${w5 ?? '-'}) exceed cache_write_tokens (${write}); cache_write_tokens counts writes of every TTL`,
+    };
+  return { write, write1h };
+}
+
+/** Audio and image token counts (0 when absent). */
+function mediaCounts(
+  ctx: RowContext,
+  f: Fields | undefined,
+  values: string[] | undefined,
+  off: number,
+): { audioIn: number; imageIn: number; audioOut: number } | Reject {
+  const audioIn = parseCount(pick(ctx, f, values, off, C.audio_input_tokens), 'audio_input_tokens') ?? 0;
+  if (isReject(audioIn)) return audioIn;
+  const imageIn = parseCount(pick(ctx, f, values, off, C.image_input_tokens), 'image_input_tokens') ?? 0;
+  if (isReject(imageIn)) return imageIn;
+  const audioOut = parseCount(pick(ctx, f, values, off, C.audio_output_tokens), 'audio_output_tokens') ?? 0;
+  if (isReject(audioOut)) return audioOut;
+  return { audioIn, imageIn, audioOut };
 }

@@ -215,12 +215,17 @@ function mergeStats(into: LogStats, others: LogStats[], _shown: string): void {
     if (s.tokenizedTexts) into.tokenizedTexts = (into.tokenizedTexts ?? 0) + s.tokenizedTexts;
     if (s.unbilled) into.unbilled = (into.unbilled ?? 0) + s.unbilled;
     if (s.unbilledUsage) into.unbilledUsage = (into.unbilledUsage ?? 0) + s.unbilledUsage;
+    if (s.overWindow) {
+      into.overWindow = (into.overWindow ?? 0) + s.overWindow;
+      // ranges are in file order: the first range that has one holds the first row
+      into.firstOverWindow ??= s.firstOverWindow;
+    }
   }
   into.firstRejects.splice(FIRST_REJECTS_KEPT);
 }
 
 /** the end-of-read warnings a range gives about its own rows only: said again over the whole table */
-const WHOLE_LOG = new Set(['LOG_UNSORTED', 'LOG_DUPLICATE_ID', 'LOG_UNBILLED', 'LOG_PERIOD']);
+const WHOLE_LOG = new Set(['LOG_UNSORTED', 'LOG_DUPLICATE_ID', 'LOG_UNBILLED', 'LOG_PERIOD', 'OVER_CONTEXT_WINDOW']);
 
 /**
  * What a range alone cannot know, counted again over the whole table in order: rows earlier than a

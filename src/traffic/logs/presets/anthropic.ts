@@ -2,6 +2,7 @@
 // Claude Code session transcripts. Anthropic's input_tokens EXCLUDES cache reads and writes
 // (cache_read_input_tokens, cache_creation_input_tokens sit beside it), and cache_creation splits the
 // writes by TTL (ephemeral_5m_input_tokens, ephemeral_1h_input_tokens). output_tokens includes thinking.
+// server_tool_use.web_search_requests counts the web searches a response ran.
 import type { Column, Fields } from '../columns.js';
 import { lookup } from '../columns.js';
 import type { Preset } from '../preset.js';
@@ -16,6 +17,9 @@ function messageColumns(at: string[]): Partial<Record<Column, string[]>> {
     cached_input_tokens: each('usage.cache_read_input_tokens'),
     cache_write_tokens: each('usage.cache_creation_input_tokens'),
     cache_write_1h_tokens: each('usage.cache_creation.ephemeral_1h_input_tokens'),
+    cache_write_5m_tokens: each('usage.cache_creation.ephemeral_5m_input_tokens'),
+    // server tools: "server_tool_use": {"web_search_requests": N} ($10 per 1,000 searches)
+    web_search_calls: each('usage.server_tool_use.web_search_requests'),
     service_tier: each('usage.service_tier'),
   };
 }

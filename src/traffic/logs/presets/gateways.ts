@@ -43,7 +43,21 @@ export const GATEWAY_PRESETS: Preset[] = [
         'cache_read_input_tokens',
       ],
       cache_write_tokens: ['metadata.usage_object.cache_creation_input_tokens', 'cache_creation_input_tokens'],
+      // LiteLLM's Usage: prompt_tokens_details carries the TTL split of Anthropic writes and the modalities
+      cache_write_1h_tokens: [
+        'metadata.usage_object.prompt_tokens_details.cache_creation_token_details.ephemeral_1h_input_tokens',
+      ],
+      cache_write_5m_tokens: [
+        'metadata.usage_object.prompt_tokens_details.cache_creation_token_details.ephemeral_5m_input_tokens',
+      ],
       reasoning_tokens: ['metadata.usage_object.completion_tokens_details.reasoning_tokens'],
+      audio_input_tokens: ['metadata.usage_object.prompt_tokens_details.audio_tokens'],
+      image_input_tokens: ['metadata.usage_object.prompt_tokens_details.image_tokens'],
+      audio_output_tokens: ['metadata.usage_object.completion_tokens_details.audio_tokens'],
+      web_search_calls: [
+        'metadata.usage_object.server_tool_use.web_search_requests',
+        'metadata.usage_object.prompt_tokens_details.web_search_requests',
+      ],
       cost_usd: ['spend'],
       tenant: ['team_id', 'metadata.user_api_key_team_id'],
       route: ['model_group'],
@@ -89,7 +103,14 @@ export const GATEWAY_PRESETS: Preset[] = [
         'usageDetails.cache_creation_input_tokens',
         'usageDetails.input_cache_write',
       ],
+      // the 1-hour and 5-minute writes under their own keys (Langfuse's Anthropic prices: input_cache_creation_1h at 2x input)
+      cache_write_5m_tokens: ['usageDetails.input_cache_creation_5m'],
+      cache_write_1h_tokens: ['usageDetails.input_cache_creation_1h'],
       reasoning_tokens: ['usageDetails.output_reasoning_tokens', 'usageDetails.output_reasoning'],
+      // OpenAI's prompt/completion_tokens_details become input_<key> / output_<key>, subtracted like the others
+      audio_input_tokens: ['usageDetails.input_audio_tokens'],
+      image_input_tokens: ['usageDetails.input_image_tokens'],
+      audio_output_tokens: ['usageDetails.output_audio_tokens'],
       cost_usd: ['costDetails.total', 'calculatedTotalCost', 'totalCost'],
       conversation_id: ['sessionId', 'traceId'],
       prompt_version: ['promptVersion'],
@@ -101,9 +122,12 @@ export const GATEWAY_PRESETS: Preset[] = [
     },
     tags: { prompt_name: ['promptName'], environment: ['environment'] },
     // Langfuse keeps usage keys exclusive: cached tokens are subtracted from usageDetails.input and
-    // reasoning tokens from usageDetails.output, each kept under its own key.
+    // reasoning tokens from usageDetails.output, each kept under its own key (audio and images too, and
+    // the flat cache-creation key beside the TTL ones).
     cacheTokens: 'beside',
     reasoningTokens: 'beside',
+    mediaTokens: 'beside',
+    cacheWriteParts: 'beside',
     detect: [
       ['traceId', 'type', 'startTime', 'usageDetails'],
       ['traceId', 'type', 'startTime', 'usage'],

@@ -1,7 +1,8 @@
 // Presets for OpenAI's own objects: chat.completion and response objects as the API returns them
 // (one per line, as a logger saves them), and Batch API output/error files (each line wraps one
-// response in response.body). Usage is OpenAI-style: prompt/input tokens include cached tokens,
-// completion/output tokens include reasoning tokens.
+// response in response.body). Usage is OpenAI-style: prompt/input tokens include cached and audio
+// tokens, completion/output tokens include reasoning and audio tokens. service_tier is what served
+// the call: default, flex, priority, or (GPT-6) fast and ultrafast.
 import type { Column } from '../columns.js';
 import { lookup } from '../columns.js';
 import type { Preset } from '../preset.js';
@@ -21,6 +22,16 @@ function usageColumns(at: string): Partial<Record<Column, string[]>> {
       `${at}usage.completion_tokens_details.reasoning_tokens`,
       `${at}usage.output_tokens_details.reasoning_tokens`,
     ],
+    // audio models (gpt-4o-audio, gpt-realtime): parts of prompt/completion tokens
+    audio_input_tokens: [
+      `${at}usage.prompt_tokens_details.audio_tokens`,
+      `${at}usage.input_tokens_details.audio_tokens`,
+    ],
+    audio_output_tokens: [
+      `${at}usage.completion_tokens_details.audio_tokens`,
+      `${at}usage.output_tokens_details.audio_tokens`,
+    ],
+    image_input_tokens: [`${at}usage.input_tokens_details.image_tokens`],
   };
 }
 
