@@ -151,6 +151,35 @@ export function intListFlag(value: string, flag: string, min = 1): number[] {
   });
 }
 
+/** A non-negative decimal limit ("5", "2.5", "5%", "$100"), as a plain decimal string. */
+export function decimalFlag(value: string, flag: string, strip: RegExp): string {
+  const v = value.trim().replace(strip, '').replace(/_/g, '');
+  if (!/^\d+(\.\d{1,12})?$/.test(v))
+    throw userError('USAGE', `${flag} '${value}' is not a non-negative number`, {
+      where: flag,
+      hint: flag.endsWith('-usd') ? `USD, e.g. ${flag} 100` : `a percentage, e.g. ${flag} 5 (fails above +5%)`,
+    });
+  return v;
+}
+
+/**
+ * --max-increase PCT|USD: "5" or "5%" is a percentage, "$50" or "50usd" an amount in USD (diff).
+ * Returns the limit as a number in its unit.
+ */
+export function increaseLimitFlag(value: string, flag: string): { pct: number } | { usd: number } {
+  const usd = /^\s*\$|usd\s*$/i.test(value);
+  const v = value
+    .trim()
+    .replace(usd ? /^\$\s*|\s*usd$/gi : /\s*%$/, '')
+    .replace(/_/g, '');
+  if (!/^\d+(\.\d{1,12})?$/.test(v))
+    throw userError('USAGE', `${flag} '${value}' is not a percentage or an amount in USD`, {
+      where: flag,
+      hint: `e.g. ${flag} 5 (fails above +5%) or ${flag} '$50' (fails above +$50)`,
+    });
+  return usd ? { usd: Number(v) } : { pct: Number(v) };
+}
+
 const collectPath = (v: string, prev: string[]): string[] => [...prev, v];
 
 /** --allow-path DIR (repeatable): a folder the scenario's own paths may also point into (see docs/ci.md). */

@@ -4,13 +4,12 @@
 import type { Command } from 'commander';
 import { drift } from '../app/drift.js';
 import { resolvePath } from '../app/io.js';
-import { userError } from '../diagnostics.js';
 import type { DriftLimits } from '../report/drift/model.js';
 import { DRIFT_RENDERERS } from '../report/drift/render.js';
 import { type Format, formatsOf, renderWith } from '../report/render.js';
 import { writeOutputFile } from '../shared/output-file.js';
 import type { App } from './app.js';
-import { addAllowPathOption, addOutputOptions, intFlag } from './common.js';
+import { addAllowPathOption, addOutputOptions, decimalFlag, intFlag } from './common.js';
 import { emit } from './io.js';
 
 interface Opts {
@@ -24,20 +23,6 @@ interface Opts {
   format: Format;
   out?: string;
   allowPath: string[];
-}
-
-/** A non-negative decimal limit ("5", "2.5", "5%", "$100"), as a plain decimal string. */
-export function decimalFlag(value: string, flag: string, strip: RegExp): string {
-  const v = value.trim().replace(strip, '').replace(/_/g, '');
-  if (!/^\d+(\.\d{1,12})?$/.test(v))
-    throw userError('USAGE', `${flag} '${value}' is not a non-negative number`, {
-      where: flag,
-      hint:
-        flag === '--max-increase'
-          ? 'a percentage, e.g. --max-increase 5 (fails above +5%)'
-          : 'USD, e.g. --max-increase-usd 100',
-    });
-  return v;
 }
 
 export function registerDrift(program: Command, app: App): void {

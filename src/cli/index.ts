@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   init: async () => (await import('./init.js')).registerInit,
   replay: async () => (await import('./replay.js')).registerReplay,
   drift: async () => (await import('./drift.js')).registerDrift,
+  diff: async () => (await import('./diff.js')).registerDiff,
   report: async () => (await import('./report.js')).registerReport,
   sweep: async () => (await import('./sweep.js')).registerSweep,
   'audit-cache': async () => (await import('./audit-cache.js')).registerAuditCache,

@@ -33,7 +33,7 @@ const NOT_RUN: { match: RegExp; reason: string }[] = [
 ];
 
 /** A check command: exit 1 (a limit exceeded, a price disagreeing) is the answer, not a failure. */
-const CHECK = /\bdrift\b|--check\b|\bpricing check\b/;
+const CHECK = /\bdrift\b|(?<!pricing )\bdiff\b|--check\b|\bpricing check\b/;
 
 async function helpSources(): Promise<[string, Example[]][]> {
   const out: [string, Example[]][] = [];

@@ -110,6 +110,11 @@ const CASES: { name: string; args: string[]; formats: string[] }[] = [
     formats: ['table', 'md', 'json'],
   },
   {
+    name: 'diff',
+    args: ['diff', 'evil.yaml', 'evil.yaml', '--max-increase', '1', '--by', 'model'],
+    formats: ['table', 'md', 'json'],
+  },
+  {
     name: 'estimate',
     args: ['estimate', '--pricing', '2026-02-01.yaml', '--model', EVIL, '--cache', 'off'],
     formats: ['table', 'json', 'md', 'csv'],

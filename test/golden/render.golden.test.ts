@@ -47,3 +47,20 @@ describe('golden: bare report (no strategies, no attribution)', async () => {
     it(`renders ${f}`, () => golden(`bare.${EXT[f]}`, render(report, f, { color: false })));
   }
 });
+
+describe('golden: cost review (diff of test/fixtures/diff/base.yaml -> head.yaml)', async () => {
+  const { diff } = await import('../../src/app/diff.js');
+  const { DIFF_RENDERERS } = await import('../../src/report/diff/render.js');
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const io = { stdout: { write: () => true }, stderr: { write: () => true }, cwd: root, env: {} };
+  const report = await diff(
+    {
+      base: 'test/fixtures/diff/base.yaml',
+      head: 'test/fixtures/diff/head.yaml',
+      limits: { maxIncreasePct: 5, maxIncreaseUsd: null },
+    },
+    { io, version: TOOL_VERSION },
+  );
+  it('renders md', () => golden('diff.md', DIFF_RENDERERS.md(report)));
+  it('renders table', () => golden('diff.txt', DIFF_RENDERERS.table(report)));
+});
