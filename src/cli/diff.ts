@@ -71,8 +71,8 @@ export function registerDiff(program: Command, app: App): void {
     'after',
     `
 Examples:
-  llmcost diff test/fixtures/diff/base.yaml test/fixtures/diff/head.yaml
-  llmcost diff test/fixtures/diff/base.yaml test/fixtures/diff/head.yaml --max-increase 5 --format md --out cost.md
+  llmcost diff scenarios/system-prompt-8k-1k.yaml scenarios/system-prompt-8k.yaml
+  llmcost diff scenarios/system-prompt-8k-1k.yaml scenarios/system-prompt-8k.yaml --max-increase 5 --format md --out cost.md
   llmcost diff scenarios/system-prompt-8k-1k.yaml scenarios/system-prompt-8k.yaml --max-increase '$500' --format json
 
 The change is read as BASE -> HEAD: a positive change costs more. Both run with BASE's seed (or
