@@ -8,6 +8,8 @@
 //
 // User mistakes throw a UserError whose `diagnostics` carry a stable code, a place and a hint.
 
+export type { AdviseInput } from './app/advise.js';
+export { advise } from './app/advise.js';
 export type { AuditCacheInput } from './app/audit-cache.js';
 export { auditCache } from './app/audit-cache.js';
 export type { Context } from './app/context.js';
@@ -45,6 +47,8 @@ export { CODES, formatDiagnostic, UserError } from './diagnostics.js';
 export type { Strategy, StrategyContext, StrategyRun } from './engine/strategy.js';
 export type { PricingDiff } from './pricing/diff.js';
 export type { CheckResult } from './pricing/litellm.js';
+export type { AdviseReport } from './report/advise.js';
+export { ADVISE_RENDERERS } from './report/advise.js';
 export type { CacheAuditReport } from './report/cache-audit/model.js';
 export { AUDIT_RENDERERS } from './report/cache-audit/render.js';
 export type { DiffReport } from './report/diff/model.js';

@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   replay: async () => (await import('./replay.js')).registerReplay,
   drift: async () => (await import('./drift.js')).registerDrift,
   diff: async () => (await import('./diff.js')).registerDiff,
+  advise: async () => (await import('./advise.js')).registerAdvise,
   report: async () => (await import('./report.js')).registerReport,
   sweep: async () => (await import('./sweep.js')).registerSweep,
   'audit-cache': async () => (await import('./audit-cache.js')).registerAuditCache,

@@ -10,6 +10,7 @@ import { batchCacheOptions, CacheSim, defaultStyle, keyedShare } from './prompt-
 import { durationMs, once } from './prompt-cache/expiring.js';
 import { DEFAULT_POSITIONS } from './prompt-cache/placement.js';
 import { realismRules } from './prompt-cache/rules.js';
+import { compileWhen, WhenSchema } from './match.js';
 import type { Strategy, StrategyContext, StrategyRun } from '../engine/strategy.js';
 
 export const batchOptions = z.strictObject({
@@ -17,6 +18,8 @@ export const batchOptions = z.strictObject({
   share: z.number().min(0).max(1).default(1),
   /** only requests marked batchable (false: every standard request is a candidate) */
   only_batchable: z.boolean().default(true),
+  /** only requests matching this rule (tags, token counts, model), e.g. { tags: { feature: reports } } */
+  when: WhenSchema.optional(),
   /** batch window (e.g. 24h, or milliseconds): ideal shifts atMs by it; realistic runs each window's requests at its end */
   window: durationMs.default(0),
   ...batchCacheOptions,
@@ -44,6 +47,7 @@ export function startBatch(o: BatchOptions, ctx: StrategyContext): StrategyRun {
   });
   // per request (its id): with no prefix there is no cache key its hits could be counted on
   const keepsRead = keyedShare(o.batch_hit_rate);
+  const selected = compileWhen(o.when, ctx);
   const W = o.window;
 
   /** cache classes the batch could have had: re-computed from the prefix, or a share of the log's reads */
@@ -70,6 +74,7 @@ export function startBatch(o: BatchOptions, ctx: StrategyContext): StrategyRun {
       // flex/priority were chosen on purpose; batch is already batch.
       if (req.serviceTier !== 'standard') return [req];
       if (o.only_batchable && !req.batchable) return [req];
+      if (!selected(req)) return [req];
       const m = ctx.models.resolve(req.model);
       if (only && !only.has(m.id)) return [req];
       if (!m.tiers.includes('batch')) {

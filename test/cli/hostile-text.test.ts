@@ -115,6 +115,11 @@ const CASES: { name: string; args: string[]; formats: string[] }[] = [
     formats: ['table', 'md', 'json'],
   },
   {
+    name: 'advise',
+    args: ['advise', 'evil.yaml', '--family-by', 'tenant'],
+    formats: ['table', 'md', 'json'],
+  },
+  {
     name: 'estimate',
     args: ['estimate', '--pricing', '2026-02-01.yaml', '--model', EVIL, '--cache', 'off'],
     formats: ['table', 'json', 'md', 'csv'],

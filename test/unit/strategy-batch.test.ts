@@ -106,6 +106,17 @@ describe('batch', () => {
     expect(run({ only_batchable: false }, reqs).out.map((r) => r.serviceTier)).toEqual(['batch', 'priority']);
   });
 
+  it('when: only the requests matching the rule are candidates (batch eligibility by feature)', () => {
+    const reqs = [
+      req({ batchable: false, tags: { feature: 'reports' } }),
+      req({ batchable: false, tags: { feature: 'chat' } }),
+      req({ tags: { feature: 'chat' } }),
+    ];
+    const o = { only_batchable: false, when: { tags: { feature: 'reports' } } };
+    expect(run(o, reqs).out.map((r) => r.serviceTier)).toEqual(['batch', 'standard', 'standard']);
+    expect(() => batch.options.parse({ when: { tag: {} } })).toThrow();
+  });
+
   it('share is a seeded split: a request moves iff its draw is below the share', () => {
     const reqs = Array.from({ length: 200 }, (_, i) => req({ id: `q${i}` }));
     const expected = reqs.map((r) => (drawFor(r, { seed: 9 }) < 0.3 ? 'batch' : 'standard'));

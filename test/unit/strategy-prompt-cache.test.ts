@@ -101,6 +101,34 @@ describe('prompt-cache explicit', () => {
     expect(p.breakdown.input).toBe(1_500_000_000_000_000n);
   });
 
+  it('ttls: a prefix family (prompt_version) keeps its own TTL; the others use ttl', () => {
+    // two families with their own 2,000-token system prompts, each at 0, 1, 7 and 8 min
+    const fam = (v: string) =>
+      [0, 1, 7, 8].map((m) => req({ id: `${v}${m}`, atMs: m * MIN, prefix: sys(2000, v), tags: { promptVersion: v } }));
+    const reqs = [...fam('a'), ...fam('b')].sort((x, y) => x.atMs - y.atMs);
+    const out = run({ ttl: '5m', ttls: { b: '1h' } }, reqs).out;
+    const of = (v: string) => cachedOf(out.filter((r) => r.tags.promptVersion === v));
+    // a (5m): write, read, expired at 7m: write, read - as the 5m test above
+    expect(of('a').map((c) => [c!.read, c!.write5m, c!.write1h])).toEqual([
+      [0, 2000, 0],
+      [2000, 0, 0],
+      [0, 2000, 0],
+      [2000, 0, 0],
+    ]);
+    // b (1h): one 1-hour write, then reads - as the 1h test above
+    expect(of('b').map((c) => [c!.read, c!.write5m, c!.write1h])).toEqual([
+      [0, 0, 2000],
+      [2000, 0, 0],
+      [2000, 0, 0],
+      [2000, 0, 0],
+    ]);
+    // ttl_by names another dimension: a tag here
+    const byTeam = run({ ttl: '5m', ttl_by: 'team', ttls: { x: '1h' } }, [
+      req({ id: 't', prefix: sys(2000), tags: { team: 'x' } }),
+    ]).out;
+    expect(cachedOf(byTeam)[0]).toEqual({ read: 0, write5m: 0, write1h: 2000 });
+  });
+
   it('min-token cutoff: 1,023 is not cacheable, 1,024 is', () => {
     const two = (tokens: number) => [
       req({ id: 'a', prefix: sys(tokens) }),

@@ -58,6 +58,8 @@ export interface CacheSimOptions {
   ttl: Ttl;
   /** TTL of explicit caches billed per token-hour of storage (Gemini context caches; the API's default is 1h) */
   storageTtl?: Ttl;
+  /** a request's own explicit TTL (per prefix family), beating `ttl`; undefined = `ttl` */
+  ttlOf?: (r: SimRequest) => Ttl | undefined;
   /** explicit TTL of batch-tier requests in realistic mode (falls back to 5m without a 1-hour price) */
   batchTtl: Ttl;
   /** block kinds that may carry a breakpoint */
@@ -219,7 +221,8 @@ export class CacheSim {
     rules: CacheRules,
     batch: boolean,
   ): CachedTokens {
-    const ttl = batch && !(this.o.batchTtl === '1h' && !m.cache.has1h) ? this.o.batchTtl : this.o.ttl;
+    const ttl =
+      batch && !(this.o.batchTtl === '1h' && !m.cache.has1h) ? this.o.batchTtl : (this.o.ttlOf?.(req) ?? this.o.ttl);
     const ttlMs = TTL_MS[ttl];
     const delay = this.readyDelay(rules, batch);
     const { keys, cum, bps } = this;

@@ -6,6 +6,7 @@
 // workspaces, batch-tier best-effort hits. The simulation itself is ./engine.ts.
 // Semantics: docs/semantics.md; rules and sources: docs/strategies-caching.md.
 import { z } from 'zod';
+import { dimensionReader } from '../../engine/ledger.js';
 import { copyRequest, type SimRequest } from '../../engine/request.js';
 import { userError } from '../../diagnostics.js';
 import type { Strategy, StrategyContext, StrategyRun } from '../../engine/strategy.js';
@@ -26,6 +27,10 @@ const scopeKinds: Record<'system' | 'conversation' | 'all', ReadonlySet<string>>
 export const promptCacheOptions = z.strictObject({
   /** explicit-cache TTL: the priced classes write_5m / write_1h (default 5m) */
   ttl: z.enum(['5m', '1h']).optional(),
+  /** explicit-cache TTL per prefix family (a value of ttl_by, e.g. a prompt version), beating ttl */
+  ttls: z.record(z.string(), z.enum(['5m', '1h'])).optional(),
+  /** the dimension that names a request's prefix family for ttls: prompt_version, feature, tenant or a tag */
+  ttl_by: z.string().min(1).default('prompt_version'),
   /** default: the model's cache.style in the pricing table */
   style: z.enum(['explicit', 'automatic']).optional(),
   /** which prefix blocks may carry a breakpoint */
@@ -61,12 +66,16 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
   const warnOnce = once();
   const checked = new Set<string>();
   const ttl: Ttl = o.ttl ?? '5m';
+  const familyOf = dimensionReader(o.ttl_by);
+  const ttls = new Map(Object.entries(o.ttls ?? {}));
+  const ttlOf = ttls.size ? (r: SimRequest): Ttl => ttls.get(familyOf(r)) ?? ttl : () => ttl;
   const rules = realismRules(ctx.cacheRealism);
   const sim = new CacheSim({
     rules,
     ttl,
     // Gemini context caches: the API's default TTL is 1 hour
     storageTtl: o.ttl ?? '1h',
+    ttlOf,
     batchTtl: o.batch_ttl ?? ttl,
     kinds: scopeKinds[o.scope],
     positions: o.breakpoints ?? DEFAULT_POSITIONS,
@@ -133,7 +142,7 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
           ),
         );
       }
-      if (style === 'explicit' && ttl === '1h' && !checked.has(m.id)) {
+      if (style === 'explicit' && ttlOf(req) === '1h' && !checked.has(m.id)) {
         if (!cache.has1h && !storageBilled) {
           throw userError(
             'STRATEGY_MODEL',
