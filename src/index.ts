@@ -22,7 +22,8 @@ export type { EstimateInput } from './app/estimate.js';
 export { estimate } from './app/estimate.js';
 export type { FitInput, FitOutput } from './app/fit.js';
 export { fitLog } from './app/fit.js';
-export { initScenario } from './app/init.js';
+export type { QuickStartInput } from './app/init.js';
+export { initScenario, quickStartScenario } from './app/init.js';
 export type { Io } from './app/io.js';
 export type { ImportInput, ModelChoice, TableChoice } from './app/pricing.js';
 export {

@@ -1,10 +1,13 @@
 // `init`: a commented example scenario to start from, written to a new file (never over an existing
 // one without `force`; by the rules of shared/output-file.ts).
 import { existsSync } from 'node:fs';
+import { dirname, relative } from 'node:path';
+import { parseScenarioText } from '../config/scenario.js';
 import { userError } from '../diagnostics.js';
 import { writeOutputFile } from '../shared/output-file.js';
 import { type Context, makeContext } from './context.js';
 import { resolvePath } from './io.js';
+import { loadPricing, type ModelChoice, type TableChoice } from './pricing.js';
 
 export const EXAMPLE_SCENARIO = `# llmcost scenario — run it with:  llmcost simulate scenario.yaml
 # Every key is checked (typos are errors). Full reference: docs/scenarios.md,
@@ -64,8 +67,145 @@ quality:
 fixed_costs: []              # one-time costs, e.g. - { label: "setup", usd: "500" }
 `;
 
-/** Write the example scenario to `file` (relative to the Io's cwd). */
-export function initScenario(file: string, opts: { force?: boolean }, context: Partial<Context> = {}): void {
+/**
+ * `init` from flags: estimate's flags (one traffic shape, one model) plus conversation turns and a
+ * routing share, as a runnable scenario - the first what-if without writing YAML.
+ */
+export interface QuickStartInput extends TableChoice, ModelChoice {
+  model: string;
+  /** requests per day: the first is the scenario's; the others go into a sweep command in a comment */
+  requestsPerDay: number[];
+  systemTokens: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** off | 5m | 1h: a prompt-cache step, or none */
+  cache: string;
+  /** days of traffic */
+  days: number;
+  /** standard | batch (every request batchable, and a batch step) */
+  tier: string;
+  /** turns per conversation (1: independent requests; more: the history rides along) */
+  turns: number;
+  /** seconds between an answer and the next message (with turns > 1) */
+  thinkTimeS: number;
+  /** route this share (0..1) of the requests to `routeTo` */
+  routeTo?: string;
+  routeShare?: number;
+  name?: string;
+}
+
+const yamlString = (s: string): string => JSON.stringify(s);
+/** A YAML line with its comment aligned at column 36. */
+const commented = (line: string, comment: string): string => `${line.padEnd(35)} # ${comment}`;
+
+/** The scenario text for a quick start, checked (schema, models, cache TTL) before it is returned. */
+export function quickStartScenario(file: string, input: QuickStartInput, context: Partial<Context> = {}): string {
+  const ctx = makeContext(context);
+  const book = loadPricing(input, false, ctx);
+  const model = book.resolve(input.model, '--model');
+  if (!['off', '5m', '1h'].includes(input.cache))
+    throw userError('USAGE', `--cache '${input.cache}' is not off, 5m or 1h`, {
+      where: '--cache',
+      hint: 'use --cache off, --cache 5m or --cache 1h',
+    });
+  if (input.cache === '1h' && model.cache?.style === 'explicit' && !model.cache.has1h)
+    throw userError('USAGE', `model '${model.id}' has no 1-hour cache in pricing table ${book.version}`, {
+      where: '--cache',
+      hint: 'use --cache 5m, or a newer table (--as-of)',
+    });
+  if (input.tier !== 'standard' && input.tier !== 'batch')
+    throw userError('USAGE', `--tier '${input.tier}': init writes standard or batch traffic`, {
+      where: '--tier',
+      hint: 'use --tier standard (the default) or --tier batch; flex and priority are priced by estimate only',
+    });
+  const route = input.routeTo !== undefined ? book.resolve(input.routeTo, '--route-to') : undefined;
+  if ((input.routeShare !== undefined) !== (route !== undefined))
+    throw userError('USAGE', '--route-to and --route-share go together', {
+      where: route ? '--route-share' : '--route-to',
+      hint: 'e.g. --route-to claude-haiku-4-5 --route-share 0.6 (60% of the requests to Haiku)',
+    });
+  const [perDay, ...more] = input.requestsPerDay;
+  const shown = file === '-' ? 'scenario.yaml' : file;
+  const cwd = ctx.io.cwd;
+  const scenarioDir = dirname(resolvePath(ctx.io, file === '-' ? 'scenario.yaml' : file));
+  // a table file is named relative to the scenario's folder (where the scenario resolves it)
+  const tableFile = input.pricing !== undefined && existsSync(resolvePath(ctx.io, input.pricing));
+  const pricing = input.asOf
+    ? `  as_of: "${input.asOf}"`
+    : tableFile
+      ? `  file: ${yamlString(relative(scenarioDir, resolvePath({ ...ctx.io, cwd }, input.pricing!)))}`
+      : `  version: "${book.version}"`;
+  const start = input.asOf ?? book.effective;
+  const conversation = input.turns > 1;
+  const lines = [
+    "# Written by llmcost init from estimate's flags (plus turns and routing). Run it with:",
+    `#   llmcost simulate ${shown}`,
+    '# Edit anything: every key is checked (docs/scenarios.md). Volumes to compare:',
+    `#   llmcost sweep ${shown} --set traffic.profile.requests_per_day=${[perDay, ...(more.length ? more : [perDay! * 10])].join(',')}`,
+    `name: ${yamlString(input.name ?? 'quick-start')}`,
+    `description: ${yamlString(`${model.id}, ${perDay} requests/day, ${input.systemTokens}-token system prompt${conversation ? `, ${input.turns}-turn conversations` : ''}`)}`,
+    'seed: 1',
+    '',
+    'pricing:',
+    pricing,
+    '',
+    'traffic:',
+    '  profile:',
+    `    days: ${input.days}`,
+    `    start: ${start}`,
+    commented(
+      `    requests_per_day: ${perDay}`,
+      `turns per day${conversation ? ` (conversations = this / ${input.turns})` : ''}`,
+    ),
+    commented('    arrivals: poisson', 'as estimate assumes: Poisson arrivals spread evenly over the day'),
+    '    diurnal: flat',
+    '    segments:',
+    '      - name: main',
+    `        model: ${yamlString(input.model)}`,
+    commented(`        system_tokens: ${input.systemTokens}`, 'the shared prefix (system prompt, tools)'),
+    commented(`        input_tokens: ${input.inputTokens}`, 'new user tokens per turn'),
+    `        output_tokens: ${input.outputTokens}`,
+    ...(conversation
+      ? [
+          commented(`        turns: ${input.turns}`, 'the history rides along with every turn'),
+          `        think_time_s: ${input.thinkTimeS}`,
+        ]
+      : []),
+    ...(input.tier === 'batch' ? [commented('        batchable: 1', '--tier batch: every request may wait')] : []),
+    '',
+    'strategies:',
+  ];
+  const steps: string[] = [];
+  if (route)
+    steps.push(
+      '  - use: route',
+      '    rules:',
+      `      - name: ${yamlString(`to-${route.id}`)}`,
+      `        to: ${yamlString(input.routeTo!)}`,
+      commented(`        share: ${input.routeShare}`, 'of the requests, a seeded draw each'),
+    );
+  if (input.cache !== 'off')
+    steps.push(
+      '  - use: prompt-cache',
+      `    ttl: ${input.cache}`,
+      conversation
+        ? commented('    scope: conversation', 'the system prompt and the history so far')
+        : commented('    scope: system', 'the shared system prompt'),
+    );
+  if (input.tier === 'batch') steps.push('  - use: batch', '    only_batchable: true', '    window: 24h');
+  const text = [...lines, ...(steps.length ? steps : [commented('  []', 'none: the baseline only')]), ''].join('\n');
+  // the file must load as written (a bug here is ours, not the user's)
+  const parsed = parseScenarioText(text, file, scenarioDir);
+  if (!parsed.value) throw new Error(`internal: init wrote an invalid scenario: ${JSON.stringify(parsed.errors)}`);
+  return text;
+}
+
+/** Write the example scenario (or `text`, a quick start) to `file` (relative to the Io's cwd). */
+export function initScenario(
+  file: string,
+  opts: { force?: boolean; text?: string },
+  context: Partial<Context> = {},
+): void {
   const ctx = makeContext(context);
   const path = resolvePath(ctx.io, file);
   if (existsSync(path) && !opts.force)
@@ -73,5 +213,5 @@ export function initScenario(file: string, opts: { force?: boolean }, context: P
       where: file,
       hint: 'pass --force to overwrite it, or give another file name',
     });
-  writeOutputFile(path, EXAMPLE_SCENARIO, { flag: file, shown: file });
+  writeOutputFile(path, opts.text ?? EXAMPLE_SCENARIO, { flag: file, shown: file });
 }
