@@ -10,6 +10,9 @@ import { PRICING_DIFF_SCHEMA, type PricingDiff } from '../pricing/diff.js';
 import { type CheckResult, PRICING_CHECK_SCHEMA } from '../pricing/litellm.js';
 import { CACHE_AUDIT_SCHEMA, type CacheAuditReport } from './cache-audit/model.js';
 import { AUDIT_RENDERERS } from './cache-audit/render.js';
+import { ADVISE_RENDERERS, ADVISE_SCHEMA, type AdviseReport } from './advise.js';
+import { DIFF_SCHEMA, type DiffReport } from './diff/model.js';
+import { DIFF_RENDERERS } from './diff/render.js';
 import { DRIFT_SCHEMA, type DriftReport } from './drift/model.js';
 import { DRIFT_RENDERERS } from './drift/render.js';
 import { ESTIMATE_RENDERERS, ESTIMATE_SCHEMA, type EstimateDoc } from './estimate.js';
@@ -211,6 +214,85 @@ const driftShape = z.looseObject({
   warnings: z.array(z.string()),
 });
 
+const change = z.looseObject({
+  base: z.number(),
+  head: z.number(),
+  delta: z.number(),
+  deltaPct: z.number().nullable(),
+});
+const diffSide = z.looseObject({
+  file: z.string(),
+  scenario: z.string(),
+  requests: count,
+  seed: count,
+  pricing: z.string(),
+  days: count,
+});
+const stepSide = z.looseObject({ cost: money, saving: money }).nullable();
+
+/** `diff`: BASE vs HEAD, line by line (totals, steps, models, token classes, attribution keys). */
+const diffShape = z.looseObject({
+  schema: z.literal(DIFF_SCHEMA),
+  tool,
+  base: diffSide,
+  head: diffSide,
+  sameTraffic: z.boolean(),
+  baseline: change,
+  final: change,
+  steps: z.array(
+    z.looseObject({ label: z.string(), strategy: z.string(), base: stepSide, head: stepSide, savingDelta: money }),
+  ),
+  models: z.array(change.extend({ key: z.string() })),
+  classes: z.array(change.extend({ key: z.string(), label: z.string(), tokens: change.nullable() })),
+  by: z.array(
+    z.looseObject({
+      dimension: z.string(),
+      rows: z.array(change.extend({ key: z.string() })),
+      more: z.looseObject({ count: count, base: money, head: money, delta: money }).nullable(),
+    }),
+  ),
+  limits: z.looseObject({ maxIncreasePct: z.number().nullable(), maxIncreaseUsd: z.number().nullable() }),
+  checks: z.array(
+    z.looseObject({
+      name: z.string(),
+      ok: z.boolean(),
+      actual: z.number().nullable(),
+      limit: z.number(),
+      message: z.string(),
+    }),
+  ),
+  ok: z.boolean(),
+  warnings: z.array(z.string()),
+  headChecksFailed: z.array(z.string()),
+});
+
+const candidate = z.looseObject({
+  kind: z.string(),
+  title: z.string(),
+  change: z.looseObject({ action: z.enum(['set', 'add', 'remove']), step: z.string().nullable(), yaml: z.string() }),
+  condition: z.string().nullable(),
+  cost: money,
+  saving: money,
+  successRate: count,
+  checksFailed: z.array(z.string()),
+});
+
+/** `advise`: the scenario as written, every alternative simulated and the ones that cost less. */
+const adviseShape = z.looseObject({
+  schema: z.literal(ADVISE_SCHEMA),
+  tool,
+  input: z.string(),
+  scenario: z.string(),
+  seed: count,
+  requests: count,
+  days: count,
+  familyBy: z.string(),
+  current: z.looseObject({ cost: money, successRate: count, checksFailed: z.array(z.string()) }),
+  advice: z.array(candidate.extend({ savingPct: z.number(), sameAs: z.number().int().positive().nullable() })),
+  tried: z.array(candidate),
+  warnings: z.array(z.string()),
+});
+
 const auditFigures = z.looseObject({ read: count, written: count, readShare: count, cost: money });
 const familyAudit = z.looseObject({
   family: z.string(),
@@ -374,6 +456,20 @@ const KINDS = {
     renderers: DRIFT_RENDERERS,
     styled: false,
   } satisfies SavedKind<DriftReport>,
+  [DIFF_SCHEMA]: {
+    by: 'diff',
+    saveWith: 'llmcost diff BASE HEAD --format json --out diff.json',
+    shape: diffShape,
+    renderers: DIFF_RENDERERS,
+    styled: false,
+  } satisfies SavedKind<DiffReport>,
+  [ADVISE_SCHEMA]: {
+    by: 'advise',
+    saveWith: 'llmcost advise SCENARIO --format json --out advise.json',
+    shape: adviseShape,
+    renderers: ADVISE_RENDERERS,
+    styled: false,
+  } satisfies SavedKind<AdviseReport>,
   [CACHE_AUDIT_SCHEMA]: {
     by: 'audit-cache',
     saveWith: 'llmcost audit-cache LOG --format json --out audit.json',
@@ -421,6 +517,8 @@ export type SavedReport =
   | { schema: typeof REPORT_SCHEMA; model: Report }
   | { schema: typeof SWEEP_SCHEMA; model: SweepReport }
   | { schema: typeof DRIFT_SCHEMA; model: DriftReport }
+  | { schema: typeof DIFF_SCHEMA; model: DiffReport }
+  | { schema: typeof ADVISE_SCHEMA; model: AdviseReport }
   | { schema: typeof CACHE_AUDIT_SCHEMA; model: CacheAuditReport }
   | { schema: typeof PRICING_DIFF_SCHEMA; model: PricingDiff }
   | { schema: typeof ESTIMATE_SCHEMA; model: EstimateDoc }

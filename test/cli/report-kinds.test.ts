@@ -36,6 +36,20 @@ const KINDS = [
     field: "missing key 'final' in scenarios[0]",
   },
   {
+    schema: 'llmcost.diff/v1',
+    args: ['diff', 'test/fixtures/diff/base.yaml', 'test/fixtures/diff/head.yaml', '--max-increase', '50'],
+    formats: ['table', 'md', 'json'],
+    damage: { path: ['final', 'delta'], value: 'more' },
+    field: 'final.delta',
+  },
+  {
+    schema: 'llmcost.advise/v1',
+    args: ['advise', 'test/fixtures/advise/families.yaml', '--max-families', '2'],
+    formats: ['table', 'md', 'json'],
+    damage: { path: ['advice', 0, 'change', 'action'], value: 'replace' },
+    field: 'advice[0].change.action',
+  },
+  {
     schema: 'llmcost.cache-audit/v1',
     args: ['audit-cache', 'scenarios/logs/support-bot.csv'],
     formats: ['table', 'md', 'csv', 'json'],
