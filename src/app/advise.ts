@@ -13,9 +13,9 @@ import { promptCache, type PromptCacheOptions } from '../strategies/prompt-cache
 import type { Position } from '../strategies/prompt-cache/placement.js';
 import { type Context, makeContext } from './context.js';
 import type { LogInput } from './replay.js';
-import { runScenario } from './scenario.js';
+import { type RunChoice, runScenario } from './scenario.js';
 
-export interface AdviseInput {
+export interface AdviseInput extends RunChoice {
   /** a scenario file (.yaml/.yml), or a request log read with `log` options */
   input: string;
   /** how to read a log (preset, model, ...); ignored for a scenario */
@@ -24,13 +24,6 @@ export interface AdviseInput {
   familyBy?: string;
   /** families tried one by one: the largest N by cost (default 8) */
   maxFamilies?: number;
-  seed?: number;
-  pricing?: string;
-  asOf?: string;
-  cacheRealism?: string;
-  catalog?: boolean;
-  deployments?: Record<string, string>;
-  allowPaths?: string[];
 }
 
 /** Breakpoint policies tried for an explicit cache (placement.ts positions), besides the scenario's own. */

@@ -5,9 +5,9 @@ import { resolve } from 'node:path';
 import { loadScenarioFile, type Scenario } from '../config/scenario.js';
 import { buildDiffReport, type DiffLimits, type DiffReport } from '../report/diff/model.js';
 import { type Context, makeContext } from './context.js';
-import { runScenario } from './scenario.js';
+import { type RunChoice, runScenario } from './scenario.js';
 
-export interface DiffInput {
+export interface DiffInput extends RunChoice {
   /** the scenario before the change (a file, relative to the Io's cwd) */
   base: string;
   /** the scenario after the change */
@@ -17,18 +17,9 @@ export interface DiffInput {
   headName?: string;
   /** 'base': run HEAD's strategies on BASE's traffic (the change to the traffic left out) */
   traffic?: 'each' | 'base';
-  /** the seed of both runs (default: BASE's) */
-  seed?: number;
   /** extra attribution dimensions, on both sides */
   by?: string[];
   limits: DiffLimits;
-  /** a table file or bundled version, or the table in force on a date: both sides priced with it */
-  pricing?: string;
-  asOf?: string;
-  cacheRealism?: string;
-  catalog?: boolean;
-  deployments?: Record<string, string>;
-  allowPaths?: string[];
 }
 
 /** Traffic sections compared as data (a log's path is resolved, so two spellings of one file agree). */

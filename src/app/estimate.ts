@@ -2,7 +2,7 @@
 // its pricing, computes one row per daily volume (engine/estimate.ts) and the notes a reader needs.
 import { userError } from '../diagnostics.js';
 import { type CacheMode, estimateRow } from '../engine/estimate.js';
-import { describeChannel, TIERS, type Tier } from '../pricing/pricebook.js';
+import { describeChannel, type ModelInfo, TIERS, type Tier } from '../pricing/pricebook.js';
 import { ESTIMATE_SCHEMA, type EstimateDoc } from '../report/estimate.js';
 import { int } from '../report/format.js';
 import { type Context, makeContext } from './context.js';
@@ -25,8 +25,14 @@ export interface EstimateInput extends TableChoice, ModelChoice {
   tier: string;
 }
 
-export function estimate(input: EstimateInput, context: Partial<Context> = {}): EstimateDoc {
-  const ctx = makeContext(context);
+/**
+ * The table, the model and the cache mode of estimate-style flags, checked (an unknown model, cache
+ * mode or tier, a 1-hour TTL the model lacks); `init` writes a scenario from the same flags.
+ */
+export function checkEstimateFlags(
+  input: EstimateInput,
+  ctx: Context,
+): { book: ReturnType<typeof loadPricing>; model: ModelInfo; cache: CacheMode } {
   const book = loadPricing(input, false, ctx);
   const model = book.resolve(input.model, '--model');
   if (!['off', '5m', '1h'].includes(input.cache))
@@ -46,6 +52,12 @@ export function estimate(input: EstimateInput, context: Partial<Context> = {}): 
       hint: 'use --cache 5m, or a newer table (--as-of)',
     });
   }
+  return { book, model, cache };
+}
+
+export function estimate(input: EstimateInput, context: Partial<Context> = {}): EstimateDoc {
+  const ctx = makeContext(context);
+  const { book, model, cache } = checkEstimateFlags(input, ctx);
   const common = {
     model,
     book,

@@ -7,7 +7,7 @@ import { userError } from '../diagnostics.js';
 import { writeOutputFile } from '../shared/output-file.js';
 import { type Context, makeContext } from './context.js';
 import { resolvePath } from './io.js';
-import { loadPricing, type ModelChoice, type TableChoice } from './pricing.js';
+import { checkEstimateFlags, type EstimateInput } from './estimate.js';
 
 export const EXAMPLE_SCENARIO = `# llmcost scenario — run it with:  llmcost simulate scenario.yaml
 # Every key is checked (typos are errors). Full reference: docs/scenarios.md,
@@ -69,21 +69,12 @@ fixed_costs: []              # one-time costs, e.g. - { label: "setup", usd: "50
 
 /**
  * `init` from flags: estimate's flags (one traffic shape, one model) plus conversation turns and a
- * routing share, as a runnable scenario - the first what-if without writing YAML.
+ * routing share, as a runnable scenario - the first what-if without writing YAML. Read as a
+ * scenario: the first of `requestsPerDay` is the profile's volume (the others go into a sweep
+ * command in a comment), `days` the days of traffic, `cache` a prompt-cache step (or none), `tier`
+ * standard or batch (batchable traffic and a batch step).
  */
-export interface QuickStartInput extends TableChoice, ModelChoice {
-  model: string;
-  /** requests per day: the first is the scenario's; the others go into a sweep command in a comment */
-  requestsPerDay: number[];
-  systemTokens: number;
-  inputTokens: number;
-  outputTokens: number;
-  /** off | 5m | 1h: a prompt-cache step, or none */
-  cache: string;
-  /** days of traffic */
-  days: number;
-  /** standard | batch (every request batchable, and a batch step) */
-  tier: string;
+export interface QuickStartInput extends EstimateInput {
   /** turns per conversation (1: independent requests; more: the history rides along) */
   turns: number;
   /** seconds between an answer and the next message (with turns > 1) */
@@ -101,18 +92,8 @@ const commented = (line: string, comment: string): string => `${line.padEnd(35)}
 /** The scenario text for a quick start, checked (schema, models, cache TTL) before it is returned. */
 export function quickStartScenario(file: string, input: QuickStartInput, context: Partial<Context> = {}): string {
   const ctx = makeContext(context);
-  const book = loadPricing(input, false, ctx);
-  const model = book.resolve(input.model, '--model');
-  if (!['off', '5m', '1h'].includes(input.cache))
-    throw userError('USAGE', `--cache '${input.cache}' is not off, 5m or 1h`, {
-      where: '--cache',
-      hint: 'use --cache off, --cache 5m or --cache 1h',
-    });
-  if (input.cache === '1h' && model.cache?.style === 'explicit' && !model.cache.has1h)
-    throw userError('USAGE', `model '${model.id}' has no 1-hour cache in pricing table ${book.version}`, {
-      where: '--cache',
-      hint: 'use --cache 5m, or a newer table (--as-of)',
-    });
+  // the same checks as estimate's (model, cache mode, tier, 1-hour TTL), then init's own
+  const { book, model } = checkEstimateFlags(input, ctx);
   if (input.tier !== 'standard' && input.tier !== 'batch')
     throw userError('USAGE', `--tier '${input.tier}': init writes standard or batch traffic`, {
       where: '--tier',

@@ -33,6 +33,22 @@ import { logSource, logTable, profileSource, type SourceStats, type TrafficSourc
 import { warningLine } from './context.js';
 import type { Io } from './io.js';
 
+/** How a command runs scenarios, beyond the files themselves (the flags diff and advise share with simulate). */
+export interface RunChoice {
+  /** the seed of every run (default: the scenario's; diff: BASE's) */
+  seed?: number;
+  /** a table file or bundled version, or the table in force on a date: beat the scenario's own pricing */
+  pricing?: string;
+  asOf?: string;
+  /** which rules decide when a provider cache hits: realistic (default), ideal, or rules joined by + */
+  cacheRealism?: string;
+  /** false: price only with the curated tables; deployment name -> model */
+  catalog?: boolean;
+  deployments?: Record<string, string>;
+  /** folders the scenarios' named files may also lie in */
+  allowPaths?: string[];
+}
+
 export interface RunScenarioInput {
   /** path of the scenario file (relative to io.cwd) */
   scenarioPath?: string;

@@ -14,22 +14,19 @@ import {
   addOutputOptions,
   addPricingOptions,
   intFlag,
-  type ModelFlags,
-  modelChoice,
+  runChoice,
+  type RunFlags,
   type PricingFlags,
 } from './common.js';
 import { emit } from './io.js';
 import { parseBy } from './simulate.js';
 
-interface Opts extends PricingFlags, ModelFlags {
+interface Opts extends PricingFlags, RunFlags {
   preset?: string;
   map: string[];
   model?: string;
   familyBy: string;
   maxFamilies: string;
-  seed?: string;
-  cacheRealism?: string;
-  allowPath: string[];
   format: Format;
   out?: string;
 }
@@ -76,12 +73,7 @@ See docs/strategies-caching.md ("The cache advisor").`,
         log: { preset: o.preset, map: parseMap(o.map), model: o.model },
         familyBy: parseBy(o.familyBy)[0] ?? 'prompt_version',
         maxFamilies: intFlag(o.maxFamilies, '--max-families', 1, 100),
-        seed: o.seed !== undefined ? intFlag(o.seed, '--seed', 0, 2 ** 32 - 1) : undefined,
-        pricing: o.pricing,
-        asOf: o.asOf,
-        cacheRealism: o.cacheRealism,
-        allowPaths: o.allowPath,
-        ...modelChoice(o),
+        ...runChoice(o),
       },
       app,
     );

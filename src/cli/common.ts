@@ -1,6 +1,7 @@
 // Options and helpers several commands share.
 import { type Command, Option } from 'commander';
 import type { ModelChoice, TableChoice } from '../app/pricing.js';
+import type { RunChoice } from '../app/scenario.js';
 import { userError } from '../diagnostics.js';
 import { DEFAULT_STALE_AFTER_DAYS, parseStaleAfter } from '../pricing/staleness.js';
 import type { Format } from '../report/render.js';
@@ -178,6 +179,26 @@ export function increaseLimitFlag(value: string, flag: string): { pct: number } 
       hint: `e.g. ${flag} 5 (fails above +5%) or ${flag} '$50' (fails above +$50)`,
     });
   return usd ? { usd: Number(v) } : { pct: Number(v) };
+}
+
+/** The flags diff and advise share with simulate, as the pipelines take them (app/scenario.ts RunChoice). */
+export interface RunFlags extends ModelFlags {
+  seed?: string;
+  pricing?: string;
+  asOf?: string;
+  cacheRealism?: string;
+  allowPath: string[];
+}
+
+export function runChoice(o: RunFlags): RunChoice {
+  return {
+    seed: o.seed !== undefined ? intFlag(o.seed, '--seed', 0, 2 ** 32 - 1) : undefined,
+    pricing: o.pricing,
+    asOf: o.asOf,
+    cacheRealism: o.cacheRealism,
+    allowPaths: o.allowPath,
+    ...modelChoice(o),
+  };
 }
 
 const collectPath = (v: string, prev: string[]): string[] => [...prev, v];

@@ -15,27 +15,21 @@ import {
   addModelOptions,
   addOutputOptions,
   increaseLimitFlag,
-  intFlag,
-  type ModelFlags,
-  modelChoice,
+  runChoice,
+  type RunFlags,
 } from './common.js';
 import { emit } from './io.js';
 import { parseBy } from './simulate.js';
 
-interface Opts extends ModelFlags {
+interface Opts extends RunFlags {
   maxIncrease?: string;
   maxIncreaseUsd?: string;
-  seed?: string;
   by?: string;
   traffic: string;
   baseName?: string;
   headName?: string;
-  pricing?: string;
-  asOf?: string;
-  cacheRealism?: string;
   format: Format;
   out?: string;
-  allowPath: string[];
 }
 
 export function registerDiff(program: Command, app: App): void {
@@ -111,14 +105,9 @@ See docs/ci.md for the GitHub Action that posts this as one pull request comment
         baseName: o.baseName,
         headName: o.headName,
         traffic: o.traffic,
-        seed: o.seed !== undefined ? intFlag(o.seed, '--seed', 0, 2 ** 32 - 1) : undefined,
         by,
         limits,
-        pricing: o.pricing,
-        asOf: o.asOf,
-        cacheRealism: o.cacheRealism,
-        allowPaths: o.allowPath,
-        ...modelChoice(o),
+        ...runChoice(o),
       },
       app,
     );
