@@ -160,9 +160,11 @@ function scaled(scenario: Scenario, factor: number): Scenario {
 }
 
 /**
- * A profile's requests checked against their models' context windows: requests larger than the
- * window (the API would refuse them) are counted per segment and reported as a warning located at
- * the segment's turns (the conversation grew past it) or input_tokens (a first message too large).
+ * A profile's requests checked against their models' context windows: a request larger than the
+ * window is one the API would refuse, so a profile that generates one is a mistake in the profile
+ * (a log's rows are what was sent, and only warn). The stream is counted per segment and, once it
+ * is read, the first segment with requests over the window fails located at its turns (the
+ * conversation grew past it) or input_tokens (a first message too large), naming the largest.
  */
 function withinContextWindows(
   traffic: TrafficSource,
@@ -170,20 +172,24 @@ function withinContextWindows(
   book: Pricing,
   scenario: Scenario,
 ): TrafficSource {
-  const segments = new Map(
-    profile.segments.map((s, i) => [
-      s.name,
-      { i, model: s.model, window: book.resolve(s.model).contextWindow, over: 0, grown: 0, largest: 0 },
-    ]),
-  );
-  if (![...segments.values()].some((s) => s.window !== undefined)) return traffic;
+  const segments = profile.segments.map((s, i) => ({
+    i,
+    name: s.name,
+    model: s.model,
+    window: book.resolve(s.model).contextWindow,
+    over: 0,
+    grown: 0,
+    largest: 0,
+  }));
+  if (!segments.some((s) => s.window !== undefined)) return traffic;
+  const byName = new Map(segments.map((s) => [s.name, s]));
   const source = traffic.source as Iterable<SimRequest[]>;
   return {
     ...traffic,
     source: (function* () {
       for (const batch of source) {
         for (const r of batch) {
-          const seg = segments.get(r.tags.feature ?? '');
+          const seg = byName.get(r.tags.feature ?? '');
           if (!seg || seg.window === undefined || r.inputTokens <= seg.window) continue;
           seg.over++;
           if (r.historyTokens > 0) seg.grown++;
@@ -191,22 +197,21 @@ function withinContextWindows(
         }
         yield batch;
       }
+      const s = segments.find((x) => x.over > 0);
+      if (!s) return;
+      const n = (v: number): string => v.toLocaleString('en-US');
+      const grew = s.grown > 0;
+      throw userError(
+        'OVER_CONTEXT_WINDOW',
+        `segment '${s.name}': ${n(s.over)} request(s) send more input tokens than ${s.model}'s ${n(s.window!)}-token context window (largest ${n(s.largest)}; ${n(s.grown)} grown by conversation history); the API would refuse them`,
+        {
+          where: scenario.where(['traffic', 'profile', 'segments', s.i, grew ? 'turns' : 'input_tokens']),
+          hint: grew
+            ? `fewer turns (a conversation resends its history every turn), smaller input_tokens, or a model with a window larger than ${n(s.largest)} tokens`
+            : `smaller input_tokens (with system_tokens, a first message must fit in ${n(s.window!)}), or a model with a window larger than ${n(s.largest)} tokens`,
+        },
+      );
     })(),
-    stats: (requests) => {
-      const st = traffic.stats(requests);
-      const over = [...segments.entries()].filter(([, s]) => s.over > 0);
-      if (!over.length) return st;
-      return {
-        ...st,
-        warnings: [
-          ...st.warnings,
-          ...over.map(([name, s]) => ({
-            code: 'OVER_CONTEXT_WINDOW' as const,
-            message: `${scenario.where(['traffic', 'profile', 'segments', s.i, s.grown > 0 ? 'turns' : 'input_tokens'])}: segment '${name}': ${s.over.toLocaleString('en-US')} request(s) send more input tokens than ${s.model}'s ${s.window!.toLocaleString('en-US')}-token context window (largest ${s.largest.toLocaleString('en-US')}; ${s.grown.toLocaleString('en-US')} grown by conversation history); the API would refuse them, and they are priced as generated: fewer turns, smaller input_tokens, or a model with a larger window`,
-          })),
-        ],
-      };
-    },
   };
 }
 
