@@ -4,6 +4,7 @@ import type { ModelChoice, TableChoice } from '../app/pricing.js';
 import type { RunChoice } from '../app/scenario.js';
 import { userError } from '../diagnostics.js';
 import { DEFAULT_STALE_AFTER_DAYS, parseStaleAfter } from '../pricing/staleness.js';
+import type { Display } from '../report/format.js';
 import type { Format } from '../report/render.js';
 import { parseFormat } from './io.js';
 import { CACHE_RULES, parseRealism } from '../strategies/prompt-cache/rules.js';
@@ -86,6 +87,46 @@ export function addOutputOptions(cmd: Command, formats: readonly Format[], dflt:
   return cmd
     .addOption(format)
     .option('-o, --out <file>', 'write the output to a file (atomically; its folder must exist) instead of stdout');
+}
+
+/** --currency/--fx: the display currency of every money figure (rendering only; JSON keeps USD). */
+export interface DisplayFlags {
+  currency?: string;
+  fx?: string;
+}
+
+/** The commands that show money in a display currency take `--currency CODE --fx RATE`. */
+export function addDisplayOptions(cmd: Command): Command {
+  return cmd
+    .option('--currency <code>', 'show money in this currency (ISO 4217 code, e.g. EUR); needs --fx')
+    .option('--fx <rate>', 'units of --currency per 1 USD (e.g. 0.92); figures stay USD in JSON');
+}
+
+/** The display currency the flags ask for: none (USD), or both flags, checked. */
+export function displayFlags(o: DisplayFlags): Display | undefined {
+  if (o.currency === undefined && o.fx === undefined) return undefined;
+  if (o.fx === undefined)
+    throw userError('USAGE', `--currency ${o.currency} needs a rate: --fx`, {
+      where: '--fx',
+      hint: `give the rate as units of ${o.currency} per 1 USD, e.g. --currency ${o.currency} --fx 0.92`,
+    });
+  if (o.currency === undefined)
+    throw userError('USAGE', '--fx needs the currency it converts to: --currency', {
+      where: '--currency',
+      hint: `name the currency, e.g. --currency EUR --fx ${o.fx}`,
+    });
+  if (!/^[A-Za-z]{3}$/.test(o.currency))
+    throw userError('USAGE', `--currency '${o.currency}' is not a 3-letter currency code`, {
+      where: '--currency',
+      hint: 'use an ISO 4217 code such as EUR, GBP or JPY',
+    });
+  const fx = /^\d+(\.\d+)?$/.test(o.fx.trim()) ? Number(o.fx) : Number.NaN;
+  if (!(fx > 0) || !Number.isFinite(fx))
+    throw userError('USAGE', `--fx '${o.fx}' is not a positive number`, {
+      where: '--fx',
+      hint: `give units of ${o.currency.toUpperCase()} per 1 USD as a decimal, e.g. --fx 0.92`,
+    });
+  return { currency: o.currency.toUpperCase(), fx };
 }
 
 /** The table flags every pricing-aware command takes (addPricingOptions). */

@@ -7,11 +7,19 @@ import { FORMATS, type Format, render } from '../report/render.js';
 import { DEFAULT_TIMESTAMP_RANGE, parseTimestampRange } from '../traffic/logs/period.js';
 import { PRESETS } from '../traffic/logs/presets.js';
 import type { App } from './app.js';
-import { addAllowPathOption, addModelOptions, addOutputOptions, addPricingOptions } from './common.js';
+import {
+  addAllowPathOption,
+  addModelOptions,
+  addOutputOptions,
+  addPricingOptions,
+  addDisplayOptions,
+  displayFlags,
+  type DisplayFlags,
+} from './common.js';
 import { type LogFlags, logInput } from './log-flags.js';
 import { emit, renderOptions } from './io.js';
 
-interface Opts extends LogFlags {
+interface Opts extends DisplayFlags, LogFlags {
   by?: string;
   format: Format;
   out?: string;
@@ -68,6 +76,7 @@ export function registerReplay(program: Command, app: App): void {
   addModelOptions(cmd);
   addAllowPathOption(cmd);
   addOutputOptions(cmd, FORMATS);
+  addDisplayOptions(cmd);
   cmd.addHelpText(
     'after',
     `
@@ -101,6 +110,7 @@ With --scenario, the files the scenario names lie under its folder or the curren
 A CSV of 8 MB or more is parsed in a second thread; LLMCOST_READER_THREAD=off keeps one thread.`,
   );
   cmd.action(async (log: string, o: Opts) => {
+    const display = displayFlags(o);
     const report = await replayLog(
       {
         ...logInput(log, o),
@@ -116,7 +126,7 @@ A CSV of 8 MB or more is parsed in a second thread; LLMCOST_READER_THREAD=off ke
       app,
     );
     const ro = renderOptions(app.io, o.out);
-    emit(app.io, render(report, o.format, ro), o.out, { styled: ro.color });
+    emit(app.io, render(display ? { ...report, display } : report, o.format, ro), o.out, { styled: ro.color });
     if (o.scenario) for (const c of report.checks.filter((x) => !x.ok)) app.warn(`${c.name}: ${c.message}`);
   });
 }

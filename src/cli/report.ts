@@ -5,12 +5,12 @@ import type { Command } from 'commander';
 import { loadSavedReport } from '../app/report.js';
 import { userError } from '../diagnostics.js';
 import { FORMATS, type Format } from '../report/render.js';
-import { renderSaved, SAVED_SCHEMAS, savedBy, savedFormats, savedStyled } from '../report/saved.js';
+import { renderSaved, withDisplay, SAVED_SCHEMAS, savedBy, savedFormats, savedStyled } from '../report/saved.js';
 import type { App } from './app.js';
-import { addOutputOptions } from './common.js';
+import { addDisplayOptions, addOutputOptions, type DisplayFlags, displayFlags } from './common.js';
 import { emit, renderOptions } from './io.js';
 
-interface Opts {
+interface Opts extends DisplayFlags {
   from?: string;
   format: Format;
   out?: string;
@@ -22,6 +22,7 @@ export function registerReport(program: Command, app: App): void {
     .description('re-render a saved JSON report (simulate, replay, sweep, drift, audit-cache, estimate, pricing)')
     .option('--from <file>', 'a report saved with --format json (use - for stdin)');
   addOutputOptions(cmd, FORMATS);
+  addDisplayOptions(cmd);
   cmd.addHelpText(
     'after',
     `
@@ -32,12 +33,14 @@ Examples:
   llmcost report --from saved.json --format html --out report.html
   llmcost pricing diff 2025-10-01 2026-11-01 --format json --out diff.json
   llmcost report --from diff.json --format md               # any saved kind: sweep, drift, ...
+  llmcost report --from saved.json --currency EUR --fx 0.92 # money shown as EUR 1,234.56
 
 The file's "schema" field names its kind; each renders in the formats of the command that wrote it,
 byte for byte as that command would:
 ${SAVED_SCHEMAS.map((s) => `  ${s.padEnd(24)} ${`(${savedBy(s)})`.padEnd(20)} ${savedFormats(s).join(', ')}`).join('\n')}
 Formats: table (terminal), md (GitHub-flavoured Markdown), csv (see docs/reports.md),
-html (one self-contained file: inline CSS and SVG, nothing fetched), json (the saved model).`,
+html (one self-contained file: inline CSS and SVG, nothing fetched), json (the saved model).
+--currency/--fx re-render a simulate/replay report in a display currency (a saved one keeps its own).`,
   );
   cmd.action(async (o: Opts) => {
     if (!o.from)
@@ -45,7 +48,8 @@ html (one self-contained file: inline CSS and SVG, nothing fetched), json (the s
         where: '--from',
         hint: 'e.g. llmcost report --from saved.json --format md',
       });
-    const saved = await loadSavedReport(o.from, app);
+    const display = displayFlags(o);
+    const saved = withDisplay(await loadSavedReport(o.from, app), display);
     const ro = renderOptions(app.io, o.out);
     emit(app.io, renderSaved(saved, o.format, ro), o.out, { styled: savedStyled(saved.schema) && ro.color });
   });

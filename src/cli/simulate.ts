@@ -21,11 +21,14 @@ import {
   staleAfterFlag,
   type ThreadFlags,
   threadsOf,
+  addDisplayOptions,
+  displayFlags,
+  type DisplayFlags,
 } from './common.js';
 import { parseSampleRate, SAMPLE_UNITS, type SampleUnit } from '../traffic/sample.js';
 import { emit, renderOptions } from './io.js';
 
-interface Opts extends PricingFlags, ModelFlags, ThreadFlags {
+interface Opts extends DisplayFlags, PricingFlags, ModelFlags, ThreadFlags {
   sample?: string;
   sampleBy?: string;
   seed?: string;
@@ -91,6 +94,7 @@ export function registerSimulate(program: Command, app: App): void {
   addModelOptions(cmd);
   addAllowPathOption(cmd);
   addOutputOptions(cmd, FORMATS);
+  addDisplayOptions(cmd);
   cmd.addHelpText(
     'after',
     `
@@ -111,6 +115,7 @@ folder unless --allow-path admits theirs (docs/ci.md). Budgets (scenario key bud
 floor (quality.floor) are always checked and listed in the report; with --check a violation exits 1.`,
   );
   cmd.action(async (scenarioPath: string, o: Opts) => {
+    const display = displayFlags(o);
     const seed = o.seed !== undefined ? intFlag(o.seed, '--seed', 0, 2 ** 32 - 1) : undefined;
     const runs = o.runs !== undefined ? intFlag(o.runs, '--runs', 1, 10_000) : undefined;
     const scale = o.scale !== undefined ? scaleFlag(o.scale) : undefined;
@@ -153,7 +158,7 @@ floor (quality.floor) are always checked and listed in the report; with --check 
       app,
     );
     const ro = renderOptions(app.io, o.out);
-    emit(app.io, render(report, o.format, ro), o.out, { styled: ro.color });
+    emit(app.io, render(display ? { ...report, display } : report, o.format, ro), o.out, { styled: ro.color });
     const failed = report.checks.filter((c) => !c.ok);
     for (const c of failed) app.note(`${o.check ? 'check failed' : 'warning'}: ${c.name}: ${c.message}`);
     if (o.check && failed.length) app.exitCode = 1;

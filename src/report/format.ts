@@ -1,27 +1,56 @@
 // All money and number formatting lives here (Infracost habit): renderers call these, nothing else.
 
-/** $1,234.56 for >= $1; more digits for small amounts so they do not round to $0.00. */
-export function usd(x: number | null | undefined): string {
+/**
+ * A display currency (`--currency EUR --fx 0.92`: 1 USD = 0.92 EUR). Money stays USD in every model and
+ * in JSON; only these formatters convert: the shown amount is the USD figure times `fx`, rounded half
+ * away from zero to the digits shown, written as `EUR 1,234.56`. Absent = USD, written `$1,234.56`.
+ */
+export type Display = { currency: string; fx: number };
+
+function amount(a: number, digits: number): string {
+  return a.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+const symbol = (d: Display | undefined): string => (d ? `${d.currency} ` : '$');
+
+/** $1,234.56 for >= $1; more digits for small amounts so they do not round to $0.00 (`d`: the display currency). */
+export function usd(x: number | null | undefined, d?: Display): string {
   if (x === null || x === undefined || Number.isNaN(x)) return 'unknown';
-  const neg = x < 0;
-  const a = Math.abs(x);
+  const v = d ? x * d.fx : x;
+  const neg = v < 0;
+  const a = Math.abs(v);
   let digits = 2;
   if (a > 0 && a < 0.01) digits = 6;
   else if (a > 0 && a < 1) digits = 4;
-  const s = a.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-  return `${neg ? '-' : ''}$${s}`;
+  return `${neg ? '-' : ''}${symbol(d)}${amount(a, digits)}`;
 }
 
 /** A change with its sign, e.g. "+$12.30", "-$0.0042", "$0.00"; null -> "unknown". */
-export function signedUsd(x: number | null): string {
+export function signedUsd(x: number | null, d?: Display): string {
   if (x === null) return 'unknown';
-  if (x === 0) return '$0.00';
-  return x > 0 ? `+${usd(x)}` : `-${usd(-x)}`;
+  if (x === 0) return `${symbol(d)}0.00`;
+  return x > 0 ? `+${usd(x, d)}` : `-${usd(-x, d)}`;
 }
 
 /** A saving shown as the change it makes to the cost: saving 12.30 -> "-$12.30". */
-export function usdDelta(saving: number): string {
-  return signedUsd(-saving);
+export function usdDelta(saving: number, d?: Display): string {
+  return signedUsd(-saving, d);
+}
+
+/** The money formatters bound to one display currency (a renderer takes them from its model's `display`). */
+export function moneyOf(d: Display | undefined) {
+  return {
+    usd: (x: number | null | undefined): string => usd(x, d),
+    signedUsd: (x: number | null): string => signedUsd(x, d),
+    usdDelta: (saving: number): string => usdDelta(saving, d),
+    usdTicks: (values: number[]): string[] => usdTicks(values, d),
+    cell: (key: string, v: unknown): string => cell(key, v, d),
+  };
+}
+
+/** What a display currency means, said once in each output that uses one. */
+export function displayNote(d: Display): string {
+  return `money shown in ${d.currency} at 1 USD = ${d.fx} ${d.currency} (given rate); figures are kept in USD`;
 }
 
 /** Money in check messages: 6 decimals below $1, else 2 ("$0.020000", "$12.50"); exact enough to compare with a budget. */
@@ -66,10 +95,10 @@ export function isoDay(ms: number | null): string {
 }
 
 /** A generic value in a table cell: money/percent by key name (see Report.extras), else plain. */
-export function cell(key: string, v: unknown): string {
+export function cell(key: string, v: unknown, d?: Display): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'number') {
-    if (/(cost|usd|saving)$/i.test(key)) return usd(v);
+    if (/(cost|usd|saving)$/i.test(key)) return usd(v, d);
     if (/pct$/i.test(key)) return pct(v);
     return Number.isInteger(v) ? int(v) : num(v, 6);
   }
@@ -79,10 +108,8 @@ export function cell(key: string, v: unknown): string {
 }
 
 /** Axis labels for round tick values, all with the same number of decimals ($0.000, $0.005, $0.010). */
-export function usdTicks(values: number[]): string[] {
+export function usdTicks(values: number[], d?: Display): string[] {
   const step = values.length > 1 ? Math.abs(values[1]! - values[0]!) : Math.abs(values[0] ?? 0);
   const digits = step >= 1 || step === 0 ? 0 : Math.min(6, Math.max(2, Math.ceil(-Math.log10(step) - 1e-9)));
-  return values.map(
-    (v) => `$${v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`,
-  );
+  return values.map((v) => `${symbol(d)}${amount(d ? v * d.fx : v, digits)}`);
 }

@@ -1,5 +1,6 @@
 // The report model (schema llmcost.report/v1): the one contract every renderer reads.
 // Built once from priced ledgers; renderers never compute. Money: USD numbers rounded to 1e-6.
+import type { Display } from './format.js';
 import { Q, type Ledger } from '../engine/ledger.js';
 import {
   type Breakdown,
@@ -90,6 +91,8 @@ export interface ReportWarning {
 
 export interface Report {
   schema: typeof REPORT_SCHEMA;
+  /** the display currency the renderers show money in (`--currency`/`--fx`); every figure stays USD */
+  display?: Display;
   tool: { name: 'llmcost'; version: string };
   command: string;
   scenario: string;

@@ -16,6 +16,7 @@ import { DIFF_RENDERERS } from './diff/render.js';
 import { DRIFT_SCHEMA, type DriftReport } from './drift/model.js';
 import { DRIFT_RENDERERS } from './drift/render.js';
 import { ESTIMATE_RENDERERS, ESTIMATE_SCHEMA, type EstimateDoc } from './estimate.js';
+import type { Display } from './format.js';
 import { REPORT_SCHEMA, type Report } from './model.js';
 import { PRICING_CHECK_RENDERERS } from './pricing/check.js';
 import { PRICING_DIFF_RENDERERS } from './pricing/diff.js';
@@ -49,6 +50,7 @@ const saving = { saving: money, savingPct: z.number() };
 /** The shape of a saved simulate/replay report. Loose objects: fields a newer v1 adds are kept, not refused. */
 const reportShape = z.looseObject({
   schema: z.literal(REPORT_SCHEMA),
+  display: z.strictObject({ currency: z.string().regex(/^[A-Z]{3}$/), fx: z.number().positive() }).optional(),
   tool: z.looseObject({ name: z.literal('llmcost'), version: z.string() }),
   command: z.string(),
   scenario: z.string(),
@@ -555,6 +557,17 @@ export function renderSaved(saved: SavedReport, format: Format, o: RenderOptions
       hint: `an ${saved.schema} report renders as: ${formats.join(', ')}`,
     });
   return fn(saved.model as never, o);
+}
+
+/** A saved report shown in another display currency (`report --from --currency`); only simulate/replay reports carry one. */
+export function withDisplay(saved: SavedReport, display: Display | undefined): SavedReport {
+  if (!display) return saved;
+  if (saved.schema !== REPORT_SCHEMA)
+    throw userError('USAGE', `--currency: an ${saved.schema} report has no display currency`, {
+      where: '--currency',
+      hint: 'drop --currency/--fx; a display currency applies to a simulate or replay report',
+    });
+  return { schema: saved.schema, model: { ...saved.model, display } };
 }
 
 const SAVE_HINT = 'save a report with e.g. `llmcost simulate SCENARIO --format json --out saved.json`';

@@ -1,7 +1,7 @@
 // Inline SVG charts for the HTML report. Pure string building from the report model's chart
 // figures (fractions of the axis); pixel layout is the only arithmetic here. All text is escaped.
 import type { ChartBar, ReportChart } from './model.js';
-import { pct, usd, usdTicks } from './format.js';
+import { type Display, moneyOf, pct } from './format.js';
 import { htmlEscape as esc } from './text.js';
 
 export const COLORS = {
@@ -50,7 +50,8 @@ function barName(b: ChartBar): string {
 }
 
 /** Floating-bar waterfall: baseline, each step's change as a drop (or rise), final. */
-export function waterfallSvg(ch: ReportChart, width = 880, height = 360): string {
+export function waterfallSvg(ch: ReportChart, d?: Display, width = 880, height = 360): string {
+  const { usd, usdTicks } = moneyOf(d);
   const m = { left: 84, right: 16, top: 34, bottom: 64 };
   const plotW = width - m.left - m.right;
   const plotH = height - m.top - m.bottom;
@@ -116,7 +117,8 @@ export function waterfallSvg(ch: ReportChart, width = 880, height = 360): string
 }
 
 /** One horizontal stacked bar per stage, split by token class, on the waterfall's axis. */
-export function breakdownSvg(ch: ReportChart, width = 880): string {
+export function breakdownSvg(ch: ReportChart, d?: Display, width = 880): string {
+  const { usd } = moneyOf(d);
   const m = { left: 170, right: 110, top: 34, row: 30 };
   const plotW = width - m.left - m.right;
   const height = m.top + ch.stages.length * m.row + 12;

@@ -37,6 +37,8 @@ describe('golden: full report (steps, standalone, fixed, by, checks, extras, war
   for (const f of ['table', 'json', 'md', 'csv', 'html'] as const) {
     it(`renders ${f}`, () => golden(`full.${EXT[f]}`, render(report, f, { color: false })));
   }
+  it('renders md in a display currency (EUR at 0.92)', () =>
+    golden('full.eur.md', render({ ...report, display: { currency: 'EUR', fx: 0.92 } }, 'md')));
   it('renders the table in colour (ANSI) when asked', () =>
     golden('full.color.txt', render(report, 'table', { color: true })));
 });

@@ -1,7 +1,7 @@
 // Shared shapes for renderers: the generic layout of report.extras and the stage label. Structure
 // only — no arithmetic (numbers come from the report model, strings from format.ts).
 import type { Report } from '../model.js';
-import { cell, days, int, isoDay, usd } from '../format.js';
+import { type Display, cell, days, int, isoDay, usd } from '../format.js';
 
 export type ExtraSection =
   | { title: string; kind: 'scalar'; value: string }
@@ -16,11 +16,11 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Lay out report.extras: scalars, objects (key/value; nested objects become their own section), arrays. */
-export function extraSections(extras: Record<string, unknown> | undefined, prefix = ''): ExtraSection[] {
+export function extraSections(extras: Record<string, unknown> | undefined, prefix = '', d?: Display): ExtraSection[] {
   const out: ExtraSection[] = [];
   for (const [k, v] of Object.entries(extras ?? {})) {
     const title = prefix ? `${prefix} · ${k}` : k;
-    if (isScalar(v)) out.push({ title, kind: 'scalar', value: cell(k, v) });
+    if (isScalar(v)) out.push({ title, kind: 'scalar', value: cell(k, v, d) });
     else if (Array.isArray(v)) {
       if (v.length && v.every(isPlainObject)) {
         const head = [...new Set(v.flatMap((o) => Object.keys(o as object)))];
@@ -29,25 +29,28 @@ export function extraSections(extras: Record<string, unknown> | undefined, prefi
           title,
           kind: 'table',
           head,
-          rows: v.map((o) => head.map((h) => cell(h, at(o, h)))),
+          rows: v.map((o) => head.map((h) => cell(h, at(o, h), d))),
           numeric: head.map((h) =>
             v.every((o) => typeof at(o, h) === 'number' || at(o, h) === undefined || at(o, h) === null),
           ),
         });
-      } else out.push({ title, kind: 'list', items: v.map((x) => cell(k, x)) });
+      } else out.push({ title, kind: 'list', items: v.map((x) => cell(k, x, d)) });
     } else if (isPlainObject(v)) {
       const flat = Object.entries(v).filter(([, x]) => isScalar(x) || (Array.isArray(x) && x.every(isScalar)));
       if (flat.length)
         out.push({
           title,
           kind: 'kv',
-          rows: flat.map(([kk, x]) => [kk, Array.isArray(x) ? x.map((y) => cell(kk, y)).join(', ') : cell(kk, x)]),
+          rows: flat.map(([kk, x]) => [
+            kk,
+            Array.isArray(x) ? x.map((y) => cell(kk, y, d)).join(', ') : cell(kk, x, d),
+          ]),
           numeric: flat.map(([, x]) => typeof x === 'number'),
         });
       const nested = Object.fromEntries(
         Object.entries(v).filter(([, x]) => !(isScalar(x) || (Array.isArray(x) && x.every(isScalar)))),
       );
-      out.push(...extraSections(nested, title));
+      out.push(...extraSections(nested, title, d));
     }
   }
   return out;
@@ -101,7 +104,7 @@ export function cacheLine(c: NonNullable<Report['cache']>): string {
  * The pricing line of every header: one table, or the tables in force per request with their
  * request counts; then the requests and dollars priced from the catalog (community prices).
  */
-export function pricingLine(p: Report['pricing']): string {
+export function pricingLine(p: Report['pricing'], d?: Display): string {
   const tables = p.tables ?? [];
   // per request, name the tables that priced rows: the newest table may have priced none of them
   const head =
@@ -110,5 +113,5 @@ export function pricingLine(p: Report['pricing']): string {
       : `pricing ${p.version} (effective ${p.effective})`;
   const overlays = p.overlays?.length ? `; overlays: ${p.overlays.join(', ')}` : '';
   if (!p.catalog) return `${head}${overlays}`;
-  return `${head}${overlays}; catalog ${p.catalog.version}: ${int(p.catalog.requests)} req, ${usd(p.catalog.baselineCost)} (community prices, not vendor-checked)`;
+  return `${head}${overlays}; catalog ${p.catalog.version}: ${int(p.catalog.requests)} req, ${usd(p.catalog.baselineCost, d)} (community prices, not vendor-checked)`;
 }

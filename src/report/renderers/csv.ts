@@ -127,5 +127,13 @@ export function renderCsv(r: Report & { chart: ReportChart }): string {
         ]),
       ]),
     );
+  // a display currency is for people: the CSV's figures stay USD plain numbers, this names the intent
+  if (r.display)
+    sections.push(
+      csvLines([
+        ['displayCurrency', 'fx', 'figures'],
+        [r.display.currency, r.display.fx, 'USD'],
+      ]),
+    );
   return `${sections.join('\n\n')}\n`;
 }

@@ -2,7 +2,7 @@
 // network, no external URL anywhere (a URL in the data is shown as escaped text). Every string
 // from the report is escaped, so a scenario called "<script>" stays text.
 import type { Report, ReportChart } from '../model.js';
-import { int, pct, ratioPct, signedPct, usd, usdDelta } from '../format.js';
+import { displayNote, int, moneyOf, pct, ratioPct, signedPct } from '../format.js';
 import { htmlPage } from '../html.js';
 import { COLORS, breakdownSvg, waterfallSvg } from '../svg.js';
 import { htmlEscape as esc } from '../text.js';
@@ -37,12 +37,13 @@ const t = (text: string): Cell => ({ text });
 const tone = (x: number): string | undefined => (x > 0 ? 'good' : x < 0 ? 'bad' : undefined);
 
 export function renderHtml(r: Report & { chart: ReportChart }): string {
+  const { usd, usdDelta } = moneyOf(r.display);
   const ch = r.chart;
   const body: string[] = [];
   const failed = r.checks.filter((k) => !k.ok).length;
   body.push(`<h1>${esc(r.scenario)}</h1>`);
   body.push(
-    `<p class="meta">llmcost ${esc(r.command)} · ${esc(volumeLine(r))} · ${esc(pricingLine(r.pricing))} · seed ${r.seed}${r.cache ? ` · ${esc(cacheLine(r.cache))}` : ''}</p>`,
+    `<p class="meta">llmcost ${esc(r.command)} · ${esc(volumeLine(r))} · ${esc(pricingLine(r.pricing, r.display))} · seed ${r.seed}${r.cache ? ` · ${esc(cacheLine(r.cache))}` : ''}</p>`,
   );
   const card = (k: string, v: string, s: string, cls?: string): string =>
     `<div class="card"><div class="k">${esc(k)}</div><div class="v${cls ? ` ${cls}` : ''}">${esc(v)}</div><div class="s">${esc(s)}</div></div>`;
@@ -71,7 +72,7 @@ export function renderHtml(r: Report & { chart: ReportChart }): string {
 
   // without strategies there is nothing to fall: the table alone says it
   body.push(`<section class="panel"><h2>${r.steps.length ? 'Savings waterfall' : 'Cost'}</h2>`);
-  if (r.steps.length) body.push(waterfallSvg(ch));
+  if (r.steps.length) body.push(waterfallSvg(ch, r.display));
   const hasSolo = r.steps.some((s) => s.standalone);
   body.push(
     htmlTable(
@@ -125,7 +126,7 @@ export function renderHtml(r: Report & { chart: ReportChart }): string {
     body.push(`<p class="meta">${esc(monteCarloLine(r.monteCarlo))}</p></section>`);
   }
   body.push('<section class="panel"><h2>Cost by token class</h2>');
-  body.push(breakdownSvg(ch));
+  body.push(breakdownSvg(ch, r.display));
   body.push(
     htmlTable(
       [t('class'), n('baseline'), n('share'), n('final'), n('share'), n('change')],
@@ -217,7 +218,7 @@ export function renderHtml(r: Report & { chart: ReportChart }): string {
       );
     body.push('</ul></section>');
   }
-  for (const s of extraSections(r.extras)) {
+  for (const s of extraSections(r.extras, '', r.display)) {
     body.push(`<section class="panel"><h2>${esc(s.title)}</h2>`);
     if (s.kind === 'scalar') body.push(`<p>${esc(s.value)}</p>`);
     else if (s.kind === 'list') body.push(`<ul>${s.items.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>`);
@@ -243,7 +244,7 @@ export function renderHtml(r: Report & { chart: ReportChart }): string {
     body.push('</section>');
   }
   body.push(
-    `<footer>${esc(rowsLine(r))}. Prices: <strong>${esc(pricingLine(r.pricing))}</strong>; every model's source page is listed in its table — run <code>llmcost pricing show MODEL</code>. Money in USD, rounded to $0.000001 in the report. Generated offline by llmcost ${esc(r.tool.version)}.</footer>`,
+    `<footer>${esc(rowsLine(r))}. Prices: <strong>${esc(pricingLine(r.pricing, r.display))}</strong>; every model's source page is listed in its table — run <code>llmcost pricing show MODEL</code>. ${r.display ? `${esc(displayNote(r.display))}, rounded to $0.000001 in the report.` : 'Money in USD, rounded to $0.000001 in the report.'} Generated offline by llmcost ${esc(r.tool.version)}.</footer>`,
   );
   return htmlPage(`llmcost · ${r.scenario}`, body.join('\n'));
 }

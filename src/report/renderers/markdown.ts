@@ -1,7 +1,7 @@
 // Markdown for a pull-request comment (GitHub-flavoured): headline, waterfall, then the details
 // folded. Every user string is escaped: pipes cannot break a table, HTML cannot render.
 import type { Report, ReportChart } from '../model.js';
-import { int, pct, ratioPct, signedPct, usd, usdDelta } from '../format.js';
+import { displayNote, int, moneyOf, pct, ratioPct, signedPct } from '../format.js';
 import { BAND_HEAD, bandRows, monteCarloLine } from '../monte-carlo.js';
 import { mdEscape } from '../text.js';
 import {
@@ -29,6 +29,7 @@ function details(summary: string, body: string[]): string[] {
 }
 
 export function renderMarkdown(r: Report & { chart: ReportChart }): string {
+  const { usd, usdDelta } = moneyOf(r.display);
   const ch = r.chart;
   const e = mdEscape;
   const out: string[] = [];
@@ -39,9 +40,10 @@ export function renderMarkdown(r: Report & { chart: ReportChart }): string {
     ? `**${usd(r.baseline.cost)} → ${usd(r.final.cost)}** (saving ${usd(r.final.saving)}, ${pct(r.final.savingPct)})`
     : `**${usd(r.baseline.cost)}**`;
   out.push(
-    `${costs} · ${e(volumeLine(r))} · ${e(pricingLine(r.pricing))}${failed.length ? ` · **${failed.length} check${failed.length > 1 ? 's' : ''} failed**` : ''}${r.rows.rejected ? ` · **${int(r.rows.rejected)} rows rejected**` : ''}`,
+    `${costs} · ${e(volumeLine(r))} · ${e(pricingLine(r.pricing, r.display))}${failed.length ? ` · **${failed.length} check${failed.length > 1 ? 's' : ''} failed**` : ''}${r.rows.rejected ? ` · **${int(r.rows.rejected)} rows rejected**` : ''}`,
   );
   out.push('');
+  if (r.display) out.push(`_${e(displayNote(r.display))}_`, '');
   const hasSolo = r.steps.some((s) => s.standalone);
   out.push(
     ...table(
@@ -143,7 +145,7 @@ export function renderMarkdown(r: Report & { chart: ReportChart }): string {
       ]),
     );
   }
-  for (const s of extraSections(r.extras)) {
+  for (const s of extraSections(r.extras, '', r.display)) {
     const body =
       s.kind === 'scalar'
         ? [e(s.value)]

@@ -1,7 +1,7 @@
 // Terminal renderer: cli-table3 tables, chalk colour only when asked (the CLI decides: TTY, NO_COLOR).
 import { Chalk } from 'chalk';
 import type { Report, ReportChart } from '../model.js';
-import { int, pct, ratioPct, signedPct, usd, usdDelta } from '../format.js';
+import { displayNote, int, moneyOf, pct, ratioPct, signedPct } from '../format.js';
 import { BAR_GLYPHS, makeTable, type RenderOptions, waterfallCells } from '../terminal.js';
 import { BAND_HEAD, bandRows, monteCarloLine } from '../monte-carlo.js';
 import { terminalText } from '../text.js';
@@ -21,6 +21,7 @@ import {
 const L = (s: string): string => terminalText(s);
 
 export function renderTable(r: Report & { chart: ReportChart }, o: RenderOptions): string {
+  const { usd, usdDelta } = moneyOf(r.display);
   const c = new Chalk({ level: o.color ? 1 : 0 });
   const ch = r.chart;
   const out: string[] = [];
@@ -30,8 +31,9 @@ export function renderTable(r: Report & { chart: ReportChart }, o: RenderOptions
   const money = (x: number, good: boolean | null): string =>
     good === null ? usd(x) : good ? c.green(usd(x)) : c.red(usd(x));
 
-  out.push(`${c.bold(L(r.scenario))} · ${L(r.command)} · ${L(pricingLine(r.pricing))} · seed ${r.seed}`);
+  out.push(`${c.bold(L(r.scenario))} · ${L(r.command)} · ${L(pricingLine(r.pricing, r.display))} · seed ${r.seed}`);
   out.push(`${volumeLine(r)} · ${rowsLine(r)}`);
+  if (r.display) out.push(displayNote(r.display));
   if (r.cache) out.push(L(cacheLine(r.cache)));
   out.push(
     r.steps.length
@@ -175,7 +177,7 @@ export function renderTable(r: Report & { chart: ReportChart }, o: RenderOptions
     for (const k of r.checks) out.push(`${k.ok ? c.green('✓ pass') : c.red('✗ FAIL')} ${L(k.name)}: ${L(k.message)}`);
   }
 
-  for (const s of extraSections(r.extras)) {
+  for (const s of extraSections(r.extras, '', r.display)) {
     heading(L(s.title));
     if (s.kind === 'scalar') out.push(L(s.value));
     else if (s.kind === 'list') out.push(...s.items.map((x) => `- ${L(x)}`));
