@@ -95,11 +95,17 @@ export interface DisplayFlags {
   fx?: string;
 }
 
-/** The commands that show money in a display currency take `--currency CODE --fx RATE`. */
+/**
+ * The commands that show money in a display currency take `--currency CODE --fx RATE`: simulate,
+ * replay, sweep, diff, drift, estimate and report --from (docs/reports.md, "Display currency").
+ */
 export function addDisplayOptions(cmd: Command): Command {
   return cmd
-    .option('--currency <code>', 'show money in this currency (ISO 4217 code, e.g. EUR); needs --fx')
-    .option('--fx <rate>', 'units of --currency per 1 USD (e.g. 0.92); figures stay USD in JSON');
+    .option(
+      '--currency <code>',
+      'show money in this currency, as EUR 1,234.56 (a 3-letter code; needs --fx); JSON and CSV figures stay USD',
+    )
+    .option('--fx <rate>', 'the rate: units of --currency per 1 USD, e.g. --currency EUR --fx 0.92');
 }
 
 /** The display currency the flags ask for: none (USD), or both flags, checked. */

@@ -17,11 +17,14 @@ import {
   increaseLimitFlag,
   runChoice,
   type RunFlags,
+  addDisplayOptions,
+  displayFlags,
+  type DisplayFlags,
 } from './common.js';
 import { emit } from './io.js';
 import { parseBy } from './simulate.js';
 
-interface Opts extends RunFlags {
+interface Opts extends RunFlags, DisplayFlags {
   maxIncrease?: string;
   maxIncreaseUsd?: string;
   by?: string;
@@ -60,6 +63,7 @@ export function registerDiff(program: Command, app: App): void {
   addCacheRealismOption(cmd);
   addModelOptions(cmd);
   addAllowPathOption(cmd);
+  addDisplayOptions(cmd);
   addOutputOptions(cmd, formatsOf(DIFF_RENDERERS));
   cmd.addHelpText(
     'after',
@@ -78,6 +82,7 @@ Exit codes: 0 within the limit (or none set), 1 over the limit, 2 bad input.
 See docs/ci.md for the GitHub Action that posts this as one pull request comment.`,
   );
   cmd.action(async (base: string, head: string, o: Opts) => {
+    const display = displayFlags(o);
     const limits: DiffLimits = { maxIncreasePct: null, maxIncreaseUsd: null };
     if (o.maxIncrease !== undefined) {
       const l = increaseLimitFlag(o.maxIncrease, '--max-increase');
@@ -111,7 +116,7 @@ See docs/ci.md for the GitHub Action that posts this as one pull request comment
       },
       app,
     );
-    emit(app.io, renderWith(DIFF_RENDERERS, report, o.format), o.out);
+    emit(app.io, renderWith(DIFF_RENDERERS, display ? { ...report, display } : report, o.format), o.out);
     for (const c of report.checks.filter((x) => !x.ok)) app.note(`check failed: ${c.name}: ${c.message}`);
     if (!report.ok) app.exitCode = 1;
   });

@@ -9,10 +9,18 @@ import { DRIFT_RENDERERS } from '../report/drift/render.js';
 import { type Format, formatsOf, renderWith } from '../report/render.js';
 import { writeOutputFile } from '../shared/output-file.js';
 import type { App } from './app.js';
-import { addAllowPathOption, addOutputOptions, decimalFlag, intFlag } from './common.js';
+import {
+  addAllowPathOption,
+  addOutputOptions,
+  decimalFlag,
+  intFlag,
+  addDisplayOptions,
+  displayFlags,
+  type DisplayFlags,
+} from './common.js';
 import { emit } from './io.js';
 
-interface Opts {
+interface Opts extends DisplayFlags {
   baseline: string;
   current: string;
   scenarios?: string;
@@ -38,6 +46,7 @@ export function registerDrift(program: Command, app: App): void {
     .option('--only-increases', 'table/md: list only scenarios whose cost went up; print NOTHING when none did')
     .option('--seed <n>', "override every scenario's seed");
   addAllowPathOption(cmd);
+  addDisplayOptions(cmd);
   addOutputOptions(cmd, formatsOf(DRIFT_RENDERERS));
   cmd.addHelpText(
     'after',
@@ -60,6 +69,7 @@ step can post the comment only when the file is not empty. JSON always lists eve
 See docs/ci.md for a GitHub Actions workflow.`,
   );
   cmd.action(async (args: string[], o: Opts) => {
+    const display = displayFlags(o);
     const limits: DriftLimits = {
       ...(o.maxIncrease !== undefined ? { maxIncreasePct: decimalFlag(o.maxIncrease, '--max-increase', /%$/) } : {}),
       ...(o.maxIncreaseUsd !== undefined
@@ -80,7 +90,9 @@ See docs/ci.md for a GitHub Actions workflow.`,
       app,
     );
     for (const w of report.warnings) app.warn(w);
-    const text = renderWith(DRIFT_RENDERERS, report, o.format, { onlyIncreases: o.onlyIncreases ?? false });
+    const text = renderWith(DRIFT_RENDERERS, display ? { ...report, display } : report, o.format, {
+      onlyIncreases: o.onlyIncreases ?? false,
+    });
     if (text === '') {
       const n = report.scenarios.length;
       app.note(

@@ -14,11 +14,14 @@ import {
   modelChoice,
   type PricingFlags,
   tableChoice,
+  addDisplayOptions,
+  displayFlags,
+  type DisplayFlags,
 } from './common.js';
 import { emit } from './io.js';
 import { type Format, formatsOf, renderWith } from '../report/render.js';
 
-interface Opts extends PricingFlags, ModelFlags {
+interface Opts extends PricingFlags, ModelFlags, DisplayFlags {
   model: string;
   requests: string;
   systemTokens: string;
@@ -45,6 +48,7 @@ export function registerEstimate(program: Command, app: App): void {
     .option('-t, --tier <tier>', `service tier: ${TIERS.join('|')}`, 'standard');
   addPricingOptions(cmd);
   addModelOptions(cmd);
+  addDisplayOptions(cmd);
   addOutputOptions(cmd, formatsOf(ESTIMATE_RENDERERS));
   cmd.addHelpText(
     'after',
@@ -53,6 +57,7 @@ Examples:
   llmcost estimate --model claude-sonnet-4-5 --system-tokens 8000 --input-tokens 400 --output-tokens 300
   llmcost estimate --model gpt-4-turbo --as-of 2024-12-15 --requests 10000 --input-tokens 800 --output-tokens 200 --cache off
   llmcost estimate --model us.anthropic.claude-sonnet-4-5-20250929-v1:0 --cache off   # Bedrock regional price
+  llmcost estimate --model claude-sonnet-4-5 --system-tokens 8000 --currency EUR --fx 0.92   # monthly cost in EUR
   llmcost estimate --model deepseek/deepseek-chat --cache off                           # a catalog price
 
 Caching model: arrivals are Poisson at requests/day spread evenly over the day. A request writes
@@ -63,6 +68,7 @@ Gemini 1.5 and 2.0) is an explicit context cache: it lives one TTL from its crea
 not extend it (writes = requests / (1 + rate*ttl)), and its storage is billed per token-hour.`,
   );
   cmd.action((o: Opts) => {
+    const display = displayFlags(o);
     const doc = estimate(
       {
         ...tableChoice(o),
@@ -78,6 +84,6 @@ not extend it (writes = requests / (1 + rate*ttl)), and its storage is billed pe
       },
       app,
     );
-    emit(app.io, renderWith(ESTIMATE_RENDERERS, doc, o.format), o.out);
+    emit(app.io, renderWith(ESTIMATE_RENDERERS, display ? { ...doc, display } : doc, o.format), o.out);
   });
 }

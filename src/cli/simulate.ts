@@ -100,6 +100,7 @@ export function registerSimulate(program: Command, app: App): void {
     `
 Examples:
   llmcost simulate scenarios/support-bot.yaml
+  llmcost simulate scenarios/support-bot.yaml --currency EUR --fx 0.92   # money shown as EUR 1,234.56 (1 USD = 0.92 EUR)
   llmcost simulate scenarios/chatbot-10k.yaml --standalone --by tenant,feature --format md
   llmcost simulate scenarios/platform-100k.yaml --as-of 2026-11-15 --check --format json --out report.json
   llmcost simulate scenarios/chatbot-10k.yaml --runs 20     # low/expected/high band over 20 seeds

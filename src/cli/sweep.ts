@@ -14,10 +14,13 @@ import {
   intFlag,
   type ThreadFlags,
   threadsOf,
+  addDisplayOptions,
+  displayFlags,
+  type DisplayFlags,
 } from './common.js';
 import { emit, renderOptions } from './io.js';
 
-interface Opts extends ThreadFlags {
+interface Opts extends ThreadFlags, DisplayFlags {
   set?: string[];
   seed?: string;
   maxRuns?: string;
@@ -46,6 +49,7 @@ export function registerSweep(program: Command, app: App): void {
     .option('--check', 'exit 1 when no configuration meets the quality floor and budgets');
   addAllowPathOption(cmd);
   addThreadOptions(cmd);
+  addDisplayOptions(cmd);
   addOutputOptions(cmd, formatsOf(SWEEP_RENDERERS));
   cmd.addHelpText(
     'after',
@@ -63,6 +67,7 @@ or by name (a strategy's label or its 'use', a segment's or tenant's name). Valu
 chart plots final cost against the first --set, one line per value of the others. See docs/sweep.md.`,
   );
   cmd.action(async (scenarioPath: string, o: Opts) => {
+    const display = displayFlags(o);
     if (!o.set?.length)
       throw userError('USAGE', 'sweep needs at least one --set path=v1,v2,...', {
         where: '--set',
@@ -82,7 +87,9 @@ chart plots final cost against the first --set, one line per value of the others
       app,
     );
     const ro = renderOptions(app.io, o.out);
-    emit(app.io, renderWith(SWEEP_RENDERERS, report, o.format, ro), o.out, { styled: ro.color });
+    emit(app.io, renderWith(SWEEP_RENDERERS, display ? { ...report, display } : report, o.format, ro), o.out, {
+      styled: ro.color,
+    });
     if (report.cheapest === null) {
       app.note(`${o.check ? 'check failed' : 'warning'}: no configuration meets the quality floor and budgets`);
       if (o.check) app.exitCode = 1;

@@ -1,6 +1,7 @@
 // The `estimate` output: its model (EstimateDoc) and renderers (table, Markdown, CSV, JSON).
+import type { Display } from './format.js';
 import type { EstimateRow } from '../engine/estimate.js';
-import { int, num, pct, usd } from './format.js';
+import { displayNote, int, moneyOf, num, pct } from './format.js';
 import { csvLines } from '../shared/csv.js';
 import { makeTable } from './terminal.js';
 import { mdEscape, terminalText } from './text.js';
@@ -10,6 +11,8 @@ export const ESTIMATE_SCHEMA = 'llmcost.estimate/v1';
 /** Field order is the JSON output's order. */
 export interface EstimateDoc {
   schema: typeof ESTIMATE_SCHEMA;
+  /** the display currency money is shown in (`--currency`/`--fx`); every figure stays USD */
+  display?: Display;
   model: string;
   /** pricedBy: the table version, or 'catalog <version>'; channel: Bedrock, Vertex AI, Azure, ... (null = the vendor's API) */
   pricing: { version: string; effective: string; source: string; pricedBy: string; channel: string | null };
@@ -39,7 +42,7 @@ const head = (d: EstimateDoc): string[] => [
 ];
 
 /** The rows as shown (money, percent and counts formatted). */
-const body = (d: EstimateDoc): string[][] =>
+const body = (d: EstimateDoc, { usd } = moneyOf(d.display)): string[][] =>
   d.rows.map((r) => [
     int(r.requestsPerDay),
     usd(r.daily.noCache),
@@ -59,7 +62,7 @@ export const ESTIMATE_RENDERERS = {
   table: (d: EstimateDoc): string => {
     const t = makeTable(head(d));
     for (const b of body(d)) t.push(b);
-    return [title(d), t.toString(), ...d.notes.map((n) => `note: ${n}`)]
+    return [title(d), t.toString(), ...d.notes.map((n) => `note: ${n}`), ...(d.display ? [displayNote(d.display)] : [])]
       .map((l) => terminalText(l, { lines: true }))
       .join('\n');
   },
@@ -68,6 +71,7 @@ export const ESTIMATE_RENDERERS = {
     [
       `**${mdEscape(title(d))}**`,
       '',
+      ...(d.display ? [`_${mdEscape(displayNote(d.display))}_`, ''] : []),
       `| ${head(d).join(' | ')} |`,
       `|${head(d)
         .map(() => '---:')

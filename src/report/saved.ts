@@ -47,10 +47,13 @@ const stage = {
 };
 const saving = { saving: money, savingPct: z.number() };
 
+/** A display currency as a saved report states it (`--currency`/`--fx`). */
+const displayShape = z.strictObject({ currency: z.string().regex(/^[A-Z]{3}$/), fx: z.number().positive() }).optional();
+
 /** The shape of a saved simulate/replay report. Loose objects: fields a newer v1 adds are kept, not refused. */
 const reportShape = z.looseObject({
   schema: z.literal(REPORT_SCHEMA),
-  display: z.strictObject({ currency: z.string().regex(/^[A-Z]{3}$/), fx: z.number().positive() }).optional(),
+  display: displayShape,
   tool: z.looseObject({ name: z.literal('llmcost'), version: z.string() }),
   command: z.string(),
   scenario: z.string(),
@@ -138,6 +141,7 @@ const usdOrNull = money.nullable();
 /** `sweep`: the fields its renderers read (the configurations, the cheapest, the chart). */
 const sweepShape = z.looseObject({
   schema: z.literal(SWEEP_SCHEMA),
+  display: displayShape,
   tool,
   scenario: z.string(),
   seed: z.number(),
@@ -185,6 +189,7 @@ const moneyPair = z.looseObject({
 /** `drift`: both tables, the limits, per scenario and per model old/new money, the checks. */
 const driftShape = z.looseObject({
   schema: z.literal(DRIFT_SCHEMA),
+  display: displayShape,
   baseline: table,
   current: table,
   limits: z.looseObject({ maxIncreasePct: z.number().nullable(), maxIncreaseUsd: z.number().nullable() }),
@@ -235,6 +240,7 @@ const stepSide = z.looseObject({ cost: money, saving: money }).nullable();
 /** `diff`: BASE vs HEAD, line by line (totals, steps, models, token classes, attribution keys). */
 const diffShape = z.looseObject({
   schema: z.literal(DIFF_SCHEMA),
+  display: displayShape,
   tool,
   base: diffSide,
   head: diffSide,
@@ -353,6 +359,7 @@ const dayCost = z.looseObject({ noCache: money, withCache: money });
 /** `estimate`: one row per requests/day volume, with and without caching. */
 const estimateShape = z.looseObject({
   schema: z.literal(ESTIMATE_SCHEMA),
+  display: displayShape,
   model: z.string(),
   pricing: z.looseObject({ pricedBy: z.string(), channel: z.string().nullable() }),
   assumptions: z.looseObject({
@@ -559,15 +566,24 @@ export function renderSaved(saved: SavedReport, format: Format, o: RenderOptions
   return fn(saved.model as never, o);
 }
 
-/** A saved report shown in another display currency (`report --from --currency`); only simulate/replay reports carry one. */
+/** The kinds whose renderers show money in a display currency. */
+const MONEY_KINDS: ReadonlySet<string> = new Set([
+  REPORT_SCHEMA,
+  SWEEP_SCHEMA,
+  DRIFT_SCHEMA,
+  DIFF_SCHEMA,
+  ESTIMATE_SCHEMA,
+]);
+
+/** A saved report shown in another display currency (`report --from --currency`). */
 export function withDisplay(saved: SavedReport, display: Display | undefined): SavedReport {
   if (!display) return saved;
-  if (saved.schema !== REPORT_SCHEMA)
+  if (!MONEY_KINDS.has(saved.schema))
     throw userError('USAGE', `--currency: an ${saved.schema} report has no display currency`, {
       where: '--currency',
-      hint: 'drop --currency/--fx; a display currency applies to a simulate or replay report',
+      hint: `drop --currency/--fx; a display currency applies to ${[...MONEY_KINDS].join(', ')} reports`,
     });
-  return { schema: saved.schema, model: { ...saved.model, display } };
+  return { ...saved, model: { ...saved.model, display } } as SavedReport;
 }
 
 const SAVE_HINT = 'save a report with e.g. `llmcost simulate SCENARIO --format json --out saved.json`';

@@ -93,3 +93,43 @@ describe('--currency / --fx flags', () => {
     });
   }
 });
+
+describe('every command that prints money from a run takes --currency/--fx', () => {
+  const X = ['--currency', 'EUR', '--fx', '0.92'];
+  // a $ figure left over (check messages quote USD limits as given: they are not renderer figures)
+  const dollars = (text: string): string[] =>
+    text
+      .split('\n')
+      .filter((l) => !/budget|limit|exceeds|within/.test(l))
+      .flatMap((l) => [...l.matchAll(/\$\d[\d,.]*/g)].map((m) => m[0]));
+  const runs: [string, string[]][] = [
+    ['estimate', ['estimate', '--model', 'claude-sonnet-4-5', '--system-tokens', '8000']],
+    ['diff', ['diff', 'test/fixtures/diff/base.yaml', 'test/fixtures/diff/head.yaml']],
+    ['replay', ['replay', 'scenarios/logs/support-bot.csv']],
+  ];
+  for (const [name, args] of runs)
+    for (const f of ['table', 'md'] as const)
+      it(`${name} --format ${f}`, async () => {
+        const r = await runCli([...args, ...X, '--format', f]);
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stdout).toContain('money shown in EUR at 1 USD = 0.92 EUR');
+        expect(r.stdout).toMatch(/EUR \d/);
+        expect(dollars(r.stdout)).toEqual([]);
+      });
+  it('report --from keeps the saved display currency, and --currency changes it', async () => {
+    const saved = await runCli(['estimate', '--model', 'claude-sonnet-4-5', ...X, '--format', 'json']);
+    expect(JSON.parse(saved.stdout).display).toEqual(EUR);
+    const again = await runCli(['report', '--from', '-', '--format', 'md'], { stdin: saved.stdout });
+    expect(again.stdout).toMatch(/EUR \d/);
+    const gbp = await runCli(['report', '--from', '-', '--format', 'md', '--currency', 'GBP', '--fx', '0.79'], {
+      stdin: saved.stdout,
+    });
+    expect(gbp.stdout).toMatch(/GBP \d/);
+    expect(gbp.stdout).not.toMatch(/EUR \d/);
+  });
+  it('without the flags the output is unchanged', async () => {
+    const plain = await runCli(['estimate', '--model', 'claude-sonnet-4-5']);
+    expect(plain.stdout).toMatch(/\$\d/);
+    expect(plain.stdout).not.toContain('money shown in');
+  });
+});

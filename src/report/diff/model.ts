@@ -7,6 +7,7 @@
 // integer micro-USD, so a delta is exact for the figures the reports show, and the limit checks
 // decide on the same numbers a reader sees. A line one side lacks (a model the change stops
 // using, a new attribution key) costs 0 on that side; a step one side lacks is null there.
+import type { Display } from '../format.js';
 import { BREAKDOWN_KEYS } from '../../engine/price.js';
 import { usdCheck } from '../format.js';
 import {
@@ -85,6 +86,8 @@ export interface DiffCheck {
 
 export interface DiffReport {
   schema: typeof DIFF_SCHEMA;
+  /** the display currency money is shown in (`--currency`/`--fx`); every figure stays USD */
+  display?: Display;
   tool: { name: 'llmcost'; version: string };
   base: DiffSide;
   head: DiffSide;

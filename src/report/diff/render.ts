@@ -1,6 +1,6 @@
 // Renderers of the cost review (schema llmcost.diff/v1): a terminal table, Markdown for a pull
 // request comment or a job summary, JSON. They only lay out the DiffReport (report/diff/model.ts).
-import { int, signedPct, signedUsd, usd } from '../format.js';
+import { displayNote, int, moneyOf, signedPct } from '../format.js';
 import { makeTable } from '../terminal.js';
 import { mdCode, mdEscape as esc, terminalText as L } from '../text.js';
 import { type Change, DIFF_TOP_N, type DiffReport, type StepDiff } from './model.js';
@@ -9,6 +9,7 @@ const pct = (c: Change): string => (c.deltaPct === null ? (c.delta === 0 ? '0.0%
 const tokens = (c: Change, arrow = '→'): string => `${int(c.base)} ${arrow} ${int(c.head)}`;
 
 function limitsText(r: DiffReport): string {
+  const { usd } = moneyOf(r.display);
   const parts = [];
   if (r.limits.maxIncreasePct !== null) parts.push(`+${r.limits.maxIncreasePct}%`);
   if (r.limits.maxIncreaseUsd !== null) parts.push(`+${usd(r.limits.maxIncreaseUsd)}`);
@@ -35,17 +36,19 @@ function trafficText(r: DiffReport): string {
 /** a label column, then right-aligned figures */
 const RIGHT = (n: number): ('left' | 'right')[] => ['left', ...Array<'right'>(n).fill('right')];
 
-const stepCell = (s: StepDiff['base']): string => (s ? usd(s.saving) : '—');
 const stepStatus = (s: StepDiff): string => (!s.base ? 'added' : !s.head ? 'removed' : '');
 
 /** Lines whose figures moved (the rest would only repeat "unchanged"). */
 const moved = <T extends Change>(xs: T[]): T[] => xs.filter((x) => x.delta !== 0);
 
 export function renderDiffTable(r: DiffReport): string {
+  const { usd, signedUsd } = moneyOf(r.display);
+  const stepCell = (s: StepDiff['base']): string => (s ? usd(s.saving) : '—');
   const v = verdict(r);
   const parts = [
     `cost review: ${L(r.base.file)} -> ${L(r.head.file)} · ${limitsText(r)}${v ? ` · ${v}` : ''}`,
     L(trafficText(r)),
+    ...(r.display ? [displayNote(r.display)] : []),
   ];
   const t = makeTable(['', 'base', 'head', 'change', 'change %'], RIGHT(4));
   t.push([
@@ -87,6 +90,8 @@ function mdRows(head: string, rows: string[][]): string[] {
 }
 
 export function renderDiffMd(r: DiffReport): string {
+  const { usd, signedUsd } = moneyOf(r.display);
+  const stepCell = (s: StepDiff['base']): string => (s ? usd(s.saving) : '—');
   const v = verdict(r);
   const lines = [
     `### LLM cost review: ${mdCode(r.base.file)} → ${mdCode(r.head.file)}`,
@@ -95,6 +100,7 @@ export function renderDiffMd(r: DiffReport): string {
     '',
     `${esc(trafficText(r))}.`,
     '',
+    ...(r.display ? [`_${esc(displayNote(r.display))}_`, ''] : []),
     ...mdRows('| | base | head | change | change % |', [
       [
         'baseline (before strategies)',

@@ -5,6 +5,7 @@
 //
 // A model (or tier/cache class) one table cannot price is reported as "unpriced" with the reason,
 // never as $0: its cost under that table is unknown, and so is the scenario's total.
+import type { Display } from '../format.js';
 import { UserError } from '../../diagnostics.js';
 import { attoToUsd, usdToAtto } from '../../pricing/money.js';
 import { parseRatio } from '../../shared/decimal.js';
@@ -307,6 +308,8 @@ export function checkScenario(d: ScenarioDriftExact, limits: DriftLimits): Drift
 
 export interface DriftReport {
   schema: typeof DRIFT_SCHEMA;
+  /** the display currency money is shown in (`--currency`/`--fx`); every figure stays USD */
+  display?: Display;
   baseline: { version: string; effective: string };
   current: { version: string; effective: string };
   limits: { maxIncreasePct: number | null; maxIncreaseUsd: number | null };

@@ -1,7 +1,7 @@
 // Renderers of the drift report (schema llmcost.drift/v1): table, Markdown for a PR comment, JSON.
 // They only read the DriftReport; every number is computed in engine/drift.ts.
 import type { DriftReport, MoneyPair, ScenarioDrift } from './model.js';
-import { int, signedPct as signedPctWith, signedUsd, usd } from '../format.js';
+import { type Display, displayNote, int, moneyOf, signedPct as signedPctWith } from '../format.js';
 import { makeTable } from '../terminal.js';
 import { mdCode, mdEscape as esc, terminalText } from '../text.js';
 
@@ -13,7 +13,10 @@ export interface DriftRenderOptions {
 /** drift shows percent changes to 2 decimals */
 const signedPct = (x: number | null): string => signedPctWith(x, 2);
 const L = (s: string): string => terminalText(s);
-const pair = (p: MoneyPair): string => `${usd(p.old)} → ${usd(p.new)}`;
+const pair = (p: MoneyPair, d: Display | undefined): string => {
+  const { usd } = moneyOf(d);
+  return `${usd(p.old)} → ${usd(p.new)}`;
+};
 
 function went(s: ScenarioDrift): boolean {
   return s.final.new === null || (s.final.delta !== null && s.final.delta > 0);
@@ -34,6 +37,7 @@ function status(r: DriftReport, s: ScenarioDrift): string {
 }
 
 function limitsText(r: DriftReport): string {
+  const { usd } = moneyOf(r.display);
   const parts = [];
   if (r.limits.maxIncreasePct !== null) parts.push(`+${r.limits.maxIncreasePct}%`);
   if (r.limits.maxIncreaseUsd !== null) parts.push(`+${usd(r.limits.maxIncreaseUsd)}`);
@@ -52,9 +56,10 @@ function shown(r: DriftReport, o: DriftRenderOptions): ScenarioDrift[] {
 }
 
 export function renderDriftTable(r: DriftReport, o: DriftRenderOptions = {}): string {
+  const { usd, signedUsd } = moneyOf(r.display);
   const list = shown(r, o);
   if (o.onlyIncreases && !list.length) return '';
-  const head = `cost drift: pricing ${L(r.baseline.version)} -> ${L(r.current.version)} · ${r.scenarios.length} scenario${r.scenarios.length === 1 ? '' : 's'} · ${limitsText(r)} · ${r.ok ? 'OK' : 'FAILED'}`;
+  const head = `cost drift: pricing ${L(r.baseline.version)} -> ${L(r.current.version)} · ${r.scenarios.length} scenario${r.scenarios.length === 1 ? '' : 's'} · ${limitsText(r)} · ${r.ok ? 'OK' : 'FAILED'}${r.display ? `\n${displayNote(r.display)}` : ''}`;
   const t = makeTable([
     'scenario',
     'requests',
@@ -69,7 +74,7 @@ export function renderDriftTable(r: DriftReport, o: DriftRenderOptions = {}): st
     t.push([
       L(s.scenario),
       int(s.requests),
-      pair(s.baseline).replace('→', '->'),
+      pair(s.baseline, r.display).replace('→', '->'),
       usd(s.final.old),
       usd(s.final.new),
       signedUsd(s.final.delta),
@@ -91,12 +96,13 @@ export function renderDriftTable(r: DriftReport, o: DriftRenderOptions = {}): st
   }
   if (list.length > 1)
     parts.push(
-      `total final cost: ${pair(r.total).replace('→', '->')} (${signedUsd(r.total.delta)}, ${signedPct(r.total.deltaPct)})`,
+      `total final cost: ${pair(r.total, r.display).replace('→', '->')} (${signedUsd(r.total.delta)}, ${signedPct(r.total.deltaPct)})`,
     );
   return parts.join('\n');
 }
 
 export function renderDriftMd(r: DriftReport, o: DriftRenderOptions = {}): string {
+  const { signedUsd } = moneyOf(r.display);
   const list = shown(r, o);
   if (o.onlyIncreases && !list.length) return '';
   const failed = r.checks.filter((c) => !c.ok);
@@ -108,15 +114,18 @@ export function renderDriftMd(r: DriftReport, o: DriftRenderOptions = {}): strin
       ? `**OK**: every check passed (${limitsText(r)}).`
       : `**FAILED**: ${failedScenarios.size} of ${r.scenarios.length} scenario${r.scenarios.length === 1 ? '' : 's'} failed a check (${limitsText(r)}).`,
     '',
+    ...(r.display ? [`_${esc(displayNote(r.display))}_`, ''] : []),
     '| scenario | requests | baseline (old → new) | final (old → new) | change | change % | status |',
     '|---|---:|---:|---:|---:|---:|---|',
     ...list.map(
       (s) =>
-        `| ${esc(s.scenario)} | ${int(s.requests)} | ${pair(s.baseline)} | ${pair(s.final)} | ${signedUsd(s.final.delta)} | ${signedPct(s.final.deltaPct)} | ${status(r, s)} |`,
+        `| ${esc(s.scenario)} | ${int(s.requests)} | ${pair(s.baseline, r.display)} | ${pair(s.final, r.display)} | ${signedUsd(s.final.delta)} | ${signedPct(s.final.deltaPct)} | ${status(r, s)} |`,
     ),
   ];
   if (list.length > 1)
-    lines.push(`| **total** | | | ${pair(r.total)} | ${signedUsd(r.total.delta)} | ${signedPct(r.total.deltaPct)} | |`);
+    lines.push(
+      `| **total** | | | ${pair(r.total, r.display)} | ${signedUsd(r.total.delta)} | ${signedPct(r.total.deltaPct)} | |`,
+    );
   const withDrivers = list.filter((s) => drivers(s).length);
   if (withDrivers.length) {
     lines.push('', '<details><summary>Models that drove the change</summary>', '');
@@ -129,7 +138,7 @@ export function renderDriftMd(r: DriftReport, o: DriftRenderOptions = {}): strin
       );
       for (const m of drivers(s))
         lines.push(
-          `| ${esc(m.model)} | ${pair(m.final)} | ${signedUsd(m.final.delta)} | ${signedPct(m.final.deltaPct)} |`,
+          `| ${esc(m.model)} | ${pair(m.final, r.display)} | ${signedUsd(m.final.delta)} | ${signedPct(m.final.deltaPct)} |`,
         );
       lines.push('');
     }

@@ -1,6 +1,7 @@
 // The sweep report (schema llmcost.sweep/v1): one row per configuration of the --set grid, the
 // cheapest one that passes its checks, and the figures of a line chart of final cost against the
 // first swept variable. Built once (buildSweepReport); the renderers (./render.ts) only lay it out.
+import type { Display } from '../format.js';
 import { round6 } from '../../shared/numbers.js';
 import { frac, niceTicks, type Report } from '../model.js';
 
@@ -38,6 +39,8 @@ export interface SweepChart {
 
 export interface SweepReport {
   schema: typeof SWEEP_SCHEMA;
+  /** the display currency money is shown in (`--currency`/`--fx`); every figure stays USD */
+  display?: Display;
   tool: { name: 'llmcost'; version: string };
   scenario: string;
   seed: number;

@@ -1,7 +1,7 @@
 // Renderers of the sweep report (table, Markdown, CSV, HTML with an SVG line chart, JSON): layout
 // only; every figure is in the SweepReport (./model.ts).
 import { Chalk } from 'chalk';
-import { pct, ratioPct, usd, usdTicks } from '../format.js';
+import { type Display, displayNote, moneyOf, pct, ratioPct } from '../format.js';
 import { csvLines } from '../../shared/csv.js';
 import { htmlPage } from '../html.js';
 import { htmlEscape as esc, mdEscape, terminalText } from '../text.js';
@@ -11,6 +11,7 @@ import type { SweepChart, SweepReport, SweepRunRow } from './model.js';
 const checksText = (r: SweepRunRow): string => (r.checksOk ? 'ok' : `FAIL: ${r.failed.join(', ')}`);
 
 function headline(s: SweepReport): string {
+  const { usd } = moneyOf(s.display);
   const n = s.runs.length;
   const best = s.cheapest === null ? undefined : s.runs[s.cheapest];
   const floor =
@@ -20,7 +21,8 @@ function headline(s: SweepReport): string {
     : `no configuration of the ${n} meets ${floor}`;
 }
 
-function rowCells(_s: SweepReport, r: SweepRunRow): string[] {
+function rowCells(s: SweepReport, r: SweepRunRow): string[] {
+  const { usd } = moneyOf(s.display);
   return [
     String(r.index + 1),
     ...r.assignments.map((a) => a.value),
@@ -64,7 +66,7 @@ export function renderSweepTable(s: SweepReport, o: { color?: boolean } = {}): s
           : cells.map((x, j) => (j === cells.length - 2 ? c.red(x) : x)),
     );
   }
-  return `sweep: ${terminalText(s.scenario)} · ${s.runs.length} configuration${s.runs.length === 1 ? '' : 's'} · seed ${s.seed}\n${t.toString()}\n${terminalText(headline(s))}\n${s.notes.map((x) => `note: ${terminalText(x)}\n`).join('')}`;
+  return `sweep: ${terminalText(s.scenario)} · ${s.runs.length} configuration${s.runs.length === 1 ? '' : 's'} · seed ${s.seed}\n${t.toString()}\n${terminalText(headline(s))}\n${s.notes.map((x) => `note: ${terminalText(x)}\n`).join('')}${s.display ? `${displayNote(s.display)}\n` : ''}`;
 }
 
 export function renderSweepMarkdown(s: SweepReport): string {
@@ -75,6 +77,7 @@ export function renderSweepMarkdown(s: SweepReport): string {
     '',
     `**${e(headline(s))}** · ${s.runs.length} configurations · seed ${s.seed}`,
     ...s.notes.map((x) => `\n> ${e(x)}`),
+    ...(s.display ? [`\n_${e(displayNote(s.display))}_`] : []),
     '',
   ];
   lines.push(
@@ -141,7 +144,8 @@ const LINE_COLORS = [
 const px = (x: number): string => String(Math.round(x * 10) / 10);
 
 /** Final cost against the first swept variable (evenly spaced, in --set order), one line per series. */
-export function sweepSvg(ch: SweepChart, width = 880, height = 380): string {
+export function sweepSvg(ch: SweepChart, d?: Display, width = 880, height = 380): string {
+  const { usd, usdTicks } = moneyOf(d);
   const m = { left: 84, right: 16, top: 30 + 18 * Math.ceil(ch.series.length / 3), bottom: 56 };
   const plotW = width - m.left - m.right;
   const plotH = height - m.top - m.bottom;
@@ -221,7 +225,7 @@ export function renderSweepHtml(s: SweepReport): string {
 <p class="${s.cheapest === null ? 'none' : 'best'}">${esc(headline(s))}</p>
 ${s.notes.map((x) => `<p class="meta">Note: ${esc(x)}</p>`).join('\n')}
 <section class="panel"><h2>Final cost by ${esc(s.chart.x.path)}</h2>
-${sweepSvg(s.chart)}
+${sweepSvg(s.chart, s.display)}
 </section>
 <section class="panel"><h2>Configurations</h2>
 <table>
@@ -231,7 +235,7 @@ ${rows.join('\n')}
 </tbody>
 </table>
 </section>
-<footer>Every configuration is the scenario with the assignments above, run with seed ${s.seed}. Money in USD. Generated offline by llmcost ${esc(s.tool.version)}.</footer>`,
+<footer>Every configuration is the scenario with the assignments above, run with seed ${s.seed}. ${s.display ? `${esc(displayNote(s.display))}.` : 'Money in USD.'} Generated offline by llmcost ${esc(s.tool.version)}.</footer>`,
     SWEEP_CSS,
   );
 }
