@@ -27,8 +27,8 @@ import {
 } from '../traffic/logs/read.js';
 import { type Context, makeContext, NO_PROGRESS } from './context.js';
 import { loadPricing, type ModelChoice, type TableChoice } from './pricing.js';
-import { runScenario, tableAt } from './scenario.js';
-import { DEFAULT_STALE_AFTER_DAYS, stalenessForRun } from '../pricing/staleness.js';
+import { runScenario, staleOnLastDay } from './scenario.js';
+import { DEFAULT_STALE_AFTER_DAYS } from '../pricing/staleness.js';
 import type { TimestampRange } from '../traffic/logs/period.js';
 
 /** How to read a request log: what replay and audit-cache share. */
@@ -156,13 +156,9 @@ export async function replayLog(input: ReplayInput, context: Partial<Context> = 
 
   // Without --as-of (judged when the table was chosen), the table's age is judged against the
   // log's own last timestamp, never the wall clock.
-  const stale =
-    input.asOf || stats.endMs === null
-      ? undefined
-      : stalenessForRun(tableAt(book, stats.endMs), {
-          endMs: stats.endMs,
-          staleAfterDays: input.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS,
-        });
+  const stale = input.asOf
+    ? undefined
+    : staleOnLastDay(book, stats.endMs, input.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS);
   if (stale) ctx.warn(stale);
   const report = buildReport({
     command: 'replay',

@@ -513,9 +513,7 @@ export function scenarioReport(
   // Staleness on the traffic's last date, once the run has read it (unless a date was stated).
   let stale = prep.stale;
   if (input.staleAfterDays !== undefined && !input.pricing?.asOf && !scenario.pricing?.asOf) {
-    const endMs = stats.period.endMs;
-    const last = endMs === null ? undefined : tableAt(book, endMs);
-    stale = last && stalenessForRun(last, { endMs, staleAfterDays: input.staleAfterDays });
+    stale = staleOnLastDay(book, stats.period.endMs, input.staleAfterDays);
     if (stale) warn(stale);
   }
   if (run.requests === 0) {
@@ -597,12 +595,19 @@ function stalenessStated(
 }
 
 /**
- * The table that priced the traffic's last request: a schedule's table in force then (the newest
- * a run uses), else the one table. Its age on that date is the run's staleness.
+ * A run's staleness: the age, on the traffic's last date, of the table that priced its last request
+ * (a schedule's table in force then, the newest a run uses; else the one table). None without a date.
  */
-export function tableAt(pricing: PriceBook | PriceSchedule, atMs: number): PriceBook {
-  if (!(pricing instanceof PriceSchedule)) return pricing;
-  return pricing.book(pricing.pinned ? 0 : pricing.periodOf(atMs));
+export function staleOnLastDay(
+  pricing: PriceBook | PriceSchedule,
+  endMs: number | null,
+  staleAfterDays: number,
+): Diagnostic | undefined {
+  if (endMs === null) return undefined;
+  const book = !(pricing instanceof PriceSchedule)
+    ? pricing
+    : pricing.book(pricing.pinned ? 0 : pricing.periodOf(endMs));
+  return stalenessForRun(book, { endMs, staleAfterDays });
 }
 
 /**
