@@ -186,15 +186,13 @@ const warnInto =
     if (!into.has(key)) into.set(key, { position, d });
   };
 
-let observed = 0;
-
 /** What configurations must share to share a pass: the pricing, thresholds, seed, dimensions and cache rules. */
-function groupKey(s: RunSetup, ids: Map<Pricing, number>): string {
+function groupKey(s: RunSetup, index: number, ids: Map<Pricing, number>): string {
   let id = ids.get(s.book);
   if (id === undefined) ids.set(s.book, (id = ids.size));
   return JSON.stringify([
     // an observed run (replay --rows) sees its own requests only: it shares no pass
-    s.observe ? -1 - ids.size - observed++ : id,
+    s.observe ? `observed ${index}` : id,
     s.thresholds ?? null,
     s.seed,
     s.by ?? [],
@@ -214,7 +212,7 @@ export function startRuns(setups: readonly RunSetup[]): PartRuns {
   // runs share a pass only under the same pricing object (parallel.ts builds equal ones once)
   const ids = new Map<Pricing, number>();
   setups.forEach((s, i) => {
-    const key = groupKey(s, ids);
+    const key = groupKey(s, i, ids);
     const g = groups.get(key);
     if (g) g.push(i);
     else groups.set(key, [i]);
