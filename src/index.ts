@@ -25,7 +25,8 @@ export { fitLog } from './app/fit.js';
 export type { QuickStartInput } from './app/init.js';
 export { initScenario, quickStartScenario } from './app/init.js';
 export type { Io } from './app/io.js';
-export type { ImportInput, ModelChoice, TableChoice } from './app/pricing.js';
+export type { ImportInput } from './app/pricing.js';
+export type { ModelChoice, TableChoice } from './app/pricing-choice.js';
 export {
   catalogPricing,
   checkPricing,
@@ -69,9 +70,10 @@ export type { PricingList } from './report/pricing/list.js';
 export { PRICING_LIST_RENDERERS } from './report/pricing/list.js';
 export type { PricingShow } from './report/pricing/show.js';
 export { PRICING_SHOW_RENDERERS } from './report/pricing/show.js';
-export type { Format } from './report/render.js';
+export type { Format } from './report/formats.js';
 export type { RenderOptions } from './report/terminal.js';
-export { FORMATS, render, renderWith } from './report/render.js';
+export { FORMATS, renderWith } from './report/formats.js';
+export { render } from './report/render.js';
 export type { SweepReport } from './report/sweep/model.js';
 export { SWEEP_RENDERERS } from './report/sweep/render.js';
 export type { SavedReport } from './report/saved.js';

@@ -3,10 +3,11 @@
 import { userError } from '../diagnostics.js';
 import { type CacheMode, estimateRow } from '../engine/estimate.js';
 import { describeChannel, type ModelInfo, TIERS, type Tier } from '../pricing/pricebook.js';
+import type { PriceSchedule } from '../pricing/schedule.js';
 import { ESTIMATE_SCHEMA, type EstimateDoc } from '../report/estimate.js';
 import { int } from '../report/format.js';
 import { type Context, makeContext } from './context.js';
-import { loadPricing, type ModelChoice, type TableChoice } from './pricing.js';
+import { loadPricing, type ModelChoice, type TableChoice } from './pricing-choice.js';
 
 export interface EstimateInput extends TableChoice, ModelChoice {
   model: string;
@@ -29,11 +30,11 @@ export interface EstimateInput extends TableChoice, ModelChoice {
  * The table, the model and the cache mode of estimate-style flags, checked (an unknown model, cache
  * mode or tier, a 1-hour TTL the model lacks); `init` writes a scenario from the same flags.
  */
-export function checkEstimateFlags(
+export async function checkEstimateFlags(
   input: EstimateInput,
   ctx: Context,
-): { book: ReturnType<typeof loadPricing>; model: ModelInfo; cache: CacheMode } {
-  const book = loadPricing(input, false, ctx);
+): Promise<{ book: PriceSchedule; model: ModelInfo; cache: CacheMode }> {
+  const book = await loadPricing(input, false, ctx);
   const model = book.resolve(input.model, '--model');
   if (!['off', '5m', '1h'].includes(input.cache))
     throw userError('USAGE', `--cache '${input.cache}' is not off, 5m or 1h`, {
@@ -55,9 +56,9 @@ export function checkEstimateFlags(
   return { book, model, cache };
 }
 
-export function estimate(input: EstimateInput, context: Partial<Context> = {}): EstimateDoc {
+export async function estimate(input: EstimateInput, context: Partial<Context> = {}): Promise<EstimateDoc> {
   const ctx = makeContext(context);
-  const { book, model, cache } = checkEstimateFlags(input, ctx);
+  const { book, model, cache } = await checkEstimateFlags(input, ctx);
   const common = {
     model,
     book,

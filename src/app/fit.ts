@@ -16,7 +16,7 @@ import { LogFitter, type FitSummary } from '../traffic/fit.js';
 import { type LogOptions, newLogStats, readLog } from '../traffic/logs/read.js';
 import { profileSource } from '../traffic/source.js';
 import { type Context, makeContext } from './context.js';
-import { loadPricing } from './pricing.js';
+import { loadPricing } from './pricing-choice.js';
 import { type LogInput, logReader, warnLogProblems } from './replay.js';
 import { scenarioBook } from './scenario.js';
 
@@ -49,7 +49,7 @@ export async function fitLog(input: FitInput, context: Partial<Context> = {}): P
       where: '--check',
       hint: 'save the log to a file and fit that',
     });
-  const book = loadPricing(input, true, ctx);
+  const book = await loadPricing(input, true, ctx);
   if (input.model) book.resolve(input.model, '--model');
   const stats = newLogStats();
   const fitter = new LogFitter({ by: input.by, placeAtMs: placeAt(input.start, book) });

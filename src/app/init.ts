@@ -90,10 +90,14 @@ const yamlString = (s: string): string => JSON.stringify(s);
 const commented = (line: string, comment: string): string => `${line.padEnd(35)} # ${comment}`;
 
 /** The scenario text for a quick start, checked (schema, models, cache TTL) before it is returned. */
-export function quickStartScenario(file: string, input: QuickStartInput, context: Partial<Context> = {}): string {
+export async function quickStartScenario(
+  file: string,
+  input: QuickStartInput,
+  context: Partial<Context> = {},
+): Promise<string> {
   const ctx = makeContext(context);
   // the same checks as estimate's (model, cache mode, tier, 1-hour TTL), then init's own
-  const { book, model } = checkEstimateFlags(input, ctx);
+  const { book, model } = await checkEstimateFlags(input, ctx);
   if (input.tier !== 'standard' && input.tier !== 'batch')
     throw userError('USAGE', `--tier '${input.tier}': init writes standard or batch traffic`, {
       where: '--tier',

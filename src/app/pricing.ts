@@ -14,10 +14,10 @@ import {
   type LiteLLMFile,
 } from '../pricing/litellm.js';
 import { parseYaml } from '../config/yaml.js';
-import { choosePricing, chooseSchedule, loadOverlayFile, parsePricingText, readText } from '../pricing/load.js';
+import { choosePricing, loadOverlayFile, parsePricingText } from '../pricing/load.js';
+import { readText } from '../pricing/tables.js';
 import type { Overlay } from '../pricing/overlay.js';
 import type { PriceBook } from '../pricing/pricebook.js';
-import type { PriceSchedule } from '../pricing/schedule.js';
 import { DEFAULT_STALE_AFTER_DAYS, stalenessWarning } from '../pricing/staleness.js';
 import { bundledCatalog } from '../pricing/catalog.js';
 import { type PricingCatalog, pricingCatalog } from '../report/pricing/catalog.js';
@@ -26,28 +26,8 @@ import { type PricingShow, pricingShow } from '../report/pricing/show.js';
 import { isIsoDate } from '../shared/dates.js';
 import { LIMITS, parseJsonInput } from '../config/input-limits.js';
 import { type Context, makeContext } from './context.js';
+import { loadPricing, type ModelChoice, type TableChoice } from './pricing-choice.js';
 import { resolvePath } from './io.js';
-
-export interface TableChoice {
-  /** a table file, or the version of a bundled table (default: the table in force) */
-  pricing?: string;
-  /** the bundled table in force on this date (YYYY-MM-DD) */
-  asOf?: string;
-  /** warn (PRICING_STALE) when the table is older than this many days on the asOf date */
-  staleAfterDays?: number;
-}
-
-/** How model names become priced models beyond the curated tables. */
-export interface ModelChoice {
-  /** false: price only with the curated tables (a model they lack is rejected, not priced from the catalog) */
-  catalog?: boolean;
-  /** deployment name (an Azure deployment, say) -> the model it serves */
-  deployments?: Record<string, string>;
-  /** a file of price overlays (negotiated discounts, uplifts) applied on top of the tables */
-  overlay?: string;
-  /** overlays already read (a scenario's pricing.overlays); the file's follow them */
-  overlays?: Overlay[];
-}
 
 /** The overlays of a choice: the given ones, then the file's (relative to the working folder). */
 export function overlaysOf(choice: ModelChoice, cwd: string, warn: (d: Diagnostic) => void): Overlay[] {
@@ -58,35 +38,6 @@ export function overlaysOf(choice: ModelChoice, cwd: string, warn: (d: Diagnosti
     out.push(...overlays);
   }
   return out;
-}
-
-/**
- * The pricing of a run: pricing/asOf pin one table; otherwise a log (perRequest) is priced with
- * the table in force at each row's time, anything else with the newest table. Staleness is judged
- * against asOf only, and only for a pinned table (per request each row has its own).
- */
-export function loadPricing(
-  choice: TableChoice & ModelChoice,
-  perRequest: boolean,
-  ctx: Context,
-  extraDeployments: Record<string, string> = {},
-): PriceSchedule {
-  const { pricing, warnings } = chooseSchedule({
-    pricing: choice.pricing,
-    asOf: choice.asOf,
-    cwd: ctx.io.cwd,
-    warn: (d) => ctx.warn(d),
-    perRequest,
-    catalog: choice.catalog !== false,
-    deployments: { ...extraDeployments, ...(choice.deployments ?? {}) },
-    overlays: overlaysOf(choice, ctx.io.cwd, (d) => ctx.warn(d)),
-  });
-  for (const w of warnings) ctx.warn(w);
-  if (pricing.pinned) {
-    const stale = stalenessWarning(pricing.book(0), choice.asOf, choice.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS);
-    if (stale) ctx.warn(stale);
-  }
-  return pricing;
 }
 
 /** The table in force for a command, its load warnings and staleness warning sent to ctx.warn. */
@@ -117,13 +68,13 @@ export function listPricing(choice: TableChoice, context: Partial<Context> = {})
   return pricingList(loadBook(choice, ctx));
 }
 
-export function showPricing(
+export async function showPricing(
   model: string,
   choice: TableChoice & ModelChoice,
   context: Partial<Context> = {},
-): PricingShow {
+): Promise<PricingShow> {
   const ctx = makeContext(context);
-  const book = loadPricing(choice, false, ctx);
+  const book = await loadPricing(choice, false, ctx);
   return pricingShow(book, book.resolve(model, 'model argument'));
 }
 

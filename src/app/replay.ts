@@ -26,7 +26,7 @@ import {
   readLog,
 } from '../traffic/logs/read.js';
 import { type Context, makeContext, NO_PROGRESS } from './context.js';
-import { loadPricing, type ModelChoice, type TableChoice } from './pricing.js';
+import { loadPricing, type ModelChoice, type TableChoice } from './pricing-choice.js';
 import { runScenario, staleOnLastDay } from './scenario.js';
 import { DEFAULT_STALE_AFTER_DAYS } from '../pricing/staleness.js';
 import type { TimestampRange } from '../traffic/logs/period.js';
@@ -87,7 +87,7 @@ export async function replayLog(input: ReplayInput, context: Partial<Context> = 
   const by = input.by ?? [];
   const map = input.map ?? {};
   const rows = rowsTarget(input.rows, ctx);
-  const book = loadPricing(input, true, ctx);
+  const book = await loadPricing(input, true, ctx);
   if (input.model) book.resolve(input.model, '--model');
   if (input.scenario) return whatIf(input, input.scenario, by, map, ctx, rows);
   if (input.standalone)

@@ -2,7 +2,7 @@
 // check it against its kind's shape (report/saved.ts), ready to render again in its formats.
 import { LIMITS, tooLarge } from '../config/input-limits.js';
 import { userError } from '../diagnostics.js';
-import { readText } from '../pricing/load.js';
+import { readText } from '../pricing/tables.js';
 import { parseSavedReport, type SavedReport } from '../report/saved.js';
 import { type Context, makeContext } from './context.js';
 import { resolvePath } from './io.js';

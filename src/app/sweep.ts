@@ -20,7 +20,8 @@ import {
   type SweepAxis,
   type SweepPoint,
 } from '../engine/sweep.js';
-import { pricingKey, readText } from '../pricing/load.js';
+import { pricingKey } from '../pricing/load.js';
+import { readText } from '../pricing/tables.js';
 import type { Report } from '../report/model.js';
 import { buildSweepReport, type SweepReport } from '../report/sweep/model.js';
 import { STRATEGIES } from '../strategies/registry.js';

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { advise } from '../app/advise.js';
 import { parseMap } from '../traffic/logs/read.js';
 import { ADVISE_RENDERERS } from '../report/advise.js';
-import { type Format, formatsOf, renderWith } from '../report/render.js';
+import { type Format, formatsOf, renderWith } from '../report/formats.js';
 import { PRESETS } from '../traffic/logs/presets.js';
 import type { App } from './app.js';
 import {

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { auditCache, DEFAULT_FAMILY } from '../app/audit-cache.js';
 import { AUDIT_RENDERERS } from '../report/cache-audit/render.js';
-import { type Format, formatsOf, renderWith } from '../report/render.js';
+import { type Format, formatsOf, renderWith } from '../report/formats.js';
 import { PRESETS } from '../traffic/logs/presets.js';
 import type { App } from './app.js';
 import { addOutputOptions, addPricingOptions } from './common.js';

@@ -1,11 +1,11 @@
 // Options and helpers several commands share.
 import { type Command, Option } from 'commander';
-import type { ModelChoice, TableChoice } from '../app/pricing.js';
+import type { ModelChoice, TableChoice } from '../app/pricing-choice.js';
 import type { RunChoice } from '../app/scenario.js';
 import { userError } from '../diagnostics.js';
 import { DEFAULT_STALE_AFTER_DAYS, parseStaleAfter } from '../pricing/staleness.js';
 import type { Display } from '../report/format.js';
-import type { Format } from '../report/render.js';
+import type { Format } from '../report/formats.js';
 import { parseFormat } from './io.js';
 import { CACHE_RULES, parseRealism } from '../strategies/prompt-cache/rules.js';
 import { availableParallelism, loadavg } from 'node:os';
@@ -45,7 +45,7 @@ export function addModelOptions(cmd: Command): Command {
     );
 }
 
-/** The model flags as the pipelines take them (app/pricing.ts ModelChoice). */
+/** The model flags as the pipelines take them (app/pricing-choice.ts ModelChoice). */
 export function modelChoice(o: ModelFlags): ModelChoice {
   return {
     catalog: o.catalog !== false,

@@ -7,7 +7,7 @@ import { unknownDimension } from '../config/scenario.js';
 import { userError } from '../diagnostics.js';
 import type { DiffLimits } from '../report/diff/model.js';
 import { DIFF_RENDERERS } from '../report/diff/render.js';
-import { type Format, formatsOf, renderWith } from '../report/render.js';
+import { type Format, formatsOf, renderWith } from '../report/formats.js';
 import type { App } from './app.js';
 import {
   addAllowPathOption,

@@ -6,7 +6,7 @@ import { drift } from '../app/drift.js';
 import { resolvePath } from '../app/io.js';
 import type { DriftLimits } from '../report/drift/model.js';
 import { DRIFT_RENDERERS } from '../report/drift/render.js';
-import { type Format, formatsOf, renderWith } from '../report/render.js';
+import { type Format, formatsOf, renderWith } from '../report/formats.js';
 import { writeOutputFile } from '../shared/output-file.js';
 import type { App } from './app.js';
 import {

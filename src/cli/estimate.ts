@@ -19,7 +19,7 @@ import {
   type DisplayFlags,
 } from './common.js';
 import { emit } from './io.js';
-import { type Format, formatsOf, renderWith } from '../report/render.js';
+import { type Format, formatsOf, renderWith } from '../report/formats.js';
 
 interface Opts extends PricingFlags, ModelFlags, DisplayFlags {
   model: string;
@@ -67,9 +67,9 @@ Gemini: --cache 1h (or any TTL on a model without implicit hits at the table's d
 Gemini 1.5 and 2.0) is an explicit context cache: it lives one TTL from its creation, hits do
 not extend it (writes = requests / (1 + rate*ttl)), and its storage is billed per token-hour.`,
   );
-  cmd.action((o: Opts) => {
+  cmd.action(async (o: Opts) => {
     const display = displayFlags(o);
-    const doc = estimate(
+    const doc = await estimate(
       {
         ...tableChoice(o),
         ...modelChoice(o),

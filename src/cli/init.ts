@@ -96,12 +96,12 @@ step when --route-to is given, a prompt-cache step unless --cache off (scope sys
 with --turns), and a batch step with --tier batch. The pricing table is pinned (--pricing, --as-of,
 else the newest bundled table) and the traffic starts on its date.`,
   );
-  cmd.action((file: string, o: Opts) => {
+  cmd.action(async (file: string, o: Opts) => {
     const quick = QUICK.some((k) => o[k] !== undefined);
     let text = EXAMPLE_SCENARIO;
     if (quick) {
       const turns = intFlag(o.turns ?? '1', '--turns', 1, 1000);
-      text = quickStartScenario(
+      text = await quickStartScenario(
         file,
         {
           ...tableChoice(o),

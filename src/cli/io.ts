@@ -1,7 +1,7 @@
 // The command's edge: colour decisions, --format parsing and writing the output (stdout or --out).
 import { userError } from '../diagnostics.js';
 import { type Io, resolvePath, type Stream } from '../app/io.js';
-import { FORMATS, type Format } from '../report/render.js';
+import { FORMATS, type Format } from '../report/formats.js';
 import { writeOutputFile } from '../shared/output-file.js';
 import { terminalText } from '../shared/text.js';
 

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { catalogPricing } from '../app/pricing.js';
 import { PRICING_CATALOG_RENDERERS } from '../report/pricing/catalog.js';
-import { type Format, formatsOf, renderWith } from '../report/render.js';
+import { type Format, formatsOf, renderWith } from '../report/formats.js';
 import type { App } from './app.js';
 import { addOutputOptions } from './common.js';
 import { emit } from './io.js';

@@ -7,7 +7,7 @@ import { PRICING_CHECK_RENDERERS } from '../report/pricing/check.js';
 import { PRICING_DIFF_RENDERERS } from '../report/pricing/diff.js';
 import { PRICING_LIST_RENDERERS } from '../report/pricing/list.js';
 import { PRICING_SHOW_RENDERERS } from '../report/pricing/show.js';
-import { type Format, formatsOf, renderWith } from '../report/render.js';
+import { type Format, formatsOf, renderWith } from '../report/formats.js';
 import type { App } from './app.js';
 import {
   addModelOptions,
@@ -59,8 +59,8 @@ export function registerPricing(program: Command, app: App): Command {
       '\n  llmcost pricing show eu.anthropic.claude-sonnet-4-5-20250929-v1:0   # the Bedrock regional price' +
       '\n  llmcost pricing show groq/llama-3.3-70b-versatile                  # a catalog price',
   );
-  show.action((name: string, o: PricingFlags & ModelFlags & Out) => {
-    const model = showPricing(name, { ...tableChoice(o), ...modelChoice(o) }, app);
+  show.action(async (name: string, o: PricingFlags & ModelFlags & Out) => {
+    const model = await showPricing(name, { ...tableChoice(o), ...modelChoice(o) }, app);
     emit(app.io, renderWith(PRICING_SHOW_RENDERERS, model, o.format), o.out);
   });
 

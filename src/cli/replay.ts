@@ -3,7 +3,8 @@
 // reconciliation against the provider's billed cost_usd. No strategies: baseline = final.
 import type { Command } from 'commander';
 import { replayLog } from '../app/replay.js';
-import { FORMATS, type Format, render } from '../report/render.js';
+import { FORMATS, type Format } from '../report/formats.js';
+import { render } from '../report/render.js';
 import { DEFAULT_TIMESTAMP_RANGE, parseTimestampRange } from '../traffic/logs/period.js';
 import { PRESETS } from '../traffic/logs/presets.js';
 import type { App } from './app.js';

@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { loadSavedReport } from '../app/report.js';
 import { userError } from '../diagnostics.js';
-import { FORMATS, type Format } from '../report/render.js';
+import { FORMATS, type Format } from '../report/formats.js';
 import { renderSaved, withDisplay, SAVED_SCHEMAS, savedBy, savedFormats, savedStyled } from '../report/saved.js';
 import type { App } from './app.js';
 import { addDisplayOptions, addOutputOptions, type DisplayFlags, displayFlags } from './common.js';

@@ -5,7 +5,8 @@ import { simulate } from '../app/simulate.js';
 import { unknownDimension } from '../config/scenario.js';
 import { userError } from '../diagnostics.js';
 import { DIMENSIONS } from '../engine/ledger.js';
-import { FORMATS, type Format, render } from '../report/render.js';
+import { FORMATS, type Format } from '../report/formats.js';
+import { render } from '../report/render.js';
 import type { App } from './app.js';
 import {
   addAllowPathOption,

@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_MAX_RUNS, sweep } from '../app/sweep.js';
 import { userError } from '../diagnostics.js';
-import { type Format, formatsOf, renderWith } from '../report/render.js';
+import { type Format, formatsOf, renderWith } from '../report/formats.js';
 import { SWEEP_RENDERERS } from '../report/sweep/render.js';
 import type { App } from './app.js';
 import {

@@ -4,7 +4,7 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { type Diagnostic, didYouMean, suggestionHint, UserError } from '../diagnostics.js';
 import { DIMENSIONS } from '../engine/ledger.js';
-import { readText } from '../pricing/load.js';
+import { readText } from '../pricing/tables.js';
 import { type Overlay, overlayOf } from '../pricing/overlay.js';
 import { STRATEGIES, strategyNames } from '../strategies/registry.js';
 import type { Strategy } from '../engine/strategy.js';

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FORMATS } from '../../src/report/render.js';
+import { FORMATS } from '../../src/report/formats.js';
 import { SAVED_SCHEMAS, savedFormats } from '../../src/report/saved.js';
 import { expectUserError, runCli } from '../helpers/cli.js';
 

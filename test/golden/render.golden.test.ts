@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { render } from '../../src/report/render.js';
-import type { Format } from '../../src/report/render.js';
+import type { Format } from '../../src/report/formats.js';
 import { bareReport, fullReport, TOOL_VERSION } from './fixture.js';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), 'expected');

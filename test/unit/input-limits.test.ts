@@ -13,7 +13,7 @@ import {
   parseJsonInput,
 } from '../../src/config/input-limits.js';
 import { parseYaml } from '../../src/config/yaml.js';
-import { readText } from '../../src/pricing/load.js';
+import { readText } from '../../src/pricing/tables.js';
 import { splitLines } from '../../src/traffic/logs/json.js';
 import { z } from 'zod';
 import '../helpers/fast-check-seed.js';

@@ -41,7 +41,7 @@ describe("import from 'llmcost'", () => {
     const out = script(`
       import { estimate, UserError } from 'llmcost';
       try {
-        estimate({ model: 'no-such-model', requestsPerDay: [1000], systemTokens: 0, inputTokens: 10,
+        await estimate({ model: 'no-such-model', requestsPerDay: [1000], systemTokens: 0, inputTokens: 10,
           outputTokens: 10, cache: 'off', days: 30, tier: 'standard' });
       } catch (e) {
         process.stdout.write(JSON.stringify({ user: e instanceof UserError, code: e.diagnostics[0].code }));

@@ -2,7 +2,8 @@
 // which table prices a model the in-force one lacks, the catalog last, deployment names first.
 import { describe, expect, it } from 'vitest';
 import type { CatalogRef } from '../../src/pricing/catalog.js';
-import { BUNDLED_PRICING_DIR, chooseSchedule, listTables, tableRef } from '../../src/pricing/load.js';
+import { chooseSchedule, tableRef } from '../../src/pricing/load.js';
+import { BUNDLED_PRICING_DIR, listTables } from '../../src/pricing/tables.js';
 import { PriceSchedule } from '../../src/pricing/schedule.js';
 import { bookFromYaml } from '../helpers/sim.js';
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { buildSweepReport, type SweepReport } from '../../src/report/sweep/model.js';
-import { type Format, renderWith } from '../../src/report/render.js';
+import { type Format, renderWith } from '../../src/report/formats.js';
 import { SWEEP_RENDERERS } from '../../src/report/sweep/render.js';
 
 const renderSweep = (s: SweepReport, f: Format): string => renderWith(SWEEP_RENDERERS, s, f);
