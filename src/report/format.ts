@@ -7,7 +7,33 @@
  */
 export type Display = { currency: string; fx: number };
 
+// Intl (toLocaleString) sets up ICU on its first call, ~25 ms: as much as the rest of `estimate`'s
+// own start-up. So the en-US text is written here the way ICU writes it: the number's shortest
+// round-trip decimal (String(x)), rounded half away from zero to the digits shown, grouped by
+// thousands (test/property/format.test.ts compares the two on every kind of double). Intl stays
+// for what that does not cover: not finite, or 1e21 and beyond.
+const plain = (x: number): boolean => Number.isFinite(x) && Math.abs(x) < 1e21;
+
+/** en-US text of finite |x| < 1e21 with exactly `digits` decimals: "-1,234,567.50". */
+function fixedText(x: number, digits: number): string {
+  const [mantissa = '0', exp = '0'] = String(Math.abs(x)).split('e');
+  const [whole = '0', frac = ''] = mantissa.split('.');
+  let all = whole + frac;
+  let point = whole.length + Number(exp); // digits before the decimal point
+  if (point < 0) {
+    all = '0'.repeat(-point) + all;
+    point = 0;
+  }
+  const keep = point + digits;
+  const kept = BigInt(all.slice(0, keep).padEnd(keep, '0') || '0') + ((all[keep] ?? '0') >= '5' ? 1n : 0n);
+  const t = kept.toString().padStart(digits + 1, '0');
+  const intText = t.slice(0, t.length - digits).replace(/\B(?=(\d{3})+$)/g, ',');
+  const sign = x < 0 || Object.is(x, -0) ? '-' : '';
+  return `${sign}${intText}${digits ? `.${t.slice(t.length - digits)}` : ''}`;
+}
+
 function amount(a: number, digits: number): string {
+  if (plain(a)) return fixedText(a, digits);
   return a.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
@@ -64,10 +90,15 @@ export function pct(x: number | null | undefined, digits = 1): string {
 }
 
 export function int(x: number): string {
-  return Math.round(x).toLocaleString('en-US');
+  const r = Math.round(x);
+  return plain(r) ? fixedText(r, 0) : r.toLocaleString('en-US');
 }
 
 export function num(x: number, digits = 2): string {
+  if (plain(x))
+    return fixedText(x, digits)
+      .replace(/(\.\d*?)0+$/, '$1')
+      .replace(/\.$/, '');
   return x.toLocaleString('en-US', { maximumFractionDigits: digits });
 }
 
