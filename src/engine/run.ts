@@ -127,8 +127,14 @@ function showOptionPath(path: OptionPath): string {
 
 /** Strategies see the models as the newest table (or the pinned one) prices them. */
 export function modelView(book: Pricing): ModelView {
+  // strategies resolve the model of every request they see: each name once
+  const known = new Map<string, ReturnType<Pricing['resolve']>>();
   return {
-    resolve: (name) => book.resolve(name),
+    resolve: (name) => {
+      let m = known.get(name);
+      if (m === undefined) known.set(name, (m = book.resolve(name)));
+      return m;
+    },
     has: (name) => book.lookup(name) !== undefined,
   };
 }

@@ -11,7 +11,7 @@ import { durationMs, once } from './prompt-cache/expiring.js';
 import { DEFAULT_POSITIONS } from './prompt-cache/placement.js';
 import { realismRules } from './prompt-cache/rules.js';
 import { compileWhen, WhenSchema } from './match.js';
-import type { Strategy, StrategyContext, StrategyRun } from '../engine/strategy.js';
+import type { ModelFacts, Strategy, StrategyContext, StrategyRun } from '../engine/strategy.js';
 
 export const batchOptions = z.strictObject({
   /** share of eligible requests moved (seeded), 0..1 */
@@ -50,12 +50,16 @@ export function startBatch(o: BatchOptions, ctx: StrategyContext): StrategyRun {
   const selected = compileWhen(o.when, ctx);
   const W = o.window;
 
+  // each model as the cache simulator takes it, built once
+  const cacheModels = new Map<ModelFacts, Parameters<CacheSim['apply']>[1]>();
   /** cache classes the batch could have had: re-computed from the prefix, or a share of the log's reads */
-  const recache = (out: SimRequest, m: ReturnType<typeof ctx.models.resolve>): void => {
+  const recache = (out: SimRequest, m: ModelFacts): void => {
     const c = out.cached;
     if (!c) return;
     if (out.prefix.length && m.cache) {
-      out.cached = sim.apply(out, { id: m.id, provider: m.provider, cache: m.cache }, defaultStyle(m.cache));
+      let cm = cacheModels.get(m);
+      if (!cm) cacheModels.set(m, (cm = { id: m.id, provider: m.provider, cache: m.cache }));
+      out.cached = sim.apply(out, cm, defaultStyle(m.cache));
       return;
     }
     if (c.read === 0) return;

@@ -72,6 +72,9 @@ function rekeyed(plan: CompressPlan, b: PrefixBlock, tokens: number): PrefixBloc
   return out;
 }
 
+/** each block's scaled tokens, reused by every call (compressRequest is not re-entered) */
+const scaledScratch: number[] = [];
+
 /** The shaping itself, pure, exported for tests. Returns the request unchanged when nothing moved. */
 export function compressRequest(r: SimRequest, plan: CompressPlan): SimRequest {
   const { ratio } = plan;
@@ -81,12 +84,12 @@ export function compressRequest(r: SimRequest, plan: CompressPlan): SimRequest {
   let historyOut = 0;
   let blockTokens = 0;
   const n = r.prefix.length;
-  const scaledTokens = n ? new Array<number>(n) : undefined;
+  const scaledTokens = scaledScratch;
   for (let i = 0; i < n; i++) {
     const b = r.prefix[i]!;
     covered += b.tokens;
     const t = scalesBlock(plan, b.kind) ? scaleTokens(b.tokens, ratio) : b.tokens;
-    scaledTokens![i] = t;
+    scaledTokens[i] = t;
     blockTokens += t;
     if (b.kind === 'history') {
       historyBlocks += b.tokens;
@@ -112,7 +115,7 @@ export function compressRequest(r: SimRequest, plan: CompressPlan): SimRequest {
   if (first >= 0) {
     prefix = [];
     for (let i = 0; i < n; i++) {
-      const t = scaledTokens![i]!;
+      const t = scaledTokens[i]!;
       if (t <= 0) continue;
       prefix.push(i < first ? r.prefix[i]! : rekeyed(plan, r.prefix[i]!, t));
     }

@@ -58,7 +58,8 @@ export function compileWhen(
         : new Set(when.model.map((m, i) => ctx.model(m, [...path, 'model', i]).id));
   const idOf = modelIdMemo(models);
   return (r) => {
-    for (const [k, accepted] of tagTests) {
+    for (let i = 0; i < tagTests.length; i++) {
+      const [k, accepted] = tagTests[i]!;
       const v = tagOf(r, k);
       if (v === undefined || !accepted.has(v)) return false;
     }

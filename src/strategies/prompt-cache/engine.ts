@@ -318,14 +318,10 @@ export class CacheSim {
     const { keys, cum, bps } = this;
     const k = this.everyBlock(req, n, 0);
     const stored = k ? roundAutomatic(cum[bps[k - 1]!]!, minTokens, inc) : 0;
-    const writes = (read: number): CachedTokens => ({
-      read,
-      write5m: m.cache.hasWrite && stored > read ? stored - read : 0,
-      write1h: 0,
-    });
-    if (k === 0) return writes(0);
+    if (k === 0) return automaticWrites(m, stored, 0);
     // Overflow: routed to a machine without the prefix (counted for every request of the key).
-    if (p.router && !batch && this.o.hitRate === undefined && !p.router.admit(keys[0]!, t)) return writes(0);
+    if (p.router && !batch && this.o.hitRate === undefined && !p.router.admit(keys[0]!, t))
+      return automaticWrites(m, stored, 0);
     const retentionMs = this.o.retentionMs ?? rules.retentionMs;
     const delay = this.readyDelay(rules, batch);
     let hit = -1;
@@ -341,8 +337,13 @@ export class CacheSim {
     if (read > 0 && batch && !this.batchHits(req.prefix[0]!.key)) read = 0;
     // Used entries are refreshed and missed prefixes stored: idle expiry after the retention.
     for (let j = 0; j < k; j++) this.put(p, keys[bps[j]!]!, t, retentionMs, delay);
-    return writes(read);
+    return automaticWrites(m, stored, read);
   }
+}
+
+/** an automatic cache's classes: `read` tokens read, the rest of the `stored` prefix written (where writes are billed) */
+function automaticWrites(m: CacheModel, stored: number, read: number): CachedTokens {
+  return { read, write5m: m.cache.hasWrite && stored > read ? stored - read : 0, write1h: 0 };
 }
 
 const same = (k: string): string => k;

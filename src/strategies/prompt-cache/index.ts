@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { dimensionReader } from '../../engine/ledger.js';
 import { copyRequest, type SimRequest } from '../../engine/request.js';
 import { userError } from '../../diagnostics.js';
-import type { Strategy, StrategyContext, StrategyRun } from '../../engine/strategy.js';
+import type { ModelFacts, Strategy, StrategyContext, StrategyRun } from '../../engine/strategy.js';
 import { batchCacheOptions, CacheSim, defaultStyle, type Ttl } from './engine.js';
 import { durationMs, once } from './expiring.js';
 import { DEFAULT_POSITIONS, positionSchema } from './placement.js';
@@ -61,6 +61,16 @@ export function fieldOf(name: string): (r: SimRequest) => string | undefined {
   return (r) => r.tags[name] || undefined;
 }
 
+type CacheFacts = NonNullable<ModelFacts['cache']>;
+/** how a model's requests are cached (see plan in startPromptCache) */
+interface Plan {
+  m: ModelFacts;
+  cache: CacheFacts;
+  style: 'explicit' | 'automatic';
+  /** the model as the cache simulator takes it */
+  cm: { id: string; provider: string; cache: CacheFacts };
+}
+
 export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): StrategyRun {
   const only = ctx.modelSet(o.models, ['models']);
   const warnOnce = once();
@@ -91,6 +101,57 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
   });
   let dropped = 0;
 
+  /**
+   * What a model's requests get, decided at its first request with a prefix (the checks below depend
+   * only on the model and the options): its cache and style, or undefined when they pass through.
+   */
+  const plans = new Map<ModelFacts, Plan | null>();
+  const plan = (m: ModelFacts): Plan | null => {
+    const cache = m.cache;
+    if (!cache) {
+      // A self-hosted route is priced per GPU-hour: its own prefix cache is in the throughput figure.
+      if (m.provider !== 'self-host')
+        warnOnce(`nocache:${m.id}`, () =>
+          ctx.warn(
+            'STRATEGY_NO_CACHE',
+            `prompt-cache: model '${m.id}' has no prompt caching in the pricing table; its requests pass through unchanged`,
+          ),
+        );
+      return null;
+    }
+    // A TTL on a model billed per token-hour of storage (Gemini) asks for explicit context caches;
+    // a model without implicit hits at the table's date (Gemini 1.5/2.0) caches only explicitly.
+    const storageBilled = cache.storagePerHourPicoPerM !== undefined;
+    const style = o.style ?? (storageBilled && o.ttl !== undefined ? 'explicit' : defaultStyle(cache));
+    if (style === 'automatic' && cache.style === 'automatic' && !cache.implicit)
+      throw userError(
+        'STRATEGY_MODEL',
+        `prompt-cache style automatic: model '${m.id}' gave no implicit cache hits at the pricing table's date (only explicit context caches, billed per token-hour of storage)`,
+        {
+          where: m.id,
+          hint: 'remove style: automatic (the model is then simulated with explicit caches), or use a later model',
+        },
+      );
+    if (style === 'explicit' && (o.retention !== undefined || o.hit_rate !== undefined)) {
+      warnOnce(`explicit-only:${m.id}`, () =>
+        ctx.warn(
+          'STRATEGY_OPTION_IGNORED',
+          `prompt-cache: model '${m.id}' caches explicitly: retention and hit_rate apply to automatic caches and are ignored for it (ttl sets its expiry)`,
+        ),
+      );
+    }
+    if (style === 'automatic' && o.ttl !== undefined) {
+      const retentionMs = o.retention ?? sim.rules({ id: m.id, provider: m.provider, cache }).retentionMs;
+      warnOnce(`automatic-ttl:${m.id}`, () =>
+        ctx.warn(
+          'STRATEGY_OPTION_IGNORED',
+          `prompt-cache: model '${m.id}' caches automatically: ttl is ignored for it; its idle expiry is retention (${retentionMs / 60_000} min)`,
+        ),
+      );
+    }
+    return { m, cache, style, cm: { id: m.id, provider: m.provider, cache } };
+  };
+
   let requests = 0;
   let withPrefix = 0;
   return {
@@ -98,52 +159,14 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
       requests++;
       if (!req.prefix.length) return [req];
       withPrefix++;
-      const m = ctx.models.resolve(req.model);
-      if (only && !only.has(m.id)) return [req];
-      const cache = m.cache;
-      if (!cache) {
-        // A self-hosted route is priced per GPU-hour: its own prefix cache is in the throughput figure.
-        if (m.provider !== 'self-host')
-          warnOnce(`nocache:${m.id}`, () =>
-            ctx.warn(
-              'STRATEGY_NO_CACHE',
-              `prompt-cache: model '${m.id}' has no prompt caching in the pricing table; its requests pass through unchanged`,
-            ),
-          );
-        return [req];
-      }
-      // A TTL on a model billed per token-hour of storage (Gemini) asks for explicit context caches;
-      // a model without implicit hits at the table's date (Gemini 1.5/2.0) caches only explicitly.
-      const storageBilled = cache.storagePerHourPicoPerM !== undefined;
-      const style = o.style ?? (storageBilled && o.ttl !== undefined ? 'explicit' : defaultStyle(cache));
-      if (style === 'automatic' && cache.style === 'automatic' && !cache.implicit)
-        throw userError(
-          'STRATEGY_MODEL',
-          `prompt-cache style automatic: model '${m.id}' gave no implicit cache hits at the pricing table's date (only explicit context caches, billed per token-hour of storage)`,
-          {
-            where: m.id,
-            hint: 'remove style: automatic (the model is then simulated with explicit caches), or use a later model',
-          },
-        );
-      if (style === 'explicit' && (o.retention !== undefined || o.hit_rate !== undefined)) {
-        warnOnce(`explicit-only:${m.id}`, () =>
-          ctx.warn(
-            'STRATEGY_OPTION_IGNORED',
-            `prompt-cache: model '${m.id}' caches explicitly: retention and hit_rate apply to automatic caches and are ignored for it (ttl sets its expiry)`,
-          ),
-        );
-      }
-      if (style === 'automatic' && o.ttl !== undefined) {
-        const retentionMs = o.retention ?? sim.rules({ id: m.id, provider: m.provider, cache }).retentionMs;
-        warnOnce(`automatic-ttl:${m.id}`, () =>
-          ctx.warn(
-            'STRATEGY_OPTION_IGNORED',
-            `prompt-cache: model '${m.id}' caches automatically: ttl is ignored for it; its idle expiry is retention (${retentionMs / 60_000} min)`,
-          ),
-        );
-      }
+      const model = ctx.models.resolve(req.model);
+      if (only && !only.has(model.id)) return [req];
+      let p = plans.get(model);
+      if (p === undefined) plans.set(model, (p = plan(model)));
+      if (p === null) return [req];
+      const { m, cache, style, cm } = p;
       if (style === 'explicit' && ttlOf(req) === '1h' && !checked.has(m.id)) {
-        if (!cache.has1h && !storageBilled) {
+        if (!cache.has1h && cache.storagePerHourPicoPerM === undefined) {
           throw userError(
             'STRATEGY_MODEL',
             `prompt-cache ttl 1h: model '${m.id}' has no 1-hour cache write price in the pricing table`,
@@ -156,13 +179,13 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
         checked.add(m.id);
       }
       const out = copyRequest(req);
-      out.cached = sim.apply(req, { id: m.id, provider: m.provider, cache }, style);
+      out.cached = sim.apply(req, cm, style);
       if (sim.droppedBreakpoints > dropped) {
         dropped = sim.droppedBreakpoints;
         warnOnce(`dropped-breakpoints:${m.id}`, () =>
           ctx.warn(
             'STRATEGY_OPTION_IGNORED',
-            `prompt-cache: breakpoints name more blocks than a request may carry (${sim.rules({ id: m.id, provider: m.provider, cache }).maxBreakpoints} for '${m.id}'); the earliest are ignored, as the API uses the last ones`,
+            `prompt-cache: breakpoints name more blocks than a request may carry (${sim.rules(cm).maxBreakpoints} for '${m.id}'); the earliest are ignored, as the API uses the last ones`,
           ),
         );
       }
