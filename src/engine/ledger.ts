@@ -136,10 +136,12 @@ class CellTable {
   readonly cells: Cells = new Map();
   private readonly fast = new Map<string, Map<string, Float64Array[]>>();
 
-  // the last (model, tier) looked up: consecutive requests mostly share it
-  private lastModel = '';
-  private lastTier = '';
-  private lastBuckets: Float64Array[] = [];
+  // a few (model, tier) pairs looked up lately: a log interleaves a handful of models, and a short
+  // scan of them is cheaper than two map lookups
+  private readonly recentModel: string[] = [];
+  private readonly recentTier: string[] = [];
+  private readonly recentBuckets: Float64Array[][] = [];
+  private replace = 0;
 
   constructor(
     /** buckets per period: slot = period * stride + bucket */
@@ -148,20 +150,32 @@ class CellTable {
 
   cell(r: SimRequest, bucket: number, period: number): Float64Array {
     const slot = period * this.stride + bucket;
-    if (r.model === this.lastModel && r.serviceTier === this.lastTier) {
-      const c = this.lastBuckets[slot];
-      if (c) return c;
+    const model = r.model;
+    const tier = r.serviceTier;
+    const models = this.recentModel;
+    let buckets: Float64Array[] | undefined;
+    for (let i = 0; i < models.length; i++)
+      if (models[i] === model && this.recentTier[i] === tier) {
+        buckets = this.recentBuckets[i]!;
+        break;
+      }
+    if (buckets === undefined) {
+      let byTier = this.fast.get(model);
+      if (!byTier) this.fast.set(model, (byTier = new Map()));
+      buckets = byTier.get(tier);
+      if (!buckets) byTier.set(tier, (buckets = []));
+      // keep it at hand (round robin once the list is full)
+      const at = models.length < RECENT ? models.length : (this.replace = (this.replace + 1) % RECENT);
+      models[at] = model;
+      this.recentTier[at] = tier;
+      this.recentBuckets[at] = buckets;
     }
-    let byTier = this.fast.get(r.model);
-    if (!byTier) this.fast.set(r.model, (byTier = new Map()));
-    let buckets = byTier.get(r.serviceTier);
-    if (!buckets) byTier.set(r.serviceTier, (buckets = []));
-    this.lastModel = r.model;
-    this.lastTier = r.serviceTier;
-    this.lastBuckets = buckets;
-    return (buckets[slot] ??= cellOf(this.cells, `${r.model}\u0001${r.serviceTier}\u0001${bucket}\u0001${period}`));
+    return (buckets[slot] ??= cellOf(this.cells, `${model}\u0001${tier}\u0001${bucket}\u0001${period}`));
   }
 }
+
+/** (model, tier) pairs a CellTable keeps at hand */
+const RECENT = 6;
 
 export class Ledger {
   private readonly table: CellTable;

@@ -108,6 +108,15 @@ export function bookChecks(
 ): Pick<RowContext, 'acceptModel' | 'modelHint' | 'acceptTier' | 'accept1h' | 'unpriced' | 'contextWindow'> {
   const known = new Map<string, boolean>();
   const hints = new Map<string, string | undefined>();
+  // the model as the row's table prices it: looked up once per (period, name), not once per row
+  const byPeriod: Map<string, ReturnType<Pricing['lookup']>>[] = [];
+  const info = (m: string, atMs: number): ReturnType<Pricing['lookup']> => {
+    const p = book.periodOf(atMs);
+    const memo = (byPeriod[p] ??= new Map());
+    let x = memo.get(m);
+    if (x === undefined && !memo.has(m)) memo.set(m, (x = book.lookup(m, p)));
+    return x;
+  };
   return {
     // known in one period = known in every one (a table or the catalog prices it for any date);
     // asking the row's own table first parses no table the log does not need
@@ -132,14 +141,14 @@ export function bookChecks(
       }
       return hints.get(m);
     },
-    acceptTier: (m, tier, atMs) => book.lookup(m, book.periodOf(atMs))?.prices[tier] !== undefined,
+    acceptTier: (m, tier, atMs) => info(m, atMs)?.prices[tier] !== undefined,
     // automatic caches bill writes as plain input; an explicit cache needs a write_1h price
     accept1h: (m, atMs) => {
-      const c = book.lookup(m, book.periodOf(atMs))?.cache;
+      const c = info(m, atMs)?.cache;
       return !c || c.style === 'automatic' || c.has1h || c.storagePerHourPicoPerM !== undefined;
     },
     unpriced: (m, atMs, dims) => {
-      const model = book.lookup(m, book.periodOf(atMs));
+      const model = info(m, atMs);
       if (!model) return undefined;
       const std = model.prices.standard?.base;
       return dims.find((d) =>
@@ -152,7 +161,7 @@ export function bookChecks(
               : model.fees?.web_search === undefined,
       );
     },
-    contextWindow: (m, atMs) => book.lookup(m, book.periodOf(atMs))?.contextWindow,
+    contextWindow: (m, atMs) => info(m, atMs)?.contextWindow,
   };
 }
 

@@ -177,6 +177,17 @@ function daysFromCivil(y: number, m: number, d: number): number {
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+/** the decimal number v[from..to) (at most 4 digits), or -1 when a character is not a digit */
+function digits(v: string, from: number, to: number): number {
+  let x = 0;
+  for (let i = from; i < to; i++) {
+    const c = v.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    x = x * 10 + c;
+  }
+  return x;
+}
+
 /** epoch ms of exactly YYYY-MM-DDTHH:MM:SSZ or YYYY-MM-DDTHH:MM:SS.sssZ (a real date and time), else undefined */
 export function isoUtcMs(v: string): number | undefined {
   const n = v.length;
@@ -191,24 +202,14 @@ export function isoUtcMs(v: string): number | undefined {
   )
     return undefined;
   if (n === 24 && v.charCodeAt(19) !== 46) return undefined;
-  let bad = false;
-  const num = (from: number, to: number): number => {
-    let x = 0;
-    for (let i = from; i < to; i++) {
-      const c = v.charCodeAt(i) - 48;
-      if (c < 0 || c > 9) bad = true;
-      x = x * 10 + c;
-    }
-    return x;
-  };
-  const y = num(0, 4),
-    mo = num(5, 7),
-    d = num(8, 10),
-    h = num(11, 13),
-    mi = num(14, 16),
-    s = num(17, 19);
-  const ms = n === 24 ? num(20, 23) : 0;
-  if (bad || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return undefined;
+  const y = digits(v, 0, 4),
+    mo = digits(v, 5, 7),
+    d = digits(v, 8, 10),
+    h = digits(v, 11, 13),
+    mi = digits(v, 14, 16),
+    s = digits(v, 17, 19);
+  const ms = n === 24 ? digits(v, 20, 23) : 0;
+  if ((y | mo | d | h | mi | s | ms) < 0 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return undefined;
   const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
   if (d > (mo === 2 && leap ? 29 : DAYS_IN_MONTH[mo - 1]!)) return undefined;
   return daysFromCivil(y, mo, d) * 86_400_000 + h * 3_600_000 + mi * 60_000 + s * 1000 + ms;
@@ -304,6 +305,9 @@ export function refusedBeforeWork(v: unknown): boolean {
 }
 
 export function parseStatus(v: unknown): 'ok' | 'error' | undefined {
+  // the words canonical logs write, without trimming or lower-casing a copy
+  if (v === 'ok') return 'ok';
+  if (v === 'error') return 'error';
   if (!present(v)) return 'ok';
   const s = String(v).trim().toLowerCase();
   if (OK.has(s)) return 'ok';
@@ -593,7 +597,8 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
   }
 
   const tags = newTags();
-  for (const [col, tag] of TAG_COLUMNS) {
+  for (let k = 0; k < TAG_COLUMNS.length; k++) {
+    const [col, tag] = TAG_COLUMNS[k]!;
     const v = str(pick(ctx, f, values, off, col));
     if (v !== undefined) tags[tag] = v;
   }
@@ -677,6 +682,14 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
   return { req, costUsd, unbilled };
 }
 
+/** a row without cache write columns, or without audio and image counts (shared: read, never changed) */
+const NO_WRITES: Readonly<{ write: number; write1h: number }> = Object.freeze({ write: 0, write1h: 0 });
+const NO_MEDIA: Readonly<{ audioIn: number; imageIn: number; audioOut: number }> = Object.freeze({
+  audioIn: 0,
+  imageIn: 0,
+  audioOut: 0,
+});
+
 /**
  * Cache writes and their 1-hour part. Inside (the default): cache_write_tokens counts every TTL, the
  * 1h and 5m columns split it (absent total: their sum). Beside (Langfuse): the columns are exclusive,
@@ -694,6 +707,7 @@ function cacheWrites(
   if (isReject(w1)) return w1;
   const w5 = parseCount(pick(ctx, f, values, off, C.cache_write_5m_tokens), 'cache_write_5m_tokens');
   if (isReject(w5)) return w5;
+  if (all === undefined && w1 === undefined && w5 === undefined) return NO_WRITES;
   if (ctx.preset.cacheWriteParts === 'beside') return { write: (all ?? 0) + (w5 ?? 0) + (w1 ?? 0), write1h: w1 ?? 0 };
   const write = all ?? (w5 ?? 0) + (w1 ?? 0);
   const write1h = w1 ?? (w5 !== undefined ? write - w5 : 0);
@@ -718,5 +732,6 @@ function mediaCounts(
   if (isReject(imageIn)) return imageIn;
   const audioOut = parseCount(pick(ctx, f, values, off, C.audio_output_tokens), 'audio_output_tokens') ?? 0;
   if (isReject(audioOut)) return audioOut;
+  if (audioIn === 0 && imageIn === 0 && audioOut === 0) return NO_MEDIA;
   return { audioIn, imageIn, audioOut };
 }
