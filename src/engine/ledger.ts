@@ -2,6 +2,7 @@
 // bucket, pricing period) and, when asked, per attribution key. The period is the pricing table in
 // force at the request's time (Pricing.periodOf), so a log that spans a price change keeps both sides. Money is applied once at the end (price.ts), which
 // keeps sums exact and lets `drift` re-price the same ledgers under another table.
+import { RecentMap } from '../shared/recent.js';
 import { type SimRequest, tagOf } from './request.js';
 
 /** Column layout of one cell. */
@@ -192,10 +193,7 @@ export class Ledger {
   readonly successesAt = new Map<number, number>();
   private readonly readers: {
     read: (r: SimRequest) => string;
-    tables: Map<string, CellTable>;
-    out: Map<string, Cells>;
-    lastKey: string | undefined;
-    last: CellTable | undefined;
+    tables: RecentMap<CellTable>;
   }[];
 
   constructor(
@@ -212,7 +210,12 @@ export class Ledger {
     this.readers = dims.map((d) => {
       const out = new Map<string, Cells>();
       this.by.set(d, out);
-      return { read: dimensionReader(d, canonical), tables: new Map(), out, lastKey: undefined, last: undefined };
+      const tables = new RecentMap((k) => {
+        const t = new CellTable(thresholds.length + 1);
+        out.set(k, t.cells);
+        return t;
+      });
+      return { read: dimensionReader(d, canonical), tables };
     });
   }
 
@@ -229,16 +232,7 @@ export class Ledger {
     if (q >= 0) this.successesAt.set(q, (this.successesAt.get(q) ?? 0) + 1);
     for (let i = 0; i < this.readers.length; i++) {
       const d = this.readers[i]!;
-      const k = d.read(r);
-      // consecutive requests often share the key (same tenant, same feature)
-      let t = k === d.lastKey ? d.last : d.tables.get(k);
-      if (!t) {
-        d.tables.set(k, (t = new CellTable(this.thresholds.length + 1)));
-        d.out.set(k, t.cells);
-      }
-      d.lastKey = k;
-      d.last = t;
-      addToCell(t.cell(r, bucket, period), r);
+      addToCell(d.tables.get(d.read(r)).cell(r, bucket, period), r);
     }
   }
 

@@ -12,6 +12,7 @@ import type { ModelView, OptionPath, Strategy, StrategyContext, StrategyRun } fr
 import { Ledger, type LedgerData, ledgerData } from './ledger.js';
 import type { SimRequest } from './request.js';
 import { drawStream, requestDraw, requestRng } from './rng.js';
+import { RecentMap } from '../shared/recent.js';
 
 export interface StageSpec {
   strategy: Strategy;
@@ -128,13 +129,9 @@ function showOptionPath(path: OptionPath): string {
 /** Strategies see the models as the newest table (or the pinned one) prices them. */
 export function modelView(book: Pricing): ModelView {
   // strategies resolve the model of every request they see: each name once
-  const known = new Map<string, ReturnType<Pricing['resolve']>>();
+  const known = new RecentMap((name) => book.resolve(name));
   return {
-    resolve: (name) => {
-      let m = known.get(name);
-      if (m === undefined) known.set(name, (m = book.resolve(name)));
-      return m;
-    },
+    resolve: (name) => known.get(name),
     has: (name) => book.lookup(name) !== undefined,
   };
 }
@@ -320,14 +317,17 @@ function startGroup(setups: readonly RunSetup[]): PartRuns {
 
   // Every model name is checked once against the tables (a table or the catalog knows it in every
   // period, or in none): an unknown model is an error, never $0.
-  const known = new Set<string>();
-  let lastKnown = '';
+  let checking: SimRequest | undefined;
+  let checkingStage = '';
+  const known = new RecentMap((model): true => {
+    const r = checking!;
+    book.resolve(model, r.line !== undefined ? `line ${r.line}` : checkingStage, book.periodOf(r.atMs));
+    return true;
+  });
   const check = (r: SimRequest, stage: string): void => {
-    if (r.model !== lastKnown && !known.has(r.model)) {
-      book.resolve(r.model, r.line !== undefined ? `line ${r.line}` : stage, book.periodOf(r.atMs));
-      known.add(r.model);
-    }
-    lastKnown = r.model;
+    checking = r;
+    checkingStage = stage;
+    known.get(r.model);
     const bad = validRequest(r);
     if (bad) throw new Error(`internal: ${stage} produced an invalid request ${r.id}: ${bad}`);
   };

@@ -13,11 +13,13 @@ export type DedupeOptions = z.output<typeof dedupeOptions>;
 
 export function startDedupe(o: DedupeOptions, _ctx: StrategyContext): StrategyRun {
   // A retry is dropped when the latest request with the id it names completed (ok) and has not
-  // expired. Only that latest state matters, so a completed call is stored as its expiry (no object
-  // per request) and a failed one removes its id. Expiries are t + window on a monotone clock, so
-  // they arrive in order: a queue evicts them as the clock passes, with no sweep over the map.
-  const okUntil = new Map<string, number>();
-  const queue = new ExpiryQueue();
+  // expired. So each id maps to a number: the expiry of a completed call, or -Infinity for a failed
+  // one (no object per request). Expiries are t + window on a monotone clock: ids are kept in two
+  // generations, and the older is dropped whole once the clock has passed its last expiry.
+  let now = new Map<string, number>();
+  let before = new Map<string, number>();
+  let nowLast = Number.NEGATIVE_INFINITY;
+  let beforeLast = Number.NEGATIVE_INFINITY;
   const clock = new MonotoneClock();
   let requests = 0;
   let linked = 0;
@@ -25,48 +27,24 @@ export function startDedupe(o: DedupeOptions, _ctx: StrategyContext): StrategyRu
     step(req) {
       const t = clock.at(req.atMs);
       requests++;
-      queue.evict(t, okUntil);
+      if (t >= beforeLast) {
+        // every id of the older generation has expired
+        before = now;
+        beforeLast = nowLast;
+        now = new Map();
+      }
       if (req.retryOf !== undefined) {
         linked++;
-        const until = okUntil.get(req.retryOf);
+        const until = now.get(req.retryOf) ?? before.get(req.retryOf);
         if (until !== undefined && t < until) return [];
       }
-      if (req.status === 'ok') {
-        okUntil.set(req.id, t + o.window);
-        queue.push(req.id, t + o.window);
-      } else okUntil.delete(req.id);
+      const until = req.status === 'ok' ? t + o.window : Number.NEGATIVE_INFINITY;
+      now.set(req.id, until);
+      if (until > nowLast) nowLast = until;
       return [req];
     },
     counters: () => ({ requests, linked }),
   };
-}
-
-/** ids with their expiry, in the (non-decreasing) order of the expiries */
-class ExpiryQueue {
-  private ids: string[] = [];
-  private until: number[] = [];
-  private head = 0;
-
-  push(id: string, untilMs: number): void {
-    this.ids.push(id);
-    this.until.push(untilMs);
-  }
-
-  /** forget every id whose expiry is at or before t (unless a later request renewed it) */
-  evict(t: number, okUntil: Map<string, number>): void {
-    const { ids, until } = this;
-    let h = this.head;
-    while (h < until.length && until[h]! <= t) {
-      if (okUntil.get(ids[h]!) === until[h]) okUntil.delete(ids[h]!);
-      h++;
-    }
-    if (h > 4096 && h * 2 > until.length) {
-      this.ids = ids.slice(h);
-      this.until = until.slice(h);
-      h = 0;
-    }
-    this.head = h;
-  }
 }
 
 export const dedupeRetries: Strategy<DedupeOptions> = {

@@ -17,6 +17,7 @@ import { type LogFormat, type LogRange, openLog, type RawRecord, rawText } from 
 import { openLogInWorker } from './thread.js';
 import { csvCell } from '../../shared/csv.js';
 import { fnv1a32 } from '../../shared/hash.js';
+import { RecentMap } from '../../shared/recent.js';
 import { openOutput, type OutputStream } from '../../shared/output-file.js';
 import type { LineSampler } from './sampled.js';
 import type { SampleFilter } from '../sample.js';
@@ -106,24 +107,21 @@ function isDirectory(path: string): boolean {
 export function bookChecks(
   book: Pricing,
 ): Pick<RowContext, 'acceptModel' | 'modelHint' | 'acceptTier' | 'accept1h' | 'unpriced' | 'contextWindow'> {
-  const known = new Map<string, boolean>();
+  // known in one period = known in every one (a table or the catalog prices it for any date);
+  // asking the row's own table first parses no table the log does not need
+  let knownAt = 0;
+  const known = new RecentMap((m) => book.lookup(m, book.periodOf(knownAt)) !== undefined);
   const hints = new Map<string, string | undefined>();
   // the model as the row's table prices it: looked up once per (period, name), not once per row
-  const byPeriod: Map<string, ReturnType<Pricing['lookup']>>[] = [];
+  const byPeriod: RecentMap<ReturnType<Pricing['lookup']>>[] = [];
   const info = (m: string, atMs: number): ReturnType<Pricing['lookup']> => {
     const p = book.periodOf(atMs);
-    const memo = (byPeriod[p] ??= new Map());
-    let x = memo.get(m);
-    if (x === undefined && !memo.has(m)) memo.set(m, (x = book.lookup(m, p)));
-    return x;
+    return (byPeriod[p] ??= new RecentMap((name) => book.lookup(name, p))).get(m);
   };
   return {
-    // known in one period = known in every one (a table or the catalog prices it for any date);
-    // asking the row's own table first parses no table the log does not need
     acceptModel: (m, atMs) => {
-      let k = known.get(m);
-      if (k === undefined) known.set(m, (k = book.lookup(m, book.periodOf(atMs)) !== undefined));
-      return k;
+      knownAt = atMs;
+      return known.get(m);
     },
     modelHint: (m) => {
       if (!hints.has(m)) {
