@@ -35,7 +35,9 @@ export function rekeyFrom(blocks: PrefixBlock[], from: number, marker: string): 
 
 /** The cumulative key of a block at or after a change marked `marker`. */
 export function rekey(key: string, marker: string): string {
-  return `${key}~${marker}`;
+  // joined, not concatenated: a flat string (V8 keeps a concatenation as a rope, slower to hash
+  // and compare each time the cache simulator looks the key up)
+  return [key, marker].join('~');
 }
 
 /**

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { CachedTokens, SimRequest } from '../../engine/request.js';
 import type { ModelFacts } from '../../engine/strategy.js';
 import { unitHash } from '../../shared/hash.js';
+import { RecentMap } from '../../shared/recent.js';
 import { ExpiringMap, MonotoneClock } from './expiring.js';
 import { OverflowRouter } from './load.js';
 import { type Position, placeBreakpoints } from './placement.js';
@@ -98,8 +99,13 @@ export function roundAutomatic(prefixTokens: number, minTokens: number, incremen
 }
 
 export class CacheSim {
-  private readonly partitions = new Map<string, Map<string, Partition>>();
-  private readonly rulesOf = new Map<string, CacheRules>();
+  /** model id -> its partitions by tier and workspace */
+  private readonly partitions = new RecentMap<Map<string, Partition>>(() => new Map());
+  /** model id -> its rules, made from the first model asked for with that id (`asked`) */
+  private asked: CacheModel | undefined;
+  private readonly rulesOf = new RecentMap<CacheRules>(() =>
+    cacheRules(this.asked!.provider, this.asked!.cache, this.o.rules),
+  );
   // Per request, reused: cumulative key and tokens (clamped to inputTokens) of every prefix block,
   // and the indices of the blocks that carry a breakpoint.
   private readonly keys: string[] = [];
@@ -115,9 +121,8 @@ export class CacheSim {
   }
 
   rules(m: CacheModel): CacheRules {
-    let r = this.rulesOf.get(m.id);
-    if (!r) this.rulesOf.set(m.id, (r = cacheRules(m.provider, m.cache, this.o.rules)));
-    return r;
+    this.asked = m;
+    return this.rulesOf.get(m.id);
   }
 
   /** The request with its cache classes under `style` (the model's own unless the strategy overrides it). */
@@ -135,8 +140,7 @@ export class CacheSim {
   }
 
   private partition(m: CacheModel, req: SimRequest, rules: CacheRules): Partition {
-    let byKey = this.partitions.get(m.id);
-    if (!byKey) this.partitions.set(m.id, (byKey = new Map()));
+    const byKey = this.partitions.get(m.id);
     const ws = this.o.workspace?.(req);
     const key = ws === undefined ? req.serviceTier : `${req.serviceTier}\u0001${ws}`;
     let p = byKey.get(key);
