@@ -565,6 +565,7 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
       tokens,
       ...(opts.map?.[CACHE_TOKENS_KEY] ? { cacheTokens: opts.map[CACHE_TOKENS_KEY] as CacheConvention } : {}),
       ...(preset.dedupeKey ? { seenKeys: new Set<string>() } : {}),
+      prefixes: new Map(),
       ...(log.header ? { csv: csvLayout(columns, log.header, used, preset) } : {}),
       ...(opts.model ? { fallbackModel: opts.model } : {}),
       ...(opts.book ? bookChecks(opts.book) : {}),

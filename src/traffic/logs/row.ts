@@ -63,7 +63,27 @@ export interface RowContext {
   cacheTokens?: CacheConvention;
   /** keys of the records seen so far, for presets that de-duplicate (preset.dedupeKey) */
   seenKeys?: Set<string>;
+  /** one-block prefixes (prefix_key, prefix_tokens) by key, shared by the rows that repeat them */
+  prefixes?: Map<string, PrefixBlock[]>;
 }
+
+/**
+ * The one-block prefix of a row's prefix_key and prefix_tokens: the same array for every row with
+ * the same ones (strategies never change a request's prefix in place, and the request table shares
+ * them too), so a log's few thousand prefixes are not built a million times, and later lookups of
+ * the key meet a string whose hash is known.
+ */
+function systemPrefix(ctx: RowContext, key: string, tokens: number): PrefixBlock[] {
+  const memo = ctx.prefixes;
+  if (!memo) return [{ key, tokens, kind: 'system' }];
+  const hit = memo.get(key);
+  if (hit !== undefined && hit[0]!.tokens === tokens) return hit;
+  if (memo.size >= PREFIXES_KEPT) memo.clear();
+  const p: PrefixBlock[] = [{ key, tokens, kind: 'system' }];
+  memo.set(key, p);
+  return p;
+}
+const PREFIXES_KEPT = 65_536;
 
 const rej = (kind: string, detail: string): RowResult => ({ reject: { kind, detail } });
 
@@ -592,7 +612,7 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
       if (isReject(pt)) return { reject: pt };
       if (pt === undefined) return rej('prefix_tokens missing', `prefix_key '${excerpt(key)}' has no prefix_tokens`);
       if (pt > input) return rej('prefix_tokens > input', `prefix_tokens (${pt}) exceed input_tokens (${input})`);
-      prefix = [{ key, tokens: pt, kind: 'system' }];
+      prefix = systemPrefix(ctx, key, pt);
     }
   }
 
