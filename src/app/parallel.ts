@@ -11,6 +11,7 @@ import { ChunkView } from '../traffic/table/chunk.js';
 import { chunksOf, type TableData } from '../traffic/table/table.js';
 import { compiledUrl, inWorkers } from '../shared/workers.js';
 import { closeSync, openSync } from 'node:fs';
+import { phase } from '../shared/phases.js';
 
 /** A run's setup as plain data (what a worker thread receives). */
 export interface SimConfig {
@@ -88,6 +89,7 @@ export function runTask(task: SimTask): RunPart[] {
   // configurations share the stages they have in common (engine/run.ts startRuns)
   const cache: PricingCache = new Map();
   const runs = startRuns(task.configs.map((c) => setupOf(c, cache)));
+  phase('runs started');
   const fd = task.table.spillPath ? openSync(task.table.spillPath, 'r') : undefined;
   try {
     const part = task.part;
@@ -107,15 +109,18 @@ export function runTask(task: SimTask): RunPart[] {
       base += chunk.rows;
     }
     if (batch.length) push();
-    return runs.end();
+    const out = runs.end();
+    phase('runs done');
+    return out;
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
 }
 
 /**
- * Several runs over one table, spread over `threads` worker threads (configurations share a thread
- * round-robin, in order). On one thread, or with one configuration and no split, they run here.
+ * Several runs over one table, spread over `threads` threads, this one and worker threads
+ * (configurations share a thread in contiguous blocks, in order). On one thread, or with one
+ * configuration, they run here.
  */
 export async function runConfigs(table: TableData, setups: RunSetup[], threads: number): Promise<RunResult[]> {
   const configs = setups.map(simConfig);
@@ -130,10 +135,30 @@ export async function runConfigs(table: TableData, setups: RunSetup[], threads: 
       table,
       configs: configs.slice(l * per, (l + 1) * per),
     })).filter((t) => t.configs.length > 0);
-    const out = await inWorkers<SimTask, RunPart[]>(compiledUrl(import.meta.url, 'sim-worker.js'), tasks, lanes);
-    parts = out.flat();
+    parts = (await alongside(tasks)).flat();
   }
   return setups.map((s, i) => finishRun(s, [parts[i]!]));
+}
+
+/**
+ * The first task on this thread while the others run in worker threads (one each): this thread
+ * would only wait for them, and a worker of its own costs a start (~0.1 s of modules) and a heap.
+ */
+async function alongside(tasks: SimTask[]): Promise<RunPart[][]> {
+  const others = inWorkers<SimTask, RunPart[]>(
+    compiledUrl(import.meta.url, 'sim-worker.js'),
+    tasks.slice(1),
+    tasks.length - 1,
+  );
+  let mine: RunPart[];
+  try {
+    mine = runTask(tasks[0]!);
+  } catch (e) {
+    // the workers' failure (if any) is not the first one: wait for them to end, report this one
+    await others.catch(() => {});
+    throw e;
+  }
+  return [mine, ...(await others)];
 }
 
 /** One run split into parts (one per thread, by `part`), added up exactly. */
@@ -144,7 +169,7 @@ export async function runSplit(table: TableData, setup: RunSetup, part: Int32Arr
     part: { of: part, me },
     configs: [config],
   }));
-  const out = await inWorkers<SimTask, RunPart[]>(compiledUrl(import.meta.url, 'sim-worker.js'), tasks, parts);
+  const out = await alongside(tasks);
   return finishRun(
     setup,
     out.map((o) => o[0]!),

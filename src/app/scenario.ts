@@ -27,6 +27,7 @@ import { CACHE_RULES, realismRules } from '../strategies/prompt-cache/rules.js';
 import { readerThread, THREAD_MIN_BYTES } from '../traffic/logs/read.js';
 import { SampleFilter, type SampleRate, type SampleUnit, UNIT_TAG } from '../traffic/sample.js';
 import { partitionTable } from '../traffic/table/partition.js';
+import { phase } from '../shared/phases.js';
 import { buildTable, type RequestTable, tableBudget } from '../traffic/table/table.js';
 import { sampleEstimate } from '../report/sample.js';
 import { runConfigs, runSplit } from './parallel.js';
@@ -407,6 +408,7 @@ export async function runOnTable(
       : undefined;
   if (plan && 'relations' in plan) {
     const part = partitionTable(shared.table.data(), plan.relations, threads);
+    phase('partitioned');
     const used = part.sizes.filter((n) => n > 0).length;
     if (used > 1) {
       const by = plan.relations.map((r) =>
@@ -465,6 +467,7 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
     stats = input.shared.stats;
   } else if (worthSplitting(prep, input) && !sample) {
     const shared = await readTraffic(prep, input);
+    phase('table read');
     try {
       run = await runOnTable(shared, setup, input.threads ?? 1, input.verbose);
     } finally {
@@ -494,9 +497,11 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
       throw e;
     }
     rows?.commit();
+    phase('streamed run');
     stats = traffic.stats(run.requests);
   }
   if (!input.shared) for (const w of stats.warnings) warn(warning(w.code, w.message));
+  phase('run over');
   return scenarioReport(prep, input, run, stats, runWarnings, sample ?? input.shared?.sample);
 }
 

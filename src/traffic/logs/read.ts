@@ -618,7 +618,8 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
                   stats.overWindow = (stats.overWindow ?? 0) + 1;
                   stats.firstOverWindow ??= `${rec.file ?? shown}:${rec.line}: model '${q.model}', ${r.overWindow.inputTokens.toLocaleString('en-US')} input tokens > its ${r.overWindow.contextWindow.toLocaleString('en-US')}-token context window`;
                 }
-                ids.see(q);
+                // a range of a parallel read: the ids are checked again over the whole table (table/read.ts recount)
+                if (!opts.range) ids.see(q);
                 if (q.atMs < lastMs) stats.outOfOrder++;
                 else lastMs = q.atMs;
                 spread.add(q.atMs, rec.line);

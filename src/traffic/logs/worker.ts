@@ -3,6 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { UserError } from '../../diagnostics.js';
 import { openLog } from './source.js';
+import { phase } from '../../shared/phases.js';
 import { encodeRecords, type WorkerInput, type WorkerMessage } from './thread.js';
 
 const port = parentPort!;
@@ -40,6 +41,7 @@ try {
     credits--;
     post({ type: 'records', batch: encodeRecords(recs), position: log.position.read });
   }
+  phase('log parsed');
   post({ type: 'end', position: log.position.read });
 } catch (e) {
   if (e instanceof UserError) post({ type: 'error', diagnostics: e.diagnostics });

@@ -9,7 +9,7 @@
 // cached, quality) take no memory until a request has a value for them.
 import type { PrefixBlock, SimRequest } from '../../engine/request.js';
 import { TIERS, type Tier } from '../../pricing/pricebook.js';
-import { alloc, decodePool, type FrozenPool, StringPool } from './strings.js';
+import { alloc, type FrozenPool, StringPool } from './strings.js';
 
 export const CHUNK_ROWS = 65_536;
 
@@ -99,7 +99,7 @@ export class ChunkBuilder {
 
   /** estimated bytes held (for the memory budget) */
   get bytes(): number {
-    return CHUNK_ROWS * 40 + this.blocks * 9 + this.tags.length * 4 * CHUNK_ROWS + this.pool.strings.length * 24;
+    return CHUNK_ROWS * 40 + this.blocks * 9 + this.tags.length * 4 * CHUNK_ROWS + this.pool.size * 24;
   }
 
   add(r: SimRequest): void {
@@ -116,7 +116,8 @@ export class ChunkBuilder {
     if (r.answers !== undefined) f |= r.answers ? F.answersSet | F.answers : F.answersSet;
     this.id[i] = this.pool.append(r.id);
     this.retryOf[i] = this.pool.intern(r.retryOf);
-    this.conversation[i] = this.pool.intern(r.conversationId);
+    // conversations are many and short-lived (a few requests each): appended, a Map insert each would cost more than it saves
+    this.conversation[i] = r.conversationId === undefined ? 0 : this.pool.append(r.conversationId);
     if (r.historyTokens !== 0) (this.history ??= zeros32())[i] = u32(r.historyTokens, 'historyTokens');
     if (r.reasoningTokens !== undefined) {
       this.reasoning ??= new Int32Array(alloc(true, 4 * CHUNK_ROWS)).fill(-1);
@@ -226,7 +227,10 @@ export function chunkBytes(c: Chunk): number {
  * request, its prefix or its tags in place (they copy: engine/request.ts copyRequest).
  */
 export class ChunkView {
-  readonly strings: string[];
+  /** pool strings decoded so far (a view over part of the rows decodes only the strings they use) */
+  private readonly strings: (string | undefined)[];
+  private readonly bytes: Buffer;
+  private readonly enc: 'latin1' | 'utf8';
   private readonly tierOf: Tier[] = TIERS.slice();
   private readonly prefixMemo = new Map<number, PrefixBlock[]>();
   private readonly tagMemo = new Map<number, Record<string, string>>();
@@ -234,21 +238,33 @@ export class ChunkView {
   private readonly tagKeyed: boolean;
 
   constructor(readonly chunk: Chunk) {
-    this.strings = decodePool(chunk.pool);
+    const p = chunk.pool;
+    this.strings = new Array<string | undefined>(p.offsets.length - 1);
+    this.bytes = Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength);
+    this.enc = p.ascii ? 'latin1' : 'utf8';
     this.tagKeyed = chunk.tags.length <= 3 && this.strings.length < 1 << 17;
+  }
+
+  /** pool string k (k >= 1), decoded on first use */
+  str(k: number): string {
+    let s = this.strings[k];
+    if (s === undefined) {
+      const o = this.chunk.pool.offsets;
+      s = this.strings[k] = this.bytes.toString(this.enc, o[k]!, o[k + 1]!);
+    }
+    return s;
   }
 
   request(i: number): SimRequest {
     const c = this.chunk;
-    const s = this.strings;
     const f = c.flags[i]!;
     const line = c.line[i]!;
     const reasoning = c.reasoning ? c.reasoning[i]! : -1;
     const quality = c.quality ? c.quality[i]! : NaN;
     return {
-      id: s[c.id[i]!]!,
+      id: this.str(c.id[i]!),
       atMs: c.atMs[i]!,
-      model: s[c.model[i]!]!,
+      model: this.str(c.model[i]!),
       serviceTier: this.tierOf[c.tier[i]!]!,
       inputTokens: c.input[i]!,
       outputTokens: c.output[i]!,
@@ -261,8 +277,8 @@ export class ChunkView {
           : undefined,
       batchable: (f & F.batchable) !== 0,
       status: f & F.error ? 'error' : 'ok',
-      retryOf: c.retryOf[i] ? s[c.retryOf[i]!] : undefined,
-      conversationId: c.conversation[i] ? s[c.conversation[i]!] : undefined,
+      retryOf: c.retryOf[i] ? this.str(c.retryOf[i]!) : undefined,
+      conversationId: c.conversation[i] ? this.str(c.conversation[i]!) : undefined,
       tags: this.tagsOf(i),
       quality: Number.isNaN(quality) ? undefined : quality,
       answers: f & F.answersSet ? (f & F.answers) !== 0 : undefined,
@@ -293,8 +309,8 @@ export class ChunkView {
     const c = this.chunk;
     const kind = KINDS[c.blockKind[b]!];
     return kind === undefined
-      ? { key: this.strings[c.blockKey[b]!]!, tokens: c.blockTokens[b]! }
-      : { key: this.strings[c.blockKey[b]!]!, tokens: c.blockTokens[b]!, kind };
+      ? { key: this.str(c.blockKey[b]!), tokens: c.blockTokens[b]! }
+      : { key: this.str(c.blockKey[b]!), tokens: c.blockTokens[b]!, kind };
   }
 
   private tagsOf(i: number): Record<string, string> {
@@ -316,7 +332,7 @@ export class ChunkView {
     const t: Record<string, string> = {};
     for (let k = 0; k < c.tags.length; k++) {
       const v = c.tags[k]![i]!;
-      if (v !== 0) t[c.tagNames[k]!] = this.strings[v]!;
+      if (v !== 0) t[c.tagNames[k]!] = this.str(v);
     }
     return t;
   }

@@ -10,6 +10,7 @@ import { isAbsolute, resolve } from 'node:path';
 import type { SimRequest } from '../../engine/request.js';
 import { type PricingData, pricingData, pricingFromData } from '../../pricing/load.js';
 import { compiledUrl, inWorkers } from '../../shared/workers.js';
+import { phase } from '../../shared/phases.js';
 import {
   DuplicateIds,
   FIRST_REJECTS_KEPT,
@@ -48,6 +49,7 @@ export async function readRange(task: RangeTask): Promise<RangeResult> {
     readLog({ ...rest, ...(book ? { book: pricingFromData(book) } : {}), range: task.range, thread: 'off' }, stats),
   );
   delete stats.position;
+  phase('range read');
   return { chunks, stats };
 }
 
@@ -174,7 +176,9 @@ export async function readLogTable(
       for (let n = await it.next(); !n.done; n = await it.next()) yield n.value;
     })(),
   );
+  phase('range 0 read');
   const results = await others;
+  phase('ranges read');
   const chunks = [...mine, ...results.flatMap((r) => r.chunks)];
   mergeStats(
     stats,
@@ -182,6 +186,7 @@ export async function readLogTable(
     shownPath(opts.file, cwd),
   );
   recount(stats, chunks, shownPath(opts.file, cwd));
+  phase('recounted');
   const partsOut: TablePart[] = chunks.map((chunk) => ({ chunk }));
   return new RequestTable(
     partsOut,
@@ -251,7 +256,7 @@ function recount(stats: LogStats, chunks: readonly Chunk[], shown: string): void
       if (t > endMs) endMs = t;
       const line = c.line[i]!;
       spread.add(t, line);
-      ids.see({ id: v.strings[c.id[i]!]!, line: line === 0 ? undefined : line } as SimRequest);
+      ids.see({ id: v.str(c.id[i]!), line: line === 0 ? undefined : line } as SimRequest);
     }
   }
   stats.outOfOrder = outOfOrder;

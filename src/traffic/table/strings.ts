@@ -1,6 +1,7 @@
 // The strings of one table chunk (model names, ids, prefix keys, tag values), each stored once:
-// interned while the chunk is built, then frozen into one UTF-8 byte buffer with offsets, which
-// worker threads share without a copy (SharedArrayBuffer) and decode once per chunk.
+// interned while the chunk is built (their UTF-8 bytes written as they come), then frozen into one UTF-8 byte buffer with offsets, which
+// worker threads share without a copy (SharedArrayBuffer) and decode string by string as they use them
+// (ChunkView).
 // Index 0 is reserved for "absent" (undefined), so string columns need no separate presence flag.
 
 /** A frozen pool: string i is bytes[offsets[i] .. offsets[i + 1]) (i >= 1). */
@@ -12,17 +13,26 @@ export interface FrozenPool {
 }
 
 export class StringPool {
+  /** distinct interned values -> index (only these strings are kept while the chunk is built) */
   private readonly index = new Map<string, number>();
-  /** strings[0] stands for undefined */
-  readonly strings: string[] = [''];
+  /**
+   * the strings' UTF-8 bytes, written as they come: a chunk's ids would otherwise stay alive as JS
+   * strings until it is frozen, each one promoted to the old generation and collected there
+   */
+  private bytes = new Uint8Array(1 << 16);
+  private at = 0;
+  /** offsets[i] = where string i starts; index 0 stands for undefined */
+  private offsets = new Uint32Array(1 << 12);
+  /** strings so far, index 0 included */
+  size = 1;
+  private ascii = true;
 
   /** the index of s, adding it when new; undefined -> 0 */
   intern(s: string | undefined): number {
     if (s === undefined) return 0;
     let i = this.index.get(s);
     if (i === undefined) {
-      i = this.strings.length;
-      this.strings.push(s);
+      i = this.append(s);
       this.index.set(s, i);
     }
     return i;
@@ -30,44 +40,52 @@ export class StringPool {
 
   /** add s without looking it up (values that rarely repeat, e.g. request ids: a Map insert each would cost more than it saves) */
   append(s: string): number {
-    this.strings.push(s);
-    return this.strings.length - 1;
+    const n = s.length;
+    if (this.at + 3 * n > this.bytes.length) this.growBytes(this.at + 3 * n);
+    const b = this.bytes;
+    let at = this.at;
+    let k = 0;
+    // ASCII byte by byte (ids and keys are short: cheaper than a call into Buffer.write)
+    for (; k < n; k++) {
+      const c = s.charCodeAt(k);
+      if (c >= 0x80) break;
+      b[at++] = c;
+    }
+    if (k < n) {
+      this.ascii = false;
+      at += Buffer.from(b.buffer, b.byteOffset, b.byteLength).write(s.slice(k), at, 'utf8');
+    }
+    const i = this.size++;
+    if (this.size >= this.offsets.length) {
+      const o = new Uint32Array(this.offsets.length * 2);
+      o.set(this.offsets);
+      this.offsets = o;
+    }
+    this.offsets[i] = this.at;
+    this.at = at;
+    return i;
+  }
+
+  private growBytes(need: number): void {
+    let cap = this.bytes.length * 2;
+    while (cap < need) cap *= 2;
+    const b = new Uint8Array(cap);
+    b.set(this.bytes.subarray(0, this.at));
+    this.bytes = b;
   }
 
   freeze(shared: boolean): FrozenPool {
-    const n = this.strings.length;
-    let bytes = 0;
-    let ascii = true;
-    for (let i = 1; i < n; i++) {
-      const s = this.strings[i]!;
-      const len = Buffer.byteLength(s, 'utf8');
-      if (len !== s.length) ascii = false;
-      bytes += len;
-    }
+    const n = this.size;
     const offsets = new Uint32Array(alloc(shared, 4 * (n + 1)));
-    const out = new Uint8Array(alloc(shared, bytes));
-    const view = Buffer.from(out.buffer, out.byteOffset, out.byteLength);
-    let at = 0;
-    for (let i = 1; i < n; i++) {
-      offsets[i] = at;
-      at += view.write(this.strings[i]!, at, 'utf8');
-    }
-    offsets[n] = at;
-    return { bytes: out, offsets, ascii };
+    offsets.set(this.offsets.subarray(0, n));
+    offsets[0] = 0;
+    offsets[n] = this.at;
+    const out = new Uint8Array(alloc(shared, this.at));
+    out.set(this.bytes.subarray(0, this.at));
+    return { bytes: out, offsets, ascii: this.ascii };
   }
 }
 
 export function alloc(shared: boolean, bytes: number): ArrayBuffer | SharedArrayBuffer {
   return shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
-}
-
-/** Every string of a frozen pool, decoded (index 0: ''). */
-export function decodePool(p: FrozenPool): string[] {
-  const n = p.offsets.length - 1;
-  const out = new Array<string>(n);
-  out[0] = '';
-  const view = Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength);
-  const enc = p.ascii ? 'latin1' : 'utf8';
-  for (let i = 1; i < n; i++) out[i] = view.toString(enc, p.offsets[i]!, p.offsets[i + 1]!);
-  return out;
 }
