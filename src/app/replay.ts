@@ -3,6 +3,7 @@
 // retries and failed calls, reconciliation with the log's billed cost, reject counts. Computed
 // here once; renderers only lay out report.extras.replay. With a scenario: its strategies on the
 // log (the simulate pipeline with the log as traffic).
+import { readerFor, threadCount } from './threads.js';
 import { terminalText } from '../shared/text.js';
 import { basename, resolve } from 'node:path';
 import { loadScenarioFile, type Scenario } from '../config/scenario.js';
@@ -62,7 +63,8 @@ export function logReader(input: LogInput, book: Pricing, ctx: Context): LogOpti
     stdin: ctx.io.stdin,
     cwd: ctx.io.cwd,
     book,
-    thread: readerThread(ctx.io.env),
+    // no --threads here: LLMCOST_THREADS or the idle cores say whether a reader thread pays
+    thread: readerThread(ctx.io.env) ?? readerFor(threadCount(undefined, ctx.io.env)),
     notify: (m) => ctx.io.stderr.write(`note: ${terminalText(m)}\n`),
   };
 }

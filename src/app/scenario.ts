@@ -31,6 +31,7 @@ import { phase } from '../shared/phases.js';
 import { buildTable, type RequestTable, tableBudget } from '../traffic/table/table.js';
 import { sampleEstimate } from '../report/sample.js';
 import { runConfigs, runSplit } from './parallel.js';
+import { readerFor, splitLoses, splitPays } from './threads.js';
 import { logSource, logTable, profileSource, type SourceStats, type TrafficSource } from '../traffic/source.js';
 import { warningLine } from './context.js';
 import type { Io } from './io.js';
@@ -320,7 +321,7 @@ export function scenarioTraffic(prep: PreparedScenario, input: RunScenarioInput,
         io.cwd,
         book,
         io.stdin,
-        readerThread(io.env) ?? (sample ? 'off' : undefined),
+        readerThread(io.env) ?? (sample ? 'off' : input.threads !== undefined ? readerFor(input.threads) : undefined),
         (m) => io.stderr.write(`note: ${terminalText(m)}\n`),
         sample,
       );
@@ -368,24 +369,29 @@ export async function readTraffic(
 }
 
 /**
- * Whether a single run should read its traffic into a table and split: with more than one thread,
- * when the user asked for threads, or the log is big enough to repay the threads' start (~0.2 s
- * each). A profile and --rows stay on one thread unless asked (see below).
+ * Whether a single run should read its traffic into a table and split: when the user asked for
+ * threads, or by default when the log is big enough to repay the threads' start and there are
+ * enough threads for a split to beat streaming (threads.ts splitPays). Else why not, for --verbose.
+ * A profile and --rows stay on one thread unless asked (see below).
  */
-function worthSplitting(prep: PreparedScenario, input: RunScenarioInput): boolean {
+function worthSplitting(prep: PreparedScenario, input: RunScenarioInput): true | string {
+  const threads = input.threads ?? 1;
+  if (threads < 2) return 'one thread: the machine has no idle core (--threads N to use more)';
   // --rows writes every call in stream order: one pass on this thread
-  if ((input.threads ?? 1) < 2 || input.rows) return false;
+  if (input.rows) return 'one thread: --rows writes every call in stream order';
   if (input.explicitThreads) return true;
   const t = prep.scenario.traffic;
   // A profile is generated as it streams (bounded memory); split, it would first be generated whole
   // into the request table (a 3M-request month: ~950 MB instead of ~220 MB): only when asked to.
-  if (t.profile) return false;
-  if (t.log.file === '-') return false;
+  if (t.profile) return 'one thread: a profile streams in bounded memory (--threads N to split it)';
+  const small = 'one thread: the traffic is too small to repay more (--threads N to insist)';
+  if (t.log.file === '-') return small;
   try {
-    return statSync(t.log.file).size >= THREAD_MIN_BYTES;
+    if (statSync(t.log.file).size < THREAD_MIN_BYTES) return small;
   } catch {
-    return false;
+    return small;
   }
+  return splitPays(threads) ? true : splitLoses(threads);
 }
 /** a table with fewer rows runs its configurations on one thread (unless --threads says otherwise) */
 const PARALLEL_MIN_ROWS = 100_000;
@@ -462,10 +468,11 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
   };
   let run: RunResult;
   let stats: SourceStats;
+  let why: true | string = true;
   if (input.shared) {
     run = await runOnTable(input.shared, setup, input.threads ?? 1, input.verbose);
     stats = input.shared.stats;
-  } else if (worthSplitting(prep, input) && !sample) {
+  } else if ((why = worthSplitting(prep, input)) === true && !sample) {
     const shared = await readTraffic(prep, input);
     phase('table read');
     try {
@@ -477,11 +484,7 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
   } else {
     if ((input.threads ?? 1) > 1)
       input.verbose?.(
-        input.rows
-          ? 'one thread: --rows writes every call in stream order'
-          : prep.scenario.traffic.profile
-            ? 'one thread: a profile streams in bounded memory (--threads N to split it)'
-            : 'one thread: the traffic is too small to repay more (--threads N to insist)',
+        typeof why === 'string' ? why : 'one thread: a sampled run streams (only the kept rows are parsed)',
       );
     const traffic = scenarioTraffic(prep, input, sample);
     const rows = input.rows && new RowsWriter(input.rows, prep.book, input.thresholds ?? prep.book.thresholds());

@@ -1,6 +1,8 @@
 // How many threads a run may use: --threads N / LLMCOST_THREADS, else the cores that are idle now
 // plus this one (measured: a run split over two threads on a 2-core machine busy with other jobs
-// took 1.75x the one-thread run, bench at load 10-15). The report is the same for every count.
+// took 1.75x the one-thread run, bench at load 10-15), and how a single run uses them: one thread
+// streams; two stream with the log parsed in a reader thread; from three (or when asked) the run is
+// split. The report is the same for every count.
 import { availableParallelism, loadavg } from 'node:os';
 import { userError } from '../diagnostics.js';
 
@@ -38,4 +40,35 @@ export function threadCount(
 
 export function defaultThreads(m: Machine): number {
   return Math.max(1, Math.min(m.cores, Math.round(m.cores - m.load + 1)));
+}
+
+/**
+ * Threads from which a single run over a big log is split by default (--threads N splits at any
+ * N >= 2). Measured on 2 cores (1M-row bench log, 6-strategy waterfall): streaming - the log
+ * parsed in a reader thread, the strategies on this one - took 8.7 s and 14.2 s of CPU when the
+ * machine was idle; the split (the log read into the request table in two byte ranges,
+ * partitioned, the parts simulated) took 1.53x that CPU then (12.1 s), and 1.1-1.3x since the
+ * table got cheaper (interleaved at load 12-14). A split's wall time is about its CPU over its
+ * threads, streaming's is bounded by its busier thread (~1.6 cores' worth): on two cores the
+ * split does not win, from three it is ahead by that arithmetic (no 3-core machine measured).
+ */
+export const SPLIT_MIN_THREADS = 3;
+
+/** whether splitting a single run over `threads` threads beats streaming it (the default's choice) */
+export function splitPays(threads: number): boolean {
+  return threads >= SPLIT_MIN_THREADS;
+}
+
+/** --verbose's reason for streaming a run that could be split */
+export function splitLoses(threads: number): string {
+  return `streamed (a big CSV parsed in a reader thread): split over ${threads} threads the run would cost ~1.2x the CPU (the request table built and read back) and end later (--threads ${threads} to split anyway)`;
+}
+
+/**
+ * The log reader's thread when LLMCOST_READER_THREAD does not say: off when the run has one thread
+ * (--threads 1, or a busy machine: the reader thread costs 11-38% more CPU and is slower with no
+ * idle core, measured at load 10-14 on 2 cores), else auto (a big CSV is parsed in a second thread).
+ */
+export function readerFor(threads: number): 'off' | undefined {
+  return threads < 2 ? 'off' : undefined;
 }
