@@ -71,60 +71,34 @@ describe('request table', () => {
   });
 
   it('keeps non-ASCII strings and long ones (the pool writes UTF-8 bytes as they come)', async () => {
+    const plain = (id: string, atMs: number, more: Partial<SimRequest> = {}): SimRequest =>
+      makeRequest({
+        id,
+        atMs,
+        model: 'm',
+        inputTokens: 1,
+        outputTokens: 1,
+        historyTokens: 0,
+        serviceTier: 'standard',
+        batchable: false,
+        status: 'ok',
+        prefix: [],
+        tags: {},
+        ...more,
+      } as SimRequest);
     const text = fc.string({ unit: 'grapheme', maxLength: 12 });
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(text, text, text), { minLength: 1, maxLength: 30 }), async (ts) => {
         const reqs = ts.map(([id, key, tenant], i) =>
-          makeRequest({
-            id: `${id}${i}`,
-            atMs: i,
-            model: 'm',
-            inputTokens: 1,
-            outputTokens: 1,
-            historyTokens: 0,
-            serviceTier: 'standard',
-            batchable: false,
-            status: 'ok',
-            prefix: [{ key, tokens: 1 }],
-            conversationId: `c${key}`,
-            tags: { tenant },
-          } as SimRequest),
+          plain(`${id}${i}`, i, { prefix: [{ key, tokens: 1 }], conversationId: `c${key}`, tags: { tenant } }),
         );
         expect(await roundTrip(reqs)).toEqual(reqs);
       }),
       { numRuns: 60 },
     );
     // past the pool's first buffer (64 KiB) and offsets (4,096 strings)
-    const long = Array.from({ length: 5000 }, (_, i) =>
-      makeRequest({
-        id: `${'é€😀x'.repeat(i % 7)}${'a'.repeat(i % 50)}${i}`,
-        atMs: i,
-        model: 'm',
-        inputTokens: 1,
-        outputTokens: 1,
-        historyTokens: 0,
-        serviceTier: 'standard',
-        batchable: false,
-        status: 'ok',
-        prefix: [],
-        tags: {},
-      } as unknown as SimRequest),
-    );
-    long.push(
-      makeRequest({
-        id: 'z'.repeat(200_000),
-        atMs: 1,
-        model: 'm',
-        inputTokens: 1,
-        outputTokens: 1,
-        historyTokens: 0,
-        serviceTier: 'standard',
-        batchable: false,
-        status: 'ok',
-        prefix: [],
-        tags: {},
-      } as unknown as SimRequest),
-    );
+    const long = Array.from({ length: 5000 }, (_, i) => plain(`${'é€😀x'.repeat(i % 7)}${'a'.repeat(i % 50)}${i}`, i));
+    long.push(plain('z'.repeat(200_000), 1));
     expect(await roundTrip(long)).toEqual(long);
   });
 
