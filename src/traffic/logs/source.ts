@@ -11,7 +11,8 @@ import { userError } from '../../diagnostics.js';
 import { csvQuote } from '../../shared/csv.js';
 import { documentPath, jsonDocumentRecords, jsonlRecords, looksLikeJsonl, RECORD_BATCH } from './json.js';
 import { openParquet } from './parquet.js';
-import { type LineSampler, sampledCsvOpen, sampledHeaderOk } from './sampled.js';
+import { quoteFreeCsvOpen, quoteFreeHeader } from './quotefree.js';
+import { type LineSampler, sampledSkip } from './sampled.js';
 
 export type LogFormat = 'csv' | 'jsonl' | 'json' | 'parquet';
 
@@ -194,9 +195,22 @@ export async function openLog(
   // Tab-separated: by extension, or a first line with tabs and no commas.
   const firstLine = head.split(/\r?\n/, 1)[0] ?? '';
   const tab = /\.tsv(\.gz)?$/i.test(file) || (firstLine.includes('\t') && !firstLine.includes(','));
-  if (sampler && sampledHeaderOk(head))
-    return { ...(await sampledCsvOpen(stream, shownAs, gzip, tab ? '\t' : ',', sampler)), position };
-  return { ...(await csvOpen(stream, shownAs, gzip, tab ? '\t' : ',', range ? range.firstLine - 1 : 1)), position };
+  const delimiter = tab ? '\t' : ',';
+  const headerLine = range ? range.firstLine - 1 : 1;
+  // quote-free records split directly, csv-parse from the first quote on (quotefree.ts)
+  if (quoteFreeHeader(head, text.first))
+    return {
+      ...(await quoteFreeCsvOpen(
+        stream,
+        shownAs,
+        gzip,
+        delimiter,
+        headerLine,
+        sampler && sampledSkip(sampler, delimiter),
+      )),
+      position,
+    };
+  return { ...(await csvOpen(stream, shownAs, gzip, delimiter, headerLine)), position };
 }
 
 /** Parquet files start (and end) with the bytes PAR1. */
@@ -331,16 +345,21 @@ export function csvRows(
   shownAs: string,
   delimiter: string,
   startLine: number,
-  /** the record delimiter when known (a stream that starts mid-file); default: detected from the first line */
-  recordDelimiter?: string,
+  /**
+   * a stream that starts mid-file, at a record: the file's record delimiter (else detected from the
+   * first line ending), and csv-parse's own line count there (its messages name lines: a CRLF record
+   * end counts once, every other CR or LF once, from 1); no byte order mark is looked for
+   */
+  midFile?: { recordDelimiter: string; parserLine: number },
 ): { nextRows: () => Promise<string[][] | null>; line: { next: number } } {
   const parser = parse({
-    bom: true,
+    bom: !midFile,
     delimiter,
     skip_empty_lines: false,
     relax_column_count: true,
-    ...(recordDelimiter ? { record_delimiter: recordDelimiter } : {}),
+    ...(midFile ? { record_delimiter: midFile.recordDelimiter } : {}),
   });
+  if (midFile) (parser.info as { lines: number }).lines = midFile.parserLine;
   quietFieldCounts(parser);
   stream.on('error', (e) => parser.destroy(e));
   stream.pipe(parser);
@@ -418,8 +437,11 @@ export function rowRecords(rows: string[][], cols: string[], line: { next: numbe
   return out;
 }
 
-/** CSV via csv-parse, streaming: the header, then the records with their line numbers. */
-async function csvOpen(
+/**
+ * CSV via csv-parse, streaming: the header, then the records with their line numbers (a log the
+ * quote-free reader does not take; the reference it is tested against).
+ */
+export async function csvOpen(
   stream: Readable,
   shownAs: string,
   gzip: boolean,
