@@ -304,8 +304,12 @@ const SWEEP = [
 const CORES = cpus().length;
 const results = [];
 const ONE_THREAD = { LLMCOST_READER_THREAD: 'off' };
-const [csv1, duckBase, duckCache, replay1, sim1, sim1one, sweep1, sample1] = interleaved([
+const [csv1, csvFast1, duckBase, duckCache, replay1, sim1, sim1one, sweep1, sample1] = interleaved([
   { label: `csv-parse bare pass, ${ROWS} rows`, args: ['csv', log1] },
+  {
+    label: `the log reader's CSV pass (quote-free records split, csv-parse from a quote), ${ROWS} rows`,
+    args: ['csv-fast', log1],
+  },
   { label: `DuckDB: read_csv + GROUP BY tenant, feature (replay's baseline)`, args: ['duck', 'baseline', log1, TABLE] },
   { label: `DuckDB: prompt-cache hits by LAG() over the prefix key`, args: ['duck', 'cache', log1, TABLE] },
   {
@@ -330,7 +334,7 @@ const [csv1, duckBase, duckCache, replay1, sim1, sim1one, sweep1, sample1] = int
     args: ['cli', 'simulate', wf1, '--sample', '1%', '--format', 'json'],
   },
 ]);
-results.push(csv1, duckBase, duckCache, replay1, sim1, sim1one, sweep1, sample1);
+results.push(csv1, csvFast1, duckBase, duckCache, replay1, sim1, sim1one, sweep1, sample1);
 
 // Start-up: wall time of a process that does nothing, of --version and of a one-line estimate.
 const STARTS = Number(process.env.BENCH_STARTS ?? 10);
@@ -397,6 +401,7 @@ const summary = {
   waterfallOneThreadVsDuckBaselinePlusCache: r3(sim1one.ms / (duckBase.ms + duckCache.ms)),
   waterfallVsBareCsv: r3(sim1.ms / csv1.ms),
   replayVsBareCsv: r3(replay1.ms / csv1.ms),
+  readerCsvVsBareCsv: r3(csvFast1.ms / csv1.ms),
   sweep8VsOneSimulate: r3(sweep1.ms / sim1.ms),
   sample1pctVsFullRun: r3(sample1.ms / sim1.ms),
   waterfallCpuPct: sim1.cpuPct,
@@ -426,6 +431,7 @@ const summary = {
       startup[1].medianMs <= 2 * startup[0].medianMs && startup[2].medianMs <= 2 * startup[0].medianMs,
     peakRssUnder300MBAt3MStreaming: sim3.maxRssMB < 300,
     blankLinesAtLeastCsvParseRows: blank.linesPerSec >= csv1.rowsPerSec,
+    readerCsvAtLeast2xCsvParse: 2 * csvFast1.ms <= csv1.ms,
   },
 };
 const doc = {
@@ -456,6 +462,7 @@ const lines = [
   `replay / DuckDB baseline query:                 ${x(summary.replayVsDuckBaseline)} (target <= 3x: ${met(t.replayWithin3xDuck)})`,
   `waterfall / DuckDB baseline + cache queries:    ${x(summary.waterfallVsDuckBaselinePlusCache)} (target <= 3x: ${met(t.waterfallWithin3xDuck)}); one thread: ${x(summary.waterfallOneThreadVsDuckBaselinePlusCache)}`,
   `waterfall / bare csv-parse pass:                ${x(summary.waterfallVsBareCsv)}; replay / bare csv-parse: ${x(summary.replayVsBareCsv)}`,
+  `the reader's CSV pass / bare csv-parse pass:    ${x(summary.readerCsvVsBareCsv)} (target <= 0.5x: ${met(t.readerCsvAtLeast2xCsvParse)})`,
   `8-configuration sweep / one simulate:           ${x(summary.sweep8VsOneSimulate)} (target <= 2.5x: ${met(t.sweep8Within2_5xOneRun)})`,
   `--sample 1% / the full run:                     ${(summary.sample1pctVsFullRun * 100).toFixed(1)}% (target <= 5%: ${met(t.sampleWithin5pctOfFullRun)}); full run inside the band: baseline ${summary.fullRunInsideSampleBand.baseline}, final ${summary.fullRunInsideSampleBand.final}`,
   `CPU of one waterfall run: ${summary.waterfallCpuPct}% (target >= 180%: ${met(t.cpuAtLeast180pct)}); one thread: ${summary.waterfallOneThreadCpuPct}%`,
