@@ -2,14 +2,15 @@
 // field-count errors, and the same parse error (message and file:line) where csv-parse fails; on
 // every CSV fixture and the shared data's CSVs, and on random CSVs, each fed in chunks cut anywhere
 // (inside a CRLF, inside a multi-byte character).
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { quoteFreeCsvOpen, quoteFreeHeader } from '../../src/traffic/logs/quotefree.js';
-import { csvOpen, openLog, type RawRecord } from '../../src/traffic/logs/source.js';
+import { csvOpen, type LogRange, openLog, type RawRecord } from '../../src/traffic/logs/source.js';
 
 function chunks(buf: Buffer, size: number): Readable {
   const parts: Buffer[] = [];
@@ -143,6 +144,26 @@ describe('quote-free CSV reader', () => {
       { line: 2, values: ['2026-01-01T00:00:00Z', 'gpt-4o'] },
       { line: 4, values: ['2026-01-01T00:00:01Z', 'gpt-4o'] },
     ]);
+  });
+
+  it('numbers the lines of a byte range as of the whole file, the range that starts the file included', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'range-'));
+    try {
+      const file = join(dir, 'log.csv');
+      const text = 'a,b\n1,2\n3,4\n5,6\n';
+      writeFileSync(file, text);
+      const lines = async (range: LogRange): Promise<number[]> => {
+        const out: number[] = [];
+        for await (const b of (await openLog(file, 'log.csv', undefined, undefined, range)).records)
+          for (const r of b) out.push(r.line);
+        return out;
+      };
+      const cut = text.indexOf('3,4');
+      expect(await lines({ start: 0, end: cut, head: new Uint8Array(0), firstLine: 1 })).toEqual([2]);
+      expect(await lines({ start: cut, end: text.length, head: Buffer.from('a,b\n'), firstLine: 3 })).toEqual([3, 4]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   // random CSVs: quoted and bare fields (bare ones may hold a stray quote: csv-parse's errors),

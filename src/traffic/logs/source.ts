@@ -196,7 +196,8 @@ export async function openLog(
   const firstLine = head.split(/\r?\n/, 1)[0] ?? '';
   const tab = /\.tsv(\.gz)?$/i.test(file) || (firstLine.includes('\t') && !firstLine.includes(','));
   const delimiter = tab ? '\t' : ',';
-  const headerLine = range ? range.firstLine - 1 : 1;
+  // a range that starts the file holds the header on its first line; a later one borrows it as the line before
+  const headerLine = range ? (range.head.length ? range.firstLine - 1 : range.firstLine) : 1;
   // quote-free records split directly, csv-parse from the first quote on (quotefree.ts)
   if (quoteFreeHeader(head, text.first))
     return {
