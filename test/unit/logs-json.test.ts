@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { UserError } from '../../src/diagnostics.js';
 import { detectPreset } from '../../src/traffic/logs/detect.js';
-import { documentPath } from '../../src/traffic/logs/json.js';
+import { documentPath } from '../../src/traffic/logs/json-document.js';
 import type { Preset } from '../../src/traffic/logs/preset.js';
 import { PRESETS } from '../../src/traffic/logs/presets.js';
 import { type LogStats, newLogStats, readLog } from '../../src/traffic/logs/read.js';

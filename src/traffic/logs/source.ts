@@ -9,8 +9,7 @@ import { createGunzip } from 'node:zlib';
 import { CsvError, parse } from 'csv-parse';
 import { userError } from '../../diagnostics.js';
 import { csvQuote } from '../../shared/csv.js';
-import { documentPath, jsonDocumentRecords, jsonlRecords, looksLikeJsonl, RECORD_BATCH } from './json.js';
-import { openParquet } from './parquet.js';
+import { jsonlRecords, looksLikeJsonl, RECORD_BATCH } from './json.js';
 import { quoteFreeCsvOpen, quoteFreeHeader } from './quotefree.js';
 import { type LineSampler, sampledSkip } from './sampled.js';
 
@@ -143,6 +142,8 @@ export async function openLog(
     }
     if (isDir) return openDirectory(file, shownAs);
     if (/\.parquet$/i.test(file) || isParquet(file)) {
+      // Parquet's reader and codecs (~50 modules) are loaded only for a Parquet log
+      const { openParquet } = await import('./parquet.js');
       const pq = await openParquet(file, shownAs);
       const size = statSync(file).size;
       return { format: 'parquet', gzip: false, records: pq.records, position: { read: size, total: size } };
@@ -188,8 +189,11 @@ export async function openLog(
   if (byExt === 'json' || (byExt === undefined && (firstChar === '{' || firstChar === '['))) {
     if (firstChar === '{' && looksLikeJsonl(head))
       return { format: 'jsonl', gzip, records: jsonlRecords(stream), position };
-    if (firstChar === '{' || firstChar === '[')
+    if (firstChar === '{' || firstChar === '[') {
+      // the streaming tokenizer is loaded only for a JSON document
+      const { documentPath, jsonDocumentRecords } = await import('./json-document.js');
       return { format: 'json', gzip, records: jsonDocumentRecords(stream, documentPath(head), shownAs), position };
+    }
     return { format: 'jsonl', gzip, records: jsonlRecords(stream), position };
   }
   // Tab-separated: by extension, or a first line with tabs and no commas.
