@@ -13,7 +13,8 @@ import { promptCache, type PromptCacheOptions } from '../strategies/prompt-cache
 import type { Position } from '../strategies/prompt-cache/placement.js';
 import { type Context, makeContext } from './context.js';
 import type { LogInput } from './replay.js';
-import { type RunChoice, runScenario } from './scenario.js';
+import { type PreparedScenario, prepareScenario, type RunChoice, type RunScenarioInput } from './scenario.js';
+import { runVariants, TrafficReads } from './variants.js';
 
 export interface AdviseInput extends RunChoice {
   /** a scenario file (.yaml/.yml), or a request log read with `log` options */
@@ -24,6 +25,11 @@ export interface AdviseInput extends RunChoice {
   familyBy?: string;
   /** families tried one by one: the largest N by cost (default 8) */
   maxFamilies?: number;
+  /** threads the alternatives run on (default 1); explicitThreads: asked for, so even small traffic uses them */
+  threads?: number;
+  explicitThreads?: boolean;
+  /** told how the runs were spread over the threads (--verbose) */
+  verbose?: (message: string) => void;
 }
 
 /** Breakpoint policies tried for an explicit cache (placement.ts positions), besides the scenario's own. */
@@ -213,76 +219,83 @@ export async function advise(input: AdviseInput, context: Partial<Context> = {})
   const familyBy = input.familyBy ?? 'prompt_version';
   const maxFamilies = input.maxFamilies ?? 8;
   const seed = input.seed ?? scenario.seed;
-  let quiet = false;
+  const loud: RunScenarioInput = {
+    io: ctx.io,
+    pricing: { pricing: input.pricing, asOf: input.asOf },
+    models: { catalog: input.catalog, deployments: input.deployments },
+    seed,
+    cacheRealism: input.cacheRealism,
+    by: [familyBy, 'feature'],
+    allowPaths: input.allowPaths,
+    threads: input.threads ?? 1,
+    explicitThreads: input.explicitThreads ?? false,
+    ...(input.verbose ? { verbose: input.verbose } : {}),
+    warn: (d) => ctx.warn(d),
+    command: 'advise',
+    version: ctx.version,
+  };
   // the alternatives' notes and warnings would repeat the scenario's own, once per run
-  const quietIo = { ...ctx.io, stderr: { write: () => true } };
-  const run = async (s: Scenario): Promise<Report> =>
-    (
-      await runScenario({
-        scenario: s,
-        io: quiet ? quietIo : ctx.io,
-        pricing: { pricing: input.pricing, asOf: input.asOf },
-        models: { catalog: input.catalog, deployments: input.deployments },
-        seed,
-        cacheRealism: input.cacheRealism,
-        by: [familyBy, 'feature'],
-        allowPaths: input.allowPaths,
-        warn: (d) => (quiet ? undefined : ctx.warn(d)),
-        command: 'advise',
-        version: ctx.version,
-      })
-    ).report;
-  const current = await run(scenario);
-  quiet = true;
-  if (current.requests === 0)
-    throw userError('NO_REQUESTS', `${input.input} has no priced request: nothing to advise on`, {
-      where: input.input,
-      hint: isLogFile(input.input)
-        ? 'check the log with `llmcost replay LOG`'
-        : 'check the scenario with `llmcost simulate`',
-    });
-  const plans = plan(scenario, current, familyBy, maxFamilies);
-  const progress = ctx.progress?.('advise');
-  const tried: Candidate[] = [];
-  for (const [i, p] of plans.entries()) {
-    progress?.update(i, i / plans.length);
-    tried.push(candidate(p, await run(p.scenario)));
+  const quiet: RunScenarioInput = { ...loud, io: { ...ctx.io, stderr: { write: () => true } }, warn: () => undefined };
+  const prepared = (s: Scenario, how: RunScenarioInput): PreparedScenario => prepareScenario({ ...how, scenario: s });
+  // The traffic is read (or generated) once; the scenario as written runs first (the alternatives
+  // are planned from what it saw), then every alternative over the same table, in parallel.
+  const reads = new TrafficReads();
+  try {
+    const [first] = await runVariants([prepared(scenario, loud)], loud, { reads });
+    const current = first!.report;
+    if (current.requests === 0)
+      throw userError('NO_REQUESTS', `${input.input} has no priced request: nothing to advise on`, {
+        where: input.input,
+        hint: isLogFile(input.input)
+          ? 'check the log with `llmcost replay LOG`'
+          : 'check the scenario with `llmcost simulate`',
+      });
+    const plans = plan(scenario, current, familyBy, maxFamilies);
+    const runs = await runVariants(
+      plans.map((p) => prepared(p.scenario, quiet)),
+      quiet,
+      { reads },
+    );
+    const tried = plans.map((p, i) => candidateOf(current, p, runs[i]!.report));
+    // The families that each paid off, together: verified by a run of its own too.
+    const paying = plans.filter((p, i) => p.family !== undefined && tried[i]!.saving > 0);
+    if (paying.length > 1) {
+      const ttlsOf = (p: Plan) =>
+        (p.scenario.stages.find((s) => s.use === 'prompt-cache')!.options as PromptCacheOptions).ttls ?? {};
+      const ttls = Object.assign({}, ...paying.map(ttlsOf)) as Record<string, '5m' | '1h'>;
+      const base = paying[0]!.scenario;
+      const k = base.stages.findIndex((s) => s.use === 'prompt-cache');
+      const stage = base.stages[k]!;
+      const both: Plan = {
+        kind: 'family-ttl',
+        title: `per-family TTLs for ${paying.map((p) => `'${p.family}'`).join(', ')} together`,
+        change: cacheChange(
+          paying[0]!.change.step,
+          `ttl_by: ${familyBy}\nttls: { ${Object.entries(ttls)
+            .map(([f, t]) => `${JSON.stringify(f)}: ${t}`)
+            .join(', ')} }`,
+        ),
+        scenario: withStage(base, k, { ...stage, options: { ...(stage.options as PromptCacheOptions), ttls } }),
+      };
+      const [run] = await runVariants([prepared(both.scenario, quiet)], quiet, { reads });
+      tried.push(candidateOf(current, both, run!.report));
+    }
+    return buildAdviseReport({ input: input.input, familyBy, current, tried, version: ctx.version });
+  } finally {
+    reads.close();
   }
-  // The families that each paid off, together: verified by a run of its own too.
-  const paying = plans.filter((p, i) => p.family !== undefined && tried[i]!.saving > 0);
-  if (paying.length > 1) {
-    const ttlsOf = (p: Plan) =>
-      (p.scenario.stages.find((s) => s.use === 'prompt-cache')!.options as PromptCacheOptions).ttls ?? {};
-    const ttls = Object.assign({}, ...paying.map(ttlsOf)) as Record<string, '5m' | '1h'>;
-    const base = paying[0]!.scenario;
-    const k = base.stages.findIndex((s) => s.use === 'prompt-cache');
-    const stage = base.stages[k]!;
-    const both: Plan = {
-      kind: 'family-ttl',
-      title: `per-family TTLs for ${paying.map((p) => `'${p.family}'`).join(', ')} together`,
-      change: cacheChange(
-        paying[0]!.change.step,
-        `ttl_by: ${familyBy}\nttls: { ${Object.entries(ttls)
-          .map(([f, t]) => `${JSON.stringify(f)}: ${t}`)
-          .join(', ')} }`,
-      ),
-      scenario: withStage(base, k, { ...stage, options: { ...(stage.options as PromptCacheOptions), ttls } }),
-    };
-    tried.push(candidate(both, await run(both.scenario)));
-  }
-  progress?.done();
-  return buildAdviseReport({ input: input.input, familyBy, current, tried, version: ctx.version });
+}
 
-  function candidate(p: Plan, r: Report): Candidate {
-    return {
-      kind: p.kind,
-      title: p.title,
-      change: p.change,
-      condition: p.condition ?? null,
-      cost: r.final.cost,
-      saving: (Math.round(current.final.cost * 1e6) - Math.round(r.final.cost * 1e6)) / 1e6,
-      successRate: r.final.successRate,
-      checksFailed: r.checks.filter((c) => !c.ok).map((c) => c.name),
-    };
-  }
+/** An alternative's figures beside the scenario as written. */
+function candidateOf(current: Report, p: Plan, r: Report): Candidate {
+  return {
+    kind: p.kind,
+    title: p.title,
+    change: p.change,
+    condition: p.condition ?? null,
+    cost: r.final.cost,
+    saving: (Math.round(current.final.cost * 1e6) - Math.round(r.final.cost * 1e6)) / 1e6,
+    successRate: r.final.successRate,
+    checksFailed: r.checks.filter((c) => !c.ok).map((c) => c.name),
+  };
 }

@@ -13,6 +13,7 @@ import {
   readTraffic,
   runScenario,
   type RunScenarioInput,
+  runSetup,
   threadsFor,
   type ScenarioRun,
   scenarioReport,
@@ -110,21 +111,16 @@ export async function monteCarloOverLog(input: RunScenarioInput, runs: number): 
     const setups: RunSetup[] = Array.from({ length: runs }, (_, r) => {
       const list: Diagnostic[] = [];
       warnings.push(list);
-      return {
-        stages: prep.stages,
-        book: prep.book,
-        seed: runSeed(prep.seed, r),
-        by: r === 0 ? prep.by : [],
-        standalone: r === 0 ? (input.standalone ?? false) : false,
-        cacheRealism: prep.scenario.cacheRealism,
-        thresholds: input.thresholds,
-        warn: (d) => {
-          list.push(d);
+      return runSetup(
+        { ...prep, seed: runSeed(prep.seed, r), by: r === 0 ? prep.by : [] },
+        { standalone: r === 0 ? input.standalone : false, thresholds: input.thresholds },
+        list,
+        (d) => {
           if (seen.has(d.message)) return;
           seen.add(d.message);
           warn(d);
         },
-      };
+      );
     });
     const threads = threadsFor(shared.table.rows, input.threads ?? 1, input.explicitThreads ?? false);
     const results = await runConfigs(shared.table.data(), setups, threads);

@@ -393,10 +393,13 @@ function worthSplitting(prep: PreparedScenario, input: RunScenarioInput): true |
   }
   return splitPays(threads) ? true : splitLoses(threads);
 }
-/** a table with fewer rows runs its configurations on one thread (unless --threads says otherwise) */
+/** fewer requests to simulate run on one thread (unless --threads says otherwise): a worker's start would not pay */
 const PARALLEL_MIN_ROWS = 100_000;
 
-/** The threads for runs over a table of `rows` requests: all of them when asked for or worth it. */
+/**
+ * The threads for runs of `rows` requests in all (a table's rows; times the variants run over it,
+ * for advise's alternatives and a sweep's configurations): all of them when asked for or worth it.
+ */
 export function threadsFor(rows: number, threads: number, explicit: boolean): number {
   return explicit || rows >= PARALLEL_MIN_ROWS ? threads : 1;
 }
@@ -432,9 +435,39 @@ export async function runOnTable(
 }
 
 export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun> {
+  const warn = input.warn ?? ((d: Diagnostic | string) => input.io.stderr.write(`${warningLine(d)}\n`));
+  return runPrepared(prepareScenario({ ...input, warn }), { ...input, warn });
+}
+
+/**
+ * A prepared scenario's run setup; its strategies' coded warnings are kept in `runWarnings` (for
+ * the report, every format) and said through `warn` (on stderr once the run is over).
+ */
+export function runSetup(
+  prep: PreparedScenario,
+  input: Pick<RunScenarioInput, 'standalone' | 'thresholds'>,
+  runWarnings: Diagnostic[],
+  warn: (d: Diagnostic) => void,
+): RunSetup {
+  return {
+    stages: prep.stages,
+    book: prep.book,
+    seed: prep.seed,
+    by: prep.by,
+    standalone: input.standalone ?? false,
+    cacheRealism: prep.scenario.cacheRealism,
+    thresholds: input.thresholds,
+    warn: (d) => {
+      runWarnings.push(d);
+      warn(d);
+    },
+  };
+}
+
+/** Run a prepared scenario: over a shared table, read into one and split, or streamed. */
+export async function runPrepared(prep: PreparedScenario, input: RunScenarioInput): Promise<ScenarioRun> {
   const { io } = input;
   const warn = input.warn ?? ((d: Diagnostic | string) => io.stderr.write(`${warningLine(d)}\n`));
-  const prep = prepareScenario({ ...input, warn });
   const sample = input.sample
     ? new SampleFilter(
         input.sample.rate,
@@ -453,18 +486,8 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun>
   // Strategies' coded warnings: on stderr once the run is over, and in the report (every format).
   const runWarnings: Diagnostic[] = [];
   const setup: RunSetup = {
-    stages: prep.stages,
-    book: prep.book,
-    seed: prep.seed,
-    by: prep.by,
-    standalone: input.standalone ?? false,
-    cacheRealism: prep.scenario.cacheRealism,
-    thresholds: input.thresholds,
+    ...runSetup(prep, input, runWarnings, warn),
     ...(sample ? { everyTapBy: [UNIT_TAG] } : {}),
-    warn: (d) => {
-      runWarnings.push(d);
-      warn(d);
-    },
   };
   let run: RunResult;
   let stats: SourceStats;

@@ -20,15 +20,12 @@ import {
   type SweepAxis,
   type SweepPoint,
 } from '../engine/sweep.js';
-import { pricingKey } from '../pricing/load.js';
 import { readText } from '../pricing/tables.js';
-import type { Report } from '../report/model.js';
 import { buildSweepReport, type SweepReport } from '../report/sweep/model.js';
 import { STRATEGIES } from '../strategies/registry.js';
 import { type Context, makeContext } from './context.js';
-import type { RunResult, RunSetup } from '../engine/run.js';
-import { runConfigs } from './parallel.js';
-import { prepareScenario, readTraffic, runScenario, scenarioReport, threadsFor } from './scenario.js';
+import { prepareScenario } from './scenario.js';
+import { runVariants } from './variants.js';
 
 export const DEFAULT_MAX_RUNS = 200;
 
@@ -233,28 +230,40 @@ export async function sweep(input: SweepInput, context: Partial<Context> = {}): 
       );
     return e;
   };
-  // Over a log: configurations that read the same log the same way share one read of it and run
-  // in parallel over it; a profile-driven configuration generates its own traffic.
-  const results: Report[] = plan.scenarios.every((s) => s.traffic.log)
-    ? await sweepOverLogs(plan.scenarios, seed, ctx, warn, located, input)
-    : [];
-  for (let i = results.length; i < plan.scenarios.length; i++) {
-    if (tty) ctx.io.stderr.write(`\r  sweep: configuration ${i + 1}/${plan.scenarios.length}…`);
+  // Configurations that read the same traffic the same way (a log, or a profile only strategies
+  // change) share one read of it and run in parallel over it; a configuration whose profile no
+  // other shares generates its own as it streams.
+  const run = {
+    io: ctx.io,
+    seed,
+    warn,
+    command: 'sweep',
+    version: ctx.version,
+    allowPaths: input.allowPaths,
+    threads: input.threads ?? 1,
+    explicitThreads: input.explicitThreads ?? false,
+    ...(input.verbose ? { verbose: input.verbose } : {}),
+  } as const;
+  const preps = plan.scenarios.map((scenario, i) => {
     try {
-      const { report } = await runScenario({
-        scenario: plan.scenarios[i]!,
-        io: ctx.io,
-        seed,
-        allowPaths: input.allowPaths,
-        warn,
-        command: 'sweep',
-        version: ctx.version,
-      });
-      results.push(report);
+      return prepareScenario({ ...run, scenario });
     } catch (e) {
       throw located(i, e);
     }
-  }
+  });
+  let done = 0;
+  const runs = await runVariants(preps, run, {
+    located,
+    onGroup: (m) => {
+      const upTo = `${done + m.length}/${plan.scenarios.length}`;
+      if (tty)
+        ctx.io.stderr.write(
+          `\r  sweep: ${m.length > 1 ? `configurations ${done + 1}-${upTo}` : `configuration ${upTo}`}…`,
+        );
+      done += m.length;
+    },
+  });
+  const results = runs.map((r) => r.report);
   if (tty) ctx.io.stderr.write('\r\x1b[K');
   const cheapest = pickCheapest(
     results.map((r) => ({ finalCost: r.final.cost, checksOk: r.checks.every((c) => c.ok) })),
@@ -271,77 +280,4 @@ export async function sweep(input: SweepInput, context: Partial<Context> = {}): 
     })),
     cheapest,
   });
-}
-
-/**
- * The configurations of a log-driven sweep: each prepared (its book, stages, seed), grouped by what
- * reading the log depends on (the log options and the book that checks its rows), each group's
- * log read once into a table, and every group's configurations run in parallel over it.
- */
-async function sweepOverLogs(
-  scenarios: Scenario[],
-  seed: number | undefined,
-  ctx: Context,
-  warn: (d: Diagnostic | string) => void,
-  located: (i: number, e: unknown) => unknown,
-  input: SweepInput,
-): Promise<Report[]> {
-  const base = {
-    io: ctx.io,
-    seed,
-    warn,
-    command: 'sweep',
-    version: ctx.version,
-    allowPaths: input.allowPaths,
-  } as const;
-  const preps = scenarios.map((scenario, i) => {
-    try {
-      return prepareScenario({ ...base, scenario });
-    } catch (e) {
-      throw located(i, e);
-    }
-  });
-  const groups = new Map<string, number[]>();
-  preps.forEach((p, i) => {
-    const key = JSON.stringify([p.scenario.traffic.log, pricingKey(p.book)]);
-    const g = groups.get(key);
-    if (g) g.push(i);
-    else groups.set(key, [i]);
-  });
-  const reports: Report[] = new Array(scenarios.length);
-  for (const members of groups.values()) {
-    const first = preps[members[0]!]!;
-    const shared = await readTraffic(first, { ...base, scenario: first.scenario, threads: input.threads ?? 1 });
-    try {
-      for (const w of shared.stats.warnings) warn({ code: w.code, severity: 'warning', message: w.message });
-      const warnings = members.map(() => [] as Diagnostic[]);
-      const setups: RunSetup[] = members.map((i, k) => ({
-        stages: preps[i]!.stages,
-        book: preps[i]!.book,
-        seed: preps[i]!.seed,
-        by: preps[i]!.by,
-        cacheRealism: preps[i]!.scenario.cacheRealism,
-        warn: (d) => {
-          warnings[k]!.push(d);
-          warn(d);
-        },
-      }));
-      const threads = threadsFor(shared.table.rows, input.threads ?? 1, input.explicitThreads ?? false);
-      input.verbose?.(
-        `${members.length} configuration${members.length === 1 ? '' : 's'} over one read of the log (${shared.table.rows.toLocaleString('en-US')} requests), on ${Math.min(threads, members.length)} thread${Math.min(threads, members.length) === 1 ? '' : 's'}`,
-      );
-      let runs: RunResult[];
-      try {
-        runs = await runConfigs(shared.table.data(), setups, threads);
-      } catch (e) {
-        throw located(members[0]!, e);
-      }
-      members.forEach((i, k) => {
-        reports[i] = scenarioReport(preps[i]!, base, runs[k]!, shared.stats, warnings[k]!).report;
-      });
-    } finally {
-      shared.table.close();
-    }
-  }
-  return reports;
 }

@@ -13,15 +13,18 @@ import {
   addModelOptions,
   addOutputOptions,
   addPricingOptions,
+  addThreadOptions,
   intFlag,
   runChoice,
   type RunFlags,
   type PricingFlags,
+  type ThreadFlags,
+  threadsOf,
 } from './common.js';
 import { emit } from './io.js';
 import { parseBy } from './simulate.js';
 
-interface Opts extends PricingFlags, RunFlags {
+interface Opts extends PricingFlags, RunFlags, ThreadFlags {
   preset?: string;
   map: string[];
   model?: string;
@@ -50,6 +53,7 @@ export function registerAdvise(program: Command, app: App): void {
   addCacheRealismOption(cmd);
   addModelOptions(cmd);
   addAllowPathOption(cmd);
+  addThreadOptions(cmd);
   addOutputOptions(cmd, formatsOf(ADVISE_RENDERERS));
   cmd.addHelpText(
     'after',
@@ -58,12 +62,14 @@ Examples:
   llmcost advise scenarios/support-bot.yaml
   llmcost advise scenarios/mooncake-blocks.yaml --format md
   llmcost advise scenarios/traces/mooncake_conversation_trace.first10min.jsonl.gz --preset mooncake --model claude-sonnet-4-5
+  llmcost advise scenarios/support-bot.yaml --threads 2 --verbose   # the alternatives on 2 threads
 
 Each alternative is the scenario with one change, run with the same seed and traffic; a change is
 listed only when its own run's final cost is lower (the saving is the difference of the two runs).
 Tried: the other cache TTL for all traffic, a 5m/1h TTL per family (--family-by), breakpoint
 positions and cache scopes, and the batch API per feature (listed with the condition that the
 feature can wait for the 24-hour window). A log is advised as written: no strategy, priced per row.
+The traffic is read (or generated) once; the alternatives run over it in parallel (--threads).
 See docs/strategies-caching.md ("The cache advisor").`,
   );
   cmd.action(async (input: string, o: Opts) => {
@@ -74,6 +80,7 @@ See docs/strategies-caching.md ("The cache advisor").`,
         familyBy: parseBy(o.familyBy)[0] ?? 'prompt_version',
         maxFamilies: intFlag(o.maxFamilies, '--max-families', 1, 100),
         ...runChoice(o),
+        ...threadsOf(o, app.io.env, (l) => app.note(l)),
       },
       app,
     );

@@ -65,7 +65,8 @@ describe('llmcost advise', () => {
   });
 
   it('support-bot: tries TTLs, per-family TTLs, breakpoints and batch per feature; the top saving re-verified', async () => {
-    const j = await adviseJson('scenarios/support-bot.yaml');
+    // on 2 threads: the profile generated once, the 13 alternatives over it in parallel (the same figures as on 1)
+    const j = await adviseJson('scenarios/support-bot.yaml', '--threads', '2');
     expect(new Set(j.tried.map((t) => t.kind))).toEqual(
       new Set(['cache', 'ttl', 'family-ttl', 'breakpoints', 'batch']),
     );
@@ -78,7 +79,7 @@ describe('llmcost advise', () => {
     const edited = text.replace('  - use: dedupe-retries\n', `  - use: dedupe-retries\n${item}\n`);
     expect(edited).not.toBe(text);
     expect(await simulateText(edited, 'support-bot.yaml')).toBe(top.cost);
-  }, 300_000); // 14 runs of 86,197 requests: ~20 s on an idle machine
+  }, 300_000); // 14 runs of 86,197 requests, and one simulate: ~7 s on an idle machine
 
   it('a real trace: the Mooncake slice as a scenario (a verified saving) and as a bare log (None)', async () => {
     const s = await adviseJson('scenarios/mooncake-blocks.yaml');
@@ -100,6 +101,18 @@ describe('llmcost advise', () => {
     ]);
     expect(log.code, log.stderr).toBe(0);
     expect(log.stdout).toContain('**None**: no change the advisor tried costs less than the scenario as written.');
+  });
+
+  it('the traffic read once, the alternatives run over it together: the same advice on 1 and 2 threads', async () => {
+    const one = await runCli(['advise', FAMILIES, '--format', 'json', '--threads', '1']);
+    const two = await runCli(['advise', FAMILIES, '--format', 'json', '--threads', '2', '--verbose']);
+    expect(one.code, one.stderr).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    // the scenario as written, then its alternatives over one read of the profile (the combined
+    // families, if any, after: one run alone)
+    expect(two.stderr).toMatch(
+      /note: \d+ configurations over one read of the profile \(1,512 requests\), on 2 threads/,
+    );
   });
 
   it('bad input: a missing file, a bad --max-families (exit 2)', async () => {

@@ -133,6 +133,10 @@ describe('llmcost sweep', () => {
     expectUserError(model, /tiny\.yaml:13:\d+/); // located in the user's file ...
     expect(model.stderr).toContain('--set traffic.profile.segments.chat.model=gpt-9'); // ... and naming the --set
     expect(model.stdout).toBe(''); // nothing half-written
+    // a strategy's model is met when the configurations run together: the one that fails is named
+    const route = await runCli(['sweep', file, '--set', 'strategies.cheap.default.to=claude-haiku-4-5,gpt-9']);
+    expectUserError(route, /tiny\.yaml:\d+:\d+/);
+    expect(route.stderr).toContain('configuration #2: --set strategies.cheap.default.to=gpt-9');
     const many = await runCli([
       'sweep',
       file,
@@ -185,7 +189,8 @@ describe('llmcost sweep', () => {
     const { file } = tiny();
     expectUserError(await runCli(['sweep', file, '--set', 'seed=1,2', '--seed', '5']), '--seed');
     const tty = await runCli(['sweep', file, ...GRID, '--format', 'json'], { isTTY: true });
-    expect(tty.stderr).toContain('sweep: configuration 4/4');
+    // the four configurations change only a strategy: one profile generated, run together
+    expect(tty.stderr).toContain('sweep: configurations 1-4/4');
     expect((await runCli(['sweep', file, ...GRID, '--format', 'json'])).stderr).toBe('');
   });
 

@@ -130,6 +130,34 @@ describe('threads', () => {
     expect(JSON.parse(one.stdout).runs[1].finalCost).toBe(alone.final.cost);
   });
 
+  it('a sweep over a profile: each volume generated once, its TTLs run over it together, as single runs on 1 and 2 threads', async () => {
+    const sets = ['traffic.profile.requests_per_day=200,400', 'strategies.prompt-cache.ttl=5m,1h'];
+    const args = [
+      'sweep',
+      'scenarios/system-prompt-8k-1k.yaml',
+      ...sets.flatMap((s) => ['--set', s]),
+      '--format',
+      'json',
+    ];
+    const one = await runCli([...args, '--threads', '1'], { cwd: root });
+    const two = await runCli([...args, '--threads', '2', '--verbose'], { cwd: root });
+    expect(one.code, one.stderr).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    expect(
+      two.stderr.match(/2 configurations over one read of the profile \([\d,]+ requests\), on 2 threads/g),
+    ).toHaveLength(2);
+    // configuration #4 (400 a day, 1-hour TTL) is the scenario run alone with those values
+    const { scenario } = loadScenarioFile(
+      resolve(root, 'scenarios/system-prompt-8k-1k.yaml'),
+      'system-prompt-8k-1k.yaml',
+    );
+    scenario.traffic.profile!.requests_per_day = 400;
+    const k = scenario.stages.findIndex((s) => s.use === 'prompt-cache');
+    (scenario.stages[k]!.options as { ttl: string }).ttl = '1h';
+    const alone = await simulate({ scenario }, quiet);
+    expect(JSON.parse(one.stdout).runs[3].finalCost).toBe(alone.final.cost);
+  });
+
   it('LLMCOST_THREADS and --threads are checked', async () => {
     const bad = await runCli(['simulate', 'scenarios/support-bot.yaml', '--threads', 'many'], { cwd: root });
     expect(bad.code).toBe(2);
