@@ -1,7 +1,7 @@
 // `simulate --runs N`: Monte Carlo over seeds. Run r (0-based) uses seed + r (mod 2^32), so run 0
 // is the scenario-seed run the report already holds, and `--seed S --runs N` covers S..S+N-1.
 // Each figure gets a low/expected/high band: nearest-rank p5/p50/p95 (engine/stats.ts).
-import type { Diagnostic } from '../diagnostics.js';
+import { type Diagnostic, warning } from '../diagnostics.js';
 import { band } from '../engine/stats.js';
 import type { MonteCarlo, Report } from '../report/model.js';
 import { warningLine } from './context.js';
@@ -17,6 +17,7 @@ import {
   threadsFor,
   type ScenarioRun,
   scenarioReport,
+  warnerOf,
 } from './scenario.js';
 
 /** Seed of run r: seed + r, wrapped to the 32-bit seed range. */
@@ -100,12 +101,12 @@ export async function runMonteCarlo(
  * seed generates its own traffic: runMonteCarlo runs them one after another).
  */
 export async function monteCarloOverLog(input: RunScenarioInput, runs: number): Promise<Report | undefined> {
-  const warn = input.warn ?? ((d: Diagnostic | string) => input.io.stderr.write(`${warningLine(d)}\n`));
+  const warn = warnerOf(input);
   const prep = prepareScenario({ ...input, warn });
   if (prep.scenario.traffic.profile) return undefined;
   const shared = await readTraffic(prep, input);
   try {
-    for (const w of shared.stats.warnings) warn({ code: w.code, severity: 'warning', message: w.message });
+    for (const w of shared.stats.warnings) warn(warning(w.code, w.message));
     const seen = new Set<string>();
     const warnings: Diagnostic[][] = [];
     const setups: RunSetup[] = Array.from({ length: runs }, (_, r) => {

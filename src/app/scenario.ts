@@ -229,10 +229,15 @@ export interface PreparedScenario {
   by: string[];
 }
 
+/** How a run says a warning: input.warn, else a line on its stderr. */
+export function warnerOf(input: Pick<RunScenarioInput, 'warn' | 'io'>): (d: Diagnostic | string) => void {
+  return input.warn ?? ((d) => input.io.stderr.write(`${warningLine(d)}\n`));
+}
+
 /** Load the scenario and its book, check what can be checked before the run (paths, models, the log). */
 export function prepareScenario(input: RunScenarioInput): PreparedScenario {
   const { io } = input;
-  const warn = input.warn ?? ((d: Diagnostic | string) => io.stderr.write(`${warningLine(d)}\n`));
+  const warn = warnerOf(input);
   let scenario = input.scenario;
   if (!scenario) {
     if (!input.scenarioPath) throw new Error('internal: runScenario needs scenario or scenarioPath');
@@ -435,7 +440,7 @@ export async function runOnTable(
 }
 
 export async function runScenario(input: RunScenarioInput): Promise<ScenarioRun> {
-  const warn = input.warn ?? ((d: Diagnostic | string) => input.io.stderr.write(`${warningLine(d)}\n`));
+  const warn = warnerOf(input);
   return runPrepared(prepareScenario({ ...input, warn }), { ...input, warn });
 }
 
@@ -466,8 +471,7 @@ export function runSetup(
 
 /** Run a prepared scenario: over a shared table, read into one and split, or streamed. */
 export async function runPrepared(prep: PreparedScenario, input: RunScenarioInput): Promise<ScenarioRun> {
-  const { io } = input;
-  const warn = input.warn ?? ((d: Diagnostic | string) => io.stderr.write(`${warningLine(d)}\n`));
+  const warn = warnerOf(input);
   const sample = input.sample
     ? new SampleFilter(
         input.sample.rate,
@@ -541,7 +545,7 @@ export function scenarioReport(
   sample?: SampleFilter,
 ): ScenarioRun {
   const { scenario, book, seed, stages } = prep;
-  const warn = input.warn ?? ((d: Diagnostic | string) => input.io.stderr.write(`${warningLine(d)}\n`));
+  const warn = warnerOf(input);
   // Staleness on the traffic's last date, once the run has read it (unless a date was stated).
   let stale = prep.stale;
   if (input.staleAfterDays !== undefined && !input.pricing?.asOf && !scenario.pricing?.asOf) {

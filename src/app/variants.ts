@@ -22,6 +22,7 @@ import {
   scenarioTraffic,
   type SharedTraffic,
   threadsFor,
+  warnerOf,
 } from './scenario.js';
 
 /** What reading a prepared scenario's traffic depends on: variants with the same key share one read. */
@@ -83,7 +84,7 @@ export async function runVariants(
   input: RunScenarioInput,
   options: VariantOptions = {},
 ): Promise<ScenarioRun[]> {
-  const warn = input.warn ?? (() => undefined);
+  const warn = warnerOf(input);
   const warnOf = options.warnOf ?? (() => warn);
   const located = options.located ?? ((_i: number, e: unknown) => e);
   const groups = new Map<string, number[]>();
@@ -174,7 +175,8 @@ async function streamGroup(
     const f = await firstFailing(members, e, (k) => pass([{ ...setups[k]!, warn: undefined }]));
     throw located(f.i, f.e);
   }
-  for (const w of done.stats.warnings) (input.warn ?? (() => undefined))(warning(w.code, w.message));
+  const warn = warnerOf(input);
+  for (const w of done.stats.warnings) warn(warning(w.code, w.message));
   return members.map((i, k) =>
     scenarioReport(preps[i]!, { ...input, warn: warnOf(i) }, done.runs[k]!, done.stats, warnings[k]!),
   );
