@@ -5,7 +5,7 @@
 //   bucket(key) = first 4 bytes of md5(UTF-8 key), big-endian, mod 10000;  kept <=> bucket < rate in basis points
 // Totals are scaled by 1/rate, so the rate must be 1/N of the whole (1%, 0.5%, 0.1%, ...): scaled
 // token counts stay whole numbers and the money stays exact.
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { SimRequest } from '../engine/request.js';
 import { userError } from '../diagnostics.js';
 
@@ -48,8 +48,14 @@ export function parseSampleRate(text: string, where = '--sample'): SampleRate {
 
 /** The bucket (0 .. SAMPLE_BUCKETS-1) of a unit key: md5 of its UTF-8 bytes, first 4 bytes big-endian, mod 10000. */
 export function sampleBucket(key: string | Uint8Array): number {
-  return createHash('md5').update(key).digest().readUInt32BE(0) % SAMPLE_BUCKETS;
+  return Number.parseInt(md5Hex(key).slice(0, 8), 16) % SAMPLE_BUCKETS;
 }
+
+// crypto.hash (Node 20.12+), a one-shot digest, is ~3x faster than a Hash object per key
+const md5Hex: (key: string | Uint8Array) => string =
+  typeof crypto.hash === 'function'
+    ? (key) => crypto.hash('md5', key, 'hex')
+    : (key) => crypto.createHash('md5').update(key).digest('hex');
 
 /**
  * The unit key of a request: its unit column, or its request id when it has none (as the SQL's

@@ -6,6 +6,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type LineSampler, sampledCsvOpen, sampledHeaderOk } from '../../src/traffic/logs/sampled.js';
 import { openLog, type RawRecord } from '../../src/traffic/logs/source.js';
+import { newLogStats, readLog } from '../../src/traffic/logs/read.js';
+import { parseSampleRate, SampleFilter, sampleBucket, type SampleUnit } from '../../src/traffic/sample.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,7 +82,11 @@ describe('sampled CSV reader', () => {
           const head = text.replace(/^\ufeff/, '');
           expect(sampledHeaderOk(head)).toBe(true);
           const keep = (k: string): boolean => k !== 'k2';
-          const sampler: LineSampler = { keep: (b, f, t) => keep(b.toString('utf8', f, t)), dropped: 0 };
+          const sampler: LineSampler = {
+            keep: (b, f, t) => keep(b.toString('utf8', f, t)),
+            keepText: keep,
+            dropped: 0,
+          };
           // the unit column is known from the start (the reader sets it once the preset is known)
           sampler.columns = { unit: [0], id: [] };
           const got = await all((await sampledCsvOpen(chunks(text, chunk), 'log.csv', false, ',', sampler)).records);
@@ -105,6 +111,7 @@ describe('sampled CSV reader', () => {
     const text = 'unit,a\nk1,1\nk2,2\nk1,3\n\nk2,4\n';
     const sampler: LineSampler = {
       keep: (b, f, t) => b.toString('utf8', f, t) === 'k1',
+      keepText: (k) => k === 'k1',
       dropped: 0,
       columns: { unit: [0], id: [] },
     };
@@ -114,5 +121,67 @@ describe('sampled CSV reader', () => {
       { line: 4, values: ['k1', '3'] },
     ]);
     expect(sampler.dropped).toBe(2);
+  });
+});
+
+describe('the byte scan of a sampled read', () => {
+  // A unit key as a log may write it, in bytes, and the key its parsed row has (decoded, trimmed):
+  // padded, Unicode spaces (which ASCII trimming misses), control spaces, bytes that are not UTF-8.
+  const forms: [(k: string) => Buffer, (k: string) => string][] = [
+    [(k) => Buffer.from(` ${k}\t`), (k) => k],
+    [(k) => Buffer.from(`\u00a0${k}\u00a0`), (k) => k],
+    [(k) => Buffer.from(`${k}\u000b`), (k) => k],
+    [(k) => Buffer.from(`\u3000${k}é`), (k) => `${k}é`],
+    [(k) => Buffer.concat([Buffer.from(k), Buffer.from([0xff])]), (k) => `${k}\ufffd`],
+  ];
+  // for each form a key whose parsed text is inside a 50% sample and whose bytes are not: a scan that
+  // hashed the bytes as they are would drop rows of the sample
+  const kept = (k: string | Buffer): boolean => sampleBucket(k) < 5000;
+  const tricky = forms.map(([bytes, text]) => {
+    for (let i = 0; ; i++) if (kept(text(`k${i}`)) && !kept(bytes(`k${i}`))) return bytes(`k${i}`);
+  });
+  const log = (n: number): Buffer => {
+    const out: Uint8Array[] = [
+      Buffer.from('timestamp,request_id,model,input_tokens,output_tokens,prefix_key,prefix_tokens,conversation_id\n'),
+    ];
+    for (let i = 0; i < n; i++) {
+      // the tricky keys, blank and whitespace-only keys (the request id stands in), and many plain ones
+      // (the first records, read to detect the preset, are parsed whole: the scan starts after them)
+      const odd = [...tricky, Buffer.from(''), Buffer.from(' '), Buffer.from('\u3000')];
+      const key = i % 4 === 0 ? odd[(i / 4) % odd.length]! : Buffer.from(`sys:${i % 997}`);
+      const conv = i % 3 === 0 ? '' : `c${i % 501}`;
+      const blank = key.toString('utf8').trim() === '';
+      out.push(Buffer.from(`2026-10-01T00:00:${String(i % 60).padStart(2, '0')}Z,r${i},gpt-4o,100,10,`), key);
+      out.push(Buffer.from(`,${blank ? '' : 50},${conv}\n`));
+    }
+    return Buffer.concat(out);
+  };
+
+  it("keeps exactly the requests the parsed rows' filter keeps, for every unit and rate", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sampled-bytes-'));
+    try {
+      const file = join(dir, 'log.csv');
+      // more distinct keys than the byte memo's first table holds (it grows)
+      writeFileSync(file, log(3000));
+      for (const unit of ['prefix_key', 'conversation_id', 'request_id'] as SampleUnit[])
+        for (const rate of ['1%', '50%']) {
+          // the reference: every row parsed, then the filter (as a log that cannot be scanned is read)
+          const all = new SampleFilter(parseSampleRate(rate), unit);
+          const want: string[] = [];
+          for await (const b of readLog({ file, thread: 'off' }, newLogStats()))
+            for (const r of b) if (all.keeps(r)) want.push(r.id);
+          const sample = new SampleFilter(parseSampleRate(rate), unit);
+          const stats = newLogStats();
+          const got: string[] = [];
+          for await (const b of readLog({ file, sample, thread: 'off' }, stats)) for (const r of b) got.push(r.id);
+          expect(got, `${unit} ${rate}`).toEqual(want);
+          expect(stats.read).toBe(3000);
+          expect(stats.priced + stats.unsampled!).toBe(3000);
+          // most rows were left out by the byte scan, unparsed
+          expect(stats.unsampled! - (sample.seen - sample.kept)).toBeGreaterThan(1000);
+        }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -19,7 +19,7 @@ import { csvCell } from '../../shared/csv.js';
 import { fnv1a32 } from '../../shared/hash.js';
 import { RecentMap } from '../../shared/recent.js';
 import { openOutput, type OutputStream } from '../../shared/output-file.js';
-import type { LineSampler } from './sampled.js';
+import { lineSampler } from './sampled.js';
 import type { SampleFilter } from '../sample.js';
 
 export interface LogOptions {
@@ -496,24 +496,7 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
   const shown = shownPath(opts.file, cwd);
   const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH);
 
-  let sampler: LineSampler | undefined;
-  if (opts.sample) {
-    const sample = opts.sample;
-    // memoised by the key's bytes read as latin1 (cheaper than UTF-8 decoding every line)
-    const memo = new Map<string, boolean>();
-    sampler = {
-      dropped: 0,
-      keep: (buf, from, to) => {
-        const raw = buf.toString('latin1', from, to);
-        let k = memo.get(raw);
-        if (k === undefined) {
-          if (memo.size >= 1 << 20) memo.clear();
-          memo.set(raw, (k = sample.keepsKey(buf.toString('utf8', from, to))));
-        }
-        return k;
-      },
-    };
-  }
+  const sampler = opts.sample && lineSampler(opts.sample);
   const log = await (sampler || opts.range
     ? openLog(path, shown, opts.stdin, sampler, opts.range)
     : open(path, shown, opts.stdin));
