@@ -102,6 +102,16 @@ describe('repeated request ids', () => {
       },
     ]);
   });
+
+  it('finds a repeat of an id seen before its window grew (a window starts small)', () => {
+    const d = new DuplicateIds('log.csv');
+    for (let i = 0; i < 5000; i++) d.see(req(`r${i}`, i + 2));
+    d.see(req('r3', 5002));
+    const stats = newLogStats();
+    d.finish(stats);
+    expect(stats.duplicateIds).toBe(1);
+    expect(stats.warnings[0]!.message).toContain("request_id 'r3' at log.csv:5002 repeats log.csv:5");
+  });
 });
 
 describe('CSV reading', () => {

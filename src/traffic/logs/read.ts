@@ -184,17 +184,19 @@ export function shownPath(file: string, cwd: string): string {
  * cache misses in its chains and rehashing as each new window's Map grew).
  */
 class IdTable {
-  private readonly hashes: Int32Array;
-  private readonly ids: (string | undefined)[];
-  private readonly lines: Float64Array;
-  private readonly mask: number;
+  private hashes: Int32Array;
+  private ids: (string | undefined)[];
+  private lines: Float64Array;
+  private mask: number;
   size = 0;
 
-  constructor(capacity: number) {
-    this.hashes = new Int32Array(capacity);
-    this.ids = new Array<string | undefined>(capacity).fill(undefined);
-    this.lines = new Float64Array(capacity);
-    this.mask = capacity - 1;
+  /** starts small and doubles up to `capacity`: a short log does not pay for a 65K-id window (~10 ms, and GC) */
+  constructor(private readonly capacity: number) {
+    const n = Math.min(capacity, 1024);
+    this.hashes = new Int32Array(n);
+    this.ids = new Array<string | undefined>(n).fill(undefined);
+    this.lines = new Float64Array(n);
+    this.mask = n - 1;
   }
 
   /** FNV-1a as a signed 32-bit slot key, never 0 (0 marks an empty slot) */
@@ -220,6 +222,7 @@ class IdTable {
 
   /** callers keep size at most half the capacity, so a free slot always exists */
   set(id: string, h: number, line: number): void {
+    if (2 * (this.size + 1) > this.hashes.length && this.hashes.length < this.capacity) this.grow();
     const i = this.slot(id, h);
     if (this.hashes[i] === 0) {
       this.hashes[i] = h;
@@ -227,6 +230,22 @@ class IdTable {
       this.size++;
     }
     this.lines[i] = line;
+  }
+
+  private grow(): void {
+    const { hashes, ids, lines } = this;
+    const n = 2 * hashes.length;
+    this.hashes = new Int32Array(n);
+    this.ids = new Array<string | undefined>(n).fill(undefined);
+    this.lines = new Float64Array(n);
+    this.mask = n - 1;
+    for (let i = 0; i < hashes.length; i++) {
+      if (hashes[i] === 0) continue;
+      const s = this.slot(ids[i]!, hashes[i]!);
+      this.hashes[s] = hashes[i]!;
+      this.ids[s] = ids[i];
+      this.lines[s] = lines[i]!;
+    }
   }
 
   clear(): void {
