@@ -15,10 +15,11 @@ let noParser: string;
 
 beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), 'llmcost-startup-'));
-  // a module hook that makes `import 'zod'` / `import 'yaml'` fail: loading either is then a crash
+  // a module hook that makes `import 'zod'` / `import 'yaml'` fail, from node_modules or as the
+  // command line's bundle holds them (scripts/bundle-cli.mjs): loading either is then a crash
   const hook = `export async function resolve(s, c, next) {
     const r = await next(s, c);
-    if (/\\/node_modules\\/(zod|yaml)\\//.test(r.url)) throw new Error('start-up loaded ' + r.url);
+    if (/\\/node_modules\\/(zod|yaml)\\/|\\/cli-bundle\\/vendor-(zod|yaml)-/.test(r.url)) throw new Error('start-up loaded ' + r.url);
     return r;
   }`;
   writeFileSync(join(scratch, 'hook.mjs'), hook);

@@ -1,7 +1,7 @@
 // vitest globalSetup: compile src/ to dist/ before the tests, so the log reader's worker thread
 // (which runs the compiled dist/traffic/logs/worker.js, even when the tests import src/) is the
-// code under test, never a stale build. Then the bundled pricing tables' compiled forms, as
-// `npm run build` does (a run of bin/llmcost.js reads them).
+// code under test, never a stale build. Then the bundled pricing tables' compiled forms and the
+// command line's bundle, as `npm run build` does (bin/llmcost.js runs the bundle, which reads them).
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -13,4 +13,5 @@ export default function setup(): void {
     { cwd: root, stdio: 'inherit' },
   );
   execFileSync(process.execPath, [join(root, 'scripts/compile-pricing.mjs')], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [join(root, 'scripts/bundle-cli.mjs')], { cwd: root, stdio: 'inherit' });
 }
