@@ -17,8 +17,8 @@ export interface LineSampler {
    * fallback); until set (the first records, read to detect the preset) every line is parsed
    */
   columns?: { unit: number[]; id: number[] };
-  /** whether the unit key whose bytes are buf[from, to) (ASCII, trimmed) is in the sample */
-  keep(buf: Buffer, from: number, to: number): boolean;
+  /** whether the unit key whose bytes are buf[from, to) (ASCII, trimmed; `hash`: their keyHash) is in the sample */
+  keep(buf: Buffer, from: number, to: number, hash: number): boolean;
   /** the same for a key with non-ASCII text (decoded and trimmed, as a parsed row's) */
   keepText(key: string): boolean;
   /** lines left out unparsed */
@@ -30,8 +30,8 @@ export function lineSampler(sample: SampleFilter): LineSampler {
   const memo = new KeyMemo();
   return {
     dropped: 0,
-    keep: (buf, from, to) => {
-      let k = memo.get(buf, from, to);
+    keep: (buf, from, to, hash) => {
+      let k = memo.get(buf, from, to, hash);
       if (k < 0) memo.set(buf, from, to, (k = sampleBucket(buf.subarray(from, to)) < sample.rate.basisPoints ? 1 : 0));
       return k === 1;
     },
@@ -56,12 +56,20 @@ export function sampledCsvOpen(
 /** String.prototype.trim's ASCII whitespace: tab, LF, VT, FF, CR and space */
 const space = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d);
 
+/** FNV-1a of buf[from, to) as a slot key, never 0 (0 marks an empty slot) */
+function keyHash(buf: Uint8Array, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+  return h === 0 ? 1 : h;
+}
+
 /** The quote-free reader's skip rule for a sample: a line whose unit key is outside it (counted as dropped). */
 export function sampledSkip(sampler: LineSampler, delimiter: string): LineSkip {
   const delim = delimiter.charCodeAt(0);
-  // what keyIn found: the key's bytes buf[ka, kb) when ASCII, else its text
+  // what fieldIn found: the key's bytes buf[ka, kb) and their keyHash when ASCII, else its text
   let ka = 0;
   let kb = 0;
+  let kh = 0;
   let text: string | undefined;
   /**
    * finds field k of the line buf[from, to) in ka/kb (or text), trimmed; false when the line has no
@@ -74,19 +82,28 @@ export function sampledSkip(sampler: LineSampler, delimiter: string): LineSkip {
       if (i >= to) return false;
       i++;
     }
+    // the field's end, whether it is ASCII, and its hash (the common case: nothing to trim), in one pass
     let j = i;
     let high = 0;
-    for (let c: number; j < to && (c = buf[j]!) !== delim; j++) high |= c;
+    let h = 0x811c9dc5;
+    for (let c: number; j < to && (c = buf[j]!) !== delim; j++) {
+      high |= c;
+      h = Math.imul(h ^ c, 0x01000193);
+    }
     if (high >= 0x80) {
       // UTF-8 text: trimmed and hashed as the parsed row's string (Unicode spaces, U+FFFD for bad bytes)
       text = buf.toString('utf8', i, j).trim();
       return text !== '';
     }
     text = undefined;
-    while (i < j && space(buf[i]!)) i++;
-    while (j > i && space(buf[j - 1]!)) j--;
+    if (j > i && (space(buf[i]!) || space(buf[j - 1]!))) {
+      while (i < j && space(buf[i]!)) i++;
+      while (j > i && space(buf[j - 1]!)) j--;
+      h = keyHash(buf, i, j);
+    } else if (h === 0) h = 1;
     ka = i;
     kb = j;
+    kh = h;
     return j > i;
   };
   return (buf, from, to) => {
@@ -96,15 +113,15 @@ export function sampledSkip(sampler: LineSampler, delimiter: string): LineSkip {
     let found = false;
     for (let c = 0; c < cols.unit.length && !found; c++) found = fieldIn(buf, from, to, cols.unit[c]!);
     for (let c = 0; c < cols.id.length && !found; c++) found = fieldIn(buf, from, to, cols.id[c]!);
-    if (!found || (text === undefined ? sampler.keep(buf, ka, kb) : sampler.keepText(text))) return false;
+    if (!found || (text === undefined ? sampler.keep(buf, ka, kb, kh) : sampler.keepText(text))) return false;
     sampler.dropped++;
     return true;
   };
 }
 
 /**
- * Byte strings -> a verdict (0 or 1), open addressing on typed arrays: a lookup hashes the bytes
- * (FNV-1a) and compares them with the stored ones, with no string made. Cleared when it holds
+ * Byte strings -> a verdict (0 or 1), open addressing on typed arrays: a lookup takes the bytes'
+ * keyHash (FNV-1a) and compares them with the stored ones, with no string made. Cleared when it holds
  * 2^20 keys (unit keys unique per row, such as request ids, would grow it with the log).
  */
 class KeyMemo {
@@ -121,11 +138,8 @@ class KeyMemo {
   private h = 0;
   private slot = 0;
 
-  /** the verdict for buf[from, to), or -1 when it is not known */
-  get(buf: Uint8Array, from: number, to: number): number {
-    let h = 0x811c9dc5;
-    for (let i = from; i < to; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
-    h = h === 0 ? 1 : h; // 0 marks an empty slot
+  /** the verdict for buf[from, to) (h: its keyHash), or -1 when it is not known */
+  get(buf: Uint8Array, from: number, to: number, h: number): number {
     const mask = this.slots - 1;
     const n = to - from;
     for (let s = h & mask; ; s = (s + 1) & mask) {
@@ -146,7 +160,7 @@ class KeyMemo {
     if (full || 2 * (this.size + 1) > this.slots) {
       if (full) this.clear();
       else this.grow();
-      this.get(buf, from, to); // the key's slot in the new table
+      this.get(buf, from, to, this.h); // the key's slot in the new table
     }
     this.put(this.h, this.slot, buf, from, n, verdict);
   }
