@@ -130,70 +130,113 @@ export function addToCell(c: Float64Array, r: SimRequest): number {
 }
 
 /**
- * Cells keyed by (model, tier, bucket) as strings (what pricing and reports read), with a nested
- * model -> tier -> bucket index beside it so adding a request builds no key string.
+ * The cells of one run's ledgers numbered once for all of them: a slot per (model, tier, bucket,
+ * period), the same in every tap. A request that a stage passed on unchanged reaches the next tap
+ * as the same object, so the slot of the last request asked for is kept: a tap after a stage that
+ * did not change the request finds its cell by number alone, and only a changed request is looked
+ * up (a short scan of the few (model, tier) pairs in play, then its bucket and period).
  */
-class CellTable {
-  readonly cells: Cells = new Map();
-  private readonly fast = new Map<string, Map<string, Float64Array[]>>();
-
+export class CellSlots {
+  /** slot -> its cell key (model, tier, bucket, period joined by \u0001; parseCellKey reads it) */
+  readonly keys: string[] = [];
+  private readonly stride: number;
+  private readonly byModel = new Map<string, Map<string, number[]>>();
   // a few (model, tier) pairs looked up lately: a log interleaves a handful of models, and a short
   // scan of them is cheaper than two map lookups
   private readonly recentModel: string[] = [];
   private readonly recentTier: string[] = [];
-  private readonly recentBuckets: Float64Array[][] = [];
+  private readonly recentSlots: number[][] = [];
   private replace = 0;
+  private lastReq: SimRequest | undefined;
+  private lastSlot = -1;
 
   constructor(
-    /** buckets per period: slot = period * stride + bucket */
-    private readonly stride: number,
-  ) {}
+    /** ascending long-context thresholds (a slot per bucket they make) */
+    readonly thresholds: readonly number[],
+    /** the pricing period of a request's time (Pricing.periodOf); default: one period */
+    private readonly periodOf?: (atMs: number) => number,
+  ) {
+    this.stride = thresholds.length + 1;
+  }
 
-  cell(r: SimRequest, bucket: number, period: number): Float64Array {
-    const slot = period * this.stride + bucket;
+  bucketOf(inputTokens: number): number {
+    let b = 0;
+    for (let i = 0; i < this.thresholds.length; i++) if (inputTokens > this.thresholds[i]!) b++;
+    return b;
+  }
+
+  /** the slot of r's cell (the same object asked for again: no lookup) */
+  slotOf(r: SimRequest): number {
+    if (r === this.lastReq) return this.lastSlot;
+    const bucket = this.stride > 1 ? this.bucketOf(r.inputTokens) : 0;
+    const period = this.periodOf ? this.periodOf(r.atMs) : 0;
+    const at = period * this.stride + bucket;
     const model = r.model;
     const tier = r.serviceTier;
     const models = this.recentModel;
-    let buckets: Float64Array[] | undefined;
+    let slots: number[] | undefined;
     for (let i = 0; i < models.length; i++)
       if (models[i] === model && this.recentTier[i] === tier) {
-        buckets = this.recentBuckets[i]!;
+        slots = this.recentSlots[i]!;
         break;
       }
-    if (buckets === undefined) {
-      let byTier = this.fast.get(model);
-      if (!byTier) this.fast.set(model, (byTier = new Map()));
-      buckets = byTier.get(tier);
-      if (!buckets) byTier.set(tier, (buckets = []));
+    if (slots === undefined) {
+      let byTier = this.byModel.get(model);
+      if (!byTier) this.byModel.set(model, (byTier = new Map()));
+      slots = byTier.get(tier);
+      if (!slots) byTier.set(tier, (slots = []));
       // keep it at hand (round robin once the list is full)
-      const at = models.length < RECENT ? models.length : (this.replace = (this.replace + 1) % RECENT);
-      models[at] = model;
-      this.recentTier[at] = tier;
-      this.recentBuckets[at] = buckets;
+      const i = models.length < RECENT ? models.length : (this.replace = (this.replace + 1) % RECENT);
+      models[i] = model;
+      this.recentTier[i] = tier;
+      this.recentSlots[i] = slots;
     }
-    return (buckets[slot] ??= cellOf(this.cells, `${model}\u0001${tier}\u0001${bucket}\u0001${period}`));
+    let slot = slots[at];
+    if (slot === undefined) {
+      slot = slots[at] = this.keys.length;
+      this.keys.push(`${model}\u0001${tier}\u0001${bucket}\u0001${period}`);
+    }
+    this.lastReq = r;
+    this.lastSlot = slot;
+    return slot;
   }
 }
 
-/** (model, tier) pairs a CellTable keeps at hand */
+/** (model, tier) pairs CellSlots keeps at hand */
 const RECENT = 6;
 
+/** Cells by slot (CellSlots), and the same cells by key, in the order they were first added to. */
+interface SlotTable {
+  bySlot: (Float64Array | undefined)[];
+  cells: Cells;
+}
+
+function cellAt(t: SlotTable, slots: CellSlots, slot: number): Float64Array {
+  let c = t.bySlot[slot];
+  if (c === undefined) {
+    t.bySlot[slot] = c = cellOf(t.cells, slots.keys[slot]!);
+  }
+  return c;
+}
+
 export class Ledger {
-  private readonly table: CellTable;
+  private readonly slots: CellSlots;
+  private readonly table: SlotTable;
   readonly cells: Cells;
   /** answering requests dropped by strategies up to this stage (served from a cache, de-duplicated) */
   dropped = 0;
   /** per dimension -> key -> cells */
   readonly by = new Map<string, Map<string, Cells>>();
   /**
-   * Successful answers whose quality is below 1, counted per quality value: summed in a fixed
-   * order at the end (total), so the sum does not depend on the order requests arrived in, and
-   * ledgers of a split run add up exactly (merge).
+   * Successful answers whose quality is below 1, counted per quality value (a handful: a route's,
+   * a cascade's): summed in a fixed order at the end (total), so the sum does not depend on the
+   * order requests arrived in, and ledgers of a split run add up exactly (merge).
    */
-  readonly successesAt = new Map<number, number>();
+  private readonly qualities: number[] = [];
+  private readonly qualityCounts: number[] = [];
   private readonly readers: {
     read: (r: SimRequest) => string;
-    tables: RecentMap<CellTable>;
+    tables: RecentMap<SlotTable>;
   }[];
 
   constructor(
@@ -203,15 +246,18 @@ export class Ledger {
     /** canonical model ids for the model dimension (the same ids the Models table shows) */
     canonical?: (model: string) => string,
     /** the pricing period of a request's time (Pricing.periodOf); default: one period */
-    private readonly periodOf?: (atMs: number) => number,
+    periodOf?: (atMs: number) => number,
+    /** slots shared with the other ledgers of the run (same thresholds and periods); default its own */
+    slots?: CellSlots,
   ) {
-    this.table = new CellTable(thresholds.length + 1);
+    this.slots = slots ?? new CellSlots(thresholds, periodOf);
+    this.table = { bySlot: [], cells: new Map() };
     this.cells = this.table.cells;
     this.readers = dims.map((d) => {
       const out = new Map<string, Cells>();
       this.by.set(d, out);
-      const tables = new RecentMap((k) => {
-        const t = new CellTable(thresholds.length + 1);
+      const tables = new RecentMap((k): SlotTable => {
+        const t: SlotTable = { bySlot: [], cells: new Map() };
         out.set(k, t.cells);
         return t;
       });
@@ -220,27 +266,40 @@ export class Ledger {
   }
 
   bucketOf(inputTokens: number): number {
-    let b = 0;
-    for (const t of this.thresholds) if (inputTokens > t) b++;
-    return b;
+    return this.slots.bucketOf(inputTokens);
   }
 
   add(r: SimRequest): void {
-    const bucket = this.thresholds.length ? this.bucketOf(r.inputTokens) : 0;
-    const period = this.periodOf ? this.periodOf(r.atMs) : 0;
-    const q = addToCell(this.table.cell(r, bucket, period), r);
-    if (q >= 0) this.successesAt.set(q, (this.successesAt.get(q) ?? 0) + 1);
+    const slots = this.slots;
+    const slot = slots.slotOf(r);
+    const q = addToCell(cellAt(this.table, slots, slot), r);
+    if (q >= 0) this.countQuality(q, 1);
     for (let i = 0; i < this.readers.length; i++) {
       const d = this.readers[i]!;
-      addToCell(d.tables.get(d.read(r)).cell(r, bucket, period), r);
+      addToCell(cellAt(d.tables.get(d.read(r)), slots, slot), r);
     }
+  }
+
+  private countQuality(q: number, n: number): void {
+    const qs = this.qualities;
+    for (let i = 0; i < qs.length; i++)
+      if (qs[i] === q) {
+        this.qualityCounts[i]! += n;
+        return;
+      }
+    qs.push(q);
+    this.qualityCounts.push(n);
+  }
+
+  /** successful answers per quality value below 1 (see qualities) */
+  get successesAt(): Map<number, number> {
+    return new Map(this.qualities.map((q, i) => [q, this.qualityCounts[i]!]));
   }
 
   total(col: number): number {
     let s = 0;
     for (const c of this.cells.values()) s += c[col]!;
-    if (col === Q.successes)
-      for (const q of [...this.successesAt.keys()].sort((a, b) => a - b)) s += q * this.successesAt.get(q)!;
+    if (col === Q.successes) for (const [q, n] of [...this.successesAt].sort((a, b) => a[0] - b[0])) s += q * n;
     return s;
   }
 
@@ -259,8 +318,13 @@ export class Ledger {
         addCells(c, cells);
       }
     }
-    for (const [q, n] of other.successesAt) this.successesAt.set(q, (this.successesAt.get(q) ?? 0) + n);
+    for (const [q, n] of other.successesAt) this.countQuality(q, n);
     this.dropped += other.dropped;
+  }
+
+  /** every successes-at-quality count times n (scaleLedger) */
+  scaleQualities(n: number): void {
+    for (let i = 0; i < this.qualityCounts.length; i++) this.qualityCounts[i]! *= n;
   }
 }
 
@@ -274,7 +338,7 @@ export function scaleLedger(l: Ledger, n: number): void {
   };
   scale(l.cells);
   for (const keys of l.by.values()) for (const cells of keys.values()) scale(cells);
-  for (const [q, k] of l.successesAt) l.successesAt.set(q, k * n);
+  l.scaleQualities(n);
   l.dropped *= n;
 }
 

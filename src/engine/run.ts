@@ -9,7 +9,7 @@
 import { type Diagnostic, UserError, warning } from '../diagnostics.js';
 import type { Pricing } from '../pricing/pricebook.js';
 import type { ModelView, OptionPath, Strategy, StrategyContext, StrategyRun } from './strategy.js';
-import { Ledger, type LedgerData, ledgerData } from './ledger.js';
+import { CellSlots, Ledger, type LedgerData, ledgerData } from './ledger.js';
 import type { SimRequest } from './request.js';
 import { drawStream, requestDraw, requestRng } from './rng.js';
 import { RecentMap } from '../shared/recent.js';
@@ -251,7 +251,9 @@ function startGroup(setups: readonly RunSetup[]): PartRuns {
   const view = modelView(book);
   const canonical = (m: string): string => book.resolve(m).id;
   const baseWarnings = new Map<string, { position: number; d: Diagnostic }>();
-  const base = new Ledger(thresholds, [...by, ...every], canonical, periodOf);
+  // every tap numbers its cells alike: a request passed on unchanged finds its cell by number
+  const slots = new CellSlots(thresholds, periodOf);
+  const base = new Ledger(thresholds, [...by, ...every], canonical, periodOf, slots);
   // replay --rows: a run of its own (groupKey), so its one path's last node is the final tap
   const observe = setups.length === 1 ? first.observe : undefined;
 
@@ -285,7 +287,7 @@ function startGroup(setups: readonly RunSetup[]): PartRuns {
           k,
           label: st.label,
           run: start(st, k, warnings),
-          tap: new Ledger(thresholds, every, canonical, periodOf),
+          tap: new Ledger(thresholds, every, canonical, periodOf, slots),
           children: [],
           warnings,
         };
@@ -300,7 +302,7 @@ function startGroup(setups: readonly RunSetup[]): PartRuns {
   for (const path of paths) {
     const last = path[path.length - 1];
     if (last && by.length && !last.tap.by.has(by[0]!))
-      last.tap = new Ledger(thresholds, [...by, ...every], canonical, periodOf);
+      last.tap = new Ledger(thresholds, [...by, ...every], canonical, periodOf, slots);
   }
   const finalNode = observe ? paths[0]![paths[0]!.length - 1] : undefined;
   // --standalone: each stage alone on the baseline, per run (not shared)
@@ -310,7 +312,7 @@ function startGroup(setups: readonly RunSetup[]): PartRuns {
     return {
       warnings,
       runs: s.stages.map((st, k) => start(st, k, warnings)),
-      ledgers: s.stages.map(() => new Ledger(thresholds, every, canonical, periodOf)),
+      ledgers: s.stages.map(() => new Ledger(thresholds, every, canonical, periodOf, slots)),
       labels: s.stages.map((st) => st.label),
     };
   });
@@ -324,24 +326,42 @@ function startGroup(setups: readonly RunSetup[]): PartRuns {
     book.resolve(model, r.line !== undefined ? `line ${r.line}` : checkingStage, book.periodOf(r.atMs));
     return true;
   });
-  const check = (r: SimRequest, stage: string): void => {
-    checking = r;
-    checkingStage = stage;
-    known.get(r.model);
+  const check = (r: SimRequest, stage: string, from?: SimRequest): void => {
+    // a request made from one already checked, on the same model, needs no model check
+    if (from === undefined || r.model !== from.model) {
+      checking = r;
+      checkingStage = stage;
+      known.get(r.model);
+    }
     const bad = validRequest(r);
     if (bad) throw new Error(`internal: ${stage} produced an invalid request ${r.id}: ${bad}`);
   };
 
   /** request q enters a node's stage: what it gives is tapped after it and goes on to each child */
   const flow = (q: SimRequest, node: StageNode): void => {
-    const out = node.run.step(q);
+    const run = node.run;
     const ledger = node.tap;
     const children = node.children;
+    if (run.map !== undefined) {
+      // at most one request out: no array per request
+      const o = run.map(q);
+      if (o === undefined) {
+        if (q.answers !== false) ledger.dropped += 1;
+        return;
+      }
+      if (o !== q) check(o, node.label, q);
+      if (q.answers !== false && o.answers === false) ledger.dropped += 1;
+      ledger.add(o);
+      if (node === finalNode) observe!('final', o);
+      for (let c = 0; c < children.length; c++) flow(o, children[c]!);
+      return;
+    }
+    const out = run.step(q);
     let answeringOut = 0;
     for (let i = 0; i < out.length; i++) {
       const o = out[i]!;
       // a request passed through unchanged was checked when it entered this stage
-      if (o !== q) check(o, node.label);
+      if (o !== q) check(o, node.label, q);
       if (o.answers !== false) answeringOut++;
       ledger.add(o);
       if (node === finalNode) observe!('final', o);
@@ -354,7 +374,7 @@ function startGroup(setups: readonly RunSetup[]): PartRuns {
     const out = s.runs[k]!.step(q);
     let answeringOut = 0;
     for (const o of out) {
-      if (o !== q) check(o, s.labels[k]!);
+      if (o !== q) check(o, s.labels[k]!, q);
       if (o.answers !== false) answeringOut++;
       ledger.add(o);
     }

@@ -3,8 +3,9 @@
 //   1. before the run    syntheticModels(options) -> models the strategy adds (GPU figures; the
 //                                                  pricing layer derives their prices),
 //                        fixedCosts(options)      -> one-time costs of its stage;
-//   2. start(options, ctx) once per run (or per part of a split run), then step(request) for every
-//      request in stream order, flush?() once at the end (requests held back, e.g. a batch window)
+//   2. start(options, ctx) once per run (or per part of a split run), then step(request) (or map,
+//      for a one-in one-out strategy) for every request in stream order, flush?() once at the end
+//      (requests held back, e.g. a batch window)
 //      and counters?() (what the part saw, summed over the parts);
 //   3. after the run     finish?(options, counters, ctx) -> end-of-run warnings from the summed counters;
 //   4. the report phase  fleet?(options)          -> quantities the report prices (a self-hosted
@@ -71,6 +72,12 @@ export interface StrategyContext {
 export interface StrategyRun {
   /** transform one request: [] drops it (served elsewhere), two requests = paid twice */
   step(req: SimRequest): SimRequest[];
+  /**
+   * The same transform for a strategy that never gives more than one request: the request it gives,
+   * or undefined when it drops it. The engine calls it instead of step (no array per request); a
+   * run that has it makes step from it (stepOf).
+   */
+  map?(req: SimRequest): SimRequest | undefined;
   /** requests held back (e.g. a batch window), released at the end of the stream; none when absent */
   flush?(): SimRequest[];
   /**
@@ -132,4 +139,12 @@ export interface Strategy<O = any> {
   usesCacheRules?: boolean;
   /** report phase: the fleet this stage moves requests to, for its break-even volume */
   fleet?(options: O): FleetQuantities;
+}
+
+/** step() of a run that gives at most one request per request (StrategyRun.map). */
+export function stepOf(map: (req: SimRequest) => SimRequest | undefined): (req: SimRequest) => SimRequest[] {
+  return (req) => {
+    const out = map(req);
+    return out === undefined ? [] : [out];
+  };
 }

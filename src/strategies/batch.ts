@@ -11,7 +11,7 @@ import { durationMs, once } from './prompt-cache/expiring.js';
 import { DEFAULT_POSITIONS } from './prompt-cache/placement.js';
 import { realismRules } from './prompt-cache/rules.js';
 import { compileWhen, WhenSchema } from './match.js';
-import type { ModelFacts, Strategy, StrategyContext, StrategyRun } from '../engine/strategy.js';
+import { type ModelFacts, type Strategy, type StrategyContext, type StrategyRun, stepOf } from '../engine/strategy.js';
 
 export const batchOptions = z.strictObject({
   /** share of eligible requests moved (seeded), 0..1 */
@@ -73,37 +73,36 @@ export function startBatch(o: BatchOptions, ctx: StrategyContext): StrategyRun {
       out.cached = c.write5m + c.write1h > 0 ? { read: 0, write5m: c.write5m, write1h: c.write1h } : undefined;
   };
 
-  return {
-    step(req) {
-      // flex/priority were chosen on purpose; batch is already batch.
-      if (req.serviceTier !== 'standard') return [req];
-      if (o.only_batchable && !req.batchable) return [req];
-      if (!selected(req)) return [req];
-      const m = ctx.models.resolve(req.model);
-      if (only && !only.has(m.id)) return [req];
-      if (!m.tiers.includes('batch')) {
-        warnOnce(m.id, () =>
-          ctx.warn(
-            'STRATEGY_NO_TIER',
-            `batch: model '${m.id}' has no batch tier in the pricing table; its requests stay on standard`,
-          ),
-        );
-        return [req];
-      }
-      // one draw per eligible request: the same stream gives the same split
-      if (o.share < 1 && ctx.draw(req) >= o.share) return [req];
-      const out = copyRequest(req);
-      out.serviceTier = 'batch';
-      if (!realistic) {
-        out.atMs = req.atMs + W;
-        return [out];
-      }
-      // The window's requests run together when it closes (epoch-aligned windows: 24h = UTC days).
-      if (W > 0) out.atMs = (Math.floor(req.atMs / W) + 1) * W;
-      recache(out, m);
-      return [out];
-    },
+  const map = (req: SimRequest): SimRequest => {
+    // flex/priority were chosen on purpose; batch is already batch.
+    if (req.serviceTier !== 'standard') return req;
+    if (o.only_batchable && !req.batchable) return req;
+    if (!selected(req)) return req;
+    const m = ctx.models.resolve(req.model);
+    if (only && !only.has(m.id)) return req;
+    if (!m.tiers.includes('batch')) {
+      warnOnce(m.id, () =>
+        ctx.warn(
+          'STRATEGY_NO_TIER',
+          `batch: model '${m.id}' has no batch tier in the pricing table; its requests stay on standard`,
+        ),
+      );
+      return req;
+    }
+    // one draw per eligible request: the same stream gives the same split
+    if (o.share < 1 && ctx.draw(req) >= o.share) return req;
+    const out = copyRequest(req);
+    out.serviceTier = 'batch';
+    if (!realistic) {
+      out.atMs = req.atMs + W;
+      return out;
+    }
+    // The window's requests run together when it closes (epoch-aligned windows: 24h = UTC days).
+    if (W > 0) out.atMs = (Math.floor(req.atMs / W) + 1) * W;
+    recache(out, m);
+    return out;
   };
+  return { map, step: stepOf(map) };
 }
 
 export const batch: Strategy<BatchOptions> = {

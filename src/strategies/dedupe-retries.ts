@@ -2,7 +2,8 @@
 // the client gave up (timeout) while the provider finished and billed the first call.
 // State: ids of the completed calls seen in the last `window`, evicted as the clock passes them.
 import { z } from 'zod';
-import type { Strategy, StrategyContext, StrategyRun } from '../engine/strategy.js';
+import type { SimRequest } from '../engine/request.js';
+import { type Strategy, type StrategyContext, type StrategyRun, stepOf } from '../engine/strategy.js';
 import { durationMs, MonotoneClock } from './prompt-cache/expiring.js';
 
 export const dedupeOptions = z.strictObject({
@@ -23,28 +24,26 @@ export function startDedupe(o: DedupeOptions, _ctx: StrategyContext): StrategyRu
   const clock = new MonotoneClock();
   let requests = 0;
   let linked = 0;
-  return {
-    step(req) {
-      const t = clock.at(req.atMs);
-      requests++;
-      if (t >= beforeLast) {
-        // every id of the older generation has expired
-        before = now;
-        beforeLast = nowLast;
-        now = new Map();
-      }
-      if (req.retryOf !== undefined) {
-        linked++;
-        const until = now.get(req.retryOf) ?? before.get(req.retryOf);
-        if (until !== undefined && t < until) return [];
-      }
-      const until = req.status === 'ok' ? t + o.window : Number.NEGATIVE_INFINITY;
-      now.set(req.id, until);
-      if (until > nowLast) nowLast = until;
-      return [req];
-    },
-    counters: () => ({ requests, linked }),
+  const map = (req: SimRequest): SimRequest | undefined => {
+    const t = clock.at(req.atMs);
+    requests++;
+    if (t >= beforeLast) {
+      // every id of the older generation has expired
+      before = now;
+      beforeLast = nowLast;
+      now = new Map();
+    }
+    if (req.retryOf !== undefined) {
+      linked++;
+      const until = now.get(req.retryOf) ?? before.get(req.retryOf);
+      if (until !== undefined && t < until) return undefined;
+    }
+    const until = req.status === 'ok' ? t + o.window : Number.NEGATIVE_INFINITY;
+    now.set(req.id, until);
+    if (until > nowLast) nowLast = until;
+    return req;
   };
+  return { map, step: stepOf(map), counters: () => ({ requests, linked }) };
 }
 
 export const dedupeRetries: Strategy<DedupeOptions> = {
