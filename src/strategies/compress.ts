@@ -5,7 +5,7 @@
 // trim-context and route (exact scaling, re-keying, cached counts) are in ./shape.ts.
 import { z } from 'zod';
 import { copyRequest, type PrefixBlock, type SimRequest } from '../engine/request.js';
-import type { Strategy } from '../engine/strategy.js';
+import { type Strategy, stepOf } from '../engine/strategy.js';
 import { QualitySchema } from './match.js';
 import { clampCached, lostCached, type Ratio, ratioOf, rekey, scaleTokens, setCached, warnOrder } from './shape.js';
 
@@ -33,6 +33,8 @@ export interface CompressPlan {
   quality?: number | undefined;
   /** original cumulative key -> its re-keyed, rescaled block (the same prefix recurs on every request) */
   memo: Map<string, PrefixBlock>;
+  /** a shared one-block prefix -> what compressing it gives (shapePrefix) */
+  shapes: Map<PrefixBlock[], PrefixShape>;
 }
 
 const MEMO_LIMIT = 65_536;
@@ -49,6 +51,7 @@ export function compressPlan(parts: Iterable<Part>, ratio: number, quality?: num
     marker: `cmp:${[...set].sort().join('+')}@${ratio}`,
     quality,
     memo: new Map(),
+    shapes: new Map(),
   };
 }
 
@@ -72,21 +75,45 @@ function rekeyed(plan: CompressPlan, b: PrefixBlock, tokens: number): PrefixBloc
   return out;
 }
 
-/** each block's scaled tokens, reused by every call (compressRequest is not re-entered) */
+/** What compressing a prefix gives: the same for every request that carries that prefix. */
+interface PrefixShape {
+  /** tokens in blocks, before and after */
+  covered: number;
+  blockTokens: number;
+  /** tokens in history blocks, before and after */
+  historyBlocks: number;
+  historyOut: number;
+  /** the first block changed (scaled or gone), -1 when none */
+  first: number;
+  /** tokens of the blocks before the first change */
+  before: number;
+  /** the blocks after compression (the request's own array when none changed) */
+  prefix: PrefixBlock[];
+}
+
+/** each block's scaled tokens, reused by every call (shapePrefix is not re-entered) */
 const scaledScratch: number[] = [];
 
-/** The shaping itself, pure, exported for tests. Returns the request unchanged when nothing moved. */
-export function compressRequest(r: SimRequest, plan: CompressPlan): SimRequest {
+/**
+ * The prefix compressed. A one-block prefix (a log's prefix_key/prefix_tokens) is one array shared
+ * by every request that repeats it (the log readers share it), so its shape is kept by that array.
+ */
+function shapePrefix(plan: CompressPlan, blocks: PrefixBlock[]): PrefixShape {
+  const n = blocks.length;
+  if (n === 1) {
+    const hit = plan.shapes.get(blocks);
+    if (hit !== undefined) return hit;
+  }
   const { ratio } = plan;
   let covered = 0;
   let historyBlocks = 0;
   let first = -1;
   let historyOut = 0;
   let blockTokens = 0;
-  const n = r.prefix.length;
+  let before = 0;
   const scaledTokens = scaledScratch;
   for (let i = 0; i < n; i++) {
-    const b = r.prefix[i]!;
+    const b = blocks[i]!;
     covered += b.tokens;
     const t = scalesBlock(plan, b.kind) ? scaleTokens(b.tokens, ratio) : b.tokens;
     scaledTokens[i] = t;
@@ -97,7 +124,31 @@ export function compressRequest(r: SimRequest, plan: CompressPlan): SimRequest {
     }
     // a scaled block, or one that is gone (0 tokens are dropped), is the first change
     if ((t !== b.tokens || t <= 0) && first < 0) first = i;
+    if (first < 0) before += b.tokens;
   }
+  // Blocks before the first change stay as they are; from it on, every kept block is re-keyed
+  // (keys are cumulative) and blocks scaled to 0 are gone.
+  let prefix = blocks;
+  if (first >= 0) {
+    prefix = [];
+    for (let i = 0; i < n; i++) {
+      const t = scaledTokens[i]!;
+      if (t <= 0) continue;
+      prefix.push(i < first ? blocks[i]! : rekeyed(plan, blocks[i]!, t));
+    }
+  }
+  const shape: PrefixShape = { covered, blockTokens, historyBlocks, historyOut, first, before, prefix };
+  if (n === 1) {
+    if (plan.shapes.size >= MEMO_LIMIT) plan.shapes.clear();
+    plan.shapes.set(blocks, shape);
+  }
+  return shape;
+}
+
+/** The shaping itself, pure, exported for tests. Returns the request unchanged when nothing moved. */
+export function compressRequest(r: SimRequest, plan: CompressPlan): SimRequest {
+  const { ratio } = plan;
+  const { covered, blockTokens, historyBlocks, historyOut, first, before, prefix } = shapePrefix(plan, r.prefix);
   // The input beyond the blocks: history not held in blocks, then the current message.
   const rest = Math.max(0, r.inputTokens - covered);
   const looseHistory = Math.min(rest, Math.max(0, r.historyTokens - historyBlocks));
@@ -109,17 +160,6 @@ export function compressRequest(r: SimRequest, plan: CompressPlan): SimRequest {
   const outputTokens = plan.output ? scaleTokens(r.outputTokens, ratio) : r.outputTokens;
   const inputChanged = inputTokens !== r.inputTokens || first >= 0;
   if (!inputChanged && outputTokens === r.outputTokens) return r;
-  // Blocks before the first change stay as they are; from it on, every kept block is re-keyed
-  // (keys are cumulative) and blocks scaled to 0 are gone.
-  let prefix = r.prefix;
-  if (first >= 0) {
-    prefix = [];
-    for (let i = 0; i < n; i++) {
-      const t = scaledTokens[i]!;
-      if (t <= 0) continue;
-      prefix.push(i < first ? r.prefix[i]! : rekeyed(plan, r.prefix[i]!, t));
-    }
-  }
   const out = copyRequest(r);
   out.inputTokens = inputTokens;
   out.outputTokens = outputTokens;
@@ -128,12 +168,9 @@ export function compressRequest(r: SimRequest, plan: CompressPlan): SimRequest {
   if (inputChanged) {
     // Leading tokens left as they were: the blocks before the first changed one, or (no block
     // changed) every block, then the loose history and the message while they are unchanged.
-    let unchanged = 0;
-    if (first >= 0) for (let i = 0; i < first; i++) unchanged += r.prefix[i]!.tokens;
-    else {
-      unchanged = covered;
-      if (looseHistoryOut === looseHistory) unchanged += looseHistory + (messageOut === message ? message : 0);
-    }
+    let unchanged = before;
+    if (first < 0 && looseHistoryOut === looseHistory)
+      unchanged += looseHistory + (messageOut === message ? message : 0);
     setCached(out, clampCached(r.cached, Math.min(unchanged, inputTokens)));
   }
   if (plan.quality !== undefined) out.quality = (r.quality ?? 1) * plan.quality;
@@ -148,15 +185,14 @@ export const compress: Strategy<CompressOptions> = {
   start(o, ctx) {
     const plan = compressPlan(o.parts, o.ratio, o.quality);
     let warned = false;
-    return {
-      step(r) {
-        const out = compressRequest(r, plan);
-        if (!warned && out !== r && lostCached(r, out)) {
-          warned = true;
-          warnOrder(ctx, 'compress');
-        }
-        return [out];
-      },
+    const map = (r: SimRequest): SimRequest => {
+      const out = compressRequest(r, plan);
+      if (!warned && out !== r && lostCached(r, out)) {
+        warned = true;
+        warnOrder(ctx, 'compress');
+      }
+      return out;
     };
+    return { map, step: stepOf(map) };
   },
 };
