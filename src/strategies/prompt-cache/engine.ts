@@ -195,16 +195,38 @@ export class CacheSim {
     return this.o.readyDelayMs ?? rules.readyDelayMs;
   }
 
-  private live(p: Partition, key: string, t: number, batch: boolean): boolean {
+  // The entry looked up last: a request reads an entry (live) and then refreshes the same one (put).
+  // Entries leave a map only in a sweep, which runs in set(): every set() replaces this.
+  private lastPartition: Partition | undefined;
+  private lastKey = '';
+  private lastEntry: Entry | undefined;
+
+  private entry(p: Partition, key: string): Entry | undefined {
+    if (p === this.lastPartition && key === this.lastKey) return this.lastEntry;
     const e = p.entries.get(key);
+    this.lastPartition = p;
+    this.lastKey = key;
+    this.lastEntry = e;
+    return e;
+  }
+
+  private setEntry(p: Partition, key: string, e: Entry, t: number): void {
+    p.entries.set(key, e, t);
+    this.lastPartition = p;
+    this.lastKey = key;
+    this.lastEntry = e;
+  }
+
+  private live(p: Partition, key: string, t: number, batch: boolean): boolean {
+    const e = this.entry(p, key);
     return e !== undefined && (batch || e.readyAtMs <= t) && t < e.expiresAtMs;
   }
 
   /** set expiry (never shortening a live entry) and readiness (a pending write keeps its earlier ready time) */
   private put(p: Partition, key: string, t: number, keepMs: number, delayMs: number): void {
-    const e = p.entries.get(key);
+    const e = this.entry(p, key);
     if (e === undefined) {
-      p.entries.set(key, { expiresAtMs: t + keepMs, readyAtMs: t + delayMs }, t);
+      this.setEntry(p, key, { expiresAtMs: t + keepMs, readyAtMs: t + delayMs }, t);
     } else if (t < e.expiresAtMs) {
       // live (ready or pending): refresh in place, no allocation on the hot path
       if (t + keepMs > e.expiresAtMs) e.expiresAtMs = t + keepMs;
@@ -289,11 +311,11 @@ export class CacheSim {
     if (hit >= 0 && batch && !this.batchHits(req.prefix[0]!.key)) hit = -1;
     const read = hit >= 0 ? cum[hit]! : 0;
     const last = bps[k - 1]!;
-    const e = p.entries.get(keys[last]!);
+    const e = this.entry(p, keys[last]!);
     if (e !== undefined && t < e.expiresAtMs) return { read, write5m: 0, write1h: 0 };
     // a new cache: created now, readable after the usual delay, gone TTL later whatever its hits
     const delay = this.readyDelay(rules, batch);
-    if (e === undefined) p.entries.set(keys[last]!, { expiresAtMs: t + ttlMs, readyAtMs: t + delay }, t);
+    if (e === undefined) this.setEntry(p, keys[last]!, { expiresAtMs: t + ttlMs, readyAtMs: t + delay }, t);
     else {
       e.expiresAtMs = t + ttlMs;
       e.readyAtMs = t + delay;

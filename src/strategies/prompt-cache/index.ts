@@ -9,7 +9,14 @@ import { z } from 'zod';
 import { dimensionReader } from '../../engine/ledger.js';
 import { copyRequest, type SimRequest } from '../../engine/request.js';
 import { userError } from '../../diagnostics.js';
-import type { ModelFacts, Strategy, StrategyContext, StrategyRun } from '../../engine/strategy.js';
+import { RecentMap } from '../../shared/recent.js';
+import {
+  type ModelFacts,
+  type Strategy,
+  type StrategyContext,
+  type StrategyRun,
+  stepOf,
+} from '../../engine/strategy.js';
 import { batchCacheOptions, CacheSim, defaultStyle, type Ttl } from './engine.js';
 import { durationMs, once } from './expiring.js';
 import { DEFAULT_POSITIONS, positionSchema } from './placement.js';
@@ -152,47 +159,51 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
     return { m, cache, style, cm: { id: m.id, provider: m.provider, cache } };
   };
 
+  /** per model name as requests spell it: its model's plan, or null when its requests pass through */
+  const planByName = new RecentMap((name): Plan | null => {
+    const model = ctx.models.resolve(name);
+    if (only && !only.has(model.id)) return null;
+    let p = plans.get(model);
+    if (p === undefined) plans.set(model, (p = plan(model)));
+    return p;
+  });
+
   let requests = 0;
   let withPrefix = 0;
-  return {
-    step(req) {
-      requests++;
-      if (!req.prefix.length) return [req];
-      withPrefix++;
-      const model = ctx.models.resolve(req.model);
-      if (only && !only.has(model.id)) return [req];
-      let p = plans.get(model);
-      if (p === undefined) plans.set(model, (p = plan(model)));
-      if (p === null) return [req];
-      const { m, cache, style, cm } = p;
-      if (style === 'explicit' && ttlOf(req) === '1h' && !checked.has(m.id)) {
-        if (!cache.has1h && cache.storagePerHourPicoPerM === undefined) {
-          throw userError(
-            'STRATEGY_MODEL',
-            `prompt-cache ttl 1h: model '${m.id}' has no 1-hour cache write price in the pricing table`,
-            {
-              where: m.id,
-              hint: 'use ttl: 5m, or limit the strategy with models: [...] to models that offer the 1-hour TTL',
-            },
-          );
-        }
-        checked.add(m.id);
-      }
-      const out = copyRequest(req);
-      out.cached = sim.apply(req, cm, style);
-      if (sim.droppedBreakpoints > dropped) {
-        dropped = sim.droppedBreakpoints;
-        warnOnce(`dropped-breakpoints:${m.id}`, () =>
-          ctx.warn(
-            'STRATEGY_OPTION_IGNORED',
-            `prompt-cache: breakpoints name more blocks than a request may carry (${sim.rules(cm).maxBreakpoints} for '${m.id}'); the earliest are ignored, as the API uses the last ones`,
-          ),
+  const map = (req: SimRequest): SimRequest => {
+    requests++;
+    if (!req.prefix.length) return req;
+    withPrefix++;
+    const p = planByName.get(req.model);
+    if (p === null) return req;
+    const { m, cache, style, cm } = p;
+    if (style === 'explicit' && ttlOf(req) === '1h' && !checked.has(m.id)) {
+      if (!cache.has1h && cache.storagePerHourPicoPerM === undefined) {
+        throw userError(
+          'STRATEGY_MODEL',
+          `prompt-cache ttl 1h: model '${m.id}' has no 1-hour cache write price in the pricing table`,
+          {
+            where: m.id,
+            hint: 'use ttl: 5m, or limit the strategy with models: [...] to models that offer the 1-hour TTL',
+          },
         );
       }
-      return [out];
-    },
-    counters: () => ({ requests, withPrefix }),
+      checked.add(m.id);
+    }
+    const out = copyRequest(req);
+    out.cached = sim.apply(req, cm, style);
+    if (sim.droppedBreakpoints > dropped) {
+      dropped = sim.droppedBreakpoints;
+      warnOnce(`dropped-breakpoints:${m.id}`, () =>
+        ctx.warn(
+          'STRATEGY_OPTION_IGNORED',
+          `prompt-cache: breakpoints name more blocks than a request may carry (${sim.rules(cm).maxBreakpoints} for '${m.id}'); the earliest are ignored, as the API uses the last ones`,
+        ),
+      );
+    }
+    return out;
   };
+  return { map, step: stepOf(map), counters: () => ({ requests, withPrefix }) };
 }
 
 export const promptCache: Strategy<PromptCacheOptions> = {
