@@ -4,7 +4,7 @@
 // the full output and the same input, answers. Capped requests that are not retried keep the
 // truncated answer, with the `quality` factor (an answer cut short may be worse).
 import { z } from 'zod';
-import { copyRequest, totalCached } from '../engine/request.js';
+import { copyRequest, totalCached, withTag } from '../engine/request.js';
 import { QualitySchema } from './match.js';
 import type { Strategy } from '../engine/strategy.js';
 
@@ -33,11 +33,11 @@ export const capOutput: Strategy<CapOutputOptions> = {
         if (!retried) {
           const kept = copyRequest(r);
           kept.outputTokens = cap;
-          kept.tags = { ...r.tags, capped: 'kept' };
+          kept.tags = withTag(r.tags, 'capped', 'kept');
           if (o.quality !== undefined) kept.quality = (r.quality ?? 1) * o.quality;
           return [kept];
         }
-        const tags = { ...r.tags, capped: 'retried' };
+        const tags = withTag(r.tags, 'capped', 'retried');
         // No retryOf link: dedupe-retries must not drop this retry (its original did not complete usefully).
         const retry = copyRequest(r);
         retry.tags = tags;

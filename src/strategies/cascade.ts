@@ -3,7 +3,7 @@
 // unused) and the strong call (which answers). Escalation is either a seeded share, or a seeded
 // confidence score per request drawn from a distribution and compared with a threshold.
 import { z } from 'zod';
-import { copyRequest, type SimRequest } from '../engine/request.js';
+import { copyRequest, type SimRequest, withTag } from '../engine/request.js';
 import type { Rng } from '../engine/rng.js';
 import { compileWhen, modelIdMemo, QualitySchema, WhenSchema } from './match.js';
 import { warnMove } from './shape.js';
@@ -141,7 +141,7 @@ export const cascade: Strategy<CascadeOptions> = {
       v.retryOf = undefined;
       v.answers = false;
       v.quality = undefined;
-      v.tags = { ...r.tags, route: tagVerify };
+      v.tags = withTag(r.tags, 'route', tagVerify);
       return v;
     };
 
@@ -152,11 +152,11 @@ export const cascade: Strategy<CascadeOptions> = {
         if (o.cheap_output_tokens !== undefined) cheapCall.outputTokens = o.cheap_output_tokens;
         const verified = verifier ? [verifyCall(r, cheapCall)] : [];
         if (!escalates(r)) {
-          cheapCall.tags = { ...r.tags, route: tagCheap };
+          cheapCall.tags = withTag(r.tags, 'route', tagCheap);
           cheapCall.quality = qualityOf(r, o.quality.cheap);
           return [cheapCall, ...verified];
         }
-        const tags = { ...r.tags, route: tagEscalated };
+        const tags = withTag(r.tags, 'route', tagEscalated);
         cheapCall.id = `${r.id}/cheap`;
         cheapCall.tags = tags;
         cheapCall.answers = false;

@@ -3,7 +3,7 @@
 // not extend it). semantic: a seeded hit rate (similar questions cannot be judged from token
 // counts), with an optional quality: an unacceptable hit is a free but failed answer.
 import { z } from 'zod';
-import { copyRequest, type SimRequest, tagOf } from '../engine/request.js';
+import { copyRequest, type SimRequest, tagOf, withTag } from '../engine/request.js';
 import type { Strategy, StrategyContext, StrategyRun, StrategyState } from '../engine/strategy.js';
 import { hash64 } from '../shared/hash.js';
 import { durationMs, ExpiringMap, MonotoneClock, once } from './prompt-cache/expiring.js';
@@ -156,7 +156,7 @@ export function startResponseCache(o: ResponseCacheOptions, ctx: StrategyContext
     out.prefix = [];
     out.cached = undefined;
     out.quality = 0;
-    out.tags = { ...req.tags, responseCache: 'unacceptable' };
+    out.tags = withTag(req.tags, 'responseCache', 'unacceptable');
     return [out];
   }
 

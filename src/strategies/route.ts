@@ -3,10 +3,10 @@
 // seeded fraction of the requests its `when` selects; the others fall through to the next rule.
 // A request that no rule takes goes to `default` (when given) or stays where it was.
 import { z } from 'zod';
-import { copyRequest, type SimRequest } from '../engine/request.js';
+import { copyRequest, type SimRequest, withTag } from '../engine/request.js';
 import { compileWhen, modelIdMemo, QualitySchema, WhenSchema } from './match.js';
 import { type Ratio, ratioOf, scaleTokens, warnMove } from './shape.js';
-import type { OptionPath, Strategy, StrategyContext } from '../engine/strategy.js';
+import { type OptionPath, type Strategy, type StrategyContext, stepOf } from '../engine/strategy.js';
 
 const target = {
   /** success probability of answers on this route (multiplies the request's quality) */
@@ -53,7 +53,7 @@ export interface RouteTarget {
  */
 export function moveRequest(r: SimRequest, t: RouteTarget, sameModel: boolean): SimRequest {
   const out = copyRequest(r);
-  out.tags = { ...r.tags, route: t.label };
+  out.tags = withTag(r.tags, 'route', t.label);
   if (t.modelId !== undefined && !sameModel) {
     out.model = t.modelId;
     out.cached = undefined;
@@ -154,19 +154,18 @@ export const route: Strategy<RouteOptions> = {
       return out;
     };
 
-    return {
-      step(r) {
-        let chosen: (typeof rules)[number] | undefined;
-        for (const x of rules) {
-          if (!x.match(r)) continue;
-          if (x.share !== undefined && !(ctx.draw(r, x.drawLabel) < x.share)) continue;
-          chosen = x;
-          break;
-        }
-        if (chosen) return [apply(r, chosen)];
-        if (fallback) return [apply(r, fallback)];
-        return [r];
-      },
+    const map = (r: SimRequest): SimRequest => {
+      let chosen: (typeof rules)[number] | undefined;
+      for (const x of rules) {
+        if (!x.match(r)) continue;
+        if (x.share !== undefined && !(ctx.draw(r, x.drawLabel) < x.share)) continue;
+        chosen = x;
+        break;
+      }
+      if (chosen) return apply(r, chosen);
+      if (fallback) return apply(r, fallback);
+      return r;
     };
+    return { map, step: stepOf(map) };
   },
 };

@@ -9,7 +9,7 @@
 // (report/fleet.ts). Assumptions: docs/strategies-routing.md.
 import { z } from 'zod';
 import { userError } from '../diagnostics.js';
-import { copyRequest } from '../engine/request.js';
+import { copyRequest, withTag } from '../engine/request.js';
 import type { FixedCost, FleetQuantities, GpuModelSpec, Strategy } from '../engine/strategy.js';
 import { decimalText, parseRatio } from '../shared/decimal.js';
 import { compileWhen, modelIdMemo, QualitySchema, WhenSchema } from './match.js';
@@ -108,7 +108,7 @@ export const selfHost: Strategy<SelfHostOptions> = {
         if (o.share !== undefined && !(ctx.draw(r) < o.share)) return [r];
         const out = copyRequest(r);
         out.model = targetId;
-        out.tags = { ...r.tags, route: targetId };
+        out.tags = withTag(r.tags, 'route', targetId);
         // A provider's cached counts do not carry over; the synthetic model has no cache prices.
         if (out.cached) {
           out.cached = undefined;
