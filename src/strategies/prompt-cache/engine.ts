@@ -196,7 +196,7 @@ export class CacheSim {
   }
 
   // The entry looked up last: a request reads an entry (live) and then refreshes the same one (put).
-  // Entries leave a map only in a sweep, which runs in set(): every set() replaces this.
+  // A map changes only in set() (which may sweep): every set() forgets it.
   private lastPartition: Partition | undefined;
   private lastKey = '';
   private lastEntry: Entry | undefined;
@@ -212,9 +212,7 @@ export class CacheSim {
 
   private setEntry(p: Partition, key: string, e: Entry, t: number): void {
     p.entries.set(key, e, t);
-    this.lastPartition = p;
-    this.lastKey = key;
-    this.lastEntry = e;
+    this.lastPartition = undefined;
   }
 
   private live(p: Partition, key: string, t: number, batch: boolean): boolean {
