@@ -149,6 +149,9 @@ export class CellSlots {
   private replace = 0;
   private lastReq: SimRequest | undefined;
   private lastSlot = -1;
+  private lastModel = '';
+  private lastTier = '';
+  private lastSlots: number[] = [];
 
   constructor(
     /** ascending long-context thresholds (a slot per bucket they make) */
@@ -167,6 +170,15 @@ export class CellSlots {
 
   /** the slot of r's cell (the same object asked for again: no lookup) */
   slotOf(r: SimRequest): number {
+    return this.lookup(r, true);
+  }
+
+  /** r's slot when a request of its model, tier, bucket and period was given one before, else -1 */
+  existing(r: SimRequest): number {
+    return this.lookup(r, false);
+  }
+
+  private lookup(r: SimRequest, make: boolean): number {
     if (r === this.lastReq) return this.lastSlot;
     const bucket = this.stride > 1 ? this.bucketOf(r.inputTokens) : 0;
     const period = this.periodOf ? this.periodOf(r.atMs) : 0;
@@ -175,11 +187,15 @@ export class CellSlots {
     const tier = r.serviceTier;
     const models = this.recentModel;
     let slots: number[] | undefined;
-    for (let i = 0; i < models.length; i++)
-      if (models[i] === model && this.recentTier[i] === tier) {
-        slots = this.recentSlots[i]!;
-        break;
-      }
+    // A request a stage made from the last one carries the very same model string: compared first,
+    // equal at once (a log's model names are fresh strings per row, compared character by character).
+    if (model === this.lastModel && tier === this.lastTier) slots = this.lastSlots;
+    else
+      for (let i = 0; i < models.length; i++)
+        if (models[i] === model && this.recentTier[i] === tier) {
+          slots = this.recentSlots[i]!;
+          break;
+        }
     if (slots === undefined) {
       let byTier = this.byModel.get(model);
       if (!byTier) this.byModel.set(model, (byTier = new Map()));
@@ -193,11 +209,15 @@ export class CellSlots {
     }
     let slot = slots[at];
     if (slot === undefined) {
+      if (!make) return -1;
       slot = slots[at] = this.keys.length;
       this.keys.push(`${model}\u0001${tier}\u0001${bucket}\u0001${period}`);
     }
     this.lastReq = r;
     this.lastSlot = slot;
+    this.lastModel = model;
+    this.lastTier = tier;
+    this.lastSlots = slots;
     return slot;
   }
 }

@@ -327,8 +327,10 @@ function startGroup(setups: readonly RunSetup[]): PartRuns {
     return true;
   });
   const check = (r: SimRequest, stage: string, from?: SimRequest): void => {
-    // a request made from one already checked, on the same model, needs no model check
-    if (from === undefined || r.model !== from.model) {
+    // A request made from one already checked, on the same model, needs no model check; nor does a
+    // request whose cell some tap already has (cells are made only for checked requests): the
+    // baseline tap's lookup that follows is then the one just made.
+    if (from === undefined ? slots.existing(r) < 0 : r.model !== from.model) {
       checking = r;
       checkingStage = stage;
       known.get(r.model);
