@@ -66,4 +66,19 @@ describe('the token-class breakdown in every format', () => {
     expect(lines.map((l) => l.split(',').at(-1))).toEqual(['0.645', '0.07705', '10.80125']);
     expect(lines[0]).toContain(',0,0,0,100000,1000,'); // output_tokens as logged (reasoning included)
   });
+  it('a run over the request table (--threads 2, a sweep) keeps every dimension: the same report as one thread', async () => {
+    const scenario = join(dir, 'bill.yaml');
+    writeFileSync(
+      scenario,
+      'name: bill\nseed: 1\npricing:\n  version: "2026-11-01"\ntraffic:\n  log:\n    file: bill.csv\nstrategies:\n  - use: cap-output\n    max_output_tokens: 5000\n',
+    );
+    const sim = (threads: string) => runCli(['simulate', scenario, '--threads', threads, '--format', 'json']);
+    const one = await sim('1');
+    expect(one.code, one.stderr).toBe(0);
+    expect(JSON.parse(one.stdout).baseline.breakdown).toMatchObject({ storage: 10.8, fees: 0.1, audio: 0.004 });
+    expect((await sim('2')).stdout).toBe(one.stdout);
+    const sweep = await runCli(['sweep', scenario, '--set', 'strategies.cap-output.max_output_tokens=300,5000']);
+    expect(sweep.code, sweep.stderr).toBe(0);
+    expect(sweep.stdout).toContain('$11.52');
+  });
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { makeRequest, type SimRequest } from '../../src/engine/request.js';
+import { makeRequest, newTags, type SimRequest, tagOf } from '../../src/engine/request.js';
 import { CHUNK_ROWS, ChunkView } from '../../src/traffic/table/chunk.js';
 import { buildTable, chunksOf } from '../../src/traffic/table/table.js';
 import { openSync, closeSync } from 'node:fs';
@@ -40,6 +40,11 @@ const request = fc.record({
   inputTokens: fc.nat(),
   outputTokens: fc.nat(),
   reasoningTokens: fc.option(fc.nat(), { nil: undefined }),
+  // a log's counts: the reader never sets a 0 (undefined instead)
+  audioInputTokens: fc.option(fc.integer({ min: 1, max: 10_000_000 }), { nil: undefined }),
+  audioOutputTokens: fc.option(fc.integer({ min: 1, max: 10_000_000 }), { nil: undefined }),
+  imageInputTokens: fc.option(fc.integer({ min: 1, max: 10_000_000 }), { nil: undefined }),
+  webSearchCalls: fc.option(fc.integer({ min: 1, max: 1000 }), { nil: undefined }),
   historyTokens: fc.nat(),
   prefix: fc.array(
     fc.record(
@@ -48,7 +53,13 @@ const request = fc.record({
     ),
     { maxLength: 4 },
   ),
-  cached: fc.option(fc.record({ read: fc.nat(), write5m: fc.nat(), write1h: fc.nat() }), { nil: undefined }),
+  cached: fc.option(
+    fc.record(
+      { read: fc.nat(), write5m: fc.nat(), write1h: fc.nat(), storageTokenSeconds: fc.nat({ max: 2 ** 45 }) },
+      { requiredKeys: ['read', 'write5m', 'write1h'] },
+    ),
+    { nil: undefined },
+  ),
   batchable: fc.boolean(),
   status: fc.constantFrom('ok', 'error' as const),
   retryOf: fc.option(fc.string(), { nil: undefined }),
@@ -100,6 +111,29 @@ describe('request table', () => {
     const long = Array.from({ length: 5000 }, (_, i) => plain(`${'é€😀x'.repeat(i % 7)}${'a'.repeat(i % 50)}${i}`, i));
     long.push(plain('z'.repeat(200_000), 1));
     expect(await roundTrip(long)).toEqual(long);
+  });
+
+  it('keeps a log column named __proto__ as a tag (tag sets are built as the reader builds them)', async () => {
+    const tags = newTags();
+    const column = '__proto__'; // a column name from a user's log, stored as a tag (newTags: no prototype to reach)
+    tags[column] = 'x';
+    tags.tenant = 'acme';
+    const r = makeRequest({
+      id: 'r1',
+      atMs: 0,
+      model: 'm',
+      serviceTier: 'standard',
+      inputTokens: 1,
+      outputTokens: 1,
+      historyTokens: 0,
+      prefix: [],
+      batchable: false,
+      status: 'ok',
+      tags,
+    });
+    const [back] = await roundTrip([r]);
+    expect(Object.keys(back!.tags)).toEqual(['__proto__', 'tenant']);
+    expect(tagOf(back!, column)).toBe('x');
   });
 
   it('spills past its budget and reads the spilled chunks back unchanged', async () => {

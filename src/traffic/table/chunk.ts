@@ -6,8 +6,9 @@
 // Bytes per request (bench log): atMs 8, line/model/id/retry/conversation/input/output 4 each,
 // tier and flags 1 each, one prefix block 9 + its start 4, 4 per tag column, plus the pool's
 // strings (ids ~8, interned values once): about 75 B. Optional columns (history, reasoning,
-// cached, quality) take no memory until a request has a value for them.
-import type { PrefixBlock, SimRequest } from '../../engine/request.js';
+// cached, quality, a log's audio, image, web search and cache storage) take no memory until a
+// request has a value for them.
+import { newTags, type PrefixBlock, type SimRequest } from '../../engine/request.js';
 import { TIERS, type Tier } from '../../pricing/pricebook.js';
 import { alloc, type FrozenPool, StringPool } from './strings.js';
 
@@ -45,6 +46,13 @@ export interface Chunk {
   cacheWrite1h?: Uint32Array;
   /** absent: undefined for every request; NaN = undefined */
   quality?: Float64Array;
+  /** a log's audio, image and web search counts; absent: undefined for every request, 0 = undefined */
+  audioIn?: Uint32Array;
+  audioOut?: Uint32Array;
+  imageIn?: Uint32Array;
+  webSearch?: Uint32Array;
+  /** cached.storageTokenSeconds (token-seconds of cache storage billed); absent: none, NaN = undefined */
+  storage?: Float64Array;
   /** request i's blocks are blocks[prefixStart[i] .. prefixStart[i + 1]) */
   prefixStart: Uint32Array;
   blockKey: Uint32Array;
@@ -84,6 +92,11 @@ export class ChunkBuilder {
   private cacheWrite5m?: Uint32Array;
   private cacheWrite1h?: Uint32Array;
   private quality?: Float64Array;
+  private audioIn?: Uint32Array;
+  private audioOut?: Uint32Array;
+  private imageIn?: Uint32Array;
+  private webSearch?: Uint32Array;
+  private storage?: Float64Array;
   private readonly prefixStart = new Uint32Array(alloc(true, 4 * (CHUNK_ROWS + 1)));
   private blocks = 0;
   private blockKey = new Uint32Array(CHUNK_ROWS);
@@ -128,9 +141,14 @@ export class ChunkBuilder {
       (this.cacheRead ??= zeros32())[i] = u32(r.cached.read, 'cached read');
       (this.cacheWrite5m ??= zeros32())[i] = u32(r.cached.write5m, 'cached write5m');
       (this.cacheWrite1h ??= zeros32())[i] = u32(r.cached.write1h, 'cached write1h');
+      if (r.cached.storageTokenSeconds !== undefined) (this.storage ??= nans())[i] = r.cached.storageTokenSeconds;
     }
-    if (r.quality !== undefined)
-      (this.quality ??= new Float64Array(alloc(true, 8 * CHUNK_ROWS)).fill(NaN))[i] = r.quality;
+    if (r.quality !== undefined) (this.quality ??= nans())[i] = r.quality;
+    // a log's counts: the reader leaves a 0 undefined, so 0 stands for undefined
+    if (r.audioInputTokens) (this.audioIn ??= zeros32())[i] = u32(r.audioInputTokens, 'audioInputTokens');
+    if (r.audioOutputTokens) (this.audioOut ??= zeros32())[i] = u32(r.audioOutputTokens, 'audioOutputTokens');
+    if (r.imageInputTokens) (this.imageIn ??= zeros32())[i] = u32(r.imageInputTokens, 'imageInputTokens');
+    if (r.webSearchCalls) (this.webSearch ??= zeros32())[i] = u32(r.webSearchCalls, 'webSearchCalls');
     this.flags[i] = f;
     const p = r.prefix;
     if (this.blocks + p.length > this.blockKey.length) this.growBlocks(this.blocks + p.length);
@@ -194,6 +212,11 @@ export class ChunkBuilder {
         ? { cacheRead: this.cacheRead, cacheWrite5m: this.cacheWrite5m!, cacheWrite1h: this.cacheWrite1h! }
         : {}),
       ...(this.quality ? { quality: this.quality } : {}),
+      ...(this.audioIn ? { audioIn: this.audioIn } : {}),
+      ...(this.audioOut ? { audioOut: this.audioOut } : {}),
+      ...(this.imageIn ? { imageIn: this.imageIn } : {}),
+      ...(this.webSearch ? { webSearch: this.webSearch } : {}),
+      ...(this.storage ? { storage: this.storage } : {}),
       prefixStart: this.prefixStart,
       blockKey,
       blockTokens,
@@ -207,6 +230,9 @@ export class ChunkBuilder {
 
 function zeros32(): Uint32Array {
   return new Uint32Array(alloc(true, 4 * CHUNK_ROWS));
+}
+function nans(): Float64Array {
+  return new Float64Array(alloc(true, 8 * CHUNK_ROWS)).fill(NaN);
 }
 function unfit(): never {
   throw new TableUnfit('reasoningTokens do not fit the table');
@@ -261,6 +287,7 @@ export class ChunkView {
     const line = c.line[i]!;
     const reasoning = c.reasoning ? c.reasoning[i]! : -1;
     const quality = c.quality ? c.quality[i]! : NaN;
+    // every field, in makeRequest's order (one hidden class with the reader's requests and their copies)
     return {
       id: this.str(c.id[i]!),
       atMs: c.atMs[i]!,
@@ -269,12 +296,13 @@ export class ChunkView {
       inputTokens: c.input[i]!,
       outputTokens: c.output[i]!,
       reasoningTokens: reasoning < 0 ? undefined : reasoning,
+      audioInputTokens: c.audioIn?.[i] || undefined,
+      audioOutputTokens: c.audioOut?.[i] || undefined,
+      imageInputTokens: c.imageIn?.[i] || undefined,
+      webSearchCalls: c.webSearch?.[i] || undefined,
       historyTokens: c.history ? c.history[i]! : 0,
       prefix: this.prefix(i),
-      cached:
-        f & F.cached
-          ? { read: c.cacheRead![i]!, write5m: c.cacheWrite5m![i]!, write1h: c.cacheWrite1h![i]! }
-          : undefined,
+      cached: f & F.cached ? this.cached(i) : undefined,
       batchable: (f & F.batchable) !== 0,
       status: f & F.error ? 'error' : 'ok',
       retryOf: c.retryOf[i] ? this.str(c.retryOf[i]!) : undefined,
@@ -284,6 +312,17 @@ export class ChunkView {
       answers: f & F.answersSet ? (f & F.answers) !== 0 : undefined,
       line: line === 0 ? undefined : line,
     };
+  }
+
+  private cached(i: number): NonNullable<SimRequest['cached']> {
+    const c = this.chunk;
+    const read = c.cacheRead![i]!;
+    const write5m = c.cacheWrite5m![i]!;
+    const write1h = c.cacheWrite1h![i]!;
+    const storage = c.storage ? c.storage[i]! : NaN;
+    return Number.isNaN(storage)
+      ? { read, write5m, write1h }
+      : { read, write5m, write1h, storageTokenSeconds: storage };
   }
 
   private prefix(i: number): PrefixBlock[] {
@@ -329,7 +368,8 @@ export class ChunkView {
 
   private buildTags(i: number): Record<string, string> {
     const c = this.chunk;
-    const t: Record<string, string> = {};
+    // a tag set as the reader builds it: a column named __proto__ or constructor is a tag like any other
+    const t = newTags();
     for (let k = 0; k < c.tags.length; k++) {
       const v = c.tags[k]![i]!;
       if (v !== 0) t[c.tagNames[k]!] = this.str(v);
