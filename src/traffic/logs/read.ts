@@ -570,6 +570,7 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
       prefixes: new Map(),
       ...(log.header ? { csv: csvLayout(columns, log.header, used, preset) } : {}),
       ...(opts.model ? { fallbackModel: opts.model } : {}),
+      models: new RecentMap((m: string) => m),
       ...(opts.book ? bookChecks(opts.book) : {}),
       ...(preset.relativeTime ? {} : { timeRange: opts.timestampRange ?? DEFAULT_TIMESTAMP_RANGE }),
     };

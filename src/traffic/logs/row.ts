@@ -6,6 +6,7 @@ import { MAX_TOKENS_PER_REQUEST, newTags, type PrefixBlock, type SimRequest } fr
 import { TIERS, type Tier } from '../../pricing/pricebook.js';
 import type { TokenCounter } from '../tokens.js';
 import { CANONICAL_COLUMNS, type Column, compilePath, type Fields, type Getter, lookup, present } from './columns.js';
+import type { RecentMap } from '../../shared/recent.js';
 import { outOfRange, type TimestampRange } from './period.js';
 import type { CacheConvention, Preset, TimestampUnit } from './preset.js';
 
@@ -44,6 +45,11 @@ export interface RowContext {
   /** CSV only: the header's layout (see csvLayout); JSONL rows use lookup() */
   csv?: CsvLayout;
   fallbackModel?: string;
+  /**
+   * model names as first read: a row's name is a fresh substring, and every later comparison of it
+   * with a stored name (pricing, ledger cells, strategies' plans) would compare characters
+   */
+  models?: RecentMap<string>;
   /** false = no pricing table (nor the catalog) knows the model; atMs picks the table asked first */
   acceptModel?: (model: string, atMs: number) => boolean;
   /** e.g. "did you mean 'gpt-4o-mini'?" for a refused model */
@@ -441,6 +447,7 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
     return rej('model missing', 'no model in the row and no --model given');
   }
   if (preset.model) model = preset.model(model);
+  if (ctx.models) model = ctx.models.get(model);
 
   // timestamp (before the model check: it says which pricing table is in force for the row)
   const tsRaw = pick(ctx, f, values, off, C.timestamp);
