@@ -48,6 +48,8 @@ export interface LogInput extends TableChoice, ModelChoice {
   rejects?: string;
   /** rows timestamped outside this range are rejected (default 2015..2100) */
   timestampRange?: TimestampRange;
+  /** --threads: 1 reads on this thread; 2 or more parse a big CSV in a second one (default: LLMCOST_THREADS, the idle cores) */
+  threads?: string;
 }
 
 /** The reader's options for a LogInput, priced against `book` (unknown models are rejected rows). */
@@ -63,8 +65,8 @@ export function logReader(input: LogInput, book: Pricing, ctx: Context): LogOpti
     stdin: ctx.io.stdin,
     cwd: ctx.io.cwd,
     book,
-    // no --threads here: LLMCOST_THREADS or the idle cores say whether a reader thread pays
-    thread: readerThread(ctx.io.env) ?? readerFor(threadCount(undefined, ctx.io.env)),
+    // --threads, else LLMCOST_THREADS or the idle cores, say whether a reader thread pays
+    thread: readerThread(ctx.io.env) ?? readerFor(threadCount(input.threads, ctx.io.env)),
     notify: (m) => ctx.io.stderr.write(`note: ${terminalText(m)}\n`),
   };
 }

@@ -6,7 +6,7 @@ import { type Format, formatsOf, renderWith } from '../report/formats.js';
 import { PRESETS } from '../traffic/logs/presets.js';
 import type { App } from './app.js';
 import { addOutputOptions, addPricingOptions } from './common.js';
-import { type LogFlags, logInput } from './log-flags.js';
+import { addLogThreadsOption, type LogFlags, logInput } from './log-flags.js';
 import { emit } from './io.js';
 import { parseBy } from './simulate.js';
 
@@ -40,6 +40,7 @@ export function registerAuditCache(program: Command, app: App): void {
     )
     .option('--ttl <ttl>', 'explicit-cache TTL the predictions assume: 5m or 1h (e.g. Claude Code writes 1h)', '5m');
   addPricingOptions(cmd);
+  addLogThreadsOption(cmd);
   addOutputOptions(cmd, formatsOf(AUDIT_RENDERERS));
   cmd.addHelpText(
     'after',

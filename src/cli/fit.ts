@@ -10,7 +10,7 @@ import { DEFAULT_TIMESTAMP_RANGE, parseTimestampRange } from '../traffic/logs/pe
 import { PRESETS } from '../traffic/logs/presets.js';
 import type { App } from './app.js';
 import { addModelOptions, addPricingOptions, intFlag } from './common.js';
-import { type LogFlags, logInput } from './log-flags.js';
+import { addLogThreadsOption, type LogFlags, logInput } from './log-flags.js';
 import { emit } from './io.js';
 
 interface Opts extends LogFlags {
@@ -60,6 +60,7 @@ export function registerFit(program: Command, app: App): void {
     );
   addPricingOptions(cmd);
   addModelOptions(cmd);
+  addLogThreadsOption(cmd);
   cmd.addHelpText(
     'after',
     `

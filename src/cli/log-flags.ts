@@ -1,5 +1,6 @@
 // The log-reading flags replay and audit-cache share, as the pipelines take them. Apart from
 // common.ts so that commands that read no log do not load the log reader at start-up.
+import type { Command } from 'commander';
 import type { LogInput } from '../app/replay.js';
 import type { TimestampRange } from '../traffic/logs/period.js';
 import { parseMap } from '../traffic/logs/read.js';
@@ -13,6 +14,15 @@ export interface LogFlags extends PricingFlags, ModelFlags {
   strict?: boolean;
   rejects?: string;
   timestampRange?: TimestampRange;
+  threads?: string;
+}
+
+/** --threads for a command that reads a log: how many threads the read may use. */
+export function addLogThreadsOption(cmd: Command): Command {
+  return cmd.option(
+    '--threads <n>',
+    'threads to read the log on: 1 parses it on this thread, 2 or more parse a CSV of 8 MB or more in a second thread (default: LLMCOST_THREADS, else the idle cores plus one); the report is the same for any number',
+  );
 }
 
 /** The log-reading flags as the pipelines take them (app/replay.ts LogInput). */
@@ -27,5 +37,6 @@ export function logInput(log: string, o: LogFlags): LogInput {
     strict: o.strict,
     rejects: o.rejects,
     timestampRange: o.timestampRange,
+    ...(o.threads !== undefined ? { threads: o.threads } : {}),
   };
 }

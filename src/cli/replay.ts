@@ -17,7 +17,7 @@ import {
   displayFlags,
   type DisplayFlags,
 } from './common.js';
-import { type LogFlags, logInput } from './log-flags.js';
+import { addLogThreadsOption, type LogFlags, logInput } from './log-flags.js';
 import { emit, renderOptions } from './io.js';
 
 interface Opts extends DisplayFlags, LogFlags {
@@ -76,6 +76,7 @@ export function registerReplay(program: Command, app: App): void {
   addPricingOptions(cmd);
   addModelOptions(cmd);
   addAllowPathOption(cmd);
+  addLogThreadsOption(cmd);
   addOutputOptions(cmd, FORMATS);
   addDisplayOptions(cmd);
   cmd.addHelpText(
@@ -91,6 +92,7 @@ Examples:
   llmcost replay scenarios/logs/support-bot.csv --scenario scenarios/support-bot.yaml --by tenant
   llmcost replay scenarios/logs/support-bot.csv --scenario scenarios/log-what-if.yaml --rows calls.csv
   llmcost replay scenarios/logs/support-bot.csv --pricing-overlay scenarios/overlays/negotiated.yaml
+  llmcost replay scenarios/logs/support-bot.csv --by feature --threads 1
 
 Without --preset the layout is detected from the first records (said on stderr); presets: litellm,
 langfuse, helicone, openai, openai-batch, anthropic, claude-code, otel, mooncake, azure, burstgpt.
@@ -108,7 +110,8 @@ knows are priced from the bundled LiteLLM catalog and counted as such (--no-cata
 --pricing-overlay applies negotiated discounts or uplifts on top (the report header lists them).
 With --scenario, the files the scenario names lie under its folder or the current folder unless
 --allow-path admits theirs (docs/ci.md).
-A CSV of 8 MB or more is parsed in a second thread; LLMCOST_READER_THREAD=off keeps one thread.`,
+A CSV of 8 MB or more is parsed in a second thread when a core is idle; --threads 1 (or
+LLMCOST_READER_THREAD=off) keeps one thread, --threads 2 uses two. The report is the same.`,
   );
   cmd.action(async (log: string, o: Opts) => {
     const display = displayFlags(o);

@@ -2,6 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Context } from '../../src/app/context.js';
+import { logReader } from '../../src/app/replay.js';
+import type { Pricing } from '../../src/pricing/pricebook.js';
 import { expectUserError, runCli } from '../helpers/cli.js';
 
 const FIX = join(import.meta.dirname, '../fixtures/logs');
@@ -187,5 +190,30 @@ describe('LLMCOST_READER_THREAD', () => {
       env: { LLMCOST_READER_THREAD: 'yes' },
     });
     expectUserError(r, 'LLMCOST_READER_THREAD');
+  });
+});
+
+describe('replay --threads', () => {
+  const ROOT = join(import.meta.dirname, '../..');
+  const ctx = (env: Record<string, string> = {}) =>
+    ({ io: { env, cwd: ROOT, stderr: { write: () => true } } }) as unknown as Context;
+  const book = {} as Pricing;
+
+  it('1 reads the log on this thread, 2 or more let a big CSV be parsed in a reader thread', () => {
+    expect(logReader({ log: 'big.csv', threads: '1' }, book, ctx()).thread).toBe('off');
+    expect(logReader({ log: 'big.csv', threads: '2' }, book, ctx()).thread).toBeUndefined();
+    // the flag beats LLMCOST_THREADS; LLMCOST_READER_THREAD overrides both, as for simulate
+    expect(logReader({ log: 'big.csv', threads: '2' }, book, ctx({ LLMCOST_THREADS: '1' })).thread).toBeUndefined();
+    expect(logReader({ log: 'big.csv' }, book, ctx({ LLMCOST_THREADS: '1' })).thread).toBe('off');
+    expect(logReader({ log: 'big.csv', threads: '1' }, book, ctx({ LLMCOST_READER_THREAD: 'on' })).thread).toBe('on');
+  });
+
+  it('the report is the same for any number; 0 is a usage error naming the flag', async () => {
+    const args = ['replay', 'scenarios/logs/support-bot.csv', '--by', 'tenant', '--format', 'json'];
+    const one = await runCli([...args, '--threads', '1'], { cwd: ROOT });
+    const two = await runCli([...args, '--threads', '2'], { cwd: ROOT });
+    expect(one.code, one.stderr).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    expectUserError(await runCli([...args, '--threads', '0'], { cwd: ROOT }), "--threads '0'");
   });
 });
