@@ -9,6 +9,13 @@ export function fnv1a32(s: string): number {
   return h >>> 0;
 }
 
+/** FNV-1a, 32 bits, of bytes[from, to); unsigned. Equal to fnv1a32 of an ASCII string's bytes. */
+export function fnv1a32Bytes(bytes: Uint8Array, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return h >>> 0;
+}
+
 /** A string's place in [0, 1): FNV-1a through murmur3's finaliser (FNV alone barely moves the high bits of short keys). */
 export function unitHash(s: string): number {
   let h = fnv1a32(s);

@@ -8,6 +8,7 @@
 // decoded. A key with other bytes is decoded and trimmed as the parsed row's is (rare).
 import { quoteFreeCsvOpen, quoteFreeHeader, type LineSkip } from './quotefree.js';
 import type { OpenedLog } from './source.js';
+import { fnv1a32Bytes } from '../../shared/hash.js';
 import { type SampleFilter, sampleBucket } from '../sample.js';
 
 /** What the sampled reader is told by the log reader once the preset is known. */
@@ -56,11 +57,9 @@ export function sampledCsvOpen(
 /** String.prototype.trim's ASCII whitespace: tab, LF, VT, FF, CR and space */
 const space = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d);
 
-/** FNV-1a of buf[from, to) as a slot key, never 0 (0 marks an empty slot) */
+/** FNV-1a of buf[from, to) as a slot key: signed, never 0 (0 marks an empty slot) */
 function keyHash(buf: Uint8Array, from: number, to: number): number {
-  let h = 0x811c9dc5;
-  for (let i = from; i < to; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
-  return h === 0 ? 1 : h;
+  return fnv1a32Bytes(buf, from, to) | 0 || 1;
 }
 
 /** The quote-free reader's skip rule for a sample: a line whose unit key is outside it (counted as dropped). */
@@ -85,6 +84,7 @@ export function sampledSkip(sampler: LineSampler, delimiter: string): LineSkip {
     // the field's end, whether it is ASCII, and its hash (the common case: nothing to trim), in one pass
     let j = i;
     let high = 0;
+    // keyHash, computed as the bytes are scanned (fnv1a32Bytes inlined: this runs on every line)
     let h = 0x811c9dc5;
     for (let c: number; j < to && (c = buf[j]!) !== delim; j++) {
       high |= c;

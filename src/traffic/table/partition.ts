@@ -4,6 +4,7 @@
 // Which part a group lands in never changes a figure (the parts add up exactly); it only balances.
 import type { Relation } from '../../engine/partition.js';
 import { closeSync, openSync } from 'node:fs';
+import { fnv1a32Bytes } from '../../shared/hash.js';
 import { ChunkView } from './chunk.js';
 import { chunksOf, type TableData } from './table.js';
 
@@ -44,13 +45,6 @@ export interface Partition {
   groups: number;
   /** share of the requests in the largest group, 0..1 */
   largest: number;
-}
-
-/** FNV-1a over bytes[from, to): the same for equal UTF-8 strings, computed without decoding them */
-function fnvBytes(bytes: Uint8Array, from: number, to: number): number {
-  let h = 0x811c9dc5;
-  for (let i = from; i < to; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
-  return h >>> 0;
 }
 
 /** Group the table's rows under the relations and spread the groups over `parts` parts. */
@@ -109,14 +103,14 @@ export function partitionTable(data: TableData, relations: readonly Relation[], 
       const hashes = new Set<number>();
       for (const id of named.keys()) {
         const b = Buffer.from(id, 'utf8');
-        hashes.add(fnvBytes(b, 0, b.length));
+        hashes.add(fnv1a32Bytes(b, 0, b.length));
       }
       let base2 = 0;
       for (const c of chunksOf(data, fd)) {
         const { bytes, offsets } = c.pool;
         for (let i = 0; i < c.rows; i++) {
           const k = c.id[i]!;
-          if (!hashes.has(fnvBytes(bytes, offsets[k]!, offsets[k + 1]!))) continue;
+          if (!hashes.has(fnv1a32Bytes(bytes, offsets[k]!, offsets[k + 1]!))) continue;
           const id = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString(
             'utf8',
             offsets[k]!,
