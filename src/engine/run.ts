@@ -339,37 +339,36 @@ function startGroup(setups: readonly RunSetup[]): PartRuns {
     if (bad) throw new Error(`internal: ${stage} produced an invalid request ${r.id}: ${bad}`);
   };
 
-  /** request q enters a node's stage: what it gives is tapped after it and goes on to each child */
+  /**
+   * o, which node's stage gave for q (undefined: released by its flush), is checked, tapped after
+   * the stage and goes on to each child
+   */
+  const emit = (o: SimRequest, node: StageNode, q: SimRequest | undefined): void => {
+    // a request passed through unchanged was checked when it entered this stage
+    if (o !== q) check(o, node.label, q);
+    node.tap.add(o);
+    if (node === finalNode) observe!('final', o);
+    const children = node.children;
+    for (let c = 0; c < children.length; c++) flow(o, children[c]!);
+  };
+  /** request q enters a node's stage: what it gives is emitted; an answering q that gives no answer counts as dropped */
   const flow = (q: SimRequest, node: StageNode): void => {
     const run = node.run;
-    const ledger = node.tap;
-    const children = node.children;
     if (run.map !== undefined) {
       // at most one request out: no array per request
       const o = run.map(q);
-      if (o === undefined) {
-        if (q.answers !== false) ledger.dropped += 1;
-        return;
-      }
-      if (o !== q) check(o, node.label, q);
-      if (q.answers !== false && o.answers === false) ledger.dropped += 1;
-      ledger.add(o);
-      if (node === finalNode) observe!('final', o);
-      for (let c = 0; c < children.length; c++) flow(o, children[c]!);
+      if (q.answers !== false && (o === undefined || o.answers === false)) node.tap.dropped += 1;
+      if (o !== undefined) emit(o, node, q);
       return;
     }
     const out = run.step(q);
     let answeringOut = 0;
     for (let i = 0; i < out.length; i++) {
       const o = out[i]!;
-      // a request passed through unchanged was checked when it entered this stage
-      if (o !== q) check(o, node.label, q);
       if (o.answers !== false) answeringOut++;
-      ledger.add(o);
-      if (node === finalNode) observe!('final', o);
-      for (let c = 0; c < children.length; c++) flow(o, children[c]!);
+      emit(o, node, q);
     }
-    if (q.answers !== false && answeringOut === 0) ledger.dropped += 1;
+    if (q.answers !== false && answeringOut === 0) node.tap.dropped += 1;
   };
   const solo = (q: SimRequest, s: NonNullable<(typeof solos)[number]>, k: number): void => {
     const ledger = s.ledgers[k]!;
@@ -385,12 +384,7 @@ function startGroup(setups: readonly RunSetup[]): PartRuns {
   /** a node's flush: what it releases is tapped and goes on down its subtree */
   const flushTree = (nodes: StageNode[]): void => {
     for (const node of nodes) {
-      for (const o of node.run.flush?.() ?? []) {
-        check(o, node.label);
-        node.tap.add(o);
-        if (node === finalNode) observe!('final', o);
-        for (const c of node.children) flow(o, c);
-      }
+      for (const o of node.run.flush?.() ?? []) emit(o, node, undefined);
       flushTree(node.children);
     }
   };
