@@ -114,6 +114,41 @@ describe('repeated request ids', () => {
   });
 });
 
+describe('repeated request ids, against a plain model', () => {
+  const req = (id: string, line: number): SimRequest => ({ id, line }) as SimRequest;
+  // 'id-149599' and 'id-312382' have the same FNV-1a hash: the table must tell them apart by their text
+  const ids = fc.oneof(
+    fc.constantFrom('id-149599', 'id-312382', 'a', 'ab', 'abc', 'é', 'e\u0301', '\u{1F600}', '\uD800', ' a', 'a '),
+    fc.string({ maxLength: 40, unit: 'binary' }),
+  );
+  it('counts the repeats a Map of every id counts (within one window), and names the first', () => {
+    fc.assert(
+      fc.property(fc.array(ids, { maxLength: 300 }), (list) => {
+        const d = new DuplicateIds('log.csv');
+        const last = new Map<string, number>();
+        let count = 0;
+        let first: string | undefined;
+        list.forEach((id, i) => {
+          const line = i + 2;
+          d.see(req(id, line));
+          if (id === `line-${line}`) return;
+          const seen = last.get(id);
+          if (seen !== undefined) {
+            count++;
+            first ??= `at log.csv:${line} repeats log.csv:${seen}`;
+          }
+          last.set(id, line);
+        });
+        const stats = newLogStats();
+        d.finish(stats);
+        expect(stats.duplicateIds ?? 0).toBe(count);
+        if (first) expect(stats.warnings[0]!.message).toContain(first);
+        else expect(stats.warnings).toEqual([]);
+      }),
+    );
+  });
+});
+
 describe('CSV reading', () => {
   it('reads the canonical columns into SimRequests', async () => {
     const { reqs, stats } = await readAll({ file: 'canonical.csv' });

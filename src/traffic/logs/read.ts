@@ -181,12 +181,19 @@ export function shownPath(file: string, cwd: string): string {
 
 /**
  * id -> line, open addressing on typed arrays (a Map of 65K fresh id strings was ~7% of a replay:
- * cache misses in its chains and rehashing as each new window's Map grew).
+ * cache misses in its chains and rehashing as each new window's Map grew). An id's characters are
+ * copied into the table's own array, not the string kept: a kept string lives through many young
+ * collections and is then copied to the old generation, a million times for a 1M-row log, which
+ * cost more than the lookups (half of a replay's garbage collection).
  */
 class IdTable {
   private hashes: Int32Array;
-  private ids: (string | undefined)[];
+  /** per slot: where the id's characters start in `chars`, and how many */
+  private at: Int32Array;
+  private len: Int32Array;
   private lines: Float64Array;
+  private chars = new Uint16Array(1 << 14);
+  private used = 0;
   private mask: number;
   size = 0;
 
@@ -194,7 +201,8 @@ class IdTable {
   constructor(private readonly capacity: number) {
     const n = Math.min(capacity, 1024);
     this.hashes = new Int32Array(n);
-    this.ids = new Array<string | undefined>(n).fill(undefined);
+    this.at = new Int32Array(n);
+    this.len = new Int32Array(n);
     this.lines = new Float64Array(n);
     this.mask = n - 1;
   }
@@ -206,12 +214,19 @@ class IdTable {
   }
 
   private slot(id: string, h: number): number {
+    const n = id.length;
     let i = h & this.mask;
     for (;;) {
       const x = this.hashes[i]!;
-      if (x === 0 || (x === h && this.ids[i] === id)) return i;
+      if (x === 0 || (x === h && this.len[i] === n && this.same(id, this.at[i]!))) return i;
       i = (i + 1) & this.mask;
     }
+  }
+
+  private same(id: string, at: number): boolean {
+    const c = this.chars;
+    for (let k = 0; k < id.length; k++) if (c[at + k] !== id.charCodeAt(k)) return false;
+    return true;
   }
 
   /** the line recorded for id, or -1 */
@@ -225,32 +240,46 @@ class IdTable {
     if (2 * (this.size + 1) > this.hashes.length && this.hashes.length < this.capacity) this.grow();
     const i = this.slot(id, h);
     if (this.hashes[i] === 0) {
+      const n = id.length;
+      if (this.used + n > this.chars.length) {
+        const more = new Uint16Array(Math.max(2 * this.chars.length, this.used + n));
+        more.set(this.chars.subarray(0, this.used));
+        this.chars = more;
+      }
+      for (let k = 0; k < n; k++) this.chars[this.used + k] = id.charCodeAt(k);
       this.hashes[i] = h;
-      this.ids[i] = id;
+      this.at[i] = this.used;
+      this.len[i] = n;
+      this.used += n;
       this.size++;
     }
     this.lines[i] = line;
   }
 
   private grow(): void {
-    const { hashes, ids, lines } = this;
+    const { hashes, at, len, lines } = this;
     const n = 2 * hashes.length;
     this.hashes = new Int32Array(n);
-    this.ids = new Array<string | undefined>(n).fill(undefined);
+    this.at = new Int32Array(n);
+    this.len = new Int32Array(n);
     this.lines = new Float64Array(n);
     this.mask = n - 1;
     for (let i = 0; i < hashes.length; i++) {
-      if (hashes[i] === 0) continue;
-      const s = this.slot(ids[i]!, hashes[i]!);
-      this.hashes[s] = hashes[i]!;
-      this.ids[s] = ids[i];
+      const h = hashes[i]!;
+      if (h === 0) continue;
+      // ids in the table are distinct: the first free slot is the id's
+      let s = h & this.mask;
+      while (this.hashes[s] !== 0) s = (s + 1) & this.mask;
+      this.hashes[s] = h;
+      this.at[s] = at[i]!;
+      this.len[s] = len[i]!;
       this.lines[s] = lines[i]!;
     }
   }
 
   clear(): void {
     this.hashes.fill(0);
-    this.ids.fill(undefined);
+    this.used = 0;
     this.size = 0;
   }
 }
