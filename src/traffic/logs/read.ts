@@ -17,6 +17,7 @@ import { type LogFormat, type LogRange, openLog, type RawRecord, rawText } from 
 import { openLogInWorker } from './thread.js';
 import { csvCell } from '../../shared/csv.js';
 import { fnv1a32 } from '../../shared/hash.js';
+import { addExact, exactValue } from '../../shared/numbers.js';
 import { RecentMap } from '../../shared/recent.js';
 import { openOutput, type OutputStream } from '../../shared/output-file.js';
 import { lineSampler } from './sampled.js';
@@ -342,6 +343,8 @@ export interface LogStats {
   endMs: number | null;
   /** sum of cost_usd over accepted rows, when the column exists */
   costUsdSum: number | null;
+  /** cost_usd summed exactly (addExact): costUsdSum is its value, the same whether the log was read in one pass or in parts */
+  costUsdParts?: number[];
   /** whole-log warnings (unsorted timestamps, repeated ids), each with its diagnostic code */
   warnings: { code: Code; message: string }[];
   /** what was read: filled once the log is opened */
@@ -662,7 +665,7 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
                 stats.startMs = stats.startMs === null ? q.atMs : Math.min(stats.startMs, q.atMs);
                 stats.endMs = stats.endMs === null ? q.atMs : Math.max(stats.endMs, q.atMs);
                 if (r.costUsd !== undefined) {
-                  stats.costUsdSum = (stats.costUsdSum ?? 0) + r.costUsd;
+                  addExact((stats.costUsdParts ??= []), r.costUsd);
                   stats.costRows = (stats.costRows ?? 0) + 1;
                 }
                 batch.push(q);
@@ -711,6 +714,7 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
       stats.skipReasons[OUTSIDE_SAMPLE] = (stats.skipReasons[OUTSIDE_SAMPLE] ?? 0) + sampler.dropped;
     }
 
+    if (stats.costUsdParts) stats.costUsdSum = exactValue(stats.costUsdParts);
     ids.finish(stats);
     finishWarnings(stats, spread, shown);
     // JSON has no header: when nothing could be priced for a missing column, say so like a header error.

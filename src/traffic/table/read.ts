@@ -11,6 +11,7 @@ import type { SimRequest } from '../../engine/request.js';
 import { type PricingData, pricingData, pricingFromData } from '../../pricing/load.js';
 import { compiledUrl, inWorkers } from '../../shared/workers.js';
 import { phase } from '../../shared/phases.js';
+import { addExact, exactValue } from '../../shared/numbers.js';
 import {
   DuplicateIds,
   FIRST_REJECTS_KEPT,
@@ -215,7 +216,12 @@ function mergeStats(into: LogStats, others: LogStats[], _shown: string): void {
     for (const [k, n] of Object.entries(s.skipReasons)) into.skipReasons[k] = (into.skipReasons[k] ?? 0) + n;
     for (const [k, n] of Object.entries(s.reasons)) into.reasons[k] = (into.reasons[k] ?? 0) + n;
     into.firstRejects.push(...s.firstRejects);
-    if (s.costUsdSum !== null) into.costUsdSum = (into.costUsdSum ?? 0) + s.costUsdSum;
+    if (s.costUsdParts) {
+      // exact: the sum of the parts' sums is the one-pass sum, bit for bit
+      const parts = (into.costUsdParts ??= []);
+      for (const p of s.costUsdParts) addExact(parts, p);
+      into.costUsdSum = exactValue(parts);
+    }
     if (s.costRows) into.costRows = (into.costRows ?? 0) + s.costRows;
     if (s.tokenizedTexts) into.tokenizedTexts = (into.tokenizedTexts ?? 0) + s.tokenizedTexts;
     if (s.unbilled) into.unbilled = (into.unbilled ?? 0) + s.unbilled;
