@@ -9,6 +9,13 @@ export function fnv1a32(s: string): number {
   return h >>> 0;
 }
 
+/** FNV-1a, 32 bits, of UTF-16 code units[from, to); unsigned. Equal to fnv1a32 of the string they spell. */
+export function fnv1a32Units(units: Uint16Array, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ units[i]!, 0x01000193);
+  return h >>> 0;
+}
+
 /** FNV-1a, 32 bits, of bytes[from, to); unsigned. Equal to fnv1a32 of an ASCII string's bytes. */
 export function fnv1a32Bytes(bytes: Uint8Array, from: number, to: number): number {
   let h = 0x811c9dc5;

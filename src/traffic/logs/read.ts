@@ -16,7 +16,7 @@ import { csvLayout, gettersOf, type RowContext, toRequest } from './row.js';
 import { type LogFormat, type LogRange, openLog, type RawRecord, rawText } from './source.js';
 import { openLogInWorker } from './thread.js';
 import { csvCell } from '../../shared/csv.js';
-import { fnv1a32 } from '../../shared/hash.js';
+import { fnv1a32Units } from '../../shared/hash.js';
 import { addExact, exactValue } from '../../shared/numbers.js';
 import { RecentMap } from '../../shared/recent.js';
 import { openOutput, type OutputStream } from '../../shared/output-file.js';
@@ -208,46 +208,44 @@ class IdTable {
     this.mask = n - 1;
   }
 
-  /** FNV-1a as a signed 32-bit slot key, never 0 (0 marks an empty slot) */
-  static hash(s: string): number {
-    const h = fnv1a32(s) | 0;
-    return h === 0 ? 1 : h;
+  /** FNV-1a (fnv1a32) of src[from, from + n) as a signed 32-bit slot key, never 0 (0 marks an empty slot) */
+  static hash(src: Uint16Array, from: number, n: number): number {
+    return fnv1a32Units(src, from, from + n) | 0 || 1;
   }
 
-  private slot(id: string, h: number): number {
-    const n = id.length;
+  /** the slot of the id whose characters are src[from, from + n) (h: their hash), or the free slot it would take */
+  private slot(src: Uint16Array, from: number, n: number, h: number): number {
     let i = h & this.mask;
     for (;;) {
       const x = this.hashes[i]!;
-      if (x === 0 || (x === h && this.len[i] === n && this.same(id, this.at[i]!))) return i;
+      if (x === 0 || (x === h && this.len[i] === n && this.same(src, from, n, this.at[i]!))) return i;
       i = (i + 1) & this.mask;
     }
   }
 
-  private same(id: string, at: number): boolean {
+  private same(src: Uint16Array, from: number, n: number, at: number): boolean {
     const c = this.chars;
-    for (let k = 0; k < id.length; k++) if (c[at + k] !== id.charCodeAt(k)) return false;
+    for (let k = 0; k < n; k++) if (c[at + k] !== src[from + k]) return false;
     return true;
   }
 
-  /** the line recorded for id, or -1 */
-  find(id: string, h: number): number {
-    const i = this.slot(id, h);
+  /** the line recorded for the id src[from, from + n), or -1 */
+  find(src: Uint16Array, from: number, n: number, h: number): number {
+    const i = this.slot(src, from, n, h);
     return this.hashes[i] === 0 ? -1 : this.lines[i]!;
   }
 
   /** callers keep size at most half the capacity, so a free slot always exists */
-  set(id: string, h: number, line: number): void {
+  set(src: Uint16Array, from: number, n: number, h: number, line: number): void {
     if (2 * (this.size + 1) > this.hashes.length && this.hashes.length < this.capacity) this.grow();
-    const i = this.slot(id, h);
+    const i = this.slot(src, from, n, h);
     if (this.hashes[i] === 0) {
-      const n = id.length;
       if (this.used + n > this.chars.length) {
         const more = new Uint16Array(Math.max(2 * this.chars.length, this.used + n));
         more.set(this.chars.subarray(0, this.used));
         this.chars = more;
       }
-      for (let k = 0; k < n; k++) this.chars[this.used + k] = id.charCodeAt(k);
+      this.chars.set(src.subarray(from, from + n), this.used);
       this.hashes[i] = h;
       this.at[i] = this.used;
       this.len[i] = n;
@@ -285,6 +283,13 @@ class IdTable {
   }
 }
 
+/** the text of UTF-16 code units src[from, to) */
+function textOf(src: Uint16Array, from: number, to: number): string {
+  let s = '';
+  for (let k = from; k < to; k += 4096) s += String.fromCharCode(...src.subarray(k, Math.min(to, k + 4096)));
+  return s;
+}
+
 /**
  * Rows whose request_id repeats an earlier row's, within the last two windows of DUP_WINDOW ids.
  * A row without its own id has the id line-N (N its line) and is not checked.
@@ -297,18 +302,37 @@ export class DuplicateIds {
 
   constructor(private readonly shown: string) {}
 
+  /** an id's characters, copied for the table (one array, reused) */
+  private scratch = new Uint16Array(256);
+
   see(r: SimRequest): void {
     const line = r.line ?? 0;
     const id = r.id;
     if (id.startsWith('line-') && id === `line-${line}`) return;
-    const h = IdTable.hash(id);
-    let seen = this.now.find(id, h);
-    if (seen < 0) seen = this.before.find(id, h);
+    const n = id.length;
+    if (n > this.scratch.length) this.scratch = new Uint16Array(2 * n);
+    const c = this.scratch;
+    for (let k = 0; k < n; k++) c[k] = id.charCodeAt(k);
+    this.check(c, 0, n, line);
+  }
+
+  /** the same for the id whose UTF-16 code units are src[from, to) (a range's rows: replay-run.ts) */
+  seeChars(src: Uint16Array, from: number, to: number, line: number): void {
+    // a generated id (line-N, the row's own line) is not checked
+    if (to - from > 5 && src[from] === 0x6c && src[from + 4] === 0x2d && textOf(src, from, to) === `line-${line}`)
+      return;
+    this.check(src, from, to - from, line);
+  }
+
+  private check(src: Uint16Array, from: number, n: number, line: number): void {
+    const h = IdTable.hash(src, from, n);
+    let seen = this.now.find(src, from, n, h);
+    if (seen < 0) seen = this.before.find(src, from, n, h);
     if (seen >= 0) {
       this.count++;
-      this.first ??= `request_id '${excerpt(id)}' at ${this.shown}:${line} repeats ${this.shown}:${seen}`;
+      this.first ??= `request_id '${excerpt(textOf(src, from, from + n))}' at ${this.shown}:${line} repeats ${this.shown}:${seen}`;
     }
-    this.now.set(id, h, line);
+    this.now.set(src, from, n, h, line);
     if (this.now.size >= DUP_WINDOW) {
       const t = this.before;
       this.before = this.now;

@@ -137,37 +137,26 @@ export async function readLogTable(
   table: TableOptions = {},
 ): Promise<RequestTable> {
   const cwd = opts.cwd ?? process.cwd();
-  const path = isAbsolute(opts.file) ? opts.file : resolve(cwd, opts.file);
   // ranges are read into memory: only a log that fits the budget (a table takes less than its CSV)
   const budget = table.budgetBytes ?? DEFAULT_TABLE_BUDGET_MB * 2 ** 20;
-  if (!rangeable(opts, threads) || statSync(path).size > budget) return buildTable(readLog(opts, stats), table);
-  const parts = Math.max(1, Math.min(threads, Math.floor(statSync(path).size / MIN_RANGE_BYTES)));
-  const { headEnd, starts } = cutPoints(path, parts);
-  if (headEnd < 0 || !starts.length) return buildTable(readLog(opts, stats), table);
-  const head = readBytes(path, 0, headEnd);
-  const bounds = [0, ...starts.map((s) => s.at)];
-  const ends = [...starts.map((s) => s.at), statSync(path).size];
+  const cut = cutLog(opts, threads, budget);
+  if (!cut) return buildTable(readLog(opts, stats), table);
+  const { path, ranges } = cut;
 
   // The first range is read here: its first batch tells the preset, which the others are given.
-  const first = readLog(
-    { ...opts, file: path, range: { start: 0, end: ends[0]!, head: new Uint8Array(0), firstLine: 1 } },
-    stats,
-  );
+  const first = readLog({ ...opts, file: path, range: ranges[0]! }, stats);
   const it = first[Symbol.asyncIterator]();
   const firstBatch = await it.next();
   const preset = stats.preset ? getPreset(stats.preset) : undefined;
   if (!preset || preset.dedupeKey) {
     // a preset that skips repeats across records needs one pass: read the whole log as one stream
     await it.return?.(undefined);
-    for (const k of Object.keys(stats) as (keyof LogStats)[]) delete stats[k];
-    Object.assign(stats, newLogStats());
+    restartStats(stats);
     return buildTable(readLog(opts, stats), table);
   }
-  const { book, notify: _n, stdin: _s, sample: _m, thread: _t, ...plain } = opts;
-  const tasks: RangeTask[] = starts.map((s, k) => ({
-    opts: { ...plain, file: path, cwd, preset: preset.name, ...(book ? { book: pricingData(book) } : {}) },
-    range: { start: bounds[k + 1]!, end: ends[k + 1]!, head, firstLine: s.line },
-  }));
+  const tasks: RangeTask[] = ranges
+    .slice(1)
+    .map((range) => ({ opts: rangeOptions(opts, path, cwd, preset.name), range }));
   const others = inWorkers<RangeTask, RangeResult>(compiledUrl(import.meta.url, 'read-worker.js'), tasks, tasks.length);
   // (a failed worker rejects `others`; settle it even when this thread fails first)
   others.catch(() => {});
@@ -184,7 +173,6 @@ export async function readLogTable(
   mergeStats(
     stats,
     results.map((r) => r.stats),
-    shownPath(opts.file, cwd),
   );
   recount(stats, chunks, shownPath(opts.file, cwd));
   phase('recounted');
@@ -193,6 +181,49 @@ export async function readLogTable(
     partsOut,
     chunks.reduce((n, c) => n + c.rows, 0),
   );
+}
+
+/** A log cut into byte ranges, each starting a record; the first starts the file. */
+export interface LogCut {
+  /** the file's absolute path */
+  path: string;
+  ranges: LogRange[];
+}
+
+/**
+ * Where to read a log in parallel ranges: a plain CSV big enough for two (rangeable), of at most
+ * `maxBytes`, cut into at most `threads` ranges; undefined when it cannot be cut.
+ */
+export function cutLog(opts: LogOptions, threads: number, maxBytes = Infinity): LogCut | undefined {
+  if (!rangeable(opts, threads)) return undefined;
+  const cwd = opts.cwd ?? process.cwd();
+  const path = isAbsolute(opts.file) ? opts.file : resolve(cwd, opts.file);
+  const size = statSync(path).size;
+  if (size > maxBytes) return undefined;
+  const parts = Math.max(1, Math.min(threads, Math.floor(size / MIN_RANGE_BYTES)));
+  const { headEnd, starts } = cutPoints(path, parts);
+  if (headEnd < 0 || !starts.length) return undefined;
+  const head = readBytes(path, 0, headEnd);
+  const ends = [...starts.map((s) => s.at), size];
+  return {
+    path,
+    ranges: [
+      { start: 0, end: ends[0]!, head: new Uint8Array(0), firstLine: 1 },
+      ...starts.map((s, k) => ({ start: s.at, end: ends[k + 1]!, head, firstLine: s.line })),
+    ],
+  };
+}
+
+/** A range reader's options: plain data (the pricing as PricingData), the preset the first range detected. */
+export function rangeOptions(opts: LogOptions, path: string, cwd: string, preset: string): RangeTask['opts'] {
+  const { book, notify: _n, stdin: _s, sample: _m, thread: _t, ...plain } = opts;
+  return { ...plain, file: path, cwd, preset, ...(book ? { book: pricingData(book) } : {}) };
+}
+
+/** Stats back to a fresh read's (a read in ranges that starts again as one stream). */
+export function restartStats(stats: LogStats): void {
+  for (const k of Object.keys(stats) as (keyof LogStats)[]) delete stats[k];
+  Object.assign(stats, newLogStats());
 }
 
 function readBytes(path: string, from: number, to: number): Uint8Array {
@@ -207,7 +238,7 @@ function readBytes(path: string, from: number, to: number): Uint8Array {
 }
 
 /** Add the other ranges' counts to the first's (rejects stay in line order: ranges are in file order). */
-function mergeStats(into: LogStats, others: LogStats[], _shown: string): void {
+export function mergeStats(into: LogStats, others: LogStats[]): void {
   for (const s of others) {
     into.read += s.read;
     into.priced += s.priced;
@@ -244,30 +275,112 @@ const WHOLE_LOG = new Set(['LOG_UNSORTED', 'LOG_DUPLICATE_ID', 'LOG_UNBILLED', '
  * (with the failed calls not billed), as readLog says them.
  */
 function recount(stats: LogStats, chunks: readonly Chunk[], shown: string): void {
-  stats.warnings = stats.warnings.filter((w) => !WHOLE_LOG.has(w.code));
-  const spread = new PeriodSpread();
-  delete stats.duplicateIds;
-  let lastMs = -Infinity;
-  let outOfOrder = 0;
-  let startMs = Infinity;
-  let endMs = -Infinity;
-  const ids = new DuplicateIds(shown);
+  const whole = new WholeLog(shown);
   for (const c of chunks) {
     const v = new ChunkView(c);
-    for (let i = 0; i < c.rows; i++) {
-      const t = c.atMs[i]!;
-      if (t < lastMs) outOfOrder++;
-      else lastMs = t;
-      if (t < startMs) startMs = t;
-      if (t > endMs) endMs = t;
-      const line = c.line[i]!;
-      spread.add(t, line);
-      ids.see({ id: v.str(c.id[i]!), line: line === 0 ? undefined : line } as SimRequest);
+    for (let i = 0; i < c.rows; i++) whole.see(c.atMs[i]!, c.line[i]!, v.str(c.id[i]!));
+  }
+  whole.finish(stats);
+}
+
+/**
+ * The counts a log read in ranges takes again over all its priced rows, seen in file order (each
+ * range's rows in order, the ranges in file order): the stats' unsorted rows, period and repeated
+ * ids, and the warnings about them, as one read of the whole log gives them.
+ */
+export class WholeLog {
+  private readonly spread = new PeriodSpread();
+  private readonly ids: DuplicateIds;
+  private lastMs = -Infinity;
+  private outOfOrder = 0;
+  private startMs = Infinity;
+  private endMs = -Infinity;
+
+  constructor(private readonly shown: string) {
+    this.ids = new DuplicateIds(shown);
+  }
+
+  /** a priced row: its time, line (0: none) and request id */
+  see(t: number, line: number, id: string): void {
+    this.time(t, line);
+    this.ids.see({ id, line: line === 0 ? undefined : line } as SimRequest);
+  }
+
+  /** a range's priced rows, in order */
+  seeTrail(trail: Trail): void {
+    const { atMs, line, chars, ends } = trail;
+    for (let i = 0, from = 0; i < atMs.length; from = ends[i++]!) {
+      this.time(atMs[i]!, line[i]!);
+      this.ids.seeChars(chars, from, ends[i]!, line[i]!);
     }
   }
-  stats.outOfOrder = outOfOrder;
-  stats.startMs = stats.priced ? startMs : null;
-  stats.endMs = stats.priced ? endMs : null;
-  ids.finish(stats);
-  finishWarnings(stats, spread, shown);
+
+  private time(t: number, line: number): void {
+    if (t < this.lastMs) this.outOfOrder++;
+    else this.lastMs = t;
+    if (t < this.startMs) this.startMs = t;
+    if (t > this.endMs) this.endMs = t;
+    this.spread.add(t, line);
+  }
+
+  /** stats (the ranges' counts merged) with the whole log's figures and warnings */
+  finish(stats: LogStats): void {
+    stats.warnings = stats.warnings.filter((w) => !WHOLE_LOG.has(w.code));
+    delete stats.duplicateIds;
+    stats.outOfOrder = this.outOfOrder;
+    stats.startMs = stats.priced ? this.startMs : null;
+    stats.endMs = stats.priced ? this.endMs : null;
+    this.ids.finish(stats);
+    finishWarnings(stats, this.spread, this.shown);
+  }
+}
+
+/** A range's priced rows in order, as WholeLog needs them: times, lines and request ids (UTF-16, end to end). */
+export interface Trail {
+  atMs: Float64Array;
+  line: Float64Array;
+  chars: Uint16Array;
+  /** where each id ends in `chars` */
+  ends: Int32Array;
+}
+
+/** A Trail as rows are read: typed arrays that double, so no row's strings are kept. */
+export class TrailBuilder {
+  private atMs = new Float64Array(1024);
+  private line = new Float64Array(1024);
+  private ends = new Int32Array(1024);
+  private chars = new Uint16Array(1 << 14);
+  private rows = 0;
+  private used = 0;
+
+  add(atMs: number, line: number, id: string): void {
+    if (this.rows === this.atMs.length) {
+      this.atMs = grown(this.atMs, this.rows, new Float64Array(2 * this.rows));
+      this.line = grown(this.line, this.rows, new Float64Array(2 * this.rows));
+      this.ends = grown(this.ends, this.rows, new Int32Array(2 * this.rows));
+    }
+    const n = id.length;
+    if (this.used + n > this.chars.length)
+      this.chars = grown(this.chars, this.used, new Uint16Array(Math.max(2 * this.chars.length, this.used + n)));
+    const c = this.chars;
+    for (let k = 0; k < n; k++) c[this.used + k] = id.charCodeAt(k);
+    this.used += n;
+    this.atMs[this.rows] = atMs;
+    this.line[this.rows] = line;
+    this.ends[this.rows++] = this.used;
+  }
+
+  trail(): Trail {
+    return {
+      atMs: this.atMs.slice(0, this.rows),
+      line: this.line.slice(0, this.rows),
+      chars: this.chars.slice(0, this.used),
+      ends: this.ends.slice(0, this.rows),
+    };
+  }
+}
+
+function grown<T extends Float64Array | Int32Array | Uint16Array>(from: T, n: number, to: T): T {
+  to.set(from.subarray(0, n) as never);
+  return to;
 }
