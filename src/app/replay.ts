@@ -8,24 +8,18 @@ import { terminalText } from '../shared/text.js';
 import { basename, resolve } from 'node:path';
 import { loadScenarioFile, type Scenario } from '../config/scenario.js';
 import { suggestionHint, userError, warning } from '../diagnostics.js';
-import { DIMENSIONS, Ledger } from '../engine/ledger.js';
+import { DIMENSIONS } from '../engine/ledger.js';
 import { priceCells } from '../engine/price.js';
 import type { SimRequest } from '../engine/request.js';
-import { runSimulation, type RunResult } from '../engine/run.js';
+import type { RunResult } from '../engine/run.js';
+import { replayRun, type ReplayTally, type Slice } from './replay-run.js';
 import { RowsWriter, type RowsTarget, rowsFormatOf } from '../report/rows.js';
 import { resolvePath } from './io.js';
 import type { Pricing } from '../pricing/pricebook.js';
 import { int } from '../report/format.js';
 import { percentOf, round6 } from '../shared/numbers.js';
 import { buildReport, type Report } from '../report/model.js';
-import {
-  type LogOptions,
-  type LogStats,
-  logFraction,
-  newLogStats,
-  readerThread,
-  readLog,
-} from '../traffic/logs/read.js';
+import { type LogOptions, type LogStats, logFraction, newLogStats, readerThread } from '../traffic/logs/read.js';
 import { type Context, makeContext, NO_PROGRESS } from './context.js';
 import { loadPricing, type ModelChoice, type TableChoice } from './pricing-choice.js';
 import { runScenario, staleOnLastDay } from './scenario.js';
@@ -48,7 +42,7 @@ export interface LogInput extends TableChoice, ModelChoice {
   rejects?: string;
   /** rows timestamped outside this range are rejected (default 2015..2100) */
   timestampRange?: TimestampRange;
-  /** --threads: 1 reads on this thread; 2 or more parse a big CSV in a second one (default: LLMCOST_THREADS, the idle cores) */
+  /** --threads: 1 reads on this thread; 2 or more read a big CSV in byte ranges (replay) or parse it in a second thread (default: LLMCOST_THREADS, the idle cores) */
   threads?: string;
 }
 
@@ -100,31 +94,23 @@ export async function replayLog(input: ReplayInput, context: Partial<Context> = 
       hint: 'add --scenario FILE with the strategies to try on the log',
     });
   const stats = newLogStats();
-  const th = book.thresholds();
-  const retries = new Slice(th, book);
-  const failed = new Slice(th, book);
-  const wasted = new Slice(th, book);
-  let successes = 0;
-  const source = tap(readLog(logReader(input, book, ctx), stats), (r) => {
-    if (r.retryOf) retries.add(r);
-    if (r.status === 'error') failed.add(r);
-    else successes++;
-    if (r.retryOf || r.status === 'error') wasted.add(r);
-  });
   const progress = ctx.progress?.('replaying') ?? NO_PROGRESS;
   const writer = rows && new RowsWriter(rows, book, book.thresholds());
   let run: RunResult;
+  let tally: ReplayTally;
   try {
-    run = await runSimulation({
-      source,
-      stages: [],
-      book,
-      seed: 0,
-      by,
-      warn: (m) => ctx.warn(m),
-      onProgress: (n) => progress.update(n, logFraction(stats)),
-      ...(writer ? { observe: (stage: 'baseline' | 'final', r: SimRequest) => writer.write(stage, r) } : {}),
-    });
+    ({ run, tally } = await replayRun(
+      {
+        log: logReader(input, book, ctx),
+        book,
+        by,
+        threads: threadCount(input.threads, ctx.io.env),
+        warn: (m) => ctx.warn(m),
+        onProgress: (n) => progress.update(n, logFraction(stats)),
+        ...(writer ? { observe: (stage: 'baseline' | 'final', r: SimRequest) => writer.write(stage, r) } : {}),
+      },
+      stats,
+    ));
   } catch (e) {
     writer?.abort();
     throw e;
@@ -203,7 +189,7 @@ export async function replayLog(input: ReplayInput, context: Partial<Context> = 
   }
   // exact total (the report's money is rounded to 1e-6): ratios are taken from exact figures
   const exactUsd = Number(priceCells(run.taps[0]!.cells, run.thresholds, book).total) / 1e18;
-  report.extras = { replay: replayExtras(stats, exactUsd, successes, { retries, failed, wasted }, book) };
+  report.extras = { replay: replayExtras(stats, exactUsd, tally.successes, tally, book) };
   return report;
 }
 
@@ -288,33 +274,6 @@ async function whatIf(
 }
 
 const pct = (part: number, whole: number): number | null => percentOf(part, whole, null);
-
-/** Requests of one kind (retries, failed calls) priced exactly like the main ledger. */
-export class Slice {
-  readonly ledger: Ledger;
-  requests = 0;
-  constructor(thresholds: number[], pricing: Pricing) {
-    this.ledger = new Ledger(thresholds, [], undefined, (atMs) => pricing.periodOf(atMs));
-  }
-  add(r: SimRequest): void {
-    this.requests++;
-    this.ledger.add(r);
-  }
-  /** exact USD (unrounded) */
-  exactUsd(book: Pricing): number {
-    return Number(priceCells(this.ledger.cells, this.ledger.thresholds, book).total) / 1e18;
-  }
-}
-
-export async function* tap(
-  src: AsyncIterable<SimRequest[]>,
-  each: (r: SimRequest) => void,
-): AsyncGenerator<SimRequest[]> {
-  for await (const batch of src) {
-    for (const r of batch) each(r);
-    yield batch;
-  }
-}
 
 /** --rows FILE: where and in which format (from the file's name), checked before the log is read. */
 function rowsTarget(rows: string | undefined, ctx: Context): RowsTarget | undefined {

@@ -18,10 +18,10 @@ export interface LogFlags extends PricingFlags, ModelFlags {
 }
 
 /** --threads for a command that reads a log: how many threads the read may use. */
-export function addLogThreadsOption(cmd: Command): Command {
+export function addLogThreadsOption(cmd: Command, many = 'parse a CSV of 8 MB or more in a second thread'): Command {
   return cmd.option(
     '--threads <n>',
-    'threads to read the log on: 1 parses it on this thread, 2 or more parse a CSV of 8 MB or more in a second thread (default: LLMCOST_THREADS, else the idle cores plus one); the report is the same for any number',
+    `threads to read the log on: 1 parses it on this thread, 2 or more ${many} (default: LLMCOST_THREADS, else the idle cores plus one); the report is the same for any number`,
   );
 }
 

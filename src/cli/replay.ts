@@ -76,7 +76,10 @@ export function registerReplay(program: Command, app: App): void {
   addPricingOptions(cmd);
   addModelOptions(cmd);
   addAllowPathOption(cmd);
-  addLogThreadsOption(cmd);
+  addLogThreadsOption(
+    cmd,
+    'read a CSV of 8 MB or more in byte ranges, one per thread (with --rows, --rejects or --strict: parsed in a second thread; with --scenario: as simulate)',
+  );
   addOutputOptions(cmd, FORMATS);
   addDisplayOptions(cmd);
   cmd.addHelpText(
@@ -110,8 +113,9 @@ knows are priced from the bundled LiteLLM catalog and counted as such (--no-cata
 --pricing-overlay applies negotiated discounts or uplifts on top (the report header lists them).
 With --scenario, the files the scenario names lie under its folder or the current folder unless
 --allow-path admits theirs (docs/ci.md).
-A CSV of 8 MB or more is parsed in a second thread when a core is idle; --threads 1 (or
-LLMCOST_READER_THREAD=off) keeps one thread, --threads 2 uses two. The report is the same.`,
+A CSV of 8 MB or more is read in byte ranges, one per thread, when a core is idle (with --rows,
+--rejects or --strict: parsed in a second thread); --threads 1 keeps one thread, --threads 2 uses
+two. The report is the same.`,
   );
   cmd.action(async (log: string, o: Opts) => {
     const display = displayFlags(o);

@@ -82,12 +82,15 @@ export async function inWorkers<T, R>(entry: URL, tasks: T[], threads: number): 
 
 /** The worker side: run `fn` on the task and post its result (or its error) back. */
 export async function answer<T, R>(
-  port: { postMessage(m: unknown): void },
+  port: { postMessage(m: unknown, transfer?: ArrayBuffer[]): void },
   task: T,
   fn: (task: T) => Promise<R> | R,
+  /** buffers of the answer to move rather than copy */
+  transfer: (r: R) => ArrayBuffer[] = () => [],
 ): Promise<void> {
   try {
-    port.postMessage({ ok: await fn(task) } satisfies Reply<R>);
+    const r = await fn(task);
+    port.postMessage({ ok: r } satisfies Reply<R>, transfer(r));
   } catch (e) {
     if (e instanceof UserError) port.postMessage({ error: { diagnostics: e.diagnostics } } satisfies Reply<R>);
     else

@@ -370,12 +370,13 @@ export class TrailBuilder {
     this.ends[this.rows++] = this.used;
   }
 
+  /** the rows so far: views of the builder's own arrays (moved to another thread whole, not copied) */
   trail(): Trail {
     return {
-      atMs: this.atMs.slice(0, this.rows),
-      line: this.line.slice(0, this.rows),
-      chars: this.chars.slice(0, this.used),
-      ends: this.ends.slice(0, this.rows),
+      atMs: this.atMs.subarray(0, this.rows),
+      line: this.line.subarray(0, this.rows),
+      chars: this.chars.subarray(0, this.used),
+      ends: this.ends.subarray(0, this.rows),
     };
   }
 }

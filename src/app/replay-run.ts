@@ -1,0 +1,243 @@
+// The read and the run behind `replay LOG` (no scenario): the log's requests into the baseline
+// ledger, with what replay reports beside it (retries, failed calls, the two together, successes).
+// One stream (readLog; a reader thread parses when a core is idle), or - a big plain CSV and
+// nothing that needs one pass (--rows, --rejects, --strict) - byte ranges read and tallied on every
+// core: this thread reads the first range, whose first batch tells the preset, and worker threads
+// (replay-worker.ts) the others. Ledgers and counts add exactly (integers); what needs the rows in
+// file order (unsorted rows, the period, repeated ids) is counted again over the ranges' rows in
+// order (WholeLog). The report is the one a single stream gives (test/cli/replay-ranges.test.ts).
+import { priceCells } from '../engine/price.js';
+import { Ledger, type LedgerData, ledgerData } from '../engine/ledger.js';
+import type { SimRequest } from '../engine/request.js';
+import { finishRun, type RunPart, type RunResult, type RunSetup, runSimulation, startRun } from '../engine/run.js';
+import { type PricingData, pricingData, pricingFromData } from '../pricing/load.js';
+import type { Pricing } from '../pricing/pricebook.js';
+import { compiledUrl, inWorkers } from '../shared/workers.js';
+import { phase } from '../shared/phases.js';
+import { type LogOptions, type LogStats, newLogStats, readLog, shownPath } from '../traffic/logs/read.js';
+import { getPreset } from '../traffic/logs/presets.js';
+import type { LogRange } from '../traffic/logs/source.js';
+import {
+  cutLog,
+  mergeStats,
+  type RangeTask,
+  rangeOptions,
+  restartStats,
+  type Trail,
+  TrailBuilder,
+  WholeLog,
+} from '../traffic/table/read.js';
+
+/** Requests of one kind (retries, failed calls) priced exactly like the main ledger. */
+export class Slice {
+  readonly ledger: Ledger;
+  requests = 0;
+  constructor(thresholds: number[], pricing: Pricing) {
+    this.ledger = new Ledger(thresholds, [], undefined, (atMs) => pricing.periodOf(atMs));
+  }
+  add(r: SimRequest): void {
+    this.requests++;
+    this.ledger.add(r);
+  }
+  /** exact USD (unrounded) */
+  exactUsd(book: Pricing): number {
+    return Number(priceCells(this.ledger.cells, this.ledger.thresholds, book).total) / 1e18;
+  }
+}
+
+/** A tally's counts as plain data (what crosses between threads). */
+interface TallyData {
+  slices: { ledger: LedgerData; requests: number }[];
+  successes: number;
+}
+
+/** What replay counts beside the baseline: retries, failed calls, both (the waste), and successes. */
+export class ReplayTally {
+  readonly retries: Slice;
+  readonly failed: Slice;
+  readonly wasted: Slice;
+  successes = 0;
+
+  constructor(book: Pricing) {
+    const th = book.thresholds();
+    this.retries = new Slice(th, book);
+    this.failed = new Slice(th, book);
+    this.wasted = new Slice(th, book);
+  }
+
+  add(r: SimRequest): void {
+    if (r.retryOf) this.retries.add(r);
+    if (r.status === 'error') this.failed.add(r);
+    else this.successes++;
+    if (r.retryOf || r.status === 'error') this.wasted.add(r);
+  }
+
+  data(): TallyData {
+    return {
+      slices: [this.retries, this.failed, this.wasted].map((s) => ({
+        ledger: ledgerData(s.ledger),
+        requests: s.requests,
+      })),
+      successes: this.successes,
+    };
+  }
+
+  /** another range's counts added (exact: integers) */
+  merge(d: TallyData): void {
+    [this.retries, this.failed, this.wasted].forEach((s, k) => {
+      s.ledger.merge(d.slices[k]!.ledger);
+      s.requests += d.slices[k]!.requests;
+    });
+    this.successes += d.successes;
+  }
+}
+
+export async function* tap(
+  src: AsyncIterable<SimRequest[]>,
+  each: (r: SimRequest) => void,
+): AsyncGenerator<SimRequest[]> {
+  for await (const batch of src) {
+    for (const r of batch) each(r);
+    yield batch;
+  }
+}
+
+export interface ReplayRunInput {
+  /** the reader's options (logReader) */
+  log: LogOptions;
+  book: Pricing;
+  by: string[];
+  /** --threads (or its default): 2 or more read a big plain CSV in ranges */
+  threads: number;
+  warn: RunSetup['warn'];
+  onProgress?: (requests: number) => void;
+  /** replay --rows: every call in order (one stream) */
+  observe?: RunSetup['observe'];
+}
+
+export interface ReplayRead {
+  run: RunResult;
+  tally: ReplayTally;
+  /** byte ranges the log was read in (1: one stream) */
+  ranges: number;
+}
+
+/** The baseline run of a log and replay's tally; `stats` filled as one read of the whole log fills it. */
+export async function replayRun(input: ReplayRunInput, stats: LogStats): Promise<ReplayRead> {
+  const setup: RunSetup = { stages: [], book: input.book, seed: 0, by: input.by, warn: input.warn };
+  // LLMCOST_READER_THREAD=on|off (a reader thread asked for, or none) reads one stream
+  if (!input.observe && input.log.thread === undefined) {
+    const ranged = await inRanges(input, setup, stats);
+    if (ranged) return ranged;
+  }
+  const tally = new ReplayTally(input.book);
+  const run = await runSimulation({
+    ...setup,
+    source: tap(readLog(input.log, stats), (r) => tally.add(r)),
+    ...(input.onProgress ? { onProgress: input.onProgress } : {}),
+    ...(input.observe ? { observe: input.observe } : {}),
+  });
+  return { run, tally, ranges: 1 };
+}
+
+/** What a range reader is given (plain data). */
+export interface ReplayRangeTask {
+  opts: RangeTask['opts'];
+  range: LogRange;
+  by: string[];
+}
+
+export interface ReplayRangePart {
+  run: RunPart;
+  tally: TallyData;
+  stats: LogStats;
+  trail: Trail;
+}
+
+/** Read one range and tally it (the body of a range reader, replay-worker.ts). */
+export async function replayRange(task: ReplayRangeTask): Promise<ReplayRangePart> {
+  const { book: data, ...rest } = task.opts;
+  const book = pricingFromData(data as PricingData);
+  const stats = newLogStats();
+  const tally = new ReplayTally(book);
+  const run = startRun({ stages: [], book, seed: 0, by: task.by });
+  const trail = new TrailBuilder();
+  for await (const batch of readLog({ ...rest, book, range: task.range, thread: 'off' }, stats)) {
+    for (const r of batch) {
+      tally.add(r);
+      trail.add(r.atMs, r.line ?? 0, r.id);
+    }
+    run.push(batch);
+  }
+  delete stats.position;
+  phase('range tallied');
+  return {
+    run: run.end(),
+    tally: tally.data(),
+    stats,
+    trail: trail.trail(),
+  };
+}
+
+/** The run in ranges on every core, or undefined when the log cannot be read so (then stats are untouched). */
+async function inRanges(input: ReplayRunInput, setup: RunSetup, stats: LogStats): Promise<ReplayRead | undefined> {
+  const { log: opts, book } = input;
+  const cut = cutLog(opts, input.threads);
+  if (!cut) return undefined;
+  let bookData: PricingData;
+  try {
+    bookData = pricingData(book);
+  } catch {
+    return undefined; // a pricing that cannot cross to a thread
+  }
+  const cwd = opts.cwd ?? process.cwd();
+  // this thread's range: its first batch tells the preset the others are given
+  const first = readLog({ ...opts, file: cut.path, range: cut.ranges[0]! }, stats);
+  const it = first[Symbol.asyncIterator]();
+  const firstBatch = await it.next();
+  const preset = stats.preset ? getPreset(stats.preset) : undefined;
+  if (!preset || preset.dedupeKey) {
+    // a preset that skips repeats across records needs one pass
+    await it.return?.(undefined);
+    restartStats(stats);
+    return undefined;
+  }
+  const tasks: ReplayRangeTask[] = cut.ranges.slice(1).map((range) => ({
+    opts: { ...rangeOptions({ ...opts, book: undefined }, cut.path, cwd, preset.name), book: bookData },
+    range,
+    by: input.by,
+  }));
+  const others = inWorkers<ReplayRangeTask, ReplayRangePart>(
+    compiledUrl(import.meta.url, 'replay-worker.js'),
+    tasks,
+    tasks.length,
+  );
+  // (a failed worker rejects `others`; settle it even when this thread fails first)
+  others.catch(() => {});
+
+  const tally = new ReplayTally(book);
+  const whole = new WholeLog(shownPath(opts.file, cwd));
+  const mine = startRun(setup);
+  let requests = 0;
+  for (let b = firstBatch; !b.done; b = await it.next()) {
+    for (const r of b.value) {
+      tally.add(r);
+      whole.see(r.atMs, r.line ?? 0, r.id);
+    }
+    mine.push(b.value);
+    input.onProgress?.((requests += b.value.length));
+  }
+  phase('range 0 tallied');
+  const parts = await others;
+  phase('ranges tallied');
+  for (const p of parts) {
+    tally.merge(p.tally);
+    whole.seeTrail(p.trail);
+  }
+  mergeStats(
+    stats,
+    parts.map((p) => p.stats),
+  );
+  whole.finish(stats);
+  return { run: finishRun(setup, [mine.end(), ...parts.map((p) => p.run)]), tally, ranges: cut.ranges.length };
+}

@@ -1,0 +1,142 @@
+// A big plain CSV replayed in byte ranges on two threads gives the report one stream gives: the
+// same stdout and stderr, byte for byte. The log is built to cross the cut with what needs the
+// rows in order: ids repeated across it, rows earlier than a row before them, rejected rows on both
+// sides (the first ten are named), failed calls and retries, cost_usd values whose running sum
+// rounds differently when added in another order, a stray timestamp that stretches the period.
+// Also the request table read in ranges (simulate over a big log on two threads).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replayRun } from '../../src/app/replay-run.js';
+import { logReader } from '../../src/app/replay.js';
+import { makeContext } from '../../src/app/context.js';
+import { loadPricing } from '../../src/app/pricing-choice.js';
+import { newLogStats } from '../../src/traffic/logs/read.js';
+import { runCli } from '../helpers/cli.js';
+
+const ROWS = 120_000;
+let dir: string;
+
+const HALF = 2 ** -53;
+
+function bigLog(): string {
+  const models = ['gpt-4o-mini', 'claude-sonnet-4-5', 'gemini-2.5-flash'];
+  const tenants = ['acme', 'hooli', 'initech'];
+  const lines = ['timestamp,request_id,model,input_tokens,output_tokens,tenant,feature,status,retry_of,cost_usd'];
+  const t0 = Date.UTC(2026, 9, 1);
+  const mid = ROWS / 2;
+  // rows near the middle, where the log is cut in two
+  const nearCut = (i: number): boolean => Math.abs(i - mid) < 300;
+  for (let i = 0; i < ROWS; i++) {
+    let t = t0 + i * 1000;
+    // out of order: every 997th row, and every 3rd near the cut, is 20 minutes early
+    if (i % 997 === 0 || (nearCut(i) && i % 3 === 0)) t -= 20 * 60_000;
+    // one stray row a year later stretches the period
+    if (i === ROWS - 10) t += 365 * 86_400_000;
+    // repeated ids: every 1,009th row repeats the id of the row 100 before it, and every odd row near
+    // the cut that of the (even: its own id) row 101 before it
+    const id = i % 1009 === 0 && i > 100 ? `req-${i - 100}` : nearCut(i) && i % 2 === 1 ? `req-${i - 101}` : `req-${i}`;
+    const failed = i % 211 === 0;
+    const retryOf = i % 307 === 0 && i > 0 ? `req-${i - 1}` : '';
+    // rejected rows on both sides of the middle
+    const input = i % 4001 === 17 ? 'lots' : String(100 + (i % 5000));
+    // cost_usd: 1 + 2^-53 rounds to 1 (a tie, to even) but 1 + 2^-53 + 2^-53 is 1 + 2^-52: the sum
+    // of the halves' sums is not the sum, unless it is exact; and a few free calls
+    const cost = i === 5 ? '1' : i === 6 || i === ROWS - 5 ? String(HALF) : i % 50 === 0 ? '0' : '';
+    lines.push(
+      [
+        new Date(t).toISOString(),
+        id,
+        models[i % 3],
+        input,
+        String(10 + (i % 700)),
+        tenants[i % 3],
+        `f${i % 7}`,
+        failed ? 'error' : 'ok',
+        retryOf,
+        cost,
+      ].join(','),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'llmcost-ranges-'));
+  writeFileSync(join(dir, 'big.csv'), bigLog());
+  writeFileSync(
+    join(dir, 'what-if.yaml'),
+    [
+      'name: big-log',
+      'pricing:',
+      '  version: "2026-11-01"',
+      'traffic:',
+      '  log:',
+      '    file: big.csv',
+      'strategies:',
+      '  - use: dedupe-retries',
+      '  - use: prompt-cache',
+      '    ttl: 5m',
+      '',
+    ].join('\n'),
+  );
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('a big CSV read in byte ranges', () => {
+  it('is read in two ranges, and its stats are one stream’s', async () => {
+    const ctx = makeContext({ io: { ...makeContext().io, cwd: dir, env: {} } });
+    const book = await loadPricing({ pricing: '2026-11-01' }, true, ctx);
+    const read = async (threads: number) => {
+      const stats = newLogStats();
+      const log = { ...logReader({ log: 'big.csv', threads: String(threads) }, book, ctx), notify: undefined };
+      const r = await replayRun({ log, book, by: ['tenant'], threads, warn: () => {} }, stats);
+      // (how the exact sum is held may differ; its value may not)
+      delete stats.position;
+      delete stats.costUsdParts;
+      return { r, stats };
+    };
+    const one = await read(1);
+    const two = await read(2);
+    expect(one.r.ranges).toBe(1);
+    expect(two.r.ranges).toBe(2);
+    // a reader thread asked for (or refused) by LLMCOST_READER_THREAD: one stream
+    const forced = makeContext({ io: { ...ctx.io, env: { LLMCOST_READER_THREAD: 'on' } } });
+    const log = { ...logReader({ log: 'big.csv', threads: '2' }, book, forced), notify: undefined };
+    expect((await replayRun({ log, book, by: [], threads: 2, warn: () => {} }, newLogStats())).ranges).toBe(1);
+    expect(two.stats).toEqual(one.stats);
+    expect(one.stats.costUsdSum).toBe(1 + 2 * HALF);
+    // what the log holds, so the comparison means something
+    expect(one.stats.duplicateIds).toBeGreaterThan(400);
+    expect(one.stats.outOfOrder).toBeGreaterThan(80);
+    expect(one.stats.rejected).toBeGreaterThan(20);
+    expect(one.stats.warnings.map((w) => w.code)).toEqual(
+      expect.arrayContaining(['LOG_DUPLICATE_ID', 'LOG_UNSORTED', 'LOG_PERIOD']),
+    );
+    expect(two.r.tally.successes).toBe(one.r.tally.successes);
+    expect(two.r.tally.retries.requests).toBe(one.r.tally.retries.requests);
+    expect(one.r.tally.retries.requests).toBeGreaterThan(100);
+  });
+
+  it('replay: the same stdout and stderr on one thread and two, as JSON and as a table', async () => {
+    for (const format of ['json', 'table']) {
+      const args = ['replay', 'big.csv', '--by', 'tenant,feature', '--pricing', '2026-11-01', '--format', format];
+      const one = await runCli([...args, '--threads', '1'], { cwd: dir });
+      const two = await runCli([...args, '--threads', '2'], { cwd: dir });
+      expect(one.code).toBe(0);
+      expect(two.stdout).toBe(one.stdout);
+      expect(two.stderr).toBe(one.stderr);
+    }
+  });
+
+  it('simulate over the request table read in ranges: the same report on one thread and two', async () => {
+    const args = ['simulate', 'what-if.yaml', '--format', 'json'];
+    const one = await runCli([...args, '--threads', '1'], { cwd: dir });
+    const two = await runCli([...args, '--threads', '2'], { cwd: dir });
+    expect(one.code).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    expect(two.stderr).toBe(one.stderr);
+  });
+});
