@@ -5,7 +5,8 @@
 import type { RunPart, RunResult, RunSetup, StageSpec } from '../engine/run.js';
 import { finishRun, startRuns } from '../engine/run.js';
 import type { SimRequest } from '../engine/request.js';
-import { type PricingData, pricingData, pricingFromData } from '../pricing/load.js';
+import { type PricingData, pricingData } from '../pricing/data.js';
+import { pricingFromData } from '../pricing/load.js';
 import { getStrategy } from '../strategies/registry.js';
 import { ChunkView } from '../traffic/table/chunk.js';
 import { chunksOf, type TableData } from '../traffic/table/table.js';

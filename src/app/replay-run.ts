@@ -10,7 +10,7 @@ import { priceCells } from '../engine/price.js';
 import { Ledger, type LedgerData, ledgerData } from '../engine/ledger.js';
 import type { SimRequest } from '../engine/request.js';
 import { finishRun, type RunPart, type RunResult, type RunSetup, runSimulation, startRun } from '../engine/run.js';
-import { type PricingData, pricingData, pricingFromData } from '../pricing/load.js';
+import { type PricingData, pricingData, pricingIn } from '../pricing/data.js';
 import type { Pricing } from '../pricing/pricebook.js';
 import { compiledUrl, inWorkers } from '../shared/workers.js';
 import { phase } from '../shared/phases.js';
@@ -157,7 +157,7 @@ export interface ReplayRangePart {
 /** Read one range and tally it (the body of a range reader, replay-worker.ts). */
 export async function replayRange(task: ReplayRangeTask): Promise<ReplayRangePart> {
   const { book: data, ...rest } = task.opts;
-  const book = pricingFromData(data as PricingData);
+  const book = await pricingIn(data as PricingData);
   const stats = newLogStats();
   const tally = new ReplayTally(book);
   const run = startRun({ stages: [], book, seed: 0, by: task.by });

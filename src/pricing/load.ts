@@ -7,8 +7,9 @@ import { locate, parseYaml } from '../config/yaml.js';
 import { type Diagnostic, UserError, userError } from '../diagnostics.js';
 import { bundledCatalog } from './catalog.js';
 import { type Overlay, overlayOf } from './overlay.js';
-import { type BookData, PriceBook, type Pricing } from './pricebook.js';
-import { PriceSchedule, refOf, type ScheduleData, type TableRef } from './schedule.js';
+import { type PricingData, pricingData, pricingWith } from './data.js';
+import { PriceBook, type Pricing } from './pricebook.js';
+import { PriceSchedule, refOf, type TableRef } from './schedule.js';
 import {
   BUNDLED_PRICING_DIR,
   compiledBook,
@@ -116,26 +117,9 @@ export function chooseSchedule(choice: ScheduleChoice): { pricing: PriceSchedule
   return { pricing: new PriceSchedule(refs, options), warnings: [] };
 }
 
-/** What prices a run, as plain data (it crosses to worker threads). */
-export type PricingData = { book: BookData } | { schedule: ScheduleData };
-
-export function pricingData(p: Pricing): PricingData {
-  if (p instanceof PriceBook) return { book: p.toData() };
-  if (p instanceof PriceSchedule) return { schedule: p.toData() };
-  throw new Error('internal: this pricing cannot cross to a worker thread');
-}
-
 /** The pricing again from its data: tables not parsed yet are parsed from their file on first use. */
 export function pricingFromData(d: PricingData): PriceBook | PriceSchedule {
-  if ('book' in d) return PriceBook.fromData(d.book);
-  const s = d.schedule;
-  const catalog = s.catalogDir !== undefined ? bundledCatalog(s.catalogDir) : undefined;
-  return new PriceSchedule(
-    s.tables.map((t) =>
-      'book' in t ? PriceBook.fromData(t.book) : { ...t.ref, load: () => loadPricingFile(t.ref.file) },
-    ),
-    { ...(catalog ? { catalog } : {}), ...(s.deployments ? { deployments: s.deployments } : {}) },
-  );
+  return pricingWith(d, loadPricingFile);
 }
 
 /** Runs priced the same way give the same key (a sweep's configurations that may share one read of a log). */

@@ -8,7 +8,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { SimRequest } from '../../engine/request.js';
-import { type PricingData, pricingData, pricingFromData } from '../../pricing/load.js';
+import { type PricingData, pricingData, pricingIn } from '../../pricing/data.js';
 import { compiledUrl, inWorkers } from '../../shared/workers.js';
 import { phase } from '../../shared/phases.js';
 import { addExact, exactValue } from '../../shared/numbers.js';
@@ -47,7 +47,7 @@ export async function readRange(task: RangeTask): Promise<RangeResult> {
   const { book, ...rest } = task.opts;
   const stats = newLogStats();
   const chunks = await chunksOf(
-    readLog({ ...rest, ...(book ? { book: pricingFromData(book) } : {}), range: task.range, thread: 'off' }, stats),
+    readLog({ ...rest, ...(book ? { book: await pricingIn(book) } : {}), range: task.range, thread: 'off' }, stats),
   );
   delete stats.position;
   phase('range read');
