@@ -126,14 +126,17 @@ export interface ReplayRead {
 export async function replayRun(input: ReplayRunInput, stats: LogStats): Promise<ReplayRead> {
   const setup: RunSetup = { stages: [], book: input.book, seed: 0, by: input.by, warn: input.warn };
   // LLMCOST_READER_THREAD=on|off (a reader thread asked for, or none) reads one stream
-  if (!input.observe && input.log.thread === undefined) {
+  let log = input.log;
+  if (!input.observe && log.thread === undefined) {
     const ranged = await inRanges(input, setup, stats);
-    if (ranged) return ranged;
+    if (ranged === RESTART)
+      log = { ...log, notify: undefined }; // (the detection note was said)
+    else if (ranged) return ranged;
   }
   const tally = new ReplayTally(input.book);
   const run = await runSimulation({
     ...setup,
-    source: tap(readLog(input.log, stats), (r) => tally.add(r)),
+    source: tap(readLog(log, stats), (r) => tally.add(r)),
     ...(input.onProgress ? { onProgress: input.onProgress } : {}),
     ...(input.observe ? { observe: input.observe } : {}),
   });
@@ -179,8 +182,18 @@ export async function replayRange(task: ReplayRangeTask): Promise<ReplayRangePar
   };
 }
 
-/** The run in ranges on every core, or undefined when the log cannot be read so (then stats are untouched). */
-async function inRanges(input: ReplayRunInput, setup: RunSetup, stats: LogStats): Promise<ReplayRead | undefined> {
+/** inRanges' answer when the preset it detected needs one pass over the log (stats reset) */
+const RESTART = 'restart';
+
+/**
+ * The run in ranges on every core; undefined when the log cannot be cut (stats untouched), or
+ * RESTART when its preset skips repeats across records (claude-code), which needs one pass.
+ */
+async function inRanges(
+  input: ReplayRunInput,
+  setup: RunSetup,
+  stats: LogStats,
+): Promise<ReplayRead | typeof RESTART | undefined> {
   const { log: opts, book } = input;
   const cut = cutLog(opts, input.threads);
   if (!cut) return undefined;
@@ -197,10 +210,9 @@ async function inRanges(input: ReplayRunInput, setup: RunSetup, stats: LogStats)
   const firstBatch = await it.next();
   const preset = stats.preset ? getPreset(stats.preset) : undefined;
   if (!preset || preset.dedupeKey) {
-    // a preset that skips repeats across records needs one pass
     await it.return?.(undefined);
     restartStats(stats);
-    return undefined;
+    return RESTART;
   }
   const tasks: ReplayRangeTask[] = cut.ranges.slice(1).map((range) => ({
     opts: { ...rangeOptions({ ...opts, book: undefined }, cut.path, cwd, preset.name), book: bookData },
