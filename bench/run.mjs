@@ -301,8 +301,9 @@ const SWEEP = [
 ];
 
 // The machine as if idle (the default follows the idle cores, and the bench's own jobs load it):
-// on 2 idle cores a single run streams with the log parsed in a reader thread (what `sim1` and
-// `replay1` ask for explicitly), from 3 it splits; the split is measured on every core beside it.
+// on 2 idle cores a single run streams with the log parsed in a reader thread (what `sim1` asks
+// for explicitly), from 3 it splits; the split is measured on every core beside it. replay reads a
+// big CSV in byte ranges on every idle core (`replay1`).
 const CORES = cpus().length;
 const results = [];
 const ONE_THREAD = { LLMCOST_READER_THREAD: 'off' };
@@ -316,7 +317,7 @@ const [csv1, csvFast1, duckBase, duckCache, replay1, sim1, sim1split, sim1one, s
   { label: `DuckDB: read_csv + GROUP BY tenant, feature (replay's baseline)`, args: ['duck', 'baseline', log1, TABLE] },
   { label: `DuckDB: prompt-cache hits by LAG() over the prefix key`, args: ['duck', 'cache', log1, TABLE] },
   {
-    label: `replay (baseline cost, by tenant and feature), ${ROWS} rows, log parsed in a reader thread`,
+    label: `replay (baseline cost, by tenant and feature), ${ROWS} rows, read in byte ranges on ${CORES} threads (the default on idle cores)`,
     args: ['cli', 'replay', log1, '--by', 'tenant,feature', '--format', 'json'],
     env: { LLMCOST_THREADS: String(CORES) },
   },
