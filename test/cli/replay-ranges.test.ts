@@ -64,7 +64,20 @@ function bigLog(): string {
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'llmcost-ranges-'));
-  writeFileSync(join(dir, 'big.csv'), bigLog());
+  const csv = bigLog();
+  writeFileSync(join(dir, 'big.csv'), csv);
+  // the same as a TSV with a byte order mark, CRLF line ends and, every 1,000th row, a quoted
+  // feature holding a tab and a quote (the reader goes from quote-free splitting to csv-parse)
+  const tsv = csv
+    .trimEnd()
+    .split('\n')
+    .map((line, i) => {
+      const f = line.split(',');
+      if (i > 0 && i % 1000 === 0) f[6] = `"${f[6]}\t""x"""`;
+      return f.join('\t');
+    })
+    .join('\r\n');
+  writeFileSync(join(dir, 'big.tsv'), `\ufeff${tsv}\r\n`);
   writeFileSync(
     join(dir, 'what-if.yaml'),
     [
@@ -129,6 +142,21 @@ describe('a big CSV read in byte ranges', () => {
       expect(two.stdout).toBe(one.stdout);
       expect(two.stderr).toBe(one.stderr);
     }
+  });
+
+  it('a TSV with a BOM, CRLF line ends and quoted fields: the same report, read in two ranges', async () => {
+    const ctx = makeContext({ io: { ...makeContext().io, cwd: dir, env: {} } });
+    const book = await loadPricing({ pricing: '2026-11-01' }, true, ctx);
+    const log = { ...logReader({ log: 'big.tsv', threads: '2' }, book, ctx), notify: undefined };
+    expect((await replayRun({ log, book, by: [], threads: 2, warn: () => {} }, newLogStats())).ranges).toBe(2);
+    const args = ['replay', 'big.tsv', '--by', 'feature', '--pricing', '2026-11-01', '--format', 'json'];
+    const one = await runCli([...args, '--threads', '1'], { cwd: dir });
+    const two = await runCli([...args, '--threads', '2'], { cwd: dir });
+    expect(one.code).toBe(0);
+    // a quoted feature, read as csv-parse reads it: a tab and a quote inside
+    expect(JSON.parse(one.stdout).by.feature.map((k: { key: string }) => k.key)).toContain('f6\t"x"');
+    expect(two.stdout).toBe(one.stdout);
+    expect(two.stderr).toBe(one.stderr);
   });
 
   it('simulate over the request table read in ranges: the same report on one thread and two', async () => {
