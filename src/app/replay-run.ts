@@ -15,14 +15,13 @@ import type { Pricing } from '../pricing/pricebook.js';
 import { compiledUrl, inWorkers } from '../shared/workers.js';
 import { phase } from '../shared/phases.js';
 import { type LogOptions, type LogStats, newLogStats, readLog, shownPath } from '../traffic/logs/read.js';
-import { getPreset } from '../traffic/logs/presets.js';
 import type { LogRange } from '../traffic/logs/source.js';
 import {
   cutLog,
+  firstRange,
   mergeStats,
   type RangeTask,
   rangeOptions,
-  restartStats,
   type Trail,
   TrailBuilder,
   WholeLog,
@@ -204,18 +203,11 @@ async function inRanges(
     return undefined; // a pricing that cannot cross to a thread
   }
   const cwd = opts.cwd ?? process.cwd();
-  // this thread's range: its first batch tells the preset the others are given
-  const first = readLog({ ...opts, file: cut.path, range: cut.ranges[0]! }, stats);
-  const it = first[Symbol.asyncIterator]();
-  const firstBatch = await it.next();
-  const preset = stats.preset ? getPreset(stats.preset) : undefined;
-  if (!preset || preset.dedupeKey) {
-    await it.return?.(undefined);
-    restartStats(stats);
-    return RESTART;
-  }
+  // this thread reads the first range: its first batch tells the preset the others are given
+  const first = await firstRange(opts, cut, stats);
+  if (!first) return RESTART;
   const tasks: ReplayRangeTask[] = cut.ranges.slice(1).map((range) => ({
-    opts: { ...rangeOptions({ ...opts, book: undefined }, cut.path, cwd, preset.name), book: bookData },
+    opts: { ...rangeOptions({ ...opts, book: undefined }, cut.path, cwd, first.preset), book: bookData },
     range,
     by: input.by,
   }));
@@ -231,13 +223,13 @@ async function inRanges(
   const whole = new WholeLog(shownPath(opts.file, cwd));
   const mine = startRun(setup);
   let requests = 0;
-  for (let b = firstBatch; !b.done; b = await it.next()) {
-    for (const r of b.value) {
+  for await (const batch of first.batches) {
+    for (const r of batch) {
       tally.add(r);
       whole.see(r.atMs, r.line ?? 0, r.id);
     }
-    mine.push(b.value);
-    input.onProgress?.((requests += b.value.length));
+    mine.push(batch);
+    input.onProgress?.((requests += batch.length));
   }
   phase('range 0 tallied');
   const parts = await others;

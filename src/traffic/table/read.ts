@@ -143,29 +143,15 @@ export async function readLogTable(
   if (!cut) return buildTable(readLog(opts, stats), table);
   const { path, ranges } = cut;
 
-  // The first range is read here: its first batch tells the preset, which the others are given.
-  const first = readLog({ ...opts, file: path, range: ranges[0]! }, stats);
-  const it = first[Symbol.asyncIterator]();
-  const firstBatch = await it.next();
-  const preset = stats.preset ? getPreset(stats.preset) : undefined;
-  if (!preset || preset.dedupeKey) {
-    // a preset that skips repeats across records needs one pass: read the whole log as one stream
-    await it.return?.(undefined);
-    restartStats(stats);
-    return buildTable(readLog(opts, stats), table);
-  }
+  const first = await firstRange(opts, cut, stats);
+  if (!first) return buildTable(readLog(opts, stats), table);
   const tasks: RangeTask[] = ranges
     .slice(1)
-    .map((range) => ({ opts: rangeOptions(opts, path, cwd, preset.name), range }));
+    .map((range) => ({ opts: rangeOptions(opts, path, cwd, first.preset), range }));
   const others = inWorkers<RangeTask, RangeResult>(compiledUrl(import.meta.url, 'read-worker.js'), tasks, tasks.length);
   // (a failed worker rejects `others`; settle it even when this thread fails first)
   others.catch(() => {});
-  const mine = await chunksOf(
-    (async function* () {
-      if (!firstBatch.done) yield firstBatch.value;
-      for (let n = await it.next(); !n.done; n = await it.next()) yield n.value;
-    })(),
-  );
+  const mine = await chunksOf(first.batches);
   phase('range 0 read');
   const results = await others;
   phase('ranges read');
@@ -214,6 +200,34 @@ export function cutLog(opts: LogOptions, threads: number, maxBytes = Infinity): 
   };
 }
 
+/**
+ * The first range of a cut log, read on this thread as far as its first batch, which tells the
+ * preset the other ranges are given; then its batches, the first one included. Undefined - that
+ * read stopped and the stats reset - when the preset skips repeats across records (a transcript
+ * preset), which needs one pass over the whole log.
+ */
+export async function firstRange(
+  opts: LogOptions,
+  cut: LogCut,
+  stats: LogStats,
+): Promise<{ preset: string; batches: AsyncIterable<SimRequest[]> } | undefined> {
+  const it = readLog({ ...opts, file: cut.path, range: cut.ranges[0]! }, stats)[Symbol.asyncIterator]();
+  const first = await it.next();
+  const preset = stats.preset ? getPreset(stats.preset) : undefined;
+  if (!preset || preset.dedupeKey) {
+    await it.return?.(undefined);
+    restartStats(stats);
+    return undefined;
+  }
+  return {
+    preset: preset.name,
+    batches: (async function* () {
+      if (!first.done) yield first.value;
+      for (let n = await it.next(); !n.done; n = await it.next()) yield n.value;
+    })(),
+  };
+}
+
 /** A range reader's options: plain data (the pricing as PricingData), the preset the first range detected. */
 export function rangeOptions(opts: LogOptions, path: string, cwd: string, preset: string): RangeTask['opts'] {
   const { book, notify: _n, stdin: _s, sample: _m, thread: _t, ...plain } = opts;
@@ -221,7 +235,7 @@ export function rangeOptions(opts: LogOptions, path: string, cwd: string, preset
 }
 
 /** Stats back to a fresh read's (a read in ranges that starts again as one stream). */
-export function restartStats(stats: LogStats): void {
+function restartStats(stats: LogStats): void {
   for (const k of Object.keys(stats) as (keyof LogStats)[]) delete stats[k];
   Object.assign(stats, newLogStats());
 }
