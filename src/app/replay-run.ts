@@ -91,7 +91,7 @@ export class ReplayTally {
   }
 }
 
-export async function* tap(
+async function* tap(
   src: AsyncIterable<SimRequest[]>,
   each: (r: SimRequest) => void,
 ): AsyncGenerator<SimRequest[]> {
