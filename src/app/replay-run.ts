@@ -91,10 +91,7 @@ export class ReplayTally {
   }
 }
 
-async function* tap(
-  src: AsyncIterable<SimRequest[]>,
-  each: (r: SimRequest) => void,
-): AsyncGenerator<SimRequest[]> {
+async function* tap(src: AsyncIterable<SimRequest[]>, each: (r: SimRequest) => void): AsyncGenerator<SimRequest[]> {
   for await (const batch of src) {
     for (const r of batch) each(r);
     yield batch;

@@ -18,6 +18,7 @@ import { openLogInWorker } from './thread.js';
 import { csvCell } from '../../shared/csv.js';
 import { fnv1a32Units } from '../../shared/hash.js';
 import { addExact, exactValue } from '../../shared/numbers.js';
+import { withRoom } from '../../shared/typed.js';
 import { RecentMap } from '../../shared/recent.js';
 import { openOutput, type OutputStream } from '../../shared/output-file.js';
 import { lineSampler } from './sampled.js';
@@ -240,11 +241,7 @@ class IdTable {
     if (2 * (this.size + 1) > this.hashes.length && this.hashes.length < this.capacity) this.grow();
     const i = this.slot(src, from, n, h);
     if (this.hashes[i] === 0) {
-      if (this.used + n > this.chars.length) {
-        const more = new Uint16Array(Math.max(2 * this.chars.length, this.used + n));
-        more.set(this.chars.subarray(0, this.used));
-        this.chars = more;
-      }
+      this.chars = withRoom(this.chars, this.used, this.used + n);
       this.chars.set(src.subarray(from, from + n), this.used);
       this.hashes[i] = h;
       this.at[i] = this.used;

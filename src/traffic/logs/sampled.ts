@@ -9,6 +9,7 @@
 import { quoteFreeCsvOpen, quoteFreeHeader, type LineSkip } from './quotefree.js';
 import type { OpenedLog } from './source.js';
 import { fnv1a32Bytes } from '../../shared/hash.js';
+import { withRoom } from '../../shared/typed.js';
 import { type SampleFilter, sampleBucket } from '../sample.js';
 
 /** What the sampled reader is told by the log reader once the preset is known. */
@@ -166,11 +167,7 @@ class KeyMemo {
   }
 
   private put(h: number, s: number, buf: Uint8Array, from: number, n: number, verdict: number): void {
-    if (this.used + n > this.bytes.length) {
-      const more = new Uint8Array(Math.max(2 * this.bytes.length, this.used + n));
-      more.set(this.bytes.subarray(0, this.used));
-      this.bytes = more;
-    }
+    this.bytes = withRoom(this.bytes, this.used, this.used + n);
     this.bytes.set(buf.subarray(from, from + n), this.used);
     this.hashes[s] = h;
     this.at[s] = this.used;

@@ -12,6 +12,7 @@ import { type PricingData, pricingData, pricingIn } from '../../pricing/data.js'
 import { compiledUrl, inWorkers } from '../../shared/workers.js';
 import { phase } from '../../shared/phases.js';
 import { addExact, exactValue } from '../../shared/numbers.js';
+import { withRoom } from '../../shared/typed.js';
 import {
   DuplicateIds,
   FIRST_REJECTS_KEPT,
@@ -369,13 +370,12 @@ export class TrailBuilder {
 
   add(atMs: number, line: number, id: string): void {
     if (this.rows === this.atMs.length) {
-      this.atMs = grown(this.atMs, this.rows, new Float64Array(2 * this.rows));
-      this.line = grown(this.line, this.rows, new Float64Array(2 * this.rows));
-      this.ends = grown(this.ends, this.rows, new Int32Array(2 * this.rows));
+      this.atMs = withRoom(this.atMs, this.rows, this.rows + 1);
+      this.line = withRoom(this.line, this.rows, this.rows + 1);
+      this.ends = withRoom(this.ends, this.rows, this.rows + 1);
     }
     const n = id.length;
-    if (this.used + n > this.chars.length)
-      this.chars = grown(this.chars, this.used, new Uint16Array(Math.max(2 * this.chars.length, this.used + n)));
+    this.chars = withRoom(this.chars, this.used, this.used + n);
     const c = this.chars;
     for (let k = 0; k < n; k++) c[this.used + k] = id.charCodeAt(k);
     this.used += n;
@@ -393,9 +393,4 @@ export class TrailBuilder {
       ends: this.ends.subarray(0, this.rows),
     };
   }
-}
-
-function grown<T extends Float64Array | Int32Array | Uint16Array>(from: T, n: number, to: T): T {
-  to.set(from.subarray(0, n) as never);
-  return to;
 }
