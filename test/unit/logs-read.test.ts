@@ -84,14 +84,13 @@ describe('timestamps', () => {
 });
 
 describe('repeated request ids', () => {
-  const req = (id: string, line: number): SimRequest => ({ id, line }) as SimRequest;
   it('finds repeats within the window, none among 300K distinct ids, none further back than two windows', () => {
     const d = new DuplicateIds('log.csv');
-    for (let i = 0; i < 300_000; i++) d.see(req(`r${i}`, i + 2));
-    d.see(req('r299000', 300_002)); // 1,000 rows back: found
-    d.see(req('r1', 300_003)); // ~300K rows back (> 2 x 65,536): not found
-    d.see(req('line-300004', 300_004)); // a generated id: not checked
-    d.see(req('line-300004', 300_005)); // the same text as someone else's generated id: checked, first time
+    for (let i = 0; i < 300_000; i++) d.see(`r${i}`, i + 2);
+    d.see('r299000', 300_002); // 1,000 rows back: found
+    d.see('r1', 300_003); // ~300K rows back (> 2 x 65,536): not found
+    d.see('line-300004', 300_004); // a generated id: not checked
+    d.see('line-300004', 300_005); // the same text as someone else's generated id: checked, first time
     const stats = newLogStats();
     d.finish(stats);
     expect(stats.duplicateIds).toBe(1);
@@ -105,8 +104,8 @@ describe('repeated request ids', () => {
 
   it('finds a repeat of an id seen before its window grew (a window starts small)', () => {
     const d = new DuplicateIds('log.csv');
-    for (let i = 0; i < 5000; i++) d.see(req(`r${i}`, i + 2));
-    d.see(req('r3', 5002));
+    for (let i = 0; i < 5000; i++) d.see(`r${i}`, i + 2);
+    d.see('r3', 5002);
     const stats = newLogStats();
     d.finish(stats);
     expect(stats.duplicateIds).toBe(1);
@@ -115,7 +114,6 @@ describe('repeated request ids', () => {
 });
 
 describe('repeated request ids, against a plain model', () => {
-  const req = (id: string, line: number): SimRequest => ({ id, line }) as SimRequest;
   // 'id-149599' and 'id-312382' have the same FNV-1a hash: the table must tell them apart by their text
   const ids = fc.oneof(
     fc.constantFrom('id-149599', 'id-312382', 'a', 'ab', 'abc', 'é', 'e\u0301', '\u{1F600}', '\uD800', ' a', 'a '),
@@ -130,7 +128,7 @@ describe('repeated request ids, against a plain model', () => {
         let first: string | undefined;
         list.forEach((id, i) => {
           const line = i + 2;
-          d.see(req(id, line));
+          d.see(id, line);
           if (id === `line-${line}`) return;
           const seen = last.get(id);
           if (seen !== undefined) {

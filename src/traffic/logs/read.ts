@@ -302,9 +302,8 @@ export class DuplicateIds {
   /** an id's characters, copied for the table (one array, reused) */
   private scratch = new Uint16Array(256);
 
-  see(r: SimRequest): void {
-    const line = r.line ?? 0;
-    const id = r.id;
+  /** the request id of a priced row and its line (0: none) */
+  see(id: string, line: number): void {
     if (id.startsWith('line-') && id === `line-${line}`) return;
     const n = id.length;
     if (n > this.scratch.length) this.scratch = new Uint16Array(2 * n);
@@ -675,7 +674,7 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
                   stats.firstOverWindow ??= `${rec.file ?? shown}:${rec.line}: model '${q.model}', ${r.overWindow.inputTokens.toLocaleString('en-US')} input tokens > its ${r.overWindow.contextWindow.toLocaleString('en-US')}-token context window`;
                 }
                 // a range of a parallel read: the ids are checked again over the whole table (table/read.ts recount)
-                if (!opts.range) ids.see(q);
+                if (!opts.range) ids.see(q.id, q.line ?? 0);
                 if (q.atMs < lastMs) stats.outOfOrder++;
                 else lastMs = q.atMs;
                 spread.add(q.atMs, rec.line);

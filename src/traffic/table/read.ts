@@ -318,7 +318,7 @@ export class WholeLog {
   /** a priced row: its time, line (0: none) and request id */
   see(t: number, line: number, id: string): void {
     this.time(t, line);
-    this.ids.see({ id, line: line === 0 ? undefined : line } as SimRequest);
+    this.ids.see(id, line);
   }
 
   /** a range's priced rows, in order */
