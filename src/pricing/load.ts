@@ -5,7 +5,6 @@ import { basename } from 'node:path';
 import { overlayFileSchema, type PricingTableFile, pricingTableSchema } from '../config/pricing-schema.js';
 import { locate, parseYaml } from '../config/yaml.js';
 import { type Diagnostic, UserError, userError } from '../diagnostics.js';
-import { bundledCatalog } from './catalog.js';
 import { type Overlay, overlayOf } from './overlay.js';
 import { type PricingData, pricingData, pricingWith } from './data.js';
 import { PriceBook, type Pricing } from './pricebook.js';
