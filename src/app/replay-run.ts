@@ -10,7 +10,7 @@ import { priceCells } from '../engine/price.js';
 import { Ledger, type LedgerData, ledgerData } from '../engine/ledger.js';
 import type { SimRequest } from '../engine/request.js';
 import { finishRun, type RunPart, type RunResult, type RunSetup, runSimulation, startRun } from '../engine/run.js';
-import { type PricingData, pricingData, pricingIn } from '../pricing/data.js';
+import { type PricingData, pricingIn } from '../pricing/data.js';
 import type { Pricing } from '../pricing/pricebook.js';
 import { compiledUrl, inWorkers } from '../shared/workers.js';
 import { phase } from '../shared/phases.js';
@@ -193,21 +193,13 @@ async function inRanges(
   const { log: opts, book } = input;
   const cut = cutLog(opts, input.threads);
   if (!cut) return undefined;
-  let bookData: PricingData;
-  try {
-    bookData = pricingData(book);
-  } catch {
-    return undefined; // a pricing that cannot cross to a thread
-  }
   const cwd = opts.cwd ?? process.cwd();
   // this thread reads the first range: its first batch tells the preset the others are given
   const first = await firstRange(opts, cut, stats);
   if (!first) return RESTART;
-  const tasks: ReplayRangeTask[] = cut.ranges.slice(1).map((range) => ({
-    opts: { ...rangeOptions({ ...opts, book: undefined }, cut.path, cwd, first.preset), book: bookData },
-    range,
-    by: input.by,
-  }));
+  // (one set of range options, the pricing as data made once, for every range)
+  const rangeOpts = rangeOptions(opts, cut.path, cwd, first.preset);
+  const tasks: ReplayRangeTask[] = cut.ranges.slice(1).map((range) => ({ opts: rangeOpts, range, by: input.by }));
   const others = inWorkers<ReplayRangeTask, ReplayRangePart>(
     compiledUrl(import.meta.url, 'replay-worker.js'),
     tasks,

@@ -146,9 +146,9 @@ export async function readLogTable(
 
   const first = await firstRange(opts, cut, stats);
   if (!first) return buildTable(readLog(opts, stats), table);
-  const tasks: RangeTask[] = ranges
-    .slice(1)
-    .map((range) => ({ opts: rangeOptions(opts, path, cwd, first.preset), range }));
+  // (one set of range options, the pricing as data made once, for every range)
+  const rangeOpts = rangeOptions(opts, path, cwd, first.preset);
+  const tasks: RangeTask[] = ranges.slice(1).map((range) => ({ opts: rangeOpts, range }));
   const others = inWorkers<RangeTask, RangeResult>(compiledUrl(import.meta.url, 'read-worker.js'), tasks, tasks.length);
   // (a failed worker rejects `others`; settle it even when this thread fails first)
   others.catch(() => {});
@@ -263,10 +263,8 @@ export function mergeStats(into: LogStats, others: LogStats[]): void {
     for (const [k, n] of Object.entries(s.reasons)) into.reasons[k] = (into.reasons[k] ?? 0) + n;
     into.firstRejects.push(...s.firstRejects);
     if (s.costUsdParts) {
-      // exact: the sum of the parts' sums is the one-pass sum, bit for bit
       const parts = (into.costUsdParts ??= []);
       for (const p of s.costUsdParts) addExact(parts, p);
-      into.costUsdSum = exactValue(parts);
     }
     if (s.costRows) into.costRows = (into.costRows ?? 0) + s.costRows;
     if (s.tokenizedTexts) into.tokenizedTexts = (into.tokenizedTexts ?? 0) + s.tokenizedTexts;
@@ -279,6 +277,8 @@ export function mergeStats(into: LogStats, others: LogStats[]): void {
     }
   }
   into.firstRejects.splice(FIRST_REJECTS_KEPT);
+  // exact: the sum of the parts' sums is the one-pass sum, bit for bit
+  if (into.costUsdParts) into.costUsdSum = exactValue(into.costUsdParts);
 }
 
 /** the end-of-read warnings a range gives about its own rows only: said again over the whole table */
