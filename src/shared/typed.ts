@@ -1,5 +1,5 @@
-// Typed arrays that grow: the one helper for the tables and builders that keep rows, ids or bytes
-// in typed arrays.
+// Typed arrays for the tables and builders that keep rows, ids or bytes in them: growing one, and
+// writing a string's UTF-16 code units into one.
 
 type Growing = Uint8Array | Uint16Array | Int32Array | Float64Array;
 
@@ -12,4 +12,9 @@ export function withRoom<T extends Growing>(a: T, used: number, need: number): T
   const b = new (a.constructor as new (n: number) => T)(Math.max(2 * a.length, need));
   b.set(a.subarray(0, used) as never);
   return b;
+}
+
+/** Write the UTF-16 code units of `s` into `into` from `at` on (it has room for them). */
+export function putUnits(s: string, into: Uint16Array, at: number): void {
+  for (let k = 0; k < s.length; k++) into[at + k] = s.charCodeAt(k);
 }

@@ -18,7 +18,7 @@ import { openLogInWorker } from './thread.js';
 import { csvCell } from '../../shared/csv.js';
 import { fnv1a32Units } from '../../shared/hash.js';
 import { addExact, exactValue } from '../../shared/numbers.js';
-import { withRoom } from '../../shared/typed.js';
+import { putUnits, withRoom } from '../../shared/typed.js';
 import { RecentMap } from '../../shared/recent.js';
 import { openOutput, type OutputStream } from '../../shared/output-file.js';
 import { lineSampler } from './sampled.js';
@@ -305,11 +305,9 @@ export class DuplicateIds {
   /** the request id of a priced row and its line (0: none) */
   see(id: string, line: number): void {
     if (id.startsWith('line-') && id === `line-${line}`) return;
-    const n = id.length;
-    if (n > this.scratch.length) this.scratch = new Uint16Array(2 * n);
-    const c = this.scratch;
-    for (let k = 0; k < n; k++) c[k] = id.charCodeAt(k);
-    this.check(c, 0, n, line);
+    this.scratch = withRoom(this.scratch, 0, id.length);
+    putUnits(id, this.scratch, 0);
+    this.check(this.scratch, 0, id.length, line);
   }
 
   /** the same for the id whose UTF-16 code units are src[from, to) (a range's rows: replay-run.ts) */

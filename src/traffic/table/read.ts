@@ -12,7 +12,7 @@ import { type PricingData, pricingData, pricingIn } from '../../pricing/data.js'
 import { compiledUrl, inWorkers } from '../../shared/workers.js';
 import { phase } from '../../shared/phases.js';
 import { addExact, exactValue } from '../../shared/numbers.js';
-import { withRoom } from '../../shared/typed.js';
+import { putUnits, withRoom } from '../../shared/typed.js';
 import {
   DuplicateIds,
   FIRST_REJECTS_KEPT,
@@ -374,11 +374,9 @@ export class TrailBuilder {
       this.line = withRoom(this.line, this.rows, this.rows + 1);
       this.ends = withRoom(this.ends, this.rows, this.rows + 1);
     }
-    const n = id.length;
-    this.chars = withRoom(this.chars, this.used, this.used + n);
-    const c = this.chars;
-    for (let k = 0; k < n; k++) c[this.used + k] = id.charCodeAt(k);
-    this.used += n;
+    this.chars = withRoom(this.chars, this.used, this.used + id.length);
+    putUnits(id, this.chars, this.used);
+    this.used += id.length;
     this.atMs[this.rows] = atMs;
     this.line[this.rows] = line;
     this.ends[this.rows++] = this.used;
