@@ -28,8 +28,11 @@ export interface SimConfig {
 
 export interface SimTask {
   table: TableData;
-  /** one part of a split run: the rows whose part[row] is `me` */
-  part?: { of: Int32Array; me: number };
+  /**
+   * one part of a split run: the rows whose part[row] is `me`; with `ready` (shared), a worker
+   * started before the parts were known waits until ready[0] is GO (or CANCEL: it runs nothing)
+   */
+  part?: { of: Int32Array; me: number; ready?: Int32Array };
   configs: SimConfig[];
 }
 
@@ -85,8 +88,17 @@ export function setupOf(c: SimConfig, cache: PricingCache = new Map()): RunSetup
   };
 }
 
+/** a split's ready flag: the parts are set (GO) or the split is off (CANCEL) */
+const GO = 1;
+const CANCEL = 2;
+
 /** Run a task's configurations over its rows, on this thread (a worker's body; also the one-thread path). */
 export function runTask(task: SimTask): RunPart[] {
+  const ready = task.part?.ready;
+  if (ready) {
+    Atomics.wait(ready, 0, 0);
+    if (Atomics.load(ready, 0) !== GO) return [];
+  }
   // configurations share the stages they have in common (engine/run.ts startRuns)
   const cache: PricingCache = new Map();
   const runs = startRuns(task.configs.map((c) => setupOf(c, cache)));
@@ -144,16 +156,17 @@ export async function runConfigs(table: TableData, setups: RunSetup[], threads: 
 /**
  * The first task on this thread while the others run in worker threads (one each): this thread
  * would only wait for them, and a worker of its own costs a start (~0.1 s of modules) and a heap.
+ * `meanwhile` runs here once this thread's task is done, while the workers may still run.
  */
-async function alongside(tasks: SimTask[]): Promise<RunPart[][]> {
-  const others = inWorkers<SimTask, RunPart[]>(
-    compiledUrl(import.meta.url, 'sim-worker.js'),
-    tasks.slice(1),
-    tasks.length - 1,
-  );
+async function alongside(
+  tasks: SimTask[],
+  others = startOthers(tasks),
+  meanwhile?: () => void,
+): Promise<RunPart[][]> {
   let mine: RunPart[];
   try {
     mine = runTask(tasks[0]!);
+    meanwhile?.();
   } catch (e) {
     // the workers' failure (if any) is not the first one: wait for them to end, report this one
     await others.catch(() => {});
@@ -162,17 +175,63 @@ async function alongside(tasks: SimTask[]): Promise<RunPart[][]> {
   return [mine, ...(await others)];
 }
 
-/** One run split into parts (one per thread, by `part`), added up exactly. */
-export async function runSplit(table: TableData, setup: RunSetup, part: Int32Array, parts: number): Promise<RunResult> {
-  const config = simConfig(setup);
-  const tasks: SimTask[] = Array.from({ length: parts }, (_, me) => ({
-    table,
-    part: { of: part, me },
-    configs: [config],
-  }));
-  const out = await alongside(tasks);
-  return finishRun(
-    setup,
-    out.map((o) => o[0]!),
+/** tasks[1..] in worker threads, one each */
+function startOthers(tasks: SimTask[]): Promise<RunPart[][]> {
+  const others = inWorkers<SimTask, RunPart[]>(
+    compiledUrl(import.meta.url, 'sim-worker.js'),
+    tasks.slice(1),
+    tasks.length - 1,
   );
+  // (settled even when this thread fails before it waits for them)
+  others.catch(() => {});
+  return others;
+}
+
+/**
+ * One run split into `parts` parts, one per thread, added up exactly. The worker threads start at
+ * once and load their modules while this thread sets `part` (each row's part: partition.ts); then
+ * run() lets them go, or cancel() sends them home.
+ */
+export class SplitRun {
+  /** each row's part, shared with the workers: to be filled before run() */
+  readonly part: Int32Array;
+  private readonly ready = new Int32Array(new SharedArrayBuffer(4));
+  private readonly tasks: SimTask[];
+  private readonly others: Promise<RunPart[][]>;
+
+  constructor(
+    table: TableData,
+    private readonly setup: RunSetup,
+    parts: number,
+  ) {
+    this.part = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, table.rows)));
+    const config = simConfig(setup);
+    this.tasks = Array.from({ length: parts }, (_, me) => ({
+      table,
+      part: { of: this.part, me, ready: this.ready },
+      configs: [config],
+    }));
+    this.others = startOthers(this.tasks);
+  }
+
+  /** Run the parts (this thread's first, then `meanwhile`) and add them up. */
+  async run(meanwhile?: () => void): Promise<RunResult> {
+    this.signal(GO);
+    const out = await alongside(this.tasks, this.others, meanwhile);
+    return finishRun(
+      this.setup,
+      out.map((o) => o[0]!),
+    );
+  }
+
+  /** The split is off: the workers end without running anything. */
+  async cancel(): Promise<void> {
+    this.signal(CANCEL);
+    await this.others.catch(() => {});
+  }
+
+  private signal(v: number): void {
+    Atomics.store(this.ready, 0, v);
+    Atomics.notify(this.ready, 0);
+  }
 }

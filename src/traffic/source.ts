@@ -113,10 +113,19 @@ export async function logTable(
   stdin?: NodeJS.ReadableStream,
   thread?: ReaderThread,
   notify?: (message: string) => void,
-): Promise<{ table: RequestTable; stats: SourceStats }> {
+  /** leave what can wait of a ranged read's recount for later: `recount` completes `stats` in place */
+  deferRecount = false,
+): Promise<{ table: RequestTable; stats: SourceStats; recount?: () => void }> {
   const stats = newLogStats();
   const { rebaseToMs } = log;
-  const t = await readLogTable(readOptions(log, cwd, book, stdin, thread, notify), stats, threads, table);
+  // (a rebase shifts the table's times, which the recount reads as the log gave them)
+  const { table: t, recount } = await readLogTable(
+    readOptions(log, cwd, book, stdin, thread, notify),
+    stats,
+    threads,
+    table,
+    deferRecount && rebaseToMs === undefined,
+  );
   // Rebase: one shift for the whole log, fixed by its first request (relative-time traces).
   let shiftMs = 0;
   if (rebaseToMs !== undefined) {
@@ -127,7 +136,16 @@ export async function logTable(
       for (const p of t.parts) if ('chunk' in p) for (let i = 0; i < p.chunk.rows; i++) p.chunk.atMs[i]! += shiftMs;
     }
   }
-  return { table: t, stats: logStatsOf(stats, shiftMs) };
+  const out = logStatsOf(stats, shiftMs);
+  if (!recount) return { table: t, stats: out };
+  return {
+    table: t,
+    stats: out,
+    recount: () => {
+      recount();
+      Object.assign(out, logStatsOf(stats, shiftMs));
+    },
+  };
 }
 
 /**

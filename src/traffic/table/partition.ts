@@ -47,8 +47,19 @@ export interface Partition {
   largest: number;
 }
 
-/** Group the table's rows under the relations and spread the groups over `parts` parts. */
-export function partitionTable(data: TableData, relations: readonly Relation[], parts: number): Partition {
+/**
+ * Group the table's rows under the relations and spread the groups over `parts` parts (each row's
+ * part written in `into` when given: an array of the table's rows, shared with the workers), part
+ * 0 counted as `head` requests fuller to begin with.
+ */
+export function partitionTable(
+  data: TableData,
+  relations: readonly Relation[],
+  parts: number,
+  into?: Int32Array,
+  /** requests' worth of other work part 0 has (its thread's): it gets fewer requests */
+  head = 0,
+): Partition {
   const n = data.rows;
   const g = new Groups(n);
   const first = new Map<string, number>(); // prefix root / key -> first row
@@ -130,6 +141,7 @@ export function partitionTable(data: TableData, relations: readonly Relation[], 
   for (let i = 0; i < n; i++) if (g.find(i) === i) roots.push(i);
   roots.sort((a, b) => g.size[b]! - g.size[a]! || a - b);
   const load = new Array<number>(parts).fill(0);
+  load[0] = head;
   const partOfRoot = new Int32Array(n);
   for (const root of roots) {
     let best = 0;
@@ -137,8 +149,9 @@ export function partitionTable(data: TableData, relations: readonly Relation[], 
     partOfRoot[root] = best;
     load[best]! += g.size[root]!;
   }
-  const part = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, n)));
+  const part = into ?? new Int32Array(new SharedArrayBuffer(4 * Math.max(1, n)));
   for (let i = 0; i < n; i++) part[i] = partOfRoot[g.find(i)]!;
+  load[0]! -= head;
   return {
     part,
     parts,

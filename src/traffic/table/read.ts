@@ -129,23 +129,26 @@ export function rangeable(opts: LogOptions, threads: number): boolean {
 /**
  * Read a log into a table: in parallel byte ranges when it is a big plain CSV and its preset reads
  * each row on its own, else as one stream (buildTable, which spills past the budget). The stats are
- * those of one read of the whole log.
+ * those of one read of the whole log. With `deferRecount`, when the ranges show the log is in time
+ * order (so stats.outOfOrder is 0 already), the rest of their recount is left to `recount`, which
+ * completes the stats when called.
  */
 export async function readLogTable(
   opts: LogOptions,
   stats: LogStats,
   threads: number,
   table: TableOptions = {},
-): Promise<RequestTable> {
+  deferRecount = false,
+): Promise<{ table: RequestTable; recount?: () => void }> {
   const cwd = opts.cwd ?? process.cwd();
   // ranges are read into memory: only a log that fits the budget (a table takes less than its CSV)
   const budget = table.budgetBytes ?? DEFAULT_TABLE_BUDGET_MB * 2 ** 20;
   const cut = cutLog(opts, threads, budget);
-  if (!cut) return buildTable(readLog(opts, stats), table);
+  if (!cut) return { table: await buildTable(readLog(opts, stats), table) };
   const { path, ranges } = cut;
 
   const first = await firstRange(opts, cut, stats);
-  if (!first) return buildTable(readLog(opts, stats), table);
+  if (!first) return { table: await buildTable(readLog(opts, stats), table) };
   // (one set of range options, the pricing as data made once, for every range)
   const rangeOpts = rangeOptions(opts, path, cwd, first.preset);
   const tasks: RangeTask[] = ranges.slice(1).map((range) => ({ opts: rangeOpts, range }));
@@ -157,17 +160,40 @@ export async function readLogTable(
   const results = await others;
   phase('ranges read');
   const chunks = [...mine, ...results.flatMap((r) => r.chunks)];
+  const sorted = inTimeOrder([stats, ...results.map((r) => r.stats)]);
   mergeStats(
     stats,
     results.map((r) => r.stats),
   );
-  recount(stats, chunks, shownPath(opts.file, cwd));
-  phase('recounted');
-  const partsOut: TablePart[] = chunks.map((chunk) => ({ chunk }));
-  return new RequestTable(
-    partsOut,
+  const out = new RequestTable(
+    chunks.map((chunk): TablePart => ({ chunk })),
     chunks.reduce((n, c) => n + c.rows, 0),
   );
+  const rest = (): void => {
+    recount(stats, chunks, shownPath(opts.file, cwd));
+    phase('recounted');
+  };
+  if (deferRecount && sorted) {
+    stats.outOfOrder = 0;
+    return { table: out, recount: rest };
+  }
+  rest();
+  return { table: out };
+}
+
+/**
+ * Whether ranges' rows, read in file order, are in time order: each range's are (none earlier than
+ * a row before it) and none starts before an earlier range ends.
+ */
+function inTimeOrder(ranges: readonly Pick<LogStats, 'outOfOrder' | 'startMs' | 'endMs'>[]): boolean {
+  let last = -Infinity;
+  for (const r of ranges) {
+    if (r.outOfOrder > 0) return false;
+    if (r.startMs === null || r.endMs === null) continue;
+    if (r.startMs < last) return false;
+    last = r.endMs;
+  }
+  return true;
 }
 
 /** A log cut into byte ranges, each starting a record; the first starts the file. */
