@@ -82,6 +82,8 @@ export async function runMonteCarlo(
       ...input,
       scenario: first.scenario,
       io,
+      // run 0 said them
+      notes: false,
       seed: runSeed(seed, r),
       standalone: false,
       by: [],

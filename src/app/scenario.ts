@@ -58,6 +58,8 @@ export interface RunScenarioInput {
   /** an already loaded scenario (wins over scenarioPath) */
   scenario?: Scenario;
   io: Io;
+  /** false: the log reader's notes (the preset it detected) are not said (a run that repeats one) */
+  notes?: false;
   /** price under this book instead of the scenario's table (drift, sweep) */
   book?: PriceBook | PriceSchedule;
   /** --pricing / --as-of from the command line: beat the scenario's pricing */
@@ -327,9 +329,14 @@ export function scenarioTraffic(prep: PreparedScenario, input: RunScenarioInput,
         book,
         io.stdin,
         readerThread(io.env) ?? (sample ? 'off' : input.threads !== undefined ? readerFor(input.threads) : undefined),
-        (m) => io.stderr.write(`note: ${terminalText(m)}\n`),
+        noteOf(input),
         sample,
       );
+}
+
+/** How the log reader's notes are said: on stderr, unless input.notes is false. */
+function noteOf(input: Pick<RunScenarioInput, 'io' | 'notes'>): (message: string) => void {
+  return input.notes === false ? () => {} : (m) => input.io.stderr.write(`note: ${terminalText(m)}\n`);
 }
 
 /** A scenario's log (or generated traffic) read once into a table, with the figures of the read. */
@@ -372,7 +379,7 @@ export async function readTraffic(
       prep.book,
       io.stdin,
       readerThread(io.env),
-      (m) => io.stderr.write(`note: ${terminalText(m)}\n`),
+      noteOf(input),
       deferRecount,
     );
     return read;

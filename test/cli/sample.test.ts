@@ -82,6 +82,13 @@ describe('--sample', () => {
     expect(two.stdout).toBe(one.stdout);
   });
 
+  it('with --runs: bands over seeds, each run reading the sample again; the preset note said once', async () => {
+    const r = await runCli(['simulate', scenario, '--sample', '10%', '--runs', '3', '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).monteCarlo.runs).toBe(3);
+    expect(r.stderr.match(/^note: reading /gm)).toHaveLength(1);
+  });
+
   it('refuses a rate that is not 1/N, a unit without --sample, an unknown unit and a profile', async () => {
     expectUserError(await runCli(['simulate', scenario, '--sample', '3%']), '--sample');
     expectUserError(await runCli(['simulate', scenario, '--sample-by', 'conversation_id']), '--sample-by');
