@@ -445,7 +445,7 @@ export async function runOnTable(
       const head = shared.recount ? Math.round(shared.table.rows * RECOUNT_SHARE) : 0;
       part = partitionTable(shared.table.data(), plan.relations, threads, split.part, head);
     } catch (e) {
-      await split.cancel();
+      split.cancel();
       throw e;
     }
     phase('partitioned');
@@ -460,7 +460,7 @@ export async function runOnTable(
       // the rest of the read's figures are counted while the workers finish their parts
       return split.run(() => settleRead(shared));
     }
-    await split.cancel();
+    split.cancel();
     verbose?.(`one thread: all ${shared.table.rows.toLocaleString('en-US')} requests are one group (they share state)`);
   } else if (plan) verbose?.(`one thread: ${plan.reason}`);
   const [run] = await runConfigs(shared.table.data(), [setup], 1);
