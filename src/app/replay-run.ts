@@ -106,7 +106,8 @@ export interface ReplayRunInput {
   /** --threads (or its default): 2 or more read a big plain CSV in ranges */
   threads: number;
   warn: RunSetup['warn'];
-  onProgress?: (requests: number) => void;
+  /** requests so far; read in ranges, also how far through the log's bytes all ranges are */
+  onProgress?: (requests: number, fraction?: number) => void;
   /** replay --rows: every call in order (one stream) */
   observe?: RunSetup['observe'];
 }
@@ -144,6 +145,15 @@ export interface ReplayRangeTask {
   opts: RangeTask['opts'];
   range: LogRange;
   by: string[];
+  /** the ranges' progress, shared: range k's requests and bytes read so far at [2k] and [2k + 1] */
+  progress?: { of: Float64Array; k: number };
+}
+
+/** Range k's requests and bytes read so far, for the progress of a read in ranges. */
+function tellProgress(p: ReplayRangeTask['progress'], requests: number, stats: LogStats): void {
+  if (!p) return;
+  p.of[2 * p.k] = requests;
+  p.of[2 * p.k + 1] = stats.position?.read ?? 0;
 }
 
 export interface ReplayRangePart {
@@ -161,12 +171,14 @@ export async function replayRange(task: ReplayRangeTask): Promise<ReplayRangePar
   const tally = new ReplayTally(book);
   const run = startRun({ stages: [], book, seed: 0, by: task.by });
   const trail = new TrailBuilder();
+  let requests = 0;
   for await (const batch of readLog({ ...rest, book, range: task.range, thread: 'off' }, stats)) {
     for (const r of batch) {
       tally.add(r);
       trail.add(r.atMs, r.line ?? 0, r.id);
     }
     run.push(batch);
+    tellProgress(task.progress, (requests += batch.length), stats);
   }
   delete stats.position;
   phase('range tallied');
@@ -177,6 +189,9 @@ export async function replayRange(task: ReplayRangeTask): Promise<ReplayRangePar
     trail: trail.trail(),
   };
 }
+
+/** how often the progress of the other ranges is shown while this thread waits for them */
+const PROGRESS_MS = 250;
 
 /** inRanges' answer when the preset it detected needs one pass over the log (stats reset) */
 const RESTART = 'restart';
@@ -199,7 +214,24 @@ async function inRanges(
   if (!first) return RESTART;
   // (one set of range options, the pricing as data made once, for every range)
   const rangeOpts = rangeOptions(opts, cut.path, cwd, first.preset);
-  const tasks: ReplayRangeTask[] = cut.ranges.slice(1).map((range) => ({ opts: rangeOpts, range, by: input.by }));
+  // each range's progress where this thread sees it (the bar adds them up)
+  const progress = input.onProgress ? new Float64Array(new SharedArrayBuffer(16 * cut.ranges.length)) : undefined;
+  const tasks: ReplayRangeTask[] = cut.ranges.slice(1).map((range, i) => ({
+    opts: rangeOpts,
+    range,
+    by: input.by,
+    ...(progress ? { progress: { of: progress, k: i + 1 } } : {}),
+  }));
+  const bytes = cut.ranges.reduce((n, r) => n + (r.end - r.start), 0);
+  const showProgress = (): void => {
+    let n = 0;
+    let read = 0;
+    for (let k = 0; k < progress!.length; k += 2) {
+      n += progress![k]!;
+      read += progress![k + 1]!;
+    }
+    input.onProgress!(n, bytes > 0 ? Math.min(1, read / bytes) : undefined);
+  };
   const others = inWorkers<ReplayRangeTask, ReplayRangePart>(
     compiledUrl(import.meta.url, 'replay-worker.js'),
     tasks,
@@ -218,10 +250,22 @@ async function inRanges(
       whole.see(r.atMs, r.line ?? 0, r.id);
     }
     mine.push(batch);
-    input.onProgress?.((requests += batch.length));
+    requests += batch.length;
+    if (progress) {
+      tellProgress({ of: progress, k: 0 }, requests, stats);
+      showProgress();
+    }
   }
   phase('range 0 tallied');
-  const parts = await others;
+  // the other ranges' progress while they finish, and once more when they have
+  const ticks = progress ? setInterval(showProgress, PROGRESS_MS) : undefined;
+  let parts: ReplayRangePart[];
+  try {
+    parts = await others;
+  } finally {
+    clearInterval(ticks);
+  }
+  if (progress) showProgress();
   phase('ranges tallied');
   for (const p of parts) {
     tally.merge(p.tally);

@@ -106,7 +106,7 @@ export async function replayLog(input: ReplayInput, context: Partial<Context> = 
         by,
         threads: threadCount(input.threads, ctx.io.env),
         warn: (m) => ctx.warn(m),
-        onProgress: (n) => progress.update(n, logFraction(stats)),
+        onProgress: (n, f) => progress.update(n, f ?? logFraction(stats)),
         ...(writer ? { observe: (stage: 'baseline' | 'final', r: SimRequest) => writer.write(stage, r) } : {}),
       },
       stats,

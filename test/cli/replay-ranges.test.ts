@@ -112,16 +112,21 @@ describe('a big CSV read in byte ranges', () => {
     const read = async (threads: number) => {
       const stats = newLogStats();
       const log = { ...logReader({ log: 'big.csv', threads: String(threads) }, book, ctx), notify: undefined };
-      const r = await replayRun({ log, book, by: ['tenant'], threads, warn: () => {} }, stats);
+      const told: { n: number; f: number | undefined }[] = [];
+      const onProgress = (n: number, f?: number) => told.push({ n, f });
+      const r = await replayRun({ log, book, by: ['tenant'], threads, warn: () => {}, onProgress }, stats);
       // (how the exact sum is held may differ; its value may not)
       delete stats.position;
       delete stats.costUsdParts;
-      return { r, stats };
+      return { r, stats, told };
     };
     const one = await read(1);
     const two = await read(2);
     expect(one.r.ranges).toBe(1);
     expect(two.r.ranges).toBe(2);
+    // the progress of a read in ranges counts every range: it ends at all the requests and bytes
+    expect(two.told.at(-1)).toEqual({ n: two.r.run.requests, f: 1 });
+    expect(two.told.every((t, i) => i === 0 || (t.n >= two.told[i - 1]!.n && t.f! >= two.told[i - 1]!.f!))).toBe(true);
     // a reader thread asked for (or refused) by LLMCOST_READER_THREAD: one stream
     const forced = makeContext({ io: { ...ctx.io, env: { LLMCOST_READER_THREAD: 'on' } } });
     const log = { ...logReader({ log: 'big.csv', threads: '2' }, book, forced), notify: undefined };
