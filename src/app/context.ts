@@ -41,6 +41,14 @@ export function warningLine(d: Diagnostic | string): string {
 }
 
 /**
+ * Say a note on stderr (`note: ...`), on a line of its own: on a terminal, a status line being
+ * drawn (a sweep's configurations, a progress bar) is cleared first.
+ */
+export function sayNote(io: Pick<Io, 'stderr'>, message: string): void {
+  io.stderr.write(`${io.stderr.isTTY === true ? '\r\x1b[K' : ''}note: ${terminalText(message)}\n`);
+}
+
+/**
  * A complete context from what a caller gives. Without an Io: the process's cwd, environment and
  * stdin; output streams that are not terminals (so no progress line is ever drawn).
  */

@@ -4,7 +4,6 @@
 // here once; renderers only lay out report.extras.replay. With a scenario: its strategies on the
 // log (the simulate pipeline with the log as traffic).
 import { readerFor, threadCount } from './threads.js';
-import { terminalText } from '../shared/text.js';
 import { basename, resolve } from 'node:path';
 import { loadScenarioFile, type Scenario } from '../config/scenario.js';
 import { suggestionHint, userError, warning } from '../diagnostics.js';
@@ -20,7 +19,7 @@ import { int } from '../report/format.js';
 import { percentOf, round6 } from '../shared/numbers.js';
 import { buildReport, type Report } from '../report/model.js';
 import { type LogOptions, type LogStats, logFraction, newLogStats, readerThread } from '../traffic/logs/read.js';
-import { type Context, makeContext, NO_PROGRESS } from './context.js';
+import { type Context, makeContext, NO_PROGRESS, sayNote } from './context.js';
 import { loadPricing, type ModelChoice, type TableChoice } from './pricing-choice.js';
 import { runScenario, staleOnLastDay } from './scenario.js';
 import { DEFAULT_STALE_AFTER_DAYS } from '../pricing/staleness.js';
@@ -61,7 +60,7 @@ export function logReader(input: LogInput, book: Pricing, ctx: Context): LogOpti
     book,
     // --threads, else LLMCOST_THREADS or the idle cores, say whether a reader thread pays
     thread: readerThread(ctx.io.env) ?? readerFor(threadCount(input.threads, ctx.io.env)),
-    notify: (m) => ctx.io.stderr.write(`note: ${terminalText(m)}\n`),
+    notify: (m) => sayNote(ctx.io, m),
   };
 }
 

@@ -1,7 +1,6 @@
 // The shared pipeline: scenario file -> PriceBook (+ synthetic models) -> traffic source ->
 // runSimulation -> Report with budget and quality checks. Used by `simulate` and reusable by
 // `drift`, `sweep` and the benchmark (pass a PriceBook to price under another table).
-import { terminalText } from '../shared/text.js';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Diagnostic, userError, warning } from '../diagnostics.js';
@@ -33,7 +32,7 @@ import { sampleEstimate } from '../report/sample.js';
 import { runConfigs, SplitRun } from './parallel.js';
 import { readerFor, splitLoses, splitPays } from './threads.js';
 import { logSource, logTable, profileSource, type SourceStats, type TrafficSource } from '../traffic/source.js';
-import { warningLine } from './context.js';
+import { sayNote, warningLine } from './context.js';
 import type { Io } from './io.js';
 
 /** How a command runs scenarios, beyond the files themselves (the flags diff and advise share with simulate). */
@@ -336,7 +335,7 @@ export function scenarioTraffic(prep: PreparedScenario, input: RunScenarioInput,
 
 /** How the log reader's notes are said: on stderr, unless input.notes is false. */
 function noteOf(input: Pick<RunScenarioInput, 'io' | 'notes'>): (message: string) => void {
-  return input.notes === false ? () => {} : (m) => input.io.stderr.write(`note: ${terminalText(m)}\n`);
+  return input.notes === false ? () => {} : (m) => sayNote(input.io, m);
 }
 
 /** A scenario's log (or generated traffic) read once into a table, with the figures of the read. */

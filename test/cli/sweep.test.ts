@@ -221,4 +221,14 @@ describe('llmcost sweep', () => {
     ]);
     expect(j.notes[0]).toContain('different request volumes');
   });
+
+  it("on a terminal, the log reader's note clears the sweep's status line: it is on a line of its own", async () => {
+    const r = await runCli(['sweep', 'scenarios/log-what-if.yaml', '--set', 'seed=1,2', '--format', 'json'], {
+      cwd: ROOT,
+      isTTY: true,
+    });
+    expect(r.code).toBe(0);
+    // the status line is drawn, then cleared by the note
+    expect(r.stderr).toMatch(/\r {2}sweep: configurations 1-2\/2…\r\x1b\[Knote: reading /);
+  });
 });
