@@ -158,11 +158,7 @@ export async function runConfigs(table: TableData, setups: RunSetup[], threads: 
  * would only wait for them, and a worker of its own costs a start (~0.1 s of modules) and a heap.
  * `meanwhile` runs here once this thread's task is done, while the workers may still run.
  */
-async function alongside(
-  tasks: SimTask[],
-  others = startOthers(tasks),
-  meanwhile?: () => void,
-): Promise<RunPart[][]> {
+async function alongside(tasks: SimTask[], others = startOthers(tasks), meanwhile?: () => void): Promise<RunPart[][]> {
   let mine: RunPart[];
   try {
     mine = runTask(tasks[0]!);
