@@ -22,6 +22,9 @@ import {
   mergeStats,
   type RangeTask,
   rangeOptions,
+  type RangeSlot,
+  RangesProgress,
+  tellRange,
   type Trail,
   TrailBuilder,
   WholeLog,
@@ -145,15 +148,8 @@ export interface ReplayRangeTask {
   opts: RangeTask['opts'];
   range: LogRange;
   by: string[];
-  /** the ranges' progress, shared: range k's requests and bytes read so far at [2k] and [2k + 1] */
-  progress?: { of: Float64Array; k: number };
-}
-
-/** Range k's requests and bytes read so far, for the progress of a read in ranges. */
-function tellProgress(p: ReplayRangeTask['progress'], requests: number, stats: LogStats): void {
-  if (!p) return;
-  p.of[2 * p.k] = requests;
-  p.of[2 * p.k + 1] = stats.position?.read ?? 0;
+  /** where this range's progress is told (RangesProgress) */
+  progress?: RangeSlot;
 }
 
 export interface ReplayRangePart {
@@ -178,7 +174,7 @@ export async function replayRange(task: ReplayRangeTask): Promise<ReplayRangePar
       trail.add(r.atMs, r.line ?? 0, r.id);
     }
     run.push(batch);
-    tellProgress(task.progress, (requests += batch.length), stats);
+    tellRange(task.progress, (requests += batch.length), stats);
   }
   delete stats.position;
   phase('range tallied');
@@ -189,9 +185,6 @@ export async function replayRange(task: ReplayRangeTask): Promise<ReplayRangePar
     trail: trail.trail(),
   };
 }
-
-/** how often the progress of the other ranges is shown while this thread waits for them */
-const PROGRESS_MS = 250;
 
 /** inRanges' answer when the preset it detected needs one pass over the log (stats reset) */
 const RESTART = 'restart';
@@ -214,24 +207,14 @@ async function inRanges(
   if (!first) return RESTART;
   // (one set of range options, the pricing as data made once, for every range)
   const rangeOpts = rangeOptions(opts, cut.path, cwd, first.preset);
-  // each range's progress where this thread sees it (the bar adds them up)
-  const progress = input.onProgress ? new Float64Array(new SharedArrayBuffer(16 * cut.ranges.length)) : undefined;
+  // every range's progress, added up for the bar
+  const progress = input.onProgress && new RangesProgress(cut.ranges, input.onProgress);
   const tasks: ReplayRangeTask[] = cut.ranges.slice(1).map((range, i) => ({
     opts: rangeOpts,
     range,
     by: input.by,
-    ...(progress ? { progress: { of: progress, k: i + 1 } } : {}),
+    ...(progress ? { progress: progress.slot(i + 1) } : {}),
   }));
-  const bytes = cut.ranges.reduce((n, r) => n + (r.end - r.start), 0);
-  const showProgress = (): void => {
-    let n = 0;
-    let read = 0;
-    for (let k = 0; k < progress!.length; k += 2) {
-      n += progress![k]!;
-      read += progress![k + 1]!;
-    }
-    input.onProgress!(n, bytes > 0 ? Math.min(1, read / bytes) : undefined);
-  };
   const others = inWorkers<ReplayRangeTask, ReplayRangePart>(
     compiledUrl(import.meta.url, 'replay-worker.js'),
     tasks,
@@ -250,22 +233,10 @@ async function inRanges(
       whole.see(r.atMs, r.line ?? 0, r.id);
     }
     mine.push(batch);
-    requests += batch.length;
-    if (progress) {
-      tellProgress({ of: progress, k: 0 }, requests, stats);
-      showProgress();
-    }
+    progress?.tell((requests += batch.length), stats);
   }
   phase('range 0 tallied');
-  // the other ranges' progress while they finish, and once more when they have
-  const ticks = progress ? setInterval(showProgress, PROGRESS_MS) : undefined;
-  let parts: ReplayRangePart[];
-  try {
-    parts = await others;
-  } finally {
-    clearInterval(ticks);
-  }
-  if (progress) showProgress();
+  const parts = await (progress ? progress.during(others) : others);
   phase('ranges tallied');
   for (const p of parts) {
     tally.merge(p.tally);

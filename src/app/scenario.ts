@@ -379,7 +379,7 @@ export async function readTraffic(
       io.stdin,
       readerThread(io.env),
       noteOf(input),
-      deferRecount,
+      { deferRecount, ...(input.onProgress ? { onProgress: input.onProgress } : {}) },
     );
     return read;
   }

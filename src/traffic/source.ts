@@ -113,8 +113,12 @@ export async function logTable(
   stdin?: NodeJS.ReadableStream,
   thread?: ReaderThread,
   notify?: (message: string) => void,
-  /** leave what can wait of a ranged read's recount for later: `recount` completes `stats` in place */
-  deferRecount = false,
+  how: {
+    /** leave what can wait of a ranged read's recount for later: `recount` completes `stats` in place */
+    deferRecount?: boolean;
+    /** requests read so far, and how far through the log (null: not known) */
+    onProgress?: (requests: number, fraction: number | null) => void;
+  } = {},
 ): Promise<{ table: RequestTable; stats: SourceStats; recount?: () => void }> {
   const stats = newLogStats();
   const { rebaseToMs } = log;
@@ -124,7 +128,10 @@ export async function logTable(
     stats,
     threads,
     table,
-    deferRecount && rebaseToMs === undefined,
+    {
+      ...how,
+      deferRecount: (how.deferRecount ?? false) && rebaseToMs === undefined,
+    },
   );
   // Rebase: one shift for the whole log, fixed by its first request (relative-time traces).
   let shiftMs = 0;

@@ -13,6 +13,7 @@ import { logReader } from '../../src/app/replay.js';
 import { makeContext } from '../../src/app/context.js';
 import { loadPricing } from '../../src/app/pricing-choice.js';
 import { newLogStats } from '../../src/traffic/logs/read.js';
+import { readLogTable } from '../../src/traffic/table/read.js';
 import { runCli } from '../helpers/cli.js';
 
 const ROWS = 120_000;
@@ -178,6 +179,23 @@ describe('a big CSV read in byte ranges', () => {
     expect(one.code).toBe(0);
     expect(two.stdout).toBe(one.stdout);
     expect(two.stderr).toBe(one.stderr);
+  });
+
+  it('the request table read in ranges tells its progress over every range', async () => {
+    const ctx = makeContext({ io: { ...makeContext().io, cwd: dir, env: {} } });
+    const book = await loadPricing({ pricing: '2026-11-01' }, true, ctx);
+    const log = { ...logReader({ log: 'big.csv', threads: '2' }, book, ctx), notify: undefined };
+    const told: { n: number; f: number | null }[] = [];
+    const stats = newLogStats();
+    const { table } = await readLogTable(log, stats, 2, {}, { onProgress: (n, f) => told.push({ n, f }) });
+    try {
+      // (read in ranges: this thread's range alone has about half the rows)
+      expect(told.some((t) => t.n < table.rows * 0.6)).toBe(true);
+      expect(told.at(-1)).toEqual({ n: table.rows, f: 1 });
+      expect(table.rows).toBe(stats.priced);
+    } finally {
+      table.close();
+    }
   });
 
   it('simulate split over two threads (the log in time order): the same report, the whole log recounted', async () => {

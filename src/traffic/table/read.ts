@@ -20,6 +20,7 @@ import {
   type LogStats,
   newLogStats,
   finishWarnings,
+  logFraction,
   readLog,
   shownPath,
 } from '../logs/read.js';
@@ -36,6 +37,8 @@ export const MIN_RANGE_BYTES = 4 * 1024 * 1024;
 export interface RangeTask {
   opts: Omit<LogOptions, 'book' | 'notify' | 'stdin' | 'sample' | 'thread'> & { book?: PricingData };
   range: LogRange;
+  /** where this range's progress is told (RangesProgress) */
+  progress?: RangeSlot;
 }
 
 export interface RangeResult {
@@ -49,16 +52,19 @@ export async function readRange(task: RangeTask): Promise<RangeResult> {
   const stats = newLogStats();
   const chunks = await chunksOf(
     readLog({ ...rest, ...(book ? { book: await pricingIn(book) } : {}), range: task.range, thread: 'off' }, stats),
+    (n) => tellRange(task.progress, n, stats),
   );
   delete stats.position;
   phase('range read');
   return { chunks, stats };
 }
 
-async function chunksOf(source: AsyncIterable<SimRequest[]>): Promise<Chunk[]> {
+/** a range's requests into table chunks; `told` the requests so far after each batch */
+async function chunksOf(source: AsyncIterable<SimRequest[]>, told?: (requests: number) => void): Promise<Chunk[]> {
   const out: Chunk[] = [];
   let b = new ChunkBuilder();
-  for await (const batch of source)
+  let requests = 0;
+  for await (const batch of source) {
     for (const r of batch) {
       b.add(r);
       if (b.full) {
@@ -66,8 +72,88 @@ async function chunksOf(source: AsyncIterable<SimRequest[]>): Promise<Chunk[]> {
         b = new ChunkBuilder();
       }
     }
+    told?.((requests += batch.length));
+  }
   if (b.rows) out.push(b.freeze());
   return out;
+}
+
+/** A log's batches, its progress told after each (one stream: requests so far, the share of its bytes). */
+async function* withProgress(
+  batches: AsyncIterable<SimRequest[]>,
+  stats: LogStats,
+  onProgress: (requests: number, fraction: number | null) => void,
+): AsyncGenerator<SimRequest[]> {
+  let n = 0;
+  for await (const b of batches) {
+    onProgress((n += b.length), logFraction(stats));
+    yield b;
+  }
+}
+
+/** A range's place in a RangesProgress: its array (shared) and its index. */
+export interface RangeSlot {
+  of: Float64Array;
+  k: number;
+}
+
+/** Tell a range's requests and bytes read so far (a range reader's side of RangesProgress). */
+export function tellRange(slot: RangeSlot | undefined, requests: number, stats: LogStats): void {
+  if (!slot) return;
+  slot.of[2 * slot.k] = requests;
+  slot.of[2 * slot.k + 1] = stats.position?.read ?? 0;
+}
+
+/** how often the other ranges' progress is shown while this thread waits for them */
+const PROGRESS_MS = 250;
+
+/**
+ * How far a read in ranges is: each range's requests and bytes read so far, in an array its readers
+ * share (range k at [2k] and [2k + 1]), shown added up - a progress bar then counts every thread.
+ */
+export class RangesProgress {
+  private readonly of: Float64Array;
+  private readonly bytes: number;
+
+  constructor(
+    ranges: readonly LogRange[],
+    private readonly show: (requests: number, fraction?: number) => void,
+  ) {
+    this.of = new Float64Array(new SharedArrayBuffer(16 * ranges.length));
+    this.bytes = ranges.reduce((n, r) => n + (r.end - r.start), 0);
+  }
+
+  /** range k's place (this thread reads range 0) */
+  slot(k: number): RangeSlot {
+    return { of: this.of, k };
+  }
+
+  /** this thread's range so far; then every range's shown */
+  tell(requests: number, stats: LogStats): void {
+    tellRange(this.slot(0), requests, stats);
+    this.shown();
+  }
+
+  /** `others` (the other ranges' readers) awaited, their progress shown meanwhile and once they are done */
+  async during<T>(others: Promise<T>): Promise<T> {
+    const ticks = setInterval(() => this.shown(), PROGRESS_MS);
+    try {
+      return await others;
+    } finally {
+      clearInterval(ticks);
+      this.shown();
+    }
+  }
+
+  private shown(): void {
+    let n = 0;
+    let read = 0;
+    for (let k = 0; k < this.of.length; k += 2) {
+      n += this.of[k]!;
+      read += this.of[k + 1]!;
+    }
+    this.show(n, this.bytes > 0 ? Math.min(1, read / this.bytes) : undefined);
+  }
 }
 
 /**
@@ -138,26 +224,39 @@ export async function readLogTable(
   stats: LogStats,
   threads: number,
   table: TableOptions = {},
-  deferRecount = false,
+  how: {
+    deferRecount?: boolean;
+    /** requests read so far, and how far through the log (null: not known) */
+    onProgress?: (requests: number, fraction: number | null) => void;
+  } = {},
 ): Promise<{ table: RequestTable; recount?: () => void }> {
   const cwd = opts.cwd ?? process.cwd();
+  const { onProgress } = how;
+  // one stream: its progress is this thread's
+  const whole = async (): Promise<{ table: RequestTable }> => {
+    const batches = readLog(opts, stats);
+    return { table: await buildTable(onProgress ? withProgress(batches, stats, onProgress) : batches, table) };
+  };
   // ranges are read into memory: only a log that fits the budget (a table takes less than its CSV)
   const budget = table.budgetBytes ?? DEFAULT_TABLE_BUDGET_MB * 2 ** 20;
   const cut = cutLog(opts, threads, budget);
-  if (!cut) return { table: await buildTable(readLog(opts, stats), table) };
+  if (!cut) return whole();
   const { path, ranges } = cut;
 
   const first = await firstRange(opts, cut, stats);
-  if (!first) return { table: await buildTable(readLog(opts, stats), table) };
+  if (!first) return whole();
   // (one set of range options, the pricing as data made once, for every range)
   const rangeOpts = rangeOptions(opts, path, cwd, first.preset);
-  const tasks: RangeTask[] = ranges.slice(1).map((range) => ({ opts: rangeOpts, range }));
+  const progress = onProgress && new RangesProgress(ranges, (n, f) => onProgress(n, f ?? null));
+  const tasks: RangeTask[] = ranges
+    .slice(1)
+    .map((range, i) => ({ opts: rangeOpts, range, ...(progress ? { progress: progress.slot(i + 1) } : {}) }));
   const others = inWorkers<RangeTask, RangeResult>(compiledUrl(import.meta.url, 'read-worker.js'), tasks, tasks.length);
   // (a failed worker rejects `others`; settle it even when this thread fails first)
   others.catch(() => {});
-  const mine = await chunksOf(first.batches);
+  const mine = await chunksOf(first.batches, progress && ((n) => progress.tell(n, stats)));
   phase('range 0 read');
-  const results = await others;
+  const results = await (progress ? progress.during(others) : others);
   phase('ranges read');
   const chunks = [...mine, ...results.flatMap((r) => r.chunks)];
   const sorted = inTimeOrder([stats, ...results.map((r) => r.stats)]);
@@ -173,7 +272,7 @@ export async function readLogTable(
     recount(stats, chunks, shownPath(opts.file, cwd));
     phase('recounted');
   };
-  if (deferRecount && sorted) {
+  if (how.deferRecount && sorted) {
     stats.outOfOrder = 0;
     return { table: out, recount: rest };
   }
