@@ -41,11 +41,16 @@ export function warningLine(d: Diagnostic | string): string {
 }
 
 /**
- * Say a note on stderr (`note: ...`), on a line of its own: on a terminal, a status line being
- * drawn (a sweep's configurations, a progress bar) is cleared first.
+ * A line on stderr (a warning, a note, an error), on a line of its own: on a terminal, a status
+ * line being drawn (a progress bar, a sweep's configurations) is cleared first.
  */
+export function stderrLine(io: Pick<Io, 'stderr'>, line: string): void {
+  io.stderr.write(`${io.stderr.isTTY === true ? '\r\x1b[K' : ''}${line}\n`);
+}
+
+/** A note on stderr: `note: ...` (stderrLine). */
 export function sayNote(io: Pick<Io, 'stderr'>, message: string): void {
-  io.stderr.write(`${io.stderr.isTTY === true ? '\r\x1b[K' : ''}note: ${terminalText(message)}\n`);
+  stderrLine(io, `note: ${terminalText(message)}`);
 }
 
 /**

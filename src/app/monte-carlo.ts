@@ -4,7 +4,7 @@
 import { type Diagnostic, warning } from '../diagnostics.js';
 import { band } from '../engine/stats.js';
 import type { MonteCarlo, Report } from '../report/model.js';
-import { warningLine } from './context.js';
+import { stderrLine, warningLine } from './context.js';
 import type { Io } from './io.js';
 import type { RunSetup } from '../engine/run.js';
 import { runConfigs } from './parallel.js';
@@ -73,8 +73,7 @@ export async function runMonteCarlo(
     const text = typeof d === 'string' ? d : d.message;
     if (seen.has(text)) return;
     seen.add(text);
-    if (tty) io.stderr.write('\r\x1b[K');
-    io.stderr.write(`${warningLine(d)}\n`);
+    stderrLine(io, warningLine(d));
   };
   progress(1);
   for (let r = 1; r < runs; r++) {

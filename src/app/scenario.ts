@@ -32,7 +32,7 @@ import { sampleEstimate } from '../report/sample.js';
 import { runConfigs, SplitRun } from './parallel.js';
 import { readerFor, splitLoses, splitPays } from './threads.js';
 import { logSource, logTable, profileSource, type SourceStats, type TrafficSource } from '../traffic/source.js';
-import { sayNote, warningLine } from './context.js';
+import { sayNote, stderrLine, warningLine } from './context.js';
 import type { Io } from './io.js';
 
 /** How a command runs scenarios, beyond the files themselves (the flags diff and advise share with simulate). */
@@ -232,7 +232,7 @@ export interface PreparedScenario {
 
 /** How a run says a warning: input.warn, else a line on its stderr. */
 export function warnerOf(input: Pick<RunScenarioInput, 'warn' | 'io'>): (d: Diagnostic | string) => void {
-  return input.warn ?? ((d) => input.io.stderr.write(`${warningLine(d)}\n`));
+  return input.warn ?? ((d) => stderrLine(input.io, warningLine(d)));
 }
 
 /** Load the scenario and its book, check what can be checked before the run (paths, models, the log). */

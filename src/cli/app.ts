@@ -1,6 +1,6 @@
 // Shared state of one CLI invocation: the Io and the exit code (decided in one place).
 import type { Command } from 'commander';
-import { type Context, warningLine } from '../app/context.js';
+import { type Context, stderrLine, warningLine } from '../app/context.js';
 import type { Io } from '../app/io.js';
 import { terminalText } from '../shared/text.js';
 import { createProgress } from './progress.js';
@@ -21,11 +21,11 @@ export function makeApp(io: Io, version: string): App {
     exitCode: 0,
     version,
     warn(d) {
-      io.stderr.write(`${warningLine(d)}\n`);
+      stderrLine(io, warningLine(d));
     },
     progress: (label) => createProgress(io, label),
     note(line) {
-      io.stderr.write(`${terminalText(line)}\n`);
+      stderrLine(io, terminalText(line));
     },
   };
   return app;

@@ -1,7 +1,7 @@
 // Entry point: wires commands, maps outcomes to exit codes (0 ok, 1 check failed, 2 bad input).
 // User errors print a located message and a hint, never a stack; internal bugs print the stack.
 import { Command, CommanderError } from 'commander';
-import { packageVersion } from '../app/context.js';
+import { packageVersion, stderrLine } from '../app/context.js';
 import { UserError, formatDiagnostic } from '../diagnostics.js';
 import { terminalText } from '../shared/text.js';
 import { makeApp, type Register } from './app.js';
@@ -87,7 +87,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return e.exitCode === 0 ? 0 : 2;
     }
     if (e instanceof UserError) {
-      for (const d of e.diagnostics) io.stderr.write(`${formatDiagnostic(d)}\n`);
+      for (const d of e.diagnostics) stderrLine(io, formatDiagnostic(d));
       return 2;
     }
     io.stderr.write(

@@ -231,4 +231,22 @@ describe('llmcost sweep', () => {
     // the status line is drawn, then cleared by the note
     expect(r.stderr).toMatch(/\r {2}sweep: configurations 1-2\/2…\r\x1b\[Knote: reading /);
   });
+
+  it('on a terminal, every note, warning and error clears the line a progress bar may be drawing', async () => {
+    const lines = (stderr: string) => stderr.split('\n').filter((l) => /^(\r\x1b\[K)?(note|warning|error)\b/.test(l));
+    const ok = await runCli(['simulate', 'scenarios/log-what-if.yaml', '--format', 'json'], { cwd: ROOT, isTTY: true });
+    const bad = await runCli(['simulate', 'scenarios/log-what-if.yaml', '--pricing', 'nope'], {
+      cwd: ROOT,
+      isTTY: true,
+    });
+    expect(bad.code).toBe(2);
+    const all = [...lines(ok.stderr), ...lines(bad.stderr)];
+    expect(all.map((l) => l.replace(/^\r\x1b\[K/, '').split(/[[:]/)[0])).toEqual(
+      expect.arrayContaining(['note', 'warning', 'error']),
+    );
+    for (const l of all) expect(l.startsWith('\r\x1b[K')).toBe(true);
+    // off a terminal, plain lines
+    const plain = await runCli(['simulate', 'scenarios/log-what-if.yaml', '--format', 'json'], { cwd: ROOT });
+    expect(plain.stderr).not.toContain('\x1b');
+  });
 });
