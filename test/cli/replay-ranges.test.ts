@@ -14,7 +14,7 @@ import { makeContext } from '../../src/app/context.js';
 import { loadPricing } from '../../src/app/pricing-choice.js';
 import { newLogStats } from '../../src/traffic/logs/read.js';
 import { readLogTable } from '../../src/traffic/table/read.js';
-import { runCli } from '../helpers/cli.js';
+import { type CliResult, runCli } from '../helpers/cli.js';
 
 const ROWS = 120_000;
 let dir: string;
@@ -106,6 +106,16 @@ beforeAll(() => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** The command (run in the log's folder) on one thread and two: exit 0, the same stdout and stderr. */
+async function sameOnOneAndTwo(args: string[]): Promise<CliResult> {
+  const one = await runCli([...args, '--threads', '1'], { cwd: dir });
+  const two = await runCli([...args, '--threads', '2'], { cwd: dir });
+  expect(one.code, one.stderr).toBe(0);
+  expect(two.stdout).toBe(one.stdout);
+  expect(two.stderr).toBe(one.stderr);
+  return one;
+}
+
 describe('a big CSV read in byte ranges', () => {
   it('is read in two ranges, and its stats are one stream’s', async () => {
     const ctx = makeContext({ io: { ...makeContext().io, cwd: dir, env: {} } });
@@ -149,11 +159,7 @@ describe('a big CSV read in byte ranges', () => {
   it('replay: the same stdout and stderr on one thread and two, as JSON and as a table', async () => {
     for (const format of ['json', 'table']) {
       const args = ['replay', 'big.csv', '--by', 'tenant,feature', '--pricing', '2026-11-01', '--format', format];
-      const one = await runCli([...args, '--threads', '1'], { cwd: dir });
-      const two = await runCli([...args, '--threads', '2'], { cwd: dir });
-      expect(one.code).toBe(0);
-      expect(two.stdout).toBe(one.stdout);
-      expect(two.stderr).toBe(one.stderr);
+      await sameOnOneAndTwo(args);
     }
   });
 
@@ -163,22 +169,13 @@ describe('a big CSV read in byte ranges', () => {
     const log = { ...logReader({ log: 'big.tsv', threads: '2' }, book, ctx), notify: undefined };
     expect((await replayRun({ log, book, by: [], threads: 2, warn: () => {} }, newLogStats())).ranges).toBe(2);
     const args = ['replay', 'big.tsv', '--by', 'feature', '--pricing', '2026-11-01', '--format', 'json'];
-    const one = await runCli([...args, '--threads', '1'], { cwd: dir });
-    const two = await runCli([...args, '--threads', '2'], { cwd: dir });
-    expect(one.code).toBe(0);
+    const one = await sameOnOneAndTwo(args);
     // a quoted feature, read as csv-parse reads it: a tab and a quote inside
     expect(JSON.parse(one.stdout).by.feature.map((k: { key: string }) => k.key)).toContain('f6\t"x"');
-    expect(two.stdout).toBe(one.stdout);
-    expect(two.stderr).toBe(one.stderr);
   });
 
   it('simulate over the request table read in ranges: the same report on one thread and two', async () => {
-    const args = ['simulate', 'what-if.yaml', '--format', 'json'];
-    const one = await runCli([...args, '--threads', '1'], { cwd: dir });
-    const two = await runCli([...args, '--threads', '2'], { cwd: dir });
-    expect(one.code).toBe(0);
-    expect(two.stdout).toBe(one.stdout);
-    expect(two.stderr).toBe(one.stderr);
+    await sameOnOneAndTwo(['simulate', 'what-if.yaml', '--format', 'json']);
   });
 
   it('the request table read in ranges tells its progress over every range', async () => {
@@ -200,11 +197,7 @@ describe('a big CSV read in byte ranges', () => {
 
   it('simulate split over two threads (the log in time order): the same report, the whole log recounted', async () => {
     const args = ['simulate', 'sorted.yaml', '--format', 'json'];
-    const one = await runCli([...args, '--threads', '1'], { cwd: dir });
-    const two = await runCli([...args, '--threads', '2'], { cwd: dir });
-    expect(one.code).toBe(0);
-    expect(two.stdout).toBe(one.stdout);
-    expect(two.stderr).toBe(one.stderr);
+    const one = await sameOnOneAndTwo(args);
     // it was split (the figures that need the whole log were counted while the parts ran)
     const told = await runCli([...args, '--threads', '2', '--verbose'], { cwd: dir });
     expect(told.stderr).toMatch(/split into 2 parts by retry link and prefix key/);
