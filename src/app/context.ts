@@ -17,8 +17,8 @@ export interface Context {
 }
 
 export interface Progress {
-  /** `rows` read so far; `fraction` 0..1 of the source done, when known */
-  update(rows: number, fraction?: number | null): void;
+  /** `rows` read so far; `fraction` 0..1 of the source done, when known; `label`: a phase's own (else the line's) */
+  update(rows: number, fraction?: number | null, label?: string): void;
   /** erase the line */
   done(): void;
 }

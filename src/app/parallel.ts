@@ -13,6 +13,7 @@ import { chunksOf, type TableData } from '../traffic/table/table.js';
 import { compiledUrl, inWorkers } from '../shared/workers.js';
 import { closeSync, openSync } from 'node:fs';
 import { phase } from '../shared/phases.js';
+import { type ProgressSlot, ThreadProgress, tellSlot } from '../shared/thread-progress.js';
 
 /** A run's setup as plain data (what a worker thread receives). */
 export interface SimConfig {
@@ -34,6 +35,8 @@ export interface SimTask {
    */
   part?: { of: Int32Array; me: number; ready?: Int32Array };
   configs: SimConfig[];
+  /** where the requests run so far are told (a split run's ThreadProgress) */
+  progress?: ProgressSlot;
 }
 
 /** requests materialised and pushed per batch */
@@ -92,8 +95,11 @@ export function setupOf(c: SimConfig, cache: PricingCache = new Map()): RunSetup
 const GO = 1;
 const CANCEL = 2;
 
-/** Run a task's configurations over its rows, on this thread (a worker's body; also the one-thread path). */
-export function runTask(task: SimTask): RunPart[] {
+/**
+ * Run a task's configurations over its rows, on this thread (a worker's body; also the one-thread
+ * path); `shown` is called after each batch, once its progress is told.
+ */
+export function runTask(task: SimTask, shown?: () => void): RunPart[] {
   const ready = task.part?.ready;
   if (ready) {
     Atomics.wait(ready, 0, 0);
@@ -108,8 +114,12 @@ export function runTask(task: SimTask): RunPart[] {
     const part = task.part;
     let base = 0;
     let batch: SimRequest[] = [];
+    let pushed = 0;
     const push = (): void => {
       runs.push(batch);
+      pushed += batch.length;
+      tellSlot(task.progress, pushed, pushed);
+      shown?.();
       batch = [];
     };
     for (const chunk of chunksOf(task.table, fd)) {
@@ -158,17 +168,22 @@ export async function runConfigs(table: TableData, setups: RunSetup[], threads: 
  * would only wait for them, and a worker of its own costs a start (~0.1 s of modules) and a heap.
  * `meanwhile` runs here once this thread's task is done, while the workers may still run.
  */
-async function alongside(tasks: SimTask[], others = startOthers(tasks), meanwhile?: () => void): Promise<RunPart[][]> {
+async function alongside(
+  tasks: SimTask[],
+  others = startOthers(tasks),
+  meanwhile?: () => void,
+  progress?: ThreadProgress,
+): Promise<RunPart[][]> {
   let mine: RunPart[];
   try {
-    mine = runTask(tasks[0]!);
+    mine = runTask(tasks[0]!, progress && (() => progress.shown()));
     meanwhile?.();
   } catch (e) {
     // the workers' failure (if any) is not the first one: wait for them to end, report this one
     await others.catch(() => {});
     throw e;
   }
-  return [mine, ...(await others)];
+  return [mine, ...(await (progress ? progress.during(others) : others))];
 }
 
 /** tasks[1..] in worker threads, one each */
@@ -194,6 +209,9 @@ export class SplitRun {
   private readonly ready = new Int32Array(new SharedArrayBuffer(4));
   private readonly tasks: SimTask[];
   private readonly others: Promise<RunPart[][]>;
+  /** the parts' requests run, shown through `show` once run() is told where */
+  private readonly progress: ThreadProgress;
+  private show: ((requests: number, fraction?: number) => void) | undefined;
 
   constructor(
     table: TableData,
@@ -201,19 +219,25 @@ export class SplitRun {
     parts: number,
   ) {
     this.part = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, table.rows)));
+    this.progress = new ThreadProgress(parts, table.rows, (n, f) => this.show?.(n, f));
     const config = simConfig(setup);
     this.tasks = Array.from({ length: parts }, (_, me) => ({
       table,
       part: { of: this.part, me, ready: this.ready },
       configs: [config],
+      progress: this.progress.slot(me),
     }));
     this.others = startOthers(this.tasks);
   }
 
-  /** Run the parts (this thread's first, then `meanwhile`) and add them up. */
-  async run(meanwhile?: () => void): Promise<RunResult> {
+  /**
+   * Run the parts (this thread's first, then `meanwhile`) and add them up; `onProgress` is told the
+   * requests run in every part.
+   */
+  async run(meanwhile?: () => void, onProgress?: (requests: number, fraction?: number) => void): Promise<RunResult> {
+    this.show = onProgress;
     this.signal(GO);
-    const out = await alongside(this.tasks, this.others, meanwhile);
+    const out = await alongside(this.tasks, this.others, meanwhile, onProgress && this.progress);
     return finishRun(
       this.setup,
       out.map((o) => o[0]!),

@@ -14,6 +14,7 @@ import { type PricingData, pricingIn } from '../pricing/data.js';
 import type { Pricing } from '../pricing/pricebook.js';
 import { compiledUrl, inWorkers } from '../shared/workers.js';
 import { phase } from '../shared/phases.js';
+import type { ProgressSlot } from '../shared/thread-progress.js';
 import { type LogOptions, type LogStats, newLogStats, readLog, shownPath } from '../traffic/logs/read.js';
 import type { LogRange } from '../traffic/logs/source.js';
 import {
@@ -22,8 +23,7 @@ import {
   mergeStats,
   type RangeTask,
   rangeOptions,
-  type RangeSlot,
-  RangesProgress,
+  rangesProgress,
   tellRange,
   type Trail,
   TrailBuilder,
@@ -148,8 +148,8 @@ export interface ReplayRangeTask {
   opts: RangeTask['opts'];
   range: LogRange;
   by: string[];
-  /** where this range's progress is told (RangesProgress) */
-  progress?: RangeSlot;
+  /** where this range's progress is told (rangesProgress) */
+  progress?: ProgressSlot;
 }
 
 export interface ReplayRangePart {
@@ -208,7 +208,7 @@ async function inRanges(
   // (one set of range options, the pricing as data made once, for every range)
   const rangeOpts = rangeOptions(opts, cut.path, cwd, first.preset);
   // every range's progress, added up for the bar
-  const progress = input.onProgress && new RangesProgress(cut.ranges, input.onProgress);
+  const progress = input.onProgress && rangesProgress(cut.ranges, input.onProgress);
   const tasks: ReplayRangeTask[] = cut.ranges.slice(1).map((range, i) => ({
     opts: rangeOpts,
     range,
@@ -233,7 +233,7 @@ async function inRanges(
       whole.see(r.atMs, r.line ?? 0, r.id);
     }
     mine.push(batch);
-    progress?.tell((requests += batch.length), stats);
+    progress?.tell((requests += batch.length), stats.position?.read ?? 0);
   }
   phase('range 0 tallied');
   const parts = await (progress ? progress.during(others) : others);

@@ -91,8 +91,11 @@ export interface RunScenarioInput {
   sample?: { rate: SampleRate; unit?: SampleUnit };
   /** told how the run was split, or why it ran on one thread (--verbose) */
   verbose?: (message: string) => void;
-  /** requests so far and, when the source knows, the fraction of it consumed (0..1) */
-  onProgress?: (requests: number, fraction: number | null) => void;
+  /**
+   * requests so far and, when the source knows, the fraction of it consumed (0..1); `phase` when a
+   * run reads its log first and then simulates it ('reading', 'simulating')
+   */
+  onProgress?: (requests: number, fraction: number | null, phase?: string) => void;
   warn?: (d: Diagnostic | string) => void;
   command?: string;
   version?: string;
@@ -366,7 +369,7 @@ export async function readTraffic(
       hint: 'unset it (1024 MB), or set the memory the request table may use before it spills to a temporary file',
     });
   const tableOpts = budget !== undefined ? { budgetBytes: budget } : {};
-  const { io } = input;
+  const { io, onProgress } = input;
   const log = prep.scenario.traffic.log;
   if (log && !sample) {
     // a big plain CSV is read in byte ranges on every thread
@@ -379,7 +382,7 @@ export async function readTraffic(
       io.stdin,
       readerThread(io.env),
       noteOf(input),
-      { deferRecount, ...(input.onProgress ? { onProgress: input.onProgress } : {}) },
+      { deferRecount, ...(onProgress ? { onProgress: (n, f) => onProgress(n, f, 'reading') } : {}) },
     );
     return read;
   }
@@ -430,6 +433,8 @@ export async function runOnTable(
   setup: RunSetup,
   threads: number,
   verbose?: (message: string) => void,
+  /** told the requests run in every part of a split run */
+  onProgress?: RunScenarioInput['onProgress'],
 ): Promise<RunResult> {
   const plan =
     threads > 1
@@ -457,7 +462,7 @@ export async function runOnTable(
         `split into ${used} parts${by.length ? ` by ${by.join(' and ')}` : ''}: ${part.groups.toLocaleString('en-US')} groups, the largest ${(part.largest * 100).toFixed(1)}% of the requests; parts of ${part.sizes.map((n) => n.toLocaleString('en-US')).join(' / ')} requests`,
       );
       // the rest of the read's figures are counted while the workers finish their parts
-      return split.run(() => settleRead(shared));
+      return split.run(() => settleRead(shared), onProgress && ((n, f) => onProgress(n, f ?? null, 'simulating')));
     }
     split.cancel();
     verbose?.(`one thread: all ${shared.table.rows.toLocaleString('en-US')} requests are one group (they share state)`);
@@ -547,7 +552,7 @@ export async function runPrepared(prep: PreparedScenario, input: RunScenarioInpu
     const shared = await readTraffic(prep, input, undefined, true);
     phase('table read');
     try {
-      run = await runOnTable(shared, setup, input.threads ?? 1, input.verbose);
+      run = await runOnTable(shared, setup, input.threads ?? 1, input.verbose, input.onProgress);
     } finally {
       shared.table.close();
     }

@@ -62,7 +62,7 @@ export async function simulate(input: SimulateInput, context: Partial<Context> =
     cacheRealism: input.cacheRealism,
     scale: input.scale,
     staleAfterDays: input.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS,
-    onProgress: progress ? (n, f) => progress.update(n, f) : undefined,
+    onProgress: progress ? (n, f, phase) => progress.update(n, f, phase) : undefined,
     by: input.by ?? [],
     allowPaths: input.allowPaths,
     warn: ctx.warn,

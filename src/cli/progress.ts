@@ -1,7 +1,6 @@
 // A progress bar on an interactive stderr (never in pipes, CI logs or tests): rows so far, rows/s
 // and, when the source knows how far it is (bytes of a log file, simulated time of a profile), a
 // bar and an ETA. The only wall-clock reader in src/: its figures never enter a report.
-import { performance } from 'node:perf_hooks';
 import { NO_PROGRESS, type Progress } from '../app/context.js';
 import type { Io } from '../app/io.js';
 
@@ -32,16 +31,22 @@ export function progressLine(label: string, rows: number, elapsedMs: number, fra
 
 export function createProgress(io: Io, label: string): Progress {
   if (io.stderr.isTTY !== true) return NO_PROGRESS;
-  const start = performance.now();
+  let start = performance.now();
   let last = start;
   let shown = false;
+  let current: string | undefined;
   return {
-    update(rows, fraction) {
+    update(rows, fraction, phase = label) {
       const now = performance.now();
+      // a new phase (reading, then simulating) has its own rate and ETA
+      if (phase !== current) {
+        if (current !== undefined) start = now;
+        current = phase;
+      }
       if (now - last < REDRAW_MS) return;
       last = now;
       shown = true;
-      io.stderr.write(`\r\x1b[K${progressLine(label, rows, now - start, fraction)}`);
+      io.stderr.write(`\r\x1b[K${progressLine(phase, rows, now - start, fraction)}`);
     },
     done() {
       if (shown) io.stderr.write('\r\x1b[K');

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayRun } from '../../src/app/replay-run.js';
 import { logReader } from '../../src/app/replay.js';
 import { makeContext } from '../../src/app/context.js';
+import { simulate } from '../../src/app/simulate.js';
 import { loadPricing } from '../../src/app/pricing-choice.js';
 import { newLogStats } from '../../src/traffic/logs/read.js';
 import { readLogTable } from '../../src/traffic/table/read.js';
@@ -193,6 +194,22 @@ describe('a big CSV read in byte ranges', () => {
     } finally {
       table.close();
     }
+  });
+
+  it('simulate split over two threads shows its reading, then its parts run, each to its end', async () => {
+    const told: { n: number; f: number | null | undefined; phase: string | undefined }[] = [];
+    const io = { ...makeContext().io, cwd: dir, env: {} };
+    await simulate(
+      { scenario: 'sorted.yaml', threads: 2, explicitThreads: true },
+      { io, progress: () => ({ update: (n, f, phase) => told.push({ n, f, phase }), done: () => {} }) },
+    );
+    const last = (phase: string) => told.filter((t) => t.phase === phase).at(-1);
+    const rows = ROWS - Math.floor((ROWS - 18) / 4001) - 1; // the rejected rows (input_tokens 'lots') left out
+    expect(last('reading')).toEqual({ n: rows, f: 1, phase: 'reading' });
+    expect(last('simulating')).toEqual({ n: rows, f: 1, phase: 'simulating' });
+    // reading comes first, then simulating
+    const phases = told.map((t) => t.phase).filter((p, k, all) => p !== all[k - 1]);
+    expect(phases).toEqual(['reading', 'simulating']);
   });
 
   it('simulate split over two threads (the log in time order): the same report, the whole log recounted', async () => {

@@ -3,7 +3,7 @@
 // in 4 MB blocks, a block without a quote searched natively: checked against a byte-by-byte
 // reference on a file with quote-free stretches longer than a block, quoted fields holding
 // newlines and quotes, and one such field across a block boundary.
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createProgress, progressLine } from '../../src/cli/progress.js';
 import type { Io } from '../../src/app/io.js';
 
@@ -27,5 +27,32 @@ describe('progress bar', () => {
     p.update(1, 0.5);
     p.done();
     expect(err).toBe('');
+  });
+  it('a phase (reading, then simulating) has its own label, rate and ETA', () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    try {
+      let err = '';
+      const io: Io = {
+        stdout: { write: () => true },
+        stderr: { write: (s: string) => (err += s), isTTY: true },
+        cwd: '.',
+        env: {},
+      };
+      const p = createProgress(io, 'simulating');
+      const last = () => err.split('\r\x1b[K').at(-1)!;
+      vi.advanceTimersByTime(2000);
+      p.update(500_000, 0.5, 'reading');
+      // 500,000 rows read in 2 s
+      expect(last()).toContain('reading 500,000 rows · 250,000 rows/s');
+      vi.advanceTimersByTime(1000);
+      p.update(1000, 0, 'simulating');
+      vi.advanceTimersByTime(1000);
+      p.update(200_000, 0.2, 'simulating');
+      // 200,000 rows simulated in the 1 s since that phase began (not the 4 s since the start); 4 s to go
+      expect(last()).toContain('simulating 200,000 rows · 200,000 rows/s · ETA 0:04');
+      p.done();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -13,6 +13,7 @@ import { compiledUrl, inWorkers } from '../../shared/workers.js';
 import { phase } from '../../shared/phases.js';
 import { addExact, exactValue } from '../../shared/numbers.js';
 import { putUnits, withRoom } from '../../shared/typed.js';
+import { type ProgressSlot, ThreadProgress, tellSlot } from '../../shared/thread-progress.js';
 import {
   DuplicateIds,
   FIRST_REJECTS_KEPT,
@@ -37,8 +38,8 @@ export const MIN_RANGE_BYTES = 4 * 1024 * 1024;
 export interface RangeTask {
   opts: Omit<LogOptions, 'book' | 'notify' | 'stdin' | 'sample' | 'thread'> & { book?: PricingData };
   range: LogRange;
-  /** where this range's progress is told (RangesProgress) */
-  progress?: RangeSlot;
+  /** where this range's progress is told (rangesProgress) */
+  progress?: ProgressSlot;
 }
 
 export interface RangeResult {
@@ -91,69 +92,21 @@ async function* withProgress(
   }
 }
 
-/** A range's place in a RangesProgress: its array (shared) and its index. */
-export interface RangeSlot {
-  of: Float64Array;
-  k: number;
+/** Tell a range's requests and bytes read so far (a range reader's side of rangesProgress). */
+export function tellRange(slot: ProgressSlot | undefined, requests: number, stats: LogStats): void {
+  tellSlot(slot, requests, stats.position?.read ?? 0);
 }
 
-/** Tell a range's requests and bytes read so far (a range reader's side of RangesProgress). */
-export function tellRange(slot: RangeSlot | undefined, requests: number, stats: LogStats): void {
-  if (!slot) return;
-  slot.of[2 * slot.k] = requests;
-  slot.of[2 * slot.k + 1] = stats.position?.read ?? 0;
-}
-
-/** how often the other ranges' progress is shown while this thread waits for them */
-const PROGRESS_MS = 250;
-
-/**
- * How far a read in ranges is: each range's requests and bytes read so far, in an array its readers
- * share (range k at [2k] and [2k + 1]), shown added up - a progress bar then counts every thread.
- */
-export class RangesProgress {
-  private readonly of: Float64Array;
-  private readonly bytes: number;
-
-  constructor(
-    ranges: readonly LogRange[],
-    private readonly show: (requests: number, fraction?: number) => void,
-  ) {
-    this.of = new Float64Array(new SharedArrayBuffer(16 * ranges.length));
-    this.bytes = ranges.reduce((n, r) => n + (r.end - r.start), 0);
-  }
-
-  /** range k's place (this thread reads range 0) */
-  slot(k: number): RangeSlot {
-    return { of: this.of, k };
-  }
-
-  /** this thread's range so far; then every range's shown */
-  tell(requests: number, stats: LogStats): void {
-    tellRange(this.slot(0), requests, stats);
-    this.shown();
-  }
-
-  /** `others` (the other ranges' readers) awaited, their progress shown meanwhile and once they are done */
-  async during<T>(others: Promise<T>): Promise<T> {
-    const ticks = setInterval(() => this.shown(), PROGRESS_MS);
-    try {
-      return await others;
-    } finally {
-      clearInterval(ticks);
-      this.shown();
-    }
-  }
-
-  private shown(): void {
-    let n = 0;
-    let read = 0;
-    for (let k = 0; k < this.of.length; k += 2) {
-      n += this.of[k]!;
-      read += this.of[k + 1]!;
-    }
-    this.show(n, this.bytes > 0 ? Math.min(1, read / this.bytes) : undefined);
-  }
+/** The progress of a read in ranges, one slot per range: its requests and bytes read. */
+export function rangesProgress(
+  ranges: readonly LogRange[],
+  show: (requests: number, fraction?: number) => void,
+): ThreadProgress {
+  return new ThreadProgress(
+    ranges.length,
+    ranges.reduce((n, r) => n + (r.end - r.start), 0),
+    show,
+  );
 }
 
 /**
@@ -252,14 +205,14 @@ export async function readLogTable(
   if (!first) return whole();
   // (one set of range options, the pricing as data made once, for every range)
   const rangeOpts = rangeOptions(opts, path, cwd, first.preset);
-  const progress = onProgress && new RangesProgress(ranges, (n, f) => onProgress(n, f ?? null));
+  const progress = onProgress && rangesProgress(ranges, (n, f) => onProgress(n, f ?? null));
   const tasks: RangeTask[] = ranges
     .slice(1)
     .map((range, i) => ({ opts: rangeOpts, range, ...(progress ? { progress: progress.slot(i + 1) } : {}) }));
   const others = inWorkers<RangeTask, RangeResult>(compiledUrl(import.meta.url, 'read-worker.js'), tasks, tasks.length);
   // (a failed worker rejects `others`; settle it even when this thread fails first)
   others.catch(() => {});
-  const mine = await chunksOf(first.batches, progress && ((n) => progress.tell(n, stats)));
+  const mine = await chunksOf(first.batches, progress && ((n) => progress.tell(n, stats.position?.read ?? 0)));
   phase('range 0 read');
   const results = await (progress ? progress.during(others) : others);
   phase('ranges read');
