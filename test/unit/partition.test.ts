@@ -69,4 +69,28 @@ describe('partitionTable', () => {
     expect(p.largest).toBeCloseTo(3 / 8);
     table.close();
   });
+
+  it('single rows go after the groups, in row order, each to the least loaded part; with no relations every row is one', async () => {
+    const sys = (key: string) => [{ key, tokens: 10, kind: 'system' as const }];
+    const reqs = [
+      makeRequest({ id: 'a' }),
+      makeRequest({ id: 'b', prefix: sys('p1') }),
+      makeRequest({ id: 'c' }),
+      makeRequest({ id: 'd', prefix: sys('p1') }),
+      makeRequest({ id: 'e', prefix: sys('p1') }),
+      makeRequest({ id: 'f' }),
+    ];
+    const table = await buildTable([reqs]);
+    const p = partitionTable(table.data(), [{ on: 'prefix' }], 2);
+    // {b,d,e} to part 0 (3); then a, c, f one by one to the least loaded: 1, 1, 1
+    expect([...p.part.subarray(0, 6)]).toEqual([1, 0, 1, 0, 0, 1]);
+    expect(p.groups).toBe(4);
+    expect(p.largest).toBeCloseTo(3 / 6);
+    const none = partitionTable(table.data(), [], 2);
+    // every row its own group: alternating, the first to part 0
+    expect([...none.part.subarray(0, 6)]).toEqual([0, 1, 0, 1, 0, 1]);
+    expect(none.groups).toBe(6);
+    expect(none.largest).toBeCloseTo(1 / 6);
+    table.close();
+  });
 });

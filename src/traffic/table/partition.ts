@@ -137,18 +137,29 @@ export function partitionTable(
     if (fd !== undefined) closeSync(fd);
   }
   // groups, largest first (ties: the group whose first row comes first), each to the least loaded part
+  // (only groups of two or more are sorted: the single rows, often most of them, follow in row
+  // order, where the sort would put them, kept in a typed array: a million pushed to a plain one
+  // took ~0.12 s)
   const roots: number[] = [];
-  for (let i = 0; i < n; i++) if (g.find(i) === i) roots.push(i);
+  const singles = new Int32Array(n);
+  let nSingles = 0;
+  for (let i = 0; i < n; i++)
+    if (g.find(i) === i) {
+      if (g.size[i] === 1) singles[nSingles++] = i;
+      else roots.push(i);
+    }
   roots.sort((a, b) => g.size[b]! - g.size[a]! || a - b);
   const load = new Array<number>(parts).fill(0);
   load[0] = head;
   const partOfRoot = new Int32Array(n);
-  for (const root of roots) {
+  const place = (root: number): void => {
     let best = 0;
     for (let p = 1; p < parts; p++) if (load[p]! < load[best]!) best = p;
     partOfRoot[root] = best;
     load[best]! += g.size[root]!;
-  }
+  };
+  for (const root of roots) place(root);
+  for (let k = 0; k < nSingles; k++) place(singles[k]!);
   const part = into ?? new Int32Array(new SharedArrayBuffer(4 * Math.max(1, n)));
   for (let i = 0; i < n; i++) part[i] = partOfRoot[g.find(i)]!;
   load[0]! -= head;
@@ -156,8 +167,8 @@ export function partitionTable(
     part,
     parts,
     sizes: load,
-    groups: roots.length,
-    largest: n ? g.size[roots[0]!]! / n : 0,
+    groups: roots.length + nSingles,
+    largest: n ? (roots.length ? g.size[roots[0]!]! : 1) / n : 0,
   };
 
   function join(key: string, row: number): void {
