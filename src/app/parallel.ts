@@ -166,7 +166,8 @@ export async function runConfigs(table: TableData, setups: RunSetup[], threads: 
 /**
  * The first task on this thread while the others run in worker threads (one each): this thread
  * would only wait for them, and a worker of its own costs a start (~0.1 s of modules) and a heap.
- * `meanwhile` runs here once this thread's task is done, while the workers may still run.
+ * `meanwhile` runs here once this thread's task is done, while the workers may still run; with
+ * `progress`, every task's requests run are shown, as this thread runs its own and while it waits.
  */
 async function alongside(
   tasks: SimTask[],
