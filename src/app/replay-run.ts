@@ -12,18 +12,15 @@ import type { SimRequest } from '../engine/request.js';
 import { finishRun, type RunPart, type RunResult, type RunSetup, runSimulation, startRun } from '../engine/run.js';
 import { type PricingData, pricingIn } from '../pricing/data.js';
 import type { Pricing } from '../pricing/pricebook.js';
-import { compiledUrl, inWorkers } from '../shared/workers.js';
+import { compiledUrl } from '../shared/workers.js';
 import { phase } from '../shared/phases.js';
-import type { ProgressSlot } from '../shared/thread-progress.js';
 import { type LogOptions, type LogStats, newLogStats, readLog, shownPath } from '../traffic/logs/read.js';
-import type { LogRange } from '../traffic/logs/source.js';
 import {
   cutLog,
   firstRange,
   mergeStats,
   type RangeTask,
-  rangeOptions,
-  rangesProgress,
+  otherRanges,
   tellRange,
   type Trail,
   TrailBuilder,
@@ -143,13 +140,9 @@ export async function replayRun(input: ReplayRunInput, stats: LogStats): Promise
   return { run, tally, ranges: 1 };
 }
 
-/** What a range reader is given (plain data). */
-export interface ReplayRangeTask {
-  opts: RangeTask['opts'];
-  range: LogRange;
+/** What a range reader is given (plain data): a range of the table's read, and the dimensions to tally by. */
+export interface ReplayRangeTask extends RangeTask {
   by: string[];
-  /** where this range's progress is told (rangesProgress) */
-  progress?: ProgressSlot;
 }
 
 export interface ReplayRangePart {
@@ -201,30 +194,20 @@ async function inRanges(
   const { log: opts, book } = input;
   const cut = cutLog(opts, input.threads);
   if (!cut) return undefined;
-  const cwd = opts.cwd ?? process.cwd();
   // this thread reads the first range: its first batch tells the preset the others are given
   const first = await firstRange(opts, cut, stats);
   if (!first) return RESTART;
-  // (one set of range options, the pricing as data made once, for every range)
-  const rangeOpts = rangeOptions(opts, cut.path, cwd, first.preset);
-  // every range's progress, added up for the bar
-  const progress = input.onProgress && rangesProgress(cut.ranges, input.onProgress);
-  const tasks: ReplayRangeTask[] = cut.ranges.slice(1).map((range, i) => ({
-    opts: rangeOpts,
-    range,
-    by: input.by,
-    ...(progress ? { progress: progress.slot(i + 1) } : {}),
-  }));
-  const others = inWorkers<ReplayRangeTask, ReplayRangePart>(
+  const others = otherRanges<ReplayRangeTask, ReplayRangePart>(
     compiledUrl(import.meta.url, 'replay-worker.js'),
-    tasks,
-    tasks.length,
+    opts,
+    cut,
+    first.preset,
+    (task) => ({ ...task, by: input.by }),
+    input.onProgress,
   );
-  // (a failed worker rejects `others`; settle it even when this thread fails first)
-  others.catch(() => {});
 
   const tally = new ReplayTally(book);
-  const whole = new WholeLog(shownPath(opts.file, cwd));
+  const whole = new WholeLog(shownPath(opts.file, opts.cwd ?? process.cwd()));
   const mine = startRun(setup);
   let requests = 0;
   for await (const batch of first.batches) {
@@ -233,10 +216,10 @@ async function inRanges(
       whole.see(r.atMs, r.line ?? 0, r.id);
     }
     mine.push(batch);
-    progress?.tell((requests += batch.length), stats.position?.read ?? 0);
+    others.tell((requests += batch.length), stats);
   }
   phase('range 0 tallied');
-  const parts = await (progress ? progress.during(others) : others);
+  const parts = await others.results();
   phase('ranges tallied');
   for (const p of parts) {
     tally.merge(p.tally);

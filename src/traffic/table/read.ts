@@ -38,7 +38,7 @@ export const MIN_RANGE_BYTES = 4 * 1024 * 1024;
 export interface RangeTask {
   opts: Omit<LogOptions, 'book' | 'notify' | 'stdin' | 'sample' | 'thread'> & { book?: PricingData };
   range: LogRange;
-  /** where this range's progress is told (rangesProgress) */
+  /** where this range's progress is told (otherRanges) */
   progress?: ProgressSlot;
 }
 
@@ -92,21 +92,49 @@ async function* withProgress(
   }
 }
 
-/** Tell a range's requests and bytes read so far (a range reader's side of rangesProgress). */
+/** bytes of its range (or log) a read has taken so far */
+const bytesRead = (stats: LogStats): number => stats.position?.read ?? 0;
+
+/** Tell a range's requests and bytes read so far (a range reader's side of otherRanges' progress). */
 export function tellRange(slot: ProgressSlot | undefined, requests: number, stats: LogStats): void {
-  tellSlot(slot, requests, stats.position?.read ?? 0);
+  tellSlot(slot, requests, bytesRead(stats));
 }
 
-/** The progress of a read in ranges, one slot per range: its requests and bytes read. */
-export function rangesProgress(
-  ranges: readonly LogRange[],
-  show: (requests: number, fraction?: number) => void,
-): ThreadProgress {
-  return new ThreadProgress(
-    ranges.length,
-    ranges.reduce((n, r) => n + (r.end - r.start), 0),
-    show,
-  );
+/** The ranges after the first of a log read in ranges, each in a worker thread, as this thread reads the first. */
+export interface OtherRanges<R> {
+  /** this thread's range so far: its requests (its bytes read from `stats`); every range's progress shown */
+  tell(requests: number, stats: LogStats): void;
+  /** the other ranges' answers, in file order (their progress shown while this thread waits for them) */
+  results(): Promise<R[]>;
+}
+
+/**
+ * Start the ranges after the first of a cut log, one worker thread of `entry` each: each is given
+ * the range options (the preset the first range detected) and its range, with what `more` adds.
+ * With `onProgress`, every range's requests and bytes read are added up for it (ThreadProgress).
+ */
+export function otherRanges<T extends RangeTask, R>(
+  entry: URL,
+  opts: LogOptions,
+  cut: LogCut,
+  preset: string,
+  more: (task: RangeTask) => T,
+  onProgress?: (requests: number, fraction?: number) => void,
+): OtherRanges<R> {
+  // (one set of range options, the pricing as data made once, for every range)
+  const rangeOpts = rangeOptions(opts, cut.path, opts.cwd ?? process.cwd(), preset);
+  const bytes = cut.ranges.reduce((n, r) => n + (r.end - r.start), 0);
+  const progress = onProgress && new ThreadProgress(cut.ranges.length, bytes, onProgress);
+  const tasks = cut.ranges
+    .slice(1)
+    .map((range, i) => more({ opts: rangeOpts, range, ...(progress ? { progress: progress.slot(i + 1) } : {}) }));
+  const others = inWorkers<T, R>(entry, tasks, tasks.length);
+  // (a failed worker rejects `others`; settle it even when this thread fails first)
+  others.catch(() => {});
+  return {
+    tell: (requests, stats) => progress?.tell(requests, bytesRead(stats)),
+    results: () => (progress ? progress.during(others) : others),
+  };
 }
 
 /**
@@ -199,22 +227,20 @@ export async function readLogTable(
   const budget = table.budgetBytes ?? DEFAULT_TABLE_BUDGET_MB * 2 ** 20;
   const cut = cutLog(opts, threads, budget);
   if (!cut) return whole();
-  const { path, ranges } = cut;
 
   const first = await firstRange(opts, cut, stats);
   if (!first) return whole();
-  // (one set of range options, the pricing as data made once, for every range)
-  const rangeOpts = rangeOptions(opts, path, cwd, first.preset);
-  const progress = onProgress && rangesProgress(ranges, (n, f) => onProgress(n, f ?? null));
-  const tasks: RangeTask[] = ranges
-    .slice(1)
-    .map((range, i) => ({ opts: rangeOpts, range, ...(progress ? { progress: progress.slot(i + 1) } : {}) }));
-  const others = inWorkers<RangeTask, RangeResult>(compiledUrl(import.meta.url, 'read-worker.js'), tasks, tasks.length);
-  // (a failed worker rejects `others`; settle it even when this thread fails first)
-  others.catch(() => {});
-  const mine = await chunksOf(first.batches, progress && ((n) => progress.tell(n, stats.position?.read ?? 0)));
+  const others = otherRanges<RangeTask, RangeResult>(
+    compiledUrl(import.meta.url, 'read-worker.js'),
+    opts,
+    cut,
+    first.preset,
+    (task) => task,
+    onProgress && ((n, f) => onProgress(n, f ?? null)),
+  );
+  const mine = await chunksOf(first.batches, (n) => others.tell(n, stats));
   phase('range 0 read');
-  const results = await (progress ? progress.during(others) : others);
+  const results = await others.results();
   phase('ranges read');
   const chunks = [...mine, ...results.flatMap((r) => r.chunks)];
   const sorted = inTimeOrder([stats, ...results.map((r) => r.stats)]);
@@ -313,7 +339,7 @@ export async function firstRange(
 }
 
 /** A range reader's options: plain data (the pricing as PricingData), the preset the first range detected. */
-export function rangeOptions(opts: LogOptions, path: string, cwd: string, preset: string): RangeTask['opts'] {
+function rangeOptions(opts: LogOptions, path: string, cwd: string, preset: string): RangeTask['opts'] {
   const { book, notify: _n, stdin: _s, sample: _m, thread: _t, ...plain } = opts;
   return { ...plain, file: path, cwd, preset, ...(book ? { book: pricingData(book) } : {}) };
 }
