@@ -100,8 +100,11 @@ export interface Report {
   seed: number;
   /** logical requests at baseline */
   requests: number;
-  /** skipped: records that are not billed model calls (spans, events, cache hits), present when any */
-  rows: { read: number; priced: number; rejected: number; skipped?: number };
+  /**
+   * skipped: records that are not billed model calls (spans, events, cache hits) or are outside a
+   * sample, present when any; unsampled: those outside a key-consistent sample (--sample)
+   */
+  rows: { read: number; priced: number; rejected: number; skipped?: number; unsampled?: number };
   period: { startMs: number | null; endMs: number | null; days: number };
   baseline: StageFigures;
   steps: StepReport[];
@@ -184,7 +187,7 @@ export interface BuildInput {
   labels: { strategy: string; label: string }[];
   /** fixed costs: per stage index (1-based) or 0 for the scenario */
   fixed?: { stage: number; label: string; usd: string }[];
-  rows?: { read: number; priced: number; rejected: number; skipped?: number };
+  rows?: Report['rows'];
   period?: { startMs: number | null; endMs: number | null };
   /** plain text, or coded warnings (code shown in every format, listed in report.diagnostics) */
   warnings?: (string | ReportWarning)[];

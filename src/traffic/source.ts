@@ -22,14 +22,13 @@ export type LogTraffic = Pick<
 };
 
 export interface SourceStats {
-  rows: { read: number; priced: number; rejected: number; skipped?: number };
+  /** unsampled: rows left out of a key-consistent sample (counted in skipped too) */
+  rows: { read: number; priced: number; rejected: number; skipped?: number; unsampled?: number };
   period: { startMs: number | null; endMs: number | null };
   /** whole-source warnings (unsorted timestamps, repeated ids), each with its diagnostic code */
   warnings: { code: Code; message: string }[];
   /** requests earlier than one before them (a split run needs a sorted source when a stage keeps time) */
   unsorted: number;
-  /** requests left out of a key-consistent sample */
-  unsampled?: number;
 }
 
 export interface TrafficSource {
@@ -71,11 +70,11 @@ function logStatsOf(stats: LogStats, shiftMs: number): SourceStats {
       priced: stats.priced,
       rejected: stats.rejected,
       ...(stats.skipped ? { skipped: stats.skipped } : {}),
+      ...(stats.unsampled ? { unsampled: stats.unsampled } : {}),
     },
     period: { startMs: shift(stats.startMs), endMs: shift(stats.endMs) },
     warnings: stats.warnings,
     unsorted: stats.outOfOrder,
-    ...(stats.unsampled ? { unsampled: stats.unsampled } : {}),
   };
 }
 

@@ -50,6 +50,9 @@ describe('--sample', () => {
     expect(s.extras.sample).toMatchObject({ rate: '10%', unit: 'prefix_key', scale: 10 });
     expect(s.rows.read).toBe(full.rows.read); // every row is read; those outside the sample are skipped
     expect(s.rows.priced + s.rows.skipped).toBe(full.rows.priced);
+    // (the bench log has no records that are not billed calls: every skipped row is outside the sample)
+    expect(s.rows.unsampled).toBe(s.rows.skipped);
+    expect(full.rows.unsampled).toBeUndefined();
     const bands: { figure: string; lowUsd: number; highUsd: number }[] = s.extras.sampleBands;
     const costs = [full.baseline.cost, ...full.steps.map((x: { cost: number }) => x.cost)];
     costs.forEach((cost, k) => {
@@ -59,6 +62,16 @@ describe('--sample', () => {
     // the band is a band, not the whole range: within +-40% of the full figure at 10%
     expect(bands[0]!.highUsd - bands[0]!.lowUsd).toBeLessThan(0.8 * full.baseline.cost);
     expect(Number.isInteger(s.requests / 10)).toBe(true);
+  });
+
+  it('the headline says the rows outside the sample as such, not as records that are not billed calls', async () => {
+    const r = await runCli(['simulate', scenario, '--sample', '10%']);
+    expect(r.code).toBe(0);
+    const s = await json(['simulate', scenario, '--sample', '10%']);
+    expect(r.stdout).toContain(
+      `rows: 20,000 read · ${s.rows.priced.toLocaleString('en-US')} priced · 0 rejected · ${s.rows.unsampled.toLocaleString('en-US')} outside the sample\n`,
+    );
+    expect(r.stdout).not.toContain('not billed calls');
   });
 
   it('by conversation, the prefix keys shared by conversations are flagged (SAMPLE_SHARED_STATE)', async () => {

@@ -1,6 +1,7 @@
 // The presentation figures (report.chart) that renderers draw from: hand-computed expectations.
 import { describe, expect, it } from 'vitest';
 import { chartOf, niceTicks } from '../../src/report/model.js';
+import { rowsLine } from '../../src/report/renderers/common.js';
 import { handReport } from '../golden/fixture.js';
 
 describe('chartOf', () => {
@@ -51,5 +52,21 @@ describe('chartOf', () => {
     expect(t.top).toHaveLength(10);
     expect(t.top[0]).toEqual({ key: 't0', cost: 12, baselineCost: 24, requests: 1, sharePct: 15.3846, changePct: -50 }); // 12/78 = 15.3846%
     expect(t.more).toEqual({ count: 2, cost: 3, baselineCost: 6, requests: 2 }); // t10 + t11 = 2 + 1, 4 + 2
+  });
+});
+
+describe('rowsLine', () => {
+  const line = (rows: ReturnType<typeof handReport>['rows']): string => rowsLine({ ...handReport(), rows });
+  it('says rows outside a sample apart from records that are not billed calls (skipped counts both)', () => {
+    expect(line({ read: 100, priced: 90, rejected: 0 })).toBe('rows: 100 read · 90 priced · 0 rejected');
+    expect(line({ read: 100, priced: 90, rejected: 2, skipped: 8 })).toBe(
+      'rows: 100 read · 90 priced · 2 rejected · 8 skipped (not billed calls)',
+    );
+    expect(line({ read: 1000, priced: 10, rejected: 0, skipped: 990, unsampled: 985 })).toBe(
+      'rows: 1,000 read · 10 priced · 0 rejected · 985 outside the sample · 5 skipped (not billed calls)',
+    );
+    expect(line({ read: 1000, priced: 10, rejected: 0, skipped: 990, unsampled: 990 })).toBe(
+      'rows: 1,000 read · 10 priced · 0 rejected · 990 outside the sample',
+    );
   });
 });

@@ -72,8 +72,11 @@ export function volumeLine(r: Report): string {
 }
 
 export function rowsLine(r: Report): string {
-  const skipped = r.rows.skipped ? ` · ${int(r.rows.skipped)} skipped (not billed calls)` : '';
-  return `rows: ${int(r.rows.read)} read · ${int(r.rows.priced)} priced · ${int(r.rows.rejected)} rejected${skipped}`;
+  const unsampled = r.rows.unsampled ?? 0;
+  const notBilled = (r.rows.skipped ?? 0) - unsampled;
+  const outside = unsampled ? ` · ${int(unsampled)} outside the sample` : '';
+  const skipped = notBilled > 0 ? ` · ${int(notBilled)} skipped (not billed calls)` : '';
+  return `rows: ${int(r.rows.read)} read · ${int(r.rows.priced)} priced · ${int(r.rows.rejected)} rejected${outside}${skipped}`;
 }
 
 export const FIXED_NOT_ATTRIBUTED =
