@@ -1,7 +1,7 @@
 // Typed arrays for the tables and builders that keep rows, ids or bytes in them: growing one, and
 // writing a string's UTF-16 code units into one.
 
-type Growing = Uint8Array | Uint16Array | Int32Array | Float64Array;
+type Growing = Uint8Array | Uint16Array | Int32Array | Uint32Array | Float64Array;
 
 /**
  * `a` when `need` elements fit in it, else a new array of its kind, twice as long (or `need` long

@@ -10,6 +10,7 @@
 // request has a value for them.
 import { newTags, type PrefixBlock, type SimRequest } from '../../engine/request.js';
 import { TIERS, type Tier } from '../../pricing/pricebook.js';
+import { withRoom } from '../../shared/typed.js';
 import { alloc, type FrozenPool, StringPool } from './strings.js';
 
 export const CHUNK_ROWS = 65_536;
@@ -151,7 +152,12 @@ export class ChunkBuilder {
     if (r.webSearchCalls) (this.webSearch ??= zeros32())[i] = u32(r.webSearchCalls, 'webSearchCalls');
     this.flags[i] = f;
     const p = r.prefix;
-    if (this.blocks + p.length > this.blockKey.length) this.growBlocks(this.blocks + p.length);
+    const need = this.blocks + p.length;
+    if (need > this.blockKey.length) {
+      this.blockKey = withRoom(this.blockKey, this.blocks, need);
+      this.blockTokens = withRoom(this.blockTokens, this.blocks, need);
+      this.blockKind = withRoom(this.blockKind, this.blocks, need);
+    }
     for (let b = 0; b < p.length; b++) {
       const blk = p[b]!;
       this.blockKey[this.blocks] = this.pool.intern(blk.key);
@@ -170,20 +176,6 @@ export class ChunkBuilder {
       this.tags[k]![i] = this.pool.intern(r.tags[name]);
     }
     this.rows++;
-  }
-
-  private growBlocks(need: number): void {
-    let cap = this.blockKey.length * 2;
-    while (cap < need) cap *= 2;
-    const key = new Uint32Array(cap);
-    key.set(this.blockKey);
-    const tokens = new Uint32Array(cap);
-    tokens.set(this.blockTokens);
-    const kind = new Uint8Array(cap);
-    kind.set(this.blockKind);
-    this.blockKey = key;
-    this.blockTokens = tokens;
-    this.blockKind = kind;
   }
 
   freeze(): Chunk {

@@ -3,6 +3,7 @@
 // worker threads share without a copy (SharedArrayBuffer) and decode string by string as they use them
 // (ChunkView).
 // Index 0 is reserved for "absent" (undefined), so string columns need no separate presence flag.
+import { withRoom } from '../../shared/typed.js';
 
 /** A frozen pool: string i is bytes[offsets[i] .. offsets[i + 1]) (i >= 1). */
 export interface FrozenPool {
@@ -41,7 +42,7 @@ export class StringPool {
   /** add s without looking it up (values that rarely repeat, e.g. request ids: a Map insert each would cost more than it saves) */
   append(s: string): number {
     const n = s.length;
-    if (this.at + 3 * n > this.bytes.length) this.growBytes(this.at + 3 * n);
+    this.bytes = withRoom(this.bytes, this.at, this.at + 3 * n);
     const b = this.bytes;
     let at = this.at;
     let k = 0;
@@ -56,22 +57,10 @@ export class StringPool {
       at += Buffer.from(b.buffer, b.byteOffset, b.byteLength).write(s.slice(k), at, 'utf8');
     }
     const i = this.size++;
-    if (this.size >= this.offsets.length) {
-      const o = new Uint32Array(this.offsets.length * 2);
-      o.set(this.offsets);
-      this.offsets = o;
-    }
+    this.offsets = withRoom(this.offsets, i, this.size + 1);
     this.offsets[i] = this.at;
     this.at = at;
     return i;
-  }
-
-  private growBytes(need: number): void {
-    let cap = this.bytes.length * 2;
-    while (cap < need) cap *= 2;
-    const b = new Uint8Array(cap);
-    b.set(this.bytes.subarray(0, this.at));
-    this.bytes = b;
   }
 
   freeze(shared: boolean): FrozenPool {
