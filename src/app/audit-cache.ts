@@ -8,10 +8,10 @@ import { int } from '../report/format.js';
 import { buildCacheAudit, type CacheAuditReport } from '../report/cache-audit/model.js';
 import { modelView } from '../engine/run.js';
 import { auditCaches } from '../strategies/prompt-cache/audit.js';
-import { newLogStats, readLog } from '../traffic/logs/read.js';
+import { newLogStats, readLog, rejectSummary } from '../traffic/logs/read.js';
 import { type Context, makeContext } from './context.js';
 import { loadBook } from './pricing.js';
-import { type LogInput, logReader, rejectSummary, warnLogProblems } from './replay.js';
+import { type LogInput, logReader, warnLogProblems } from './replay.js';
 
 /** The dimensions that name a prefix family when none are given. */
 export const DEFAULT_FAMILY = ['prompt_version', 'feature'];

@@ -1,7 +1,7 @@
 // `simulate --runs N`: Monte Carlo over seeds. Run r (0-based) uses seed + r (mod 2^32), so run 0
 // is the scenario-seed run the report already holds, and `--seed S --runs N` covers S..S+N-1.
 // Each figure gets a low/expected/high band: nearest-rank p5/p50/p95 (engine/stats.ts).
-import { type Diagnostic, warning } from '../diagnostics.js';
+import type { Diagnostic } from '../diagnostics.js';
 import { band } from '../engine/stats.js';
 import type { MonteCarlo, Report } from '../report/model.js';
 import { stderrLine, warningLine } from './context.js';
@@ -107,7 +107,7 @@ export async function monteCarloOverLog(input: RunScenarioInput, runs: number): 
   if (prep.scenario.traffic.profile) return undefined;
   const shared = await readTraffic(prep, input);
   try {
-    for (const w of shared.stats.warnings) warn(warning(w.code, w.message));
+    for (const w of shared.stats.warnings) warn(w);
     const seen = new Set<string>();
     const warnings: Diagnostic[][] = [];
     const setups: RunSetup[] = Array.from({ length: runs }, (_, r) => {

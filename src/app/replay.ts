@@ -18,7 +18,15 @@ import type { Pricing } from '../pricing/pricebook.js';
 import { int } from '../report/format.js';
 import { percentOf, round6 } from '../shared/numbers.js';
 import { buildReport, type Report } from '../report/model.js';
-import { type LogOptions, type LogStats, logFraction, newLogStats, readerThread } from '../traffic/logs/read.js';
+import {
+  type LogOptions,
+  type LogStats,
+  logFraction,
+  newLogStats,
+  readerThread,
+  rejectSummary,
+  skipSummary,
+} from '../traffic/logs/read.js';
 import { type Context, makeContext, NO_PROGRESS, sayNote } from './context.js';
 import { loadPricing, type ModelChoice, type TableChoice } from './pricing-choice.js';
 import { runScenario, staleOnLastDay } from './scenario.js';
@@ -296,26 +304,6 @@ export function warnLogProblems(stats: LogStats, input: Pick<LogInput, 'log' | '
       }),
     );
   for (const w of stats.warnings) ctx.warn(warning(w.code, w.message));
-}
-
-export function rejectSummary(s: LogStats): string {
-  const reasons = Object.entries(s.reasons)
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-    .map(([k, n]) => `${k} ×${int(n)}`)
-    .join(', ');
-  const first = s.firstRejects
-    .slice(0, 3)
-    .map((f) => `${f.where}: ${f.reason}`)
-    .join('; ');
-  return `${int(s.rejected)} of ${int(s.read)} rows rejected (${reasons}); first: ${first}`;
-}
-
-export function skipSummary(s: LogStats): string {
-  const reasons = Object.entries(s.skipReasons)
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-    .map(([k, n]) => `${k} ×${int(n)}`)
-    .join(', ');
-  return `${int(s.skipped)} of ${int(s.read)} records skipped, not billed model calls (${reasons})`;
 }
 
 /** replay-specific figures, already computed (renderers only format them). */

@@ -579,7 +579,7 @@ export async function runPrepared(prep: PreparedScenario, input: RunScenarioInpu
     phase('streamed run');
     stats = traffic.stats(run.requests);
   }
-  if (!input.shared) for (const w of stats.warnings) warn(warning(w.code, w.message));
+  if (!input.shared) for (const w of stats.warnings) warn(w);
   phase('run over');
   return scenarioReport(prep, input, run, stats, runWarnings, sample ?? input.shared?.sample);
 }

@@ -4,7 +4,7 @@
 // profile generated once) and run over it together: in parallel worker threads (parallel.ts),
 // sharing the leading stages they have in common (engine/run.ts startRuns). Each report is the one
 // its variant gives alone (runScenario).
-import { type Diagnostic, UserError, warning } from '../diagnostics.js';
+import { type Diagnostic, UserError } from '../diagnostics.js';
 import type { SimRequest } from '../engine/request.js';
 import { finishRun, type RunResult, type RunSetup, startRuns } from '../engine/run.js';
 import { pricingKey } from '../pricing/load.js';
@@ -122,7 +122,7 @@ export async function runVariants(
       }
       const done = await runGroup(preps, members, shared, input, warnOf, located);
       // the read's own warnings (rows rejected, skipped, ...) once, after its first runs' (as runScenario says them)
-      if (fresh) for (const w of shared.stats.warnings) warn(warning(w.code, w.message));
+      if (fresh) for (const w of shared.stats.warnings) warn(w);
       members.forEach((i, k) => {
         out[i] = scenarioReport(
           preps[i]!,
@@ -176,7 +176,7 @@ async function streamGroup(
     throw located(f.i, f.e);
   }
   const warn = warnerOf(input);
-  for (const w of done.stats.warnings) warn(warning(w.code, w.message));
+  for (const w of done.stats.warnings) warn(w);
   return members.map((i, k) =>
     scenarioReport(preps[i]!, { ...input, warn: warnOf(i) }, done.runs[k]!, done.stats, warnings[k]!),
   );

@@ -1,10 +1,19 @@
 // A scenario's traffic as the `source` of runSimulation, plus the rows/period figures the report
 // states. Profile: the seeded generator (rows = requests, nothing rejected). Log: the streaming
 // reader (src/traffic/logs/read.ts), whose stats fill rows and period once the stream is consumed.
-import type { Code } from '../diagnostics.js';
+import { type Diagnostic, warning } from '../diagnostics.js';
 import type { SimRequest } from '../engine/request.js';
 import type { Pricing } from '../pricing/pricebook.js';
-import { type LogOptions, type LogStats, logFraction, newLogStats, type ReaderThread, readLog } from './logs/read.js';
+import {
+  type LogOptions,
+  type LogStats,
+  logFraction,
+  newLogStats,
+  type ReaderThread,
+  readLog,
+  rejectSummary,
+  shownPath,
+} from './logs/read.js';
 import { readLogTable } from './table/read.js';
 import type { RequestTable, TableOptions } from './table/table.js';
 import { generateProfile, periodOf, type Profile } from './profile.js';
@@ -25,8 +34,8 @@ export interface SourceStats {
   /** unsampled: rows left out of a key-consistent sample (counted in skipped too) */
   rows: { read: number; priced: number; rejected: number; skipped?: number; unsampled?: number };
   period: { startMs: number | null; endMs: number | null };
-  /** whole-source warnings (unsorted timestamps, repeated ids), each with its diagnostic code */
-  warnings: { code: Code; message: string }[];
+  /** whole-source warnings (rows rejected, unsorted timestamps, repeated ids), each with its diagnostic code */
+  warnings: Diagnostic[];
   /** requests earlier than one before them (a split run needs a sorted source when a stage keeps time) */
   unsorted: number;
 }
@@ -61,9 +70,22 @@ export function profileSource(profile: Profile, seed: number): TrafficSource {
   };
 }
 
-/** The figures of a log read as the report states them (period shifted by a rebase). */
-function logStatsOf(stats: LogStats, shiftMs: number): SourceStats {
+/**
+ * The figures of a log read as the report states them (period shifted by a rebase); rejected rows
+ * first among the warnings, located as replay locates them (the log, then the first rows' file:line).
+ */
+function logStatsOf(stats: LogStats, shiftMs: number, log: LogTraffic, cwd: string): SourceStats {
   const shift = (ms: number | null): number | null => (ms === null ? null : ms + shiftMs);
+  const rejected = stats.rejected
+    ? [
+        warning('LOG_ROW', rejectSummary(stats), {
+          where: shownPath(log.file, cwd),
+          hint: log.rejectsFile
+            ? `rejected rows are in ${shownPath(log.rejectsFile, cwd)}`
+            : 'add rejects: FILE under traffic.log in the scenario to list every rejected row, or strict: true to stop at the first',
+        }),
+      ]
+    : [];
   return {
     rows: {
       read: stats.read,
@@ -73,7 +95,7 @@ function logStatsOf(stats: LogStats, shiftMs: number): SourceStats {
       ...(stats.unsampled ? { unsampled: stats.unsampled } : {}),
     },
     period: { startMs: shift(stats.startMs), endMs: shift(stats.endMs) },
-    warnings: stats.warnings,
+    warnings: [...rejected, ...stats.warnings.map((w) => warning(w.code, w.message))],
     unsorted: stats.outOfOrder,
   };
 }
@@ -142,14 +164,14 @@ export async function logTable(
       for (const p of t.parts) if ('chunk' in p) for (let i = 0; i < p.chunk.rows; i++) p.chunk.atMs[i]! += shiftMs;
     }
   }
-  const out = logStatsOf(stats, shiftMs);
+  const out = logStatsOf(stats, shiftMs, log, cwd);
   if (!recount) return { table: t, stats: out };
   return {
     table: t,
     stats: out,
     recount: () => {
       recount();
-      Object.assign(out, logStatsOf(stats, shiftMs));
+      Object.assign(out, logStatsOf(stats, shiftMs, log, cwd));
     },
   };
 }
@@ -187,7 +209,7 @@ export function logSource(
         })();
   return {
     source,
-    stats: () => logStatsOf(stats, shiftMs ?? 0),
+    stats: () => logStatsOf(stats, shiftMs ?? 0, log, cwd),
     fraction: () => logFraction(stats),
   };
 }

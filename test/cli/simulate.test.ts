@@ -200,9 +200,17 @@ describe('llmcost simulate', () => {
       join(dir, 'log.yaml'),
       'name: from-log\npricing: { file: table.yaml }\ntraffic:\n  log: { file: log.csv }\nreport: { by: [tenant] }\n',
     );
-    const { code, report } = await json(['simulate', 'log.yaml']);
+    const { code, report, stderr } = await json(['simulate', 'log.yaml']);
     expect(code).toBe(0);
     expect(report.rows).toEqual({ read: 3, priced: 2, rejected: 1 });
+    // the rejected row is located (file:line) and its reason given, on stderr and in the report, as replay does
+    const located =
+      "1 of 3 rows rejected (unknown model 'sonet' ×1); first: log.csv:3: model 'sonet' is in no pricing table";
+    expect(stderr).toContain(`warning[LOG_ROW] log.csv: ${located}`);
+    expect(stderr).toContain('hint: add rejects: FILE under traffic.log');
+    expect(report.diagnostics).toContainEqual(
+      expect.objectContaining({ code: 'LOG_ROW', message: expect.stringContaining(located) }),
+    );
     // (1,000 + 2,000) x $3 + (100 + 200) x $15 = 9,000 + 4,500 micro-USD = $0.0135
     expect(report.baseline.cost).toBe(0.0135);
     expect(report.by!.tenant!.map((t) => t.key)).toEqual(['beta', 'acme']);
