@@ -30,6 +30,6 @@ export default defineConfig({
     isolate: false,
     sequence: { sequencer: ExamplesFirst },
     setupFiles: ['test/helpers/fast-check-seed.ts'],
-    globalSetup: ['test/helpers/build-dist.ts', 'test/helpers/shared-data-notice.ts'],
+    globalSetup: ['test/helpers/build-dist.ts', 'test/helpers/shared-data-notice.ts', 'test/helpers/tmp-dir.ts'],
   },
 });
