@@ -66,3 +66,20 @@ describe('golden: cost review (diff of test/fixtures/diff/base.yaml -> head.yaml
   it('renders md', () => golden('diff.md', DIFF_RENDERERS.md(report)));
   it('renders table', () => golden('diff.txt', DIFF_RENDERERS.table(report)));
 });
+
+describe('docs/reports.md', async () => {
+  const report = await fullReport();
+  it('names every section of the CSV report (the first header cell of each) in its csv table', () => {
+    const doc = readFileSync(join(DIR, '../../../docs/reports.md'), 'utf8');
+    const csv = render(
+      { ...report, display: { currency: 'EUR', fx: 0.92 }, cache: { realism: 'realistic', rules: ['breakpoints'] } },
+      'csv',
+    );
+    const sections = csv.split('\n\n').map((s) => s.slice(0, s.search(/[,\n]/)));
+    expect(sections).toEqual(
+      expect.arrayContaining(['stage', 'rowsRead', 'model', 'pricedBy', 'cacheRealism', 'displayCurrency']),
+    );
+    for (const name of sections)
+      expect(doc, `docs/reports.md lists no CSV section '${name}'`).toContain(`| \`${name}\` |`);
+  });
+});
