@@ -73,9 +73,14 @@ export function startBatch(o: BatchOptions, ctx: StrategyContext): StrategyRun {
       out.cached = c.write5m + c.write1h > 0 ? { read: 0, write5m: c.write5m, write1h: c.write1h } : undefined;
   };
 
+  // standard-tier requests seen, and those marked batchable (finish: none marked = nothing to move)
+  let standard = 0;
+  let batchable = 0;
   const map = (req: SimRequest): SimRequest => {
     // flex/priority were chosen on purpose; batch is already batch.
     if (req.serviceTier !== 'standard') return req;
+    standard++;
+    if (req.batchable) batchable++;
     if (o.only_batchable && !req.batchable) return req;
     if (!selected(req)) return req;
     const m = ctx.models.resolve(req.model);
@@ -102,7 +107,7 @@ export function startBatch(o: BatchOptions, ctx: StrategyContext): StrategyRun {
     recache(out, m);
     return out;
   };
-  return { map, step: stepOf(map) };
+  return { map, step: stepOf(map), counters: () => ({ standard, batchable }) };
 }
 
 export const batch: Strategy<BatchOptions> = {
@@ -119,4 +124,12 @@ export const batch: Strategy<BatchOptions> = {
   options: batchOptions,
   renamedOptions: { window_ms: 'window' },
   start: startBatch,
+  finish(o, c, ctx) {
+    // only_batchable with no request marked batchable (a log without the column): say so instead of a silent $0
+    if (o.only_batchable && (c.standard ?? 0) > 0 && (c.batchable ?? 0) === 0)
+      ctx.warn(
+        'STRATEGY_NO_DATA',
+        'batch: no request is marked batchable (a log needs a batchable column), so with only_batchable (the default) nothing moves and the step saves nothing; set only_batchable: false to make every standard request a candidate (with when: to pick the traffic that can wait)',
+      );
+  },
 };

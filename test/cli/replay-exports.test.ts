@@ -244,12 +244,12 @@ describe('real export samples', () => {
 });
 
 describe('a strategy that cannot act on the data says so (STRATEGY_NO_DATA)', () => {
-  // LiteLLM without stored prompts ("messages": "{}"), no prefix columns, no retry links
+  // LiteLLM without stored prompts ("messages": "{}"), no prefix columns, no retry links, no batchable column
   const dir = mkdtempSync(join(tmpdir(), 'llmcost-nodata-'));
   const scenario = join(dir, 'whatif.yaml');
   writeFileSync(
     scenario,
-    'name: nodata\nseed: 1\ntraffic:\n  profile: { days: 1, requests_per_day: 1, segments: [{ name: a, share: 1, model: gpt-4o, input_tokens: 10, output_tokens: 10 }] }\nstrategies:\n  - use: prompt-cache\n  - use: response-cache\n  - use: dedupe-retries\n',
+    'name: nodata\nseed: 1\ntraffic:\n  profile: { days: 1, requests_per_day: 1, segments: [{ name: a, share: 1, model: gpt-4o, input_tokens: 10, output_tokens: 10 }] }\nstrategies:\n  - use: prompt-cache\n  - use: response-cache\n  - use: dedupe-retries\n  - use: batch\n',
   );
   const codes = /STRATEGY\\?_NO\\?_DATA/g; // Markdown escapes the underscores
 
@@ -260,12 +260,30 @@ describe('a strategy that cannot act on the data says so (STRATEGY_NO_DATA)', ()
         { cwd: FIX },
       );
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stderr.match(/warning\[STRATEGY_NO_DATA\]/g)?.length).toBe(3);
+      expect(r.stderr.match(/warning\[STRATEGY_NO_DATA\]/g)?.length).toBe(4);
       expect(r.stderr).toContain('prompt-cache: no request carries prefix blocks');
       expect(r.stderr).toContain('response-cache: requests carry no query key');
       expect(r.stderr).toContain('dedupe-retries: no request names the call it retries');
-      expect(r.stdout.match(codes)?.length, format).toBe(3);
+      expect(r.stderr).toContain('batch: no request is marked batchable');
+      expect(r.stdout.match(codes)?.length, format).toBe(4);
     }
+  });
+
+  it('batch with only_batchable: false moves every standard request: no warning for it', async () => {
+    const all = join(dir, 'batch-all.yaml');
+    writeFileSync(
+      all,
+      'name: batch-all\nseed: 1\ntraffic:\n  profile: { days: 1, requests_per_day: 1, segments: [{ name: a, share: 1, model: gpt-4o, input_tokens: 10, output_tokens: 10 }] }\nstrategies:\n  - use: batch\n    only_batchable: false\n',
+    );
+    const r = await runCli(
+      ['replay', 'litellm_spend_logs_payload.original.json', '--scenario', all, '--format', 'json'],
+      {
+        cwd: FIX,
+      },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('STRATEGY_NO_DATA');
+    expect(JSON.parse(r.stdout).steps[0].saving).toBeGreaterThan(0);
   });
 
   it('a prompt hash from real prompts lets response-cache act: no warning for it', async () => {
