@@ -94,6 +94,29 @@ describe('llmcost audit-cache', () => {
     expectUserError(await runCli(['audit-cache', 'log.csv', '--ttl', '2h'], { cwd: dir }), '--ttl');
   });
 
+  it('a log that reports no cache counts at all: no family is blamed on its prefixes, the mapping is suggested', async () => {
+    // the busted and steady rows without their cache columns: nothing read or written anywhere in the log
+    const bare = LOG.split('\n').map((l) =>
+      l
+        .split(',')
+        .filter((_, i) => i !== 4 && i !== 5)
+        .join(','),
+    );
+    writeFileSync(join(dir, 'nocache.csv'), `${bare.join('\n')}\n`);
+    const r = await runCli(['audit-cache', 'nocache.csv', '--format', 'json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as CacheAuditReport;
+    for (const f of report.families) {
+      expect(f.actual.read + f.actual.written).toBe(0);
+      expect(f.causes.join(' ')).not.toContain('the cached prefix changes between requests');
+    }
+    // steady and busted: the rules read 64% of the input; parallel: the realistic rules read nothing either (fan-out)
+    for (const name of ['steady', 'busted'])
+      expect(fam(report, name).causes[0]).toMatch(/^no hits in the log: no row of it reports cache reads or writes/);
+    expect(fam(report, 'parallel').causes[0]).toMatch(/^the realistic rules read 60.0 points of input less/);
+    expect(report.warnings.join(' ')).toContain('no row reports cache reads or writes');
+  });
+
   it('a log without prefix columns: prefixes inferred from the reported counts of each conversation', async () => {
     // One conversation: 1,800 written, then 1,800 read + 700 written, then 2,500 read (a growing prefix).
     const lines = [

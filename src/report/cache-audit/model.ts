@@ -81,16 +81,25 @@ const RULE_CAUSE: Record<CacheRule, string> = {
   semantic: 'semantic: not a prompt-cache rule',
 };
 
-/** Likely causes, from the three read shares (tolerance: AUDIT_TOLERANCE of the family's input). */
+/**
+ * Likely causes, from the three read shares (tolerance: AUDIT_TOLERANCE of the family's input).
+ * `logReportsCache`: some row of the whole log reports cache reads or writes; when none does, a
+ * family's missing hits say nothing about its prefixes (caching off, or counts not exported).
+ */
 export function causesOf(
   f: Pick<FamilyAudit, 'actual' | 'ideal' | 'realistic' | 'ruleAlone' | 'prefixFrom'>,
+  logReportsCache = true,
 ): string[] {
   const a = f.actual.readShare;
   const i = f.ideal.readShare;
   const re = f.realistic.readShare;
   const t = AUDIT_TOLERANCE;
   const out: string[] = [];
-  if (a + t < re)
+  if (a + t < re && !logReportsCache)
+    out.push(
+      'no hits in the log: no row of it reports cache reads or writes, so either caching is not enabled for this traffic or the export does not carry the counts (see the warning on mapping them)',
+    );
+  else if (a + t < re)
     out.push(
       'fewer hits than even the realistic rules predict: the cached prefix changes between requests (a timestamp or per-request data before the breakpoint; tool definitions, tool_choice, images or the thinking setting changing), a breakpoint sits after content that varies, or caching is not enabled for these requests',
     );
@@ -133,7 +142,7 @@ function pricedFamily(raw: FamilyRaw, book: PriceBook, thresholds: number[]): Pr
   };
 }
 
-function audit(p: PricedFamily): FamilyAudit {
+function audit(p: PricedFamily, logReportsCache: boolean): FamilyAudit {
   const input = p.inputTokens;
   const actual = figures(p.actual, input);
   const ideal = figures(p.ideal, input);
@@ -155,7 +164,7 @@ function audit(p: PricedFamily): FamilyAudit {
     gapToIdeal: r6(Number(p.actual.atto - p.ideal.atto) / 1e18),
     gapToRealistic: r6(Number(p.actual.atto - p.realistic.atto) / 1e18),
   };
-  return { ...f, causes: causesOf(f) };
+  return { ...f, causes: causesOf(f, logReportsCache) };
 }
 
 /** All families summed into one (exact atto sums). */
@@ -192,13 +201,14 @@ export interface AuditMeta {
 
 export function buildCacheAudit(raw: AuditRaw, book: PriceBook, meta: AuditMeta): CacheAuditReport {
   const pricedFamilies = raw.families.map((f) => pricedFamily(f, book, raw.thresholds));
+  const reportsCache = pricedFamilies.some((f) => f.actual.read + f.actual.written > 0);
   const families = pricedFamilies
-    .map(audit)
+    .map((f) => audit(f, reportsCache))
     // the families that leave the most on the table first; ties by name (deterministic)
     .sort((x, y) => y.gapToIdeal - x.gapToIdeal || (x.family < y.family ? -1 : x.family > y.family ? 1 : 0));
   const warnings = [...meta.warnings];
-  const total = audit(totalOf(pricedFamilies));
-  if (total.actual.read + total.actual.written === 0)
+  const total = audit(totalOf(pricedFamilies), reportsCache);
+  if (!reportsCache)
     warnings.push(
       'no row reports cache reads or writes: if your export has them, map them with --map cached_input_tokens=FIELD,cache_write_tokens=FIELD',
     );
