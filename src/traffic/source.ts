@@ -9,10 +9,12 @@ import {
   type LogStats,
   logFraction,
   newLogStats,
+  OUTSIDE_SAMPLE,
   type ReaderThread,
   readLog,
   rejectSummary,
   shownPath,
+  skipSummary,
 } from './logs/read.js';
 import { readLogTable } from './table/read.js';
 import type { RequestTable, TableOptions } from './table/table.js';
@@ -71,8 +73,9 @@ export function profileSource(profile: Profile, seed: number): TrafficSource {
 }
 
 /**
- * The figures of a log read as the report states them (period shifted by a rebase); rejected rows
- * first among the warnings, located as replay locates them (the log, then the first rows' file:line).
+ * The figures of a log read as the report states them (period shifted by a rebase). The warnings
+ * are replay's: rejected rows first, located (the log, then the first rows' file:line), the
+ * reader's own, then the records skipped as not billed calls, by reason.
  */
 function logStatsOf(stats: LogStats, shiftMs: number, log: LogTraffic, cwd: string): SourceStats {
   const shift = (ms: number | null): number | null => (ms === null ? null : ms + shiftMs);
@@ -95,7 +98,12 @@ function logStatsOf(stats: LogStats, shiftMs: number, log: LogTraffic, cwd: stri
       ...(stats.unsampled ? { unsampled: stats.unsampled } : {}),
     },
     period: { startMs: shift(stats.startMs), endMs: shift(stats.endMs) },
-    warnings: [...rejected, ...stats.warnings.map((w) => warning(w.code, w.message))],
+    // records that are not billed calls, by reason (the rows outside a sample are said in the rows line)
+    warnings: [
+      ...rejected,
+      ...stats.warnings.map((w) => warning(w.code, w.message)),
+      ...(stats.skipped > (stats.unsampled ?? 0) ? [warning('LOG_SKIPPED', skipSummary(stats, OUTSIDE_SAMPLE))] : []),
+    ],
     unsorted: stats.outOfOrder,
   };
 }

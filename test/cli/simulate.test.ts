@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -189,6 +189,28 @@ describe('llmcost simulate', () => {
     expectUserError(await runCli(['simulate', 'base.yaml', '--seed', 'x'], { cwd: dir }), '--seed');
     expectUserError(await runCli(['simulate', 'base.yaml', '--format', 'pdf'], { cwd: dir }), '--format');
     expect(existsSync(join(dir, 'nothing.json'))).toBe(false);
+  });
+
+  it('log traffic: records that are not billed calls are skipped and counted by reason (LOG_SKIPPED), as replay does', async () => {
+    // a Langfuse export: 5 generations, one SPAN and one EVENT observation
+    copyFileSync(
+      join(import.meta.dirname, '../fixtures/exports/langfuse_observations_v2.jsonl'),
+      join(dir, 'lf.jsonl'),
+    );
+    writeFileSync(
+      join(dir, 'lf.yaml'),
+      'name: lf\npricing: { version: "2026-11-01" }\ntraffic:\n  log: { file: lf.jsonl }\n',
+    );
+    const skipped =
+      '2 of 7 records skipped, not billed model calls (Langfuse EVENT observation (not a model call) ×1, Langfuse SPAN observation (not a model call) ×1)';
+    const { report, stderr } = await json(['simulate', 'lf.yaml']);
+    expect(report.rows).toEqual({ read: 7, priced: 5, rejected: 0, skipped: 2 });
+    expect(stderr).toContain(`warning[LOG_SKIPPED]: ${skipped}`);
+    expect(report.diagnostics).toContainEqual(expect.objectContaining({ code: 'LOG_SKIPPED', message: skipped }));
+    // sampled: the rows outside the sample are in the rows line, not among the skipped records' reasons
+    const sampled = await json(['simulate', 'lf.yaml', '--sample', '25%']);
+    expect(sampled.report.rows.unsampled).toBeGreaterThan(0);
+    expect(sampled.stderr).toContain(`warning[LOG_SKIPPED]: ${skipped}`);
   });
 
   it('log traffic: a CSV log relative to the scenario; an unknown-model row is rejected and counted', async () => {

@@ -432,13 +432,15 @@ export function rejectSummary(s: LogStats): string {
   return `${count(s.rejected)} of ${count(s.read)} rows rejected (${reasons}); first: ${first}`;
 }
 
-/** LOG_SKIPPED's text: the records skipped, by reason. */
-export function skipSummary(s: LogStats): string {
-  const reasons = Object.entries(s.skipReasons)
+/** LOG_SKIPPED's text: the records skipped, by reason (but `leaveOut`, a reason stated elsewhere). */
+export function skipSummary(s: LogStats, leaveOut?: string): string {
+  const kept = Object.entries(s.skipReasons).filter(([k]) => k !== leaveOut);
+  const reasons = kept
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .map(([k, n]) => `${k} ×${count(n)}`)
     .join(', ');
-  return `${count(s.skipped)} of ${count(s.read)} records skipped, not billed model calls (${reasons})`;
+  const n = kept.reduce((sum, [, k]) => sum + k, 0);
+  return `${count(n)} of ${count(s.read)} records skipped, not billed model calls (${reasons})`;
 }
 
 /** LOG_UNSORTED: rows earlier than a row before them */
