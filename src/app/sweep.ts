@@ -220,13 +220,18 @@ export async function sweep(input: SweepInput, context: Partial<Context> = {}): 
   const located = (i: number, e: unknown): unknown => {
     if (tty) ctx.io.stderr.write('\r\x1b[K');
     // a value the loader accepts may still fail the run (a model the table lacks): name the --set
+    // (not for a setting of the environment, e.g. LLMCOST_TABLE_MB: every configuration would fail on it)
     if (e instanceof UserError)
       return new UserError(
-        e.diagnostics.map((d) => ({
-          ...d,
-          message: `${d.message} (configuration #${i + 1}: ${flagsOf(plan.points[i]!)})`,
-          where: d.where ?? flagsOf(plan.points[i]!),
-        })),
+        e.diagnostics.map((d) =>
+          d.where?.startsWith('LLMCOST_')
+            ? d
+            : {
+                ...d,
+                message: `${d.message} (configuration #${i + 1}: ${flagsOf(plan.points[i]!)})`,
+                where: d.where ?? flagsOf(plan.points[i]!),
+              },
+        ),
       );
     return e;
   };

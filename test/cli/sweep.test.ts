@@ -222,6 +222,17 @@ describe('llmcost sweep', () => {
     expect(j.notes[0]).toContain('different request volumes');
   });
 
+  it('LLMCOST_TABLE_MB: a table past a tiny budget spills and gives the same report; a bad value names the variable, not a configuration', async () => {
+    const args = ['sweep', 'scenarios/log-what-if.yaml', '--set', 'seed=1,2', '--format', 'json'];
+    const inMemory = await runCli(args, { cwd: ROOT });
+    const spilled = await runCli(args, { cwd: ROOT, env: { LLMCOST_TABLE_MB: '0.01' } });
+    expect(inMemory.code).toBe(0);
+    expect(spilled.stdout).toBe(inMemory.stdout);
+    const bad = await runCli(args, { cwd: ROOT, env: { LLMCOST_TABLE_MB: 'lots' } });
+    expectUserError(bad, "LLMCOST_TABLE_MB: LLMCOST_TABLE_MB 'lots' is not a positive number of MB");
+    expect(bad.stderr).not.toContain('configuration #');
+  });
+
   it("on a terminal, the log reader's note clears the sweep's status line: it is on a line of its own", async () => {
     const r = await runCli(['sweep', 'scenarios/log-what-if.yaml', '--set', 'seed=1,2', '--format', 'json'], {
       cwd: ROOT,
