@@ -221,6 +221,7 @@ async function whatIf(
       ...(input.strict ? { strict: true } : {}),
       ...(input.rejects ? { rejectsFile: resolve(ctx.io.cwd, input.rejects) } : {}),
       timestampRange: input.timestampRange ?? own?.log?.timestampRange,
+      fromFlags: true,
     },
   }));
   for (const w of loaded.warnings) ctx.warn(w);
@@ -244,17 +245,8 @@ async function whatIf(
     command: 'replay',
     version: ctx.version,
   });
+  // (rejected and skipped rows were said by the scenario's log source, LOG_ROW and LOG_SKIPPED)
   const rows = report.rows;
-  if (rows.rejected > 0) {
-    ctx.warn(
-      warning('LOG_ROW', `${int(rows.rejected)} of ${int(rows.read)} rows of ${log} rejected`, {
-        where: log,
-        hint: input.rejects
-          ? `rejected rows are in ${input.rejects}`
-          : 'run without --scenario for the reasons, or add --rejects FILE',
-      }),
-    );
-  }
   if (rows.priced === 0)
     throw userError(
       'LOG_ROW',

@@ -30,6 +30,8 @@ export type LogTraffic = Pick<
   rebaseToMs?: number;
   /** deployment name -> model (priced by the schedule, not read by the reader) */
   deployments?: Record<string, string>;
+  /** given on the command line (replay LOG --scenario), not in the scenario: hints name the flags */
+  fromFlags?: boolean;
 };
 
 export interface SourceStats {
@@ -85,7 +87,9 @@ function logStatsOf(stats: LogStats, shiftMs: number, log: LogTraffic, cwd: stri
           where: shownPath(log.file, cwd),
           hint: log.rejectsFile
             ? `rejected rows are in ${shownPath(log.rejectsFile, cwd)}`
-            : 'add rejects: FILE under traffic.log in the scenario to list every rejected row, or strict: true to stop at the first',
+            : log.fromFlags
+              ? 'add --rejects FILE to list every rejected row, or --strict to stop at the first'
+              : 'add rejects: FILE under traffic.log in the scenario to list every rejected row, or strict: true to stop at the first',
         }),
       ]
     : [];

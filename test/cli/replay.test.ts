@@ -135,6 +135,24 @@ describe('llmcost replay', () => {
     );
   });
 
+  it('--scenario on a log with rejected rows: one LOG_ROW with the reasons and file:line, its hint naming the flags', async () => {
+    const scenario = join(import.meta.dirname, '../../scenarios/support-bot.yaml');
+    const r = await runCli(['replay', 'rejects.csv', '--scenario', scenario, ...PRICING], { cwd: FIX });
+    expect(r.code, r.stderr).toBe(0);
+    const rejected = r.stderr.split('\n').filter((l) => l.startsWith('warning[LOG_ROW]'));
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]).toMatch(
+      /^warning\[LOG_ROW\] rejects\.csv: 7 of \d+ rows rejected \(.+\); first: rejects\.csv:\d+: /,
+    );
+    expect(r.stderr).toContain('hint: add --rejects FILE to list every rejected row, or --strict to stop at the first');
+    const dir = mkdtempSync(join(tmpdir(), 'llmcost-whatif-'));
+    const listed = await runCli(
+      ['replay', 'rejects.csv', '--scenario', scenario, '--rejects', join(dir, 'r.csv'), ...PRICING],
+      { cwd: FIX },
+    );
+    expect(listed.stderr).toContain(`hint: rejected rows are in ${join(dir, 'r.csv')}`);
+  });
+
   it('--scenario without a traffic section: the log is the traffic; same report as with one', async () => {
     // log-what-if's strategies, once with its own traffic (another log) and once with none at all
     const withTraffic = join(import.meta.dirname, '../../scenarios/log-what-if.yaml');
