@@ -10,7 +10,7 @@ import { modelView } from '../engine/run.js';
 import { auditCaches } from '../strategies/prompt-cache/audit.js';
 import { newLogStats, readLog, rejectSummary } from '../traffic/logs/read.js';
 import { type Context, makeContext } from './context.js';
-import { loadBook } from './pricing.js';
+import { loadPricing } from './pricing-choice.js';
 import { type LogInput, logReader, warnLogProblems } from './replay.js';
 
 /** The dimensions that name a prefix family when none are given. */
@@ -26,7 +26,9 @@ export interface AuditCacheInput extends LogInput {
 export async function auditCache(input: AuditCacheInput, context: Partial<Context> = {}): Promise<CacheAuditReport> {
   const ctx = makeContext(context);
   const { log } = input;
-  const book = loadBook(input, ctx);
+  // as replay prices a log: each row by the table in force at its time (unless one is pinned), the
+  // catalog for models no table knows, deployments and overlays
+  const book = await loadPricing(input, true, ctx);
   if (input.model) book.resolve(input.model, '--model');
   const family = input.family ?? DEFAULT_FAMILY;
   if (!family.length)
@@ -45,6 +47,7 @@ export async function auditCache(input: AuditCacheInput, context: Partial<Contex
     ttl,
     seed: 1,
     warn: (m) => warnings.push(m),
+    periodOf: (atMs) => book.periodOf(atMs),
   });
   warnLogProblems(stats, input, ctx);
   if (stats.priced === 0)

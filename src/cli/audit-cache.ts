@@ -5,8 +5,8 @@ import { AUDIT_RENDERERS } from '../report/cache-audit/render.js';
 import { type Format, formatsOf, renderWith } from '../report/formats.js';
 import { PRESETS } from '../traffic/logs/presets.js';
 import type { App } from './app.js';
-import { addOutputOptions, addPricingOptions } from './common.js';
-import { addLogThreadsOption, type LogFlags, logInput } from './log-flags.js';
+import { addModelOptions, addOutputOptions, addPricingOptions } from './common.js';
+import { addLogThreadsOption, addTimestampRangeOption, type LogFlags, logInput } from './log-flags.js';
 import { emit } from './io.js';
 import { parseBy } from './simulate.js';
 
@@ -33,13 +33,15 @@ export function registerAuditCache(program: Command, app: App): void {
     .option('--map <column=field>', 'map a canonical column to a field of your log (repeatable)', collect, [])
     .option('-m, --model <model>', 'model for rows without one')
     .option('--strict', 'stop at the first rejected row (exit 2, with its file:line)')
-    .option('--rejects <file>', 'write rejected rows to a CSV file (line, reason, raw)')
+    .option('--rejects <file>', 'write rejected rows to a CSV file (line, reason, raw)');
+  addTimestampRangeOption(cmd)
     .option(
       '--family <dims>',
       `dimensions naming a prefix family, first with a value wins (default ${DEFAULT_FAMILY.join(',')}; else the prefix key, else the model)`,
     )
     .option('--ttl <ttl>', 'explicit-cache TTL the predictions assume: 5m or 1h (e.g. Claude Code writes 1h)', '5m');
   addPricingOptions(cmd);
+  addModelOptions(cmd);
   addLogThreadsOption(cmd);
   addOutputOptions(cmd, formatsOf(AUDIT_RENDERERS));
   cmd.addHelpText(

@@ -6,11 +6,10 @@ import type { Command } from 'commander';
 import { fitLog } from '../app/fit.js';
 import { fidelityText } from '../report/fit.js';
 import { int } from '../report/format.js';
-import { DEFAULT_TIMESTAMP_RANGE, parseTimestampRange } from '../traffic/logs/period.js';
 import { PRESETS } from '../traffic/logs/presets.js';
 import type { App } from './app.js';
 import { addModelOptions, addPricingOptions, intFlag } from './common.js';
-import { addLogThreadsOption, type LogFlags, logInput } from './log-flags.js';
+import { addLogThreadsOption, addTimestampRangeOption, type LogFlags, logInput } from './log-flags.js';
 import { emit } from './io.js';
 
 interface Opts extends LogFlags {
@@ -52,12 +51,8 @@ export function registerFit(program: Command, app: App): void {
     .option('--map <column=field>', 'map a canonical column to a field of your log (as replay --map)', collect, [])
     .option('-m, --model <model>', 'model for rows without one (traces such as Mooncake or Azure have none)')
     .option('--strict', 'stop at the first rejected row (exit 2, with its file:line)')
-    .option('--rejects <file>', 'write rejected rows to a CSV file (line, reason, raw)')
-    .option(
-      '--timestamp-range <from..until>',
-      `rows timestamped outside these dates are rejected (default: ${DEFAULT_TIMESTAMP_RANGE.text})`,
-      (v: string) => parseTimestampRange(v, '--timestamp-range'),
-    );
+    .option('--rejects <file>', 'write rejected rows to a CSV file (line, reason, raw)');
+  addTimestampRangeOption(cmd);
   addPricingOptions(cmd);
   addModelOptions(cmd);
   addLogThreadsOption(cmd);

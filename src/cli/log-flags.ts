@@ -2,7 +2,7 @@
 // common.ts so that commands that read no log do not load the log reader at start-up.
 import type { Command } from 'commander';
 import type { LogInput } from '../app/replay.js';
-import type { TimestampRange } from '../traffic/logs/period.js';
+import { DEFAULT_TIMESTAMP_RANGE, parseTimestampRange, type TimestampRange } from '../traffic/logs/period.js';
 import { parseMap } from '../traffic/logs/read.js';
 import { type ModelFlags, modelChoice, type PricingFlags, tableChoice } from './common.js';
 
@@ -22,6 +22,15 @@ export function addLogThreadsOption(cmd: Command, many = 'parse a CSV of 8 MB or
   return cmd.option(
     '--threads <n>',
     `threads to read the log on: 1 parses it on this thread, 2 or more ${many} (default: LLMCOST_THREADS, else the idle cores plus one); the report is the same for any number`,
+  );
+}
+
+/** --timestamp-range: the dates a row's timestamp must lie in. */
+export function addTimestampRangeOption(cmd: Command): Command {
+  return cmd.option(
+    '--timestamp-range <from..until>',
+    `rows timestamped outside these dates (UTC, until excluded) are rejected (default: ${DEFAULT_TIMESTAMP_RANGE.text})`,
+    (v: string) => parseTimestampRange(v, '--timestamp-range'),
   );
 }
 

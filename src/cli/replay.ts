@@ -5,7 +5,6 @@ import type { Command } from 'commander';
 import { replayLog } from '../app/replay.js';
 import { FORMATS, type Format } from '../report/formats.js';
 import { render } from '../report/render.js';
-import { DEFAULT_TIMESTAMP_RANGE, parseTimestampRange } from '../traffic/logs/period.js';
 import { PRESETS } from '../traffic/logs/presets.js';
 import type { App } from './app.js';
 import {
@@ -17,7 +16,7 @@ import {
   displayFlags,
   type DisplayFlags,
 } from './common.js';
-import { addLogThreadsOption, type LogFlags, logInput } from './log-flags.js';
+import { addLogThreadsOption, addTimestampRangeOption, type LogFlags, logInput } from './log-flags.js';
 import { emit, renderOptions } from './io.js';
 
 interface Opts extends DisplayFlags, LogFlags {
@@ -54,12 +53,8 @@ export function registerReplay(program: Command, app: App): void {
     )
     .option('-m, --model <model>', 'model for rows without one (traces such as Mooncake or Azure have none)')
     .option('--strict', 'stop at the first rejected row (exit 2, with its file:line)')
-    .option('--rejects <file>', 'write rejected rows to a CSV file (line, reason, raw)')
-    .option(
-      '--timestamp-range <from..until>',
-      `rows timestamped outside these dates (UTC, until excluded) are rejected (default: ${DEFAULT_TIMESTAMP_RANGE.text})`,
-      (v: string) => parseTimestampRange(v, '--timestamp-range'),
-    )
+    .option('--rejects <file>', 'write rejected rows to a CSV file (line, reason, raw)');
+  addTimestampRangeOption(cmd)
     .option(
       '--by <dims>',
       'attribute cost by: tenant,feature,model,route,prompt_version,day (or any other column of the log); model groups by canonical id, model_raw by the name as the log spells it',

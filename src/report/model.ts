@@ -266,8 +266,8 @@ export function figures(
   };
 }
 
-/** The pricing block of a report: the tables and the catalog that priced the baseline. */
-function reportPricing(book: Pricing, byTable: Map<string, PricedBy>): ReportPricing {
+/** The pricing block of a report: the tables and the catalog that priced the baseline (`byTable`: priceCells'). */
+export function reportPricing(book: Pricing, byTable: Map<string, PricedBy>): ReportPricing {
   const effective = new Map(book.tables().map((t) => [t.version, t.effective]));
   const used = [...byTable.values()];
   const catalog = used.filter((t) => t.kind === 'catalog');

@@ -52,27 +52,30 @@ const saving = { saving: money, savingPct: z.number() };
 const displayShape = z.strictObject({ currency: z.string().regex(/^[A-Z]{3}$/), fx: z.number().positive() }).optional();
 
 /** The shape of a saved simulate/replay report. Loose objects: fields a newer v1 adds are kept, not refused. */
+/** report/model.ts ReportPricing: simulate's, replay's and audit-cache's */
+const reportPricingShape = z.looseObject({
+  version: z.string(),
+  effective: z.string(),
+  perRequest: z.boolean().optional(),
+  tables: z
+    .array(
+      z.looseObject({ version: z.string(), effective: z.string().nullable(), requests: count, baselineCost: money }),
+    )
+    .optional(),
+  catalog: z
+    .looseObject({ version: z.string(), requests: count, baselineCost: money, models: z.array(z.string()) })
+    .nullable()
+    .optional(),
+  overlays: z.array(z.string()).optional(),
+});
+
 const reportShape = z.looseObject({
   schema: z.literal(REPORT_SCHEMA),
   display: displayShape,
   tool: z.looseObject({ name: z.literal('llmcost'), version: z.string() }),
   command: z.string(),
   scenario: z.string(),
-  pricing: z.looseObject({
-    version: z.string(),
-    effective: z.string(),
-    perRequest: z.boolean().optional(),
-    tables: z
-      .array(
-        z.looseObject({ version: z.string(), effective: z.string().nullable(), requests: count, baselineCost: money }),
-      )
-      .optional(),
-    catalog: z
-      .looseObject({ version: z.string(), requests: count, baselineCost: money, models: z.array(z.string()) })
-      .nullable()
-      .optional(),
-    overlays: z.array(z.string()).optional(),
-  }),
+  pricing: reportPricingShape,
   seed: z.number(),
   requests: count,
   rows: z.looseObject({ read: count, priced: count, rejected: count }),
@@ -320,7 +323,7 @@ const cacheAuditShape = z.looseObject({
   schema: z.literal(CACHE_AUDIT_SCHEMA),
   tool,
   log: z.string(),
-  pricing: table,
+  pricing: reportPricingShape,
   rows: z.looseObject({ read: count, priced: count, rejected: count }),
   familyBy: z.array(z.string()),
   total: familyAudit,

@@ -158,4 +158,40 @@ describe('llmcost audit-cache', () => {
     expect(f.realistic.written).toBe(14300 + 500);
     expect(f.causes[0]).toMatch(/^more hits than even the ideal rules/);
   });
+
+  it('a log across price tables: each row priced by the table in force at its time, as replay prices it', async () => {
+    // gpt-3.5-turbo is only in the 2024-12-01 table ($0.50 / $1.50): 1,000 x 0.50 + 100 x 1.50 = $0.00065;
+    // claude-sonnet-4-5 in the 2026-11-18 table ($3 / $15): 2,000 x 3 + 100 x 15 = $0.0075
+    const lines = [
+      'timestamp,request_id,model,input_tokens,output_tokens',
+      '2024-12-05T09:00:00Z,old,gpt-3.5-turbo,1000,100',
+      '2026-11-20T09:00:00Z,new,claude-sonnet-4-5,2000,100',
+    ];
+    writeFileSync(join(dir, 'eras.csv'), `${lines.join('\n')}\n`);
+    const r = await runCli(['audit-cache', 'eras.csv', '--format', 'json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as CacheAuditReport;
+    expect(report.rows).toEqual({ read: 2, priced: 2, rejected: 0 });
+    expect(report.total.actual.cost).toBe(0.00815);
+    expect(report.pricing.perRequest).toBe(true);
+    expect(report.pricing.tables?.map((t) => [t.version, t.requests, t.baselineCost])).toEqual([
+      ['2024-12-01', 1, 0.00065],
+      ['2026-11-18', 1, 0.0075],
+    ]);
+    const table = await runCli(['audit-cache', 'eras.csv'], { cwd: dir });
+    expect(table.stdout).toContain('pricing per request: 2024-12-01 (1 req), 2026-11-18 (1 req)');
+    // one table pinned, without the catalog: the old model is a rejected row; so is a row outside --timestamp-range
+    const pinned = await runCli(
+      ['audit-cache', 'eras.csv', '--as-of', '2026-11-18', '--no-catalog', '--format', 'json'],
+      {
+        cwd: dir,
+      },
+    );
+    expect((JSON.parse(pinned.stdout) as CacheAuditReport).rows).toEqual({ read: 2, priced: 1, rejected: 1 });
+    expect(pinned.stderr).toContain("eras.csv:2: model 'gpt-3.5-turbo' is in no pricing table");
+    const ranged = await runCli(['audit-cache', 'eras.csv', '--timestamp-range', '2025-01-01..2027-01-01'], {
+      cwd: dir,
+    });
+    expect(ranged.stdout).toContain('2 read · 1 priced · 1 rejected');
+  });
 });

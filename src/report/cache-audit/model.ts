@@ -2,8 +2,9 @@
 // writes the provider reported beside the ideal and realistic predictions, their cost, and the
 // likely causes of the gap. Built once from engine/cache-audit.ts's ledgers; renderers only lay it out.
 import type { AuditRaw, AuditSide, Family, FamilyRaw } from '../../strategies/prompt-cache/audit.js';
-import { priceCells } from '../../engine/price.js';
-import type { PriceBook } from '../../pricing/pricebook.js';
+import { type PricedBy, priceCells } from '../../engine/price.js';
+import type { Pricing } from '../../pricing/pricebook.js';
+import { type ReportPricing, reportPricing } from '../model.js';
 import { CACHE_RULES, type CacheRule } from '../../strategies/prompt-cache/rules.js';
 
 export const CACHE_AUDIT_SCHEMA = 'llmcost.cache-audit/v1';
@@ -43,7 +44,8 @@ export interface CacheAuditReport {
   tool: { name: 'llmcost'; version: string };
   command: 'audit-cache';
   log: string;
-  pricing: { version: string; effective: string };
+  /** as simulate's and replay's: with tables chosen per request, those that priced the logged requests */
+  pricing: ReportPricing;
   rows: { read: number; priced: number; rejected: number };
   /** dimensions that name a prefix family (the first with a value wins) */
   familyBy: string[];
@@ -63,8 +65,18 @@ interface Priced {
   atto: bigint;
 }
 
-function priced(s: AuditSide, book: PriceBook, thresholds: number[]): Priced {
-  return { read: s.read, written: s.written, atto: priceCells(s.ledger.cells, thresholds, book).total };
+/** one side priced; `tables`, when given, gathers the calls and cost each table (or the catalog) priced */
+function priced(s: AuditSide, pricing: Pricing, thresholds: number[], tables?: Map<string, PricedBy>): Priced {
+  const p = priceCells(s.ledger.cells, thresholds, pricing);
+  if (tables)
+    for (const [k, t] of p.byTable) {
+      const into = tables.get(k);
+      if (into) {
+        into.calls += t.calls;
+        into.atto += t.atto;
+      } else tables.set(k, { ...t });
+    }
+  return { read: s.read, written: s.written, atto: p.total };
 }
 
 function figures(p: Priced, input: number): AuditFigures {
@@ -129,15 +141,21 @@ export function causesOf(
 
 type PricedFamily = Family<Priced>;
 
-function pricedFamily(raw: FamilyRaw, book: PriceBook, thresholds: number[]): PricedFamily {
+/** A family priced; the tables that priced its logged requests (the actual side) are added to `tables`. */
+function pricedFamily(
+  raw: FamilyRaw,
+  pricing: Pricing,
+  thresholds: number[],
+  tables: Map<string, PricedBy>,
+): PricedFamily {
   return {
     family: raw.family,
     requests: raw.requests,
     inputTokens: raw.inputTokens,
     prefixFrom: raw.prefixFrom,
-    actual: priced(raw.actual, book, thresholds),
-    ideal: priced(raw.ideal, book, thresholds),
-    realistic: priced(raw.realistic, book, thresholds),
+    actual: priced(raw.actual, pricing, thresholds, tables),
+    ideal: priced(raw.ideal, pricing, thresholds),
+    realistic: priced(raw.realistic, pricing, thresholds),
     alone: raw.alone,
   };
 }
@@ -199,8 +217,9 @@ export interface AuditMeta {
   warnings: string[];
 }
 
-export function buildCacheAudit(raw: AuditRaw, book: PriceBook, meta: AuditMeta): CacheAuditReport {
-  const pricedFamilies = raw.families.map((f) => pricedFamily(f, book, raw.thresholds));
+export function buildCacheAudit(raw: AuditRaw, pricing: Pricing, meta: AuditMeta): CacheAuditReport {
+  const tables = new Map<string, PricedBy>();
+  const pricedFamilies = raw.families.map((f) => pricedFamily(f, pricing, raw.thresholds, tables));
   const reportsCache = pricedFamilies.some((f) => f.actual.read + f.actual.written > 0);
   const families = pricedFamilies
     .map((f) => audit(f, reportsCache))
@@ -217,7 +236,7 @@ export function buildCacheAudit(raw: AuditRaw, book: PriceBook, meta: AuditMeta)
     tool: { name: 'llmcost', version: meta.version },
     command: 'audit-cache',
     log: meta.log,
-    pricing: { version: book.version, effective: book.effective },
+    pricing: reportPricing(pricing, tables),
     rows: meta.rows,
     familyBy: meta.familyBy,
     tolerance: AUDIT_TOLERANCE,

@@ -3,6 +3,7 @@
 import { int, ratioPct, usd } from '../format.js';
 import { csvLines } from '../../shared/csv.js';
 import { makeTable } from '../terminal.js';
+import { pricingLine } from '../renderers/common.js';
 import { mdEscape as e, terminalText } from '../text.js';
 
 /** one line of user text, terminal-safe */
@@ -13,7 +14,7 @@ export const AUDIT_FORMATS = ['table', 'md', 'csv', 'json'] as const;
 export type AuditFormat = (typeof AUDIT_FORMATS)[number];
 
 const head = (r: CacheAuditReport): string =>
-  `cache audit · ${r.log} · pricing ${r.pricing.version} · families by ${r.familyBy.join(', ')} · rows: ${int(r.rows.read)} read · ${int(r.rows.priced)} priced · ${int(r.rows.rejected)} rejected`;
+  `cache audit · ${r.log} · ${pricingLine(r.pricing)} · families by ${r.familyBy.join(', ')} · rows: ${int(r.rows.read)} read · ${int(r.rows.priced)} priced · ${int(r.rows.rejected)} rejected`;
 
 /** "read 41.2% · wrote 3,100" */
 const side = (f: FamilyAudit, k: 'actual' | 'ideal' | 'realistic'): string =>
@@ -62,7 +63,7 @@ export function renderAuditMarkdown(r: CacheAuditReport): string {
     ...r.families.map((f) => `- \`${e(f.family)}\`: ${e(f.causes.join('; '))}`),
     ...r.warnings.map((w) => `- warning: ${e(w)}`),
     '',
-    `<sub>llmcost ${e(r.tool.version)} · audit-cache · pricing ${e(r.pricing.version)} (effective ${e(r.pricing.effective)}) · families by ${e(r.familyBy.join(', '))}</sub>`,
+    `<sub>llmcost ${e(r.tool.version)} · audit-cache · ${e(pricingLine(r.pricing))} · families by ${e(r.familyBy.join(', '))}</sub>`,
   ];
   return `${lines.join('\n')}\n`;
 }

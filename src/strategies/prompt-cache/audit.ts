@@ -86,6 +86,8 @@ export interface AuditOptions {
   ttl: '5m' | '1h';
   seed: number;
   warn?: (m: string) => void;
+  /** the pricing period of a request's time (Pricing.periodOf), so each is priced by the table in force then */
+  periodOf?: (atMs: number) => number;
 }
 
 /** Runs the log's requests once through 2 + CACHE_RULES.length prompt-cache simulations. */
@@ -130,7 +132,7 @@ export async function auditCaches(
     ]),
   );
   const families = new Map<string, FamilyRaw>();
-  const side = (): AuditSide => ({ ledger: new Ledger(thresholds), read: 0, written: 0 });
+  const side = (): AuditSide => ({ ledger: new Ledger(thresholds, [], undefined, o.periodOf), read: 0, written: 0 });
   const add = (s: AuditSide, r: SimRequest): void => {
     s.ledger.add(r);
     s.read += r.cached?.read ?? 0;
