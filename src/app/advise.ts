@@ -222,7 +222,7 @@ export async function advise(input: AdviseInput, context: Partial<Context> = {})
   const loud: RunScenarioInput = {
     io: ctx.io,
     pricing: { pricing: input.pricing, asOf: input.asOf },
-    models: { catalog: input.catalog, deployments: input.deployments },
+    models: { catalog: input.catalog, deployments: input.deployments, overlay: input.overlay },
     seed,
     cacheRealism: input.cacheRealism,
     by: [familyBy, 'feature'],

@@ -48,7 +48,7 @@ export async function diff(input: DiffInput, context: Partial<Context> = {}): Pr
         scenario,
         io: ctx.io,
         pricing: { pricing: input.pricing, asOf: input.asOf },
-        models: { catalog: input.catalog, deployments: input.deployments },
+        models: { catalog: input.catalog, deployments: input.deployments, overlay: input.overlay },
         seed,
         cacheRealism: input.cacheRealism,
         by: input.by ?? [],

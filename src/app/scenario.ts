@@ -47,6 +47,8 @@ export interface RunChoice {
   /** false: price only with the curated tables; deployment name -> model */
   catalog?: boolean;
   deployments?: Record<string, string>;
+  /** a file of price overlays (--pricing-overlay) applied after the scenario's own */
+  overlay?: string;
   /** folders the scenarios' named files may also lie in */
   allowPaths?: string[];
 }

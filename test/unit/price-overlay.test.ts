@@ -106,6 +106,34 @@ describe('--pricing-overlay and pricing.overlays', () => {
     expect(report.baseline.cost).toBe(0.053621);
     expect(report.pricing.overlays).toEqual(['x2 on openai', 'negotiated 20% off Anthropic']);
   });
+  it('diff and advise apply the flag too (both sides of a diff; every alternative of advise)', async () => {
+    // the diff fixtures on Sonnet 4.6: $11.25 -> $13.50 at table prices, x 0.8 = $9.00 -> $10.80
+    const root = join(import.meta.dirname, '../..');
+    const diff = await runCli(
+      [
+        'diff',
+        'test/fixtures/diff/base.yaml',
+        'test/fixtures/diff/head.yaml',
+        '--pricing-overlay',
+        file,
+        '--format',
+        'json',
+      ],
+      { cwd: root },
+    );
+    expect(diff.code, diff.stderr).toBe(0);
+    const d = JSON.parse(diff.stdout);
+    expect([d.final.base, d.final.head]).toEqual([9, 10.8]);
+    expect(d.base.overlays).toEqual(['negotiated 20% off Anthropic']);
+    const advise = await runCli(
+      ['advise', 'test/fixtures/diff/base.yaml', '--pricing-overlay', file, '--format', 'json'],
+      {
+        cwd: root,
+      },
+    );
+    expect(advise.code, advise.stderr).toBe(0);
+    expect(JSON.parse(advise.stdout).current.cost).toBe(9);
+  });
   it('a bad overlay is a located error (exit 2)', async () => {
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'overlays:\n  - provider: anthropic\n    discount: "20%"\n    multiplier: "0.8"\n');

@@ -43,6 +43,8 @@ export interface DiffSide {
   seed: number;
   /** the pricing table the run is dated by */
   pricing: string;
+  /** price overlays applied on top of it (the scenario's, then --pricing-overlay's); absent when none */
+  overlays?: string[];
   days: number;
 }
 
@@ -277,6 +279,7 @@ function side(file: string, r: Report): DiffSide {
     requests: r.requests,
     seed: r.seed,
     pricing: r.pricing.version,
+    ...(r.pricing.overlays?.length ? { overlays: r.pricing.overlays } : {}),
     days: r.period.days,
   };
 }

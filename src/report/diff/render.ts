@@ -3,7 +3,11 @@
 import { displayNote, int, moneyOf, signedPct } from '../format.js';
 import { makeTable } from '../terminal.js';
 import { mdCode, mdEscape as esc, terminalText as L } from '../text.js';
-import { type Change, DIFF_TOP_N, type DiffReport, type StepDiff } from './model.js';
+import { type Change, DIFF_TOP_N, type DiffReport, type DiffSide, type StepDiff } from './model.js';
+
+/** "pricing `2026-11-01`", then the overlays on it */
+const pricedBy = (s: DiffSide): string =>
+  `pricing ${mdCode(s.pricing)}${s.overlays?.length ? `; overlays: ${s.overlays.map(esc).join(', ')}` : ''}`;
 
 const pct = (c: Change): string => (c.deltaPct === null ? (c.delta === 0 ? '0.0%' : 'new') : signedPct(c.deltaPct));
 const tokens = (c: Change, arrow = '→'): string => `${int(c.base)} ${arrow} ${int(c.head)}`;
@@ -180,7 +184,7 @@ export function renderDiffMd(r: DiffReport): string {
     );
   lines.push(
     '',
-    `<sub>llmcost diff · base ${mdCode(r.base.scenario)} (pricing ${mdCode(r.base.pricing)}) vs head ${mdCode(r.head.scenario)} (pricing ${mdCode(r.head.pricing)}) · baseline = before strategies, final = after</sub>`,
+    `<sub>llmcost diff · base ${mdCode(r.base.scenario)} (${pricedBy(r.base)}) vs head ${mdCode(r.head.scenario)} (${pricedBy(r.head)}) · baseline = before strategies, final = after</sub>`,
   );
   return lines.join('\n');
 }
