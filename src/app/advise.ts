@@ -21,6 +21,8 @@ export interface AdviseInput extends RunChoice {
   input: string;
   /** how to read a log (preset, model, ...); ignored for a scenario */
   log?: Omit<LogInput, 'log' | 'pricing' | 'asOf' | 'catalog' | 'deployments'>;
+  /** warn (PRICING_STALE) when the table is older than this many days on the traffic's last date (or --as-of) */
+  staleAfterDays?: number;
   /** the dimension naming a prefix family for per-family TTLs (default prompt_version) */
   familyBy?: string;
   /** families tried one by one: the largest N by cost (default 8) */
@@ -225,6 +227,7 @@ export async function advise(input: AdviseInput, context: Partial<Context> = {})
     models: { catalog: input.catalog, deployments: input.deployments, overlay: input.overlay },
     seed,
     cacheRealism: input.cacheRealism,
+    ...(input.staleAfterDays !== undefined ? { staleAfterDays: input.staleAfterDays } : {}),
     by: [familyBy, 'feature'],
     allowPaths: input.allowPaths,
     threads: input.threads ?? 1,

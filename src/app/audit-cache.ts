@@ -11,6 +11,8 @@ import { auditCaches } from '../strategies/prompt-cache/audit.js';
 import { newLogStats, readLog, rejectSummary } from '../traffic/logs/read.js';
 import { type Context, makeContext } from './context.js';
 import { loadPricing } from './pricing-choice.js';
+import { DEFAULT_STALE_AFTER_DAYS } from '../pricing/staleness.js';
+import { staleOnLastDay } from './scenario.js';
 import { type LogInput, logReader, warnLogProblems } from './replay.js';
 
 /** The dimensions that name a prefix family when none are given. */
@@ -59,11 +61,22 @@ export async function auditCache(input: AuditCacheInput, context: Partial<Contex
         hint: '--preset, --map and --model tell llmcost how to read the log',
       },
     );
+  // as replay: without --as-of (judged when the table was chosen), the age of the table is judged
+  // against the log's own last timestamp
+  const stale = input.asOf
+    ? undefined
+    : staleOnLastDay(book, stats.endMs, input.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS);
+  if (stale) ctx.warn(stale);
   return buildCacheAudit(raw, book, {
     log: log === '-' ? 'stdin' : basename(log),
     version: ctx.version,
     rows: { read: stats.read, priced: stats.priced, rejected: stats.rejected },
     familyBy: family,
-    warnings: [...(stats.rejected ? [rejectSummary(stats)] : []), ...stats.warnings.map((w) => w.message), ...warnings],
+    warnings: [
+      ...(stale ? [stale.message] : []),
+      ...(stats.rejected ? [rejectSummary(stats)] : []),
+      ...stats.warnings.map((w) => w.message),
+      ...warnings,
+    ],
   });
 }

@@ -115,6 +115,23 @@ describe('llmcost advise', () => {
     );
   });
 
+  it("warns PRICING_STALE as simulate does, on the traffic's last date; --stale-after moves the limit", async () => {
+    // a log of 2027-09-20 priced by the newest bundled table (2026-11-18): 306 days older
+    const dir = mkdtempSync(join(tmpdir(), 'llmcost-advise-'));
+    writeFileSync(
+      join(dir, 'late.csv'),
+      'timestamp,request_id,model,input_tokens,output_tokens\n2027-09-20T09:00:00Z,a,gpt-4o,2000,100\n',
+    );
+    writeFileSync(join(dir, 'late.yaml'), 'name: late\ntraffic:\n  log:\n    file: late.csv\nstrategies: []\n');
+    const r = await runCli(['advise', 'late.yaml'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('warning[PRICING_STALE]');
+    expect(r.stderr).toContain('306 days older than 2027-09-20');
+    const wide = await runCli(['advise', 'late.yaml', '--stale-after', '400'], { cwd: dir });
+    expect(wide.code, wide.stderr).toBe(0);
+    expect(wide.stderr).not.toContain('PRICING_STALE');
+  });
+
   it('bad input: a missing file, a bad --max-families (exit 2)', async () => {
     expectUserError(await runCli(['advise', 'nope.yaml']), 'nope.yaml');
     expectUserError(await runCli(['advise', FAMILIES, '--max-families', '0']), '--max-families');

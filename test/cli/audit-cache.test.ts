@@ -194,4 +194,20 @@ describe('llmcost audit-cache', () => {
     });
     expect(ranged.stdout).toContain('2 read · 1 priced · 1 rejected');
   });
+
+  it("warns PRICING_STALE when the newest table is older than --stale-after on the log's last date", async () => {
+    writeFileSync(
+      join(dir, 'late.csv'),
+      'timestamp,request_id,model,input_tokens,output_tokens\n2027-09-20T09:00:00Z,a,gpt-4o,2000,100\n',
+    );
+    const r = await runCli(['audit-cache', 'late.csv', '--format', 'json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('warning[PRICING_STALE]');
+    // the 2026-11-18 table is 306 days older than 2027-09-20
+    expect((JSON.parse(r.stdout) as CacheAuditReport).warnings[0]).toMatch(
+      /^pricing table 2026-11-18 .* 306 days older/,
+    );
+    const wide = await runCli(['audit-cache', 'late.csv', '--stale-after', '400'], { cwd: dir });
+    expect(wide.stderr).not.toContain('PRICING_STALE');
+  });
 });
