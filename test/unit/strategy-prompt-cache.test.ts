@@ -302,6 +302,9 @@ describe('prompt-cache automatic', () => {
     const b = run({ retention: '1h' }, [req({ prefix: sys(2000) }), req({ id: 'b', atMs: 1, prefix: sys(2000) })]);
     expect(b.warnings).toHaveLength(1);
     expect(b.warnings[0]).toMatch(/'sonnet' caches explicitly: retention and hit_rate .* ignored/);
+    // both styles' options on one step (a route from gpt to sonnet): each model takes its own, silently
+    const both = run({ ttl: '1h', retention: '1h' }, [...reqs, req({ id: 'c', atMs: 2000, prefix: sys(2000) })]);
+    expect(both.warnings).toEqual([]);
   });
 
   it('style override: automatic semantics on an explicit-cache model has no write premium', () => {

@@ -139,7 +139,9 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
           hint: 'remove style: automatic (the model is then simulated with explicit caches), or use a later model',
         },
       );
-    if (style === 'explicit' && (o.retention !== undefined || o.hit_rate !== undefined)) {
+    // A step that sets both styles' options speaks to both (a route across providers): no warning.
+    const forAutomatic = o.retention !== undefined || o.hit_rate !== undefined;
+    if (style === 'explicit' && forAutomatic && o.ttl === undefined) {
       warnOnce(`explicit-only:${m.id}`, () =>
         ctx.warn(
           'STRATEGY_OPTION_IGNORED',
@@ -147,7 +149,7 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
         ),
       );
     }
-    if (style === 'automatic' && o.ttl !== undefined) {
+    if (style === 'automatic' && o.ttl !== undefined && !forAutomatic) {
       const retentionMs = o.retention ?? sim.rules({ id: m.id, provider: m.provider, cache }).retentionMs;
       warnOnce(`automatic-ttl:${m.id}`, () =>
         ctx.warn(
