@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { parseScenarioText } from '../config/scenario.js';
 import { userError } from '../diagnostics.js';
+import type { ModelInfo } from '../pricing/pricebook.js';
 import { writeOutputFile } from '../shared/output-file.js';
 import { type Context, makeContext } from './context.js';
 import { resolvePath } from './io.js';
@@ -97,7 +98,7 @@ export async function quickStartScenario(
 ): Promise<string> {
   const ctx = makeContext(context);
   // the same checks as estimate's (model, cache mode, tier, 1-hour TTL), then init's own
-  const { book, model } = await checkEstimateFlags(input, ctx);
+  const { book, model, cache } = await checkEstimateFlags(input, ctx);
   if (input.tier !== 'standard' && input.tier !== 'batch')
     throw userError('USAGE', `--tier '${input.tier}': init writes standard or batch traffic`, {
       where: '--tier',
@@ -169,10 +170,10 @@ export async function quickStartScenario(
       `        to: ${yamlString(input.routeTo!)}`,
       commented(`        share: ${input.routeShare}`, 'of the requests, a seeded draw each'),
     );
-  if (input.cache !== 'off')
+  if (cache !== 'off')
     steps.push(
       '  - use: prompt-cache',
-      `    ttl: ${input.cache}`,
+      ...cacheExpiry(cache, [model, ...(route ? [route] : [])]),
       conversation
         ? commented('    scope: conversation', 'the system prompt and the history so far')
         : commented('    scope: system', 'the shared system prompt'),
@@ -183,6 +184,29 @@ export async function quickStartScenario(
   const parsed = parseScenarioText(text, file, scenarioDir);
   if (!parsed.value) throw new Error(`internal: init wrote an invalid scenario: ${JSON.stringify(parsed.errors)}`);
   return text;
+}
+
+/**
+ * How long the prompt-cache step keeps entries, for the models it caches: an explicit cache (Anthropic
+ * style) by `ttl`, an automatic one (OpenAI, Gemini) by `retention` (each option is ignored, with a
+ * warning, by the other style). 5m is each style's default (an automatic cache's is its table's
+ * retention), so it is written only where no model would warn; 1h is written for each style present,
+ * as estimate's --cache 1h keeps both styles' entries for an hour.
+ */
+function cacheExpiry(cache: '5m' | '1h', models: ModelInfo[]): string[] {
+  const auto = models.filter((m) => m.cache?.style === 'automatic');
+  const explicit = models.some((m) => m.cache?.style === 'explicit');
+  const lines: string[] = [];
+  if (explicit && (cache === '1h' || !auto.length)) lines.push(`    ttl: ${cache}`);
+  if (auto.length && cache === '1h') lines.push(`    retention: 1h`);
+  if (auto.length && cache === '5m') {
+    const names = auto.map((m) => m.id).join(', ');
+    const retention = auto[0]!.cache!.retentionMs;
+    lines.push(
+      `    # ${names} cache${auto.length > 1 ? '' : 's'} automatically: entries expire after ${retention !== undefined && retention !== 300_000 ? `the table's retention (${retention / 60_000} min)` : '5 minutes'} idle (retention: 1h or 24h to change it)`,
+    );
+  }
+  return lines;
 }
 
 /** Write the example scenario (or `text`, a quick start) to `file` (relative to the Io's cwd). */

@@ -82,6 +82,33 @@ describe('llmcost init from flags', () => {
     for (const s of r.steps) expect(s.saving).toBeGreaterThan(0);
   });
 
+  it('an automatic cache (gpt-5): retention, never a ttl it would ignore; the first run has no warning', async () => {
+    const dir = fresh();
+    const flags = ['--model', 'gpt-5', '--requests', '10000', '--system-tokens', '8000', '--days', '2'];
+    expect((await runCli(['init', 'a.yaml', ...flags], { cwd: dir })).code).toBe(0);
+    const text = readFileSync(join(dir, 'a.yaml'), 'utf8');
+    expect(text).not.toContain('ttl:');
+    expect(text).toContain('# gpt-5 caches automatically: entries expire after 5 minutes idle');
+    const first = await runCli(['simulate', 'a.yaml'], { cwd: dir });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).not.toContain('warning');
+    // --cache 1h keeps entries an hour, as estimate's --cache 1h does (ideal rules, within 1%)
+    const more = ['--input-tokens', '500', '--output-tokens', '300', '--cache', '1h'];
+    expect((await runCli(['init', 'h.yaml', ...flags, ...more], { cwd: dir })).code).toBe(0);
+    expect(readFileSync(join(dir, 'h.yaml'), 'utf8')).toMatch(/^ {4}retention: 1h$/m);
+    const sim = await simulate(dir, 'h.yaml', '--cache-realism', 'ideal');
+    const est = await runCli(['estimate', ...flags, ...more, '--format', 'json'], { cwd: dir });
+    const row = JSON.parse(est.stdout).rows[0];
+    expect(Math.abs(sim.final.cost / sim.requests / (row.monthly.withCache / 20_000) - 1)).toBeLessThan(0.01);
+    // a route from gpt-5 to an explicit cache (Haiku 4.5): both options, each model takes its own, silently
+    const mixed = ['--route-to', 'claude-haiku-4-5', '--route-share', '0.5', '--cache', '1h'];
+    expect((await runCli(['init', 'm.yaml', ...flags, ...mixed], { cwd: dir })).code).toBe(0);
+    expect(readFileSync(join(dir, 'm.yaml'), 'utf8')).toContain('    ttl: 1h\n    retention: 1h\n');
+    const run = await runCli(['simulate', 'm.yaml'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).not.toContain('warning');
+  });
+
   it('--tier batch: batchable traffic and a batch step; --as-of pins the table and the start', async () => {
     const r = await runCli([
       'init',
