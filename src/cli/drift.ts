@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { drift } from '../app/drift.js';
 import { resolvePath } from '../app/io.js';
 import type { DriftLimits } from '../report/drift/model.js';
+import type { ReportWarning } from '../report/model.js';
 import { DRIFT_RENDERERS } from '../report/drift/render.js';
 import { type Format, formatsOf, renderWith } from '../report/formats.js';
 import { writeOutputFile } from '../shared/output-file.js';
@@ -89,7 +90,8 @@ See docs/ci.md for a GitHub Actions workflow.`,
       },
       app,
     );
-    for (const w of report.warnings) app.warn(w);
+    for (const w of report.diagnostics ?? report.warnings.map((message): ReportWarning => ({ message })))
+      app.warn(w.code ? { code: w.code, severity: 'warning', message: w.message } : w.message);
     const text = renderWith(DRIFT_RENDERERS, display ? { ...report, display } : report, o.format, {
       onlyIncreases: o.onlyIncreases ?? false,
     });

@@ -132,6 +132,11 @@ describe('llmcost drift', () => {
     ]);
     expect(report.scenarios.length).toBeGreaterThanOrEqual(9);
     expect(new Set(report.checks.filter((c) => !c.ok).map((c) => c.scenario))).toEqual(new Set(['chatbot-10k']));
+    // a model the baseline table cannot price is a coded warning, on stderr and in the report
+    expect(r.stderr).toContain(
+      "warning[UNKNOWN_MODEL]: scenario 'chatbot-10k': the baseline table 2026-11-01 cannot price 'gpt-4-turbo'",
+    );
+    expect((JSON.parse(r.stdout) as { diagnostics: { code: string }[] }).diagnostics[0]!.code).toBe('UNKNOWN_MODEL');
   });
 
   it('a model that no table knows, not even the scenario own, is still a usage error', async () => {

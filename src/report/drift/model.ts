@@ -6,6 +6,7 @@
 // A model (or tier/cache class) one table cannot price is reported as "unpriced" with the reason,
 // never as $0: its cost under that table is unknown, and so is the scenario's total.
 import type { Display } from '../format.js';
+import type { ReportWarning } from '../model.js';
 import { UserError } from '../../diagnostics.js';
 import { attoToUsd, usdToAtto } from '../../pricing/money.js';
 import { parseRatio } from '../../shared/decimal.js';
@@ -322,6 +323,8 @@ export interface DriftReport {
   /** true when some scenario's final cost went up (or cannot be priced by the current table) */
   increased: boolean;
   warnings: string[];
+  /** the warnings with their codes, in the same order (present when one has a code) */
+  diagnostics?: ReportWarning[];
 }
 
 /** Assemble the drift report from per-scenario results (pure; the CLI runs the simulations). */
@@ -339,13 +342,14 @@ export function buildDriftReport(
     oldSum = oldSum === null || d.exact.final.old === null ? null : oldSum + d.exact.final.old;
     newSum = newSum === null || d.exact.final.new === null ? null : newSum + d.exact.final.new;
   }
-  const w = [...warnings];
+  const w: ReportWarning[] = warnings.map((message) => ({ message }));
   for (const d of results) {
     for (const u of d.unpriced)
       if (u.table === 'baseline')
-        w.push(
-          `scenario '${d.scenario}': the baseline table ${baselineBook.version} cannot price '${u.model}' (${u.reason}); its old cost is unknown`,
-        );
+        w.push({
+          code: 'UNKNOWN_MODEL',
+          message: `scenario '${d.scenario}': the baseline table ${baselineBook.version} cannot price '${u.model}' (${u.reason}); its old cost is unknown`,
+        });
   }
   return {
     schema: DRIFT_SCHEMA,
@@ -362,6 +366,7 @@ export function buildDriftReport(
     increased: results.some(
       (d) => d.exact.final.new === null || (d.exact.final.old !== null && d.exact.final.new > d.exact.final.old),
     ),
-    warnings: w,
+    warnings: w.map((x) => x.message),
+    ...(w.some((x) => x.code !== undefined) ? { diagnostics: w } : {}),
   };
 }
