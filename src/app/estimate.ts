@@ -92,6 +92,7 @@ export async function estimate(input: EstimateInput, context: Partial<Context> =
       // a catalog price or a channel's is said as such: neither is the table's vendor price
       pricedBy: model.pricedBy?.kind === 'catalog' ? `catalog ${model.pricedBy.version}` : book.version,
       channel: model.channel ? describeChannel(model.channel) : null,
+      ...(model.overlays?.length ? { overlays: model.overlays } : {}),
     },
     assumptions: {
       systemTokens: common.systemTokens,

@@ -15,7 +15,15 @@ export interface EstimateDoc {
   display?: Display;
   model: string;
   /** pricedBy: the table version, or 'catalog <version>'; channel: Bedrock, Vertex AI, Azure, ... (null = the vendor's API) */
-  pricing: { version: string; effective: string; source: string; pricedBy: string; channel: string | null };
+  pricing: {
+    version: string;
+    effective: string;
+    source: string;
+    pricedBy: string;
+    channel: string | null;
+    /** the price overlays applied to the model (--pricing-overlay), in order; absent when none */
+    overlays?: string[];
+  };
   assumptions: {
     systemTokens: number;
     inputTokens: number;
@@ -56,7 +64,7 @@ const body = (d: EstimateDoc, { usd } = moneyOf(d.display)): string[][] =>
   ]);
 
 const title = (d: EstimateDoc): string =>
-  `${d.model}${d.pricing.channel ? ` (${d.pricing.channel})` : ''} · pricing ${d.pricing.pricedBy} · ${int(d.assumptions.systemTokens)} cacheable + ${int(d.assumptions.inputTokens)} input + ${int(d.assumptions.outputTokens)} output tokens · cache ${d.assumptions.cache} (${d.assumptions.cacheStyle})`;
+  `${d.model}${d.pricing.channel ? ` (${d.pricing.channel})` : ''} · pricing ${d.pricing.pricedBy}${d.pricing.overlays?.length ? `; overlays: ${d.pricing.overlays.join(', ')}` : ''} · ${int(d.assumptions.systemTokens)} cacheable + ${int(d.assumptions.inputTokens)} input + ${int(d.assumptions.outputTokens)} output tokens · cache ${d.assumptions.cache} (${d.assumptions.cacheStyle})`;
 
 export const ESTIMATE_RENDERERS = {
   table: (d: EstimateDoc): string => {

@@ -134,6 +134,18 @@ describe('--pricing-overlay and pricing.overlays', () => {
     expect(advise.code, advise.stderr).toBe(0);
     expect(JSON.parse(advise.stdout).current.cost).toBe(9);
   });
+  it('estimate: the model priced with the overlay, and the header says so', async () => {
+    // Sonnet 4.5, 1,000 requests of 1,000 input + 100 output: (1,000 x $3 + 100 x $15) / 1M x 1,000 = $4.50 a day, x 0.8
+    const flags = ['estimate', '--model', 'claude-sonnet-4-5', '--input-tokens', '1000', '--output-tokens', '100'];
+    const more = ['--requests', '1000', '--pricing', '2026-11-01', '--pricing-overlay', file];
+    const json = await runCli([...flags, ...more, '--format', 'json']);
+    expect(json.code, json.stderr).toBe(0);
+    const doc = JSON.parse(json.stdout);
+    expect(doc.rows[0].daily.noCache).toBe(3.6);
+    expect(doc.pricing.overlays).toEqual(['negotiated 20% off Anthropic']);
+    const table = await runCli([...flags, ...more]);
+    expect(table.stdout.split('\n')[0]).toContain('pricing 2026-11-01; overlays: negotiated 20% off Anthropic');
+  });
   it('a bad overlay is a located error (exit 2)', async () => {
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, 'overlays:\n  - provider: anthropic\n    discount: "20%"\n    multiplier: "0.8"\n');
