@@ -2,10 +2,12 @@
 // a prompt, routing or strategy change) each run once, with the same seed and, when their traffic
 // sections agree, the same requests; report/diff/model.ts compares the two reports line by line.
 import { resolve } from 'node:path';
+import { type Diagnostic, formatDiagnostic } from '../diagnostics.js';
 import { loadScenarioFile, type Scenario } from '../config/scenario.js';
 import { buildDiffReport, type DiffLimits, type DiffReport } from '../report/diff/model.js';
 import { type Context, makeContext } from './context.js';
 import { type RunChoice, runScenario } from './scenario.js';
+import { DEFAULT_STALE_AFTER_DAYS } from '../pricing/staleness.js';
 
 export interface DiffInput extends RunChoice {
   /** the scenario before the change (a file, relative to the Io's cwd) */
@@ -27,9 +29,17 @@ const sameTraffic = (a: Scenario, b: Scenario): boolean => JSON.stringify(a.traf
 
 export async function diff(input: DiffInput, context: Partial<Context> = {}): Promise<DiffReport> {
   const ctx = makeContext(context);
+  // Both sides often say the same thing (one log, one table, one strategy file): each once.
+  const said = new Set<string>();
+  const warn = (d: Diagnostic | string): void => {
+    const key = typeof d === 'string' ? d : formatDiagnostic(d);
+    if (said.has(key)) return;
+    said.add(key);
+    ctx.warn(d);
+  };
   const load = (file: string): Scenario => {
     const loaded = loadScenarioFile(resolve(ctx.io.cwd, file), file);
-    for (const w of loaded.warnings) ctx.warn(w);
+    for (const w of loaded.warnings) warn(w);
     return loaded.scenario;
   };
   const base = load(input.base);
@@ -41,8 +51,9 @@ export async function diff(input: DiffInput, context: Partial<Context> = {}): Pr
     notes.push(
       `HEAD's seed ${head.seed} is not used: both sides run with BASE's seed ${seed} (same draws, same traffic)`,
     );
-  for (const n of notes) ctx.warn(n);
-  const run = async (scenario: Scenario) =>
+  for (const n of notes) warn(n);
+  const same = sameTraffic(base, head);
+  const run = async (scenario: Scenario, notes?: false) =>
     (
       await runScenario({
         scenario,
@@ -51,19 +62,23 @@ export async function diff(input: DiffInput, context: Partial<Context> = {}): Pr
         models: { catalog: input.catalog, deployments: input.deployments, overlay: input.overlay },
         seed,
         cacheRealism: input.cacheRealism,
+        // PRICING_STALE as simulate says it: the absolute figures of a review are only as fresh as its table
+        staleAfterDays: DEFAULT_STALE_AFTER_DAYS,
         by: input.by ?? [],
         allowPaths: input.allowPaths,
-        warn: ctx.warn,
+        warn,
+        // the log reader's note (the preset it detected) once, when HEAD reads BASE's traffic again
+        ...(notes === false ? { notes } : {}),
         command: 'diff',
         version: ctx.version,
       })
     ).report;
   const baseReport = await run(base);
-  const headReport = await run(head);
+  const headReport = await run(head, same ? false : undefined);
   return buildDiffReport({
     base: { file: input.baseName ?? input.base, report: baseReport },
     head: { file: input.headName ?? input.head, report: headReport },
-    sameTraffic: sameTraffic(base, head),
+    sameTraffic: same,
     limits: input.limits,
     version: ctx.version,
     warnings: notes,

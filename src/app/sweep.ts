@@ -26,6 +26,7 @@ import { STRATEGIES } from '../strategies/registry.js';
 import { type Context, makeContext } from './context.js';
 import { prepareScenario } from './scenario.js';
 import { runVariants } from './variants.js';
+import { DEFAULT_STALE_AFTER_DAYS } from '../pricing/staleness.js';
 
 export const DEFAULT_MAX_RUNS = 200;
 
@@ -244,6 +245,8 @@ export async function sweep(input: SweepInput, context: Partial<Context> = {}): 
     warn,
     command: 'sweep',
     version: ctx.version,
+    // PRICING_STALE as simulate says it (said once: the same warning of every configuration is one)
+    staleAfterDays: DEFAULT_STALE_AFTER_DAYS,
     allowPaths: input.allowPaths,
     threads: input.threads ?? 1,
     explicitThreads: input.explicitThreads ?? false,

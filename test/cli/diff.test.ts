@@ -95,6 +95,20 @@ describe('llmcost diff', () => {
     expect(JSON.parse(r.stdout).final.delta).toBe(0);
   });
 
+  it('warns PRICING_STALE as simulate does, once for both sides; a shared log is read with one note', async () => {
+    // Sonnet 4.6 is in the 2026-11-01 table; traffic of 2027-06-01 is 212 days past it
+    const dir = mkdtempSync(join(tmpdir(), 'llmcost-diff-'));
+    writeFileSync(join(dir, 'old.yaml'), readFileSync(BASE, 'utf8').replace('start: 2026-11-02', 'start: 2027-06-01'));
+    const r = await runCli(['diff', 'old.yaml', 'old.yaml'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr.match(/warning\[PRICING_STALE\]/g)).toHaveLength(1);
+    expect(r.stderr).toContain('is 212 days older than 2027-06-01');
+    const log = await runCli(['diff', 'scenarios/log-what-if.yaml', 'scenarios/log-what-if.yaml']);
+    expect(log.code, log.stderr).toBe(0);
+    expect(log.stderr.match(/note: reading .*support-bot\.csv as --preset canonical/g)).toHaveLength(1);
+    expect(log.stderr.match(/warning\[STRATEGY_ORDER\]/g)).toHaveLength(1);
+  });
+
   it('bad input: a missing scenario, a limit that is not a number, an unknown --traffic (exit 2)', async () => {
     expectUserError(await diff(BASE, 'nope.yaml'), 'nope.yaml');
     expectUserError(await diff(BASE, HEAD, '--max-increase', 'lots'), '--max-increase');

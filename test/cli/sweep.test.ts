@@ -233,6 +233,17 @@ describe('llmcost sweep', () => {
     expect(bad.stderr).not.toContain('configuration #');
   });
 
+  it('warns PRICING_STALE as simulate does, once for the configurations that share a table', async () => {
+    // support-bot's traffic ends 2026-11-08: the 2025-10-01 table is 403 days older, the others fresh
+    const r = await runCli(
+      ['sweep', 'scenarios/support-bot.yaml', '--set', 'pricing.version=2025-10-01,2026-11-01', '--set', 'seed=1,2'],
+      { cwd: ROOT },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr.match(/warning\[PRICING_STALE\]/g)).toHaveLength(1);
+    expect(r.stderr).toContain('pricing table 2025-10-01 (effective 2025-10-01) is 403 days older than 2026-11-08');
+  });
+
   it("on a terminal, the log reader's note clears the sweep's status line: it is on a line of its own", async () => {
     const r = await runCli(['sweep', 'scenarios/log-what-if.yaml', '--set', 'seed=1,2', '--format', 'json'], {
       cwd: ROOT,
