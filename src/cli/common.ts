@@ -9,6 +9,7 @@ import type { Format } from '../report/formats.js';
 import { parseFormat } from './io.js';
 import { CACHE_RULES, parseRealism } from '../strategies/prompt-cache/rules.js';
 import { availableParallelism, loadavg } from 'node:os';
+import { extname } from 'node:path';
 import { threadCount } from '../app/threads.js';
 
 export function addPricingOptions(cmd: Command): Command {
@@ -80,13 +81,42 @@ export function parseDeployments(values: string[] | undefined): Record<string, s
 }
 
 /** --format (checked against the command's formats as it is parsed: options.format is a Format) and --out. */
+/** The format an --out file's extension names (without --format, the file is written in it). */
+const FORMAT_OF_EXTENSION: Record<string, Format> = {
+  '.html': 'html',
+  '.htm': 'html',
+  '.json': 'json',
+  '.md': 'md',
+  '.markdown': 'md',
+  '.csv': 'csv',
+};
+
 export function addOutputOptions(cmd: Command, formats: readonly Format[], dflt: Format = 'table'): Command {
   const format = new Option('-f, --format <format>', `output format: ${formats.join('|')}`)
-    .default(dflt)
+    .default(dflt, `${dflt}, or the --out file's extension: .html, .json, .md, .csv`)
     .argParser((v: string) => parseFormat(v, formats));
+  // `--out report.html` without --format writes the page, not the terminal table, in report.html
+  cmd.hook('preAction', (_, action) => {
+    const out: unknown = action.getOptionValue('out');
+    if (action !== cmd || typeof out !== 'string' || action.getOptionValueSource('format') !== 'default') return;
+    const implied = FORMAT_OF_EXTENSION[extname(out).toLowerCase()];
+    if (implied === undefined) return;
+    if (!formats.includes(implied)) {
+      const name: string[] = [];
+      for (let c: Command | null = action; c?.parent; c = c.parent) name.unshift(c.name());
+      throw userError('USAGE', `--out ${out}: ${name.join(' ')} does not write ${implied}`, {
+        where: '--out',
+        hint: `name a format it writes (--format ${formats.join('|')}) or another file name`,
+      });
+    }
+    action.setOptionValueWithSource('format', implied, 'implied');
+  });
   return cmd
     .addOption(format)
-    .option('-o, --out <file>', 'write the output to a file (atomically; its folder must exist) instead of stdout');
+    .option(
+      '-o, --out <file>',
+      'write the output to a file (atomically; its folder must exist) instead of stdout; .html, .json, .md or .csv sets the format',
+    );
 }
 
 /** --currency/--fx: the display currency of every money figure (rendering only; JSON keeps USD). */

@@ -50,6 +50,31 @@ describe('--out', () => {
     expect(JSON.parse(readFileSync(join(dir, 'real.json'), 'utf8')).pricing.version).toBe('2026-11-01');
   });
 
+  it("without --format, the file's extension names the format; --format wins; one the command lacks is exit 2", async () => {
+    const list = ['pricing', 'list', ...PRICING];
+    for (const [file, start] of [
+      ['p.csv', /^model,provider,input/],
+      ['p.json', /^\{\n {2}"schema": "llmcost\.pricing-list/],
+      ['p.md', /^\*\*pricing 2026-11-01/],
+      ['p.txt', /^pricing 2026-11-01/],
+    ] as const) {
+      const r = await runCli([...list, '--out', file], { cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+      expect(readFileSync(join(dir, file), 'utf8'), file).toMatch(start);
+    }
+    expect((await runCli([...list, '--format', 'csv', '--out', 'q.json'], { cwd: dir })).code).toBe(0);
+    expect(readFileSync(join(dir, 'q.json'), 'utf8')).toMatch(/^model,provider,input/);
+    const html = await runCli(['simulate', join(FIX, '../../../scenarios/support-bot.yaml'), '--out', 'r.html'], {
+      cwd: dir,
+    });
+    expect(html.code, html.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'r.html'), 'utf8')).toMatch(/^<!DOCTYPE html>/);
+    const no = await runCli([...list, '--out', 'p.html'], { cwd: dir });
+    expectUserError(no, '--out');
+    expect(no.stderr).toContain('pricing list does not write html');
+    expect(existsSync(join(dir, 'p.html'))).toBe(false);
+  });
+
   it('in a missing folder or onto a folder: exit 2 naming the path, nothing created', async () => {
     const r = await runCli(['pricing', 'list', ...PRICING, '--out', 'no/such/list.txt'], { cwd: dir });
     expectUserError(r, '--out');
