@@ -32,6 +32,7 @@ export const CODES = {
   SELF_HOST_IDLE_FLEET: 'A self-hosted fleet is far from the stated utilisation',
   NO_REQUESTS: 'The traffic has no priced requests',
   SAMPLE_SHARED_STATE: "A sample unit does not hold a strategy's whole state",
+  SAMPLE_SMALL: 'A sample kept too few units for its band and scaled totals to be trusted',
   UNKNOWN_PRESET: 'Unknown log preset',
   LOG_PRESET: 'Log layout matches several presets',
   LOG_HEADER: 'Log header is missing required columns',

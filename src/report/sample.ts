@@ -16,6 +16,8 @@ import { type SampleFilter, UNIT_TAG } from '../traffic/sample.js';
 /** bootstrap resamples and the band's confidence level */
 export const SAMPLE_RESAMPLES = 1000;
 export const SAMPLE_LEVEL = 0.95;
+/** fewer kept units than this: the band and the scaled totals are warned about (SAMPLE_SMALL) */
+export const SAMPLE_MIN_UNITS = 30;
 
 /**
  * The report extras of a sampled run (`sample`: what was kept and how it is scaled; `sampleBands`:
@@ -72,6 +74,17 @@ export function sampleEstimate(
         'SAMPLE_SHARED_STATE',
         `${brokenRetries} sampled retries name a call outside the sample: dedupe-retries cannot recognise them`,
         { where: '--sample', hint: 'sample by a unit that holds a retry and its original (the conversation)' },
+      ),
+    );
+  if (units.length < SAMPLE_MIN_UNITS)
+    say(
+      warning(
+        'SAMPLE_SMALL',
+        `the sample kept ${units.length} ${sample.unit} unit${units.length === 1 ? '' : 's'} (${sample.kept} request${sample.kept === 1 ? '' : 's'}): a bootstrap over fewer than ${SAMPLE_MIN_UNITS} units is no confidence band, and the totals scaled x${n} may be far from the whole log's`,
+        {
+          where: '--sample',
+          hint: 'simulate the whole log, or raise the rate (--sample) or sample by a finer unit (--sample-by conversation_id)',
+        },
       ),
     );
   const band = (b: { low: number; high: number }) => ({ lowUsd: round6(b.low), highUsd: round6(b.high) });

@@ -62,6 +62,19 @@ describe('--sample', () => {
     // the band is a band, not the whole range: within +-40% of the full figure at 10%
     expect(bands[0]!.highUsd - bands[0]!.lowUsd).toBeLessThan(0.8 * full.baseline.cost);
     expect(Number.isInteger(s.requests / 10)).toBe(true);
+    expect(s.extras.sample.keptUnits).toBeGreaterThanOrEqual(30);
+    expect(JSON.stringify(s.warnings)).not.toContain('kept');
+  });
+
+  it('a sample of few units (a 200-row log, one of its four prefix keys) says its band means little', async () => {
+    const r = await runCli(['simulate', 'scenarios/log-what-if.yaml', '--sample', '10%', '--format', 'json'], {
+      cwd: root,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).extras.sample.keptUnits).toBe(1);
+    expect(r.stderr).toContain(
+      'warning[SAMPLE_SMALL] --sample: the sample kept 1 prefix_key unit (68 requests): a bootstrap over fewer than 30 units is no confidence band',
+    );
   });
 
   it('the headline says the rows outside the sample as such, not as records that are not billed calls', async () => {
