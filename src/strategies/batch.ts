@@ -129,7 +129,7 @@ export const batch: Strategy<BatchOptions> = {
     if (o.only_batchable && (c.standard ?? 0) > 0 && (c.batchable ?? 0) === 0)
       ctx.warn(
         'STRATEGY_NO_DATA',
-        'batch: no request is marked batchable (a log needs a batchable column), so with only_batchable (the default) nothing moves and the step saves nothing; set only_batchable: false to make every standard request a candidate (with when: to pick the traffic that can wait)',
+        'batch: no request it saw is marked batchable (the log has no batchable column, or it is false on every row this step saw), so with only_batchable (the default) nothing moves and the step saves nothing; set only_batchable: false to make every standard request a candidate (with when: to pick the traffic that can wait)',
       );
   },
 };

@@ -264,7 +264,7 @@ describe('a strategy that cannot act on the data says so (STRATEGY_NO_DATA)', ()
       expect(r.stderr).toContain('prompt-cache: no request carries prefix blocks');
       expect(r.stderr).toContain('response-cache: requests carry no query key');
       expect(r.stderr).toContain('dedupe-retries: no request names the call it retries');
-      expect(r.stderr).toContain('batch: no request is marked batchable');
+      expect(r.stderr).toContain('batch: no request it saw is marked batchable (the log has no batchable column');
       expect(r.stdout.match(codes)?.length, format).toBe(4);
     }
   });
