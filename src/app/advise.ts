@@ -62,6 +62,8 @@ interface Plan {
   scenario: Scenario;
   /** a family (per-family TTL) its saving is combined with the others' */
   family?: string;
+  /** the plain 5-minute cache step added to a scenario without one: what the other cache changes are judged against */
+  reference?: true;
 }
 
 function loadInput(input: AdviseInput, ctx: Context): Scenario {
@@ -140,6 +142,7 @@ export function plan(scenario: Scenario, current: Report, familyBy: string, maxF
       title: 'cache prompt prefixes (prompt-cache, 5-minute TTL)',
       change: { action: 'add', step: null, yaml: '- use: prompt-cache\n  ttl: 5m' },
       scenario: at((o) => o),
+      reference: true,
     });
   }
   plans.push({
@@ -260,8 +263,12 @@ export async function advise(input: AdviseInput, context: Partial<Context> = {})
       { reads },
     );
     const tried = plans.map((p, i) => candidateOf(current, p, runs[i]!.report));
-    // The families that each paid off, together: verified by a run of its own too.
-    const paying = plans.filter((p, i) => p.family !== undefined && tried[i]!.saving > 0);
+    // The families that each paid off, together: verified by a run of its own too. Without a cache
+    // step in the scenario, every cache alternative adds one, so a family pays off only when it
+    // costs less than the plain 5-minute step (else its "saving" is that step's, whatever its TTL).
+    const reference = plans.findIndex((p) => p.reference);
+    const bar = Math.round((reference >= 0 ? runs[reference]!.report : current).final.cost * 1e6);
+    const paying = plans.filter((p, i) => p.family !== undefined && Math.round(tried[i]!.cost * 1e6) < bar);
     if (paying.length > 1) {
       const ttlsOf = (p: Plan) =>
         (p.scenario.stages.find((s) => s.use === 'prompt-cache')!.options as PromptCacheOptions).ttls ?? {};

@@ -45,6 +45,9 @@ export interface AdviseReport {
   warnings: string[];
 }
 
+/** Simplest first: adding (or removing) the cache step, one TTL, one family's TTL, breakpoints, batch. */
+const KIND_ORDER: Record<Candidate['kind'], number> = { cache: 0, ttl: 1, 'family-ttl': 2, breakpoints: 3, batch: 4 };
+
 export function buildAdviseReport(input: {
   input: string;
   familyBy: string;
@@ -70,7 +73,8 @@ export function buildAdviseReport(input: {
     },
     advice: input.tried
       .filter((t) => t.saving > 0)
-      .sort((a, b) => b.saving - a.saving || (a.title < b.title ? -1 : 1))
+      // equal savings: the simplest change first (the others then say "same cost as" it)
+      .sort((a, b) => b.saving - a.saving || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.title < b.title ? -1 : 1))
       .map((t, i, all) => {
         const first = all.findIndex((x) => x.cost === t.cost);
         return {

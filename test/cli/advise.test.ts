@@ -115,6 +115,21 @@ describe('llmcost advise', () => {
     );
   });
 
+  it('a log without a cache step: the cache changes are judged against the plain 5-minute step they all add', async () => {
+    const j = await adviseJson('scenarios/logs/support-bot.csv');
+    const titles = j.advice.map((a) => a.title);
+    // only the families a 1-hour TTL helps beyond plain caching are combined
+    expect(titles).toContain("per-family TTLs for 'support-v4', 'support-v3' together");
+    // equal costs: the plain step first; a family TTL that gains nothing is marked as costing the same
+    const plain = titles.indexOf('cache prompt prefixes (prompt-cache, 5-minute TTL)');
+    const cls = j.advice.find((a) => a.title === "1-hour TTL for prompt_version 'cls-v2' only")! as Advice & {
+      sameAs: number | null;
+    };
+    expect(plain).toBeGreaterThanOrEqual(0);
+    expect(cls.cost).toBe(j.advice[plain]!.cost);
+    expect(cls.sameAs).toBe(plain + 1);
+  });
+
   it("warns PRICING_STALE as simulate does, on the traffic's last date; --stale-after moves the limit", async () => {
     // a log of 2027-09-20 priced by the newest bundled table (2026-11-18): 306 days older
     const dir = mkdtempSync(join(tmpdir(), 'llmcost-advise-'));
