@@ -3,7 +3,7 @@
 // bundled 10-minute trace slices (1,482-2,867 rows) and the full traces: baseline and cost after
 // caching within 5%, cache hit rate within 2 points; the example logs (19-200 rows, where one
 // conversation more or less moves the total) within 15% and 5 points.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -105,6 +105,21 @@ describe('llmcost fit (CLI)', () => {
     expect(r.stdout).toMatch(/^# Fitted by/);
     expect(r.stderr).toMatch(/fidelity: .*seeds 1\.\.2/);
     expect(r.stderr).toMatch(/baseline \(list prices\) +\$0\.1088/);
+  });
+
+  it("warns PRICING_STALE, as replay does, when the table is older than --stale-after on the log's last date", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmcost-fit-'));
+    // the newest bundled table (2026-11-18) is 306 days older than 2027-09-20
+    writeFileSync(
+      join(dir, 'late.csv'),
+      'timestamp,request_id,model,input_tokens,output_tokens\n2027-09-20T09:00:00Z,a,gpt-4o,2000,100\n2027-09-20T09:01:00Z,b,gpt-4o,2000,100\n',
+    );
+    const r = await runCli(['fit', 'late.csv'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('warning[PRICING_STALE]');
+    expect(r.stderr).toContain('306 days older than 2027-09-20');
+    const wide = await runCli(['fit', 'late.csv', '--stale-after', '400'], { cwd: dir });
+    expect(wide.stderr).not.toContain('PRICING_STALE');
   });
 
   it('bad flags are located usage errors', async () => {
