@@ -56,15 +56,21 @@ export async function fitLog(input: FitInput, context: Partial<Context> = {}): P
   const fitter = new LogFitter({ by: input.by, placeAtMs: placeAt(input.start, book) });
   for await (const batch of readLog(logReader(input, book, ctx), stats)) for (const r of batch) fitter.add(r);
   warnLogProblems(stats, input, ctx);
-  if (fitter.billed === 0)
-    throw userError(
-      'LOG_ROW',
-      `no billed request in ${log} to fit (${int(stats.read)} rows read, ${int(stats.rejected)} rejected)`,
-      {
-        where: stats.firstRejects[0]?.where ?? log,
-        hint: 'see the reasons above; --preset, --map and --model tell llmcost how to read the log',
-      },
-    );
+  if (fitter.billed === 0) {
+    const { retries, unbilled } = fitter.leftOut;
+    const why = [
+      `${int(stats.rejected)} rejected`,
+      ...(stats.skipped ? [`${int(stats.skipped)} skipped (not billed calls)`] : []),
+      ...(unbilled ? [`${int(unbilled)} failed call${unbilled === 1 ? '' : 's'} that billed nothing`] : []),
+      ...(retries ? [`${int(retries)} retr${retries === 1 ? 'y' : 'ies'}`] : []),
+    ];
+    throw userError('LOG_ROW', `no billed request in ${log} to fit (${int(stats.read)} rows read: ${why.join(', ')})`, {
+      where: stats.firstRejects[0]?.where ?? log,
+      hint: stats.rejected
+        ? 'see the reasons above; --preset, --map and --model tell llmcost how to read the log'
+        : 'fit needs calls that were billed (a profile is fitted from their token counts): fit a log that has some',
+    });
+  }
   if (fitter.spanMs > 366 * DAY_MS)
     throw userError('USAGE', `${log} spans ${Math.ceil(fitter.spanMs / DAY_MS)} days; a profile covers at most 366`, {
       where: log,

@@ -145,6 +145,11 @@ export class LogFitter {
     return this.requests;
   }
 
+  /** what was left out of the traffic so far: retries (counted in the rates) and calls that billed nothing */
+  get leftOut(): { retries: number; unbilled: number } {
+    return { retries: this.retries, unbilled: this.originals - this.requests };
+  }
+
   add(r: SimRequest): void {
     this.rows++;
     if (r.atMs < this.startMs) this.startMs = r.atMs;

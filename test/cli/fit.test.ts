@@ -122,6 +122,20 @@ describe('llmcost fit (CLI)', () => {
     expect(wide.stderr).not.toContain('PRICING_STALE');
   });
 
+  it('a log of failed calls only: exit 2 saying what the rows were, not pointing at reasons never printed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmcost-fit-'));
+    writeFileSync(
+      join(dir, 'errs.csv'),
+      'timestamp,request_id,model,input_tokens,output_tokens,status\n2026-11-20T09:00:00Z,a,gpt-4o,,,429\n2026-11-20T09:01:00Z,b,gpt-4o,,,500\n',
+    );
+    const r = await runCli(['fit', 'errs.csv'], { cwd: dir });
+    expectUserError(
+      r,
+      'no billed request in errs.csv to fit (2 rows read: 0 rejected, 2 failed calls that billed nothing)',
+    );
+    expect(r.stderr).not.toContain('see the reasons above');
+  });
+
   it('bad flags are located usage errors', async () => {
     expectUserError(
       await runCli(['fit', 'scenarios/logs/support-bot.csv', '--start', 'monday'], { cwd: REPO }),
