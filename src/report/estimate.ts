@@ -64,7 +64,7 @@ const body = (d: EstimateDoc, { usd } = moneyOf(d.display)): string[][] =>
   ]);
 
 const title = (d: EstimateDoc): string =>
-  `${d.model}${d.pricing.channel ? ` (${d.pricing.channel})` : ''} · pricing ${d.pricing.pricedBy}${d.pricing.overlays?.length ? `; overlays: ${d.pricing.overlays.join(', ')}` : ''} · ${int(d.assumptions.systemTokens)} cacheable + ${int(d.assumptions.inputTokens)} input + ${int(d.assumptions.outputTokens)} output tokens · cache ${d.assumptions.cache} (${d.assumptions.cacheStyle})`;
+  `${d.model}${d.pricing.channel ? ` (${d.pricing.channel})` : ''} · pricing ${d.pricing.pricedBy}${d.pricing.overlays?.length ? `; overlays: ${d.pricing.overlays.join(', ')}` : ''} · ${int(d.assumptions.systemTokens)} cacheable + ${int(d.assumptions.inputTokens)} input + ${int(d.assumptions.outputTokens)} output tokens${d.assumptions.tier !== 'standard' ? ` · ${d.assumptions.tier} tier` : ''} · cache ${d.assumptions.cache} (${d.assumptions.cacheStyle})`;
 
 export const ESTIMATE_RENDERERS = {
   table: (d: EstimateDoc): string => {
