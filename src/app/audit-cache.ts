@@ -11,9 +11,7 @@ import { auditCaches } from '../strategies/prompt-cache/audit.js';
 import { newLogStats, readLog, rejectSummary } from '../traffic/logs/read.js';
 import { type Context, makeContext } from './context.js';
 import { loadPricing } from './pricing-choice.js';
-import { DEFAULT_STALE_AFTER_DAYS } from '../pricing/staleness.js';
-import { staleOnLastDay } from './scenario.js';
-import { type LogInput, logReader, warnLogProblems } from './replay.js';
+import { type LogInput, logReader, warnLogProblems, warnStaleLog } from './replay.js';
 
 /** The dimensions that name a prefix family when none are given. */
 export const DEFAULT_FAMILY = ['prompt_version', 'feature'];
@@ -61,12 +59,7 @@ export async function auditCache(input: AuditCacheInput, context: Partial<Contex
         hint: '--preset, --map and --model tell llmcost how to read the log',
       },
     );
-  // as replay: without --as-of (judged when the table was chosen), the age of the table is judged
-  // against the log's own last timestamp
-  const stale = input.asOf
-    ? undefined
-    : staleOnLastDay(book, stats.endMs, input.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS);
-  if (stale) ctx.warn(stale);
+  const stale = warnStaleLog(input, book, stats.endMs, ctx);
   return buildCacheAudit(raw, book, {
     log: log === '-' ? 'stdin' : basename(log),
     version: ctx.version,

@@ -17,9 +17,8 @@ import { type LogOptions, newLogStats, readLog } from '../traffic/logs/read.js';
 import { profileSource } from '../traffic/source.js';
 import { type Context, makeContext } from './context.js';
 import { loadPricing } from './pricing-choice.js';
-import { type LogInput, logReader, warnLogProblems } from './replay.js';
-import { scenarioBook, staleOnLastDay } from './scenario.js';
-import { DEFAULT_STALE_AFTER_DAYS } from '../pricing/staleness.js';
+import { type LogInput, logReader, warnLogProblems, warnStaleLog } from './replay.js';
+import { scenarioBook } from './scenario.js';
 
 const DAY_MS = 86_400_000;
 
@@ -76,11 +75,7 @@ export async function fitLog(input: FitInput, context: Partial<Context> = {}): P
       where: log,
       hint: 'fit a part of it: --timestamp-range 2026-01-01..2026-04-01 (rows outside are rejected and counted)',
     });
-  // as replay: the table that priced the log's last rows, judged on its last date (unless --as-of)
-  const stale = input.asOf
-    ? undefined
-    : staleOnLastDay(book, stats.endMs, input.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS);
-  if (stale) ctx.warn(stale);
+  warnStaleLog(input, book, stats.endMs, ctx);
   const fit = fitter.finish();
   const yaml = fittedScenarioYaml(fit, {
     log,

@@ -6,7 +6,7 @@
 import { readerFor, threadCount } from './threads.js';
 import { basename, resolve } from 'node:path';
 import { loadScenarioFile, type Scenario } from '../config/scenario.js';
-import { suggestionHint, userError, warning } from '../diagnostics.js';
+import { type Diagnostic, suggestionHint, userError, warning } from '../diagnostics.js';
 import { DIMENSIONS } from '../engine/ledger.js';
 import { priceCells } from '../engine/price.js';
 import type { SimRequest } from '../engine/request.js';
@@ -15,6 +15,7 @@ import { replayRun, type ReplayTally, type Slice } from './replay-run.js';
 import { RowsWriter, type RowsTarget, rowsFormatOf } from '../report/rows.js';
 import { resolvePath } from './io.js';
 import type { Pricing } from '../pricing/pricebook.js';
+import type { PriceSchedule } from '../pricing/schedule.js';
 import { int } from '../report/format.js';
 import { percentOf, round6 } from '../shared/numbers.js';
 import { buildReport, type Report } from '../report/model.js';
@@ -151,12 +152,7 @@ export async function replayLog(input: ReplayInput, context: Partial<Context> = 
     );
   }
 
-  // Without --as-of (judged when the table was chosen), the table's age is judged against the
-  // log's own last timestamp, never the wall clock.
-  const stale = input.asOf
-    ? undefined
-    : staleOnLastDay(book, stats.endMs, input.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS);
-  if (stale) ctx.warn(stale);
+  const stale = warnStaleLog(input, book, stats.endMs, ctx);
   const report = buildReport({
     command: 'replay',
     scenario: log === '-' ? 'stdin' : basename(log),
@@ -284,6 +280,23 @@ function rowsTarget(rows: string | undefined, ctx: Context): RowsTarget | undefi
       hint: 'name the file .csv or .jsonl (one line per call either way)',
     });
   return { path: resolvePath(ctx.io, rows), shown: rows, format };
+}
+
+/**
+ * PRICING_STALE for a log priced per row, to ctx.warn (and returned for the report): without
+ * --as-of (judged when the table was chosen), the age of the table that priced the last rows is
+ * judged against the log's own last timestamp, never the wall clock.
+ */
+export function warnStaleLog(
+  input: Pick<LogInput, 'asOf' | 'staleAfterDays'>,
+  book: PriceSchedule,
+  endMs: number | null,
+  ctx: Context,
+): Diagnostic | undefined {
+  if (input.asOf) return undefined;
+  const stale = staleOnLastDay(book, endMs, input.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS);
+  if (stale) ctx.warn(stale);
+  return stale;
 }
 
 /** The log's rejected rows (one located warning) and the reader's own warnings, to ctx.warn. */
