@@ -80,7 +80,6 @@ export function parseDeployments(values: string[] | undefined): Record<string, s
   return out;
 }
 
-/** --format (checked against the command's formats as it is parsed: options.format is a Format) and --out. */
 /** The format an --out file's extension names (without --format, the file is written in it). */
 const FORMAT_OF_EXTENSION: Record<string, Format> = {
   '.html': 'html',
@@ -91,6 +90,10 @@ const FORMAT_OF_EXTENSION: Record<string, Format> = {
   '.csv': 'csv',
 };
 
+/**
+ * --format (checked against the command's formats as it is parsed: options.format is a Format) and
+ * --out, whose extension sets the format when --format is not given.
+ */
 export function addOutputOptions(cmd: Command, formats: readonly Format[], dflt: Format = 'table'): Command {
   const format = new Option('-f, --format <format>', `output format: ${formats.join('|')}`)
     .default(dflt, `${dflt}, or the --out file's extension: .html, .json, .md, .csv`)
