@@ -203,7 +203,7 @@ function cacheExpiry(cache: '5m' | '1h', models: ModelInfo[]): string[] {
     const names = auto.map((m) => m.id).join(', ');
     const retention = auto[0]!.cache!.retentionMs;
     lines.push(
-      `    # ${names} cache${auto.length > 1 ? '' : 's'} automatically: entries expire after ${retention !== undefined && retention !== 300_000 ? `the table's retention (${retention / 60_000} min)` : '5 minutes'} idle (retention: 1h or 24h to change it)`,
+      `    # ${names} cache${auto.length > 1 ? '' : 's'} automatically: entries expire after ${retention !== undefined && retention !== 300_000 ? `the table's retention (${retention / 60_000} min)` : '5 minutes'} idle (a retention: key sets another)`,
     );
   }
   return lines;
