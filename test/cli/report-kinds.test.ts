@@ -120,6 +120,12 @@ describe('report --from: every saved kind', () => {
           expect(out.stderr).toContain('error[USAGE]');
           expect(out.stderr).toContain(`renders as: ${k.formats.join(', ')}`);
         }
+        // the format named by --out's extension, not by --format: the error names --out
+        if (!(k.formats as readonly string[]).includes('html')) {
+          const implied = await runCli(['report', '--from', saved, '--out', join(dir, 'never.html')]);
+          expectUserError(implied, '--out');
+          expect(implied.stderr).toContain(`report has no html format`);
+        }
       });
       it('a damaged file is a REPORT_INPUT error at the field', async () => {
         const j = JSON.parse(readFileSync(saved, 'utf8')) as Record<string | number, unknown>;
