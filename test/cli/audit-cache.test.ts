@@ -210,4 +210,21 @@ describe('llmcost audit-cache', () => {
     const wide = await runCli(['audit-cache', 'late.csv', '--stale-after', '400'], { cwd: dir });
     expect(wide.stderr).not.toContain('PRICING_STALE');
   });
+
+  it("does not warn that an automatic cache ignores the TTL: the TTL is the audit's own setting", async () => {
+    // the LiteLLM sample has gpt-4o (automatic cache) rows beside Claude ones
+    const r = await runCli(
+      [
+        'audit-cache',
+        join(import.meta.dirname, '../fixtures/exports/litellm_spendlogs_psql_copy.csv'),
+        '--format',
+        'json',
+      ],
+      { cwd: dir },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as CacheAuditReport;
+    expect(report.families.map((f) => f.family)).toContain('gpt-4o');
+    expect(r.stderr + JSON.stringify(report.warnings)).not.toContain('ttl is ignored');
+  });
 });

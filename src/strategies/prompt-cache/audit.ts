@@ -119,8 +119,10 @@ export async function auditCaches(
           seed: o.seed,
           position: 1,
           name: 'audit-cache',
-          // every run says the same things: once is enough
+          // every run says the same things: once is enough. The TTL is the audit's own setting (--ttl,
+          // for explicit caches): that an automatic cache ignores it is nothing the user wrote.
           warn: (d) => {
+            if (d.code === 'STRATEGY_OPTION_IGNORED') return;
             if (!warned.has(d.message)) {
               warned.add(d.message);
               o.warn?.(d.message);
