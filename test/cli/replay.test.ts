@@ -85,7 +85,7 @@ describe('llmcost replay', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('$0.0666');
     expect(r.stdout).toMatch(/reconciliation/);
-    expect(r.stdout).toMatch(/costPerSuccessUsd/);
+    expect(r.stdout).toMatch(/cost per success/); // extras keys shown as words (costPerSuccessUsd)
   });
 
   it('--strict: exit 2 at the first rejected row, with file:line and a hint', async () => {

@@ -170,3 +170,20 @@ describe('edge reports', () => {
     expect(render(r, 'table', { color: false })).toContain('unknown'); // cost per success with no success
   });
 });
+
+describe('extras labels', () => {
+  it('identifier-like keys read as words, a Usd suffix dropped and Pct as %; data keys as they are', async () => {
+    const { extraLabel } = await import('../../src/report/renderers/common.js');
+    expect(extraLabel('keptUnits')).toBe('kept units');
+    expect(extraLabel('costPerSuccessUsd')).toBe('cost per success');
+    expect(extraLabel('retriesSharePct')).toBe('retries share %');
+    expect(extraLabel('lowUsd')).toBe('low');
+    expect(extraLabel('rate')).toBe('rate');
+    // data: a skip reason, a tenant, a model
+    expect(extraLabel('Langfuse SPAN observation (not a model call)')).toBe(
+      'Langfuse SPAN observation (not a model call)',
+    );
+    expect(extraLabel('eu-retail')).toBe('eu-retail');
+    expect(extraLabel('gpt-4o')).toBe('gpt-4o');
+  });
+});

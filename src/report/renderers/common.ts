@@ -15,11 +15,23 @@ const isScalar = (v: unknown): boolean => v === null || ['string', 'number', 'bo
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * A field name of report.extras as people read it: `keptUnits` -> "kept units", `costPerSuccessUsd`
+ * -> "cost per success" (the value shows its currency), `retriesSharePct` -> "retries share %".
+ * Only identifier-like names change: a key that is data (a tenant, a skip reason) is shown as is.
+ */
+export function extraLabel(key: string): string {
+  if (!/^[a-z][a-zA-Z0-9]*$/.test(key)) return key;
+  const unit = /^(.+?)(Usd|Pct)$/.exec(key);
+  const words = (unit ? unit[1]! : key).replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  return unit?.[2] === 'Pct' ? `${words} %` : words;
+}
+
 /** Lay out report.extras: scalars, objects (key/value; nested objects become their own section), arrays. */
 export function extraSections(extras: Record<string, unknown> | undefined, prefix = '', d?: Display): ExtraSection[] {
   const out: ExtraSection[] = [];
   for (const [k, v] of Object.entries(extras ?? {})) {
-    const title = prefix ? `${prefix} · ${k}` : k;
+    const title = prefix ? `${prefix} · ${extraLabel(k)}` : extraLabel(k);
     if (isScalar(v)) out.push({ title, kind: 'scalar', value: cell(k, v, d) });
     else if (Array.isArray(v)) {
       if (v.length && v.every(isPlainObject)) {
@@ -28,7 +40,7 @@ export function extraSections(extras: Record<string, unknown> | undefined, prefi
         out.push({
           title,
           kind: 'table',
-          head,
+          head: head.map(extraLabel),
           rows: v.map((o) => head.map((h) => cell(h, at(o, h), d))),
           numeric: head.map((h) =>
             v.every((o) => typeof at(o, h) === 'number' || at(o, h) === undefined || at(o, h) === null),
@@ -42,7 +54,7 @@ export function extraSections(extras: Record<string, unknown> | undefined, prefi
           title,
           kind: 'kv',
           rows: flat.map(([kk, x]) => [
-            kk,
+            extraLabel(kk),
             Array.isArray(x) ? x.map((y) => cell(kk, y, d)).join(', ') : cell(kk, x, d),
           ]),
           numeric: flat.map(([, x]) => typeof x === 'number'),
