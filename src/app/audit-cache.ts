@@ -63,7 +63,12 @@ export async function auditCache(input: AuditCacheInput, context: Partial<Contex
   return buildCacheAudit(raw, book, {
     log: log === '-' ? 'stdin' : basename(log),
     version: ctx.version,
-    rows: { read: stats.read, priced: stats.priced, rejected: stats.rejected },
+    rows: {
+      read: stats.read,
+      priced: stats.priced,
+      rejected: stats.rejected,
+      ...(stats.skipped ? { skipped: stats.skipped } : {}),
+    },
     familyBy: family,
     warnings: [
       ...(stale ? [stale.message] : []),

@@ -126,17 +126,7 @@ export async function replayLog(input: ReplayInput, context: Partial<Context> = 
   writer?.commit();
   progress.done();
 
-  if (stats.rejected > 0)
-    ctx.warn(
-      warning('LOG_ROW', rejectSummary(stats), {
-        where: log === '-' ? '<stdin>' : log,
-        hint: input.rejects
-          ? `rejected rows are in ${input.rejects}`
-          : 'add --rejects FILE to list every rejected row, or --strict to stop at the first',
-      }),
-    );
-  for (const w of stats.warnings) ctx.warn(warning(w.code, w.message));
-  if (stats.skipped > 0) ctx.warn(warning('LOG_SKIPPED', skipSummary(stats)));
+  warnLogProblems(stats, input, ctx);
   // a log of only skipped records (spans, failed batch lines) is read correctly: it costs $0
   if (stats.priced === 0 && (stats.rejected > 0 || stats.skipped === 0)) {
     throw userError(
@@ -299,16 +289,22 @@ export function warnStaleLog(
   return stale;
 }
 
-/** The log's rejected rows (one located warning) and the reader's own warnings, to ctx.warn. */
+/**
+ * What a command that reads a log (replay, audit-cache, fit) says about its rows, to ctx.warn: the
+ * rejected rows (one located LOG_ROW), the reader's own warnings, then the skipped records by reason.
+ */
 export function warnLogProblems(stats: LogStats, input: Pick<LogInput, 'log' | 'rejects'>, ctx: Context): void {
   if (stats.rejected > 0)
     ctx.warn(
       warning('LOG_ROW', rejectSummary(stats), {
         where: input.log === '-' ? '<stdin>' : input.log,
-        hint: input.rejects ? `rejected rows are in ${input.rejects}` : 'add --rejects FILE to list every rejected row',
+        hint: input.rejects
+          ? `rejected rows are in ${input.rejects}`
+          : 'add --rejects FILE to list every rejected row, or --strict to stop at the first',
       }),
     );
   for (const w of stats.warnings) ctx.warn(warning(w.code, w.message));
+  if (stats.skipped > 0) ctx.warn(warning('LOG_SKIPPED', skipSummary(stats)));
 }
 
 /** replay-specific figures, already computed (renderers only format them). */

@@ -227,4 +227,17 @@ describe('llmcost audit-cache', () => {
     expect(report.families.map((f) => f.family)).toContain('gpt-4o');
     expect(r.stderr + JSON.stringify(report.warnings)).not.toContain('ttl is ignored');
   });
+
+  it('records that are not billed calls are said (LOG_SKIPPED) and counted in the rows line', async () => {
+    // a Langfuse export: 5 GENERATION observations, a SPAN and an EVENT
+    const r = await runCli(
+      ['audit-cache', join(import.meta.dirname, '../fixtures/exports/langfuse_observations_v2.jsonl')],
+      {
+        cwd: dir,
+      },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('warning[LOG_SKIPPED]: 2 of 7 records skipped');
+    expect(r.stdout).toContain('rows: 7 read · 5 priced · 0 rejected · 2 skipped (not billed calls)');
+  });
 });

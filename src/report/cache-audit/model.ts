@@ -46,7 +46,8 @@ export interface CacheAuditReport {
   log: string;
   /** as simulate's and replay's: with tables chosen per request, those that priced the logged requests */
   pricing: ReportPricing;
-  rows: { read: number; priced: number; rejected: number };
+  /** skipped: records that are not billed model calls (present when there are any) */
+  rows: { read: number; priced: number; rejected: number; skipped?: number };
   /** dimensions that name a prefix family (the first with a value wins) */
   familyBy: string[];
   tolerance: number;

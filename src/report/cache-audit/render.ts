@@ -14,7 +14,7 @@ export const AUDIT_FORMATS = ['table', 'md', 'csv', 'json'] as const;
 export type AuditFormat = (typeof AUDIT_FORMATS)[number];
 
 const head = (r: CacheAuditReport): string =>
-  `cache audit · ${r.log} · ${pricingLine(r.pricing)} · families by ${r.familyBy.join(', ')} · rows: ${int(r.rows.read)} read · ${int(r.rows.priced)} priced · ${int(r.rows.rejected)} rejected`;
+  `cache audit · ${r.log} · ${pricingLine(r.pricing)} · families by ${r.familyBy.join(', ')} · rows: ${int(r.rows.read)} read · ${int(r.rows.priced)} priced · ${int(r.rows.rejected)} rejected${r.rows.skipped ? ` · ${int(r.rows.skipped)} skipped (not billed calls)` : ''}`;
 
 /** "read 41.2% · wrote 3,100" */
 const side = (f: FamilyAudit, k: 'actual' | 'ideal' | 'realistic'): string =>
