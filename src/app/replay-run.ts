@@ -25,6 +25,7 @@ import {
   type Trail,
   TrailBuilder,
   WholeLog,
+  whyOneStream,
 } from '../traffic/table/read.js';
 
 /** Requests of one kind (retries, failed calls) priced exactly like the main ledger. */
@@ -117,6 +118,8 @@ export interface ReplayRead {
   tally: ReplayTally;
   /** byte ranges the log was read in (1: one stream) */
   ranges: number;
+  /** read as one stream: why (for --verbose) */
+  streamed?: string;
 }
 
 /** The baseline run of a log and replay's tally; `stats` filled as one read of the whole log fills it. */
@@ -124,11 +127,17 @@ export async function replayRun(input: ReplayRunInput, stats: LogStats): Promise
   const setup: RunSetup = { stages: [], book: input.book, seed: 0, by: input.by, warn: input.warn };
   // LLMCOST_READER_THREAD=on|off (a reader thread asked for, or none) reads one stream
   let log = input.log;
-  if (!input.observe && log.thread === undefined) {
+  let streamed: string;
+  if (input.observe) streamed = '--rows writes every call in file order';
+  else if (input.threads < 2) streamed = whyOneStream(log, input.threads)!;
+  else if (log.thread !== undefined) streamed = 'LLMCOST_READER_THREAD says how the log is read';
+  else {
+    streamed = whyOneStream(log, input.threads) ?? 'the log could not be cut at line ends';
     const ranged = await inRanges(input, setup, stats);
-    if (ranged === RESTART)
+    if (ranged === RESTART) {
       log = { ...log, notify: undefined }; // (the detection note was said)
-    else if (ranged) return ranged;
+      streamed = `its preset (${stats.preset}) skips records that repeat one call across the log: one pass`;
+    } else if (ranged) return ranged;
   }
   const tally = new ReplayTally(input.book);
   const run = await runSimulation({
@@ -137,7 +146,7 @@ export async function replayRun(input: ReplayRunInput, stats: LogStats): Promise
     ...(input.onProgress ? { onProgress: input.onProgress } : {}),
     ...(input.observe ? { observe: input.observe } : {}),
   });
-  return { run, tally, ranges: 1 };
+  return { run, tally, ranges: 1, streamed };
 }
 
 /** What a range reader is given (plain data): a range of the table's read, and the dimensions to tally by. */

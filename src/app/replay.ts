@@ -84,6 +84,8 @@ export interface ReplayInput extends LogInput {
   allowPaths?: string[];
   /** write every call's token classes and exact cost to this file (.csv or .jsonl), baseline and after the scenario */
   rows?: string;
+  /** told how the log was read: in byte ranges on several threads, or as one stream and why (--verbose) */
+  verbose?: (message: string) => void;
 }
 
 /** Price a request log (and, with `scenario`, run its strategies on it). */
@@ -106,8 +108,10 @@ export async function replayLog(input: ReplayInput, context: Partial<Context> = 
   const writer = rows && new RowsWriter(rows, book, book.thresholds());
   let run: RunResult;
   let tally: ReplayTally;
+  let ranges: number;
+  let streamed: string | undefined;
   try {
-    ({ run, tally } = await replayRun(
+    ({ run, tally, ranges, streamed } = await replayRun(
       {
         log: logReader(input, book, ctx),
         book,
@@ -125,6 +129,9 @@ export async function replayLog(input: ReplayInput, context: Partial<Context> = 
   }
   writer?.commit();
   progress.done();
+  input.verbose?.(
+    ranges > 1 ? `read in ${ranges} byte ranges, one thread each` : `read as one stream: ${streamed ?? 'one pass'}`,
+  );
 
   warnLogProblems(stats, input, ctx);
   // a log of only skipped records (spans, failed batch lines) is read correctly: it costs $0
@@ -230,6 +237,10 @@ async function whatIf(
     warn: ctx.warn,
     command: 'replay',
     version: ctx.version,
+    // threads as simulate uses them: a big log split when the strategies allow (or --threads asks)
+    threads: threadCount(input.threads, ctx.io.env),
+    explicitThreads: input.threads !== undefined || (ctx.io.env.LLMCOST_THREADS ?? '').trim() !== '',
+    ...(input.verbose ? { verbose: input.verbose } : {}),
   });
   // (rejected and skipped rows were said by the scenario's log source, LOG_ROW and LOG_SKIPPED)
   const rows = report.rows;

@@ -27,6 +27,7 @@ interface Opts extends DisplayFlags, LogFlags {
   standalone?: boolean;
   allowPath: string[];
   rows?: string;
+  verbose?: boolean;
 }
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
@@ -74,6 +75,10 @@ export function registerReplay(program: Command, app: App): void {
   addLogThreadsOption(
     cmd,
     'read a CSV of 8 MB or more in byte ranges, one per thread (with --rows, --rejects or --strict: parsed in a second thread; with --scenario: as simulate)',
+  );
+  cmd.option(
+    '--verbose',
+    'say on stderr how the log was read (in byte ranges on several threads, or as one stream and why); with --scenario, how the run was spread over the threads',
   );
   addOutputOptions(cmd, FORMATS);
   addDisplayOptions(cmd);
@@ -125,6 +130,7 @@ two. The report is the same.`,
         standalone: o.standalone,
         allowPaths: o.allowPath,
         rows: o.rows,
+        ...(o.verbose ? { verbose: (m: string) => app.note(m) } : {}),
       },
       app,
     );

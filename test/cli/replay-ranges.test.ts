@@ -157,6 +157,30 @@ describe('a big CSV read in byte ranges', () => {
     expect(one.r.tally.retries.requests).toBeGreaterThan(100);
   });
 
+  it('replay --verbose says how the log was read: in ranges, or as one stream and why', async () => {
+    const said = async (...args: string[]) =>
+      (await runCli(['replay', ...args, '--verbose', '--format', 'json'], { cwd: dir })).stderr
+        .split('\n')
+        .filter((l) => l.startsWith('read '));
+    expect(await said('big.csv', '--threads', '2')).toEqual(['read in 2 byte ranges, one thread each']);
+    expect(await said('big.csv', '--threads', '1')).toEqual([
+      'read as one stream: one thread (--threads 1, LLMCOST_THREADS=1, or no idle core)',
+    ]);
+    expect(await said('big.csv', '--threads', '2', '--rejects', 'rj.csv')).toEqual([
+      'read as one stream: --strict and --rejects need the rows in file order',
+    ]);
+    expect(await said('big.csv', '--threads', '2', '--rows', 'rows.csv')).toEqual([
+      'read as one stream: --rows writes every call in file order',
+    ]);
+    // with --scenario, the threads are used as simulate uses them: --threads 2 splits, the report is the same
+    const args = ['replay', 'sorted.csv', '--scenario', 'sorted.yaml', '--format', 'json'];
+    const one = await runCli([...args, '--threads', '1'], { cwd: dir });
+    const two = await runCli([...args, '--threads', '2', '--verbose'], { cwd: dir });
+    expect(two.code, two.stderr).toBe(0);
+    expect(two.stderr).toMatch(/^split into 2 parts by /m);
+    expect(two.stdout).toBe(one.stdout);
+  });
+
   it('replay: the same stdout and stderr on one thread and two, as JSON and as a table', async () => {
     for (const format of ['json', 'table']) {
       const args = ['replay', 'big.csv', '--by', 'tenant,feature', '--pricing', '2026-11-01', '--format', format];

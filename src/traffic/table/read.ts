@@ -188,13 +188,25 @@ export function cutPoints(file: string, parts: number): { headEnd: number; start
 
 /** Whether a log can be read in ranges: a plain CSV/TSV file, big enough, read without options that need one pass. */
 export function rangeable(opts: LogOptions, threads: number): boolean {
-  if (threads < 2 || opts.file === '-' || opts.sample || opts.strict || opts.rejectsFile) return false;
-  if (!/\.(csv|tsv)$/i.test(opts.file)) return false;
+  return whyOneStream(opts, threads) === undefined;
+}
+
+/** Why a log is read as one stream rather than in byte ranges (for --verbose), or undefined when it can be cut. */
+export function whyOneStream(opts: LogOptions, threads: number): string | undefined {
+  if (threads < 2) return 'one thread (--threads 1, LLMCOST_THREADS=1, or no idle core)';
+  if (opts.file === '-') return 'standard input cannot be cut into byte ranges';
+  if (opts.sample) return 'a --sample keeps whole units: the kept rows are read in file order';
+  if (opts.strict || opts.rejectsFile) return '--strict and --rejects need the rows in file order';
+  if (!/\.(csv|tsv)$/i.test(opts.file))
+    return 'only a plain .csv or .tsv file is cut into byte ranges (not a .gz, JSON or Parquet log)';
   try {
     const st = statSync(resolve(opts.cwd ?? process.cwd(), opts.file));
-    return st.isFile() && st.size >= 2 * MIN_RANGE_BYTES;
+    if (!st.isFile()) return 'the log is not a regular file';
+    if (st.size < 2 * MIN_RANGE_BYTES)
+      return `the log is under ${(2 * MIN_RANGE_BYTES) / 1024 / 1024} MB: one stream reads it as fast`;
+    return undefined;
   } catch {
-    return false;
+    return 'the log cannot be examined';
   }
 }
 
