@@ -1,7 +1,7 @@
 // `fit LOG`: read a request log as replay does, fit a traffic profile from it (traffic/fit.ts) and
 // write it as a commented scenario (report/fit.ts). With `check`: how faithful it is - the log
 // replayed through the scenario's strategies against the scenario simulated at the log's own
-// volume, per seed. Compared (docs/fit.md): requests, the baseline at list prices (cached tokens the
+// volume, per seed. Compared (docs/fit.md): requests, the baseline before caching (cached tokens the
 // log reports are billed as plain input: the profile's baseline has no cache, its cache is the
 // prompt-cache step), the share of input tokens read from the cache, the cost after the strategies.
 import { parseScenarioText, type Scenario } from '../config/scenario.js';

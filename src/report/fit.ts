@@ -26,7 +26,7 @@ export interface FittedProfile {
 /** One side of the fidelity check. */
 export interface FidelityFigures {
   requests: number;
-  /** USD, the baseline at list prices (cached tokens a log reports billed as plain input) */
+  /** USD, the baseline before caching (cached tokens a log reports billed as plain input) */
   baselineUsd: number;
   /** USD, after every strategy */
   finalUsd: number;
@@ -130,7 +130,7 @@ export function fidelityText(f: Fidelity): string {
     ['', 'log', `fitted (mean of ${n})`, 'difference', 'seeds'],
     ['requests', int(f.log.requests), int(m.requests), rel(m.requests, f.log.requests), range('requests', int)],
     [
-      'baseline (list prices)',
+      'baseline (before caching)',
       usd(f.log.baselineUsd),
       usd(m.baselineUsd),
       rel(m.baselineUsd, f.log.baselineUsd),

@@ -104,7 +104,7 @@ describe('llmcost fit (CLI)', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^# Fitted by/);
     expect(r.stderr).toMatch(/fidelity: .*seeds 1\.\.2/);
-    expect(r.stderr).toMatch(/baseline \(list prices\) +\$0\.1088/);
+    expect(r.stderr).toMatch(/baseline \(before caching\) +\$0\.1088/);
   });
 
   it("warns PRICING_STALE, as replay does, when the table is older than --stale-after on the log's last date", async () => {
