@@ -70,7 +70,7 @@ export function lostCached(before: SimRequest, after: SimRequest): boolean {
 export function warnOrder(ctx: Pick<StrategyContext, 'warn'>, name: string): void {
   ctx.warn(
     'STRATEGY_ORDER',
-    `${name}: requests arrive with cached token counts (from the log or an earlier prompt-cache) and ${name} changes their prompts; only the unchanged leading tokens stay cached. Put ${name} before prompt-cache to simulate caching of the new prompts`,
+    `${name}: requests arrive with cached token counts (from the log or an earlier prompt-cache) and ${name} changes their prompts; only the unchanged leading tokens stay cached. To simulate caching of the new prompts, put ${name} before prompt-cache (a log's own counts: add a prompt-cache step after ${name})`,
   );
 }
 
@@ -78,6 +78,6 @@ export function warnOrder(ctx: Pick<StrategyContext, 'warn'>, name: string): voi
 export function warnMove(ctx: Pick<StrategyContext, 'warn'>, name: string): void {
   ctx.warn(
     'STRATEGY_ORDER',
-    `${name}: requests moved to another model lose their cached token counts (from the log or an earlier prompt-cache): another model's cache does not carry over. Put ${name} before prompt-cache to simulate caching on the new model`,
+    `${name}: requests moved to another model lose their cached token counts (from the log or an earlier prompt-cache): another model's cache does not carry over. To simulate caching on the new model, put ${name} before prompt-cache (a log's own counts: add a prompt-cache step after ${name})`,
   );
 }

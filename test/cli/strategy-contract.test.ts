@@ -67,6 +67,10 @@ describe('coded strategy warnings', () => {
     const report = JSON.parse(json.stdout);
     const warning = report.diagnostics.find((d: { code: string }) => d.code === 'STRATEGY_ORDER');
     expect(warning.message).toMatch(/^compress: requests arrive with cached token counts/);
+    // the fix for both cases: a prompt-cache before compress, or (a log's own counts) one after it
+    expect(warning.message).toMatch(
+      /put compress before prompt-cache \(a log's own counts: add a prompt-cache step after compress\)$/,
+    );
     expect(json.stderr).toMatch(/warning\[STRATEGY_ORDER\] order\.yaml:13:5: compress:/);
     expect(report.warnings).toContain(warning.message);
     for (const f of ['table', 'md', 'html']) {
