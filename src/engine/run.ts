@@ -492,7 +492,12 @@ export function finishRun(setup: RunSetup, parts: readonly RunPart[]): RunResult
   });
   // dropped counts are per stage; make them cumulative down the chain
   for (let k = 1; k < taps.length; k++) taps[k]!.dropped += taps[k - 1]!.dropped;
+  // A stage whose moved or changed prompts lost their cached counts says so (STRATEGY_ORDER) only
+  // when no prompt-cache after it simulates their caching again: with one, the advice is followed.
+  const cacheAfter = (position: number): boolean =>
+    stages.slice(position).some((st) => st.strategy.name === 'prompt-cache');
   const ordered = [...warnings.values()]
+    .filter((w) => !(w.d.code === 'STRATEGY_ORDER' && cacheAfter(w.position)))
     .sort((a, b) => a.position - b.position || cmp(a.d.code, b.d.code) || cmp(a.d.message, b.d.message))
     .map((w) => w.d);
   for (const d of ordered) setup.warn?.(d);

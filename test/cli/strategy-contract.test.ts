@@ -58,6 +58,18 @@ describe('models: lists in strategy options', () => {
 });
 
 describe('coded strategy warnings', () => {
+  it('STRATEGY_ORDER is not said when a prompt-cache after the stage simulates the lost caching again', async () => {
+    // prompt-cache, compress (loses the cached counts), then prompt-cache again: the advice is followed
+    const yaml = scenario(
+      '  - use: prompt-cache\n  - use: compress\n    parts: [system]\n    ratio: 0.5\n  - use: prompt-cache\n    label: again',
+    );
+    writeFileSync(join(dir, 'again.yaml'), yaml.replace('input_tokens: 100', 'input_tokens: 100, system_tokens: 2000'));
+    const r = await runCli(['simulate', 'again.yaml', '--format', 'json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('STRATEGY_ORDER');
+    expect(JSON.parse(r.stdout).warnings.join(' ')).not.toContain('compress: requests arrive with cached token counts');
+  });
+
   it('reach stderr located at the strategy, and every output format with their code', async () => {
     // compress after prompt-cache: the cached counts of the prompts it changes are lost (STRATEGY_ORDER)
     const yaml = scenario('  - use: prompt-cache\n  - use: compress\n    parts: [system]\n    ratio: 0.5');
