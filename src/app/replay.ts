@@ -180,8 +180,8 @@ export async function replayLog(input: ReplayInput, context: Partial<Context> = 
           where: '--by',
           hint: suggestionHint(
             dim,
-            Object.keys(DIMENSIONS),
-            `dimensions: ${Object.keys(DIMENSIONS).join(', ')}, or a column of the log`,
+            [...Object.keys(DIMENSIONS), ...(stats.tagColumns ?? [])],
+            `dimensions: ${Object.keys(DIMENSIONS).join(', ')}, or a column of the log${stats.tagColumns ? ` (this log's: ${stats.tagColumns.join(', ')})` : ''}`,
           ),
         }),
       );

@@ -88,6 +88,20 @@ describe('llmcost replay', () => {
     expect(r.stdout).toMatch(/cost per success/); // extras keys shown as words (costPerSuccessUsd)
   });
 
+  it("--by a dimension no row has: the warning lists the log's own tag columns, with did-you-mean", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmcost-by-'));
+    writeFileSync(
+      join(dir, 'tags.csv'),
+      'timestamp,model,input_tokens,output_tokens,team_id,region\n2026-11-20T09:00:00Z,gpt-4o,100,10,t1,eu\n',
+    );
+    const r = await runCli(['replay', 'tags.csv', '--by', 'team', ...PRICING], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("warning[USAGE] --by: no row has a 'team' column or tag");
+    expect(r.stderr).toContain("or a column of the log (this log's: team_id, region)");
+    const near = await runCli(['replay', 'tags.csv', '--by', 'team_di', ...PRICING], { cwd: dir });
+    expect(near.stderr).toContain("did you mean 'team_id'");
+  });
+
   it('--strict: exit 2 at the first rejected row, with file:line and a hint', async () => {
     const r = await runCli(['replay', 'rejects.csv', '--strict', ...PRICING], { cwd: FIX });
     expectUserError(r, 'rejects.csv:3');

@@ -385,6 +385,8 @@ export interface LogStats {
   unbilledUsage?: number;
   /** rows outside a key-consistent sample (read and skipped; most of them never parsed) */
   unsampled?: number;
+  /** a CSV log's columns that no canonical column reads: its tags, which `--by` can name */
+  tagColumns?: string[];
   /** rows sending more input tokens than their model's context window (priced; a warning), and the first */
   overWindow?: number;
   firstOverWindow?: string;
@@ -635,6 +637,8 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
       'costDetails',
     ])
       used.add(k);
+    const csv = log.header ? csvLayout(columns, log.header, used, preset) : undefined;
+    if (csv?.extra.length) stats.tagColumns = csv.extra.map(([name]) => name);
     const tokens = new TokenCounter();
     const ctx: RowContext = {
       preset,
@@ -645,7 +649,7 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
       ...(opts.map?.[CACHE_TOKENS_KEY] ? { cacheTokens: opts.map[CACHE_TOKENS_KEY] as CacheConvention } : {}),
       ...(preset.dedupeKey ? { seenKeys: new Set<string>() } : {}),
       prefixes: new Map(),
-      ...(log.header ? { csv: csvLayout(columns, log.header, used, preset) } : {}),
+      ...(csv ? { csv } : {}),
       ...(opts.model ? { fallbackModel: opts.model } : {}),
       models: new RecentMap((m: string) => m),
       ...(opts.book ? bookChecks(opts.book) : {}),
