@@ -24,6 +24,7 @@ import {
   type LogStats,
   logFraction,
   newLogStats,
+  logDiagnostics,
   readerThread,
   rejectSummary,
   skipSummary,
@@ -305,17 +306,7 @@ export function warnStaleLog(
  * rejected rows (one located LOG_ROW), the reader's own warnings, then the skipped records by reason.
  */
 export function warnLogProblems(stats: LogStats, input: Pick<LogInput, 'log' | 'rejects'>, ctx: Context): void {
-  if (stats.rejected > 0)
-    ctx.warn(
-      warning('LOG_ROW', rejectSummary(stats), {
-        where: input.log === '-' ? '<stdin>' : input.log,
-        hint: input.rejects
-          ? `rejected rows are in ${input.rejects}`
-          : 'add --rejects FILE to list every rejected row, or --strict to stop at the first',
-      }),
-    );
-  for (const w of stats.warnings) ctx.warn(warning(w.code, w.message));
-  if (stats.skipped > 0) ctx.warn(warning('LOG_SKIPPED', skipSummary(stats)));
+  for (const d of logDiagnostics(stats, input.log === '-' ? '<stdin>' : input.log, input.rejects, 'flags')) ctx.warn(d);
 }
 
 /** replay-specific figures, already computed (renderers only format them). */

@@ -1,20 +1,18 @@
 // A scenario's traffic as the `source` of runSimulation, plus the rows/period figures the report
 // states. Profile: the seeded generator (rows = requests, nothing rejected). Log: the streaming
 // reader (src/traffic/logs/read.ts), whose stats fill rows and period once the stream is consumed.
-import { type Diagnostic, warning } from '../diagnostics.js';
+import type { Diagnostic } from '../diagnostics.js';
 import type { SimRequest } from '../engine/request.js';
 import type { Pricing } from '../pricing/pricebook.js';
 import {
   type LogOptions,
   type LogStats,
+  logDiagnostics,
   logFraction,
   newLogStats,
-  OUTSIDE_SAMPLE,
   type ReaderThread,
   readLog,
-  rejectSummary,
   shownPath,
-  skipSummary,
 } from './logs/read.js';
 import { readLogTable } from './table/read.js';
 import type { RequestTable, TableOptions } from './table/table.js';
@@ -81,18 +79,6 @@ export function profileSource(profile: Profile, seed: number): TrafficSource {
  */
 function logStatsOf(stats: LogStats, shiftMs: number, log: LogTraffic, cwd: string): SourceStats {
   const shift = (ms: number | null): number | null => (ms === null ? null : ms + shiftMs);
-  const rejected = stats.rejected
-    ? [
-        warning('LOG_ROW', rejectSummary(stats), {
-          where: shownPath(log.file, cwd),
-          hint: log.rejectsFile
-            ? `rejected rows are in ${shownPath(log.rejectsFile, cwd)}`
-            : log.fromFlags
-              ? 'add --rejects FILE to list every rejected row, or --strict to stop at the first'
-              : 'add rejects: FILE under traffic.log in the scenario to list every rejected row, or strict: true to stop at the first',
-        }),
-      ]
-    : [];
   return {
     rows: {
       read: stats.read,
@@ -102,12 +88,12 @@ function logStatsOf(stats: LogStats, shiftMs: number, log: LogTraffic, cwd: stri
       ...(stats.unsampled ? { unsampled: stats.unsampled } : {}),
     },
     period: { startMs: shift(stats.startMs), endMs: shift(stats.endMs) },
-    // records that are not billed calls, by reason (the rows outside a sample are said in the rows line)
-    warnings: [
-      ...rejected,
-      ...stats.warnings.map((w) => warning(w.code, w.message)),
-      ...(stats.skipped > (stats.unsampled ?? 0) ? [warning('LOG_SKIPPED', skipSummary(stats, OUTSIDE_SAMPLE))] : []),
-    ],
+    warnings: logDiagnostics(
+      stats,
+      shownPath(log.file, cwd),
+      log.rejectsFile && shownPath(log.rejectsFile, cwd),
+      log.fromFlags ? 'flags' : 'scenario',
+    ),
     unsorted: stats.outOfOrder,
   };
 }

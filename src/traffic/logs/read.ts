@@ -3,7 +3,7 @@
 import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { SimRequest } from '../../engine/request.js';
-import { type Code, excerpt, suggestionHint, userError } from '../../diagnostics.js';
+import { type Code, type Diagnostic, excerpt, suggestionHint, userError, warning } from '../../diagnostics.js';
 import type { Pricing } from '../../pricing/pricebook.js';
 import { TokenCounter } from '../tokens.js';
 import { CANONICAL_COLUMNS, type Column, type Fields, isColumn } from './columns.js';
@@ -421,12 +421,16 @@ export function finishWarnings(stats: LogStats, spread: PeriodSpread, shown: str
 /** a whole count with thousands separators, as en-US writes it (without Intl: its set-up costs ~25 ms) */
 const count = (n: number): string => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
 
-/** LOG_ROW's text: the rows rejected, by reason, and where the first ones are (file:line). */
-export function rejectSummary(s: LogStats): string {
-  const reasons = Object.entries(s.reasons)
+/** "reason ×N, ...": the most frequent first, ties by name */
+const byReason = (counts: [string, number][]): string =>
+  counts
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .map(([k, n]) => `${k} ×${count(n)}`)
     .join(', ');
+
+/** LOG_ROW's text: the rows rejected, by reason, and where the first ones are (file:line). */
+export function rejectSummary(s: LogStats): string {
+  const reasons = byReason(Object.entries(s.reasons));
   const first = s.firstRejects
     .slice(0, 3)
     .map((f) => `${f.where}: ${f.reason}`)
@@ -437,12 +441,42 @@ export function rejectSummary(s: LogStats): string {
 /** LOG_SKIPPED's text: the records skipped, by reason (but `leaveOut`, a reason stated elsewhere). */
 export function skipSummary(s: LogStats, leaveOut?: string): string {
   const kept = Object.entries(s.skipReasons).filter(([k]) => k !== leaveOut);
-  const reasons = kept
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-    .map(([k, n]) => `${k} ×${count(n)}`)
-    .join(', ');
   const n = kept.reduce((sum, [, k]) => sum + k, 0);
-  return `${count(n)} of ${count(s.read)} records skipped, not billed model calls (${reasons})`;
+  return `${count(n)} of ${count(s.read)} records skipped, not billed model calls (${byReason(kept)})`;
+}
+
+/** How a user asks for the rejected rows: with the command's flags, or with the scenario's keys. */
+const REJECTS_HINT = {
+  flags: 'add --rejects FILE to list every rejected row, or --strict to stop at the first',
+  scenario:
+    'add rejects: FILE under traffic.log in the scenario to list every rejected row, or strict: true to stop at the first',
+};
+
+/**
+ * What a read says about a log's rows, the same for every command that reads one: the rejected rows
+ * (LOG_ROW at `where`; their reasons and the first rows' file:line in the text), the reader's own
+ * warnings, then the records skipped as not billed calls, by reason (the rows outside a sample are
+ * the rows line's to say). `rejectsFile`: where the rejected rows were written, as shown; else the
+ * hint says how to ask for them, `via` the command's flags or the scenario's keys.
+ */
+export function logDiagnostics(
+  s: LogStats,
+  where: string,
+  rejectsFile: string | undefined,
+  via: keyof typeof REJECTS_HINT,
+): Diagnostic[] {
+  return [
+    ...(s.rejected
+      ? [
+          warning('LOG_ROW', rejectSummary(s), {
+            where,
+            hint: rejectsFile ? `rejected rows are in ${rejectsFile}` : REJECTS_HINT[via],
+          }),
+        ]
+      : []),
+    ...s.warnings.map((w) => warning(w.code, w.message)),
+    ...(s.skipped > (s.unsampled ?? 0) ? [warning('LOG_SKIPPED', skipSummary(s, OUTSIDE_SAMPLE))] : []),
+  ];
 }
 
 /** LOG_UNSORTED: rows earlier than a row before them */
