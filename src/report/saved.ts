@@ -51,7 +51,6 @@ const saving = { saving: money, savingPct: z.number() };
 /** A display currency as a saved report states it (`--currency`/`--fx`). */
 const displayShape = z.strictObject({ currency: z.string().regex(/^[A-Z]{3}$/), fx: z.number().positive() }).optional();
 
-/** The shape of a saved simulate/replay report. Loose objects: fields a newer v1 adds are kept, not refused. */
 /** report/model.ts ReportPricing: simulate's, replay's and audit-cache's */
 const reportPricingShape = z.looseObject({
   version: z.string(),
@@ -69,6 +68,7 @@ const reportPricingShape = z.looseObject({
   overlays: z.array(z.string()).optional(),
 });
 
+/** The shape of a saved simulate/replay report. Loose objects: fields a newer v1 adds are kept, not refused. */
 const reportShape = z.looseObject({
   schema: z.literal(REPORT_SCHEMA),
   display: displayShape,
