@@ -1,7 +1,7 @@
 // The `estimate` output: its model (EstimateDoc) and renderers (table, Markdown, CSV, JSON).
 import type { Display } from './format.js';
 import type { EstimateRow } from '../engine/estimate.js';
-import { displayNote, int, moneyOf, num, pct } from './format.js';
+import { displayNote, int, moneyOf, num, overlaysNote, pct } from './format.js';
 import { csvLines } from '../shared/csv.js';
 import { makeTable } from './terminal.js';
 import { mdEscape, terminalText } from './text.js';
@@ -64,7 +64,7 @@ const body = (d: EstimateDoc, { usd } = moneyOf(d.display)): string[][] =>
   ]);
 
 const title = (d: EstimateDoc): string =>
-  `${d.model}${d.pricing.channel ? ` (${d.pricing.channel})` : ''} · pricing ${d.pricing.pricedBy}${d.pricing.overlays?.length ? `; overlays: ${d.pricing.overlays.join(', ')}` : ''} · ${int(d.assumptions.systemTokens)} cacheable + ${int(d.assumptions.inputTokens)} input + ${int(d.assumptions.outputTokens)} output tokens${d.assumptions.tier !== 'standard' ? ` · ${d.assumptions.tier} tier` : ''} · cache ${d.assumptions.cache} (${d.assumptions.cacheStyle})`;
+  `${d.model}${d.pricing.channel ? ` (${d.pricing.channel})` : ''} · pricing ${d.pricing.pricedBy}${overlaysNote(d.pricing.overlays)} · ${int(d.assumptions.systemTokens)} cacheable + ${int(d.assumptions.inputTokens)} input + ${int(d.assumptions.outputTokens)} output tokens${d.assumptions.tier !== 'standard' ? ` · ${d.assumptions.tier} tier` : ''} · cache ${d.assumptions.cache} (${d.assumptions.cacheStyle})`;
 
 export const ESTIMATE_RENDERERS = {
   table: (d: EstimateDoc): string => {

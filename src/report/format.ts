@@ -144,3 +144,7 @@ export function usdTicks(values: number[], d?: Display): string[] {
   const digits = step >= 1 || step === 0 ? 0 : Math.min(6, Math.max(2, Math.ceil(-Math.log10(step) - 1e-9)));
   return values.map((v) => `${symbol(d)}${amount(d ? v * d.fx : v, digits)}`);
 }
+
+/** "; overlays: LABEL, ..." after the name of the pricing that applied them, or nothing without overlays */
+export const overlaysNote = (overlays: readonly string[] | undefined): string =>
+  overlays?.length ? `; overlays: ${overlays.join(', ')}` : '';

@@ -56,7 +56,7 @@ describe('chartOf', () => {
 });
 
 describe('rowsLine', () => {
-  const line = (rows: ReturnType<typeof handReport>['rows']): string => rowsLine({ ...handReport(), rows });
+  const line = (rows: ReturnType<typeof handReport>['rows']): string => rowsLine(rows);
   it('says rows outside a sample apart from records that are not billed calls (skipped counts both)', () => {
     expect(line({ read: 100, priced: 90, rejected: 0 })).toBe('rows: 100 read · 90 priced · 0 rejected');
     expect(line({ read: 100, priced: 90, rejected: 2, skipped: 8 })).toBe(

@@ -3,7 +3,7 @@
 import { int, ratioPct, usd } from '../format.js';
 import { csvLines } from '../../shared/csv.js';
 import { makeTable } from '../terminal.js';
-import { pricingLine } from '../renderers/common.js';
+import { pricingLine, rowsLine } from '../renderers/common.js';
 import { mdEscape as e, terminalText } from '../text.js';
 
 /** one line of user text, terminal-safe */
@@ -14,7 +14,7 @@ export const AUDIT_FORMATS = ['table', 'md', 'csv', 'json'] as const;
 export type AuditFormat = (typeof AUDIT_FORMATS)[number];
 
 const head = (r: CacheAuditReport): string =>
-  `cache audit · ${r.log} · ${pricingLine(r.pricing)} · families by ${r.familyBy.join(', ')} · rows: ${int(r.rows.read)} read · ${int(r.rows.priced)} priced · ${int(r.rows.rejected)} rejected${r.rows.skipped ? ` · ${int(r.rows.skipped)} skipped (not billed calls)` : ''}`;
+  `cache audit · ${r.log} · ${pricingLine(r.pricing)} · families by ${r.familyBy.join(', ')} · ${rowsLine(r.rows)}`;
 
 /** "read 41.2% · wrote 3,100" */
 const side = (f: FamilyAudit, k: 'actual' | 'ideal' | 'realistic'): string =>

@@ -1,13 +1,12 @@
 // Renderers of the cost review (schema llmcost.diff/v1): a terminal table, Markdown for a pull
 // request comment or a job summary, JSON. They only lay out the DiffReport (report/diff/model.ts).
-import { displayNote, int, moneyOf, signedPct } from '../format.js';
+import { displayNote, int, moneyOf, overlaysNote, signedPct } from '../format.js';
 import { makeTable } from '../terminal.js';
 import { mdCode, mdEscape as esc, terminalText as L } from '../text.js';
 import { type Change, DIFF_TOP_N, type DiffReport, type DiffSide, type StepDiff } from './model.js';
 
 /** "pricing `2026-11-01`", then the overlays on it */
-const pricedBy = (s: DiffSide): string =>
-  `pricing ${mdCode(s.pricing)}${s.overlays?.length ? `; overlays: ${s.overlays.map(esc).join(', ')}` : ''}`;
+const pricedBy = (s: DiffSide): string => `pricing ${mdCode(s.pricing)}${esc(overlaysNote(s.overlays))}`;
 
 const pct = (c: Change): string => (c.deltaPct === null ? (c.delta === 0 ? '0.0%' : 'new') : signedPct(c.deltaPct));
 const tokens = (c: Change, arrow = '→'): string => `${int(c.base)} ${arrow} ${int(c.head)}`;

@@ -1,7 +1,7 @@
 // Shared shapes for renderers: the generic layout of report.extras and the stage label. Structure
 // only — no arithmetic (numbers come from the report model, strings from format.ts).
 import type { Report } from '../model.js';
-import { type Display, cell, days, int, isoDay, usd } from '../format.js';
+import { type Display, cell, days, int, isoDay, overlaysNote, usd } from '../format.js';
 
 export type ExtraSection =
   | { title: string; kind: 'scalar'; value: string }
@@ -83,12 +83,13 @@ export function volumeLine(r: Report): string {
   return `${int(r.requests)} requests over ${r.period.days === 1 ? '1 day' : `${int(r.period.days)} days`}${span}`;
 }
 
-export function rowsLine(r: Report): string {
-  const unsampled = r.rows.unsampled ?? 0;
-  const notBilled = (r.rows.skipped ?? 0) - unsampled;
+/** "rows: N read · N priced · N rejected", then the rows outside a sample and the calls not billed */
+export function rowsLine(rows: Report['rows']): string {
+  const unsampled = rows.unsampled ?? 0;
+  const notBilled = (rows.skipped ?? 0) - unsampled;
   const outside = unsampled ? ` · ${int(unsampled)} outside the sample` : '';
   const skipped = notBilled > 0 ? ` · ${int(notBilled)} skipped (not billed calls)` : '';
-  return `rows: ${int(r.rows.read)} read · ${int(r.rows.priced)} priced · ${int(r.rows.rejected)} rejected${outside}${skipped}`;
+  return `rows: ${int(rows.read)} read · ${int(rows.priced)} priced · ${int(rows.rejected)} rejected${outside}${skipped}`;
 }
 
 export const FIXED_NOT_ATTRIBUTED =
@@ -126,7 +127,7 @@ export function pricingLine(p: Report['pricing'], d?: Display): string {
     p.perRequest && tables.length
       ? `pricing per request: ${tables.map((t) => `${t.version} (${int(t.requests)} req)`).join(', ')}`
       : `pricing ${p.version} (effective ${p.effective})`;
-  const overlays = p.overlays?.length ? `; overlays: ${p.overlays.join(', ')}` : '';
+  const overlays = overlaysNote(p.overlays);
   if (!p.catalog) return `${head}${overlays}`;
   return `${head}${overlays}; catalog ${p.catalog.version}: ${int(p.catalog.requests)} req, ${usd(p.catalog.baselineCost, d)} (community prices, not vendor-checked)`;
 }

@@ -244,7 +244,7 @@ export function renderHtml(r: Report & { chart: ReportChart }): string {
     body.push('</section>');
   }
   body.push(
-    `<footer>${esc(rowsLine(r))}. Prices: <strong>${esc(pricingLine(r.pricing, r.display))}</strong>; every model's source page is listed in its table — run <code>llmcost pricing show MODEL</code>. ${r.display ? `${esc(displayNote(r.display))}, rounded to $0.000001 in the report.` : 'Money in USD, rounded to $0.000001 in the report.'} Generated offline by llmcost ${esc(r.tool.version)}.</footer>`,
+    `<footer>${esc(rowsLine(r.rows))}. Prices: <strong>${esc(pricingLine(r.pricing, r.display))}</strong>; every model's source page is listed in its table — run <code>llmcost pricing show MODEL</code>. ${r.display ? `${esc(displayNote(r.display))}, rounded to $0.000001 in the report.` : 'Money in USD, rounded to $0.000001 in the report.'} Generated offline by llmcost ${esc(r.tool.version)}.</footer>`,
   );
   return htmlPage(`llmcost · ${r.scenario}`, body.join('\n'));
 }

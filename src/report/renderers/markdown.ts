@@ -94,7 +94,7 @@ export function renderMarkdown(r: Report & { chart: ReportChart }): string {
         ch.classes.map((k) => [k.label, usd(k.baseline), usd(k.final), usdDelta(-k.change)]),
       ),
       '',
-      `Success rate ${ratioPct(r.baseline.successRate)} → ${ratioPct(r.final.successRate)}; calls ${int(r.baseline.calls)} → ${int(r.final.calls)}. ${e(rowsLine(r))}.`,
+      `Success rate ${ratioPct(r.baseline.successRate)} → ${ratioPct(r.final.successRate)}; calls ${int(r.baseline.calls)} → ${int(r.final.calls)}. ${e(rowsLine(r.rows))}.`,
     ]),
   );
   if (r.fixed.length) {

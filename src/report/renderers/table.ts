@@ -32,7 +32,7 @@ export function renderTable(r: Report & { chart: ReportChart }, o: RenderOptions
     good === null ? usd(x) : good ? c.green(usd(x)) : c.red(usd(x));
 
   out.push(`${c.bold(L(r.scenario))} · ${L(r.command)} · ${L(pricingLine(r.pricing, r.display))} · seed ${r.seed}`);
-  out.push(`${volumeLine(r)} · ${rowsLine(r)}`);
+  out.push(`${volumeLine(r)} · ${rowsLine(r.rows)}`);
   if (r.display) out.push(displayNote(r.display));
   if (r.cache) out.push(L(cacheLine(r.cache)));
   out.push(
