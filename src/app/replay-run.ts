@@ -132,12 +132,12 @@ export async function replayRun(input: ReplayRunInput, stats: LogStats): Promise
   else if (input.threads < 2) streamed = whyOneStream(log, input.threads)!;
   else if (log.thread !== undefined) streamed = 'LLMCOST_READER_THREAD says how the log is read';
   else {
-    streamed = whyOneStream(log, input.threads) ?? 'the log could not be cut at line ends';
     const ranged = await inRanges(input, setup, stats);
     if (ranged === RESTART) {
       log = { ...log, notify: undefined }; // (the detection note was said)
       streamed = `its preset (${stats.preset}) skips records that repeat one call across the log: one pass`;
     } else if (ranged) return ranged;
+    else streamed = whyOneStream(log, input.threads) ?? 'the log could not be cut at line ends';
   }
   const tally = new ReplayTally(input.book);
   const run = await runSimulation({

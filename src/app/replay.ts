@@ -3,7 +3,7 @@
 // retries and failed calls, reconciliation with the log's billed cost, reject counts. Computed
 // here once; renderers only lay out report.extras.replay. With a scenario: its strategies on the
 // log (the simulate pipeline with the log as traffic).
-import { readerFor, threadCount } from './threads.js';
+import { readerFor, threadCount, threadsAsked } from './threads.js';
 import { basename, resolve } from 'node:path';
 import { loadScenarioFile, type Scenario } from '../config/scenario.js';
 import { type Diagnostic, suggestionHint, userError, warning } from '../diagnostics.js';
@@ -240,7 +240,7 @@ async function whatIf(
     version: ctx.version,
     // threads as simulate uses them: a big log split when the strategies allow (or --threads asks)
     threads: threadCount(input.threads, ctx.io.env),
-    explicitThreads: input.threads !== undefined || (ctx.io.env.LLMCOST_THREADS ?? '').trim() !== '',
+    explicitThreads: threadsAsked(input.threads, ctx.io.env),
     ...(input.verbose ? { verbose: input.verbose } : {}),
   });
   // (rejected and skipped rows were said by the scenario's log source, LOG_ROW and LOG_SKIPPED)

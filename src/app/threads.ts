@@ -38,6 +38,11 @@ export function threadCount(
   return defaultThreads(machine);
 }
 
+/** Whether the thread count was asked for (--threads or LLMCOST_THREADS), not the machine's default. */
+export function threadsAsked(flag: string | undefined, env: Record<string, string | undefined>): boolean {
+  return flag !== undefined || (env.LLMCOST_THREADS ?? '').trim() !== '';
+}
+
 export function defaultThreads(m: Machine): number {
   return Math.max(1, Math.min(m.cores, Math.round(m.cores - m.load + 1)));
 }

@@ -10,7 +10,7 @@ import { parseFormat } from './io.js';
 import { CACHE_RULES, parseRealism } from '../strategies/prompt-cache/rules.js';
 import { availableParallelism, loadavg } from 'node:os';
 import { extname } from 'node:path';
-import { threadCount } from '../app/threads.js';
+import { threadCount, threadsAsked } from '../app/threads.js';
 
 export function addPricingOptions(cmd: Command): Command {
   return cmd
@@ -315,7 +315,7 @@ export function threadsOf(
   note: (line: string) => void,
 ): { threads: number; explicitThreads: boolean; verbose?: (message: string) => void } {
   const threads = threadCount(o.threads, env);
-  const explicitThreads = o.threads !== undefined || (env.LLMCOST_THREADS ?? '').trim() !== '';
+  const explicitThreads = threadsAsked(o.threads, env);
   if (o.verbose && !explicitThreads) {
     const cores = availableParallelism();
     if (threads < cores)
