@@ -50,13 +50,9 @@ html (one self-contained file: inline CSS and SVG, nothing fetched), json (the s
       });
     const display = displayFlags(o);
     const saved = withDisplay(await loadSavedReport(o.from, app), display);
-    // a format named by --out's extension, not by --format: the error names --out
-    if (cmd.getOptionValueSource('format') === 'implied' && !savedFormats(saved.schema).includes(o.format))
-      throw userError('USAGE', `--out ${o.out}: an ${saved.schema} report has no ${o.format} format`, {
-        where: '--out',
-        hint: `name one it renders as with --format (${savedFormats(saved.schema).join(', ')}), or another file name`,
-      });
     const ro = renderOptions(app.io, o.out);
-    emit(app.io, renderSaved(saved, o.format, ro), o.out, { styled: savedStyled(saved.schema) && ro.color });
+    // a format the kind lacks is located at the flag that named it: --out, by its extension, or --format
+    const from = cmd.getOptionValueSource('format') === 'implied' ? '--out' : '--format';
+    emit(app.io, renderSaved(saved, o.format, ro, from), o.out, { styled: savedStyled(saved.schema) && ro.color });
   });
 }

@@ -557,15 +557,21 @@ export function savedStyled(schema: SavedSchema): boolean {
 
 /**
  * Render a saved report as the command that wrote it would have: byte for byte the same output.
- * A format its kind does not offer is a USAGE error naming the formats it does.
+ * A format its kind does not offer is a USAGE error naming the formats it does, located at the
+ * flag that named the format (`from`: --format, or --out by its file's extension).
  */
-export function renderSaved(saved: SavedReport, format: Format, o: RenderOptions = { color: false }): string {
+export function renderSaved(
+  saved: SavedReport,
+  format: Format,
+  o: RenderOptions = { color: false },
+  from: '--format' | '--out' = '--format',
+): string {
   const formats = savedFormats(saved.schema);
   const fn = kindOf(saved.schema).renderers[format];
   if (!fn)
     throw userError('USAGE', `an ${saved.schema} report has no ${format} format`, {
-      where: '--format',
-      hint: `an ${saved.schema} report renders as: ${formats.join(', ')}`,
+      where: from,
+      hint: `an ${saved.schema} report renders as: ${formats.join(', ')}${from === '--out' ? ' (name one with --format, or give the file another name)' : ''}`,
     });
   return fn(saved.model as never, o);
 }
