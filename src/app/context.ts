@@ -40,6 +40,17 @@ export function warningLine(d: Diagnostic | string): string {
   return typeof d === 'string' ? `warning: ${terminalText(d)}` : formatDiagnostic(d);
 }
 
+/** `warn`, saying each warning once (two are the same when they print the same line) */
+export function onceEach(warn: (d: Diagnostic | string) => void): (d: Diagnostic | string) => void {
+  const said = new Set<string>();
+  return (d) => {
+    const line = warningLine(d);
+    if (said.has(line)) return;
+    said.add(line);
+    warn(d);
+  };
+}
+
 /**
  * A line on stderr (a warning, a note, an error), on a line of its own: on a terminal, a status
  * line being drawn (a progress bar, a sweep's configurations) is cleared first.

@@ -2,10 +2,9 @@
 // a prompt, routing or strategy change) each run once, with the same seed and, when their traffic
 // sections agree, the same requests; report/diff/model.ts compares the two reports line by line.
 import { resolve } from 'node:path';
-import { type Diagnostic, formatDiagnostic } from '../diagnostics.js';
 import { loadScenarioFile, type Scenario } from '../config/scenario.js';
 import { buildDiffReport, type DiffLimits, type DiffReport } from '../report/diff/model.js';
-import { type Context, makeContext } from './context.js';
+import { type Context, makeContext, onceEach } from './context.js';
 import { type RunChoice, runScenario } from './scenario.js';
 import { DEFAULT_STALE_AFTER_DAYS } from '../pricing/staleness.js';
 
@@ -30,13 +29,7 @@ const sameTraffic = (a: Scenario, b: Scenario): boolean => JSON.stringify(a.traf
 export async function diff(input: DiffInput, context: Partial<Context> = {}): Promise<DiffReport> {
   const ctx = makeContext(context);
   // Both sides often say the same thing (one log, one table, one strategy file): each once.
-  const said = new Set<string>();
-  const warn = (d: Diagnostic | string): void => {
-    const key = typeof d === 'string' ? d : formatDiagnostic(d);
-    if (said.has(key)) return;
-    said.add(key);
-    ctx.warn(d);
-  };
+  const warn = onceEach(ctx.warn);
   const load = (file: string): Scenario => {
     const loaded = loadScenarioFile(resolve(ctx.io.cwd, file), file);
     for (const w of loaded.warnings) warn(w);

@@ -23,7 +23,7 @@ import {
 import { readText } from '../pricing/tables.js';
 import { buildSweepReport, type SweepReport } from '../report/sweep/model.js';
 import { STRATEGIES } from '../strategies/registry.js';
-import { type Context, makeContext } from './context.js';
+import { type Context, makeContext, onceEach } from './context.js';
 import { prepareScenario } from './scenario.js';
 import { runVariants } from './variants.js';
 import { DEFAULT_STALE_AFTER_DAYS } from '../pricing/staleness.js';
@@ -209,15 +209,11 @@ export async function sweep(input: SweepInput, context: Partial<Context> = {}): 
   for (const w of plan.warnings) if (!shown.has(formatDiagnostic({ ...w, where: '' }))) ctx.warn(w);
 
   const tty = ctx.io.stderr.isTTY === true;
-  const seen = new Set<string>();
-  const warn = (d: Diagnostic | string): void => {
-    const key = typeof d === 'string' ? d : formatDiagnostic(d);
-    if (!seen.has(key)) {
-      seen.add(key);
-      if (tty) ctx.io.stderr.write('\r\x1b[K');
-      ctx.warn(d);
-    }
-  };
+  // every configuration says the same things: each once (clearing the status line first)
+  const warn = onceEach((d) => {
+    if (tty) ctx.io.stderr.write('\r\x1b[K');
+    ctx.warn(d);
+  });
   const located = (i: number, e: unknown): unknown => {
     if (tty) ctx.io.stderr.write('\r\x1b[K');
     // a value the loader accepts may still fail the run (a model the table lacks): name the --set
