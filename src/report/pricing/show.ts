@@ -51,8 +51,21 @@ export function pricingShow(book: Pick<PriceBook, 'version'>, m: ModelInfo): Pri
   } as PricingShow;
 }
 
+/** each token class as `pricing list` heads it (the JSON keeps the class names) */
+const CLASS_LABEL: Record<(typeof TOKEN_CLASSES)[number], string> = {
+  input: 'input',
+  cacheRead: 'cache read',
+  cacheWrite5m: 'write 5m',
+  cacheWrite1h: 'write 1h',
+  output: 'output',
+  reasoning: 'reasoning',
+  audioInput: 'audio in',
+  audioOutput: 'audio out',
+  imageInput: 'image in',
+};
+
 function table(s: PricingShow): string {
-  const t = makeTable(['tier', 'band', ...TOKEN_CLASSES]);
+  const t = makeTable(['tier', 'band', ...TOKEN_CLASSES.map((c) => CLASS_LABEL[c])]);
   for (const g of s.prices)
     t.push([
       g.tier,
@@ -81,7 +94,7 @@ function cacheLine(c: NonNullable<PricingShow['cache']>): string {
   parts.push(`minimum ${int(c.minTokens)} tokens`);
   if (c.style === 'automatic') {
     if (c.implicit) parts.push(c.increment > 1 ? `billed in steps of ${c.increment} tokens` : 'billed to the token');
-    if (c.hasWrite) parts.push('writes billed at cacheWrite5m');
+    if (c.hasWrite) parts.push('writes billed at the write 5m price');
     if (c.retentionMs !== undefined) parts.push(`retention ${c.retentionMs / 60_000} min`);
   } else parts.push(`1h TTL ${c.has1h ? 'available' : 'not available'}`);
   if (c.storagePerHour !== undefined) parts.push(`explicit caches: storage ${c.storagePerHour} per 1M tokens per hour`);
