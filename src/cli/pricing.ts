@@ -120,7 +120,9 @@ Examples:
 Per-token floats become USD per 1M tokens by exact decimal arithmetic (3e-06 -> "3.00").
 Mapped fields: input/output_cost_per_token, cache_read_input_token_cost, cache_creation_input_token_cost
 (write_5m), cache_creation_input_token_cost_above_1hr (write_1h), *_above_200k_tokens (long_context),
-*_batches / *_flex / *_priority (tiers), max_input_tokens (context_window), prompt_cache_min_tokens.
+*_batches / *_flex / *_priority (tiers), max_input_tokens (context_window), prompt_cache_min_tokens,
+input/output_cost_per_audio_token (audio_input/output), output_cost_per_reasoning_token (reasoning) and
+input_cost_per_image_token (image_input) where they differ from the input/output price.
 The result is validated like any table; warnings name what LiteLLM does not say (e.g. batch discounts).`,
   );
   imp.action((file: string, o: { from: string; models: string; version?: string; out?: string }) => {

@@ -4,7 +4,7 @@
 // reason (listed in the catalog), never aborting the build. Pure: scripts/build-catalog.mjs does I/O.
 import { z } from 'zod';
 import { CATALOG_FIELDS, CATALOG_SCHEMA, type CatalogFile, catalogModelFile, type CatalogRow } from './catalog.js';
-import { cacheStyleOf, type LiteLLMEntry, type LiteLLMFile, theirFields } from './litellm.js';
+import { cacheStyleOf, type LiteLLMEntry, type LiteLLMFile, splitPrices, theirFields } from './litellm.js';
 import { buildModel } from './pricebook.js';
 
 /** One correction: which entries (exact keys and/or a regex), and what to set, drop or skip. */
@@ -117,7 +117,13 @@ function rowOf(key: string, e: LiteLLMEntry, provider: number): CatalogRow {
     long_input: long ? f['long_context.input']! : null,
     long_output: long ? f['long_context.output']! : null,
     long_cache_read: long && cache ? (f['long_context.cache.read'] ?? null) : null,
+    reasoning: null,
+    audio_input: null,
+    audio_output: null,
+    image_input: null,
   };
+  // as `pricing import` writes them: a class at the price it is billed at anyway is left out
+  for (const [field, v] of splitPrices(f)) values[field] = v;
   const row: CatalogRow = CATALOG_FIELDS.map((k) => values[k]);
   while (row.length && row[row.length - 1] === null) row.pop();
   return row;

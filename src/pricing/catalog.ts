@@ -35,6 +35,11 @@ export const CATALOG_FIELDS = [
   'long_input',
   'long_output',
   'long_cache_read',
+  // split classes (LiteLLM's per-token prices; reasoning and image_input only where they differ from output/input)
+  'reasoning',
+  'audio_input',
+  'audio_output',
+  'image_input',
 ] as const;
 export type CatalogRow = (string | number | null)[];
 
@@ -93,6 +98,10 @@ export function catalogModelFile(c: Pick<CatalogFile, 'providers' | 'version'>, 
   };
   const ctx = v('context_window');
   if (typeof ctx === 'number') m.context_window = ctx;
+  for (const k of ['reasoning', 'audio_input', 'audio_output', 'image_input'] as const) {
+    const x = s(k);
+    if (x !== undefined) m[k] = x;
+  }
   if (style === 'e' || style === 'a') {
     const min = v('cache_min_tokens');
     m.cache = {

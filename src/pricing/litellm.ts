@@ -103,6 +103,11 @@ export function theirFields(e: LiteLLMEntry, rounded: string[] = []): TheirField
   };
   price('input', 'input_cost_per_token');
   price('output', 'output_cost_per_token');
+  // split classes LiteLLM prices per token (its per-image and per-second prices have no token count to bill)
+  price('reasoning', 'output_cost_per_reasoning_token');
+  price('audio_input', 'input_cost_per_audio_token');
+  price('audio_output', 'output_cost_per_audio_token');
+  price('image_input', 'input_cost_per_image_token');
   price('cache.read', 'cache_read_input_token_cost');
   price('cache.write_5m', 'cache_creation_input_token_cost');
   price('cache.write_1h', 'cache_creation_input_token_cost_above_1hr');
@@ -159,6 +164,10 @@ export function ourFields(m: ModelInfo): TheirFields {
   const std = m.prices.standard!;
   f.input = p(std.base.input);
   f.output = p(std.base.output);
+  f.reasoning = p(std.base.reasoning);
+  f.audio_input = p(std.base.audioInput);
+  f.audio_output = p(std.base.audioOutput);
+  f.image_input = p(std.base.imageInput);
   if (m.cache) {
     f['cache.read'] = p(std.base.cacheRead);
     // an automatic cache that bills writes (OpenAI GPT-5.6+) compares as LiteLLM's cache_creation price too
@@ -199,6 +208,33 @@ export interface Disagreement {
   category: 'price' | 'metadata';
   /** set when an accepted-differences entry covers it: the recorded reason */
   accepted?: string;
+}
+
+const same = (a: string, b: string): boolean => {
+  const pa = parseUsd(a);
+  const pb = parseUsd(b);
+  return pa !== null && pb !== null ? pa === pb : a === b;
+};
+
+/**
+ * The split classes a table takes from LiteLLM, and the class each is billed as when absent: one at
+ * that price is left out (the table bills it so anyway); audio has none (a request with it is refused).
+ */
+export const SPLIT_CLASSES = [
+  ['reasoning', 'output'],
+  ['audio_input', undefined],
+  ['audio_output', undefined],
+  ['image_input', 'input'],
+] as const;
+
+/** The split-class prices of LiteLLM's fields `f` that a table needs (those not billed so anyway). */
+export function splitPrices(f: TheirFields): [(typeof SPLIT_CLASSES)[number][0], string][] {
+  const out: [(typeof SPLIT_CLASSES)[number][0], string][] = [];
+  for (const [field, like] of SPLIT_CLASSES) {
+    const v = f[field];
+    if (v !== undefined && (like === undefined || f[like] === undefined || !same(v, f[like]))) out.push([field, v]);
+  }
+  return out;
 }
 
 /** Fields that describe a model without changing what a request costs. */
@@ -253,12 +289,6 @@ export interface CheckResult {
   rounded: string[];
 }
 
-const same = (a: string, b: string): boolean => {
-  const pa = parseUsd(a);
-  const pb = parseUsd(b);
-  return pa !== null && pb !== null ? pa === pb : a === b;
-};
-
 /**
  * Every disagreement between our table and a LiteLLM file (model, field, ours, theirs), sorted
  * into price and metadata differences; those an accepted-differences entry covers carry its reason.
@@ -308,6 +338,13 @@ export function checkAgainstLiteLLM(
     const theirs = theirFields(hit.entry, rounded);
     out.rounded.push(...rounded.map((r) => `${m.id}: ${r}`));
     const ours = ourFields(m);
+    // A class our table bills at another's price compares as that price; when LiteLLM also bills it
+    // so, the other class's comparison already says it all.
+    for (const [cls, like] of SPLIT_CLASSES) {
+      if (like === undefined || ours[cls] !== undefined || theirs[cls] === undefined) continue;
+      if (theirs[like] !== undefined && same(theirs[cls], theirs[like])) delete theirs[cls];
+      else ours[cls] = ours[like];
+    }
     const fields = [...new Set([...Object.keys(ours), ...Object.keys(theirs)])];
     for (const field of fields) {
       const a = ours[field];
@@ -386,6 +423,7 @@ export function importFromLiteLLM(
       `    output: ${q(f.output)}`,
     ];
     if (f.context_window) out.push(`    context_window: ${f.context_window}`);
+    for (const [field, v] of splitPrices(f)) out.push(`    ${field}: ${q(v)}`);
     const cache = cacheStyleOf(key, entry, f);
     const explicit = cache?.style === 'explicit';
     if (cache) {

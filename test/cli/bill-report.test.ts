@@ -82,3 +82,22 @@ describe('the token-class breakdown in every format', () => {
     expect(sweep.stdout).toContain('$11.52');
   });
 });
+
+describe('audio on a model only the catalog prices', () => {
+  it('prices its audio tokens at LiteLLM per-token audio prices, not refused and not as text', async () => {
+    // gpt-4o-mini-audio-preview (catalog, LiteLLM 2026-08-01): text $0.15/$0.60, audio $10/$20 per 1M.
+    // 600 text in x $0.15 + 400 audio in x $10 + 100 text out x $0.60 + 100 audio out x $20 = $0.00615
+    const audioLog = join(dir, 'audio.csv');
+    writeFileSync(
+      audioLog,
+      'timestamp,model,input_tokens,output_tokens,audio_input_tokens,audio_output_tokens\n2026-11-20T10:00:00Z,gpt-4o-mini-audio-preview,1000,200,400,100\n',
+    );
+    const r = await runCli(['replay', audioLog, '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.rows).toMatchObject({ priced: 1, rejected: 0 });
+    expect(j.baseline.cost).toBe(0.00615);
+    expect(j.pricing.catalog).toMatchObject({ requests: 1, models: ['gpt-4o-mini-audio-preview'] });
+    expect(j.baseline.breakdown.audio).toBe(0.006);
+  });
+});

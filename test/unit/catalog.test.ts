@@ -47,6 +47,23 @@ const FILE: LiteLLMFile = {
     input_cost_per_token: 0.88 * M,
     output_cost_per_token: 0.88 * M,
   },
+  'voice-x': {
+    litellm_provider: 'openai',
+    mode: 'chat',
+    input_cost_per_token: 2.5 * M,
+    output_cost_per_token: 10 * M,
+    input_cost_per_audio_token: 40 * M,
+    output_cost_per_audio_token: 80 * M,
+    output_cost_per_reasoning_token: 10 * M, // the output price: billed so anyway, not kept
+  },
+  'think-x': {
+    litellm_provider: 'dashscope',
+    mode: 'chat',
+    input_cost_per_token: 0.4 * M,
+    output_cost_per_token: 1.2 * M,
+    output_cost_per_reasoning_token: 4 * M,
+    input_cost_per_image_token: 0.4 * M, // the input price: not kept
+  },
   'broken/one': { litellm_provider: 'x', mode: 'chat', input_cost_per_token: '0.5', output_cost_per_token: 1 * M },
   'free/preview': { litellm_provider: 'x', mode: 'chat', input_cost_per_token: 0, output_cost_per_token: 0 },
   'embed/one': { litellm_provider: 'x', mode: 'embedding', input_cost_per_token: 1 * M },
@@ -94,6 +111,15 @@ describe('catalog build', () => {
     expect(claude.pricedBy).toEqual({ kind: 'catalog', version: 'litellm-2026-08-01' });
   });
 
+  it('keeps per-token audio prices, and reasoning/image prices that differ from output/input', () => {
+    const voice = cat.lookup('voice-x')!.prices;
+    expect(voice.standard!.base).toMatchObject({ audioInput: pico(40), audioOutput: pico(80), reasoning: undefined });
+    const think = cat.lookup('think-x')!.prices.standard!.base;
+    expect(think).toMatchObject({ reasoning: pico(4), imageInput: undefined, audioInput: undefined });
+    // a row ends at its last price: an entry without split classes stays as short as before
+    expect(built.catalog.models['groq/llama-9']).toEqual([built.catalog.providers.indexOf('groq'), '0.59', '0.79']);
+  });
+
   it('applies corrections (drop, set) and lists each entry it touched', () => {
     expect(cat.lookup('wrong/one')!.tiers).toEqual(['standard']);
     expect(cat.lookup('together_ai/llama-9')!.prices.standard!.base.output).toBe(pico(0.9));
@@ -130,5 +156,8 @@ describe('the bundled catalog', () => {
     // the known-wrong entries of the source are corrected (data/README: Haiku 3's 1h write)
     expect(Number(c.lookup('claude-3-haiku-20240307')!.prices.standard!.base.cacheWrite1h) / 1e12).toBe(0.5);
     expect(c.lookup('gpt-5-nano')!.tiers).not.toContain('priority');
+    // audio tokens of an audio model are priced (LiteLLM: gpt-4o-mini-audio-preview audio $10/$20 per 1M)
+    const audio = c.lookup('gpt-4o-mini-audio-preview')!.prices.standard!.base;
+    expect([audio.audioInput, audio.audioOutput].map((x) => Number(x) / 1e12)).toEqual([10, 20]);
   });
 });

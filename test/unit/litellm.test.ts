@@ -138,6 +138,70 @@ describe('import', () => {
   });
 });
 
+describe('split classes (audio, reasoning, image)', () => {
+  const M = 1e-6;
+  const file: LiteLLMFile = {
+    'gpt-4o-audio-preview': {
+      litellm_provider: 'openai',
+      mode: 'chat',
+      input_cost_per_token: 2.5 * M,
+      output_cost_per_token: 10 * M,
+      input_cost_per_audio_token: 40 * M,
+      output_cost_per_audio_token: 80 * M,
+    },
+    'qwen-plus': {
+      litellm_provider: 'dashscope',
+      mode: 'chat',
+      input_cost_per_token: 0.4 * M,
+      output_cost_per_token: 1.2 * M,
+      output_cost_per_reasoning_token: 4 * M,
+    },
+    'gemini-x': {
+      litellm_provider: 'gemini',
+      mode: 'chat',
+      input_cost_per_token: 0.3 * M,
+      output_cost_per_token: 2.5 * M,
+      output_cost_per_reasoning_token: 2.5 * M, // the output price: the same bill either way
+    },
+  };
+  it('imports audio prices, and a reasoning price only where it differs from output', () => {
+    const imp = importFromLiteLLM(
+      file,
+      Object.keys(file).map((k) => ({ name: k, ...findEntry(file, k)! })),
+      '2026-12-01',
+      'x.json',
+    );
+    const b = parsePricingText(imp.yaml, '2026-12-01.yaml').book!;
+    const audio = b.resolve('gpt-4o-audio-preview');
+    expect(b.price(audio, 'standard', 'base', 'audioInput')).toBe(40_000_000_000_000n);
+    expect(b.price(audio, 'standard', 'base', 'audioOutput')).toBe(80_000_000_000_000n);
+    expect(b.price(b.resolve('qwen-plus'), 'standard', 'base', 'reasoning')).toBe(4_000_000_000_000n);
+    expect(imp.yaml).toContain('    reasoning: "4.00"');
+    expect(imp.yaml.match(/reasoning:/g)).toHaveLength(1); // not gemini-x's, which equals its output
+  });
+  it('check compares them; a class ours bills at the output price compares as that price', () => {
+    const table = `version: "2099-01-01"\neffective: "2099-01-01"\ncurrency: USD\nmodels:
+  gpt-4o-audio-preview: { provider: openai, source: "https://example.com", checked: "2099-01-01", input: "2.50", output: "10.00", audio_input: "40.00" }
+  qwen-plus: { provider: dashscope, source: "https://example.com", checked: "2099-01-01", input: "0.40", output: "1.20" }
+  gemini-x: { provider: google, source: "https://example.com", checked: "2099-01-01", input: "0.30", output: "1.25" }
+`;
+    const r = checkAgainstLiteLLM(parsePricingText(table, 't.yaml').book!, file, 'x.json');
+    const row = (model: string, field: string) => r.disagreements.find((d) => d.model === model && d.field === field);
+    expect(row('gpt-4o-audio-preview', 'audio_input')).toBeUndefined(); // 40 both
+    expect(row('gpt-4o-audio-preview', 'audio_output')).toMatchObject({
+      ours: null,
+      theirs: '80.00',
+      kind: 'only-theirs',
+    });
+    // we bill qwen's reasoning at its output price, $1.20; LiteLLM says $4.00
+    expect(row('qwen-plus', 'reasoning')).toMatchObject({ ours: '1.20', theirs: '4.00', kind: 'differs' });
+    // gemini-x: LiteLLM's reasoning is its output price; the output row says the difference once
+    expect(row('gemini-x', 'output')).toMatchObject({ ours: '1.25', theirs: '2.50' });
+    expect(row('gemini-x', 'reasoning')).toBeUndefined();
+    expect(r.failing).toBe(2);
+  });
+});
+
 describe('check', () => {
   it('lists every disagreement with ours and theirs', () => {
     const table = `version: "2099-01-01"\neffective: "2099-01-01"\ncurrency: USD\nmodels:
