@@ -12,6 +12,9 @@ export interface CatalogMatch {
   input: string;
   output: string;
   cacheRead: string | null;
+  /** audio input/output prices, null when the entry gives none (a row with audio tokens is then refused) */
+  audioInput: string | null;
+  audioOutput: string | null;
 }
 
 export interface PricingCatalog {
@@ -38,6 +41,8 @@ export function pricingCatalog(c: Catalog, o: { search?: string; skipped?: boole
       input: p(s.input),
       output: p(s.output),
       cacheRead: m.cache ? p(s.cacheRead) : null,
+      audioInput: s.audioInput === undefined ? null : p(s.audioInput),
+      audioOutput: s.audioOutput === undefined ? null : p(s.audioOutput),
     };
   });
   return {
@@ -70,8 +75,18 @@ function table(m: PricingCatalog): string {
   if (m.search !== undefined) {
     const found = m.matches ?? [];
     lines.push(`${int(found.length)} match${found.length === 1 ? '' : 'es'} for '${m.search}' (USD per 1M tokens):`);
-    const t = makeTable(['model', 'provider', 'input', 'output', 'cache read']);
-    for (const x of found) t.push([x.model, x.provider, x.input, x.output, x.cacheRead ?? '-']);
+    // audio prices only when a match has one (most text models have none)
+    const audio = found.some((x) => x.audioInput !== null || x.audioOutput !== null);
+    const t = makeTable(['model', 'provider', 'input', 'output', 'cache read', ...(audio ? ['audio in/out'] : [])]);
+    for (const x of found)
+      t.push([
+        x.model,
+        x.provider,
+        x.input,
+        x.output,
+        x.cacheRead ?? '-',
+        ...(audio ? [`${x.audioInput ?? '-'}/${x.audioOutput ?? '-'}`] : []),
+      ]);
     if (found.length) lines.push(t.toString());
   }
   return lines.map((l) => terminalText(l, { lines: true })).join('\n');
