@@ -84,6 +84,23 @@ function unpriceable(e: LiteLLMEntry): string | undefined {
   return undefined;
 }
 
+/**
+ * Above this many USD per 1M tokens a price is a unit error, not a price: the dearest real ones are
+ * o1-pro's $150/$600. LiteLLM has stored per-1K and per-1M figures in its per-token fields
+ * (corrections.yaml fixes the known ones); a new one is left out, never priced 1,000x high.
+ */
+const MAX_PLAUSIBLE_PER_M = 1000;
+/** Fields of theirFields that are not prices. */
+const NOT_PRICES = new Set(['context_window', 'cache.min_tokens', 'long_context.threshold']);
+
+/** Why an entry's prices cannot be right, or undefined. */
+function implausible(e: LiteLLMEntry): string | undefined {
+  for (const [field, v] of Object.entries(theirFields(e)))
+    if (!NOT_PRICES.has(field) && v !== undefined && Number(v) > MAX_PLAUSIBLE_PER_M)
+      return `${field} is $${v} per 1M tokens, above $${MAX_PLAUSIBLE_PER_M}: a price stored at the wrong unit (per 1K or per 1M in a per-token field); add a correction with the vendor's price`;
+  return undefined;
+}
+
 /** LiteLLM fields (our names, per 1M) -> one compact catalog row. */
 function rowOf(key: string, e: LiteLLMEntry, provider: number): CatalogRow {
   const f = theirFields(e);
@@ -161,7 +178,7 @@ export function compileCatalog(
     if (!TEXT_MODES.has(String(raw.mode))) continue;
     const e = corrected(key, raw, corrections, catalog.corrected);
     if (!e) continue;
-    const why = unpriceable(e);
+    const why = unpriceable(e) ?? implausible(e);
     if (why) {
       catalog.skipped.push({ key, reason: why });
       continue;

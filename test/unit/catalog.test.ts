@@ -65,6 +65,7 @@ const FILE: LiteLLMFile = {
     input_cost_per_image_token: 0.4 * M, // the input price: not kept
   },
   'broken/one': { litellm_provider: 'x', mode: 'chat', input_cost_per_token: '0.5', output_cost_per_token: 1 * M },
+  'per-1k/one': { litellm_provider: 'x', mode: 'chat', input_cost_per_token: 0.0032, output_cost_per_token: 0.00971 },
   'free/preview': { litellm_provider: 'x', mode: 'chat', input_cost_per_token: 0, output_cost_per_token: 0 },
   'embed/one': { litellm_provider: 'x', mode: 'embedding', input_cost_per_token: 1 * M },
   'wrong/one': {
@@ -93,6 +94,8 @@ describe('catalog build', () => {
     expect(built.catalog.skipped).toEqual([
       { key: 'broken/one', reason: 'input_cost_per_token is "0.5", not a price' },
       { key: 'free/preview', reason: expect.stringContaining('priced 0') },
+      // a per-1K price in a per-token field: $3,200 per 1M tokens is a unit error, never a price
+      { key: 'per-1k/one', reason: expect.stringContaining('input is $3200.00 per 1M tokens, above $1000') },
     ]);
     expect(Object.keys(built.catalog.models)).not.toContain('embed/one');
     expect(built.warnings).toContain('skipped broken/one: input_cost_per_token is "0.5", not a price');
@@ -156,6 +159,16 @@ describe('the bundled catalog', () => {
     // the known-wrong entries of the source are corrected (data/README: Haiku 3's 1h write)
     expect(Number(c.lookup('claude-3-haiku-20240307')!.prices.standard!.base.cacheWrite1h) / 1e12).toBe(0.5);
     expect(c.lookup('gpt-5-nano')!.tiers).not.toContain('priority');
+    // LiteLLM's W&B rows are 100,000x too high (W&B lists Llama 3.3 70B at $0.71/$0.71, gpt-oss-20b $0.05/$0.20)
+    expect(io('wandb/meta-llama/Llama-3.3-70B-Instruct')).toEqual([0.71, 0.71]);
+    expect(io('wandb/openai/gpt-oss-20b')).toEqual([0.05, 0.2]);
+    expect(c.lookup('azure_ai/jais-30b-chat')).toBeUndefined(); // a per-1K price: left out, not priced 1,000x high
+    // no bundled price is a unit error
+    for (const k of c.names()) {
+      const s = c.lookup(k)!.prices.standard!.base;
+      expect(Number(s.input) / 1e12, k).toBeLessThanOrEqual(1000);
+      expect(Number(s.output) / 1e12, k).toBeLessThanOrEqual(1000);
+    }
     // audio tokens of an audio model are priced (LiteLLM: gpt-4o-mini-audio-preview audio $10/$20 per 1M)
     const audio = c.lookup('gpt-4o-mini-audio-preview')!.prices.standard!.base;
     expect([audio.audioInput, audio.audioOutput].map((x) => Number(x) / 1e12)).toEqual([10, 20]);
