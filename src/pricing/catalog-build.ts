@@ -4,7 +4,7 @@
 // reason (listed in the catalog), never aborting the build. Pure: scripts/build-catalog.mjs does I/O.
 import { z } from 'zod';
 import { CATALOG_FIELDS, CATALOG_SCHEMA, type CatalogFile, catalogModelFile, type CatalogRow } from './catalog.js';
-import { cacheStyleOf, type LiteLLMEntry, type LiteLLMFile, splitPrices, theirFields } from './litellm.js';
+import { cacheStyleOf, implausible, type LiteLLMEntry, type LiteLLMFile, splitPrices, theirFields } from './litellm.js';
 import { buildModel } from './pricebook.js';
 
 /** One correction: which entries (exact keys and/or a regex), and what to set, drop or skip. */
@@ -81,23 +81,6 @@ function unpriceable(e: LiteLLMEntry): string | undefined {
     return 'no input/output token price';
   if (e.input_cost_per_token === 0 && e.output_cost_per_token === 0)
     return 'input and output priced 0 (a free preview or a placeholder): left unknown rather than $0';
-  return undefined;
-}
-
-/**
- * Above this many USD per 1M tokens a price is a unit error, not a price: the dearest real ones are
- * o1-pro's $150/$600. LiteLLM has stored per-1K and per-1M figures in its per-token fields
- * (corrections.yaml fixes the known ones); a new one is left out, never priced 1,000x high.
- */
-const MAX_PLAUSIBLE_PER_M = 1000;
-/** Fields of theirFields that are not prices. */
-const NOT_PRICES = new Set(['context_window', 'cache.min_tokens', 'long_context.threshold']);
-
-/** Why an entry's prices cannot be right, or undefined. */
-function implausible(e: LiteLLMEntry): string | undefined {
-  for (const [field, v] of Object.entries(theirFields(e)))
-    if (!NOT_PRICES.has(field) && v !== undefined && Number(v) > MAX_PLAUSIBLE_PER_M)
-      return `${field} is $${v} per 1M tokens, above $${MAX_PLAUSIBLE_PER_M}: a price stored at the wrong unit (per 1K or per 1M in a per-token field); add a correction with the vendor's price`;
   return undefined;
 }
 
@@ -178,7 +161,8 @@ export function compileCatalog(
     if (!TEXT_MODES.has(String(raw.mode))) continue;
     const e = corrected(key, raw, corrections, catalog.corrected);
     if (!e) continue;
-    const why = unpriceable(e) ?? implausible(e);
+    const wrong = implausible(e);
+    const why = unpriceable(e) ?? (wrong && `${wrong}: add a correction (corrections.yaml) with the vendor's price`);
     if (why) {
       catalog.skipped.push({ key, reason: why });
       continue;

@@ -137,6 +137,24 @@ export function theirFields(e: LiteLLMEntry, rounded: string[] = []): TheirField
 }
 
 /**
+ * Above this many USD per 1M tokens a price is a unit error, not a price: the dearest real ones are
+ * o1-pro's $150/$600. LiteLLM has stored per-1K and per-1M figures in its per-token fields
+ * (the catalog's corrections.yaml fixes the known ones); the catalog and import leave such an entry out,
+ * never pricing it 1,000x high.
+ */
+const MAX_PLAUSIBLE_PER_M = 1000;
+/** Fields of theirFields that are not prices. */
+const NOT_PRICES = new Set(['context_window', 'cache.min_tokens', 'long_context.threshold']);
+
+/** Why an entry's prices cannot be right, or undefined. */
+export function implausible(e: LiteLLMEntry): string | undefined {
+  for (const [field, v] of Object.entries(theirFields(e)))
+    if (!NOT_PRICES.has(field) && v !== undefined && Number(v) > MAX_PLAUSIBLE_PER_M)
+      return `${field} is $${v} per 1M tokens, above $${MAX_PLAUSIBLE_PER_M}: a price stored at the wrong unit (per 1K or per 1M in a per-token field)`;
+  return undefined;
+}
+
+/**
  * How an entry caches. A cache-write field does not make Anthropic-style caching: DeepSeek lists
  * a write price of 0 (a miss is plain input) and OpenAI's GPT-5.6+ bill writes on an automatic
  * cache. Explicit (breakpoints, 5m/1h TTL prices) only for Claude models whose write costs more
@@ -409,6 +427,13 @@ export function importFromLiteLLM(
         : (prov?.source ?? 'https://github.com/BerriAI/litellm/blob/main/model_prices_and_context_window.json');
     if (f.input === undefined || f.output === undefined) {
       warnings.push(`${name}: LiteLLM entry '${key}' has no input/output token price; skipped`);
+      continue;
+    }
+    const wrong = implausible(entry);
+    if (wrong) {
+      warnings.push(
+        `${name}: LiteLLM entry '${key}': ${wrong}; skipped: write the vendor's price into the table by hand`,
+      );
       continue;
     }
     // names and texts from the file (or --models) are quoted: a key such as "x: {}" or a source with

@@ -179,6 +179,24 @@ describe('split classes (audio, reasoning, image)', () => {
     expect(imp.yaml).toContain('    reasoning: "4.00"');
     expect(imp.yaml.match(/reasoning:/g)).toHaveLength(1); // not gemini-x's, which equals its output
   });
+  it('skips an entry priced at the wrong unit (W&B: per-1M / 10 in the per-token field)', () => {
+    const bad: LiteLLMFile = {
+      'wandb/openai/gpt-oss-20b': {
+        litellm_provider: 'wandb',
+        mode: 'chat',
+        input_cost_per_token: 0.005,
+        output_cost_per_token: 0.02,
+      },
+    };
+    const imp = importFromLiteLLM(
+      bad,
+      [{ name: 'gpt-oss-20b', ...findEntry(bad, 'wandb/openai/gpt-oss-20b')! }],
+      '2026-12-01',
+      'x.json',
+    );
+    expect(imp.yaml).not.toContain('gpt-oss-20b:');
+    expect(imp.warnings).toEqual([expect.stringContaining('input is $5000.00 per 1M tokens, above $1000')]);
+  });
   it('check compares them; a class ours bills at the output price compares as that price', () => {
     const table = `version: "2099-01-01"\neffective: "2099-01-01"\ncurrency: USD\nmodels:
   gpt-4o-audio-preview: { provider: openai, source: "https://example.com", checked: "2099-01-01", input: "2.50", output: "10.00", audio_input: "40.00" }
