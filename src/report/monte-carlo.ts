@@ -1,5 +1,6 @@
 // Layout of report.monteCarlo (simulate --runs N) shared by the renderers: one row per figure
 // with its low / expected / high (p5 / p50 / p95) already formatted. Structure only, no arithmetic.
+import type { Display } from './format.js';
 import type { Band, MonteCarlo } from './model.js';
 import { int, pct, ratioPct, usd } from './format.js';
 
@@ -13,16 +14,17 @@ export interface BandRow {
   text: [string, string, string];
 }
 
-const fmt = (kind: BandRow['kind'], x: number): string =>
-  kind === 'money' ? usd(x) : kind === 'pct' ? pct(x) : kind === 'ratio' ? ratioPct(x, 2) : int(x);
+const fmt = (kind: BandRow['kind'], x: number, d: Display | undefined): string =>
+  kind === 'money' ? usd(x, d) : kind === 'pct' ? pct(x) : kind === 'ratio' ? ratioPct(x, 2) : int(x);
 
-export function bandRows(mc: MonteCarlo): BandRow[] {
+/** `d`: the display currency money is shown in (the band values stay USD) */
+export function bandRows(mc: MonteCarlo, d?: Display): BandRow[] {
   const row = (key: string, label: string, kind: BandRow['kind'], band: Band): BandRow => ({
     key,
     label,
     kind,
     band,
-    text: [fmt(kind, band.p5), fmt(kind, band.p50), fmt(kind, band.p95)],
+    text: [fmt(kind, band.p5, d), fmt(kind, band.p50, d), fmt(kind, band.p95, d)],
   });
   return [
     row('requests', 'requests', 'count', mc.requests),

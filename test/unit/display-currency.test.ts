@@ -38,7 +38,30 @@ describe('money in a display currency (hand-computed)', () => {
 });
 
 describe('every money figure goes through the display currency', async () => {
-  const report = await fullReport();
+  const full = await fullReport();
+  // with a Monte Carlo band (simulate --runs): its money rows too
+  const band = (p50: number) => ({ p5: p50 * 0.9, p50, p95: p50 * 1.1 });
+  const report = {
+    ...full,
+    monteCarlo: {
+      runs: 5,
+      seeds: [1, 5] as [number, number],
+      percentiles: 'nearest-rank' as const,
+      requests: band(1000),
+      baseline: band(full.baseline.cost),
+      steps: full.steps.map((st) => ({
+        strategy: st.strategy,
+        label: st.label,
+        cost: band(st.cost),
+        saving: band(st.saving),
+        savingPct: band(st.savingPct),
+      })),
+      final: band(full.final.cost),
+      saving: band(full.final.saving),
+      savingPct: band(full.final.savingPct),
+      successRate: band(0.9),
+    },
+  };
   // at fx 1 the figures are the same, so the only differences are the symbol and the one note
   const same = { currency: 'XXX', fx: 1 };
   const swap = (text: string): string => text.replace(/\$(?=\d)/g, 'XXX ');

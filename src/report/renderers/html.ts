@@ -120,7 +120,7 @@ export function renderHtml(r: Report & { chart: ReportChart }): string {
     body.push(
       htmlTable(
         [t(BAND_HEAD[0]), n(BAND_HEAD[1]), n(BAND_HEAD[2]), n(BAND_HEAD[3])],
-        bandRows(r.monteCarlo).map((b) => ({ cells: [t(b.label), ...b.text.map((x) => n(x))] })),
+        bandRows(r.monteCarlo, r.display).map((b) => ({ cells: [t(b.label), ...b.text.map((x) => n(x))] })),
       ),
     );
     body.push(`<p class="meta">${esc(monteCarloLine(r.monteCarlo))}</p></section>`);

@@ -74,7 +74,7 @@ export function renderMarkdown(r: Report & { chart: ReportChart }): string {
       ...table(
         [...BAND_HEAD],
         ['l', 'r', 'r', 'r'],
-        bandRows(r.monteCarlo).map((b) => [e(b.label), ...b.text]),
+        bandRows(r.monteCarlo, r.display).map((b) => [e(b.label), ...b.text]),
       ),
     );
   }

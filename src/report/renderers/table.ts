@@ -108,7 +108,7 @@ export function renderTable(r: Report & { chart: ReportChart }, o: RenderOptions
       BAND_HEAD.map((h) => c.bold(h)),
       ['left', 'right', 'right', 'right'],
     );
-    for (const b of bandRows(r.monteCarlo)) mt.push([L(b.label), ...b.text]);
+    for (const b of bandRows(r.monteCarlo, r.display)) mt.push([L(b.label), ...b.text]);
     out.push(mt.toString(), c.dim(monteCarloLine(r.monteCarlo)));
   }
 
