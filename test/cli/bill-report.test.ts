@@ -100,4 +100,16 @@ describe('audio on a model only the catalog prices', () => {
     expect(j.pricing.catalog).toMatchObject({ requests: 1, models: ['gpt-4o-mini-audio-preview'] });
     expect(j.baseline.breakdown.audio).toBe(0.006);
   });
+  it('a catalog model without an audio price refuses audio rows, naming the catalog', async () => {
+    const noAudio = join(dir, 'no-audio.csv');
+    writeFileSync(
+      noAudio,
+      'timestamp,model,input_tokens,output_tokens,audio_input_tokens\n2026-11-20T10:00:00Z,deepseek/deepseek-chat,1000,200,400\n',
+    );
+    const r = await runCli(['replay', noAudio]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      "model 'deepseek/deepseek-chat' has no price for audio input tokens in the catalog litellm-2026-08-01",
+    );
+  });
 });

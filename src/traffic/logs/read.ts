@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { SimRequest } from '../../engine/request.js';
 import { type Code, type Diagnostic, excerpt, suggestionHint, userError, warning } from '../../diagnostics.js';
-import type { Pricing } from '../../pricing/pricebook.js';
+import { type Pricing, pricedByText } from '../../pricing/pricebook.js';
 import { TokenCounter } from '../tokens.js';
 import { CANONICAL_COLUMNS, type Column, type Fields, isColumn } from './columns.js';
 import { type Detection, detectionNote, detectPreset } from './detect.js';
@@ -151,7 +151,7 @@ export function bookChecks(
       const model = info(m, atMs);
       if (!model) return undefined;
       const std = model.prices.standard?.base;
-      return dims.find((d) =>
+      const dimension = dims.find((d) =>
         d === 'audio input tokens'
           ? std?.audioInput === undefined
           : d === 'audio output tokens'
@@ -160,6 +160,7 @@ export function bookChecks(
               ? model.cache?.storagePerHourPicoPerM === undefined
               : model.fees?.web_search === undefined,
       );
+      return dimension && { dimension, pricedBy: pricedByText(model) };
     },
     contextWindow: (m, atMs) => info(m, atMs)?.contextWindow,
   };

@@ -60,8 +60,15 @@ export interface RowContext {
   accept1h?: (model: string, atMs: number) => boolean;
   /** timestamps outside it reject the row (undefined: no check, for relative-time traces) */
   timeRange?: TimestampRange;
-  /** the first of `dims` the model has no price for at the row's date (the row is rejected), else undefined */
-  unpriced?: (model: string, atMs: number, dims: PricedDimension[]) => PricedDimension | undefined;
+  /**
+   * the first of `dims` the model has no price for at the row's date (the row is rejected), and what
+   * priced the model ('pricing table 2026-11-18', 'the catalog litellm-2026-08-01'); else undefined
+   */
+  unpriced?: (
+    model: string,
+    atMs: number,
+    dims: PricedDimension[],
+  ) => { dimension: PricedDimension; pricedBy: string } | undefined;
   /** the model's context window at the row's date, when the table gives one */
   contextWindow?: (model: string, atMs: number) => number | undefined;
   tokens: TokenCounter;
@@ -555,12 +562,14 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
     if (media.audioOut) dims.push('audio output tokens');
     if (storageTokenSeconds) dims.push('cache storage');
     if (webSearch) dims.push('web search calls');
-    const missing = ctx.unpriced(model, atMs, dims);
-    if (missing)
+    const gap = ctx.unpriced(model, atMs, dims);
+    if (gap) {
+      const missing = gap.dimension;
       return rej(
         `no price for ${missing}`,
-        `model '${model}' has no price for ${missing} in the pricing table, and the row has ${missing === 'cache storage' ? `${excerpt(storageRaw)} token-hours` : String(missing === 'web search calls' ? webSearch : missing === 'audio input tokens' ? media.audioIn : media.audioOut)} of them (never priced as $0 or as text: add the price to a pricing table, or leave these rows out)`,
+        `model '${model}' has no price for ${missing} in ${gap.pricedBy}, and the row has ${missing === 'cache storage' ? `${excerpt(storageRaw)} token-hours` : String(missing === 'web search calls' ? webSearch : missing === 'audio input tokens' ? media.audioIn : media.audioOut)} of them (never priced as $0 or as text: add the price to a pricing table, or leave these rows out)`,
       );
+    }
   }
   if (input > MAX_TOKENS_PER_REQUEST)
     return rej(
