@@ -17,6 +17,7 @@ export const CODES = {
   PRICING_INCONSISTENT: 'Pricing table is inconsistent',
   PRICING_NONE: 'No pricing table applies',
   PRICING_STALE: 'Pricing table may be stale',
+  PRICING_BEFORE_TABLES: 'Traffic is dated before the oldest pricing table',
   UNKNOWN_MODEL: 'Unknown model',
   UNPRICED_DIMENSION: 'A request uses a dimension its model has no price for',
   OVER_CONTEXT_WINDOW: "A request is larger than its model's context window",

@@ -11,7 +11,7 @@ import { auditCaches } from '../strategies/prompt-cache/audit.js';
 import { newLogStats, readLog, rejectSummary } from '../traffic/logs/read.js';
 import { type Context, makeContext } from './context.js';
 import { loadPricing } from './pricing-choice.js';
-import { type LogInput, logReader, warnLogProblems, warnStaleLog } from './replay.js';
+import { type LogInput, logReader, warnLogProblems, warnLogTables } from './replay.js';
 
 /** The dimensions that name a prefix family when none are given. */
 export const DEFAULT_FAMILY = ['prompt_version', 'feature'];
@@ -59,7 +59,7 @@ export async function auditCache(input: AuditCacheInput, context: Partial<Contex
         hint: '--preset, --map and --model tell llmcost how to read the log',
       },
     );
-  const stale = warnStaleLog(input, book, stats.endMs, ctx);
+  const dated = warnLogTables(input, book, stats, ctx);
   return buildCacheAudit(raw, book, {
     log: log === '-' ? 'stdin' : basename(log),
     version: ctx.version,
@@ -71,7 +71,7 @@ export async function auditCache(input: AuditCacheInput, context: Partial<Contex
     },
     familyBy: family,
     warnings: [
-      ...(stale ? [stale.message] : []),
+      ...dated.map((d) => d.message),
       ...(stats.rejected ? [rejectSummary(stats)] : []),
       ...stats.warnings.map((w) => w.message),
       ...warnings,

@@ -17,7 +17,7 @@ import { type LogOptions, newLogStats, readLog } from '../traffic/logs/read.js';
 import { profileSource } from '../traffic/source.js';
 import { type Context, makeContext } from './context.js';
 import { loadPricing } from './pricing-choice.js';
-import { type LogInput, logReader, warnLogProblems, warnStaleLog } from './replay.js';
+import { type LogInput, logReader, warnLogProblems, warnLogTables } from './replay.js';
 import { scenarioBook } from './scenario.js';
 
 const DAY_MS = 86_400_000;
@@ -75,7 +75,7 @@ export async function fitLog(input: FitInput, context: Partial<Context> = {}): P
       where: log,
       hint: 'fit a part of it: --timestamp-range 2026-01-01..2026-04-01 (rows outside are rejected and counted)',
     });
-  warnStaleLog(input, book, stats.endMs, ctx);
+  warnLogTables(input, book, stats, ctx);
   const fit = fitter.finish();
   const yaml = fittedScenarioYaml(fit, {
     log,

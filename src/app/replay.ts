@@ -31,7 +31,7 @@ import {
 } from '../traffic/logs/read.js';
 import { type Context, makeContext, NO_PROGRESS, sayNote } from './context.js';
 import { loadPricing, type ModelChoice, type TableChoice } from './pricing-choice.js';
-import { runScenario, staleOnLastDay } from './scenario.js';
+import { beforeFirstTable, runScenario, staleOnLastDay } from './scenario.js';
 import { DEFAULT_STALE_AFTER_DAYS } from '../pricing/staleness.js';
 import type { TimestampRange } from '../traffic/logs/period.js';
 
@@ -150,7 +150,7 @@ export async function replayLog(input: ReplayInput, context: Partial<Context> = 
     );
   }
 
-  const stale = warnStaleLog(input, book, stats.endMs, ctx);
+  const dated = warnLogTables(input, book, stats, ctx);
   const report = buildReport({
     command: 'replay',
     scenario: log === '-' ? 'stdin' : basename(log),
@@ -166,7 +166,7 @@ export async function replayLog(input: ReplayInput, context: Partial<Context> = 
     },
     period: { startMs: stats.startMs, endMs: stats.endMs },
     warnings: [
-      ...(stale ? [stale] : []),
+      ...dated,
       ...(stats.rejected ? [{ code: 'LOG_ROW' as const, message: rejectSummary(stats) }] : []),
       ...(stats.skipped ? [{ code: 'LOG_SKIPPED' as const, message: skipSummary(stats) }] : []),
       ...stats.warnings,
@@ -285,20 +285,24 @@ function rowsTarget(rows: string | undefined, ctx: Context): RowsTarget | undefi
 }
 
 /**
- * PRICING_STALE for a log priced per row, to ctx.warn (and returned for the report): without
- * --as-of (judged when the table was chosen), the age of the table that priced the last rows is
- * judged against the log's own last timestamp, never the wall clock.
+ * What a log's dates say about the tables that priced it, to ctx.warn (and returned for the report):
+ * PRICING_STALE (without --as-of, judged when the table was chosen) from the age of the table that
+ * priced the last rows on the log's own last day, never the wall clock; PRICING_BEFORE_TABLES when
+ * the log starts before the oldest table.
  */
-export function warnStaleLog(
+export function warnLogTables(
   input: Pick<LogInput, 'asOf' | 'staleAfterDays'>,
   book: PriceSchedule,
-  endMs: number | null,
+  period: { startMs: number | null; endMs: number | null },
   ctx: Context,
-): Diagnostic | undefined {
-  if (input.asOf) return undefined;
-  const stale = staleOnLastDay(book, endMs, input.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS);
-  if (stale) ctx.warn(stale);
-  return stale;
+): Diagnostic[] {
+  if (input.asOf) return [];
+  const out = [
+    staleOnLastDay(book, period.endMs, input.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS),
+    beforeFirstTable(book, period.startMs),
+  ].filter((d) => d !== undefined);
+  for (const d of out) ctx.warn(d);
+  return out;
 }
 
 /**

@@ -12,10 +12,10 @@ import { checkNamedPaths, pathRoots } from '../config/scenario-paths.js';
 import { type StageState, splitPlan } from '../engine/partition.js';
 import { runSimulation, type RunResult, type RunSetup, type StageSpec } from '../engine/run.js';
 import { chooseSchedule } from '../pricing/load.js';
-import { stalenessForRun, stalenessWarning } from '../pricing/staleness.js';
+import { dateOfMs, stalenessForRun, stalenessWarning } from '../pricing/staleness.js';
 import { gpuModel } from '../pricing/gpu.js';
 import type { ModelInfo, PriceBook, Pricing } from '../pricing/pricebook.js';
-import { PriceSchedule } from '../pricing/schedule.js';
+import { PriceSchedule, UNDATED_BEFORE_MS } from '../pricing/schedule.js';
 import { usdCheck } from '../report/format.js';
 import { round6 } from '../shared/numbers.js';
 import { fleetExtras } from '../report/fleet.js';
@@ -603,6 +603,8 @@ export function scenarioReport(
     stale = staleOnLastDay(book, stats.period.endMs, input.staleAfterDays);
     if (stale) warn(stale);
   }
+  const early = beforeFirstTable(book, stats.period.startMs);
+  if (early) warn(early);
   if (run.requests === 0) {
     const d = warning(
       'NO_REQUESTS',
@@ -642,7 +644,7 @@ export function scenarioReport(
     fixed,
     rows: stats.rows,
     period: stats.period,
-    warnings: [...(stale ? [stale] : []), ...stats.warnings, ...runWarnings].map((d) => ({
+    warnings: [...(stale ? [stale] : []), ...(early ? [early] : []), ...stats.warnings, ...runWarnings].map((d) => ({
       code: d.code,
       message: d.message,
     })),
@@ -695,6 +697,25 @@ export function staleOnLastDay(
     ? pricing
     : pricing.book(pricing.pinned ? 0 : pricing.periodOf(endMs));
   return stalenessForRun(book, { endMs, staleAfterDays });
+}
+
+/**
+ * PRICING_BEFORE_TABLES when a log priced per row starts before the oldest bundled table takes
+ * effect: its first rows are priced with that table, which is not the price of their day (a pinned
+ * table was asked for, and trace offsets before 2000 are not dates: neither is judged).
+ */
+export function beforeFirstTable(pricing: PriceBook | PriceSchedule, startMs: number | null): Diagnostic | undefined {
+  if (!(pricing instanceof PriceSchedule) || pricing.pinned || startMs === null || startMs < UNDATED_BEFORE_MS)
+    return undefined;
+  const first = pricing.tables()[0]!;
+  if (startMs >= Date.parse(`${first.effective}T00:00:00Z`)) return undefined;
+  return warning(
+    'PRICING_BEFORE_TABLES',
+    `the traffic starts on ${dateOfMs(startMs)}, before the oldest pricing table (${first.version}, effective ${first.effective}): rows dated before ${first.effective} are priced with it, not with the prices of their day`,
+    {
+      hint: 'pass --pricing FILE with a table of that time to price them as of then (docs/pricing-sources.md), or leave them out with --timestamp-range',
+    },
+  );
 }
 
 /**
