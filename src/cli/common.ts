@@ -95,8 +95,10 @@ const FORMAT_OF_EXTENSION: Record<string, Format> = {
  * --out, whose extension sets the format when --format is not given.
  */
 export function addOutputOptions(cmd: Command, formats: readonly Format[], dflt: Format = 'table'): Command {
+  // the extensions that name a format this command writes (.html for a command without HTML is refused)
+  const extensions = ['.html', '.json', '.md', '.csv'].filter((e) => formats.includes(FORMAT_OF_EXTENSION[e]!));
   const format = new Option('-f, --format <format>', `output format: ${formats.join('|')}`)
-    .default(dflt, `${dflt}, or the --out file's extension: .html, .json, .md, .csv`)
+    .default(dflt, extensions.length ? `${dflt}, or the --out file's extension: ${extensions.join(', ')}` : dflt)
     .argParser((v: string) => parseFormat(v, formats));
   // `--out report.html` without --format writes the page, not the terminal table, in report.html
   cmd.hook('preAction', (_, action) => {
@@ -118,7 +120,7 @@ export function addOutputOptions(cmd: Command, formats: readonly Format[], dflt:
     .addOption(format)
     .option(
       '-o, --out <file>',
-      'write the output to a file (atomically; its folder must exist) instead of stdout; .html, .json, .md or .csv sets the format',
+      `write the output to a file (atomically; its folder must exist) instead of stdout${extensions.length ? `; ${extensions.length > 1 ? `${extensions.slice(0, -1).join(', ')} or ${extensions.at(-1)}` : extensions[0]} sets the format` : ''}`,
     );
 }
 

@@ -73,6 +73,10 @@ describe('--out', () => {
     expectUserError(no, '--out');
     expect(no.stderr).toContain('pricing list does not write html');
     expect(existsSync(join(dir, 'p.html'))).toBe(false);
+    // the help names only the extensions the command writes
+    const help = (await runCli(['drift', '--help'])).stdout.replace(/\s+/g, ' ');
+    expect(help).toContain("the --out file's extension: .json, .md)");
+    expect(help).toContain('.json or .md sets the format');
   });
 
   it('in a missing folder or onto a folder: exit 2 naming the path, nothing created', async () => {
