@@ -21,6 +21,8 @@ import { REPORT_SCHEMA, type Report } from './model.js';
 import { PRICING_CHECK_RENDERERS } from './pricing/check.js';
 import { PRICING_DIFF_RENDERERS } from './pricing/diff.js';
 import { PRICING_LIST_RENDERERS, PRICING_LIST_SCHEMA, type PricingList } from './pricing/list.js';
+import { PRICING_CATALOG_RENDERERS, PRICING_CATALOG_SCHEMA, type PricingCatalog } from './pricing/catalog.js';
+import { PRICING_SHOW_RENDERERS, PRICING_SHOW_SCHEMA, type PricingShow } from './pricing/show.js';
 import { FORMATS, type Format, formatsOf, type RendererMap } from './formats.js';
 import { render } from './render.js';
 import { SWEEP_SCHEMA, type SweepReport } from './sweep/model.js';
@@ -407,6 +409,50 @@ const pricingListShape = z.looseObject({
   ),
 });
 
+/** `pricing show MODEL`: every price of one model, as the table states it. */
+const pricingShowShape = z.looseObject({
+  schema: z.literal(PRICING_SHOW_SCHEMA),
+  ...listedModel.shape,
+  pricing: z.looseObject({ version: z.string() }),
+  pricedBy: z.string(),
+  source: z.string(),
+  checked: z.string(),
+  aliases: z.array(z.string()),
+  channel: z.string().nullable(),
+  catalog: z.boolean(),
+  cache: z.looseObject({ style: z.string(), minTokens: count }).nullable(),
+  contextWindow: count.nullable(),
+  prices: z.array(z.looseObject({ tier: z.string(), band: z.enum(['base', 'long']) }).catchall(z.string())),
+});
+
+/** `pricing catalog [--search] [--skipped]`: the bundled catalog, and what a search found. */
+const listedEntry = z.looseObject({ key: z.string(), reason: z.string() });
+const pricingCatalogShape = z.looseObject({
+  schema: z.literal(PRICING_CATALOG_SCHEMA),
+  catalog: z.looseObject({
+    version: z.string(),
+    source: z.string(),
+    notice: z.string(),
+    models: count,
+    providers: count,
+  }),
+  search: z.string().optional(),
+  matches: z
+    .array(
+      z.looseObject({
+        ...listedModel.shape,
+        cacheRead: price,
+        audioInput: price,
+        audioOutput: price,
+      }),
+    )
+    .optional(),
+  skipped: z.array(listedEntry).optional(),
+  corrected: z.array(listedEntry).optional(),
+  skippedCount: count.optional(),
+  correctedCount: count.optional(),
+});
+
 /** `pricing check --against litellm`: every disagreement with LiteLLM's price map. */
 const pricingCheckShape = z.looseObject({
   schema: z.literal(PRICING_CHECK_SCHEMA),
@@ -511,6 +557,20 @@ const KINDS = {
     renderers: PRICING_LIST_RENDERERS,
     styled: false,
   } satisfies SavedKind<PricingList>,
+  [PRICING_SHOW_SCHEMA]: {
+    by: 'pricing show',
+    saveWith: 'llmcost pricing show MODEL --format json --out show.json',
+    shape: pricingShowShape,
+    renderers: PRICING_SHOW_RENDERERS,
+    styled: false,
+  } satisfies SavedKind<PricingShow>,
+  [PRICING_CATALOG_SCHEMA]: {
+    by: 'pricing catalog',
+    saveWith: 'llmcost pricing catalog --search TEXT --format json --out catalog.json',
+    shape: pricingCatalogShape,
+    renderers: PRICING_CATALOG_RENDERERS,
+    styled: false,
+  } satisfies SavedKind<PricingCatalog>,
   [PRICING_CHECK_SCHEMA]: {
     by: 'pricing check',
     saveWith: 'llmcost pricing check --against litellm FILE --format json --out check.json',
@@ -536,6 +596,8 @@ export type SavedReport =
   | { schema: typeof PRICING_DIFF_SCHEMA; model: PricingDiff }
   | { schema: typeof ESTIMATE_SCHEMA; model: EstimateDoc }
   | { schema: typeof PRICING_LIST_SCHEMA; model: PricingList }
+  | { schema: typeof PRICING_SHOW_SCHEMA; model: PricingShow }
+  | { schema: typeof PRICING_CATALOG_SCHEMA; model: PricingCatalog }
   | { schema: typeof PRICING_CHECK_SCHEMA; model: CheckResult };
 
 const kindOf = (schema: SavedSchema): SavedKind<never> => KINDS[schema] as SavedKind<never>;

@@ -78,6 +78,20 @@ const KINDS = [
     field: "missing key 'provider' in models[2]",
   },
   {
+    schema: 'llmcost.pricing-show/v1',
+    args: ['pricing', 'show', 'claude-sonnet-4-5', '--pricing', '2026-11-01'],
+    formats: ['table', 'json'],
+    damage: { path: ['prices', 0, 'band'], value: 'wide' },
+    field: 'prices[0].band',
+  },
+  {
+    schema: 'llmcost.pricing-catalog/v1',
+    args: ['pricing', 'catalog', '--search', 'gpt-audio-mini'],
+    formats: ['table', 'json'],
+    damage: { path: ['matches', 0, 'audioInput'], value: 10 },
+    field: 'matches[0].audioInput',
+  },
+  {
     schema: 'llmcost.pricing-check/v1',
     // exits 1: a price differs (the check's answer, not a failure)
     args: ['pricing', 'check', '--against', 'litellm', 'test/fixtures/pricing/litellm-price-differs.json'],

@@ -17,7 +17,10 @@ export interface CatalogMatch {
   audioOutput: string | null;
 }
 
+export const PRICING_CATALOG_SCHEMA = 'llmcost.pricing-catalog/v1';
+
 export interface PricingCatalog {
+  schema: typeof PRICING_CATALOG_SCHEMA;
   catalog: { version: string; source: string; notice: string; models: number; providers: number };
   search?: string;
   matches?: CatalogMatch[];
@@ -46,6 +49,7 @@ export function pricingCatalog(c: Catalog, o: { search?: string; skipped?: boole
     };
   });
   return {
+    schema: PRICING_CATALOG_SCHEMA,
     catalog: {
       version: info.version,
       source: info.source,

@@ -7,7 +7,10 @@ import { makeTable } from '../terminal.js';
 import { terminalText } from '../text.js';
 import { type ModelRow, modelRow, perMText } from './list.js';
 
+export const PRICING_SHOW_SCHEMA = 'llmcost.pricing-show/v1';
+
 export interface PricingShow extends ModelRow {
+  schema: typeof PRICING_SHOW_SCHEMA;
   pricing: { version: string };
   /** the table (or catalog) that prices it */
   pricedBy: string;
@@ -32,6 +35,7 @@ export function pricingShow(book: Pick<PriceBook, 'version'>, m: ModelInfo): Pri
       })),
   );
   return {
+    schema: PRICING_SHOW_SCHEMA,
     pricing: { version: book.version },
     pricedBy: pricedByText(m),
     channel: m.channel ? describeChannel(m.channel) : null,
