@@ -129,6 +129,18 @@ const SAMPLES: Expect[] = [
     cost: 0.202872,
   },
   {
+    file: 'bedrock_invocation_logs.jsonl',
+    preset: 'bedrock',
+    // us.anthropic.claude-sonnet-4-5 (regional +10%: $3.30 in / $0.33 read / $4.125 5m write / $16.50 out):
+    //   3 x 3.30 + 25,037 x 4.125 + 13 x 16.50 = 103,502.025; 412 x 3.30 + 25,037 x 0.33 + 388 x 16.50 = 16,023.81
+    // foundation-model ARN of claude-haiku-4-5 (in-region, $1/$5): 1,500 + 2,500 = 4,000
+    // apac.amazon.nova-micro (catalog, $0.035/$0.14): 0.035 + 1.12 = 1.155; the errorCode call $0; the embedding skipped
+    // -> 123,526.99 / 1M = $0.123527
+    rows: { read: 6, priced: 5, rejected: 0, skipped: 1 },
+    cost: 0.123527,
+    failed: 1,
+  },
+  {
     file: 'burstgpt1_head3.csv',
     preset: 'burstgpt',
     // gpt-3.5-turbo (472 + 1,087) x 0.50 + (18 + 230) x 1.50 = 779.5 + 372 = 1,151.5; gpt-4-turbo 417 x 10 + 276 x 30 = 12,450
@@ -232,6 +244,39 @@ describe('real export samples', () => {
     expect(r.report.extras.replay.rejects.byReason).toEqual([{ reason: 'no 1-hour cache write price', rows: 1 }]);
     // the other row: 110 input x 3 ... 10 x $3 + 100 x $3.75 (5m) + 5 x $15 = 30 + 375 + 75 -> $0.00048
     expect(r.report.baseline.cost).toBe(0.00048);
+  });
+
+  it('Bedrock invocation logs: requestMetadata keys and the caller are tags --by can use', async () => {
+    const r = await replay(['bedrock_invocation_logs.jsonl', '--by', 'team,identity']);
+    expect(r.code, r.stderr).toBe(0);
+    const team = r.report.by.team.map((x: { key: string; requests: number }) => [x.key, x.requests]);
+    expect(team).toEqual([
+      ['support', 3],
+      ['(none)', 2],
+    ]);
+    expect(r.report.by.identity.map((x: { key: string }) => x.key)).toContain(
+      'arn:aws:sts::111122223333:assumed-role/support-bot/session-1',
+    );
+  });
+
+  it('Bedrock latency-optimized calls are rejected, never priced at the standard price', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmcost-bedrock-'));
+    const rec = (id: string, latency: string) =>
+      JSON.stringify({
+        schemaType: 'ModelInvocationLog',
+        schemaVersion: '1.0',
+        timestamp: '2026-11-20T09:00:00Z',
+        requestId: id,
+        modelId: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
+        performanceConfig: { latency },
+        input: { inputTokenCount: 10 },
+        output: { outputTokenCount: 5 },
+      });
+    writeFileSync(join(dir, 'lat.jsonl'), `${rec('x1', 'optimized')}\n${rec('x2', 'standard')}\n`);
+    const r = await runCli(['replay', join(dir, 'lat.jsonl'), '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).rows).toEqual({ read: 2, priced: 1, rejected: 1 });
+    expect(r.stderr).toContain('lat.jsonl:1: latency-optimized inference');
   });
 
   it('--by model groups by canonical id; --by model_raw keeps the names as the log spells them', async () => {

@@ -4,6 +4,7 @@ import { suggestionHint, userError } from '../../diagnostics.js';
 import { CANONICAL_COLUMNS, type Column } from './columns.js';
 import type { Preset } from './preset.js';
 import { ANTHROPIC_PRESETS } from './presets/anthropic.js';
+import { BEDROCK_PRESETS } from './presets/bedrock.js';
 import { GATEWAY_PRESETS } from './presets/gateways.js';
 import { OPENAI_PRESETS } from './presets/openai.js';
 import { OTEL_PRESETS } from './presets/otel.js';
@@ -17,6 +18,7 @@ export const PRESETS: Preset[] = [
   ...GATEWAY_PRESETS,
   ...OPENAI_PRESETS,
   ...ANTHROPIC_PRESETS,
+  ...BEDROCK_PRESETS,
   ...OTEL_PRESETS,
 ];
 
