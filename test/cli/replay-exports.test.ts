@@ -279,6 +279,32 @@ describe('real export samples', () => {
     expect(r.stderr).toContain('lat.jsonl:1: latency-optimized inference');
   });
 
+  it('a Bedrock application inference profile ARN: the reject says how to map it, and the mapping prices it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmcost-bedrock-'));
+    const arn = 'arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/abc123';
+    const rec = { schemaType: 'ModelInvocationLog', timestamp: '2026-11-20T09:00:00Z', modelId: arn };
+    writeFileSync(
+      join(dir, 'aip.jsonl'),
+      `${JSON.stringify({ ...rec, input: { inputTokenCount: 10 }, output: { outputTokenCount: 5 } })}\n`,
+    );
+    const refused = await runCli(['replay', join(dir, 'aip.jsonl')]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      `a Bedrock application inference profile: map it to its model with --deployment ${arn}=MODEL`,
+    );
+    // claude-haiku-4-5 $1/$5: 10 + 25 = 35 micro-dollars
+    const mapped = await runCli([
+      'replay',
+      join(dir, 'aip.jsonl'),
+      '--deployment',
+      `${arn}=claude-haiku-4-5`,
+      '--format',
+      'json',
+    ]);
+    expect(mapped.code, mapped.stderr).toBe(0);
+    expect(JSON.parse(mapped.stdout).baseline.cost).toBe(0.000035);
+  });
+
   it('--by model groups by canonical id; --by model_raw keeps the names as the log spells them', async () => {
     const r = await replay(['helicone_export.jsonl', '--by', 'model,model_raw']);
     const keys = (dim: string): string[] => r.report.by[dim].map((x: { key: string }) => x.key).sort();

@@ -129,14 +129,18 @@ export function bookChecks(
       if (!hints.has(m)) {
         // an Azure deployment is named by its owner: no near name helps, a mapping does
         const deployment = /^azure\/(?!(?:eu|us|global|regional|data-?zone)\/)(.+)$/i.exec(m)?.[1];
-        const names = deployment ? [] : book.nearNames(m);
+        // so is a Bedrock application inference profile (its ARN names no model)
+        const profile = /^arn:aws[\w-]*:bedrock:[^:]*:\d*:application-inference-profile\//.test(m);
+        const names = deployment || profile ? [] : book.nearNames(m);
         hints.set(
           m,
           deployment
             ? `an Azure deployment: map it to its model with --deployment ${deployment}=MODEL or traffic.log.deployments`
-            : names.length
-              ? `did you mean ${names.map((n) => `'${n}'`).join(' or ')}?`
-              : undefined,
+            : profile
+              ? `a Bedrock application inference profile: map it to its model with --deployment ${m}=MODEL or traffic.log.deployments`
+              : names.length
+                ? `did you mean ${names.map((n) => `'${n}'`).join(' or ')}?`
+                : undefined,
         );
       }
       return hints.get(m);
