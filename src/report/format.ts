@@ -94,6 +94,11 @@ export function int(x: number): string {
   return plain(r) ? fixedText(r, 0) : r.toLocaleString('en-US');
 }
 
+/** "1 request", "12,000 requests" (the count as int() shows it, the noun in the singular for 1) */
+export function count(n: number, noun: string): string {
+  return `${int(n)} ${noun}${Math.round(n) === 1 ? '' : 's'}`;
+}
+
 export function num(x: number, digits = 2): string {
   if (plain(x))
     return fixedText(x, digits)

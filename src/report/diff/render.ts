@@ -1,6 +1,6 @@
 // Renderers of the cost review (schema llmcost.diff/v1): a terminal table, Markdown for a pull
 // request comment or a job summary, JSON. They only lay out the DiffReport (report/diff/model.ts).
-import { displayNote, int, moneyOf, overlaysNote, signedPct } from '../format.js';
+import { count, displayNote, int, moneyOf, overlaysNote, signedPct } from '../format.js';
 import { makeTable } from '../terminal.js';
 import { mdCode, mdEscape as esc, terminalText as L } from '../text.js';
 import { type Change, DIFF_TOP_N, type DiffReport, type DiffSide, type StepDiff } from './model.js';
@@ -27,7 +27,7 @@ function verdict(r: DiffReport): string {
 /** "12 requests, 7 days, seed 1" of a side, or of both when they agree. */
 function trafficText(r: DiffReport): string {
   const one = (s: DiffReport['base']): string =>
-    `${int(s.requests)} requests over ${s.days} day${s.days === 1 ? '' : 's'}, seed ${s.seed}`;
+    `${count(s.requests, 'request')} over ${s.days} day${s.days === 1 ? '' : 's'}, seed ${s.seed}`;
   const b = one(r.base);
   const h = one(r.head);
   const what = r.sameTraffic

@@ -1,7 +1,7 @@
 // Shared shapes for renderers: the generic layout of report.extras and the stage label. Structure
 // only — no arithmetic (numbers come from the report model, strings from format.ts).
 import type { Report } from '../model.js';
-import { type Display, cell, days, int, isoDay, overlaysNote, usd } from '../format.js';
+import { type Display, cell, count, days, int, isoDay, overlaysNote, usd } from '../format.js';
 
 export type ExtraSection =
   | { title: string; kind: 'scalar'; value: string }
@@ -80,7 +80,7 @@ export function stepName(b: { kind: string; step?: number; label: string }): str
 /** "12,000 requests over 1 day (2026-11-01 .. 2026-11-01)" */
 export function volumeLine(r: Report): string {
   const span = r.period.startMs !== null ? ` (${isoDay(r.period.startMs)} .. ${isoDay(r.period.endMs)})` : '';
-  return `${int(r.requests)} requests over ${r.period.days === 1 ? '1 day' : `${int(r.period.days)} days`}${span}`;
+  return `${count(r.requests, 'request')} over ${r.period.days === 1 ? '1 day' : `${int(r.period.days)} days`}${span}`;
 }
 
 /** "rows: N read · N priced · N rejected", then the rows outside a sample and the calls not billed */
