@@ -141,6 +141,18 @@ const SAMPLES: Expect[] = [
     failed: 1,
   },
   {
+    file: 'gemini_generate_content.jsonl',
+    preset: 'gemini',
+    // gemini-2.5-flash $0.30 in / $0.03 cached / $2.50 out (thoughts billed as output):
+    //   12,000 prompt incl. 8,192 cached: 3,808 x 0.30 + 8,192 x 0.03 + (300 + 700) x 2.50 = 3,888.16
+    // gemini-2.5-pro $1.25 in and audio in / $10 out: 1,000 x 1.25 + 4,000 audio x 1.25 + 200 x 10 = 8,250
+    // tool use: (100 prompt + 900 tool-use prompt) x 0.30 + 50 x 2.50 = 425
+    // a Vertex batch output line (batch $0.15 / $1.25): 2,000 x 0.15 + 400 x 1.25 = 800
+    // Provisioned Throughput and the error response skipped -> 13,363.16 / 1M
+    rows: { read: 6, priced: 4, rejected: 0, skipped: 2 },
+    cost: 0.013363,
+  },
+  {
     file: 'burstgpt1_head3.csv',
     preset: 'burstgpt',
     // gpt-3.5-turbo (472 + 1,087) x 0.50 + (18 + 230) x 1.50 = 779.5 + 372 = 1,151.5; gpt-4-turbo 417 x 10 + 276 x 30 = 12,450

@@ -5,6 +5,7 @@ import { CANONICAL_COLUMNS, type Column } from './columns.js';
 import type { Preset } from './preset.js';
 import { ANTHROPIC_PRESETS } from './presets/anthropic.js';
 import { BEDROCK_PRESETS } from './presets/bedrock.js';
+import { GEMINI_PRESETS } from './presets/gemini.js';
 import { GATEWAY_PRESETS } from './presets/gateways.js';
 import { OPENAI_PRESETS } from './presets/openai.js';
 import { OTEL_PRESETS } from './presets/otel.js';
@@ -19,6 +20,7 @@ export const PRESETS: Preset[] = [
   ...OPENAI_PRESETS,
   ...ANTHROPIC_PRESETS,
   ...BEDROCK_PRESETS,
+  ...GEMINI_PRESETS,
   ...OTEL_PRESETS,
 ];
 
