@@ -1,6 +1,7 @@
 // `llmcost report --from saved.json`: re-render any saved JSON report (simulate/replay, sweep,
 // drift, audit-cache, estimate, pricing diff/list/show/catalog/check) in the formats its command
-// offers. Reading and checking the file is app/report.ts; the kinds, their shapes and renderers are report/saved.ts.
+// offers. Reading and checking the file is app/report.ts; the kinds, their shapes and renderers
+// are report/saved.ts.
 import type { Command } from 'commander';
 import { loadSavedReport } from '../app/report.js';
 import { userError } from '../diagnostics.js';
