@@ -153,6 +153,19 @@ const SAMPLES: Expect[] = [
     cost: 0.013363,
   },
   {
+    file: 'langsmith_runs.jsonl',
+    preset: 'langsmith',
+    // gpt-4o-mini $0.15 / $0.075 cached / $0.60: 407 x 0.15 + 12 x 0.075 + 87 x 0.60 = 114.15
+    // claude-sonnet-4-5 (usage_metadata only; cache_creation 0 beside a 1-hour write of 3,000):
+    //   100 x 3 + 2,000 x 0.30 + 3,000 x 6 + 200 x 15 = 21,900
+    // the 429 run bills $0; the bulk-export row (extra as JSON text) gemini-2.5-flash 1,000 x 0.30 + 100 x 2.50 = 550
+    // the chain run skipped -> 22,564.15 / 1M, each run's total_cost to the micro-dollar
+    rows: { read: 5, priced: 4, rejected: 0, skipped: 1 },
+    cost: 0.022564,
+    billed: 0.02256415,
+    failed: 1,
+  },
+  {
     file: 'burstgpt1_head3.csv',
     preset: 'burstgpt',
     // gpt-3.5-turbo (472 + 1,087) x 0.50 + (18 + 230) x 1.50 = 779.5 + 372 = 1,151.5; gpt-4-turbo 417 x 10 + 276 x 30 = 12,450

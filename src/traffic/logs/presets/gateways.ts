@@ -1,4 +1,4 @@
-// Presets for LLM gateways and observability tools: LiteLLM, Langfuse, Helicone.
+// Presets for LLM gateways and observability tools: LiteLLM, Langfuse, Helicone, LangSmith.
 import { type Fields, lookup } from '../columns.js';
 import type { Preset } from '../preset.js';
 
@@ -22,6 +22,12 @@ function parseJsonText(f: Fields, keys: readonly string[]): Fields {
   }
   return out ?? f;
 }
+
+/** A LangSmith run's token details, rolled up on the run or in the usage_metadata its SDK sent (first wins). */
+const langsmithDetail = (side: 'prompt' | 'completion', key: string): string[] => [
+  `${side}_token_details.${key}`,
+  `extra.metadata.usage_metadata.${side === 'prompt' ? 'input' : 'output'}_token_details.${key}`,
+];
 
 /** Langfuse observation types that are model calls; SPAN, EVENT, AGENT, TOOL, ... are not billed. */
 const LANGFUSE_CALLS = new Set(['GENERATION', 'EMBEDDING']);
@@ -139,6 +145,54 @@ export const GATEWAY_PRESETS: Preset[] = [
         : undefined;
     },
     status: (v) => (typeof v === 'string' ? (v.toUpperCase() === 'ERROR' ? 'error' : 'ok') : undefined),
+  },
+  {
+    name: 'langsmith',
+    summary:
+      'LangSmith runs (POST /runs/query, list_runs JSONL, bulk export): llm runs only; start_time, extra.metadata.ls_model_name, prompt_tokens (cache inside), prompt_token_details.cache_read, completion_token_details.reasoning, total_cost',
+    columns: {
+      request_id: ['id'],
+      // naive UTC ("2026-09-04T01:37:10.123456"): read as UTC
+      timestamp: ['start_time'],
+      // LangSmith's own precedence for the model of a run's cost
+      model: [
+        'extra.metadata.ls_model_name',
+        'extra.invocation_params.model',
+        'extra.invocation_params.model_name',
+        'extra.invocation_params.model_id',
+      ],
+      input_tokens: ['prompt_tokens', 'extra.metadata.usage_metadata.input_tokens'],
+      output_tokens: ['completion_tokens', 'extra.metadata.usage_metadata.output_tokens'],
+      cached_input_tokens: langsmithDetail('prompt', 'cache_read'),
+      // langchain-anthropic reports writes as cache_creation, or (with the TTL split) as
+      // ephemeral_5m/1h_input_tokens with cache_creation 0: exclusive keys, summed (cacheWriteParts beside)
+      cache_write_tokens: langsmithDetail('prompt', 'cache_creation'),
+      cache_write_5m_tokens: langsmithDetail('prompt', 'ephemeral_5m_input_tokens'),
+      cache_write_1h_tokens: langsmithDetail('prompt', 'ephemeral_1h_input_tokens'),
+      reasoning_tokens: langsmithDetail('completion', 'reasoning'),
+      audio_input_tokens: langsmithDetail('prompt', 'audio'),
+      audio_output_tokens: langsmithDetail('completion', 'audio'),
+      cost_usd: ['total_cost'],
+      status: ['status', 'error'],
+      conversation_id: ['extra.metadata.thread_id', 'extra.metadata.session_id', 'extra.metadata.conversation_id'],
+      feature: ['name'],
+      tenant: ['extra.metadata.tenant', 'extra.metadata.user_id'],
+    },
+    tags: { project: ['session_id'], provider: ['extra.metadata.ls_provider'] },
+    // LangChain's usage_metadata: input_tokens is "sum of all input token types" (cache reads and
+    // writes inside, for Anthropic too); output_tokens includes reasoning
+    cacheTokens: 'inside',
+    cacheWriteParts: 'beside',
+    detect: [['run_type', 'start_time', 'trace_id', 'prompt_tokens']],
+    // the bulk export (Parquet) keeps extra and the token details as JSON text
+    prepare: (f) => parseJsonText(f, ['extra', 'prompt_token_details', 'completion_token_details']),
+    skip: (f) => {
+      const type = lookup(f, 'run_type');
+      if (typeof type === 'string' && type !== 'llm') return `LangSmith ${type} run (not a model call)`;
+      return lookup(f, 'status') === 'pending' ? 'LangSmith run still pending (not finished)' : undefined;
+    },
+    // status success/error; without one, an error message means the call failed
+    status: (v) => (v === 'success' ? 'ok' : typeof v === 'string' && v.trim() !== '' ? 'error' : undefined),
   },
   {
     name: 'helicone',
