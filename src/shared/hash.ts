@@ -16,6 +16,37 @@ export function fnv1a32Units(units: Uint16Array, from: number, to: number): numb
   return h >>> 0;
 }
 
+/**
+ * A second 32-bit hash of the string's UTF-16 code units, independent of FNV-1a (multiply-xorshift
+ * rounds with their own seed, then MurmurHash3's finalizer); signed. Paired with fnv1a32 it keys ids
+ * by 64 bits (read.ts DuplicateIds).
+ */
+export function mix32(s: string): number {
+  let h = 0x9747b28c;
+  for (let i = 0; i < s.length; i++) {
+    h = Math.imul(h ^ s.charCodeAt(i), 0x5bd1e995);
+    h ^= h >>> 15;
+  }
+  return fmix32(h ^ s.length);
+}
+
+/** mix32 of UTF-16 code units[from, to): equal to mix32 of the string they spell. */
+export function mix32Units(units: Uint16Array, from: number, to: number): number {
+  let h = 0x9747b28c;
+  for (let i = from; i < to; i++) {
+    h = Math.imul(h ^ units[i]!, 0x5bd1e995);
+    h ^= h >>> 15;
+  }
+  return fmix32(h ^ (to - from));
+}
+
+/** MurmurHash3's 32-bit finalizer (avalanche); signed */
+function fmix32(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) | 0;
+}
+
 /** FNV-1a, 32 bits, of bytes[from, to); unsigned. Equal to fnv1a32 of an ASCII string's bytes. */
 export function fnv1a32Bytes(bytes: Uint8Array, from: number, to: number): number {
   let h = 0x811c9dc5;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { fnv1a32, fnv1a32Units, mix32, mix32Units } from '../../src/shared/hash.js';
 import type { SimRequest } from '../../src/engine/request.js';
 import {
   DuplicateIds,
@@ -113,8 +114,25 @@ describe('repeated request ids', () => {
   });
 });
 
+describe('the id key', () => {
+  it('is the same from a string and from its UTF-16 code units (a range read checks the code units)', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40, unit: 'binary' }), (id) => {
+        const units = Uint16Array.from({ length: id.length }, (_, i) => id.charCodeAt(i));
+        const padded = new Uint16Array(units.length + 4);
+        padded.set(units, 2);
+        expect(mix32Units(padded, 2, 2 + units.length)).toBe(mix32(id));
+        expect(fnv1a32Units(padded, 2, 2 + units.length)).toBe(fnv1a32(id));
+      }),
+    );
+    // FNV-1a alone collides on these two; the second hash does not
+    expect(fnv1a32('id-149599')).toBe(fnv1a32('id-312382'));
+    expect(mix32('id-149599')).not.toBe(mix32('id-312382'));
+  });
+});
+
 describe('repeated request ids, against a plain model', () => {
-  // 'id-149599' and 'id-312382' have the same FNV-1a hash: the table must tell them apart by their text
+  // 'id-149599' and 'id-312382' have the same FNV-1a hash: the table must tell them apart (by its second hash)
   const ids = fc.oneof(
     fc.constantFrom('id-149599', 'id-312382', 'a', 'ab', 'abc', 'é', 'e\u0301', '\u{1F600}', '\uD800', ' a', 'a '),
     fc.string({ maxLength: 40, unit: 'binary' }),

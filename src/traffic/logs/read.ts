@@ -16,9 +16,8 @@ import { csvLayout, gettersOf, type RowContext, toRequest } from './row.js';
 import { type LogFormat, type LogRange, openLog, type RawRecord, rawText } from './source.js';
 import { openLogInWorker } from './thread.js';
 import { csvCell } from '../../shared/csv.js';
-import { fnv1a32Units } from '../../shared/hash.js';
+import { fnv1a32, fnv1a32Units, mix32, mix32Units } from '../../shared/hash.js';
 import { addExact, exactValue } from '../../shared/numbers.js';
-import { putUnits, withRoom } from '../../shared/typed.js';
 import { RecentMap } from '../../shared/recent.js';
 import { openOutput, type OutputStream } from '../../shared/output-file.js';
 import { lineSampler } from './sampled.js';
@@ -187,100 +186,83 @@ export function shownPath(file: string, cwd: string): string {
 }
 
 /**
- * id -> line, open addressing on typed arrays (a Map of 65K fresh id strings was ~7% of a replay:
- * cache misses in its chains and rehashing as each new window's Map grew). An id's characters are
- * copied into the table's own array, not the string kept: a kept string lives through many young
- * collections and is then copied to the old generation, a million times for a 1M-row log, which
- * cost more than the lookups (half of a replay's garbage collection).
+ * The duplicate check keys an id by two 32-bit hashes (fnv1a32, mix32): ids with equal keys are taken
+ * as the same id. A false match needs both to collide, below one in 10^14 per row at 131,072 ids held,
+ * and would only add one to a warning's count.
+ */
+const idKey1 = (s: string): number => fnv1a32(s) | 0 || 1;
+const idKey1Units = (src: Uint16Array, from: number, to: number): number => fnv1a32Units(src, from, to) | 0 || 1;
+
+const TWO_32 = 2 ** 32;
+
+/**
+ * id key -> line, open addressing in one typed array of 4 int32 per slot: key (k1, k2) and the line
+ * (low, high 32 bits). A lookup and its insert touch one cache line of one array; no id string or
+ * character is kept. (A Map of 65K fresh id strings was ~7% of a replay; a table that also kept each
+ * id's characters in four more arrays cost ~10% of a one-thread waterfall, most of it in cache misses
+ * the rest of the run then paid.)
  */
 class IdTable {
-  private hashes: Int32Array;
-  /** per slot: where the id's characters start in `chars`, and how many */
-  private at: Int32Array;
-  private len: Int32Array;
-  private lines: Float64Array;
-  private chars = new Uint16Array(1 << 14);
-  private used = 0;
+  private slots: Int32Array;
   private mask: number;
   size = 0;
 
   /** starts small and doubles up to `capacity`: a short log does not pay for a 65K-id window (~10 ms, and GC) */
   constructor(private readonly capacity: number) {
     const n = Math.min(capacity, 1024);
-    this.hashes = new Int32Array(n);
-    this.at = new Int32Array(n);
-    this.len = new Int32Array(n);
-    this.lines = new Float64Array(n);
+    this.slots = new Int32Array(4 * n);
     this.mask = n - 1;
   }
 
-  /** FNV-1a (fnv1a32) of src[from, from + n) as a signed 32-bit slot key, never 0 (0 marks an empty slot) */
-  static hash(src: Uint16Array, from: number, n: number): number {
-    return fnv1a32Units(src, from, from + n) | 0 || 1;
-  }
-
-  /** the slot of the id whose characters are src[from, from + n) (h: their hash), or the free slot it would take */
-  private slot(src: Uint16Array, from: number, n: number, h: number): number {
-    let i = h & this.mask;
+  /** the slot (index of its first int32) holding key (k1, k2), or the free slot it would take */
+  private slot(k1: number, k2: number): number {
+    const s = this.slots;
+    let i = k1 & this.mask;
     for (;;) {
-      const x = this.hashes[i]!;
-      if (x === 0 || (x === h && this.len[i] === n && this.same(src, from, n, this.at[i]!))) return i;
+      const x = s[4 * i]!;
+      if (x === 0 || (x === k1 && s[4 * i + 1] === k2)) return 4 * i;
       i = (i + 1) & this.mask;
     }
   }
 
-  private same(src: Uint16Array, from: number, n: number, at: number): boolean {
-    const c = this.chars;
-    for (let k = 0; k < n; k++) if (c[at + k] !== src[from + k]) return false;
-    return true;
-  }
-
-  /** the line recorded for the id src[from, from + n), or -1 */
-  find(src: Uint16Array, from: number, n: number, h: number): number {
-    const i = this.slot(src, from, n, h);
-    return this.hashes[i] === 0 ? -1 : this.lines[i]!;
+  /** the line recorded for the key, or -1 */
+  find(k1: number, k2: number): number {
+    const at = this.slot(k1, k2);
+    const s = this.slots;
+    return s[at] === 0 ? -1 : (s[at + 2]! >>> 0) + s[at + 3]! * TWO_32;
   }
 
   /** callers keep size at most half the capacity, so a free slot always exists */
-  set(src: Uint16Array, from: number, n: number, h: number, line: number): void {
-    if (2 * (this.size + 1) > this.hashes.length && this.hashes.length < this.capacity) this.grow();
-    const i = this.slot(src, from, n, h);
-    if (this.hashes[i] === 0) {
-      this.chars = withRoom(this.chars, this.used, this.used + n);
-      this.chars.set(src.subarray(from, from + n), this.used);
-      this.hashes[i] = h;
-      this.at[i] = this.used;
-      this.len[i] = n;
-      this.used += n;
+  set(k1: number, k2: number, line: number): void {
+    if (2 * (this.size + 1) > this.mask + 1 && this.mask + 1 < this.capacity) this.grow();
+    const at = this.slot(k1, k2);
+    const s = this.slots;
+    if (s[at] === 0) {
+      s[at] = k1;
+      s[at + 1] = k2;
       this.size++;
     }
-    this.lines[i] = line;
+    s[at + 2] = (line % TWO_32) | 0;
+    s[at + 3] = Math.floor(line / TWO_32);
   }
 
   private grow(): void {
-    const { hashes, at, len, lines } = this;
-    const n = 2 * hashes.length;
-    this.hashes = new Int32Array(n);
-    this.at = new Int32Array(n);
-    this.len = new Int32Array(n);
-    this.lines = new Float64Array(n);
+    const old = this.slots;
+    const n = 2 * (this.mask + 1);
+    this.slots = new Int32Array(4 * n);
     this.mask = n - 1;
-    for (let i = 0; i < hashes.length; i++) {
-      const h = hashes[i]!;
-      if (h === 0) continue;
-      // ids in the table are distinct: the first free slot is the id's
-      let s = h & this.mask;
-      while (this.hashes[s] !== 0) s = (s + 1) & this.mask;
-      this.hashes[s] = h;
-      this.at[s] = at[i]!;
-      this.len[s] = len[i]!;
-      this.lines[s] = lines[i]!;
+    for (let at = 0; at < old.length; at += 4) {
+      const k1 = old[at]!;
+      if (k1 === 0) continue;
+      // keys in the table are distinct: the first free slot is the key's
+      let i = k1 & this.mask;
+      while (this.slots[4 * i] !== 0) i = (i + 1) & this.mask;
+      this.slots.set(old.subarray(at, at + 4), 4 * i);
     }
   }
 
   clear(): void {
-    this.hashes.fill(0);
-    this.used = 0;
+    this.slots.fill(0);
     this.size = 0;
   }
 }
@@ -304,15 +286,10 @@ export class DuplicateIds {
 
   constructor(private readonly shown: string) {}
 
-  /** an id's characters, copied for the table (one array, reused) */
-  private scratch = new Uint16Array(256);
-
   /** the request id of a priced row and its line (0: none) */
   see(id: string, line: number): void {
     if (id.startsWith('line-') && id === `line-${line}`) return;
-    this.scratch = withRoom(this.scratch, 0, id.length);
-    putUnits(id, this.scratch, 0);
-    this.check(this.scratch, 0, id.length, line);
+    if (this.check(idKey1(id), mix32(id), line)) this.first ??= this.repeat(id, line);
   }
 
   /** the same for the id whose UTF-16 code units are src[from, to) (a range's rows: replay-run.ts) */
@@ -320,24 +297,33 @@ export class DuplicateIds {
     // a generated id (line-N, the row's own line) is not checked
     if (to - from > 5 && src[from] === 0x6c && src[from + 4] === 0x2d && textOf(src, from, to) === `line-${line}`)
       return;
-    this.check(src, from, to - from, line);
+    if (this.check(idKey1Units(src, from, to), mix32Units(src, from, to), line))
+      this.first ??= this.repeat(textOf(src, from, to), line);
   }
 
-  private check(src: Uint16Array, from: number, n: number, line: number): void {
-    const h = IdTable.hash(src, from, n);
-    let seen = this.now.find(src, from, n, h);
-    if (seen < 0) seen = this.before.find(src, from, n, h);
+  /** the first repeat's message (the line of the id's earlier row was just looked up: lastSeen) */
+  private repeat(id: string, line: number): string {
+    return `request_id '${excerpt(id)}' at ${this.shown}:${line} repeats ${this.shown}:${this.lastSeen}`;
+  }
+
+  private lastSeen = 0;
+
+  /** records the id's key at `line`; true when an earlier row had it (its line: lastSeen) */
+  private check(k1: number, k2: number, line: number): boolean {
+    let seen = this.now.find(k1, k2);
+    if (seen < 0) seen = this.before.find(k1, k2);
     if (seen >= 0) {
       this.count++;
-      this.first ??= `request_id '${excerpt(textOf(src, from, from + n))}' at ${this.shown}:${line} repeats ${this.shown}:${seen}`;
+      this.lastSeen = seen;
     }
-    this.now.set(src, from, n, h, line);
+    this.now.set(k1, k2, line);
     if (this.now.size >= DUP_WINDOW) {
       const t = this.before;
       this.before = this.now;
       this.now = t;
       t.clear();
     }
+    return seen >= 0;
   }
 
   /** at the end of the log: the count and a warning (first among the log's warnings) when any id repeated */
