@@ -36,6 +36,11 @@ const GCP_LOCATION = /^(global|[a-z]+-[a-z]+\d+)\//;
 const VERTEX_VERSION = /@(?:\d{8}|default|latest)$/;
 /** Azure deployment zones as LiteLLM writes them (azure/eu/gpt-4o): eu/us are Data Zone deployments */
 const AZURE_ZONE = /^(global|eu|us|data-?zone|regional)\//;
+/**
+ * A Vertex AI model resource name, as Vertex's own logs and batch jobs write it:
+ * [projects/P/locations/L/]publishers/VENDOR/models/MODEL[@version]. Read as vertex_ai/[L/]MODEL.
+ */
+const VERTEX_RESOURCE = /^(?:projects\/[^/]+\/locations\/([^/]+)\/)?publishers\/[^/]+\/models\/(.+)$/;
 /** ARN of a foundation model or system inference profile (an application profile names no model) */
 const BEDROCK_ARN = /^arn:aws[\w-]*:bedrock:[a-z0-9-]*:\d*:(?:foundation-model|inference-profile)\/(.+)$/;
 
@@ -77,6 +82,8 @@ export function channelReadings(key: string): ChannelMatch[] {
   let s = key;
   const arn = BEDROCK_ARN.exec(s);
   if (arn) s = `bedrock/${arn[1]}`;
+  const resource = VERTEX_RESOURCE.exec(s);
+  if (resource) s = `vertex_ai/${resource[1] ? `${resource[1]}/` : ''}${resource[2]}`;
   if (DIRECT.test(s)) {
     out.push({ model: s.replace(DIRECT, '').replace(/^models\//, '') });
     return out;

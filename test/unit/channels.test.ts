@@ -35,6 +35,18 @@ describe('channel ids', () => {
       channel: { name: 'vertex', endpoint: 'global' },
     });
     expect(r('vertex_ai/us-east5/claude-sonnet-4-5@20250929')?.channel?.endpoint).toBe('regional');
+    // Vertex AI resource names, as its request-response logs and batch jobs write them
+    expect(r('publishers/google/models/gemini-2.5-flash')).toEqual({
+      model: 'gemini-2.5-flash',
+      channel: { name: 'vertex', endpoint: 'global' },
+    });
+    expect(r('projects/p-1/locations/us-east5/publishers/anthropic/models/claude-sonnet-4-5@20250929')).toEqual({
+      model: 'claude-sonnet-4-5',
+      channel: { name: 'vertex', endpoint: 'regional' },
+    });
+    expect(r('projects/p-1/locations/global/publishers/google/models/gemini-2.5-pro')?.channel?.endpoint).toBe(
+      'global',
+    );
     expect(r('claude-3-7-sonnet@20250219')).toEqual({
       model: 'claude-3-7-sonnet',
       channel: { name: 'vertex', endpoint: 'global' },
