@@ -284,6 +284,13 @@ describe('real export samples', () => {
     );
   });
 
+  it('--by a tag no row has: the hint lists the tags of a JSON log, and did-you-mean finds them', async () => {
+    const r = await runCli(['replay', 'bedrock_invocation_logs.jsonl', '--by', 'teem'], { cwd: FIX });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("did you mean 'team' or 'tier'?");
+    expect(r.stderr).toMatch(/this log's: [^)]*\bregion\b[^)]*\bteam\b/);
+  });
+
   it('Bedrock latency-optimized calls are rejected, never priced at the standard price', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'llmcost-bedrock-'));
     const rec = (id: string, latency: string) =>

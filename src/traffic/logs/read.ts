@@ -376,7 +376,10 @@ export interface LogStats {
   unbilledUsage?: number;
   /** rows outside a key-consistent sample (read and skipped; most of them never parsed) */
   unsampled?: number;
-  /** a CSV log's columns that no canonical column reads: its tags, which `--by` can name */
+  /**
+   * its tags, which `--by` can name: a CSV log's columns that no canonical column reads, or the tag
+   * names of a JSON log's first rows
+   */
   tagColumns?: string[];
   /** rows sending more input tokens than their model's context window (priced; a warning), and the first */
   overWindow?: number;
@@ -480,6 +483,10 @@ export function unsortedWarning(outOfOrder: number, priced: number): { code: Cod
 /** the skip reason of a row outside a key-consistent sample */
 export const OUTSIDE_SAMPLE = 'outside the sample (--sample)';
 const DEFAULT_BATCH = 1024;
+/** a JSON log's tag names are gathered from its first this many priced rows */
+const TAG_NAMES_FROM = 1000;
+/** tags that are canonical columns (a --by dimension of their own) or llmcost's own */
+const KNOWN_TAGS = new Set(['tenant', 'feature', 'route', 'promptVersion', 'intent', 'promptHash']);
 
 /** How far the reader is through the file (bytes), 0..1; null for stdin. For progress bars only. */
 export function logFraction(stats: LogStats): number | null {
@@ -664,6 +671,8 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
       used.add(k);
     const csv = log.header ? csvLayout(columns, log.header, used, preset) : undefined;
     if (csv?.extra.length) stats.tagColumns = csv.extra.map(([name]) => name);
+    // a JSON log's tags are known row by row: the names its first rows carry (for --by's hint)
+    const jsonTags = csv ? undefined : new Set<string>();
     const tokens = new TokenCounter();
     const ctx: RowContext = {
       preset,
@@ -729,6 +738,7 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
                 }
                 // a range of a parallel read: the ids are checked again over the whole table (table/read.ts recount)
                 if (!opts.range) ids.see(q.id, q.line ?? 0);
+                if (jsonTags && stats.priced <= TAG_NAMES_FROM) for (const k in q.tags) jsonTags.add(k);
                 if (q.atMs < lastMs) stats.outOfOrder++;
                 else lastMs = q.atMs;
                 spread.add(q.atMs, rec.line);
@@ -791,6 +801,10 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
     if (stats.costUsdParts) stats.costUsdSum = exactValue(stats.costUsdParts);
     ids.finish(stats);
     finishWarnings(stats, spread, shown);
+    if (jsonTags) {
+      const names = [...jsonTags].filter((k) => !KNOWN_TAGS.has(k));
+      if (names.length) stats.tagColumns = names;
+    }
     // JSON has no header: when nothing could be priced for a missing column, say so like a header error.
     if (stats.priced === 0 && stats.rejected > 0 && log.format !== 'csv') {
       const top = Object.entries(stats.reasons).sort((a, b) => b[1] - a[1])[0];
