@@ -137,6 +137,15 @@ describe('llmcost drift', () => {
       "warning[UNKNOWN_MODEL]: scenario 'chatbot-10k': the baseline table 2026-11-01 cannot price 'gpt-4-turbo'",
     );
     expect((JSON.parse(r.stdout) as { diagnostics: { code: string }[] }).diagnostics[0]!.code).toBe('UNKNOWN_MODEL');
+    // the table and the Markdown (a PR comment) show the warnings too, with their codes
+    const args = ['drift', '--baseline', '2026-11-01', '--current', '2026-11-18', 'scenarios/chatbot-10k.yaml'];
+    const table = await runCli(args);
+    expect(table.stdout).toMatch(
+      /\nWarnings\n! \[UNKNOWN_MODEL\] scenario 'chatbot-10k': the baseline table 2026-11-01/,
+    );
+    const md = await runCli([...args, '--format', 'md']);
+    expect(md.stdout).toContain('<details><summary>Warnings (');
+    expect(md.stdout).toContain("- `UNKNOWN_MODEL` scenario 'chatbot-10k'");
   });
 
   it('a model that no table knows, not even the scenario own, is still a usage error', async () => {

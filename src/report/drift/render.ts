@@ -98,7 +98,15 @@ export function renderDriftTable(r: DriftReport, o: DriftRenderOptions = {}): st
     parts.push(
       `total final cost: ${pair(r.total, r.display).replace('→', '->')} (${signedUsd(r.total.delta)}, ${signedPct(r.total.deltaPct)})`,
     );
+  const warned = warningsOf(r);
+  if (warned.length)
+    parts.push('', 'Warnings', ...warned.map((w) => `! ${L(`${w.code ? `[${w.code}] ` : ''}${w.message}`)}`));
   return parts.join('\n');
+}
+
+/** the run's warnings, with their codes where they have one */
+function warningsOf(r: DriftReport): { code?: string; message: string }[] {
+  return r.diagnostics ?? r.warnings.map((message) => ({ message }));
 }
 
 export function renderDriftMd(r: DriftReport, o: DriftRenderOptions = {}): string {
@@ -156,6 +164,16 @@ export function renderDriftMd(r: DriftReport, o: DriftRenderOptions = {}): strin
       '**Failed checks**',
       '',
       ...failed.map((c) => `- ${mdCode(c.scenario)} ${esc(c.name)}: ${esc(c.message)}`),
+    );
+  const warned = warningsOf(r);
+  if (warned.length)
+    lines.push(
+      '',
+      `<details><summary>Warnings (${warned.length})</summary>`,
+      '',
+      ...warned.map((w) => `- ${w.code ? `${mdCode(w.code)} ` : ''}${esc(w.message)}`),
+      '',
+      '</details>',
     );
   lines.push(
     '',
