@@ -99,15 +99,17 @@ else the newest bundled table) and the traffic starts on its date.`,
   cmd.action(async (file: string, o: Opts) => {
     const quick = QUICK.some((k) => o[k] !== undefined);
     let text = EXAMPLE_SCENARIO;
+    let idleCache = false;
     if (quick) {
       const turns = intFlag(o.turns ?? '1', '--turns', 1, 1000);
+      const systemTokens = intFlag(o.systemTokens ?? '0', '--system-tokens', 0, 100_000_000);
       text = await quickStartScenario(
         file,
         {
           ...tableChoice(o),
           model: o.model ?? 'claude-sonnet-4-5',
           requestsPerDay: intListFlag(o.requests ?? '1000', '--requests', 1),
-          systemTokens: intFlag(o.systemTokens ?? '0', '--system-tokens', 0, 100_000_000),
+          systemTokens,
           inputTokens: intFlag(o.inputTokens ?? '500', '--input-tokens', 0, 100_000_000),
           outputTokens: intFlag(o.outputTokens ?? '300', '--output-tokens', 0, 100_000_000),
           cache: o.cache ?? '5m',
@@ -121,9 +123,15 @@ else the newest bundled table) and the traffic starts on its date.`,
         },
         app,
       );
+      // no shared prefix and no history: nothing repeats from one request to the next
+      idleCache = (o.cache ?? '5m') !== 'off' && systemTokens === 0 && turns === 1;
     }
     if (file === '-') return emit(app.io, text);
     initScenario(file, { force: o.force, text }, app);
     app.note(`wrote ${file}; run: llmcost simulate ${file}`);
+    if (idleCache)
+      app.note(
+        'its prompt-cache step saves nothing: with --system-tokens 0 and one turn no tokens repeat between requests; give the shared prefix (system prompt, tools) with --system-tokens N, or conversations with --turns N',
+      );
   });
 }

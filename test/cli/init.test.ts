@@ -33,6 +33,22 @@ describe('llmcost init from flags', () => {
     expect(r.requests).toBeLessThan(1100);
   });
 
+  it('a cache step with nothing to cache (no --system-tokens, one turn) says so, and what to give', async () => {
+    const dir = fresh();
+    const idle = await runCli(['init', 'i.yaml', '--model', 'gpt-4o', '--days', '1'], { cwd: dir });
+    expect(idle.code, idle.stderr).toBe(0);
+    expect(idle.stderr).toContain('its prompt-cache step saves nothing');
+    expect((await simulate(dir, 'i.yaml')).final.saving).toBe(0);
+    for (const more of [
+      ['--system-tokens', '4000'],
+      ['--turns', '3'],
+      ['--cache', 'off'],
+    ]) {
+      const w = await runCli(['init', 'j.yaml', '--model', 'gpt-4o', '--force', ...more], { cwd: dir });
+      expect(w.stderr, more.join(' ')).not.toContain('saves nothing');
+    }
+  });
+
   it("agrees with estimate's closed form for the same flags (ideal cache rules, within 1%)", async () => {
     const dir = fresh();
     const flags = ['--model', 'claude-sonnet-4-6', '--requests', '10000', '--system-tokens', '8000'];
