@@ -71,6 +71,10 @@ export async function estimate(input: EstimateInput, context: Partial<Context> =
   };
   const rows = input.requestsPerDay.map((requestsPerDay) => estimateRow({ ...common, requestsPerDay }));
   const notes: string[] = [];
+  if (cache !== 'off' && common.systemTokens === 0)
+    notes.push(
+      'no shared prefix (--system-tokens 0): nothing repeats between requests, so caching saves nothing; give the system prompt and tools with --system-tokens N',
+    );
   if (cache !== 'off' && common.systemTokens > 0 && rows[0]!.cacheableTokens === 0) {
     notes.push(
       model.cache

@@ -18,3 +18,19 @@ describe('llmcost estimate --tier', () => {
     expect(standard.stdout.split('\n')[0]).not.toContain('tier');
   });
 });
+
+describe('llmcost estimate without a shared prefix', () => {
+  it('says caching saves nothing and what to give; not with a prefix or with the cache off', async () => {
+    const note = 'no shared prefix (--system-tokens 0)';
+    const bare = JSON.parse((await runCli(['estimate', '--model', 'gpt-4o', '--format', 'json'])).stdout);
+    expect(bare.notes).toEqual([expect.stringContaining(note)]);
+    expect(bare.rows[0].saving.pct).toBe(0);
+    for (const more of [
+      ['--system-tokens', '4000'],
+      ['--cache', 'off'],
+    ]) {
+      const r = JSON.parse((await runCli(['estimate', '--model', 'gpt-4o', ...more, '--format', 'json'])).stdout);
+      expect(r.notes.join(' '), more.join(' ')).not.toContain(note);
+    }
+  });
+});
