@@ -60,6 +60,11 @@ export interface Preset {
    * reason it is skipped. Skipped records are counted per reason, never rejected.
    */
   skip?(f: Fields): string | undefined;
+  /**
+   * A billed call the format marks as priced apart from every table (Bedrock's latency-optimized
+   * inference): its reject, counted per kind, instead of a price it was not billed at.
+   */
+  reject?(f: Fields): { kind: string; detail: string } | undefined;
   /** records that repeat one API call (Claude Code writes one response as several lines): its key; the first wins */
   dedupeKey?(f: Fields): string | undefined;
   /** map a format's own status values; undefined = use the generic status parser */

@@ -164,6 +164,7 @@ export function csvLayout(
     needsObject: !!(
       preset.prepare ||
       preset.skip ||
+      preset.reject ||
       preset.prefix ||
       preset.tags ||
       preset.dedupeKey ||
@@ -437,6 +438,8 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
   const f = fields && preset.prepare ? preset.prepare(fields) : fields;
   const skip = f && preset.skip?.(f);
   if (skip) return { skip };
+  const refused = f && preset.reject?.(f);
+  if (refused) return { reject: refused };
 
   // status first: a failed call may lack usage (and a model), and is then counted, not rejected
   const stRaw = pick(ctx, f, values, off, C.status);
@@ -579,19 +582,11 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
 
   // tier, flags
   const tier = parseTier(pick(ctx, f, values, off, C.service_tier), preset.serviceTier ?? 'standard');
-  if (!tier) {
-    const raw = pick(ctx, f, values, off, C.service_tier);
-    // Bedrock's performanceConfig.latency: latency-optimized inference is priced apart, in no table
-    if (String(raw).trim().toLowerCase() === 'optimized')
-      return rej(
-        'latency-optimized (no price)',
-        `latency-optimized inference ('optimized', Bedrock's performanceConfig.latency) has its own price, which llmcost's tables do not have: the row is not priced (never at the standard price)`,
-      );
+  if (!tier)
     return rej(
       'service_tier unknown',
-      `service_tier '${excerpt(raw)}' is not one of ${TIERS.join(', ')} (or default, auto, scale, fast, on_demand)`,
+      `service_tier '${excerpt(pick(ctx, f, values, off, C.service_tier))}' is not one of ${TIERS.join(', ')} (or default, auto, scale, fast, on_demand)`,
     );
-  }
   if (ctx.acceptTier && !ctx.acceptTier(model, tier, atMs))
     return rej(
       `service tier '${tier}' not offered`,

@@ -23,8 +23,6 @@ export const BEDROCK_PRESETS: Preset[] = [
       cached_input_tokens: ['input.cacheReadInputTokenCount'],
       cache_write_tokens: ['input.cacheWriteInputTokenCount'],
       status: ['errorCode'],
-      // latency-optimized inference has its own price, which no table has: such rows are rejected
-      service_tier: ['performanceConfig.latency'],
       tenant: ['requestMetadata.tenant'],
       feature: ['requestMetadata.feature'],
       conversation_id: ['requestMetadata.conversation_id', 'requestMetadata.session'],
@@ -43,6 +41,15 @@ export const BEDROCK_PRESETS: Preset[] = [
       for (const [k, v] of Object.entries(meta as Record<string, unknown>)) if (!(k in out)) out[k] = v;
       return out;
     },
+    // latency-optimized inference has its own price, which no table has
+    reject: (f: Fields) =>
+      lookup(f, 'performanceConfig.latency') === 'optimized'
+        ? {
+            kind: 'latency-optimized (no price)',
+            detail:
+              "latency-optimized inference (performanceConfig.latency 'optimized') has its own price, which llmcost's tables do not have: the row is not priced (never at the standard price)",
+          }
+        : undefined,
     skip: (f: Fields) => {
       if (lookup(f, 'errorCode') !== undefined) return undefined;
       return lookup(f, 'output.outputTokenCount') === undefined
