@@ -289,7 +289,8 @@ export class DuplicateIds {
   /** the request id of a priced row and its line (0: none) */
   see(id: string, line: number): void {
     if (id.startsWith('line-') && id === `line-${line}`) return;
-    if (this.check(idKey1(id), mix32(id), line)) this.first ??= this.repeat(id, line);
+    const seen = this.check(idKey1(id), mix32(id), line);
+    if (seen >= 0) this.first ??= this.repeat(id, line, seen);
   }
 
   /** the same for the id whose UTF-16 code units are src[from, to) (a range's rows: replay-run.ts) */
@@ -297,25 +298,20 @@ export class DuplicateIds {
     // a generated id (line-N, the row's own line) is not checked
     if (to - from > 5 && src[from] === 0x6c && src[from + 4] === 0x2d && textOf(src, from, to) === `line-${line}`)
       return;
-    if (this.check(idKey1Units(src, from, to), mix32Units(src, from, to), line))
-      this.first ??= this.repeat(textOf(src, from, to), line);
+    const seen = this.check(idKey1Units(src, from, to), mix32Units(src, from, to), line);
+    if (seen >= 0) this.first ??= this.repeat(textOf(src, from, to), line, seen);
   }
 
-  /** the first repeat's message (the line of the id's earlier row was just looked up: lastSeen) */
-  private repeat(id: string, line: number): string {
-    return `request_id '${excerpt(id)}' at ${this.shown}:${line} repeats ${this.shown}:${this.lastSeen}`;
+  /** the first repeat's message */
+  private repeat(id: string, line: number, seen: number): string {
+    return `request_id '${excerpt(id)}' at ${this.shown}:${line} repeats ${this.shown}:${seen}`;
   }
 
-  private lastSeen = 0;
-
-  /** records the id's key at `line`; true when an earlier row had it (its line: lastSeen) */
-  private check(k1: number, k2: number, line: number): boolean {
+  /** records the id's key at `line`; the line of an earlier row that had it, or -1 */
+  private check(k1: number, k2: number, line: number): number {
     let seen = this.now.find(k1, k2);
     if (seen < 0) seen = this.before.find(k1, k2);
-    if (seen >= 0) {
-      this.count++;
-      this.lastSeen = seen;
-    }
+    if (seen >= 0) this.count++;
     this.now.set(k1, k2, line);
     if (this.now.size >= DUP_WINDOW) {
       const t = this.before;
@@ -323,7 +319,7 @@ export class DuplicateIds {
       this.now = t;
       t.clear();
     }
-    return seen >= 0;
+    return seen;
   }
 
   /** at the end of the log: the count and a warning (first among the log's warnings) when any id repeated */
