@@ -44,6 +44,14 @@ const VERTEX_RESOURCE = /^(?:projects\/[^/]+\/locations\/([^/]+)\/)?publishers\/
 /** ARN of a foundation model or system inference profile (an application profile names no model) */
 const BEDROCK_ARN = /^arn:aws[\w-]*:bedrock:[a-z0-9-]*:\d*:(?:foundation-model|inference-profile)\/(.+)$/;
 
+/**
+ * Whether an id is a Bedrock application inference profile's ARN: it names no model (its account
+ * made it), so it is a deployment to map, as BEDROCK_ARN's ids are not.
+ */
+export function isApplicationProfile(id: string): boolean {
+  return /^arn:aws[\w-]*:bedrock:[a-z0-9-]*:\d*:application-inference-profile\//i.test(id);
+}
+
 /** The table key of an endpoint's multiplier, if that endpoint can carry one. */
 export function upliftKey(c: Channel): EndpointKind | undefined {
   if (c.name === 'bedrock' && c.endpoint === 'regional') return 'bedrock-regional';

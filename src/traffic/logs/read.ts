@@ -4,6 +4,7 @@ import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { SimRequest } from '../../engine/request.js';
 import { type Code, type Diagnostic, excerpt, suggestionHint, userError, warning } from '../../diagnostics.js';
+import { isApplicationProfile } from '../../pricing/channels.js';
 import { type Pricing, pricedByText } from '../../pricing/pricebook.js';
 import { TokenCounter } from '../tokens.js';
 import { CANONICAL_COLUMNS, type Column, type Fields, isColumn } from './columns.js';
@@ -129,7 +130,7 @@ export function bookChecks(
         // an Azure deployment is named by its owner: no near name helps, a mapping does
         const deployment = /^azure\/(?!(?:eu|us|global|regional|data-?zone)\/)(.+)$/i.exec(m)?.[1];
         // so is a Bedrock application inference profile (its ARN names no model)
-        const profile = /^arn:aws[\w-]*:bedrock:[^:]*:\d*:application-inference-profile\//.test(m);
+        const profile = isApplicationProfile(m);
         const names = deployment || profile ? [] : book.nearNames(m);
         hints.set(
           m,
