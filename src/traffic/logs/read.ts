@@ -13,7 +13,7 @@ import { checkCsvHeader, missingJsonlColumn } from './header.js';
 import { CACHE_CONVENTIONS, type CacheConvention } from './preset.js';
 import { DEFAULT_TIMESTAMP_RANGE, PeriodSpread, type TimestampRange } from './period.js';
 import { getPreset, PRESETS, type Preset } from './presets.js';
-import { csvLayout, gettersOf, type RowContext, toRequest } from './row.js';
+import { csvLayout, gettersOf, ROW_TAGS, type RowContext, toRequest } from './row.js';
 import { type LogFormat, type LogRange, openLog, type RawRecord, rawText } from './source.js';
 import { openLogInWorker } from './thread.js';
 import { csvCell } from '../../shared/csv.js';
@@ -482,8 +482,6 @@ export const OUTSIDE_SAMPLE = 'outside the sample (--sample)';
 const DEFAULT_BATCH = 1024;
 /** a JSON log's tag names are gathered from its first this many priced rows */
 const TAG_NAMES_FROM = 1000;
-/** tags that are canonical columns (a --by dimension of their own) or llmcost's own */
-const KNOWN_TAGS = new Set(['tenant', 'feature', 'route', 'promptVersion', 'intent', 'promptHash']);
 
 /** How far the reader is through the file (bytes), 0..1; null for stdin. For progress bars only. */
 export function logFraction(stats: LogStats): number | null {
@@ -799,7 +797,8 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
     ids.finish(stats);
     finishWarnings(stats, spread, shown);
     if (jsonTags) {
-      const names = [...jsonTags].filter((k) => !KNOWN_TAGS.has(k));
+      // not listed: the tags a row gets from canonical columns, and intent (a --by dimension already)
+      const names = [...jsonTags].filter((k) => !ROW_TAGS.has(k) && k !== 'intent');
       if (names.length) stats.tagColumns = names;
     }
     // JSON has no header: when nothing could be priced for a missing column, say so like a header error.

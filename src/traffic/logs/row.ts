@@ -426,6 +426,12 @@ const TAG_COLUMNS = [
 ] as const;
 
 /**
+ * The tags a row gets from its canonical columns (each a --by dimension of its own) and the prompt
+ * hash: the rest of a request's tags are the log's own fields.
+ */
+export const ROW_TAGS: ReadonlySet<string> = new Set([...TAG_COLUMNS.map(([, tag]) => tag), 'promptHash']);
+
+/**
  * One record -> a request or a reject. `src` is a JSONL object, or CSV values (read via ctx.csv):
  * the row's are src[off], src[off + 1], ... (a batch from the reader thread is one array).
  */
