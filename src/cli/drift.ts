@@ -4,8 +4,7 @@
 import type { Command } from 'commander';
 import { drift } from '../app/drift.js';
 import { resolvePath } from '../app/io.js';
-import type { DriftLimits } from '../report/drift/model.js';
-import type { ReportWarning } from '../report/model.js';
+import { type DriftLimits, driftWarnings } from '../report/drift/model.js';
 import { warning } from '../diagnostics.js';
 import { DRIFT_RENDERERS } from '../report/drift/render.js';
 import { type Format, formatsOf, renderWith } from '../report/formats.js';
@@ -91,8 +90,7 @@ See docs/ci.md for a GitHub Actions workflow.`,
       },
       app,
     );
-    for (const w of report.diagnostics ?? report.warnings.map((message): ReportWarning => ({ message })))
-      app.warn(w.code ? warning(w.code, w.message) : w.message);
+    for (const w of driftWarnings(report)) app.warn(w.code ? warning(w.code, w.message) : w.message);
     const text = renderWith(DRIFT_RENDERERS, display ? { ...report, display } : report, o.format, {
       onlyIncreases: o.onlyIncreases ?? false,
     });

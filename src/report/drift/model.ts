@@ -327,6 +327,11 @@ export interface DriftReport {
   diagnostics?: ReportWarning[];
 }
 
+/** A drift report's warnings with their codes where they have one (`diagnostics`, else the plain texts). */
+export function driftWarnings(r: Pick<DriftReport, 'warnings' | 'diagnostics'>): ReportWarning[] {
+  return r.diagnostics ?? r.warnings.map((message) => ({ message }));
+}
+
 /** Assemble the drift report from per-scenario results (pure; the CLI runs the simulations). */
 export function buildDriftReport(
   results: ScenarioDriftExact[],

@@ -1,6 +1,6 @@
 // Renderers of the drift report (schema llmcost.drift/v1): table, Markdown for a PR comment, JSON.
 // They only read the DriftReport; every number is computed in engine/drift.ts.
-import type { DriftReport, MoneyPair, ScenarioDrift } from './model.js';
+import { type DriftReport, driftWarnings, type MoneyPair, type ScenarioDrift } from './model.js';
 import { type Display, displayNote, int, moneyOf, signedPct as signedPctWith } from '../format.js';
 import { makeTable } from '../terminal.js';
 import { mdCode, mdEscape as esc, terminalText } from '../text.js';
@@ -98,15 +98,10 @@ export function renderDriftTable(r: DriftReport, o: DriftRenderOptions = {}): st
     parts.push(
       `total final cost: ${pair(r.total, r.display).replace('→', '->')} (${signedUsd(r.total.delta)}, ${signedPct(r.total.deltaPct)})`,
     );
-  const warned = warningsOf(r);
+  const warned = driftWarnings(r);
   if (warned.length)
     parts.push('', 'Warnings', ...warned.map((w) => `! ${L(`${w.code ? `[${w.code}] ` : ''}${w.message}`)}`));
   return parts.join('\n');
-}
-
-/** the run's warnings, with their codes where they have one */
-function warningsOf(r: DriftReport): { code?: string; message: string }[] {
-  return r.diagnostics ?? r.warnings.map((message) => ({ message }));
 }
 
 export function renderDriftMd(r: DriftReport, o: DriftRenderOptions = {}): string {
@@ -165,7 +160,7 @@ export function renderDriftMd(r: DriftReport, o: DriftRenderOptions = {}): strin
       '',
       ...failed.map((c) => `- ${mdCode(c.scenario)} ${esc(c.name)}: ${esc(c.message)}`),
     );
-  const warned = warningsOf(r);
+  const warned = driftWarnings(r);
   if (warned.length)
     lines.push(
       '',
