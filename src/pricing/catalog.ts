@@ -15,6 +15,9 @@ export const CATALOG_SCHEMA = 'llmcost.catalog/v1';
 export const LITELLM_SOURCE = 'https://github.com/BerriAI/litellm/blob/main/model_prices_and_context_window.json';
 
 /** Columns of a catalog row, in order; prices are decimal USD per 1M tokens, trailing nulls trimmed. */
+/** split classes (LiteLLM's per-token prices; reasoning and image_input only where they differ from output/input) */
+const SPLIT_FIELDS = ['reasoning', 'audio_input', 'audio_output', 'image_input'] as const;
+
 export const CATALOG_FIELDS = [
   'provider', // index into providers
   'input',
@@ -35,11 +38,7 @@ export const CATALOG_FIELDS = [
   'long_input',
   'long_output',
   'long_cache_read',
-  // split classes (LiteLLM's per-token prices; reasoning and image_input only where they differ from output/input)
-  'reasoning',
-  'audio_input',
-  'audio_output',
-  'image_input',
+  ...SPLIT_FIELDS,
 ] as const;
 export type CatalogRow = (string | number | null)[];
 
@@ -98,7 +97,7 @@ export function catalogModelFile(c: Pick<CatalogFile, 'providers' | 'version'>, 
   };
   const ctx = v('context_window');
   if (typeof ctx === 'number') m.context_window = ctx;
-  for (const k of ['reasoning', 'audio_input', 'audio_output', 'image_input'] as const) {
+  for (const k of SPLIT_FIELDS) {
     const x = s(k);
     if (x !== undefined) m[k] = x;
   }
