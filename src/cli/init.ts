@@ -103,6 +103,7 @@ else the newest bundled table) and the traffic starts on its date.`,
     if (quick) {
       const turns = intFlag(o.turns ?? '1', '--turns', 1, 1000);
       const systemTokens = intFlag(o.systemTokens ?? '0', '--system-tokens', 0, 100_000_000);
+      const cache = o.cache ?? '5m';
       text = await quickStartScenario(
         file,
         {
@@ -112,7 +113,7 @@ else the newest bundled table) and the traffic starts on its date.`,
           systemTokens,
           inputTokens: intFlag(o.inputTokens ?? '500', '--input-tokens', 0, 100_000_000),
           outputTokens: intFlag(o.outputTokens ?? '300', '--output-tokens', 0, 100_000_000),
-          cache: o.cache ?? '5m',
+          cache,
           days: intFlag(o.days ?? '30', '--days', 1, 366),
           tier: o.tier ?? 'standard',
           turns,
@@ -124,7 +125,7 @@ else the newest bundled table) and the traffic starts on its date.`,
         app,
       );
       // no shared prefix and no history: nothing repeats from one request to the next
-      idleCache = (o.cache ?? '5m') !== 'off' && systemTokens === 0 && turns === 1;
+      idleCache = cache !== 'off' && systemTokens === 0 && turns === 1;
     }
     if (file === '-') return emit(app.io, text);
     initScenario(file, { force: o.force, text }, app);
