@@ -128,6 +128,7 @@ export function theirFields(e: LiteLLMEntry, rounded: string[] = []): TheirField
     price('long_context.output', `output_cost_per_token_above_${k}k_tokens`);
     price('long_context.cache.read', `cache_read_input_token_cost_above_${k}k_tokens`);
     price('long_context.cache.write_5m', `cache_creation_input_token_cost_above_${k}k_tokens`);
+    price('long_context.cache.write_1h', `cache_creation_input_token_cost_above_1hr_above_${k}k_tokens`);
   }
   const ctx = num(e, 'max_input_tokens');
   if (ctx !== undefined && Number.isInteger(ctx) && ctx > 0) f.context_window = String(ctx);
@@ -208,6 +209,7 @@ export function ourFields(m: ModelInfo): TheirFields {
     if (m.cache) f['long_context.cache.read'] = p(std.long.cacheRead);
     if (m.cache?.style === 'explicit' || std.base.cacheWrite5m !== undefined)
       f['long_context.cache.write_5m'] = p(std.long.cacheWrite5m);
+    if (m.cache?.style === 'explicit' && m.cache.has1h) f['long_context.cache.write_1h'] = p(std.long.cacheWrite1h);
   }
   if (m.contextWindow !== undefined) f.context_window = String(m.contextWindow);
   return f;
@@ -447,7 +449,13 @@ export function importFromLiteLLM(
       `    input: ${q(f.input)}`,
       `    output: ${q(f.output)}`,
     ];
-    if (f.context_window) out.push(`    context_window: ${f.context_window}`);
+    const band = f['long_context.input'] && f['long_context.output'] ? f['long_context.threshold'] : undefined;
+    if (f.context_window && band !== undefined && Number(band) >= Number(f.context_window))
+      // Claude Sonnet 4/4.5: max_input_tokens is the default 200K window, the band prices the 1M one
+      warnings.push(
+        `${name}: LiteLLM's max_input_tokens (${f.context_window}) is not above its long-context threshold (${band}), so its band prices a longer window than it states (a beta or usage tier, e.g. Anthropic's context-1m); context_window left out: set it by hand from the provider's page`,
+      );
+    else if (f.context_window) out.push(`    context_window: ${f.context_window}`);
     for (const [field, v] of splitPrices(f)) out.push(`    ${field}: ${q(v)}`);
     const cache = cacheStyleOf(key, entry, f);
     const explicit = cache?.style === 'explicit';
@@ -499,10 +507,12 @@ export function importFromLiteLLM(
       );
       const lr = f['long_context.cache.read'];
       const lw = explicit ? f['long_context.cache.write_5m'] : undefined;
-      if ((lr !== undefined || lw !== undefined) && f['cache.read'] !== undefined) {
+      const lw1h = explicit && f['cache.write_1h'] !== undefined ? f['long_context.cache.write_1h'] : undefined;
+      if ((lr !== undefined || lw !== undefined || lw1h !== undefined) && f['cache.read'] !== undefined) {
         out.push('      cache:');
         if (lr !== undefined) out.push(`        read: ${q(lr)}`);
         if (lw !== undefined) out.push(`        write_5m: ${q(lw)}`);
+        if (lw1h !== undefined) out.push(`        write_1h: ${q(lw1h)}`);
       }
     }
     lines.push(...out);

@@ -138,6 +138,55 @@ describe('import', () => {
   });
 });
 
+describe('import: a band at the stated window (Claude Sonnet 4.5)', () => {
+  // copied field for field from LiteLLM's claude-sonnet-4-5 entry (vendor/litellm, 2026-08-01): the
+  // >200K prices of the 1M beta window beside max_input_tokens 200000, the default window
+  const M = 1e-6;
+  const file: LiteLLMFile = {
+    'claude-sonnet-4-5': {
+      litellm_provider: 'anthropic',
+      mode: 'chat',
+      input_cost_per_token: 3 * M,
+      output_cost_per_token: 15 * M,
+      cache_read_input_token_cost: 0.3 * M,
+      cache_creation_input_token_cost: 3.75 * M,
+      cache_creation_input_token_cost_above_1hr: 6 * M,
+      input_cost_per_token_above_200k_tokens: 6 * M,
+      output_cost_per_token_above_200k_tokens: 22.5 * M,
+      cache_read_input_token_cost_above_200k_tokens: 0.6 * M,
+      cache_creation_input_token_cost_above_200k_tokens: 7.5 * M,
+      cache_creation_input_token_cost_above_1hr_above_200k_tokens: 1.2e-5,
+      max_input_tokens: 200000,
+      prompt_cache_min_tokens: 1024,
+    },
+  };
+  const imp = importFromLiteLLM(
+    file,
+    [{ name: 'claude-sonnet-4-5', ...findEntry(file, 'claude-sonnet-4-5')! }],
+    '2026-12-01',
+    'x.json',
+  );
+  it('imports the band and leaves the window out, saying why, instead of refusing the model', () => {
+    const t = parsePricingText(imp.yaml, '2026-12-01.yaml');
+    expect(t.errors).toEqual([]);
+    const m = t.book!.resolve('claude-sonnet-4-5');
+    expect(m.contextWindow).toBeUndefined();
+    expect(m.longContextThreshold).toBe(200000);
+    expect(
+      imp.warnings.some((w) =>
+        w.startsWith("claude-sonnet-4-5: LiteLLM's max_input_tokens (200000) is not above its long-context threshold"),
+      ),
+    ).toBe(true);
+  });
+  it('prices the 1h cache write above the threshold from its own field', () => {
+    const b = parsePricingText(imp.yaml, '2026-12-01.yaml').book!;
+    const m = b.resolve('claude-sonnet-4-5');
+    // 1.2e-5 USD per token = $12.00 per 1M (2x the $6.00 base 1h write)
+    expect(b.price(m, 'standard', 'long', 'cacheWrite1h')).toBe(12_000_000_000_000n);
+    expect(b.price(m, 'standard', 'base', 'cacheWrite1h')).toBe(6_000_000_000_000n);
+  });
+});
+
 describe('split classes (audio, reasoning, image)', () => {
   const M = 1e-6;
   const file: LiteLLMFile = {
