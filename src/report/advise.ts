@@ -1,7 +1,7 @@
 // The cache advisor's report (schema llmcost.advise/v1): the scenario as written, every
 // alternative the advisor simulated, and the ones that cost less - each with the saving its own
 // run measured. Built once (buildAdviseReport); the renderers only lay it out.
-import { count, int, pct, usd } from './format.js';
+import { count, pct, usd } from './format.js';
 import type { Report } from './model.js';
 import { makeTable } from './terminal.js';
 import { mdCode, mdEscape as esc, terminalText, terminalText as L } from './text.js';
