@@ -99,3 +99,116 @@ export async function answer<T, R>(
       } satisfies Reply<R>);
   }
 }
+
+/** The message a streaming worker ends with when it fails (a UserError's diagnostics, else the error). */
+export type StreamError = { type: 'error'; diagnostics?: Diagnostic[]; message?: string; stack?: string };
+
+/** This thread's side of a worker that streams messages (streamTo): taken in order, each earned by a credit. */
+export interface WorkerStream<M> {
+  /** the next message; a worker's error is thrown here (a UserError as the same UserError) */
+  next(): Promise<M>;
+  /** lets the worker send one more counted message */
+  credit(): void;
+  /** stops the worker (idempotent) */
+  close(): Promise<void>;
+}
+
+/**
+ * Start `entry` in a worker thread that streams messages to this thread (its side: streamTo). Its
+ * young generation is pinned: a streaming worker's garbage is short-lived, and a default-sized one
+ * per thread cost ~30 MB of peak RSS.
+ */
+export function streamFrom<M extends { type: string }>(entry: URL, workerData: unknown): WorkerStream<M> {
+  const worker = new Worker(entry, { workerData, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
+  const queue: (M | StreamError)[] = [];
+  let failure: unknown;
+  let exited = false;
+  let wake: (() => void) | undefined;
+  const rouse = (): void => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  worker.on('message', (m: M | StreamError) => {
+    queue.push(m);
+    rouse();
+  });
+  worker.on('error', (e) => {
+    failure = e;
+    rouse();
+  });
+  worker.on('exit', () => {
+    exited = true;
+    rouse();
+  });
+  let closed = false;
+  return {
+    async next() {
+      while (!queue.length) {
+        if (failure !== undefined) throw failure;
+        if (exited) throw new Error('internal: the log reader thread stopped before the end of the log');
+        await new Promise<void>((res) => {
+          wake = res;
+        });
+      }
+      const m = queue.shift()!;
+      if (m.type !== 'error') return m as M;
+      const err = m as StreamError;
+      if (err.diagnostics) throw new UserError(err.diagnostics);
+      const e = new Error(err.message);
+      if (err.stack) e.stack = err.stack;
+      throw e;
+    },
+    credit: () => worker.postMessage('credit'),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await worker.terminate();
+    },
+  };
+}
+
+/** A streaming worker's side (see streamFrom): counted messages wait for credit, `window` of them ahead. */
+export function streamTo(
+  port: { postMessage(m: unknown, transfer?: ArrayBuffer[]): void; on(e: 'message', f: (m: unknown) => void): void },
+  window: number,
+): {
+  /** a counted message: waits until this thread has taken all but `window - 1` of those before it */
+  send(m: unknown, transfer?: ArrayBuffer[]): Promise<void>;
+  /** a message that takes no credit (the first and last of a stream) */
+  post(m: unknown, transfer?: ArrayBuffer[]): void;
+  /** the error the stream ends with */
+  fail(e: unknown): void;
+} {
+  let credits = window;
+  let wake: (() => void) | undefined;
+  port.on('message', (m) => {
+    if (m !== 'credit') return;
+    credits++;
+    const w = wake;
+    wake = undefined;
+    w?.();
+  });
+  const post = (m: unknown, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
+  return {
+    async send(m, transfer) {
+      while (credits === 0) {
+        await new Promise<void>((res) => {
+          wake = res;
+        });
+      }
+      credits--;
+      post(m, transfer);
+    },
+    post,
+    fail(e) {
+      if (e instanceof UserError) post({ type: 'error', diagnostics: e.diagnostics } satisfies StreamError);
+      else
+        post({
+          type: 'error',
+          message: (e as Error)?.message ?? String(e),
+          ...((e as Error)?.stack ? { stack: (e as Error).stack } : {}),
+        } satisfies StreamError);
+    },
+  };
+}

@@ -5,8 +5,7 @@
 // strings is cheap, of objects is not). At most WINDOW batches are in flight, so memory stays
 // bounded when this thread is the slower side. A UserError in the worker is rethrown here as the
 // same UserError.
-import { Worker } from 'node:worker_threads';
-import { UserError, type Diagnostic } from '../../diagnostics.js';
+import { compiledUrl, streamFrom } from '../../shared/workers.js';
 import type { LogFormat, OpenedLog, RawRecord } from './source.js';
 
 /** batches the worker may send before this thread has taken them */
@@ -29,8 +28,7 @@ export interface RecordBatch {
 export type WorkerMessage =
   | { type: 'open'; format: LogFormat; gzip: boolean; header?: string[]; total: number | null }
   | { type: 'records'; batch: RecordBatch; position: number }
-  | { type: 'end'; position: number }
-  | { type: 'error'; diagnostics?: Diagnostic[]; message?: string; stack?: string };
+  | { type: 'end'; position: number };
 
 export function encodeRecords(recs: RawRecord[]): RecordBatch {
   const lines = new Float64Array(recs.length);
@@ -77,88 +75,34 @@ export function decodeRecords(b: RecordBatch): RawRecord[] {
   return out;
 }
 
-/** The compiled worker next to this module (under vitest, running from src/, the built dist/ copy). */
-function workerUrl(): URL {
-  const here = new URL(import.meta.url);
-  if (here.pathname.endsWith('.ts'))
-    return new URL(here.href.replace(/\/src\/traffic\/logs\/thread\.ts$/, '/dist/traffic/logs/worker.js'));
-  return new URL('./worker.js', here);
-}
-
 /** openLog, in a worker thread: same signature, same records, same errors (a file, never stdin). */
 export async function openLogInWorker(path: string, shown: string): Promise<OpenedLog> {
   const input: WorkerInput = { path, shown, window: WINDOW };
-  // the young generation pinned: the worker's garbage is short-lived, and a default-sized one per thread cost ~30 MB of peak RSS
-  const worker = new Worker(workerUrl(), { workerData: input, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
-  const queue: WorkerMessage[] = [];
-  let failure: unknown;
-  let exited = false;
-  let wake: (() => void) | undefined;
-  const rouse = (): void => {
-    const w = wake;
-    wake = undefined;
-    w?.();
-  };
-  worker.on('message', (m: WorkerMessage) => {
-    queue.push(m);
-    rouse();
-  });
-  worker.on('error', (e) => {
-    failure = e;
-    rouse();
-  });
-  worker.on('exit', () => {
-    exited = true;
-    rouse();
-  });
-  let closed = false;
-  const close = async (): Promise<void> => {
-    if (closed) return;
-    closed = true;
-    await worker.terminate();
-  };
-  const next = async (): Promise<Exclude<WorkerMessage, { type: 'error' }>> => {
-    while (!queue.length) {
-      if (failure !== undefined) throw failure;
-      if (exited) throw new Error('internal: the log reader thread stopped before the end of the log');
-      await new Promise<void>((res) => {
-        wake = res;
-      });
-    }
-    const m = queue.shift()!;
-    if (m.type === 'error') {
-      if (m.diagnostics) throw new UserError(m.diagnostics);
-      const e = new Error(m.message);
-      if (m.stack) e.stack = m.stack;
-      throw e;
-    }
-    return m;
-  };
-
-  let first: Exclude<WorkerMessage, { type: 'error' }>;
+  const worker = streamFrom<WorkerMessage>(compiledUrl(import.meta.url, 'worker.js'), input);
+  let first: WorkerMessage;
   try {
-    first = await next();
+    first = await worker.next();
   } catch (e) {
-    await close();
+    await worker.close();
     throw e;
   }
   if (first.type !== 'open') {
-    await close();
+    await worker.close();
     throw new Error(`internal: the log reader thread sent '${first.type}' before opening the log`);
   }
   const position = { read: 0, total: first.total };
   async function* records(): AsyncGenerator<RawRecord[]> {
     try {
       for (;;) {
-        const m = await next();
+        const m = await worker.next();
         if (m.type === 'open') continue;
         position.read = m.position;
         if (m.type === 'end') return;
-        worker.postMessage('credit');
+        worker.credit();
         yield decodeRecords(m.batch);
       }
     } finally {
-      await close();
+      await worker.close();
     }
   }
   return {
@@ -167,6 +111,6 @@ export async function openLogInWorker(path: string, shown: string): Promise<Open
     ...(first.header ? { header: first.header } : {}),
     records: records(),
     position,
-    close,
+    close: () => worker.close(),
   };
 }
