@@ -22,6 +22,16 @@ export interface ChannelMatch {
 
 /** Gateway prefixes that name the vendor's own API (no channel price): openai/gpt-4o, gemini/gemini-2.5-pro. */
 const DIRECT = /^(?:openai|anthropic|google|gemini|models)\//;
+/**
+ * OpenRouter's ids as LiteLLM names them: openrouter/VENDOR/MODEL, with a routing variant (:nitro,
+ * :floor, :thinking, ...) that does not change the model's price; :free (a free model, $0) is not
+ * one of them. OpenRouter bills a model at its provider's list price (https://openrouter.ai/docs/faq),
+ * so the vendor's own model is read first for the vendors the tables curate, then the catalog's
+ * openrouter/ entry without the variant.
+ */
+const OPENROUTER = /^openrouter\/([^:]+)(?::(?!free$)[a-z-]+)?$/;
+/** the vendors whose own ids the tables carry (OpenRouter: openai/gpt-4o, anthropic/claude-sonnet-4.5) */
+const OPENROUTER_DIRECT = /^(?:openai|anthropic|google)\//;
 /** Bedrock geographic inference-profile prefixes (cross-region inference): regional, except global. */
 const BEDROCK_GEO = /^(global|us|eu|apac|jp|au|ca)\./;
 /** Bedrock model-vendor prefixes: anthropic.claude-..., meta.llama3-..., mistral.mistral-large-... */
@@ -81,6 +91,15 @@ function bedrockId(s: string, gov: boolean): ChannelMatch | undefined {
   return { model: rest, channel: { name: 'bedrock', endpoint } };
 }
 
+/** A vendor-prefixed id (openai/gpt-4o, models/gemini-2.5-pro): the model, and Claude's dotted versions dashed. */
+function directReadings(s: string): ChannelMatch[] {
+  const model = s.replace(DIRECT, '').replace(/^models\//, '');
+  // OpenRouter spells Claude's versions with a dot (anthropic/claude-sonnet-4.5, claude-3.5-sonnet)
+  return model.startsWith('claude-') && /\d\.\d/.test(model)
+    ? [{ model }, { model: model.replace(/(\d)\.(?=\d)/g, '$1-') }]
+    : [{ model }];
+}
+
 /**
  * Readings of a raw model id, most specific first. The caller looks each `model` up in a table
  * and takes the first hit. Input: trimmed, lower-case.
@@ -92,10 +111,14 @@ export function channelReadings(key: string): ChannelMatch[] {
   if (arn) s = `bedrock/${arn[1]}`;
   const resource = VERTEX_RESOURCE.exec(s);
   if (resource) s = `vertex_ai/${resource[1] ? `${resource[1]}/` : ''}${resource[2]}`;
-  if (DIRECT.test(s)) {
-    out.push({ model: s.replace(DIRECT, '').replace(/^models\//, '') });
+  const routed = OPENROUTER.exec(s);
+  if (routed) {
+    const model = routed[1]!;
+    if (OPENROUTER_DIRECT.test(model)) out.push(...directReadings(model));
+    if (s !== `openrouter/${model}`) out.push({ model: `openrouter/${model}` });
     return out;
   }
+  if (DIRECT.test(s)) return directReadings(s);
   if (s.startsWith('bedrock/')) {
     s = s.slice('bedrock/'.length).replace(/^(?:converse|invoke)\//, '');
     const region = AWS_REGION.exec(s);

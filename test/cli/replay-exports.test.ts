@@ -166,6 +166,21 @@ const SAMPLES: Expect[] = [
     failed: 1,
   },
   {
+    file: 'openrouter_generations.jsonl',
+    preset: 'openrouter',
+    // anthropic/claude-sonnet-4.5 as claude-sonnet-4-5 ($3 / $0.30 cached / $15): 12,000 prompt incl.
+    //   10,000 cached: 2,000 x 3 + 10,000 x 0.30 + 500 x 15 = 16,500
+    // openai/gpt-4o-mini (unwrapped record) 1,000 x 0.15 + 200 x 0.60 = 270
+    // google/gemini-2.5-flash 3,000 x 0.30 + 1,000 (600 reasoning inside) x 2.50 = 3,400
+    // meta-llama/llama-3-70b-instruct:nitro, the catalog's openrouter entry ($0.59 / $0.79): 5,000 x 0.59 + 1,000 x 0.79 = 3,740
+    // BYOK anthropic/claude-haiku-4.5 ($1 / $5): 2,000 x 1 + 100 x 5 = 2,500 = its upstream_inference_cost
+    // the :free record skipped; the failed generation bills $0 -> 26,410 / 1M, each record's cost exactly
+    rows: { read: 7, priced: 6, rejected: 0, skipped: 1 },
+    cost: 0.02641,
+    billed: 0.02641,
+    failed: 1,
+  },
+  {
     file: 'burstgpt1_head3.csv',
     preset: 'burstgpt',
     // gpt-3.5-turbo (472 + 1,087) x 0.50 + (18 + 230) x 1.50 = 779.5 + 372 = 1,151.5; gpt-4-turbo 417 x 10 + 276 x 30 = 12,450

@@ -55,6 +55,21 @@ describe('channel ids', () => {
     expect(r('azure/eu/gpt-5.4')?.channel?.endpoint).toBe('data-zone');
     expect(r('openai/gpt-4o')).toEqual({ model: 'gpt-4o' });
     expect(r('meta.llama3-3-70b-instruct-v1:0')?.model).toBe('llama3-3-70b-instruct');
+    // OpenRouter (LiteLLM's openrouter/ ids; the openrouter preset reads its records' models so):
+    // the vendor's own model, Claude's dotted versions dashed, then the catalog entry without the variant
+    expect(channelReadings('openrouter/anthropic/claude-sonnet-4.5:thinking')).toEqual([
+      { model: 'claude-sonnet-4.5' },
+      { model: 'claude-sonnet-4-5' },
+      { model: 'openrouter/anthropic/claude-sonnet-4.5' },
+    ]);
+    expect(channelReadings('openrouter/openai/gpt-4o')).toEqual([{ model: 'gpt-4o' }]);
+    expect(channelReadings('openrouter/meta-llama/llama-3-70b-instruct:nitro')).toEqual([
+      { model: 'openrouter/meta-llama/llama-3-70b-instruct' },
+    ]);
+    // a free model is not its paid one at another price
+    expect(channelReadings('openrouter/meta-llama/llama-3.3-70b-instruct:free')).toEqual([]);
+    expect(book.tryResolve('anthropic/claude-sonnet-4.5')?.id).toBe('claude-sonnet-4-5');
+    expect(book.tryResolve('openrouter/google/gemini-2.5-pro')?.id).toBe('gemini-2.5-pro');
     // GovCloud has its own prices: not read as a commercial channel (the catalog prices it)
     expect(channelReadings('us-gov.anthropic.claude-sonnet-4-5-20250929-v1:0')).toEqual([]);
   });

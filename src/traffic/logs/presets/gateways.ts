@@ -1,4 +1,4 @@
-// Presets for LLM gateways and observability tools: LiteLLM, Langfuse, Helicone, LangSmith.
+// Presets for LLM gateways and observability tools: LiteLLM, Langfuse, Helicone, LangSmith, OpenRouter.
 import { type Fields, lookup } from '../columns.js';
 import type { Preset } from '../preset.js';
 
@@ -31,6 +31,22 @@ const langsmithDetail = (side: 'prompt' | 'completion', key: string): string[] =
 
 /** Langfuse observation types that are model calls; SPAN, EVENT, AGENT, TOOL, ... are not billed. */
 const LANGFUSE_CALLS = new Set(['GENERATION', 'EMBEDDING']);
+
+/** Fields computed by the OpenRouter preset's prepare() (names no OpenRouter record uses). */
+const OPENROUTER_COST = '__llmcost_cost';
+
+/**
+ * An OpenRouter generation record: the object GET /api/v1/generation returns under `data` (kept
+ * whole or unwrapped, one per line). Its cost as the tokens' price: total_cost, or for a BYOK call
+ * (is_byok: the provider billed the user's own key) upstream_inference_cost, the provider's charge;
+ * total_cost is then OpenRouter's fee, which, like its fee on credit purchases, is not a token price.
+ */
+function openRouterRecord(f: Fields): Fields {
+  const d = f.data;
+  const rec = d && typeof d === 'object' && !Array.isArray(d) ? (d as Fields) : f;
+  const cost = rec.is_byok === true ? rec.upstream_inference_cost : rec.total_cost;
+  return cost === undefined || cost === null ? rec : { ...rec, [OPENROUTER_COST]: cost };
+}
 
 export const GATEWAY_PRESETS: Preset[] = [
   {
@@ -228,5 +244,45 @@ export const GATEWAY_PRESETS: Preset[] = [
     // response_status below 0: the call got no HTTP response (Helicone's own codes for cancelled/failed)
     status: (v) => (/^-\d+$/.test(String(v).trim()) ? 'error' : undefined),
     detect: [['request_created_at', 'response_status', 'prompt_tokens']],
+  },
+  {
+    name: 'openrouter',
+    summary:
+      'OpenRouter generation records (GET /api/v1/generation, {"data": {...}} or the object, one per line): created_at, model (vendor/model), native_tokens_prompt (cache reads inside), native_tokens_completion (reasoning inside), native_tokens_cached, total_cost',
+    columns: {
+      request_id: ['id'],
+      timestamp: ['created_at'],
+      // vendor/model[:variant]; read through the channel readings (pricing/channels.ts): the vendor's
+      // own model where the tables have it, else the catalog's openrouter/ entry
+      model: ['model'],
+      // the provider's own (native) counts are the billed ones; tokens_prompt/tokens_completion are
+      // OpenRouter's normalised counts, never priced
+      input_tokens: ['native_tokens_prompt'],
+      output_tokens: ['native_tokens_completion'],
+      cached_input_tokens: ['native_tokens_cached'],
+      reasoning_tokens: ['native_tokens_reasoning'],
+      cost_usd: [OPENROUTER_COST],
+      service_tier: ['service_tier'],
+      status: ['finish_reason'],
+      conversation_id: ['session_id'],
+      tenant: ['external_user'],
+    },
+    tags: { provider: ['provider_name'] },
+    // OpenRouter's usage is OpenAI's shape for every vendor: prompt tokens include the cached ones,
+    // completion tokens the reasoning ones (https://openrouter.ai/docs/use-cases/usage-accounting)
+    cacheTokens: 'inside',
+    detect: [
+      ['data.native_tokens_prompt', 'data.provider_name'],
+      ['native_tokens_prompt', 'native_tokens_completion', 'provider_name'],
+    ],
+    prepare: openRouterRecord,
+    skip: (f) => {
+      const m = lookup(f, 'model');
+      return typeof m === 'string' && m.endsWith(':free') ? 'OpenRouter free model (:free, not billed)' : undefined;
+    },
+    // finish_reason: stop, length, tool_calls, content_filter, or error (a failed generation)
+    status: (v) => (String(v).trim() === 'error' ? 'error' : 'ok'),
+    // read as openrouter/VENDOR/MODEL (see model above)
+    model: (name) => (name.includes('/') && !name.startsWith('openrouter/') ? `openrouter/${name}` : name),
   },
 ];
