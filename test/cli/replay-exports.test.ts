@@ -181,6 +181,17 @@ const SAMPLES: Expect[] = [
     failed: 1,
   },
   {
+    file: 'openrouter_chat_completions.jsonl',
+    preset: 'openai',
+    // OpenRouter's chat.completion objects (OpenAI's shape; writes and reads inside prompt_tokens):
+    // anthropic/claude-sonnet-4.5 as claude-sonnet-4-5: 5,000 prompt = 500 plain x 3 + 3,000 cached x 0.30
+    //   + 1,500 written x 3.75, + 300 x 15 = 1,500 + 900 + 5,625 + 4,500 = 12,525
+    // openai/gpt-4o-mini: 976 x 0.15 + 1,024 x 0.075 + 100 x 0.60 = 283.2 -> 12,808.2 / 1M; usage.cost reconciles
+    rows: { read: 2, priced: 2, rejected: 0 },
+    cost: 0.012808,
+    billed: 0.0128082,
+  },
+  {
     file: 'burstgpt1_head3.csv',
     preset: 'burstgpt',
     // gpt-3.5-turbo (472 + 1,087) x 0.50 + (18 + 230) x 1.50 = 779.5 + 372 = 1,151.5; gpt-4-turbo 417 x 10 + 276 x 30 = 12,450

@@ -2,7 +2,8 @@
 // (one per line, as a logger saves them), and Batch API output/error files (each line wraps one
 // response in response.body). Usage is OpenAI-style: prompt/input tokens include cached and audio
 // tokens, completion/output tokens include reasoning and audio tokens. service_tier is what served
-// the call: default, flex, priority, or (GPT-6) fast and ultrafast.
+// the call: default, flex, priority, or (GPT-6) fast and ultrafast. OpenRouter returns the same
+// objects for every vendor, with its own additions (see the openai preset's columns).
 import type { Column } from '../columns.js';
 import { lookup } from '../columns.js';
 import type { Preset } from '../preset.js';
@@ -48,6 +49,10 @@ export const OPENAI_PRESETS: Preset[] = [
       status: ['status'],
       tenant: ['user', 'metadata.tenant'],
       feature: ['metadata.feature'],
+      // OpenRouter's chat.completion objects: OpenAI's shape plus its own usage.cost (USD) and, for
+      // Anthropic models, prompt_tokens_details.cache_write_tokens (inside prompt_tokens, as the reads)
+      cache_write_tokens: ['usage.prompt_tokens_details.cache_write_tokens'],
+      cost_usd: ['usage.cost'],
     },
     cacheTokens: 'inside',
     detect: [
