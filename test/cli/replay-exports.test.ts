@@ -186,10 +186,12 @@ const SAMPLES: Expect[] = [
     // OpenRouter's chat.completion objects (OpenAI's shape; writes and reads inside prompt_tokens):
     // anthropic/claude-sonnet-4.5 as claude-sonnet-4-5: 5,000 prompt = 500 plain x 3 + 3,000 cached x 0.30
     //   + 1,500 written x 3.75, + 300 x 15 = 1,500 + 900 + 5,625 + 4,500 = 12,525
-    // openai/gpt-4o-mini: 976 x 0.15 + 1,024 x 0.075 + 100 x 0.60 = 283.2 -> 12,808.2 / 1M; usage.cost reconciles
-    rows: { read: 2, priced: 2, rejected: 0 },
-    cost: 0.012808,
-    billed: 0.0128082,
+    // openai/gpt-4o-mini: 976 x 0.15 + 1,024 x 0.075 + 100 x 0.60 = 283.2
+    // meta-llama/llama-3-70b-instruct, the catalog's openrouter entry: 1,000 x 0.59 + 100 x 0.79 = 669
+    // -> 13,477.2 / 1M; usage.cost reconciles
+    rows: { read: 3, priced: 3, rejected: 0 },
+    cost: 0.013477,
+    billed: 0.0134772,
   },
   {
     file: 'burstgpt1_head3.csv',

@@ -4,7 +4,7 @@
 // tokens, completion/output tokens include reasoning and audio tokens. service_tier is what served
 // the call: default, flex, priority, or (GPT-6) fast and ultrafast. OpenRouter returns the same
 // objects for every vendor, with its own additions (see the openai preset's columns).
-import type { Column } from '../columns.js';
+import type { Column, Fields } from '../columns.js';
 import { lookup } from '../columns.js';
 import type { Preset } from '../preset.js';
 
@@ -36,6 +36,18 @@ function usageColumns(at: string): Partial<Record<Column, string[]>> {
   };
 }
 
+/** An object OpenRouter returned: its generation id (gen-...), the provider that served it, a vendor/model id. */
+function isOpenRouter(f: Fields): boolean {
+  return (
+    typeof f.id === 'string' &&
+    f.id.startsWith('gen-') &&
+    typeof f.provider === 'string' &&
+    typeof f.model === 'string' &&
+    f.model.includes('/') &&
+    !f.model.startsWith('openrouter/')
+  );
+}
+
 export const OPENAI_PRESETS: Preset[] = [
   {
     name: 'openai',
@@ -55,6 +67,8 @@ export const OPENAI_PRESETS: Preset[] = [
       cost_usd: ['usage.cost'],
     },
     cacheTokens: 'inside',
+    // OpenRouter's model is its own vendor/model id: read as openrouter/vendor/model (pricing/channels.ts)
+    prepare: (f) => (isOpenRouter(f) ? { ...f, model: `openrouter/${String(f.model)}` } : f),
     detect: [
       ['object=chat.completion', 'usage', 'model'],
       ['object=response', 'model', 'created_at'],
