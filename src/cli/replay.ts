@@ -98,8 +98,8 @@ Examples:
   llmcost replay scenarios/logs/support-bot.csv --by feature --threads 1
 
 Without --preset the layout is detected from the first records (said on stderr); presets: litellm,
-langfuse, langsmith, helicone, openrouter, openai, openai-batch, anthropic, claude-code, bedrock,
-gemini, otel, mooncake, azure, burstgpt.
+langfuse, langsmith, helicone, openrouter, cloudflare, openai, openai-batch, anthropic, claude-code,
+bedrock, gemini, otel, mooncake, azure, burstgpt.
 Canonical columns: timestamp, model, input_tokens, output_tokens (required); cached_input_tokens,
 cache_write_tokens, cache_write_1h_tokens, cache_write_5m_tokens, cache_storage_token_hours,
 reasoning_tokens, audio_input_tokens, image_input_tokens, audio_output_tokens, web_search_calls,

@@ -194,6 +194,19 @@ const SAMPLES: Expect[] = [
     billed: 0.0134772,
   },
   {
+    file: 'cloudflare_ai_gateway_logs.json',
+    preset: 'cloudflare',
+    // the API's page ({"result": [...], "result_info": ...}); no cache counts in these logs
+    // gpt-4o-mini 1,200 x 0.15 + 300 x 0.60 = 360; claude-sonnet-4-5 4,000 x 3 + 500 x 15 = 19,500
+    // aws-bedrock us.anthropic.claude-haiku-4-5 (regional, +10%: $1.10 / $5.50) 2,000 x 1.10 + 200 x 5.50 = 3,300
+    // workers-ai @cf/meta/llama-4-scout-17b-16e-instruct, the catalog ($0.27 / $0.85): 10,000 x 0.27 + 1,000 x 0.85 = 3,550
+    // the gateway cache hit skipped; the 429 bills $0 -> 26,710 / 1M, each log's cost exactly
+    rows: { read: 6, priced: 5, rejected: 0, skipped: 1 },
+    cost: 0.02671,
+    billed: 0.02671,
+    failed: 1,
+  },
+  {
     file: 'burstgpt1_head3.csv',
     preset: 'burstgpt',
     // gpt-3.5-turbo (472 + 1,087) x 0.50 + (18 + 230) x 1.50 = 779.5 + 372 = 1,151.5; gpt-4-turbo 417 x 10 + 276 x 30 = 12,450

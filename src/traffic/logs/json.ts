@@ -9,8 +9,8 @@ import type { RawRecord } from './source.js';
 
 export const RECORD_BATCH = 512;
 
-/** Top-level keys whose array holds the records (an API page, an OTLP export). */
-export const WRAPPER_KEYS = ['data', 'results', 'resourceSpans'] as const;
+/** Top-level keys whose array holds the records (an API page, a Cloudflare API result, an OTLP export). */
+export const WRAPPER_KEYS = ['data', 'results', 'result', 'resourceSpans'] as const;
 
 /**
  * A JSONL line that is a whole API page ({"data": [...], "meta": {...}} saved on one line) holds
@@ -18,7 +18,7 @@ export const WRAPPER_KEYS = ['data', 'results', 'resourceSpans'] as const;
  */
 function pageRecords(o: Record<string, unknown>): Record<string, unknown>[] | undefined {
   if ('model' in o || 'usage' in o) return undefined;
-  for (const k of ['data', 'results'] as const) {
+  for (const k of ['data', 'results', 'result'] as const) {
     const v = o[k];
     if (Array.isArray(v) && v.every((e) => e !== null && typeof e === 'object' && !Array.isArray(e)))
       return v as Record<string, unknown>[];

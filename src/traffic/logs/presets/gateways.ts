@@ -1,4 +1,5 @@
-// Presets for LLM gateways and observability tools: LiteLLM, Langfuse, Helicone, LangSmith, OpenRouter.
+// Presets for LLM gateways and observability tools: LiteLLM, Langfuse, Helicone, LangSmith, OpenRouter,
+// Cloudflare AI Gateway.
 import { type Fields, lookup } from '../columns.js';
 import type { Preset } from '../preset.js';
 
@@ -46,6 +47,29 @@ function openRouterRecord(f: Fields): Fields {
   const rec = d && typeof d === 'object' && !Array.isArray(d) ? (d as Fields) : f;
   const cost = rec.is_byok === true ? rec.upstream_inference_cost : rec.total_cost;
   return cost === undefined || cost === null ? rec : { ...rec, [OPENROUTER_COST]: cost };
+}
+
+/**
+ * Cloudflare AI Gateway's providers whose models are priced through a channel or a host: the model id
+ * with its prefix (pricing/channels.ts reads bedrock/..., vertex_ai/..., azure/...; the catalog prices
+ * Workers AI's @cf/... models as cloudflare/@cf/...).
+ */
+const CLOUDFLARE_CHANNELS: Record<string, string> = {
+  'aws-bedrock': 'bedrock/',
+  'google-vertex-ai': 'vertex_ai/',
+  'azure-openai': 'azure/',
+  'workers-ai': 'cloudflare/',
+};
+
+/** A Cloudflare AI Gateway log: its metadata (JSON text) parsed, its model read through its provider's channel. */
+function cloudflareRecord(f: Fields): Fields {
+  const out = parseJsonText(f, ['metadata']);
+  const provider = typeof f.provider === 'string' ? f.provider.toLowerCase() : '';
+  const prefix = Object.hasOwn(CLOUDFLARE_CHANNELS, provider) ? CLOUDFLARE_CHANNELS[provider]! : undefined;
+  const model = f.model;
+  return prefix && typeof model === 'string' && !model.startsWith(prefix)
+    ? { ...out, model: `${prefix}${model}` }
+    : out;
 }
 
 export const GATEWAY_PRESETS: Preset[] = [
@@ -284,5 +308,30 @@ export const GATEWAY_PRESETS: Preset[] = [
     status: (v) => (String(v).trim() === 'error' ? 'error' : 'ok'),
     // read as openrouter/VENDOR/MODEL (see model above)
     model: (name) => (name.includes('/') && !name.startsWith('openrouter/') ? `openrouter/${name}` : name),
+  },
+  {
+    name: 'cloudflare',
+    summary:
+      'Cloudflare AI Gateway logs (GET .../ai-gateway/gateways/{id}/logs: the result array, or one log per line): created_at, provider, model, tokens_in, tokens_out, cost (USD), cached (gateway cache hits skipped)',
+    columns: {
+      request_id: ['id'],
+      timestamp: ['created_at'],
+      model: ['model'],
+      input_tokens: ['tokens_in'],
+      output_tokens: ['tokens_out'],
+      // Cloudflare's own estimate (or the cost the user set: custom_cost)
+      cost_usd: ['cost'],
+      status: ['success'],
+      tenant: ['metadata.tenant', 'metadata.user'],
+      feature: ['metadata.feature'],
+      conversation_id: ['metadata.session_id', 'metadata.conversation_id'],
+    },
+    tags: { provider: ['provider'] },
+    // the log has no cache counts: nothing to place inside or beside
+    cacheTokens: 'inside',
+    detect: [['tokens_in', 'tokens_out', 'provider', 'cached']],
+    prepare: cloudflareRecord,
+    skip: (f) => (f.cached === true ? 'Cloudflare AI Gateway cache hit (not sent to a provider)' : undefined),
+    status: (v) => (v === true || v === 'true' ? 'ok' : v === false || v === 'false' ? 'error' : undefined),
   },
 ];
