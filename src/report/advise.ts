@@ -107,7 +107,9 @@ const how = (c: Candidate['change']): string =>
   c.action === 'set' ? `in ${c.step} set` : c.action === 'add' ? 'add to strategies' : `remove ${c.step}`;
 
 export function renderAdviseTable(r: AdviseReport): string {
-  const parts = [`advise: ${L(r.input)} (${L(r.scenario)})`, L(headline(r))];
+  // a log's scenario is named after its file: said once
+  const named = r.scenario === r.input.split(/[\\/]/).pop() ? '' : ` (${L(r.scenario)})`;
+  const parts = [`advise: ${L(r.input)}${named}`, L(headline(r))];
   if (!r.advice.length) {
     parts.push('no change the advisor tried costs less than the scenario as written (see --format json for every run)');
     return parts.join('\n');

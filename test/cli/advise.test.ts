@@ -101,6 +101,9 @@ describe('llmcost advise', () => {
     ]);
     expect(log.code, log.stderr).toBe(0);
     expect(log.stdout).toContain('**None**: no change the advisor tried costs less than the scenario as written.');
+    // the table header names a log once (its scenario is named after the file)
+    const table = await runCli(['advise', 'scenarios/logs/support-bot.csv']);
+    expect(table.stdout.split('\n')[0]).toBe('advise: scenarios/logs/support-bot.csv');
   });
 
   it('the traffic read once, the alternatives run over it together: the same advice on 1 and 2 threads', async () => {
