@@ -141,20 +141,19 @@ describe('import', () => {
 describe('import: a band at the stated window (Claude Sonnet 4.5)', () => {
   // copied field for field from LiteLLM's claude-sonnet-4-5 entry (vendor/litellm, 2026-08-01): the
   // >200K prices of the 1M beta window beside max_input_tokens 200000, the default window
-  const M = 1e-6;
   const file: LiteLLMFile = {
     'claude-sonnet-4-5': {
       litellm_provider: 'anthropic',
       mode: 'chat',
-      input_cost_per_token: 3 * M,
-      output_cost_per_token: 15 * M,
-      cache_read_input_token_cost: 0.3 * M,
-      cache_creation_input_token_cost: 3.75 * M,
-      cache_creation_input_token_cost_above_1hr: 6 * M,
-      input_cost_per_token_above_200k_tokens: 6 * M,
-      output_cost_per_token_above_200k_tokens: 22.5 * M,
-      cache_read_input_token_cost_above_200k_tokens: 0.6 * M,
-      cache_creation_input_token_cost_above_200k_tokens: 7.5 * M,
+      input_cost_per_token: 3e-6,
+      output_cost_per_token: 1.5e-5,
+      cache_read_input_token_cost: 3e-7,
+      cache_creation_input_token_cost: 3.75e-6,
+      cache_creation_input_token_cost_above_1hr: 6e-6,
+      input_cost_per_token_above_200k_tokens: 6e-6,
+      output_cost_per_token_above_200k_tokens: 2.25e-5,
+      cache_read_input_token_cost_above_200k_tokens: 6e-7,
+      cache_creation_input_token_cost_above_200k_tokens: 7.5e-6,
       cache_creation_input_token_cost_above_1hr_above_200k_tokens: 1.2e-5,
       max_input_tokens: 200000,
       prompt_cache_min_tokens: 1024,
