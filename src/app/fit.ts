@@ -4,6 +4,8 @@
 // volume, per seed. Compared (docs/fit.md): requests, the baseline before caching (cached tokens the
 // log reports are billed as plain input: the profile's baseline has no cache, its cache is the
 // prompt-cache step), the share of input tokens read from the cache, the cost after the strategies.
+// A log without prefix columns has its shared prefixes inferred from its cache counts (CachedPrefixes),
+// for the fit and for the log side of the check alike.
 import { parseScenarioText, type Scenario } from '../config/scenario.js';
 import { userError } from '../diagnostics.js';
 import type { SimRequest } from '../engine/request.js';
@@ -12,7 +14,7 @@ import type { Pricing } from '../pricing/pricebook.js';
 import { type Fidelity, type FidelityFigures, fittedScenarioYaml } from '../report/fit.js';
 import { int } from '../report/format.js';
 import { buildReport, type Report } from '../report/model.js';
-import { LogFitter, type FitSummary } from '../traffic/fit.js';
+import { CachedPrefixes, LogFitter, type FitSummary } from '../traffic/fit.js';
 import { type LogOptions, newLogStats, readLog } from '../traffic/logs/read.js';
 import { profileSource } from '../traffic/source.js';
 import { type Context, makeContext } from './context.js';
@@ -53,7 +55,12 @@ export async function fitLog(input: FitInput, context: Partial<Context> = {}): P
   if (input.model) book.resolve(input.model, '--model');
   const stats = newLogStats();
   const fitter = new LogFitter({ by: input.by, placeAtMs: placeAt(input.start, book) });
-  for await (const batch of readLog(logReader(input, book, ctx), stats)) for (const r of batch) fitter.add(r);
+  const prefixes = new CachedPrefixes();
+  for await (const batch of readLog(logReader(input, book, ctx), stats))
+    for (const r of batch) {
+      prefixes.add(r);
+      fitter.add(r);
+    }
   warnLogProblems(stats, input, ctx);
   if (fitter.billed === 0) {
     const { retries, unbilled } = fitter.leftOut;
@@ -82,6 +89,7 @@ export async function fitLog(input: FitInput, context: Partial<Context> = {}): P
     command: ['llmcost fit', log, ...flagsOf(input)].join(' '),
     rows: { read: stats.read, rejected: stats.rejected, skipped: stats.skipped },
     asOf: spansTables(book, fit.summary) ? new Date(fitter.lastMs).toISOString().slice(0, 10) : undefined,
+    inferredPrefixes: prefixes.inferred,
   });
   if (input.check === undefined) return { yaml, summary: fit.summary };
   const loaded = parseScenarioText(yaml, input.out ?? 'the fitted scenario', ctx.io.cwd);
@@ -157,10 +165,17 @@ function reportOf(run: RunResult, book: Pricing, stages: StageSpec[], version: s
   });
 }
 
-/** a request as the profile sends it: what it read from or wrote to a cache is plain input */
+/**
+ * a request as the profile sends it: its prefix inferred from its cache counts as the fit inferred
+ * it, then what it read from or wrote to a cache is plain input
+ */
 async function* listPrice(src: AsyncIterable<SimRequest[]>): AsyncGenerator<SimRequest[]> {
+  const prefixes = new CachedPrefixes();
   for await (const batch of src) {
-    for (const r of batch) r.cached = undefined;
+    for (const r of batch) {
+      prefixes.add(r);
+      r.cached = undefined;
+    }
     yield batch;
   }
 }

@@ -51,6 +51,8 @@ export interface FittedScenarioMeta {
   rows: { read: number; rejected: number; skipped: number };
   /** the log spans several pricing tables: price the profile as of this date (its last day) */
   asOf?: string;
+  /** requests whose shared prefix was inferred from their cache counts (the log has no prefix columns) */
+  inferredPrefixes?: number;
 }
 
 /** The scenario name: fit- and the log's file name without extensions, in the characters names allow. */
@@ -86,7 +88,7 @@ export function fittedScenarioYaml(fit: FittedProfile, meta: FittedScenarioMeta)
   doc.commentBefore = [
     ` Fitted by: ${meta.command}`,
     ` From ${int(meta.rows.read)} rows of ${meta.log}: ${int(s.requests)} billed requests fitted; ${int(s.retries)} retries and ${int(s.failed)} failed calls counted in the error rates${meta.rows.rejected ? `; ${int(meta.rows.rejected)} rejected` : ''}${meta.rows.skipped ? `; ${int(meta.rows.skipped)} skipped (not billed calls)` : ''}.`,
-    ` ${linked}; ${int(s.prefixes)} distinct shared prefixes.`,
+    ` ${linked}; ${int(s.prefixes)} distinct shared prefixes${meta.inferredPrefixes ? ` (inferred from the cache reads + writes ${int(meta.inferredPrefixes)} requests report: the log has no prefix columns)` : ''}.`,
     " Every distribution is the log's own (empirical; large samples in equal-count bins at their mean).",
     ' Cached tokens the log reports are not fitted: caching is the prompt-cache step, so it follows volume.',
     ` Fidelity: docs/fit.md (fit --check measures it). Growth: simulate THIS.yaml --scale 3x, or sweep --set traffic.profile.scale=1,2,5,10`,

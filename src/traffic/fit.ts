@@ -5,7 +5,7 @@
 // messages, answers, turns, think time, shared-prefix sizes and popularity, error and retry rates,
 // the arrival curve. What a value was fitted from is said in `notes` (the YAML's comments).
 // Fidelity (the fitted profile's simulate against the log's replay) is docs/fit.md's subject.
-import type { SimRequest } from '../engine/request.js';
+import type { PrefixBlock, SimRequest } from '../engine/request.js';
 import { type ArrivalShape, arrivalShape, empiricalOf, Sample, zipfExponent } from './fit-dist.js';
 import { expectedArrivalsPerDailyUnit, profileSchema } from './profile.js';
 
@@ -19,6 +19,49 @@ const HISTORY_SHARE = 0.7;
 const RETRY_MEMORY = 100_000;
 /** earliest absolute timestamp: anything before is a trace offset (Mooncake, Azure count from 0) */
 const ABSOLUTE_FROM_MS = Date.UTC(2000, 0, 1);
+
+/** conversations whose inferred prefix is remembered (their later turns keep it) */
+const CONVERSATIONS_KEPT = 100_000;
+/** the key of a prefix inferred from cache counts: this, the model, the count */
+const INFERRED = 'cached:';
+
+/**
+ * Shared prefixes for a log without prefix columns (prefix_key/prefix_tokens, hash blocks), from
+ * what the provider said it cached: a request's cache reads + writes are the prefix it sent
+ * (Anthropic: up to its breakpoint; OpenAI: the part it found, in 128-token steps). Requests of one
+ * model that report the same count share a prefix (one system prompt and its tools); a
+ * conversation's later turns keep its first turn's prefix (their larger counts are history, which
+ * the profile's turns resend and its prompt-cache step caches); a request that reports nothing,
+ * or more than its input, gets none. Applied before the fitter and to the log side of --check alike.
+ */
+export class CachedPrefixes {
+  /** requests given a prefix */
+  inferred = 0;
+  private readonly byKey = new Map<string, PrefixBlock[]>();
+  private readonly byConversation = new Map<string, PrefixBlock[]>();
+
+  /** gives `r` its inferred prefix (a request that has prefix blocks keeps them) */
+  add(r: SimRequest): void {
+    if (r.prefix.length) return;
+    const conv = r.conversationId;
+    let p = conv === undefined ? undefined : this.byConversation.get(conv);
+    if (!p) {
+      const c = r.cached;
+      const n = c ? c.read + c.write5m + c.write1h : 0;
+      if (!(n > 0 && n <= r.inputTokens)) return;
+      const key = `${INFERRED}${r.model}:${n}`;
+      p = this.byKey.get(key);
+      if (!p) this.byKey.set(key, (p = [{ key, tokens: n, kind: 'system' }]));
+      if (conv !== undefined) {
+        if (this.byConversation.size >= CONVERSATIONS_KEPT) this.byConversation.clear();
+        this.byConversation.set(conv, p);
+      }
+    }
+    if (p[0]!.tokens > r.inputTokens) return;
+    r.prefix = p;
+    this.inferred++;
+  }
+}
 
 export interface FitOptions {
   /** segment dimensions besides the model: tag names, or tenant, feature, route, prompt_version, intent */
@@ -502,7 +545,9 @@ export class LogFitter {
           seg.system_prompt = id;
           segNotes.set(
             'system_tokens',
-            `the shared prefix every conversation of this segment starts with (${a.prefixKey.length > 40 ? `${a.prefixKey.slice(0, 40)}...` : a.prefixKey})`,
+            a.prefixKey.startsWith(INFERRED)
+              ? "the shared prefix every conversation of this segment starts with, inferred from the log's cache counts (reads + writes)"
+              : `the shared prefix every conversation of this segment starts with (${a.prefixKey.length > 40 ? `${a.prefixKey.slice(0, 40)}...` : a.prefixKey})`,
           );
         }
         const pv = mostCommonKey(a.promptVersions);

@@ -83,6 +83,34 @@ describe('fit: fidelity on the full traces (5%, 2 points)', () => {
   }
 });
 
+describe('fit: a log with cache counts and no prefix columns', () => {
+  // claude-sonnet-4-5 ($3 in, $0.30 cache read, $3.75 5-minute write, $15 out): ten calls a minute
+  // apart, each 10,500 input tokens of which the provider wrote (first) or read (the rest) 10,000
+  it('infers the shared prefix, caches it in the scenario, and the check replays the log with it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmcost-fit-cached-'));
+    const log = join(dir, 'cached.csv');
+    const rows = Array.from({ length: 10 }, (_, i) => {
+      const at = `2026-11-25T09:${String(i).padStart(2, '0')}:00Z`;
+      return `${at},req-${i},claude-sonnet-4-5,10500,100,${i === 0 ? 0 : 10000},${i === 0 ? 10000 : 0}`;
+    });
+    writeFileSync(
+      log,
+      `timestamp,request_id,model,input_tokens,output_tokens,cached_input_tokens,cache_write_tokens\n${rows.join('\n')}\n`,
+    );
+    const r = await fitLog({ log, check: 2 }, { io: { ...ioQuiet(), cwd: dir } });
+    expect(r.yaml).toContain('system_tokens: 10000');
+    expect(r.yaml).toContain('use: prompt-cache');
+    expect(r.yaml).toContain('inferred from the cache reads + writes 10 requests report');
+    const log1 = r.fidelity!.log;
+    // before caching: 10 x (10,500 x 3 + 100 x 15) = 330,000 micro-dollars
+    expect(log1.baselineUsd).toBe(0.33);
+    // the prompt-cache step on the inferred prefix: the first call writes it, the nine others read it:
+    // (500 x 3 + 10,000 x 3.75 + 1,500) + 9 x (500 x 3 + 10,000 x 0.30 + 1,500) = 40,500 + 54,000 - what the log billed
+    expect(log1.finalUsd).toBe(0.0945);
+    expect(log1.hitRate).toBeCloseTo(90_000 / 105_000, 10);
+  });
+});
+
 describe('llmcost fit (CLI)', () => {
   it('writes a commented scenario that simulate runs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'llmcost-fit-'));
