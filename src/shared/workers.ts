@@ -1,5 +1,6 @@
 // Worker threads for one task each (a simulation part, a byte range of a log): start at most N at
 // a time, collect their answers in task order, rethrow a worker's UserError as the same UserError.
+// And a worker that streams messages (the log reader thread): at most a window of them unread.
 import { Worker } from 'node:worker_threads';
 import { type Diagnostic, UserError } from '../diagnostics.js';
 
