@@ -45,6 +45,12 @@ describe('JSON documents', () => {
     expect(documentPath('{"meta": {"a": [1]}, "data": [')).toBe('$.data.*');
     expect(documentPath('{"resourceSpans": [')).toBe('$.resourceSpans.*');
     expect(documentPath('{"request_id": "x", "data": 3}')).toBe('$');
+    // Cloudflare's API envelope: its arrays before result are not the records
+    const cf = await read(
+      'cf.json',
+      JSON.stringify({ success: true, errors: [], messages: [], result: [row(1), row(2)] }),
+    );
+    expect(cf.stats).toMatchObject({ read: 2, priced: 2 });
   });
 
   it('one pretty-printed object is one record; objects one after another are several', async () => {
@@ -58,6 +64,8 @@ describe('JSON documents', () => {
   it('a page saved as one JSONL line yields its records', async () => {
     const { stats } = await read('page.jsonl', `${JSON.stringify({ data: [row(1), row(2)], meta: {} })}\n`);
     expect(stats).toMatchObject({ format: 'jsonl', read: 2, priced: 2 });
+    const cf = await read('cf.jsonl', `${JSON.stringify({ result: [row(1), row(2)], success: true })}\n`);
+    expect(cf.stats).toMatchObject({ format: 'jsonl', read: 2, priced: 2 });
   });
 
   it('a truncated or broken document is a located error; records before it were read', async () => {
@@ -73,6 +81,18 @@ describe('JSON documents', () => {
     const { stats } = await read('mixed.json', JSON.stringify([row(1), 42, row(2)]));
     expect(stats).toMatchObject({ read: 3, priced: 2, rejected: 1 });
     expect(stats.reasons).toEqual({ 'not a JSON object': 1 });
+  });
+});
+
+describe('the openai preset on objects OpenRouter returned', () => {
+  const openai = PRESETS.find((p) => p.name === 'openai')!;
+  it("reads an OpenRouter object's vendor/model as openrouter/...; leaves other gateways' slashed ids alone", () => {
+    const or = { id: 'gen-1-a', provider: 'Groq', model: 'meta-llama/llama-3-70b-instruct', object: 'chat.completion' };
+    expect(openai.prepare!(or).model).toBe('openrouter/meta-llama/llama-3-70b-instruct');
+    // Together returns the same object with its own id and no provider field
+    const together = { id: '8f1c-x', model: 'meta-llama/Llama-3-70b-chat-hf', object: 'chat.completion' };
+    expect(openai.prepare!(together).model).toBe('meta-llama/Llama-3-70b-chat-hf');
+    expect(openai.prepare!({ ...or, model: 'openrouter/openai/gpt-4o' }).model).toBe('openrouter/openai/gpt-4o');
   });
 });
 
