@@ -413,6 +413,20 @@ describe('a strategy that cannot act on the data says so (STRATEGY_NO_DATA)', ()
     }
   });
 
+  it('prompt-cache on a log that reports cache counts but no prefixes points to audit-cache and fit', async () => {
+    const only = join(dir, 'cache-only.yaml');
+    writeFileSync(
+      only,
+      'name: cache-only\nseed: 1\ntraffic:\n  profile: { days: 1, requests_per_day: 1, segments: [{ name: a, share: 1, model: gpt-4o, input_tokens: 10, output_tokens: 10 }] }\nstrategies:\n  - use: prompt-cache\n',
+    );
+    // the Claude Code transcript: its two calls report cache reads and writes, and no prefix columns
+    const r = await runCli(['replay', 'anthropic_usage_claude_code_transcript.jsonl', '--scenario', only], {
+      cwd: FIX,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('2 of its 2 requests report what the provider cached: `llmcost audit-cache` on the log');
+  });
+
   it('batch with only_batchable: false moves every standard request: no warning for it', async () => {
     const all = join(dir, 'batch-all.yaml');
     writeFileSync(

@@ -172,9 +172,15 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
 
   let requests = 0;
   let withPrefix = 0;
+  /** requests without prefix blocks that report cache reads or writes (a log without prefix columns) */
+  let withCounts = 0;
   const map = (req: SimRequest): SimRequest => {
     requests++;
-    if (!req.prefix.length) return req;
+    if (!req.prefix.length) {
+      const c = req.cached;
+      if (c && c.read + c.write5m + c.write1h > 0) withCounts++;
+      return req;
+    }
     withPrefix++;
     const p = planByName.get(req.model);
     if (p === null) return req;
@@ -205,7 +211,7 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
     }
     return out;
   };
-  return { map, step: stepOf(map), counters: () => ({ requests, withPrefix }) };
+  return { map, step: stepOf(map), counters: () => ({ requests, withPrefix, withCounts }) };
 }
 
 export const promptCache: Strategy<PromptCacheOptions> = {
@@ -222,10 +228,16 @@ export const promptCache: Strategy<PromptCacheOptions> = {
   state: () => ({ key: { on: 'prefix' }, clock: true }),
   finish(_o, c, ctx) {
     // no prefix blocks = nothing cacheable is known: say so instead of a silent $0
-    if ((c.requests ?? 0) > 0 && (c.withPrefix ?? 0) === 0)
+    if ((c.requests ?? 0) > 0 && (c.withPrefix ?? 0) === 0) {
+      const counted = c.withCounts ?? 0;
       ctx.warn(
         'STRATEGY_NO_DATA',
-        'prompt-cache: no request carries prefix blocks (a log needs prefix_key and prefix_tokens, or hash_ids); nothing can be cached and the step saves nothing',
+        `prompt-cache: no request carries prefix blocks (a log needs prefix_key and prefix_tokens, or hash_ids); nothing can be cached and the step saves nothing${
+          counted
+            ? `; ${counted} of its ${c.requests} request${c.requests === 1 ? '' : 's'} report what the provider cached: \`llmcost audit-cache\` on the log compares that with what the rules predict, and \`llmcost fit\` infers a scenario's shared prefixes from it`
+            : ''
+        }`,
       );
+    }
   },
 };
