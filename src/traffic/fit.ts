@@ -20,19 +20,21 @@ const RETRY_MEMORY = 100_000;
 /** earliest absolute timestamp: anything before is a trace offset (Mooncake, Azure count from 0) */
 const ABSOLUTE_FROM_MS = Date.UTC(2000, 0, 1);
 
-/** conversations whose inferred prefix is remembered (their later turns keep it) */
+/** conversations whose inferred prefix is remembered (their later turns keep it), and prefixes kept */
 const CONVERSATIONS_KEPT = 100_000;
 /** the key of a prefix inferred from cache counts: this, the model, the count */
 const INFERRED = 'cached:';
 
 /**
  * Shared prefixes for a log without prefix columns (prefix_key/prefix_tokens, hash blocks), from
- * what the provider said it cached: a request's cache reads + writes are the prefix it sent
- * (Anthropic: up to its breakpoint; OpenAI: the part it found, in 128-token steps). Requests of one
- * model that report the same count share a prefix (one system prompt and its tools); a
- * conversation's later turns keep its first turn's prefix (their larger counts are history, which
- * the profile's turns resend and its prompt-cache step caches); a request that reports nothing,
- * or more than its input, gets none. Applied before the fitter and to the log side of --check alike.
+ * what the provider said it cached: a request that only wrote or only read the cache sent that many
+ * tokens of prefix (Anthropic: up to its breakpoint; OpenAI: the part it found, in 128-token steps);
+ * one that did both read what came before (the shared part) and wrote its own. Requests of one model
+ * with the same count share a prefix (one system prompt and its tools); a conversation's later
+ * turns keep its first turn's prefix (their larger counts are history, which the profile's turns
+ * resend and its prompt-cache step caches). No prefix for a request that reports nothing, more
+ * than its input, or - without a conversation id - both a read and a write (its read may be
+ * history no other request shares). Applied before the fitter and to the log side of --check alike.
  */
 export class CachedPrefixes {
   /** requests given a prefix */
@@ -47,9 +49,16 @@ export class CachedPrefixes {
     let p = conv === undefined ? undefined : this.byConversation.get(conv);
     if (!p) {
       const c = r.cached;
-      const n = c ? c.read + c.write5m + c.write1h : 0;
+      if (!c) return;
+      const writes = c.write5m + c.write1h;
+      // read and written at once: a turn that read what came before and wrote its own part. Only the
+      // read part can be shared; without a conversation id it may be history, which no other request
+      // shares, so such a request gets no prefix (a shared one would make every turn a new write)
+      if (c.read > 0 && writes > 0 && conv === undefined) return;
+      const n = c.read > 0 && writes > 0 ? c.read : c.read + writes;
       if (!(n > 0 && n <= r.inputTokens)) return;
       const key = `${INFERRED}${r.model}:${n}`;
+      if (this.byKey.size >= CONVERSATIONS_KEPT) this.byKey.clear();
       p = this.byKey.get(key);
       if (!p) this.byKey.set(key, (p = [{ key, tokens: n, kind: 'system' }]));
       if (conv !== undefined) {

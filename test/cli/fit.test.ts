@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fitLog, type FitInput } from '../../src/app/fit.js';
+import type { SimRequest } from '../../src/engine/request.js';
 import type { Fidelity } from '../../src/report/fit.js';
+import { CachedPrefixes } from '../../src/traffic/fit.js';
 import { expectUserError, runCli } from '../helpers/cli.js';
 import { bundledTrace, sharedData } from '../helpers/data.js';
 
@@ -108,6 +110,36 @@ describe('fit: a log with cache counts and no prefix columns', () => {
     // (500 x 3 + 10,000 x 3.75 + 1,500) + 9 x (500 x 3 + 10,000 x 0.30 + 1,500) = 40,500 + 54,000 - what the log billed
     expect(log1.finalUsd).toBe(0.0945);
     expect(log1.hitRate).toBeCloseTo(90_000 / 105_000, 10);
+  });
+
+  it('a turn that read and wrote, without a conversation id, gets no prefix; with one, the read part', () => {
+    const p = new CachedPrefixes();
+    const req = (id: string, read: number, write5m: number, conversationId?: string): SimRequest => ({
+      id,
+      atMs: 0,
+      model: 'claude-sonnet-4-5',
+      serviceTier: 'standard',
+      inputTokens: 9000,
+      outputTokens: 10,
+      historyTokens: 0,
+      prefix: [],
+      cached: { read, write5m, write1h: 0 },
+      batchable: false,
+      status: 'ok',
+      tags: {},
+      ...(conversationId ? { conversationId } : {}),
+    });
+    const agentTurn = req('a', 6000, 1500);
+    p.add(agentTurn);
+    expect(agentTurn.prefix).toEqual([]);
+    const first = req('b', 4000, 1200, 'c1');
+    p.add(first);
+    expect(first.prefix).toEqual([{ key: 'cached:claude-sonnet-4-5:4000', tokens: 4000, kind: 'system' }]);
+    // a later turn of that conversation keeps it, whatever it read
+    const later = req('c', 8500, 400, 'c1');
+    p.add(later);
+    expect(later.prefix).toBe(first.prefix);
+    expect(p.inferred).toBe(2);
   });
 });
 
