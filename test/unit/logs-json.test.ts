@@ -84,6 +84,18 @@ describe('JSON documents', () => {
   });
 });
 
+describe('the openrouter preset', () => {
+  const openrouter = PRESETS.find((p) => p.name === 'openrouter')!;
+  it('a BYOK record reconciles against the provider charge, as JSON or as CSV text', () => {
+    const rec = { id: 'gen-1', total_cost: 0.000125, upstream_inference_cost: 0.0025 };
+    const cost = (f: Record<string, unknown>) => openrouter.prepare!(f).__llmcost_cost;
+    expect(cost({ ...rec, is_byok: true })).toBe(0.0025);
+    expect(cost({ ...rec, is_byok: 'true' })).toBe(0.0025);
+    expect(cost({ ...rec, is_byok: false })).toBe(0.000125);
+    expect(cost({ data: { ...rec, is_byok: true } })).toBe(0.0025);
+  });
+});
+
 describe('the openai preset on objects OpenRouter returned', () => {
   const openai = PRESETS.find((p) => p.name === 'openai')!;
   it("reads an OpenRouter object's vendor/model as openrouter/...; leaves other gateways' slashed ids alone", () => {

@@ -45,7 +45,9 @@ const OPENROUTER_COST = '__llmcost_cost';
 function openRouterRecord(f: Fields): Fields {
   const d = f.data;
   const rec = d && typeof d === 'object' && !Array.isArray(d) ? (d as Fields) : f;
-  const cost = rec.is_byok === true ? rec.upstream_inference_cost : rec.total_cost;
+  // (a CSV of the records holds is_byok as text)
+  const byok = rec.is_byok === true || rec.is_byok === 'true';
+  const cost = byok ? rec.upstream_inference_cost : rec.total_cost;
   return cost === undefined || cost === null ? rec : { ...rec, [OPENROUTER_COST]: cost };
 }
 
