@@ -17,7 +17,25 @@ export function compiledUrl(moduleUrl: string, file: string): URL {
   return new URL(file, here);
 }
 
-type Reply<R> = { ok: R } | { error: { diagnostics?: Diagnostic[]; message?: string; stack?: string } };
+/** A worker's error as plain data (what crosses to this thread): a UserError's diagnostics, else its message and stack. */
+type ErrorData = { diagnostics?: Diagnostic[]; message?: string; stack?: string };
+
+/** the worker side: an error as ErrorData */
+function errorData(e: unknown): ErrorData {
+  if (e instanceof UserError) return { diagnostics: e.diagnostics };
+  const stack = (e as Error)?.stack;
+  return { message: (e as Error)?.message ?? String(e), ...(stack ? { stack } : {}) };
+}
+
+/** this thread's side: ErrorData as the error to throw (a UserError as the same UserError) */
+function errorOf(d: ErrorData): Error {
+  if (d.diagnostics) return new UserError(d.diagnostics);
+  const e = new Error(d.message);
+  if (d.stack) e.stack = d.stack;
+  return e;
+}
+
+type Reply<R> = { ok: R } | { error: ErrorData };
 
 /**
  * Run each task in a worker thread of its own, at most `threads` at a time; resolves with the
@@ -49,12 +67,7 @@ export async function inWorkers<T, R>(entry: URL, tasks: T[], threads: number): 
             resolve();
             return;
           }
-          if (m.error.diagnostics) reject(new UserError(m.error.diagnostics));
-          else {
-            const e = new Error(m.error.message);
-            if (m.error.stack) e.stack = m.error.stack;
-            reject(e);
-          }
+          reject(errorOf(m.error));
         }),
       );
       w.on('error', (e) => done(() => reject(e)));
@@ -93,16 +106,12 @@ export async function answer<T, R>(
     const r = await fn(task);
     port.postMessage({ ok: r } satisfies Reply<R>, transfer(r));
   } catch (e) {
-    if (e instanceof UserError) port.postMessage({ error: { diagnostics: e.diagnostics } } satisfies Reply<R>);
-    else
-      port.postMessage({
-        error: { message: (e as Error)?.message ?? String(e), stack: (e as Error)?.stack },
-      } satisfies Reply<R>);
+    port.postMessage({ error: errorData(e) } satisfies Reply<R>);
   }
 }
 
-/** The message a streaming worker ends with when it fails (a UserError's diagnostics, else the error). */
-export type StreamError = { type: 'error'; diagnostics?: Diagnostic[]; message?: string; stack?: string };
+/** The message a streaming worker ends with when it fails. */
+type StreamError = { type: 'error' } & ErrorData;
 
 /** This thread's side of a worker that streams messages (streamTo): taken in order, each earned by a credit. */
 export interface WorkerStream<M> {
@@ -154,11 +163,7 @@ export function streamFrom<M extends { type: string }>(entry: URL, workerData: u
       }
       const m = queue.shift()!;
       if (m.type !== 'error') return m as M;
-      const err = m as StreamError;
-      if (err.diagnostics) throw new UserError(err.diagnostics);
-      const e = new Error(err.message);
-      if (err.stack) e.stack = err.stack;
-      throw e;
+      throw errorOf(m as StreamError);
     },
     credit: () => worker.postMessage('credit'),
     async close() {
@@ -203,13 +208,7 @@ export function streamTo(
     },
     post,
     fail(e) {
-      if (e instanceof UserError) post({ type: 'error', diagnostics: e.diagnostics } satisfies StreamError);
-      else
-        post({
-          type: 'error',
-          message: (e as Error)?.message ?? String(e),
-          ...((e as Error)?.stack ? { stack: (e as Error).stack } : {}),
-        } satisfies StreamError);
+      post({ type: 'error', ...errorData(e) } satisfies StreamError);
     },
   };
 }
