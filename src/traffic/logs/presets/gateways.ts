@@ -33,6 +33,15 @@ const langsmithDetail = (side: 'prompt' | 'completion', key: string): string[] =
 /** Langfuse observation types that are model calls; SPAN, EVENT, AGENT, TOOL, ... are not billed. */
 const LANGFUSE_CALLS = new Set(['GENERATION', 'EMBEDDING']);
 
+/**
+ * An OpenRouter model id (vendor/model[:variant]) as the pricing reads it: openrouter/vendor/model
+ * (pricing/channels.ts: the vendor's own model where the tables have it, else the catalog's entry).
+ * Also the openai preset's, for the chat.completion objects OpenRouter returns.
+ */
+export function openRouterModel(name: string): string {
+  return name.includes('/') && !name.startsWith('openrouter/') ? `openrouter/${name}` : name;
+}
+
 /** Fields computed by the OpenRouter preset's prepare() (names no OpenRouter record uses). */
 const OPENROUTER_COST = '__llmcost_cost';
 
@@ -309,7 +318,7 @@ export const GATEWAY_PRESETS: Preset[] = [
     // finish_reason: stop, length, tool_calls, content_filter, or error (a failed generation)
     status: (v) => (String(v).trim() === 'error' ? 'error' : 'ok'),
     // read as openrouter/VENDOR/MODEL (see model above)
-    model: (name) => (name.includes('/') && !name.startsWith('openrouter/') ? `openrouter/${name}` : name),
+    model: openRouterModel,
   },
   {
     name: 'cloudflare',

@@ -7,6 +7,7 @@
 import type { Column, Fields } from '../columns.js';
 import { lookup } from '../columns.js';
 import type { Preset } from '../preset.js';
+import { openRouterModel } from './gateways.js';
 
 /** Usage fields of a chat.completion (prompt_/completion_) or a response (input_/output_), under `at`. */
 function usageColumns(at: string): Partial<Record<Column, string[]>> {
@@ -36,15 +37,10 @@ function usageColumns(at: string): Partial<Record<Column, string[]>> {
   };
 }
 
-/** An object OpenRouter returned: its generation id (gen-...), the provider that served it, a vendor/model id. */
-function isOpenRouter(f: Fields): boolean {
+/** An object OpenRouter returned: its generation id (gen-...) and the provider that served it. */
+function isOpenRouter(f: Fields): f is Fields & { model: string } {
   return (
-    typeof f.id === 'string' &&
-    f.id.startsWith('gen-') &&
-    typeof f.provider === 'string' &&
-    typeof f.model === 'string' &&
-    f.model.includes('/') &&
-    !f.model.startsWith('openrouter/')
+    typeof f.id === 'string' && f.id.startsWith('gen-') && typeof f.provider === 'string' && typeof f.model === 'string'
   );
 }
 
@@ -68,7 +64,7 @@ export const OPENAI_PRESETS: Preset[] = [
     },
     cacheTokens: 'inside',
     // OpenRouter's model is its own vendor/model id: read as openrouter/vendor/model (pricing/channels.ts)
-    prepare: (f) => (isOpenRouter(f) ? { ...f, model: `openrouter/${String(f.model)}` } : f),
+    prepare: (f) => (isOpenRouter(f) ? { ...f, model: openRouterModel(f.model) } : f),
     detect: [
       ['object=chat.completion', 'usage', 'model'],
       ['object=response', 'model', 'created_at'],
