@@ -20,8 +20,8 @@ const RETRY_MEMORY = 100_000;
 /** earliest absolute timestamp: anything before is a trace offset (Mooncake, Azure count from 0) */
 const ABSOLUTE_FROM_MS = Date.UTC(2000, 0, 1);
 
-/** conversations whose inferred prefix is remembered (their later turns keep it), and prefixes kept */
-const CONVERSATIONS_KEPT = 100_000;
+/** inferred prefixes kept, and conversations whose prefix is remembered (their later turns keep it) */
+const INFERRED_KEPT = 100_000;
 /** the key of a prefix inferred from cache counts: this, the model, the count */
 const INFERRED = 'cached:';
 
@@ -58,11 +58,11 @@ export class CachedPrefixes {
       const n = c.read > 0 && writes > 0 ? c.read : c.read + writes;
       if (!(n > 0 && n <= r.inputTokens)) return;
       const key = `${INFERRED}${r.model}:${n}`;
-      if (this.byKey.size >= CONVERSATIONS_KEPT) this.byKey.clear();
+      if (this.byKey.size >= INFERRED_KEPT) this.byKey.clear();
       p = this.byKey.get(key);
       if (!p) this.byKey.set(key, (p = [{ key, tokens: n, kind: 'system' }]));
       if (conv !== undefined) {
-        if (this.byConversation.size >= CONVERSATIONS_KEPT) this.byConversation.clear();
+        if (this.byConversation.size >= INFERRED_KEPT) this.byConversation.clear();
         this.byConversation.set(conv, p);
       }
     }
