@@ -6,7 +6,8 @@ import { promptCache } from './index.js';
 import { CACHE_RULES, type CacheRule } from './rules.js';
 import type { StrategyRun } from '../../engine/strategy.js';
 import { dimensionReader, Ledger } from '../../engine/ledger.js';
-import { copyRequest, type PrefixBlock, type SimRequest } from '../../engine/request.js';
+import { copyRequest, type SimRequest } from '../../engine/request.js';
+import { chainOf, PrefixReconstructor } from './infer.js';
 import { strategyContext } from '../../engine/run.js';
 import type { ModelView } from '../../engine/strategy.js';
 
@@ -40,44 +41,6 @@ export interface AuditRaw {
 
 const SIDES = ['ideal', 'realistic', ...CACHE_RULES] as const;
 type Side = (typeof SIDES)[number];
-
-/**
- * The cacheable prefix a request showed its provider, when the log has no prefix columns: reads +
- * writes (the provider's own statement of what was cached), or, for a request that reports neither,
- * the longest prefix its conversation (else its family) reported before, if its input covers it.
- * Successive prefixes of one chain extend each other (a conversation grows), so blocks are the
- * chain's points: key `chain@tokens` names the prefix up to `tokens` (cumulative by construction).
- */
-export class PrefixReconstructor {
-  private readonly chains = new Map<string, number[]>();
-
-  prefix(r: SimRequest, chain: string): PrefixBlock[] {
-    const c = r.cached;
-    let points = this.chains.get(chain);
-    let p = c ? c.read + c.write5m + c.write1h : 0;
-    if (p === 0 && points?.length) {
-      // a miss that reported nothing: its conversation's longest known prefix, if it fits
-      const last = points[points.length - 1]!;
-      if (last <= r.inputTokens) p = last;
-    }
-    if (p === 0) return [];
-    if (!points) this.chains.set(chain, (points = []));
-    const blocks: PrefixBlock[] = [];
-    let prev = 0;
-    for (const q of points) {
-      if (q > p) break;
-      blocks.push({ key: `${chain}@${q}`, tokens: q - prev, kind: 'history' });
-      prev = q;
-    }
-    if (prev < p) {
-      blocks.push({ key: `${chain}@${p}`, tokens: p - prev, kind: 'history' });
-      // keep the chain's points sorted: a shorter prefix (another branch) starts again from here
-      if (p > (points[points.length - 1] ?? 0)) points.push(p);
-    }
-    if (blocks[0]) blocks[0].kind = 'system';
-    return blocks;
-  }
-}
 
 export interface AuditOptions {
   /** dimensions naming a request's prefix family; the first with a value wins */
@@ -168,7 +131,10 @@ export async function auditCaches(
       q.cached = undefined;
       if (r.prefix.length) f.prefixFrom.log++;
       else {
-        q.prefix = rebuild.prefix(r, r.conversationId ?? `family:${name}`);
+        q.prefix = rebuild.prefix(
+          r,
+          chainOf(r, () => name),
+        );
         f.prefixFrom[q.prefix.length ? 'counts' : 'none']++;
       }
       for (const [s, run] of runs) {
