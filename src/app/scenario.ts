@@ -9,7 +9,7 @@ import { profileProblems } from '../traffic/profile.js';
 import { RowsWriter, type RowsTarget } from '../report/rows.js';
 import type { SimRequest } from '../engine/request.js';
 import { checkNamedPaths, pathRoots } from '../config/scenario-paths.js';
-import { type StageState, splitPlan } from '../engine/partition.js';
+import { type StageState, type StateKey, splitPlan } from '../engine/partition.js';
 import { runSimulation, type RunResult, type RunSetup, type StageSpec } from '../engine/run.js';
 import { chooseSchedule } from '../pricing/load.js';
 import { dateOfMs, stalenessForRun, stalenessWarning } from '../pricing/staleness.js';
@@ -310,14 +310,19 @@ export function defaultSampleUnit(stages: readonly StageSpec[], cacheRealism: st
 
 /** Each stage's declared state (a strategy that declares none keeps state across the whole stream). */
 export function stageStates(stages: readonly StageSpec[], cacheRealism: string): StageState[] {
-  return stages.map((s) => {
+  return stages.flatMap((s) => {
     const st = s.strategy.state?.(s.options, cacheRealism);
-    return {
+    const keys: readonly StateKey[] = st
+      ? Array.isArray(st.key)
+        ? st.key
+        : [st.key as StateKey]
+      : [{ on: 'stream', why: `strategy ${s.strategy.name} does not declare where its state lives` }];
+    return keys.map((state) => ({
       label: s.label,
-      state: st?.key ?? { on: 'stream', why: `strategy ${s.strategy.name} does not declare where its state lives` },
+      state,
       clock: st?.clock ?? false,
       movesTime: st?.movesTime ?? false,
-    };
+    }));
   });
 }
 

@@ -89,7 +89,8 @@ export interface StrategyRun {
 
 /** Where a strategy keeps state across requests, and whether it reads or moves time. */
 export interface StrategyState {
-  key: StateKey;
+  /** where it lives; several keys: state on each (any two requests related by one may meet) */
+  key: StateKey | readonly StateKey[];
   /** reads time through a running maximum (an expiring cache, a window) */
   clock?: boolean;
   /** changes request times (a batch window) */
