@@ -24,6 +24,7 @@ export const CODES = {
   UNKNOWN_STRATEGY: 'Unknown strategy',
   STRATEGY_MODEL: 'Strategy option does not apply to a model',
   STRATEGY_NO_DATA: 'A strategy cannot act on the data it was given',
+  STRATEGY_INFERRED: 'A strategy works on data it inferred from the log (what it assumed is said)',
   STRATEGY_ORDER: 'A strategy runs after one it should precede (cached token counts are lost)',
   STRATEGY_UNREACHABLE: 'A strategy rule can never apply',
   STRATEGY_CONTEXT_WINDOW: 'A strategy sends requests beyond the target model context window',

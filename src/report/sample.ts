@@ -55,7 +55,7 @@ export function sampleEstimate(
   const offsets = run.taps.map((_, k) => fixedUpTo(k));
   const bands = sampleBands(units, n, createRng(seed).fork('sample'), offsets, SAMPLE_RESAMPLES, SAMPLE_LEVEL);
 
-  const { sharedPrefix, brokenRetries } = sample.crossings();
+  const { sharedPrefix, brokenRetries, unkeyedInConversation } = sample.crossings();
   const say = (d: Diagnostic): void => {
     warn(d);
     runWarnings.push(d);
@@ -66,6 +66,14 @@ export function sampleEstimate(
         'SAMPLE_SHARED_STATE',
         `${sharedPrefix} sampled requests share a prefix key with requests of other ${sample.unit} units: the sample thins those prefixes' arrivals, so their cache hits are understated`,
         { where: '--sample', hint: 'sample by prefix_key (--sample-by prefix_key) when prompt caching matters' },
+      ),
+    );
+  if (unkeyedInConversation > 0)
+    say(
+      warning(
+        'SAMPLE_SHARED_STATE',
+        `${unkeyedInConversation} sampled requests report cache counts but have no prefix key, so each was sampled alone (by its request id), while prompt-cache infers their cached prefixes along their conversations: the sample thins those conversations, so their cache hits are understated`,
+        { where: '--sample', hint: 'sample by conversation (--sample-by conversation_id)' },
       ),
     );
   if (brokenRetries > 0)

@@ -82,6 +82,11 @@ export class SampleFilter {
   private readonly roots = new Map<string, { unit: string | null; n: number }>();
   private readonly keptIds = new Set<string>();
   private readonly retriesOf: string[] = [];
+  /**
+   * kept requests sampled by prefix key that have none but a conversation and cache counts: each
+   * was sampled alone (by its request id), while prompt-cache infers its prefix along its conversation
+   */
+  private unkeyedInConversation = 0;
 
   constructor(
     readonly rate: SampleRate,
@@ -107,6 +112,10 @@ export class SampleFilter {
     r.tags[UNIT_TAG] = unit;
     // state the unit might not hold whole: a prefix key seen in two units, a retry of an unsampled call
     const root = r.prefix[0]?.key;
+    if (root === undefined && this.unit === 'prefix_key' && r.conversationId) {
+      const c = r.cached;
+      if (c && c.read + c.write5m + c.write1h > 0) this.unkeyedInConversation++;
+    }
     if (root !== undefined && this.unit !== 'prefix_key') {
       const at = this.roots.get(root);
       if (!at) this.roots.set(root, { unit, n: 1 });
@@ -120,11 +129,18 @@ export class SampleFilter {
     return true;
   }
 
-  /** after the read: kept requests on prefix keys that other units share, and kept retries whose original was left out */
-  crossings(): { sharedPrefix: number; brokenRetries: number } {
+  /**
+   * after the read: kept requests on prefix keys that other units share, kept retries whose original
+   * was left out, kept requests of a conversation sampled without it (unkeyedInConversation)
+   */
+  crossings(): { sharedPrefix: number; brokenRetries: number; unkeyedInConversation: number } {
     let sharedPrefix = 0;
     for (const r of this.roots.values()) if (r.unit === null) sharedPrefix += r.n;
-    return { sharedPrefix, brokenRetries: this.retriesOf.filter((id) => !this.keptIds.has(id)).length };
+    return {
+      sharedPrefix,
+      brokenRetries: this.retriesOf.filter((id) => !this.keptIds.has(id)).length,
+      unkeyedInConversation: this.unkeyedInConversation,
+    };
   }
 
   /** the source with only the kept requests, in order */

@@ -413,7 +413,7 @@ describe('a strategy that cannot act on the data says so (STRATEGY_NO_DATA)', ()
     }
   });
 
-  it('prompt-cache on a log that reports cache counts but no prefixes points to audit-cache and fit', async () => {
+  it('prompt-cache on a log that reports cache counts but no prefixes infers them (STRATEGY_INFERRED, not NO_DATA)', async () => {
     const only = join(dir, 'cache-only.yaml');
     writeFileSync(
       only,
@@ -424,7 +424,10 @@ describe('a strategy that cannot act on the data says so (STRATEGY_NO_DATA)', ()
       cwd: FIX,
     });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain('2 of its 2 requests report what the provider cached: `llmcost audit-cache` on the log');
+    expect(r.stderr).toContain(
+      'prompt-cache: 2 of 2 requests carry no prefix blocks; their cacheable prefixes are inferred from the cache reads and writes the log reports',
+    );
+    expect(r.stderr).not.toContain('STRATEGY_NO_DATA');
   });
 
   it('batch with only_batchable: false moves every standard request: no warning for it', async () => {

@@ -7,7 +7,7 @@ import { CACHE_RULES, type CacheRule } from './rules.js';
 import type { StrategyRun } from '../../engine/strategy.js';
 import { dimensionReader, Ledger } from '../../engine/ledger.js';
 import { copyRequest, type SimRequest } from '../../engine/request.js';
-import { chainOf, PrefixReconstructor } from './infer.js';
+import { PrefixReconstructor } from './infer.js';
 import { strategyContext } from '../../engine/run.js';
 import type { ModelView } from '../../engine/strategy.js';
 
@@ -131,10 +131,7 @@ export async function auditCaches(
       q.cached = undefined;
       if (r.prefix.length) f.prefixFrom.log++;
       else {
-        q.prefix = rebuild.prefix(
-          r,
-          chainOf(r, () => name),
-        );
+        q.prefix = rebuild.prefix(r, () => name);
         f.prefixFrom[q.prefix.length ? 'counts' : 'none']++;
       }
       for (const [s, run] of runs) {

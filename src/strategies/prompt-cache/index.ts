@@ -21,6 +21,7 @@ import { batchCacheOptions, CacheSim, defaultStyle, type Ttl } from './engine.js
 import { durationMs, once } from './expiring.js';
 import { DEFAULT_POSITIONS, positionSchema } from './placement.js';
 import { realismRules } from './rules.js';
+import { inferredChainKey, PrefixReconstructor } from './infer.js';
 
 export { roundAutomatic } from './engine.js';
 
@@ -170,18 +171,32 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
     return p;
   });
 
+  // A request without prefix blocks (a log without prefix columns) that reports cache reads or
+  // writes showed its provider that cacheable prefix (infer.ts): it is re-simulated like a logged one.
+  const rebuild = new PrefixReconstructor();
+  const canonical = (m: string): string => ctx.models.resolve(m).id;
+  const families = [dimensionReader('prompt_version'), dimensionReader('feature')];
+  const family = (r: SimRequest): string => {
+    for (const f of families) {
+      const v = f(r);
+      if (v !== '(none)' && v !== '') return v;
+    }
+    return canonical(r.model);
+  };
   let requests = 0;
   let withPrefix = 0;
-  /** requests without prefix blocks that report cache reads or writes (a log without prefix columns) */
-  let withCounts = 0;
-  const map = (req: SimRequest): SimRequest => {
+  /** requests without prefix blocks whose prefix was inferred from their (or their chain's) cache counts */
+  let inferred = 0;
+  const map = (source: SimRequest): SimRequest => {
     requests++;
+    let req = source;
     if (!req.prefix.length) {
-      const c = req.cached;
-      if (c && c.read + c.write5m + c.write1h > 0) withCounts++;
-      return req;
-    }
-    withPrefix++;
+      const blocks = rebuild.prefix(req, family);
+      if (!blocks.length) return req;
+      inferred++;
+      req = copyRequest(req);
+      req.prefix = blocks;
+    } else withPrefix++;
     const p = planByName.get(req.model);
     if (p === null) return req;
     const { m, cache, style, cm } = p;
@@ -211,7 +226,7 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
     }
     return out;
   };
-  return { map, step: stepOf(map), counters: () => ({ requests, withPrefix, withCounts }) };
+  return { map, step: stepOf(map), counters: () => ({ requests, withPrefix, inferred }) };
 }
 
 export const promptCache: Strategy<PromptCacheOptions> = {
@@ -224,20 +239,22 @@ export const promptCache: Strategy<PromptCacheOptions> = {
   start: startPromptCache,
   // Entries are keyed by cumulative prefix keys, so requests whose first blocks differ never share
   // one (whatever model or tier an earlier stage moved them to); each cache has its own clock, and
-  // the realistic batch rule's share of batch-tier hits is counted per root prefix key.
-  state: () => ({ key: { on: 'prefix' }, clock: true }),
+  // the realistic batch rule's share of batch-tier hits is counted per root prefix key. A prefix-less
+  // request's inferred prefix extends its chain (its conversation, else its family): chains are
+  // state too.
+  state: () => ({ key: [{ on: 'prefix' }, { on: 'key', key: inferredChainKey }], clock: true }),
   finish(_o, c, ctx) {
     // no prefix blocks = nothing cacheable is known: say so instead of a silent $0
-    if ((c.requests ?? 0) > 0 && (c.withPrefix ?? 0) === 0) {
-      const counted = c.withCounts ?? 0;
+    const inferred = c.inferred ?? 0;
+    if ((c.requests ?? 0) > 0 && (c.withPrefix ?? 0) === 0 && inferred === 0)
       ctx.warn(
         'STRATEGY_NO_DATA',
-        `prompt-cache: no request carries prefix blocks (a log needs prefix_key and prefix_tokens, or hash_ids); nothing can be cached and the step saves nothing${
-          counted
-            ? `; ${counted} of its ${c.requests} request${c.requests === 1 ? '' : 's'} report what the provider cached: \`llmcost audit-cache\` on the log compares that with what the rules predict, and \`llmcost fit\` infers a scenario's shared prefixes from it`
-            : ''
-        }`,
+        'prompt-cache: no request carries prefix blocks (a log needs prefix_key and prefix_tokens, or hash_ids) or reports cache reads or writes; nothing can be cached and the step saves nothing',
       );
-    }
+    if (inferred > 0)
+      ctx.warn(
+        'STRATEGY_INFERRED',
+        `prompt-cache: ${inferred.toLocaleString('en-US')} of ${(c.requests ?? 0).toLocaleString('en-US')} request${c.requests === 1 ? '' : 's'} ${inferred === 1 ? 'carries' : 'carry'} no prefix blocks; their cacheable prefixes are inferred from the cache reads and writes the log reports (a conversation's prefixes extend each other; without a conversation id, a prompt_version's or feature's, else a model's), and their caching is simulated again (docs/strategies-caching.md)`,
+      );
   },
 };

@@ -1,19 +1,24 @@
 // Cacheable prefixes inferred from a log's own cache counts, for a log without prefix columns (most
 // exports): the cache audit compares them with what the provider did, and the prompt-cache step
-// could re-simulate them.
+// re-simulates them (a TTL, realism or routing what-if on a log that already caches).
 import type { PrefixBlock, SimRequest } from '../../engine/request.js';
 
 /**
  * The cacheable prefix a request showed its provider, when the log has no prefix columns: reads +
- * writes (the provider's own statement of what was cached), or, for a request that reports neither,
- * the longest prefix its conversation (else its family) reported before, if its input covers it.
- * Successive prefixes of one chain extend each other (a conversation grows), so blocks are the
- * chain's points: key `chain@tokens` names the prefix up to `tokens` (cumulative by construction).
+ * writes (the provider's own statement of what was cached), or, for a request of a conversation that
+ * reports neither, the longest prefix its conversation reported before, if its input covers it (a
+ * request without a conversation that reports nothing gets none: it may be short, or uncached on
+ * purpose). Successive prefixes of one chain (the conversation, else the family) extend each other,
+ * so blocks are the chain's points: key `chain@tokens` names the prefix up to `tokens` (cumulative
+ * by construction).
  */
 export class PrefixReconstructor {
   private readonly chains = new Map<string, number[]>();
 
-  prefix(r: SimRequest, chain: string): PrefixBlock[] {
+  /** `family`: the request's family (for a request without a conversation) */
+  prefix(r: SimRequest, family: (r: SimRequest) => string): PrefixBlock[] {
+    if (!r.conversationId && !reportsCache(r)) return [];
+    const chain = r.conversationId ? `conversation:${r.conversationId}` : `family:${family(r)}`;
     const c = r.cached;
     let points = this.chains.get(chain);
     let p = c ? c.read + c.write5m + c.write1h : 0;
@@ -41,10 +46,24 @@ export class PrefixReconstructor {
   }
 }
 
+/** Whether a request reports cache reads or writes. */
+export function reportsCache(r: SimRequest): boolean {
+  const c = r.cached;
+  return c !== undefined && c.read + c.write5m + c.write1h > 0;
+}
+
 /**
- * The chain a prefix-less request's inferred prefix extends: its conversation, else its family
- * (`family`: the first of the family dimensions with a value, else the model).
+ * A key that two prefix-less requests whose inferred prefixes could share a chain have in common,
+ * read on the request the log gave (the state key of a split run, engine/partition.ts): the
+ * conversation, else (for a request that reports cache counts: PrefixReconstructor infers nothing
+ * for one without either) the prompt version, else the feature, else one key for all (the
+ * family's last fallback, the model, may be changed by an earlier stage). Requests with prefix
+ * blocks, or with neither a conversation nor cache counts: undefined.
  */
-export function chainOf(r: SimRequest, family: (r: SimRequest) => string): string {
-  return r.conversationId ? `conversation:${r.conversationId}` : `family:${family(r)}`;
+export function inferredChainKey(r: SimRequest): string | undefined {
+  if (r.prefix.length) return undefined;
+  if (r.conversationId) return `c:${r.conversationId}`;
+  if (!reportsCache(r)) return undefined;
+  for (const v of [r.tags.promptVersion, r.tags.feature]) if (v && v !== '(none)') return `v:${v}`;
+  return '';
 }

@@ -1,0 +1,176 @@
+// prompt-cache on a log without prefix columns that reports cache counts (most exports): the
+// cacheable prefixes are inferred from the counts (strategies/prompt-cache/infer.ts) and their
+// caching simulated again, so a TTL, realism or routing what-if answers on such a log; split runs
+// give the report one thread gives.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { simulate } from '../../src/app/simulate.js';
+import { loadScenarioFile } from '../../src/config/scenario.js';
+import { render } from '../../src/report/render.js';
+import { runCli } from '../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'llmcost-inferred-'));
+const HEADER =
+  'timestamp,model,input_tokens,output_tokens,cached_input_tokens,cache_write_tokens,conversation_id,feature';
+
+/** One conversation c1 (three turns within minutes, a fourth 18 minutes later) and c2's first turn. */
+writeFileSync(
+  join(dir, 'chat.csv'),
+  `${HEADER}
+2026-10-01T00:00:00Z,claude-sonnet-4-5,3000,200,0,2500,c1,
+2026-10-01T00:00:30Z,claude-sonnet-4-5,3000,200,0,2500,c2,
+2026-10-01T00:01:00Z,claude-sonnet-4-5,3400,200,2500,700,c1,
+2026-10-01T00:02:00Z,claude-sonnet-4-5,3800,200,3200,400,c1,
+2026-10-01T00:20:00Z,claude-sonnet-4-5,4200,200,0,3900,c1,
+`,
+);
+
+function scenario(name: string, log: string, steps: string): string {
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(
+    file,
+    `name: ${name}\nseed: 3\npricing: { version: "2026-11-01" }\ntraffic:\n  log: { file: ${log} }\nstrategies:\n${steps}`,
+  );
+  return file;
+}
+
+async function finalCost(file: string): Promise<{ baseline: number; final: number; stderr: string }> {
+  const r = await runCli(['simulate', file, '--format', 'json'], { cwd: dir });
+  expect(r.code, r.stderr).toBe(0);
+  const j = JSON.parse(r.stdout);
+  return { baseline: j.baseline.cost, final: j.final.cost, stderr: r.stderr };
+}
+
+describe('prompt-cache on a log that reports cache counts and no prefixes', () => {
+  it('re-simulates them: the 5-minute TTL gives the billed cost, the 1-hour TTL its own (hand-computed)', async () => {
+    // Claude Sonnet 4.5, $ per 1M tokens: input 3, output 15, cache read 0.30, write 3.75 (5m) / 6 (1h).
+    // Billed: c1 t1 and c2 t1 write 2,500 (500 plain): 1,500 + 9,375 + 3,000 output = 13,875 u$ each;
+    // c1 t2 reads 2,500, writes 700, 200 plain: 750 + 2,625 + 600 + 3,000 = 6,975; c1 t3 reads 3,200,
+    // writes 400: 960 + 1,500 + 600 + 3,000 = 6,060; c1 t4 (18 minutes later: expired) writes 3,900,
+    // 300 plain: 14,625 + 900 + 3,000 = 18,525. Total 59,310 u$.
+    const five = await finalCost(scenario('ttl-5m', 'chat.csv', '  - use: prompt-cache\n    ttl: 5m\n'));
+    expect(five.baseline).toBe(0.05931);
+    // c1's inferred prefixes extend each other (2,500 -> 3,200 -> 3,600 -> 3,900): the simulation
+    // reads and writes what the provider did
+    expect(five.final).toBe(0.05931);
+    expect(five.stderr).toContain(
+      'ttl-5m.yaml:7:5: prompt-cache: 5 of 5 requests carry no prefix blocks; their cacheable prefixes are inferred',
+    );
+    expect(five.stderr).toContain('warning[STRATEGY_INFERRED]');
+    expect(five.stderr).not.toContain('STRATEGY_NO_DATA');
+    // 1h: writes at 6: c1 t1 and c2 t1 15,000 + 1,500 + 3,000 = 19,500 each; t2 750 + 700 x 6 = 4,200
+    // + 600 + 3,000 = 8,550; t3 960 + 2,400 + 600 + 3,000 = 6,960; t4 still cached: reads 3,600
+    // (1,080), writes 300 (1,800), 300 plain (900) + 3,000 = 6,780. Total 61,290 u$: 1h costs more here.
+    const hour = await finalCost(scenario('ttl-1h', 'chat.csv', '  - use: prompt-cache\n    ttl: 1h\n'));
+    expect(hour.final).toBe(0.06129);
+  });
+
+  it('predicts what audit-cache predicts for the same log and TTL', async () => {
+    const r = await runCli(['audit-cache', 'chat.csv', '--ttl', '1h', '--pricing', '2026-11-01', '--format', 'json'], {
+      cwd: dir,
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const total = JSON.parse(r.stdout).total;
+    expect(total.actual.cost).toBe(0.05931);
+    expect(total.realistic.cost).toBe(0.06129);
+  });
+
+  it('without a conversation id: what each request reports, nothing for one that reports nothing', async () => {
+    // feature a: a write of 2,000, a read of 2,000, then a call that reports no cache counts (a
+    // family's request that reports nothing may be short or uncached on purpose: no prefix is inferred)
+    writeFileSync(
+      join(dir, 'family.csv'),
+      `${HEADER}
+2026-10-01T00:00:00Z,claude-sonnet-4-5,2500,100,0,2000,,a
+2026-10-01T00:01:00Z,claude-sonnet-4-5,2500,100,2000,0,,a
+2026-10-01T00:02:00Z,claude-sonnet-4-5,2500,100,0,0,,a
+`,
+    );
+    // billed: 500 x 3 + 2,000 x 3.75 + 1,500 = 10,500; 600 + 500 x 3 + 1,500 = 3,600; 2,500 x 3 + 1,500 = 9,000
+    const r = await finalCost(scenario('family', 'family.csv', '  - use: prompt-cache\n'));
+    expect(r.baseline).toBe(0.0231);
+    expect(r.final).toBe(0.0231);
+    expect(r.stderr).toContain('2 of 3 requests carry no prefix blocks');
+  });
+
+  it('a log with neither prefixes nor cache counts still says the step cannot act', async () => {
+    writeFileSync(join(dir, 'plain.csv'), `${HEADER}\n2026-10-01T00:00:00Z,claude-sonnet-4-5,2500,100,,,c1,a\n`);
+    const r = await finalCost(scenario('plain', 'plain.csv', '  - use: prompt-cache\n'));
+    expect(r.final).toBe(r.baseline);
+    expect(r.stderr).toContain('warning[STRATEGY_NO_DATA]');
+    expect(r.stderr).not.toContain('STRATEGY_INFERRED');
+  });
+
+  it('the same report on 1, 2 and 3 threads, split by conversation and family', async () => {
+    // 80 conversations of 6 turns (growing cached prefixes, a turn that reports nothing now and then),
+    // and 300 calls without a conversation in 3 features (system prompts read or written), 2 models
+    const rows: string[] = [];
+    let t = Date.parse('2026-10-01T00:00:00Z');
+    const at = (): string => new Date((t += 7_000)).toISOString();
+    for (let turn = 0; turn < 6; turn++) {
+      for (let c = 0; c < 80; c++) {
+        const model = c % 3 === 0 ? 'gpt-4.1' : 'claude-sonnet-4-5';
+        const base = 1500 + (c % 7) * 300;
+        const input = base + turn * 400 + 100;
+        const read = turn === 0 || (c + turn) % 5 === 0 ? 0 : base + (turn - 1) * 400;
+        const write = model === 'gpt-4.1' || (c + turn) % 5 === 0 ? 0 : input - 100 - read;
+        rows.push(`${at()},${model},${input},150,${read},${write},conv${c},chat`);
+        if (c % 4 === 0) {
+          const f = ['search', 'summarise', 'tag'][c % 3]!;
+          const sys = 1200 + (c % 3) * 500;
+          rows.push(`${at()},claude-sonnet-4-5,${sys + 300},80,${turn ? sys : 0},${turn ? 0 : sys},,${f}`);
+        }
+      }
+    }
+    writeFileSync(join(dir, 'many.csv'), `${HEADER}\n${rows.join('\n')}\n`);
+    const file = scenario(
+      'many',
+      'many.csv',
+      `  - use: route
+    rules:
+      - { name: some-to-mini, when: { tags: { feature: chat } }, to: gpt-4.1-mini, share: 0.3, quality: 0.97 }
+  - use: prompt-cache
+    ttl: 5m
+  - use: batch
+    only_batchable: false
+    share: 0.2
+`,
+    );
+    const { scenario: sc } = loadScenarioFile(file, 'many.yaml');
+    const quiet = { warn: () => {} };
+    const run = async (threads: number, notes: string[] = []): Promise<string> =>
+      render(
+        await simulate(
+          { scenario: sc, standalone: true, threads, explicitThreads: true, verbose: (m) => notes.push(m) },
+          quiet,
+        ),
+        'json',
+      );
+    const notes: string[] = [];
+    const one = await run(1);
+    expect(await run(2, notes)).toBe(one);
+    expect(await run(3)).toBe(one);
+    expect(notes.join('\n')).toMatch(/split into 2 parts/);
+    // and the step did something: the cache step's figure is not the baseline's
+    const j = JSON.parse(one);
+    expect(j.requests).toBe(rows.length);
+    expect(j.steps.find((s: { strategy: string }) => s.strategy === 'prompt-cache').saving).not.toBe(0);
+
+    // a sample by prefix key (the default with prompt-cache) takes such a log's requests one by one
+    // and says so; by conversation it keeps the conversations whole
+    const byKey = await runCli(['simulate', file, '--sample', '10%', '--format', 'json'], { cwd: dir });
+    expect(byKey.code, byKey.stderr).toBe(0);
+    expect(byKey.stderr).toMatch(
+      /warning\[SAMPLE_SHARED_STATE\]( --sample)?: \d+ sampled requests report cache counts but have no prefix key/,
+    );
+    expect(byKey.stderr).toContain('hint: sample by conversation (--sample-by conversation_id)');
+    const byConversation = await runCli(
+      ['simulate', file, '--sample', '10%', '--sample-by', 'conversation_id', '--format', 'json'],
+      { cwd: dir },
+    );
+    expect(byConversation.code, byConversation.stderr).toBe(0);
+    expect(byConversation.stderr).not.toContain('have no prefix key');
+  });
+});
