@@ -20,6 +20,11 @@ export interface PrefixBlock {
    * or an assistant answer), the current message, or an opaque block (e.g. Mooncake 512-token hash blocks).
    */
   kind?: 'system' | 'history' | 'message' | 'block';
+  /**
+   * the first block only: its entry existed before this request (a log's first request of a prefix
+   * reported reading it, so it was written before the log began); a cache simulation puts it there
+   */
+  warm?: boolean;
 }
 
 export interface CachedTokens {

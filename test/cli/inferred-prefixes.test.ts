@@ -77,6 +77,43 @@ describe('prompt-cache on a log that reports cache counts and no prefixes', () =
     expect(total.realistic.cost).toBe(0.06129);
   });
 
+  it('a prefix the log reads at its start was written before it: found there (a warm start)', async () => {
+    // conversation w1 reads 2,000 at its first request (cached before the log began) and writes 500;
+    // its second reads 2,500 and writes 300. Sonnet 4.5: 600 + 1,875 + 100 x 3 + 1,500 = 4,275 u$ and
+    // 750 + 1,125 + 300 + 1,500 = 3,675 u$. gpt-4.1 (automatic; $2 / $0.50 cached / $8), feature x
+    // without a conversation: two reads of 2,048 of 3,000: 952 x 2 + 1,024 + 800 = 3,728 u$ each.
+    writeFileSync(
+      join(dir, 'warm.csv'),
+      `${HEADER}
+2026-10-01T00:00:00Z,claude-sonnet-4-5,2600,100,2000,500,w1,
+2026-10-01T00:00:10Z,gpt-4.1,3000,100,2048,0,,x
+2026-10-01T00:01:00Z,claude-sonnet-4-5,2900,100,2500,300,w1,
+2026-10-01T00:01:10Z,gpt-4.1,3000,100,2048,0,,x
+`,
+    );
+    const r = await finalCost(scenario('warm', 'warm.csv', '  - use: prompt-cache\n    ttl: 5m\n'));
+    expect(r.baseline).toBe(0.015406);
+    // cold, the first requests would write what they read: 2,500 x 3.75 + 100 x 3 + 1,500 = 11,175 u$
+    // and 2,952 x 2 + 800 = 6,704 u$
+    expect(r.final).toBe(0.015406);
+  });
+
+  it('a conversation idle for more than a day starts again: a read it then reports is found (a warm start)', async () => {
+    // z writes 2,000 of 2,100, and 25 hours later reads those 2,000 (some other traffic kept them):
+    // 2,000 x 3.75 + 300 + 1,500 = 9,300 u$ and 600 + 300 + 1,500 = 2,400 u$
+    writeFileSync(
+      join(dir, 'idle.csv'),
+      `${HEADER}
+2026-10-01T00:00:00Z,claude-sonnet-4-5,2100,100,0,2000,z,
+2026-10-02T01:00:00Z,claude-sonnet-4-5,2100,100,2000,0,z,
+`,
+    );
+    const r = await finalCost(scenario('idle', 'idle.csv', '  - use: prompt-cache\n    ttl: 1h\n'));
+    expect(r.baseline).toBe(0.0117);
+    // 1h: the write costs 2,000 x 6 = 12,000 (+ 300 + 1,500); the read as billed
+    expect(r.final).toBe(0.0162);
+  });
+
   it('without a conversation id: what each request reports, nothing for one that reports nothing', async () => {
     // feature a: a write of 2,000, a read of 2,000, then a call that reports no cache counts (a
     // family's request that reports nothing may be short or uncached on purpose: no prefix is inferred)

@@ -139,6 +139,30 @@ export class CacheSim {
       : this.automatic(req, m, p, t, minTokens, rules, batch);
   }
 
+  /**
+   * The entry of the request's first block existed before it (PrefixBlock.warm: written before the
+   * log began): put it, ready, for the TTL (explicit) or the retention (automatic), as a request an
+   * instant before would have. Explicit caches billed for storage create their cache per request: none.
+   */
+  warm(req: SimRequest, m: CacheModel, style: 'explicit' | 'automatic'): void {
+    if (style === 'explicit' && m.cache.storagePerHourPicoPerM !== undefined) return;
+    const rules = this.rules(m);
+    const p = this.partition(m, req, rules);
+    const t = p.clock.at(req.atMs);
+    const key = req.prefix[0]!.key;
+    if (style === 'explicit') this.put(p, key, t, TTL_MS[this.o.ttlOf?.(req) ?? this.o.ttl], 0);
+    else {
+      const cacheKey = this.o.cacheKey?.(req);
+      this.put(
+        p,
+        cacheKey === undefined ? key : `${cacheKey}\u0001${key}`,
+        t,
+        this.o.retentionMs ?? rules.retentionMs,
+        0,
+      );
+    }
+  }
+
   private partition(m: CacheModel, req: SimRequest, rules: CacheRules): Partition {
     const byKey = this.partitions.get(m.id);
     const ws = this.o.workspace?.(req);

@@ -214,6 +214,7 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
       checked.add(m.id);
     }
     const out = copyRequest(req);
+    if (req.prefix[0]!.warm) sim.warm(req, cm, style);
     out.cached = sim.apply(req, cm, style);
     if (sim.droppedBreakpoints > dropped) {
       dropped = sim.droppedBreakpoints;

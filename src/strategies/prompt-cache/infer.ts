@@ -2,6 +2,19 @@
 // exports): the cache audit compares them with what the provider did, and the prompt-cache step
 // re-simulates them (a TTL, realism or routing what-if on a log that already caches).
 import type { PrefixBlock, SimRequest } from '../../engine/request.js';
+import { ExpiringMap } from './expiring.js';
+
+/**
+ * A chain idle this long starts again (its points forgotten, so state stays proportional to the live
+ * conversations): longer than any cache keeps an entry (OpenAI's extended retention: 24 hours), so a
+ * read its next request reports came from something else, as at the start of the log.
+ */
+export const CHAIN_IDLE_MS = 86_400_000;
+
+interface Chain {
+  points: number[];
+  expiresAtMs: number;
+}
 
 /**
  * The cacheable prefix a request showed its provider, when the log has no prefix columns: reads +
@@ -13,14 +26,20 @@ import type { PrefixBlock, SimRequest } from '../../engine/request.js';
  * by construction).
  */
 export class PrefixReconstructor {
-  private readonly chains = new Map<string, number[]>();
+  private readonly chains = new ExpiringMap<Chain>();
 
-  /** `family`: the request's family (for a request without a conversation) */
+  /**
+   * `family`: the request's family (for a request without a conversation). The chain's first request
+   * in the log that reports a read has its first block (the part it read) `warm`: written before the
+   * log began.
+   */
   prefix(r: SimRequest, family: (r: SimRequest) => string): PrefixBlock[] {
     if (!r.conversationId && !reportsCache(r)) return [];
     const chain = r.conversationId ? `conversation:${r.conversationId}` : `family:${family(r)}`;
     const c = r.cached;
-    let points = this.chains.get(chain);
+    const known = this.chains.get(chain);
+    // a chain idle for CHAIN_IDLE_MS is as unknown as a swept one (sweeps then change nothing)
+    let points = known && r.atMs < known.expiresAtMs ? known.points : undefined;
     let p = c ? c.read + c.write5m + c.write1h : 0;
     if (p === 0 && points?.length) {
       // a miss that reported nothing: its conversation's longest known prefix, if it fits
@@ -28,7 +47,12 @@ export class PrefixReconstructor {
       if (last <= r.inputTokens) p = last;
     }
     if (p === 0) return [];
-    if (!points) this.chains.set(chain, (points = []));
+    const warm = !points && c !== undefined && c.read > 0;
+    // the chain's first request read a prefix cached before the log: that prefix is a block of its own
+    if (!points) {
+      points = warm && c.read < p ? [c.read] : [];
+      this.chains.set(chain, { points, expiresAtMs: r.atMs + CHAIN_IDLE_MS }, r.atMs);
+    } else known!.expiresAtMs = Math.max(known!.expiresAtMs, r.atMs + CHAIN_IDLE_MS);
     const blocks: PrefixBlock[] = [];
     let prev = 0;
     for (const q of points) {
@@ -41,7 +65,10 @@ export class PrefixReconstructor {
       // keep the chain's points sorted: a shorter prefix (another branch) starts again from here
       if (p > (points[points.length - 1] ?? 0)) points.push(p);
     }
-    if (blocks[0]) blocks[0].kind = 'system';
+    if (blocks[0]) {
+      blocks[0].kind = 'system';
+      if (warm) blocks[0].warm = true;
+    }
     return blocks;
   }
 }
