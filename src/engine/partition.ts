@@ -21,7 +21,12 @@ export type StateKey =
    * any two requests that could meet, whatever earlier stages do to them (so leave out fields an
    * earlier stage may change, like the model); undefined = the request keeps no state
    */
-  | { on: 'key'; key: (r: SimRequest) => string | undefined }
+  | {
+      on: 'key';
+      key: (r: SimRequest) => string | undefined;
+      /** the key is undefined for every request with prefix blocks (a split need not read those) */
+      prefixless?: boolean;
+    }
   /** state across the whole stream: the run cannot be split */
   | { on: 'stream'; why: string };
 
@@ -34,7 +39,10 @@ export interface StageState {
   movesTime: boolean;
 }
 
-export type Relation = { on: 'prefix' } | { on: 'retry' } | { on: 'key'; key: (r: SimRequest) => string | undefined };
+export type Relation =
+  | { on: 'prefix' }
+  | { on: 'retry' }
+  | { on: 'key'; key: (r: SimRequest) => string | undefined; prefixless?: boolean };
 
 export type SplitPlan = { relations: Relation[] } | { reason: string };
 

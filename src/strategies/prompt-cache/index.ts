@@ -243,7 +243,7 @@ export const promptCache: Strategy<PromptCacheOptions> = {
   // the realistic batch rule's share of batch-tier hits is counted per root prefix key. A prefix-less
   // request's inferred prefix extends its chain (its conversation, else its family): chains are
   // state too.
-  state: () => ({ key: [{ on: 'prefix' }, { on: 'key', key: inferredChainKey }], clock: true }),
+  state: () => ({ key: [{ on: 'prefix' }, { on: 'key', key: inferredChainKey, prefixless: true }], clock: true }),
   finish(_o, c, ctx) {
     // no prefix blocks = nothing cacheable is known: say so instead of a silent $0
     const inferred = c.inferred ?? 0;

@@ -65,6 +65,8 @@ export function partitionTable(
   const first = new Map<string, number>(); // prefix root / key -> first row
   const wantPrefix = relations.some((r) => r.on === 'prefix');
   const keys = relations.flatMap((r) => (r.on === 'key' ? [r.key] : []));
+  // keys that say nothing of a request with prefix blocks: such a row is not materialised for them
+  const onlyPrefixless = relations.every((r) => r.on !== 'key' || r.prefixless === true);
   const retry = relations.some((r) => r.on === 'retry');
   // retry links: ids named by some retry_of, and the rows that name them
   const named = new Map<string, number>();
@@ -99,7 +101,7 @@ export function partitionTable(
           if (at === undefined) named.set(id, row);
           else g.union(at, row);
         }
-        if (view) {
+        if (view && !(onlyPrefixless && c.prefixStart[i + 1]! > c.prefixStart[i]!)) {
           const r = view.request(i);
           for (let k = 0; k < keys.length; k++) {
             const key = keys[k]!(r);
