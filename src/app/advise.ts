@@ -5,8 +5,9 @@
 // difference of two full runs with the same seed and traffic.
 import { basename, resolve } from 'node:path';
 import { loadScenarioFile, parseScenarioText, type Scenario, type ScenarioStage } from '../config/scenario.js';
-import { userError } from '../diagnostics.js';
+import { userError, warning } from '../diagnostics.js';
 import { type AdviseReport, type Candidate, buildAdviseReport } from '../report/advise.js';
+import { usd } from '../report/format.js';
 import type { Report } from '../report/model.js';
 import { batch } from '../strategies/batch.js';
 import { promptCache, type PromptCacheOptions } from '../strategies/prompt-cache/index.js';
@@ -262,12 +263,29 @@ export async function advise(input: AdviseInput, context: Partial<Context> = {})
       quiet,
       { reads },
     );
-    const tried = plans.map((p, i) => candidateOf(current, p, runs[i]!.report));
     // The families that each paid off, together: verified by a run of its own too. Without a cache
     // step in the scenario, every cache alternative adds one, so a family pays off only when it
     // costs less than the plain 5-minute step (else its "saving" is that step's, whatever its TTL).
     const reference = plans.findIndex((p) => p.reference);
     const bar = Math.round((reference >= 0 ? runs[reference]!.report : current).final.cost * 1e6);
+    // A log that already caches, without prefix columns: the cache alternatives re-simulate its
+    // caching from prefixes inferred from its counts, so they are judged against that caching
+    // re-simulated as it ran (the 5-minute step), not against the billed cost: the difference
+    // between those two is the inference's error, not a saving.
+    const inferred =
+      reference >= 0 && runs[reference]!.report.diagnostics?.some((d) => d.code === 'STRATEGY_INFERRED') === true;
+    const barOf = (p: Plan): number => (inferred && p.kind !== 'batch' ? bar : Math.round(current.final.cost * 1e6));
+    const tried = plans.map((p, i) => candidateOf(barOf(p), p, runs[i]!.report));
+    const notes: string[] = [];
+    if (inferred) {
+      const d = warning(
+        'STRATEGY_INFERRED',
+        `the log reports cache counts and has no prefix columns: the cache changes re-simulate its caching from prefixes inferred from those counts, so their savings are measured from its caching re-simulated by the plain 5-minute step (${usdText(bar)}), not from the billed ${usdText(Math.round(current.final.cost * 1e6))} (the difference is the inference's error, not a saving)`,
+        { where: input.input },
+      );
+      ctx.warn(d);
+      notes.push(d.message);
+    }
     const paying = plans.filter((p, i) => p.family !== undefined && Math.round(tried[i]!.cost * 1e6) < bar);
     if (paying.length > 1) {
       const ttlsOf = (p: Plan) =>
@@ -288,23 +306,26 @@ export async function advise(input: AdviseInput, context: Partial<Context> = {})
         scenario: withStage(base, k, { ...stage, options: { ...(stage.options as PromptCacheOptions), ttls } }),
       };
       const [run] = await runVariants([prepared(both.scenario, quiet)], quiet, { reads });
-      tried.push(candidateOf(current, both, run!.report));
+      tried.push(candidateOf(barOf(both), both, run!.report));
     }
-    return buildAdviseReport({ input: input.input, familyBy, current, tried, version: ctx.version });
+    return buildAdviseReport({ input: input.input, familyBy, current, tried, notes, version: ctx.version });
   } finally {
     reads.close();
   }
 }
 
-/** An alternative's figures beside the scenario as written. */
-function candidateOf(current: Report, p: Plan, r: Report): Candidate {
+/** micro-dollars as the reports' USD text ($0.0593, $1,234.56) */
+const usdText = (micro: number): string => usd(micro / 1e6);
+
+/** An alternative's figures beside the cost it is judged against (`bar`, micro-dollars: the scenario as written, or the re-simulated caching). */
+function candidateOf(bar: number, p: Plan, r: Report): Candidate {
   return {
     kind: p.kind,
     title: p.title,
     change: p.change,
     condition: p.condition ?? null,
     cost: r.final.cost,
-    saving: (Math.round(current.final.cost * 1e6) - Math.round(r.final.cost * 1e6)) / 1e6,
+    saving: (bar - Math.round(r.final.cost * 1e6)) / 1e6,
     successRate: r.final.successRate,
     checksFailed: r.checks.filter((c) => !c.ok).map((c) => c.name),
   };

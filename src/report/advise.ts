@@ -53,6 +53,8 @@ export function buildAdviseReport(input: {
   familyBy: string;
   current: Report;
   tried: Candidate[];
+  /** the advisor's own warnings, after the scenario's */
+  notes?: string[];
   version: string;
 }): AdviseReport {
   const c = input.current;
@@ -84,7 +86,7 @@ export function buildAdviseReport(input: {
         };
       }),
     tried: input.tried,
-    warnings: c.warnings,
+    warnings: [...c.warnings, ...(input.notes ?? [])],
   };
 }
 

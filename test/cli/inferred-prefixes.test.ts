@@ -4,7 +4,7 @@
 // give the report one thread gives.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../src/app/simulate.js';
 import { loadScenarioFile } from '../../src/config/scenario.js';
@@ -112,6 +112,35 @@ describe('prompt-cache on a log that reports cache counts and no prefixes', () =
     expect(r.baseline).toBe(0.0117);
     // 1h: the write costs 2,000 x 6 = 12,000 (+ 300 + 1,500); the read as billed
     expect(r.final).toBe(0.0162);
+  });
+
+  it('advise judges the cache changes against the caching re-simulated, not the billed cost', async () => {
+    // the Claude Code transcript: re-simulated by the plain 5-minute step its caching costs $0.1926
+    // against $0.2029 billed (the second call's inferred prefix reads the 1,800 tokens the first wrote;
+    // the provider wrote them again): that gap is the inference's, so "add prompt-cache" is no advice
+    const r = await runCli(
+      [
+        'advise',
+        resolve(import.meta.dirname, '../fixtures/exports/anthropic_usage_claude_code_transcript.jsonl'),
+        '--format',
+        'json',
+      ],
+      { cwd: dir },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.current.cost).toBe(0.202872);
+    const added = j.tried.find((t: { title: string }) => t.title.startsWith('cache prompt prefixes'));
+    expect(added.cost).toBe(0.192612);
+    expect(added.saving).toBe(0);
+    // the 1-hour TTL: $0.196662, $0.00405 more than the re-simulated caching (not $0.00621 less than billed)
+    const hour = j.tried.find((t: { kind: string }) => t.kind === 'ttl');
+    expect(hour.saving).toBe(-0.00405);
+    expect(j.advice).toEqual([]);
+    expect(r.stderr).toContain(
+      'the cache changes re-simulate its caching from prefixes inferred from those counts, so their savings are measured from its caching re-simulated by the plain 5-minute step ($0.1926), not from the billed $0.2029',
+    );
+    expect(j.warnings.some((w: string) => w.includes('re-simulated by the plain 5-minute step'))).toBe(true);
   });
 
   it('without a conversation id: what each request reports, nothing for one that reports nothing', async () => {
