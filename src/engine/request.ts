@@ -66,6 +66,12 @@ export interface SimRequest {
   prefix: PrefixBlock[];
   /** set by prompt-cache or by the log; the rest of inputTokens is billed as plain input */
   cached?: CachedTokens;
+  /**
+   * the cache counts the log reported for the request (a profile: undefined); no strategy changes
+   * it, so a later stage still knows what the provider cached after an earlier one moved the
+   * request (prompt-cache infers a log's prefixes from it: strategies/prompt-cache/infer.ts)
+   */
+  reported?: CachedTokens;
   batchable: boolean;
   status: 'ok' | 'error';
   retryOf?: string;
@@ -106,6 +112,7 @@ export function makeRequest(r: SimRequest): SimRequest {
     historyTokens: r.historyTokens,
     prefix: r.prefix,
     cached: r.cached,
+    reported: r.reported,
     batchable: r.batchable,
     status: r.status,
     retryOf: r.retryOf,

@@ -114,6 +114,29 @@ describe('prompt-cache on a log that reports cache counts and no prefixes', () =
     expect(r.final).toBe(0.0162);
   });
 
+  it('after a route: the prefixes the log reported are simulated on the model the requests moved to', async () => {
+    // a Sonnet conversation writes 2,000 of 2,100, then reads 2,000 of 2,200; routed to gpt-4.1
+    // (automatic: 1,024 + 128-token steps; $2 / $0.50 cached / $8): the first stores the prefix,
+    // 2,100 x 2 + 800 = 5,000 u$; the second reads 1,920 (1,024 + 7 x 128): 960 + 280 x 2 + 800 =
+    // 2,320 u$. The route drops the Sonnet counts (they priced another model); the step still infers.
+    writeFileSync(
+      join(dir, 'routed.csv'),
+      `${HEADER}
+2026-10-01T00:00:00Z,claude-sonnet-4-5,2100,100,0,2000,r1,
+2026-10-01T00:01:00Z,claude-sonnet-4-5,2200,100,2000,0,r1,
+`,
+    );
+    const r = await finalCost(
+      scenario(
+        'routed',
+        'routed.csv',
+        '  - use: route\n    rules:\n      - { name: all, when: {}, to: gpt-4.1, quality: 0.97 }\n  - use: prompt-cache\n',
+      ),
+    );
+    expect(r.final).toBe(0.00732);
+    expect(r.stderr).toContain('2 of 2 requests carry no prefix blocks');
+  });
+
   it('advise judges the cache changes against the caching re-simulated, not the billed cost', async () => {
     // the Claude Code transcript: re-simulated by the plain 5-minute step its caching costs $0.1926
     // against $0.2029 billed (the second call's inferred prefix reads the 1,800 tokens the first wrote;

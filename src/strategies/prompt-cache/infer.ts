@@ -18,7 +18,8 @@ interface Chain {
 
 /**
  * The cacheable prefix a request showed its provider, when the log has no prefix columns: reads +
- * writes (the provider's own statement of what was cached), or, for a request of a conversation that
+ * writes as the log reported them (SimRequest.reported: the provider's own statement of what was
+ * cached, kept when an earlier stage routed the request elsewhere), or, for a request of a conversation that
  * reports neither, the longest prefix its conversation reported before, if its input covers it (a
  * request without a conversation that reports nothing gets none: it may be short, or uncached on
  * purpose). Successive prefixes of one chain (the conversation, else the family) extend each other,
@@ -36,7 +37,7 @@ export class PrefixReconstructor {
   prefix(r: SimRequest, family: (r: SimRequest) => string): PrefixBlock[] {
     if (!r.conversationId && !reportsCache(r)) return [];
     const chain = r.conversationId ? `conversation:${r.conversationId}` : `family:${family(r)}`;
-    const c = r.cached;
+    const c = r.reported;
     const known = this.chains.get(chain);
     // a chain idle for CHAIN_IDLE_MS is as unknown as a swept one (sweeps then change nothing)
     let points = known && r.atMs < known.expiresAtMs ? known.points : undefined;
@@ -73,9 +74,9 @@ export class PrefixReconstructor {
   }
 }
 
-/** Whether a request reports cache reads or writes. */
+/** Whether the log reports cache reads or writes for a request (SimRequest.reported: no stage changes it). */
 export function reportsCache(r: SimRequest): boolean {
-  const c = r.cached;
+  const c = r.reported;
   return c !== undefined && c.read + c.write5m + c.write1h > 0;
 }
 

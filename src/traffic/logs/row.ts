@@ -690,6 +690,12 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
   const id = ownId ?? `line-${line}`;
   const retryOf = str(pick(ctx, f, values, off, C.retry_of));
   const conv = str(pick(ctx, f, values, off, C.conversation_id));
+  const counts: SimRequest['cached'] =
+    billed && (cached + write > 0 || storageTokenSeconds > 0)
+      ? storageTokenSeconds > 0
+        ? { read: cached, write5m: write - write1h, write1h, storageTokenSeconds }
+        : { read: cached, write5m: write - write1h, write1h }
+      : undefined;
   // every field, in makeRequest's order (one hidden class for all requests: see engine/request.ts)
   const req: SimRequest = {
     id,
@@ -705,12 +711,8 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
     webSearchCalls: (billed && webSearch) || undefined,
     historyTokens: 0,
     prefix,
-    cached:
-      billed && (cached + write > 0 || storageTokenSeconds > 0)
-        ? storageTokenSeconds > 0
-          ? { read: cached, write5m: write - write1h, write1h, storageTokenSeconds }
-          : { read: cached, write5m: write - write1h, write1h }
-        : undefined,
+    cached: counts,
+    reported: counts,
     batchable,
     status,
     retryOf: retryOf || undefined,

@@ -279,6 +279,7 @@ export class ChunkView {
     const line = c.line[i]!;
     const reasoning = c.reasoning ? c.reasoning[i]! : -1;
     const quality = c.quality ? c.quality[i]! : NaN;
+    const cached = f & F.cached ? this.cached(i) : undefined;
     // every field, in makeRequest's order (one hidden class with the reader's requests and their copies)
     return {
       id: this.str(c.id[i]!),
@@ -294,7 +295,8 @@ export class ChunkView {
       webSearchCalls: c.webSearch?.[i] || undefined,
       historyTokens: c.history ? c.history[i]! : 0,
       prefix: this.prefix(i),
-      cached: f & F.cached ? this.cached(i) : undefined,
+      cached,
+      reported: cached,
       batchable: (f & F.batchable) !== 0,
       status: f & F.error ? 'error' : 'ok',
       retryOf: c.retryOf[i] ? this.str(c.retryOf[i]!) : undefined,
