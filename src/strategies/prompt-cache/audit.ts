@@ -129,6 +129,7 @@ export async function auditCaches(
       // The simulations see the request without its reported counts: what they predict is theirs alone.
       const q = copyRequest(r);
       q.cached = undefined;
+      q.reported = undefined;
       if (r.prefix.length) f.prefixFrom.log++;
       else {
         q.prefix = rebuild.prefix(r, () => name);

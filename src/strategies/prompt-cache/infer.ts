@@ -1,7 +1,7 @@
 // Cacheable prefixes inferred from a log's own cache counts, for a log without prefix columns (most
 // exports): the cache audit compares them with what the provider did, and the prompt-cache step
 // re-simulates them (a TTL, realism or routing what-if on a log that already caches).
-import type { PrefixBlock, SimRequest } from '../../engine/request.js';
+import { type PrefixBlock, type SimRequest, totalCached } from '../../engine/request.js';
 import { ExpiringMap } from './expiring.js';
 
 /**
@@ -76,8 +76,7 @@ export class PrefixReconstructor {
 
 /** Whether the log reports cache reads or writes for a request (SimRequest.reported: no stage changes it). */
 export function reportsCache(r: SimRequest): boolean {
-  const c = r.reported;
-  return c !== undefined && c.read + c.write5m + c.write1h > 0;
+  return totalCached(r.reported) > 0;
 }
 
 /**
