@@ -156,6 +156,12 @@ export function channelReadings(key: string): ChannelMatch[] {
   return out;
 }
 
+/** NAME of an `azure/NAME` id that names no deployment zone (a deployment its owner named), else undefined. */
+export function azureDeploymentName(m: string): string | undefined {
+  const name = /^azure\/(.+)$/i.exec(m)?.[1];
+  return name === undefined || AZURE_ZONE.test(name.toLowerCase()) ? undefined : name;
+}
+
 /** `azure/NAME` and `NAME` are the same deployment: the key a deployment map is looked up by. */
 export function deploymentKey(key: string): string {
   return key.replace(/^azure\//, '');

@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { SimRequest } from '../../engine/request.js';
 import { type Code, type Diagnostic, excerpt, suggestionHint, userError, warning } from '../../diagnostics.js';
-import { isApplicationProfile } from '../../pricing/channels.js';
+import { azureDeploymentName, isApplicationProfile } from '../../pricing/channels.js';
 import { type Pricing, pricedByText } from '../../pricing/pricebook.js';
 import { TokenCounter } from '../tokens.js';
 import { CANONICAL_COLUMNS, type Column, type Fields, isColumn } from './columns.js';
@@ -128,7 +128,7 @@ export function bookChecks(
     modelHint: (m) => {
       if (!hints.has(m)) {
         // an Azure deployment is named by its owner: no near name helps, a mapping does
-        const deployment = /^azure\/(?!(?:eu|us|global|regional|data-?zone)\/)(.+)$/i.exec(m)?.[1];
+        const deployment = azureDeploymentName(m);
         // so is a Bedrock application inference profile (its ARN names no model)
         const profile = isApplicationProfile(m);
         const names = deployment || profile ? [] : book.nearNames(m);
