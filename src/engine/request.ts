@@ -21,10 +21,11 @@ export interface PrefixBlock {
    */
   kind?: 'system' | 'history' | 'message' | 'block';
   /**
-   * the first block only: its entry existed before this request (a log's first request of a prefix
-   * reported reading it, so it was written before the log began); a cache simulation puts it there
+   * its entry was written at this time by traffic the request stream does not show as such (a log's
+   * read longer than its chain had reported: before the log began, or stored by the chain's previous
+   * request beyond what it reported); a cache simulation puts it there, written then
    */
-  warm?: boolean;
+  writtenAtMs?: number;
 }
 
 export interface CachedTokens {

@@ -98,6 +98,29 @@ describe('prompt-cache on a log that reports cache counts and no prefixes', () =
     expect(r.final).toBe(0.015406);
   });
 
+  it('an automatic cache reports reads only: a turn stored more than it reported, the next read says how much', async () => {
+    // gpt-4.1 ($2 / $0.50 cached / $8), conversation o1, a turn a minute: 2,000 tokens (no read), then
+    // 2,600 reading 1,920 (the first prompt, in 128-token steps), then 3,200 reading 2,560. Billed:
+    // 4,000 + 800 = 4,800; 960 + 680 x 2 + 800 = 3,120; 1,280 + 640 x 2 + 800 = 3,360 u$: 11,280.
+    // Re-simulated: the second turn's 1,920 was written before it (by the first turn), the third's
+    // 2,560 by the second: both are found, and the re-simulation gives the billed cost.
+    const rows = (gap: number): string =>
+      `${HEADER}
+2026-10-01T00:00:00Z,gpt-4.1,2000,100,0,0,o1,
+2026-10-01T00:01:00Z,gpt-4.1,2600,100,1920,0,o1,
+2026-10-01T00:${String(1 + gap).padStart(2, '0')}:00Z,gpt-4.1,3200,100,2560,0,o1,
+`;
+    writeFileSync(join(dir, 'reads.csv'), rows(1));
+    const r = await finalCost(scenario('reads', 'reads.csv', '  - use: prompt-cache\n'));
+    expect(r.baseline).toBe(0.01128);
+    expect(r.final).toBe(0.01128);
+    // the third turn 10 minutes after the second: past the 5-minute retention, the re-simulation
+    // misses what the provider still had (a what-if of the retention): 3,200 x 2 + 800 = 7,200 u$
+    writeFileSync(join(dir, 'reads-late.csv'), rows(10));
+    const late = await finalCost(scenario('reads-late', 'reads-late.csv', '  - use: prompt-cache\n'));
+    expect(late.final).toBe(0.01512);
+  });
+
   it('a conversation idle for more than a day starts again: a read it then reports is found (a warm start)', async () => {
     // z writes 2,000 of 2,100, and 25 hours later reads those 2,000 (some other traffic kept them):
     // 2,000 x 3.75 + 300 + 1,500 = 9,300 u$ and 600 + 300 + 1,500 = 2,400 u$

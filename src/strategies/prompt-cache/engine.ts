@@ -140,16 +140,17 @@ export class CacheSim {
   }
 
   /**
-   * The entry of the request's first block existed before it (PrefixBlock.warm: written before the
-   * log began): put it, ready, for the TTL (explicit) or the retention (automatic), as a request an
-   * instant before would have. Explicit caches billed for storage create their cache per request: none.
+   * The entry of the request's block i was written at `atMs` by traffic the stream does not show
+   * (PrefixBlock.writtenAtMs): put it as a request then would have, ready, for the TTL (explicit) or
+   * the retention (automatic); it is live now only if that has not passed. Explicit caches billed for
+   * storage create their cache per request: none.
    */
-  warm(req: SimRequest, m: CacheModel, style: 'explicit' | 'automatic'): void {
+  written(req: SimRequest, i: number, atMs: number, m: CacheModel, style: 'explicit' | 'automatic'): void {
     if (style === 'explicit' && m.cache.storagePerHourPicoPerM !== undefined) return;
     const rules = this.rules(m);
     const p = this.partition(m, req, rules);
-    const t = p.clock.at(req.atMs);
-    const key = req.prefix[0]!.key;
+    const t = Math.min(atMs, p.clock.at(req.atMs));
+    const key = req.prefix[i]!.key;
     if (style === 'explicit') this.put(p, key, t, TTL_MS[this.o.ttlOf?.(req) ?? this.o.ttl], 0);
     else {
       const cacheKey = this.o.cacheKey?.(req);

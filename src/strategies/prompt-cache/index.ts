@@ -214,7 +214,10 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
       checked.add(m.id);
     }
     const out = copyRequest(req);
-    if (req.prefix[0]!.warm) sim.warm(req, cm, style);
+    for (let i = 0; i < req.prefix.length; i++) {
+      const at = req.prefix[i]!.writtenAtMs;
+      if (at !== undefined) sim.written(req, i, at, cm, style);
+    }
     out.cached = sim.apply(req, cm, style);
     if (sim.droppedBreakpoints > dropped) {
       dropped = sim.droppedBreakpoints;

@@ -12,64 +12,73 @@ import { ExpiringMap } from './expiring.js';
 export const CHAIN_IDLE_MS = 86_400_000;
 
 interface Chain {
+  /** the cumulative prefix lengths the chain has reached, ascending */
   points: number[];
+  /** when its last request with a prefix came */
+  lastMs: number;
   expiresAtMs: number;
 }
 
 /**
  * The cacheable prefix a request showed its provider, when the log has no prefix columns: reads +
  * writes as the log reported them (SimRequest.reported: the provider's own statement of what was
- * cached, kept when an earlier stage routed the request elsewhere), or, for a request of a conversation that
- * reports neither, the longest prefix its conversation reported before, if its input covers it (a
- * request without a conversation that reports nothing gets none: it may be short, or uncached on
- * purpose). Successive prefixes of one chain (the conversation, else the family) extend each other,
- * so blocks are the chain's points: key `chain@tokens` names the prefix up to `tokens` (cumulative
- * by construction).
+ * cached, kept when an earlier stage routed the request elsewhere), or, for a request of a
+ * conversation that reports neither, the longest prefix its conversation reported before, if its
+ * input covers it (a request without a conversation that reports nothing gets none: it may be short,
+ * or uncached on purpose). Successive prefixes of one chain (the conversation, else the family)
+ * extend each other, so blocks are the chain's points: key `chain@tokens` names the prefix up to
+ * `tokens` (cumulative by construction).
+ *
+ * A read longer than anything the chain reported before was written by traffic the log does not
+ * show as such: before the log began (the chain's first request), or by the chain's previous request,
+ * which stored more than it reported (automatic caches report reads only: a turn stores its whole
+ * prompt, and the next one's read says how much). The block ending there is a point of its own with
+ * `writtenAtMs`: the previous request's time, else the request's own.
  */
 export class PrefixReconstructor {
   private readonly chains = new ExpiringMap<Chain>();
 
-  /**
-   * `family`: the request's family (for a request without a conversation). The chain's first request
-   * in the log that reports a read has its first block (the part it read) `warm`: written before the
-   * log began.
-   */
+  /** `family`: the request's family (for a request without a conversation) */
   prefix(r: SimRequest, family: (r: SimRequest) => string): PrefixBlock[] {
     if (!r.conversationId && !reportsCache(r)) return [];
-    const chain = r.conversationId ? `conversation:${r.conversationId}` : `family:${family(r)}`;
+    const name = r.conversationId ? `conversation:${r.conversationId}` : `family:${family(r)}`;
     const c = r.reported;
-    const known = this.chains.get(chain);
+    const known = this.chains.get(name);
     // a chain idle for CHAIN_IDLE_MS is as unknown as a swept one (sweeps then change nothing)
-    let points = known && r.atMs < known.expiresAtMs ? known.points : undefined;
+    let chain = known && r.atMs < known.expiresAtMs ? known : undefined;
     let p = c ? c.read + c.write5m + c.write1h : 0;
-    if (p === 0 && points?.length) {
+    if (p === 0 && chain?.points.length) {
       // a miss that reported nothing: its conversation's longest known prefix, if it fits
-      const last = points[points.length - 1]!;
+      const last = chain.points[chain.points.length - 1]!;
       if (last <= r.inputTokens) p = last;
     }
     if (p === 0) return [];
-    const warm = !points && c !== undefined && c.read > 0;
-    // the chain's first request read a prefix cached before the log: that prefix is a block of its own
-    if (!points) {
-      points = warm && c.read < p ? [c.read] : [];
-      this.chains.set(chain, { points, expiresAtMs: r.atMs + CHAIN_IDLE_MS }, r.atMs);
-    } else known!.expiresAtMs = Math.max(known!.expiresAtMs, r.atMs + CHAIN_IDLE_MS);
+    const read = c?.read ?? 0;
+    const reached = chain?.points.length ? chain.points[chain.points.length - 1]! : 0;
+    // a read beyond the chain: written at the chain's last request (or, first, before the log)
+    const writtenAtMs = read > reached ? (chain ? chain.lastMs : r.atMs) : undefined;
+    if (!chain) {
+      chain = { points: [], lastMs: r.atMs, expiresAtMs: r.atMs + CHAIN_IDLE_MS };
+      this.chains.set(name, chain, r.atMs);
+    }
+    chain.expiresAtMs = Math.max(chain.expiresAtMs, r.atMs + CHAIN_IDLE_MS);
+    chain.lastMs = r.atMs;
+    const points = chain.points;
+    if (writtenAtMs !== undefined) points.push(read);
     const blocks: PrefixBlock[] = [];
     let prev = 0;
     for (const q of points) {
       if (q > p) break;
-      blocks.push({ key: `${chain}@${q}`, tokens: q - prev, kind: 'history' });
+      blocks.push({ key: `${name}@${q}`, tokens: q - prev, kind: 'history' });
+      if (q === read && writtenAtMs !== undefined) blocks[blocks.length - 1]!.writtenAtMs = writtenAtMs;
       prev = q;
     }
     if (prev < p) {
-      blocks.push({ key: `${chain}@${p}`, tokens: p - prev, kind: 'history' });
+      blocks.push({ key: `${name}@${p}`, tokens: p - prev, kind: 'history' });
       // keep the chain's points sorted: a shorter prefix (another branch) starts again from here
-      if (p > (points[points.length - 1] ?? 0)) points.push(p);
+      if (!points.length || p > points[points.length - 1]!) points.push(p);
     }
-    if (blocks[0]) {
-      blocks[0].kind = 'system';
-      if (warm) blocks[0].warm = true;
-    }
+    blocks[0]!.kind = 'system';
     return blocks;
   }
 }
