@@ -43,6 +43,16 @@ async function finalCost(file: string): Promise<{ baseline: number; final: numbe
   return { baseline: j.baseline.cost, final: j.final.cost, stderr: r.stderr };
 }
 
+/** The log `name`.csv (HEADER, then `rows`) through a scenario of `steps`: its baseline and final cost. */
+async function whatIf(
+  name: string,
+  rows: string,
+  steps: string,
+): Promise<{ baseline: number; final: number; stderr: string }> {
+  writeFileSync(join(dir, `${name}.csv`), `${HEADER}\n${rows}`);
+  return finalCost(scenario(name, `${name}.csv`, steps));
+}
+
 describe('prompt-cache on a log that reports cache counts and no prefixes', () => {
   it('re-simulates them: the 5-minute TTL gives the billed cost, the 1-hour TTL its own (hand-computed)', async () => {
     // Claude Sonnet 4.5, $ per 1M tokens: input 3, output 15, cache read 0.30, write 3.75 (5m) / 6 (1h).
@@ -82,16 +92,15 @@ describe('prompt-cache on a log that reports cache counts and no prefixes', () =
     // its second reads 2,500 and writes 300. Sonnet 4.5: 600 + 1,875 + 100 x 3 + 1,500 = 4,275 u$ and
     // 750 + 1,125 + 300 + 1,500 = 3,675 u$. gpt-4.1 (automatic; $2 / $0.50 cached / $8), feature x
     // without a conversation: two reads of 2,048 of 3,000: 952 x 2 + 1,024 + 800 = 3,728 u$ each.
-    writeFileSync(
-      join(dir, 'warm.csv'),
-      `${HEADER}
-2026-10-01T00:00:00Z,claude-sonnet-4-5,2600,100,2000,500,w1,
+    const r = await whatIf(
+      'warm',
+      `2026-10-01T00:00:00Z,claude-sonnet-4-5,2600,100,2000,500,w1,
 2026-10-01T00:00:10Z,gpt-4.1,3000,100,2048,0,,x
 2026-10-01T00:01:00Z,claude-sonnet-4-5,2900,100,2500,300,w1,
 2026-10-01T00:01:10Z,gpt-4.1,3000,100,2048,0,,x
 `,
+      '  - use: prompt-cache\n    ttl: 5m\n',
     );
-    const r = await finalCost(scenario('warm', 'warm.csv', '  - use: prompt-cache\n    ttl: 5m\n'));
     expect(r.baseline).toBe(0.015406);
     // cold, the first requests would write what they read: 2,500 x 3.75 + 100 x 3 + 1,500 = 11,175 u$
     // and 2,952 x 2 + 800 = 6,704 u$
@@ -105,33 +114,29 @@ describe('prompt-cache on a log that reports cache counts and no prefixes', () =
     // Re-simulated: the second turn's 1,920 was written before it (by the first turn), the third's
     // 2,560 by the second: both are found, and the re-simulation gives the billed cost.
     const rows = (gap: number): string =>
-      `${HEADER}
-2026-10-01T00:00:00Z,gpt-4.1,2000,100,0,0,o1,
+      `2026-10-01T00:00:00Z,gpt-4.1,2000,100,0,0,o1,
 2026-10-01T00:01:00Z,gpt-4.1,2600,100,1920,0,o1,
 2026-10-01T00:${String(1 + gap).padStart(2, '0')}:00Z,gpt-4.1,3200,100,2560,0,o1,
 `;
-    writeFileSync(join(dir, 'reads.csv'), rows(1));
-    const r = await finalCost(scenario('reads', 'reads.csv', '  - use: prompt-cache\n'));
+    const r = await whatIf('reads', rows(1), '  - use: prompt-cache\n');
     expect(r.baseline).toBe(0.01128);
     expect(r.final).toBe(0.01128);
     // the third turn 10 minutes after the second: past the 5-minute retention, the re-simulation
     // misses what the provider still had (a what-if of the retention): 3,200 x 2 + 800 = 7,200 u$
-    writeFileSync(join(dir, 'reads-late.csv'), rows(10));
-    const late = await finalCost(scenario('reads-late', 'reads-late.csv', '  - use: prompt-cache\n'));
+    const late = await whatIf('reads-late', rows(10), '  - use: prompt-cache\n');
     expect(late.final).toBe(0.01512);
   });
 
   it('a conversation idle for more than a day starts again: a read it then reports is found (a warm start)', async () => {
     // z writes 2,000 of 2,100, and 25 hours later reads those 2,000 (some other traffic kept them):
     // 2,000 x 3.75 + 300 + 1,500 = 9,300 u$ and 600 + 300 + 1,500 = 2,400 u$
-    writeFileSync(
-      join(dir, 'idle.csv'),
-      `${HEADER}
-2026-10-01T00:00:00Z,claude-sonnet-4-5,2100,100,0,2000,z,
+    const r = await whatIf(
+      'idle',
+      `2026-10-01T00:00:00Z,claude-sonnet-4-5,2100,100,0,2000,z,
 2026-10-02T01:00:00Z,claude-sonnet-4-5,2100,100,2000,0,z,
 `,
+      '  - use: prompt-cache\n    ttl: 1h\n',
     );
-    const r = await finalCost(scenario('idle', 'idle.csv', '  - use: prompt-cache\n    ttl: 1h\n'));
     expect(r.baseline).toBe(0.0117);
     // 1h: the write costs 2,000 x 6 = 12,000 (+ 300 + 1,500); the read as billed
     expect(r.final).toBe(0.0162);
@@ -142,19 +147,12 @@ describe('prompt-cache on a log that reports cache counts and no prefixes', () =
     // (automatic: 1,024 + 128-token steps; $2 / $0.50 cached / $8): the first stores the prefix,
     // 2,100 x 2 + 800 = 5,000 u$; the second reads 1,920 (1,024 + 7 x 128): 960 + 280 x 2 + 800 =
     // 2,320 u$. The route drops the Sonnet counts (they priced another model); the step still infers.
-    writeFileSync(
-      join(dir, 'routed.csv'),
-      `${HEADER}
-2026-10-01T00:00:00Z,claude-sonnet-4-5,2100,100,0,2000,r1,
+    const r = await whatIf(
+      'routed',
+      `2026-10-01T00:00:00Z,claude-sonnet-4-5,2100,100,0,2000,r1,
 2026-10-01T00:01:00Z,claude-sonnet-4-5,2200,100,2000,0,r1,
 `,
-    );
-    const r = await finalCost(
-      scenario(
-        'routed',
-        'routed.csv',
-        '  - use: route\n    rules:\n      - { name: all, when: {}, to: gpt-4.1, quality: 0.97 }\n  - use: prompt-cache\n',
-      ),
+      '  - use: route\n    rules:\n      - { name: all, when: {}, to: gpt-4.1, quality: 0.97 }\n  - use: prompt-cache\n',
     );
     expect(r.final).toBe(0.00732);
     expect(r.stderr).toContain('2 of 2 requests carry no prefix blocks');
@@ -192,24 +190,26 @@ describe('prompt-cache on a log that reports cache counts and no prefixes', () =
   it('without a conversation id: what each request reports, nothing for one that reports nothing', async () => {
     // feature a: a write of 2,000, a read of 2,000, then a call that reports no cache counts (a
     // family's request that reports nothing may be short or uncached on purpose: no prefix is inferred)
-    writeFileSync(
-      join(dir, 'family.csv'),
-      `${HEADER}
-2026-10-01T00:00:00Z,claude-sonnet-4-5,2500,100,0,2000,,a
+    // billed: 500 x 3 + 2,000 x 3.75 + 1,500 = 10,500; 600 + 500 x 3 + 1,500 = 3,600; 2,500 x 3 + 1,500 = 9,000
+    const r = await whatIf(
+      'family',
+      `2026-10-01T00:00:00Z,claude-sonnet-4-5,2500,100,0,2000,,a
 2026-10-01T00:01:00Z,claude-sonnet-4-5,2500,100,2000,0,,a
 2026-10-01T00:02:00Z,claude-sonnet-4-5,2500,100,0,0,,a
 `,
+      '  - use: prompt-cache\n',
     );
-    // billed: 500 x 3 + 2,000 x 3.75 + 1,500 = 10,500; 600 + 500 x 3 + 1,500 = 3,600; 2,500 x 3 + 1,500 = 9,000
-    const r = await finalCost(scenario('family', 'family.csv', '  - use: prompt-cache\n'));
     expect(r.baseline).toBe(0.0231);
     expect(r.final).toBe(0.0231);
     expect(r.stderr).toContain('2 of 3 requests carry no prefix blocks');
   });
 
   it('a log with neither prefixes nor cache counts still says the step cannot act', async () => {
-    writeFileSync(join(dir, 'plain.csv'), `${HEADER}\n2026-10-01T00:00:00Z,claude-sonnet-4-5,2500,100,,,c1,a\n`);
-    const r = await finalCost(scenario('plain', 'plain.csv', '  - use: prompt-cache\n'));
+    const r = await whatIf(
+      'plain',
+      '2026-10-01T00:00:00Z,claude-sonnet-4-5,2500,100,,,c1,a\n',
+      '  - use: prompt-cache\n',
+    );
     expect(r.final).toBe(r.baseline);
     expect(r.stderr).toContain('warning[STRATEGY_NO_DATA]');
     expect(r.stderr).not.toContain('STRATEGY_INFERRED');
