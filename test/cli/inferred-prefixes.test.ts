@@ -202,6 +202,9 @@ describe('prompt-cache on a log that reports cache counts and no prefixes', () =
     expect(r.baseline).toBe(0.0231);
     expect(r.final).toBe(0.0231);
     expect(r.stderr).toContain('2 of 3 requests carry no prefix blocks');
+    expect(r.stderr).toContain(
+      '2 of them have no conversation id, so their prefixes are chained per family, where other conversations\' prefixes may stand in for theirs: map the log\'s session or trace column to conversation_id (--map conversation_id=FIELD)',
+    );
   });
 
   it('a log with neither prefixes nor cache counts still says the step cannot act', async () => {

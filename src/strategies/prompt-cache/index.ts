@@ -187,6 +187,8 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
   let withPrefix = 0;
   /** requests without prefix blocks whose prefix was inferred from their (or their chain's) cache counts */
   let inferred = 0;
+  /** of those, requests without a conversation id (chained per family) */
+  let byFamily = 0;
   const map = (source: SimRequest): SimRequest => {
     requests++;
     let req = source;
@@ -194,6 +196,7 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
       const blocks = rebuild.prefix(req, family);
       if (!blocks.length) return req;
       inferred++;
+      if (!req.conversationId) byFamily++;
       req = copyRequest(req);
       req.prefix = blocks;
     } else withPrefix++;
@@ -230,7 +233,7 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
     }
     return out;
   };
-  return { map, step: stepOf(map), counters: () => ({ requests, withPrefix, inferred }) };
+  return { map, step: stepOf(map), counters: () => ({ requests, withPrefix, inferred, byFamily }) };
 }
 
 export const promptCache: Strategy<PromptCacheOptions> = {
@@ -258,7 +261,11 @@ export const promptCache: Strategy<PromptCacheOptions> = {
     if (inferred > 0)
       ctx.warn(
         'STRATEGY_INFERRED',
-        `prompt-cache: ${inferred.toLocaleString('en-US')} of ${(c.requests ?? 0).toLocaleString('en-US')} request${c.requests === 1 ? '' : 's'} ${inferred === 1 ? 'carries' : 'carry'} no prefix blocks; their cacheable prefixes are inferred from the cache reads and writes the log reports (a conversation's prefixes extend each other; without a conversation id, a prompt_version's or feature's, else a model's), and their caching is simulated again (docs/strategies-caching.md)`,
+        `prompt-cache: ${inferred.toLocaleString('en-US')} of ${(c.requests ?? 0).toLocaleString('en-US')} request${c.requests === 1 ? '' : 's'} ${inferred === 1 ? 'carries' : 'carry'} no prefix blocks; their cacheable prefixes are inferred from the cache reads and writes the log reports (a conversation's prefixes extend each other; without a conversation id, a prompt_version's or feature's, else a model's), and their caching is simulated again (docs/strategies-caching.md)${
+          (c.byFamily ?? 0) > 0
+            ? `; ${(c.byFamily ?? 0).toLocaleString('en-US')} of them have no conversation id, so their prefixes are chained per family, where other conversations' prefixes may stand in for theirs: map the log's session or trace column to conversation_id (--map conversation_id=FIELD) when it has one`
+            : ''
+        }`,
       );
   },
 };
