@@ -203,8 +203,28 @@ describe('prompt-cache on a log that reports cache counts and no prefixes', () =
     expect(r.final).toBe(0.0231);
     expect(r.stderr).toContain('2 of 3 requests carry no prefix blocks');
     expect(r.stderr).toContain(
-      '2 of them have no conversation id, so their prefixes are chained per family, where other conversations\' prefixes may stand in for theirs: map the log\'s session or trace column to conversation_id (--map conversation_id=FIELD)',
+      "2 of them have no conversation id, so their turns are linked by those counts alone, which cannot tell apart turns of equal length (nor link an automatic cache's turns: it reports reads only): map the log's session or trace column to conversation_id (--map conversation_id=FIELD)",
     );
+  });
+
+  it('without conversation ids, a turn that reads exactly where an earlier turn ended continues its session', async () => {
+    // two agent sessions of feature agent, interleaved, no conversation ids (Sonnet 4.5, 5m):
+    // A1 writes 5,000 of 5,100: 18,750 + 300 + 1,500 = 20,550 u$; B1 reads the 2,000-token system
+    // prompt and writes 3,500 of 5,600: 600 + 13,125 + 300 + 1,500 = 15,525; A2 reads A1's 5,000 and
+    // writes 800 of 5,900: 1,500 + 3,000 + 300 + 1,500 = 6,300; B2 reads B1's 5,500 and writes 800 of
+    // 6,400: 1,650 + 3,000 + 300 + 1,500 = 6,450. Linked, the re-simulation gives the billed cost;
+    // chained per feature, B1 would read A1's 5,000 tokens as its own.
+    const r = await whatIf(
+      'sessions',
+      `2026-10-01T00:00:00Z,claude-sonnet-4-5,5100,100,0,5000,,agent
+2026-10-01T00:00:10Z,claude-sonnet-4-5,5600,100,2000,3500,,agent
+2026-10-01T00:01:00Z,claude-sonnet-4-5,5900,100,5000,800,,agent
+2026-10-01T00:01:10Z,claude-sonnet-4-5,6400,100,5500,800,,agent
+`,
+      '  - use: prompt-cache\n',
+    );
+    expect(r.baseline).toBe(0.048825);
+    expect(r.final).toBe(0.048825);
   });
 
   it('a log with neither prefixes nor cache counts still says the step cannot act', async () => {

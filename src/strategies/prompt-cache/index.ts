@@ -261,9 +261,9 @@ export const promptCache: Strategy<PromptCacheOptions> = {
     if (inferred > 0)
       ctx.warn(
         'STRATEGY_INFERRED',
-        `prompt-cache: ${inferred.toLocaleString('en-US')} of ${(c.requests ?? 0).toLocaleString('en-US')} request${c.requests === 1 ? '' : 's'} ${inferred === 1 ? 'carries' : 'carry'} no prefix blocks; their cacheable prefixes are inferred from the cache reads and writes the log reports (a conversation's prefixes extend each other; without a conversation id, a prompt_version's or feature's, else a model's), and their caching is simulated again (docs/strategies-caching.md)${
+        `prompt-cache: ${inferred.toLocaleString('en-US')} of ${(c.requests ?? 0).toLocaleString('en-US')} request${c.requests === 1 ? '' : 's'} ${inferred === 1 ? 'carries' : 'carry'} no prefix blocks; their cacheable prefixes are inferred from the cache reads and writes the log reports (a conversation's prefixes extend each other; without a conversation id, a turn that reads exactly where an earlier one ended continues it, and other reads are the prompt_version's, feature's or model's shared prefix), and their caching is simulated again (docs/strategies-caching.md)${
           (c.byFamily ?? 0) > 0
-            ? `; ${(c.byFamily ?? 0).toLocaleString('en-US')} of them have no conversation id, so their prefixes are chained per family, where other conversations' prefixes may stand in for theirs: map the log's session or trace column to conversation_id (--map conversation_id=FIELD) when it has one`
+            ? `; ${(c.byFamily ?? 0).toLocaleString('en-US')} of them have no conversation id, so their turns are linked by those counts alone, which cannot tell apart turns of equal length (nor link an automatic cache's turns: it reports reads only): map the log's session or trace column to conversation_id (--map conversation_id=FIELD) when it has one`
             : ''
         }`,
       );

@@ -20,14 +20,34 @@ interface Chain {
 }
 
 /**
+ * A family's requests without a conversation id, linked into sessions by their counts: a turn that
+ * reads exactly where an earlier turn ended (its reads + writes) continues that turn's session.
+ */
+interface Session {
+  /** block keys of its own part are `name@tokens` */
+  name: string;
+  /** the family's shared blocks it started from (what its first request read) */
+  base: PrefixBlock[];
+  /** cumulative lengths its own part has reached, ascending */
+  points: number[];
+  expiresAtMs: number;
+}
+
+/**
+ * A session's open end is found for this long: an exact read of it needs its entry alive, and the
+ * caches that report writes (explicit caches) keep an entry for at most an hour.
+ */
+const OPEN_IDLE_MS = 3_600_000;
+
+/**
  * The cacheable prefix a request showed its provider, when the log has no prefix columns: reads +
  * writes as the log reported them (SimRequest.reported: the provider's own statement of what was
  * cached, kept when an earlier stage routed the request elsewhere), or, for a request of a
  * conversation that reports neither, the longest prefix its conversation reported before, if its
  * input covers it (a request without a conversation that reports nothing gets none: it may be short,
- * or uncached on purpose). Successive prefixes of one chain (the conversation, else the family)
- * extend each other, so blocks are the chain's points: key `chain@tokens` names the prefix up to
- * `tokens` (cumulative by construction).
+ * or uncached on purpose; one that reports counts is linked to its session by them: familyPrefix).
+ * Successive prefixes of one chain extend each other, so blocks are the chain's points: key
+ * `chain@tokens` names the prefix up to `tokens` (cumulative by construction).
  *
  * A read longer than anything the chain reported before was written by traffic the log does not
  * show as such: before the log began (the chain's first request), or by the chain's previous request,
@@ -37,11 +57,13 @@ interface Chain {
  */
 export class PrefixReconstructor {
   private readonly chains = new ExpiringMap<Chain>();
+  /** `family:F@tokens` -> the session whose last turn ended there */
+  private readonly open = new ExpiringMap<Session>();
 
   /** `family`: the request's family (for a request without a conversation) */
   prefix(r: SimRequest, family: (r: SimRequest) => string): PrefixBlock[] {
-    if (!r.conversationId && !reportsCache(r)) return [];
-    const name = r.conversationId ? `conversation:${r.conversationId}` : `family:${family(r)}`;
+    if (!r.conversationId) return reportsCache(r) ? this.familyPrefix(r, `family:${family(r)}`) : [];
+    const name = `conversation:${r.conversationId}`;
     const c = r.reported;
     const known = this.chains.get(name);
     // a chain idle for CHAIN_IDLE_MS is as unknown as a swept one (sweeps then change nothing)
@@ -78,6 +100,73 @@ export class PrefixReconstructor {
       // keep the chain's points sorted: a shorter prefix (another branch) starts again from here
       if (!points.length || p > points[points.length - 1]!) points.push(p);
     }
+    blocks[0]!.kind = 'system';
+    return blocks;
+  }
+
+  /**
+   * A request without a conversation id that reports cache counts: what it read continues the
+   * session whose last turn ended exactly there, else it is a shared prefix of the family (its points
+   * extend each other, as a chain's); what it wrote starts or extends its own session, so turns of
+   * different sessions never stand in for each other past what they share.
+   */
+  private familyPrefix(r: SimRequest, name: string): PrefixBlock[] {
+    const c = r.reported!;
+    const read = c.read;
+    const p = read + c.write5m + c.write1h;
+    const now = r.atMs;
+    const found = read > 0 ? this.open.get(`${name}@${read}`) : undefined;
+    let session = found && now < found.expiresAtMs ? found : undefined;
+    let blocks: PrefixBlock[];
+    let prev: number;
+    if (session) {
+      blocks = session.base.map((b) => ({ key: b.key, tokens: b.tokens, kind: b.kind }));
+      prev = session.base.reduce((n, b) => n + b.tokens, 0);
+    } else {
+      // the family's shared part: as a conversation's chain, up to what the request read
+      const known = this.chains.get(name);
+      let chain = known && now < known.expiresAtMs ? known : undefined;
+      const reached = chain?.points.length ? chain.points[chain.points.length - 1]! : 0;
+      const writtenAtMs = read > reached ? (chain ? chain.lastMs : now) : undefined;
+      if (!chain) {
+        chain = { points: [], lastMs: now, expiresAtMs: now + CHAIN_IDLE_MS };
+        this.chains.set(name, chain, now);
+      }
+      chain.expiresAtMs = Math.max(chain.expiresAtMs, now + CHAIN_IDLE_MS);
+      chain.lastMs = now;
+      if (writtenAtMs !== undefined) chain.points.push(read);
+      blocks = [];
+      prev = 0;
+      for (const q of chain.points) {
+        if (q > read) break;
+        blocks.push({ key: `${name}@${q}`, tokens: q - prev, kind: 'history' });
+        if (q === read && writtenAtMs !== undefined) blocks[blocks.length - 1]!.writtenAtMs = writtenAtMs;
+        prev = q;
+      }
+      // a shorter shared read than the points around it: a block of its own
+      if (prev < read) {
+        blocks.push({ key: `${name}@${read}`, tokens: read - prev, kind: 'history' });
+        prev = read;
+      }
+      if (p === read) {
+        blocks[0]!.kind = 'system';
+        return blocks;
+      }
+      session = { name: `${name}~${r.id}`, base: blocks.slice(), points: [], expiresAtMs: 0 };
+    }
+    const points = session.points;
+    for (const q of points) {
+      if (q <= prev) continue;
+      if (q > p) break;
+      blocks.push({ key: `${session.name}@${q}`, tokens: q - prev, kind: 'history' });
+      prev = q;
+    }
+    if (prev < p) {
+      blocks.push({ key: `${session.name}@${p}`, tokens: p - prev, kind: 'history' });
+      if (!points.length || p > points[points.length - 1]!) points.push(p);
+    }
+    session.expiresAtMs = now + OPEN_IDLE_MS;
+    if (p > read) this.open.set(`${name}@${p}`, session, now);
     blocks[0]!.kind = 'system';
     return blocks;
   }
