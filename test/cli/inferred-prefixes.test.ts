@@ -5,6 +5,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../src/app/simulate.js';
 import { loadScenarioFile } from '../../src/config/scenario.js';
@@ -236,6 +237,42 @@ describe('prompt-cache on a log that reports cache counts and no prefixes', () =
     expect(r.final).toBe(r.baseline);
     expect(r.stderr).toContain('warning[STRATEGY_NO_DATA]');
     expect(r.stderr).not.toContain('STRATEGY_INFERRED');
+  });
+
+  it('the same report on 1 and 3 threads for random logs of counts (property)', async () => {
+    const { scenario: base } = loadScenarioFile(
+      scenario(
+        'prop',
+        'prop.csv',
+        '  - use: route\n    rules:\n      - { name: a-to-mini, when: { tags: { feature: a } }, to: gpt-4.1-mini, share: 0.4, quality: 0.97 }\n  - use: prompt-cache\n  - use: batch\n    only_batchable: false\n    share: 0.3\n',
+      ),
+      'prop.yaml',
+    );
+    const row = fc.record({
+      gapMs: fc.integer({ min: 0, max: 400_000 }),
+      model: fc.constantFrom('claude-sonnet-4-5', 'gpt-4.1'),
+      input: fc.integer({ min: 1, max: 9000 }),
+      read: fc.integer({ min: 0, max: 9000 }),
+      write: fc.integer({ min: 0, max: 9000 }),
+      conversation: fc.constantFrom('', 'c1', 'c2', 'c3', 'c4', 'c5'),
+      feature: fc.constantFrom('', 'a', 'b'),
+    });
+    const quiet = { warn: () => {} };
+    await fc.assert(
+      fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 60 }), async (rows) => {
+        let t = Date.parse('2026-10-01T00:00:00Z');
+        const lines = rows.map((x) => {
+          const read = Math.min(x.read, x.input);
+          const write = Math.min(x.write, x.input - read);
+          return `${new Date((t += x.gapMs)).toISOString()},${x.model},${x.input},50,${read},${write},${x.conversation},${x.feature}`;
+        });
+        writeFileSync(join(dir, 'prop.csv'), `${HEADER}\n${lines.join('\n')}\n`);
+        const run = async (threads: number): Promise<string> =>
+          render(await simulate({ scenario: base, threads, explicitThreads: true }, quiet), 'json');
+        expect(await run(3)).toBe(await run(1));
+      }),
+      { numRuns: 8 },
+    );
   });
 
   it('the same report on 1, 2 and 3 threads, split by conversation and family', async () => {
