@@ -65,40 +65,21 @@ export class PrefixReconstructor {
     if (!r.conversationId) return reportsCache(r) ? this.familyPrefix(r, `family:${family(r)}`) : [];
     const name = `conversation:${r.conversationId}`;
     const c = r.reported;
-    const known = this.chains.get(name);
-    // a chain idle for CHAIN_IDLE_MS is as unknown as a swept one (sweeps then change nothing)
-    let chain = known && r.atMs < known.expiresAtMs ? known : undefined;
+    const live = this.liveChain(name, r.atMs);
     let p = c ? c.read + c.write5m + c.write1h : 0;
-    if (p === 0 && chain?.points.length) {
+    if (p === 0 && live?.points.length) {
       // a miss that reported nothing: its conversation's longest known prefix, if it fits
-      const last = chain.points[chain.points.length - 1]!;
+      const last = live.points[live.points.length - 1]!;
       if (last <= r.inputTokens) p = last;
     }
     if (p === 0) return [];
     const read = c?.read ?? 0;
-    const reached = chain?.points.length ? chain.points[chain.points.length - 1]! : 0;
-    // a read beyond the chain: written at the chain's last request (or, first, before the log)
-    const writtenAtMs = read > reached ? (chain ? chain.lastMs : r.atMs) : undefined;
-    if (!chain) {
-      chain = { points: [], lastMs: r.atMs, expiresAtMs: r.atMs + CHAIN_IDLE_MS };
-      this.chains.set(name, chain, r.atMs);
-    }
-    chain.expiresAtMs = Math.max(chain.expiresAtMs, r.atMs + CHAIN_IDLE_MS);
-    chain.lastMs = r.atMs;
-    const points = chain.points;
-    if (writtenAtMs !== undefined) points.push(read);
-    const blocks: PrefixBlock[] = [];
-    let prev = 0;
-    for (const q of points) {
-      if (q > p) break;
-      blocks.push({ key: `${name}@${q}`, tokens: q - prev, kind: 'history' });
-      if (q === read && writtenAtMs !== undefined) blocks[blocks.length - 1]!.writtenAtMs = writtenAtMs;
-      prev = q;
-    }
-    if (prev < p) {
-      blocks.push({ key: `${name}@${p}`, tokens: p - prev, kind: 'history' });
+    const { chain, writtenAtMs } = this.advance(name, live, read, r.atMs);
+    const { blocks, end } = pointBlocks(name, chain.points, 0, p, read, writtenAtMs);
+    if (end < p) {
+      blocks.push({ key: `${name}@${p}`, tokens: p - end, kind: 'history' });
       // keep the chain's points sorted: a shorter prefix (another branch) starts again from here
-      if (!points.length || p > points[points.length - 1]!) points.push(p);
+      pushBeyond(chain.points, p);
     }
     blocks[0]!.kind = 'system';
     return blocks;
@@ -124,25 +105,8 @@ export class PrefixReconstructor {
       prev = session.base.reduce((n, b) => n + b.tokens, 0);
     } else {
       // the family's shared part: as a conversation's chain, up to what the request read
-      const known = this.chains.get(name);
-      let chain = known && now < known.expiresAtMs ? known : undefined;
-      const reached = chain?.points.length ? chain.points[chain.points.length - 1]! : 0;
-      const writtenAtMs = read > reached ? (chain ? chain.lastMs : now) : undefined;
-      if (!chain) {
-        chain = { points: [], lastMs: now, expiresAtMs: now + CHAIN_IDLE_MS };
-        this.chains.set(name, chain, now);
-      }
-      chain.expiresAtMs = Math.max(chain.expiresAtMs, now + CHAIN_IDLE_MS);
-      chain.lastMs = now;
-      if (writtenAtMs !== undefined) chain.points.push(read);
-      blocks = [];
-      prev = 0;
-      for (const q of chain.points) {
-        if (q > read) break;
-        blocks.push({ key: `${name}@${q}`, tokens: q - prev, kind: 'history' });
-        if (q === read && writtenAtMs !== undefined) blocks[blocks.length - 1]!.writtenAtMs = writtenAtMs;
-        prev = q;
-      }
+      const { chain, writtenAtMs } = this.advance(name, this.liveChain(name, now), read, now);
+      ({ blocks, end: prev } = pointBlocks(name, chain.points, 0, read, read, writtenAtMs));
       // a shorter shared read than the points around it: a block of its own
       if (prev < read) {
         blocks.push({ key: `${name}@${read}`, tokens: read - prev, kind: 'history' });
@@ -154,22 +118,77 @@ export class PrefixReconstructor {
       }
       session = { name: `${name}~${r.id}`, base: blocks.slice(), points: [], expiresAtMs: 0 };
     }
-    const points = session.points;
-    for (const q of points) {
-      if (q <= prev) continue;
-      if (q > p) break;
-      blocks.push({ key: `${session.name}@${q}`, tokens: q - prev, kind: 'history' });
-      prev = q;
-    }
-    if (prev < p) {
-      blocks.push({ key: `${session.name}@${p}`, tokens: p - prev, kind: 'history' });
-      if (!points.length || p > points[points.length - 1]!) points.push(p);
+    const own = pointBlocks(session.name, session.points, prev, p, -1, undefined);
+    blocks.push(...own.blocks);
+    if (own.end < p) {
+      blocks.push({ key: `${session.name}@${p}`, tokens: p - own.end, kind: 'history' });
+      pushBeyond(session.points, p);
     }
     session.expiresAtMs = now + OPEN_IDLE_MS;
     if (p > read) this.open.set(`${name}@${p}`, session, now);
     blocks[0]!.kind = 'system';
     return blocks;
   }
+
+  /** the chain `name` if it is live at `now` (one idle for CHAIN_IDLE_MS is as unknown as a swept one, so sweeps change nothing) */
+  private liveChain(name: string, now: number): Chain | undefined {
+    const known = this.chains.get(name);
+    return known && now < known.expiresAtMs ? known : undefined;
+  }
+
+  /**
+   * A request of the chain `name` (`live`: the chain, if any) at `now` that read `read`: a read beyond
+   * the chain becomes a point of its own, written at the chain's last request (or, the chain's first,
+   * before the log), and that time is returned.
+   */
+  private advance(
+    name: string,
+    live: Chain | undefined,
+    read: number,
+    now: number,
+  ): { chain: Chain; writtenAtMs: number | undefined } {
+    const reached = live?.points.length ? live.points[live.points.length - 1]! : 0;
+    const writtenAtMs = read > reached ? (live ? live.lastMs : now) : undefined;
+    let chain = live;
+    if (!chain) {
+      chain = { points: [], lastMs: now, expiresAtMs: now + CHAIN_IDLE_MS };
+      this.chains.set(name, chain, now);
+    }
+    chain.expiresAtMs = Math.max(chain.expiresAtMs, now + CHAIN_IDLE_MS);
+    chain.lastMs = now;
+    if (writtenAtMs !== undefined) chain.points.push(read);
+    return { chain, writtenAtMs };
+  }
+}
+
+/**
+ * Blocks `name@q` for the points q in (from, upTo] (the one ending at `read` written at
+ * `writtenAtMs`), and where the last ends (`from` when none).
+ */
+function pointBlocks(
+  name: string,
+  points: readonly number[],
+  from: number,
+  upTo: number,
+  read: number,
+  writtenAtMs: number | undefined,
+): { blocks: PrefixBlock[]; end: number } {
+  const blocks: PrefixBlock[] = [];
+  let end = from;
+  for (const q of points) {
+    if (q <= from) continue;
+    if (q > upTo) break;
+    const b: PrefixBlock = { key: `${name}@${q}`, tokens: q - end, kind: 'history' };
+    if (q === read && writtenAtMs !== undefined) b.writtenAtMs = writtenAtMs;
+    blocks.push(b);
+    end = q;
+  }
+  return { blocks, end };
+}
+
+/** adds p to ascending points when it is beyond the last */
+function pushBeyond(points: number[], p: number): void {
+  if (!points.length || p > points[points.length - 1]!) points.push(p);
 }
 
 /** Whether the log reports cache reads or writes for a request (SimRequest.reported: no stage changes it). */
