@@ -532,6 +532,8 @@ export async function runPrepared(prep: PreparedScenario, input: RunScenarioInpu
     ? new SampleFilter(
         input.sample.rate,
         input.sample.unit ?? defaultSampleUnit(prep.stages, prep.scenario.cacheRealism),
+        input.sample.unit === undefined,
+        noteOf(input),
       )
     : undefined;
   if (sample && prep.scenario.traffic.profile)

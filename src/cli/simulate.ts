@@ -87,7 +87,7 @@ export function registerSimulate(program: Command, app: App): void {
     )
     .option(
       '--sample-by <unit>',
-      `what a sample keeps whole: ${Object.keys(SAMPLE_UNITS).join(', ')} (default: prefix_key with prompt-cache, else conversation_id)`,
+      `what a sample keeps whole: ${Object.keys(SAMPLE_UNITS).join(', ')} (default: prefix_key with prompt-cache on a log with prefix keys, else conversation_id)`,
     );
   addThreadOptions(cmd);
   addPricingOptions(cmd);

@@ -90,8 +90,30 @@ export class SampleFilter {
 
   constructor(
     readonly rate: SampleRate,
-    readonly unit: SampleUnit,
+    /** set once, before the first request is kept: see decideUnit */
+    public unit: SampleUnit,
+    /**
+     * the unit is the default (the scenario's prefix keys), not the user's: a log without prefix keys
+     * but with conversations is sampled by conversation (decideUnit says so through `note`)
+     */
+    private defaulted = false,
+    private readonly note?: (message: string) => void,
   ) {}
+
+  /**
+   * Once the log's layout is known (a CSV's header, else its first request): a default unit of
+   * prefix keys on a log that has none but has conversations becomes the conversation, where
+   * prompt-cache then infers the prefixes (strategies/prompt-cache/infer.ts). Later calls do nothing.
+   */
+  decideUnit(hasPrefix: boolean, hasConversation: boolean): void {
+    if (!this.defaulted) return;
+    this.defaulted = false;
+    if (this.unit !== 'prefix_key' || hasPrefix || !hasConversation) return;
+    this.unit = 'conversation_id';
+    this.note?.(
+      '--sample: the log has no prefix keys, so whole conversations are sampled (prompt-cache infers their prefixes along them); --sample-by chooses the unit',
+    );
+  }
 
   keepsKey(key: string): boolean {
     let k = this.memo.get(key);
@@ -106,6 +128,7 @@ export class SampleFilter {
 
   keeps(r: SimRequest): boolean {
     this.seen++;
+    if (this.defaulted) this.decideUnit(r.prefix.length > 0, r.conversationId !== undefined);
     const unit = unitKey(r, this.unit);
     if (!this.keepsKey(unit)) return false;
     this.kept++;

@@ -330,19 +330,29 @@ describe('prompt-cache on a log that reports cache counts and no prefixes', () =
     expect(j.requests).toBe(rows.length);
     expect(j.steps.find((s: { strategy: string }) => s.strategy === 'prompt-cache').saving).not.toBe(0);
 
-    // a sample by prefix key (the default with prompt-cache) takes such a log's requests one by one
-    // and says so; by conversation it keeps the conversations whole
-    const byKey = await runCli(['simulate', file, '--sample', '10%', '--format', 'json'], { cwd: dir });
+    // a sample by prefix key takes such a log's requests one by one and says so; by default (the log
+    // has no prefix keys) whole conversations are sampled, the same as --sample-by conversation_id
+    const byKey = await runCli(['simulate', file, '--sample', '10%', '--sample-by', 'prefix_key', '--format', 'json'], {
+      cwd: dir,
+    });
     expect(byKey.code, byKey.stderr).toBe(0);
     expect(byKey.stderr).toMatch(
       /warning\[SAMPLE_SHARED_STATE\]( --sample)?: \d+ sampled requests report cache counts but have no prefix key/,
     );
     expect(byKey.stderr).toContain('hint: sample by conversation (--sample-by conversation_id)');
+    const byDefault = await runCli(['simulate', file, '--sample', '10%', '--format', 'json'], { cwd: dir });
+    expect(byDefault.code, byDefault.stderr).toBe(0);
+    expect(byDefault.stderr).toContain(
+      'note: --sample: the log has no prefix keys, so whole conversations are sampled (prompt-cache infers their prefixes along them); --sample-by chooses the unit',
+    );
+    expect(byDefault.stderr).not.toContain('have no prefix key');
+    expect(JSON.parse(byDefault.stdout).extras.sample.unit).toBe('conversation_id');
     const byConversation = await runCli(
       ['simulate', file, '--sample', '10%', '--sample-by', 'conversation_id', '--format', 'json'],
       { cwd: dir },
     );
     expect(byConversation.code, byConversation.stderr).toBe(0);
+    expect(byConversation.stdout).toBe(byDefault.stdout);
     expect(byConversation.stderr).not.toContain('have no prefix key');
   });
 });

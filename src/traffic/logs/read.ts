@@ -688,6 +688,7 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
     // the sample's unit, read from the line before it is parsed (a plain CSV row, the unit in a column)
     if (sampler && ctx.csv && !ctx.csv.needsObject && !preset.prefix) {
       const at = (c: Column): number[] => ctx.csv!.at[CANONICAL_COLUMNS.indexOf(c)] ?? [];
+      opts.sample!.decideUnit(at('prefix_key').length > 0, at('conversation_id').length > 0);
       sampler.columns = { unit: at(opts.sample!.unit), id: at('request_id') };
     }
     // request id -> line, for the last two windows of rows
