@@ -167,7 +167,8 @@ function reportOf(run: RunResult, book: Pricing, stages: StageSpec[], version: s
 
 /**
  * a request as the profile sends it: its prefix inferred from its cache counts as the fit inferred
- * it, then what it read from or wrote to a cache is plain input
+ * it, then what it read from or wrote to a cache is plain input, and no longer reported (so the
+ * prompt-cache step infers no other prefix from it than the fit did)
  */
 async function* listPrice(src: AsyncIterable<SimRequest[]>): AsyncGenerator<SimRequest[]> {
   const prefixes = new CachedPrefixes();
@@ -175,6 +176,7 @@ async function* listPrice(src: AsyncIterable<SimRequest[]>): AsyncGenerator<SimR
     for (const r of batch) {
       prefixes.add(r);
       r.cached = undefined;
+      r.reported = undefined;
     }
     yield batch;
   }

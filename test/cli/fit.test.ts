@@ -112,6 +112,20 @@ describe('fit: a log with cache counts and no prefix columns', () => {
     expect(log1.hitRate).toBeCloseTo(90_000 / 105_000, 10);
   });
 
+  it('the check replays the log with the prefixes the fit inferred, and no others', async () => {
+    // a write of 10,000 of 10,500, then, without a conversation id, a read of 10,000 and a write of 500
+    // of 11,000: the fit gives the second no prefix (its read may be its own history), so neither does
+    // the check's log side: (500 x 3 + 10,000 x 3.75 + 1,500) + (11,000 x 3 + 1,500) = 75,000 micro-dollars
+    const dir = mkdtempSync(join(tmpdir(), 'llmcost-fit-own-'));
+    const log = join(dir, 'own.csv');
+    writeFileSync(
+      log,
+      'timestamp,request_id,model,input_tokens,output_tokens,cached_input_tokens,cache_write_tokens\n2026-11-25T09:00:00Z,a,claude-sonnet-4-5,10500,100,0,10000\n2026-11-25T09:01:00Z,b,claude-sonnet-4-5,11000,100,10000,500\n',
+    );
+    const r = await fitLog({ log, check: 2 }, { io: { ...ioQuiet(), cwd: dir } });
+    expect(r.fidelity!.log.finalUsd).toBe(0.075);
+  });
+
   it('a turn that read and wrote, without a conversation id, gets no prefix; with one, the read part', () => {
     const p = new CachedPrefixes();
     const req = (id: string, read: number, write5m: number, conversationId?: string): SimRequest => ({
