@@ -136,6 +136,11 @@ export function totalCached(c: CachedTokens | undefined): number {
   return c ? c.read + c.write5m + c.write1h : 0;
 }
 
+/** Whether the log reports cache reads or writes for a request (SimRequest.reported: no stage changes it). */
+export function reportsCache(r: SimRequest): boolean {
+  return totalCached(r.reported) > 0;
+}
+
 /**
  * Tag sets are made by this constructor: their prototype is an empty object without a prototype,
  * so no tag name reaches an Object member and tags['__proto__'] = v stores a tag. (Not

@@ -6,7 +6,7 @@
 // Totals are scaled by 1/rate, so the rate must be 1/N of the whole (1%, 0.5%, 0.1%, ...): scaled
 // token counts stay whole numbers and the money stays exact.
 import * as crypto from 'node:crypto';
-import { type SimRequest, totalCached } from '../engine/request.js';
+import { reportsCache, type SimRequest } from '../engine/request.js';
 import { userError } from '../diagnostics.js';
 
 /** basis points of the whole */
@@ -135,7 +135,7 @@ export class SampleFilter {
     r.tags[UNIT_TAG] = unit;
     // state the unit might not hold whole: a prefix key seen in two units, a retry of an unsampled call
     const root = r.prefix[0]?.key;
-    if (root === undefined && this.unit === 'prefix_key' && r.conversationId && totalCached(r.reported) > 0)
+    if (root === undefined && this.unit === 'prefix_key' && r.conversationId && reportsCache(r))
       this.unkeyedInConversation++;
     if (root !== undefined && this.unit !== 'prefix_key') {
       const at = this.roots.get(root);

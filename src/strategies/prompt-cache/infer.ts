@@ -1,7 +1,7 @@
 // Cacheable prefixes inferred from a log's own cache counts, for a log without prefix columns (most
 // exports): the cache audit compares them with what the provider did, and the prompt-cache step
 // re-simulates them (a TTL, realism or routing what-if on a log that already caches).
-import { type PrefixBlock, type SimRequest, totalCached } from '../../engine/request.js';
+import { type PrefixBlock, reportsCache, type SimRequest } from '../../engine/request.js';
 import { ExpiringMap } from './expiring.js';
 
 /**
@@ -189,11 +189,6 @@ function pointBlocks(
 /** adds p to ascending points when it is beyond the last */
 function pushBeyond(points: number[], p: number): void {
   if (!points.length || p > points[points.length - 1]!) points.push(p);
-}
-
-/** Whether the log reports cache reads or writes for a request (SimRequest.reported: no stage changes it). */
-export function reportsCache(r: SimRequest): boolean {
-  return totalCached(r.reported) > 0;
 }
 
 /**
