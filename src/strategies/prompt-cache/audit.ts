@@ -5,9 +5,9 @@
 import { promptCache } from './index.js';
 import { CACHE_RULES, type CacheRule } from './rules.js';
 import type { StrategyRun } from '../../engine/strategy.js';
-import { dimensionReader, Ledger } from '../../engine/ledger.js';
+import { Ledger } from '../../engine/ledger.js';
 import { copyRequest, type SimRequest } from '../../engine/request.js';
-import { PrefixReconstructor } from './infer.js';
+import { familyReader, PrefixReconstructor } from './infer.js';
 import { strategyContext } from '../../engine/run.js';
 import type { ModelView } from '../../engine/strategy.js';
 
@@ -62,14 +62,7 @@ export async function auditCaches(
   o: AuditOptions,
 ): Promise<AuditRaw> {
   const canonical = (m: string): string => models.resolve(m).id;
-  const readers = o.family.map((d) => dimensionReader(d, canonical));
-  const familyOf = (r: SimRequest): string => {
-    for (const f of readers) {
-      const v = f(r);
-      if (v !== '(none)' && v !== '') return v;
-    }
-    return r.prefix[0]?.key ?? canonical(r.model);
-  };
+  const familyOf = familyReader(o.family, canonical);
   const view = models;
   const warned = new Set<string>();
   const runs = new Map<Side, StrategyRun>(

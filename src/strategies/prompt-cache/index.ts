@@ -21,7 +21,7 @@ import { batchCacheOptions, CacheSim, defaultStyle, type Ttl } from './engine.js
 import { durationMs, once } from './expiring.js';
 import { DEFAULT_POSITIONS, positionSchema } from './placement.js';
 import { realismRules } from './rules.js';
-import { inferredChainKey, PrefixReconstructor } from './infer.js';
+import { familyReader, inferredChainKey, PrefixReconstructor } from './infer.js';
 
 export { roundAutomatic } from './engine.js';
 
@@ -174,15 +174,7 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
   // A request without prefix blocks (a log without prefix columns) that reports cache reads or
   // writes showed its provider that cacheable prefix (infer.ts): it is re-simulated like a logged one.
   const rebuild = new PrefixReconstructor();
-  const canonical = (m: string): string => ctx.models.resolve(m).id;
-  const families = [dimensionReader('prompt_version'), dimensionReader('feature')];
-  const family = (r: SimRequest): string => {
-    for (const f of families) {
-      const v = f(r);
-      if (v !== '(none)' && v !== '') return v;
-    }
-    return canonical(r.model);
-  };
+  const family = familyReader(['prompt_version', 'feature'], (m) => ctx.models.resolve(m).id);
   let requests = 0;
   let withPrefix = 0;
   /** requests without prefix blocks whose prefix was inferred from their (or their chain's) cache counts */

@@ -1,6 +1,7 @@
 // Cacheable prefixes inferred from a log's own cache counts, for a log without prefix columns (most
 // exports): the cache audit compares them with what the provider did, and the prompt-cache step
 // re-simulates them (a TTL, realism or routing what-if on a log that already caches).
+import { dimensionReader } from '../../engine/ledger.js';
 import { type PrefixBlock, reportsCache, type SimRequest } from '../../engine/request.js';
 import { ExpiringMap } from './expiring.js';
 
@@ -189,6 +190,22 @@ function pointBlocks(
 /** adds p to ascending points when it is beyond the last */
 function pushBeyond(points: number[], p: number): void {
   if (!points.length || p > points[points.length - 1]!) points.push(p);
+}
+
+/**
+ * A request's prefix family: the first of `dims` with a value, else its first prefix block's key,
+ * else its model's canonical id (`canonical`). The cache audit groups by it; a prefix-less request
+ * without a conversation is chained by it.
+ */
+export function familyReader(dims: readonly string[], canonical: (model: string) => string): (r: SimRequest) => string {
+  const readers = dims.map((d) => dimensionReader(d, canonical));
+  return (r) => {
+    for (const f of readers) {
+      const v = f(r);
+      if (v !== '(none)' && v !== '') return v;
+    }
+    return r.prefix[0]?.key ?? canonical(r.model);
+  };
 }
 
 /**
