@@ -152,16 +152,13 @@ export class CacheSim {
     const t = Math.min(atMs, p.clock.at(req.atMs));
     const key = req.prefix[i]!.key;
     if (style === 'explicit') this.put(p, key, t, TTL_MS[this.o.ttlOf?.(req) ?? this.o.ttl], 0);
-    else {
-      const cacheKey = this.o.cacheKey?.(req);
-      this.put(
-        p,
-        cacheKey === undefined ? key : `${cacheKey}\u0001${key}`,
-        t,
-        this.o.retentionMs ?? rules.retentionMs,
-        0,
-      );
-    }
+    else this.put(p, this.automaticKey(req)(key), t, this.o.retentionMs ?? rules.retentionMs, 0);
+  }
+
+  /** an automatic cache's entry key for a block key: per prompt_cache_key when the request routes by one */
+  private automaticKey(req: SimRequest): (k: string) => string {
+    const cacheKey = this.o.cacheKey?.(req);
+    return cacheKey === undefined ? same : (k) => `${cacheKey}\u0001${k}`;
   }
 
   private partition(m: CacheModel, req: SimRequest, rules: CacheRules): Partition {
@@ -362,8 +359,7 @@ export class CacheSim {
     batch: boolean,
   ): CachedTokens {
     const inc = m.cache.increment;
-    const cacheKey = this.o.cacheKey?.(req);
-    const n = this.blocks(req, cacheKey === undefined ? same : (k) => `${cacheKey}\u0001${k}`);
+    const n = this.blocks(req, this.automaticKey(req));
     const { keys, cum, bps } = this;
     const k = this.everyBlock(req, n, 0);
     const stored = k ? roundAutomatic(cum[bps[k - 1]!]!, minTokens, inc) : 0;
