@@ -274,13 +274,14 @@ export async function advise(input: AdviseInput, context: Partial<Context> = {})
     // between those two is the inference's error, not a saving.
     const inferred =
       reference >= 0 && runs[reference]!.report.diagnostics?.some((d) => d.code === 'STRATEGY_INFERRED') === true;
-    const barOf = (p: Plan): number => (inferred && p.kind !== 'batch' ? bar : Math.round(current.final.cost * 1e6));
+    const asWritten = Math.round(current.final.cost * 1e6);
+    const barOf = (p: Plan): number => (inferred && p.kind !== 'batch' ? bar : asWritten);
     const tried = plans.map((p, i) => candidateOf(barOf(p), p, runs[i]!.report));
     const notes: string[] = [];
     if (inferred) {
       const d = warning(
         'STRATEGY_INFERRED',
-        `the log reports cache counts and has no prefix columns: the cache changes re-simulate its caching from prefixes inferred from those counts, so their savings are measured from its caching re-simulated by the plain 5-minute step (${usdText(bar)}), not from the billed ${usdText(Math.round(current.final.cost * 1e6))} (the difference is the inference's error, not a saving)`,
+        `the log reports cache counts and has no prefix columns: the cache changes re-simulate its caching from prefixes inferred from those counts, so their savings are measured from its caching re-simulated by the plain 5-minute step (${usdText(bar)}), not from the billed ${usdText(asWritten)} (the difference is the inference's error, not a saving)`,
         { where: input.input },
       );
       ctx.warn(d);
