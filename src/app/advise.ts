@@ -86,6 +86,7 @@ function loadInput(input: AdviseInput, ctx: Context): Scenario {
         ...(o.preset ? { preset: o.preset } : {}),
         ...(o.map && Object.keys(o.map).length ? { map: o.map } : {}),
         ...(o.model ? { model: o.model } : {}),
+        ...(o.timestamp !== undefined ? { timestamp: o.timestamp } : {}),
         ...(o.timestampRange ? { timestampRange: o.timestampRange } : {}),
       },
     }),

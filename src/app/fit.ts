@@ -136,6 +136,7 @@ function flagsOf(input: FitInput): string[] {
   if (input.preset) out.push('--preset', input.preset);
   for (const [k, v] of Object.entries(input.map ?? {})) out.push('--map', `${k}=${v}`);
   if (input.model) out.push('--model', input.model);
+  if (input.timestamp !== undefined) out.push('--timestamp', new Date(input.timestamp).toISOString());
   if (input.by) out.push('--by', input.by.join(','));
   if (input.start) out.push('--start', input.start);
   if (input.out) out.push('-o', input.out);

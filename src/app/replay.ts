@@ -45,6 +45,8 @@ export interface LogInput extends TableChoice, ModelChoice {
   map?: Record<string, string>;
   /** model for rows without one */
   model?: string;
+  /** epoch ms of rows without a timestamp */
+  timestamp?: number;
   /** stop at the first rejected row */
   strict?: boolean;
   /** write rejected rows here (CSV: line, reason, raw) */
@@ -62,6 +64,7 @@ export function logReader(input: LogInput, book: Pricing, ctx: Context): LogOpti
     preset: input.preset,
     map: input.map ?? {},
     model: input.model,
+    ...(input.timestamp !== undefined ? { timestamp: input.timestamp } : {}),
     strict: input.strict,
     rejectsFile: input.rejects,
     timestampRange: input.timestampRange,
@@ -212,6 +215,7 @@ async function whatIf(
       ...(input.preset ? { preset: input.preset } : {}),
       ...(Object.keys(map).length ? { map } : {}),
       ...(input.model ? { model: input.model } : {}),
+      ...(input.timestamp !== undefined ? { timestamp: input.timestamp } : {}),
       ...(input.strict ? { strict: true } : {}),
       ...(input.rejects ? { rejectsFile: resolve(ctx.io.cwd, input.rejects) } : {}),
       timestampRange: input.timestampRange ?? own?.log?.timestampRange,

@@ -24,11 +24,13 @@ import {
 } from './common.js';
 import { emit } from './io.js';
 import { parseBy } from './simulate.js';
+import { parseRowTime } from '../traffic/logs/period.js';
 
 interface Opts extends PricingFlags, RunFlags, ThreadFlags {
   preset?: string;
   map: string[];
   model?: string;
+  timestamp?: string;
   familyBy: string;
   maxFamilies: string;
   format: Format;
@@ -47,6 +49,7 @@ export function registerAdvise(program: Command, app: App): void {
     .option('-p, --preset <name>', `a log's format: ${PRESETS.map((p) => p.name).join('|')} (default: detected)`)
     .option('--map <column=field>', 'map a canonical column to a field of the log (repeatable)', collect, [])
     .option('-m, --model <model>', "model for a log's rows without one")
+    .option('--timestamp <time>', "time for a log's rows without one (a UTC date or date-time)")
     .option('--family-by <dim>', 'the dimension naming a prefix family for per-family TTLs', 'prompt_version')
     .option('--max-families <n>', 'families (and features) tried one by one: the largest N by cost', '8')
     .option('--seed <n>', "override the scenario's seed (every alternative runs with the same one)");
@@ -77,7 +80,12 @@ See docs/strategies-caching.md ("The cache advisor").`,
     const report = await advise(
       {
         input,
-        log: { preset: o.preset, map: parseMap(o.map), model: o.model },
+        log: {
+          preset: o.preset,
+          map: parseMap(o.map),
+          model: o.model,
+          ...(o.timestamp !== undefined ? { timestamp: parseRowTime(o.timestamp, '--timestamp') } : {}),
+        },
         familyBy: parseBy(o.familyBy)[0] ?? 'prompt_version',
         maxFamilies: intFlag(o.maxFamilies, '--max-families', 1, 100),
         staleAfterDays: staleAfterFlag(o.staleAfter),

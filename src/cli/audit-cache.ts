@@ -6,7 +6,13 @@ import { type Format, formatsOf, renderWith } from '../report/formats.js';
 import { PRESETS } from '../traffic/logs/presets.js';
 import type { App } from './app.js';
 import { addModelOptions, addOutputOptions, addPricingOptions } from './common.js';
-import { addLogThreadsOption, addTimestampRangeOption, type LogFlags, logInput } from './log-flags.js';
+import {
+  addLogThreadsOption,
+  addRowTimeOption,
+  addTimestampRangeOption,
+  type LogFlags,
+  logInput,
+} from './log-flags.js';
 import { emit } from './io.js';
 import { parseBy } from './simulate.js';
 
@@ -34,7 +40,7 @@ export function registerAuditCache(program: Command, app: App): void {
     .option('-m, --model <model>', 'model for rows without one')
     .option('--strict', 'stop at the first rejected row (exit 2, with its file:line)')
     .option('--rejects <file>', 'write rejected rows to a CSV file (line, reason, raw)');
-  addTimestampRangeOption(cmd)
+  addTimestampRangeOption(addRowTimeOption(cmd))
     .option(
       '--family <dims>',
       `dimensions naming a prefix family, first with a value wins (default ${DEFAULT_FAMILY.join(',')}; else the prefix key, else the model)`,

@@ -9,7 +9,13 @@ import { int } from '../report/format.js';
 import { PRESETS } from '../traffic/logs/presets.js';
 import type { App } from './app.js';
 import { addModelOptions, addPricingOptions, intFlag } from './common.js';
-import { addLogThreadsOption, addTimestampRangeOption, type LogFlags, logInput } from './log-flags.js';
+import {
+  addLogThreadsOption,
+  addRowTimeOption,
+  addTimestampRangeOption,
+  type LogFlags,
+  logInput,
+} from './log-flags.js';
 import { emit } from './io.js';
 
 interface Opts extends LogFlags {
@@ -52,7 +58,7 @@ export function registerFit(program: Command, app: App): void {
     .option('-m, --model <model>', 'model for rows without one (traces such as Mooncake or Azure have none)')
     .option('--strict', 'stop at the first rejected row (exit 2, with its file:line)')
     .option('--rejects <file>', 'write rejected rows to a CSV file (line, reason, raw)');
-  addTimestampRangeOption(cmd);
+  addTimestampRangeOption(addRowTimeOption(cmd));
   addPricingOptions(cmd);
   addModelOptions(cmd);
   addLogThreadsOption(cmd);

@@ -2,7 +2,12 @@
 // common.ts so that commands that read no log do not load the log reader at start-up.
 import type { Command } from 'commander';
 import type { LogInput } from '../app/replay.js';
-import { DEFAULT_TIMESTAMP_RANGE, parseTimestampRange, type TimestampRange } from '../traffic/logs/period.js';
+import {
+  DEFAULT_TIMESTAMP_RANGE,
+  parseRowTime,
+  parseTimestampRange,
+  type TimestampRange,
+} from '../traffic/logs/period.js';
 import { parseMap } from '../traffic/logs/read.js';
 import { type ModelFlags, modelChoice, type PricingFlags, tableChoice } from './common.js';
 
@@ -11,6 +16,8 @@ export interface LogFlags extends PricingFlags, ModelFlags {
   preset?: string;
   map: string[];
   model?: string;
+  /** the time of rows without one (parsed in logInput, against --timestamp-range) */
+  timestamp?: string;
   strict?: boolean;
   rejects?: string;
   timestampRange?: TimestampRange;
@@ -34,6 +41,14 @@ export function addTimestampRangeOption(cmd: Command): Command {
   );
 }
 
+/** --timestamp: the time of rows that have none (parsed by logInput). */
+export function addRowTimeOption(cmd: Command): Command {
+  return cmd.option(
+    '--timestamp <time>',
+    "time for rows without one, a UTC date or date-time (a Gemini API batch output has none: the job's date); rows with a timestamp keep theirs",
+  );
+}
+
 /** The log-reading flags as the pipelines take them (app/replay.ts LogInput). */
 export function logInput(log: string, o: LogFlags): LogInput {
   return {
@@ -43,6 +58,9 @@ export function logInput(log: string, o: LogFlags): LogInput {
     preset: o.preset,
     map: parseMap(o.map),
     model: o.model,
+    ...(o.timestamp !== undefined
+      ? { timestamp: parseRowTime(o.timestamp, '--timestamp', o.timestampRange ?? DEFAULT_TIMESTAMP_RANGE) }
+      : {}),
     strict: o.strict,
     rejects: o.rejects,
     timestampRange: o.timestampRange,

@@ -16,7 +16,13 @@ import {
   displayFlags,
   type DisplayFlags,
 } from './common.js';
-import { addLogThreadsOption, addTimestampRangeOption, type LogFlags, logInput } from './log-flags.js';
+import {
+  addLogThreadsOption,
+  addRowTimeOption,
+  addTimestampRangeOption,
+  type LogFlags,
+  logInput,
+} from './log-flags.js';
 import { emit, renderOptions } from './io.js';
 
 interface Opts extends DisplayFlags, LogFlags {
@@ -55,7 +61,7 @@ export function registerReplay(program: Command, app: App): void {
     .option('-m, --model <model>', 'model for rows without one (traces such as Mooncake or Azure have none)')
     .option('--strict', 'stop at the first rejected row (exit 2, with its file:line)')
     .option('--rejects <file>', 'write rejected rows to a CSV file (line, reason, raw)');
-  addTimestampRangeOption(cmd)
+  addTimestampRangeOption(addRowTimeOption(cmd))
     .option(
       '--by <dims>',
       'attribute cost by: tenant,feature,model,route,prompt_version,day (or any other column of the log); model groups by canonical id, model_raw by the name as the log spells it',

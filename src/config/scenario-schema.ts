@@ -52,6 +52,14 @@ export const logTrafficSchema = z.strictObject({
   map: z.record(z.string(), z.string()).optional(),
   /** model for traces that have none */
   model: z.string().min(1).optional(),
+  /**
+   * the time of rows that have none (a Gemini API batch output file: the job's date), a UTC date
+   * YYYY-MM-DD or a date-time with its zone; a row with a timestamp keeps its own
+   */
+  timestamp: z
+    .union([z.string(), z.date()])
+    .transform((v) => (v instanceof Date ? v.toISOString() : v))
+    .optional(),
   /** stop at the first rejected row */
   strict: z.boolean().optional(),
   /** deployment names as the log writes them -> the model each serves (Azure: azure/NAME), like --deployment */

@@ -14,7 +14,7 @@ import { DIST_KEYS, distObjectSchema } from '../traffic/distributions.js';
 import { formatPath, knownKeysAt, locate, type Loaded, parseYaml } from './yaml.js';
 import { type ScenarioFile, scenarioSchema, type StrategyItem, trafficSchema } from './scenario-schema.js';
 import type { LogTraffic } from '../traffic/source.js';
-import { parseTimestampRange } from '../traffic/logs/period.js';
+import { DEFAULT_TIMESTAMP_RANGE, parseRowTime, parseTimestampRange } from '../traffic/logs/period.js';
 import type { NamedPath } from './scenario-paths.js';
 
 export interface ScenarioStage {
@@ -112,12 +112,31 @@ export function parseScenarioText(text: string, file: string, dir: string, traff
   if (errors.length) return { errors, warnings };
 
   const t = value.traffic;
+  // the time of rows without one, checked against the log's timestamp range
+  let rowTime: number | undefined;
+  if (t?.log?.timestamp !== undefined) {
+    try {
+      rowTime = parseRowTime(
+        t.log.timestamp,
+        'traffic.log.timestamp',
+        t.log.timestamp_range !== undefined
+          ? parseTimestampRange(t.log.timestamp_range, 'traffic.log.timestamp_range')
+          : DEFAULT_TIMESTAMP_RANGE,
+      );
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      const d = e.diagnostics[0]!;
+      errors.push({ ...d, code: 'SCHEMA', where: where(['traffic', 'log', 'timestamp']) });
+      return { errors, warnings };
+    }
+  }
   const log = t?.log
     ? {
         file: abs(dir, t.log.file),
         ...(t.log.preset !== undefined ? { preset: t.log.preset } : {}),
         ...(t.log.map !== undefined ? { map: t.log.map } : {}),
         ...(t.log.model !== undefined ? { model: t.log.model } : {}),
+        ...(rowTime !== undefined ? { timestamp: rowTime } : {}),
         ...(t.log.strict !== undefined ? { strict: t.log.strict } : {}),
         ...(t.log.rejects !== undefined ? { rejectsFile: abs(dir, t.log.rejects) } : {}),
         ...(t.log.deployments !== undefined ? { deployments: t.log.deployments } : {}),

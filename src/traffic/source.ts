@@ -22,7 +22,7 @@ import type { SampleFilter } from './sample.js';
 /** A scenario's log traffic: the reader's own options (file is absolute) plus the rebase. */
 export type LogTraffic = Pick<
   LogOptions,
-  'file' | 'preset' | 'map' | 'model' | 'strict' | 'rejectsFile' | 'timestampRange'
+  'file' | 'preset' | 'map' | 'model' | 'timestamp' | 'strict' | 'rejectsFile' | 'timestampRange'
 > & {
   /** epoch ms the first request is moved to */
   rebaseToMs?: number;

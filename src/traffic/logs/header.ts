@@ -45,6 +45,7 @@ export function checkCsvHeader(
   columns: Partial<Record<Column, string[]>>,
   preset: Preset,
   fallbackModel: string | undefined,
+  fallbackTime: number | undefined,
   shown: string,
 ): void {
   if (!looksLikeLog(header, columns))
@@ -76,7 +77,7 @@ export function checkCsvHeader(
   const have = new Set(header);
   const has = (c: Column): boolean => (columns[c] ?? []).some((f) => have.has(f));
   const missing: string[] = [];
-  if (!has('timestamp')) missing.push('timestamp');
+  if (!has('timestamp') && fallbackTime === undefined) missing.push('timestamp');
   if (!has('model') && !fallbackModel) missing.push('model');
   if (!has('input_tokens') && !has('prompt')) missing.push('input_tokens');
   if (!has('output_tokens') && !has('completion')) missing.push('output_tokens');
@@ -92,6 +93,7 @@ export function checkCsvHeader(
         suggest.length ? `this header looks like --preset ${suggest.join(' or --preset ')}` : undefined,
         `map your columns: --map ${missing.map((m) => `${m}=<your column>`).join(',')}`,
         missing.includes('model') ? 'give one model for every row with --model' : undefined,
+        missing.includes('timestamp') ? 'give one time for every row with --timestamp DATE' : undefined,
       ]),
     },
   );
@@ -124,6 +126,9 @@ export function missingJsonlColumn(
         suggest.length ? `try --preset ${suggest.join(' or --preset ')}` : undefined,
         `--map ${col}=<your field> (dot paths reach nested fields)`,
         col === 'model' ? 'give one model for every row with --model' : undefined,
+        col === 'timestamp'
+          ? "give one time for every row with --timestamp DATE (a batch output file: the job's date)"
+          : undefined,
       ]),
     },
   );

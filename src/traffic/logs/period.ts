@@ -42,6 +42,34 @@ export function parseTimestampRange(text: string, where: string): TimestampRange
   return rangeOf(m![1]!, m![2]!);
 }
 
+/**
+ * The time given to rows that have none (`--timestamp`, traffic.log.timestamp): a UTC date
+ * YYYY-MM-DD (its midnight) or a date-time (2026-11-20T14:00:00Z), inside `range`; epoch ms, or a
+ * UserError at `where`.
+ */
+export function parseRowTime(text: string, where: string, range: TimestampRange = DEFAULT_TIMESTAMP_RANGE): number {
+  const t = text.trim();
+  // (a real calendar date: Date.parse would roll 2026-02-30 over to March)
+  const ms = !isDate(t.slice(0, 10))
+    ? Number.NaN
+    : t.length === 10
+      ? Date.parse(`${t}T00:00:00Z`)
+      : /^.{10}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(t)
+        ? Date.parse(t.replace(' ', 'T'))
+        : Number.NaN;
+  if (Number.isNaN(ms))
+    throw userError('USAGE', `'${text}' is not a UTC date or a date-time with its zone`, {
+      where,
+      hint: "e.g. 2026-11-20 (midnight UTC) or 2026-11-20T14:00:00Z: the time the rows without a timestamp are priced at (a batch output: the job's date)",
+    });
+  if (outOfRange(ms, range))
+    throw userError('USAGE', `${where} ${t} is outside the timestamp range ${range.text}`, {
+      where,
+      hint: 'give the date the calls were made, or widen --timestamp-range (traffic.log.timestamp_range)',
+    });
+  return ms;
+}
+
 /** A date for a message: YYYY-MM-DD, or the year when it is beyond what Date can show. */
 export function dayOf(ms: number): string {
   if (!Number.isFinite(ms)) return String(ms);

@@ -35,6 +35,8 @@ export interface LogOptions {
   map?: Record<string, string>;
   /** for traces without one */
   model?: string;
+  /** epoch ms of rows without a timestamp (a Gemini API batch output has none); else such rows are rejected */
+  timestamp?: number;
   strict?: boolean;
   rejectsFile?: string;
   batchSize?: number;
@@ -647,7 +649,7 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
       });
     }
     // A CSV header must be a log's, name each column once and carry every required column.
-    if (log.header) checkCsvHeader(log.header, columns, preset, opts.model, shown);
+    if (log.header) checkCsvHeader(log.header, columns, preset, opts.model, opts.timestamp, shown);
 
     const used = new Set<string>();
     for (const fields of Object.values(columns)) for (const f of fields ?? []) used.add(f.split('.')[0]!);
@@ -680,6 +682,7 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
       prefixes: new Map(),
       ...(csv ? { csv } : {}),
       ...(opts.model ? { fallbackModel: opts.model } : {}),
+      ...(opts.timestamp !== undefined ? { fallbackAtMs: opts.timestamp } : {}),
       models: new RecentMap((m: string) => m),
       ...(opts.book ? bookChecks(opts.book) : {}),
       ...(preset.relativeTime ? {} : { timeRange: opts.timestampRange ?? DEFAULT_TIMESTAMP_RANGE }),

@@ -45,6 +45,8 @@ export interface RowContext {
   /** CSV only: the header's layout (see csvLayout); JSONL rows use lookup() */
   csv?: CsvLayout;
   fallbackModel?: string;
+  /** epoch ms of a row without a timestamp (--timestamp); else such a row is rejected */
+  fallbackAtMs?: number;
   /**
    * model names as first read: a row's name is a fresh substring, and every later comparison of it
    * with a stored name (pricing, ledger cells, strategies' plans) would compare characters
@@ -467,8 +469,8 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
 
   // timestamp (before the model check: it says which pricing table is in force for the row)
   const tsRaw = pick(ctx, f, values, off, C.timestamp);
-  if (!present(tsRaw)) return rej('timestamp missing', 'timestamp is empty');
-  const atMs = parseTimestamp(tsRaw, preset.timestampUnit ?? 'auto');
+  if (!present(tsRaw) && ctx.fallbackAtMs === undefined) return rej('timestamp missing', 'timestamp is empty');
+  const atMs = present(tsRaw) ? parseTimestamp(tsRaw, preset.timestampUnit ?? 'auto') : ctx.fallbackAtMs;
   if (atMs === undefined)
     return rej('timestamp unparseable', `timestamp '${excerpt(tsRaw)}' is not ISO 8601 or epoch seconds/milliseconds`);
   if (ctx.timeRange && (atMs < ctx.timeRange.fromMs || atMs >= ctx.timeRange.untilMs))
