@@ -216,6 +216,32 @@ for (let i = 1; i <= 20; i++) {
   });
 }
 writeFileSync(new URL('openai-batch-output.jsonl', OUT), `${batch.map((x) => JSON.stringify(x)).join('\n')}\n`);
+
+// ------------------------------------------------- Gemini API Batch results file (JSONL)
+// Each line a GenerateContentResponse under `response`, or a status object under `error`, with the
+// request's `key` (ai.google.dev/gemini-api/docs/batch-mode); no time of its own (--timestamp).
+const gemini = [];
+for (let i = 1; i <= 12; i++) {
+  if (i === 7) {
+    gemini.push({
+      key: `request-${i}`,
+      error: { code: 400, message: 'Request contains an invalid argument.', status: 'INVALID_ARGUMENT' },
+    });
+    continue;
+  }
+  const prompt = int(300, 3000);
+  const out = int(20, 400);
+  gemini.push({
+    key: `request-${i}`,
+    response: {
+      candidates: [{ content: { parts: [{ text: 'ok' }], role: 'model' }, finishReason: 'STOP', index: 0 }],
+      usageMetadata: { promptTokenCount: prompt, candidatesTokenCount: out, totalTokenCount: prompt + out },
+      modelVersion: 'gemini-2.5-flash',
+      responseId: `resp-g${i}`,
+    },
+  });
+}
+writeFileSync(new URL('gemini-batch-output.jsonl', OUT), `${gemini.map((x) => JSON.stringify(x)).join('\n')}\n`);
 console.log(
-  `wrote ${rows.length} + 40 (gz) canonical rows, ${litellm.length} LiteLLM rows, ${batch.length} batch lines to scenarios/logs/`,
+  `wrote ${rows.length} + 40 (gz) canonical rows, ${litellm.length} LiteLLM rows, ${batch.length} + ${gemini.length} batch lines to scenarios/logs/`,
 );

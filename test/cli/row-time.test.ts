@@ -56,6 +56,14 @@ describe('--timestamp: the time of rows without one', () => {
     expect(at.period.startMs).toBe(Date.UTC(2026, 10, 20, 13));
   });
 
+  it('the bundled Gemini API batch results file (scenarios/logs), its status object skipped', async () => {
+    const r = await json(['replay', 'scenarios/logs/gemini-batch-output.jsonl', '--timestamp', '2026-11-20']);
+    // 11 responses: 14,199 prompt x $0.15 + 1,916 candidates x $1.25 per 1M = 4,524.85 -> $0.004525
+    expect(r.baseline.tokens).toMatchObject({ input: 14_199, output: 1_916 });
+    expect(r.baseline.cost).toBe(0.004525);
+    expect(r.rows).toEqual({ read: 12, priced: 11, rejected: 0, skipped: 1 });
+  });
+
   it('a row with a timestamp of its own keeps it', async () => {
     const r = await json(['replay', mixed, '--timestamp', '2026-11-20']);
     // 1,200 x 0.15 + 300 x 1.25 = 555; 2,000 x 0.15 + 400 x 1.25 = 800 -> $0.001355
