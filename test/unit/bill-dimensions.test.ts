@@ -236,7 +236,9 @@ describe('audio and image tokens', () => {
     ]);
     expect(reqs).toEqual([]);
     expect(stats.reasons).toEqual({ 'no price for audio input tokens': 1 });
-    expect(stats.firstRejects[0]!.reason).toMatch(/gpt-4o' has no price for audio input tokens in pricing table [\d-]+, .* 600 of them/);
+    expect(stats.firstRejects[0]!.reason).toMatch(
+      /gpt-4o' has no price for audio input tokens in pricing table [\d-]+, .* 600 of them/,
+    );
   });
 });
 
