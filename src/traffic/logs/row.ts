@@ -474,7 +474,10 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
   if (atMs === undefined)
     return rej('timestamp unparseable', `timestamp '${excerpt(tsRaw)}' is not ISO 8601 or epoch seconds/milliseconds`);
   if (ctx.timeRange && (atMs < ctx.timeRange.fromMs || atMs >= ctx.timeRange.untilMs))
-    return rej('timestamp out of range', `timestamp '${excerpt(tsRaw)}' ${outOfRange(atMs, ctx.timeRange)}`);
+    return rej(
+      'timestamp out of range',
+      `timestamp ${present(tsRaw) ? `'${excerpt(tsRaw)}'` : '(--timestamp)'} ${outOfRange(atMs, ctx.timeRange)}`,
+    );
 
   if (ctx.acceptModel && !ctx.acceptModel(model, atMs)) {
     const hint = ctx.modelHint?.(model);
