@@ -26,6 +26,8 @@ export interface PrefixBlock {
    * request beyond what it reported); a cache simulation puts it there, written then
    */
   writtenAtMs?: number;
+  /** inferred from the cache counts a log reported (prompt-cache's prepare, infer.ts), not logged */
+  inferred?: true;
 }
 
 export interface CachedTokens {

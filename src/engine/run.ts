@@ -201,7 +201,16 @@ function groupKey(s: RunSetup, index: number, ids: Map<Pricing, number>): string
     s.by ?? [],
     s.everyTapBy ?? [],
     s.cacheRealism ?? 'realistic',
+    // the source as the stages see it (Strategy.prepare): runs that prepare it alike share it
+    preparing(s).map((st) => st.name),
   ]);
+}
+
+/** The strategies of a run that prepare its requests (Strategy.prepare), once each, in stage order. */
+function preparing(s: RunSetup): Strategy[] {
+  const out: Strategy[] = [];
+  for (const st of s.stages) if (st.strategy.prepare && !out.includes(st.strategy)) out.push(st.strategy);
+  return out;
 }
 
 /**
@@ -256,6 +265,8 @@ function startGroup(setups: readonly RunSetup[]): PartRuns {
   const base = new Ledger(thresholds, [...by, ...every], canonical, periodOf, slots);
   // replay --rows: a run of its own (groupKey), so its one path's last node is the final tap
   const observe = setups.length === 1 ? first.observe : undefined;
+  // each request as the stages see it (the same for every run of the group: groupKey)
+  const prepares = preparing(first).map((s) => s.prepare!({ models: view }));
 
   /** stage k (0-based) started, its warnings collected in `warnings` */
   const start = (st: StageSpec, k: number, warnings: Map<string, { position: number; d: Diagnostic }>): StrategyRun =>
@@ -393,7 +404,8 @@ function startGroup(setups: readonly RunSetup[]): PartRuns {
   return {
     push(batch) {
       for (let i = 0; i < batch.length; i++) {
-        const r = batch[i]!;
+        let r = batch[i]!;
+        for (let p = 0; p < prepares.length; p++) r = prepares[p]!(r);
         check(r, 'baseline');
         base.add(r);
         observe?.('baseline', r);

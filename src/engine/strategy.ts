@@ -130,6 +130,14 @@ export interface Strategy<O = any> {
   start(options: O, ctx: StrategyContext): StrategyRun;
   /** where its state lives (default: across the whole stream, so a run with it is never split) */
   state?(options: O, cacheRealism: string): StrategyState;
+  /**
+   * What a run with this strategy does to each request as the source gives it, before the baseline
+   * tap and the first stage (once per run, whatever the options and however many of its stages):
+   * prompt-cache gives a log's requests the prefixes their cache counts show (infer.ts), so the
+   * stages before it shape them as they shape logged prefixes (compress scales and re-keys them).
+   * It must not change what the request costs as logged; its state lives where `state` says.
+   */
+  prepare?(ctx: Pick<StrategyContext, 'models'>): (r: SimRequest) => SimRequest;
   /** end-of-run warnings from the summed counters of its run(s) */
   finish?(options: O, counters: Record<string, number>, ctx: StrategyContext): void;
   /** extra models this strategy introduces (e.g. a self-hosted route priced per GPU-hour) */

@@ -159,6 +159,27 @@ describe('prompt-cache on a log that reports cache counts and no prefixes', () =
     expect(r.stderr).toContain('2 of 2 requests carry no prefix blocks');
   });
 
+  it('a compress step before it shrinks the inferred prefixes as it shrinks logged ones (hand-computed)', async () => {
+    // Sonnet 4.5 ($3 in / $15 out / $0.30 read / $3.75 5m write), conversation k1: the first turn
+    // writes 5,000 of 6,000, the second reads 5,000 and writes 1,400 of 6,800. Billed: 5,000 x 3.75 +
+    // 1,000 x 3 + 200 x 15 = 24,750 u$; 1,500 + 5,250 + 400 x 3 + 3,000 = 10,950 u$: $0.0357.
+    // compress [input] 0.5 before prompt-cache: the inferred blocks (5,000; 5,000 + 1,400) are halved
+    // and re-keyed like logged ones, the rest of each prompt too: turn 1 writes 2,500 of 3,000,
+    // 9,375 + 500 x 3 + 3,000 = 13,875 u$; turn 2 reads 2,500 and writes 700 of 3,400, 750 + 2,625 +
+    // 200 x 3 + 3,000 = 6,975 u$: $0.02085. (Inferred after the compress step from counts it had not
+    // shrunk, clamped to the compressed prompts, every input token was cached: $0.01827, overstated.)
+    const r = await whatIf(
+      'compressed',
+      `2026-10-01T00:00:00Z,claude-sonnet-4-5,6000,200,0,5000,k1,
+2026-10-01T00:01:00Z,claude-sonnet-4-5,6800,200,5000,1400,k1,
+`,
+      '  - use: compress\n    parts: [input]\n    ratio: 0.5\n  - use: prompt-cache\n    ttl: 5m\n',
+    );
+    expect(r.baseline).toBe(0.0357);
+    expect(r.final).toBe(0.02085);
+    expect(r.stderr).toContain('2 of 2 requests carry no prefix blocks');
+  });
+
   it('advise judges the cache changes against the caching re-simulated, not the billed cost', async () => {
     // the Claude Code transcript: re-simulated by the plain 5-minute step its caching costs $0.1926
     // against $0.2029 billed (the second call's inferred prefix reads the 1,800 tokens the first wrote;

@@ -79,6 +79,26 @@ interface Plan {
   cm: { id: string; provider: string; cache: CacheFacts };
 }
 
+/**
+ * A request without prefix blocks (a log without prefix columns) that reports cache reads or writes
+ * showed its provider that cacheable prefix (infer.ts): it is given those blocks at the source, before
+ * the first stage, so a step before this one shapes them as it shapes logged ones (compress scales and
+ * re-keys them, trim-context drops history blocks) and this step re-simulates them like logged ones.
+ */
+function preparePrefixes(ctx: Pick<StrategyContext, 'models'>): (r: SimRequest) => SimRequest {
+  const rebuild = new PrefixReconstructor();
+  const family = familyReader(['prompt_version', 'feature'], (m) => ctx.models.resolve(m).id);
+  return (r) => {
+    if (r.prefix.length) return r;
+    const blocks = rebuild.prefix(r, family);
+    if (!blocks.length) return r;
+    for (const b of blocks) b.inferred = true;
+    const out = copyRequest(r);
+    out.prefix = blocks;
+    return out;
+  };
+}
+
 export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): StrategyRun {
   const only = ctx.modelSet(o.models, ['models']);
   const warnOnce = once();
@@ -171,26 +191,18 @@ export function startPromptCache(o: PromptCacheOptions, ctx: StrategyContext): S
     return p;
   });
 
-  // A request without prefix blocks (a log without prefix columns) that reports cache reads or
-  // writes showed its provider that cacheable prefix (infer.ts): it is re-simulated like a logged one.
-  const rebuild = new PrefixReconstructor();
-  const family = familyReader(['prompt_version', 'feature'], (m) => ctx.models.resolve(m).id);
   let requests = 0;
   let withPrefix = 0;
-  /** requests without prefix blocks whose prefix was inferred from their (or their chain's) cache counts */
+  /** requests whose prefix was inferred from their (or their chain's) cache counts (preparePrefixes) */
   let inferred = 0;
   /** of those, requests without a conversation id (chained per family) */
   let byFamily = 0;
-  const map = (source: SimRequest): SimRequest => {
+  const map = (req: SimRequest): SimRequest => {
     requests++;
-    let req = source;
-    if (!req.prefix.length) {
-      const blocks = rebuild.prefix(req, family);
-      if (!blocks.length) return req;
+    if (!req.prefix.length) return req;
+    if (req.prefix[0]!.inferred) {
       inferred++;
       if (!req.conversationId) byFamily++;
-      req = copyRequest(req);
-      req.prefix = blocks;
     } else withPrefix++;
     const p = planByName.get(req.model);
     if (p === null) return req;
@@ -236,6 +248,7 @@ export const promptCache: Strategy<PromptCacheOptions> = {
   options: promptCacheOptions,
   renamedOptions: { ready_delay_ms: 'ready_delay' },
   start: startPromptCache,
+  prepare: preparePrefixes,
   // Entries are keyed by cumulative prefix keys, so requests whose first blocks differ never share
   // one (whatever model or tier an earlier stage moved them to); each cache has its own clock, and
   // the realistic batch rule's share of batch-tier hits is counted per root prefix key. A prefix-less
