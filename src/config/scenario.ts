@@ -265,7 +265,9 @@ function checkStrategies(
       for (const issue of parsed.error.issues) {
         const path = ['strategies', i, ...issue.path.map((p) => (typeof p === 'number' ? p : String(p)))];
         if (issue.code === 'unrecognized_keys') {
-          const known = [...knownKeysAt(strategy.options, issue.path), 'use', 'label'];
+          // (use and label are keys of the step itself, not of an option nested in it)
+          const nested = issue.path.length > 0;
+          const known = [...knownKeysAt(strategy.options, issue.path), ...(nested ? [] : ['use', 'label'])];
           for (const key of (issue as { keys: string[] }).keys) {
             err(
               errors,
@@ -273,7 +275,13 @@ function checkStrategies(
               'UNKNOWN_KEY',
               [...path, key],
               `unknown option '${key}' for strategy '${use}' in ${formatPath(path)}`,
-              suggestionHint(key, known, `options of '${use}': ${known.join(', ')}`),
+              suggestionHint(
+                key,
+                known,
+                nested
+                  ? `keys of ${formatPath(path)}: ${known.join(', ')}`
+                  : `options of '${use}': ${known.join(', ')}`,
+              ),
             );
           }
           continue;
