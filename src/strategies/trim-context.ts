@@ -103,8 +103,13 @@ export const trimContext: Strategy<TrimOptions> = {
     const budget = o.keep_turns !== undefined ? { turns: o.keep_turns } : { tokens: o.max_history_tokens! };
     let warned = false;
     let warnedOrder = false;
+    let requests = 0;
+    let withHistory = 0;
     return {
+      counters: () => ({ requests, withHistory }),
       step(r) {
+        requests++;
+        if (r.historyTokens > 0) withHistory++;
         const out = trimRequest(r, budget, o.quality, o.step_turns !== undefined ? o.step_turns * BLOCKS_PER_TURN : 1);
         if (out) {
           if (!warnedOrder && out !== r && lostCached(r, out)) {
@@ -123,5 +128,13 @@ export const trimContext: Strategy<TrimOptions> = {
         return [r];
       },
     };
+  },
+  finish(_o, c, ctx) {
+    // no history anywhere = nothing to trim: say so instead of a silent $0
+    if ((c.requests ?? 0) > 0 && (c.withHistory ?? 0) === 0)
+      ctx.warn(
+        'STRATEGY_NO_DATA',
+        'trim-context: no request carries conversation history (a request log gives whole prompts, not their history), so nothing is trimmed and the step saves nothing; to ask what trimming saves on a log, simulate a scenario fitted from it (llmcost fit LOG): a conversation whose turns resend its history is fitted with that history',
+      );
   },
 };

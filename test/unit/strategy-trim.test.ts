@@ -114,6 +114,25 @@ describe('trim-context', () => {
     expect(warnings[0]).toMatch(/max_history_tokens/);
   });
 
+  it('no request with history (a request log): STRATEGY_NO_DATA at the end of the run, naming fit', () => {
+    const said: { m: string; code?: string }[] = [];
+    const ctx = ctxFor({ seed: 1, position: 1, models: modelView(book()), warn: (m, code) => said.push({ m, code }) });
+    const o = trimContext.options.parse({ max_history_tokens: 100 });
+    const run = trimContext.start(o, ctx);
+    const flat = req({ inputTokens: 6000 });
+    expect(run.step(flat)).toEqual([flat]);
+    trimContext.finish!(o, run.counters!(), ctx);
+    expect(said).toHaveLength(1);
+    expect(said[0]!.code).toBe('STRATEGY_NO_DATA');
+    expect(said[0]!.m).toMatch(/no request carries conversation history .*\(llmcost fit LOG\)/);
+    // one request with history is data: no warning
+    const run2 = trimContext.start(o, ctx);
+    run2.step(flat);
+    run2.step(req({ id: 'h', inputTokens: 6000, historyTokens: 500 }));
+    trimContext.finish!(o, run2.counters!(), ctx);
+    expect(said).toHaveLength(1);
+  });
+
   it('consecutive turns of a sliding window share only the system block (what trimming does to caching)', () => {
     const next = req({
       inputTokens: 1850,
