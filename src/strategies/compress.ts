@@ -185,14 +185,29 @@ export const compress: Strategy<CompressOptions> = {
   start(o, ctx) {
     const plan = compressPlan(o.parts, o.ratio, o.quality);
     let warned = false;
+    let requests = 0;
+    let changed = 0;
     const map = (r: SimRequest): SimRequest => {
+      requests++;
       const out = compressRequest(r, plan);
-      if (!warned && out !== r && lostCached(r, out)) {
-        warned = true;
-        warnOrder(ctx, 'compress');
+      if (out !== r) {
+        changed++;
+        if (!warned && lostCached(r, out)) {
+          warned = true;
+          warnOrder(ctx, 'compress');
+        }
       }
       return out;
     };
-    return { map, step: stepOf(map) };
+    return { map, step: stepOf(map), counters: () => ({ requests, changed }) };
+  },
+  finish(o, c, ctx) {
+    // parts that no request has (a log's system prompt or history, known only as prefix blocks): say
+    // so instead of a silent $0 (a ratio of 1 keeps everything on purpose)
+    if ((c.requests ?? 0) > 0 && (c.changed ?? 0) === 0 && o.ratio < 1)
+      ctx.warn(
+        'STRATEGY_NO_DATA',
+        `compress: no request has tokens in the parts named (${o.parts.join(', ')}), so nothing is compressed and the step saves nothing; a request log gives whole prompts, whose system prompt and history are known only as prefix blocks (prefix_key/prefix_tokens, or the prefixes a prompt-cache step infers from cache counts): name input or message to compress the whole prompt`,
+      );
   },
 };

@@ -61,6 +61,25 @@ const r0 = req({
 });
 
 describe('compress', () => {
+  it('parts no request has (a log: no blocks, no history): STRATEGY_NO_DATA at the end, naming input', () => {
+    const said: { m: string; code?: string }[] = [];
+    const ctx = ctxFor({ seed: 1, position: 1, models: modelView(book()), warn: (m, code) => said.push({ m, code }) });
+    const finish = (raw: unknown, reqs: SimRequest[]): void => {
+      const o = compress.options.parse(raw);
+      const run = compress.start(o, ctx);
+      for (const r of reqs) run.step(r);
+      compress.finish!(o, run.counters!(), ctx);
+    };
+    const flat = req({ inputTokens: 6000, outputTokens: 100 });
+    finish({ parts: ['system', 'history'], ratio: 0.5 }, [flat]);
+    expect(said.map((s) => s.code)).toEqual(['STRATEGY_NO_DATA']);
+    expect(said[0]!.m).toMatch(/no request has tokens in the parts named \(system, history\).*name input or message/);
+    // the whole prompt is there to compress; a ratio of 1 keeps everything on purpose
+    finish({ parts: ['input'], ratio: 0.5 }, [flat]);
+    finish({ parts: ['system'], ratio: 1 }, [flat]);
+    expect(said).toHaveLength(1);
+  });
+
   it('rounds each part half-up, exactly (no float error at .5)', () => {
     expect(scaleTokens(1001, ratioOf(0.5))).toBe(501); // 500.5 -> 501
     expect(scaleTokens(10, ratioOf(0.35))).toBe(4); // 3.5 -> 4 (0.35 is 35/100 exactly, not 0.34999...)
