@@ -83,7 +83,7 @@ interface Plan {
  * A request without prefix blocks (a log without prefix columns) that reports cache reads or writes
  * showed its provider that cacheable prefix (infer.ts): it is given those blocks at the source, before
  * the first stage, so a step before this one shapes them as it shapes logged ones (compress scales and
- * re-keys them, trim-context drops history blocks) and this step re-simulates them like logged ones.
+ * re-keys them) and this step re-simulates them like logged ones.
  */
 function preparePrefixes(ctx: Pick<StrategyContext, 'models'>): (r: SimRequest) => SimRequest {
   const rebuild = new PrefixReconstructor();
