@@ -125,6 +125,10 @@ describe('--timestamp: the time of rows without one', () => {
     expect((await runCli(['audit-cache', batch, '--timestamp', '2026-11-20'])).code).toBe(0);
     const advised = await runCli(['advise', batch, '--timestamp', '2026-11-20', '--format', 'json']);
     expect(advised.code, advised.stderr).toBe(0);
+    // advise checks the date against its --timestamp-range, as replay does
+    expectUserError(await runCli(['advise', batch, '--timestamp', '2001-01-01']), 'outside the timestamp range');
+    const wide = ['--timestamp', '2001-01-01', '--timestamp-range', '2000-01-01..2030-01-01', '--format', 'json'];
+    expect((await runCli(['advise', batch, ...wide])).code).toBe(0);
     const out = join(dir, 'fitted.yaml');
     const fitted = await runCli(['fit', batch, '--timestamp', '2026-11-20', '-o', out]);
     expect(fitted.code, fitted.stderr).toBe(0);
