@@ -27,6 +27,7 @@ export const CODES = {
   STRATEGY_INFERRED: 'A strategy works on data it inferred from the log (what it assumed is said)',
   STRATEGY_ORDER: 'A strategy runs after one it should precede (cached token counts are lost)',
   STRATEGY_UNREACHABLE: 'A strategy rule can never apply',
+  STRATEGY_UNMATCHED: "A strategy rule's condition matched no request it saw",
   STRATEGY_CONTEXT_WINDOW: 'A strategy sends requests beyond the target model context window',
   STRATEGY_NO_TIER: 'A model lacks the service tier a strategy moves requests to',
   STRATEGY_NO_CACHE: 'A model has no prompt caching in the pricing table',

@@ -10,7 +10,7 @@ import { batchCacheOptions, CacheSim, defaultStyle, keyedShare } from './prompt-
 import { durationMs, once } from './prompt-cache/expiring.js';
 import { DEFAULT_POSITIONS } from './prompt-cache/placement.js';
 import { realismRules } from './prompt-cache/rules.js';
-import { compileWhen, WhenSchema } from './match.js';
+import { compileWhen, WhenSchema, whenText } from './match.js';
 import { type ModelFacts, type Strategy, type StrategyContext, type StrategyRun, stepOf } from '../engine/strategy.js';
 
 export const batchOptions = z.strictObject({
@@ -73,16 +73,21 @@ export function startBatch(o: BatchOptions, ctx: StrategyContext): StrategyRun {
       out.cached = c.write5m + c.write1h > 0 ? { read: 0, write5m: c.write5m, write1h: c.write1h } : undefined;
   };
 
-  // standard-tier requests seen, and those marked batchable (finish: none marked = nothing to move)
+  // standard-tier requests seen, and those marked batchable (finish: none marked = nothing to move);
+  // candidates: those its when was asked about, and those it matched (finish: when matched none)
   let standard = 0;
   let batchable = 0;
+  let candidates = 0;
+  let chosen = 0;
   const map = (req: SimRequest): SimRequest => {
     // flex/priority were chosen on purpose; batch is already batch.
     if (req.serviceTier !== 'standard') return req;
     standard++;
     if (req.batchable) batchable++;
     if (o.only_batchable && !req.batchable) return req;
+    candidates++;
     if (!selected(req)) return req;
+    chosen++;
     const m = ctx.models.resolve(req.model);
     if (only && !only.has(m.id)) return req;
     if (!m.tiers.includes('batch')) {
@@ -107,7 +112,7 @@ export function startBatch(o: BatchOptions, ctx: StrategyContext): StrategyRun {
     recache(out, m);
     return out;
   };
-  return { map, step: stepOf(map), counters: () => ({ standard, batchable }) };
+  return { map, step: stepOf(map), counters: () => ({ standard, batchable, candidates, chosen }) };
 }
 
 export const batch: Strategy<BatchOptions> = {
@@ -130,6 +135,12 @@ export const batch: Strategy<BatchOptions> = {
       ctx.warn(
         'STRATEGY_NO_DATA',
         'batch: no request it saw is marked batchable (the log has no batchable column, or it is false on every row this step saw), so with only_batchable (the default) nothing moves and the step saves nothing; set only_batchable: false to make every standard request a candidate (with when: to pick the traffic that can wait)',
+      );
+    const candidates = c.candidates ?? 0;
+    if (o.when !== undefined && candidates > 0 && (c.chosen ?? 0) === 0)
+      ctx.warn(
+        'STRATEGY_UNMATCHED',
+        `batch: its when (${whenText(o.when)}) matched none of the ${candidates.toLocaleString('en-US')} request${candidates === 1 ? '' : 's'} that reached it, so nothing moves (a misspelt tag value, or a tag the traffic does not have?)`,
       );
   },
 };

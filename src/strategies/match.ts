@@ -37,6 +37,11 @@ export function inRange(v: number, r: Range | undefined): boolean {
 
 const list = (v: string | string[]): string[] => (Array.isArray(v) ? v : [v]);
 
+/** A when as the scenario wrote it, for a message (its keys and values as JSON). */
+export function whenText(w: unknown): string {
+  return JSON.stringify(w);
+}
+
 /**
  * Compile a rule into a predicate. Model names are resolved now (a typo fails before the run, with
  * did-you-mean) and compared by resolved id, so an alias in the log matches its canonical name.

@@ -4,7 +4,7 @@
 // A request that no rule takes goes to `default` (when given) or stays where it was.
 import { z } from 'zod';
 import { copyRequest, type SimRequest, withTag } from '../engine/request.js';
-import { compileWhen, modelIdMemo, QualitySchema, WhenSchema } from './match.js';
+import { compileWhen, modelIdMemo, QualitySchema, WhenSchema, whenText } from './match.js';
 import { type Ratio, ratioOf, scaleTokens, warnMove } from './shape.js';
 import { type OptionPath, type Strategy, type StrategyContext, stepOf } from '../engine/strategy.js';
 
@@ -154,10 +154,16 @@ export const route: Strategy<RouteOptions> = {
       return out;
     };
 
+    // per rule: requests that reached it, and those its when matched (finish: a rule that matched none)
+    const tried = new Array<number>(rules.length).fill(0);
+    const matched = new Array<number>(rules.length).fill(0);
     const map = (r: SimRequest): SimRequest => {
       let chosen: (typeof rules)[number] | undefined;
-      for (const x of rules) {
+      for (let i = 0; i < rules.length; i++) {
+        const x = rules[i]!;
+        tried[i]!++;
         if (!x.match(r)) continue;
+        matched[i]!++;
         if (x.share !== undefined && !(ctx.draw(r, x.drawLabel) < x.share)) continue;
         chosen = x;
         break;
@@ -166,6 +172,24 @@ export const route: Strategy<RouteOptions> = {
       if (fallback) return apply(r, fallback);
       return r;
     };
-    return { map, step: stepOf(map) };
+    const counters = (): Record<string, number> => {
+      const out: Record<string, number> = {};
+      rules.forEach((_, i) => {
+        out[`tried:${i}`] = tried[i]!;
+        out[`matched:${i}`] = matched[i]!;
+      });
+      return out;
+    };
+    return { map, step: stepOf(map), counters };
+  },
+  finish(o, c, ctx) {
+    o.rules.forEach((x, i) => {
+      const reached = c[`tried:${i}`] ?? 0;
+      if (x.when !== undefined && reached > 0 && (c[`matched:${i}`] ?? 0) === 0)
+        ctx.warn(
+          'STRATEGY_UNMATCHED',
+          `route: rule ${x.name ?? `rule-${i + 1}`} moved no request: its when (${whenText(x.when)}) matched none of the ${reached.toLocaleString('en-US')} request${reached === 1 ? '' : 's'} that reached it (a misspelt tag value, or a tag the traffic does not have?)`,
+        );
+    });
   },
 };

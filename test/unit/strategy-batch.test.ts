@@ -87,6 +87,31 @@ function atto(reqs: SimRequest[]): bigint {
 }
 
 describe('batch', () => {
+  it('a when that matched none of the requests that reached it: STRATEGY_UNMATCHED at the end', () => {
+    const said: string[] = [];
+    const ctx = ctxFor({
+      seed: 1,
+      position: 1,
+      models: modelView(book),
+      warn: (m, code) => said.push(`${code}: ${m}`),
+    });
+    const finish = (raw: unknown, reqs: SimRequest[]): void => {
+      const o = batch.options.parse(raw);
+      const r = batch.start(o, ctx);
+      for (const q of reqs) r.step(q);
+      r.flush?.();
+      batch.finish!(o, r.counters!(), ctx);
+    };
+    const reqs = [req({ id: 'a', tags: { feature: 'chat' } }), req({ id: 'b', tags: { feature: 'chat' } })];
+    finish({ when: { tags: { feature: 'sumarise' } } }, reqs);
+    expect(said).toEqual([
+      'STRATEGY_UNMATCHED: batch: its when ({"tags":{"feature":"sumarise"}}) matched none of the 2 requests that reached it, so nothing moves (a misspelt tag value, or a tag the traffic does not have?)',
+    ]);
+    // a when that matches one request is data: no warning
+    finish({ when: { tags: { feature: 'chat' } } }, reqs);
+    expect(said).toHaveLength(1);
+  });
+
   it('moves batchable requests to the batch tier: 1000 in + 500 out on $3/$15 at 50% = $0.00525', () => {
     const { out } = run({}, [req({})]);
     expect(out[0]!.serviceTier).toBe('batch');

@@ -73,6 +73,29 @@ function atto(reqs: SimRequest[]): bigint {
 }
 
 describe('route', () => {
+  it('a rule whose when matched none of the requests that reached it: STRATEGY_UNMATCHED at the end', () => {
+    const said: { m: string; code?: string }[] = [];
+    const ctx = ctxFor({ seed: 7, position: 1, models: modelView(book()), warn: (m, code) => said.push({ m, code }) });
+    const o = route.options.parse({
+      rules: [
+        { name: 'typo', when: { tags: { feature: 'serach' } }, to: 'cheap' },
+        { name: 'long', when: { input_tokens: { gte: 500 } }, to: 'cheap' },
+        { name: 'never-reached', when: { tags: { feature: 'chat' } }, to: 'cheap' },
+      ],
+    });
+    const run = route.start(o, ctx);
+    const reqs = [req({ id: 'a', tags: { feature: 'search' } }), req({ id: 'b', tags: { feature: 'chat' } })];
+    for (const r of reqs) run.step(r);
+    route.finish!(o, run.counters!(), ctx);
+    // 'long' takes both, so 'never-reached' is not asked about any (nothing to say of it)
+    expect(said).toEqual([
+      {
+        code: 'STRATEGY_UNMATCHED',
+        m: 'route: rule typo moved no request: its when ({"tags":{"feature":"serach"}}) matched none of the 2 requests that reached it (a misspelt tag value, or a tag the traffic does not have?)',
+      },
+    ]);
+  });
+
   it('routes by tags (a list of values is an OR), tags the route and sets quality', () => {
     const reqs = [
       req({ id: 'a', tags: { intent: 'faq' } }),
