@@ -10,7 +10,7 @@ import { batchCacheOptions, CacheSim, defaultStyle, keyedShare } from './prompt-
 import { durationMs, once } from './prompt-cache/expiring.js';
 import { DEFAULT_POSITIONS } from './prompt-cache/placement.js';
 import { realismRules } from './prompt-cache/rules.js';
-import { compileWhen, WhenSchema, whenText } from './match.js';
+import { compileWhen, WhenSchema, warnUnmatched } from './match.js';
 import { type ModelFacts, type Strategy, type StrategyContext, type StrategyRun, stepOf } from '../engine/strategy.js';
 
 export const batchOptions = z.strictObject({
@@ -136,11 +136,6 @@ export const batch: Strategy<BatchOptions> = {
         'STRATEGY_NO_DATA',
         'batch: no request it saw is marked batchable (the log has no batchable column, or it is false on every row this step saw), so with only_batchable (the default) nothing moves and the step saves nothing; set only_batchable: false to make every standard request a candidate (with when: to pick the traffic that can wait)',
       );
-    const candidates = c.candidates ?? 0;
-    if (o.when !== undefined && candidates > 0 && (c.chosen ?? 0) === 0)
-      ctx.warn(
-        'STRATEGY_UNMATCHED',
-        `batch: its when (${whenText(o.when)}) matched none of the ${candidates.toLocaleString('en-US')} request${candidates === 1 ? '' : 's'} that reached it, so nothing moves (a misspelt tag value, or a tag the traffic does not have?)`,
-      );
+    warnUnmatched(ctx, 'batch', o.when, c.candidates ?? 0, c.chosen ?? 0);
   },
 };

@@ -37,9 +37,23 @@ export function inRange(v: number, r: Range | undefined): boolean {
 
 const list = (v: string | string[]): string[] => (Array.isArray(v) ? v : [v]);
 
-/** A when as the scenario wrote it, for a message (its keys and values as JSON). */
-export function whenText(w: unknown): string {
-  return JSON.stringify(w);
+/**
+ * The end-of-run word on a when that matched none of the requests it was asked about (a misspelt
+ * tag value, a tag the traffic lacks): the step moved nothing, which should not read as "saves
+ * nothing". `asked` and `matched` are the run's summed counters; silent when nothing was asked.
+ */
+export function warnUnmatched(
+  ctx: Pick<StrategyContext, 'warn'>,
+  who: string,
+  when: unknown,
+  asked: number,
+  matched: number,
+): void {
+  if (when === undefined || asked === 0 || matched > 0) return;
+  ctx.warn(
+    'STRATEGY_UNMATCHED',
+    `${who}: its when (${JSON.stringify(when)}) matched none of the ${asked.toLocaleString('en-US')} request${asked === 1 ? '' : 's'} that reached it, so it moved nothing (a misspelt tag value, or a tag the traffic does not have?)`,
+  );
 }
 
 /**

@@ -4,7 +4,7 @@
 // A request that no rule takes goes to `default` (when given) or stays where it was.
 import { z } from 'zod';
 import { copyRequest, type SimRequest, withTag } from '../engine/request.js';
-import { compileWhen, modelIdMemo, QualitySchema, WhenSchema, whenText } from './match.js';
+import { compileWhen, modelIdMemo, QualitySchema, WhenSchema, warnUnmatched } from './match.js';
 import { type Ratio, ratioOf, scaleTokens, warnMove } from './shape.js';
 import { type OptionPath, type Strategy, type StrategyContext, stepOf } from '../engine/strategy.js';
 
@@ -183,13 +183,14 @@ export const route: Strategy<RouteOptions> = {
     return { map, step: stepOf(map), counters };
   },
   finish(o, c, ctx) {
-    o.rules.forEach((x, i) => {
-      const reached = c[`tried:${i}`] ?? 0;
-      if (x.when !== undefined && reached > 0 && (c[`matched:${i}`] ?? 0) === 0)
-        ctx.warn(
-          'STRATEGY_UNMATCHED',
-          `route: rule ${x.name ?? `rule-${i + 1}`} moved no request: its when (${whenText(x.when)}) matched none of the ${reached.toLocaleString('en-US')} request${reached === 1 ? '' : 's'} that reached it (a misspelt tag value, or a tag the traffic does not have?)`,
-        );
-    });
+    o.rules.forEach((x, i) =>
+      warnUnmatched(
+        ctx,
+        `route: rule ${x.name ?? `rule-${i + 1}`}`,
+        x.when,
+        c[`tried:${i}`] ?? 0,
+        c[`matched:${i}`] ?? 0,
+      ),
+    );
   },
 };

@@ -105,7 +105,7 @@ describe('batch', () => {
     const reqs = [req({ id: 'a', tags: { feature: 'chat' } }), req({ id: 'b', tags: { feature: 'chat' } })];
     finish({ when: { tags: { feature: 'sumarise' } } }, reqs);
     expect(said).toEqual([
-      'STRATEGY_UNMATCHED: batch: its when ({"tags":{"feature":"sumarise"}}) matched none of the 2 requests that reached it, so nothing moves (a misspelt tag value, or a tag the traffic does not have?)',
+      'STRATEGY_UNMATCHED: batch: its when ({"tags":{"feature":"sumarise"}}) matched none of the 2 requests that reached it, so it moved nothing (a misspelt tag value, or a tag the traffic does not have?)',
     ]);
     // a when that matches one request is data: no warning
     finish({ when: { tags: { feature: 'chat' } } }, reqs);

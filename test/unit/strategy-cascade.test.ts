@@ -66,6 +66,23 @@ async function simulate(raw: unknown, reqs: SimRequest[], seed = 11) {
 }
 
 describe('cascade', () => {
+  it('a when that matched none of the requests that reached it: STRATEGY_UNMATCHED at the end', () => {
+    const said: string[] = [];
+    const ctx = ctxFor({
+      seed: 11,
+      position: 1,
+      models: modelView(book()),
+      warn: (m, code) => said.push(`${code}: ${m}`),
+    });
+    const o = cascade.options.parse({ cheap: 'cheap', escalation: 0.4, when: { tags: { feature: 'serach' } } });
+    const run = cascade.start(o, ctx);
+    for (const r of [req({ id: 'a', tags: { feature: 'search' } })]) run.step(r);
+    cascade.finish!(o, run.counters!(), ctx);
+    expect(said).toEqual([
+      'STRATEGY_UNMATCHED: cascade: its when ({"tags":{"feature":"serach"}}) matched none of the 1 request that reached it, so it moved nothing (a misspelt tag value, or a tag the traffic does not have?)',
+    ]);
+  });
+
   it('escalation 0.4 on 1,000 requests: exactly the seeded escalations pay twice; cost per success matches the formula', async () => {
     const reqs = Array.from({ length: 1000 }, (_, i) => req({ id: `r${i}` }));
     // the seeded count: each cascaded request's own draw

@@ -91,7 +91,7 @@ describe('route', () => {
     expect(said).toEqual([
       {
         code: 'STRATEGY_UNMATCHED',
-        m: 'route: rule typo moved no request: its when ({"tags":{"feature":"serach"}}) matched none of the 2 requests that reached it (a misspelt tag value, or a tag the traffic does not have?)',
+        m: 'route: rule typo: its when ({"tags":{"feature":"serach"}}) matched none of the 2 requests that reached it, so it moved nothing (a misspelt tag value, or a tag the traffic does not have?)',
       },
     ]);
   });
