@@ -209,6 +209,24 @@ describe('self-host', () => {
     );
   });
 
+  it('a when that matched none of the requests it was asked about: STRATEGY_UNMATCHED at the end', () => {
+    const opts = selfHost.options.parse({ ...base, min_gpus: 0, when: { tags: { feature: 'enrichmnt' } } });
+    const warnings: string[] = [];
+    const ctx = ctxFor({
+      seed: 1,
+      position: 1,
+      models: modelView(table().withModels(selfHost.syntheticModels!(opts).map(gpuModel))),
+      warn: (m, code) => warnings.push(`${code}: ${m}`),
+    });
+    const run = selfHost.start(opts, ctx);
+    // a request of a model it does not take (models: [strong]) is not asked about
+    for (const r of [req({ id: 'a', tags: { feature: 'enrichment' } }), req({ id: 'b', model: 'cheap' })]) run.step(r);
+    selfHost.finish!(opts, run.counters!(), ctx);
+    expect(warnings).toEqual([
+      'STRATEGY_UNMATCHED: self-host: its when ({"tags":{"feature":"enrichmnt"}}) matched none of the 1 request that reached it, so it moved nothing (a misspelt tag value, or a tag the traffic does not have?)',
+    ]);
+  });
+
   it('rejects a name that is already a table model, bad money and zero utilisation', () => {
     const opts = selfHost.options.parse({ ...base, name: 'cheap' });
     const book = table().withModels(selfHost.syntheticModels!(opts).map(gpuModel));
