@@ -75,6 +75,7 @@ const FLAGS = [
   '--bogus',
   '--allow-path',
   '--timestamp-range',
+  '--timestamp',
   '-f',
   '-m',
 ];
