@@ -116,6 +116,12 @@ describe('--timestamp: the time of rows without one', () => {
       return f;
     };
     expect((await json(['simulate', scenario('2026-11-20')])).baseline.cost).toBe(0.0008);
+    // replay LOG --scenario: the log and its --timestamp come from the flags
+    const cap = join(dir, 'cap.yaml');
+    writeFileSync(cap, 'name: cap\nstrategies:\n  - use: cap-output\n    max_output_tokens: 150\n');
+    const capped = await json(['replay', batch, '--scenario', cap, '--timestamp', '2026-11-20']);
+    // outputs 300 and 100 capped at 150: 2,000 x 0.15 + 250 x 1.25 per 1M = 612.5 -> $0.000613
+    expect([capped.baseline.cost, capped.final.cost]).toEqual([0.0008, 0.000613]);
     const bad = await runCli(['simulate', scenario('2026-02-30')]);
     expectUserError(bad, 'gemini.yaml:6:16');
     expect(bad.stderr).toContain('error[SCHEMA]');
