@@ -10,7 +10,7 @@ import { batchCacheOptions, CacheSim, defaultStyle, keyedShare } from './prompt-
 import { durationMs, once } from './prompt-cache/expiring.js';
 import { DEFAULT_POSITIONS } from './prompt-cache/placement.js';
 import { realismRules } from './prompt-cache/rules.js';
-import { compileWhen, WhenSchema, warnUnmatched } from './match.js';
+import { compileWhen, WhenSchema, WhenTally, warnUnmatched } from './match.js';
 import { type ModelFacts, type Strategy, type StrategyContext, type StrategyRun, stepOf } from '../engine/strategy.js';
 
 export const batchOptions = z.strictObject({
@@ -74,20 +74,19 @@ export function startBatch(o: BatchOptions, ctx: StrategyContext): StrategyRun {
   };
 
   // standard-tier requests seen, and those marked batchable (finish: none marked = nothing to move);
-  // candidates: those its when was asked about, and those it matched (finish: when matched none)
+  // and what its when made of the candidates (finish: a when that matched none)
   let standard = 0;
   let batchable = 0;
-  let candidates = 0;
-  let chosen = 0;
+  const tally = new WhenTally(o.when);
   const map = (req: SimRequest): SimRequest => {
     // flex/priority were chosen on purpose; batch is already batch.
     if (req.serviceTier !== 'standard') return req;
     standard++;
     if (req.batchable) batchable++;
     if (o.only_batchable && !req.batchable) return req;
-    candidates++;
-    if (!selected(req)) return req;
-    chosen++;
+    const hit = selected(req);
+    tally.see(req, hit);
+    if (!hit) return req;
     const m = ctx.models.resolve(req.model);
     if (only && !only.has(m.id)) return req;
     if (!m.tiers.includes('batch')) {
@@ -112,7 +111,7 @@ export function startBatch(o: BatchOptions, ctx: StrategyContext): StrategyRun {
     recache(out, m);
     return out;
   };
-  return { map, step: stepOf(map), counters: () => ({ standard, batchable, candidates, chosen }) };
+  return { map, step: stepOf(map), counters: () => ({ standard, batchable, ...tally.counters('when:') }) };
 }
 
 export const batch: Strategy<BatchOptions> = {
@@ -136,6 +135,6 @@ export const batch: Strategy<BatchOptions> = {
         'STRATEGY_NO_DATA',
         'batch: no request it saw is marked batchable (the log has no batchable column, or it is false on every row this step saw), so with only_batchable (the default) nothing moves and the step saves nothing; set only_batchable: false to make every standard request a candidate (with when: to pick the traffic that can wait)',
       );
-    warnUnmatched(ctx, 'batch', o.when, c.candidates ?? 0, c.chosen ?? 0);
+    warnUnmatched(ctx, 'batch', o.when, c, 'when:');
   },
 };

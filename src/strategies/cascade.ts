@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { copyRequest, type SimRequest, withTag } from '../engine/request.js';
 import type { Rng } from '../engine/rng.js';
-import { compileWhen, modelIdMemo, QualitySchema, WhenSchema, warnUnmatched } from './match.js';
+import { compileWhen, modelIdMemo, QualitySchema, WhenSchema, WhenTally, warnUnmatched } from './match.js';
 import { warnMove } from './shape.js';
 import type { Strategy } from '../engine/strategy.js';
 
@@ -145,15 +145,14 @@ export const cascade: Strategy<CascadeOptions> = {
       return v;
     };
 
-    // requests its when was asked about, and those it matched (finish: a when that matched none)
-    let asked = 0;
-    let matched = 0;
+    // what its when made of the requests (finish: a when that matched none)
+    const tally = new WhenTally(o.when);
     return {
-      counters: () => ({ asked, matched }),
+      counters: () => tally.counters('when:'),
       step(r) {
-        asked++;
-        if (!selected(r)) return [r];
-        matched++;
+        const hit = selected(r);
+        tally.see(r, hit);
+        if (!hit) return [r];
         const cheapCall = onModel(r, cheapId);
         if (o.cheap_output_tokens !== undefined) cheapCall.outputTokens = o.cheap_output_tokens;
         const verified = verifier ? [verifyCall(r, cheapCall)] : [];
@@ -175,6 +174,6 @@ export const cascade: Strategy<CascadeOptions> = {
     };
   },
   finish(o, c, ctx) {
-    warnUnmatched(ctx, 'cascade', o.when, c.asked ?? 0, c.matched ?? 0);
+    warnUnmatched(ctx, 'cascade', o.when, c, 'when:');
   },
 };

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { type SimRequest, tagOf } from '../engine/request.js';
 import type { ModelView, OptionPath, StrategyContext } from '../engine/strategy.js';
+import { didYouMean } from '../diagnostics.js';
 
 const count = z.number().nonnegative();
 
@@ -37,22 +38,104 @@ export function inRange(v: number, r: Range | undefined): boolean {
 
 const list = (v: string | string[]): string[] => (Array.isArray(v) ? v : [v]);
 
+/** tag values a WhenTally keeps per tag while nothing matched (past it, none is suggested) */
+const SEEN_MAX = 64;
+
+/**
+ * What a when was asked about and matched, for warnUnmatched: counts and, while nothing has matched,
+ * the values the traffic had for the tags the when names (up to SEEN_MAX each), so the warning can
+ * say which value was meant. Its counters add up over a split run's parts; the suggestion is made
+ * only when no part kept more than SEEN_MAX, so a split run suggests what one thread does.
+ */
+export class WhenTally {
+  asked = 0;
+  matched = 0;
+  private readonly seen: Map<string, Set<string>> | undefined;
+  private over = false;
+
+  constructor(when: When | undefined) {
+    const tags = Object.keys(when?.tags ?? {});
+    this.seen = tags.length ? new Map(tags.map((t) => [t, new Set<string>()])) : undefined;
+  }
+
+  /** a request the when was asked about, and whether it matched */
+  see(r: SimRequest, hit: boolean): void {
+    this.asked++;
+    if (hit) {
+      this.matched++;
+      return;
+    }
+    if (this.matched > 0 || this.seen === undefined || this.over) return;
+    for (const [t, values] of this.seen) {
+      const v = tagOf(r, t);
+      if (v === undefined || values.has(v)) continue;
+      if (values.size >= SEEN_MAX) {
+        this.over = true;
+        return;
+      }
+      values.add(v);
+    }
+  }
+
+  /** its counters, each name after `prefix` */
+  counters(prefix: string): Record<string, number> {
+    const out: Record<string, number> = { [`${prefix}asked`]: this.asked, [`${prefix}matched`]: this.matched };
+    if (this.over) out[`${prefix}over`] = 1;
+    if (this.matched === 0 && this.seen)
+      for (const [t, values] of this.seen) for (const v of values) out[`${prefix}seen\u0001${t}\u0001${v}`] = 1;
+    return out;
+  }
+}
+
 /**
  * The end-of-run word on a when that matched none of the requests it was asked about (a misspelt
  * tag value, a tag the traffic lacks): the step moved nothing, which should not read as "saves
- * nothing". `asked` and `matched` are the run's summed counters; silent when nothing was asked.
+ * nothing". `c` is the run's summed counters of a WhenTally named `prefix`; with the tag values the
+ * traffic had, the hint says which one was likely meant. Silent when nothing was asked.
  */
 export function warnUnmatched(
   ctx: Pick<StrategyContext, 'warn'>,
   who: string,
-  when: unknown,
-  asked: number,
-  matched: number,
+  when: When | undefined,
+  c: Record<string, number>,
+  prefix = '',
 ): void {
-  if (when === undefined || asked === 0 || matched > 0) return;
+  const asked = c[`${prefix}asked`] ?? 0;
+  if (when === undefined || asked === 0 || (c[`${prefix}matched`] ?? 0) > 0) return;
+  const hints: string[] = [];
+  if (!c[`${prefix}over`]) {
+    const seen = new Map<string, string[]>();
+    const head = `${prefix}seen\u0001`;
+    for (const k of Object.keys(c).sort()) {
+      if (!k.startsWith(head)) continue;
+      const [t, v] = k.slice(head.length).split('\u0001') as [string, string];
+      const known = seen.get(t);
+      if (known) known.push(v);
+      else seen.set(t, [v]);
+    }
+    // (more values than one tally keeps: one thread would have kept none, so no part's are used)
+    const tooMany = [...seen.values()].some((v) => v.length > SEEN_MAX);
+    for (const [t, wanted] of tooMany ? [] : Object.entries(when.tags ?? {})) {
+      const had = seen.get(t) ?? [];
+      if (!had.length) {
+        hints.push(`no request that reached it has a tag '${t}'`);
+        continue;
+      }
+      for (const w of list(wanted)) {
+        if (had.includes(w)) continue;
+        const near = didYouMean(w, had);
+        hints.push(
+          near.length
+            ? `${t}: did you mean '${near[0]}' for '${w}'?`
+            : `${t} '${w}' is not among the values the traffic has (${had.slice(0, 10).join(', ')}${had.length > 10 ? ', ...' : ''})`,
+        );
+      }
+    }
+  }
   ctx.warn(
     'STRATEGY_UNMATCHED',
     `${who}: its when (${JSON.stringify(when)}) matched none of the ${asked.toLocaleString('en-US')} request${asked === 1 ? '' : 's'} that reached it, so it moved nothing (a misspelt tag value, or a tag the traffic does not have?)`,
+    hints.length ? hints.join('; ') : undefined,
   );
 }
 

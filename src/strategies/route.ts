@@ -4,7 +4,7 @@
 // A request that no rule takes goes to `default` (when given) or stays where it was.
 import { z } from 'zod';
 import { copyRequest, type SimRequest, withTag } from '../engine/request.js';
-import { compileWhen, modelIdMemo, QualitySchema, WhenSchema, warnUnmatched } from './match.js';
+import { compileWhen, modelIdMemo, QualitySchema, WhenSchema, WhenTally, warnUnmatched } from './match.js';
 import { type Ratio, ratioOf, scaleTokens, warnMove } from './shape.js';
 import { type OptionPath, type Strategy, type StrategyContext, stepOf } from '../engine/strategy.js';
 
@@ -154,16 +154,15 @@ export const route: Strategy<RouteOptions> = {
       return out;
     };
 
-    // per rule: requests that reached it, and those its when matched (finish: a rule that matched none)
-    const tried = new Array<number>(rules.length).fill(0);
-    const matched = new Array<number>(rules.length).fill(0);
+    // per rule: the requests that reached it and what its when made of them (finish: one that matched none)
+    const tallies = o.rules.map((x) => new WhenTally(x.when));
     const map = (r: SimRequest): SimRequest => {
       let chosen: (typeof rules)[number] | undefined;
       for (let i = 0; i < rules.length; i++) {
         const x = rules[i]!;
-        tried[i]!++;
-        if (!x.match(r)) continue;
-        matched[i]!++;
+        const hit = x.match(r);
+        tallies[i]!.see(r, hit);
+        if (!hit) continue;
         if (x.share !== undefined && !(ctx.draw(r, x.drawLabel) < x.share)) continue;
         chosen = x;
         break;
@@ -172,25 +171,10 @@ export const route: Strategy<RouteOptions> = {
       if (fallback) return apply(r, fallback);
       return r;
     };
-    const counters = (): Record<string, number> => {
-      const out: Record<string, number> = {};
-      rules.forEach((_, i) => {
-        out[`tried:${i}`] = tried[i]!;
-        out[`matched:${i}`] = matched[i]!;
-      });
-      return out;
-    };
+    const counters = (): Record<string, number> => Object.assign({}, ...tallies.map((t, i) => t.counters(`rule${i}:`)));
     return { map, step: stepOf(map), counters };
   },
   finish(o, c, ctx) {
-    o.rules.forEach((x, i) =>
-      warnUnmatched(
-        ctx,
-        `route: rule ${x.name ?? `rule-${i + 1}`}`,
-        x.when,
-        c[`tried:${i}`] ?? 0,
-        c[`matched:${i}`] ?? 0,
-      ),
-    );
+    o.rules.forEach((x, i) => warnUnmatched(ctx, `route: rule ${x.name ?? `rule-${i + 1}`}`, x.when, c, `rule${i}:`));
   },
 };

@@ -12,7 +12,7 @@ import { userError } from '../diagnostics.js';
 import { copyRequest, withTag } from '../engine/request.js';
 import type { FixedCost, FleetQuantities, GpuModelSpec, Strategy } from '../engine/strategy.js';
 import { decimalText, parseRatio } from '../shared/decimal.js';
-import { compileWhen, modelIdMemo, QualitySchema, WhenSchema, warnUnmatched } from './match.js';
+import { compileWhen, modelIdMemo, QualitySchema, WhenSchema, WhenTally, warnUnmatched } from './match.js';
 import { warnMove } from './shape.js';
 
 const decimalUsd = z.union([z.number().nonnegative(), z.string()]).refine((v) => decimalText(v) !== null, {
@@ -99,17 +99,16 @@ export const selfHost: Strategy<SelfHostOptions> = {
     let movedOutput = 0;
     let firstMs = Infinity;
     let lastMs = -Infinity;
-    // requests its when was asked about, and those it matched (finish: a when that matched none)
-    let asked = 0;
-    let matched = 0;
+    // what its when made of the requests it takes (finish: a when that matched none)
+    const tally = new WhenTally(o.when);
     return {
       step(r) {
         if (r.atMs < firstMs) firstMs = r.atMs;
         if (r.atMs > lastMs) lastMs = r.atMs;
         if (from && !from.has(idOf(r.model))) return [r];
-        asked++;
-        if (!selected(r)) return [r];
-        matched++;
+        const hit = selected(r);
+        tally.see(r, hit);
+        if (!hit) return [r];
         if (o.share !== undefined && !(ctx.draw(r) < o.share)) return [r];
         const out = copyRequest(r);
         out.model = targetId;
@@ -127,13 +126,19 @@ export const selfHost: Strategy<SelfHostOptions> = {
         movedOutput += out.outputTokens;
         return [out];
       },
-      counters: () => ({ movedInput, movedOutput, 'min:firstMs': firstMs, 'max:lastMs': lastMs, asked, matched }),
+      counters: () => ({
+        movedInput,
+        movedOutput,
+        'min:firstMs': firstMs,
+        'max:lastMs': lastMs,
+        ...tally.counters('when:'),
+      }),
     };
   },
   // no state across requests: the share is a per-request draw, the counters add up
   state: () => ({ key: { on: 'none' } }),
   finish(o, c, ctx) {
-    warnUnmatched(ctx, 'self-host', o.when, c.asked ?? 0, c.matched ?? 0);
+    warnUnmatched(ctx, 'self-host', o.when, c, 'when:');
     // Time, not money: GPU-hours the moved load needs at the stated utilisation vs the
     // always-on fleet. Far below it, the stated utilisation cannot happen and the per-token
     // price understates the cost (the break-even volume in report extras accounts for it).
