@@ -24,12 +24,8 @@ import {
 } from './common.js';
 import { emit } from './io.js';
 import { parseBy } from './simulate.js';
-import {
-  DEFAULT_TIMESTAMP_RANGE,
-  parseRowTime,
-  parseTimestampRange,
-  type TimestampRange,
-} from '../traffic/logs/period.js';
+import type { TimestampRange } from '../traffic/logs/period.js';
+import { addRowTimeOption, addTimestampRangeOption, rowTimeOf } from './log-flags.js';
 
 interface Opts extends PricingFlags, RunFlags, ThreadFlags {
   preset?: string;
@@ -54,13 +50,8 @@ export function registerAdvise(program: Command, app: App): void {
     )
     .option('-p, --preset <name>', `a log's format: ${PRESETS.map((p) => p.name).join('|')} (default: detected)`)
     .option('--map <column=field>', 'map a canonical column to a field of the log (repeatable)', collect, [])
-    .option('-m, --model <model>', "model for a log's rows without one")
-    .option('--timestamp <time>', "time for a log's rows without one (a UTC date or date-time)")
-    .option(
-      '--timestamp-range <from..until>',
-      `a log's rows timestamped outside these dates (UTC, until excluded) are rejected (default: ${DEFAULT_TIMESTAMP_RANGE.text})`,
-      (v: string) => parseTimestampRange(v, '--timestamp-range'),
-    )
+    .option('-m, --model <model>', "model for a log's rows without one");
+  addTimestampRangeOption(addRowTimeOption(cmd))
     .option('--family-by <dim>', 'the dimension naming a prefix family for per-family TTLs', 'prompt_version')
     .option('--max-families <n>', 'families (and features) tried one by one: the largest N by cost', '8')
     .option('--seed <n>', "override the scenario's seed (every alternative runs with the same one)");
@@ -96,9 +87,7 @@ See docs/strategies-caching.md ("The cache advisor").`,
           map: parseMap(o.map),
           model: o.model,
           ...(o.timestampRange ? { timestampRange: o.timestampRange } : {}),
-          ...(o.timestamp !== undefined
-            ? { timestamp: parseRowTime(o.timestamp, '--timestamp', o.timestampRange ?? DEFAULT_TIMESTAMP_RANGE) }
-            : {}),
+          ...rowTimeOf(o),
         },
         familyBy: parseBy(o.familyBy)[0] ?? 'prompt_version',
         maxFamilies: intFlag(o.maxFamilies, '--max-families', 1, 100),

@@ -49,6 +49,11 @@ export function addRowTimeOption(cmd: Command): Command {
   );
 }
 
+/** --timestamp as epoch ms, checked against --timestamp-range (the default range without one); none: {} */
+export function rowTimeOf(o: Pick<LogFlags, 'timestamp' | 'timestampRange'>): { timestamp?: number } {
+  return o.timestamp === undefined ? {} : { timestamp: parseRowTime(o.timestamp, '--timestamp', o.timestampRange) };
+}
+
 /** The log-reading flags as the pipelines take them (app/replay.ts LogInput). */
 export function logInput(log: string, o: LogFlags): LogInput {
   return {
@@ -58,9 +63,7 @@ export function logInput(log: string, o: LogFlags): LogInput {
     preset: o.preset,
     map: parseMap(o.map),
     model: o.model,
-    ...(o.timestamp !== undefined
-      ? { timestamp: parseRowTime(o.timestamp, '--timestamp', o.timestampRange ?? DEFAULT_TIMESTAMP_RANGE) }
-      : {}),
+    ...rowTimeOf(o),
     strict: o.strict,
     rejects: o.rejects,
     timestampRange: o.timestampRange,

@@ -14,7 +14,7 @@ import { DIST_KEYS, distObjectSchema } from '../traffic/distributions.js';
 import { formatPath, knownKeysAt, locate, type Loaded, parseYaml } from './yaml.js';
 import { type ScenarioFile, scenarioSchema, type StrategyItem, trafficSchema } from './scenario-schema.js';
 import type { LogTraffic } from '../traffic/source.js';
-import { DEFAULT_TIMESTAMP_RANGE, parseRowTime, parseTimestampRange } from '../traffic/logs/period.js';
+import { parseRowTime, parseTimestampRange } from '../traffic/logs/period.js';
 import type { NamedPath } from './scenario-paths.js';
 
 export interface ScenarioStage {
@@ -112,17 +112,15 @@ export function parseScenarioText(text: string, file: string, dir: string, traff
   if (errors.length) return { errors, warnings };
 
   const t = value.traffic;
+  const timestampRange =
+    t?.log?.timestamp_range !== undefined
+      ? parseTimestampRange(t.log.timestamp_range, 'traffic.log.timestamp_range')
+      : undefined;
   // the time of rows without one, checked against the log's timestamp range
   let rowTime: number | undefined;
   if (t?.log?.timestamp !== undefined) {
     try {
-      rowTime = parseRowTime(
-        t.log.timestamp,
-        'traffic.log.timestamp',
-        t.log.timestamp_range !== undefined
-          ? parseTimestampRange(t.log.timestamp_range, 'traffic.log.timestamp_range')
-          : DEFAULT_TIMESTAMP_RANGE,
-      );
+      rowTime = parseRowTime(t.log.timestamp, 'traffic.log.timestamp', timestampRange);
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       const d = e.diagnostics[0]!;
@@ -140,9 +138,7 @@ export function parseScenarioText(text: string, file: string, dir: string, traff
         ...(t.log.strict !== undefined ? { strict: t.log.strict } : {}),
         ...(t.log.rejects !== undefined ? { rejectsFile: abs(dir, t.log.rejects) } : {}),
         ...(t.log.deployments !== undefined ? { deployments: t.log.deployments } : {}),
-        ...(t.log.timestamp_range !== undefined
-          ? { timestampRange: parseTimestampRange(t.log.timestamp_range, 'traffic.log.timestamp_range') }
-          : {}),
+        ...(timestampRange ? { timestampRange } : {}),
         ...(t.log.rebase_to !== undefined
           ? {
               rebaseToMs: Date.parse(

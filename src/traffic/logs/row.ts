@@ -469,14 +469,15 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
 
   // timestamp (before the model check: it says which pricing table is in force for the row)
   const tsRaw = pick(ctx, f, values, off, C.timestamp);
-  if (!present(tsRaw) && ctx.fallbackAtMs === undefined) return rej('timestamp missing', 'timestamp is empty');
-  const atMs = present(tsRaw) ? parseTimestamp(tsRaw, preset.timestampUnit ?? 'auto') : ctx.fallbackAtMs;
+  const given = present(tsRaw);
+  if (!given && ctx.fallbackAtMs === undefined) return rej('timestamp missing', 'timestamp is empty');
+  const atMs = given ? parseTimestamp(tsRaw, preset.timestampUnit ?? 'auto') : ctx.fallbackAtMs;
   if (atMs === undefined)
     return rej('timestamp unparseable', `timestamp '${excerpt(tsRaw)}' is not ISO 8601 or epoch seconds/milliseconds`);
   if (ctx.timeRange && (atMs < ctx.timeRange.fromMs || atMs >= ctx.timeRange.untilMs))
     return rej(
       'timestamp out of range',
-      `timestamp ${present(tsRaw) ? `'${excerpt(tsRaw)}'` : '(--timestamp)'} ${outOfRange(atMs, ctx.timeRange)}`,
+      `timestamp ${given ? `'${excerpt(tsRaw)}'` : '(--timestamp)'} ${outOfRange(atMs, ctx.timeRange)}`,
     );
 
   if (ctx.acceptModel && !ctx.acceptModel(model, atMs)) {
