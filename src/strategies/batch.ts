@@ -47,7 +47,8 @@ export function startBatch(o: BatchOptions, ctx: StrategyContext): StrategyRun {
   });
   // per request (its id): with no prefix there is no cache key its hits could be counted on
   const keepsRead = keyedShare(o.batch_hit_rate);
-  const selected = compileWhen(o.when, ctx);
+  // (what its when made of the candidates: finish says when it matched none)
+  const selected = new WhenTally(o.when, compileWhen(o.when, ctx));
   const W = o.window;
 
   // each model as the cache simulator takes it, built once
@@ -73,20 +74,16 @@ export function startBatch(o: BatchOptions, ctx: StrategyContext): StrategyRun {
       out.cached = c.write5m + c.write1h > 0 ? { read: 0, write5m: c.write5m, write1h: c.write1h } : undefined;
   };
 
-  // standard-tier requests seen, and those marked batchable (finish: none marked = nothing to move);
-  // and what its when made of the candidates (finish: a when that matched none)
+  // standard-tier requests seen, and those marked batchable (finish: none marked = nothing to move)
   let standard = 0;
   let batchable = 0;
-  const tally = new WhenTally(o.when);
   const map = (req: SimRequest): SimRequest => {
     // flex/priority were chosen on purpose; batch is already batch.
     if (req.serviceTier !== 'standard') return req;
     standard++;
     if (req.batchable) batchable++;
     if (o.only_batchable && !req.batchable) return req;
-    const hit = selected(req);
-    tally.see(req, hit);
-    if (!hit) return req;
+    if (!selected.test(req)) return req;
     const m = ctx.models.resolve(req.model);
     if (only && !only.has(m.id)) return req;
     if (!m.tiers.includes('batch')) {
@@ -111,7 +108,7 @@ export function startBatch(o: BatchOptions, ctx: StrategyContext): StrategyRun {
     recache(out, m);
     return out;
   };
-  return { map, step: stepOf(map), counters: () => ({ standard, batchable, ...tally.counters('when:') }) };
+  return { map, step: stepOf(map), counters: () => ({ standard, batchable, ...selected.counters('when:') }) };
 }
 
 export const batch: Strategy<BatchOptions> = {

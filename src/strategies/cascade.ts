@@ -104,7 +104,8 @@ export const cascade: Strategy<CascadeOptions> = {
     const verifierId = verifier?.model !== undefined ? ctx.model(verifier.model, ['verifier', 'model']).id : cheapId;
     const tagVerify = `${o.name}:verify`;
     const idOf = modelIdMemo(ctx.models);
-    const selected = compileWhen(o.when, ctx);
+    // (what its when made of the requests: finish says when it matched none)
+    const selected = new WhenTally(o.when, compileWhen(o.when, ctx));
     const conf = o.confidence;
     const escalates = conf
       ? (r: SimRequest) => drawConfidence(ctx.drawRng(r), conf.distribution) < conf.threshold
@@ -145,14 +146,10 @@ export const cascade: Strategy<CascadeOptions> = {
       return v;
     };
 
-    // what its when made of the requests (finish: a when that matched none)
-    const tally = new WhenTally(o.when);
     return {
-      counters: () => tally.counters('when:'),
+      counters: () => selected.counters('when:'),
       step(r) {
-        const hit = selected(r);
-        tally.see(r, hit);
-        if (!hit) return [r];
+        if (!selected.test(r)) return [r];
         const cheapCall = onModel(r, cheapId);
         if (o.cheap_output_tokens !== undefined) cheapCall.outputTokens = o.cheap_output_tokens;
         const verified = verifier ? [verifyCall(r, cheapCall)] : [];

@@ -42,10 +42,11 @@ const list = (v: string | string[]): string[] => (Array.isArray(v) ? v : [v]);
 const SEEN_MAX = 64;
 
 /**
- * What a when was asked about and matched, for warnUnmatched: counts and, while nothing has matched,
- * the values the traffic had for the tags the when names (up to SEEN_MAX each), so the warning can
- * say which value was meant. Its counters add up over a split run's parts; the suggestion is made
- * only when no part kept more than SEEN_MAX, so a split run suggests what one thread does.
+ * A compiled when (compileWhen) that keeps, for warnUnmatched, what it was asked about and matched:
+ * counts and, while nothing has matched, the values the traffic had for the tags the when names (up
+ * to SEEN_MAX each), so the warning can say which value was meant. Its counters add up over a split
+ * run's parts; the suggestion is made only when no part kept more than SEEN_MAX, so a split run
+ * suggests what one thread does.
  */
 export class WhenTally {
   asked = 0;
@@ -53,20 +54,26 @@ export class WhenTally {
   private readonly seen: Map<string, Set<string>> | undefined;
   private over = false;
 
-  constructor(when: When | undefined) {
+  constructor(
+    when: When | undefined,
+    private readonly match: (r: SimRequest) => boolean,
+  ) {
     const tags = Object.keys(when?.tags ?? {});
     this.seen = tags.length ? new Map(tags.map((t) => [t, new Set<string>()])) : undefined;
   }
 
-  /** a request the when was asked about, and whether it matched */
-  see(r: SimRequest, hit: boolean): void {
+  /** whether the when matches r, counted (and r's values of its tags kept while nothing matched) */
+  test(r: SimRequest): boolean {
+    const hit = this.match(r);
     this.asked++;
-    if (hit) {
-      this.matched++;
-      return;
-    }
-    if (this.matched > 0 || this.seen === undefined || this.over) return;
-    for (const [t, values] of this.seen) {
+    if (hit) this.matched++;
+    else if (this.matched === 0 && this.seen !== undefined && !this.over) this.keep(r, this.seen);
+    return hit;
+  }
+
+  /** r's values of the when's tags, up to SEEN_MAX each (past it, `over`) */
+  private keep(r: SimRequest, seen: Map<string, Set<string>>): void {
+    for (const [t, values] of seen) {
       const v = tagOf(r, t);
       if (v === undefined || values.has(v)) continue;
       if (values.size >= SEEN_MAX) {
@@ -82,7 +89,7 @@ export class WhenTally {
     const out: Record<string, number> = { [`${prefix}asked`]: this.asked, [`${prefix}matched`]: this.matched };
     if (this.over) out[`${prefix}over`] = 1;
     if (this.matched === 0 && this.seen)
-      for (const [t, values] of this.seen) for (const v of values) out[`${prefix}seen\u0001${t}\u0001${v}`] = 1;
+      for (const [t, values] of this.seen) for (const v of values) out[`${prefix}seen:${JSON.stringify([t, v])}`] = 1;
     return out;
   }
 }
@@ -105,10 +112,11 @@ export function warnUnmatched(
   const hints: string[] = [];
   if (!c[`${prefix}over`]) {
     const seen = new Map<string, string[]>();
-    const head = `${prefix}seen\u0001`;
+    // (tag and value JSON-encoded in the name: either may hold any character)
+    const head = `${prefix}seen:`;
     for (const k of Object.keys(c).sort()) {
       if (!k.startsWith(head)) continue;
-      const [t, v] = k.slice(head.length).split('\u0001') as [string, string];
+      const [t, v] = JSON.parse(k.slice(head.length)) as [string, string];
       const known = seen.get(t);
       if (known) known.push(v);
       else seen.set(t, [v]);

@@ -112,7 +112,8 @@ export const route: Strategy<RouteOptions> = {
       const label = x.name ?? `rule-${i + 1}`;
       return {
         label,
-        match: compileWhen(x.when, ctx, ['rules', i, 'when']),
+        // (what its when made of the requests that reached it: finish says when it matched none)
+        match: new WhenTally(x.when, compileWhen(x.when, ctx, ['rules', i, 'when'])),
         share: x.share,
         // one draw stream per rule: changing one rule's share never reshuffles another, and a
         // larger share selects a superset of the requests (the same draw, a higher bar)
@@ -154,15 +155,10 @@ export const route: Strategy<RouteOptions> = {
       return out;
     };
 
-    // per rule: the requests that reached it and what its when made of them (finish: one that matched none)
-    const tallies = o.rules.map((x) => new WhenTally(x.when));
     const map = (r: SimRequest): SimRequest => {
       let chosen: (typeof rules)[number] | undefined;
-      for (let i = 0; i < rules.length; i++) {
-        const x = rules[i]!;
-        const hit = x.match(r);
-        tallies[i]!.see(r, hit);
-        if (!hit) continue;
+      for (const x of rules) {
+        if (!x.match.test(r)) continue;
         if (x.share !== undefined && !(ctx.draw(r, x.drawLabel) < x.share)) continue;
         chosen = x;
         break;
@@ -171,7 +167,8 @@ export const route: Strategy<RouteOptions> = {
       if (fallback) return apply(r, fallback);
       return r;
     };
-    const counters = (): Record<string, number> => Object.assign({}, ...tallies.map((t, i) => t.counters(`rule${i}:`)));
+    const counters = (): Record<string, number> =>
+      Object.assign({}, ...rules.map((x, i) => x.match.counters(`rule${i}:`)));
     return { map, step: stepOf(map), counters };
   },
   finish(o, c, ctx) {

@@ -80,7 +80,8 @@ export const selfHost: Strategy<SelfHostOptions> = {
   start(o, ctx) {
     const idOf = modelIdMemo(ctx.models);
     const from = ctx.modelSet(o.models, ['models']);
-    const selected = compileWhen(o.when, ctx);
+    // (what its when made of the requests it takes: finish says when it matched none)
+    const selected = new WhenTally(o.when, compileWhen(o.when, ctx));
     const target = ctx.models.has(o.name) ? ctx.models.resolve(o.name) : undefined;
     if (!target)
       throw new Error(
@@ -99,16 +100,12 @@ export const selfHost: Strategy<SelfHostOptions> = {
     let movedOutput = 0;
     let firstMs = Infinity;
     let lastMs = -Infinity;
-    // what its when made of the requests it takes (finish: a when that matched none)
-    const tally = new WhenTally(o.when);
     return {
       step(r) {
         if (r.atMs < firstMs) firstMs = r.atMs;
         if (r.atMs > lastMs) lastMs = r.atMs;
         if (from && !from.has(idOf(r.model))) return [r];
-        const hit = selected(r);
-        tally.see(r, hit);
-        if (!hit) return [r];
+        if (!selected.test(r)) return [r];
         if (o.share !== undefined && !(ctx.draw(r) < o.share)) return [r];
         const out = copyRequest(r);
         out.model = targetId;
@@ -131,7 +128,7 @@ export const selfHost: Strategy<SelfHostOptions> = {
         movedOutput,
         'min:firstMs': firstMs,
         'max:lastMs': lastMs,
-        ...tally.counters('when:'),
+        ...selected.counters('when:'),
       }),
     };
   },

@@ -18,8 +18,8 @@ const req = (feature: string | undefined, i: number): SimRequest =>
 function said(when: When, parts: (string | undefined)[][], hits = () => false) {
   const out: { code: string; message: string; hint?: string }[] = [];
   const counters = parts.map((features) => {
-    const t = new WhenTally(when);
-    features.forEach((f, i) => t.see(req(f, i), hits()));
+    const t = new WhenTally(when, hits);
+    features.forEach((f, i) => t.test(req(f, i)));
     return t.counters('when:');
   });
   warnUnmatched(
@@ -58,6 +58,13 @@ describe('WhenTally and warnUnmatched', () => {
     expect(said(when, [traffic.slice(0, 1), traffic.slice(1, 4), traffic.slice(4)])).toEqual(one);
     expect(one[0]!.hint).toBe(
       "feature: did you mean 'search' for 'serach'?; feature: did you mean 'chat' for 'chatt'?",
+    );
+  });
+
+  it('a tag value holding any character (a separator, a quote) is suggested whole', () => {
+    const odd = ['web\u0001search', 'say "hi"'];
+    expect(said({ tags: { feature: 'web\u0001serach' } }, [odd])[0]!.hint).toBe(
+      "feature: did you mean 'web\u0001search' for 'web\u0001serach'?",
     );
   });
 

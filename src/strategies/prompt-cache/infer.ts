@@ -213,8 +213,9 @@ export function familyReader(dims: readonly string[], canonical: (model: string)
  * read on the request the log gave (the state key of a split run, engine/partition.ts): the
  * conversation, else (for a request that reports cache counts: PrefixReconstructor infers nothing
  * for one without either) the prompt version, else the feature, else one key for all (the
- * family's last fallback, the model, may be changed by an earlier stage). Requests with prefix
- * blocks, or with neither a conversation nor cache counts: undefined.
+ * family's last fallback is the model's canonical id, which needs the pricing table: aliases of one
+ * model are one family). Requests with prefix blocks, or with neither a conversation nor cache
+ * counts: undefined.
  */
 export function inferredChainKey(r: SimRequest): string | undefined {
   if (r.prefix.length) return undefined;
