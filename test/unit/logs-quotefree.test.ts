@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ChunkPool } from '../../src/traffic/logs/chunks.js';
 import { quoteFreeCsvOpen, quoteFreeHeader } from '../../src/traffic/logs/quotefree.js';
 import { csvOpen, type LogRange, openLog, type RawRecord } from '../../src/traffic/logs/source.js';
 
@@ -16,6 +17,23 @@ function chunks(buf: Buffer, size: number): Readable {
   const parts: Buffer[] = [];
   for (let i = 0; i < buf.length; i += size) parts.push(buf.subarray(i, i + size));
   return Readable.from(parts, { objectMode: false });
+}
+
+/**
+ * buf in chunks of `size` as a file is read: into the pool's chunks, which the reader hands back and
+ * the next read fills (a record the reader still held a view of would read the next chunk's bytes)
+ */
+function pooled(buf: Buffer, size: number, pool: ChunkPool): Readable {
+  return Readable.from(
+    (function* () {
+      for (let i = 0; i < buf.length; i += size) {
+        const b = pool.take();
+        const n = buf.copy(b, 0, i, i + size);
+        yield n < size ? b.subarray(0, n) : b;
+      }
+    })(),
+    { objectMode: false },
+  );
 }
 
 const shape = (r: RawRecord) =>
@@ -49,12 +67,13 @@ const delimiterOf = (text: string): string => {
 /** csv-parse alone, the whole text in one chunk */
 const reference = (buf: Buffer, delimiter: string): Promise<Read> =>
   readAll(() => csvOpen(chunks(buf, buf.length || 1), 'log.csv', false, delimiter));
-/** what openLog reads a CSV with: the quote-free reader when the header allows, in chunks of `size` */
+/** what openLog reads a CSV with: the quote-free reader when the header allows, in chunks of `size` it hands back */
 const candidate = (buf: Buffer, delimiter: string, size: number): Promise<Read> => {
   const head = buf.toString('utf8').replace(/^\ufeff/, '');
+  const pool = new ChunkPool(size);
   return readAll(() =>
     quoteFreeHeader(head, buf)
-      ? quoteFreeCsvOpen(chunks(buf, size), 'log.csv', false, delimiter, 1)
+      ? quoteFreeCsvOpen(pooled(buf, size, pool), 'log.csv', false, delimiter, 1, undefined, pool)
       : csvOpen(chunks(buf, size), 'log.csv', false, delimiter),
   );
 };
@@ -126,6 +145,21 @@ describe('quote-free CSV reader', () => {
       const want = await reference(buf, delimiter);
       for (const size of [buf.length, 1, 2, 3, 5]) expect(await candidate(buf, delimiter, size)).toEqual(want);
     });
+
+  it('reads into a few chunks again and again, joining records that straddle them', async () => {
+    const rows = Array.from(
+      { length: 500 },
+      (_, i) => `2026-10-01T00:00:${String(i % 60).padStart(2, '0')}Z,m${i},${i}`,
+    );
+    const buf = Buffer.from(`timestamp,model,input_tokens\n${rows.join('\n')}\n`);
+    const pool = new ChunkPool(37);
+    const got = await readAll(() => quoteFreeCsvOpen(pooled(buf, 37, pool), 'log.csv', false, ',', 1, undefined, pool));
+    expect(got.records).toHaveLength(500);
+    expect(got.records[499]).toEqual({ line: 501, values: ['2026-10-01T00:00:19Z', 'm499', '499'] });
+    expect(got).toEqual(await reference(buf, ','));
+    // ~450 chunks read; Readable.from reads one ahead, a straddling record holds one more
+    expect(pool.made).toBeLessThanOrEqual(4);
+  });
 
   it('names the line of a quoting error as csv-parse does, after the fast part', async () => {
     const got = await candidate(Buffer.from('a,b\r\n1\r,2\r\n\r\r\n3,"x"y\r\n'), ',', 4);

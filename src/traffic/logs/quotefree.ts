@@ -10,8 +10,10 @@
 // CR-only endings, a quote or blank line first, or a UTF-16 BOM send the whole file to csv-parse.
 // Rows, line numbers and errors are csv-parse's (test/unit/logs-quotefree.test.ts compares them);
 // a bare pass over the 1M-row bench log takes a third of csv-parse's CPU time (bench: csv vs csv-fast).
-// A sampled read (sampled.ts) passes `skip` to leave lines outside the sample undecoded.
+// A sampled read (sampled.ts) passes `skip` to leave lines outside the sample undecoded. Chunks
+// from a file are handed back to its pool to be read into again (chunks.ts).
 import { Readable } from 'node:stream';
+import type { ChunkPool } from './chunks.js';
 import { RECORD_BATCH } from './json.js';
 import { csvLine, csvRows, type OpenedLog, type RawRecord, rowRecords } from './source.js';
 
@@ -42,6 +44,8 @@ export async function quoteFreeCsvOpen(
   /** the header's line number (a range of a file counts its borrowed header as the line before its first) */
   headerLine: number,
   skip?: LineSkip,
+  /** where the chunks came from: each is released once no record of it is left to read (what is kept is copied out) */
+  pool?: ChunkPool,
 ): Promise<Omit<OpenedLog, 'position'>> {
   const it = chunks[Symbol.asyncIterator]();
   const nextChunk = async (): Promise<Buffer | undefined> => {
@@ -133,6 +137,7 @@ export async function quoteFreeCsvOpen(
           continue;
         }
         const whole = Buffer.concat([...pending, b.subarray(0, end + 1)]);
+        if (pool) for (const p of pending) pool.release(p);
         pending = [];
         const at = take(whole, 0);
         from = end + 1;
@@ -153,6 +158,7 @@ export async function quoteFreeCsvOpen(
         break;
       }
       if (at < b.length) pending = [b.subarray(at)];
+      else pool?.release(b);
       b = await nextChunk();
       from = 0;
     }

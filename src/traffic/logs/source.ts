@@ -9,6 +9,7 @@ import { createGunzip } from 'node:zlib';
 import { CsvError, parse } from 'csv-parse';
 import { userError } from '../../diagnostics.js';
 import { csvQuote } from '../../shared/csv.js';
+import { ChunkPool, fileChunks } from './chunks.js';
 import { jsonlRecords, looksLikeJsonl, RECORD_BATCH } from './json.js';
 import { quoteFreeCsvOpen, quoteFreeHeader } from './quotefree.js';
 import { type LineSampler, sampledSkip } from './sampled.js';
@@ -67,14 +68,9 @@ export interface LogRange {
   firstLine: number;
 }
 
-function rangeStream(file: string, r: LogRange): Readable {
-  return Readable.from(
-    (async function* () {
-      if (r.head.length) yield Buffer.from(r.head);
-      if (r.end > r.start) yield* createReadStream(file, { start: r.start, end: r.end - 1, highWaterMark: 1 << 20 });
-    })(),
-    { objectMode: false },
-  );
+async function* rangeChunks(file: string, r: LogRange, pool: ChunkPool): AsyncGenerator<Buffer> {
+  if (r.head.length) yield Buffer.from(r.head);
+  if (r.end > r.start) yield* fileChunks(file, pool, r.start, r.end);
 }
 
 /** Peek the first chunk of a stream without losing it. */
@@ -114,14 +110,16 @@ export async function openLog(
   /** only a byte range of a CSV file (one part of a parallel read: table/read.ts) */
   range?: LogRange,
 ): Promise<OpenedLog> {
-  let input: NodeJS.ReadableStream;
+  let input: AsyncIterable<Buffer>;
+  /** a file's chunks, which the quote-free CSV reader hands back to be read into again (chunks.ts) */
+  let pool: ChunkPool | undefined;
   if (file === '-') {
     if (!stdin)
       throw userError('LOG_FORMAT', 'no standard input to read the log from', {
         where: shownAs,
         hint: 'pipe a log in (cat log.csv | llmcost replay -) or pass a file path',
       });
-    input = stdin;
+    input = stdin as AsyncIterable<Buffer>;
   } else {
     let isDir = false;
     try {
@@ -148,14 +146,14 @@ export async function openLog(
       const size = statSync(file).size;
       return { format: 'parquet', gzip: false, records: pq.records, position: { read: size, total: size } };
     }
-    // a sampled read scans most lines without parsing them: bigger reads, fewer chunks to join
-    input = range ? rangeStream(file, range) : createReadStream(file, sampler ? { highWaterMark: 1 << 20 } : {});
+    pool = new ChunkPool();
+    input = range ? rangeChunks(file, range, pool) : fileChunks(file, pool);
   }
   const position = {
     read: 0,
     total: file === '-' ? null : range ? range.end - range.start : statSync(file).size,
   };
-  const raw = await peek(countBytes(input as AsyncIterable<Buffer>, position));
+  const raw = await peek(countBytes(input, position));
   const gzip = /\.gz$/i.test(file) || (raw.first.length >= 2 && raw.first[0] === 0x1f && raw.first[1] === 0x8b);
   let bytes: AsyncIterable<Buffer> = withFirst(raw.first, raw.rest);
   if (gzip) {
@@ -212,6 +210,7 @@ export async function openLog(
         delimiter,
         headerLine,
         sampler && sampledSkip(sampler, delimiter),
+        gzip ? undefined : pool,
       )),
       position,
     };
