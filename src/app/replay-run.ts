@@ -14,13 +14,21 @@ import { type PricingData, pricingIn } from '../pricing/data.js';
 import type { Pricing } from '../pricing/pricebook.js';
 import { compiledUrl } from '../shared/workers.js';
 import { phase } from '../shared/phases.js';
-import { type LogOptions, type LogStats, newLogStats, readLog, shownPath } from '../traffic/logs/read.js';
+import {
+  type LogOptions,
+  type LogStats,
+  newLogStats,
+  nothingPriced,
+  readLog,
+  shownPath,
+} from '../traffic/logs/read.js';
 import {
   cutLog,
   firstRange,
   mergeStats,
   type RangeTask,
   otherRanges,
+  restartStats,
   tellRange,
   type Trail,
   TrailBuilder,
@@ -133,9 +141,9 @@ export async function replayRun(input: ReplayRunInput, stats: LogStats): Promise
   else if (log.thread !== undefined) streamed = 'LLMCOST_READER_THREAD says how the log is read';
   else {
     const ranged = await inRanges(input, setup, stats);
-    if (ranged === RESTART) {
+    if (typeof ranged === 'string') {
       log = { ...log, notify: undefined }; // (the detection note was said)
-      streamed = `its preset (${stats.preset}) skips records that repeat one call across the log: one pass`;
+      streamed = ranged;
     } else if (ranged) return ranged;
     else streamed = whyOneStream(log, input.threads) ?? 'the log could not be cut at line ends';
   }
@@ -188,24 +196,23 @@ export async function replayRange(task: ReplayRangeTask): Promise<ReplayRangePar
   };
 }
 
-/** inRanges' answer when the preset it detected needs one pass over the log (stats reset) */
-const RESTART = 'restart';
-
 /**
- * The run in ranges on every core; undefined when the log cannot be cut (stats untouched), or
- * RESTART when its preset skips repeats across records (claude-code), which needs one pass.
+ * The run in ranges on every core; undefined when the log cannot be cut (stats untouched), or why
+ * it is to be read again as one stream (stats reset): its preset skips repeats across records
+ * (claude-code), which needs one pass, or none of its rows could be priced (a JSON log: one stream
+ * names the missing column).
  */
 async function inRanges(
   input: ReplayRunInput,
   setup: RunSetup,
   stats: LogStats,
-): Promise<ReplayRead | typeof RESTART | undefined> {
+): Promise<ReplayRead | string | undefined> {
   const { log: opts, book } = input;
   const cut = cutLog(opts, input.threads);
   if (!cut) return undefined;
   // this thread reads the first range: its first batch tells the preset the others are given
   const first = await firstRange(opts, cut, stats);
-  if (!first) return RESTART;
+  if (typeof first === 'string') return first;
   const others = otherRanges<ReplayRangeTask, ReplayRangePart>(
     compiledUrl(import.meta.url, 'replay-worker.js'),
     opts,
@@ -238,6 +245,10 @@ async function inRanges(
     stats,
     parts.map((p) => p.stats),
   );
+  if (nothingPriced(stats)) {
+    restartStats(stats);
+    return 'no row could be priced: one stream says why';
+  }
   whole.finish(stats);
   return { run: finishRun(setup, [mine.end(), ...parts.map((p) => p.run)]), tally, ranges: cut.ranges.length };
 }

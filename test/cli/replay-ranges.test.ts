@@ -3,18 +3,19 @@
 // rows in order: ids repeated across it, rows earlier than a row before them, rejected rows on both
 // sides (the first ten are named), failed calls and retries, cost_usd values whose running sum
 // rounds differently when added in another order, a stray timestamp that stretches the period.
-// Also the request table read in ranges (simulate over a big log on two threads).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// Also the request table read in ranges (simulate over a big log on two threads), and JSON Lines.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayRun } from '../../src/app/replay-run.js';
 import { logReader } from '../../src/app/replay.js';
 import { makeContext } from '../../src/app/context.js';
 import { simulate } from '../../src/app/simulate.js';
 import { loadPricing } from '../../src/app/pricing-choice.js';
-import { newLogStats } from '../../src/traffic/logs/read.js';
-import { readLogTable } from '../../src/traffic/table/read.js';
+import { newLogStats, readLog } from '../../src/traffic/logs/read.js';
+import { cutLog, readLogTable } from '../../src/traffic/table/read.js';
 import { type CliResult, runCli } from '../helpers/cli.js';
 
 const ROWS = 120_000;
@@ -82,6 +83,19 @@ beforeAll(() => {
     })
     .join('\r\n');
   writeFileSync(join(dir, 'big.tsv'), `\ufeff${tsv}\r\n`);
+  // the same as JSON Lines (numbers as numbers, the rejected rows' 'lots' a string), CRLF line ends
+  const [head, ...rows] = csv.trimEnd().split('\n');
+  const names = head!.split(',');
+  const jsonl = rows.map((line) => {
+    const o: Record<string, string | number> = {};
+    line.split(',').forEach((v, k) => {
+      if (v !== '') o[names[k]!] = /^-?[\d.e-]+$/.test(v) && names[k] !== 'request_id' ? Number(v) : v;
+    });
+    return JSON.stringify(o);
+  });
+  writeFileSync(join(dir, 'big.jsonl'), `${jsonl.join('\r\n')}\r\n`);
+  // gzip named .csv: read by its bytes, as one stream
+  writeFileSync(join(dir, 'gzip.csv'), gzipSync(csv, { level: 0 }));
   writeFileSync(join(dir, 'sorted.csv'), bigLog(true));
   for (const [name, file] of [
     ['what-if.yaml', 'big.csv'],
@@ -197,6 +211,114 @@ describe('a big CSV read in byte ranges', () => {
     const one = await sameOnOneAndTwo(args);
     // a quoted feature, read as csv-parse reads it: a tab and a quote inside
     expect(JSON.parse(one.stdout).by.feature.map((k: { key: string }) => k.key)).toContain('f6\t"x"');
+  });
+
+  it('JSON Lines: read in two ranges, the same reports as one stream (replay, simulate)', async () => {
+    const said = await runCli(['replay', 'big.jsonl', '--threads', '2', '--verbose', '--format', 'json'], { cwd: dir });
+    expect(said.stderr).toMatch(/^read in 2 byte ranges, one thread each$/m);
+    for (const format of ['json', 'table'])
+      await sameOnOneAndTwo([
+        'replay',
+        'big.jsonl',
+        '--by',
+        'tenant,feature',
+        '--pricing',
+        '2026-11-01',
+        '--format',
+        format,
+      ]);
+    const one = await sameOnOneAndTwo(['replay', 'big.jsonl', '--pricing', '2026-11-01', '--format', 'json']);
+    // the rows that cross the cut, read as one stream reads them
+    const codes = JSON.parse(one.stdout).diagnostics.map((d: { code: string }) => d.code);
+    expect(codes).toEqual(expect.arrayContaining(['LOG_DUPLICATE_ID', 'LOG_UNSORTED', 'LOG_PERIOD']));
+    expect(JSON.parse(one.stdout).rows.rejected).toBeGreaterThan(20);
+    // the second range's rows carry the file's line numbers
+    const cut = cutLog({ file: join(dir, 'big.jsonl') }, 2)!;
+    expect(cut.ranges.map((r) => [r.jsonl, r.head.length])).toEqual([
+      [true, 0],
+      [true, 0],
+    ]);
+    const second = cut.ranges[1]!;
+    const it = readLog({ file: join(dir, 'big.jsonl'), range: second, preset: 'canonical' }, newLogStats());
+    const firstRow = (await it.next()).value![0]!;
+    await it.return(undefined);
+    expect(firstRow.line).toBe(second.firstLine);
+    const fileLines = readFileSync(join(dir, 'big.jsonl'), 'utf8').split('\r\n');
+    expect(JSON.parse(fileLines[second.firstLine - 1]!).request_id).toBe(firstRow.id);
+    writeFileSync(
+      join(dir, 'jsonl.yaml'),
+      readFileSync(join(dir, 'what-if.yaml'), 'utf8').replace('big.csv', 'big.jsonl'),
+    );
+    await sameOnOneAndTwo(['simulate', 'jsonl.yaml', '--format', 'json']);
+  });
+
+  it('a gzip file named .csv, or a .jsonl whose first line is no object, is read as one stream', async () => {
+    const said = await runCli(['replay', 'gzip.csv', '--threads', '2', '--verbose'], { cwd: dir });
+    expect(said.code, said.stderr).toBe(0);
+    expect(said.stderr).toMatch(/^read as one stream: the log is gzip-compressed, whatever its name$/m);
+    await sameOnOneAndTwo(['replay', 'gzip.csv', '--pricing', '2026-11-01', '--format', 'json']);
+    writeFileSync(
+      join(dir, 'pretty.jsonl'),
+      `[\n${readFileSync(join(dir, 'big.jsonl'), 'utf8').trimEnd().split('\r\n').join(',\n')}\n]\n`,
+    );
+    const pretty = await runCli(['replay', 'pretty.jsonl', '--threads', '2', '--verbose', '--format', 'json'], {
+      cwd: dir,
+    });
+    expect(pretty.stderr).toMatch(
+      /^read as one stream: the first line of the \.jsonl log is not a whole JSON object$/m,
+    );
+  });
+
+  it('JSON Lines in ranges: the tag names --by may use are the first 1,000 priced rows’, wherever the cut falls', async () => {
+    // 1,500 rows of ~6 KB: the cut falls near row 750; 'team' first comes on row 900, 'region' on 1,200
+    const pad = 'x'.repeat(6000);
+    const rows = Array.from({ length: 1500 }, (_, i) =>
+      JSON.stringify({
+        timestamp: new Date(Date.UTC(2026, 9, 1) + i * 1000).toISOString(),
+        model: 'gpt-4o-mini',
+        input_tokens: 100,
+        output_tokens: 10,
+        note: pad,
+        ...(i >= 899 ? { team: `t${i % 3}` } : {}),
+        ...(i >= 1199 ? { region: 'eu' } : {}),
+      }),
+    );
+    writeFileSync(join(dir, 'tags.jsonl'), `${rows.join('\n')}\n`);
+    const said = await runCli(['replay', 'tags.jsonl', '--threads', '2', '--verbose', '--format', 'json'], {
+      cwd: dir,
+    });
+    expect(said.stderr).toMatch(/^read in 2 byte ranges/m);
+    const one = await runCli(['replay', 'tags.jsonl', '--by', 'nosuch', '--threads', '1'], { cwd: dir });
+    const two = await runCli(['replay', 'tags.jsonl', '--by', 'nosuch', '--threads', '2'], { cwd: dir });
+    expect(one.code, one.stderr).toBe(0);
+    expect(two.stderr).toBe(one.stderr);
+    expect(one.stderr).toMatch(/no row has a 'nosuch' column or tag[\s\S]*this log's: team\)/);
+    expect(one.stderr).not.toMatch(/region/);
+  });
+
+  it('JSON Lines none of whose rows can be priced: the error one stream gives, on two threads too', async () => {
+    const rows = Array.from({ length: 1500 }, (_, i) =>
+      JSON.stringify({
+        timestamp: new Date(Date.UTC(2026, 9, 1) + i * 1000).toISOString(),
+        model: 'gpt-4o-mini',
+        output_tokens: 10,
+        note: 'x'.repeat(6000),
+      }),
+    );
+    writeFileSync(join(dir, 'no-input.jsonl'), `${rows.join('\n')}\n`);
+    const one = await runCli(['replay', 'no-input.jsonl', '--threads', '1'], { cwd: dir });
+    const two = await runCli(['replay', 'no-input.jsonl', '--threads', '2'], { cwd: dir });
+    expect(one.code).toBe(2);
+    expect(one.stderr).toMatch(/input_tokens/);
+    expect(two.code).toBe(2);
+    expect(two.stderr).toBe(one.stderr);
+    // the request table read in ranges (simulate on two threads) reads it again as one stream too
+    writeFileSync(join(dir, 'no-input.yaml'), 'name: no-input\ntraffic:\n  log:\n    file: no-input.jsonl\n');
+    const sim1 = await runCli(['simulate', 'no-input.yaml', '--threads', '1'], { cwd: dir });
+    const sim2 = await runCli(['simulate', 'no-input.yaml', '--threads', '2'], { cwd: dir });
+    expect(sim1.code).toBe(2);
+    expect(sim1.stderr).toMatch(/input_tokens/);
+    expect(sim2.stderr).toBe(sim1.stderr);
   });
 
   it('simulate over the request table read in ranges: the same report on one thread and two', async () => {

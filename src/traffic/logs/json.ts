@@ -26,9 +26,9 @@ function pageRecords(o: Record<string, unknown>): Record<string, unknown>[] | un
   return undefined;
 }
 
-export async function* jsonlRecords(stream: Readable): AsyncGenerator<RawRecord[]> {
+export async function* jsonlRecords(stream: Readable, firstLine = 1): AsyncGenerator<RawRecord[]> {
   let batch: RawRecord[] = [];
-  for await (const rec of jsonlLines(stream)) {
+  for await (const rec of jsonlLines(stream, firstLine)) {
     batch.push(rec);
     if (batch.length >= RECORD_BATCH) {
       yield batch;
@@ -80,8 +80,9 @@ export async function* splitLines(
   if (length > 0 || dropped) yield finish();
 }
 
-async function* jsonlLines(stream: Readable): AsyncGenerator<RawRecord> {
-  let line = 0;
+/** the records of JSON Lines whose first line is line `firstLine` of the file (a byte range's: table/read.ts) */
+async function* jsonlLines(stream: Readable, firstLine: number): AsyncGenerator<RawRecord> {
+  let line = firstLine - 1;
   for await (const l of splitLines(stream, LIMITS.jsonlLineBytes)) {
     line++;
     if (l.tooLong !== undefined) {

@@ -380,6 +380,11 @@ export interface LogStats {
    * names of a JSON log's first rows
    */
   tagColumns?: string[];
+  /**
+   * a range of a JSON log (read in parts): each tag name of its first priced rows and the priced row
+   * (1-based) it first came on, so the ranges' names are those of the whole log's first rows (mergeStats)
+   */
+  tagNamesAt?: [string, number][];
   /** rows sending more input tokens than their model's context window (priced; a warning), and the first */
   overWindow?: number;
   firstOverWindow?: string;
@@ -483,7 +488,13 @@ export function unsortedWarning(outOfOrder: number, priced: number): { code: Cod
 export const OUTSIDE_SAMPLE = 'outside the sample (--sample)';
 const DEFAULT_BATCH = 1024;
 /** a JSON log's tag names are gathered from its first this many priced rows */
-const TAG_NAMES_FROM = 1000;
+export const TAG_NAMES_FROM = 1000;
+
+/** The tags `--by` can name among a JSON log's tag names: not those from canonical columns, nor intent (a dimension already). */
+export function jsonTagColumns(names: Iterable<string>): string[] | undefined {
+  const out = [...names].filter((k) => !ROW_TAGS.has(k) && k !== 'intent');
+  return out.length ? out : undefined;
+}
 
 /** How far the reader is through the file (bytes), 0..1; null for stdin. For progress bars only. */
 export function logFraction(stats: LogStats): number | null {
@@ -669,7 +680,7 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
     const csv = log.header ? csvLayout(columns, log.header, used, preset) : undefined;
     if (csv?.extra.length) stats.tagColumns = csv.extra.map(([name]) => name);
     // a JSON log's tags are known row by row: the names its first rows carry (for --by's hint)
-    const jsonTags = csv ? undefined : new Set<string>();
+    const jsonTags = csv ? undefined : new Map<string, number>();
     const tokens = new TokenCounter();
     const ctx: RowContext = {
       preset,
@@ -737,7 +748,8 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
                 }
                 // a range of a parallel read: the ids are checked again over the whole table (table/read.ts recount)
                 if (!opts.range) ids.see(q.id, q.line ?? 0);
-                if (jsonTags && stats.priced <= TAG_NAMES_FROM) for (const k in q.tags) jsonTags.add(k);
+                if (jsonTags && stats.priced <= TAG_NAMES_FROM)
+                  for (const k in q.tags) if (!jsonTags.has(k)) jsonTags.set(k, stats.priced);
                 if (q.atMs < lastMs) stats.outOfOrder++;
                 else lastMs = q.atMs;
                 spread.add(q.atMs, rec.line);
@@ -801,12 +813,13 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
     ids.finish(stats);
     finishWarnings(stats, spread, shown);
     if (jsonTags) {
-      // not listed: the tags a row gets from canonical columns, and intent (a --by dimension already)
-      const names = [...jsonTags].filter((k) => !ROW_TAGS.has(k) && k !== 'intent');
-      if (names.length) stats.tagColumns = names;
+      const names = jsonTagColumns(jsonTags.keys());
+      if (names) stats.tagColumns = names;
+      if (opts.range) stats.tagNamesAt = [...jsonTags];
     }
-    // JSON has no header: when nothing could be priced for a missing column, say so like a header error.
-    if (stats.priced === 0 && stats.rejected > 0 && log.format !== 'csv') {
+    // JSON has no header: when nothing could be priced for a missing column, say so like a header error
+    // (a range of the log leaves it to the whole: nothingPriced)
+    if (!opts.range && nothingPriced(stats)) {
       const top = Object.entries(stats.reasons).sort((a, b) => b[1] - a[1])[0];
       if (top && /missing$/.test(top[0]))
         throw missingJsonlColumn(top[0].replace(/ missing$/, ''), firstFields ?? [], columns, preset, shown);
@@ -815,6 +828,11 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
     // a reader thread stops here, whether the log was read to its end or not
     await log.close?.();
   }
+}
+
+/** A JSON log none of whose rows could be priced: read as one stream, it says which column is missing. */
+export function nothingPriced(stats: LogStats): boolean {
+  return stats.priced === 0 && stats.rejected > 0 && stats.format !== 'csv';
 }
 
 function skipped(stats: LogStats, reason: string): void {

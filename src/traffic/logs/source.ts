@@ -66,6 +66,8 @@ export interface LogRange {
   /** the header line's bytes as the file writes them (with its line ending); empty for the range that starts the file */
   head: Uint8Array;
   firstLine: number;
+  /** a range of a JSON Lines file (whose first line is an object): read as JSON Lines whatever its first line holds */
+  jsonl?: boolean;
 }
 
 async function* rangeChunks(file: string, r: LogRange, pool: ChunkPool): AsyncGenerator<Buffer> {
@@ -183,6 +185,8 @@ export async function openLog(
       ? 'csv'
       : undefined;
   const stream = withFirst(text.first, text.rest);
+  // a byte range of JSON Lines (cut where the whole file reads as JSON Lines): its lines, numbered as the file's
+  if (range?.jsonl) return { format: 'jsonl', gzip, records: jsonlRecords(stream, range.firstLine), position };
   // JSON by extension or by a first character of { or [; then JSONL when the first line is a whole object
   if (byExt === 'json' || (byExt === undefined && (firstChar === '{' || firstChar === '['))) {
     if (firstChar === '{' && looksLikeJsonl(head))

@@ -1,5 +1,6 @@
 // A log read into the request table on every core: a plain CSV file is cut into byte ranges that
-// start at a record (a line ending outside quotes: an even number of quotes before it), each range
+// start at a record (a line ending outside quotes: an even number of quotes before it; in JSON
+// Lines, any line ending), each range
 // is read by the ordinary reader (logs/read.ts) on a thread of its own with the file's header in
 // front and its own line numbers, and the ranges' chunks are the table in file order. This thread
 // reads the first range, and with it detects the preset the others are told. What depends on rows
@@ -21,11 +22,16 @@ import {
   type LogStats,
   newLogStats,
   finishWarnings,
+  jsonTagColumns,
   logFraction,
+  nothingPriced,
   readLog,
   shownPath,
+  TAG_NAMES_FROM,
 } from '../logs/read.js';
 import { PeriodSpread } from '../logs/period.js';
+import { CHUNK_BYTES } from '../logs/chunks.js';
+import { looksLikeJsonl } from '../logs/json.js';
 import { getPreset } from '../logs/presets.js';
 import type { LogRange } from '../logs/source.js';
 import { type Chunk, ChunkBuilder, ChunkView } from './chunk.js';
@@ -140,9 +146,15 @@ export function otherRanges<T extends RangeTask, R>(
 /**
  * Where to cut `file` into about `parts` ranges, each starting a record: the byte offsets and the
  * line numbers there (the header's end is the first range's start). Fewer ranges when lines are
- * long or quotes span much of the file; none when no line ends with LF.
+ * long or quotes span much of the file; none when no line ends with LF. A JSONL file (`jsonl`) has
+ * no header, and every line is a record (a JSON string cannot hold a line break; its quotes are
+ * not CSV's).
  */
-export function cutPoints(file: string, parts: number): { headEnd: number; starts: { at: number; line: number }[] } {
+export function cutPoints(
+  file: string,
+  parts: number,
+  jsonl = false,
+): { headEnd: number; starts: { at: number; line: number }[] } {
   const size = statSync(file).size;
   const fd = openSync(file, 'r');
   try {
@@ -151,7 +163,7 @@ export function cutPoints(file: string, parts: number): { headEnd: number; start
     const starts: { at: number; line: number }[] = [];
     let quotes = 0; // quotes before `pos`
     let lines = 1; // line number at `pos`
-    let headEnd = -1;
+    let headEnd = jsonl ? 0 : -1;
     let pos = 0;
     let t = 0;
     while (pos < size) {
@@ -170,7 +182,8 @@ export function cutPoints(file: string, parts: number): { headEnd: number; start
         }
       };
       // a block without a quote (most are) is searched for its newlines natively, not byte by byte
-      if (block.indexOf(0x22) < 0) for (let i = block.indexOf(0x0a); i >= 0; i = block.indexOf(0x0a, i + 1)) lineEnd(i);
+      if (jsonl || block.indexOf(0x22) < 0)
+        for (let i = block.indexOf(0x0a); i >= 0; i = block.indexOf(0x0a, i + 1)) lineEnd(i);
       else
         for (let i = 0; i < n; i++) {
           const c = block[i]!;
@@ -186,6 +199,10 @@ export function cutPoints(file: string, parts: number): { headEnd: number; start
   }
 }
 
+/** A plain file's extension that can be cut: a CSV or TSV, or JSON Lines. */
+const CUTTABLE = /\.(csv|tsv|jsonl|ndjson)$/i;
+const isJsonl = (file: string): boolean => /\.(jsonl|ndjson)$/i.test(file);
+
 /** Whether a log can be read in ranges: a plain CSV/TSV file, big enough, read without options that need one pass. */
 export function rangeable(opts: LogOptions, threads: number): boolean {
   return whyOneStream(opts, threads) === undefined;
@@ -197,13 +214,20 @@ export function whyOneStream(opts: LogOptions, threads: number): string | undefi
   if (opts.file === '-') return 'standard input cannot be cut into byte ranges';
   if (opts.sample) return 'a --sample keeps whole units: the kept rows are read in file order';
   if (opts.strict || opts.rejectsFile) return '--strict and --rejects need the rows in file order';
-  if (!/\.(csv|tsv)$/i.test(opts.file))
-    return 'only a plain .csv or .tsv file is cut into byte ranges (not a .gz, JSON or Parquet log)';
+  if (!CUTTABLE.test(opts.file))
+    return 'only a plain .csv, .tsv or .jsonl file is cut into byte ranges (not a .gz, a JSON document or Parquet)';
   try {
-    const st = statSync(resolve(opts.cwd ?? process.cwd(), opts.file));
+    const path = resolve(opts.cwd ?? process.cwd(), opts.file);
+    const st = statSync(path);
     if (!st.isFile()) return 'the log is not a regular file';
     if (st.size < 2 * MIN_RANGE_BYTES)
       return `the log is under ${(2 * MIN_RANGE_BYTES) / 1024 / 1024} MB: one stream reads it as fast`;
+    // what the name does not say: the reader goes by the bytes (a gzip or Parquet file named .csv)
+    const first = readBytes(path, 0, Math.min(st.size, CHUNK_BYTES));
+    if (first[0] === 0x1f && first[1] === 0x8b) return 'the log is gzip-compressed, whatever its name';
+    if (Buffer.from(first.subarray(0, 4)).toString('latin1') === 'PAR1') return 'the log is Parquet, whatever its name';
+    if (isJsonl(opts.file) && !looksLikeJsonl(Buffer.from(first).toString('utf8')))
+      return 'the first line of the .jsonl log is not a whole JSON object';
     return undefined;
   } catch {
     return 'the log cannot be examined';
@@ -241,7 +265,7 @@ export async function readLogTable(
   if (!cut) return whole();
 
   const first = await firstRange(opts, cut, stats);
-  if (!first) return whole();
+  if (typeof first === 'string') return whole();
   const others = otherRanges<RangeTask, RangeResult>(
     compiledUrl(import.meta.url, 'read-worker.js'),
     opts,
@@ -260,6 +284,11 @@ export async function readLogTable(
     stats,
     results.map((r) => r.stats),
   );
+  if (nothingPriced(stats)) {
+    // one stream says which column is missing (readLog)
+    restartStats(stats);
+    return whole();
+  }
   const out = new RequestTable(
     chunks.map((chunk): TablePart => ({ chunk })),
     chunks.reduce((n, c) => n + c.rows, 0),
@@ -309,37 +338,40 @@ export function cutLog(opts: LogOptions, threads: number, maxBytes = Infinity): 
   const size = statSync(path).size;
   if (size > maxBytes) return undefined;
   const parts = Math.max(1, Math.min(threads, Math.floor(size / MIN_RANGE_BYTES)));
-  const { headEnd, starts } = cutPoints(path, parts);
+  const jsonl = isJsonl(path);
+  const { headEnd, starts } = cutPoints(path, parts, jsonl);
   if (headEnd < 0 || !starts.length) return undefined;
-  const head = readBytes(path, 0, headEnd);
+  // a CSV's later ranges borrow its header; JSON Lines has none
+  const head = jsonl ? new Uint8Array(0) : readBytes(path, 0, headEnd);
   const ends = [...starts.map((s) => s.at), size];
+  const kind = jsonl ? { jsonl } : {};
   return {
     path,
     ranges: [
-      { start: 0, end: ends[0]!, head: new Uint8Array(0), firstLine: 1 },
-      ...starts.map((s, k) => ({ start: s.at, end: ends[k + 1]!, head, firstLine: s.line })),
+      { start: 0, end: ends[0]!, head: new Uint8Array(0), firstLine: 1, ...kind },
+      ...starts.map((s, k) => ({ start: s.at, end: ends[k + 1]!, head, firstLine: s.line, ...kind })),
     ],
   };
 }
 
 /**
  * The first range of a cut log, read on this thread as far as its first batch, which tells the
- * preset the other ranges are given; then its batches, the first one included. Undefined - that
- * read stopped and the stats reset - when the preset skips repeats across records (a transcript
+ * preset the other ranges are given; then its batches, the first one included. Why not - that read
+ * stopped and the stats reset - when the preset skips repeats across records (a transcript
  * preset), which needs one pass over the whole log.
  */
 export async function firstRange(
   opts: LogOptions,
   cut: LogCut,
   stats: LogStats,
-): Promise<{ preset: string; batches: AsyncIterable<SimRequest[]> } | undefined> {
+): Promise<{ preset: string; batches: AsyncIterable<SimRequest[]> } | string> {
   const it = readLog({ ...opts, file: cut.path, range: cut.ranges[0]! }, stats)[Symbol.asyncIterator]();
   const first = await it.next();
   const preset = stats.preset ? getPreset(stats.preset) : undefined;
   if (!preset || preset.dedupeKey) {
     await it.return?.(undefined);
     restartStats(stats);
-    return undefined;
+    return `its preset (${preset?.name}) skips records that repeat one call across the log: one pass`;
   }
   return {
     preset: preset.name,
@@ -357,7 +389,7 @@ function rangeOptions(opts: LogOptions, path: string, cwd: string, preset: strin
 }
 
 /** Stats back to a fresh read's (a read in ranges that starts again as one stream). */
-function restartStats(stats: LogStats): void {
+export function restartStats(stats: LogStats): void {
   for (const k of Object.keys(stats) as (keyof LogStats)[]) delete stats[k];
   Object.assign(stats, newLogStats());
 }
@@ -375,6 +407,18 @@ function readBytes(path: string, from: number, to: number): Uint8Array {
 
 /** Add the other ranges' counts to the first's (rejects stay in line order: ranges are in file order). */
 export function mergeStats(into: LogStats, others: LogStats[]): void {
+  if (into.tagNamesAt) {
+    // a JSON log's tag names: those of its first TAG_NAMES_FROM priced rows, each range's at its rows' place
+    const names = new Set<string>();
+    let before = 0;
+    for (const s of [into, ...others]) {
+      for (const [k, at] of s.tagNamesAt ?? []) if (before + at <= TAG_NAMES_FROM) names.add(k);
+      before += s.priced;
+    }
+    const tags = jsonTagColumns(names);
+    if (tags) into.tagColumns = tags;
+    delete into.tagNamesAt;
+  }
   for (const s of others) {
     into.read += s.read;
     into.priced += s.priced;
