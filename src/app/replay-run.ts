@@ -141,11 +141,9 @@ export async function replayRun(input: ReplayRunInput, stats: LogStats): Promise
   else if (log.thread !== undefined) streamed = 'LLMCOST_READER_THREAD says how the log is read';
   else {
     const ranged = await inRanges(input, setup, stats);
-    if (typeof ranged === 'string') {
-      log = { ...log, notify: undefined }; // (the detection note was said)
-      streamed = ranged;
-    } else if (ranged) return ranged;
-    else streamed = whyOneStream(log, input.threads) ?? 'the log could not be cut at line ends';
+    if ('run' in ranged) return ranged;
+    if (ranged.restart) log = { ...log, notify: undefined }; // (the detection note was said)
+    streamed = ranged.why;
   }
   const tally = new ReplayTally(input.book);
   const run = await runSimulation({
@@ -197,22 +195,22 @@ export async function replayRange(task: ReplayRangeTask): Promise<ReplayRangePar
 }
 
 /**
- * The run in ranges on every core; undefined when the log cannot be cut (stats untouched), or why
- * it is to be read again as one stream (stats reset): its preset skips repeats across records
- * (claude-code), which needs one pass, or none of its rows could be priced (a JSON log: one stream
- * names the missing column).
+ * The run in ranges on every core; or why the log is read as one stream: it cannot be cut (stats
+ * untouched), or it is to be read again (`restart`, stats reset) because its preset skips repeats
+ * across records (claude-code), which needs one pass, or none of its rows could be priced (a JSON
+ * log: one stream names the missing column).
  */
 async function inRanges(
   input: ReplayRunInput,
   setup: RunSetup,
   stats: LogStats,
-): Promise<ReplayRead | string | undefined> {
+): Promise<ReplayRead | { why: string; restart?: true }> {
   const { log: opts, book } = input;
-  const cut = cutLog(opts, input.threads);
-  if (!cut) return undefined;
+  const cut = await cutLog(opts, input.threads);
+  if (typeof cut === 'string') return { why: cut };
   // this thread reads the first range: its first batch tells the preset the others are given
   const first = await firstRange(opts, cut, stats);
-  if (typeof first === 'string') return first;
+  if (typeof first === 'string') return { why: first, restart: true };
   const others = otherRanges<ReplayRangeTask, ReplayRangePart>(
     compiledUrl(import.meta.url, 'replay-worker.js'),
     opts,
@@ -247,7 +245,7 @@ async function inRanges(
   );
   if (nothingPriced(stats)) {
     restartStats(stats);
-    return 'no row could be priced: one stream says why';
+    return { why: 'no row could be priced: one stream says why', restart: true };
   }
   whole.finish(stats);
   return { run: finishRun(setup, [mine.end(), ...parts.map((p) => p.run)]), tally, ranges: cut.ranges.length };

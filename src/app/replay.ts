@@ -134,7 +134,9 @@ export async function replayLog(input: ReplayInput, context: Partial<Context> = 
   writer?.commit();
   progress.done();
   input.verbose?.(
-    ranges > 1 ? `read in ${ranges} byte ranges, one thread each` : `read as one stream: ${streamed ?? 'one pass'}`,
+    ranges > 1
+      ? `read in ${ranges} ${stats.format === 'parquet' ? 'runs of row groups' : 'byte ranges'}, one thread each`
+      : `read as one stream: ${streamed ?? 'one pass'}`,
   );
 
   warnLogProblems(stats, input, ctx);

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayRun } from '../../src/app/replay-run.js';
 import { logReader } from '../../src/app/replay.js';
@@ -15,7 +16,7 @@ import { makeContext } from '../../src/app/context.js';
 import { simulate } from '../../src/app/simulate.js';
 import { loadPricing } from '../../src/app/pricing-choice.js';
 import { newLogStats, readLog } from '../../src/traffic/logs/read.js';
-import { cutLog, readLogTable } from '../../src/traffic/table/read.js';
+import { cutLog, type LogCut, readLogTable } from '../../src/traffic/table/read.js';
 import { type CliResult, runCli } from '../helpers/cli.js';
 
 const ROWS = 120_000;
@@ -96,6 +97,32 @@ beforeAll(() => {
   writeFileSync(join(dir, 'big.jsonl'), `${jsonl.join('\r\n')}\r\n`);
   // gzip named .csv: read by its bytes, as one stream
   writeFileSync(join(dir, 'gzip.csv'), gzipSync(csv, { level: 0 }));
+  // the same as Parquet in 7 row groups (typed columns: tokens INT64, cost DOUBLE, times TIMESTAMP;
+  // the rejected rows' 'lots' a null)
+  const cols = rows.map((line) => line.split(','));
+  const col = (name: string) => cols.map((f) => f[names.indexOf(name)]!);
+  const text = (v: string) => (v === '' ? null : v);
+  const int = (v: string) => (/^\d+$/.test(v) ? BigInt(v) : null);
+  writeFileSync(
+    join(dir, 'big.parquet'),
+    new Uint8Array(
+      parquetWriteBuffer({
+        columnData: [
+          { name: 'timestamp', data: col('timestamp').map((t) => new Date(t)), type: 'TIMESTAMP' },
+          { name: 'request_id', data: col('request_id'), type: 'STRING' },
+          { name: 'model', data: col('model'), type: 'STRING' },
+          { name: 'input_tokens', data: col('input_tokens').map(int), type: 'INT64' },
+          { name: 'output_tokens', data: col('output_tokens').map(int), type: 'INT64' },
+          { name: 'tenant', data: col('tenant'), type: 'STRING' },
+          { name: 'feature', data: col('feature'), type: 'STRING' },
+          { name: 'status', data: col('status'), type: 'STRING' },
+          { name: 'retry_of', data: col('retry_of').map(text), type: 'STRING' },
+          { name: 'cost_usd', data: col('cost_usd').map((v) => (v === '' ? null : Number(v))), type: 'DOUBLE' },
+        ],
+        rowGroupSize: 18_000,
+      }),
+    ),
+  );
   writeFileSync(join(dir, 'sorted.csv'), bigLog(true));
   for (const [name, file] of [
     ['what-if.yaml', 'big.csv'],
@@ -233,7 +260,7 @@ describe('a big CSV read in byte ranges', () => {
     expect(codes).toEqual(expect.arrayContaining(['LOG_DUPLICATE_ID', 'LOG_UNSORTED', 'LOG_PERIOD']));
     expect(JSON.parse(one.stdout).rows.rejected).toBeGreaterThan(20);
     // the second range's rows carry the file's line numbers
-    const cut = cutLog({ file: join(dir, 'big.jsonl') }, 2)!;
+    const cut = (await cutLog({ file: join(dir, 'big.jsonl') }, 2)) as LogCut;
     expect(cut.ranges.map((r) => [r.jsonl, r.head.length])).toEqual([
       [true, 0],
       [true, 0],
@@ -250,6 +277,48 @@ describe('a big CSV read in byte ranges', () => {
       readFileSync(join(dir, 'what-if.yaml'), 'utf8').replace('big.csv', 'big.jsonl'),
     );
     await sameOnOneAndTwo(['simulate', 'jsonl.yaml', '--format', 'json']);
+  });
+
+  it('Parquet: read in runs of row groups, the same reports as one stream (replay, simulate)', async () => {
+    const said = await runCli(['replay', 'big.parquet', '--threads', '2', '--verbose', '--format', 'json'], {
+      cwd: dir,
+    });
+    expect(said.stderr).toMatch(/^read in 2 runs of row groups, one thread each$/m);
+    for (const format of ['json', 'table'])
+      await sameOnOneAndTwo([
+        'replay',
+        'big.parquet',
+        '--by',
+        'tenant,feature',
+        '--pricing',
+        '2026-11-01',
+        '--format',
+        format,
+      ]);
+    const one = await sameOnOneAndTwo(['replay', 'big.parquet', '--pricing', '2026-11-01', '--format', 'json']);
+    const report = JSON.parse(one.stdout);
+    expect(report.diagnostics.map((d: { code: string }) => d.code)).toEqual(
+      expect.arrayContaining(['LOG_DUPLICATE_ID', 'LOG_UNSORTED', 'LOG_PERIOD']),
+    );
+    expect(report.rows.rejected).toBeGreaterThan(20);
+    // 7 groups of 18,000 rows (the last 12,000) in 2 runs: the cut nearest 60,000 rows is after 3
+    // groups (54,000; 4 would be 72,000)
+    const cut = (await cutLog({ file: join(dir, 'big.parquet') }, 2)) as LogCut;
+    expect(cut.ranges.map((r) => [r.groups, r.firstLine])).toEqual([
+      [{ from: 0, to: 3 }, 1],
+      [{ from: 3, to: 7 }, 54_001],
+    ]);
+    const it = readLog({ file: join(dir, 'big.parquet'), range: cut.ranges[1]!, preset: 'canonical' }, newLogStats());
+    const firstRow = (await it.next()).value![0]!;
+    await it.return(undefined);
+    expect([firstRow.line, firstRow.id]).toEqual([54_001, 'req-54000']);
+    writeFileSync(
+      join(dir, 'parquet.yaml'),
+      readFileSync(join(dir, 'what-if.yaml'), 'utf8').replace('big.csv', 'big.parquet'),
+    );
+    await sameOnOneAndTwo(['simulate', 'parquet.yaml', '--format', 'json']);
+    // few rows, or one row group: one stream
+    expect(await cutLog({ file: join(dir, 'big.parquet') }, 1)).toMatch(/^one thread/);
   });
 
   it('a gzip file named .csv, or a .jsonl whose first line is no object, is read as one stream', async () => {

@@ -1,6 +1,7 @@
 // Parquet logs (warehouse exports), read with hyparquet (pure JS) one row group at a time: memory
 // holds one row group's rows, never the file. Snappy is built in; gzip, zstd, brotli and lz4 come
-// from hyparquet-compressors. A record's "line" is its 1-based row number.
+// from hyparquet-compressors. A record's "line" is its 1-based row number. A parallel read gives each
+// thread a run of row groups (table/read.ts cutLog).
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { userError } from '../../diagnostics.js';
@@ -36,17 +37,32 @@ export interface ParquetLog {
   records: AsyncGenerator<RawRecord[]>;
 }
 
-export async function openParquet(path: string, shownAs: string): Promise<ParquetLog> {
+/** A Parquet file's footer: its schema and row groups (a located error when it cannot be read). */
+async function footer(path: string, shownAs: string) {
   const file = await asyncBufferFromFile(path);
-  let metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>;
   try {
-    metadata = await parquetMetadataAsync(file);
+    return { file, metadata: await parquetMetadataAsync(file) };
   } catch (e) {
     throw userError('LOG_FORMAT', `Parquet file ${shownAs} cannot be read: ${(e as Error).message.slice(0, 200)}`, {
       where: shownAs,
       hint: 'the file is truncated or not Parquet: re-export it (a Parquet file ends with its footer and the bytes PAR1)',
     });
   }
+}
+
+/** The rows of each row group of a Parquet file, from its footer (for cutting it into ranges). */
+export async function parquetGroupRows(path: string, shownAs: string): Promise<number[]> {
+  const { metadata } = await footer(path, shownAs);
+  return metadata.row_groups.map((g) => Number(g.num_rows));
+}
+
+/** A Parquet log, or its row groups [groups.from, groups.to) (a range of a parallel read: table/read.ts). */
+export async function openParquet(
+  path: string,
+  shownAs: string,
+  groups?: { from: number; to: number },
+): Promise<ParquetLog> {
+  const { file, metadata } = await footer(path, shownAs);
   // the top-level fields: schema[0] is the root, its num_children direct children follow in depth-first order
   const columns: string[] = [];
   const schema = metadata.schema;
@@ -60,9 +76,12 @@ export async function openParquet(path: string, shownAs: string): Promise<Parque
     columns.push(schema[i]!.name);
     i = skip(i);
   }
+  const from = groups?.from ?? 0;
+  const to = groups?.to ?? metadata.row_groups.length;
   async function* records(): AsyncGenerator<RawRecord[]> {
-    let rowStart = 0;
-    for (const group of metadata.row_groups) {
+    // the rows of the groups before the first read: row numbers are the file's
+    let rowStart = metadata.row_groups.slice(0, from).reduce((n, g) => n + Number(g.num_rows), 0);
+    for (const group of metadata.row_groups.slice(from, to)) {
       const n = Number(group.num_rows);
       let rows: Record<string, unknown>[];
       try {

@@ -68,6 +68,8 @@ export interface LogRange {
   firstLine: number;
   /** a range of a JSON Lines file (whose first line is an object): read as JSON Lines whatever its first line holds */
   jsonl?: boolean;
+  /** a range of a Parquet file: its row groups [from, to) (start and end are 0) */
+  groups?: { from: number; to: number };
 }
 
 async function* rangeChunks(file: string, r: LogRange, pool: ChunkPool): AsyncGenerator<Buffer> {
@@ -144,7 +146,7 @@ export async function openLog(
     if (/\.parquet$/i.test(file) || isParquet(file)) {
       // Parquet's reader and codecs (~50 modules) are loaded only for a Parquet log
       const { openParquet } = await import('./parquet.js');
-      const pq = await openParquet(file, shownAs);
+      const pq = await openParquet(file, shownAs, range?.groups);
       const size = statSync(file).size;
       return { format: 'parquet', gzip: false, records: pq.records, position: { read: size, total: size } };
     }

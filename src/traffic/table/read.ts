@@ -199,14 +199,14 @@ export function cutPoints(
   }
 }
 
-/** A plain file's extension that can be cut: a CSV or TSV, or JSON Lines. */
-const CUTTABLE = /\.(csv|tsv|jsonl|ndjson)$/i;
+/** A plain file's extension that can be cut: a CSV or TSV, JSON Lines, Parquet (by its row groups). */
+const CUTTABLE = /\.(csv|tsv|jsonl|ndjson|parquet)$/i;
 const isJsonl = (file: string): boolean => /\.(jsonl|ndjson)$/i.test(file);
-
-/** Whether a log can be read in ranges: a plain CSV/TSV file, big enough, read without options that need one pass. */
-export function rangeable(opts: LogOptions, threads: number): boolean {
-  return whyOneStream(opts, threads) === undefined;
-}
+const isParquetFile = (file: string): boolean => /\.parquet$/i.test(file);
+/** a run of Parquet row groups smaller than this is not worth a thread of its own (~0.4 s of reading) */
+const MIN_RANGE_ROWS = 50_000;
+/** what a row of a Parquet log is taken to hold in the table's budget (a canonical CSV row's bytes) */
+const PARQUET_ROW_BYTES = 120;
 
 /** Why a log is read as one stream rather than in byte ranges (for --verbose), or undefined when it can be cut. */
 export function whyOneStream(opts: LogOptions, threads: number): string | undefined {
@@ -215,11 +215,13 @@ export function whyOneStream(opts: LogOptions, threads: number): string | undefi
   if (opts.sample) return 'a --sample keeps whole units: the kept rows are read in file order';
   if (opts.strict || opts.rejectsFile) return '--strict and --rejects need the rows in file order';
   if (!CUTTABLE.test(opts.file))
-    return 'only a plain .csv, .tsv or .jsonl file is cut into byte ranges (not a .gz, a JSON document or Parquet)';
+    return 'only a plain .csv, .tsv, .jsonl or .parquet file is cut into ranges (not a .gz or a JSON document)';
   try {
     const path = resolve(opts.cwd ?? process.cwd(), opts.file);
     const st = statSync(path);
     if (!st.isFile()) return 'the log is not a regular file';
+    // Parquet is cut by its row groups (cutLog reads how many rows each holds)
+    if (isParquetFile(opts.file)) return undefined;
     if (st.size < 2 * MIN_RANGE_BYTES)
       return `the log is under ${(2 * MIN_RANGE_BYTES) / 1024 / 1024} MB: one stream reads it as fast`;
     // what the name does not say: the reader goes by the bytes (a gzip or Parquet file named .csv)
@@ -261,8 +263,8 @@ export async function readLogTable(
   };
   // ranges are read into memory: only a log that fits the budget (a table takes less than its CSV)
   const budget = table.budgetBytes ?? DEFAULT_TABLE_BUDGET_MB * 2 ** 20;
-  const cut = cutLog(opts, threads, budget);
-  if (!cut) return whole();
+  const cut = await cutLog(opts, threads, budget);
+  if (typeof cut === 'string') return whole();
 
   const first = await firstRange(opts, cut, stats);
   if (typeof first === 'string') return whole();
@@ -328,19 +330,22 @@ export interface LogCut {
 }
 
 /**
- * Where to read a log in parallel ranges: a plain CSV big enough for two (rangeable), of at most
- * `maxBytes`, cut into at most `threads` ranges; undefined when it cannot be cut.
+ * Where to read a log in parallel ranges: a plain CSV or JSON Lines file big enough for two
+ * (rangeable), of at most `maxBytes`, cut into at most `threads` byte ranges; a Parquet file into
+ * runs of row groups. Why not, when it cannot be cut.
  */
-export function cutLog(opts: LogOptions, threads: number, maxBytes = Infinity): LogCut | undefined {
-  if (!rangeable(opts, threads)) return undefined;
+export async function cutLog(opts: LogOptions, threads: number, maxBytes = Infinity): Promise<LogCut | string> {
+  const why = whyOneStream(opts, threads);
+  if (why) return why;
   const cwd = opts.cwd ?? process.cwd();
   const path = isAbsolute(opts.file) ? opts.file : resolve(cwd, opts.file);
+  if (isParquetFile(path)) return cutParquet(path, shownPath(opts.file, cwd), threads, maxBytes);
   const size = statSync(path).size;
-  if (size > maxBytes) return undefined;
+  if (size > maxBytes) return 'the log is larger than the memory its table may take';
   const parts = Math.max(1, Math.min(threads, Math.floor(size / MIN_RANGE_BYTES)));
   const jsonl = isJsonl(path);
   const { headEnd, starts } = cutPoints(path, parts, jsonl);
-  if (headEnd < 0 || !starts.length) return undefined;
+  if (headEnd < 0 || !starts.length) return 'the log could not be cut at line ends';
   // a CSV's later ranges borrow its header; JSON Lines has none
   const head = jsonl ? new Uint8Array(0) : readBytes(path, 0, headEnd);
   const ends = [...starts.map((s) => s.at), size];
@@ -352,6 +357,34 @@ export function cutLog(opts: LogOptions, threads: number, maxBytes = Infinity): 
       ...starts.map((s, k) => ({ start: s.at, end: ends[k + 1]!, head, firstLine: s.line, ...kind })),
     ],
   };
+}
+
+/** A Parquet file cut into runs of whole row groups of about equal rows, one per thread. */
+async function cutParquet(path: string, shown: string, threads: number, maxBytes: number): Promise<LogCut | string> {
+  // hyparquet is loaded only for a Parquet log
+  const { parquetGroupRows } = await import('../logs/parquet.js');
+  const rows = await parquetGroupRows(path, shown);
+  const total = rows.reduce((n, r) => n + r, 0);
+  if (total * PARQUET_ROW_BYTES > maxBytes) return 'the log is larger than the memory its table may take';
+  const parts = Math.min(threads, rows.length, Math.floor(total / MIN_RANGE_ROWS));
+  if (rows.length < 2) return 'the Parquet file has one row group (a thread reads whole row groups)';
+  if (parts < 2) return `the Parquet file has under ${(2 * MIN_RANGE_ROWS).toLocaleString('en-US')} rows: one stream reads it as fast`;
+  const ranges: LogRange[] = [];
+  const none = new Uint8Array(0);
+  let from = 0;
+  let before = 0;
+  for (let k = 1; k <= parts; k++) {
+    // this run ends at the group boundary nearest k/parts of the rows, leaving a group for each run after it
+    let to = from + 1;
+    let upTo = before + rows[from]!;
+    if (k === parts) to = rows.length;
+    else
+      while (to < rows.length - (parts - k) && upTo + rows[to]! / 2 <= (k * total) / parts) upTo += rows[to++]!;
+    ranges.push({ start: 0, end: 0, head: none, firstLine: before + 1, groups: { from, to } });
+    before = rows.slice(0, to).reduce((n, r) => n + r, 0);
+    from = to;
+  }
+  return { path, ranges };
 }
 
 /**
