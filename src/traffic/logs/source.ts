@@ -111,7 +111,7 @@ export async function openLog(
   stdin?: NodeJS.ReadableStream,
   /** a key-consistent sample: unsampled CSV lines are skipped unparsed (sampled.ts) */
   sampler?: LineSampler,
-  /** only a byte range of a CSV file (one part of a parallel read: table/read.ts) */
+  /** only a range of the file: a CSV's or JSON Lines' bytes, a Parquet file's row groups (one part of a parallel read: table/read.ts) */
   range?: LogRange,
 ): Promise<OpenedLog> {
   let input: AsyncIterable<Buffer>;

@@ -1,6 +1,6 @@
 // A log read into the request table on every core: a plain CSV file is cut into byte ranges that
 // start at a record (a line ending outside quotes: an even number of quotes before it; in JSON
-// Lines, any line ending), each range
+// Lines, any line ending; a Parquet file into runs of whole row groups), each range
 // is read by the ordinary reader (logs/read.ts) on a thread of its own with the file's header in
 // front and its own line numbers, and the ranges' chunks are the table in file order. This thread
 // reads the first range, and with it detects the preset the others are told. What depends on rows
@@ -208,7 +208,7 @@ const MIN_RANGE_ROWS = 50_000;
 /** what a row of a Parquet log is taken to hold in the table's budget (a canonical CSV row's bytes) */
 const PARQUET_ROW_BYTES = 120;
 
-/** Why a log is read as one stream rather than in byte ranges (for --verbose), or undefined when it can be cut. */
+/** Why a log is read as one stream rather than in ranges (for --verbose), or undefined when it may be cut (cutLog). */
 export function whyOneStream(opts: LogOptions, threads: number): string | undefined {
   if (threads < 2) return 'one thread (--threads 1, LLMCOST_THREADS=1, or no idle core)';
   if (opts.file === '-') return 'standard input cannot be cut into byte ranges';
@@ -331,8 +331,8 @@ export interface LogCut {
 
 /**
  * Where to read a log in parallel ranges: a plain CSV or JSON Lines file big enough for two
- * (rangeable), of at most `maxBytes`, cut into at most `threads` byte ranges; a Parquet file into
- * runs of row groups. Why not, when it cannot be cut.
+ * (whyOneStream), of at most `maxBytes`, cut into at most `threads` byte ranges; a Parquet file
+ * into runs of row groups. Why not, when it cannot be cut.
  */
 export async function cutLog(opts: LogOptions, threads: number, maxBytes = Infinity): Promise<LogCut | string> {
   const why = whyOneStream(opts, threads);
@@ -368,7 +368,8 @@ async function cutParquet(path: string, shown: string, threads: number, maxBytes
   if (total * PARQUET_ROW_BYTES > maxBytes) return 'the log is larger than the memory its table may take';
   const parts = Math.min(threads, rows.length, Math.floor(total / MIN_RANGE_ROWS));
   if (rows.length < 2) return 'the Parquet file has one row group (a thread reads whole row groups)';
-  if (parts < 2) return `the Parquet file has under ${(2 * MIN_RANGE_ROWS).toLocaleString('en-US')} rows: one stream reads it as fast`;
+  if (parts < 2)
+    return `the Parquet file has under ${(2 * MIN_RANGE_ROWS).toLocaleString('en-US')} rows: one stream reads it as fast`;
   const ranges: LogRange[] = [];
   const none = new Uint8Array(0);
   let from = 0;
@@ -378,8 +379,7 @@ async function cutParquet(path: string, shown: string, threads: number, maxBytes
     let to = from + 1;
     let upTo = before + rows[from]!;
     if (k === parts) to = rows.length;
-    else
-      while (to < rows.length - (parts - k) && upTo + rows[to]! / 2 <= (k * total) / parts) upTo += rows[to++]!;
+    else while (to < rows.length - (parts - k) && upTo + rows[to]! / 2 <= (k * total) / parts) upTo += rows[to++]!;
     ranges.push({ start: 0, end: 0, head: none, firstLine: before + 1, groups: { from, to } });
     before = rows.slice(0, to).reduce((n, r) => n + r, 0);
     from = to;
