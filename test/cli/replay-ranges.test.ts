@@ -158,6 +158,13 @@ async function sameOnOneAndTwo(args: string[]): Promise<CliResult> {
   return one;
 }
 
+/** replay of the log by tenant and feature (JSON, table) and whole (JSON): the same on one thread and two; the last */
+async function sameReplays(log: string): Promise<CliResult> {
+  for (const format of ['json', 'table'])
+    await sameOnOneAndTwo(['replay', log, '--by', 'tenant,feature', '--pricing', '2026-11-01', '--format', format]);
+  return sameOnOneAndTwo(['replay', log, '--pricing', '2026-11-01', '--format', 'json']);
+}
+
 describe('a big CSV read in byte ranges', () => {
   it('is read in two ranges, and its stats are one stream’s', async () => {
     const ctx = makeContext({ io: { ...makeContext().io, cwd: dir, env: {} } });
@@ -243,18 +250,7 @@ describe('a big CSV read in byte ranges', () => {
   it('JSON Lines: read in two ranges, the same reports as one stream (replay, simulate)', async () => {
     const said = await runCli(['replay', 'big.jsonl', '--threads', '2', '--verbose', '--format', 'json'], { cwd: dir });
     expect(said.stderr).toMatch(/^read in 2 byte ranges, one thread each$/m);
-    for (const format of ['json', 'table'])
-      await sameOnOneAndTwo([
-        'replay',
-        'big.jsonl',
-        '--by',
-        'tenant,feature',
-        '--pricing',
-        '2026-11-01',
-        '--format',
-        format,
-      ]);
-    const one = await sameOnOneAndTwo(['replay', 'big.jsonl', '--pricing', '2026-11-01', '--format', 'json']);
+    const one = await sameReplays('big.jsonl');
     // the rows that cross the cut, read as one stream reads them
     const codes = JSON.parse(one.stdout).diagnostics.map((d: { code: string }) => d.code);
     expect(codes).toEqual(expect.arrayContaining(['LOG_DUPLICATE_ID', 'LOG_UNSORTED', 'LOG_PERIOD']));
@@ -284,18 +280,7 @@ describe('a big CSV read in byte ranges', () => {
       cwd: dir,
     });
     expect(said.stderr).toMatch(/^read in 2 runs of row groups, one thread each$/m);
-    for (const format of ['json', 'table'])
-      await sameOnOneAndTwo([
-        'replay',
-        'big.parquet',
-        '--by',
-        'tenant,feature',
-        '--pricing',
-        '2026-11-01',
-        '--format',
-        format,
-      ]);
-    const one = await sameOnOneAndTwo(['replay', 'big.parquet', '--pricing', '2026-11-01', '--format', 'json']);
+    const one = await sameReplays('big.parquet');
     const report = JSON.parse(one.stdout);
     expect(report.diagnostics.map((d: { code: string }) => d.code)).toEqual(
       expect.arrayContaining(['LOG_DUPLICATE_ID', 'LOG_UNSORTED', 'LOG_PERIOD']),
