@@ -80,11 +80,11 @@ export function registerReplay(program: Command, app: App): void {
   addAllowPathOption(cmd);
   addLogThreadsOption(
     cmd,
-    'read a CSV of 8 MB or more in byte ranges, one per thread (with --rows, --rejects or --strict: parsed in a second thread; with --scenario: as simulate)',
+    'read a CSV or JSON Lines file of 8 MB or more in byte ranges, a Parquet file of 100,000 rows or more in runs of row groups, one per thread (with --rows, --rejects or --strict: parsed in a second thread; with --scenario: as simulate)',
   );
   cmd.option(
     '--verbose',
-    'say on stderr how the log was read (in byte ranges on several threads, or as one stream and why); with --scenario, how the run was spread over the threads',
+    'say on stderr how the log was read (in ranges on several threads, or as one stream and why); with --scenario, how the run was spread over the threads',
   );
   addOutputOptions(cmd, FORMATS);
   addDisplayOptions(cmd);
@@ -120,9 +120,10 @@ knows are priced from the bundled LiteLLM catalog and counted as such (--no-cata
 --pricing-overlay applies negotiated discounts or uplifts on top (the report header lists them).
 With --scenario, the files the scenario names lie under its folder or the current folder unless
 --allow-path admits theirs (docs/ci.md).
-A CSV of 8 MB or more is read in byte ranges, one per thread, when a core is idle (with --rows,
---rejects or --strict: parsed in a second thread); --threads 1 keeps one thread, --threads 2 uses
-two. The report is the same.`,
+A CSV or JSON Lines file of 8 MB or more is read in byte ranges, a Parquet file of 100,000 rows or
+more in runs of row groups, one per thread, when a core is idle (with --rows, --rejects or --strict:
+parsed in a second thread); --threads 1 keeps one thread, --threads 2 uses two. The report is the
+same.`,
   );
   cmd.action(async (log: string, o: Opts) => {
     const display = displayFlags(o);
