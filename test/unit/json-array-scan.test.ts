@@ -127,6 +127,27 @@ describe('a top-level JSON array read by the scanner', () => {
     }
   });
 
+  it('keeps U+FEFF inside strings, as JSON.parse does, in every chunking, by the scanner and the tokenizer', async () => {
+    const rows = [{ '\ufeff': ['\ufeffa', 'b\ufeff', 'c\ufeffd'] }, { x: 1 }];
+    const buf = Buffer.from(JSON.stringify(rows));
+    for (const size of [1, 2, 3, 4, 5, 7, buf.length])
+      for (const scanned of [true, false])
+        expect((await readDoc(buf, size, scanned)).records, `chunks of ${size}`).toEqual([
+          { line: 1, fields: rows[0] },
+          { line: 1, fields: rows[1] },
+        ]);
+    // an API page is read by the tokenizer alone
+    const page = Buffer.from(JSON.stringify({ data: rows }));
+    for (const size of [1, 3, page.length]) {
+      const got: unknown[] = [];
+      for await (const b of jsonDocumentRecords(chunks(page, size), '$.data.*', 'doc.json')) got.push(...b);
+      expect(got).toEqual([
+        { line: 1, fields: rows[0] },
+        { line: 1, fields: rows[1] },
+      ]);
+    }
+  });
+
   it('reads a big array by the scanner: records on their lines, in batches', async () => {
     const rows = Array.from({ length: 5000 }, (_, i) => ({
       id: `o${i}`,

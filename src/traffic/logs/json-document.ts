@@ -96,6 +96,7 @@ class TokenizedReader {
   ) {
     // '$' reads a stream of top-level values (one object, or several one after another)
     this.tokenizer = new Tokenizer(path === '$' ? { separator: '' } : {});
+    keepByteOrderMarks(this.tokenizer);
     this.parser = new TokenParser({ paths: [path], keepStack: false, ...(path === '$' ? { separator: '' } : {}) });
     this.elementDepth = path === '$' ? 0 : path.split('.').length - 1;
     this.skipValue = resumed;
@@ -192,6 +193,18 @@ class TokenizedReader {
       hint: 'check the JSON at or after that line (a JSON array of objects, an API page {"data": [...]}, or JSONL with one object per line)',
     });
   }
+}
+
+/**
+ * @streamparser/json decodes a string's bytes with a TextDecoder that drops a U+FEFF at the start
+ * of each piece it decodes, so a string holding one lost it or not by where a chunk ended (a key
+ * "\ufeff" read as ""): its decoder is given one that keeps it, as JSON.parse does. A test reads
+ * such strings in every chunking (json-array-scan), so a change of the tokenizer's insides shows.
+ */
+function keepByteOrderMarks(tokenizer: Tokenizer): void {
+  const text = (tokenizer as unknown as { bufferedString?: { decoder?: unknown } }).bufferedString;
+  if (text && text.decoder instanceof TextDecoder)
+    text.decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 }
 
 const SPACE = 0x20;
