@@ -1,7 +1,6 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -14,7 +13,7 @@ import {
 } from '../../src/config/input-limits.js';
 import { parseYaml } from '../../src/config/yaml.js';
 import { readText } from '../../src/pricing/tables.js';
-import { splitLines } from '../../src/traffic/logs/json.js';
+import { LineSplitter, type SplitLine } from '../../src/traffic/logs/json.js';
 import { z } from 'zod';
 import '../helpers/fast-check-seed.js';
 import { userErrorThrownBy } from '../helpers/errors.js';
@@ -102,11 +101,25 @@ describe('file size', () => {
   });
 });
 
+/** The lines of the chunks as the JSONL reader takes them from its LineSplitter. */
+function splitLines(chunks: Buffer[], maxBytes: number): SplitLine[] {
+  const splitter = new LineSplitter(maxBytes);
+  const out: SplitLine[] = [];
+  for (const chunk of chunks) {
+    splitter.push(chunk);
+    for (let l = splitter.next(); l; l = splitter.next()) out.push(l);
+  }
+  const last = splitter.end();
+  if (last) out.push(last);
+  return out;
+}
+
 describe('JSONL lines', () => {
   const lines = async (chunks: string[], max: number): Promise<unknown[]> => {
-    const out: unknown[] = [];
-    for await (const l of splitLines(Readable.from(chunks.map((c) => Buffer.from(c))), max)) out.push(l);
-    return out;
+    return splitLines(
+      chunks.map((c) => Buffer.from(c)),
+      max,
+    );
   };
   it('splits at \\n across chunks, drops a \\r before it, keeps a last line without \\n', async () => {
     expect(await lines(['a\r\nb', 'c\n', '\nd'], 100)).toEqual([
@@ -117,10 +130,7 @@ describe('JSONL lines', () => {
     ]);
     // a multi-byte character split across chunks decodes whole
     const euro = Buffer.from('€');
-    const out: unknown[] = [];
-    for await (const l of splitLines(Readable.from([euro.subarray(0, 1), euro.subarray(1), Buffer.from('\n')]), 10))
-      out.push(l);
-    expect(out).toEqual([{ text: '€' }]);
+    expect(splitLines([euro.subarray(0, 1), euro.subarray(1), Buffer.from('\n')], 10)).toEqual([{ text: '€' }]);
   });
   it('a line over the limit is counted, not held', async () => {
     expect(await lines(['ok\n', 'x'.repeat(30), 'y'.repeat(30), '\nok\n'], 50)).toEqual([

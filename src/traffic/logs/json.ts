@@ -48,14 +48,14 @@ export async function* jsonlRecords(stream: Readable, firstLine = 1): AsyncGener
 }
 
 /** A line of a byte stream: its text, or only its length when it was longer than the most held. */
-type SplitLine = { text: string; tooLong?: undefined } | { text?: undefined; tooLong: number };
+export type SplitLine = { text: string; tooLong?: undefined } | { text?: undefined; tooLong: number };
 
 /**
  * Splits a byte stream's chunks into lines at \n (a \r before it is dropped), decoded as UTF-8 one
  * line at a time. A line longer than maxBytes is not held: its bytes are counted and dropped, and
  * it comes out as its length only (readline would buffer it whole, however long).
  */
-class LineSplitter {
+export class LineSplitter {
   private parts: Buffer[] = [];
   private length = 0;
   private dropped = false;
@@ -111,17 +111,6 @@ class LineSplitter {
       this.parts = [];
     } else this.parts.push(b);
   }
-}
-
-/** The lines of a byte stream (LineSplitter), one at a time. */
-export async function* splitLines(stream: AsyncIterable<Buffer>, maxBytes: number): AsyncGenerator<SplitLine> {
-  const lines = new LineSplitter(maxBytes);
-  for await (const chunk of stream) {
-    lines.push(chunk);
-    for (let l = lines.next(); l; l = lines.next()) yield l;
-  }
-  const last = lines.end();
-  if (last) yield last;
 }
 
 /**
