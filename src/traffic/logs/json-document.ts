@@ -241,11 +241,9 @@ export class ArrayScanner {
   /** the record being read: its file offset and its bytes in earlier chunks */
   private recordStart = 0;
   private parts: Uint8Array[] = [];
-  private partBytes = 0;
   /** the file offset after the last record given (where the tokenizer resumes) and the bytes since */
   private resumeAt = 0;
   private kept: Uint8Array[] = [];
-  private keptBytes = 0;
   private given = false;
   /** whether a record given had a key (the tokenizer's state then says so: resumeBytes) */
   private valued = false;
@@ -283,7 +281,6 @@ export class ArrayScanner {
           depth = 1;
           this.recordStart = this.pos + i;
           this.parts = [];
-          this.partBytes = 0;
         } else return this.stop(b, from);
         i++;
         continue;
@@ -321,7 +318,6 @@ export class ArrayScanner {
         this.given = true;
         this.resumeAt = end;
         this.kept = [];
-        this.keptBytes = 0;
         from = i;
       }
     }
@@ -329,20 +325,16 @@ export class ArrayScanner {
     this.inString = inString;
     this.escaped = escaped;
     // the rest of b: part of a record being read, or what the tokenizer would resume with
+    const read = this.pos + n;
     if (depth > 0) {
-      const part = b.subarray(Math.max(from, this.recordStart - this.pos));
-      this.parts.push(part);
-      this.partBytes += part.length;
-      if (this.partBytes > LIMITS.jsonlLineBytes) return this.stop(b, from);
+      this.parts.push(b.subarray(Math.max(from, this.recordStart - this.pos)));
+      if (read - this.recordStart > LIMITS.jsonlLineBytes) return this.stop(b, from);
     }
     const rest = b.subarray(from);
-    if (rest.length) {
-      this.kept.push(rest);
-      this.keptBytes += rest.length;
-    }
-    this.pos += n;
+    if (rest.length) this.kept.push(rest);
+    this.pos = read;
     // white space without end between records: left to the tokenizer, which streams it
-    return this.keptBytes <= LIMITS.jsonlLineBytes + (1 << 20);
+    return read - this.resumeAt <= LIMITS.jsonlLineBytes + (1 << 20);
   }
 
   /** the end of the file: false unless the array was closed */
