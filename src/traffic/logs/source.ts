@@ -115,7 +115,7 @@ export async function openLog(
   range?: LogRange,
 ): Promise<OpenedLog> {
   let input: AsyncIterable<Buffer>;
-  /** a file's chunks, which the quote-free CSV reader hands back to be read into again (chunks.ts) */
+  /** a file's chunks, which the quote-free CSV reader hands back to be read into again (chunks.ts; a gzip file's go to gunzip, and what the reader hands back, gunzip's, the pool ignores) */
   let pool: ChunkPool | undefined;
   if (file === '-') {
     if (!stdin)
@@ -216,7 +216,7 @@ export async function openLog(
         delimiter,
         headerLine,
         sampler && sampledSkip(sampler, delimiter),
-        gzip ? undefined : pool,
+        pool,
       )),
       position,
     };

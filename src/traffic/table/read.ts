@@ -225,7 +225,8 @@ export function whyOneStream(opts: LogOptions, threads: number): string | undefi
     if (st.size < 2 * MIN_RANGE_BYTES)
       return `the log is under ${(2 * MIN_RANGE_BYTES) / 1024 / 1024} MB: one stream reads it as fast`;
     // what the name does not say: the reader goes by the bytes (a gzip or Parquet file named .csv)
-    const first = readBytes(path, 0, Math.min(st.size, CHUNK_BYTES));
+    // (a .jsonl's first line, as far as the reader's first chunk: what its own check reads)
+    const first = readBytes(path, 0, Math.min(st.size, isJsonl(opts.file) ? CHUNK_BYTES : 4));
     if (first[0] === 0x1f && first[1] === 0x8b) return 'the log is gzip-compressed, whatever its name';
     if (Buffer.from(first.subarray(0, 4)).toString('latin1') === 'PAR1') return 'the log is Parquet, whatever its name';
     if (isJsonl(opts.file) && !looksLikeJsonl(Buffer.from(first).toString('utf8')))
@@ -381,7 +382,7 @@ async function cutParquet(path: string, shown: string, threads: number, maxBytes
     if (k === parts) to = rows.length;
     else while (to < rows.length - (parts - k) && upTo + rows[to]! / 2 <= (k * total) / parts) upTo += rows[to++]!;
     ranges.push({ start: 0, end: 0, head: none, firstLine: before + 1, groups: { from, to } });
-    before = rows.slice(0, to).reduce((n, r) => n + r, 0);
+    before = upTo;
     from = to;
   }
   return { path, ranges };
