@@ -4,7 +4,7 @@
 // returns RunParts; finishRun adds them up here, so the result is the one a single thread gives.
 import type { RunPart, RunResult, RunSetup, StageSpec } from '../engine/run.js';
 import { finishRun, startRuns } from '../engine/run.js';
-import type { SimRequest } from '../engine/request.js';
+import type { PrefixBlock, SimRequest } from '../engine/request.js';
 import { type PricingData, pricingData } from '../pricing/data.js';
 import { pricingFromData } from '../pricing/load.js';
 import { getStrategy } from '../strategies/registry.js';
@@ -122,8 +122,10 @@ export function runTask(task: SimTask, shown?: () => void): RunPart[] {
       shown?.();
       batch = [];
     };
+    // a key's one-block prefix is one array across the chunks (the strategies' memos find it again)
+    const prefixes = new Map<string, PrefixBlock[]>();
     for (const chunk of chunksOf(task.table, fd)) {
-      const view = new ChunkView(chunk);
+      const view = new ChunkView(chunk, prefixes);
       for (let i = 0; i < chunk.rows; i++) {
         if (part && part.of[base + i] !== part.me) continue;
         batch.push(view.request(i));

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { makeRequest, newTags, type SimRequest, tagOf } from '../../src/engine/request.js';
-import { CHUNK_ROWS, ChunkView } from '../../src/traffic/table/chunk.js';
+import { makeRequest, newTags, type PrefixBlock, type SimRequest, tagOf } from '../../src/engine/request.js';
+import { CHUNK_ROWS, type Chunk, ChunkBuilder, ChunkView } from '../../src/traffic/table/chunk.js';
 import { buildTable, chunksOf } from '../../src/traffic/table/table.js';
 import { openSync, closeSync } from 'node:fs';
 import { generateProfile } from '../../src/traffic/profile.js';
@@ -79,6 +79,32 @@ describe('request table', () => {
         expect(await roundTrip(reqs)).toEqual(reqs);
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it('a chunk built in the memory of one handed back, read with prefixes kept across chunks, gives back its requests (property)', () => {
+    const asLogged = (rs: unknown[]): SimRequest[] =>
+      rs.map((r) => makeRequest({ ...(r as SimRequest), reported: (r as SimRequest).cached }));
+    fc.assert(
+      fc.property(fc.array(request, { maxLength: 30 }), fc.array(request, { maxLength: 30 }), (a, b) => {
+        const first = asLogged(a);
+        const then = asLogged(b);
+        const prefixes = new Map<string, PrefixBlock[]>();
+        const read = (c: Chunk): SimRequest[] => {
+          const v = new ChunkView(c, prefixes);
+          return Array.from({ length: c.rows }, (_, i) => v.request(i));
+        };
+        const one = new ChunkBuilder();
+        for (const r of first) one.add(r);
+        const used = one.freeze();
+        expect(read(used)).toEqual(first);
+        // its columns (tags, history, cached counts...) hold the first rows' values until taken and zeroed
+        const two = new ChunkBuilder(used);
+        for (const r of then) two.add(r);
+        const again = two.freeze();
+        expect(read(again)).toEqual(then);
+        expect(again.atMs.buffer).toBe(used.atMs.buffer);
+      }),
     );
   });
 

@@ -14,6 +14,8 @@ import { withRoom } from '../../shared/typed.js';
 import { alloc, type FrozenPool, StringPool } from './strings.js';
 
 export const CHUNK_ROWS = 65_536;
+/** one-block prefixes a lasting memo holds before it starts again (the reader's systemPrefix keeps as many) */
+const LASTING_PREFIXES = 65_536;
 
 const KINDS = [undefined, 'system', 'history', 'message', 'block'] as const;
 const KIND_CODE: Record<string, number> = { system: 1, history: 2, message: 3, block: 4 };
@@ -77,16 +79,16 @@ const u32 = (v: number, what: string): number => {
 export class ChunkBuilder {
   rows = 0;
   private readonly pool = new StringPool();
-  private readonly atMs = new Float64Array(alloc(true, 8 * CHUNK_ROWS));
-  private readonly line = new Uint32Array(alloc(true, 4 * CHUNK_ROWS));
-  private readonly model = new Uint32Array(alloc(true, 4 * CHUNK_ROWS));
-  private readonly tier = new Uint8Array(alloc(true, CHUNK_ROWS));
-  private readonly input = new Uint32Array(alloc(true, 4 * CHUNK_ROWS));
-  private readonly output = new Uint32Array(alloc(true, 4 * CHUNK_ROWS));
-  private readonly flags = new Uint8Array(alloc(true, CHUNK_ROWS));
-  private readonly id = new Uint32Array(alloc(true, 4 * CHUNK_ROWS));
-  private readonly retryOf = new Uint32Array(alloc(true, 4 * CHUNK_ROWS));
-  private readonly conversation = new Uint32Array(alloc(true, 4 * CHUNK_ROWS));
+  private readonly atMs: Float64Array;
+  private readonly line: Uint32Array;
+  private readonly model: Uint32Array;
+  private readonly tier: Uint8Array;
+  private readonly input: Uint32Array;
+  private readonly output: Uint32Array;
+  private readonly flags: Uint8Array;
+  private readonly id: Uint32Array;
+  private readonly retryOf: Uint32Array;
+  private readonly conversation: Uint32Array;
   private history?: Uint32Array;
   private reasoning?: Int32Array;
   private cacheRead?: Uint32Array;
@@ -98,7 +100,7 @@ export class ChunkBuilder {
   private imageIn?: Uint32Array;
   private webSearch?: Uint32Array;
   private storage?: Float64Array;
-  private readonly prefixStart = new Uint32Array(alloc(true, 4 * (CHUNK_ROWS + 1)));
+  private readonly prefixStart: Uint32Array;
   private blocks = 0;
   private blockKey = new Uint32Array(CHUNK_ROWS);
   private blockTokens = new Uint32Array(CHUNK_ROWS);
@@ -106,6 +108,45 @@ export class ChunkBuilder {
   private readonly tagNames: string[] = [];
   private readonly tagIndex = new Map<string, number>();
   private readonly tags: Uint32Array[] = [];
+  /** columns of a chunk handed back, zeroed when taken: the tags and optional counts of this one (0 = absent) */
+  private readonly spare: Uint32Array[] = [];
+
+  /**
+   * `reuse`: a chunk built here, sent and handed back (stream.ts), whose column memory this one
+   * takes instead of allocating its own: a stream of chunks then keeps a few in use rather than
+   * leaving one of ~4 MB of garbage per 65K rows for the garbage collector to find
+   */
+  constructor(reuse?: Chunk) {
+    this.atMs = sized(reuse?.atMs) ?? new Float64Array(alloc(true, 8 * CHUNK_ROWS));
+    this.line = sized(reuse?.line) ?? new Uint32Array(alloc(true, 4 * CHUNK_ROWS));
+    this.model = sized(reuse?.model) ?? new Uint32Array(alloc(true, 4 * CHUNK_ROWS));
+    this.tier = sized(reuse?.tier) ?? new Uint8Array(alloc(true, CHUNK_ROWS));
+    this.input = sized(reuse?.input) ?? new Uint32Array(alloc(true, 4 * CHUNK_ROWS));
+    this.output = sized(reuse?.output) ?? new Uint32Array(alloc(true, 4 * CHUNK_ROWS));
+    this.flags = sized(reuse?.flags) ?? new Uint8Array(alloc(true, CHUNK_ROWS));
+    this.id = sized(reuse?.id) ?? new Uint32Array(alloc(true, 4 * CHUNK_ROWS));
+    this.retryOf = sized(reuse?.retryOf) ?? new Uint32Array(alloc(true, 4 * CHUNK_ROWS));
+    this.conversation = sized(reuse?.conversation) ?? new Uint32Array(alloc(true, 4 * CHUNK_ROWS));
+    this.prefixStart = sized(reuse?.prefixStart) ?? new Uint32Array(alloc(true, 4 * (CHUNK_ROWS + 1)));
+    if (reuse)
+      for (const col of [
+        ...reuse.tags,
+        reuse.history,
+        reuse.cacheRead,
+        reuse.cacheWrite5m,
+        reuse.cacheWrite1h,
+        reuse.audioIn,
+        reuse.audioOut,
+        reuse.imageIn,
+        reuse.webSearch,
+      ])
+        if (col?.length === CHUNK_ROWS) this.spare.push(col);
+  }
+
+  /** a zeroed column of CHUNK_ROWS: a spare one, or new */
+  private zeros32(): Uint32Array {
+    return this.spare.pop()?.fill(0) ?? new Uint32Array(alloc(true, 4 * CHUNK_ROWS));
+  }
 
   get full(): boolean {
     return this.rows === CHUNK_ROWS;
@@ -132,24 +173,24 @@ export class ChunkBuilder {
     this.retryOf[i] = this.pool.intern(r.retryOf);
     // conversations are many and short-lived (a few requests each): appended, a Map insert each would cost more than it saves
     this.conversation[i] = r.conversationId === undefined ? 0 : this.pool.append(r.conversationId);
-    if (r.historyTokens !== 0) (this.history ??= zeros32())[i] = u32(r.historyTokens, 'historyTokens');
+    if (r.historyTokens !== 0) (this.history ??= this.zeros32())[i] = u32(r.historyTokens, 'historyTokens');
     if (r.reasoningTokens !== undefined) {
       this.reasoning ??= new Int32Array(alloc(true, 4 * CHUNK_ROWS)).fill(-1);
       this.reasoning[i] = u32(r.reasoningTokens, 'reasoningTokens') > 0x7fff_ffff ? unfit() : r.reasoningTokens;
     }
     if (r.cached) {
       f |= F.cached;
-      (this.cacheRead ??= zeros32())[i] = u32(r.cached.read, 'cached read');
-      (this.cacheWrite5m ??= zeros32())[i] = u32(r.cached.write5m, 'cached write5m');
-      (this.cacheWrite1h ??= zeros32())[i] = u32(r.cached.write1h, 'cached write1h');
+      (this.cacheRead ??= this.zeros32())[i] = u32(r.cached.read, 'cached read');
+      (this.cacheWrite5m ??= this.zeros32())[i] = u32(r.cached.write5m, 'cached write5m');
+      (this.cacheWrite1h ??= this.zeros32())[i] = u32(r.cached.write1h, 'cached write1h');
       if (r.cached.storageTokenSeconds !== undefined) (this.storage ??= nans())[i] = r.cached.storageTokenSeconds;
     }
     if (r.quality !== undefined) (this.quality ??= nans())[i] = r.quality;
     // a log's counts: the reader leaves a 0 undefined, so 0 stands for undefined
-    if (r.audioInputTokens) (this.audioIn ??= zeros32())[i] = u32(r.audioInputTokens, 'audioInputTokens');
-    if (r.audioOutputTokens) (this.audioOut ??= zeros32())[i] = u32(r.audioOutputTokens, 'audioOutputTokens');
-    if (r.imageInputTokens) (this.imageIn ??= zeros32())[i] = u32(r.imageInputTokens, 'imageInputTokens');
-    if (r.webSearchCalls) (this.webSearch ??= zeros32())[i] = u32(r.webSearchCalls, 'webSearchCalls');
+    if (r.audioInputTokens) (this.audioIn ??= this.zeros32())[i] = u32(r.audioInputTokens, 'audioInputTokens');
+    if (r.audioOutputTokens) (this.audioOut ??= this.zeros32())[i] = u32(r.audioOutputTokens, 'audioOutputTokens');
+    if (r.imageInputTokens) (this.imageIn ??= this.zeros32())[i] = u32(r.imageInputTokens, 'imageInputTokens');
+    if (r.webSearchCalls) (this.webSearch ??= this.zeros32())[i] = u32(r.webSearchCalls, 'webSearchCalls');
     this.flags[i] = f;
     const p = r.prefix;
     const need = this.blocks + p.length;
@@ -171,7 +212,7 @@ export class ChunkBuilder {
         k = this.tags.length;
         this.tagIndex.set(name, k);
         this.tagNames.push(name);
-        this.tags.push(zeros32());
+        this.tags.push(this.zeros32());
       }
       this.tags[k]![i] = this.pool.intern(r.tags[name]);
     }
@@ -220,8 +261,12 @@ export class ChunkBuilder {
   }
 }
 
-function zeros32(): Uint32Array {
-  return new Uint32Array(alloc(true, 4 * CHUNK_ROWS));
+/**
+ * a column of a chunk handed back, when it has the size of a new one; not cleared: add() writes its
+ * value of every row it adds, and only those rows are read (prefixStart[0], never written, stays 0)
+ */
+function sized<T extends Uint8Array | Uint32Array | Float64Array>(col: T | undefined): T | undefined {
+  return col && col.length >= CHUNK_ROWS ? col : undefined;
 }
 function nans(): Float64Array {
   return new Float64Array(alloc(true, 8 * CHUNK_ROWS)).fill(NaN);
@@ -255,7 +300,15 @@ export class ChunkView {
   /** tag objects can be memoised by a number when there are at most 3 tag columns and < 2^17 strings */
   private readonly tagKeyed: boolean;
 
-  constructor(readonly chunk: Chunk) {
+  constructor(
+    readonly chunk: Chunk,
+    /**
+     * one-block prefixes by key, kept across the chunks of a stream (stream.ts), as the reader keeps
+     * them across a log: a request's prefix is then the same array in every chunk, which the
+     * strategies' memos (keyed by the array) find again, instead of one array per key per chunk
+     */
+    private readonly prefixes?: Map<string, PrefixBlock[]>,
+  ) {
     const p = chunk.pool;
     this.strings = new Array<string | undefined>(p.offsets.length - 1);
     this.bytes = Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength);
@@ -273,6 +326,15 @@ export class ChunkView {
     return s;
   }
 
+  /**
+   * pool string k (k >= 1) decoded and not kept: a request or conversation id is appended once per
+   * row, so nothing asks for it again (kept, a chunk's 65K of them outlived the young generation)
+   */
+  private once(k: number): string {
+    const o = this.chunk.pool.offsets;
+    return this.strings[k] ?? this.bytes.toString(this.enc, o[k]!, o[k + 1]!);
+  }
+
   request(i: number): SimRequest {
     const c = this.chunk;
     const f = c.flags[i]!;
@@ -282,7 +344,7 @@ export class ChunkView {
     const cached = f & F.cached ? this.cached(i) : undefined;
     // every field, in makeRequest's order (one hidden class with the reader's requests and their copies)
     return {
-      id: this.str(c.id[i]!),
+      id: this.once(c.id[i]!),
       atMs: c.atMs[i]!,
       model: this.str(c.model[i]!),
       serviceTier: this.tierOf[c.tier[i]!]!,
@@ -300,7 +362,7 @@ export class ChunkView {
       batchable: (f & F.batchable) !== 0,
       status: f & F.error ? 'error' : 'ok',
       retryOf: c.retryOf[i] ? this.str(c.retryOf[i]!) : undefined,
-      conversationId: c.conversation[i] ? this.str(c.conversation[i]!) : undefined,
+      conversationId: c.conversation[i] ? this.once(c.conversation[i]!) : undefined,
       tags: this.tagsOf(i),
       quality: Number.isNaN(quality) ? undefined : quality,
       answers: f & F.answersSet ? (f & F.answers) !== 0 : undefined,
@@ -329,13 +391,26 @@ export class ChunkView {
       const memoKey = c.blockKey[from]! * 8 + c.blockKind[from]!;
       const hit = this.prefixMemo.get(memoKey);
       if (hit && hit[0]!.tokens === c.blockTokens[from]) return hit;
-      const one = [this.block(from)];
+      const one = this.prefixes ? this.lasting(from) : [this.block(from)];
       this.prefixMemo.set(memoKey, one);
       return one;
     }
     const out = new Array<PrefixBlock>(to - from);
     for (let b = from; b < to; b++) out[b - from] = this.block(b);
     return out;
+  }
+
+  /** the one-block prefix of block b from the lasting memo, or made and kept there (as the reader's systemPrefix) */
+  private lasting(b: number): PrefixBlock[] {
+    const memo = this.prefixes!;
+    const c = this.chunk;
+    const key = this.str(c.blockKey[b]!);
+    const hit = memo.get(key);
+    if (hit !== undefined && hit[0]!.tokens === c.blockTokens[b] && hit[0]!.kind === KINDS[c.blockKind[b]!]) return hit;
+    if (memo.size >= LASTING_PREFIXES) memo.clear();
+    const one = [this.block(b)];
+    memo.set(key, one);
+    return one;
   }
 
   private block(b: number): PrefixBlock {
