@@ -1,8 +1,9 @@
 // How many threads a run may use: --threads N / LLMCOST_THREADS, else the cores that are idle now
 // plus this one (measured: a run split over two threads on a 2-core machine busy with other jobs
 // took 1.75x the one-thread run, bench at load 10-15), and how a single run uses them: one thread
-// streams; two stream with the log parsed in a reader thread; from three (or when asked) the run is
-// split. The report is the same for every count.
+// streams; two stream with the log read and turned into requests in a reader thread
+// (traffic/table/stream.ts) while this one runs the strategies; from three (or when asked) the run
+// is split. The report is the same for every count.
 import { availableParallelism, loadavg } from 'node:os';
 import { userError } from '../diagnostics.js';
 
@@ -59,6 +60,8 @@ export function defaultThreads(m: Machine): number {
  * Since the split's workers start while the parts are found and the whole-log recount runs beside
  * their parts, on 2 idle cores it ends ~3-6% sooner than streaming (farm-bench medians 0.94-0.97x)
  * but at 1.27x the CPU and 2.4x the peak memory (430 vs 180 MB): still not worth it by default.
+ * Since the reader thread turns the rows into requests too (stream.ts: 0.80x the wall time of the
+ * thread that only parsed, 1.07x its CPU, 1.4x its peak memory), streaming is further ahead.
  */
 export const SPLIT_MIN_THREADS = 3;
 
@@ -69,13 +72,13 @@ export function splitPays(threads: number): boolean {
 
 /** --verbose's reason for streaming a run that could be split */
 export function splitLoses(threads: number): string {
-  return `streamed (a big CSV parsed in a reader thread): split over ${threads} threads the run would cost ~1.2x the CPU (the request table built and read back) and end later (--threads ${threads} to split anyway)`;
+  return `streamed (a big CSV read into requests in a reader thread): split over ${threads} threads the run would cost ~1.2x the CPU (the request table built and read back) and end later (--threads ${threads} to split anyway)`;
 }
 
 /**
  * The log reader's thread when LLMCOST_READER_THREAD does not say: off when the run has one thread
  * (--threads 1, or a busy machine: the reader thread costs 11-38% more CPU and is slower with no
- * idle core, measured at load 10-14 on 2 cores), else auto (a big CSV is parsed in a second thread).
+ * idle core, measured at load 10-14 on 2 cores), else auto (a big CSV is read in a second thread).
  */
 export function readerFor(threads: number): 'off' | undefined {
   return threads < 2 ? 'off' : undefined;

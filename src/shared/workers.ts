@@ -117,8 +117,8 @@ type StreamError = { type: 'error' } & ErrorData;
 export interface WorkerStream<M> {
   /** the next message; a worker's error is thrown here (a UserError as the same UserError) */
   next(): Promise<M>;
-  /** lets the worker send one more counted message */
-  credit(): void;
+  /** lets the worker send one more counted message; `back`, a message it sent, is handed back for it to use again */
+  credit(back?: unknown): void;
   /** stops the worker (idempotent) */
   close(): Promise<void>;
 }
@@ -165,7 +165,7 @@ export function streamFrom<M extends { type: string }>(entry: URL, workerData: u
       if (m.type !== 'error') return m as M;
       throw errorOf(m as StreamError);
     },
-    credit: () => worker.postMessage('credit'),
+    credit: (back) => worker.postMessage(back === undefined ? 'credit' : { type: 'credit', back }),
     async close() {
       if (closed) return;
       closed = true;
@@ -178,6 +178,8 @@ export function streamFrom<M extends { type: string }>(entry: URL, workerData: u
 export function streamTo(
   port: { postMessage(m: unknown, transfer?: ArrayBuffer[]): void; on(e: 'message', f: (m: unknown) => void): void },
   window: number,
+  /** given what a credit hands back (WorkerStream.credit) */
+  onBack?: (back: unknown) => void,
 ): {
   /** a counted message: waits until this thread has taken all but `window - 1` of those before it */
   send(m: unknown, transfer?: ArrayBuffer[]): Promise<void>;
@@ -189,7 +191,10 @@ export function streamTo(
   let credits = window;
   let wake: (() => void) | undefined;
   port.on('message', (m) => {
-    if (m !== 'credit') return;
+    if (m !== 'credit') {
+      if (typeof m !== 'object' || m === null || (m as { type?: unknown }).type !== 'credit') return;
+      onBack?.((m as { back: unknown }).back);
+    }
     credits++;
     const w = wake;
     wake = undefined;

@@ -15,6 +15,7 @@ import {
   shownPath,
 } from './logs/read.js';
 import { readLogTable } from './table/read.js';
+import { convertsInThread, readLogInThread } from './table/stream.js';
 import type { RequestTable, TableOptions } from './table/table.js';
 import { generateProfile, periodOf, type Profile } from './profile.js';
 import type { SampleFilter } from './sample.js';
@@ -191,7 +192,9 @@ export function logSource(
 ): TrafficSource {
   const stats = newLogStats();
   const { rebaseToMs } = log;
-  const raw = readLog({ ...readOptions(log, cwd, book, stdin, thread, notify), ...(sample ? { sample } : {}) }, stats);
+  const opts: LogOptions = { ...readOptions(log, cwd, book, stdin, thread, notify), ...(sample ? { sample } : {}) };
+  // a big file's rows are turned into requests in a worker thread, the strategies run on this one
+  const raw = convertsInThread(opts) ? readLogInThread(opts, stats) : readLog(opts, stats);
   // Rebase: one shift for the whole log, fixed by its first request (relative-time traces).
   let shiftMs: number | undefined;
   const source =

@@ -1,13 +1,14 @@
 // Byte-identical reports on any thread count: every bundled scenario (at a test-sized volume) and
 // the bundled trace slices, run on one thread and split over two and three, with --standalone;
 // the parts must really be parts (the --verbose note says so) where the strategies allow it.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../src/app/simulate.js';
 import { loadScenarioFile, type Scenario } from '../../src/config/scenario.js';
 import { render } from '../../src/report/render.js';
 import { runCli } from '../helpers/cli.js';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 const root = resolve(import.meta.dirname, '../..');
 const quiet = { warn: () => {} };
@@ -30,6 +31,18 @@ async function report(scenario: Scenario, threads: number, notes: string[] = [])
     quiet,
   );
   return render(r, 'json');
+}
+
+/** log-what-if.yaml with the Azure conversation trace slice as its log (a scenario file in a temporary folder) */
+function azureWhatIf(): string {
+  const text = readFileSync(resolve(root, 'scenarios/log-what-if.yaml'), 'utf8').replace(
+    '\n  log:\n    file: logs/support-bot.csv\n',
+    `\n  log:\n    file: ${JSON.stringify(resolve(root, 'scenarios/traces/AzureLLMInferenceTrace_conv.first10min.csv.gz'))}\n    preset: azure\n    model: claude-sonnet-4-6\n`,
+  );
+  if (!text.includes('preset: azure')) throw new Error('log-what-if.yaml no longer names its log as this test expects');
+  const file = join(mkdtempSync(join(tmpdir(), 'llmcost-threads-')), 'azure-what-if.yaml');
+  writeFileSync(file, text);
+  return file;
 }
 
 const bundled = readdirSync(resolve(root, 'scenarios')).filter((f) => f.endsWith('.yaml'));
@@ -157,6 +170,29 @@ describe('threads', () => {
     const alone = await simulate({ scenario }, quiet);
     expect(JSON.parse(one.stdout).runs[3].finalCost).toBe(alone.final.cost);
   });
+
+  // A streamed run whose log is read and turned into requests in a worker thread (traffic/table/stream.ts;
+  // by default a log of 8 MB or more, LLMCOST_READER_THREAD=on forces it): the same report and stderr.
+  const streamed = [
+    {
+      name: 'log-what-if.yaml --standalone',
+      args: ['scenarios/log-what-if.yaml', '--standalone', '--by', 'tenant,feature'],
+    },
+    { name: 'mooncake-blocks.yaml', args: ['scenarios/mooncake-blocks.yaml'] },
+    { name: 'log-what-if.yaml over the Azure conversation trace slice', args: [azureWhatIf()] },
+  ];
+  it.each(streamed)(
+    '$name: the same report and warnings with its log turned into requests in a worker thread',
+    async ({ args }) => {
+      const run = (mode: string) =>
+        runCli(['simulate', ...args, '--format', 'json'], { cwd: root, env: { LLMCOST_READER_THREAD: mode } });
+      const here = await run('off');
+      const worker = await run('on');
+      expect(here.code, here.stderr).toBe(0);
+      expect(worker.stdout).toBe(here.stdout);
+      expect(worker.stderr).toBe(here.stderr);
+    },
+  );
 
   it('LLMCOST_THREADS and --threads are checked', async () => {
     const bad = await runCli(['simulate', 'scenarios/support-bot.yaml', '--threads', 'many'], { cwd: root });

@@ -55,6 +55,8 @@ export interface LogOptions {
   thread?: ReaderThread;
   /** rows timestamped outside it are rejected (default DEFAULT_TIMESTAMP_RANGE; not for relative-time presets) */
   timestampRange?: TimestampRange;
+  /** repeated request ids are checked by the caller, on the requests it is given (traffic/table/stream.ts) */
+  callerChecksIds?: boolean;
   /** only a byte range of the file (one part of a parallel read: traffic/table/read.ts) */
   range?: LogRange;
   /**
@@ -74,7 +76,7 @@ export function readerThread(env: Record<string, string | undefined>): ReaderThr
   if (m === 'on' || m === 'off' || m === 'auto') return m;
   throw userError('USAGE', `LLMCOST_READER_THREAD '${v}' is not on, off or auto`, {
     where: 'LLMCOST_READER_THREAD',
-    hint: 'unset it (auto: big CSV files are parsed in a second thread), or set on or off',
+    hint: 'unset it (auto: big CSV files are read in a second thread), or set on or off',
   });
 }
 /** below this a worker's start-up (50-100 ms measured on 2 cores) costs more than it saves */
@@ -747,7 +749,7 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
                   stats.firstOverWindow ??= `${rec.file ?? shown}:${rec.line}: model '${q.model}', ${r.overWindow.inputTokens.toLocaleString('en-US')} input tokens > its ${r.overWindow.contextWindow.toLocaleString('en-US')}-token context window`;
                 }
                 // a range of a parallel read: the ids are checked again over the whole table (table/read.ts recount)
-                if (!opts.range) ids.see(q.id, q.line ?? 0);
+                if (!opts.range && !opts.callerChecksIds) ids.see(q.id, q.line ?? 0);
                 if (jsonTags && stats.priced <= TAG_NAMES_FROM)
                   for (const k in q.tags) if (!jsonTags.has(k)) jsonTags.set(k, stats.priced);
                 if (q.atMs < lastMs) stats.outOfOrder++;

@@ -1,0 +1,46 @@
+// Worker-thread entry of a log read into requests in a worker thread (stream.ts): reads the whole
+// log, its requests posted as table chunks (shared memory) at most `window` ahead of the run, each
+// chunk's memory used again once the run hands it back; then the read's stats, or the error.
+import { parentPort, workerData } from 'node:worker_threads';
+import { pricingIn } from '../../pricing/data.js';
+import { phase } from '../../shared/phases.js';
+import { streamTo } from '../../shared/workers.js';
+import { newLogStats, readLog } from '../logs/read.js';
+import { type Chunk, ChunkBuilder } from './chunk.js';
+import type { StreamInput, StreamMessage } from './stream.js';
+
+const input = workerData as StreamInput;
+// chunks this thread sent and the run handed back once it read them: the next chunks' memory
+const spare: Chunk[] = [];
+const out = streamTo(parentPort!, input.window, (c) => spare.push(c as Chunk));
+try {
+  const { book, ...opts } = input.opts;
+  const stats = newLogStats();
+  const batches = readLog(
+    {
+      ...opts,
+      ...(book ? { book: await pricingIn(book) } : {}),
+      thread: 'off',
+      notify: (message) => out.post({ type: 'note', message } satisfies StreamMessage),
+    },
+    stats,
+  );
+  const read = (): number => stats.position?.read ?? 0;
+  let b = new ChunkBuilder(spare.pop());
+  const flush = async (): Promise<void> => {
+    if (!b.rows) return;
+    const chunk = b.freeze();
+    b = new ChunkBuilder(spare.pop());
+    await out.send({ type: 'chunk', chunk, read: read() } satisfies StreamMessage);
+  };
+  for await (const batch of batches)
+    for (const r of batch) {
+      b.add(r);
+      if (b.full) await flush();
+    }
+  await flush();
+  phase('log read');
+  out.post({ type: 'end', stats } satisfies StreamMessage);
+} catch (e) {
+  out.fail(e);
+}

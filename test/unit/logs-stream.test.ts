@@ -1,0 +1,154 @@
+// A log turned into requests in a worker thread (traffic/table/stream.ts) must be invisible: the
+// same requests (fields, order, shape), the same stats and warnings, the same notes and the same
+// errors as readLog on the calling thread.
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../../src/diagnostics.js';
+import type { SimRequest } from '../../src/engine/request.js';
+import { type LogOptions, type LogStats, newLogStats, readLog } from '../../src/traffic/logs/read.js';
+import { convertsInThread, readLogInThread } from '../../src/traffic/table/stream.js';
+import { bookFromYaml } from '../helpers/sim.js';
+import { MOONCAKE_ROWS, MOONCAKE_SLICE, sharedData } from '../helpers/data.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+const FIX = join(ROOT, 'test/fixtures/logs');
+const EXPORTS = join(ROOT, 'test/fixtures/exports');
+const book = bookFromYaml(readFileSync(join(ROOT, 'pricing/2026-11-01.yaml'), 'utf8'));
+
+interface Read {
+  reqs: SimRequest[];
+  stats: LogStats;
+  notes: string[];
+}
+
+async function readBoth(opts: Partial<LogOptions> & { file: string }): Promise<{ here: Read; worker: Read }> {
+  const run = async (read: typeof readLog): Promise<Read> => {
+    const stats = newLogStats();
+    const reqs: SimRequest[] = [];
+    const notes: string[] = [];
+    for await (const b of read({ cwd: FIX, ...opts, notify: (m) => notes.push(m) }, stats)) reqs.push(...b);
+    return { reqs, stats, notes };
+  };
+  return { here: await run((o, s) => readLog({ ...o, thread: 'off' }, s)), worker: await run(readLogInThread) };
+}
+
+const keysOf = (reqs: SimRequest[]): string[] => [...new Set(reqs.map((r) => Object.keys(r).join(',')))];
+
+describe('a log turned into requests in a worker thread', () => {
+  const cases: [string, Partial<LogOptions> & { file: string }][] = [
+    ['canonical CSV, checked against a table', { file: 'canonical.csv', book }],
+    [
+      'an unknown model, with did-you-mean',
+      { file: 'canonical.csv', book: bookFromYaml(readFileSync(join(ROOT, 'pricing/2024-12-01.yaml'), 'utf8')) },
+    ],
+    ['messy CSV (BOM, CRLF, quoted newlines, rejects)', { file: 'messy.csv' }],
+    ['rejects', { file: 'rejects.csv', book }],
+    ['TSV', { file: 'canonical.tsv' }],
+    ['gzip', { file: 'canonical.csv.gz' }],
+    ['azure preset', { file: 'azure.csv', preset: 'azure', model: 'gpt-4o' }],
+    ['burstgpt preset (record hooks)', { file: 'burstgpt.csv', preset: 'burstgpt', book }],
+    ['helicone', { file: 'helicone.jsonl', preset: 'helicone' }],
+    ['langfuse', { file: 'langfuse.jsonl', preset: 'langfuse' }],
+    ['litellm', { file: 'litellm.jsonl', preset: 'litellm', book }],
+    ['otel', { file: 'otel.jsonl', preset: 'otel' }],
+    ['openai-batch', { file: 'openai-batch.jsonl', preset: 'openai-batch' }],
+    ['mooncake (prefix blocks)', { file: 'mooncake-head.jsonl', preset: 'mooncake', model: 'claude-sonnet-4-5' }],
+    // the real export layouts, each preset detected: JSON documents, envelopes, Parquet, transcripts
+    ...readdirSync(EXPORTS)
+      .filter((f) => /\.(jsonl?|csv|parquet)$/.test(f))
+      .map((f): [string, Partial<LogOptions> & { file: string }] => [`export ${f}`, { file: join(EXPORTS, f), book }]),
+  ];
+  for (const [name, opts] of cases) {
+    it(`gives the same requests, stats and notes: ${name}`, async () => {
+      const { here, worker } = await readBoth({ ...opts, batchSize: 3 });
+      expect(here.reqs.length + here.stats.rejected + here.stats.skipped).toBeGreaterThan(0);
+      expect(worker.reqs).toEqual(here.reqs);
+      expect(keysOf(worker.reqs)).toEqual(keysOf(here.reqs));
+      expect(worker.stats).toEqual(here.stats);
+      expect(worker.notes).toEqual(here.notes);
+    });
+  }
+
+  const full = sharedData('traces/mooncake_conversation_trace.jsonl');
+  const mooncakes = [
+    { name: 'bundled first 10 minutes', file: MOONCAKE_SLICE, rows: MOONCAKE_ROWS.slice, it },
+    { name: 'full trace', file: full.file, rows: MOONCAKE_ROWS.full, it: full.it },
+  ];
+  for (const { name, file, rows, it } of mooncakes)
+    it(`the real Mooncake trace (${name}): same requests, same stats`, async () => {
+      const { here, worker } = await readBoth({ file, preset: 'mooncake', model: 'claude-sonnet-4-5', book });
+      expect(here.reqs.length).toBe(rows);
+      expect(worker.reqs).toEqual(here.reqs);
+      expect(worker.stats).toEqual(here.stats);
+    });
+
+  it('more than one chunk: 150,000 rows, repeated ids checked on this thread across chunks', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmcost-stream-'));
+    const file = join(dir, 'many.csv');
+    const lines = ['timestamp,model,input_tokens,output_tokens,request_id,tenant'];
+    // 150,000 rows (3 chunks of 65,536); row 100,002 repeats row 70,002's id, row 120,000 is out of order
+    const at = Date.UTC(2026, 10, 1);
+    for (let i = 0; i < 150_000; i++) {
+      const id = i === 100_000 ? 'r70000' : `r${i}`;
+      const t = new Date(at + (i === 119_998 ? 0 : 1000 + i) * 1000).toISOString();
+      lines.push(`${t},gpt-4o,${100 + (i % 7)},${i % 5},${id},t${i % 3}`);
+    }
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const { here, worker } = await readBoth({ file, book });
+    expect(here.reqs).toHaveLength(150_000);
+    expect(here.stats.duplicateIds).toBe(1);
+    expect(here.stats.warnings.map((w) => w.code)).toEqual(['LOG_DUPLICATE_ID', 'LOG_UNSORTED']);
+    expect(here.stats.warnings[0]!.message).toContain('many.csv:100002 repeats');
+    expect(worker.reqs).toEqual(here.reqs);
+    expect(worker.stats).toEqual(here.stats);
+  });
+
+  it('a user error in the worker is the same UserError here (strict, missing file, bad header, no model)', async () => {
+    const errorOf = async (read: typeof readLog, opts: Partial<LogOptions> & { file: string }): Promise<UserError> => {
+      try {
+        for await (const _ of read({ cwd: FIX, ...opts }, newLogStats())) void _;
+      } catch (e) {
+        if (e instanceof UserError) return e;
+        throw e;
+      }
+      throw new Error('expected a UserError');
+    };
+    for (const opts of [
+      { file: 'rejects.csv', strict: true },
+      { file: 'nope.csv' },
+      { file: 'azure.csv' },
+      { file: 'mooncake-head.jsonl', preset: 'mooncake' },
+    ]) {
+      const here = await errorOf((o, s) => readLog({ ...o, thread: 'off' }, s), opts);
+      const worker = await errorOf(readLogInThread, opts);
+      expect(worker.diagnostics).toEqual(here.diagnostics);
+    }
+  });
+
+  it('a consumer that stops early stops the worker (no hang)', async () => {
+    for await (const b of readLogInThread({ cwd: FIX, file: 'canonical.csv', batchSize: 1 }, newLogStats())) {
+      expect(b).toHaveLength(1);
+      break;
+    }
+  });
+
+  it('is chosen where the reader would parse in a thread (a CSV of 8 MB or more, any file when asked), unless a rejects file is asked for', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmcost-stream-'));
+    const big = join(dir, 'big.csv');
+    writeFileSync(big, 'x'.repeat(8 * 1024 * 1024));
+    writeFileSync(join(dir, 'big.jsonl'), 'x'.repeat(8 * 1024 * 1024));
+    expect(convertsInThread({ file: big })).toBe(true);
+    expect(convertsInThread({ file: join(dir, 'big.jsonl') })).toBe(false);
+    expect(convertsInThread({ file: 'canonical.csv', cwd: FIX })).toBe(false);
+    expect(convertsInThread({ file: 'canonical.jsonl', cwd: FIX, thread: 'on' })).toBe(true);
+    expect(convertsInThread({ file: big, thread: 'off' })).toBe(false);
+    expect(convertsInThread({ file: big, rejectsFile: join(dir, 'r.csv') })).toBe(false);
+    expect(convertsInThread({ file: big, range: { start: 0, end: 1, head: new Uint8Array(0), firstLine: 1 } })).toBe(
+      false,
+    );
+    expect(convertsInThread({ file: '-', thread: 'on' })).toBe(false);
+    expect(convertsInThread({ file: dir, thread: 'on' })).toBe(false);
+  });
+});
