@@ -14,7 +14,7 @@ import { compiledUrl, streamFrom } from '../../shared/workers.js';
 import { DuplicateIds, type LogOptions, type LogStats, shownPath, useThread } from '../logs/read.js';
 import { type Chunk, ChunkView } from './chunk.js';
 
-/** chunks the worker may send before this thread has taken them */
+/** chunks the worker may send before this thread has read them (and handed them back) */
 const WINDOW = 4;
 /** requests handed to the run at a time (the reader's default batch) */
 const BATCH = 1024;
@@ -33,7 +33,7 @@ export type StreamMessage =
  * Whether a log is read this way: where the reader would parse it in a thread (useThread: by
  * default a CSV or TSV file of 8 MB or more), unless part of the read must happen on this thread:
  * a rejects file is written here. (Measured on 2 cores, the 1M-row bench log as a 6-strategy
- * waterfall: as CSV 0.82x the wall time of the records thread; as JSON Lines 1.06x, JSON.parse
+ * waterfall: as CSV 0.80x the wall time of the records thread; as JSON Lines 1.06x, JSON.parse
  * keeping the worker the busier thread, so 'auto' keeps JSON here as before.)
  */
 export function convertsInThread(opts: LogOptions): boolean {
