@@ -6,10 +6,12 @@ import { pricingIn } from '../../pricing/data.js';
 import { phase } from '../../shared/phases.js';
 import { streamTo } from '../../shared/workers.js';
 import { newLogStats, readLog } from '../logs/read.js';
-import { type Chunk, ChunkBuilder } from './chunk.js';
+import { CHUNK_ROWS, type Chunk, ChunkBuilder } from './chunk.js';
 import type { StreamInput, StreamMessage } from './stream.js';
 
 const input = workerData as StreamInput;
+/** rows of the first chunk sent */
+const FIRST_ROWS = 4096;
 // chunks this thread sent and the run handed back once it read them: the next chunks' memory
 const spare: Chunk[] = [];
 const out = streamTo(parentPort!, input.window, (c) => spare.push(c as Chunk));
@@ -33,10 +35,15 @@ try {
     b = new ChunkBuilder(spare.pop());
     await out.send({ type: 'chunk', chunk, read: read() } satisfies StreamMessage);
   };
+  // the first chunks are small, so the run starts early; then whole ones (fewer messages)
+  let rows = FIRST_ROWS;
   for await (const batch of batches)
     for (const r of batch) {
       b.add(r);
-      if (b.full) await flush();
+      if (b.rows >= rows) {
+        await flush();
+        rows = Math.min(CHUNK_ROWS, 2 * rows);
+      }
     }
   await flush();
   phase('log read');
