@@ -1,30 +1,27 @@
 // A log turned into requests in a worker thread (traffic/table/stream.ts) must be invisible: the
 // same requests (fields, order, shape), the same stats and warnings, the same notes and the same
 // errors as readLog on the calling thread.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/diagnostics.js';
 import type { SimRequest } from '../../src/engine/request.js';
 import { type LogOptions, type LogStats, newLogStats, readLog } from '../../src/traffic/logs/read.js';
 import { convertsInThread, readLogInThread } from '../../src/traffic/table/stream.js';
+import { FIX, itReadsAlike, REFUSED, userErrorOf } from '../helpers/reader-cases.js';
 import { bookFromYaml } from '../helpers/sim.js';
-import { MOONCAKE_ROWS, MOONCAKE_SLICE, sharedData } from '../helpers/data.js';
 
 const ROOT = join(import.meta.dirname, '../..');
-const FIX = join(ROOT, 'test/fixtures/logs');
-const EXPORTS = join(ROOT, 'test/fixtures/exports');
 const book = bookFromYaml(readFileSync(join(ROOT, 'pricing/2026-11-01.yaml'), 'utf8'));
 
-interface Read {
+interface Got {
   reqs: SimRequest[];
   stats: LogStats;
   notes: string[];
 }
 
-async function readBoth(opts: Partial<LogOptions> & { file: string }): Promise<{ here: Read; worker: Read }> {
-  const run = async (read: typeof readLog): Promise<Read> => {
+async function readBoth(opts: Partial<LogOptions> & { file: string }): Promise<{ here: Got; worker: Got }> {
+  const run = async (read: typeof readLog): Promise<Got> => {
     const stats = newLogStats();
     const reqs: SimRequest[] = [];
     const notes: string[] = [];
@@ -34,55 +31,8 @@ async function readBoth(opts: Partial<LogOptions> & { file: string }): Promise<{
   return { here: await run((o, s) => readLog({ ...o, thread: 'off' }, s)), worker: await run(readLogInThread) };
 }
 
-const keysOf = (reqs: SimRequest[]): string[] => [...new Set(reqs.map((r) => Object.keys(r).join(',')))];
-
 describe('a log turned into requests in a worker thread', () => {
-  const cases: [string, Partial<LogOptions> & { file: string }][] = [
-    ['canonical CSV, checked against a table', { file: 'canonical.csv', book }],
-    [
-      'an unknown model, with did-you-mean',
-      { file: 'canonical.csv', book: bookFromYaml(readFileSync(join(ROOT, 'pricing/2024-12-01.yaml'), 'utf8')) },
-    ],
-    ['messy CSV (BOM, CRLF, quoted newlines, rejects)', { file: 'messy.csv' }],
-    ['rejects', { file: 'rejects.csv', book }],
-    ['TSV', { file: 'canonical.tsv' }],
-    ['gzip', { file: 'canonical.csv.gz' }],
-    ['azure preset', { file: 'azure.csv', preset: 'azure', model: 'gpt-4o' }],
-    ['burstgpt preset (record hooks)', { file: 'burstgpt.csv', preset: 'burstgpt', book }],
-    ['helicone', { file: 'helicone.jsonl', preset: 'helicone' }],
-    ['langfuse', { file: 'langfuse.jsonl', preset: 'langfuse' }],
-    ['litellm', { file: 'litellm.jsonl', preset: 'litellm', book }],
-    ['otel', { file: 'otel.jsonl', preset: 'otel' }],
-    ['openai-batch', { file: 'openai-batch.jsonl', preset: 'openai-batch' }],
-    ['mooncake (prefix blocks)', { file: 'mooncake-head.jsonl', preset: 'mooncake', model: 'claude-sonnet-4-5' }],
-    // the real export layouts, each preset detected: JSON documents, envelopes, Parquet, transcripts
-    ...readdirSync(EXPORTS)
-      .filter((f) => /\.(jsonl?|csv|parquet)$/.test(f))
-      .map((f): [string, Partial<LogOptions> & { file: string }] => [`export ${f}`, { file: join(EXPORTS, f), book }]),
-  ];
-  for (const [name, opts] of cases) {
-    it(`gives the same requests, stats and notes: ${name}`, async () => {
-      const { here, worker } = await readBoth({ ...opts, batchSize: 3 });
-      expect(here.reqs.length + here.stats.rejected + here.stats.skipped).toBeGreaterThan(0);
-      expect(worker.reqs).toEqual(here.reqs);
-      expect(keysOf(worker.reqs)).toEqual(keysOf(here.reqs));
-      expect(worker.stats).toEqual(here.stats);
-      expect(worker.notes).toEqual(here.notes);
-    });
-  }
-
-  const full = sharedData('traces/mooncake_conversation_trace.jsonl');
-  const mooncakes = [
-    { name: 'bundled first 10 minutes', file: MOONCAKE_SLICE, rows: MOONCAKE_ROWS.slice, it },
-    { name: 'full trace', file: full.file, rows: MOONCAKE_ROWS.full, it: full.it },
-  ];
-  for (const { name, file, rows, it } of mooncakes)
-    it(`the real Mooncake trace (${name}): same requests, same stats`, async () => {
-      const { here, worker } = await readBoth({ file, preset: 'mooncake', model: 'claude-sonnet-4-5', book });
-      expect(here.reqs.length).toBe(rows);
-      expect(worker.reqs).toEqual(here.reqs);
-      expect(worker.stats).toEqual(here.stats);
-    });
+  itReadsAlike(book, readBoth, 3);
 
   it('more than one chunk: 150,000 rows, repeated ids checked on this thread across chunks', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'llmcost-stream-'));
@@ -106,23 +56,9 @@ describe('a log turned into requests in a worker thread', () => {
   });
 
   it('a user error in the worker is the same UserError here (strict, missing file, bad header, no model)', async () => {
-    const errorOf = async (read: typeof readLog, opts: Partial<LogOptions> & { file: string }): Promise<UserError> => {
-      try {
-        for await (const _ of read({ cwd: FIX, ...opts }, newLogStats())) void _;
-      } catch (e) {
-        if (e instanceof UserError) return e;
-        throw e;
-      }
-      throw new Error('expected a UserError');
-    };
-    for (const opts of [
-      { file: 'rejects.csv', strict: true },
-      { file: 'nope.csv' },
-      { file: 'azure.csv' },
-      { file: 'mooncake-head.jsonl', preset: 'mooncake' },
-    ]) {
-      const here = await errorOf((o, s) => readLog({ ...o, thread: 'off' }, s), opts);
-      const worker = await errorOf(readLogInThread, opts);
+    for (const opts of [...REFUSED, { file: 'mooncake-head.jsonl', preset: 'mooncake' }]) {
+      const here = await userErrorOf((o, s) => readLog({ ...o, thread: 'off' }, s), opts);
+      const worker = await userErrorOf(readLogInThread, opts);
       expect(worker.diagnostics).toEqual(here.diagnostics);
     }
   });

@@ -1,22 +1,19 @@
 // The log reader in a worker thread must be invisible: the same requests (fields, order, shape),
 // the same stats and warnings, the same rejects file and the same errors as the reader on the
 // calling thread. Also the wire format on its own, as a property.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/diagnostics.js';
 import type { SimRequest } from '../../src/engine/request.js';
 import { type LogOptions, type LogStats, newLogStats, readLog, useThread } from '../../src/traffic/logs/read.js';
 import type { RawRecord } from '../../src/traffic/logs/source.js';
 import { decodeRecords, encodeRecords } from '../../src/traffic/logs/thread.js';
+import { FIX, itReadsAlike, REFUSED, userErrorOf } from '../helpers/reader-cases.js';
 import { bookFromYaml } from '../helpers/sim.js';
-import { MOONCAKE_ROWS, MOONCAKE_SLICE, sharedData } from '../helpers/data.js';
 
 const ROOT = join(import.meta.dirname, '../..');
-const FIX = join(ROOT, 'test/fixtures/logs');
-const EXPORTS = join(ROOT, 'test/fixtures/exports');
 const book = bookFromYaml(readFileSync(join(ROOT, 'pricing/2026-11-01.yaml'), 'utf8'));
 
 async function readBoth(
@@ -31,54 +28,8 @@ async function readBoth(
   return { here: await run('off'), worker: await run('on') };
 }
 
-const keysOf = (reqs: SimRequest[]): string[] => [...new Set(reqs.map((r) => Object.keys(r).join(',')))];
-
 describe('log reader in a worker thread', () => {
-  const cases: [string, Partial<LogOptions> & { file: string }][] = [
-    ['canonical CSV, checked against a table', { file: 'canonical.csv', book }],
-    [
-      'an unknown model, with did-you-mean',
-      { file: 'canonical.csv', book: bookFromYaml(readFileSync(join(ROOT, 'pricing/2024-12-01.yaml'), 'utf8')) },
-    ],
-    ['messy CSV (BOM, CRLF, quoted newlines, rejects)', { file: 'messy.csv' }],
-    ['rejects', { file: 'rejects.csv', book }],
-    ['TSV', { file: 'canonical.tsv' }],
-    ['gzip', { file: 'canonical.csv.gz' }],
-    ['azure preset', { file: 'azure.csv', preset: 'azure', model: 'gpt-4o' }],
-    ['burstgpt preset (record hooks)', { file: 'burstgpt.csv', preset: 'burstgpt', book }],
-    ['helicone', { file: 'helicone.jsonl', preset: 'helicone' }],
-    ['langfuse', { file: 'langfuse.jsonl', preset: 'langfuse' }],
-    ['litellm', { file: 'litellm.jsonl', preset: 'litellm', book }],
-    ['otel', { file: 'otel.jsonl', preset: 'otel' }],
-    ['openai-batch', { file: 'openai-batch.jsonl', preset: 'openai-batch' }],
-    ['mooncake (prefix blocks)', { file: 'mooncake-head.jsonl', preset: 'mooncake', model: 'claude-sonnet-4-5' }],
-    // the real export layouts, each preset detected: JSON documents, envelopes, Parquet
-    ...readdirSync(EXPORTS)
-      .filter((f) => /\.(jsonl?|csv|parquet)$/.test(f))
-      .map((f): [string, Partial<LogOptions> & { file: string }] => [`export ${f}`, { file: join(EXPORTS, f), book }]),
-  ];
-  for (const [name, opts] of cases) {
-    it(`gives the same requests and stats: ${name}`, async () => {
-      const { here, worker } = await readBoth({ ...opts, batchSize: 2 });
-      expect(here.reqs.length + here.stats.rejected + here.stats.skipped).toBeGreaterThan(0);
-      expect(worker.reqs).toEqual(here.reqs);
-      expect(keysOf(worker.reqs)).toEqual(keysOf(here.reqs));
-      expect(worker.stats).toEqual(here.stats);
-    });
-  }
-
-  const full = sharedData('traces/mooncake_conversation_trace.jsonl');
-  const mooncakes = [
-    { name: 'bundled first 10 minutes', file: MOONCAKE_SLICE, rows: MOONCAKE_ROWS.slice, it },
-    { name: 'full trace', file: full.file, rows: MOONCAKE_ROWS.full, it: full.it },
-  ];
-  for (const { name, file, rows, it } of mooncakes)
-    it(`the real Mooncake trace (${name}): same requests, same stats`, async () => {
-      const { here, worker } = await readBoth({ file, preset: 'mooncake', model: 'claude-sonnet-4-5', book });
-      expect(here.reqs.length).toBe(rows);
-      expect(worker.reqs).toEqual(here.reqs);
-      expect(worker.stats).toEqual(here.stats);
-    });
+  itReadsAlike(book, readBoth, 2);
 
   it('repeated request ids: the same count and warning, first among the warnings', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'llmcost-thr-'));
@@ -109,18 +60,9 @@ describe('log reader in a worker thread', () => {
   });
 
   it('a user error in the worker is the same UserError here (strict, missing file, bad header)', async () => {
-    const errorOf = async (opts: Partial<LogOptions> & { file: string }): Promise<UserError> => {
-      try {
-        for await (const _ of readLog({ cwd: FIX, ...opts }, newLogStats())) void _;
-      } catch (e) {
-        if (e instanceof UserError) return e;
-        throw e;
-      }
-      throw new Error('expected a UserError');
-    };
-    for (const opts of [{ file: 'rejects.csv', strict: true }, { file: 'nope.csv' }, { file: 'azure.csv' }]) {
-      const here = await errorOf({ ...opts, thread: 'off' });
-      const worker = await errorOf({ ...opts, thread: 'on' });
+    for (const opts of REFUSED) {
+      const here = await userErrorOf(readLog, { ...opts, thread: 'off' });
+      const worker = await userErrorOf(readLog, { ...opts, thread: 'on' });
       expect(worker.diagnostics).toEqual(here.diagnostics);
     }
   });
