@@ -6,7 +6,7 @@
 import { addToCell, CELL_WIDTH, Q } from '../engine/ledger.js';
 import { bandOf, CLASS_COLUMNS, extrasCost } from '../engine/price.js';
 import type { SimRequest } from '../engine/request.js';
-import type { Pricing } from '../pricing/pricebook.js';
+import { type ModelInfo, type Pricing, TIERS } from '../pricing/pricebook.js';
 import { csvLines } from '../shared/csv.js';
 import { openOutput, type OutputStream } from '../shared/output-file.js';
 
@@ -36,11 +36,17 @@ export function rowsFormatOf(path: string): RowsFormat | undefined {
   return undefined;
 }
 
-/** atto-USD as an exact decimal string (at most 18 places, trailing zeros dropped) */
-function usdText(atto: bigint): string {
-  const int = atto / 10n ** 18n;
-  const frac = (atto % 10n ** 18n).toString().padStart(18, '0').replace(/0+$/, '');
-  return frac ? `${int}.${frac}` : `${int}`;
+/**
+ * atto-USD (not negative) as an exact decimal string (at most 18 places, trailing zeros dropped):
+ * the digits cut where the point goes (a BigInt division and remainder per call cost ~1 s per
+ * million calls)
+ */
+export function usdText(atto: bigint): string {
+  const digits = atto.toString().padStart(19, '0');
+  const point = digits.length - 18;
+  let end = digits.length;
+  while (end > point && digits.charCodeAt(end - 1) === 48) end--;
+  return end > point ? `${digits.slice(0, point)}.${digits.slice(point, end)}` : digits.slice(0, point);
 }
 
 /** Where --rows goes: the resolved path, the name as the user gave it, the format. */
@@ -68,8 +74,11 @@ export class RowsWriter {
     if (this.format === 'csv') this.out.write(`${csvLines([[...ROW_COLUMNS]])}\n`);
   }
 
-  /** per (model, tier, input bucket, pricing period): each priced class's atto-USD per token */
-  private readonly prices = new Map<string, (bigint | undefined)[]>();
+  /**
+   * per model, then per (tier, input bucket, pricing period): the model as the pricing resolves it
+   * and each priced class's atto-USD per token (priced on first use)
+   */
+  private readonly prices = new Map<string, Map<number, { m: ModelInfo; p: (bigint | undefined)[] }>>();
   private readonly cell = new Float64Array(CELL_WIDTH);
 
   /** one call: its quantities as a ledger cell holds them, priced as priceCells prices cells */
@@ -80,10 +89,12 @@ export class RowsWriter {
     let bucket = 0;
     for (const t of this.thresholds) if (r.inputTokens > t) bucket++;
     const period = this.periodOf ? this.periodOf(r.atMs) : 0;
-    const key = `${r.model}\u0001${r.serviceTier}\u0001${bucket}\u0001${period}`;
-    let p = this.prices.get(key);
-    if (!p) this.prices.set(key, (p = []));
-    const m = this.book.resolve(r.model, undefined, period);
+    let byModel = this.prices.get(r.model);
+    if (!byModel) this.prices.set(r.model, (byModel = new Map()));
+    const key = (TIERS.indexOf(r.serviceTier) * 1024 + bucket) * 2 ** 20 + period;
+    let entry = byModel.get(key);
+    if (!entry) byModel.set(key, (entry = { m: this.book.resolve(r.model, undefined, period), p: [] }));
+    const { m, p } = entry;
     let atto = 0n;
     for (let i = 0; i < CLASS_COLUMNS.length; i++) {
       const qty = c[CLASS_COLUMNS[i]![1]]!;
@@ -93,7 +104,7 @@ export class RowsWriter {
       atto += BigInt(qty) * p[i]!;
     }
     // storage and per-call fees, as priceCells prices them
-    if (c[Q.storage]! > 0 || c[Q.webSearch]! > 0) atto += extrasCost(c, this.book.resolve(r.model, undefined, period));
+    if (c[Q.storage]! > 0 || c[Q.webSearch]! > 0) atto += extrasCost(c, m);
     const q = (col: number): number => c[col]!;
     const values = [
       stage,

@@ -6,6 +6,8 @@ export type CsvCell = string | number | null | undefined;
 
 /** A number for a CSV/JSON-like cell: plain decimal, never exponent notation. */
 export function plainNumber(x: number): string {
+  // (a safe integer never prints with an exponent: most cells, read without the pattern below)
+  if (Number.isSafeInteger(x)) return String(x);
   if (!Number.isFinite(x)) return '';
   const s = String(x);
   const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(s);
@@ -27,8 +29,11 @@ export function plainNumber(x: number): string {
  * `edges`, also leading or trailing whitespace, which spreadsheets trim).
  */
 export function csvQuote(s: string, edges = false): string {
-  return /[",\r\n]/.test(s) || (edges && /^\s|\s$/.test(s)) ? `"${s.replace(/"/g, '""')}"` : s;
+  return (edges ? QUOTED_OR_EDGES : QUOTED).test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
+const QUOTED = /[",\r\n]/;
+/** one pattern for both tests: a quote, comma or line break anywhere, or white space at either end */
+const QUOTED_OR_EDGES = /[",\r\n]|^\s|\s$/;
 
 /** A cell for a CSV a person opens in a spreadsheet: formula guard, quoting, plain numbers. */
 export function csvCell(v: CsvCell): string {
