@@ -24,6 +24,7 @@ import type { ModelChoice } from './pricing-choice.js';
 import { buildReport, type Check, type Report } from '../report/model.js';
 import { CACHE_RULES, realismRules } from '../strategies/prompt-cache/rules.js';
 import { readerThread, THREAD_MIN_BYTES } from '../traffic/logs/read.js';
+import { convertsInThread } from '../traffic/table/stream.js';
 import { SampleFilter, type SampleRate, type SampleUnit, UNIT_TAG } from '../traffic/sample.js';
 import { partitionTable } from '../traffic/table/partition.js';
 import { phase } from '../shared/phases.js';
@@ -421,7 +422,18 @@ function worthSplitting(prep: PreparedScenario, input: RunScenarioInput): true |
   } catch {
     return small;
   }
-  return splitPays(threads) ? true : splitLoses(threads);
+  if (splitPays(threads)) return true;
+  // how it streams: a big CSV read into requests in a reader thread (as logSource will choose), or here
+  const thread = readerThread(input.io.env) ?? readerFor(threads);
+  const inThread = convertsInThread({
+    file: t.log.file,
+    ...(thread ? { thread } : {}),
+    ...(t.log.rejectsFile ? { rejectsFile: t.log.rejectsFile } : {}),
+  });
+  return splitLoses(
+    threads,
+    inThread ? 'the log read into requests in a reader thread' : 'the log read on this thread',
+  );
 }
 /** fewer requests to simulate run on one thread (unless --threads says otherwise): a worker's start would not pay */
 const PARALLEL_MIN_ROWS = 100_000;

@@ -70,9 +70,9 @@ export function splitPays(threads: number): boolean {
   return threads >= SPLIT_MIN_THREADS;
 }
 
-/** --verbose's reason for streaming a run that could be split */
-export function splitLoses(threads: number): string {
-  return `streamed (a big CSV read into requests in a reader thread): split over ${threads} threads the run would cost ~1.2x the CPU (the request table built and read back) and end later (--threads ${threads} to split anyway)`;
+/** --verbose's reason for streaming a run that could be split; `how` it streams */
+export function splitLoses(threads: number, how: string): string {
+  return `streamed (${how}): split over ${threads} threads the run would cost ~1.2x the CPU (the request table built and read back) and end later (--threads ${threads} to split anyway)`;
 }
 
 /**
