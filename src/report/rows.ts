@@ -80,6 +80,8 @@ export class RowsWriter {
    */
   private readonly prices = new Map<string, Map<number, { m: ModelInfo; p: (bigint | undefined)[] }>>();
   private readonly cell = new Float64Array(CELL_WIDTH);
+  private lastMs = Number.NaN;
+  private lastIso = '';
 
   /** one call: its quantities as a ledger cell holds them, priced as priceCells prices cells */
   write(stage: 'baseline' | 'final', r: SimRequest): void {
@@ -106,11 +108,16 @@ export class RowsWriter {
     // storage and per-call fees, as priceCells prices them
     if (c[Q.storage]! > 0 || c[Q.webSearch]! > 0) atto += extrasCost(c, m);
     const q = (col: number): number => c[col]!;
+    // a call's baseline and final lines share its time: its text made once
+    if (r.atMs !== this.lastMs) {
+      this.lastMs = r.atMs;
+      this.lastIso = new Date(r.atMs).toISOString();
+    }
     const values = [
       stage,
       r.line ?? null,
       r.id,
-      new Date(r.atMs).toISOString(),
+      this.lastIso,
       r.model,
       r.serviceTier,
       r.status,

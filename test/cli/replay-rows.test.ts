@@ -30,6 +30,9 @@ describe('replay --rows', () => {
     expect(rows).toHaveLength(200);
     expect(rows.every((x) => x.stage === 'baseline')).toBe(true);
     expect(sum(rows)).toBeCloseTo(report.baseline.cost, 6);
+    // each line's timestamp is its own row's (the writer keeps the last one's text for the next)
+    const log = readFileSync(join(REPO, 'scenarios/logs/support-bot.csv'), 'utf8').trimEnd().split('\n');
+    for (const x of rows) expect(x.timestamp).toBe(new Date(log[Number(x.line) - 1]!.split(',')[0]!).toISOString());
     // req-0004: 4,512 input of which 4,200 read from the cache, 189 out, on claude-sonnet-4-6
     // ($3 input, $0.30 cache read, $15 output per 1M): 312 x 3 + 4200 x 0.3 + 189 x 15 = 5,031 micro-USD
     expect(rows.find((x) => x.request_id === 'req-0004')).toMatchObject({
