@@ -489,6 +489,11 @@ export function unsortedWarning(outOfOrder: number, priced: number): { code: Cod
 /** the skip reason of a row outside a key-consistent sample */
 export const OUTSIDE_SAMPLE = 'outside the sample (--sample)';
 const DEFAULT_BATCH = 1024;
+
+/** the requests a read yields at a time: opts.batchSize, or 1,024 */
+export function batchSizeOf(opts: Pick<LogOptions, 'batchSize'>): number {
+  return Math.max(1, opts.batchSize ?? DEFAULT_BATCH);
+}
 /** a JSON log's tag names are gathered from its first this many priced rows */
 export const TAG_NAMES_FROM = 1000;
 
@@ -634,7 +639,7 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
   if (opts.preset !== undefined) getPreset(opts.preset); // an unknown name fails before the file is opened
   const path = opts.file === '-' ? '-' : isAbsolute(opts.file) ? opts.file : resolve(cwd, opts.file);
   const shown = shownPath(opts.file, cwd);
-  const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_BATCH);
+  const batchSize = batchSizeOf(opts);
 
   const sampler = opts.sample && lineSampler(opts.sample);
   const log = await (sampler || opts.range

@@ -27,13 +27,13 @@ try {
     },
     stats,
   );
-  const read = (): number => stats.position?.read ?? 0;
   let b = new ChunkBuilder(spare.pop());
   const flush = async (): Promise<void> => {
     if (!b.rows) return;
     const chunk = b.freeze();
     b = new ChunkBuilder(spare.pop());
-    await out.send({ type: 'chunk', chunk, read: read() } satisfies StreamMessage);
+    const { read, total } = stats.position ?? { read: 0, total: null };
+    await out.send({ type: 'chunk', chunk, position: { read, total } } satisfies StreamMessage);
   };
   // the first chunks are small, so the run starts early; then whole ones (fewer messages)
   let rows = FIRST_ROWS;

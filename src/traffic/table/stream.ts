@@ -6,18 +6,14 @@
 // worker, which reads the whole log on its own, in file order, as one read would: the requests,
 // rejects, warnings and stats are that read's (the stats are sent at the end), and a UserError is
 // rethrown here as the same UserError. At most WINDOW chunks are in flight.
-import { statSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
 import type { PrefixBlock, SimRequest } from '../../engine/request.js';
 import { type PricingData, pricingData } from '../../pricing/data.js';
 import { compiledUrl, streamFrom } from '../../shared/workers.js';
-import { DuplicateIds, type LogOptions, type LogStats, shownPath, useThread } from '../logs/read.js';
+import { batchSizeOf, DuplicateIds, type LogOptions, type LogStats, shownPath, useThread } from '../logs/read.js';
 import { type Chunk, ChunkView } from './chunk.js';
 
 /** chunks the worker may send before this thread has read them (and handed them back) */
 const WINDOW = 4;
-/** requests handed to the run at a time (the reader's default batch) */
-const BATCH = 1024;
 
 export interface StreamInput {
   opts: Omit<LogOptions, 'book' | 'notify' | 'stdin' | 'sample' | 'thread' | 'range'> & { book?: PricingData };
@@ -26,7 +22,8 @@ export interface StreamInput {
 
 export type StreamMessage =
   | { type: 'note'; message: string }
-  | { type: 'chunk'; chunk: Chunk; read: number }
+  /** with how far the reader is through the file (its stats.position), for the run's progress */
+  | { type: 'chunk'; chunk: Chunk; position: NonNullable<LogStats['position']> }
   | { type: 'end'; stats: LogStats };
 
 /**
@@ -44,22 +41,14 @@ export function convertsInThread(opts: LogOptions): boolean {
 export async function* readLogInThread(opts: LogOptions, stats: LogStats): AsyncGenerator<SimRequest[]> {
   const { book, notify, stdin: _s, sample: _m, thread: _t, range: _r, ...plain } = opts;
   const cwd = opts.cwd ?? process.cwd();
-  const path = isAbsolute(opts.file) ? opts.file : resolve(cwd, opts.file);
   const input: StreamInput = {
     opts: { ...plain, cwd, callerChecksIds: true, ...(book ? { book: pricingData(book) } : {}) },
     window: WINDOW,
   };
   const worker = streamFrom<StreamMessage>(compiledUrl(import.meta.url, 'stream-worker.js'), input);
-  // the progress the run reads (logFraction): bytes of the file read so far
-  let total: number | null = null;
-  try {
-    total = statSync(path).size;
-  } catch {}
-  const position = { read: 0, total };
-  stats.position = position;
   // repeated ids are checked here, where the requests' ids are strings already, so the threads' work is about even
   const ids = new DuplicateIds(shownPath(opts.file, cwd));
-  const batchSize = Math.max(1, opts.batchSize ?? BATCH);
+  const batchSize = batchSizeOf(opts);
   // a key's one-block prefix is one array across the chunks, as the reader makes it across the log
   const prefixes = new Map<string, PrefixBlock[]>();
   try {
@@ -74,7 +63,8 @@ export async function* readLogInThread(opts: LogOptions, stats: LogStats): Async
         ids.finish(stats);
         return;
       }
-      position.read = m.read;
+      // the progress the run reads (logFraction)
+      stats.position = m.position;
       const c = m.chunk;
       const view = new ChunkView(c, prefixes);
       for (let from = 0; from < c.rows; from += batchSize) {
