@@ -114,6 +114,9 @@ export async function answer<T, R>(
 type StreamError = { type: 'error' } & ErrorData;
 
 /** This thread's side of a worker that streams messages (streamTo): taken in order, each earned by a credit. */
+/** what a WorkerStream sends its worker: one more counted message may come, and what it hands back */
+type Credit = { type: 'credit'; back?: unknown };
+
 export interface WorkerStream<M> {
   /** the next message; a worker's error is thrown here (a UserError as the same UserError) */
   next(): Promise<M>;
@@ -165,7 +168,7 @@ export function streamFrom<M extends { type: string }>(entry: URL, workerData: u
       if (m.type !== 'error') return m as M;
       throw errorOf(m as StreamError);
     },
-    credit: (back) => worker.postMessage(back === undefined ? 'credit' : { type: 'credit', back }),
+    credit: (back) => worker.postMessage({ type: 'credit', back } satisfies Credit),
     async close() {
       if (closed) return;
       closed = true;
@@ -191,10 +194,9 @@ export function streamTo(
   let credits = window;
   let wake: (() => void) | undefined;
   port.on('message', (m) => {
-    if (m !== 'credit') {
-      if (typeof m !== 'object' || m === null || (m as { type?: unknown }).type !== 'credit') return;
-      onBack?.((m as { back: unknown }).back);
-    }
+    if ((m as Partial<Credit> | null)?.type !== 'credit') return;
+    const { back } = m as Credit;
+    if (back !== undefined) onBack?.(back);
     credits++;
     const w = wake;
     wake = undefined;
