@@ -23,7 +23,7 @@ import { overlaysOf } from './pricing.js';
 import type { ModelChoice } from './pricing-choice.js';
 import { buildReport, type Check, type Report } from '../report/model.js';
 import { CACHE_RULES, realismRules } from '../strategies/prompt-cache/rules.js';
-import { readerThread, THREAD_MIN_BYTES } from '../traffic/logs/read.js';
+import { type ReaderThread, readerThread, THREAD_MIN_BYTES } from '../traffic/logs/read.js';
 import { convertsInThread } from '../traffic/table/stream.js';
 import { SampleFilter, type SampleRate, type SampleUnit, UNIT_TAG } from '../traffic/sample.js';
 import { partitionTable } from '../traffic/table/partition.js';
@@ -327,21 +327,23 @@ export function stageStates(stages: readonly StageSpec[], cacheRealism: string):
   });
 }
 
+/**
+ * Where a streamed run's log reader works: LLMCOST_READER_THREAD says, else this thread for a sample
+ * (only its rows are parsed) or a run on one thread, else the default (a big CSV in a reader thread).
+ */
+function readerOf(input: Pick<RunScenarioInput, 'io' | 'threads'>, sample?: SampleFilter): ReaderThread | undefined {
+  return (
+    readerThread(input.io.env) ?? (sample ? 'off' : input.threads !== undefined ? readerFor(input.threads) : undefined)
+  );
+}
+
 /** The traffic of a prepared scenario: its profile generator, or its log read streaming. */
 export function scenarioTraffic(prep: PreparedScenario, input: RunScenarioInput, sample?: SampleFilter): TrafficSource {
   const { scenario, book, seed } = prep;
   const { io } = input;
   return scenario.traffic.profile
     ? withinContextWindows(profileSource(scenario.traffic.profile, seed), scenario.traffic.profile, book, scenario)
-    : logSource(
-        scenario.traffic.log,
-        io.cwd,
-        book,
-        io.stdin,
-        readerThread(io.env) ?? (sample ? 'off' : input.threads !== undefined ? readerFor(input.threads) : undefined),
-        noteOf(input),
-        sample,
-      );
+    : logSource(scenario.traffic.log, io.cwd, book, io.stdin, readerOf(input, sample), noteOf(input), sample);
 }
 
 /** How the log reader's notes are said: on stderr, unless input.notes is false. */
@@ -424,7 +426,7 @@ function worthSplitting(prep: PreparedScenario, input: RunScenarioInput): true |
   }
   if (splitPays(threads)) return true;
   // how it streams: a big CSV read into requests in a reader thread (as logSource will choose), or here
-  const thread = readerThread(input.io.env) ?? readerFor(threads);
+  const thread = readerOf(input);
   const inThread = convertsInThread({
     file: t.log.file,
     ...(thread ? { thread } : {}),
