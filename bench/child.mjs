@@ -2,9 +2,12 @@
 // usage: node bench/child.mjs csv|csv-fast|json|parquet FILE | duck baseline|cache FILE TABLE | duck-sample FILE RATE_BP OUT
 //        | cachekeys N | cli ARGS...   -> prints one JSON line {ms, cpuPct, maxRssMB, ...}
 import { createReadStream } from 'node:fs';
+import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { parse } from 'csv-parse';
 import { main } from '../dist/cli/index.js';
+
+const { mainThreadCpuMs } = createRequire(import.meta.url)('./thread-cpu.cjs');
 
 const [mode, ...args] = process.argv.slice(2);
 const t0 = performance.now();
@@ -98,5 +101,5 @@ const usage = process.resourceUsage();
 // CPU of every thread of the process (worker threads included) over the wall time
 const cpuPct = Math.round(((usage.userCPUTime + usage.systemCPUTime) / 1000 / ms) * 100);
 process.stdout.write(
-  `${JSON.stringify({ ...out, ms: Math.round(ms), cpuPct, maxRssMB: Math.round(usage.maxRSS / 1024) })}\n`,
+  `${JSON.stringify({ ...out, ms: Math.round(ms), cpuPct, mainCpuMs: mainThreadCpuMs(), maxRssMB: Math.round(usage.maxRSS / 1024) })}\n`,
 );

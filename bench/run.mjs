@@ -418,6 +418,10 @@ const summary = {
   waterfallCpuPct: sim1.cpuPct,
   waterfallSplitCpuPct: sim1split.cpuPct,
   waterfallOneThreadCpuPct: sim1one.cpuPct,
+  // the main thread's CPU per request (start-up included), where the strategies run: streamed with
+  // the reader thread, and on one thread (reading included)
+  mainThreadUsPerRequest: sim1.mainCpuMs === null ? null : r3((sim1.mainCpuMs * 1000) / ROWS),
+  oneThreadUsPerRequest: sim1one.mainCpuMs === null ? null : r3((sim1one.mainCpuMs * 1000) / ROWS),
   startupVersionVsNode: r3(startup[1].medianMs / startup[0].medianMs),
   startupEstimateVsNode: r3(startup[2].medianMs / startup[0].medianMs),
   // the oracle: DuckDB's baseline is replay's to the micro-dollar
@@ -479,6 +483,7 @@ const lines = [
   `8-configuration sweep / one simulate:           ${x(summary.sweep8VsOneSimulate)} (target <= 2.5x: ${met(t.sweep8Within2_5xOneRun)})`,
   `--sample 1% / the full run:                     ${(summary.sample1pctVsFullRun * 100).toFixed(1)}% (target <= 5%: ${met(t.sampleWithin5pctOfFullRun)}); full run inside the band: baseline ${summary.fullRunInsideSampleBand.baseline}, final ${summary.fullRunInsideSampleBand.final}`,
   `CPU of one waterfall run: ${summary.waterfallCpuPct}% (target >= 180%: ${met(t.cpuAtLeast180pct)}); split: ${summary.waterfallSplitCpuPct}%; one thread: ${summary.waterfallOneThreadCpuPct}%`,
+  `main thread CPU per request: ${summary.mainThreadUsPerRequest ?? '-'} us streamed with the reader thread, ${summary.oneThreadUsPerRequest ?? '-'} us on one thread (start-up included)`,
   `start-up / node -e 0: --version ${x(summary.startupVersionVsNode)}, estimate ${x(summary.startupEstimateVsNode)} (target <= 2x: ${met(t.startupWithin2xNode)})`,
   `DuckDB baseline $${summary.duckBaselineUsd} vs replay $${summary.replayBaselineUsd}`,
   `peak RSS: ${summary.peakRssMB1MStreaming} MB at ${ROWS.toLocaleString('en-US')} rows streaming with a reader thread, ${summary.peakRssMB1MWithTable} MB with the request table (split), ${summary.peakRssMB1MOneThread} MB on one thread; ${summary.peakRssMB3MStreaming} MB at ${ROWS_LARGE.toLocaleString('en-US')} rows streaming (target < 300 MB: ${met(t.peakRssUnder300MBAt3MStreaming)})`,
