@@ -92,6 +92,11 @@ export async function simulate(input: SimulateInput, context: Partial<Context> =
       allowPaths: input.allowPaths,
       command: 'simulate',
       version: ctx.version,
+      // what run 0's scenario does not carry (--scale and --cache-realism are in it): every seed
+      // runs over the same sample, on the same threads
+      threads: base.threads,
+      explicitThreads: base.explicitThreads,
+      ...(input.sample ? { sample: input.sample } : {}),
     });
   return report;
 }

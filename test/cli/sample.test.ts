@@ -111,7 +111,13 @@ describe('--sample', () => {
   it('with --runs: bands over seeds, each run reading the sample again; the preset note said once', async () => {
     const r = await runCli(['simulate', scenario, '--sample', '10%', '--runs', '3', '--format', 'json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).monteCarlo.runs).toBe(3);
+    const report = JSON.parse(r.stdout);
+    expect(report.monteCarlo.runs).toBe(3);
+    // every seed over the same sample, scaled alike: a log's requests and baseline do not vary by seed
+    // (runs 2 and 3 read the whole log unscaled, once: their band reached the unsampled figures)
+    const { requests, baseline } = report.monteCarlo;
+    expect([requests.p5, requests.p50, requests.p95]).toEqual(Array(3).fill(report.requests));
+    expect([baseline.p5, baseline.p50, baseline.p95]).toEqual(Array(3).fill(report.baseline.cost));
     expect(r.stderr.match(/^note: reading /gm)).toHaveLength(1);
   });
 
