@@ -5,7 +5,7 @@ import { createReadStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { parse } from 'csv-parse';
-import { main } from '../dist/cli/index.js';
+import { main } from '../dist/cli-bundle/llmcost.js';
 
 const { mainThreadCpuMs } = createRequire(import.meta.url)('./thread-cpu.cjs');
 
