@@ -61,8 +61,8 @@ const md5Hex: (key: string | Uint8Array) => string =
  * The unit key of a request: its unit column, or its request id when it has none (as the SQL's
  * coalesce(nullif(trim(unit), ''), request_id)).
  */
-export function unitKey(r: SimRequest, unit: SampleUnit): string {
-  const k = SAMPLE_UNITS[unit](r)?.trim();
+export function unitKey(r: SimRequest, unit: SampleUnit, unbilledPrefixKey?: string): string {
+  const k = (unit === 'prefix_key' && !r.prefix.length ? unbilledPrefixKey : SAMPLE_UNITS[unit](r))?.trim();
   return k ? k : r.id;
 }
 
@@ -126,10 +126,12 @@ export class SampleFilter {
     return k;
   }
 
-  keeps(r: SimRequest): boolean {
+  /** `unbilledPrefixKey`: the prefix_key column of a call that bills nothing (logs/row.ts), which has no prefix */
+  keeps(r: SimRequest, unbilledPrefixKey?: string): boolean {
     this.seen++;
-    if (this.defaulted) this.decideUnit(r.prefix.length > 0, r.conversationId !== undefined);
-    const unit = unitKey(r, this.unit);
+    if (this.defaulted)
+      this.decideUnit(r.prefix.length > 0 || unbilledPrefixKey !== undefined, r.conversationId !== undefined);
+    const unit = unitKey(r, this.unit, unbilledPrefixKey);
     if (!this.keepsKey(unit)) return false;
     this.kept++;
     r.tags[UNIT_TAG] = unit;

@@ -140,19 +140,31 @@ describe('the byte scan of a sampled read', () => {
   const tricky = forms.map(([bytes, text]) => {
     for (let i = 0; ; i++) if (kept(text(`k${i}`)) && !kept(bytes(`k${i}`))) return bytes(`k${i}`);
   });
-  const log = (n: number): Buffer => {
+  const log = (n: number, quoteFirst = false): Buffer => {
     const out: Uint8Array[] = [
-      Buffer.from('timestamp,request_id,model,input_tokens,output_tokens,prefix_key,prefix_tokens,conversation_id\n'),
+      Buffer.from(
+        'timestamp,request_id,model,input_tokens,output_tokens,prefix_key,prefix_tokens,conversation_id,status\n',
+      ),
     ];
     for (let i = 0; i < n; i++) {
       // the tricky keys, blank and whitespace-only keys (the request id stands in), and many plain ones
       // (the first records, read to detect the preset, are parsed whole: the scan starts after them)
-      const odd = [...tricky, Buffer.from(''), Buffer.from(' '), Buffer.from('\u3000')];
+      const none = ['', ' ', '\u3000'].map((k) => Buffer.from(k));
+      const odd = [...tricky, ...none];
       const key = i % 4 === 0 ? odd[(i / 4) % odd.length]! : Buffer.from(`sys:${i % 997}`);
       const conv = i % 3 === 0 ? '' : `c${i % 501}`;
-      const blank = key.toString('utf8').trim() === '';
-      out.push(Buffer.from(`2026-10-01T00:00:${String(i % 60).padStart(2, '0')}Z,r${i},gpt-4o,100,10,`), key);
-      out.push(Buffer.from(`,${blank ? '' : 50},${conv}\n`));
+      const blank = none.some((k) => k.equals(key));
+      // a failed call that used no tokens bills nothing and has no prefix: it is still sampled by its key
+      const unbilled = i % 7 === 3;
+      // the reference log has a quote in its first row, so every row goes through csv-parse, unscanned
+      const model = quoteFirst && i === 0 ? '"gpt-4o"' : 'gpt-4o';
+      out.push(
+        Buffer.from(
+          `2026-10-01T00:00:${String(i % 60).padStart(2, '0')}Z,r${i},${model},${unbilled ? '0,0' : '100,10'},`,
+        ),
+        key,
+      );
+      out.push(Buffer.from(`,${blank ? '' : unbilled ? 0 : 50},${conv},${unbilled ? 'error' : 'ok'}\n`));
     }
     return Buffer.concat(out);
   };
@@ -161,15 +173,19 @@ describe('the byte scan of a sampled read', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sampled-bytes-'));
     try {
       const file = join(dir, 'log.csv');
+      const parsed = join(dir, 'parsed.csv');
       // more distinct keys than the byte memo's first table holds (it grows)
       writeFileSync(file, log(3000));
+      writeFileSync(parsed, log(3000, true));
       for (const unit of ['prefix_key', 'conversation_id', 'request_id'] as SampleUnit[])
         for (const rate of ['1%', '50%']) {
           // the reference: every row parsed, then the filter (as a log that cannot be scanned is read)
-          const all = new SampleFilter(parseSampleRate(rate), unit);
           const want: string[] = [];
-          for await (const b of readLog({ file, thread: 'off' }, newLogStats()))
-            for (const r of b) if (all.keeps(r)) want.push(r.id);
+          const ref = newLogStats();
+          const all = new SampleFilter(parseSampleRate(rate), unit);
+          for await (const b of readLog({ file: parsed, sample: all, thread: 'off' }, ref))
+            for (const r of b) want.push(r.id);
+          expect(ref.unsampled, 'the reference is filtered after parsing').toBe(all.seen - all.kept);
           const sample = new SampleFilter(parseSampleRate(rate), unit);
           const stats = newLogStats();
           const got: string[] = [];

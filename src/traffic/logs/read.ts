@@ -743,7 +743,7 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
               }
               if (r.req) {
                 const q = r.req;
-                if (opts.sample && !opts.sample.keeps(q)) {
+                if (opts.sample && !opts.sample.keeps(q, r.unbilledPrefixKey)) {
                   stats.unsampled = (stats.unsampled ?? 0) + 1;
                   skipped(stats, OUTSIDE_SAMPLE);
                   continue;

@@ -29,6 +29,12 @@ export interface RowResult {
   needsEncoder?: string;
   /** the row sends more input tokens than its model's context window: priced, and counted in a warning */
   overWindow?: { inputTokens: number; contextWindow: number };
+  /**
+   * the prefix_key column of a call that bills nothing (whose prefix is left empty: it reads and
+   * writes no cache): a sample by prefix key keeps the call with its key's other calls, as the
+   * column-based rule of docs/scale.md (and the CSV scan, which reads the column) does
+   */
+  unbilledPrefixKey?: string;
 }
 
 /** Bill dimensions a row may use that not every model prices (checked against the row's table). */
@@ -630,8 +636,10 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
 
   // prefix blocks
   let prefix: PrefixBlock[] = [];
+  let unbilledPrefixKey: string | undefined;
   if (!billed) {
-    // a call that bills nothing reads and writes no cache either
+    // a call that bills nothing reads and writes no cache either (its key still names its sample unit)
+    if (!preset.prefix) unbilledPrefixKey = str(pick(ctx, f, values, off, C.prefix_key));
   } else if (preset.prefix && f) {
     const p = preset.prefix(f, input);
     if (typeof p === 'string') return rej('prefix invalid', p);
@@ -731,8 +739,8 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
   preset.finish?.(req);
   const contextWindow = ctx.contextWindow?.(model, atMs);
   if (billed && contextWindow !== undefined && input > contextWindow)
-    return { req, costUsd, unbilled, overWindow: { inputTokens: input, contextWindow } };
-  return { req, costUsd, unbilled };
+    return { req, costUsd, unbilled, overWindow: { inputTokens: input, contextWindow }, unbilledPrefixKey };
+  return { req, costUsd, unbilled, unbilledPrefixKey };
 }
 
 /** a row without cache write columns, or without audio and image counts (shared: read, never changed) */
