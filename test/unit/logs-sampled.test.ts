@@ -4,7 +4,7 @@
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type LineSampler, sampledCsvOpen, sampledHeaderOk } from '../../src/traffic/logs/sampled.js';
+import { type LineSampler, sampledCsvOpen, sampledHeaderOk, sampledJsonSkip } from '../../src/traffic/logs/sampled.js';
 import { openLog, type RawRecord } from '../../src/traffic/logs/source.js';
 import { newLogStats, readLog } from '../../src/traffic/logs/read.js';
 import { parseSampleRate, SampleFilter, sampleBucket, type SampleUnit } from '../../src/traffic/sample.js';
@@ -195,6 +195,145 @@ describe('the byte scan of a sampled read', () => {
           expect(stats.priced + stats.unsampled!).toBe(3000);
           // most rows were left out by the byte scan, unparsed
           expect(stats.unsampled! - (sample.seen - sample.kept)).toBeGreaterThan(1000);
+        }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the scan of a sampled JSON Lines log', () => {
+  // A line is left out only when JSON.parse would give its first present candidate field a string
+  // outside the sample (or, without one, its request id): random objects with the unit field and the
+  // id as strings (padded, escaped, non-ASCII, blank), numbers, null, nested values, repeated keys.
+  const str = fc.oneof(
+    fc.constantFrom('k1', 'k2', ' k2 ', 'k2\t', '', '  ', 'é', 'k\u00e92', '\u3000k2'),
+    fc.string({ maxLength: 6 }),
+  );
+  const scalar = fc.oneof(str, fc.integer(), fc.constant(null), fc.boolean());
+  const value = fc.oneof(
+    { weight: 4, arbitrary: scalar },
+    fc.array(scalar, { maxLength: 3 }),
+    fc.dictionary(fc.constantFrom('a', 'unit', '"q"'), scalar, { maxKeys: 2 }),
+  );
+  const key = fc.constantFrom('unit', 'alt', 'request_id', 'model', 'x', 'data', 'u\\u006eit', 'nested');
+  const member = fc.tuple(key, value, fc.constantFrom('', ' ', '\t'), fc.boolean());
+  const line = fc.array(member, { maxLength: 6 }).map((ms) => {
+    // written by hand: repeated keys, spaces around the colon, a key written with an escape
+    const body = ms
+      .map(([k, v, sp, esc]) => {
+        const text = JSON.stringify(v) ?? 'null';
+        // a string value written with an escape where JSON allows one (the same value to JSON.parse)
+        const plainFirst = typeof v === 'string' && v.length > 0 && JSON.stringify(v[0]).length === 3;
+        const written =
+          esc && plainFirst
+            ? `"\\u${(v as string).charCodeAt(0).toString(16).padStart(4, '0')}${JSON.stringify(v).slice(2)}`
+            : text;
+        return `"${k}"${sp}:${sp}${written}`;
+      })
+      .join(',');
+    return `{${body}}`;
+  });
+
+  // out of the sample: k2, and any key with a backslash (so a scan that read an escape's bytes as
+  // the key would drop lines whose parsed key is in the sample)
+  const keepText = (k: string): boolean => k !== 'k2' && !k.includes('\\');
+  const unitOf = (o: Record<string, unknown>): string | undefined => {
+    // as a parsed row picks it: the first present candidate (unit, then alt), trimmed; else the id
+    for (const f of ['unit', 'alt', 'request_id']) {
+      const v = o[f];
+      if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) continue;
+      return typeof v === 'string' ? v.trim() : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    }
+    return undefined;
+  };
+
+  it('leaves out only lines whose parsed unit is outside the sample (property)', () => {
+    fc.assert(
+      fc.property(line, (text) => {
+        const o = JSON.parse(text) as Record<string, unknown>;
+        const sampler: LineSampler = {
+          keep: (b, f, t) => keepText(b.toString('utf8', f, t)),
+          keepText,
+          dropped: 0,
+          jsonFields: { unit: ['unit', 'alt'], id: ['request_id'] },
+        };
+        const skip = sampledJsonSkip(sampler, ['data'], 99);
+        const buf = Buffer.from(`pad${text}\n`);
+        const dropped = skip(buf, 3, buf.length - 1);
+        const unit = unitOf(o);
+        if (dropped) expect(unit !== undefined && !keepText(unit), text).toBe(true);
+        expect(sampler.dropped).toBe(dropped ? 1 : 0);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('decides plain lines, and parses what it cannot read exactly', () => {
+    const sampler: LineSampler = {
+      keep: (b, f, t) => keepText(b.toString('utf8', f, t)),
+      keepText,
+      dropped: 0,
+      jsonFields: { unit: ['unit', null], id: ['request_id'] },
+    };
+    const skip = sampledJsonSkip(sampler, ['data'], 99);
+    const drops = (text: string): boolean => skip(Buffer.from(text), 0, Buffer.byteLength(text));
+    expect(drops('{"request_id":"r1","unit":" k2 ","n":[1,{"unit":"k1"}],"m":"a\\"b"}')).toBe(true);
+    expect(drops('{"unit":"k2","unit":"k1"}')).toBe(false); // the last of repeated keys
+    expect(drops('{"unit":"k1","unit":"k2"}')).toBe(true);
+    expect(drops('{"unit":"\\u006b2"}')).toBe(false); // an escape: parsed
+    expect(drops('{"unit":null,"request_id":"k2"}')).toBe(false); // a nested candidate comes before the id: parsed
+    expect(drops('{"unit":"k2","data":[]}')).toBe(false); // a page's key: parsed
+    expect(drops('{"unit":7}')).toBe(false);
+    expect(drops('[{"unit":"k2"}]')).toBe(false);
+    expect(drops('{"unit":"k2"')).toBe(false);
+    expect(drops('{"unit":"k2"} x')).toBe(false);
+    expect(sampler.dropped).toBe(2);
+  });
+
+  it("keeps exactly the requests the parsed rows' filter keeps, on a JSON Lines log", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sampled-json-'));
+    try {
+      const rows = (wrapped: boolean): string =>
+        Array.from({ length: 3000 }, (_, i) => {
+          const unbilled = i % 7 === 3;
+          const key = i % 5 === 0 ? ['', ' ', '\u3000', 'é', ' sys:1 '][(i / 5) % 5]! : `sys:${i % 997}`;
+          const o: Record<string, unknown> = {
+            // the reference has a page's key on every line, so none is scanned
+            ...(wrapped ? { data: [] } : {}),
+            timestamp: `2026-10-01T00:00:${String(i % 60).padStart(2, '0')}Z`,
+            request_id: `r${i}`,
+            model: 'gpt-4o',
+            input_tokens: unbilled ? 0 : 100,
+            output_tokens: unbilled ? 0 : 10,
+            ...(i % 11 === 0 ? {} : { prefix_key: key }),
+            prefix_tokens: key.trim() === '' || unbilled ? 0 : 50,
+            conversation_id: i % 3 === 0 ? null : `c${i % 501}`,
+            status: unbilled ? 'error' : 'ok',
+            meta: { nested: [1, { prefix_key: 'no' }] },
+          };
+          return JSON.stringify(o);
+        }).join('\n');
+      const file = join(dir, 'log.jsonl');
+      const parsed = join(dir, 'parsed.jsonl');
+      writeFileSync(file, `${rows(false)}\n`);
+      writeFileSync(parsed, `${rows(true)}\n`);
+      for (const unit of ['prefix_key', 'conversation_id', 'request_id'] as SampleUnit[])
+        for (const rate of ['1%', '50%']) {
+          const ids = async (f: string) => {
+            const sample = new SampleFilter(parseSampleRate(rate), unit);
+            const stats = newLogStats();
+            const got: string[] = [];
+            for await (const b of readLog({ file: f, sample, thread: 'off' }, stats)) for (const r of b) got.push(r.id);
+            return { got, stats, scanned: stats.unsampled! - (sample.seen - sample.kept) };
+          };
+          const want = await ids(parsed);
+          const got = await ids(file);
+          expect(got.got, `${unit} ${rate}`).toEqual(want.got);
+          expect(want.scanned, 'the reference is parsed whole').toBe(0);
+          expect(got.stats.priced + got.stats.unsampled!).toBe(3000);
+          // most lines were left out by the scan, unparsed
+          expect(got.scanned).toBeGreaterThan(1000);
         }
     } finally {
       rmSync(dir, { recursive: true, force: true });

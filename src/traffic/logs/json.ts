@@ -5,6 +5,7 @@
 // their element starts on, so messages can say file:line for pretty-printed documents too.
 import type { Readable } from 'node:stream';
 import { jsonSyntaxProblem, jsonTooDeepAt, LIMITS, megabytes } from '../../config/input-limits.js';
+import type { LineSkip } from './quotefree.js';
 import type { RawRecord } from './source.js';
 
 export const RECORD_BATCH = 512;
@@ -26,9 +27,14 @@ function pageRecords(o: Record<string, unknown>): Record<string, unknown>[] | un
   return undefined;
 }
 
-export async function* jsonlRecords(stream: Readable, firstLine = 1): AsyncGenerator<RawRecord[]> {
+export async function* jsonlRecords(
+  stream: Readable,
+  firstLine = 1,
+  /** lines to leave out unparsed (a sample's: sampled.ts), counted by their own rule */
+  skip?: LineSkip,
+): AsyncGenerator<RawRecord[]> {
   // a chunk's lines are read without an await between them (an async step per line cost ~10%)
-  const lines = new LineSplitter(LIMITS.jsonlLineBytes);
+  const lines = new LineSplitter(LIMITS.jsonlLineBytes, skip);
   const record = jsonlRecord(firstLine);
   let batch: RawRecord[] = [];
   for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -47,8 +53,17 @@ export async function* jsonlRecords(stream: Readable, firstLine = 1): AsyncGener
   if (batch.length) yield batch;
 }
 
-/** A line of a byte stream: its text, or only its length when it was longer than the most held. */
-export type SplitLine = { text: string; tooLong?: undefined } | { text?: undefined; tooLong: number };
+/**
+ * A line of a byte stream: its text, or only its length when it was longer than the most held, or
+ * neither when the splitter's skip rule left it out undecoded.
+ */
+export type SplitLine =
+  | { text: string; tooLong?: undefined }
+  | { text?: undefined; tooLong: number }
+  | { text?: undefined; tooLong?: undefined };
+
+/** what next() gives for a line the skip rule left out (its line number still counts) */
+const SKIPPED: SplitLine = {};
 
 /**
  * Splits a byte stream's chunks into lines at \n (a \r before it is dropped), decoded as UTF-8 one
@@ -62,7 +77,11 @@ export class LineSplitter {
   private chunk: Buffer = Buffer.alloc(0);
   private from = 0;
 
-  constructor(private readonly maxBytes: number) {}
+  constructor(
+    private readonly maxBytes: number,
+    /** leaves out a line whole in one chunk (its bytes, without the line break) undecoded */
+    private readonly skip?: LineSkip,
+  ) {}
 
   /** the next chunk, whose lines next() gives (after those of the chunks before) */
   push(chunk: Buffer): void {
@@ -81,8 +100,10 @@ export class LineSplitter {
     }
     this.from = nl + 1;
     // a whole line inside the chunk (the common case): decoded from it, nothing kept
-    if (this.length === 0 && !this.dropped && nl - from <= this.maxBytes)
-      return { text: chunk.toString('utf8', from, nl > from && chunk[nl - 1] === 13 ? nl - 1 : nl) };
+    if (this.length === 0 && !this.dropped && nl - from <= this.maxBytes) {
+      const end = nl > from && chunk[nl - 1] === 13 ? nl - 1 : nl;
+      return this.skip?.(chunk, from, end) ? SKIPPED : { text: chunk.toString('utf8', from, end) };
+    }
     this.keep(chunk.subarray(from, nl));
     return this.finish();
   }
@@ -128,6 +149,7 @@ function jsonlRecord(firstLine: number): (l: SplitLine, out: RawRecord[]) => voi
       return;
     }
     let text = l.text;
+    if (text === undefined) return;
     if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (text.trim() === '') return;
     // the depth first: the parse is iterative, but what reads the object afterwards recurses

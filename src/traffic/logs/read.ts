@@ -712,6 +712,24 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
       opts.sample!.decideUnit(at('prefix_key').length > 0, at('conversation_id').length > 0);
       sampler.columns = { unit: at(opts.sample!.unit), id: at('request_id') };
     }
+    // a JSON Lines log's: the unit's fields by name, once the first request has settled the unit
+    // (decideUnit), where the row reads them as they are (a preset that reshapes or skips records, or
+    // names its prefix from elsewhere, is parsed whole)
+    let scanJson =
+      sampler !== undefined &&
+      log.format === 'jsonl' &&
+      !(
+        preset.prepare ||
+        preset.expand ||
+        preset.skip ||
+        preset.reject ||
+        preset.prefix ||
+        preset.tags ||
+        preset.dedupeKey ||
+        preset.cacheTokensOf ||
+        preset.finish
+      );
+    const topLevel = (c: Column): (string | null)[] => (columns[c] ?? []).map((f) => (f.includes('.') ? null : f));
     // request id -> line, for the last two windows of rows
     const ids = new DuplicateIds(shown);
     const rejects = opts.rejectsFile ? new RejectsWriter(resolve(cwd, opts.rejectsFile), opts.rejectsFile) : undefined;
@@ -743,7 +761,12 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
               }
               if (r.req) {
                 const q = r.req;
-                if (opts.sample && !opts.sample.keeps(q, r.unbilledPrefixKey)) {
+                const outside = opts.sample && !opts.sample.keeps(q, r.unbilledPrefixKey);
+                if (scanJson) {
+                  scanJson = false;
+                  sampler!.jsonFields = { unit: topLevel(opts.sample!.unit), id: topLevel('request_id') };
+                }
+                if (outside) {
                   stats.unsampled = (stats.unsampled ?? 0) + 1;
                   skipped(stats, OUTSIDE_SAMPLE);
                   continue;

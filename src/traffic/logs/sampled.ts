@@ -1,6 +1,7 @@
-// A CSV log read for a key-consistent sample (traffic/sample.ts): lines whose sample unit is not
-// kept are counted and left unparsed, so a 1% sample reads ~1% of the rows. Only quote-free records
-// are decided before parsing, by the quote-free reader (quotefree.ts: such a record is its fields
+// A CSV or JSON Lines log read for a key-consistent sample (traffic/sample.ts): lines whose sample
+// unit is not kept are counted and left unparsed, so a 1% sample parses ~1% of the rows (a JSON
+// line's unit is found by walking its top-level members: sampledJsonSkip). Of a CSV, only quote-free
+// records are decided before parsing, by the quote-free reader (quotefree.ts: such a record is its fields
 // split at the delimiter); from the first record with a quote on, the rest of the file goes through
 // csv-parse like any log, and the reader's own filter (on the parsed requests) keeps the same units.
 // The scan runs on every line of the log, so it allocates nothing per line: the unit key is found
@@ -19,6 +20,12 @@ export interface LineSampler {
    * fallback); until set (the first records, read to detect the preset) every line is parsed
    */
   columns?: { unit: number[]; id: number[] };
+  /**
+   * a JSON Lines log's: the unit column's candidate fields, then request_id's, as top-level names
+   * (null: a nested path, which the scan cannot read, so a line that needs it is parsed); until set
+   * every line is parsed
+   */
+  jsonFields?: { unit: (string | null)[]; id: (string | null)[] };
   /** whether the unit key whose bytes are buf[from, to) (ASCII, trimmed; `hash`: their keyHash) is in the sample */
   keep(buf: Buffer, from: number, to: number, hash: number): boolean;
   /** the same for a key with non-ASCII text (decoded and trimmed, as a parsed row's) */
@@ -63,23 +70,35 @@ function keyHash(buf: Uint8Array, from: number, to: number): number {
   return fnv1a32Bytes(buf, from, to) | 0 || 1;
 }
 
+/**
+ * The verdict on a unit key whose bytes are buf[i, j) as the line holds them (h: their FNV-1a as
+ * scanned, signed; high: their bytes OR'ed): trimmed as the parsed row's string is trimmed, then
+ * looked up. -1: blank (a parsed row reads it as absent: columns.ts present), 1: in the sample, 0: out.
+ */
+function verdict(sampler: LineSampler, buf: Buffer, i: number, j: number, h: number, high: number): number {
+  if (high >= 0x80) {
+    // UTF-8 text: trimmed and hashed as the parsed row's string (Unicode spaces, U+FFFD for bad bytes)
+    const text = buf.toString('utf8', i, j).trim();
+    return text === '' ? -1 : sampler.keepText(text) ? 1 : 0;
+  }
+  if (j > i && (space(buf[i]!) || space(buf[j - 1]!))) {
+    while (i < j && space(buf[i]!)) i++;
+    while (j > i && space(buf[j - 1]!)) j--;
+    h = keyHash(buf, i, j);
+  } else if (h === 0) h = 1;
+  if (j <= i) return -1;
+  return sampler.keep(buf, i, j, h) ? 1 : 0;
+}
+
 /** The quote-free reader's skip rule for a sample: a line whose unit key is outside it (counted as dropped). */
 export function sampledSkip(sampler: LineSampler, delimiter: string): LineSkip {
   const delim = delimiter.charCodeAt(0);
-  // what fieldIn found: the key's bytes buf[ka, kb) and their keyHash when ASCII, else its text
-  let ka = 0;
-  let kb = 0;
-  let kh = 0;
-  let text: string | undefined;
-  /**
-   * finds field k of the line buf[from, to) in ka/kb (or text), trimmed; false when the line has no
-   * such field or it is blank (a parsed row reads a blank field as absent: columns.ts present)
-   */
-  const fieldIn = (buf: Buffer, from: number, to: number, k: number): boolean => {
+  /** field k of the line buf[from, to): its verdict, or -2 when the line has no such field */
+  const fieldIn = (buf: Buffer, from: number, to: number, k: number): number => {
     let i = from;
     for (let f = 0; f < k; f++) {
       while (i < to && buf[i] !== delim) i++;
-      if (i >= to) return false;
+      if (i >= to) return -2;
       i++;
     }
     // the field's end, whether it is ASCII, and its hash (the common case: nothing to trim), in one pass
@@ -91,30 +110,173 @@ export function sampledSkip(sampler: LineSampler, delimiter: string): LineSkip {
       high |= c;
       h = Math.imul(h ^ c, 0x01000193);
     }
-    if (high >= 0x80) {
-      // UTF-8 text: trimmed and hashed as the parsed row's string (Unicode spaces, U+FFFD for bad bytes)
-      text = buf.toString('utf8', i, j).trim();
-      return text !== '';
-    }
-    text = undefined;
-    if (j > i && (space(buf[i]!) || space(buf[j - 1]!))) {
-      while (i < j && space(buf[i]!)) i++;
-      while (j > i && space(buf[j - 1]!)) j--;
-      h = keyHash(buf, i, j);
-    } else if (h === 0) h = 1;
-    ka = i;
-    kb = j;
-    kh = h;
-    return j > i;
+    return verdict(sampler, buf, i, j, h, high);
   };
   return (buf, from, to) => {
     const cols = sampler.columns;
     if (!cols) return false;
     // the unit key of the line, else its request id; a line with neither is parsed
-    let found = false;
-    for (let c = 0; c < cols.unit.length && !found; c++) found = fieldIn(buf, from, to, cols.unit[c]!);
-    for (let c = 0; c < cols.id.length && !found; c++) found = fieldIn(buf, from, to, cols.id[c]!);
-    if (!found || (text === undefined ? sampler.keep(buf, ka, kb, kh) : sampler.keepText(text))) return false;
+    let v = -1;
+    for (let c = 0; c < cols.unit.length && v < 0; c++) v = fieldIn(buf, from, to, cols.unit[c]!);
+    for (let c = 0; c < cols.id.length && v < 0; c++) v = fieldIn(buf, from, to, cols.id[c]!);
+    if (v !== 0) return false;
+    sampler.dropped++;
+    return true;
+  };
+}
+
+/** JSON's whitespace */
+const jsonSpace = (c: number | undefined): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+
+/**
+ * The JSON Lines reader's skip rule for a sample: a line that is one flat-enough JSON object whose
+ * unit key (a top-level string field) is outside the sample. The line's top-level members are
+ * walked in its bytes (values skipped, nested ones by depth, strings by their escapes); the unit
+ * is the first of its candidate fields that is present, as a parsed row picks it, else the request
+ * id. Whatever the walk cannot decide exactly as JSON.parse would read the line is left to the
+ * parser and the filter after it: a line that is not an object, a key or a deciding value with an
+ * escape, a deciding value that is not a string (a number, an object), a nested candidate field, a
+ * top-level array under a page's key (json.ts WRAPPER_KEYS), nesting deeper than the limit. The
+ * last of repeated keys wins, as in JSON.parse.
+ */
+export function sampledJsonSkip(sampler: LineSampler, wrapperKeys: readonly string[], maxDepth: number): LineSkip {
+  const wrappers = wrapperKeys.map((k) => Buffer.from(k));
+  // the fields asked for, as bytes, and what the walk found for each: 0 absent, 1 a string
+  // (from[], to[], hash[], high[]), 2 null, 3 anything else or a string with an escape
+  let names: Buffer[] = [];
+  let order: (number | null)[] = [];
+  let shape: LineSampler['jsonFields'];
+  let found = new Uint8Array(0);
+  let vFrom = new Int32Array(0);
+  let vTo = new Int32Array(0);
+  let vHash = new Int32Array(0);
+  let vHigh = new Int32Array(0);
+  const setUp = (f: NonNullable<LineSampler['jsonFields']>): void => {
+    shape = f;
+    const all = [...f.unit, ...f.id];
+    const distinct = [...new Set(all.filter((n): n is string => n !== null))];
+    names = distinct.map((n) => Buffer.from(n));
+    order = all.map((n) => (n === null ? null : distinct.indexOf(n)));
+    found = new Uint8Array(names.length);
+    vFrom = new Int32Array(names.length);
+    vTo = new Int32Array(names.length);
+    vHash = new Int32Array(names.length);
+    vHigh = new Int32Array(names.length);
+  };
+  /** whether buf[a, a + w.length) is w (compared here: Buffer.compare's checks cost more than the bytes) */
+  const is = (buf: Buffer, a: number, w: Buffer): boolean => {
+    for (let i = 0; i < w.length; i++) if (buf[a + i] !== w[i]) return false;
+    return true;
+  };
+  /** which asked-for name (or -2 a page's key) buf[a, b) is, else -1 */
+  const nameAt = (buf: Buffer, a: number, b: number): number => {
+    const n = b - a;
+    for (let k = 0; k < names.length; k++) if (names[k]!.length === n && is(buf, a, names[k]!)) return k;
+    for (let k = 0; k < wrappers.length; k++) if (wrappers[k]!.length === n && is(buf, a, wrappers[k]!)) return -2;
+    return -1;
+  };
+  /** walks the object buf[from, to); false when the line must be parsed */
+  const walk = (buf: Buffer, from: number, to: number): boolean => {
+    found.fill(0);
+    let i = from;
+    while (jsonSpace(buf[i])) i++;
+    if (buf[i] !== 0x7b) return false;
+    i++;
+    while (jsonSpace(buf[i])) i++;
+    if (buf[i] === 0x7d) i++;
+    else
+      for (;;) {
+        if (buf[i] !== 0x22) return false;
+        const ka = ++i;
+        while (i < to && buf[i] !== 0x22) if (buf[i++] === 0x5c) return false;
+        if (i >= to) return false;
+        const slot = nameAt(buf, ka, i);
+        if (slot === -2) return false;
+        i++;
+        while (jsonSpace(buf[i])) i++;
+        if (buf[i] !== 0x3a) return false;
+        i++;
+        while (jsonSpace(buf[i])) i++;
+        const c = buf[i];
+        if (c === 0x22) {
+          // a string: its bytes, whether it has an escape, and the key's hash as it is scanned
+          const va = ++i;
+          let h = 0x811c9dc5;
+          let high = 0;
+          let escaped = false;
+          for (let b: number; i < to && (b = buf[i]!) !== 0x22; i++) {
+            if (b === 0x5c) {
+              escaped = true;
+              i++;
+              continue;
+            }
+            high |= b;
+            h = Math.imul(h ^ b, 0x01000193);
+          }
+          if (i >= to) return false;
+          if (slot >= 0) {
+            found[slot] = escaped ? 3 : 1;
+            vFrom[slot] = va;
+            vTo[slot] = i;
+            vHash[slot] = h;
+            vHigh[slot] = high;
+          }
+          i++;
+        } else if (c === 0x7b || c === 0x5b) {
+          // a nested value: skipped by depth, its strings by their escapes
+          let depth = 0;
+          for (; i < to; i++) {
+            const b = buf[i]!;
+            if (b === 0x22) {
+              for (i++; i < to && buf[i] !== 0x22; i++) if (buf[i] === 0x5c) i++;
+            } else if (b === 0x7b || b === 0x5b) {
+              if (++depth > maxDepth) return false;
+            } else if (b === 0x7d || b === 0x5d) {
+              if (--depth === 0) break;
+            }
+          }
+          if (i >= to) return false;
+          i++;
+          if (slot >= 0) found[slot] = 3;
+        } else {
+          // a number, true, false or null
+          const va = i;
+          while (i < to && buf[i] !== 0x2c && buf[i] !== 0x7d && !jsonSpace(buf[i])) i++;
+          if (i === va) return false;
+          if (slot >= 0)
+            found[slot] =
+              i - va === 4 && buf[va] === 0x6e && buf[va + 1] === 0x75 && buf[va + 2] === 0x6c && buf[va + 3] === 0x6c
+                ? 2
+                : 3;
+        }
+        while (jsonSpace(buf[i])) i++;
+        if (buf[i] === 0x2c) {
+          i++;
+          while (jsonSpace(buf[i])) i++;
+          continue;
+        }
+        if (buf[i] !== 0x7d) return false;
+        i++;
+        break;
+      }
+    while (i < to && jsonSpace(buf[i])) i++;
+    return i === to;
+  };
+  return (buf, from, to) => {
+    const f = sampler.jsonFields;
+    if (!f) return false;
+    if (f !== shape) setUp(f);
+    if (!walk(buf, from, to)) return false;
+    // the first candidate present (a string that is not blank) decides; one the walk cannot read exactly, the parser does
+    let v = -1;
+    for (let c = 0; c < order.length && v < 0; c++) {
+      const k = order[c];
+      if (k === null || k === undefined) return false;
+      const state = found[k]!;
+      if (state === 3) return false;
+      if (state === 1) v = verdict(sampler, buf, vFrom[k]!, vTo[k]!, vHash[k]!, vHigh[k]!);
+    }
+    if (v !== 0) return false;
     sampler.dropped++;
     return true;
   };

@@ -7,12 +7,13 @@ import { join, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { CsvError, parse } from 'csv-parse';
+import { LIMITS } from '../../config/input-limits.js';
 import { userError } from '../../diagnostics.js';
 import { csvQuote } from '../../shared/csv.js';
 import { ChunkPool, fileChunks } from './chunks.js';
-import { jsonlRecords, looksLikeJsonl, RECORD_BATCH } from './json.js';
+import { jsonlRecords, looksLikeJsonl, RECORD_BATCH, WRAPPER_KEYS } from './json.js';
 import { quoteFreeCsvOpen, quoteFreeHeader } from './quotefree.js';
-import { type LineSampler, sampledSkip } from './sampled.js';
+import { type LineSampler, sampledJsonSkip, sampledSkip } from './sampled.js';
 
 export type LogFormat = 'csv' | 'jsonl' | 'json' | 'parquet';
 
@@ -187,18 +188,21 @@ export async function openLog(
       ? 'csv'
       : undefined;
   const stream = withFirst(text.first, text.rest);
+  // a sample's JSON Lines: lines outside it left unparsed (sampled.ts)
+  const jsonSkip = sampler && sampledJsonSkip(sampler, WRAPPER_KEYS, LIMITS.depth - 1);
   // a byte range of JSON Lines (cut where the whole file reads as JSON Lines): its lines, numbered as the file's
-  if (range?.jsonl) return { format: 'jsonl', gzip, records: jsonlRecords(stream, range.firstLine), position };
+  if (range?.jsonl)
+    return { format: 'jsonl', gzip, records: jsonlRecords(stream, range.firstLine, jsonSkip), position };
   // JSON by extension or by a first character of { or [; then JSONL when the first line is a whole object
   if (byExt === 'json' || (byExt === undefined && (firstChar === '{' || firstChar === '['))) {
     if (firstChar === '{' && looksLikeJsonl(head))
-      return { format: 'jsonl', gzip, records: jsonlRecords(stream), position };
+      return { format: 'jsonl', gzip, records: jsonlRecords(stream, 1, jsonSkip), position };
     if (firstChar === '{' || firstChar === '[') {
       // the streaming tokenizer is loaded only for a JSON document
       const { documentPath, jsonDocumentRecords } = await import('./json-document.js');
       return { format: 'json', gzip, records: jsonDocumentRecords(stream, documentPath(head), shownAs), position };
     }
-    return { format: 'jsonl', gzip, records: jsonlRecords(stream), position };
+    return { format: 'jsonl', gzip, records: jsonlRecords(stream, 1, jsonSkip), position };
   }
   // Tab-separated: by extension, or a first line with tabs and no commas.
   const firstLine = head.split(/\r?\n/, 1)[0] ?? '';
