@@ -255,7 +255,13 @@ describe('llmcost sweep', () => {
   });
 
   it('on a terminal, every note, warning and error clears the line a progress bar may be drawing', async () => {
-    const lines = (stderr: string) => stderr.split('\n').filter((l) => /^(\r\x1b\[K)?(note|warning|error)\b/.test(l));
+    // each line from its last carriage return: a bar drawn before a message (a slow run draws one)
+    // shares the message's line, and the message then starts where it cleared the bar
+    const lines = (stderr: string) =>
+      stderr
+        .split('\n')
+        .map((l) => l.slice(Math.max(0, l.lastIndexOf('\r'))))
+        .filter((l) => /^(\r\x1b\[K)?(note|warning|error)\b/.test(l));
     const ok = await runCli(['simulate', 'scenarios/log-what-if.yaml', '--format', 'json'], { cwd: ROOT, isTTY: true });
     const bad = await runCli(['simulate', 'scenarios/log-what-if.yaml', '--pricing', 'nope'], {
       cwd: ROOT,
