@@ -114,7 +114,7 @@ describe('--sample', () => {
     const report = JSON.parse(r.stdout);
     expect(report.monteCarlo.runs).toBe(3);
     // every seed over the same sample, scaled alike: a log's requests and baseline do not vary by seed
-    // (runs 2 and 3 read the whole log unscaled, once: their band reached the unsampled figures)
+    // (runs 2 and 3 used to read the whole log unscaled: their band reached the unsampled figures)
     const { requests, baseline } = report.monteCarlo;
     expect([requests.p5, requests.p50, requests.p95]).toEqual(Array(3).fill(report.requests));
     expect([baseline.p5, baseline.p50, baseline.p95]).toEqual(Array(3).fill(report.baseline.cost));
