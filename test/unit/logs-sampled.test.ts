@@ -3,6 +3,7 @@
 // outside the sample; lines with quotes (and everything after them) go through csv-parse.
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 import { type LineSampler, sampledCsvOpen, sampledHeaderOk, sampledJsonSkip } from '../../src/traffic/logs/sampled.js';
 import { openLog, type RawRecord } from '../../src/traffic/logs/source.js';
@@ -140,27 +141,30 @@ describe('the byte scan of a sampled read', () => {
   const tricky = forms.map(([bytes, text]) => {
     for (let i = 0; ; i++) if (kept(text(`k${i}`)) && !kept(bytes(`k${i}`))) return bytes(`k${i}`);
   });
+  // the rows: the tricky keys, blank and whitespace-only keys (the request id stands in), and many
+  // plain ones (the first records, read to detect the preset, are parsed whole: the scan starts after
+  // them); a failed call that used no tokens bills nothing and has no prefix, and is still sampled by
+  // its key
+  const none = ['', ' ', '\u3000'].map((k) => Buffer.from(k));
+  const rowsOf = (n: number) =>
+    Array.from({ length: n }, (_, i) => {
+      const odd = [...tricky, ...none];
+      const key = i % 4 === 0 ? odd[(i / 4) % odd.length]! : Buffer.from(`sys:${i % 997}`);
+      return { id: `r${i}`, key, conv: i % 3 === 0 ? '' : `c${i % 501}`, unbilled: i % 7 === 3 };
+    });
   const log = (n: number, quoteFirst = false): Buffer => {
     const out: Uint8Array[] = [
       Buffer.from(
         'timestamp,request_id,model,input_tokens,output_tokens,prefix_key,prefix_tokens,conversation_id,status\n',
       ),
     ];
-    for (let i = 0; i < n; i++) {
-      // the tricky keys, blank and whitespace-only keys (the request id stands in), and many plain ones
-      // (the first records, read to detect the preset, are parsed whole: the scan starts after them)
-      const none = ['', ' ', '\u3000'].map((k) => Buffer.from(k));
-      const odd = [...tricky, ...none];
-      const key = i % 4 === 0 ? odd[(i / 4) % odd.length]! : Buffer.from(`sys:${i % 997}`);
-      const conv = i % 3 === 0 ? '' : `c${i % 501}`;
+    for (const [i, { id, key, conv, unbilled }] of rowsOf(n).entries()) {
       const blank = none.some((k) => k.equals(key));
-      // a failed call that used no tokens bills nothing and has no prefix: it is still sampled by its key
-      const unbilled = i % 7 === 3;
       // the reference log has a quote in its first row, so every row goes through csv-parse, unscanned
       const model = quoteFirst && i === 0 ? '"gpt-4o"' : 'gpt-4o';
       out.push(
         Buffer.from(
-          `2026-10-01T00:00:${String(i % 60).padStart(2, '0')}Z,r${i},${model},${unbilled ? '0,0' : '100,10'},`,
+          `2026-10-01T00:00:${String(i % 60).padStart(2, '0')}Z,${id},${model},${unbilled ? '0,0' : '100,10'},`,
         ),
         key,
       );
@@ -168,8 +172,18 @@ describe('the byte scan of a sampled read', () => {
     }
     return Buffer.concat(out);
   };
+  /** the documented rule (docs/scale.md): the unit column as text, trimmed, else the request id */
+  const oracle = (n: number, unit: SampleUnit, rate: string): string[] => {
+    const bp = parseSampleRate(rate).basisPoints;
+    return rowsOf(n)
+      .filter((r) => {
+        const column = unit === 'prefix_key' ? r.key.toString('utf8') : unit === 'conversation_id' ? r.conv : '';
+        return sampleBucket(column.trim() || r.id) < bp;
+      })
+      .map((r) => r.id);
+  };
 
-  it("keeps exactly the requests the parsed rows' filter keeps, for every unit and rate", async () => {
+  it('keeps exactly the rows of the documented rule, scanned or parsed, for every unit and rate', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sampled-bytes-'));
     try {
       const file = join(dir, 'log.csv');
@@ -179,22 +193,20 @@ describe('the byte scan of a sampled read', () => {
       writeFileSync(parsed, log(3000, true));
       for (const unit of ['prefix_key', 'conversation_id', 'request_id'] as SampleUnit[])
         for (const rate of ['1%', '50%']) {
-          // the reference: every row parsed, then the filter (as a log that cannot be scanned is read)
-          const want: string[] = [];
-          const ref = newLogStats();
-          const all = new SampleFilter(parseSampleRate(rate), unit);
-          for await (const b of readLog({ file: parsed, sample: all, thread: 'off' }, ref))
-            for (const r of b) want.push(r.id);
-          expect(ref.unsampled, 'the reference is filtered after parsing').toBe(all.seen - all.kept);
-          const sample = new SampleFilter(parseSampleRate(rate), unit);
-          const stats = newLogStats();
-          const got: string[] = [];
-          for await (const b of readLog({ file, sample, thread: 'off' }, stats)) for (const r of b) got.push(r.id);
-          expect(got, `${unit} ${rate}`).toEqual(want);
-          expect(stats.read).toBe(3000);
-          expect(stats.priced + stats.unsampled!).toBe(3000);
-          // most rows were left out by the byte scan, unparsed
-          expect(stats.unsampled! - (sample.seen - sample.kept)).toBeGreaterThan(1000);
+          const want = oracle(3000, unit, rate);
+          // the log scanned (its quote-free lines decided in their bytes), and the same rows through
+          // csv-parse (decided on each parsed record before it becomes a request)
+          for (const f of [file, parsed]) {
+            const sample = new SampleFilter(parseSampleRate(rate), unit);
+            const stats = newLogStats();
+            const got: string[] = [];
+            for await (const b of readLog({ file: f, sample, thread: 'off' }, stats)) for (const r of b) got.push(r.id);
+            expect(got, `${unit} ${rate} ${f}`).toEqual(want);
+            expect(stats.read).toBe(3000);
+            expect(stats.priced + stats.unsampled!).toBe(3000);
+            // most rows were left out before they became requests (only the first ones, read to settle the unit, were built)
+            expect(stats.unsampled! - (sample.seen - sample.kept)).toBeGreaterThan(1000);
+          }
         }
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -291,49 +303,79 @@ describe('the scan of a sampled JSON Lines log', () => {
     expect(sampler.dropped).toBe(2);
   });
 
-  it("keeps exactly the requests the parsed rows' filter keeps, on a JSON Lines log", async () => {
+  it('keeps exactly the rows of the documented rule, on JSON Lines (scanned or parsed) and Parquet', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sampled-json-'));
     try {
-      const rows = (wrapped: boolean): string =>
-        Array.from({ length: 3000 }, (_, i) => {
-          const unbilled = i % 7 === 3;
-          const key = i % 5 === 0 ? ['', ' ', '\u3000', 'é', ' sys:1 '][(i / 5) % 5]! : `sys:${i % 997}`;
-          const o: Record<string, unknown> = {
-            // the reference has a page's key on every line, so none is scanned
-            ...(wrapped ? { data: [] } : {}),
-            timestamp: `2026-10-01T00:00:${String(i % 60).padStart(2, '0')}Z`,
-            request_id: `r${i}`,
-            model: 'gpt-4o',
-            input_tokens: unbilled ? 0 : 100,
-            output_tokens: unbilled ? 0 : 10,
-            ...(i % 11 === 0 ? {} : { prefix_key: key }),
-            prefix_tokens: key.trim() === '' || unbilled ? 0 : 50,
-            conversation_id: i % 3 === 0 ? null : `c${i % 501}`,
-            status: unbilled ? 'error' : 'ok',
-            meta: { nested: [1, { prefix_key: 'no' }] },
-          };
-          return JSON.stringify(o);
-        }).join('\n');
+      const rows = Array.from({ length: 3000 }, (_, i) => {
+        const unbilled = i % 7 === 3;
+        const key = i % 5 === 0 ? ['', ' ', '\u3000', 'é', ' sys:1 '][(i / 5) % 5]! : `sys:${i % 997}`;
+        return {
+          timestamp: `2026-10-01T00:00:${String(i % 60).padStart(2, '0')}Z`,
+          request_id: `r${i}`,
+          model: 'gpt-4o',
+          input_tokens: unbilled ? 0 : 100,
+          output_tokens: unbilled ? 0 : 10,
+          prefix_key: i % 11 === 0 ? null : key,
+          prefix_tokens: key.trim() === '' || unbilled ? 0 : 50,
+          conversation_id: i % 3 === 0 ? null : `c${i % 501}`,
+          status: unbilled ? 'error' : 'ok',
+        };
+      });
+      const jsonl = (wrapped: boolean): string =>
+        rows
+          .map((r, i) => {
+            const { prefix_key, ...rest } = r;
+            // the parsed copy has a page's key on every line, so none is scanned; a nested decoy
+            const o = { ...(wrapped ? { data: [] } : {}), ...rest, meta: { nested: [1, { prefix_key: 'no' }] } };
+            return JSON.stringify(i % 11 === 0 ? o : { ...o, prefix_key });
+          })
+          .join('\n');
       const file = join(dir, 'log.jsonl');
       const parsed = join(dir, 'parsed.jsonl');
-      writeFileSync(file, `${rows(false)}\n`);
-      writeFileSync(parsed, `${rows(true)}\n`);
+      const parquet = join(dir, 'log.parquet');
+      writeFileSync(file, `${jsonl(false)}\n`);
+      writeFileSync(parsed, `${jsonl(true)}\n`);
+      const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
+      writeFileSync(
+        parquet,
+        new Uint8Array(
+          parquetWriteBuffer({
+            columnData: [
+              { name: 'timestamp', data: col('timestamp'), type: 'STRING' },
+              { name: 'request_id', data: col('request_id'), type: 'STRING' },
+              { name: 'model', data: col('model'), type: 'STRING' },
+              { name: 'input_tokens', data: col('input_tokens').map(BigInt), type: 'INT64' },
+              { name: 'output_tokens', data: col('output_tokens').map(BigInt), type: 'INT64' },
+              { name: 'prefix_key', data: col('prefix_key'), type: 'STRING' },
+              { name: 'prefix_tokens', data: col('prefix_tokens').map(BigInt), type: 'INT64' },
+              { name: 'conversation_id', data: col('conversation_id'), type: 'STRING' },
+              { name: 'status', data: col('status'), type: 'STRING' },
+            ],
+            rowGroupSize: 700,
+          }),
+        ),
+      );
       for (const unit of ['prefix_key', 'conversation_id', 'request_id'] as SampleUnit[])
         for (const rate of ['1%', '50%']) {
-          const ids = async (f: string) => {
+          // the documented rule (docs/scale.md): the unit column as text, trimmed, else the request id
+          const bp = parseSampleRate(rate).basisPoints;
+          const want = rows
+            .filter((r) => {
+              const column =
+                unit === 'prefix_key' ? r.prefix_key : unit === 'conversation_id' ? r.conversation_id : null;
+              return sampleBucket(column?.trim() || r.request_id) < bp;
+            })
+            .map((r) => r.request_id);
+          for (const f of [file, parsed, parquet]) {
             const sample = new SampleFilter(parseSampleRate(rate), unit);
             const stats = newLogStats();
             const got: string[] = [];
             for await (const b of readLog({ file: f, sample, thread: 'off' }, stats)) for (const r of b) got.push(r.id);
-            return { got, stats, scanned: stats.unsampled! - (sample.seen - sample.kept) };
-          };
-          const want = await ids(parsed);
-          const got = await ids(file);
-          expect(got.got, `${unit} ${rate}`).toEqual(want.got);
-          expect(want.scanned, 'the reference is parsed whole').toBe(0);
-          expect(got.stats.priced + got.stats.unsampled!).toBe(3000);
-          // most lines were left out by the scan, unparsed
-          expect(got.scanned).toBeGreaterThan(1000);
+            expect(got, `${unit} ${rate} ${f}`).toEqual(want);
+            expect(stats.priced + stats.unsampled!).toBe(3000);
+            // most rows were left out before they became requests
+            expect(stats.unsampled! - (sample.seen - sample.kept)).toBeGreaterThan(1000);
+          }
         }
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -13,7 +13,7 @@ import { checkCsvHeader, missingJsonlColumn } from './header.js';
 import { CACHE_CONVENTIONS, type CacheConvention } from './preset.js';
 import { DEFAULT_TIMESTAMP_RANGE, PeriodSpread, type TimestampRange } from './period.js';
 import { getPreset, PRESETS, type Preset } from './presets.js';
-import { csvLayout, gettersOf, ROW_TAGS, type RowContext, toRequest } from './row.js';
+import { csvLayout, gettersOf, ROW_TAGS, type RowContext, sampleUnitOf, toRequest } from './row.js';
 import { type LogFormat, type LogRange, openLog, type RawRecord, rawText } from './source.js';
 import { openLogInWorker } from './thread.js';
 import { csvCell } from '../../shared/csv.js';
@@ -712,12 +712,13 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
       opts.sample!.decideUnit(at('prefix_key').length > 0, at('conversation_id').length > 0);
       sampler.columns = { unit: at(opts.sample!.unit), id: at('request_id') };
     }
-    // a JSON Lines log's: the unit's fields by name, once the first request has settled the unit
-    // (decideUnit), where the row reads them as they are (a preset that reshapes or skips records, or
-    // names its prefix from elsewhere, is parsed whole)
-    let scanJson =
-      sampler !== undefined &&
-      log.format === 'jsonl' &&
+    // Where a row reads its fields as they are (not a preset that reshapes or skips records, or names
+    // its prefix from elsewhere), a sample decides on a record before it becomes a request: the unit
+    // column is read as toRequest reads it (sampleUnitOf), and a row outside the sample is counted and
+    // not built (the lines a scan left out never get here). Set once the first request has settled
+    // the unit (decideUnit); a JSON Lines log's byte scan (sampled.ts) is given the unit's fields then.
+    const plainRecords =
+      opts.sample !== undefined &&
       !(
         preset.prepare ||
         preset.expand ||
@@ -729,6 +730,8 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
         preset.cacheTokensOf ||
         preset.finish
       );
+    let unitColumn: Column | undefined;
+    let scanJson = plainRecords && sampler !== undefined && log.format === 'jsonl';
     const topLevel = (c: Column): (string | null)[] => (columns[c] ?? []).map((f) => (f.includes('.') ? null : f));
     // request id -> line, for the last two windows of rows
     const ids = new DuplicateIds(shown);
@@ -753,6 +756,11 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
             const src = rec.values ?? rec.fields;
             if (src) {
               firstFields ??= rec.fields ? Object.keys(rec.fields) : log.header;
+              if (unitColumn && !opts.sample!.keepsKey(sampleUnitOf(src, rec.line, ctx, rec.offset ?? 0, unitColumn))) {
+                stats.unsampled = (stats.unsampled ?? 0) + 1;
+                skipped(stats, OUTSIDE_SAMPLE);
+                continue;
+              }
               let r = toRequest(src, rec.line, ctx, rec.offset);
               if (r.needsEncoder) {
                 // first text to count for this tokenizer: load it (lazily, once), then read the row again
@@ -762,6 +770,7 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
               if (r.req) {
                 const q = r.req;
                 const outside = opts.sample && !opts.sample.keeps(q, r.unbilledPrefixKey);
+                if (plainRecords && !unitColumn) unitColumn = opts.sample!.unit;
                 if (scanJson) {
                   scanJson = false;
                   sampler!.jsonFields = { unit: topLevel(opts.sample!.unit), id: topLevel('request_id') };

@@ -443,6 +443,19 @@ export const ROW_TAGS: ReadonlySet<string> = new Set([...TAG_COLUMNS.map(([, tag
  * One record -> a request or a reject. `src` is a JSONL object, or CSV values (read via ctx.csv):
  * the row's are src[off], src[off + 1], ... (a batch from the reader thread is one array).
  */
+/**
+ * The sample unit the row's request would carry (traffic/sample.ts unitKey), read before the row is
+ * turned into one: the unit column as toRequest reads it (the first present candidate, trimmed),
+ * else its request id, else line-N. Only for a row read as it is (a CSV row by index, a record
+ * whose preset has no hook that reshapes, skips or names its prefix): readLog asks it so a row
+ * outside a sample is counted without being built.
+ */
+export function sampleUnitOf(src: Fields | string[], line: number, ctx: RowContext, off: number, unit: Column): string {
+  const values = Array.isArray(src) ? src : undefined;
+  const f = values ? undefined : (src as Fields);
+  return str(pick(ctx, f, values, off, C[unit])) ?? str(pick(ctx, f, values, off, C.request_id)) ?? `line-${line}`;
+}
+
 export function toRequest(src: Fields | string[], line: number, ctx: RowContext, off = 0): RowResult {
   const { preset } = ctx;
   // A CSV row is read by index, unless the preset's hooks need it as an object (then it is one, as JSONL is).
