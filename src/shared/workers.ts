@@ -113,10 +113,10 @@ export async function answer<T, R>(
 /** The message a streaming worker ends with when it fails. */
 type StreamError = { type: 'error' } & ErrorData;
 
-/** This thread's side of a worker that streams messages (streamTo): taken in order, each earned by a credit. */
 /** what a WorkerStream sends its worker: one more counted message may come, and what it hands back */
 type Credit = { type: 'credit'; back?: unknown };
 
+/** This thread's side of a worker that streams messages (streamTo): taken in order, each earned by a credit. */
 export interface WorkerStream<M> {
   /** the next message; a worker's error is thrown here (a UserError as the same UserError) */
   next(): Promise<M>;

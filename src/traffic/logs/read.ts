@@ -13,7 +13,7 @@ import { checkCsvHeader, missingJsonlColumn } from './header.js';
 import { CACHE_CONVENTIONS, type CacheConvention } from './preset.js';
 import { DEFAULT_TIMESTAMP_RANGE, PeriodSpread, type TimestampRange } from './period.js';
 import { getPreset, PRESETS, type Preset } from './presets.js';
-import { csvLayout, gettersOf, ROW_TAGS, type RowContext, sampleUnitOf, toRequest } from './row.js';
+import { csvLayout, gettersOf, hooksOnFields, ROW_TAGS, type RowContext, sampleUnitOf, toRequest } from './row.js';
 import { type LogFormat, type LogRange, openLog, type RawRecord, rawText } from './source.js';
 import { openLogInWorker } from './thread.js';
 import { csvCell } from '../../shared/csv.js';
@@ -706,30 +706,20 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
       ...(preset.relativeTime ? {} : { timeRange: opts.timestampRange ?? DEFAULT_TIMESTAMP_RANGE }),
     };
     const spread = new PeriodSpread();
+    // Whether a row reads its fields as they are (no preset hook works on the record, none expands
+    // it): only then can a sample decide on a row by its unit column before the row is built.
+    const readsAsIs = !hooksOnFields(preset) && !preset.expand;
     // the sample's unit, read from the line before it is parsed (a plain CSV row, the unit in a column)
-    if (sampler && ctx.csv && !ctx.csv.needsObject && !preset.prefix) {
+    if (sampler && ctx.csv && readsAsIs) {
       const at = (c: Column): number[] => ctx.csv!.at[CANONICAL_COLUMNS.indexOf(c)] ?? [];
       opts.sample!.decideUnit(at('prefix_key').length > 0, at('conversation_id').length > 0);
       sampler.columns = { unit: at(opts.sample!.unit), id: at('request_id') };
     }
-    // Where a row reads its fields as they are (not a preset that reshapes or skips records, or names
-    // its prefix from elsewhere), a sample decides on a record before it becomes a request: the unit
-    // column is read as toRequest reads it (sampleUnitOf), and a row outside the sample is counted and
-    // not built (the lines a scan left out never get here). Set once the first request has settled
-    // the unit (decideUnit); a JSON Lines log's byte scan (sampled.ts) is given the unit's fields then.
-    const plainRecords =
-      opts.sample !== undefined &&
-      !(
-        preset.prepare ||
-        preset.expand ||
-        preset.skip ||
-        preset.reject ||
-        preset.prefix ||
-        preset.tags ||
-        preset.dedupeKey ||
-        preset.cacheTokensOf ||
-        preset.finish
-      );
+    // There, a sample also decides on a record before it becomes a request: the unit column is read
+    // as toRequest reads it (sampleUnitOf), and a row outside the sample is counted and not built
+    // (the lines a scan left out never get here). Set once the first request has settled the unit
+    // (decideUnit); a JSON Lines log's byte scan (sampled.ts) is given the unit's fields then.
+    const plainRecords = opts.sample !== undefined && readsAsIs;
     let unitColumn: Column | undefined;
     let scanJson = plainRecords && sampler !== undefined && log.format === 'jsonl';
     const topLevel = (c: Column): (string | null)[] => (columns[c] ?? []).map((f) => (f.includes('.') ? null : f));

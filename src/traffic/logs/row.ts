@@ -169,16 +169,25 @@ export function csvLayout(
     header,
     at: index,
     extra,
-    needsObject: !!(
-      preset.prepare ||
-      preset.skip ||
-      preset.reject ||
-      preset.prefix ||
-      preset.tags ||
-      preset.dedupeKey ||
-      preset.cacheTokensOf
-    ),
+    needsObject: hooksOnFields(preset),
   };
+}
+
+/**
+ * Whether the preset's hooks read a record as an object (reshape it, skip or refuse it, name its
+ * prefix, tags, cache counts or repeats from its fields): a CSV row is then built into one, and a
+ * sample cannot decide on the row by its unit column alone (read.ts).
+ */
+export function hooksOnFields(preset: Preset): boolean {
+  return !!(
+    preset.prepare ||
+    preset.skip ||
+    preset.reject ||
+    preset.prefix ||
+    preset.tags ||
+    preset.dedupeKey ||
+    preset.cacheTokensOf
+  );
 }
 
 function fieldsOf(values: string[], off: number, header: string[]): Fields {
@@ -439,10 +448,17 @@ const TAG_COLUMNS = [
  */
 export const ROW_TAGS: ReadonlySet<string> = new Set([...TAG_COLUMNS.map(([, tag]) => tag), 'promptHash']);
 
-/**
- * One record -> a request or a reject. `src` is a JSONL object, or CSV values (read via ctx.csv):
- * the row's are src[off], src[off + 1], ... (a batch from the reader thread is one array).
- */
+/** A row's request id: its request_id column, else line-N (its line in the log). */
+function rowId(
+  ctx: RowContext,
+  f: Fields | undefined,
+  values: string[] | undefined,
+  off: number,
+  line: number,
+): string {
+  return str(pick(ctx, f, values, off, C.request_id)) ?? `line-${line}`;
+}
+
 /**
  * The sample unit the row's request would carry (traffic/sample.ts unitKey), read before the row is
  * turned into one: the unit column as toRequest reads it (the first present candidate, trimmed),
@@ -453,9 +469,13 @@ export const ROW_TAGS: ReadonlySet<string> = new Set([...TAG_COLUMNS.map(([, tag
 export function sampleUnitOf(src: Fields | string[], line: number, ctx: RowContext, off: number, unit: Column): string {
   const values = Array.isArray(src) ? src : undefined;
   const f = values ? undefined : (src as Fields);
-  return str(pick(ctx, f, values, off, C[unit])) ?? str(pick(ctx, f, values, off, C.request_id)) ?? `line-${line}`;
+  return str(pick(ctx, f, values, off, C[unit])) ?? rowId(ctx, f, values, off, line);
 }
 
+/**
+ * One record -> a request or a reject. `src` is a JSONL object, or CSV values (read via ctx.csv):
+ * the row's are src[off], src[off + 1], ... (a batch from the reader thread is one array).
+ */
 export function toRequest(src: Fields | string[], line: number, ctx: RowContext, off = 0): RowResult {
   const { preset } = ctx;
   // A CSV row is read by index, unless the preset's hooks need it as an object (then it is one, as JSONL is).
@@ -713,8 +733,7 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
     }
   }
 
-  const ownId = str(pick(ctx, f, values, off, C.request_id));
-  const id = ownId ?? `line-${line}`;
+  const id = rowId(ctx, f, values, off, line);
   const retryOf = str(pick(ctx, f, values, off, C.retry_of));
   const conv = str(pick(ctx, f, values, off, C.conversation_id));
   const counts: SimRequest['cached'] =
