@@ -5,7 +5,7 @@ import { Tokenizer, TokenParser } from '@streamparser/json';
 import { LIMITS, megabytes } from '../../config/input-limits.js';
 import { userError } from '../../diagnostics.js';
 import type { RawRecord } from './source.js';
-import { RECORD_BATCH, WRAPPER_KEYS } from './json.js';
+import { isJsonSpace, RECORD_BATCH, WRAPPER_KEYS } from './json.js';
 
 /**
  * Where a document's records are: '$.*' for a top-level array, '$.<key>.*' when the top-level
@@ -207,12 +207,6 @@ function keepByteOrderMarks(tokenizer: Tokenizer): void {
     text.decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 }
 
-const SPACE = 0x20;
-const TAB = 0x09;
-const LF = 0x0a;
-const CR = 0x0d;
-const isSpace = (c: number): boolean => c === SPACE || c === LF || c === CR || c === TAB;
-
 /** where ArrayScanner is between records: before the document's `[`; after it (a record or `]`);
  * after a record (`,` or `]`); after `,` (a record); after the closing `]` (only white space) */
 const START = 0;
@@ -270,7 +264,7 @@ export class ArrayScanner {
     while (i < n) {
       if (depth === 0) {
         const c = b[i]!;
-        if (isSpace(c)) {
+        if (isJsonSpace(c)) {
           i++;
           continue;
         }

@@ -10,6 +10,9 @@ import type { RawRecord } from './source.js';
 
 export const RECORD_BATCH = 512;
 
+/** JSON's white space (space, tab, LF, CR); false past the end of a buffer (undefined) */
+export const isJsonSpace = (c: number | undefined): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+
 /** Top-level keys whose array holds the records (an API page, a Cloudflare API result, an OTLP export). */
 export const WRAPPER_KEYS = ['data', 'results', 'result', 'resourceSpans'] as const;
 

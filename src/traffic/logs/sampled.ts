@@ -7,6 +7,7 @@
 // The scan runs on every line of the log, so it allocates nothing per line: the unit key is found
 // and hashed in the line's bytes, and an ASCII key is looked up by its bytes (KeyMemo), never
 // decoded. A key with other bytes is decoded and trimmed as the parsed row's is (rare).
+import { isJsonSpace } from './json.js';
 import { quoteFreeCsvOpen, quoteFreeHeader, type LineSkip } from './quotefree.js';
 import type { OpenedLog } from './source.js';
 import { fnv1a32Bytes } from '../../shared/hash.js';
@@ -125,9 +126,6 @@ export function sampledSkip(sampler: LineSampler, delimiter: string): LineSkip {
   };
 }
 
-/** JSON's whitespace */
-const jsonSpace = (c: number | undefined): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
-
 /**
  * The JSON Lines reader's skip rule for a sample: a line that is one flat-enough JSON object whose
  * unit key (a top-level string field) is outside the sample. The line's top-level members are
@@ -179,10 +177,10 @@ export function sampledJsonSkip(sampler: LineSampler, wrapperKeys: readonly stri
   const walk = (buf: Buffer, from: number, to: number): boolean => {
     found.fill(0);
     let i = from;
-    while (jsonSpace(buf[i])) i++;
+    while (i < to && isJsonSpace(buf[i])) i++;
     if (buf[i] !== 0x7b) return false;
     i++;
-    while (jsonSpace(buf[i])) i++;
+    while (i < to && isJsonSpace(buf[i])) i++;
     if (buf[i] === 0x7d) i++;
     else
       for (;;) {
@@ -193,10 +191,10 @@ export function sampledJsonSkip(sampler: LineSampler, wrapperKeys: readonly stri
         const slot = nameAt(buf, ka, i);
         if (slot === -2) return false;
         i++;
-        while (jsonSpace(buf[i])) i++;
+        while (i < to && isJsonSpace(buf[i])) i++;
         if (buf[i] !== 0x3a) return false;
         i++;
-        while (jsonSpace(buf[i])) i++;
+        while (i < to && isJsonSpace(buf[i])) i++;
         const c = buf[i];
         if (c === 0x22) {
           // a string: its bytes, whether it has an escape, and the key's hash as it is scanned
@@ -241,7 +239,7 @@ export function sampledJsonSkip(sampler: LineSampler, wrapperKeys: readonly stri
         } else {
           // a number, true, false or null
           const va = i;
-          while (i < to && buf[i] !== 0x2c && buf[i] !== 0x7d && !jsonSpace(buf[i])) i++;
+          while (i < to && buf[i] !== 0x2c && buf[i] !== 0x7d && !isJsonSpace(buf[i])) i++;
           if (i === va) return false;
           if (slot >= 0)
             found[slot] =
@@ -249,17 +247,17 @@ export function sampledJsonSkip(sampler: LineSampler, wrapperKeys: readonly stri
                 ? 2
                 : 3;
         }
-        while (jsonSpace(buf[i])) i++;
+        while (i < to && isJsonSpace(buf[i])) i++;
         if (buf[i] === 0x2c) {
           i++;
-          while (jsonSpace(buf[i])) i++;
+          while (i < to && isJsonSpace(buf[i])) i++;
           continue;
         }
         if (buf[i] !== 0x7d) return false;
         i++;
         break;
       }
-    while (i < to && jsonSpace(buf[i])) i++;
+    while (i < to && isJsonSpace(buf[i])) i++;
     return i === to;
   };
   return (buf, from, to) => {
