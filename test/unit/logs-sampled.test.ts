@@ -13,6 +13,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** the documented rule (docs/scale.md): a row is kept when its unit column as text, trimmed, else its request id, falls in the rate */
+const keptByRule = (column: string | null, id: string, rate: string): boolean =>
+  sampleBucket(column?.trim() || id) < parseSampleRate(rate).basisPoints;
+
 const ch = fc.constantFrom('a', 'b', 'Z', '1', ' ', ',', '"', '\n', '\r', 'é', '😀', '\t');
 const plain = fc.constantFrom('a', 'b', 'k1', 'k2', 'k3', ' ', 'é', '😀', '');
 const csv = fc
@@ -172,16 +176,17 @@ describe('the byte scan of a sampled read', () => {
     }
     return Buffer.concat(out);
   };
-  /** the documented rule (docs/scale.md): the unit column as text, trimmed, else the request id */
-  const oracle = (n: number, unit: SampleUnit, rate: string): string[] => {
-    const bp = parseSampleRate(rate).basisPoints;
-    return rowsOf(n)
-      .filter((r) => {
-        const column = unit === 'prefix_key' ? r.key.toString('utf8') : unit === 'conversation_id' ? r.conv : '';
-        return sampleBucket(column.trim() || r.id) < bp;
-      })
+  /** the rows the documented rule keeps */
+  const oracle = (n: number, unit: SampleUnit, rate: string): string[] =>
+    rowsOf(n)
+      .filter((r) =>
+        keptByRule(
+          unit === 'prefix_key' ? r.key.toString('utf8') : unit === 'conversation_id' ? r.conv : null,
+          r.id,
+          rate,
+        ),
+      )
       .map((r) => r.id);
-  };
 
   it('keeps exactly the rows of the documented rule, scanned or parsed, for every unit and rate', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sampled-bytes-'));
@@ -357,14 +362,14 @@ describe('the scan of a sampled JSON Lines log', () => {
       );
       for (const unit of ['prefix_key', 'conversation_id', 'request_id'] as SampleUnit[])
         for (const rate of ['1%', '50%']) {
-          // the documented rule (docs/scale.md): the unit column as text, trimmed, else the request id
-          const bp = parseSampleRate(rate).basisPoints;
           const want = rows
-            .filter((r) => {
-              const column =
-                unit === 'prefix_key' ? r.prefix_key : unit === 'conversation_id' ? r.conversation_id : null;
-              return sampleBucket(column?.trim() || r.request_id) < bp;
-            })
+            .filter((r) =>
+              keptByRule(
+                unit === 'prefix_key' ? r.prefix_key : unit === 'conversation_id' ? r.conversation_id : null,
+                r.request_id,
+                rate,
+              ),
+            )
             .map((r) => r.request_id);
           for (const f of [file, parsed, parquet]) {
             const sample = new SampleFilter(parseSampleRate(rate), unit);
