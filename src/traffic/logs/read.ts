@@ -721,7 +721,6 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
     // (decideUnit); a JSON Lines log's byte scan (sampled.ts) is given the unit's fields then.
     const plainRecords = opts.sample !== undefined && readsAsIs;
     let unitColumn: Column | undefined;
-    let scanJson = plainRecords && sampler !== undefined && log.format === 'jsonl';
     const topLevel = (c: Column): (string | null)[] => (columns[c] ?? []).map((f) => (f.includes('.') ? null : f));
     // request id -> line, for the last two windows of rows
     const ids = new DuplicateIds(shown);
@@ -760,10 +759,10 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
               if (r.req) {
                 const q = r.req;
                 const outside = opts.sample && !opts.sample.keeps(q, r.unbilledPrefixKey);
-                if (plainRecords && !unitColumn) unitColumn = opts.sample!.unit;
-                if (scanJson) {
-                  scanJson = false;
-                  sampler!.jsonFields = { unit: topLevel(opts.sample!.unit), id: topLevel('request_id') };
+                if (plainRecords && !unitColumn) {
+                  unitColumn = opts.sample!.unit;
+                  if (sampler && log.format === 'jsonl')
+                    sampler.jsonFields = { unit: topLevel(unitColumn), id: topLevel('request_id') };
                 }
                 if (outside) {
                   stats.unsampled = (stats.unsampled ?? 0) + 1;
