@@ -1,6 +1,7 @@
 // The sampled CSV reader gives exactly the records of the ordinary reader (csv-parse) for every
 // line it keeps, with the same line numbers and errors, and skips exactly the lines whose unit is
 // outside the sample; lines with quotes (and everything after them) go through csv-parse.
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { parquetWriteBuffer } from 'hyparquet-writer';
@@ -13,9 +14,20 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** the documented rule (docs/scale.md): a row is kept when its unit column as text, trimmed, else its request id, falls in the rate */
+/**
+ * the documented rule (docs/scale.md): a row is kept when its unit column as text, trimmed, else its
+ * request id, falls in the rate; its bucket from node:crypto's MD5, as a warehouse's md5() gives it
+ */
 const keptByRule = (column: string | null, id: string, rate: string): boolean =>
-  sampleBucket(column?.trim() || id) < parseSampleRate(rate).basisPoints;
+  Number.parseInt(
+    createHash('md5')
+      .update(column?.trim() || id)
+      .digest('hex')
+      .slice(0, 8),
+    16,
+  ) %
+    10_000 <
+  parseSampleRate(rate).basisPoints;
 
 const ch = fc.constantFrom('a', 'b', 'Z', '1', ' ', ',', '"', '\n', '\r', 'é', '😀', '\t');
 const plain = fc.constantFrom('a', 'b', 'k1', 'k2', 'k3', ' ', 'é', '😀', '');
@@ -384,6 +396,34 @@ describe('the scan of a sampled JSON Lines log', () => {
         }
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('SampleFilter.keepsKey', () => {
+  it('decides every key by the documented rule, whether its memo is kept, started over or given up', () => {
+    // unique keys (the memo fills and is given up), then repeating ones, then unique, then repeating:
+    // a filter that remembered a verdict under the wrong key, or stopped deciding, would differ
+    const keys = [
+      ...Array.from({ length: 70_000 }, (_, i) => `line-${i}`),
+      ...Array.from({ length: 50_000 }, (_, i) => `sys:${(i * 7919) % 301}`),
+      ...Array.from({ length: 70_000 }, (_, i) => `r${i}é`),
+      ...Array.from({ length: 5_000 }, (_, i) => ` c${i % 97} `),
+    ];
+    for (const rate of ['1%', '50%']) {
+      const repeating = new SampleFilter(parseSampleRate(rate), 'conversation_id');
+      const unique = new SampleFilter(parseSampleRate(rate), 'conversation_id');
+      const mixed = new SampleFilter(parseSampleRate(rate), 'conversation_id');
+      const wrong: string[] = [];
+      const check = (f: SampleFilter, k: string): void => {
+        if (f.keepsKey(k) !== keptByRule(null, k, rate)) wrong.push(k);
+      };
+      for (let i = 0; i < 140_000; i++) check(repeating, `k${i % 1000}`);
+      for (const k of keys) {
+        check(unique, `u${k}`);
+        check(mixed, k);
+      }
+      expect(wrong.slice(0, 5), rate).toEqual([]);
     }
   });
 });

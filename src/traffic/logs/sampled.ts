@@ -12,7 +12,7 @@ import { quoteFreeCsvOpen, quoteFreeHeader, type LineSkip } from './quotefree.js
 import type { OpenedLog } from './source.js';
 import { fnv1a32Bytes } from '../../shared/hash.js';
 import { withRoom } from '../../shared/typed.js';
-import { type SampleFilter, sampleBucket } from '../sample.js';
+import { type SampleFilter, sampleBucketAt } from '../sample.js';
 
 /** What the sampled reader is told by the log reader once the preset is known. */
 export interface LineSampler {
@@ -42,7 +42,7 @@ export function lineSampler(sample: SampleFilter): LineSampler {
     dropped: 0,
     keep: (buf, from, to, hash) => {
       let k = memo.get(buf, from, to, hash);
-      if (k < 0) memo.set(buf, from, to, (k = sampleBucket(buf.subarray(from, to)) < sample.rate.basisPoints ? 1 : 0));
+      if (k < 0) memo.set(buf, from, to, (k = sampleBucketAt(buf, from, to) < sample.rate.basisPoints ? 1 : 0));
       return k === 1;
     },
     keepText: (key) => sample.keepsKey(key),
@@ -280,10 +280,14 @@ export function sampledJsonSkip(sampler: LineSampler, wrapperKeys: readonly stri
   };
 }
 
+/** keys a KeyMemo holds before it starts over */
+const MEMO_KEYS = 1 << 16;
+
 /**
  * Byte strings -> a verdict (0 or 1), open addressing on typed arrays: a lookup takes the bytes'
  * keyHash (FNV-1a) and compares them with the stored ones, with no string made. Cleared when it holds
- * 2^20 keys (unit keys unique per row, such as request ids, would grow it with the log).
+ * MEMO_KEYS keys: a log's unit keys may be unique per row (request ids) or nearly (conversations), and
+ * a table grown with the log cost more in growth and cache misses than the MD5s it saved (~0.2 us a key).
  */
 class KeyMemo {
   private slots = 1 << 12;
@@ -317,7 +321,7 @@ class KeyMemo {
   /** records the verdict of the key get() just missed */
   set(buf: Uint8Array, from: number, to: number, verdict: number): void {
     const n = to - from;
-    const full = this.size >= 1 << 20 || this.used + n > 1 << 26;
+    const full = this.size >= MEMO_KEYS || this.used + n > MEMO_KEYS * 64;
     if (full || 2 * (this.size + 1) > this.slots) {
       if (full) this.clear();
       else this.grow();
@@ -328,7 +332,9 @@ class KeyMemo {
 
   private put(h: number, s: number, buf: Uint8Array, from: number, n: number, verdict: number): void {
     this.bytes = withRoom(this.bytes, this.used, this.used + n);
-    this.bytes.set(buf.subarray(from, from + n), this.used);
+    // byte by byte: a key is short, and a subarray per key to copy it with set() costs more
+    const bytes = this.bytes;
+    for (let i = 0; i < n; i++) bytes[this.used + i] = buf[from + i]!;
     this.hashes[s] = h;
     this.at[s] = this.used;
     this.len[s] = n;
