@@ -13,7 +13,7 @@ import { checkCsvHeader, missingJsonlColumn } from './header.js';
 import { CACHE_CONVENTIONS, type CacheConvention } from './preset.js';
 import { DEFAULT_TIMESTAMP_RANGE, PeriodSpread, type TimestampRange } from './period.js';
 import { getPreset, PRESETS, type Preset } from './presets.js';
-import { csvLayout, gettersOf, hooksOnFields, ROW_TAGS, type RowContext, sampleUnitOf, toRequest } from './row.js';
+import { csvLayout, flatPlanOf, gettersOf, hooksOnFields, ROW_TAGS, type RowContext, sampleUnitOf, toRequest } from './row.js';
 import { type LogFormat, type LogRange, openLog, type RawRecord, rawText } from './source.js';
 import { openLogInWorker } from './thread.js';
 import { csvCell } from '../../shared/csv.js';
@@ -693,6 +693,7 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
       preset,
       columns,
       getters: gettersOf(columns),
+      flat: flatPlanOf(columns),
       used,
       tokens,
       ...(opts.map?.[CACHE_TOKENS_KEY] ? { cacheTokens: opts.map[CACHE_TOKENS_KEY] as CacheConvention } : {}),

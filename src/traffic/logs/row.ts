@@ -48,6 +48,8 @@ export interface RowContext {
   used: Set<string>;
   /** `columns` compiled (gettersOf), by column number */
   getters: Getter[][];
+  /** a record object's fields found in one pass (flatPlanOf); CSV rows read by index (csv) do without */
+  flat: FlatPlan;
   /** CSV only: the header's layout (see csvLayout); JSONL rows use lookup() */
   csv?: CsvLayout;
   fallbackModel?: string;
@@ -123,6 +125,9 @@ function pick(ctx: RowContext, f: Fields | undefined, values: string[] | undefin
     }
     return undefined;
   }
+  const flat = ctx.flat;
+  if (flat.of !== f) readFlat(flat, f!, ctx.used);
+  if (flat.flat[col] === 1) return flat.values[col];
   const getters = ctx.getters[col]!;
   for (let k = 0; k < getters.length; k++) {
     const v = getters[k]!(f);
@@ -135,6 +140,88 @@ function pick(ctx: RowContext, f: Fields | undefined, values: string[] | undefin
 export function gettersOf(columns: RowContext['columns']): Getter[][] {
   const memo = new Map<string, Getter>();
   return CANONICAL_COLUMNS.map((c) => (columns[c] ?? []).map((f) => compilePath(f, memo)));
+}
+
+/**
+ * A record object's fields found in one pass over its own keys (for...in, which V8 runs from the
+ * shape's cached key list): each column whose source fields are all top-level names gets its first
+ * present one, and the fields no column or tag uses are kept for the tags, where pick() would ask for
+ * each of the column's names in turn (~29 a row for the canonical layout, most of them absent: a keyed
+ * lookup of a varying name is V8's slow, megamorphic kind) and the tags would take Object.entries.
+ * A column with a dotted source field (usage.input_tokens) is read by its getters, as before. The
+ * same answers: a column's value is its present source field of the lowest rank (its place in the
+ * column's list), and the leftover fields come in the record's key order.
+ */
+export interface FlatPlan {
+  /** source field -> [column, rank, column, rank, ...] of the columns read here it is a candidate of */
+  byName: Map<string, number[]>;
+  /** by column number: read here (1) or by its getters (0) */
+  flat: Uint8Array;
+  /** the record the fields below are of */
+  of: object | undefined;
+  /** by column number: the value found, and its rank (NOT_FOUND: none) */
+  values: unknown[];
+  ranks: Int32Array;
+  /** the record's fields that are no source field (nor in `used`), in its key order: the tags' candidates */
+  extraNames: string[];
+  extraValues: unknown[];
+  extras: number;
+}
+const NOT_FOUND = 0x7fffffff;
+
+/** The flat plan of `columns` (see FlatPlan). */
+export function flatPlanOf(columns: RowContext['columns']): FlatPlan {
+  const byName = new Map<string, number[]>();
+  const flat = new Uint8Array(CANONICAL_COLUMNS.length);
+  for (let col = 0; col < CANONICAL_COLUMNS.length; col++) {
+    const fields = columns[CANONICAL_COLUMNS[col]!] ?? [];
+    if (fields.some((name) => name.includes('.'))) continue;
+    flat[col] = 1;
+    for (let rank = 0; rank < fields.length; rank++) {
+      const name = fields[rank]!;
+      let at = byName.get(name);
+      if (!at) byName.set(name, (at = []));
+      at.push(col, rank);
+    }
+  }
+  return {
+    byName,
+    flat,
+    of: undefined,
+    values: new Array<unknown>(CANONICAL_COLUMNS.length).fill(undefined),
+    ranks: new Int32Array(CANONICAL_COLUMNS.length),
+    extraNames: [],
+    extraValues: [],
+    extras: 0,
+  };
+}
+
+/** reads record f into the plan (see FlatPlan) */
+function readFlat(plan: FlatPlan, f: Fields, used: Set<string>): void {
+  plan.of = f;
+  const { byName, values, ranks } = plan;
+  values.fill(undefined);
+  ranks.fill(NOT_FOUND);
+  let extras = 0;
+  for (const k in f) {
+    const v = f[k];
+    const at = byName.get(k);
+    if (at === undefined) {
+      if (!used.has(k)) {
+        plan.extraNames[extras] = k;
+        plan.extraValues[extras++] = v;
+      }
+      continue;
+    }
+    for (let i = 0; i < at.length; i += 2) {
+      const col = at[i]!;
+      if (at[i + 1]! < ranks[col]! && present(v)) {
+        ranks[col] = at[i + 1]!;
+        values[col] = v;
+      }
+    }
+  }
+  plan.extras = extras;
 }
 
 /** Canonical columns by number, for pick(): C.timestamp is CANONICAL_COLUMNS.indexOf('timestamp'). */
@@ -722,8 +809,12 @@ export function toRequest(src: Fields | string[], line: number, ctx: RowContext,
       if (v.length <= 100 && !(name in tags) && v.trim() !== '') tags[name] = v.trim();
     }
   } else {
-    for (const [k, v] of Object.entries(f!)) {
-      if (ctx.used.has(k) || k in tags) continue;
+    const flat = ctx.flat;
+    if (flat.of !== f) readFlat(flat, f!, ctx.used);
+    for (let i = 0; i < flat.extras; i++) {
+      const k = flat.extraNames[i]!;
+      const v = flat.extraValues[i];
+      if (k in tags) continue;
       if (
         (typeof v === 'string' && v.length <= 100 && v.trim() !== '') ||
         typeof v === 'number' ||
