@@ -169,7 +169,7 @@ export async function replayLog(input: ReplayInput, context: Partial<Context> = 
       rejected: stats.rejected,
       ...(stats.skipped ? { skipped: stats.skipped } : {}),
     },
-    period: { startMs: stats.startMs, endMs: stats.endMs },
+    period: { startMs: stats.startMs, endMs: stats.endMs, ...(stats.relativeTime ? { relative: true as const } : {}) },
     warnings: [
       ...dated,
       ...(stats.rejected ? [{ code: 'LOG_ROW' as const, message: rejectSummary(stats) }] : []),

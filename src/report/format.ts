@@ -130,6 +130,17 @@ export function isoDay(ms: number | null): string {
   return ms === null ? '' : new Date(ms).toISOString().slice(0, 10);
 }
 
+/** A span of time in its two largest units, whole: "850 ms", "58 s", "59 min 58 s", "2 h 5 min", "3 d 4 h". */
+export function elapsed(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = Math.floor(ms / 1000);
+  const [d, h, m] = [Math.floor(s / 86_400), Math.floor(s / 3600) % 24, Math.floor(s / 60) % 60];
+  if (d > 0) return h ? `${d} d ${h} h` : `${d} d`;
+  if (h > 0) return m ? `${h} h ${m} min` : `${h} h`;
+  if (m > 0) return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
+  return `${s} s`;
+}
+
 /** A generic value in a table cell: money/percent by key name (see Report.extras), else plain. */
 export function cell(key: string, v: unknown, d?: Display): string {
   if (v === null || v === undefined) return '';

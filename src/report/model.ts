@@ -105,7 +105,8 @@ export interface Report {
    * sample, present when any; unsampled: those outside a key-consistent sample (--sample)
    */
   rows: { read: number; priced: number; rejected: number; skipped?: number; unsampled?: number };
-  period: { startMs: number | null; endMs: number | null; days: number };
+  /** relative: timestamps that count from the log's start (a trace), shown as a span, not as dates */
+  period: { startMs: number | null; endMs: number | null; days: number; relative?: true };
   baseline: StageFigures;
   steps: StepReport[];
   final: StageFigures & { saving: number; savingPct: number; breakEvenDays?: number | null };
@@ -188,7 +189,7 @@ export interface BuildInput {
   /** fixed costs: per stage index (1-based) or 0 for the scenario */
   fixed?: { stage: number; label: string; usd: string }[];
   rows?: Report['rows'];
-  period?: { startMs: number | null; endMs: number | null };
+  period?: { startMs: number | null; endMs: number | null; relative?: true };
   /** plain text, or coded warnings (code shown in every format, listed in report.diagnostics) */
   warnings?: (string | ReportWarning)[];
   version: string;
@@ -379,7 +380,7 @@ export function buildReport(input: BuildInput): Report {
     seed: input.seed,
     requests: run.requests,
     rows: input.rows ?? { read: run.requests, priced: run.requests, rejected: 0 },
-    period: { startMs, endMs, days },
+    period: { startMs, endMs, days, ...(input.period?.relative ? { relative: true as const } : {}) },
     baseline: base.f,
     steps,
     final: {

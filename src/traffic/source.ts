@@ -36,7 +36,8 @@ export type LogTraffic = Pick<
 export interface SourceStats {
   /** unsampled: rows left out of a key-consistent sample (counted in skipped too) */
   rows: { read: number; priced: number; rejected: number; skipped?: number; unsampled?: number };
-  period: { startMs: number | null; endMs: number | null };
+  /** relative: the log's timestamps count from its start (a trace, not rebased): no calendar dates */
+  period: { startMs: number | null; endMs: number | null; relative?: true };
   /** whole-source warnings (rows rejected, unsorted timestamps, repeated ids), each with its diagnostic code */
   warnings: Diagnostic[];
   /** requests earlier than one before them (a split run needs a sorted source when a stage keeps time) */
@@ -88,7 +89,11 @@ function logStatsOf(stats: LogStats, shiftMs: number, log: LogTraffic, cwd: stri
       ...(stats.skipped ? { skipped: stats.skipped } : {}),
       ...(stats.unsampled ? { unsampled: stats.unsampled } : {}),
     },
-    period: { startMs: shift(stats.startMs), endMs: shift(stats.endMs) },
+    period: {
+      startMs: shift(stats.startMs),
+      endMs: shift(stats.endMs),
+      ...(log.rebaseToMs === undefined && stats.relativeTime ? { relative: true as const } : {}),
+    },
     warnings: logDiagnostics(
       stats,
       shownPath(log.file, cwd),

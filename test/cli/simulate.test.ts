@@ -245,6 +245,38 @@ describe('llmcost simulate', () => {
     expect(rebased.period.startMs).toBe(Date.parse('2099-02-01T00:00:00Z'));
     expect(rebased.period.endMs).toBe(Date.parse('2099-02-01T01:00:00Z')); // the last row was 1 h after the first
   });
+
+  it('a trace whose times count from its start is reported by its span, not as 1970 dates, until rebased', async () => {
+    // Mooncake's layout: ms from the trace's start; the last request 1 h 2 min 5 s after the first
+    writeFileSync(
+      join(dir, 'trace.jsonl'),
+      '{"timestamp": 0, "input_length": 1000, "output_length": 100, "hash_ids": [0]}\n{"timestamp": 3725000, "input_length": 2000, "output_length": 200, "hash_ids": [1]}\n',
+    );
+    const scenarioOf = (log: string) =>
+      `name: trace\npricing: { file: table.yaml }\ntraffic:\n  log: { file: trace.jsonl, preset: mooncake, model: sonnet${log} }\n`;
+    writeFileSync(join(dir, 'trace.yaml'), scenarioOf(''));
+    writeFileSync(join(dir, 'trace-rebased.yaml'), scenarioOf(', rebase_to: 2099-02-01'));
+    const relative = (await json(['simulate', 'trace.yaml'])).report;
+    expect(relative.period).toEqual({ startMs: 0, endMs: 3_725_000, days: 1, relative: true });
+    const line = "2 requests over 1 h 2 min (times from the trace's start, no dates)";
+    expect((await runCli(['simulate', 'trace.yaml'], { cwd: dir })).stdout).toContain(line);
+    const replayed = await runCli(
+      ['replay', 'trace.jsonl', '--preset', 'mooncake', '--model', 'sonnet', '--pricing', 'table.yaml'],
+      {
+        cwd: dir,
+      },
+    );
+    expect(replayed.stdout).toContain(line);
+    const rebased = (await json(['simulate', 'trace-rebased.yaml'])).report;
+    expect(rebased.period).toEqual({
+      startMs: Date.parse('2099-02-01'),
+      endMs: Date.parse('2099-02-01') + 3_725_000,
+      days: 1,
+    });
+    expect((await runCli(['simulate', 'trace-rebased.yaml'], { cwd: dir })).stdout).toContain(
+      '2 requests over 1 day (2099-02-01 .. 2099-02-01)',
+    );
+  });
 });
 
 describe('llmcost init and schema', () => {

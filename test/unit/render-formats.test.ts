@@ -4,10 +4,18 @@ import { describe, expect, it } from 'vitest';
 import { render } from '../../src/report/render.js';
 import { type Report, type StageFigures, zeroMoney } from '../../src/report/model.js';
 import { csvCell } from '../../src/shared/csv.js';
-import { usdTicks } from '../../src/report/format.js';
+import { elapsed, usdTicks } from '../../src/report/format.js';
 import { mdEscape } from '../../src/report/text.js';
 import { waterfallCells } from '../../src/report/terminal.js';
 import { fullReport, handReport } from '../golden/fixture.js';
+
+describe('elapsed', () => {
+  it('gives a span in its two largest whole units', () => {
+    expect(
+      [0, 850, 1000, 58_999, 60_000, 3_538_000, 3_600_000, 3_725_000, 86_400_000, 277_200_000].map(elapsed),
+    ).toEqual(['0 ms', '850 ms', '1 s', '58 s', '1 min', '58 min 58 s', '1 h', '1 h 2 min', '1 d', '3 d 5 h']);
+  });
+});
 
 describe('csv', () => {
   it('neutralises formula cells with a leading apostrophe, but not numbers', () => {

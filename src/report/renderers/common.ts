@@ -1,7 +1,7 @@
 // Shared shapes for renderers: the generic layout of report.extras and the stage label. Structure
 // only — no arithmetic (numbers come from the report model, strings from format.ts).
 import type { Report } from '../model.js';
-import { type Display, cell, count, days, int, isoDay, overlaysNote, usd } from '../format.js';
+import { type Display, cell, count, days, elapsed, int, isoDay, overlaysNote, usd } from '../format.js';
 
 export type ExtraSection =
   | { title: string; kind: 'scalar'; value: string }
@@ -77,8 +77,14 @@ export function stepName(b: { kind: string; step?: number; label: string }): str
   return b.kind === 'step' ? `${b.step}. ${b.label}` : b.label;
 }
 
-/** "12,000 requests over 1 day (2026-11-01 .. 2026-11-01)" */
+/**
+ * "12,000 requests over 1 day (2026-11-01 .. 2026-11-01)"; a trace whose times count from its start:
+ * "12,031 requests over 1 h 2 min (times from the trace's start, no dates)"
+ */
 export function volumeLine(r: Report): string {
+  const { startMs, endMs, relative } = r.period;
+  if (relative && startMs !== null && endMs !== null)
+    return `${count(r.requests, 'request')} over ${elapsed(endMs - startMs)} (times from the trace's start, no dates)`;
   const span = r.period.startMs !== null ? ` (${isoDay(r.period.startMs)} .. ${isoDay(r.period.endMs)})` : '';
   return `${count(r.requests, 'request')} over ${r.period.days === 1 ? '1 day' : `${int(r.period.days)} days`}${span}`;
 }

@@ -13,7 +13,16 @@ import { checkCsvHeader, missingJsonlColumn } from './header.js';
 import { CACHE_CONVENTIONS, type CacheConvention } from './preset.js';
 import { DEFAULT_TIMESTAMP_RANGE, PeriodSpread, type TimestampRange } from './period.js';
 import { getPreset, PRESETS, type Preset } from './presets.js';
-import { csvLayout, flatPlanOf, gettersOf, hooksOnFields, ROW_TAGS, type RowContext, sampleUnitOf, toRequest } from './row.js';
+import {
+  csvLayout,
+  flatPlanOf,
+  gettersOf,
+  hooksOnFields,
+  ROW_TAGS,
+  type RowContext,
+  sampleUnitOf,
+  toRequest,
+} from './row.js';
 import { type LogFormat, type LogRange, openLog, type RawRecord, rawText } from './source.js';
 import { openLogInWorker } from './thread.js';
 import { csvCell } from '../../shared/csv.js';
@@ -361,6 +370,8 @@ export interface LogStats {
   format?: LogFormat;
   gzip?: boolean;
   preset?: string;
+  /** the preset's timestamps count from the log's start (a trace: Mooncake, BurstGPT), not from 1970 */
+  relativeTime?: true;
   /** the preset was detected (no --preset): what matched, and the note said on stderr */
   detected?: { fields: string[]; note: string };
   /** a directory of transcripts: its files */
@@ -654,6 +665,7 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
     const firstBatch = await batches.next();
     const { preset, detection } = choosePreset(opts.preset, firstBatch.done ? [] : firstBatch.value, log.header, shown);
     stats.preset = preset.name;
+    if (preset.relativeTime) stats.relativeTime = true;
     if (detection) {
       stats.detected = { fields: detection.fields, note: detectionNote(detection, shown) };
       opts.notify?.(stats.detected.note);
