@@ -44,7 +44,8 @@ const SEEN_MAX = 64;
 /**
  * A compiled when (compileWhen) that keeps, for warnUnmatched, what it was asked about and matched:
  * counts and, while nothing has matched, the values the traffic had for the tags the when names (up
- * to SEEN_MAX each), so the warning can say which value was meant. Its counters add up over a split
+ * to SEEN_MAX each) and the tag names of requests that lacked one (up to SEEN_MAX), so the warning
+ * can say which value or tag name was meant. Its counters add up over a split
  * run's parts; the suggestion is made only when no part kept more than SEEN_MAX, so a split run
  * suggests what one thread does.
  */
@@ -52,6 +53,10 @@ export class WhenTally {
   asked = 0;
   matched = 0;
   private readonly seen: Map<string, Set<string>> | undefined;
+  /** the tag names of requests that lacked a tag the when names (a misspelt name: which was meant) */
+  private readonly names = new Set<string>();
+  /** more than SEEN_MAX tag names were met: none is suggested (on any split of the run) */
+  private namesOver = false;
   private over = false;
 
   constructor(
@@ -75,7 +80,16 @@ export class WhenTally {
   private keep(r: SimRequest, seen: Map<string, Set<string>>): void {
     for (const [t, values] of seen) {
       const v = tagOf(r, t);
-      if (v === undefined || values.has(v)) continue;
+      if (v === undefined) {
+        // (a tag name starting with a control character is the tool's own, never the user's)
+        for (const name of Object.keys(r.tags)) {
+          if (name.charCodeAt(0) < 32 || this.names.has(name)) continue;
+          if (this.names.size < SEEN_MAX) this.names.add(name);
+          else this.namesOver = true;
+        }
+        continue;
+      }
+      if (values.has(v)) continue;
       if (values.size >= SEEN_MAX) {
         this.over = true;
         return;
@@ -88,8 +102,11 @@ export class WhenTally {
   counters(prefix: string): Record<string, number> {
     const out: Record<string, number> = { [`${prefix}asked`]: this.asked, [`${prefix}matched`]: this.matched };
     if (this.over) out[`${prefix}over`] = 1;
-    if (this.matched === 0 && this.seen)
+    if (this.matched === 0 && this.seen) {
       for (const [t, values] of this.seen) for (const v of values) out[`${prefix}seen:${JSON.stringify([t, v])}`] = 1;
+      for (const name of this.names) out[`${prefix}tag:${JSON.stringify(name)}`] = 1;
+      if (this.namesOver) out[`${prefix}tagsOver`] = 1;
+    }
     return out;
   }
 }
@@ -98,7 +115,8 @@ export class WhenTally {
  * The end-of-run word on a when that matched none of the requests it was asked about (a misspelt
  * tag value, a tag the traffic lacks): the step moved nothing, which should not read as "saves
  * nothing". `c` is the run's summed counters of a WhenTally named `prefix`; with the tag values the
- * traffic had, the hint says which one was likely meant. Silent when nothing was asked.
+ * traffic had, the hint says which one was likely meant, and for a tag no request had, which of
+ * their tag names (a misspelt name). Silent when nothing was asked.
  */
 export function warnUnmatched(
   ctx: Pick<StrategyContext, 'warn'>,
@@ -114,7 +132,10 @@ export function warnUnmatched(
     const seen = new Map<string, string[]>();
     // (tag and value JSON-encoded in the name: either may hold any character)
     const head = `${prefix}seen:`;
+    const tagHead = `${prefix}tag:`;
+    const names: string[] = [];
     for (const k of Object.keys(c).sort()) {
+      if (k.startsWith(tagHead)) names.push(JSON.parse(k.slice(tagHead.length)) as string);
       if (!k.startsWith(head)) continue;
       const [t, v] = JSON.parse(k.slice(head.length)) as [string, string];
       const known = seen.get(t);
@@ -126,7 +147,18 @@ export function warnUnmatched(
     for (const [t, wanted] of tooMany ? [] : Object.entries(when.tags ?? {})) {
       const had = seen.get(t) ?? [];
       if (!had.length) {
-        hints.push(`no request that reached it has a tag '${t}'`);
+        // (a split run's parts may each keep SEEN_MAX names where one thread would have dropped some)
+        if (c[`${prefix}tagsOver`] || names.length > SEEN_MAX) names.length = 0;
+        const near = didYouMean(t, names);
+        hints.push(
+          `no request that reached it has a tag '${t}'${
+            near.length
+              ? ` (did you mean '${near[0]}'?)`
+              : names.length
+                ? ` (their tags: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''})`
+                : ''
+          }`,
+        );
         continue;
       }
       for (const w of list(wanted)) {

@@ -11,7 +11,7 @@ import { makeRequest } from '../helpers/sim.js';
 const req = (feature: string | undefined, i: number): SimRequest =>
   makeRequest(
     { model: 'm', inputTokens: 10, outputTokens: 1 },
-    { id: `r${i}`, tags: feature === undefined ? {} : { feature } },
+    { id: `r${i}`, tags: feature === undefined ? { tenant: 'acme' } : { feature, tenant: 'acme' } },
   );
 
 /** the warnings said for `when` over the parts (requests split among them), their counters summed */
@@ -42,13 +42,49 @@ describe('WhenTally and warnUnmatched', () => {
         code: 'STRATEGY_UNMATCHED',
         message:
           'batch: its when ({"tags":{"feature":"serach","team":"a"}}) matched none of the 6 requests that reached it, so it moved nothing (a misspelt tag value, or a tag the traffic does not have?)',
-        hint: "feature: did you mean 'search' for 'serach'?; no request that reached it has a tag 'team'",
+        hint: "feature: did you mean 'search' for 'serach'?; no request that reached it has a tag 'team' (their tags: feature, tenant)",
       },
     ]);
     // a value far from every one the traffic has: the values are listed
     expect(said({ tags: { feature: 'billing' } }, [traffic])[0]!.hint).toBe(
       "feature 'billing' is not among the values the traffic has (chat, search, summarise)",
     );
+  });
+
+  it('a misspelt tag name: the tag name the requests have that was likely meant', () => {
+    expect(said({ tags: { featur: 'search' } }, [traffic])[0]!.hint).toBe(
+      "no request that reached it has a tag 'featur' (did you mean 'feature'?)",
+    );
+    // the same over parts; and past 64 tag names none is suggested, on any split
+    expect(said({ tags: { featur: 'search' } }, [traffic.slice(0, 3), traffic.slice(3)])).toEqual(
+      said({ tags: { featur: 'search' } }, [traffic]),
+    );
+    const wide = (n: number, i: number): SimRequest =>
+      makeRequest(
+        { model: 'm', inputTokens: 10, outputTokens: 1 },
+        { id: `w${n}-${i}`, tags: { [`t${n}`]: 'x', feature: 'f' } },
+      );
+    const tally = (parts: number[][]) => {
+      const counters = parts.map((ns) => {
+        const t = new WhenTally({ tags: { featur: 'f' } }, () => false);
+        ns.forEach((n, i) => t.test(wide(n, i)));
+        return t.counters('');
+      });
+      const out: (string | undefined)[] = [];
+      warnUnmatched(
+        { warn: (_c, _m, hint) => out.push(hint) },
+        'x',
+        { tags: { featur: 'f' } },
+        mergeCounters(counters),
+      );
+      return out;
+    };
+    const seventy = Array.from({ length: 70 }, (_, n) => n);
+    expect(tally([seventy])).toEqual(["no request that reached it has a tag 'featur'"]);
+    expect(tally([seventy.slice(0, 40), seventy.slice(40)])).toEqual(tally([seventy]));
+    expect(tally([seventy.slice(0, 10)])).toEqual([
+      "no request that reached it has a tag 'featur' (did you mean 'feature'?)",
+    ]);
   });
 
   it('split over parts, the summed counters give the warning one thread gives', () => {
