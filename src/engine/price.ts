@@ -8,7 +8,7 @@ import {
   type TokenClass,
 } from '../pricing/pricebook.js';
 import { mulDiv } from '../pricing/money.js';
-import { type Cells, parseCellKey, Q } from './ledger.js';
+import { type CellKey, type Cells, parseCellKey, Q } from './ledger.js';
 
 /**
  * Money per bill dimension (atto-USD). cacheWrite = 5-minute writes and automatic caches' write
@@ -133,6 +133,58 @@ export function bandOf(m: ModelInfo, bucket: number, thresholds: number[]): 'lon
   return m.longContextThreshold !== undefined && lower >= m.longContextThreshold ? 'long' : 'base';
 }
 
+/** What prices a cell: its key's model (as the request named it), resolved model, tier and band. */
+interface CellPrice {
+  model: string;
+  m: ModelInfo;
+  tier: CellKey['tier'];
+  band: 'long' | 'base';
+}
+
+function cellPrice(key: string, thresholds: number[], pricing: Pricing): CellPrice {
+  const { model, tier, bucket, period } = parseCellKey(key);
+  const m = pricing.resolve(model, undefined, period);
+  return { model, m, tier, band: bandOf(m, bucket, thresholds) };
+}
+
+/** One cell's cost (atto-USD), each class also added to `breakdown` when given. */
+function cellCost(c: Float64Array, p: CellPrice, pricing: Pricing, breakdown?: Breakdown): bigint {
+  let total = 0n;
+  for (const [cls, col, into] of CLASS_COLUMNS) {
+    const qty = c[col]!;
+    if (qty === 0) continue;
+    const cost = quantity(qty, cls, p.model) * pricing.price(p.m, p.tier, p.band, cls);
+    if (breakdown) breakdown[into] += cost;
+    total += cost;
+  }
+  if (c[Q.storage]! > 0) {
+    const cost = storageCost(c, p.m);
+    if (breakdown) breakdown.storage += cost;
+    total += cost;
+  }
+  if (c[Q.webSearch]! > 0) {
+    const cost = feesCost(c, p.m);
+    if (breakdown) breakdown.fees += cost;
+    total += cost;
+  }
+  return total;
+}
+
+/**
+ * priceCells(cells, thresholds, pricing).total, with each cell key resolved once per `memo`: a
+ * sampled run prices every kept unit's cells (thousands of units, a few keys), where priceCells'
+ * breakdown, per-model and per-table lines would be built for each and thrown away.
+ */
+export function priceTotal(cells: Cells, thresholds: number[], pricing: Pricing, memo: Map<string, CellPrice>): bigint {
+  let total = 0n;
+  for (const [key, c] of cells) {
+    let p = memo.get(key);
+    if (!p) memo.set(key, (p = cellPrice(key, thresholds, pricing)));
+    total += cellCost(c, p, pricing);
+  }
+  return total;
+}
+
 /**
  * Price a set of cells. A cell's bucket b means input > thresholds[b-1]; it is in a model's long
  * band when that lower bound is >= the model's own threshold (thresholds include every model's).
@@ -143,27 +195,9 @@ export function priceCells(cells: Cells, thresholds: number[], pricing: Pricing)
   const byModel = new Map<string, ModelLine>();
   const byTable = new Map<string, PricedBy>();
   for (const [key, c] of cells) {
-    const { model, tier, bucket, period } = parseCellKey(key);
-    const m = pricing.resolve(model, undefined, period);
-    const band = bandOf(m, bucket, thresholds);
-    let cellTotal = 0n;
-    for (const [cls, col, into] of CLASS_COLUMNS) {
-      const qty = c[col]!;
-      if (qty === 0) continue;
-      const cost = quantity(qty, cls, model) * pricing.price(m, tier, band, cls);
-      breakdown[into] += cost;
-      cellTotal += cost;
-    }
-    if (c[Q.storage]! > 0) {
-      const cost = storageCost(c, m);
-      breakdown.storage += cost;
-      cellTotal += cost;
-    }
-    if (c[Q.webSearch]! > 0) {
-      const cost = feesCost(c, m);
-      breakdown.fees += cost;
-      cellTotal += cost;
-    }
+    const p = cellPrice(key, thresholds, pricing);
+    const { m } = p;
+    const cellTotal = cellCost(c, p, pricing, breakdown);
     const by = m.pricedBy ?? { kind: 'synthetic' as const, version: m.id };
     const label = by.kind === 'catalog' ? `catalog ${by.version}` : by.version;
     const lineKey = modelLineKey(m);

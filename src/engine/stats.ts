@@ -27,9 +27,11 @@ export function band(values: readonly number[]): Band {
   return { p5: nearestRank(values, 5), p50: nearestRank(values, 50), p95: nearestRank(values, 95) };
 }
 
+const E_INVERSE = Math.exp(-1);
+
 /** Poisson(1) draw (Knuth: multiply uniforms until below e^-1); small, since the mean is 1. */
 function poisson1(rng: Rng): number {
-  const limit = Math.exp(-1);
+  const limit = E_INVERSE;
   let k = 0;
   let p = rng.next();
   while (p > limit) {
@@ -65,13 +67,18 @@ export function sampleBands(
   const est: number[][] = Array.from({ length: stages }, () => []);
   const saving: number[] = [];
   const savingPct: number[] = [];
-  const sums = new Array<number>(stages);
+  const sums = new Float64Array(stages);
+  // the units' costs in one typed array, unit by unit (the same sums, in the same order, as over the rows)
+  const costs = new Float64Array(units.length * stages);
+  units.forEach((u, i) => {
+    for (let s = 0; s < stages; s++) costs[i * stages + s] = u[s]!;
+  });
   for (let b = 0; b < resamples; b++) {
     sums.fill(0);
-    for (const u of units) {
+    for (let i = 0, at = 0; i < units.length; i++, at += stages) {
       const w = poisson1(rng);
       if (w === 0) continue;
-      for (let s = 0; s < stages; s++) sums[s]! += w * u[s]!;
+      for (let s = 0; s < stages; s++) sums[s]! += w * costs[at + s]!;
     }
     for (let s = 0; s < stages; s++) est[s]!.push(sums[s]! * scale + (offsets[s] ?? 0));
     if (stages) {

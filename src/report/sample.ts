@@ -4,7 +4,7 @@
 // it prices the per-unit ledgers, then drops them from the run and scales what remains.
 import { type Diagnostic, warning } from '../diagnostics.js';
 import { scaleLedger } from '../engine/ledger.js';
-import { priceCells } from '../engine/price.js';
+import { priceTotal } from '../engine/price.js';
 import { createRng } from '../engine/rng.js';
 import type { RunResult } from '../engine/run.js';
 import { sampleBands } from '../engine/stats.js';
@@ -38,11 +38,12 @@ export function sampleEstimate(
   const th = run.thresholds;
   // USD per kept unit and tap (units in key order, so the bootstrap does not depend on arrival order)
   const perUnit = new Map<string, number[]>();
+  const prices: Parameters<typeof priceTotal>[3] = new Map();
   run.taps.forEach((tap, k) => {
     for (const [unit, cells] of tap.by.get(UNIT_TAG) ?? []) {
       let row = perUnit.get(unit);
       if (!row) perUnit.set(unit, (row = new Array<number>(run.taps.length).fill(0)));
-      row[k] = attoToUsd(priceCells(cells, th, book).total);
+      row[k] = attoToUsd(priceTotal(cells, th, book, prices));
     }
   });
   for (const l of [...run.taps, ...(run.standalone ?? [])]) {

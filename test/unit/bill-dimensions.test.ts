@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Ledger } from '../../src/engine/ledger.js';
-import { type Breakdown, priceCells } from '../../src/engine/price.js';
+import { type Breakdown, priceCells, priceTotal } from '../../src/engine/price.js';
 import type { SimRequest } from '../../src/engine/request.js';
 import { parsePricingText, chooseSchedule } from '../../src/pricing/load.js';
 import { usdToAtto } from '../../src/pricing/money.js';
@@ -38,6 +38,10 @@ async function price(
       ledger.add(r);
     }
   const p = priceCells(ledger.cells, book.thresholds(), book);
+  // a sample's per-unit pricing gives the same total, its cell keys resolved once (memo reused)
+  const memo = new Map();
+  expect(priceTotal(ledger.cells, book.thresholds(), book, memo)).toBe(p.total);
+  expect(priceTotal(ledger.cells, book.thresholds(), book, memo)).toBe(p.total);
   return { b: p.breakdown, total: p.total, reqs, stats };
 }
 
