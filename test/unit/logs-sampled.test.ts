@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { type LineSampler, sampledCsvOpen, sampledHeaderOk, sampledJsonSkip } from '../../src/traffic/logs/sampled.js';
 import { openLog, type RawRecord } from '../../src/traffic/logs/source.js';
 import { newLogStats, readLog } from '../../src/traffic/logs/read.js';
-import { parseSampleRate, SampleFilter, sampleBucket, type SampleUnit } from '../../src/traffic/sample.js';
+import { parseSampleRate, SampleFilter, sampleBucket, type SampleUnit, UNIT_TAG } from '../../src/traffic/sample.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -372,6 +372,49 @@ describe('the scan of a sampled JSON Lines log', () => {
           }),
         ),
       );
+      // the same rows with typed columns (a TIMESTAMP, the conversation an INT64, nulls): read by
+      // columns after its first row group, a kept row must be the row the whole read builds
+      const typed = join(dir, 'typed.parquet');
+      writeFileSync(
+        typed,
+        new Uint8Array(
+          parquetWriteBuffer({
+            columnData: [
+              { name: 'timestamp', data: col('timestamp').map((t) => new Date(t)), type: 'TIMESTAMP' },
+              { name: 'request_id', data: col('request_id'), type: 'STRING' },
+              { name: 'model', data: col('model'), type: 'STRING' },
+              { name: 'input_tokens', data: col('input_tokens').map(BigInt), type: 'INT64' },
+              { name: 'output_tokens', data: col('output_tokens').map(BigInt), type: 'INT64' },
+              {
+                name: 'conversation_id',
+                data: col('conversation_id').map((c) => (c === null ? null : BigInt(c.slice(1)))),
+                type: 'INT64',
+              },
+              { name: 'region', data: rows.map((_, i) => (i % 4 ? `eu-${i % 3}` : null)), type: 'STRING' },
+              { name: 'status', data: col('status'), type: 'STRING' },
+            ],
+            rowGroupSize: 700,
+          }),
+        ),
+      );
+      const whole = new Map<string, string>();
+      for await (const b of readLog({ file: typed, thread: 'off' }, newLogStats()))
+        for (const r of b) whole.set(r.id, JSON.stringify(r));
+      for (const rate of ['1%', '50%']) {
+        const sample = new SampleFilter(parseSampleRate(rate), 'conversation_id');
+        const stats = newLogStats();
+        const got: string[] = [];
+        for await (const b of readLog({ file: typed, sample, thread: 'off' }, stats))
+          for (const r of b) {
+            const { [UNIT_TAG]: unit, ...tags } = r.tags;
+            expect(unit).toBe(r.conversationId ?? r.id);
+            expect(JSON.stringify({ ...r, tags })).toBe(whole.get(r.id));
+            got.push(r.id);
+          }
+        const want = rows.filter((r) => keptByRule(r.conversation_id?.slice(1) ?? null, r.request_id, rate));
+        expect(got, rate).toEqual(want.map((r) => r.request_id));
+        expect(stats.priced + stats.unsampled!).toBe(3000);
+      }
       for (const unit of ['prefix_key', 'conversation_id', 'request_id'] as SampleUnit[])
         for (const rate of ['1%', '50%']) {
           const want = rows

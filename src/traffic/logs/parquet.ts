@@ -2,10 +2,11 @@
 // holds one row group's rows, never the file. Snappy is built in; gzip, zstd, brotli and lz4 come
 // from hyparquet-compressors. A record's "line" is its 1-based row number. A parallel read gives each
 // thread a run of row groups (table/read.ts cutLog).
-import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
+import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { userError } from '../../diagnostics.js';
 import { RECORD_BATCH } from './json.js';
+import type { LineSampler } from './sampled.js';
 import type { RawRecord } from './source.js';
 
 /** A row's values as the row reader takes them, changed in place (one object per row, no copy). */
@@ -29,6 +30,52 @@ function plain(v: unknown): unknown {
   }
   return v;
 }
+
+/**
+ * The kept rows of one row group, read by columns: each row's unit and id columns decide first
+ * (`sampled.keep`, on the values the row reader takes), and only a kept row is made an object of
+ * all its columns, as parquetReadObjects and plainRow would make it (the same values, in the
+ * schema's column order).
+ */
+async function sampledGroup(
+  file: Parameters<typeof parquetRead>[0]['file'],
+  metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>,
+  rowStart: number,
+  n: number,
+  columns: string[],
+  sampled: NonNullable<LineSampler['rows']>,
+): Promise<RawRecord[]> {
+  const data = new Map<string, unknown[]>(columns.map((c) => [c, new Array<unknown>(n)]));
+  await parquetRead({
+    file,
+    metadata,
+    rowStart,
+    rowEnd: rowStart + n,
+    compressors,
+    onChunk: ({ columnName, columnData, rowStart: from }) => {
+      const into = data.get(columnName);
+      if (!into) return;
+      for (let i = 0, at = from - rowStart; i < columnData.length; i++, at++) into[at] = columnData[i];
+    },
+  });
+  const deciding = sampled.columns.filter((c) => data.has(c)).map((c) => [c, data.get(c)!] as const);
+  const all = [...data];
+  const out: RawRecord[] = [];
+  for (let i = 0; i < n; i++) {
+    const probe: Record<string, unknown> = {};
+    for (const [c, values] of deciding) probe[c] = plainValue(values[i]);
+    const line = rowStart + i + 1;
+    if (!sampled.keep(probe, line)) continue;
+    const row: Record<string, unknown> = {};
+    for (const [c, values] of all) row[c] = plainValue(values[i]);
+    out.push({ line, fields: row });
+  }
+  return out;
+}
+
+/** a column value as plainRow leaves it */
+const plainValue = (v: unknown): unknown =>
+  v !== null && (typeof v === 'object' || typeof v === 'bigint') ? plain(v) : v;
 
 export interface ParquetLog {
   /** column names of the top-level schema (the "header") */
@@ -61,6 +108,8 @@ export async function openParquet(
   path: string,
   shownAs: string,
   groups?: { from: number; to: number },
+  /** a sample's: once its `rows` is set, a row group is read by columns and only its kept rows are built */
+  sampler?: LineSampler,
 ): Promise<ParquetLog> {
   const { file, metadata } = await footer(path, shownAs);
   // the top-level fields: schema[0] is the root, its num_children direct children follow in depth-first order
@@ -84,7 +133,16 @@ export async function openParquet(
     for (const group of metadata.row_groups.slice(from, to)) {
       const n = Number(group.num_rows);
       let rows: Record<string, unknown>[];
+      const sampled = sampler?.rows;
       try {
+        if (sampled) {
+          // by columns: a row outside the sample is decided on its unit and id columns and never built
+          const kept = await sampledGroup(file, metadata, rowStart, n, columns, sampled);
+          sampler!.dropped += n - kept.length;
+          for (let at = 0; at < kept.length; at += RECORD_BATCH) yield kept.slice(at, at + RECORD_BATCH);
+          rowStart += n;
+          continue;
+        }
         rows = await parquetReadObjects({ file, metadata, rowStart, rowEnd: rowStart + n, compressors });
       } catch (e) {
         throw userError(

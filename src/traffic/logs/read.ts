@@ -776,6 +776,14 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
                   unitColumn = opts.sample!.unit;
                   if (sampler && log.format === 'jsonl')
                     sampler.jsonFields = { unit: topLevel(unitColumn), id: topLevel('request_id') };
+                  if (sampler && log.format === 'parquet') {
+                    const unit = unitColumn;
+                    const deciding = [...(columns[unit] ?? []), ...(columns.request_id ?? [])];
+                    sampler.rows = {
+                      columns: [...new Set(deciding.map((f) => f.split('.')[0]!))],
+                      keep: (fields, line) => opts.sample!.keepsKey(sampleUnitOf(fields, line, ctx, 0, unit)),
+                    };
+                  }
                 }
                 if (outside) {
                   stats.unsampled = (stats.unsampled ?? 0) + 1;

@@ -27,6 +27,12 @@ export interface LineSampler {
    * every line is parsed
    */
   jsonFields?: { unit: (string | null)[]; id: (string | null)[] };
+  /**
+   * a Parquet log's: whether the row whose unit and id columns are `fields` (its top-level columns
+   * `rowColumns`, values as the row reader takes them) is in the sample; until set every row is
+   * built whole (parquet.ts)
+   */
+  rows?: { columns: string[]; keep: (fields: Record<string, unknown>, line: number) => boolean };
   /** whether the unit key whose bytes are buf[from, to) (ASCII, trimmed; `hash`: their keyHash) is in the sample */
   keep(buf: Buffer, from: number, to: number, hash: number): boolean;
   /** the same for a key with non-ASCII text (decoded and trimmed, as a parsed row's) */

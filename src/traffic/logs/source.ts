@@ -147,7 +147,7 @@ export async function openLog(
     if (/\.parquet$/i.test(file) || isParquet(file)) {
       // Parquet's reader and codecs (~50 modules) are loaded only for a Parquet log
       const { openParquet } = await import('./parquet.js');
-      const pq = await openParquet(file, shownAs, range?.groups);
+      const pq = await openParquet(file, shownAs, range?.groups, sampler);
       const size = statSync(file).size;
       return { format: 'parquet', gzip: false, records: pq.records, position: { read: size, total: size } };
     }
