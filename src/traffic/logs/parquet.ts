@@ -31,20 +31,14 @@ function plain(v: unknown): unknown {
   return v;
 }
 
-/**
- * The kept rows of one row group, read by columns: each row's unit and id columns decide first
- * (`sampled.keep`, on the values the row reader takes), and only a kept row is made an object of
- * all its columns, as parquetReadObjects and plainRow would make it (the same values, in the
- * schema's column order).
- */
-async function sampledGroup(
+/** One row group's values by column (top-level columns, in the schema's order). */
+async function groupColumns(
   file: Parameters<typeof parquetRead>[0]['file'],
   metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>,
   rowStart: number,
   n: number,
   columns: string[],
-  sampled: NonNullable<LineSampler['rows']>,
-): Promise<RawRecord[]> {
+): Promise<Map<string, unknown[]>> {
   const data = new Map<string, unknown[]>(columns.map((c) => [c, new Array<unknown>(n)]));
   await parquetRead({
     file,
@@ -58,6 +52,21 @@ async function sampledGroup(
       for (let i = 0, at = from - rowStart; i < columnData.length; i++, at++) into[at] = columnData[i];
     },
   });
+  return data;
+}
+
+/**
+ * The kept rows of a row group read by columns: each row's unit and id columns decide first
+ * (`sampled.keep`, on the values the row reader takes), and only a kept row is made an object of
+ * all its columns, as parquetReadObjects and plainRow would make it (the same values, in the
+ * schema's column order).
+ */
+function keptRows(
+  data: Map<string, unknown[]>,
+  rowStart: number,
+  n: number,
+  sampled: NonNullable<LineSampler['rows']>,
+): RawRecord[] {
   const deciding = sampled.columns.filter((c) => data.has(c)).map((c) => [c, data.get(c)!] as const);
   const all = [...data];
   const out: RawRecord[] = [];
@@ -132,18 +141,13 @@ export async function openParquet(
     let rowStart = metadata.row_groups.slice(0, from).reduce((n, g) => n + Number(g.num_rows), 0);
     for (const group of metadata.row_groups.slice(from, to)) {
       const n = Number(group.num_rows);
-      let rows: Record<string, unknown>[];
+      let rows: Record<string, unknown>[] = [];
+      // a sample's group is read by columns: a row outside it is decided on its unit and id columns and never built
+      let byColumn: Map<string, unknown[]> | undefined;
       const sampled = sampler?.rows;
       try {
-        if (sampled) {
-          // by columns: a row outside the sample is decided on its unit and id columns and never built
-          const kept = await sampledGroup(file, metadata, rowStart, n, columns, sampled);
-          sampler!.dropped += n - kept.length;
-          for (let at = 0; at < kept.length; at += RECORD_BATCH) yield kept.slice(at, at + RECORD_BATCH);
-          rowStart += n;
-          continue;
-        }
-        rows = await parquetReadObjects({ file, metadata, rowStart, rowEnd: rowStart + n, compressors });
+        if (sampled) byColumn = await groupColumns(file, metadata, rowStart, n, columns);
+        else rows = await parquetReadObjects({ file, metadata, rowStart, rowEnd: rowStart + n, compressors });
       } catch (e) {
         throw userError(
           'LOG_FORMAT',
@@ -153,6 +157,13 @@ export async function openParquet(
             hint: 'the file is corrupt or uses an encoding this reader does not know: re-export it (Snappy, gzip or zstd)',
           },
         );
+      }
+      if (byColumn) {
+        const kept = keptRows(byColumn, rowStart, n, sampled!);
+        sampler!.dropped += n - kept.length;
+        for (let at = 0; at < kept.length; at += RECORD_BATCH) yield kept.slice(at, at + RECORD_BATCH);
+        rowStart += n;
+        continue;
       }
       for (let at = 0; at < rows.length; at += RECORD_BATCH) {
         const out: RawRecord[] = [];

@@ -28,9 +28,9 @@ export interface LineSampler {
    */
   jsonFields?: { unit: (string | null)[]; id: (string | null)[] };
   /**
-   * a Parquet log's: whether the row whose unit and id columns are `fields` (its top-level columns
-   * `rowColumns`, values as the row reader takes them) is in the sample; until set every row is
-   * built whole (parquet.ts)
+   * a Parquet log's: the top-level columns a row's unit is read from (the unit's and request_id's),
+   * and whether the row whose values of them are `fields` (as the row reader takes them) is in the
+   * sample; until set every row is built whole (parquet.ts)
    */
   rows?: { columns: string[]; keep: (fields: Record<string, unknown>, line: number) => boolean };
   /** whether the unit key whose bytes are buf[from, to) (ASCII, trimmed; `hash`: their keyHash) is in the sample */
