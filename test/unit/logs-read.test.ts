@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -268,6 +268,35 @@ describe('CSV reading', () => {
   it('--strict stops at the first reject with its location', async () => {
     const e = await userErrorOf(readAll({ file: 'rejects.csv', strict: true }));
     expect(e.diagnostics[0]).toMatchObject({ code: 'LOG_ROW', where: 'rejects.csv:3' });
+  });
+
+  it('a read that ends early (--strict at a bad row, a consumer that stops) closes its file then', async () => {
+    // only Linux lists a process's open files (/proc/self/fd); elsewhere the test has nothing to count
+    if (!existsSync('/proc/self/fd')) return;
+    const open = (): number => readdirSync('/proc/self/fd').length;
+    const dir = mkdtempSync(join(tmpdir(), 'llmcost-close-'));
+    const rows = Array.from({ length: 60_000 }, (_, i) => `2026-11-01T00:00:00Z,gpt-4o,${i === 5 ? 'x' : 100},10`);
+    const file = join(dir, 'big.csv');
+    writeFileSync(file, `timestamp,model,input_tokens,output_tokens\n${rows.join('\n')}\n`);
+    for (const format of ['csv', 'jsonl']) {
+      const path = format === 'csv' ? file : join(dir, 'big.jsonl');
+      if (format === 'jsonl')
+        writeFileSync(
+          path,
+          rows
+            .map((r) => r.split(','))
+            .map(([t, m, i, o]) =>
+              JSON.stringify({ timestamp: t, model: m, input_tokens: i === 'x' ? 'x' : +i!, output_tokens: +o! }),
+            )
+            .join('\n'),
+        );
+      const before = open();
+      await userErrorOf(readAll({ file: path, strict: true, thread: 'off' }));
+      expect(open(), `${format}: --strict`).toBe(before);
+      // a consumer that takes one batch and stops
+      for await (const _ of readLog({ file: path, thread: 'off' }, newLogStats())) break;
+      expect(open(), `${format}: a consumer that stops`).toBe(before);
+    }
   });
 
   it('a header without the required columns names them, the columns found, and a preset', async () => {

@@ -5,7 +5,7 @@
 // view of it: the quote-free CSV reader copies what it keeps into strings) releases it, and the
 // next read fills it; a reader that does not (csv-parse, JSON, gunzip) gets fresh chunks, as from a
 // stream.
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 
 /** bytes per read: fewer, larger chunks (a record spanning two is joined) */
 export const CHUNK_BYTES = 1 << 20;
@@ -39,14 +39,26 @@ export class ChunkPool {
   }
 }
 
+/**
+ * The open file a log's chunks come from. A reader that ends early leaves the chunks' generator
+ * suspended, and its `finally` (which closes the file) runs only if every reader between them hands
+ * the end on; closing the handle itself does not depend on that (a second close does nothing).
+ */
+export interface HeldFile {
+  fh?: FileHandle;
+}
+
 /** The bytes [start, end) of a file (end: its end), read into the pool's chunks. */
 export async function* fileChunks(
   file: string,
   pool: ChunkPool,
   start = 0,
   end = Number.POSITIVE_INFINITY,
+  /** given the file's handle, so a reader that stops early can close it (OpenedLog.close) */
+  held?: HeldFile,
 ): AsyncGenerator<Buffer> {
   const fh = await open(file, 'r');
+  if (held) held.fh = fh;
   try {
     for (let at = start; at < end; ) {
       const b = pool.take();

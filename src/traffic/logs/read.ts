@@ -874,7 +874,9 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
         throw missingJsonlColumn(top[0].replace(/ missing$/, ''), firstFields ?? [], columns, preset, shown);
     }
   } finally {
-    // a reader thread stops here, whether the log was read to its end or not
+    // A reader thread stops here, whether the log was read to its end or not; a file is closed here
+    // (a read that ended early, at a --strict reject, an error or a consumer that stopped, leaves
+    // its chunks' generator suspended: the collector would close the file later, and Node warn)
     await log.close?.();
   }
 }

@@ -10,7 +10,7 @@ import { CsvError, parse } from 'csv-parse';
 import { LIMITS } from '../../config/input-limits.js';
 import { userError } from '../../diagnostics.js';
 import { csvQuote } from '../../shared/csv.js';
-import { ChunkPool, fileChunks } from './chunks.js';
+import { ChunkPool, fileChunks, type HeldFile } from './chunks.js';
 import { jsonlRecords, looksLikeJsonl, RECORD_BATCH, WRAPPER_KEYS } from './json.js';
 import { quoteFreeCsvOpen, quoteFreeHeader } from './quotefree.js';
 import { type LineSampler, sampledJsonSkip, sampledSkip } from './sampled.js';
@@ -73,9 +73,9 @@ export interface LogRange {
   groups?: { from: number; to: number };
 }
 
-async function* rangeChunks(file: string, r: LogRange, pool: ChunkPool): AsyncGenerator<Buffer> {
+async function* rangeChunks(file: string, r: LogRange, pool: ChunkPool, held: HeldFile): AsyncGenerator<Buffer> {
   if (r.head.length) yield Buffer.from(r.head);
-  if (r.end > r.start) yield* fileChunks(file, pool, r.start, r.end);
+  if (r.end > r.start) yield* fileChunks(file, pool, r.start, r.end, held);
 }
 
 /** Peek the first chunk of a stream without losing it. */
@@ -106,6 +106,7 @@ function withFirst(first: Buffer, rest: AsyncIterable<Buffer>): Readable {
   );
 }
 
+/** A log opened for reading; its `close` closes the file read (a read that ends early calls it: see HeldFile). */
 export async function openLog(
   file: string,
   shownAs: string,
@@ -113,6 +114,19 @@ export async function openLog(
   /** a key-consistent sample: unsampled CSV lines are skipped unparsed (sampled.ts) */
   sampler?: LineSampler,
   /** only a range of the file: a CSV's or JSON Lines' bytes, a Parquet file's row groups (one part of a parallel read: table/read.ts) */
+  range?: LogRange,
+): Promise<OpenedLog> {
+  const held: HeldFile = {};
+  const log = await openFrom(file, shownAs, held, stdin, sampler, range);
+  return log.close ? log : { ...log, close: async () => held.fh?.close() };
+}
+
+async function openFrom(
+  file: string,
+  shownAs: string,
+  held: HeldFile,
+  stdin?: NodeJS.ReadableStream,
+  sampler?: LineSampler,
   range?: LogRange,
 ): Promise<OpenedLog> {
   let input: AsyncIterable<Buffer>;
@@ -152,7 +166,7 @@ export async function openLog(
       return { format: 'parquet', gzip: false, records: pq.records, position: { read: size, total: size } };
     }
     pool = new ChunkPool();
-    input = range ? rangeChunks(file, range, pool) : fileChunks(file, pool);
+    input = range ? rangeChunks(file, range, pool, held) : fileChunks(file, pool, 0, undefined, held);
   }
   const position = {
     read: 0,
