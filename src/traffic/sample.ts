@@ -38,7 +38,7 @@ export function parseSampleRate(text: string, where = '--sample'): SampleRate {
   const bp = Math.round(value * SAMPLE_BUCKETS);
   const exact = Math.abs(bp - value * SAMPLE_BUCKETS) < 1e-9;
   if (!m || !(value > 0 && value <= 1) || !exact || SAMPLE_BUCKETS % bp !== 0) {
-    throw userError('USAGE', `${where} '${text}' is not a sample rate of the form 1/N`, {
+    throw userError('USAGE', `'${text}' is not a sample rate of the form 1/N`, {
       where,
       hint: 'use a rate whose inverse is a whole number, in steps of 0.01%: 0.1%, 0.5%, 1%, 2%, 5%, 10%, 25%, 50% (the totals are multiplied by 1/rate)',
     });

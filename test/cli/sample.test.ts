@@ -122,7 +122,10 @@ describe('--sample', () => {
   });
 
   it('refuses a rate that is not 1/N, a unit without --sample, an unknown unit and a profile', async () => {
-    expectUserError(await runCli(['simulate', scenario, '--sample', '3%']), '--sample');
+    const bad = await runCli(['simulate', scenario, '--sample', '3%']);
+    expectUserError(bad, '--sample');
+    // the flag is named once, where the error is
+    expect(bad.stderr).toContain("error[USAGE] --sample: '3%' is not a sample rate of the form 1/N");
     expectUserError(await runCli(['simulate', scenario, '--sample-by', 'conversation_id']), '--sample-by');
     expectUserError(await runCli(['simulate', scenario, '--sample', '1%', '--sample-by', 'user']), '--sample-by');
     expectUserError(await runCli(['simulate', join(root, 'scenarios/support-bot.yaml'), '--sample', '1%']), '--sample');
