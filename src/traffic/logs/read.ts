@@ -733,7 +733,8 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
     // (the lines a scan left out never get here). Set once the first request has settled the unit
     // (decideUnit); a JSON Lines log's byte scan (sampled.ts) is given the unit's fields then.
     const plainRecords = opts.sample !== undefined && readsAsIs;
-    let unitColumn: Column | undefined;
+    /** whether a record is in the sample by its unit column (the one rule the pre-filter and a Parquet read apply) */
+    let inSample: ((src: Fields | string[], line: number, off: number) => boolean) | undefined;
     const topLevel = (c: Column): (string | null)[] => (columns[c] ?? []).map((f) => (f.includes('.') ? null : f));
     // request id -> line, for the last two windows of rows
     const ids = new DuplicateIds(shown);
@@ -758,7 +759,7 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
             const src = rec.values ?? rec.fields;
             if (src) {
               firstFields ??= rec.fields ? Object.keys(rec.fields) : log.header;
-              if (unitColumn && !opts.sample!.keepsKey(sampleUnitOf(src, rec.line, ctx, rec.offset ?? 0, unitColumn))) {
+              if (inSample && !inSample(src, rec.line, rec.offset ?? 0)) {
                 stats.unsampled = (stats.unsampled ?? 0) + 1;
                 skipped(stats, OUTSIDE_SAMPLE);
                 continue;
@@ -772,16 +773,18 @@ export async function* readLog(opts: LogOptions, stats: LogStats): AsyncGenerato
               if (r.req) {
                 const q = r.req;
                 const outside = opts.sample && !opts.sample.keeps(q, r.unbilledPrefixKey);
-                if (plainRecords && !unitColumn) {
-                  unitColumn = opts.sample!.unit;
+                if (plainRecords && !inSample) {
+                  const unit = opts.sample!.unit;
+                  const keep = (src: Fields | string[], line: number, off: number): boolean =>
+                    opts.sample!.keepsKey(sampleUnitOf(src, line, ctx, off, unit));
+                  inSample = keep;
                   if (sampler && log.format === 'jsonl')
-                    sampler.jsonFields = { unit: topLevel(unitColumn), id: topLevel('request_id') };
+                    sampler.jsonFields = { unit: topLevel(unit), id: topLevel('request_id') };
                   if (sampler && log.format === 'parquet') {
-                    const unit = unitColumn;
                     const deciding = [...(columns[unit] ?? []), ...(columns.request_id ?? [])];
                     sampler.rows = {
                       columns: [...new Set(deciding.map((f) => f.split('.')[0]!))],
-                      keep: (fields, line) => opts.sample!.keepsKey(sampleUnitOf(fields, line, ctx, 0, unit)),
+                      keep: (fields, line) => keep(fields, line, 0),
                     };
                   }
                 }
