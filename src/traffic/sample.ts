@@ -70,18 +70,40 @@ export function unitKey(r: SimRequest, unit: SampleUnit, unbilledPrefixKey?: str
  */
 export const UNIT_TAG = '\u0001unit';
 
+/** unit keys a memo of sample verdicts holds before it starts over (MemoWorth) */
+export const MEMO_KEYS = 1 << 16;
+
 /**
- * unit keys SampleFilter remembers before it starts over: a Map.get of a key seen before (~50 ns)
- * beats its MD5 (~0.2 us), but keys unique per row (request ids, line-N) only fill the map, which
- * cost ~0.9 us a key in all: once a full memo has served fewer than a quarter as many lookups, the
- * keys are hashed, not remembered
+ * Whether a memo of sample verdicts still pays, one rule for SampleFilter's (by string) and the byte
+ * scan's (logs/sampled.ts KeyMemo): a key seen before is looked up for far less than its MD5 (~0.2
+ * us), but keys unique per row (request ids, line-N) only fill the memo (a Map of them cost ~0.9 us a
+ * key in all). Each time MEMO_KEYS keys have missed, a memo that served fewer than a quarter as
+ * many hits is given up (its keys are hashed from then on, not remembered); otherwise it starts over.
  */
-const MEMO_KEYS = 1 << 16;
+export class MemoWorth {
+  /** false once the memo is given up */
+  on = true;
+  private hits = 0;
+  private misses = 0;
+
+  hit(): void {
+    this.hits++;
+  }
+
+  /** counts a miss; true when the memo is full and, still worth it, starts over now */
+  miss(): boolean {
+    if (++this.misses < MEMO_KEYS) return false;
+    if (this.hits < MEMO_KEYS / 4) this.on = false;
+    this.hits = 0;
+    this.misses = 0;
+    return this.on;
+  }
+}
 
 /** Decides per unit key, memoised while keys repeat (a key is then hashed once however many requests carry it). */
 export class SampleFilter {
-  private memo: Map<string, boolean> | undefined = new Map();
-  private memoHits = 0;
+  private readonly memo = new Map<string, boolean>();
+  private readonly memoWorth = new MemoWorth();
   /** requests seen and kept */
   seen = 0;
   kept = 0;
@@ -123,24 +145,16 @@ export class SampleFilter {
   }
 
   keepsKey(key: string): boolean {
-    const memo = this.memo;
-    if (memo) {
-      const known = memo.get(key);
-      if (known !== undefined) {
-        this.memoHits++;
-        return known;
-      }
+    const worth = this.memoWorth;
+    if (!worth.on) return sampleBucket(key) < this.rate.basisPoints;
+    const known = this.memo.get(key);
+    if (known !== undefined) {
+      worth.hit();
+      return known;
     }
     const k = sampleBucket(key) < this.rate.basisPoints;
-    if (memo) {
-      if (memo.size >= MEMO_KEYS) {
-        // keys that barely repeat (request ids, line-N) are hashed from now on, not remembered
-        if (this.memoHits < MEMO_KEYS / 4) this.memo = undefined;
-        else memo.clear();
-        this.memoHits = 0;
-      }
-      this.memo?.set(key, k);
-    }
+    if (worth.miss() || !worth.on) this.memo.clear();
+    if (worth.on) this.memo.set(key, k);
     return k;
   }
 

@@ -2,11 +2,18 @@
 // line it keeps, with the same line numbers and errors, and skips exactly the lines whose unit is
 // outside the sample; lines with quotes (and everything after them) go through csv-parse.
 import { createHash } from 'node:crypto';
+import { fnv1a32Bytes } from '../../src/shared/hash.js';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
-import { type LineSampler, sampledCsvOpen, sampledHeaderOk, sampledJsonSkip } from '../../src/traffic/logs/sampled.js';
+import {
+  type LineSampler,
+  lineSampler,
+  sampledCsvOpen,
+  sampledHeaderOk,
+  sampledJsonSkip,
+} from '../../src/traffic/logs/sampled.js';
 import { openLog, type RawRecord } from '../../src/traffic/logs/source.js';
 import { newLogStats, readLog } from '../../src/traffic/logs/read.js';
 import { parseSampleRate, SampleFilter, sampleBucket, type SampleUnit, UNIT_TAG } from '../../src/traffic/sample.js';
@@ -467,6 +474,16 @@ describe('SampleFilter.keepsKey', () => {
         check(mixed, k);
       }
       expect(wrong.slice(0, 5), rate).toEqual([]);
+      // the byte scan's memo (lineSampler: KeyMemo, given up by the same rule) over the same keys as bytes
+      const bytes = lineSampler(new SampleFilter(parseSampleRate(rate), 'conversation_id'));
+      const wrongBytes: string[] = [];
+      for (const k of [...keys, ...Array.from({ length: 5_000 }, (_, i) => `again${i % 50}`)]) {
+        if (/[^\x21-\x7e]/.test(k)) continue; // ASCII without spaces: what the scan looks up by its bytes
+        const b = Buffer.from(`,${k},`);
+        if (bytes.keep(b, 1, b.length - 1, fnv1a32Bytes(b, 1, b.length - 1) | 0 || 1) !== keptByRule(null, k, rate))
+          wrongBytes.push(k);
+      }
+      expect(wrongBytes.slice(0, 5), rate).toEqual([]);
     }
   });
 });

@@ -12,7 +12,7 @@ import { quoteFreeCsvOpen, quoteFreeHeader, type LineSkip } from './quotefree.js
 import type { OpenedLog } from './source.js';
 import { fnv1a32Bytes } from '../../shared/hash.js';
 import { withRoom } from '../../shared/typed.js';
-import { type SampleFilter, sampleBucketAt } from '../sample.js';
+import { MEMO_KEYS, MemoWorth, type SampleFilter, sampleBucketAt } from '../sample.js';
 
 /** What the sampled reader is told by the log reader once the preset is known. */
 export interface LineSampler {
@@ -44,11 +44,17 @@ export interface LineSampler {
 /** The line sampler of a sample: its decisions memoised by the key's bytes (a key is hashed once). */
 export function lineSampler(sample: SampleFilter): LineSampler {
   const memo = new KeyMemo();
+  const worth = new MemoWorth();
   return {
     dropped: 0,
     keep: (buf, from, to, hash) => {
+      if (!worth.on) return sampleBucketAt(buf, from, to) < sample.rate.basisPoints;
       let k = memo.get(buf, from, to, hash);
-      if (k < 0) memo.set(buf, from, to, (k = sampleBucketAt(buf, from, to) < sample.rate.basisPoints ? 1 : 0));
+      if (k >= 0) worth.hit();
+      else {
+        memo.set(buf, from, to, (k = sampleBucketAt(buf, from, to) < sample.rate.basisPoints ? 1 : 0));
+        worth.miss();
+      }
       return k === 1;
     },
     keepText: (key) => sample.keepsKey(key),
@@ -286,14 +292,12 @@ export function sampledJsonSkip(sampler: LineSampler, wrapperKeys: readonly stri
   };
 }
 
-/** keys a KeyMemo holds before it starts over */
-const MEMO_KEYS = 1 << 16;
-
 /**
  * Byte strings -> a verdict (0 or 1), open addressing on typed arrays: a lookup takes the bytes'
  * keyHash (FNV-1a) and compares them with the stored ones, with no string made. Cleared when it holds
  * MEMO_KEYS keys: a log's unit keys may be unique per row (request ids) or nearly (conversations), and
- * a table grown with the log cost more in growth and cache misses than the MD5s it saved (~0.2 us a key).
+ * a table grown with the log cost more in growth and cache misses than the MD5s it saved (~0.2 us a
+ * key); lineSampler gives it up as MemoWorth says.
  */
 class KeyMemo {
   private slots = 1 << 12;
